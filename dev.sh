@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Set up whatever is missing (a Python >= 3.12 virtual environment with relsim installed), then:
+#   ./dev.sh demo   compare the bundled baseline and liberated scenarios
+#   ./dev.sh test   run the test suite and the linters
+#   ./dev.sh relsim ARGS...   run the relsim command line in the environment
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT="$(pwd)"
+VENV="$ROOT/.venv"
+
+find_python() {
+    local candidates=(python3.13 python3.12 python3)
+    local root=""
+    if command -v pyenv >/dev/null 2>&1; then root="$(pyenv root 2>/dev/null || true)"; fi
+    [ -z "$root" ] && [ -d "$HOME/.pyenv" ] && root="$HOME/.pyenv"
+    if [ -n "$root" ]; then
+        for p in "$root"/versions/3.13*/bin/python3 "$root"/versions/3.12*/bin/python3; do
+            [ -x "$p" ] && candidates+=("$p")
+        done
+    fi
+    for p in /usr/local/bin/python3.13 /usr/local/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3.12; do
+        [ -x "$p" ] && candidates+=("$p")
+    done
+    for c in "${candidates[@]}"; do
+        if command -v "$c" >/dev/null 2>&1 &&
+            "$c" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+            command -v "$c"
+            return 0
+        fi
+    done
+    return 1
+}
+
+ensure_env() {
+    local stamp="$VENV/.relsim-installed"
+    local want
+    want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
+    if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+        return 0
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+        local py
+        if ! py="$(find_python)"; then
+            echo "relsim: no Python >= 3.12 found (looked on PATH and under pyenv); install one and retry" >&2
+            exit 2
+        fi
+        echo "relsim: creating virtual environment with $py" >&2
+        "$py" -m venv "$VENV"
+    fi
+    echo "relsim: installing relsim and its dependencies into .venv" >&2
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+    echo "$want" >"$stamp"
+}
+
+cmd="${1:-demo}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+demo)
+    ensure_env
+    exec "$VENV/bin/relsim" compare scenarios/baseline.yaml scenarios/liberated.yaml --reps 10 "$@"
+    ;;
+test)
+    ensure_env
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    exec "$VENV/bin/python" -m pytest -n 2 "$@"
+    ;;
+relsim)
+    ensure_env
+    exec "$VENV/bin/relsim" "$@"
+    ;;
+*)
+    echo "usage: ./dev.sh [demo|test|relsim ARGS...]" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,269 @@
+"""The Liberated Method: a named caseworker under a caseload cap holds the person across all their
+needs, works on what matters to them, spends a flexible budget, draws specialists in, never
+discharges for non-attendance, steps down when stable and takes the person back on return.
+
+Order within a week: reflective practice is protected first, then people waiting are allocated,
+then each caseload gets contact time in proportion to need (scaled down if the worker is short of
+hours), then budget spend, specialist draw-in and step-down.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from relsim.care_models.base import assign, close_cases, end_wait, fifo, meet
+from relsim.dynamics.engagement import attendance_probability
+from relsim.population import Pathway, Route, SpecialistState
+
+if TYPE_CHECKING:
+    from relsim.model import CareModel
+
+PRACTICAL_DOMAINS = ("housing", "money")
+
+
+class Liberated:
+    route = Route.LIBERATED
+
+    def __init__(self, fallback_intake=None) -> None:  # noqa: ANN001 - a CarePathway.intake
+        self.fallback_intake = fallback_intake
+
+    def intake(self, model: CareModel, rows: np.ndarray) -> None:
+        citizens = model.citizens
+        citizens.route[rows] = self.route
+        citizens.pathway[rows] = Pathway.WAITING_CASEWORKER
+        citizens.since_week[rows] = model.week
+
+    def week(self, model: CareModel) -> None:
+        self._reflect(model)
+        self._allocate(model)
+        attended = self._contact(model)
+        self._budget(model)
+        self._draw_in(model, attended)
+        self._step_down(model)
+
+    def reassign(self, model: CareModel, rows: np.ndarray) -> None:
+        """A leaver's caseload goes to colleagues with room, keeping part of the relationship;
+        the rest wait at the front of the queue."""
+        citizens, workforce = model.citizens, model.workforce
+        retention = model.config.staff.handover_retention
+        room = workforce.room(model.week, self.route)
+        for row in rows:
+            citizens.worker[row] = -1
+            citizens.handoffs[row] += 1
+            model.tally.add("handoffs")
+            citizens.depth[row] *= retention
+            citizens.knowledge[row] *= retention
+            if room.max() <= 0:
+                citizens.pathway[row] = Pathway.WAITING_CASEWORKER
+                citizens.since_week[row] = -1  # first in line
+                continue
+            post = int(np.argmax(room))
+            room[post] -= 1
+            assign(model, int(row), post)
+            person = int(workforce.person[post])
+            meet(model, int(row), person)
+            model.journeys.log(model.week, np.array([row]), "reallocated", worker=person)
+
+    # -- weekly work ----------------------------------------------------------------------
+    def _posts(self, model: CareModel) -> np.ndarray:
+        return model.workforce.role == self.route
+
+    def _reflect(self, model: CareModel) -> None:
+        workforce = model.workforce
+        hours = model.config.liberated.reflective_practice_hours_per_week
+        posts = np.flatnonzero(self._posts(model) & (workforce.available > 0))
+        booked = np.minimum(workforce.free_hours()[posts], hours)
+        workforce.book("reflective", posts, booked)
+        model.reflective_hours[posts] += booked
+
+    def _allocate(self, model: CareModel) -> None:
+        citizens, workforce, week = model.citizens, model.workforce, model.week
+        rules = model.config.liberated
+        n = citizens.n
+        queue = np.flatnonzero(
+            (citizens.route[:n] == self.route)
+            & (citizens.pathway[:n] == Pathway.WAITING_CASEWORKER)
+        )
+        if queue.size == 0:
+            return
+        room = workforce.room(week, self.route)
+        fallback: list[int] = []
+        for row in fifo(queue, citizens.since_week):
+            last = citizens.last_worker[row]
+            returning = (
+                last >= 0
+                and workforce.role[last] == self.route
+                and workforce.person[last] == citizens.last_person[row]
+                and room[last] > 0
+            )
+            if returning:
+                post = int(last)
+            elif room.max() > 0:
+                post = int(np.argmax(room))
+            else:
+                if self.fallback_intake is not None:
+                    fallback.append(int(row))
+                    continue
+                break
+            room[post] -= 1
+            assign(model, int(row), post)
+            person = int(workforce.person[post])
+            if not returning:
+                citizens.depth[row] = 0.0
+                citizens.knowledge[row] = 0.0
+            meet(model, int(row), person)
+            if citizens.since_week[row] >= 0:
+                end_wait(model, np.array([row]), citizens.since_week[[row]], "caseworker")
+            first_talk = rules.understand_hours * (0.5 if returning else 1.0)
+            free = workforce.free_hours()[post]
+            workforce.book("direct", np.array([post]), min(free, first_talk))
+            workforce.unmet[post] += max(0.0, first_talk - free)
+            citizens.pathway[row] = Pathway.HELD
+            citizens.stable_weeks[row] = 0
+            kind = "returned_to_same_worker" if returning else "held"
+            model.journeys.log(week, np.array([row]), kind, worker=person)
+        if fallback:
+            self.fallback_intake(model, np.array(fallback))
+
+    def _contact(self, model: CareModel) -> np.ndarray:
+        """Need-led contact time; returns the rows who engaged this week."""
+        citizens, workforce, scenario, week = model.citizens, model.workforce, model.config, model.week
+        rules = scenario.liberated
+        n = citizens.n
+        rows = np.flatnonzero(
+            (citizens.route[:n] == self.route)
+            & (citizens.pathway[:n] == Pathway.HELD)
+            & (citizens.interrupted_until[:n] < week)
+        )
+        if rows.size == 0:
+            return rows
+        threshold = scenario.needs.active_threshold
+        need = citizens.need[rows]
+        active = need > threshold
+        in_crisis = model.crisis_this_week[rows]
+        demand = (
+            rules.base_contact_hours_per_week
+            + rules.contact_hours_per_active_need * active.sum(axis=1)
+            + rules.crisis_contact_hours * in_crisis
+        )
+        overhead = 1.0 + rules.recording_share + rules.travel_share
+        posts = citizens.worker[rows]
+        wanted = np.bincount(posts, weights=demand * overhead, minlength=workforce.posts)
+        free = workforce.free_hours()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(wanted > 0, np.minimum(1.0, free / wanted), 0.0)
+        hours = demand * share[posts]
+        workforce.unmet += np.bincount(
+            posts, weights=(demand - hours) * overhead, minlength=workforce.posts
+        )
+        workforce.book("direct", posts, hours)
+        workforce.book("recording", posts, hours * rules.recording_share)
+        workforce.book("travel", posts, hours * rules.travel_share)
+        workforce.crisis_hours += np.bincount(
+            posts, weights=rules.crisis_contact_hours * in_crisis * share[posts],
+            minlength=workforce.posts,
+        )
+        model.tally.add("contact_hours", float(hours.sum()))
+
+        engaged = (model.attendance_draw[rows] < attendance_probability(citizens, scenario)[rows]) & (
+            hours > 0
+        )
+        model.tally.add("missed_contacts", float((~engaged & (hours > 0)).sum()))
+        citizens.trust[rows[~engaged & (hours > 0)]] += rules.missed_contact_trust_change
+        seen, seen_hours = rows[engaged], hours[engaged]
+        depth = citizens.depth[seen]
+        effect = seen_hours * rules.contact_effect_per_hour * (0.3 + 0.7 * depth)
+        weights = citizens.priority[seen] * np.where(active[engaged], need[engaged], 0.0)
+        totals = weights.sum(axis=1, keepdims=True)
+        weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
+        citizens.support[seen] += effect[:, None] * weights
+        citizens.depth[seen] = depth + rules.relationship_growth_per_hour * seen_hours * (1 - depth)
+        trust = citizens.trust[seen]
+        citizens.trust[seen] = trust + rules.trust_growth_per_hour * seen_hours * (1 - trust)
+        knowledge = citizens.knowledge[seen]
+        growth = scenario.staff.knowledge_growth_per_contact
+        citizens.knowledge[seen] = knowledge + growth * (1 - knowledge)
+        citizens.depth[rows] = np.clip(citizens.depth[rows], 0, 1)
+        citizens.trust[rows] = np.clip(citizens.trust[rows], 0, 1)
+        return seen
+
+    def _budget(self, model: CareModel) -> None:
+        """Default to yes: spend on an active practical need while the year's budget lasts."""
+        citizens, scenario, week = model.citizens, model.config, model.week
+        rules = scenario.liberated
+        domains = scenario.needs.domains
+        practical = [domains.index(d) for d in PRACTICAL_DOMAINS if d in domains]
+        if not practical or rules.weekly_spend_gbp <= 0:
+            return
+        n = citizens.n
+        rows = np.flatnonzero(
+            (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
+        )
+        new_year = rows[week - citizens.budget_year_start[rows] >= 52]
+        citizens.budget_year_start[new_year] = week
+        citizens.budget_spent_year[new_year] = 0.0
+        active = citizens.need[np.ix_(rows, practical)] > scenario.needs.active_threshold
+        wanting = active.any(axis=1)
+        rows, active = rows[wanting], active[wanting]
+        left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
+        spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
+        spending = spend > 0
+        rows, active, spend = rows[spending], active[spending], spend[spending]
+        if rows.size == 0:
+            return
+        citizens.budget_spent_year[rows] += spend
+        per_need = rules.budget_effect_per_100_gbp * spend / 100.0 / active.sum(axis=1)
+        for k, domain in enumerate(practical):
+            citizens.support[rows, domain] += per_need * active[:, k]
+        model.tally.add("budget_cost_gbp", float(spend.sum()))
+        model.tally.add("cost_council_housing", float(spend.sum()))
+        model.journeys.log(week, rows, "budget_spent", detail=spend)
+
+    def _draw_in(self, model: CareModel, engaged: np.ndarray) -> None:
+        """Bring a specialist into the work instead of referring the person away."""
+        citizens, scenario, workforce = model.citizens, model.config, model.workforce
+        rules = scenario.liberated
+        n = citizens.n
+        held = (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
+        for service in model.services:
+            d = service.domain
+            state = citizens.spec_state[:n, d]
+            need = citizens.need[:n, d]
+            finished = np.flatnonzero(
+                (state == SpecialistState.JOINT_WORK)
+                & (~held | (need <= scenario.needs.active_threshold))
+            )
+            state[finished] = SpecialistState.NONE
+            if service.slots == 0:
+                continue
+            new = np.flatnonzero(
+                held & (state == SpecialistState.NONE) & (need >= rules.specialist_draw_in_threshold)
+            )
+            if new.size:
+                state[new] = SpecialistState.JOINT_WORK
+                citizens.spec_since[new, d] = model.week
+                for row in new:
+                    meet(model, int(row), -(1000 + d), front_line=False)
+                model.journeys.log(model.week, new, "specialist_drawn_in", service=d)
+            joint = np.flatnonzero(held & (state == SpecialistState.JOINT_WORK))
+            if joint.size:
+                posts = citizens.worker[joint]
+                free = workforce.free_hours()[posts]
+                workforce.book(
+                    "coordination", posts, np.minimum(free, rules.caseworker_joint_hours_per_week)
+                )
+        model.engaged_this_week[:] = False
+        model.engaged_this_week[engaged] = True
+
+    def _step_down(self, model: CareModel) -> None:
+        citizens, scenario = model.citizens, model.config
+        n = citizens.n
+        rows = np.flatnonzero(
+            (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
+        )
+        stable = ~(citizens.need[rows] > scenario.needs.active_threshold).any(axis=1)
+        citizens.stable_weeks[rows] = np.where(stable, citizens.stable_weeks[rows] + 1, 0)
+        done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]
+        close_cases(model, done, "stepped_down", Pathway.STEPPED_DOWN)

@@ -1,0 +1,75 @@
+"""Which pathway serves whom: everyone to one model, or (hybrid) the more complex citizens to
+caseworkers and the rest to assess-do-refer. Sweeping the hybrid threshold asks what the right
+balance is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from relsim.care_models.assess_do_refer import AssessDoRefer
+from relsim.care_models.base import CarePathway
+from relsim.care_models.liberated import Liberated
+from relsim.config.schema import Scenario
+from relsim.population import Route
+
+if TYPE_CHECKING:
+    from relsim.model import CareModel
+
+
+@dataclass
+class Router:
+    pathways: dict[Route, CarePathway]
+    complexity_threshold: int | None = None
+
+    def route(self, model: CareModel, rows: np.ndarray) -> None:
+        """Send this week's presentations to their pathway."""
+        if rows.size == 0:
+            return
+        if self.complexity_threshold is None:
+            (pathway,) = self.pathways.values()
+            pathway.intake(model, rows)
+            return
+        n_active = (model.citizens.need[rows] > model.config.needs.active_threshold).sum(axis=1)
+        complex_ = n_active >= self.complexity_threshold
+        self.pathways[Route.LIBERATED].intake(model, rows[complex_])
+        self.pathways[Route.ASSESS_DO_REFER].intake(model, rows[~complex_])
+
+    def week(self, model: CareModel) -> None:
+        for pathway in self.pathways.values():
+            pathway.week(model)
+
+
+def build_router(scenario: Scenario) -> Router:
+    if scenario.care_model == "assess_do_refer":
+        return Router({Route.ASSESS_DO_REFER: AssessDoRefer()})
+    if scenario.care_model == "liberated":
+        if scenario.liberated.fallback == "assess_do_refer":
+            adr = AssessDoRefer(post_role=Route.LIBERATED)
+            return Router(
+                {Route.LIBERATED: Liberated(fallback_intake=adr.intake), Route.ASSESS_DO_REFER: adr}
+            )
+        return Router({Route.LIBERATED: Liberated()})
+    adr = AssessDoRefer()
+    return Router(
+        {Route.LIBERATED: Liberated(), Route.ASSESS_DO_REFER: adr},
+        complexity_threshold=scenario.hybrid.complexity_threshold_active_needs,
+    )
+
+
+def post_layout(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Roles and caseload caps of the posts."""
+    workers = scenario.workforce.workers
+    cap = scenario.workforce.caseload_cap
+    if scenario.care_model == "assess_do_refer":
+        return np.full(workers, Route.ASSESS_DO_REFER), np.full(workers, cap)
+    if scenario.care_model == "liberated":
+        return np.full(workers, Route.LIBERATED), np.full(workers, cap)
+    caseworkers = round(workers * scenario.hybrid.caseworker_share_of_workforce)
+    roles = np.array(
+        [Route.LIBERATED] * caseworkers + [Route.ASSESS_DO_REFER] * (workers - caseworkers)
+    )
+    caps = np.where(roles == Route.LIBERATED, scenario.hybrid.caseworker_caseload_cap, cap)
+    return roles, caps

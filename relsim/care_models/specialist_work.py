@@ -1,0 +1,140 @@
+"""Specialist services' week: open episodes, joint work with caseworkers, drop-out from waiting
+lists, and admissions in referral order while hours last.
+
+Open episodes are served first (they are booked), joint work next (a caseworker has asked for
+it this week), and only then are new people admitted from the waiting list, each with a
+re-assessment ("tell your story again") that costs the specialist's time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from relsim.agents.specialist import SpecialistService
+from relsim.care_models.base import end_wait, fifo, meet
+from relsim.dynamics.engagement import attendance_probability
+from relsim.population import SpecialistState
+
+if TYPE_CHECKING:
+    from relsim.model import CareModel
+
+RECORDING_SHARE = 0.5
+
+
+def specialist_week(model: CareModel) -> None:
+    probability = attendance_probability(model.citizens, model.config)
+    for service in model.services:
+        service.reset_week()
+        _episodes(model, service, probability)
+        _joint_work(model, service)
+        _drop_out(model, service)
+        _admit(model, service)
+        model.record_specialist_hours(service)
+
+
+def _book(model: CareModel, service: SpecialistService, category: str, hours: float) -> None:
+    service.hours_used += hours
+    model.specialist_hours[category] += hours
+    model.tally.add(f"specialist_cost_{service.rules.payer}", hours * service.rules.hourly_cost_gbp)
+
+
+def _episodes(model: CareModel, service: SpecialistService, probability: np.ndarray) -> None:
+    citizens, week, d = model.citizens, model.week, service.domain
+    rules = service.rules
+    n = citizens.n
+    rows = np.flatnonzero(
+        (citizens.spec_state[:n, d] == SpecialistState.EPISODE)
+        & (citizens.interrupted_until[:n] < week)
+    )
+    if rows.size == 0:
+        return
+    _book(model, service, "direct", rows.size * rules.session_hours)
+    _book(model, service, "recording", rows.size * rules.session_hours * RECORDING_SHARE)
+    attended = model.specialist_attendance_draw[rows, d] < probability[rows]
+    seen = rows[attended]
+    citizens.support[seen, d] += rules.session_effect
+    missed = rows[~attended]
+    citizens.spec_missed[missed, d] += 1
+    citizens.spec_sessions_left[rows, d] -= 1
+    max_missed = model.config.assess_do_refer.max_missed_sessions
+    discharged = missed[citizens.spec_missed[missed, d] > max_missed]
+    finished = rows[citizens.spec_sessions_left[rows, d] <= 0]
+    finished = np.setdiff1d(finished, discharged)
+    citizens.trust[discharged] = np.clip(
+        citizens.trust[discharged] + model.config.assess_do_refer.discharge_trust_change, 0, 1
+    )
+    citizens.spec_state[discharged, d] = SpecialistState.NONE
+    citizens.spec_state[finished, d] = SpecialistState.NONE
+    model.tally.add("specialist_discharges_non_attendance", discharged.size)
+    model.journeys.log(week, discharged, "discharged_non_attendance", service=d)
+    model.journeys.log(week, finished, "specialist_closed", service=d)
+
+
+def _joint_work(model: CareModel, service: SpecialistService) -> None:
+    citizens, d = model.citizens, service.domain
+    rules = model.config.liberated
+    n = citizens.n
+    rows = np.flatnonzero(
+        (citizens.spec_state[:n, d] == SpecialistState.JOINT_WORK) & model.engaged_this_week[:n]
+    )
+    if rows.size == 0 or rules.joint_work_hours_per_week <= 0:
+        return
+    rows = fifo(rows, citizens.spec_since[:, d])
+    affordable = int(service.hours_free // rules.joint_work_hours_per_week)
+    served = rows[:affordable]
+    model.tally.add("joint_work_unserved", rows.size - served.size)
+    if served.size == 0:
+        return
+    _book(model, service, "direct", served.size * rules.joint_work_hours_per_week)
+    depth = citizens.depth[served]
+    dose = rules.joint_work_hours_per_week / max(service.rules.session_hours, 1e-9)
+    citizens.support[served, d] += service.rules.session_effect * dose * (0.5 + 0.5 * depth)
+    model.tally.add("joint_work_sessions", served.size)
+
+
+def _drop_out(model: CareModel, service: SpecialistService) -> None:
+    citizens, scenario, d = model.citizens, model.config, service.domain
+    n = citizens.n
+    rows = np.flatnonzero(citizens.spec_state[:n, d] == SpecialistState.WAITING)
+    if rows.size == 0:
+        return
+    n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
+    chaos = 1.0 + 0.25 * np.maximum(n_active - 1, 0)
+    probability = scenario.assess_do_refer.waiting_dropout_per_week * (1 - citizens.trust[rows])
+    dropped = rows[model.dropout_draw[rows, d] < probability * chaos]
+    citizens.spec_state[dropped, d] = SpecialistState.NONE
+    citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
+    model.tally.add("dropouts", dropped.size)
+    model.journeys.log(model.week, dropped, "dropped_out", service=d)
+
+
+def _admit(model: CareModel, service: SpecialistService) -> None:
+    citizens, week, d = model.citizens, model.week, service.domain
+    rules = service.rules
+    reassessment = model.config.assess_do_refer.reassessment_hours
+    delay = model.config.assess_do_refer.referral_delay_weeks
+    n = citizens.n
+    in_episode = int((citizens.spec_state[:n, d] == SpecialistState.EPISODE).sum())
+    places = service.slots - in_episode
+    rows = np.flatnonzero(
+        (citizens.spec_state[:n, d] == SpecialistState.WAITING)
+        & (week - citizens.spec_since[:n, d] >= delay)
+    )
+    if rows.size == 0 or places <= 0:
+        return
+    per_admission = reassessment + service.hours_per_slot
+    affordable = int(service.hours_free // per_admission) if per_admission > 0 else places
+    admitted = fifo(rows, citizens.spec_since[:, d])[: max(0, min(places, affordable))]
+    if admitted.size == 0:
+        return
+    _book(model, service, "reassessment", admitted.size * reassessment)
+    citizens.spec_state[admitted, d] = SpecialistState.EPISODE
+    citizens.spec_sessions_left[admitted, d] = rules.episode_sessions
+    citizens.spec_missed[admitted, d] = 0
+    end_wait(model, admitted, citizens.spec_since[admitted, d], "specialist")
+    for row in admitted:
+        meet(model, int(row), model.new_specialist_person(), front_line=False)
+    model.tally.add("specialist_admissions", admitted.size)
+    model.journeys.log(week, admitted, "specialist_started", service=d)

@@ -1,0 +1,56 @@
+"""The three headline knobs set the defaults of the detailed parameters they stand for.
+
+Each knob-derived parameter is declared with `knob_param` (its knob and its values at 0 and 1);
+its default is the linear interpolation between them. An explicit value in a scenario wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from relsim.config.params import field_meta
+
+
+def knob_value(meta: dict[str, Any], knob_setting: float) -> float:
+    """The default a knob setting implies for one parameter."""
+    return float(meta["at_0"] + (meta["at_1"] - meta["at_0"]) * knob_setting)
+
+
+def _fill(section: BaseModel, knobs: dict[str, float]) -> dict[str, Any]:
+    filled: dict[str, Any] = {}
+    for name in type(section).model_fields:
+        value = getattr(section, name)
+        meta = field_meta(type(section), name)
+        if isinstance(value, BaseModel):
+            filled[name] = _fill(value, knobs)
+        elif value is None and "knob" in meta:
+            filled[name] = knob_value(meta, knobs[meta["knob"]])
+        else:
+            filled[name] = value
+    return filled
+
+
+def resolve_knobs[S: BaseModel](scenario: S) -> S:
+    """Return a copy with every knob-derived parameter set explicitly."""
+    knobs = {
+        "demand_complexity": scenario.demand_complexity,  # type: ignore[attr-defined]
+        "continuity": scenario.continuity,  # type: ignore[attr-defined]
+        "referral_friction": scenario.referral_friction,  # type: ignore[attr-defined]
+    }
+    return type(scenario).model_validate(_fill(scenario, knobs))
+
+
+def knob_mapping(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:
+    """Every knob-derived parameter: dotted key, knob, value at 0 and at 1, unit, source."""
+    rows: list[dict[str, Any]] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows.extend(knob_mapping(annotation, f"{prefix}{name}."))
+            continue
+        meta = field_meta(model, name)
+        if "knob" in meta:
+            rows.append({"key": f"{prefix}{name}", **meta})
+    return rows

@@ -1,0 +1,1 @@
+"""What happens to citizens whoever serves them: needs, crises, help-seeking, attendance."""

@@ -1,0 +1,90 @@
+"""Phase 7: this week's measures, for the weekly time series and the measured-period counters."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from relsim.config.schema import CRISIS_TYPES
+from relsim.population import Pathway, SpecialistState
+from relsim.workforce import LEDGER, TRANSACTIONAL
+
+if TYPE_CHECKING:
+    from relsim.model import CareModel
+
+
+def weekly_measures(model: CareModel) -> dict[str, float]:
+    """Measures of this week; also adds the week's totals to the measured-period counters."""
+    citizens, workforce, scenario, tally = model.citizens, model.workforce, model.config, model.tally
+    n = citizens.n
+    present = citizens.present[:n]
+    count = int(present.sum())
+    need = citizens.need[:n][present]
+    trust = citizens.trust[:n][present]
+    stable = ~(need > scenario.needs.active_threshold).any(axis=1)
+    pathway = citizens.pathway[:n][present]
+    spec = citizens.spec_state[:n][present]
+
+    in_post = workforce.in_post
+    staff = scenario.workforce
+    paid_hours = float(in_post.sum()) * staff.hours_per_week
+    available = float(workforce.available.sum())
+    hours = {name: float(workforce.hours[name].sum()) for name in LEDGER}
+    worked = available - hours["idle"]
+    specialist = dict(model.specialist_hours)
+    model.specialist_hours.clear()
+    specialist_worked = sum(specialist.values())
+    transactional = sum(hours[c] for c in TRANSACTIONAL) + sum(
+        specialist.get(c, 0.0) for c in TRANSACTIONAL
+    )
+
+    tally.add("citizen_weeks", count)
+    tally.add("need_sum", float(need.mean(axis=1).sum()) if count else 0.0)
+    tally.add("trust_sum", float(trust.sum()))
+    tally.add("stable_sum", float(stable.sum()))
+    tally.add("staff_cost_gbp", paid_hours * staff.hourly_cost_gbp)
+    tally.add(f"cost_{staff.payer}", paid_hours * staff.hourly_cost_gbp)
+    tally.add("post_weeks_filled", float(in_post.sum()))
+    tally.add("post_weeks", float(workforce.posts))
+    tally.add("burnout_sum", float(workforce.burnout[in_post].sum()))
+    tally.add("caseload_sum", float(workforce.caseload[in_post].sum()))
+    tally.add("available_hours", available)
+    tally.add("worked_hours", worked)
+    tally.add("unmet_hours", float(workforce.unmet.sum()))
+    tally.add("specialist_worked_hours", specialist_worked)
+    tally.add("transactional_hours", transactional)
+    for name in LEDGER:
+        tally.add(f"hours_{name}", hours[name])
+    for name, value in specialist.items():
+        tally.add(f"specialist_hours_{name}", value)
+
+    measures: dict[str, float] = {
+        "citizens": count,
+        "mean_need": float(need.mean()) if count else 0.0,
+        "mean_trust": float(trust.mean()) if count else 0.0,
+        "share_citizens_stable": float(stable.mean()) if count else 0.0,
+        "presentations": float(model.weekly_presentations),
+        "crises": float(model.weekly_crises.sum()),
+        "waiting_front_door": float(
+            np.isin(pathway, (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION)).sum()
+        ),
+        "waiting_caseworker": float((pathway == Pathway.WAITING_CASEWORKER).sum()),
+        "in_short_episode": float((pathway == Pathway.SHORT_EPISODE).sum()),
+        "held_by_caseworker": float((pathway == Pathway.HELD).sum()),
+        "waiting_specialist": float((spec == SpecialistState.WAITING).sum()),
+        "with_specialist": float(
+            np.isin(spec, (SpecialistState.EPISODE, SpecialistState.JOINT_WORK)).sum()
+        ),
+        "workers_in_post": float(in_post.sum()),
+        "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
+        "staff_utilisation": worked / available if available else 0.0,
+        "share_time_transactional": transactional / (worked + specialist_worked)
+        if worked + specialist_worked
+        else 0.0,
+        "mean_burnout": float(workforce.burnout[in_post].mean()) if in_post.any() else 0.0,
+        "unmet_hours": float(workforce.unmet.sum()),
+    }
+    for k, name in enumerate(CRISIS_TYPES):
+        measures[f"crises_{name}"] = float(model.weekly_crises[k])
+    return measures
