@@ -37,7 +37,9 @@ def specialist_week(model: CareModel) -> None:
 def _book(model: CareModel, service: SpecialistService, category: str, hours: float) -> None:
     service.hours_used += hours
     model.specialist_hours[category] += hours
-    model.tally.add(f"specialist_cost_{service.rules.payer}", hours * service.rules.hourly_cost_gbp)
+    cost = hours * service.rules.hourly_cost_gbp
+    model.tally.add(f"specialist_cost_{service.rules.payer}", cost)
+    model.tally.add(f"cost_{service.rules.payer}", cost)
 
 
 def _episodes(model: CareModel, service: SpecialistService, probability: np.ndarray) -> None:

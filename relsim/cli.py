@@ -1,0 +1,242 @@
+"""The command line: thin wrappers over config, runner, stats and io.
+
+Bad input gets one line on stderr and exit status 2; anything else that fails gets exit status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from relsim.config import Scenario, ScenarioError, load_scenario
+from relsim.io import OutputError, check_output_dir, now, provenance, staged_output, write_run_files
+from relsim.metrics import METRIC_NAMES, UNITS
+from relsim.output import print_comparison, print_summary
+from relsim.runner import RunResult, run_replications
+from relsim.stats import paired_differences, summarise
+
+BAD_INPUT = 2
+
+
+def _progress(total: int, label: str):  # noqa: ANN202 - a tqdm bar
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="run", file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def _run(
+    scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool
+) -> list[RunResult]:
+    with _progress(reps, scenario.name) as bar:
+        return run_replications(
+            scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
+        )
+
+
+def _summary_frame(results: Sequence[RunResult]) -> pd.DataFrame:
+    rows = [{"replication": r.replication, "seed": r.seed, **r.metrics} for r in results]
+    return pd.DataFrame(rows)
+
+
+def _scenario_block(
+    scenario: Scenario, results: Sequence[RunResult], seed: int, started: str
+) -> dict[str, Any]:
+    metrics = summarise([r.metrics for r in results], METRIC_NAMES)
+    return {
+        "scenario": scenario.name,
+        "reps": len(results),
+        "seed": seed,
+        "metrics": metrics,
+        "provenance": {**provenance(scenario, seed, len(results), started), "finished": now()},
+    }
+
+
+def _write(out: Path, scenario: Scenario, results: Sequence[RunResult], block: dict) -> None:
+    timeseries = pd.concat([r.timeseries for r in results], ignore_index=True)
+    journeys = [r.journeys for r in results if r.journeys is not None]
+    write_run_files(
+        out,
+        scenario,
+        _summary_frame(results),
+        timeseries,
+        pd.concat(journeys, ignore_index=True) if journeys else None,
+        block["provenance"],
+    )
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+def _emit_json(payload: dict) -> None:
+    click.echo(json.dumps(_clean_json(payload), indent=2, allow_nan=False))
+
+
+reps_option = click.option("--reps", type=click.IntRange(1, 100_000), default=10, show_default=True,
+                           help="replications (each uses the same seeds in every scenario)")
+seed_option = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+                           help="root seed [default: the scenario's seed]")
+set_option = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                          help="override a scenario key, e.g. workforce.caseload_cap=12")
+workers_option = click.option("--workers", type=click.IntRange(1, 512), default=None,
+                              help="processes for replications [default: all cores]")
+json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="relsim")
+def cli() -> None:
+    """relsim: assess-do-refer versus the Liberated Method, simulated week by week."""
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@reps_option
+@seed_option
+@set_option
+@workers_option
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="write summary.csv, timeseries.parquet, journeys.parquet and manifest.json")
+@click.option("--force", is_flag=True, help="replace a non-empty --out directory")
+@json_option
+def run(scenario: Path, reps: int, seed: int | None, sets: tuple[str, ...], workers: int | None,
+        out: Path | None, force: bool, as_json: bool) -> None:
+    """Run SCENARIO for --reps replications and report every metric with 95 % intervals."""
+    config = load_scenario(scenario, sets)
+    if out is not None:
+        check_output_dir(out, force)
+    seed = config.seed if seed is None else seed
+    started = now()
+    results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
+    block = _scenario_block(config, results, seed, started)
+    if out is not None:
+        with staged_output(out) as staging:
+            _write(staging, config, results, block)
+    if as_json:
+        _emit_json(block)
+    else:
+        print_summary(block, UNITS)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@reps_option
+@seed_option
+@set_option
+@workers_option
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="write each scenario's files in a subdirectory, plus differences.csv")
+@click.option("--force", is_flag=True, help="replace a non-empty --out directory")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="write an HTML report with tables and charts")
+@json_option
+def compare(scenarios: tuple[Path, ...], reps: int, seed: int | None, sets: tuple[str, ...],
+            workers: int | None, out: Path | None, force: bool, report: Path | None,
+            as_json: bool) -> None:
+    """Compare scenarios replication by replication (paired, common random numbers).
+
+    Differences are each scenario minus the first, with 95 % intervals.
+    """
+    if len(scenarios) < 2:
+        raise click.UsageError("compare needs at least two scenarios")
+    configs = [load_scenario(path, sets) for path in scenarios]
+    names = [c.name for c in configs]
+    if len(set(names)) != len(names):
+        raise click.UsageError(f"scenario names must differ to be compared (got {names})")
+    if out is not None:
+        check_output_dir(out, force)
+    if report is not None and not report.resolve().parent.is_dir():
+        raise OutputError(f"--report {report}: directory does not exist")
+    seed = configs[0].seed if seed is None else seed
+    started = now()
+    runs = [_run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs]
+    blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
+    base = [r.metrics for r in runs[0]]
+    differences = {
+        f"{c.name} - {configs[0].name}": paired_differences(base, [r.metrics for r in rs], METRIC_NAMES)
+        for c, rs in zip(configs[1:], runs[1:], strict=True)
+    }
+    payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
+    if out is not None:
+        with staged_output(out) as staging:
+            for config, results, block in zip(configs, runs, blocks, strict=True):
+                _write(staging / config.name, config, results, block)
+            rows = [
+                {"comparison": label, "metric": m, "mean": v["mean"],
+                 "ci95_low": (v["ci95"] or [None, None])[0], "ci95_high": (v["ci95"] or [None, None])[1]}
+                for label, diffs in differences.items()
+                for m, v in diffs.items()
+            ]
+            pd.DataFrame(rows).to_csv(staging / "differences.csv", index=False)
+    if report is not None:
+        from relsim.report.html import write_report
+
+        write_report(report, _clean_json(payload), UNITS)
+    if as_json:
+        _emit_json(payload)
+    else:
+        print_comparison(payload, UNITS)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@set_option
+def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
+    """Check scenario files against the schema without running them."""
+    failed = 0
+    for path in scenarios:
+        try:
+            config = load_scenario(path, sets)
+        except ScenarioError as exc:
+            failed += 1
+            click.echo(f"relsim: error: {exc}", err=True)
+            continue
+        click.echo(f"ok: {path} ({config.name}, {config.care_model})")
+    if failed:
+        sys.exit(BAD_INPUT)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: turns every failure into one line and the contract's exit status."""
+    try:
+        cli.main(args=argv, prog_name="relsim", standalone_mode=False)
+    except (ScenarioError, OutputError) as exc:
+        click.echo(f"relsim: error: {exc}", err=True)
+        sys.exit(BAD_INPUT)
+    except click.UsageError as exc:
+        click.echo(f"relsim: error: {exc.format_message()}", err=True)
+        sys.exit(BAD_INPUT)
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("relsim: interrupted; no results written", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"relsim: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if os.environ.get("RELSIM_DEBUG"):
+            raise
+        click.echo(f"relsim: error: {type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)",
+                   err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

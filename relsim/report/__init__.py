@@ -1,0 +1,1 @@
+"""Reports built from results; kept outside the model."""

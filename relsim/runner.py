@@ -1,0 +1,82 @@
+"""Running the model: one run is a pure function of (configuration, seed, replication);
+replications run serially or in a process pool and give the same results either way."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from relsim.config import Scenario, scenario_dict
+from relsim.metrics import compute_metrics
+from relsim.model import CareModel
+
+
+@dataclass
+class RunResult:
+    replication: int
+    seed: int
+    metrics: dict[str, float]
+    timeseries: pd.DataFrame
+    journeys: pd.DataFrame | None = field(default=None, repr=False)
+
+
+def simulate(scenario: Scenario, seed: int, replication: int, journeys: bool = True) -> CareModel:
+    """Build and run a model to the end of its horizon."""
+    model = CareModel(scenario, replication=replication, seed=seed, record_journeys=journeys)
+    for _ in range(model.final_week):
+        model.step()
+    return model
+
+
+def run_one(
+    scenario: Scenario, seed: int, replication: int = 0, journeys: bool = False
+) -> RunResult:
+    model = simulate(scenario, seed, replication, journeys)
+    frame = model.datacollector.get_model_vars_dataframe()
+    timeseries = pd.DataFrame(list(frame["measures"]))
+    timeseries.insert(0, "week", frame["week"].to_numpy())
+    timeseries.insert(1, "measured", timeseries["week"] > scenario.time.warmup_weeks)
+    timeseries.insert(0, "replication", replication)
+    journey_frame = None
+    if journeys:
+        journey_frame = model.journeys.frame(scenario.needs.domains)
+        journey_frame.insert(0, "replication", replication)
+    return RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+
+
+def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:
+    data, seed, replication, journeys = task
+    return run_one(Scenario.model_validate(data), seed, replication, journeys)
+
+
+def run_replications(
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    workers: int = 1,
+    journeys: bool = False,
+    on_done: Callable[[], None] | None = None,
+) -> list[RunResult]:
+    """Replications 0..reps-1 with `seed`; results in replication order whatever the pool does."""
+    data = scenario_dict(scenario)
+    tasks = [(data, seed, r, journeys) for r in range(reps)]
+    results: list[RunResult] = []
+    if workers <= 1 or reps <= 1:
+        for task in tasks:
+            results.append(_run_task(task))
+            if on_done:
+                on_done()
+        return results
+    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, reps), mp_context=context) as pool:
+        for result in pool.map(_run_task, tasks):
+            results.append(result)
+            if on_done:
+                on_done()
+    return results
