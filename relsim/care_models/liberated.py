@@ -173,13 +173,19 @@ class Liberated:
         model.tally.add("missed_contacts", float((~engaged & (hours > 0)).sum()))
         citizens.trust[rows[~engaged & (hours > 0)]] += rules.missed_contact_trust_change
         seen, seen_hours = rows[engaged], hours[engaged]
-        depth = citizens.depth[seen]
+        named = model.streams["allocation"].random(seen.size) < scenario.staff.named_worker_share
+        self._meet_cover(model, seen[~named])
+        current = citizens.depth[seen]
+        depth = np.where(named, current, 0.0)
         effect = seen_hours * rules.contact_effect_per_hour * (0.3 + 0.7 * depth)
         weights = citizens.priority[seen] * np.where(active[engaged], need[engaged], 0.0)
         totals = weights.sum(axis=1, keepdims=True)
         weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
         citizens.support[seen] += effect[:, None] * weights
-        citizens.depth[seen] = depth + rules.relationship_growth_per_hour * seen_hours * (1 - depth)
+        growth_hours = np.where(named, seen_hours, 0.0)
+        citizens.depth[seen] = current + rules.relationship_growth_per_hour * growth_hours * (
+            1 - current
+        )
         trust = citizens.trust[seen]
         citizens.trust[seen] = trust + rules.trust_growth_per_hour * seen_hours * (1 - trust)
         knowledge = citizens.knowledge[seen]
@@ -188,6 +194,18 @@ class Liberated:
         citizens.depth[rows] = np.clip(citizens.depth[rows], 0, 1)
         citizens.trust[rows] = np.clip(citizens.trust[rows], 0, 1)
         return seen
+
+    def _meet_cover(self, model: CareModel, rows: np.ndarray) -> None:
+        """Contacts covered by a colleague on the rota: someone the person may not know."""
+        if rows.size == 0:
+            return
+        workforce = model.workforce
+        on_duty = np.flatnonzero(self._posts(model) & workforce.on_duty(model.week))
+        if on_duty.size == 0:
+            return
+        cover = on_duty[model.streams["allocation"].integers(0, on_duty.size, rows.size)]
+        for row, post in zip(rows, cover, strict=True):
+            meet(model, int(row), int(workforce.person[post]), front_line=False)
 
     def _budget(self, model: CareModel) -> None:
         """Default to yes: spend on an active practical need while the year's budget lasts."""
@@ -263,7 +281,8 @@ class Liberated:
         rows = np.flatnonzero(
             (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
         )
-        stable = ~(citizens.need[rows] > scenario.needs.active_threshold).any(axis=1)
+        stable = ~(citizens.need[rows] >= scenario.liberated.stable_need_below).any(axis=1)
+        stable &= ~model.crisis_this_week[rows]
         citizens.stable_weeks[rows] = np.where(stable, citizens.stable_weeks[rows] + 1, 0)
         done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]
         close_cases(model, done, "stepped_down", Pathway.STEPPED_DOWN)

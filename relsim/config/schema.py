@@ -115,7 +115,7 @@ class CrisisType(Section):
 class Crises(Section):
     ae: CrisisType = Field(
         default=CrisisType(
-            base_hazard_per_week=0.008,
+            base_hazard_per_week=0.018,
             drivers={"physical_health": 0.4, "mental_health": 0.3, "substance_use": 0.3},
             unit_cost_gbp=345.0,
             payer="nhs",
@@ -126,32 +126,32 @@ class Crises(Section):
     )
     mh_crisis: CrisisType = Field(
         default=CrisisType(
-            base_hazard_per_week=0.003,
+            base_hazard_per_week=0.004,
             drivers={"mental_health": 0.7, "substance_use": 0.3},
-            unit_cost_gbp=1640.0,
+            unit_cost_gbp=4360.0,
             payer="nhs",
             need_increase={"mental_health": 0.05},
             trust_change=-0.03,
             presentation_probability=0.4,
         ),
-        json_schema_extra={"unit": "crisis type", "source": f"3 mental-health bed days at £410 2011/12 ({UNIT_COSTS}) x1.33; 3 days is an assumption"},
+        json_schema_extra={"unit": "crisis type", "source": f"8 mental-health bed days at £410 2011/12 ({UNIT_COSTS}) x1.33; 8 days is an assumption"},
     )
     police: CrisisType = Field(
         default=CrisisType(
-            base_hazard_per_week=0.004,
+            base_hazard_per_week=0.012,
             drivers={"safety": 0.6, "substance_use": 0.4},
-            unit_cost_gbp=920.0,
+            unit_cost_gbp=1390.0,
             payer="police_justice",
             need_increase={"safety": 0.05, "housing": 0.05},
             trust_change=-0.05,
             presentation_probability=0.2,
             interrupts_support_weeks=1,
         ),
-        json_schema_extra={"unit": "crisis type", "source": f"arrest with detention £593 2006/07 ({UNIT_COSTS}) x1.55"},
+        json_schema_extra={"unit": "crisis type", "source": f"arrest with detention £593 2006/07 ({UNIT_COSTS}) x1.55 = £920, plus one in ten remanded for a week of prison at £2,367/month 2008/09 x1.45 (assumption)"},
     )
     eviction: CrisisType = Field(
         default=CrisisType(
-            base_hazard_per_week=0.002,
+            base_hazard_per_week=0.003,
             drivers={"housing": 0.7, "money": 0.3},
             unit_cost_gbp=3380.0,
             payer="council_housing",
@@ -202,17 +202,17 @@ class AssessDoRefer(Section):
     recording_hours_per_contact: float = param(0.5, "hours", ge=0)
     assessment_error_sd: float = param(0.15, "need", ge=0, le=1, description="for a stranger; falls with knowledge of the person")
     other_need_identification_probability: float = param(0.3, "probability", ge=0, le=1, description="a stranger sees one need")
-    eligibility_threshold: float | None = knob_param("referral_friction", 0.35, 0.6, "need", ge=0, le=1)
+    eligibility_threshold: float | None = knob_param("referral_friction", 0.3, 0.65, "need", ge=0, le=1)
     episode_sessions: int = param(6, "sessions", ge=1, le=520)
     session_hours: float = param(1.0, "hours", ge=0)
     session_effect: float = param(0.05, "need per attended session", ge=0, le=1)
     max_missed_sessions: int = param(2, "sessions", ge=0, le=100, description="discharge for non-attendance after this many")
-    referral_paperwork_hours: float | None = knob_param("referral_friction", 0.25, 2.0, "hours per referral", ge=0)
-    referral_delay_weeks: float | None = knob_param("referral_friction", 0.0, 4.0, "weeks", ge=0)
-    specialist_threshold: float | None = knob_param("referral_friction", 0.3, 0.65, "need", ge=0, le=1)
+    referral_paperwork_hours: float | None = knob_param("referral_friction", 0.25, 3.0, "hours per referral", ge=0)
+    referral_delay_weeks: float | None = knob_param("referral_friction", 0.0, 6.0, "weeks", ge=0)
+    specialist_threshold: float | None = knob_param("referral_friction", 0.3, 0.7, "need", ge=0, le=1)
     exclusion_strictness: float | None = knob_param("referral_friction", 0.0, 0.9, "probability an exclusion rule is applied", ge=0, le=1)
-    waiting_dropout_per_week: float | None = knob_param("referral_friction", 0.0, 0.08, "1/week at zero trust", ge=0, le=1)
-    reassessment_hours: float | None = knob_param("referral_friction", 0.0, 2.0, "hours per specialist admission", ge=0)
+    waiting_dropout_per_week: float | None = knob_param("referral_friction", 0.0, 0.12, "1/week at zero trust", ge=0, le=1)
+    reassessment_hours: float | None = knob_param("referral_friction", 0.0, 3.0, "hours per specialist admission", ge=0)
     signpost_trust_change: float = param(-0.08, "trust", ge=-1, le=1)
     discharge_trust_change: float = param(-0.08, "trust", ge=-1, le=1)
     rejection_trust_change: float = param(-0.04, "trust", ge=-1, le=1)
@@ -221,12 +221,12 @@ class AssessDoRefer(Section):
 
 class Liberated(Section):
     understand_hours: float = param(3.0, "hours", ge=0, description="first conversation instead of an eligibility gate")
-    base_contact_hours_per_week: float = param(0.75, "hours/week", ge=0)
+    base_contact_hours_per_week: float = param(1.0, "hours/week", ge=0)
     contact_hours_per_active_need: float = param(0.5, "hours/week", ge=0)
     crisis_contact_hours: float = param(3.0, "hours", ge=0)
     recording_share: float = param(0.1, "share of contact time", ge=0, le=1)
     travel_share: float = param(0.15, "share of contact time", ge=0, le=1)
-    contact_effect_per_hour: float = param(0.03, "need per hour", ge=0, le=1)
+    contact_effect_per_hour: float = param(0.05, "need per hour", ge=0, le=1)
     relationship_growth_per_hour: float = param(0.04, "depth per hour", ge=0, le=1)
     trust_growth_per_hour: float = param(0.01, "trust per hour", ge=0, le=1)
     flexible_budget_per_citizen_year_gbp: float = param(1000.0, "GBP/year", "You First personal budgets (2016), order of magnitude", ge=0)
@@ -236,7 +236,8 @@ class Liberated(Section):
     joint_work_hours_per_week: float = param(1.0, "specialist hours/week", ge=0)
     caseworker_joint_hours_per_week: float = param(0.5, "hours/week", ge=0)
     outreach_hours_per_missed_contact: float = param(0.5, "hours", ge=0)
-    step_down_stable_weeks: int = param(12, "weeks", ge=1, le=520)
+    step_down_stable_weeks: int = param(8, "weeks", ge=1, le=520)
+    stable_need_below: float = param(0.5, "need", ge=0, le=1, description="stable: every need below this and no crisis")
     reflective_practice_hours_per_week: float = param(1.5, "hours/week", ge=0)
     fallback: Literal["wait", "assess_do_refer"] = param("wait", "policy", description="when every caseworker is at the cap")
     missed_contact_trust_change: float = param(0.0, "trust", ge=-1, le=1)
@@ -262,6 +263,7 @@ class Staff(Section):
     vacancy_weeks: float | None = knob_param("continuity", 26.0, 4.0, "weeks (mean)", ge=0)
     handover_retention: float | None = knob_param("continuity", 0.0, 0.8, "share of relationship kept", ge=0, le=1)
     same_worker_probability: float | None = knob_param("continuity", 0.0, 0.8, "probability", ge=0, le=1, description="assess-do-refer: seen again by the same duty worker")
+    named_worker_share: float | None = knob_param("continuity", 0.3, 1.0, "share of weekly contacts", ge=0, le=1, description="Liberated Method: contacts by the named worker; the rest by whoever covers")
     knowledge_growth_per_contact: float = param(0.15, "knowledge per contact", ge=0, le=1)
 
 
