@@ -26,19 +26,19 @@ from relsim.stats import paired_differences, summarise
 BAD_INPUT = 2
 
 
-def _progress(total: int, label: str):  # noqa: ANN202 - a tqdm bar
+def _progress(total: int, label: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="run", file=sys.stderr, disable=not sys.stderr.isatty())
+    return tqdm(
+        total=total, desc=label, unit="run", file=sys.stderr, disable=not sys.stderr.isatty()
+    )
 
 
 def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _run(
-    scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool
-) -> list[RunResult]:
+def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool) -> list[RunResult]:
     with _progress(reps, scenario.name) as bar:
         return run_replications(
             scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
@@ -90,14 +90,32 @@ def _emit_json(payload: dict) -> None:
     click.echo(json.dumps(_clean_json(payload), indent=2, allow_nan=False))
 
 
-reps_option = click.option("--reps", type=click.IntRange(1, 100_000), default=10, show_default=True,
-                           help="replications (each uses the same seeds in every scenario)")
-seed_option = click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
-                           help="root seed [default: the scenario's seed]")
-set_option = click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-                          help="override a scenario key, e.g. workforce.caseload_cap=12")
-workers_option = click.option("--workers", type=click.IntRange(1, 512), default=None,
-                              help="processes for replications [default: all cores]")
+reps_option = click.option(
+    "--reps",
+    type=click.IntRange(1, 100_000),
+    default=10,
+    show_default=True,
+    help="replications (each uses the same seeds in every scenario)",
+)
+seed_option = click.option(
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=None,
+    help="root seed [default: the scenario's seed]",
+)
+set_option = click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="override a scenario key, e.g. workforce.caseload_cap=12",
+)
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    default=None,
+    help="processes for replications [default: all cores]",
+)
 json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 
 
@@ -113,12 +131,24 @@ def cli() -> None:
 @seed_option
 @set_option
 @workers_option
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="write summary.csv, timeseries.parquet, journeys.parquet and manifest.json")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="write summary.csv, timeseries.parquet, journeys.parquet and manifest.json",
+)
 @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
 @json_option
-def run(scenario: Path, reps: int, seed: int | None, sets: tuple[str, ...], workers: int | None,
-        out: Path | None, force: bool, as_json: bool) -> None:
+def run(
+    scenario: Path,
+    reps: int,
+    seed: int | None,
+    sets: tuple[str, ...],
+    workers: int | None,
+    out: Path | None,
+    force: bool,
+    as_json: bool,
+) -> None:
     """Run SCENARIO for --reps replications and report every metric with 95 % intervals."""
     config = load_scenario(scenario, sets)
     if out is not None:
@@ -142,15 +172,31 @@ def run(scenario: Path, reps: int, seed: int | None, sets: tuple[str, ...], work
 @seed_option
 @set_option
 @workers_option
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="write each scenario's files in a subdirectory, plus differences.csv")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="write each scenario's files in a subdirectory, plus differences.csv",
+)
 @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
-@click.option("--report", type=click.Path(path_type=Path), default=None,
-              help="write an HTML report with tables and charts")
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="write an HTML report with tables and charts",
+)
 @json_option
-def compare(scenarios: tuple[Path, ...], reps: int, seed: int | None, sets: tuple[str, ...],
-            workers: int | None, out: Path | None, force: bool, report: Path | None,
-            as_json: bool) -> None:
+def compare(
+    scenarios: tuple[Path, ...],
+    reps: int,
+    seed: int | None,
+    sets: tuple[str, ...],
+    workers: int | None,
+    out: Path | None,
+    force: bool,
+    report: Path | None,
+    as_json: bool,
+) -> None:
     """Compare scenarios replication by replication (paired, common random numbers).
 
     Differences are each scenario minus the first, with 95 % intervals.
@@ -171,7 +217,9 @@ def compare(scenarios: tuple[Path, ...], reps: int, seed: int | None, sets: tupl
     blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
     base = [r.metrics for r in runs[0]]
     differences = {
-        f"{c.name} - {configs[0].name}": paired_differences(base, [r.metrics for r in rs], METRIC_NAMES)
+        f"{c.name} - {configs[0].name}": paired_differences(
+            base, [r.metrics for r in rs], METRIC_NAMES
+        )
         for c, rs in zip(configs[1:], runs[1:], strict=True)
     }
     payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
@@ -180,8 +228,13 @@ def compare(scenarios: tuple[Path, ...], reps: int, seed: int | None, sets: tupl
             for config, results, block in zip(configs, runs, blocks, strict=True):
                 _write(staging / config.name, config, results, block)
             rows = [
-                {"comparison": label, "metric": m, "mean": v["mean"],
-                 "ci95_low": (v["ci95"] or [None, None])[0], "ci95_high": (v["ci95"] or [None, None])[1]}
+                {
+                    "comparison": label,
+                    "metric": m,
+                    "mean": v["mean"],
+                    "ci95_low": (v["ci95"] or [None, None])[0],
+                    "ci95_high": (v["ci95"] or [None, None])[1],
+                }
                 for label, diffs in differences.items()
                 for m, v in diffs.items()
             ]
@@ -233,8 +286,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise
-        click.echo(f"relsim: error: {type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)",
-                   err=True)
+        click.echo(
+            f"relsim: error: {type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)", err=True
+        )
         sys.exit(1)
 
 

@@ -51,7 +51,10 @@ def git_commit() -> str | None:
 
 
 def versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {"relsim": relsim.__version__, "python": platform.python_version()}
+    found: dict[str, str | None] = {
+        "relsim": relsim.__version__,
+        "python": platform.python_version(),
+    }
     for name in KEY_LIBRARIES:
         try:
             found[name] = importlib.metadata.version(name)
@@ -117,7 +120,7 @@ def write_run_files(
     full = {
         **manifest,
         "scenario": scenario_dict(scenario),
-        "files": sorted(p.name for p in directory.iterdir()) + ["manifest.json"],
+        "files": [*sorted(p.name for p in directory.iterdir()), "manifest.json"],
         "finished": now(),
     }
     (directory / "manifest.json").write_text(json.dumps(full, indent=2, default=str) + "\n")

@@ -36,7 +36,9 @@ def _per_citizen_year(key: str) -> Callable[[CareModel], float]:
 
 
 def _sum_per_citizen_year(keys: list[str]) -> Callable[[CareModel], float]:
-    return lambda m: _ratio(sum(m.tally[k] for k in keys), m.tally["citizen_weeks"] / WEEKS_PER_YEAR)
+    return lambda m: _ratio(
+        sum(m.tally[k] for k in keys), m.tally["citizen_weeks"] / WEEKS_PER_YEAR
+    )
 
 
 CRISIS_COUNT_KEYS = [f"crises_{c}" for c in CRISIS_TYPES]
@@ -59,80 +61,196 @@ def _failure_demand(model: CareModel) -> float:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("crisis_events_per_citizen_year", "events/citizen-year", "all crisis events",
-           _sum_per_citizen_year(CRISIS_COUNT_KEYS)),
-    Metric("crisis_cost_per_citizen_year", "GBP/citizen-year", "cost of crisis events",
-           _sum_per_citizen_year(CRISIS_COST_KEYS)),
-    Metric("staff_cost_per_citizen_year", "GBP/citizen-year",
-           "front-door workers or caseworkers in post, paid hours", _per_citizen_year("staff_cost_gbp")),
-    Metric("specialist_cost_per_citizen_year", "GBP/citizen-year", "specialist hours used",
-           _sum_per_citizen_year(SPECIALIST_COST_KEYS)),
-    Metric("flexible_budget_cost_per_citizen_year", "GBP/citizen-year", "flexible budget spent",
-           _per_citizen_year("budget_cost_gbp")),
-    Metric("total_cost_per_citizen_year", "GBP/citizen-year",
-           "staff + specialist + flexible budget + crises", _sum_per_citizen_year(TOTAL_COST_KEYS)),
-    Metric("mean_caseload", "citizens/worker", "open cases per worker in post",
-           lambda m: _ratio(m.tally["caseload_sum"], m.tally["post_weeks_filled"])),
-    Metric("staff_utilisation", "share", "worked hours / case hours available",
-           lambda m: _ratio(m.tally["worked_hours"], m.tally["available_hours"])),
-    Metric("share_time_transactional", "share",
-           "assessment, referral, re-assessment and recording / all worked staff hours",
-           lambda m: _ratio(m.tally["transactional_hours"],
-                            m.tally["worked_hours"] + m.tally["specialist_worked_hours"])),
-    Metric("mean_burnout", "0-1", "mean burnout of workers in post",
-           lambda m: _ratio(m.tally["burnout_sum"], m.tally["post_weeks_filled"])),
-    Metric("staff_turnover_per_fte_year", "leavers/FTE-year", "workers leaving",
-           lambda m: _ratio(m.tally["leavers"], m.tally["post_weeks_filled"] / WEEKS_PER_YEAR)),
-    Metric("failure_demand_share", "share",
-           "contacts that are re-presentations within a year of closure or chasing while waiting",
-           _failure_demand),
-    Metric("handoffs_per_citizen_year", "hand-offs/citizen-year",
-           "referrals accepted onward and reallocations after a worker leaves",
-           _per_citizen_year("handoffs")),
-    Metric("distinct_workers_per_citizen", "people", "distinct workers met, citizens ever seen",
-           _distinct_workers),
-    Metric("mean_wait_weeks", "weeks", "mean completed wait (front door, allocation, specialist)",
-           lambda m: _ratio(m.tally["wait_weeks"], m.tally["waits"])),
-    Metric("share_citizens_stable", "share", "citizen-weeks with no active need",
-           lambda m: _ratio(m.tally["stable_sum"], m.tally["citizen_weeks"])),
-    Metric("mean_need", "0-1", "mean need over domains and citizen-weeks",
-           lambda m: _ratio(m.tally["need_sum"], m.tally["citizen_weeks"])),
-    Metric("mean_trust", "0-1", "mean trust over citizen-weeks",
-           lambda m: _ratio(m.tally["trust_sum"], m.tally["citizen_weeks"])),
-    Metric("presentations_per_citizen_year", "contacts/citizen-year",
-           "new presentations plus chasing contacts",
-           _sum_per_citizen_year(["presentations", "chasing_contacts"])),
-    Metric("repeat_within_year_share", "share",
-           "closed cases (with a year of follow-up) that came back within 52 weeks",
-           lambda m: m.closures.repeat_share(m.week)),
-    Metric("referrals_per_citizen_year", "referrals/citizen-year", "referrals made",
-           _per_citizen_year("referrals")),
-    Metric("referral_rejection_share", "share", "referrals refused by the receiving service",
-           lambda m: _ratio(m.tally["referrals_rejected"], m.tally["referrals"])),
-    Metric("waiting_dropout_per_citizen_year", "drop-outs/citizen-year",
-           "people lost from specialist waiting lists", _per_citizen_year("dropouts")),
-    Metric("mean_specialist_wait_weeks", "weeks", "referral to admission",
-           lambda m: _ratio(m.tally["wait_weeks_specialist"], m.tally["waits_specialist"])),
-    Metric("unmet_hours_share", "share", "demanded worker hours not delivered",
-           lambda m: _ratio(m.tally["unmet_hours"], m.tally["worked_hours"] + m.tally["unmet_hours"])),
-    Metric("vacancy_rate", "share", "post-weeks vacant",
-           lambda m: 1.0 - _ratio(m.tally["post_weeks_filled"], m.tally["post_weeks"])),
-    Metric("deaths_per_1000_citizen_years", "deaths/1,000 citizen-years", "deaths",
-           lambda m: 1000 * _per_citizen_year("departures_died")(m)),
+    Metric(
+        "crisis_events_per_citizen_year",
+        "events/citizen-year",
+        "all crisis events",
+        _sum_per_citizen_year(CRISIS_COUNT_KEYS),
+    ),
+    Metric(
+        "crisis_cost_per_citizen_year",
+        "GBP/citizen-year",
+        "cost of crisis events",
+        _sum_per_citizen_year(CRISIS_COST_KEYS),
+    ),
+    Metric(
+        "staff_cost_per_citizen_year",
+        "GBP/citizen-year",
+        "front-door workers or caseworkers in post, paid hours",
+        _per_citizen_year("staff_cost_gbp"),
+    ),
+    Metric(
+        "specialist_cost_per_citizen_year",
+        "GBP/citizen-year",
+        "specialist hours used",
+        _sum_per_citizen_year(SPECIALIST_COST_KEYS),
+    ),
+    Metric(
+        "flexible_budget_cost_per_citizen_year",
+        "GBP/citizen-year",
+        "flexible budget spent",
+        _per_citizen_year("budget_cost_gbp"),
+    ),
+    Metric(
+        "total_cost_per_citizen_year",
+        "GBP/citizen-year",
+        "staff + specialist + flexible budget + crises",
+        _sum_per_citizen_year(TOTAL_COST_KEYS),
+    ),
+    Metric(
+        "mean_caseload",
+        "citizens/worker",
+        "open cases per worker in post",
+        lambda m: _ratio(m.tally["caseload_sum"], m.tally["post_weeks_filled"]),
+    ),
+    Metric(
+        "staff_utilisation",
+        "share",
+        "worked hours / case hours available",
+        lambda m: _ratio(m.tally["worked_hours"], m.tally["available_hours"]),
+    ),
+    Metric(
+        "share_time_transactional",
+        "share",
+        "assessment, referral, re-assessment and recording / all worked staff hours",
+        lambda m: _ratio(
+            m.tally["transactional_hours"],
+            m.tally["worked_hours"] + m.tally["specialist_worked_hours"],
+        ),
+    ),
+    Metric(
+        "mean_burnout",
+        "0-1",
+        "mean burnout of workers in post",
+        lambda m: _ratio(m.tally["burnout_sum"], m.tally["post_weeks_filled"]),
+    ),
+    Metric(
+        "staff_turnover_per_fte_year",
+        "leavers/FTE-year",
+        "workers leaving",
+        lambda m: _ratio(m.tally["leavers"], m.tally["post_weeks_filled"] / WEEKS_PER_YEAR),
+    ),
+    Metric(
+        "failure_demand_share",
+        "share",
+        "contacts that are re-presentations within a year of closure or chasing while waiting",
+        _failure_demand,
+    ),
+    Metric(
+        "handoffs_per_citizen_year",
+        "hand-offs/citizen-year",
+        "referrals accepted onward and reallocations after a worker leaves",
+        _per_citizen_year("handoffs"),
+    ),
+    Metric(
+        "distinct_workers_per_citizen",
+        "people",
+        "distinct workers met, citizens ever seen",
+        _distinct_workers,
+    ),
+    Metric(
+        "mean_wait_weeks",
+        "weeks",
+        "mean completed wait (front door, allocation, specialist)",
+        lambda m: _ratio(m.tally["wait_weeks"], m.tally["waits"]),
+    ),
+    Metric(
+        "share_citizens_stable",
+        "share",
+        "citizen-weeks with no active need",
+        lambda m: _ratio(m.tally["stable_sum"], m.tally["citizen_weeks"]),
+    ),
+    Metric(
+        "mean_need",
+        "0-1",
+        "mean need over domains and citizen-weeks",
+        lambda m: _ratio(m.tally["need_sum"], m.tally["citizen_weeks"]),
+    ),
+    Metric(
+        "mean_trust",
+        "0-1",
+        "mean trust over citizen-weeks",
+        lambda m: _ratio(m.tally["trust_sum"], m.tally["citizen_weeks"]),
+    ),
+    Metric(
+        "presentations_per_citizen_year",
+        "contacts/citizen-year",
+        "new presentations plus chasing contacts",
+        _sum_per_citizen_year(["presentations", "chasing_contacts"]),
+    ),
+    Metric(
+        "repeat_within_year_share",
+        "share",
+        "closed cases (with a year of follow-up) that came back within 52 weeks",
+        lambda m: m.closures.repeat_share(m.week),
+    ),
+    Metric(
+        "referrals_per_citizen_year",
+        "referrals/citizen-year",
+        "referrals made",
+        _per_citizen_year("referrals"),
+    ),
+    Metric(
+        "referral_rejection_share",
+        "share",
+        "referrals refused by the receiving service",
+        lambda m: _ratio(m.tally["referrals_rejected"], m.tally["referrals"]),
+    ),
+    Metric(
+        "waiting_dropout_per_citizen_year",
+        "drop-outs/citizen-year",
+        "people lost from specialist waiting lists",
+        _per_citizen_year("dropouts"),
+    ),
+    Metric(
+        "mean_specialist_wait_weeks",
+        "weeks",
+        "referral to admission",
+        lambda m: _ratio(m.tally["wait_weeks_specialist"], m.tally["waits_specialist"]),
+    ),
+    Metric(
+        "unmet_hours_share",
+        "share",
+        "demanded worker hours not delivered",
+        lambda m: _ratio(m.tally["unmet_hours"], m.tally["worked_hours"] + m.tally["unmet_hours"]),
+    ),
+    Metric(
+        "vacancy_rate",
+        "share",
+        "post-weeks vacant",
+        lambda m: 1.0 - _ratio(m.tally["post_weeks_filled"], m.tally["post_weeks"]),
+    ),
+    Metric(
+        "deaths_per_1000_citizen_years",
+        "deaths/1,000 citizen-years",
+        "deaths",
+        lambda m: 1000 * _per_citizen_year("departures_died")(m),
+    ),
     *(
-        Metric(f"crisis_{c}_per_citizen_year", "events/citizen-year", f"{c} crises",
-               _per_citizen_year(f"crises_{c}"))
+        Metric(
+            f"crisis_{c}_per_citizen_year",
+            "events/citizen-year",
+            f"{c} crises",
+            _per_citizen_year(f"crises_{c}"),
+        )
         for c in CRISIS_TYPES
     ),
     *(
-        Metric(f"crisis_cost_{c}_per_citizen_year", "GBP/citizen-year", f"{c} crisis cost",
-               _per_citizen_year(f"crisis_cost_{c}"))
+        Metric(
+            f"crisis_cost_{c}_per_citizen_year",
+            "GBP/citizen-year",
+            f"{c} crisis cost",
+            _per_citizen_year(f"crisis_cost_{c}"),
+        )
         for c in CRISIS_TYPES
     ),
     *(
-        Metric(f"cost_{p}_per_citizen_year", "GBP/citizen-year",
-               f"everything paid by {p}: crises, staff, specialists, budget",
-               _per_citizen_year(f"cost_{p}"))
+        Metric(
+            f"cost_{p}_per_citizen_year",
+            "GBP/citizen-year",
+            f"everything paid by {p}: crises, staff, specialists, budget",
+            _per_citizen_year(f"cost_{p}"),
+        )
         for p in PAYERS
     ),
 )

@@ -13,9 +13,17 @@ from relsim.care_models.router import build_router, post_layout
 from relsim.care_models.specialist_work import specialist_week
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.dynamics.crises import CrisisWeek, crisis_specs, draw_crises, driver_weights
-from relsim.dynamics.engagement import draw_presentations
+from relsim.dynamics.engagement import attendance_probability, draw_presentations
 from relsim.dynamics.needs import coupling_matrix, update_needs
-from relsim.population import NO_WORKER, Citizens, Pathway, Route, SpecialistState, draw_entrants
+from relsim.population import (
+    NO_WORKER,
+    Citizens,
+    Pathway,
+    Route,
+    SpecialistState,
+    draw_entrants,
+    row_sum,
+)
 from relsim.records import Closures, Journeys, Tally
 from relsim.rng import RandomStreams, replication_seed_sequence
 from relsim.weekly import weekly_measures
@@ -81,7 +89,7 @@ class CareModel(mesa.Model):
         """One week, in this order:
 
         1. arrivals (and departures): new citizens enter with needs from the complexity profile;
-        2. need dynamics: drift, spill-over between active needs, shocks, recovery, last week's help;
+        2. need dynamics: drift, spill-over between active needs, shocks, recovery, help received;
         3. crises: non-linear hazards; costs to payers; needs and trust move; some sent to services;
         4. help-seeking: citizens present with a chance rising with need and trust;
         5. care model: the configured pathway(s) and the specialist services do this week's work;
@@ -104,7 +112,7 @@ class CareModel(mesa.Model):
         self._admit_citizens(count)
         citizens, rng = self.citizens, self.streams["departures"]
         chance = rng.random(citizens.n)
-        mean_need = citizens.view("need").mean(axis=1)
+        mean_need = row_sum(citizens.view("need")) / citizens.domains
         death = population.death_probability_per_week_at_full_need * mean_need**2
         present = citizens.view("present")
         died = np.flatnonzero(present & (chance < death))
@@ -127,6 +135,7 @@ class CareModel(mesa.Model):
         self.crisis_this_week = week.any
         for k, (name, spec) in enumerate(zip(CRISIS_TYPES, crisis_specs(self.config), strict=True)):
             rows = np.flatnonzero(week.happened[:, k])
+            self.weekly_crises[k] = rows.size
             if rows.size == 0:
                 continue
             self.citizens.crises[rows] += 1
@@ -135,7 +144,6 @@ class CareModel(mesa.Model):
             self.tally.add(f"crisis_cost_{name}", cost)
             self.tally.add(f"cost_{spec.payer}", cost)
             self.journeys.log(self.week, rows, "crisis", service=-1, detail=float(k))
-        self.weekly_crises = week.happened.sum(axis=0)
         return week
 
     def help_seeking(self, crises: CrisisWeek) -> np.ndarray:
@@ -146,9 +154,11 @@ class CareModel(mesa.Model):
     def care(self, presenting: np.ndarray) -> None:
         citizens = self.citizens
         n = citizens.n
-        self.attendance_draw = self.streams["attendance"].random(n)
-        self.specialist_attendance_draw = self.streams["attendance"].random((n, citizens.domains))
-        self.dropout_draw = self.streams["dropout"].random((n, citizens.domains))
+        attendance, dropout = self.streams["attendance"], self.streams["dropout"]
+        self.attendance_draw = attendance.random(n, dtype=np.float32)
+        self.specialist_attendance_draw = attendance.random((n, citizens.domains), dtype=np.float32)
+        self.dropout_draw = dropout.random((n, citizens.domains), dtype=np.float32)
+        self.attendance_p = attendance_probability(citizens, self.config)
         self.workforce.start_week(self.week)
         self.reflective_hours[:] = 0.0
         pathway = citizens.pathway[:n]
@@ -156,8 +166,7 @@ class CareModel(mesa.Model):
         chasing = np.flatnonzero(presenting & waiting)
         self.tally.add("chasing_contacts", chasing.size)
         new = np.flatnonzero(
-            presenting
-            & ((pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN))
+            presenting & ((pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN))
         )
         repeat = self.closures.mark_returns(citizens.last_closure_id[new], self.week)
         self.tally.add("presentations", new.size)

@@ -74,7 +74,9 @@ class Journeys:
         if not self._chunks:
             data = {c: np.array([], dtype=np.int64) for c in columns}
         else:
-            data = {c: np.concatenate([ch[i] for ch in self._chunks]) for i, c in enumerate(columns)}
+            data = {
+                c: np.concatenate([ch[i] for ch in self._chunks]) for i, c in enumerate(columns)
+            }
         kinds = pd.Categorical.from_codes(data["kind"].astype(np.int64), categories=EVENT_KINDS)
         service_names = np.array([*domains, ""], dtype=object)
         service = service_names[np.where(data["service"] >= 0, data["service"], len(domains))]

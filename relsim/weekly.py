@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.config.schema import CRISIS_TYPES
-from relsim.population import Pathway, SpecialistState
+from relsim.population import Pathway, SpecialistState, row_count_above, row_sum
 from relsim.workforce import LEDGER, TRANSACTIONAL
 
 if TYPE_CHECKING:
@@ -16,15 +16,23 @@ if TYPE_CHECKING:
 
 def weekly_measures(model: CareModel) -> dict[str, float]:
     """Measures of this week; also adds the week's totals to the measured-period counters."""
-    citizens, workforce, scenario, tally = model.citizens, model.workforce, model.config, model.tally
+    citizens, workforce, scenario, tally = (
+        model.citizens,
+        model.workforce,
+        model.config,
+        model.tally,
+    )
     n = citizens.n
     present = citizens.present[:n]
     count = int(present.sum())
-    need = citizens.need[:n][present]
-    trust = citizens.trust[:n][present]
-    stable = ~(need > scenario.needs.active_threshold).any(axis=1)
-    pathway = citizens.pathway[:n][present]
-    spec = citizens.spec_state[:n][present]
+    need = citizens.need[:n]
+    need_sum = float(row_sum(need) @ present) / citizens.domains
+    trust_sum = float(citizens.trust[:n] @ present)
+    stable_count = int(
+        ((row_count_above(need, scenario.needs.active_threshold) == 0) & present).sum()
+    )
+    pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
+    spec = np.bincount(citizens.spec_state[:n].ravel(), minlength=len(SpecialistState))
 
     in_post = workforce.in_post
     staff = scenario.workforce
@@ -40,9 +48,9 @@ def weekly_measures(model: CareModel) -> dict[str, float]:
     )
 
     tally.add("citizen_weeks", count)
-    tally.add("need_sum", float(need.mean(axis=1).sum()) if count else 0.0)
-    tally.add("trust_sum", float(trust.sum()))
-    tally.add("stable_sum", float(stable.sum()))
+    tally.add("need_sum", need_sum)
+    tally.add("trust_sum", trust_sum)
+    tally.add("stable_sum", float(stable_count))
     tally.add("staff_cost_gbp", paid_hours * staff.hourly_cost_gbp)
     tally.add(f"cost_{staff.payer}", paid_hours * staff.hourly_cost_gbp)
     tally.add("post_weeks_filled", float(in_post.sum()))
@@ -61,21 +69,20 @@ def weekly_measures(model: CareModel) -> dict[str, float]:
 
     measures: dict[str, float] = {
         "citizens": count,
-        "mean_need": float(need.mean()) if count else 0.0,
-        "mean_trust": float(trust.mean()) if count else 0.0,
-        "share_citizens_stable": float(stable.mean()) if count else 0.0,
+        "mean_need": need_sum / count if count else 0.0,
+        "mean_trust": trust_sum / count if count else 0.0,
+        "share_citizens_stable": stable_count / count if count else 0.0,
         "presentations": float(model.weekly_presentations),
         "crises": float(model.weekly_crises.sum()),
         "waiting_front_door": float(
-            np.isin(pathway, (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION)).sum()
+            pathway[Pathway.WAITING_FRONT_DOOR] + pathway[Pathway.WAITING_ALLOCATION]
         ),
-        "waiting_caseworker": float((pathway == Pathway.WAITING_CASEWORKER).sum()),
-        "in_short_episode": float((pathway == Pathway.SHORT_EPISODE).sum()),
-        "held_by_caseworker": float((pathway == Pathway.HELD).sum()),
-        "waiting_specialist": float((spec == SpecialistState.WAITING).sum()),
-        "with_specialist": float(
-            np.isin(spec, (SpecialistState.EPISODE, SpecialistState.JOINT_WORK)).sum()
-        ),
+        "waiting_caseworker": float(pathway[Pathway.WAITING_CASEWORKER]),
+        "in_short_episode": float(pathway[Pathway.SHORT_EPISODE]),
+        "held_by_caseworker": float(pathway[Pathway.HELD]),
+        "stepped_down": float(pathway[Pathway.STEPPED_DOWN]),
+        "waiting_specialist": float(spec[SpecialistState.WAITING]),
+        "with_specialist": float(spec[SpecialistState.EPISODE] + spec[SpecialistState.JOINT_WORK]),
         "workers_in_post": float(in_post.sum()),
         "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
         "staff_utilisation": worked / available if available else 0.0,

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.care_models.base import assign, close_cases, end_wait, fifo, meet
-from relsim.dynamics.engagement import attendance_probability
+from relsim.care_models.base import close_cases, end_wait, fifo, fill_slots, meet
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -75,7 +74,7 @@ class AssessDoRefer:
         workforce.book("recording", posts, rules.recording_hours_per_contact)
         model.tally.add("sessions_delivered", rows.size)
 
-        attended = model.attendance_draw[rows] < attendance_probability(citizens, model.config)[rows]
+        attended = model.attendance_draw[rows] < model.attendance_p[rows]
         seen = rows[attended]
         citizens.support[seen, citizens.presenting_domain[seen]] += rules.session_effect
         citizens.trust[seen] = np.minimum(
@@ -93,27 +92,36 @@ class AssessDoRefer:
         )
         close_cases(model, discharged, "discharged_non_attendance", Pathway.NOT_IN_SERVICE)
         finished = rows[
-            (citizens.sessions_left[rows] <= 0)
-            & (citizens.pathway[rows] == Pathway.SHORT_EPISODE)
+            (citizens.sessions_left[rows] <= 0) & (citizens.pathway[rows] == Pathway.SHORT_EPISODE)
         ]
         close_cases(model, finished, "episode_closed", Pathway.NOT_IN_SERVICE)
 
     # -- the front door -------------------------------------------------------------------
-    def _duty_post(self, model: CareModel, row: int, free: np.ndarray, cost: float) -> int:
-        """Whoever is free on the rota; the same person again only by chance of continuity."""
+    def _preferred(self, model: CareModel, rows: np.ndarray, chance: np.ndarray) -> np.ndarray:
+        """The worker seen last time, if still in post and continuity allows; else -1."""
         citizens, workforce = model.citizens, model.workforce
-        last = citizens.last_worker[row]
-        same_chance = model.streams["assessment"].random()
-        if (
-            last >= 0
-            and workforce.role[last] == self.post_role
-            and workforce.person[last] == citizens.last_person[row]
-            and free[last] >= cost
-            and same_chance < model.config.staff.same_worker_probability
-        ):
-            return int(last)
-        candidates = np.where(workforce.role == self.post_role, free, -1.0)
-        return int(np.argmax(candidates))
+        last = citizens.last_worker[rows]
+        valid = last >= 0
+        safe = np.where(valid, last, 0)
+        same = (
+            valid
+            & (workforce.role[safe] == self.post_role)
+            & (workforce.person[safe] == citizens.last_person[rows])
+            & (chance < model.config.staff.same_worker_probability)
+        )
+        return np.where(same, last, -1)
+
+    def _start_contact(self, model: CareModel, rows: np.ndarray, posts: np.ndarray) -> np.ndarray:
+        """Rows are now seen by the people in `posts`; a new person knows nothing of them."""
+        citizens = model.citizens
+        people = model.workforce.person[posts]
+        citizens.knowledge[rows] = np.where(
+            citizens.last_person[rows] == people, citizens.knowledge[rows], 0.0
+        )
+        for row, person in zip(rows.tolist(), people.tolist(), strict=True):
+            meet(model, row, person)
+        citizens.last_worker[rows] = posts
+        return people
 
     def _assessments(self, model: CareModel) -> None:
         citizens, workforce, week = model.citizens, model.workforce, model.week
@@ -124,96 +132,123 @@ class AssessDoRefer:
             (citizens.route[:n] == self.route)
             & (citizens.pathway[:n] == Pathway.WAITING_FRONT_DOOR)
         )
+        cost = rules.assessment_hours + rules.recording_hours_per_contact
         if queue.size == 0:
             return
         queue = fifo(queue, citizens.since_week)
-        free = workforce.free_hours() * (workforce.role == self.post_role)
-        cost = rules.assessment_hours + rules.recording_hours_per_contact
         rng = model.streams["assessment"]
-        for row in queue:
-            if free.max() < cost:
-                break
-            post = self._duty_post(model, int(row), free, cost)
-            free[post] -= cost
-            workforce.book("assessment", np.array([post]), rules.assessment_hours)
-            workforce.book("recording", np.array([post]), rules.recording_hours_per_contact)
-            person = int(workforce.person[post])
-            if citizens.last_person[row] != person:
-                citizens.knowledge[row] = 0.0
-            meet(model, int(row), person)
-            citizens.last_worker[row] = post
-            end_wait(model, np.array([row]), citizens.since_week[[row]], "front_door")
-            model.tally.add("assessments")
-            model.journeys.log(week, np.array([row]), "assessed", worker=person)
-            free[post] -= self._assess(model, int(row), post, rng)
-            citizens.knowledge[row] += scenario.staff.knowledge_growth_per_contact * (
-                1.0 - citizens.knowledge[row]
-            )
+        free = workforce.free_hours() * (workforce.role == self.post_role)
+        slots = (
+            np.floor(free / cost).astype(np.int64) if cost > 0 else np.full(free.size, queue.size)
+        )
+        posts = fill_slots(self._preferred(model, queue, rng.random(queue.size)), slots)
+        rows, posts = queue[posts >= 0], posts[posts >= 0]
+        if rows.size == 0:
+            return
+        workforce.book("assessment", posts, rules.assessment_hours)
+        workforce.book("recording", posts, rules.recording_hours_per_contact)
+        people = self._start_contact(model, rows, posts)
+        end_wait(model, rows, citizens.since_week[rows], "front_door")
+        model.tally.add("assessments", rows.size)
+        model.journeys.log(week, rows, "assessed", worker=people)
 
-    def _assess(self, model: CareModel, row: int, post: int, rng: np.random.Generator) -> float:
-        """Decide eligibility and referrals for one person; returns referral hours spent."""
-        citizens, scenario, week = model.citizens, model.config, model.week
-        rules = scenario.assess_do_refer
-        threshold = scenario.needs.active_threshold
-        need = citizens.need[row]
-        knowledge = citizens.knowledge[row]
-        observed = need + rng.normal(0.0, rules.assessment_error_sd * (1.0 - knowledge), need.size)
-        presenting = int(np.argmax(observed))
-        person = int(model.workforce.person[post])
-        if observed[presenting] < rules.eligibility_threshold:
-            citizens.trust[row] = np.clip(citizens.trust[row] + rules.signpost_trust_change, 0, 1)
-            citizens.worker[row] = -1
-            close_cases(model, np.array([row]), "signposted", Pathway.NOT_IN_SERVICE)
-            return 0.0
-        citizens.presenting_domain[row] = presenting
-        citizens.pathway[row] = Pathway.WAITING_ALLOCATION
-        citizens.since_week[row] = week
-        spent = 0.0
-        identify = rules.other_need_identification_probability
-        identify += (1.0 - identify) * knowledge
-        for domain in np.flatnonzero(need > threshold):
-            if domain == presenting or citizens.spec_state[row, domain] != SpecialistState.NONE:
-                continue
-            if model.services[domain].slots == 0 or rng.random() >= identify:
-                continue
-            spent += rules.referral_paperwork_hours
-            model.workforce.book("referral", np.array([post]), rules.referral_paperwork_hours)
-            model.tally.add("referrals")
-            if self._refused(model, row, int(domain), observed, rng):
-                citizens.trust[row] = np.clip(
-                    citizens.trust[row] + rules.rejection_trust_change, 0, 1
-                )
-                model.tally.add("referrals_rejected")
-                model.journeys.log(week, np.array([row]), "referral_rejected", person, domain)
-                continue
-            citizens.spec_state[row, domain] = SpecialistState.WAITING
-            citizens.spec_since[row, domain] = week
-            citizens.handoffs[row] += 1
-            model.tally.add("handoffs")
-            model.journeys.log(week, np.array([row]), "referred", person, domain)
-        return spent
+        need = citizens.need[rows]
+        knowledge = citizens.knowledge[rows]
+        noise = (
+            rng.normal(0.0, 1.0, need.shape)
+            * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
+        )
+        observed = need + noise
+        presenting = np.argmax(observed, axis=1)
+        eligible = observed[np.arange(rows.size), presenting] >= rules.eligibility_threshold
+        growth = scenario.staff.knowledge_growth_per_contact
+        citizens.knowledge[rows] = knowledge + growth * (1.0 - knowledge)
 
-    def _refused(
+        signposted = rows[~eligible]
+        citizens.trust[signposted] = np.clip(
+            citizens.trust[signposted] + rules.signpost_trust_change, 0, 1
+        )
+        close_cases(model, signposted, "signposted", Pathway.NOT_IN_SERVICE)
+        kept = rows[eligible]
+        citizens.presenting_domain[kept] = presenting[eligible]
+        citizens.pathway[kept] = Pathway.WAITING_ALLOCATION
+        citizens.since_week[kept] = week
+        self._refer(model, rows, posts, people, observed, presenting, eligible, rng)
+
+    def _refer(
         self,
         model: CareModel,
-        row: int,
-        domain: int,
+        rows: np.ndarray,
+        posts: np.ndarray,
+        people: np.ndarray,
         observed: np.ndarray,
+        presenting: np.ndarray,
+        eligible: np.ndarray,
         rng: np.random.Generator,
-    ) -> bool:
-        """The receiving service's threshold and exclusion rules."""
-        rules = model.config.assess_do_refer
-        service = model.services[domain]
-        strict = rng.random() < rules.exclusion_strictness
-        if observed[domain] < rules.specialist_threshold:
-            return True
-        domains = model.config.needs.domains
-        threshold = model.config.needs.active_threshold
-        for excluded in service.rules.excludes_if_active:
-            if excluded in domains and model.citizens.need[row, domains.index(excluded)] > threshold:
-                if strict:
-                    return True
-        return False
+    ) -> None:
+        """Refer the other needs the assessment noticed; the receiving services apply their
+        thresholds and exclusions."""
+        citizens, workforce, scenario, week = (
+            model.citizens,
+            model.workforce,
+            model.config,
+            model.week,
+        )
+        rules = scenario.assess_do_refer
+        threshold = scenario.needs.active_threshold
+        need = citizens.need[rows]
+        identify = rules.other_need_identification_probability
+        identify = identify + (1.0 - identify) * citizens.knowledge[rows]
+        has_service = np.array([s.slots > 0 for s in model.services])
+        candidate = (
+            (need > threshold)
+            & (np.arange(need.shape[1])[None, :] != presenting[:, None])
+            & (citizens.spec_state[rows] == SpecialistState.NONE)
+            & has_service[None, :]
+            & eligible[:, None]
+            & (rng.random(need.shape) < identify[:, None])
+        )
+        refused = (observed < rules.specialist_threshold) | self._excluded(
+            model, need, rng.random(need.shape)
+        )
+        made_r, made_d = np.nonzero(candidate)
+        if made_r.size == 0:
+            return
+        paperwork = np.bincount(made_r, minlength=rows.size) * rules.referral_paperwork_hours
+        free = workforce.free_hours()
+        booked = np.zeros(workforce.posts)
+        np.add.at(booked, posts, paperwork)
+        done = np.minimum(booked, free)
+        workforce.hours["referral"] += done
+        workforce.unmet += booked - done
+        model.tally.add("referrals", made_r.size)
+
+        rejected = refused[made_r, made_d]
+        rej_r, rej_d = made_r[rejected], made_d[rejected]
+        citizens.trust[rows[rej_r]] = np.clip(
+            citizens.trust[rows[rej_r]] + rules.rejection_trust_change, 0, 1
+        )
+        model.tally.add("referrals_rejected", rej_r.size)
+        model.journeys.log(week, rows[rej_r], "referral_rejected", people[rej_r], rej_d)
+
+        ok_r, ok_d = made_r[~rejected], made_d[~rejected]
+        citizens.spec_state[rows[ok_r], ok_d] = SpecialistState.WAITING
+        citizens.spec_since[rows[ok_r], ok_d] = week
+        np.add.at(citizens.handoffs, rows[ok_r], 1)
+        model.tally.add("handoffs", ok_r.size)
+        model.journeys.log(week, rows[ok_r], "referred", people[ok_r], ok_d)
+
+    def _excluded(self, model: CareModel, need: np.ndarray, chance: np.ndarray) -> np.ndarray:
+        """(rows, domains): refused by a service's exclusion rule (e.g. active substance use)."""
+        scenario = model.config
+        domains = scenario.needs.domains
+        threshold = scenario.needs.active_threshold
+        excluded = np.zeros(need.shape, dtype=bool)
+        for service in model.services:
+            rule = [domains.index(e) for e in service.rules.excludes_if_active if e in domains]
+            if rule:
+                excluded[:, service.domain] = (need[:, rule] > threshold).any(axis=1)
+        return excluded & (chance < scenario.assess_do_refer.exclusion_strictness)
 
     def _allocate(self, model: CareModel) -> None:
         citizens, workforce = model.citizens, model.workforce
@@ -224,24 +259,19 @@ class AssessDoRefer:
         )
         if queue.size == 0:
             return
-        room = workforce.room(model.week, self.post_role)
-        sessions = model.config.assess_do_refer.episode_sessions
-        for row in fifo(queue, citizens.since_week):
-            last = citizens.last_worker[row]
-            if last >= 0 and room[last] > 0 and workforce.person[last] == citizens.last_person[row]:
-                post = int(last)
-            elif room.max() > 0:
-                post = int(np.argmax(room))
-            else:
-                break
-            room[post] -= 1
-            assign(model, int(row), post)
-            person = int(workforce.person[post])
-            if citizens.last_person[row] != person:
-                citizens.knowledge[row] = 0.0
-            meet(model, int(row), person)
-            end_wait(model, np.array([row]), citizens.since_week[[row]], "allocation")
-            citizens.pathway[row] = Pathway.SHORT_EPISODE
-            citizens.sessions_left[row] = sessions
-            citizens.missed[row] = 0
-            model.journeys.log(model.week, np.array([row]), "allocated", worker=person)
+        queue = fifo(queue, citizens.since_week)
+        last = citizens.last_worker[queue]
+        safe = np.where(last >= 0, last, 0)
+        same = (last >= 0) & (workforce.person[safe] == citizens.last_person[queue])
+        posts = fill_slots(np.where(same, last, -1), workforce.room(model.week, self.post_role))
+        rows, posts = queue[posts >= 0], posts[posts >= 0]
+        if rows.size == 0:
+            return
+        np.add.at(workforce.caseload, posts, 1)
+        citizens.worker[rows] = posts
+        people = self._start_contact(model, rows, posts)
+        end_wait(model, rows, citizens.since_week[rows], "allocation")
+        citizens.pathway[rows] = Pathway.SHORT_EPISODE
+        citizens.sessions_left[rows] = model.config.assess_do_refer.episode_sessions
+        citizens.missed[rows] = 0
+        model.journeys.log(model.week, rows, "allocated", worker=people)

@@ -80,3 +80,38 @@ def end_wait(model: CareModel, rows: np.ndarray, started: np.ndarray, kind: str)
     model.tally.add("waits", waited.size)
     model.tally.add(f"wait_weeks_{kind}", float(waited.sum()))
     model.tally.add(f"waits_{kind}", waited.size)
+
+
+def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Give each row (already in priority order) a post, or -1 when none has a free slot.
+
+    A row keeps its preferred post (>= 0) while that post has a slot; the others take free
+    slots spread round-robin across posts, the emptiest first, as a duty rota would.
+    """
+    slots = np.maximum(slots.astype(np.int64), 0)
+    result = np.full(preferred.size, -1, dtype=np.int64)
+    served = min(preferred.size, int(slots.sum()))
+    if served == 0:
+        return result
+    preferred = preferred[:served]
+    wanting = np.flatnonzero(preferred >= 0)
+    if wanting.size:
+        posts = preferred[wanting]
+        order = np.argsort(posts, kind="stable")
+        sorted_posts = posts[order]
+        first = np.r_[0, np.flatnonzero(np.diff(sorted_posts)) + 1]
+        sizes = np.diff(np.r_[first, sorted_posts.size])
+        rank = np.arange(sorted_posts.size) - np.repeat(first, sizes)
+        keep = np.empty(sorted_posts.size, dtype=bool)
+        keep[order] = rank < slots[sorted_posts]
+        chosen = wanting[keep]
+        result[chosen] = preferred[chosen]
+        np.subtract.at(slots, preferred[chosen], 1)
+    rest = np.flatnonzero(result[:served] < 0)
+    if rest.size:
+        posts = np.repeat(np.arange(slots.size), slots)
+        level = np.arange(posts.size) - np.repeat(np.cumsum(slots) - slots, slots)
+        spare = np.repeat(slots, slots)
+        pool = posts[np.lexsort((posts, -spare, level))]
+        result[rest] = pool[: rest.size]
+    return result

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.care_models.base import assign, close_cases, end_wait, fifo, meet
-from relsim.dynamics.engagement import attendance_probability
+from relsim.care_models.base import assign, close_cases, end_wait, fifo, fill_slots, meet
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ PRACTICAL_DOMAINS = ("housing", "money")
 class Liberated:
     route = Route.LIBERATED
 
-    def __init__(self, fallback_intake=None) -> None:  # noqa: ANN001 - a CarePathway.intake
+    def __init__(self, fallback_intake=None) -> None:
         self.fallback_intake = fallback_intake
 
     def intake(self, model: CareModel, rows: np.ndarray) -> None:
@@ -38,10 +37,14 @@ class Liberated:
     def week(self, model: CareModel) -> None:
         self._reflect(model)
         self._allocate(model)
-        attended = self._contact(model)
-        self._budget(model)
-        self._draw_in(model, attended)
-        self._step_down(model)
+        n = model.citizens.n
+        held = np.flatnonzero(
+            (model.citizens.route[:n] == self.route) & (model.citizens.pathway[:n] == Pathway.HELD)
+        )
+        engaged = self._contact(model, held)
+        self._budget(model, held)
+        self._draw_in(model, held, engaged)
+        self._step_down(model, held)
 
     def reassign(self, model: CareModel, rows: np.ndarray) -> None:
         """A leaver's caseload goes to colleagues with room, keeping part of the relationship;
@@ -88,55 +91,52 @@ class Liberated:
         )
         if queue.size == 0:
             return
-        room = workforce.room(week, self.route)
-        fallback: list[int] = []
-        for row in fifo(queue, citizens.since_week):
-            last = citizens.last_worker[row]
-            returning = (
-                last >= 0
-                and workforce.role[last] == self.route
-                and workforce.person[last] == citizens.last_person[row]
-                and room[last] > 0
-            )
-            if returning:
-                post = int(last)
-            elif room.max() > 0:
-                post = int(np.argmax(room))
-            else:
-                if self.fallback_intake is not None:
-                    fallback.append(int(row))
-                    continue
-                break
-            room[post] -= 1
-            assign(model, int(row), post)
-            person = int(workforce.person[post])
-            if not returning:
-                citizens.depth[row] = 0.0
-                citizens.knowledge[row] = 0.0
-            meet(model, int(row), person)
-            if citizens.since_week[row] >= 0:
-                end_wait(model, np.array([row]), citizens.since_week[[row]], "caseworker")
-            first_talk = rules.understand_hours * (0.5 if returning else 1.0)
-            free = workforce.free_hours()[post]
-            workforce.book("direct", np.array([post]), min(free, first_talk))
-            workforce.unmet[post] += max(0.0, first_talk - free)
-            citizens.pathway[row] = Pathway.HELD
-            citizens.stable_weeks[row] = 0
-            kind = "returned_to_same_worker" if returning else "held"
-            model.journeys.log(week, np.array([row]), kind, worker=person)
-        if fallback:
-            self.fallback_intake(model, np.array(fallback))
-
-    def _contact(self, model: CareModel) -> np.ndarray:
-        """Need-led contact time; returns the rows who engaged this week."""
-        citizens, workforce, scenario, week = model.citizens, model.workforce, model.config, model.week
-        rules = scenario.liberated
-        n = citizens.n
-        rows = np.flatnonzero(
-            (citizens.route[:n] == self.route)
-            & (citizens.pathway[:n] == Pathway.HELD)
-            & (citizens.interrupted_until[:n] < week)
+        queue = fifo(queue, citizens.since_week)
+        last = citizens.last_worker[queue]
+        safe = np.where(last >= 0, last, 0)
+        same = (
+            (last >= 0)
+            & (workforce.role[safe] == self.route)
+            & (workforce.person[safe] == citizens.last_person[queue])
         )
+        posts = fill_slots(np.where(same, last, -1), workforce.room(week, self.route))
+        if self.fallback_intake is not None and (posts < 0).any():
+            self.fallback_intake(model, queue[posts < 0])
+        taken = posts >= 0
+        rows, posts = queue[taken], posts[taken]
+        if rows.size == 0:
+            return
+        returning = posts == last[taken]
+        np.add.at(workforce.caseload, posts, 1)
+        citizens.worker[rows] = posts
+        citizens.last_worker[rows] = posts
+        citizens.depth[rows] = np.where(returning, citizens.depth[rows], 0.0)
+        citizens.knowledge[rows] = np.where(returning, citizens.knowledge[rows], 0.0)
+        people = workforce.person[posts]
+        for row, person in zip(rows.tolist(), people.tolist(), strict=True):
+            meet(model, row, person)
+        waited = citizens.since_week[rows] >= 0
+        end_wait(model, rows[waited], citizens.since_week[rows[waited]], "caseworker")
+        talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
+        wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
+        done = np.minimum(wanted, workforce.free_hours())
+        workforce.hours["direct"] += done
+        workforce.unmet += wanted - done
+        citizens.pathway[rows] = Pathway.HELD
+        citizens.stable_weeks[rows] = 0
+        model.journeys.log(week, rows[returning], "returned_to_same_worker", people[returning])
+        model.journeys.log(week, rows[~returning], "held", people[~returning])
+
+    def _contact(self, model: CareModel, held: np.ndarray) -> np.ndarray:
+        """Need-led contact time; returns the rows who engaged this week."""
+        citizens, workforce, scenario, week = (
+            model.citizens,
+            model.workforce,
+            model.config,
+            model.week,
+        )
+        rules = scenario.liberated
+        rows = held[citizens.interrupted_until[held] < week]
         if rows.size == 0:
             return rows
         threshold = scenario.needs.active_threshold
@@ -162,14 +162,13 @@ class Liberated:
         workforce.book("recording", posts, hours * rules.recording_share)
         workforce.book("travel", posts, hours * rules.travel_share)
         workforce.crisis_hours += np.bincount(
-            posts, weights=rules.crisis_contact_hours * in_crisis * share[posts],
+            posts,
+            weights=rules.crisis_contact_hours * in_crisis * share[posts],
             minlength=workforce.posts,
         )
         model.tally.add("contact_hours", float(hours.sum()))
 
-        engaged = (model.attendance_draw[rows] < attendance_probability(citizens, scenario)[rows]) & (
-            hours > 0
-        )
+        engaged = (model.attendance_draw[rows] < model.attendance_p[rows]) & (hours > 0)
         model.tally.add("missed_contacts", float((~engaged & (hours > 0)).sum()))
         citizens.trust[rows[~engaged & (hours > 0)]] += rules.missed_contact_trust_change
         seen, seen_hours = rows[engaged], hours[engaged]
@@ -196,18 +195,21 @@ class Liberated:
         return seen
 
     def _meet_cover(self, model: CareModel, rows: np.ndarray) -> None:
-        """Contacts covered by a colleague on the rota: someone the person may not know."""
+        """Contacts covered by the named worker's team buddy (the next post of the same role):
+        someone the person may not know, and who builds no relationship with them."""
         if rows.size == 0:
             return
         workforce = model.workforce
-        on_duty = np.flatnonzero(self._posts(model) & workforce.on_duty(model.week))
-        if on_duty.size == 0:
-            return
-        cover = on_duty[model.streams["allocation"].integers(0, on_duty.size, rows.size)]
-        for row, post in zip(rows, cover, strict=True):
-            meet(model, int(row), int(workforce.person[post]), front_line=False)
+        mine = np.flatnonzero(self._posts(model))
+        buddy = np.empty(workforce.posts, dtype=np.int64)
+        buddy[mine] = np.roll(mine, -1)
+        cover = workforce.person[buddy[model.citizens.worker[rows]]]
+        new = (cover >= 0) & (cover != model.citizens.cover_person[rows])
+        model.citizens.cover_person[rows[new]] = cover[new]
+        for row, person in zip(rows[new].tolist(), cover[new].tolist(), strict=True):
+            meet(model, row, person, front_line=False)
 
-    def _budget(self, model: CareModel) -> None:
+    def _budget(self, model: CareModel, held: np.ndarray) -> None:
         """Default to yes: spend on an active practical need while the year's budget lasts."""
         citizens, scenario, week = model.citizens, model.config, model.week
         rules = scenario.liberated
@@ -215,10 +217,7 @@ class Liberated:
         practical = [domains.index(d) for d in PRACTICAL_DOMAINS if d in domains]
         if not practical or rules.weekly_spend_gbp <= 0:
             return
-        n = citizens.n
-        rows = np.flatnonzero(
-            (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
-        )
+        rows = held
         new_year = rows[week - citizens.budget_year_start[rows] >= 52]
         citizens.budget_year_start[new_year] = week
         citizens.budget_spent_year[new_year] = 0.0
@@ -239,48 +238,47 @@ class Liberated:
         model.tally.add("cost_council_housing", float(spend.sum()))
         model.journeys.log(week, rows, "budget_spent", detail=spend)
 
-    def _draw_in(self, model: CareModel, engaged: np.ndarray) -> None:
+    def _draw_in(self, model: CareModel, held: np.ndarray, engaged: np.ndarray) -> None:
         """Bring a specialist into the work instead of referring the person away."""
         citizens, scenario, workforce = model.citizens, model.config, model.workforce
         rules = scenario.liberated
         n = citizens.n
-        held = (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
-        for service in model.services:
-            d = service.domain
-            state = citizens.spec_state[:n, d]
-            need = citizens.need[:n, d]
-            finished = np.flatnonzero(
-                (state == SpecialistState.JOINT_WORK)
-                & (~held | (need <= scenario.needs.active_threshold))
-            )
-            state[finished] = SpecialistState.NONE
-            if service.slots == 0:
-                continue
-            new = np.flatnonzero(
-                held & (state == SpecialistState.NONE) & (need >= rules.specialist_draw_in_threshold)
-            )
-            if new.size:
-                state[new] = SpecialistState.JOINT_WORK
-                citizens.spec_since[new, d] = model.week
-                for row in new:
-                    meet(model, int(row), -(1000 + d), front_line=False)
-                model.journeys.log(model.week, new, "specialist_drawn_in", service=d)
-            joint = np.flatnonzero(held & (state == SpecialistState.JOINT_WORK))
-            if joint.size:
-                posts = citizens.worker[joint]
-                free = workforce.free_hours()[posts]
-                workforce.book(
-                    "coordination", posts, np.minimum(free, rules.caseworker_joint_hours_per_week)
-                )
+        is_held = np.zeros(n, dtype=bool)
+        is_held[held] = True
+        joint_r, joint_d = np.nonzero(citizens.spec_state[:n] == SpecialistState.JOINT_WORK)
+        over = ~is_held[joint_r] | (
+            citizens.need[joint_r, joint_d] <= scenario.needs.active_threshold
+        )
+        citizens.spec_state[joint_r[over], joint_d[over]] = SpecialistState.NONE
+
+        open_service = np.array([s.slots > 0 for s in model.services])
+        want = (
+            (citizens.spec_state[held] == SpecialistState.NONE)
+            & (citizens.need[held] >= rules.specialist_draw_in_threshold)
+            & open_service[None, :]
+        )
+        new_i, new_d = np.nonzero(want)
+        new_r = held[new_i]
+        citizens.spec_state[new_r, new_d] = SpecialistState.JOINT_WORK
+        citizens.spec_since[new_r, new_d] = model.week
+        for row, d in zip(new_r.tolist(), new_d.tolist(), strict=True):
+            meet(model, row, -(1000 + d), front_line=False)
+        model.journeys.log(model.week, new_r, "specialist_drawn_in", service=new_d)
+
+        joint_count = (citizens.spec_state[held] == SpecialistState.JOINT_WORK).sum(axis=1)
+        wanted = np.bincount(
+            citizens.worker[held],
+            weights=joint_count * rules.caseworker_joint_hours_per_week,
+            minlength=workforce.posts,
+        )
+        done = np.minimum(wanted, workforce.free_hours())
+        workforce.hours["coordination"] += done
         model.engaged_this_week[:] = False
         model.engaged_this_week[engaged] = True
 
-    def _step_down(self, model: CareModel) -> None:
+    def _step_down(self, model: CareModel, held: np.ndarray) -> None:
         citizens, scenario = model.citizens, model.config
-        n = citizens.n
-        rows = np.flatnonzero(
-            (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
-        )
+        rows = held
         stable = ~(citizens.need[rows] >= scenario.liberated.stable_need_below).any(axis=1)
         stable &= ~model.crisis_this_week[rows]
         citizens.stable_weeks[rows] = np.where(stable, citizens.stable_weeks[rows] + 1, 0)

@@ -14,7 +14,6 @@ import numpy as np
 
 from relsim.agents.specialist import SpecialistService
 from relsim.care_models.base import end_wait, fifo, meet
-from relsim.dynamics.engagement import attendance_probability
 from relsim.population import SpecialistState
 
 if TYPE_CHECKING:
@@ -24,13 +23,25 @@ RECORDING_SHARE = 0.5
 
 
 def specialist_week(model: CareModel) -> None:
-    probability = attendance_probability(model.citizens, model.config)
+    citizens = model.citizens
+    state = citizens.spec_state[: citizens.n]
+    all_rows, all_domains = np.nonzero(state)
+    values = state[all_rows, all_domains]
+    by_state = {}
+    for kind in (SpecialistState.WAITING, SpecialistState.EPISODE, SpecialistState.JOINT_WORK):
+        chosen = values == kind
+        by_state[kind] = (all_rows[chosen], all_domains[chosen])
     for service in model.services:
         service.reset_week()
-        _episodes(model, service, probability)
-        _joint_work(model, service)
-        _drop_out(model, service)
-        _admit(model, service)
+        mine = {k: rows[domains == service.domain] for k, (rows, domains) in by_state.items()}
+        episodes = mine[SpecialistState.EPISODE]
+        _episodes(model, service, episodes)
+        _joint_work(model, service, mine[SpecialistState.JOINT_WORK])
+        waiting = _drop_out(model, service, mine[SpecialistState.WAITING])
+        open_episodes = int(
+            (citizens.spec_state[episodes, service.domain] == SpecialistState.EPISODE).sum()
+        )
+        _admit(model, service, waiting, open_episodes)
         model.record_specialist_hours(service)
 
 
@@ -42,19 +53,15 @@ def _book(model: CareModel, service: SpecialistService, category: str, hours: fl
     model.tally.add(f"cost_{service.rules.payer}", cost)
 
 
-def _episodes(model: CareModel, service: SpecialistService, probability: np.ndarray) -> None:
+def _episodes(model: CareModel, service: SpecialistService, rows: np.ndarray) -> None:
     citizens, week, d = model.citizens, model.week, service.domain
     rules = service.rules
-    n = citizens.n
-    rows = np.flatnonzero(
-        (citizens.spec_state[:n, d] == SpecialistState.EPISODE)
-        & (citizens.interrupted_until[:n] < week)
-    )
+    rows = rows[citizens.interrupted_until[rows] < week]
     if rows.size == 0:
         return
     _book(model, service, "direct", rows.size * rules.session_hours)
     _book(model, service, "recording", rows.size * rules.session_hours * RECORDING_SHARE)
-    attended = model.specialist_attendance_draw[rows, d] < probability[rows]
+    attended = model.specialist_attendance_draw[rows, d] < model.attendance_p[rows]
     seen = rows[attended]
     citizens.support[seen, d] += rules.session_effect
     missed = rows[~attended]
@@ -74,13 +81,10 @@ def _episodes(model: CareModel, service: SpecialistService, probability: np.ndar
     model.journeys.log(week, finished, "specialist_closed", service=d)
 
 
-def _joint_work(model: CareModel, service: SpecialistService) -> None:
+def _joint_work(model: CareModel, service: SpecialistService, rows: np.ndarray) -> None:
     citizens, d = model.citizens, service.domain
     rules = model.config.liberated
-    n = citizens.n
-    rows = np.flatnonzero(
-        (citizens.spec_state[:n, d] == SpecialistState.JOINT_WORK) & model.engaged_this_week[:n]
-    )
+    rows = rows[model.engaged_this_week[rows]]
     if rows.size == 0 or rules.joint_work_hours_per_week <= 0:
         return
     rows = fifo(rows, citizens.spec_since[:, d])
@@ -96,34 +100,32 @@ def _joint_work(model: CareModel, service: SpecialistService) -> None:
     model.tally.add("joint_work_sessions", served.size)
 
 
-def _drop_out(model: CareModel, service: SpecialistService) -> None:
+def _drop_out(model: CareModel, service: SpecialistService, rows: np.ndarray) -> np.ndarray:
+    """Returns who is still waiting."""
     citizens, scenario, d = model.citizens, model.config, service.domain
-    n = citizens.n
-    rows = np.flatnonzero(citizens.spec_state[:n, d] == SpecialistState.WAITING)
     if rows.size == 0:
-        return
+        return rows
     n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
     chaos = 1.0 + 0.25 * np.maximum(n_active - 1, 0)
     probability = scenario.assess_do_refer.waiting_dropout_per_week * (1 - citizens.trust[rows])
-    dropped = rows[model.dropout_draw[rows, d] < probability * chaos]
+    leaving = model.dropout_draw[rows, d] < probability * chaos
+    dropped = rows[leaving]
     citizens.spec_state[dropped, d] = SpecialistState.NONE
     citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
     model.tally.add("dropouts", dropped.size)
     model.journeys.log(model.week, dropped, "dropped_out", service=d)
+    return rows[~leaving]
 
 
-def _admit(model: CareModel, service: SpecialistService) -> None:
+def _admit(
+    model: CareModel, service: SpecialistService, waiting: np.ndarray, open_episodes: int
+) -> None:
     citizens, week, d = model.citizens, model.week, service.domain
     rules = service.rules
     reassessment = model.config.assess_do_refer.reassessment_hours
     delay = model.config.assess_do_refer.referral_delay_weeks
-    n = citizens.n
-    in_episode = int((citizens.spec_state[:n, d] == SpecialistState.EPISODE).sum())
-    places = service.slots - in_episode
-    rows = np.flatnonzero(
-        (citizens.spec_state[:n, d] == SpecialistState.WAITING)
-        & (week - citizens.spec_since[:n, d] >= delay)
-    )
+    places = service.slots - open_episodes
+    rows = waiting[week - citizens.spec_since[waiting, d] >= delay]
     if rows.size == 0 or places <= 0:
         return
     per_admission = reassessment + service.hours_per_slot

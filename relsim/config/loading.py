@@ -118,9 +118,7 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{loc}: {message} (got {shown!r})"
 
 
-def validate_data(
-    data: dict[str, Any], origin: str, set_keys: Sequence[str] = ()
-) -> Scenario:
+def validate_data(data: dict[str, Any], origin: str, set_keys: Sequence[str] = ()) -> Scenario:
     """Validate raw data (already layered) against the schema and resolve the knobs."""
     merged = deep_merge(Scenario().model_dump(), data)
     try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from relsim.config.schema import CRISIS_TYPES, CrisisType, Scenario
-from relsim.population import Citizens
+from relsim.population import Citizens, row_count_above, row_max
 
 MAX_WEEKLY_HAZARD = 0.9
 
@@ -23,7 +23,7 @@ class CrisisWeek:
 
     @property
     def any(self) -> np.ndarray:
-        return self.happened.any(axis=1)
+        return row_max(self.happened.astype(np.int8)) > 0
 
 
 def crisis_specs(scenario: Scenario) -> list[CrisisType]:
@@ -46,17 +46,18 @@ def driver_weights(scenario: Scenario) -> np.ndarray:
 def weekly_hazards(citizens: Citizens, scenario: Scenario, weights: np.ndarray) -> np.ndarray:
     """(n, types) weekly probability of each crisis type."""
     need = citizens.view("need")
-    n_active = (need > scenario.needs.active_threshold).sum(axis=1)
-    driver = need @ weights.T
-    hazards = np.empty_like(driver)
-    for k, spec in enumerate(crisis_specs(scenario)):
-        hazards[:, k] = (
-            spec.base_hazard_per_week
-            * np.exp(spec.steepness * (driver[:, k] - 0.5))
-            * (1.0 + spec.extra_need_multiplier * np.maximum(n_active - 1, 0))
-        )
-    hazards[:, weights.sum(axis=1) == 0] = 0.0
-    return np.minimum(hazards, MAX_WEEKLY_HAZARD)
+    specs = crisis_specs(scenario)
+    base = np.array([s.base_hazard_per_week for s in specs], dtype=np.float32)
+    steep = np.array([s.steepness for s in specs], dtype=np.float32)
+    extra = np.array([s.extra_need_multiplier for s in specs], dtype=np.float32)
+    extra_needs = np.maximum(row_count_above(need, scenario.needs.active_threshold) - 1, 0)
+    hazards = need @ weights.T.astype(np.float32)
+    hazards -= np.float32(0.5)
+    hazards *= steep
+    np.exp(hazards, out=hazards)
+    hazards *= base * (weights.sum(axis=1) > 0)
+    hazards *= 1.0 + extra[None, :] * extra_needs[:, None].astype(np.float32)
+    return np.minimum(hazards, np.float32(MAX_WEEKLY_HAZARD), out=hazards)
 
 
 def draw_crises(
@@ -68,8 +69,8 @@ def draw_crises(
 ) -> CrisisWeek:
     """Who has which crisis this week, and the consequences for needs and trust."""
     n = citizens.n
-    chance = rng.random((n, len(CRISIS_TYPES)))
-    referral_chance = rng.random(n)
+    chance = rng.random((n, len(CRISIS_TYPES)), dtype=np.float32)
+    referral_chance = rng.random(n, dtype=np.float32)
     happened = (chance < weekly_hazards(citizens, scenario, weights)) & citizens.view("present")[
         :, None
     ]

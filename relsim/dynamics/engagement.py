@@ -9,13 +9,13 @@ from __future__ import annotations
 import numpy as np
 
 from relsim.config.schema import Scenario
-from relsim.population import Citizens
+from relsim.population import Citizens, row_count_above, row_max
 
 
 def severity(citizens: Citizens, scenario: Scenario) -> np.ndarray:
     """0 when no need is active, 1 when the worst need is at its maximum."""
     threshold = scenario.needs.active_threshold
-    worst = citizens.view("need").max(axis=1)
+    worst = row_max(citizens.view("need"))
     return np.clip((worst - threshold) / (1.0 - threshold), 0.0, 1.0)
 
 
@@ -38,7 +38,7 @@ def draw_presentations(
 
 def attendance_probability(citizens: Citizens, scenario: Scenario) -> np.ndarray:
     seeking = scenario.help_seeking
-    n_active = (citizens.view("need") > scenario.needs.active_threshold).sum(axis=1)
+    n_active = row_count_above(citizens.view("need"), scenario.needs.active_threshold)
     probability = (
         seeking.attendance_base
         + seeking.attendance_per_trust * citizens.view("trust")

@@ -11,9 +11,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from relsim.metrics import CONTRACT_METRICS  # noqa: E402
+from relsim.metrics import CONTRACT_METRICS
 
 HEADLINE = (
     "crisis_events_per_citizen_year",
@@ -30,7 +30,7 @@ def _chart(payload: dict[str, Any], metric: str) -> str:
     names = [b["scenario"] for b in blocks]
     means = [b["metrics"][metric]["mean"] or 0.0 for b in blocks]
     errors = []
-    for b, mean in zip(blocks, means, strict=True):
+    for b in blocks:
         ci = b["metrics"][metric]["ci95"]
         errors.append(0.0 if ci is None else (ci[1] - ci[0]) / 2)
     fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
@@ -51,7 +51,9 @@ def _fmt(value: float | None) -> str:
 def write_report(path: Path, payload: dict[str, Any], units: dict[str, str]) -> None:
     blocks = payload["scenarios"]
     head = "".join(f"<th>{html.escape(b['scenario'])}</th>" for b in blocks)
-    diff_head = "".join(f"<th>{html.escape(k)}</th><th>95% interval</th>" for k in payload["differences"])
+    diff_head = "".join(
+        f"<th>{html.escape(k)}</th><th>95% interval</th>" for k in payload["differences"]
+    )
     rows = []
     names = list(CONTRACT_METRICS) + [m for m in blocks[0]["metrics"] if m not in CONTRACT_METRICS]
     for name in names:
@@ -67,14 +69,15 @@ def write_report(path: Path, payload: dict[str, Any], units: dict[str, str]) -> 
     document = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>relsim comparison</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}td:first-child{{text-align:left}}</style>
+td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}
+td:first-child{{text-align:left}}</style>
 </head><body>
 <h1>relsim comparison</h1>
-<p>{payload['reps']} paired replications with seed {payload['seed']} (common random numbers).
-Differences are each scenario minus {html.escape(blocks[0]['scenario'])}; intervals are 95 % t-intervals
-over replications.</p>
+<p>{payload["reps"]} paired replications with seed {payload["seed"]} (common random numbers).
+Differences are each scenario minus {html.escape(blocks[0]["scenario"])};
+intervals are 95 % t-intervals over replications.</p>
 <div>{charts}</div>
-<table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{''.join(rows)}</table>
+<table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{"".join(rows)}</table>
 </body></html>
 """
     path.write_text(document, encoding="utf-8")
