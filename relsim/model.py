@@ -29,7 +29,6 @@ from relsim.rng import RandomStreams, replication_seed_sequence
 from relsim.weekly import weekly_measures
 from relsim.workforce import Workforce
 
-IN_SERVICE = (Pathway.SHORT_EPISODE, Pathway.HELD)
 WAITING = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION, Pathway.WAITING_CASEWORKER)
 
 
@@ -143,7 +142,7 @@ class CareModel(mesa.Model):
             self.tally.add(f"crises_{name}", rows.size)
             self.tally.add(f"crisis_cost_{name}", cost)
             self.tally.add(f"cost_{spec.payer}", cost)
-            self.journeys.log(self.week, rows, "crisis", service=-1, detail=float(k))
+            self.journeys.log(self.week, rows, f"crisis_{name}", detail=spec.unit_cost_gbp)
         return week
 
     def help_seeking(self, crises: CrisisWeek) -> np.ndarray:
