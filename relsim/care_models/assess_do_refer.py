@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.care_models.base import close_cases, end_wait, fifo, fill_slots, meet
+from relsim.care_models.base import close_cases, end_wait, fifo, fill_slots, join_queue, meet
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -29,10 +29,7 @@ class AssessDoRefer:
         self.post_role = post_role
 
     def intake(self, model: CareModel, rows: np.ndarray) -> None:
-        citizens = model.citizens
-        citizens.route[rows] = self.route
-        citizens.pathway[rows] = Pathway.WAITING_FRONT_DOOR
-        citizens.since_week[rows] = model.week
+        join_queue(model, rows, self.route, Pathway.WAITING_FRONT_DOOR)
 
     def week(self, model: CareModel) -> None:
         self._sessions(model)

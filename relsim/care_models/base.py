@@ -67,6 +67,14 @@ def close_cases(model: CareModel, rows: np.ndarray, kind: str, pathway: Pathway)
     model.tally.add(f"closed_{kind}", rows.size)
 
 
+def join_queue(model: CareModel, rows: np.ndarray, route: Route, queue: Pathway) -> None:
+    """Citizens routed to a pathway start waiting in its queue from this week."""
+    citizens = model.citizens
+    citizens.route[rows] = route
+    citizens.pathway[rows] = queue
+    citizens.since_week[rows] = model.week
+
+
 def assign(model: CareModel, row: int, post: int) -> None:
     """Put citizen `row` on the caseload of `post`."""
     citizens = model.citizens

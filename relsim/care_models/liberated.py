@@ -9,11 +9,20 @@ hours), then budget spend, specialist draw-in and step-down.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.care_models.base import assign, close_cases, end_wait, fifo, fill_slots, meet
+from relsim.care_models.base import (
+    assign,
+    close_cases,
+    end_wait,
+    fifo,
+    fill_slots,
+    join_queue,
+    meet,
+)
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -25,14 +34,14 @@ PRACTICAL_DOMAINS = ("housing", "money")
 class Liberated:
     route = Route.LIBERATED
 
-    def __init__(self, fallback_intake=None) -> None:
+    def __init__(
+        self, fallback_intake: Callable[[CareModel, np.ndarray], None] | None = None
+    ) -> None:
+        """`fallback_intake` takes whoever finds every caseworker at the cap (else they wait)."""
         self.fallback_intake = fallback_intake
 
     def intake(self, model: CareModel, rows: np.ndarray) -> None:
-        citizens = model.citizens
-        citizens.route[rows] = self.route
-        citizens.pathway[rows] = Pathway.WAITING_CASEWORKER
-        citizens.since_week[rows] = model.week
+        join_queue(model, rows, self.route, Pathway.WAITING_CASEWORKER)
 
     def week(self, model: CareModel) -> None:
         self._reflect(model)
