@@ -14,14 +14,28 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 
-from relsim.config import Scenario, ScenarioError, load_scenario
-from relsim.io import OutputError, check_output_dir, now, provenance, staged_output, write_run_files
-from relsim.metrics import METRIC_NAMES, UNITS
-from relsim.output import print_comparison, print_summary
-from relsim.runner import RunResult, run_replications
-from relsim.stats import paired_differences, summarise
+# Loading pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit as
+# Ctrl-C during a run, not a traceback from inside an import.
+try:
+    import pandas as pd
+
+    from relsim.config import Scenario, ScenarioError, load_scenario
+    from relsim.io import (
+        OutputError,
+        check_output_dir,
+        now,
+        provenance,
+        staged_output,
+        write_run_files,
+    )
+    from relsim.metrics import METRIC_NAMES, UNITS
+    from relsim.output import print_comparison, print_summary
+    from relsim.runner import RunResult, run_replications
+    from relsim.stats import paired_differences, summarise
+except KeyboardInterrupt:
+    sys.stderr.write("relsim: interrupted; no results written\n")
+    raise SystemExit(130) from None
 
 BAD_INPUT = 2
 

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 @dataclass
 class Router:
+    """`entry` receives every presentation unless a complexity threshold splits them (hybrid)."""
+
     pathways: dict[Route, CarePathway]
+    entry: Route
     complexity_threshold: int | None = None
 
     def route(self, model: CareModel, rows: np.ndarray) -> None:
@@ -29,8 +32,7 @@ class Router:
         if rows.size == 0:
             return
         if self.complexity_threshold is None:
-            (pathway,) = self.pathways.values()
-            pathway.intake(model, rows)
+            self.pathways[self.entry].intake(model, rows)
             return
         n_active = (model.citizens.need[rows] > model.config.needs.active_threshold).sum(axis=1)
         complex_ = n_active >= self.complexity_threshold
@@ -44,17 +46,22 @@ class Router:
 
 def build_router(scenario: Scenario) -> Router:
     if scenario.care_model == "assess_do_refer":
-        return Router({Route.ASSESS_DO_REFER: AssessDoRefer()})
+        return Router({Route.ASSESS_DO_REFER: AssessDoRefer()}, Route.ASSESS_DO_REFER)
     if scenario.care_model == "liberated":
         if scenario.liberated.fallback == "assess_do_refer":
             adr = AssessDoRefer(post_role=Route.LIBERATED)
             return Router(
-                {Route.LIBERATED: Liberated(fallback_intake=adr.intake), Route.ASSESS_DO_REFER: adr}
+                {
+                    Route.LIBERATED: Liberated(fallback_intake=adr.intake),
+                    Route.ASSESS_DO_REFER: adr,
+                },
+                Route.LIBERATED,
             )
-        return Router({Route.LIBERATED: Liberated()})
+        return Router({Route.LIBERATED: Liberated()}, Route.LIBERATED)
     adr = AssessDoRefer()
     return Router(
         {Route.LIBERATED: Liberated(), Route.ASSESS_DO_REFER: adr},
+        Route.LIBERATED,
         complexity_threshold=scenario.hybrid.complexity_threshold_active_needs,
     )
 
