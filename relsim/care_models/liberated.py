@@ -178,8 +178,18 @@ class Liberated:
         model.tally.add("contact_hours", float(hours.sum()))
 
         engaged = (model.attendance_draw[rows] < model.attendance_p[rows]) & (hours > 0)
-        model.tally.add("missed_contacts", float((~engaged & (hours > 0)).sum()))
-        citizens.trust[rows[~engaged & (hours > 0)]] += rules.missed_contact_trust_change
+        missed = ~engaged & (hours > 0)
+        model.tally.add("missed_contacts", float(missed.sum()))
+        citizens.trust[rows[missed]] += rules.missed_contact_trust_change
+        # No discharge for non-attendance: the worker goes looking for the person instead.
+        outreach = np.bincount(
+            posts[missed],
+            weights=np.full(int(missed.sum()), rules.outreach_hours_per_missed_contact),
+            minlength=workforce.posts,
+        )
+        done = np.minimum(outreach, workforce.free_hours())
+        workforce.hours["travel"] += done
+        workforce.unmet += outreach - done
         seen, seen_hours = rows[engaged], hours[engaged]
         named = model.streams["allocation"].random(seen.size) < scenario.staff.named_worker_share
         self._meet_cover(model, seen[~named])

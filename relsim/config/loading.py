@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from relsim.config.knobs import resolve_knobs
 from relsim.config.schema import Scenario
@@ -106,11 +107,33 @@ def apply_sets(data: dict[str, Any], assignments: Iterable[str]) -> dict[str, An
     return result
 
 
+def _known_keys(loc: Sequence[Any]) -> list[str]:
+    """The keys the schema section holding `loc` allows (none if it is not a section)."""
+    model: type[BaseModel] = Scenario
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part))
+        annotation = field.annotation if field is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def _unknown_key(loc: Sequence[Any], dotted: str) -> str:
+    known = _known_keys(loc)
+    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    if close:
+        return f"{dotted}: unknown key; did you mean {close[0]}?"
+    if known:
+        return f"{dotted}: unknown key; expected one of {', '.join(known)}"
+    return f"{dotted}: unknown key"
+
+
 def _describe(error: dict[str, Any]) -> str:
     loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{loc}: unknown key"
+        return _unknown_key(error["loc"], loc)
     message = error["msg"]
     shown = error.get("input")
     if kind in ("missing",) or isinstance(shown, dict):

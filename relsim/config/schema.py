@@ -1,7 +1,8 @@
 """The scenario schema: every parameter with its unit, default and source.
 
 Costs are in pounds at 2023/24 prices. Older unit costs are uprated with an assumed GDP-deflator
-factor stated in each source string (2006/07 x1.55, 2010/11 x1.35, 2011/12 x1.33, 2013/14 x1.28).
+factor stated in each source string (2006/07 x1.55, 2008/09 x1.45, 2010/11 x1.35, 2011/12 x1.33,
+2013/14 x1.28). The factors are assumptions, rounded.
 """
 
 from __future__ import annotations
@@ -39,7 +40,12 @@ DEFAULT_COUPLING: dict[str, dict[str, float]] = {
 
 class Population(Section):
     citizens: int = param(3000, "people", ge=0, le=2_000_000, description="initial cohort")
-    arrivals_per_week: float = param(6.0, "people/week", ge=0)
+    arrivals_per_week: float = param(
+        6.0,
+        "people/week",
+        ge=0,
+        description="new citizens with needs moving into view each week (Poisson mean)",
+    )
     leave_probability_per_week: float = param(
         0.002, "1/week", ge=0, le=1, description="moving away, unrelated to need"
     )
@@ -49,6 +55,7 @@ class Population(Section):
         "calibrated to Fulfilling Lives (CFE Research 2021): just over 1 in 20 died in the programme",
         ge=0,
         le=1,
+        description="weekly death risk, scaled by the square of the person's mean need",
     )
 
 
@@ -61,29 +68,52 @@ class Workforce(Section):
     caseload_cap: int = param(
         25,
         "citizens per worker",
-        "transactional keyworker caseloads 21-30 (evidence: caseloads)",
+        "community mental-health keyworkers hold 21-30 cases (transactional); Housing First fidelity is 1:7 (relational)",
         ge=1,
         le=1000,
+        description="the most open cases one worker may hold (under hybrid: the duty workers; caseworkers use hybrid.caseworker_caseload_cap)",
     )
     workers: int = param(12, "FTE", ge=0, le=100_000, description="front-door or caseworker posts")
-    hours_per_week: float = param(37.5, "hours/week", ge=1, le=80)
+    hours_per_week: float = param(
+        37.5, "hours/week", ge=1, le=80, description="contracted hours of each post"
+    )
     non_case_share: float = param(
         0.15, "share of hours", ge=0, le=0.9, description="training, meetings, general admin"
     )
     hourly_cost_gbp: float = param(
-        73.0, "GBP/hour", f"adult social worker £57/h 2013/14 ({UNIT_COSTS}) x1.28", ge=0
+        73.0,
+        "GBP/hour",
+        f"adult social worker £57/h 2013/14 ({UNIT_COSTS}) x1.28",
+        ge=0,
+        description="cost of a paid hour including on-costs, paid whether or not the hour is used",
     )
-    payer: Payer = param("council_housing", "payer")
+    payer: Payer = param(
+        "council_housing", "payer", description="who pays the front-door workers and caseworkers"
+    )
 
 
 class Needs(Section):
-    domains: tuple[Domain, ...] = param(DOMAINS, "domain names")
-    active_threshold: float = param(0.4, "need level", ge=0.01, le=0.99)
+    domains: tuple[Domain, ...] = param(
+        DOMAINS, "domain names", description="which life domains are modelled (a subset of the six)"
+    )
+    active_threshold: float = param(
+        0.4,
+        "need level",
+        ge=0.01,
+        le=0.99,
+        description="a need above this is active: it spills over, counts as complex and needs help",
+    )
     reversion_per_week: float = param(
         0.08, "1/week", ge=0, le=1, description="pull of current need toward the person's baseline"
     )
     coupling_strength_per_week: float | None = knob_param(
-        "demand_complexity", 0.0, 0.03, "need/week per unit active need", ge=0, le=1
+        "demand_complexity",
+        0.0,
+        0.03,
+        "need/week per unit of active need",
+        ge=0,
+        le=1,
+        description="how strongly active needs push up the needs they are coupled to",
     )
     coupling: dict[Domain, dict[Domain, float]] = param(
         DEFAULT_COUPLING,
@@ -91,12 +121,26 @@ class Needs(Section):
         description="spill-over from an active need (row) into another (column)",
     )
     volatility_sd_per_week: float | None = knob_param(
-        "demand_complexity", 0.01, 0.04, "need/week", ge=0, le=1
+        "demand_complexity",
+        0.01,
+        0.04,
+        "need/week",
+        ge=0,
+        le=1,
+        description="standard deviation of the weekly fluctuation of each need",
     )
     shock_probability_per_week: float | None = knob_param(
-        "demand_complexity", 0.002, 0.015, "1/week", ge=0, le=1
+        "demand_complexity",
+        0.002,
+        0.015,
+        "1/week",
+        ge=0,
+        le=1,
+        description="chance of a life shock (loss, bereavement, job loss) hitting one need",
     )
-    shock_size: float = param(0.25, "need", ge=0, le=1)
+    shock_size: float = param(
+        0.25, "need", ge=0, le=1, description="how much a life shock adds to the need it hits"
+    )
     shock_durable_share: float = param(
         0.3, "share", ge=0, le=1, description="part of a shock that raises the baseline"
     )
@@ -118,15 +162,46 @@ class Arrivals(Section):
         1.0,
         4.0,
         "domains",
-        "Changing Futures: 83% had four or more needs (high end)",
+        "high end: Changing Futures evaluation (2025), 83% of participants had four or more needs",
         ge=1,
         le=6,
+        description="mean number of domains with a raised need when a citizen enters",
     )
-    entry_need_low: float = param(0.3, "need", ge=0, le=1)
-    entry_need_high: float = param(0.8, "need", ge=0, le=1)
-    informal_support_mean: float = param(0.5, "0-1", ge=0, le=1)
-    trust_mean: float = param(0.5, "0-1", ge=0, le=1)
-    trust_drop_per_extra_need: float = param(0.05, "trust per need", ge=0, le=1)
+    entry_need_low: float = param(
+        0.3,
+        "need",
+        ge=0,
+        le=1,
+        description="raised needs at entry are drawn uniformly between entry_need_low and entry_need_high",
+    )
+    entry_need_high: float = param(
+        0.8,
+        "need",
+        ge=0,
+        le=1,
+        description="upper end of raised needs at entry (other needs start between 0 and 0.2)",
+    )
+    informal_support_mean: float = param(
+        0.5,
+        "0-1",
+        ge=0,
+        le=1,
+        description="mean informal support (family, friends), which drives natural recovery",
+    )
+    trust_mean: float = param(
+        0.5,
+        "0-1",
+        ge=0,
+        le=1,
+        description="mean trust in services at entry for someone with one need",
+    )
+    trust_drop_per_extra_need: float = param(
+        0.05,
+        "trust per need",
+        ge=0,
+        le=1,
+        description="lower starting trust for each extra raised need",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Arrivals:
@@ -136,80 +211,229 @@ class Arrivals(Section):
 
 
 class CrisisType(Section):
+    """One kind of crisis: its weekly hazard, what it costs whom, and what it does to the person.
+
+    hazard = base x exp(steepness x (driver need - 0.5)) x (1 + extra_need_multiplier x (active
+    needs - 1)), where the driver need is the weighted mean of the `drivers` domains.
+    """
+
     base_hazard_per_week: float = param(
-        0.01, "1/week", ge=0, le=1, description="hazard at driver need 0.5 with one active need"
+        0.01,
+        "1/week",
+        ge=0,
+        le=1,
+        description="hazard when the driver need is 0.5 and one need is active",
     )
-    steepness: float = param(5.0, "1/need", ge=0, le=50)
-    extra_need_multiplier: float = param(0.3, "hazard ratio per extra active need", ge=0)
-    drivers: dict[Domain, float] = param({}, "weight")
+    steepness: float = param(
+        5.0, "1/need", ge=0, le=50, description="how sharply the hazard rises with the driver need"
+    )
+    extra_need_multiplier: float = param(
+        0.3,
+        "hazard ratio",
+        ge=0,
+        description="added to the hazard ratio for each active need beyond the first",
+    )
+    drivers: dict[Domain, float] = param(
+        {}, "weight", description="needs that drive this crisis, by relative weight"
+    )
     unit_cost_gbp: float = param(0.0, "GBP", ge=0)
     payer: Payer = param("nhs", "payer")
-    need_increase: dict[Domain, float] = param({}, "need")
-    trust_change: float = param(0.0, "trust", ge=-1, le=1)
-    presentation_probability: float = param(0.3, "probability", ge=0, le=1)
-    interrupts_support_weeks: int = param(0, "weeks", ge=0, le=260)
+    need_increase: dict[Domain, float] = param(
+        {}, "need", description="what one crisis adds to each need"
+    )
+    trust_change: float = param(
+        0.0, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
+    )
+    presentation_probability: float = param(
+        0.3,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
+    )
+    interrupts_support_weeks: int = param(
+        0,
+        "weeks",
+        ge=0,
+        le=260,
+        description="weeks in which no session or contact can happen (custody)",
+    )
+
+
+class AandE(CrisisType):
+    """A&E attendance or ambulance call-out."""
+
+    base_hazard_per_week: float = param(
+        0.018,
+        "1/week",
+        "calibrated toward MEAM Approach evaluation: about 1.2 A&E attendances per person per quarter in the high-complexity cohort",
+        ge=0,
+        le=1,
+        description="hazard when the driver need is 0.5 and one need is active",
+    )
+    drivers: dict[Domain, float] = param(
+        {"physical_health": 0.4, "mental_health": 0.3, "substance_use": 0.3},
+        "weight",
+        description="needs that drive this crisis, by relative weight",
+    )
+    unit_cost_gbp: float = param(
+        337.0,
+        "GBP",
+        "A&E £199 (NHS National Cost Collection 2023/24) + half an ambulance call-out, £216 2013/14 (GMCA/New Economy Unit Cost Database v1.4) x1.28",
+        ge=0,
+    )
+    payer: Payer = param("nhs", "payer")
+    need_increase: dict[Domain, float] = param(
+        {"physical_health": 0.05}, "need", description="what one crisis adds to each need"
+    )
+    presentation_probability: float = param(
+        0.2,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
+    )
+
+
+class MentalHealthCrisis(CrisisType):
+    """Mental-health crisis ending in a short admission."""
+
+    base_hazard_per_week: float = param(
+        0.004,
+        "1/week",
+        ge=0,
+        le=1,
+        description="hazard when the driver need is 0.5 and one need is active",
+    )
+    drivers: dict[Domain, float] = param(
+        {"mental_health": 0.7, "substance_use": 0.3},
+        "weight",
+        description="needs that drive this crisis, by relative weight",
+    )
+    unit_cost_gbp: float = param(
+        4360.0,
+        "GBP",
+        f"8 mental-health inpatient bed days at £410 2011/12 ({UNIT_COSTS}) x1.33; the 8 days are an assumption",
+        ge=0,
+    )
+    payer: Payer = param("nhs", "payer")
+    need_increase: dict[Domain, float] = param(
+        {"mental_health": 0.05}, "need", description="what one crisis adds to each need"
+    )
+    trust_change: float = param(
+        -0.03, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
+    )
+    presentation_probability: float = param(
+        0.4,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
+    )
+
+
+class PoliceCustody(CrisisType):
+    """Police call-out ending in arrest and detention, sometimes remand."""
+
+    base_hazard_per_week: float = param(
+        0.012,
+        "1/week",
+        "calibrated toward MEAM Approach evaluation: arrests of the order of 0.7 per person per quarter in the high-complexity cohort",
+        ge=0,
+        le=1,
+        description="hazard when the driver need is 0.5 and one need is active",
+    )
+    drivers: dict[Domain, float] = param(
+        {"safety": 0.6, "substance_use": 0.4},
+        "weight",
+        description="needs that drive this crisis, by relative weight",
+    )
+    unit_cost_gbp: float = param(
+        1000.0,
+        "GBP",
+        f"arrest with detention £593 2006/07 ({UNIT_COSTS}) x1.55 = £920, plus one in ten remanded for a week of prison (£2,367/month 2008/09 x1.45, about £790 a week); the remand share is an assumption",
+        ge=0,
+    )
+    payer: Payer = param("police_justice", "payer")
+    need_increase: dict[Domain, float] = param(
+        {"safety": 0.05, "housing": 0.05}, "need", description="what one crisis adds to each need"
+    )
+    trust_change: float = param(
+        -0.05, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
+    )
+    presentation_probability: float = param(
+        0.2,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
+    )
+    interrupts_support_weeks: int = param(
+        1,
+        "weeks",
+        ge=0,
+        le=260,
+        description="weeks in which no session or contact can happen (custody)",
+    )
+
+
+class Eviction(CrisisType):
+    """Eviction or a homelessness presentation."""
+
+    base_hazard_per_week: float = param(
+        0.003,
+        "1/week",
+        ge=0,
+        le=1,
+        description="hazard when the driver need is 0.5 and one need is active",
+    )
+    drivers: dict[Domain, float] = param(
+        {"housing": 0.7, "money": 0.3},
+        "weight",
+        description="needs that drive this crisis, by relative weight",
+    )
+    unit_cost_gbp: float = param(
+        3380.0,
+        "GBP",
+        f"statutory homelessness application £2,501 2010/11 ({UNIT_COSTS}) x1.35",
+        ge=0,
+    )
+    payer: Payer = param("council_housing", "payer")
+    need_increase: dict[Domain, float] = param(
+        {"housing": 0.25, "mental_health": 0.05},
+        "need",
+        description="what one crisis adds to each need",
+    )
+    trust_change: float = param(
+        -0.05, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
+    )
+    presentation_probability: float = param(
+        0.6,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
+    )
 
 
 class Crises(Section):
-    ae: CrisisType = Field(
-        default=CrisisType(
-            base_hazard_per_week=0.018,
-            drivers={"physical_health": 0.4, "mental_health": 0.3, "substance_use": 0.3},
-            unit_cost_gbp=345.0,
-            payer="nhs",
-            need_increase={"physical_health": 0.05},
-            presentation_probability=0.2,
-        ),
-        json_schema_extra={
-            "unit": "crisis type",
-            "source": "A&E £199 (NHS National Cost Collection 2023/24) + half an ambulance call-out £216 2013/14 x1.28",
-        },
+    """The four crisis types; each has its own hazard, cost and payer."""
+
+    ae: AandE = Field(
+        default_factory=AandE,
+        json_schema_extra={"unit": "crisis type", "source": "see its parameters"},
     )
-    mh_crisis: CrisisType = Field(
-        default=CrisisType(
-            base_hazard_per_week=0.004,
-            drivers={"mental_health": 0.7, "substance_use": 0.3},
-            unit_cost_gbp=4360.0,
-            payer="nhs",
-            need_increase={"mental_health": 0.05},
-            trust_change=-0.03,
-            presentation_probability=0.4,
-        ),
-        json_schema_extra={
-            "unit": "crisis type",
-            "source": f"8 mental-health bed days at £410 2011/12 ({UNIT_COSTS}) x1.33; 8 days is an assumption",
-        },
+    mh_crisis: MentalHealthCrisis = Field(
+        default_factory=MentalHealthCrisis,
+        json_schema_extra={"unit": "crisis type", "source": "see its parameters"},
     )
-    police: CrisisType = Field(
-        default=CrisisType(
-            base_hazard_per_week=0.012,
-            drivers={"safety": 0.6, "substance_use": 0.4},
-            unit_cost_gbp=1390.0,
-            payer="police_justice",
-            need_increase={"safety": 0.05, "housing": 0.05},
-            trust_change=-0.05,
-            presentation_probability=0.2,
-            interrupts_support_weeks=1,
-        ),
-        json_schema_extra={
-            "unit": "crisis type",
-            "source": f"arrest with detention £593 2006/07 ({UNIT_COSTS}) x1.55 = £920, plus one in ten remanded for a week of prison at £2,367/month 2008/09 x1.45 (assumption)",
-        },
+    police: PoliceCustody = Field(
+        default_factory=PoliceCustody,
+        json_schema_extra={"unit": "crisis type", "source": "see its parameters"},
     )
-    eviction: CrisisType = Field(
-        default=CrisisType(
-            base_hazard_per_week=0.003,
-            drivers={"housing": 0.7, "money": 0.3},
-            unit_cost_gbp=3380.0,
-            payer="council_housing",
-            need_increase={"housing": 0.25, "mental_health": 0.05},
-            trust_change=-0.05,
-            presentation_probability=0.6,
-        ),
-        json_schema_extra={
-            "unit": "crisis type",
-            "source": f"statutory homelessness application £2,501 2010/11 ({UNIT_COSTS}) x1.35",
-        },
+    eviction: Eviction = Field(
+        default_factory=Eviction,
+        json_schema_extra={"unit": "crisis type", "source": "see its parameters"},
     )
 
 
@@ -220,30 +444,63 @@ class HelpSeeking(Section):
     trust_exponent: float = param(
         1.5, "exponent", ge=0, le=10, description="low trust: present only in crisis"
     )
-    min_trust_to_present: float = param(0.1, "trust", ge=0, le=1)
+    min_trust_to_present: float = param(
+        0.1,
+        "trust",
+        ge=0,
+        le=1,
+        description="below this trust a person comes only when a crisis sends them",
+    )
     attendance_base: float = param(
         0.45, "probability", ge=0, le=1, description="attendance at zero trust, one active need"
     )
-    attendance_per_trust: float = param(0.5, "probability per unit trust", ge=0, le=1)
+    attendance_per_trust: float = param(
+        0.5,
+        "probability per unit trust",
+        ge=0,
+        le=1,
+        description="attendance rises with trust by this much per unit",
+    )
     attendance_drop_per_extra_need: float = param(
-        0.05, "probability per extra active need", ge=0, le=1
+        0.05,
+        "probability per extra active need",
+        ge=0,
+        le=1,
+        description="attendance falls with each active need beyond the first (chaos)",
     )
 
 
 class Specialist(Section):
     capacity_slots_per_1000_citizens: float = param(
-        6.0, "concurrent episodes per 1,000 citizens", ge=0
+        6.0,
+        "concurrent episodes per 1,000 citizens",
+        ge=0,
+        description="concurrent episodes the service can run, per 1,000 initial citizens",
     )
-    episode_sessions: int = param(8, "sessions", ge=1, le=520)
-    session_hours: float = param(1.0, "hours", ge=0)
-    session_effect: float = param(0.05, "need per attended session", ge=0, le=1)
+    episode_sessions: int = param(
+        8, "sessions", ge=1, le=520, description="weekly sessions in one episode"
+    )
+    session_hours: float = param(
+        1.0,
+        "hours",
+        ge=0,
+        description="specialist hours per session (recording adds half as much again)",
+    )
+    session_effect: float = param(
+        0.05,
+        "need per attended session",
+        ge=0,
+        le=1,
+        description="reduction of the domain's need per attended session",
+    )
     hourly_cost_gbp: float = param(
         73.0,
         "GBP/hour",
         f"social worker £57/h 2013/14 ({UNIT_COSTS}) x1.28, used for all specialists",
         ge=0,
+        description="cost of a specialist hour used",
     )
-    payer: Payer = param("nhs", "payer")
+    payer: Payer = param("nhs", "payer", description="who pays the specialist service")
     excludes_if_active: tuple[Domain, ...] = param(
         (),
         "domains",
@@ -281,8 +538,12 @@ class Specialists(Section):
 
 
 class AssessDoRefer(Section):
-    assessment_hours: float = param(1.5, "hours", ge=0)
-    recording_hours_per_contact: float = param(0.5, "hours", ge=0)
+    assessment_hours: float = param(
+        1.5, "hours", ge=0, description="duty worker's time for one assessment"
+    )
+    recording_hours_per_contact: float = param(
+        0.5, "hours", ge=0, description="recording time after each assessment or session"
+    )
     assessment_error_sd: float = param(
         0.15, "need", ge=0, le=1, description="for a stranger; falls with knowledge of the person"
     )
@@ -290,106 +551,305 @@ class AssessDoRefer(Section):
         0.3, "probability", ge=0, le=1, description="a stranger sees one need"
     )
     eligibility_threshold: float | None = knob_param(
-        "referral_friction", 0.3, 0.65, "need", ge=0, le=1
+        "referral_friction",
+        0.3,
+        0.65,
+        "need",
+        ge=0,
+        le=1,
+        description="front door: the assessed presenting need must reach this for a short episode, else the person is signposted",
     )
-    episode_sessions: int = param(6, "sessions", ge=1, le=520)
-    session_hours: float = param(1.0, "hours", ge=0)
-    session_effect: float = param(0.05, "need per attended session", ge=0, le=1)
+    episode_sessions: int = param(
+        6,
+        "sessions",
+        ge=1,
+        le=520,
+        description="sessions in a short episode on the presenting need",
+    )
+    session_hours: float = param(1.0, "hours", ge=0, description="duty worker's time per session")
+    session_effect: float = param(
+        0.05,
+        "need per attended session",
+        ge=0,
+        le=1,
+        description="reduction of the presenting need per attended session",
+    )
     max_missed_sessions: int = param(
         2, "sessions", ge=0, le=100, description="discharge for non-attendance after this many"
     )
     referral_paperwork_hours: float | None = knob_param(
-        "referral_friction", 0.25, 3.0, "hours per referral", ge=0
+        "referral_friction", 0.25, 3.0, "hours", ge=0, description="referrer's time per referral"
     )
-    referral_delay_weeks: float | None = knob_param("referral_friction", 0.0, 6.0, "weeks", ge=0)
+    referral_delay_weeks: float | None = knob_param(
+        "referral_friction",
+        0.0,
+        6.0,
+        "weeks",
+        ge=0,
+        description="processing time before a referral joins the specialist's waiting list",
+    )
     specialist_threshold: float | None = knob_param(
-        "referral_friction", 0.3, 0.7, "need", ge=0, le=1
+        "referral_friction",
+        0.3,
+        0.7,
+        "need",
+        ge=0,
+        le=1,
+        description="a receiving service refuses referrals whose assessed need in its domain is below this",
     )
     exclusion_strictness: float | None = knob_param(
-        "referral_friction", 0.0, 0.9, "probability an exclusion rule is applied", ge=0, le=1
+        "referral_friction",
+        0.0,
+        0.9,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance a service applies its exclusion rule (e.g. no mental-health service while substance use is active)",
     )
     waiting_dropout_per_week: float | None = knob_param(
-        "referral_friction", 0.0, 0.12, "1/week at zero trust", ge=0, le=1
+        "referral_friction",
+        0.0,
+        0.12,
+        "1/week",
+        ge=0,
+        le=1,
+        description="drop-out from a specialist waiting list at zero trust; scaled by (1 - trust) and rising with the number of active needs",
     )
     reassessment_hours: float | None = knob_param(
-        "referral_friction", 0.0, 3.0, "hours per specialist admission", ge=0
+        "referral_friction",
+        0.0,
+        3.0,
+        "hours",
+        ge=0,
+        description="specialist time to re-assess each person admitted ('tell your story again')",
     )
-    signpost_trust_change: float = param(-0.08, "trust", ge=-1, le=1)
-    discharge_trust_change: float = param(-0.08, "trust", ge=-1, le=1)
-    rejection_trust_change: float = param(-0.04, "trust", ge=-1, le=1)
-    attended_session_trust_change: float = param(0.01, "trust", ge=-1, le=1)
+    signpost_trust_change: float = param(
+        -0.08, "trust", ge=-1, le=1, description="trust change when turned away below the threshold"
+    )
+    discharge_trust_change: float = param(
+        -0.08, "trust", ge=-1, le=1, description="trust change when discharged for not attending"
+    )
+    rejection_trust_change: float = param(
+        -0.04, "trust", ge=-1, le=1, description="trust change when a referral is refused"
+    )
+    attended_session_trust_change: float = param(
+        0.01, "trust", ge=-1, le=1, description="trust change per attended session"
+    )
 
 
 class Liberated(Section):
     understand_hours: float = param(
         3.0, "hours", ge=0, description="first conversation instead of an eligibility gate"
     )
-    base_contact_hours_per_week: float = param(1.0, "hours/week", ge=0)
-    contact_hours_per_active_need: float = param(0.5, "hours/week", ge=0)
-    crisis_contact_hours: float = param(3.0, "hours", ge=0)
-    recording_share: float = param(0.1, "share of contact time", ge=0, le=1)
-    travel_share: float = param(0.15, "share of contact time", ge=0, le=1)
-    contact_effect_per_hour: float = param(0.05, "need per hour", ge=0, le=1)
-    relationship_growth_per_hour: float = param(0.04, "depth per hour", ge=0, le=1)
-    trust_growth_per_hour: float = param(0.01, "trust per hour", ge=0, le=1)
+    base_contact_hours_per_week: float = param(
+        1.0,
+        "hours/week",
+        ge=0,
+        description="weekly contact time for someone held, before their needs",
+    )
+    contact_hours_per_active_need: float = param(
+        0.5, "hours/week", ge=0, description="extra weekly contact time per active need"
+    )
+    crisis_contact_hours: float = param(
+        3.0,
+        "hours",
+        ge=0,
+        description="extra contact time in a week with a crisis (emotionally demanding)",
+    )
+    recording_share: float = param(
+        0.1,
+        "share of contact time",
+        ge=0,
+        le=1,
+        description="recording time as a share of contact time",
+    )
+    travel_share: float = param(
+        0.15,
+        "share of contact time",
+        ge=0,
+        le=1,
+        description="travel time as a share of contact time (work happens where the person is)",
+    )
+    contact_effect_per_hour: float = param(
+        0.05,
+        "need per hour",
+        ge=0,
+        le=1,
+        description="need reduction per contact hour with a new worker is 30% of this, rising to 100% with full relationship depth",
+    )
+    relationship_growth_per_hour: float = param(
+        0.04,
+        "depth per hour",
+        ge=0,
+        le=1,
+        description="relationship depth gained per hour with the same worker (towards 1)",
+    )
+    trust_growth_per_hour: float = param(
+        0.01, "trust per hour", ge=0, le=1, description="trust gained per contact hour (towards 1)"
+    )
     flexible_budget_per_citizen_year_gbp: float = param(
-        1000.0, "GBP/year", "You First personal budgets (2016), order of magnitude", ge=0
+        1000.0,
+        "GBP/year",
+        "You First personal budgets (2016), order of magnitude",
+        ge=0,
+        description="the most a caseworker can spend on one person in a year",
     )
     weekly_spend_gbp: float = param(
         60.0, "GBP/week", ge=0, description="spend in a week with an active practical need"
     )
-    budget_effect_per_100_gbp: float = param(0.04, "need per £100", ge=0, le=1)
-    specialist_draw_in_threshold: float = param(0.5, "need", ge=0, le=1)
-    joint_work_hours_per_week: float = param(1.0, "specialist hours/week", ge=0)
-    caseworker_joint_hours_per_week: float = param(0.5, "hours/week", ge=0)
-    outreach_hours_per_missed_contact: float = param(0.5, "hours", ge=0)
-    step_down_stable_weeks: int = param(8, "weeks", ge=1, le=520)
+    budget_effect_per_100_gbp: float = param(
+        0.04,
+        "need per £100",
+        ge=0,
+        le=1,
+        description="reduction of an active housing or money need per £100 spent",
+    )
+    specialist_draw_in_threshold: float = param(
+        0.5,
+        "need",
+        ge=0,
+        le=1,
+        description="a caseworker draws the specialist into the work when the need in that domain reaches this",
+    )
+    joint_work_hours_per_week: float = param(
+        1.0,
+        "specialist hours/week",
+        ge=0,
+        description="specialist hours per week when drawn into the work",
+    )
+    caseworker_joint_hours_per_week: float = param(
+        0.5,
+        "hours/week",
+        ge=0,
+        description="caseworker coordination hours per week for each specialist drawn in",
+    )
+    outreach_hours_per_missed_contact: float = param(
+        0.5,
+        "hours",
+        ge=0,
+        description="extra time spent following up a missed contact (no discharge)",
+    )
+    step_down_stable_weeks: int = param(
+        8, "weeks", ge=1, le=520, description="weeks of stability before stepping down"
+    )
     stable_need_below: float = param(
         0.5, "need", ge=0, le=1, description="stable: every need below this and no crisis"
     )
-    reflective_practice_hours_per_week: float = param(1.5, "hours/week", ge=0)
+    reflective_practice_hours_per_week: float = param(
+        1.5, "hours/week", ge=0, description="protected debrief and supervision time per caseworker"
+    )
     fallback: Literal["wait", "assess_do_refer"] = param(
         "wait", "policy", description="when every caseworker is at the cap"
     )
-    missed_contact_trust_change: float = param(0.0, "trust", ge=-1, le=1)
+    missed_contact_trust_change: float = param(
+        0.0, "trust", ge=-1, le=1, description="trust change after a missed contact"
+    )
 
 
 class Hybrid(Section):
     complexity_threshold_active_needs: int = param(
         3, "active needs", ge=0, le=6, description="at or above: routed to a caseworker"
     )
-    caseworker_share_of_workforce: float = param(0.5, "share of FTE", ge=0, le=1)
+    caseworker_share_of_workforce: float = param(
+        0.5,
+        "share of FTE",
+        ge=0,
+        le=1,
+        description="share of workforce.workers posts that are caseworkers",
+    )
     caseworker_caseload_cap: int = param(
-        10, "citizens per caseworker", "Housing First fidelity 1:7; small caseloads", ge=1, le=1000
+        10,
+        "citizens per caseworker",
+        "assumption; Housing First fidelity is 1:7",
+        ge=1,
+        le=1000,
+        description="the most people one hybrid caseworker may hold",
     )
 
 
 class Staff(Section):
-    sustainable_utilisation: float = param(0.85, "share of available hours", ge=0.1, le=2)
-    burnout_gain_per_excess_load: float = param(0.08, "burnout/week per unit overload", ge=0, le=1)
-    emotional_labour_per_crisis_hour: float = param(0.004, "burnout per crisis hour", ge=0, le=1)
-    burnout_recovery_per_week: float = param(0.02, "burnout/week", ge=0, le=1)
-    reflective_recovery_per_hour: float = param(0.01, "burnout per hour", ge=0, le=1)
-    absence_probability_per_week: float | None = knob_param(
-        "continuity", 0.03, 0.005, "1/week", ge=0, le=1
+    sustainable_utilisation: float = param(
+        0.85,
+        "share of available hours",
+        ge=0.1,
+        le=2,
+        description="load (hours demanded / hours available) above which burnout grows",
     )
-    absence_burnout_multiplier: float = param(3.0, "ratio at full burnout", ge=0)
-    absence_weeks: float = param(2.0, "weeks (mean)", ge=1)
+    burnout_gain_per_excess_load: float = param(
+        0.08,
+        "burnout/week per unit overload",
+        ge=0,
+        le=1,
+        description="weekly burnout gain per unit of load above sustainable_utilisation",
+    )
+    emotional_labour_per_crisis_hour: float = param(
+        0.004,
+        "burnout per crisis hour",
+        ge=0,
+        le=1,
+        description="burnout gained per hour of contact with someone in crisis",
+    )
+    burnout_recovery_per_week: float = param(
+        0.02,
+        "burnout/week",
+        ge=0,
+        le=1,
+        description="weekly burnout recovery when load is sustainable",
+    )
+    reflective_recovery_per_hour: float = param(
+        0.01,
+        "burnout per hour",
+        ge=0,
+        le=1,
+        description="burnout recovery per hour of reflective practice",
+    )
+    absence_probability_per_week: float | None = knob_param(
+        "continuity",
+        0.03,
+        0.005,
+        "1/week",
+        ge=0,
+        le=1,
+        description="chance a worker starts a spell of absence, before burnout",
+    )
+    absence_burnout_multiplier: float = param(
+        3.0, "ratio", ge=0, description="absence rate is multiplied by (1 + this x burnout)"
+    )
+    absence_weeks: float = param(
+        2.0, "weeks", ge=1, description="mean length of a spell of absence"
+    )
     turnover_per_year: float | None = knob_param(
         "continuity",
         0.40,
         0.10,
         "1/year",
-        "children's social workers 16% (DfE 2023); adult social care ~30% (Skills for Care)",
+        "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care)",
         ge=0,
         le=5,
+        description="share of workers leaving each year, before burnout",
     )
     turnover_burnout_multiplier: float = param(
-        3.0, "ratio at full burnout", "52-61% intend to leave (Ravalier, BASW 2017-18)", ge=0
+        3.0,
+        "ratio",
+        ge=0,
+        description="leaving rate is multiplied by (1 + this x burnout); 52-61% of social workers intend to leave (Ravalier, BASW 2017-18), but no source gives the multiplier",
     )
-    vacancy_weeks: float | None = knob_param("continuity", 26.0, 4.0, "weeks (mean)", ge=0)
+    vacancy_weeks: float | None = knob_param(
+        "continuity",
+        26.0,
+        4.0,
+        "weeks",
+        ge=0,
+        description="mean time to fill a post after a leaver",
+    )
     handover_retention: float | None = knob_param(
-        "continuity", 0.0, 0.8, "share of relationship kept", ge=0, le=1
+        "continuity",
+        0.0,
+        0.8,
+        "share",
+        ge=0,
+        le=1,
+        description="share of relationship depth and knowledge kept when a case is handed to another worker",
     )
     same_worker_probability: float | None = knob_param(
         "continuity",
@@ -409,7 +869,13 @@ class Staff(Section):
         le=1,
         description="Liberated Method: contacts by the named worker; the rest by whoever covers",
     )
-    knowledge_growth_per_contact: float = param(0.15, "knowledge per contact", ge=0, le=1)
+    knowledge_growth_per_contact: float = param(
+        0.15,
+        "knowledge per contact",
+        ge=0,
+        le=1,
+        description="how much a worker learns of a person per contact (towards 1); knowledge reduces assessment error",
+    )
 
 
 class Scenario(Section):
@@ -417,11 +883,37 @@ class Scenario(Section):
 
     name: str = param("unnamed", "text")
     description: str = param("", "text")
-    care_model: CareModelName = param("assess_do_refer", "model")
-    demand_complexity: float = param(0.6, "0-1", ge=0, le=1)
-    continuity: float = param(0.5, "0-1", ge=0, le=1)
-    referral_friction: float = param(0.5, "0-1", ge=0, le=1)
-    seed: int = param(1, "integer", ge=0, le=2**63 - 1)
+    care_model: CareModelName = param(
+        "assess_do_refer", "model", description="assess_do_refer, liberated or hybrid"
+    )
+    demand_complexity: float = param(
+        0.6,
+        "0-1",
+        ge=0,
+        le=1,
+        description="headline knob: 0 one need at a time, calm; 1 many coupled, volatile needs",
+    )
+    continuity: float = param(
+        0.5,
+        "0-1",
+        ge=0,
+        le=1,
+        description="headline knob: 0 rota, high turnover, handovers keep nothing; 1 named worker, stable staff",
+    )
+    referral_friction: float = param(
+        0.5,
+        "0-1",
+        ge=0,
+        le=1,
+        description="headline knob: 0 referrals accepted at once; 1 strict thresholds, long waits, drop-out, re-assessment",
+    )
+    seed: int = param(
+        1,
+        "integer",
+        ge=0,
+        le=2**63 - 1,
+        description="root seed; replication r of every scenario uses the same streams",
+    )
     population: Population = Field(default_factory=Population)
     time: Time = Field(default_factory=Time)
     workforce: Workforce = Field(default_factory=Workforce)
