@@ -50,6 +50,19 @@ def run_one(
     return RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
 
 
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool whose workers start from a server process that has already imported relsim.
+
+    Forking from a clean server avoids inheriting threads or state from the caller, and the
+    preload saves each worker the import time of Mesa, pandas and SciPy.
+    """
+    if sys.platform == "win32":  # pragma: no cover
+        return ProcessPoolExecutor(max_workers=workers)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["relsim.runner"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:
     data, seed, replication, journeys = task
     return run_one(Scenario.model_validate(data), seed, replication, journeys)
@@ -73,8 +86,7 @@ def run_replications(
             if on_done:
                 on_done()
         return results
-    context = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, reps), mp_context=context) as pool:
+    with process_pool(min(workers, reps)) as pool:
         for result in pool.map(_run_task, tasks):
             results.append(result)
             if on_done:

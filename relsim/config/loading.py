@@ -174,3 +174,12 @@ def scenario_hash(scenario: Scenario) -> str:
     """A stable hash of the resolved scenario, to tie results to their inputs."""
     text = json.dumps(scenario_dict(scenario), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_raw(path: str | Path, sets: Sequence[str] = ()) -> dict[str, Any]:
+    """Layered scenario data with `--set` applied, not yet validated: the base that sweeps vary
+    before the knobs are resolved. Validate it once here so bad input fails early."""
+    path = Path(path)
+    data = apply_sets(_layered(path, ()), sets)
+    validate_data(data, str(path), sets)
+    return data

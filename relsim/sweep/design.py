@@ -1,0 +1,201 @@
+"""Experimental designs over scenario keys: full grids, Latin hypercube and Sobol' samples over
+ranges, or points read from a CSV or YAML file.
+
+Every key and value is checked against the schema before any run starts, so a typo fails at once
+rather than after an overnight sweep.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel
+from scipy.stats import qmc
+
+from relsim.config import Scenario, ScenarioError, validate_data
+
+SAMPLERS = ("lhs", "sobol")
+
+
+@dataclass(frozen=True)
+class Range:
+    key: str
+    low: float
+    high: float
+    integer: bool
+
+
+def leaf_annotation(key: str) -> Any:
+    """The type annotation of a dotted scenario key, or raise ScenarioError naming the key."""
+    model: type[BaseModel] = Scenario
+    parts = key.split(".")
+    for depth, part in enumerate(parts):
+        field = model.model_fields.get(part)
+        if field is None:
+            where = ".".join(parts[:depth]) or "the top level"
+            raise ScenarioError(f"{key}: unknown key (no {part!r} in {where})")
+        annotation = field.annotation
+        last = depth == len(parts) - 1
+        is_section = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        if last:
+            if is_section:
+                raise ScenarioError(f"{key}: is a section; sweep one of its keys")
+            return annotation
+        if not is_section:
+            raise ScenarioError(f"{key}: {'.'.join(parts[: depth + 1])} is not a section")
+        model = annotation
+    raise ScenarioError(f"{key}: empty key")
+
+
+def _is_integer(key: str) -> bool:
+    return leaf_annotation(key) is int
+
+
+def _numeric(key: str, text: str, option: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ScenarioError(f"{option} {key}: {text!r} is not a number") from None
+
+
+def parse_grid(spec: str) -> tuple[str, list[Any]]:
+    """`key=a,b,c` or `key=start:stop:step` (stop included)."""
+    key, sep, values = spec.partition("=")
+    key = key.strip()
+    if not sep or not key or not values.strip():
+        raise ScenarioError(f"--grid {spec}: expected KEY=V1,V2,... or KEY=START:STOP:STEP")
+    leaf_annotation(key)
+    if ":" in values:
+        parts = values.split(":")
+        if len(parts) != 3:
+            raise ScenarioError(f"--grid {spec}: a range is START:STOP:STEP")
+        start, stop, step = (_numeric(key, p, "--grid") for p in parts)
+        if step <= 0 or stop < start:
+            raise ScenarioError(f"--grid {spec}: need STEP > 0 and STOP >= START")
+        count = int(np.floor((stop - start) / step + 1e-9)) + 1
+        points = [start + i * step for i in range(count)]
+        if _is_integer(key):
+            return key, [round(p) for p in points]
+        return key, [round(p, 12) for p in points]
+    return key, [yaml.safe_load(v.strip()) for v in values.split(",")]
+
+
+def parse_range(spec: str) -> Range:
+    """`key=low:high`."""
+    key, sep, bounds = spec.partition("=")
+    key = key.strip()
+    parts = bounds.split(":")
+    if not sep or not key or len(parts) != 2:
+        raise ScenarioError(f"--range {spec}: expected KEY=LOW:HIGH")
+    leaf_annotation(key)
+    low, high = (_numeric(key, p, "--range") for p in parts)
+    if not high > low:
+        raise ScenarioError(f"--range {spec}: HIGH must be greater than LOW")
+    return Range(key, low, high, _is_integer(key))
+
+
+def grid_design(specs: Sequence[str]) -> pd.DataFrame:
+    axes = [parse_grid(spec) for spec in specs]
+    keys = [key for key, _ in axes]
+    if len(set(keys)) != len(keys):
+        raise ScenarioError("--grid: a key is given twice")
+    rows = list(itertools.product(*(values for _, values in axes)))
+    return pd.DataFrame(rows, columns=keys)
+
+
+def unit_sample(method: str, n: int, dimensions: int, seed: int) -> np.ndarray:
+    """n points in the unit hypercube."""
+    if method == "lhs":
+        return qmc.LatinHypercube(d=dimensions, seed=seed).random(n)
+    if method == "sobol":
+        return qmc.Sobol(d=dimensions, scramble=True, seed=seed).random(n)
+    raise ScenarioError(f"--sample {method}: expected one of {', '.join(SAMPLERS)}")
+
+
+def scale(unit: np.ndarray, ranges: Sequence[Range]) -> pd.DataFrame:
+    columns = {}
+    for j, r in enumerate(ranges):
+        values = r.low + unit[:, j] * (r.high - r.low)
+        columns[r.key] = np.round(values).astype(int) if r.integer else values
+    return pd.DataFrame(columns)
+
+
+def sample_design(method: str, n: int, range_specs: Sequence[str], seed: int) -> pd.DataFrame:
+    if not range_specs:
+        raise ScenarioError("--sample needs at least one --range KEY=LOW:HIGH")
+    if n < 1:
+        raise ScenarioError("--n must be at least 1")
+    ranges = [parse_range(spec) for spec in range_specs]
+    if len({r.key for r in ranges}) != len(ranges):
+        raise ScenarioError("--range: a key is given twice")
+    return scale(unit_sample(method, n, len(ranges), seed), ranges)
+
+
+def file_design(path: Path) -> pd.DataFrame:
+    """Points from a CSV (one column per dotted key) or YAML (a list of mappings)."""
+    if not path.is_file():
+        raise ScenarioError(f"--design {path}: no such file")
+    if path.suffix.lower() == ".csv":
+        try:
+            design = pd.read_csv(path)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise ScenarioError(f"--design {path}: not a readable CSV ({exc})") from None
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            raise ScenarioError(f"--design {path}: not valid YAML") from None
+        if isinstance(data, dict) and "points" in data:
+            data = data["points"]
+        if not isinstance(data, list) or not all(isinstance(p, dict) for p in data):
+            raise ScenarioError(f"--design {path}: expected a list of KEY: VALUE mappings")
+        design = pd.DataFrame(data)
+    else:
+        raise ScenarioError(f"--design {path}: expected a .csv, .yaml or .yml file")
+    if design.empty:
+        raise ScenarioError(f"--design {path}: no points")
+    for key in design.columns:
+        leaf_annotation(str(key))
+    return design
+
+
+def point_overrides(design: pd.DataFrame, point: int) -> dict[str, Any]:
+    """The scenario values of one design point, as plain Python values."""
+    row = design.iloc[point]
+    return {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+
+
+def set_dotted(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Raw scenario data with dotted-key values applied, as `--set` would, before the knobs are
+    resolved (so sweeping a knob moves the parameters it stands for)."""
+    result = copy.deepcopy(data)
+    for key, value in overrides.items():
+        node = result
+        *sections, leaf = key.split(".")
+        for part in sections:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[leaf] = value
+    return result
+
+
+def validate_design(base: dict[str, Any], design: pd.DataFrame, origin: str) -> list[Scenario]:
+    """Resolve every point against the schema; raises ScenarioError naming point and key."""
+    scenarios = []
+    for point in range(len(design)):
+        overrides = point_overrides(design, point)
+        try:
+            scenarios.append(validate_data(set_dotted(base, overrides), origin, list(overrides)))
+        except ScenarioError as exc:
+            raise ScenarioError(f"design point {point} {overrides}: {exc}") from None
+    return scenarios
