@@ -5,19 +5,19 @@ Bad input gets one line on stderr and exit status 2; anything else that fails ge
 
 from __future__ import annotations
 
-import json
-import math
-import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-import click
-
-# Loading pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit as
-# Ctrl-C during a run, not a traceback from inside an import.
+# Loading click, pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit
+# as Ctrl-C during a run, not a traceback from inside an import.
 try:
+    import json
+    import math
+    import os
+    from collections.abc import Sequence
+    from pathlib import Path
+    from typing import Any
+
+    import click
     import pandas as pd
 
     from relsim.config import Scenario, ScenarioError, load_scenario
@@ -223,6 +223,11 @@ def compare(
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
     if out is not None:
         check_output_dir(out, force)
+        unusable = [n for n in names if n in ("", ".", "..") or Path(n).name != n or "\\" in n]
+        if unusable:
+            raise click.UsageError(
+                f"--out: scenario names must be plain directory names (got {unusable})"
+            )
     if report is not None and not report.resolve().parent.is_dir():
         raise OutputError(f"--report {report}: directory does not exist")
     seed = configs[0].seed if seed is None else seed

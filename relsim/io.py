@@ -79,6 +79,8 @@ def provenance(scenario: Scenario, seed: int, reps: int, started: str) -> dict[s
 
 def check_output_dir(out: Path, force: bool) -> None:
     """Refuse, before any work, to overwrite an existing non-empty directory unless forced."""
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise OutputError(f"--out {out}: is or contains the current directory; name a new one")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a directory")
     if out.is_dir() and any(out.iterdir()) and not force:
@@ -91,7 +93,8 @@ def check_output_dir(out: Path, force: bool) -> None:
 @contextlib.contextmanager
 def staged_output(out: Path) -> Iterator[Path]:
     """A temporary directory that becomes `out` only if the block completes."""
-    staging = out.resolve().parent / f".{out.name}.partial-{os.getpid()}"
+    out = out.resolve()
+    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.care_models.base import close_cases, end_wait, fifo, fill_slots, join_queue, meet
+from relsim.care_models.base import (
+    close_cases,
+    end_wait,
+    fifo,
+    fill_slots,
+    join_queue,
+    meet,
+    rank_within,
+)
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -32,6 +40,8 @@ class AssessDoRefer:
         join_queue(model, rows, self.route, Pathway.WAITING_FRONT_DOOR)
 
     def week(self, model: CareModel) -> None:
+        if model.workforce.posts == 0:
+            return  # nobody to see anyone: people wait, and the waiting is counted
         self._sessions(model)
         self._assessments(model)
         self._allocate(model)
@@ -60,11 +70,14 @@ class AssessDoRefer:
             return
         posts = citizens.worker[rows]
         per_session = rules.session_hours + rules.recording_hours_per_contact
-        demand = np.bincount(posts, minlength=workforce.posts) * per_session
         free = workforce.free_hours()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(demand > 0, np.minimum(1.0, free / demand), 0.0)
-        delivered = model.streams["allocation"].random(rows.size) < share[posts]
+        if per_session > 0:
+            fits = np.floor(free / per_session + 1e-9)
+        else:
+            fits = np.full(workforce.posts, np.inf)
+        # A worker short of hours sees as many of their cases as fit, chosen at random.
+        turn = rank_within(posts, model.streams["allocation"].random(rows.size))
+        delivered = turn < fits[posts]
         np.add.at(workforce.unmet, posts[~delivered], per_session)
         rows, posts = rows[delivered], posts[delivered]
         workforce.book("direct", posts, rules.session_hours)

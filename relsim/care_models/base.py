@@ -90,6 +90,17 @@ def end_wait(model: CareModel, rows: np.ndarray, started: np.ndarray, kind: str)
     model.tally.add(f"waits_{kind}", waited.size)
 
 
+def rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Each element's position (0, 1, ...) among the elements of its group, ordered by key."""
+    order = np.lexsort((keys, groups))
+    sorted_groups = groups[order]
+    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
+    sizes = np.diff(np.r_[first, sorted_groups.size])
+    rank = np.empty(groups.size, dtype=np.int64)
+    rank[order] = np.arange(sorted_groups.size) - np.repeat(first, sizes)
+    return rank
+
+
 def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
     """Give each row (already in priority order) a post, or -1 when none has a free slot.
 
@@ -105,13 +116,7 @@ def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
     wanting = np.flatnonzero(preferred >= 0)
     if wanting.size:
         posts = preferred[wanting]
-        order = np.argsort(posts, kind="stable")
-        sorted_posts = posts[order]
-        first = np.r_[0, np.flatnonzero(np.diff(sorted_posts)) + 1]
-        sizes = np.diff(np.r_[first, sorted_posts.size])
-        rank = np.arange(sorted_posts.size) - np.repeat(first, sizes)
-        keep = np.empty(sorted_posts.size, dtype=bool)
-        keep[order] = rank < slots[sorted_posts]
+        keep = rank_within(posts, np.arange(posts.size)) < slots[posts]
         chosen = wanting[keep]
         result[chosen] = preferred[chosen]
         np.subtract.at(slots, preferred[chosen], 1)

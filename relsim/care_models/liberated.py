@@ -44,6 +44,8 @@ class Liberated:
         join_queue(model, rows, self.route, Pathway.WAITING_CASEWORKER)
 
     def week(self, model: CareModel) -> None:
+        if model.workforce.posts == 0:
+            return  # nobody to hold anyone: people wait, and the waiting is counted
         self._reflect(model)
         self._allocate(model)
         n = model.citizens.n

@@ -1,0 +1,162 @@
+"""Pattern direction tests (model.md section 1): P1, P4, P5 and P7 over replications.
+
+Each comparison is paired: replication r of every scenario uses the same seed, so the citizens
+and their luck are the same (common random numbers) and the 95 % t-interval of the per-
+replication difference is tight. The thresholds test the *direction* of each pattern with a
+margin, not the value the current calibration happens to give; each docstring says what was
+measured when the threshold was chosen (6 replications, the district below).
+
+The district is the bundled one made smaller to keep the suite fast: 1,500 citizens, 3 arrivals a
+week, staff scaled by half, three measured years after a one-year warm-up.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from relsim.config import load_scenario
+from relsim.runner import run_one
+from relsim.stats import mean_ci95
+
+pytestmark = pytest.mark.slow
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+FILES = {"adr": SCENARIOS / "baseline.yaml", "lib": SCENARIOS / "liberated.yaml"}
+REPS = 6
+SEED = 20261122
+WORKER_SCALE = 0.5
+DISTRICT = (
+    "population.citizens=1500",
+    "population.arrivals_per_week=3",
+    "time.weeks=156",
+    "time.warmup_weeks=52",
+)
+CRISES = "crisis_events_per_citizen_year"
+TOTAL_COST = "total_cost_per_citizen_year"
+TRANSACTIONAL = "share_time_transactional"
+
+Runs = tuple[dict[str, float], ...]
+
+
+@functools.cache
+def runs(model: str, *sets: str) -> Runs:
+    """Metrics of replications 0..REPS-1 of one bundled scenario with overrides."""
+    path = FILES[model]
+    workers = round(load_scenario(path).workforce.workers * WORKER_SCALE)
+    scenario = load_scenario(path, sets=[*DISTRICT, f"workforce.workers={workers}", *sets])
+    return tuple(run_one(scenario, SEED, r).metrics for r in range(REPS))
+
+
+def values(results: Runs, metric: str) -> list[float]:
+    return [r[metric] for r in results]
+
+
+def paired(
+    first: Runs,
+    second: Runs,
+    metric: str,
+    combine: Callable[[float, float], float] = lambda a, b: b - a,
+) -> list[float]:
+    """combine(first_r, second_r) per replication; default second - first."""
+    return [combine(a[metric], b[metric]) for a, b in zip(first, second, strict=True)]
+
+
+def interval(samples: Sequence[float]) -> tuple[float, float, float]:
+    summary = mean_ci95(samples)
+    assert summary["ci95"] is not None, f"no interval from {samples}"
+    low, high = summary["ci95"]
+    return summary["mean"], low, high
+
+
+def describe(label: str, samples: Sequence[float]) -> str:
+    mean, low, high = interval(samples)
+    return f"{label}: mean {mean:.4g}, 95% CI [{low:.4g}, {high:.4g}] over {len(samples)} reps"
+
+
+def test_p1_high_complexity_relational_model_has_fewer_crises_and_lower_total_cost() -> None:
+    """P1, many interacting needs (demand_complexity=0.9).
+
+    Thresholds: the upper 95 % bound of the paired difference (liberated - assess-do-refer)
+    is below 0 for crisis events and for total cost per citizen-year, and the mean relative
+    crisis reduction is at least 10 % ("markedly lower"). Measured when chosen: crises
+    -1.67 [-1.79, -1.54] events/citizen-year (-24 %), total cost -1,122 [-1,241, -1,002]
+    GBP/citizen-year (-11 %)."""
+    adr = runs("adr", "demand_complexity=0.9")
+    lib = runs("lib", "demand_complexity=0.9")
+    crises = paired(adr, lib, CRISES)
+    relative = paired(adr, lib, CRISES, lambda a, b: (b - a) / a)
+    cost = paired(adr, lib, TOTAL_COST)
+    assert interval(crises)[2] < 0, describe("crises liberated - ADR", crises)
+    assert interval(relative)[0] <= -0.10, describe("relative crises", relative)
+    assert interval(cost)[2] < 0, describe("total cost liberated - ADR", cost)
+
+
+def test_p1_low_complexity_assess_do_refer_is_cheaper_with_similar_crises() -> None:
+    """P1, single independent needs (demand_complexity=0.1).
+
+    Thresholds: the lower 95 % bound of the paired total-cost difference (liberated -
+    assess-do-refer) is above 0, and the whole interval of the paired relative difference in
+    crisis events lies within +-25 % ("similar outcomes"). Measured when chosen: total cost
+    +1,202 [1,099, 1,304] GBP/citizen-year; crises -6.5 % [-7.1 %, -5.8 %]."""
+    adr = runs("adr", "demand_complexity=0.1")
+    lib = runs("lib", "demand_complexity=0.1")
+    cost = paired(adr, lib, TOTAL_COST)
+    relative = paired(adr, lib, CRISES, lambda a, b: (b - a) / a)
+    assert interval(cost)[1] > 0, describe("total cost liberated - ADR", cost)
+    _, low, high = interval(relative)
+    assert low > -0.25 and high < 0.25, describe("relative crises", relative)
+
+
+def test_p4_relational_advantage_grows_with_continuity() -> None:
+    """P4: the crisis advantage of the relational model (assess-do-refer - liberated, paired)
+    is larger at continuity=0.9 than at continuity=0.1.
+
+    Threshold: the lower 95 % bound of (advantage at 0.9 - advantage at 0.1), paired by
+    replication, is above 0. Measured when chosen: advantage 0.737 [0.698, 0.776] at 0.9 and
+    0.564 [0.497, 0.630] at 0.1 events/citizen-year; difference 0.174 [0.118, 0.230]."""
+    high = paired(runs("lib", "continuity=0.9"), runs("adr", "continuity=0.9"), CRISES)
+    low = paired(runs("lib", "continuity=0.1"), runs("adr", "continuity=0.1"), CRISES)
+    growth = [h - lo for h, lo in zip(high, low, strict=True)]
+    assert interval(growth)[1] > 0, (
+        f"{describe('advantage growth', growth)}; {describe('at 0.9', high)}; "
+        f"{describe('at 0.1', low)}"
+    )
+
+
+def test_p5_friction_raises_crises_under_assess_do_refer_more_than_under_liberated() -> None:
+    """P5: under assess-do-refer, crisis events rise from referral_friction=0.1 to 0.9; the
+    relational model changes less over the same range.
+
+    Thresholds: the lower 95 % bound of the paired assess-do-refer change (0.9 - 0.1) is
+    above 0, and the lower bound of (|change under assess-do-refer| - |change under
+    liberated|), paired by replication, is above 0. Measured when chosen: assess-do-refer
+    +0.116 [0.097, 0.136] events/citizen-year; liberated exactly 0 (its default pathway
+    uses no friction parameter: no thresholds, no referrals, no waiting lists)."""
+    adr = paired(runs("adr", "referral_friction=0.1"), runs("adr", "referral_friction=0.9"), CRISES)
+    lib = paired(runs("lib", "referral_friction=0.1"), runs("lib", "referral_friction=0.9"), CRISES)
+    assert interval(adr)[1] > 0, describe("ADR change 0.1 -> 0.9", adr)
+    gap = [abs(a) - abs(b) for a, b in zip(adr, lib, strict=True)]
+    assert interval(gap)[1] > 0, (
+        f"{describe('|ADR change| - |liberated change|', gap)}; {describe('liberated', lib)}"
+    )
+
+
+def test_p7_transaction_cost_share_under_assess_do_refer() -> None:
+    """P7: a quarter or more of staff time under assess-do-refer is transactional
+    (assessment, referral paperwork, re-assessment, recording), more than under the
+    relational model.
+
+    Thresholds: the lower 95 % bound of share_time_transactional under assess-do-refer is at
+    least 0.25, and the lower bound of the paired difference (assess-do-refer - liberated) is
+    above 0. Measured when chosen: 0.497 [0.492, 0.503] vs 0.053, difference 0.445
+    [0.439, 0.450]."""
+    adr = runs("adr")
+    lib = runs("lib")
+    share = values(adr, TRANSACTIONAL)
+    difference = paired(lib, adr, TRANSACTIONAL)
+    assert interval(share)[1] >= 0.25, describe("ADR transactional share", share)
+    assert interval(difference)[1] > 0, describe("ADR - liberated", difference)

@@ -1,0 +1,191 @@
+"""Randomness (engineering.md section 2): determinism, replications, common random numbers,
+stream independence and serial/parallel equality."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relsim.model
+import relsim.runner
+from relsim.config import load_scenario
+from relsim.config.schema import Scenario
+from relsim.model import CareModel
+from relsim.rng import CITIZEN_STREAMS, RandomStreams, replication_seed_sequence
+from relsim.runner import RunResult, run_one, run_replications
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+BASELINE = SCENARIOS / "baseline.yaml"
+LIBERATED = SCENARIOS / "liberated.yaml"
+CARE_MODELS = ("assess_do_refer", "liberated", "hybrid")
+SMALL = (
+    "population.citizens=500",
+    "workforce.workers=4",
+    "time.weeks=50",
+    "time.warmup_weeks=10",
+)
+CRN_WEEKS = 30
+
+
+def small(care_model: str = "assess_do_refer", *extra: str) -> Scenario:
+    path = LIBERATED if care_model == "liberated" else BASELINE
+    return load_scenario(path, sets=[*SMALL, f"care_model={care_model}", *extra])
+
+
+def same_metrics(a: dict[str, float], b: dict[str, float]) -> list[str]:
+    """Names whose values differ (NaN equals NaN; otherwise exact)."""
+    assert a.keys() == b.keys()
+    return [k for k in a if not (a[k] == b[k] or (math.isnan(a[k]) and math.isnan(b[k])))]
+
+
+def assert_same_run(a: RunResult, b: RunResult) -> None:
+    differing = same_metrics(a.metrics, b.metrics)
+    assert not differing, f"metrics differ: {differing}"
+    pd.testing.assert_frame_equal(a.timeseries, b.timeseries, check_exact=True)
+
+
+@pytest.mark.parametrize("care_model", CARE_MODELS)
+def test_same_seed_same_results(care_model: str) -> None:
+    scenario = small(care_model)
+    first = run_one(scenario, seed=99, replication=2, journeys=True)
+    second = run_one(scenario, seed=99, replication=2, journeys=True)
+    assert_same_run(first, second)
+    pd.testing.assert_frame_equal(first.journeys, second.journeys, check_exact=True)
+
+
+@pytest.mark.parametrize("care_model", CARE_MODELS)
+def test_other_replication_or_seed_gives_other_results(care_model: str) -> None:
+    scenario = small(care_model)
+    base = run_one(scenario, seed=99, replication=0)
+    for other in (run_one(scenario, seed=99, replication=1), run_one(scenario, seed=100)):
+        differing = same_metrics(base.metrics, other.metrics)
+        assert "crisis_events_per_citizen_year" in differing
+        assert "mean_need" in differing
+        assert not base.timeseries["crises"].equals(other.timeseries["crises"])
+
+
+def test_seed_in_scenario_is_the_default_seed() -> None:
+    scenario = small()
+    a = CareModel(scenario, replication=0)
+    b = CareModel(scenario, replication=0, seed=scenario.seed)
+    c = CareModel(scenario, replication=0, seed=scenario.seed + 1)
+    np.testing.assert_array_equal(a.citizens.view("need"), b.citizens.view("need"))
+    assert not np.array_equal(a.citizens.view("need"), c.citizens.view("need"))
+
+
+def _arrivals_under(care_model: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, np.ndarray]:
+    """Initial cohort and the first CRN_WEEKS weeks of arrivals, as drawn for this model:
+    needs right after construction, each row's arrival week, and every entrant's drawn needs,
+    priorities, informal support and trust (captured as `draw_entrants` returns them)."""
+    drawn: list[np.ndarray] = []
+    original = relsim.model.draw_entrants
+
+    def recording(scenario, count, rng):
+        need, priority, informal, trust = original(scenario, count, rng)
+        drawn.append(np.column_stack([need, priority, informal, trust]))
+        return need, priority, informal, trust
+
+    with monkeypatch.context() as patch:
+        patch.setattr(relsim.model, "draw_entrants", recording)
+        scenario = small(care_model, "population.arrivals_per_week=5")
+        model = CareModel(scenario, replication=3, seed=2024)
+        initial_need = model.citizens.view("need").copy()
+        for _ in range(CRN_WEEKS):
+            model.step()
+    return {
+        "initial_need": initial_need,
+        "arrival_week": model.citizens.view("arrival_week").copy(),
+        "entrants": np.concatenate(drawn),
+    }
+
+
+def test_common_random_numbers_same_citizens_under_every_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Replication r of every care model starts from the same cohort and receives the same
+    arrivals: the same rows, in the same weeks, with the same initial needs, priorities,
+    informal support and trust."""
+    runs = {cm: _arrivals_under(cm, monkeypatch) for cm in CARE_MODELS}
+    reference = runs["assess_do_refer"]
+    initial = reference["initial_need"].shape[0]
+    assert initial == 500
+    arrived_later = reference["arrival_week"][initial:]
+    assert arrived_later.size > 5 * CRN_WEEKS / 2, "too few arrivals: the test would prove little"
+    assert (arrived_later > 0).all() and (np.diff(arrived_later) >= 0).all()
+    assert reference["entrants"].shape[0] == reference["arrival_week"].size
+    for care_model in CARE_MODELS[1:]:
+        for key, value in reference.items():
+            np.testing.assert_array_equal(
+                runs[care_model][key], value, err_msg=f"{care_model} vs assess_do_refer: {key}"
+            )
+
+
+def test_common_random_numbers_same_crisis_and_need_draws() -> None:
+    """The citizen-side streams give the same numbers whatever the care model: two models
+    built for the same replication hold identical generators for every citizen stream."""
+    models = [CareModel(small(cm), replication=1, seed=7) for cm in CARE_MODELS]
+    for name in CITIZEN_STREAMS:
+        draws = [m.streams[name].random(8) for m in models]
+        for other in draws[1:]:
+            np.testing.assert_array_equal(other, draws[0], err_msg=name)
+
+
+def test_adding_a_stream_does_not_shift_the_others() -> None:
+    root = replication_seed_sequence(12345, 0)
+    plain = RandomStreams(root)
+    needs_plain = plain["needs"].random(10)
+    extra = RandomStreams(replication_seed_sequence(12345, 0))
+    zzz = extra["zzz"].random(10)
+    extra["another_new_stream"].random(3)
+    needs_after_extra = extra["needs"].random(10)
+    np.testing.assert_array_equal(needs_plain, needs_after_extra)
+    assert not np.array_equal(zzz, needs_plain)
+    # streams are independent of each other, and of the replication
+    assert not np.array_equal(plain["shocks"].random(10), RandomStreams(root)["needs"].random(10))
+    other_rep = RandomStreams(replication_seed_sequence(12345, 1))["needs"].random(10)
+    assert not np.array_equal(other_rep, needs_plain)
+    # the same name always gives the same generator state
+    np.testing.assert_array_equal(
+        RandomStreams(root)["needs"].random(10), RandomStreams(root)["needs"].random(10)
+    )
+
+
+def test_adding_a_stream_does_not_change_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model that asks for an extra stream before running gives identical results."""
+    scenario = small()
+    plain = run_one(scenario, seed=5, replication=0)
+    original_init = CareModel.__init__
+
+    def init_with_extra_stream(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.streams["zzz"].random(1000)
+
+    monkeypatch.setattr(CareModel, "__init__", init_with_extra_stream)
+    with_extra = run_one(scenario, seed=5, replication=0)
+    assert_same_run(plain, with_extra)
+
+
+def test_serial_and_parallel_replications_are_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    scenario = small("hybrid")
+    serial = run_replications(scenario, reps=3, seed=31, workers=1)
+    assert [r.replication for r in serial] == [0, 1, 2]
+
+    # Prove the pool really runs the work elsewhere: in this process a run now fails, so the
+    # parallel results can only come from the worker processes.
+    def refuse(*args, **kwargs):
+        raise AssertionError("run_one was called in the parent process")
+
+    monkeypatch.setattr(relsim.runner, "run_one", refuse)
+    with pytest.raises(AssertionError, match="parent process"):
+        run_replications(scenario, reps=3, seed=31, workers=1)
+    parallel = run_replications(scenario, reps=3, seed=31, workers=2)
+
+    assert [r.replication for r in parallel] == [0, 1, 2]
+    for s, p in zip(serial, parallel, strict=True):
+        assert_same_run(s, p)
+    # and the replications really differ from each other
+    assert same_metrics(serial[0].metrics, serial[1].metrics)

@@ -1,0 +1,91 @@
+"""Regression baseline: a fixed small run must reproduce the stored summary metrics.
+
+The run is deterministic, so the tolerance (relative 1e-9) only absorbs float formatting. When a
+change to the model's results is intended, regenerate the baseline deliberately with
+`python scripts/regenerate_regression.py`, review the differences and commit them together.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from relsim.config import load_scenario
+from relsim.metrics import METRIC_NAMES
+from relsim.runner import run_one
+
+REPO = Path(__file__).resolve().parent.parent
+BASELINE_FILE = REPO / "tests" / "data" / "regression_baseline.json"
+RELATIVE_TOLERANCE = 1e-9
+REGENERATE = (
+    "If this change is intended, regenerate the baseline deliberately with "
+    "`python scripts/regenerate_regression.py` and commit tests/data/regression_baseline.json "
+    "with the change that caused it."
+)
+
+
+def _load() -> dict[str, Any]:
+    return json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
+
+
+STORED = _load()
+CASES = [
+    pytest.param(name, run["replication"], id=f"{name}-rep{run['replication']}")
+    for name, entry in STORED["scenarios"].items()
+    for run in entry["runs"]
+]
+
+
+def same(expected: float | None, actual: float) -> bool:
+    if expected is None:
+        return math.isnan(actual)
+    if math.isnan(actual):
+        return False
+    return math.isclose(actual, expected, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.0)
+
+
+def test_baseline_file_is_complete() -> None:
+    assert STORED["seed"] == 12345
+    assert set(STORED["scenarios"]) == {"baseline", "liberated"}
+    for entry in STORED["scenarios"].values():
+        assert [r["replication"] for r in entry["runs"]] == list(range(STORED["replications"]))
+        assert STORED["replications"] == 2
+        for run in entry["runs"]:
+            missing = set(METRIC_NAMES) - set(run["metrics"])
+            extra = set(run["metrics"]) - set(METRIC_NAMES)
+            assert not missing and not extra, (
+                f"metrics added {sorted(missing)} or removed {sorted(extra)} since the baseline "
+                f"was written. {REGENERATE}"
+            )
+
+
+def test_scenario_files_unchanged() -> None:
+    for relative, stored in STORED["scenario_file_contents"].items():
+        current = yaml.safe_load((REPO / relative).read_text(encoding="utf-8"))
+        assert current == stored, f"{relative} changed since the baseline was written. {REGENERATE}"
+
+
+@pytest.mark.parametrize(("name", "replication"), CASES)
+def test_metrics_match_baseline(name: str, replication: int) -> None:
+    entry = STORED["scenarios"][name]
+    expected = entry["runs"][replication]["metrics"]
+    scenario = load_scenario(REPO / entry["file"], sets=entry["overrides"])
+    actual = run_one(scenario, STORED["seed"], replication).metrics
+    changed = [
+        f"  {metric}: baseline {expected.get(metric)!r}, now {actual.get(metric, 'missing')!r}"
+        for metric in sorted(set(expected) | set(actual))
+        if metric not in expected
+        or metric not in actual
+        or not same(expected[metric], actual[metric])
+    ]
+    assert not changed, (
+        f"{name} replication {replication} ({entry['file']} with {' '.join(entry['overrides'])}, "
+        f"seed {STORED['seed']}) no longer reproduces the regression baseline:\n"
+        + "\n".join(changed)
+        + f"\n{REGENERATE}"
+    )
