@@ -1,0 +1,184 @@
+"""Bad input: exit status 2, one line on stderr naming the file (or `--set KEY`), the key path and
+what was expected, never a traceback, and nothing written to the `--out` directory.
+
+Each case runs `relsim` in a fresh interpreter, as a user would, from a scratch directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+BASELINE = str(Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml")
+
+# id: (files to create, or None for a directory; arguments; fragments the error line must contain)
+CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
+    "unknown top-level key": (
+        {"bad.yaml": b"name: x\nbogus_key: 1\n"},
+        ["run", "bad.yaml"],
+        # what was expected: the keys that do exist
+        ["bad.yaml", "bogus_key", "unknown key", "care_model"],
+    ),
+    "unknown nested key": (
+        {"bad.yaml": b"workforce:\n  casload_cap: 12\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "workforce.casload_cap", "unknown key", "caseload_cap?"],
+    ),
+    "wrong type": (
+        {"bad.yaml": b"time:\n  weeks: many\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "time.weeks", "valid integer", "'many'"],
+    ),
+    "knob out of range": (
+        {"bad.yaml": b"continuity: 1.5\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "continuity", "less than or equal to 1", "1.5"],
+    ),
+    "caseload cap zero": (
+        {"bad.yaml": b"workforce:\n  caseload_cap: 0\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "workforce.caseload_cap", "greater than or equal to 1"],
+    ),
+    "invalid care model": (
+        {"bad.yaml": b"care_model: relational\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "care_model", "assess_do_refer", "liberated", "hybrid", "'relational'"],
+    ),
+    "malformed yaml": (
+        {"bad.yaml": b"name: x\nworkforce: [caseload_cap: 3\ntime:\n  weeks: 5\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "line ", "malformed YAML"],
+    ),
+    "python object tag": (
+        {"bad.yaml": b'name: !!python/object/apply:os.system ["echo hi; touch pwned"]\n'},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "line 1", "not allowed"],
+    ),
+    "missing file": (
+        {},
+        ["run", "nothere.yaml"],
+        ["nothere.yaml", "no such file"],
+    ),
+    "directory as scenario": (
+        {"adir.yaml": None},
+        ["run", "adir.yaml"],
+        ["adir.yaml", "directory", "scenario file"],
+    ),
+    "invalid utf-8": (
+        {"bad.yaml": b"name: caf\xe9\nseed: 3\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml", "utf-8"],
+    ),
+    "extends cycle": (
+        {"a.yaml": b"extends: b.yaml\nname: a\n", "b.yaml": b"extends: a.yaml\nname: b\n"},
+        ["run", "a.yaml"],
+        ["a.yaml", "b.yaml", "extends", "cycle"],
+    ),
+    "set unknown key": (
+        {},
+        ["run", BASELINE, "--set", "workforce.casload_cap=12"],
+        ["--set workforce.casload_cap", "unknown key", "caseload_cap?"],
+    ),
+    "set wrong type": (
+        {},
+        ["run", BASELINE, "--set", "time.weeks=many"],
+        ["--set time.weeks", "valid integer", "'many'"],
+    ),
+    "set out of range": (
+        {},
+        ["run", BASELINE, "--set", "workforce.caseload_cap=0"],
+        ["--set workforce.caseload_cap", "greater than or equal to 1"],
+    ),
+    "set without equals": (
+        {},
+        ["run", BASELINE, "--set", "workforce.caseload_cap"],
+        ["--set workforce.caseload_cap", "KEY=VALUE"],
+    ),
+    "reps zero": (
+        {},
+        ["run", BASELINE, "--reps", "0"],
+        ["--reps", "0"],
+    ),
+    "compare name that is not a directory name": (
+        {"evil.yaml": f"extends: {BASELINE}\nname: ../escaped\n".encode()},
+        ["compare", BASELINE, "evil.yaml"],
+        ["--out", "'../escaped'", "directory name"],
+    ),
+    "compare needs distinct names": (
+        {},
+        ["compare", BASELINE, BASELINE],
+        ["names must differ"],
+    ),
+}
+
+
+def _make(tmp_path: Path, files: dict[str, bytes | None]) -> None:
+    for name, content in files.items():
+        if content is None:
+            (tmp_path / name).mkdir()
+        else:
+            (tmp_path / name).write_bytes(content)
+
+
+@pytest.mark.parametrize(("files", "args", "fragments"), CASES.values(), ids=CASES)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    files, args, fragments, tmp_path, cli_run, cli_leftovers
+):
+    _make(tmp_path, files)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    extra = ["--out", "OUT", "--workers", "1"]
+    if "--reps" not in args:
+        extra += ["--reps", "1"]  # should the input be wrongly accepted, fail fast
+    result = cli_run(*args, *extra, cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1, result.stderr
+    line = result.stderr.rstrip("\n")
+    assert line.startswith("relsim: error: "), line
+    for fragment in fragments:
+        assert fragment in line, f"{fragment!r} missing from: {line}"
+    assert cli_leftovers(tmp_path, "OUT") == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_yaml_object_tag_is_never_executed(tmp_path, cli_run):
+    """A tag that would run a shell command must be refused before anything is built."""
+    (tmp_path / "evil.yaml").write_text(
+        '!!python/object/apply:os.system ["echo hi; touch pwned"]\n', encoding="utf-8"
+    )
+    result = cli_run("validate", "evil.yaml", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == ""  # `echo hi` did not run
+    assert not (tmp_path / "pwned").exists()
+    assert "evil.yaml" in result.stderr and "not allowed" in result.stderr
+
+
+def test_validate_reports_every_bad_file_and_passes_good_ones(tmp_path, cli_run, cli_scenarios):
+    (tmp_path / "typo.yaml").write_text("workforce:\n  casload_cap: 3\n", encoding="utf-8")
+    (tmp_path / "range.yaml").write_text("referral_friction: -0.1\n", encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(
+        f"extends: {cli_scenarios / 'liberated.yaml'}\nname: good\n", encoding="utf-8"
+    )
+    baseline = cli_scenarios / "baseline.yaml"
+
+    result = cli_run(
+        "validate", "typo.yaml", baseline, "missing.yaml", "good.yaml", "range.yaml", cwd=tmp_path
+    )
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    errors = result.stderr.splitlines()
+    assert len(errors) == 3, result.stderr
+    assert "typo.yaml" in errors[0] and "workforce.casload_cap" in errors[0]
+    assert "missing.yaml" in errors[1] and "no such file" in errors[1]
+    assert "range.yaml" in errors[2] and "referral_friction" in errors[2]
+    assert "greater than or equal to 0" in errors[2]
+    assert result.stdout.splitlines() == [
+        f"ok: {baseline} (baseline, assess_do_refer)",
+        "ok: good.yaml (good, liberated)",
+    ]

@@ -1,0 +1,313 @@
+"""Results on disk (`--out DIR`): the four tidy files, refusing to overwrite, and never leaving
+something that looks like a result after a failure or an interrupt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import signal
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import relsim
+import relsim.cli
+import relsim.runner
+from relsim.cli import main
+from relsim.config import load_scenario, scenario_dict, scenario_hash
+
+FILES = ["journeys.parquet", "manifest.json", "summary.csv", "timeseries.parquet"]
+JOURNEY_COLUMNS = {"week", "citizen", "kind", "worker", "service", "detail"}
+REPS = 2
+WEEKS, WARMUP, CITIZENS = 20, 4, 300  # as in the cli_small_sets fixture
+
+
+@pytest.fixture(scope="module")
+def baseline(cli_scenarios: Path) -> Path:
+    return cli_scenarios / "baseline.yaml"
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, cli_run, baseline, cli_small_sets):
+    """One `relsim run --out DIR --json` in a subprocess: (stdout payload, DIR)."""
+    out = tmp_path_factory.mktemp("run") / "results"
+    args = ["--reps", str(REPS), "--seed", "7", *cli_small_sets, "--workers", "1", "--json"]
+    result = cli_run("run", baseline, *args, "--out", out)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout), out
+
+
+def _small(baseline: Path, small_sets: tuple[str, ...]):
+    return load_scenario(baseline, [s for s in small_sets if s != "--set"])
+
+
+def test_out_holds_exactly_the_four_files(written, cli_leftovers):
+    _, out = written
+    assert sorted(p.name for p in out.iterdir()) == FILES
+    assert cli_leftovers(out.parent, out.name) == [out.name]  # no staging directory left
+
+
+def test_summary_csv_has_a_row_per_replication_and_a_column_per_metric(
+    written, cli_contract_metrics
+):
+    payload, out = written
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(summary) == REPS
+    assert sorted(summary["replication"]) == list(range(REPS))
+    for metric in cli_contract_metrics:
+        assert metric in summary.columns, metric
+        assert pd.api.types.is_float_dtype(summary[metric]) or summary[metric].isna().all()
+    # The file holds the very replications the printed means summarise.
+    for metric, values in payload["metrics"].items():
+        column = summary[metric].dropna()
+        if len(column):
+            assert values["mean"] == pytest.approx(column.mean(), rel=1e-12), metric
+
+
+def test_timeseries_has_weekly_rows_for_every_replication(written):
+    _, out = written
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    assert "week" in frame.columns and "replication" in frame.columns
+    assert pd.api.types.is_integer_dtype(frame["week"])
+    assert set(frame["replication"]) == set(range(REPS))
+    weeks_by_rep = []
+    for _, rows in frame.groupby("replication"):
+        weeks = rows["week"].tolist()
+        assert weeks == list(range(weeks[0], weeks[0] + len(weeks))), "not one row per week"
+        assert WEEKS <= len(weeks) <= WEEKS + WARMUP + 1
+        weeks_by_rep.append(weeks)
+    assert all(w == weeks_by_rep[0] for w in weeks_by_rep)
+
+
+def test_journeys_record_each_citizens_events(written):
+    _, out = written
+    frame = pd.read_parquet(out / "journeys.parquet")
+    assert set(frame.columns) >= JOURNEY_COLUMNS
+    kinds = set(frame["kind"].astype(str))
+    assert {"arrived", "presented"} <= kinds
+    assert set(frame["replication"]) == set(range(REPS))
+    assert frame["week"].between(0, WEEKS + WARMUP).all()
+    for _, events in frame.groupby("replication"):
+        arrived = events.loc[events["kind"] == "arrived", "citizen"]
+        assert arrived.is_unique, "a citizen arrived twice"
+        assert len(arrived) >= CITIZENS  # the initial cohort, plus arrivals
+        # Every story starts with an arrival.
+        assert set(events["citizen"]) <= set(arrived)
+
+
+def test_manifest_ties_the_results_to_their_inputs(written, baseline, cli_small_sets):
+    payload, out = written
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    scenario = _small(baseline, cli_small_sets)
+
+    assert manifest["relsim_version"] == relsim.__version__
+    assert "git_commit" in manifest
+    commit = manifest["git_commit"]
+    assert commit is None or re.fullmatch(r"[0-9a-f]{40}", commit)
+    assert manifest["scenario"] == scenario_dict(scenario)  # resolved, --set overrides included
+    assert manifest["scenario"]["population"]["citizens"] == CITIZENS
+    assert manifest["scenario_hash"] == scenario_hash(scenario)
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["scenario_hash"])
+    assert manifest["seed"] == 7
+    assert manifest["reps"] == REPS
+    versions = manifest["versions"]
+    assert versions["python"] == platform.python_version()
+    for library in ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy"):
+        assert versions[library] == importlib.metadata.version(library), library
+    started = dt.datetime.fromisoformat(manifest["started"])
+    finished = dt.datetime.fromisoformat(manifest["finished"])
+    assert started.tzinfo is not None and started <= finished
+    # What was printed and what was written describe the same run.
+    for key, value in payload["provenance"].items():
+        if key != "finished":
+            assert manifest[key] == value, key
+
+
+def test_manifest_hash_changes_with_the_scenario(baseline, cli_small_sets):
+    scenario = _small(baseline, cli_small_sets)
+    other = load_scenario(baseline, [*(s for s in cli_small_sets if s != "--set"), "seed=2"])
+    assert scenario_hash(scenario) != scenario_hash(other)
+
+
+def test_non_empty_out_dir_is_refused(tmp_path, cli_run, baseline, cli_small_sets, cli_leftovers):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "keep.txt").write_text("precious\n", encoding="utf-8")
+
+    result = cli_run("run", baseline, "--reps", "1", *cli_small_sets, "--out", out, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "--out" in result.stderr and str(out) in result.stderr and "--force" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "precious\n"
+    assert cli_leftovers(tmp_path, "results") == ["results"]
+
+
+# In-process from here: these are about what lands on disk, and main() is the entry point itself.
+
+
+def _main(*args: str | Path) -> int:
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+def test_force_replaces_a_non_empty_out_dir(tmp_path, baseline, cli_small_sets, cli_leftovers):
+    out = tmp_path / "results"
+    out.mkdir()
+    (out / "old.txt").write_text("old\n", encoding="utf-8")
+
+    code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out, "--force")
+
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == FILES
+    assert cli_leftovers(tmp_path, "results") == ["results"]
+
+
+def test_empty_existing_out_dir_is_used(tmp_path, baseline, cli_small_sets):
+    out = tmp_path / "results"
+    out.mkdir()
+    assert _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out) == 0
+    assert sorted(p.name for p in out.iterdir()) == FILES
+
+
+@pytest.mark.parametrize("kind", ["file", "no parent"])
+def test_unusable_out_path_is_bad_input(kind, tmp_path, baseline, cli_small_sets, capsys):
+    out = tmp_path / "results"
+    if kind == "file":
+        out.write_text("not a directory\n", encoding="utf-8")
+    else:
+        out = tmp_path / "missing" / "results"
+
+    code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out)
+
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and str(out) in captured.err, captured.err
+    if kind == "file":
+        assert out.read_text(encoding="utf-8") == "not a directory\n"
+    else:
+        assert not out.parent.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["results"] if kind == "file" else [])
+
+
+@pytest.mark.parametrize("target", [".", ".."])
+def test_out_that_holds_the_current_directory_is_refused_even_with_force(
+    target, tmp_path, baseline, cli_small_sets, monkeypatch, capsys
+):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "precious.txt").write_text("keep\n", encoding="utf-8")
+    monkeypatch.chdir(work)
+
+    code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", target, "--force")
+
+    assert code == 2
+    assert f"--out {target}:" in capsys.readouterr().err
+    assert (work / "precious.txt").read_text(encoding="utf-8") == "keep\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_interrupt_while_writing_leaves_nothing(
+    tmp_path, baseline, cli_small_sets, monkeypatch, capsys, cli_leftovers
+):
+    """Ctrl-C after the files are written but before they are moved into place."""
+    real = relsim.cli.write_run_files
+    staged: list[Path] = []
+
+    def write_then_interrupt(directory, *args, **kwargs):
+        real(directory, *args, **kwargs)
+        staged.append(directory)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relsim.cli, "write_run_files", write_then_interrupt)
+    out = tmp_path / "results"
+
+    code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out)
+
+    assert code == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert staged and staged[0] != out  # files went to a staging directory first ...
+    assert cli_leftovers(tmp_path, "results") == []  # ... which is gone, and no result appeared
+
+
+def test_interrupt_during_replications_leaves_nothing(
+    tmp_path, baseline, cli_small_sets, monkeypatch, capsys, cli_leftovers
+):
+    real = relsim.runner.run_one
+
+    def interrupt_second(scenario, seed, replication=0, journeys=False):
+        if replication == 1:
+            raise KeyboardInterrupt
+        return real(scenario, seed, replication, journeys)
+
+    monkeypatch.setattr(relsim.runner, "run_one", interrupt_second)
+    out = tmp_path / "results"
+
+    code = _main("run", baseline, "--reps", "3", *cli_small_sets, "--workers", "1", "--out", out)
+
+    assert code == 130
+    captured = capsys.readouterr()
+    assert "interrupted" in captured.err and captured.out == ""
+    assert cli_leftovers(tmp_path, "results") == []
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time a process has used so far (Linux), or None where /proc cannot tell."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_cpu(process, seconds: float) -> None:
+    """Wait until the process has done `seconds` of work: robust to a busy machine, unlike a
+    wall-clock sleep (on a quiet one, about as long)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        used = _cpu_seconds(process.pid)
+        if used is None:
+            time.sleep(seconds)
+            return
+        if used >= seconds:
+            return
+        time.sleep(0.05)
+
+
+# About 1 s of work in, relsim is still loading its libraries; about 4 s in, it is running
+# replications (the full-size scenario: ten replications take far longer than that).
+@pytest.mark.parametrize("work_seconds", [1.0, 4.0], ids=["while loading", "while running"])
+def test_sigint_exits_130_quietly_and_writes_nothing(
+    work_seconds, tmp_path, cli_popen, baseline, cli_leftovers
+):
+    args = ["--reps", "10", "--workers", "1", "--out", "results"]
+    process = cli_popen("run", baseline, *args, cwd=tmp_path)
+    try:
+        _wait_for_cpu(process, work_seconds)
+        assert process.poll() is None, "finished before it could be interrupted"
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stdout + stderr
+    # One message (click first ends the terminal's "^C" line with a newline).
+    assert len(stderr.strip().splitlines()) == 1 and "interrupted" in stderr, stderr
+    assert cli_leftovers(tmp_path, "results") == []
+    assert list(tmp_path.iterdir()) == []
