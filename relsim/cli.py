@@ -10,8 +10,6 @@ import sys
 # Loading click, pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit
 # as Ctrl-C during a run, not a traceback from inside an import.
 try:
-    import json
-    import math
     import os
     from collections.abc import Sequence
     from pathlib import Path
@@ -20,6 +18,15 @@ try:
     import click
     import pandas as pd
 
+    from relsim.cli_options import (
+        clean_json,
+        emit_json,
+        json_option,
+        reps_option,
+        seed_option,
+        set_option,
+        workers_option,
+    )
     from relsim.config import Scenario, ScenarioError, load_scenario
     from relsim.io import (
         OutputError,
@@ -90,49 +97,6 @@ def _write(out: Path, scenario: Scenario, results: Sequence[RunResult], block: d
     )
 
 
-def _clean_json(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _clean_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean_json(v) for v in value]
-    return value
-
-
-def _emit_json(payload: dict) -> None:
-    click.echo(json.dumps(_clean_json(payload), indent=2, allow_nan=False))
-
-
-reps_option = click.option(
-    "--reps",
-    type=click.IntRange(1, 100_000),
-    default=10,
-    show_default=True,
-    help="replications (each uses the same seeds in every scenario)",
-)
-seed_option = click.option(
-    "--seed",
-    type=click.IntRange(0, 2**63 - 1),
-    default=None,
-    help="root seed [default: the scenario's seed]",
-)
-set_option = click.option(
-    "--set",
-    "sets",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="override a scenario key, e.g. workforce.caseload_cap=12",
-)
-workers_option = click.option(
-    "--workers",
-    type=click.IntRange(1, 512),
-    default=None,
-    help="processes for replications [default: all cores]",
-)
-json_option = click.option("--json", "as_json", is_flag=True, help="print one JSON object")
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="relsim")
 def cli() -> None:
@@ -175,7 +139,7 @@ def run(
         with staged_output(out) as staging:
             _write(staging, config, results, block)
     if as_json:
-        _emit_json(block)
+        emit_json(block)
     else:
         print_summary(block, UNITS)
 
@@ -261,9 +225,9 @@ def compare(
     if report is not None:
         from relsim.report.html import write_report
 
-        write_report(report, _clean_json(payload), UNITS)
+        write_report(report, clean_json(payload), UNITS)
     if as_json:
-        _emit_json(payload)
+        emit_json(payload)
     else:
         print_comparison(payload, UNITS)
 
@@ -310,6 +274,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         sys.exit(1)
 
+
+from relsim.sweep.cli import add_sweep_commands  # noqa: E402 - registers onto `cli`
+
+add_sweep_commands(cli)
 
 if __name__ == "__main__":
     main()

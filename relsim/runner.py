@@ -4,6 +4,7 @@ replications run serially or in a process pool and give the same results either 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -57,10 +58,18 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     preload saves each worker the import time of Mesa, pandas and SciPy.
     """
     if sys.platform == "win32":  # pragma: no cover
-        return ProcessPoolExecutor(max_workers=workers)
+        return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["relsim.runner"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+    )
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C in a terminal reaches every process in the group: workers leave it to the parent,
+    which stops cleanly instead of every worker printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:

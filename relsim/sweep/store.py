@@ -94,7 +94,9 @@ class SweepStore:
             return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
         return pd.read_parquet(self.runs_dir, columns=columns)
 
-    def add(self, row: dict[str, Any], every_rows: int = 16, every_seconds: float = 20.0) -> None:
+    def add(self, row: dict[str, Any], every_rows: int = 64, every_seconds: float = 2.0) -> None:
+        """Buffer a finished run; write a part when enough rows or time have gathered, so an
+        interruption loses at most a couple of seconds of finished runs."""
         self._buffer.append(row)
         due = time.monotonic() - self._last_flush >= every_seconds
         if len(self._buffer) >= every_rows or due:

@@ -1,0 +1,278 @@
+"""`relsim sweep`, `relsim sweep-summary` and `relsim sensitivity`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from relsim.cli_options import emit_json, reps_option, seed_option, set_option, workers_option
+from relsim.config import ScenarioError
+from relsim.config.loading import load_raw
+from relsim.metrics import METRIC_NAMES
+from relsim.sweep.design import SAMPLERS, file_design, grid_design, parse_range, sample_design
+from relsim.sweep.run import SweepPlan, run_sweep
+from relsim.sweep.sensitivity import (
+    HEADLINE_METRICS,
+    METHODS,
+    analyse,
+    plot_indices,
+    sensitivity_design,
+)
+from relsim.sweep.summary import load_sweep, plot_metric, summarise
+
+out_option = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="results directory: runs.parquet (written as runs finish) and manifest.json",
+)
+resume_option = click.option(
+    "--resume", is_flag=True, help="finish an interrupted sweep in --out (same arguments)"
+)
+force_option = click.option(
+    "--force", is_flag=True, help="discard a non-empty --out and start again"
+)
+dask_option = click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="run on an existing Dask scheduler, e.g. tcp://10.0.0.5:8786",
+)
+range_option = click.option(
+    "--range",
+    "ranges",
+    multiple=True,
+    metavar="KEY=LOW:HIGH",
+    help="a swept key and its range",
+)
+
+
+def _execute(
+    plan: SweepPlan,
+    out: Path,
+    resume: bool,
+    force: bool,
+    workers: int | None,
+    dask_address: str | None,
+) -> None:
+    if resume and force:
+        raise click.UsageError("--resume and --force cannot be used together")
+    try:
+        run_sweep(
+            plan,
+            out,
+            resume=resume,
+            force=force,
+            workers=workers or max(1, os.cpu_count() or 1),
+            dask_address=dask_address,
+        )
+    except KeyboardInterrupt:
+        click.echo(
+            f"relsim: interrupted; finished runs are saved in {out}; "
+            "run the same command with --resume to finish",
+            err=True,
+        )
+        raise SystemExit(130) from None
+
+
+def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    columns = ["point", *keys, "runs_ok", "runs_failed"]
+    columns += [f"{m}_mean" for m in HEADLINE_METRICS if f"{m}_mean" in summary.columns]
+    return summary[columns]
+
+
+def add_sweep_commands(group: click.Group) -> None:
+    @group.command()
+    @click.argument("scenario", type=click.Path(path_type=Path))
+    @click.option(
+        "--grid",
+        "grids",
+        multiple=True,
+        metavar="KEY=V1,V2|START:STOP:STEP",
+        help="a full-grid axis; repeat for more axes",
+    )
+    @click.option(
+        "--sample",
+        type=click.Choice(SAMPLERS),
+        default=None,
+        help="sample --n points over the --range keys",
+    )
+    @click.option(
+        "--n",
+        "n_points",
+        type=click.IntRange(1, 10_000_000),
+        default=64,
+        show_default=True,
+        help="points for --sample",
+    )
+    @range_option
+    @click.option(
+        "--design",
+        "design_file",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="points from a CSV (a column per key) or YAML (a list of mappings)",
+    )
+    @reps_option
+    @seed_option
+    @set_option
+    @out_option
+    @resume_option
+    @force_option
+    @workers_option
+    @dask_option
+    def sweep(
+        scenario: Path,
+        grids: tuple[str, ...],
+        sample: str | None,
+        n_points: int,
+        ranges: tuple[str, ...],
+        design_file: Path | None,
+        reps: int,
+        seed: int | None,
+        sets: tuple[str, ...],
+        out: Path,
+        resume: bool,
+        force: bool,
+        workers: int | None,
+        dask_address: str | None,
+    ) -> None:
+        """Run SCENARIO at every point of a design, --reps times each.
+
+        Exactly one design: --grid axes (full factorial), --sample lhs|sobol with --range keys,
+        or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
+        finish with the same command plus --resume.
+        """
+        chosen = [bool(grids), sample is not None, design_file is not None]
+        if sum(chosen) != 1:
+            raise click.UsageError("give exactly one design: --grid, --sample or --design")
+        if ranges and sample is None:
+            raise click.UsageError("--range goes with --sample (or with `relsim sensitivity`)")
+        base = load_raw(scenario, sets)
+        root_seed = int(base.get("seed", 1)) if seed is None else seed
+        if grids:
+            design, kind, spec = grid_design(grids), "grid", {"grid": list(grids)}
+        elif sample is not None:
+            design = sample_design(sample, n_points, ranges, root_seed)
+            kind, spec = sample, {"n": n_points, "ranges": list(ranges), "sample_seed": root_seed}
+        else:
+            design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
+        plan = SweepPlan(str(scenario), base, design, kind, spec, reps, root_seed)
+        _execute(plan, out, resume, force, workers, dask_address)
+        click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
+
+    @group.command("sweep-summary")
+    @click.argument("directory", type=click.Path(path_type=Path))
+    @click.option(
+        "--csv",
+        "csv_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the per-point summary [default: DIR/summary.csv]",
+    )
+    @click.option("--metric", default=None, help="metric to plot against --param")
+    @click.option("--param", "parameter", default=None, help="swept key for the plot's x axis")
+    @click.option(
+        "--plot",
+        "plot_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the plot here [default: DIR/METRIC_by_PARAM.png]",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON records")
+    def sweep_summary(
+        directory: Path,
+        csv_path: Path | None,
+        metric: str | None,
+        parameter: str | None,
+        plot_path: Path | None,
+        as_json: bool,
+    ) -> None:
+        """Per design point: mean and 95 % interval of every metric; optionally a plot."""
+        runs, manifest = load_sweep(directory)
+        keys = manifest["design"]["keys"]
+        if metric is not None and metric not in METRIC_NAMES:
+            raise ScenarioError(f"--metric {metric}: unknown metric")
+        if (metric is None) != (parameter is None):
+            raise click.UsageError("--metric and --param go together")
+        summary = summarise(runs, keys)
+        summary.to_csv(csv_path or directory / "summary.csv", index=False)
+        if metric is not None and parameter is not None:
+            target = plot_path or directory / f"{metric}_by_{parameter}.png"
+            care_model = manifest.get("base_scenario", {}).get("care_model")
+            plot_metric(summary, keys, metric, parameter, target, care_model)
+            click.echo(f"plot: {target}", err=True)
+        if as_json:
+            emit_json({"sweep": str(directory), "points": summary.to_dict(orient="records")})
+        else:
+            with pd.option_context("display.width", 160, "display.max_columns", 20):
+                click.echo(_headline(summary, keys).to_string(index=False))
+
+    @group.command()
+    @click.argument("scenario", type=click.Path(path_type=Path))
+    @click.option("--method", type=click.Choice(METHODS), required=True)
+    @range_option
+    @click.option(
+        "--n",
+        "n_base",
+        type=click.IntRange(2, 1_000_000),
+        default=16,
+        show_default=True,
+        help="Morris trajectories, or Sobol' base samples (a power of 2)",
+    )
+    @click.option(
+        "--metric",
+        "metrics",
+        multiple=True,
+        type=click.Choice(METRIC_NAMES),
+        help="metrics to analyse [default: the headline metrics]",
+    )
+    @reps_option
+    @seed_option
+    @set_option
+    @out_option
+    @resume_option
+    @force_option
+    @workers_option
+    @dask_option
+    def sensitivity(
+        scenario: Path,
+        method: str,
+        ranges: tuple[str, ...],
+        n_base: int,
+        metrics: tuple[str, ...],
+        reps: int,
+        seed: int | None,
+        sets: tuple[str, ...],
+        out: Path,
+        resume: bool,
+        force: bool,
+        workers: int | None,
+        dask_address: str | None,
+    ) -> None:
+        """Morris or Sobol' sensitivity of the headline metrics to the --range keys (SALib).
+
+        Runs the design with the sweep machinery (resumable, Dask-capable), then writes
+        sensitivity.csv and sensitivity.png in --out. Each design point's value is the mean
+        over its replications.
+        """
+        if len(ranges) < 2:
+            raise click.UsageError("sensitivity needs at least two --range keys")
+        parsed = [parse_range(r) for r in ranges]
+        base = load_raw(scenario, sets)
+        root_seed = int(base.get("seed", 1)) if seed is None else seed
+        design = sensitivity_design(method, parsed, n_base, root_seed)
+        spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
+        plan = SweepPlan(str(scenario), base, design, method, spec, reps, root_seed)
+        _execute(plan, out, resume, force, workers, dask_address)
+        runs, _ = load_sweep(out)
+        table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
+        table.to_csv(out / "sensitivity.csv", index=False)
+        plot_indices(method, table, out / "sensitivity.png")
+        with pd.option_context("display.width", 160, "display.max_columns", 20):
+            click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
