@@ -194,6 +194,8 @@ def compare(
             )
     if report is not None and not report.resolve().parent.is_dir():
         raise OutputError(f"--report {report}: directory does not exist")
+    if report is not None and report.is_dir():
+        raise OutputError(f"--report {report}: is a directory, expected an .html file path")
     seed = configs[0].seed if seed is None else seed
     started = now()
     runs = [_run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs]

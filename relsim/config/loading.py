@@ -134,7 +134,7 @@ def _describe(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return _unknown_key(error["loc"], loc)
-    message = error["msg"]
+    message = error["msg"].removeprefix("Value error, ")
     shown = error.get("input")
     if kind in ("missing",) or isinstance(shown, dict):
         return f"{loc}: {message}"
@@ -154,7 +154,10 @@ def validate_data(data: dict[str, Any], origin: str, set_keys: Sequence[str] = (
             dotted = key.partition("=")[0].strip()
             if loc == dotted or loc.startswith(dotted + ".") or dotted.startswith(loc + "."):
                 source = f"--set {dotted}"
-        raise ScenarioError(f"{source}: {_describe(error)}") from None
+        described = _describe(error)
+        if source == f"--set {loc}":
+            described = described.removeprefix(f"{loc}: ")
+        raise ScenarioError(f"{source}: {described}") from None
 
 
 def load_scenario(path: str | Path, sets: Sequence[str] = ()) -> Scenario:

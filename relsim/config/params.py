@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 KNOBS = ("demand_complexity", "continuity", "referral_friction")
 ASSUMPTION = "assumption"
@@ -17,7 +17,17 @@ ASSUMPTION = "assumption"
 class Section(BaseModel):
     """A frozen configuration section that rejects unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, coerce_numbers_to_str=True
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: Any) -> Any:
+        """No parameter is a yes/no switch, so `true` or `yes` is a mistake, not the number 1."""
+        if isinstance(value, bool):
+            raise ValueError("expected a number or text, not true/false")
+        return value
 
 
 def param(

@@ -35,6 +35,13 @@ class Range:
 
 def leaf_annotation(key: str) -> Any:
     """The type annotation of a dotted scenario key, or raise ScenarioError naming the key."""
+    if key.strip() == "seed":
+        # Runs take their seed from --seed and the replication (common random numbers), so a
+        # swept `seed` would change nothing and its column would overwrite the real seed's.
+        raise ScenarioError(
+            "seed: cannot be swept; every point uses the root seed (--seed) and replication r "
+            "its own stream, so vary the seed with --seed or --reps"
+        )
     model: type[BaseModel] = Scenario
     parts = key.split(".")
     for depth, part in enumerate(parts):

@@ -107,7 +107,9 @@ class SweepStore:
             return
         table = pa.Table.from_pandas(pd.DataFrame(self._buffer), preserve_index=False)
         name = f"part-{self._part:06d}.parquet"
-        temporary = self.runs_dir / (name + ".tmp")
+        # A leading dot hides the unfinished part from readers: Arrow's dataset discovery skips
+        # names starting with "." or "_", but would read (or choke on) "part-N.parquet.tmp".
+        temporary = self.runs_dir / f".{name}.tmp"
         pq.write_table(table, temporary)
         os.replace(temporary, self.runs_dir / name)
         self._part += 1
