@@ -21,6 +21,7 @@ from relsim.care_models.base import (
     meet,
     rank_within,
 )
+from relsim.care_models.specialist_work import excluded_by_rules
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -218,8 +219,8 @@ class AssessDoRefer:
             & eligible[:, None]
             & (rng.random(need.shape) < identify[:, None])
         )
-        refused = (observed < rules.specialist_threshold) | self._excluded(
-            model, need, rng.random(need.shape)
+        refused = (observed < rules.specialist_threshold) | excluded_by_rules(
+            model, need, rng.random(need.shape), rules.exclusion_strictness
         )
         made_r, made_d = np.nonzero(candidate)
         if made_r.size == 0:
@@ -247,18 +248,6 @@ class AssessDoRefer:
         np.add.at(citizens.handoffs, rows[ok_r], 1)
         model.tally.add("handoffs", ok_r.size)
         model.journeys.log(week, rows[ok_r], "referred", people[ok_r], ok_d)
-
-    def _excluded(self, model: CareModel, need: np.ndarray, chance: np.ndarray) -> np.ndarray:
-        """(rows, domains): refused by a service's exclusion rule (e.g. active substance use)."""
-        scenario = model.config
-        domains = scenario.needs.domains
-        threshold = scenario.needs.active_threshold
-        excluded = np.zeros(need.shape, dtype=bool)
-        for service in model.services:
-            rule = [domains.index(e) for e in service.rules.excludes_if_active if e in domains]
-            if rule:
-                excluded[:, service.domain] = (need[:, rule] > threshold).any(axis=1)
-        return excluded & (chance < scenario.assess_do_refer.exclusion_strictness)
 
     def _allocate(self, model: CareModel) -> None:
         citizens, workforce = model.citizens, model.workforce

@@ -23,6 +23,7 @@ from relsim.care_models.base import (
     join_queue,
     meet,
 )
+from relsim.care_models.specialist_work import excluded_by_rules
 from relsim.population import Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -273,10 +274,16 @@ class Liberated:
         citizens.spec_state[joint_r[over], joint_d[over]] = SpecialistState.NONE
 
         open_service = np.array([s.slots > 0 for s in model.services])
+        need = citizens.need[held]
         want = (
             (citizens.spec_state[held] == SpecialistState.NONE)
-            & (citizens.need[held] >= rules.specialist_draw_in_threshold)
+            & (need >= rules.specialist_draw_in_threshold)
             & open_service[None, :]
+        )
+        # Drawing a specialist in avoids most, not all, of the friction of a referral.
+        strictness = scenario.assess_do_refer.exclusion_strictness * (1.0 - rules.friction_bypass)
+        want &= ~excluded_by_rules(
+            model, need, model.streams["referrals"].random(need.shape), strictness
         )
         new_i, new_d = np.nonzero(want)
         new_r = held[new_i]

@@ -45,6 +45,22 @@ def specialist_week(model: CareModel) -> None:
         model.record_specialist_hours(service)
 
 
+def excluded_by_rules(
+    model: CareModel, need: np.ndarray, chance: np.ndarray, strictness: float
+) -> np.ndarray:
+    """(rows, domains): refused under a service's exclusion rule (e.g. no mental-health work
+    while substance use is active), each rule applied with probability `strictness`."""
+    scenario = model.config
+    domains = scenario.needs.domains
+    threshold = scenario.needs.active_threshold
+    excluded = np.zeros(need.shape, dtype=bool)
+    for service in model.services:
+        rule = [domains.index(e) for e in service.rules.excludes_if_active if e in domains]
+        if rule:
+            excluded[:, service.domain] = (need[:, rule] > threshold).any(axis=1)
+    return excluded & (chance < strictness)
+
+
 def _book(model: CareModel, service: SpecialistService, category: str, hours: float) -> None:
     service.hours_used += hours
     model.specialist_hours[category] += hours
@@ -84,7 +100,10 @@ def _episodes(model: CareModel, service: SpecialistService, rows: np.ndarray) ->
 def _joint_work(model: CareModel, service: SpecialistService, rows: np.ndarray) -> None:
     citizens, d = model.citizens, service.domain
     rules = model.config.liberated
-    rows = rows[model.engaged_this_week[rows]]
+    delay = model.config.assess_do_refer.referral_delay_weeks * (1.0 - rules.friction_bypass)
+    rows = rows[
+        model.engaged_this_week[rows] & (model.week - citizens.spec_since[rows, d] >= delay)
+    ]
     if rows.size == 0 or rules.joint_work_hours_per_week <= 0:
         return
     rows = fifo(rows, citizens.spec_since[:, d])

@@ -711,6 +711,13 @@ class Liberated(Section):
         le=1,
         description="a caseworker draws the specialist into the work when the need in that domain reaches this",
     )
+    friction_bypass: float = param(
+        0.8,
+        "share",
+        ge=0,
+        le=1,
+        description="share of referral friction (exclusion rules, delay) that drawing a specialist in avoids",
+    )
     joint_work_hours_per_week: float = param(
         1.0,
         "specialist hours/week",

@@ -176,8 +176,10 @@ def file_design(path: Path) -> pd.DataFrame:
 
 def point_overrides(design: pd.DataFrame, point: int) -> dict[str, Any]:
     """The scenario values of one design point, as plain Python values."""
-    row = design.iloc[point]
-    return {str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+    # Column by column: a row (`design.iloc[point]`) would upcast an integer column to float
+    # when another column is float, so caseload caps would be recorded as 20.0.
+    values = {str(k): design[k].iloc[point] for k in design.columns}
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}
 
 
 def set_dotted(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
