@@ -228,7 +228,9 @@ def test_invariants_in_a_busy_district(care_model: str, fallback: str) -> None:
     assert model.tally["leavers"] > 0, "the case was meant to exercise reallocation"
     assert model.tally["handoffs"] > 0
     if fallback == "assess_do_refer":
-        assert model.tally["assessments"] > 0, "nobody overflowed to the fallback"
+        # The fallback front door runs on the caseworkers' spare hours, so with every caseworker
+        # saturated people overflow to it but may not be assessed.
+        assert model.tally["fallback_intakes"] > 0, "nobody overflowed to the fallback"
 
 
 def test_ledger_not_overbooked_when_sessions_exceed_free_hours() -> None:

@@ -113,6 +113,7 @@ class Liberated:
         )
         posts = fill_slots(np.where(same, last, -1), workforce.room(week, self.route))
         if self.fallback_intake is not None and (posts < 0).any():
+            model.tally.add("fallback_intakes", int((posts < 0).sum()))
             self.fallback_intake(model, queue[posts < 0])
         taken = posts >= 0
         rows, posts = queue[taken], posts[taken]
