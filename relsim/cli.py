@@ -277,9 +277,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(1)
 
 
-from relsim.sweep.cli import add_sweep_commands  # noqa: E402 - registers onto `cli`
+from relsim.sweep.cli import add_experiment_commands, add_sweep_commands  # noqa: E402
 
 add_sweep_commands(cli)
+add_experiment_commands(cli)
 
 if __name__ == "__main__":
     main()

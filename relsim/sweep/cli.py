@@ -276,3 +276,63 @@ def add_sweep_commands(group: click.Group) -> None:
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
+
+
+def add_experiment_commands(group: click.Group) -> None:
+    from relsim.experiments import load_experiment, run_experiment
+
+    @group.group()
+    def experiment() -> None:
+        """Declarative experiments (experiments/*.yaml) that regenerate tables and figures."""
+
+    @experiment.command("run")
+    @click.argument("path", type=click.Path(path_type=Path))
+    @click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="results directory [default: results/experiments/NAME]",
+    )
+    @click.option(
+        "--quick",
+        is_flag=True,
+        help="two replications on a tiny district: checks the pipeline, not findings",
+    )
+    @resume_option
+    @force_option
+    @workers_option
+    @dask_option
+    def run(
+        path: Path,
+        out: Path | None,
+        quick: bool,
+        resume: bool,
+        force: bool,
+        workers: int | None,
+        dask_address: str | None,
+    ) -> None:
+        """Run the experiment in PATH (a .yaml file, or its name under experiments/)."""
+        if not path.suffix:
+            path = path.with_suffix(".yaml")
+        experiment = load_experiment(path)
+        target = out or Path("results") / "experiments" / experiment.name
+        if target.exists() and any(target.iterdir()) and not (resume or force):
+            raise ScenarioError(
+                f"--out {target}: directory is not empty (use --resume to finish it, "
+                "or --force to start again)"
+            )
+        try:
+            manifest = run_experiment(
+                path,
+                target,
+                quick=quick,
+                resume=resume,
+                force=force,
+                workers=workers or max(1, os.cpu_count() or 1),
+                dask_address=dask_address,
+            )
+        except KeyboardInterrupt:
+            click.echo(f"relsim: interrupted; rerun with --resume to finish {target}", err=True)
+            raise SystemExit(130) from None
+        for figure in manifest["figures"]:
+            click.echo(f"{target / figure['png']}  (data: {figure['data']})")

@@ -87,6 +87,10 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         start, stop, step = (_numeric(key, p, "--grid") for p in parts)
         if step <= 0 or stop < start:
             raise ScenarioError(f"--grid {spec}: need STEP > 0 and STOP >= START")
+        if _is_integer(key) and not all(float(v).is_integer() for v in (start, stop, step)):
+            raise ScenarioError(
+                f"--grid {spec}: {key} is a whole number; use whole START:STOP:STEP"
+            )
         count = int(np.floor((stop - start) / step + 1e-9)) + 1
         points = [start + i * step for i in range(count)]
         if _is_integer(key):

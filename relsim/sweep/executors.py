@@ -58,8 +58,17 @@ def run_local(tasks: Iterable[Task], workers: int) -> Iterator[dict[str, Any]]:
         for task in tasks:
             yield execute(task)
         return
-    with process_pool(workers) as pool:
+    pool = process_pool(workers)
+    try:
         yield from _bounded(pool.submit, tasks, 2 * workers)
+    except BaseException:
+        # Interrupted (Ctrl-C, a dead worker): stop now. Leaving the pool normally would first
+        # finish every queued and running run, and their rows would be thrown away anyway.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def run_dask(tasks: Iterable[Task], address: str) -> Iterator[dict[str, Any]]:

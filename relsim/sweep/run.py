@@ -51,7 +51,7 @@ class SweepPlan:
                 "kind": self.design_kind,
                 "spec": self.design_spec,
                 "keys": [str(k) for k in self.design.columns],
-                "points": json.loads(self.design.to_json(orient="records")),
+                "points": json.loads(self.design.to_json(orient="records", double_precision=15)),
             },
             "base_scenario": self.base,
             "reps": self.reps,

@@ -111,7 +111,9 @@ class SweepStore:
         # names starting with "." or "_", but would read (or choke on) "part-N.parquet.tmp".
         temporary = self.runs_dir / f".{name}.tmp"
         pq.write_table(table, temporary)
-        os.replace(temporary, self.runs_dir / name)
-        self._part += 1
+        # Forget the rows before publishing them: an interrupt in between can only lose rows
+        # (which --resume reruns), never record them twice.
         self._buffer.clear()
+        self._part += 1
+        os.replace(temporary, self.runs_dir / f"{name}")
         self._last_flush = time.monotonic()

@@ -1,0 +1,960 @@
+"""Batch sweeps: `relsim sweep`, `relsim sweep-summary` and `relsim sensitivity`.
+
+Designs (grid, Latin hypercube, Sobol', CSV and YAML files), the incremental results store and
+its resume after Ctrl-C, a SIGKILL or a killed pool worker, failed runs, common random numbers
+across design points, and the serial, process-pool and Dask executors agreeing exactly.
+
+Most checks call `relsim.cli.main` in-process on tiny runs; interruptions run `python -m relsim`
+in a subprocess so that a real signal reaches a real sweep.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import shutil
+import signal
+import subprocess
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+import relsim.sweep.executors
+import relsim.sweep.store
+from relsim.cli import main
+from relsim.config import ScenarioError, load_scenario
+from relsim.metrics import METRIC_NAMES
+from relsim.runner import run_one
+from relsim.sweep.design import parse_grid, sample_design
+from relsim.sweep.sensitivity import HEADLINE_METRICS
+from relsim.sweep.store import SweepStore
+
+KEY_COLUMNS = ["point", "replication", "seed", "status", "error"]
+GRID3 = ("--grid", "referral_friction=0.1,0.5,0.9")
+FRICTIONS = [0.1, 0.5, 0.9]
+SEED = 11
+
+# Runs of about a second each, so six of them outlast the store's two-second flush interval and
+# a sweep can be interrupted after its first part is written and before it finishes.
+LONG_SETS = (
+    "--set",
+    "population.citizens=1500",
+    "--set",
+    "time.weeks=200",
+    "--set",
+    "time.warmup_weeks=4",
+    "--set",
+    "workforce.workers=6",
+)
+# Runs of about half a second: a pool of two takes a couple of seconds over six of them.
+MEDIUM_SETS = (*LONG_SETS[:2], "--set", "time.weeks=120", *LONG_SETS[4:])
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def relsim_main(*args: object) -> int:
+    """`relsim ARGS` in-process; the exit status (0 when main returns normally)."""
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return 0 if exc.code is None else exc.code
+    return 0
+
+
+def runs_table(out: Path) -> pd.DataFrame:
+    """The results table as a user reads it, in (point, replication) order."""
+    frame = pd.read_parquet(out / "runs.parquet")
+    return frame.sort_values(["point", "replication"]).reset_index(drop=True)
+
+
+def manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text())
+
+
+def parts(out: Path) -> list[Path]:
+    return sorted((out / "runs.parquet").glob("part-*.parquet"))
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+def assert_same_runs(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert not actual.duplicated(["point", "replication"]).any(), "a run is recorded twice"
+    pd.testing.assert_frame_equal(actual, expected, check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def baseline(cli_scenarios: Path) -> Path:
+    return cli_scenarios / "baseline.yaml"
+
+
+@pytest.fixture
+def small(baseline, cli_small_sets) -> Callable[..., int]:
+    """`small(out, *args)`: an in-process `relsim sweep` of the tiny baseline, serial; its exit
+    status."""
+
+    def sweep(out: Path, *args: object) -> int:
+        return relsim_main(
+            "sweep",
+            baseline,
+            *cli_small_sets,
+            "--seed",
+            SEED,
+            "--workers",
+            "1",
+            "--out",
+            out,
+            *args,
+        )
+
+    return sweep
+
+
+@pytest.fixture(scope="module")
+def grid_sweep(tmp_path_factory, baseline, cli_small_sets) -> Path:
+    """A finished 3-point x 2-replication grid, serial."""
+    out = tmp_path_factory.mktemp("grid") / "sweep"
+    args = ("--reps", "2", "--seed", SEED, "--workers", "1", "--out", out)
+    assert relsim_main("sweep", baseline, *GRID3, *cli_small_sets, *args) == 0
+    return out
+
+
+# ------------------------------------------------------------------------------ the results
+
+
+def test_grid_writes_one_row_per_run_with_the_contract_columns(
+    grid_sweep, cli_contract_metrics, cli_small_sets
+):
+    table = runs_table(grid_sweep)
+    assert len(table) == 6
+    assert list(zip(table["point"], table["replication"], strict=True)) == [
+        (p, r) for p in range(3) for r in range(2)
+    ]
+    assert list(table.columns) == [*KEY_COLUMNS, "referral_friction", *METRIC_NAMES]
+    assert set(cli_contract_metrics) <= set(table.columns)
+    assert (table["status"] == "ok").all() and (table["error"] == "").all()
+    assert table["referral_friction"].tolist() == [f for f in FRICTIONS for _ in range(2)]
+    assert np.isfinite(table["crisis_events_per_citizen_year"]).all()
+    # The store is a directory of Parquet parts, not a single file.
+    assert (grid_sweep / "runs.parquet").is_dir() and parts(grid_sweep)
+
+    stored = manifest(grid_sweep)
+    assert stored["status"] == "complete" and stored["runs_total"] == 6
+    assert stored["runs_failed"] == 0
+    assert stored["reps"] == 2 and stored["seed"] == SEED
+    assert stored["design"]["kind"] == "grid"
+    assert stored["design"]["keys"] == ["referral_friction"]
+    assert stored["design"]["points"] == [{"referral_friction": f} for f in FRICTIONS]
+    sets = dict(s.split("=") for s in cli_small_sets[1::2])
+    assert stored["base_scenario"]["population"]["citizens"] == int(sets["population.citizens"])
+    assert stored["base_scenario"]["name"] == "baseline"
+    assert {"relsim", "python", "mesa", "numpy"} <= set(stored["versions"])
+    assert len(stored["point_scenario_hashes"]) == 3
+    assert len(set(stored["point_scenario_hashes"])) == 3
+
+
+def test_each_row_is_the_run_of_its_point_and_replication(grid_sweep, baseline, cli_small_sets):
+    """The row for (point, replication r) holds exactly what `relsim run` would compute for that
+    point's values with replication r of the root seed."""
+    table = runs_table(grid_sweep)
+    sets = list(cli_small_sets[1::2])
+    for point, replication in [(0, 1), (2, 0)]:
+        scenario = load_scenario(baseline, [*sets, f"referral_friction={FRICTIONS[point]}"])
+        expected = run_one(scenario, SEED, replication).metrics
+        row = table[(table["point"] == point) & (table["replication"] == replication)].iloc[0]
+        for name in METRIC_NAMES:
+            assert row[name] == pytest.approx(expected[name], rel=0, abs=0, nan_ok=True), name
+    # ... and the swept key really matters, so a mix-up of points would be caught.
+    first = table[table["replication"] == 0]["crisis_cost_per_citizen_year"]
+    assert first.nunique() == 3
+
+
+def test_common_random_numbers_across_points(small, tmp_path):
+    """Replication r uses the same seed at every point: points that differ only in keys the model
+    ignores give identical results replication by replication, and replications differ."""
+    out = tmp_path / "crn"
+    inert = ("--grid", "description=a,b", "--grid", "liberated.understand_hours=1,5")
+    assert small(out, *inert, "--reps", "3") == 0
+    table = runs_table(out)
+    assert len(table) == 12 and (table["status"] == "ok").all()
+    assert (table["seed"] == SEED).all()
+    assert sorted(set(table["description"])) == ["a", "b"]
+    metrics = list(METRIC_NAMES)
+    for replication, group in table.groupby("replication"):
+        assert group["point"].nunique() == 4
+        same = group[metrics].drop_duplicates()
+        assert len(same) == 1, f"replication {replication} differs between identical points"
+    by_rep = table.groupby("replication")["crisis_events_per_citizen_year"].first()
+    assert by_rep.nunique() == 3, "replications should use different random streams"
+
+
+def test_the_root_seed_is_used(small, tmp_path):
+    assert small(tmp_path / "a", "--grid", "referral_friction=0.5", "--reps", "1") == 0
+    other = ("--grid", "referral_friction=0.5", "--reps", "1", "--seed", SEED + 1)
+    assert small(tmp_path / "b", *other) == 0
+    a, b = runs_table(tmp_path / "a"), runs_table(tmp_path / "b")
+    assert a["seed"].tolist() == [SEED] and b["seed"].tolist() == [SEED + 1]
+    assert a["crisis_events_per_citizen_year"][0] != b["crisis_events_per_citizen_year"][0]
+
+
+# ---------------------------------------------------------------------------------- designs
+
+
+def test_integer_grid_range_includes_the_stop():
+    key, values = parse_grid("workforce.caseload_cap=6:30:6")
+    assert key == "workforce.caseload_cap"
+    assert values == [6, 12, 18, 24, 30]
+    assert all(type(v) is int for v in values)
+    _, floats = parse_grid("continuity=0:1:0.25")
+    assert floats == [0.0, 0.25, 0.5, 0.75, 1.0]
+    _, listed = parse_grid("care_model=liberated, hybrid")
+    assert listed == ["liberated", "hybrid"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=st.integers(1, 40), step=st.integers(1, 9), count=st.integers(1, 12), slack=st.booleans()
+)
+def test_integer_grid_range_matches_python_range(start, step, count, slack):
+    stop = start + (count - 1) * step + (step - 1 if slack else 0)
+    _, values = parse_grid(f"workforce.caseload_cap={start}:{stop}:{step}")
+    assert values == list(range(start, stop + 1, step))
+
+
+def test_grid_range_sweep_stores_integers(small, tmp_path):
+    out = tmp_path / "caps"
+    assert small(out, "--grid", "workforce.caseload_cap=6:30:6", "--reps", "1") == 0
+    table = runs_table(out)
+    assert table["workforce.caseload_cap"].tolist() == [6, 12, 18, 24, 30]
+    assert pd.api.types.is_integer_dtype(table["workforce.caseload_cap"])
+    assert (table["status"] == "ok").all()
+
+
+def test_full_grid_is_the_cartesian_product(small, tmp_path):
+    out = tmp_path / "product"
+    grids = ("--grid", "continuity=0.2,0.8", "--grid", "workforce.caseload_cap=10:20:5")
+    assert small(out, *grids, "--reps", "1") == 0
+    table = runs_table(out)
+    # An integer key stays integer beside a float one.
+    assert pd.api.types.is_integer_dtype(table["workforce.caseload_cap"])
+    pairs = list(zip(table["continuity"], table["workforce.caseload_cap"], strict=True))
+    assert sorted(pairs) == sorted((c, k) for c in (0.2, 0.8) for k in (10, 15, 20))
+    assert len(set(pairs)) == 6
+
+
+@pytest.mark.parametrize("method", ["lhs", "sobol"])
+def test_samples_stay_in_range_cover_it_and_are_deterministic(method):
+    ranges = ["continuity=0.2:0.7", "workforce.caseload_cap=6:30"]
+    n = 64
+    design = sample_design(method, n, ranges, seed=5)
+    assert list(design.columns) == ["continuity", "workforce.caseload_cap"]
+    assert len(design) == n
+    continuity, cap = design["continuity"], design["workforce.caseload_cap"]
+    assert continuity.between(0.2, 0.7).all()
+    assert pd.api.types.is_integer_dtype(cap) and cap.between(6, 30).all()
+    # One point in each of n equal slices of the range: Latin hypercube by construction, and a
+    # scrambled Sobol' net of 2^m points has the same one-dimensional stratification.
+    slices = np.floor((continuity - 0.2) / 0.5 * n).astype(int)
+    assert sorted(slices) == list(range(n))
+    pd.testing.assert_frame_equal(design, sample_design(method, n, ranges, seed=5))
+    assert not design.equals(sample_design(method, n, ranges, seed=6))
+
+
+def test_sample_sweep_uses_the_root_seed_for_the_design(small, tmp_path):
+    ranges = ["continuity=0:1", "workforce.caseload_cap=6:30"]
+    args = ("--sample", "sobol", "--n", "4", "--range", ranges[0], "--range", ranges[1])
+    assert small(tmp_path / "a", *args, "--reps", "1") == 0
+    assert small(tmp_path / "b", *args, "--reps", "1") == 0
+    a, b = runs_table(tmp_path / "a"), runs_table(tmp_path / "b")
+    assert len(a) == 4 and (a["status"] == "ok").all()
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    expected = sample_design("sobol", 4, ranges, SEED)
+    pd.testing.assert_frame_equal(
+        a[expected.columns.tolist()], expected, check_exact=True, check_dtype=True
+    )
+    spec = manifest(tmp_path / "a")["design"]["spec"]
+    assert (spec["n"], spec["ranges"], spec["sample_seed"]) == (4, ranges, SEED)
+
+
+def test_csv_design(small, tmp_path, baseline, cli_small_sets):
+    design = tmp_path / "design.csv"
+    design.write_text("referral_friction,workforce.caseload_cap\n0.2,10\n0.8,20\n0.2,30\n")
+    out = tmp_path / "csv"
+    assert small(out, "--design", design, "--reps", "2") == 0
+    table = runs_table(out)
+    assert len(table) == 6 and (table["status"] == "ok").all()
+    assert list(table.columns) == [
+        *KEY_COLUMNS,
+        "referral_friction",
+        "workforce.caseload_cap",
+        *METRIC_NAMES,
+    ]
+    firsts = table[table["replication"] == 0]
+    assert firsts["referral_friction"].tolist() == [0.2, 0.8, 0.2]
+    assert firsts["workforce.caseload_cap"].tolist() == [10, 20, 30]
+    assert pd.api.types.is_integer_dtype(table["workforce.caseload_cap"])
+    assert manifest(out)["design"]["kind"] == "file"
+    # Point 1 really ran with the file's values.
+    sets = [*cli_small_sets[1::2], "referral_friction=0.8", "workforce.caseload_cap=20"]
+    expected = run_one(load_scenario(baseline, sets), SEED, 1).metrics
+    row = table[(table["point"] == 1) & (table["replication"] == 1)].iloc[0]
+    assert row["total_cost_per_citizen_year"] == expected["total_cost_per_citizen_year"]
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["list", "points-mapping"])
+def test_yaml_design(small, tmp_path, wrapped):
+    points = [
+        {"care_model": "liberated", "continuity": 0.9},
+        {"care_model": "assess_do_refer", "continuity": 0.2},
+    ]
+    design = tmp_path / "design.yaml"
+    design.write_text(yaml.safe_dump({"points": points} if wrapped else points))
+    out = tmp_path / "yaml"
+    assert small(out, "--design", design, "--reps", "1") == 0
+    table = runs_table(out)
+    assert (table["status"] == "ok").all()
+    assert table["care_model"].tolist() == ["liberated", "assess_do_refer"]
+    assert table["continuity"].tolist() == [0.9, 0.2]
+    assert table.loc[0, "mean_caseload"] != table.loc[1, "mean_caseload"]
+
+
+def test_yaml_design_with_identical_points_gives_identical_runs(small, tmp_path):
+    design = tmp_path / "twins.yml"
+    design.write_text("- {referral_friction: 0.3}\n- {referral_friction: 0.3}\n")
+    out = tmp_path / "twins"
+    assert small(out, "--design", design, "--reps", "2") == 0
+    table = runs_table(out)
+    metrics = list(METRIC_NAMES)
+    for _, group in table.groupby("replication"):
+        assert len(group) == 2
+        pd.testing.assert_frame_equal(
+            group[metrics].iloc[[0]].reset_index(drop=True),
+            group[metrics].iloc[[1]].reset_index(drop=True),
+            check_exact=True,
+        )
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def _bad(name: str, content: str) -> Callable[[Path], list[str]]:
+    def make(where: Path) -> list[str]:
+        path = where / name
+        path.write_text(content)
+        return ["--design", str(path)]
+
+    return make
+
+
+BAD_DESIGNS = {
+    "unknown key": (["--grid", "referal_friction=0.1,0.5"], "referal_friction"),
+    "section": (["--grid", "workforce=1,2"], "workforce"),
+    "not a section": (["--grid", "continuity.x=1"], "continuity"),
+    "value out of bounds": (["--grid", "continuity=0.5,2"], "continuity"),
+    "value of the wrong type": (["--grid", "workforce.caseload_cap=ten"], "caseload_cap"),
+    "range not numeric": (["--grid", "workforce.caseload_cap=a:b:c"], "caseload_cap"),
+    "range backwards": (["--grid", "workforce.caseload_cap=30:6:6"], "caseload_cap"),
+    "zero step": (["--grid", "continuity=0:1:0"], "continuity"),
+    "key twice": (["--grid", "continuity=0.1", "--grid", "continuity=0.2"], "twice"),
+    "swept seed": (["--grid", "seed=1,2"], "seed"),
+    "sample range low>high": (["--sample", "lhs", "--range", "continuity=1:0"], "continuity"),
+    "sample range unknown": (["--sample", "sobol", "--range", "nope=0:1"], "nope"),
+    "sample range out of schema": (["--sample", "lhs", "--range", "continuity=0:2"], "continuity"),
+    "sample without range": (["--sample", "lhs"], "--range"),
+    "range without sample": (["--grid", "continuity=0.1", "--range", "continuity=0:1"], "--range"),
+    "two designs": (["--grid", "continuity=0.1", "--sample", "lhs"], "exactly one"),
+    "no design": ([], "exactly one"),
+    "missing file": (["--design", "/nonexistent/design.csv"], "no such file"),
+    "bad --set": (["--grid", "continuity=0.1", "--set", "population.citizenz=5"], "citizenz"),
+    "csv unknown column": (_bad("d.csv", "continuity,bogus.key\n0.1,2\n"), "bogus"),
+    "csv bad value": (_bad("d.csv", "continuity\n0.1\n7\n"), "design point 1"),
+    "yaml not a list": (_bad("d.yaml", "continuity: 0.1\n"), "list"),
+    "yaml nested section": (_bad("d.yaml", "- {workforce: {workers: 3}}\n"), "section"),
+    "wrong extension": (_bad("d.json", "[]"), ".csv"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_DESIGNS), ids=list(BAD_DESIGNS))
+def test_bad_designs_fail_at_once_and_write_nothing(
+    case, baseline, cli_small_sets, tmp_path, capsys, monkeypatch
+):
+    def no_run(*args, **kwargs):
+        raise AssertionError("a run started before the design was validated")
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", no_run)
+    args, expected = BAD_DESIGNS[case]
+    if callable(args):
+        args = args(tmp_path)
+    out = tmp_path / "out"
+    capsys.readouterr()
+    status = relsim_main("sweep", baseline, *cli_small_sets, *args, "--workers", "1", "--out", out)
+    stderr = capsys.readouterr().err
+    assert status == 2, stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and lines[0].startswith("relsim: error:"), stderr
+    assert expected in lines[0]
+    assert not out.exists()
+
+
+def test_bad_key_from_the_command_line(cli_run, baseline, cli_small_sets, tmp_path):
+    """The same contract seen from a shell: exit 2, one line, no traceback, no files."""
+    out = tmp_path / "out"
+    result = cli_run(
+        "sweep", baseline, *cli_small_sets, "--grid", "workforce.casload_cap=6:30:6", "--out", out
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = error_lines(result.stderr)
+    assert len(lines) == 1 and "workforce.casload_cap" in lines[0], result.stderr
+    assert not out.exists()
+
+
+def test_non_empty_out_needs_resume_or_force(small, tmp_path, capsys):
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "1") == 2
+    assert "not empty" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+    assert small(out, *GRID3, "--reps", "1", "--resume", "--force") == 2
+    assert (out / "notes.txt").read_text() == "mine"
+
+    assert small(out, *GRID3, "--reps", "1", "--force") == 0
+    assert not (out / "notes.txt").exists()
+    assert len(runs_table(out)) == 3
+
+
+def test_force_replaces_an_earlier_sweep(small, tmp_path):
+    out = tmp_path / "again"
+    assert small(out, *GRID3, "--reps", "2") == 0
+    assert small(out, "--grid", "continuity=0.3", "--reps", "1", "--force") == 0
+    table = runs_table(out)
+    assert len(table) == 1 and table.columns[5] == "continuity"
+
+
+@pytest.mark.parametrize(
+    ("part", "replacement"),
+    [
+        ("design", ["--grid", "referral_friction=0.1,0.5"]),
+        ("reps", ["--reps", "3"]),
+        ("seed", ["--seed", str(SEED + 1)]),
+        ("sets", ["--set", "population.citizens=301"]),
+    ],
+    ids=["design", "reps", "seed", "base scenario"],
+)
+def test_resume_refuses_a_different_sweep(
+    grid_sweep, baseline, cli_small_sets, tmp_path, part, replacement, capsys
+):
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    before = runs_table(out)
+    stored = (out / "manifest.json").read_text()
+    args = {
+        "sets": list(cli_small_sets),
+        "design": list(GRID3),
+        "reps": ["--reps", "2"],
+        "seed": ["--seed", str(SEED)],
+    }
+    args[part] = args[part] + replacement if part == "sets" else replacement
+    capsys.readouterr()
+    command = [a for value in args.values() for a in value]
+    status = relsim_main("sweep", baseline, *command, "--workers", "1", "--out", out, "--resume")
+    stderr = capsys.readouterr().err
+    assert status == 2, stderr
+    assert "differs from the stored sweep" in stderr
+    assert_same_runs(runs_table(out), before)
+    assert (out / "manifest.json").read_text() == stored
+
+
+def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):
+    capsys.readouterr()
+    assert small(tmp_path / "nothing", *GRID3, "--resume") == 2
+    assert "nothing to resume" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- failed runs
+
+
+def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsys):
+    real = relsim.sweep.executors.run_one
+
+    def flaky(scenario, seed, replication=0, journeys=False):
+        if scenario.referral_friction == 0.5:
+            raise RuntimeError("model blew up at 0.5")
+        return real(scenario, seed, replication, journeys)
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", flaky)
+    out = tmp_path / "flaky"
+    assert small(out, *GRID3, "--reps", "2") == 0
+    table = runs_table(out)
+    assert len(table) == 6
+    failed = table[table["point"] == 1]
+    ok = table[table["point"] != 1]
+    assert (failed["status"] == "failed").all() and (ok["status"] == "ok").all()
+    assert failed["error"].str.contains("RuntimeError: model blew up at 0.5").all()
+    assert (ok["error"] == "").all()
+    assert failed[list(METRIC_NAMES)].isna().all(axis=None)
+    assert np.isfinite(ok["crisis_events_per_citizen_year"]).all()
+    assert manifest(out)["runs_failed"] == 2 and manifest(out)["status"] == "complete"
+
+    # The summary counts the failures and keeps them out of the means.
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", out, "--json") == 0
+    points = {p["point"]: p for p in json.loads(capsys.readouterr().out)["points"]}
+    assert (points[1]["runs_ok"], points[1]["runs_failed"]) == (0, 2)
+    assert points[1]["crisis_events_per_citizen_year_mean"] is None
+    assert (points[0]["runs_ok"], points[0]["runs_failed"]) == (2, 0)
+
+    # Resume does not retry recorded runs, failed or not.
+    calls = []
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", lambda *a, **k: calls.append(a))
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert calls == []
+    assert_same_runs(runs_table(out), table)
+
+
+# ------------------------------------------------------------------------------ resuming
+
+
+def test_resume_runs_exactly_the_missing_runs(grid_sweep, small, tmp_path, monkeypatch):
+    out = tmp_path / "partial"
+    shutil.copytree(grid_sweep, out)
+    full = runs_table(out)
+    missing = {(1, 0), (2, 1), (0, 1)}
+    pairs = zip(full["point"], full["replication"], strict=True)
+    keep = full[[pair not in missing for pair in pairs]]
+    for part in parts(out):
+        part.unlink()
+    keep.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+
+    real = relsim.sweep.executors.run_one
+    calls: list[tuple[float, int]] = []
+
+    def spy(scenario, seed, replication=0, journeys=False):
+        calls.append((scenario.referral_friction, replication))
+        return real(scenario, seed, replication, journeys)
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", spy)
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert sorted(calls) == sorted((FRICTIONS[p], r) for p, r in missing)
+    assert_same_runs(runs_table(out), full)
+    assert manifest(out)["status"] == "complete"
+
+
+class _Killed(BaseException):
+    """Stands for the process dying: not an Exception, so nothing on the way catches it."""
+
+
+def test_a_part_cut_off_mid_write_is_invisible_to_readers(
+    grid_sweep, small, tmp_path, monkeypatch, capsys
+):
+    """Killed while writing its third part, the store still reads as the finished parts alone
+    (pandas.read_parquet and sweep-summary), and resume completes it without duplicates."""
+    real_write = pq.write_table
+    real_add = SweepStore.add
+    writes = []
+
+    def dying_write(table, where, *args, **kwargs):
+        writes.append(where)
+        if len(writes) < 3:
+            return real_write(table, where, *args, **kwargs)
+        buffer = io.BytesIO()
+        real_write(table, buffer, *args, **kwargs)
+        Path(where).write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+        raise _Killed
+
+    monkeypatch.setattr(SweepStore, "add", lambda self, row, **kw: real_add(self, row, 1))
+    monkeypatch.setattr(relsim.sweep.store.pq, "write_table", dying_write)
+    out = tmp_path / "cut"
+    with pytest.raises(_Killed):
+        small(out, *GRID3, "--reps", "2")
+    monkeypatch.undo()
+
+    assert len(parts(out)) == 2
+    assert any(p.is_file() for p in (out / "runs.parquet").iterdir() if p not in parts(out))
+    seen = runs_table(out)  # what a reader finds: the two finished runs, nothing half-written
+    assert len(seen) == 2
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", out, "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)["points"]) == 2
+
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert_same_runs(runs_table(out), runs_table(grid_sweep))
+    assert sorted((out / "runs.parquet").iterdir()) == parts(out), "the cut-off part is left"
+
+
+@pytest.fixture(scope="module")
+def long_reference(tmp_path_factory, cli_popen, baseline) -> Callable[[], pd.DataFrame]:
+    """An uninterrupted long sweep, started at once and awaited when first needed."""
+    out = tmp_path_factory.mktemp("reference") / "sweep"
+    proc = cli_popen(*_long_args(baseline, out))
+    table: list[pd.DataFrame] = []
+
+    def get() -> pd.DataFrame:
+        if not table:
+            _, stderr = proc.communicate(timeout=300)
+            assert proc.returncode == 0, stderr
+            table.append(runs_table(out))
+        return table[0]
+
+    yield get
+    if proc.poll() is None:
+        proc.kill()
+        proc.communicate()
+
+
+def _long_args(baseline: Path, out: Path, workers: int = 1, sets: tuple = LONG_SETS) -> tuple:
+    grid = ("--reps", "2", "--seed", SEED, "--workers", workers, "--out", out)
+    return ("sweep", baseline, *GRID3, *sets, *grid)
+
+
+def _wait_for_first_part(proc: subprocess.Popen, out: Path, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not parts(out):
+        assert proc.poll() is None, f"sweep ended before writing a part: {proc.communicate()}"
+        assert time.monotonic() < deadline, "no part written in time"
+        time.sleep(0.02)
+    assert proc.poll() is None, "the sweep finished before it could be interrupted"
+
+
+def test_sigkill_then_resume_gives_the_uninterrupted_table(
+    long_reference, cli_popen, cli_run, baseline, tmp_path
+):
+    out = tmp_path / "killed"
+    proc = cli_popen(*_long_args(baseline, out))
+    _wait_for_first_part(proc, out)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+    interrupted = runs_table(out)
+    assert 0 < len(interrupted) < 6, "the killed sweep was not half-way"
+    assert manifest(out)["status"] == "running"
+
+    result = cli_run(*_long_args(baseline, out), "--resume", timeout=300)
+    assert result.returncode == 0, result.stderr
+    resumed = runs_table(out)
+    assert len(resumed) == 6
+    assert_same_runs(resumed, long_reference())
+    # The runs finished before the kill were kept, not redone differently.
+    merged = interrupted.merge(resumed, on=["point", "replication"], suffixes=("", "_after"))
+    assert len(merged) == len(interrupted)
+    assert (
+        merged["total_cost_per_citizen_year"] == merged["total_cost_per_citizen_year_after"]
+    ).all()
+    assert manifest(out)["status"] == "complete"
+
+
+def test_ctrl_c_exits_130_with_a_hint_and_resume_completes(
+    long_reference, cli_popen, cli_run, baseline, tmp_path
+):
+    out = tmp_path / "interrupted"
+    proc = cli_popen(*_long_args(baseline, out))
+    _wait_for_first_part(proc, out)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1, stderr
+    assert "interrupted" in lines[0] and "--resume" in lines[0]
+    assert 0 < len(runs_table(out)) < 6
+
+    result = cli_run(*_long_args(baseline, out), "--resume", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert_same_runs(runs_table(out), long_reference())
+
+
+def _descendants(pid: int) -> dict[int, int]:
+    """Every descendant process of `pid`, with its depth below it (Linux /proc)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    depth = {pid: 0}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in depth and child not in depth:
+                depth[child] = depth[parent] + 1
+                changed = True
+    del depth[pid]
+    return depth
+
+
+def _pool_workers(proc: subprocess.Popen, timeout: float = 120) -> list[int]:
+    """The sweep's pool workers: forked by a forkserver, the sweep's child, they are its
+    grandchildren."""
+    deadline = time.monotonic() + timeout
+    while not (workers := [p for p, d in _descendants(proc.pid).items() if d == 2]):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no pool worker appeared"
+        time.sleep(0.02)
+    return workers
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_killed_pool_worker_fails_cleanly_and_resume_completes(
+    cli_popen, cli_run, baseline, tmp_path
+):
+    def args(out: Path, workers: int) -> tuple:
+        return _long_args(baseline, out, workers, MEDIUM_SETS)
+
+    out = tmp_path / "worker"
+    proc = cli_popen(*args(out, 2))
+    workers = _pool_workers(proc)
+    time.sleep(0.7)  # a run or two finishes first
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and lines[0].startswith("relsim: error:"), stderr
+    if parts(out):
+        assert len(runs_table(out)) < 6, "the sweep was not interrupted"
+
+    result = cli_run(*args(out, 2), "--resume", timeout=300)
+    assert result.returncode == 0, result.stderr
+    reference = tmp_path / "reference"
+    assert relsim_main(*args(reference, 1)) == 0
+    assert_same_runs(runs_table(out), runs_table(reference))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_ctrl_c_stops_a_process_pool_at_once(cli_popen, baseline, tmp_path):
+    """Ctrl-C does not first finish the runs in flight (whose rows would be thrown away): with
+    runs of several seconds, the sweep exits well within one run and leaves no worker behind."""
+    out = tmp_path / "pool"
+    very_long = (*LONG_SETS[:2], "--set", "time.weeks=800", *LONG_SETS[4:])
+    proc = cli_popen(*_long_args(baseline, out, 2, very_long))
+    workers = _pool_workers(proc)
+    time.sleep(1.0)
+    assert proc.poll() is None
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    waited = time.monotonic() - sent
+    assert proc.returncode == 130, stderr
+    lines = error_lines(stderr)
+    assert len(lines) == 1 and "--resume" in lines[0], stderr
+    assert waited < 4.0, f"Ctrl-C took {waited:.1f} s: the pool finished its runs first"
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "a worker outlived it"
+
+
+# ----------------------------------------------------------------------------- executors
+
+
+@pytest.fixture(scope="module")
+def pool_sweep(tmp_path_factory, baseline, cli_small_sets) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("pool") / "sweep"
+    args = ("--reps", "2", "--seed", SEED, "--workers", "2", "--out", out)
+    assert relsim_main("sweep", baseline, *GRID3, *cli_small_sets, *args) == 0
+    return runs_table(out)
+
+
+def test_process_pool_matches_serial_exactly(pool_sweep, grid_sweep):
+    assert_same_runs(pool_sweep, runs_table(grid_sweep))
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    with warnings.catch_warnings():
+        # Its HTTP server moves off port 8787 when another cluster on the machine holds it.
+        warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+        cluster = distributed.LocalCluster(
+            host="127.0.0.1",
+            dashboard_address=None,
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+        )
+    with cluster:
+        yield cluster
+
+
+def test_dask_matches_the_process_pool(
+    dask_cluster, pool_sweep, baseline, cli_small_sets, tmp_path
+):
+    address = dask_cluster.scheduler_address
+    assert address.startswith("tcp://127.0.0.1:")
+    out = tmp_path / "dask"
+    args = ("--reps", "2", "--seed", SEED, "--dask", address, "--out", out)
+    assert relsim_main("sweep", baseline, *GRID3, *cli_small_sets, *args) == 0
+    assert_same_runs(runs_table(out), pool_sweep)
+    assert manifest(out)["status"] == "complete"
+    # The runs really went through the cluster: its scheduler computed six `execute` tasks.
+    prefix = dask_cluster.scheduler.task_prefixes["execute"]
+    assert prefix.state_counts["memory"] == 6
+
+
+# ------------------------------------------------------------------------------- summary
+
+
+def test_sweep_summary_gives_mean_and_95_interval_per_point(grid_sweep, tmp_path, capsys):
+    target = tmp_path / "summary.csv"
+    plot = tmp_path / "plot.png"
+    capsys.readouterr()
+    status = relsim_main(
+        "sweep-summary",
+        grid_sweep,
+        "--csv",
+        target,
+        "--metric",
+        "crisis_events_per_citizen_year",
+        "--param",
+        "referral_friction",
+        "--plot",
+        plot,
+    )
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert "crisis_events_per_citizen_year" in captured.out
+    summary = pd.read_csv(target)
+    runs = runs_table(grid_sweep)
+    assert summary["point"].tolist() == [0, 1, 2]
+    assert summary["referral_friction"].tolist() == FRICTIONS
+    assert (summary["runs_ok"] == 2).all() and (summary["runs_failed"] == 0).all()
+    checked = 0
+    for metric in METRIC_NAMES:
+        for point, group in runs.groupby("point"):
+            values = group[metric].to_numpy()
+            values = values[np.isfinite(values)]
+            row = summary[summary["point"] == point].iloc[0]
+            low, high = row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"]
+            if len(values) < 2:  # no interval from fewer than two values
+                assert math.isnan(low) and math.isnan(high), metric
+                if not len(values):
+                    assert math.isnan(row[f"{metric}_mean"]), metric
+                continue
+            mean = values.mean()
+            half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+            assert row[f"{metric}_mean"] == pytest.approx(mean, rel=1e-9, abs=1e-12), metric
+            assert low == pytest.approx(mean - half, rel=1e-9, abs=1e-9), metric
+            assert high == pytest.approx(mean + half, rel=1e-9, abs=1e-9), metric
+            checked += 1
+    assert checked >= 3 * 10  # most metrics have two finite values at every point
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 2000
+
+
+def test_sweep_summary_default_paths_and_bad_arguments(grid_sweep, tmp_path, capsys):
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    args = ("--metric", "mean_burnout", "--param", "referral_friction")
+    assert relsim_main("sweep-summary", out, *args) == 0
+    assert (out / "summary.csv").is_file()
+    assert (out / "mean_burnout_by_referral_friction.png").is_file()
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", out, "--metric", "mean_burnout", "--param", "x") == 2
+    assert "--param x" in capsys.readouterr().err
+    assert (
+        relsim_main("sweep-summary", out, "--metric", "nope", "--param", "referral_friction") == 2
+    )
+    assert relsim_main("sweep-summary", out, "--metric", "mean_burnout") == 2
+    assert relsim_main("sweep-summary", tmp_path / "nowhere") == 2
+    assert "not a sweep directory" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+SENSITIVITY_RANGES = (
+    "--range",
+    "demand_complexity=0:1",
+    "--range",
+    "referral_friction=0:1",
+    # Only the liberated care model reads this key; the baseline ignores it.
+    "--range",
+    "liberated.understand_hours=1:5",
+)
+
+
+@pytest.mark.parametrize(
+    ("method", "n", "points", "index", "interval"),
+    [
+        ("morris", 4, 4 * (3 + 1), "mu_star", "mu_star_ci95"),
+        ("sobol", 8, 8 * (3 + 2), "ST", "ST_ci95"),
+    ],
+)
+def test_sensitivity_end_to_end(
+    method, n, points, index, interval, baseline, cli_small_sets, tmp_path, capsys
+):
+    out = tmp_path / method
+    capsys.readouterr()
+    status = relsim_main(
+        "sensitivity",
+        baseline,
+        "--method",
+        method,
+        "--n",
+        n,
+        *SENSITIVITY_RANGES,
+        "--reps",
+        "1",
+        "--seed",
+        SEED,
+        *cli_small_sets,
+        "--workers",
+        "1",
+        "--out",
+        out,
+    )
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    runs = runs_table(out)
+    assert len(runs) == points and (runs["status"] == "ok").all()
+    assert runs["demand_complexity"].between(0, 1).all()
+
+    table = pd.read_csv(out / "sensitivity.csv")
+    parameters = ["demand_complexity", "referral_friction", "liberated.understand_hours"]
+    assert list(table["metric"]) == [m for m in HEADLINE_METRICS for _ in parameters]
+    assert list(table["parameter"]) == parameters * len(HEADLINE_METRICS)
+    assert {"crisis_events_per_citizen_year", "total_cost_per_citizen_year"} <= set(table["metric"])
+    assert np.isfinite(table[[index, interval]]).all(axis=None)
+    assert (table[interval] >= 0).all()
+    crisis = table[table["metric"] == "crisis_events_per_citizen_year"].set_index("parameter")
+    # Demand complexity drives crises; a key the model never reads has no effect at all (common
+    # random numbers make its elementary effects, and its Sobol' indices, exactly zero).
+    assert crisis.loc["demand_complexity", index] > 0
+    assert (table[table["parameter"] == "liberated.understand_hours"][index] == 0).all()
+    assert crisis.loc["demand_complexity", index] > crisis.loc["referral_friction", index]
+    assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "demand_complexity" in captured.out
+
+
+def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
+    out = tmp_path / "s"
+    common = ("--method", "morris", *cli_small_sets, "--workers", "1", "--out", out)
+    assert relsim_main("sensitivity", baseline, *common, "--range", "continuity=0:1") == 2
+    assert "two --range" in capsys.readouterr().err
+    bad = ("--range", "continuity=0:1", "--range", "workforce.nope=1:2")
+    assert relsim_main("sensitivity", baseline, *common, *bad) == 2
+    assert "workforce.nope" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_design_errors_are_scenario_errors():
+    """Library callers get the same one-line errors as the command line."""
+    with pytest.raises(ScenarioError, match="unknown key"):
+        parse_grid("workforce.bogus=1,2")
+    with pytest.raises(ScenarioError, match="HIGH must be greater"):
+        sample_design("lhs", 4, ["continuity=0.5:0.5"], seed=1)
