@@ -11,6 +11,7 @@ import numpy as np
 from relsim.agents import Citizen, SpecialistService, Worker
 from relsim.care_models.router import build_router, post_layout
 from relsim.care_models.specialist_work import specialist_week
+from relsim.config.knobs import resolve_knobs
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.dynamics.crises import CrisisWeek, crisis_specs, draw_crises, driver_weights
 from relsim.dynamics.engagement import attendance_probability, draw_presentations
@@ -42,6 +43,7 @@ class CareModel(mesa.Model):
         seed: int | None = None,
         record_journeys: bool = True,
     ) -> None:
+        scenario = resolve_knobs(scenario)  # a no-op for loaded scenarios, which are resolved
         self.run_seed = scenario.seed if seed is None else seed
         self.replication = replication
         self.streams = RandomStreams(replication_seed_sequence(self.run_seed, replication))
@@ -63,6 +65,7 @@ class CareModel(mesa.Model):
         self.citizen_agents: list[Citizen] = []
         self.coupling = coupling_matrix(scenario)
         self.crisis_weights = driver_weights(scenario)
+        self.crisis_unit_costs = np.array([s.unit_cost_gbp for s in crisis_specs(scenario)])
 
         roles, caps = post_layout(scenario)
         self.workforce = Workforce(roles, caps, scenario)
@@ -249,4 +252,5 @@ class CareModel(mesa.Model):
         self.engaged_this_week = np.zeros(n, dtype=bool)
         self.weekly_crises = np.zeros(len(CRISIS_TYPES), dtype=np.int64)
         self.weekly_presentations = 0
+        self.weekly_budget_gbp = 0.0
         self.attendance_draw = np.zeros(n)

@@ -86,8 +86,8 @@ class Citizens:
             # float32: needs need no more precision, and the weekly update runs twice as fast
             setattr(self, name, np.zeros((capacity, domains), dtype=np.float32))
         for name in _INT_2D:
-            setattr(self, name, np.zeros((capacity, domains), dtype=np.int32))
-        self.spec_state = np.zeros((capacity, domains), dtype=np.int8)
+            dtype = np.int8 if name == "spec_state" else np.int32
+            setattr(self, name, np.zeros((capacity, domains), dtype=dtype))
 
     @property
     def capacity(self) -> int:

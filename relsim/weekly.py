@@ -94,4 +94,12 @@ def weekly_measures(model: CareModel) -> dict[str, float]:
     }
     for k, name in enumerate(CRISIS_TYPES):
         measures[f"crises_{name}"] = float(model.weekly_crises[k])
+    costs = {
+        "crisis_cost_gbp": float(model.weekly_crises @ model.crisis_unit_costs),
+        "staff_cost_gbp": paid_hours * staff.hourly_cost_gbp,
+        "specialist_cost_gbp": sum(s.hours_used * s.rules.hourly_cost_gbp for s in model.services),
+        "flexible_budget_gbp": model.weekly_budget_gbp,
+    }
+    measures.update(costs)
+    measures["total_cost_gbp"] = sum(costs.values())
     return measures

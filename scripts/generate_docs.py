@@ -470,6 +470,11 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "mean_burnout": ("0-1", "mean burnout of workers in post"),
     "unmet_hours": ("hours/week", "worker hours demanded but not delivered"),
+    "crisis_cost_gbp": ("GBP/week", "cost of this week's crises, all payers"),
+    "staff_cost_gbp": ("GBP/week", "paid hours of front-door workers or caseworkers in post"),
+    "specialist_cost_gbp": ("GBP/week", "specialist hours used this week"),
+    "flexible_budget_gbp": ("GBP/week", "flexible budget spent this week"),
+    "total_cost_gbp": ("GBP/week", "crisis + staff + specialist + flexible budget this week"),
     **{
         f"crises_{c}": ("events/week", f"`{c}` crisis events (see `crises.{c}`)")
         for c in CRISIS_TYPES

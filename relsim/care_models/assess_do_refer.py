@@ -236,9 +236,8 @@ class AssessDoRefer:
 
         rejected = refused[made_r, made_d]
         rej_r, rej_d = made_r[rejected], made_d[rejected]
-        citizens.trust[rows[rej_r]] = np.clip(
-            citizens.trust[rows[rej_r]] + rules.rejection_trust_change, 0, 1
-        )
+        np.add.at(citizens.trust, rows[rej_r], rules.rejection_trust_change)  # per refusal
+        citizens.trust[rows[rej_r]] = np.clip(citizens.trust[rows[rej_r]], 0, 1)
         model.tally.add("referrals_rejected", rej_r.size)
         model.journeys.log(week, rows[rej_r], "referral_rejected", people[rej_r], rej_d)
 

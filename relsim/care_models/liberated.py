@@ -119,7 +119,7 @@ class Liberated:
         rows, posts = queue[taken], posts[taken]
         if rows.size == 0:
             return
-        returning = posts == last[taken]
+        returning = same[taken] & (posts == last[taken])
         np.add.at(workforce.caseload, posts, 1)
         citizens.worker[rows] = posts
         citizens.last_worker[rows] = posts
@@ -258,6 +258,7 @@ class Liberated:
         for k, domain in enumerate(practical):
             citizens.support[rows, domain] += per_need * active[:, k]
         model.tally.add("budget_cost_gbp", float(spend.sum()))
+        model.weekly_budget_gbp += float(spend.sum())
         model.tally.add("cost_council_housing", float(spend.sum()))
         model.journeys.log(week, rows, "budget_spent", detail=spend)
 
@@ -302,6 +303,7 @@ class Liberated:
         )
         done = np.minimum(wanted, workforce.free_hours())
         workforce.hours["coordination"] += done
+        workforce.unmet += wanted - done
         model.engaged_this_week[:] = False
         model.engaged_this_week[engaged] = True
 

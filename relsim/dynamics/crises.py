@@ -90,7 +90,8 @@ def draw_crises(
         present_prob[rows] = np.maximum(present_prob[rows], spec.presentation_probability)
         if spec.interrupts_support_weeks:
             until = citizens.view("interrupted_until")
-            until[rows] = np.maximum(until[rows], week + spec.interrupts_support_weeks)
+            # Blocks this week's care and the following weeks: w weeks in all.
+            until[rows] = np.maximum(until[rows], week + spec.interrupts_support_weeks - 1)
     np.clip(need, 0.0, 1.0, out=need)
     np.clip(trust, 0.0, 1.0, out=trust)
     return CrisisWeek(happened=happened, sent_to_front_door=referral_chance < present_prob)
