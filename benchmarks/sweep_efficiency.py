@@ -40,13 +40,17 @@ def main() -> None:
     serial = timed(1, args.reps)
     parallel = timed(args.workers, args.reps)
     runs = 8 * args.reps
-    print(json.dumps({
-        "runs": runs,
-        "seconds_1_worker": round(serial, 2),
-        f"seconds_{args.workers}_workers": round(parallel, 2),
-        "speed_up": round(serial / parallel, 2),
-        "parallel_efficiency": round(serial / (args.workers * parallel), 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "runs": runs,
+                "seconds_1_worker": round(serial, 2),
+                f"seconds_{args.workers}_workers": round(parallel, 2),
+                "speed_up": round(serial / parallel, 2),
+                "parallel_efficiency": round(serial / (args.workers * parallel), 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
