@@ -112,7 +112,8 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "share_time_transactional",
         "share",
-        "assessment, referral, re-assessment and recording / all worked staff hours",
+        "assessment, referral, re-assessment and recording / worked hours of front-door "
+        "workers, caseworkers and specialists",
         lambda m: _ratio(
             m.tally["transactional_hours"],
             m.tally["worked_hours"] + m.tally["specialist_worked_hours"],
@@ -145,13 +146,14 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "distinct_workers_per_citizen",
         "people",
-        "distinct workers met, citizens ever seen",
+        "distinct people met over the run (duty workers, caseworkers, cover, specialists), "
+        "among citizens seen at least once",
         _distinct_workers,
     ),
     Metric(
         "mean_wait_weeks",
         "weeks",
-        "mean completed wait (front door, allocation, specialist)",
+        "mean completed wait (front door, allocation, caseworker, specialist)",
         lambda m: _ratio(m.tally["wait_weeks"], m.tally["waits"]),
     ),
     Metric(
