@@ -80,6 +80,7 @@ def run_dask(tasks: Iterable[Task], address: str) -> Iterator[dict[str, Any]]:
             "--dask needs the 'distributed' package: pip install 'relsim[cluster]'"
         ) from None
     with Client(address, timeout="30s") as client:
+        _check_workers(client)
         workers = max(1, sum(client.ncores().values()))
         tasks = iter(tasks)
         in_flight = as_completed()
@@ -89,6 +90,28 @@ def run_dask(tasks: Iterable[Task], address: str) -> Iterator[dict[str, Any]]:
             yield future.result()
             for task in _take(tasks, 1):
                 in_flight.add(client.submit(execute, task, pure=False))
+
+
+def _relsim_version() -> str:
+    import relsim
+
+    return relsim.__version__
+
+
+def _check_workers(client: Any) -> None:
+    """Fail with a clear message instead of waiting forever on workers that cannot run relsim."""
+    try:
+        client.wait_for_workers(1, timeout=60)
+    except TimeoutError:
+        raise RuntimeError("the Dask scheduler has no workers (waited 60 s)") from None
+    try:
+        found = client.run(_relsim_version)
+    except Exception as exc:
+        raise RuntimeError(f"Dask workers cannot import relsim ({exc})") from None
+    mine = _relsim_version()
+    other = {version for version in found.values() if version != mine}
+    if other:
+        raise RuntimeError(f"Dask workers run relsim {', '.join(sorted(other))}, this is {mine}")
 
 
 def _take(tasks: Iterator[Task], count: int) -> list[Task]:

@@ -8,10 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
 from relsim.config import ScenarioError
 from relsim.sweep.design import Range, scale
@@ -27,6 +23,15 @@ HEADLINE_METRICS = (
 MORRIS_LEVELS = 4
 
 
+def _require_salib() -> None:
+    try:
+        import SALib  # noqa: F401
+    except ImportError:
+        raise ScenarioError(
+            "sensitivity analysis needs SALib: pip install 'relsim[sensitivity]'"
+        ) from None
+
+
 def problem(ranges: Sequence[Range]) -> dict:
     return {
         "num_vars": len(ranges),
@@ -38,6 +43,10 @@ def problem(ranges: Sequence[Range]) -> dict:
 def raw_sample(method: str, ranges: Sequence[Range], n: int, seed: int) -> np.ndarray:
     """The SALib sample in parameter units (before integer keys are rounded)."""
     spec = problem(ranges)
+    _require_salib()
+    from SALib.sample import morris as morris_sample
+    from SALib.sample import sobol as sobol_sample
+
     if method == "morris":
         return morris_sample.sample(spec, N=n, num_levels=MORRIS_LEVELS, seed=seed)
     if method == "sobol":
@@ -60,6 +69,9 @@ def analyse(
     metrics: Sequence[str] = HEADLINE_METRICS,
 ) -> pd.DataFrame:
     """Indices with 95 % confidence intervals, one row per (metric, parameter)."""
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+
     spec = problem(ranges)
     sample = raw_sample(method, ranges, n, seed)
     ok = runs[runs["status"] == "ok"]

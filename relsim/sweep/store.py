@@ -25,6 +25,20 @@ MANIFEST = "manifest.json"
 KEY_COLUMNS = ("point", "replication", "seed", "status", "error")
 
 
+def _check_replaceable(directory: Path) -> None:
+    """--force only ever deletes an earlier sweep: never the working directory or a parent of
+    it, and never a directory that holds anything but a sweep's files."""
+    resolved = directory.resolve()
+    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
+        raise ScenarioError(f"--out {directory}: refusing to delete the working directory")
+    manifest = directory / MANIFEST
+    is_sweep = manifest.is_file() and "relsim" in manifest.read_text(errors="replace")[:4000]
+    if not is_sweep:
+        raise ScenarioError(
+            f"--out {directory}: not an earlier sweep (no {MANIFEST}); --force will not delete it"
+        )
+
+
 class SweepStore:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
@@ -44,8 +58,9 @@ class SweepStore:
                     f"--out {directory}: directory is not empty "
                     "(use --resume to finish it, or --force to start again)"
                 )
+            _check_replaceable(directory)
             for path in sorted(directory.rglob("*"), reverse=True):
-                path.unlink() if path.is_file() else path.rmdir()
+                path.unlink() if path.is_file() or path.is_symlink() else path.rmdir()
         store = cls(directory)
         store.runs_dir.mkdir(parents=True, exist_ok=True)
         store._write_manifest(manifest)
@@ -58,7 +73,7 @@ class SweepStore:
         if not stored_path.is_file():
             raise ScenarioError(f"--resume {directory}: no {MANIFEST}; nothing to resume")
         stored = json.loads(stored_path.read_text())
-        for key in ("design", "base_scenario", "reps", "seed"):
+        for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
             if stored.get(key) != manifest.get(key):
                 raise ScenarioError(
                     f"--resume {directory}: the {key.replace('_', ' ')} differs from the stored "
