@@ -58,3 +58,23 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text("name: x\ntitle: x\nscenarios: []\ngrid: {}\nreps: 0\nseed: 1\nfigures: []\n")
     with pytest.raises(ScenarioError, match=r"bad\.yaml: "):
         load_experiment(bad)
+
+
+@pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
+def test_published_results_come_from_the_current_definition(path: Path) -> None:
+    """docs/results/NAME holds what `relsim experiment run` wrote for this very definition, and
+    docs/results.md shows every figure it lists."""
+    import json
+
+    experiment = load_experiment(path)
+    published = ROOT / "docs" / "results" / experiment.name
+    manifest = json.loads((published / "manifest.json").read_text())
+    assert manifest["experiment"] == json.loads(experiment.model_dump_json()), (
+        f"{path.name} changed since its results were published: rerun it"
+    )
+    assert manifest["quick"] is False
+    results_page = (ROOT / "docs" / "results.md").read_text()
+    for figure in manifest["figures"]:
+        assert (published / figure["png"]).is_file()
+        assert (published / figure["data"]).is_file()
+        assert f"results/{experiment.name}/{figure['png']}" in results_page
