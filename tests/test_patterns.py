@@ -1,4 +1,4 @@
-"""Pattern tests (model.md section 1): P1, P3, P4, P5, P6, P7 and P8 over replications.
+"""Pattern tests (model.md section 1): P1 to P8 over replications.
 
 Each comparison is paired: replication r of every scenario uses the same seed, so the citizens
 and their luck are the same (common random numbers) and the 95 % t-interval of the per-
@@ -214,3 +214,18 @@ def test_p8_a_fifth_or_more_of_closed_cases_return_within_a_year() -> None:
     the model overshoots the evidence, which calibration should address."""
     shares = values(runs("adr"), "repeat_within_year_share")
     assert interval(shares)[1] >= 0.2, describe("repeat within a year", shares)
+
+
+def test_p2_relational_support_reduces_ae_and_arrests_in_the_high_complexity_cohort() -> None:
+    """P2 (direction only): at high complexity (0.9) the Liberated Method has fewer A&E-type
+    crises and fewer arrests than assess-do-refer for the same citizens.
+
+    Threshold: the upper 95 % bound of the paired relative change is below -10 % for both.
+    The evidence (MEAM Approach: A&E -37 to -54 %, arrests about -41 %) is not yet met: the
+    model gives about -28 % and -24 % (docs/calibration.md); calibration is still to do, so
+    this test guards the direction, not the size."""
+    adr = runs("adr", "demand_complexity=0.9")
+    lib = runs("lib", "demand_complexity=0.9")
+    for metric in ("crisis_ae_per_citizen_year", "crisis_police_per_citizen_year"):
+        change = paired(adr, lib, metric, lambda a, b: (b - a) / a)
+        assert interval(change)[2] < -0.10, describe(metric, change)
