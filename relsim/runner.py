@@ -95,9 +95,22 @@ def run_replications(
             if on_done:
                 on_done()
         return results
-    with process_pool(min(workers, reps)) as pool:
+    pool = process_pool(min(workers, reps))
+    try:
         for result in pool.map(_run_task, tasks):
             results.append(result)
             if on_done:
                 on_done()
+    except BaseException:
+        stop_now(pool)
+        raise
+    pool.shutdown(wait=True)
     return results
+
+
+def stop_now(pool: ProcessPoolExecutor) -> None:
+    """Interrupted (Ctrl-C, a dead worker): stop at once rather than let queued and running
+    replications finish only to be thrown away."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

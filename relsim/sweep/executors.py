@@ -15,7 +15,7 @@ from typing import Any
 
 from relsim.config import Scenario
 from relsim.metrics import METRIC_NAMES
-from relsim.runner import process_pool, run_one
+from relsim.runner import process_pool, run_one, stop_now
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,7 @@ def run_local(tasks: Iterable[Task], workers: int) -> Iterator[dict[str, Any]]:
     try:
         yield from _bounded(pool.submit, tasks, 2 * workers)
     except BaseException:
-        # Interrupted (Ctrl-C, a dead worker): stop now. Leaving the pool normally would first
-        # finish every queued and running run, and their rows would be thrown away anyway.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop_now(pool)
         raise
     pool.shutdown(wait=True)
 
