@@ -144,7 +144,7 @@ def build(results: dict[str, list[dict[str, float]]]) -> str:
             "A&E attendances, relational minus transactional, high-complexity cohort",
             "MEAM Approach evaluation: -37 % (year 5) to -54 % (year 3)",
             f"complexity 0.9, steady state: {ae_text}",
-            _verdict(-0.60 <= ae_change <= -0.30),
+            _verdict(-0.55 <= ae_change <= -0.35),
         ),
         (
             "Arrests, relational minus transactional, high-complexity cohort",

@@ -222,7 +222,7 @@ def test_p2_relational_support_reduces_ae_and_arrests_in_the_high_complexity_coh
 
     Threshold: the upper 95 % bound of the paired relative change is below -10 % for both.
     The evidence (MEAM Approach: A&E -37 to -54 %, arrests about -41 %) is not yet met: the
-    model gives about -28 % and -24 % (docs/calibration.md); calibration is still to do, so
+    model gives about -32 % and -29 % (docs/calibration.md); calibration is still to do, so
     this test guards the direction, not the size."""
     adr = runs("adr", "demand_complexity=0.9")
     lib = runs("lib", "demand_complexity=0.9")

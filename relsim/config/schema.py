@@ -827,8 +827,8 @@ class Staff(Section):
     )
     turnover_per_year: float | None = knob_param(
         "continuity",
-        0.40,
-        0.10,
+        0.30,
+        0.08,
         "1/year",
         "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care)",
         ge=0,
@@ -836,7 +836,7 @@ class Staff(Section):
         description="share of workers leaving each year, before burnout",
     )
     turnover_burnout_multiplier: float = param(
-        3.0,
+        1.0,
         "ratio",
         ge=0,
         description="leaving rate is multiplied by (1 + this x burnout); 52-61% of social workers intend to leave (Ravalier, BASW 2017-18), but no source gives the multiplier",
