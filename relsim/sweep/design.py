@@ -202,13 +202,12 @@ def set_dotted(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     return result
 
 
-def validate_design(base: dict[str, Any], design: pd.DataFrame, origin: str) -> list[Scenario]:
+def validate_design(base: dict[str, Any], design: pd.DataFrame) -> list[Scenario]:
     """Resolve every point against the schema; raises ScenarioError naming point and key."""
     scenarios = []
     for point in range(len(design)):
         overrides = point_overrides(design, point)
-        try:
-            scenarios.append(validate_data(set_dotted(base, overrides), origin, list(overrides)))
-        except ScenarioError as exc:
-            raise ScenarioError(f"design point {point} {overrides}: {exc}") from None
+        # The base was validated when loaded, so an error here comes from the point's values.
+        where = f"design point {point} {overrides}"
+        scenarios.append(validate_data(set_dotted(base, overrides), where))
     return scenarios

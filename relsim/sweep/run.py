@@ -35,7 +35,7 @@ class SweepPlan:
     seed: int
 
     def __post_init__(self) -> None:
-        self.scenarios: list[Scenario] = validate_design(self.base, self.design, self.origin)
+        self.scenarios: list[Scenario] = validate_design(self.base, self.design)
 
     @property
     def total(self) -> int:
