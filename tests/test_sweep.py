@@ -960,3 +960,28 @@ def test_design_errors_are_scenario_errors():
         parse_grid("workforce.bogus=1,2")
     with pytest.raises(ScenarioError, match="HIGH must be greater"):
         sample_design("lhs", 4, ["continuity=0.5:0.5"], seed=1)
+
+
+def test_a_point_may_leave_a_key_out(tmp_path, baseline):
+    """A key missing at one design point (YAML), a null, or an empty CSV cell keeps the
+    scenario's value (or the knob's) at that point."""
+    from relsim.config import validate_data
+    from relsim.config.loading import load_raw
+    from relsim.sweep.design import file_design, validate_design
+
+    base = load_raw(baseline)
+    yaml_file = tmp_path / "d.yaml"
+    yaml_file.write_text(
+        "- {continuity: 0.2, workforce.caseload_cap: 10, staff.turnover_per_year: 0.05}\n"
+        "- {continuity: 0.8, staff.turnover_per_year: null}\n"
+    )
+    csv_file = tmp_path / "d.csv"
+    csv_file.write_text("continuity,workforce.caseload_cap\n0.2,10\n0.8,\n")
+    for path in (yaml_file, csv_file):
+        first, second = validate_design(base, file_design(path))
+        assert first.workforce.caseload_cap == 10
+        assert second.workforce.caseload_cap == load_scenario(baseline).workforce.caseload_cap
+    first, second = validate_design(base, file_design(yaml_file))
+    assert first.staff.turnover_per_year == 0.05
+    knob_default = validate_data({"continuity": 0.8}, "x").staff.turnover_per_year
+    assert second.staff.turnover_per_year == pytest.approx(knob_default)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,6 +192,8 @@ def set_dotted(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     resolved (so sweeping a knob moves the parameters it stands for)."""
     result = copy.deepcopy(data)
     for key, value in overrides.items():
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue  # left out at this point (an empty CSV cell, a missing or null YAML key)
         node = result
         *sections, leaf = key.split(".")
         for part in sections:
