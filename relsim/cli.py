@@ -13,10 +13,9 @@ try:
     import os
     from collections.abc import Sequence
     from pathlib import Path
-    from typing import Any
+    from typing import TYPE_CHECKING, Any
 
     import click
-    import pandas as pd
 
     from relsim.cli_options import (
         clean_json,
@@ -38,11 +37,14 @@ try:
     )
     from relsim.metrics import METRIC_NAMES, UNITS
     from relsim.output import print_comparison, print_summary
-    from relsim.runner import RunResult, run_replications
-    from relsim.stats import paired_differences, summarise
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
     raise SystemExit(130) from None
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from relsim.runner import RunResult
 
 BAD_INPUT = 2
 
@@ -60,6 +62,8 @@ def _default_workers() -> int:
 
 
 def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool) -> list[RunResult]:
+    from relsim.runner import run_replications
+
     with _progress(reps, scenario.name) as bar:
         return run_replications(
             scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
@@ -67,6 +71,8 @@ def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool)
 
 
 def _summary_frame(results: Sequence[RunResult]) -> pd.DataFrame:
+    import pandas as pd
+
     rows = [{"replication": r.replication, "seed": r.seed, **r.metrics} for r in results]
     return pd.DataFrame(rows)
 
@@ -74,6 +80,8 @@ def _summary_frame(results: Sequence[RunResult]) -> pd.DataFrame:
 def _scenario_block(
     scenario: Scenario, results: Sequence[RunResult], seed: int, started: str
 ) -> dict[str, Any]:
+    from relsim.stats import summarise
+
     metrics = summarise([r.metrics for r in results], METRIC_NAMES)
     return {
         "scenario": scenario.name,
@@ -85,6 +93,8 @@ def _scenario_block(
 
 
 def _write(out: Path, scenario: Scenario, results: Sequence[RunResult], block: dict) -> None:
+    import pandas as pd
+
     timeseries = pd.concat([r.timeseries for r in results], ignore_index=True)
     journeys = [r.journeys for r in results if r.journeys is not None]
     write_run_files(
@@ -196,6 +206,10 @@ def compare(
         raise OutputError(f"--report {report}: directory does not exist")
     if report is not None and report.is_dir():
         raise OutputError(f"--report {report}: is a directory, expected an .html file path")
+    import pandas as pd
+
+    from relsim.stats import paired_differences
+
     seed = configs[0].seed if seed is None else seed
     started = now()
     runs = [_run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs]

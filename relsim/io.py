@@ -17,12 +17,13 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 import relsim
 from relsim.config import Scenario, scenario_dict, scenario_hash
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KEY_LIBRARIES = ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "pyyaml")
 

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from relsim.cli_options import emit_json, reps_option, seed_option, set_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.loading import load_raw
 from relsim.metrics import METRIC_NAMES
-from relsim.sweep.design import SAMPLERS, file_design, grid_design, parse_range, sample_design
-from relsim.sweep.run import SweepPlan, run_sweep
-from relsim.sweep.sensitivity import (
-    HEADLINE_METRICS,
-    METHODS,
-    analyse,
-    plot_indices,
-    sensitivity_design,
-)
-from relsim.sweep.summary import load_sweep, plot_metric, summarise
+from relsim.sweep.names import HEADLINE_METRICS, METHODS, SAMPLERS
+
+if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
+    import pandas as pd
+
+    from relsim.sweep.run import SweepPlan
 
 out_option = click.option(
     "--out",
@@ -59,6 +55,8 @@ def _execute(
     workers: int | None,
     dask_address: str | None,
 ) -> None:
+    from relsim.sweep.run import run_sweep
+
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
     try:
@@ -147,6 +145,9 @@ def add_sweep_commands(group: click.Group) -> None:
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
         finish with the same command plus --resume.
         """
+        from relsim.sweep.design import file_design, grid_design, sample_design
+        from relsim.sweep.run import SweepPlan
+
         chosen = [bool(grids), sample is not None, design_file is not None]
         if sum(chosen) != 1:
             raise click.UsageError("give exactly one design: --grid, --sample or --design")
@@ -193,6 +194,10 @@ def add_sweep_commands(group: click.Group) -> None:
         as_json: bool,
     ) -> None:
         """Per design point: mean and 95 % interval of every metric; optionally a plot."""
+        import pandas as pd
+
+        from relsim.sweep.summary import load_sweep, plot_metric, summarise
+
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
         if metric is not None and metric not in METRIC_NAMES:
@@ -260,6 +265,13 @@ def add_sweep_commands(group: click.Group) -> None:
         sensitivity.csv and sensitivity.png in --out. Each design point's value is the mean
         over its replications.
         """
+        import pandas as pd
+
+        from relsim.sweep.design import parse_range
+        from relsim.sweep.run import SweepPlan
+        from relsim.sweep.sensitivity import analyse, plot_indices, sensitivity_design
+        from relsim.sweep.summary import load_sweep
+
         if len(ranges) < 2:
             raise click.UsageError("sensitivity needs at least two --range keys")
         parsed = [parse_range(r) for r in ranges]
@@ -279,8 +291,6 @@ def add_sweep_commands(group: click.Group) -> None:
 
 
 def add_experiment_commands(group: click.Group) -> None:
-    from relsim.experiments import load_experiment, run_experiment
-
     @group.group()
     def experiment() -> None:
         """Declarative experiments (experiments/*.yaml) that regenerate tables and figures."""
@@ -312,6 +322,8 @@ def add_experiment_commands(group: click.Group) -> None:
         dask_address: str | None,
     ) -> None:
         """Run the experiment in PATH (a .yaml file, or its name under experiments/)."""
+        from relsim.experiments import load_experiment, run_experiment
+
         if not path.suffix:
             path = path.with_suffix(".yaml")
         experiment = load_experiment(path)

@@ -22,8 +22,7 @@ from pydantic import BaseModel
 from scipy.stats import qmc
 
 from relsim.config import Scenario, ScenarioError, validate_data
-
-SAMPLERS = ("lhs", "sobol")
+from relsim.sweep.names import SAMPLERS
 
 
 @dataclass(frozen=True)

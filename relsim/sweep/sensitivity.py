@@ -11,15 +11,8 @@ import pandas as pd
 
 from relsim.config import ScenarioError
 from relsim.sweep.design import Range, scale
+from relsim.sweep.names import HEADLINE_METRICS, METHODS
 
-METHODS = ("morris", "sobol")
-HEADLINE_METRICS = (
-    "crisis_events_per_citizen_year",
-    "total_cost_per_citizen_year",
-    "staff_cost_per_citizen_year",
-    "failure_demand_share",
-    "mean_burnout",
-)
 MORRIS_LEVELS = 4
 
 
