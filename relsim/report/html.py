@@ -80,4 +80,7 @@ intervals are 95 % t-intervals over replications.</p>
 <table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{"".join(rows)}</table>
 </body></html>
 """
-    path.write_text(document, encoding="utf-8")
+    # Written beside the target and moved into place, so an interrupted run leaves no half report.
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(document, encoding="utf-8")
+    temporary.replace(path)

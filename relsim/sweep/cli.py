@@ -77,6 +77,11 @@ def _execute(
         raise SystemExit(130) from None
 
 
+def _note_sobol_size(method: str | None, n: int) -> None:
+    if method == "sobol" and n & (n - 1):
+        click.echo("relsim: note: Sobol' points balance best when --n is a power of 2", err=True)
+
+
 def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = ["point", *keys, "runs_ok", "runs_failed"]
     columns += [f"{m}_mean" for m in HEADLINE_METRICS if f"{m}_mean" in summary.columns]
@@ -155,6 +160,7 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("--range goes with --sample (or with `relsim sensitivity`)")
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
+        _note_sobol_size(sample, n_points)
         if grids:
             design, kind, spec = grid_design(grids), "grid", {"grid": list(grids)}
         elif sample is not None:
@@ -275,6 +281,7 @@ def add_sweep_commands(group: click.Group) -> None:
         if len(ranges) < 2:
             raise click.UsageError("sensitivity needs at least two --range keys")
         parsed = [parse_range(r) for r in ranges]
+        _note_sobol_size(method, n_base)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         design = sensitivity_design(method, parsed, n_base, root_seed)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +128,9 @@ def unit_sample(method: str, n: int, dimensions: int, seed: int) -> np.ndarray:
     if method == "lhs":
         return qmc.LatinHypercube(d=dimensions, seed=seed).random(n)
     if method == "sobol":
-        return qmc.Sobol(d=dimensions, scramble=True, seed=seed).random(n)
+        with warnings.catch_warnings():  # the command line says it once, plainly
+            warnings.simplefilter("ignore", UserWarning)
+            return qmc.Sobol(d=dimensions, scramble=True, seed=seed).random(n)
     raise ScenarioError(f"--sample {method}: expected one of {', '.join(SAMPLERS)}")
 
 

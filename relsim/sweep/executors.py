@@ -88,6 +88,23 @@ def run_dask(tasks: Iterable[Task], address: str) -> Iterator[dict[str, Any]]:
                 in_flight.add(client.submit(execute, task, pure=False))
 
 
+def check_dask(address: str) -> None:
+    """Connect once before anything is written, so a wrong address or workerless cluster fails
+    at once and leaves no empty results store behind."""
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - depends on the installation
+        raise RuntimeError(
+            "--dask needs the 'distributed' package: pip install 'relsim[cluster]'"
+        ) from None
+    try:
+        client = Client(address, timeout="30s")
+    except OSError as exc:
+        raise RuntimeError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    with client:
+        _check_workers(client)
+
+
 def _relsim_version() -> str:
     import relsim
 

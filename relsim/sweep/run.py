@@ -17,7 +17,7 @@ import pandas as pd
 from relsim.config import Scenario, scenario_dict, scenario_hash
 from relsim.io import git_commit, now, versions
 from relsim.sweep.design import point_overrides, validate_design
-from relsim.sweep.executors import Task, run_dask, run_local
+from relsim.sweep.executors import Task, check_dask, run_dask, run_local
 from relsim.sweep.store import SweepStore
 
 
@@ -89,6 +89,8 @@ def run_sweep(
     workers: int = 1,
     dask_address: str | None = None,
 ) -> SweepStore:
+    if dask_address:
+        check_dask(dask_address)
     manifest = plan.manifest()
     store = SweepStore.reopen(out, manifest) if resume else SweepStore.create(out, manifest, force)
     done = store.done()

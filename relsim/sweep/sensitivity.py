@@ -3,6 +3,7 @@ headline metrics, on designs run by the sweep machinery (so they resume and run 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def raw_sample(method: str, ranges: Sequence[Range], n: int, seed: int) -> np.nd
     if method == "morris":
         return morris_sample.sample(spec, N=n, num_levels=MORRIS_LEVELS, seed=seed)
     if method == "sobol":
-        return sobol_sample.sample(spec, N=n, calc_second_order=False, seed=seed)
+        with warnings.catch_warnings():  # the command line says it once, plainly
+            warnings.simplefilter("ignore")
+            return sobol_sample.sample(spec, N=n, calc_second_order=False, seed=seed)
     raise ScenarioError(f"--method {method}: expected one of {', '.join(METHODS)}")
 
 
