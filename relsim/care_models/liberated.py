@@ -123,8 +123,12 @@ class Liberated:
         np.add.at(workforce.caseload, posts, 1)
         citizens.worker[rows] = posts
         citizens.last_worker[rows] = posts
-        citizens.depth[rows] = np.where(returning, citizens.depth[rows], 0.0)
-        citizens.knowledge[rows] = np.where(returning, citizens.knowledge[rows], 0.0)
+        # A returning person keeps their relationship; one handed over after their worker left
+        # (waiting first in line, since_week -1) keeps the part the handover retained.
+        handed_over = citizens.since_week[rows] < 0
+        keep = returning | handed_over
+        citizens.depth[rows] = np.where(keep, citizens.depth[rows], 0.0)
+        citizens.knowledge[rows] = np.where(keep, citizens.knowledge[rows], 0.0)
         people = workforce.person[posts]
         for row, person in zip(rows.tolist(), people.tolist(), strict=True):
             meet(model, row, person)
