@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import annotated_types
 import pandas as pd
 from click.testing import CliRunner
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from schema_text import cell, flow, is_section, number, range_text
 
 from relsim.cli import cli
 from relsim.config import schema
@@ -55,27 +55,10 @@ GENERATED = (
 # --------------------------------------------------------------------------------------------
 
 
-def cell(value: object) -> str:
-    """Text safe inside a table cell: pipes escaped, no line breaks."""
-    return " ".join(str(value).split()).replace("|", "\\|")
-
-
 def table(headers: list[str], rows: list[list[object]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return lines
-
-
-def number(value: float | int) -> str:
-    """A number as a scenario file would spell it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return "2^63 − 1" if value == 2**63 - 1 else str(value)
-    value = round(float(value), 10)  # hide floating-point noise such as 0.09999999999999998
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(value)
 
 
 def anchor(key: str) -> str:
@@ -130,10 +113,6 @@ class Section:
     matrices: list[tuple[str, dict[str, dict[str, float]]]]
 
 
-def is_section(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
 def type_name(annotation: Any) -> str:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Literal:
@@ -154,44 +133,12 @@ def type_name(annotation: Any) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
-def flow(value: Any) -> str:
-    """A value in YAML flow style."""
-    if isinstance(value, str):
-        return value if value else '""'
-    if isinstance(value, bool | int | float):
-        return number(value)
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {flow(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
 def default_text(value: Any, meta: dict[str, Any]) -> str:
     if value is None and "knob" in meta:
         return f"from `{meta['knob']}`: {number(meta['at_0'])} → {number(meta['at_1'])}"
     if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
         return "matrix below"
     return f"`{flow(value)}`"
-
-
-def range_text(info: FieldInfo) -> str:
-    bounds: dict[str, float] = {}
-    for item in info.metadata:
-        for name in ("ge", "gt", "le", "lt"):
-            if isinstance(item, getattr(annotated_types, name.capitalize())):
-                bounds[name] = getattr(item, name)
-    low = ("[", bounds["ge"]) if "ge" in bounds else ("(", bounds["gt"]) if "gt" in bounds else None
-    high = (
-        ("]", bounds["le"]) if "le" in bounds else (")", bounds["lt"]) if "lt" in bounds else None
-    )
-    if low and high:
-        return f"{low[0]}{number(low[1])}, {number(high[1])}{high[0]}"
-    if low:
-        return f"{'≥' if low[0] == '[' else '>'} {number(low[1])}"
-    if high:
-        return f"{'≤' if high[0] == ']' else '<'} {number(high[1])}"
-    return "—"
 
 
 def sections(
