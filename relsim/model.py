@@ -211,9 +211,6 @@ class CareModel(mesa.Model):
         self._next_specialist_person -= 1
         return self._next_specialist_person
 
-    def record_specialist_hours(self, service: SpecialistService) -> None:
-        self.tally.add("specialist_capacity_hours", service.capacity_hours)
-
     def _hire(self, post: int) -> int:
         worker = Worker(self, post, Route(int(self.workforce.role[post])), self.week)
         self.workers[post] = worker

@@ -77,7 +77,7 @@ class Workforce:
     def close_week(self) -> None:
         self.hours["idle"] = self.free_hours()
 
-    def room(self, week: int, role: Route) -> np.ndarray:
+    def room(self, role: Route) -> np.ndarray:
         """Free places under the cap for each post of `role` that is filled (absent or not)."""
         room = np.where(self.in_post & (self.role == role), self.cap - self.caseload, 0)
         return np.maximum(room, 0)

@@ -261,7 +261,7 @@ class AssessDoRefer:
         last = citizens.last_worker[queue]
         safe = np.where(last >= 0, last, 0)
         same = (last >= 0) & (workforce.person[safe] == citizens.last_person[queue])
-        posts = fill_slots(np.where(same, last, -1), workforce.room(model.week, self.post_role))
+        posts = fill_slots(np.where(same, last, -1), workforce.room(self.post_role))
         rows, posts = queue[posts >= 0], posts[posts >= 0]
         if rows.size == 0:
             return

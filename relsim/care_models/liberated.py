@@ -63,7 +63,7 @@ class Liberated:
         the rest wait at the front of the queue."""
         citizens, workforce = model.citizens, model.workforce
         retention = model.config.staff.handover_retention
-        room = workforce.room(model.week, self.route)
+        room = workforce.room(self.route)
         for row in rows:
             citizens.worker[row] = -1
             citizens.handoffs[row] += 1
@@ -111,7 +111,7 @@ class Liberated:
             & (workforce.role[safe] == self.route)
             & (workforce.person[safe] == citizens.last_person[queue])
         )
-        posts = fill_slots(np.where(same, last, -1), workforce.room(week, self.route))
+        posts = fill_slots(np.where(same, last, -1), workforce.room(self.route))
         if self.fallback_intake is not None and (posts < 0).any():
             model.tally.add("fallback_intakes", int((posts < 0).sum()))
             self.fallback_intake(model, queue[posts < 0])

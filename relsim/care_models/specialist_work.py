@@ -42,7 +42,6 @@ def specialist_week(model: CareModel) -> None:
             (citizens.spec_state[episodes, service.domain] == SpecialistState.EPISODE).sum()
         )
         _admit(model, service, waiting, open_episodes)
-        model.record_specialist_hours(service)
 
 
 def excluded_by_rules(
