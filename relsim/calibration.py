@@ -16,6 +16,7 @@ import numpy as np
 
 from relsim.config import load_scenario
 from relsim.config.schema import CRISIS_TYPES, Scenario
+from relsim.dynamics.crises import CrisisWeek
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
 from relsim.population import Pathway, Route
@@ -23,7 +24,7 @@ from relsim.stats import mean_ci95
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 HIGH_COMPLEXITY = 0.9
-SUPPORTED_WEEKS = 52  # held at least a year of the measured period (MEAM: one to two years and more)
+SUPPORTED_WEEKS = 52  # held for a year or more of the measured period (MEAM: one to two years)
 
 #: name -> (scenario file, extra --set overrides)
 CONFIGS: dict[str, tuple[str, list[str]]] = {
@@ -54,7 +55,7 @@ class CohortTracking(CareModel):
             self.row_weeks = np.r_[self.row_weeks, np.zeros(extra)]
             self.row_held_weeks = np.r_[self.row_held_weeks, np.zeros(extra)]
 
-    def crises(self):  # noqa: ANN201 - same return as CareModel.crises
+    def crises(self) -> CrisisWeek:
         week = super().crises()
         if self.tally.measuring:
             self._grow()
@@ -145,9 +146,9 @@ def supported_cohort_change(crisis: str) -> Callable[[Runs], list[float]]:
         values = []
         for adr, lib in zip(runs["adr_high"], runs["lib_high"], strict=True):
             rows = min(adr["weeks"].size, lib["weeks"].size)
-            cohort = lib["held_weeks"][:rows] >= SUPPORTED_WEEKS
-            before = adr["crises"][:rows][cohort, k].sum() / max(adr["weeks"][:rows][cohort].sum(), 1)
-            after = lib["crises"][:rows][cohort, k].sum() / max(lib["weeks"][:rows][cohort].sum(), 1)
+            cohort = np.flatnonzero(lib["held_weeks"][:rows] >= SUPPORTED_WEEKS)
+            before = adr["crises"][cohort, k].sum() / max(adr["weeks"][cohort].sum(), 1)
+            after = lib["crises"][cohort, k].sum() / max(lib["weeks"][cohort].sum(), 1)
             values.append(after / before - 1.0 if before > 0 else float("nan"))
         return values
 
@@ -295,8 +296,7 @@ TARGETS: list[Target] = [
     ),
     Target(
         "arrest_reduction",
-        "Arrests of people held a year or more, against the same people under "
-        "assess-do-refer",
+        "Arrests of people held a year or more, against the same people under assess-do-refer",
         "MEAM Approach evaluation year 3: about -41 %",
         f"complexity {HIGH_COMPLEXITY}, liberated against baseline",
         -0.50,

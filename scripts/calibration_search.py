@@ -23,7 +23,7 @@ import yaml
 from tqdm import tqdm
 
 from relsim.calibration import TARGETS, Runs, default_scenario, gather, jobs, loss, run_config
-from relsim.sweep.design import unit_sample
+from relsim.sweep.design import leaf_annotation, unit_sample
 
 
 def _default(key: str) -> float:
@@ -42,7 +42,9 @@ def point_settings(spec: dict, values: dict[str, float]) -> tuple[list[str], dic
         if "scales" in parameter:
             settings = [f"{key}={_default(key) * value:.6g}" for key in parameter["scales"]]
         else:
-            settings = [f"{name}={value:.6g}" if not float(value).is_integer() else f"{name}={value:g}"]
+            settings = [
+                f"{name}={value:.6g}" if not float(value).is_integer() else f"{name}={value:g}"
+            ]
         if "only" in parameter:
             for config in parameter["only"]:
                 only.setdefault(config, []).extend(settings)
@@ -58,7 +60,7 @@ def design(spec: dict) -> pd.DataFrame:
     for j, name in enumerate(names):
         low, high = spec["parameters"][name]["range"]
         values = low + unit[:, j] * (high - low)
-        integer = name == "workforce.workers" or spec["parameters"][name].get("integer", False)
+        integer = "scales" not in spec["parameters"][name] and leaf_annotation(name) is int
         columns[name] = np.round(values) if integer else values
     return pd.DataFrame(columns)
 

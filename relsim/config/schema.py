@@ -50,9 +50,9 @@ class Population(Section):
         0.002, "1/week", ge=0, le=1, description="moving away, unrelated to need"
     )
     death_probability_per_week_at_full_need: float = param(
-        0.002,
+        0.0013,
         "1/week",
-        "calibrated to Fulfilling Lives (CFE Research 2021): just over 1 in 20 died in the programme",
+        "calibrated to Fulfilling Lives (CFE Research 2021): just over 1 in 20 died in the programme, taken as 10-20 per 1,000 a year at complexity 0.9 (docs/calibration.md)",
         ge=0,
         le=1,
         description="weekly death risk, scaled by the square of the person's mean need",
@@ -264,9 +264,9 @@ class AandE(CrisisType):
     """A&E attendance or ambulance call-out."""
 
     base_hazard_per_week: float = param(
-        0.018,
+        0.019,
         "1/week",
-        "calibrated toward MEAM Approach evaluation: about 1.2 A&E attendances per person per quarter in the high-complexity cohort",
+        "calibrated to MEAM Approach evaluation: 3 to 4.8 A&E attendances per person-year in the high-complexity cohort before support (docs/calibration.md)",
         ge=0,
         le=1,
         description="hazard when the driver need is 0.5 and one need is active",
@@ -287,8 +287,9 @@ class AandE(CrisisType):
         {"physical_health": 0.05}, "need", description="what one crisis adds to each need"
     )
     presentation_probability: float = param(
-        0.2,
+        0.06,
         "probability",
+        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
         ge=0,
         le=1,
         description="chance the crisis sends the person to the front door (not the same as help_seeking)",
@@ -299,8 +300,9 @@ class MentalHealthCrisis(CrisisType):
     """Mental-health crisis ending in a short admission."""
 
     base_hazard_per_week: float = param(
-        0.004,
+        0.009,
         "1/week",
+        "calibrated to the high-complexity cohort's public-service cost, more than £28,000 a year on joining (Fulfilling Lives, CFE Research 2021; docs/calibration.md)",
         ge=0,
         le=1,
         description="hazard when the driver need is 0.5 and one need is active",
@@ -324,8 +326,9 @@ class MentalHealthCrisis(CrisisType):
         -0.03, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
     )
     presentation_probability: float = param(
-        0.4,
+        0.12,
         "probability",
+        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
         ge=0,
         le=1,
         description="chance the crisis sends the person to the front door (not the same as help_seeking)",
@@ -336,9 +339,9 @@ class PoliceCustody(CrisisType):
     """Police call-out ending in arrest and detention, sometimes remand."""
 
     base_hazard_per_week: float = param(
-        0.012,
+        0.022,
         "1/week",
-        "calibrated toward MEAM Approach evaluation: arrests of the order of 0.7 per person per quarter in the high-complexity cohort",
+        "calibrated to MEAM Approach evaluation: about 2.9 arrests per person-year in the high-complexity cohort before support (docs/calibration.md)",
         ge=0,
         le=1,
         description="hazard when the driver need is 0.5 and one need is active",
@@ -362,8 +365,9 @@ class PoliceCustody(CrisisType):
         -0.05, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
     )
     presentation_probability: float = param(
-        0.2,
+        0.06,
         "probability",
+        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
         ge=0,
         le=1,
         description="chance the crisis sends the person to the front door (not the same as help_seeking)",
@@ -408,8 +412,9 @@ class Eviction(CrisisType):
         -0.05, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
     )
     presentation_probability: float = param(
-        0.6,
+        0.2,
         "probability",
+        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
         ge=0,
         le=1,
         description="chance the crisis sends the person to the front door (not the same as help_seeking)",
@@ -439,7 +444,12 @@ class Crises(Section):
 
 class HelpSeeking(Section):
     presentation_probability_per_week: float = param(
-        0.06, "1/week", description="at full severity and full trust", ge=0, le=1
+        0.08,
+        "1/week",
+        "calibrated with the crises' presentation probabilities to repeat demand and duty caseloads (docs/calibration.md)",
+        description="at full severity and full trust",
+        ge=0,
+        le=1,
     )
     trust_exponent: float = param(
         1.5, "exponent", ge=0, le=10, description="low trust: present only in crisis"
@@ -552,30 +562,44 @@ class AssessDoRefer(Section):
     )
     eligibility_threshold: float | None = knob_param(
         "referral_friction",
-        0.3,
-        0.65,
+        0.43,
+        0.78,
         "need",
+        "calibrated at referral_friction 0.6 to new requests turned away: 31 % signposted, 28 % no service (NHS Digital; docs/calibration.md)",
         ge=0,
         le=1,
         description="front door: the assessed presenting need must reach this for a short episode, else the person is signposted",
     )
     episode_sessions: int = param(
-        6,
+        18,
         "sessions",
+        "calibrated to duty caseloads of 16-30 open cases (community mental-health keyworkers 21-30; children's social workers 16-18) and repeat demand (DfE 2024; docs/calibration.md)",
         ge=1,
         le=520,
         description="sessions in a short episode on the presenting need",
     )
-    session_hours: float = param(1.0, "hours", ge=0, description="duty worker's time per session")
+    session_hours: float = param(
+        0.7,
+        "hours",
+        "calibrated so that duty caseloads of 16-30 open cases fit in a worker's hours (docs/calibration.md)",
+        ge=0,
+        description="duty worker's time per session",
+    )
     session_effect: float = param(
-        0.05,
+        0.1,
         "need per attended session",
+        "calibrated to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024; docs/calibration.md)",
         ge=0,
         le=1,
         description="reduction of the presenting need per attended session",
     )
     max_missed_sessions: int = param(
-        2, "sessions", ge=0, le=100, description="discharge for non-attendance after this many"
+        3,
+        "sessions",
+        "calibrated to duty caseloads of 16-30 open cases (docs/calibration.md)",
+        ge=0,
+        le=100,
+        description="discharge for non-attendance after this many",
     )
     referral_paperwork_hours: float | None = knob_param(
         "referral_friction", 0.25, 3.0, "hours", ge=0, description="referrer's time per referral"
@@ -673,6 +697,7 @@ class Liberated(Section):
     contact_effect_per_hour: float = param(
         0.05,
         "need per hour",
+        "calibrated to MEAM Approach evaluation: A&E -37 to -54 %, arrests about -41 % for people supported (docs/calibration.md)",
         ge=0,
         le=1,
         description="need reduction per contact hour with a new worker is 30% of this, rising to 100% with full relationship depth",
@@ -783,8 +808,9 @@ class Staff(Section):
         description="load (hours demanded / hours available) above which burnout grows",
     )
     burnout_gain_per_excess_load: float = param(
-        0.08,
+        0.02,
         "burnout/week per unit overload",
+        "calibrated to staff turnover of 16-30 % a year including burnout (DfE 2023; Skills for Care; docs/calibration.md)",
         ge=0,
         le=1,
         description="weekly burnout gain per unit of load above sustainable_utilisation",
@@ -827,10 +853,10 @@ class Staff(Section):
     )
     turnover_per_year: float | None = knob_param(
         "continuity",
-        0.30,
-        0.08,
+        0.25,
+        0.06,
         "1/year",
-        "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care)",
+        "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); calibrated so that turnover after burnout falls in that range at continuity 0.4 (docs/calibration.md)",
         ge=0,
         le=5,
         description="share of workers leaving each year, before burnout",
