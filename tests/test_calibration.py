@@ -35,3 +35,53 @@ def test_unit_costs_in_report_match_the_schema() -> None:
     for name in ("ae", "mh_crisis", "police", "eviction"):
         cost = getattr(crises, name).unit_cost_gbp
         assert f"| `crises.{name}.unit_cost_gbp` | {cost:,.0f} |" in REPORT
+
+
+def _runs(adr_counts: list[float], lib_counts: list[float], held: list[float]) -> dict:
+    """Two replications of the high-complexity pair, with A&E counts per citizen row."""
+    import numpy as np
+
+    def run(counts: list[float], held_weeks: list[float]) -> dict:
+        crises = np.zeros((len(counts), 4))
+        crises[:, 0] = counts
+        return {
+            "metrics": {},
+            "crises": crises,
+            "weeks": np.full(len(counts), 52.0),
+            "held_weeks": np.asarray(held_weeks, dtype=float),
+        }
+
+    no_hold = [0.0] * len(held)
+    return {
+        "adr_high": [run(adr_counts, no_hold), run(adr_counts, no_hold)],
+        "lib_high": [run(lib_counts, held), run(lib_counts, held)],
+    }
+
+
+def test_supported_cohort_change_compares_only_people_held_a_year() -> None:
+    from relsim.calibration import supported_cohort_change
+
+    # Row 0 held a year: 4 -> 2 A&E visits (-50 %). Row 1 never held: 4 -> 8, ignored.
+    runs = _runs([4, 4], [2, 8], [52, 0])
+    assert supported_cohort_change("ae")(runs) == [-0.5, -0.5]
+
+
+def test_distance_is_zero_inside_a_window_and_grows_outside() -> None:
+    from relsim.calibration import Target
+
+    def target(value: float) -> Target:
+        return Target("x", "q", "s", "scope", 0.2, 0.4, lambda runs: [value])
+
+    assert target(0.3).distance({}) == 0.0
+    assert target(0.3).met({})
+    assert abs(target(0.5).distance({}) - 0.5) < 1e-9  # half a window width above
+    assert abs(target(0.1).distance({}) - 0.5) < 1e-9
+    assert not target(0.5).met({})
+
+
+def test_every_target_has_a_source_and_a_window() -> None:
+    from relsim.calibration import TARGETS
+
+    assert len({t.key for t in TARGETS}) == len(TARGETS) >= 14
+    for t in TARGETS:
+        assert t.source and t.low < t.high

@@ -195,23 +195,26 @@ def test_p6_burnout_has_a_knee_as_caseloads_rise() -> None:
     """P6: with the same caseworkers, raising the caseload cap raises burnout steeply up to a
     point and little after it: a knee, not a straight line.
 
-    Threshold: the paired rise in mean_burnout from cap 6 to 14 is more than three times the
-    rise from 14 to 30 (lower bound of rise(6->14) - 3 x rise(14->30) > 0). Measured: burnout
-    0.003, 0.745, 0.771 at caps 6, 14, 30. Crisis demand does not rise past the knee in this
-    district (more people are held at higher caps); docs/results.md reports that finding."""
-    low, mid, high = (runs("lib", f"workforce.caseload_cap={cap}") for cap in (6, 14, 30))
+    Threshold: the paired rise in mean_burnout from cap 8 to 20 is more than three times the
+    rise from 20 to 30 (lower bound of rise(8->20) - 3 x rise(20->30) > 0). Measured: burnout
+    0.002, 0.01, 0.22, 0.48, 0.49 at caps 8, 10, 14, 20, 30, so the knee lies between caps 10
+    and 20 with the calibrated burnout gain (it was near 10 before calibration). Crisis demand
+    does not rise past the knee in this district (more people are held at higher caps);
+    docs/results.md reports that finding."""
+    low, mid, high = (runs("lib", f"workforce.caseload_cap={cap}") for cap in (8, 20, 30))
     first = paired(low, mid, "mean_burnout")
     second = paired(mid, high, "mean_burnout")
     knee = [a - 3 * b for a, b in zip(first, second, strict=True)]
-    assert interval(knee)[1] > 0, describe("rise 6->14 minus 3 x rise 14->30", knee)
+    assert interval(knee)[1] > 0, describe("rise 8->20 minus 3 x rise 20->30", knee)
 
 
 def test_p8_a_fifth_or_more_of_closed_cases_return_within_a_year() -> None:
     """P8: under assess-do-refer at least a fifth of closed cases come back within a year
     (children's social care: 22 % re-referred within 12 months).
 
-    Threshold: lower bound of repeat_within_year_share >= 0.2. Measured 0.456 [0.442, 0.470];
-    the model overshoots the evidence, which calibration should address."""
+    Threshold: lower bound of repeat_within_year_share >= 0.2. Measured after calibration
+    0.286 [0.277, 0.294] in this smaller district (0.456 before); docs/calibration.md checks the
+    bundled district against the 15-30 % window."""
     shares = values(runs("adr"), "repeat_within_year_share")
     assert interval(shares)[1] >= 0.2, describe("repeat within a year", shares)
 
@@ -220,10 +223,11 @@ def test_p2_relational_support_reduces_ae_and_arrests_in_the_high_complexity_coh
     """P2 (direction only): at high complexity (0.9) the Liberated Method has fewer A&E-type
     crises and fewer arrests than assess-do-refer for the same citizens.
 
-    Threshold: the upper 95 % bound of the paired relative change is below -10 % for both.
-    The evidence (MEAM Approach: A&E -37 to -54 %, arrests about -41 %) is not yet met: the
-    model gives about -32 % and -29 % (docs/calibration.md); calibration is still to do, so
-    this test guards the direction, not the size."""
+    Threshold: the upper 95 % bound of the paired relative change is below -10 % for both,
+    district-wide. The size is a calibration target, checked in docs/calibration.md on the
+    comparable group (people held a year or more, -46 % and -42 % against MEAM's -37 to -54 %
+    and about -41 %); district-wide the change is diluted by everyone still waiting for a
+    caseworker (about -31 % and -28 %), so this test guards the direction."""
     adr = runs("adr", "demand_complexity=0.9")
     lib = runs("lib", "demand_complexity=0.9")
     for metric in ("crisis_ae_per_citizen_year", "crisis_police_per_citizen_year"):
