@@ -57,11 +57,12 @@ def _search_section() -> list[str]:
         "checked with the replications reported above.",
         "",
     ]
+    tables = {}
     for spec_path in SEARCH_STAGES:
         results = spec_path.with_name(spec_path.stem + "_results.csv")
         if not results.exists():
             continue
-        table = pd.read_csv(results)
+        table = tables[spec_path.name] = pd.read_csv(results)
         spec = yaml.safe_load(spec_path.read_text())
         best = table.iloc[0]
         all_met = int((table["targets_met"] == len(TARGETS)).sum())
@@ -78,6 +79,24 @@ def _search_section() -> list[str]:
         for name, parameter in spec["parameters"].items():
             low, high = parameter["range"]
             lines.append(f"| `{name}` | {low:g} to {high:g} | {best[name]:.4g} |")
+        lines.append("")
+    if tables:
+        lines += [
+            "### Which targets bind",
+            "",
+            "Share of the points of each stage that met each target. A target met almost",
+            "everywhere constrains the searched parameters little: its agreement is not",
+            "evidence for the particular defaults.",
+            "",
+            "| target | " + " | ".join(f"`{name}`" for name in tables) + " |",
+            "|---|" + "---:|" * len(tables),
+        ]
+        for t in TARGETS:
+            shares = [
+                f"{100 * table[t.key].between(t.low, t.high).mean():.0f} %"
+                for table in tables.values()
+            ]
+            lines.append(f"| {t.quantity} | " + " | ".join(shares) + " |")
         lines.append("")
     return lines
 

@@ -217,7 +217,7 @@ def test_invariants_in_a_busy_district(care_model: str, fallback: str) -> None:
         "workforce": {"workers": 4, "caseload_cap": 8},
         "population": {"citizens": 400, "arrivals_per_week": 4.0},
         "time": {"weeks": 40, "warmup_weeks": 5},
-        "staff": {"turnover_per_year": 3.0},
+        "staff": {"turnover_per_year": 0.95},
     }
     model = build(data, seed=7)
     tally: dict[str, float] = {}

@@ -697,7 +697,7 @@ class Liberated(Section):
     contact_effect_per_hour: float = param(
         0.05,
         "need per hour",
-        "calibrated to MEAM Approach evaluation: A&E -37 to -54 %, arrests about -41 % for people supported (docs/calibration.md)",
+        "assumption: the calibration search met the MEAM Approach reductions (A&E -37 to -54 %, arrests about -41 %) anywhere from 0.02 to 0.08, so the evidence does not pin it down (docs/calibration.md; thin-evidence experiment in docs/results.md)",
         ge=0,
         le=1,
         description="need reduction per contact hour with a new worker is 30% of this, rising to 100% with full relationship depth",
@@ -858,7 +858,7 @@ class Staff(Section):
         "1/year",
         "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); calibrated so that turnover after burnout falls in that range at continuity 0.4 (docs/calibration.md)",
         ge=0,
-        le=5,
+        le=1,
         description="share of workers leaving each year, before burnout",
     )
     turnover_burnout_multiplier: float = param(
