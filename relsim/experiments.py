@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from relsim.config import ScenarioError
 from relsim.config.loading import load_raw
-from relsim.io import git_commit, now, versions
+from relsim.io import git_commit, now, portable_path, versions
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, run_sweep
@@ -97,7 +97,9 @@ def run_experiment(
         base = load_raw(scenario_path, sets)
         series = str(base.get("name", scenario_path.stem))
         spec = {"grid": _grid_specs(experiment.grid), "experiment": experiment.name}
-        plan = SweepPlan(str(scenario_path), base, design, "grid", spec, reps, experiment.seed)
+        plan = SweepPlan(
+            portable_path(scenario_path), base, design, "grid", spec, reps, experiment.seed
+        )
         store_dir = out / series
         sweep_resume = resume and (store_dir / "manifest.json").is_file()
         run_sweep(

@@ -36,6 +36,16 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def portable_path(path: Path | str) -> str:
+    """A path as recorded in manifests: relative to the working directory when inside it, so
+    published results do not carry the machine they were made on."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
 def git_commit() -> str | None:
     root = Path(relsim.__file__).resolve().parent.parent
     try:

@@ -78,3 +78,13 @@ def test_published_results_come_from_the_current_definition(path: Path) -> None:
         assert (published / figure["png"]).is_file()
         assert (published / figure["data"]).is_file()
         assert f"results/{experiment.name}/{figure['png']}" in results_page
+
+
+def test_published_manifests_do_not_record_the_machine_they_were_made_on() -> None:
+    """Scenario paths in the published sweep manifests are relative to the repository, so a
+    reader's clone and the published results name the same files."""
+    import json
+
+    for manifest in sorted((ROOT / "docs" / "results").glob("*/*/manifest.json")):
+        recorded = json.loads(manifest.read_text())["scenario_file"]
+        assert recorded.startswith("scenarios/"), (manifest, recorded)

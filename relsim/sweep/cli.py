@@ -150,6 +150,7 @@ def add_sweep_commands(group: click.Group) -> None:
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
         finish with the same command plus --resume.
         """
+        from relsim.io import portable_path
         from relsim.sweep.design import file_design, grid_design, sample_design
         from relsim.sweep.run import SweepPlan
 
@@ -168,7 +169,7 @@ def add_sweep_commands(group: click.Group) -> None:
             kind, spec = sample, {"n": n_points, "ranges": list(ranges), "sample_seed": root_seed}
         else:
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
-        plan = SweepPlan(str(scenario), base, design, kind, spec, reps, root_seed)
+        plan = SweepPlan(portable_path(scenario), base, design, kind, spec, reps, root_seed)
         _execute(plan, out, resume, force, workers, dask_address)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
@@ -273,6 +274,7 @@ def add_sweep_commands(group: click.Group) -> None:
         """
         import pandas as pd
 
+        from relsim.io import portable_path
         from relsim.sweep.design import parse_range
         from relsim.sweep.run import SweepPlan
         from relsim.sweep.sensitivity import analyse, plot_indices, sensitivity_design
@@ -286,7 +288,7 @@ def add_sweep_commands(group: click.Group) -> None:
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
-        plan = SweepPlan(str(scenario), base, design, method, spec, reps, root_seed)
+        plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
         _execute(plan, out, resume, force, workers, dask_address)
         runs, _ = load_sweep(out)
         table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
