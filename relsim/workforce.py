@@ -78,8 +78,10 @@ class Workforce:
         self.hours["idle"] = self.free_hours()
 
     def room(self, role: Route) -> np.ndarray:
-        """Free places under the cap for each post of `role` that is filled (absent or not)."""
-        room = np.where(self.in_post & (self.role == role), self.cap - self.caseload, 0)
+        """Free places under the cap for each post of `role` whose worker is on duty this week:
+        nobody is allocated to a worker who is away."""
+        on_duty = self.in_post & (self.available > 0)
+        room = np.where(on_duty & (self.role == role), self.cap - self.caseload, 0)
         return np.maximum(room, 0)
 
     def update_burnout(self, staff_reflective: np.ndarray) -> None:

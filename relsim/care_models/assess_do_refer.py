@@ -79,6 +79,20 @@ class AssessDoRefer:
         # A worker short of hours sees as many of their cases as fit, chosen at random.
         turn = rank_within(posts, model.streams["allocation"].random(rows.size))
         delivered = turn < fits[posts]
+        # An absent worker's booked sessions go to colleagues on duty with hours to spare.
+        absent = ~delivered & (workforce.available[posts] <= 0)
+        if absent.any():
+            spare = np.where(workforce.role == self.post_role, np.minimum(fits, rows.size), 0)
+            np.subtract.at(spare, posts[delivered], 1)
+            cover = fill_slots(np.full(int(absent.sum()), -1), spare)
+            covered = np.flatnonzero(absent)[cover >= 0]
+            posts[covered] = cover[cover >= 0]
+            delivered[covered] = True
+            model.tally.add("absence_cover_sessions", covered.size)
+            for row, person in zip(
+                rows[covered].tolist(), workforce.person[posts[covered]].tolist(), strict=True
+            ):
+                meet(model, row, person, front_line=False)
         np.add.at(workforce.unmet, posts[~delivered], per_session)
         rows, posts = rows[delivered], posts[delivered]
         workforce.book("direct", posts, rules.session_hours)

@@ -166,7 +166,13 @@ class Liberated:
             + rules.crisis_contact_hours * in_crisis
         )
         overhead = 1.0 + rules.recording_share + rules.travel_share
-        posts = citizens.worker[rows]
+        # An absent worker's people are seen by their team buddy, if the buddy is on duty.
+        own = citizens.worker[rows]
+        buddy = self._buddy(model)[own]
+        absent = workforce.available[own] <= 0
+        by_buddy = absent & (workforce.available[buddy] > 0)
+        posts = np.where(by_buddy, buddy, own)
+        model.tally.add("absence_cover_contacts", int(by_buddy.sum()))
         wanted = np.bincount(posts, weights=demand * overhead, minlength=workforce.posts)
         free = workforce.free_hours()
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -200,6 +206,7 @@ class Liberated:
         workforce.unmet += outreach - done
         seen, seen_hours = rows[engaged], hours[engaged]
         named = model.streams["allocation"].random(seen.size) < scenario.staff.named_worker_share
+        named &= ~by_buddy[engaged]
         self._meet_cover(model, seen[~named])
         current = citizens.depth[seen]
         depth = np.where(named, current, 0.0)
@@ -221,16 +228,19 @@ class Liberated:
         citizens.trust[rows] = np.clip(citizens.trust[rows], 0, 1)
         return seen
 
+    def _buddy(self, model: CareModel) -> np.ndarray:
+        """Each caseworker post's team buddy: the next post of the same role."""
+        mine = np.flatnonzero(self._posts(model))
+        buddy = np.arange(model.workforce.posts)
+        buddy[mine] = np.roll(mine, -1)
+        return buddy
+
     def _meet_cover(self, model: CareModel, rows: np.ndarray) -> None:
         """Contacts covered by the named worker's team buddy (the next post of the same role):
         someone the person may not know, and who builds no relationship with them."""
         if rows.size == 0:
             return
-        workforce = model.workforce
-        mine = np.flatnonzero(self._posts(model))
-        buddy = np.empty(workforce.posts, dtype=np.int64)
-        buddy[mine] = np.roll(mine, -1)
-        cover = workforce.person[buddy[model.citizens.worker[rows]]]
+        cover = model.workforce.person[self._buddy(model)[model.citizens.worker[rows]]]
         new = (cover >= 0) & (cover != model.citizens.cover_person[rows])
         model.citizens.cover_person[rows[new]] = cover[new]
         for row, person in zip(rows[new].tolist(), cover[new].tolist(), strict=True):
