@@ -66,7 +66,9 @@ def _search_section() -> list[str]:
         "  burnt-out workers, so the continuity knob's turnover mapping was lowered from",
         "  0.30-0.08 to 0.25-0.06 (before burnout) rather than tuning burnout further.",
         "",
-        "The table in the first section is the check of the final defaults.",
+        "The search results record what the model did when the search ran and are not",
+        "regenerated with every change to the model (absence cover came after it); the table",
+        "in the first section, which is regenerated, is the check of the current model.",
         "",
     ]
     tables = {}

@@ -85,3 +85,41 @@ def test_every_target_has_a_source_and_a_window() -> None:
     assert len({t.key for t in TARGETS}) == len(TARGETS) >= 14
     for t in TARGETS:
         assert t.source and t.low < t.high
+
+
+def test_the_calibration_search_runs_a_spec_and_keeps_every_point(tmp_path: Path) -> None:
+    """The documented search command, on a one-point copy of the first stage."""
+    import pandas as pd
+    import yaml
+
+    spec = yaml.safe_load((ROOT / "calibration" / "search.yaml").read_text())
+    spec.update(points=1, reps=1)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "calibration_search.py"), str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(tmp_path / "tiny_results.csv")
+    assert len(table) == 1
+    assert set(spec["parameters"]) <= set(table.columns)
+    assert {"loss", "targets_met", "adr_caseload", "ae_reduction"} <= set(table.columns)
+    assert 0 <= table["targets_met"].iloc[0] <= 14
+
+
+def test_published_search_results_match_their_specs() -> None:
+    import pandas as pd
+    import yaml
+
+    for stage in ("search", "refine"):
+        spec = yaml.safe_load((ROOT / "calibration" / f"{stage}.yaml").read_text())
+        table = pd.read_csv(ROOT / "calibration" / f"{stage}_results.csv")
+        assert len(table) == spec["points"]
+        for name, parameter in spec["parameters"].items():
+            low, high = parameter["range"]
+            assert table[name].between(low, high).all(), name
+        assert table["loss"].is_monotonic_increasing  # best first
