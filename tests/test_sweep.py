@@ -951,7 +951,21 @@ def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
     bad = ("--range", "continuity=0:1", "--range", "workforce.nope=1:2")
     assert relsim_main("sensitivity", baseline, *common, *bad) == 2
     assert "workforce.nope" in capsys.readouterr().err
+    # Morris levels of an integer key must be whole numbers: caps 6 to 10 would step by 4/3.
+    uneven = ("--range", "continuity=0:1", "--range", "workforce.caseload_cap=6:10")
+    assert relsim_main("sensitivity", baseline, *common, *uneven) == 2
+    assert "multiple of 3" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_morris_levels_of_an_integer_key_are_whole_numbers():
+    from relsim.sweep.design import parse_range
+    from relsim.sweep.sensitivity import sensitivity_design
+
+    ranges = [parse_range("continuity=0:1"), parse_range("workforce.caseload_cap=6:12")]
+    design = sensitivity_design("morris", ranges, 6, seed=3)
+    caps = design["workforce.caseload_cap"]
+    assert set(caps) <= {6, 8, 10, 12}
 
 
 def test_design_errors_are_scenario_errors():

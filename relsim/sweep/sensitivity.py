@@ -50,7 +50,23 @@ def raw_sample(method: str, ranges: Sequence[Range], n: int, seed: int) -> np.nd
     raise ScenarioError(f"--method {method}: expected one of {', '.join(METHODS)}")
 
 
+def check_integer_ranges(method: str, ranges: Sequence[Range]) -> None:
+    """Morris steps between MORRIS_LEVELS evenly spaced levels; for an integer key every level
+    must be a whole number, or rounding would change the steps the analysis divides by."""
+    if method != "morris":
+        return
+    steps = MORRIS_LEVELS - 1
+    for r in ranges:
+        if r.integer and (round(r.high - r.low) % steps or not float(r.low).is_integer()):
+            raise ScenarioError(
+                f"--range {r.key}={r.low:g}:{r.high:g}: for Morris an integer key needs whole-"
+                f"number bounds {steps} or a multiple of {steps} apart, so each of its "
+                f"{MORRIS_LEVELS} levels is a whole number (e.g. {r.low:g}:{r.low + steps:g})"
+            )
+
+
 def sensitivity_design(method: str, ranges: Sequence[Range], n: int, seed: int) -> pd.DataFrame:
+    check_integer_ranges(method, ranges)
     sample = raw_sample(method, ranges, n, seed)
     unit = (sample - [r.low for r in ranges]) / [r.high - r.low for r in ranges]
     return scale(unit, ranges)
