@@ -529,6 +529,26 @@ def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsy
     assert calls == []
     assert_same_runs(runs_table(out), table)
 
+    # --retry-failed needs --resume, and with it reruns exactly the failed runs.
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2", "--retry-failed") == 2
+    assert "--retry-failed needs --resume" in capsys.readouterr().err
+    retried = []
+
+    def counting(scenario, seed, replication=0, journeys=False):
+        retried.append((scenario.referral_friction, replication))
+        return real(scenario, seed, replication, journeys)
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", counting)
+    assert small(out, *GRID3, "--reps", "2", "--resume", "--retry-failed") == 0
+    assert sorted(retried) == [(0.5, 0), (0.5, 1)]
+    after = runs_table(out)
+    assert len(after) == 6 and (after["status"] == "ok").all()
+    assert manifest(out)["runs_failed"] == 0
+    # The runs that were fine are untouched.
+    unchanged = after[after["point"] != 1].reset_index(drop=True)
+    assert_same_runs(unchanged, table[table["point"] != 1].reset_index(drop=True))
+
 
 # ------------------------------------------------------------------------------ resuming
 

@@ -28,6 +28,11 @@ out_option = click.option(
 resume_option = click.option(
     "--resume", is_flag=True, help="finish an interrupted sweep in --out (same arguments)"
 )
+retry_failed_option = click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="with --resume: run again the runs stored as failed",
+)
 force_option = click.option(
     "--force", is_flag=True, help="discard a non-empty --out and start again"
 )
@@ -54,11 +59,14 @@ def _execute(
     force: bool,
     workers: int | None,
     dask_address: str | None,
+    retry_failed: bool = False,
 ) -> None:
     from relsim.sweep.run import run_sweep
 
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
+    if retry_failed and not resume:
+        raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     try:
         run_sweep(
             plan,
@@ -67,6 +75,7 @@ def _execute(
             force=force,
             workers=workers or max(1, os.cpu_count() or 1),
             dask_address=dask_address,
+            retry_failed=retry_failed,
         )
     except KeyboardInterrupt:
         click.echo(
@@ -125,6 +134,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @set_option
     @out_option
     @resume_option
+    @retry_failed_option
     @force_option
     @workers_option
     @dask_option
@@ -140,6 +150,7 @@ def add_sweep_commands(group: click.Group) -> None:
         sets: tuple[str, ...],
         out: Path,
         resume: bool,
+        retry_failed: bool,
         force: bool,
         workers: int | None,
         dask_address: str | None,
@@ -170,7 +181,7 @@ def add_sweep_commands(group: click.Group) -> None:
         else:
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
         plan = SweepPlan(portable_path(scenario), base, design, kind, spec, reps, root_seed)
-        _execute(plan, out, resume, force, workers, dask_address)
+        _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
     @group.command("sweep-summary")
@@ -248,6 +259,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @set_option
     @out_option
     @resume_option
+    @retry_failed_option
     @force_option
     @workers_option
     @dask_option
@@ -262,6 +274,7 @@ def add_sweep_commands(group: click.Group) -> None:
         sets: tuple[str, ...],
         out: Path,
         resume: bool,
+        retry_failed: bool,
         force: bool,
         workers: int | None,
         dask_address: str | None,
@@ -289,7 +302,7 @@ def add_sweep_commands(group: click.Group) -> None:
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
-        _execute(plan, out, resume, force, workers, dask_address)
+        _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         runs, _ = load_sweep(out)
         table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
         table.to_csv(out / "sensitivity.csv", index=False)

@@ -88,11 +88,16 @@ def run_sweep(
     force: bool = False,
     workers: int = 1,
     dask_address: str | None = None,
+    retry_failed: bool = False,
 ) -> SweepStore:
+    """Run the plan's missing runs into `out`; with `retry_failed` (and `resume`) the runs
+    stored as failed count as missing."""
     if dask_address:
         check_dask(dask_address)
     manifest = plan.manifest()
     store = SweepStore.reopen(out, manifest) if resume else SweepStore.create(out, manifest, force)
+    if retry_failed:
+        store.forget_failed()
     done = store.done()
     tasks = plan.tasks(done)
     rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)

@@ -98,6 +98,28 @@ class SweepStore:
         self._write_manifest(manifest)
 
     # -- runs -----------------------------------------------------------------------------
+    def forget_failed(self) -> int:
+        """Remove the runs stored as failed, so that resuming runs them again; returns how many.
+
+        Each part holding failed rows is rewritten without them (to a hidden temporary name,
+        then renamed over it), so readers always see one row per run and an interruption at
+        worst leaves a failed run unrecorded, which resuming also reruns."""
+        removed = 0
+        for part in sorted(self.runs_dir.glob("part-*.parquet")):
+            table = pd.read_parquet(part)
+            failed = table["status"] == "failed"
+            if not failed.any():
+                continue
+            removed += int(failed.sum())
+            if failed.all():
+                part.unlink()
+                continue
+            temporary = self.runs_dir / f".{part.name}.tmp"
+            kept = pa.Table.from_pandas(table[~failed], preserve_index=False)
+            pq.write_table(kept, temporary)
+            os.replace(temporary, part)
+        return removed
+
     def done(self) -> set[tuple[int, int]]:
         """(point, replication) pairs already recorded, ok or failed."""
         frame = self.read(columns=["point", "replication"])
