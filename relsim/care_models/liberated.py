@@ -29,8 +29,6 @@ from relsim.population import Pathway, Route, SpecialistState
 if TYPE_CHECKING:
     from relsim.model import CareModel
 
-PRACTICAL_DOMAINS = ("housing", "money")
-
 
 class Liberated:
     route = Route.LIBERATED
@@ -210,7 +208,8 @@ class Liberated:
         self._meet_cover(model, seen[~named])
         current = citizens.depth[seen]
         depth = np.where(named, current, 0.0)
-        effect = seen_hours * rules.contact_effect_per_hour * (0.3 + 0.7 * depth)
+        new_share = rules.new_worker_effect_share
+        effect = seen_hours * rules.contact_effect_per_hour * (new_share + (1 - new_share) * depth)
         weights = citizens.priority[seen] * np.where(active[engaged], need[engaged], 0.0)
         totals = weights.sum(axis=1, keepdims=True)
         weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
@@ -251,7 +250,7 @@ class Liberated:
         citizens, scenario, week = model.citizens, model.config, model.week
         rules = scenario.liberated
         domains = scenario.needs.domains
-        practical = [domains.index(d) for d in PRACTICAL_DOMAINS if d in domains]
+        practical = [domains.index(d) for d in rules.budget_domains if d in domains]
         if not practical or rules.weekly_spend_gbp <= 0:
             return
         rows = held
@@ -273,7 +272,7 @@ class Liberated:
             citizens.support[rows, domain] += per_need * active[:, k]
         model.tally.add("budget_cost_gbp", float(spend.sum()))
         model.weekly_budget_gbp += float(spend.sum())
-        model.tally.add("cost_council_housing", float(spend.sum()))
+        model.tally.add(f"cost_{rules.budget_payer}", float(spend.sum()))
         model.journeys.log(week, rows, "budget_spent", detail=spend)
 
     def _draw_in(self, model: CareModel, held: np.ndarray, engaged: np.ndarray) -> None:

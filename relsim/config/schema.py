@@ -700,7 +700,14 @@ class Liberated(Section):
         "assumption: the calibration search met the MEAM Approach reductions (A&E -37 to -54 %, arrests about -41 %) anywhere from 0.02 to 0.08, so the evidence does not pin it down (docs/calibration.md; thin-evidence experiment in docs/results.md)",
         ge=0,
         le=1,
-        description="need reduction per contact hour with a new worker is 30% of this, rising to 100% with full relationship depth",
+        description="need reduction per contact hour with full relationship depth; a new worker achieves new_worker_effect_share of it",
+    )
+    new_worker_effect_share: float = param(
+        0.3,
+        "share",
+        ge=0,
+        le=1,
+        description="share of contact_effect_per_hour achieved with no relationship (a new or covering worker), rising linearly to 1 at full depth",
     )
     relationship_growth_per_hour: float = param(
         0.04,
@@ -727,7 +734,17 @@ class Liberated(Section):
         "need per £100",
         ge=0,
         le=1,
-        description="reduction of an active housing or money need per £100 spent",
+        description="reduction of an active practical need (budget_domains) per £100 spent",
+    )
+    budget_domains: list[Domain] = param(
+        ["housing", "money"],
+        "domains",
+        description="the practical needs the flexible budget is spent on (rent arrears, deposits, debts, furniture)",
+    )
+    budget_payer: Payer = param(
+        "council_housing",
+        "payer",
+        description="who pays for the flexible budget (a pooled budget can be booked to any payer)",
     )
     specialist_draw_in_threshold: float = param(
         0.5,
