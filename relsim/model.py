@@ -99,7 +99,7 @@ class CareModel(mesa.Model):
         7. record: weekly measures into the data collector and the counters.
         """
         self.week += 1
-        self.tally.measuring = self.week > self.config.time.warmup_weeks
+        self.tally.start_week(measuring=self.week > self.config.time.warmup_weeks)
         self.arrivals_and_departures()
         self.need_dynamics()
         crises = self.crises()

@@ -96,13 +96,20 @@ class Journeys:
 
 
 class Tally:
-    """Counters over the measured period (after warm-up)."""
+    """Counters over the measured period (after warm-up), and the same counters for the current
+    week alone (warm-up included), which the weekly time series reads."""
 
     def __init__(self) -> None:
         self.counts: defaultdict[str, float] = defaultdict(float)
+        self.this_week: defaultdict[str, float] = defaultdict(float)
         self.measuring = False
 
+    def start_week(self, measuring: bool) -> None:
+        self.measuring = measuring
+        self.this_week.clear()
+
     def add(self, key: str, amount: float = 1.0) -> None:
+        self.this_week[key] += float(amount)
         if self.measuring:
             self.counts[key] += float(amount)
 

@@ -92,6 +92,12 @@ def weekly_measures(model: CareModel) -> dict[str, float]:
         "mean_burnout": float(workforce.burnout[in_post].mean()) if in_post.any() else 0.0,
         "unmet_hours": float(workforce.unmet.sum()),
     }
+    week = tally.this_week
+    measures["failure_demand_contacts"] = week["repeat_presentations"] + week["chasing_contacts"]
+    measures["handoffs"] = week["handoffs"]
+    measures["leavers"] = week["leavers"]
+    measures["waits_ended"] = week["waits"]
+    measures["mean_wait_weeks_ended"] = week["wait_weeks"] / week["waits"] if week["waits"] else 0.0
     for k, name in enumerate(CRISIS_TYPES):
         measures[f"crises_{name}"] = float(model.weekly_crises[k])
     costs = {

@@ -311,3 +311,32 @@ def test_sigint_exits_130_quietly_and_writes_nothing(
     assert len(stderr.strip().splitlines()) == 1 and "interrupted" in stderr, stderr
     assert cli_leftovers(tmp_path, "results") == []
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("care_model", ["assess_do_refer", "liberated"])
+def test_weekly_flow_columns_add_up_to_the_measured_totals(care_model: str) -> None:
+    """Failure demand, hand-offs, leavers and waits in the weekly series are this week's counts:
+    over the measured weeks they sum to the totals the metrics are computed from."""
+    from relsim.config import validate_data
+    from relsim.runner import simulate
+
+    data = {
+        "care_model": care_model,
+        "demand_complexity": 0.8,
+        "continuity": 0.1,
+        "population": {"citizens": 500, "arrivals_per_week": 3.0},
+        "workforce": {"workers": 5, "caseload_cap": 10},
+        "time": {"weeks": 40, "warmup_weeks": 8},
+    }
+    model = simulate(validate_data(data, "<test>"), seed=11, replication=0, journeys=False)
+    frame = pd.DataFrame(list(model.datacollector.get_model_vars_dataframe()["measures"]))
+    measured = frame.iloc[data["time"]["warmup_weeks"] :]
+    tally = model.tally
+    failure = tally["repeat_presentations"] + tally["chasing_contacts"]
+    assert measured["failure_demand_contacts"].sum() == pytest.approx(failure)
+    assert measured["handoffs"].sum() == pytest.approx(tally["handoffs"])
+    assert measured["leavers"].sum() == pytest.approx(tally["leavers"])
+    assert measured["waits_ended"].sum() == pytest.approx(tally["waits"])
+    waited = (measured["mean_wait_weeks_ended"] * measured["waits_ended"]).sum()
+    assert waited == pytest.approx(tally["wait_weeks"])
+    assert failure > 0 and tally["waits"] > 0 and tally["leavers"] > 0
