@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from generate_odd_table import default_text, leaves
 
 from relsim.calibration import CONTEXT, TARGETS, Runs, measure
 from relsim.config import load_scenario
@@ -196,40 +197,15 @@ def build(results: Runs) -> str:
 
 
 def _sources() -> dict[str, str]:
-    from pydantic import BaseModel
-
-    found: dict[str, str] = {}
-
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, field in model.model_fields.items():
-            annotation = field.annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation, f"{prefix}{name}.")
-            elif isinstance(field.json_schema_extra, dict):
-                found[f"{prefix}{name}"] = str(field.json_schema_extra.get("source", ""))
-
-    walk(Scenario, "")
-    return found
+    return {key: str(meta.get("source", "")) for key, _, _, meta in leaves(Scenario, Scenario())}
 
 
 def _calibrated_rows() -> list[str]:
-    defaults = scenario_dict_defaults()
-    rows = []
-    for key, source in _sources().items():
-        if "calibrated" not in source.lower():
-            continue
-        value = defaults
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        shown = (
-            "knob mapping"
-            if value is None
-            else f"{value:g}"
-            if isinstance(value, float)
-            else str(value)
-        )
-        rows.append(f"| `{key}` | {shown} | {source} |")
-    return rows
+    return [
+        f"| `{key}` | {default_text(key, value, meta)} | {meta['source']} |"
+        for key, _, value, meta in leaves(Scenario, Scenario())
+        if "calibrated" in str(meta.get("source", "")).lower()
+    ]
 
 
 def main() -> None:

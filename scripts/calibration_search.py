@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,13 @@ from relsim.calibration import TARGETS, Runs, default_scenario, gather, jobs, lo
 from relsim.sweep.design import leaf_annotation, unit_sample
 
 
+@cache
+def _defaults() -> dict:
+    return default_scenario().model_dump()
+
+
 def _default(key: str) -> float:
-    value = default_scenario().model_dump()
+    value = _defaults()
     for part in key.split("."):
         value = value[part]
     return float(value)

@@ -978,16 +978,6 @@ def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
     assert not out.exists()
 
 
-def test_morris_levels_of_an_integer_key_are_whole_numbers():
-    from relsim.sweep.design import parse_range
-    from relsim.sweep.sensitivity import sensitivity_design
-
-    ranges = [parse_range("continuity=0:1"), parse_range("workforce.caseload_cap=6:12")]
-    design = sensitivity_design("morris", ranges, 6, seed=3)
-    caps = design["workforce.caseload_cap"]
-    assert set(caps) <= {6, 8, 10, 12}
-
-
 def test_design_errors_are_scenario_errors():
     """Library callers get the same one-line errors as the command line."""
     with pytest.raises(ScenarioError, match="unknown key"):

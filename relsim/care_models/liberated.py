@@ -205,7 +205,7 @@ class Liberated:
         seen, seen_hours = rows[engaged], hours[engaged]
         named = model.streams["allocation"].random(seen.size) < scenario.staff.named_worker_share
         named &= ~by_buddy[engaged]
-        self._meet_cover(model, seen[~named])
+        self._meet_cover(model, seen[~named], buddy[engaged][~named])
         current = citizens.depth[seen]
         depth = np.where(named, current, 0.0)
         new_share = rules.new_worker_effect_share
@@ -234,12 +234,12 @@ class Liberated:
         buddy[mine] = np.roll(mine, -1)
         return buddy
 
-    def _meet_cover(self, model: CareModel, rows: np.ndarray) -> None:
+    def _meet_cover(self, model: CareModel, rows: np.ndarray, buddy_posts: np.ndarray) -> None:
         """Contacts covered by the named worker's team buddy (the next post of the same role):
         someone the person may not know, and who builds no relationship with them."""
         if rows.size == 0:
             return
-        cover = model.workforce.person[self._buddy(model)[model.citizens.worker[rows]]]
+        cover = model.workforce.person[buddy_posts]
         new = (cover >= 0) & (cover != model.citizens.cover_person[rows])
         model.citizens.cover_person[rows[new]] = cover[new]
         for row, person in zip(rows[new].tolist(), cover[new].tolist(), strict=True):

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from relsim.config.params import Section, knob_param, param
+from relsim.config.params import ASSUMPTION, Section, knob_param, param
 
 Domain = Literal["housing", "mental_health", "substance_use", "physical_health", "money", "safety"]
 DOMAINS: tuple[str, ...] = (
@@ -210,6 +210,49 @@ class Arrivals(Section):
         return self
 
 
+# Fields every crisis type declares with its own default (and, for some, its own source).
+def _base_hazard(default: float, source: str = ASSUMPTION) -> float:
+    return param(
+        default,
+        "1/week",
+        source,
+        ge=0,
+        le=1,
+        description="hazard when the driver need is 0.5 and one need is active",
+    )
+
+
+def _drivers(default: dict[str, float]) -> dict[Domain, float]:
+    return param(default, "weight", description="needs that drive this crisis, by relative weight")
+
+
+def _need_increase(default: dict[str, float]) -> dict[Domain, float]:
+    return param(default, "need", description="what one crisis adds to each need")
+
+
+def _trust_change(default: float) -> float:
+    return param(
+        default, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
+    )
+
+
+def _presentation(default: float, source: str = ASSUMPTION) -> float:
+    return param(
+        default,
+        "probability",
+        source,
+        ge=0,
+        le=1,
+        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
+    )
+
+
+PRESENTATION_CALIBRATED = (
+    "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within "
+    "12 months (DfE 2024), and duty caseloads (docs/calibration.md)"
+)
+
+
 class CrisisType(Section):
     """One kind of crisis: its weekly hazard, what it costs whom, and what it does to the person.
 
@@ -217,13 +260,7 @@ class CrisisType(Section):
     needs - 1)), where the driver need is the weighted mean of the `drivers` domains.
     """
 
-    base_hazard_per_week: float = param(
-        0.01,
-        "1/week",
-        ge=0,
-        le=1,
-        description="hazard when the driver need is 0.5 and one need is active",
-    )
+    base_hazard_per_week: float = _base_hazard(0.01)
     steepness: float = param(
         5.0, "1/need", ge=0, le=50, description="how sharply the hazard rises with the driver need"
     )
@@ -233,24 +270,12 @@ class CrisisType(Section):
         ge=0,
         description="added to the hazard ratio for each active need beyond the first",
     )
-    drivers: dict[Domain, float] = param(
-        {}, "weight", description="needs that drive this crisis, by relative weight"
-    )
+    drivers: dict[Domain, float] = _drivers({})
     unit_cost_gbp: float = param(0.0, "GBP", ge=0)
     payer: Payer = param("nhs", "payer")
-    need_increase: dict[Domain, float] = param(
-        {}, "need", description="what one crisis adds to each need"
-    )
-    trust_change: float = param(
-        0.0, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
-    )
-    presentation_probability: float = param(
-        0.3,
-        "probability",
-        ge=0,
-        le=1,
-        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
-    )
+    need_increase: dict[Domain, float] = _need_increase({})
+    trust_change: float = _trust_change(0.0)
+    presentation_probability: float = _presentation(0.3)
     interrupts_support_weeks: int = param(
         0,
         "weeks",
@@ -263,18 +288,12 @@ class CrisisType(Section):
 class AandE(CrisisType):
     """A&E attendance or ambulance call-out."""
 
-    base_hazard_per_week: float = param(
+    base_hazard_per_week: float = _base_hazard(
         0.019,
-        "1/week",
         "calibrated to MEAM Approach evaluation: 3 to 4.8 A&E attendances per person-year in the high-complexity cohort before support (docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="hazard when the driver need is 0.5 and one need is active",
     )
-    drivers: dict[Domain, float] = param(
-        {"physical_health": 0.4, "mental_health": 0.3, "substance_use": 0.3},
-        "weight",
-        description="needs that drive this crisis, by relative weight",
+    drivers: dict[Domain, float] = _drivers(
+        {"physical_health": 0.4, "mental_health": 0.3, "substance_use": 0.3}
     )
     unit_cost_gbp: float = param(
         337.0,
@@ -283,35 +302,18 @@ class AandE(CrisisType):
         ge=0,
     )
     payer: Payer = param("nhs", "payer")
-    need_increase: dict[Domain, float] = param(
-        {"physical_health": 0.05}, "need", description="what one crisis adds to each need"
-    )
-    presentation_probability: float = param(
-        0.06,
-        "probability",
-        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
-    )
+    need_increase: dict[Domain, float] = _need_increase({"physical_health": 0.05})
+    presentation_probability: float = _presentation(0.06, PRESENTATION_CALIBRATED)
 
 
 class MentalHealthCrisis(CrisisType):
     """Mental-health crisis ending in a short admission."""
 
-    base_hazard_per_week: float = param(
+    base_hazard_per_week: float = _base_hazard(
         0.009,
-        "1/week",
         "calibrated to the high-complexity cohort's public-service cost, more than £28,000 a year on joining (Fulfilling Lives, CFE Research 2021; docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="hazard when the driver need is 0.5 and one need is active",
     )
-    drivers: dict[Domain, float] = param(
-        {"mental_health": 0.7, "substance_use": 0.3},
-        "weight",
-        description="needs that drive this crisis, by relative weight",
-    )
+    drivers: dict[Domain, float] = _drivers({"mental_health": 0.7, "substance_use": 0.3})
     unit_cost_gbp: float = param(
         4360.0,
         "GBP",
@@ -319,38 +321,19 @@ class MentalHealthCrisis(CrisisType):
         ge=0,
     )
     payer: Payer = param("nhs", "payer")
-    need_increase: dict[Domain, float] = param(
-        {"mental_health": 0.05}, "need", description="what one crisis adds to each need"
-    )
-    trust_change: float = param(
-        -0.03, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
-    )
-    presentation_probability: float = param(
-        0.12,
-        "probability",
-        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
-    )
+    need_increase: dict[Domain, float] = _need_increase({"mental_health": 0.05})
+    trust_change: float = _trust_change(-0.03)
+    presentation_probability: float = _presentation(0.12, PRESENTATION_CALIBRATED)
 
 
 class PoliceCustody(CrisisType):
     """Police call-out ending in arrest and detention, sometimes remand."""
 
-    base_hazard_per_week: float = param(
+    base_hazard_per_week: float = _base_hazard(
         0.022,
-        "1/week",
         "calibrated to MEAM Approach evaluation: about 2.9 arrests per person-year in the high-complexity cohort before support (docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="hazard when the driver need is 0.5 and one need is active",
     )
-    drivers: dict[Domain, float] = param(
-        {"safety": 0.6, "substance_use": 0.4},
-        "weight",
-        description="needs that drive this crisis, by relative weight",
-    )
+    drivers: dict[Domain, float] = _drivers({"safety": 0.6, "substance_use": 0.4})
     unit_cost_gbp: float = param(
         1000.0,
         "GBP",
@@ -358,20 +341,9 @@ class PoliceCustody(CrisisType):
         ge=0,
     )
     payer: Payer = param("police_justice", "payer")
-    need_increase: dict[Domain, float] = param(
-        {"safety": 0.05, "housing": 0.05}, "need", description="what one crisis adds to each need"
-    )
-    trust_change: float = param(
-        -0.05, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
-    )
-    presentation_probability: float = param(
-        0.06,
-        "probability",
-        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
-    )
+    need_increase: dict[Domain, float] = _need_increase({"safety": 0.05, "housing": 0.05})
+    trust_change: float = _trust_change(-0.05)
+    presentation_probability: float = _presentation(0.06, PRESENTATION_CALIBRATED)
     interrupts_support_weeks: int = param(
         1,
         "weeks",
@@ -384,18 +356,8 @@ class PoliceCustody(CrisisType):
 class Eviction(CrisisType):
     """Eviction or a homelessness presentation."""
 
-    base_hazard_per_week: float = param(
-        0.003,
-        "1/week",
-        ge=0,
-        le=1,
-        description="hazard when the driver need is 0.5 and one need is active",
-    )
-    drivers: dict[Domain, float] = param(
-        {"housing": 0.7, "money": 0.3},
-        "weight",
-        description="needs that drive this crisis, by relative weight",
-    )
+    base_hazard_per_week: float = _base_hazard(0.003)
+    drivers: dict[Domain, float] = _drivers({"housing": 0.7, "money": 0.3})
     unit_cost_gbp: float = param(
         3380.0,
         "GBP",
@@ -403,22 +365,9 @@ class Eviction(CrisisType):
         ge=0,
     )
     payer: Payer = param("council_housing", "payer")
-    need_increase: dict[Domain, float] = param(
-        {"housing": 0.25, "mental_health": 0.05},
-        "need",
-        description="what one crisis adds to each need",
-    )
-    trust_change: float = param(
-        -0.05, "trust", ge=-1, le=1, description="change in trust in services after one crisis"
-    )
-    presentation_probability: float = param(
-        0.2,
-        "probability",
-        "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), and duty caseloads (docs/calibration.md)",
-        ge=0,
-        le=1,
-        description="chance the crisis sends the person to the front door (not the same as help_seeking)",
-    )
+    need_increase: dict[Domain, float] = _need_increase({"housing": 0.25, "mental_health": 0.05})
+    trust_change: float = _trust_change(-0.05)
+    presentation_probability: float = _presentation(0.2, PRESENTATION_CALIBRATED)
 
 
 class Crises(Section):
