@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.config.schema import CRISIS_TYPES, PAYERS
+from relsim.records import Closures, Tally
 
 if TYPE_CHECKING:
     from relsim.model import CareModel
@@ -20,22 +21,38 @@ WEEKS_PER_YEAR = 52.0
 
 
 @dataclass(frozen=True)
+class Measured:
+    """What the metrics are computed from: the measured-period counters, the closed cases, the
+    continuity indices from the contact ledger, and the last week of the run."""
+
+    tally: Tally
+    closures: Closures
+    continuity: dict[str, float]
+    week: int
+
+    @classmethod
+    def of(cls, model: CareModel) -> Measured:
+        records = model.district.records
+        return cls(records.tally, records.closures, records.contacts.measures(), model.week)
+
+
+@dataclass(frozen=True)
 class Metric:
     name: str
     unit: str
     description: str
-    compute: Callable[[CareModel], float]
+    compute: Callable[[Measured], float]
 
 
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator / denominator) if denominator else float("nan")
 
 
-def _per_citizen_year(key: str) -> Callable[[CareModel], float]:
+def _per_citizen_year(key: str) -> Callable[[Measured], float]:
     return lambda m: _ratio(m.tally[key], m.tally["citizen_weeks"] / WEEKS_PER_YEAR)
 
 
-def _sum_per_citizen_year(keys: list[str]) -> Callable[[CareModel], float]:
+def _sum_per_citizen_year(keys: list[str]) -> Callable[[Measured], float]:
     return lambda m: _ratio(
         sum(m.tally[k] for k in keys), m.tally["citizen_weeks"] / WEEKS_PER_YEAR
     )
@@ -47,14 +64,7 @@ SPECIALIST_COST_KEYS = [f"specialist_cost_{p}" for p in PAYERS]
 TOTAL_COST_KEYS = [*CRISIS_COST_KEYS, *SPECIALIST_COST_KEYS, "staff_cost_gbp", "budget_cost_gbp"]
 
 
-def _distinct_workers(model: CareModel) -> float:
-    citizens = model.citizens
-    met = citizens.distinct_workers[: citizens.n]
-    served = met > 0
-    return float(met[served].mean()) if served.any() else 0.0
-
-
-def _failure_demand(model: CareModel) -> float:
+def _failure_demand(model: Measured) -> float:
     t = model.tally
     failure = t["repeat_presentations"] + t["chasing_contacts"]
     return _ratio(failure, t["presentations"] + t["chasing_contacts"])
@@ -140,15 +150,56 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "handoffs_per_citizen_year",
         "hand-offs/citizen-year",
-        "referrals accepted onward and reallocations after a worker leaves",
+        "referrals accepted onward and reallocations to another post after a worker leaves",
         _per_citizen_year("handoffs"),
     ),
     Metric(
         "distinct_workers_per_citizen",
         "people",
-        "distinct people met over the run (duty workers, caseworkers, cover, specialists), "
-        "among citizens seen at least once",
-        _distinct_workers,
+        "distinct front-line workers (duty workers, caseworkers, their cover) met in the measured "
+        "period, among citizens with at least one front-line contact",
+        lambda m: m.continuity["distinct_workers"],
+    ),
+    Metric(
+        "usual_provider_of_care",
+        "share",
+        "Usual Provider of Care index: share of a citizen's front-line contacts with the worker "
+        "they saw most, averaged over citizens with two or more contacts",
+        lambda m: m.continuity["upc"],
+    ),
+    Metric(
+        "continuity_of_care_index",
+        "0-1",
+        "Bice-Boxerman Continuity of Care index over front-line contacts, averaged over citizens "
+        "with two or more contacts",
+        lambda m: m.continuity["coc"],
+    ),
+    Metric(
+        "professionals_involved_per_citizen",
+        "people",
+        "distinct professionals met in the measured period (front-line workers and specialists), "
+        "among citizens who met any",
+        lambda m: m.continuity["professionals"],
+    ),
+    Metric(
+        "named_worker_contact_share",
+        "share",
+        "front-line contacts made by the person's own allocated worker (not cover, not a duty "
+        "assessment)",
+        lambda m: _ratio(m.tally["contacts_named"], m.tally["contacts_front_line"]),
+    ),
+    Metric(
+        "held_not_seen_share",
+        "share",
+        "weeks held by a caseworker and reachable in which the worker had no time to see them "
+        "(triaged out)",
+        lambda m: _ratio(m.tally["held_not_seen"], m.tally["held_weeks"]),
+    ),
+    Metric(
+        "worker_changes_per_citizen_year",
+        "changes/citizen-year",
+        "changes of allocated worker",
+        _per_citizen_year("worker_changes"),
     ),
     Metric(
         "mean_wait_weeks",
@@ -280,5 +331,6 @@ UNITS = {m.name: m.unit for m in METRICS}
 
 
 def compute_metrics(model: CareModel) -> dict[str, float]:
-    values = {m.name: float(m.compute(model)) for m in METRICS}
+    measured = Measured.of(model)
+    values = {m.name: float(m.compute(measured)) for m in METRICS}
     return {k: (v if np.isfinite(v) else float("nan")) for k, v in values.items()}

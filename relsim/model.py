@@ -1,36 +1,29 @@
-"""The Mesa model: wires citizens, workers, specialist services and a care model together, and
-advances them one week at a time."""
+"""The Mesa model: wires a district's citizens, workers, specialist services and a care model
+together, and advances them one week at a time."""
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import mesa
 import numpy as np
 
 from relsim.agents import Citizen, SpecialistService, Worker
 from relsim.care_models.router import build_router, post_layout
-from relsim.care_models.specialist_work import specialist_week
+from relsim.cases import allocate, close_cases, end_wait, fade_relationships, release
+from relsim.citizens import Citizens, Pathway, Route, SpecialistState, row_count_above
 from relsim.config.knobs import resolve_knobs
 from relsim.config.schema import CRISIS_TYPES, Scenario
-from relsim.dynamics.crises import CrisisWeek, crisis_specs, draw_crises, driver_weights
-from relsim.dynamics.engagement import attendance_probability, draw_presentations
+from relsim.continuity import ContactLedger
+from relsim.district import District, Records, Week
+from relsim.dynamics.arrivals import draw_entrants
+from relsim.dynamics.crises import CrisisModel, CrisisWeek
+from relsim.dynamics.engagement import attendance_probability, draw_presentations, revert_trust
 from relsim.dynamics.needs import coupling_matrix, update_needs
-from relsim.population import (
-    NO_WORKER,
-    Citizens,
-    Pathway,
-    Route,
-    SpecialistState,
-    draw_entrants,
-    row_sum,
-)
 from relsim.records import Closures, Journeys, Tally
 from relsim.rng import RandomStreams, replication_seed_sequence
-from relsim.weekly import weekly_measures
+from relsim.weekly import WeeklySeries, weekly_measures
 from relsim.workforce import Workforce
 
-WAITING = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION, Pathway.WAITING_CASEWORKER)
+ABANDONABLE = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_CASEWORKER)
 
 
 class CareModel(mesa.Model):
@@ -46,45 +39,62 @@ class CareModel(mesa.Model):
         scenario = resolve_knobs(scenario)  # a no-op for loaded scenarios, which are resolved
         self.run_seed = scenario.seed if seed is None else seed
         self.replication = replication
-        self.streams = RandomStreams(replication_seed_sequence(self.run_seed, replication))
-        super().__init__(rng=self.streams["mesa"])
+        streams = RandomStreams(replication_seed_sequence(self.run_seed, replication))
+        super().__init__(rng=streams["mesa"])
         self.config = scenario
         self.week = 0
         self.final_week = scenario.time.warmup_weeks + scenario.time.weeks
-        self.tally = Tally()
-        self.journeys = Journeys(enabled=record_journeys)
-        self.closures = Closures()
-        self.people_met: dict[int, set[int]] = {}
-        self._next_specialist_person = -10_000
-
-        domains = len(scenario.needs.domains)
-        expected = scenario.population.citizens + int(
-            scenario.population.arrivals_per_week * self.final_week * 1.2
-        )
-        self.citizens = Citizens(domains, expected)
-        self.citizen_agents: list[Citizen] = []
-        self.coupling = coupling_matrix(scenario)
-        self.crisis_weights = driver_weights(scenario)
-        self.crisis_unit_costs = np.array([s.unit_cost_gbp for s in crisis_specs(scenario)])
-
+        arrivals = scenario.population.arrivals_per_week or 0.0
+        expected = scenario.population.citizens + int(arrivals * self.final_week * 1.2)
         roles, caps = post_layout(scenario)
-        self.workforce = Workforce(roles, caps, scenario)
-        self.workers: dict[int, Worker] = {}
-        for post in range(self.workforce.posts):
-            self.workforce.person[post] = self._hire(post)
-        self.reflective_hours = np.zeros(self.workforce.posts)
-        self.services = [
-            SpecialistService(self, d, name, getattr(scenario.specialists, name))
-            for d, name in enumerate(scenario.needs.domains)
-        ]
-        self.specialist_hours: defaultdict[str, float] = defaultdict(float)
-        self.router = build_router(scenario)
-        self._admit_citizens(scenario.population.citizens)
-        self._new_week_arrays()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"week": lambda m: m.week, "measures": lambda m: m.latest}
+        self.district = District(
+            config=scenario,
+            citizens=Citizens(len(scenario.needs.domains), len(CRISIS_TYPES), expected),
+            workforce=Workforce(roles, caps, scenario),
+            services=[],
+            streams=streams,
+            records=Records(Tally(), Journeys(record_journeys), Closures(), ContactLedger()),
         )
-        self.latest: dict[str, float] = {}
+        self.coupling = coupling_matrix(scenario)
+        self.crisis_model = CrisisModel(scenario)
+        self.router = build_router(scenario)
+        self.citizen_agents: list[Citizen] = []
+        workforce = self.district.workforce
+        for post in range(workforce.posts):
+            workforce.fill(post, self._hire(post, None))
+        if scenario.care_model != "none":
+            self.district.services.extend(
+                SpecialistService(self, d, name, getattr(scenario.specialists, name))
+                for d, name in enumerate(scenario.needs.domains)
+            )
+        self._admit_citizens(scenario.population.citizens)
+        self.series = WeeklySeries()
+
+    # -- conveniences for tests, views and the runner -------------------------------------
+    @property
+    def citizens(self) -> Citizens:
+        return self.district.citizens
+
+    @property
+    def workforce(self) -> Workforce:
+        return self.district.workforce
+
+    @property
+    def tally(self) -> Tally:
+        return self.district.records.tally
+
+    @property
+    def journeys(self) -> Journeys:
+        return self.district.records.journeys
+
+    @property
+    def services(self) -> list[SpecialistService]:
+        return self.district.services
+
+    @property
+    def latest(self) -> dict[str, float]:
+        """This week's measures (empty before the first step)."""
+        return self.series.latest
 
     # -- the week -------------------------------------------------------------------------
     def step(self) -> None:
@@ -95,28 +105,31 @@ class CareModel(mesa.Model):
         3. crises: non-linear hazards; costs to payers; needs and trust move; some sent to services;
         4. help-seeking: citizens present with a chance rising with need and trust;
         5. care model: the configured pathway(s) and the specialist services do this week's work;
-        6. staff: burnout, absence, leaving, vacancies filled, leavers' cases reallocated;
-        7. record: weekly measures into the data collector and the counters.
+        6. staff: burnout, absence, leaving, vacancies and agency cover, leavers' cases handed on;
+        7. record: weekly measures into the series and the counters.
         """
         self.week += 1
         self.tally.start_week(measuring=self.week > self.config.time.warmup_weeks)
         self.arrivals_and_departures()
-        self.need_dynamics()
-        crises = self.crises()
+        week = Week(self.week, self.tally.measuring, self.citizens.n)
+        week.reflective = np.zeros(self.workforce.posts)
+        n_active = self.need_dynamics()
+        crises = self.crises(week, n_active)
         presenting = self.help_seeking(crises)
-        self.care(presenting)
-        self.staff()
-        self.record()
+        self.care(week, presenting, n_active)
+        self.staff(week)
+        self.record(week)
 
     def arrivals_and_departures(self) -> None:
         population = self.config.population
-        count = int(self.streams["arrivals"].poisson(population.arrivals_per_week))
+        count = int(self.district.streams["arrivals"].poisson(population.arrivals_per_week or 0.0))
         self._admit_citizens(count)
-        citizens, rng = self.citizens, self.streams["departures"]
-        chance = rng.random(citizens.n)
-        mean_need = row_sum(citizens.view("need")) / citizens.domains
+        citizens, rng = self.citizens, self.district.streams["departures"]
+        n = citizens.n
+        chance = rng.random(n)
+        mean_need = citizens.need[:n].mean(axis=1, dtype=np.float64)
         death = population.death_probability_per_week_at_full_need * mean_need**2
-        present = citizens.view("present")
+        present = citizens.present[:n]
         died = np.flatnonzero(present & (chance < death))
         moved = np.flatnonzero(
             present & (chance >= death) & (chance < death + population.leave_probability_per_week)
@@ -124,105 +137,162 @@ class CareModel(mesa.Model):
         self._depart(died, "died")
         self._depart(moved, "left")
 
-    def need_dynamics(self) -> None:
-        update_needs(
-            self.citizens, self.config, self.coupling, self.streams["needs"], self.streams["shocks"]
-        )
+    def need_dynamics(self) -> np.ndarray:
+        """Returns each citizen's number of active needs after this week's change."""
+        streams = self.district.streams
+        update_needs(self.citizens, self.config, self.coupling, streams["needs"], streams["shocks"])
+        revert_trust(self.citizens, self.config)
+        return row_count_above(self.citizens.need[: self.citizens.n], self.config.needs.active_threshold)
 
-    def crises(self) -> CrisisWeek:
-        week = draw_crises(
-            self.citizens, self.config, self.crisis_weights, self.streams["crises"], self.week
+    def crises(self, week: Week, n_active: np.ndarray) -> CrisisWeek:
+        citizens, tally = self.citizens, self.tally
+        happened = self.crisis_model.draw(
+            citizens, n_active, self.district.streams["crises"], self.week
         )
-        self._new_week_arrays()
-        self.crisis_this_week = week.any
-        for k, (name, spec) in enumerate(zip(CRISIS_TYPES, crisis_specs(self.config), strict=True)):
-            rows = np.flatnonzero(week.happened[:, k])
-            self.weekly_crises[k] = rows.size
+        week.crisis = happened.any
+        journeys = self.journeys
+        for k, (name, spec) in enumerate(zip(CRISIS_TYPES, self.crisis_model.specs, strict=True)):
+            rows = np.flatnonzero(happened.happened[:, k])
+            week.crises_by_type[k] = rows.size
             if rows.size == 0:
                 continue
-            self.citizens.crises[rows] += 1
+            citizens.crises[rows] += 1
+            if week.measuring:
+                citizens.measured_crises[rows, k] += 1
             cost = rows.size * spec.unit_cost_gbp
-            self.tally.add(f"crises_{name}", rows.size)
-            self.tally.add(f"crisis_cost_{name}", cost)
-            self.tally.add(f"cost_{spec.payer}", cost)
-            self.journeys.log(self.week, rows, f"crisis_{name}", detail=spec.unit_cost_gbp)
-        return week
+            tally.add(f"crises_{name}", rows.size)
+            tally.add(f"crisis_cost_{name}", cost)
+            tally.add(f"cost_{spec.payer}", cost)
+            journeys.log(self.week, rows, f"crisis_{name}", detail=spec.unit_cost_gbp)
+        return happened
 
     def help_seeking(self, crises: CrisisWeek) -> np.ndarray:
         return draw_presentations(
-            self.citizens, self.config, self.streams["help_seeking"], crises.sent_to_front_door
+            self.citizens,
+            self.config,
+            self.district.streams["help_seeking"],
+            crises.sent_to_front_door,
         )
 
-    def care(self, presenting: np.ndarray) -> None:
-        citizens = self.citizens
+    def care(self, week: Week, presenting: np.ndarray, n_active: np.ndarray) -> None:
+        district, citizens, tally = self.district, self.citizens, self.tally
         n = citizens.n
-        attendance, dropout = self.streams["attendance"], self.streams["dropout"]
-        self.attendance_draw = attendance.random(n, dtype=np.float32)
-        self.specialist_attendance_draw = attendance.random((n, citizens.domains), dtype=np.float32)
-        self.dropout_draw = dropout.random((n, citizens.domains), dtype=np.float32)
-        self.attendance_p = attendance_probability(citizens, self.config)
-        self.workforce.start_week(self.week)
-        self.reflective_hours[:] = 0.0
+        attendance, dropout = district.streams["attendance"], district.streams["dropout"]
+        week.attendance_draw = attendance.random(n, dtype=np.float32)
+        week.specialist_attendance_draw = attendance.random((n, citizens.domains), np.float32)
+        week.dropout_draw = dropout.random((n, citizens.domains), dtype=np.float32)
+        abandon_draw = dropout.random(n, dtype=np.float32)
+        week.attendance_p = attendance_probability(citizens, self.config, n_active)
+        district.workforce.start_week(self.week)
+
         pathway = citizens.pathway[:n]
-        waiting = np.isin(pathway, WAITING)
+        waiting = (
+            (pathway == Pathway.WAITING_FRONT_DOOR)
+            | (pathway == Pathway.WAITING_ALLOCATION)
+            | (pathway == Pathway.WAITING_CASEWORKER)
+        )
         chasing = np.flatnonzero(presenting & waiting)
-        self.tally.add("chasing_contacts", chasing.size)
+        tally.add("chasing_contacts", chasing.size)
+        self._abandon_waits(week, waiting & ~presenting, abandon_draw)
+        pathway = citizens.pathway[:n]
         new = np.flatnonzero(
             presenting & ((pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN))
         )
-        repeat = self.closures.mark_returns(citizens.last_closure_id[new], self.week)
-        self.tally.add("presentations", new.size)
-        self.tally.add("repeat_presentations", int(repeat.sum()))
-        self.weekly_presentations = new.size + chasing.size
+        repeat = district.records.closures.mark_returns(citizens.last_closure_id[new], self.week)
+        tally.add("presentations", new.size)
+        tally.add("repeat_presentations", int(repeat.sum()))
+        week.presentations = new.size + chasing.size
         citizens.presentations[new] += 1
         self.journeys.log(self.week, new, "presented", detail=repeat.astype(float))
-        self.router.route(self, new)
-        self.router.week(self)
-        specialist_week(self)
+        self.router.route(district, week, new)
+        self.router.work(district, week)
+        self._specialists(week)
+        rules = self.config.relationship
+        fade_relationships(district, week, (rules.decay_per_week, rules.knowledge_decay_per_week))
 
-    def staff(self) -> None:
-        workforce = self.workforce
-        workforce.close_week()
-        workforce.update_burnout(self.reflective_hours)
-        _, leavers = workforce.absences_and_leavers(self.week, self.streams["staff"])
-        self.tally.add("leavers", leavers.size)
-        for post in leavers:
-            self.workers.pop(int(post)).remove()
-            orphans = np.flatnonzero(self.citizens.worker[: self.citizens.n] == post)
-            workforce.caseload[post] = 0
+    def _abandon_waits(self, week: Week, waiting: np.ndarray, draw: np.ndarray) -> None:
+        """People in a front-door or caseworker queue who did not chase it may give up."""
+        citizens = self.citizens
+        n = citizens.n
+        queue = waiting & np.isin(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
+        rows = np.flatnonzero(queue)
+        if rows.size == 0:
+            return
+        p = self.config.help_seeking.wait_abandon_per_week * (1.0 - citizens.trust[rows])
+        gone = rows[draw[rows] < p]
+        if gone.size == 0:
+            return
+        end_wait(self.district, week, gone, citizens.since_week[gone], "front_door")
+        close_cases(self.district, week, gone, "abandoned_wait", Pathway.NOT_IN_SERVICE)
+
+    def _specialists(self, week: Week) -> None:
+        citizens = self.citizens
+        if not self.services:
+            return
+        state = citizens.spec_state[: citizens.n]
+        rows, domains = np.nonzero(state)
+        values = state[rows, domains]
+        for service in self.services:
+            mine = domains == service.domain
+            r, v = rows[mine], values[mine]
+            service.week(
+                self.district,
+                week,
+                waiting=r[v == SpecialistState.WAITING],
+                episodes=r[v == SpecialistState.EPISODE],
+                joint=r[v == SpecialistState.JOINT_WORK],
+            )
+
+    def staff(self, week: Week) -> None:
+        district, workforce, citizens = self.district, self.workforce, self.citizens
+        rng = district.streams["staff"]
+        left = workforce.finish_week(self.week, week.reflective, rng)
+        vacancy = rng.exponential(max(self.config.staff.vacancy_weeks or 0.0, 1e-9), workforce.posts)
+        self.tally.add("leavers", sum(1 for p in left if not workforce.agency[p]))
+        for post in left:
+            workforce.vacate(post, self.week, float(vacancy[post])).remove()
+        filled = set(workforce.fill_posts(self.week, self._hire, rng))
+        self.tally.add("agency_starts", sum(1 for p in filled if workforce.agency[p]))
+        n = citizens.n
+        for post in left:
+            rows = np.flatnonzero(citizens.worker[:n] == post)
+            if rows.size == 0:
+                continue
+            if post in filled:  # someone new takes the caseload over in the same post
+                release(district, rows)
+                allocate(district, week, rows, np.full(rows.size, post), handover=True)
+                continue
             for route, pathway in self.router.pathways.items():
-                mine = orphans[self.citizens.route[orphans] == route]
+                mine = rows[citizens.route[rows] == route]
                 if mine.size:
-                    pathway.reassign(self, mine)
-        workforce.fill_vacancies(self.week, self._hire)
+                    pathway.reassign(district, week, mine)
 
-    def record(self) -> None:
-        self.latest = weekly_measures(self)
-        self.datacollector.collect(self)
+    def record(self, week: Week) -> None:
+        self.series.append(weekly_measures(self.district, week))
 
-    # -- helpers used by the phases and the pathways --------------------------------------
-    def person_of(self, posts: np.ndarray) -> np.ndarray:
-        """Mesa ids of whoever fills `posts` (-1 for no post)."""
-        posts = np.asarray(posts)
-        return np.where(posts >= 0, self.workforce.person[np.maximum(posts, 0)], -1)
-
-    def new_specialist_person(self) -> int:
-        """An identifier for a specialist met in a new episode (someone new each time)."""
-        self._next_specialist_person -= 1
-        return self._next_specialist_person
-
-    def _hire(self, post: int) -> int:
-        worker = Worker(self, post, Route(int(self.workforce.role[post])), self.week)
-        self.workers[post] = worker
-        return int(worker.unique_id)
+    # -- helpers ---------------------------------------------------------------------------
+    def _hire(self, post: int, agency_until: int | None) -> Worker:
+        role = Route(int(self.district.workforce.role[post]))
+        return Worker(self, post, role, self.week, agency_until)
 
     def _admit_citizens(self, count: int) -> None:
         if count <= 0:
             return
-        need, priority, informal, trust = draw_entrants(
-            self.config, count, self.streams["arrivals"]
-        )
-        rows = self.citizens.add(need, priority, informal, trust, self.week)
+        entrants = draw_entrants(self.config, count, self.district.streams["arrivals"])
+        citizens = self.citizens
+        rows = citizens.add(count)
+        citizens.need[rows] = entrants.need
+        citizens.baseline[rows] = entrants.need
+        citizens.set_point[rows] = entrants.need
+        citizens.priority[rows] = entrants.priority
+        citizens.driver[rows] = entrants.driver
+        citizens.driver_hidden[rows] = entrants.driver_hidden
+        citizens.help_fit[rows] = entrants.help_fit
+        citizens.informal[rows] = entrants.informal
+        citizens.trust[rows] = entrants.trust
+        citizens.trust_base[rows] = entrants.trust
+        citizens.arrival_week[rows] = self.week
+        citizens.budget_year_start[rows] = self.week
         self.citizen_agents.extend(Citizen(self, int(row)) for row in rows)
         self.journeys.log(self.week, rows, "arrived")
         self.tally.add("arrivals", count)
@@ -231,10 +301,7 @@ class CareModel(mesa.Model):
         if rows.size == 0:
             return
         citizens = self.citizens
-        workers = citizens.worker[rows]
-        held = workers >= 0
-        np.subtract.at(self.workforce.caseload, workers[held], 1)
-        citizens.worker[rows] = NO_WORKER
+        release(self.district, rows)
         citizens.present[rows] = False
         citizens.pathway[rows] = Pathway.LEFT
         citizens.spec_state[rows] = SpecialistState.NONE
@@ -242,12 +309,3 @@ class CareModel(mesa.Model):
         self.tally.add(f"departures_{kind}", rows.size)
         for row in rows:
             self.citizen_agents[row].remove()
-
-    def _new_week_arrays(self) -> None:
-        n = self.citizens.n
-        self.crisis_this_week = np.zeros(n, dtype=bool)
-        self.engaged_this_week = np.zeros(n, dtype=bool)
-        self.weekly_crises = np.zeros(len(CRISIS_TYPES), dtype=np.int64)
-        self.weekly_presentations = 0
-        self.weekly_budget_gbp = 0.0
-        self.attendance_draw = np.zeros(n)

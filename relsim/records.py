@@ -6,10 +6,10 @@ read from the start. Events are stored column-wise in chunks, which keeps record
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 import pandas as pd
+
+from relsim.counters import COUNTER_INDEX, COUNTERS
 
 EVENT_KINDS = (
     "arrived",
@@ -36,6 +36,9 @@ EVENT_KINDS = (
     "specialist_drawn_in",
     "budget_spent",
     "stepped_down",
+    "disengaged",
+    "abandoned_wait",
+    "worker_changed",
 )
 _KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}
 NO_ID = -1
@@ -96,63 +99,85 @@ class Journeys:
 
 
 class Tally:
-    """Counters over the measured period (after warm-up), and the same counters for the current
-    week alone (warm-up included), which the weekly time series reads."""
+    """Declared counters (relsim.counters) over the measured period (after warm-up), and the same
+    counters for the current week alone (warm-up included), which the weekly series reads."""
 
     def __init__(self) -> None:
-        self.counts: defaultdict[str, float] = defaultdict(float)
-        self.this_week: defaultdict[str, float] = defaultdict(float)
+        self._counts = np.zeros(len(COUNTERS))
+        self._week = np.zeros(len(COUNTERS))
         self.measuring = False
 
     def start_week(self, measuring: bool) -> None:
         self.measuring = measuring
-        self.this_week.clear()
+        self._week[:] = 0.0
+
+    @staticmethod
+    def _index(key: str) -> int:
+        try:
+            return COUNTER_INDEX[key]
+        except KeyError:
+            raise KeyError(f"undeclared counter {key!r} (declare it in relsim.counters)") from None
 
     def add(self, key: str, amount: float = 1.0) -> None:
-        self.this_week[key] += float(amount)
+        i = self._index(key)
+        self._week[i] += amount
         if self.measuring:
-            self.counts[key] += float(amount)
+            self._counts[i] += amount
 
     def __getitem__(self, key: str) -> float:
-        return self.counts.get(key, 0.0)
+        """The measured-period total."""
+        return float(self._counts[self._index(key)])
+
+    def this_week(self, key: str) -> float:
+        return float(self._week[self._index(key)])
+
+    def totals(self) -> dict[str, float]:
+        """Every measured-period total, by name."""
+        return dict(zip(COUNTERS, self._counts.tolist(), strict=True))
 
 
 class Closures:
-    """Every closed case (closure, discharge, signposting, step-down) and whether the person came
-    back within a year: the repeat demand of pattern P8."""
+    """Every closed case (closure, discharge, signposting, step-down, disengagement, a wait given
+    up) and whether the person came back within a year: the repeat demand of pattern P8."""
 
     FOLLOW_UP_WEEKS = 52
 
     def __init__(self) -> None:
-        self.rows: list[int] = []
-        self.weeks: list[int] = []
-        self.measured: list[bool] = []
-        self.returned_week: list[int] = []
+        self.count = 0
+        self._weeks = np.zeros(1024, dtype=np.int32)
+        self._measured = np.zeros(1024, dtype=bool)
+        self._returned = np.full(1024, -1, dtype=np.int32)
 
     def record(self, rows: np.ndarray, week: int, measuring: bool) -> np.ndarray:
-        start = len(self.rows)
-        self.rows.extend(int(r) for r in rows)
-        self.weeks.extend([week] * len(rows))
-        self.measured.extend([measuring] * len(rows))
-        self.returned_week.extend([-1] * len(rows))
-        return np.arange(start, start + len(rows))
+        """New closures for `rows`; returns their ids."""
+        start, stop = self.count, self.count + len(rows)
+        if stop > self._weeks.size:
+            size = max(stop, 2 * self._weeks.size)
+            self._weeks = np.resize(self._weeks, size)
+            self._measured = np.resize(self._measured, size)
+            self._returned = np.resize(self._returned, size)
+            self._returned[start:] = -1
+        self._weeks[start:stop] = week
+        self._measured[start:stop] = measuring
+        self._returned[start:stop] = -1
+        self.count = stop
+        return np.arange(start, stop)
 
     def mark_returns(self, closure_ids: np.ndarray, week: int) -> np.ndarray:
         """Mark closures whose person presented again; returns which were within a year."""
-        within = np.zeros(len(closure_ids), dtype=bool)
-        for k, cid in enumerate(closure_ids):
-            if cid < 0 or self.returned_week[cid] >= 0:
-                continue
-            self.returned_week[cid] = week
-            within[k] = week - self.weeks[cid] <= self.FOLLOW_UP_WEEKS
+        ids = np.asarray(closure_ids, dtype=np.int64)
+        first = ids >= 0
+        first[first] = self._returned[ids[first]] < 0
+        self._returned[ids[first]] = week
+        within = np.zeros(ids.size, dtype=bool)
+        within[first] = week - self._weeks[ids[first]] <= self.FOLLOW_UP_WEEKS
         return within
 
     def repeat_share(self, final_week: int) -> float:
         """Share of measured closures with a full year of follow-up that came back within it."""
-        weeks = np.asarray(self.weeks)
-        returned = np.asarray(self.returned_week)
-        measured = np.asarray(self.measured, dtype=bool)
-        eligible = measured & (weeks <= final_week - self.FOLLOW_UP_WEEKS)
+        weeks = self._weeks[: self.count]
+        returned = self._returned[: self.count]
+        eligible = self._measured[: self.count] & (weeks <= final_week - self.FOLLOW_UP_WEEKS)
         if not eligible.any():
             return float("nan")
         back = (returned >= 0) & (returned - weeks <= self.FOLLOW_UP_WEEKS)

@@ -1,9 +1,9 @@
-"""One seeded random tree per run, with streams named rather than numbered.
+"""One seeded random tree per run, with streams declared by name rather than numbered.
 
 A stream's seed depends only on the run's seed and the stream's name, so adding a stream never
-shifts another. Citizen-side streams (arrivals, needs, shocks, crises, help-seeking, attendance,
-drop-out, departures) are drawn for every citizen every week whatever their state, so the same
-citizens meet the same luck under every care model: common random numbers.
+shifts another. Citizen-side streams are drawn for every citizen every week whatever their state,
+so the same citizens meet the same luck under every care model: common random numbers. Asking
+for a stream that is not declared here is an error, so a typo cannot silently create a new one.
 """
 
 from __future__ import annotations
@@ -12,17 +12,27 @@ import zlib
 
 import numpy as np
 
-CITIZEN_STREAMS = (
-    "arrivals",
-    "needs",
-    "shocks",
-    "crises",
-    "help_seeking",
-    "attendance",
-    "dropout",
-    "departures",
-)
-SERVICE_STREAMS = ("assessment", "referrals", "allocation", "staff", "mesa")
+#: citizen-side streams: drawn for every row every week, whatever the care model
+CITIZEN_STREAMS: dict[str, str] = {
+    "arrivals": "how many arrive and what they arrive with",
+    "needs": "weekly fluctuation of each need",
+    "shocks": "life shocks: whether and where",
+    "crises": "whether each crisis type happens, and whether it sends the person to services",
+    "help_seeking": "whether a person comes to services unprompted",
+    "attendance": "whether a person keeps an appointment or engages with a contact",
+    "dropout": "leaving a specialist waiting list, giving up a queue",
+    "departures": "deaths and moving away",
+}
+#: service-side streams: drawn by services as they work, so they differ between care models
+SERVICE_STREAMS: dict[str, str] = {
+    "assessment": "assessment error and which needs a front door notices",
+    "referrals": "whether a receiving service applies its exclusion rules",
+    "allocation": "ties and choices in allocation and triage",
+    "staff": "absence, leaving, vacancies and agency cover",
+    "handover": "whether a person disengages after a change of worker",
+    "mesa": "Mesa's own generator (agent shuffling); the model does not draw from it",
+}
+STREAMS: dict[str, str] = {**CITIZEN_STREAMS, **SERVICE_STREAMS}
 
 
 def replication_seed_sequence(seed: int, replication: int) -> np.random.SeedSequence:
@@ -44,6 +54,8 @@ class RandomStreams:
     def __getitem__(self, name: str) -> np.random.Generator:
         stream = self._streams.get(name)
         if stream is None:
+            if name not in STREAMS:
+                raise KeyError(f"undeclared random stream {name!r} (declare it in relsim.rng)")
             child = np.random.SeedSequence(
                 entropy=self.root.entropy,
                 spawn_key=(*self.root.spawn_key, _stream_key(name)),

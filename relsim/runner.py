@@ -39,9 +39,8 @@ def run_one(
     scenario: Scenario, seed: int, replication: int = 0, journeys: bool = False
 ) -> RunResult:
     model = simulate(scenario, seed, replication, journeys)
-    frame = model.datacollector.get_model_vars_dataframe()
-    timeseries = pd.DataFrame(list(frame["measures"]))
-    timeseries.insert(0, "week", frame["week"].to_numpy())
+    timeseries = pd.DataFrame(model.series.columns)
+    timeseries["week"] = timeseries["week"].astype(int)
     timeseries.insert(1, "measured", timeseries["week"] > scenario.time.warmup_weeks)
     timeseries.insert(0, "replication", replication)
     journey_frame = None

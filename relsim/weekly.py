@@ -2,46 +2,62 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
+from relsim.citizens import Pathway, Route, SpecialistState, row_count_above
 from relsim.config.schema import CRISIS_TYPES
-from relsim.population import Pathway, SpecialistState, row_count_above, row_sum
-from relsim.workforce import LEDGER, TRANSACTIONAL
-
-if TYPE_CHECKING:
-    from relsim.model import CareModel
+from relsim.counters import LEDGER, TRANSACTIONAL
+from relsim.district import District, Week
 
 
-def weekly_measures(model: CareModel) -> dict[str, float]:
+class WeeklySeries:
+    """The weekly measures, one row a week, kept as columns of floats."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[float]] = {}
+        self.latest: dict[str, float] = {}
+
+    def append(self, row: dict[str, float]) -> None:
+        if not self.columns:
+            self.columns = {name: [] for name in row}
+        for name, value in row.items():
+            self.columns[name].append(value)
+        self.latest = row
+
+    def __len__(self) -> int:
+        return len(self.columns.get("week", ()))
+
+
+def weekly_measures(district: District, week: Week) -> dict[str, float]:
     """Measures of this week; also adds the week's totals to the measured-period counters."""
-    citizens, workforce, scenario, tally = (
-        model.citizens,
-        model.workforce,
-        model.config,
-        model.tally,
-    )
+    citizens, workforce, scenario = district.citizens, district.workforce, district.config
+    tally = district.records.tally
     n = citizens.n
     present = citizens.present[:n]
     count = int(present.sum())
     need = citizens.need[:n]
-    need_sum = float(row_sum(need) @ present) / citizens.domains
-    trust_sum = float(citizens.trust[:n] @ present)
+    need_sum = float(need.sum(axis=1, dtype=np.float64) @ present) / citizens.domains
+    trust_sum = float(citizens.trust[:n].astype(np.float64) @ present)
     stable_count = int(
         ((row_count_above(need, scenario.needs.active_threshold) == 0) & present).sum()
     )
     pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
     spec = np.bincount(citizens.spec_state[:n].ravel(), minlength=len(SpecialistState))
+    if week.measuring:
+        citizens.measured_weeks[:n] += present
+        held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
+        citizens.measured_held_weeks[:n] += held
 
     in_post = workforce.in_post
     staff = scenario.workforce
-    paid_hours = float(in_post.sum()) * staff.hours_per_week
+    permanent_hours, agency_hours = workforce.paid_hours()
+    staff_cost = (
+        permanent_hours + agency_hours * (1.0 + scenario.staff.agency_cost_premium)
+    ) * staff.hourly_cost_gbp
     available = float(workforce.available.sum())
     hours = {name: float(workforce.hours[name].sum()) for name in LEDGER}
     worked = available - hours["idle"]
-    specialist = dict(model.specialist_hours)
-    model.specialist_hours.clear()
+    specialist = week.specialist_hours
     specialist_worked = sum(specialist.values())
     transactional = sum(hours[c] for c in TRANSACTIONAL) + sum(
         specialist.get(c, 0.0) for c in TRANSACTIONAL
@@ -51,8 +67,8 @@ def weekly_measures(model: CareModel) -> dict[str, float]:
     tally.add("need_sum", need_sum)
     tally.add("trust_sum", trust_sum)
     tally.add("stable_sum", float(stable_count))
-    tally.add("staff_cost_gbp", paid_hours * staff.hourly_cost_gbp)
-    tally.add(f"cost_{staff.payer}", paid_hours * staff.hourly_cost_gbp)
+    tally.add("staff_cost_gbp", staff_cost)
+    tally.add(f"cost_{staff.payer}", staff_cost)
     tally.add("post_weeks_filled", float(in_post.sum()))
     tally.add("post_weeks", float(workforce.posts))
     tally.add("burnout_sum", float(workforce.burnout[in_post].sum()))
@@ -67,44 +83,52 @@ def weekly_measures(model: CareModel) -> dict[str, float]:
     for name, value in specialist.items():
         tally.add(f"specialist_hours_{name}", value)
 
+    def per(part: float, whole: float) -> float:
+        return part / whole if whole else 0.0
+
+    this = tally.this_week
     measures: dict[str, float] = {
+        "week": float(week.number),
         "citizens": count,
-        "mean_need": need_sum / count if count else 0.0,
-        "mean_trust": trust_sum / count if count else 0.0,
-        "share_citizens_stable": stable_count / count if count else 0.0,
-        "presentations": float(model.weekly_presentations),
-        "crises": float(model.weekly_crises.sum()),
+        "mean_need": per(need_sum, count),
+        "mean_trust": per(trust_sum, count),
+        "share_citizens_stable": per(stable_count, count),
+        "presentations": float(week.presentations),
+        "crises": float(week.crises_by_type.sum()),
         "waiting_front_door": float(
             pathway[Pathway.WAITING_FRONT_DOOR] + pathway[Pathway.WAITING_ALLOCATION]
         ),
         "waiting_caseworker": float(pathway[Pathway.WAITING_CASEWORKER]),
         "in_short_episode": float(pathway[Pathway.SHORT_EPISODE]),
         "held_by_caseworker": float(pathway[Pathway.HELD]),
+        "held_not_seen": this("held_not_seen"),
         "stepped_down": float(pathway[Pathway.STEPPED_DOWN]),
         "waiting_specialist": float(spec[SpecialistState.WAITING]),
         "with_specialist": float(spec[SpecialistState.EPISODE] + spec[SpecialistState.JOINT_WORK]),
         "workers_in_post": float(in_post.sum()),
+        "agency_in_post": float((in_post & workforce.agency).sum()),
         "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
-        "staff_utilisation": worked / available if available else 0.0,
-        "share_time_transactional": transactional / (worked + specialist_worked)
-        if worked + specialist_worked
-        else 0.0,
+        "staff_utilisation": per(worked, available),
+        "share_time_transactional": per(transactional, worked + specialist_worked),
         "mean_burnout": float(workforce.burnout[in_post].mean()) if in_post.any() else 0.0,
         "unmet_hours": float(workforce.unmet.sum()),
+        "failure_demand_contacts": this("repeat_presentations") + this("chasing_contacts"),
+        "handoffs": this("handoffs"),
+        "worker_changes": this("worker_changes"),
+        "leavers": this("leavers"),
+        "waits_ended": this("waits"),
+        "mean_wait_weeks_ended": per(this("wait_weeks"), this("waits")),
     }
-    week = tally.this_week
-    measures["failure_demand_contacts"] = week["repeat_presentations"] + week["chasing_contacts"]
-    measures["handoffs"] = week["handoffs"]
-    measures["leavers"] = week["leavers"]
-    measures["waits_ended"] = week["waits"]
-    measures["mean_wait_weeks_ended"] = week["wait_weeks"] / week["waits"] if week["waits"] else 0.0
     for k, name in enumerate(CRISIS_TYPES):
-        measures[f"crises_{name}"] = float(model.weekly_crises[k])
+        measures[f"crises_{name}"] = float(week.crises_by_type[k])
+    unit_costs = np.array([getattr(scenario.crises, c).unit_cost_gbp for c in CRISIS_TYPES])
     costs = {
-        "crisis_cost_gbp": float(model.weekly_crises @ model.crisis_unit_costs),
-        "staff_cost_gbp": paid_hours * staff.hourly_cost_gbp,
-        "specialist_cost_gbp": sum(s.hours_used * s.rules.hourly_cost_gbp for s in model.services),
-        "flexible_budget_gbp": model.weekly_budget_gbp,
+        "crisis_cost_gbp": float(week.crises_by_type @ unit_costs),
+        "staff_cost_gbp": staff_cost,
+        "specialist_cost_gbp": sum(
+            s.hours_used * s.rules.hourly_cost_gbp for s in district.services
+        ),
+        "flexible_budget_gbp": week.budget_gbp,
     }
     measures.update(costs)
     measures["total_cost_gbp"] = sum(costs.values())

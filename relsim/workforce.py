@@ -1,7 +1,9 @@
-"""Staff: posts, who fills them, their weekly time ledger, burnout, absence, leaving and vacancies.
+"""Front-line posts: who fills them, their weekly time ledger, vacancies and agency cover.
 
 Every hour a worker has in a week lands in exactly one ledger category (idle included), so the
-ledger adds up to the hours available; demand that found no hours is counted as unmet.
+ledger adds up to the hours available; demand that found no hours is counted as unmet. Workers
+(Mesa agents) make their own weekly decisions; this module keeps the posts' arrays that the
+vectorised care pathways book time against, and fills posts when people leave.
 """
 
 from __future__ import annotations
@@ -10,21 +12,13 @@ from collections.abc import Callable
 
 import numpy as np
 
+from relsim.agents.worker import Outcome, StaffDraws, WeekAsked, Worker
+from relsim.citizens import Route
 from relsim.config.schema import Scenario
-from relsim.population import Route
+from relsim.counters import LEDGER
 
-LEDGER = (
-    "direct",
-    "assessment",
-    "referral",
-    "reassessment",
-    "recording",
-    "coordination",
-    "travel",
-    "reflective",
-    "idle",
-)
-TRANSACTIONAL = ("assessment", "referral", "reassessment", "recording")
+#: makes the Worker for a post: (post, agency_until or None) -> Worker
+Hire = Callable[[int, int | None], Worker]
 
 
 class Workforce:
@@ -33,17 +27,20 @@ class Workforce:
     def __init__(self, roles: np.ndarray, caps: np.ndarray, scenario: Scenario) -> None:
         posts = len(roles)
         self.scenario = scenario
-        self.role = roles.astype(np.int64)
+        self.role = roles.astype(np.int8)
         self.cap = caps.astype(np.int64)
+        self.occupant: list[Worker | None] = [None] * posts
         self.person = np.full(posts, -1, dtype=np.int64)
+        self.agency = np.zeros(posts, dtype=bool)
         self.vacant_until = np.zeros(posts, dtype=np.int64)
-        self.absent_until = np.full(posts, -1, dtype=np.int64)
-        self.burnout = np.zeros(posts)
         self.caseload = np.zeros(posts, dtype=np.int64)
         self.hours = {name: np.zeros(posts) for name in LEDGER}
         self.available = np.zeros(posts)
         self.unmet = np.zeros(posts)
         self.crisis_hours = np.zeros(posts)
+        self.burnout = np.zeros(posts)
+        self.effectiveness = np.ones(posts, dtype=np.float32)
+        self._buddy = self._buddies()
 
     @property
     def posts(self) -> int:
@@ -53,18 +50,51 @@ class Workforce:
     def in_post(self) -> np.ndarray:
         return self.person >= 0
 
-    def on_duty(self, week: int) -> np.ndarray:
-        return self.in_post & (self.absent_until < week)
+    def person_of(self, posts: np.ndarray) -> np.ndarray:
+        """Mesa ids of whoever fills `posts` (-1 for no post)."""
+        posts = np.asarray(posts)
+        return np.where(posts >= 0, self.person[np.maximum(posts, 0)], -1)
 
+    def fill(self, post: int, worker: Worker) -> None:
+        self.occupant[post] = worker
+        self.person[post] = worker.unique_id
+        self.agency[post] = worker.agency
+
+    def _buddies(self) -> np.ndarray:
+        """Each post's buddy, who covers for absence: the next post of the same role."""
+        buddy = np.arange(self.posts)
+        for role in np.unique(self.role):
+            mine = np.flatnonzero(self.role == role)
+            buddy[mine] = np.roll(mine, -1)
+        return buddy
+
+    @property
+    def buddy(self) -> np.ndarray:
+        return self._buddy
+
+    # -- the week -------------------------------------------------------------------------
     def start_week(self, week: int) -> None:
-        """Open this week's ledger: every on-duty post starts with its case hours free."""
-        workforce = self.scenario.workforce
-        case_hours = workforce.hours_per_week * (1.0 - workforce.non_case_share)
-        self.available = np.where(self.on_duty(week), case_hours, 0.0)
+        """Open this week's ledger: each worker says what hours they bring to their cases."""
+        rules = self.scenario.workforce
+        staff = self.scenario.staff
+        for post, worker in enumerate(self.occupant):
+            if worker is None:
+                self.available[post] = 0.0
+                self.burnout[post] = 0.0
+                self.effectiveness[post] = 1.0
+                continue
+            self.available[post] = worker.case_hours(
+                week, rules.hours_per_week, rules.non_case_share
+            )
+            self.burnout[post] = worker.burnout
+            self.effectiveness[post] = worker.effectiveness(staff)
         for ledger in self.hours.values():
             ledger[:] = 0.0
         self.unmet[:] = 0.0
         self.crisis_hours[:] = 0.0
+
+    def on_duty(self) -> np.ndarray:
+        return self.available > 0
 
     def free_hours(self) -> np.ndarray:
         used = sum(self.hours[name] for name in LEDGER if name != "idle")
@@ -74,61 +104,83 @@ class Workforce:
         """Charge hours to posts (indices may repeat)."""
         np.add.at(self.hours[category], posts, hours)
 
-    def close_week(self) -> None:
-        self.hours["idle"] = self.free_hours()
+    def book_within(self, category: str, wanted: np.ndarray) -> np.ndarray:
+        """Book per-post `wanted` hours up to each post's free hours; the rest is unmet.
+        Returns the hours booked."""
+        done = np.minimum(wanted, self.free_hours())
+        self.hours[category] += done
+        self.unmet += wanted - done
+        return done
 
     def room(self, role: Route) -> np.ndarray:
         """Free places under the cap for each post of `role` whose worker is on duty this week:
         nobody is allocated to a worker who is away."""
-        on_duty = self.in_post & (self.available > 0)
-        room = np.where(on_duty & (self.role == role), self.cap - self.caseload, 0)
+        room = np.where(self.on_duty() & (self.role == role), self.cap - self.caseload, 0)
         return np.maximum(room, 0)
 
-    def update_burnout(self, staff_reflective: np.ndarray) -> None:
-        """Burnout rises with overload and emotional labour, falls with manageable load and
-        reflective practice."""
-        staff = self.scenario.staff
-        demanded = self.available - self.hours["idle"] + self.unmet
-        with np.errstate(divide="ignore", invalid="ignore"):
-            load = np.where(self.available > 0, demanded / self.available, 0.0)
-        overload = np.maximum(load - staff.sustainable_utilisation, 0.0)
-        change = (
-            staff.burnout_gain_per_excess_load * overload
-            + staff.emotional_labour_per_crisis_hour * self.crisis_hours
-            - staff.burnout_recovery_per_week * (overload == 0)
-            - staff.reflective_recovery_per_hour * staff_reflective
-        )
-        self.burnout = np.clip(self.burnout + np.where(self.in_post, change, 0.0), 0.0, 1.0)
-
-    def absences_and_leavers(
-        self, week: int, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Draw new absences and leavers; returns (posts now absent, posts just vacated)."""
+    def finish_week(self, week: int, reflective: np.ndarray, rng: np.random.Generator) -> list[int]:
+        """Close the ledger; each worker's week ends (burnout, absence, leaving); vacated posts
+        are covered or wait. Returns the posts whose occupant left."""
+        self.hours["idle"] = self.free_hours()
         staff = self.scenario.staff
         posts = self.posts
         absence_chance = rng.random(posts)
-        absence_length = rng.geometric(1.0 / staff.absence_weeks, posts)
+        absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts)
         leave_chance = rng.random(posts)
-        vacancy_length = rng.exponential(max(staff.vacancy_weeks, 1e-9), posts)
-        weekly_leave = 1.0 - (1.0 - min(staff.turnover_per_year, 0.999)) ** (1.0 / 52.0)
-        p_leave = weekly_leave * (1.0 + staff.turnover_burnout_multiplier * self.burnout)
-        p_absent = staff.absence_probability_per_week * (
-            1.0 + staff.absence_burnout_multiplier * self.burnout
-        )
-        present = self.in_post & (self.absent_until < week)
-        newly_absent = np.flatnonzero(present & (absence_chance < p_absent))
-        self.absent_until[newly_absent] = week + absence_length[newly_absent]
-        leavers = np.flatnonzero(self.in_post & (leave_chance < p_leave))
-        self.person[leavers] = -1
-        self.vacant_until[leavers] = week + np.ceil(vacancy_length[leavers]).astype(np.int64)
-        self.absent_until[leavers] = -1
-        self.burnout[leavers] = 0.0
-        return newly_absent, leavers
+        demanded = self.available - self.hours["idle"] + self.unmet
+        left: list[int] = []
+        for post, worker in enumerate(self.occupant):
+            if worker is None:
+                continue
+            asked = WeekAsked(
+                available=float(self.available[post]),
+                demanded=float(demanded[post]),
+                crisis_contact=float(self.crisis_hours[post]),
+                reflective=float(reflective[post]),
+            )
+            draws = StaffDraws(
+                float(absence_chance[post]), int(absence_weeks[post]), float(leave_chance[post])
+            )
+            if worker.finish_week(week, asked, draws, staff) is Outcome.LEAVES:
+                left.append(post)
+        return left
 
-    def fill_vacancies(self, week: int, hire: Callable[[int], int]) -> np.ndarray:
-        """Fill posts whose vacancy has run its course; `hire(post)` returns the new person id."""
-        due = np.flatnonzero(~self.in_post & (self.vacant_until <= week))
-        for post in due:
-            self.person[post] = hire(int(post))
-            self.burnout[post] = 0.0
-        return due
+    def vacate(self, post: int, week: int, vacancy_weeks: float) -> Worker:
+        """The occupant of `post` has gone; a permanent hire is due after the vacancy (an agency
+        locum leaving does not restart the search)."""
+        worker = self.occupant[post]
+        assert worker is not None
+        if not worker.agency:
+            self.vacant_until[post] = week + int(np.ceil(vacancy_weeks))
+        self.occupant[post] = None
+        self.person[post] = -1
+        self.agency[post] = False
+        return worker
+
+    def fill_posts(self, week: int, hire: Hire, rng: np.random.Generator) -> list[int]:
+        """Posts with no one in them: a permanent hire once the vacancy has run its course, else
+        (with some probability) an agency locum until then; a locum gives way to the permanent
+        hire when it arrives. Returns the posts that have a new occupant."""
+        staff = self.scenario.staff
+        cover_chance = rng.random(self.posts)
+        tenure = rng.geometric(1.0 / max(staff.agency_tenure_weeks or 1.0, 1.0), self.posts)
+        filled: list[int] = []
+        for post in range(self.posts):
+            if self.occupant[post] is not None:
+                continue
+            if self.vacant_until[post] <= week:
+                self.fill(post, hire(post, None))
+            elif cover_chance[post] < staff.agency_cover_probability:
+                until = min(week + int(tenure[post]), int(self.vacant_until[post]))
+                self.fill(post, hire(post, until))
+            else:
+                continue
+            filled.append(post)
+        return filled
+
+    def paid_hours(self) -> tuple[float, float]:
+        """(permanent, agency) paid hours this week of posts with someone in them."""
+        hours = self.scenario.workforce.hours_per_week
+        in_post = self.in_post
+        agency = float((in_post & self.agency).sum()) * hours
+        return float(in_post.sum()) * hours - agency, agency

@@ -1,4 +1,4 @@
-"""A citizen: a person with needs in several domains, seen through the model's arrays."""
+"""A citizen: a person with needs in several domains, seen through the district's arrays."""
 
 from __future__ import annotations
 
@@ -7,38 +7,78 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from relsim.population import Pathway
+from relsim.citizens import Pathway, Route
 
 if TYPE_CHECKING:
     from relsim.model import CareModel
 
 
 class Citizen(mesa.Agent):
-    """Identity of one citizen. Their numeric state is row `row` of the model's citizen arrays,
-    so the weekly update stays vectorised while journeys and views can still ask an agent."""
+    """One citizen. Their state is row `row` of the district's citizen arrays, so the weekly
+    update stays vectorised while a view, a test or a journey can ask the person: every
+    attribute here is read live from that row."""
+
+    model: CareModel
 
     def __init__(self, model: CareModel, row: int) -> None:
         super().__init__(model)
         self.row = row
 
+    def _value(self, column: str) -> np.ndarray:
+        return getattr(self.model.district.citizens, column)[self.row]
+
+    @property
+    def present(self) -> bool:
+        return bool(self._value("present"))
+
     @property
     def needs(self) -> dict[str, float]:
-        values = self.model.citizens.need[self.row]
-        return dict(zip(self.model.config.needs.domains, values.tolist(), strict=True))
-
-    @property
-    def trust(self) -> float:
-        return float(self.model.citizens.trust[self.row])
-
-    @property
-    def pathway(self) -> Pathway:
-        return Pathway(int(self.model.citizens.pathway[self.row]))
-
-    @property
-    def relationship_depth(self) -> float:
-        return float(self.model.citizens.depth[self.row])
+        return dict(zip(self.model.config.needs.domains, self._value("need").tolist(), strict=True))
 
     @property
     def active_needs(self) -> int:
-        threshold = self.model.config.needs.active_threshold
-        return int(np.sum(self.model.citizens.need[self.row] > threshold))
+        return int(np.sum(self._value("need") > self.model.config.needs.active_threshold))
+
+    @property
+    def driver(self) -> str:
+        """The need that drives the others (which the person may not present with)."""
+        return self.model.config.needs.domains[int(self._value("driver"))]
+
+    @property
+    def driver_hidden(self) -> bool:
+        return bool(self._value("driver_hidden"))
+
+    @property
+    def trust(self) -> float:
+        return float(self._value("trust"))
+
+    @property
+    def pathway(self) -> Pathway:
+        return Pathway(int(self._value("pathway")))
+
+    @property
+    def route(self) -> Route:
+        return Route(int(self._value("route")))
+
+    @property
+    def worker(self) -> int | None:
+        """Mesa id of the allocated worker, if any."""
+        post = int(self._value("worker"))
+        return int(self.model.district.workforce.person[post]) if post >= 0 else None
+
+    @property
+    def relationship_depth(self) -> float:
+        return float(self._value("depth"))
+
+    @property
+    def worker_knowledge(self) -> float:
+        """What the worker the person knows best knows of them."""
+        return float(self._value("knowledge"))
+
+    @property
+    def worker_changes(self) -> int:
+        return int(self._value("worker_changes"))
+
+    @property
+    def crises(self) -> int:
+        return int(self._value("crises"))

@@ -1,20 +1,31 @@
-"""A specialist service for one domain: capacity, rules, a waiting list and episodes."""
+"""A specialist service for one domain: its capacity, rules, waiting list and episodes.
+
+The service decides its own week: booked episode sessions first (they are in diaries), then joint
+work a caseworker has asked for this week, then who leaves its waiting list, and last whom it
+admits with the hours left, each admission re-assessed ("tell your story again"). Its waiting
+list and episodes are columns of the citizen arrays (`spec_state[:, domain]`).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
+from relsim.cases import end_wait, fifo
+from relsim.citizens import SpecialistState
 from relsim.config.schema import Specialist
 
 if TYPE_CHECKING:
+    from relsim.district import District, Week
     from relsim.model import CareModel
+
+RECORDING_SHARE = 0.5
 
 
 class SpecialistService(mesa.Agent):
-    """The team behind one domain. Its waiting list and episodes are columns of the citizen
-    arrays (`spec_state[:, domain]`); the agent holds its rules and its weekly hours."""
+    """The team behind one domain."""
 
     def __init__(self, model: CareModel, domain: int, name: str, rules: Specialist) -> None:
         super().__init__(model)
@@ -23,13 +34,162 @@ class SpecialistService(mesa.Agent):
         self.rules = rules
         citizens = model.config.population.citizens
         self.slots = max(0, round(rules.capacity_slots_per_1000_citizens * citizens / 1000))
-        self.hours_per_slot = rules.session_hours * 1.5
+        self.hours_per_slot = rules.session_hours * (1.0 + RECORDING_SHARE)
         self.capacity_hours = self.slots * self.hours_per_slot
         self.hours_used = 0.0
 
-    def reset_week(self) -> None:
-        self.hours_used = 0.0
+    @property
+    def open(self) -> bool:
+        return self.slots > 0
 
     @property
     def hours_free(self) -> float:
         return max(0.0, self.capacity_hours - self.hours_used)
+
+    def excluded(self, need: np.ndarray, chance: np.ndarray, strictness: float, threshold: float):
+        """(rows,): refused under this service's exclusion rule (e.g. no mental-health work
+        while substance use is active), the rule applied with probability `strictness`."""
+        domains = self.model.config.needs.domains
+        rule = [domains.index(e) for e in self.rules.excludes_if_active if e in domains]
+        if not rule:
+            return np.zeros(need.shape[0], dtype=bool)
+        return (need[:, rule] > threshold).any(axis=1) & (chance < strictness)
+
+    # -- the week -------------------------------------------------------------------------
+    def week(
+        self,
+        district: District,
+        week: Week,
+        waiting: np.ndarray,
+        episodes: np.ndarray,
+        joint: np.ndarray,
+    ) -> None:
+        self.hours_used = 0.0
+        self._episodes(district, week, episodes)
+        self._joint_work(district, week, joint)
+        still_waiting = self._drop_out(district, week, waiting)
+        citizens, d = district.citizens, self.domain
+        open_episodes = int((citizens.spec_state[episodes, d] == SpecialistState.EPISODE).sum())
+        self._admit(district, week, still_waiting, open_episodes)
+
+    def _book(self, district: District, week: Week, category: str, hours: float) -> None:
+        self.hours_used += hours
+        week.specialist_hours[category] += hours
+        cost = hours * self.rules.hourly_cost_gbp
+        tally = district.records.tally
+        tally.add(f"specialist_cost_{self.rules.payer}", cost)
+        tally.add(f"cost_{self.rules.payer}", cost)
+
+    def _episodes(self, district: District, week: Week, rows: np.ndarray) -> None:
+        citizens, d, rules = district.citizens, self.domain, self.rules
+        adr = district.config.assess_do_refer
+        rows = rows[citizens.interrupted_until[rows] < week.number]
+        if rows.size == 0:
+            return
+        self._book(district, week, "direct", rows.size * rules.session_hours)
+        self._book(
+            district, week, "recording", rows.size * rules.session_hours * RECORDING_SHARE
+        )
+        attended = week.specialist_attendance_draw[rows, d] < week.attendance_p[rows]
+        seen = rows[attended]
+        # Protocol help: it works as well as standard help fits the person.
+        citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
+        district.records.contacts.specialist_contacts(seen, citizens.spec_person[seen, d])
+        missed = rows[~attended]
+        citizens.spec_missed[missed, d] += 1
+        citizens.spec_sessions_left[rows, d] -= 1
+        discharged = missed[citizens.spec_missed[missed, d] > adr.max_missed_sessions]
+        finished = rows[citizens.spec_sessions_left[rows, d] <= 0]
+        finished = np.setdiff1d(finished, discharged)
+        citizens.trust[discharged] = np.clip(
+            citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
+        )
+        citizens.spec_state[discharged, d] = SpecialistState.NONE
+        citizens.spec_state[finished, d] = SpecialistState.NONE
+        district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
+        journeys = district.records.journeys
+        journeys.log(week.number, discharged, "discharged_non_attendance", service=d)
+        journeys.log(week.number, finished, "specialist_closed", service=d)
+
+    def _joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
+        """Work alongside a caseworker: only in a week the person engaged with their caseworker,
+        shaped by what the caseworker knows of what helps them."""
+        citizens, d = district.citizens, self.domain
+        rules = district.config.liberated
+        delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
+        delay *= 1.0 - rules.friction_bypass
+        rows = rows[week.engaged[rows] & (week.number - citizens.spec_since[rows, d] >= delay)]
+        if rows.size == 0 or rules.joint_work_hours_per_week <= 0:
+            return
+        rows = fifo(rows, citizens.spec_since[:, d])
+        affordable = int(self.hours_free // rules.joint_work_hours_per_week)
+        served = rows[:affordable]
+        tally = district.records.tally
+        tally.add("joint_work_unserved", rows.size - served.size)
+        if served.size == 0:
+            return
+        self._book(district, week, "joint", served.size * rules.joint_work_hours_per_week)
+        fit = citizens.help_fit[served]
+        tailored = fit + (1.0 - fit) * citizens.knowledge[served]
+        dose = rules.joint_work_hours_per_week / max(self.rules.session_hours, 1e-9)
+        citizens.support[served, d] += self.rules.session_effect * dose * tailored
+        district.records.contacts.specialist_contacts(served, citizens.spec_person[served, d])
+        tally.add("joint_work_sessions", served.size)
+
+    def _drop_out(self, district: District, week: Week, rows: np.ndarray) -> np.ndarray:
+        """Returns who is still waiting."""
+        citizens, scenario, d = district.citizens, district.config, self.domain
+        if rows.size == 0:
+            return rows
+        n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
+        chaos = 1.0 + 0.25 * np.maximum(n_active - 1, 0)
+        dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
+        probability = dropout * (1 - citizens.trust[rows])
+        leaving = week.dropout_draw[rows, d] < probability * chaos
+        dropped = rows[leaving]
+        citizens.spec_state[dropped, d] = SpecialistState.NONE
+        citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
+        district.records.tally.add("dropouts", dropped.size)
+        district.records.journeys.log(week.number, dropped, "dropped_out", service=d)
+        return rows[~leaving]
+
+    def _admit(
+        self, district: District, week: Week, waiting: np.ndarray, open_episodes: int
+    ) -> None:
+        citizens, d, rules = district.citizens, self.domain, self.rules
+        adr = district.config.assess_do_refer
+        reassessment = adr.reassessment_hours or 0.0
+        delay = adr.referral_delay_weeks or 0.0
+        places = self.slots - open_episodes
+        rows = waiting[week.number - citizens.spec_since[waiting, d] >= delay]
+        if rows.size == 0 or places <= 0:
+            return
+        per_admission = reassessment + self.hours_per_slot
+        affordable = int(self.hours_free // per_admission) if per_admission > 0 else places
+        admitted = fifo(rows, citizens.spec_since[:, d])[: max(0, min(places, affordable))]
+        if admitted.size == 0:
+            return
+        self._book(district, week, "reassessment", admitted.size * reassessment)
+        citizens.spec_state[admitted, d] = SpecialistState.EPISODE
+        citizens.spec_sessions_left[admitted, d] = rules.episode_sessions
+        citizens.spec_missed[admitted, d] = 0
+        citizens.spec_person[admitted, d] = district.people.new_specialists(admitted.size)
+        end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
+        district.records.tally.add("specialist_admissions", admitted.size)
+        district.records.journeys.log(week.number, admitted, "specialist_started", service=d)
+
+
+def excluded_by_rules(
+    services: list[SpecialistService],
+    need: np.ndarray,
+    chance: np.ndarray,
+    strictness: float,
+    threshold: float,
+) -> np.ndarray:
+    """(rows, domains): refused under each service's exclusion rule."""
+    excluded = np.zeros(need.shape, dtype=bool)
+    for service in services:
+        excluded[:, service.domain] = service.excluded(
+            need, chance[:, service.domain], strictness, threshold
+        )
+    return excluded

@@ -1,31 +1,111 @@
-"""A front-door duty worker or a named caseworker: one person in one post."""
+"""A front-line worker: a duty worker or a named caseworker, permanent or an agency locum.
+
+A worker decides their own week. At the start they are at work or away, and bring their case
+hours (less for nobody: absence is all or nothing). Through the week the care pathway spends
+those hours (a caseworker's triage chooses whom to see with them). At the end, what the week
+asked of them moves their burnout, and they may fall ill or leave. Burnout also lowers the
+effect of their contact with people (depersonalisation), not only their attendance.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 import mesa
 
-from relsim.population import Route
+from relsim.citizens import Route
+from relsim.config.schema import Staff
 
 if TYPE_CHECKING:
     from relsim.model import CareModel
 
 
+class Outcome(Enum):
+    """What a worker's week ends in."""
+
+    STAYS = "stays"
+    LEAVES = "leaves"
+
+
+@dataclass(frozen=True)
+class StaffDraws:
+    """One post's random draws for the week (drawn for every post, so the stream stays aligned)."""
+
+    absence_chance: float
+    absence_weeks: int
+    leave_chance: float
+
+
+@dataclass(frozen=True)
+class WeekAsked:
+    """What the week asked of a worker, in hours."""
+
+    available: float
+    demanded: float
+    crisis_contact: float
+    reflective: float
+
+
 class Worker(mesa.Agent):
-    """A person occupying post `post`. A leaver is removed; whoever fills the post is a new
+    """A person occupying post `post`. A leaver is removed; whoever fills the post next is a new
     agent, so 'distinct workers met' counts people, not posts."""
 
-    def __init__(self, model: CareModel, post: int, role: Route, started_week: int) -> None:
+    def __init__(
+        self,
+        model: CareModel,
+        post: int,
+        role: Route,
+        started_week: int,
+        agency_until: int | None = None,
+    ) -> None:
         super().__init__(model)
         self.post = post
         self.role = role
         self.started_week = started_week
+        #: an agency locum's last week in the post (None for a permanent worker)
+        self.agency_until = agency_until
+        self.burnout = 0.0
+        self.absent_until = -1
 
     @property
-    def burnout(self) -> float:
-        return float(self.model.workforce.burnout[self.post])
+    def agency(self) -> bool:
+        return self.agency_until is not None
 
-    @property
-    def caseload(self) -> int:
-        return int(self.model.workforce.caseload[self.post])
+    def at_work(self, week: int) -> bool:
+        return self.absent_until < week
+
+    def case_hours(self, week: int, hours_per_week: float, non_case_share: float) -> float:
+        """Hours this worker brings to their cases this week: all of them, or none if away."""
+        return hours_per_week * (1.0 - non_case_share) if self.at_work(week) else 0.0
+
+    def effectiveness(self, rules: Staff) -> float:
+        """Share of the usual effect of their contact that this worker achieves now."""
+        return 1.0 - rules.depersonalisation_per_burnout * self.burnout
+
+    def finish_week(self, week: int, asked: WeekAsked, draws: StaffDraws, rules: Staff) -> Outcome:
+        """Burnout moves with load above what is sustainable and with emotional labour, and falls
+        with manageable load and reflective practice; then absence and leaving."""
+        load = asked.demanded / asked.available if asked.available > 0 else 0.0
+        overload = max(load - rules.sustainable_utilisation, 0.0)
+        change = (
+            rules.burnout_gain_per_excess_load * overload
+            + rules.emotional_labour_per_crisis_hour * asked.crisis_contact
+            - rules.reflective_recovery_per_hour * asked.reflective
+        )
+        if overload == 0.0:
+            change -= rules.burnout_recovery_per_week
+        self.burnout = min(max(self.burnout + change, 0.0), 1.0)
+
+        if self.agency_until is not None:
+            return Outcome.LEAVES if week >= self.agency_until else Outcome.STAYS
+        weekly_leave = 1.0 - (1.0 - min(rules.turnover_per_year or 0.0, 0.999)) ** (1.0 / 52.0)
+        if draws.leave_chance < weekly_leave * (1.0 + rules.turnover_burnout_multiplier * self.burnout):
+            return Outcome.LEAVES
+        p_absent = (rules.absence_probability_per_week or 0.0) * (
+            1.0 + rules.absence_burnout_multiplier * self.burnout
+        )
+        if self.at_work(week + 1) and draws.absence_chance < p_absent:
+            self.absent_until = week + draws.absence_weeks
+        return Outcome.STAYS

@@ -1,10 +1,13 @@
 """The Liberated Method: a named caseworker under a caseload cap holds the person across all their
-needs, works on what matters to them, spends a flexible budget, draws specialists in, never
-discharges for non-attendance, steps down when stable and takes the person back on return.
+needs, works on what matters to them and, as they come to know the person, on what drives their
+needs; spends a flexible budget and draws specialists in (both only after an engaged contact, and
+both better the more the worker knows the person); never discharges for non-attendance; steps
+down when stable and takes the person back on return.
 
-Order within a week: reflective practice is protected first, then people waiting are allocated,
-then each caseload gets contact time in proportion to need (scaled down if the worker is short of
-hours), then budget spend, specialist draw-in and step-down.
+Every act costs the caseworker time, booked in their ledger. Order within a week: reflective
+practice is protected first, then people waiting are allocated, then each caseworker triages
+whom to see with the hours left, then budget decisions, specialist draw-in and joint work for
+the people who engaged, then step-down.
 """
 
 from __future__ import annotations
@@ -14,86 +17,90 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.care_models.base import (
-    assign,
+from relsim.agents.specialist import excluded_by_rules
+from relsim.care_models.triage import choose_whom_to_see, triage_score
+from relsim.cases import (
+    allocate,
     close_cases,
+    contacted,
+    cumulative_within,
     end_wait,
     fifo,
     fill_slots,
+    grow_relationship,
     join_queue,
-    meet,
+    release,
 )
-from relsim.care_models.specialist_work import excluded_by_rules
-from relsim.population import Pathway, Route, SpecialistState
+from relsim.citizens import Pathway, Route, SpecialistState, row_max
+from relsim.dynamics.engagement import severity
 
 if TYPE_CHECKING:
-    from relsim.model import CareModel
+    from relsim.district import District, Week
+
+Intake = Callable[["District", "Week", np.ndarray], None]
 
 
 class Liberated:
     route = Route.LIBERATED
 
-    def __init__(
-        self, fallback_intake: Callable[[CareModel, np.ndarray], None] | None = None
-    ) -> None:
+    def __init__(self, fallback_intake: Intake | None = None) -> None:
         """`fallback_intake` takes whoever finds every caseworker at the cap (else they wait)."""
         self.fallback_intake = fallback_intake
 
-    def intake(self, model: CareModel, rows: np.ndarray) -> None:
-        join_queue(model, rows, self.route, Pathway.WAITING_CASEWORKER)
+    def intake(self, district: District, week: Week, rows: np.ndarray) -> None:
+        join_queue(district, week, rows, self.route, Pathway.WAITING_CASEWORKER)
 
-    def week(self, model: CareModel) -> None:
-        if model.workforce.posts == 0:
+    def work(self, district: District, week: Week) -> None:
+        if district.workforce.posts == 0:
             return  # nobody to hold anyone: people wait, and the waiting is counted
-        self._reflect(model)
-        self._allocate(model)
-        n = model.citizens.n
+        self._reflect(district, week)
+        self._allocate(district, week)
+        citizens = district.citizens
+        n = citizens.n
         held = np.flatnonzero(
-            (model.citizens.route[:n] == self.route) & (model.citizens.pathway[:n] == Pathway.HELD)
+            (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
         )
-        engaged = self._contact(model, held)
-        self._budget(model, held)
-        self._draw_in(model, held, engaged)
-        self._step_down(model, held)
+        reachable = held[citizens.interrupted_until[held] < week.number]
+        engaged, serving, own = self._contact(district, week, reachable)
+        self._budget(district, week, engaged, serving, own)
+        self._draw_in(district, week, held, engaged, serving)
+        self._step_down(district, week, held)
 
-    def reassign(self, model: CareModel, rows: np.ndarray) -> None:
-        """A leaver's caseload goes to colleagues with room, keeping part of the relationship;
-        the rest wait at the front of the queue."""
-        citizens, workforce = model.citizens, model.workforce
-        retention = model.config.staff.handover_retention
-        room = workforce.room(self.route)
-        for row in rows:
-            citizens.worker[row] = -1
-            citizens.handoffs[row] += 1
-            model.tally.add("handoffs")
-            citizens.depth[row] *= retention
-            citizens.knowledge[row] *= retention
-            if room.max() <= 0:
-                citizens.pathway[row] = Pathway.WAITING_CASEWORKER
-                citizens.since_week[row] = -1  # first in line
-                continue
-            post = int(np.argmax(room))
-            room[post] -= 1
-            assign(model, int(row), post)
-            person = int(workforce.person[post])
-            meet(model, int(row), person)
-            model.journeys.log(model.week, np.array([row]), "reallocated", worker=person)
+    def reassign(self, district: District, week: Week, rows: np.ndarray) -> None:
+        """A leaver's caseload, with nobody in the post, goes to colleagues with room, keeping
+        what the handover keeps; the rest wait at the front of the queue."""
+        citizens, workforce = district.citizens, district.workforce
+        release(district, rows)
+        citizens.handoffs[rows] += 1
+        district.records.tally.add("handoffs", rows.size)
+        posts = fill_slots(np.full(rows.size, -1), workforce.room(self.route))
+        taken = posts >= 0
+        moved = rows[taken]
+        if moved.size:
+            allocate(district, week, moved, posts[taken], handover=True)
+            still = moved[citizens.pathway[moved] == Pathway.HELD]
+            district.records.journeys.log(
+                week.number, still, "reallocated", worker=citizens.last_person[still]
+            )
+        waiting = rows[~taken]
+        citizens.pathway[waiting] = Pathway.WAITING_CASEWORKER
+        citizens.since_week[waiting] = -1  # first in line; keeps the handover when allocated
 
     # -- weekly work ----------------------------------------------------------------------
-    def _posts(self, model: CareModel) -> np.ndarray:
-        return model.workforce.role == self.route
+    def _posts(self, district: District) -> np.ndarray:
+        return district.workforce.role == self.route
 
-    def _reflect(self, model: CareModel) -> None:
-        workforce = model.workforce
-        hours = model.config.liberated.reflective_practice_hours_per_week
-        posts = np.flatnonzero(self._posts(model) & (workforce.available > 0))
+    def _reflect(self, district: District, week: Week) -> None:
+        workforce = district.workforce
+        hours = district.config.liberated.reflective_practice_hours_per_week
+        posts = np.flatnonzero(self._posts(district) & workforce.on_duty())
         booked = np.minimum(workforce.free_hours()[posts], hours)
         workforce.book("reflective", posts, booked)
-        model.reflective_hours[posts] += booked
+        week.reflective[posts] += booked
 
-    def _allocate(self, model: CareModel) -> None:
-        citizens, workforce, week = model.citizens, model.workforce, model.week
-        rules = model.config.liberated
+    def _allocate(self, district: District, week: Week) -> None:
+        citizens, workforce = district.citizens, district.workforce
+        rules = district.config.liberated
         n = citizens.n
         queue = np.flatnonzero(
             (citizens.route[:n] == self.route)
@@ -109,89 +116,111 @@ class Liberated:
             & (workforce.role[safe] == self.route)
             & (workforce.person[safe] == citizens.last_person[queue])
         )
-        posts = fill_slots(np.where(same, last, -1), workforce.room(self.route))
-        if self.fallback_intake is not None and (posts < 0).any():
-            model.tally.add("fallback_intakes", int((posts < 0).sum()))
-            self.fallback_intake(model, queue[posts < 0])
+        # Someone coming back goes first to the worker who knows them, if still in post; they
+        # wait a while for that worker rather than start again with a stranger.
+        room = workforce.room(self.route)
+        posts = np.full(queue.size, -1, dtype=np.int64)
+        returners = np.flatnonzero(same)
+        if returners.size:
+            own = fill_slots(last[returners].astype(np.int64), room.copy())
+            back = returners[own == last[returners]]
+            posts[back] = last[back]
+            np.subtract.at(room, posts[back], 1)
+        waited = week.number - citizens.since_week[queue]
+        patient = same & (posts < 0) & (waited < rules.wait_for_own_worker_weeks)
+        others = np.flatnonzero((posts < 0) & ~patient)
+        if others.size:
+            posts[others] = fill_slots(np.full(others.size, -1), room)
+        overflow = (posts < 0) & ~patient
+        if self.fallback_intake is not None and overflow.any():
+            district.records.tally.add("fallback_intakes", int(overflow.sum()))
+            self.fallback_intake(district, week, queue[overflow])
         taken = posts >= 0
         rows, posts = queue[taken], posts[taken]
         if rows.size == 0:
             return
         returning = same[taken] & (posts == last[taken])
-        np.add.at(workforce.caseload, posts, 1)
-        citizens.worker[rows] = posts
-        citizens.last_worker[rows] = posts
-        # A returning person keeps their relationship; one handed over after their worker left
-        # (waiting first in line, since_week -1) keeps the part the handover retained.
         handed_over = citizens.since_week[rows] < 0
-        keep = returning | handed_over
-        citizens.depth[rows] = np.where(keep, citizens.depth[rows], 0.0)
-        citizens.knowledge[rows] = np.where(keep, citizens.knowledge[rows], 0.0)
-        people = workforce.person[posts]
-        for row, person in zip(rows.tolist(), people.tolist(), strict=True):
-            meet(model, row, person)
-        waited = citizens.since_week[rows] >= 0
-        end_wait(model, rows[waited], citizens.since_week[rows[waited]], "caseworker")
-        talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
-        wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
-        done = np.minimum(wanted, workforce.free_hours())
-        workforce.hours["direct"] += done
-        workforce.unmet += wanted - done
+        waited = ~handed_over
+        end_wait(district, week, rows[waited], citizens.since_week[rows[waited]], "caseworker")
         citizens.pathway[rows] = Pathway.HELD
         citizens.stable_weeks[rows] = 0
-        model.journeys.log(week, rows[returning], "returned_to_same_worker", people[returning])
-        model.journeys.log(week, rows[~returning], "held", people[~returning])
-
-    def _contact(self, model: CareModel, held: np.ndarray) -> np.ndarray:
-        """Need-led contact time; returns the rows who engaged this week."""
-        citizens, workforce, scenario, week = (
-            model.citizens,
-            model.workforce,
-            model.config,
-            model.week,
+        gone = np.concatenate(
+            [
+                allocate(district, week, rows[handed_over], posts[handed_over], handover=True),
+                allocate(district, week, rows[~handed_over], posts[~handed_over]),
+            ]
         )
+        people = workforce.person[posts]
+        journeys = district.records.journeys
+        journeys.log(week.number, rows[returning], "returned_to_same_worker", people[returning])
+        journeys.log(week.number, rows[~returning], "held", people[~returning])
+        # "Understand, not assess": a first conversation, shorter for someone returning.
+        stay = ~np.isin(rows, gone)
+        rows, posts, returning = rows[stay], posts[stay], returning[stay]
+        talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
+        wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
+        done = workforce.book_within("direct", wanted)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(wanted > 0, done / wanted, 0.0)
+        grow_relationship(district, rows, talk * share[posts])
+
+    def _contact(
+        self, district: District, week: Week, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Triage, then need-led contact for those seen. Returns, for the people who engaged:
+        their rows, the post that served them, and whether that was their own worker."""
+        citizens, workforce, scenario = district.citizens, district.workforce, district.config
         rules = scenario.liberated
-        rows = held[citizens.interrupted_until[held] < week]
+        empty = np.zeros(0, dtype=np.int64)
         if rows.size == 0:
-            return rows
+            return empty, empty, np.zeros(0, dtype=bool)
         threshold = scenario.needs.active_threshold
         need = citizens.need[rows]
         active = need > threshold
-        in_crisis = model.crisis_this_week[rows]
+        n_active = active.sum(axis=1)
+        in_crisis = week.crisis[rows]
         demand = (
             rules.base_contact_hours_per_week
-            + rules.contact_hours_per_active_need * active.sum(axis=1)
+            + rules.contact_hours_per_active_need * n_active
             + rules.crisis_contact_hours * in_crisis
         )
         overhead = 1.0 + rules.recording_share + rules.travel_share
         # An absent worker's people are seen by their team buddy, if the buddy is on duty.
-        own = citizens.worker[rows]
-        buddy = self._buddy(model)[own]
-        absent = workforce.available[own] <= 0
-        by_buddy = absent & (workforce.available[buddy] > 0)
-        posts = np.where(by_buddy, buddy, own)
-        model.tally.add("absence_cover_contacts", int(by_buddy.sum()))
-        wanted = np.bincount(posts, weights=demand * overhead, minlength=workforce.posts)
-        free = workforce.free_hours()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(wanted > 0, np.minimum(1.0, free / wanted), 0.0)
-        hours = demand * share[posts]
-        workforce.unmet += np.bincount(
-            posts, weights=(demand - hours) * overhead, minlength=workforce.posts
+        own_post = citizens.worker[rows].astype(np.int64)
+        on_duty = workforce.on_duty()
+        buddy = workforce.buddy[own_post]
+        by_own = on_duty[own_post]
+        by_buddy = ~by_own & on_duty[buddy]
+        serving = np.where(by_own, own_post, np.where(by_buddy, buddy, -1))
+        matters = (citizens.priority[rows] * np.where(active, need, 0.0)).sum(axis=1)
+        score = triage_score(
+            rules,
+            in_crisis,
+            severity(need, threshold),
+            matters,
+            week.number - citizens.last_seen_week[rows],
+            district.streams["allocation"].random(rows.size),
         )
+        seen = choose_whom_to_see(serving, score, demand * overhead, workforce.free_hours())
+        tally = district.records.tally
+        tally.add("held_weeks", rows.size)
+        tally.add("held_not_seen", int(rows.size - seen.sum()))
+        np.add.at(workforce.unmet, serving[~seen & (serving >= 0)], (demand * overhead)[~seen & (serving >= 0)])
+        rows, posts, hours = rows[seen], serving[seen], demand[seen]
+        own, active, need = by_own[seen], active[seen], need[seen]
+        tally.add("absence_cover_contacts", int((~own).sum()))
         workforce.book("direct", posts, hours)
         workforce.book("recording", posts, hours * rules.recording_share)
         workforce.book("travel", posts, hours * rules.travel_share)
-        workforce.crisis_hours += np.bincount(
-            posts,
-            weights=rules.crisis_contact_hours * in_crisis * share[posts],
-            minlength=workforce.posts,
+        np.add.at(
+            workforce.crisis_hours, posts, rules.crisis_contact_hours * week.crisis[rows]
         )
-        model.tally.add("contact_hours", float(hours.sum()))
+        tally.add("contact_hours", float(hours.sum()))
 
-        engaged = (model.attendance_draw[rows] < model.attendance_p[rows]) & (hours > 0)
-        missed = ~engaged & (hours > 0)
-        model.tally.add("missed_contacts", float(missed.sum()))
+        engaged = week.attendance_draw[rows] < week.attendance_p[rows]
+        missed = ~engaged
+        tally.add("missed_contacts", int(missed.sum()))
         citizens.trust[rows[missed]] += rules.missed_contact_trust_change
         # No discharge for non-attendance: the worker goes looking for the person instead.
         outreach = np.bincount(
@@ -199,85 +228,117 @@ class Liberated:
             weights=np.full(int(missed.sum()), rules.outreach_hours_per_missed_contact),
             minlength=workforce.posts,
         )
-        done = np.minimum(outreach, workforce.free_hours())
-        workforce.hours["travel"] += done
-        workforce.unmet += outreach - done
-        seen, seen_hours = rows[engaged], hours[engaged]
-        named = model.streams["allocation"].random(seen.size) < scenario.staff.named_worker_share
-        named &= ~by_buddy[engaged]
-        self._meet_cover(model, seen[~named], buddy[engaged][~named])
-        current = citizens.depth[seen]
-        depth = np.where(named, current, 0.0)
+        workforce.book_within("travel", outreach)
+        # The worker kept showing up: the relationship does not fade in a missed week.
+        citizens.last_seen_week[rows[missed]] = week.number
+
+        rows, posts, hours, own = rows[engaged], posts[engaged], hours[engaged], own[engaged]
+        active, need = active[engaged], need[engaged]
+        contacted(district, week, rows, workforce.person[posts], own)
+        # What the serving worker knows: all of it for the named worker; a covering buddy has
+        # the notes (what a handover keeps) and no relationship.
+        retention = scenario.staff.handover_retention or 0.0
+        knowledge = np.where(own, citizens.knowledge[rows], citizens.knowledge[rows] * retention)
+        depth = np.where(own, citizens.depth[rows], 0.0)
         new_share = rules.new_worker_effect_share
-        effect = seen_hours * rules.contact_effect_per_hour * (new_share + (1 - new_share) * depth)
-        weights = citizens.priority[seen] * np.where(active[engaged], need[engaged], 0.0)
-        totals = weights.sum(axis=1, keepdims=True)
-        weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
-        citizens.support[seen] += effect[:, None] * weights
-        growth_hours = np.where(named, seen_hours, 0.0)
-        citizens.depth[seen] = current + rules.relationship_growth_per_hour * growth_hours * (
-            1 - current
+        fit = citizens.help_fit[rows]
+        effect = (
+            hours
+            * rules.contact_effect_per_hour
+            * (new_share + (1.0 - new_share) * depth)
+            * (fit + (1.0 - fit) * knowledge)
+            * workforce.effectiveness[posts]
         )
-        trust = citizens.trust[seen]
-        citizens.trust[seen] = trust + rules.trust_growth_per_hour * seen_hours * (1 - trust)
-        knowledge = citizens.knowledge[seen]
-        growth = scenario.staff.knowledge_growth_per_contact
-        citizens.knowledge[seen] = knowledge + growth * (1 - knowledge)
-        citizens.depth[rows] = np.clip(citizens.depth[rows], 0, 1)
-        citizens.trust[rows] = np.clip(citizens.trust[rows], 0, 1)
-        return seen
+        citizens.support[rows] += effect[:, None] * effort_weights(
+            citizens.priority[rows],
+            need,
+            active,
+            citizens.driver[rows],
+            rules.driver_focus_share * knowledge,
+        )
+        grow_relationship(district, rows[own], hours[own])
+        trust = citizens.trust[rows]
+        citizens.trust[rows] = trust + rules.trust_growth_per_hour * hours * (1 - trust)
+        np.clip(citizens.trust, 0, 1, out=citizens.trust)
+        week.engaged[rows] = True
+        return rows, posts, own
 
-    def _buddy(self, model: CareModel) -> np.ndarray:
-        """Each caseworker post's team buddy: the next post of the same role."""
-        mine = np.flatnonzero(self._posts(model))
-        buddy = np.arange(model.workforce.posts)
-        buddy[mine] = np.roll(mine, -1)
-        return buddy
-
-    def _meet_cover(self, model: CareModel, rows: np.ndarray, buddy_posts: np.ndarray) -> None:
-        """Contacts covered by the named worker's team buddy (the next post of the same role):
-        someone the person may not know, and who builds no relationship with them."""
-        if rows.size == 0:
-            return
-        cover = model.workforce.person[buddy_posts]
-        new = (cover >= 0) & (cover != model.citizens.cover_person[rows])
-        model.citizens.cover_person[rows[new]] = cover[new]
-        for row, person in zip(rows[new].tolist(), cover[new].tolist(), strict=True):
-            meet(model, row, person, front_line=False)
-
-    def _budget(self, model: CareModel, held: np.ndarray) -> None:
-        """Default to yes: spend on an active practical need while the year's budget lasts."""
-        citizens, scenario, week = model.citizens, model.config, model.week
+    def _budget(
+        self,
+        district: District,
+        week: Week,
+        rows: np.ndarray,
+        posts: np.ndarray,
+        own: np.ndarray,
+    ) -> None:
+        """Default to yes: after an engaged contact, agree a spend on an active practical need
+        while the year's budget lasts and the worker has the time to arrange it. Money spent by
+        someone who knows the person goes on what makes the difference."""
+        citizens, scenario, workforce = district.citizens, district.config, district.workforce
         rules = scenario.liberated
         domains = scenario.needs.domains
         practical = [domains.index(d) for d in rules.budget_domains if d in domains]
-        if not practical or rules.weekly_spend_gbp <= 0:
+        if not practical or rules.weekly_spend_gbp <= 0 or rows.size == 0:
             return
-        rows = held
-        new_year = rows[week - citizens.budget_year_start[rows] >= 52]
-        citizens.budget_year_start[new_year] = week
+        new_year = rows[week.number - citizens.budget_year_start[rows] >= 52]
+        citizens.budget_year_start[new_year] = week.number
         citizens.budget_spent_year[new_year] = 0.0
         active = citizens.need[np.ix_(rows, practical)] > scenario.needs.active_threshold
-        wanting = active.any(axis=1)
-        rows, active = rows[wanting], active[wanting]
         left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
         spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
-        spending = spend > 0
-        rows, active, spend = rows[spending], active[spending], spend[spending]
+        wanting = active.any(axis=1) & (spend > 0)
+        rows, posts, own = rows[wanting], posts[wanting], own[wanting]
+        active, spend = active[wanting], spend[wanting]
         if rows.size == 0:
             return
+        # The decision takes the worker's time; with none left this week, it waits.
+        hours = np.full(rows.size, rules.budget_decision_hours)
+        fits = cumulative_within(posts, np.arange(rows.size), hours) <= (
+            workforce.free_hours()[posts] + 1e-9
+        )
+        rows, posts, own, active, spend = (
+            rows[fits],
+            posts[fits],
+            own[fits],
+            active[fits],
+            spend[fits],
+        )
+        if rows.size == 0:
+            return
+        workforce.book("budget", posts, rules.budget_decision_hours)
         citizens.budget_spent_year[rows] += spend
-        per_need = rules.budget_effect_per_100_gbp * spend / 100.0 / active.sum(axis=1)
+        retention = scenario.staff.handover_retention or 0.0
+        knowledge = np.where(own, citizens.knowledge[rows], citizens.knowledge[rows] * retention)
+        floor = rules.budget_effect_without_knowledge_share
+        per_need = (
+            rules.budget_effect_per_100_gbp
+            * spend
+            / 100.0
+            * (floor + (1.0 - floor) * knowledge)
+            / active.sum(axis=1)
+        )
         for k, domain in enumerate(practical):
             citizens.support[rows, domain] += per_need * active[:, k]
-        model.tally.add("budget_cost_gbp", float(spend.sum()))
-        model.weekly_budget_gbp += float(spend.sum())
-        model.tally.add(f"cost_{rules.budget_payer}", float(spend.sum()))
-        model.journeys.log(week, rows, "budget_spent", detail=spend)
+        total = float(spend.sum())
+        tally = district.records.tally
+        tally.add("budget_cost_gbp", total)
+        tally.add("budget_decisions", rows.size)
+        tally.add(f"cost_{rules.budget_payer}", total)
+        week.budget_gbp += total
+        district.records.journeys.log(week.number, rows, "budget_spent", detail=spend)
 
-    def _draw_in(self, model: CareModel, held: np.ndarray, engaged: np.ndarray) -> None:
-        """Bring a specialist into the work instead of referring the person away."""
-        citizens, scenario, workforce = model.citizens, model.config, model.workforce
+    def _draw_in(
+        self,
+        district: District,
+        week: Week,
+        held: np.ndarray,
+        engaged: np.ndarray,
+        serving: np.ndarray,
+    ) -> None:
+        """Bring a specialist into the work instead of referring the person away: arranged in an
+        engaged contact, with the caseworker's time; joint work goes on only in weeks the
+        caseworker keeps up the coordination."""
+        citizens, scenario, workforce = district.citizens, district.config, district.workforce
         rules = scenario.liberated
         n = citizens.n
         is_held = np.zeros(n, dtype=bool)
@@ -287,44 +348,80 @@ class Liberated:
             citizens.need[joint_r, joint_d] <= scenario.needs.active_threshold
         )
         citizens.spec_state[joint_r[over], joint_d[over]] = SpecialistState.NONE
+        if engaged.size == 0:
+            return
 
-        open_service = np.array([s.slots > 0 for s in model.services])
-        need = citizens.need[held]
+        # Keep up the joint work already going: coordination for each specialist involved.
+        joint_count = (citizens.spec_state[engaged] == SpecialistState.JOINT_WORK).sum(axis=1)
+        wanted = joint_count * rules.caseworker_joint_hours_per_week
+        fits = cumulative_within(serving, np.arange(engaged.size), wanted) <= (
+            workforce.free_hours()[serving] + 1e-9
+        )
+        workforce.book("coordination", serving[fits], wanted[fits])
+        np.add.at(workforce.unmet, serving[~fits], wanted[~fits])
+        week.engaged[engaged[~fits & (joint_count > 0)]] = False  # no joint work this week
+
+        open_service = np.array([s.open for s in district.services])
+        need = citizens.need[engaged]
         want = (
-            (citizens.spec_state[held] == SpecialistState.NONE)
+            (citizens.spec_state[engaged] == SpecialistState.NONE)
             & (need >= rules.specialist_draw_in_threshold)
             & open_service[None, :]
         )
         # Drawing a specialist in avoids most, not all, of the friction of a referral.
-        strictness = scenario.assess_do_refer.exclusion_strictness * (1.0 - rules.friction_bypass)
+        strictness = (scenario.assess_do_refer.exclusion_strictness or 0.0) * (
+            1.0 - rules.friction_bypass
+        )
         want &= ~excluded_by_rules(
-            model, need, model.streams["referrals"].random(need.shape), strictness
+            district.services,
+            need,
+            district.streams["referrals"].random(need.shape),
+            strictness,
+            scenario.needs.active_threshold,
         )
         new_i, new_d = np.nonzero(want)
-        new_r = held[new_i]
-        citizens.spec_state[new_r, new_d] = SpecialistState.JOINT_WORK
-        citizens.spec_since[new_r, new_d] = model.week
-        for row, d in zip(new_r.tolist(), new_d.tolist(), strict=True):
-            meet(model, row, -(1000 + d), front_line=False)
-        model.journeys.log(model.week, new_r, "specialist_drawn_in", service=new_d)
-
-        joint_count = (citizens.spec_state[held] == SpecialistState.JOINT_WORK).sum(axis=1)
-        wanted = np.bincount(
-            citizens.worker[held],
-            weights=joint_count * rules.caseworker_joint_hours_per_week,
-            minlength=workforce.posts,
+        if new_i.size == 0:
+            return
+        posts = serving[new_i]
+        hours = np.full(new_i.size, rules.brokerage_hours)
+        fits = cumulative_within(posts, np.arange(new_i.size), hours) <= (
+            workforce.free_hours()[posts] + 1e-9
         )
-        done = np.minimum(wanted, workforce.free_hours())
-        workforce.hours["coordination"] += done
-        workforce.unmet += wanted - done
-        model.engaged_this_week[:] = False
-        model.engaged_this_week[engaged] = True
+        np.add.at(workforce.unmet, posts[~fits], hours[~fits])
+        new_i, new_d, posts = new_i[fits], new_d[fits], posts[fits]
+        workforce.book("brokerage", posts, rules.brokerage_hours)
+        new_r = engaged[new_i]
+        citizens.spec_state[new_r, new_d] = SpecialistState.JOINT_WORK
+        citizens.spec_since[new_r, new_d] = week.number
+        citizens.spec_person[new_r, new_d] = district.people.new_specialists(new_r.size)
+        district.records.tally.add("draw_ins", new_r.size)
+        district.records.journeys.log(week.number, new_r, "specialist_drawn_in", service=new_d)
 
-    def _step_down(self, model: CareModel, held: np.ndarray) -> None:
-        citizens, scenario = model.citizens, model.config
-        rows = held
-        stable = ~(citizens.need[rows] >= scenario.liberated.stable_need_below).any(axis=1)
-        stable &= ~model.crisis_this_week[rows]
+    def _step_down(self, district: District, week: Week, held: np.ndarray) -> None:
+        citizens, scenario = district.citizens, district.config
+        rows = held[citizens.pathway[held] == Pathway.HELD]
+        stable = row_max(citizens.need[rows]) < scenario.liberated.stable_need_below
+        stable &= ~week.crisis[rows]
         citizens.stable_weeks[rows] = np.where(stable, citizens.stable_weeks[rows] + 1, 0)
         done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]
-        close_cases(model, done, "stepped_down", Pathway.STEPPED_DOWN)
+        close_cases(district, week, done, "stepped_down", Pathway.STEPPED_DOWN)
+
+
+def effort_weights(
+    priority: np.ndarray,
+    need: np.ndarray,
+    active: np.ndarray,
+    driver: np.ndarray,
+    driver_share: np.ndarray,
+) -> np.ndarray:
+    """(rows, domains) shares of a caseworker's effort, summing to 1 for anyone with an active
+    need: `driver_share` of it on the need that drives the others (as far as the worker knows
+    it), the rest on the active needs in proportion to what matters to the person."""
+    weights = priority * np.where(active, need, 0.0)
+    totals = weights.sum(axis=1, keepdims=True)
+    weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
+    has_need = totals[:, 0] > 0
+    share = np.where(has_need, driver_share, 0.0)
+    weights *= (1.0 - share)[:, None]
+    weights[np.arange(weights.shape[0]), driver] += share
+    return weights

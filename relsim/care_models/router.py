@@ -1,6 +1,6 @@
-"""Which pathway serves whom: everyone to one model, or (hybrid) the more complex citizens to
-caseworkers and the rest to assess-do-refer. Sweeping the hybrid threshold asks what the right
-balance is."""
+"""Which pathway serves whom: everyone to one model, (hybrid) the more complex citizens to
+caseworkers and the rest to assess-do-refer, or (none) nobody: presentations find no service.
+Sweeping the hybrid threshold asks what the right balance is."""
 
 from __future__ import annotations
 
@@ -12,39 +12,46 @@ import numpy as np
 from relsim.care_models.assess_do_refer import AssessDoRefer
 from relsim.care_models.base import CarePathway
 from relsim.care_models.liberated import Liberated
+from relsim.citizens import Route
 from relsim.config.schema import Scenario
-from relsim.population import Route
 
 if TYPE_CHECKING:
-    from relsim.model import CareModel
+    from relsim.district import District, Week
 
 
 @dataclass
 class Router:
-    """`entry` receives every presentation unless a complexity threshold splits them (hybrid)."""
+    """`entry` receives every presentation unless a complexity threshold splits them (hybrid);
+    with no pathways at all (care model none) presentations are counted and go nowhere."""
 
     pathways: dict[Route, CarePathway]
-    entry: Route
+    entry: Route | None
     complexity_threshold: int | None = None
 
-    def route(self, model: CareModel, rows: np.ndarray) -> None:
+    def route(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Send this week's presentations to their pathway."""
         if rows.size == 0:
             return
-        if self.complexity_threshold is None:
-            self.pathways[self.entry].intake(model, rows)
+        if self.entry is None:
+            district.records.tally.add("unserved_presentations", rows.size)
             return
-        n_active = (model.citizens.need[rows] > model.config.needs.active_threshold).sum(axis=1)
+        if self.complexity_threshold is None:
+            self.pathways[self.entry].intake(district, week, rows)
+            return
+        threshold = district.config.needs.active_threshold
+        n_active = (district.citizens.need[rows] > threshold).sum(axis=1)
         complex_ = n_active >= self.complexity_threshold
-        self.pathways[Route.LIBERATED].intake(model, rows[complex_])
-        self.pathways[Route.ASSESS_DO_REFER].intake(model, rows[~complex_])
+        self.pathways[Route.LIBERATED].intake(district, week, rows[complex_])
+        self.pathways[Route.ASSESS_DO_REFER].intake(district, week, rows[~complex_])
 
-    def week(self, model: CareModel) -> None:
+    def work(self, district: District, week: Week) -> None:
         for pathway in self.pathways.values():
-            pathway.week(model)
+            pathway.work(district, week)
 
 
 def build_router(scenario: Scenario) -> Router:
+    if scenario.care_model == "none":
+        return Router({}, None)
     if scenario.care_model == "assess_do_refer":
         return Router({Route.ASSESS_DO_REFER: AssessDoRefer()}, Route.ASSESS_DO_REFER)
     if scenario.care_model == "liberated":
@@ -58,18 +65,19 @@ def build_router(scenario: Scenario) -> Router:
                 Route.LIBERATED,
             )
         return Router({Route.LIBERATED: Liberated()}, Route.LIBERATED)
-    adr = AssessDoRefer()
     return Router(
-        {Route.LIBERATED: Liberated(), Route.ASSESS_DO_REFER: adr},
+        {Route.LIBERATED: Liberated(), Route.ASSESS_DO_REFER: AssessDoRefer()},
         Route.LIBERATED,
         complexity_threshold=scenario.hybrid.complexity_threshold_active_needs,
     )
 
 
 def post_layout(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Roles and caseload caps of the posts."""
+    """Roles and caseload caps of the posts (none under care model none)."""
     workers = scenario.workforce.workers
     cap = scenario.workforce.caseload_cap
+    if scenario.care_model == "none":
+        return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int64)
     if scenario.care_model == "assess_do_refer":
         return np.full(workers, Route.ASSESS_DO_REFER), np.full(workers, cap)
     if scenario.care_model == "liberated":

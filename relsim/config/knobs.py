@@ -33,13 +33,21 @@ def _fill(section: BaseModel, knobs: dict[str, float]) -> dict[str, Any]:
 
 
 def resolve_knobs[S: BaseModel](scenario: S) -> S:
-    """Return a copy with every knob-derived parameter set explicitly."""
+    """Return a copy with every knob-derived parameter set explicitly (and arrivals, when left
+    out, in proportion to the district's size)."""
     knobs = {
         "demand_complexity": scenario.demand_complexity,  # type: ignore[attr-defined]
         "continuity": scenario.continuity,  # type: ignore[attr-defined]
         "referral_friction": scenario.referral_friction,  # type: ignore[attr-defined]
     }
-    return type(scenario).model_validate(_fill(scenario, knobs))
+    filled = _fill(scenario, knobs)
+    population = filled.get("population")
+    if isinstance(population, dict) and population.get("arrivals_per_week") is None:
+        # A district keeps its size: arrivals replace those who leave, in proportion.
+        population["arrivals_per_week"] = (
+            population["citizens"] * population["arrival_rate_per_citizen_week"]
+        )
+    return type(scenario).model_validate(filled)
 
 
 def knob_mapping(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any]]:

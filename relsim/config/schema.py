@@ -24,7 +24,7 @@ DOMAINS: tuple[str, ...] = (
 )
 Payer = Literal["nhs", "police_justice", "council_housing"]
 PAYERS: tuple[str, ...] = ("nhs", "police_justice", "council_housing")
-CareModelName = Literal["assess_do_refer", "liberated", "hybrid"]
+CareModelName = Literal["assess_do_refer", "liberated", "hybrid", "none"]
 CRISIS_TYPES: tuple[str, ...] = ("ae", "mh_crisis", "police", "eviction")
 
 UNIT_COSTS = "GMCA/New Economy Unit Cost Database v1.4"
@@ -40,11 +40,20 @@ DEFAULT_COUPLING: dict[str, dict[str, float]] = {
 
 class Population(Section):
     citizens: int = param(3000, "people", ge=0, le=2_000_000, description="initial cohort")
-    arrivals_per_week: float = param(
-        6.0,
+    arrivals_per_week: float | None = param(
+        None,
         "people/week",
         ge=0,
-        description="new citizens with needs moving into view each week (Poisson mean)",
+        le=100_000,
+        description="new citizens with needs moving into view each week (Poisson mean); left out, citizens x arrival_rate_per_citizen_week, so a district keeps its size however large it is",
+    )
+    arrival_rate_per_citizen_week: float = param(
+        0.0022,
+        "people/citizen-week",
+        "assumption: replaces those who move away (leave_probability_per_week) or die, so the district's size is steady",
+        ge=0,
+        le=1,
+        description="arrivals per week per citizen of the initial cohort, when arrivals_per_week is left out",
     )
     leave_probability_per_week: float = param(
         0.002, "1/week", ge=0, le=1, description="moving away, unrelated to need"
@@ -61,7 +70,14 @@ class Population(Section):
 
 class Time(Section):
     weeks: int = param(260, "weeks", ge=1, le=5200, description="measured horizon")
-    warmup_weeks: int = param(52, "weeks", ge=0, le=1040, description="excluded from results")
+    warmup_weeks: int = param(
+        104,
+        "weeks",
+        "MSER-5 truncation point of the weekly crisis series of the bundled scenarios, rounded up to whole years (docs/odd.md, section 7)",
+        ge=0,
+        le=1040,
+        description="excluded from results: the district settles into its steady state",
+    )
 
 
 class Workforce(Section):
@@ -104,12 +120,21 @@ class Needs(Section):
         description="a need above this is active: it spills over, counts as complex and needs help",
     )
     reversion_per_week: float = param(
-        0.08, "1/week", ge=0, le=1, description="pull of current need toward the person's baseline"
+        0.08,
+        "1/week",
+        description="pull of current need toward the person's baseline at average informal support; scaled by (0.5 + informal support)",
+    )
+    baseline_reversion_per_week: float = param(
+        0.03,
+        "1/week",
+        ge=0,
+        le=1,
+        description="pull of the baseline toward the person's long-run set point: how quickly help wears off and shocks heal",
     )
     coupling_strength_per_week: float | None = knob_param(
         "demand_complexity",
         0.0,
-        0.03,
+        0.01,
         "need/week per unit of active need",
         ge=0,
         le=1,
@@ -144,15 +169,39 @@ class Needs(Section):
     shock_durable_share: float = param(
         0.3, "share", ge=0, le=1, description="part of a shock that raises the baseline"
     )
-    natural_recovery_per_week: float = param(
-        0.004, "1/week", ge=0, le=1, description="baseline decline per unit of informal support"
-    )
     support_durable_share: float = param(
         0.4,
         "share",
         ge=0,
         le=1,
         description="part of help that lowers the baseline, not only the current need",
+    )
+
+
+    driver_spill_per_week: float | None = knob_param(
+        "demand_complexity",
+        0.0,
+        0.01,
+        "need/week per unit of driver need",
+        ge=0,
+        le=1,
+        description="extra spill-over from the need that drives a person's difficulties into each of their other needs",
+    )
+    hidden_driver_probability: float | None = knob_param(
+        "demand_complexity",
+        0.0,
+        0.8,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance that a person's driving need is not the one they present with, and that standard help fits them poorly (tame versus complex problems)",
+    )
+    hidden_help_fit_mean: float = param(
+        0.4,
+        "0-1",
+        ge=0,
+        le=1,
+        description="mean effectiveness of standard, protocol help for a person whose driver is hidden (1 for everyone else); a worker who knows the person tailors help toward full effect",
     )
 
 
@@ -420,6 +469,27 @@ class HelpSeeking(Section):
         le=1,
         description="attendance rises with trust by this much per unit",
     )
+    attendance_per_depth: float = param(
+        0.3,
+        "probability per unit depth",
+        ge=0,
+        le=1,
+        description="attendance and engagement rise with the depth of the relationship with the worker",
+    )
+    trust_reversion_per_week: float = param(
+        0.01,
+        "1/week",
+        ge=0,
+        le=1,
+        description="pull of trust toward the person's own long-run level",
+    )
+    wait_abandon_per_week: float = param(
+        0.04,
+        "1/week",
+        ge=0,
+        le=1,
+        description="chance of giving up a front-door or caseworker queue each week at zero trust, scaled by (1 - trust)",
+    )
     attendance_drop_per_extra_need: float = param(
         0.05,
         "probability per extra active need",
@@ -649,21 +719,45 @@ class Liberated(Section):
         "assumption: the calibration search met the MEAM Approach reductions (A&E -37 to -54 %, arrests about -41 %) anywhere from 0.02 to 0.08, so the evidence does not pin it down (docs/calibration.md; thin-evidence experiment in docs/results.md)",
         ge=0,
         le=1,
-        description="need reduction per contact hour with full relationship depth; a new worker achieves new_worker_effect_share of it",
+        description="need reduction per contact hour with full relationship depth, with help that fits the person and a worker free of burnout",
     )
     new_worker_effect_share: float = param(
-        0.3,
+        0.05,
         "share",
         ge=0,
         le=1,
         description="share of contact_effect_per_hour achieved with no relationship (a new or covering worker), rising linearly to 1 at full depth",
     )
-    relationship_growth_per_hour: float = param(
-        0.04,
-        "depth per hour",
+    driver_focus_share: float = param(
+        0.5,
+        "share of effort",
         ge=0,
         le=1,
-        description="relationship depth gained per hour with the same worker (towards 1)",
+        description="share of a caseworker's effort that goes to the need driving the others once they fully know it; the rest follows what matters to the person",
+    )
+    triage_crisis_weight: float = param(
+        3.0,
+        "score",
+        ge=0,
+        le=100,
+        description="an overloaded caseworker's triage: weight of a crisis this week",
+    )
+    triage_need_weight: float = param(
+        1.0, "score", ge=0, le=100, description="triage: weight of the severity of the worst need"
+    )
+    triage_matters_weight: float = param(
+        0.5,
+        "score",
+        ge=0,
+        le=100,
+        description="triage: weight of what matters to the person (priority-weighted active need)",
+    )
+    triage_gap_weight: float = param(
+        0.5,
+        "score",
+        ge=0,
+        le=100,
+        description="triage: weight of time since last seen (full weight at four weeks or more)",
     )
     trust_growth_per_hour: float = param(
         0.01, "trust per hour", ge=0, le=1, description="trust gained per contact hour (towards 1)"
@@ -683,7 +777,21 @@ class Liberated(Section):
         "need per £100",
         ge=0,
         le=1,
-        description="reduction of an active practical need (budget_domains) per £100 spent",
+        description="reduction of an active practical need (budget_domains) per £100 spent by a worker who fully knows the person",
+    )
+    budget_effect_without_knowledge_share: float = param(
+        0.3,
+        "share",
+        ge=0,
+        le=1,
+        description="share of the budget's effect when the worker knows nothing of the person (money spent on the wrong thing), rising linearly to 1 with knowledge",
+    )
+    budget_decision_hours: float = param(
+        0.25,
+        "hours",
+        ge=0,
+        le=40,
+        description="caseworker time to agree and arrange a week's spend with the person",
     )
     budget_domains: list[Domain] = param(
         ["housing", "money"],
@@ -715,6 +823,13 @@ class Liberated(Section):
         ge=0,
         description="specialist hours per week when drawn into the work",
     )
+    brokerage_hours: float = param(
+        2.0,
+        "hours",
+        ge=0,
+        le=40,
+        description="caseworker time to draw a specialist in (finding the right person, a joint first meeting)",
+    )
     caseworker_joint_hours_per_week: float = param(
         0.5,
         "hours/week",
@@ -728,13 +843,20 @@ class Liberated(Section):
         description="extra time spent following up a missed contact (no discharge)",
     )
     step_down_stable_weeks: int = param(
-        8, "weeks", ge=1, le=520, description="weeks of stability before stepping down"
+        16, "weeks", ge=1, le=520, description="weeks of stability before stepping down"
     )
     stable_need_below: float = param(
         0.5, "need", ge=0, le=1, description="stable: every need below this and no crisis"
     )
     reflective_practice_hours_per_week: float = param(
         1.5, "hours/week", ge=0, description="protected debrief and supervision time per caseworker"
+    )
+    wait_for_own_worker_weeks: int = param(
+        8,
+        "weeks",
+        ge=0,
+        le=520,
+        description="someone returning waits up to this long for the caseworker who knows them (if still in post) before taking whoever has room",
     )
     fallback: Literal["wait", "assess_do_refer"] = param(
         "wait", "policy", description="when every caseworker is at the cap"
@@ -819,8 +941,8 @@ class Staff(Section):
     )
     turnover_per_year: float | None = knob_param(
         "continuity",
-        0.25,
-        0.06,
+        0.60,
+        0.05,
         "1/year",
         "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); calibrated so that turnover after burnout falls in that range at continuity 0.4 (docs/calibration.md)",
         ge=0,
@@ -848,32 +970,110 @@ class Staff(Section):
         "share",
         ge=0,
         le=1,
-        description="share of relationship depth and knowledge kept when a case is handed to another worker",
+        description="share of what the worker knew of the person kept when a case is handed to another worker (notes, a handover meeting)",
     )
-    same_worker_probability: float | None = knob_param(
+    relationship_retention: float | None = knob_param(
         "continuity",
         0.0,
+        0.3,
+        "share",
+        ge=0,
+        le=1,
+        description="share of relationship depth kept when a person is handed to a new worker (a warm introduction keeps a little; a relationship cannot be handed over)",
+    )
+    agency_cover_probability: float = param(
         0.8,
         "probability",
         ge=0,
         le=1,
-        description="assess-do-refer: seen again by the same duty worker",
+        description="chance a vacant post is covered by agency locums until it is filled",
     )
-    named_worker_share: float | None = knob_param(
+    agency_tenure_weeks: float | None = knob_param(
         "continuity",
-        0.3,
-        1.0,
-        "share of weekly contacts",
-        ge=0,
-        le=1,
-        description="Liberated Method: contacts by the named worker; the rest by whoever covers",
+        4.0,
+        26.0,
+        "weeks",
+        ge=1,
+        le=520,
+        description="mean time an agency locum stays before another replaces them",
     )
-    knowledge_growth_per_contact: float = param(
-        0.15,
-        "knowledge per contact",
+    agency_cost_premium: float = param(
+        0.4,
+        "share of hourly cost",
+        ge=0,
+        le=5,
+        description="extra cost of an agency hour over a permanent one",
+    )
+    worker_change_trust_penalty: float = param(
+        0.03,
+        "trust",
         ge=0,
         le=1,
-        description="how much a worker learns of a person per contact (towards 1); knowledge reduces assessment error",
+        description="trust lost at a change of allocated worker, multiplied by (1 + worker_change_escalation x earlier changes)",
+    )
+    worker_change_escalation: float = param(
+        0.5,
+        "ratio per earlier change",
+        ge=0,
+        le=10,
+        description="how much each earlier change of worker adds to the harm of the next",
+    )
+    handover_disengage_probability: float = param(
+        0.15,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance a person handed to a new worker mid-case stops engaging and drops out, at zero trust, scaled by (1 - trust) and by the escalation factor",
+    )
+    depersonalisation_per_burnout: float = param(
+        0.5,
+        "share of effect per unit burnout",
+        ge=0,
+        le=1,
+        description="share of the effect of a worker's contact lost per unit of burnout (depersonalisation)",
+    )
+
+
+
+class Relationship(Section):
+    """The relationship between a person and the worker they see: depth (the person's side:
+    trust in this worker, engagement) and knowledge (the worker's side: what drives the person's
+    needs, what helps). Both grow with contact with the same worker and fade without it."""
+
+    growth_per_hour: float = param(
+        0.02,
+        "depth per hour",
+        ge=0,
+        le=1,
+        description="relationship depth gained per contact hour with the same worker (towards 1): weeks to months of weekly contact",
+    )
+    decay_per_week: float = param(
+        0.005,
+        "1/week",
+        ge=0,
+        le=1,
+        description="share of relationship depth lost in each week without contact",
+    )
+    knowledge_growth_per_hour: float = param(
+        0.02,
+        "knowledge per hour",
+        ge=0,
+        le=1,
+        description="how much a worker learns of the person (what drives their needs, what helps) per contact hour (towards 1); knowledge also reduces assessment error",
+    )
+    disclosure_without_relationship: float = param(
+        0.2,
+        "share",
+        ge=0,
+        le=1,
+        description="share of knowledge_growth_per_hour a worker gains with no relationship; it rises linearly to 1 at full depth (people disclose what matters as they come to trust a worker)",
+    )
+    knowledge_decay_per_week: float = param(
+        0.005,
+        "1/week",
+        ge=0,
+        le=1,
+        description="share of that knowledge lost in each week without contact (lives move on)",
     )
 
 
@@ -883,21 +1083,23 @@ class Scenario(Section):
     name: str = param("unnamed", "text")
     description: str = param("", "text")
     care_model: CareModelName = param(
-        "assess_do_refer", "model", description="assess_do_refer, liberated or hybrid"
+        "assess_do_refer",
+        "model",
+        description="assess_do_refer, liberated, hybrid, or none (no services: the counterfactual)",
     )
     demand_complexity: float = param(
         0.6,
         "0-1",
         ge=0,
         le=1,
-        description="headline knob: 0 one need at a time, calm; 1 many coupled, volatile needs",
+        description="headline knob: 0 one need at a time, calm, and what drives a person's difficulties is what they present with; 1 many coupled, volatile needs driven by a hidden, person-specific structure",
     )
     continuity: float = param(
         0.5,
         "0-1",
         ge=0,
         le=1,
-        description="headline knob: 0 rota, high turnover, handovers keep nothing; 1 named worker, stable staff",
+        description="headline knob, continuity of personnel: 0 high turnover and absence, long vacancies covered by agency locums, handovers keep nothing; 1 stable staff, quick cover, handovers keep most",
     )
     referral_friction: float = param(
         0.5,
@@ -925,6 +1127,7 @@ class Scenario(Section):
     liberated: Liberated = Field(default_factory=Liberated)
     hybrid: Hybrid = Field(default_factory=Hybrid)
     staff: Staff = Field(default_factory=Staff)
+    relationship: Relationship = Field(default_factory=Relationship)
 
     @model_validator(mode="after")
     def _domains_unique(self) -> Scenario:

@@ -1,47 +1,63 @@
-"""Help-seeking and attendance: how trust and chaos shape whether people come and keep coming.
+"""Help-seeking, attendance and trust: how trust, chaos and the relationship shape whether
+people come, keep coming, and wait.
 
 Low trust means people present only in crisis; many active needs (chaos) make appointments
-harder to keep.
+harder to keep; a worker the person knows makes them easier. Trust is pulled back toward the
+person's own level, so it moves with what services do without drifting for ever.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from relsim.citizens import Citizens, row_max
 from relsim.config.schema import Scenario
-from relsim.population import Citizens, row_count_above, row_max
 
 
-def severity(citizens: Citizens, scenario: Scenario) -> np.ndarray:
+def severity(need: np.ndarray, threshold: float) -> np.ndarray:
     """0 when no need is active, 1 when the worst need is at its maximum."""
-    threshold = scenario.needs.active_threshold
-    worst = row_max(citizens.view("need"))
+    worst = row_max(need)
     return np.clip((worst - threshold) / (1.0 - threshold), 0.0, 1.0)
 
 
-def presentation_probability(citizens: Citizens, scenario: Scenario) -> np.ndarray:
-    """Weekly chance of coming to the front door unprompted."""
-    seeking = scenario.help_seeking
-    trust = citizens.view("trust")
-    willing = np.where(trust >= seeking.min_trust_to_present, trust**seeking.trust_exponent, 0.0)
-    return seeking.presentation_probability_per_week * severity(citizens, scenario) * willing
-
-
 def draw_presentations(
-    citizens: Citizens, scenario: Scenario, rng: np.random.Generator, sent_by_crisis: np.ndarray
+    citizens: Citizens,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    sent_by_crisis: np.ndarray,
 ) -> np.ndarray:
     """Boolean (n,): who comes to services this week, unprompted or sent by a crisis."""
-    chance = rng.random(citizens.n)
-    unprompted = chance < presentation_probability(citizens, scenario)
-    return (unprompted | sent_by_crisis) & citizens.view("present")
-
-
-def attendance_probability(citizens: Citizens, scenario: Scenario) -> np.ndarray:
     seeking = scenario.help_seeking
-    n_active = row_count_above(citizens.view("need"), scenario.needs.active_threshold)
+    n = citizens.n
+    chance = rng.random(n)
+    trust = citizens.trust[:n]
+    willing = np.where(trust >= seeking.min_trust_to_present, trust**seeking.trust_exponent, 0.0)
+    p = seeking.presentation_probability_per_week * severity(
+        citizens.need[:n], scenario.needs.active_threshold
+    )
+    unprompted = chance < p * willing
+    return (unprompted | sent_by_crisis) & citizens.present[:n]
+
+
+def attendance_probability(
+    citizens: Citizens, scenario: Scenario, n_active: np.ndarray
+) -> np.ndarray:
+    """Chance of keeping an appointment or engaging with a contact this week."""
+    seeking = scenario.help_seeking
+    n = citizens.n
     probability = (
         seeking.attendance_base
-        + seeking.attendance_per_trust * citizens.view("trust")
+        + seeking.attendance_per_trust * citizens.trust[:n]
+        + seeking.attendance_per_depth * citizens.depth[:n]
         - seeking.attendance_drop_per_extra_need * np.maximum(n_active - 1, 0)
     )
     return np.clip(probability, 0.05, 0.98)
+
+
+def revert_trust(citizens: Citizens, scenario: Scenario) -> None:
+    """Trust drifts back toward the person's own long-run level."""
+    n = citizens.n
+    trust = citizens.trust[:n]
+    trust += np.float32(scenario.help_seeking.trust_reversion_per_week) * (
+        citizens.trust_base[:n] - trust
+    )

@@ -1,16 +1,22 @@
-"""Need dynamics: drift toward a personal baseline, spill-over between active needs, noise,
-life shocks, natural recovery and last week's help.
+"""Need dynamics: drift toward a personal baseline, spill-over between active needs (and from
+the need that drives a person's difficulties), noise, life shocks, and last week's help.
+
+Two levels keep the district in a steady state. Current need returns to the person's baseline
+within weeks (faster with informal support); the baseline returns to the person's long-run set
+point within months. A shock or help moves both, the baseline by its durable share, so help
+that stops wears off and a shock heals: nothing drifts for ever, and every run settles.
 
 Coupling is what makes a problem complex: help on one need while the others stay active is
-pushed back by their spill-over (rebound), and rebound is what produces failure demand.
+pushed back by their spill-over (rebound), and rebound is what produces failure demand. A
+person's driver pushes every other need, so help that misses it rebounds most.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from relsim.citizens import Citizens
 from relsim.config.schema import Scenario
-from relsim.population import Citizens
 
 
 def coupling_matrix(scenario: Scenario) -> np.ndarray:
@@ -31,40 +37,52 @@ def update_needs(
     noise_rng: np.random.Generator,
     shock_rng: np.random.Generator,
 ) -> None:
-    """One week of need change for every present citizen (draws made for every row)."""
+    """One week of need change for every row (draws made for every row, present or not)."""
     needs = scenario.needs
     n, domains = citizens.n, citizens.domains
     # Weekly fluctuation: uniform with the configured standard deviation (cheaper to draw than
     # a normal; summed over weeks it is indistinguishable).
     noise = noise_rng.random((n, domains), dtype=np.float32)
-    noise -= 0.5
-    noise *= np.float32(needs.volatility_sd_per_week * np.sqrt(12.0))
-    shock_hit = shock_rng.random(n) < needs.shock_probability_per_week
+    noise -= np.float32(0.5)
+    noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
+    shock_hit = shock_rng.random(n) < (needs.shock_probability_per_week or 0.0)
     shock_domain = shock_rng.integers(0, domains, n)
-    shock = np.zeros((n, domains), dtype=np.float32)
-    rows = np.flatnonzero(shock_hit)
-    shock[rows, shock_domain[rows]] = needs.shock_size
+    shock_rows = np.flatnonzero(shock_hit)
+    shock_cols = shock_domain[shock_rows]
 
-    need = citizens.view("need")
-    baseline = citizens.view("baseline")
-    support = citizens.view("support")
+    need = citizens.need[:n]
+    baseline = citizens.baseline[:n]
+    support = citizens.support[:n]
+    threshold = np.float32(needs.active_threshold)
     # Rows of citizens who have left keep changing but nothing reads them (every consumer
     # masks by `present`), which is cheaper than masking here.
-    spill = (need * (need > needs.active_threshold)) @ coupling
-    spill *= needs.coupling_strength_per_week
+    active_need = need * (need > threshold)
+    spill = active_need @ coupling
+    spill *= np.float32(needs.coupling_strength_per_week or 0.0)
+    driver_strength = np.float32(needs.driver_spill_per_week or 0.0)
+    if driver_strength > 0:
+        rows = np.arange(n)
+        driver = citizens.driver[:n]
+        push = active_need[rows, driver] * driver_strength
+        spill += push[:, None]
+        spill[rows, driver] -= push
+    reversion = citizens.informal[:n] + np.float32(0.5)
+    reversion *= np.float32(needs.reversion_per_week)
     change = baseline - need
-    change *= needs.reversion_per_week
+    change *= reversion[:, None]
     change += spill
     change += noise
-    change += shock
     change -= support
+    if shock_rows.size:
+        change[shock_rows, shock_cols] += np.float32(needs.shock_size)
     need += change
     np.clip(need, 0.0, 1.0, out=need)
 
-    recovery = citizens.view("informal")[:, None] * baseline
-    recovery *= needs.natural_recovery_per_week
-    baseline += needs.shock_durable_share * shock
-    baseline -= needs.support_durable_share * support
-    baseline -= recovery
+    drift = citizens.set_point[:n] - baseline
+    drift *= np.float32(needs.baseline_reversion_per_week)
+    drift -= np.float32(needs.support_durable_share) * support
+    baseline += drift
+    if shock_rows.size:
+        baseline[shock_rows, shock_cols] += np.float32(needs.shock_durable_share * needs.shock_size)
     np.clip(baseline, 0.0, 1.0, out=baseline)
     support[:] = 0.0

@@ -1,0 +1,215 @@
+"""Case bookkeeping that every service does the same way: queues, waits, allocation to a worker,
+a change of worker, contacts, and closing a case.
+
+A change of allocated worker is a hazard: the person loses trust, more with each change they
+have already been through, and mid-case may stop engaging; a new worker starts from what the
+handover kept of the relationship and of what the last worker knew.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from relsim.citizens import NO_WORKER, Pathway, Route
+
+if TYPE_CHECKING:
+    from relsim.district import District, Week
+
+
+def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
+    """Rows ordered by the week they started waiting (ties by row: arrival order)."""
+    if rows.size == 0:
+        return rows
+    return rows[np.argsort(since[rows], kind="stable")]
+
+
+def rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Each element's position (0, 1, ...) among the elements of its group, ordered by key."""
+    order = np.lexsort((keys, groups))
+    sorted_groups = groups[order]
+    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
+    sizes = np.diff(np.r_[first, sorted_groups.size])
+    rank = np.empty(groups.size, dtype=np.int64)
+    rank[order] = np.arange(sorted_groups.size) - np.repeat(first, sizes)
+    return rank
+
+
+def cumulative_within(groups: np.ndarray, keys: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+    """For each element, the sum of `amounts` of the elements of its group up to and including
+    it, in key order (smallest key first)."""
+    order = np.lexsort((keys, groups))
+    sorted_groups = groups[order]
+    running = np.cumsum(amounts[order])
+    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
+    sizes = np.diff(np.r_[first, sorted_groups.size])
+    before = np.repeat(np.r_[0.0, running][first], sizes)
+    out = np.empty(groups.size)
+    out[order] = running - before
+    return out
+
+
+def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
+    """Give each row (already in priority order) a post, or -1 when none has a free slot.
+
+    A row keeps its preferred post (>= 0) while that post has a slot; the others take free
+    slots spread round-robin across posts, the emptiest first, as a duty rota would.
+    """
+    slots = np.maximum(slots.astype(np.int64), 0)
+    result = np.full(preferred.size, -1, dtype=np.int64)
+    served = min(preferred.size, int(slots.sum()))
+    if served == 0:
+        return result
+    preferred = preferred[:served]
+    wanting = np.flatnonzero(preferred >= 0)
+    if wanting.size:
+        posts = preferred[wanting]
+        keep = rank_within(posts, np.arange(posts.size)) < slots[posts]
+        chosen = wanting[keep]
+        result[chosen] = preferred[chosen]
+        np.subtract.at(slots, preferred[chosen], 1)
+    rest = np.flatnonzero(result[:served] < 0)
+    if rest.size:
+        posts = np.repeat(np.arange(slots.size), slots)
+        level = np.arange(posts.size) - np.repeat(np.cumsum(slots) - slots, slots)
+        spare = np.repeat(slots, slots)
+        pool = posts[np.lexsort((posts, -spare, level))]
+        result[rest] = pool[: rest.size]
+    return result
+
+
+def join_queue(district: District, week: Week, rows: np.ndarray, route: Route, queue: Pathway):
+    """Citizens routed to a pathway start waiting in its queue from this week."""
+    citizens = district.citizens
+    citizens.route[rows] = route
+    citizens.pathway[rows] = queue
+    citizens.since_week[rows] = week.number
+
+
+def end_wait(
+    district: District, week: Week, rows: np.ndarray, started: np.ndarray, kind: str
+) -> None:
+    waited = np.maximum(week.number - started, 0)
+    tally = district.records.tally
+    tally.add("wait_weeks", float(waited.sum()))
+    tally.add("waits", waited.size)
+    tally.add(f"wait_weeks_{kind}", float(waited.sum()))
+    tally.add(f"waits_{kind}", waited.size)
+
+
+def allocate(
+    district: District, week: Week, rows: np.ndarray, posts: np.ndarray, handover: bool = False
+) -> np.ndarray:
+    """Put `rows` on the caseloads of `posts` and introduce them to the people in those posts.
+
+    Someone meeting the worker they already know keeps the relationship. Anyone else starts a
+    new one: from nothing, or, at a `handover` mid-case, from what the handover kept. A change
+    from an earlier allocated worker costs trust (more for each earlier change) and, mid-case,
+    may end the person's engagement. Returns the rows that stopped engaging (already closed).
+    """
+    citizens, workforce, staff = district.citizens, district.workforce, district.config.staff
+    people = workforce.person[posts]
+    np.add.at(workforce.caseload, posts, 1)
+    citizens.worker[rows] = posts
+    citizens.last_worker[rows] = posts
+    known = citizens.known_by[rows] == people
+    keep_depth = (staff.relationship_retention or 0.0) if handover else 0.0
+    keep_knowledge = (staff.handover_retention or 0.0) if handover else 0.0
+    citizens.depth[rows] = np.where(known, citizens.depth[rows], citizens.depth[rows] * keep_depth)
+    citizens.knowledge[rows] = np.where(
+        known, citizens.knowledge[rows], citizens.knowledge[rows] * keep_knowledge
+    )
+    citizens.known_by[rows] = people
+    previous = citizens.last_person[rows]
+    changed = (previous >= 0) & (previous != people)
+    citizens.last_person[rows] = people
+    moved = rows[changed]
+    if moved.size == 0:
+        return moved
+    escalation = 1.0 + staff.worker_change_escalation * citizens.worker_changes[moved]
+    citizens.worker_changes[moved] += 1
+    district.records.tally.add("worker_changes", moved.size)
+    citizens.trust[moved] = np.clip(
+        citizens.trust[moved] - staff.worker_change_trust_penalty * escalation, 0.0, 1.0
+    )
+    district.records.journeys.log(
+        week.number, moved, "worker_changed", worker=citizens.last_person[moved]
+    )
+    if not handover:
+        return moved[:0]
+    chance = district.streams["handover"].random(moved.size)
+    p_leave = staff.handover_disengage_probability * (1.0 - citizens.trust[moved]) * escalation
+    gone = moved[chance < p_leave]
+    close_cases(district, week, gone, "disengaged", Pathway.NOT_IN_SERVICE)
+    return gone
+
+
+def release(district: District, rows: np.ndarray) -> None:
+    """Take `rows` off their worker's caseload (the relationship stays where it was)."""
+    citizens = district.citizens
+    workers = citizens.worker[rows]
+    valid = workers >= 0
+    np.subtract.at(district.workforce.caseload, workers[valid], 1)
+    citizens.worker[rows] = NO_WORKER
+
+
+def close_cases(
+    district: District, week: Week, rows: np.ndarray, kind: str, pathway: Pathway
+) -> None:
+    """End the front-door or caseworker involvement; a later return is a re-presentation."""
+    if rows.size == 0:
+        return
+    citizens, records = district.citizens, district.records
+    records.journeys.log(
+        week.number, rows, kind, worker=district.workforce.person_of(citizens.worker[rows])
+    )
+    release(district, rows)
+    citizens.pathway[rows] = pathway
+    citizens.last_closure_week[rows] = week.number
+    citizens.last_closure_id[rows] = records.closures.record(rows, week.number, week.measuring)
+    records.tally.add(f"closed_{kind}", rows.size)
+
+
+def contacted(
+    district: District, week: Week, rows: np.ndarray, people: np.ndarray, named: np.ndarray
+) -> None:
+    """Attended contacts with front-line workers this week; `named` marks those with the
+    person's own allocated worker."""
+    if rows.size == 0:
+        return
+    district.citizens.last_seen_week[rows] = week.number
+    if week.measuring:
+        district.records.contacts.front_line_contacts(rows, people)
+        tally = district.records.tally
+        tally.add("contacts_front_line", rows.size)
+        tally.add("contacts_named", int(np.count_nonzero(named)))
+
+
+def fade_relationships(district: District, week: Week, rules_decay: tuple[float, float]) -> None:
+    """Relationship depth and knowledge fade in weeks without contact."""
+    citizens = district.citizens
+    n = citizens.n
+    unseen = citizens.last_seen_week[:n] < week.number
+    depth_decay, knowledge_decay = rules_decay
+    citizens.depth[:n][unseen] *= np.float32(1.0 - depth_decay)
+    citizens.knowledge[:n][unseen] *= np.float32(1.0 - knowledge_decay)
+
+
+def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | float) -> None:
+    """Contact hours with the worker the person knows deepen the relationship and the worker's
+    knowledge of them (towards 1). People tell a worker what is really going on as they come to
+    trust them, so knowledge grows faster the deeper the relationship."""
+    if np.size(rows) == 0:
+        return
+    citizens, rules = district.citizens, district.config.relationship
+    depth = citizens.depth[rows]
+    depth = depth + np.minimum(rules.growth_per_hour * hours, 1.0) * (1 - depth)
+    citizens.depth[rows] = depth
+    disclosure = rules.disclosure_without_relationship + (
+        1.0 - rules.disclosure_without_relationship
+    ) * depth
+    knowledge = citizens.knowledge[rows]
+    citizens.knowledge[rows] = knowledge + np.minimum(
+        rules.knowledge_growth_per_hour * hours * disclosure, 1.0
+    ) * (1 - knowledge)

@@ -1,0 +1,93 @@
+"""What the weekly phases work on, passed to them explicitly: the district (its citizens, posts,
+services, random streams and records) and this week (its number, its draws and its scratch
+arrays). No phase reaches into the Mesa model itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from relsim.citizens import Citizens
+from relsim.config.schema import CRISIS_TYPES, Scenario
+from relsim.continuity import ContactLedger
+from relsim.counters import SPECIALIST_LEDGER
+from relsim.records import Closures, Journeys, Tally
+from relsim.rng import RandomStreams
+from relsim.workforce import Workforce
+
+if TYPE_CHECKING:
+    from relsim.agents.specialist import SpecialistService
+
+
+@dataclass
+class Records:
+    """What a run records: counters, journeys, closed cases and contacts."""
+
+    tally: Tally
+    journeys: Journeys
+    closures: Closures
+    contacts: ContactLedger
+
+
+class PersonIds:
+    """Identifiers for professionals who are not agents: a specialist met in a new episode is
+    someone new each time."""
+
+    def __init__(self) -> None:
+        self._next = -10_000
+
+    def new_specialist(self) -> int:
+        self._next -= 1
+        return self._next
+
+    def new_specialists(self, count: int) -> np.ndarray:
+        ids = np.arange(self._next - 1, self._next - 1 - count, -1, dtype=np.int64)
+        self._next -= count
+        return ids
+
+
+@dataclass
+class District:
+    """The scenario, the citizens, the front-line posts, the specialist services, the random
+    streams and the records of one run."""
+
+    config: Scenario
+    citizens: Citizens
+    workforce: Workforce
+    services: list[SpecialistService]
+    streams: RandomStreams
+    records: Records
+    people: PersonIds = field(default_factory=PersonIds)
+
+    @property
+    def active_threshold(self) -> float:
+        return self.config.needs.active_threshold
+
+
+@dataclass
+class Week:
+    """One week's number, draws and scratch arrays, shared by the phases of that week only."""
+
+    number: int
+    measuring: bool
+    citizens: int  # rows in use this week
+    crisis: np.ndarray = field(init=False)  # (n,) had a crisis this week
+    crises_by_type: np.ndarray = field(init=False)
+    engaged: np.ndarray = field(init=False)  # (n,) engaged with their caseworker this week
+    attendance_p: np.ndarray = field(init=False)
+    attendance_draw: np.ndarray = field(init=False)
+    specialist_attendance_draw: np.ndarray = field(init=False)
+    dropout_draw: np.ndarray = field(init=False)
+    presentations: int = 0
+    budget_gbp: float = 0.0
+    reflective: np.ndarray = field(init=False)  # (posts,) reflective practice hours
+    specialist_hours: dict[str, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.citizens
+        self.crisis = np.zeros(n, dtype=bool)
+        self.crises_by_type = np.zeros(len(CRISIS_TYPES), dtype=np.int64)
+        self.engaged = np.zeros(n, dtype=bool)
+        self.specialist_hours = dict.fromkeys(SPECIALIST_LEDGER, 0.0)
