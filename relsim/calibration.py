@@ -16,10 +16,8 @@ import numpy as np
 
 from relsim.config import load_scenario
 from relsim.config.schema import CRISIS_TYPES, Scenario
-from relsim.dynamics.crises import CrisisWeek
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
-from relsim.population import Pathway, Route
 from relsim.stats import mean_ci95
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -37,62 +35,27 @@ CONFIGS: dict[str, tuple[str, list[str]]] = {
 Runs = dict[str, list[dict]]
 
 
-class CohortTracking(CareModel):
-    """The model, also counting each citizen's crises by type, weeks present and weeks held by
-    a caseworker in the measured period, so the same people can be compared across runs."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        self.row_crises = np.zeros((0, len(CRISIS_TYPES)))
-        self.row_weeks = np.zeros(0)
-        self.row_held_weeks = np.zeros(0)
-        super().__init__(*args, **kwargs)
-
-    def _grow(self) -> None:
-        n = self.citizens.n
-        if self.row_weeks.size < n:
-            extra = n - self.row_weeks.size + 1024
-            self.row_crises = np.vstack([self.row_crises, np.zeros((extra, len(CRISIS_TYPES)))])
-            self.row_weeks = np.r_[self.row_weeks, np.zeros(extra)]
-            self.row_held_weeks = np.r_[self.row_held_weeks, np.zeros(extra)]
-
-    def crises(self) -> CrisisWeek:
-        week = super().crises()
-        if self.tally.measuring:
-            self._grow()
-            n = self.citizens.n
-            self.row_crises[:n] += week.happened
-            self.row_weeks[:n] += self.citizens.present[:n]
-        return week
-
-    def record(self) -> None:
-        if self.tally.measuring:
-            n = self.citizens.n
-            held = (self.citizens.pathway[:n] == Pathway.HELD) & (
-                self.citizens.route[:n] == Route.LIBERATED
-            )
-            self.row_held_weeks[:n] += held
-        super().record()
-
-
 def run_config(job: tuple[str, list[str], int, int]) -> dict:
-    """One replication of one calibration configuration: its metrics and per-citizen counts."""
+    """One replication of one calibration configuration: its metrics and, per citizen, crises
+    by type, weeks present and weeks held by a caseworker in the measured period (declared
+    citizen columns), so the same people can be compared across runs."""
     name, overrides, seed, replication = job
     file, sets = CONFIGS[name]
     scenario = load_scenario(SCENARIOS / file, [*sets, *overrides])
-    model = CohortTracking(scenario, replication=replication, seed=seed, record_journeys=False)
+    model = CareModel(scenario, replication=replication, seed=seed, record_journeys=False)
     for _ in range(model.final_week):
         model.step()
     metrics = compute_metrics(model)
     metrics["signposted_share"] = model.tally["closed_signposted"] / max(
         model.tally["assessments"], 1
     )
-    n = model.citizens.n
-    model._grow()
+    citizens = model.citizens
+    n = citizens.n
     return {
         "metrics": metrics,
-        "crises": model.row_crises[:n],
-        "weeks": model.row_weeks[:n],
-        "held_weeks": model.row_held_weeks[:n],
+        "crises": citizens.measured_crises[:n].copy(),
+        "weeks": citizens.measured_weeks[:n].copy(),
+        "held_weeks": citizens.measured_held_weeks[:n].copy(),
     }
 
 

@@ -167,7 +167,9 @@ def close_cases(
     release(district, rows)
     citizens.pathway[rows] = pathway
     citizens.last_closure_week[rows] = week.number
-    citizens.last_closure_id[rows] = records.closures.record(rows, week.number, week.measuring)
+    citizens.last_closure_id[rows] = records.closures.record(
+        rows, week.number, week.measuring, closed_case=kind != "abandoned_wait"
+    )
     records.tally.add(f"closed_{kind}", rows.size)
 
 

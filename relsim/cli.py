@@ -80,15 +80,26 @@ def _summary_frame(results: Sequence[RunResult]) -> pd.DataFrame:
 def _scenario_block(
     scenario: Scenario, results: Sequence[RunResult], seed: int, started: str
 ) -> dict[str, Any]:
+    import pandas as pd
+
     from relsim.stats import summarise
+    from relsim.warmup import steady_state_report
 
     metrics = summarise([r.metrics for r in results], METRIC_NAMES)
+    steady = steady_state_report(
+        pd.concat([r.timeseries for r in results], ignore_index=True),
+        scenario.time.warmup_weeks,
+    )
     return {
         "scenario": scenario.name,
         "reps": len(results),
         "seed": seed,
         "metrics": metrics,
-        "provenance": {**provenance(scenario, seed, len(results), started), "finished": now()},
+        "provenance": {
+            **provenance(scenario, seed, len(results), started),
+            "steady_state": steady,
+            "finished": now(),
+        },
     }
 
 

@@ -137,8 +137,9 @@ class Tally:
 
 
 class Closures:
-    """Every closed case (closure, discharge, signposting, step-down, disengagement, a wait given
-    up) and whether the person came back within a year: the repeat demand of pattern P8."""
+    """Every closed case (closure, discharge, signposting, step-down, disengagement) and every
+    wait given up, and whether the person came back within a year: the repeat demand of pattern
+    P8 (closed cases only) and part of failure demand (all of them)."""
 
     FOLLOW_UP_WEEKS = 52
 
@@ -147,19 +148,24 @@ class Closures:
         self._weeks = np.zeros(1024, dtype=np.int32)
         self._measured = np.zeros(1024, dtype=bool)
         self._returned = np.full(1024, -1, dtype=np.int32)
+        self._case = np.zeros(1024, dtype=bool)
 
-    def record(self, rows: np.ndarray, week: int, measuring: bool) -> np.ndarray:
-        """New closures for `rows`; returns their ids."""
+    def record(
+        self, rows: np.ndarray, week: int, measuring: bool, closed_case: bool = True
+    ) -> np.ndarray:
+        """New closures for `rows`; returns their ids. A wait given up is recorded (a return
+        after it is failure demand) but is not a closed case for repeat demand."""
         start, stop = self.count, self.count + len(rows)
         if stop > self._weeks.size:
             size = max(stop, 2 * self._weeks.size)
             self._weeks = np.resize(self._weeks, size)
             self._measured = np.resize(self._measured, size)
             self._returned = np.resize(self._returned, size)
-            self._returned[start:] = -1
+            self._case = np.resize(self._case, size)
         self._weeks[start:stop] = week
         self._measured[start:stop] = measuring
         self._returned[start:stop] = -1
+        self._case[start:stop] = closed_case
         self.count = stop
         return np.arange(start, stop)
 
@@ -177,7 +183,11 @@ class Closures:
         """Share of measured closures with a full year of follow-up that came back within it."""
         weeks = self._weeks[: self.count]
         returned = self._returned[: self.count]
-        eligible = self._measured[: self.count] & (weeks <= final_week - self.FOLLOW_UP_WEEKS)
+        eligible = (
+            self._measured[: self.count]
+            & self._case[: self.count]
+            & (weeks <= final_week - self.FOLLOW_UP_WEEKS)
+        )
         if not eligible.any():
             return float("nan")
         back = (returned >= 0) & (returned - weeks <= self.FOLLOW_UP_WEEKS)

@@ -59,7 +59,7 @@ class Population(Section):
         0.002, "1/week", ge=0, le=1, description="moving away, unrelated to need"
     )
     death_probability_per_week_at_full_need: float = param(
-        0.0013,
+        0.0011,
         "1/week",
         "calibrated to Fulfilling Lives (CFE Research 2021): just over 1 in 20 died in the programme, taken as 10-20 per 1,000 a year at complexity 0.9 (docs/calibration.md)",
         ge=0,
@@ -379,7 +379,7 @@ class PoliceCustody(CrisisType):
     """Police call-out ending in arrest and detention, sometimes remand."""
 
     base_hazard_per_week: float = _base_hazard(
-        0.022,
+        0.016,
         "calibrated to MEAM Approach evaluation: about 2.9 arrests per person-year in the high-complexity cohort before support (docs/calibration.md)",
     )
     drivers: dict[Domain, float] = _drivers({"safety": 0.6, "substance_use": 0.4})
@@ -581,8 +581,8 @@ class AssessDoRefer(Section):
     )
     eligibility_threshold: float | None = knob_param(
         "referral_friction",
-        0.43,
-        0.78,
+        0.50,
+        0.85,
         "need",
         "calibrated at referral_friction 0.6 to new requests turned away: 31 % signposted, 28 % no service (NHS Digital; docs/calibration.md)",
         ge=0,
@@ -941,8 +941,8 @@ class Staff(Section):
     )
     turnover_per_year: float | None = knob_param(
         "continuity",
-        0.60,
-        0.05,
+        0.45,
+        0.04,
         "1/year",
         "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); calibrated so that turnover after burnout falls in that range at continuity 0.4 (docs/calibration.md)",
         ge=0,

@@ -1,0 +1,63 @@
+"""Is the district in its steady state? The warm-up is chosen with MSER-5 (White 1997; the
+marginal standard error rule on batch means of five), and every run reports the drift between
+the first and second half of its measured period, so a result that rests on a transient shows
+it.
+
+MSER-5: split the series into batches of five and take their means z_1..z_m; for each candidate
+truncation d (in batches, up to half the series) compute the squared standard error of the mean
+of what is left, sum_{j>d} (z_j - mean)^2 / (m - d)^2; the truncation point is the d that
+minimises it, in weeks 5 d.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+BATCH = 5
+DRIFT_MEASURES = ("crises", "mean_need")
+
+
+def mser5(series: Sequence[float] | np.ndarray) -> int:
+    """The MSER-5 truncation point of a weekly series, in weeks from its start."""
+    values = np.asarray(series, dtype=float)
+    m = values.size // BATCH
+    if m < 4:
+        return 0
+    batches = values[: m * BATCH].reshape(m, BATCH).mean(axis=1)
+    best, best_d = np.inf, 0
+    for d in range(m // 2 + 1):
+        rest = batches[d:]
+        score = float(((rest - rest.mean()) ** 2).sum()) / (rest.size**2)
+        if score < best:
+            best, best_d = score, d
+    return best_d * BATCH
+
+
+def drift(timeseries: pd.DataFrame, measures: Sequence[str] = DRIFT_MEASURES) -> dict[str, float]:
+    """Relative change of each measure's weekly mean from the first to the second half of the
+    measured period, averaged over replications first."""
+    measured = timeseries[timeseries["measured"]]
+    weekly = measured.groupby("week")[list(measures)].mean().sort_index()
+    half = len(weekly) // 2
+    out: dict[str, float] = {}
+    for name in measures:
+        first, second = weekly[name].iloc[:half].mean(), weekly[name].iloc[half:].mean()
+        out[name] = float(second / first - 1.0) if first else float("nan")
+    return out
+
+
+def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str, object]:
+    """What a manifest says about the steady state: the drift between the halves of the
+    measured period, and the MSER-5 truncation point of the weekly crisis series (mean over
+    replications, warm-up included) against the warm-up used."""
+    weekly = timeseries.groupby("week")["crises"].mean().sort_index()
+    truncation = mser5(weekly.to_numpy())
+    return {
+        "drift_second_half_vs_first": drift(timeseries),
+        "mser5_truncation_weeks": truncation,
+        "warmup_weeks": warmup_weeks,
+        "warmup_covers_mser5": truncation <= warmup_weeks,
+    }
