@@ -208,9 +208,10 @@ def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | 
     depth = citizens.depth[rows]
     depth = depth + np.minimum(rules.growth_per_hour * hours, 1.0) * (1 - depth)
     citizens.depth[rows] = depth
-    disclosure = rules.disclosure_without_relationship + (
-        1.0 - rules.disclosure_without_relationship
-    ) * depth
+    disclosure = (
+        rules.disclosure_without_relationship
+        + (1.0 - rules.disclosure_without_relationship) * depth
+    )
     knowledge = citizens.knowledge[rows]
     citizens.knowledge[rows] = knowledge + np.minimum(
         rules.knowledge_growth_per_hour * hours * disclosure, 1.0

@@ -33,9 +33,7 @@ def merge_counts(
     all_keys = np.concatenate([keys, new_keys])
     all_counts = np.concatenate([counts, new_counts])
     unique, inverse = np.unique(all_keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=all_counts, minlength=unique.size).astype(
-        np.int64
-    )
+    return unique, np.bincount(inverse, weights=all_counts, minlength=unique.size).astype(np.int64)
 
 
 class PairCounts:

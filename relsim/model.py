@@ -142,7 +142,9 @@ class CareModel(mesa.Model):
         streams = self.district.streams
         update_needs(self.citizens, self.config, self.coupling, streams["needs"], streams["shocks"])
         revert_trust(self.citizens, self.config)
-        return row_count_above(self.citizens.need[: self.citizens.n], self.config.needs.active_threshold)
+        return row_count_above(
+            self.citizens.need[: self.citizens.n], self.config.needs.active_threshold
+        )
 
     def crises(self, week: Week, n_active: np.ndarray) -> CrisisWeek:
         citizens, tally = self.citizens, self.tally
@@ -192,12 +194,16 @@ class CareModel(mesa.Model):
             | (pathway == Pathway.WAITING_CASEWORKER)
         )
         chasing = np.flatnonzero(presenting & waiting)
-        tally.add("chasing_contacts", chasing.size)
+        if self.router.serves:
+            tally.add("chasing_contacts", chasing.size)
         self._abandon_waits(week, waiting & ~presenting, abandon_draw)
         pathway = citizens.pathway[:n]
         new = np.flatnonzero(
             presenting & ((pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN))
         )
+        if not self.router.serves:
+            tally.add("unserved_presentations", new.size + chasing.size)
+            return
         repeat = district.records.closures.mark_returns(citizens.last_closure_id[new], self.week)
         tally.add("presentations", new.size)
         tally.add("repeat_presentations", int(repeat.sum()))
@@ -214,7 +220,9 @@ class CareModel(mesa.Model):
         """People in a front-door or caseworker queue who did not chase it may give up."""
         citizens = self.citizens
         n = citizens.n
-        queue = waiting & np.isin(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
+        queue = (
+            waiting & np.isin(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
+        )
         rows = np.flatnonzero(queue)
         if rows.size == 0:
             return
@@ -247,7 +255,9 @@ class CareModel(mesa.Model):
         district, workforce, citizens = self.district, self.workforce, self.citizens
         rng = district.streams["staff"]
         left = workforce.finish_week(self.week, week.reflective, rng)
-        vacancy = rng.exponential(max(self.config.staff.vacancy_weeks or 0.0, 1e-9), workforce.posts)
+        vacancy = rng.exponential(
+            max(self.config.staff.vacancy_weeks or 0.0, 1e-9), workforce.posts
+        )
         self.tally.add("leavers", sum(1 for p in left if not workforce.agency[p]))
         for post in left:
             workforce.vacate(post, self.week, float(vacancy[post])).remove()

@@ -52,8 +52,9 @@ class Workforce:
 
     def person_of(self, posts: np.ndarray) -> np.ndarray:
         """Mesa ids of whoever fills `posts` (-1 for no post)."""
-        posts = np.asarray(posts)
-        return np.where(posts >= 0, self.person[np.maximum(posts, 0)], -1)
+        posts = np.asarray(posts, dtype=np.int64)
+        padded = np.append(self.person, -1)  # index -1 reads the padding: no post, no person
+        return padded[np.where(posts >= 0, posts, -1)]
 
     def fill(self, post: int, worker: Worker) -> None:
         self.occupant[post] = worker
@@ -63,6 +64,8 @@ class Workforce:
     def _buddies(self) -> np.ndarray:
         """Each post's buddy, who covers for absence: the next post of the same role."""
         buddy = np.arange(self.posts)
+        if self.posts == 0:
+            return buddy
         for role in np.unique(self.role):
             mine = np.flatnonzero(self.role == role)
             buddy[mine] = np.roll(mine, -1)
@@ -115,7 +118,8 @@ class Workforce:
     def room(self, role: Route) -> np.ndarray:
         """Free places under the cap for each post of `role` whose worker is on duty this week:
         nobody is allocated to a worker who is away."""
-        room = np.where(self.on_duty() & (self.role == role), self.cap - self.caseload, 0)
+        open_posts = self.on_duty() & self.in_post & (self.role == role)
+        room = np.where(open_posts, self.cap - self.caseload, 0)
         return np.maximum(room, 0)
 
     def finish_week(self, week: int, reflective: np.ndarray, rng: np.random.Generator) -> list[int]:

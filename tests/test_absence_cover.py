@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from relsim.citizens import Pathway
 from relsim.config import validate_data
 from relsim.model import CareModel
-from relsim.population import Pathway
 
 DISTRICT = {
     "demand_complexity": 0.7,
@@ -32,9 +32,11 @@ def settled(care_model: str, workers: int, cap: int, weeks: int = 20) -> CareMod
     return model
 
 
-def send_away(model: CareModel, post: int) -> None:
-    """The worker in `post` is absent next week (and only then)."""
-    model.workforce.absent_until[post] = model.week + 1
+def send_away(model: CareModel, post: int, weeks: int = 1) -> None:
+    """The worker in `post` is absent for the next `weeks` weeks."""
+    worker = model.workforce.occupant[post]
+    assert worker is not None
+    worker.absent_until = model.week + weeks
 
 
 def busiest(model: CareModel) -> int:
@@ -60,7 +62,7 @@ def test_nobody_is_allocated_to_an_absent_worker() -> None:
     assert waiting.any(), "the district was meant to have a waiting list"
     post = 0
     mine = set(np.flatnonzero(citizens.worker[: citizens.n] == post).tolist())
-    model.workforce.absent_until[post] = model.week + 6
+    send_away(model, post, weeks=6)
     for _ in range(6):
         model.step()
     now = set(np.flatnonzero(citizens.worker[: citizens.n] == post).tolist())
@@ -82,5 +84,6 @@ def test_an_absent_caseworkers_people_are_seen_by_their_buddy_without_deepening(
     assert model.workforce.hours["direct"][post] == 0.0
     assert model.tally["absence_cover_contacts"] > before
     still = citizens.worker[held] == post
-    # Relationship depth grows only with the named worker, who was away all week.
+    # Relationship depth grows only with the named worker, who was away all week (and does
+    # not fade either: the buddy came).
     assert np.all(citizens.depth[held][still] <= depth[still] + 1e-12)

@@ -17,8 +17,9 @@ SMALL = {
 }
 
 
-def metrics(**liberated: object) -> dict[str, float]:
-    scenario = validate_data({**SMALL, "liberated": liberated}, "<test>")
+def metrics(relationship: dict | None = None, **liberated: object) -> dict[str, float]:
+    data = {**SMALL, "liberated": liberated, "relationship": relationship or {}}
+    scenario = validate_data(data, "<test>")
     return compute_metrics(simulate(scenario, seed=5, replication=0, journeys=False))
 
 
@@ -45,6 +46,7 @@ def test_no_practical_domains_means_no_budget_spend() -> None:
 def test_contact_without_a_relationship_has_the_new_worker_share_of_the_effect() -> None:
     """With relationships that never deepen, contact helps only through
     new_worker_effect_share: at 0 it does nothing, at 1 it has the full effect."""
-    none = metrics(new_worker_effect_share=0.0, relationship_growth_per_hour=0.0)
-    full = metrics(new_worker_effect_share=1.0, relationship_growth_per_hour=0.0)
+    flat = {"growth_per_hour": 0.0}
+    none = metrics(flat, new_worker_effect_share=0.0)
+    full = metrics(flat, new_worker_effect_share=1.0)
     assert full["mean_need"] < none["mean_need"] - 0.01

@@ -209,7 +209,7 @@ def _frozen_needs(demand_complexity: float) -> tuple[np.ndarray, np.ndarray]:
         "needs.reversion_per_week=0",
         "needs.volatility_sd_per_week=0",
         "needs.shock_probability_per_week=0",
-        "needs.natural_recovery_per_week=0",
+        "needs.baseline_reversion_per_week=0",
         "population.arrivals_per_week=0",
         *NOBODY_PRESENTS,
         *(f"crises.{c}.base_hazard_per_week=0" for c in CRISIS_TYPES),

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relsim.citizens import NO_WORKER, Pathway, SpecialistState
 from relsim.config import validate_data
+from relsim.counters import LEDGER
 from relsim.model import CareModel
-from relsim.population import NO_WORKER, Pathway, SpecialistState
 from relsim.records import EVENT_KINDS
-from relsim.workforce import LEDGER
 
-CARE_MODELS = ("assess_do_refer", "liberated", "hybrid")
+SERVICES = ("assess_do_refer", "liberated", "hybrid")
+CARE_MODELS = (*SERVICES, "none")
 IN_SERVICE = (Pathway.SHORT_EPISODE, Pathway.HELD)
 LEDGER_TOLERANCE = 1e-6
 DEPARTURES = ("died", "left")
@@ -145,7 +146,7 @@ def check_week(model: CareModel, previous_tally: dict[str, float]) -> dict[str, 
     assert (citizens.spec_since[:n][waiting_specialist] <= week).all()
 
     # -- counters (waits, costs, hours, events) only accumulate and are never negative ----
-    counts = dict(model.tally.counts)
+    counts = model.tally.totals()
     for key, value in counts.items():
         assert value >= 0.0, f"{where}: tally {key} = {value} is negative"
         assert value >= previous_tally.get(key, 0.0) - 1e-9, (
@@ -202,7 +203,7 @@ def test_invariants_hold_every_week(data: dict[str, Any], seed: int) -> None:
 
 @pytest.mark.parametrize(
     ("care_model", "fallback"),
-    [*((cm, "wait") for cm in CARE_MODELS), ("liberated", "assess_do_refer")],
+    [*((cm, "wait") for cm in SERVICES), ("liberated", "assess_do_refer")],
 )
 def test_invariants_in_a_busy_district(care_model: str, fallback: str) -> None:
     """A fixed, crowded case (high complexity, short staff, turnover) for each care model, and

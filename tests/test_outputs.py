@@ -329,7 +329,7 @@ def test_weekly_flow_columns_add_up_to_the_measured_totals(care_model: str) -> N
         "time": {"weeks": 40, "warmup_weeks": 8},
     }
     model = simulate(validate_data(data, "<test>"), seed=11, replication=0, journeys=False)
-    frame = pd.DataFrame(list(model.datacollector.get_model_vars_dataframe()["measures"]))
+    frame = pd.DataFrame(model.series.columns)
     measured = frame.iloc[data["time"]["warmup_weeks"] :]
     tally = model.tally
     failure = tally["repeat_presentations"] + tally["chasing_contacts"]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import relsim.model
+import relsim.rng
 import relsim.runner
 from relsim.config import load_scenario
 from relsim.config.schema import Scenario
@@ -21,7 +22,7 @@ from relsim.runner import RunResult, run_one, run_replications
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 LIBERATED = SCENARIOS / "liberated.yaml"
-CARE_MODELS = ("assess_do_refer", "liberated", "hybrid")
+CARE_MODELS = ("assess_do_refer", "liberated", "hybrid", "none")
 SMALL = (
     "population.citizens=500",
     "workforce.workers=4",
@@ -85,9 +86,21 @@ def _arrivals_under(care_model: str, monkeypatch: pytest.MonkeyPatch) -> dict[st
     original = relsim.model.draw_entrants
 
     def recording(scenario, count, rng):
-        need, priority, informal, trust = original(scenario, count, rng)
-        drawn.append(np.column_stack([need, priority, informal, trust]))
-        return need, priority, informal, trust
+        entrants = original(scenario, count, rng)
+        drawn.append(
+            np.column_stack(
+                [
+                    entrants.need,
+                    entrants.priority,
+                    entrants.driver,
+                    entrants.driver_hidden,
+                    entrants.help_fit,
+                    entrants.informal,
+                    entrants.trust,
+                ]
+            )
+        )
+        return entrants
 
     with monkeypatch.context() as patch:
         patch.setattr(relsim.model, "draw_entrants", recording)
@@ -108,7 +121,7 @@ def test_common_random_numbers_same_citizens_under_every_model(
 ) -> None:
     """Replication r of every care model starts from the same cohort and receives the same
     arrivals: the same rows, in the same weeks, with the same initial needs, priorities,
-    informal support and trust."""
+    drivers (hidden or not), fit of standard help, informal support and trust."""
     runs = {cm: _arrivals_under(cm, monkeypatch) for cm in CARE_MODELS}
     reference = runs["assess_do_refer"]
     initial = reference["initial_need"].shape[0]
@@ -129,12 +142,14 @@ def test_common_random_numbers_same_crisis_and_need_draws() -> None:
     built for the same replication hold identical generators for every citizen stream."""
     models = [CareModel(small(cm), replication=1, seed=7) for cm in CARE_MODELS]
     for name in CITIZEN_STREAMS:
-        draws = [m.streams[name].random(8) for m in models]
+        draws = [m.district.streams[name].random(8) for m in models]
         for other in draws[1:]:
             np.testing.assert_array_equal(other, draws[0], err_msg=name)
 
 
-def test_adding_a_stream_does_not_shift_the_others() -> None:
+def test_adding_a_stream_does_not_shift_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(relsim.rng.STREAMS, "zzz", "a stream added later")
+    monkeypatch.setitem(relsim.rng.STREAMS, "another_new_stream", "and another")
     root = replication_seed_sequence(12345, 0)
     plain = RandomStreams(root)
     needs_plain = plain["needs"].random(10)
@@ -154,15 +169,23 @@ def test_adding_a_stream_does_not_shift_the_others() -> None:
     )
 
 
+def test_an_undeclared_stream_is_an_error() -> None:
+    """A typo in a stream name must not silently create a new, independent stream."""
+    streams = RandomStreams(replication_seed_sequence(1, 0))
+    with pytest.raises(KeyError, match="undeclared random stream 'neds'"):
+        streams["neds"]
+
+
 def test_adding_a_stream_does_not_change_a_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """A model that asks for an extra stream before running gives identical results."""
     scenario = small()
     plain = run_one(scenario, seed=5, replication=0)
     original_init = CareModel.__init__
+    monkeypatch.setitem(relsim.rng.STREAMS, "zzz", "a stream added later")
 
     def init_with_extra_stream(self, *args, **kwargs):
         original_init(self, *args, **kwargs)
-        self.streams["zzz"].random(1000)
+        self.district.streams["zzz"].random(1000)
 
     monkeypatch.setattr(CareModel, "__init__", init_with_extra_stream)
     with_extra = run_one(scenario, seed=5, replication=0)

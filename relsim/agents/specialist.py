@@ -87,9 +87,7 @@ class SpecialistService(mesa.Agent):
         if rows.size == 0:
             return
         self._book(district, week, "direct", rows.size * rules.session_hours)
-        self._book(
-            district, week, "recording", rows.size * rules.session_hours * RECORDING_SHARE
-        )
+        self._book(district, week, "recording", rows.size * rules.session_hours * RECORDING_SHARE)
         attended = week.specialist_attendance_draw[rows, d] < week.attendance_p[rows]
         seen = rows[attended]
         # Protocol help: it works as well as standard help fits the person.

@@ -101,7 +101,9 @@ class Worker(mesa.Agent):
         if self.agency_until is not None:
             return Outcome.LEAVES if week >= self.agency_until else Outcome.STAYS
         weekly_leave = 1.0 - (1.0 - min(rules.turnover_per_year or 0.0, 0.999)) ** (1.0 / 52.0)
-        if draws.leave_chance < weekly_leave * (1.0 + rules.turnover_burnout_multiplier * self.burnout):
+        if draws.leave_chance < weekly_leave * (
+            1.0 + rules.turnover_burnout_multiplier * self.burnout
+        ):
             return Outcome.LEAVES
         p_absent = (rules.absence_probability_per_week or 0.0) * (
             1.0 + rules.absence_burnout_multiplier * self.burnout

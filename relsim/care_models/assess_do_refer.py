@@ -64,7 +64,9 @@ class AssessDoRefer:
     def _mine(self, district: District, pathway: Pathway) -> np.ndarray:
         citizens = district.citizens
         n = citizens.n
-        return np.flatnonzero((citizens.pathway[:n] == pathway) & (citizens.route[:n] == self.route))
+        return np.flatnonzero(
+            (citizens.pathway[:n] == pathway) & (citizens.route[:n] == self.route)
+        )
 
     # -- short episodes -------------------------------------------------------------------
     def _sessions(self, district: District, week: Week) -> None:
@@ -104,9 +106,7 @@ class AssessDoRefer:
         attended = week.attendance_draw[rows] < week.attendance_p[rows]
         seen, seen_posts = rows[attended], posts[attended]
         effect = (
-            rules.session_effect
-            * citizens.help_fit[seen]
-            * workforce.effectiveness[seen_posts]
+            rules.session_effect * citizens.help_fit[seen] * workforce.effectiveness[seen_posts]
         )
         citizens.support[seen, citizens.presenting_domain[seen]] += effect
         citizens.trust[seen] = np.minimum(
@@ -223,7 +223,9 @@ class AssessDoRefer:
         made_r, made_d = np.nonzero(candidate)
         if made_r.size == 0:
             return
-        paperwork = np.bincount(made_r, minlength=rows.size) * (rules.referral_paperwork_hours or 0.0)
+        paperwork = np.bincount(made_r, minlength=rows.size) * (
+            rules.referral_paperwork_hours or 0.0
+        )
         booked = np.zeros(workforce.posts)
         np.add.at(booked, posts, paperwork)
         workforce.book_within("referral", booked)
@@ -262,4 +264,3 @@ class AssessDoRefer:
         district.records.journeys.log(
             week.number, rows, "allocated", worker=workforce.person[posts]
         )
-

@@ -122,10 +122,13 @@ class Liberated:
         posts = np.full(queue.size, -1, dtype=np.int64)
         returners = np.flatnonzero(same)
         if returners.size:
-            own = fill_slots(last[returners].astype(np.int64), room.copy())
+            # The door stays open: a worker takes their own people back a little over the cap.
+            open_door = room + rules.return_places_over_cap * workforce.on_duty()
+            own = fill_slots(last[returners].astype(np.int64), open_door)
             back = returners[own == last[returners]]
             posts[back] = last[back]
             np.subtract.at(room, posts[back], 1)
+            room = np.maximum(room, 0)
         waited = week.number - citizens.since_week[queue]
         patient = same & (posts < 0) & (waited < rules.wait_for_own_worker_weeks)
         others = np.flatnonzero((posts < 0) & ~patient)
@@ -206,16 +209,18 @@ class Liberated:
         tally = district.records.tally
         tally.add("held_weeks", rows.size)
         tally.add("held_not_seen", int(rows.size - seen.sum()))
-        np.add.at(workforce.unmet, serving[~seen & (serving >= 0)], (demand * overhead)[~seen & (serving >= 0)])
+        np.add.at(
+            workforce.unmet,
+            serving[~seen & (serving >= 0)],
+            (demand * overhead)[~seen & (serving >= 0)],
+        )
         rows, posts, hours = rows[seen], serving[seen], demand[seen]
         own, active, need = by_own[seen], active[seen], need[seen]
         tally.add("absence_cover_contacts", int((~own).sum()))
         workforce.book("direct", posts, hours)
         workforce.book("recording", posts, hours * rules.recording_share)
         workforce.book("travel", posts, hours * rules.travel_share)
-        np.add.at(
-            workforce.crisis_hours, posts, rules.crisis_contact_hours * week.crisis[rows]
-        )
+        np.add.at(workforce.crisis_hours, posts, rules.crisis_contact_hours * week.crisis[rows])
         tally.add("contact_hours", float(hours.sum()))
 
         engaged = week.attendance_draw[rows] < week.attendance_p[rows]

@@ -28,12 +28,14 @@ class Router:
     entry: Route | None
     complexity_threshold: int | None = None
 
+    @property
+    def serves(self) -> bool:
+        """False under care model none: nobody is there to take a presentation."""
+        return self.entry is not None
+
     def route(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Send this week's presentations to their pathway."""
-        if rows.size == 0:
-            return
-        if self.entry is None:
-            district.records.tally.add("unserved_presentations", rows.size)
+        if rows.size == 0 or self.entry is None:
             return
         if self.complexity_threshold is None:
             self.pathways[self.entry].intake(district, week, rows)

@@ -177,7 +177,6 @@ class Needs(Section):
         description="part of help that lowers the baseline, not only the current need",
     )
 
-
     driver_spill_per_week: float | None = knob_param(
         "demand_complexity",
         0.0,
@@ -581,8 +580,8 @@ class AssessDoRefer(Section):
     )
     eligibility_threshold: float | None = knob_param(
         "referral_friction",
-        0.50,
-        0.85,
+        0.52,
+        0.87,
         "need",
         "calibrated at referral_friction 0.6 to new requests turned away: 31 % signposted, 28 % no service (NHS Digital; docs/calibration.md)",
         ge=0,
@@ -714,7 +713,7 @@ class Liberated(Section):
         description="travel time as a share of contact time (work happens where the person is)",
     )
     contact_effect_per_hour: float = param(
-        0.05,
+        0.1,
         "need per hour",
         "assumption: the calibration search met the MEAM Approach reductions (A&E -37 to -54 %, arrests about -41 %) anywhere from 0.02 to 0.08, so the evidence does not pin it down (docs/calibration.md; thin-evidence experiment in docs/results.md)",
         ge=0,
@@ -851,6 +850,13 @@ class Liberated(Section):
     reflective_practice_hours_per_week: float = param(
         1.5, "hours/week", ge=0, description="protected debrief and supervision time per caseworker"
     )
+    return_places_over_cap: int = param(
+        2,
+        "people",
+        ge=0,
+        le=100,
+        description="a caseworker takes back someone they held before, when they return, even this many over the cap (the door stays open)",
+    )
     wait_for_own_worker_weeks: int = param(
         8,
         "weeks",
@@ -926,7 +932,7 @@ class Staff(Section):
     )
     absence_probability_per_week: float | None = knob_param(
         "continuity",
-        0.03,
+        0.05,
         0.005,
         "1/week",
         ge=0,
@@ -941,7 +947,7 @@ class Staff(Section):
     )
     turnover_per_year: float | None = knob_param(
         "continuity",
-        0.45,
+        0.80,
         0.04,
         "1/year",
         "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); calibrated so that turnover after burnout falls in that range at continuity 0.4 (docs/calibration.md)",
@@ -990,7 +996,7 @@ class Staff(Section):
     )
     agency_tenure_weeks: float | None = knob_param(
         "continuity",
-        4.0,
+        3.0,
         26.0,
         "weeks",
         ge=1,
@@ -1034,7 +1040,6 @@ class Staff(Section):
     )
 
 
-
 class Relationship(Section):
     """The relationship between a person and the worker they see: depth (the person's side:
     trust in this worker, engagement) and knowledge (the worker's side: what drives the person's
@@ -1048,7 +1053,7 @@ class Relationship(Section):
         description="relationship depth gained per contact hour with the same worker (towards 1): weeks to months of weekly contact",
     )
     decay_per_week: float = param(
-        0.005,
+        0.02,
         "1/week",
         ge=0,
         le=1,
@@ -1069,7 +1074,7 @@ class Relationship(Section):
         description="share of knowledge_growth_per_hour a worker gains with no relationship; it rises linearly to 1 at full depth (people disclose what matters as they come to trust a worker)",
     )
     knowledge_decay_per_week: float = param(
-        0.005,
+        0.01,
         "1/week",
         ge=0,
         le=1,

@@ -1,0 +1,183 @@
+"""The small kernels the weekly phases are built from, tested on their own: slot filling, ranking
+and running sums within groups, triage, merging contact counts, the continuity indices, MSER-5,
+effort weights, and the declarations that reject unknown names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relsim.care_models.liberated import effort_weights
+from relsim.care_models.triage import choose_whom_to_see
+from relsim.cases import cumulative_within, fill_slots, rank_within
+from relsim.citizens import COLUMNS, Citizens, column_table
+from relsim.continuity import (
+    PairCounts,
+    bice_boxerman,
+    merge_counts,
+    pair_keys,
+    per_citizen,
+    usual_provider_of_care,
+)
+from relsim.counters import COUNTERS
+from relsim.records import Tally
+from relsim.warmup import drift, mser5
+
+groups_and_keys = st.integers(1, 40).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(0, 5), min_size=n, max_size=n),
+        st.lists(st.floats(-5, 5, allow_nan=False), min_size=n, max_size=n, unique=True),
+    )
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(groups_and_keys)
+def test_rank_within_counts_the_smaller_keys_of_the_same_group(data) -> None:
+    groups, keys = (np.array(x) for x in data)
+    rank = rank_within(groups, keys)
+    for i in range(groups.size):
+        expected = int(((groups == groups[i]) & (keys < keys[i])).sum())
+        assert rank[i] == expected
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(groups_and_keys, st.lists(st.floats(0, 10, allow_nan=False), min_size=40, max_size=40))
+def test_cumulative_within_sums_up_to_and_including_each_element(data, amounts) -> None:
+    groups, keys = (np.array(x) for x in data)
+    amounts = np.array(amounts[: groups.size])
+    running = cumulative_within(groups, keys, amounts)
+    for i in range(groups.size):
+        mine = (groups == groups[i]) & (keys <= keys[i])
+        assert running[i] == pytest.approx(amounts[mine].sum())
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(st.integers(-1, 4), min_size=0, max_size=30),
+    st.lists(st.integers(0, 4), min_size=5, max_size=5),
+)
+def test_fill_slots_respects_slots_order_and_preferences(preferred, slots) -> None:
+    preferred, slots = np.array(preferred, dtype=np.int64), np.array(slots)
+    result = fill_slots(preferred, slots)
+    given_posts = result[result >= 0]
+    # never more people on a post than it has slots
+    assert (np.bincount(given_posts, minlength=5) <= slots).all()
+    # as many are served as there are slots (or people)
+    assert (result >= 0).sum() == min(preferred.size, slots.sum())
+    # served in order: nobody later is served while someone earlier is not
+    served = result >= 0
+    if served.any() and not served.all():
+        assert np.flatnonzero(~served).min() > np.flatnonzero(served).max()
+    # the first holder of a preference with a slot gets it
+    for post in range(5):
+        wanting = np.flatnonzero(preferred[: (result >= 0).sum()] == post)
+        keep = wanting[: slots[post]]
+        assert (result[keep] == post).all()
+
+
+def test_triage_sees_the_highest_scores_until_the_hours_run_out() -> None:
+    serving = np.array([0, 0, 0, 1, 1, -1])
+    score = np.array([1.0, 3.0, 2.0, 0.5, 0.1, 9.0])
+    hours = np.array([2.0, 2.0, 2.0, 3.0, 3.0, 1.0])
+    free = np.array([4.0, 3.0])
+    seen = choose_whom_to_see(serving, score, hours, free)
+    # post 0 has 4 h: the two highest scores (3.0 and 2.0), not the third; post 1 has 3 h:
+    # only its first; nobody serves the last person
+    assert seen.tolist() == [False, True, True, True, False, False]
+
+
+def test_effort_goes_to_what_matters_and_to_the_driver_as_far_as_it_is_known() -> None:
+    priority = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0]])
+    need = np.array([[0.6, 0.6, 0.5], [0.6, 0.6, 0.5]])
+    active = need > 0.4
+    driver = np.array([2, 2])
+    weights = effort_weights(priority, need, active, driver, np.array([0.0, 0.5]))
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    # knowing nothing, nothing goes to the driver that does not matter to the person
+    assert weights[0, 2] == 0.0
+    # knowing it well, half the effort goes there
+    assert weights[1, 2] == pytest.approx(0.5)
+
+
+def test_merged_pair_counts_equal_counting_everything_at_once() -> None:
+    rng = np.random.default_rng(0)
+    rows = rng.integers(0, 50, 5000)
+    people = rng.integers(-20, 20, 5000)
+    counts = PairCounts()
+    counts.MERGE_EVERY = 700  # merge often, to exercise merging
+    for chunk in np.array_split(np.arange(5000), 13):
+        counts.add(rows[chunk], people[chunk])
+    keys, n = counts.pairs()
+    expected_keys, expected_n = np.unique(pair_keys(rows, people), return_counts=True)
+    np.testing.assert_array_equal(keys, expected_keys)
+    np.testing.assert_array_equal(n, expected_n)
+    merged = merge_counts(keys[:10], n[:10], keys[5:20], n[5:20])
+    assert merged[1].sum() == n[:10].sum() + n[5:20].sum()
+
+
+def test_continuity_indices_on_known_cases() -> None:
+    # citizen 0: 4 contacts all with one worker; citizen 1: 4 contacts with 4 workers;
+    # citizen 2: 3 with A, 1 with B; citizen 3: a single contact (not counted)
+    rows = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3])
+    people = np.array([7, 7, 7, 7, 1, 2, 3, 4, 5, 5, 5, 6, 9])
+    keys, counts = np.unique(pair_keys(rows, people), return_counts=True)
+    stats = per_citizen(keys, counts)
+    np.testing.assert_array_equal(stats["people"], [1, 4, 2, 1])
+    upc = usual_provider_of_care(stats)
+    assert upc == pytest.approx((1.0 + 0.25 + 0.75) / 3)
+    # COC: (sum n_j^2 - N) / (N (N - 1)): 1, 0 and (9 + 1 - 4) / 12 = 0.5
+    assert bice_boxerman(stats) == pytest.approx((1.0 + 0.0 + 0.5) / 3)
+
+
+def test_mser5_finds_a_transient_and_not_a_steady_series() -> None:
+    rng = np.random.default_rng(1)
+    steady = 100 + rng.normal(0, 5, 400)
+    assert mser5(steady) <= 40
+    transient = steady + np.r_[np.linspace(-60, 0, 100), np.zeros(300)]
+    assert 50 <= mser5(transient) <= 150
+
+
+def test_drift_compares_the_halves_of_the_measured_period() -> None:
+    import pandas as pd
+
+    weeks = np.arange(1, 21)
+    frame = pd.DataFrame(
+        {
+            "week": np.r_[weeks, weeks],
+            "measured": np.r_[weeks, weeks] > 4,
+            "crises": np.r_[np.where(weeks > 12, 12.0, 10.0), np.where(weeks > 12, 12.0, 10.0)],
+            "mean_need": 0.3,
+        }
+    )
+    result = drift(frame)
+    # measured weeks 5..20: first half 5..12 (10 each), second half 13..20 (12 each)
+    assert result["crises"] == pytest.approx(0.2)
+    assert result["mean_need"] == pytest.approx(0.0)
+
+
+def test_the_tally_rejects_an_undeclared_counter() -> None:
+    tally = Tally()
+    tally.start_week(measuring=True)
+    tally.add("crises_ae", 2)
+    assert tally["crises_ae"] == 2.0
+    with pytest.raises(KeyError, match="undeclared counter 'crises_aee'"):
+        tally.add("crises_aee")
+    with pytest.raises(KeyError, match="undeclared counter"):
+        tally["no_such_counter"]
+    assert set(tally.totals()) == set(COUNTERS)
+
+
+def test_every_citizen_column_is_declared_with_unit_and_meaning() -> None:
+    table = column_table()
+    assert [row["name"] for row in table] == list(COLUMNS)
+    assert all(row["unit"] and row["meaning"] for row in table)
+    citizens = Citizens(domains=6, crisis_types=4, capacity=4)
+    rows = citizens.add(10)  # grows past its capacity
+    assert citizens.capacity >= 10 and rows.tolist() == list(range(10))
+    assert citizens.need.shape[1] == 6 and citizens.measured_crises.shape[1] == 4
+    assert (citizens.worker[:10] == -1).all() and citizens.present[:10].all()
+    with pytest.raises(KeyError, match="no citizen column"):
+        citizens.view("needs")

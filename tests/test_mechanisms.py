@@ -1,0 +1,188 @@
+"""Each relational mechanism works only through what it claims to need: worker time, an engaged
+contact, the relationship and what the worker knows. Every test switches one thing off (or makes
+it unaffordable) and checks the effect it claims goes away, against a control where it is on.
+Same seeds throughout, so the runs differ only in the switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from relsim.cases import allocate, fade_relationships
+from relsim.citizens import Pathway
+from relsim.config import validate_data
+from relsim.district import Week
+from relsim.metrics import compute_metrics
+from relsim.model import CareModel
+from relsim.runner import simulate
+
+DISTRICT: dict[str, Any] = {
+    "care_model": "liberated",
+    "demand_complexity": 0.7,
+    "continuity": 0.7,
+    "population": {"citizens": 500},
+    "workforce": {"workers": 8, "caseload_cap": 10},
+    "time": {"weeks": 60, "warmup_weeks": 20},
+}
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = {**base}
+    for key, value in extra.items():
+        out[key] = merge(out.get(key, {}), value) if isinstance(value, dict) else value
+    return out
+
+
+def run(extra: dict[str, Any] | None = None, seed: int = 4) -> tuple[CareModel, dict[str, float]]:
+    scenario = validate_data(merge(DISTRICT, extra or {}), "<test>")
+    model = simulate(scenario, seed=seed, replication=0, journeys=False)
+    return model, compute_metrics(model)
+
+
+def test_the_budget_is_spent_only_after_an_engaged_contact() -> None:
+    """With almost nobody engaging (attendance at its 5 % floor) almost nothing is spent."""
+    _, usual = run()
+    _, disengaged = run(
+        {
+            "help_seeking": {
+                "attendance_base": 0.0,
+                "attendance_per_trust": 0.0,
+                "attendance_per_depth": 0.0,
+            }
+        }
+    )
+    spend = "flexible_budget_cost_per_citizen_year"
+    assert usual[spend] > 0
+    assert disengaged[spend] < 0.2 * usual[spend], (disengaged[spend], usual[spend])
+
+
+def test_the_budget_takes_the_workers_time() -> None:
+    """A spend the worker has no time to arrange does not happen."""
+    model, metrics = run({"liberated": {"budget_decision_hours": 40.0}})
+    assert metrics["flexible_budget_cost_per_citizen_year"] == 0.0
+    assert model.tally["budget_decisions"] == 0
+    control, _ = run()
+    assert control.tally["budget_decisions"] > 0
+    assert control.tally["hours_budget"] > 0
+
+
+def test_money_spent_without_knowing_the_person_does_nothing_when_knowledge_is_all() -> None:
+    """With no effect without knowledge and no way to learn, spending changes no need; with
+    learning on, the same spending lowers needs."""
+    blind = {
+        "relationship": {"knowledge_growth_per_hour": 0.0},
+        "staff": {"handover_retention": 0.0},
+    }
+    free = {"budget_decision_hours": 0.0, "budget_effect_without_knowledge_share": 0.0}
+    spending, _ = run(merge(blind, {"liberated": free}))
+    no_spend, _ = run(merge(blind, {"liberated": {**free, "weekly_spend_gbp": 0.0}}))
+    n = spending.citizens.n
+    assert spending.tally["budget_cost_gbp"] > 0
+    np.testing.assert_array_equal(spending.citizens.need[:n], no_spend.citizens.need[:n])
+
+    learning, _ = run({"liberated": free})
+    learning_no_spend, _ = run({"liberated": {**free, "weekly_spend_gbp": 0.0}})
+    assert learning.citizens.need[:n].mean() < learning_no_spend.citizens.need[:n].mean()
+
+
+def test_drawing_a_specialist_in_takes_the_caseworkers_time() -> None:
+    model, _ = run({"liberated": {"brokerage_hours": 40.0}})
+    assert model.tally["draw_ins"] == 0
+    assert model.tally["joint_work_sessions"] == 0
+    control, _ = run()
+    assert control.tally["draw_ins"] > 0 and control.tally["joint_work_sessions"] > 0
+    assert control.tally["hours_brokerage"] > 0
+
+
+def test_an_overloaded_caseworker_leaves_people_unseen_rather_than_seeing_everyone_less() -> None:
+    _, ample = run({"workforce": {"workers": 12, "caseload_cap": 6}})
+    _, overloaded = run({"workforce": {"workers": 2, "caseload_cap": 200}})
+    assert ample["held_not_seen_share"] < 0.1
+    assert overloaded["held_not_seen_share"] > 0.7
+
+
+def test_burnout_lowers_what_contact_achieves() -> None:
+    """Thin caseloads burn workers out; with depersonalisation switched off, the same burnt-out
+    workers' contact achieves more."""
+    thin = {"workforce": {"workers": 4, "caseload_cap": 30}}
+    model, metrics = run(thin)
+    assert metrics["mean_burnout"] > 0.3
+    switched_off, _ = run(merge(thin, {"staff": {"depersonalisation_per_burnout": 0.0}}))
+    n = model.citizens.n
+    assert switched_off.citizens.need[:n].mean() < model.citizens.need[:n].mean() - 0.002
+
+
+def test_the_front_door_works_on_what_is_presented_not_on_a_hidden_driver() -> None:
+    """Under assess-do-refer the episode's domain is the presenting need: when every driver is
+    hidden it is rarely the driver; when none is, it mostly is."""
+
+    def share_on_driver(hidden: float) -> float:
+        model, _ = run(
+            {
+                "care_model": "assess_do_refer",
+                "workforce": {"workers": 4, "caseload_cap": 25},
+                "needs": {"hidden_driver_probability": hidden},
+            }
+        )
+        citizens = model.citizens
+        n = citizens.n
+        assessed = citizens.presenting_domain[:n] >= 0
+        assert assessed.sum() > 50
+        return float((citizens.presenting_domain[:n] == citizens.driver[:n])[assessed].mean())
+
+    hidden, tame = share_on_driver(1.0), share_on_driver(0.0)
+    assert hidden < 0.3 and tame > hidden + 0.25, (hidden, tame)
+
+
+def test_a_change_of_worker_costs_trust_and_more_with_each_change() -> None:
+    model = CareModel(validate_data(merge(DISTRICT, {"time": {"weeks": 2}}), "<test>"), seed=1)
+    model.step()
+    district, citizens = model.district, model.citizens
+    row = int(np.flatnonzero(citizens.pathway[: citizens.n] == Pathway.NOT_IN_SERVICE)[0])
+    citizens.trust[row] = 0.9
+    citizens.trust_base[row] = 0.9
+    week = Week(model.week, True, citizens.n)
+    rows = np.array([row])
+    losses = []
+    for post in (0, 1, 2, 3):
+        before = float(citizens.trust[row])
+        allocate(district, week, rows, np.array([post]))
+        losses.append(before - float(citizens.trust[row]))
+        district.workforce.caseload[post] -= 1
+        citizens.worker[row] = -1
+    assert losses[0] == 0.0  # a first worker is not a change
+    assert 0 < losses[1] < losses[2] < losses[3]
+    assert citizens.worker_changes[row] == 3
+
+
+def test_relationships_fade_without_contact_and_not_with_it() -> None:
+    model = CareModel(validate_data(merge(DISTRICT, {"time": {"weeks": 2}}), "<test>"), seed=1)
+    model.step()
+    citizens = model.citizens
+    n = citizens.n
+    citizens.depth[:n] = 0.8
+    citizens.knowledge[:n] = 0.8
+    citizens.last_seen_week[:n] = -1
+    citizens.last_seen_week[0] = model.week + 1
+    week = Week(model.week + 1, True, n)
+    fade_relationships(model.district, week, (0.1, 0.05))
+    assert citizens.depth[0] == pytest.approx(0.8)
+    assert citizens.depth[1] == pytest.approx(0.72)
+    assert citizens.knowledge[1] == pytest.approx(0.76)
+
+
+def test_care_model_none_has_no_services_and_crises_still_happen() -> None:
+    model, metrics = run({"care_model": "none"})
+    assert model.workforce.posts == 0 and model.services == []
+    assert metrics["crisis_events_per_citizen_year"] > 0
+    assert metrics["crisis_cost_per_citizen_year"] > 0
+    for name in (
+        "staff_cost_per_citizen_year",
+        "specialist_cost_per_citizen_year",
+        "flexible_budget_cost_per_citizen_year",
+    ):
+        assert metrics[name] == 0.0, name
+    assert model.tally["unserved_presentations"] > 0
+    assert model.tally["presentations"] == 0
