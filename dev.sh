@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up whatever is missing (a Python >= 3.12 virtual environment with relsim installed), then:
 #   ./dev.sh demo   compare the bundled baseline and liberated scenarios
-#   ./dev.sh test   run the test suite and the linters
+#   ./dev.sh test   run the linters, the type checker and the test suite
 #   ./dev.sh relsim ARGS...   run the relsim command line in the environment
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -64,6 +64,7 @@ test)
     ensure_env
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    "$VENV/bin/mypy"
     exec "$VENV/bin/python" -m pytest -n 2 "$@"
     ;;
 relsim)

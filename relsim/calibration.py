@@ -158,10 +158,11 @@ class Target:
 
     def summary(self, runs: Runs) -> str:
         s = mean_ci95(self.values(runs))
-        if s["mean"] is None:
+        mean = s["mean"]
+        if mean is None:
             return "no value"
-        low, high = s["ci95"] or (s["mean"], s["mean"])
-        return f"{_fmt(s['mean'], self.unit)} [{_fmt(low, self.unit)}, {_fmt(high, self.unit)}]"
+        low, high = s["ci95"] or (mean, mean)
+        return f"{_fmt(mean, self.unit)} [{_fmt(low, self.unit)}, {_fmt(high, self.unit)}]"
 
     def window(self) -> str:
         return f"{_fmt(self.low, self.unit)} to {_fmt(self.high, self.unit)}"

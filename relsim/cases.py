@@ -110,7 +110,7 @@ def allocate(
     """
     citizens, workforce, staff = district.citizens, district.workforce, district.config.staff
     people = workforce.person[posts]
-    np.add.at(workforce.caseload, posts, 1)
+    workforce.caseload += np.bincount(posts, minlength=workforce.posts)
     citizens.worker[rows] = posts
     citizens.last_worker[rows] = posts
     known = citizens.known_by[rows] == people
@@ -150,7 +150,8 @@ def release(district: District, rows: np.ndarray) -> None:
     citizens = district.citizens
     workers = citizens.worker[rows]
     valid = workers >= 0
-    np.subtract.at(district.workforce.caseload, workers[valid], 1)
+    workforce = district.workforce
+    workforce.caseload -= np.bincount(workers[valid], minlength=workforce.posts)
     citizens.worker[rows] = NO_WORKER
 
 

@@ -242,8 +242,8 @@ def compare(
                     "comparison": label,
                     "metric": m,
                     "mean": v["mean"],
-                    "ci95_low": (v["ci95"] or [None, None])[0],
-                    "ci95_high": (v["ci95"] or [None, None])[1],
+                    "ci95_low": v["ci95"][0] if v["ci95"] else None,
+                    "ci95_high": v["ci95"][1] if v["ci95"] else None,
                 }
                 for label, diffs in differences.items()
                 for m, v in diffs.items()

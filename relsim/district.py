@@ -73,13 +73,14 @@ class Week:
     number: int
     measuring: bool
     citizens: int  # rows in use this week
+    active_needs: np.ndarray = field(init=False)  # (n,) active needs after need dynamics
     crisis: np.ndarray = field(init=False)  # (n,) had a crisis this week
     crises_by_type: np.ndarray = field(init=False)
     engaged: np.ndarray = field(init=False)  # (n,) engaged with their caseworker this week
     attendance_p: np.ndarray = field(init=False)
-    attendance_draw: np.ndarray = field(init=False)
-    specialist_attendance_draw: np.ndarray = field(init=False)
-    dropout_draw: np.ndarray = field(init=False)
+    attendance_draw: np.ndarray = field(init=False)  # (n,) for front-line contacts
+    specialist_attendance_draw: np.ndarray = field(init=False)  # (n,) for specialist sessions
+    dropout_draw: np.ndarray = field(init=False)  # (n,) for leaving a specialist waiting list
     presentations: int = 0
     budget_gbp: float = 0.0
     reflective: np.ndarray = field(init=False)  # (posts,) reflective practice hours

@@ -9,7 +9,7 @@ import numpy as np
 from relsim.agents import Citizen, SpecialistService, Worker
 from relsim.care_models.router import build_router, post_layout
 from relsim.cases import allocate, close_cases, end_wait, fade_relationships, release
-from relsim.citizens import Citizens, Pathway, Route, SpecialistState, row_count_above
+from relsim.citizens import Citizens, Pathway, Route, SpecialistState, row_count_above, row_sum
 from relsim.config.knobs import resolve_knobs
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.continuity import ContactLedger
@@ -113,10 +113,10 @@ class CareModel(mesa.Model):
         self.arrivals_and_departures()
         week = Week(self.week, self.tally.measuring, self.citizens.n)
         week.reflective = np.zeros(self.workforce.posts)
-        n_active = self.need_dynamics()
-        crises = self.crises(week, n_active)
+        week.active_needs = self.need_dynamics()
+        crises = self.crises(week)
         presenting = self.help_seeking(crises)
-        self.care(week, presenting, n_active)
+        self.care(week, presenting)
         self.staff(week)
         self.record(week)
 
@@ -127,7 +127,7 @@ class CareModel(mesa.Model):
         citizens, rng = self.citizens, self.district.streams["departures"]
         n = citizens.n
         chance = rng.random(n)
-        mean_need = citizens.need[:n].mean(axis=1, dtype=np.float64)
+        mean_need = row_sum(citizens.need[:n]) / citizens.domains
         death = population.death_probability_per_week_at_full_need * mean_need**2
         present = citizens.present[:n]
         died = np.flatnonzero(present & (chance < death))
@@ -146,10 +146,10 @@ class CareModel(mesa.Model):
             self.citizens.need[: self.citizens.n], self.config.needs.active_threshold
         )
 
-    def crises(self, week: Week, n_active: np.ndarray) -> CrisisWeek:
+    def crises(self, week: Week) -> CrisisWeek:
         citizens, tally = self.citizens, self.tally
         happened = self.crisis_model.draw(
-            citizens, n_active, self.district.streams["crises"], self.week
+            citizens, week.active_needs, self.district.streams["crises"], self.week
         )
         week.crisis = happened.any
         journeys = self.journeys
@@ -176,15 +176,17 @@ class CareModel(mesa.Model):
             crises.sent_to_front_door,
         )
 
-    def care(self, week: Week, presenting: np.ndarray, n_active: np.ndarray) -> None:
+    def care(self, week: Week, presenting: np.ndarray) -> None:
         district, citizens, tally = self.district, self.citizens, self.tally
         n = citizens.n
         attendance, dropout = district.streams["attendance"], district.streams["dropout"]
+        # One draw a person a week for each kind of keeping-up: a chaotic week is chaotic for
+        # every appointment in it.
         week.attendance_draw = attendance.random(n, dtype=np.float32)
-        week.specialist_attendance_draw = attendance.random((n, citizens.domains), np.float32)
-        week.dropout_draw = dropout.random((n, citizens.domains), dtype=np.float32)
+        week.specialist_attendance_draw = attendance.random(n, dtype=np.float32)
+        week.dropout_draw = dropout.random(n, dtype=np.float32)
         abandon_draw = dropout.random(n, dtype=np.float32)
-        week.attendance_p = attendance_probability(citizens, self.config, n_active)
+        week.attendance_p = attendance_probability(citizens, self.config, week.active_needs)
         district.workforce.start_week(self.week)
 
         pathway = citizens.pathway[:n]

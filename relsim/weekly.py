@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relsim.citizens import Pathway, Route, SpecialistState, row_count_above
+from relsim.citizens import Pathway, Route, SpecialistState, row_sum
 from relsim.config.schema import CRISIS_TYPES
 from relsim.counters import LEDGER, TRANSACTIONAL
 from relsim.district import District, Week
@@ -35,14 +35,12 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     n = citizens.n
     present = citizens.present[:n]
     count = int(present.sum())
-    need = citizens.need[:n]
-    need_sum = float(need.sum(axis=1, dtype=np.float64) @ present) / citizens.domains
-    trust_sum = float(citizens.trust[:n].astype(np.float64) @ present)
-    stable_count = int(
-        ((row_count_above(need, scenario.needs.active_threshold) == 0) & present).sum()
-    )
+    need_sum = float(row_sum(citizens.need[:n]).sum(where=present)) / citizens.domains
+    trust_sum = float(np.sum(citizens.trust[:n], where=present, dtype=np.float64))
+    stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
     pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
-    spec = np.bincount(citizens.spec_state[:n].ravel(), minlength=len(SpecialistState))
+    spec_state = citizens.spec_state[:n]
+    spec = [int(np.count_nonzero(spec_state == state)) for state in SpecialistState]
     if week.measuring:
         citizens.measured_weeks[:n] += present
         held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)

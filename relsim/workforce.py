@@ -105,7 +105,13 @@ class Workforce:
 
     def book(self, category: str, posts: np.ndarray, hours: np.ndarray | float) -> None:
         """Charge hours to posts (indices may repeat)."""
-        np.add.at(self.hours[category], posts, hours)
+        self.hours[category] += self.per_post(posts, hours)
+
+    def per_post(self, posts: np.ndarray, hours: np.ndarray | float) -> np.ndarray:
+        """Hours summed by post (indices may repeat)."""
+        posts = np.asarray(posts, dtype=np.int64)
+        weights = np.broadcast_to(np.asarray(hours, dtype=np.float64), posts.shape)
+        return np.bincount(posts, weights=weights, minlength=self.posts)
 
     def book_within(self, category: str, wanted: np.ndarray) -> np.ndarray:
         """Book per-post `wanted` hours up to each post's free hours; the rest is unmet.

@@ -186,3 +186,25 @@ def test_care_model_none_has_no_services_and_crises_still_happen() -> None:
         assert metrics[name] == 0.0, name
     assert model.tally["unserved_presentations"] > 0
     assert model.tally["presentations"] == 0
+
+
+def test_citizen_agents_are_live_views_of_their_rows_and_workers_decide_their_week() -> None:
+    model, _ = run({"time": {"weeks": 10, "warmup_weeks": 0}})
+    citizens = model.citizens
+    held = np.flatnonzero(citizens.pathway[: citizens.n] == Pathway.HELD)
+    person = model.citizen_agents[int(held[0])]
+    row = person.row
+    assert person.pathway is Pathway.HELD
+    assert person.worker == model.workforce.person[citizens.worker[row]]
+    assert person.needs["housing"] == pytest.approx(float(citizens.need[row, 0]))
+    citizens.trust[row] = 0.123  # the view follows the row, not a copy
+    assert person.trust == pytest.approx(0.123)
+    assert person in model.agents
+    # A worker's absence is the worker's own state, and decides the hours they bring.
+    worker = model.workforce.occupant[0]
+    assert worker is not None
+    worker.absent_until = model.week + 1
+    rules = model.config.workforce
+    assert worker.case_hours(model.week + 1, rules.hours_per_week, rules.non_case_share) == 0.0
+    model.step()
+    assert model.workforce.available[0] == 0.0

@@ -123,6 +123,14 @@ def test_manifest_ties_the_results_to_their_inputs(written, baseline, cli_small_
     started = dt.datetime.fromisoformat(manifest["started"])
     finished = dt.datetime.fromisoformat(manifest["finished"])
     assert started.tzinfo is not None and started <= finished
+    # The steady state is reported: drift between the halves of the measured period, and
+    # whether the warm-up covers the MSER-5 truncation point of the weekly crisis series.
+    steady = manifest["steady_state"]
+    assert set(steady["drift_second_half_vs_first"]) == {"crises", "mean_need"}
+    assert steady["warmup_weeks"] == scenario.time.warmup_weeks
+    assert steady["warmup_covers_mser5"] == (
+        steady["mser5_truncation_weeks"] <= scenario.time.warmup_weeks
+    )
     # What was printed and what was written describe the same run.
     for key, value in payload["provenance"].items():
         if key != "finished":

@@ -152,3 +152,20 @@ def test_the_district_is_in_a_steady_state_after_the_warm_up(model: str, sets: t
     for measure in ("mean_need", "crises"):
         change = late[measure].mean() / early[measure].mean() - 1
         assert abs(change) < 0.05, f"{measure}: years 6-10 vs 2-5 {change:+.1%}"
+
+
+@pytest.mark.parametrize(
+    ("model", "sets"),
+    [("adr", ("care_model=none",)), ("adr", ()), ("lib", ()), ("hybrid", ())],
+    ids=["none", "baseline", "liberated", "hybrid"],
+)
+def test_the_default_warm_up_covers_the_mser5_truncation_point(model: str, sets: tuple) -> None:
+    """The default warm-up was chosen as the MSER-5 truncation point of the weekly crisis series
+    (mean of replications, run from week 0), rounded up to whole years: it must still cover it.
+    Measured when chosen: 65, 90, 25 and 65 weeks against a warm-up of 104."""
+    from relsim.config.schema import Time
+    from relsim.warmup import mser5
+
+    scenario = load_scenario(FILES[model], sets=["time.warmup_weeks=0", "time.weeks=260", *sets])
+    series = np.mean([run_one(scenario, SEED, r).timeseries["crises"] for r in range(3)], axis=0)
+    assert mser5(series) <= Time().warmup_weeks

@@ -14,7 +14,7 @@ import mesa
 import numpy as np
 
 from relsim.cases import end_wait, fifo
-from relsim.citizens import SpecialistState
+from relsim.citizens import Pathway, SpecialistState
 from relsim.config.schema import Specialist
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class SpecialistService(mesa.Agent):
             return
         self._book(district, week, "direct", rows.size * rules.session_hours)
         self._book(district, week, "recording", rows.size * rules.session_hours * RECORDING_SHARE)
-        attended = week.specialist_attendance_draw[rows, d] < week.attendance_p[rows]
+        attended = week.specialist_attendance_draw[rows] < week.attendance_p[rows]
         seen = rows[attended]
         # Protocol help: it works as well as standard help fits the person.
         citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
@@ -111,9 +111,15 @@ class SpecialistService(mesa.Agent):
 
     def _joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Work alongside a caseworker: only in a week the person engaged with their caseworker,
-        shaped by what the caseworker knows of what helps them."""
+        shaped by what the caseworker knows of what helps them. It ends when the caseworker no
+        longer holds the person or the need is no longer active."""
         citizens, d = district.citizens, self.domain
         rules = district.config.liberated
+        over = (citizens.pathway[rows] != Pathway.HELD) | (
+            citizens.need[rows, d] <= district.config.needs.active_threshold
+        )
+        citizens.spec_state[rows[over], d] = SpecialistState.NONE
+        rows = rows[~over]
         delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
         delay *= 1.0 - rules.friction_bypass
         rows = rows[week.engaged[rows] & (week.number - citizens.spec_since[rows, d] >= delay)]
@@ -143,7 +149,7 @@ class SpecialistService(mesa.Agent):
         chaos = 1.0 + 0.25 * np.maximum(n_active - 1, 0)
         dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
         probability = dropout * (1 - citizens.trust[rows])
-        leaving = week.dropout_draw[rows, d] < probability * chaos
+        leaving = week.dropout_draw[rows] < probability * chaos
         dropped = rows[leaving]
         citizens.spec_state[dropped, d] = SpecialistState.NONE
         citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)

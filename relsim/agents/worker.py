@@ -29,7 +29,7 @@ class Outcome(Enum):
     LEAVES = "leaves"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StaffDraws:
     """One post's random draws for the week (drawn for every post, so the stream stays aligned)."""
 
@@ -38,7 +38,7 @@ class StaffDraws:
     leave_chance: float
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WeekAsked:
     """What the week asked of a worker, in hours."""
 

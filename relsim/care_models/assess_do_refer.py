@@ -97,7 +97,7 @@ class AssessDoRefer:
             posts[covered] = cover[cover >= 0]
             delivered[covered] = True
             district.records.tally.add("absence_cover_sessions", covered.size)
-        np.add.at(workforce.unmet, posts[~delivered], per_session)
+        workforce.unmet += workforce.per_post(posts[~delivered], per_session)
         rows, posts, own = rows[delivered], posts[delivered], own[delivered]
         workforce.book("direct", posts, rules.session_hours)
         workforce.book("recording", posts, rules.recording_hours_per_contact)
@@ -226,9 +226,7 @@ class AssessDoRefer:
         paperwork = np.bincount(made_r, minlength=rows.size) * (
             rules.referral_paperwork_hours or 0.0
         )
-        booked = np.zeros(workforce.posts)
-        np.add.at(booked, posts, paperwork)
-        workforce.book_within("referral", booked)
+        workforce.book_within("referral", workforce.per_post(posts, paperwork))
         tally, journeys = district.records.tally, district.records.journeys
         tally.add("referrals", made_r.size)
 

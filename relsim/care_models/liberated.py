@@ -63,7 +63,7 @@ class Liberated:
         reachable = held[citizens.interrupted_until[held] < week.number]
         engaged, serving, own = self._contact(district, week, reachable)
         self._budget(district, week, engaged, serving, own)
-        self._draw_in(district, week, held, engaged, serving)
+        self._draw_in(district, week, engaged, serving)
         self._step_down(district, week, held)
 
     def reassign(self, district: District, week: Week, rows: np.ndarray) -> None:
@@ -209,18 +209,17 @@ class Liberated:
         tally = district.records.tally
         tally.add("held_weeks", rows.size)
         tally.add("held_not_seen", int(rows.size - seen.sum()))
-        np.add.at(
-            workforce.unmet,
-            serving[~seen & (serving >= 0)],
-            (demand * overhead)[~seen & (serving >= 0)],
-        )
+        unseen = ~seen & (serving >= 0)
+        workforce.unmet += workforce.per_post(serving[unseen], (demand * overhead)[unseen])
         rows, posts, hours = rows[seen], serving[seen], demand[seen]
         own, active, need = by_own[seen], active[seen], need[seen]
         tally.add("absence_cover_contacts", int((~own).sum()))
         workforce.book("direct", posts, hours)
         workforce.book("recording", posts, hours * rules.recording_share)
         workforce.book("travel", posts, hours * rules.travel_share)
-        np.add.at(workforce.crisis_hours, posts, rules.crisis_contact_hours * week.crisis[rows])
+        workforce.crisis_hours += workforce.per_post(
+            posts, rules.crisis_contact_hours * week.crisis[rows]
+        )
         tally.add("contact_hours", float(hours.sum()))
 
         engaged = week.attendance_draw[rows] < week.attendance_p[rows]
@@ -333,26 +332,13 @@ class Liberated:
         district.records.journeys.log(week.number, rows, "budget_spent", detail=spend)
 
     def _draw_in(
-        self,
-        district: District,
-        week: Week,
-        held: np.ndarray,
-        engaged: np.ndarray,
-        serving: np.ndarray,
+        self, district: District, week: Week, engaged: np.ndarray, serving: np.ndarray
     ) -> None:
         """Bring a specialist into the work instead of referring the person away: arranged in an
         engaged contact, with the caseworker's time; joint work goes on only in weeks the
         caseworker keeps up the coordination."""
         citizens, scenario, workforce = district.citizens, district.config, district.workforce
         rules = scenario.liberated
-        n = citizens.n
-        is_held = np.zeros(n, dtype=bool)
-        is_held[held] = True
-        joint_r, joint_d = np.nonzero(citizens.spec_state[:n] == SpecialistState.JOINT_WORK)
-        over = ~is_held[joint_r] | (
-            citizens.need[joint_r, joint_d] <= scenario.needs.active_threshold
-        )
-        citizens.spec_state[joint_r[over], joint_d[over]] = SpecialistState.NONE
         if engaged.size == 0:
             return
 
@@ -363,7 +349,7 @@ class Liberated:
             workforce.free_hours()[serving] + 1e-9
         )
         workforce.book("coordination", serving[fits], wanted[fits])
-        np.add.at(workforce.unmet, serving[~fits], wanted[~fits])
+        workforce.unmet += workforce.per_post(serving[~fits], wanted[~fits])
         week.engaged[engaged[~fits & (joint_count > 0)]] = False  # no joint work this week
 
         open_service = np.array([s.open for s in district.services])
@@ -392,7 +378,7 @@ class Liberated:
         fits = cumulative_within(posts, np.arange(new_i.size), hours) <= (
             workforce.free_hours()[posts] + 1e-9
         )
-        np.add.at(workforce.unmet, posts[~fits], hours[~fits])
+        workforce.unmet += workforce.per_post(posts[~fits], hours[~fits])
         new_i, new_d, posts = new_i[fits], new_d[fits], posts[fits]
         workforce.book("brokerage", posts, rules.brokerage_hours)
         new_r = engaged[new_i]

@@ -6,7 +6,7 @@ import copy
 import difflib
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,7 @@ def _unknown_key(loc: Sequence[Any], dotted: str) -> str:
     return f"{dotted}: unknown key"
 
 
-def _describe(error: dict[str, Any]) -> str:
+def _describe(error: Mapping[str, Any]) -> str:
     loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":

@@ -61,11 +61,11 @@ def update_needs(
     spill *= np.float32(needs.coupling_strength_per_week or 0.0)
     driver_strength = np.float32(needs.driver_spill_per_week or 0.0)
     if driver_strength > 0:
-        rows = np.arange(n)
-        driver = citizens.driver[:n]
-        push = active_need[rows, driver] * driver_strength
+        # Flat indices of each row's driver, which is cheaper than paired fancy indexing.
+        at_driver = np.arange(0, n * domains, domains) + citizens.driver[:n]
+        push = active_need.ravel()[at_driver] * driver_strength
         spill += push[:, None]
-        spill[rows, driver] -= push
+        spill.ravel()[at_driver] -= push
     reversion = citizens.informal[:n] + np.float32(0.5)
     reversion *= np.float32(needs.reversion_per_week)
     change = baseline - need

@@ -173,12 +173,14 @@ def add_sweep_commands(group: click.Group) -> None:
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         _note_sobol_size(sample, n_points)
+        spec: dict[str, object]
         if grids:
             design, kind, spec = grid_design(grids), "grid", {"grid": list(grids)}
         elif sample is not None:
             design = sample_design(sample, n_points, ranges, root_seed)
             kind, spec = sample, {"n": n_points, "ranges": list(ranges), "sample_seed": root_seed}
         else:
+            assert design_file is not None  # exactly one design was given
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
         plan = SweepPlan(portable_path(scenario), base, design, kind, spec, reps, root_seed)
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)

@@ -57,7 +57,7 @@ def leaf_annotation(key: str) -> Any:
             if is_section:
                 raise ScenarioError(f"{key}: is a section; sweep one of its keys")
             return annotation
-        if not is_section:
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             raise ScenarioError(f"{key}: {'.'.join(parts[: depth + 1])} is not a section")
         model = annotation
     raise ScenarioError(f"{key}: empty key")
