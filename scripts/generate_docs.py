@@ -85,10 +85,14 @@ SECTION_NOTES = {
     "time": "The horizon. Warm-up weeks are simulated but excluded from every metric.",
     "workforce": "Front-door duty workers or caseworkers: posts, hours, caseload cap and pay.",
     "needs": (
-        "Need dynamics (weekly phase 2): drift, spill-over between domains through the coupling "
-        "matrix, life shocks and recovery."
+        "Need dynamics (weekly phase 2): drift toward a baseline that returns to a personal set "
+        "point, spill-over between domains through the coupling matrix and from each person's "
+        "driving need, life shocks, and how often that driver is hidden from a protocol."
     ),
-    "arrivals": "The needs, informal support and trust of citizens when they enter.",
+    "arrivals": (
+        "The needs, what matters to them, informal support and trust of citizens when they "
+        "enter."
+    ),
     "crises": "Crisis services (weekly phase 3): one sub-section per crisis type.",
     "help_seeking": "Presenting to services and attending sessions (weekly phase 4).",
     "specialists": "One specialist service per need domain: capacity, episodes and exclusions.",
@@ -97,10 +101,18 @@ SECTION_NOTES = {
     ),
     "liberated": (
         "The relational pathway (weekly phase 5): a named caseworker holds the person across all "
-        "needs, with a flexible budget and specialists drawn in."
+        "needs, triages their week when short of time, spends a flexible budget and draws "
+        "specialists in, each act booked in their hours."
     ),
     "hybrid": "Routing by complexity between the two pathways.",
-    "staff": "Burnout, absence, turnover, vacancies and handovers (weekly phase 6).",
+    "staff": (
+        "Burnout (and what it does to the effect of contact), absence, turnover, vacancies, "
+        "agency cover, handovers and what a change of worker costs the person (weekly phase 6)."
+    ),
+    "relationship": (
+        "Depth (the person's side) and knowledge (the worker's side) of the relationship with "
+        "the worker they see: grown by contact with the same worker, faded without it."
+    ),
 }
 
 
@@ -271,12 +283,15 @@ def parameters_md() -> str:
 # From the model specification (design/model.md §5).
 KNOB_WORDING = {
     "demand_complexity": (
-        "one need at a time, no spill-over, calm",
-        "many active needs, strong coupling, high volatility and shocks",
+        "one need at a time, no spill-over, calm; what drives a person's difficulties is what "
+        "they present with",
+        "many active needs, strong coupling, high volatility and shocks; the driving need is "
+        "often hidden and standard help fits poorly",
     ),
     "continuity": (
-        "rota allocation, high turnover and absence, long vacancies, handovers that keep nothing",
-        "named worker, low turnover, quick cover, handovers that keep most knowledge",
+        "high turnover and absence, long vacancies covered by a string of agency locums, "
+        "handovers that keep nothing",
+        "low turnover and absence, quick cover, handovers that keep most of what was known",
     ),
     "referral_friction": (
         "referrals are accepted, quick, nobody drops out, no re-assessment",
@@ -405,10 +420,15 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
     "waiting_caseworker": ("people", "waiting for a caseworker with room under the cap"),
     "in_short_episode": ("people", "in an assess-do-refer short episode"),
     "held_by_caseworker": ("people", "held by a named caseworker"),
+    "held_not_seen": (
+        "people",
+        "held and reachable but not seen this week: their worker had no time (triaged out)",
+    ),
     "stepped_down": ("people", "stepped down by a caseworker after a stable spell"),
     "waiting_specialist": ("referrals", "on specialist waiting lists (one per domain referred)"),
     "with_specialist": ("episodes", "in a specialist episode or specialist joint work"),
     "workers_in_post": ("FTE", "front-door workers or caseworkers in post (not vacant)"),
+    "agency_in_post": ("FTE", "of those, agency locums covering a vacancy"),
     "mean_caseload": ("citizens/worker", "open cases per worker in post"),
     "staff_utilisation": ("share", "worked hours / case hours available"),
     "share_time_transactional": (
@@ -422,11 +442,15 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
         "returns within a year of a closed case plus chasing contacts while waiting",
     ),
     "handoffs": ("hand-offs/week", "referrals accepted onward and cases moved after a leaver"),
+    "worker_changes": ("changes/week", "people whose allocated worker changed this week"),
     "leavers": ("FTE/week", "front-door workers or caseworkers who left this week"),
     "waits_ended": ("people/week", "waits (front door, allocation, caseworker, specialist) ended"),
     "mean_wait_weeks_ended": ("weeks", "mean length of the waits that ended this week (0 if none)"),
     "crisis_cost_gbp": ("GBP/week", "cost of this week's crises, all payers"),
-    "staff_cost_gbp": ("GBP/week", "paid hours of front-door workers or caseworkers in post"),
+    "staff_cost_gbp": (
+        "GBP/week",
+        "paid hours of front-door workers or caseworkers in post (agency premium included)",
+    ),
     "specialist_cost_gbp": ("GBP/week", "specialist hours used this week"),
     "flexible_budget_gbp": ("GBP/week", "flexible budget spent this week"),
     "total_cost_gbp": ("GBP/week", "crisis + staff + specialist + flexible budget this week"),
@@ -476,6 +500,12 @@ EVENT_DESCRIPTIONS: dict[str, str] = {
     "held": "taken on by a named caseworker",
     "returned_to_same_worker": "came back and was taken on again by the caseworker they had before",
     "reallocated": "caseworker left; case reallocated to another caseworker (a hand-off)",
+    "worker_changed": (
+        "the person's allocated worker changed (a new episode worker, a handover, a locum); "
+        "worker = the new one; costs trust, more with each change"
+    ),
+    "disengaged": "stopped engaging after a change of worker mid-case: case closed",
+    "abandoned_wait": "gave up waiting at the front door or for a caseworker",
     "specialist_drawn_in": "caseworker drew a specialist into joint work (no hand-off)",
     "budget_spent": "flexible budget spent on a practical need; detail = GBP spent",
     "stepped_down": "stepped down by the caseworker after a stable spell: case closed",
@@ -495,6 +525,10 @@ MANIFEST_KEYS = {
     "replication_seeds": "how replication seeds derive from the root seed (SeedSequence spawn)",
     "reps": "number of replications",
     "versions": "Python and key library versions",
+    "steady_state": (
+        "drift of weekly crises and mean need from the first to the second half of the measured "
+        "period, and the MSER-5 truncation point of the weekly crisis series against the warm-up"
+    ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",

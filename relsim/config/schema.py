@@ -715,7 +715,7 @@ class Liberated(Section):
     contact_effect_per_hour: float = param(
         0.1,
         "need per hour",
-        "assumption: the calibration search met the MEAM Approach reductions (A&E -37 to -54 %, arrests about -41 %) anywhere from 0.02 to 0.08, so the evidence does not pin it down (docs/calibration.md; thin-evidence experiment in docs/results.md)",
+        "set by hand with the relationship parameters so that the MEAM Approach reductions for people held a year or more (A&E -37 to -54 %, arrests about -41 %) fall in their windows (docs/calibration.md); the evidence does not pin it down (thin-evidence experiment in docs/results.md)",
         ge=0,
         le=1,
         description="need reduction per contact hour with full relationship depth, with help that fits the person and a worker free of burnout",
@@ -950,7 +950,7 @@ class Staff(Section):
         0.80,
         0.04,
         "1/year",
-        "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); calibrated so that turnover after burnout falls in that range at continuity 0.4 (docs/calibration.md)",
+        "children's social workers about 16% a year (DfE 2023); adult social care about 30% (Skills for Care); set so that turnover after burnout falls in that range at continuity 0.8, the bundled district (docs/calibration.md); the low end, agency-dependent teams, is an assumption",
         ge=0,
         le=1,
         description="share of workers leaving each year, before burnout",
@@ -992,7 +992,7 @@ class Staff(Section):
         "probability",
         ge=0,
         le=1,
-        description="chance a vacant post is covered by agency locums until it is filled",
+        description="weekly chance that a vacant post is covered by an agency locum until a permanent worker starts",
     )
     agency_tenure_weeks: float | None = knob_param(
         "continuity",
