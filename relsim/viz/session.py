@@ -115,6 +115,7 @@ class Comparison:
     )
     changes: list[PolicyChange] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _week_start: Setup | None = None
 
     @classmethod
     def from_file(cls, path: Path) -> Comparison:
@@ -169,12 +170,20 @@ class Comparison:
             scenarios = [self.scenario(live, i) for i in range(2)]
         else:
             live = setup
-        text = describe_change(self.setup, live)
+        # several moves in one week (a slider being dragged) make one change, from the setup
+        # the week started with
+        same_week = bool(self.changes) and self.changes[-1].week == self.week
+        before = self._week_start if same_week else self.setup
+        text = describe_change(before, live)
         with self.lock:
-            if text:
+            if describe_change(self.setup, live):
                 for model, scenario in zip(self.models, scenarios, strict=True):
                     observe.apply_policy(model, scenario)
+            if same_week:
+                self.changes.pop()
+            if text:
                 self.changes.append(PolicyChange(self.week, text))
+            self._week_start = before
             self.setup = live
         return pending
 
