@@ -55,6 +55,15 @@ CHART_DATA = """(testid) => {
 }"""
 
 
+# The active tab's content has slid into place under the tab bar.
+SETTLED = """() => {
+    const shown = [...document.querySelectorAll('.v-window-item')].filter(
+        (item) => getComputedStyle(item).display !== 'none');
+    const tabs = document.querySelector('.v-tabs').getBoundingClientRect();
+    return shown.length === 1 && Math.abs(shown[0].getBoundingClientRect().left - tabs.left) < 2;
+}"""
+
+
 def _read_address(process, timeout: float = 60.0) -> str:
     """The address `relsim viz` prints once it listens."""
     deadline = time.monotonic() + timeout
@@ -125,6 +134,12 @@ def page(app_url):
     assert outside == [], f"the app asked for files from outside this machine: {outside}"
 
 
+def _open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    # Vuetify slides the new tab in: wait until the slide has finished
+    page.wait_for_function(SETTLED)
+
+
 def _shoot(page, name: str) -> None:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path))
@@ -169,14 +184,14 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     assert scores_a[0] != scores_b[0]  # crises so far differ between the two care models
     _shoot(page, "compare")
 
-    page.get_by_role("tab", name="The system").click()
+    _open_tab(page, "The system")
     for index in (0, 1):
         page.get_by_test_id(f"system-{index}").locator("canvas").first.wait_for()
         picture = page.get_by_test_id(f"system-{index}").screenshot()
         assert _coloured_pixels(picture, (0xA5, 0x00, 0x26), 30) > 20  # people with 4+ needs
     _shoot(page, "system")
 
-    page.get_by_role("tab", name="Journeys").click()
+    _open_tab(page, "Journeys")
     page.get_by_role("button", name="Follow someone at random").click()
     for side in ("A", "B"):
         events = page.get_by_test_id(f"journey-events-{side}").locator("li")
@@ -187,6 +202,6 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     page.get_by_test_id("timeline-0").locator("canvas").first.wait_for()
     _shoot(page, "journeys")
 
-    page.get_by_role("tab", name="Things to try").click()
+    _open_tab(page, "Things to try")
     page.get_by_text("Look for:").first.wait_for()
     _shoot(page, "things-to-try")

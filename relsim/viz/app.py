@@ -282,7 +282,7 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                 where = journey.PLACES.get(now.where, now.where) if now else "not yet arrived"
                 solara.Markdown(
                     f"**{side_label(comparison.setup, i)}** — citizen {row}, now {where}; "
-                    f"{now.active_needs if now else 0} active needs, trust "
+                    f"active needs {now.active_needs if now else 0}, trust "
                     f"{(now.trust if now else 0):.2f}, relationship {(now.depth if now else 0):.2f}"
                     f"\n\nworkers met **{summary.workers_met}** · assessments "
                     f"**{summary.assessments}** · referrals **{summary.referrals}** "
@@ -388,6 +388,8 @@ def Page():
     solara.Style(
         ".relsim-scores td, .relsim-scores th { padding: 2px 10px; text-align: right; }"
         ".relsim-scores tbody th { text-align: left; font-weight: normal; }"
+        # tabs switch at once: no slide while a room watches (and screenshots are not blurred)
+        ".v-window__container, .v-window-item, [class*=v-window-x] { transition: none !important; }"
     )
     with solara.AppBar():
         solara.AppBarTitle("relsim · the same citizens under two ways of organising care")

@@ -54,46 +54,49 @@ EXERCISES: tuple[Exercise, ...] = (
             "Press +1 year twice.",
             "Open Journeys and press 'Follow someone at random' a few times.",
         ),
-        "The two districts start identical, week by week the same people have the same luck, yet "
-        "the crisis lines part. In Journeys, compare one person's path: how many workers, "
-        "assessments and referrals under A; one name under B.",
+        "The districts start identical and the same people have the same luck every week, yet "
+        "the crisis lines part once the warm-up is over: B has about a quarter fewer crises a "
+        "year, while its cost so far is higher. In Journeys, one person's path under A passes "
+        "through assessments, referrals and several workers; under B, mostly one name.",
     ),
     Exercise(
         "2. Tame or complex?",
         "tame versus complex problems",
         {**DEFAULTS, "demand_complexity": 0.1},
         (
-            "Run two years at complexity 0.1 and note cost so far.",
-            "Press Reset, set demand complexity to 0.9, run two years again.",
+            "Run two years at demand complexity 0.1 and note crises and cost so far.",
+            "Set demand complexity to 0.9, press Reset, and run two years again.",
         ),
-        "With one need at a time, assess-do-refer reaches similar crisis numbers for far less "
-        "money. With many interacting needs the gap in crises opens and the cost lines move "
-        "towards each other: crisis costs start to pay for the caseworkers.",
+        "With one need at a time the two districts have about the same crises and A costs "
+        "about half as much. With many interacting needs B has fewer crises and its cost so "
+        "far drops below A's: crisis costs avoided pay for the caseworkers.",
     ),
     Exercise(
-        "3. Friction compounds",
-        "feedback loops: failure demand feeds itself",
+        "3. Does friction compound?",
+        "feedback loops, and testing a claim against a model",
         {**DEFAULTS, "referral_friction": 0.2},
         (
             "Run to week 104.",
             "Move referral friction to 0.9 while the model runs, then run another year.",
         ),
-        "After the dashed line, side A's failure demand and waiting climb and keep climbing: "
-        "each rejected or abandoned referral brings the person back to the front door. Side B "
-        "barely moves, because its caseworkers draw specialists in instead of referring away.",
+        "The claim is that each rejected or abandoned referral brings the person back, so "
+        "failure demand snowballs. Watch the lines after the dashed mark: in this model they "
+        "barely move, and A's queue even shrinks as people give up waiting. Why might the "
+        "snowball not appear here? (Few onward referrals; people turned away stop asking.)",
     ),
     Exercise(
         "4. A tipping point in caseloads",
-        "tipping points: burnout, turnover, lost continuity",
+        "tipping points: burnout and turnover",
         DEFAULTS,
         (
             "Run to week 104.",
-            "Raise B's caseload cap from 10 to 25 while the model runs; run two more years.",
-            "Reset and try 15, then 20: where does the response bend?",
+            "Raise B's caseload cap from 10 to 15 while the model runs; run two more years.",
+            "Reset and try 20, then 25: where does the response bend?",
         ),
-        "Caseloads fill, utilisation hits the ceiling and burnout rises; burnt-out staff leave, "
-        "their people are handed on and relationships restart. Small rises in the cap do little; "
-        "past a point crises rise sharply.",
+        "Burnout in B jumps from almost nothing to nearly half at a cap of 15, then levels off: "
+        "a knee, not a straight line. Hand-offs rise as burnt-out caseworkers leave. Crises do "
+        "not rise, because the caseworker queue empties: more people are held, each less well. "
+        "What would you want to measure before choosing a cap?",
     ),
     Exercise(
         "5. Continuity",
@@ -103,39 +106,42 @@ EXERCISES: tuple[Exercise, ...] = (
             "Run to week 104 with continuity 0.9.",
             "Drop continuity to 0.1 while the model runs; run two more years.",
         ),
-        "With high turnover and handovers that keep little, B's hand-offs climb and its "
-        "advantage in crises shrinks: a named worker helps only while they stay.",
+        "After the drop, B's hand-offs climb from none to a steady trickle and its crises "
+        "rise by about a tenth, while A hardly changes: a named worker helps only while "
+        "they stay, so the gap between the districts narrows.",
     ),
     Exercise(
         "6. Rationing at the front door",
         "unintended consequences: costs move, they do not vanish",
-        {**DEFAULTS, "A.workers": 3, "B.care_model": "assess_do_refer"},
+        {**DEFAULTS, "B.care_model": "assess_do_refer", "A.workers": 2, "B.workers": 6},
         (
-            "Both sides are assess-do-refer; A has half of B's duty workers. Run three years.",
-            "Compare 'Cost so far by payer' and 'People waiting'.",
+            "Both districts are assess-do-refer: A has 2 duty workers, B has 6. Run three years.",
+            "Compare 'Cost so far by payer', 'People waiting' and 'Crises per week'.",
         ),
-        "A saves on staff, but its queue grows, people present in crisis instead, and the "
-        "NHS and the police pay more: the saving in one budget is spent in another.",
+        "A spends less of the council's money on staff, but its queue is long, more people "
+        "reach crisis, and the NHS and the police pay more than the council saved: A's total "
+        "cost so far ends higher than B's.",
     ),
     Exercise(
         "7. The balance question",
         "the right mix of relational and transactional",
-        {**DEFAULTS, "A.care_model": "hybrid", "B.care_model": "liberated"},
+        {**DEFAULTS, "A.care_model": "hybrid", "demand_complexity": 0.3},
         (
-            "A routes people with three or more active needs to caseworkers and the rest to the "
+            "A sends people with three or more active needs to caseworkers and the rest to the "
             "front door; B gives everyone a caseworker. Run three years.",
-            "Reset with demand complexity 0.3, then 0.9.",
+            "Set demand complexity to 0.9, press Reset, and run three years again.",
         ),
-        "Which costs less, which has fewer crises, and does the answer depend on complexity? "
-        "There is no single right balance: it depends on who lives in the district.",
+        "At low complexity the hybrid has about the same crises for less money; at high "
+        "complexity B has fewer crises and costs less. The right balance depends on who lives "
+        "in the district.",
     ),
     Exercise(
         "8. Is it the model or the money?",
-        "like for like: the same spend on staff",
+        "like for like: the same staff on both sides",
         {**DEFAULTS, "A.workers": 20, "B.workers": 20},
-        ("Both sides get 20 workers, so staff cost is the same. Run three years.",),
-        "Give assess-do-refer the caseworkers' budget and its front door clears, yet people "
-        "with many needs still bounce between services. What does the relational model buy "
-        "that more transactional capacity does not?",
+        ("Both districts get 20 workers, so staff cost is the same. Run three years.",),
+        "With the caseworkers' budget, A's front door clears and its waits vanish, yet A still "
+        "has more crises, several times B's hand-offs, and a higher cost so far. What does the "
+        "relational model buy that more transactional capacity does not?",
     ),
 )
