@@ -64,6 +64,10 @@ SETTLED = """() => {
 }"""
 
 
+# The week the page shows.
+WEEK = """() => Number(document.querySelector('[data-testid="week"] b').textContent)"""
+
+
 def _read_address(process, timeout: float = 60.0) -> str:
     """The address `relsim viz` prints once it listens."""
     deadline = time.monotonic() + timeout
@@ -205,3 +209,12 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     _open_tab(page, "Things to try")
     page.get_by_text("Look for:").first.wait_for()
     _shoot(page, "things-to-try")
+
+    # play runs the districts on by itself until paused
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"({WEEK})() >= 108")
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    paused = page.evaluate(WEEK)
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function(f"({WEEK})() > {paused}")

@@ -368,10 +368,13 @@ def Page():
     pending = solara.use_reactive([])
     followed = solara.use_reactive(None)
     tab = solara.use_reactive(0)
+    player = solara.use_ref(0)
 
     def play() -> None:
         frames_per_second = 4
-        while playing.value:
+        player.current += 1  # a newer loop (pause, then play again) stops this one
+        mine = player.current
+        while playing.value and player.current == mine:
             started = time.monotonic()
             weeks = max(1, round(speed.value / frames_per_second))
             comparison.advance(weeks)
