@@ -277,6 +277,26 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
         sys.exit(BAD_INPUT)
 
 
+@cli.command()
+@click.argument("scenario", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="0: any free"
+)
+def viz(scenario: Path | None, host: str, port: int) -> None:
+    """Open the teaching app in a browser: SCENARIO (default: baseline) beside a contrasting
+    care model, on the same citizens, with live charts, journeys and exercises."""
+    from relsim.viz.observe import bundled_scenario
+    from relsim.viz.server import ServerError, serve
+
+    path = bundled_scenario("baseline") if scenario is None else scenario
+    load_scenario(path)
+    try:
+        serve(path, host, port, lambda url: click.echo(f"relsim viz: open {url} (Ctrl-C stops)"))
+    except ServerError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: turns every failure into one line and the contract's exit status."""
     try:

@@ -1,0 +1,413 @@
+"""The teaching app: a Solara page with the controls, the live charts of the two districts, the
+picture of each system, one citizen's journeys and the guided exercises.
+
+Every browser tab gets its own pair of districts. Stepping happens in a background thread that
+bumps a counter after each frame; the charts are ECharts widgets whose options change in place,
+so a new week redraws the lines, not the page.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import random
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import solara
+import solara.lab
+
+from relsim.viz import charts, exercises, journey, observe, system
+from relsim.viz.session import SIDES, Comparison, Setup, preset_side
+
+SCENARIO_ENV = "RELSIM_VIZ_SCENARIO"
+YEAR = 52
+CHART_STYLE = {"style": "height: 250px; width: 100%;"}
+
+
+def _scenario_path() -> Path:
+    return Path(os.environ.get(SCENARIO_ENV) or observe.bundled_scenario("baseline"))
+
+
+def side_label(setup: Setup, index: int) -> str:
+    return f"{SIDES[index]}: {setup.sides[index].care_model.replace('_', '-')}"
+
+
+# -- controls -------------------------------------------------------------------------------
+@solara.component
+def RunControls(comparison: Comparison, playing: solara.Reactive[bool], speed, tick, wanted, frame):
+    model = comparison.models[0]
+    week, warmup, horizon = (
+        observe.current_week(model),
+        observe.warmup_weeks(model),
+        observe.horizon_week(model),
+    )
+
+    def advance(weeks: int) -> None:
+        comparison.advance(weeks)
+        tick.set(tick.value + 1)
+
+    def reset() -> None:
+        playing.set(False)
+        comparison.rebuild(wanted.value)
+        tick.set(tick.value + 1)
+
+    stage = "warm-up: services filling up" if week <= warmup else "measured period"
+    with solara.Card("Run", margin=0):
+        solara.HTML(
+            "div",
+            f"Week <b>{week}</b> of {horizon} <small>({stage})</small>",
+            attributes={"data-testid": "week"},
+        )
+        with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                icon_name="mdi-pause" if playing.value else "mdi-play",
+                color="primary",
+                on_click=lambda: playing.set(not playing.value),
+            )
+            solara.Button("Step", on_click=lambda: advance(1), disabled=playing.value)
+            solara.Button("+1 year", on_click=lambda: advance(YEAR), disabled=playing.value)
+            solara.Button("Reset", on_click=reset)
+        solara.SliderInt(f"Speed: {speed.value} weeks a second", value=speed, min=1, max=26)
+
+
+@solara.component
+def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick, pending):
+    setup = wanted.value
+
+    def change(new: Setup) -> None:
+        wanted.set(new)
+        pending.set(comparison.change(new))
+        tick.set(tick.value + 1)
+
+    with solara.Card("Policy", subtitle="applies at once, even while running", margin=0):
+        for knob, label in (
+            ("demand_complexity", "Demand complexity"),
+            ("continuity", "Continuity of staff"),
+            ("referral_friction", "Referral friction"),
+        ):
+            solara.SliderFloat(
+                f"{label}: {getattr(setup, knob):.2f}",
+                value=getattr(setup, knob),
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                on_value=lambda v, k=knob: change(replace(wanted.value, **{k: round(v, 2)})),
+            )
+        for index in range(2):
+            solara.SliderInt(
+                f"{SIDES[index]}: caseload cap {setup.sides[index].caseload_cap}",
+                value=setup.sides[index].caseload_cap,
+                min=1,
+                max=60,
+                on_value=lambda v, i=index: change(wanted.value.side(i, caseload_cap=v)),
+            )
+
+
+@solara.component
+def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick, pending):
+    setup = wanted.value
+
+    def change(new: Setup) -> None:
+        wanted.set(new)
+        pending.set(comparison.change(new))
+        tick.set(tick.value + 1)
+
+    def care_model(index: int, name: str) -> None:
+        side = preset_side(name, wanted.value.citizens)
+        change(wanted.value.side(index, care_model=name, workers=side.workers))
+
+    def citizens(value: int) -> None:
+        old = wanted.value
+        scale = value / max(old.citizens, 1)
+        new = replace(old, citizens=value)
+        for i in range(2):
+            new = new.side(i, workers=max(1, round(old.sides[i].workers * scale)))
+        change(new)
+
+    with solara.Card("District", subtitle="applies at week 0 or on Reset", margin=0):
+        solara.SliderInt(
+            f"Citizens: {setup.citizens:,}",
+            value=setup.citizens,
+            min=200,
+            max=5000,
+            step=100,
+            on_value=citizens,
+        )
+        solara.InputInt(
+            "Seed", value=setup.seed, on_value=lambda v: change(replace(wanted.value, seed=v))
+        )
+        for index in range(2):
+            solara.Select(
+                f"{SIDES[index]}: care model",
+                values=list(observe.care_models()),
+                value=setup.sides[index].care_model,
+                on_value=lambda v, i=index: care_model(i, v),
+            )
+            solara.SliderInt(
+                f"{SIDES[index]}: workers {setup.sides[index].workers}",
+                value=setup.sides[index].workers,
+                min=1,
+                max=150,
+                on_value=lambda v, i=index: change(wanted.value.side(i, workers=v)),
+            )
+        if pending.value:
+            solara.Warning(
+                f"Press Reset to apply: {', '.join(pending.value)}", dense=True, icon=True
+            )
+
+
+# -- views ----------------------------------------------------------------------------------
+def _scoreboard_html(comparison: Comparison) -> str:
+    rows = []
+    for headline in charts.headlines(comparison.history):
+        a, b = headline.values
+        cells = "".join(
+            f'<td data-testid="score-{s}">{v:,.{headline.digits}f}</td>'
+            for s, v in zip(SIDES, (a, b), strict=True)
+        )
+        rows.append(
+            f"<tr><th>{html.escape(headline.label)}</th>{cells}"
+            f"<td>{b - a:+,.{headline.digits}f}</td></tr>"
+        )
+    head = "".join(
+        f'<th style="color:{c}">{html.escape(side_label(comparison.setup, i))}</th>'
+        for i, c in enumerate(charts.COLOURS)
+    )
+    return (
+        '<table class="relsim-scores"><thead><tr><th></th>'
+        f"{head}<th>B − A</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+@solara.component
+def CompareView(comparison: Comparison, frame: int):
+    with comparison.lock:
+        labels = [side_label(comparison.setup, i) for i in range(2)]
+        model = comparison.models[0]
+        warmup, horizon = observe.warmup_weeks(model), observe.horizon_week(model)
+        options = [
+            charts.line_chart(spec, comparison.history, labels, warmup, horizon, comparison.changes)
+            for spec in charts.LINE_CHARTS
+        ]
+        payer = charts.payer_chart(comparison.history, labels)
+        scores = _scoreboard_html(comparison)
+    solara.HTML("div", scores, attributes={"data-testid": "scoreboard"})
+    with solara.ColumnsResponsive(default=12, medium=6, large=4):
+        for spec, option in zip(charts.LINE_CHARTS, options, strict=True):
+            solara.FigureEcharts(
+                option=option,
+                attributes={**CHART_STYLE, "data-testid": f"chart-{spec.key}"},
+                responsive=True,
+            )
+        solara.FigureEcharts(
+            option=payer,
+            attributes={**CHART_STYLE, "data-testid": "chart-payer"},
+            responsive=True,
+        )
+
+
+@solara.component
+def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int):
+    with comparison.lock:
+        options = [
+            system.system_chart(
+                observe.citizen_snapshot(model),
+                observe.worker_states(model),
+                side_label(comparison.setup, i),
+                followed.value,
+            )
+            for i, model in enumerate(comparison.models)
+        ]
+
+    def clicked(event: dict) -> None:
+        value = event.get("value") or event.get("data")
+        if event.get("seriesName") == "people" and isinstance(value, list) and len(value) >= 5:
+            followed.set(int(value[4]))
+
+    solara.Markdown(
+        "Each box is a worker and the dots in it the people on their caseload; the queues are "
+        "on the right. **Colour**: active needs. **Size**: how deep the relationship with the "
+        "current worker is. **Box shade**: the worker's burnout. Click a person to follow them "
+        "in *Journeys*."
+    )
+    with solara.ColumnsResponsive(default=12, large=6):
+        for i, option in enumerate(options):
+            solara.FigureEcharts(
+                option=option,
+                on_click=clicked,
+                attributes={"style": "height: 560px; width: 100%;", "data-testid": f"system-{i}"},
+                responsive=True,
+            )
+
+
+@solara.component
+def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int):
+    def follow_random() -> None:
+        with comparison.lock:
+            rows = sorted(
+                set(observe.followable_citizens(comparison.models[0]).tolist())
+                | set(observe.followable_citizens(comparison.models[1]).tolist())
+            )
+        if rows:
+            followed.set(random.Random(len(rows) * 7919 + comparison.week).choice(rows))
+
+    with comparison.lock:
+        count = observe.citizen_count(comparison.models[0])
+        horizon = observe.horizon_week(comparison.models[0])
+        row = followed.value
+        stories = []
+        if row is not None and 0 <= row < count:
+            for i, model in enumerate(comparison.models):
+                events = observe.journey(model, row)
+                now = observe.citizen_now(model, row)
+                stories.append((i, events, now, journey.summarise(events, now)))
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.InputInt(
+            "Citizen number",
+            value=row if row is not None else 0,
+            on_value=lambda v: followed.set(v),
+            style={"max-width": "12em"},
+        )
+        solara.Button("Follow someone at random", on_click=follow_random, color="primary")
+        solara.Text(f"(0 to {max(count - 1, 0)}; or click a person in The system)")
+    if not stories:
+        solara.Info("Pick a citizen, or press 'Follow someone at random'.")
+        return
+    with solara.ColumnsResponsive(default=12, large=6):
+        for i, events, now, summary in stories:
+            with solara.Column():
+                where = journey.PLACES.get(now.where, now.where) if now else "not yet arrived"
+                solara.Markdown(
+                    f"**{side_label(comparison.setup, i)}** — citizen {row}, now {where}; "
+                    f"active needs {now.active_needs if now else 0}, trust "
+                    f"{(now.trust if now else 0):.2f}, relationship {(now.depth if now else 0):.2f}"
+                    f"\n\nworkers met **{summary.workers_met}** · assessments "
+                    f"**{summary.assessments}** · referrals **{summary.referrals}** "
+                    f"({summary.rejected} rejected) · specialist episodes "
+                    f"**{summary.specialist_episodes}** · crises **{summary.crises}** · came back "
+                    f"**{summary.re_presentations}** · budget **£{summary.budget_gbp:,.0f}**"
+                )
+                solara.FigureEcharts(
+                    option=journey.timeline_chart(events, f"Timeline under {SIDES[i]}", horizon),
+                    attributes={
+                        "style": "height: 260px; width: 100%;",
+                        "data-testid": f"timeline-{i}",
+                    },
+                    responsive=True,
+                )
+                items = "".join(
+                    f"<li><b>week {e.week}</b> {html.escape(journey.describe(e))}</li>"
+                    for e in reversed(events[-60:])
+                )
+                solara.HTML(
+                    "ol",
+                    items,
+                    attributes={
+                        "data-testid": f"journey-events-{SIDES[i]}",
+                        "reversed": "",
+                        "style": "max-height: 260px; overflow-y: auto; font-size: 90%;",
+                    },
+                )
+
+
+@solara.component
+def ExercisesView(comparison: Comparison, wanted, tick, pending, playing):
+    def load(exercise: exercises.Exercise) -> None:
+        playing.set(False)
+        setup = exercise.setup(wanted.value)
+        wanted.set(setup)
+        comparison.rebuild(setup)
+        pending.set([])
+        tick.set(tick.value + 1)
+
+    solara.Markdown(
+        "Each exercise loads its settings into both districts at week 0 (*Load*); then follow "
+        "the steps. The full guide, with what each one shows and questions for the room, is "
+        "`docs/teaching.md`."
+    )
+    for exercise in exercises.EXERCISES:
+        with solara.Card(exercise.title, subtitle=exercise.idea, margin=0):
+            steps = "".join(f"<li>{html.escape(s)}</li>" for s in exercise.steps)
+            solara.HTML("ol", steps)
+            solara.Markdown(f"**Look for:** {exercise.look_for}")
+            solara.Button("Load", on_click=lambda e=exercise: load(e), outlined=True)
+
+
+ABOUT = """
+**What it is.** Two districts with the same citizens, the same needs and the same luck (common
+random numbers), under two ways of organising care: *assess-do-refer* (a front door assesses
+against thresholds, runs a short episode on the presenting need, refers the other needs onward
+and closes the case) and *the Liberated Method* (a named caseworker with a small caseload holds
+the person across all their needs). *Hybrid* sends people with many needs to caseworkers and the
+rest to the front door.
+
+**How it works.** One step is a week: people arrive; needs drift and spill over into each other;
+crises happen, more often the more needs are active; people ask for help as need and trust allow;
+workers spend their hours on whom they can; burnout, absence and leaving follow from load. Nothing
+in the charts is scripted: crisis demand, failure demand and burnout emerge from these rules.
+
+**Things to notice.** The warm-up (grey) is the services filling up from empty; watch the
+measured period. A dashed line marks each policy change.
+
+**Extending the model.** The model is `relsim/`; this app only reads it through
+`relsim/viz/observe.py`. See `docs/teaching.md` and `docs/odd.md`.
+"""
+
+
+# -- the page -------------------------------------------------------------------------------
+@solara.component
+def Page():
+    comparison = solara.use_memo(lambda: Comparison.from_file(_scenario_path()), [])
+    wanted = solara.use_reactive(comparison.setup)
+    tick = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(8)
+    pending = solara.use_reactive([])
+    followed = solara.use_reactive(None)
+    tab = solara.use_reactive(0)
+    player = solara.use_ref(0)
+
+    def play() -> None:
+        frames_per_second = 4
+        player.current += 1  # a newer loop (pause, then play again) stops this one
+        mine = player.current
+        while playing.value and player.current == mine:
+            started = time.monotonic()
+            weeks = max(1, round(speed.value / frames_per_second))
+            comparison.advance(weeks)
+            tick.set(tick.value + 1)
+            if comparison.week >= observe.horizon_week(comparison.models[0]):
+                playing.set(False)
+                break
+            time.sleep(max(0.0, weeks / speed.value - (time.monotonic() - started)))
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    frame = tick.value  # every view redraws when a frame is done
+
+    solara.Title("relsim: two ways of organising care")
+    solara.Style(
+        ".relsim-scores td, .relsim-scores th { padding: 2px 10px; text-align: right; }"
+        ".relsim-scores tbody th { text-align: left; font-weight: normal; }"
+        # tabs switch at once: no slide while a room watches (and screenshots are not blurred)
+        ".v-window__container, .v-window-item, [class*=v-window-x] { transition: none !important; }"
+    )
+    with solara.AppBar():
+        solara.AppBarTitle("relsim · the same citizens under two ways of organising care")
+    with solara.Sidebar(), solara.Column(gap="8px"):
+        RunControls(comparison, playing, speed, tick, wanted, frame)
+        PolicyControls(comparison, wanted, tick, pending)
+        DistrictControls(comparison, wanted, tick, pending)
+    with solara.lab.Tabs(value=tab, lazy=True):
+        with solara.lab.Tab("Compare"):
+            CompareView(comparison, frame)
+        with solara.lab.Tab("The system"):
+            SystemView(comparison, followed, frame)
+        with solara.lab.Tab("Journeys"):
+            JourneyView(comparison, followed, frame)
+        with solara.lab.Tab("Things to try"):
+            ExercisesView(comparison, wanted, tick, pending, playing)
+        with solara.lab.Tab("About"):
+            solara.Markdown(ABOUT)

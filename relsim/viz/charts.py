@@ -1,0 +1,195 @@
+"""ECharts options for the live charts: one line per district, the warm-up shaded, every policy
+change marked. Options are plain data, so the browser updates a chart in place when they change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from relsim.viz.observe import WeekMeasures
+from relsim.viz.session import PolicyChange
+
+COLOURS = ("#d95f02", "#1b9e77")  # side A, side B (colour-blind safe)
+PAYER_LABELS = {
+    "nhs": "NHS",
+    "police_justice": "police & justice",
+    "council_housing": "council & housing",
+}
+SMOOTH_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    key: str
+    title: str
+    unit: str
+    value: Callable[[Sequence[WeekMeasures]], np.ndarray]
+    share: bool = False  # a share in [0, 1], shown in %
+
+
+def _column(name: str) -> Callable[[Sequence[WeekMeasures]], np.ndarray]:
+    return lambda history: np.array([getattr(m, name) for m in history], dtype=float)
+
+
+def _smoothed(name: str) -> Callable[[Sequence[WeekMeasures]], np.ndarray]:
+    def values(history: Sequence[WeekMeasures]) -> np.ndarray:
+        raw = _column(name)(history)
+        if raw.size == 0:
+            return raw
+        sums = np.cumsum(np.r_[0.0, raw])
+        start = np.maximum(np.arange(1, raw.size + 1) - SMOOTH_WEEKS, 0)
+        return (sums[1:] - sums[start]) / (np.arange(1, raw.size + 1) - start)
+
+    return values
+
+
+def _cumulative_cost_m(history: Sequence[WeekMeasures]) -> np.ndarray:
+    return np.cumsum(_column("total_cost")(history)) / 1e6
+
+
+def _waiting(history: Sequence[WeekMeasures]) -> np.ndarray:
+    return np.array(
+        [m.waiting_front_door + m.waiting_caseworker + m.waiting_specialist for m in history],
+        dtype=float,
+    )
+
+
+LINE_CHARTS = (
+    ChartSpec("crises", "Crises per week", "crises (4-week average)", _smoothed("crises")),
+    ChartSpec(
+        "failure_demand",
+        "Failure demand per week",
+        "re-presentations and chasing (4-week average)",
+        _smoothed("failure_demand"),
+    ),
+    ChartSpec("cost", "Cost so far", "£ million, everything every payer spent", _cumulative_cost_m),
+    ChartSpec("waiting", "People waiting", "front door, caseworker or specialist", _waiting),
+    ChartSpec("caseload", "Mean caseload", "people per worker", _column("mean_caseload")),
+    ChartSpec(
+        "utilisation", "Staff utilisation", "% of case hours used", _column("utilisation"), True
+    ),
+    ChartSpec("burnout", "Staff burnout", "mean burnout, %", _column("burnout"), True),
+    ChartSpec(
+        "transactional",
+        "Time spent on transactions",
+        "% of staff time: assessing, referring, re-assessing, recording",
+        _column("transactional"),
+        True,
+    ),
+)
+
+
+def _base(title: str, unit: str) -> dict:
+    return {
+        "animation": False,
+        "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
+        "grid": {"left": 52, "right": 20, "top": 58, "bottom": 40},
+        "tooltip": {"trigger": "axis"},
+    }
+
+
+def line_chart(
+    spec: ChartSpec,
+    histories: Sequence[Sequence[WeekMeasures]],
+    labels: Sequence[str],
+    warmup: int,
+    horizon: int,
+    changes: Sequence[PolicyChange],
+) -> dict:
+    """One measure, one line per district, over the weeks so far."""
+    option = _base(spec.title, spec.unit)
+    series = []
+    for index, (history, label) in enumerate(zip(histories, labels, strict=True)):
+        values = spec.value(history)
+        if spec.share:
+            values = values * 100
+        weeks = [m.week for m in history]
+        series.append(
+            {
+                "name": label,
+                "type": "line",
+                "showSymbol": False,
+                "lineStyle": {"width": 2},
+                "color": COLOURS[index],
+                "data": [[w, round(float(v), 3)] for w, v in zip(weeks, values, strict=True)],
+            }
+        )
+    series[0]["markArea"] = {
+        "silent": True,
+        "itemStyle": {"color": "rgba(120,120,120,0.12)"},
+        "label": {"position": "insideTop", "color": "#777", "fontSize": 10},
+        "data": [[{"name": "warm-up", "xAxis": 0}, {"xAxis": warmup}]],
+    }
+    if changes:
+        series[0]["markLine"] = {
+            "silent": True,
+            "symbol": "none",
+            "lineStyle": {"color": "#555", "type": "dashed"},
+            "label": {"formatter": "{b}", "fontSize": 10, "color": "#333"},
+            "data": [{"name": c.text, "xAxis": c.week} for c in changes],
+        }
+    option["xAxis"] = {
+        "type": "value",
+        "min": 0,
+        "max": max(horizon, max((m.week for h in histories for m in h), default=0)),
+        "name": "week",
+        "nameLocation": "middle",
+        "nameGap": 24,
+    }
+    option["yAxis"] = {"type": "value", "max": 100} if spec.share else {"type": "value"}
+    option["series"] = series
+    return option
+
+
+def payer_chart(histories: Sequence[Sequence[WeekMeasures]], labels: Sequence[str]) -> dict:
+    """Cost so far by who pays, one bar per district."""
+    option = _base("Cost so far by payer", "£ million")
+    payers = list(PAYER_LABELS)
+    option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
+    option["xAxis"] = {"type": "category", "data": [PAYER_LABELS[p] for p in payers]}
+    option["yAxis"] = {"type": "value"}
+    option["series"] = [
+        {
+            "name": label,
+            "type": "bar",
+            "color": COLOURS[index],
+            "data": [
+                round(sum(m.cost_by_payer.get(p, 0.0) for m in history) / 1e6, 3) for p in payers
+            ],
+        }
+        for index, (history, label) in enumerate(zip(histories, labels, strict=True))
+    ]
+    return option
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    values: tuple[float, float]
+    digits: int
+
+
+def headlines(histories: Sequence[Sequence[WeekMeasures]]) -> list[Headline]:
+    """The scoreboard: totals so far and this week's state, per district."""
+
+    def both(f: Callable[[Sequence[WeekMeasures]], float]) -> tuple[float, float]:
+        return (f(histories[0]), f(histories[1]))
+
+    def last(name: str) -> Callable[[Sequence[WeekMeasures]], float]:
+        return lambda h: float(getattr(h[-1], name)) if h else 0.0
+
+    def total(name: str, scale: float = 1.0) -> Callable[[Sequence[WeekMeasures]], float]:
+        return lambda h: sum(getattr(m, name) for m in h) / scale
+
+    return [
+        Headline("crises so far", both(total("crises")), 0),
+        Headline("cost so far (£m)", both(total("total_cost", 1e6)), 2),
+        Headline("crisis cost so far (£m)", both(total("crisis_cost", 1e6)), 2),
+        Headline("failure-demand contacts so far", both(total("failure_demand")), 0),
+        Headline("hand-offs so far", both(total("handoffs")), 0),
+        Headline("people waiting now", both(lambda h: float(_waiting(h[-1:]).sum())), 0),
+        Headline("mean caseload now", both(last("mean_caseload")), 1),
+        Headline("burnout now (%)", both(lambda h: last("burnout")(h) * 100), 0),
+    ]

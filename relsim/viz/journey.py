@@ -1,0 +1,146 @@
+"""One citizen's path through a district, told as events in plain words and drawn as a timeline."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from relsim.viz import observe
+from relsim.viz.observe import CitizenNow, JourneyEvent
+
+# Lanes of the timeline, top to bottom, and the kinds of event drawn in each.
+LANES = ("crisis", "front door", "referral and waiting", "specialist", "caseworker", "in and out")
+_LANE_OF = {
+    "presented": "front door",
+    "assessed": "front door",
+    "signposted": "front door",
+    "allocated": "front door",
+    "episode_closed": "front door",
+    "referred": "referral and waiting",
+    "referral_rejected": "referral and waiting",
+    "dropped_out": "referral and waiting",
+    "specialist_started": "specialist",
+    "specialist_closed": "specialist",
+    "discharged_non_attendance": "specialist",
+    "specialist_drawn_in": "specialist",
+    "held": "caseworker",
+    "returned_to_same_worker": "caseworker",
+    "reallocated": "caseworker",
+    "budget_spent": "caseworker",
+    "stepped_down": "caseworker",
+}
+LANE_COLOURS = {
+    "crisis": "#d7191c",
+    "front door": "#d95f02",
+    "referral and waiting": "#7570b3",
+    "specialist": "#e7298a",
+    "caseworker": "#1b9e77",
+    "in and out": "#666666",
+}
+CRISES = {
+    "crisis_ae": "crisis: A&E or ambulance",
+    "crisis_mh_crisis": "crisis: mental-health crisis",
+    "crisis_police": "crisis: arrested, police custody",
+    "crisis_eviction": "crisis: evicted, homeless",
+}
+PLACES = {
+    observe.PLACE_WORKER: "on a worker's caseload",
+    observe.PLACE_FRONT_DOOR: "waiting at the front door",
+    observe.PLACE_CASEWORKER_QUEUE: "waiting for a caseworker",
+    observe.PLACE_SPECIALIST_QUEUE: "waiting for a specialist",
+    observe.PLACE_SPECIALIST: "with a specialist",
+    observe.PLACE_OUT: "not in any service",
+    observe.PLACE_LEFT: "no longer in the district",
+}
+
+
+def lane(kind: str) -> str:
+    if kind.startswith("crisis_"):
+        return "crisis"
+    return _LANE_OF.get(kind, "in and out")
+
+
+def describe(event: JourneyEvent) -> str:
+    """An event in words, e.g. `referred to mental health (by worker 12)`."""
+    kind, service = event.kind, event.service.replace("_", " ")
+    by = f" (worker {event.worker})" if event.worker >= 0 else ""
+    if kind in CRISES:
+        return f"{CRISES[kind]}, £{event.detail:,.0f}"
+    texts = {
+        "arrived": "moved into view with needs",
+        "left": "moved away",
+        "died": "died",
+        "presented": "came back and asked for help again" if event.detail > 0 else "asked for help",
+        "assessed": f"assessed at the front door{by}",
+        "signposted": f"signposted: below the threshold, no service{by}",
+        "allocated": f"allocated a short episode{by}",
+        "episode_closed": f"episode ended, case closed{by}",
+        "referred": f"referred to {service}{by}",
+        "referral_rejected": f"referral to {service} rejected{by}",
+        "dropped_out": f"dropped off the {service} waiting list",
+        "specialist_started": f"{service} episode started",
+        "specialist_closed": f"{service} episode ended",
+        "discharged_non_attendance": f"discharged by {service} for missed appointments",
+        "specialist_drawn_in": f"{service} specialist drawn into the work",
+        "held": f"held by a named caseworker{by}",
+        "returned_to_same_worker": f"back with the same caseworker{by}",
+        "reallocated": f"handed to another caseworker{by}",
+        "budget_spent": f"flexible budget spent, £{event.detail:,.0f}",
+        "stepped_down": f"stable: stepped down{by}",
+    }
+    return texts.get(kind, kind.replace("_", " ") + (f" {service}" if service else "") + by)
+
+
+@dataclass(frozen=True)
+class JourneySummary:
+    workers_met: int
+    assessments: int
+    referrals: int
+    rejected: int
+    specialist_episodes: int
+    crises: int
+    re_presentations: int
+    budget_gbp: float
+
+
+def summarise(events: Sequence[JourneyEvent], now: CitizenNow | None) -> JourneySummary:
+    kinds = Counter(e.kind for e in events)
+    return JourneySummary(
+        workers_met=now.workers_met if now is not None else 0,
+        assessments=kinds["assessed"],
+        referrals=kinds["referred"],
+        rejected=kinds["referral_rejected"],
+        specialist_episodes=kinds["specialist_started"],
+        crises=sum(n for k, n in kinds.items() if k.startswith("crisis_")),
+        re_presentations=sum(1 for e in events if e.kind == "presented" and e.detail > 0),
+        budget_gbp=sum(e.detail for e in events if e.kind == "budget_spent"),
+    )
+
+
+def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> dict:
+    """Events as dots on lanes over the weeks; hovering shows the words."""
+    series = []
+    for name in LANES:
+        mine = [e for e in events if lane(e.kind) == name]
+        series.append(
+            {
+                "name": name,
+                "type": "scatter",
+                "symbolSize": 9,
+                "color": LANE_COLOURS[name],
+                "data": [
+                    {"value": [e.week, name], "name": f"week {e.week}: {describe(e)}"} for e in mine
+                ],
+            }
+        )
+    last = max((e.week for e in events), default=0)
+    return {
+        "animation": False,
+        "title": {"text": title, "left": 8, "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item", "formatter": "{b}"},
+        "grid": {"left": 140, "right": 16, "top": 36, "bottom": 28},
+        "xAxis": {"type": "value", "min": 0, "max": max(horizon, last), "name": "week"},
+        "yAxis": {"type": "category", "data": list(LANES), "inverse": True},
+        "series": series,
+    }

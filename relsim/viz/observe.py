@@ -1,0 +1,424 @@
+"""Everything the browser app reads from, or changes in, a running model, in one place.
+
+The rest of `relsim.viz` calls only the functions and types here, so when the model's inside
+changes, this is the one file to port. It reads `CareModel`'s public-ish surface: `.latest` (this
+week's measures), `.tally.this_week` (this week's counters, for costs by payer), `.workforce`
+(arrays over posts), `.citizens` (arrays over citizen rows), `.journeys.frame()` and `.config`.
+
+A policy change while the model runs (`apply_policy`) swaps in a new resolved scenario: every
+phase reads `model.config` afresh each week, so knob-derived parameters (thresholds, waits,
+drop-out, turnover, handover retention, coupling strength, complexity of new arrivals) take
+effect from the next week; caches the model derived from its scenario at construction (coupling
+and crisis-driver matrices, crisis unit costs, the workforce's and the specialist services'
+rules) are rebuilt from the new one, and the posts' caseload caps are set to the new caps. What
+cannot change under a running district (the care model, the number of posts, the population
+and the seed) needs a new model: `apply_policy` refuses it.
+"""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import relsim
+from relsim.care_models.router import post_layout
+from relsim.config import PAYERS, Scenario, ScenarioError, validate_data
+from relsim.config.loading import load_raw
+from relsim.dynamics.crises import crisis_specs, driver_weights
+from relsim.dynamics.needs import coupling_matrix
+from relsim.model import CareModel
+from relsim.population import Pathway, Route, SpecialistState
+from relsim.workforce import LEDGER, TRANSACTIONAL
+
+KNOBS = ("demand_complexity", "continuity", "referral_friction")
+STRUCTURAL = ("care_model", "workforce.workers", "population.citizens", "seed")
+BUNDLED_DIR = Path(relsim.__file__).resolve().parent.parent / "scenarios"
+
+# Where a citizen is, as the picture of the system groups people.
+PLACE_WORKER = "worker"
+PLACE_FRONT_DOOR = "front_door"
+PLACE_CASEWORKER_QUEUE = "caseworker_queue"
+PLACE_SPECIALIST_QUEUE = "specialist_queue"
+PLACE_SPECIALIST = "specialist"
+PLACE_OUT = "out_of_service"
+PLACE_LEFT = "left"
+
+# Journey event kinds that end a case at the front door or with a caseworker.
+CLOSING_KINDS = frozenset(
+    {"signposted", "episode_closed", "discharged_non_attendance", "stepped_down"}
+)
+# ... and those that pass a person from one worker or service to another.
+HANDOFF_KINDS = frozenset({"referred", "reallocated", "allocated", "specialist_started"})
+
+
+# -- scenarios ------------------------------------------------------------------------------
+def bundled_scenario(name: str) -> Path:
+    """A scenario shipped with relsim, by name (`baseline`, `liberated`, `hybrid`)."""
+    return BUNDLED_DIR / f"{name}.yaml"
+
+
+def scenario_data(path: Path) -> dict[str, Any]:
+    """A scenario file's layered data (`extends:` applied), checked against the schema, with the
+    knobs not yet resolved: the base that the app's controls override."""
+    return load_raw(path)
+
+
+def resolve(data: dict[str, Any], origin: str) -> Scenario:
+    """Validate scenario data into a resolved, frozen configuration (raises `ScenarioError`)."""
+    return validate_data(data, origin)
+
+
+def care_models() -> tuple[str, ...]:
+    """Every care model the schema accepts, in its order."""
+    return typing.get_args(Scenario.model_fields["care_model"].annotation)
+
+
+@cache
+def workforce_presets() -> dict[str, tuple[int, int]]:
+    """(workers, caseload cap) of the bundled scenario for each care model, for a district of
+    `preset_citizens()`; a care model with no bundled scenario gets the schema's defaults."""
+    defaults = Scenario().workforce
+    presets = {name: (defaults.workers, defaults.caseload_cap) for name in care_models()}
+    for name in ("baseline", "liberated", "hybrid"):
+        path = bundled_scenario(name)
+        try:
+            scenario = resolve(scenario_data(path), str(path))
+        except ScenarioError:
+            continue
+        presets[scenario.care_model] = (scenario.workforce.workers, scenario.workforce.caseload_cap)
+    return presets
+
+
+def preset_citizens() -> int:
+    """The district size the bundled workforces were set for."""
+    path = bundled_scenario("baseline")
+    if path.exists():
+        return resolve(scenario_data(path), str(path)).population.citizens
+    return Scenario().population.citizens
+
+
+# -- models ---------------------------------------------------------------------------------
+def new_model(scenario: Scenario, seed: int) -> CareModel:
+    """A district at week 0. Two models built with the same seed meet the same citizens with the
+    same luck (common random numbers), whatever their care model."""
+    return CareModel(scenario, replication=0, seed=seed, record_journeys=True)
+
+
+def step(model: CareModel) -> None:
+    """One week."""
+    model.step()
+
+
+def current_week(model: CareModel) -> int:
+    return int(model.week)
+
+
+def warmup_weeks(model: CareModel) -> int:
+    return int(model.config.time.warmup_weeks)
+
+
+def horizon_week(model: CareModel) -> int:
+    """The last week of a full run: warm-up plus the measured horizon."""
+    return int(model.final_week)
+
+
+def scenario_of(model: CareModel) -> Scenario:
+    return model.config
+
+
+def structural_differences(old: Scenario, new: Scenario) -> list[str]:
+    """The settings in `STRUCTURAL` that differ: they need a new model, not a policy change."""
+    changed = []
+    for dotted in STRUCTURAL:
+        a, b = old, new
+        for part in dotted.split("."):
+            a, b = getattr(a, part), getattr(b, part)
+        if a != b:
+            changed.append(dotted)
+    return changed
+
+
+def apply_policy(model: CareModel, scenario: Scenario) -> None:
+    """Change a running district's policy from next week on (see the module docstring)."""
+    changed = structural_differences(model.config, scenario)
+    if changed:
+        raise ValueError(f"cannot change {', '.join(changed)} in a running model")
+    model.config = scenario
+    model.workforce.scenario = scenario
+    model.coupling = coupling_matrix(scenario)
+    model.crisis_weights = driver_weights(scenario)
+    model.crisis_unit_costs = np.array([s.unit_cost_gbp for s in crisis_specs(scenario)])
+    for service in model.services:
+        service.rules = getattr(scenario.specialists, service.name)
+    _, caps = post_layout(scenario)
+    model.workforce.cap[:] = caps
+
+
+# -- this week's measures -------------------------------------------------------------------
+@dataclass(frozen=True)
+class WeekMeasures:
+    """What the charts plot for one week of one model (read right after the week's step)."""
+
+    week: int
+    citizens: int
+    crises: float
+    failure_demand: float
+    presentations: float
+    crisis_cost: float
+    total_cost: float
+    cost_by_payer: dict[str, float]
+    mean_caseload: float
+    utilisation: float
+    burnout: float
+    transactional: float
+    waiting_front_door: float
+    waiting_caseworker: float
+    waiting_specialist: float
+    handoffs: float
+    leavers: float
+
+
+def week_measures(model: CareModel) -> WeekMeasures:
+    latest, this_week = model.latest, model.tally.this_week
+    return WeekMeasures(
+        week=int(model.week),
+        citizens=int(latest["citizens"]),
+        crises=float(latest["crises"]),
+        failure_demand=float(latest["failure_demand_contacts"]),
+        presentations=float(latest["presentations"]),
+        crisis_cost=float(latest["crisis_cost_gbp"]),
+        total_cost=float(latest["total_cost_gbp"]),
+        cost_by_payer={p: float(this_week.get(f"cost_{p}", 0.0)) for p in PAYERS},
+        mean_caseload=float(latest["mean_caseload"]),
+        utilisation=float(latest["staff_utilisation"]),
+        burnout=float(latest["mean_burnout"]),
+        transactional=float(latest["share_time_transactional"]),
+        waiting_front_door=float(latest["waiting_front_door"]),
+        waiting_caseworker=float(latest["waiting_caseworker"]),
+        waiting_specialist=float(latest["waiting_specialist"]),
+        handoffs=float(latest["handoffs"]),
+        leavers=float(latest["leavers"]),
+    )
+
+
+def payers() -> tuple[str, ...]:
+    return tuple(PAYERS)
+
+
+# -- workers and the people they hold -------------------------------------------------------
+@dataclass(frozen=True)
+class WorkerState:
+    """One post this week. `person` is -1 while the post is vacant."""
+
+    post: int
+    person: int
+    caseworker: bool
+    in_post: bool
+    absent: bool
+    caseload: int
+    cap: int
+    burnout: float
+    utilisation: float
+    transactional: float
+
+
+def worker_states(model: CareModel) -> list[WorkerState]:
+    workforce = model.workforce
+    available = workforce.available
+    idle = workforce.hours["idle"]
+    worked = np.maximum(available - idle, 0.0)
+    transactional = sum(workforce.hours[c] for c in TRANSACTIONAL)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        utilisation = np.where(available > 0, worked / available, 0.0)
+        share = np.where(worked > 0, transactional / worked, 0.0)
+    in_post = workforce.in_post
+    return [
+        WorkerState(
+            post=p,
+            person=int(workforce.person[p]),
+            caseworker=int(workforce.role[p]) == Route.LIBERATED,
+            in_post=bool(in_post[p]),
+            absent=bool(in_post[p] and workforce.absent_until[p] >= model.week),
+            caseload=int(workforce.caseload[p]),
+            cap=int(workforce.cap[p]),
+            burnout=float(workforce.burnout[p]),
+            utilisation=float(utilisation[p]),
+            transactional=float(share[p]),
+        )
+        for p in range(workforce.posts)
+    ]
+
+
+def ledger_categories() -> tuple[str, ...]:
+    return tuple(LEDGER)
+
+
+@dataclass(frozen=True)
+class CitizenSnapshot:
+    """Every citizen row this week, column by column."""
+
+    row: np.ndarray  # int: the citizen's row, the same person under every care model
+    place: np.ndarray  # object: one of the PLACE_* codes
+    post: np.ndarray  # int: the post of the worker holding them, or -1
+    service: np.ndarray  # int: the specialist domain they wait for or are with, or -1
+    active_needs: np.ndarray  # int
+    depth: np.ndarray  # float in [0, 1]: relationship with their current worker
+    crisis: np.ndarray  # bool: a crisis this week
+    handoff: np.ndarray  # bool: referred, allocated or reallocated this week
+    closed: np.ndarray  # bool: case closed, signposted, discharged or stepped down this week
+
+
+def domains(model: CareModel) -> tuple[str, ...]:
+    return tuple(model.config.needs.domains)
+
+
+def _places(model: CareModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each citizen in `rows` is (a PLACE_* code) and the specialist domain involved (or
+    -1). A worker's case comes first, then the front door, a caseworker queue, a specialist
+    episode and a specialist waiting list."""
+    citizens = model.citizens
+    pathway = citizens.pathway[rows]
+    spec = citizens.spec_state[rows]
+    waiting, episode = spec == SpecialistState.WAITING, spec == SpecialistState.EPISODE
+    place = np.full(rows.size, PLACE_OUT, dtype=object)
+    service = np.full(rows.size, -1, dtype=np.int64)
+    any_wait, any_episode = waiting.any(axis=1), episode.any(axis=1)
+    service[any_wait] = np.argmax(waiting[any_wait], axis=1)
+    place[any_wait] = PLACE_SPECIALIST_QUEUE
+    service[any_episode] = np.argmax(episode[any_episode], axis=1)
+    place[any_episode] = PLACE_SPECIALIST
+    front = (pathway == Pathway.WAITING_FRONT_DOOR) | (pathway == Pathway.WAITING_ALLOCATION)
+    place[front] = PLACE_FRONT_DOOR
+    place[pathway == Pathway.WAITING_CASEWORKER] = PLACE_CASEWORKER_QUEUE
+    place[citizens.worker[rows] >= 0] = PLACE_WORKER
+    place[~citizens.present[rows]] = PLACE_LEFT
+    return place, service
+
+
+def citizen_snapshot(model: CareModel) -> CitizenSnapshot:
+    citizens = model.citizens
+    n = citizens.n
+    rows = np.arange(n)
+    place, service = _places(model, rows)
+    events = _events_of_week(model, model.week)
+    return CitizenSnapshot(
+        row=rows,
+        place=place,
+        post=citizens.worker[:n].astype(np.int64),
+        service=service,
+        active_needs=(citizens.need[:n] > model.config.needs.active_threshold).sum(axis=1),
+        depth=np.clip(citizens.depth[:n], 0.0, 1.0),
+        crisis=_flag(n, events, lambda k: k.startswith("crisis_")),
+        handoff=_flag(n, events, lambda k: k in HANDOFF_KINDS),
+        closed=_flag(n, events, lambda k: k in CLOSING_KINDS),
+    )
+
+
+def _flag(n: int, events: pd.DataFrame, kinds: typing.Callable[[str], bool]) -> np.ndarray:
+    flag = np.zeros(n, dtype=bool)
+    if len(events):
+        chosen = events["kind"].astype(str).map(kinds).to_numpy(dtype=bool)
+        flag[events["citizen"].to_numpy()[chosen]] = True
+    return flag
+
+
+# -- journeys -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class JourneyEvent:
+    week: int
+    kind: str
+    worker: int  # the person (Mesa id) of the worker involved, or -1
+    service: str  # the specialist domain involved, or ""
+    detail: float
+
+
+@dataclass(frozen=True)
+class CitizenNow:
+    row: int
+    present: bool
+    where: str  # a PLACE_* code
+    active_needs: int
+    mean_need: float
+    trust: float
+    depth: float
+    workers_met: int
+    handoffs: int
+    crises: int
+    presentations: int
+    arrived_week: int
+
+
+_frames: dict[int, tuple[int, int, pd.DataFrame]] = {}
+
+
+def _journey_frame(model: CareModel) -> pd.DataFrame:
+    """All events so far, rebuilt at most once per model and week."""
+    key = id(model)
+    cached = _frames.get(key)
+    if cached is not None and cached[0] == model.week and cached[1] == id(model.journeys):
+        return cached[2]
+    if len(_frames) > 16:
+        _frames.clear()
+    frame = model.journeys.frame(model.config.needs.domains)
+    _frames[key] = (model.week, id(model.journeys), frame)
+    return frame
+
+
+def _events_of_week(model: CareModel, week: int) -> pd.DataFrame:
+    frame = _journey_frame(model)
+    return frame[frame["week"].to_numpy() == week]
+
+
+def journey(model: CareModel, row: int) -> list[JourneyEvent]:
+    """A citizen's events so far, in the order they happened."""
+    frame = _journey_frame(model)
+    mine = frame[frame["citizen"].to_numpy() == row]
+    return [
+        JourneyEvent(int(w), str(k), int(p), str(s), float(d))
+        for w, k, p, s, d in zip(
+            mine["week"], mine["kind"], mine["worker"], mine["service"], mine["detail"], strict=True
+        )
+    ]
+
+
+def citizen_count(model: CareModel) -> int:
+    """Rows so far: everyone who has lived in the district."""
+    return int(model.citizens.n)
+
+
+def citizen_now(model: CareModel, row: int) -> CitizenNow | None:
+    citizens = model.citizens
+    if not 0 <= row < citizens.n:
+        return None
+    place, _ = _places(model, np.array([row]))
+    need = citizens.need[row]
+    return CitizenNow(
+        row=row,
+        present=bool(citizens.present[row]),
+        where=str(place[0]),
+        active_needs=int((need > model.config.needs.active_threshold).sum()),
+        mean_need=float(need.mean()),
+        trust=float(citizens.trust[row]),
+        depth=float(citizens.depth[row]),
+        workers_met=int(citizens.distinct_workers[row]),
+        handoffs=int(citizens.handoffs[row]),
+        crises=int(citizens.crises[row]),
+        presentations=int(citizens.presentations[row]),
+        arrived_week=int(citizens.arrival_week[row]),
+    )
+
+
+def followable_citizens(model: CareModel, min_active_needs: int = 2) -> np.ndarray:
+    """Rows of people in the district now, with at least `min_active_needs` active needs, who
+    have asked for help at least once: people with a story to follow."""
+    citizens = model.citizens
+    n = citizens.n
+    active = (citizens.need[:n] > model.config.needs.active_threshold).sum(axis=1)
+    asked = citizens.presentations[:n] > 0
+    return np.flatnonzero(citizens.present[:n] & asked & (active >= min_active_needs))

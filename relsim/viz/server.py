@@ -1,0 +1,70 @@
+"""Start the teaching app on a local web server, with every front-end file served from the
+installed packages (solara-assets), so it works with no internet connection."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+APP = "relsim.viz.app:Page"
+
+
+class ServerError(RuntimeError):
+    """The app cannot be started (missing extra, address in use)."""
+
+
+def check_installed() -> None:
+    try:
+        import solara  # noqa: F401
+        import solara_assets  # noqa: F401
+    except ImportError:
+        raise ServerError(
+            "the browser app needs the viz extra: pip install 'relsim[viz]'"
+        ) from None
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port (port 0: any free port)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise ServerError(f"--host {host}: cannot resolve ({exc.strerror})") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise ServerError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def serve(scenario: Path, host: str, port: int, announce: Callable[[str], None]) -> None:
+    """Serve the app for `scenario` until interrupted; `announce` gets the address once the
+    socket is listening."""
+    check_installed()
+    sock = bind(host, port)
+    os.environ["RELSIM_VIZ_SCENARIO"] = str(Path(scenario).resolve())
+    os.environ["SOLARA_APP"] = APP
+    os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no calls home
+    os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(sock.getsockname()[1])
+    import uvicorn
+    from solara.server import settings
+
+    settings.telemetry.mixpanel_enable = False
+    settings.main.mode = "production"
+    config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
+    announce(url_of(sock))
+    uvicorn.Server(config).run(sockets=[sock])

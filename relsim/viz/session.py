@@ -1,0 +1,209 @@
+"""Two districts with the same citizens under two care models, stepped together.
+
+The controls describe a `Setup`; `Comparison` builds both models from it (same seed, same
+replication: common random numbers), steps them week by week, keeps the weekly measures the
+charts plot, and applies a change of policy to both at the same week. Nothing here imports the
+UI, so it runs and is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from relsim.config import Scenario
+from relsim.config.loading import deep_merge
+from relsim.viz import observe
+
+SIDES = ("A", "B")
+
+
+@dataclass(frozen=True)
+class SideSetup:
+    """What differs between the two districts: how care is organised and staffed."""
+
+    care_model: str
+    workers: int
+    caseload_cap: int
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything the controls set. The knobs and the caps can change while the model runs;
+    the rest (`observe.STRUCTURAL`) applies when the districts are rebuilt."""
+
+    demand_complexity: float
+    continuity: float
+    referral_friction: float
+    citizens: int
+    seed: int
+    sides: tuple[SideSetup, SideSetup]
+
+    def side(self, index: int, **changes: Any) -> Setup:
+        """A copy with one side's settings changed."""
+        sides = list(self.sides)
+        sides[index] = replace(sides[index], **changes)
+        return replace(self, sides=(sides[0], sides[1]))
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    week: int
+    text: str
+
+
+def contrast(care_model: str) -> str:
+    """The care model to set beside `care_model` by default."""
+    return "assess_do_refer" if care_model == "liberated" else "liberated"
+
+
+def scaled_workers(workers: int, citizens: int) -> int:
+    """A bundled workforce scaled to a district of `citizens` people (at least one post)."""
+    return max(1, round(workers * citizens / observe.preset_citizens()))
+
+
+def preset_side(care_model: str, citizens: int) -> SideSetup:
+    workers, cap = observe.workforce_presets()[care_model]
+    return SideSetup(care_model, scaled_workers(workers, citizens), cap)
+
+
+def initial_setup(scenario: Scenario) -> Setup:
+    """Side A is the scenario as written; side B the same district with the contrasting care
+    model, staffed as the bundled scenario for that model (scaled to the population)."""
+    citizens = scenario.population.citizens
+    side_a = SideSetup(
+        scenario.care_model, scenario.workforce.workers, scenario.workforce.caseload_cap
+    )
+    return Setup(
+        demand_complexity=scenario.demand_complexity,
+        continuity=scenario.continuity,
+        referral_friction=scenario.referral_friction,
+        citizens=citizens,
+        seed=scenario.seed,
+        sides=(side_a, preset_side(contrast(scenario.care_model), citizens)),
+    )
+
+
+def side_data(base: dict[str, Any], setup: Setup, index: int) -> dict[str, Any]:
+    """Scenario data of one side: the base scenario with the controls' values laid over it."""
+    side = setup.sides[index]
+    overrides = {
+        "name": f"{side.care_model} ({SIDES[index]})",
+        "care_model": side.care_model,
+        "demand_complexity": setup.demand_complexity,
+        "continuity": setup.continuity,
+        "referral_friction": setup.referral_friction,
+        "seed": setup.seed,
+        "population": {"citizens": setup.citizens},
+        "workforce": {"workers": side.workers, "caseload_cap": side.caseload_cap},
+    }
+    return deep_merge(base, overrides)
+
+
+@dataclass
+class Comparison:
+    """The pair of districts. Callers hold `lock` while stepping or reading."""
+
+    base: dict[str, Any]
+    origin: str
+    setup: Setup
+    models: list[Any] = field(default_factory=list)
+    history: tuple[list[observe.WeekMeasures], list[observe.WeekMeasures]] = field(
+        default_factory=lambda: ([], [])
+    )
+    changes: list[PolicyChange] = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _week_start: Setup | None = None
+
+    @classmethod
+    def from_file(cls, path: Path) -> Comparison:
+        base = observe.scenario_data(path)
+        scenario = observe.resolve(base, str(path))
+        comparison = cls(base, str(path), initial_setup(scenario))
+        comparison.rebuild(comparison.setup)
+        return comparison
+
+    def scenario(self, setup: Setup, index: int) -> Scenario:
+        return observe.resolve(side_data(self.base, setup, index), self.origin)
+
+    def rebuild(self, setup: Setup) -> None:
+        """New districts at week 0 from `setup`."""
+        scenarios = [self.scenario(setup, i) for i in range(2)]
+        with self.lock:
+            self.setup = setup
+            self.models = [observe.new_model(s, setup.seed) for s in scenarios]
+            self.history = ([], [])
+            self.changes = []
+
+    @property
+    def week(self) -> int:
+        return observe.current_week(self.models[0])
+
+    def advance(self, weeks: int = 1) -> None:
+        with self.lock:
+            for _ in range(weeks):
+                for model, history in zip(self.models, self.history, strict=True):
+                    observe.step(model)
+                    history.append(observe.week_measures(model))
+
+    def change(self, setup: Setup) -> list[str]:
+        """Apply new control values. At week 0 the districts are rebuilt with them; later the
+        knobs and caps change from next week on (recorded as a policy change), and whatever
+        needs new districts is returned, to be applied by `rebuild`."""
+        if self.week == 0:
+            self.rebuild(setup)
+            return []
+        scenarios = [self.scenario(setup, i) for i in range(2)]
+        running = [observe.scenario_of(m) for m in self.models]
+        pending = sorted(
+            {
+                d
+                for old, new in zip(running, scenarios, strict=True)
+                for d in observe.structural_differences(old, new)
+            }
+        )
+        if pending:
+            # keep the structural settings of the running districts, apply the rest now
+            live = _keep_structure(setup, self.setup)
+            scenarios = [self.scenario(live, i) for i in range(2)]
+        else:
+            live = setup
+        # several moves in one week (a slider being dragged) make one change, from the setup
+        # the week started with
+        same_week = bool(self.changes) and self.changes[-1].week == self.week
+        before = self._week_start if same_week else self.setup
+        text = describe_change(before, live)
+        with self.lock:
+            if describe_change(self.setup, live):
+                for model, scenario in zip(self.models, scenarios, strict=True):
+                    observe.apply_policy(model, scenario)
+            if same_week:
+                self.changes.pop()
+            if text:
+                self.changes.append(PolicyChange(self.week, text))
+            self._week_start = before
+            self.setup = live
+        return pending
+
+
+def _keep_structure(wanted: Setup, running: Setup) -> Setup:
+    sides = tuple(
+        replace(w, care_model=r.care_model, workers=r.workers)
+        for w, r in zip(wanted.sides, running.sides, strict=True)
+    )
+    return replace(wanted, citizens=running.citizens, seed=running.seed, sides=sides)
+
+
+def describe_change(old: Setup, new: Setup) -> str:
+    """A short label for a policy change, e.g. `referral friction 0.6→0.9`."""
+    parts = [
+        f"{knob.replace('_', ' ')} {getattr(old, knob):g}→{getattr(new, knob):g}"
+        for knob in observe.KNOBS
+        if getattr(old, knob) != getattr(new, knob)
+    ]
+    for label, a, b in zip(SIDES, old.sides, new.sides, strict=True):
+        if a.caseload_cap != b.caseload_cap:
+            parts.append(f"{label}: cap {a.caseload_cap}→{b.caseload_cap}")
+    return ", ".join(parts)

@@ -1,0 +1,244 @@
+"""A picture of one district this week: every worker as a box holding the people on their
+caseload, and beside them the queues (front door, caseworker, specialists), so waits, hand-offs
+and triage can be seen, not only counted.
+
+A dot is a person: its colour is how many active needs they have, its size how deep their
+relationship with their current worker is. A red ring marks a crisis this week, a black diamond a
+hand-off (referred, allocated or reallocated), and a box's shade its worker's burnout.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from relsim.viz import observe
+from relsim.viz.observe import CitizenSnapshot, WorkerState
+
+QUEUE_WIDTH = 12
+QUEUE_ROWS_SHOWN = 14
+NEED_PIECES = [
+    {"min": 0, "max": 0, "label": "no active need", "color": "#4daf4a"},
+    {"min": 1, "max": 1, "label": "1 active need", "color": "#b8d335"},
+    {"min": 2, "max": 2, "label": "2", "color": "#fdae61"},
+    {"min": 3, "max": 3, "label": "3", "color": "#f46d43"},
+    {"min": 4, "max": 99, "label": "4 or more", "color": "#a50026"},
+]
+
+
+@dataclass(frozen=True)
+class Box:
+    title: str
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str
+    border: str
+
+
+def _burnout_fill(burnout: float) -> str:
+    return f"rgba(215,48,39,{0.06 + 0.5 * min(max(burnout, 0.0), 1.0):.2f})"
+
+
+def _grid(count: int, width: int, x0: float, y0: float) -> tuple[np.ndarray, np.ndarray]:
+    index = np.arange(count)
+    return x0 + 0.5 + index % width, y0 + 0.5 + index // width
+
+
+def layout(
+    snapshot: CitizenSnapshot, workers: Sequence[WorkerState]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Box], dict[str, int]]:
+    """Positions (x, y) of the people shown, which snapshot rows they are, the boxes, and the
+    counts of people in each place (shown or not)."""
+    present = snapshot.place != observe.PLACE_LEFT
+    held = snapshot.place == observe.PLACE_WORKER
+    biggest = max([w.cap for w in workers] + [w.caseload for w in workers] + [1])
+    side = math.ceil(math.sqrt(biggest))
+    pitch = side + 1
+    columns = max(1, math.ceil(math.sqrt(len(workers) * 1.3)))
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    chosen: list[np.ndarray] = []
+    boxes: list[Box] = []
+    for i, worker in enumerate(workers):
+        x0, y0 = (i % columns) * pitch, (i // columns) * pitch
+        if not worker.in_post:
+            label, fill, border = "vacant", "rgba(0,0,0,0)", "#bbb"
+        else:
+            label = f"{worker.caseload}/{worker.cap}" + (" away" if worker.absent else "")
+            fill = "rgba(160,160,160,0.35)" if worker.absent else _burnout_fill(worker.burnout)
+            border = "#1b9e77" if worker.caseworker else "#d95f02"
+        boxes.append(Box(label, x0, y0, side, side, fill, border))
+        mine = np.flatnonzero(held & (snapshot.post == worker.post))
+        x, y = _grid(mine.size, side, x0, y0)
+        xs.append(x)
+        ys.append(y)
+        chosen.append(mine)
+    grid_rows = math.ceil(len(workers) / columns) if workers else 0
+    qx, qy = columns * pitch + 1, 0.0
+    queues = [
+        ("front door queue", snapshot.place == observe.PLACE_FRONT_DOOR),
+        ("waiting for a caseworker", snapshot.place == observe.PLACE_CASEWORKER_QUEUE),
+        ("waiting for a specialist", snapshot.place == observe.PLACE_SPECIALIST_QUEUE),
+        ("with a specialist", snapshot.place == observe.PLACE_SPECIALIST),
+        ("case closed this week", snapshot.closed & (snapshot.place == observe.PLACE_OUT)),
+    ]
+    for title, members in queues:
+        rows = np.flatnonzero(members & present)
+        shown = rows[: QUEUE_WIDTH * QUEUE_ROWS_SHOWN]
+        height = max(1, math.ceil(shown.size / QUEUE_WIDTH))
+        more = f" (+{rows.size - shown.size} more)" if rows.size > shown.size else ""
+        boxes.append(
+            Box(
+                f"{title}: {rows.size}{more}",
+                qx,
+                qy + 1,
+                QUEUE_WIDTH,
+                height,
+                "rgba(0,0,0,0.03)",
+                "#999",
+            )
+        )
+        x, y = _grid(shown.size, QUEUE_WIDTH, qx, qy + 1)
+        xs.append(x)
+        ys.append(y)
+        chosen.append(shown)
+        qy += height + 2.2
+    counts = {title: int((members & present).sum()) for title, members in queues}
+    counts["held by a worker"] = int(held.sum())
+    counts["not in any service"] = int((snapshot.place == observe.PLACE_OUT).sum())
+    counts["grid_height"] = int(max(grid_rows * pitch, qy))
+    counts["grid_width"] = int(qx + QUEUE_WIDTH)
+    return np.concatenate(xs), np.concatenate(ys), np.concatenate(chosen), boxes, counts
+
+
+def system_chart(
+    snapshot: CitizenSnapshot,
+    workers: Sequence[WorkerState],
+    title: str,
+    followed: int | None = None,
+) -> dict:
+    """The ECharts option of the picture. Each dot's value is [x, y, active needs, relationship
+    depth, citizen row], so a click on a dot names the citizen."""
+    x, y, rows, boxes, counts = layout(snapshot, workers)
+    needs = snapshot.active_needs[rows]
+    depth = snapshot.depth[rows]
+    points = [
+        [round(float(a), 2), round(float(b), 2), int(n), round(float(d), 2), int(r)]
+        for a, b, n, d, r in zip(x, y, needs, depth, rows, strict=True)
+    ]
+
+    def overlay(flag: np.ndarray) -> list[list[float]]:
+        picked = flag[rows]
+        return [[float(a), float(b)] for a, b in zip(x[picked], y[picked], strict=True)]
+
+    series = [
+        {
+            "name": "people",
+            "type": "scatter",
+            "data": points,
+            "markArea": {
+                "silent": True,
+                "label": {"position": "insideTopLeft", "fontSize": 9, "color": "#333"},
+                "data": [
+                    [
+                        {
+                            "name": b.title,
+                            "coord": [b.x, b.y],
+                            "itemStyle": {
+                                "color": b.fill,
+                                "borderColor": b.border,
+                                "borderWidth": 1,
+                            },
+                        },
+                        {"coord": [b.x + b.width, b.y + b.height]},
+                    ]
+                    for b in boxes
+                ],
+            },
+        },
+        {
+            "name": "crisis this week",
+            "type": "scatter",
+            "symbol": "circle",
+            "symbolSize": 11,
+            "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#d7191c", "borderWidth": 2},
+            "data": overlay(snapshot.crisis),
+            "z": 3,
+        },
+        {
+            "name": "handed on this week",
+            "type": "scatter",
+            "symbol": "diamond",
+            "symbolSize": 12,
+            "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#222", "borderWidth": 1.5},
+            "data": overlay(snapshot.handoff),
+            "z": 3,
+        },
+    ]
+    if followed is not None:
+        here = rows == followed
+        series.append(
+            {
+                "name": "followed",
+                "type": "scatter",
+                "symbol": "pin",
+                "symbolSize": 26,
+                "itemStyle": {"color": "#5e3c99"},
+                "data": [[float(a), float(b)] for a, b in zip(x[here], y[here], strict=True)],
+                "z": 4,
+            }
+        )
+    out = counts["not in any service"]
+    return {
+        "animation": False,
+        "title": {
+            "text": title,
+            "subtext": f"{counts['held by a worker']} held by a worker · {out} not in any service",
+            "left": 8,
+            "textStyle": {"fontSize": 14},
+        },
+        "legend": {
+            "data": ["crisis this week", "handed on this week"],
+            "top": 4,
+            "right": 8,
+            "textStyle": {"fontSize": 11},
+        },
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 8, "right": 8, "top": 56, "bottom": 44},
+        "xAxis": {"type": "value", "show": False, "min": 0, "max": counts["grid_width"]},
+        "yAxis": {
+            "type": "value",
+            "show": False,
+            "inverse": True,
+            "min": 0,
+            "max": max(counts["grid_height"], 1),
+        },
+        "visualMap": [
+            {
+                "type": "piecewise",
+                "dimension": 2,
+                "seriesIndex": 0,
+                "pieces": NEED_PIECES,
+                "orient": "horizontal",
+                "left": 8,
+                "bottom": 4,
+                "itemWidth": 12,
+                "textStyle": {"fontSize": 10},
+            },
+            {
+                "type": "continuous",
+                "dimension": 3,
+                "seriesIndex": 0,
+                "min": 0,
+                "max": 1,
+                "inRange": {"symbolSize": [4, 10]},
+                "show": False,
+            },
+        ],
+        "series": series,
+    }

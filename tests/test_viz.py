@@ -1,0 +1,197 @@
+"""The teaching app without a browser: what it reads from the models, how it runs the pair of
+districts and applies a policy change mid-run, what it draws, and the `relsim viz` command's
+handling of bad input."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from relsim.records import EVENT_KINDS
+from relsim.viz import charts, exercises, journey, observe, system
+from relsim.viz.session import Comparison, Setup
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(
+        f"extends: {ROOT / 'scenarios' / 'baseline.yaml'}\n"
+        "population:\n  citizens: 400\ntime:\n  weeks: 30\n  warmup_weeks: 10\n"
+    )
+    return path
+
+
+@pytest.fixture
+def comparison(small: Path) -> Comparison:
+    return Comparison.from_file(small)
+
+
+def test_the_two_districts_meet_the_same_citizens(comparison: Comparison) -> None:
+    """Side B is the contrasting care model, with the same seed: the same people arrive."""
+    a, b = comparison.models
+    assert comparison.setup.sides[0].care_model == "assess_do_refer"
+    assert comparison.setup.sides[1].care_model == "liberated"
+    comparison.advance(20)
+    assert observe.citizen_count(a) == observe.citizen_count(b)
+    arrivals = [
+        [(e.week, e.kind) for e in observe.journey(m, row) if e.kind == "arrived"]
+        for m in (a, b)
+        for row in (0, 150, observe.citizen_count(a) - 1)
+    ]
+    assert arrivals[:3] == arrivals[3:]
+    totals = [sum(m.crises for m in h) for h in comparison.history]
+    assert totals[0] != totals[1]
+
+
+def test_weekly_costs_by_payer_add_up_to_the_total(comparison: Comparison) -> None:
+    comparison.advance(15)
+    for history in comparison.history:
+        assert [m.week for m in history] == list(range(1, 16))
+        for m in history:
+            assert sum(m.cost_by_payer.values()) == pytest.approx(m.total_cost)
+
+
+def test_a_policy_change_mid_run_reaches_both_districts(comparison: Comparison) -> None:
+    comparison.advance(5)
+    before = [observe.scenario_of(m) for m in comparison.models]
+    wanted = replace(comparison.setup, referral_friction=0.95).side(1, caseload_cap=4)
+    assert comparison.change(wanted) == []
+    after = [observe.scenario_of(m) for m in comparison.models]
+    for old, new in zip(before, after, strict=True):
+        assert new.referral_friction == 0.95
+        # knob-derived parameters follow the knob unless the scenario wrote them
+        assert (
+            new.assess_do_refer.waiting_dropout_per_week
+            > old.assess_do_refer.waiting_dropout_per_week
+        )
+    assert {w.cap for w in observe.worker_states(comparison.models[1])} == {4}
+    assert [c.week for c in comparison.changes] == [5]
+    assert "referral friction 0.6→0.95" in comparison.changes[0].text
+    # moving the slider on within the same week makes one change, from where the week began
+    comparison.change(replace(comparison.setup, referral_friction=0.8))
+    assert [c.text for c in comparison.changes] == ["referral friction 0.6→0.8, B: cap 10→4"]
+    comparison.change(replace(comparison.setup, referral_friction=0.6).side(1, caseload_cap=10))
+    assert comparison.changes == []
+    comparison.change(replace(comparison.setup, referral_friction=0.95).side(1, caseload_cap=4))
+    comparison.advance(3)  # the models run on with the new policy
+    assert comparison.week == 8
+
+
+def test_what_needs_new_districts_waits_for_reset(comparison: Comparison) -> None:
+    comparison.advance(3)
+    wanted = replace(comparison.setup, citizens=500, continuity=0.9).side(0, workers=9)
+    pending = comparison.change(wanted)
+    assert pending == ["population.citizens", "workforce.workers"]
+    assert comparison.setup.citizens == 400  # still the running district
+    assert observe.scenario_of(comparison.models[0]).continuity == 0.9  # applied now
+    with pytest.raises(ValueError, match=r"workforce\.workers"):
+        observe.apply_policy(comparison.models[0], comparison.scenario(wanted, 0))
+    comparison.rebuild(wanted)
+    assert comparison.week == 0 and comparison.setup.citizens == 500
+    assert observe.scenario_of(comparison.models[0]).workforce.workers == 9
+
+
+def test_at_week_zero_a_change_rebuilds_the_districts(comparison: Comparison) -> None:
+    wanted = replace(comparison.setup, demand_complexity=0.9, seed=7)
+    assert comparison.change(wanted) == []
+    assert comparison.changes == []
+    assert all(observe.scenario_of(m).seed == 7 for m in comparison.models)
+
+
+def test_the_picture_places_everyone_held_with_their_worker(comparison: Comparison) -> None:
+    comparison.advance(12)
+    for model in comparison.models:
+        snapshot = observe.citizen_snapshot(model)
+        workers = observe.worker_states(model)
+        for worker in workers:
+            held = (snapshot.place == observe.PLACE_WORKER) & (snapshot.post == worker.post)
+            assert held.sum() == worker.caseload
+        x, y, rows, boxes, counts = system.layout(snapshot, workers)
+        assert len(x) == len(y) == len(rows) == len(set(rows.tolist()))
+        assert counts["held by a worker"] == sum(w.caseload for w in workers)
+        option = system.system_chart(snapshot, workers, "A", followed=int(rows[0]))
+        people = option["series"][0]
+        assert len(people["data"]) == len(rows)
+        assert len(people["markArea"]["data"]) == len(boxes)
+        assert option["series"][-1]["name"] == "followed"
+        assert len(option["series"][-1]["data"]) == 1
+
+
+def test_charts_hold_a_point_a_week_and_mark_policy_changes(comparison: Comparison) -> None:
+    comparison.advance(6)
+    comparison.change(replace(comparison.setup, continuity=0.1))
+    comparison.advance(4)
+    labels = ["A", "B"]
+    for spec in charts.LINE_CHARTS:
+        option = charts.line_chart(spec, comparison.history, labels, 10, 40, comparison.changes)
+        assert [len(s["data"]) for s in option["series"]] == [10, 10]
+        assert option["series"][0]["markLine"]["data"][0]["xAxis"] == 6
+        values = np.array([v for _, v in option["series"][0]["data"]])
+        assert np.isfinite(values).all()
+    payer = charts.payer_chart(comparison.history, labels)
+    assert [len(s["data"]) for s in payer["series"]] == [3, 3]
+    scores = charts.headlines(comparison.history)
+    assert any(h.values[0] != h.values[1] for h in scores)
+
+
+def test_journeys_are_told_in_words(comparison: Comparison) -> None:
+    comparison.advance(25)
+    model = comparison.models[0]
+    rows = observe.followable_citizens(model)
+    assert rows.size
+    events = observe.journey(model, int(rows[0]))
+    assert events[0].kind == "arrived"
+    assert any(e.kind == "presented" for e in events)
+    summary = journey.summarise(events, observe.citizen_now(model, int(rows[0])))
+    assert summary.crises == sum(e.kind.startswith("crisis_") for e in events)
+    option = journey.timeline_chart(events, "A", 40)
+    assert sum(len(s["data"]) for s in option["series"]) == len(events)
+    for kind in EVENT_KINDS:
+        text = journey.describe(observe.JourneyEvent(3, kind, 12, "housing", 1.0))
+        assert text and "_" not in text
+    assert journey.describe(observe.JourneyEvent(3, "something_new", -1, "", 0.0))
+    assert observe.citizen_now(model, 10**9) is None
+
+
+@pytest.mark.parametrize("exercise", exercises.EXERCISES, ids=lambda e: e.title)
+def test_every_exercise_loads_and_runs(exercise: exercises.Exercise, small: Path) -> None:
+    comparison = Comparison.from_file(small)
+    setup = exercise.setup(comparison.setup)
+    assert isinstance(setup, Setup)
+    comparison.rebuild(setup)
+    comparison.advance(3)
+    for key, value in exercise.settings.items():
+        side, _, name = key.rpartition(".")
+        target = setup.sides["AB".index(side)] if side else setup
+        assert getattr(target, name) == value
+
+
+def test_the_teaching_guide_has_every_exercise_with_its_settings() -> None:
+    guide = (ROOT / "docs" / "teaching.md").read_text()
+    for exercise in exercises.EXERCISES:
+        assert f"### {exercise.title}" in guide
+        section = guide.split(f"### {exercise.title}", 1)[1].split("\n### ", 1)[0]
+        for key, value in exercise.settings.items():
+            if exercises.DEFAULTS.get(key) != value:
+                assert f"{key} = {value}" in section, (exercise.title, key)
+    for image in re.findall(r"\]\((teaching/[^)]+\.png)\)", guide):
+        assert (ROOT / "docs" / image).is_file(), image
+    assert len(exercises.EXERCISES) in range(6, 9)
+
+
+def test_viz_with_a_bad_scenario_is_one_line_and_exit_2(tmp_path: Path, cli_run) -> None:
+    (tmp_path / "bad.yaml").write_text("name: x\nreferral_friction: 3\n")
+    for name, fragment in (("bad.yaml", "referral_friction"), ("missing.yaml", "no such file")):
+        result = cli_run("viz", name, "--port", "0", cwd=tmp_path, timeout=60)
+        assert result.returncode == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert lines[0].startswith(f"relsim: error: {name}") and fragment in lines[0]
+        assert result.stdout == ""

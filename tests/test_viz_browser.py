@@ -1,0 +1,220 @@
+"""The teaching app in a real browser: `relsim viz` is started as a user would start it, and
+headless Chromium (Debian's package, driven by Playwright) moves a slider, steps the districts and
+checks that the charts draw, that the two districts differ and that a journey has events.
+
+Screenshots go to test-artefacts/viz/ (or $RELSIM_ARTEFACTS/viz/); with
+RELSIM_UPDATE_TEACHING_SCREENSHOTS=1 they also replace the ones docs/teaching.md shows.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import select
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTEFACTS = Path(os.environ.get("RELSIM_ARTEFACTS", ROOT / "test-artefacts")) / "viz"
+DOC_SHOTS = ROOT / "docs" / "teaching"
+LINE_CHARTS = (
+    "crises",
+    "failure_demand",
+    "cost",
+    "waiting",
+    "caseload",
+    "utilisation",
+    "burnout",
+    "transactional",
+)
+SIDE_COLOURS = ((0xD9, 0x5F, 0x02), (0x1B, 0x9E, 0x77))  # charts.COLOURS
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed (it comes with the dev extra)"
+)
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason=f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
+)
+
+# What the echarts instance behind a chart element holds: points per series, policy-change marks.
+CHART_DATA = """(testid) => {
+    const defined = window.requirejs.s.contexts._.defined;
+    const key = Object.keys(defined).find((k) => k.includes('echarts'));
+    const el = document.querySelector(`[data-testid="${testid}"]`);
+    const option = defined[key].getInstanceByDom(el).getOption();
+    return {
+        points: option.series.map((s) => s.data.length),
+        marks: ((option.series[0].markLine || {}).data || []).map((d) => d.name),
+    };
+}"""
+
+
+# The active tab's content has slid into place under the tab bar.
+SETTLED = """() => {
+    const shown = [...document.querySelectorAll('.v-window-item')].filter(
+        (item) => getComputedStyle(item).display !== 'none');
+    const tabs = document.querySelector('.v-tabs').getBoundingClientRect();
+    return shown.length === 1 && Math.abs(shown[0].getBoundingClientRect().left - tabs.left) < 2;
+}"""
+
+
+# The week the page shows.
+WEEK = """() => Number(document.querySelector('[data-testid="week"] b').textContent)"""
+
+
+def _read_address(process, timeout: float = 60.0) -> str:
+    """The address `relsim viz` prints once it listens."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            line = process.stdout.readline()
+            if "http://" in line:
+                return line.split("open ", 1)[1].split()[0]
+        if process.poll() is not None:
+            break
+    process.kill()
+    raise AssertionError(f"relsim viz did not start: {process.stderr.read()}")
+
+
+def _coloured_pixels(png: bytes, colour: tuple[int, int, int], tolerance: int = 40) -> int:
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    return int((np.abs(pixels - np.array(colour)).sum(axis=2) < tolerance).sum())
+
+
+@pytest.fixture
+def app_url(cli_popen):
+    process = cli_popen("viz", "--port", "0")
+    try:
+        yield _read_address(process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except Exception:
+            process.kill()
+
+
+@pytest.fixture
+def page(app_url):
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    outside: list[str] = []
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.set_default_timeout(30_000)
+
+        def only_local(route) -> None:
+            if route.request.url.startswith(LOCAL):
+                route.continue_()
+            else:  # the app must work offline: nothing may be fetched from elsewhere
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_local)
+        page.goto(app_url)
+        yield page
+        browser.close()
+    assert outside == [], f"the app asked for files from outside this machine: {outside}"
+
+
+def _open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+    # Vuetify slides the new tab in: wait until the slide has finished
+    page.wait_for_function(SETTLED)
+
+
+def _shoot(page, name: str) -> None:
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    if os.environ.get("RELSIM_UPDATE_TEACHING_SCREENSHOTS"):
+        DOC_SHOTS.mkdir(exist_ok=True)
+        shutil.copy(path, DOC_SHOTS / path.name)
+
+
+def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
+    week = page.get_by_test_id("week")
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Week 1 of").wait_for()
+    # a mark on a chart's element survives the updates only if the page is not redrawn
+    page.get_by_test_id("chart-crises").locator("canvas").first.wait_for()
+    page.get_by_test_id("chart-crises").evaluate("(el) => { el.dataset.kept = 'yes'; }")
+    page.get_by_role("button", name="+1 year").click()
+    page.get_by_text("Week 53 of").wait_for()
+
+    # a policy change while the model runs: referral friction 0.6 -> 0.9 by keyboard
+    slider = page.locator(".v-input").filter(has_text="Referral friction").get_by_role("slider")
+    slider.focus()
+    for _ in range(6):
+        slider.press("ArrowRight")
+    page.get_by_text("Referral friction: 0.90").wait_for()
+    page.get_by_role("button", name="+1 year").click()
+    page.get_by_text("Week 105 of").wait_for()
+    assert "Week 105" in week.inner_text()
+
+    for key in LINE_CHARTS:
+        page.wait_for_function(f"({CHART_DATA})('chart-{key}').points[0] === 105")
+        data = page.evaluate(CHART_DATA, f"chart-{key}")
+        assert data["points"] == [105, 105], key
+        assert any("referral friction 0.6→0.9" in m for m in data["marks"]), data["marks"]
+    assert page.get_by_test_id("chart-crises").evaluate("(el) => el.dataset.kept") == "yes"
+    crisis_chart = page.get_by_test_id("chart-crises").screenshot()
+    for colour in SIDE_COLOURS:  # both lines are drawn, not just axes
+        assert _coloured_pixels(crisis_chart, colour) > 100, colour
+
+    scores_a = page.get_by_test_id("score-A").all_inner_texts()
+    scores_b = page.get_by_test_id("score-B").all_inner_texts()
+    assert len(scores_a) == len(scores_b) >= 6
+    assert scores_a[0] != scores_b[0]  # crises so far differ between the two care models
+    _shoot(page, "compare")
+
+    _open_tab(page, "The system")
+    for index in (0, 1):
+        page.get_by_test_id(f"system-{index}").locator("canvas").first.wait_for()
+        picture = page.get_by_test_id(f"system-{index}").screenshot()
+        assert _coloured_pixels(picture, (0xA5, 0x00, 0x26), 30) > 20  # people with 4+ needs
+    _shoot(page, "system")
+
+    _open_tab(page, "Journeys")
+    page.get_by_role("button", name="Follow someone at random").click()
+    for side in ("A", "B"):
+        events = page.get_by_test_id(f"journey-events-{side}").locator("li")
+        events.first.wait_for()
+        assert events.count() >= 2
+        assert "week" in events.first.inner_text()
+    assert page.get_by_test_id("journey-events-A").inner_text() != ""
+    page.get_by_test_id("timeline-0").locator("canvas").first.wait_for()
+    _shoot(page, "journeys")
+
+    _open_tab(page, "Things to try")
+    page.get_by_text("Look for:").first.wait_for()
+    _shoot(page, "things-to-try")
+
+    # play runs the districts on by itself until paused
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"({WEEK})() >= 108")
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    paused = page.evaluate(WEEK)
+    page.get_by_role("button", name="Step").click()
+    page.wait_for_function(f"({WEEK})() > {paused}")
