@@ -70,6 +70,30 @@ class CareModel(mesa.Model):
         self._admit_citizens(scenario.population.citizens)
         self.series = WeeklySeries()
 
+    def apply_policy(self, scenario: Scenario) -> None:
+        """Change the district's policy from next week on (a policy change mid-run): thresholds,
+        waits, knobs, caps, rules of services. What a running district cannot change (the care
+        model, the number of posts, the population, the seed) needs a new model."""
+        scenario = resolve_knobs(scenario)
+        old = self.config
+        fixed = {
+            "care_model": (old.care_model, scenario.care_model),
+            "workforce.workers": (old.workforce.workers, scenario.workforce.workers),
+            "population.citizens": (old.population.citizens, scenario.population.citizens),
+            "needs.domains": (old.needs.domains, scenario.needs.domains),
+        }
+        changed = [key for key, (a, b) in fixed.items() if a != b]
+        if changed:
+            raise ValueError(f"cannot change {', '.join(changed)} in a running model")
+        self.config = self.district.config = self.district.workforce.scenario = scenario
+        self.coupling = coupling_matrix(scenario)
+        self.crisis_model = CrisisModel(scenario)
+        self.router = build_router(scenario)
+        for service in self.district.services:
+            service.rules = getattr(scenario.specialists, service.name)
+        _, caps = post_layout(scenario)
+        self.district.workforce.cap[:] = caps
+
     # -- conveniences for tests, views and the runner -------------------------------------
     @property
     def citizens(self) -> Citizens:

@@ -8,12 +8,15 @@ so a new week redraws the lines, not the page.
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import random
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import solara
 import solara.lab
@@ -73,6 +76,23 @@ def RunControls(comparison: Comparison, playing: solara.Reactive[bool], speed, t
         solara.SliderInt(f"Speed: {speed.value} weeks a second", value=speed, min=1, max=26)
 
 
+def _set_knob(
+    change: Callable[[Setup], None], wanted: solara.Reactive[Setup], knob: str, value: float
+) -> None:
+    settings: dict[str, Any] = {knob: round(value, 2)}
+    change(replace(wanted.value, **settings))
+
+
+def _set_side(
+    change: Callable[[Setup], None],
+    wanted: solara.Reactive[Setup],
+    index: int,
+    setting: str,
+    value: int,
+) -> None:
+    change(wanted.value.side(index, **{setting: value}))
+
+
 @solara.component
 def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick, pending):
     setup = wanted.value
@@ -94,7 +114,7 @@ def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick,
                 min=0.0,
                 max=1.0,
                 step=0.05,
-                on_value=lambda v, k=knob: change(replace(wanted.value, **{k: round(v, 2)})),
+                on_value=functools.partial(_set_knob, change, wanted, knob),
             )
         for index in range(2):
             solara.SliderInt(
@@ -102,7 +122,7 @@ def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick,
                 value=setup.sides[index].caseload_cap,
                 min=1,
                 max=60,
-                on_value=lambda v, i=index: change(wanted.value.side(i, caseload_cap=v)),
+                on_value=functools.partial(_set_side, change, wanted, index, "caseload_cap"),
             )
 
 
@@ -144,14 +164,14 @@ def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tic
                 f"{SIDES[index]}: care model",
                 values=list(observe.care_models()),
                 value=setup.sides[index].care_model,
-                on_value=lambda v, i=index: care_model(i, v),
+                on_value=functools.partial(care_model, index),
             )
             solara.SliderInt(
                 f"{SIDES[index]}: workers {setup.sides[index].workers}",
                 value=setup.sides[index].workers,
                 min=1,
                 max=150,
-                on_value=lambda v, i=index: change(wanted.value.side(i, workers=v)),
+                on_value=functools.partial(_set_side, change, wanted, index, "workers"),
             )
         if pending.value:
             solara.Warning(
@@ -365,7 +385,7 @@ def Page():
     tick = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(8)
-    pending = solara.use_reactive([])
+    pending: Any = solara.use_reactive([])
     followed = solara.use_reactive(None)
     tab = solara.use_reactive(0)
     player = solara.use_ref(0)

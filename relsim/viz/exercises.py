@@ -4,6 +4,7 @@ more length; a test keeps the two in step (titles and settings)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from relsim.viz.session import Setup, preset_side
 
@@ -20,9 +21,9 @@ class Exercise:
         """`current` with this exercise's settings; a side whose care model changes gets that
         model's usual workforce before its own settings are laid on."""
         setup = current
-        shared = {k: v for k, v in self.settings.items() if "." not in k}
+        shared: dict[str, Any] = {k: v for k, v in self.settings.items() if "." not in k}
         if "citizens" in shared:
-            setup = replace(setup, citizens=int(shared["citizens"]))  # type: ignore[arg-type]
+            setup = replace(setup, citizens=int(shared["citizens"]))
         setup = replace(setup, **{k: v for k, v in shared.items() if k != "citizens"})
         for index, label in enumerate(("A", "B")):
             mine = {

@@ -5,14 +5,13 @@ changes, this is the one file to port. It reads `CareModel`'s public-ish surface
 week's measures), `.tally.this_week` (this week's counters, for costs by payer), `.workforce`
 (arrays over posts), `.citizens` (arrays over citizen rows), `.journeys.frame()` and `.config`.
 
-A policy change while the model runs (`apply_policy`) swaps in a new resolved scenario: every
-phase reads `model.config` afresh each week, so knob-derived parameters (thresholds, waits,
-drop-out, turnover, handover retention, coupling strength, complexity of new arrivals) take
-effect from the next week; caches the model derived from its scenario at construction (coupling
-and crisis-driver matrices, crisis unit costs, the workforce's and the specialist services'
-rules) are rebuilt from the new one, and the posts' caseload caps are set to the new caps. What
-cannot change under a running district (the care model, the number of posts, the population
-and the seed) needs a new model: `apply_policy` refuses it.
+A policy change while the model runs (`apply_policy`) is the model's own
+`CareModel.apply_policy`: every phase reads the district's scenario afresh each week, so
+knob-derived parameters (thresholds, waits, drop-out, turnover, handover retention, coupling
+strength, complexity of new arrivals) take effect from the next week, and what the model derived
+from its scenario (coupling, crisis model, router, services' rules, caseload caps) is rebuilt.
+What cannot change under a running district (the care model, the number of posts, the
+population and the seed) needs a new model: `apply_policy` refuses it.
 """
 
 from __future__ import annotations
@@ -27,14 +26,11 @@ import numpy as np
 import pandas as pd
 
 import relsim
-from relsim.care_models.router import post_layout
+from relsim.citizens import Pathway, Route, SpecialistState
 from relsim.config import PAYERS, Scenario, ScenarioError, validate_data
 from relsim.config.loading import load_raw
-from relsim.dynamics.crises import crisis_specs, driver_weights
-from relsim.dynamics.needs import coupling_matrix
+from relsim.counters import LEDGER, TRANSACTIONAL
 from relsim.model import CareModel
-from relsim.population import Pathway, Route, SpecialistState
-from relsim.workforce import LEDGER, TRANSACTIONAL
 
 KNOBS = ("demand_complexity", "continuity", "referral_friction")
 STRUCTURAL = ("care_model", "workforce.workers", "population.citizens", "seed")
@@ -51,10 +47,19 @@ PLACE_LEFT = "left"
 
 # Journey event kinds that end a case at the front door or with a caseworker.
 CLOSING_KINDS = frozenset(
-    {"signposted", "episode_closed", "discharged_non_attendance", "stepped_down"}
+    {
+        "signposted",
+        "episode_closed",
+        "discharged_non_attendance",
+        "stepped_down",
+        "disengaged",
+        "abandoned_wait",
+    }
 )
 # ... and those that pass a person from one worker or service to another.
-HANDOFF_KINDS = frozenset({"referred", "reallocated", "allocated", "specialist_started"})
+HANDOFF_KINDS = frozenset(
+    {"referred", "reallocated", "allocated", "specialist_started", "worker_changed"}
+)
 
 
 # -- scenarios ------------------------------------------------------------------------------
@@ -149,15 +154,7 @@ def apply_policy(model: CareModel, scenario: Scenario) -> None:
     changed = structural_differences(model.config, scenario)
     if changed:
         raise ValueError(f"cannot change {', '.join(changed)} in a running model")
-    model.config = scenario
-    model.workforce.scenario = scenario
-    model.coupling = coupling_matrix(scenario)
-    model.crisis_weights = driver_weights(scenario)
-    model.crisis_unit_costs = np.array([s.unit_cost_gbp for s in crisis_specs(scenario)])
-    for service in model.services:
-        service.rules = getattr(scenario.specialists, service.name)
-    _, caps = post_layout(scenario)
-    model.workforce.cap[:] = caps
+    model.apply_policy(scenario)
 
 
 # -- this week's measures -------------------------------------------------------------------
@@ -194,7 +191,7 @@ def week_measures(model: CareModel) -> WeekMeasures:
         presentations=float(latest["presentations"]),
         crisis_cost=float(latest["crisis_cost_gbp"]),
         total_cost=float(latest["total_cost_gbp"]),
-        cost_by_payer={p: float(this_week.get(f"cost_{p}", 0.0)) for p in PAYERS},
+        cost_by_payer={p: this_week(f"cost_{p}") for p in PAYERS},
         mean_caseload=float(latest["mean_caseload"]),
         utilisation=float(latest["staff_utilisation"]),
         burnout=float(latest["mean_burnout"]),
@@ -238,13 +235,14 @@ def worker_states(model: CareModel) -> list[WorkerState]:
         utilisation = np.where(available > 0, worked / available, 0.0)
         share = np.where(worked > 0, transactional / worked, 0.0)
     in_post = workforce.in_post
+    away = [w is not None and not w.at_work(model.week) for w in workforce.occupant]
     return [
         WorkerState(
             post=p,
             person=int(workforce.person[p]),
             caseworker=int(workforce.role[p]) == Route.LIBERATED,
             in_post=bool(in_post[p]),
-            absent=bool(in_post[p] and workforce.absent_until[p] >= model.week),
+            absent=bool(in_post[p] and away[p]),
             caseload=int(workforce.caseload[p]),
             cap=int(workforce.cap[p]),
             burnout=float(workforce.burnout[p]),
@@ -406,12 +404,19 @@ def citizen_now(model: CareModel, row: int) -> CitizenNow | None:
         mean_need=float(need.mean()),
         trust=float(citizens.trust[row]),
         depth=float(citizens.depth[row]),
-        workers_met=int(citizens.distinct_workers[row]),
+        workers_met=_workers_met(model, row),
         handoffs=int(citizens.handoffs[row]),
         crises=int(citizens.crises[row]),
         presentations=int(citizens.presentations[row]),
         arrived_week=int(citizens.arrival_week[row]),
     )
+
+
+def _workers_met(model: CareModel, row: int) -> int:
+    """Distinct front-line workers named in the citizen's journey so far."""
+    frame = _journey_frame(model)
+    workers = frame["worker"].to_numpy()[frame["citizen"].to_numpy() == row]
+    return int(np.unique(workers[workers >= 0]).size)
 
 
 def followable_citizens(model: CareModel, min_active_needs: int = 2) -> np.ndarray:

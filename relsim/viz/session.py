@@ -173,7 +173,7 @@ class Comparison:
         # several moves in one week (a slider being dragged) make one change, from the setup
         # the week started with
         same_week = bool(self.changes) and self.changes[-1].week == self.week
-        before = self._week_start if same_week else self.setup
+        before = self._week_start if same_week and self._week_start else self.setup
         text = describe_change(before, live)
         with self.lock:
             if describe_change(self.setup, live):
@@ -189,10 +189,11 @@ class Comparison:
 
 
 def _keep_structure(wanted: Setup, running: Setup) -> Setup:
-    sides = tuple(
+    first, second = (
         replace(w, care_model=r.care_model, workers=r.workers)
         for w, r in zip(wanted.sides, running.sides, strict=True)
     )
+    sides = (first, second)
     return replace(wanted, citizens=running.citizens, seed=running.seed, sides=sides)
 
 
