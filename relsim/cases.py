@@ -12,10 +12,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.citizens import NO_WORKER, Pathway, Route
+from relsim.citizens import NO_WORKER, Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
     from relsim.district import District, Week
+
+
+#: closures in which a service failed the person (a later return is failure demand)
+FAILED_CLOSURES = frozenset(
+    {"signposted", "discharged_non_attendance", "disengaged", "abandoned_wait"}
+)
 
 
 def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
@@ -145,6 +151,41 @@ def allocate(
     return gone
 
 
+def fail(district: District, week: Week, rows: np.ndarray) -> None:
+    """A service failed these people (turned them away, refused or dropped them, discharged
+    them, or they gave up waiting): what follows within the failure window is failure demand."""
+    if np.size(rows) == 0:
+        return
+    district.citizens.last_failure_week[rows] = week.number
+    district.records.tally.add("failures", np.size(rows))
+
+
+def bounce(district: District, week: Week, rows: np.ndarray, domains: np.ndarray) -> None:
+    """Referrals refused or abandoned: each is a failure, and some will be sent again by the
+    referrer after a while (referral ping-pong), if the need is still active then."""
+    if np.size(rows) == 0:
+        return
+    fail(district, week, rows)
+    rules = district.config.assess_do_refer
+    again = district.streams["referrals"].random(np.size(rows)) < rules.rereferral_probability
+    citizens = district.citizens
+    citizens.spec_state[rows[again], domains[again]] = SpecialistState.REREFERRAL_DUE
+    citizens.spec_since[rows[again], domains[again]] = week.number + rules.rereferral_delay_weeks
+
+
+def recently_failed(district: District, week: Week, rows: np.ndarray) -> np.ndarray:
+    """Which of `rows` were failed by a service within the failure window."""
+    window = district.config.help_seeking.failure_window_weeks
+    return week.number - district.citizens.last_failure_week[rows] <= window
+
+
+def demand(district: District, source: str, events: float, failures: float) -> None:
+    """Count demand events from one source, and how many of them are failure demand."""
+    tally = district.records.tally
+    tally.add(f"demand_{source}", events)
+    tally.add(f"failure_{source}", failures)
+
+
 def release(district: District, rows: np.ndarray) -> None:
     """Take `rows` off their worker's caseload (the relationship stays where it was)."""
     citizens = district.citizens
@@ -166,6 +207,8 @@ def close_cases(
         week.number, rows, kind, worker=district.workforce.person_of(citizens.worker[rows])
     )
     release(district, rows)
+    if kind in FAILED_CLOSURES:
+        fail(district, week, rows)
     citizens.pathway[rows] = pathway
     citizens.last_closure_week[rows] = week.number
     citizens.last_closure_id[rows] = records.closures.record(

@@ -34,6 +34,7 @@ class SpecialistState(IntEnum):
     WAITING = 1
     EPISODE = 2
     JOINT_WORK = 3
+    REREFERRAL_DUE = 4  # refused or dropped: the referrer will send the referral again
 
 
 class Route(IntEnum):
@@ -157,6 +158,16 @@ class CitizenColumns:
     )
     spec_person: np.ndarray = column(
         np.int64, "person id", "the specialist working with the person", per_domain=True, fill=-1
+    )
+    # failures and their consequences
+    last_failure_week: np.ndarray = column(
+        np.int32,
+        "week",
+        "last time a service failed the person (turned away, refused, dropped, discharged)",
+        fill=NEVER,
+    )
+    spec_referred_week: np.ndarray = column(
+        np.int32, "week", "last referral to each specialist service", per_domain=True, fill=NEVER
     )
     # history
     crises: np.ndarray = column(np.int32, "events", "crises over the whole run")

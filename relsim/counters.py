@@ -31,6 +31,8 @@ CLOSURE_KINDS: tuple[str, ...] = (
     "disengaged",
     "abandoned_wait",
 )
+#: where demand on the system comes from; each event is value or failure demand
+DEMAND_SOURCES: tuple[str, ...] = ("presentations", "chasing", "referrals", "reassessments", "crises")
 #: what a person waited for
 WAIT_KINDS: tuple[str, ...] = ("front_door", "allocation", "caseworker", "specialist")
 
@@ -66,6 +68,11 @@ _FIXED: dict[str, str] = {
     "missed_contacts": "caseworker contacts the person did not engage with",
     "held_weeks": "person-weeks held by a caseworker and reachable (not in custody)",
     "held_not_seen": "of those, weeks not seen because the worker had no time (triaged out)",
+    "referred_on_at_episode_end": "front-door episodes ended with the need still active, referred on",
+    "rejected_at_reassessment": "people refused by a specialist service at its own assessment",
+    "failures": "times a service failed someone (turned away, refused, dropped, discharged)",
+    "failure_returns": "people sent back or coming back after a failure, whatever their trust",
+    "specialist_capacity_hours": "specialist hours available (capacity)",
     "budget_cost_gbp": "flexible budget spent",
     "budget_decisions": "weeks in which a caseworker decided a flexible-budget spend",
     "worker_changes": "changes of allocated worker",
@@ -92,6 +99,8 @@ COUNTERS: dict[str, str] = {
     **{f"cost_{p}": f"everything paid by {p}" for p in PAYERS},
     **{f"specialist_cost_{p}": f"specialist hours paid by {p}" for p in PAYERS},
     **{f"closed_{k}": f"cases closed: {k}" for k in CLOSURE_KINDS},
+    **{f"demand_{k}": f"demand events: {k}" for k in DEMAND_SOURCES},
+    **{f"failure_{k}": f"of those, failure demand: {k}" for k in DEMAND_SOURCES},
     **{f"wait_weeks_{k}": f"completed waits for {k}, summed" for k in WAIT_KINDS},
     **{f"waits_{k}": f"completed waits for {k}" for k in WAIT_KINDS},
     **{f"hours_{c}": f"front-line hours: {c}" for c in LEDGER},

@@ -83,6 +83,9 @@ class Week:
     dropout_draw: np.ndarray = field(init=False)  # (n,) for leaving a specialist waiting list
     presentations: int = 0
     budget_gbp: float = 0.0
+    specialist_cost_gbp: float = 0.0
+    front_door_threshold: float = float("nan")  # this week's eligibility (nan: no front door)
+    specialist_threshold: float = float("nan")  # mean acceptance threshold of the services
     reflective: np.ndarray = field(init=False)  # (posts,) reflective practice hours
     specialist_hours: dict[str, float] = field(init=False)
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.config.schema import CRISIS_TYPES, PAYERS
+from relsim.counters import DEMAND_SOURCES, SPECIALIST_LEDGER
 from relsim.records import Closures, Tally
 
 if TYPE_CHECKING:
@@ -64,10 +65,20 @@ SPECIALIST_COST_KEYS = [f"specialist_cost_{p}" for p in PAYERS]
 TOTAL_COST_KEYS = [*CRISIS_COST_KEYS, *SPECIALIST_COST_KEYS, "staff_cost_gbp", "budget_cost_gbp"]
 
 
-def _failure_demand(model: Measured) -> float:
+def _share_of(part: str, whole: str) -> Callable[[Measured], float]:
+    return lambda m: _ratio(m.tally[part], m.tally[whole])
+
+
+def _front_door_failure_demand(model: Measured) -> float:
     t = model.tally
     failure = t["repeat_presentations"] + t["chasing_contacts"]
     return _ratio(failure, t["presentations"] + t["chasing_contacts"])
+
+
+def _failure_demand(model: Measured) -> float:
+    t = model.tally
+    failure = sum(t[f"failure_{k}"] for k in DEMAND_SOURCES)
+    return _ratio(failure, sum(t[f"demand_{k}"] for k in DEMAND_SOURCES))
 
 
 METRICS: tuple[Metric, ...] = (
@@ -144,8 +155,34 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "failure_demand_share",
         "share",
-        "contacts that are re-presentations within a year of closure or chasing while waiting",
+        "failure demand across the system: of every demand event (presentations, chasing, "
+        "referrals, specialist re-assessments, crises), those caused by a failure to do "
+        "something, or to do it right, for the person: returns within a year of a closed case "
+        "or soon after a failure, chasing, re-referrals within a year, re-assessments after a "
+        "hand-off, crises within the failure window after a failure",
         _failure_demand,
+    ),
+    Metric(
+        "front_door_failure_demand_share",
+        "share",
+        "front-door contacts only: re-presentations within a year of a closed case and chasing "
+        "while waiting",
+        _front_door_failure_demand,
+    ),
+    *(
+        Metric(
+            f"failure_demand_{k}_share",
+            "share",
+            f"failure demand among demand events of one source: {k}",
+            _share_of("failure_" + k, "demand_" + k),
+        )
+        for k in DEMAND_SOURCES
+    ),
+    Metric(
+        "failures_per_citizen_year",
+        "events/citizen-year",
+        "times a service failed someone: turned away, refused, dropped, discharged, gave up",
+        _per_citizen_year("failures"),
     ),
     Metric(
         "handoffs_per_citizen_year",
@@ -254,6 +291,24 @@ METRICS: tuple[Metric, ...] = (
         "drop-outs/citizen-year",
         "people lost from specialist waiting lists",
         _per_citizen_year("dropouts"),
+    ),
+    Metric(
+        "specialist_utilisation",
+        "share",
+        "specialist hours used / specialist capacity (paid in full when block-funded)",
+        lambda m: _ratio(
+            sum(m.tally[f"specialist_hours_{c}"] for c in SPECIALIST_LEDGER),
+            m.tally["specialist_capacity_hours"],
+        ),
+    ),
+    Metric(
+        "rejected_at_reassessment_share",
+        "share",
+        "specialist admissions refused at the service's own assessment",
+        lambda m: _ratio(
+            m.tally["rejected_at_reassessment"],
+            m.tally["specialist_admissions"] + m.tally["rejected_at_reassessment"],
+        ),
     ),
     Metric(
         "mean_specialist_wait_weeks",

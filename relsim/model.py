@@ -8,9 +8,17 @@ import numpy as np
 
 from relsim.agents import Citizen, SpecialistService, Worker
 from relsim.care_models.router import build_router, post_layout
-from relsim.cases import allocate, close_cases, end_wait, fade_relationships, release
+from relsim.cases import (
+    allocate,
+    close_cases,
+    demand,
+    end_wait,
+    fade_relationships,
+    recently_failed,
+    release,
+)
 from relsim.citizens import Citizens, Pathway, Route, SpecialistState, row_count_above, row_sum
-from relsim.config.knobs import resolve_knobs
+from relsim.config.knobs import resolve_knobs, retune_knob
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.continuity import ContactLedger
 from relsim.district import District, Records, Week
@@ -69,6 +77,29 @@ class CareModel(mesa.Model):
             )
         self._admit_citizens(scenario.population.citizens)
         self.series = WeeklySeries()
+        self._before_shock: Scenario | None = None
+
+    def _in_demand_shock(self) -> bool:
+        shock = self.config.demand_shock
+        return shock.weeks > 0 and shock.start_week <= self.week < shock.start_week + shock.weeks
+
+    def _demand_multiplier(self) -> float:
+        return self.config.demand_shock.demand_multiplier if self._in_demand_shock() else 1.0
+
+    def _demand_shock(self) -> None:
+        """A scenario's time-limited change of complexity starts and ends here (the change of
+        arrivals and presentations is applied where they are drawn)."""
+        shock = self.config.demand_shock
+        if shock.weeks == 0 or shock.demand_complexity is None:
+            return
+        if self.week == shock.start_week:
+            self._before_shock = self.config
+            self.apply_policy(
+                retune_knob(self.config, "demand_complexity", shock.demand_complexity)
+            )
+        elif self.week == shock.start_week + shock.weeks and self._before_shock is not None:
+            self.apply_policy(self._before_shock)
+            self._before_shock = None
 
     def apply_policy(self, scenario: Scenario) -> None:
         """Change the district's policy from next week on (a policy change mid-run): thresholds,
@@ -134,6 +165,7 @@ class CareModel(mesa.Model):
         """
         self.week += 1
         self.tally.start_week(measuring=self.week > self.config.time.warmup_weeks)
+        self._demand_shock()
         self.arrivals_and_departures()
         week = Week(self.week, self.tally.measuring, self.citizens.n)
         week.reflective = np.zeros(self.workforce.posts)
@@ -146,7 +178,8 @@ class CareModel(mesa.Model):
 
     def arrivals_and_departures(self) -> None:
         population = self.config.population
-        count = int(self.district.streams["arrivals"].poisson(population.arrivals_per_week or 0.0))
+        mean = (population.arrivals_per_week or 0.0) * self._demand_multiplier()
+        count = int(self.district.streams["arrivals"].poisson(mean))
         self._admit_citizens(count)
         citizens, rng = self.citizens, self.district.streams["departures"]
         n = citizens.n
@@ -176,6 +209,11 @@ class CareModel(mesa.Model):
             citizens, week.active_needs, self.district.streams["crises"], self.week
         )
         week.crisis = happened.any
+        # A crisis soon after a service failed the person is failure demand.
+        counts = happened.happened.sum(axis=1, dtype=np.int64)
+        rows = np.flatnonzero(counts)
+        after_failure = recently_failed(self.district, week, rows)
+        demand(self.district, "crises", int(counts.sum()), int(counts[rows[after_failure]].sum()))
         journeys = self.journeys
         for k, (name, spec) in enumerate(zip(CRISIS_TYPES, self.crisis_model.specs, strict=True)):
             rows = np.flatnonzero(happened.happened[:, k])
@@ -193,12 +231,16 @@ class CareModel(mesa.Model):
         return happened
 
     def help_seeking(self, crises: CrisisWeek) -> np.ndarray:
-        return draw_presentations(
+        presenting, returning = draw_presentations(
             self.citizens,
             self.config,
             self.district.streams["help_seeking"],
             crises.sent_to_front_door,
+            self.week,
+            self._demand_multiplier(),
         )
+        self.tally.add("failure_returns", int(np.count_nonzero(returning)))
+        return presenting
 
     def care(self, week: Week, presenting: np.ndarray) -> None:
         district, citizens, tally = self.district, self.citizens, self.tally
@@ -222,6 +264,7 @@ class CareModel(mesa.Model):
         chasing = np.flatnonzero(presenting & waiting)
         if self.router.serves:
             tally.add("chasing_contacts", chasing.size)
+            demand(self.district, "chasing", chasing.size, chasing.size)
         self._abandon_waits(week, waiting & ~presenting, abandon_draw)
         pathway = citizens.pathway[:n]
         new = np.flatnonzero(
@@ -233,12 +276,19 @@ class CareModel(mesa.Model):
         repeat = district.records.closures.mark_returns(citizens.last_closure_id[new], self.week)
         tally.add("presentations", new.size)
         tally.add("repeat_presentations", int(repeat.sum()))
+        failure = repeat | recently_failed(district, week, new)
+        demand(district, "presentations", new.size, int(failure.sum()))
         week.presentations = new.size + chasing.size
         citizens.presentations[new] += 1
         self.journeys.log(self.week, new, "presented", detail=repeat.astype(float))
         self.router.route(district, week, new)
         self.router.work(district, week)
         self._specialists(week)
+        week.specialist_cost_gbp = sum(service.pay(district) for service in district.services)
+        if district.services:
+            week.specialist_threshold = float(
+                np.mean([service.acceptance_threshold() for service in district.services])
+            )
         rules = self.config.relationship
         fade_relationships(district, week, (rules.decay_per_week, rules.knowledge_decay_per_week))
 

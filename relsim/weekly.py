@@ -6,7 +6,7 @@ import numpy as np
 
 from relsim.citizens import Pathway, Route, SpecialistState, row_sum
 from relsim.config.schema import CRISIS_TYPES
-from relsim.counters import LEDGER, TRANSACTIONAL
+from relsim.counters import DEMAND_SOURCES, LEDGER, TRANSACTIONAL
 from relsim.district import District, Week
 
 
@@ -116,6 +116,14 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "leavers": this("leavers"),
         "waits_ended": this("waits"),
         "mean_wait_weeks_ended": per(this("wait_weeks"), this("waits")),
+        "failure_demand_events": sum(this(f"failure_{k}") for k in DEMAND_SOURCES),
+        "demand_events": sum(this(f"demand_{k}") for k in DEMAND_SOURCES),
+        "failures": this("failures"),
+        "front_door_threshold": week.front_door_threshold,
+        "specialist_threshold": week.specialist_threshold,
+        "specialist_utilisation": per(
+            specialist_worked, sum(s.capacity_hours for s in district.services)
+        ),
     }
     for k, name in enumerate(CRISIS_TYPES):
         measures[f"crises_{name}"] = float(week.crises_by_type[k])
@@ -123,9 +131,7 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     costs = {
         "crisis_cost_gbp": float(week.crises_by_type @ unit_costs),
         "staff_cost_gbp": staff_cost,
-        "specialist_cost_gbp": sum(
-            s.hours_used * s.rules.hourly_cost_gbp for s in district.services
-        ),
+        "specialist_cost_gbp": week.specialist_cost_gbp,
         "flexible_budget_gbp": week.budget_gbp,
     }
     measures.update(costs)

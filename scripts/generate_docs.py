@@ -109,6 +109,11 @@ SECTION_NOTES = {
         "Burnout (and what it does to the effect of contact), absence, turnover, vacancies, "
         "agency cover, handovers and what a change of worker costs the person (weekly phase 6)."
     ),
+    "rationing": (
+        "How the front door and the specialist services ration as their queues grow (weekly "
+        "phase 5): thresholds up and episodes shorter, quickly; relaxed slowly."
+    ),
+    "demand_shock": "A time-limited change of demand or complexity, for studying recovery.",
     "relationship": (
         "Depth (the person's side) and knowledge (the worker's side) of the relationship with "
         "the worker they see: grown by contact with the same worker, faded without it."
@@ -437,6 +442,31 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "mean_burnout": ("0-1", "mean burnout of workers in post"),
     "unmet_hours": ("hours/week", "worker hours demanded but not delivered"),
+    "failure_demand_events": (
+        "events/week",
+        "failure demand across the system this week: returns after a closed case or a failure, "
+        "chasing, re-referrals, re-assessments repeating what a hand-off lost, crises soon after "
+        "a failure",
+    ),
+    "demand_events": (
+        "events/week",
+        "every demand event this week (presentations, chasing, referrals, specialist "
+        "re-assessments, crises)",
+    ),
+    "failures": (
+        "events/week",
+        "times a service failed someone: turned away, refused, dropped, discharged, gave up",
+    ),
+    "front_door_threshold": (
+        "need",
+        "the front door's eligibility threshold this week (raised by rationing); empty with no "
+        "front door",
+    ),
+    "specialist_threshold": (
+        "need",
+        "the specialist services' mean acceptance threshold this week (raised by rationing)",
+    ),
+    "specialist_utilisation": ("share", "specialist hours used / specialist capacity this week"),
     "failure_demand_contacts": (
         "contacts/week",
         "returns within a year of a closed case plus chasing contacts while waiting",

@@ -1,9 +1,13 @@
 """A specialist service for one domain: its capacity, rules, waiting list and episodes.
 
-The service decides its own week: booked episode sessions first (they are in diaries), then joint
-work a caseworker has asked for this week, then who leaves its waiting list, and last whom it
-admits with the hours left, each admission re-assessed ("tell your story again"). Its waiting
-list and episodes are columns of the citizen arrays (`spec_state[:, domain]`).
+The service decides its own week: first how hard it rations (its acceptance threshold and
+episode length, from the pressure of its waiting list), then its booked episode sessions (they
+are in diaries), then joint work a caseworker has asked for this week, then who leaves its
+waiting list, and last whom it admits with the places and hours left. Each admission is
+re-assessed ("tell your story again"): the service sees the person through what reached it of
+the referrer's knowledge, and may refuse them at its own door. Its waiting list and episodes
+are columns of the citizen arrays (`spec_state[:, domain]`). Its capacity is block-funded (paid
+whether used or not) unless the scenario pays per use.
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from relsim.cases import end_wait, fifo
+from relsim.cases import bounce, demand, end_wait, fail, fifo
 from relsim.citizens import Pathway, SpecialistState
 from relsim.config.schema import Specialist
+from relsim.rationing import RationingLevel
 
 if TYPE_CHECKING:
     from relsim.district import District, Week
@@ -37,6 +42,8 @@ class SpecialistService(mesa.Agent):
         self.hours_per_slot = rules.session_hours * (1.0 + RECORDING_SHARE)
         self.capacity_hours = self.slots * self.hours_per_slot
         self.hours_used = 0.0
+        self.rationing = RationingLevel()
+        self.episode_sessions = rules.episode_sessions
 
     @property
     def open(self) -> bool:
@@ -46,7 +53,15 @@ class SpecialistService(mesa.Agent):
     def hours_free(self) -> float:
         return max(0.0, self.capacity_hours - self.hours_used)
 
-    def excluded(self, need: np.ndarray, chance: np.ndarray, strictness: float, threshold: float):
+    def acceptance_threshold(self) -> float:
+        """The need a referral must show to be accepted this week (raised when rationing)."""
+        config = self.model.config
+        base = config.assess_do_refer.specialist_threshold or 0.0
+        return self.rationing.threshold(base, config.rationing)
+
+    def excluded(
+        self, need: np.ndarray, chance: np.ndarray, strictness: float, threshold: float
+    ) -> np.ndarray:
         """(rows,): refused under this service's exclusion rule (e.g. no mental-health work
         while substance use is active), the rule applied with probability `strictness`."""
         domains = self.model.config.needs.domains
@@ -65,6 +80,13 @@ class SpecialistService(mesa.Agent):
         joint: np.ndarray,
     ) -> None:
         self.hours_used = 0.0
+        rules = district.config.rationing
+        intake = self.slots / max(self.rules.episode_sessions, 1)  # places freed a week
+        delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
+        citizens = district.citizens
+        queue = int(np.count_nonzero(week.number - citizens.spec_since[waiting, self.domain] >= delay))
+        self.rationing.update(queue, intake, rules)  # the list it can admit from, not the post
+        self.episode_sessions = self.rationing.sessions(self.rules.episode_sessions, rules)
         self._episodes(district, week, episodes)
         self._joint_work(district, week, joint)
         still_waiting = self._drop_out(district, week, waiting)
@@ -75,10 +97,17 @@ class SpecialistService(mesa.Agent):
     def _book(self, district: District, week: Week, category: str, hours: float) -> None:
         self.hours_used += hours
         week.specialist_hours[category] += hours
+
+    def pay(self, district: District) -> float:
+        """This week's cost: the whole capacity when block-funded, else the hours used."""
+        funding = district.config.specialists.funding
+        hours = self.capacity_hours if funding == "block" else self.hours_used
         cost = hours * self.rules.hourly_cost_gbp
         tally = district.records.tally
         tally.add(f"specialist_cost_{self.rules.payer}", cost)
         tally.add(f"cost_{self.rules.payer}", cost)
+        tally.add("specialist_capacity_hours", self.capacity_hours)
+        return cost
 
     def _episodes(self, district: District, week: Week, rows: np.ndarray) -> None:
         citizens, d, rules = district.citizens, self.domain, self.rules
@@ -102,6 +131,7 @@ class SpecialistService(mesa.Agent):
         citizens.trust[discharged] = np.clip(
             citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
         )
+        fail(district, week, discharged)
         citizens.spec_state[discharged, d] = SpecialistState.NONE
         citizens.spec_state[finished, d] = SpecialistState.NONE
         district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
@@ -153,6 +183,7 @@ class SpecialistService(mesa.Agent):
         dropped = rows[leaving]
         citizens.spec_state[dropped, d] = SpecialistState.NONE
         citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
+        bounce(district, week, dropped, np.full(dropped.size, d))
         district.records.tally.add("dropouts", dropped.size)
         district.records.journeys.log(week.number, dropped, "dropped_out", service=d)
         return rows[~leaving]
@@ -174,11 +205,26 @@ class SpecialistService(mesa.Agent):
         if admitted.size == 0:
             return
         self._book(district, week, "reassessment", admitted.size * reassessment)
+        # The service's own assessment sees the person through what reached it of the
+        # referrer's knowledge: the more was lost, the more it sees a stranger. Telling the
+        # story again is failure demand as far as it repeats what was lost in the hand-off.
+        loss = adr.information_loss_at_handoff or 0.0
+        if reassessment > 0:
+            demand(district, "reassessments", admitted.size, admitted.size * loss)
+        noise = district.streams["referrals"].normal(0.0, 1.0, admitted.size)
+        observed = citizens.need[admitted, d] + noise * adr.assessment_error_sd * loss
+        refused = admitted[observed < self.acceptance_threshold()]
+        citizens.spec_state[refused, d] = SpecialistState.NONE
+        citizens.trust[refused] = np.clip(citizens.trust[refused] + adr.rejection_trust_change, 0, 1)
+        bounce(district, week, refused, np.full(refused.size, d))
+        district.records.tally.add("rejected_at_reassessment", refused.size)
+        district.records.journeys.log(week.number, refused, "referral_rejected", service=d)
+        end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
+        admitted = np.setdiff1d(admitted, refused)
         citizens.spec_state[admitted, d] = SpecialistState.EPISODE
-        citizens.spec_sessions_left[admitted, d] = rules.episode_sessions
+        citizens.spec_sessions_left[admitted, d] = self.episode_sessions
         citizens.spec_missed[admitted, d] = 0
         citizens.spec_person[admitted, d] = district.people.new_specialists(admitted.size)
-        end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
         district.records.tally.add("specialist_admissions", admitted.size)
         district.records.journeys.log(week.number, admitted, "specialist_started", service=d)
 

@@ -1,11 +1,13 @@
 """Assess-do-refer: whoever is on duty assesses against a threshold, a short episode works on the
-presenting need, other needs are referred onward, and the case closes.
+presenting need, the other needs are referred onward at once and the presenting need too if it
+is still active when the episode ends: specialist services carry the treatment. The case closes.
 
-Order within a week: booked sessions of open episodes first (they are in diaries), then the
-front-door queue is assessed in arrival order with the hours left, then assessed cases are
-allocated to a worker with room under the cap. It is a rota: nobody is kept for a person.
-Its help is protocol help: aimed at the need the person presents with, and as effective as
-standard help fits them.
+Order within a week: the front door sets its rationing (eligibility threshold and episode
+length, from the pressure of its queue), then booked sessions of open episodes (they are in
+diaries), then the front-door queue is assessed in arrival order with the hours left, then
+assessed cases are allocated to a worker with room under the cap. It is a rota: nobody is kept
+for a person. Its help is protocol help: aimed at the need the person presents with, and as
+effective as standard help fits them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from relsim.cases import (
     allocate,
     close_cases,
     contacted,
+    demand,
     end_wait,
+    bounce,
     fifo,
     fill_slots,
     grow_relationship,
@@ -28,6 +32,9 @@ from relsim.cases import (
     release,
 )
 from relsim.citizens import Pathway, Route, SpecialistState
+from relsim.rationing import RationingLevel
+
+REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral
 
 if TYPE_CHECKING:
     from relsim.district import District, Week
@@ -41,6 +48,10 @@ class AssessDoRefer:
 
     def __init__(self, post_role: Route = Route.ASSESS_DO_REFER) -> None:
         self.post_role = post_role
+        self.rationing = RationingLevel()
+        self.assessed_per_week = 0.0  # recent throughput, what the queue is measured against
+        self.eligibility_threshold = 0.0
+        self.episode_sessions = 1
 
     def intake(self, district: District, week: Week, rows: np.ndarray) -> None:
         join_queue(district, week, rows, self.route, Pathway.WAITING_FRONT_DOOR)
@@ -48,6 +59,9 @@ class AssessDoRefer:
     def work(self, district: District, week: Week) -> None:
         if district.workforce.posts == 0:
             return  # nobody to see anyone: people wait, and the waiting is counted
+        self._ration(district)
+        week.front_door_threshold = self.eligibility_threshold
+        self._rerefer(district, week)
         self._sessions(district, week)
         self._assessments(district, week)
         self._allocate(district, week)
@@ -66,6 +80,46 @@ class AssessDoRefer:
         n = citizens.n
         return np.flatnonzero(
             (citizens.pathway[:n] == pathway) & (citizens.route[:n] == self.route)
+        )
+
+    def _ration(self, district: District) -> None:
+        """The front door's threshold and episode length this week, from its queue against
+        what it has recently been able to assess in a week."""
+        rules, config = district.config.rationing, district.config.assess_do_refer
+        queue = self._mine(district, Pathway.WAITING_FRONT_DOOR).size
+        if self.assessed_per_week == 0.0:  # first week: what its hours could assess
+            cost = config.assessment_hours + config.recording_hours_per_contact
+            hours = district.workforce.available[district.workforce.role == self.post_role]
+            self.assessed_per_week = max(float(hours.sum()) / max(cost, 1e-9) / 4, 1.0)
+        self.rationing.update(queue, self.assessed_per_week, rules)
+        self.assessed_per_week *= 0.8  # this week's assessments add 0.2 each: a moving average
+        self.eligibility_threshold = self.rationing.threshold(config.eligibility_threshold, rules)
+        self.episode_sessions = self.rationing.sessions(config.episode_sessions, rules)
+
+    def _rerefer(self, district: District, week: Week) -> None:
+        """Refused or abandoned referrals that are due are sent again, if the need is still
+        active (else the referrer lets them go)."""
+        citizens = district.citizens
+        state = citizens.spec_state[: citizens.n]
+        rows, domains = np.nonzero(state == SpecialistState.REREFERRAL_DUE)
+        due = citizens.spec_since[rows, domains] <= week.number
+        rows, domains = rows[due], domains[due]
+        if rows.size == 0:
+            return
+        citizens.spec_state[rows, domains] = SpecialistState.NONE
+        active = citizens.need[rows, domains] > district.config.needs.active_threshold
+        rows, domains = rows[active], domains[active]
+        if rows.size == 0:
+            return
+        self._send(
+            district,
+            week,
+            rows,
+            domains,
+            np.full(rows.size, -1),
+            np.full(rows.size, -1),
+            citizens.need[rows, domains].astype(np.float64),
+            district.streams["referrals"],
         )
 
     # -- short episodes -------------------------------------------------------------------
@@ -127,29 +181,68 @@ class AssessDoRefer:
         finished = rows[
             (citizens.sessions_left[rows] <= 0) & (citizens.pathway[rows] == Pathway.SHORT_EPISODE)
         ]
+        self._refer_on(district, week, finished)
         close_cases(district, week, finished, "episode_closed", Pathway.NOT_IN_SERVICE)
+
+    def _refer_on(self, district: District, week: Week, rows: np.ndarray) -> None:
+        """At the end of a short episode a presenting need that is still active is referred to
+        its specialist service for treatment (a hand-off with all its friction)."""
+        citizens = district.citizens
+        if rows.size == 0:
+            return
+        domain = citizens.presenting_domain[rows].astype(np.int64)
+        still = citizens.need[rows, domain] > district.config.needs.active_threshold
+        rows, domain, posts = rows[still], domain[still], citizens.worker[rows[still]]
+        free = citizens.spec_state[rows, domain] == SpecialistState.NONE
+        rows, domain, posts = rows[free], domain[free], posts[free].astype(np.int64)
+        if rows.size == 0:
+            return
+        district.records.tally.add("referred_on_at_episode_end", rows.size)
+        observed = citizens.need[rows].astype(np.float64)
+        self._send(
+            district,
+            week,
+            rows,
+            domain,
+            posts,
+            district.workforce.person[posts],
+            observed[np.arange(rows.size), domain],
+            district.streams["referrals"],
+        )
 
     # -- the front door -------------------------------------------------------------------
     def _assessments(self, district: District, week: Week) -> None:
+        """The queue is seen in arrival order while hours last. Each person is screened first;
+        only those whose presenting need reaches this week's threshold go on to a full
+        assessment, so the screened-out cost a screening's time, which is what lets a front
+        door under pressure get through its queue by turning more people away."""
         citizens, workforce = district.citizens, district.workforce
-        scenario = district.config
-        rules = scenario.assess_do_refer
+        rules = district.config.assess_do_refer
         queue = self._mine(district, Pathway.WAITING_FRONT_DOOR)
-        cost = rules.assessment_hours + rules.recording_hours_per_contact
         if queue.size == 0:
             return
         queue = fifo(queue, citizens.since_week)
+        full = rules.assessment_hours + rules.recording_hours_per_contact
+        for _ in range(4):  # the hours the screened-out did not use go to the next in line
+            free = workforce.free_hours() * (workforce.role == self.post_role)
+            slots = (
+                np.floor(free / full).astype(np.int64) if full > 0 else np.full(free.size, queue.size)
+            )
+            posts = fill_slots(np.full(queue.size, -1), slots)
+            taken = posts >= 0
+            if not taken.any():
+                return
+            self._assess(district, week, queue[taken], posts[taken])
+            queue = queue[~taken]
+            if queue.size == 0:
+                return
+
+    def _assess(
+        self, district: District, week: Week, rows: np.ndarray, posts: np.ndarray
+    ) -> None:
+        citizens, workforce = district.citizens, district.workforce
+        rules = district.config.assess_do_refer
         rng = district.streams["assessment"]
-        free = workforce.free_hours() * (workforce.role == self.post_role)
-        slots = (
-            np.floor(free / cost).astype(np.int64) if cost > 0 else np.full(free.size, queue.size)
-        )
-        posts = fill_slots(np.full(queue.size, -1), slots)
-        rows, posts = queue[posts >= 0], posts[posts >= 0]
-        if rows.size == 0:
-            return
-        workforce.book("assessment", posts, rules.assessment_hours)
-        workforce.book("recording", posts, rules.recording_hours_per_contact)
         people = workforce.person[posts]
         # A duty worker the person has not met knows nothing of them.
         known = citizens.known_by[rows] == people
@@ -169,14 +262,18 @@ class AssessDoRefer:
         )
         observed = need + noise
         presenting = np.argmax(observed, axis=1)
-        threshold = rules.eligibility_threshold or 0.0
-        eligible = observed[np.arange(rows.size), presenting] >= threshold
-        grow_relationship(district, rows, rules.assessment_hours)
+        eligible = observed[np.arange(rows.size), presenting] >= self.eligibility_threshold
+        screen = min(rules.screening_hours, rules.assessment_hours)
+        hours = np.where(eligible, rules.assessment_hours, screen)
+        workforce.book("assessment", posts, hours)
+        workforce.book("recording", posts, rules.recording_hours_per_contact)
+        grow_relationship(district, rows, hours)
 
         signposted = rows[~eligible]
         citizens.trust[signposted] = np.clip(
             citizens.trust[signposted] + rules.signpost_trust_change, 0, 1
         )
+        self.assessed_per_week += 0.2 * rows.size  # decayed once a week in _ration
         close_cases(district, week, signposted, "signposted", Pathway.NOT_IN_SERVICE)
         kept = rows[eligible]
         citizens.presenting_domain[kept] = presenting[eligible]
@@ -198,7 +295,7 @@ class AssessDoRefer:
     ) -> None:
         """Refer the other needs the assessment noticed; the receiving services apply their
         thresholds and exclusions."""
-        citizens, workforce, scenario = district.citizens, district.workforce, district.config
+        citizens, scenario = district.citizens, district.config
         rules = scenario.assess_do_refer
         threshold = scenario.needs.active_threshold
         need = citizens.need[rows]
@@ -213,36 +310,69 @@ class AssessDoRefer:
             & eligible[:, None]
             & (rng.random(need.shape) < identify[:, None])
         )
-        refused = (observed < (rules.specialist_threshold or 0.0)) | excluded_by_rules(
+        made_r, made_d = np.nonzero(candidate)
+        if made_r.size == 0:
+            return
+        self._send(
+            district,
+            week,
+            rows[made_r],
+            made_d,
+            posts[made_r],
+            people[made_r],
+            observed[made_r, made_d],
+            rng,
+        )
+
+    def _send(
+        self,
+        district: District,
+        week: Week,
+        rows: np.ndarray,
+        domains: np.ndarray,
+        posts: np.ndarray,
+        people: np.ndarray,
+        observed: np.ndarray,
+        rng: np.random.Generator,
+    ) -> None:
+        """Referrals, one per (row, domain): the referrer's paperwork, then the receiving
+        service's acceptance threshold (raised when it rations) and exclusion rules. A refusal
+        is a failure; a referral to a service the person was referred to within a year is a
+        re-referral (failure demand)."""
+        citizens, workforce, scenario = district.citizens, district.workforce, district.config
+        rules = scenario.assess_do_refer
+        threshold = scenario.needs.active_threshold
+        paperwork = rules.referral_paperwork_hours or 0.0
+        mine = posts >= 0  # re-referrals are sent by whoever referred before, not the duty team
+        workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
+        again = week.number - citizens.spec_referred_week[rows, domains] <= REFERRAL_MEMORY_WEEKS
+        citizens.spec_referred_week[rows, domains] = week.number
+        demand(district, "referrals", rows.size, int(again.sum()))
+        tally, journeys = district.records.tally, district.records.journeys
+        tally.add("referrals", rows.size)
+        acceptance = np.array([s.acceptance_threshold() for s in district.services])
+        need = citizens.need[rows]
+        excluded = excluded_by_rules(
             district.services,
             need,
             rng.random(need.shape),
             rules.exclusion_strictness or 0.0,
             threshold,
-        )
-        made_r, made_d = np.nonzero(candidate)
-        if made_r.size == 0:
-            return
-        paperwork = np.bincount(made_r, minlength=rows.size) * (
-            rules.referral_paperwork_hours or 0.0
-        )
-        workforce.book_within("referral", workforce.per_post(posts, paperwork))
-        tally, journeys = district.records.tally, district.records.journeys
-        tally.add("referrals", made_r.size)
-
-        rejected = refused[made_r, made_d]
-        rej_r, rej_d = made_r[rejected], made_d[rejected]
-        np.add.at(citizens.trust, rows[rej_r], rules.rejection_trust_change)  # per refusal
-        citizens.trust[rows[rej_r]] = np.clip(citizens.trust[rows[rej_r]], 0, 1)
+        )[np.arange(rows.size), domains]
+        rejected = (observed < acceptance[domains]) | excluded
+        rej_r, rej_d = rows[rejected], domains[rejected]
+        np.add.at(citizens.trust, rej_r, rules.rejection_trust_change)  # per refusal
+        citizens.trust[rej_r] = np.clip(citizens.trust[rej_r], 0, 1)
+        bounce(district, week, rej_r, rej_d)
         tally.add("referrals_rejected", rej_r.size)
-        journeys.log(week.number, rows[rej_r], "referral_rejected", people[rej_r], rej_d)
+        journeys.log(week.number, rej_r, "referral_rejected", people[rejected], rej_d)
 
-        ok_r, ok_d = made_r[~rejected], made_d[~rejected]
-        citizens.spec_state[rows[ok_r], ok_d] = SpecialistState.WAITING
-        citizens.spec_since[rows[ok_r], ok_d] = week.number
-        np.add.at(citizens.handoffs, rows[ok_r], 1)
+        ok_r, ok_d = rows[~rejected], domains[~rejected]
+        citizens.spec_state[ok_r, ok_d] = SpecialistState.WAITING
+        citizens.spec_since[ok_r, ok_d] = week.number
+        np.add.at(citizens.handoffs, ok_r, 1)
         tally.add("handoffs", ok_r.size)
-        journeys.log(week.number, rows[ok_r], "referred", people[ok_r], ok_d)
+        journeys.log(week.number, ok_r, "referred", people[~rejected], ok_d)
 
     def _allocate(self, district: District, week: Week) -> None:
         citizens, workforce = district.citizens, district.workforce
@@ -257,7 +387,7 @@ class AssessDoRefer:
         end_wait(district, week, rows, citizens.since_week[rows], "allocation")
         allocate(district, week, rows, posts)
         citizens.pathway[rows] = Pathway.SHORT_EPISODE
-        citizens.sessions_left[rows] = district.config.assess_do_refer.episode_sessions
+        citizens.sessions_left[rows] = self.episode_sessions
         citizens.missed[rows] = 0
         district.records.journeys.log(
             week.number, rows, "allocated", worker=workforce.person[posts]

@@ -1,6 +1,7 @@
-"""Which pathway serves whom: everyone to one model, (hybrid) the more complex citizens to
-caseworkers and the rest to assess-do-refer, or (none) nobody: presentations find no service.
-Sweeping the hybrid threshold asks what the right balance is."""
+"""Which pathway serves whom: everyone to one model, (hybrid) the citizens who look more complex
+to caseworkers and the rest to assess-do-refer, or (none) nobody: presentations find no service.
+The hybrid routes on needs as a first conversation sees them (with a stranger's assessment
+error), not on true needs. Sweeping the hybrid threshold asks what the right balance is."""
 
 from __future__ import annotations
 
@@ -40,8 +41,13 @@ class Router:
         if self.complexity_threshold is None:
             self.pathways[self.entry].intake(district, week, rows)
             return
-        threshold = district.config.needs.active_threshold
-        n_active = (district.citizens.need[rows] > threshold).sum(axis=1)
+        # Route on what a first conversation sees, not on true needs: a stranger's view, with
+        # the front door's assessment error.
+        config = district.config
+        need = district.citizens.need[rows]
+        noise = district.streams["assessment"].normal(0.0, 1.0, need.shape)
+        seen = need + noise * config.assess_do_refer.assessment_error_sd
+        n_active = (seen > config.needs.active_threshold).sum(axis=1)
         complex_ = n_active >= self.complexity_threshold
         self.pathways[Route.LIBERATED].intake(district, week, rows[complex_])
         self.pathways[Route.ASSESS_DO_REFER].intake(district, week, rows[~complex_])

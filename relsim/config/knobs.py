@@ -62,3 +62,27 @@ def knob_mapping(model: type[BaseModel], prefix: str = "") -> list[dict[str, Any
         if "knob" in meta:
             rows.append({"key": f"{prefix}{name}", **meta})
     return rows
+
+
+def _retune(section: BaseModel, knob: str, old: float, new: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in type(section).model_fields:
+        value = getattr(section, name)
+        meta = field_meta(type(section), name)
+        if isinstance(value, BaseModel):
+            out[name] = _retune(value, knob, old, new)
+        elif meta.get("knob") == knob and value == knob_value(meta, old):
+            out[name] = knob_value(meta, new)
+        else:
+            out[name] = value
+    return out
+
+
+def retune_knob[S: BaseModel](scenario: S, knob: str, value: float) -> S:
+    """A resolved scenario with one headline knob moved: every parameter that still has the
+    value the old knob setting implied takes the new one; values written explicitly (that
+    differ from the knob's) stay as written."""
+    old = float(getattr(scenario, knob))
+    data = _retune(scenario, knob, old, value)
+    data[knob] = value
+    return type(scenario).model_validate(data)

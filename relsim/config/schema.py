@@ -441,7 +441,7 @@ class Crises(Section):
 
 class HelpSeeking(Section):
     presentation_probability_per_week: float = param(
-        0.08,
+        0.05,
         "1/week",
         "calibrated with the crises' presentation probabilities to repeat demand and duty caseloads (docs/calibration.md)",
         description="at full severity and full trust",
@@ -482,6 +482,20 @@ class HelpSeeking(Section):
         le=1,
         description="pull of trust toward the person's own long-run level",
     )
+    failure_return_per_week: float = param(
+        0.03,
+        "1/week",
+        ge=0,
+        le=1,
+        description="weekly chance that someone failed by a service (signposted, refused, dropped from a waiting list, discharged, gave up waiting) comes back within failure_window_weeks, sent by another agency or returning themselves, whatever their trust: failure comes back as demand",
+    )
+    failure_window_weeks: int = param(
+        13,
+        "weeks",
+        ge=0,
+        le=520,
+        description="how long after a failure its consequences are counted as failure demand (returns, crises)",
+    )
     wait_abandon_per_week: float = param(
         0.04,
         "1/week",
@@ -500,7 +514,7 @@ class HelpSeeking(Section):
 
 class Specialist(Section):
     capacity_slots_per_1000_citizens: float = param(
-        6.0,
+        15.0,
         "concurrent episodes per 1,000 citizens",
         ge=0,
         description="concurrent episodes the service can run, per 1,000 initial citizens",
@@ -515,7 +529,7 @@ class Specialist(Section):
         description="specialist hours per session (recording adds half as much again)",
     )
     session_effect: float = param(
-        0.05,
+        0.08,
         "need per attended session",
         ge=0,
         le=1,
@@ -541,6 +555,11 @@ def _specialist(payer: str, excludes: tuple[str, ...] = ()) -> Specialist:
 
 
 class Specialists(Section):
+    funding: Literal["block", "per_use"] = param(
+        "block",
+        "policy",
+        description="block: a service's whole capacity is paid every week, used or not; per_use: only the hours used are paid (the same rule for every care model)",
+    )
     housing: Specialist = Field(
         default=_specialist("council_housing", ("safety",)),
         json_schema_extra={"unit": "service", "source": "assumption"},
@@ -572,29 +591,34 @@ class AssessDoRefer(Section):
     recording_hours_per_contact: float = param(
         0.5, "hours", ge=0, description="recording time after each assessment or session"
     )
+    screening_hours: float = param(
+        0.5,
+        "hours",
+        ge=0,
+        le=40,
+        description="the first part of an assessment, enough to turn away someone below the threshold; the rest of assessment_hours is spent only on those who pass",
+    )
     assessment_error_sd: float = param(
         0.15, "need", ge=0, le=1, description="for a stranger; falls with knowledge of the person"
     )
     other_need_identification_probability: float = param(
-        0.3, "probability", ge=0, le=1, description="a stranger sees one need"
+        0.7, "probability", ge=0, le=1, description="a stranger sees one need"
     )
-    eligibility_threshold: float | None = knob_param(
-        "referral_friction",
-        0.52,
-        0.87,
+    eligibility_threshold: float = param(
+        0.75,
         "need",
-        "calibrated at referral_friction 0.6 to new requests turned away: 31 % signposted, 28 % no service (NHS Digital; docs/calibration.md)",
+        "set against new requests turned away: 31 % signposted, 28 % no service (NHS Digital; docs/calibration.md)",
         ge=0,
         le=1,
-        description="front door: the assessed presenting need must reach this for a short episode, else the person is signposted",
+        description="front-door gatekeeping, set apart from referral friction: the assessed presenting need must reach this for a short episode, else the person is signposted; with adaptive rationing it rises as the front-door queue grows",
     )
     episode_sessions: int = param(
-        18,
+        6,
         "sessions",
-        "calibrated to duty caseloads of 16-30 open cases (community mental-health keyworkers 21-30; children's social workers 16-18) and repeat demand (DfE 2024; docs/calibration.md)",
+        "assumption: brief interventions of four to eight sessions; treatment is the specialists' work",
         ge=1,
         le=520,
-        description="sessions in a short episode on the presenting need",
+        description="sessions in a short front-door episode on the presenting need; a need still active at its end is referred on for treatment; with adaptive rationing episodes shorten under pressure",
     )
     session_hours: float = param(
         0.7,
@@ -656,6 +680,29 @@ class AssessDoRefer(Section):
         ge=0,
         le=1,
         description="drop-out from a specialist waiting list at zero trust; scaled by (1 - trust) and rising with the number of active needs",
+    )
+    rereferral_probability: float = param(
+        0.7,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance that a referral refused or abandoned (refused at the door, at re-assessment, or dropped from the waiting list) is sent again by the referrer while the need is still active",
+    )
+    rereferral_delay_weeks: int = param(
+        4,
+        "weeks",
+        ge=1,
+        le=104,
+        description="weeks before a refused or abandoned referral is sent again",
+    )
+    information_loss_at_handoff: float | None = knob_param(
+        "referral_friction",
+        0.0,
+        0.9,
+        "share",
+        ge=0,
+        le=1,
+        description="share of what the referrer knew that does not reach the receiving service: its re-assessment sees the person as a stranger would, scaled by this",
     )
     reassessment_hours: float | None = knob_param(
         "referral_friction",
@@ -1082,6 +1129,77 @@ class Relationship(Section):
     )
 
 
+class Rationing(Section):
+    """How services ration as their queues grow: the front door raises its eligibility threshold
+    and shortens its episodes, a specialist service raises its acceptance threshold and
+    shortens its episodes, each by its own pressure (waiting list against what it can take on
+    in target_wait_weeks). Rationing tightens quickly and relaxes slowly, so it outlasts the
+    pressure that caused it."""
+
+    mode: Literal["adaptive", "fixed"] = param(
+        "adaptive",
+        "policy",
+        description="adaptive: thresholds and episode lengths move with queues; fixed: they stay at their configured values",
+    )
+    target_wait_weeks: float = param(
+        4.0,
+        "weeks",
+        ge=0.1,
+        le=104,
+        description="the wait a service tolerates before it starts to ration",
+    )
+    tighten_per_week: float = param(
+        0.05,
+        "1/week per unit of excess pressure",
+        ge=0,
+        le=1,
+        description="how fast rationing tightens while the queue is above target (pressure = expected wait / target wait)",
+    )
+    relax_per_week: float = param(
+        0.01,
+        "1/week",
+        ge=0,
+        le=1,
+        description="how fast rationing relaxes once the queue is back under target",
+    )
+    threshold_raise_at_full: float = param(
+        0.3,
+        "need",
+        ge=0,
+        le=1,
+        description="the most a threshold rises under full rationing",
+    )
+    episode_cut_at_full: float = param(
+        0.5,
+        "share of sessions",
+        ge=0,
+        le=0.9,
+        description="the largest share of an episode's sessions cut under full rationing",
+    )
+
+
+class DemandShock(Section):
+    """A time-limited change of demand: more people arriving and presenting, or more complex
+    needs, for a while (e.g. a recession, a closure elsewhere)."""
+
+    start_week: int = param(0, "week", ge=0, le=10_000, description="first week of the shock")
+    weeks: int = param(0, "weeks", ge=0, le=10_000, description="how long it lasts (0: no shock)")
+    demand_multiplier: float = param(
+        1.0,
+        "ratio",
+        ge=0,
+        le=10,
+        description="arrivals of new citizens and presentations to services are multiplied by this during the shock",
+    )
+    demand_complexity: float | None = param(
+        None,
+        "0-1",
+        ge=0,
+        le=1,
+        description="the headline knob's value during the shock (left out: unchanged)",
+    )
+
+
 class Scenario(Section):
     """A fully described scenario. Knob-derived parameters are None until resolved."""
 
@@ -1133,6 +1251,8 @@ class Scenario(Section):
     hybrid: Hybrid = Field(default_factory=Hybrid)
     staff: Staff = Field(default_factory=Staff)
     relationship: Relationship = Field(default_factory=Relationship)
+    rationing: Rationing = Field(default_factory=Rationing)
+    demand_shock: DemandShock = Field(default_factory=DemandShock)
 
     @model_validator(mode="after")
     def _domains_unique(self) -> Scenario:

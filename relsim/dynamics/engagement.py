@@ -25,18 +25,26 @@ def draw_presentations(
     scenario: Scenario,
     rng: np.random.Generator,
     sent_by_crisis: np.ndarray,
-) -> np.ndarray:
-    """Boolean (n,): who comes to services this week, unprompted or sent by a crisis."""
+    week: int,
+    demand_multiplier: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Who comes to services this week, unprompted or sent by a crisis, and (separately) who
+    comes back after a service failed them: sent by another agency or returning themselves,
+    whatever their trust, within the failure window. Both boolean (n,)."""
     seeking = scenario.help_seeking
     n = citizens.n
     chance = rng.random(n)
+    return_chance = rng.random(n)
     trust = citizens.trust[:n]
     willing = np.where(trust >= seeking.min_trust_to_present, trust**seeking.trust_exponent, 0.0)
     p = seeking.presentation_probability_per_week * severity(
         citizens.need[:n], scenario.needs.active_threshold
     )
-    unprompted = chance < p * willing
-    return (unprompted | sent_by_crisis) & citizens.present[:n]
+    present = citizens.present[:n]
+    unprompted = chance < p * willing * demand_multiplier
+    recent = week - citizens.last_failure_week[:n] <= seeking.failure_window_weeks
+    returning = recent & (return_chance < seeking.failure_return_per_week * demand_multiplier)
+    return (unprompted | sent_by_crisis | returning) & present, returning & present
 
 
 def attendance_probability(
