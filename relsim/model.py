@@ -8,7 +8,7 @@ import numpy as np
 
 from relsim.agents import Citizen, SpecialistService, Worker
 from relsim.care_models.router import build_router, post_layout
-from relsim.cases import allocate, close_cases, end_wait, fade_relationships, release
+from relsim.cases import allocate, close_cases, fade_relationships, release
 from relsim.citizens import Citizens, Pathway, Route, SpecialistState, row_count_above, row_sum
 from relsim.config.knobs import resolve_knobs
 from relsim.config.schema import CRISIS_TYPES, Scenario
@@ -256,7 +256,7 @@ class CareModel(mesa.Model):
         gone = rows[draw[rows] < p]
         if gone.size == 0:
             return
-        end_wait(self.district, week, gone, citizens.since_week[gone], "front_door")
+        # A wait given up is not a completed wait: it is counted as a closure, not in waits.
         close_cases(self.district, week, gone, "abandoned_wait", Pathway.NOT_IN_SERVICE)
 
     def _specialists(self, week: Week) -> None:
@@ -296,6 +296,8 @@ class CareModel(mesa.Model):
                 continue
             if post in filled:  # someone new takes the caseload over in the same post
                 release(district, rows)
+                citizens.handoffs[rows] += 1
+                self.tally.add("handoffs", rows.size)
                 allocate(district, week, rows, np.full(rows.size, post), handover=True)
                 continue
             for route, pathway in self.router.pathways.items():

@@ -90,8 +90,7 @@ SECTION_NOTES = {
         "driving need, life shocks, and how often that driver is hidden from a protocol."
     ),
     "arrivals": (
-        "The needs, what matters to them, informal support and trust of citizens when they "
-        "enter."
+        "The needs, what matters to them, informal support and trust of citizens when they enter."
     ),
     "crises": "Crisis services (weekly phase 3): one sub-section per crisis type.",
     "help_seeking": "Presenting to services and attending sessions (weekly phase 4).",

@@ -6,7 +6,7 @@ import copy
 import difflib
 import hashlib
 import json
-from collections.abc import Mapping, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
