@@ -13,7 +13,7 @@ try:
     import os
     from collections.abc import Sequence
     from pathlib import Path
-    from typing import TYPE_CHECKING, Any
+    from typing import TYPE_CHECKING, Any, NoReturn
 
     import click
 
@@ -27,6 +27,7 @@ try:
         workers_option,
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
+    from relsim.config.errors import printable
     from relsim.io import (
         OutputError,
         check_output_dir,
@@ -259,36 +260,41 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
             config = load_scenario(path, sets)
         except ScenarioError as exc:
             failed += 1
-            click.echo(f"relsim: error: {exc}", err=True)
+            for problem in exc.problems:
+                click.echo(f"relsim: error: {problem}", err=True)
             continue
-        click.echo(f"ok: {path} ({config.name}, {config.care_model})")
+        click.echo(printable(f"ok: {path} ({config.name}, {config.care_model})"))
     if failed:
         sys.exit(BAD_INPUT)
 
 
+def _fail(problems: Sequence[str], status: int) -> NoReturn:
+    """One line on stderr per problem, with nothing a terminal would interpret."""
+    for problem in problems:
+        click.echo(f"relsim: error: {printable(problem)}", err=True)
+    sys.exit(status)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: turns every failure into one line and the contract's exit status."""
+    """Entry point: turns every failure into one line per problem and the contract's exit
+    status."""
     try:
         cli.main(args=argv, prog_name="relsim", standalone_mode=False)
-    except (ScenarioError, OutputError) as exc:
-        click.echo(f"relsim: error: {exc}", err=True)
-        sys.exit(BAD_INPUT)
+    except ScenarioError as exc:
+        _fail(exc.problems, BAD_INPUT)
+    except OutputError as exc:
+        _fail(str(exc).splitlines() or ["bad output target"], BAD_INPUT)
     except click.UsageError as exc:
-        click.echo(f"relsim: error: {exc.format_message()}", err=True)
-        sys.exit(BAD_INPUT)
+        _fail([exc.format_message()], BAD_INPUT)
     except (KeyboardInterrupt, click.Abort):
         click.echo("relsim: interrupted; no results written", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        click.echo(f"relsim: error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        _fail([exc.format_message()], exc.exit_code)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise
-        click.echo(
-            f"relsim: error: {type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)", err=True
-        )
-        sys.exit(1)
+        _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1)
 
 
 from relsim.sweep.cli import add_experiment_commands, add_sweep_commands  # noqa: E402

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from relsim import bundled
 from relsim.config import ScenarioError
+from relsim.config.errors import printable
 from relsim.config.loading import load_raw
+from relsim.config.safe_yaml import load_file
 from relsim.io import git_commit, now, portable_path, versions
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.design import grid_design
@@ -51,24 +53,35 @@ class Experiment(BaseModel):
 
 
 def load_experiment(path: Path) -> Experiment:
-    if not path.is_file():
-        raise ScenarioError(f"{path}: no such experiment file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
-        raise ScenarioError(f"{path}: malformed YAML") from None
+    name = printable(str(path))
+    data = load_file(path, "experiment file").data
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = ".".join(str(p) for p in error["loc"])
-        raise ScenarioError(f"{path}: {loc}: {error['msg']}") from None
+        raise ScenarioError(
+            *(
+                f"{name}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+                for e in exc.errors()
+            )
+        ) from None
+    problems = []
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
-            raise ScenarioError(f"{path}: figures: unknown metric {figure.metric}")
+            problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
         if figure.x not in experiment.grid:
-            raise ScenarioError(f"{path}: figures: x {figure.x} is not a grid key")
+            problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
+    if problems:
+        raise ScenarioError(*problems)
     return experiment
+
+
+def scenario_path(experiment_file: Path, scenario: str) -> Path:
+    """A scenario an experiment names: relative to the experiment file, else a bundled one."""
+    candidate = experiment_file.parent / scenario
+    if candidate.exists():
+        return candidate.resolve()
+    found = bundled.find("scenarios", scenario)
+    return found.resolve() if found is not None else candidate
 
 
 def _grid_specs(grid: dict[str, list[Any]]) -> list[str]:
@@ -93,12 +106,12 @@ def run_experiment(
     out.mkdir(parents=True, exist_ok=True)
     summaries = []
     for scenario_file in experiment.scenarios:
-        scenario_path = (path.parent / scenario_file).resolve()
-        base = load_raw(scenario_path, sets)
-        series = str(base.get("name", scenario_path.stem))
+        scenario_file_path = scenario_path(path, scenario_file)
+        base = load_raw(scenario_file_path, sets)
+        series = str(base.get("name", scenario_file_path.stem))
         spec = {"grid": _grid_specs(experiment.grid), "experiment": experiment.name}
         plan = SweepPlan(
-            portable_path(scenario_path), base, design, "grid", spec, reps, experiment.seed
+            portable_path(scenario_file_path), base, design, "grid", spec, reps, experiment.seed
         )
         store_dir = out / series
         sweep_resume = resume and (store_dir / "manifest.json").is_file()

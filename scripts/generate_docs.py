@@ -222,8 +222,9 @@ def parameters_md() -> str:
         "- **default** `from KNOB: A → B` means the default is set by a headline knob, linearly: "
         "A at 0, B at 1, A + (B − A) × knob in between. A value written in the scenario wins over "
         "the knob.",
-        "- **range** is what validation accepts: `[a, b]` inclusive, `(a, b]` excludes a, "
-        "`≥ a` has no upper bound, `—` unbounded.",
+        "- **range** is what validation accepts: `[a, b]` inclusive, `(a, b]` excludes a; "
+        "`each in [a, b]` bounds every number in a mapping; `—` is not a number (names, text). "
+        "No number may be infinite or NaN (`.inf`, `.nan`).",
         "- **domain** is one of "
         + ", ".join(f"`{d}`" for d in DOMAINS)
         + "; **payer** is one of "

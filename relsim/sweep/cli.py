@@ -12,7 +12,7 @@ from relsim.cli_options import emit_json, reps_option, seed_option, set_option, 
 from relsim.config import ScenarioError
 from relsim.config.loading import load_raw
 from relsim.metrics import METRIC_NAMES
-from relsim.sweep.names import HEADLINE_METRICS, METHODS, SAMPLERS
+from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -116,7 +116,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @click.option(
         "--n",
         "n_points",
-        type=click.IntRange(1, 10_000_000),
+        type=click.IntRange(1, MAX_DESIGN_POINTS),
         default=64,
         show_default=True,
         help="points for --sample",

@@ -14,10 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from relsim.config import Scenario, scenario_dict, scenario_hash
+from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.io import git_commit, now, versions
-from relsim.sweep.design import point_overrides, validate_design
+from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
 from relsim.sweep.executors import Task, check_dask, run_dask, run_local
+from relsim.sweep.names import MAX_RUNS
 from relsim.sweep.store import SweepStore
 
 
@@ -35,7 +36,17 @@ class SweepPlan:
     seed: int
 
     def __post_init__(self) -> None:
-        self.scenarios: list[Scenario] = validate_design(self.base, self.design)
+        if self.total > MAX_RUNS:
+            raise ScenarioError(
+                f"{len(self.design):,} points x {self.reps:,} replications is {self.total:,} "
+                f"runs; a sweep may make at most {MAX_RUNS:,}"
+            )
+        # Every point is checked now, but only its hash is kept: a large design's resolved
+        # scenarios would fill the memory, and resolving one again for its runs is cheap.
+        self.hashes = [scenario_hash(s) for s in point_scenarios(self.base, self.design)]
+
+    def scenario(self, point: int) -> Scenario:
+        return point_scenario(self.base, self.design, point)
 
     @property
     def total(self) -> int:
@@ -57,7 +68,7 @@ class SweepPlan:
             "reps": self.reps,
             "seed": self.seed,
             "replication_seeds": "replication r at every point: SeedSequence(seed, spawn_key=(r,))",
-            "point_scenario_hashes": [scenario_hash(s) for s in self.scenarios],
+            "point_scenario_hashes": self.hashes,
             "versions": versions(),
             "started": now(),
             "status": "running",
@@ -68,14 +79,14 @@ class SweepPlan:
     def tasks(self, done: set[tuple[int, int]]) -> Iterator[Task]:
         """Replication-major order, so an interrupted sweep has even coverage of the design."""
         for replication in range(self.reps):
-            for point, scenario in enumerate(self.scenarios):
+            for point in range(len(self.design)):
                 if (point, replication) in done:
                     continue
                 yield Task(
                     point=point,
                     replication=replication,
                     seed=self.seed,
-                    scenario=scenario_dict(scenario),
+                    scenario=scenario_dict(self.scenario(point)),
                     values=point_overrides(self.design, point),
                 )
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from relsim.config import ScenarioError
-from relsim.sweep.design import Range, scale
+from relsim.sweep.design import Range, check_design_size, scale
 from relsim.sweep.names import HEADLINE_METRICS, METHODS
 
 MORRIS_LEVELS = 4
@@ -67,6 +67,8 @@ def check_integer_ranges(method: str, ranges: Sequence[Range]) -> None:
 
 def sensitivity_design(method: str, ranges: Sequence[Range], n: int, seed: int) -> pd.DataFrame:
     check_integer_ranges(method, ranges)
+    per_base = len(ranges) + (1 if method == "morris" else 2)
+    check_design_size(n * per_base, f"--method {method} --n {n} with {len(ranges)} keys")
     sample = raw_sample(method, ranges, n, seed)
     unit = (sample - [r.low for r in ranges]) / [r.high - r.low for r in ranges]
     return scale(unit, ranges)
