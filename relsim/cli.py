@@ -10,6 +10,7 @@ import sys
 # Loading click, pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit
 # as Ctrl-C during a run, not a traceback from inside an import.
 try:
+    import contextlib
     import os
     from collections.abc import Sequence
     from pathlib import Path
@@ -17,6 +18,7 @@ try:
 
     import click
 
+    from relsim import bundled
     from relsim.cli_options import (
         clean_json,
         emit_json,
@@ -28,16 +30,11 @@ try:
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
     from relsim.config.errors import printable
-    from relsim.io import (
-        OutputError,
-        check_output_dir,
-        now,
-        provenance,
-        staged_output,
-        write_run_files,
-    )
+    from relsim.files import write_csv
+    from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
     from relsim.output import print_comparison, print_summary
+    from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
     raise SystemExit(130) from None
@@ -48,14 +45,7 @@ if TYPE_CHECKING:
     from relsim.runner import RunResult
 
 BAD_INPUT = 2
-
-
-def _progress(total: int, label: str):
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total, desc=label, unit="run", file=sys.stderr, disable=not sys.stderr.isatty()
-    )
+DIFFERENCES = "differences.csv"
 
 
 def _default_workers() -> int:
@@ -63,9 +53,10 @@ def _default_workers() -> int:
 
 
 def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool) -> list[RunResult]:
+    from relsim.progress import Progress
     from relsim.runner import run_replications
 
-    with _progress(reps, scenario.name) as bar:
+    with Progress(reps, scenario.name) as bar:
         return run_replications(
             scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
         )
@@ -138,17 +129,17 @@ def run(
     force: bool,
     as_json: bool,
 ) -> None:
-    """Run SCENARIO for --reps replications and report every metric with 95 % intervals."""
-    config = load_scenario(scenario, sets)
-    if out is not None:
-        check_output_dir(out, force)
+    """Run SCENARIO (a file, or the name of a bundled scenario such as `baseline`) for --reps
+    replications and report every metric with 95 % intervals."""
+    config = load_scenario(bundled.resolve("scenarios", scenario), sets)
     seed = config.seed if seed is None else seed
-    started = now()
-    results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
-    block = _scenario_block(config, results, seed, started)
-    if out is not None:
-        with staged_output(out) as staging:
-            _write(staging, config, results, block)
+    with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
+        started = now()
+        results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
+        block = _scenario_block(config, results, seed, started)
+        if target is not None:
+            _write(target.staging, config, results, block)
+            target.commit()
     if as_json:
         emit_json(block)
     else:
@@ -188,45 +179,44 @@ def compare(
 ) -> None:
     """Compare scenarios replication by replication (paired, common random numbers).
 
-    Differences are each scenario minus the first, with 95 % intervals.
+    Each scenario is a file or the name of a bundled one. Differences are each scenario minus
+    the first, with 95 % intervals.
     """
     if len(scenarios) < 2:
         raise click.UsageError("compare needs at least two scenarios")
-    configs = [load_scenario(path, sets) for path in scenarios]
+    configs = [load_scenario(bundled.resolve("scenarios", path), sets) for path in scenarios]
     names = [c.name for c in configs]
-    if len(set(names)) != len(names):
+    if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
     if out is not None:
-        check_output_dir(out, force)
-        unusable = [n for n in names if n in ("", ".", "..") or Path(n).name != n or "\\" in n]
-        if unusable:
-            raise click.UsageError(
-                f"--out: scenario names must be plain directory names (got {unusable})"
-            )
-    if report is not None and not report.resolve().parent.is_dir():
-        raise OutputError(f"--report {report}: directory does not exist")
-    if report is not None and report.is_dir():
-        raise OutputError(f"--report {report}: is a directory, expected an .html file path")
+        for name in names:
+            check_entry_name(name, "--out")
+            if name.casefold() == DIFFERENCES.casefold():
+                raise OutputError(f"--out: a scenario may not be named {DIFFERENCES}")
+    if report is not None:
+        check_file_target(report, "--report")
     import pandas as pd
 
     from relsim.stats import paired_differences
 
     seed = configs[0].seed if seed is None else seed
-    started = now()
-    runs = [_run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs]
-    blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
-    base = [r.metrics for r in runs[0]]
-    differences = {
-        f"{c.name} - {configs[0].name}": paired_differences(
-            base, [r.metrics for r in rs], METRIC_NAMES
-        )
-        for c, rs in zip(configs[1:], runs[1:], strict=True)
-    }
-    payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
-    if out is not None:
-        with staged_output(out) as staging:
+    with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
+        started = now()
+        runs = [
+            _run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs
+        ]
+        blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
+        base = [r.metrics for r in runs[0]]
+        differences = {
+            f"{c.name} - {configs[0].name}": paired_differences(
+                base, [r.metrics for r in rs], METRIC_NAMES
+            )
+            for c, rs in zip(configs[1:], runs[1:], strict=True)
+        }
+        payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
+        if target is not None:
             for config, results, block in zip(configs, runs, blocks, strict=True):
-                _write(staging / config.name, config, results, block)
+                _write(target.staging / config.name, config, results, block)
             rows = [
                 {
                     "comparison": label,
@@ -238,7 +228,8 @@ def compare(
                 for label, diffs in differences.items()
                 for m, v in diffs.items()
             ]
-            pd.DataFrame(rows).to_csv(staging / "differences.csv", index=False)
+            write_csv(target.staging / DIFFERENCES, pd.DataFrame(rows))
+            target.commit()
     if report is not None:
         from relsim.report.html import write_report
 
@@ -257,7 +248,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
     failed = 0
     for path in scenarios:
         try:
-            config = load_scenario(path, sets)
+            config = load_scenario(bundled.resolve("scenarios", path), sets)
         except ScenarioError as exc:
             failed += 1
             for problem in exc.problems:

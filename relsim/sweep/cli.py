@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from relsim import bundled
 from relsim.cli_options import emit_json, reps_option, seed_option, set_option, workers_option
 from relsim.config import ScenarioError
+from relsim.config.errors import printable
 from relsim.config.loading import load_raw
+from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
+from relsim.targets import check_file_target, locked_directory, make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -133,6 +137,11 @@ def add_sweep_commands(group: click.Group) -> None:
     @seed_option
     @set_option
     @out_option
+    @click.option(
+        "--timeseries",
+        is_flag=True,
+        help="also keep every run's weekly time series, in DIR/timeseries.parquet",
+    )
     @resume_option
     @retry_failed_option
     @force_option
@@ -149,13 +158,15 @@ def add_sweep_commands(group: click.Group) -> None:
         seed: int | None,
         sets: tuple[str, ...],
         out: Path,
+        timeseries: bool,
         resume: bool,
         retry_failed: bool,
         force: bool,
         workers: int | None,
         dask_address: str | None,
     ) -> None:
-        """Run SCENARIO at every point of a design, --reps times each.
+        """Run SCENARIO (a file, or a bundled scenario's name) at every point of a design,
+        --reps times each.
 
         Exactly one design: --grid axes (full factorial), --sample lhs|sobol with --range keys,
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
@@ -170,6 +181,7 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("give exactly one design: --grid, --sample or --design")
         if ranges and sample is None:
             raise click.UsageError("--range goes with --sample (or with `relsim sensitivity`)")
+        scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         _note_sobol_size(sample, n_points)
@@ -180,7 +192,9 @@ def add_sweep_commands(group: click.Group) -> None:
             kind, spec = sample, {"n": n_points, "ranges": list(ranges), "sample_seed": root_seed}
         else:
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
-        plan = SweepPlan(portable_path(scenario), base, design, kind, spec, reps, root_seed)
+        plan = SweepPlan(
+            portable_path(scenario), base, design, kind, spec, reps, root_seed, timeseries
+        )
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
@@ -219,15 +233,25 @@ def add_sweep_commands(group: click.Group) -> None:
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
         if metric is not None and metric not in METRIC_NAMES:
-            raise ScenarioError(f"--metric {metric}: unknown metric")
+            raise ScenarioError(f"--metric {printable(metric, 80)}: unknown metric")
         if (metric is None) != (parameter is None):
             raise click.UsageError("--metric and --param go together")
-        summary = summarise(runs, keys)
-        summary.to_csv(csv_path or directory / "summary.csv", index=False)
+        if parameter is not None and parameter not in keys:
+            raise ScenarioError(
+                f"--param {printable(parameter, 80)}: not a swept key (swept: {', '.join(keys)})"
+            )
+        table_path = csv_path or directory / "summary.csv"
+        check_file_target(table_path, "--csv")
+        target = None
         if metric is not None and parameter is not None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
-            care_model = manifest.get("base_scenario", {}).get("care_model")
-            plot_metric(summary, keys, metric, parameter, target, care_model)
+            check_file_target(target, "--plot")
+        summary = summarise(runs, keys)
+        make_parents(table_path)
+        write_csv(table_path, summary)
+        if target is not None:
+            make_parents(target)
+            plot_metric(summary, keys, metric, parameter, target, manifest)
             click.echo(f"plot: {target}", err=True)
         if as_json:
             emit_json({"sweep": str(directory), "points": summary.to_dict(orient="records")})
@@ -297,16 +321,18 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("sensitivity needs at least two --range keys")
         parsed = [parse_range(r) for r in ranges]
         _note_sobol_size(method, n_base)
+        scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
-        runs, _ = load_sweep(out)
-        table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
-        table.to_csv(out / "sensitivity.csv", index=False)
-        plot_indices(method, table, out / "sensitivity.png")
+        with locked_directory(out):
+            runs, _ = load_sweep(out)
+            table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
+            write_csv(out / "sensitivity.csv", table)
+            plot_indices(method, table, out / "sensitivity.png")
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
@@ -343,18 +369,15 @@ def add_experiment_commands(group: click.Group) -> None:
         workers: int | None,
         dask_address: str | None,
     ) -> None:
-        """Run the experiment in PATH (a .yaml file, or its name under experiments/)."""
+        """Run the experiment in PATH (a .yaml file, or the name of a bundled experiment such
+        as complexity_crossover)."""
         from relsim.experiments import load_experiment, run_experiment
 
-        if not path.suffix:
-            path = path.with_suffix(".yaml")
+        if resume and force:
+            raise click.UsageError("--resume and --force cannot be used together")
+        path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
         target = out or Path("results") / "experiments" / experiment.name
-        if target.exists() and any(target.iterdir()) and not (resume or force):
-            raise ScenarioError(
-                f"--out {target}: directory is not empty (use --resume to finish it, "
-                "or --force to start again)"
-            )
         try:
             manifest = run_experiment(
                 path,

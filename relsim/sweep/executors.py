@@ -11,11 +11,14 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from relsim.config import Scenario
 from relsim.metrics import METRIC_NAMES
 from relsim.runner import process_pool, run_one, stop_now
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,15 @@ class Task:
     seed: int
     scenario: dict[str, Any]
     values: dict[str, Any]
+    timeseries: bool = False
 
 
-def execute(task: Task) -> dict[str, Any]:
-    """One run of a sweep, as a row of the results table."""
+# A run's row of the results table, and its weekly time series when the sweep keeps them.
+Outcome = tuple[dict[str, Any], "pd.DataFrame | None"]
+
+
+def execute(task: Task) -> Outcome:
+    """One run of a sweep, as a row of the results table (and its weekly series)."""
     row: dict[str, Any] = {
         "point": task.point,
         "replication": task.replication,
@@ -37,9 +45,14 @@ def execute(task: Task) -> dict[str, Any]:
         "error": "",
         **task.values,
     }
+    series = None
     try:
         scenario = Scenario.model_validate(task.scenario)
-        metrics = run_one(scenario, task.seed, task.replication).metrics
+        result = run_one(scenario, task.seed, task.replication)
+        metrics = result.metrics
+        if task.timeseries:
+            series = result.timeseries
+            series.insert(0, "point", task.point)
     except Exception as exc:  # a failed run is recorded, the sweep goes on
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
@@ -48,10 +61,10 @@ def execute(task: Task) -> dict[str, Any]:
     for name in METRIC_NAMES:
         value = metrics.get(name, math.nan)
         row[name] = float(value) if value is not None else math.nan
-    return row
+    return row, series
 
 
-def run_local(tasks: Iterable[Task], workers: int) -> Iterator[dict[str, Any]]:
+def run_local(tasks: Iterable[Task], workers: int) -> Iterator[Outcome]:
     """Rows in completion order; at most 2 x workers runs in flight, so memory stays flat."""
     tasks = iter(tasks)
     if workers <= 1:
@@ -67,7 +80,7 @@ def run_local(tasks: Iterable[Task], workers: int) -> Iterator[dict[str, Any]]:
     pool.shutdown(wait=True)
 
 
-def run_dask(tasks: Iterable[Task], address: str) -> Iterator[dict[str, Any]]:
+def run_dask(tasks: Iterable[Task], address: str) -> Iterator[Outcome]:
     """Rows from a Dask cluster whose scheduler listens at `address`."""
     try:
         from distributed import Client, as_completed
@@ -136,9 +149,7 @@ def _take(tasks: Iterator[Task], count: int) -> list[Task]:
     return taken
 
 
-def _bounded(
-    submit: Callable[..., Future], tasks: Iterator[Task], limit: int
-) -> Iterator[dict[str, Any]]:
+def _bounded(submit: Callable[..., Future], tasks: Iterator[Task], limit: int) -> Iterator[Outcome]:
     pending = {submit(execute, task) for task in _take(tasks, limit)}
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
