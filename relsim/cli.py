@@ -29,11 +29,12 @@ try:
         workers_option,
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
-    from relsim.config.errors import printable
+    from relsim.config.errors import RunError, printable
     from relsim.files import write_csv
     from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
     from relsim.output import print_comparison, print_summary
+    from relsim.signals import describe, exit_status, stop_signals_interrupt
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -270,18 +271,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: turns every failure into one line per problem and the contract's exit
     status."""
     try:
-        cli.main(args=argv, prog_name="relsim", standalone_mode=False)
+        with stop_signals_interrupt():
+            cli.main(args=argv, prog_name="relsim", standalone_mode=False)
     except ScenarioError as exc:
         _fail(exc.problems, BAD_INPUT)
     except OutputError as exc:
         _fail(str(exc).splitlines() or ["bad output target"], BAD_INPUT)
     except click.UsageError as exc:
         _fail([exc.format_message()], BAD_INPUT)
-    except (KeyboardInterrupt, click.Abort):
-        click.echo("relsim: interrupted; no results written", err=True)
-        sys.exit(130)
+    except (KeyboardInterrupt, click.Abort) as exc:
+        click.echo(f"relsim: {describe(exc)}; no results written", err=True)
+        sys.exit(exit_status(exc))
     except click.ClickException as exc:
         _fail([exc.format_message()], exc.exit_code)
+    except RunError as exc:
+        _fail([str(exc)], 1)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise

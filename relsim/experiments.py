@@ -22,6 +22,7 @@ from relsim.config.safe_yaml import load_file
 from relsim.files import write_csv, write_figure, write_json
 from relsim.io import git_commit, now, portable_path, versions
 from relsim.metrics import METRIC_NAMES
+from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.store import MANIFEST, TEMPORARY, sweep_files
@@ -178,6 +179,8 @@ def run_experiment(
     experiment."""
     experiment = load_experiment(path)
     reps, plans = _plans(path, experiment, quick)
+    if dask_address:
+        check_dask(dask_address)
     opened = open_directory(
         out,
         "--out",

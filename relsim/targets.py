@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from relsim.config.errors import printable
+from relsim.config.errors import RunError, printable
 from relsim.config.safe_yaml import read_text
 from relsim.files import _umask
 
@@ -338,7 +338,7 @@ class ResultTarget:
             aside = self.out.resolve().with_name(f"{self.out.name}.results-{os.getpid()}")
             os.rename(self.staging, aside)
             self.staging = None
-            raise RuntimeError(
+            raise RunError(
                 f"{self.option} {printable(str(self.out))}: other files appeared in it while "
                 f"relsim ran, and relsim does not delete them; the results are in "
                 f"{printable(str(aside))}"

@@ -36,6 +36,11 @@ class FileError(ScenarioError):
     not text, or not the kind of file expected."""
 
 
+class RunError(RuntimeError):
+    """A failure relsim explains itself in one line (exit status 1): its message says what
+    happened and what to do, with nothing to add from a traceback."""
+
+
 def shown(value: Any) -> str:
     """A short, single-line representation of a value taken from input."""
     return printable(_repr.repr(value), ECHO_CHARS + 20)

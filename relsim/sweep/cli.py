@@ -15,6 +15,8 @@ from relsim.config.errors import printable
 from relsim.config.loading import load_raw
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
+from relsim.signals import describe, exit_status
+from relsim.sweep.dask_executor import check_address
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
 from relsim.targets import check_file_target, locked_directory, make_parents
 
@@ -69,6 +71,8 @@ def _execute(
 
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
+    if dask_address:
+        check_address(dask_address)
     if retry_failed and not resume:
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     try:
@@ -81,13 +85,13 @@ def _execute(
             dask_address=dask_address,
             retry_failed=retry_failed,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo(
-            f"relsim: interrupted; finished runs are saved in {out}; "
+            f"relsim: {describe(exc)}; finished runs are saved in {out}; "
             "run the same command with --resume to finish",
             err=True,
         )
-        raise SystemExit(130) from None
+        raise SystemExit(exit_status(exc)) from None
 
 
 def _note_sobol_size(method: str | None, n: int) -> None:
@@ -375,6 +379,8 @@ def add_experiment_commands(group: click.Group) -> None:
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
+        if dask_address:
+            check_address(dask_address)
         path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
         target = out or Path("results") / "experiments" / experiment.name
@@ -388,8 +394,8 @@ def add_experiment_commands(group: click.Group) -> None:
                 workers=workers or max(1, os.cpu_count() or 1),
                 dask_address=dask_address,
             )
-        except KeyboardInterrupt:
-            click.echo(f"relsim: interrupted; rerun with --resume to finish {target}", err=True)
-            raise SystemExit(130) from None
+        except KeyboardInterrupt as exc:
+            click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {target}", err=True)
+            raise SystemExit(exit_status(exc)) from None
         for figure in manifest["figures"]:
             click.echo(f"{target / figure['png']}  (data: {figure['data']})")

@@ -16,8 +16,9 @@ import pandas as pd
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.io import git_commit, now, versions
 from relsim.progress import Progress
+from relsim.sweep.dask_executor import check_dask, run_dask
 from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
-from relsim.sweep.executors import Task, check_dask, run_dask, run_local
+from relsim.sweep.executors import Task, run_local
 from relsim.sweep.names import MAX_RUNS
 from relsim.sweep.store import SweepStore
 
