@@ -29,14 +29,26 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+def _signum(interrupt: BaseException | None) -> int | None:
+    """The signal behind an interrupt, also when a library re-raised it as another exception
+    (click turns KeyboardInterrupt into Abort)."""
+    seen = 0
+    while interrupt is not None and seen < 10:
+        if isinstance(interrupt, Terminated):
+            return interrupt.signum
+        interrupt = interrupt.__cause__ or interrupt.__context__
+        seen += 1
+    return None
+
+
 def exit_status(interrupt: BaseException) -> int:
     """128 + the signal's number, as a shell reports a process stopped by it."""
-    return 128 + getattr(interrupt, "signum", signal.SIGINT)
+    return 128 + (_signum(interrupt) or signal.SIGINT)
 
 
 def describe(interrupt: BaseException) -> str:
     """'interrupted' for Ctrl-C, 'terminated (SIGTERM)' and the like for other signals."""
-    signum = getattr(interrupt, "signum", None)
+    signum = _signum(interrupt)
     return "interrupted" if signum is None else f"terminated ({signal.Signals(signum).name})"
 
 
