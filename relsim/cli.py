@@ -292,10 +292,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1)
 
 
+from relsim.cli_tools import add_tool_commands  # noqa: E402
 from relsim.sweep.cli import add_experiment_commands, add_sweep_commands  # noqa: E402
 
 add_sweep_commands(cli)
 add_experiment_commands(cli)
+add_tool_commands(cli)
 
 if __name__ == "__main__":
     main()
