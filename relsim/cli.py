@@ -293,9 +293,14 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 from relsim.cli_tools import add_tool_commands  # noqa: E402
-from relsim.sweep.cli import add_experiment_commands, add_sweep_commands  # noqa: E402
+from relsim.sweep.cli import (  # noqa: E402
+    add_discover_command,
+    add_experiment_commands,
+    add_sweep_commands,
+)
 
 add_sweep_commands(cli)
+add_discover_command(cli)
 add_experiment_commands(cli)
 add_tool_commands(cli)
 

@@ -342,6 +342,82 @@ def add_sweep_commands(group: click.Group) -> None:
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
 
 
+def add_discover_command(group: click.Group) -> None:
+    @group.command()
+    @click.argument("directory", type=click.Path(path_type=Path))
+    @click.option("--metric", default=None, help="the metric the condition is on")
+    @click.option(
+        "--where",
+        "condition",
+        required=True,
+        metavar='"METRIC > X"',
+        help="the outcome to find: a metric compared with a number (>, >=, <, <=)",
+    )
+    @click.option(
+        "--min-density",
+        type=click.FloatRange(0, 1),
+        default=0.8,
+        show_default=True,
+        help="the least share of a box's points where the condition holds",
+    )
+    @click.option(
+        "--boxes",
+        type=click.IntRange(1, 5),
+        default=1,
+        show_default=True,
+        help="how many boxes to find, each among the points the earlier ones left",
+    )
+    @click.option(
+        "--csv",
+        "csv_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the boxes here [default: DIR/discover_METRIC.csv]",
+    )
+    @click.option(
+        "--plot",
+        "plot_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the plot here [default: DIR/discover_METRIC.png]",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="print the boxes as one JSON object")
+    def discover(
+        directory: Path,
+        metric: str | None,
+        condition: str,
+        min_density: float,
+        boxes: int,
+        csv_path: Path | None,
+        plot_path: Path | None,
+        as_json: bool,
+    ) -> None:
+        """Scenario discovery on a sweep in DIRECTORY: the boxes of parameter space (ranges
+        of the swept keys) where a condition on a metric holds, found by PRIM, with their
+        coverage and density, as a table and a plot."""
+        from relsim.sweep import discover as discovery
+        from relsim.sweep.summary import load_sweep
+
+        parsed = discovery.parse_condition(condition, metric)
+        discovery._require_prim()
+        runs, manifest = load_sweep(directory)
+        default_csv, default_png = discovery.default_paths(directory, parsed.metric)
+        csv_path, plot_path = csv_path or default_csv, plot_path or default_png
+        check_file_target(csv_path, "--csv")
+        check_file_target(plot_path, "--plot")
+        found = discovery.discover(
+            runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
+        )
+        for target in (csv_path, plot_path):
+            make_parents(target)
+        discovery.write(found, csv_path, plot_path)
+        if as_json:
+            emit_json({"sweep": str(directory), **discovery.as_json(found)})
+        else:
+            click.echo("\n".join(discovery.report_lines(found)))
+        click.echo(f"wrote {csv_path} and {plot_path}", err=True)
+
+
 def add_experiment_commands(group: click.Group) -> None:
     @group.group()
     def experiment() -> None:
