@@ -500,6 +500,8 @@ MANIFEST_KEYS = {
     "finished": "UTC end time (ISO 8601)",
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",
     "files": "the files of the result directory",
+    "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
+    "re-creation against it (a rerun's manifest also has `rerun_of`, the manifest it re-created)",
 }
 
 DIFFERENCES_COLUMNS = {
