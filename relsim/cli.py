@@ -141,6 +141,11 @@ def run(
         if target is not None:
             _write(target.staging, config, results, block)
             target.commit()
+    show_run(block, as_json)
+
+
+def show_run(block: dict[str, Any], as_json: bool) -> None:
+    """A run's results on stdout: one JSON object, or a table."""
     if as_json:
         emit_json(block)
     else:

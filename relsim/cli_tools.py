@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from relsim import bundled
-from relsim.cli_options import emit_json, json_option, workers_option
+from relsim.cli_options import json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
 
@@ -41,11 +41,9 @@ def _report(verdicts: dict[str, str], manifest: Path) -> None:
 
 def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                allow: bool, as_json: bool) -> None:  # fmt: skip
-    from relsim.cli import _default_workers, _run, _scenario_block, _write
+    from relsim.cli import _default_workers, _run, _scenario_block, _write, show_run
     from relsim.config import scenario_hash
     from relsim.io import now, portable_path
-    from relsim.metrics import UNITS
-    from relsim.output import print_summary
     from relsim.rerun import compare_files, mismatches, run_manifest
     from relsim.targets import ResultTarget
 
@@ -63,10 +61,7 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
         block["provenance"]["rerun_of"] = portable_path(manifest)
         _write(target.staging, scenario, results, block)
         target.commit()
-    if as_json:
-        emit_json(block)
-    else:
-        print_summary(block, UNITS)
+    show_run(block, as_json)
     _report(compare_files(data, manifest.parent, out), manifest)
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from relsim.cli import main
 from relsim.sweep.store import sweep_files
+from tests.cli_helpers import relsim_main
 
 pytest.importorskip("prim")
 
@@ -19,14 +19,6 @@ TINY = (
     "--set", "time.warmup_weeks=4", "--reps", "1", "--workers", "2", "--seed", "5",
 )  # fmt: skip
 CRISES = "crisis_events_per_citizen_year"
-
-
-def relsim_main(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0
 
 
 @pytest.fixture(scope="module")

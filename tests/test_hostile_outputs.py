@@ -21,7 +21,7 @@ import pytest
 
 import relsim.runner
 import relsim.sweep.executors
-from relsim.cli import main
+from tests.cli_helpers import relsim_main
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -30,14 +30,6 @@ TINY = (
     "--set", "time.warmup_weeks=2", "--set", "workforce.workers=2", "--workers", "1",
 )  # fmt: skip
 LINUX = Path("/proc/self/stat").exists()
-
-
-def relsim_main(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0
 
 
 def named(tmp_path: Path, name: str, file: str = "named.yaml") -> Path:

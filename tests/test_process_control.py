@@ -33,15 +33,14 @@ ENV = {k: v for k, v in os.environ.items() if k not in ("RELSIM_DEBUG", "FORCE_C
 
 
 def start(*args: object, cwd: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
     return subprocess.Popen(
         [sys.executable, "-m", "relsim", *(str(a) for a in args)],
         cwd=cwd,
         env={**ENV, **(env or {})},
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
         text=True,
-        **popen,
+        **options,
     )
 
 
@@ -94,7 +93,10 @@ def parts(out: Path) -> list[Path]:
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_no_relsim_process_outlives_a_stopped_sweep(stop, tmp_path):
     out = tmp_path / "sweep"
-    proc = start("sweep", BASELINE, *LONG, *GRID, "--workers", "2", "--out", out, cwd=tmp_path)
+    # stderr to a file, not a pipe: a process left behind would hold a pipe open for ever.
+    log = (tmp_path / "stderr.txt").open("w")
+    proc = start("sweep", BASELINE, *LONG, *GRID, "--workers", "2", "--out", out, cwd=tmp_path,
+                 stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
     try:
         # The pool's fork server, its resource tracker and two workers.
         wait_for(lambda: len(descendants(proc.pid)) >= 4, 120, proc)
@@ -102,12 +104,14 @@ def test_no_relsim_process_outlives_a_stopped_sweep(stop, tmp_path):
         family = descendants(proc.pid)
         proc.send_signal(stop)
         proc.wait(timeout=60)
-        stderr = proc.stderr.read()
+        log.close()
+        stderr = (tmp_path / "stderr.txt").read_text()
         deadline = time.monotonic() + 5
         while alive(family) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not alive(family), f"left running: {alive(family)}"
     finally:
+        log.close()
         if proc.poll() is None:
             proc.kill()
             proc.wait()

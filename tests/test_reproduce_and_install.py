@@ -16,22 +16,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from relsim.cli import main
 from relsim.config.loading import layered
+from tests.cli_helpers import relsim_main
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = (
     "--set", "population.citizens=200", "--set", "time.weeks=10",
     "--set", "time.warmup_weeks=2", "--set", "workforce.workers=2",
 )  # fmt: skip
-
-
-def relsim_main(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0
 
 
 @pytest.fixture(scope="module")

@@ -7,21 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from relsim.cli import main
+from tests.cli_helpers import relsim_main
 
 TINY = (
     "--set", "population.citizens=200", "--set", "time.weeks=10", "--set", "time.warmup_weeks=2",
     "--grid", "continuity=0.2,0.8", "--reps", "2", "--workers", "1", "--seed", "4",
 )  # fmt: skip
 WEEKS = 12  # warm-up plus horizon
-
-
-def relsim_main(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 1
-    return 0
 
 
 def test_weekly_series_are_kept_per_run_and_resumed(tmp_path, capsys):

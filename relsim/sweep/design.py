@@ -70,7 +70,8 @@ def _is_integer(key: str) -> bool:
     return leaf_annotation(key) is int
 
 
-def _numeric(key: str, text: str, option: str) -> float:
+def numeric(key: str, text: str, option: str) -> float:
+    """A finite number given as text in option `option` for `key`, or ScenarioError."""
     try:
         value = float(text)
     except ValueError:
@@ -100,7 +101,7 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         parts = values.split(":")
         if len(parts) != 3:
             raise ScenarioError(f"--grid {spec}: a range is START:STOP:STEP")
-        start, stop, step = (_numeric(key, p, "--grid") for p in parts)
+        start, stop, step = (numeric(key, p, "--grid") for p in parts)
         if step <= 0 or stop < start:
             raise ScenarioError(f"--grid {spec}: need STEP > 0 and STOP >= START")
         check_design_size(math.floor((stop - start) / step + 1e-9) + 1, f"--grid {key}")
@@ -126,7 +127,7 @@ def parse_range(spec: str) -> Range:
     if not sep or not key or len(parts) != 2:
         raise ScenarioError(f"--range {spec}: expected KEY=LOW:HIGH")
     leaf_annotation(key)
-    low, high = (_numeric(key, p, "--range") for p in parts)
+    low, high = (numeric(key, p, "--range") for p in parts)
     if not high > low:
         raise ScenarioError(f"--range {spec}: HIGH must be greater than LOW")
     return Range(key, low, high, _is_integer(key))

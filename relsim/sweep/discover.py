@@ -15,7 +15,6 @@ name, so a box can say "care_model is liberated".
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from relsim.config import ScenarioError
 from relsim.config.errors import printable, shown
 from relsim.files import write_csv, write_figure
 from relsim.metrics import METRIC_NAMES
+from relsim.sweep.design import numeric
 from relsim.sweep.summary import summarise
 
 OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
@@ -58,13 +58,7 @@ def parse_condition(text: str, metric: str | None) -> Condition:
         raise ScenarioError(f"--where {shown(text)}: {name} is not a metric")
     if metric is not None and name != metric:
         raise ScenarioError(f"--where {shown(text)}: the condition is on {name}, not {metric}")
-    try:
-        value = float(number)
-    except ValueError:
-        raise ScenarioError(f"--where {shown(text)}: {shown(number)} is not a number") from None
-    if not math.isfinite(value):
-        raise ScenarioError(f"--where {shown(text)}: the threshold must be finite")
-    return Condition(name, op, value)
+    return Condition(name, op, numeric(name, number, "--where"))
 
 
 @dataclass
