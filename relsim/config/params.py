@@ -30,7 +30,8 @@ UNIT_BOUNDS: dict[str, tuple[float, float]] = {
     "specialist hours/week": (0, 168),
     "weeks": (0, 5200),
     "people/week": (0, 100_000),
-    "concurrent episodes per 1,000 citizens": (0, 1000),
+    # a capacity beyond one episode per citizen stands for "unlimited" (extreme-value tests)
+    "concurrent episodes per 1,000 citizens": (0, 1_000_000),
     "ratio": (0, 100),
     "hazard ratio": (0, 100),
     "weight": (0, 100),
