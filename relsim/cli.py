@@ -297,12 +297,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1)
 
 
-from relsim.cli_tools import add_tool_commands  # noqa: E402
-from relsim.sweep.cli import (  # noqa: E402
-    add_discover_command,
-    add_experiment_commands,
-    add_sweep_commands,
-)
+try:  # as at the top: Ctrl-C while loading is a quiet exit
+    from relsim.cli_tools import add_tool_commands
+    from relsim.sweep.cli import add_discover_command, add_experiment_commands, add_sweep_commands
+except KeyboardInterrupt:
+    sys.stderr.write("relsim: interrupted; no results written\n")
+    raise SystemExit(130) from None
 
 add_sweep_commands(cli)
 add_discover_command(cli)

@@ -16,7 +16,6 @@ from relsim.config.loading import load_raw
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
-from relsim.sweep.dask_executor import check_address
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
 from relsim.targets import check_file_target, locked_directory, make_parents
 
@@ -72,6 +71,8 @@ def _execute(
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
     if dask_address:
+        from relsim.sweep.dask_executor import check_address
+
         check_address(dask_address)
     if retry_failed and not resume:
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
@@ -456,6 +457,8 @@ def add_experiment_commands(group: click.Group) -> None:
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
         if dask_address:
+            from relsim.sweep.dask_executor import check_address
+
             check_address(dask_address)
         path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
