@@ -121,12 +121,12 @@ def remove_if_empty(directories: Sequence[Path]) -> None:
 # -- locking -------------------------------------------------------------------------------------
 
 
-def lock_directory(path: Path, option: str) -> int:
+def lock_directory(path: Path, option: str) -> int | None:
     """An exclusive advisory lock on a directory, held until the returned descriptor is closed.
     Another relsim process writing there makes this fail at once rather than wait."""
+    if fcntl is None:  # pragma: no cover - no advisory locks here: go on unlocked
+        return None
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
-    if fcntl is None:  # pragma: no cover
-        return fd
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
