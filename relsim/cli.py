@@ -10,13 +10,15 @@ import sys
 # Loading click, pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit
 # as Ctrl-C during a run, not a traceback from inside an import.
 try:
+    import contextlib
     import os
     from collections.abc import Sequence
     from pathlib import Path
-    from typing import TYPE_CHECKING, Any
+    from typing import TYPE_CHECKING, Any, NoReturn
 
     import click
 
+    from relsim import bundled
     from relsim.cli_options import (
         clean_json,
         emit_json,
@@ -27,16 +29,13 @@ try:
         workers_option,
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
-    from relsim.io import (
-        OutputError,
-        check_output_dir,
-        now,
-        provenance,
-        staged_output,
-        write_run_files,
-    )
+    from relsim.config.errors import RunError, printable
+    from relsim.files import write_csv
+    from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
     from relsim.output import print_comparison, print_summary
+    from relsim.signals import describe, exit_status, stop_signals_interrupt
+    from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
     raise SystemExit(130) from None
@@ -47,14 +46,7 @@ if TYPE_CHECKING:
     from relsim.runner import RunResult
 
 BAD_INPUT = 2
-
-
-def _progress(total: int, label: str):
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total, desc=label, unit="run", file=sys.stderr, disable=not sys.stderr.isatty()
-    )
+DIFFERENCES = "differences.csv"
 
 
 def _default_workers() -> int:
@@ -62,9 +54,10 @@ def _default_workers() -> int:
 
 
 def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool) -> list[RunResult]:
+    from relsim.progress import Progress
     from relsim.runner import run_replications
 
-    with _progress(reps, scenario.name) as bar:
+    with Progress(reps, scenario.name) as bar:
         return run_replications(
             scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
         )
@@ -148,17 +141,22 @@ def run(
     force: bool,
     as_json: bool,
 ) -> None:
-    """Run SCENARIO for --reps replications and report every metric with 95 % intervals."""
-    config = load_scenario(scenario, sets)
-    if out is not None:
-        check_output_dir(out, force)
+    """Run SCENARIO (a file, or the name of a bundled scenario such as `baseline`) for --reps
+    replications and report every metric with 95 % intervals."""
+    config = load_scenario(bundled.resolve("scenarios", scenario), sets)
     seed = config.seed if seed is None else seed
-    started = now()
-    results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
-    block = _scenario_block(config, results, seed, started)
-    if out is not None:
-        with staged_output(out) as staging:
-            _write(staging, config, results, block)
+    with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
+        started = now()
+        results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
+        block = _scenario_block(config, results, seed, started)
+        if target is not None:
+            _write(target.staged, config, results, block)
+            target.commit()
+    show_run(block, as_json)
+
+
+def show_run(block: dict[str, Any], as_json: bool) -> None:
+    """A run's results on stdout: one JSON object, or a table."""
     if as_json:
         emit_json(block)
     else:
@@ -198,45 +196,44 @@ def compare(
 ) -> None:
     """Compare scenarios replication by replication (paired, common random numbers).
 
-    Differences are each scenario minus the first, with 95 % intervals.
+    Each scenario is a file or the name of a bundled one. Differences are each scenario minus
+    the first, with 95 % intervals.
     """
     if len(scenarios) < 2:
         raise click.UsageError("compare needs at least two scenarios")
-    configs = [load_scenario(path, sets) for path in scenarios]
+    configs = [load_scenario(bundled.resolve("scenarios", path), sets) for path in scenarios]
     names = [c.name for c in configs]
-    if len(set(names)) != len(names):
+    if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
     if out is not None:
-        check_output_dir(out, force)
-        unusable = [n for n in names if n in ("", ".", "..") or Path(n).name != n or "\\" in n]
-        if unusable:
-            raise click.UsageError(
-                f"--out: scenario names must be plain directory names (got {unusable})"
-            )
-    if report is not None and not report.resolve().parent.is_dir():
-        raise OutputError(f"--report {report}: directory does not exist")
-    if report is not None and report.is_dir():
-        raise OutputError(f"--report {report}: is a directory, expected an .html file path")
+        for name in names:
+            check_entry_name(name, "--out")
+            if name.casefold() == DIFFERENCES.casefold():
+                raise OutputError(f"--out: a scenario may not be named {DIFFERENCES}")
+    if report is not None:
+        check_file_target(report, "--report")
     import pandas as pd
 
     from relsim.stats import paired_differences
 
     seed = configs[0].seed if seed is None else seed
-    started = now()
-    runs = [_run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs]
-    blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
-    base = [r.metrics for r in runs[0]]
-    differences = {
-        f"{c.name} - {configs[0].name}": paired_differences(
-            base, [r.metrics for r in rs], METRIC_NAMES
-        )
-        for c, rs in zip(configs[1:], runs[1:], strict=True)
-    }
-    payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
-    if out is not None:
-        with staged_output(out) as staging:
+    with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
+        started = now()
+        runs = [
+            _run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs
+        ]
+        blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
+        base = [r.metrics for r in runs[0]]
+        differences = {
+            f"{c.name} - {configs[0].name}": paired_differences(
+                base, [r.metrics for r in rs], METRIC_NAMES
+            )
+            for c, rs in zip(configs[1:], runs[1:], strict=True)
+        }
+        payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
+        if target is not None:
             for config, results, block in zip(configs, runs, blocks, strict=True):
-                _write(staging / config.name, config, results, block)
+                _write(target.staged / config.name, config, results, block)
             rows = [
                 {
                     "comparison": label,
@@ -248,7 +245,8 @@ def compare(
                 for label, diffs in differences.items()
                 for m, v in diffs.items()
             ]
-            pd.DataFrame(rows).to_csv(staging / "differences.csv", index=False)
+            write_csv(target.staged / DIFFERENCES, pd.DataFrame(rows))
+            target.commit()
     if report is not None:
         from relsim.report.html import write_report
 
@@ -267,12 +265,13 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
     failed = 0
     for path in scenarios:
         try:
-            config = load_scenario(path, sets)
+            config = load_scenario(bundled.resolve("scenarios", path), sets)
         except ScenarioError as exc:
             failed += 1
-            click.echo(f"relsim: error: {exc}", err=True)
+            for problem in exc.problems:
+                click.echo(f"relsim: error: {problem}", err=True)
             continue
-        click.echo(f"ok: {path} ({config.name}, {config.care_model})")
+        click.echo(printable(f"ok: {path} ({config.name}, {config.care_model})"))
     if failed:
         sys.exit(BAD_INPUT)
 
@@ -289,7 +288,7 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
     from relsim.viz.observe import bundled_scenario
     from relsim.viz.server import ServerError, serve
 
-    path = bundled_scenario("baseline") if scenario is None else scenario
+    path = bundled_scenario("baseline" if scenario is None else str(scenario))
     load_scenario(path)
     try:
         serve(path, host, port, lambda url: click.echo(f"relsim viz: open {url} (Ctrl-C stops)"))
@@ -297,35 +296,49 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
         raise click.ClickException(str(exc)) from None
 
 
+def _fail(problems: Sequence[str], status: int) -> NoReturn:
+    """One line on stderr per problem, with nothing a terminal would interpret."""
+    for problem in problems:
+        click.echo(f"relsim: error: {printable(problem)}", err=True)
+    sys.exit(status)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: turns every failure into one line and the contract's exit status."""
+    """Entry point: turns every failure into one line per problem and the contract's exit
+    status."""
     try:
-        cli.main(args=argv, prog_name="relsim", standalone_mode=False)
-    except (ScenarioError, OutputError) as exc:
-        click.echo(f"relsim: error: {exc}", err=True)
-        sys.exit(BAD_INPUT)
+        with stop_signals_interrupt():
+            cli.main(args=argv, prog_name="relsim", standalone_mode=False)
+    except ScenarioError as exc:
+        _fail(exc.problems, BAD_INPUT)
+    except OutputError as exc:
+        _fail(str(exc).splitlines() or ["bad output target"], BAD_INPUT)
     except click.UsageError as exc:
-        click.echo(f"relsim: error: {exc.format_message()}", err=True)
-        sys.exit(BAD_INPUT)
-    except (KeyboardInterrupt, click.Abort):
-        click.echo("relsim: interrupted; no results written", err=True)
-        sys.exit(130)
+        _fail([exc.format_message()], BAD_INPUT)
+    except (KeyboardInterrupt, click.Abort) as exc:
+        click.echo(f"relsim: {describe(exc)}; no results written", err=True)
+        sys.exit(exit_status(exc))
     except click.ClickException as exc:
-        click.echo(f"relsim: error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code)
+        _fail([exc.format_message()], exc.exit_code)
+    except RunError as exc:
+        _fail([str(exc)], 1)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise
-        click.echo(
-            f"relsim: error: {type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)", err=True
-        )
-        sys.exit(1)
+        _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1)
 
 
-from relsim.sweep.cli import add_experiment_commands, add_sweep_commands  # noqa: E402
+try:  # as at the top: Ctrl-C while loading is a quiet exit
+    from relsim.cli_tools import add_tool_commands
+    from relsim.sweep.cli import add_discover_command, add_experiment_commands, add_sweep_commands
+except KeyboardInterrupt:
+    sys.stderr.write("relsim: interrupted; no results written\n")
+    raise SystemExit(130) from None
 
 add_sweep_commands(cli)
+add_discover_command(cli)
 add_experiment_commands(cli)
+add_tool_commands(cli)
 
 if __name__ == "__main__":
     main()

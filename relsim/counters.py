@@ -32,7 +32,13 @@ CLOSURE_KINDS: tuple[str, ...] = (
     "abandoned_wait",
 )
 #: where demand on the system comes from; each event is value or failure demand
-DEMAND_SOURCES: tuple[str, ...] = ("presentations", "chasing", "referrals", "reassessments", "crises")
+DEMAND_SOURCES: tuple[str, ...] = (
+    "presentations",
+    "chasing",
+    "referrals",
+    "reassessments",
+    "crises",
+)
 #: what a person waited for
 WAIT_KINDS: tuple[str, ...] = ("front_door", "allocation", "caseworker", "specialist")
 
@@ -68,7 +74,7 @@ _FIXED: dict[str, str] = {
     "missed_contacts": "caseworker contacts the person did not engage with",
     "held_weeks": "person-weeks held by a caseworker and reachable (not in custody)",
     "held_not_seen": "of those, weeks not seen because the worker had no time (triaged out)",
-    "referred_on_at_episode_end": "front-door episodes ended with the need still active, referred on",
+    "referred_on_at_episode_end": "front-door episodes ended with the need active, referred on",
     "rejected_at_reassessment": "people refused by a specialist service at its own assessment",
     "failures": "times a service failed someone (turned away, refused, dropped, discharged)",
     "failure_returns": "people sent back or coming back after a failure, whatever their trust",

@@ -1,35 +1,32 @@
-"""Results on disk: tidy files plus a manifest, written so that an interrupted run never leaves
-something that looks like a result.
+"""Results on disk: tidy files plus a manifest that ties them to their inputs.
 
-Everything is written into a hidden sibling directory first and moved into place only when the
-manifest, written last, is complete.
+The files are written into a staging directory and moved into place only when the manifest,
+written last, is complete (see relsim.targets), so an interrupted run never leaves something
+that looks like a result. The manifest records each file's SHA-256, so that `relsim rerun` can
+show that it made the same bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import hashlib
 import importlib.metadata
-import json
-import os
 import platform
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import relsim
 from relsim.config import Scenario, scenario_dict, scenario_hash
+from relsim.files import write_csv, write_json
+from relsim.targets import OutputError
+
+__all__ = ["OutputError", "now", "provenance", "write_run_files"]
 
 if TYPE_CHECKING:
     import pandas as pd
 
 KEY_LIBRARIES = ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "pyyaml")
-
-
-class OutputError(ValueError):
-    """The output directory cannot be used (bad input: exit status 2)."""
 
 
 def now() -> str:
@@ -88,34 +85,12 @@ def provenance(scenario: Scenario, seed: int, reps: int, started: str) -> dict[s
     }
 
 
-def check_output_dir(out: Path, force: bool) -> None:
-    """Refuse, before any work, to overwrite an existing non-empty directory unless forced."""
-    if Path.cwd().resolve().is_relative_to(out.resolve()):
-        raise OutputError(f"--out {out}: is or contains the current directory; name a new one")
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out}: exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise OutputError(f"--out {out}: directory is not empty (use --force to replace it)")
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise OutputError(f"--out {out}: parent directory {parent} does not exist")
-
-
-@contextlib.contextmanager
-def staged_output(out: Path) -> Iterator[Path]:
-    """A temporary directory that becomes `out` only if the block completes."""
-    out = out.resolve()
-    staging = out.parent / f".{out.name}.partial-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_run_files(
@@ -127,14 +102,16 @@ def write_run_files(
     manifest: dict[str, Any],
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    summary.to_csv(directory / "summary.csv", index=False)
+    write_csv(directory / "summary.csv", summary)
     timeseries.to_parquet(directory / "timeseries.parquet", index=False)
     if journeys is not None:
         journeys.to_parquet(directory / "journeys.parquet", index=False)
+    written = sorted(p.name for p in directory.iterdir())
     full = {
         **manifest,
         "scenario": scenario_dict(scenario),
-        "files": [*sorted(p.name for p in directory.iterdir()), "manifest.json"],
+        "files": [*written, "manifest.json"],
+        "sha256": {name: sha256(directory / name) for name in written},
         "finished": now(),
     }
-    (directory / "manifest.json").write_text(json.dumps(full, indent=2, default=str) + "\n")
+    write_json(directory / "manifest.json", full)

@@ -12,7 +12,6 @@ from relsim.cases import (
     allocate,
     close_cases,
     demand,
-    end_wait,
     fade_relationships,
     recently_failed,
     release,
@@ -306,7 +305,7 @@ class CareModel(mesa.Model):
         gone = rows[draw[rows] < p]
         if gone.size == 0:
             return
-        end_wait(self.district, week, gone, citizens.since_week[gone], "front_door")
+        # A wait given up is not a completed wait: it is counted as a closure, not in waits.
         close_cases(self.district, week, gone, "abandoned_wait", Pathway.NOT_IN_SERVICE)
 
     def _specialists(self, week: Week) -> None:
@@ -346,6 +345,8 @@ class CareModel(mesa.Model):
                 continue
             if post in filled:  # someone new takes the caseload over in the same post
                 release(district, rows)
+                citizens.handoffs[rows] += 1
+                self.tally.add("handoffs", rows.size)
                 allocate(district, week, rows, np.full(rows.size, post), handover=True)
                 continue
             for route, pathway in self.router.pathways.items():

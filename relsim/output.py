@@ -6,8 +6,16 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from relsim.config.errors import printable
 from relsim.metrics import CONTRACT_METRICS
+
+
+def _plain(text: str) -> Text:
+    """Text from input (a scenario name) shown as it is: never read as markup, and with control
+    characters and escape sequences written out rather than sent to the terminal."""
+    return Text(printable(str(text), 200))
 
 
 def _number(value: float | None) -> str:
@@ -32,7 +40,9 @@ def _ordered(names: list[str]) -> list[str]:
 
 
 def print_summary(block: dict[str, Any], units: dict[str, str]) -> None:
-    table = Table(title=f"{block['scenario']}: {block['reps']} replications, seed {block['seed']}")
+    table = Table(
+        title=_plain(f"{block['scenario']}: {block['reps']} replications, seed {block['seed']}")
+    )
     table.add_column("metric")
     table.add_column("mean", justify="right")
     table.add_column("95% interval", justify="right")
@@ -40,21 +50,23 @@ def print_summary(block: dict[str, Any], units: dict[str, str]) -> None:
     for name in _ordered(list(block["metrics"])):
         summary = block["metrics"][name]
         table.add_row(name, _number(summary["mean"]), _interval(summary), units.get(name, ""))
-    Console(width=120).print(table)
+    Console(width=120, markup=False, emoji=False).print(table)
 
 
 def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
     blocks = payload["scenarios"]
     base = blocks[0]["scenario"]
     table = Table(
-        title=f"{payload['reps']} paired replications, seed {payload['seed']}: "
-        f"differences are each scenario minus {base}"
+        title=_plain(
+            f"{payload['reps']} paired replications, seed {payload['seed']}: "
+            f"differences are each scenario minus {base}"
+        )
     )
     table.add_column("metric")
     for block in blocks:
-        table.add_column(block["scenario"], justify="right")
+        table.add_column(_plain(block["scenario"]), justify="right")
     for label in payload["differences"]:
-        table.add_column(f"difference ({label.split(' - ')[0]})", justify="right")
+        table.add_column(_plain(f"difference ({label.split(' - ')[0]})"), justify="right")
         table.add_column("95% interval", justify="right")
     table.add_column("unit")
     for name in _ordered(list(blocks[0]["metrics"])):
@@ -62,4 +74,4 @@ def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
         for diffs in payload["differences"].values():
             row += [_number(diffs[name]["mean"]), _interval(diffs[name])]
         table.add_row(*row, units.get(name, ""))
-    Console(width=160).print(table)
+    Console(width=160, markup=False, emoji=False).print(table)

@@ -27,8 +27,8 @@ class RationingLevel:
         if rules.mode == "fixed":
             self.level, self.pressure = 0.0, 0.0
             return
-        expected_wait = queue / intake_per_week if intake_per_week > 0 else (
-            float("inf") if queue > 0 else 0.0
+        expected_wait = (
+            queue / intake_per_week if intake_per_week > 0 else (float("inf") if queue > 0 else 0.0)
         )
         self.pressure = min(expected_wait / rules.target_wait_weeks, 10.0)
         if self.pressure > 1.0:

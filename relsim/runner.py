@@ -4,7 +4,8 @@ replications run serially or in a process pool and give the same results either 
 from __future__ import annotations
 
 import multiprocessing
-import signal
+import multiprocessing.forkserver
+import os
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +17,7 @@ import pandas as pd
 from relsim.config import Scenario, scenario_dict
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
+from relsim.signals import sigint_ignored, worker_start
 
 
 @dataclass
@@ -54,21 +56,21 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool whose workers start from a server process that has already imported relsim.
 
     Forking from a clean server avoids inheriting threads or state from the caller, and the
-    preload saves each worker the import time of Mesa, pandas and SciPy.
+    preload saves each worker the import time of Mesa, pandas and SciPy. The server is started
+    with Ctrl-C ignored, so that Ctrl-C while it (or a worker) is still starting up prints no
+    traceback: the relsim process stops the pool itself. Workers end when the relsim process
+    that started them ends, however it ends (relsim.signals.worker_start).
     """
+    owner = os.getpid()
     if sys.platform == "win32":  # pragma: no cover
-        return ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+        return ProcessPoolExecutor(max_workers=workers, initializer=worker_start, initargs=(owner,))
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["relsim.runner"])
+    context.set_forkserver_preload(["relsim.pool_server"])
+    with sigint_ignored():
+        multiprocessing.forkserver.ensure_running()
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+        max_workers=workers, mp_context=context, initializer=worker_start, initargs=(owner,)
     )
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C in a terminal reaches every process in the group: workers leave it to the parent,
-    which stops cleanly instead of every worker printing a traceback."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:

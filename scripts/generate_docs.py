@@ -90,8 +90,7 @@ SECTION_NOTES = {
         "driving need, life shocks, and how often that driver is hidden from a protocol."
     ),
     "arrivals": (
-        "The needs, what matters to them, informal support and trust of citizens when they "
-        "enter."
+        "The needs, what matters to them, informal support and trust of citizens when they enter."
     ),
     "crises": "Crisis services (weekly phase 3): one sub-section per crisis type.",
     "help_seeking": "Presenting to services and attending sessions (weekly phase 4).",
@@ -239,8 +238,9 @@ def parameters_md() -> str:
         "- **default** `from KNOB: A → B` means the default is set by a headline knob, linearly: "
         "A at 0, B at 1, A + (B − A) × knob in between. A value written in the scenario wins over "
         "the knob.",
-        "- **range** is what validation accepts: `[a, b]` inclusive, `(a, b]` excludes a, "
-        "`≥ a` has no upper bound, `—` unbounded.",
+        "- **range** is what validation accepts: `[a, b]` inclusive, `(a, b]` excludes a; "
+        "`each in [a, b]` bounds every number in a mapping; `—` is not a number (names, text). "
+        "No number may be infinite or NaN (`.inf`, `.nan`).",
         "- **domain** is one of "
         + ", ".join(f"`{d}`" for d in DOMAINS)
         + "; **payer** is one of "
@@ -563,6 +563,8 @@ MANIFEST_KEYS = {
     "finished": "UTC end time (ISO 8601)",
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",
     "files": "the files of the result directory",
+    "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
+    "re-creation against it (a rerun's manifest also has `rerun_of`, the manifest it re-created)",
 }
 
 DIFFERENCES_COLUMNS = {

@@ -59,4 +59,8 @@ def range_text(info: FieldInfo) -> str:
         return f"{'≥' if low[0] == '[' else '>'} {number(low[1])}"
     if high:
         return f"{'≤' if high[0] == ']' else '<'} {number(high[1])}"
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    if "value_range" in extra:
+        low_value, high_value = extra["value_range"]
+        return f"each in [{number(low_value)}, {number(high_value)}]"
     return "—"

@@ -46,6 +46,12 @@ CLI_CONTRACT_METRICS = (
 )
 
 
+# Off a terminal relsim prints a progress line every 30 s; on a slow or busy machine a test's
+# command can take that long, and tests count stderr lines. Tests of the progress lines set
+# their own interval.
+os.environ.setdefault("RELSIM_PROGRESS_SECONDS", "3600")
+
+
 def _cli_command(*args: str | os.PathLike) -> list[str]:
     return [sys.executable, "-m", "relsim", *(str(a) for a in args)]
 

@@ -107,11 +107,16 @@ def test_burnout_lowers_what_contact_achieves() -> None:
     """Thin caseloads burn workers out; with depersonalisation switched off, the same burnt-out
     workers' contact achieves more."""
     thin = {"workforce": {"workers": 4, "caseload_cap": 30}}
-    model, metrics = run(thin)
-    assert metrics["mean_burnout"] > 0.3
-    switched_off, _ = run(merge(thin, {"staff": {"depersonalisation_per_burnout": 0.0}}))
-    n = model.citizens.n
-    assert switched_off.citizens.need[:n].mean() < model.citizens.need[:n].mean() - 0.002
+    gaps = []
+    for seed in (4, 5, 6):
+        model, metrics = run(thin, seed=seed)
+        assert metrics["mean_burnout"] > 0.3
+        switched_off, _ = run(
+            merge(thin, {"staff": {"depersonalisation_per_burnout": 0.0}}), seed=seed
+        )
+        n = model.citizens.n
+        gaps.append(model.citizens.need[:n].mean() - switched_off.citizens.need[:n].mean())
+    assert min(gaps) > 0 and np.mean(gaps) > 0.001, gaps
 
 
 def test_the_front_door_works_on_what_is_presented_not_on_a_hidden_driver() -> None:

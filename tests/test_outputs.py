@@ -170,15 +170,16 @@ def _main(*args: str | Path) -> int:
     return 0
 
 
-def test_force_replaces_a_non_empty_out_dir(tmp_path, baseline, cli_small_sets, cli_leftovers):
+def test_force_replaces_an_earlier_result(tmp_path, baseline, cli_small_sets, cli_leftovers):
     out = tmp_path / "results"
-    out.mkdir()
-    (out / "old.txt").write_text("old\n", encoding="utf-8")
+    assert _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out) == 0
+    first = json.loads((out / "manifest.json").read_text())
 
     code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out, "--force")
 
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == FILES
+    assert json.loads((out / "manifest.json").read_text())["started"] >= first["started"]
     assert cli_leftovers(tmp_path, "results") == ["results"]
 
 
@@ -189,13 +190,14 @@ def test_empty_existing_out_dir_is_used(tmp_path, baseline, cli_small_sets):
     assert sorted(p.name for p in out.iterdir()) == FILES
 
 
-@pytest.mark.parametrize("kind", ["file", "no parent"])
+@pytest.mark.parametrize("kind", ["file", "parent is a file"])
 def test_unusable_out_path_is_bad_input(kind, tmp_path, baseline, cli_small_sets, capsys):
     out = tmp_path / "results"
     if kind == "file":
         out.write_text("not a directory\n", encoding="utf-8")
     else:
-        out = tmp_path / "missing" / "results"
+        (tmp_path / "results").write_text("not a directory\n", encoding="utf-8")
+        out = tmp_path / "results" / "inner"
 
     code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out)
 
@@ -203,11 +205,8 @@ def test_unusable_out_path_is_bad_input(kind, tmp_path, baseline, cli_small_sets
     assert code == 2
     assert captured.out == ""
     assert captured.err.count("\n") == 1 and str(out) in captured.err, captured.err
-    if kind == "file":
-        assert out.read_text(encoding="utf-8") == "not a directory\n"
-    else:
-        assert not out.parent.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == (["results"] if kind == "file" else [])
+    assert (tmp_path / "results").read_text(encoding="utf-8") == "not a directory\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results"]
 
 
 @pytest.mark.parametrize("target", [".", ".."])

@@ -212,3 +212,22 @@ def test_serial_and_parallel_replications_are_identical(monkeypatch: pytest.Monk
         assert_same_run(s, p)
     # and the replications really differ from each other
     assert same_metrics(serial[0].metrics, serial[1].metrics)
+
+
+def test_arrivals_draw_the_same_numbers_whatever_the_complexity() -> None:
+    """Scenarios that differ in complexity meet the same people: what complexity does not set
+    (priorities, informal support, arrival weeks) is identical, so sweeps over complexity are
+    paired citizen by citizen."""
+    models = [
+        CareModel(small("assess_do_refer", f"demand_complexity={c}"), replication=0, seed=3)
+        for c in (0.1, 0.9)
+    ]
+    for _ in range(10):
+        for model in models:
+            model.step()
+    low, high = (m.citizens for m in models)
+    assert low.n == high.n
+    np.testing.assert_array_equal(low.priority[: low.n], high.priority[: high.n])
+    np.testing.assert_array_equal(low.informal[: low.n], high.informal[: high.n])
+    np.testing.assert_array_equal(low.arrival_week[: low.n], high.arrival_week[: high.n])
+    assert not np.array_equal(low.set_point[: low.n], high.set_point[: high.n])

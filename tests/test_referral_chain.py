@@ -109,9 +109,7 @@ def test_cutting_specialist_capacity_to_a_third_costs_waits_refusals_and_crises(
     citizen-year (adaptive)."""
     fixed, fixed_cut = runs("adr", FIXED), runs("adr", FIXED, *THIRD)
     wait = "mean_specialist_wait_weeks"
-    longer = [
-        (c[wait] - f[wait]) / f[wait] for f, c in zip(fixed, fixed_cut, strict=True)
-    ]
+    longer = [(c[wait] - f[wait]) / f[wait] for f, c in zip(fixed, fixed_cut, strict=True)]
     assert bounds(longer)[1] >= 0.5, describe("relative rise in specialist wait", longer)
     assert bounds(paired(fixed, fixed_cut, CRISES))[1] > 0
     adaptive, adaptive_cut = runs("adr"), runs("adr", *THIRD)
@@ -130,9 +128,7 @@ SHOCK = (
 
 @functools.cache
 def weekly(model: str, *sets: str) -> tuple[pd.DataFrame, ...]:
-    scenario = load_scenario(
-        FILES[model], sets=["time.weeks=312", "demand_complexity=0.7", *sets]
-    )
+    scenario = load_scenario(FILES[model], sets=["time.weeks=312", "demand_complexity=0.7", *sets])
     return tuple(run_one(scenario, SEED, r).timeseries.set_index("week") for r in range(REPS))
 
 

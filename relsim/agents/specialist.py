@@ -84,7 +84,8 @@ class SpecialistService(mesa.Agent):
         intake = self.slots / max(self.rules.episode_sessions, 1)  # places freed a week
         delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
         citizens = district.citizens
-        queue = int(np.count_nonzero(week.number - citizens.spec_since[waiting, self.domain] >= delay))
+        since = citizens.spec_since[waiting, self.domain]
+        queue = int(np.count_nonzero(week.number - since >= delay))
         self.rationing.update(queue, intake, rules)  # the list it can admit from, not the post
         self.episode_sessions = self.rationing.sessions(self.rules.episode_sessions, rules)
         self._episodes(district, week, episodes)
@@ -191,7 +192,7 @@ class SpecialistService(mesa.Agent):
     def _admit(
         self, district: District, week: Week, waiting: np.ndarray, open_episodes: int
     ) -> None:
-        citizens, d, rules = district.citizens, self.domain, self.rules
+        citizens, d = district.citizens, self.domain
         adr = district.config.assess_do_refer
         reassessment = adr.reassessment_hours or 0.0
         delay = adr.referral_delay_weeks or 0.0
@@ -215,7 +216,9 @@ class SpecialistService(mesa.Agent):
         observed = citizens.need[admitted, d] + noise * adr.assessment_error_sd * loss
         refused = admitted[observed < self.acceptance_threshold()]
         citizens.spec_state[refused, d] = SpecialistState.NONE
-        citizens.trust[refused] = np.clip(citizens.trust[refused] + adr.rejection_trust_change, 0, 1)
+        citizens.trust[refused] = np.clip(
+            citizens.trust[refused] + adr.rejection_trust_change, 0, 1
+        )
         bounce(district, week, refused, np.full(refused.size, d))
         district.records.tally.add("rejected_at_reassessment", refused.size)
         district.records.journeys.log(week.number, refused, "referral_rejected", service=d)

@@ -19,11 +19,11 @@ import numpy as np
 from relsim.agents.specialist import excluded_by_rules
 from relsim.cases import (
     allocate,
+    bounce,
     close_cases,
     contacted,
     demand,
     end_wait,
-    bounce,
     fifo,
     fill_slots,
     grow_relationship,
@@ -225,9 +225,10 @@ class AssessDoRefer:
         full = rules.assessment_hours + rules.recording_hours_per_contact
         for _ in range(4):  # the hours the screened-out did not use go to the next in line
             free = workforce.free_hours() * (workforce.role == self.post_role)
-            slots = (
-                np.floor(free / full).astype(np.int64) if full > 0 else np.full(free.size, queue.size)
-            )
+            if full > 0:
+                slots = np.floor(free / full).astype(np.int64)
+            else:
+                slots = np.full(free.size, queue.size)
             posts = fill_slots(np.full(queue.size, -1), slots)
             taken = posts >= 0
             if not taken.any():
@@ -237,9 +238,7 @@ class AssessDoRefer:
             if queue.size == 0:
                 return
 
-    def _assess(
-        self, district: District, week: Week, rows: np.ndarray, posts: np.ndarray
-    ) -> None:
+    def _assess(self, district: District, week: Week, rows: np.ndarray, posts: np.ndarray) -> None:
         citizens, workforce = district.citizens, district.workforce
         rules = district.config.assess_do_refer
         rng = district.streams["assessment"]

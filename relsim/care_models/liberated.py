@@ -122,8 +122,11 @@ class Liberated:
         posts = np.full(queue.size, -1, dtype=np.int64)
         returners = np.flatnonzero(same)
         if returners.size:
-            # The door stays open: a worker takes their own people back a little over the cap.
-            open_door = room + rules.return_places_over_cap * workforce.on_duty()
+            # The door stays open: a worker takes their own people back a little over the cap
+            # (never more than that over it).
+            working = workforce.on_duty() & workforce.in_post & (workforce.role == self.route)
+            limit = workforce.cap + rules.return_places_over_cap - workforce.caseload
+            open_door = np.where(working, np.maximum(limit, 0), 0)
             own = fill_slots(last[returners].astype(np.int64), open_door)
             back = returners[own == last[returners]]
             posts[back] = last[back]
@@ -300,6 +303,7 @@ class Liberated:
         fits = cumulative_within(posts, np.arange(rows.size), hours) <= (
             workforce.free_hours()[posts] + 1e-9
         )
+        workforce.unmet += workforce.per_post(posts[~fits], hours[~fits])
         rows, posts, own, active, spend = (
             rows[fits],
             posts[fits],
@@ -407,12 +411,14 @@ def effort_weights(
 ) -> np.ndarray:
     """(rows, domains) shares of a caseworker's effort, summing to 1 for anyone with an active
     need: `driver_share` of it on the need that drives the others (as far as the worker knows
-    it), the rest on the active needs in proportion to what matters to the person."""
+    it, and while it is active), the rest on the active needs in proportion to what matters to
+    the person."""
     weights = priority * np.where(active, need, 0.0)
     totals = weights.sum(axis=1, keepdims=True)
     weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
-    has_need = totals[:, 0] > 0
-    share = np.where(has_need, driver_share, 0.0)
+    rows = np.arange(weights.shape[0])
+    driving = (totals[:, 0] > 0) & active[rows, driver]  # an inactive driver pushes nothing
+    share = np.where(driving, driver_share, 0.0)
     weights *= (1.0 - share)[:, None]
-    weights[np.arange(weights.shape[0]), driver] += share
+    weights[rows, driver] += share
     return weights

@@ -1,4 +1,8 @@
-"""Reading scenario files: safe YAML, `extends:` layering, `--set` overrides, one-line errors."""
+"""Reading scenario files: safe YAML, `extends:` layering, `--set` overrides, one line per problem.
+
+Every problem names where the offending value came from: the file in an `extends:` chain that set
+it and its line, or the `--set` option.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,79 @@ import copy
 import difflib
 import hashlib
 import json
-from collections.abc import Mapping, Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from relsim import bundled
+from relsim.config.errors import FileError, ScenarioError, printable, shown
 from relsim.config.knobs import resolve_knobs
+from relsim.config.safe_yaml import load_file, parse_value
 from relsim.config.schema import Scenario
 
+__all__ = ["ScenarioError", "load_raw", "load_scenario", "validate_data"]
 
-class ScenarioError(ValueError):
-    """Bad scenario input. Its message is one line naming the file, the key path and the problem."""
+MAX_EXTENDS = 32
+MAX_KEY_PARTS = 16
+KEY_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Origins:
+    """Where each value came from ("FILE: line N" or "--set KEY"), by key path: a tree, so that
+    a value replacing a whole section forgets where the section's old values came from."""
+
+    _LABEL = object()
+
+    def __init__(self) -> None:
+        self._root: dict[Any, Any] = {}
+
+    def record(self, key: tuple[str, ...], label: str, replaces: bool) -> None:
+        node = self._root
+        for part in key:
+            node = node.setdefault(part, {})
+        if replaces:
+            node.clear()
+        node[self._LABEL] = label
+
+    def nearest(self, loc: tuple[str, ...]) -> str | None:
+        """The origin of `loc` or of its nearest recorded section."""
+        node: dict[Any, Any] | None = self._root
+        found = None
+        for part in loc:
+            node = node.get(part) if node is not None else None
+            if node is None:
+                break
+            found = node.get(self._LABEL, found)
+        return found
+
+    def options_below(self, loc: tuple[str, ...]) -> list[str]:
+        """Command-line origins (`--set`) at or below `loc`."""
+        node: dict[Any, Any] | None = self._root
+        for part in loc:
+            node = node.get(part) if node is not None else None
+        found, stack = [], [node] if node is not None else []
+        while stack:
+            current = stack.pop()
+            for part, child in current.items():
+                if part is self._LABEL:
+                    if child.startswith("--"):
+                        found.append(child)
+                else:
+                    stack.append(child)
+        return found
+
+
+@dataclass
+class Layered:
+    """Scenario data layered from a file and its `extends:` chain, with each key's origin."""
+
+    data: dict[str, Any]
+    origin: str
+    origins: Origins = field(default_factory=Origins)
 
 
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -32,66 +96,108 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path}: is a directory, expected a scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise ScenarioError(f"{path}: cannot read file ({reason})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.constructor.ConstructorError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
-        raise ScenarioError(
-            f"{path}: line {line}: YAML tags that build objects are not allowed; "
-            "expected plain mappings, lists, numbers and strings"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ScenarioError(f"{path}: {where}malformed YAML ({problem})") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ScenarioError(f"{path}: expected a mapping of scenario keys at the top level")
+def _parent_path(child: Path, extends: str) -> Path:
+    """The file `extends:` names: relative to the file it is in, else a bundled scenario."""
+    candidate = child.parent / extends
+    if candidate.exists() or candidate.is_symlink():
+        return candidate
+    return bundled.find("scenarios", extends) or candidate
+
+
+def _read_scenario_file(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+    parsed = load_file(path, "scenario file")
+    name = printable(str(path))
+    if parsed.data is None:
+        return {}, {}
+    if not isinstance(parsed.data, dict):
+        raise FileError(f"{name}: expected a mapping of scenario keys at the top level")
+    known = {*Scenario.model_fields, "extends"}
+    if parsed.data and not known.intersection(parsed.data):
+        # Not a scenario at all (say, a system file reached by `extends:`): its keys are not
+        # echoed, only a suggestion for a key that is a near miss.
+        hints = [
+            f"did you mean {close[0]} for {key}?"
+            for key in list(parsed.data)[:20]
+            if isinstance(key, str) and is_key_name(key)
+            for close in [difflib.get_close_matches(key, known, n=1)]
+            if close
+        ]
+        raise FileError(
+            f"{name}: not a scenario file (none of its top-level keys is a scenario key"
+            + (f"; {hints[0]}" if hints else "")
+            + ")"
+        )
+    return parsed.data, parsed.lines
+
+
+def is_key_name(text: str) -> bool:
+    """A plausible key: letters, digits and underscores, not too long. Anything else read from
+    a file is not echoed in messages."""
+    return len(text) <= 64 and KEY_PART.fullmatch(text) is not None
+
+
+def layered(path: Path) -> Layered:
+    """A scenario file with its `extends:` chain applied, base first."""
+    chain: list[tuple[Path, dict[str, Any], dict[tuple[str, ...], int]]] = []
+    seen: list[Path] = []
+    current, where = path, ""
+    while True:
+        try:
+            data, lines = _read_scenario_file(current)
+        except FileError as exc:
+            if not where:
+                raise
+            # The file is unusable as a whole: the `extends:` that names it is at fault.
+            raise ScenarioError(*(f"{where}: extends: {p}" for p in exc.problems)) from None
+        chain.append((current, data, lines))
+        seen.append(current.resolve())
+        parent = data.get("extends")
+        if parent is None:
+            break
+        where = f"{printable(str(current))}: line {lines.get(('extends',), 1)}"
+        if not isinstance(parent, str) or not parent.strip():
+            raise ScenarioError(f"{where}: extends: expected the path of another scenario file")
+        if len(chain) >= MAX_EXTENDS:
+            raise ScenarioError(f"{where}: extends: a chain of more than {MAX_EXTENDS} files")
+        following = _parent_path(current, parent)
+        if following.resolve() in seen:
+            cycle = " -> ".join([*(p.name for p, _, _ in chain), following.name])
+            raise ScenarioError(f"{where}: extends: cycle ({cycle})")
+        current = following
+    merged: dict[str, Any] = {}
+    origins = Origins()
+    for file, data, lines in reversed(chain):
+        merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
+        for key, line in sorted(lines.items(), key=lambda item: len(item[0])):
+            replaces = not isinstance(_value_at(data, key), dict)
+            origins.record(key, f"{printable(str(file))}: line {line}", replaces)
+    return Layered(merged, str(path), origins)
+
+
+def _value_at(data: Any, key: tuple[str, ...]) -> Any:
+    for part in key:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
     return data
-
-
-def _layered(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
-    resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(p.name for p in (*chain, resolved))
-        raise ScenarioError(f"{path}: extends: cycle ({cycle})")
-    data = _read_yaml(path)
-    parent = data.pop("extends", None)
-    if parent is None:
-        return data
-    if not isinstance(parent, str):
-        raise ScenarioError(f"{path}: extends: expected the path of another scenario file")
-    base = _layered(path.parent / parent, (*chain, resolved))
-    return deep_merge(base, data)
 
 
 def parse_set(assignment: str) -> tuple[list[str], Any]:
     """Split `a.b.c=value`; the value is read as YAML so numbers, booleans and lists work."""
     key, sep, raw = assignment.partition("=")
     parts = key.strip().split(".")
-    if not sep or not key.strip() or any(not p for p in parts):
-        raise ScenarioError(f"--set {assignment}: expected KEY=VALUE with a dotted key")
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else raw
-    except yaml.YAMLError:
-        raise ScenarioError(f"--set {assignment}: value is not a plain YAML value") from None
+    if not sep or len(parts) > MAX_KEY_PARTS or not all(KEY_PART.fullmatch(p) for p in parts):
+        raise ScenarioError(
+            f"--set {printable(assignment, 80)}: expected KEY=VALUE with a dotted key"
+        )
+    value = parse_value(raw, f"--set {key.strip()}") if raw.strip() else raw
     return parts, value
 
 
-def apply_sets(data: dict[str, Any], assignments: Iterable[str]) -> dict[str, Any]:
-    """Apply `--set` overrides to raw scenario data."""
+def apply_sets(
+    data: dict[str, Any], assignments: Iterable[str], origins: Origins | None = None
+) -> dict[str, Any]:
+    """Apply `--set` overrides to raw scenario data (recording their origin in `origins`)."""
     result = copy.deepcopy(data)
     for assignment in assignments:
         parts, value = parse_set(assignment)
@@ -101,9 +207,11 @@ def apply_sets(data: dict[str, Any], assignments: Iterable[str]) -> dict[str, An
             if child is None:
                 child = node[part] = {}
             if not isinstance(child, dict):
-                raise ScenarioError(f"--set {assignment}: {part} is not a section")
+                raise ScenarioError(f"--set {printable(assignment, 80)}: {part} is not a section")
             node = child
         node[parts[-1]] = value
+        if origins is not None:
+            origins.record(tuple(parts), f"--set {'.'.join(parts)}", replaces=True)
     return result
 
 
@@ -111,8 +219,8 @@ def _known_keys(loc: Sequence[Any]) -> list[str]:
     """The keys the schema section holding `loc` allows (none if it is not a section)."""
     model: type[BaseModel] = Scenario
     for part in loc[:-1]:
-        field = model.model_fields.get(str(part))
-        annotation = field.annotation if field is not None else None
+        field_info = model.model_fields.get(str(part))
+        annotation = field_info.annotation if field_info is not None else None
         if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
             return []
         model = annotation
@@ -121,7 +229,7 @@ def _known_keys(loc: Sequence[Any]) -> list[str]:
 
 def _unknown_key(loc: Sequence[Any], dotted: str) -> str:
     known = _known_keys(loc)
-    close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+    close = difflib.get_close_matches(str(loc[-1])[:100], known, n=1)
     if close:
         return f"{dotted}: unknown key; did you mean {close[0]}?"
     if known:
@@ -129,43 +237,72 @@ def _unknown_key(loc: Sequence[Any], dotted: str) -> str:
     return f"{dotted}: unknown key"
 
 
+def _dotted(loc: Sequence[Any]) -> str:
+    parts = [str(p) if is_key_name(str(p)) or isinstance(p, int) else "<key>" for p in loc]
+    return ".".join(parts)
+
+
 def _describe(error: Mapping[str, Any]) -> str:
-    loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    loc = _dotted(error["loc"]) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return _unknown_key(error["loc"], loc)
     message = error["msg"].removeprefix("Value error, ")
-    shown = error.get("input")
-    if kind in ("missing",) or isinstance(shown, dict):
+    value = error.get("input")
+    if kind in ("missing",) or isinstance(value, dict):
         return f"{loc}: {message}"
-    return f"{loc}: {message} (got {shown!r})"
+    return f"{loc}: {message} (got {shown(value)})"
 
 
-def validate_data(data: dict[str, Any], origin: str, set_keys: Sequence[str] = ()) -> Scenario:
-    """Validate raw data (already layered) against the schema and resolve the knobs."""
+def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
+    """Where the value at `loc` came from: a `--set` at or below it (below: a section's own
+    check, such as a low end above a high end), else the origin of the key or of its nearest
+    section, else `fallback`."""
+    options = origins.options_below(loc) if loc else []
+    return options[-1] if options else origins.nearest(loc) or fallback
+
+
+def _problem(error: Mapping[str, Any], origins: Origins, fallback: str) -> str:
+    loc = tuple(str(p) for p in error["loc"])
+    source = _source(loc, origins, fallback)
+    described = _describe(error)
+    dotted = _dotted(loc)
+    if source == f"--set {dotted}":
+        described = described.removeprefix(f"{dotted}: ")
+    return f"{source}: {described}"
+
+
+def validate_data(
+    data: dict[str, Any],
+    origin: str,
+    set_keys: Sequence[str] = (),
+    origins: Origins | None = None,
+) -> Scenario:
+    """Validate raw data (already layered) against the schema and resolve the knobs; every
+    problem is reported, each naming where its value came from."""
+    if origins is None:
+        origins = Origins()
+        for assignment in set_keys:
+            parts = tuple(assignment.partition("=")[0].strip().split("."))
+            origins.record(parts, f"--set {'.'.join(parts)}", replaces=True)
     merged = deep_merge(Scenario().model_dump(), data)
     try:
         return resolve_knobs(Scenario.model_validate(merged))
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = ".".join(str(p) for p in error["loc"])
-        source = origin
-        for key in set_keys:
-            dotted = key.partition("=")[0].strip()
-            if loc == dotted or loc.startswith(dotted + ".") or dotted.startswith(loc + "."):
-                source = f"--set {dotted}"
-        described = _describe(error)
-        if source == f"--set {loc}":
-            described = described.removeprefix(f"{loc}: ")
-        raise ScenarioError(f"{source}: {described}") from None
+        problems = [_problem(e, origins, origin) for e in exc.errors()]
+        raise ScenarioError(*dict.fromkeys(problems)) from None
+
+
+def _layered_with_sets(path: Path, sets: Sequence[str]) -> Layered:
+    layers = layered(path)
+    layers.data = apply_sets(layers.data, sets, layers.origins)
+    return layers
 
 
 def load_scenario(path: str | Path, sets: Sequence[str] = ()) -> Scenario:
     """Load, layer, override and validate a scenario file into resolved, frozen configuration."""
-    path = Path(path)
-    data = _layered(path, ())
-    data = apply_sets(data, sets)
-    return validate_data(data, str(path), sets)
+    layers = _layered_with_sets(Path(path), sets)
+    return validate_data(layers.data, layers.origin, origins=layers.origins)
 
 
 def scenario_dict(scenario: Scenario) -> dict[str, Any]:
@@ -182,7 +319,6 @@ def scenario_hash(scenario: Scenario) -> str:
 def load_raw(path: str | Path, sets: Sequence[str] = ()) -> dict[str, Any]:
     """Layered scenario data with `--set` applied, not yet validated: the base that sweeps vary
     before the knobs are resolved. Validate it once here so bad input fails early."""
-    path = Path(path)
-    data = apply_sets(_layered(path, ()), sets)
-    validate_data(data, str(path), sets)
-    return data
+    layers = _layered_with_sets(Path(path), sets)
+    validate_data(layers.data, layers.origin, origins=layers.origins)
+    return layers.data

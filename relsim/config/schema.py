@@ -122,6 +122,8 @@ class Needs(Section):
     reversion_per_week: float = param(
         0.08,
         "1/week",
+        ge=0,
+        le=1,
         description="pull of current need toward the person's baseline at average informal support; scaled by (0.5 + informal support)",
     )
     baseline_reversion_per_week: float = param(

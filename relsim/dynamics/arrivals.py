@@ -1,8 +1,9 @@
 """Who arrives: needs from the complexity profile, what matters to them, what drives their needs
 (hidden or not), how well standard help fits them, informal support and trust.
 
-Every entrant takes the same number of draws whatever the parameters, so two scenarios that
-differ only in a parameter meet the same people with the same luck.
+Every entrant takes the same number of draws whatever the parameters (no rejection sampling
+whose consumption depends on them), so two scenarios that differ only in a parameter, the
+complexity knob included, meet the same people with the same luck.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import betaincinv
 
 from relsim.config.schema import Scenario
 
@@ -36,7 +38,8 @@ def draw_entrants(scenario: Scenario, count: int, rng: np.random.Generator) -> E
     domains = len(needs.domains)
     mean_needs = min(float(arrivals.mean_needs_at_entry or 1.0), domains)
     p_extra = (mean_needs - 1.0) / (domains - 1) if domains > 1 else 0.0
-    n_affected = 1 + rng.binomial(domains - 1, p_extra, size=count)
+    # A binomial drawn as Bernoulli trials on uniforms: the same draws whatever p_extra.
+    n_affected = 1 + (rng.random((count, domains - 1)) < p_extra).sum(axis=1)
     order = np.argsort(rng.random((count, domains)), axis=1)
     rank = np.argsort(order, axis=1)
     affected = rank < n_affected[:, None]
@@ -48,7 +51,11 @@ def draw_entrants(scenario: Scenario, count: int, rng: np.random.Generator) -> E
     trust_mean = np.clip(
         arrivals.trust_mean - arrivals.trust_drop_per_extra_need * (n_affected - 1), 0.05, 0.95
     )
-    trust = np.clip(rng.beta(4.0 * trust_mean, 4.0 * (1 - trust_mean)), 0, 1)
+    # Beta(4m, 4(1 - m)) by its inverse distribution function, one uniform each: the same
+    # draws whatever the mean.
+    trust = np.clip(
+        betaincinv(4.0 * trust_mean, 4.0 * (1 - trust_mean), rng.random(count)), 0.0, 1.0
+    )
 
     hidden_chance = rng.random(count)
     pick = rng.random(count)

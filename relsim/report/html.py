@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from relsim.files import write_text
 from relsim.metrics import CONTRACT_METRICS
 
 HEADLINE = (
@@ -80,7 +81,7 @@ intervals are 95 % t-intervals over replications.</p>
 <table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{"".join(rows)}</table>
 </body></html>
 """
-    # Written beside the target and moved into place, so an interrupted run leaves no half report.
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(document, encoding="utf-8")
-    temporary.replace(path)
+    # Written to a new temporary file beside the target and moved into place, so an interrupted
+    # run leaves no half report and a link planted there is never written through.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, document)

@@ -8,11 +8,16 @@ from typing import TYPE_CHECKING
 
 import click
 
+from relsim import bundled
 from relsim.cli_options import emit_json, reps_option, seed_option, set_option, workers_option
 from relsim.config import ScenarioError
+from relsim.config.errors import printable
 from relsim.config.loading import load_raw
+from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
-from relsim.sweep.names import HEADLINE_METRICS, METHODS, SAMPLERS
+from relsim.signals import describe, exit_status
+from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
+from relsim.targets import check_file_target, locked_directory, make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -65,6 +70,10 @@ def _execute(
 
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
+    if dask_address:
+        from relsim.sweep.dask_executor import check_address
+
+        check_address(dask_address)
     if retry_failed and not resume:
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     try:
@@ -77,13 +86,13 @@ def _execute(
             dask_address=dask_address,
             retry_failed=retry_failed,
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo(
-            f"relsim: interrupted; finished runs are saved in {out}; "
+            f"relsim: {describe(exc)}; finished runs are saved in {out}; "
             "run the same command with --resume to finish",
             err=True,
         )
-        raise SystemExit(130) from None
+        raise SystemExit(exit_status(exc)) from None
 
 
 def _note_sobol_size(method: str | None, n: int) -> None:
@@ -116,7 +125,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @click.option(
         "--n",
         "n_points",
-        type=click.IntRange(1, 10_000_000),
+        type=click.IntRange(1, MAX_DESIGN_POINTS),
         default=64,
         show_default=True,
         help="points for --sample",
@@ -133,6 +142,11 @@ def add_sweep_commands(group: click.Group) -> None:
     @seed_option
     @set_option
     @out_option
+    @click.option(
+        "--timeseries",
+        is_flag=True,
+        help="also keep every run's weekly time series, in DIR/timeseries.parquet",
+    )
     @resume_option
     @retry_failed_option
     @force_option
@@ -149,13 +163,15 @@ def add_sweep_commands(group: click.Group) -> None:
         seed: int | None,
         sets: tuple[str, ...],
         out: Path,
+        timeseries: bool,
         resume: bool,
         retry_failed: bool,
         force: bool,
         workers: int | None,
         dask_address: str | None,
     ) -> None:
-        """Run SCENARIO at every point of a design, --reps times each.
+        """Run SCENARIO (a file, or a bundled scenario's name) at every point of a design,
+        --reps times each.
 
         Exactly one design: --grid axes (full factorial), --sample lhs|sobol with --range keys,
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
@@ -170,6 +186,7 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("give exactly one design: --grid, --sample or --design")
         if ranges and sample is None:
             raise click.UsageError("--range goes with --sample (or with `relsim sensitivity`)")
+        scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         _note_sobol_size(sample, n_points)
@@ -182,7 +199,9 @@ def add_sweep_commands(group: click.Group) -> None:
         else:
             assert design_file is not None  # exactly one design was given
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
-        plan = SweepPlan(portable_path(scenario), base, design, kind, spec, reps, root_seed)
+        plan = SweepPlan(
+            portable_path(scenario), base, design, kind, spec, reps, root_seed, timeseries
+        )
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
@@ -221,15 +240,25 @@ def add_sweep_commands(group: click.Group) -> None:
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
         if metric is not None and metric not in METRIC_NAMES:
-            raise ScenarioError(f"--metric {metric}: unknown metric")
+            raise ScenarioError(f"--metric {printable(metric, 80)}: unknown metric")
         if (metric is None) != (parameter is None):
             raise click.UsageError("--metric and --param go together")
-        summary = summarise(runs, keys)
-        summary.to_csv(csv_path or directory / "summary.csv", index=False)
+        if parameter is not None and parameter not in keys:
+            raise ScenarioError(
+                f"--param {printable(parameter, 80)}: not a swept key (swept: {', '.join(keys)})"
+            )
+        table_path = csv_path or directory / "summary.csv"
+        check_file_target(table_path, "--csv")
+        target = None
         if metric is not None and parameter is not None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
-            care_model = manifest.get("base_scenario", {}).get("care_model")
-            plot_metric(summary, keys, metric, parameter, target, care_model)
+            check_file_target(target, "--plot")
+        summary = summarise(runs, keys)
+        make_parents(table_path)
+        write_csv(table_path, summary)
+        if target is not None and metric is not None and parameter is not None:
+            make_parents(target)
+            plot_metric(summary, keys, metric, parameter, target, manifest)
             click.echo(f"plot: {target}", err=True)
         if as_json:
             emit_json({"sweep": str(directory), "points": summary.to_dict(orient="records")})
@@ -299,19 +328,97 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("sensitivity needs at least two --range keys")
         parsed = [parse_range(r) for r in ranges]
         _note_sobol_size(method, n_base)
+        scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
-        runs, _ = load_sweep(out)
-        table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
-        table.to_csv(out / "sensitivity.csv", index=False)
-        plot_indices(method, table, out / "sensitivity.png")
+        with locked_directory(out):
+            runs, _ = load_sweep(out)
+            table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
+            write_csv(out / "sensitivity.csv", table)
+            plot_indices(method, table, out / "sensitivity.png")
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
+
+
+def add_discover_command(group: click.Group) -> None:
+    @group.command()
+    @click.argument("directory", type=click.Path(path_type=Path))
+    @click.option("--metric", default=None, help="the metric the condition is on")
+    @click.option(
+        "--where",
+        "condition",
+        required=True,
+        metavar='"METRIC > X"',
+        help="the outcome to find: a metric compared with a number (>, >=, <, <=)",
+    )
+    @click.option(
+        "--min-density",
+        type=click.FloatRange(0, 1),
+        default=0.8,
+        show_default=True,
+        help="the least share of a box's points where the condition holds",
+    )
+    @click.option(
+        "--boxes",
+        type=click.IntRange(1, 5),
+        default=1,
+        show_default=True,
+        help="how many boxes to find, each among the points the earlier ones left",
+    )
+    @click.option(
+        "--csv",
+        "csv_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the boxes here [default: DIR/discover_METRIC.csv]",
+    )
+    @click.option(
+        "--plot",
+        "plot_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the plot here [default: DIR/discover_METRIC.png]",
+    )
+    @click.option("--json", "as_json", is_flag=True, help="print the boxes as one JSON object")
+    def discover(
+        directory: Path,
+        metric: str | None,
+        condition: str,
+        min_density: float,
+        boxes: int,
+        csv_path: Path | None,
+        plot_path: Path | None,
+        as_json: bool,
+    ) -> None:
+        """Scenario discovery on a sweep in DIRECTORY: the boxes of parameter space (ranges
+        of the swept keys) where a condition on a metric holds, found by PRIM, with their
+        coverage and density, as a table and a plot."""
+        from relsim.sweep import discover as discovery
+        from relsim.sweep.summary import load_sweep
+
+        parsed = discovery.parse_condition(condition, metric)
+        discovery._require_prim()
+        runs, manifest = load_sweep(directory)
+        default_csv, default_png = discovery.default_paths(directory, parsed.metric)
+        csv_path, plot_path = csv_path or default_csv, plot_path or default_png
+        check_file_target(csv_path, "--csv")
+        check_file_target(plot_path, "--plot")
+        found = discovery.discover(
+            runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
+        )
+        for target in (csv_path, plot_path):
+            make_parents(target)
+        discovery.write(found, csv_path, plot_path)
+        if as_json:
+            emit_json({"sweep": str(directory), **discovery.as_json(found)})
+        else:
+            click.echo("\n".join(discovery.report_lines(found)))
+        click.echo(f"wrote {csv_path} and {plot_path}", err=True)
 
 
 def add_experiment_commands(group: click.Group) -> None:
@@ -345,18 +452,19 @@ def add_experiment_commands(group: click.Group) -> None:
         workers: int | None,
         dask_address: str | None,
     ) -> None:
-        """Run the experiment in PATH (a .yaml file, or its name under experiments/)."""
+        """Run the experiment in PATH (a .yaml file, or the name of a bundled experiment such
+        as complexity_crossover)."""
         from relsim.experiments import load_experiment, run_experiment
 
-        if not path.suffix:
-            path = path.with_suffix(".yaml")
+        if resume and force:
+            raise click.UsageError("--resume and --force cannot be used together")
+        if dask_address:
+            from relsim.sweep.dask_executor import check_address
+
+            check_address(dask_address)
+        path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
         target = out or Path("results") / "experiments" / experiment.name
-        if target.exists() and any(target.iterdir()) and not (resume or force):
-            raise ScenarioError(
-                f"--out {target}: directory is not empty (use --resume to finish it, "
-                "or --force to start again)"
-            )
         try:
             manifest = run_experiment(
                 path,
@@ -367,8 +475,8 @@ def add_experiment_commands(group: click.Group) -> None:
                 workers=workers or max(1, os.cpu_count() or 1),
                 dask_address=dask_address,
             )
-        except KeyboardInterrupt:
-            click.echo(f"relsim: interrupted; rerun with --resume to finish {target}", err=True)
-            raise SystemExit(130) from None
+        except KeyboardInterrupt as exc:
+            click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {target}", err=True)
+            raise SystemExit(exit_status(exc)) from None
         for figure in manifest["figures"]:
             click.echo(f"{target / figure['png']}  (data: {figure['data']})")

@@ -8,22 +8,25 @@ rather than after an overnight sweep.
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import itertools
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel
 from scipy.stats import qmc
 
 from relsim.config import Scenario, ScenarioError, validate_data
-from relsim.sweep.names import SAMPLERS
+from relsim.config.errors import printable, shown
+from relsim.config.safe_yaml import DESIGN_LIMITS, parse_value, parse_yaml, read_text
+from relsim.sweep.names import MAX_DESIGN_POINTS, SAMPLERS
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,24 @@ def _is_integer(key: str) -> bool:
     return leaf_annotation(key) is int
 
 
-def _numeric(key: str, text: str, option: str) -> float:
+def numeric(key: str, text: str, option: str) -> float:
+    """A finite number given as text in option `option` for `key`, or ScenarioError."""
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise ScenarioError(f"{option} {key}: {text!r} is not a number") from None
+        raise ScenarioError(f"{option} {key}: {shown(text)} is not a number") from None
+    if not math.isfinite(value):
+        raise ScenarioError(f"{option} {key}: {shown(text)} is not a finite number")
+    return value
+
+
+def check_design_size(points: int, what: str) -> None:
+    """Refuse, before building it, a design with more points than MAX_DESIGN_POINTS."""
+    if points > MAX_DESIGN_POINTS:
+        raise ScenarioError(
+            f"{what}: {points:,} points; a design may have at most {MAX_DESIGN_POINTS:,} "
+            "(split it into several sweeps)"
+        )
 
 
 def parse_grid(spec: str) -> tuple[str, list[Any]]:
@@ -85,9 +101,10 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         parts = values.split(":")
         if len(parts) != 3:
             raise ScenarioError(f"--grid {spec}: a range is START:STOP:STEP")
-        start, stop, step = (_numeric(key, p, "--grid") for p in parts)
+        start, stop, step = (numeric(key, p, "--grid") for p in parts)
         if step <= 0 or stop < start:
             raise ScenarioError(f"--grid {spec}: need STEP > 0 and STOP >= START")
+        check_design_size(math.floor((stop - start) / step + 1e-9) + 1, f"--grid {key}")
         if _is_integer(key) and not all(float(v).is_integer() for v in (start, stop, step)):
             raise ScenarioError(
                 f"--grid {spec}: {key} is a whole number; use whole START:STOP:STEP"
@@ -97,7 +114,9 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         if _is_integer(key):
             return key, [round(p) for p in points]
         return key, [round(p, 12) for p in points]
-    return key, [yaml.safe_load(v.strip()) for v in values.split(",")]
+    items = values.split(",")
+    check_design_size(len(items), f"--grid {key}")
+    return key, [parse_value(v.strip(), f"--grid {key}") for v in items]
 
 
 def parse_range(spec: str) -> Range:
@@ -108,7 +127,7 @@ def parse_range(spec: str) -> Range:
     if not sep or not key or len(parts) != 2:
         raise ScenarioError(f"--range {spec}: expected KEY=LOW:HIGH")
     leaf_annotation(key)
-    low, high = (_numeric(key, p, "--range") for p in parts)
+    low, high = (numeric(key, p, "--range") for p in parts)
     if not high > low:
         raise ScenarioError(f"--range {spec}: HIGH must be greater than LOW")
     return Range(key, low, high, _is_integer(key))
@@ -119,6 +138,7 @@ def grid_design(specs: Sequence[str]) -> pd.DataFrame:
     keys = [key for key, _ in axes]
     if len(set(keys)) != len(keys):
         raise ScenarioError("--grid: a key is given twice")
+    check_design_size(math.prod(len(values) for _, values in axes), "--grid")
     rows = list(itertools.product(*(values for _, values in axes)))
     return pd.DataFrame(rows, columns=keys)
 
@@ -147,35 +167,85 @@ def sample_design(method: str, n: int, range_specs: Sequence[str], seed: int) ->
         raise ScenarioError("--sample needs at least one --range KEY=LOW:HIGH")
     if n < 1:
         raise ScenarioError("--n must be at least 1")
+    check_design_size(n, f"--sample {method} --n")
     ranges = [parse_range(spec) for spec in range_specs]
     if len({r.key for r in ranges}) != len(ranges):
         raise ScenarioError("--range: a key is given twice")
     return scale(unit_sample(method, n, len(ranges), seed), ranges)
 
 
+def _csv_design(text: str, name: str) -> pd.DataFrame:
+    """A CSV design, checked row by row: every row has one cell per column, columns differ."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if not header:
+            raise ScenarioError(f"--design {name}: no points")
+        width = len(header)
+        if len(set(header)) != width or not all(h.strip() for h in header):
+            raise ScenarioError(f"--design {name}: line 1: column names must be distinct keys")
+        rows = 0
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != width:
+                raise ScenarioError(
+                    f"--design {name}: line {reader.line_num}: {len(row)} cells, expected "
+                    f"{width} (one per column of line 1)"
+                )
+            for key, cell in zip(header, row, strict=True):
+                if not _finite_or_text(cell):
+                    raise ScenarioError(
+                        f"--design {name}: line {reader.line_num}: {printable(key, 80)}: "
+                        f"{shown(cell)} is not a finite number"
+                    )
+            rows += 1
+            check_design_size(rows, f"--design {name}")
+    except csv.Error as exc:
+        raise ScenarioError(
+            f"--design {name}: line {reader.line_num}: not valid CSV ({exc})"
+        ) from None
+    if rows == 0:
+        raise ScenarioError(f"--design {name}: no points")
+    # Only an empty cell means "not set at this point": "NA" or "nan" are not quietly missing.
+    return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+
+
+def _finite_or_text(value: Any) -> bool:
+    """False for NaN and infinities, whether numbers or text that reads as one."""
+    try:
+        return math.isfinite(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return True
+
+
+def _yaml_design(text: str, name: str) -> pd.DataFrame:
+    data = parse_yaml(text, f"--design {name}", DESIGN_LIMITS).data
+    if isinstance(data, dict) and "points" in data:
+        data = data["points"]
+    if not isinstance(data, list) or not all(isinstance(p, dict) for p in data):
+        raise ScenarioError(f"--design {name}: expected a list of KEY: VALUE mappings")
+    check_design_size(len(data), f"--design {name}")
+    for point, values in enumerate(data):
+        for key, value in values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ScenarioError(
+                    f"--design {name}: point {point}: {printable(str(key), 80)}: "
+                    f"{value} is not a finite number"
+                )
+    return pd.DataFrame(data)
+
+
 def file_design(path: Path) -> pd.DataFrame:
     """Points from a CSV (one column per dotted key) or YAML (a list of mappings)."""
-    if not path.is_file():
-        raise ScenarioError(f"--design {path}: no such file")
-    if path.suffix.lower() == ".csv":
-        try:
-            design = pd.read_csv(path)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ScenarioError(f"--design {path}: not a readable CSV ({exc})") from None
-    elif path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError):
-            raise ScenarioError(f"--design {path}: not valid YAML") from None
-        if isinstance(data, dict) and "points" in data:
-            data = data["points"]
-        if not isinstance(data, list) or not all(isinstance(p, dict) for p in data):
-            raise ScenarioError(f"--design {path}: expected a list of KEY: VALUE mappings")
-        design = pd.DataFrame(data)
-    else:
-        raise ScenarioError(f"--design {path}: expected a .csv, .yaml or .yml file")
+    name = printable(str(path))
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".yaml", ".yml"):
+        raise ScenarioError(f"--design {name}: expected a .csv, .yaml or .yml file")
+    text = read_text(path, DESIGN_LIMITS.bytes, "design file")
+    design = _csv_design(text, name) if suffix == ".csv" else _yaml_design(text, name)
     if design.empty:
-        raise ScenarioError(f"--design {path}: no points")
+        raise ScenarioError(f"--design {name}: no points")
     for key in design.columns:
         leaf_annotation(str(key))
     return design
@@ -207,12 +277,19 @@ def set_dotted(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     return result
 
 
+def point_scenarios(base: dict[str, Any], design: pd.DataFrame) -> Iterator[Scenario]:
+    """Each point resolved against the schema, one at a time; raises ScenarioError naming the
+    point and key."""
+    for point in range(len(design)):
+        yield point_scenario(base, design, point)
+
+
+def point_scenario(base: dict[str, Any], design: pd.DataFrame, point: int) -> Scenario:
+    overrides = point_overrides(design, point)
+    # The base was validated when loaded, so an error here comes from the point's values.
+    return validate_data(set_dotted(base, overrides), f"design point {point} {shown(overrides)}")
+
+
 def validate_design(base: dict[str, Any], design: pd.DataFrame) -> list[Scenario]:
     """Resolve every point against the schema; raises ScenarioError naming point and key."""
-    scenarios = []
-    for point in range(len(design)):
-        overrides = point_overrides(design, point)
-        # The base was validated when loaded, so an error here comes from the point's values.
-        where = f"design point {point} {overrides}"
-        scenarios.append(validate_data(set_dotted(base, overrides), where))
-    return scenarios
+    return list(point_scenarios(base, design))

@@ -6,7 +6,6 @@ Replication r uses the same seed at every point (common random numbers across th
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +13,13 @@ from typing import Any
 
 import pandas as pd
 
-from relsim.config import Scenario, scenario_dict, scenario_hash
+from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.io import git_commit, now, versions
-from relsim.sweep.design import point_overrides, validate_design
-from relsim.sweep.executors import Task, check_dask, run_dask, run_local
+from relsim.progress import Progress
+from relsim.sweep.dask_executor import check_dask, run_dask
+from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
+from relsim.sweep.executors import Task, run_local
+from relsim.sweep.names import MAX_RUNS
 from relsim.sweep.store import SweepStore
 
 
@@ -33,9 +35,20 @@ class SweepPlan:
     design_spec: dict[str, Any]
     reps: int
     seed: int
+    timeseries: bool = False
 
     def __post_init__(self) -> None:
-        self.scenarios: list[Scenario] = validate_design(self.base, self.design)
+        if self.total > MAX_RUNS:
+            raise ScenarioError(
+                f"{len(self.design):,} points x {self.reps:,} replications is {self.total:,} "
+                f"runs; a sweep may make at most {MAX_RUNS:,}"
+            )
+        # Every point is checked now, but only its hash is kept: a large design's resolved
+        # scenarios would fill the memory, and resolving one again for its runs is cheap.
+        self.hashes = [scenario_hash(s) for s in point_scenarios(self.base, self.design)]
+
+    def scenario(self, point: int) -> Scenario:
+        return point_scenario(self.base, self.design, point)
 
     @property
     def total(self) -> int:
@@ -57,26 +70,28 @@ class SweepPlan:
             "reps": self.reps,
             "seed": self.seed,
             "replication_seeds": "replication r at every point: SeedSequence(seed, spawn_key=(r,))",
-            "point_scenario_hashes": [scenario_hash(s) for s in self.scenarios],
+            "point_scenario_hashes": self.hashes,
             "versions": versions(),
             "started": now(),
             "status": "running",
             "runs_total": self.total,
+            "timeseries": self.timeseries,
         }
         return json.loads(json.dumps(manifest, default=str))
 
     def tasks(self, done: set[tuple[int, int]]) -> Iterator[Task]:
         """Replication-major order, so an interrupted sweep has even coverage of the design."""
         for replication in range(self.reps):
-            for point, scenario in enumerate(self.scenarios):
+            for point in range(len(self.design)):
                 if (point, replication) in done:
                     continue
                 yield Task(
                     point=point,
                     replication=replication,
                     seed=self.seed,
-                    scenario=scenario_dict(scenario),
+                    scenario=scenario_dict(self.scenario(point)),
                     values=point_overrides(self.design, point),
+                    timeseries=self.timeseries,
                 )
 
 
@@ -89,34 +104,29 @@ def run_sweep(
     workers: int = 1,
     dask_address: str | None = None,
     retry_failed: bool = False,
-) -> SweepStore:
+    label: str | None = None,
+) -> None:
     """Run the plan's missing runs into `out`; with `retry_failed` (and `resume`) the runs
-    stored as failed count as missing."""
+    stored as failed count as missing. `out` is locked while the sweep runs."""
     if dask_address:
         check_dask(dask_address)
     manifest = plan.manifest()
     store = SweepStore.reopen(out, manifest) if resume else SweepStore.create(out, manifest, force)
-    if retry_failed:
-        store.forget_failed()
-    done = store.done()
-    tasks = plan.tasks(done)
-    rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)
-    from tqdm import tqdm
-
-    with tqdm(
-        total=plan.total,
-        initial=len(done),
-        unit="run",
-        desc="sweep",
-        file=sys.stderr,
-        disable=not sys.stderr.isatty(),
-    ) as bar:
-        try:
-            for row in rows:
-                store.add(row)
-                bar.update()
-        finally:
-            store.flush()
-    failed = int((store.read(columns=["status"])["status"] == "failed").sum())
-    store.update_manifest(status="complete", finished=now(), runs_failed=failed)
-    return store
+    try:
+        if retry_failed:
+            store.forget_failed()
+        done = store.done()
+        tasks = plan.tasks(done)
+        rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)
+        name = label or f"sweep of {plan.base.get('name', plan.origin)}"
+        with Progress(plan.total, name, initial=len(done)) as bar:
+            try:
+                for row, series in rows:
+                    store.add(row, series=series)
+                    bar.update()
+            finally:
+                store.flush()
+        failed = int((store.read(columns=["status"])["status"] == "failed").sum())
+        store.update_manifest(status="complete", finished=now(), runs_failed=failed)
+    finally:
+        store.close()

@@ -6,12 +6,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from relsim.config import ScenarioError
-from relsim.sweep.design import Range, scale
+from relsim.files import write_figure
+from relsim.sweep.design import Range, check_design_size, scale
 from relsim.sweep.names import HEADLINE_METRICS, METHODS
 
 MORRIS_LEVELS = 4
@@ -67,6 +69,8 @@ def check_integer_ranges(method: str, ranges: Sequence[Range]) -> None:
 
 def sensitivity_design(method: str, ranges: Sequence[Range], n: int, seed: int) -> pd.DataFrame:
     check_integer_ranges(method, ranges)
+    per_base = len(ranges) + (1 if method == "morris" else 2)
+    check_design_size(n * per_base, f"--method {method} --n {n} with {len(ranges)} keys")
     sample = raw_sample(method, ranges, n, seed)
     unit = (sample - [r.low for r in ranges]) / [r.high - r.low for r in ranges]
     return scale(unit, ranges)
@@ -131,21 +135,46 @@ def analyse(
 
 
 def plot_indices(method: str, table: pd.DataFrame, path: Path) -> None:
+    """Morris: the standard μ*–σ plot per metric (SALib's), each key labelled, with the lines
+    σ/μ* = 1, 0.5 and 0.1 that separate linear, monotonic and interacting effects. Sobol': the
+    total-order index of each key with its 95 % interval."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    index, error = ("mu_star", "mu_star_ci95") if method == "morris" else ("ST", "ST_ci95")
     metrics = list(dict.fromkeys(table["metric"]))
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 3.4), dpi=110)
+    width = 3.6 if method == "morris" else 3.2
+    fig, axes = plt.subplots(1, len(metrics), figsize=(width * len(metrics), 3.6), dpi=110)
     for ax, metric in zip(np.atleast_1d(axes), metrics, strict=True):
         part = table[table["metric"] == metric]
-        ax.barh(part["parameter"], part[index], xerr=part[error], capsize=3, color="#4C72B0")
+        if method == "morris":
+            _mu_star_sigma(ax, part)
+        else:
+            ax.barh(part["parameter"], part["ST"], xerr=part["ST_ci95"], capsize=3, color="#4C72B0")
+            ax.set_xlabel("ST", fontsize=8)
         ax.set_title(metric, fontsize=8)
-        ax.set_xlabel(index, fontsize=8)
         ax.tick_params(labelsize=7)
-    fig.suptitle(f"{method} sensitivity ({index}, 95% interval)", fontsize=9)
+    title = "Morris: μ* against σ" if method == "morris" else "Sobol': ST with 95% interval"
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    fig.savefig(path)
+    write_figure(path, fig)
     plt.close(fig)
+
+
+def _mu_star_sigma(ax: Any, part: pd.DataFrame) -> None:
+    from SALib.plotting.morris import covariance_plot
+
+    indices = {
+        "mu_star": part["mu_star"].to_numpy(),
+        "sigma": part["sigma"].to_numpy(),
+        "mu_star_conf": part["mu_star_ci95"].to_numpy(),
+        "names": part["parameter"].tolist(),
+    }
+    covariance_plot(ax, indices, {"s": 14})
+    for name, x, y in zip(indices["names"], indices["mu_star"], indices["sigma"], strict=True):
+        ax.annotate(name, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+    for text in ax.get_legend().get_texts():
+        text.set_fontsize(6)
+    ax.xaxis.label.set_size(8)
+    ax.yaxis.label.set_size(8)

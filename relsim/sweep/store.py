@@ -8,8 +8,7 @@ a reader would find it. Resuming reads which (point, replication) pairs exist an
 
 from __future__ import annotations
 
-import json
-import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -19,81 +18,180 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from relsim.config import ScenarioError
+from relsim.files import atomic_path, write_json
+from relsim.metrics import METRIC_NAMES
+from relsim.targets import (
+    OpenedDirectory,
+    entries,
+    is_dir,
+    is_file,
+    open_directory,
+    read_manifest,
+    remove_exactly,
+)
 
 RUNS = "runs.parquet"
+TIMESERIES = "timeseries.parquet"
 MANIFEST = "manifest.json"
 KEY_COLUMNS = ("point", "replication", "seed", "status", "error")
 
 
-def _check_replaceable(directory: Path) -> None:
-    """--force only ever deletes an earlier sweep: never the working directory or a parent of
-    it, and never a directory that holds anything but a sweep's files."""
-    resolved = directory.resolve()
-    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
-        raise ScenarioError(f"--out {directory}: refusing to delete the working directory")
-    manifest = directory / MANIFEST
-    is_sweep = manifest.is_file() and "relsim" in manifest.read_text(errors="replace")[:4000]
-    if not is_sweep:
-        raise ScenarioError(
-            f"--out {directory}: not an earlier sweep (no {MANIFEST}); --force will not delete it"
-        )
+PART = re.compile(r"part-\d{6}\.parquet")
+# What relsim writes into a sweep's directory besides the store itself: summaries, plots and
+# analyses. `{metric}` is any metric name, `{key}` any swept key of this sweep.
+WRITTEN_BESIDE = ("summary.csv", "sensitivity.csv", "sensitivity.png")
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
+
+
+def _written_beside(name: str, keys: list[str]) -> bool:
+    if name in WRITTEN_BESIDE:
+        return True
+    for metric in METRIC_NAMES:
+        if name in (f"discover_{metric}.csv", f"discover_{metric}.png"):
+            return True
+        if name.startswith(f"{metric}_by_") and name.endswith(".png"):
+            return name[len(metric) + 4 : -4] in keys
+    return False
+
+
+def _parts_dir(directory: Path) -> list[Path] | None:
+    """The files of a parts directory (runs.parquet, timeseries.parquet) if that is all it
+    holds: parts and relsim's own temporary files, no links or subdirectories."""
+    found = []
+    for name, info in entries(directory).items():
+        temporary = TEMPORARY.fullmatch(name)
+        if not is_file(info) or not (
+            PART.fullmatch(name) or (temporary and PART.fullmatch(temporary["name"]))
+        ):
+            return None
+        found.append(directory / name)
+    return [*found, directory]
+
+
+def sweep_files(directory: Path) -> list[Path] | None:
+    """What an earlier sweep in `directory` consists of, if that is all the directory holds:
+    its manifest, its results store and the summaries and plots relsim writes beside them.
+    None if anything else is there (a user's file, a link, another kind of result)."""
+    manifest = read_manifest(directory)
+    if manifest is None or manifest.get("kind") != "relsim sweep":
+        return None
+    design = manifest.get("design")
+    keys = design.get("keys", []) if isinstance(design, dict) else []
+    if not isinstance(keys, list):
+        return None
+    removal: list[Path] = []
+    for name, info in entries(directory).items():
+        if name in (RUNS, TIMESERIES) and is_dir(info):
+            inner = _parts_dir(directory / name)
+            if inner is None:
+                return None
+            removal += inner
+            continue
+        temporary = TEMPORARY.fullmatch(name)
+        plain = temporary["name"] if temporary else name
+        if not is_file(info) or not (plain == MANIFEST or _written_beside(plain, keys)):
+            return None
+        removal.append(directory / name)
+    return removal
 
 
 class SweepStore:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, opened: OpenedDirectory | None = None) -> None:
         self.directory = directory
         self.runs_dir = directory / RUNS
+        self.series_dir = directory / TIMESERIES
+        self.opened = opened
         self._buffer: list[dict[str, Any]] = []
+        self._series: list[pd.DataFrame] = []
         self._last_flush = time.monotonic()
         self._part = 0
 
     # -- creating and reopening -----------------------------------------------------------
     @classmethod
     def create(cls, directory: Path, manifest: dict[str, Any], force: bool) -> SweepStore:
-        if directory.exists() and not directory.is_dir():
-            raise ScenarioError(f"--out {directory}: exists and is not a directory")
-        if directory.is_dir() and any(directory.iterdir()):
-            if not force:
-                raise ScenarioError(
-                    f"--out {directory}: directory is not empty "
-                    "(use --resume to finish it, or --force to start again)"
-                )
-            _check_replaceable(directory)
-            for path in sorted(directory.rglob("*"), reverse=True):
-                path.unlink() if path.is_file() or path.is_symlink() else path.rmdir()
-        store = cls(directory)
-        store.runs_dir.mkdir(parents=True, exist_ok=True)
-        store._write_manifest(manifest)
+        """A new store in `directory`, which must be new, empty, or (with `force`) hold exactly
+        an earlier sweep, which is removed. The directory stays locked until `close`."""
+        opened = open_directory(
+            directory,
+            "--out",
+            force=force,
+            identify=sweep_files,
+            not_empty_hint="use --resume to finish it, or --force to start again",
+            kind="an earlier sweep",
+        )
+        try:
+            remove_exactly(opened.replaced)
+            store = cls(directory, opened)
+            store.runs_dir.mkdir()
+            if manifest.get("timeseries"):
+                store.series_dir.mkdir()
+            store._write_manifest(manifest)
+        except BaseException:
+            opened.close()
+            raise
         return store
 
     @classmethod
     def reopen(cls, directory: Path, manifest: dict[str, Any]) -> SweepStore:
         """Reopen for --resume; the design and base scenario must be the ones stored."""
-        stored_path = directory / MANIFEST
-        if not stored_path.is_file():
+        stored = read_manifest(directory) if directory.is_dir() else None
+        if stored is None:
             raise ScenarioError(f"--resume {directory}: no {MANIFEST}; nothing to resume")
-        stored = json.loads(stored_path.read_text())
-        for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
-            if stored.get(key) != manifest.get(key):
+        opened = open_directory(
+            directory, "--resume", force=False, identify=sweep_files, resume=True
+        )
+        try:
+            stored = read_manifest(directory) or {}
+            for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
+                if stored.get(key) != manifest.get(key):
+                    raise ScenarioError(
+                        f"--resume {directory}: the {key.replace('_', ' ')} differs from the "
+                        "stored sweep; resume with the same scenario, design, --reps and --seed"
+                    )
+            if bool(stored.get("timeseries")) != bool(manifest.get("timeseries")):
                 raise ScenarioError(
-                    f"--resume {directory}: the {key.replace('_', ' ')} differs from the stored "
-                    "sweep; resume with the same scenario, design, --reps and --seed"
+                    f"--resume {directory}: the stored sweep was run "
+                    f"{'with' if stored.get('timeseries') else 'without'} --timeseries; "
+                    "resume it the same way"
                 )
-        store = cls(directory)
-        store.runs_dir.mkdir(parents=True, exist_ok=True)
-        for leftover in store.runs_dir.glob("*.tmp"):
-            leftover.unlink()
-        existing = [int(p.stem.split("-")[1]) for p in store.runs_dir.glob("part-*.parquet")]
-        store._part = max(existing, default=-1) + 1
+            store = cls(directory, opened)
+            store._tidy(bool(manifest.get("timeseries")))
+        except BaseException:
+            opened.close()
+            raise
         return store
 
+    def _tidy(self, timeseries: bool) -> None:
+        """After an interruption: remove unfinished temporary parts, and weekly series written
+        for runs whose rows were not (they will be run again)."""
+        self.runs_dir.mkdir(exist_ok=True)
+        if timeseries:
+            self.series_dir.mkdir(exist_ok=True)
+        for directory in (self.runs_dir, self.series_dir):
+            if not directory.is_dir():
+                continue
+            for leftover in directory.iterdir():
+                if TEMPORARY.fullmatch(leftover.name) and leftover.is_file():
+                    leftover.unlink()
+        stored = {p.name for p in self.runs_dir.glob("part-*.parquet")}
+        if self.series_dir.is_dir():
+            for orphan in self.series_dir.glob("part-*.parquet"):
+                if orphan.name not in stored:
+                    orphan.unlink()
+        existing = [int(name[5:11]) for name in stored]
+        self._part = max(existing, default=-1) + 1
+
+    def close(self) -> None:
+        """Release the directory's lock."""
+        if self.opened is not None:
+            self.opened.close()
+            self.opened = None
+
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
-        temporary = self.directory / (MANIFEST + ".tmp")
-        temporary.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-        os.replace(temporary, self.directory / MANIFEST)
+        write_json(self.directory / MANIFEST, manifest)
 
     def update_manifest(self, **fields: Any) -> None:
-        manifest = json.loads((self.directory / MANIFEST).read_text())
+        manifest = read_manifest(self.directory) or {}
         manifest.update(fields)
         self._write_manifest(manifest)
 
@@ -114,10 +212,9 @@ class SweepStore:
             if failed.all():
                 part.unlink()
                 continue
-            temporary = self.runs_dir / f".{part.name}.tmp"
             kept = pa.Table.from_pandas(table[~failed], preserve_index=False)
-            pq.write_table(kept, temporary)
-            os.replace(temporary, part)
+            with atomic_path(part) as temporary:
+                pq.write_table(kept, temporary)
         return removed
 
     def done(self) -> set[tuple[int, int]]:
@@ -131,10 +228,18 @@ class SweepStore:
             return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
         return pd.read_parquet(self.runs_dir, columns=columns)
 
-    def add(self, row: dict[str, Any], every_rows: int = 64, every_seconds: float = 2.0) -> None:
-        """Buffer a finished run; write a part when enough rows or time have gathered, so an
-        interruption loses at most a couple of seconds of finished runs."""
+    def add(
+        self,
+        row: dict[str, Any],
+        every_rows: int = 64,
+        every_seconds: float = 2.0,
+        series: pd.DataFrame | None = None,
+    ) -> None:
+        """Buffer a finished run (and its weekly series); write a part when enough rows or time
+        have gathered, so an interruption loses at most a couple of seconds of finished runs."""
         self._buffer.append(row)
+        if series is not None:
+            self._series.append(series)
         due = time.monotonic() - self._last_flush >= every_seconds
         if len(self._buffer) >= every_rows or due:
             self.flush()
@@ -144,13 +249,19 @@ class SweepStore:
             return
         table = pa.Table.from_pandas(pd.DataFrame(self._buffer), preserve_index=False)
         name = f"part-{self._part:06d}.parquet"
-        # A leading dot hides the unfinished part from readers: Arrow's dataset discovery skips
-        # names starting with "." or "_", but would read (or choke on) "part-N.parquet.tmp".
-        temporary = self.runs_dir / f".{name}.tmp"
-        pq.write_table(table, temporary)
-        # Forget the rows before publishing them: an interrupt in between can only lose rows
-        # (which --resume reruns), never record them twice.
-        self._buffer.clear()
-        self._part += 1
-        os.replace(temporary, self.runs_dir / f"{name}")
+        if self._series:
+            # The series first, under the same part number: a part of rows is what marks runs
+            # as done, so series without their rows are removed and rerun when resuming.
+            series = pd.concat(self._series, ignore_index=True)
+            with atomic_path(self.series_dir / name) as temporary:
+                series.to_parquet(temporary, index=False)
+            self._series.clear()
+        # The part is written under a hidden temporary name (Arrow's dataset discovery skips
+        # names starting with "."), and renamed when complete. The rows are forgotten before
+        # they are published: an interrupt in between can only lose rows (which --resume
+        # reruns), never record them twice.
+        with atomic_path(self.runs_dir / name) as temporary:
+            pq.write_table(table, temporary)
+            self._buffer.clear()
+            self._part += 1
         self._last_flush = time.monotonic()

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import relsim
+from relsim import bundled
 from relsim.citizens import Pathway, Route, SpecialistState
 from relsim.config import PAYERS, Scenario, ScenarioError, validate_data
 from relsim.config.loading import load_raw
@@ -34,7 +34,6 @@ from relsim.model import CareModel
 
 KNOBS = ("demand_complexity", "continuity", "referral_friction")
 STRUCTURAL = ("care_model", "workforce.workers", "population.citizens", "seed")
-BUNDLED_DIR = Path(relsim.__file__).resolve().parent.parent / "scenarios"
 
 # Where a citizen is, as the picture of the system groups people.
 PLACE_WORKER = "worker"
@@ -64,8 +63,9 @@ HANDOFF_KINDS = frozenset(
 
 # -- scenarios ------------------------------------------------------------------------------
 def bundled_scenario(name: str) -> Path:
-    """A scenario shipped with relsim, by name (`baseline`, `liberated`, `hybrid`)."""
-    return BUNDLED_DIR / f"{name}.yaml"
+    """A scenario shipped with relsim, by name (`baseline`, `liberated`, `hybrid`), found in a
+    checkout or in an installed wheel."""
+    return bundled.resolve("scenarios", name)
 
 
 def scenario_data(path: Path) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""The bundled scenarios and experiments, found by name.
+
+In a checkout they are the repository's `scenarios/` and `experiments/` directories; an installed
+wheel carries copies of them as package data under `relsim/_bundled/` (the build puts them
+there, see setup.py). `relsim run baseline` and `relsim experiment run complexity_crossover`
+find them either way; a path that exists always wins over a name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import relsim
+
+KINDS = ("scenarios", "experiments")
+SUFFIXES = (".yaml", ".yml")
+
+
+def _checkout_root() -> Path | None:
+    root = Path(relsim.__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "scenarios").is_dir():
+        return root
+    return None
+
+
+def directory(kind: str) -> Path | None:
+    """Where the bundled files of `kind` (scenarios or experiments) are, if anywhere."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of bundled file: {kind}")
+    root = _checkout_root()
+    candidates = [root / kind] if root is not None else []
+    candidates.append(Path(relsim.__file__).resolve().parent / "_bundled" / kind)
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+def names(kind: str) -> list[str]:
+    """The names (file stems) of the bundled files of `kind`."""
+    found = directory(kind)
+    if found is None:
+        return []
+    return sorted(p.stem for p in found.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def is_bare_name(text: str) -> bool:
+    """A name without a directory part, such as `baseline` or `baseline.yaml`."""
+    return bool(text) and "/" not in text and "\\" not in text and text not in (".", "..")
+
+
+def find(kind: str, name: str) -> Path | None:
+    """The bundled file called `name` (with or without .yaml), if there is one."""
+    if not is_bare_name(name):
+        return None
+    found = directory(kind)
+    if found is None:
+        return None
+    stem = name[: -len(Path(name).suffix)] if Path(name).suffix in SUFFIXES else name
+    for suffix in SUFFIXES:
+        candidate = found / f"{stem}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def resolve(kind: str, argument: str | Path) -> Path:
+    """A path given on the command line: the file itself if it exists, else the bundled file of
+    that name, else the path unchanged (reading it then says it does not exist)."""
+    path = Path(argument)
+    if path.exists() or path.is_symlink():
+        return path
+    return find(kind, str(argument)) or path

@@ -1,0 +1,166 @@
+"""`relsim rerun`, `relsim init` and `relsim schema`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import click
+
+from relsim import bundled
+from relsim.cli_options import json_option, workers_option
+from relsim.config import ScenarioError
+from relsim.config.errors import RunError, printable
+
+allow_option = click.option(
+    "--allow-mismatch",
+    is_flag=True,
+    help="rerun even if this relsim differs from the one that made the result",
+)
+
+
+def _refuse(manifest: Path, found: list[str]) -> None:
+    raise ScenarioError(
+        f"{printable(str(manifest))}: {'; '.join(found)}; its results may not be reproduced "
+        "(use --allow-mismatch to rerun anyway)"
+    )
+
+
+def _report(verdicts: dict[str, str], manifest: Path) -> None:
+    listing = ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items())
+    click.echo(f"rerun of {printable(str(manifest))}: {listing}", err=True)
+    differing = [name for name, verdict in verdicts.items() if verdict == "differs"]
+    if differing:
+        raise RunError(
+            f"the rerun is not identical to the original ({', '.join(differing)} differs); "
+            "both are kept"
+        )
+
+
+def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+               allow: bool, as_json: bool) -> None:  # fmt: skip
+    from relsim.cli import _default_workers, _run, _scenario_block, _write, show_run
+    from relsim.config import scenario_hash
+    from relsim.io import now, portable_path
+    from relsim.rerun import compare_files, mismatches, run_manifest
+    from relsim.targets import ResultTarget
+
+    data, scenario = run_manifest(manifest)
+    found = mismatches(data, [(str(data.get("scenario_hash")), scenario_hash(scenario))])
+    if found and not allow:
+        _refuse(manifest, found)
+    journeys = "journeys.parquet" in data["files"]
+    with ResultTarget(out, force) as target:
+        started = now()
+        results = _run(
+            scenario, data["reps"], data["seed"], workers or _default_workers(), journeys
+        )
+        block = _scenario_block(scenario, results, data["seed"], started)
+        block["provenance"]["rerun_of"] = portable_path(manifest)
+        _write(target.staged, scenario, results, block)
+        target.commit()
+    show_run(block, as_json)
+    _report(compare_files(data, manifest.parent, out), manifest)
+
+
+def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                 allow: bool) -> None:  # fmt: skip
+    import pandas as pd
+
+    from relsim.rerun import compare_sweeps, mismatches
+    from relsim.sweep.run import SweepPlan, run_sweep
+
+    name = printable(str(manifest))
+    try:
+        design_data = data["design"]
+        design = pd.DataFrame(design_data["points"], columns=design_data["keys"])
+        plan = SweepPlan(
+            str(data["scenario_file"]), data["base_scenario"], design, design_data["kind"],
+            design_data["spec"], int(data["reps"]), int(data["seed"]),
+            bool(data.get("timeseries", False)),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None
+    recorded = data.get("point_scenario_hashes") or []
+    found = mismatches(data, list(zip(recorded, plan.hashes, strict=False)))
+    if len(recorded) != len(plan.hashes):
+        found.append("its design does not match its recorded hashes")
+    if found and not allow:
+        _refuse(manifest, found)
+    run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
+    _report({"runs.parquet": compare_sweeps(manifest.parent, out)}, manifest)
+
+
+def add_tool_commands(group: click.Group) -> None:
+    @group.command()
+    @click.argument("manifest", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(path_type=Path), required=True, help="a new directory")
+    @click.option("--force", is_flag=True, help="replace an earlier result in --out")
+    @allow_option
+    @workers_option
+    @json_option
+    def rerun(
+        manifest: Path,
+        out: Path,
+        force: bool,
+        allow_mismatch: bool,
+        workers: int | None,
+        as_json: bool,
+    ) -> None:
+        """Re-create the run (or sweep) that MANIFEST describes in --out, and say whether its
+        files are identical to the original's (byte for byte; for a sweep, run for run)."""
+        from relsim.rerun import load_manifest
+
+        if manifest.is_dir():
+            manifest = manifest / "manifest.json"
+        data = load_manifest(manifest)
+        if data.get("kind") == "relsim sweep":
+            _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
+        else:
+            _rerun_run(manifest, data, out, force, workers, allow_mismatch, as_json)
+
+    @group.command()
+    @click.argument("directory", type=click.Path(path_type=Path))
+    @click.option("--force", is_flag=True, help="overwrite bundled files already copied there")
+    def init(directory: Path, force: bool) -> None:
+        """Copy the bundled scenarios and experiments into DIRECTORY, to edit and run."""
+        from relsim.targets import check_file_target
+
+        copies = []
+        for kind in bundled.KINDS:
+            source = bundled.directory(kind)
+            if source is None:
+                raise RunError(f"this installation of relsim has no bundled {kind}")
+            for name in bundled.names(kind):
+                found = bundled.find(kind, name)
+                assert found is not None
+                copies.append((found, directory / kind / found.name))
+        existing = [str(target) for _, target in copies if target.exists() or target.is_symlink()]
+        if existing and not force:
+            raise ScenarioError(
+                f"{printable(str(directory))}: already holds {printable(existing[0])}"
+                + (f" and {len(existing) - 1} more" if len(existing) > 1 else "")
+                + " (use --force to overwrite the bundled files there)"
+            )
+        for _, target in copies:
+            check_file_target(target, "init")
+        for source, target in copies:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink():
+                target.unlink()
+            shutil.copyfile(source, target)
+        counts = {k: sum(1 for _, t in copies if t.parent.name == k) for k in bundled.KINDS}
+        click.echo(
+            f"copied {counts['scenarios']} scenarios and {counts['experiments']} experiments "
+            f"to {printable(str(directory))}; try: relsim run "
+            f"{printable(str(directory / 'scenarios' / 'baseline.yaml'))}"
+        )
+
+    @group.command()
+    def schema() -> None:
+        """Print the JSON Schema of scenario files, for editors that complete and check them."""
+        from relsim.config.json_schema import scenario_json_schema
+
+        click.echo(json.dumps(scenario_json_schema(), indent=2))

@@ -1,0 +1,230 @@
+"""Reading input files and YAML within stated limits.
+
+Only regular files are read (never a device such as /dev/zero, a pipe or a socket), and only up to
+a size limit. YAML is parsed with the safe loader and checked before anything is built from it:
+nesting deeper than a limit, more nodes than a limit once aliases are expanded (an "alias bomb"
+of a few hundred bytes can stand for gigabytes), recursive aliases and duplicate keys are refused
+with the line they are on. Nothing from a file is echoed unless it was parsed as YAML, and then
+only in short form.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relsim.config.errors import FileError, ScenarioError, printable, shown
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+QUOTED = re.compile(r"'[^']{4,}'")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much input one file or value may hold."""
+
+    bytes: int
+    nodes: int
+    depth: int
+
+
+SCENARIO_LIMITS = Limits(bytes=1 << 20, nodes=20_000, depth=32)
+VALUE_LIMITS = Limits(bytes=64 << 10, nodes=10_000, depth=32)
+DESIGN_LIMITS = Limits(bytes=8 << 20, nodes=1_000_000, depth=32)
+
+
+@dataclass
+class Parsed:
+    """A parsed YAML document and the line of each mapping key, by key path."""
+
+    data: Any
+    lines: dict[tuple[str, ...], int]
+
+
+def read_text(path: Path, limit: int, what: str) -> str:
+    """The text of a regular file of at most `limit` bytes, or ScenarioError naming the file."""
+    name = printable(str(path))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise FileError(f"{name}: no such file") from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or "not a valid path"
+        raise FileError(f"{name}: cannot read file ({reason})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise FileError(f"{name}: is a directory, expected a {what}")
+        if not stat.S_ISREG(mode):
+            raise FileError(
+                f"{name}: not a regular file (a device, pipe or socket); expected a {what}"
+            )
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise FileError(f"{name}: cannot read file ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise FileError(f"{name}: larger than {limit:,} bytes; expected a {what}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileError(
+            f"{name}: not valid utf-8 text (byte {exc.start + 1}); expected a {what}"
+        ) from None
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, with a nesting limit while composing and duplicate keys recorded."""
+
+    def __init__(self, text: str, max_depth: int) -> None:
+        super().__init__(text)
+        self.max_depth = max_depth
+        self.depth = 0
+        self.duplicates: list[tuple[Any, int, int]] = []
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > self.max_depth:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {self.max_depth} levels deep",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in first:
+                    self.duplicates.append((key, first[key], line))
+                else:
+                    first[key] = line
+            except TypeError:  # unhashable: the base constructor says so
+                continue
+        return super().construct_mapping(node, deep=deep)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_size(root: Any, limits: Limits) -> tuple[str, Any] | None:
+    """Why the node graph is too big once aliases are expanded, and the node where that shows
+    (None if it is not): counted without expanding anything, each shared node once, so an alias
+    bomb costs little."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (expanded nodes, depth)
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, closing = stack.pop()
+        key = id(node)
+        if closing:
+            open_nodes.discard(key)
+            sizes = [measured[id(c)] for c in _children(node)]
+            size = 1 + sum(s for s, _ in sizes)
+            depth = 1 + max((d for _, d in sizes), default=0)
+            measured[key] = (size, depth)
+            if size > limits.nodes:
+                return f"more than {limits.nodes:,} values once aliases are expanded", node
+            if depth > limits.depth:
+                return f"nested more than {limits.depth} levels once aliases are expanded", node
+            continue
+        if key in measured:
+            continue
+        if key in open_nodes:
+            return "an alias refers to a value that contains it", node
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in measured)
+    return None
+
+
+def _key_lines(root: Any, limit: int) -> dict[tuple[str, ...], int]:
+    """The line of each mapping key, by key path (scalar keys only)."""
+    lines: dict[tuple[str, ...], int] = {}
+    stack: list[tuple[Any, tuple[str, ...]]] = [(root, ())]
+    while stack and len(lines) < limit:
+        node, path = stack.pop()
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
+                child = (*path, str(key_node.value))
+                lines.setdefault(child, key_node.start_mark.line + 1)
+                stack.append((value_node, child))
+    return lines
+
+
+def _syntax_error(origin: str, exc: yaml.YAMLError) -> ScenarioError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(exc.problem):
+        return ScenarioError(
+            f"{origin}: {where}YAML tags that build objects are not allowed; "
+            "expected plain mappings, lists, numbers and strings"
+        )
+    # Names quoted from the file (an undefined alias, a tag handle) are left out: the file may not
+    # be YAML at all, and its content is not for the terminal.
+    problem = QUOTED.sub("'...'", str(getattr(exc, "problem", None) or "not valid YAML"))
+    return ScenarioError(f"{origin}: {where}malformed YAML ({printable(problem, 120)})")
+
+
+def parse_yaml(text: str, origin: str, limits: Limits) -> Parsed:
+    """Parse one YAML document within `limits`; errors name `origin` and the line."""
+    origin = printable(origin)
+    if len(text.encode("utf-8", errors="replace")) > limits.bytes:
+        raise ScenarioError(f"{origin}: longer than {limits.bytes:,} bytes")
+    loader = _Loader(text, limits.depth)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return Parsed(None, {})
+        too_big = _check_size(root, limits)
+        if too_big:
+            problem, node = too_big
+            raise ScenarioError(f"{origin}: line {node.start_mark.line + 1}: {problem}")
+        data = loader.construct_document(root)
+    except yaml.YAMLError as exc:
+        raise _syntax_error(origin, exc) from None
+    finally:
+        loader.dispose()
+    if loader.duplicates:
+        raise ScenarioError(
+            *(
+                f"{origin}: line {line}: duplicate key {shown(key)} (first given on line {first})"
+                for key, first, line in loader.duplicates
+            )
+        )
+    return Parsed(data, _key_lines(root, limits.nodes))
+
+
+def load_file(path: Path, what: str, limits: Limits = SCENARIO_LIMITS) -> Parsed:
+    """Read and parse a YAML file within `limits`."""
+    return parse_yaml(read_text(path, limits.bytes, what), str(path), limits)
+
+
+def parse_value(text: str, origin: str) -> Any:
+    """A value given on the command line (`--set`, `--grid`), read as YAML."""
+    return parse_yaml(text, origin, VALUE_LIMITS).data

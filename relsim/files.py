@@ -1,0 +1,97 @@
+"""Writing files safely: every file relsim writes appears whole or not at all, and nothing it
+writes follows a symbolic link planted where it writes.
+
+A file is written to a new temporary name in its directory (created exclusively, so an existing
+file or link of that name is never opened) and renamed over the target when complete; renaming
+replaces a link at the target rather than writing through it.
+
+CSV files that others open in a spreadsheet are guarded against formula injection: text cells
+that a spreadsheet would run as a formula are written with a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_UMASK: int | None = None
+
+
+def _umask() -> int:
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0)
+        os.umask(_UMASK)
+    return _UMASK
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A new, empty temporary file beside `path` (created exclusively, under a hidden name) for
+    the block to write; it becomes `path` only when the block completes. On an error or Ctrl-C
+    it is removed."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = Path(name)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        os.close(fd)
+        yield temporary
+        os.replace(temporary, path)
+    except (Exception, KeyboardInterrupt):
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator[IO[bytes]]:
+    """A binary file handle whose content becomes `path` only when the block completes."""
+    with atomic_path(path) as temporary, temporary.open("r+b") as handle:
+        yield handle
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    with atomic_file(path) as handle:
+        handle.write(data)
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, default=str) + "\n")
+
+
+def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which text that a spreadsheet would run as a formula starts with an
+    apostrophe. Numbers (negative ones too) are left alone."""
+    guarded = frame.copy()
+    for column in guarded.columns:
+        values = guarded[column]
+        if values.dtype.kind in "biufcmM":
+            continue
+        guarded[column] = values.map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+        )
+    return guarded
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """A CSV file for people and spreadsheets: no index, formulas guarded."""
+    write_text(path, guard_formulas(frame).to_csv(index=False))
+
+
+def write_figure(path: Path, figure: Any) -> None:
+    """Save a matplotlib figure as PNG."""
+    with atomic_file(path) as handle:
+        figure.savefig(handle, format="png")

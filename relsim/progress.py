@@ -1,0 +1,100 @@
+"""Progress on stderr: a bar on a terminal; off a terminal (a log file, a batch job), a plain
+line every so often, so that a long command is never silent. Either way it says what it is for.
+
+Off a terminal a line is printed every RELSIM_PROGRESS_SECONDS seconds (default 30), from the
+first interval on: a command that finishes sooner prints nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+from relsim.config.errors import printable
+
+ENVIRONMENT = "RELSIM_PROGRESS_SECONDS"
+DEFAULT_SECONDS = 30.0
+
+
+def interval() -> float:
+    try:
+        seconds = float(os.environ.get(ENVIRONMENT, DEFAULT_SECONDS))
+    except ValueError:
+        return DEFAULT_SECONDS
+    return seconds if seconds > 0 else DEFAULT_SECONDS
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+class Progress:
+    """`with Progress(total, label) as bar: ... bar.update()`."""
+
+    def __init__(self, total: int, label: str, initial: int = 0, unit: str = "runs") -> None:
+        self.total = total
+        self.label = printable(label, 60)
+        self.done = initial
+        self.initial = initial
+        self.unit = unit
+        self._bar: Any = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._started = time.monotonic()
+
+    def __enter__(self) -> Progress:
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=self.total,
+                initial=self.initial,
+                desc=self.label,
+                unit=self.unit.rstrip("s"),
+                file=sys.stderr,
+            )
+        else:
+            self._thread = threading.Thread(target=self._report, daemon=True)
+            self._thread.start()
+        return self
+
+    def update(self, count: int = 1) -> None:
+        self.done += count
+        if self._bar is not None:
+            self._bar.update(count)
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self._started
+        share = self.done / self.total if self.total else 1.0
+        text = (
+            f"relsim: {self.label}: {self.done}/{self.total} {self.unit} done "
+            f"({share:.0%}), {_duration(elapsed)} elapsed"
+        )
+        new = self.done - self.initial
+        if new > 0 and self.done < self.total:
+            left = elapsed / new * (self.total - self.done)
+            text += f", about {_duration(left)} left"
+        return text
+
+    def _report(self) -> None:
+        seconds = interval()
+        while not self._stop.wait(seconds):
+            sys.stderr.write(self.line() + "\n")
+            sys.stderr.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._bar is not None:
+            self._bar.close()

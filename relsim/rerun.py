@@ -1,0 +1,116 @@
+"""Re-creating a result from its manifest, and showing that it is the same.
+
+A run's manifest holds everything the run depended on: the fully resolved scenario, the root
+seed, the number of replications, which files were written, each file's SHA-256, and the relsim
+version and commit. A sweep's manifest holds its base scenario, every design point and the hash
+of each point's resolved scenario. Rerunning refuses, unless told, when this relsim differs
+from the one that made the result (another version or commit, or a scenario that no longer
+resolves to the same hash): its results may then differ.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+import relsim
+from relsim.config import Scenario, ScenarioError
+from relsim.config.errors import printable, shown
+from relsim.config.safe_yaml import read_text
+from relsim.io import git_commit, sha256
+from relsim.targets import MANIFEST_LIMIT
+
+COMPARED = ("summary.csv", "timeseries.parquet", "journeys.parquet")
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    name = printable(str(path))
+    try:
+        data = json.loads(read_text(path, MANIFEST_LIMIT, "manifest.json"))
+    except ValueError:
+        raise ScenarioError(f"{name}: not a relsim manifest (not JSON)") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{name}: not a relsim manifest")
+    return data
+
+
+def _require(data: dict[str, Any], name: str, fields: dict[str, type]) -> None:
+    missing = [key for key, kind in fields.items() if not isinstance(data.get(key), kind)]
+    if missing:
+        raise ScenarioError(f"{name}: not a relsim manifest (no {', '.join(missing)})")
+
+
+def mismatches(data: dict[str, Any], hashes: list[tuple[str, str]]) -> list[str]:
+    """Why this relsim may not reproduce the result: (recorded, now) hash pairs differing, or
+    another version or commit."""
+    found = []
+    made_with = data.get("relsim_version")
+    if made_with != relsim.__version__:
+        found.append(f"it was made with relsim {shown(made_with)}, this is {relsim.__version__}")
+    commit, mine = data.get("git_commit"), git_commit()
+    if commit and mine and commit != mine:
+        found.append(f"it was made at commit {str(commit)[:12]}, this is {mine[:12]}")
+    if any(recorded != now for recorded, now in hashes):
+        found.append("its scenario no longer resolves to the recorded hash (the schema changed)")
+    return found
+
+
+def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
+    """A run's manifest and its scenario, checked."""
+    data = load_manifest(path)
+    name = printable(str(path))
+    _require(data, name, {"scenario": dict, "seed": int, "reps": int, "files": list})
+    if not 1 <= data["reps"] <= 100_000 or not 0 <= data["seed"] < 2**63:
+        raise ScenarioError(f"{name}: reps or seed out of range")
+    try:
+        scenario = Scenario.model_validate(data["scenario"])
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise ScenarioError(
+            f"{name}: scenario.{where}: {error['msg']} (the scenario format has changed since "
+            "this result was made; rerun it with the relsim that made it)"
+        ) from None
+    return data, scenario
+
+
+def compare_files(original: dict[str, Any], original_dir: Path, new_dir: Path) -> dict[str, str]:
+    """For each result file: 'identical', 'differs', or 'not compared' (nothing to compare
+    with: no recorded hash and no original file beside the manifest)."""
+    hashes = original.get("sha256")
+    recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
+    verdicts = {}
+    for name in COMPARED:
+        new = new_dir / name
+        if not new.is_file():
+            continue
+        if name in recorded:
+            expected = recorded[name]
+        elif (original_dir / name).is_file():
+            expected = sha256(original_dir / name)
+        else:
+            verdicts[name] = "not compared"
+            continue
+        verdicts[name] = "identical" if sha256(new) == expected else "differs"
+    return verdicts
+
+
+def compare_sweeps(original_dir: Path, new_dir: Path) -> str:
+    """Whether two sweeps' results tables hold the same runs (their row order may differ)."""
+    runs = original_dir / "runs.parquet"
+    if not runs.is_dir():
+        return "not compared"
+
+    def table(directory: Path) -> pd.DataFrame:
+        frame = pd.read_parquet(directory / "runs.parquet")
+        return frame.sort_values(["point", "replication"]).reset_index(drop=True)
+
+    try:
+        pd.testing.assert_frame_equal(table(original_dir), table(new_dir), check_exact=True)
+    except AssertionError:
+        return "differs"
+    return "identical"

@@ -1,0 +1,121 @@
+"""Stopping cleanly, whoever asks.
+
+SIGTERM (what `timeout`, Slurm, systemd and `kill` send) and SIGHUP (a closed terminal) stop
+relsim exactly as Ctrl-C does: the pool is stopped, finished sweep runs are kept, nothing
+half-written is left, and the exit status is 128 plus the signal's number. Pool workers never
+outlive the relsim process that started them, however it ends (even by SIGKILL): they notice
+within a second and exit, and the pool's fork server follows its last worker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+WATCH_SECONDS = 0.5
+
+
+class Terminated(KeyboardInterrupt):
+    """Stopped by a signal other than Ctrl-C; handled wherever Ctrl-C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _signum(interrupt: BaseException | None) -> int | None:
+    """The signal behind an interrupt, also when a library re-raised it as another exception
+    (click turns KeyboardInterrupt into Abort)."""
+    seen = 0
+    while interrupt is not None and seen < 10:
+        if isinstance(interrupt, Terminated):
+            return interrupt.signum
+        interrupt = interrupt.__cause__ or interrupt.__context__
+        seen += 1
+    return None
+
+
+def exit_status(interrupt: BaseException) -> int:
+    """128 + the signal's number, as a shell reports a process stopped by it."""
+    return 128 + (_signum(interrupt) or signal.SIGINT)
+
+
+def describe(interrupt: BaseException) -> str:
+    """'interrupted' for Ctrl-C, 'terminated (SIGTERM)' and the like for other signals."""
+    signum = _signum(interrupt)
+    return "interrupted" if signum is None else f"terminated ({signal.Signals(signum).name})"
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def stop_signals_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise Terminated in the main thread, as Ctrl-C
+    raises KeyboardInterrupt. Outside the main thread this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            continue  # started with the signal ignored (nohup): keep it so
+        previous[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C in this process for the block. A process started meanwhile inherits the
+    ignored disposition, and Python then never turns Ctrl-C into a traceback there."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def worker_start(owner: int) -> None:
+    """Run first in every pool worker: leave Ctrl-C to the relsim process `owner`, which stops
+    the pool itself, and end this worker as soon as `owner` ends, however it ends.
+
+    The kernel's parent-death signal cannot do the second part: a worker's parent is the pool's
+    fork server, which by design lives as long as any worker does. So a thread watches."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch, args=(owner,), daemon=True, name="relsim-owner").start()
+
+
+def owner_alive(owner: int) -> bool:
+    """Whether process `owner` still runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{owner}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True  # no /proc: signal 0 is all there is
+
+
+def _watch(owner: int) -> None:
+    stop = threading.Event()
+    while not stop.wait(WATCH_SECONDS):
+        if not owner_alive(owner):
+            os._exit(1)

@@ -1,0 +1,373 @@
+"""Output targets: checked before any work, locked while written, replaced only when relsim
+wrote them.
+
+- Every target (a results directory, a report or plot file) is checked before the first run:
+  its name is usable, it is not a symbolic link to somewhere else, and something can really be
+  created where it goes (found by creating and removing a probe). Missing parent directories are
+  created, and removed again if the command fails.
+- A results directory is locked (an advisory `flock` on the directory itself) for as long as a
+  command writes to it, so two relsim processes never write to the same results.
+- `--force` removes only what relsim itself wrote, identified exactly: a run's files are those
+  its manifest lists; a directory holding anything else, or a symbolic link, is refused, and
+  nothing is ever followed through a link or removed recursively.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from relsim.config.errors import RunError, printable
+from relsim.config.safe_yaml import read_text
+from relsim.files import _umask
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+MANIFEST = "manifest.json"
+DIFFERENCES = "differences.csv"
+MANIFEST_LIMIT = 64 << 20
+NAME_MAX = 255
+
+
+class OutputError(ValueError):
+    """An output target cannot be used (bad input: exit status 2)."""
+
+
+# -- names and probes ----------------------------------------------------------------------------
+
+
+def check_entry_name(name: str, what: str) -> None:
+    """A name relsim will create inside a results directory (a scenario's subdirectory)."""
+    shown = printable(repr(name), 100)
+    if name in ("", ".", "..") or any(c in name for c in "/\\\0") or name.startswith("."):
+        raise OutputError(f"{what}: {shown} is not a plain directory name")
+    if len(os.fsencode(name)) > NAME_MAX:
+        raise OutputError(f"{what}: {shown} is longer than {NAME_MAX} bytes")
+
+
+def _check_components(path: Path, option: str) -> None:
+    for part in path.parts:
+        if len(os.fsencode(part)) > NAME_MAX:
+            raise OutputError(
+                f"{option} {printable(str(path), 120)}: a name in it is longer than "
+                f"{NAME_MAX} bytes"
+            )
+
+
+def _nearest_existing(path: Path) -> Path:
+    current = path
+    while not (current.exists() or current.is_symlink()):
+        if current.parent == current:
+            break
+        current = current.parent
+    return current
+
+
+def _probe(directory: Path, option: str, target: Path) -> None:
+    """Create and remove something in `directory`, which must exist: the only sure test that
+    the target can be written (permissions, read-only or special file systems)."""
+    try:
+        made = tempfile.mkdtemp(prefix=".relsim-probe-", dir=directory)
+        os.rmdir(made)
+    except OSError as exc:
+        raise OutputError(
+            f"{option} {printable(str(target))}: cannot write in {printable(str(directory))} "
+            f"({exc.strerror})"
+        ) from None
+
+
+def check_file_target(path: Path, option: str) -> None:
+    """A file relsim will write (a report, a plot, a table): usable, not a directory, and its
+    directory exists or can be created and written in."""
+    name = printable(str(path))
+    _check_components(path, option)
+    if path.is_dir():
+        raise OutputError(f"{option} {name}: is a directory, expected a file path")
+    existing = _nearest_existing(path.parent)
+    if not existing.is_dir():
+        raise OutputError(f"{option} {name}: {printable(str(existing))} is not a directory")
+    _probe(existing, option, path)
+
+
+def make_parents(path: Path) -> list[Path]:
+    """Create the missing directories above `path`; the ones created, outermost first."""
+    missing = []
+    current = path.parent
+    while not (current.exists() or current.is_symlink()):
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        directory.mkdir(exist_ok=True)
+    return list(reversed(missing))
+
+
+def remove_if_empty(directories: Sequence[Path]) -> None:
+    """Remove directories this command created, innermost first, if they are still empty."""
+    for directory in reversed(directories):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+
+
+# -- locking -------------------------------------------------------------------------------------
+
+
+def lock_directory(path: Path, option: str) -> int | None:
+    """An exclusive advisory lock on a directory, held until the returned descriptor is closed.
+    Another relsim process writing there makes this fail at once rather than wait."""
+    if fcntl is None:  # pragma: no cover - no advisory locks here: go on unlocked
+        return None
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(
+            f"{option} {printable(str(path))}: another relsim process is writing there; wait "
+            "for it to finish or choose another directory"
+        ) from None
+    except OSError:  # a file system without locks: go on unlocked
+        pass
+    return fd
+
+
+def unlock(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+# -- what relsim wrote ---------------------------------------------------------------------------
+
+
+def entries(directory: Path) -> dict[str, os.stat_result]:
+    """A directory's entries with their own status (links are not followed)."""
+    with os.scandir(directory) as scan:
+        return {e.name: e.stat(follow_symlinks=False) for e in scan}
+
+
+def is_file(info: os.stat_result) -> bool:
+    return stat.S_ISREG(info.st_mode)
+
+
+def is_dir(info: os.stat_result) -> bool:
+    return stat.S_ISDIR(info.st_mode)
+
+
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    """A directory's manifest.json if it is a regular file holding a JSON object."""
+    path = directory / MANIFEST
+    try:
+        if not is_file(path.lstat()):
+            return None
+        data = json.loads(read_text(path, MANIFEST_LIMIT, "manifest"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def run_result_files(directory: Path) -> list[Path] | None:
+    """The files of a `relsim run` result, if `directory` is exactly one: a manifest that says
+    what was run, and the regular files it lists, nothing else."""
+    manifest = read_manifest(directory)
+    if manifest is None or "scenario_hash" not in manifest:
+        return None
+    listed = manifest.get("files")
+    if not isinstance(listed, list) or not all(isinstance(f, str) for f in listed):
+        return None
+    found = entries(directory)
+    if set(found) != set(listed) or not all(is_file(info) for info in found.values()):
+        return None
+    return [directory / name for name in sorted(found)]
+
+
+def compare_result_files(directory: Path) -> list[Path] | None:
+    """The files and directories of a `relsim compare` result, if `directory` is exactly one:
+    differences.csv and one run result per scenario, nothing else. Innermost first."""
+    found = entries(directory)
+    if DIFFERENCES not in found or not is_file(found[DIFFERENCES]) or len(found) < 2:
+        return None
+    removal = [directory / DIFFERENCES]
+    for name, info in found.items():
+        if name == DIFFERENCES:
+            continue
+        inner = run_result_files(directory / name) if is_dir(info) else None
+        if inner is None:
+            return None
+        removal += [*inner, directory / name]
+    return removal
+
+
+def remove_exactly(paths: Sequence[Path]) -> None:
+    """Remove these files and (empty) directories, in order; never recursively, never through
+    a link."""
+    for path in paths:
+        if is_dir(path.lstat()):
+            path.rmdir()
+        else:
+            path.unlink()
+
+
+# -- results directories --------------------------------------------------------------------------
+
+
+class OpenedDirectory:
+    """A results directory checked, created if need be, and locked. `replaced` lists what an
+    earlier relsim result there consists of, when --force is to replace it."""
+
+    def __init__(self, path: Path, option: str) -> None:
+        self.path = path
+        self.option = option
+        self.created: list[Path] = []
+        self.fd: int | None = None
+        self.replaced: list[Path] = []
+
+    def error(self, problem: str) -> OutputError:
+        return OutputError(f"{self.option} {printable(str(self.path))}: {problem}")
+
+    def close(self, keep_created: bool = True) -> None:
+        unlock(self.fd)
+        self.fd = None
+        if not keep_created:
+            remove_if_empty(self.created)
+        self.created = []
+
+
+def open_directory(
+    out: Path,
+    option: str,
+    *,
+    force: bool,
+    identify: Callable[[Path], list[Path] | None],
+    not_empty_hint: str = "use --force to replace it",
+    resume: bool = False,
+    kind: str = "an earlier relsim result",
+) -> OpenedDirectory:
+    """Check, create and lock a results directory before any work. A non-empty one is refused
+    unless `resume` (the caller checks what is there) or `force` and `identify` recognises it
+    as an earlier result of relsim's; nothing is removed here."""
+    opened = OpenedDirectory(out, option)
+    _check_components(out, option)
+    if out.is_symlink():
+        raise opened.error("is a symbolic link; give the directory itself")
+    if out.exists() and not out.is_dir():
+        raise opened.error("exists and is not a directory")
+    if Path.cwd().resolve().is_relative_to(out.resolve()):
+        raise opened.error("is or contains the current directory; name a new one")
+    existing = _nearest_existing(out)
+    if not existing.is_dir():
+        raise opened.error(f"{printable(str(existing))} is not a directory")
+    try:
+        opened.created = make_parents(out)
+        if not out.exists():
+            out.mkdir()
+            opened.created.append(out)
+        opened.fd = lock_directory(out, option)
+        if resume or not entries(out):
+            return opened
+        if not force:
+            raise opened.error(f"directory is not empty ({not_empty_hint})")
+        found = identify(out)
+        if found is None:
+            raise opened.error(
+                f"not {kind} (it holds something relsim did not write); --force only "
+                f"replaces {kind}, so it will not delete anything there"
+            )
+        opened.replaced = found
+        return opened
+    except OSError as exc:
+        opened.close(keep_created=False)
+        raise opened.error(f"cannot be written ({exc.strerror})") from None
+    except BaseException:
+        opened.close(keep_created=False)
+        raise
+
+
+class ResultTarget:
+    """The `--out` directory of `relsim run` or `compare`, from the check before any work to the
+    moment the finished results replace it.
+
+    Results are written in a hidden sibling staging directory and renamed into place, whole,
+    when complete. With `force`, an earlier relsim result there is removed (only its own files)
+    just before. Anything else that appeared in the directory meanwhile is never touched: the
+    results are then left beside it and the command says where.
+    """
+
+    def __init__(self, out: Path, force: bool, option: str = "--out") -> None:
+        self.out = out
+        self.force = force
+        self.option = option
+        self.opened: OpenedDirectory | None = None
+        self.staging: Path | None = None
+
+    @staticmethod
+    def identify(directory: Path) -> list[Path] | None:
+        return run_result_files(directory) or compare_result_files(directory)
+
+    @property
+    def staged(self) -> Path:
+        """The staging directory to write into (only inside the `with` block)."""
+        assert self.staging is not None, "write only inside the with block"
+        return self.staging
+
+    def __enter__(self) -> ResultTarget:
+        self.opened = open_directory(
+            self.out, self.option, force=self.force, identify=self.identify
+        )
+        try:
+            parent = self.out.resolve().parent
+            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.partial-", dir=parent))
+            os.chmod(self.staging, 0o777 & ~_umask())
+        except OSError as exc:
+            self._cleanup()
+            raise self.opened.error(f"cannot be written ({exc.strerror})") from None
+        return self
+
+    def commit(self) -> None:
+        """Put the finished staging directory in place of the (now) empty `out`."""
+        assert self.staging is not None and self.opened is not None
+        replaced = self.opened.replaced
+        if replaced and self.identify(self.out) == replaced:
+            remove_exactly(replaced)
+        try:
+            os.rename(self.staging, self.out.resolve())
+        except OSError:
+            aside = self.out.resolve().with_name(f"{self.out.name}.results-{os.getpid()}")
+            os.rename(self.staging, aside)
+            self.staging = None
+            raise RunError(
+                f"{self.option} {printable(str(self.out))}: other files appeared in it while "
+                f"relsim ran, and relsim does not delete them; the results are in "
+                f"{printable(str(aside))}"
+            ) from None
+        self.staging = None
+        self.opened.created = []
+
+    def _cleanup(self) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+        if self.opened is not None:
+            self.opened.close(keep_created=False)
+
+    def __exit__(self, *exc: object) -> None:
+        self._cleanup()
+
+
+@contextlib.contextmanager
+def locked_directory(path: Path, option: str = "--out") -> Iterator[None]:
+    """Hold the lock on an existing directory for the duration of the block."""
+    fd = lock_directory(path, option)
+    try:
+        yield
+    finally:
+        unlock(fd)

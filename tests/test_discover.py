@@ -1,0 +1,126 @@
+"""`relsim discover`: scenario discovery with PRIM on sweeps of the bundled scenarios, and the
+plots `sweep-summary` and `sensitivity` draw for sampled designs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relsim.sweep.store import sweep_files
+from tests.cli_helpers import relsim_main
+
+pytest.importorskip("prim")
+
+TINY = (
+    "--set", "population.citizens=200", "--set", "time.weeks=20",
+    "--set", "time.warmup_weeks=4", "--reps", "1", "--workers", "2", "--seed", "5",
+)  # fmt: skip
+CRISES = "crisis_events_per_citizen_year"
+
+
+@pytest.fixture(scope="module")
+def lhs(tmp_path_factory) -> Path:
+    """A Latin hypercube over demand complexity and the caseload cap, on the bundled
+    liberated scenario (by name)."""
+    out = tmp_path_factory.mktemp("discover") / "lhs"
+    ranges = ("--range", "demand_complexity=0.1:0.9", "--range", "workforce.caseload_cap=4:20")
+    code = relsim_main("sweep", "liberated", "--sample", "lhs", "--n", "32", *ranges, *TINY,
+                       "--out", out)  # fmt: skip
+    assert code == 0
+    return out
+
+
+def test_discover_finds_where_crises_are_high(lhs, capsys):
+    runs = pd.read_parquet(lhs / "runs.parquet")
+    threshold = float(runs[CRISES].median())
+    capsys.readouterr()
+    where = f"{CRISES} > {threshold}"
+    assert relsim_main("discover", lhs, "--metric", CRISES, "--where", where, "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["points"] == 32 and found["points_of_interest"] == 16
+    (box,) = found["boxes"]
+    # Crisis demand rises with demand complexity: the box is its upper part.
+    limits = box["limits"]["demand_complexity"]
+    assert 0.3 < limits["min"] < 0.8 and limits["max"] > 0.8
+    assert box["density"] >= 0.8 and box["coverage"] >= 0.5
+    assert box["points_of_interest_in_box"] <= box["points_in_box"]
+    assert box["coverage"] == pytest.approx(box["points_of_interest_in_box"] / 16)
+    table = pd.read_csv(lhs / f"discover_{CRISES}.csv")
+    assert "demand_complexity" in set(table["key"])
+    assert (lhs / f"discover_{CRISES}.png").stat().st_size > 10_000
+    # What discover wrote is recognised as the sweep's own, for --force.
+    assert sweep_files(lhs) is not None
+
+
+def test_discover_says_plainly_when_there_is_nothing_to_find(lhs, capsys):
+    capsys.readouterr()
+    assert relsim_main("discover", lhs, "--where", f"{CRISES} > 1e6") == 0
+    out = capsys.readouterr().out
+    assert "0 of 32 design points" in out and "no box found" in out
+
+
+@pytest.mark.parametrize(
+    ("where", "fragment"),
+    [
+        ("crises > 3", "not a metric"),
+        ("mean_wait_weeks >> 3", "expected METRIC > NUMBER"),
+        ("mean_wait_weeks > nan", "finite"),
+        ("mean_burnout > 0.3", "not mean_wait_weeks"),
+    ],
+)
+def test_bad_conditions_are_bad_input(where, fragment, lhs, capsys):
+    capsys.readouterr()
+    code = relsim_main("discover", lhs, "--metric", "mean_wait_weeks", "--where", where)
+    assert code == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_discover_with_a_care_model_swept(tmp_path, capsys):
+    """Names enter PRIM as yes/no columns: the box says which care model."""
+    out = tmp_path / "models"
+    grid = ("--grid", "care_model=assess_do_refer,liberated", "--grid",
+            "demand_complexity=0.1:0.9:0.1")  # fmt: skip
+    assert relsim_main("sweep", "baseline", *grid, *TINY, "--set", "workforce.workers=12",
+                       "--out", out) == 0  # fmt: skip
+    runs = pd.read_parquet(out / "runs.parquet")
+    threshold = float(runs[CRISES].quantile(0.75))
+    capsys.readouterr()
+    assert relsim_main("discover", out, "--where", f"{CRISES} > {threshold}", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["boxes"], found
+    assert "demand_complexity" in found["boxes"][0]["limits"]
+
+
+def test_sampled_designs_plot_as_a_scatter_and_morris_as_mu_star_sigma(lhs, tmp_path):
+    plot = tmp_path / "scatter.png"
+    code = relsim_main("sweep-summary", lhs, "--metric", CRISES, "--param", "demand_complexity",
+                       "--plot", plot)  # fmt: skip
+    assert code == 0 and plot.stat().st_size > 10_000
+    import matplotlib.pyplot as plt
+
+    from relsim.sweep import summary
+
+    drawn = []
+    real = summary._scatter_with_trend
+    summary._scatter_with_trend = lambda *a, **k: (drawn.append(a), real(*a, **k))
+    try:
+        assert (
+            relsim_main(
+                "sweep-summary",
+                lhs,
+                "--metric",
+                CRISES,
+                "--param",
+                "workforce.caseload_cap",
+                "--plot",
+                tmp_path / "two.png",
+            )
+            == 0
+        )
+    finally:
+        summary._scatter_with_trend = real
+    assert drawn, "a Latin hypercube is drawn as a scatter with a trend"
+    plt.close("all")

@@ -1,0 +1,411 @@
+"""Hostile input: whatever a file or option holds, relsim exits 2 with one short line per problem,
+in bounded time and memory, writes nothing, and echoes nothing that is not YAML it parsed.
+
+Each case runs `python -m relsim` in a fresh interpreter, as a user would, from a scratch
+directory, and measures the child's peak memory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from relsim.config.params import FALLBACK_BOUND, UNIT_BOUNDS, field_meta
+from relsim.config.schema import Scenario
+from tests.cli_helpers import relsim_main
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = str(ROOT / "scenarios" / "baseline.yaml")
+TINY = ("--set", "population.citizens=30", "--set", "time.weeks=2", "--set", "time.warmup_weeks=0")
+PEAK_MB = 700  # relsim's own imports take about 200 MB
+SECONDS = 60
+
+_LEVELS = [
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]"
+    for prev, name in zip(["", "a", "b", "c", "d", "e", "f", "g"], "abcdefgh", strict=True)
+]
+BOMB = "".join(f"{level}\n" for level in _LEVELS)  # `h` stands for 9**8 = 43 million values
+FLOW_BOMB = "{" + ", ".join(_LEVELS) + "}"
+
+
+@dataclass
+class Outcome:
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_mb: float
+    seconds: float
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stderr.splitlines()
+
+
+def relsim(*args: str, cwd: Path) -> Outcome:
+    """`python -m relsim ARGS` in `cwd`, with its exit status, output, peak memory and time."""
+    env = {k: v for k, v in os.environ.items() if k not in ("RELSIM_DEBUG", "FORCE_COLOR")}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "relsim", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+        )
+        deadline = started + SECONDS
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                _, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        return Outcome(
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+            seconds,
+        )
+
+
+def assert_bad_input(outcome: Outcome, *fragments: str, lines: int = 1) -> None:
+    assert outcome.returncode == 2, outcome.stderr
+    assert outcome.seconds < SECONDS
+    assert outcome.peak_mb < PEAK_MB, f"peak memory {outcome.peak_mb:.0f} MB"
+    assert "Traceback" not in outcome.stderr
+    assert outcome.stdout == ""
+    assert len(outcome.lines) == lines, outcome.stderr
+    for line in outcome.lines:
+        assert line.startswith("relsim: error: ") and len(line) < 1000, line
+    for fragment in fragments:
+        assert fragment in outcome.stderr, f"{fragment!r} missing from: {outcome.stderr}"
+
+
+def write(where: Path, files: dict[str, str]) -> None:
+    for name, content in files.items():
+        (where / name).write_text(content, encoding="utf-8")
+
+
+# (files, arguments, fragments of the error, number of lines)
+CASES: dict[str, tuple[dict[str, str], list[str], list[str], int]] = {
+    # 1. an alias bomb: a few hundred bytes standing for 43 million values
+    "alias bomb in a file": ({"bomb.yaml": BOMB + "name: *h\n"}, ["bomb.yaml"], ["aliases"], 1),
+    "alias bomb in --set": (
+        {},
+        [BASELINE, "--set", "name=" + FLOW_BOMB],
+        ["--set name", "aliases"],
+        1,
+    ),
+    "recursive alias": ({"loop.yaml": "name: &a [*a]\n"}, ["loop.yaml"], ["contains it"], 1),
+    "long value is echoed short": (
+        {"long.yaml": "name: x\nseed: " + "x" * 500_000 + "\n"},
+        ["long.yaml"],
+        ["long.yaml: line 2: seed", "..."],
+        1,
+    ),
+    # 2. no infinity or NaN anywhere, and every number bounded
+    "nan inside a mapping": (
+        {"nan.yaml": "crises:\n  ae:\n    drivers:\n      housing: .nan\n"},
+        ["nan.yaml"],
+        ["nan.yaml: line 4: crises.ae.drivers.housing", "finite"],
+        1,
+    ),
+    "infinity": (
+        {"inf.yaml": "population:\n  arrivals_per_week: .inf\n"},
+        ["inf.yaml"],
+        ["population.arrivals_per_week", "finite"],
+        1,
+    ),
+    "infinity as text in --set": (
+        {},
+        [BASELINE, "--set", "workforce.hourly_cost_gbp=inf"],
+        ["--set workforce.hourly_cost_gbp", "finite"],
+        1,
+    ),
+    "a number past its unit's bound": (
+        {"big.yaml": "crises:\n  police:\n    unit_cost_gbp: 1e300\n"},
+        ["big.yaml"],
+        ["crises.police.unit_cost_gbp", "less than or equal to 1000000"],
+        1,
+    ),
+    "a negative weight": (
+        {"neg.yaml": "needs:\n  coupling:\n    housing: {money: -5}\n"},
+        ["neg.yaml"],
+        ["needs.coupling", "between 0 and 100"],
+        1,
+    ),
+    # 10. deep nesting and long extends chains
+    "deep nesting": (
+        {"deep.yaml": "name: " + "[" * 5000 + "]" * 5000 + "\n"},
+        ["deep.yaml"],
+        ["deep.yaml: line 1", "nested more than"],
+        1,
+    ),
+    "deep nesting in --set": (
+        {},
+        [BASELINE, "--set", "name=" + "[" * 5000 + "]" * 5000],
+        ["--set name", "nested more than"],
+        1,
+    ),
+    "very long dotted key": (
+        {},
+        [BASELINE, "--set", ".".join(["a"] * 5000) + "=1"],
+        ["KEY=VALUE"],
+        1,
+    ),
+    "an extends chain of a thousand files": (
+        {
+            **{f"c{i}.yaml": f"extends: c{i + 1}.yaml\n" for i in range(1000)},
+            "c1000.yaml": "name: end\n",
+        },
+        ["c0.yaml"],
+        ["extends", "more than 32 files"],
+        1,
+    ),
+    # 12. duplicate keys, every one reported
+    "duplicate keys": (
+        {"dup.yaml": "name: a\nworkforce:\n  workers: 3\n  workers: 4\nname: b\n"},
+        ["dup.yaml"],
+        [
+            "dup.yaml: line 4: duplicate key 'workers' (first given on line 3)",
+            "dup.yaml: line 5: duplicate key 'name' (first given on line 1)",
+        ],
+        2,
+    ),
+    # 13. a file that is not YAML is not echoed; the file at fault is named
+    "extends a secret file": (
+        {
+            "secret": "root:$6$saltsalt$hashhash:19000:0:99999:7:::\n",
+            "child.yaml": "name: x\nextends: secret\n",
+        },
+        ["child.yaml"],
+        ["child.yaml: line 2: extends: secret: not a scenario file"],
+        1,
+    ),
+    "an error in a parent is blamed on the parent": (
+        {
+            "parent.yaml": "name: p\nworkforce:\n  caseload_cap: 0\n",
+            "child.yaml": "extends: parent.yaml\nname: c\n",
+        },
+        ["child.yaml"],
+        ["parent.yaml: line 3: workforce.caseload_cap"],
+        1,
+    ),
+    "an undefined alias is not echoed": (
+        {"alias.yaml": "*hunter2secret\n"},
+        ["alias.yaml"],
+        ["alias.yaml: line 1: malformed YAML"],
+        1,
+    ),
+    # 14. only regular files of bounded size
+    "a device": ({}, ["/dev/zero"], ["/dev/zero: not a regular file"], 1),
+    "a device named by extends": (
+        {"zero.yaml": "extends: /dev/zero\n"},
+        ["zero.yaml"],
+        ["zero.yaml: line 1: extends: /dev/zero: not a regular file"],
+        1,
+    ),
+    "a file over the size limit": (
+        {"huge.yaml": "name: x\n" + "# padding\n" * 120_000},
+        ["huge.yaml"],
+        ["huge.yaml: larger than"],
+        1,
+    ),
+    # 19. every problem of a file, one line each
+    "several problems": (
+        {"many.yaml": "continuity: 2\nworkforce:\n  caseload_cap: 0\n  casload: 3\n"},
+        ["many.yaml"],
+        ["many.yaml: line 1: continuity", "line 3: workforce.caseload_cap", "line 4: workforce"],
+        3,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES), ids=list(CASES))
+def test_hostile_scenario_input(case: str, tmp_path: Path) -> None:
+    files, args, fragments, lines = CASES[case]
+    write(tmp_path, files)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    outcome = relsim(
+        "run", *args, *TINY, "--reps", "1", "--workers", "1", "--out", "OUT", cwd=tmp_path
+    )
+    assert_bad_input(outcome, *fragments, lines=lines)
+    assert "saltsalt" not in outcome.stderr and "hunter2" not in outcome.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "child.yaml").write_text("extends: pipe.yaml\n", encoding="utf-8")
+    assert_bad_input(relsim("validate", "pipe.yaml", cwd=tmp_path), "not a regular file")
+    assert_bad_input(
+        relsim("validate", "child.yaml", cwd=tmp_path), "child.yaml: line 1: extends: pipe.yaml"
+    )
+
+
+def test_validate_reports_every_problem_of_every_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "a.yaml": "continuity: -1\nreferral_friction: 7\n",
+            "b.yaml": "name: x\nname: y\n",
+            "good.yaml": "name: good\n",
+        },
+    )
+    outcome = relsim("validate", "a.yaml", "good.yaml", "b.yaml", cwd=tmp_path)
+    assert outcome.returncode == 2
+    assert len(outcome.lines) == 3, outcome.stderr
+    assert "a.yaml: line 1: continuity" in outcome.lines[0]
+    assert "a.yaml: line 2: referral_friction" in outcome.lines[1]
+    assert "b.yaml: line 2: duplicate key 'name'" in outcome.lines[2]
+    assert outcome.stdout == "ok: good.yaml (good, assess_do_refer)\n"
+
+
+# -- sweeps: designs and --grid values ---------------------------------------------------------
+
+DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
+    # 9. a YAML error in a --grid value is one line, exit 2, as in --set
+    "yaml error in --grid": ({}, ["--grid", "name=[unclosed"], ["--grid name", "malformed YAML"]),
+    "alias bomb in a design file": (
+        {"d.yaml": BOMB + "points:\n  - {name: *h}\n"},
+        ["--design", "d.yaml"],
+        ["aliases"],
+    ),
+    # 15. designs beyond the limit are refused before they are built
+    "a grid range of a trillion points": (
+        {},
+        ["--grid", "workforce.caseload_cap=1:1000000000000:1"],
+        ["--grid workforce.caseload_cap", "at most 100,000"],
+    ),
+    "a trillion-point product of grids": (
+        {},
+        ["--grid", f"continuity=0:1:{1e-6}", "--grid", f"referral_friction=0:1:{1e-6}"],
+        ["at most 100,000"],
+    ),
+    "too many runs": (
+        {},
+        ["--grid", "continuity=0:1:0.0001", "--reps", "10000"],
+        ["at most 10,000,000"],
+    ),
+    "a non-finite grid range": ({}, ["--grid", "continuity=0:inf:1"], ["not a finite number"]),
+    # 16. a ragged CSV is refused with its line number
+    "csv row with a cell missing": (
+        {"d.csv": "continuity,referral_friction\n0.1,0.2\n0.3\n0.5,0.6\n"},
+        ["--design", "d.csv"],
+        ["d.csv: line 3: 1 cells, expected 2"],
+    ),
+    "csv row with a cell too many": (
+        {"d.csv": "continuity,referral_friction\n0.1,0.2,0.9\n0.5,0.6,0.9\n"},
+        ["--design", "d.csv"],
+        ["d.csv: line 2: 3 cells, expected 2"],
+    ),
+    "csv duplicate column": (
+        {"d.csv": "continuity,continuity\n0.1,0.2\n"},
+        ["--design", "d.csv"],
+        ["line 1: column names must be distinct"],
+    ),
+    "csv nan cell": (
+        {"d.csv": "continuity\n0.1\nnan\n"},
+        ["--design", "d.csv"],
+        ["d.csv: line 3: continuity", "not a finite number"],
+    ),
+    "yaml design nan": (
+        {"d.yaml": "- {continuity: .nan}\n"},
+        ["--design", "d.yaml"],
+        ["point 0: continuity", "not a finite number"],
+    ),
+}
+
+
+MEMORY_CASES = {
+    "alias bomb in a design file",
+    "a grid range of a trillion points",
+    "a trillion-point product of grids",
+    "too many runs",
+}
+
+
+@pytest.mark.parametrize("case", list(DESIGN_CASES), ids=list(DESIGN_CASES))
+def test_hostile_design_input(case: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    """In a fresh interpreter where memory is at stake (aliases, huge designs); in this process,
+    which is faster, for the rest."""
+    files, args, fragments = DESIGN_CASES[case]
+    write(tmp_path, files)
+    arguments = ("sweep", BASELINE, *TINY, *args, "--workers", "1", "--out", "OUT")
+    if case in MEMORY_CASES:
+        outcome = relsim(*arguments, cwd=tmp_path)
+    else:
+        monkeypatch.chdir(tmp_path)
+        capsys.readouterr()
+        started = time.monotonic()
+        code = relsim_main(*arguments)
+        captured = capsys.readouterr()
+        outcome = Outcome(code, captured.out, captured.err, 0.0, time.monotonic() - started)
+    assert_bad_input(outcome, *fragments)
+    assert not (tmp_path / "OUT").exists()
+
+
+def test_oversized_sensitivity_design_is_refused(tmp_path: Path) -> None:
+    outcome = relsim(
+        "sensitivity", BASELINE, "--method", "morris", "--range", "continuity=0:1",
+        "--range", "referral_friction=0:1", "--n", "1000000", "--out", "OUT", cwd=tmp_path,
+    )  # fmt: skip
+    assert_bad_input(outcome, "3,000,000 points")
+
+
+# -- the schema: every number finite and bounded ------------------------------------------------
+
+
+def _leaves(model: type[BaseModel] = Scenario, prefix: str = ""):
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _leaves(annotation, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", model, name, info
+
+
+def test_every_number_in_the_schema_has_a_finite_upper_bound() -> None:
+    unbounded = []
+    for key, model, name, info in _leaves():
+        meta = field_meta(model, name)
+        if isinstance(info.default, dict):
+            _low, high = meta["value_range"]
+            if abs(high) == float("inf"):
+                unbounded.append(key)
+            continue
+        if info.annotation in (int, float, float | None, int | None):
+            highs = [getattr(m, "le", None) or getattr(m, "lt", None) for m in info.metadata]
+            if not any(h is not None and abs(h) < float("inf") for h in highs):
+                unbounded.append(key)
+    assert not unbounded
+
+
+def test_no_number_falls_back_to_the_catch_all_bound() -> None:
+    """A parameter declared without `le` takes its unit's bound from UNIT_BOUNDS: a new unit
+    must be added there with a sensible range rather than fall back unnoticed."""
+    fallback = []
+    for key, model, name, info in _leaves():
+        meta = field_meta(model, name)
+        highs = [getattr(m, "le", None) for m in info.metadata]
+        if FALLBACK_BOUND in highs or FALLBACK_BOUND in meta.get("value_range", ()):
+            fallback.append(f"{key} ({meta.get('unit')})")
+    assert not fallback
+    assert all(low < high for low, high in UNIT_BOUNDS.values())

@@ -1,0 +1,329 @@
+"""Hostile output targets: relsim never deletes, overwrites or writes through what it did not
+write, checks every target before any work, locks results while it writes them, guards CSV
+cells against spreadsheet formulas, and shows scenario names as plain text.
+
+Most checks call `relsim.cli.main` in-process on tiny runs; concurrent writers run `python -m
+relsim` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import relsim.runner
+import relsim.sweep.executors
+from tests.cli_helpers import relsim_main
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+TINY = (
+    "--set", "population.citizens=200", "--set", "time.weeks=10",
+    "--set", "time.warmup_weeks=2", "--set", "workforce.workers=2", "--workers", "1",
+)  # fmt: skip
+LINUX = Path("/proc/self/stat").exists()
+
+
+def named(tmp_path: Path, name: str, file: str = "named.yaml") -> Path:
+    path = tmp_path / file
+    path.write_text(f"extends: {BASELINE}\nname: {json.dumps(name)}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def no_runs(monkeypatch):
+    """Fail the test if any run starts."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a run started before the output targets were checked")
+
+    monkeypatch.setattr(relsim.runner, "run_one", refuse)
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", refuse)
+
+
+def errors(capsys) -> list[str]:
+    return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+# -- 4. `run --out` never deletes what appeared meanwhile -------------------------------------
+
+
+def test_run_keeps_files_that_appear_in_out_while_it_runs(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "results"
+    real = relsim.runner.run_one
+
+    def user_writes_meanwhile(*args, **kwargs):
+        (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(relsim.runner, "run_one", user_writes_meanwhile)
+    code = relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out)
+    lines = errors(capsys)
+    assert code == 1
+    assert len(lines) == 1 and "appeared" in lines[0], lines
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine\n"
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("results.results-")]
+    assert len(aside) == 1 and (aside[0] / "manifest.json").is_file()
+    assert str(aside[0].name) in lines[0]
+
+
+# -- 5. --force removes only what relsim wrote ----------------------------------------------
+
+
+def test_run_force_refuses_a_directory_relsim_did_not_write(tmp_path, capsys, no_runs):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work\n", encoding="utf-8")
+    assert relsim_main("run", BASELINE, *TINY, "--out", out, "--force") == 2
+    assert "--force only replaces" in errors(capsys)[0]
+    assert (out / "thesis.tex").read_text(encoding="utf-8") == "years of work\n"
+
+
+def test_run_force_does_not_follow_a_link(tmp_path, capsys, no_runs):
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "keep.txt").write_text("keep\n", encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    assert relsim_main("run", BASELINE, *TINY, "--out", link, "--force") == 2
+    assert "symbolic link" in errors(capsys)[0]
+    assert link.is_symlink() and (target / "keep.txt").read_text(encoding="utf-8") == "keep\n"
+
+
+def test_run_force_refuses_an_earlier_result_with_a_file_added(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out) == 0
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 2
+    assert (out / "notes.txt").is_file() and (out / "summary.csv").is_file()
+
+
+def test_sweep_force_needs_exactly_an_earlier_sweep(tmp_path, capsys, no_runs):
+    grid = ("--grid", "continuity=0.1")
+    # A directory whose manifest merely mentions relsim is not a sweep.
+    mentions = tmp_path / "mentions"
+    mentions.mkdir()
+    (mentions / "manifest.json").write_text('{"note": "made with relsim"}\n', encoding="utf-8")
+    (mentions / "data.csv").write_text("a,b\n", encoding="utf-8")
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", mentions, "--force") == 2
+    assert "not an earlier sweep" in errors(capsys)[0]
+    assert sorted(p.name for p in mentions.iterdir()) == ["data.csv", "manifest.json"]
+
+
+def test_sweep_force_keeps_a_users_file_beside_an_earlier_sweep(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    grid = ("--grid", "continuity=0.1")
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out) == 0
+    assert relsim_main("sweep-summary", out) == 0  # relsim's own summary is replaceable
+    (out / "runs.parquet" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    capsys.readouterr()
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out, "--force") == 2
+    assert (out / "runs.parquet" / "notes.txt").is_file()
+    (out / "runs.parquet" / "notes.txt").unlink()
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out, "--force") == 0
+    assert not (out / "summary.csv").exists()  # the earlier sweep's summary went with it
+
+
+def test_experiment_force_refuses_a_directory_relsim_did_not_write(tmp_path, capsys, no_runs):
+    out = tmp_path / "exp"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    code = relsim_main("experiment", "run", "friction_sweep", "--quick", "--out", out, "--force")
+    assert code == 2
+    assert "--force only replaces" in errors(capsys)[0]
+    assert (out / "notes.txt").is_file()
+
+
+# -- 3. one writer at a time ------------------------------------------------------------------
+
+
+def test_a_second_writer_is_refused_while_a_sweep_runs(tmp_path, cli_popen, capsys):
+    out = tmp_path / "busy"
+    grid = ("--grid", "referral_friction=0.1,0.5,0.9", "--reps", "2", "--workers", "1")
+    slow = ("--set", "population.citizens=1000", "--set", "time.weeks=150")
+    proc = cli_popen("sweep", BASELINE, *slow, *grid, "--out", out)
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "manifest.json").exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        capsys.readouterr()
+        assert relsim_main("sweep", BASELINE, *slow, *grid, "--out", out, "--resume") == 2
+        assert "another relsim process is writing there" in errors(capsys)[0]
+        assert relsim_main("run", BASELINE, *TINY, "--out", out, "--force") == 2
+        assert "another relsim process" in errors(capsys)[0]
+        _, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, stderr
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 6 and not runs.duplicated(["point", "replication"]).any()
+
+
+def test_a_run_locks_its_out_and_removes_it_when_stopped(tmp_path, cli_popen, capsys):
+    out = tmp_path / "a" / "b" / "results"
+    proc = cli_popen("run", BASELINE, "--reps", "3", "--workers", "1", "--out", out)
+    try:
+        deadline = time.monotonic() + 120
+        while not out.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        capsys.readouterr()
+        assert relsim_main("run", BASELINE, *TINY, "--out", out) == 2
+        assert "another relsim process" in errors(capsys)[0]
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "terminated (SIGTERM)" in stderr and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # the parents it made went too
+
+
+# -- 11. every output target is checked before any work ----------------------------------------
+
+
+def test_out_creates_missing_parents(tmp_path):
+    out = tmp_path / "a" / "b" / "c"
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out) == 0
+    assert (out / "manifest.json").is_file()
+
+
+BAD_TARGETS = {
+    "run --out under /proc": (["run", BASELINE, "--out", "/proc/relsim-results"], "--out"),
+    "run --out name too long": (["run", BASELINE, "--out", "x" * 300], "longer than 255"),
+    "run --out under a file": (["run", BASELINE, "--out", "{tmp}/file/results"], "not a directory"),
+    "compare --report under /proc": (
+        ["compare", BASELINE, "liberated", "--report", "/proc/report.html"],
+        "--report",
+    ),
+    "compare --report is a directory": (
+        ["compare", BASELINE, "liberated", "--report", "{tmp}"],
+        "is a directory",
+    ),
+    "sweep --out under /proc": (
+        ["sweep", BASELINE, "--grid", "continuity=0.1", "--out", "/proc/relsim-sweep"],
+        "--out",
+    ),
+}
+
+
+@pytest.mark.skipif(not LINUX, reason="uses /proc as a place nothing can be written")
+@pytest.mark.parametrize("case", list(BAD_TARGETS), ids=list(BAD_TARGETS))
+def test_unusable_targets_are_refused_before_any_run(case, tmp_path, capsys, no_runs):
+    args, fragment = BAD_TARGETS[case]
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    args = [str(a).replace("{tmp}", str(tmp_path)) for a in args]
+    assert relsim_main(*args, *TINY) == 2
+    lines = errors(capsys)
+    assert len(lines) == 1 and fragment in lines[0], lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [("differences.csv", "differences.csv"), ("a\0b", "plain directory name"), ("n" * 300, "255")],
+    ids=["differences.csv", "NUL", "too long"],
+)
+def test_compare_names_that_cannot_be_directories(name, fragment, tmp_path, capsys, no_runs):
+    other = named(tmp_path, name)
+    assert relsim_main("compare", BASELINE, other, *TINY, "--out", tmp_path / "out") == 2
+    assert fragment in errors(capsys)[0]
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not LINUX, reason="uses /proc as a place nothing can be written")
+def test_sweep_summary_checks_its_plot_before_writing_anything(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert relsim_main("sweep", BASELINE, *TINY, "--grid", "continuity=0.1,0.9", "--out", out) == 0
+    before = sorted(p.name for p in out.iterdir())
+    capsys.readouterr()
+    code = relsim_main(
+        "sweep-summary", out, "--metric", "mean_burnout", "--param", "continuity",
+        "--plot", "/proc/plot.png",
+    )  # fmt: skip
+    assert code == 2
+    assert "--plot" in errors(capsys)[0]
+    assert sorted(p.name for p in out.iterdir()) == before  # no summary.csv either
+
+
+# -- 17. the report's temporary file -----------------------------------------------------------
+
+
+def test_report_never_writes_through_a_planted_link(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n", encoding="utf-8")
+    (tmp_path / ".report.html.partial").symlink_to(victim)  # where the report used to be staged
+    (tmp_path / "report.html").symlink_to(victim)
+    code = relsim_main(
+        "compare", BASELINE, "liberated", *TINY, "--reps", "2", "--report", tmp_path / "report.html"
+    )
+    assert code == 0
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    report = tmp_path / "report.html"
+    assert not report.is_symlink() and "<html" in report.read_text(encoding="utf-8")
+
+
+# -- 18. spreadsheet formulas ------------------------------------------------------------------
+
+
+def test_csv_cells_cannot_be_spreadsheet_formulas(tmp_path):
+    formula = "=1+2+cmd|' -c calc'!A0"
+    other = named(tmp_path, formula)
+    out = tmp_path / "compare"
+    assert relsim_main("compare", BASELINE, other, *TINY, "--reps", "2", "--out", out) == 0
+    differences = pd.read_csv(out / "differences.csv")
+    assert set(differences["comparison"]) == {f"'{formula} - baseline"}
+
+    sweep = tmp_path / "sweep"
+    grid = ("--grid", "name=+cmd,=1+1,-x,plain")
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", sweep) == 0
+    assert relsim_main("sweep-summary", sweep) == 0
+    names = pd.read_csv(sweep / "summary.csv")["name"].tolist()
+    assert sorted(names) == ["'+cmd", "'-x", "'=1+1", "plain"]
+
+
+# -- 8. names are text, not terminal markup -----------------------------------------------------
+
+
+def test_scenario_names_are_shown_as_plain_text(tmp_path, capsys):
+    name = "[/bold] [link=http://example.invalid]x\x1b[31mred\x1b]8;;http://e\x07"
+    scenario = named(tmp_path, name)
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert relsim_main("run", scenario, *TINY, "--reps", "1", "--out", out) == 0
+    shown = capsys.readouterr().out
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "[/bold] [link=http://example.invalid]x\\x1b[31mred" in shown
+    assert relsim_main("validate", scenario) == 0
+    assert "\x1b" not in capsys.readouterr().out
+
+
+def test_names_in_the_progress_lines_are_plain_text(tmp_path):
+    scenario = named(tmp_path, "evil\x1b[2J\nname")
+    env = {**os.environ, "RELSIM_PROGRESS_SECONDS": "0.3"}
+    result = subprocess.run(
+        [sys.executable, "-m", "relsim", "run", scenario, "--reps", "3", "--workers", "1",
+         "--set", "population.citizens=1000", "--set", "time.weeks=60"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if "runs done" in line]
+    assert progress, result.stderr
+    assert all(line.startswith("relsim: evil\\x1b[2J\\nname: ") for line in progress)
+    assert "\x1b" not in result.stderr

@@ -1,0 +1,228 @@
+"""Stopping relsim from outside, and clusters failing under it.
+
+SIGTERM behaves like Ctrl-C; after SIGTERM or SIGKILL of a sweep's main process no relsim process
+is left; Ctrl-C while the pool starts prints one line and no traceback; a Dask cluster whose
+workers or scheduler go away ends the sweep with one line, and a malformed address is bad input.
+Each case runs `python -m relsim` in a subprocess so that real signals reach real processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relsim.cli import main
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+GRID = ("--grid", "referral_friction=0.1,0.5,0.9", "--reps", "2", "--seed", "3")
+# Runs of a few seconds each, so that a signal always lands while runs are in flight.
+LONG = ("--set", "population.citizens=1500", "--set", "time.weeks=600")
+MEDIUM = ("--set", "population.citizens=1000", "--set", "time.weeks=150")
+ENV = {k: v for k, v in os.environ.items() if k not in ("RELSIM_DEBUG", "FORCE_COLOR")}
+
+
+def start(*args: object, cwd: Path, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+    options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
+    return subprocess.Popen(
+        [sys.executable, "-m", "relsim", *(str(a) for a in args)],
+        cwd=cwd,
+        env={**ENV, **(env or {})},
+        stdin=subprocess.DEVNULL,
+        text=True,
+        **options,
+    )
+
+
+def _parents() -> dict[int, tuple[int, str]]:
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            found[int(entry.name)] = (int(fields[1]), fields[0])
+    return found
+
+
+def descendants(pid: int) -> set[int]:
+    parents = _parents()
+    found, changed = {pid}, True
+    while changed:
+        changed = False
+        for child, (parent, _) in parents.items():
+            if parent in found and child not in found:
+                found.add(child)
+                changed = True
+    return found - {pid}
+
+
+def alive(pids: set[int]) -> set[int]:
+    """Those still running (a zombie, ended but not yet reaped by init, is not)."""
+    states = _parents()
+    return {p for p in pids if p in states and states[p][1] not in ("Z", "X")}
+
+
+def wait_for(condition, timeout: float, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc is not None and proc.poll() is not None:
+            raise AssertionError(f"relsim ended early: {proc.communicate()}")
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def parts(out: Path) -> list[Path]:
+    return sorted((out / "runs.parquet").glob("part-*.parquet"))
+
+
+# -- SIGTERM and SIGKILL of a sweep's main process ----------------------------------------------
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_no_relsim_process_outlives_a_stopped_sweep(stop, tmp_path):
+    out = tmp_path / "sweep"
+    # stderr to a file, not a pipe: a process left behind would hold a pipe open for ever.
+    log = (tmp_path / "stderr.txt").open("w")
+    proc = start("sweep", BASELINE, *LONG, *GRID, "--workers", "2", "--out", out, cwd=tmp_path,
+                 stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
+    try:
+        # The pool's fork server, its resource tracker and two workers.
+        wait_for(lambda: len(descendants(proc.pid)) >= 4, 120, proc)
+        time.sleep(0.5)
+        family = descendants(proc.pid)
+        proc.send_signal(stop)
+        proc.wait(timeout=60)
+        log.close()
+        stderr = (tmp_path / "stderr.txt").read_text()
+        deadline = time.monotonic() + 5
+        while alive(family) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(family), f"left running: {alive(family)}"
+    finally:
+        log.close()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if stop == signal.SIGTERM:
+        assert proc.returncode == 128 + signal.SIGTERM, stderr
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "Traceback" not in stderr, stderr
+        assert "terminated (SIGTERM)" in lines[0] and "--resume" in lines[0]
+        assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    else:
+        assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3])
+def test_ctrl_c_while_the_pool_starts_is_one_line(delay, tmp_path):
+    """Ctrl-C reaches every process of the terminal's foreground group, pool included."""
+    out = tmp_path / "sweep"
+    proc = start(
+        "sweep", BASELINE, *MEDIUM, *GRID, "--workers", "2", "--out", out,
+        cwd=tmp_path, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: descendants(proc.pid), 120, proc)
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "interrupted" in lines[0], stderr
+
+
+# -- Dask ----------------------------------------------------------------------------------------
+
+
+def test_a_malformed_dask_address_is_bad_input(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    for address in ("tcp://:notaport", "localhost", "tcp://host:99999", "nonsense://x:1"):
+        capsys.readouterr()
+        try:
+            main(["sweep", str(BASELINE), "--grid", "continuity=0.1", "--dask", address,
+                  "--out", str(out)])  # fmt: skip
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+        lines = capsys.readouterr().err.splitlines()
+        assert code == 2, lines
+        assert len(lines) == 1 and "--dask" in lines[0] and "tcp://HOST:8786" in lines[0]
+        assert not out.exists()
+
+
+def _dask(*args: str, cwd: Path) -> subprocess.Popen:
+    dask = Path(sys.executable).parent / "dask"
+    return subprocess.Popen(
+        [str(dask), *args],
+        cwd=cwd,
+        env=ENV,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_a_cluster_that_loses_its_workers_or_scheduler_ends_the_sweep_in_one_line(tmp_path):
+    pytest.importorskip("distributed")
+    file = tmp_path / "scheduler.json"
+    loopback = ("--host", "127.0.0.1", "--dashboard-address", "127.0.0.1:0")
+    scheduler = _dask("scheduler", "--scheduler-file", str(file), *loopback, "--port", "0",
+                      cwd=tmp_path)  # fmt: skip
+    worker_args = ("worker", "--scheduler-file", str(file), *loopback, "--nthreads", "1",
+                   "--no-nanny")  # fmt: skip
+    workers: list[subprocess.Popen] = []
+    out = tmp_path / "sweep"
+    env = {"RELSIM_DASK_NO_WORKERS_SECONDS": "3"}
+
+    def sweep(*extra: str) -> subprocess.Popen:
+        return start("sweep", BASELINE, *LONG, *GRID, "--dask", address, "--out", out, *extra,
+                     cwd=tmp_path, env=env)  # fmt: skip
+
+    def one_line(proc: subprocess.Popen, *fragments: str) -> None:
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 1, stderr
+        lines = [line for line in stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and "Traceback" not in stderr, stderr
+        for fragment in fragments:
+            assert fragment in lines[0], lines[0]
+
+    try:
+        wait_for(lambda: file.exists() and file.stat().st_size > 0, 60)
+        address = json.loads(file.read_text())["address"]
+        workers.append(_dask(*worker_args, cwd=tmp_path))
+        proc = sweep()
+        wait_for(lambda: parts(out), 180, proc)
+        workers[0].kill()
+        one_line(proc, "every worker", "has gone", "--resume")
+
+        one_line(sweep("--resume"), "has no workers")  # and nothing was lost meanwhile
+
+        workers.append(_dask(*worker_args, cwd=tmp_path))
+        proc = sweep("--resume")
+        done = len(pd.read_parquet(out / "runs.parquet"))
+        wait_for(lambda: len(pd.read_parquet(out / "runs.parquet")) > done, 180, proc)
+        scheduler.kill()
+        one_line(proc, "lost the Dask scheduler", "--resume")
+        assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    finally:
+        for process in (scheduler, *workers):
+            if process.poll() is None:
+                process.kill()
+            process.wait()

@@ -1,0 +1,184 @@
+"""Reproducing and installing: `relsim rerun` re-creates a result byte for byte from its manifest;
+a wheel built from the repository, installed into a fresh virtual environment, runs the bundled
+scenarios by name from an empty directory; `relsim init` copies them out; `relsim schema`
+describes the scenario format in JSON Schema.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+import yaml
+
+from relsim.config.loading import layered
+from tests.cli_helpers import relsim_main
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = (
+    "--set", "population.citizens=200", "--set", "time.weeks=10",
+    "--set", "time.warmup_weeks=2", "--set", "workforce.workers=2",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("original") / "run"
+    assert relsim_main("run", "baseline", *TINY, "--reps", "3", "--workers", "2", "--out", out) == 0
+    return out
+
+
+def test_rerun_reproduces_a_run_byte_for_byte(original, tmp_path, capsys):
+    capsys.readouterr()
+    new = tmp_path / "again"
+    assert relsim_main("rerun", original / "manifest.json", "--out", new, "--workers", "1") == 0
+    for name in ("summary.csv", "timeseries.parquet", "journeys.parquet"):
+        assert (new / name).read_bytes() == (original / name).read_bytes(), name
+    err = capsys.readouterr().err
+    assert "summary.csv identical" in err and "timeseries.parquet identical" in err
+    manifest = json.loads((new / "manifest.json").read_text())
+    assert manifest["rerun_of"].endswith("manifest.json")
+
+
+def test_rerun_refuses_when_this_relsim_differs(original, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["relsim_version"] = "0.0.1"
+    manifest["scenario_hash"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "relsim '0.0.1'" in line and "hash" in line and "--allow-mismatch" in line
+    assert not (tmp_path / "new").exists()
+    # Told to, it reruns; the files are still the same bytes.
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--allow-mismatch") == 0
+    assert (tmp_path / "new" / "summary.csv").read_bytes() == (copy / "summary.csv").read_bytes()
+
+
+def test_rerun_says_when_the_result_differs(original, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["sha256"]["summary.csv"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new") == 1
+    assert "summary.csv differs" in capsys.readouterr().err
+
+
+def test_rerun_of_a_sweep_gives_the_same_runs(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    grid = ("--grid", "continuity=0.2,0.8", "--reps", "2", "--workers", "1")
+    assert relsim_main("sweep", "baseline", *TINY, *grid, "--out", first) == 0
+    capsys.readouterr()
+    assert relsim_main("rerun", first, "--out", second, "--workers", "1") == 0
+    assert "runs.parquet identical" in capsys.readouterr().err
+
+
+def test_bad_manifests_are_bad_input(tmp_path, capsys):
+    (tmp_path / "notjson.json").write_text("{", encoding="utf-8")
+    (tmp_path / "other.json").write_text('{"a": 1}', encoding="utf-8")
+    for name, fragment in (("notjson.json", "not JSON"), ("other.json", "no scenario")):
+        capsys.readouterr()
+        assert relsim_main("rerun", tmp_path / name, "--out", tmp_path / "out") == 2
+        assert fragment in capsys.readouterr().err
+    assert relsim_main("rerun", "/dev/zero", "--out", tmp_path / "out") == 2
+
+
+def test_init_copies_the_bundled_files(tmp_path, capsys):
+    target = tmp_path / "mine"
+    assert relsim_main("init", target) == 0
+    assert sorted(p.name for p in (target / "scenarios").iterdir()) == sorted(
+        p.name for p in (ROOT / "scenarios").glob("*.yaml")
+    )
+    assert sorted(p.name for p in (target / "experiments").iterdir()) == sorted(
+        p.name for p in (ROOT / "experiments").glob("*.yaml")
+    )
+    assert relsim_main("validate", target / "scenarios" / "liberated.yaml") == 0
+    edited = target / "scenarios" / "baseline.yaml"
+    edited.write_text("name: edited\n", encoding="utf-8")
+    capsys.readouterr()
+    assert relsim_main("init", target) == 2  # nothing overwritten without --force
+    assert "--force" in capsys.readouterr().err
+    assert edited.read_text(encoding="utf-8") == "name: edited\n"
+
+
+def test_schema_accepts_the_bundled_scenarios_and_rejects_mistakes(capsys):
+    jsonschema = pytest.importorskip("jsonschema")
+    capsys.readouterr()
+    assert relsim_main("schema") == 0
+    schema = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert not list(validator.iter_errors(data)), path
+        assert not list(validator.iter_errors(layered(path).data)), path
+    for bad in (
+        {"workforce": {"caseload_capp": 3}},
+        {"continuity": 1.5},
+        {"care_model": "relational"},
+        {"crises": {"ae": {"drivers": {"housing": 500}}}},
+        {"crises": {"ae": {"drivers": {"garden": 1}}}},
+    ):
+        assert list(validator.iter_errors(bad)), bad
+
+
+# -- installed from a wheel -------------------------------------------------------------------
+
+
+def test_an_installed_wheel_runs_the_bundled_scenarios_by_name(tmp_path):
+    """Build a wheel from the tracked sources, install it alone into a fresh virtual
+    environment, and run from an empty directory. The fresh environment borrows this one's
+    third-party libraries (through a .pth file) rather than downloading them again; relsim
+    itself comes only from the wheel."""
+    pytest.importorskip("setuptools")
+    source = tmp_path / "source"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    source.mkdir()
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, source / name)
+    for name in ("relsim", "scenarios", "experiments"):
+        shutil.copytree(ROOT / name, source / name, ignore=ignore)
+
+    def run(*args: object, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=300
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result
+
+    pip = (sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet")
+    run(*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", tmp_path / "dist", ".",
+        cwd=source)  # fmt: skip
+    (wheel,) = (tmp_path / "dist").glob("relsim-*.whl")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", "--without-pip", venv)
+    python = venv / "bin" / "python"
+    run(*pip, "--python", python, "install", "--no-deps", "--no-index", wheel)
+    fresh = run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+    borrowed = sysconfig.get_paths()["purelib"]
+    (Path(fresh.stdout.strip()) / "borrowed_libraries.pth").write_text(borrowed + "\n")
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    where = run(python, "-c", "import relsim; print(relsim.__file__)", cwd=empty)
+    assert where.stdout.startswith(str(venv)), where.stdout
+    relsim = venv / "bin" / "relsim"
+    result = run(relsim, "run", "baseline", "--reps", "1", "--workers", "1", *TINY,
+                 "--out", "results", "--json", cwd=empty)  # fmt: skip
+    assert json.loads(result.stdout)["scenario"] == "baseline"
+    assert (empty / "results" / "manifest.json").is_file()
+    run(relsim, "validate", "liberated", "hybrid", cwd=empty)
+    run(relsim, "init", "copies", cwd=empty)
+    assert (empty / "copies" / "experiments" / "complexity_crossover.yaml").is_file()
+    found = run(python, "-c", "from relsim.bundled import find; "
+                "print(find('experiments', 'complexity_crossover'))", cwd=empty)  # fmt: skip
+    assert found.stdout.startswith(str(venv)), found.stdout
