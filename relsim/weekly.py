@@ -69,7 +69,7 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     tally.add(f"cost_{staff.payer}", staff_cost)
     tally.add("post_weeks_filled", float(in_post.sum()))
     tally.add("post_weeks", float(workforce.posts))
-    tally.add("burnout_sum", float(workforce.burnout[in_post].sum()))
+    tally.add("burnout_sum", float(workforce.burnout_this_week[in_post].sum()))
     tally.add("caseload_sum", float(workforce.caseload[in_post].sum()))
     tally.add("available_hours", available)
     tally.add("worked_hours", worked)
@@ -108,7 +108,9 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
         "staff_utilisation": per(worked, available),
         "share_time_transactional": per(transactional, worked + specialist_worked),
-        "mean_burnout": float(workforce.burnout[in_post].mean()) if in_post.any() else 0.0,
+        "mean_burnout": float(workforce.burnout_this_week[in_post].mean())
+        if in_post.any()
+        else 0.0,
         "unmet_hours": float(workforce.unmet.sum()),
         "failure_demand_contacts": this("repeat_presentations") + this("chasing_contacts"),
         "handoffs": this("handoffs"),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from relsim.agents.worker import Outcome, StaffDraws, WeekAsked, Worker
+from relsim.agents.worker import Outcome, StaffDraws, WeekAsked, Worker, effectiveness
 from relsim.citizens import Route
 from relsim.config.schema import Scenario
 from relsim.counters import LEDGER
@@ -38,7 +38,9 @@ class Workforce:
         self.available = np.zeros(posts)
         self.unmet = np.zeros(posts)
         self.crisis_hours = np.zeros(posts)
-        self.burnout = np.zeros(posts)
+        self.burnout = np.zeros(posts)  # each occupant's burnout (Worker.burnout)
+        self.burnout_this_week = np.zeros(posts)
+        self.absent_until = np.full(posts, -1, dtype=np.int64)  # (Worker.absent_until)
         self.effectiveness = np.ones(posts, dtype=np.float32)
         self._buddy = self._buddies()
 
@@ -77,20 +79,13 @@ class Workforce:
 
     # -- the week -------------------------------------------------------------------------
     def start_week(self, week: int) -> None:
-        """Open this week's ledger: each worker says what hours they bring to their cases."""
+        """Open this week's ledger: every worker in post and not away brings their case hours
+        (as each decided at the end of last week)."""
         rules = self.scenario.workforce
-        staff = self.scenario.staff
-        for post, worker in enumerate(self.occupant):
-            if worker is None:
-                self.available[post] = 0.0
-                self.burnout[post] = 0.0
-                self.effectiveness[post] = 1.0
-                continue
-            self.available[post] = worker.case_hours(
-                week, rules.hours_per_week, rules.non_case_share
-            )
-            self.burnout[post] = worker.burnout
-            self.effectiveness[post] = worker.effectiveness(staff)
+        at_work = self.in_post & (self.absent_until < week)
+        self.available = np.where(at_work, rules.hours_per_week * (1.0 - rules.non_case_share), 0.0)
+        self.effectiveness = effectiveness(self.burnout, self.scenario.staff).astype(np.float32)
+        self.burnout_this_week = np.where(self.in_post, self.burnout, 0.0)  # what the record shows
         for ledger in self.hours.values():
             ledger[:] = 0.0
         self.unmet[:] = 0.0
@@ -165,6 +160,8 @@ class Workforce:
         self.occupant[post] = None
         self.person[post] = -1
         self.agency[post] = False
+        self.burnout[post] = 0.0
+        self.absent_until[post] = -1
         return worker
 
     def fill_posts(self, week: int, hire: Hire, rng: np.random.Generator) -> list[int]:

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from relsim.citizens import Route
 from relsim.config.schema import Staff
@@ -66,8 +67,27 @@ class Worker(mesa.Agent):
         self.started_week = started_week
         #: an agency locum's last week in the post (None for a permanent worker)
         self.agency_until = agency_until
+        # The worker's burnout and absence live in the posts' arrays, row `post`, which the
+        # vectorised pathways read; the properties below are this worker's view of them.
+        self._posts = model.district.workforce
         self.burnout = 0.0
         self.absent_until = -1
+
+    @property
+    def burnout(self) -> float:
+        return float(self._posts.burnout[self.post])
+
+    @burnout.setter
+    def burnout(self, value: float) -> None:
+        self._posts.burnout[self.post] = value
+
+    @property
+    def absent_until(self) -> int:
+        return int(self._posts.absent_until[self.post])
+
+    @absent_until.setter
+    def absent_until(self, week: int) -> None:
+        self._posts.absent_until[self.post] = week
 
     @property
     def agency(self) -> bool:
@@ -82,7 +102,7 @@ class Worker(mesa.Agent):
 
     def effectiveness(self, rules: Staff) -> float:
         """Share of the usual effect of their contact that this worker achieves now."""
-        return 1.0 - rules.depersonalisation_per_burnout * self.burnout
+        return float(effectiveness(self.burnout, rules))
 
     def finish_week(self, week: int, asked: WeekAsked, draws: StaffDraws, rules: Staff) -> Outcome:
         """Burnout moves with load above what is sustainable and with emotional labour, and falls
@@ -111,3 +131,9 @@ class Worker(mesa.Agent):
         if self.at_work(week + 1) and draws.absence_chance < p_absent:
             self.absent_until = week + draws.absence_weeks
         return Outcome.STAYS
+
+
+def effectiveness[T: (float, np.ndarray)](burnout: T, rules: Staff) -> T:
+    """Share of the usual effect of contact a worker with this burnout achieves
+    (depersonalisation): one rule for one worker or for every post at once."""
+    return 1.0 - rules.depersonalisation_per_burnout * burnout
