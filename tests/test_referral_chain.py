@@ -11,7 +11,6 @@ import functools
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -119,6 +118,7 @@ def test_cutting_specialist_capacity_to_a_third_costs_waits_refusals_and_crises(
 
 
 SHOCK_START, SHOCK_WEEKS = 208, 52
+SHOCK_REPS = 8
 SHOCK = (
     f"demand_shock.start_week={SHOCK_START}",
     f"demand_shock.weeks={SHOCK_WEEKS}",
@@ -129,7 +129,7 @@ SHOCK = (
 @functools.cache
 def weekly(model: str, *sets: str) -> tuple[pd.DataFrame, ...]:
     scenario = load_scenario(FILES[model], sets=["time.weeks=312", "demand_complexity=0.7", *sets])
-    return tuple(run_one(scenario, SEED, r).timeseries.set_index("week") for r in range(REPS))
+    return tuple(run_one(scenario, SEED, r).timeseries.set_index("week") for r in range(SHOCK_REPS))
 
 
 def after_shock(frames: Sequence[pd.DataFrame], column: str) -> list[float]:
@@ -150,10 +150,11 @@ def failure_share_after_shock(frames: Sequence[pd.DataFrame]) -> list[float]:
 def test_rationing_outlasts_a_demand_shock_under_assess_do_refer() -> None:
     """A 30 % rise in demand (arrivals and presentations) for a year: in the six months after it
     ends assess-do-refer's front door still has a raised threshold and a higher failure-demand
-    share than the same district without the shock (rationing tightens fast and relaxes
-    slowly); the Liberated Method's failure-demand share moves less. Thresholds: paired lower
-    95 % bounds of the rises in threshold and in failure share (assess-do-refer) > 0, and of
-    (assess-do-refer rise - liberated rise) in failure share > 0."""
+    share than the same district without the shock, because rationing tightens fast and relaxes
+    slowly. (The Liberated Method's failure-demand share also stays higher for a while: its
+    waiting list, which has no rationing valve, takes as long to clear; docs/results.md.)
+    Thresholds: paired lower 95 % bounds of the rises in threshold and in failure share > 0.
+    Measured when chosen (8 replications): threshold +0.04, failure share +0.013."""
     calm, shocked = weekly("adr"), weekly("adr", *SHOCK)
     threshold = [
         s - c
@@ -164,23 +165,13 @@ def test_rationing_outlasts_a_demand_shock_under_assess_do_refer() -> None:
         )
     ]
     assert bounds(threshold)[1] > 0, describe("front-door threshold after the shock", threshold)
-    adr_rise = [
+    rise = [
         s - c
         for c, s in zip(
             failure_share_after_shock(calm), failure_share_after_shock(shocked), strict=True
         )
     ]
-    assert bounds(adr_rise)[1] > 0, describe("failure share after the shock", adr_rise)
-    lib_rise = [
-        s - c
-        for c, s in zip(
-            failure_share_after_shock(weekly("lib")),
-            failure_share_after_shock(weekly("lib", *SHOCK)),
-            strict=True,
-        )
-    ]
-    gap = [a - b for a, b in zip(adr_rise, lib_rise, strict=True)]
-    assert bounds(gap)[1] > 0, f"{describe('ADR - liberated', gap)}; {np.round(lib_rise, 3)}"
+    assert bounds(rise)[1] > 0, describe("failure share after the shock", rise)
 
 
 def test_a_demand_shock_changes_demand_and_complexity_for_its_weeks_only() -> None:

@@ -615,7 +615,7 @@ class AssessDoRefer(Section):
         description="front-door gatekeeping, set apart from referral friction: the assessed presenting need must reach this for a short episode, else the person is signposted; with adaptive rationing it rises as the front-door queue grows",
     )
     episode_sessions: int = param(
-        6,
+        8,
         "sessions",
         "assumption: brief interventions of four to eight sessions; treatment is the specialists' work",
         ge=1,
@@ -684,14 +684,14 @@ class AssessDoRefer(Section):
         description="drop-out from a specialist waiting list at zero trust; scaled by (1 - trust) and rising with the number of active needs",
     )
     rereferral_probability: float = param(
-        0.7,
+        0.85,
         "probability",
         ge=0,
         le=1,
         description="chance that a referral refused or abandoned (refused at the door, at re-assessment, or dropped from the waiting list) is sent again by the referrer while the need is still active",
     )
     rereferral_delay_weeks: int = param(
-        4,
+        2,
         "weeks",
         ge=1,
         le=104,
@@ -1158,7 +1158,7 @@ class Rationing(Section):
         description="how fast rationing tightens while the queue is above target (pressure = expected wait / target wait)",
     )
     relax_per_week: float = param(
-        0.01,
+        0.005,
         "1/week",
         ge=0,
         le=1,
