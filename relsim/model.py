@@ -118,7 +118,9 @@ class CareModel(mesa.Model):
         self.config = self.district.config = self.district.workforce.scenario = scenario
         self.coupling = coupling_matrix(scenario)
         self.crisis_model = CrisisModel(scenario)
-        self.router = build_router(scenario)
+        # The pathways keep their state (a front door's rationing); only the hybrid's line moves.
+        if self.router.complexity_threshold is not None:
+            self.router.complexity_threshold = scenario.hybrid.complexity_threshold_active_needs
         for service in self.district.services:
             service.rules = getattr(scenario.specialists, service.name)
         _, caps = post_layout(scenario)
@@ -238,7 +240,9 @@ class CareModel(mesa.Model):
             self.week,
             self._demand_multiplier(),
         )
-        self.tally.add("failure_returns", int(np.count_nonzero(returning)))
+        pathway = self.citizens.pathway[: self.citizens.n]
+        out_of_service = (pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN)
+        self.tally.add("failure_returns", int(np.count_nonzero(returning & out_of_service)))
         return presenting
 
     def care(self, week: Week, presenting: np.ndarray) -> None:

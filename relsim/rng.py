@@ -25,8 +25,8 @@ CITIZEN_STREAMS: dict[str, str] = {
 }
 #: service-side streams: drawn by services as they work, so they differ between care models
 SERVICE_STREAMS: dict[str, str] = {
-    "assessment": "assessment error and which needs a front door notices",
-    "referrals": "whether a receiving service applies its exclusion rules",
+    "assessment": "assessment error, which needs a front door notices, what the router sees",
+    "referrals": "exclusion rules, re-assessment error, whether a refusal is referred again",
     "allocation": "ties and choices in allocation and triage",
     "staff": "absence, leaving, vacancies and agency cover",
     "handover": "whether a person disengages after a change of worker",

@@ -206,9 +206,10 @@ class SpecialistService(mesa.Agent):
         if admitted.size == 0:
             return
         self._book(district, week, "reassessment", admitted.size * reassessment)
-        # The service's own assessment sees the person through what reached it of the
-        # referrer's knowledge: the more was lost, the more it sees a stranger. Telling the
-        # story again is failure demand as far as it repeats what was lost in the hand-off.
+        # The service's own assessment is as accurate as the referral's information allows: a
+        # stranger's error scaled by the share lost in the hand-off (none lost: it sees the
+        # need as it is). Telling the story again is failure demand as far as it repeats what
+        # was lost.
         loss = adr.information_loss_at_handoff or 0.0
         if reassessment > 0:
             demand(district, "reassessments", admitted.size, admitted.size * loss)

@@ -298,8 +298,9 @@ def _presentation(default: float, source: str = ASSUMPTION) -> float:
 
 
 PRESENTATION_CALIBRATED = (
-    "calibrated with the help-seeking rate to repeat demand, 22 % of referrals re-referred within "
-    "12 months (DfE 2024), and duty caseloads (docs/calibration.md)"
+    "set in an earlier calibration, with the help-seeking rate, against repeat demand (22 % of "
+    "referrals re-referred within 12 months, DfE 2024) and duty caseloads; the current model "
+    "misses both (docs/calibration.md)"
 )
 
 
@@ -445,7 +446,7 @@ class HelpSeeking(Section):
     presentation_probability_per_week: float = param(
         0.05,
         "1/week",
-        "calibrated with the crises' presentation probabilities to repeat demand and duty caseloads (docs/calibration.md)",
+        "set by hand with the referral chain so that the bundled front door rations without being swamped; repeat demand and duty caseloads, which it was first calibrated against, are now missed (docs/calibration.md)",
         description="at full severity and full trust",
         ge=0,
         le=1,
@@ -604,7 +605,11 @@ class AssessDoRefer(Section):
         0.15, "need", ge=0, le=1, description="for a stranger; falls with knowledge of the person"
     )
     other_need_identification_probability: float = param(
-        0.7, "probability", ge=0, le=1, description="a stranger sees one need"
+        0.7,
+        "probability",
+        ge=0,
+        le=1,
+        description="chance a stranger's assessment notices each of the person's other active needs (rising with what the worker knows of them)",
     )
     eligibility_threshold: float = param(
         0.75,
@@ -625,14 +630,14 @@ class AssessDoRefer(Section):
     session_hours: float = param(
         0.7,
         "hours",
-        "calibrated so that duty caseloads of 16-30 open cases fit in a worker's hours (docs/calibration.md)",
+        "set in an earlier calibration so that duty caseloads of 16-30 open cases fit in a worker's hours; the current model's caseload is below that window (docs/calibration.md)",
         ge=0,
         description="duty worker's time per session",
     )
     session_effect: float = param(
         0.1,
         "need per attended session",
-        "calibrated to repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024; docs/calibration.md)",
+        "set in an earlier calibration against repeat demand, 22 % of referrals re-referred within 12 months (DfE 2024), which the current model misses (docs/calibration.md)",
         ge=0,
         le=1,
         description="reduction of the presenting need per attended session",
@@ -640,7 +645,7 @@ class AssessDoRefer(Section):
     max_missed_sessions: int = param(
         3,
         "sessions",
-        "calibrated to duty caseloads of 16-30 open cases (docs/calibration.md)",
+        "set in an earlier calibration against duty caseloads of 16-30 open cases, which the current model misses (docs/calibration.md)",
         ge=0,
         le=100,
         description="discharge for non-attendance after this many",

@@ -42,7 +42,8 @@ def draw_presentations(
     )
     present = citizens.present[:n]
     unprompted = chance < p * willing * demand_multiplier
-    recent = week - citizens.last_failure_week[:n] <= seeking.failure_window_weeks
+    # Someone a service failed comes back while a need is still active, whatever their trust.
+    recent = (week - citizens.last_failure_week[:n] <= seeking.failure_window_weeks) & (p > 0)
     returning = recent & (return_chance < seeking.failure_return_per_week * demand_multiplier)
     return (unprompted | sent_by_crisis | returning) & present, returning & present
 
