@@ -64,23 +64,26 @@ def execute(task: Task) -> Outcome:
     return row, series
 
 
-def run_local(tasks: Iterable[Task], workers: int) -> Iterator[Outcome]:
-    """Rows in completion order; at most 2 x workers runs in flight, so memory stays flat."""
+def run_local(
+    tasks: Iterable[Any], workers: int, function: Callable[[Any], Outcome] = execute
+) -> Iterator[Outcome]:
+    """Rows in completion order; at most 2 x workers runs in flight, so memory stays flat.
+    `function` runs one task (a top-level function, so that a process pool can send it)."""
     tasks = iter(tasks)
     if workers <= 1:
         for task in tasks:
-            yield execute(task)
+            yield function(task)
         return
     pool = process_pool(workers)
     try:
-        yield from _bounded(pool.submit, tasks, 2 * workers)
+        yield from _bounded(pool.submit, tasks, 2 * workers, function)
     except BaseException:
         stop_now(pool)
         raise
     pool.shutdown(wait=True)
 
 
-def take(tasks: Iterator[Task], count: int) -> list[Task]:
+def take(tasks: Iterator[Any], count: int) -> list[Any]:
     taken = []
     for task in tasks:
         taken.append(task)
@@ -89,10 +92,15 @@ def take(tasks: Iterator[Task], count: int) -> list[Task]:
     return taken
 
 
-def _bounded(submit: Callable[..., Future], tasks: Iterator[Task], limit: int) -> Iterator[Outcome]:
-    pending = {submit(execute, task) for task in take(tasks, limit)}
+def _bounded(
+    submit: Callable[..., Future],
+    tasks: Iterator[Any],
+    limit: int,
+    function: Callable[[Any], Outcome] = execute,
+) -> Iterator[Outcome]:
+    pending = {submit(function, task) for task in take(tasks, limit)}
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             yield future.result()
-            pending |= {submit(execute, task) for task in take(tasks, 1)}
+            pending |= {submit(function, task) for task in take(tasks, 1)}

@@ -34,6 +34,8 @@ RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
 MANIFEST = "manifest.json"
 KEY_COLUMNS = ("point", "replication", "seed", "status", "error")
+# Sweeps, and the evidence runs (calibration, validation, sensitivity) kept the same way.
+STORE_KINDS = ("relsim sweep", "relsim evidence")
 
 
 PART = re.compile(r"part-\d{6}\.parquet")
@@ -73,7 +75,7 @@ def sweep_files(directory: Path) -> list[Path] | None:
     its manifest, its results store and the summaries and plots relsim writes beside them.
     None if anything else is there (a user's file, a link, another kind of result)."""
     manifest = read_manifest(directory)
-    if manifest is None or manifest.get("kind") != "relsim sweep":
+    if manifest is None or manifest.get("kind") not in STORE_KINDS:
         return None
     design = manifest.get("design")
     keys = design.get("keys", []) if isinstance(design, dict) else []
