@@ -30,6 +30,8 @@ try:
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
     from relsim.config.errors import RunError, printable
+    from relsim.config.loading import load_raw
+    from relsim.evidence.options import ensemble_option, reps_per_set
     from relsim.files import write_csv
     from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
@@ -43,6 +45,7 @@ except KeyboardInterrupt:
 if TYPE_CHECKING:
     import pandas as pd
 
+    from relsim.evidence.ensemble import EnsembleDraw
     from relsim.runner import RunResult
 
 BAD_INPUT = 2
@@ -53,50 +56,98 @@ def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool) -> list[RunResult]:
+def _run(
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    workers: int,
+    journeys: bool,
+    draw: EnsembleDraw | None = None,
+) -> list[RunResult]:
     from relsim.progress import Progress
     from relsim.runner import run_replications
 
+    reps = draw.runs if draw is not None else reps
+    variant = draw.scenario if draw is not None else None
     with Progress(reps, scenario.name) as bar:
         return run_replications(
-            scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
-        )
+            scenario, reps, seed, workers=workers, journeys=journeys,
+            on_done=lambda: bar.update(), variant=variant,
+        )  # fmt: skip
 
 
-def _summary_frame(results: Sequence[RunResult]) -> pd.DataFrame:
+def _draw(
+    ensemble: int | None, reps: int, seed: int, path: Path, sets: Sequence[str]
+) -> EnsembleDraw | None:
+    """The parameter sets of --ensemble N (the same for every scenario with this seed)."""
+    if ensemble is None:
+        return None
+    from relsim.evidence.ensemble import make_draw
+
+    return make_draw(ensemble, reps_per_set(reps), seed, load_raw(path, sets))
+
+
+def _summary_frame(results: Sequence[RunResult], draw: EnsembleDraw | None = None) -> pd.DataFrame:
     import pandas as pd
 
     rows = [{"replication": r.replication, "seed": r.seed, **r.metrics} for r in results]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if draw is not None:
+        sets = [draw.set_of(r.replication) for r in results]
+        frame.insert(2, "parameter_set", sets)
+        frame.insert(3, "ensemble_member", [draw.members[s] for s in sets])
+    return frame
+
+
+def _interval(draw: EnsembleDraw | None) -> dict[str, Any]:
+    from relsim.evidence.intervals import CHANCE, PARAMETERS, describe
+
+    if draw is None:
+        return describe(CHANCE)
+    return describe(PARAMETERS, len(draw.members), draw.reps)
 
 
 def _scenario_block(
-    scenario: Scenario, results: Sequence[RunResult], seed: int, started: str
+    scenario: Scenario,
+    results: Sequence[RunResult],
+    seed: int,
+    started: str,
+    draw: EnsembleDraw | None = None,
 ) -> dict[str, Any]:
     import pandas as pd
 
-    from relsim.stats import summarise
+    from relsim.evidence.intervals import summarise
     from relsim.warmup import steady_state_report
 
-    metrics = summarise([r.metrics for r in results], METRIC_NAMES)
+    sets = None if draw is None else [draw.set_of(r.replication) for r in results]
+    metrics = summarise([r.metrics for r in results], METRIC_NAMES, sets)
     steady = steady_state_report(
         pd.concat([r.timeseries for r in results], ignore_index=True),
         scenario.time.warmup_weeks,
     )
+    extra = {} if draw is None else {"ensemble": draw.describe()}
     return {
         "scenario": scenario.name,
         "reps": len(results),
         "seed": seed,
+        "interval": _interval(draw),
         "metrics": metrics,
         "provenance": {
             **provenance(scenario, seed, len(results), started),
+            **extra,
             "steady_state": steady,
             "finished": now(),
         },
     }
 
 
-def _write(out: Path, scenario: Scenario, results: Sequence[RunResult], block: dict) -> None:
+def _write(
+    out: Path,
+    scenario: Scenario,
+    results: Sequence[RunResult],
+    block: dict,
+    draw: EnsembleDraw | None = None,
+) -> None:
     import pandas as pd
 
     timeseries = pd.concat([r.timeseries for r in results], ignore_index=True)
@@ -104,7 +155,7 @@ def _write(out: Path, scenario: Scenario, results: Sequence[RunResult], block: d
     write_run_files(
         out,
         scenario,
-        _summary_frame(results),
+        _summary_frame(results, draw),
         timeseries,
         pd.concat(journeys, ignore_index=True) if journeys else None,
         block["provenance"],
@@ -130,6 +181,7 @@ def cli() -> None:
     help="write summary.csv, timeseries.parquet, journeys.parquet and manifest.json",
 )
 @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
+@ensemble_option
 @json_option
 def run(
     scenario: Path,
@@ -139,18 +191,22 @@ def run(
     workers: int | None,
     out: Path | None,
     force: bool,
+    ensemble: int | None,
     as_json: bool,
 ) -> None:
     """Run SCENARIO (a file, or the name of a bundled scenario such as `baseline`) for --reps
-    replications and report every metric with 95 % intervals."""
-    config = load_scenario(bundled.resolve("scenarios", scenario), sets)
+    replications and report every metric with 95 % intervals (chance only, or with --ensemble
+    parameter uncertainty and chance)."""
+    path = bundled.resolve("scenarios", scenario)
+    config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed
+    draw = _draw(ensemble, reps, seed, path, sets)
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
-        results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
-        block = _scenario_block(config, results, seed, started)
+        results = _run(config, reps, seed, workers or _default_workers(), out is not None, draw)
+        block = _scenario_block(config, results, seed, started, draw)
         if target is not None:
-            _write(target.staged, config, results, block)
+            _write(target.staged, config, results, block, draw)
             target.commit()
     show_run(block, as_json)
 
@@ -182,6 +238,7 @@ def show_run(block: dict[str, Any], as_json: bool) -> None:
     default=None,
     help="write an HTML report with tables and charts",
 )
+@ensemble_option
 @json_option
 def compare(
     scenarios: tuple[Path, ...],
@@ -192,16 +249,19 @@ def compare(
     out: Path | None,
     force: bool,
     report: Path | None,
+    ensemble: int | None,
     as_json: bool,
 ) -> None:
     """Compare scenarios replication by replication (paired, common random numbers).
 
     Each scenario is a file or the name of a bundled one. Differences are each scenario minus
-    the first, with 95 % intervals.
+    the first, with 95 % intervals: chance only, or with --ensemble N parameter uncertainty
+    and chance (replication r uses the same parameter set in every scenario).
     """
     if len(scenarios) < 2:
         raise click.UsageError("compare needs at least two scenarios")
-    configs = [load_scenario(bundled.resolve("scenarios", path), sets) for path in scenarios]
+    paths = [bundled.resolve("scenarios", path) for path in scenarios]
+    configs = [load_scenario(path, sets) for path in paths]
     names = [c.name for c in configs]
     if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
@@ -214,26 +274,39 @@ def compare(
         check_file_target(report, "--report")
     import pandas as pd
 
-    from relsim.stats import paired_differences
+    from relsim.evidence.intervals import paired
 
     seed = configs[0].seed if seed is None else seed
+    draws = [_draw(ensemble, reps, seed, path, sets) for path in paths]
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         runs = [
-            _run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs
+            _run(c, reps, seed, workers or _default_workers(), out is not None, d)
+            for c, d in zip(configs, draws, strict=True)
         ]
-        blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
+        blocks = [
+            _scenario_block(c, r, seed, started, d)
+            for c, r, d in zip(configs, runs, draws, strict=True)
+        ]
         base = [r.metrics for r in runs[0]]
+        sets_of = None if draws[0] is None else draws[0].sets()
         differences = {
-            f"{c.name} - {configs[0].name}": paired_differences(
-                base, [r.metrics for r in rs], METRIC_NAMES
+            f"{c.name} - {configs[0].name}": paired(
+                base, [r.metrics for r in rs], METRIC_NAMES, sets_of
             )
             for c, rs in zip(configs[1:], runs[1:], strict=True)
         }
-        payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
+        interval = _interval(draws[0])
+        payload = {
+            "scenarios": blocks,
+            "differences": differences,
+            "reps": len(runs[0]),
+            "seed": seed,
+            "interval": interval,
+        }
         if target is not None:
-            for config, results, block in zip(configs, runs, blocks, strict=True):
-                _write(target.staged / config.name, config, results, block)
+            for config, results, block, draw in zip(configs, runs, blocks, draws, strict=True):
+                _write(target.staged / config.name, config, results, block, draw)
             rows = [
                 {
                     "comparison": label,
@@ -241,6 +314,7 @@ def compare(
                     "mean": v["mean"],
                     "ci95_low": v["ci95"][0] if v["ci95"] else None,
                     "ci95_high": v["ci95"][1] if v["ci95"] else None,
+                    "interval": interval["kind"],
                 }
                 for label, diffs in differences.items()
                 for m, v in diffs.items()

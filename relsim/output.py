@@ -39,13 +39,24 @@ def _ordered(names: list[str]) -> list[str]:
     return head + [n for n in names if n not in head]
 
 
+def _runs_text(payload: dict[str, Any], paired: str = "") -> str:
+    """What the runs were: replications, or parameter sets of the ensemble."""
+    interval = payload.get("interval") or {}
+    if interval.get("parameter_sets"):
+        sets, reps = interval["parameter_sets"], interval["reps_per_set"]
+        return f"{sets} parameter sets from the calibrated ensemble x {reps} {paired}replication(s)"
+    return f"{payload['reps']} {paired}replications"
+
+
+def _interval_label(payload: dict[str, Any]) -> str:
+    return (payload.get("interval") or {}).get("label", "95% interval")
+
+
 def print_summary(block: dict[str, Any], units: dict[str, str]) -> None:
-    table = Table(
-        title=_plain(f"{block['scenario']}: {block['reps']} replications, seed {block['seed']}")
-    )
+    table = Table(title=_plain(f"{block['scenario']}: {_runs_text(block)}, seed {block['seed']}"))
     table.add_column("metric")
     table.add_column("mean", justify="right")
-    table.add_column("95% interval", justify="right")
+    table.add_column(_interval_label(block), justify="right")
     table.add_column("unit")
     for name in _ordered(list(block["metrics"])):
         summary = block["metrics"][name]
@@ -58,7 +69,7 @@ def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
     base = blocks[0]["scenario"]
     table = Table(
         title=_plain(
-            f"{payload['reps']} paired replications, seed {payload['seed']}: "
+            f"{_runs_text(payload, 'paired ')}, seed {payload['seed']}: "
             f"differences are each scenario minus {base}"
         )
     )
@@ -67,7 +78,7 @@ def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
         table.add_column(_plain(block["scenario"]), justify="right")
     for label in payload["differences"]:
         table.add_column(_plain(f"difference ({label.split(' - ')[0]})"), justify="right")
-        table.add_column("95% interval", justify="right")
+        table.add_column(_interval_label(payload), justify="right")
     table.add_column("unit")
     for name in _ordered(list(blocks[0]["metrics"])):
         row = [name] + [_number(b["metrics"][name]["mean"]) for b in blocks]

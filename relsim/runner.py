@@ -85,10 +85,16 @@ def run_replications(
     workers: int = 1,
     journeys: bool = False,
     on_done: Callable[[], None] | None = None,
+    variant: Callable[[Scenario, int], Scenario] | None = None,
 ) -> list[RunResult]:
-    """Replications 0..reps-1 with `seed`; results in replication order whatever the pool does."""
+    """Replications 0..reps-1 with `seed`; results in replication order whatever the pool does.
+    `variant(scenario, r)`, if given, is replication r's scenario (a parameter set of the
+    calibrated ensemble, say), else every replication runs `scenario`."""
     data = scenario_dict(scenario)
-    tasks = [(data, seed, r, journeys) for r in range(reps)]
+    tasks = [
+        (data if variant is None else scenario_dict(variant(scenario, r)), seed, r, journeys)
+        for r in range(reps)
+    ]
     results: list[RunResult] = []
     if workers <= 1 or reps <= 1:
         for task in tasks:
