@@ -1,6 +1,6 @@
 """Calibrate the uncertain parameters by rejection ABC and write the ensemble.
 
-    python scripts/calibrate.py --out results/calibration            # run (about an hour)
+    python scripts/calibrate.py --out results/calibration --workers 2  # run (about 40 minutes)
     python scripts/calibrate.py --out results/calibration --resume   # finish an interrupted run
     python scripts/calibrate.py --out results/calibration --score    # rescore a finished run
 
@@ -27,6 +27,7 @@ from relsim.evidence.plan import read_store, run_plan
 from relsim.evidence.targets import FITTING
 from relsim.evidence.uncertain import SPEC, load_spec
 from relsim.io import git_commit, now, portable_path
+from relsim.signals import stop_signals_interrupt
 
 ROOT = Path(__file__).resolve().parent.parent
 POINTS = ROOT / "calibration" / "abc_points.csv"
@@ -65,10 +66,11 @@ def main(argv: list[str] | None = None) -> None:
         rows = read_store(args.out)
     else:
         try:
-            rows = run_plan(
-                plan, args.out, resume=args.resume, force=args.force, workers=args.workers,
-                label="calibration",
-            )  # fmt: skip
+            with stop_signals_interrupt():  # SIGTERM and SIGHUP stop it as Ctrl-C does
+                rows = run_plan(
+                    plan, args.out, resume=args.resume, force=args.force, workers=args.workers,
+                    label="calibration",
+                )  # fmt: skip
         except KeyboardInterrupt:
             print(f"interrupted; finished runs are kept in {args.out}; rerun with --resume",
                   file=sys.stderr)  # fmt: skip

@@ -48,7 +48,9 @@ class Config:
 def _fit_adr(histories: list[History], models: list[CareModel]) -> dict[str, float]:
     model = models[0]
     return {
-        "signposted_share": model.tally["closed_signposted"] / max(model.tally["assessments"], 1),
+        "signposted_share": est.routine_share(
+            model.tally["closed_signposted"], model.tally["assessments"]
+        ),
         "rereferral_12m_share": est.repeat_referral_share(histories[0]),
     }
 
@@ -150,6 +152,24 @@ QUANTITIES = (
     "voices_up_adr", "voices_down_adr", "you_first_cohort", "you_first_cost",
     "you_first_cost_adr", "housing_first_3y", "four_plus_needs", "rereferral_5y_share",
 )  # fmt: skip
+
+#: The estimand each quantity is computed with (counts of a cohort's size have none); each
+#: estimand is tagged with the study design it reproduces (estimands.designed).
+QUANTITY_ESTIMAND: dict[str, Callable[..., Any]] = {
+    "signposted_share": est.routine_share,
+    "rereferral_12m_share": est.repeat_referral_share,
+    "entry_ae_rate": est.per_person_rate,
+    "entry_arrest_rate": est.per_person_rate,
+    "meam_ae_q8_before": est.per_person_rate,
+    "meam_ae_q8_after": est.per_person_rate,
+    **{f"{q}{suffix}": est.relative_change for q in ("meam_ae_q8", "meam_ae_q4",
+       "meam_arrests_q4", "you_first_cost") for suffix in ("", "_adr")},
+    **{f"{q}{suffix}": est.direction_shares for q in ("voices_up", "voices_down")
+       for suffix in ("", "_adr")},
+    "housing_first_3y": est.sustained_without,
+    "rereferral_5y_share": est.rereferral_within,
+    "four_plus_needs": est.share_with_needs,
+}  # fmt: skip
 
 
 def scenario_for(

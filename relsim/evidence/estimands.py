@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -85,13 +86,31 @@ def supported(
 
 
 # -- estimands, each tagged with its design ----------------------------------------------------
-@dataclass(frozen=True)
-class Estimand:
-    design: str
-    describe: str
-    compute: Callable[..., float]
+Function = TypeVar("Function", bound=Callable[..., Any])
 
 
+def designed(study_design: str) -> Callable[[Function], Function]:
+    """Tag an estimand with the study design it reproduces (read by the targets' test)."""
+    assert study_design in DESIGNS, study_design
+
+    def tag(function: Function) -> Function:
+        function.design = study_design  # type: ignore[attr-defined]
+        return function
+
+    return tag
+
+
+def design_of(function: Callable[..., Any]) -> str:
+    return str(getattr(function, "design", ""))
+
+
+@designed(ROUTINE)
+def routine_share(count: float, total: float) -> float:
+    """A service's own statistic: count over total in the period (0 for an empty period)."""
+    return float(count) / total if total > 0 else 0.0
+
+
+@designed(BEFORE_AFTER)
 def relative_change(
     history: History, cohort: Cohort, crisis: str | None, before: tuple[int, int],
     after: tuple[int, int], costs: np.ndarray | None = None,
@@ -116,6 +135,7 @@ def _values(history: History, crisis: str | None, costs: np.ndarray | None) -> n
     return total
 
 
+@designed(BEFORE_AFTER)
 def per_person_rate(
     history: History, cohort: Cohort, crisis: str, window: tuple[int, int]
 ) -> float:
@@ -126,6 +146,7 @@ def per_person_rate(
     return float(counts.mean() * YEAR / (window[1] - window[0]))
 
 
+@designed(BEFORE_AFTER)
 def direction_shares(
     history: History, cohort: Cohort, crisis: str, before: tuple[int, int],
     after: tuple[int, int],
@@ -139,6 +160,7 @@ def direction_shares(
     return float(np.mean(a > b)), float(np.mean(a < b))
 
 
+@designed(COHORT)
 def rereferral_within(history: History, follow: int, cohort_weeks: int = YEAR) -> float:
     """Cohort follow-up of referrals: of the people with a new presentation in the first
     `cohort_weeks` of the recorded period, the share presenting again within `follow` weeks of
@@ -159,6 +181,7 @@ def rereferral_within(history: History, follow: int, cohort_weeks: int = YEAR) -
     return float(later.mean())
 
 
+@designed(ROUTINE)
 def repeat_referral_share(history: History, lookback: int = YEAR) -> float:
     """Routine statistic: of the new presentations in the recorded period, the share from people
     who had presented within the `lookback` weeks before (a re-referral within 12 months)."""
@@ -173,6 +196,7 @@ def repeat_referral_share(history: History, lookback: int = YEAR) -> float:
     return float(np.mean(earlier > 0)) if rows.size else float("nan")
 
 
+@designed(COHORT)
 def sustained_without(
     history: History, crisis: str, follow: int, housing_at_start: bool = True
 ) -> float:
@@ -188,6 +212,7 @@ def sustained_without(
     return float(np.mean(counts == 0))
 
 
+@designed(CROSS_SECTION)
 def share_with_needs(history: History, at_least: int) -> float:
     """Cross-section of participants on joining: the share of people first held in the recorded
     period with at least `at_least` active needs that week."""

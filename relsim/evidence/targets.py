@@ -14,24 +14,6 @@ from dataclasses import dataclass
 
 from relsim.evidence.estimands import BEFORE_AFTER, COHORT, CROSS_SECTION, ROUTINE
 
-#: The design of the estimand behind each stored quantity (metrics are routine statistics of the
-#: district, or proxies for a cohort's rate as stated in the target).
-QUANTITY_DESIGN: dict[str, str] = {
-    "rereferral_12m_share": ROUTINE,
-    "signposted_share": ROUTINE,
-    "entry_ae_rate": BEFORE_AFTER,
-    "entry_arrest_rate": BEFORE_AFTER,
-    "meam_ae_q8": BEFORE_AFTER,
-    "meam_ae_q4": BEFORE_AFTER,
-    "meam_arrests_q4": BEFORE_AFTER,
-    "voices_up": BEFORE_AFTER,
-    "voices_down": BEFORE_AFTER,
-    "you_first_cost": BEFORE_AFTER,
-    "housing_first_3y": COHORT,
-    "rereferral_5y_share": COHORT,
-    "four_plus_needs": CROSS_SECTION,
-}
-
 
 @dataclass(frozen=True)
 class Target:
