@@ -31,7 +31,7 @@ try:
     from relsim.config import Scenario, ScenarioError, load_scenario
     from relsim.config.errors import RunError, printable
     from relsim.config.loading import load_raw
-    from relsim.evidence.options import ensemble_option, reps_per_set
+    from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
     from relsim.files import write_csv
     from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
@@ -200,7 +200,7 @@ def run(
     path = bundled.resolve("scenarios", scenario)
     config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed
-    draw = _draw(ensemble, reps, seed, path, sets)
+    draw = _draw(sets_for(ensemble), reps, seed, path, sets)
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         results = _run(config, reps, seed, workers or _default_workers(), out is not None, draw)
@@ -277,7 +277,8 @@ def compare(
     from relsim.evidence.intervals import paired
 
     seed = configs[0].seed if seed is None else seed
-    draws = [_draw(ensemble, reps, seed, path, sets) for path in paths]
+    # a commissioner's report carries parameter uncertainty unless told otherwise
+    draws = [_draw(sets_for(ensemble, report), reps, seed, path, sets) for path in paths]
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         runs = [

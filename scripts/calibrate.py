@@ -37,6 +37,18 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def wall_minutes(store: Path) -> float | None:
+    """From the store's first start to its completion (an interruption's pause included)."""
+    import datetime as dt
+
+    manifest = json.loads((store / "manifest.json").read_text())
+    if not manifest.get("finished"):
+        return None
+    started = dt.datetime.fromisoformat(manifest["started"])
+    finished = dt.datetime.fromisoformat(manifest["finished"])
+    return round((finished - started).total_seconds() / 60, 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("results/calibration"))
@@ -92,6 +104,8 @@ def main(argv: list[str] | None = None) -> None:
         "seed": plan.seed,
         "acceptance": abc.__doc__.split("Acceptance: ", 1)[1].split("\n\n")[0].replace("\n", " "),
         **abc.summary(table, spec),
+        "wall_minutes": wall_minutes(args.out),
+        "workers": args.workers,
         "git_commit": git_commit(),
         "written": now(),
         "files": {"points": POINTS.name, "ensemble": ENSEMBLE.name},

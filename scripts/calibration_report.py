@@ -1,204 +1,267 @@
-"""Write docs/calibration.md: each calibration target, its source, the parameter values behind it
-and how well the model meets it, measured by running the model.
+"""Write docs/calibration.md: the fit. What was calibrated, against which fitting targets, how,
+what the accepted ensemble looks like, and where the shipped defaults sit in it.
 
-    python scripts/calibration_report.py            # run the model and rewrite the report
-    python scripts/calibration_report.py --check    # is the report from the current model?
+    python scripts/calibration_report.py            # run the defaults (a minute) and rewrite
+    python scripts/calibration_report.py --check    # is the report current?
 
-The report carries a fingerprint of the model (the default scenario and the regression
-baseline's metrics, which change whenever the model's behaviour does); the tests fail when the
-fingerprint no longer matches, so the report cannot silently drift from the code.
+The calibration itself is `python scripts/calibrate.py` (relsim/evidence/abc.py); this report
+reads what it wrote (calibration/abc_points.csv, ensemble.csv, ensemble.json) and runs the
+fitting configurations at the shipped defaults. It carries a fingerprint of the defaults, the
+regression baseline, the evidence code and the calibration's files; the tests fail when it no
+longer matches. Held-out validation is a separate report (scripts/validation_report.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import sys
+import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import yaml
 from generate_odd_table import default_text, leaves
 
-from relsim.calibration import CONTEXT, TARGETS, Runs, measure
-from relsim.config import load_scenario
 from relsim.config.schema import Scenario
+from relsim.evidence import abc
+from relsim.evidence.configs import CONFIGS, FIT_CONFIGS
+from relsim.evidence.ensemble import ENSEMBLE, MANIFEST
+from relsim.evidence.plan import EvidencePlan, run_plan
+from relsim.evidence.report import EVIDENCE_CODE, check, fingerprint, stamp
+from relsim.evidence.targets import CONTEXT, FITTING, VALIDATION, Target
+from relsim.evidence.uncertain import SPEC, UncertainSpec, load_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "calibration.md"
-BASELINE = ROOT / "tests" / "data" / "regression_baseline.json"
-SEARCH_STAGES = [ROOT / "calibration" / "search.yaml", ROOT / "calibration" / "refine.yaml"]
-REPS = 6
+POINTS = ROOT / "calibration" / "abc_points.csv"
+SCRIPT = "scripts/calibration_report.py"
+DEFAULT_REPS = 3
 SEED = 20261122
+#: a target met by at least this share of the prior sample does not constrain the parameters
+LOOSE = 0.9
 
 
-def fingerprint() -> str:
-    text = json.dumps(scenario_dict_defaults(), sort_keys=True) + BASELINE.read_text()
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def current_fingerprint() -> str:
+    return fingerprint([*EVIDENCE_CODE, SPEC, POINTS, ENSEMBLE, MANIFEST])
 
 
-def scenario_dict_defaults() -> dict:
-    return Scenario().model_dump(mode="json")
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    keep = np.isfinite(values) & (weights > 0)
+    if not keep.any():
+        return float("nan")
+    order = np.argsort(values[keep])
+    v, w = values[keep][order], weights[keep][order]
+    cumulative = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cumulative, v))
 
 
-def _verdict(ok: bool) -> str:
-    return "met" if ok else "**not met**"
+def _spread(values: np.ndarray, weights: np.ndarray, fmt) -> str:  # type: ignore[no-untyped-def]
+    lo, mid, hi = (weighted_quantile(values, weights, q) for q in (0.05, 0.5, 0.95))
+    return f"{fmt(mid)} [{fmt(lo)}, {fmt(hi)}]"
 
 
-def _search_section() -> list[str]:
-    lines = [
-        "## How the open parameters were set",
-        "",
-        "The model was redesigned after the search below (relational effects that need worker",
-        "time and a relationship; need dynamics with personal set points, so every district",
-        "settles into a steady state; continuity as workforce stability; care model `none`).",
-        "The search was not rerun for the redesign: the defaults it chose were kept where the",
-        "mechanism kept its meaning, and the new or changed parameters were set by hand, one",
-        "change at a time, each checked against the table above with two to six replications:",
-        "",
-        "- need dynamics: coupling and driver spill-over at complexity 1 (0.01 a week each) set",
-        "  so that the district with no services settles at a mean need near 0.4 and does not",
-        "  saturate at high complexity;",
-        "- crisis hazards: the arrest hazard lowered to 0.016 a week to keep the high-complexity",
-        "  arrest rate in its window; the death risk lowered to 0.0011 a week;",
-        "- relationship time scales (depth and knowledge growth, fading without contact), the",
-        "  continuity knob's turnover (0.8 to 0.04 a year before burnout, with the bundled",
-        "  district at continuity 0.8), agency tenure and absence: set so that relationships",
-        "  take months to build, continuity changes the relational advantage as the design's",
-        "  pattern P4 asks, and turnover stays in its window in the bundled district;",
-        "- the contact effect (0.1 of need per hour at full depth) set with them so that the",
-        "  MEAM reductions for people held a year or more fall in their windows;",
-        "- the referral chain (front-door screening and brief episodes of eight sessions,",
-        "  front-door eligibility 0.75 set apart from referral friction, specialist capacity of",
-        "  15 places per 1,000 citizens with sessions of 0.08, re-referral, failure returns,",
-        "  adaptive rationing, help-seeking lowered to 0.05 a week): set by hand so that",
-        "  friction, capacity and rationing act as pattern P5 and the referral-chain tests ask,",
-        "  with the front door under pressure but not swamped. This is why the duty caseload and",
-        "  repeat demand targets, met before, are now missed.",
-        "",
-        "The fuller calibration, with fitting and held-out validation kept apart and parameter",
-        "uncertainty carried into results, is planned work; until then every default above",
-        "marked as calibrated means set by hand against this table.",
-        "",
-        "### The earlier search (before the redesign)",
-        "",
-        "Parameters the evidence does not fix were searched in two stages of Latin hypercubes, each",
-        "point run in every configuration above and scored by the squared distance outside every",
-        "target window (`relsim.calibration.loss`). `python scripts/calibration_search.py SPEC`",
-        "reruns a stage and writes every point, its target values and its loss to the CSV beside",
-        "the spec. The results below record what the earlier model did when the search ran; they",
-        "are kept for the record and are not evidence for the current defaults.",
-        "",
-    ]
-    tables = {}
-    for spec_path in SEARCH_STAGES:
-        results = spec_path.with_name(spec_path.stem + "_results.csv")
-        if not results.exists():
-            continue
-        table = tables[spec_path.name] = pd.read_csv(results)
-        spec = yaml.safe_load(spec_path.read_text())
-        best = table.iloc[0]
-        all_met = int((table["targets_met"] == len(TARGETS)).sum())
-        lines += [
-            f"#### `calibration/{spec_path.name}`",
-            "",
-            f"{len(table)} points, {spec['reps']} replications each; the best point met "
-            f"{int(best['targets_met'])} of {len(TARGETS)} targets (loss {best['loss']:.3f}) "
-            f"and {all_met} points met all of them.",
-            "",
-            "| parameter | searched range | best point |",
-            "|---|---|---:|",
-        ]
-        for name, parameter in spec["parameters"].items():
-            low, high = parameter["range"]
-            lines.append(f"| `{name}` | {low:g} to {high:g} | {best[name]:.4g} |")
-        lines.append("")
-    if tables:
-        lines += [
-            "#### Which targets bound (earlier model)",
-            "",
-            "Share of the points of each stage that met each target. A target met almost",
-            "everywhere constrains the searched parameters little: its agreement is not",
-            "evidence for the particular defaults.",
-            "",
-            "| target | " + " | ".join(f"`{name}`" for name in tables) + " |",
-            "|---|" + "---:|" * len(tables),
-        ]
-        for t in TARGETS:
-            shares = [
-                f"{100 * table[t.key].between(t.low, t.high).mean():.0f} %"
-                for table in tables.values()
-            ]
-            lines.append(f"| {t.quantity} | " + " | ".join(shares) + " |")
-        lines.append("")
-    return lines
+def _g(value: float) -> str:
+    return f"{value:.3g}"
 
 
-def build(results: Runs) -> str:
-    base = load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    rows = [
-        (
-            t.quantity,
-            t.source,
-            f"{t.scope}: {t.summary(results)} (window {t.window()})",
-            _verdict(t.met(results)),
+def defaults_plan(extra: tuple[str, ...] = ()) -> EvidencePlan:
+    points: list[dict[str, float]] = [{} for _ in range(DEFAULT_REPS)]
+    return EvidencePlan("calibration defaults", FIT_CONFIGS, points, 1, SEED, "distinct", extra)
+
+
+def target_rows(
+    targets: tuple[Target, ...], points: pd.DataFrame, defaults: pd.DataFrame
+) -> list[str]:
+    accepted = points[points["accepted"]]
+    weights = accepted["weight"].to_numpy(dtype=float)
+    rows = []
+    for t in targets:
+        prior = points[t.key].to_numpy(dtype=float)
+        share = float(np.mean([t.met(v) for v in prior]))
+        post = accepted[t.key].to_numpy(dtype=float)
+        post_met = float(weights[[t.met(v) for v in post]].sum() / weights.sum())
+        default = defaults[t.key].to_numpy(dtype=float)
+        d = f"{t.fmt(float(np.nanmean(default)))}" if np.isfinite(default).any() else "no value"
+        constrains = "no" if share >= LOOSE else "yes"
+        rows.append(
+            f"| {t.quantity} | {t.published} | {t.design} | {t.window()} | "
+            f"{100 * share:.0f} % ({constrains}) | {_spread(post, weights, t.fmt)} "
+            f"({100 * post_met:.0f} % met) | {d} |"
         )
-        for t in TARGETS
-    ]
-    context = [f"- {t.quantity}, {t.scope}: {t.summary(results)}." for t in CONTEXT]
-    crises = base.crises
-    costs = [
-        ("crises.ae.unit_cost_gbp", crises.ae.unit_cost_gbp),
-        ("crises.mh_crisis.unit_cost_gbp", crises.mh_crisis.unit_cost_gbp),
-        ("crises.police.unit_cost_gbp", crises.police.unit_cost_gbp),
-        ("crises.eviction.unit_cost_gbp", crises.eviction.unit_cost_gbp),
-        ("workforce.hourly_cost_gbp", base.workforce.hourly_cost_gbp),
-    ]
+    return rows
+
+
+def parameter_rows(spec: UncertainSpec, points: pd.DataFrame) -> list[str]:
+    accepted = points[points["accepted"]]
+    weights = accepted["weight"].to_numpy(dtype=float)
+    defaults = Scenario()
+    rows = []
+    for p in spec.parameters:
+        unit = np.array([p.unit(v) for v in accepted[p.name].to_numpy(dtype=float)])
+        lo, hi = (weighted_quantile(unit, weights, q) for q in (0.05, 0.95))
+        narrowed = 1 - (hi - lo) / 0.9  # the prior's central 90 % spans 0.9 of the unit range
+        if p.scale:
+            shipped = "1 (the knobs' value)"
+        else:
+            node = defaults.model_dump(mode="json")
+            for part in p.keys[0].split("."):
+                node = node[part]
+            shipped = _g(float(node))
+        post = _spread(accepted[p.name].to_numpy(dtype=float), weights, _g)
+        rows.append(
+            f"| `{p.name}` | {'x ' if p.scale else ''}{p.low:g} to {p.high:g}"
+            f"{' (log)' if p.log else ''} | {post} | {100 * max(narrowed, 0):.0f} % | {shipped} |"
+        )
+    return rows
+
+
+def headline_rows(points: pd.DataFrame) -> list[str]:
+    accepted = points[points["accepted"]]
+    weights = accepted["weight"].to_numpy(dtype=float)
+    rows = []
+    for metric in abc.HEADLINE:
+        column = f"difference_{metric}"
+        if column not in points.columns:
+            continue
+        prior = points[column].to_numpy(dtype=float)
+        ones = np.ones(prior.size)
+        rows.append(
+            f"| {metric} | {_spread(prior, ones, _n)} | "
+            f"{_spread(accepted[column].to_numpy(dtype=float), weights, _n)} | "
+            f"{100 * np.mean(prior[np.isfinite(prior)] < 0):.0f} % | "
+            f"{100 * weights[accepted[column].to_numpy() < 0].sum() / weights.sum():.0f} % |"
+        )
+    return rows
+
+
+def _n(value: float) -> str:
+    return f"{value:,.2f}" if abs(value) < 10 else f"{value:,.0f}"
+
+
+def build(points: pd.DataFrame, defaults: pd.DataFrame, print_: str) -> str:
+    spec = load_spec()
+    manifest = json.loads(MANIFEST.read_text())
+    ensemble = pd.read_csv(ENSEMBLE)
+    fit_defaults = abc.target_values(defaults, FITTING)
+    context_defaults = abc.target_values(defaults, CONTEXT)
+    minutes = manifest.get("wall_minutes")
+    took = f", {minutes:.0f} minutes on two shared cores" if minutes else ""
     lines = [
-        "# Calibration",
+        "# Calibration: the fit",
         "",
-        "> Generated by `scripts/calibration_report.py`, which runs the model; do not edit by hand.",
-        f"> Model fingerprint: `{fingerprint()}` (the tests fail when the model changes and this",
-        "> report has not been regenerated).",
+        *stamp(SCRIPT, print_),
         "",
-        "Each row is a published figure the model should reproduce, its source, what the model",
-        f"gives ({REPS} replications, seed {SEED}, mean and 95 % interval), the window taken as",
-        "agreement, and the verdict. Scenarios: the bundled `baseline.yaml` (assess-do-refer) and",
-        "`liberated.yaml`, and the same at `demand_complexity=0.9` for the high-complexity cohort.",
-        "The targets and how each is measured are defined once, in `relsim/calibration.py`.",
-        "An unmet target is a finding about the model, reported rather than hidden.",
+        "This report is about **fitting**: which parameters were set from which published",
+        "figures, how, and how tightly. Agreement with a fitting target is not evidence that the",
+        "model works, because parameters were chosen to produce it. The held-out test is",
+        "[validation.md](validation.md): published figures no parameter was chosen to meet,",
+        f"measured the way their studies measured them ({len(VALIDATION)} targets, disjoint from",
+        "these; `tests/test_evidence.py` checks that).",
         "",
-        "## Targets",
+        "## What was calibrated, and what was not",
         "",
-        "| quantity | target and source | model | verdict |",
-        "|---|---|---|---|",
+        f"The {len(spec.names)} uncertain parameters of `calibration/uncertain.yaml`: every",
+        "parameter the evidence does not fix and that plausibly moves the headline comparison,",
+        "including the need dynamics (reversion, the active threshold, coupling, driver",
+        "spill-over, volatility, shocks), crisis hazards, help-seeking, the front door, the",
+        "relational mechanisms and staff burnout, each with a range and its reason. Policy",
+        "inputs are never fitted: workforce size, caseload caps, flexible budgets, specialist",
+        "capacity and funding stay as each scenario states them (the bundled assess-do-refer",
+        "district has six duty workers whatever its caseload does). Unit costs come from the",
+        "sources below and are not fitted either.",
+        "",
+        "## How",
+        "",
+        "Rejection approximate Bayesian computation (`relsim/evidence/abc.py`, run by",
+        "`python scripts/calibrate.py --workers 2`, resumable with `--resume`). The prior is",
+        "uniform over each range (log-uniform where marked). A Latin hypercube of",
+        f"{manifest['points']} points was drawn; each point ran the four fitting configurations",
+        f"({', '.join(f'`{c}`' for c in FIT_CONFIGS)}: the bundled districts and the same at",
+        "complexity 0.9, five years each, three measured after the two-year warm-up) once, on",
+        f"its own random streams{took}. A point's distance is the root of the summed squares of",
+        "each fitting target's distance outside its window, in window widths.",
+        "",
+        f"Acceptance: {manifest['acceptance']}",
+        "",
+        f"Result: {manifest['points']} points, {manifest['failed']} failed runs, "
+        f"{manifest['inside_every_window']} inside every window, {manifest['accepted']} "
+        f"accepted (tolerance {manifest['epsilon']:.3g} window widths), effective sample size "
+        f"{manifest['effective_size']:.1f}. The accepted points and their weights are the",
+        f"ensemble, `calibration/ensemble.csv` ({len(ensemble)} members); every point tried is",
+        "in `calibration/abc_points.csv`, and `calibration/ensemble.json` records how they were",
+        "made. `--ensemble N` on `relsim run`, `compare` and `sweep` draws from it.",
+        "",
+        "Honest limits: with 33 parameters and a few hundred points the prior is sampled",
+        "coarsely, one run per point leaves chance in each distance, and the tolerance is the",
+        "distance of the nearest tenth, not a small number. The ensemble is therefore a loose",
+        "posterior: it rules out the parts of the ranges the fitting targets clearly reject and",
+        "keeps the rest. A sequential ABC or history matching with an emulator would narrow",
+        "it further; the store and the plan (`relsim/evidence/plan.py`) are built to take one.",
+        "",
+        "## Fitting targets",
+        "",
+        "Prior: the share of all points meeting the target (a target met by 90 % or more of",
+        "them does not constrain the parameters). Ensemble: the weighted median and central",
+        "90 % over the accepted points, and the weighted share meeting it. Defaults: the shipped",
+        f"scenario values, mean of {DEFAULT_REPS} runs.",
+        "",
+        "| target | published figure | design | window | prior meeting it (constrains?) | "
+        "ensemble median [90 %] | defaults |",
+        "|---|---|---|---|---|---|---|",
+        *target_rows(FITTING, points, fit_defaults),
+        "",
+        "How each is measured:",
+        "",
     ]
-    lines += [f"| {q} | {t} | {m} | {v} |" for q, t, m, v in rows]
+    for t in FITTING:
+        note = f" Stands in: {t.proxy}." if t.proxy else ""
+        lines.append(f"- {t.quantity}: {t.estimand} (`{t.config}`).{note}")
     lines += [
         "",
-        "Notes on comparability:",
+        "### Context, not used to accept",
         "",
-        "- The £28,000 figure counts every public service a person uses; the model counts crises,",
-        "  specialists and the front door only, so half the figure is taken as the lower bound.",
-        "- The MEAM reductions compare the same people before and after support. The model",
-        "  compares the same citizens (the same rows, with common random numbers) under the two",
-        "  care models: everyone held by a caseworker for at least a year of the measured period",
-        "  in the liberated run, against the same people's crisis rate in the assess-do-refer run.",
-        "  Across the whole district the change is smaller, because at high complexity many",
-        "  people are still waiting for a caseworker:",
+        "Reported because earlier reports called them met; they do not constrain anything: a",
+        "policy input decides the first, and nearly every parameter set meets the others.",
         "",
-        *context,
+        "| target | published figure | design | window | prior meeting it (constrains?) | "
+        "ensemble median [90 %] | defaults |",
+        "|---|---|---|---|---|---|---|",
+        *target_rows(CONTEXT, points, context_defaults),
         "",
-        "- Deaths, A&E and arrest rates at complexity 0.9 are read against cohorts recruited for",
-        "  multiple disadvantage (MEAM, Fulfilling Lives); the bundled district at 0.6 is broader.",
-        "- Meeting these targets is a fit, not a validation: the searched parameters were chosen",
-        "  to meet them, several targets are wide windows around a single published figure, and",
-        "  most come from different places and years. The patterns P1-P8 (tests/test_patterns.py)",
-        "  and the experiments in docs/results.md are the model's out-of-sample behaviour.",
+        "## The parameters before and after",
         "",
-        *_search_section(),
-        "## Calibrated parameters",
+        "Ensemble: weighted median and central 90 %. Narrowed: how much narrower the",
+        "ensemble's central 90 % is than the prior's, in the units the range is sampled in",
+        "(0 %: the fitting targets say nothing about the parameter). Shipped: the default the",
+        "bundled scenarios use (not changed by the calibration: `--ensemble` applies the",
+        "ensemble; a scale's shipped value is 1).",
+        "",
+        "| parameter | prior range | ensemble median [90 %] | narrowed | shipped |",
+        "|---|---|---|---:|---|",
+        *parameter_rows(spec, points),
+        "",
+        "## The headline before and after calibration",
+        "",
+        "The paired difference Liberated Method minus assess-do-refer in the bundled districts",
+        "(per citizen-year, three measured years), over the prior sample and over the ensemble",
+        "(weighted): the calibration's prior and posterior predictive. The last two columns give",
+        "the share of points where the Liberated Method comes out lower.",
+        "",
+        "| difference | prior median [90 %] | ensemble median [90 %] | prior: lower | "
+        "ensemble: lower |",
+        "|---|---|---|---:|---:|",
+        *headline_rows(points),
+        "",
+        "What drives these differences and which assumptions could reverse them:",
+        "[sensitivity.md](sensitivity.md).",
+        "",
+        "## Calibrated parameters in the shipped defaults",
+        "",
+        "Before this calibration some defaults were set by hand against an earlier table of",
+        "fourteen windows that mixed fitting with the patterns the model should produce (the",
+        "earlier search, `calibration/search.yaml` and `refine.yaml` with their results, is",
+        "kept for the record). The shipped defaults were not moved, so that results stay",
+        "comparable; their place in the ensemble is in the table above.",
         "",
         "| parameter | default | how it was set |",
         "|---|---:|---|",
@@ -209,9 +272,18 @@ def build(results: Runs) -> str:
         "| parameter | value (GBP) | source and uprating |",
         "|---|---:|---|",
     ]
-    schema_sources = _sources()
-    lines += [f"| `{k}` | {v:,.0f} | {schema_sources.get(k, '')} |" for k, v in costs]
-    lines += [""]
+    crises = Scenario().crises
+    sources = _sources()
+    for name in ("ae", "mh_crisis", "police", "eviction"):
+        key = f"crises.{name}.unit_cost_gbp"
+        lines.append(
+            f"| `{key}` | {getattr(crises, name).unit_cost_gbp:,.0f} | {sources.get(key, '')} |"
+        )
+    hourly = "workforce.hourly_cost_gbp"
+    lines.append(
+        f"| `{hourly}` | {Scenario().workforce.hourly_cost_gbp:,.0f} | {sources.get(hourly, '')} |"
+    )
+    lines += ["", "Runs: " + "; ".join(f"`{c}` {CONFIGS[c].describe}" for c in FIT_CONFIGS), ""]
     return "\n".join(lines)
 
 
@@ -227,17 +299,18 @@ def _calibrated_rows() -> list[str]:
     ]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the report is stale")
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=Path("results/calibration-defaults"))
+    parser.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
+    args = parser.parse_args(argv)
+    print_ = current_fingerprint()
     if args.check:
-        text = REPORT.read_text() if REPORT.exists() else ""
-        if f"`{fingerprint()}`" not in text:
-            print(f"{REPORT} is stale: run python scripts/calibration_report.py", file=sys.stderr)
-            sys.exit(1)
+        check(REPORT, print_, f"python {SCRIPT}")
         return
-    REPORT.write_text(build(measure(reps=REPS, seed=SEED)))
+    defaults = run_plan(defaults_plan(), args.out, force=True, workers=args.workers)
+    REPORT.write_text(build(pd.read_csv(POINTS), defaults, print_))
     print(f"wrote {REPORT}")
 
 

@@ -29,7 +29,13 @@ from relsim.sweep.design import unit_sample
 
 #: Headline differences recorded for every point (liberated minus assess-do-refer, bundled
 #: district, the fitting runs' three measured years): the prior and posterior predictive.
-HEADLINE = ("crisis_events_per_citizen_year", "total_cost_per_citizen_year")
+HEADLINE = (
+    "crisis_events_per_citizen_year",
+    "total_cost_per_citizen_year",
+    "cost_nhs_per_citizen_year",
+    "cost_police_justice_per_citizen_year",
+    "cost_council_housing_per_citizen_year",
+)
 
 
 def design(spec: UncertainSpec, points: int | None = None) -> list[dict[str, float]]:

@@ -6,16 +6,37 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
+#: Parameter sets a commissioner's report (compare --report) draws when --ensemble is not given:
+#: as many runs as the default ten replications, so it costs the same.
+REPORT_SETS = 10
+
+
+def _check_sets(
+    context: click.Context, parameter: click.Parameter, value: int | None
+) -> int | None:
+    if value == 1:
+        raise click.BadParameter("needs 2 or more parameter sets (0: chance only)")
+    return value
+
+
 ensemble_option = click.option(
     "--ensemble",
     "ensemble",
-    type=click.IntRange(2, 10_000),
+    type=click.IntRange(0, 10_000),
     default=None,
     metavar="N",
+    callback=_check_sets,
     help="draw N parameter sets from the calibrated ensemble (calibration/ensemble.csv), each "
     "run --reps times (default 1 with --ensemble): intervals then carry parameter uncertainty "
-    "as well as chance",
+    f"as well as chance. 0: chance only. compare --report uses {REPORT_SETS} unless told",
 )
+
+
+def sets_for(ensemble: int | None, report: object | None = None) -> int | None:
+    """The parameter sets to draw: as given; for a report, REPORT_SETS unless given; 0 is none."""
+    if ensemble is None and report is not None:
+        ensemble = REPORT_SETS
+    return ensemble or None
 
 
 def reps_per_set(reps: int) -> int:

@@ -52,8 +52,10 @@ def _fmt(value: float | None) -> str:
 def write_report(path: Path, payload: dict[str, Any], units: dict[str, str]) -> None:
     blocks = payload["scenarios"]
     head = "".join(f"<th>{html.escape(b['scenario'])}</th>" for b in blocks)
+    interval_kind = payload.get("interval") or {}
+    label = html.escape(interval_kind.get("label", "95% interval"))
     diff_head = "".join(
-        f"<th>{html.escape(k)}</th><th>95% interval</th>" for k in payload["differences"]
+        f"<th>{html.escape(k)}</th><th>{label}</th>" for k in payload["differences"]
     )
     rows = []
     names = list(CONTRACT_METRICS) + [m for m in blocks[0]["metrics"] if m not in CONTRACT_METRICS]
@@ -74,9 +76,10 @@ td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}
 td:first-child{{text-align:left}}</style>
 </head><body>
 <h1>relsim comparison</h1>
-<p>{payload["reps"]} paired replications with seed {payload["seed"]} (common random numbers).
+<p>{payload["reps"]} paired runs with seed {payload["seed"]} (common random numbers).
 Differences are each scenario minus {html.escape(blocks[0]["scenario"])};
-intervals are 95 % t-intervals over replications.</p>
+{label}: {html.escape(interval_kind.get("description", "95 % t-intervals over replications"))}.
+</p>
 <div>{charts}</div>
 <table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{"".join(rows)}</table>
 </body></html>

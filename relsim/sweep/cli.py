@@ -13,6 +13,7 @@ from relsim.cli_options import emit_json, reps_option, seed_option, set_option, 
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
+from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
@@ -22,6 +23,7 @@ from relsim.targets import check_file_target, locked_directory, make_parents
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
 
+    from relsim.evidence.ensemble import EnsembleDraw
     from relsim.sweep.run import SweepPlan
 
 out_option = click.option(
@@ -100,6 +102,20 @@ def _note_sobol_size(method: str | None, n: int) -> None:
         click.echo("relsim: note: Sobol' points balance best when --n is a power of 2", err=True)
 
 
+def _ensemble_draw(
+    sets: int | None, reps: int, seed: int, base: dict, swept: list[str]
+) -> EnsembleDraw | None:
+    """--ensemble's draw; the swept keys, like the ones the scenario writes, are left alone."""
+    if sets is None:
+        return None
+    import dataclasses
+
+    from relsim.evidence.ensemble import make_draw
+
+    draw = make_draw(sets, reps_per_set(reps), seed, base)
+    return dataclasses.replace(draw, explicit=tuple(sorted({*draw.explicit, *swept})))
+
+
 def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = ["point", *keys, "runs_ok", "runs_failed"]
     columns += [f"{m}_mean" for m in HEADLINE_METRICS if f"{m}_mean" in summary.columns]
@@ -152,6 +168,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @force_option
     @workers_option
     @dask_option
+    @ensemble_option
     def sweep(
         scenario: Path,
         grids: tuple[str, ...],
@@ -169,9 +186,11 @@ def add_sweep_commands(group: click.Group) -> None:
         force: bool,
         workers: int | None,
         dask_address: str | None,
+        ensemble: int | None,
     ) -> None:
         """Run SCENARIO (a file, or a bundled scenario's name) at every point of a design,
-        --reps times each.
+        --reps times each (with --ensemble N: N parameter sets from the calibrated ensemble,
+        --reps times each, the same sets at every point).
 
         Exactly one design: --grid axes (full factorial), --sample lhs|sobol with --range keys,
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
@@ -199,9 +218,13 @@ def add_sweep_commands(group: click.Group) -> None:
         else:
             assert design_file is not None  # exactly one design was given
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
+        draw = _ensemble_draw(sets_for(ensemble), reps, root_seed, base, list(design.columns))
+        if draw is not None:
+            spec["ensemble"] = draw.describe()
         plan = SweepPlan(
-            portable_path(scenario), base, design, kind, spec, reps, root_seed, timeseries
-        )
+            portable_path(scenario), base, design, kind, spec,
+            reps if draw is None else draw.runs, root_seed, timeseries, draw,
+        )  # fmt: skip
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
@@ -235,7 +258,7 @@ def add_sweep_commands(group: click.Group) -> None:
         """Per design point: mean and 95 % interval of every metric; optionally a plot."""
         import pandas as pd
 
-        from relsim.sweep.summary import load_sweep, plot_metric, summarise
+        from relsim.sweep.summary import interval_kind, load_sweep, plot_metric, summarise
 
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
@@ -253,7 +276,8 @@ def add_sweep_commands(group: click.Group) -> None:
         if metric is not None and parameter is not None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
             check_file_target(target, "--plot")
-        summary = summarise(runs, keys)
+        kind, reps_per_set = interval_kind(manifest)
+        summary = summarise(runs, keys, reps_per_set=reps_per_set)
         make_parents(table_path)
         write_csv(table_path, summary)
         if target is not None and metric is not None and parameter is not None:
@@ -261,8 +285,10 @@ def add_sweep_commands(group: click.Group) -> None:
             plot_metric(summary, keys, metric, parameter, target, manifest)
             click.echo(f"plot: {target}", err=True)
         if as_json:
-            emit_json({"sweep": str(directory), "points": summary.to_dict(orient="records")})
+            points = summary.to_dict(orient="records")
+            emit_json({"sweep": str(directory), "interval": kind, "points": points})
         else:
+            click.echo(f"intervals: 95 % ({kind})", err=True)
             with pd.option_context("display.width", 160, "display.max_columns", 20):
                 click.echo(_headline(summary, keys).to_string(index=False))
 

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,6 +21,9 @@ from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
 from relsim.sweep.executors import Task, run_local
 from relsim.sweep.names import MAX_RUNS
 from relsim.sweep.store import SweepStore
+
+if TYPE_CHECKING:
+    from relsim.evidence.ensemble import EnsembleDraw
 
 
 @dataclass
@@ -36,6 +39,8 @@ class SweepPlan:
     reps: int
     seed: int
     timeseries: bool = False
+    # --ensemble: replication r runs parameter set r // reps_per_set of the draw, at every point
+    ensemble: EnsembleDraw | None = None
 
     def __post_init__(self) -> None:
         if self.total > MAX_RUNS:
@@ -49,6 +54,13 @@ class SweepPlan:
 
     def scenario(self, point: int) -> Scenario:
         return point_scenario(self.base, self.design, point)
+
+    def run_scenario(self, point: int, replication: int) -> Scenario:
+        """The scenario of one run: the point's, with the replication's parameter set if any."""
+        scenario = self.scenario(point)
+        if self.ensemble is None:
+            return scenario
+        return self.ensemble.scenario(scenario, replication)
 
     @property
     def total(self) -> int:
@@ -85,12 +97,15 @@ class SweepPlan:
             for point in range(len(self.design)):
                 if (point, replication) in done:
                     continue
+                values = point_overrides(self.design, point)
+                if self.ensemble is not None:
+                    values["parameter_set"] = self.ensemble.set_of(replication)
                 yield Task(
                     point=point,
                     replication=replication,
                     seed=self.seed,
-                    scenario=scenario_dict(self.scenario(point)),
-                    values=point_overrides(self.design, point),
+                    scenario=scenario_dict(self.run_scenario(point, replication)),
+                    values=values,
                     timeseries=self.timeseries,
                 )
 

@@ -28,10 +28,27 @@ def load_sweep(directory: Path) -> tuple[pd.DataFrame, dict]:
     return pd.read_parquet(runs_dir), manifest
 
 
+def interval_kind(manifest: dict[str, Any]) -> tuple[str, int | None]:
+    """Which interval a sweep's summary holds, and the runs per parameter set (--ensemble)."""
+    from relsim.evidence.intervals import CHANCE, PARAMETERS
+
+    ensemble = (manifest.get("design", {}).get("spec") or {}).get("ensemble")
+    if not ensemble:
+        return CHANCE, None
+    return PARAMETERS, int(ensemble["reps_per_set"])
+
+
 def summarise(
-    runs: pd.DataFrame, keys: list[str], metrics: list[str] | None = None
+    runs: pd.DataFrame,
+    keys: list[str],
+    metrics: list[str] | None = None,
+    reps_per_set: int | None = None,
 ) -> pd.DataFrame:
-    """One row per design point: its swept values, run counts, and each metric's mean and CI."""
+    """One row per design point: its swept values, run counts, and each metric's mean and CI:
+    over replications (chance), or with `reps_per_set` (a sweep run with --ensemble) the
+    central 95 % of the parameter sets' means (parameters and chance)."""
+    from relsim.evidence.intervals import CHANCE, PARAMETERS, ensemble_summary
+
     metrics = [m for m in (metrics or METRIC_NAMES) if m in runs.columns]
     rows = []
     for point, group in runs.groupby("point", sort=True):
@@ -39,8 +56,14 @@ def summarise(
         row = {"point": int(point), **{k: group[k].iloc[0] for k in keys}}
         row["runs_ok"] = len(ok)
         row["runs_failed"] = int((group["status"] == "failed").sum())
+        row["interval"] = CHANCE if reps_per_set is None else PARAMETERS
+        sets = None if reps_per_set is None else (ok["replication"] // reps_per_set).tolist()
         for metric in metrics:
-            summary = mean_ci95(ok[metric].tolist())
+            summary: dict[str, Any]
+            if sets is None:
+                summary = dict(mean_ci95(ok[metric].tolist()))
+            else:
+                summary = ensemble_summary(ok[metric].tolist(), sets)
             ci = summary["ci95"] or [np.nan, np.nan]
             row[f"{metric}_mean"] = np.nan if summary["mean"] is None else summary["mean"]
             row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
