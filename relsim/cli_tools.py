@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from relsim import bundled
 from relsim.cli_options import json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
+
+if TYPE_CHECKING:
+    from relsim.evidence.ensemble import EnsembleDraw
 
 allow_option = click.option(
     "--allow-mismatch",
@@ -52,17 +56,31 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     if found and not allow:
         _refuse(manifest, found)
     journeys = "journeys.parquet" in data["files"]
+    draw = _recorded_draw(manifest, data.get("ensemble"))
     with ResultTarget(out, force) as target:
         started = now()
         results = _run(
-            scenario, data["reps"], data["seed"], workers or _default_workers(), journeys
+            scenario, data["reps"], data["seed"], workers or _default_workers(), journeys, draw
         )
-        block = _scenario_block(scenario, results, data["seed"], started)
+        block = _scenario_block(scenario, results, data["seed"], started, draw)
         block["provenance"]["rerun_of"] = portable_path(manifest)
-        _write(target.staged, scenario, results, block)
+        _write(target.staged, scenario, results, block, draw)
         target.commit()
     show_run(block, as_json)
     _report(compare_files(data, manifest.parent, out), manifest)
+
+
+def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
+    """The parameter sets a result drew with --ensemble, as its manifest recorded them."""
+    if record is None:
+        return None
+    from relsim.evidence.ensemble import draw_from_record
+
+    try:
+        return draw_from_record(record)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        name = printable(str(manifest))
+        raise ScenarioError(f"{name}: its ensemble record is incomplete ({exc})") from None
 
 
 def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
@@ -80,6 +98,7 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
             str(data["scenario_file"]), data["base_scenario"], design, design_data["kind"],
             design_data["spec"], int(data["reps"]), int(data["seed"]),
             bool(data.get("timeseries", False)),
+            _recorded_draw(manifest, (design_data["spec"] or {}).get("ensemble")),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None

@@ -189,6 +189,8 @@ def compared(tmp_path_factory, cli_run, cli_scenarios, cli_small_sets):
         where / "results",
         "--report",
         where / "report.html",
+        "--ensemble",
+        "0",  # chance only: these tests read replications (the report's default draws sets)
     )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)

@@ -1,0 +1,146 @@
+"""--ensemble: intervals that carry parameter uncertainty, wider than chance alone on the
+bundled comparison, and every output saying which kind of interval it holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from relsim.evidence.intervals import CHANCE, PARAMETERS
+from tests.cli_helpers import relsim_main
+
+# The bundled comparison, shrunk: a smaller district over one measured year after one year of
+# warm-up, so each run takes a fraction of a second.
+SMALL = (
+    "--set", "population.citizens=800", "--set", "time.weeks=52",
+    "--set", "time.warmup_weeks=52", "--set", "workforce.workers=2",
+    "--set", "workforce.caseload_cap=8", "--workers", "1",
+)  # fmt: skip
+RUNS = 6
+HEADLINE = ("crisis_events_per_citizen_year", "total_cost_per_citizen_year")
+
+
+def _compare(capsys: pytest.CaptureFixture[str], *extra: object) -> dict:
+    code = relsim_main("compare", "baseline", "liberated", *SMALL, "--json", *extra)
+    out = capsys.readouterr().out
+    assert code == 0
+    return json.loads(out)
+
+
+def _width(summary: dict) -> float:
+    low, high = summary["ci95"]
+    return float(high - low)
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
+    capsys = pytest.CaptureFixture  # noqa: F841 (module scope: read stdout by hand below)
+    import contextlib
+    import io
+
+    where = tmp_path_factory.mktemp("ensemble")
+    payloads = []
+    for extra in (("--reps", RUNS), ("--ensemble", RUNS, "--out", where / "ens")):
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            code = relsim_main("compare", "baseline", "liberated", *SMALL, "--json", *extra)
+        assert code == 0
+        payloads.append(json.loads(buffer.getvalue()))
+    return payloads[0], payloads[1], where
+
+
+def test_ensemble_intervals_are_wider_than_chance_alone(both) -> None:
+    chance, ensemble, _ = both
+    for metric in HEADLINE:
+        narrow = _width(chance["differences"]["liberated - baseline"][metric])
+        wide = _width(ensemble["differences"]["liberated - baseline"][metric])
+        assert wide > 1.5 * narrow, (metric, narrow, wide)
+        for block_c, block_e in zip(chance["scenarios"], ensemble["scenarios"], strict=True):
+            assert _width(block_e["metrics"][metric]) > _width(block_c["metrics"][metric])
+
+
+def test_every_output_says_which_interval_it_holds(both) -> None:
+    chance, ensemble, where = both
+    assert chance["interval"]["kind"] == CHANCE
+    assert "chance only" in chance["interval"]["label"]
+    assert ensemble["interval"]["kind"] == PARAMETERS
+    assert ensemble["interval"]["parameter_sets"] == RUNS
+    assert ensemble["interval"]["reps_per_set"] == 1
+    for block in ensemble["scenarios"]:
+        assert block["interval"]["kind"] == PARAMETERS
+        assert len(block["provenance"]["ensemble"]["members_drawn"]) == RUNS
+        crises = block["metrics"]["crisis_events_per_citizen_year"]
+        assert crises["parameter_sd"] > 0
+    differences = pd.read_csv(where / "ens" / "differences.csv")
+    assert set(differences["interval"]) == {PARAMETERS}
+    summaries = [
+        pd.read_csv(where / "ens" / name / "summary.csv") for name in ("baseline", "liberated")
+    ]
+    # parameter set i is the same ensemble member in both scenarios: the comparison is paired
+    assert summaries[0]["ensemble_member"].tolist() == summaries[1]["ensemble_member"].tolist()
+    assert summaries[0]["parameter_set"].tolist() == list(range(RUNS))
+
+
+def test_the_terminal_table_names_the_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=4", "--workers", "1")  # fmt: skip
+    assert relsim_main("compare", "baseline", "liberated", *tiny, "--ensemble", 2) == 0
+    assert "parameters + chance" in capsys.readouterr().out
+    assert relsim_main("run", "baseline", *tiny, "--reps", 2) == 0
+    assert "chance only" in capsys.readouterr().out
+
+
+def test_the_commissioners_report_carries_parameter_uncertainty_by_default(tmp_path: Path) -> None:
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=4", "--workers", "1")  # fmt: skip
+    report = tmp_path / "report.html"
+    assert relsim_main("compare", "baseline", "liberated", *tiny, "--report", report) == 0
+    text = report.read_text()
+    assert "parameters + chance" in text and "10 parameter sets" in text
+    chance = tmp_path / "chance.html"
+    assert (
+        relsim_main("compare", "baseline", "liberated", *tiny, "--report", chance, "--ensemble", 0)
+        == 0
+    )
+    assert "chance only" in chance.read_text()
+
+
+def test_one_parameter_set_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert relsim_main("run", "baseline", "--ensemble", 1) == 2
+    assert "2 or more" in capsys.readouterr().err
+
+
+def test_a_sweep_over_the_ensemble_keeps_points_paired_and_says_so(tmp_path: Path) -> None:
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=4", "--workers", "1")  # fmt: skip
+    out = tmp_path / "sweep"
+    grid = ("--grid", "referral_friction=0.2,0.8")
+    assert relsim_main("sweep", "baseline", *tiny, *grid, "--ensemble", 3, "--out", out) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 6
+    # the swept key is left as swept, and set i is the same at both points
+    by_point = runs.sort_values(["point", "replication"]).groupby("point")["parameter_set"]
+    assert [list(v) for _, v in by_point] == [[0, 1, 2], [0, 1, 2]]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["design"]["spec"]["ensemble"]["parameter_sets"] == 3
+    assert relsim_main("sweep-summary", out) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["interval"]) == {PARAMETERS}
+
+
+def test_a_run_over_the_ensemble_is_recreated_from_its_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=4", "--workers", "1")  # fmt: skip
+    first = tmp_path / "first"
+    assert relsim_main("run", "baseline", *tiny, "--ensemble", 3, "--out", first) == 0
+    again = tmp_path / "again"
+    assert relsim_main("rerun", first / "manifest.json", "--out", again) == 0
+    assert "differs" not in capsys.readouterr().err
+    original = pd.read_csv(first / "summary.csv")
+    assert original["ensemble_member"].nunique() >= 1
+    pd.testing.assert_frame_equal(original, pd.read_csv(again / "summary.csv"))
