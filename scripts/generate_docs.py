@@ -571,9 +571,46 @@ DIFFERENCES_COLUMNS = {
     "comparison": "`SCENARIO - FIRST_SCENARIO`",
     "metric": "metric name",
     "mean": "mean paired difference over replications",
-    "ci95_low": "lower end of the 95 % t-interval (empty with one replication)",
-    "ci95_high": "upper end of the 95 % t-interval",
+    "ci95_low": "lower end of the 95 % interval (empty with one replication)",
+    "ci95_high": "upper end of the 95 % interval",
+    "interval": "which kind: `chance`, or `parameters and chance` with `--ensemble` (see "
+    '"Which interval")',
 }
+
+# Which interval a result holds (relsim/evidence/intervals.py).
+INTERVALS_SECTION = [
+    "### Which interval: chance only, or parameters and chance",
+    "",
+    "Every result says which kind of interval it holds: in the terminal table's column heading",
+    '(`95% interval (chance only)` or `95% interval (parameters + chance)`), under `"interval"`',
+    "in the JSON (`kind`, `label`, `description`, and with an ensemble `parameter_sets` and",
+    "`reps_per_set`), in the `interval` column of `differences.csv` and in the HTML report.",
+    "",
+    "- **Chance only** (the default of `run` and `compare`): the 95 % t-interval of the mean over",
+    "  replications, with every parameter at the scenario's value. It says how sure the runs are",
+    "  of what *this* parameter set does; it says nothing about whether the parameters are right.",
+    "  With common random numbers the paired differences' intervals are very tight: do not read",
+    "  them as the model's uncertainty.",
+    "- **Parameters and chance** (`--ensemble N`): N parameter sets are drawn (with replacement,",
+    "  by weight) from the calibrated ensemble `calibration/ensemble.csv`",
+    "  ([calibration.md](calibration.md)), each run `--reps` times (1 unless `--reps` is given).",
+    "  `mean` is the mean over the sets; `ci95` the central 95 % of the sets' means (2.5th to",
+    "  97.5th percentile); `parameter_sd` the spread of the sets' means and, with two or more",
+    "  runs per set, `chance_sd` the spread within a set, so the two sources can be told apart.",
+    "  Set i is the same in every scenario of a comparison (the draw depends on the seed and N",
+    "  only) and its runs use the same random streams, so differences stay paired. A key the",
+    "  scenario file or `--set` writes itself is left as written. `summary.csv` gains the columns",
+    "  `parameter_set` and `ensemble_member`, and `manifest.json` records the members drawn, so",
+    "  `relsim rerun` makes the same runs.",
+    "",
+    "`relsim compare --report FILE.html`, the output written for commissioners, uses",
+    "`--ensemble 10` unless told otherwise (`--ensemble 0` for chance only): ten runs, as many as",
+    "the default ten replications, so it costs the same. With ten sets the 2.5th and 97.5th",
+    "percentiles are close to the smallest and largest set; use `--ensemble 40` or more for a",
+    "steadier interval. `run`, `compare` without `--report` and `sweep` keep chance only by",
+    "default, so that the tests, teaching and the experiments stay fast and their numbers",
+    "comparable.",
+]
 
 TINY = (
     "population.citizens=50",
@@ -729,6 +766,8 @@ def outputs_md() -> str:
         "minus the first, replication by replication with common random numbers). A metric "
         "whose denominator is zero (for example, no referrals) is not a number: empty in CSV "
         "files, `null` in JSON. Per citizen-year means per 52 weeks of citizens present.",
+        "",
+        *INTERVALS_SECTION,
         "",
     ]
     out += table(
