@@ -1,87 +1,519 @@
-"""A self-contained HTML report of a comparison: tables and charts, no external assets."""
+"""A comparison as one self-contained HTML page a board can read: a summary in words, the
+resources on each side, paired differences with intervals, time series with bands, who pays and
+who saves and when, staff load, the inputs and assumptions, every measure, and provenance.
+
+The figures are embedded (no network, no external files) and the page prints cleanly to PDF.
+Every number in a table carries its exact value in a `data-value` attribute, the value the JSON
+payload holds.
+"""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import html
-import io
+import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-
+from relsim.commission.payers import PAYER_LABELS, break_even_text
+from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.files import write_text
-from relsim.metrics import CONTRACT_METRICS
+from relsim.metrics import METRICS, UNITS
+from relsim.report import figures, words
+from relsim.report.formatting import number
+from relsim.report.tables import DISTRICT, HEADLINE, LABELS, STAFF_LOAD, ordered_metrics
 
-HEADLINE = (
-    "crisis_events_per_citizen_year",
-    "total_cost_per_citizen_year",
-    "crisis_cost_per_citizen_year",
-    "staff_cost_per_citizen_year",
-    "share_time_transactional",
-    "failure_demand_share",
+if TYPE_CHECKING:
+    from relsim.commission.analysis import Analysis
+
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("summary", "In brief"),
+    ("resources", "Resources on each side"),
+    ("differences", "What changes"),
+    ("district", "District totals a year"),
+    ("over-time", "Over time"),
+    ("payers", "Who pays and who saves"),
+    ("transition", "The cost of the change"),
+    ("staff", "Staff load"),
+    ("inputs", "Inputs and assumptions"),
+    ("measures", "All measures"),
+    ("provenance", "Provenance"),
 )
+DESCRIPTIONS = {m.name: m.description for m in METRICS}
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2em auto;
+max-width:60em;padding:0 1em;color:#111;line-height:1.4}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:2px solid #333;
+margin-top:1.8em;padding-bottom:.15em}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.6em 0 1em;font-size:.85em}
+th,td{border:1px solid #999;padding:2px 6px;text-align:right;vertical-align:top}
+th{background:#eee}td.name,th.name{text-align:left}td.same{color:#666}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
+figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ccc}
+figcaption{font-size:.85em;color:#333}
+.ci{font-size:.85em;color:#444;white-space:nowrap}
+.note{font-size:.9em;color:#333}.warning{border-left:4px solid #000;padding-left:.6em}
+nav ol{columns:2;font-size:.9em}
+@page{size:A4;margin:14mm}
+@media print{body{margin:0;max-width:none;font-size:9pt}nav{display:none}
+h2{break-after:avoid}table,figure,tr{break-inside:avoid}thead{display:table-header-group}
+a{color:inherit;text-decoration:none}}
+"""
 
 
-def _chart(payload: dict[str, Any], metric: str) -> str:
+def esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _data(data: dict[str, Any]) -> str:
+    return "".join(f' data-{k.replace("_", "-")}="{esc(v)}"' for k, v in data.items())
+
+
+def _exact(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return repr(value)
+    return ""
+
+
+def cell(value: Any, unit: str = "", **data: Any) -> str:
+    """A table cell showing `value` readably, with the exact value in data-value."""
+    exact = ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        exact = f' data-value="{esc(_exact(value))}"'
+    return f"<td{exact}{_data(data)}>{esc(number(value, unit))}</td>"
+
+
+def summary_cell(summary: dict[str, Any] | None, unit: str, **data: Any) -> str:
+    """A mean with its 95 % interval beneath; exact values in data-value, data-low, data-high."""
+    summary = summary or {}
+    mean = summary.get("mean")
+    ci = summary.get("ci95")
+    attrs = f' data-value="{esc(_exact(mean))}"'
+    shown = esc(number(mean, unit))
+    if ci:
+        attrs += f' data-low="{esc(_exact(ci[0]))}" data-high="{esc(_exact(ci[1]))}"'
+        shown += (
+            f'<br><span class="ci">{esc(number(ci[0], unit))} to {esc(number(ci[1], unit))}</span>'
+        )
+    return f"<td{attrs}{_data(data)}>{shown}</td>"
+
+
+def image(data: bytes, alt: str, caption: str, name: str) -> str:
+    encoded = base64.b64encode(data).decode()
+    return (
+        f'<figure data-figure="{esc(name)}"><img alt="{esc(alt)}" '
+        f'src="data:image/png;base64,{encoded}"><figcaption>{esc(caption)}</figcaption></figure>'
+    )
+
+
+def metric_table(
+    payload: dict[str, Any], metrics: Any, table: str, caption: str, labelled: bool = True
+) -> str:
+    """Rows: a measure, each scenario's mean and interval, each paired difference's."""
     blocks = payload["scenarios"]
-    names = [b["scenario"] for b in blocks]
-    means = [b["metrics"][metric]["mean"] or 0.0 for b in blocks]
-    errors = []
-    for b in blocks:
-        ci = b["metrics"][metric]["ci95"]
-        errors.append(0.0 if ci is None else (ci[1] - ci[0]) / 2)
-    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
-    ax.bar(names, means, yerr=errors, capsize=4, color="#4C72B0")
-    ax.set_title(metric, fontsize=9)
-    ax.tick_params(labelsize=8)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode()
+    head = '<th class="name">measure</th><th class="name">unit</th>'
+    head += "".join(f"<th>{esc(b['scenario'])}</th>" for b in blocks)
+    head += "".join(f"<th>difference<br>{esc(label)}</th>" for label in payload["differences"])
+    rows = []
+    for metric in metrics:
+        if metric not in blocks[0]["metrics"]:
+            continue
+        unit = UNITS.get(metric, "")
+        label = LABELS.get(metric, metric) if labelled else metric
+        cells = [
+            f'<td class="name" title="{esc(metric)}: {esc(DESCRIPTIONS.get(metric, ""))}">'
+            f"{esc(label)}</td>",
+            f'<td class="name">{esc(unit)}</td>',
+        ]
+        for block in blocks:
+            ids = {"table": table, "metric": metric, "scenario": block["scenario"]}
+            cells.append(summary_cell(block["metrics"][metric], unit, **ids))
+        for comparison, diffs in payload["differences"].items():
+            ids = {"table": table, "metric": metric, "comparison": comparison}
+            cells.append(summary_cell(diffs[metric], unit, **ids))
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table data-table="{esc(table)}"><caption>{esc(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.3f}"
+def section(key: str, body: str) -> str:
+    title = dict(SECTIONS)[key]
+    return f'<section id="{key}"><h2>{esc(title)}</h2>{body}</section>'
 
 
-def write_report(path: Path, payload: dict[str, Any], units: dict[str, str]) -> None:
+def summary_section(payload: dict[str, Any]) -> str:
+    parts = [f"<p>{esc(words.district_sentence(payload))}</p>"]
+    parts.append(
+        "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in words.resources_paragraph(payload))
+        + "</ul>"
+    )  # fmt: skip
+    for label in payload["differences"]:
+        other, first = label.split(" - ", 1)
+        bullets = words.comparison_paragraph(payload, label)
+        parts.append(f"<h3>{esc(other)} compared with {esc(first)}</h3>")
+        parts.append("<ul>" + "".join(f"<li>{esc(b)}</li>" for b in bullets) + "</ul>")
+    parts.append(f'<p class="note">{esc(words.certainty_paragraph(payload))}</p>')
+    for warning in payload.get("warnings", []):
+        parts.append(f'<p class="warning">Warning: {esc(warning)}</p>')
+    return section("summary", "".join(parts))
+
+
+def resources_section(payload: dict[str, Any]) -> str:
     blocks = payload["scenarios"]
-    head = "".join(f"<th>{html.escape(b['scenario'])}</th>" for b in blocks)
-    diff_head = "".join(
-        f"<th>{html.escape(k)}</th><th>95% interval</th>" for k in payload["differences"]
+    head = '<th class="name">resource</th><th class="name">unit</th>' + "".join(
+        f"<th>{esc(b['scenario'])}</th>" for b in blocks
     )
     rows = []
-    names = list(CONTRACT_METRICS) + [m for m in blocks[0]["metrics"] if m not in CONTRACT_METRICS]
-    for name in names:
-        cells = "".join(f"<td>{_fmt(b['metrics'][name]['mean'])}</td>" for b in blocks)
-        for diffs in payload["differences"].values():
-            ci = diffs[name]["ci95"]
-            interval = "-" if ci is None else f"[{_fmt(ci[0])}, {_fmt(ci[1])}]"
-            cells += f"<td>{_fmt(diffs[name]['mean'])}</td><td>{interval}</td>"
-        rows.append(f"<tr><td>{name}</td>{cells}<td>{html.escape(units.get(name, ''))}</td></tr>")
-    charts = "".join(
-        f'<img alt="{m}" src="data:image/png;base64,{_chart(payload, m)}">' for m in HEADLINE
+    for key, (unit, meaning) in RESOURCE_FIELDS.items():
+        cells = "".join(
+            cell(b["resources"].get(key), unit if unit.startswith("GBP") else "",
+                 table="resources", resource=key, scenario=b["scenario"])
+            for b in blocks
+        )  # fmt: skip
+        rows.append(
+            f'<tr><td class="name" title="{esc(meaning)}">{esc(key)}</td>'
+            f'<td class="name">{esc(unit)}</td>{cells}</tr>'
+        )
+    spend = payload.get("equal_spend")
+    note = (
+        "Equal spend was not asked for: each scenario has the resources written in it. Add "
+        "--equal-spend to size every workforce to the first scenario's staff budget."
     )
-    document = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>relsim comparison</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}
-td:first-child{{text-align:left}}</style>
-</head><body>
-<h1>relsim comparison</h1>
-<p>{payload["reps"]} paired replications with seed {payload["seed"]} (common random numbers).
-Differences are each scenario minus {html.escape(blocks[0]["scenario"])};
-intervals are 95 % t-intervals over replications.</p>
-<div>{charts}</div>
-<table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{"".join(rows)}</table>
-</body></html>
-"""
-    # Written to a new temporary file beside the target and moved into place, so an interrupted
-    # run leaves no half report and a link planted there is never written through.
+    if spend:
+        note = " ".join(words.resources_paragraph(payload)[-1:])
+    body = (
+        f'<table data-table="resources"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<p class="note">{esc(note)} The staff budget is the establishment (every post paid '
+        "for a year); what each service actually spent, with vacancies and agency cover, is "
+        "staff_cost_per_citizen_year below.</p>"
+    )
+    return section("resources", body)
+
+
+def differences_section(payload: dict[str, Any]) -> str:
+    body = metric_table(
+        payload,
+        HEADLINE,
+        "headline",
+        "Headline measures: means, paired differences, 95 % intervals",
+    )
+    body += image(
+        figures.differences_figure(payload),
+        "paired differences as a percentage of the first scenario's value",
+        "Each dot is the mean paired difference (the same citizens and luck on both sides); "
+        "the bar is its 95 % interval.",
+        "differences",
+    )
+    return section("differences", body)
+
+
+def district_section(payload: dict[str, Any]) -> str:
+    blocks = payload["scenarios"]
+    head = '<th class="name">quantity</th><th class="name">unit</th>' + "".join(
+        f"<th>{esc(b['scenario'])}</th>" for b in blocks
+    )
+    rows = []
+    for key, (label, unit) in DISTRICT.items():
+        cells = ""
+        for b in blocks:
+            summary = b.get("district", {}).get(key) or {}
+            ids = {"table": "district", "quantity": key, "scenario": b["scenario"]}
+            cells += summary_cell(summary, unit, **ids)
+        rows.append(
+            f'<tr><td class="name">{esc(label)}</td><td class="name">{esc(unit)}</td>{cells}</tr>'
+        )
+    body = (
+        "<p>Per citizen-year measures times the citizens present: what the district spends and "
+        "sees in a year.</p>"
+        f'<table data-table="district"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}'
+        "</tbody></table>"
+    )
+    return section("district", body)
+
+
+def over_time_section(analysis: Analysis) -> str:
+    keys = ("crises_per_1000_citizens", "total_cost_per_citizen_year", "people_waiting",
+            "specialist_waiting")  # fmt: skip
+    return section(
+        "over-time",
+        image(
+            figures.bands_figure(analysis, keys, "Week by week"),
+            "weekly crises, cost and waiting over the measured period, with bands",
+            "Weekly values over the measured period: the line is the mean over replications, "
+            "the shaded band its 95 % interval.",
+            "timeseries",
+        ),
+    )
+
+
+def payer_table(data: dict[str, Any], label: str, table: str) -> str:
+    other, first = label.split(" - ", 1)
+    head = (
+        '<th class="name">who pays</th>'
+        f"<th>{esc(first)}</th><th>{esc(other)}</th><th>saving</th>"
+        "<th>cumulative saving, district</th><th>break-even</th>"
+    )
+    rows = []
+    unit = "GBP/citizen-year"
+    for payer, entry in data["payers"].items():
+        ids = {"table": table, "comparison": label, "payer": payer}
+        saving = entry["saving_gbp_per_citizen_year"]
+        rows.append(
+            f'<tr><td class="name">{esc(PAYER_LABELS.get(payer, payer))}</td>'
+            + summary_cell(entry["first_gbp_per_citizen_year"], unit, **ids, side="first")
+            + summary_cell(entry["other_gbp_per_citizen_year"], unit, **ids, side="other")
+            + summary_cell(saving, unit, **ids, side="saving")
+            + summary_cell(entry["cumulative_saving_gbp"], "GBP", **ids, side="cumulative")
+            + f'<td class="name" data-week="{esc(entry["break_even_week"])}">'
+            f"{esc(break_even_text(entry, data['weeks']))}</td></tr>"
+        )
+    return (
+        f'<table data-table="{esc(table)}"><caption>{esc(label)}: GBP per citizen-year; a '
+        "saving is "
+        f"{esc(first)}'s cost minus {esc(other)}'s</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def payers_section(analysis: Analysis) -> str:
+    payload = analysis.payload
+    parts = [
+        "<p>The service itself is what the commissioner buys: front-line staff and the "
+        "flexible budget. The NHS, police and justice, and council and housing pay for the "
+        "crises and specialist services that follow from what happens to people. The four add "
+        "up to the total cost. Savings are cumulated from the start of the measured period (the "
+        "steady state, after the warm-up); the cost of getting there is the next section.</p>"
+    ]
+    for label, data in (payload.get("payers") or {}).items():
+        parts.append(payer_table(data, label, "payers"))
+    if payload.get("payers"):
+        parts.append(
+            image(
+                figures.payers_figure(payload),
+                "spending per citizen-year by payer for each scenario",
+                "Spending by payer, GBP per citizen-year, with 95 % intervals.",
+                "payers",
+            )
+        )
+        parts.append(
+            image(
+                figures.cumulative_figure(analysis.payers, "Cumulative saving by payer"),
+                "cumulative saving for the district by payer over the measured weeks",
+                "Cumulative saving for the whole district against the first scenario, by payer; "
+                "above zero the other scenario has cost that payer less so far.",
+                "cumulative",
+            )
+        )
+    return section("payers", "".join(parts))
+
+
+def transition_section(analysis: Analysis) -> str:
+    info = analysis.payload.get("transition")
+    if not info:
+        return section(
+            "transition",
+            "<p>The cost of changing from one model to the other was not asked for. "
+            "Run the comparison with --transition-weeks WEEKS to launch both on the same "
+            "district on day one, pay both teams for the overlap, and find when the change "
+            "pays for itself, for the whole system and for each payer.</p>",
+        )
+    parts = [
+        f"<p>Both services launched on day one on the same district (the same citizens, needs "
+        f"and luck); the new service takes on the people whose needs are already there (the "
+        f"backlog) from an empty caseload, and the old team stays paid for "
+        f"{info['overlap_weeks']} weeks while the new one builds up: double running of about "
+        f"{esc(number(info['double_running_gbp'], 'GBP'))} for the district. Savings are "
+        f"cumulated from launch over {info['weeks']} weeks.</p>"
+    ]
+    for label, data in info["comparisons"].items():
+        parts.append(payer_table(data, label, "transition"))
+    parts.append(
+        image(
+            figures.cumulative_figure(analysis.transition, "Cumulative saving from launch"),
+            "cumulative saving from launch by payer, double running included",
+            "Cumulative saving from launch for the whole district, by payer, double running "
+            "included; the dotted line marks the whole system's break-even week.",
+            "transition",
+        )
+    )
+    return section("transition", "".join(parts))
+
+
+def staff_section(analysis: Analysis) -> str:
+    payload = analysis.payload
+    body = metric_table(payload, STAFF_LOAD, "staff", "Staff load over the measured period")
+    body += image(
+        figures.bands_figure(analysis, ("mean_caseload", "staff_utilisation", "mean_burnout"),
+                             "Staff load"),
+        "caseload, utilisation and burnout week by week, with bands",
+        "Front-line staff week by week: the line is the mean over replications, the band its "
+        "95 % interval.",
+        "staff",
+    )  # fmt: skip
+    return section("staff", body)
+
+
+def inputs_section(payload: dict[str, Any]) -> str:
+    counts = payload.get("assumptions") or {}
+    parts = []
+    if counts:
+        parts.append(
+            f"<p>Of the model's {counts['parameters']} behavioural parameters (knobs and policy "
+            f'choices aside), <strong data-value="{counts["assumptions"]}">'
+            f"{counts['assumptions']}</strong> ({number(counts['share'], 'share')}) rest on "
+            "assumption rather than a direct source (docs/parameters.md lists each with its "
+            "source).</p>"
+        )
+    parts.append(inputs_table(payload))
+    sensitivity = payload.get("sensitivity") or {}
+    parts.append("<h3>What the result is most sensitive to</h3>")
+    if not sensitivity.get("available"):
+        parts.append(f'<p data-sensitivity="none">{esc(sensitivity.get("note", ""))}</p>')
+    else:
+        match = (
+            ""
+            if sensitivity["matches"]
+            else " (not one of the scenarios compared here: read with care)"
+        )
+        parts.append(
+            f"<p>From a {esc(sensitivity['method'])} sensitivity analysis of "
+            f"{esc(sensitivity['scenario'])}{esc(match)} over "
+            f"{esc(', '.join(sensitivity['ranges']))}; the largest indices first.</p>"
+        )
+        for metric, entries in sensitivity["top"].items():
+            rows = "".join(
+                f'<tr><td class="name">{esc(e["parameter"])}</td>'
+                f"{cell(e['value'])}<td>{esc(number(e['ci95_half_width']))}</td>"
+                f'<td class="name">{"assumption" if e["assumption"] else "sourced"}</td></tr>'
+                for e in entries
+            )
+            parts.append(
+                f'<table data-table="sensitivity"><caption>{esc(metric)}</caption><thead><tr>'
+                f'<th class="name">parameter</th><th>{esc(entries[0]["index"] if entries else "")}'
+                '</th><th>± 95 %</th><th class="name">source</th></tr></thead>'
+                f"<tbody>{rows}</tbody></table>"
+            )
+    return section("inputs", "".join(parts))
+
+
+def inputs_table(payload: dict[str, Any]) -> str:
+    """One row per input that differs from its default in any scenario."""
+    inputs = payload.get("inputs") or {}
+    names = list(inputs)
+    keys = list(dict.fromkeys(key for found in inputs.values() for key in found))
+    if not keys:
+        return "<p>Every input of every scenario is at its default.</p>"
+    head = '<th class="name">input</th><th>default</th>' + "".join(
+        f"<th>{esc(n)}</th>" for n in names
+    )
+    head += '<th class="name">unit</th><th class="name">kind</th><th class="name">source</th>'
+    rows = []
+    for key in keys:
+        entry = next(found[key] for found in inputs.values() if key in found)
+        values = "".join(
+            f"<td>{esc(words_value(inputs[n][key]['value']))}</td>"
+            if key in inputs[n]
+            else '<td class="same">as default</td>'
+            for n in names
+        )
+        source = entry["source"] if entry["kind"] == "parameter" else "-"
+        rows.append(
+            f'<tr><td class="name">{esc(key)}</td><td>{esc(words_value(entry["default"]))}</td>'
+            f'{values}<td class="name">{esc(entry["unit"])}</td>'
+            f'<td class="name">{esc(entry["kind"])}</td><td class="name">{esc(source)}</td></tr>'
+        )
+    return (
+        '<table data-table="inputs"><caption>Inputs that differ from the defaults (knobs and '
+        "policy choices are the user's; a parameter's source says whether it rests on "
+        "assumption)</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def words_value(value: Any) -> str:
+    return (
+        number(value)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else str(value)
+    )
+
+
+def measures_section(payload: dict[str, Any]) -> str:
+    return section(
+        "measures",
+        metric_table(payload, ordered_metrics(payload), "measures", "Every measure", labelled=False)
+        + '<p class="note">Hover over a measure for its meaning; docs/outputs.md defines each.</p>',
+    )
+
+
+def provenance_section(payload: dict[str, Any]) -> str:
+    rows = []
+    for block in payload["scenarios"]:
+        p = block["provenance"]
+        versions = ", ".join(f"{k} {v}" for k, v in (p.get("versions") or {}).items())
+        rows.append(
+            f'<tr><td class="name">{esc(block["scenario"])}</td>'
+            f'<td class="name" data-hash="{esc(p.get("scenario_hash"))}"><code>'
+            f"{esc(str(p.get('scenario_hash'))[:16])}…</code></td>"
+            f"<td>{esc(p.get('seed'))}</td><td>{esc(p.get('reps'))}</td>"
+            f'<td class="name">{esc(p.get("relsim_version"))}'
+            f"{' at ' + esc(str(p.get('git_commit'))[:12]) if p.get('git_commit') else ''}</td>"
+            f'<td class="name">{esc(p.get("started"))} to {esc(p.get("finished"))}</td>'
+            f'<td class="name">{esc(versions)}</td></tr>'
+        )
+    body = (
+        '<table data-table="provenance"><thead><tr><th class="name">scenario</th>'
+        '<th class="name">scenario hash (SHA-256)</th><th>seed</th><th>replications</th>'
+        '<th class="name">relsim</th><th class="name">run (UTC)</th>'
+        f'<th class="name">software</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        '<p class="note">Replication r of every scenario uses the same random streams '
+        "(common random numbers), so differences are paired. The same seeds give the same "
+        "numbers: `relsim compare ... --json` with these seeds prints them.</p>"
+    )
+    return section("provenance", body)
+
+
+def document(analysis: Analysis) -> str:
+    payload = analysis.payload
+    scenario_names = [b["scenario"] for b in payload["scenarios"]]
+    names = ", ".join(scenario_names[:-1]) + " and " + scenario_names[-1]
+    toc = "".join(f'<li><a href="#{key}">{esc(title)}</a></li>' for key, title in SECTIONS)
+    body = "".join(
+        [
+            summary_section(payload),
+            resources_section(payload),
+            differences_section(payload),
+            district_section(payload),
+            over_time_section(analysis),
+            payers_section(analysis),
+            transition_section(analysis),
+            staff_section(analysis),
+            inputs_section(payload),
+            measures_section(payload),
+            provenance_section(payload),
+        ]
+    )
+    finished = payload["scenarios"][0]["provenance"].get("finished", "")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>relsim: {esc(names)}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{esc(names)}: a comparison</h1>"
+        f'<p class="note">relsim {esc(payload["scenarios"][0]["provenance"].get("relsim_version"))}'
+        f", {payload['reps']} paired replications, seed {payload['seed']}, {esc(finished)}."
+        f"</p></header><nav><ol>{toc}</ol></nav><main>{body}</main></body></html>\n"
+    )
+
+
+def write_report(path: Path, analysis: Analysis) -> None:
+    """Write the report; it appears whole or not at all, and never through a planted link."""
+    from relsim.cli_options import clean_json
+
+    cleaned = dataclasses.replace(analysis, payload=clean_json(analysis.payload))
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, document)
+    write_text(path, document(cleaned))
