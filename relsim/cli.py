@@ -424,6 +424,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 try:  # as at the top: Ctrl-C while loading is a quiet exit
     from relsim.cli_tools import add_tool_commands
+    from relsim.commission.cli import add_commission_commands
     from relsim.sweep.cli import add_discover_command, add_experiment_commands, add_sweep_commands
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -433,6 +434,7 @@ add_sweep_commands(cli)
 add_discover_command(cli)
 add_experiment_commands(cli)
 add_tool_commands(cli)
+add_commission_commands(cli)
 
 if __name__ == "__main__":
     main()
