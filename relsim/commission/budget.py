@@ -3,26 +3,30 @@ caseworkers and duty workers, and the routing threshold, that minimise a chosen 
 the staff budget buys a given number of posts.
 
 The budget fixes the posts (as many as it pays for a year). The search runs on the sweep
-machinery in two stages, with the same seeds at every point (common random numbers):
+machinery, with the same seeds at every point (common random numbers), in stages:
 
-1. a coarse grid: caseworker shares 0, 1/4, 1/2, 3/4 and 1 of the posts, every threshold 1-6;
-2. a finer grid around the best coarse point: caseworker posts a quarter and half a coarse step
-   either side, thresholds one either side, with the full replications.
+1. a coarse grid: caseworker shares 0, 1/4, 1/2, 3/4 and 1 of the posts, every threshold 1-6,
+   on half the replications;
+2. a pattern search around the best point, on all the replications: caseworker posts half a
+   step and a step either side (the step starting at half the coarse spacing), at the best
+   threshold and one either side. While the best point is on the edge of what has been tried
+   the pattern moves there; once it is inside, the step halves, down to one post. Only points
+   not yet run are run; every stage is its own sweep (resumable).
 
-The surface is small (posts + 1 splits x 7 thresholds) and noisy, and its points are whole
-numbers, so a local grid on common random numbers finds and describes the optimum more
-robustly than a general-purpose optimiser would, and it says how flat the surface is there.
-
-The optimum is reported with its 95 % interval; with the paired difference of every refined
-point from it (a point whose interval includes zero cannot be told apart from it); with how
-often each point comes out best when the replications are resampled (a bootstrap); and with how
-much the outcome changes one step away.
+The surface is small (posts + 1 splits x 7 thresholds), noisy and made of whole numbers, so a
+pattern search on common random numbers (derivative-free, as the textbook compass search)
+finds the optimum with few runs and leaves behind the points that say how flat the surface is
+around it. The optimum is reported with its 95 % interval; with the paired difference of every
+refined point from it (a point whose interval includes zero cannot be told apart from it); with
+how often each point comes out best when the replications are resampled (a bootstrap); and with
+how much the outcome changes one step away.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +49,14 @@ WORKERS = "workforce.workers"
 COARSE_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
 THRESHOLDS = (1, 2, 3, 4, 5, 6)
 TABLE, SUMMARY, FIGURE = "budget.csv", "budget.json", "budget.png"
+#: what else each point is reported with, whatever is minimised
+SIDE_METRICS = (
+    "crisis_events_per_citizen_year",
+    "total_cost_per_citizen_year",
+    "mean_wait_weeks",
+    "share_citizens_stable",
+)
 OWN = (TABLE, SUMMARY, FIGURE)
-STAGES = ("coarse", "refine")
 BOOTSTRAP = 2000
 FLAT_PERCENT = 2.0
 
@@ -94,27 +104,6 @@ def base_scenario(path: Path, sets: list[str]) -> tuple[dict[str, Any], Scenario
     return base, scenario
 
 
-def coarse_design(posts: int) -> pd.DataFrame:
-    caseworkers = sorted({round(posts * share) for share in COARSE_SHARES})
-    rows = [
-        {WORKERS: posts, SHARE: c / posts, THRESHOLD: t} for c in caseworkers for t in THRESHOLDS
-    ]
-    return pd.DataFrame(rows)
-
-
-def refine_design(posts: int, best_caseworkers: int, best_threshold: int) -> pd.DataFrame:
-    step = max(1.0, posts / (len(COARSE_SHARES) - 1))
-    offsets = (-step / 2, -step / 4, 0.0, step / 4, step / 2)
-    caseworkers = sorted({min(posts, max(0, round(best_caseworkers + d))) for d in offsets})
-    thresholds = [
-        t for t in (best_threshold - 1, best_threshold, best_threshold + 1) if 0 <= t <= 6
-    ]
-    rows = [
-        {WORKERS: posts, SHARE: c / posts, THRESHOLD: t} for c in caseworkers for t in thresholds
-    ]
-    return pd.DataFrame(rows)
-
-
 def plan(path: Path, base: dict[str, Any], design: pd.DataFrame, stage: str, reps: int,
          seed: int, spec: dict[str, Any]) -> SweepPlan:  # fmt: skip
     return SweepPlan(
@@ -122,26 +111,130 @@ def plan(path: Path, base: dict[str, Any], design: pd.DataFrame, stage: str, rep
     )
 
 
-def points(plan_: SweepPlan, runs: pd.DataFrame, metric: str, stage: str) -> pd.DataFrame:
-    """One row per design point: its split, threshold and the metric's mean and interval."""
+Key = tuple[int, int]  # (caseworker posts, threshold)
+RunStage = Callable[[str, pd.DataFrame, int], pd.DataFrame]
+MAX_REFINE_STAGES = 5
+
+
+def design_of(posts: int, keys: Sequence[Key]) -> pd.DataFrame:
+    rows = [{WORKERS: posts, SHARE: c / posts, THRESHOLD: t} for c, t in keys]
+    return pd.DataFrame(rows, columns=[WORKERS, SHARE, THRESHOLD])
+
+
+MIN_THRESHOLD, MAX_THRESHOLD = 0, 6
+
+
+def allowed(key: Key, posts: int) -> bool:
+    """A split and threshold that leave nobody who presents without a front door: caseworkers
+    for those at or above the threshold, duty workers for the rest; or, with every post a
+    caseworker, everyone routed to them (threshold 0)."""
+    c, t = key
+    if c == posts:
+        return t == MIN_THRESHOLD
+    return 1 <= c < posts and MIN_THRESHOLD < t <= MAX_THRESHOLD
+
+
+def coarse_keys(posts: int) -> list[Key]:
+    """Caseworker shares 0, 1/4, 1/2, 3/4 and 1 of the posts (at least one of each kind of
+    post), every threshold; and every post a caseworker, everyone routed to them."""
+    caseworkers = sorted({min(posts - 1, max(1, round(posts * q))) for q in COARSE_SHARES})
+    keys = [(c, t) for c in caseworkers for t in THRESHOLDS]
+    return [k for k in [*keys, (posts, MIN_THRESHOLD)] if allowed(k, posts)]
+
+
+def pattern(posts: int, centre: Key, step: float) -> list[Key]:
+    """Caseworker posts half a step and a step either side of the centre, at its threshold and
+    one either side: a compass pattern on whole numbers, within what is allowed."""
+    c, t = centre
+    offsets = (-step, -step / 2, 0.0, step / 2, step)
+    splits = sorted({min(posts, max(0, round(c + d))) for d in offsets})
+    keys = [(s, u) for u in (t - 1, t, t + 1) for s in splits]
+    if c == posts:  # everyone to caseworkers: the neighbours keep a few duty workers
+        keys += [(s, u) for u in (1, 2, 3) for s in splits]
+    return [k for k in dict.fromkeys(keys) if allowed(k, posts)]
+
+
+def evaluated(
+    stage: str, design: pd.DataFrame, runs: pd.DataFrame, metric: str
+) -> dict[Key, dict[str, Any]]:
+    """Each design point's key and its metric replication by replication."""
     values = paired(runs, metric)
+    found = {}
+    for point in range(len(design)):
+        posts = int(design[WORKERS].iloc[point])
+        key = (round(posts * float(design[SHARE].iloc[point])), int(design[THRESHOLD].iloc[point]))
+        row = values.loc[point] if point in values.index else pd.Series(dtype=float)
+        ok = runs[(runs["point"] == point) & (runs["status"] == "ok")]
+        side = {m: float(ok[m].mean()) if len(ok) else math.nan for m in SIDE_METRICS}
+        found[key] = {"stage": stage, "point": point, "posts": posts, "values": row, "side": side}
+    return found
+
+
+def _mean(entry: dict[str, Any]) -> float:
+    values = entry["values"].to_numpy(float)
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else math.inf
+
+
+def best_key(points: dict[Key, dict[str, Any]]) -> Key:
+    finite = {k: _mean(v) for k, v in points.items() if math.isfinite(_mean(v))}
+    if not finite:
+        raise ScenarioError("budget: no design point gave a value of the outcome")
+    return min(finite, key=lambda k: (finite[k], k))
+
+
+def _on_edge(key: Key, tried: dict[Key, Any], posts: int) -> bool:
+    """True when an allowed neighbour of `key` (one threshold either side, or the next split
+    either side) has not been tried: the optimum may lie beyond what has been searched."""
+    c, t = key
+    splits = sorted(s for s, u in tried if u == t)
+    lower_open = c == splits[0] and allowed((c - 1, t), posts)
+    upper_open = c == splits[-1] and allowed((c + 1, t), posts)
+    thresholds_open = any((c, u) not in tried and allowed((c, u), posts) for u in (t - 1, t + 1))
+    return lower_open or upper_open or thresholds_open
+
+
+def search(
+    posts: int, metric: str, reps: int, coarse_reps: int, run_stage: RunStage
+) -> tuple[dict[Key, dict[str, Any]], dict[Key, dict[str, Any]]]:
+    """The coarse grid, then the pattern search; the points of each, by key."""
+    design = design_of(posts, coarse_keys(posts))
+    coarse = evaluated("coarse", design, run_stage("coarse", design, coarse_reps), metric)
+    centre = best_key(coarse)
+    step = max(1.0, posts / (len(COARSE_SHARES) - 1) / 2)
+    refined: dict[Key, dict[str, Any]] = {}
+    for stage in range(1, MAX_REFINE_STAGES + 1):
+        wanted = [k for k in pattern(posts, centre, step) if k not in refined]
+        if wanted:
+            name = f"refine-{stage}"
+            design = design_of(posts, wanted)
+            refined.update(evaluated(name, design, run_stage(name, design, reps), metric))
+        centre = best_key(refined)
+        if _on_edge(centre, refined, posts):
+            continue
+        if step <= 1:
+            break
+        step = max(1.0, step / 2)
+        if all(k in refined for k in pattern(posts, centre, step)):
+            break
+    return coarse, refined
+
+
+def table_of(points: dict[Key, dict[str, Any]]) -> pd.DataFrame:
     rows = []
-    for point in range(len(plan_.design)):
-        posts = int(plan_.design[WORKERS].iloc[point])
-        share = float(plan_.design[SHARE].iloc[point])
-        found = values.loc[point].tolist() if point in values.index else []
-        summary = mean_ci95(found)
+    for (c, t), entry in sorted(points.items(), key=lambda item: (item[1]["stage"], item[0])):
+        summary = mean_ci95(entry["values"].tolist())
         ci = summary["ci95"] or [np.nan, np.nan]
         rows.append(
             {
-                "stage": stage,
-                "point": point,
-                "posts": posts,
-                "caseworker_posts": round(posts * share),
-                "duty_worker_posts": posts - round(posts * share),
-                "caseworker_share": share,
-                "threshold_active_needs": int(plan_.design[THRESHOLD].iloc[point]),
-                "replications": len(found),
+                "stage": entry["stage"],
+                "posts": entry["posts"],
+                "caseworker_posts": c,
+                "duty_worker_posts": entry["posts"] - c,
+                "caseworker_share": c / entry["posts"],
+                "threshold_active_needs": t,
+                "replications": int(entry["values"].notna().sum()),
+                **{f"{m}_mean": entry["side"].get(m) for m in SIDE_METRICS},
                 "mean": np.nan if summary["mean"] is None else summary["mean"],
                 "ci95_low": ci[0],
                 "ci95_high": ci[1],
@@ -150,20 +243,13 @@ def points(plan_: SweepPlan, runs: pd.DataFrame, metric: str, stage: str) -> pd.
     return pd.DataFrame(rows)
 
 
-def best_of(table: pd.DataFrame) -> pd.Series:
-    finite = table[np.isfinite(table["mean"])]
-    if finite.empty:
-        raise ScenarioError("budget: no design point gave a value of the outcome")
-    return finite.loc[finite["mean"].idxmin()]
-
-
-def uncertainty(refined: pd.DataFrame, runs: pd.DataFrame, metric: str, seed: int) -> pd.DataFrame:
-    """Paired difference of each refined point from the optimum, and how often each is best
-    when replications are resampled."""
-    values = paired(runs, metric).reindex(index=refined["point"])
-    matrix = values.to_numpy(float)
-    best = int(np.nanargmin(np.nanmean(matrix, axis=1)))
-    table = refined.copy()
+def uncertainty(refined: dict[Key, dict[str, Any]], seed: int) -> pd.DataFrame:
+    """The refined points with their paired difference from the optimum, whether they can be
+    told apart from it, and how often each is best when replications are resampled."""
+    table = table_of(refined)
+    keys = list(zip(table["caseworker_posts"], table["threshold_active_needs"], strict=True))
+    matrix = np.vstack([refined[k]["values"].sort_index().to_numpy(float) for k in keys])
+    best = keys.index(best_key(refined))
     lows, highs, means = [], [], []
     for row in matrix:
         summary = mean_ci95((row - matrix[best]).tolist())
@@ -171,6 +257,7 @@ def uncertainty(refined: pd.DataFrame, runs: pd.DataFrame, metric: str, seed: in
         means.append(np.nan if summary["mean"] is None else summary["mean"])
         lows.append(ci[0])
         highs.append(ci[1])
+    table["optimum"] = [i == best for i in range(len(keys))]
     table["difference_from_optimum"] = means
     table["difference_ci95_low"] = lows
     table["difference_ci95_high"] = highs
@@ -192,32 +279,32 @@ def uncertainty(refined: pd.DataFrame, runs: pd.DataFrame, metric: str, seed: in
 
 
 def flatness(table: pd.DataFrame) -> dict[str, Any]:
-    """How much the outcome changes one step away from the optimum (a quarter of a coarse step
-    in caseworker posts, or one in the threshold)."""
-    optimum = table.loc[table["difference_from_optimum"].abs().idxmin()]
-    splits = sorted(table["caseworker_posts"].unique())
-    i = splits.index(optimum["caseworker_posts"])
-    near_splits = {splits[j] for j in (i - 1, i + 1) if 0 <= j < len(splits)}
-    t = optimum["threshold_active_needs"]
+    """How much the outcome changes one step away from the optimum: the next split tried
+    either side at its threshold, and one threshold either side at its split (with every post
+    a caseworker, the next split down at every threshold tried)."""
+    optimum = table[table["optimum"]].iloc[0]
+    c, t = int(optimum["caseworker_posts"]), int(optimum["threshold_active_needs"])
+    same_t = table[table["threshold_active_needs"] == t]
+    below = same_t[same_t["caseworker_posts"] < c]["caseworker_posts"]
+    above = same_t[same_t["caseworker_posts"] > c]["caseworker_posts"]
+    near = {int(below.max())} if len(below) else set()
+    near |= {int(above.min())} if len(above) else set()
     neighbours = table[
-        ((table["caseworker_posts"].isin(near_splits)) & (table["threshold_active_needs"] == t))
-        | (
-            (table["caseworker_posts"] == optimum["caseworker_posts"])
-            & ((table["threshold_active_needs"] - t).abs() == 1)
-        )
+        ((table["threshold_active_needs"] == t) & table["caseworker_posts"].isin(near))
+        | ((table["caseworker_posts"] == c) & ((table["threshold_active_needs"] - t).abs() == 1))
     ]
-    value = optimum["mean"]
-    changes = (neighbours["difference_from_optimum"] / abs(value) * 100).to_numpy(float)
+    if neighbours.empty:  # every post a caseworker: the next split down, at any threshold
+        fewer = table[table["caseworker_posts"] < c]
+        neighbours = fewer[fewer["caseworker_posts"] == fewer["caseworker_posts"].max()]
+    changes = (neighbours["difference_from_optimum"] / abs(optimum["mean"]) * 100).to_numpy(float)
     largest = float(np.nanmax(np.abs(changes))) if changes.size else float("nan")
-    indistinct = int(table["indistinguishable_from_optimum"].sum())
+    smallest = float(np.nanmin(np.abs(changes))) if changes.size else float("nan")
     return {
         "neighbours": int(changes.size),
         "largest_change_one_step_percent": largest,
-        "smallest_change_one_step_percent": float(np.nanmin(np.abs(changes)))
-        if changes.size
-        else float("nan"),
+        "smallest_change_one_step_percent": smallest,
         "flat": bool(math.isfinite(largest) and largest <= FLAT_PERCENT),
-        "indistinguishable_points": indistinct,
+        "indistinguishable_points": int(table["indistinguishable_from_optimum"].sum()),
         "points_refined": len(table),
     }
 
@@ -225,8 +312,8 @@ def flatness(table: pd.DataFrame) -> dict[str, Any]:
 def summary(
     table: pd.DataFrame, metric: str, limit: float, posts: int, scenario: Scenario
 ) -> dict[str, Any]:
-    refined = table[table["stage"] == "refine"]
-    optimum = refined.loc[refined["difference_from_optimum"].abs().idxmin()]
+    refined = table[table["stage"] != "coarse"]
+    optimum = refined[refined["optimum"].astype(bool)].iloc[0]
     flat = flatness(refined)
     return {
         "outcome": metric,
@@ -242,28 +329,39 @@ def summary(
             "mean": float(optimum["mean"]),
             "ci95": [float(optimum["ci95_low"]), float(optimum["ci95_high"])],
             "probability_best": float(optimum["probability_best"]),
+            **{f"{m}_mean": float(optimum[f"{m}_mean"]) for m in SIDE_METRICS},
         },
         "flatness": flat,
+        "stages": sorted(set(table["stage"]), key=lambda s: (s != "coarse", s)),
         "sentence": sentence(optimum, flat, metric, posts),
     }
 
 
 def sentence(optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int) -> str:
+    threshold = int(optimum["threshold_active_needs"])
+    routing = (
+        "routing everyone who presents to caseworkers"
+        if threshold == 0
+        else f"routing people with {threshold} or more active needs to caseworkers"
+    )
     text = (
         f"With {posts} posts, {metric} is lowest with {int(optimum['caseworker_posts'])} "
-        f"caseworkers and {int(optimum['duty_worker_posts'])} duty workers, routing people with "
-        f"{int(optimum['threshold_active_needs'])} or more active needs to caseworkers: "
+        f"caseworkers and {int(optimum['duty_worker_posts'])} duty workers, {routing}: "
         f"{optimum['mean']:.4g} (95 % interval {optimum['ci95_low']:.4g} to "
         f"{optimum['ci95_high']:.4g}); it came out best in "
-        f"{100 * optimum['probability_best']:.0f} % of resampled replications. "
+        f"{100 * optimum['probability_best']:.0f} % of resampled replications. There, crisis "
+        f"events are {optimum['crisis_events_per_citizen_year_mean']:.3g} per citizen-year, "
+        f"the total cost £{optimum['total_cost_per_citizen_year_mean']:,.0f} per citizen-year "
+        f"and the mean wait {optimum['mean_wait_weeks_mean']:.3g} weeks. "
     )
     shape = f"flat (within {FLAT_PERCENT:g} %)" if flat["flat"] else "not flat"
     text += (
-        "One step away (a quarter of a coarse step in caseworker posts, or one in the threshold) "
-        f"the outcome changes by {flat['smallest_change_one_step_percent']:.1f} to "
-        f"{flat['largest_change_one_step_percent']:.1f} %, so the surface is {shape} near it; "
-        f"{flat['indistinguishable_points']} of the {flat['points_refined']} refined points "
-        "cannot be told apart from it (their paired 95 % intervals include zero)."
+        "At the nearest points tried (the next split either side, one threshold either side) "
+        f"the outcome is {flat['smallest_change_one_step_percent']:.1f} to "
+        f"{flat['largest_change_one_step_percent']:.1f} % away from it, so the surface is "
+        f"{shape} there; {flat['indistinguishable_points']} of the {flat['points_refined']} "
+        "points of the pattern search cannot be told apart from it (their paired 95 % "
+        "intervals include zero)."
     )
     return text
 
@@ -287,7 +385,8 @@ def plot(table: pd.DataFrame, result: dict[str, Any], path: Path) -> None:
     ax = axes[0]
     image = ax.imshow(grid.to_numpy(float), cmap="Greys", aspect="auto", origin="lower", alpha=0.6)
     for (i, j), value in np.ndenumerate(grid.to_numpy(float)):
-        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7)
+        if np.isfinite(value):
+            ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7)
     ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns])
     ax.set_yticks(range(len(grid.index)), [str(t) for t in grid.index])
     ax.set_xlabel(f"caseworker posts (of {result['posts']}; the rest are duty workers)")
@@ -304,7 +403,7 @@ def plot(table: pd.DataFrame, result: dict[str, Any], path: Path) -> None:
             )
         )
     ax = axes[1]
-    refined = table[table["stage"] == "refine"]
+    refined = table[table["stage"] != "coarse"]
     for k, (threshold, part) in enumerate(refined.groupby("threshold_active_needs")):
         part = part.sort_values("caseworker_posts")
         s = style(k)
@@ -324,7 +423,7 @@ def plot(table: pd.DataFrame, result: dict[str, Any], path: Path) -> None:
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("caseworker posts")
     ax.set_ylabel("difference from the optimum (paired 95 % interval)")
-    ax.set_title(f"Refined search: {metric} at each point minus at the optimum", fontsize=9)
+    ax.set_title(f"Pattern search: {metric} at each point minus at the optimum", fontsize=9)
     ax.grid(linestyle=":", linewidth=0.5)
     ax.legend(fontsize=7)
     fig.suptitle(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from relsim import bundled
-from relsim.cli_options import emit_json, reps_option, seed_option, set_option, workers_option
+from relsim.cli_options import emit_json, seed_option, set_option, workers_option
 from relsim.config.errors import printable
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
@@ -52,7 +52,13 @@ def add_commission_commands(group: click.Group) -> None:
         metavar="N1,N2,...|START:STOP:STEP",
         help="the workforce sizes (posts) to run every scenario at",
     )
-    @reps_option
+    @click.option(
+        "--reps",
+        type=click.IntRange(1, 100_000),
+        default=5,
+        show_default=True,
+        help="replications at each size (the same seeds in every scenario and at every size)",
+    )
     @seed_option
     @set_option
     @out_option
@@ -182,34 +188,25 @@ def add_commission_commands(group: click.Group) -> None:
         root = config.seed if seed is None else seed
         spec = {"limit_gbp_per_year": pounds, "outcome": metric, "posts": posts}
         coarse_reps = max(2, reps // 2)
-        coarse = study.plan(
-            path, base, study.coarse_design(posts), "coarse", coarse_reps, root, spec
-        )
+        processes = _processes(workers)
+
+        def run_stage(name: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
+            stage = study.plan(path, base, design, name, stage_reps, root, spec)
+            return run_series(
+                [(name, stage)], out, resume=resume, workers=processes,
+                dask_address=dask_address, label="budget",
+            )[name]  # fmt: skip
+
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
         try:
-            processes = _processes(workers)
-            runs = run_series(
-                [("coarse", coarse)], out, resume=resume, workers=processes,
-                dask_address=dask_address, label="budget",
-            )["coarse"]  # fmt: skip
-            first = study.points(coarse, runs, metric, "coarse")
-            best = study.best_of(first)
-            design = study.refine_design(
-                posts, int(best["caseworker_posts"]), int(best["threshold_active_needs"])
-            )
-            refine = study.plan(path, base, design, "refine", reps, root, spec)
-            refined_runs = run_series(
-                [("refine", refine)], out, resume=resume, workers=processes,
-                dask_address=dask_address, label="budget",
-            )["refine"]  # fmt: skip
+            coarse, refined = study.search(posts, metric, reps, coarse_reps, run_stage)
         except KeyboardInterrupt as exc:
             opened.close()
             raise _interrupted(exc, out) from None
         try:
-            refined = study.uncertainty(
-                study.points(refine, refined_runs, metric, "refine"), refined_runs, metric, root
+            table = pd.concat(
+                [study.table_of(coarse), study.uncertainty(refined, root)], ignore_index=True
             )
-            table = pd.concat([first, refined], ignore_index=True)
             result = study.summary(table, metric, pounds, posts, config)
             write_csv(out / study.TABLE, table)
             write_json(out / study.SUMMARY, result)
