@@ -151,6 +151,7 @@ def run(
     replications and report every metric with 95 % intervals."""
     config = load_scenario(bundled.resolve("scenarios", scenario), sets)
     seed = config.seed if seed is None else seed
+    _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
@@ -159,6 +160,16 @@ def run(
             _write(target.staged, config, results, block)
             target.commit()
     show_run(block, as_json)
+
+
+def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
+    """Say on stderr where a scenario's population and flows are out of proportion."""
+    from relsim.commission.scale import proportion_warnings
+
+    warnings = [w for c in configs for w in proportion_warnings(c)]
+    for warning in warnings:
+        click.echo(f"relsim: warning: {printable(warning)}", err=True)
+    return warnings
 
 
 def show_run(block: dict[str, Any], as_json: bool) -> None:
@@ -248,7 +259,6 @@ def compare(
     """
     from relsim.commission.inputs import sensitivity_summary
     from relsim.commission.resources import check_same_population
-    from relsim.commission.scale import proportion_warnings
     from relsim.commission.spend import (
         Sizing,
         equal_staff_spend,
@@ -282,9 +292,7 @@ def compare(
     for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
         if target_file is not None:
             check_file_target(target_file, option)
-    warnings = [w for c in configs for w in proportion_warnings(c)]
-    for warning in warnings:
-        click.echo(f"relsim: warning: {printable(warning)}", err=True)
+    warnings = _warn_proportions(configs)
     import pandas as pd
 
     from relsim.commission.analysis import analyse

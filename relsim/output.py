@@ -103,15 +103,16 @@ def print_resources(payload: dict[str, Any]) -> None:
 def print_payers(payload: dict[str, Any]) -> None:
     """Per comparison: the saving by payer (first scenario's cost minus the other's)."""
     from relsim.commission.payers import PAYER_LABELS, break_even_text
+    from relsim.report.words import sides
 
     for key, title in (("payers", "steady state"), ("transition", "from launch")):
         section = payload.get(key) or {}
         comparisons = section.get("comparisons", section) if key == "transition" else section
         for label, data in comparisons.items():
+            other, first = sides(payload, label)
             table = Table(
                 title=_plain(
-                    f"Who saves, {title}: {label.split(' - ')[1]}'s cost minus "
-                    f"{label.split(' - ')[0]}'s, GBP per citizen-year"
+                    f"Who saves, {title}: {first}'s cost minus {other}'s, GBP per citizen-year"
                 )
             )
             for column in ("payer", "saving", "95% interval", "break-even"):

@@ -170,7 +170,7 @@ def analyse(
         analysis.series[config.name] = _bands(frame, first_week)
         spent.append(spending(frame, config, first_week, reps))
     analysis.payers = [
-        compare_payers(spent[0], other, f"{config.name} - {configs[0].name}")
+        compare_payers(spent[0], other, (config.name, configs[0].name))
         for config, other in zip(configs[1:], spent[1:], strict=True)
     ]
     payload["equal_spend"] = None if sizing is None else sizing.as_json()

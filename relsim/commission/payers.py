@@ -136,9 +136,12 @@ class PayerComparison:
     rows: list[dict[str, Any]]
     cumulative: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]
     weeks: np.ndarray
+    first: str = ""
+    other: str = ""
 
 
-def compare_payers(first: Spending, other: Spending, label: str) -> PayerComparison:
+def compare_payers(first: Spending, other: Spending, names: tuple[str, str]) -> PayerComparison:
+    """`other` against `first`; `names` are (other, first)."""
     rows = []
     cumulative = {}
     for payer in (*PAYER_VIEW, "system"):
@@ -164,7 +167,8 @@ def compare_payers(first: Spending, other: Spending, label: str) -> PayerCompari
                 "break_even_week_latest": break_even(low),
             }
         )
-    return PayerComparison(label, rows, cumulative, other.weeks)
+    label = f"{names[0]} - {names[1]}"
+    return PayerComparison(label, rows, cumulative, other.weeks, names[1], names[0])
 
 
 def _finite(value: float) -> float | None:

@@ -65,9 +65,7 @@ def transition(
     comparisons = []
     for config, other in zip(configs[1:], spent[1:], strict=True):
         with_overlap = add_overlap(other, old_staff, overlap_weeks)
-        comparisons.append(
-            compare_payers(spent[0], with_overlap, f"{config.name} - {configs[0].name}")
-        )
+        comparisons.append(compare_payers(spent[0], with_overlap, (config.name, configs[0].name)))
     overlap_cost = float(np.mean(old_staff[:, :overlap_weeks].sum(axis=1)))
     info = {
         "overlap_weeks": overlap_weeks,

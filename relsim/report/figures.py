@@ -194,7 +194,7 @@ def cumulative_figure(comparisons: Sequence[PayerComparison], title: str) -> byt
                 textcoords="offset points",
                 fontsize=7,
             )
-        other = comparison.label.split(" - ")[0]
+        other = comparison.other
         ax.set_title(f"{comparison.label}: cumulative saving (above zero: {other} costs less)")
         ax.set_xlabel("week")
         ax.set_ylabel(f"saving for the district, {unit}")

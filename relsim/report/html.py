@@ -152,7 +152,7 @@ def summary_section(payload: dict[str, Any]) -> str:
         + "</ul>"
     )  # fmt: skip
     for label in payload["differences"]:
-        other, first = label.split(" - ", 1)
+        other, first = words.sides(payload, label)
         bullets = words.comparison_paragraph(payload, label)
         parts.append(f"<h3>{esc(other)} compared with {esc(first)}</h3>")
         parts.append("<ul>" + "".join(f"<li>{esc(b)}</li>" for b in bullets) + "</ul>")
@@ -251,8 +251,8 @@ def over_time_section(analysis: Analysis) -> str:
     )
 
 
-def payer_table(data: dict[str, Any], label: str, table: str) -> str:
-    other, first = label.split(" - ", 1)
+def payer_table(data: dict[str, Any], label: str, table: str, payload: dict[str, Any]) -> str:
+    other, first = words.sides(payload, label)
     head = (
         '<th class="name">who pays</th>'
         f"<th>{esc(first)}</th><th>{esc(other)}</th><th>saving</th>"
@@ -290,7 +290,7 @@ def payers_section(analysis: Analysis) -> str:
         "steady state, after the warm-up); the cost of getting there is the next section.</p>"
     ]
     for label, data in (payload.get("payers") or {}).items():
-        parts.append(payer_table(data, label, "payers"))
+        parts.append(payer_table(data, label, "payers", payload))
     if payload.get("payers"):
         parts.append(
             image(
@@ -331,7 +331,7 @@ def transition_section(analysis: Analysis) -> str:
         f"cumulated from launch over {info['weeks']} weeks.</p>"
     ]
     for label, data in info["comparisons"].items():
-        parts.append(payer_table(data, label, "transition"))
+        parts.append(payer_table(data, label, "transition", analysis.payload))
     parts.append(
         image(
             figures.cumulative_figure(analysis.transition, "Cumulative saving from launch"),

@@ -17,6 +17,17 @@ MODEL_WORDS = {
 }
 
 
+def sides(payload: dict[str, Any], label: str) -> tuple[str, str]:
+    """(other, first): the scenarios a comparison label 'OTHER - FIRST' names, read from the
+    payload rather than by splitting the label (a name may hold ' - ')."""
+    first = payload["scenarios"][0]["scenario"]
+    for block in payload["scenarios"][1:]:
+        if label == f"{block['scenario']} - {first}":
+            return block["scenario"], first
+    other, _, rest = label.partition(" - ")
+    return other, rest
+
+
 def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float = 1.0,
            amount: Any = sig, fewer: str = "fewer", more: str = "more") -> str:  # fmt: skip
     """'about 40 fewer crisis events per 100 people a year (95 % interval 31 to 49)'."""
@@ -127,22 +138,21 @@ def _who_saves(data: dict[str, Any]) -> str:
 def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
     """Bullet points for one comparison ('B - A')."""
     diffs = payload["differences"][label]
-    other, first = label.split(" - ", 1)
+    other, first = sides(payload, label)
     per100 = "per 100 people a year"
-    crises = change(
-        diffs.get("crisis_events_per_citizen_year"), f"crisis events {per100}", "crisis events", 100
-    )
-    ae = change(
-        diffs.get("crisis_ae_per_citizen_year"), f"A&E attendances {per100}", "A&E attendances", 100
-    )
-    police = change(
-        diffs.get("crisis_police_per_citizen_year"),
-        f"arrests or custody episodes {per100}",
-        "arrests",
-        100,
-    )
+    noun = f"crisis events {per100}"
+    crises = change(diffs.get("crisis_events_per_citizen_year"), noun, noun, 100)
+    noun = f"A&E attendances {per100}"
+    ae = change(diffs.get("crisis_ae_per_citizen_year"), noun, noun, 100)
+    noun = f"arrests or custody episodes {per100}"
+    police = change(diffs.get("crisis_police_per_citizen_year"), noun, noun, 100)
     cost = change(
-        diffs.get("total_cost_per_citizen_year"), "per person a year", "total cost", 1, money
+        diffs.get("total_cost_per_citizen_year"),
+        "per person a year",
+        "total cost per person a year",
+        1,
+        money,
+        fewer="less",
     )
     bullets = [
         f"Crisis demand: {crises}.",
