@@ -15,8 +15,8 @@ import pytest
 
 from relsim.report.html import SECTIONS
 from relsim.report.tables import HEADLINE, STAFF_LOAD
+from tests.browser_helpers import CHROMIUM, launch
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = Path(os.environ.get("RELSIM_ARTEFACTS", ROOT / "test-artefacts")) / "report"
 ARGS = (
@@ -24,15 +24,6 @@ ARGS = (
     "--set", "population.citizens=300", "--set", "time.weeks=20",
     "--set", "time.warmup_weeks=4", "--set", "workforce.workers=3", "--workers", "1",
 )  # fmt: skip
-LAUNCH = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (it comes with the dev extra)"
 )
@@ -71,7 +62,7 @@ def report(tmp_path_factory, cli_run):
 def page(report):
     path, _ = report
     with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH)
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         requests: list[str] = []
         context.route(

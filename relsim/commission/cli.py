@@ -4,7 +4,9 @@ command. The heavy modules are imported by the commands that use them."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,6 +15,7 @@ from relsim.cli_options import emit_json, seed_option, set_option, workers_optio
 from relsim.config.errors import printable
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
+from relsim.sweep.cli import dask_option, force_option, resume_option
 
 out_option = click.option(
     "--out",
@@ -20,17 +23,16 @@ out_option = click.option(
     required=True,
     help="results directory: one sweep per series, and the tables, figure and manifest",
 )
-resume_option = click.option(
-    "--resume", is_flag=True, help="finish an interrupted run in --out (same arguments)"
-)
-force_option = click.option("--force", is_flag=True, help="replace an earlier run in --out")
-dask_option = click.option(
-    "--dask",
-    "dask_address",
-    metavar="ADDRESS",
-    default=None,
-    help="run on an existing Dask scheduler, e.g. tcp://10.0.0.5:8786",
-)
+
+
+def study_options[F: Callable[..., Any]](command: F) -> F:
+    """--seed, --set, --out, --resume, --force, --workers and --dask, as every study has them."""
+    for option in reversed(
+        (seed_option, set_option, out_option, resume_option, force_option, workers_option,
+         dask_option)
+    ):  # fmt: skip
+        command = option(command)
+    return command
 
 
 def _processes(workers: int | None) -> int:
@@ -59,13 +61,7 @@ def add_commission_commands(group: click.Group) -> None:
         show_default=True,
         help="replications at each size (the same seeds in every scenario and at every size)",
     )
-    @seed_option
-    @set_option
-    @out_option
-    @resume_option
-    @force_option
-    @workers_option
-    @dask_option
+    @study_options
     def frontier(
         scenarios: tuple[Path, ...],
         workforce: str,
@@ -146,13 +142,7 @@ def add_commission_commands(group: click.Group) -> None:
         show_default=True,
         help="replications of each refined point (half as many, at least 2, in the coarse stage)",
     )
-    @seed_option
-    @set_option
-    @out_option
-    @resume_option
-    @force_option
-    @workers_option
-    @dask_option
+    @study_options
     @click.option("--json", "as_json", is_flag=True, help="print the result as one JSON object")
     def budget(
         scenario: Path,

@@ -14,17 +14,9 @@ import pandas as pd
 from relsim.files import write_json
 from relsim.io import git_commit, now, versions
 from relsim.sweep.run import SweepPlan, run_sweep
-from relsim.sweep.store import MANIFEST, TEMPORARY, sweep_files
+from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import load_sweep
-from relsim.targets import (
-    OpenedDirectory,
-    entries,
-    is_dir,
-    is_file,
-    open_directory,
-    read_manifest,
-    remove_exactly,
-)
+from relsim.targets import OpenedDirectory, open_directory, read_manifest, remove_exactly
 
 
 def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | None:
@@ -33,19 +25,7 @@ def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | 
     manifest = read_manifest(directory)
     if manifest is not None and manifest.get("kind") != kind:
         return None
-    removal: list[Path] = []
-    for name, info in entries(directory).items():
-        if is_dir(info):
-            inner = sweep_files(directory / name)
-            if inner is None:
-                return None
-            removal += [*inner, directory / name]
-            continue
-        temporary = TEMPORARY.fullmatch(name)
-        if not is_file(info) or (temporary["name"] if temporary else name) not in {*own, MANIFEST}:
-            return None
-        removal.append(directory / name)
-    return removal
+    return sweeps_with_files(directory, {*own, MANIFEST})
 
 
 def open_study(

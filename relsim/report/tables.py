@@ -80,15 +80,15 @@ def ordered_metrics(payload: dict[str, Any]) -> list[str]:
     return head + [m for m in names if m not in head]
 
 
-def summary_table(payload: dict[str, Any], metrics: list[str] | None = None) -> pd.DataFrame:
-    """Every scenario's mean and 95 % interval of each metric (long: a row per pair)."""
+def _long(key: str, summaries: dict[str, dict[str, Any]], metrics: list[str]) -> list[dict]:
+    """Rows of (`key`, metric, unit, mean, interval) for each name's summaries."""
     rows = []
-    for metric in metrics or ordered_metrics(payload):
-        for block in payload["scenarios"]:
-            mean, low, high = _interval(block["metrics"].get(metric))
+    for metric in metrics:
+        for name, found in summaries.items():
+            mean, low, high = _interval(found.get(metric))
             rows.append(
                 {
-                    "scenario": block["scenario"],
+                    key: name,
                     "metric": metric,
                     "unit": UNITS.get(metric, ""),
                     "mean": mean,
@@ -96,24 +96,23 @@ def summary_table(payload: dict[str, Any], metrics: list[str] | None = None) -> 
                     "ci95_high": high,
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
+
+
+def summary_table(payload: dict[str, Any], metrics: list[str] | None = None) -> pd.DataFrame:
+    """Every scenario's mean and 95 % interval of each metric (long: a row per pair)."""
+    blocks = {b["scenario"]: b["metrics"] for b in payload["scenarios"]}
+    return pd.DataFrame(_long("scenario", blocks, metrics or ordered_metrics(payload)))
 
 
 def differences_table(payload: dict[str, Any], metrics: list[str] | None = None) -> pd.DataFrame:
-    rows = []
-    for label, diffs in payload["differences"].items():
-        for metric in metrics or ordered_metrics(payload):
-            mean, low, high = _interval(diffs.get(metric))
-            rows.append(
-                {
-                    "comparison": label,
-                    "metric": metric,
-                    "unit": UNITS.get(metric, ""),
-                    "mean": mean,
-                    "ci95_low": low,
-                    "ci95_high": high,
-                }
-            )
+    """Each comparison's paired differences with 95 % intervals."""
+    metrics = metrics or ordered_metrics(payload)
+    rows = [
+        row
+        for label, diffs in payload["differences"].items()
+        for row in _long("comparison", {label: diffs}, metrics)
+    ]
     return pd.DataFrame(rows)
 
 
