@@ -969,11 +969,9 @@ def outputs_md() -> str:
         "",
     ]
     out += table(["key", "description"], [[f"`{k}`", BLOCK_KEYS[k]] for k in block_keys])
-    out += ["", "and the comparison as a whole (shown above with `--equal-spend` and "
-            "`--transition-weeks 1`):", ""]  # fmt: skip
-    out += table(
-        ["key", "description"], [[f"`{k}`", d] for k, d in described(extra, COMPARE_KEYS)]
-    )
+    shown = "shown above with `--equal-spend` and `--transition-weeks 1`"
+    out += ["", f"and the comparison as a whole ({shown}):", ""]
+    out += table(["key", "description"], [[f"`{k}`", d] for k, d in described(extra, COMPARE_KEYS)])
     out += [
         "",
         "`--report FILE.html` writes the same comparison as one self-contained page for a "
