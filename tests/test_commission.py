@@ -583,3 +583,93 @@ def test_documented_commands_run(command: list[str], tmp_path, monkeypatch) -> N
     written = [a for a in command if a.endswith((".html", ".xlsx", ".yaml")) or "/" in a]
     for target in written:
         assert (tmp_path / target).exists(), target
+
+
+# -- sensitivity and service spend on the command line ------------------------------------------
+
+
+def _sensitivity_dir(where: Path, scenario: str = "baseline") -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "kind": "relsim sweep",
+        "design": {"kind": "morris", "spec": {"ranges": ["continuity=0.2:0.9"]}},
+        "base_scenario": {"name": scenario},
+    }
+    (where / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    pd.DataFrame(
+        [
+            {
+                "metric": "crisis_events_per_citizen_year",
+                "parameter": p,
+                "mu_star": v,
+                "mu_star_ci95": 0.01,
+                "mu": v,
+                "sigma": 0.0,
+            }
+            for p, v in (
+                ("continuity", 0.2),
+                ("crises.ae.unit_cost_gbp", 0.05),
+                ("needs.coupling_strength", 0.4),
+            )
+        ]
+    ).to_csv(where / "sensitivity.csv", index=False)
+    return where
+
+
+def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None:
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.report.html import inputs_section
+    from relsim.report.words import certainty_paragraph
+
+    found = sensitivity_summary(_sensitivity_dir(tmp_path / "s"), [small("baseline")])
+    assert found["available"] and found["matches"] and found["method"] == "morris"
+    ranked = found["top"]["crisis_events_per_citizen_year"]
+    assert [e["parameter"] for e in ranked] == [
+        "needs.coupling_strength",
+        "continuity",
+        "crises.ae.unit_cost_gbp",
+    ]
+    assert [e["kind"] for e in ranked] == ["parameter", "knob", "parameter"]
+    assert ranked[1]["assumption"] is False  # a knob is the user's, not an assumption
+    payload = {"reps": 3, "sensitivity": found, "inputs": {}, "assumptions": {}}
+    text = inputs_section(payload)
+    assert "needs.coupling_strength" in text and "knob" in text
+    assert "ranks first needs.coupling_strength, continuity" in certainty_paragraph(payload)
+    other = sensitivity_summary(_sensitivity_dir(tmp_path / "o", "elsewhere"), [small("baseline")])
+    assert not other["matches"]
+    assert "not one of the scenarios compared" in inputs_section({**payload, "sensitivity": other})
+
+
+def test_a_sensitivity_directory_that_is_not_one_is_refused_before_any_run(tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    code = relsim_main(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--sensitivity", tmp_path / "empty",
+        "--report", tmp_path / "r.html",
+    )  # fmt: skip
+    assert code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_equal_service_spend_is_stated_in_the_json() -> None:
+    code, payload, _ = _compare_json(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--set", "time.weeks=12",
+        "--set", "workforce.workers=3", "--reps", "2", "--workers", "1",
+        "--equal-service-spend", "--json",
+    )  # fmt: skip
+    assert code == 0 and payload is not None
+    spend = payload["equal_spend"]
+    assert spend["basis"] == "service" and spend["pilot_replications"] == 2
+    rows = {r["scenario"]: r for r in spend["scenarios"]}
+    posts = {b["scenario"]: b["resources"]["posts"] for b in payload["scenarios"]}
+    assert rows["liberated"]["workers"] == posts["liberated"]
+    # The first two replications are the sizing runs: the reference's spend is its target.
+    base = payload["scenarios"][0]["metrics"]
+    spent = sum(
+        base[m]["mean"]
+        for m in (
+            "staff_cost_per_citizen_year",
+            "specialist_cost_per_citizen_year",
+            "flexible_budget_cost_per_citizen_year",
+        )
+    )
+    assert spend["target_gbp_per_citizen_year"] == pytest.approx(spent, rel=1e-9)

@@ -156,7 +156,9 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
                 "index": column,
                 "value": float(row[column]),
                 "ci95_half_width": float(row[f"{column}_ci95"]),
-                "assumption": rests_on_assumption(meta.get(str(row["parameter"]), {})),
+                "kind": kind_of(str(row["parameter"])),
+                "assumption": kind_of(str(row["parameter"])) == "parameter"
+                and rests_on_assumption(_meta_of(str(row["parameter"]), meta)),
             }
             for _, row in ranked.iterrows()
         ]

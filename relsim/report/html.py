@@ -389,7 +389,7 @@ def inputs_section(payload: dict[str, Any]) -> str:
             rows = "".join(
                 f'<tr><td class="name">{esc(e["parameter"])}</td>'
                 f"{cell(e['value'])}<td>{esc(number(e['ci95_half_width']))}</td>"
-                f'<td class="name">{"assumption" if e["assumption"] else "sourced"}</td></tr>'
+                f'<td class="name">{esc(_source_word(e))}</td></tr>'
                 for e in entries
             )
             parts.append(
@@ -433,6 +433,15 @@ def inputs_table(payload: dict[str, Any]) -> str:
         "assumption)</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _source_word(entry: dict[str, Any]) -> str:
+    """What a sensitivity analysis's parameter is: a knob, a policy choice, or a parameter
+    that rests on assumption or has a source."""
+    kind = entry.get("kind", "parameter")
+    if kind != "parameter":
+        return kind
+    return "assumption" if entry["assumption"] else "sourced"
 
 
 def words_value(value: Any) -> str:

@@ -236,7 +236,16 @@ def sensitivity_table(payload: dict[str, Any]) -> pd.DataFrame:
             rows.append({"metric": metric, "rank": rank, **entry})
     return pd.DataFrame(
         rows,
-        columns=["metric", "rank", "parameter", "index", "value", "ci95_half_width", "assumption"],
+        columns=[
+            "metric",
+            "rank",
+            "parameter",
+            "index",
+            "value",
+            "ci95_half_width",
+            "kind",
+            "assumption",
+        ],
     )
 
 

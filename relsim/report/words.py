@@ -108,10 +108,20 @@ def resources_paragraph(payload: dict[str, Any]) -> list[str]:
             if spend["basis"] == "staff"
             else "service spend (as run, sized by trial)"
         )
+        sized = "; ".join(
+            f"{row['scenario']} {row['workers_before']} -> {row['workers']} posts"
+            + (
+                f" ({money(row['spend_gbp_per_citizen_year'], 3)})"
+                if spend["basis"] == "service" and row["spend_gbp_per_citizen_year"] is not None
+                else ""
+            )
+            for row in spend["scenarios"][1:]
+            if not row["note"]
+        )
         lines.append(
             f"Equal spend: every workforce was sized so that its {basis} matches "
             f"{spend['reference']}'s, {money(spend['target_gbp_per_citizen_year'], 3)} per "
-            "citizen-year, to the nearest whole post."
+            f"citizen-year, to the nearest whole post ({sized or 'nothing to size'})."
         )
     return lines
 
