@@ -79,6 +79,7 @@ def add_commission_commands(group: click.Group) -> None:
         intervals, and where each model is the better buy. Writes frontier.csv,
         better_buy.csv and frontier.png in --out."""
         from relsim.commission import frontier as study
+        from relsim.commission.figures import frontier_figure
         from relsim.commission.study import open_study, run_series, study_manifest
         from relsim.commission.study import write_manifest as finish
         from relsim.files import write_csv
@@ -102,7 +103,7 @@ def add_commission_commands(group: click.Group) -> None:
             better = study.better_buy(plans, runs)
             write_csv(out / study.TABLE, table)
             write_csv(out / study.BETTER, better)
-            study.plot(table, better, out / study.FIGURE)
+            frontier_figure(table, better, out / study.FIGURE)
             lines = study.sentences(better)
             finish(
                 out,
@@ -165,6 +166,7 @@ def add_commission_commands(group: click.Group) -> None:
         import pandas as pd
 
         from relsim.commission import budget as study
+        from relsim.commission.figures import budget_figure
         from relsim.commission.study import open_study, run_series, study_manifest
         from relsim.commission.study import write_manifest as finish
         from relsim.files import write_csv, write_json
@@ -200,7 +202,7 @@ def add_commission_commands(group: click.Group) -> None:
             result = study.summary(table, metric, pounds, posts, config)
             write_csv(out / study.TABLE, table)
             write_json(out / study.SUMMARY, result)
-            study.plot(table, result, out / study.FIGURE)
+            budget_figure(table, result, out / study.FIGURE)
             finish(
                 out,
                 study_manifest(
