@@ -163,7 +163,9 @@ def payers_figure(payload: dict[str, Any]) -> bytes:
     return png(fig)
 
 
-def cumulative_figure(comparisons: Sequence[PayerComparison], title: str) -> bytes:
+def cumulative_figure(
+    comparisons: Sequence[PayerComparison], title: str, weeks: str = "week of the measured period"
+) -> bytes:
     """Cumulative saving for the district by payer over time, one panel per comparison; the
     whole system's break-even week marked."""
     count = len(comparisons)
@@ -196,7 +198,7 @@ def cumulative_figure(comparisons: Sequence[PayerComparison], title: str) -> byt
             )
         other = comparison.other
         ax.set_title(f"{comparison.label}: cumulative saving (above zero: {other} costs less)")
-        ax.set_xlabel("week")
+        ax.set_xlabel(weeks)
         ax.set_ylabel(f"saving for the district, {unit}")
         ax.grid(linestyle=":", linewidth=0.5)
         ax.legend(fontsize=6.5, ncol=2)

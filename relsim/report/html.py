@@ -41,7 +41,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:2px soli
 margin-top:1.8em;padding-bottom:.15em}h3{font-size:1.05em}
 table{border-collapse:collapse;margin:.6em 0 1em;font-size:.85em}
 th,td{border:1px solid #999;padding:2px 6px;text-align:right;vertical-align:top}
-th{background:#eee}td.name,th.name{text-align:left}td.same{color:#666}
+th{background:#eee}td.name,th.name{text-align:left;overflow-wrap:anywhere}td.same{color:#666}
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ccc}
 figcaption{font-size:.85em;color:#333}
@@ -49,7 +49,7 @@ figcaption{font-size:.85em;color:#333}
 .note{font-size:.9em;color:#333}.warning{border-left:4px solid #000;padding-left:.6em}
 nav ol{columns:2;font-size:.9em}
 @page{size:A4;margin:14mm}
-@media print{body{margin:0;max-width:none;font-size:9pt}nav{display:none}
+@media print{body{margin:0;max-width:none;font-size:9pt}nav{display:none}table{font-size:7pt}
 h2{break-after:avoid}table,figure,tr{break-inside:avoid}thead{display:table-header-group}
 a{color:inherit;text-decoration:none}}
 """

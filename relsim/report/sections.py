@@ -212,7 +212,9 @@ def transition_section(analysis: Analysis) -> str:
         parts.append(payer_table(data, label, "transition", analysis.payload))
     parts.append(
         image(
-            figures.cumulative_figure(analysis.transition, "Cumulative saving from launch"),
+            figures.cumulative_figure(
+                analysis.transition, "Cumulative saving from launch", "week from launch"
+            ),
             "cumulative saving from launch by payer, double running included",
             "Cumulative saving from launch for the whole district, by payer, double running "
             "included; the dotted line marks the whole system's break-even week.",
