@@ -673,3 +673,33 @@ def test_equal_service_spend_is_stated_in_the_json() -> None:
         )
     )
     assert spend["target_gbp_per_citizen_year"] == pytest.approx(spent, rel=1e-9)
+
+
+def _fake_runs(spend: float) -> list:
+    from relsim.runner import RunResult
+
+    metrics = {
+        "staff_cost_per_citizen_year": spend,
+        "specialist_cost_per_citizen_year": 0.0,
+        "flexible_budget_cost_per_citizen_year": 0.0,
+    }
+    return [RunResult(r, 1, metrics, pd.DataFrame()) for r in range(2)]
+
+
+def test_service_spend_search_brackets_the_target_or_refuses() -> None:
+    base, other = small("baseline"), small("liberated")
+
+    def evaluate(spend_of):
+        def run(scenario, reps):
+            if scenario.care_model == "assess_do_refer":
+                return _fake_runs(1530.0)
+            return _fake_runs(spend_of(scenario.workforce.workers))
+
+        return run
+
+    sized, sizing = equal_service_spend([base, other], evaluate(lambda w: 300 + 200 * w), 2)
+    assert sized[1].workforce.workers == 6  # 1,500: nearer 1,530 than 1,700
+    assert sizing.rows[1]["spend_gbp_per_citizen_year"] == pytest.approx(1500)
+    # A service whose other spending alone is more than the target cannot be sized to it.
+    with pytest.raises(ScenarioError, match="cannot be brought to £1,530"):
+        equal_service_spend([base, other], evaluate(lambda w: 5000 + 10 * w), 2)

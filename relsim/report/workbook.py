@@ -24,6 +24,7 @@ SHEETS: dict[str, str] = {
     "Summary": "every scenario's mean and 95 % interval of every measure",
     "Differences": "paired differences (each scenario minus the first) with 95 % intervals",
     "Resources": "the resources on each side, and how equal spend sized them",
+    "Resource units": "what each column of Resources means, and its unit",
     "District": "district totals a year (per citizen-year measures x citizens present)",
     "By payer": "spend per citizen-year by payer, savings, cumulative saving and break-even week",
     "Cumulative": "cumulative saving for the district by payer, week by week",
