@@ -11,6 +11,7 @@ a positive saving means the other scenario costs that payer less.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,11 +104,13 @@ def add_overlap(spent: Spending, old_staff: np.ndarray, weeks: int) -> Spending:
 def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per column (week): mean over rows (replications) and its 95 % t-interval (the mean
     itself where there is a single row)."""
-    mean = np.nanmean(values, axis=0)
-    n = np.sum(np.isfinite(values), axis=0)
-    if values.shape[0] < 2:
-        return mean, mean.copy(), mean.copy()
-    sd = np.nanstd(values, axis=0, ddof=1)
+    with warnings.catch_warnings():  # a week with no value anywhere (an empty district) is NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(values, axis=0)
+        n = np.sum(np.isfinite(values), axis=0)
+        if values.shape[0] < 2:
+            return mean, mean.copy(), mean.copy()
+        sd = np.nanstd(values, axis=0, ddof=1)
     half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1))
     return mean, mean - half, mean + half
 
