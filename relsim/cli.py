@@ -47,17 +47,20 @@ if TYPE_CHECKING:
 
 BAD_INPUT = 2
 DIFFERENCES = "differences.csv"
+RESOURCES = "resources.csv"
 
 
 def _default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _run(scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool) -> list[RunResult]:
+def _run(
+    scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool, doing: str = ""
+) -> list[RunResult]:
     from relsim.progress import Progress
     from relsim.runner import run_replications
 
-    with Progress(reps, scenario.name) as bar:
+    with Progress(reps, f"{doing}{scenario.name}") as bar:
         return run_replications(
             scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
         )
@@ -75,6 +78,7 @@ def _scenario_block(
 ) -> dict[str, Any]:
     import pandas as pd
 
+    from relsim.commission.resources import resources
     from relsim.stats import summarise
     from relsim.warmup import steady_state_report
 
@@ -88,6 +92,7 @@ def _scenario_block(
         "reps": len(results),
         "seed": seed,
         "metrics": metrics,
+        "resources": resources(scenario),
         "provenance": {
             **provenance(scenario, seed, len(results), started),
             "steady_state": steady,
@@ -127,7 +132,8 @@ def cli() -> None:
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="write summary.csv, timeseries.parquet, journeys.parquet and manifest.json",
+    help="write summary.csv, summary_means.csv, timeseries.parquet, journeys.parquet and "
+    "manifest.json",
 )
 @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
 @json_option
@@ -145,6 +151,7 @@ def run(
     replications and report every metric with 95 % intervals."""
     config = load_scenario(bundled.resolve("scenarios", scenario), sets)
     seed = config.seed if seed is None else seed
+    _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
@@ -153,6 +160,16 @@ def run(
             _write(target.staged, config, results, block)
             target.commit()
     show_run(block, as_json)
+
+
+def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
+    """Say on stderr where a scenario's population and flows are out of proportion."""
+    from relsim.commission.scale import proportion_warnings
+
+    warnings = [w for c in configs for w in proportion_warnings(c)]
+    for warning in warnings:
+        click.echo(f"relsim: warning: {printable(warning)}", err=True)
+    return warnings
 
 
 def show_run(block: dict[str, Any], as_json: bool) -> None:
@@ -180,7 +197,41 @@ def show_run(block: dict[str, Any], as_json: bool) -> None:
     "--report",
     type=click.Path(path_type=Path),
     default=None,
-    help="write an HTML report with tables and charts",
+    help="write a self-contained HTML report for a board: summary in words, resources, "
+    "differences, time series, payers, inputs and provenance",
+)
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="write a workbook (.xlsx) with the report's tables",
+)
+@click.option(
+    "--equal-spend",
+    is_flag=True,
+    help="size each scenario's workforce so that its staff budget matches the first scenario's",
+)
+@click.option(
+    "--equal-service-spend",
+    is_flag=True,
+    help="size each scenario's workforce so that its service spend (staff, specialists, "
+    "flexible budget, as run) matches the first scenario's; found by trial runs",
+)
+@click.option(
+    "--transition-weeks",
+    type=click.IntRange(0, 5200),
+    default=None,
+    metavar="WEEKS",
+    help="also cost the change from the first scenario's model to each other's: both launched "
+    "on day one, both teams paid for WEEKS weeks; cumulative savings and break-even by payer",
+)
+@click.option(
+    "--sensitivity",
+    "sensitivity_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="a `relsim sensitivity` result directory: the report names the parameters the "
+    "result is most sensitive to",
 )
 @json_option
 def compare(
@@ -192,36 +243,70 @@ def compare(
     out: Path | None,
     force: bool,
     report: Path | None,
+    xlsx: Path | None,
+    equal_spend: bool,
+    equal_service_spend: bool,
+    transition_weeks: int | None,
+    sensitivity_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Compare scenarios replication by replication (paired, common random numbers).
 
     Each scenario is a file or the name of a bundled one. Differences are each scenario minus
-    the first, with 95 % intervals.
+    the first, with 95 % intervals. The resources on each side (posts, caps, staff budget,
+    specialist places) are stated with the results; --equal-spend sizes every workforce to the
+    first scenario's staff budget.
     """
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.commission.resources import check_same_population
+    from relsim.commission.spend import (
+        Sizing,
+        equal_staff_spend,
+    )
+    from relsim.commission.spend import (
+        equal_service_spend as size_service,
+    )
+    from relsim.commission.transition import check_overlap
+
     if len(scenarios) < 2:
         raise click.UsageError("compare needs at least two scenarios")
+    if equal_spend and equal_service_spend:
+        raise click.UsageError("--equal-spend and --equal-service-spend: choose one")
     configs = [load_scenario(bundled.resolve("scenarios", path), sets) for path in scenarios]
     names = [c.name for c in configs]
     if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
+    check_same_population(configs)
+    sizing: Sizing | None = None
+    if equal_spend:
+        configs, sizing = equal_staff_spend(configs)
+    if transition_weeks is not None:
+        check_overlap(configs, transition_weeks)
+    if sensitivity_dir is not None:
+        sensitivity_summary(sensitivity_dir, configs)  # a bad directory fails before any run
     if out is not None:
         for name in names:
             check_entry_name(name, "--out")
-            if name.casefold() == DIFFERENCES.casefold():
-                raise OutputError(f"--out: a scenario may not be named {DIFFERENCES}")
-    if report is not None:
-        check_file_target(report, "--report")
+            if name.casefold() in (DIFFERENCES.casefold(), RESOURCES.casefold()):
+                raise OutputError(f"--out: a scenario may not be named {name}")
+    for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
+        if target_file is not None:
+            check_file_target(target_file, option)
+    warnings = _warn_proportions(configs)
     import pandas as pd
 
+    from relsim.commission.analysis import analyse
     from relsim.stats import paired_differences
 
     seed = configs[0].seed if seed is None else seed
+    processes = workers or _default_workers()
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
-        runs = [
-            _run(c, reps, seed, workers or _default_workers(), out is not None) for c in configs
-        ]
+        if equal_service_spend:
+            configs, sizing = size_service(
+                configs, lambda c, n: _run(c, n, seed, processes, False, "sizing "), reps
+            )
+        runs = [_run(c, reps, seed, processes, out is not None) for c in configs]
         blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
         base = [r.metrics for r in runs[0]]
         differences = {
@@ -231,6 +316,16 @@ def compare(
             for c, rs in zip(configs[1:], runs[1:], strict=True)
         }
         payload = {"scenarios": blocks, "differences": differences, "reps": reps, "seed": seed}
+        analysis = analyse(
+            payload,
+            configs,
+            runs,
+            sizing=sizing,
+            transition_weeks=transition_weeks,
+            run_launched=lambda c: _run(c, reps, seed, processes, False, "launching "),
+            sensitivity=sensitivity_dir,
+            warnings=warnings,
+        )
         if target is not None:
             for config, results, block in zip(configs, runs, blocks, strict=True):
                 _write(target.staged / config.name, config, results, block)
@@ -246,11 +341,18 @@ def compare(
                 for m, v in diffs.items()
             ]
             write_csv(target.staged / DIFFERENCES, pd.DataFrame(rows))
+            from relsim.report.tables import resources_table
+
+            write_csv(target.staged / RESOURCES, resources_table(clean_json(payload)))
             target.commit()
     if report is not None:
         from relsim.report.html import write_report
 
-        write_report(report, clean_json(payload), UNITS)
+        write_report(report, analysis)
+    if xlsx is not None:
+        from relsim.report.workbook import write_workbook
+
+        write_workbook(xlsx, analysis)
     if as_json:
         emit_json(payload)
     else:
@@ -330,6 +432,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 try:  # as at the top: Ctrl-C while loading is a quiet exit
     from relsim.cli_tools import add_tool_commands
+    from relsim.commission.cli import add_commission_commands
     from relsim.sweep.cli import add_discover_command, add_experiment_commands, add_sweep_commands
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -339,6 +442,7 @@ add_sweep_commands(cli)
 add_discover_command(cli)
 add_experiment_commands(cli)
 add_tool_commands(cli)
+add_commission_commands(cli)
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser_helpers import CHROMIUM, launch
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTEFACTS = Path(os.environ.get("RELSIM_ARTEFACTS", ROOT / "test-artefacts")) / "viz"
 DOC_SHOTS = ROOT / "docs" / "teaching"
@@ -109,18 +110,7 @@ def page(app_url):
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     outside: list[str] = []
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.set_default_timeout(30_000)
 
