@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 BAD_INPUT = 2
 DIFFERENCES = "differences.csv"
+RESOURCES = "resources.csv"
 
 
 def _default_workers() -> int:
@@ -63,13 +64,14 @@ def _run(
     workers: int,
     journeys: bool,
     draw: EnsembleDraw | None = None,
+    doing: str = "",
 ) -> list[RunResult]:
     from relsim.progress import Progress
     from relsim.runner import run_replications
 
     reps = draw.runs if draw is not None else reps
     variant = draw.scenario if draw is not None else None
-    with Progress(reps, scenario.name) as bar:
+    with Progress(reps, f"{doing}{scenario.name}") as bar:
         return run_replications(
             scenario, reps, seed, workers=workers, journeys=journeys,
             on_done=lambda: bar.update(), variant=variant,
@@ -116,6 +118,7 @@ def _scenario_block(
 ) -> dict[str, Any]:
     import pandas as pd
 
+    from relsim.commission.resources import resources
     from relsim.evidence.intervals import summarise
     from relsim.warmup import steady_state_report
 
@@ -132,6 +135,7 @@ def _scenario_block(
         "seed": seed,
         "interval": _interval(draw),
         "metrics": metrics,
+        "resources": resources(scenario),
         "provenance": {
             **provenance(scenario, seed, len(results), started),
             **extra,
@@ -178,7 +182,8 @@ def cli() -> None:
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="write summary.csv, timeseries.parquet, journeys.parquet and manifest.json",
+    help="write summary.csv, summary_means.csv, timeseries.parquet, journeys.parquet and "
+    "manifest.json",
 )
 @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
 @ensemble_option
@@ -201,6 +206,7 @@ def run(
     config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed
     draw = _draw(sets_for(ensemble), reps, seed, path, sets)
+    _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         results = _run(config, reps, seed, workers or _default_workers(), out is not None, draw)
@@ -209,6 +215,16 @@ def run(
             _write(target.staged, config, results, block, draw)
             target.commit()
     show_run(block, as_json)
+
+
+def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
+    """Say on stderr where a scenario's population and flows are out of proportion."""
+    from relsim.commission.scale import proportion_warnings
+
+    warnings = [w for c in configs for w in proportion_warnings(c)]
+    for warning in warnings:
+        click.echo(f"relsim: warning: {printable(warning)}", err=True)
+    return warnings
 
 
 def show_run(block: dict[str, Any], as_json: bool) -> None:
@@ -236,7 +252,41 @@ def show_run(block: dict[str, Any], as_json: bool) -> None:
     "--report",
     type=click.Path(path_type=Path),
     default=None,
-    help="write an HTML report with tables and charts",
+    help="write a self-contained HTML report for a board: summary in words, resources, "
+    "differences, time series, payers, inputs and provenance",
+)
+@click.option(
+    "--xlsx",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="write a workbook (.xlsx) with the report's tables",
+)
+@click.option(
+    "--equal-spend",
+    is_flag=True,
+    help="size each scenario's workforce so that its staff budget matches the first scenario's",
+)
+@click.option(
+    "--equal-service-spend",
+    is_flag=True,
+    help="size each scenario's workforce so that its service spend (staff, specialists, "
+    "flexible budget, as run) matches the first scenario's; found by trial runs",
+)
+@click.option(
+    "--transition-weeks",
+    type=click.IntRange(0, 5200),
+    default=None,
+    metavar="WEEKS",
+    help="also cost the change from the first scenario's model to each other's: both launched "
+    "on day one, both teams paid for WEEKS weeks; cumulative savings and break-even by payer",
+)
+@click.option(
+    "--sensitivity",
+    "sensitivity_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="a `relsim sensitivity` result directory: the report names the parameters the "
+    "result is most sensitive to",
 )
 @ensemble_option
 @json_option
@@ -249,6 +299,11 @@ def compare(
     out: Path | None,
     force: bool,
     report: Path | None,
+    xlsx: Path | None,
+    equal_spend: bool,
+    equal_service_spend: bool,
+    transition_weeks: int | None,
+    sensitivity_dir: Path | None,
     ensemble: int | None,
     as_json: bool,
 ) -> None:
@@ -256,33 +311,68 @@ def compare(
 
     Each scenario is a file or the name of a bundled one. Differences are each scenario minus
     the first, with 95 % intervals: chance only, or with --ensemble N parameter uncertainty
-    and chance (replication r uses the same parameter set in every scenario).
+    and chance (replication r uses the same parameter set in every scenario; a report or
+    workbook draws parameter sets unless told --ensemble 0). The resources on each side
+    (posts, caps, staff budget, specialist places) are stated with the results; --equal-spend
+    sizes every workforce to the first scenario's staff budget.
     """
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.commission.resources import check_same_population
+    from relsim.commission.spend import (
+        Sizing,
+        equal_staff_spend,
+    )
+    from relsim.commission.spend import (
+        equal_service_spend as size_service,
+    )
+    from relsim.commission.transition import check_overlap
+
     if len(scenarios) < 2:
         raise click.UsageError("compare needs at least two scenarios")
+    if equal_spend and equal_service_spend:
+        raise click.UsageError("--equal-spend and --equal-service-spend: choose one")
     paths = [bundled.resolve("scenarios", path) for path in scenarios]
     configs = [load_scenario(path, sets) for path in paths]
     names = [c.name for c in configs]
     if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
+    check_same_population(configs)
+    sizing: Sizing | None = None
+    if equal_spend:
+        configs, sizing = equal_staff_spend(configs)
+    if transition_weeks is not None:
+        check_overlap(configs, transition_weeks)
+    if sensitivity_dir is not None:
+        sensitivity_summary(sensitivity_dir, configs)  # a bad directory fails before any run
     if out is not None:
         for name in names:
             check_entry_name(name, "--out")
-            if name.casefold() == DIFFERENCES.casefold():
-                raise OutputError(f"--out: a scenario may not be named {DIFFERENCES}")
-    if report is not None:
-        check_file_target(report, "--report")
+            if name.casefold() in (DIFFERENCES.casefold(), RESOURCES.casefold()):
+                raise OutputError(f"--out: a scenario may not be named {name}")
+    for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
+        if target_file is not None:
+            check_file_target(target_file, option)
+    warnings = _warn_proportions(configs)
     import pandas as pd
 
+    from relsim.commission.analysis import analyse
     from relsim.evidence.intervals import paired
 
     seed = configs[0].seed if seed is None else seed
-    # a commissioner's report carries parameter uncertainty unless told otherwise
-    draws = [_draw(sets_for(ensemble, report), reps, seed, path, sets) for path in paths]
+    processes = workers or _default_workers()
+    # commissioner-facing outputs carry parameter uncertainty unless told otherwise
+    facing = report if report is not None else xlsx
+    draws = [_draw(sets_for(ensemble, facing), reps, seed, path, sets) for path in paths]
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
+        if equal_service_spend:
+            configs, sizing = size_service(
+                configs,
+                lambda c, n: _run(c, n, seed, processes, False, doing="sizing "),
+                reps,
+            )
         runs = [
-            _run(c, reps, seed, workers or _default_workers(), out is not None, d)
+            _run(c, reps, seed, processes, out is not None, d)
             for c, d in zip(configs, draws, strict=True)
         ]
         blocks = [
@@ -305,6 +395,16 @@ def compare(
             "seed": seed,
             "interval": interval,
         }
+        analysis = analyse(
+            payload,
+            configs,
+            runs,
+            sizing=sizing,
+            transition_weeks=transition_weeks,
+            run_launched=lambda c: _run(c, reps, seed, processes, False, doing="launching "),
+            sensitivity=sensitivity_dir,
+            warnings=warnings,
+        )
         if target is not None:
             for config, results, block, draw in zip(configs, runs, blocks, draws, strict=True):
                 _write(target.staged / config.name, config, results, block, draw)
@@ -321,11 +421,18 @@ def compare(
                 for m, v in diffs.items()
             ]
             write_csv(target.staged / DIFFERENCES, pd.DataFrame(rows))
+            from relsim.report.tables import resources_table
+
+            write_csv(target.staged / RESOURCES, resources_table(clean_json(payload)))
             target.commit()
     if report is not None:
         from relsim.report.html import write_report
 
-        write_report(report, clean_json(payload), UNITS)
+        write_report(report, analysis)
+    if xlsx is not None:
+        from relsim.report.workbook import write_workbook
+
+        write_workbook(xlsx, analysis)
     if as_json:
         emit_json(payload)
     else:
@@ -405,6 +512,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 try:  # as at the top: Ctrl-C while loading is a quiet exit
     from relsim.cli_tools import add_tool_commands
+    from relsim.commission.cli import add_commission_commands
     from relsim.sweep.cli import add_discover_command, add_experiment_commands, add_sweep_commands
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -414,6 +522,7 @@ add_sweep_commands(cli)
 add_discover_command(cli)
 add_experiment_commands(cli)
 add_tool_commands(cli)
+add_commission_commands(cli)
 
 if __name__ == "__main__":
     main()

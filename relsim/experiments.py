@@ -25,17 +25,9 @@ from relsim.metrics import METRIC_NAMES
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, run_sweep
-from relsim.sweep.store import MANIFEST, TEMPORARY, sweep_files
+from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import load_sweep, summarise
-from relsim.targets import (
-    check_entry_name,
-    entries,
-    is_dir,
-    is_file,
-    open_directory,
-    read_manifest,
-    remove_exactly,
-)
+from relsim.targets import check_entry_name, open_directory, read_manifest, remove_exactly
 
 SUMMARY = "summary.csv"
 
@@ -117,19 +109,7 @@ def _figure_stem(experiment: Experiment, figure: Figure) -> str:
 def experiment_files(directory: Path, experiment: Experiment) -> list[Path] | None:
     """What an earlier run of this experiment in `directory` consists of, if that is all it
     holds: its own files and one sweep per series. None if anything else is there."""
-    own = set(_outputs(experiment))
-    removal: list[Path] = []
-    for name, info in entries(directory).items():
-        if is_dir(info):
-            inner = sweep_files(directory / name)
-            if inner is None:
-                return None
-            removal += [*inner, directory / name]
-            continue
-        temporary = TEMPORARY.fullmatch(name)
-        if not is_file(info) or (temporary["name"] if temporary else name) not in own:
-            return None
-        removal.append(directory / name)
+    removal = sweeps_with_files(directory, set(_outputs(experiment)))
     if (directory / MANIFEST).exists() and "experiment" not in (read_manifest(directory) or {}):
         return None
     return removal

@@ -85,6 +85,35 @@ def provenance(scenario: Scenario, seed: int, reps: int, started: str) -> dict[s
     }
 
 
+SUMMARY_MEANS = "summary_means.csv"
+
+
+def summary_means(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per metric: its unit, mean over replications and 95 % t-interval, as `--json`
+    reports them; beside summary.csv, which has one row per replication."""
+    import pandas as pd
+
+    from relsim.metrics import METRIC_NAMES, UNITS
+    from relsim.stats import mean_ci95
+
+    rows = []
+    for metric in METRIC_NAMES:
+        values = summary[metric].tolist() if metric in summary.columns else []
+        found = mean_ci95(values)
+        low, high = found["ci95"] if found["ci95"] else (None, None)
+        rows.append(
+            {
+                "metric": metric,
+                "unit": UNITS[metric],
+                "mean": found["mean"],
+                "ci95_low": low,
+                "ci95_high": high,
+                "replications": len(values),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -103,6 +132,7 @@ def write_run_files(
 ) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     write_csv(directory / "summary.csv", summary)
+    write_csv(directory / SUMMARY_MEANS, summary_means(summary))
     timeseries.to_parquet(directory / "timeseries.parquet", index=False)
     if journeys is not None:
         journeys.to_parquet(directory / "journeys.parquet", index=False)

@@ -64,7 +64,91 @@ def print_summary(block: dict[str, Any], units: dict[str, str]) -> None:
     Console(width=120, markup=False, emoji=False).print(table)
 
 
+RESOURCE_ROWS = (
+    ("care model", "care_model", ""),
+    ("posts (FTE)", "posts", ""),
+    ("caseworkers", "caseworker_posts", ""),
+    ("duty workers", "duty_worker_posts", ""),
+    ("case places (posts x caps)", "case_places", ""),
+    ("staff budget, GBP/year", "staff_budget_gbp_per_year", ""),
+    ("staff budget, GBP/citizen-year", "staff_budget_gbp_per_citizen_year", ""),
+    ("specialist places", "specialist_episodes", ""),
+    ("citizens", "citizens", ""),
+)
+
+
+def _resource(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    return _number(value)
+
+
+def print_resources(payload: dict[str, Any]) -> None:
+    """The resources on each side, and how equal spend sized them."""
+    blocks = payload["scenarios"]
+    table = Table(title="Resources on each side")
+    table.add_column("resource")
+    for block in blocks:
+        table.add_column(_plain(block["scenario"]), justify="right")
+    for label, key, _ in RESOURCE_ROWS:
+        values = [block["resources"].get(key) for block in blocks]
+        table.add_row(label, *(_resource(v) for v in values))
+    console = Console(width=160, markup=False, emoji=False)
+    console.print(table)
+    spend = payload.get("equal_spend")
+    if spend:
+        sized = ", ".join(
+            f"{row['scenario']} {row['workers_before']} -> {row['workers']} posts"
+            for row in spend["scenarios"][1:]
+        )
+        console.print(
+            _plain(
+                f"Equal spend ({spend['basis']}): sized to {spend['reference']}'s "
+                f"£{spend['target_gbp_per_citizen_year']:,.0f} per citizen-year: {sized}"
+            )
+        )
+
+
+def print_payers(payload: dict[str, Any]) -> None:
+    """Per comparison: the saving by payer (first scenario's cost minus the other's)."""
+    from relsim.commission.payers import PAYER_LABELS, break_even_text
+    from relsim.report.words import sides
+
+    for key, title in (("payers", "steady state"), ("transition", "from launch")):
+        section = payload.get(key) or {}
+        comparisons = section.get("comparisons", section) if key == "transition" else section
+        for label, data in comparisons.items():
+            other, first = sides(payload, label)
+            table = Table(
+                title=_plain(
+                    f"Who saves, {title}: {first}'s cost minus {other}'s, GBP per citizen-year"
+                )
+            )
+            for column in ("payer", "saving", "95% interval", "break-even"):
+                table.add_column(column, justify="left" if column != "saving" else "right")
+            for payer, entry in data["payers"].items():
+                saving = entry["saving_gbp_per_citizen_year"]
+                table.add_row(
+                    PAYER_LABELS.get(payer, payer),
+                    _number(saving["mean"]),
+                    _interval(saving),
+                    break_even_text(entry, data["weeks"]),
+                )
+            Console(width=160, markup=False, emoji=False).print(table)
+
+
 def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
+    if "resources" in payload["scenarios"][0]:
+        print_resources(payload)
+    _print_metrics(payload, units)
+    print_payers(payload)
+    for warning in payload.get("warnings", []):
+        Console(width=160, markup=False, emoji=False).print(_plain(f"warning: {warning}"))
+
+
+def _print_metrics(payload: dict[str, Any], units: dict[str, str]) -> None:
     blocks = payload["scenarios"]
     base = blocks[0]["scenario"]
     table = Table(

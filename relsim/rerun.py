@@ -24,7 +24,7 @@ from relsim.config.safe_yaml import read_text
 from relsim.io import git_commit, sha256
 from relsim.targets import MANIFEST_LIMIT
 
-COMPARED = ("summary.csv", "timeseries.parquet", "journeys.parquet")
+COMPARED = ("summary.csv", "summary_means.csv", "timeseries.parquet", "journeys.parquet")
 
 
 def load_manifest(path: Path) -> dict[str, Any]:

@@ -35,6 +35,8 @@ except ImportError:  # pragma: no cover - not on POSIX
 
 MANIFEST = "manifest.json"
 DIFFERENCES = "differences.csv"
+#: files a `relsim compare` result may hold beside differences.csv and its scenarios' results
+COMPARE_FILES = ("resources.csv",)
 MANIFEST_LIMIT = 64 << 20
 NAME_MAX = 255
 
@@ -199,6 +201,9 @@ def compare_result_files(directory: Path) -> list[Path] | None:
     removal = [directory / DIFFERENCES]
     for name, info in found.items():
         if name == DIFFERENCES:
+            continue
+        if name in COMPARE_FILES and is_file(info):
+            removal.append(directory / name)
             continue
         inner = run_result_files(directory / name) if is_dir(info) else None
         if inner is None:

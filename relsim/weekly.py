@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from relsim.citizens import Pathway, Route, SpecialistState, row_sum
-from relsim.config.schema import CRISIS_TYPES
+from relsim.config.schema import CRISIS_TYPES, PAYERS
 from relsim.counters import DEMAND_SOURCES, LEDGER, TRANSACTIONAL
 from relsim.district import District, Week
 
@@ -138,4 +138,8 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     }
     measures.update(costs)
     measures["total_cost_gbp"] = sum(costs.values())
+    # The same week's spending by who pays it (crises, staff, specialists, budget): the weekly
+    # counterpart of cost_<payer>_per_citizen_year, adding up to total_cost_gbp.
+    for payer in PAYERS:
+        measures[f"cost_{payer}_gbp"] = this(f"cost_{payer}")
     return measures

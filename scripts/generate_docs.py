@@ -33,6 +33,7 @@ from pydantic.fields import FieldInfo
 from schema_text import cell, flow, is_section, number, range_text
 
 from relsim.cli import cli
+from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.config import schema
 from relsim.config.knobs import knob_mapping, knob_value
 from relsim.config.loading import load_scenario
@@ -40,6 +41,7 @@ from relsim.config.params import ASSUMPTION, KNOBS, field_meta
 from relsim.config.schema import CRISIS_TYPES, DOMAINS, PAYERS, Scenario
 from relsim.metrics import CONTRACT_METRICS, METRIC_NAMES, METRICS
 from relsim.records import EVENT_KINDS
+from relsim.report.tables import RESOURCE_EXTRA
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -488,6 +490,14 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
         f"crises_{c}": ("events/week", f"`{c}` crisis events (see `crises.{c}`)")
         for c in CRISIS_TYPES
     },
+    **{
+        f"cost_{p}_gbp": (
+            "GBP/week",
+            f"everything `{p}` paid this week (crises, and the staff, specialists and budget "
+            "booked to it); the payers add up to `total_cost_gbp`",
+        )
+        for p in PAYERS
+    },
 }
 
 JOURNEY_COLUMNS: dict[str, str] = {
@@ -565,6 +575,61 @@ MANIFEST_KEYS = {
     "files": "the files of the result directory",
     "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
     "re-creation against it (a rerun's manifest also has `rerun_of`, the manifest it re-created)",
+}
+
+SUMMARY_MEANS_COLUMNS = {
+    "metric": "metric name",
+    "unit": "its unit",
+    "mean": "mean over replications (as `--json` reports it)",
+    "ci95_low": "lower end of the 95 % t-interval (empty with one replication)",
+    "ci95_high": "upper end of the 95 % t-interval",
+    "replications": "replications it is computed from",
+}
+
+#: keys of each scenario's block in `--json` besides scenario, reps, seed, metrics, provenance
+BLOCK_KEYS = {
+    "resources": "the resources the scenario buys, as `resources.csv` has them (below)",
+    "district": (
+        "`compare` only: district totals a year (per citizen-year measures times the citizens "
+        "present): citizens present, total, staff and crisis cost, crisis events; each a mean "
+        "and 95 % interval"
+    ),
+}
+
+#: top-level keys of `compare --json` besides scenarios, differences, reps and seed
+COMPARE_KEYS = {
+    "equal_spend": (
+        "null, or how `--equal-spend` (basis `staff`) or `--equal-service-spend` (basis "
+        "`service`) sized each workforce: the reference scenario, the spend matched in GBP per "
+        "citizen-year, and per scenario its posts before and after and the spend it reached"
+    ),
+    "payers": (
+        "per comparison, per payer (`service`: front-line staff and flexible budget; `nhs`, "
+        "`police_justice`, `council_housing`: their crisis and specialist costs; `system`: all "
+        "of them): GBP per citizen-year on each side, the saving (first scenario's cost minus "
+        "the other's), the cumulative saving for the district over the measured weeks, and the "
+        "break-even week of the mean curve with the earliest and latest its 95 % band allows "
+        "(1: saves from the first week; null: not within the horizon)"
+    ),
+    "transition": (
+        "null, or with `--transition-weeks`: the overlap, the weeks from launch, the double "
+        "running (the first scenario's staff cost over the overlap, GBP for the district) and "
+        "`comparisons` shaped as `payers`, counted from launch"
+    ),
+    "inputs": (
+        "per scenario, the inputs that differ from the defaults: value, default, unit, kind "
+        "(`knob`, `choice` for policy levers, the district and the horizon, `parameter`), "
+        "source, and whether it rests on assumption"
+    ),
+    "assumptions": (
+        "how many of the model's behavioural parameters (knobs and choices aside) have no "
+        "direct source"
+    ),
+    "sensitivity": (
+        "`available: false` with a note, or, with `--sensitivity DIR`, the parameters each "
+        "analysed metric is most sensitive to (Morris μ* or Sobol' ST), from that analysis"
+    ),
+    "warnings": "scenarios whose population and flows are out of proportion (also on stderr)",
 }
 
 DIFFERENCES_COLUMNS = {
@@ -645,6 +710,8 @@ class TinyRun:
     journeys: pd.DataFrame
     manifest: dict[str, Any]
     differences: pd.DataFrame
+    summary_means: pd.DataFrame
+    resources: pd.DataFrame
 
 
 def tiny_run() -> TinyRun:
@@ -655,8 +722,13 @@ def tiny_run() -> TinyRun:
         run_out, compare_out = Path(tmp) / "run", Path(tmp) / "compare"
         run_json = json.loads(invoke(["run", baseline, "--out", str(run_out), *common]))
         compare_json = json.loads(
-            invoke(["compare", baseline, liberated, "--out", str(compare_out), *common])
-        )
+            invoke(
+                [
+                    "compare", baseline, liberated, "--out", str(compare_out), *common,
+                    "--equal-spend", "--transition-weeks", "1",
+                ]
+            )
+        )  # fmt: skip
         return TinyRun(
             run_json=run_json,
             compare_json=compare_json,
@@ -669,6 +741,8 @@ def tiny_run() -> TinyRun:
             journeys=pd.read_parquet(run_out / "journeys.parquet"),
             manifest=json.loads((run_out / "manifest.json").read_text()),
             differences=pd.read_csv(compare_out / "differences.csv"),
+            summary_means=pd.read_csv(run_out / "summary_means.csv"),
+            resources=pd.read_csv(compare_out / "resources.csv"),
         )
 
 
@@ -689,6 +763,16 @@ def is_summary(value: Any) -> bool:
 
 
 VALUE_HINTS = {
+    "break_even_week": "<week> | null",
+    "break_even_week_earliest": "<week> | null",
+    "break_even_week_latest": "<week> | null",
+    "pilot_replications": "<integer> | null",
+    "caseworker_caseload_cap": "<integer> | null",
+    "duty_worker_caseload_cap": "<integer> | null",
+    "flexible_budget_cap_gbp_per_person_year": "<number> | null",
+    "hybrid_threshold_active_needs": "<integer> | null",
+    "posts_per_1000_citizens": "<number> | null",
+    "staff_budget_gbp_per_citizen_year": "<number> | null",
     "scenario": "<scenario name>",
     "scenario_name": "<scenario name>",
     "scenario_hash": "<SHA-256, hex>",
@@ -698,7 +782,13 @@ VALUE_HINTS = {
 }
 
 
-def skeleton(value: Any, indent: int = 0, names: dict[str, str] | None = None) -> list[str]:
+#: what a map of summaries is a map of, by its key (metrics unless named here)
+SUMMARY_NOUNS = {"district": "quantity"}
+
+
+def skeleton(
+    value: Any, indent: int = 0, names: dict[str, str] | None = None, parent: str = ""
+) -> list[str]:
     """The shape of a JSON value: keys kept, scalars replaced by placeholders, long maps cut."""
     pad = "  " * (indent + 1)
     names = names or {}
@@ -707,7 +797,10 @@ def skeleton(value: Any, indent: int = 0, names: dict[str, str] | None = None) -
     if isinstance(value, dict):
         items = list(value.items())
         cut = len(items) > 1 and all(is_summary(v) for _, v in items)
-        if cut:
+        entries = len(items) > 1 and all(
+            isinstance(v, dict) and v and not is_summary(v) for _, v in items
+        )
+        if cut or entries:
             items = items[:1]
         lines = ["{"]
         for key, item in items:
@@ -715,12 +808,14 @@ def skeleton(value: Any, indent: int = 0, names: dict[str, str] | None = None) -
             if key in VALUE_HINTS and not isinstance(item, dict | list):
                 sub = [VALUE_HINTS[key]]
             else:
-                sub = skeleton(item, indent + 1, names)
+                sub = skeleton(item, indent + 1, names, key)
             lines.append(f'{pad}"{shown}": {sub[0]}')
             lines += sub[1:]
             lines[-1] += ","
         if cut:
-            lines.append(f"{pad}... one entry per metric")
+            lines.append(f"{pad}... one entry per {SUMMARY_NOUNS.get(parent, 'metric')}")
+        elif entries:
+            lines.append(f"{pad}... and the others like it")
         elif items:
             lines[-1] = lines[-1][:-1]
         lines.append("  " * indent + "}")
@@ -809,6 +904,22 @@ def outputs_md() -> str:
 
     out += [
         "",
+        "### `summary_means.csv`",
+        "",
+        "Beside `summary.csv`: one row per metric, with its mean over replications and 95 % "
+        "interval, the numbers `--json` prints. Columns:",
+        "",
+    ]
+    out += table(
+        ["column", "description"],
+        [
+            [f"`{c}`", d]
+            for c, d in described(list(tiny.summary_means.columns), SUMMARY_MEANS_COLUMNS)
+        ],
+    )
+
+    out += [
+        "",
         "### `timeseries.parquet`",
         "",
         "One row per replication and week, warm-up weeks included (filter on `measured` for the "
@@ -874,6 +985,24 @@ def outputs_md() -> str:
         ["column", "description"],
         [[f"`{c}`", d] for c, d in described(list(tiny.differences.columns), DIFFERENCES_COLUMNS)],
     )
+    resource_columns = {
+        "scenario": ("", "the scenario's `name`"),
+        **RESOURCE_FIELDS,
+        **RESOURCE_EXTRA,
+    }
+    out += [
+        "",
+        "`resources.csv` states the resources on each side, one row per scenario, as a "
+        "commissioner reads them from its inputs before anything runs (the staff budget is the "
+        "establishment: every post paid for a year; what the service spent as it ran is "
+        "`staff_cost_per_citizen_year`). Columns:",
+        "",
+    ]
+    rows = []
+    for column in tiny.resources.columns:
+        unit, meaning = resource_columns.get(column, ("", UNDOCUMENTED))
+        rows.append([f"`{column}`", unit, meaning])
+    out += table(["column", "unit", "description"], rows)
 
     # -- JSON -------------------------------------------------------------------------------
     out += [
@@ -901,6 +1030,23 @@ def outputs_md() -> str:
         "",
     ]
     out += json_block(tiny.compare_json, labels)
+    block_keys = [k for k in tiny.compare_json["scenarios"][0] if k in BLOCK_KEYS]
+    extra = [k for k in tiny.compare_json if k not in ("scenarios", "differences", "reps", "seed")]
+    out += [
+        "",
+        "Each scenario's block also has (the run's too, `resources` only):",
+        "",
+    ]
+    out += table(["key", "description"], [[f"`{k}`", BLOCK_KEYS[k]] for k in block_keys])
+    shown = "shown above with `--equal-spend` and `--transition-weeks 1`"
+    out += ["", f"and the comparison as a whole ({shown}):", ""]
+    out += table(["key", "description"], [[f"`{k}`", d] for k, d in described(extra, COMPARE_KEYS)])
+    out += [
+        "",
+        "`--report FILE.html` writes the same comparison as one self-contained page for a "
+        "board, and `--xlsx FILE.xlsx` a workbook with the same tables; "
+        "[commissioning.md](commissioning.md) describes both.",
+    ]
     return "\n".join(out) + "\n"
 
 

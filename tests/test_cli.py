@@ -245,10 +245,21 @@ def test_compare_differences_are_means_of_paired_replications(compared, cli_cont
 def test_compare_out_has_each_scenarios_files_and_differences(compared):
     *_, where = compared
     results = where / "results"
-    assert sorted(p.name for p in results.iterdir()) == ["baseline", "differences.csv", "liberated"]
+    assert sorted(p.name for p in results.iterdir()) == [
+        "baseline",
+        "differences.csv",
+        "liberated",
+        "resources.csv",
+    ]
     for name in ("baseline", "liberated"):
         files = sorted(p.name for p in (results / name).iterdir())
-        assert files == ["journeys.parquet", "manifest.json", "summary.csv", "timeseries.parquet"]
+        assert files == [
+            "journeys.parquet",
+            "manifest.json",
+            "summary.csv",
+            "summary_means.csv",
+            "timeseries.parquet",
+        ]
         manifest = json.loads((results / name / "manifest.json").read_text(encoding="utf-8"))
         assert manifest["scenario"]["name"] == name and manifest["seed"] == 7
     assert [p.name for p in where.iterdir() if ".partial" in p.name] == []
@@ -288,7 +299,8 @@ def test_compare_report_is_self_contained_html(compared):
     assert "<table" in text and "liberated" in text and "crisis_events_per_citizen_year" in text
     assert "http://" not in text and "https://" not in text
     for target in re.findall(r"""(?:src|href)\s*=\s*["']?([^"'\s>]+)""", text):
-        assert target.startswith("data:"), f"external resource referenced: {target[:80]}"
+        # embedded data, or a link to a section of the page itself
+        assert target.startswith(("data:", "#")), f"external resource referenced: {target[:80]}"
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
     assert images, "no embedded charts"
     for image in images:

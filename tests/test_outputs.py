@@ -22,7 +22,13 @@ import relsim.runner
 from relsim.cli import main
 from relsim.config import load_scenario, scenario_dict, scenario_hash
 
-FILES = ["journeys.parquet", "manifest.json", "summary.csv", "timeseries.parquet"]
+FILES = [
+    "journeys.parquet",
+    "manifest.json",
+    "summary.csv",
+    "summary_means.csv",
+    "timeseries.parquet",
+]
 JOURNEY_COLUMNS = {"week", "citizen", "kind", "worker", "service", "detail"}
 REPS = 2
 WEEKS, WARMUP, CITIZENS = 20, 4, 300  # as in the cli_small_sets fixture
@@ -47,7 +53,7 @@ def _small(baseline: Path, small_sets: tuple[str, ...]):
     return load_scenario(baseline, [s for s in small_sets if s != "--set"])
 
 
-def test_out_holds_exactly_the_four_files(written, cli_leftovers):
+def test_out_holds_exactly_the_documented_files(written, cli_leftovers):
     _, out = written
     assert sorted(p.name for p in out.iterdir()) == FILES
     assert cli_leftovers(out.parent, out.name) == [out.name]  # no staging directory left

@@ -1,90 +1,96 @@
-"""A self-contained HTML report of a comparison: tables and charts, no external assets."""
+"""A comparison as one self-contained HTML page a board can read: a summary in words, the
+resources on each side, paired differences with intervals, time series with bands, who pays and
+who saves and when, staff load, the inputs and assumptions, every measure, and provenance.
+
+The figures are embedded (no network, no external files) and the page prints cleanly to PDF.
+Every number in a table carries its exact value in a `data-value` attribute, the value the JSON
+payload holds.
+"""
 
 from __future__ import annotations
 
-import base64
-import html
-import io
+import dataclasses
 from pathlib import Path
-from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from typing import TYPE_CHECKING
 
 from relsim.files import write_text
-from relsim.metrics import CONTRACT_METRICS
-
-HEADLINE = (
-    "crisis_events_per_citizen_year",
-    "total_cost_per_citizen_year",
-    "crisis_cost_per_citizen_year",
-    "staff_cost_per_citizen_year",
-    "share_time_transactional",
-    "failure_demand_share",
+from relsim.report.markup import SECTIONS, esc
+from relsim.report.sections import (
+    differences_section,
+    district_section,
+    inputs_section,
+    measures_section,
+    over_time_section,
+    payers_section,
+    provenance_section,
+    resources_section,
+    staff_section,
+    summary_section,
+    transition_section,
 )
 
+if TYPE_CHECKING:
+    from relsim.commission.analysis import Analysis
 
-def _chart(payload: dict[str, Any], metric: str) -> str:
-    blocks = payload["scenarios"]
-    names = [b["scenario"] for b in blocks]
-    means = [b["metrics"][metric]["mean"] or 0.0 for b in blocks]
-    errors = []
-    for b in blocks:
-        ci = b["metrics"][metric]["ci95"]
-        errors.append(0.0 if ci is None else (ci[1] - ci[0]) / 2)
-    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
-    ax.bar(names, means, yerr=errors, capsize=4, color="#4C72B0")
-    ax.set_title(metric, fontsize=9)
-    ax.tick_params(labelsize=8)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode()
+__all__ = ["SECTIONS", "document", "write_report"]
 
-
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.3f}"
-
-
-def write_report(path: Path, payload: dict[str, Any], units: dict[str, str]) -> None:
-    blocks = payload["scenarios"]
-    head = "".join(f"<th>{html.escape(b['scenario'])}</th>" for b in blocks)
-    interval_kind = payload.get("interval") or {}
-    label = html.escape(interval_kind.get("label", "95% interval"))
-    diff_head = "".join(
-        f"<th>{html.escape(k)}</th><th>{label}</th>" for k in payload["differences"]
-    )
-    rows = []
-    names = list(CONTRACT_METRICS) + [m for m in blocks[0]["metrics"] if m not in CONTRACT_METRICS]
-    for name in names:
-        cells = "".join(f"<td>{_fmt(b['metrics'][name]['mean'])}</td>" for b in blocks)
-        for diffs in payload["differences"].values():
-            ci = diffs[name]["ci95"]
-            interval = "-" if ci is None else f"[{_fmt(ci[0])}, {_fmt(ci[1])}]"
-            cells += f"<td>{_fmt(diffs[name]['mean'])}</td><td>{interval}</td>"
-        rows.append(f"<tr><td>{name}</td>{cells}<td>{html.escape(units.get(name, ''))}</td></tr>")
-    charts = "".join(
-        f'<img alt="{m}" src="data:image/png;base64,{_chart(payload, m)}">' for m in HEADLINE
-    )
-    document = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>relsim comparison</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}
-td:first-child{{text-align:left}}</style>
-</head><body>
-<h1>relsim comparison</h1>
-<p>{payload["reps"]} paired runs with seed {payload["seed"]} (common random numbers).
-Differences are each scenario minus {html.escape(blocks[0]["scenario"])};
-{label}: {html.escape(interval_kind.get("description", "95 % t-intervals over replications"))}.
-</p>
-<div>{charts}</div>
-<table><tr><th>metric</th>{head}{diff_head}<th>unit</th></tr>{"".join(rows)}</table>
-</body></html>
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2em auto;
+max-width:60em;padding:0 1em;color:#111;line-height:1.4}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.25em;border-bottom:2px solid #333;
+margin-top:1.8em;padding-bottom:.15em}h3{font-size:1.05em}
+table{border-collapse:collapse;margin:.6em 0 1em;font-size:.85em}
+th,td{border:1px solid #999;padding:2px 6px;text-align:right;vertical-align:top}
+th{background:#eee}td.name,th.name{text-align:left;overflow-wrap:anywhere}td.same{color:#666}
+caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
+figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ccc}
+figcaption{font-size:.85em;color:#333}
+.ci{font-size:.85em;color:#444;white-space:nowrap}
+.note{font-size:.9em;color:#333}.warning{border-left:4px solid #000;padding-left:.6em}
+nav ol{columns:2;font-size:.9em}
+@page{size:A4;margin:14mm}
+@media print{body{margin:0;max-width:none;font-size:9pt}nav{display:none}table{font-size:7pt}
+h2{break-after:avoid}table,figure,tr{break-inside:avoid}thead{display:table-header-group}
+a{color:inherit;text-decoration:none}}
 """
-    # Written to a new temporary file beside the target and moved into place, so an interrupted
-    # run leaves no half report and a link planted there is never written through.
+
+
+def document(analysis: Analysis) -> str:
+    payload = analysis.payload
+    scenario_names = [b["scenario"] for b in payload["scenarios"]]
+    names = ", ".join(scenario_names[:-1]) + " and " + scenario_names[-1]
+    toc = "".join(f'<li><a href="#{key}">{esc(title)}</a></li>' for key, title in SECTIONS)
+    body = "".join(
+        [
+            summary_section(payload),
+            resources_section(payload),
+            differences_section(payload),
+            district_section(payload),
+            over_time_section(analysis),
+            payers_section(analysis),
+            transition_section(analysis),
+            staff_section(analysis),
+            inputs_section(payload),
+            measures_section(payload),
+            provenance_section(payload),
+        ]
+    )
+    finished = payload["scenarios"][0]["provenance"].get("finished", "")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>relsim: {esc(names)}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{esc(names)}: a comparison</h1>"
+        f'<p class="note">relsim {esc(payload["scenarios"][0]["provenance"].get("relsim_version"))}'
+        f", {payload['reps']} paired replications, seed {payload['seed']}, {esc(finished)}."
+        f"</p></header><nav><ol>{toc}</ol></nav><main>{body}</main></body></html>\n"
+    )
+
+
+def write_report(path: Path, analysis: Analysis) -> None:
+    """Write the report; it appears whole or not at all, and never through a planted link."""
+    from relsim.cli_options import clean_json
+
+    cleaned = dataclasses.replace(analysis, payload=clean_json(analysis.payload))
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, document)
+    write_text(path, document(cleaned))

@@ -97,6 +97,26 @@ def sweep_files(directory: Path) -> list[Path] | None:
     return removal
 
 
+def sweeps_with_files(directory: Path, own: set[str]) -> list[Path] | None:
+    """What a directory of sweeps (one in each subdirectory) and of the files written beside
+    them (`own`) consists of, innermost first, if that is all it holds; None if anything else
+    is there. How studies made of several sweeps (experiments, the staffing frontier, the budget
+    search) know an earlier run of theirs before `--force` replaces it."""
+    removal: list[Path] = []
+    for name, info in entries(directory).items():
+        if is_dir(info):
+            inner = sweep_files(directory / name)
+            if inner is None:
+                return None
+            removal += [*inner, directory / name]
+            continue
+        temporary = TEMPORARY.fullmatch(name)
+        if not is_file(info) or (temporary["name"] if temporary else name) not in own:
+            return None
+        removal.append(directory / name)
+    return removal
+
+
 class SweepStore:
     def __init__(self, directory: Path, opened: OpenedDirectory | None = None) -> None:
         self.directory = directory

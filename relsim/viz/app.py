@@ -56,7 +56,7 @@ def RunControls(comparison: Comparison, playing: solara.Reactive[bool], speed, t
         comparison.rebuild(wanted.value)
         tick.set(tick.value + 1)
 
-    stage = "warm-up: services filling up" if week <= warmup else "measured period"
+    stage = "warm-up: the district settling" if week <= warmup else "measured period"
     with solara.Card("Run", margin=0):
         solara.HTML(
             "div",
@@ -366,11 +366,15 @@ rest to the front door.
 
 **How it works.** One step is a week: people arrive; needs drift and spill over into each other;
 crises happen, more often the more needs are active; people ask for help as need and trust allow;
-workers spend their hours on whom they can; burnout, absence and leaving follow from load. Nothing
-in the charts is scripted: crisis demand, failure demand and burnout emerge from these rules.
+workers spend their hours on whom they can, caseworkers on the most pressing first; the front door
+raises its bar when its queue grows, and refused referrals are sent again; burnout, absence and
+leaving follow from load. Nothing in the charts is scripted: crisis demand, failure demand and
+burnout emerge from these rules.
 
-**Things to notice.** The warm-up (grey) is the services filling up from empty; watch the
-measured period. A dashed line marks each policy change.
+**Things to notice.** The warm-up (grey; two years in the bundled district) is the district
+settling from an empty start; watch the measured period. A dashed line marks each policy change.
+*Failure demand* in the charts is what comes back to the door (people returning and chasing);
+refusals and re-referrals further down the referral chain are not charted.
 
 **Extending the model.** The model is `relsim/`; this app only reads it through
 `relsim/viz/observe.py`. See `docs/teaching.md` and `docs/odd.md`.

@@ -60,8 +60,8 @@ LINE_CHARTS = (
     ChartSpec("crises", "Crises per week", "crises (4-week average)", _smoothed("crises")),
     ChartSpec(
         "failure_demand",
-        "Failure demand per week",
-        "re-presentations and chasing (4-week average)",
+        "Failure demand at the door",
+        "coming back and chasing (4-week average)",
         _smoothed("failure_demand"),
     ),
     ChartSpec("cost", "Cost so far", "£ million, everything every payer spent", _cumulative_cost_m),

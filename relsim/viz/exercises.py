@@ -39,7 +39,7 @@ class Exercise:
 
 DEFAULTS: dict[str, object] = {
     "demand_complexity": 0.6,
-    "continuity": 0.4,
+    "continuity": 0.8,
     "referral_friction": 0.6,
     "citizens": 1500,
     "A.care_model": "assess_do_refer",
@@ -52,25 +52,28 @@ EXERCISES: tuple[Exercise, ...] = (
         "emergence: nobody scripts a crisis",
         DEFAULTS,
         (
-            "Press +1 year twice.",
+            "Press +1 year three times: two years of warm-up, then one measured year.",
             "Open Journeys and press 'Follow someone at random' a few times.",
         ),
         "The districts start identical and the same people have the same luck every week, yet "
-        "the crisis lines part once the warm-up is over: B has about a quarter fewer crises a "
-        "year, while its cost so far is higher. In Journeys, one person's path under A passes "
-        "through assessments, referrals and several workers; under B, mostly one name.",
+        "the crisis lines part within months and stay apart: in the measured year B has about "
+        "a seventh fewer crises, while its cost so far is higher. B's caseworkers are full and "
+        "about 200 people wait for one; A's front door rations and fewer wait there. In "
+        "Journeys, one person's path under A passes through assessments, referrals (about half "
+        "of them refused) and several workers; under B, mostly one name, or a long wait for it.",
     ),
     Exercise(
         "2. Tame or complex?",
         "tame versus complex problems",
         {**DEFAULTS, "demand_complexity": 0.1},
         (
-            "Run two years at demand complexity 0.1 and note crises and cost so far.",
-            "Set demand complexity to 0.9, press Reset, and run two years again.",
+            "Run three years at demand complexity 0.1 and note crises and cost so far.",
+            "Set demand complexity to 0.9, press Reset, and run three years again.",
         ),
         "With one need at a time the two districts have about the same crises and A costs "
-        "about half as much. With many interacting needs B has fewer crises and its cost so "
-        "far drops below A's: crisis costs avoided pay for the caseworkers.",
+        "little more than half as much. With many interacting needs B has about an eighth "
+        "fewer crises and, from the second year on, costs about the same each year as A: the "
+        "crises it avoids pay for its caseworkers, and the cost-so-far lines run together.",
     ),
     Exercise(
         "3. Does friction compound?",
@@ -78,12 +81,18 @@ EXERCISES: tuple[Exercise, ...] = (
         {**DEFAULTS, "referral_friction": 0.2},
         (
             "Run to week 104.",
-            "Move referral friction to 0.9 while the model runs, then run another year.",
+            "Move referral friction to 0.9 while the model runs, then run two more years.",
+            "Press Load again and run to week 208 without moving the slider: compare A's and "
+            "B's crises so far with the first run.",
         ),
-        "The claim is that each rejected or abandoned referral brings the person back, so "
-        "failure demand snowballs. Watch the lines after the dashed mark: in this model they "
-        "barely move, and A's queue even shrinks as people give up waiting. Why might the "
-        "snowball not appear here? (Few onward referrals; people turned away stop asking.)",
+        "The claim is that each refused or abandoned referral comes back, so failure demand "
+        "and crises snowball under assess-do-refer and hardly touch the relational model. "
+        "After the dashed line A's time on transactions jumps from about half to nearly two "
+        "thirds, more people wait, and its crisis line pulls away from B's, slowly at first "
+        "and more each month; B's lines do not move. The failure-demand chart counts only "
+        "people coming back or chasing at the door and hardly moves: the refusals, drop-outs "
+        "and referrals sent again further down the chain are not charted. Why does the effect "
+        "take months to build?",
     ),
     Exercise(
         "4. A tipping point in caseloads",
@@ -92,12 +101,14 @@ EXERCISES: tuple[Exercise, ...] = (
         (
             "Run to week 104.",
             "Raise B's caseload cap from 10 to 15 while the model runs; run two more years.",
-            "Reset and try 20, then 25: where does the response bend?",
+            "Press Load again, run to week 104 and try 20, then 25 (and 6): where does the "
+            "response bend?",
         ),
-        "Burnout in B jumps from almost nothing to nearly half at a cap of 15, then levels off: "
-        "a knee, not a straight line. Hand-offs rise as burnt-out caseworkers leave. Crises do "
-        "not rise, because the caseworker queue empties: more people are held, each less well. "
-        "What would you want to measure before choosing a cap?",
+        "B's burnout stays near nothing at a cap of 10, jumps to about three quarters at 15 "
+        "and creeps up only a little more at 20 and 25: a knee, not a straight line. Hand-offs "
+        "rise as burnt-out caseworkers go off sick and leave, and B's crises rise with the cap: "
+        "each caseworker holds more people and sees each of them less. At 6 crises rise too: "
+        "too few are held. What would you want to measure before choosing a cap?",
     ),
     Exercise(
         "5. Continuity",
@@ -106,10 +117,14 @@ EXERCISES: tuple[Exercise, ...] = (
         (
             "Run to week 104 with continuity 0.9.",
             "Drop continuity to 0.1 while the model runs; run two more years.",
+            "Press Load again and run to week 208 without the drop to compare.",
         ),
-        "After the drop, B's hand-offs climb from none to a steady trickle and its crises "
-        "rise by about a tenth, while A hardly changes: a named worker helps only while "
-        "they stay, so the gap between the districts narrows.",
+        "Continuity is workforce stability. After the drop caseworkers leave more often and "
+        "short-stay agency locums cover their posts: B's hand-offs climb from about a hundred "
+        "a year to several hundred, the dots in The system shrink as relationships stay "
+        "shallow, and B's crises rise by a tenth or more, its cost with them, while A hardly "
+        "changes. A named worker helps only while they stay, so the gap between the districts "
+        "narrows.",
     ),
     Exercise(
         "6. Rationing at the front door",
@@ -117,32 +132,39 @@ EXERCISES: tuple[Exercise, ...] = (
         {**DEFAULTS, "B.care_model": "assess_do_refer", "A.workers": 2, "B.workers": 6},
         (
             "Both districts are assess-do-refer: A has 2 duty workers, B has 6. Run three years.",
-            "Compare 'Cost so far by payer', 'People waiting' and 'Crises per week'.",
+            "Compare 'Cost so far by payer', 'Crises per week', 'Failure demand at the door' "
+            "and the hand-offs on the scoreboard; then look at the queues in The system.",
         ),
-        "A spends less of the council's money on staff, but its queue is long, more people "
-        "reach crisis, and the NHS and the police pay more than the council saved: A's total "
-        "cost so far ends higher than B's.",
+        "A's front door cannot keep up, so it rations: it raises the bar for help and turns "
+        "more people away (the app does not draw the bar; you see what it does). A spends "
+        "less of the council's money, but people queue at its front door, half as many are "
+        "referred on, more come back and chase, more reach crisis, and the NHS and the police "
+        "pay what the council saved: the two totals end about level. A's specialist waiting lists "
+        "even look shorter, because fewer people get far enough to be referred.",
     ),
     Exercise(
         "7. The balance question",
         "the right mix of relational and transactional",
         {**DEFAULTS, "A.care_model": "hybrid", "demand_complexity": 0.3},
         (
-            "A sends people with three or more active needs to caseworkers and the rest to the "
-            "front door; B gives everyone a caseworker. Run three years.",
+            "A sends people with three or more active needs to its 8 caseworkers and the rest "
+            "to its 5 duty workers; B gives everyone a caseworker. Run three years.",
             "Set demand complexity to 0.9, press Reset, and run three years again.",
         ),
-        "At low complexity the hybrid has about the same crises for less money; at high "
-        "complexity B has fewer crises and costs less. The right balance depends on who lives "
-        "in the district.",
+        "At low complexity the hybrid has a few more crises than B for clearly less money. At "
+        "high complexity almost everyone goes to the hybrid's few caseworkers: hundreds wait "
+        "for one while its duty workers have little to do, and B has fewer crises and costs "
+        "less. The right balance depends on who lives in the district, and on how the staff "
+        "are split.",
     ),
     Exercise(
         "8. Is it the model or the money?",
         "like for like: the same staff on both sides",
         {**DEFAULTS, "A.workers": 20, "B.workers": 20},
         ("Both districts get 20 workers, so staff cost is the same. Run three years.",),
-        "With the caseworkers' budget, A's front door clears and its waits vanish, yet A still "
-        "has more crises, several times B's hand-offs, and a higher cost so far. What does the "
-        "relational model buy that more transactional capacity does not?",
+        "With the caseworkers' budget, nobody waits at A's front door and its staff use only "
+        "about a quarter of their case hours, yet A still has about a tenth more crises, many "
+        "times B's hand-offs and a higher cost so far. What does the relational model buy "
+        "that more transactional capacity does not?",
     ),
 )

@@ -1,0 +1,191 @@
+"""Everything a commissioner's comparison reports beyond the metrics: the resources on each side,
+how spend was equalised, district totals, who pays and who saves and when, the transition,
+the inputs and assumptions behind it, and weekly series with bands for the figures.
+
+`analyse` adds these to the `relsim compare` JSON payload (so `--json`, the HTML report and the
+workbook show the same numbers) and returns the weekly arrays the figures need.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from relsim.commission.inputs import (
+    assumption_count,
+    differing_inputs,
+    no_sensitivity,
+    sensitivity_summary,
+)
+from relsim.commission.payers import (
+    PAYER_LABELS,
+    PayerComparison,
+    band,
+    compare_payers,
+    spending,
+)
+from relsim.commission.spend import Sizing
+from relsim.commission.transition import transition
+from relsim.config import Scenario
+from relsim.stats import mean_ci95
+
+if TYPE_CHECKING:
+    from relsim.runner import RunResult
+
+WEEKS_PER_YEAR = 52.0
+
+
+def _per_1000(ts: pd.DataFrame, column: str) -> pd.Series:
+    return ts[column] / ts["citizens"].where(ts["citizens"] > 0) * 1000
+
+
+#: weekly series drawn with bands: key -> (title, unit, how to compute it from the series)
+SERIES: dict[str, tuple[str, str, Callable[[pd.DataFrame], pd.Series]]] = {
+    "crises_per_1000_citizens": (
+        "Crisis events",
+        "events per 1,000 citizens a week",
+        lambda ts: _per_1000(ts, "crises"),
+    ),
+    "total_cost_per_citizen_year": (
+        "Total cost, all payers",
+        "GBP per citizen-year (the week's spending, annualised)",
+        lambda ts: ts["total_cost_gbp"] / ts["citizens"].where(ts["citizens"] > 0) * 52,
+    ),
+    "people_waiting": (
+        "People waiting",
+        "people (front door and for a caseworker)",
+        lambda ts: ts["waiting_front_door"] + ts["waiting_caseworker"],
+    ),
+    "specialist_waiting": (
+        "Specialist waiting lists",
+        "referrals waiting",
+        lambda ts: ts["waiting_specialist"],
+    ),
+    "mean_caseload": ("Caseload", "open cases per worker in post", lambda ts: ts["mean_caseload"]),
+    "staff_utilisation": (
+        "Staff utilisation",
+        "share of case hours worked",
+        lambda ts: ts["staff_utilisation"],
+    ),
+    "mean_burnout": (
+        "Burnout",
+        "mean burnout of workers in post (0-1)",
+        lambda ts: ts["mean_burnout"],
+    ),
+}
+
+
+@dataclass
+class Band:
+    weeks: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+@dataclass
+class Analysis:
+    """The extended payload, and the arrays behind the figures."""
+
+    payload: dict[str, Any]
+    configs: list[Scenario]
+    series: dict[str, dict[str, Band]] = field(default_factory=dict)
+    payers: list[PayerComparison] = field(default_factory=list)
+    transition: list[PayerComparison] = field(default_factory=list)
+
+
+def _timeseries(runs: Sequence[RunResult]) -> pd.DataFrame:
+    return pd.concat([r.timeseries for r in runs], ignore_index=True)
+
+
+def _bands(frame: pd.DataFrame, first_week: int) -> dict[str, Band]:
+    measured = frame[frame["week"] >= first_week]
+    found = {}
+    for key, (_, _, compute) in SERIES.items():
+        values = measured.assign(value=compute(measured)).pivot(
+            index="replication", columns="week", values="value"
+        )
+        mean, low, high = band(values.to_numpy(float))
+        found[key] = Band(values.columns.to_numpy() - first_week + 1, mean, low, high)
+    return found
+
+
+def _district(frame: pd.DataFrame, results: Sequence[RunResult], first_week: int) -> dict:
+    """District totals a year: each per citizen-year metric times the citizens present."""
+    measured = frame[frame["week"] >= first_week]
+    present = measured.groupby("replication")["citizens"].mean()
+    by_rep = {r.replication: r.metrics for r in results}
+    reps = list(present.index)
+
+    def yearly(metric: str) -> dict:
+        return dict(mean_ci95([by_rep[r][metric] * present[r] for r in reps]))
+
+    return {
+        "citizens_present": dict(mean_ci95([float(present[r]) for r in reps])),
+        "total_cost_gbp_per_year": yearly("total_cost_per_citizen_year"),
+        "staff_cost_gbp_per_year": yearly("staff_cost_per_citizen_year"),
+        "crisis_cost_gbp_per_year": yearly("crisis_cost_per_citizen_year"),
+        "crisis_events_per_year": yearly("crisis_events_per_citizen_year"),
+    }
+
+
+def _payer_json(comparison: PayerComparison) -> dict[str, Any]:
+    return {
+        "weeks": int(comparison.weeks.size),
+        "payers": {
+            row["payer"]: {"label": PAYER_LABELS[row["payer"]], **dict(row)}
+            for row in comparison.rows
+        },
+    }
+
+
+def analyse(
+    payload: dict[str, Any],
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    *,
+    sizing: Sizing | None = None,
+    transition_weeks: int | None = None,
+    run_launched: Callable[[Scenario], list[RunResult]] | None = None,
+    sensitivity: Path | None = None,
+    warnings: Sequence[str] = (),
+) -> Analysis:
+    """Add the commissioner's sections to a compare payload (in place) and gather the figures'
+    data. `run_launched` runs a scenario (for the transition), with the comparison's seeds."""
+    configs = list(configs)
+    analysis = Analysis(payload, configs)
+    frames = [_timeseries(r) for r in runs]
+    reps = [r.replication for r in runs[0]]
+    spent = []
+    for config, frame, results, block in zip(
+        configs, frames, runs, payload["scenarios"], strict=True
+    ):
+        first_week = config.time.warmup_weeks + 1
+        block["district"] = _district(frame, results, first_week)
+        analysis.series[config.name] = _bands(frame, first_week)
+        spent.append(spending(frame, config, first_week, reps))
+    analysis.payers = [
+        compare_payers(spent[0], other, (config.name, configs[0].name))
+        for config, other in zip(configs[1:], spent[1:], strict=True)
+    ]
+    payload["equal_spend"] = None if sizing is None else sizing.as_json()
+    payload["payers"] = {c.label: _payer_json(c) for c in analysis.payers}
+    payload["transition"] = None
+    if transition_weeks is not None and run_launched is not None:
+        analysis.transition, info = transition(configs, transition_weeks, run_launched)
+        payload["transition"] = {
+            **info,
+            "comparisons": {c.label: _payer_json(c) for c in analysis.transition},
+        }
+    payload["inputs"] = {c.name: differing_inputs(c) for c in configs}
+    payload["assumptions"] = assumption_count()
+    payload["sensitivity"] = (
+        no_sensitivity() if sensitivity is None else sensitivity_summary(sensitivity, configs)
+    )
+    payload["warnings"] = list(warnings)
+    return analysis

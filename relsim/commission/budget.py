@@ -1,0 +1,366 @@
+"""The best balance under a budget: for the hybrid, the split of the workforce between
+caseworkers and duty workers, and the routing threshold, that minimise a chosen outcome when
+the staff budget buys a given number of posts.
+
+The budget fixes the posts (as many as it pays for a year). The search runs on the sweep
+machinery, with the same seeds at every point (common random numbers), in stages:
+
+1. a coarse grid: caseworker shares 0, 1/4, 1/2, 3/4 and 1 of the posts, every threshold 1-6,
+   on half the replications;
+2. a pattern search around the best point, on all the replications: caseworker posts half a
+   step and a step either side (the step starting at half the coarse spacing), at the best
+   threshold and one either side. While the best point is on the edge of what has been tried
+   the pattern moves there; once it is inside, the step halves, down to one post. Only points
+   not yet run are run; every stage is its own sweep (resumable).
+
+The surface is small (posts + 1 splits x 7 thresholds), noisy and made of whole numbers, so a
+pattern search on common random numbers (derivative-free, as the textbook compass search)
+finds the optimum with few runs and leaves behind the points that say how flat the surface is
+around it. The optimum is reported with its 95 % interval; with the paired difference of every
+refined point from it (a point whose interval includes zero cannot be told apart from it); with
+how often each point comes out best when the replications are resampled (a bootstrap); and with
+how much the outcome changes one step away.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relsim.commission.resources import post_cost_gbp_per_year
+from relsim.commission.study import paired
+from relsim.config import Scenario, ScenarioError, validate_data
+from relsim.config.errors import printable
+from relsim.config.loading import load_raw
+from relsim.io import portable_path
+from relsim.stats import mean_ci95
+from relsim.sweep.run import SweepPlan
+
+KIND = "relsim budget"
+SHARE = "hybrid.caseworker_share_of_workforce"
+THRESHOLD = "hybrid.complexity_threshold_active_needs"
+WORKERS = "workforce.workers"
+COARSE_SHARES = (0.0, 0.25, 0.5, 0.75, 1.0)
+THRESHOLDS = (1, 2, 3, 4, 5, 6)
+TABLE, SUMMARY, FIGURE = "budget.csv", "budget.json", "budget.png"
+#: what else each point is reported with, whatever is minimised
+SIDE_METRICS = (
+    "crisis_events_per_citizen_year",
+    "total_cost_per_citizen_year",
+    "mean_wait_weeks",
+    "share_citizens_stable",
+)
+OWN = (TABLE, SUMMARY, FIGURE)
+BOOTSTRAP = 2000
+FLAT_PERCENT = 2.0
+
+
+def parse_money(text: str) -> float:
+    """'3.7m', '850k', '£1,200,000' or '3700000' as pounds."""
+    cleaned = text.strip().replace(",", "").replace("£", "").replace("_", "")
+    match = re.fullmatch(r"(\d+(?:\.\d*)?|\.\d+)\s*([kKmM]?)", cleaned)
+    if not match:
+        raise ScenarioError(
+            f"--limit {printable(text, 40)}: expected pounds a year, e.g. 3.7m, 850k or 3700000"
+        )
+    value = float(match.group(1)) * {"": 1, "k": 1e3, "m": 1e6}[match.group(2).lower()]
+    if not math.isfinite(value) or value <= 0:
+        raise ScenarioError(f"--limit {printable(text, 40)}: must be more than zero")
+    return value
+
+
+def affordable_posts(scenario: Scenario, limit: float) -> int:
+    cost = post_cost_gbp_per_year(scenario)
+    staff = scenario.workforce
+    if cost <= 0:
+        raise ScenarioError("--limit: the scenario's posts cost nothing, so a limit means nothing")
+    posts = math.floor(limit / cost + 1e-9)
+    if posts < 1:
+        raise ScenarioError(
+            f"--limit £{limit:,.0f} a year does not pay for one post (£{cost:,.0f} a year at "
+            f"{staff.hours_per_week:g} hours a week and £{staff.hourly_cost_gbp:g} an hour)"
+        )
+    if posts > 100_000:
+        raise ScenarioError(
+            f"--limit £{limit:,.0f} a year pays for {posts:,} posts (at most 100,000)"
+        )
+    return posts
+
+
+def base_scenario(path: Path, sets: list[str]) -> tuple[dict[str, Any], Scenario]:
+    base = load_raw(path, sets)
+    scenario = validate_data(base, str(path))
+    if scenario.care_model != "hybrid":
+        raise ScenarioError(
+            f"budget: {printable(scenario.name, 60)} is {scenario.care_model}; the search "
+            "balances the hybrid (give the bundled `hybrid`, or --set care_model=hybrid)"
+        )
+    return base, scenario
+
+
+def plan(path: Path, base: dict[str, Any], design: pd.DataFrame, stage: str, reps: int,
+         seed: int, spec: dict[str, Any]) -> SweepPlan:  # fmt: skip
+    return SweepPlan(
+        portable_path(path), base, design, "file", {**spec, "stage": stage}, reps, seed
+    )
+
+
+Key = tuple[int, int]  # (caseworker posts, threshold)
+RunStage = Callable[[str, pd.DataFrame, int], pd.DataFrame]
+MAX_REFINE_STAGES = 5
+
+
+def design_of(posts: int, keys: Sequence[Key]) -> pd.DataFrame:
+    rows = [{WORKERS: posts, SHARE: c / posts, THRESHOLD: t} for c, t in keys]
+    return pd.DataFrame(rows, columns=[WORKERS, SHARE, THRESHOLD])
+
+
+MIN_THRESHOLD, MAX_THRESHOLD = 0, 6
+
+
+def allowed(key: Key, posts: int) -> bool:
+    """A split and threshold that leave nobody who presents without a front door: caseworkers
+    for those at or above the threshold, duty workers for the rest; or, with every post a
+    caseworker, everyone routed to them (threshold 0)."""
+    c, t = key
+    if c == posts:
+        return t == MIN_THRESHOLD
+    return 1 <= c < posts and MIN_THRESHOLD < t <= MAX_THRESHOLD
+
+
+def coarse_keys(posts: int) -> list[Key]:
+    """Caseworker shares 0, 1/4, 1/2, 3/4 and 1 of the posts (at least one of each kind of
+    post), every threshold; and every post a caseworker, everyone routed to them."""
+    caseworkers = sorted({min(posts - 1, max(1, round(posts * q))) for q in COARSE_SHARES})
+    keys = [(c, t) for c in caseworkers for t in THRESHOLDS]
+    return [k for k in [*keys, (posts, MIN_THRESHOLD)] if allowed(k, posts)]
+
+
+def pattern(posts: int, centre: Key, step: float) -> list[Key]:
+    """Caseworker posts half a step and a step either side of the centre, at its threshold and
+    one either side: a compass pattern on whole numbers, within what is allowed."""
+    c, t = centre
+    offsets = (-step, -step / 2, 0.0, step / 2, step)
+    splits = sorted({min(posts, max(0, round(c + d))) for d in offsets})
+    keys = [(s, u) for u in (t - 1, t, t + 1) for s in splits]
+    if c == posts:  # everyone to caseworkers: the neighbours keep a few duty workers
+        keys += [(s, u) for u in (1, 2, 3) for s in splits]
+    return [k for k in dict.fromkeys(keys) if allowed(k, posts)]
+
+
+def evaluated(
+    stage: str, design: pd.DataFrame, runs: pd.DataFrame, metric: str
+) -> dict[Key, dict[str, Any]]:
+    """Each design point's key and its metric replication by replication."""
+    values = paired(runs, metric)
+    found = {}
+    for point in range(len(design)):
+        posts = int(design[WORKERS].iloc[point])
+        key = (round(posts * float(design[SHARE].iloc[point])), int(design[THRESHOLD].iloc[point]))
+        row = values.loc[point] if point in values.index else pd.Series(dtype=float)
+        ok = runs[(runs["point"] == point) & (runs["status"] == "ok")]
+        side = {m: float(ok[m].mean()) if len(ok) else math.nan for m in SIDE_METRICS}
+        found[key] = {"stage": stage, "point": point, "posts": posts, "values": row, "side": side}
+    return found
+
+
+def _mean(entry: dict[str, Any]) -> float:
+    values = entry["values"].to_numpy(float)
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else math.inf
+
+
+def best_key(points: dict[Key, dict[str, Any]]) -> Key:
+    finite = {k: _mean(v) for k, v in points.items() if math.isfinite(_mean(v))}
+    if not finite:
+        raise ScenarioError("budget: no design point gave a value of the outcome")
+    return min(finite, key=lambda k: (finite[k], k))
+
+
+def _on_edge(key: Key, tried: dict[Key, Any], posts: int) -> bool:
+    """True when an allowed neighbour of `key` (one threshold either side, or the next split
+    either side) has not been tried: the optimum may lie beyond what has been searched."""
+    c, t = key
+    splits = sorted(s for s, u in tried if u == t)
+    lower_open = c == splits[0] and allowed((c - 1, t), posts)
+    upper_open = c == splits[-1] and allowed((c + 1, t), posts)
+    thresholds_open = any((c, u) not in tried and allowed((c, u), posts) for u in (t - 1, t + 1))
+    return lower_open or upper_open or thresholds_open
+
+
+def search(
+    posts: int, metric: str, reps: int, coarse_reps: int, run_stage: RunStage
+) -> tuple[dict[Key, dict[str, Any]], dict[Key, dict[str, Any]]]:
+    """The coarse grid, then the pattern search; the points of each, by key."""
+    design = design_of(posts, coarse_keys(posts))
+    coarse = evaluated("coarse", design, run_stage("coarse", design, coarse_reps), metric)
+    centre = best_key(coarse)
+    step = max(1.0, posts / (len(COARSE_SHARES) - 1) / 2)
+    refined: dict[Key, dict[str, Any]] = {}
+    for stage in range(1, MAX_REFINE_STAGES + 1):
+        wanted = [k for k in pattern(posts, centre, step) if k not in refined]
+        if wanted:
+            name = f"refine-{stage}"
+            design = design_of(posts, wanted)
+            refined.update(evaluated(name, design, run_stage(name, design, reps), metric))
+        centre = best_key(refined)
+        if _on_edge(centre, refined, posts):
+            continue
+        if step <= 1:
+            break
+        step = max(1.0, step / 2)
+        if all(k in refined for k in pattern(posts, centre, step)):
+            break
+    return coarse, refined
+
+
+def table_of(points: dict[Key, dict[str, Any]]) -> pd.DataFrame:
+    rows = []
+    for (c, t), entry in sorted(points.items(), key=lambda item: (item[1]["stage"], item[0])):
+        summary = mean_ci95(entry["values"].tolist())
+        ci = summary["ci95"] or [np.nan, np.nan]
+        rows.append(
+            {
+                "stage": entry["stage"],
+                "posts": entry["posts"],
+                "caseworker_posts": c,
+                "duty_worker_posts": entry["posts"] - c,
+                "caseworker_share": c / entry["posts"],
+                "threshold_active_needs": t,
+                "replications": int(entry["values"].notna().sum()),
+                **{f"{m}_mean": entry["side"].get(m) for m in SIDE_METRICS},
+                "mean": np.nan if summary["mean"] is None else summary["mean"],
+                "ci95_low": ci[0],
+                "ci95_high": ci[1],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def uncertainty(refined: dict[Key, dict[str, Any]], seed: int) -> pd.DataFrame:
+    """The refined points with their paired difference from the optimum, whether they can be
+    told apart from it, and how often each is best when replications are resampled."""
+    table = table_of(refined)
+    keys = list(zip(table["caseworker_posts"], table["threshold_active_needs"], strict=True))
+    matrix = np.vstack([refined[k]["values"].sort_index().to_numpy(float) for k in keys])
+    best = keys.index(best_key(refined))
+    lows, highs, means = [], [], []
+    for row in matrix:
+        summary = mean_ci95((row - matrix[best]).tolist())
+        ci = summary["ci95"] or [np.nan, np.nan]
+        means.append(np.nan if summary["mean"] is None else summary["mean"])
+        lows.append(ci[0])
+        highs.append(ci[1])
+    table["optimum"] = [i == best for i in range(len(keys))]
+    table["difference_from_optimum"] = means
+    table["difference_ci95_low"] = lows
+    table["difference_ci95_high"] = highs
+    table["indistinguishable_from_optimum"] = [
+        bool(i == best or not (low > 0)) for i, low in enumerate(lows)
+    ]
+    rng = np.random.default_rng(seed)
+    reps = matrix.shape[1]
+    wins = np.zeros(len(matrix))
+    filled = np.where(np.isfinite(matrix), matrix, np.inf)
+    for _ in range(BOOTSTRAP):
+        sample = rng.integers(0, reps, reps)
+        sampled = filled[:, sample].mean(axis=1)
+        lowest = float(sampled.min())
+        best_here = sampled <= lowest + 1e-12 * max(1.0, abs(lowest))
+        wins[best_here] += 1 / best_here.sum()  # ties share the win
+    table["probability_best"] = wins / BOOTSTRAP
+    return table
+
+
+def flatness(table: pd.DataFrame) -> dict[str, Any]:
+    """How much the outcome changes one step away from the optimum: the next split tried
+    either side at its threshold, and one threshold either side at its split (with every post
+    a caseworker, the next split down at every threshold tried)."""
+    optimum = table[table["optimum"]].iloc[0]
+    c, t = int(optimum["caseworker_posts"]), int(optimum["threshold_active_needs"])
+    same_t = table[table["threshold_active_needs"] == t]
+    below = same_t[same_t["caseworker_posts"] < c]["caseworker_posts"]
+    above = same_t[same_t["caseworker_posts"] > c]["caseworker_posts"]
+    near = {int(below.max())} if len(below) else set()
+    near |= {int(above.min())} if len(above) else set()
+    neighbours = table[
+        ((table["threshold_active_needs"] == t) & table["caseworker_posts"].isin(near))
+        | ((table["caseworker_posts"] == c) & ((table["threshold_active_needs"] - t).abs() == 1))
+    ]
+    if neighbours.empty:  # every post a caseworker: the next split down, at any threshold
+        fewer = table[table["caseworker_posts"] < c]
+        neighbours = fewer[fewer["caseworker_posts"] == fewer["caseworker_posts"].max()]
+    changes = (neighbours["difference_from_optimum"] / abs(optimum["mean"]) * 100).to_numpy(float)
+    largest = float(np.nanmax(np.abs(changes))) if changes.size else float("nan")
+    smallest = float(np.nanmin(np.abs(changes))) if changes.size else float("nan")
+    return {
+        "neighbours": int(changes.size),
+        "largest_change_one_step_percent": largest,
+        "smallest_change_one_step_percent": smallest,
+        "flat": bool(math.isfinite(largest) and largest <= FLAT_PERCENT),
+        "indistinguishable_points": int(table["indistinguishable_from_optimum"].sum()),
+        "points_refined": len(table),
+    }
+
+
+def summary(
+    table: pd.DataFrame, metric: str, limit: float, posts: int, scenario: Scenario
+) -> dict[str, Any]:
+    refined = table[table["stage"] != "coarse"]
+    optimum = refined[refined["optimum"].astype(bool)].iloc[0]
+    flat = flatness(refined)
+    return {
+        "outcome": metric,
+        "limit_gbp_per_year": limit,
+        "posts": posts,
+        "post_cost_gbp_per_year": post_cost_gbp_per_year(scenario),
+        "staff_budget_gbp_per_year": posts * post_cost_gbp_per_year(scenario),
+        "optimum": {
+            "caseworker_posts": int(optimum["caseworker_posts"]),
+            "duty_worker_posts": int(optimum["duty_worker_posts"]),
+            "caseworker_share": float(optimum["caseworker_share"]),
+            "threshold_active_needs": int(optimum["threshold_active_needs"]),
+            "mean": float(optimum["mean"]),
+            "ci95": [float(optimum["ci95_low"]), float(optimum["ci95_high"])],
+            "probability_best": float(optimum["probability_best"]),
+            **{f"{m}_mean": float(optimum[f"{m}_mean"]) for m in SIDE_METRICS},
+        },
+        "flatness": flat,
+        "stages": sorted(set(table["stage"]), key=lambda s: (s != "coarse", s)),
+        "sentence": sentence(optimum, flat, metric, posts),
+    }
+
+
+def sentence(optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int) -> str:
+    threshold = int(optimum["threshold_active_needs"])
+    routing = (
+        "routing everyone who presents to caseworkers"
+        if threshold == 0
+        else f"routing people with {threshold} or more active needs to caseworkers"
+    )
+    text = (
+        f"With {posts} posts, {metric} is lowest with {int(optimum['caseworker_posts'])} "
+        f"caseworkers and {int(optimum['duty_worker_posts'])} duty workers, {routing}: "
+        f"{optimum['mean']:.4g} (95 % interval {optimum['ci95_low']:.4g} to "
+        f"{optimum['ci95_high']:.4g}); it came out best in "
+        f"{100 * optimum['probability_best']:.0f} % of resampled replications. There, crisis "
+        f"events are {optimum['crisis_events_per_citizen_year_mean']:.3g} per citizen-year, "
+        f"the total cost £{optimum['total_cost_per_citizen_year_mean']:,.0f} per citizen-year "
+        f"and the mean wait {optimum['mean_wait_weeks_mean']:.3g} weeks. "
+    )
+    shape = f"flat (within {FLAT_PERCENT:g} %)" if flat["flat"] else "not flat"
+    text += (
+        "At the nearest points tried (the next split either side, one threshold either side) "
+        f"the outcome is {flat['smallest_change_one_step_percent']:.1f} to "
+        f"{flat['largest_change_one_step_percent']:.1f} % away from it, so the surface is "
+        f"{shape} there; {flat['indistinguishable_points']} of the {flat['points_refined']} "
+        "points of the pattern search cannot be told apart from it (their paired 95 % "
+        "intervals include zero)."
+    )
+    return text

@@ -1,0 +1,277 @@
+"""`relsim frontier`, `relsim budget` and `relsim scale`: a commissioner's questions, each one
+command. The heavy modules are imported by the commands that use them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from relsim import bundled
+from relsim.cli_options import emit_json, seed_option, set_option, workers_option
+from relsim.config.errors import printable
+from relsim.metrics import METRIC_NAMES
+from relsim.signals import describe, exit_status
+from relsim.sweep.cli import dask_option, force_option, resume_option
+
+out_option = click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="results directory: one sweep per series, and the tables, figure and manifest",
+)
+
+
+def study_options[F: Callable[..., Any]](command: F) -> F:
+    """--seed, --set, --out, --resume, --force, --workers and --dask, as every study has them."""
+    for option in reversed(
+        (seed_option, set_option, out_option, resume_option, force_option, workers_option,
+         dask_option)
+    ):  # fmt: skip
+        command = option(command)
+    return command
+
+
+def _processes(workers: int | None) -> int:
+    return workers or max(1, os.cpu_count() or 1)
+
+
+def _interrupted(exc: BaseException, out: Path) -> SystemExit:
+    click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {out}", err=True)
+    return SystemExit(exit_status(exc))
+
+
+def add_commission_commands(group: click.Group) -> None:
+    @group.command()
+    @click.argument("scenarios", nargs=-1, type=click.Path(path_type=Path))
+    @click.option(
+        "--workforce",
+        default="6,12,19,26,33,40",
+        show_default=True,
+        metavar="N1,N2,...|START:STOP:STEP",
+        help="the workforce sizes (posts) to run every scenario at",
+    )
+    @click.option(
+        "--reps",
+        type=click.IntRange(1, 100_000),
+        default=5,
+        show_default=True,
+        help="replications at each size (the same seeds in every scenario and at every size)",
+    )
+    @study_options
+    def frontier(
+        scenarios: tuple[Path, ...],
+        workforce: str,
+        reps: int,
+        seed: int | None,
+        sets: tuple[str, ...],
+        out: Path,
+        resume: bool,
+        force: bool,
+        workers: int | None,
+        dask_address: str | None,
+    ) -> None:
+        """The staffing frontier: each SCENARIO (default: baseline, liberated, hybrid) run at
+        every --workforce size; crisis demand and total cost against staff spend, with 95 %
+        intervals, and where each model is the better buy. Writes frontier.csv,
+        better_buy.csv and frontier.png in --out."""
+        from relsim.commission import frontier as study
+        from relsim.commission.figures import frontier_figure
+        from relsim.commission.study import open_study, run_series, study_manifest
+        from relsim.commission.study import write_manifest as finish
+        from relsim.files import write_csv
+
+        if resume and force:
+            raise click.UsageError("--resume and --force cannot be used together")
+        names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
+        paths = [bundled.resolve("scenarios", p) for p in names]
+        root, plans = study.plans(paths, workforce, sets, reps, seed)
+        opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
+        try:
+            runs = run_series(
+                plans, out, resume=resume, workers=_processes(workers),
+                dask_address=dask_address, label="frontier",
+            )  # fmt: skip
+        except KeyboardInterrupt as exc:
+            opened.close()
+            raise _interrupted(exc, out) from None
+        try:
+            table = study.frontier_table(plans, runs)
+            better = study.better_buy(plans, runs)
+            write_csv(out / study.TABLE, table)
+            write_csv(out / study.BETTER, better)
+            frontier_figure(table, better, out / study.FIGURE)
+            lines = study.sentences(better)
+            finish(
+                out,
+                study_manifest(
+                    study.KIND, series=[s for s, _ in plans], workforce=workforce, reps=reps,
+                    seed=root, sets=list(sets), better_buy=lines,
+                ),
+            )  # fmt: skip
+        finally:
+            opened.close()
+        click.echo("\n".join(lines))
+        click.echo(
+            f"wrote {out / study.TABLE}, {out / study.BETTER} and {out / study.FIGURE}", err=True
+        )
+
+    @group.command()
+    @click.argument("scenario", type=click.Path(path_type=Path), default="hybrid")
+    @click.option(
+        "--limit",
+        required=True,
+        metavar="GBP",
+        help="the staff budget a year, e.g. 3.7m, 850k or 3700000: it buys the posts",
+    )
+    @click.option(
+        "--minimise",
+        "metric",
+        type=click.Choice(METRIC_NAMES),
+        default="crisis_events_per_citizen_year",
+        show_default=True,
+        help="the outcome to minimise, e.g. total_cost_per_citizen_year or "
+        "cost_nhs_per_citizen_year",
+    )
+    @click.option(
+        "--reps",
+        type=click.IntRange(2, 100_000),
+        default=4,
+        show_default=True,
+        help="replications of each refined point (half as many, at least 2, in the coarse stage)",
+    )
+    @study_options
+    @click.option("--json", "as_json", is_flag=True, help="print the result as one JSON object")
+    def budget(
+        scenario: Path,
+        limit: str,
+        metric: str,
+        reps: int,
+        seed: int | None,
+        sets: tuple[str, ...],
+        out: Path,
+        resume: bool,
+        force: bool,
+        workers: int | None,
+        dask_address: str | None,
+        as_json: bool,
+    ) -> None:
+        """The best balance of the hybrid SCENARIO (default: hybrid) under a staff budget: the
+        split of the posts between caseworkers and duty workers, and the routing threshold,
+        that minimise --minimise; with its 95 % interval and how flat the surface is there.
+        Writes budget.csv, budget.json and budget.png in --out."""
+        import pandas as pd
+
+        from relsim.commission import budget as study
+        from relsim.commission.figures import budget_figure
+        from relsim.commission.study import open_study, run_series, study_manifest
+        from relsim.commission.study import write_manifest as finish
+        from relsim.files import write_csv, write_json
+
+        if resume and force:
+            raise click.UsageError("--resume and --force cannot be used together")
+        path = bundled.resolve("scenarios", scenario)
+        pounds = study.parse_money(limit)
+        base, config = study.base_scenario(path, list(sets))
+        posts = study.affordable_posts(config, pounds)
+        root = config.seed if seed is None else seed
+        spec = {"limit_gbp_per_year": pounds, "outcome": metric, "posts": posts}
+        coarse_reps = max(2, reps // 2)
+        processes = _processes(workers)
+
+        def run_stage(name: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
+            stage = study.plan(path, base, design, name, stage_reps, root, spec)
+            return run_series(
+                [(name, stage)], out, resume=resume, workers=processes,
+                dask_address=dask_address, label="budget",
+            )[name]  # fmt: skip
+
+        opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
+        try:
+            coarse, refined = study.search(posts, metric, reps, coarse_reps, run_stage)
+        except KeyboardInterrupt as exc:
+            opened.close()
+            raise _interrupted(exc, out) from None
+        try:
+            table = pd.concat(
+                [study.table_of(coarse), study.uncertainty(refined, root)], ignore_index=True
+            )
+            result = study.summary(table, metric, pounds, posts, config)
+            write_csv(out / study.TABLE, table)
+            write_json(out / study.SUMMARY, result)
+            budget_figure(table, result, out / study.FIGURE)
+            finish(
+                out,
+                study_manifest(
+                    study.KIND, scenario=str(path), reps=reps, coarse_reps=coarse_reps,
+                    seed=root, sets=list(sets), **spec, result=result,
+                ),
+            )  # fmt: skip
+        finally:
+            opened.close()
+        if as_json:
+            emit_json(result)
+        else:
+            click.echo(result["sentence"])
+        click.echo(
+            f"wrote {out / study.TABLE}, {out / study.SUMMARY} and {out / study.FIGURE}", err=True
+        )
+
+    @group.command()
+    @click.argument("scenario", type=click.Path(path_type=Path))
+    @click.option(
+        "--citizens",
+        type=click.IntRange(1, 2_000_000),
+        required=True,
+        help="the population of your district",
+    )
+    @click.option(
+        "--name", default=None, help="the scaled scenario's name [default: NAME-CITIZENS]"
+    )
+    @click.option(
+        "--out",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="write the scaled scenario here (a .yaml file) [default: print it]",
+    )
+    def scale(scenario: Path, citizens: int, name: str | None, out: Path | None) -> None:
+        """Scale SCENARIO (a file or a bundled name) to a district of --citizens: arrivals,
+        workforce and specialist capacity in proportion. Writes a scenario that extends the
+        original, so everything else stays as it is."""
+        from relsim.commission.scale import (
+            extends_reference,
+            proportion_warnings,
+            scaled_document,
+            scaled_values,
+        )
+        from relsim.config import load_scenario, validate_data
+        from relsim.config.loading import deep_merge, load_raw
+        from relsim.files import write_text
+        from relsim.targets import check_file_target, make_parents
+
+        path = bundled.resolve("scenarios", scenario)
+        raw = load_raw(path)
+        config = load_scenario(path)
+        if out is not None:
+            check_file_target(out, "--out")
+        values = scaled_values(config, raw, citizens)
+        scaled = validate_data(deep_merge(raw, values), f"{printable(str(path))} scaled")
+        reference = extends_reference(path, str(scenario), out)
+        text = scaled_document(config, raw, citizens, reference, name)
+        if out is None:
+            click.echo(text, nl=False)
+        else:
+            make_parents(out)
+            write_text(out, text)
+            scaled = load_scenario(out)
+            click.echo(
+                f"wrote {printable(str(out))}: {scaled.population.citizens:,} citizens, "
+                f"{scaled.population.arrivals_per_week or 0:g} arrivals a week, "
+                f"{scaled.workforce.workers} posts",
+                err=True,
+            )
+        for warning in proportion_warnings(scaled):
+            click.echo(f"relsim: warning: {printable(warning)}", err=True)

@@ -1,0 +1,182 @@
+"""The staffing frontier: each care model (and the hybrid) run over a range of workforce sizes,
+with crisis demand and total cost against what the staff cost, and where each model is the
+better buy.
+
+Every series sweeps `workforce.workers` with the sweep machinery, the same seeds at every point
+and in every series (common random numbers), so at each size the models are compared
+replication by replication. At a size where the staff budgets are equal, a model is the better
+buy on a measure when its mean is lowest and every other model's paired difference from it is
+clearly above zero (its 95 % interval excludes zero); otherwise the lowest is named but "not
+clearly". The cost-effectiveness frontier is the set of points that no other point beats on
+both crisis demand and total cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relsim.commission.resources import check_same_population, resources
+from relsim.commission.study import paired
+from relsim.config import ScenarioError, validate_data
+from relsim.config.loading import load_raw
+from relsim.io import portable_path
+from relsim.stats import mean_ci95
+from relsim.sweep.design import grid_design, point_scenario
+from relsim.sweep.run import SweepPlan
+
+KIND = "relsim frontier"
+KEY = "workforce.workers"
+DEFAULT_SCENARIOS = ("baseline", "liberated", "hybrid")
+DEFAULT_WORKFORCE = "6,12,19,26,33,40"
+MEASURES = {
+    "crisis_events_per_citizen_year": "crisis events per citizen-year",
+    "total_cost_per_citizen_year": "total cost, GBP per citizen-year",
+}
+EXTRA = ("staff_cost_per_citizen_year", "crisis_cost_per_citizen_year", "mean_burnout")
+TABLE, BETTER, FIGURE = "frontier.csv", "better_buy.csv", "frontier.png"
+OWN = (TABLE, BETTER, FIGURE)
+
+
+def plans(
+    paths: Sequence[Path], workforce: str, sets: Sequence[str], reps: int, seed: int | None
+) -> tuple[int, list[tuple[str, SweepPlan]]]:
+    """One sweep of the workforce per scenario, all checked before anything runs."""
+    design = grid_design([f"{KEY}={workforce}"])
+    if (design[KEY] < 1).any():
+        raise ScenarioError(f"--workforce {workforce}: every size needs at least one post")
+    found = []
+    loaded = []
+    for path in paths:
+        base = load_raw(path, sets)
+        loaded.append(validate_data(base, str(path)))
+        found.append((path, base))
+    check_same_population(loaded)
+    root = loaded[0].seed if seed is None else seed
+    names = [s.name for s in loaded]
+    if len({n.casefold() for n in names}) != len(names) or any(n in OWN for n in names):
+        raise ScenarioError(f"frontier: the scenarios need distinct names (got {names})")
+    spec = {"grid": [f"{KEY}={workforce}"], "study": "frontier"}
+    return root, [
+        (
+            scenario.name,
+            SweepPlan(portable_path(path), base, design, "grid", spec, reps, root),
+        )
+        for (path, base), scenario in zip(found, loaded, strict=True)
+    ]
+
+
+def frontier_table(
+    plans_: Sequence[tuple[str, SweepPlan]], runs: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """Per series and workforce size: its resources and each measure's mean and interval."""
+    rows = []
+    for series, plan in plans_:
+        table = runs[series]
+        for point in range(len(plan.design)):
+            scenario = plan.scenario(point)
+            found = resources(scenario)
+            group = table[(table["point"] == point) & (table["status"] == "ok")]
+            row: dict[str, Any] = {
+                "series": series,
+                "care_model": scenario.care_model,
+                "posts": found["posts"],
+                "caseworker_posts": found["caseworker_posts"],
+                "staff_budget_gbp_per_year": found["staff_budget_gbp_per_year"],
+                "staff_budget_gbp_per_citizen_year": found["staff_budget_gbp_per_citizen_year"],
+                "runs_ok": len(group),
+            }
+            for metric in (*MEASURES, *EXTRA):
+                summary = mean_ci95(group[metric].tolist())
+                ci = summary["ci95"] or [np.nan, np.nan]
+                row[f"{metric}_mean"] = np.nan if summary["mean"] is None else summary["mean"]
+                row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["on_frontier"] = on_frontier(frame)
+    return frame
+
+
+def on_frontier(frame: pd.DataFrame) -> np.ndarray:
+    """Points no other point beats on both crisis demand and total cost (the efficient set)."""
+    crisis = frame["crisis_events_per_citizen_year_mean"].to_numpy(float)
+    cost = frame["total_cost_per_citizen_year_mean"].to_numpy(float)
+    keep = np.ones(len(frame), dtype=bool)
+    for i in range(len(frame)):
+        beaten = (
+            (crisis <= crisis[i]) & (cost <= cost[i]) & ((crisis < crisis[i]) | (cost < cost[i]))
+        )
+        keep[i] = np.isfinite(crisis[i]) and np.isfinite(cost[i]) and not beaten.any()
+    return keep
+
+
+def better_buy(
+    plans_: Sequence[tuple[str, SweepPlan]], runs: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """At each workforce size where every series has the same staff budget: per measure, the
+    series with the lowest mean and whether it is clearly lowest (paired intervals)."""
+    sizes = plans_[0][1].design[KEY].tolist()
+    rows = []
+    for point, size in enumerate(sizes):
+        budgets = {
+            series: resources(point_scenario(plan.base, plan.design, point))[
+                "staff_budget_gbp_per_citizen_year"
+            ]
+            for series, plan in plans_
+        }
+        equal = max(budgets.values()) - min(budgets.values()) <= 1e-6 * max(budgets.values())
+        row: dict[str, Any] = {
+            "posts": size,
+            "staff_budget_gbp_per_citizen_year": next(iter(budgets.values())),
+            "equal_staff_budget": equal,
+        }
+        for metric in MEASURES:
+            values = {s: paired(runs[s], metric).loc[point] for s, _ in plans_}
+            means = {s: float(v.mean()) for s, v in values.items()}
+            best = min(means, key=lambda s: means[s] if np.isfinite(means[s]) else np.inf)
+            clear = all(
+                _clearly_above(values[other] - values[best]) for other in values if other != best
+            )
+            row[f"{metric}_best"] = best
+            row[f"{metric}_clearly"] = bool(clear and equal)
+        crisis, cost = (row[f"{m}_best"] for m in MEASURES)
+        row["better_buy"] = crisis if crisis == cost else ""
+        row["better_buy_clearly"] = bool(
+            crisis == cost and all(row[f"{m}_clearly"] for m in MEASURES)
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _clearly_above(differences: pd.Series) -> bool:
+    summary = mean_ci95(differences.dropna().tolist())
+    return summary["ci95"] is not None and summary["ci95"][0] > 0
+
+
+def sentences(better: pd.DataFrame) -> list[str]:
+    """Where each model is the better buy, in words."""
+    lines = []
+    for row in better.itertuples(index=False):
+        posts = (
+            f"{row.posts} posts (£{row.staff_budget_gbp_per_citizen_year:,.0f} per citizen-year)"
+        )
+        crisis = row.crisis_events_per_citizen_year_best
+        cost = row.total_cost_per_citizen_year_best
+        if not row.equal_staff_budget:
+            lines.append(f"{posts}: staff budgets differ between the models; compare on the plot")
+        elif row.better_buy:
+            how = "clearly" if row.better_buy_clearly else "not clearly (intervals overlap)"
+            lines.append(
+                f"{posts}: {row.better_buy} is the better buy, {how}: fewest crises and "
+                "lowest total cost"
+            )
+        else:
+            lines.append(
+                f"{posts}: a trade-off: {crisis} has the fewest crises, {cost} the lowest "
+                "total cost"
+            )
+    return lines

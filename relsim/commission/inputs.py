@@ -1,0 +1,173 @@
+"""What a result rests on: the inputs that differ from the defaults, how many parameters have no
+direct source (assumptions), and which ones the result is most sensitive to, when a sensitivity
+analysis exists for it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from relsim.config import Scenario, ScenarioError, scenario_dict, validate_data
+from relsim.config.errors import printable
+from relsim.config.params import ASSUMPTION, KNOBS, field_meta
+
+#: keys that name or seed a scenario rather than describe it
+NOT_PARAMETERS = ("name", "description", "seed")
+#: what a commissioner or modeller chooses (policy levers, the district, the horizon), as
+#: against parameters that describe how people and services behave
+CHOICES = ("care_model", "workforce.", "hybrid.", "time.", "population.citizens")
+
+
+def kind_of(key: str) -> str:
+    """'knob', 'choice' (a policy lever, the district or the horizon) or 'parameter'."""
+    if key in KNOBS:
+        return "knob"
+    if any(key == c or (c.endswith(".") and key.startswith(c)) for c in CHOICES):
+        return "choice"
+    return "parameter"
+
+
+def _leaves(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _leaves(annotation, f"{prefix}{name}.")
+        else:
+            yield f"{prefix}{name}", field_meta(model, name)
+
+
+def parameter_meta() -> dict[str, dict[str, Any]]:
+    """Every parameter of the schema (not the name, description or seed) with its metadata."""
+    return {key: meta for key, meta in _leaves(Scenario) if key not in NOT_PARAMETERS}
+
+
+def rests_on_assumption(meta: dict[str, Any]) -> bool:
+    return str(meta.get("source", ASSUMPTION)).startswith(ASSUMPTION)
+
+
+def assumption_count() -> dict[str, Any]:
+    """How many of the parameters that describe behaviour (not knobs or choices) have no direct
+    source."""
+    meta = {k: m for k, m in parameter_meta().items() if kind_of(k) == "parameter"}
+    assumed = sum(1 for m in meta.values() if rests_on_assumption(m))
+    return {"parameters": len(meta), "assumptions": assumed, "share": assumed / len(meta)}
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(data, dict):
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        return flat
+    return {prefix[:-1]: data}
+
+
+def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Inputs that differ from the defaults: the knobs against their defaults, and everything
+    else against the defaults those knobs imply (so a knob's detailed parameters are listed only
+    when written explicitly). Arrivals that follow the population are not listed."""
+    knobs = {k: getattr(scenario, k) for k in KNOBS}
+    population = {"citizens": scenario.population.citizens}
+    reference = validate_data({**knobs, "population": population}, "defaults")
+    plain = Scenario()
+    values = _flatten(scenario_dict(scenario))
+    defaults = _flatten(scenario_dict(reference))
+    meta = parameter_meta()
+    found = {}
+    for key, value in values.items():
+        top = key.split(".")[0]
+        if top in NOT_PARAMETERS:
+            continue
+        default = getattr(plain, key) if key in KNOBS else defaults.get(key)
+        if key == "population.citizens":
+            default = plain.population.citizens
+        if value == default:
+            continue
+        info = _meta_of(key, meta)
+        found[key] = {
+            "value": value,
+            "default": default,
+            "unit": info.get("unit", ""),
+            "kind": kind_of(key),
+            "source": info.get("source", ASSUMPTION),
+            "assumption": kind_of(key) == "parameter" and rests_on_assumption(info),
+        }
+    return found
+
+
+def _meta_of(key: str, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The metadata of a key, or of the mapping-valued parameter it is inside."""
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):
+        found = meta.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    return {}
+
+
+# -- sensitivity ---------------------------------------------------------------------------------
+
+INDEX_COLUMN = {"morris": "mu_star", "sobol": "ST"}
+TOP = 5
+
+
+def no_sensitivity() -> dict[str, Any]:
+    return {
+        "available": False,
+        "note": (
+            "No sensitivity analysis was supplied for these scenarios, so which parameters "
+            "the result is most sensitive to is not known here. Run `relsim sensitivity` on "
+            "the scenario and pass its directory with --sensitivity."
+        ),
+    }
+
+
+def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[str, Any]:
+    """The most influential parameters of each analysed metric, from a `relsim sensitivity`
+    result directory, and whether it was run on one of the compared scenarios."""
+    name = printable(str(directory))
+    table_path, manifest_path = directory / "sensitivity.csv", directory / "manifest.json"
+    if not table_path.is_file() or not manifest_path.is_file():
+        raise ScenarioError(
+            f"--sensitivity {name}: not a `relsim sensitivity` result (no sensitivity.csv and "
+            "manifest.json)"
+        )
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        table = pd.read_csv(table_path)
+        method = str(manifest["design"]["kind"])
+        column = INDEX_COLUMN[method]
+        base = manifest.get("base_scenario", {})
+        analysed = str(base.get("name", manifest.get("scenario_file", "?")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ScenarioError(f"--sensitivity {name}: cannot be read ({exc})") from None
+    meta = parameter_meta()
+    top: dict[str, list[dict[str, Any]]] = {}
+    for metric, part in table.groupby("metric", sort=False):
+        ranked = part.sort_values(column, ascending=False).head(TOP)
+        top[str(metric)] = [
+            {
+                "parameter": str(row["parameter"]),
+                "index": column,
+                "value": float(row[column]),
+                "ci95_half_width": float(row[f"{column}_ci95"]),
+                "kind": kind_of(str(row["parameter"])),
+                "assumption": kind_of(str(row["parameter"])) == "parameter"
+                and rests_on_assumption(_meta_of(str(row["parameter"]), meta)),
+            }
+            for _, row in ranked.iterrows()
+        ]
+    return {
+        "available": True,
+        "directory": str(directory),
+        "method": method,
+        "scenario": analysed,
+        "matches": analysed in {c.name for c in configs},
+        "ranges": manifest["design"]["spec"].get("ranges", []),
+        "top": top,
+    }

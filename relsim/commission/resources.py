@@ -1,0 +1,172 @@
+"""The resources on each side of a comparison: what a scenario buys (posts, caps, budgets,
+specialist capacity) as numbers read from its configuration, before anything is run.
+
+Policy inputs are never fitted: the staff budget here is the establishment (every post paid for
+a full year at its contracted hours), which is what a commissioner sets. What a run actually
+spends, with vacancies and agency cover, is in the metrics (`staff_cost_per_citizen_year`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from relsim.config import Scenario, ScenarioError, scenario_dict, validate_data
+from relsim.config.errors import printable
+
+WEEKS_PER_YEAR = 52.0
+
+#: what each resource means, with its unit (shown in reports, workbooks and docs)
+RESOURCE_FIELDS: dict[str, tuple[str, str]] = {
+    "care_model": ("model", "assess_do_refer, liberated, hybrid or none"),
+    "citizens": ("people", "initial cohort of the district"),
+    "arrivals_per_week": ("people/week", "new citizens with needs coming into view each week"),
+    "posts": ("FTE", "front-door and caseworker posts"),
+    "caseworker_posts": ("FTE", "of those, named caseworkers (Liberated Method)"),
+    "duty_worker_posts": ("FTE", "of those, front-door duty workers (assess-do-refer)"),
+    "posts_per_1000_citizens": ("FTE/1,000 citizens", "posts for every 1,000 citizens"),
+    "caseworker_caseload_cap": ("citizens/worker", "most people a caseworker may hold"),
+    "duty_worker_caseload_cap": ("citizens/worker", "most open cases a duty worker may hold"),
+    "case_places": ("citizens", "posts x caps: people the front line can hold at once"),
+    "hours_per_week": ("hours/week", "contracted hours of each post"),
+    "hourly_cost_gbp": ("GBP/hour", "cost of a paid hour, on-costs included"),
+    "staff_budget_gbp_per_year": (
+        "GBP/year",
+        "establishment: every post paid for a year at its contracted hours",
+    ),
+    "staff_budget_gbp_per_citizen_year": ("GBP/citizen-year", "the staff budget per citizen"),
+    "staff_payer": ("payer", "who pays the front-door workers and caseworkers"),
+    "flexible_budget_cap_gbp_per_person_year": (
+        "GBP/person-year",
+        "most a caseworker may spend on one person a year (none without caseworkers)",
+    ),
+    "specialist_episodes": (
+        "concurrent episodes",
+        "specialist places, all services together (capacity per 1,000 citizens x citizens)",
+    ),
+    "hybrid_threshold_active_needs": (
+        "active needs",
+        "hybrid only: citizens with at least this many active needs go to caseworkers",
+    ),
+}
+
+
+def post_split(scenario: Scenario) -> tuple[int, int]:
+    """(caseworker posts, duty worker posts), as the model lays them out."""
+    workers = scenario.workforce.workers
+    model = scenario.care_model
+    if model == "none":
+        return 0, 0
+    if model == "liberated":
+        return workers, 0
+    if model == "assess_do_refer":
+        return 0, workers
+    caseworkers = round(workers * scenario.hybrid.caseworker_share_of_workforce)
+    return caseworkers, workers - caseworkers
+
+
+def posts(scenario: Scenario) -> int:
+    """Front-line posts the scenario pays for (none under care model none)."""
+    return sum(post_split(scenario))
+
+
+def post_cost_gbp_per_year(scenario: Scenario) -> float:
+    """What one post costs a year at its contracted hours."""
+    staff = scenario.workforce
+    return staff.hours_per_week * WEEKS_PER_YEAR * staff.hourly_cost_gbp
+
+
+def staff_budget_gbp_per_year(scenario: Scenario) -> float:
+    return posts(scenario) * post_cost_gbp_per_year(scenario)
+
+
+def per_citizen(amount: float, scenario: Scenario) -> float | None:
+    citizens = scenario.population.citizens
+    return amount / citizens if citizens else None
+
+
+def resources(scenario: Scenario) -> dict[str, Any]:
+    """The scenario's resources, keyed as RESOURCE_FIELDS."""
+    caseworkers, duty = post_split(scenario)
+    model = scenario.care_model
+    caseworker_cap = (
+        scenario.hybrid.caseworker_caseload_cap
+        if model == "hybrid"
+        else scenario.workforce.caseload_cap
+    )
+    citizens = scenario.population.citizens
+    budget = staff_budget_gbp_per_year(scenario)
+    specialist_per_1000 = sum(
+        getattr(scenario.specialists, domain).capacity_slots_per_1000_citizens
+        for domain in scenario.needs.domains
+    )
+    return {
+        "care_model": model,
+        "citizens": citizens,
+        "arrivals_per_week": scenario.population.arrivals_per_week,
+        "posts": caseworkers + duty,
+        "caseworker_posts": caseworkers,
+        "duty_worker_posts": duty,
+        "posts_per_1000_citizens": (1000 * (caseworkers + duty) / citizens if citizens else None),
+        "caseworker_caseload_cap": caseworker_cap if caseworkers else None,
+        "duty_worker_caseload_cap": scenario.workforce.caseload_cap if duty else None,
+        "case_places": caseworkers * caseworker_cap + duty * scenario.workforce.caseload_cap,
+        "hours_per_week": scenario.workforce.hours_per_week,
+        "hourly_cost_gbp": scenario.workforce.hourly_cost_gbp,
+        "staff_budget_gbp_per_year": budget,
+        "staff_budget_gbp_per_citizen_year": per_citizen(budget, scenario),
+        "staff_payer": scenario.workforce.payer,
+        "flexible_budget_cap_gbp_per_person_year": (
+            scenario.liberated.flexible_budget_per_citizen_year_gbp if caseworkers else None
+        ),
+        "specialist_episodes": (0.0 if model == "none" else specialist_per_1000 * citizens / 1000),
+        "hybrid_threshold_active_needs": (
+            scenario.hybrid.complexity_threshold_active_needs if model == "hybrid" else None
+        ),
+    }
+
+
+def with_values(scenario: Scenario, values: dict[str, Any], why: str) -> Scenario:
+    """A copy of a resolved scenario with dotted keys set, validated like `--set`."""
+    data = copy.deepcopy(scenario_dict(scenario))
+    for key, value in values.items():
+        node = data
+        *sections, leaf = key.split(".")
+        for part in sections:
+            node = node[part]
+        node[leaf] = value
+    return validate_data(data, f"{printable(scenario.name)} ({why})")
+
+
+def with_workers(scenario: Scenario, workers: int, why: str = "resized") -> Scenario:
+    return with_values(scenario, {"workforce.workers": workers}, why)
+
+
+POPULATION_KEYS = ("citizens", "arrivals_per_week", "leave_probability_per_week")
+
+
+def check_same_population(configs: Sequence[Scenario]) -> None:
+    """A paired comparison needs one district: the same citizens arriving and leaving. Refuse
+    scenarios whose populations differ, in one line."""
+    first = configs[0]
+
+    def describe(s: Scenario) -> str:
+        p = s.population
+        return (
+            f"{printable(s.name, 60)}: {p.citizens:,} citizens, "
+            f"{p.arrivals_per_week or 0:g} arrivals a week"
+        )
+
+    for other in configs[1:]:
+        differ = [
+            key
+            for key in POPULATION_KEYS
+            if getattr(first.population, key) != getattr(other.population, key)
+        ]
+        if differ:
+            raise ScenarioError(
+                f"compare: the scenarios describe different populations ({describe(first)}; "
+                f"{describe(other)}; population.{differ[0]} differs): a paired comparison needs "
+                "the same district, so scale one to the other with `relsim scale`"
+            )

@@ -1,0 +1,116 @@
+"""Scaling a scenario to one's own district, and noticing when population and flows are out of
+proportion.
+
+A district's flows are in proportion to its population when new arrivals replace those who
+leave at the rate that keeps its size steady (`population.arrival_rate_per_citizen_week`). Left
+out, `population.arrivals_per_week` follows the population; written out, it stays fixed
+whatever the population, and a district scaled up without it silently changes character (a
+district of 30,000 with the arrivals of one of 3,000 shrinks for five years).
+
+`relsim scale` writes a scenario that extends the original, with the population changed and
+everything that is absolute scaled with it: the posts (to the nearest whole post, at least one
+if there were any) and an explicit arrivals_per_week. Specialist capacity is already per 1,000
+citizens and the flexible budget per person, so they follow by themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from relsim import bundled
+from relsim.config import Scenario, ScenarioError
+from relsim.config.errors import printable
+
+#: the district settles within this factor of its initial size before a warning is given
+PROPORTION_TOLERANCE = 1.5
+
+
+def steady_size(scenario: Scenario) -> float | None:
+    """The size the district's flows settle it at: arrivals over the steady arrival rate."""
+    population = scenario.population
+    rate = population.arrival_rate_per_citizen_week
+    if rate <= 0:
+        return None
+    return (population.arrivals_per_week or 0.0) / rate
+
+
+def proportion_warnings(scenario: Scenario) -> list[str]:
+    """One line for each way the scenario's flows are out of proportion with its population."""
+    population = scenario.population
+    steady = steady_size(scenario)
+    if steady is None:
+        return []
+    citizens = population.citizens
+    arrivals = population.arrivals_per_week or 0.0
+    if citizens == 0 and arrivals == 0:
+        return []
+    ratio = steady / citizens if citizens else float("inf")
+    if 1 / PROPORTION_TOLERANCE <= ratio <= PROPORTION_TOLERANCE:
+        return []
+    return [
+        f"{printable(scenario.name, 60)}: population.arrivals_per_week is {arrivals:g} for "
+        f"{citizens:,} citizens, so the district drifts towards about {steady:,.0f} citizens "
+        f"(arrivals replace leavers at {population.arrival_rate_per_citizen_week:g} per "
+        "citizen-week); leave arrivals_per_week out to keep it in proportion, or scale the "
+        "scenario with `relsim scale`"
+    ]
+
+
+def scaled_values(scenario: Scenario, raw: dict[str, Any], citizens: int) -> dict[str, Any]:
+    """The keys a scaled copy sets: population, posts, and arrivals when they were written."""
+    original = scenario.population.citizens
+    if original <= 0:
+        raise ScenarioError(
+            f"scale: {printable(scenario.name, 60)} has no citizens to scale from; set "
+            "population.citizens in it first"
+        )
+    factor = citizens / original
+    values: dict[str, Any] = {"population": {"citizens": citizens}}
+    written = (raw.get("population") or {}).get("arrivals_per_week")
+    if written is not None:
+        values["population"]["arrivals_per_week"] = round(float(written) * factor, 6)
+    workers = scenario.workforce.workers
+    if workers:
+        values["workforce"] = {"workers": max(1, round(workers * factor))}
+    return values
+
+
+def extends_reference(source: Path, argument: str, out: Path | None) -> str:
+    """How the scaled file names the original: a bundled scenario by its name, a file by its
+    path relative to where the scaled file goes."""
+    if not Path(argument).exists() and bundled.find("scenarios", argument) is not None:
+        return source.name
+    base = (out.parent if out is not None else Path.cwd()).resolve()
+    return Path(os.path.relpath(source.resolve(), base)).as_posix()
+
+
+def scaled_document(
+    scenario: Scenario, raw: dict[str, Any], citizens: int, extends: str, name: str | None
+) -> str:
+    values = scaled_values(scenario, raw, citizens)
+    factor = citizens / scenario.population.citizens
+    document: dict[str, Any] = {
+        "extends": extends,
+        "name": name or f"{scenario.name}-{citizens}",
+        **values,
+    }
+    posts = values.get("workforce", {}).get("workers")
+    lines = [
+        f"# {scenario.name} scaled from {scenario.population.citizens:,} to {citizens:,} "
+        f"citizens (x{factor:.4g}) by `relsim scale`.",
+        "# In proportion: arrivals (left out: they follow the population"
+        + (", or scaled as written" if "arrivals_per_week" in values["population"] else "")
+        + "),",
+        "# specialist capacity (per 1,000 citizens), the flexible budget (per person)"
+        + (
+            f", and the workforce ({scenario.workforce.workers} -> {posts} posts)."
+            if posts
+            else "."
+        ),
+    ]
+    body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    return "\n".join(lines) + "\n" + body

@@ -1,0 +1,94 @@
+"""A study made of several sweeps in one directory (the staffing frontier, the budget search):
+each sweep in its own subdirectory (resumable, Dask-capable, as `relsim sweep`), and the study's
+own tables, figures and manifest beside them. `--force` replaces only an earlier run of the
+same kind of study."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from relsim.files import write_json
+from relsim.io import git_commit, now, versions
+from relsim.sweep.run import SweepPlan, run_sweep
+from relsim.sweep.store import MANIFEST, sweeps_with_files
+from relsim.sweep.summary import load_sweep
+from relsim.targets import OpenedDirectory, open_directory, read_manifest, remove_exactly
+
+
+def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | None:
+    """What an earlier study of `kind` in `directory` consists of, if that is all it holds:
+    its own files and its sweeps. None if anything else is there."""
+    manifest = read_manifest(directory)
+    if manifest is not None and manifest.get("kind") != kind:
+        return None
+    return sweeps_with_files(directory, {*own, MANIFEST})
+
+
+def open_study(
+    out: Path, kind: str, own: Sequence[str], *, force: bool, resume: bool
+) -> OpenedDirectory:
+    opened = open_directory(
+        out,
+        "--out",
+        force=force,
+        identify=lambda d: study_files(d, kind, own),
+        not_empty_hint="use --resume to finish it, or --force to start again",
+        resume=resume,
+        kind=f"an earlier {kind}",
+    )
+    try:
+        remove_exactly(opened.replaced)
+    except BaseException:
+        opened.close()
+        raise
+    return opened
+
+
+def run_series(
+    plans: Sequence[tuple[str, SweepPlan]],
+    out: Path,
+    *,
+    resume: bool,
+    workers: int,
+    dask_address: str | None,
+    label: str,
+) -> dict[str, pd.DataFrame]:
+    """Run (or finish) each series' sweep in its subdirectory; their runs, by series."""
+    runs = {}
+    for series, plan in plans:
+        store = out / series
+        run_sweep(
+            plan,
+            store,
+            resume=resume and (store / MANIFEST).is_file(),
+            workers=workers,
+            dask_address=dask_address,
+            label=f"{label}: {series}",
+        )
+        runs[series], _ = load_sweep(store)
+    return runs
+
+
+def study_manifest(kind: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        **fields,
+        "relsim_version": versions()["relsim"],
+        "git_commit": git_commit(),
+        "versions": versions(),
+        "finished": now(),
+    }
+
+
+def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    write_json(out / MANIFEST, manifest)
+
+
+def paired(runs: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """point x replication table of a metric over the successful runs."""
+    ok = runs[runs["status"] == "ok"]
+    return ok.pivot(index="point", columns="replication", values=metric)

@@ -1,0 +1,258 @@
+"""The comparison in plain words: what changes, for whom, at what cost, who pays and who saves,
+and how sure we are. Every number here is a rounded copy of one in the JSON payload."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from relsim.commission.payers import PAYER_LABELS, break_even_text
+from relsim.report.formatting import money, sig
+
+MODEL_WORDS = {
+    "assess_do_refer": "assess-do-refer",
+    "liberated": "the Liberated Method",
+    "hybrid": "a hybrid of the two",
+    "none": "no services",
+}
+
+
+def sides(payload: dict[str, Any], label: str) -> tuple[str, str]:
+    """(other, first): the scenarios a comparison label 'OTHER - FIRST' names, read from the
+    payload rather than by splitting the label (a name may hold ' - ')."""
+    first = payload["scenarios"][0]["scenario"]
+    for block in payload["scenarios"][1:]:
+        if label == f"{block['scenario']} - {first}":
+            return block["scenario"], first
+    other, _, rest = label.partition(" - ")
+    return other, rest
+
+
+def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float = 1.0,
+           amount: Any = sig, fewer: str = "fewer", more: str = "more") -> str:  # fmt: skip
+    """'about 40 fewer crisis events per 100 people a year (95 % interval 31 to 49)'."""
+    if not summary or summary.get("mean") is None:
+        return f"{topic}: not measured"
+    mean = summary["mean"] * scale
+    ci = summary.get("ci95")
+    if ci is None:
+        direction = fewer if mean < 0 else more
+        return f"about {amount(abs(mean))} {direction} {noun} (one replication: no interval)"
+    low, high = ci[0] * scale, ci[1] * scale
+    if high < 0:
+        return (
+            f"about {amount(-mean)} {fewer} {noun} "
+            f"(95 % interval {amount(-high)} to {amount(-low)})"
+        )
+    if low > 0:
+        return f"about {amount(mean)} {more} {noun} (95 % interval {amount(low)} to {amount(high)})"
+    return (
+        f"no clear difference in {topic} (95 % interval from {amount(-low)} {fewer} "
+        f"to {amount(high)} {more})"
+    )
+
+
+def _people(value: Any) -> str:
+    return f"{value:,}" if isinstance(value, int) else sig(value, 3)
+
+
+def staff_words(resources: dict[str, Any]) -> str:
+    posts = resources["posts"]
+    if resources["care_model"] == "none":
+        return "no front-line service"
+    parts = []
+    if resources["caseworker_posts"]:
+        count = resources["caseworker_posts"]
+        parts.append(
+            f"{count} caseworker{'s' if count != 1 else ''} holding up to "
+            f"{resources['caseworker_caseload_cap']} people each"
+        )
+    if resources["duty_worker_posts"]:
+        count = resources["duty_worker_posts"]
+        parts.append(
+            f"{count} duty worker{'s' if count != 1 else ''} with up to "
+            f"{resources['duty_worker_caseload_cap']} open cases each"
+        )
+    budget = resources["staff_budget_gbp_per_year"]
+    return f"{posts} posts ({' and '.join(parts)}), a staff budget of {money(budget)} a year"
+
+
+def _ratio_words(first: float, other: float) -> str:
+    if first <= 0 or other <= 0:
+        return ""
+    ratio = other / first
+    if abs(ratio - 1) < 0.005:
+        return "the same staff budget"
+    if ratio > 1:
+        return f"{sig(ratio, 2)} times the staff budget"
+    return f"{sig(100 * ratio, 2)} % of the staff budget"
+
+
+def resources_paragraph(payload: dict[str, Any]) -> list[str]:
+    blocks = payload["scenarios"]
+    first = blocks[0]
+    reference = first["resources"]["staff_budget_gbp_per_year"]
+    lines = []
+    for block in blocks:
+        found = block["resources"]
+        line = f"{block['scenario']} ({MODEL_WORDS.get(found['care_model'], '?')}): "
+        line += staff_words(found)
+        ratio = _ratio_words(reference, found["staff_budget_gbp_per_year"])
+        if block is not first and ratio:
+            line += f"; {ratio} of {first['scenario']}"
+        lines.append(line + ".")
+    spend = payload.get("equal_spend")
+    if spend:
+        basis = (
+            "staff budget"
+            if spend["basis"] == "staff"
+            else "service spend (as run, sized by trial)"
+        )
+        sized = "; ".join(
+            f"{row['scenario']} {row['workers_before']} -> {row['workers']} posts"
+            + (
+                f" ({money(row['spend_gbp_per_citizen_year'], 3)})"
+                if spend["basis"] == "service" and row["spend_gbp_per_citizen_year"] is not None
+                else ""
+            )
+            for row in spend["scenarios"][1:]
+            if not row["note"]
+        )
+        lines.append(
+            f"Equal spend: every workforce was sized so that its {basis} matches "
+            f"{spend['reference']}'s, {money(spend['target_gbp_per_citizen_year'], 3)} per "
+            f"citizen-year, to the nearest whole post ({sized or 'nothing to size'})."
+        )
+    return lines
+
+
+def _who_saves(data: dict[str, Any]) -> str:
+    saves, pays = [], []
+    for payer, entry in data["payers"].items():
+        if payer == "system":
+            continue
+        summary = entry["saving_gbp_per_citizen_year"]
+        ci = summary.get("ci95")
+        mean = summary.get("mean")
+        if mean is None or ci is None:
+            continue
+        label = PAYER_LABELS[payer]
+        if ci[0] > 0:
+            saves.append(f"{label} saves about {money(mean)}")
+        elif ci[1] < 0:
+            pays.append(f"{label} spends about {money(-mean)} more")
+    words = "; ".join(pays + saves)
+    return f"Per person a year, {words}." if words else "No payer's spending clearly changes."
+
+
+def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
+    """Bullet points for one comparison ('B - A')."""
+    diffs = payload["differences"][label]
+    other, first = sides(payload, label)
+    per100 = "per 100 people a year"
+    noun = f"crisis events {per100}"
+    crises = change(diffs.get("crisis_events_per_citizen_year"), noun, noun, 100)
+    noun = f"A&E attendances {per100}"
+    ae = change(diffs.get("crisis_ae_per_citizen_year"), noun, noun, 100)
+    noun = f"arrests or custody episodes {per100}"
+    police = change(diffs.get("crisis_police_per_citizen_year"), noun, noun, 100)
+    cost = change(
+        diffs.get("total_cost_per_citizen_year"),
+        "per person a year",
+        "total cost per person a year",
+        1,
+        money,
+        fewer="less",
+    )
+    bullets = [
+        f"Crisis demand: {crises}.",
+        f"A&E: {ae}; police: {police}.",
+        f"Total cost to the public purse: {cost}.",
+    ]
+    payers = (payload.get("payers") or {}).get(label)
+    if payers:
+        bullets.append(_who_saves(payers))
+        system = payers["payers"].get("system")
+        if system:
+            bullets.append(
+                "Break-even for the whole system, from the start of the measured period in the "
+                f"steady state: {break_even_text(system, payers['weeks'])}."
+            )
+    transition = (payload.get("transition") or {}).get("comparisons", {}).get(label)
+    if transition:
+        system = transition["payers"]["system"]
+        weeks = payload["transition"]["overlap_weeks"]
+        bullets.append(
+            f"Counting the change itself (both launched on day one, both teams paid for {weeks} "
+            "weeks), break-even for the whole system: "
+            f"{break_even_text(system, transition['weeks'])}."
+        )
+    caseload = diffs.get("mean_caseload", {}).get("mean")
+    burnout = diffs.get("mean_burnout", {}).get("mean")
+    if caseload is not None and burnout is not None:
+        bullets.append(
+            f"Staff: caseloads {_signed(caseload)} open cases per worker, burnout "
+            f"{_signed(burnout)} on a 0-1 scale ({other} against {first})."
+        )
+    return bullets
+
+
+def _signed(value: float) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{'+' if value >= 0 else '-'}{sig(abs(value), 2)}"
+
+
+def certainty_paragraph(payload: dict[str, Any]) -> str:
+    reps = payload["reps"]
+    counts = payload.get("assumptions") or {}
+    share = counts.get("share")
+    interval = payload.get("interval") or {}
+    if interval.get("kind") == "parameters and chance":
+        text = (
+            f"Intervals carry parameter uncertainty as well as chance: {reps} paired runs over "
+            f"{interval.get('parameter_sets')} parameter sets drawn from the calibrated ensemble, "
+            "each scenario meeting the same citizens with the same luck and the same parameters; "
+            "each interval is the central 95 % of the parameter sets' results. They still leave "
+            "out what the calibration did not vary"
+        )
+    else:
+        text = (
+            f"Intervals show chance only: {reps} paired replications, each scenario meeting the "
+            "same citizens with the same luck. They leave out uncertainty in the model's "
+            "parameters"
+        )
+    if share is not None:
+        text += (
+            f": {counts['assumptions']} of its {counts['parameters']} behavioural parameters "
+            f"({sig(100 * share, 2)} %) rest on assumption rather than a direct source"
+        )
+    sensitivity = payload.get("sensitivity") or {}
+    if sensitivity.get("available"):
+        ranked: dict[str, list[dict[str, Any]]] = sensitivity.get("top", {})
+        top = ranked.get("crisis_events_per_citizen_year") or next(iter(ranked.values()), [])
+        names = ", ".join(entry["parameter"] for entry in top[:3])
+        text += f". A sensitivity analysis of {sensitivity['scenario']} ranks first {names}"
+    else:
+        text += (
+            ". No sensitivity analysis was supplied, so which of them matter most is not known here"
+        )
+    return text + "."
+
+
+def district_sentence(payload: dict[str, Any]) -> str:
+    first = payload["scenarios"][0]
+    resources = first["resources"]
+    provenance = first["provenance"]
+    weeks = first.get("district", {})
+    present = (weeks.get("citizens_present") or {}).get("mean")
+    steady = provenance.get("steady_state", {})
+    warmup = steady.get("warmup_weeks")
+    text = (
+        f"A district of {_people(resources['citizens'])} people with multiple needs"
+        + (f" (about {_people(round(present))} present at a time)" if present else "")
+        + f", {sig(resources['arrivals_per_week'] or 0, 2)} arriving a week"
+    )
+    if warmup is not None:
+        text += f", measured after a {warmup}-week warm-up"
+    return text + "."

@@ -1,0 +1,115 @@
+"""A comparison as a workbook (.xlsx) with the report's tables, for a finance lead to work
+with: a sheet per table, each with a header row, numbers as numbers (not rounded), and a sheet
+saying what each one holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from relsim.commission.resources import RESOURCE_FIELDS
+from relsim.files import guard_formulas, write_bytes
+from relsim.report import tables
+
+if TYPE_CHECKING:
+    from relsim.commission.analysis import Analysis
+
+#: sheet name -> what it holds
+SHEETS: dict[str, str] = {
+    "About": "what each sheet holds",
+    "Summary": "every scenario's mean and 95 % interval of every measure",
+    "Differences": "paired differences (each scenario minus the first) with 95 % intervals",
+    "Resources": "the resources on each side, and how equal spend sized them",
+    "Resource units": "what each column of Resources means, and its unit",
+    "District": "district totals a year (per citizen-year measures x citizens present)",
+    "By payer": "spend per citizen-year by payer, savings, cumulative saving and break-even week",
+    "Cumulative": "cumulative saving for the district by payer, week by week",
+    "Transition": "as By payer, from launch with both teams paid for the overlap (if asked for)",
+    "Time series": "weekly means with 95 % intervals over replications",
+    "Inputs": "inputs that differ from the defaults, with their source",
+    "Sensitivity": "the parameters the result is most sensitive to (if an analysis was given)",
+    "Provenance": "relsim version, scenario hashes, seeds, replications, dates, software",
+}
+
+
+def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
+    payload = analysis.payload
+    counts = payload.get("assumptions") or {}
+    sensitivity = payload.get("sensitivity") or {}
+    about = pd.DataFrame(
+        [{"sheet": name, "holds": text} for name, text in SHEETS.items()]
+        + [
+            {"sheet": "", "holds": ""},
+            {
+                "sheet": "assumptions",
+                "holds": (
+                    f"{counts.get('assumptions')} of {counts.get('parameters')} behavioural "
+                    "parameters rest on assumption"
+                ),
+            },
+            {
+                "sheet": "sensitivity",
+                "holds": sensitivity.get("note")
+                or f"from {sensitivity.get('method')} analysis of {sensitivity.get('scenario')}",
+            },
+            *({"sheet": "warning", "holds": warning} for warning in payload.get("warnings", [])),
+        ]
+    )
+    units = pd.DataFrame(
+        [
+            {"resource": key, "unit": unit, "meaning": meaning}
+            for key, (unit, meaning) in {**RESOURCE_FIELDS, **tables.RESOURCE_EXTRA}.items()
+        ]
+    )
+    resources = tables.resources_table(payload)
+    return {
+        "About": about,
+        "Summary": tables.summary_table(payload),
+        "Differences": tables.differences_table(payload),
+        "Resources": resources,
+        "Resource units": units,
+        "District": tables.district_table(payload),
+        "By payer": tables.payers_table(payload),
+        "Cumulative": tables.cumulative_table(analysis),
+        "Transition": tables.payers_table(payload, "transition"),
+        "Time series": tables.timeseries_table(analysis),
+        "Inputs": tables.inputs_table(payload),
+        "Sensitivity": tables.sensitivity_table(payload),
+        "Provenance": tables.provenance_table(payload),
+    }
+
+
+def _width(series: pd.Series, name: Any) -> int:
+    longest = max([len(str(name)), *(len(str(v)) for v in series.head(200))])
+    return min(60, max(8, longest + 2))
+
+
+def write_workbook(path: Path, analysis: Analysis) -> None:
+    """Write the workbook whole (or not at all). Text that a spreadsheet would run as a formula
+    starts with an apostrophe, as in relsim's CSV files."""
+    from relsim.cli_options import clean_json
+
+    cleaned = dataclasses.replace(analysis, payload=clean_json(analysis.payload))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in workbook_tables(cleaned).items():
+            guarded = guard_formulas(frame)
+            guarded.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for column, letter in zip(
+                guarded.columns, _letters(len(guarded.columns)), strict=False
+            ):
+                sheet.column_dimensions[letter].width = _width(guarded[column], column)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(path, buffer.getvalue())
+
+
+def _letters(count: int) -> list[str]:
+    from openpyxl.utils import get_column_letter
+
+    return [get_column_letter(i + 1) for i in range(count)]

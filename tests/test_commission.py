@@ -1,0 +1,705 @@
+"""A commissioner's comparison: resources stated on each side, equal spend, who pays and who
+saves and when, the transition, scaling to a district, and the refusals that protect a
+like-for-like comparison.
+
+Numbers from the model are never written into these tests (the model changes); they check
+relationships: equal-spend sizing gives equal budgets, the payers add up to the total, the
+outputs agree with one another.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from relsim.commission.payers import PAYER_VIEW, break_even, payer_columns, spending
+from relsim.commission.resources import (
+    post_cost_gbp_per_year,
+    resources,
+    staff_budget_gbp_per_year,
+)
+from relsim.commission.scale import proportion_warnings
+from relsim.commission.spend import equal_service_spend, equal_staff_spend
+from relsim.commission.transition import transition
+from relsim.config import ScenarioError, load_scenario
+from relsim.runner import run_replications
+from tests.cli_helpers import relsim_main
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+SMALL = (
+    "population.citizens=300",
+    "time.weeks=20",
+    "time.warmup_weeks=4",
+    "workforce.workers=2",
+)
+SMALL_ARGS = tuple(arg for s in SMALL for arg in ("--set", s))
+
+
+def small(name: str, *extra: str):
+    return load_scenario(SCENARIOS / f"{name}.yaml", [*SMALL, *extra])
+
+
+# -- resources and equal spend ------------------------------------------------------------------
+
+
+def test_resources_state_posts_caps_and_the_staff_budget() -> None:
+    hybrid = small("hybrid", "workforce.workers=10")
+    found = resources(hybrid)
+    assert found["posts"] == 10
+    assert found["caseworker_posts"] + found["duty_worker_posts"] == 10
+    assert found["caseworker_posts"] == round(10 * hybrid.hybrid.caseworker_share_of_workforce)
+    assert found["staff_budget_gbp_per_year"] == pytest.approx(10 * post_cost_gbp_per_year(hybrid))
+    assert found["staff_budget_gbp_per_citizen_year"] == pytest.approx(
+        found["staff_budget_gbp_per_year"] / 300
+    )
+    assert resources(small("baseline", "care_model=none"))["posts"] == 0
+
+
+def test_equal_staff_spend_matches_the_first_scenarios_budget_to_the_nearest_post() -> None:
+    base = small("baseline", "workforce.workers=6")
+    dear = small("liberated", "workforce.workers=40", "workforce.hourly_cost_gbp=95")
+    same = small("hybrid", "workforce.workers=26")
+    sized, sizing = equal_staff_spend([base, dear, same])
+    target = staff_budget_gbp_per_year(base)
+    assert sized[0] is base
+    assert sized[2].workforce.workers == 6  # the same cost per post: the same posts
+    assert staff_budget_gbp_per_year(sized[2]) == pytest.approx(target)
+    # A dearer post: fewer of them, and the budget within half a post of the target.
+    gap = abs(staff_budget_gbp_per_year(sized[1]) - target)
+    assert gap <= post_cost_gbp_per_year(sized[1]) / 2
+    assert sized[1].workforce.workers == round(target / post_cost_gbp_per_year(dear))
+    assert [r["workers_before"] for r in sizing.rows] == [6, 40, 26]
+    assert [r["workers"] for r in sizing.rows] == [s.workforce.workers for s in sized]
+    # Only the posts change.
+    assert sized[1].workforce.caseload_cap == dear.workforce.caseload_cap
+    assert sized[1].care_model == dear.care_model
+
+
+@pytest.mark.parametrize(
+    ("first", "other", "says"),
+    [
+        (("baseline", "care_model=none"), ("liberated",), "no workforce"),
+        (("baseline",), ("liberated", "workforce.hourly_cost_gbp=9000"), "more than the"),
+    ],
+)
+def test_equal_spend_that_cannot_be_met_is_refused(first, other, says) -> None:
+    with pytest.raises(ScenarioError, match=says):
+        equal_staff_spend([small(*first), small(*other)])
+
+
+def test_equal_service_spend_finds_the_size_whose_spend_is_nearest() -> None:
+    base = small("baseline", "workforce.workers=3", "time.weeks=12")
+    other = small("liberated", "workforce.workers=30", "time.weeks=12")
+
+    def evaluate(scenario, reps):
+        return run_replications(scenario, reps, 5)
+
+    sized, sizing = equal_service_spend([base, other], evaluate, reps=2)
+    target = sizing.target_gbp_per_citizen_year
+    chosen = sizing.rows[1]
+    assert chosen["workers"] == sized[1].workforce.workers
+    # Nearer the target than one post either side.
+    from relsim.commission.spend import service_spend
+
+    spend = service_spend(evaluate(sized[1], 2))
+    assert spend == pytest.approx(chosen["spend_gbp_per_citizen_year"])
+    for neighbour in (chosen["workers"] - 1, chosen["workers"] + 1):
+        if neighbour < 1:
+            continue
+        from relsim.commission.resources import with_workers
+
+        near = service_spend(evaluate(with_workers(other, neighbour), 2))
+        assert abs(spend - target) <= abs(near - target) + 1e-9
+
+
+# -- payers and break-even ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def liberated_runs():
+    scenario = small("liberated", "workforce.workers=6")
+    return scenario, run_replications(scenario, 2, 11)
+
+
+def test_weekly_spending_by_payer_adds_up_to_the_total(liberated_runs) -> None:
+    scenario, runs = liberated_runs
+    series = runs[0].timeseries
+    payers = payer_columns(series, scenario)
+    assert list(payers.columns) == list(PAYER_VIEW)
+    np.testing.assert_allclose(payers.sum(axis=1), series["total_cost_gbp"], rtol=1e-9)
+    booked = series[[c for c in series.columns if c.startswith("cost_") and c.endswith("_gbp")]]
+    np.testing.assert_allclose(booked.sum(axis=1), series["total_cost_gbp"], rtol=1e-9)
+
+
+def test_spending_per_citizen_year_equals_the_metrics(liberated_runs) -> None:
+    scenario, runs = liberated_runs
+    frame = pd.concat([r.timeseries for r in runs], ignore_index=True)
+    spent = spending(frame, scenario, scenario.time.warmup_weeks + 1, [0, 1])
+    total = spent.per_citizen_year(spent.system)
+    service = spent.per_citizen_year(spent.by_payer["service"])
+    for k, run in enumerate(runs):
+        metrics = run.metrics
+        assert total[k] == pytest.approx(metrics["total_cost_per_citizen_year"], rel=1e-9)
+        assert service[k] == pytest.approx(
+            metrics["staff_cost_per_citizen_year"]
+            + metrics["flexible_budget_cost_per_citizen_year"],
+            rel=1e-9,
+        )
+        # The NHS pays no staff or budget here: its share is the metric itself.
+        assert spent.per_citizen_year(spent.by_payer["nhs"])[k] == pytest.approx(
+            metrics["cost_nhs_per_citizen_year"], rel=1e-9
+        )
+
+
+@pytest.mark.parametrize(
+    ("saving", "week"),
+    [
+        ([1.0, 2.0, 3.0], 1),
+        ([-3.0, -1.0, 0.5, 2.0], 3),
+        ([-1.0, 1.0, -0.5, 1.0, 2.0], 4),
+        ([-1.0, -2.0, -3.0], None),
+        ([1.0, 2.0, -0.1], None),
+    ],
+)
+def test_break_even_is_the_first_week_from_which_the_saving_stays_positive(saving, week) -> None:
+    assert break_even(np.array(saving)) == week
+
+
+def test_transition_adds_the_old_teams_pay_for_the_overlap() -> None:
+    configs = [small("baseline", "workforce.workers=4"), small("liberated", "workforce.workers=4")]
+
+    def run(scenario):
+        assert scenario.time.warmup_weeks == 0  # launched on day one
+        return run_replications(scenario, 2, 3)
+
+    without, info0 = transition(configs, 0, run)
+    overlap, info = transition(configs, 6, run)
+    assert info0["double_running_gbp"] == 0
+    assert info["double_running_gbp"] > 0
+    rows0 = {r["payer"]: r for r in without[0].rows}
+    rows = {r["payer"]: r for r in overlap[0].rows}
+    for payer in ("service", "system"):
+        change = (
+            rows0[payer]["cumulative_saving_gbp"]["mean"]
+            - rows[payer]["cumulative_saving_gbp"]["mean"]
+        )
+        assert change == pytest.approx(info["double_running_gbp"], rel=1e-9)
+    for payer in ("nhs", "police_justice", "council_housing"):
+        assert rows[payer]["cumulative_saving_gbp"] == rows0[payer]["cumulative_saving_gbp"]
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def _compare_json(*args: object) -> tuple[int, dict | None, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = relsim_main(*args)
+    text = out.getvalue()
+    return code, (json.loads(text) if code == 0 and text.strip() else None), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def equal_spend(tmp_path_factory):
+    where = tmp_path_factory.mktemp("equal")
+    code, payload, _ = _compare_json(
+        "compare", "baseline", "liberated", "hybrid", *SMALL_ARGS,
+        "--set", "workforce.workers=6", "--reps", "3", "--seed", "5", "--workers", "1",
+        "--equal-spend", "--transition-weeks", "6", "--json", "--ensemble", "0",
+        "--out", where / "out", "--xlsx", where / "book.xlsx",
+    )  # fmt: skip
+    assert code == 0
+    return payload, where
+
+
+def test_every_comparison_states_the_resources_on_each_side(equal_spend) -> None:
+    payload, where = equal_spend
+    for block in payload["scenarios"]:
+        manifest = json.loads((where / "out" / block["scenario"] / "manifest.json").read_text())
+        assert block["resources"]["posts"] == manifest["scenario"]["workforce"]["workers"]
+    table = pd.read_csv(where / "out" / "resources.csv")
+    assert list(table["scenario"]) == ["baseline", "liberated", "hybrid"]
+    for row, block in zip(table.itertuples(), payload["scenarios"], strict=True):
+        assert row.posts == block["resources"]["posts"]
+        assert row.staff_budget_gbp_per_year == pytest.approx(
+            block["resources"]["staff_budget_gbp_per_year"]
+        )
+        assert row.equal_spend_basis == "staff"
+
+
+def test_equal_spend_gives_equal_staff_budgets_and_says_so(equal_spend) -> None:
+    payload, _ = equal_spend
+    budgets = [b["resources"]["staff_budget_gbp_per_year"] for b in payload["scenarios"]]
+    assert budgets == pytest.approx([budgets[0]] * 3)
+    spend = payload["equal_spend"]
+    assert spend["basis"] == "staff" and spend["reference"] == "baseline"
+    assert spend["target_gbp_per_citizen_year"] == pytest.approx(
+        payload["scenarios"][0]["resources"]["staff_budget_gbp_per_citizen_year"]
+    )
+    assert [r["workers_before"] for r in spend["scenarios"]] == [6, 6, 6]
+
+
+def test_payers_and_break_even_are_in_the_json(equal_spend) -> None:
+    payload, _ = equal_spend
+    for label in ("liberated - baseline", "hybrid - baseline"):
+        data = payload["payers"][label]
+        assert set(data["payers"]) == {*PAYER_VIEW, "system"}
+        savings = [data["payers"][p]["saving_gbp_per_citizen_year"]["mean"] for p in PAYER_VIEW]
+        system = data["payers"]["system"]["saving_gbp_per_citizen_year"]["mean"]
+        assert sum(savings) == pytest.approx(system, rel=1e-9, abs=1e-6)
+        total = payload["differences"][label]["total_cost_per_citizen_year"]["mean"]
+        assert system == pytest.approx(-total, rel=1e-9, abs=1e-6)
+        transition = payload["transition"]["comparisons"][label]
+        assert transition["weeks"] == 20  # from launch over the horizon
+    assert payload["transition"]["overlap_weeks"] == 6
+
+
+def test_summary_means_sit_beside_the_per_replication_file(equal_spend) -> None:
+    payload, where = equal_spend
+    for block in payload["scenarios"]:
+        folder = where / "out" / block["scenario"]
+        means = pd.read_csv(folder / "summary_means.csv").set_index("metric")
+        per_rep = pd.read_csv(folder / "summary.csv")
+        assert len(per_rep) == 3
+        for metric, summary in block["metrics"].items():
+            row = means.loc[metric]
+            if summary["mean"] is None:
+                assert math.isnan(row["mean"])
+                continue
+            assert row["mean"] == pytest.approx(summary["mean"], rel=1e-12)
+            if summary["ci95"]:
+                assert [row["ci95_low"], row["ci95_high"]] == pytest.approx(summary["ci95"])
+            assert row["replications"] == 3
+
+
+def test_workbook_holds_the_same_numbers_as_the_json(equal_spend) -> None:
+    payload, where = equal_spend
+    book = pd.read_excel(where / "book.xlsx", sheet_name=None, engine="openpyxl")
+    assert {"Summary", "Differences", "Resources", "By payer", "Time series", "Inputs",
+            "Provenance", "Transition", "Cumulative"} <= set(book)  # fmt: skip
+    summary = book["Summary"].set_index(["scenario", "metric"])
+    for block in payload["scenarios"]:
+        for metric, found in block["metrics"].items():
+            row = summary.loc[(block["scenario"], metric)]
+            if found["mean"] is None:
+                assert pd.isna(row["mean"])
+            else:
+                assert row["mean"] == pytest.approx(found["mean"], rel=1e-12)
+            if found["ci95"]:
+                assert row["ci95_low"] == pytest.approx(found["ci95"][0], rel=1e-12)
+    differences = book["Differences"].set_index(["comparison", "metric"])
+    for label, diffs in payload["differences"].items():
+        for metric, found in diffs.items():
+            if found["mean"] is not None:
+                assert differences.loc[(label, metric), "mean"] == pytest.approx(found["mean"])
+    payers = book["By payer"].set_index(["comparison", "payer"])
+    for label, data in payload["payers"].items():
+        for payer, entry in data["payers"].items():
+            row = payers.loc[(label, payer)]
+            assert row["saving_mean"] == pytest.approx(entry["saving_gbp_per_citizen_year"]["mean"])
+            expected = entry["break_even_week"]
+            assert (pd.isna(row["break_even_week"]) and expected is None) or (
+                row["break_even_week"] == expected
+            )
+    resources = book["Resources"].set_index("scenario")
+    for block in payload["scenarios"]:
+        assert resources.loc[block["scenario"], "posts"] == block["resources"]["posts"]
+    provenance = book["Provenance"].set_index("scenario")
+    for block in payload["scenarios"]:
+        assert (
+            provenance.loc[block["scenario"], "scenario_hash"]
+            == (block["provenance"]["scenario_hash"])
+        )
+        assert provenance.loc[block["scenario"], "seed"] == 5
+
+
+def test_force_replaces_a_comparison_with_its_resources(equal_spend, tmp_path) -> None:
+    _, where = equal_spend
+    code = relsim_main(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--reps", "2", "--workers", "1",
+        "--out", where / "out", "--force",
+    )  # fmt: skip
+    assert code == 0
+    assert sorted(p.name for p in (where / "out").iterdir()) == [
+        "baseline",
+        "differences.csv",
+        "liberated",
+        "resources.csv",
+    ]
+
+
+def _nothing_written(tmp_path: Path) -> None:
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenarios"]
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "says"),
+    [
+        (
+            {"big.yaml": "extends: liberated.yaml\nname: big\npopulation:\n  citizens: 900\n"},
+            ["scenarios/baseline.yaml", "scenarios/big.yaml"],
+            "different populations",
+        ),
+        (
+            {"nobody.yaml": "extends: baseline.yaml\nname: nobody\ncare_model: none\n"},
+            ["scenarios/nobody.yaml", "scenarios/liberated.yaml", "--equal-spend"],
+            "no workforce",
+        ),
+        (
+            {
+                "dear.yaml": (
+                    "extends: liberated.yaml\nname: dear\nworkforce:\n  hourly_cost_gbp: 9000\n"
+                )
+            },
+            ["scenarios/baseline.yaml", "scenarios/dear.yaml", "--equal-spend"],
+            "no whole number of posts",
+        ),
+    ],
+)
+def test_unfair_or_impossible_comparisons_exit_2_and_write_nothing(
+    files, args, says, tmp_path, cli_run
+) -> None:
+    import shutil
+
+    shutil.copytree(SCENARIOS, tmp_path / "scenarios")
+    for name, text in files.items():
+        (tmp_path / "scenarios" / name).write_text(text, encoding="utf-8")
+    before = sorted(p.name for p in (tmp_path / "scenarios").iterdir())
+    result = cli_run(
+        "compare", *args, "--reps", "2", "--out", "out", "--report", "r.html", "--xlsx", "r.xlsx",
+        "--json", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], result.stderr
+    assert result.stdout == ""
+    _nothing_written(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "scenarios").iterdir()) == before
+
+
+# -- scaling to a district ----------------------------------------------------------------------
+
+
+def test_scale_keeps_arrivals_workforce_and_specialists_in_proportion(tmp_path) -> None:
+    for name in ("baseline", "hybrid"):
+        target = tmp_path / f"{name}_30k.yaml"
+        assert relsim_main("scale", name, "--citizens", "30000", "--out", target) == 0
+        original = load_scenario(SCENARIOS / f"{name}.yaml")
+        scaled = load_scenario(target)
+        factor = 30000 / original.population.citizens
+        assert scaled.name == f"{name}-30000"
+        assert scaled.population.citizens == 30000
+        assert scaled.population.arrivals_per_week == pytest.approx(
+            original.population.arrivals_per_week * factor
+        )
+        assert scaled.workforce.workers == round(original.workforce.workers * factor)
+        before, after = resources(original), resources(scaled)
+        assert after["specialist_episodes"] == pytest.approx(before["specialist_episodes"] * factor)
+        assert after["posts_per_1000_citizens"] == pytest.approx(
+            before["posts_per_1000_citizens"], rel=0.02
+        )
+        assert scaled.hybrid == original.hybrid and scaled.liberated == original.liberated
+        assert proportion_warnings(scaled) == []
+
+
+def test_scale_scales_arrivals_written_out(tmp_path) -> None:
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text(
+        "extends: baseline.yaml\nname: fixed\npopulation:\n  arrivals_per_week: 6\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "out" / "fixed_big.yaml"
+    assert relsim_main("scale", fixed, "--citizens", "6000", "--out", target) == 0
+    scaled = load_scenario(target)
+    assert scaled.population.arrivals_per_week == pytest.approx(12)
+    assert "extends: ../fixed.yaml" in target.read_text(encoding="utf-8")
+
+
+def test_flows_out_of_proportion_are_warned_about(capsys) -> None:
+    scenario = small("baseline", "population.citizens=30000", "population.arrivals_per_week=6")
+    warnings = proportion_warnings(scenario)
+    assert len(warnings) == 1 and "arrivals_per_week" in warnings[0]
+    assert proportion_warnings(small("baseline")) == []  # arrivals left out: in proportion
+    code = relsim_main(
+        "run", "baseline", *SMALL_ARGS, "--set", "population.arrivals_per_week=40",
+        "--reps", "1", "--workers", "1", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert "warning:" in capsys.readouterr().err
+
+
+# -- the frontier and the budget search ---------------------------------------------------------
+
+
+def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
+    out = tmp_path / "frontier"
+    code = relsim_main(
+        "frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2,4", "--reps", "2",
+        "--workers", "1", "--out", out,
+    )  # fmt: skip
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "baseline", "better_buy.csv", "frontier.csv", "frontier.png", "liberated", "manifest.json",
+    ]  # fmt: skip
+    table = pd.read_csv(out / "frontier.csv")
+    assert len(table) == 4 and set(table["posts"]) == {2, 4}
+    for _, size in table.groupby("posts"):
+        assert size["staff_budget_gbp_per_citizen_year"].nunique() == 1
+    runs = pd.read_parquet(out / "liberated" / "runs.parquet")
+    four = runs[runs["workforce.workers"] == 4]
+    row = table[(table["series"] == "liberated") & (table["posts"] == 4)].iloc[0]
+    assert row["crisis_events_per_citizen_year_mean"] == pytest.approx(
+        four["crisis_events_per_citizen_year"].mean()
+    )
+    better = pd.read_csv(out / "better_buy.csv")
+    assert list(better["posts"]) == [2, 4] and better["equal_staff_budget"].all()
+    for row in better.itertuples():
+        means = table[table["posts"] == row.posts].set_index("series")
+        assert row.crisis_events_per_citizen_year_best == (
+            means["crisis_events_per_citizen_year_mean"].idxmin()
+        )
+    # The efficient set: no point on it is beaten on both measures by another point.
+    frontier = table[table["on_frontier"]]
+    for point in frontier.itertuples():
+        beaten = table[
+            (
+                table["crisis_events_per_citizen_year_mean"]
+                < point.crisis_events_per_citizen_year_mean
+            )
+            & (table["total_cost_per_citizen_year_mean"] < point.total_cost_per_citizen_year_mean)
+        ]
+        assert beaten.empty
+    assert json.loads((out / "manifest.json").read_text())["kind"] == "relsim frontier"
+    # An earlier frontier is replaced with --force, and only then.
+    again = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2", "--reps",
+             "1", "--workers", "1", "--out", out)  # fmt: skip
+    assert relsim_main(*again) == 2
+    assert relsim_main(*again, "--force") == 0
+    assert len(pd.read_csv(out / "frontier.csv")) == 2
+
+
+def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path) -> None:
+    out = tmp_path / "budget"
+    hybrid = small("hybrid")
+    limit = 5.5 * post_cost_gbp_per_year(hybrid)  # pays for 5 posts
+    code = relsim_main(
+        "budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2",
+        "--workers", "1", "--out", out, "--minimise", "total_cost_per_citizen_year",
+    )  # fmt: skip
+    assert code == 0
+    result = json.loads((out / "budget.json").read_text())
+    table = pd.read_csv(out / "budget.csv")
+    assert result["posts"] == 5 and result["outcome"] == "total_cost_per_citizen_year"
+    optimum = result["optimum"]
+    assert optimum["caseworker_posts"] + optimum["duty_worker_posts"] == 5
+    searched = table[table["stage"] != "coarse"]
+    assert searched["optimum"].sum() == 1
+    best = searched[searched["optimum"]].iloc[0]
+    assert best["mean"] == pytest.approx(optimum["mean"])
+    assert best["mean"] == pytest.approx(searched["mean"].min())
+    assert optimum["ci95"][0] <= optimum["mean"] <= optimum["ci95"][1]
+    assert searched["probability_best"].sum() == pytest.approx(1.0)
+    assert (searched["difference_from_optimum"] >= -1e-9).all()
+    # Nobody who presents is left without a front door.
+    for row in table.itertuples():
+        if row.caseworker_posts == 5:
+            assert row.threshold_active_needs == 0
+        else:
+            assert 1 <= row.caseworker_posts <= 4 and row.threshold_active_needs >= 1
+    flat = result["flatness"]
+    assert flat["points_refined"] == len(searched)
+    assert 1 <= flat["indistinguishable_points"] <= len(searched)
+    assert (out / "budget.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--limit", "10k"], "does not pay for one post"),
+        (["--limit", "lots"], "expected pounds a year"),
+        (["--limit", "3m", "--set", "care_model=liberated"], "balances the hybrid"),
+    ],
+)
+def test_budget_refuses_what_it_cannot_search(args, says, tmp_path, capsys) -> None:
+    assert relsim_main("budget", "hybrid", *args, "--out", tmp_path / "b") == 2
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "b").exists()
+
+
+# -- the documented commands ----------------------------------------------------------------------
+
+
+def _documented() -> list[list[str]]:
+    import re
+    import shlex
+
+    text = (ROOT / "docs" / "commissioning.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```sh\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+    return [
+        shlex.split(line)[1:]
+        for b in blocks
+        for line in b.splitlines()
+        if line.startswith("relsim ")
+    ]
+
+
+DOCUMENTED = _documented()
+
+
+def test_the_guide_shows_one_command_for_each_question() -> None:
+    assert {c[0] for c in DOCUMENTED} == {"compare", "frontier", "budget", "scale"}
+    compares = [c for c in DOCUMENTED if c[0] == "compare"]
+    assert any("--equal-spend" in c for c in compares)
+    assert any("--transition-weeks" in c for c in compares)
+    assert any("--report" in c for c in compares) and any("--xlsx" in c for c in compares)
+
+
+@pytest.mark.parametrize("command", DOCUMENTED, ids=" ".join)
+def test_documented_commands_run(command: list[str], tmp_path, monkeypatch) -> None:
+    """Each `relsim` command in docs/commissioning.md, on a small district with few runs."""
+    monkeypatch.chdir(tmp_path)
+    args = list(command)
+    if args[0] in ("compare", "frontier", "budget"):
+        args += [*SMALL_ARGS, "--workers", "1"]
+    if args[0] == "compare":
+        args += ["--reps", "2"]
+        if "--transition-weeks" in args:  # within the small district's horizon
+            args[args.index("--transition-weeks") + 1] = "4"
+    if args[0] == "frontier":
+        args += ["--workforce", "2,3", "--reps", "1"]
+    if args[0] == "budget":
+        args[args.index("--limit") + 1] = f"{3.5 * post_cost_gbp_per_year(small('hybrid')):.0f}"
+        args += ["--reps", "2"]
+    assert relsim_main(*args) == 0, command
+    written = [a for a in command if a.endswith((".html", ".xlsx", ".yaml")) or "/" in a]
+    for target in written:
+        assert (tmp_path / target).exists(), target
+
+
+# -- sensitivity and service spend on the command line ------------------------------------------
+
+
+def _sensitivity_dir(where: Path, scenario: str = "baseline") -> Path:
+    where.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "kind": "relsim sweep",
+        "design": {"kind": "morris", "spec": {"ranges": ["continuity=0.2:0.9"]}},
+        "base_scenario": {"name": scenario},
+    }
+    (where / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    pd.DataFrame(
+        [
+            {
+                "metric": "crisis_events_per_citizen_year",
+                "parameter": p,
+                "mu_star": v,
+                "mu_star_ci95": 0.01,
+                "mu": v,
+                "sigma": 0.0,
+            }
+            for p, v in (
+                ("continuity", 0.2),
+                ("crises.ae.unit_cost_gbp", 0.05),
+                ("needs.coupling_strength", 0.4),
+            )
+        ]
+    ).to_csv(where / "sensitivity.csv", index=False)
+    return where
+
+
+def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None:
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.report.sections import inputs_section
+    from relsim.report.words import certainty_paragraph
+
+    found = sensitivity_summary(_sensitivity_dir(tmp_path / "s"), [small("baseline")])
+    assert found["available"] and found["matches"] and found["method"] == "morris"
+    ranked = found["top"]["crisis_events_per_citizen_year"]
+    assert [e["parameter"] for e in ranked] == [
+        "needs.coupling_strength",
+        "continuity",
+        "crises.ae.unit_cost_gbp",
+    ]
+    assert [e["kind"] for e in ranked] == ["parameter", "knob", "parameter"]
+    assert ranked[1]["assumption"] is False  # a knob is the user's, not an assumption
+    payload = {"reps": 3, "sensitivity": found, "inputs": {}, "assumptions": {}}
+    text = inputs_section(payload)
+    assert "needs.coupling_strength" in text and "knob" in text
+    assert "ranks first needs.coupling_strength, continuity" in certainty_paragraph(payload)
+    other = sensitivity_summary(_sensitivity_dir(tmp_path / "o", "elsewhere"), [small("baseline")])
+    assert not other["matches"]
+    assert "not one of the scenarios compared" in inputs_section({**payload, "sensitivity": other})
+
+
+def test_a_sensitivity_directory_that_is_not_one_is_refused_before_any_run(tmp_path) -> None:
+    (tmp_path / "empty").mkdir()
+    code = relsim_main(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--sensitivity", tmp_path / "empty",
+        "--report", tmp_path / "r.html",
+    )  # fmt: skip
+    assert code == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_equal_service_spend_is_stated_in_the_json() -> None:
+    code, payload, _ = _compare_json(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--set", "time.weeks=12",
+        "--set", "workforce.workers=3", "--reps", "2", "--workers", "1",
+        "--equal-service-spend", "--json",
+    )  # fmt: skip
+    assert code == 0 and payload is not None
+    spend = payload["equal_spend"]
+    assert spend["basis"] == "service" and spend["pilot_replications"] == 2
+    rows = {r["scenario"]: r for r in spend["scenarios"]}
+    posts = {b["scenario"]: b["resources"]["posts"] for b in payload["scenarios"]}
+    assert rows["liberated"]["workers"] == posts["liberated"]
+    # The first two replications are the sizing runs: the reference's spend is its target.
+    base = payload["scenarios"][0]["metrics"]
+    spent = sum(
+        base[m]["mean"]
+        for m in (
+            "staff_cost_per_citizen_year",
+            "specialist_cost_per_citizen_year",
+            "flexible_budget_cost_per_citizen_year",
+        )
+    )
+    assert spend["target_gbp_per_citizen_year"] == pytest.approx(spent, rel=1e-9)
+
+
+def _fake_runs(spend: float) -> list:
+    from relsim.runner import RunResult
+
+    metrics = {
+        "staff_cost_per_citizen_year": spend,
+        "specialist_cost_per_citizen_year": 0.0,
+        "flexible_budget_cost_per_citizen_year": 0.0,
+    }
+    return [RunResult(r, 1, metrics, pd.DataFrame()) for r in range(2)]
+
+
+def test_service_spend_search_brackets_the_target_or_refuses() -> None:
+    base, other = small("baseline"), small("liberated")
+
+    def evaluate(spend_of):
+        def run(scenario, reps):
+            if scenario.care_model == "assess_do_refer":
+                return _fake_runs(1530.0)
+            return _fake_runs(spend_of(scenario.workforce.workers))
+
+        return run
+
+    sized, sizing = equal_service_spend([base, other], evaluate(lambda w: 300 + 200 * w), 2)
+    assert sized[1].workforce.workers == 6  # 1,500: nearer 1,530 than 1,700
+    assert sizing.rows[1]["spend_gbp_per_citizen_year"] == pytest.approx(1500)
+    # A service whose other spending alone is more than the target cannot be sized to it.
+    with pytest.raises(ScenarioError, match="cannot be brought to £1,530"):
+        equal_service_spend([base, other], evaluate(lambda w: 5000 + 10 * w), 2)
