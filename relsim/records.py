@@ -6,8 +6,9 @@ read from the start. Events are stored column-wise in chunks, which keeps record
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from relsim.counters import COUNTER_INDEX, COUNTERS
 
@@ -43,6 +44,9 @@ EVENT_KINDS = (
 _KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}
 NO_ID = -1
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 class Journeys:
     """Per-citizen events: week, citizen, kind, worker (person id), service (domain) and detail."""
@@ -76,6 +80,8 @@ class Journeys:
 
     def frame(self, domains: tuple[str, ...]) -> pd.DataFrame:
         """All events as a tidy table, in the order they happened."""
+        import pandas as pd
+
         columns = ("week", "citizen", "kind", "worker", "service", "detail")
         if not self._chunks:
             data = {c: np.array([], dtype=np.int64) for c in columns}
