@@ -55,15 +55,33 @@ def _default_workers() -> int:
 
 
 def _run(
-    scenario: Scenario, reps: int, seed: int, workers: int, journeys: bool, doing: str = ""
+    scenario: Scenario,
+    reps: int,
+    seed: int,
+    workers: int,
+    journeys_to: Path | None,
+    doing: str = "",
 ) -> list[RunResult]:
+    """Replications of `scenario`; with `journeys_to`, their journeys are recorded and written
+    to journeys.parquet there as each replication finishes (not kept in the results)."""
+    from relsim.io import JourneysFile
     from relsim.progress import Progress
     from relsim.runner import run_replications
 
+    writer = JourneysFile(journeys_to) if journeys_to is not None else None
     with Progress(reps, f"{doing}{scenario.name}") as bar:
-        return run_replications(
-            scenario, reps, seed, workers=workers, journeys=journeys, on_done=lambda: bar.update()
+        results = run_replications(
+            scenario,
+            reps,
+            seed,
+            workers=workers,
+            journeys=writer is not None,
+            on_done=lambda: bar.update(),
+            on_result=writer,
         )
+    if writer is not None:
+        writer.close()
+    return results
 
 
 def _summary_frame(results: Sequence[RunResult]) -> pd.DataFrame:
@@ -154,7 +172,8 @@ def run(
     _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
-        results = _run(config, reps, seed, workers or _default_workers(), journeys=out is not None)
+        journeys_to = target.staged if target is not None else None
+        results = _run(config, reps, seed, workers or _default_workers(), journeys_to)
         block = _scenario_block(config, results, seed, started)
         if target is not None:
             _write(target.staged, config, results, block)
@@ -304,9 +323,12 @@ def compare(
         started = now()
         if equal_service_spend:
             configs, sizing = size_service(
-                configs, lambda c, n: _run(c, n, seed, processes, False, "sizing "), reps
+                configs, lambda c, n: _run(c, n, seed, processes, None, "sizing "), reps
             )
-        runs = [_run(c, reps, seed, processes, out is not None) for c in configs]
+        runs = [
+            _run(c, reps, seed, processes, None if target is None else target.staged / c.name)
+            for c in configs
+        ]
         blocks = [_scenario_block(c, r, seed, started) for c, r in zip(configs, runs, strict=True)]
         base = [r.metrics for r in runs[0]]
         differences = {
@@ -322,7 +344,7 @@ def compare(
             runs,
             sizing=sizing,
             transition_weeks=transition_weeks,
-            run_launched=lambda c: _run(c, reps, seed, processes, False, "launching "),
+            run_launched=lambda c: _run(c, reps, seed, processes, None, "launching "),
             sensitivity=sensitivity_dir,
             warnings=warnings,
         )

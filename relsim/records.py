@@ -92,13 +92,16 @@ class Journeys:
         kinds = pd.Categorical.from_codes(data["kind"].astype(np.int64), categories=EVENT_KINDS)
         service_names = np.array([*domains, ""], dtype=object)
         service = service_names[np.where(data["service"] >= 0, data["service"], len(domains))]
+        # Every domain is a category whether or not it occurs (sorted, as pandas would infer
+        # them), so that replications' tables have the same types and are written one by one.
+        categories = sorted(set(service_names))
         return pd.DataFrame(
             {
                 "week": data["week"].astype(np.int32),
                 "citizen": data["citizen"],
                 "kind": kinds,
                 "worker": data["worker"],
-                "service": pd.Categorical(service),
+                "service": pd.Categorical(service, categories=categories),
                 "detail": data["detail"].astype(np.float64),
             }
         )

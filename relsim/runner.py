@@ -85,23 +85,33 @@ def run_replications(
     workers: int = 1,
     journeys: bool = False,
     on_done: Callable[[], None] | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
 ) -> list[RunResult]:
-    """Replications 0..reps-1 with `seed`; results in replication order whatever the pool does."""
+    """Replications 0..reps-1 with `seed`; results in replication order whatever the pool does.
+
+    `on_result` sees each result in replication order as soon as it and those before it are
+    done, before it is kept: it may write the journeys to disk and drop them, so that memory
+    does not grow with the number of replications.
+    """
     data = scenario_dict(scenario)
     tasks = [(data, seed, r, journeys) for r in range(reps)]
     results: list[RunResult] = []
+
+    def keep(result: RunResult) -> None:
+        if on_result:
+            on_result(result)
+        results.append(result)
+        if on_done:
+            on_done()
+
     if workers <= 1 or reps <= 1:
         for task in tasks:
-            results.append(_run_task(task))
-            if on_done:
-                on_done()
+            keep(_run_task(task))
         return results
     pool = process_pool(min(workers, reps))
     try:
         for result in pool.map(_run_task, tasks):
-            results.append(result)
-            if on_done:
-                on_done()
+            keep(result)
     except BaseException:
         stop_now(pool)
         raise
