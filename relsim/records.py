@@ -128,7 +128,9 @@ class Tally:
             raise KeyError(f"undeclared counter {key!r} (declare it in relsim.counters)") from None
 
     def add(self, key: str, amount: float = 1.0) -> None:
-        i = self._index(key)
+        i = COUNTER_INDEX.get(key)  # called tens of times a week: no extra call
+        if i is None:
+            i = self._index(key)  # raises: an undeclared counter
         self._week[i] += amount
         if self.measuring:
             self._counts[i] += amount

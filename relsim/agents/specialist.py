@@ -123,22 +123,26 @@ class SpecialistService(mesa.Agent):
         # Protocol help: it works as well as standard help fits the person.
         citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
         district.records.contacts.specialist_contacts(seen, citizens.spec_person[seen, d])
-        missed = rows[~attended]
-        citizens.spec_missed[missed, d] += 1
-        citizens.spec_sessions_left[rows, d] -= 1
-        discharged = missed[citizens.spec_missed[missed, d] > adr.max_missed_sessions]
-        finished = rows[citizens.spec_sessions_left[rows, d] <= 0]
-        finished = np.setdiff1d(finished, discharged)
-        citizens.trust[discharged] = np.clip(
-            citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
-        )
-        fail(district, week, discharged)
-        citizens.spec_state[discharged, d] = SpecialistState.NONE
-        citizens.spec_state[finished, d] = SpecialistState.NONE
-        district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
+        missed = ~attended
+        citizens.spec_missed[rows[missed], d] += 1
+        sessions_left = citizens.spec_sessions_left[rows, d] - 1
+        citizens.spec_sessions_left[rows, d] = sessions_left
+        # Rows are in ascending order (they come from np.nonzero), and so are both lists.
+        discharging = missed & (citizens.spec_missed[rows, d] > adr.max_missed_sessions)
+        discharged = rows[discharging]
+        finished = rows[(sessions_left <= 0) & ~discharging]
         journeys = district.records.journeys
-        journeys.log(week.number, discharged, "discharged_non_attendance", service=d)
-        journeys.log(week.number, finished, "specialist_closed", service=d)
+        if discharged.size:
+            citizens.trust[discharged] = np.clip(
+                citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
+            )
+            fail(district, week, discharged)
+            citizens.spec_state[discharged, d] = SpecialistState.NONE
+            district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
+            journeys.log(week.number, discharged, "discharged_non_attendance", service=d)
+        if finished.size:
+            citizens.spec_state[finished, d] = SpecialistState.NONE
+            journeys.log(week.number, finished, "specialist_closed", service=d)
 
     def _joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Work alongside a caseworker: only in a week the person engaged with their caseworker,
@@ -215,7 +219,8 @@ class SpecialistService(mesa.Agent):
             demand(district, "reassessments", admitted.size, admitted.size * loss)
         noise = district.streams["referrals"].normal(0.0, 1.0, admitted.size)
         observed = citizens.need[admitted, d] + noise * adr.assessment_error_sd * loss
-        refused = admitted[observed < self.acceptance_threshold()]
+        refusing = observed < self.acceptance_threshold()
+        refused = admitted[refusing]
         citizens.spec_state[refused, d] = SpecialistState.NONE
         citizens.trust[refused] = np.clip(
             citizens.trust[refused] + adr.rejection_trust_change, 0, 1
@@ -224,7 +229,7 @@ class SpecialistService(mesa.Agent):
         district.records.tally.add("rejected_at_reassessment", refused.size)
         district.records.journeys.log(week.number, refused, "referral_rejected", service=d)
         end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
-        admitted = np.setdiff1d(admitted, refused)
+        admitted = np.sort(admitted[~refusing])  # ascending, as the rows are unique
         citizens.spec_state[admitted, d] = SpecialistState.EPISODE
         citizens.spec_sessions_left[admitted, d] = self.episode_sessions
         citizens.spec_missed[admitted, d] = 0
