@@ -148,6 +148,8 @@ class SpecialistService(mesa.Agent):
         """Work alongside a caseworker: only in a week the person engaged with their caseworker,
         shaped by what the caseworker knows of what helps them. It ends when the caseworker no
         longer holds the person or the need is no longer active."""
+        if rows.size == 0:
+            return
         citizens, d = district.citizens, self.domain
         rules = district.config.liberated
         over = (citizens.pathway[rows] != Pathway.HELD) | (
@@ -185,6 +187,8 @@ class SpecialistService(mesa.Agent):
         dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
         probability = dropout * (1 - citizens.trust[rows])
         leaving = week.dropout_draw[rows] < probability * chaos
+        if not leaving.any():
+            return rows
         dropped = rows[leaving]
         citizens.spec_state[dropped, d] = SpecialistState.NONE
         citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
@@ -201,8 +205,10 @@ class SpecialistService(mesa.Agent):
         reassessment = adr.reassessment_hours or 0.0
         delay = adr.referral_delay_weeks or 0.0
         places = self.slots - open_episodes
+        if places <= 0 or waiting.size == 0:
+            return
         rows = waiting[week.number - citizens.spec_since[waiting, d] >= delay]
-        if rows.size == 0 or places <= 0:
+        if rows.size == 0:
             return
         per_admission = reassessment + self.hours_per_slot
         affordable = int(self.hours_free // per_admission) if per_admission > 0 else places
