@@ -84,9 +84,10 @@ class Reference:
         self._admit(int(streams["arrivals"].poisson(population.arrivals_per_week or 0.0)))
         n = citizens.n
         chance = streams["departures"].random(n)
-        death = population.death_probability_per_week_at_full_need * (
-            row_sum(citizens.need[:n]) / citizens.domains
-        ) ** 2
+        death = (
+            population.death_probability_per_week_at_full_need
+            * (row_sum(citizens.need[:n]) / citizens.domains) ** 2
+        )
         present = citizens.present[:n]
         gone = present & (chance < death + population.leave_probability_per_week)
         citizens.present[:n][gone] = False

@@ -128,9 +128,9 @@ def _child(args: argparse.Namespace) -> None:
 def _run_child(kind: str, citizens: int, weeks: int) -> dict:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     load_before = os.getloadavg()[0]
+    command = [sys.executable, __file__, "--child", kind]
     out = subprocess.run(
-        [sys.executable, __file__, "--child", kind, "--citizens", str(citizens)]
-        + ["--weeks", str(weeks)],
+        [*command, "--citizens", str(citizens), "--weeks", str(weeks)],
         capture_output=True,
         text=True,
         check=True,
@@ -165,7 +165,9 @@ def measure_size(size: int, weeks: int, models: list[str], repeats: int) -> list
             "repeats": len(runs),
         }
         for reference in REFERENCES:
-            ratios = [r[kind]["units_per_second"] / r[reference]["units_per_second"] for r in rounds]
+            ratios = [
+                r[kind]["units_per_second"] / r[reference]["units_per_second"] for r in rounds
+            ]
             row[f"ratio_{reference}"] = round(statistics.median(ratios), 2)
             row[f"ratio_{reference}_range"] = [round(min(ratios), 2), round(max(ratios), 2)]
         rows.append(row)
