@@ -47,7 +47,7 @@ def run_one(
     timeseries.insert(0, "replication", replication)
     journey_frame = None
     if journeys:
-        journey_frame = model.journeys.frame(scenario.needs.domains)
+        journey_frame = model.journeys.frame(scenario.needs.domains, release=True)
         journey_frame.insert(0, "replication", replication)
     return RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
 
