@@ -3,6 +3,7 @@ replications run serially or in a process pool and give the same results either 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -49,7 +50,12 @@ def run_one(
     if journeys:
         journey_frame = model.journeys.frame(scenario.needs.domains, release=True)
         journey_frame.insert(0, "replication", replication)
-    return RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+    result = RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+    # A finished model and its agents refer to each other, so only the cycle collector frees
+    # them: free them now, or the next replication runs beside this one's state.
+    del model
+    gc.collect()
+    return result
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
