@@ -49,6 +49,9 @@ class ParquetParts:
                 self.rows += piece.num_rows
             while self._pending_rows >= ROW_GROUP_ROWS:
                 self._flush(ROW_GROUP_ROWS)
+        # Arrow's allocator keeps freed memory for reuse; give it back, or the next part's
+        # computation (a replication) runs beside it.
+        pa.default_memory_pool().release_unused()
 
     def close(self) -> None:
         """Write what is left (an empty table if every part was empty)."""
