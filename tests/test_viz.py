@@ -195,3 +195,14 @@ def test_viz_with_a_bad_scenario_is_one_line_and_exit_2(tmp_path: Path, cli_run)
         assert len(lines) == 1, result.stderr
         assert lines[0].startswith(f"relsim: error: {name}") and fragment in lines[0]
         assert result.stdout == ""
+
+
+def test_a_side_switched_to_the_hybrid_runs_the_bundled_hybrid(comparison: Comparison) -> None:
+    """The app's hybrid is the hybrid scenario's split, caps and threshold, not the schema's."""
+    bundled = observe.resolve(
+        observe.scenario_data(observe.bundled_scenario("hybrid")), "hybrid.yaml"
+    ).hybrid
+    assert bundled != type(bundled)()  # the bundled file sets its own hybrid
+    wanted = comparison.setup.side(1, care_model="hybrid")
+    assert comparison.scenario(wanted, 1).hybrid == bundled
+    assert comparison.scenario(wanted, 0).care_model != "hybrid"

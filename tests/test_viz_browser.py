@@ -176,6 +176,10 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     scores_b = page.get_by_test_id("score-B").all_inner_texts()
     assert len(scores_a) == len(scores_b) >= 6
     assert scores_a[0] != scores_b[0]  # crises so far differ between the two care models
+    # two years into the measured period, so the pictures show more than the warm-up
+    for week_reached in (157, 209):
+        page.get_by_role("button", name="+1 year").click()
+        page.get_by_text(f"Week {week_reached} of").wait_for()
     _shoot(page, "compare")
 
     _open_tab(page, "The system")

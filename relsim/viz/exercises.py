@@ -147,8 +147,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "the right mix of relational and transactional",
         {**DEFAULTS, "A.care_model": "hybrid", "demand_complexity": 0.3},
         (
-            "A sends people with three or more active needs to its 6 caseworkers and the rest "
-            "to its 7 duty workers; B gives everyone a caseworker. Run three years.",
+            "A sends people with three or more active needs to its 8 caseworkers and the rest "
+            "to its 5 duty workers; B gives everyone a caseworker. Run three years.",
             "Set demand complexity to 0.9, press Reset, and run three years again.",
         ),
         "At low complexity the hybrid has a few more crises than B for clearly less money. At "

@@ -100,6 +100,20 @@ def workforce_presets() -> dict[str, tuple[int, int]]:
     return presets
 
 
+@cache
+def care_model_sections() -> dict[str, dict[str, Any]]:
+    """The settings of a care model that its bundled scenario writes in its own section (the
+    hybrid's split, caps and routing threshold), so a side switched to that model in the app runs
+    it as the bundled scenario does, not with the schema's defaults."""
+    sections: dict[str, dict[str, Any]] = {}
+    path = bundled_scenario("hybrid")
+    if path.exists():
+        data = scenario_data(path)
+        if isinstance(data.get("hybrid"), dict):
+            sections["hybrid"] = {"hybrid": dict(data["hybrid"])}
+    return sections
+
+
 def preset_citizens() -> int:
     """The district size the bundled workforces were set for."""
     path = bundled_scenario("baseline")

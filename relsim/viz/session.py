@@ -89,7 +89,11 @@ def initial_setup(scenario: Scenario) -> Setup:
 def side_data(base: dict[str, Any], setup: Setup, index: int) -> dict[str, Any]:
     """Scenario data of one side: the base scenario with the controls' values laid over it."""
     side = setup.sides[index]
+    # a side switched to another care model runs it as that model's bundled scenario does
+    own_model = base.get("care_model") == side.care_model
+    sections = {} if own_model else observe.care_model_sections().get(side.care_model, {})
     overrides = {
+        **sections,
         "name": f"{side.care_model} ({SIDES[index]})",
         "care_model": side.care_model,
         "demand_complexity": setup.demand_complexity,

@@ -20,6 +20,10 @@ from relsim.viz.observe import CitizenSnapshot, WorkerState
 
 QUEUE_WIDTH = 12
 QUEUE_ROWS_SHOWN = 14
+# Every box keeps its top row for its title, so no dot sits under the text.
+TITLE_ROWS = 1.2
+# Room to the right of the queues, in dot widths, for titles longer than a queue is wide.
+TITLE_OVERHANG = 12
 NEED_PIECES = [
     {"min": 0, "max": 0, "label": "no active need", "color": "#4daf4a"},
     {"min": 1, "max": 1, "label": "1 active need", "color": "#b8d335"},
@@ -59,22 +63,24 @@ def layout(
     biggest = max([w.cap for w in workers] + [w.caseload for w in workers] + [1])
     side = math.ceil(math.sqrt(biggest))
     pitch = side + 1
+    row_pitch = side + TITLE_ROWS + 1
     columns = max(1, math.ceil(math.sqrt(len(workers) * 1.3)))
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     chosen: list[np.ndarray] = []
     boxes: list[Box] = []
     for i, worker in enumerate(workers):
-        x0, y0 = (i % columns) * pitch, (i // columns) * pitch
+        x0, y0 = (i % columns) * pitch, (i // columns) * row_pitch
         if not worker.in_post:
             label, fill, border = "vacant", "rgba(0,0,0,0)", "#bbb"
         else:
-            label = f"{worker.caseload}/{worker.cap}" + (" away" if worker.absent else "")
+            # a box is narrow: an absent worker's box says so instead of its caseload
+            label = "away" if worker.absent else f"{worker.caseload}/{worker.cap}"
             fill = "rgba(160,160,160,0.35)" if worker.absent else _burnout_fill(worker.burnout)
             border = "#1b9e77" if worker.caseworker else "#d95f02"
-        boxes.append(Box(label, x0, y0, side, side, fill, border))
+        boxes.append(Box(label, x0, y0, side, side + TITLE_ROWS, fill, border))
         mine = np.flatnonzero(held & (snapshot.post == worker.post))
-        x, y = _grid(mine.size, side, x0, y0)
+        x, y = _grid(mine.size, side, x0, y0 + TITLE_ROWS)
         xs.append(x)
         ys.append(y)
         chosen.append(mine)
@@ -91,28 +97,28 @@ def layout(
         rows = np.flatnonzero(members & present)
         shown = rows[: QUEUE_WIDTH * QUEUE_ROWS_SHOWN]
         height = max(1, math.ceil(shown.size / QUEUE_WIDTH))
-        more = f" (+{rows.size - shown.size} more)" if rows.size > shown.size else ""
+        more = f" ({shown.size} shown)" if rows.size > shown.size else ""
         boxes.append(
             Box(
                 f"{title}: {rows.size}{more}",
                 qx,
                 qy + 1,
                 QUEUE_WIDTH,
-                height,
+                height + TITLE_ROWS,
                 "rgba(0,0,0,0.03)",
                 "#999",
             )
         )
-        x, y = _grid(shown.size, QUEUE_WIDTH, qx, qy + 1)
+        x, y = _grid(shown.size, QUEUE_WIDTH, qx, qy + 1 + TITLE_ROWS)
         xs.append(x)
         ys.append(y)
         chosen.append(shown)
-        qy += height + 2.2
+        qy += height + TITLE_ROWS + 2.2
     counts = {title: int((members & present).sum()) for title, members in queues}
     counts["held by a worker"] = int(held.sum())
     counts["not in any service"] = int((snapshot.place == observe.PLACE_OUT).sum())
-    counts["grid_height"] = int(max(grid_rows * pitch, qy))
-    counts["grid_width"] = int(qx + QUEUE_WIDTH)
+    counts["grid_height"] = math.ceil(max(grid_rows * row_pitch, qy))
+    counts["grid_width"] = int(qx + QUEUE_WIDTH + TITLE_OVERHANG)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(chosen), boxes, counts
 
 
