@@ -1,12 +1,18 @@
-"""Throughput and peak memory of relsim against the simplest possible Mesa loop.
+"""Throughput and peak memory of relsim against two references, measured interleaved.
 
-Each configuration runs in its own process so that peak memory (max resident set size) belongs
-to that configuration alone. The Mesa reference loop (every agent draws one random number per
-step, activated by `shuffle_do`) runs alongside at the same sizes, so the ratio of the two rates
-is comparable across machines.
+- **mesa loop**: the simplest Mesa model a user writes: one agent per citizen, each drawing two
+  numbers from the standard library's generator (`self.random`) per step, activated by
+  `shuffle_do`. relsim / this says how much faster relsim is than writing the model naively.
+- **physical limit** (benchmarks/physical_limit.py): relsim's own per-citizen-week array work
+  (the same kernels, random draws and passes) with nothing else. relsim / this says how much of
+  relsim's time goes to the citizen-week work itself.
+
+Each measurement runs in its own process (peak memory is that process's maximum resident set
+size). The machine may be shared, so the configurations are run in turn, `--repeats` times,
+and each ratio is the median of the ratios within a round; the load average is reported.
 
     python benchmarks/throughput.py                      # 2,000, 20,000 and 100,000 citizens
-    python benchmarks/throughput.py --sizes 20000 --weeks 52
+    python benchmarks/throughput.py --sizes 20000 --weeks 52 --repeats 5
 """
 
 from __future__ import annotations
@@ -15,26 +21,33 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from relsim.config import Scenario
 
 BASE_CITIZENS = 3000
+REFERENCES = ("mesa", "limit")
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def measure_relsim(care_model: str, citizens: int, weeks: int) -> dict:
+def scaled_scenario(care_model: str, citizens: int, weeks: int) -> Scenario:
+    """A bundled scenario scaled to `citizens`: arrivals and workforce grow in proportion
+    (specialist capacity is per 1,000 citizens already); no warm-up."""
     from relsim.config import load_scenario
-    from relsim.runner import simulate
 
     scenario_file = "liberated.yaml" if care_model == "liberated" else "baseline.yaml"
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scenarios")
     base = load_scenario(os.path.join(root, scenario_file))
     scale = citizens / BASE_CITIZENS
-    scenario = load_scenario(
+    return load_scenario(
         os.path.join(root, scenario_file),
         [
             f"population.citizens={citizens}",
@@ -44,31 +57,41 @@ def measure_relsim(care_model: str, citizens: int, weeks: int) -> dict:
             "time.warmup_weeks=0",
         ],
     )
+
+
+def measure_relsim(care_model: str, citizens: int, weeks: int) -> dict:
+    from relsim.runner import simulate
+
+    scenario = scaled_scenario(care_model, citizens, weeks)
     start = time.perf_counter()
     model = simulate(scenario, seed=1, replication=0, journeys=False)
     seconds = time.perf_counter() - start
-    citizen_weeks = model.tally["citizen_weeks"]
-    return {
-        "what": f"relsim {care_model}",
-        "citizens": citizens,
-        "weeks": weeks,
-        "seconds": round(seconds, 2),
-        "units_per_second": round(citizen_weeks / seconds),
-        "peak_mb": round(_peak_mb()),
-    }
+    return _result(f"relsim {care_model}", citizens, weeks, seconds, model.tally["citizen_weeks"])
+
+
+def measure_limit(citizens: int, weeks: int) -> dict:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from physical_limit import run
+
+    scenario = scaled_scenario("assess_do_refer", citizens, weeks)
+    start = time.perf_counter()
+    reference = run(scenario)
+    seconds = time.perf_counter() - start
+    return _result("physical limit", citizens, weeks, seconds, reference.citizen_weeks)
 
 
 def measure_mesa_loop(agents: int, steps: int) -> dict:
     import mesa
 
-    class Drawer(mesa.Agent):
+    class Citizen(mesa.Agent):
         def step(self) -> None:
-            self.value = self.rng.random()
+            self.need = self.random.random()
+            self.trust = self.random.random()
 
     class Loop(mesa.Model):
         def __init__(self) -> None:
             super().__init__(rng=1)
-            Drawer.create_agents(self, agents)
+            Citizen.create_agents(self, agents)
 
         def step(self) -> None:
             self.agents.shuffle_do("step")
@@ -78,12 +101,16 @@ def measure_mesa_loop(agents: int, steps: int) -> dict:
     for _ in range(steps):
         model.step()
     seconds = time.perf_counter() - start
+    return _result("mesa loop", agents, steps, seconds, agents * steps)
+
+
+def _result(what: str, citizens: int, weeks: int, seconds: float, units: float) -> dict:
     return {
-        "what": "mesa reference loop",
-        "citizens": agents,
-        "weeks": steps,
-        "seconds": round(seconds, 2),
-        "units_per_second": round(agents * steps / seconds),
+        "what": what,
+        "citizens": citizens,
+        "weeks": weeks,
+        "seconds": round(seconds, 3),
+        "units_per_second": round(units / seconds),
         "peak_mb": round(_peak_mb()),
     }
 
@@ -91,6 +118,8 @@ def measure_mesa_loop(agents: int, steps: int) -> dict:
 def _child(args: argparse.Namespace) -> None:
     if args.child == "mesa":
         result = measure_mesa_loop(args.citizens, args.weeks)
+    elif args.child == "limit":
+        result = measure_limit(args.citizens, args.weeks)
     else:
         result = measure_relsim(args.child, args.citizens, args.weeks)
     print(json.dumps(result))
@@ -98,23 +127,51 @@ def _child(args: argparse.Namespace) -> None:
 
 def _run_child(kind: str, citizens: int, weeks: int) -> dict:
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    load_before = os.getloadavg()[0]
+    command = [sys.executable, __file__, "--child", kind]
     out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--child",
-            kind,
-            "--citizens",
-            str(citizens),
-            "--weeks",
-            str(weeks),
-        ],
+        [*command, "--citizens", str(citizens), "--weeks", str(weeks)],
         capture_output=True,
         text=True,
         check=True,
         env=env,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load"] = round((load_before + os.getloadavg()[0]) / 2, 1)
+    return result
+
+
+def measure_size(size: int, weeks: int, models: list[str], repeats: int) -> list[dict]:
+    """Every configuration `repeats` times, in turn; medians, and ratios as medians of the
+    ratios within each round."""
+    kinds = [*REFERENCES, *models]
+    rounds: list[dict[str, dict]] = []
+    for repeat in range(repeats):
+        shift = repeat % len(kinds)  # rotate the order, so no configuration always runs first
+        found = {}
+        for kind in kinds[shift:] + kinds[:shift]:
+            found[kind] = _run_child(kind, size, weeks)
+            print(json.dumps(found[kind]), file=sys.stderr)
+        rounds.append(found)
+    rows = []
+    for kind in kinds:
+        runs = [r[kind] for r in rounds]
+        row = {
+            **runs[0],
+            "seconds": statistics.median(r["seconds"] for r in runs),
+            "units_per_second": round(statistics.median(r["units_per_second"] for r in runs)),
+            "peak_mb": max(r["peak_mb"] for r in runs),
+            "load": statistics.median(r["load"] for r in runs),
+            "repeats": len(runs),
+        }
+        for reference in REFERENCES:
+            ratios = [
+                r[kind]["units_per_second"] / r[reference]["units_per_second"] for r in rounds
+            ]
+            row[f"ratio_{reference}"] = round(statistics.median(ratios), 2)
+            row[f"ratio_{reference}_range"] = [round(min(ratios), 2), round(max(ratios), 2)]
+        rows.append(row)
+    return rows
 
 
 def main() -> None:
@@ -122,6 +179,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000, 100000])
     parser.add_argument("--weeks", type=int, default=260)
     parser.add_argument("--models", nargs="+", default=["assess_do_refer", "liberated"])
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--citizens", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
@@ -129,27 +187,25 @@ def main() -> None:
     if args.child:
         _child(args)
         return
-    rows = []
-    for size in args.sizes:
-        reference = _run_child("mesa", size, args.weeks)
-        rows.append({**reference, "ratio": 1.0})
-        for model in args.models:
-            result = _run_child(model, size, args.weeks)
-            result["ratio"] = round(result["units_per_second"] / reference["units_per_second"], 2)
-            rows.append(result)
+    rows = [
+        row
+        for size in args.sizes
+        for row in measure_size(size, args.weeks, args.models, args.repeats)
+    ]
     if args.json:
         for row in rows:
             print(json.dumps(row))
         return
     print(
-        "| what | citizens (agents) | weeks (steps) | seconds | citizen-weeks (agent-steps) per s "
-        "| ratio to Mesa loop | peak MB |"
+        "| what | citizens | weeks | seconds | citizen-weeks per s | ÷ mesa loop | "
+        "÷ physical limit | peak MB | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(
             f"| {r['what']} | {r['citizens']:,} | {r['weeks']} | {r['seconds']} | "
-            f"{r['units_per_second']:,} | {r['ratio']} | {r['peak_mb']:,} |"
+            f"{r['units_per_second']:,} | {r['ratio_mesa']} | {r['ratio_limit']} | "
+            f"{r['peak_mb']:,} | {r['load']} |"
         )
 
 

@@ -62,20 +62,33 @@ def _run(
     reps: int,
     seed: int,
     workers: int,
-    journeys: bool,
+    journeys_to: Path | None,
     draw: EnsembleDraw | None = None,
     doing: str = "",
 ) -> list[RunResult]:
+    """Replications of `scenario`; with `journeys_to`, their journeys are recorded and written
+    to journeys.parquet there as each replication finishes (not kept in the results)."""
+    from relsim.io import JourneysFile
     from relsim.progress import Progress
     from relsim.runner import run_replications
 
     reps = draw.runs if draw is not None else reps
     variant = draw.scenario if draw is not None else None
+    writer = JourneysFile(journeys_to) if journeys_to is not None else None
     with Progress(reps, f"{doing}{scenario.name}") as bar:
-        return run_replications(
-            scenario, reps, seed, workers=workers, journeys=journeys,
-            on_done=lambda: bar.update(), variant=variant,
-        )  # fmt: skip
+        results = run_replications(
+            scenario,
+            reps,
+            seed,
+            workers=workers,
+            journeys=writer is not None,
+            on_done=lambda: bar.update(),
+            on_result=writer,
+            variant=variant,
+        )
+    if writer is not None:
+        writer.close()
+    return results
 
 
 def _draw(
@@ -209,7 +222,8 @@ def run(
     _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
-        results = _run(config, reps, seed, workers or _default_workers(), out is not None, draw)
+        journeys_to = target.staged if target is not None else None
+        results = _run(config, reps, seed, workers or _default_workers(), journeys_to, draw)
         block = _scenario_block(config, results, seed, started, draw)
         if target is not None:
             _write(target.staged, config, results, block, draw)
@@ -368,11 +382,11 @@ def compare(
         if equal_service_spend:
             configs, sizing = size_service(
                 configs,
-                lambda c, n: _run(c, n, seed, processes, False, doing="sizing "),
+                lambda c, n: _run(c, n, seed, processes, None, doing="sizing "),
                 reps,
             )
         runs = [
-            _run(c, reps, seed, processes, out is not None, d)
+            _run(c, reps, seed, processes, None if target is None else target.staged / c.name, d)
             for c, d in zip(configs, draws, strict=True)
         ]
         blocks = [
@@ -401,7 +415,7 @@ def compare(
             runs,
             sizing=sizing,
             transition_weeks=transition_weeks,
-            run_launched=lambda c: _run(c, reps, seed, processes, False, doing="launching "),
+            run_launched=lambda c: _run(c, reps, seed, processes, None, doing="launching "),
             sensitivity=sensitivity_dir,
             warnings=warnings,
         )

@@ -60,7 +60,12 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     with ResultTarget(out, force) as target:
         started = now()
         results = _run(
-            scenario, data["reps"], data["seed"], workers or _default_workers(), journeys, draw
+            scenario,
+            data["reps"],
+            data["seed"],
+            workers or _default_workers(),
+            target.staged if journeys else None,
+            draw,
         )
         block = _scenario_block(scenario, results, data["seed"], started, draw)
         block["provenance"]["rerun_of"] = portable_path(manifest)

@@ -19,12 +19,17 @@ from typing import TYPE_CHECKING, Any
 import relsim
 from relsim.config import Scenario, scenario_dict, scenario_hash
 from relsim.files import write_csv, write_json
+from relsim.parquet_parts import ParquetParts
 from relsim.targets import OutputError
 
-__all__ = ["OutputError", "now", "provenance", "write_run_files"]
+__all__ = ["JourneysFile", "OutputError", "now", "provenance", "write_run_files"]
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from relsim.runner import RunResult
+
+JOURNEYS = "journeys.parquet"
 
 KEY_LIBRARIES = ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "pyyaml")
 
@@ -122,6 +127,25 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+class JourneysFile:
+    """DIR/journeys.parquet written replication by replication as each finishes (pass it as
+    `on_result`), each replication's journeys dropped once written: the memory a run with
+    --out needs does not grow with --reps. The file is the one all replications' journeys
+    concatenated would make."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self._parts = ParquetParts(directory / JOURNEYS)
+
+    def __call__(self, result: RunResult) -> None:
+        if result.journeys is not None:
+            self._parts.append(result.journeys)
+            result.journeys = None
+
+    def close(self) -> None:
+        self._parts.close()
+
+
 def write_run_files(
     directory: Path,
     scenario: Scenario,
@@ -130,12 +154,14 @@ def write_run_files(
     journeys: pd.DataFrame | None,
     manifest: dict[str, Any],
 ) -> None:
+    """The run's files and its manifest (journeys.parquet may already be there, written by
+    JourneysFile)."""
     directory.mkdir(parents=True, exist_ok=True)
     write_csv(directory / "summary.csv", summary)
     write_csv(directory / SUMMARY_MEANS, summary_means(summary))
     timeseries.to_parquet(directory / "timeseries.parquet", index=False)
     if journeys is not None:
-        journeys.to_parquet(directory / "journeys.parquet", index=False)
+        journeys.to_parquet(directory / JOURNEYS, index=False)
     written = sorted(p.name for p in directory.iterdir())
     full = {
         **manifest,

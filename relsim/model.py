@@ -33,6 +33,14 @@ from relsim.workforce import Workforce
 ABANDONABLE = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_CASEWORKER)
 
 
+def _one_of(values: np.ndarray, wanted: tuple[int, ...]) -> np.ndarray:
+    """values == any of a few `wanted`: one comparison each, cheaper than np.isin's sort."""
+    found = values == wanted[0]
+    for value in wanted[1:]:
+        found |= values == value
+    return found
+
+
 class CareModel(mesa.Model):
     """A district's citizens and the services that care for them, under one care model."""
 
@@ -300,7 +308,7 @@ class CareModel(mesa.Model):
         citizens = self.citizens
         n = citizens.n
         queue = (
-            waiting & np.isin(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
+            waiting & _one_of(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
         )
         rows = np.flatnonzero(queue)
         if rows.size == 0:

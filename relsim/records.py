@@ -6,8 +6,9 @@ read from the start. Events are stored column-wise in chunks, which keeps record
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from relsim.counters import COUNTER_INDEX, COUNTERS
 
@@ -41,7 +42,19 @@ EVENT_KINDS = (
     "worker_changed",
 )
 _KIND_CODE = {kind: code for code, kind in enumerate(EVENT_KINDS)}
+#: the journeys' columns, as Journeys.log stores them
+COLUMN_TYPES = {
+    "week": np.int32,
+    "citizen": np.int64,
+    "kind": np.int16,
+    "worker": np.int64,
+    "service": np.int16,
+    "detail": np.float64,
+}
 NO_ID = -1
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Journeys:
@@ -74,27 +87,40 @@ class Journeys:
             )
         )
 
-    def frame(self, domains: tuple[str, ...]) -> pd.DataFrame:
-        """All events as a tidy table, in the order they happened."""
-        columns = ("week", "citizen", "kind", "worker", "service", "detail")
-        if not self._chunks:
-            data = {c: np.array([], dtype=np.int64) for c in columns}
-        else:
-            data = {
-                c: np.concatenate([ch[i] for ch in self._chunks]) for i, c in enumerate(columns)
-            }
-        kinds = pd.Categorical.from_codes(data["kind"].astype(np.int64), categories=EVENT_KINDS)
-        service_names = np.array([*domains, ""], dtype=object)
-        service = service_names[np.where(data["service"] >= 0, data["service"], len(domains))]
+    def frame(self, domains: tuple[str, ...], release: bool = False) -> pd.DataFrame:
+        """All events as a tidy table, in the order they happened. With `release`, the events
+        are handed over (and forgotten here) column by column, so that the peak memory is about
+        one copy of them rather than two."""
+        import pandas as pd
+
+        parts: list[list[np.ndarray]] = [
+            list(column) for column in zip(*self._chunks, strict=False)
+        ]
+        if release:
+            self._chunks = []
+        data: dict[str, np.ndarray] = {}
+        for i, (name, dtype) in enumerate(COLUMN_TYPES.items()):
+            data[name] = np.concatenate(parts[i]) if parts else np.array([], dtype=dtype)
+            if parts:
+                parts[i] = []
+        kinds = pd.Categorical.from_codes(data.pop("kind"), categories=EVENT_KINDS)
+        # Every domain is a category whether or not it occurs (sorted, as pandas would infer
+        # them), so that replications' tables have the same types and are written one by one.
+        names = [*domains, ""]
+        categories = sorted(set(names))
+        code_of = np.array([categories.index(name) for name in names], dtype=np.int64)
+        service_index = data.pop("service")
+        codes = code_of[np.where(service_index >= 0, service_index, len(domains))]
         return pd.DataFrame(
             {
-                "week": data["week"].astype(np.int32),
-                "citizen": data["citizen"],
+                "week": data.pop("week"),
+                "citizen": data.pop("citizen"),
                 "kind": kinds,
-                "worker": data["worker"],
-                "service": pd.Categorical(service),
-                "detail": data["detail"].astype(np.float64),
-            }
+                "worker": data.pop("worker"),
+                "service": pd.Categorical.from_codes(codes, categories=categories),
+                "detail": data.pop("detail"),
+            },
+            copy=False,
         )
 
 
@@ -119,7 +145,9 @@ class Tally:
             raise KeyError(f"undeclared counter {key!r} (declare it in relsim.counters)") from None
 
     def add(self, key: str, amount: float = 1.0) -> None:
-        i = self._index(key)
+        i = COUNTER_INDEX.get(key)  # called tens of times a week: no extra call
+        if i is None:
+            i = self._index(key)  # raises: an undeclared counter
         self._week[i] += amount
         if self.measuring:
             self._counts[i] += amount

@@ -3,6 +3,7 @@ replications run serially or in a process pool and give the same results either 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
@@ -47,9 +48,14 @@ def run_one(
     timeseries.insert(0, "replication", replication)
     journey_frame = None
     if journeys:
-        journey_frame = model.journeys.frame(scenario.needs.domains)
+        journey_frame = model.journeys.frame(scenario.needs.domains, release=True)
         journey_frame.insert(0, "replication", replication)
-    return RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+    result = RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+    # A finished model and its agents refer to each other, so only the cycle collector frees
+    # them: free them now, or the next replication runs beside this one's state.
+    del model
+    gc.collect()
+    return result
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
@@ -85,29 +91,39 @@ def run_replications(
     workers: int = 1,
     journeys: bool = False,
     on_done: Callable[[], None] | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
     variant: Callable[[Scenario, int], Scenario] | None = None,
 ) -> list[RunResult]:
     """Replications 0..reps-1 with `seed`; results in replication order whatever the pool does.
+
     `variant(scenario, r)`, if given, is replication r's scenario (a parameter set of the
-    calibrated ensemble, say), else every replication runs `scenario`."""
+    calibrated ensemble, say), else every replication runs `scenario`. `on_result` sees each
+    result in replication order as soon as it and those before it are done, before it is kept:
+    it may write the journeys to disk and drop them, so that memory does not grow with the
+    number of replications.
+    """
     data = scenario_dict(scenario)
     tasks = [
         (data if variant is None else scenario_dict(variant(scenario, r)), seed, r, journeys)
         for r in range(reps)
     ]
     results: list[RunResult] = []
+
+    def keep(result: RunResult) -> None:
+        if on_result:
+            on_result(result)
+        results.append(result)
+        if on_done:
+            on_done()
+
     if workers <= 1 or reps <= 1:
         for task in tasks:
-            results.append(_run_task(task))
-            if on_done:
-                on_done()
+            keep(_run_task(task))
         return results
     pool = process_pool(min(workers, reps))
     try:
         for result in pool.map(_run_task, tasks):
-            results.append(result)
-            if on_done:
-                on_done()
+            keep(result)
     except BaseException:
         stop_now(pool)
         raise

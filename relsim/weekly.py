@@ -40,7 +40,7 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
     pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
     spec_state = citizens.spec_state[:n]
-    spec = [int(np.count_nonzero(spec_state == state)) for state in SpecialistState]
+    spec = np.bincount(spec_state.ravel(), minlength=len(SpecialistState)).tolist()
     if week.measuring:
         citizens.measured_weeks[:n] += present
         held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)

@@ -123,27 +123,33 @@ class SpecialistService(mesa.Agent):
         # Protocol help: it works as well as standard help fits the person.
         citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
         district.records.contacts.specialist_contacts(seen, citizens.spec_person[seen, d])
-        missed = rows[~attended]
-        citizens.spec_missed[missed, d] += 1
-        citizens.spec_sessions_left[rows, d] -= 1
-        discharged = missed[citizens.spec_missed[missed, d] > adr.max_missed_sessions]
-        finished = rows[citizens.spec_sessions_left[rows, d] <= 0]
-        finished = np.setdiff1d(finished, discharged)
-        citizens.trust[discharged] = np.clip(
-            citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
-        )
-        fail(district, week, discharged)
-        citizens.spec_state[discharged, d] = SpecialistState.NONE
-        citizens.spec_state[finished, d] = SpecialistState.NONE
-        district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
+        missed = ~attended
+        citizens.spec_missed[rows[missed], d] += 1
+        sessions_left = citizens.spec_sessions_left[rows, d] - 1
+        citizens.spec_sessions_left[rows, d] = sessions_left
+        # Rows are in ascending order (they come from np.nonzero), and so are both lists.
+        discharging = missed & (citizens.spec_missed[rows, d] > adr.max_missed_sessions)
+        discharged = rows[discharging]
+        finished = rows[(sessions_left <= 0) & ~discharging]
         journeys = district.records.journeys
-        journeys.log(week.number, discharged, "discharged_non_attendance", service=d)
-        journeys.log(week.number, finished, "specialist_closed", service=d)
+        if discharged.size:
+            citizens.trust[discharged] = np.clip(
+                citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
+            )
+            fail(district, week, discharged)
+            citizens.spec_state[discharged, d] = SpecialistState.NONE
+            district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
+            journeys.log(week.number, discharged, "discharged_non_attendance", service=d)
+        if finished.size:
+            citizens.spec_state[finished, d] = SpecialistState.NONE
+            journeys.log(week.number, finished, "specialist_closed", service=d)
 
     def _joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Work alongside a caseworker: only in a week the person engaged with their caseworker,
         shaped by what the caseworker knows of what helps them. It ends when the caseworker no
         longer holds the person or the need is no longer active."""
+        if rows.size == 0:
+            return
         citizens, d = district.citizens, self.domain
         rules = district.config.liberated
         over = (citizens.pathway[rows] != Pathway.HELD) | (
@@ -181,6 +187,8 @@ class SpecialistService(mesa.Agent):
         dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
         probability = dropout * (1 - citizens.trust[rows])
         leaving = week.dropout_draw[rows] < probability * chaos
+        if not leaving.any():
+            return rows
         dropped = rows[leaving]
         citizens.spec_state[dropped, d] = SpecialistState.NONE
         citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
@@ -197,8 +205,10 @@ class SpecialistService(mesa.Agent):
         reassessment = adr.reassessment_hours or 0.0
         delay = adr.referral_delay_weeks or 0.0
         places = self.slots - open_episodes
+        if places <= 0 or waiting.size == 0:
+            return
         rows = waiting[week.number - citizens.spec_since[waiting, d] >= delay]
-        if rows.size == 0 or places <= 0:
+        if rows.size == 0:
             return
         per_admission = reassessment + self.hours_per_slot
         affordable = int(self.hours_free // per_admission) if per_admission > 0 else places
@@ -215,7 +225,8 @@ class SpecialistService(mesa.Agent):
             demand(district, "reassessments", admitted.size, admitted.size * loss)
         noise = district.streams["referrals"].normal(0.0, 1.0, admitted.size)
         observed = citizens.need[admitted, d] + noise * adr.assessment_error_sd * loss
-        refused = admitted[observed < self.acceptance_threshold()]
+        refusing = observed < self.acceptance_threshold()
+        refused = admitted[refusing]
         citizens.spec_state[refused, d] = SpecialistState.NONE
         citizens.trust[refused] = np.clip(
             citizens.trust[refused] + adr.rejection_trust_change, 0, 1
@@ -224,7 +235,7 @@ class SpecialistService(mesa.Agent):
         district.records.tally.add("rejected_at_reassessment", refused.size)
         district.records.journeys.log(week.number, refused, "referral_rejected", service=d)
         end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
-        admitted = np.setdiff1d(admitted, refused)
+        admitted = np.sort(admitted[~refusing])  # ascending, as the rows are unique
         citizens.spec_state[admitted, d] = SpecialistState.EPISODE
         citizens.spec_sessions_left[admitted, d] = self.episode_sessions
         citizens.spec_missed[admitted, d] = 0
