@@ -598,6 +598,10 @@ BLOCK_KEYS = {
 
 #: top-level keys of `compare --json` besides scenarios, differences, reps and seed
 COMPARE_KEYS = {
+    "interval": (
+        "which kind of interval the differences hold (`kind`: `chance` or `parameters and "
+        'chance`, a `label` and a `description`; see "Which interval")'
+    ),
     "equal_spend": (
         "null, or how `--equal-spend` (basis `staff`) or `--equal-service-spend` (basis "
         "`service`) sized each workforce: the reference scenario, the spend matched in GBP per "
