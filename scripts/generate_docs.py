@@ -613,12 +613,14 @@ COMPARE_KEYS = {
         "of them): GBP per citizen-year on each side, the saving (first scenario's cost minus "
         "the other's), the cumulative saving for the district over the measured weeks, and the "
         "break-even week of the mean curve with the earliest and latest its 95 % band allows "
-        "(1: saves from the first week; null: not within the horizon)"
+        "(1: saves from the first week; null: not within the horizon); its intervals, like the "
+        "district totals' and the weekly bands', are of the comparison's `interval` kind"
     ),
     "transition": (
         "null, or with `--transition-weeks`: the overlap, the weeks from launch, the double "
         "running (the first scenario's staff cost over the overlap, GBP for the district) and "
-        "`comparisons` shaped as `payers`, counted from launch"
+        "`comparisons` shaped as `payers`, counted from launch; its intervals are chance only "
+        "even with `--ensemble` (the launched runs keep the scenarios' own parameters)"
     ),
     "inputs": (
         "per scenario, the inputs that differ from the defaults: value, default, unit, kind "

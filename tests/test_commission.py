@@ -703,3 +703,24 @@ def test_service_spend_search_brackets_the_target_or_refuses() -> None:
     # A service whose other spending alone is more than the target cannot be sized to it.
     with pytest.raises(ScenarioError, match="cannot be brought to £1,530"):
         equal_service_spend([base, other], evaluate(lambda w: 5000 + 10 * w), 2)
+
+
+def test_payer_intervals_over_the_ensemble_are_the_spread_of_the_parameter_sets() -> None:
+    """With --ensemble, savings, district totals and weekly bands hold the same kind of
+    interval as the differences: the central 95 % of the parameter sets' means, not a
+    t-interval of the mean."""
+    from relsim.commission.analysis import _parameter_sets
+    from relsim.commission.payers import band, summary
+
+    values = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    sets = [0, 0, 1, 1, 2, 2]  # set means 1.5, 3.5, 5.5
+    found = summary(values, sets)
+    assert found["mean"] == pytest.approx(3.5)
+    assert found["ci95"] == pytest.approx([1.6, 5.4])
+    assert summary(values)["ci95"] != pytest.approx([1.6, 5.4])  # the t-interval differs
+    mean, low, high = band(np.column_stack([values, 2 * values]), sets)
+    assert mean == pytest.approx([3.5, 7.0])
+    assert low == pytest.approx([1.6, 3.2]) and high == pytest.approx([5.4, 10.8])
+    ensemble = {"interval": {"kind": "parameters and chance", "reps_per_set": 2}}
+    assert _parameter_sets(ensemble, [0, 1, 2, 3]) == {0: 0, 1: 0, 2: 1, 3: 1}
+    assert _parameter_sets({"interval": {"kind": "chance"}}, [0, 1]) is None

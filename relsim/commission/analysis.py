@@ -28,11 +28,12 @@ from relsim.commission.payers import (
     band,
     compare_payers,
     spending,
+    summary,
 )
 from relsim.commission.spend import Sizing
 from relsim.commission.transition import transition
 from relsim.config import Scenario
-from relsim.stats import mean_ci95
+from relsim.evidence.intervals import PARAMETERS
 
 if TYPE_CHECKING:
     from relsim.runner import RunResult
@@ -103,35 +104,58 @@ def _timeseries(runs: Sequence[RunResult]) -> pd.DataFrame:
     return pd.concat([r.timeseries for r in runs], ignore_index=True)
 
 
-def _bands(frame: pd.DataFrame, first_week: int) -> dict[str, Band]:
+def _bands(
+    frame: pd.DataFrame, first_week: int, set_of: dict[int, int] | None = None
+) -> dict[str, Band]:
     measured = frame[frame["week"] >= first_week]
     found = {}
     for key, (_, _, compute) in SERIES.items():
         values = measured.assign(value=compute(measured)).pivot(
             index="replication", columns="week", values="value"
         )
-        mean, low, high = band(values.to_numpy(float))
+        sets = None if set_of is None else [set_of[r] for r in values.index]
+        mean, low, high = band(values.to_numpy(float), sets)
         found[key] = Band(values.columns.to_numpy() - first_week + 1, mean, low, high)
     return found
 
 
-def _district(frame: pd.DataFrame, results: Sequence[RunResult], first_week: int) -> dict:
+def _district(
+    frame: pd.DataFrame,
+    results: Sequence[RunResult],
+    first_week: int,
+    set_of: dict[int, int] | None = None,
+) -> dict:
     """District totals a year: each per citizen-year metric times the citizens present."""
     measured = frame[frame["week"] >= first_week]
     present = measured.groupby("replication")["citizens"].mean()
     by_rep = {r.replication: r.metrics for r in results}
     reps = list(present.index)
+    sets = None if set_of is None else [set_of[r] for r in reps]
+
+    def interval(values: list[float]) -> dict:
+        return dict(summary(np.asarray(values, dtype=float), sets))
 
     def yearly(metric: str) -> dict:
-        return dict(mean_ci95([by_rep[r][metric] * present[r] for r in reps]))
+        return interval([by_rep[r][metric] * present[r] for r in reps])
 
     return {
-        "citizens_present": dict(mean_ci95([float(present[r]) for r in reps])),
+        "citizens_present": interval([float(present[r]) for r in reps]),
         "total_cost_gbp_per_year": yearly("total_cost_per_citizen_year"),
         "staff_cost_gbp_per_year": yearly("staff_cost_per_citizen_year"),
         "crisis_cost_gbp_per_year": yearly("crisis_cost_per_citizen_year"),
         "crisis_events_per_year": yearly("crisis_events_per_citizen_year"),
     }
+
+
+def _parameter_sets(payload: dict[str, Any], reps: Sequence[int]) -> dict[int, int] | None:
+    """Each replication's parameter set when the comparison ran over the calibrated ensemble
+    (replication r uses set r // reps_per_set), so that its payers, district totals and bands
+    hold the same kind of interval as its differences; None for chance-only intervals."""
+    interval = payload.get("interval") or {}
+    per_set = interval.get("reps_per_set")
+    if interval.get("kind") != PARAMETERS or not per_set:
+        return None
+    return {r: r // int(per_set) for r in reps}
 
 
 def _payer_json(comparison: PayerComparison) -> dict[str, Any]:
@@ -161,16 +185,18 @@ def analyse(
     analysis = Analysis(payload, configs)
     frames = [_timeseries(r) for r in runs]
     reps = [r.replication for r in runs[0]]
+    set_of = _parameter_sets(payload, reps)
+    sets = None if set_of is None else [set_of[r] for r in reps]
     spent = []
     for config, frame, results, block in zip(
         configs, frames, runs, payload["scenarios"], strict=True
     ):
         first_week = config.time.warmup_weeks + 1
-        block["district"] = _district(frame, results, first_week)
-        analysis.series[config.name] = _bands(frame, first_week)
+        block["district"] = _district(frame, results, first_week, set_of)
+        analysis.series[config.name] = _bands(frame, first_week, set_of)
         spent.append(spending(frame, config, first_week, reps))
     analysis.payers = [
-        compare_payers(spent[0], other, (config.name, configs[0].name))
+        compare_payers(spent[0], other, (config.name, configs[0].name), sets)
         for config, other in zip(configs[1:], spent[1:], strict=True)
     ]
     payload["equal_spend"] = None if sizing is None else sizing.as_json()

@@ -101,9 +101,15 @@ def add_overlap(spent: Spending, old_staff: np.ndarray, weeks: int) -> Spending:
     return Spending(by_payer, spent.citizens, spent.weeks)
 
 
-def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def band(
+    values: np.ndarray, sets: Sequence[int] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per column (week): mean over rows (replications) and its 95 % t-interval (the mean
-    itself where there is a single row)."""
+    itself where there is a single row). With `sets` (each row's parameter set, from
+    `--ensemble`), the mean over the sets' means and the central 95 % of them, the kind of
+    interval the comparison's other results hold."""
+    if sets is not None:
+        return _ensemble_band(values, sets)
     with warnings.catch_warnings():  # a week with no value anywhere (an empty district) is NaN
         warnings.simplefilter("ignore", RuntimeWarning)
         mean = np.nanmean(values, axis=0)
@@ -113,6 +119,20 @@ def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         sd = np.nanstd(values, axis=0, ddof=1)
     half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(np.maximum(n, 1))
     return mean, mean - half, mean + half
+
+
+def _ensemble_band(
+    values: np.ndarray, sets: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    labels = np.asarray(sets)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        means = np.stack([np.nanmean(values[labels == s], axis=0) for s in np.unique(labels)])
+        mean = np.nanmean(means, axis=0)
+        if means.shape[0] < 2:
+            return mean, mean.copy(), mean.copy()
+        low, high = np.nanpercentile(means, [2.5, 97.5], axis=0)
+    return mean, low, high
 
 
 def break_even(saving: np.ndarray) -> int | None:
@@ -125,8 +145,15 @@ def break_even(saving: np.ndarray) -> int | None:
     return None if last == saving.size - 1 else last + 2
 
 
-def summary(values: np.ndarray) -> Summary:
-    return mean_ci95([float(v) for v in values])
+def summary(values: np.ndarray, sets: Sequence[int] | None = None) -> Summary:
+    """Mean and 95 % interval: a t-interval, or with `sets` the central 95 % of the parameter
+    sets' means (see `band`)."""
+    if sets is None:
+        return mean_ci95([float(v) for v in values])
+    from relsim.evidence.intervals import ensemble_summary
+
+    found = ensemble_summary([float(v) for v in values], sets)
+    return {"mean": found["mean"], "ci95": found["ci95"]}
 
 
 @dataclass
@@ -143,8 +170,13 @@ class PayerComparison:
     other: str = ""
 
 
-def compare_payers(first: Spending, other: Spending, names: tuple[str, str]) -> PayerComparison:
-    """`other` against `first`; `names` are (other, first)."""
+def compare_payers(
+    first: Spending,
+    other: Spending,
+    names: tuple[str, str],
+    sets: Sequence[int] | None = None,
+) -> PayerComparison:
+    """`other` against `first`; `names` are (other, first); `sets` as in `band`."""
     rows = []
     cumulative = {}
     for payer in (*PAYER_VIEW, "system"):
@@ -152,15 +184,15 @@ def compare_payers(first: Spending, other: Spending, names: tuple[str, str]) -> 
         b = other.system if payer == "system" else other.by_payer[payer]
         weekly_saving = a - b
         running = np.cumsum(weekly_saving, axis=1)
-        mean, low, high = band(running)
+        mean, low, high = band(running, sets)
         cumulative[payer] = (mean, low, high)
         per_a, per_b = first.per_citizen_year(a), other.per_citizen_year(b)
         rows.append(
             {
                 "payer": payer,
-                "first_gbp_per_citizen_year": summary(per_a),
-                "other_gbp_per_citizen_year": summary(per_b),
-                "saving_gbp_per_citizen_year": summary(per_a - per_b),
+                "first_gbp_per_citizen_year": summary(per_a, sets),
+                "other_gbp_per_citizen_year": summary(per_b, sets),
+                "saving_gbp_per_citizen_year": summary(per_a - per_b, sets),
                 "cumulative_saving_gbp": {
                     "mean": _finite(mean[-1]),
                     "ci95": None if low[-1] == high[-1] else [_finite(low[-1]), _finite(high[-1])],
