@@ -31,7 +31,12 @@ try:
     from relsim.config import Scenario, ScenarioError, load_scenario
     from relsim.config.errors import RunError, printable
     from relsim.config.loading import load_raw
-    from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
+    from relsim.evidence.options import (
+        ensemble_option,
+        report_reps_per_set,
+        reps_per_set,
+        sets_for,
+    )
     from relsim.files import write_csv
     from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
@@ -92,14 +97,21 @@ def _run(
 
 
 def _draw(
-    ensemble: int | None, reps: int, seed: int, path: Path, sets: Sequence[str]
+    ensemble: int | None,
+    reps: int,
+    seed: int,
+    path: Path,
+    sets: Sequence[str],
+    per_set: int | None = None,
 ) -> EnsembleDraw | None:
-    """The parameter sets of --ensemble N (the same for every scenario with this seed)."""
+    """The parameter sets of --ensemble N (the same for every scenario with this seed), each
+    run `per_set` times (default: as `reps_per_set` says)."""
     if ensemble is None:
         return None
     from relsim.evidence.ensemble import make_draw
 
-    return make_draw(ensemble, reps_per_set(reps), seed, load_raw(path, sets))
+    runs = per_set if per_set is not None else reps_per_set(reps)
+    return make_draw(ensemble, runs, seed, load_raw(path, sets))
 
 
 def _summary_frame(results: Sequence[RunResult], draw: EnsembleDraw | None = None) -> pd.DataFrame:
@@ -376,7 +388,9 @@ def compare(
     processes = workers or _default_workers()
     # commissioner-facing outputs carry parameter uncertainty unless told otherwise
     facing = report if report is not None else xlsx
-    draws = [_draw(sets_for(ensemble, facing), reps, seed, path, sets) for path in paths]
+    chosen = sets_for(ensemble, facing)
+    per_set = report_reps_per_set(ensemble, reps, chosen)
+    draws = [_draw(chosen, reps, seed, path, sets, per_set) for path in paths]
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         if equal_service_spend:

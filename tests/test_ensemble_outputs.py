@@ -144,3 +144,21 @@ def test_a_run_over_the_ensemble_is_recreated_from_its_manifest(
     original = pd.read_csv(first / "summary.csv")
     assert original["ensemble_member"].nunique() >= 1
     pd.testing.assert_frame_equal(original, pd.read_csv(again / "summary.csv"))
+
+
+def test_a_report_shares_its_replications_among_the_parameter_sets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report's default draw costs what the comparison would: --reps 20 gives ten parameter
+    sets run twice each, not twenty times each."""
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=4", "--workers", "1")  # fmt: skip
+    report = tmp_path / "report.html"
+    code = relsim_main(
+        "compare", "baseline", "liberated", *tiny, "--reps", 20, "--report", report, "--json"
+    )
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["reps"] == 20
+    assert payload["interval"]["parameter_sets"] == 10
+    assert payload["interval"]["reps_per_set"] == 2

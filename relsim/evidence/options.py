@@ -6,8 +6,9 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
-#: Parameter sets a commissioner's report (compare --report) draws when --ensemble is not given:
-#: as many runs as the default ten replications, so it costs the same.
+#: Parameter sets a commissioner's report (compare --report) draws when --ensemble is not given;
+#: --reps is shared among them (at least one run each), so the report costs what the comparison
+#: would.
 REPORT_SETS = 10
 
 
@@ -37,6 +38,15 @@ def sets_for(ensemble: int | None, report: object | None = None) -> int | None:
     if ensemble is None and report is not None:
         ensemble = REPORT_SETS
     return ensemble or None
+
+
+def report_reps_per_set(ensemble: int | None, reps: int, sets: int | None) -> int | None:
+    """Runs of each parameter set when a report draws its sets by default (--ensemble not
+    given): --reps shared among them, so a report costs what the comparison would; None when
+    --ensemble was given (then `reps_per_set` decides)."""
+    if ensemble is not None or not sets:
+        return None
+    return max(1, reps // sets)
 
 
 def reps_per_set(reps: int) -> int:
