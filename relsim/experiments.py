@@ -180,14 +180,10 @@ def _plans(
 
 
 def _draw(sets: int, per_set: int, experiment: Experiment, base: dict[str, Any]) -> EnsembleDraw:
-    """The same parameter sets for every series (they depend on the seed only); the grid's
-    keys, like those the scenario writes, are left as the point sets them."""
-    import dataclasses
+    """The same parameter sets for every series (they depend on the seed only)."""
+    from relsim.evidence.ensemble import draw_for
 
-    from relsim.evidence.ensemble import make_draw
-
-    draw = make_draw(sets, per_set, experiment.seed, base)
-    return dataclasses.replace(draw, explicit=tuple(sorted({*draw.explicit, *experiment.grid})))
+    return draw_for(sets, per_set, experiment.seed, base, experiment.grid)
 
 
 def run_experiment(

@@ -108,12 +108,9 @@ def _ensemble_draw(
     """--ensemble's draw; the swept keys, like the ones the scenario writes, are left alone."""
     if sets is None:
         return None
-    import dataclasses
+    from relsim.evidence.ensemble import draw_for
 
-    from relsim.evidence.ensemble import make_draw
-
-    draw = make_draw(sets, reps_per_set(reps), seed, base)
-    return dataclasses.replace(draw, explicit=tuple(sorted({*draw.explicit, *swept})))
+    return draw_for(sets, reps_per_set(reps), seed, base, swept)
 
 
 def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
