@@ -4,15 +4,21 @@ An experiment names one or more scenario files (the series compared, e.g. baseli
 liberated), a grid over scenario keys shared by all series, replications and a seed, and the
 figures to draw. Running it sweeps each series into its own results store (resumable, Dask-
 capable), then writes per-point summaries and, for each figure, a PNG and the CSV behind it.
+
+With `ensemble: N` (or `relsim experiment run --ensemble N`) every point runs the same N
+parameter sets drawn from the calibrated ensemble, `reps_per_set` times each, in every series:
+intervals then carry parameter uncertainty as well as chance, and the paired differences
+between series (`differences.csv`, the right-hand panel of each figure) compare the care models
+under the same parameter sets and the same luck.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from relsim import bundled
 from relsim.config import ScenarioError
@@ -26,10 +32,14 @@ from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.store import MANIFEST, sweeps_with_files
-from relsim.sweep.summary import load_sweep, summarise
+from relsim.sweep.summary import interval_kind, load_sweep, summarise
 from relsim.targets import check_entry_name, open_directory, read_manifest, remove_exactly
 
+if TYPE_CHECKING:
+    from relsim.evidence.ensemble import EnsembleDraw
+
 SUMMARY = "summary.csv"
+DIFFERENCES = "differences.csv"
 
 
 class Figure(BaseModel):
@@ -55,6 +65,16 @@ class Experiment(BaseModel):
     seed: int = Field(ge=0)
     figures: list[Figure] = Field(min_length=1)
     quick_set: list[str] = Field(default_factory=list)
+    #: Parameter sets drawn from the calibrated ensemble (0: chance only, `reps` runs a point).
+    ensemble: int = Field(default=0, ge=0, le=10_000)
+    reps_per_set: int = Field(default=1, ge=1)
+
+    @field_validator("ensemble")
+    @classmethod
+    def _two_or_more(cls, value: int) -> int:
+        if value == 1:
+            raise ValueError("needs 2 or more parameter sets (0: chance only)")
+        return value
 
 
 def load_experiment(path: Path) -> Experiment:
@@ -95,7 +115,7 @@ def _grid_specs(grid: dict[str, list[Any]]) -> list[str]:
 
 def _outputs(experiment: Experiment) -> list[str]:
     """The files an experiment writes at its top level, besides its series' directories."""
-    names = [MANIFEST, SUMMARY]
+    names = [MANIFEST, SUMMARY, DIFFERENCES]
     for figure in experiment.figures:
         stem = _figure_stem(experiment, figure)
         names += [f"{stem}.png", f"{stem}.csv"]
@@ -115,24 +135,39 @@ def experiment_files(directory: Path, experiment: Experiment) -> list[Path] | No
     return removal
 
 
+def parameter_sets(experiment: Experiment, ensemble: int | None, quick: bool) -> int:
+    """Parameter sets each point runs: --ensemble if given, else the file's; 0 is chance only.
+    --quick checks the pipeline with two."""
+    sets = experiment.ensemble if ensemble is None else ensemble
+    return min(sets, 2) if quick and sets else sets
+
+
 def _plans(
-    path: Path, experiment: Experiment, quick: bool
+    path: Path, experiment: Experiment, quick: bool, ensemble: int | None = None
 ) -> tuple[int, list[tuple[str, SweepPlan]]]:
     """Every series' sweep, checked before anything runs: its scenario, its design, and a name
-    that can be a directory beside the experiment's own files."""
+    that can be a directory beside the experiment's own files. Returns the runs per point."""
     reps = min(experiment.reps, 2) if quick else experiment.reps
     sets = [*experiment.set, *(experiment.quick_set if quick else [])]
     design = grid_design(_grid_specs(experiment.grid))
-    spec = {"grid": _grid_specs(experiment.grid), "experiment": experiment.name}
+    parameter_set_count = parameter_sets(experiment, ensemble, quick)
+    per_set = 1 if quick else experiment.reps_per_set
     plans = []
     for scenario_file in experiment.scenarios:
         scenario_file_path = scenario_path(path, scenario_file)
         base = load_raw(scenario_file_path, sets)
         series = str(base.get("name", scenario_file_path.stem))
         check_entry_name(series, f"{printable(str(path))}: scenario name")
+        spec: dict[str, Any] = {"grid": _grid_specs(experiment.grid), "experiment": experiment.name}
+        draw = None
+        if parameter_set_count:
+            draw = _draw(parameter_set_count, per_set, experiment, base)
+            spec["ensemble"] = draw.describe()
+            reps = draw.runs
         plan = SweepPlan(
-            portable_path(scenario_file_path), base, design, "grid", spec, reps, experiment.seed
-        )
+            portable_path(scenario_file_path), base, design, "grid", spec, reps, experiment.seed,
+            ensemble=draw,
+        )  # fmt: skip
         plans.append((series, plan))
     names = [series.casefold() for series, _ in plans]
     reserved = {n.casefold() for n in _outputs(experiment)}
@@ -144,6 +179,13 @@ def _plans(
     return reps, plans
 
 
+def _draw(sets: int, per_set: int, experiment: Experiment, base: dict[str, Any]) -> EnsembleDraw:
+    """The same parameter sets for every series (they depend on the seed only)."""
+    from relsim.evidence.ensemble import draw_for
+
+    return draw_for(sets, per_set, experiment.seed, base, experiment.grid)
+
+
 def run_experiment(
     path: Path,
     out: Path,
@@ -153,12 +195,15 @@ def run_experiment(
     force: bool = False,
     workers: int = 1,
     dask_address: str | None = None,
+    ensemble: int | None = None,
 ) -> dict[str, Any]:
     """Run every series, then draw the figures; returns the experiment manifest. `out` is
     checked and locked before anything runs; --force replaces only an earlier run of this
-    experiment."""
+    experiment. `ensemble` overrides the file's parameter sets (0: chance only)."""
+    from relsim.evidence.intervals import describe
+
     experiment = load_experiment(path)
-    reps, plans = _plans(path, experiment, quick)
+    reps, plans = _plans(path, experiment, quick, ensemble)
     if dask_address:
         check_dask(dask_address)
     opened = open_directory(
@@ -172,7 +217,8 @@ def run_experiment(
     )
     try:
         remove_exactly(opened.replaced)
-        summaries = []
+        summaries, all_runs = [], {}
+        kind, per_set = interval_kind({})
         for series, plan in plans:
             store_dir = out / series
             run_sweep(
@@ -183,21 +229,27 @@ def run_experiment(
                 dask_address=dask_address,
                 label=f"{experiment.name}: {series}",
             )
-            runs, _ = load_sweep(store_dir)
-            summary = summarise(runs, list(experiment.grid))
+            runs, sweep_manifest = load_sweep(store_dir)
+            kind, per_set = interval_kind(sweep_manifest)
+            summary = summarise(runs, list(experiment.grid), reps_per_set=per_set)
             summary.insert(0, "series", series)
             summaries.append(summary)
+            all_runs[series] = runs
         table = pd.concat(summaries, ignore_index=True)
         write_csv(out / SUMMARY, table)
+        differences = paired_differences(all_runs, list(experiment.grid), per_set)
+        write_csv(out / DIFFERENCES, differences)
         figures = []
         for figure in experiment.figures:
             stem = _figure_stem(experiment, figure)
-            _draw(table, experiment, figure, out / f"{stem}.png", out / f"{stem}.csv")
+            _plot(table, differences, experiment, figure, out / f"{stem}.png", out / f"{stem}.csv")
             figures.append({"png": f"{stem}.png", "data": f"{stem}.csv", **figure.model_dump()})
+        sets_run = parameter_sets(experiment, ensemble, quick)
         manifest = {
             "experiment": experiment.model_dump(),
             "quick": quick,
             "reps": reps,
+            "interval": describe(kind, sets_run, per_set or 0),
             "series": [s["series"].iloc[0] for s in summaries],
             "figures": figures,
             "relsim_version": versions()["relsim"],
@@ -211,10 +263,45 @@ def run_experiment(
     return manifest
 
 
-def _draw(
-    table: pd.DataFrame, experiment: Experiment, figure: Figure, png: Path, csv: Path
+def paired_differences(
+    runs: dict[str, pd.DataFrame], keys: list[str], reps_per_set: int | None
+) -> pd.DataFrame:
+    """Each later series minus the first, run by run (the same point and replication: the same
+    citizens, luck and parameter set), summarised per point like `summary.csv`."""
+    names = list(runs)
+    if len(names) < 2:
+        return pd.DataFrame(columns=["series", "minus", "point", *keys])
+    first = runs[names[0]]
+    metrics = [m for m in METRIC_NAMES if m in first.columns]
+    index = ["point", "replication"]
+    reference = first[first["status"] == "ok"].set_index(index)
+    tables = []
+    for name in names[1:]:
+        other = runs[name]
+        other = other[other["status"] == "ok"].set_index(index)
+        common = reference.index.intersection(other.index)
+        frame = (other.loc[common, metrics] - reference.loc[common, metrics]).reset_index()
+        for key in keys:
+            frame[key] = reference.loc[common, key].to_numpy()
+        frame["status"] = "ok"
+        summary = summarise(frame, keys, metrics, reps_per_set)
+        summary = summary.drop(columns="runs_failed").rename(columns={"runs_ok": "pairs"})
+        summary.insert(0, "minus", names[0])
+        summary.insert(0, "series", name)
+        tables.append(summary)
+    return pd.concat(tables, ignore_index=True)
+
+
+def _plot(
+    table: pd.DataFrame,
+    differences: pd.DataFrame,
+    experiment: Experiment,
+    figure: Figure,
+    png: Path,
+    csv: Path,
 ) -> None:
-    """Metric against x, one line per series and per combination of the other grid keys."""
+    """Metric against x, one line per series and per combination of the other grid keys; with
+    two or more series, a second panel of the paired differences from the first."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -223,21 +310,50 @@ def _draw(
     others = [k for k in experiment.grid if k != figure.x]
     columns = ["series", *others, figure.x]
     stats = [f"{figure.metric}_{s}" for s in ("mean", "ci95_low", "ci95_high")]
-    data = table[[*columns, "runs_ok", *stats]].sort_values(columns)
+    data = table[[*columns, "runs_ok", "interval", *stats]].sort_values(columns)
     write_csv(csv, data)
-    fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
-    for label, group in data.groupby(["series", *others], sort=True):
-        parts = label if isinstance(label, tuple) else (label,)
-        name = ", ".join(
-            [str(parts[0]), *(f"{k}={v}" for k, v in zip(others, parts[1:], strict=True))]
-        )
-        mean = group[stats[0]]
-        yerr = [(mean - group[stats[1]]).fillna(0), (group[stats[2]] - mean).fillna(0)]
-        ax.errorbar(group[figure.x], mean, yerr=yerr, marker="o", capsize=3, label=name)
-    ax.set_xlabel(figure.x)
-    ax.set_ylabel(figure.metric)
-    ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
+    paired = not differences.empty
+    fig, axes = plt.subplots(1, 2 if paired else 1, figsize=(11 if paired else 6.5, 4.2), dpi=110)
+    level_ax = axes[0] if paired else axes
+    _lines(level_ax, data, ["series", *others], figure, stats)
+    level_ax.set_ylabel(figure.metric)
+    level_ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
+    if paired:
+        diff_ax = axes[1]
+        gaps = differences.sort_values(["series", *others, figure.x])
+        minus = str(gaps["minus"].iloc[0])
+        _lines(diff_ax, gaps, ["series", *others], figure, stats, minus=minus, first_colour=1)
+        diff_ax.axhline(0, color="grey", linewidth=0.8)
+        diff_ax.set_ylabel(f"difference in {figure.metric}")
+        diff_ax.set_title("paired difference", fontsize=9)
+    interval = str(data["interval"].iloc[0])
+    fig.text(0.01, 0.01, f"bars: 95% interval ({interval})", fontsize=7, color="dimgrey")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     write_figure(png, fig)
     plt.close(fig)
+
+
+def _lines(
+    ax: Any,
+    data: pd.DataFrame,
+    groups: list[str],
+    figure: Figure,
+    stats: list[str],
+    minus: str | None = None,
+    first_colour: int = 0,
+) -> None:
+    """One line with interval bars per group (differences start at the second colour, so that
+    with one grid key each keeps its series' colour)."""
+    others = groups[1:]
+    for number, (label, group) in enumerate(data.groupby(groups, sort=True), first_colour):
+        parts = label if isinstance(label, tuple) else (label,)
+        head = str(parts[0]) if minus is None else f"{parts[0]} − {minus}"
+        name = ", ".join([head, *(f"{k}={v}" for k, v in zip(others, parts[1:], strict=True))])
+        mean = group[stats[0]]
+        yerr = [(mean - group[stats[1]]).fillna(0), (group[stats[2]] - mean).fillna(0)]
+        ax.errorbar(
+            group[figure.x], mean, yerr=yerr, marker="o", capsize=3, label=name,
+            color=f"C{number % 10}",
+        )  # fmt: skip
+    ax.set_xlabel(figure.x)
+    ax.legend(fontsize=7)

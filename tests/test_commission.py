@@ -27,6 +27,8 @@ from relsim.commission.scale import proportion_warnings
 from relsim.commission.spend import equal_service_spend, equal_staff_spend
 from relsim.commission.transition import transition
 from relsim.config import ScenarioError, load_scenario
+from relsim.evidence.intervals import CHANCE, PARAMETERS
+from relsim.evidence.options import REPORT_SETS
 from relsim.runner import run_replications
 from tests.cli_helpers import relsim_main
 
@@ -478,13 +480,26 @@ def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
             & (table["total_cost_per_citizen_year_mean"] < point.total_cost_per_citizen_year_mean)
         ]
         assert beaten.empty
-    assert json.loads((out / "manifest.json").read_text())["kind"] == "relsim frontier"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kind"] == "relsim frontier"
+    # By default a commissioner's frontier runs over ten parameter sets of the calibrated
+    # ensemble (--reps shared among them), the same in every series, and says so.
+    assert manifest["interval"]["kind"] == PARAMETERS
+    assert manifest["interval"]["parameter_sets"] == REPORT_SETS
+    assert set(table["interval"]) == {PARAMETERS} and (table["runs_ok"] == REPORT_SETS).all()
+    members = {
+        series: sorted(set(pd.read_parquet(out / series / "runs.parquet")["parameter_set"]))
+        for series in ("baseline", "liberated")
+    }
+    assert members["baseline"] == members["liberated"] == list(range(REPORT_SETS))
     # An earlier frontier is replaced with --force, and only then.
     again = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2", "--reps",
              "1", "--workers", "1", "--out", out)  # fmt: skip
     assert relsim_main(*again) == 2
-    assert relsim_main(*again, "--force") == 0
-    assert len(pd.read_csv(out / "frontier.csv")) == 2
+    assert relsim_main(*again, "--force", "--ensemble", "0") == 0
+    chance = pd.read_csv(out / "frontier.csv")
+    assert len(chance) == 2 and set(chance["interval"]) == {CHANCE}
+    assert (chance["runs_ok"] == 1).all()
 
 
 def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path) -> None:
@@ -519,6 +534,12 @@ def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path)
     assert flat["points_refined"] == len(searched)
     assert 1 <= flat["indistinguishable_points"] <= len(searched)
     assert (out / "budget.png").stat().st_size > 1000
+    # Over the ensemble by default: every refined point runs the same ten parameter sets, the
+    # coarse grid the first five; the result says which interval it holds.
+    assert result["interval"]["kind"] == PARAMETERS
+    assert "parameters and chance" in result["sentence"]
+    assert set(searched["replications"]) == {REPORT_SETS}
+    assert set(table[table["stage"] == "coarse"]["replications"]) == {REPORT_SETS // 2}
 
 
 @pytest.mark.parametrize(

@@ -219,3 +219,18 @@ def test_the_versioned_ensemble_matches_its_spec_and_manifest() -> None:
 
     text = (ROOT / "calibration" / "uncertain.yaml").read_bytes()
     assert manifest["uncertain_spec"]["sha256"] == hashlib.sha256(text).hexdigest()
+
+
+def test_a_scale_never_pushes_a_key_past_the_range_the_schema_allows() -> None:
+    """At continuity 0 the knob sets turnover near its ceiling of one a year; the ensemble's
+    largest turnover scale then holds it at the ceiling instead of making the scenario invalid."""
+    from relsim.config import load_scenario
+    from relsim.evidence.uncertain import apply_values, bounds
+
+    assert bounds("staff.turnover_per_year") == (0.0, 1.0)
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml", ["continuity=0"])
+    assert scenario.staff.turnover_per_year * 1.5 > 1
+    scaled = apply_values(scenario, {"turnover_scale": 1.5})
+    assert scaled.staff.turnover_per_year == 1.0
+    halved = apply_values(scenario, {"turnover_scale": 0.6})
+    assert halved.staff.turnover_per_year == pytest.approx(scenario.staff.turnover_per_year * 0.6)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from relsim.config import ScenarioError
+from relsim.evidence.intervals import CHANCE, PARAMETERS
 from relsim.experiments import load_experiment, run_experiment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +89,92 @@ def test_published_manifests_do_not_record_the_machine_they_were_made_on() -> No
     for manifest in sorted((ROOT / "docs" / "results").glob("*/*/manifest.json")):
         recorded = json.loads(manifest.read_text())["scenario_file"]
         assert recorded.startswith("scenarios/"), (manifest, recorded)
+
+
+SMALL_EXPERIMENT = """\
+name: tiny
+title: Tiny
+scenarios: [baseline, liberated]
+set: [population.citizens=300, workforce.workers=2, workforce.caseload_cap=6, time.weeks=26,
+      time.warmup_weeks=13]
+grid:
+  liberated.contact_effect_per_hour: [0.05, 0.15]
+reps: 2
+seed: 7
+figures:
+  - metric: crisis_events_per_citizen_year
+    x: liberated.contact_effect_per_hour
+"""
+
+
+def _tiny(tmp_path: Path, extra: str = "") -> Path:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(SMALL_EXPERIMENT + extra)
+    return path
+
+
+def test_paired_differences_are_run_by_run(tmp_path: Path) -> None:
+    """differences.csv holds liberated minus baseline over the same points and replications:
+    its means equal the differences of the series' means and are the means of the run-by-run
+    differences."""
+    run_experiment(_tiny(tmp_path), tmp_path / "out", workers=1)
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv").set_index(["series", "point"])
+    differences = pd.read_csv(tmp_path / "out" / "differences.csv")
+    assert set(differences["series"]) == {"liberated"}
+    assert set(differences["minus"]) == {"baseline"}
+    assert (differences["pairs"] == 2).all()
+    metric = "crisis_events_per_citizen_year"
+    for row in differences.itertuples():
+        gap = (
+            summary.loc[("liberated", row.point), f"{metric}_mean"]
+            - summary.loc[("baseline", row.point), f"{metric}_mean"]
+        )
+        assert getattr(row, f"{metric}_mean") == pytest.approx(gap)
+    liberated = pd.read_parquet(tmp_path / "out" / "liberated" / "runs.parquet")
+    baseline = pd.read_parquet(tmp_path / "out" / "baseline" / "runs.parquet")
+    pairs = liberated.merge(baseline, on=["point", "replication"], suffixes=("", "_b"))
+    first = pairs[pairs["point"] == 0]
+    assert differences.loc[0, f"{metric}_mean"] == pytest.approx(
+        (first[metric] - first[f"{metric}_b"]).mean()
+    )
+
+
+def test_experiment_over_the_ensemble_runs_the_same_parameter_sets_in_every_series(
+    tmp_path: Path,
+) -> None:
+    """With `ensemble: N` each point runs N parameter sets, the same ones in every series; the
+    grid's own key keeps the point's value; every output says its intervals carry parameter
+    uncertainty."""
+    from relsim.experiments import _plans
+
+    path = _tiny(tmp_path, "ensemble: 3\n")
+    experiment = load_experiment(path)
+    runs_per_point, plans = _plans(path, experiment, quick=False)
+    assert runs_per_point == 3
+    (_, baseline), (_, liberated) = plans
+    assert baseline.ensemble is not None and liberated.ensemble is not None
+    assert baseline.ensemble.members == liberated.ensemble.members
+    for point, value in enumerate(experiment.grid["liberated.contact_effect_per_hour"]):
+        drawn = {baseline.run_scenario(point, r).relationship.growth_per_hour for r in range(3)}
+        assert len(drawn) == 3  # a parameter the ensemble holds differs between sets
+        for r in range(3):
+            scenarios = [plan.run_scenario(point, r) for plan in (baseline, liberated)]
+            assert {s.liberated.contact_effect_per_hour for s in scenarios} == {value}
+            assert scenarios[0].relationship == scenarios[1].relationship
+
+    manifest = run_experiment(path, tmp_path / "out", workers=1)
+    assert manifest["interval"]["kind"] == PARAMETERS
+    assert manifest["interval"]["parameter_sets"] == 3
+    for name in ("summary.csv", "differences.csv", manifest["figures"][0]["data"]):
+        assert set(pd.read_csv(tmp_path / "out" / name)["interval"]) == {PARAMETERS}, name
+    runs = pd.read_parquet(tmp_path / "out" / "liberated" / "runs.parquet")
+    assert sorted(set(runs["parameter_set"])) == [0, 1, 2]
+
+    chance = run_experiment(path, tmp_path / "chance", workers=1, ensemble=0)
+    assert chance["interval"]["kind"] == CHANCE
+    assert chance["reps"] == experiment.reps
+
+
+def test_one_parameter_set_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="2 or more parameter sets"):
+        load_experiment(_tiny(tmp_path, "ensemble: 1\n"))

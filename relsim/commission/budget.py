@@ -20,6 +20,10 @@ around it. The optimum is reported with its 95 % interval; with the paired diffe
 refined point from it (a point whose interval includes zero cannot be told apart from it); with
 how often each point comes out best when the replications are resampled (a bootstrap); and with
 how much the outcome changes one step away.
+
+Over the calibrated ensemble (the default) every point runs the same parameter sets; the
+intervals are then the central 95 % of the sets' results (parameters and chance), and the
+bootstrap resamples parameter sets.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,9 +42,13 @@ from relsim.commission.study import paired
 from relsim.config import Scenario, ScenarioError, validate_data
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
+from relsim.evidence.ensemble import sets_of
+from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, interval
 from relsim.io import portable_path
-from relsim.stats import mean_ci95
 from relsim.sweep.run import SweepPlan
+
+if TYPE_CHECKING:
+    from relsim.evidence.ensemble import EnsembleDraw
 
 KIND = "relsim budget"
 SHARE = "hybrid.caseworker_share_of_workforce"
@@ -57,6 +65,7 @@ SIDE_METRICS = (
     "share_citizens_stable",
 )
 OWN = (TABLE, SUMMARY, FIGURE)
+SWEPT = (WORKERS, SHARE, THRESHOLD)
 BOOTSTRAP = 2000
 FLAT_PERCENT = 2.0
 
@@ -104,11 +113,36 @@ def base_scenario(path: Path, sets: list[str]) -> tuple[dict[str, Any], Scenario
     return base, scenario
 
 
-def plan(path: Path, base: dict[str, Any], design: pd.DataFrame, stage: str, reps: int,
-         seed: int, spec: dict[str, Any]) -> SweepPlan:  # fmt: skip
+def plan(
+    path: Path,
+    base: dict[str, Any],
+    design: pd.DataFrame,
+    stage: str,
+    reps: int,
+    seed: int,
+    spec: dict[str, Any],
+    draw: EnsembleDraw | None = None,
+) -> SweepPlan:
+    """One stage's sweep: `reps` replications of each point (over the ensemble, replication r
+    runs parameter set r // runs per set, so a stage with fewer replications runs fewer sets)."""
+    stage_spec = {**spec, "stage": stage}
+    if draw is not None:
+        stage_spec["ensemble"] = draw.describe()
     return SweepPlan(
-        portable_path(path), base, design, "file", {**spec, "stage": stage}, reps, seed
+        portable_path(path), base, design, "file", stage_spec, reps, seed, ensemble=draw
     )
+
+
+def draw(
+    base: dict[str, Any], seed: int, reps: int, parameter_sets: int | None
+) -> EnsembleDraw | None:
+    """The parameter sets every point runs (the swept keys left as each point sets them),
+    `reps` shared among them; None for chance only."""
+    if not parameter_sets:
+        return None
+    from relsim.evidence.ensemble import draw_for
+
+    return draw_for(parameter_sets, max(1, reps // parameter_sets), seed, base, SWEPT)
 
 
 Key = tuple[int, int]  # (caseworker posts, threshold)
@@ -220,10 +254,11 @@ def search(
     return coarse, refined
 
 
-def table_of(points: dict[Key, dict[str, Any]]) -> pd.DataFrame:
+def table_of(points: dict[Key, dict[str, Any]], draw: EnsembleDraw | None = None) -> pd.DataFrame:
     rows = []
     for (c, t), entry in sorted(points.items(), key=lambda item: (item[1]["stage"], item[0])):
-        summary = mean_ci95(entry["values"].tolist())
+        values = entry["values"].dropna()
+        summary = interval(values.tolist(), sets_of(draw, values.index))
         ci = summary["ci95"] or [np.nan, np.nan]
         rows.append(
             {
@@ -234,6 +269,7 @@ def table_of(points: dict[Key, dict[str, Any]]) -> pd.DataFrame:
                 "caseworker_share": c / entry["posts"],
                 "threshold_active_needs": t,
                 "replications": int(entry["values"].notna().sum()),
+                "interval": CHANCE if draw is None else PARAMETERS,
                 **{f"{m}_mean": entry["side"].get(m) for m in SIDE_METRICS},
                 "mean": np.nan if summary["mean"] is None else summary["mean"],
                 "ci95_low": ci[0],
@@ -243,16 +279,25 @@ def table_of(points: dict[Key, dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def uncertainty(refined: dict[Key, dict[str, Any]], seed: int) -> pd.DataFrame:
+def uncertainty(
+    refined: dict[Key, dict[str, Any]], seed: int, draw: EnsembleDraw | None = None
+) -> pd.DataFrame:
     """The refined points with their paired difference from the optimum, whether they can be
-    told apart from it, and how often each is best when replications are resampled."""
-    table = table_of(refined)
+    told apart from it, and how often each is best when replications (over the ensemble:
+    parameter sets) are resampled."""
+    table = table_of(refined, draw)
     keys = list(zip(table["caseworker_posts"], table["threshold_active_needs"], strict=True))
+    replications = refined[keys[0]]["values"].sort_index().index
     matrix = np.vstack([refined[k]["values"].sort_index().to_numpy(float) for k in keys])
+    kinds = sets_of(draw, replications)
     best = keys.index(best_key(refined))
     lows, highs, means = [], [], []
     for row in matrix:
-        summary = mean_ci95((row - matrix[best]).tolist())
+        finite = np.isfinite(row - matrix[best])
+        summary = interval(
+            (row - matrix[best])[finite].tolist(),
+            None if kinds is None else np.asarray(kinds)[finite].tolist(),
+        )
         ci = summary["ci95"] or [np.nan, np.nan]
         means.append(np.nan if summary["mean"] is None else summary["mean"])
         lows.append(ci[0])
@@ -264,6 +309,8 @@ def uncertainty(refined: dict[Key, dict[str, Any]], seed: int) -> pd.DataFrame:
     table["indistinguishable_from_optimum"] = [
         bool(i == best or not (low > 0)) for i, low in enumerate(lows)
     ]
+    if kinds is not None:  # resample parameter sets: each set's mean over its runs
+        matrix = pd.DataFrame(matrix).T.groupby(np.asarray(kinds)).mean().T.to_numpy(float)
     rng = np.random.default_rng(seed)
     reps = matrix.shape[1]
     wins = np.zeros(len(matrix))
@@ -310,7 +357,12 @@ def flatness(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def summary(
-    table: pd.DataFrame, metric: str, limit: float, posts: int, scenario: Scenario
+    table: pd.DataFrame,
+    metric: str,
+    limit: float,
+    posts: int,
+    scenario: Scenario,
+    draw: EnsembleDraw | None = None,
 ) -> dict[str, Any]:
     refined = table[table["stage"] != "coarse"]
     optimum = refined[refined["optimum"].astype(bool)].iloc[0]
@@ -332,12 +384,19 @@ def summary(
             **{f"{m}_mean": float(optimum[f"{m}_mean"]) for m in SIDE_METRICS},
         },
         "flatness": flat,
+        "interval": describe(
+            CHANCE if draw is None else PARAMETERS,
+            0 if draw is None else len(draw.members),
+            0 if draw is None else draw.reps,
+        ),
         "stages": sorted(set(table["stage"]), key=lambda s: (s != "coarse", s)),
-        "sentence": sentence(optimum, flat, metric, posts),
+        "sentence": sentence(optimum, flat, metric, posts, draw is not None),
     }
 
 
-def sentence(optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int) -> str:
+def sentence(
+    optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int, ensemble: bool = False
+) -> str:
     threshold = int(optimum["threshold_active_needs"])
     routing = (
         "routing everyone who presents to caseworkers"
@@ -348,8 +407,9 @@ def sentence(optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int) 
         f"With {posts} posts, {metric} is lowest with {int(optimum['caseworker_posts'])} "
         f"caseworkers and {int(optimum['duty_worker_posts'])} duty workers, {routing}: "
         f"{optimum['mean']:.4g} (95 % interval {optimum['ci95_low']:.4g} to "
-        f"{optimum['ci95_high']:.4g}); it came out best in "
-        f"{100 * optimum['probability_best']:.0f} % of resampled replications. There, crisis "
+        f"{optimum['ci95_high']:.4g}, {'parameters and chance' if ensemble else 'chance only'}"
+        f"); it came out best in {100 * optimum['probability_best']:.0f} % of resampled "
+        f"{'parameter sets' if ensemble else 'replications'}. There, crisis "
         f"events are {optimum['crisis_events_per_citizen_year_mean']:.3g} per citizen-year, "
         f"the total cost £{optimum['total_cost_per_citizen_year_mean']:,.0f} per citizen-year "
         f"and the mean wait {optimum['mean_wait_weeks_mean']:.3g} weeks. "

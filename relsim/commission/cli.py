@@ -13,6 +13,7 @@ import click
 from relsim import bundled
 from relsim.cli_options import emit_json, seed_option, set_option, workers_option
 from relsim.config.errors import printable
+from relsim.evidence.options import REPORT_SETS, check_sets
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
 from relsim.sweep.cli import dask_option, force_option, resume_option
@@ -25,11 +26,30 @@ out_option = click.option(
 )
 
 
+study_ensemble_option = click.option(
+    "--ensemble",
+    "ensemble",
+    type=click.IntRange(0, 10_000),
+    default=REPORT_SETS,
+    show_default=True,
+    metavar="N",
+    callback=check_sets,
+    help="run N parameter sets from the calibrated ensemble, the same at every point and in "
+    "every scenario, with --reps shared among them (at least one run each): intervals carry "
+    "parameter uncertainty as well as chance. 0: chance only, --reps runs a point",
+)
+
+
+def parameter_sets(ensemble: int) -> int | None:
+    return ensemble or None
+
+
 def study_options[F: Callable[..., Any]](command: F) -> F:
-    """--seed, --set, --out, --resume, --force, --workers and --dask, as every study has them."""
+    """--seed, --set, --out, --resume, --force, --workers, --dask and --ensemble, as every
+    study has them."""
     for option in reversed(
         (seed_option, set_option, out_option, resume_option, force_option, workers_option,
-         dask_option)
+         dask_option, study_ensemble_option)
     ):  # fmt: skip
         command = option(command)
     return command
@@ -73,11 +93,12 @@ def add_commission_commands(group: click.Group) -> None:
         force: bool,
         workers: int | None,
         dask_address: str | None,
+        ensemble: int,
     ) -> None:
         """The staffing frontier: each SCENARIO (default: baseline, liberated, hybrid) run at
         every --workforce size; crisis demand and total cost against staff spend, with 95 %
-        intervals, and where each model is the better buy. Writes frontier.csv,
-        better_buy.csv and frontier.png in --out."""
+        intervals (over the calibrated ensemble unless --ensemble 0), and where each model is
+        the better buy. Writes frontier.csv, better_buy.csv and frontier.png in --out."""
         from relsim.commission import frontier as study
         from relsim.commission.figures import frontier_figure
         from relsim.commission.study import open_study, run_series, study_manifest
@@ -88,7 +109,7 @@ def add_commission_commands(group: click.Group) -> None:
             raise click.UsageError("--resume and --force cannot be used together")
         names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
         paths = [bundled.resolve("scenarios", p) for p in names]
-        root, plans = study.plans(paths, workforce, sets, reps, seed)
+        root, plans = study.plans(paths, workforce, sets, reps, seed, parameter_sets(ensemble))
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
         try:
             runs = run_series(
@@ -110,6 +131,7 @@ def add_commission_commands(group: click.Group) -> None:
                 study_manifest(
                     study.KIND, series=[s for s, _ in plans], workforce=workforce, reps=reps,
                     seed=root, sets=list(sets), better_buy=lines,
+                    interval=study.interval_record(plans),
                 ),
             )  # fmt: skip
         finally:
@@ -157,12 +179,14 @@ def add_commission_commands(group: click.Group) -> None:
         force: bool,
         workers: int | None,
         dask_address: str | None,
+        ensemble: int,
         as_json: bool,
     ) -> None:
         """The best balance of the hybrid SCENARIO (default: hybrid) under a staff budget: the
         split of the posts between caseworkers and duty workers, and the routing threshold,
-        that minimise --minimise; with its 95 % interval and how flat the surface is there.
-        Writes budget.csv, budget.json and budget.png in --out."""
+        that minimise --minimise; with its 95 % interval (over the calibrated ensemble unless
+        --ensemble 0) and how flat the surface is there. Writes budget.csv, budget.json and
+        budget.png in --out."""
         import pandas as pd
 
         from relsim.commission import budget as study
@@ -179,11 +203,13 @@ def add_commission_commands(group: click.Group) -> None:
         posts = study.affordable_posts(config, pounds)
         root = config.seed if seed is None else seed
         spec = {"limit_gbp_per_year": pounds, "outcome": metric, "posts": posts}
-        coarse_reps = max(2, reps // 2)
+        draw = study.draw(base, root, reps, parameter_sets(ensemble))
+        runs_per_point = reps if draw is None else draw.runs
+        coarse_reps = max(2, runs_per_point // 2)
         processes = _processes(workers)
 
         def run_stage(name: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
-            stage = study.plan(path, base, design, name, stage_reps, root, spec)
+            stage = study.plan(path, base, design, name, stage_reps, root, spec, draw)
             return run_series(
                 [(name, stage)], out, resume=resume, workers=processes,
                 dask_address=dask_address, label="budget",
@@ -191,15 +217,16 @@ def add_commission_commands(group: click.Group) -> None:
 
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
         try:
-            coarse, refined = study.search(posts, metric, reps, coarse_reps, run_stage)
+            coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
         except KeyboardInterrupt as exc:
             opened.close()
             raise _interrupted(exc, out) from None
         try:
             table = pd.concat(
-                [study.table_of(coarse), study.uncertainty(refined, root)], ignore_index=True
+                [study.table_of(coarse, draw), study.uncertainty(refined, root, draw)],
+                ignore_index=True,
             )
-            result = study.summary(table, metric, pounds, posts, config)
+            result = study.summary(table, metric, pounds, posts, config, draw)
             write_csv(out / study.TABLE, table)
             write_json(out / study.SUMMARY, result)
             budget_figure(table, result, out / study.FIGURE)

@@ -89,12 +89,17 @@ def frontier_figure(table: pd.DataFrame, better: pd.DataFrame, path: Path) -> No
     axes[1].set_title("Total cost against staff spend", fontsize=9)
     fig.suptitle(
         "Staffing frontier: name above each size = lowest there (hatched: clearly, ?: not "
-        "clearly; paired 95 % intervals)",
+        f"clearly; paired 95 % intervals); intervals: {_kind(table)}",
         fontsize=9,
     )
     fig.tight_layout()
     write_figure(path, fig)
     plt.close(fig)
+
+
+def _kind(table: pd.DataFrame) -> str:
+    """Which interval the table's bars are (parameters and chance, or chance only)."""
+    return str(table["interval"].iloc[0]) if "interval" in table.columns else "chance"
 
 
 def _edges(centres: np.ndarray) -> np.ndarray:
@@ -172,7 +177,8 @@ def budget_figure(table: pd.DataFrame, result: dict[str, Any], path: Path) -> No
     ax.legend(fontsize=7)
     fig.suptitle(
         f"Best balance of the hybrid for a staff budget of "
-        f"£{result['staff_budget_gbp_per_year']:,.0f} a year ({result['posts']} posts)",
+        f"£{result['staff_budget_gbp_per_year']:,.0f} a year ({result['posts']} posts); "
+        f"intervals: {_kind(table)}",
         fontsize=10,
     )
     fig.tight_layout()

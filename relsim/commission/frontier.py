@@ -9,13 +9,17 @@ buy on a measure when its mean is lowest and every other model's paired differen
 clearly above zero (its 95 % interval excludes zero); otherwise the lowest is named but "not
 clearly". The cost-effectiveness frontier is the set of points that no other point beats on
 both crisis demand and total cost.
+
+Over the calibrated ensemble (the default), every series and size runs the same parameter sets,
+and every interval, the paired ones included, is the central 95 % of the sets' results
+(parameters and chance); with `--ensemble 0` it is the t-interval over replications (chance).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -24,10 +28,14 @@ from relsim.commission.resources import check_same_population, resources
 from relsim.commission.study import paired
 from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
+from relsim.evidence.ensemble import draw_for, sets_of
+from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, interval
 from relsim.io import portable_path
-from relsim.stats import mean_ci95
 from relsim.sweep.design import grid_design, point_scenario
 from relsim.sweep.run import SweepPlan
+
+if TYPE_CHECKING:
+    from relsim.evidence.ensemble import EnsembleDraw
 
 KIND = "relsim frontier"
 KEY = "workforce.workers"
@@ -43,9 +51,15 @@ OWN = (TABLE, BETTER, FIGURE)
 
 
 def plans(
-    paths: Sequence[Path], workforce: str, sets: Sequence[str], reps: int, seed: int | None
+    paths: Sequence[Path],
+    workforce: str,
+    sets: Sequence[str],
+    reps: int,
+    seed: int | None,
+    parameter_sets: int | None = None,
 ) -> tuple[int, list[tuple[str, SweepPlan]]]:
-    """One sweep of the workforce per scenario, all checked before anything runs."""
+    """One sweep of the workforce per scenario, all checked before anything runs. With
+    `parameter_sets`, each runs them (the same in every series), `reps` shared among them."""
     design = grid_design([f"{KEY}={workforce}"])
     if (design[KEY] < 1).any():
         raise ScenarioError(f"--workforce {workforce}: every size needs at least one post")
@@ -60,14 +74,25 @@ def plans(
     names = [s.name for s in loaded]
     if len({n.casefold() for n in names}) != len(names) or any(n in OWN for n in names):
         raise ScenarioError(f"frontier: the scenarios need distinct names (got {names})")
-    spec = {"grid": [f"{KEY}={workforce}"], "study": "frontier"}
-    return root, [
-        (
-            scenario.name,
-            SweepPlan(portable_path(path), base, design, "grid", spec, reps, root),
-        )
-        for (path, base), scenario in zip(found, loaded, strict=True)
-    ]
+    made = []
+    for (path, base), scenario in zip(found, loaded, strict=True):
+        spec: dict[str, Any] = {"grid": [f"{KEY}={workforce}"], "study": "frontier"}
+        draw = None
+        if parameter_sets:
+            draw = draw_for(parameter_sets, max(1, reps // parameter_sets), root, base, [KEY])
+            spec["ensemble"] = draw.describe()
+        runs = reps if draw is None else draw.runs
+        plan = SweepPlan(portable_path(path), base, design, "grid", spec, runs, root, ensemble=draw)
+        made.append((scenario.name, plan))
+    return root, made
+
+
+def interval_record(plans_: Sequence[tuple[str, SweepPlan]]) -> dict[str, Any]:
+    """Which interval the frontier's tables hold, for its manifest."""
+    draw = plans_[0][1].ensemble
+    if draw is None:
+        return describe(CHANCE)
+    return describe(PARAMETERS, len(draw.members), draw.reps)
 
 
 def frontier_table(
@@ -81,6 +106,7 @@ def frontier_table(
             scenario = plan.scenario(point)
             found = resources(scenario)
             group = table[(table["point"] == point) & (table["status"] == "ok")]
+            kinds = sets_of(plan.ensemble, group["replication"])
             row: dict[str, Any] = {
                 "series": series,
                 "care_model": scenario.care_model,
@@ -89,9 +115,10 @@ def frontier_table(
                 "staff_budget_gbp_per_year": found["staff_budget_gbp_per_year"],
                 "staff_budget_gbp_per_citizen_year": found["staff_budget_gbp_per_citizen_year"],
                 "runs_ok": len(group),
+                "interval": CHANCE if kinds is None else PARAMETERS,
             }
             for metric in (*MEASURES, *EXTRA):
-                summary = mean_ci95(group[metric].tolist())
+                summary = interval(group[metric].tolist(), kinds)
                 ci = summary["ci95"] or [np.nan, np.nan]
                 row[f"{metric}_mean"] = np.nan if summary["mean"] is None else summary["mean"]
                 row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
@@ -138,8 +165,11 @@ def better_buy(
             values = {s: paired(runs[s], metric).loc[point] for s, _ in plans_}
             means = {s: float(v.mean()) for s, v in values.items()}
             best = min(means, key=lambda s: means[s] if np.isfinite(means[s]) else np.inf)
+            ensemble = plans_[0][1].ensemble
             clear = all(
-                _clearly_above(values[other] - values[best]) for other in values if other != best
+                _clearly_above(values[other] - values[best], ensemble)
+                for other in values
+                if other != best
             )
             row[f"{metric}_best"] = best
             row[f"{metric}_clearly"] = bool(clear and equal)
@@ -152,8 +182,10 @@ def better_buy(
     return pd.DataFrame(rows)
 
 
-def _clearly_above(differences: pd.Series) -> bool:
-    summary = mean_ci95(differences.dropna().tolist())
+def _clearly_above(differences: pd.Series, ensemble: EnsembleDraw | None) -> bool:
+    """Paired differences by replication: is their 95 % interval above zero?"""
+    found = differences.dropna()
+    summary = interval(found.tolist(), sets_of(ensemble, found.index))
     return summary["ci95"] is not None and summary["ci95"][0] > 0
 
 

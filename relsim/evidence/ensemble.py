@@ -9,8 +9,9 @@ random streams, the same in every scenario).
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,6 +114,20 @@ def make_draw(sets: int, reps: int, seed: int, raw: Mapping[str, Any]) -> Ensemb
     return EnsembleDraw(
         tuple(ensemble.draw(sets, seed)), reps, tuple(explicit_in(raw, ensemble.spec))
     )
+
+
+def draw_for(
+    sets: int, reps: int, seed: int, raw: Mapping[str, Any], swept: Iterable[str] = ()
+) -> EnsembleDraw:
+    """The draw for a sweep: the keys it sweeps, like those the scenario writes, are left as
+    each point sets them."""
+    draw = make_draw(sets, reps, seed, raw)
+    return dataclasses.replace(draw, explicit=tuple(sorted({*draw.explicit, *swept})))
+
+
+def sets_of(draw: EnsembleDraw | None, replications: Iterable[int]) -> list[int] | None:
+    """Each replication's parameter set, or None for chance-only runs."""
+    return None if draw is None else [draw.set_of(int(r)) for r in replications]
 
 
 def draw_from_record(record: Mapping[str, Any]) -> EnsembleDraw:

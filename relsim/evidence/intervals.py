@@ -69,6 +69,14 @@ def ensemble_summary(values: Sequence[float], sets: Sequence[int]) -> dict[str, 
     }
 
 
+def interval(values: Sequence[float], sets: Sequence[int] | None) -> dict[str, Any]:
+    """Mean and 95 % interval of one measure's runs: over replications (chance), or over the
+    parameter sets that `sets` gives each run."""
+    if sets is None:
+        return dict(mean_ci95(list(values)))
+    return ensemble_summary(values, sets)
+
+
 def summarise(
     rows: Sequence[dict[str, float]], names: Sequence[str], sets: Sequence[int] | None
 ) -> dict[str, dict[str, Any]]:

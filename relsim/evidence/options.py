@@ -12,9 +12,7 @@ from click.core import ParameterSource
 REPORT_SETS = 10
 
 
-def _check_sets(
-    context: click.Context, parameter: click.Parameter, value: int | None
-) -> int | None:
+def check_sets(context: click.Context, parameter: click.Parameter, value: int | None) -> int | None:
     if value == 1:
         raise click.BadParameter("needs 2 or more parameter sets (0: chance only)")
     return value
@@ -26,7 +24,7 @@ ensemble_option = click.option(
     type=click.IntRange(0, 10_000),
     default=None,
     metavar="N",
-    callback=_check_sets,
+    callback=check_sets,
     help="draw N parameter sets from the calibrated ensemble (calibration/ensemble.csv), each "
     "run --reps times (default 1 with --ensemble): intervals then carry parameter uncertainty "
     f"as well as chance. 0: chance only. compare --report uses {REPORT_SETS} unless told",

@@ -123,6 +123,32 @@ def _get(data: dict[str, Any], key: str) -> Any:
     return node
 
 
+def bounds(key: str) -> tuple[float, float]:
+    """The range the scenario schema allows for `key` (a scale can push a value past it)."""
+    import math
+
+    from pydantic import BaseModel
+
+    model: Any = Scenario
+    field = None
+    for part in key.split("."):
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return -math.inf, math.inf
+        field = model.model_fields[part]
+        model = field.annotation
+    low, high = -math.inf, math.inf
+    for limit in field.metadata if field is not None else ():
+        if getattr(limit, "ge", None) is not None:
+            low = float(limit.ge)
+        if getattr(limit, "gt", None) is not None:
+            low = math.nextafter(float(limit.gt), math.inf)
+        if getattr(limit, "le", None) is not None:
+            high = float(limit.le)
+        if getattr(limit, "lt", None) is not None:
+            high = math.nextafter(float(limit.lt), -math.inf)
+    return low, high
+
+
 def _put(data: dict[str, Any], key: str, value: Any) -> None:
     parts = key.split(".")
     node = data
@@ -150,7 +176,10 @@ def apply_values(
             if key in keep:
                 continue
             if parameter.scale:
-                _put(data, key, float(_get(data, key)) * value)
+                # Held within the schema's range: a scale of a knob-derived rate may otherwise
+                # leave it (turnover above one a year at the lowest continuity, say).
+                low, high = bounds(key)
+                _put(data, key, min(max(float(_get(data, key)) * value, low), high))
             else:
                 _put(data, key, value)
     return Scenario.model_validate(data)

@@ -13,7 +13,7 @@ from relsim.cli_options import emit_json, reps_option, seed_option, set_option, 
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
-from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
+from relsim.evidence.options import check_sets, ensemble_option, reps_per_set, sets_for
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
@@ -108,12 +108,9 @@ def _ensemble_draw(
     """--ensemble's draw; the swept keys, like the ones the scenario writes, are left alone."""
     if sets is None:
         return None
-    import dataclasses
+    from relsim.evidence.ensemble import draw_for
 
-    from relsim.evidence.ensemble import make_draw
-
-    draw = make_draw(sets, reps_per_set(reps), seed, base)
-    return dataclasses.replace(draw, explicit=tuple(sorted({*draw.explicit, *swept})))
+    return draw_for(sets, reps_per_set(reps), seed, base, swept)
 
 
 def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -469,6 +466,17 @@ def add_experiment_commands(group: click.Group) -> None:
     @force_option
     @workers_option
     @dask_option
+    @click.option(
+        "--ensemble",
+        "ensemble",
+        type=click.IntRange(0, 10_000),
+        default=None,
+        metavar="N",
+        callback=check_sets,
+        help="run every point over N parameter sets from the calibrated ensemble (the same sets "
+        "in every series), the file's reps_per_set times each [default: the file's ensemble "
+        "key]; 0: chance only, the file's reps per point",
+    )
     def run(
         path: Path,
         out: Path | None,
@@ -477,9 +485,12 @@ def add_experiment_commands(group: click.Group) -> None:
         force: bool,
         workers: int | None,
         dask_address: str | None,
+        ensemble: int | None,
     ) -> None:
         """Run the experiment in PATH (a .yaml file, or the name of a bundled experiment such
-        as complexity_crossover)."""
+        as complexity_crossover). Its figures show each series and, with two or more, the
+        paired differences from the first; intervals carry chance only, or parameter
+        uncertainty too when the experiment runs over the calibrated ensemble."""
         from relsim.experiments import load_experiment, run_experiment
 
         if resume and force:
@@ -500,6 +511,7 @@ def add_experiment_commands(group: click.Group) -> None:
                 force=force,
                 workers=workers or max(1, os.cpu_count() or 1),
                 dask_address=dask_address,
+                ensemble=ensemble,
             )
         except KeyboardInterrupt as exc:
             click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {target}", err=True)
