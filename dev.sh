@@ -58,7 +58,7 @@ cmd="${1:-demo}"
 case "$cmd" in
 demo)
     ensure_env
-    exec "$VENV/bin/relsim" compare scenarios/baseline.yaml scenarios/liberated.yaml --reps 10 "$@"
+    exec "$VENV/bin/relsim" compare scenarios/baseline.yaml scenarios/liberated.yaml --ensemble 10 "$@"
     ;;
 test)
     ensure_env
