@@ -168,7 +168,8 @@ class SweepStore:
                 if stored.get(key) != manifest.get(key):
                     raise ScenarioError(
                         f"--resume {directory}: the {key.replace('_', ' ')} differs from the "
-                        "stored sweep; resume with the same scenario, design, --reps and --seed"
+                        "stored sweep; resume with the same scenario, design, --reps, --seed "
+                        "and --ensemble"
                     )
             if bool(stored.get("timeseries")) != bool(manifest.get("timeseries")):
                 raise ScenarioError(
