@@ -13,7 +13,7 @@ import click
 from relsim import bundled
 from relsim.cli_options import emit_json, seed_option, set_option, workers_option
 from relsim.config.errors import printable
-from relsim.evidence.options import REPORT_SETS, check_sets
+from relsim.evidence.options import REPORT_SETS, sets_option
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
 from relsim.sweep.cli import dask_option, force_option, resume_option
@@ -26,17 +26,11 @@ out_option = click.option(
 )
 
 
-study_ensemble_option = click.option(
-    "--ensemble",
-    "ensemble",
-    type=click.IntRange(0, 10_000),
-    default=REPORT_SETS,
-    show_default=True,
-    metavar="N",
-    callback=check_sets,
-    help="run N parameter sets from the calibrated ensemble, the same at every point and in "
+study_ensemble_option = sets_option(
+    "run N parameter sets from the calibrated ensemble, the same at every point and in "
     "every scenario, with --reps shared among them (at least one run each): intervals carry "
     "parameter uncertainty as well as chance. 0: chance only, --reps runs a point",
+    default=REPORT_SETS,
 )
 
 

@@ -3,6 +3,9 @@ it at start-up)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 from click.core import ParameterSource
 
@@ -12,22 +15,33 @@ from click.core import ParameterSource
 REPORT_SETS = 10
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
 def check_sets(context: click.Context, parameter: click.Parameter, value: int | None) -> int | None:
     if value == 1:
         raise click.BadParameter("needs 2 or more parameter sets (0: chance only)")
     return value
 
 
-ensemble_option = click.option(
-    "--ensemble",
-    "ensemble",
-    type=click.IntRange(0, 10_000),
-    default=None,
-    metavar="N",
-    callback=check_sets,
-    help="draw N parameter sets from the calibrated ensemble (calibration/ensemble.csv), each "
+def sets_option(help_text: str, default: int | None = None) -> Callable[[F], F]:
+    """An --ensemble option: N parameter sets (2 or more), 0 for chance only."""
+    return click.option(
+        "--ensemble",
+        "ensemble",
+        type=click.IntRange(0, 10_000),
+        default=default,
+        show_default=default is not None,
+        metavar="N",
+        callback=check_sets,
+        help=help_text,
+    )
+
+
+ensemble_option = sets_option(
+    "draw N parameter sets from the calibrated ensemble (calibration/ensemble.csv), each "
     "run --reps times (default 1 with --ensemble): intervals then carry parameter uncertainty "
-    f"as well as chance. 0: chance only. compare --report uses {REPORT_SETS} unless told",
+    f"as well as chance. 0: chance only. compare --report uses {REPORT_SETS} unless told"
 )
 
 

@@ -13,7 +13,7 @@ from relsim.cli_options import emit_json, reps_option, seed_option, set_option, 
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
-from relsim.evidence.options import check_sets, ensemble_option, reps_per_set, sets_for
+from relsim.evidence.options import ensemble_option, reps_per_set, sets_for, sets_option
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
@@ -466,16 +466,10 @@ def add_experiment_commands(group: click.Group) -> None:
     @force_option
     @workers_option
     @dask_option
-    @click.option(
-        "--ensemble",
-        "ensemble",
-        type=click.IntRange(0, 10_000),
-        default=None,
-        metavar="N",
-        callback=check_sets,
-        help="run every point over N parameter sets from the calibrated ensemble (the same sets "
+    @sets_option(
+        "run every point over N parameter sets from the calibrated ensemble (the same sets "
         "in every series), the file's reps_per_set times each [default: the file's ensemble "
-        "key]; 0: chance only, the file's reps per point",
+        "key]; 0: chance only, the file's reps per point"
     )
     def run(
         path: Path,
