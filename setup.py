@@ -1,8 +1,9 @@
-"""Build step: ship the bundled scenarios and experiments inside the package.
+"""Build step: ship the bundled scenarios, experiments and calibrated ensemble inside the package.
 
-The repository keeps them at its root (`scenarios/`, `experiments/`), where the documentation
-and tests use them; a wheel carries copies under `relsim/_bundled/`, where `relsim.bundled` finds
-them once installed. Everything else is declared in pyproject.toml.
+The repository keeps them at its root (`scenarios/`, `experiments/`, `calibration/`), where the
+documentation and tests use them; a wheel carries copies under `relsim/_bundled/`, where
+`relsim.bundled` finds them once installed (`--ensemble`, the commissioner's studies and reports
+need the ensemble). Everything else is declared in pyproject.toml.
 """
 
 import shutil
@@ -12,6 +13,8 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 BUNDLED = ("scenarios", "experiments")
+# Of calibration/, what a run reads: the uncertain parameters and the accepted ensemble.
+CALIBRATION = ("uncertain.yaml", "ensemble.csv", "ensemble.json")
 
 
 class BuildWithBundled(build_py):
@@ -25,6 +28,10 @@ class BuildWithBundled(build_py):
             target.mkdir(parents=True, exist_ok=True)
             for source in sorted((root / kind).glob("*.yaml")):
                 shutil.copyfile(source, target / source.name)
+        target = Path(self.build_lib) / "relsim" / "_bundled" / "calibration"
+        target.mkdir(parents=True, exist_ok=True)
+        for name in CALIBRATION:
+            shutil.copyfile(root / "calibration" / name, target / name)
 
 
 setup(cmdclass={"build_py": BuildWithBundled})

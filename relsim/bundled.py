@@ -1,9 +1,9 @@
-"""The bundled scenarios and experiments, found by name.
+"""The bundled scenarios and experiments, found by name, and the calibrated ensemble's files.
 
-In a checkout they are the repository's `scenarios/` and `experiments/` directories; an installed
-wheel carries copies of them as package data under `relsim/_bundled/` (the build puts them
-there, see setup.py). `relsim run baseline` and `relsim experiment run complexity_crossover`
-find them either way; a path that exists always wins over a name.
+In a checkout they are the repository's `scenarios/`, `experiments/` and `calibration/`
+directories; an installed wheel carries copies of them as package data under `relsim/_bundled/`
+(the build puts them there, see setup.py). `relsim run baseline` and `relsim experiment run
+complexity_crossover` find them either way; a path that exists always wins over a name.
 """
 
 from __future__ import annotations
@@ -31,6 +31,15 @@ def directory(kind: str) -> Path | None:
     candidates = [root / kind] if root is not None else []
     candidates.append(Path(relsim.__file__).resolve().parent / "_bundled" / kind)
     return next((c for c in candidates if c.is_dir()), None)
+
+
+def calibration_file(name: str) -> Path:
+    """A file of calibration/ (the uncertain parameters, the ensemble): the checkout's, or the
+    copy an installed wheel carries."""
+    root = _checkout_root()
+    if root is not None:
+        return root / "calibration" / name
+    return Path(relsim.__file__).resolve().parent / "_bundled" / "calibration" / name
 
 
 def names(kind: str) -> list[str]:

@@ -145,7 +145,7 @@ def test_an_installed_wheel_runs_the_bundled_scenarios_by_name(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
-    for name in ("relsim", "scenarios", "experiments"):
+    for name in ("relsim", "scenarios", "experiments", "calibration"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
 
     def run(*args: object, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
@@ -182,3 +182,8 @@ def test_an_installed_wheel_runs_the_bundled_scenarios_by_name(tmp_path):
     found = run(python, "-c", "from relsim.bundled import find; "
                 "print(find('experiments', 'complexity_crossover'))", cwd=empty)  # fmt: skip
     assert found.stdout.startswith(str(venv)), found.stdout
+    # The calibrated ensemble comes with the wheel: --ensemble, the commissioner's studies and
+    # reports draw parameter sets from it.
+    result = run(relsim, "compare", "baseline", "liberated", "--ensemble", "2", "--workers", "1",
+                 *TINY, "--json", cwd=empty)  # fmt: skip
+    assert json.loads(result.stdout)["interval"]["parameter_sets"] == 2

@@ -20,11 +20,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from relsim.bundled import calibration_file
 from relsim.config import Scenario, ScenarioError
-from relsim.evidence.uncertain import ROOT, UncertainSpec, apply_values, explicit_in, load_spec
+from relsim.evidence.uncertain import UncertainSpec, apply_values, explicit_in, load_spec
 
-ENSEMBLE = ROOT / "calibration" / "ensemble.csv"
-MANIFEST = ROOT / "calibration" / "ensemble.json"
+ENSEMBLE = calibration_file("ensemble.csv")
+MANIFEST = calibration_file("ensemble.json")
 DRAW_STREAM = 0x454E53  # a fixed spawn key for the draw, apart from every replication's
 
 

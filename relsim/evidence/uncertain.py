@@ -20,10 +20,11 @@ from typing import Any
 import numpy as np
 import yaml
 
+from relsim.bundled import calibration_file
 from relsim.config import Scenario, ScenarioError, scenario_dict
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-SPEC = ROOT / "calibration" / "uncertain.yaml"
+SPEC = calibration_file("uncertain.yaml")
 
 
 @dataclass(frozen=True)
