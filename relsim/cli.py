@@ -429,7 +429,9 @@ def compare(
             runs,
             sizing=sizing,
             transition_weeks=transition_weeks,
-            run_launched=lambda c: _run(c, reps, seed, processes, None, doing="launching "),
+            run_launched=lambda c, i: _run(
+                c, reps, seed, processes, None, draws[i], doing="launching "
+            ),
             sensitivity=sensitivity_dir,
             warnings=warnings,
         )

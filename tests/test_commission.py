@@ -176,8 +176,9 @@ def test_break_even_is_the_first_week_from_which_the_saving_stays_positive(savin
 def test_transition_adds_the_old_teams_pay_for_the_overlap() -> None:
     configs = [small("baseline", "workforce.workers=4"), small("liberated", "workforce.workers=4")]
 
-    def run(scenario):
+    def run(scenario, position):
         assert scenario.time.warmup_weeks == 0  # launched on day one
+        assert scenario.name == configs[position].name
         return run_replications(scenario, 2, 3)
 
     without, info0 = transition(configs, 0, run)

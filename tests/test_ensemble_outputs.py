@@ -162,3 +162,31 @@ def test_a_report_shares_its_replications_among_the_parameter_sets(
     assert payload["reps"] == 20
     assert payload["interval"]["parameter_sets"] == 10
     assert payload["interval"]["reps_per_set"] == 2
+
+
+def test_the_transition_runs_the_same_parameter_sets(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over the ensemble, the launched runs of --transition-weeks use the comparison's parameter
+    sets (replication r runs set r, as in the steady-state runs), and the transition says which
+    interval it holds by the comparison's."""
+    import relsim.runner
+
+    calls: list[tuple[int, int, bool]] = []
+    real = relsim.runner.run_replications
+
+    def spy(scenario, reps, seed, *args, variant=None, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append((scenario.time.warmup_weeks, reps, variant is not None))
+        return real(scenario, reps, seed, *args, variant=variant, **kwargs)
+
+    monkeypatch.setattr(relsim.runner, "run_replications", spy)
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=4", "--set", "workforce.workers=2", "--workers", "1",
+            "--transition-weeks", "2", "--json", "--ensemble", "4")  # fmt: skip
+    assert relsim_main("compare", "baseline", "liberated", *tiny) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["interval"]["kind"] == PARAMETERS
+    launched = [call for call in calls if call[0] == 0]
+    steady = [call for call in calls if call[0] == 4]
+    assert len(launched) == len(steady) == 2
+    assert launched == [(0, 4, True)] * 2  # four parameter sets, the comparison's

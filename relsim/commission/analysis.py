@@ -175,12 +175,13 @@ def analyse(
     *,
     sizing: Sizing | None = None,
     transition_weeks: int | None = None,
-    run_launched: Callable[[Scenario], list[RunResult]] | None = None,
+    run_launched: Callable[[Scenario, int], list[RunResult]] | None = None,
     sensitivity: Path | None = None,
     warnings: Sequence[str] = (),
 ) -> Analysis:
     """Add the commissioner's sections to a compare payload (in place) and gather the figures'
-    data. `run_launched` runs a scenario (for the transition), with the comparison's seeds."""
+    data. `run_launched` runs a scenario (for the transition: the scenario and its position),
+    with the comparison's seeds and parameter sets."""
     configs = list(configs)
     analysis = Analysis(payload, configs)
     frames = [_timeseries(r) for r in runs]
@@ -203,7 +204,7 @@ def analyse(
     payload["payers"] = {c.label: _payer_json(c) for c in analysis.payers}
     payload["transition"] = None
     if transition_weeks is not None and run_launched is not None:
-        analysis.transition, info = transition(configs, transition_weeks, run_launched)
+        analysis.transition, info = transition(configs, transition_weeks, run_launched, set_of)
         payload["transition"] = {
             **info,
             "comparisons": {c.label: _payer_json(c) for c in analysis.transition},

@@ -13,11 +13,14 @@ built from outside, from runs it can make:
   team builds up;
 - savings are then cumulated from launch, for the whole system and for each payer, and the
   break-even week read off (relsim.commission.payers).
+
+When the comparison runs over the calibrated ensemble, the launched runs use the same parameter
+sets, replication by replication, and the savings hold the same kind of interval.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +33,8 @@ from relsim.config import Scenario, ScenarioError
 if TYPE_CHECKING:
     from relsim.runner import RunResult
 
-Runner = Callable[[Scenario], "list[RunResult]"]
+# runs a launched scenario: (the scenario, its position among the compared ones)
+Runner = Callable[[Scenario, int], "list[RunResult]"]
 
 
 def launched(scenario: Scenario) -> Scenario:
@@ -47,11 +51,16 @@ def check_overlap(configs: Sequence[Scenario], overlap_weeks: int) -> None:
 
 
 def transition(
-    configs: Sequence[Scenario], overlap_weeks: int, run: Runner
+    configs: Sequence[Scenario],
+    overlap_weeks: int,
+    run: Runner,
+    set_of: Mapping[int, int] | None = None,
 ) -> tuple[list[PayerComparison], dict[str, Any]]:
-    """Launch every scenario, add the double running, and compare each with the first."""
-    results = [run(launched(c)) for c in configs]
+    """Launch every scenario, add the double running, and compare each with the first.
+    `set_of` gives each replication's parameter set when the runs are over the ensemble."""
+    results = [run(launched(c), i) for i, c in enumerate(configs)]
     reps = [r.replication for r in results[0]]
+    sets = None if set_of is None else [set_of[r] for r in reps]
     spent = []
     for config, runs in zip(configs, results, strict=True):
         frame = _series(runs)
@@ -65,7 +74,9 @@ def transition(
     comparisons = []
     for config, other in zip(configs[1:], spent[1:], strict=True):
         with_overlap = add_overlap(other, old_staff, overlap_weeks)
-        comparisons.append(compare_payers(spent[0], with_overlap, (config.name, configs[0].name)))
+        comparisons.append(
+            compare_payers(spent[0], with_overlap, (config.name, configs[0].name), sets)
+        )
     overlap_cost = float(np.mean(old_staff[:, :overlap_weeks].sum(axis=1)))
     info = {
         "overlap_weeks": overlap_weeks,
