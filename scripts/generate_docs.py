@@ -619,8 +619,9 @@ COMPARE_KEYS = {
     "transition": (
         "null, or with `--transition-weeks`: the overlap, the weeks from launch, the double "
         "running (the first scenario's staff cost over the overlap, GBP for the district) and "
-        "`comparisons` shaped as `payers`, counted from launch; its intervals are chance only "
-        "even with `--ensemble` (the launched runs keep the scenarios' own parameters)"
+        "`comparisons` shaped as `payers`, counted from launch; over the ensemble the launched "
+        "runs use the same parameter sets, replication by replication, and its intervals are of "
+        "the comparison's `interval` kind"
     ),
     "inputs": (
         "per scenario, the inputs that differ from the defaults: value, default, unit, kind "
