@@ -4,12 +4,7 @@ replications run serially or in a process pool and give the same results either 
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import multiprocessing.forkserver
-import os
-import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +13,7 @@ import pandas as pd
 from relsim.config import Scenario, scenario_dict
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
-from relsim.signals import sigint_ignored, worker_start
+from relsim.pools import pool_for
 
 
 @dataclass
@@ -56,27 +51,6 @@ def run_one(
     del model
     gc.collect()
     return result
-
-
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool whose workers start from a server process that has already imported relsim.
-
-    Forking from a clean server avoids inheriting threads or state from the caller, and the
-    preload saves each worker the import time of Mesa, pandas and SciPy. The server is started
-    with Ctrl-C ignored, so that Ctrl-C while it (or a worker) is still starting up prints no
-    traceback: the relsim process stops the pool itself. Workers end when the relsim process
-    that started them ends, however it ends (relsim.signals.worker_start).
-    """
-    owner = os.getpid()
-    if sys.platform == "win32":  # pragma: no cover
-        return ProcessPoolExecutor(max_workers=workers, initializer=worker_start, initargs=(owner,))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["relsim.pool_server"])
-    with sigint_ignored():
-        multiprocessing.forkserver.ensure_running()
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=worker_start, initargs=(owner,)
-    )
 
 
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:
@@ -120,20 +94,8 @@ def run_replications(
         for task in tasks:
             keep(_run_task(task))
         return results
-    pool = process_pool(min(workers, reps))
-    try:
+    # workers start as tasks need them, so never more of them than replications
+    with pool_for(workers) as pool:
         for result in pool.map(_run_task, tasks):
             keep(result)
-    except BaseException:
-        stop_now(pool)
-        raise
-    pool.shutdown(wait=True)
     return results
-
-
-def stop_now(pool: ProcessPoolExecutor) -> None:
-    """Interrupted (Ctrl-C, a dead worker): stop at once rather than let queued and running
-    replications finish only to be thrown away."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
