@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from relsim.config import Scenario, scenario_dict
+from relsim.heap import release_free_memory
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
 from relsim.pools import pool_for
@@ -41,16 +42,21 @@ def run_one(
     timeseries["week"] = timeseries["week"].astype(int)
     timeseries.insert(1, "measured", timeseries["week"] > scenario.time.warmup_weeks)
     timeseries.insert(0, "replication", replication)
-    journey_frame = None
-    if journeys:
-        journey_frame = model.journeys.frame(scenario.needs.domains, release=True)
-        journey_frame.insert(0, "replication", replication)
-    result = RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+    metrics = compute_metrics(model)
+    events = model.journeys if journeys else None
     # A finished model and its agents refer to each other, so only the cycle collector frees
-    # them: free them now, or the next replication runs beside this one's state.
+    # them: free them now, before its journeys become a table, or the table is built beside
+    # the model's state (and the next replication runs beside this one's).
     del model
     gc.collect()
-    return result
+    release_free_memory()
+    journey_frame = None
+    if events is not None:
+        journey_frame = events.frame(scenario.needs.domains, release=True)
+        del events
+        release_free_memory()  # the events, now in the table
+        journey_frame.insert(0, "replication", replication)
+    return RunResult(replication, seed, metrics, timeseries, journey_frame)
 
 
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:
