@@ -8,7 +8,6 @@ chose the calibrated defaults, so the two cannot measure different things.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from relsim.config import load_scenario
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
+from relsim.pools import pool_for
 from relsim.stats import mean_ci95
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -90,7 +90,7 @@ def measure(
     only: Mapping[str, Sequence[str]] | None = None,
 ) -> Runs:
     job_list = jobs(overrides, reps, seed, only)
-    with ProcessPoolExecutor(2) as pool:
+    with pool_for(2) as pool:
         return gather(job_list, list(pool.map(run_config, job_list)))
 
 

@@ -41,6 +41,7 @@ try:
     from relsim.io import OutputError, now, provenance, write_run_files
     from relsim.metrics import METRIC_NAMES, UNITS
     from relsim.output import print_comparison, print_summary
+    from relsim.pools import shared_pool
     from relsim.signals import describe, exit_status, stop_signals_interrupt
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
@@ -519,7 +520,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: turns every failure into one line per problem and the contract's exit
     status."""
     try:
-        with stop_signals_interrupt():
+        # one process pool for all of a command's replications and sweeps, started if needed
+        with stop_signals_interrupt(), shared_pool():
             cli.main(args=argv, prog_name="relsim", standalone_mode=False)
     except ScenarioError as exc:
         _fail(exc.problems, BAD_INPUT)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import relsim
 from relsim.config import Scenario, scenario_dict, scenario_hash
 from relsim.files import write_csv, write_json
+from relsim.heap import release_free_memory
 from relsim.parquet_parts import ParquetParts
 from relsim.targets import OutputError
 
@@ -141,6 +142,7 @@ class JourneysFile:
         if result.journeys is not None:
             self._parts.append(result.journeys)
             result.journeys = None
+            release_free_memory()
 
     def close(self) -> None:
         self._parts.close()

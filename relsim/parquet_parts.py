@@ -2,7 +2,8 @@
 
 The file is the one `pandas.concat(parts).to_parquet(path, index=False)` would write, byte for
 byte, but the parts are never all in memory: rows are converted to Arrow and written a row group
-at a time, with pyarrow's row-group size, so at most one part and one row group are held.
+at a time, with pyarrow's row-group size, so at most one part and one row group are held (and
+between parts, a copy of the rows waiting for their group, not the part they came from).
 Every part must have the same columns and types (categorical columns the same categories), as a
 concatenation that keeps its types needs.
 """
@@ -49,6 +50,7 @@ class ParquetParts:
                 self.rows += piece.num_rows
             while self._pending_rows >= ROW_GROUP_ROWS:
                 self._flush(ROW_GROUP_ROWS)
+        self._own_pending()
         # Arrow's allocator keeps freed memory for reuse; give it back, or the next part's
         # computation (a replication) runs beside it.
         pa.default_memory_pool().release_unused()
@@ -80,6 +82,18 @@ class ParquetParts:
         import pyarrow.parquet as pq
 
         self._writer = pq.ParquetWriter(self.path, self._schema, compression=COMPRESSION)
+
+    def _own_pending(self) -> None:
+        """Copy the rows still waiting for a row group. Arrow takes a frame's numeric columns
+        without copying them, so the waiting rows would keep the whole of the part they came
+        from in memory (every row of those columns) until the next part fills their group."""
+        if not self._pending:
+            return
+        import numpy as np
+        import pyarrow as pa
+
+        pending = pa.concat_tables(self._pending)
+        self._pending = [pending.take(np.arange(pending.num_rows))]
 
     def _flush(self, rows: int) -> None:
         """Write the first `rows` pending rows as one row group, contiguous in memory (so that

@@ -1,7 +1,8 @@
 """What the model records as it runs: counters for the measured period and per-citizen journeys.
 
 Counters only accumulate after the warm-up; journeys keep every event so a citizen's story can be
-read from the start. Events are stored column-wise in chunks, which keeps recording cheap.
+read from the start. Events are stored as each call logged them (one value where the call gave one),
+which keeps recording cheap and small.
 """
 
 from __future__ import annotations
@@ -52,17 +53,32 @@ COLUMN_TYPES = {
     "detail": np.float64,
 }
 NO_ID = -1
+#: the columns `log` may be given one value for all of a call's events, and their types
+_PER_CALL = {name: COLUMN_TYPES[name] for name in ("worker", "service", "detail")}
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 class Journeys:
-    """Per-citizen events: week, citizen, kind, worker (person id), service (domain) and detail."""
+    """Per-citizen events: week, citizen, kind, worker (person id), service (domain) and detail.
+
+    Each call of `log` is kept as it came: its week and kind once, its citizens as an array,
+    and its worker, service and detail as given, one value for all the call's events or one
+    per event. Most calls give one value, so the events take far less memory than a row each
+    would; `frame` makes the rows.
+    """
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
-        self._chunks: list[tuple[np.ndarray, ...]] = []
+        self._forget()
+
+    def _forget(self) -> None:
+        self._weeks: list[int] = []
+        self._kinds: list[int] = []
+        self._citizens: list[np.ndarray] = []
+        # per call: a 0-d array (every event of the call) or one value per event
+        self._values: dict[str, list[np.ndarray]] = {name: [] for name in _PER_CALL}
 
     def log(
         self,
@@ -76,34 +92,43 @@ class Journeys:
         if not self.enabled or len(citizens) == 0:
             return
         count = len(citizens)
-        self._chunks.append(
-            (
-                np.full(count, week, dtype=np.int32),
-                np.asarray(citizens, dtype=np.int64),
-                np.full(count, _KIND_CODE[kind], dtype=np.int16),
-                np.broadcast_to(np.asarray(worker, dtype=np.int64), (count,)).copy(),
-                np.broadcast_to(np.asarray(service, dtype=np.int16), (count,)).copy(),
-                np.broadcast_to(np.asarray(detail, dtype=np.float64), (count,)).copy(),
-            )
+        values = (
+            _per_call(worker, _PER_CALL["worker"], count),
+            _per_call(service, _PER_CALL["service"], count),
+            _per_call(detail, _PER_CALL["detail"], count),
         )
+        self._weeks.append(week)
+        self._kinds.append(_KIND_CODE[kind])
+        self._citizens.append(np.asarray(citizens, dtype=np.int64))
+        for name, value in zip(_PER_CALL, values, strict=True):
+            self._values[name].append(value)
 
     def frame(self, domains: tuple[str, ...], release: bool = False) -> pd.DataFrame:
         """All events as a tidy table, in the order they happened. With `release`, the events
         are handed over (and forgotten here) column by column, so that the peak memory is about
-        one copy of them rather than two."""
+        the table and what is left of the events."""
         import pandas as pd
 
-        parts: list[list[np.ndarray]] = [
-            list(column) for column in zip(*self._chunks, strict=False)
-        ]
+        counts = np.fromiter(map(len, self._citizens), dtype=np.int64, count=len(self._citizens))
+        weeks, kinds = self._weeks, self._kinds
+        citizens, values = self._citizens, self._values
         if release:
-            self._chunks = []
-        data: dict[str, np.ndarray] = {}
-        for i, (name, dtype) in enumerate(COLUMN_TYPES.items()):
-            data[name] = np.concatenate(parts[i]) if parts else np.array([], dtype=dtype)
-            if parts:
-                parts[i] = []
-        kinds = pd.Categorical.from_codes(data.pop("kind"), categories=EVENT_KINDS)
+            self._forget()
+        data: dict[str, np.ndarray] = {
+            "week": np.repeat(np.asarray(weeks, dtype=COLUMN_TYPES["week"]), counts),
+            "kind": np.repeat(np.asarray(kinds, dtype=COLUMN_TYPES["kind"]), counts),
+        }
+        data["citizen"] = (
+            np.concatenate(citizens) if citizens else np.array([], dtype=COLUMN_TYPES["citizen"])
+        )
+        if release:
+            citizens.clear()
+        for name, dtype in _PER_CALL.items():
+            data[name] = _expand(values[name], counts, dtype)
+            if release:
+                values[name].clear()
+        kind_codes = data.pop("kind")
+        kinds_column = pd.Categorical.from_codes(kind_codes, categories=EVENT_KINDS)
         # Every domain is a category whether or not it occurs (sorted, as pandas would infer
         # them), so that replications' tables have the same types and are written one by one.
         names = [*domains, ""]
@@ -115,13 +140,31 @@ class Journeys:
             {
                 "week": data.pop("week"),
                 "citizen": data.pop("citizen"),
-                "kind": kinds,
+                "kind": kinds_column,
                 "worker": data.pop("worker"),
                 "service": pd.Categorical.from_codes(codes, categories=categories),
                 "detail": data.pop("detail"),
             },
             copy=False,
         )
+
+
+def _per_call(value: np.ndarray | float, dtype: type, count: int) -> np.ndarray:
+    """`value` as `log` keeps it: one value (a 0-d array) or a copy with one per event."""
+    array: np.ndarray = np.asarray(value, dtype=dtype)
+    if array.ndim == 0:
+        return array
+    return np.broadcast_to(array, (count,)).copy()
+
+
+def _expand(values: list[np.ndarray], counts: np.ndarray, dtype: type) -> np.ndarray:
+    """One column over all events from each call's value(s)."""
+    column: np.ndarray = np.empty(int(counts.sum()), dtype=dtype)
+    start = 0
+    for value, count in zip(values, counts.tolist(), strict=True):
+        column[start : start + count] = value
+        start += count
+    return column
 
 
 class Tally:

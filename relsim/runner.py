@@ -4,21 +4,17 @@ replications run serially or in a process pool and give the same results either 
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import multiprocessing.forkserver
-import os
-import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from relsim.config import Scenario, scenario_dict
+from relsim.heap import release_free_memory
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
-from relsim.signals import sigint_ignored, worker_start
+from relsim.pools import pool_for
 
 
 @dataclass
@@ -46,37 +42,21 @@ def run_one(
     timeseries["week"] = timeseries["week"].astype(int)
     timeseries.insert(1, "measured", timeseries["week"] > scenario.time.warmup_weeks)
     timeseries.insert(0, "replication", replication)
-    journey_frame = None
-    if journeys:
-        journey_frame = model.journeys.frame(scenario.needs.domains, release=True)
-        journey_frame.insert(0, "replication", replication)
-    result = RunResult(replication, seed, compute_metrics(model), timeseries, journey_frame)
+    metrics = compute_metrics(model)
+    events = model.journeys if journeys else None
     # A finished model and its agents refer to each other, so only the cycle collector frees
-    # them: free them now, or the next replication runs beside this one's state.
+    # them: free them now, before its journeys become a table, or the table is built beside
+    # the model's state (and the next replication runs beside this one's).
     del model
     gc.collect()
-    return result
-
-
-def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool whose workers start from a server process that has already imported relsim.
-
-    Forking from a clean server avoids inheriting threads or state from the caller, and the
-    preload saves each worker the import time of Mesa, pandas and SciPy. The server is started
-    with Ctrl-C ignored, so that Ctrl-C while it (or a worker) is still starting up prints no
-    traceback: the relsim process stops the pool itself. Workers end when the relsim process
-    that started them ends, however it ends (relsim.signals.worker_start).
-    """
-    owner = os.getpid()
-    if sys.platform == "win32":  # pragma: no cover
-        return ProcessPoolExecutor(max_workers=workers, initializer=worker_start, initargs=(owner,))
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["relsim.pool_server"])
-    with sigint_ignored():
-        multiprocessing.forkserver.ensure_running()
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=worker_start, initargs=(owner,)
-    )
+    release_free_memory()
+    journey_frame = None
+    if events is not None:
+        journey_frame = events.frame(scenario.needs.domains, release=True)
+        del events
+        release_free_memory()  # the events, now in the table
+        journey_frame.insert(0, "replication", replication)
+    return RunResult(replication, seed, metrics, timeseries, journey_frame)
 
 
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:
@@ -120,20 +100,8 @@ def run_replications(
         for task in tasks:
             keep(_run_task(task))
         return results
-    pool = process_pool(min(workers, reps))
-    try:
+    # workers start as tasks need them, so never more of them than replications
+    with pool_for(workers) as pool:
         for result in pool.map(_run_task, tasks):
             keep(result)
-    except BaseException:
-        stop_now(pool)
-        raise
-    pool.shutdown(wait=True)
     return results
-
-
-def stop_now(pool: ProcessPoolExecutor) -> None:
-    """Interrupted (Ctrl-C, a dead worker): stop at once rather than let queued and running
-    replications finish only to be thrown away."""
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)

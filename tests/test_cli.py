@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import relsim.runner
+import relsim.pools
 from relsim.cli import main
 
 RUN_ARGS = ("--reps", "3", "--seed", "7")
@@ -125,7 +125,7 @@ def test_workers_2_uses_a_process_pool_and_matches_serial(
     run_json, baseline, cli_small_sets, monkeypatch, capsys
 ):
     _SpyPool.instances.clear()
-    monkeypatch.setattr(relsim.runner, "ProcessPoolExecutor", _SpyPool)
+    monkeypatch.setattr(relsim.pools, "ProcessPoolExecutor", _SpyPool)
 
     main(["run", str(baseline), *RUN_ARGS, *cli_small_sets, "--workers", "2", "--json"])
     parallel = json.loads(capsys.readouterr().out)
@@ -137,6 +137,34 @@ def test_workers_2_uses_a_process_pool_and_matches_serial(
     assert len(pool.task_pids) == 3 and set(pool.task_pids) <= pool.worker_pids
     serial = json.loads(run_json.stdout)
     assert parallel["metrics"] == serial["metrics"]
+
+
+def test_compare_starts_one_pool_for_all_its_replications(
+    baseline, cli_small_sets, monkeypatch, capsys
+):
+    """Two scenarios and the transition's launched runs: three sets of replications, one pool,
+    and the same results as without a pool."""
+    started: list[int] = []
+    real = relsim.pools.process_pool
+
+    def counted(workers: int) -> ProcessPoolExecutor:
+        started.append(workers)
+        return real(workers)
+
+    monkeypatch.setattr(relsim.pools, "process_pool", counted)
+    scenarios = [str(baseline), str(baseline.parent / "liberated.yaml")]
+    args = [*RUN_ARGS, *cli_small_sets, "--transition-weeks", "4", "--json"]
+
+    main(["compare", *scenarios, *args, "--workers", "2"])
+    parallel = json.loads(capsys.readouterr().out)
+    assert started == [2], f"compare started {len(started)} pools"
+
+    main(["compare", *scenarios, *args, "--workers", "1"])
+    serial = json.loads(capsys.readouterr().out)
+    assert started == [2], "--workers 1 started a pool"
+    assert parallel["differences"] == serial["differences"]
+    for p, s in zip(parallel["scenarios"], serial["scenarios"], strict=True):
+        assert p["metrics"] == s["metrics"]
 
 
 def test_human_output_is_a_table_of_every_contract_metric(

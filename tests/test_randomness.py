@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import relsim.model
+import relsim.pools
 import relsim.rng
 import relsim.runner
 from relsim.config import load_scenario
@@ -212,6 +213,38 @@ def test_serial_and_parallel_replications_are_identical(monkeypatch: pytest.Monk
         assert_same_run(s, p)
     # and the replications really differ from each other
     assert same_metrics(serial[0].metrics, serial[1].metrics)
+
+
+def test_a_shared_pool_serves_replications_and_sweep_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within shared_pool() every set of replications and every sweep uses one pool, and the
+    results are the serial ones; outside it each set has a pool of its own."""
+    from relsim.config import scenario_dict
+    from relsim.sweep.executors import Task, run_local
+
+    started: list[int] = []
+    real = relsim.pools.process_pool
+
+    def counted(workers: int):
+        started.append(workers)
+        return real(workers)
+
+    monkeypatch.setattr(relsim.pools, "process_pool", counted)
+    scenario = small("liberated")
+    serial = run_replications(scenario, reps=2, seed=17, workers=1)
+    tasks = [Task(0, r, 17, scenario_dict(scenario), {}) for r in range(2)]
+    assert started == []
+    with relsim.pools.shared_pool():
+        first = run_replications(scenario, reps=2, seed=17, workers=2)
+        rows = sorted(run_local(tasks, 2), key=lambda outcome: outcome[0]["replication"])
+        second = run_replications(scenario, reps=2, seed=17, workers=2)
+    assert started == [2]
+    for runs in (first, second):
+        for s, p in zip(serial, runs, strict=True):
+            assert_same_run(s, p)
+    for s, (row, _) in zip(serial, rows, strict=True):
+        assert not same_metrics(s.metrics, {k: row[k] for k in s.metrics})
+    run_replications(scenario, reps=2, seed=17, workers=2)
+    assert started == [2, 2]
 
 
 def test_arrivals_draw_the_same_numbers_whatever_the_complexity() -> None:

@@ -3,6 +3,8 @@ without holding them all in memory."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,7 @@ from relsim.bundled import resolve
 from relsim.cli import _run
 from relsim.config import load_scenario
 from relsim.parquet_parts import ParquetParts
+from relsim.records import EVENT_KINDS, NO_ID, Journeys
 from relsim.runner import run_one
 from tests.conftest import CLI_SMALL_SETS
 
@@ -53,6 +56,64 @@ def test_parts_of_other_types_are_refused(tmp_path: Path) -> None:
     writer.append(_part(rng, 5))
     with pytest.raises(ValueError, match="differ"):
         writer.append(_part(rng, 5).astype({"week": np.int64}))
+
+
+def test_rows_waiting_for_a_row_group_do_not_keep_their_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Arrow shares a frame's numeric columns; the rows left waiting after a part must not hold
+    on to the whole part (a replication's journeys) until the next one arrives."""
+    monkeypatch.setattr(parquet_parts, "ROW_GROUP_ROWS", 16)
+    column = np.arange(40, dtype=np.int64)
+    gone = weakref.ref(column)
+    part = pd.DataFrame({"citizen": column}, copy=False)
+    del column
+    writer = ParquetParts(tmp_path / "parts.parquet")
+    writer.append(part)  # two row groups written, 8 rows waiting
+    del part
+    gc.collect()
+    assert gone() is None, "the waiting rows keep the whole part in memory"
+    writer.append(pd.DataFrame({"citizen": np.arange(40, 48, dtype=np.int64)}))
+    writer.close()
+    assert pd.read_parquet(tmp_path / "parts.parquet")["citizen"].tolist() == list(range(48))
+
+
+def test_journeys_table_is_one_row_per_event_whatever_was_given_per_call() -> None:
+    domains = ("housing", "money")
+    journeys = Journeys()
+    journeys.log(3, np.array([5, 6, 7]), "assessed", worker=np.array([1, 2, 3]))
+    journeys.log(3, np.array([8], dtype=np.int32), "referred", service=1, detail=2.5)
+    journeys.log(4, np.array([], dtype=np.int64), "held")  # nothing happened
+    journeys.log(4, np.array([5, 9]), "budget_spent", service=np.array([0]), detail=[1.0, 2.0])
+    journeys.log(5, np.array([6, 5]), "held", worker=np.int32(4), service=np.array([-1, 0]))
+    rows = [
+        (3, 5, "assessed", 1, "", 0.0),
+        (3, 6, "assessed", 2, "", 0.0),
+        (3, 7, "assessed", 3, "", 0.0),
+        (3, 8, "referred", NO_ID, "money", 2.5),
+        (4, 5, "budget_spent", NO_ID, "housing", 1.0),
+        (4, 9, "budget_spent", NO_ID, "housing", 2.0),
+        (5, 6, "held", 4, "", 0.0),
+        (5, 5, "held", 4, "housing", 0.0),
+    ]
+    expected = pd.DataFrame(
+        rows, columns=["week", "citizen", "kind", "worker", "service", "detail"]
+    )
+    expected = expected.astype(
+        {
+            "week": np.int32,
+            "citizen": np.int64,
+            "kind": pd.CategoricalDtype(EVENT_KINDS),
+            "worker": np.int64,
+            "service": pd.CategoricalDtype(["", "housing", "money"]),
+            "detail": np.float64,
+        }
+    )
+    kept = journeys.frame(domains)
+    pd.testing.assert_frame_equal(kept, expected)
+    pd.testing.assert_frame_equal(journeys.frame(domains, release=True), expected)
+    assert journeys.frame(domains).empty  # handed over
+    assert journeys.frame(domains).dtypes.equals(expected.dtypes)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

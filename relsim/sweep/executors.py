@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from relsim.config import Scenario
 from relsim.metrics import METRIC_NAMES
-from relsim.runner import process_pool, run_one, stop_now
+from relsim.pools import pool_for
+from relsim.runner import run_one
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,13 +75,8 @@ def run_local(
         for task in tasks:
             yield function(task)
         return
-    pool = process_pool(workers)
-    try:
+    with pool_for(workers) as pool:
         yield from _bounded(pool.submit, tasks, 2 * workers, function)
-    except BaseException:
-        stop_now(pool)
-        raise
-    pool.shutdown(wait=True)
 
 
 def take(tasks: Iterator[Any], count: int) -> list[Any]:
