@@ -141,8 +141,10 @@ def draw(
     if not parameter_sets:
         return None
     from relsim.evidence.ensemble import draw_for
+    from relsim.evidence.options import shared_reps_per_set
 
-    return draw_for(parameter_sets, max(1, reps // parameter_sets), seed, base, SWEPT)
+    per_set = shared_reps_per_set(reps, parameter_sets)
+    return draw_for(parameter_sets, per_set, seed, base, SWEPT)
 
 
 Key = tuple[int, int]  # (caseworker posts, threshold)

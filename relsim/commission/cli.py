@@ -13,7 +13,7 @@ import click
 from relsim import bundled
 from relsim.cli_options import emit_json, seed_option, set_option, workers_option
 from relsim.config.errors import printable
-from relsim.evidence.options import REPORT_SETS, sets_option
+from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
 from relsim.sweep.cli import dask_option, force_option, resume_option
@@ -32,10 +32,6 @@ study_ensemble_option = sets_option(
     "parameter uncertainty as well as chance. 0: chance only, --reps runs a point",
     default=REPORT_SETS,
 )
-
-
-def parameter_sets(ensemble: int) -> int | None:
-    return ensemble or None
 
 
 def study_options[F: Callable[..., Any]](command: F) -> F:
@@ -103,7 +99,7 @@ def add_commission_commands(group: click.Group) -> None:
             raise click.UsageError("--resume and --force cannot be used together")
         names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
         paths = [bundled.resolve("scenarios", p) for p in names]
-        root, plans = study.plans(paths, workforce, sets, reps, seed, parameter_sets(ensemble))
+        root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
         try:
             runs = run_series(
@@ -197,7 +193,7 @@ def add_commission_commands(group: click.Group) -> None:
         posts = study.affordable_posts(config, pounds)
         root = config.seed if seed is None else seed
         spec = {"limit_gbp_per_year": pounds, "outcome": metric, "posts": posts}
-        draw = study.draw(base, root, reps, parameter_sets(ensemble))
+        draw = study.draw(base, root, reps, sets_for(ensemble))
         runs_per_point = reps if draw is None else draw.runs
         coarse_reps = max(2, runs_per_point // 2)
         processes = _processes(workers)

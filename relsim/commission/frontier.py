@@ -30,6 +30,7 @@ from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
 from relsim.evidence.ensemble import draw_for, sets_of
 from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, interval
+from relsim.evidence.options import shared_reps_per_set
 from relsim.io import portable_path
 from relsim.sweep.design import grid_design, point_scenario
 from relsim.sweep.run import SweepPlan
@@ -79,7 +80,8 @@ def plans(
         spec: dict[str, Any] = {"grid": [f"{KEY}={workforce}"], "study": "frontier"}
         draw = None
         if parameter_sets:
-            draw = draw_for(parameter_sets, max(1, reps // parameter_sets), root, base, [KEY])
+            per_set = shared_reps_per_set(reps, parameter_sets)
+            draw = draw_for(parameter_sets, per_set, root, base, [KEY])
             spec["ensemble"] = draw.describe()
         runs = reps if draw is None else draw.runs
         plan = SweepPlan(portable_path(path), base, design, "grid", spec, runs, root, ensemble=draw)
@@ -147,6 +149,7 @@ def better_buy(
     """At each workforce size where every series has the same staff budget: per measure, the
     series with the lowest mean and whether it is clearly lowest (paired intervals)."""
     sizes = plans_[0][1].design[KEY].tolist()
+    ensemble = plans_[0][1].ensemble  # the same parameter sets in every series
     rows = []
     for point, size in enumerate(sizes):
         budgets = {
@@ -165,7 +168,6 @@ def better_buy(
             values = {s: paired(runs[s], metric).loc[point] for s, _ in plans_}
             means = {s: float(v.mean()) for s, v in values.items()}
             best = min(means, key=lambda s: means[s] if np.isfinite(means[s]) else np.inf)
-            ensemble = plans_[0][1].ensemble
             clear = all(
                 _clearly_above(values[other] - values[best], ensemble)
                 for other in values

@@ -81,9 +81,7 @@ def summarise(
     rows: Sequence[dict[str, float]], names: Sequence[str], sets: Sequence[int] | None
 ) -> dict[str, dict[str, Any]]:
     """Every metric of `rows` (one per run); `sets` gives each run's parameter set, or None."""
-    if sets is None:
-        return {name: dict(mean_ci95([row[name] for row in rows])) for name in names}
-    return {name: ensemble_summary([row[name] for row in rows], sets) for name in names}
+    return {name: interval([row[name] for row in rows], sets) for name in names}
 
 
 def paired(

@@ -58,6 +58,11 @@ def report_reps_per_set(ensemble: int | None, reps: int, sets: int | None) -> in
     --ensemble was given (then `reps_per_set` decides)."""
     if ensemble is not None or not sets:
         return None
+    return shared_reps_per_set(reps, sets)
+
+
+def shared_reps_per_set(reps: int, sets: int) -> int:
+    """Runs of each of `sets` parameter sets when --reps is shared among them (at least one)."""
     return max(1, reps // sets)
 
 

@@ -13,7 +13,6 @@ import pandas as pd
 from relsim.config import ScenarioError
 from relsim.files import write_figure
 from relsim.metrics import METRIC_NAMES
-from relsim.stats import mean_ci95
 from relsim.sweep.store import MANIFEST, RUNS
 
 
@@ -47,7 +46,7 @@ def summarise(
     """One row per design point: its swept values, run counts, and each metric's mean and CI:
     over replications (chance), or with `reps_per_set` (a sweep run with --ensemble) the
     central 95 % of the parameter sets' means (parameters and chance)."""
-    from relsim.evidence.intervals import CHANCE, PARAMETERS, ensemble_summary
+    from relsim.evidence.intervals import CHANCE, PARAMETERS, interval
 
     metrics = [m for m in (metrics or METRIC_NAMES) if m in runs.columns]
     rows = []
@@ -59,11 +58,7 @@ def summarise(
         row["interval"] = CHANCE if reps_per_set is None else PARAMETERS
         sets = None if reps_per_set is None else (ok["replication"] // reps_per_set).tolist()
         for metric in metrics:
-            summary: dict[str, Any]
-            if sets is None:
-                summary = dict(mean_ci95(ok[metric].tolist()))
-            else:
-                summary = ensemble_summary(ok[metric].tolist(), sets)
+            summary = interval(ok[metric].tolist(), sets)
             ci = summary["ci95"] or [np.nan, np.nan]
             row[f"{metric}_mean"] = np.nan if summary["mean"] is None else summary["mean"]
             row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
