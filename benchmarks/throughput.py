@@ -6,6 +6,10 @@
 - **physical limit** (benchmarks/physical_limit.py): relsim's own per-citizen-week array work
   (the same kernels, random draws and passes) with nothing else. relsim / this says how much of
   relsim's time goes to the citizen-week work itself.
+- **mesa numpy loop** (`--references mesa_numpy`): the benchmark's first reference, kept because
+  issue 8's throughput target ("at least 2x the plain Mesa loop") was set against it: one agent
+  per citizen, each drawing one number from its NumPy generator (`self.rng`) per step, activated
+  by `shuffle_do`.
 
 Each measurement runs in its own process (peak memory is that process's maximum resident set
 size). The machine may be shared, so the configurations are run in turn, `--repeats` times,
@@ -13,6 +17,7 @@ and each ratio is the median of the ratios within a round; the load average is r
 
     python benchmarks/throughput.py                      # 2,000, 20,000 and 100,000 citizens
     python benchmarks/throughput.py --sizes 20000 --weeks 52 --repeats 5
+    python benchmarks/throughput.py --sizes 20000 --references mesa mesa_numpy limit
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
 
 BASE_CITIZENS = 3000
 REFERENCES = ("mesa", "limit")
+ALL_REFERENCES = ("mesa", "mesa_numpy", "limit")
 
 
 def _peak_mb() -> float:
@@ -80,7 +86,7 @@ def measure_limit(citizens: int, weeks: int) -> dict:
     return _result("physical limit", citizens, weeks, seconds, reference.citizen_weeks)
 
 
-def measure_mesa_loop(agents: int, steps: int) -> dict:
+def measure_mesa_loop(agents: int, steps: int, numpy_draws: bool = False) -> dict:
     import mesa
 
     class Citizen(mesa.Agent):
@@ -88,10 +94,14 @@ def measure_mesa_loop(agents: int, steps: int) -> dict:
             self.need = self.random.random()
             self.trust = self.random.random()
 
+    class NumpyCitizen(mesa.Agent):
+        def step(self) -> None:
+            self.need = self.rng.random()
+
     class Loop(mesa.Model):
         def __init__(self) -> None:
             super().__init__(rng=1)
-            Citizen.create_agents(self, agents)
+            (NumpyCitizen if numpy_draws else Citizen).create_agents(self, agents)
 
         def step(self) -> None:
             self.agents.shuffle_do("step")
@@ -101,7 +111,8 @@ def measure_mesa_loop(agents: int, steps: int) -> dict:
     for _ in range(steps):
         model.step()
     seconds = time.perf_counter() - start
-    return _result("mesa loop", agents, steps, seconds, agents * steps)
+    what = "mesa numpy loop" if numpy_draws else "mesa loop"
+    return _result(what, agents, steps, seconds, agents * steps)
 
 
 def _result(what: str, citizens: int, weeks: int, seconds: float, units: float) -> dict:
@@ -118,6 +129,8 @@ def _result(what: str, citizens: int, weeks: int, seconds: float, units: float) 
 def _child(args: argparse.Namespace) -> None:
     if args.child == "mesa":
         result = measure_mesa_loop(args.citizens, args.weeks)
+    elif args.child == "mesa_numpy":
+        result = measure_mesa_loop(args.citizens, args.weeks, numpy_draws=True)
     elif args.child == "limit":
         result = measure_limit(args.citizens, args.weeks)
     else:
@@ -141,10 +154,12 @@ def _run_child(kind: str, citizens: int, weeks: int) -> dict:
     return result
 
 
-def measure_size(size: int, weeks: int, models: list[str], repeats: int) -> list[dict]:
+def measure_size(
+    size: int, weeks: int, models: list[str], repeats: int, references: tuple[str, ...] = REFERENCES
+) -> list[dict]:
     """Every configuration `repeats` times, in turn; medians, and ratios as medians of the
     ratios within each round."""
-    kinds = [*REFERENCES, *models]
+    kinds = [*references, *models]
     rounds: list[dict[str, dict]] = []
     for repeat in range(repeats):
         shift = repeat % len(kinds)  # rotate the order, so no configuration always runs first
@@ -164,7 +179,7 @@ def measure_size(size: int, weeks: int, models: list[str], repeats: int) -> list
             "load": statistics.median(r["load"] for r in runs),
             "repeats": len(runs),
         }
-        for reference in REFERENCES:
+        for reference in references:
             ratios = [
                 r[kind]["units_per_second"] / r[reference]["units_per_second"] for r in rounds
             ]
@@ -180,6 +195,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=260)
     parser.add_argument("--models", nargs="+", default=["assess_do_refer", "liberated"])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--references", nargs="+", choices=ALL_REFERENCES, default=list(REFERENCES))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--citizens", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
@@ -190,22 +206,28 @@ def main() -> None:
     rows = [
         row
         for size in args.sizes
-        for row in measure_size(size, args.weeks, args.models, args.repeats)
+        for row in measure_size(size, args.weeks, args.models, args.repeats, tuple(args.references))
     ]
     if args.json:
         for row in rows:
             print(json.dumps(row))
         return
+    labels = {"mesa": "÷ mesa loop", "mesa_numpy": "÷ mesa numpy loop", "limit": "÷ limit"}
+    references = args.references
     print(
-        "| what | citizens | weeks | seconds | citizen-weeks per s | ÷ mesa loop | "
-        "÷ physical limit | peak MB | load |"
+        "| what | citizens | weeks | seconds | citizen-weeks per s | "
+        + " | ".join(labels[r] for r in references)
+        + " | peak MB | load |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|" + "---:|" * len(references) + "---:|---:|")
     for r in rows:
+        ratios = " | ".join(
+            f"{r[f'ratio_{ref}']} ({r[f'ratio_{ref}_range'][0]}-{r[f'ratio_{ref}_range'][1]})"
+            for ref in references
+        )
         print(
             f"| {r['what']} | {r['citizens']:,} | {r['weeks']} | {r['seconds']} | "
-            f"{r['units_per_second']:,} | {r['ratio_mesa']} | {r['ratio_limit']} | "
-            f"{r['peak_mb']:,} | {r['load']} |"
+            f"{r['units_per_second']:,} | {ratios} | {r['peak_mb']:,} | {r['load']} |"
         )
 
 
