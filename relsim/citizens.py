@@ -272,3 +272,20 @@ def row_count_above(values: np.ndarray, threshold: float) -> np.ndarray:
     for d in range(values.shape[1]):
         out += values[:, d] > threshold
     return out
+
+
+class EveryRow:
+    """A constant row (one value per column) repeated for the first `n` rows, flattened, and
+    kept between weeks (grown as rows are added). NumPy multiplies two arrays of one shape many
+    times faster than it broadcasts a short row over a tall, narrow array, and the result is the
+    same number for number."""
+
+    def __init__(self, row: np.ndarray) -> None:
+        self.row = np.ascontiguousarray(row)
+        self._repeated = np.tile(self.row, 0)
+
+    def __call__(self, n: int) -> np.ndarray:
+        size = n * self.row.size
+        if self._repeated.size < size:
+            self._repeated = np.tile(self.row, max(2 * n, 1024))
+        return self._repeated[:size]

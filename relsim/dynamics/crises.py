@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relsim.citizens import Citizens
+from relsim.citizens import Citizens, EveryRow
 from relsim.config.schema import CRISIS_TYPES, CrisisType, Scenario
 
 MAX_WEEKLY_HAZARD = 0.9
@@ -57,6 +57,13 @@ class CrisisModel:
         self.base = np.array([s.base_hazard_per_week for s in specs], np.float32) * has_driver
         self.steepness = np.array([s.steepness for s in specs], dtype=np.float32)
         self.extra = np.array([s.extra_need_multiplier for s in specs], dtype=np.float32)
+        # (active needs, types): the multiplier for each count of active needs, looked up rather
+        # than recomputed for every row (a count takes at most len(domains) + 1 values).
+        counts = np.arange(len(domains) + 1, dtype=np.float32)
+        extra_needs = np.maximum(counts - 1, 0)
+        self.extra_factor = 1.0 + self.extra[None, :] * extra_needs[:, None]
+        self.steepness_rows = EveryRow(self.steepness)
+        self.base_rows = EveryRow(self.base)
         self.unit_costs = np.array([s.unit_cost_gbp for s in specs])
         self.increase = [
             [(domains.index(d), np.float32(a)) for d, a in s.need_increase.items() if d in domains]
@@ -65,13 +72,14 @@ class CrisisModel:
 
     def hazards(self, need: np.ndarray, n_active: np.ndarray) -> np.ndarray:
         """(n, types) weekly probability of each crisis type."""
+        n = need.shape[0]
         hazards = need @ self.weights_t
-        hazards -= np.float32(0.5)
-        hazards *= self.steepness
-        np.exp(hazards, out=hazards)
-        hazards *= self.base
-        extra_needs = np.maximum(n_active.astype(np.float32) - 1, 0)
-        hazards *= 1.0 + self.extra[None, :] * extra_needs[:, None]
+        flat = hazards.reshape(-1)
+        flat -= np.float32(0.5)
+        flat *= self.steepness_rows(n)
+        np.exp(flat, out=flat)
+        flat *= self.base_rows(n)
+        hazards *= self.extra_factor.take(n_active, axis=0)
         return np.minimum(hazards, np.float32(MAX_WEEKLY_HAZARD), out=hazards)
 
     def draw(
