@@ -6,7 +6,7 @@ random draws of the same shapes and dtypes from the same named streams:
 
 1. arrivals: the Poisson count and every entrant's draws (`draw_entrants`); departures: one
    uniform a row, the mean need, deaths and moves;
-2. needs: `update_needs` (noise, shocks, spill-over, reversion) and `revert_trust`, then the
+2. needs: `NeedModel.update` (noise, shocks, spill-over, reversion) and `revert_trust`, then the
    count of active needs;
 3. crises: `CrisisModel.draw` (hazards, one uniform per row and type, one for the referral,
    consequences for needs and trust);
@@ -39,7 +39,7 @@ from relsim.config import CRISIS_TYPES, Scenario
 from relsim.dynamics.arrivals import draw_entrants
 from relsim.dynamics.crises import CrisisModel
 from relsim.dynamics.engagement import attendance_probability, draw_presentations, revert_trust
-from relsim.dynamics.needs import coupling_matrix, update_needs
+from relsim.dynamics.needs import NeedModel
 from relsim.rng import RandomStreams, replication_seed_sequence
 
 WAITING = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION, Pathway.WAITING_CASEWORKER)
@@ -55,7 +55,7 @@ class Reference:
         weeks = scenario.time.warmup_weeks + scenario.time.weeks
         expected = scenario.population.citizens + int(arrivals * weeks * 1.2)
         self.citizens = Citizens(len(scenario.needs.domains), len(CRISIS_TYPES), expected)
-        self.coupling = coupling_matrix(scenario)
+        self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         self.week = 0
         self.citizen_weeks = 0
@@ -92,7 +92,7 @@ class Reference:
         gone = present & (chance < death + population.leave_probability_per_week)
         citizens.present[:n][gone] = False
         # 2. needs
-        update_needs(citizens, config, self.coupling, streams["needs"], streams["shocks"])
+        self.need_model.update(citizens, config, streams["needs"], streams["shocks"])
         revert_trust(citizens, config)
         active = row_count_above(citizens.need[:n], config.needs.active_threshold)
         # 3. crises

@@ -24,7 +24,7 @@ from relsim.district import District, Records, Week
 from relsim.dynamics.arrivals import draw_entrants
 from relsim.dynamics.crises import CrisisModel, CrisisWeek
 from relsim.dynamics.engagement import attendance_probability, draw_presentations, revert_trust
-from relsim.dynamics.needs import coupling_matrix, update_needs
+from relsim.dynamics.needs import NeedModel
 from relsim.records import Closures, Journeys, Tally
 from relsim.rng import RandomStreams, replication_seed_sequence
 from relsim.weekly import WeeklySeries, weekly_measures
@@ -70,7 +70,7 @@ class CareModel(mesa.Model):
             streams=streams,
             records=Records(Tally(), Journeys(record_journeys), Closures(), ContactLedger()),
         )
-        self.coupling = coupling_matrix(scenario)
+        self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         self.router = build_router(scenario)
         self.citizen_agents: list[Citizen] = []
@@ -124,7 +124,7 @@ class CareModel(mesa.Model):
         if changed:
             raise ValueError(f"cannot change {', '.join(changed)} in a running model")
         self.config = self.district.config = self.district.workforce.scenario = scenario
-        self.coupling = coupling_matrix(scenario)
+        self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         # The pathways keep their state (a front door's rationing); only the hybrid's line moves.
         if self.router.complexity_threshold is not None:
@@ -206,7 +206,7 @@ class CareModel(mesa.Model):
     def need_dynamics(self) -> np.ndarray:
         """Returns each citizen's number of active needs after this week's change."""
         streams = self.district.streams
-        update_needs(self.citizens, self.config, self.coupling, streams["needs"], streams["shocks"])
+        self.need_model.update(self.citizens, self.config, streams["needs"], streams["shocks"])
         revert_trust(self.citizens, self.config)
         return row_count_above(
             self.citizens.need[: self.citizens.n], self.config.needs.active_threshold

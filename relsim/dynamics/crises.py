@@ -94,7 +94,10 @@ class CrisisModel:
         chance = rng.random((n, len(CRISIS_TYPES)), dtype=np.float32)
         referral_chance = rng.random(n, dtype=np.float32)
         happened = chance < self.hazards(citizens.need[:n], n_active)
-        happened &= citizens.present[:n, None]
+        # Only people still in the district have crises (a column repeated as an array of
+        # happened's own shape: much faster than broadcasting it).
+        flat = happened.reshape(-1)
+        flat &= np.repeat(citizens.present[:n], len(self.specs))
         need = citizens.need[:n]
         trust = citizens.trust[:n]
         present_prob = np.zeros(n, dtype=np.float32)

@@ -30,59 +30,77 @@ def coupling_matrix(scenario: Scenario) -> np.ndarray:
     return matrix
 
 
-def update_needs(
-    citizens: Citizens,
-    scenario: Scenario,
-    coupling: np.ndarray,
-    noise_rng: np.random.Generator,
-    shock_rng: np.random.Generator,
-) -> None:
-    """One week of need change for every row (draws made for every row, present or not)."""
-    needs = scenario.needs
-    n, domains = citizens.n, citizens.domains
-    # Weekly fluctuation: uniform with the configured standard deviation (cheaper to draw than
-    # a normal; summed over weeks it is indistinguishable).
-    noise = noise_rng.random((n, domains), dtype=np.float32)
-    noise -= np.float32(0.5)
-    noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
-    shock_hit = shock_rng.random(n) < (needs.shock_probability_per_week or 0.0)
-    shock_domain = shock_rng.integers(0, domains, n)
-    shock_rows = np.flatnonzero(shock_hit)
-    shock_cols = shock_domain[shock_rows]
+class NeedModel:
+    """The need dynamics of one run: the coupling between domains, and three work arrays kept
+    from week to week (a fresh array the size of the district each week costs more than the
+    arithmetic done in it: the allocator maps and clears new pages)."""
 
-    need = citizens.need[:n]
-    baseline = citizens.baseline[:n]
-    support = citizens.support[:n]
-    threshold = np.float32(needs.active_threshold)
-    # Rows of citizens who have left keep changing but nothing reads them (every consumer
-    # masks by `present`), which is cheaper than masking here.
-    active_need = need * (need > threshold)
-    spill = active_need @ coupling
-    spill *= np.float32(needs.coupling_strength_per_week or 0.0)
-    driver_strength = np.float32(needs.driver_spill_per_week or 0.0)
-    if driver_strength > 0:
-        # Flat indices of each row's driver, which is cheaper than paired fancy indexing.
-        at_driver = np.arange(0, n * domains, domains) + citizens.driver[:n]
-        push = active_need.ravel()[at_driver] * driver_strength
-        spill += push[:, None]
-        spill.ravel()[at_driver] -= push
-    reversion = citizens.informal[:n] + np.float32(0.5)
-    reversion *= np.float32(needs.reversion_per_week)
-    change = baseline - need
-    change *= reversion[:, None]
-    change += spill
-    change += noise
-    change -= support
-    if shock_rows.size:
-        change[shock_rows, shock_cols] += np.float32(needs.shock_size)
-    need += change
-    np.clip(need, 0.0, 1.0, out=need)
+    def __init__(self, scenario: Scenario) -> None:
+        self.coupling = coupling_matrix(scenario)
+        self._work = np.empty((3, 0, len(scenario.needs.domains)), dtype=np.float32)
 
-    drift = citizens.set_point[:n] - baseline
-    drift *= np.float32(needs.baseline_reversion_per_week)
-    drift -= np.float32(needs.support_durable_share) * support
-    baseline += drift
-    if shock_rows.size:
-        baseline[shock_rows, shock_cols] += np.float32(needs.shock_durable_share * needs.shock_size)
-    np.clip(baseline, 0.0, 1.0, out=baseline)
-    support[:] = 0.0
+    def _work_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Three contiguous (n, domains) arrays, their contents undefined."""
+        if self._work.shape[1] < n:
+            self._work = np.empty((3, 2 * n, self._work.shape[2]), dtype=np.float32)
+        return self._work[0, :n], self._work[1, :n], self._work[2, :n]
+
+    def update(
+        self,
+        citizens: Citizens,
+        scenario: Scenario,
+        noise_rng: np.random.Generator,
+        shock_rng: np.random.Generator,
+    ) -> None:
+        """One week of need change for every row (draws made for every row, present or not)."""
+        needs = scenario.needs
+        n, domains = citizens.n, citizens.domains
+        # Weekly fluctuation: uniform with the configured standard deviation (cheaper to draw
+        # than a normal; summed over weeks it is indistinguishable).
+        noise = noise_rng.random((n, domains), dtype=np.float32)
+        noise -= np.float32(0.5)
+        noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
+        shock_hit = shock_rng.random(n) < (needs.shock_probability_per_week or 0.0)
+        shock_domain = shock_rng.integers(0, domains, n)
+        shock_rows = np.flatnonzero(shock_hit)
+        shock_cols = shock_domain[shock_rows]
+
+        need = citizens.need[:n]
+        baseline = citizens.baseline[:n]
+        support = citizens.support[:n]
+        active_need, spill, change = self._work_arrays(n)
+        threshold = np.float32(needs.active_threshold)
+        # Rows of citizens who have left keep changing but nothing reads them (every consumer
+        # masks by `present`), which is cheaper than masking here.
+        np.multiply(need, need > threshold, out=active_need)
+        np.matmul(active_need, self.coupling, out=spill)
+        spill *= np.float32(needs.coupling_strength_per_week or 0.0)
+        driver_strength = np.float32(needs.driver_spill_per_week or 0.0)
+        if driver_strength > 0:
+            # Flat indices of each row's driver, which is cheaper than paired fancy indexing.
+            at_driver = np.arange(0, n * domains, domains) + citizens.driver[:n]
+            push = active_need.ravel()[at_driver] * driver_strength
+            spill += push[:, None]
+            spill.ravel()[at_driver] -= push
+        reversion = citizens.informal[:n] + np.float32(0.5)
+        reversion *= np.float32(needs.reversion_per_week)
+        np.subtract(baseline, need, out=change)
+        change *= reversion[:, None]
+        change += spill
+        change += noise
+        change -= support
+        if shock_rows.size:
+            change[shock_rows, shock_cols] += np.float32(needs.shock_size)
+        need += change
+        np.clip(need, 0.0, 1.0, out=need)
+
+        drift = np.subtract(citizens.set_point[:n], baseline, out=change)
+        drift *= np.float32(needs.baseline_reversion_per_week)
+        drift -= np.multiply(np.float32(needs.support_durable_share), support, out=spill)
+        baseline += drift
+        if shock_rows.size:
+            baseline[shock_rows, shock_cols] += np.float32(
+                needs.shock_durable_share * needs.shock_size
+            )
+        np.clip(baseline, 0.0, 1.0, out=baseline)
+        support[:] = 0.0
