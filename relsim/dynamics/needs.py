@@ -31,19 +31,19 @@ def coupling_matrix(scenario: Scenario) -> np.ndarray:
 
 
 class NeedModel:
-    """The need dynamics of one run: the coupling between domains, and three work arrays kept
+    """The need dynamics of one run: the coupling between domains, and four work arrays kept
     from week to week (a fresh array the size of the district each week costs more than the
     arithmetic done in it: the allocator maps and clears new pages)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.coupling = coupling_matrix(scenario)
-        self._work = np.empty((3, 0, len(scenario.needs.domains)), dtype=np.float32)
+        self._work = np.empty((4, 0, len(scenario.needs.domains)), dtype=np.float32)
 
-    def _work_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Three contiguous (n, domains) arrays, their contents undefined."""
+    def _work_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Four contiguous (n, domains) arrays, their contents undefined."""
         if self._work.shape[1] < n:
-            self._work = np.empty((3, 2 * n, self._work.shape[2]), dtype=np.float32)
-        return self._work[0, :n], self._work[1, :n], self._work[2, :n]
+            self._work = np.empty((4, 2 * n, self._work.shape[2]), dtype=np.float32)
+        return self._work[0, :n], self._work[1, :n], self._work[2, :n], self._work[3, :n]
 
     def update(
         self,
@@ -57,7 +57,8 @@ class NeedModel:
         n, domains = citizens.n, citizens.domains
         # Weekly fluctuation: uniform with the configured standard deviation (cheaper to draw
         # than a normal; summed over weeks it is indistinguishable).
-        noise = noise_rng.random((n, domains), dtype=np.float32)
+        active_need, spill, change, noise = self._work_arrays(n)
+        noise_rng.random((n, domains), dtype=np.float32, out=noise)
         noise -= np.float32(0.5)
         noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
         shock_hit = shock_rng.random(n) < (needs.shock_probability_per_week or 0.0)
@@ -68,7 +69,6 @@ class NeedModel:
         need = citizens.need[:n]
         baseline = citizens.baseline[:n]
         support = citizens.support[:n]
-        active_need, spill, change = self._work_arrays(n)
         threshold = np.float32(needs.active_threshold)
         # Rows of citizens who have left keep changing but nothing reads them (every consumer
         # masks by `present`), which is cheaper than masking here.
