@@ -34,7 +34,14 @@ import time
 
 import numpy as np
 
-from relsim.citizens import Citizens, Pathway, SpecialistState, row_count_above, row_sum
+from relsim.citizens import (
+    Citizens,
+    Pathway,
+    SpecialistState,
+    nonzero_cells,
+    row_count_above,
+    row_sum,
+)
 from relsim.config import CRISIS_TYPES, Scenario
 from relsim.dynamics.arrivals import draw_entrants
 from relsim.dynamics.crises import CrisisModel
@@ -110,7 +117,7 @@ class Reference:
         waiting = (pathway == WAITING[0]) | (pathway == WAITING[1]) | (pathway == WAITING[2])
         np.flatnonzero(presenting & waiting)
         np.flatnonzero(presenting & (pathway == Pathway.NOT_IN_SERVICE))
-        np.nonzero(citizens.spec_state[:n])
+        nonzero_cells(citizens.spec_state[:n])
         unseen = citizens.last_seen_week[:n] < self.week
         relationship = config.relationship
         citizens.depth[:n][unseen] *= np.float32(1.0 - relationship.decay_per_week)

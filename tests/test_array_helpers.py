@@ -1,0 +1,83 @@
+"""The array helpers that make the weekly kernels fast must give exactly what the plain NumPy
+expressions they replace give: the same cells, the same numbers, bit for bit."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from relsim.citizens import EveryRow, nonzero_cells
+from relsim.config import load_scenario
+from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
+from relsim.dynamics.needs import NeedModel
+from relsim.model import CareModel
+
+shapes = hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=12)
+cells = st.one_of(
+    hnp.arrays(dtype=np.int8, shape=shapes, elements=st.integers(0, 3)),
+    hnp.arrays(dtype=np.bool_, shape=shapes),
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(cells)
+def test_nonzero_cells_are_numpys_nonzero(values: np.ndarray) -> None:
+    rows, columns = nonzero_cells(values)
+    expected_rows, expected_columns = np.nonzero(values)
+    assert np.array_equal(rows, expected_rows)
+    assert np.array_equal(columns, expected_columns)
+
+
+def test_every_row_repeats_the_row_as_rows_are_added() -> None:
+    row = np.array([0.5, 2.0, -1.25], dtype=np.float32)
+    repeat = EveryRow(row)
+    for n in (0, 3, 700, 5, 2500, 2501):  # grows past its first size, and shrinks
+        assert np.array_equal(repeat(n), np.tile(row, n))
+        assert repeat(n).dtype == np.float32
+
+
+def _model(seed: int = 3) -> CareModel:
+    scenario = load_scenario(
+        "scenarios/liberated.yaml", ["population.citizens=600", "time.weeks=30"]
+    )
+    model = CareModel(scenario, replication=0, seed=seed, record_journeys=False)
+    for _ in range(20):
+        model.step()
+    return model
+
+
+def test_crisis_hazards_are_the_documented_formula_bit_for_bit() -> None:
+    model = _model()
+    crisis = CrisisModel(model.config)
+    n = model.citizens.n
+    need = model.citizens.need[:n]
+    n_active = (need > np.float32(model.config.needs.active_threshold)).sum(axis=1).astype(np.int8)
+    expected = need @ crisis.weights_t
+    expected -= np.float32(0.5)
+    expected *= crisis.steepness
+    np.exp(expected, out=expected)
+    expected *= crisis.base
+    extra_needs = np.maximum(n_active.astype(np.float32) - 1, 0)
+    expected *= 1.0 + crisis.extra[None, :] * extra_needs[:, None]
+    np.minimum(expected, np.float32(MAX_WEEKLY_HAZARD), out=expected)
+    assert np.array_equal(crisis.hazards(need, n_active), expected)
+
+
+def test_need_update_does_not_depend_on_what_its_work_arrays_held() -> None:
+    """The work arrays kept between weeks are written before they are read."""
+    model = _model()
+    fresh, reused = NeedModel(model.config), NeedModel(model.config)
+    reused._work = np.full((4, 2 * model.citizens.n, model.citizens.domains), np.nan, np.float32)
+    updated = []
+    for need_model in (fresh, reused):
+        citizens = copy.deepcopy(model.citizens)
+        rngs = np.random.default_rng(11), np.random.default_rng(12)
+        need_model.update(citizens, model.config, *rngs)
+        updated.append(citizens)
+    for column in ("need", "baseline", "support"):
+        assert np.array_equal(getattr(updated[0], column), getattr(updated[1], column)), column
+    assert not np.isnan(updated[1].need[: model.citizens.n]).any()
