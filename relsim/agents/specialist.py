@@ -44,6 +44,10 @@ class SpecialistService(mesa.Agent):
         self.hours_used = 0.0
         self.rationing = RationingLevel()
         self.episode_sessions = rules.episode_sessions
+        domains = model.config.needs.domains
+        self.exclusion_domains: list[int] = [
+            domains.index(e) for e in rules.excludes_if_active if e in domains
+        ]
 
     @property
     def open(self) -> bool:
@@ -64,8 +68,7 @@ class SpecialistService(mesa.Agent):
     ) -> np.ndarray:
         """(rows,): refused under this service's exclusion rule (e.g. no mental-health work
         while substance use is active), the rule applied with probability `strictness`."""
-        domains = self.model.config.needs.domains
-        rule = [domains.index(e) for e in self.rules.excludes_if_active if e in domains]
+        rule = self.exclusion_domains
         if not rule:
             return np.zeros(need.shape[0], dtype=bool)
         return (need[:, rule] > threshold).any(axis=1) & (chance < strictness)

@@ -101,7 +101,8 @@ class AssessDoRefer:
         active (else the referrer lets them go)."""
         citizens = district.citizens
         state = citizens.spec_state[: citizens.n]
-        rows, domains = np.nonzero(state == SpecialistState.REREFERRAL_DUE)
+        flat = np.flatnonzero(state == SpecialistState.REREFERRAL_DUE)  # cheaper than 2-D
+        rows, domains = np.divmod(flat, state.shape[1])
         due = citizens.spec_since[rows, domains] <= week.number
         rows, domains = rows[due], domains[due]
         if rows.size == 0:
