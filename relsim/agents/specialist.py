@@ -257,7 +257,30 @@ def excluded_by_rules(
     """(rows, domains): refused under each service's exclusion rule."""
     excluded = np.zeros(need.shape, dtype=bool)
     for service in services:
-        excluded[:, service.domain] = service.excluded(
-            need, chance[:, service.domain], strictness, threshold
-        )
+        if service.exclusion_domains:
+            excluded[:, service.domain] = service.excluded(
+                need, chance[:, service.domain], strictness, threshold
+            )
+    return excluded
+
+
+def excluded_referrals(
+    services: list[SpecialistService],
+    need: np.ndarray,
+    chance: np.ndarray,
+    domains: np.ndarray,
+    strictness: float,
+    threshold: float,
+) -> np.ndarray:
+    """(rows,): each referral (row i to service `domains[i]`) refused under its receiving
+    service's exclusion rule; only the services that have a rule look at their referrals."""
+    excluded = np.zeros(domains.size, dtype=bool)
+    for service in services:
+        if not service.exclusion_domains:
+            continue
+        mine = np.flatnonzero(domains == service.domain)
+        if mine.size:
+            excluded[mine] = service.excluded(
+                need[mine], chance[mine, service.domain], strictness, threshold
+            )
     return excluded

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.agents.specialist import excluded_by_rules
+from relsim.agents.specialist import excluded_referrals
 from relsim.cases import (
     allocate,
     bounce,
@@ -77,10 +77,8 @@ class AssessDoRefer:
 
     def _mine(self, district: District, pathway: Pathway) -> np.ndarray:
         citizens = district.citizens
-        n = citizens.n
-        return np.flatnonzero(
-            (citizens.pathway[:n] == pathway) & (citizens.route[:n] == self.route)
-        )
+        rows = np.flatnonzero(citizens.pathway[: citizens.n] == pathway)
+        return rows[citizens.route[rows] == self.route]
 
     def _ration(self, district: District) -> None:
         """The front door's threshold and episode length this week, from its queue against
@@ -224,8 +222,9 @@ class AssessDoRefer:
             return
         queue = fifo(queue, citizens.since_week)
         full = rules.assessment_hours + rules.recording_hours_per_contact
+        on_rota = workforce.role == self.post_role
         for _ in range(4):  # the hours the screened-out did not use go to the next in line
-            free = workforce.free_hours() * (workforce.role == self.post_role)
+            free = workforce.free_hours() * on_rota
             if full > 0:
                 slots = np.floor(free / full).astype(np.int64)
             else:
@@ -352,13 +351,14 @@ class AssessDoRefer:
         tally.add("referrals", rows.size)
         acceptance = np.array([s.acceptance_threshold() for s in district.services])
         need = citizens.need[rows]
-        excluded = excluded_by_rules(
+        excluded = excluded_referrals(
             district.services,
             need,
             rng.random(need.shape),
+            domains,
             rules.exclusion_strictness or 0.0,
             threshold,
-        )[np.arange(rows.size), domains]
+        )
         rejected = (observed < acceptance[domains]) | excluded
         rej_r, rej_d = rows[rejected], domains[rejected]
         np.add.at(citizens.trust, rej_r, rules.rejection_trust_change)  # per refusal
