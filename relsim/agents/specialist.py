@@ -125,14 +125,15 @@ class SpecialistService(mesa.Agent):
         # Protocol help: it works as well as standard help fits the person.
         citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
         district.records.contacts.specialist_contacts(seen, citizens.spec_person[seen, d])
-        missed = ~attended
-        citizens.spec_missed[rows[missed], d] += 1
+        missed = rows[~attended]
+        citizens.spec_missed[missed, d] += 1
         sessions_left = citizens.spec_sessions_left[rows, d] - 1
         citizens.spec_sessions_left[rows, d] = sessions_left
-        # Rows are in ascending order (they come from np.nonzero), and so are both lists.
-        discharging = missed & (citizens.spec_missed[rows, d] > adr.max_missed_sessions)
-        discharged = rows[discharging]
-        finished = rows[(sessions_left <= 0) & ~discharging]
+        # Rows are in ascending order (they come from np.flatnonzero), and so are both lists.
+        discharged = missed[citizens.spec_missed[missed, d] > adr.max_missed_sessions]
+        finished = rows[sessions_left <= 0]
+        if discharged.size:
+            finished = np.setdiff1d(finished, discharged, assume_unique=True)
         journeys = district.records.journeys
         if discharged.size:
             citizens.trust[discharged] = np.clip(

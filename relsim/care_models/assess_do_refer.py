@@ -110,13 +110,14 @@ class AssessDoRefer:
         rows, domains = rows[active], domains[active]
         if rows.size == 0:
             return
+        nobody = np.full(rows.size, -1)  # no post and no person: the referrer sends it again
         self._send(
             district,
             week,
             rows,
             domains,
-            np.full(rows.size, -1),
-            np.full(rows.size, -1),
+            nobody,
+            nobody,
             citizens.need[rows, domains].astype(np.float64),
             district.streams["referrals"],
         )
@@ -197,7 +198,6 @@ class AssessDoRefer:
         if rows.size == 0:
             return
         district.records.tally.add("referred_on_at_episode_end", rows.size)
-        observed = citizens.need[rows].astype(np.float64)
         self._send(
             district,
             week,
@@ -205,7 +205,7 @@ class AssessDoRefer:
             domain,
             posts,
             district.workforce.person[posts],
-            observed[np.arange(rows.size), domain],
+            citizens.need[rows, domain].astype(np.float64),
             district.streams["referrals"],
         )
 
@@ -245,7 +245,8 @@ class AssessDoRefer:
         people = workforce.person[posts]
         # A duty worker the person has not met knows nothing of them.
         known = citizens.known_by[rows] == people
-        citizens.knowledge[rows] = np.where(known, citizens.knowledge[rows], 0.0)
+        knowledge = np.where(known, citizens.knowledge[rows], 0.0)
+        citizens.knowledge[rows] = knowledge
         citizens.depth[rows] = np.where(known, citizens.depth[rows], 0.0)
         citizens.known_by[rows] = people
         contacted(district, week, rows, people, np.zeros(rows.size, dtype=bool))
@@ -254,7 +255,6 @@ class AssessDoRefer:
         district.records.journeys.log(week.number, rows, "assessed", worker=people)
 
         need = citizens.need[rows]
-        knowledge = citizens.knowledge[rows]
         noise = (
             rng.normal(0.0, 1.0, need.shape)
             * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
