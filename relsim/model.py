@@ -328,7 +328,7 @@ class CareModel(mesa.Model):
         standings = []  # each service's rows and their standing, all read before any week
         for service in self.services:
             column = state[:, service.domain]
-            rows = np.flatnonzero(column)
+            rows = np.flatnonzero(column != SpecialistState.NONE)
             standings.append((rows, column[rows]))
         for service, (rows, standing) in zip(self.services, standings, strict=True):
             service.week(

@@ -45,6 +45,8 @@ class SpecialistService(mesa.Agent):
         self.rationing = RationingLevel()
         self.episode_sessions = rules.episode_sessions
         domains = model.config.needs.domains
+        # A waiting list is harder to stay on the more needs are active: +25 % per extra one.
+        self.chaos_by_active_needs = 1.0 + 0.25 * np.maximum(np.arange(len(domains) + 1) - 1, 0)
         self.exclusion_domains: list[int] = [
             domains.index(e) for e in rules.excludes_if_active if e in domains
         ]
@@ -125,15 +127,14 @@ class SpecialistService(mesa.Agent):
         # Protocol help: it works as well as standard help fits the person.
         citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
         district.records.contacts.specialist_contacts(seen, citizens.spec_person[seen, d])
-        missed = rows[~attended]
-        citizens.spec_missed[missed, d] += 1
+        missed = ~attended
+        citizens.spec_missed[rows[missed], d] += 1
         sessions_left = citizens.spec_sessions_left[rows, d] - 1
         citizens.spec_sessions_left[rows, d] = sessions_left
         # Rows are in ascending order (they come from np.flatnonzero), and so are both lists.
-        discharged = missed[citizens.spec_missed[missed, d] > adr.max_missed_sessions]
-        finished = rows[sessions_left <= 0]
-        if discharged.size:
-            finished = np.setdiff1d(finished, discharged, assume_unique=True)
+        discharging = missed & (citizens.spec_missed[rows, d] > adr.max_missed_sessions)
+        discharged = rows[discharging]
+        finished = rows[(sessions_left <= 0) & ~discharging]
         journeys = district.records.journeys
         if discharged.size:
             citizens.trust[discharged] = np.clip(
@@ -188,7 +189,7 @@ class SpecialistService(mesa.Agent):
         if rows.size == 0 or dropout <= 0:
             return np.ones(rows.size, dtype=bool)
         n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
-        chaos = 1.0 + 0.25 * np.maximum(n_active - 1, 0)
+        chaos = self.chaos_by_active_needs[n_active]
         probability = dropout * (1 - citizens.trust[rows])
         leaving = week.dropout_draw[rows] < probability * chaos
         if not leaving.any():
