@@ -47,9 +47,9 @@ class SpecialistService(mesa.Agent):
         domains = model.config.needs.domains
         # A waiting list is harder to stay on the more needs are active: +25 % per extra one.
         self.chaos_by_active_needs = 1.0 + 0.25 * np.maximum(np.arange(len(domains) + 1) - 1, 0)
-        self.exclusion_domains: list[int] = [
-            domains.index(e) for e in rules.excludes_if_active if e in domains
-        ]
+        self.exclusion_domains = np.array(
+            [domains.index(e) for e in rules.excludes_if_active if e in domains], dtype=np.intp
+        )
 
     @property
     def open(self) -> bool:
@@ -71,7 +71,7 @@ class SpecialistService(mesa.Agent):
         """(rows,): refused under this service's exclusion rule (e.g. no mental-health work
         while substance use is active), the rule applied with probability `strictness`."""
         rule = self.exclusion_domains
-        if not rule:
+        if rule.size == 0:
             return np.zeros(need.shape[0], dtype=bool)
         return (need[:, rule] > threshold).any(axis=1) & (chance < strictness)
 
@@ -256,7 +256,7 @@ def excluded_by_rules(
     """(rows, domains): refused under each service's exclusion rule."""
     excluded = np.zeros(need.shape, dtype=bool)
     for service in services:
-        if service.exclusion_domains:
+        if service.exclusion_domains.size:
             excluded[:, service.domain] = service.excluded(
                 need, chance[:, service.domain], strictness, threshold
             )
@@ -275,7 +275,7 @@ def excluded_referrals(
     service's exclusion rule; only the services that have a rule look at their referrals."""
     excluded = np.zeros(domains.size, dtype=bool)
     for service in services:
-        if not service.exclusion_domains:
+        if service.exclusion_domains.size == 0:
             continue
         mine = np.flatnonzero(domains == service.domain)
         if mine.size:

@@ -343,7 +343,8 @@ class AssessDoRefer:
         threshold = scenario.needs.active_threshold
         paperwork = rules.referral_paperwork_hours or 0.0
         mine = posts >= 0  # re-referrals are sent by whoever referred before, not the duty team
-        workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
+        if paperwork > 0 and mine.any():
+            workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
         again = week.number - citizens.spec_referred_week[rows, domains] <= REFERRAL_MEMORY_WEEKS
         citizens.spec_referred_week[rows, domains] = week.number
         demand(district, "referrals", rows.size, int(again.sum()))
