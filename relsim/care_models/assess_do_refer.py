@@ -229,6 +229,8 @@ class AssessDoRefer:
                 slots = np.floor(free / full).astype(np.int64)
             else:
                 slots = np.full(free.size, queue.size)
+            if not (slots > 0).any():
+                return  # nobody on the rota has the time for another assessment
             posts = fill_slots(np.full(queue.size, -1), slots)
             taken = posts >= 0
             if not taken.any():
