@@ -96,12 +96,12 @@ def join_queue(district: District, week: Week, rows: np.ndarray, route: Route, q
 def end_wait(
     district: District, week: Week, rows: np.ndarray, started: np.ndarray, kind: str
 ) -> None:
-    waited = np.maximum(week.number - started, 0)
+    weeks = float(np.maximum(week.number - started, 0).sum())
     tally = district.records.tally
-    tally.add("wait_weeks", float(waited.sum()))
-    tally.add("waits", waited.size)
-    tally.add(f"wait_weeks_{kind}", float(waited.sum()))
-    tally.add(f"waits_{kind}", waited.size)
+    tally.add("wait_weeks", weeks)
+    tally.add("waits", started.size)
+    tally.add(f"wait_weeks_{kind}", weeks)
+    tally.add(f"waits_{kind}", started.size)
 
 
 def allocate(
@@ -168,9 +168,10 @@ def bounce(district: District, week: Week, rows: np.ndarray, domains: np.ndarray
     fail(district, week, rows)
     rules = district.config.assess_do_refer
     again = district.streams["referrals"].random(np.size(rows)) < rules.rereferral_probability
+    rows, domains = rows[again], domains[again]
     citizens = district.citizens
-    citizens.spec_state[rows[again], domains[again]] = SpecialistState.REREFERRAL_DUE
-    citizens.spec_since[rows[again], domains[again]] = week.number + rules.rereferral_delay_weeks
+    citizens.spec_state[rows, domains] = SpecialistState.REREFERRAL_DUE
+    citizens.spec_since[rows, domains] = week.number + rules.rereferral_delay_weeks
 
 
 def recently_failed(district: District, week: Week, rows: np.ndarray) -> np.ndarray:

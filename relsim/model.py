@@ -325,17 +325,18 @@ class CareModel(mesa.Model):
         if not self.services:
             return
         state = citizens.spec_state[: citizens.n]
-        rows, domains = np.nonzero(state)
-        values = state[rows, domains]
+        standings = []  # each service's rows and their standing, all read before any week
         for service in self.services:
-            mine = domains == service.domain
-            r, v = rows[mine], values[mine]
+            column = state[:, service.domain]
+            rows = np.flatnonzero(column != SpecialistState.NONE)
+            standings.append((rows, column[rows]))
+        for service, (rows, standing) in zip(self.services, standings, strict=True):
             service.week(
                 self.district,
                 week,
-                waiting=r[v == SpecialistState.WAITING],
-                episodes=r[v == SpecialistState.EPISODE],
-                joint=r[v == SpecialistState.JOINT_WORK],
+                waiting=rows[standing == SpecialistState.WAITING],
+                episodes=rows[standing == SpecialistState.EPISODE],
+                joint=rows[standing == SpecialistState.JOINT_WORK],
             )
 
     def staff(self, week: Week) -> None:

@@ -44,6 +44,12 @@ class SpecialistService(mesa.Agent):
         self.hours_used = 0.0
         self.rationing = RationingLevel()
         self.episode_sessions = rules.episode_sessions
+        domains = model.config.needs.domains
+        # A waiting list is harder to stay on the more needs are active: +25 % per extra one.
+        self.chaos_by_active_needs = 1.0 + 0.25 * np.maximum(np.arange(len(domains) + 1) - 1, 0)
+        self.exclusion_domains = np.array(
+            [domains.index(e) for e in rules.excludes_if_active if e in domains], dtype=np.intp
+        )
 
     @property
     def open(self) -> bool:
@@ -64,9 +70,8 @@ class SpecialistService(mesa.Agent):
     ) -> np.ndarray:
         """(rows,): refused under this service's exclusion rule (e.g. no mental-health work
         while substance use is active), the rule applied with probability `strictness`."""
-        domains = self.model.config.needs.domains
-        rule = [domains.index(e) for e in self.rules.excludes_if_active if e in domains]
-        if not rule:
+        rule = self.exclusion_domains
+        if rule.size == 0:
             return np.zeros(need.shape[0], dtype=bool)
         return (need[:, rule] > threshold).any(axis=1) & (chance < strictness)
 
@@ -83,17 +88,15 @@ class SpecialistService(mesa.Agent):
         rules = district.config.rationing
         intake = self.slots / max(self.rules.episode_sessions, 1)  # places freed a week
         delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
-        citizens = district.citizens
-        since = citizens.spec_since[waiting, self.domain]
-        queue = int(np.count_nonzero(week.number - since >= delay))
+        since = district.citizens.spec_since[waiting, self.domain]
+        ready = week.number - since >= delay  # the referral has reached the service
+        queue = int(np.count_nonzero(ready))
         self.rationing.update(queue, intake, rules)  # the list it can admit from, not the post
         self.episode_sessions = self.rationing.sessions(self.rules.episode_sessions, rules)
-        self._episodes(district, week, episodes)
+        closed = self._episodes(district, week, episodes)
         self._joint_work(district, week, joint)
-        still_waiting = self._drop_out(district, week, waiting)
-        citizens, d = district.citizens, self.domain
-        open_episodes = int((citizens.spec_state[episodes, d] == SpecialistState.EPISODE).sum())
-        self._admit(district, week, still_waiting, open_episodes)
+        staying = self._drop_out(district, week, waiting)
+        self._admit(district, week, waiting[staying & ready], episodes.size - closed)
 
     def _book(self, district: District, week: Week, category: str, hours: float) -> None:
         self.hours_used += hours
@@ -110,12 +113,13 @@ class SpecialistService(mesa.Agent):
         tally.add("specialist_capacity_hours", self.capacity_hours)
         return cost
 
-    def _episodes(self, district: District, week: Week, rows: np.ndarray) -> None:
+    def _episodes(self, district: District, week: Week, rows: np.ndarray) -> int:
+        """This week's booked sessions; returns how many episodes ended."""
         citizens, d, rules = district.citizens, self.domain, self.rules
         adr = district.config.assess_do_refer
         rows = rows[citizens.interrupted_until[rows] < week.number]
         if rows.size == 0:
-            return
+            return 0
         self._book(district, week, "direct", rows.size * rules.session_hours)
         self._book(district, week, "recording", rows.size * rules.session_hours * RECORDING_SHARE)
         attended = week.specialist_attendance_draw[rows] < week.attendance_p[rows]
@@ -127,7 +131,7 @@ class SpecialistService(mesa.Agent):
         citizens.spec_missed[rows[missed], d] += 1
         sessions_left = citizens.spec_sessions_left[rows, d] - 1
         citizens.spec_sessions_left[rows, d] = sessions_left
-        # Rows are in ascending order (they come from np.nonzero), and so are both lists.
+        # Rows are in ascending order (they come from np.flatnonzero), and so are both lists.
         discharging = missed & (citizens.spec_missed[rows, d] > adr.max_missed_sessions)
         discharged = rows[discharging]
         finished = rows[(sessions_left <= 0) & ~discharging]
@@ -143,6 +147,7 @@ class SpecialistService(mesa.Agent):
         if finished.size:
             citizens.spec_state[finished, d] = SpecialistState.NONE
             journeys.log(week.number, finished, "specialist_closed", service=d)
+        return discharged.size + finished.size
 
     def _joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Work alongside a caseworker: only in a week the person engaged with their caseworker,
@@ -178,37 +183,33 @@ class SpecialistService(mesa.Agent):
         tally.add("joint_work_sessions", served.size)
 
     def _drop_out(self, district: District, week: Week, rows: np.ndarray) -> np.ndarray:
-        """Returns who is still waiting."""
+        """Returns, for each of `rows`, whether they are still waiting."""
         citizens, scenario, d = district.citizens, district.config, self.domain
-        if rows.size == 0:
-            return rows
-        n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
-        chaos = 1.0 + 0.25 * np.maximum(n_active - 1, 0)
         dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
+        if rows.size == 0 or dropout <= 0:
+            return np.ones(rows.size, dtype=bool)
+        n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
+        chaos = self.chaos_by_active_needs[n_active]
         probability = dropout * (1 - citizens.trust[rows])
         leaving = week.dropout_draw[rows] < probability * chaos
         if not leaving.any():
-            return rows
+            return ~leaving
         dropped = rows[leaving]
         citizens.spec_state[dropped, d] = SpecialistState.NONE
         citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
         bounce(district, week, dropped, np.full(dropped.size, d))
         district.records.tally.add("dropouts", dropped.size)
         district.records.journeys.log(week.number, dropped, "dropped_out", service=d)
-        return rows[~leaving]
+        return ~leaving
 
-    def _admit(
-        self, district: District, week: Week, waiting: np.ndarray, open_episodes: int
-    ) -> None:
+    def _admit(self, district: District, week: Week, rows: np.ndarray, open_episodes: int) -> None:
+        """Admit from `rows` (waiting, and their referral has arrived) while places and hours
+        last."""
         citizens, d = district.citizens, self.domain
         adr = district.config.assess_do_refer
         reassessment = adr.reassessment_hours or 0.0
-        delay = adr.referral_delay_weeks or 0.0
         places = self.slots - open_episodes
-        if places <= 0 or waiting.size == 0:
-            return
-        rows = waiting[week.number - citizens.spec_since[waiting, d] >= delay]
-        if rows.size == 0:
+        if places <= 0 or rows.size == 0:
             return
         per_admission = reassessment + self.hours_per_slot
         affordable = int(self.hours_free // per_admission) if per_admission > 0 else places
@@ -227,13 +228,14 @@ class SpecialistService(mesa.Agent):
         observed = citizens.need[admitted, d] + noise * adr.assessment_error_sd * loss
         refusing = observed < self.acceptance_threshold()
         refused = admitted[refusing]
-        citizens.spec_state[refused, d] = SpecialistState.NONE
-        citizens.trust[refused] = np.clip(
-            citizens.trust[refused] + adr.rejection_trust_change, 0, 1
-        )
-        bounce(district, week, refused, np.full(refused.size, d))
-        district.records.tally.add("rejected_at_reassessment", refused.size)
-        district.records.journeys.log(week.number, refused, "referral_rejected", service=d)
+        if refused.size:
+            citizens.spec_state[refused, d] = SpecialistState.NONE
+            citizens.trust[refused] = np.clip(
+                citizens.trust[refused] + adr.rejection_trust_change, 0, 1
+            )
+            bounce(district, week, refused, np.full(refused.size, d))
+            district.records.tally.add("rejected_at_reassessment", refused.size)
+            district.records.journeys.log(week.number, refused, "referral_rejected", service=d)
         end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
         admitted = np.sort(admitted[~refusing])  # ascending, as the rows are unique
         citizens.spec_state[admitted, d] = SpecialistState.EPISODE
@@ -254,7 +256,30 @@ def excluded_by_rules(
     """(rows, domains): refused under each service's exclusion rule."""
     excluded = np.zeros(need.shape, dtype=bool)
     for service in services:
-        excluded[:, service.domain] = service.excluded(
-            need, chance[:, service.domain], strictness, threshold
-        )
+        if service.exclusion_domains.size:
+            excluded[:, service.domain] = service.excluded(
+                need, chance[:, service.domain], strictness, threshold
+            )
+    return excluded
+
+
+def excluded_referrals(
+    services: list[SpecialistService],
+    need: np.ndarray,
+    chance: np.ndarray,
+    domains: np.ndarray,
+    strictness: float,
+    threshold: float,
+) -> np.ndarray:
+    """(rows,): each referral (row i to service `domains[i]`) refused under its receiving
+    service's exclusion rule; only the services that have a rule look at their referrals."""
+    excluded = np.zeros(domains.size, dtype=bool)
+    for service in services:
+        if service.exclusion_domains.size == 0:
+            continue
+        mine = np.flatnonzero(domains == service.domain)
+        if mine.size:
+            excluded[mine] = service.excluded(
+                need[mine], chance[mine, service.domain], strictness, threshold
+            )
     return excluded

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.agents.specialist import excluded_by_rules
+from relsim.agents.specialist import excluded_referrals
 from relsim.cases import (
     allocate,
     bounce,
@@ -77,10 +77,8 @@ class AssessDoRefer:
 
     def _mine(self, district: District, pathway: Pathway) -> np.ndarray:
         citizens = district.citizens
-        n = citizens.n
-        return np.flatnonzero(
-            (citizens.pathway[:n] == pathway) & (citizens.route[:n] == self.route)
-        )
+        rows = np.flatnonzero(citizens.pathway[: citizens.n] == pathway)
+        return rows[citizens.route[rows] == self.route]
 
     def _ration(self, district: District) -> None:
         """The front door's threshold and episode length this week, from its queue against
@@ -101,7 +99,8 @@ class AssessDoRefer:
         active (else the referrer lets them go)."""
         citizens = district.citizens
         state = citizens.spec_state[: citizens.n]
-        rows, domains = np.nonzero(state == SpecialistState.REREFERRAL_DUE)
+        flat = np.flatnonzero(state == SpecialistState.REREFERRAL_DUE)  # cheaper than 2-D
+        rows, domains = np.divmod(flat, state.shape[1])
         due = citizens.spec_since[rows, domains] <= week.number
         rows, domains = rows[due], domains[due]
         if rows.size == 0:
@@ -111,13 +110,14 @@ class AssessDoRefer:
         rows, domains = rows[active], domains[active]
         if rows.size == 0:
             return
+        nobody = np.full(rows.size, -1)  # no post and no person: the referrer sends it again
         self._send(
             district,
             week,
             rows,
             domains,
-            np.full(rows.size, -1),
-            np.full(rows.size, -1),
+            nobody,
+            nobody,
             citizens.need[rows, domains].astype(np.float64),
             district.streams["referrals"],
         )
@@ -198,7 +198,6 @@ class AssessDoRefer:
         if rows.size == 0:
             return
         district.records.tally.add("referred_on_at_episode_end", rows.size)
-        observed = citizens.need[rows].astype(np.float64)
         self._send(
             district,
             week,
@@ -206,7 +205,7 @@ class AssessDoRefer:
             domain,
             posts,
             district.workforce.person[posts],
-            observed[np.arange(rows.size), domain],
+            citizens.need[rows, domain].astype(np.float64),
             district.streams["referrals"],
         )
 
@@ -223,12 +222,15 @@ class AssessDoRefer:
             return
         queue = fifo(queue, citizens.since_week)
         full = rules.assessment_hours + rules.recording_hours_per_contact
+        on_rota = workforce.role == self.post_role
         for _ in range(4):  # the hours the screened-out did not use go to the next in line
-            free = workforce.free_hours() * (workforce.role == self.post_role)
+            free = workforce.free_hours() * on_rota
             if full > 0:
                 slots = np.floor(free / full).astype(np.int64)
             else:
                 slots = np.full(free.size, queue.size)
+            if not (slots > 0).any():
+                return  # nobody on the rota has the time for another assessment
             posts = fill_slots(np.full(queue.size, -1), slots)
             taken = posts >= 0
             if not taken.any():
@@ -245,7 +247,8 @@ class AssessDoRefer:
         people = workforce.person[posts]
         # A duty worker the person has not met knows nothing of them.
         known = citizens.known_by[rows] == people
-        citizens.knowledge[rows] = np.where(known, citizens.knowledge[rows], 0.0)
+        knowledge = np.where(known, citizens.knowledge[rows], 0.0)
+        citizens.knowledge[rows] = knowledge
         citizens.depth[rows] = np.where(known, citizens.depth[rows], 0.0)
         citizens.known_by[rows] = people
         contacted(district, week, rows, people, np.zeros(rows.size, dtype=bool))
@@ -254,7 +257,6 @@ class AssessDoRefer:
         district.records.journeys.log(week.number, rows, "assessed", worker=people)
 
         need = citizens.need[rows]
-        knowledge = citizens.knowledge[rows]
         noise = (
             rng.normal(0.0, 1.0, need.shape)
             * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
@@ -343,7 +345,8 @@ class AssessDoRefer:
         threshold = scenario.needs.active_threshold
         paperwork = rules.referral_paperwork_hours or 0.0
         mine = posts >= 0  # re-referrals are sent by whoever referred before, not the duty team
-        workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
+        if paperwork > 0 and mine.any():
+            workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
         again = week.number - citizens.spec_referred_week[rows, domains] <= REFERRAL_MEMORY_WEEKS
         citizens.spec_referred_week[rows, domains] = week.number
         demand(district, "referrals", rows.size, int(again.sum()))
@@ -351,13 +354,14 @@ class AssessDoRefer:
         tally.add("referrals", rows.size)
         acceptance = np.array([s.acceptance_threshold() for s in district.services])
         need = citizens.need[rows]
-        excluded = excluded_by_rules(
+        excluded = excluded_referrals(
             district.services,
             need,
             rng.random(need.shape),
+            domains,
             rules.exclusion_strictness or 0.0,
             threshold,
-        )[np.arange(rows.size), domains]
+        )
         rejected = (observed < acceptance[domains]) | excluded
         rej_r, rej_d = rows[rejected], domains[rejected]
         np.add.at(citizens.trust, rej_r, rules.rejection_trust_change)  # per refusal
