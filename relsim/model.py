@@ -219,10 +219,10 @@ class CareModel(mesa.Model):
         )
         week.crisis = happened.any
         # A crisis soon after a service failed the person is failure demand.
-        counts = happened.happened.sum(axis=1, dtype=np.int64)
-        rows = np.flatnonzero(counts)
+        rows = np.flatnonzero(week.crisis)
+        counts = happened.happened[rows].sum(axis=1, dtype=np.int64)  # the few with a crisis
         after_failure = recently_failed(self.district, week, rows)
-        demand(self.district, "crises", int(counts.sum()), int(counts[rows[after_failure]].sum()))
+        demand(self.district, "crises", int(counts.sum()), int(counts[after_failure].sum()))
         journeys = self.journeys
         for k, (name, spec) in enumerate(zip(CRISIS_TYPES, self.crisis_model.specs, strict=True)):
             rows = np.flatnonzero(happened.happened[:, k])

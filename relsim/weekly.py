@@ -40,7 +40,11 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
     pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
     spec_state = citizens.spec_state[:n]
-    spec = np.bincount(spec_state.ravel(), minlength=len(SpecialistState)).tolist()
+    # a few comparisons: far cheaper than bincount, which widens every int8 state first
+    waiting_specialist = np.count_nonzero(spec_state == SpecialistState.WAITING)
+    with_specialist = np.count_nonzero(spec_state == SpecialistState.EPISODE) + np.count_nonzero(
+        spec_state == SpecialistState.JOINT_WORK
+    )
     if week.measuring:
         citizens.measured_weeks[:n] += present
         held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
@@ -101,8 +105,8 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "held_by_caseworker": float(pathway[Pathway.HELD]),
         "held_not_seen": this("held_not_seen"),
         "stepped_down": float(pathway[Pathway.STEPPED_DOWN]),
-        "waiting_specialist": float(spec[SpecialistState.WAITING]),
-        "with_specialist": float(spec[SpecialistState.EPISODE] + spec[SpecialistState.JOINT_WORK]),
+        "waiting_specialist": float(waiting_specialist),
+        "with_specialist": float(with_specialist),
         "workers_in_post": float(in_post.sum()),
         "agency_in_post": float((in_post & workforce.agency).sum()),
         "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
