@@ -12,7 +12,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-from relsim.agents.worker import Outcome, StaffDraws, WeekAsked, Worker, effectiveness
+from relsim.agents.worker import (
+    Outcome,
+    StaffDraws,
+    StaffWeek,
+    WeekAsked,
+    Worker,
+    effectiveness,
+)
 from relsim.citizens import Route
 from relsim.config.schema import Scenario
 from relsim.counters import LEDGER
@@ -129,24 +136,22 @@ class Workforce:
         self.hours["idle"] = self.free_hours()
         staff = self.scenario.staff
         posts = self.posts
-        absence_chance = rng.random(posts)
-        absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts)
-        leave_chance = rng.random(posts)
-        demanded = self.available - self.hours["idle"] + self.unmet
+        absence_chance = rng.random(posts).tolist()
+        absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts).tolist()
+        leave_chance = rng.random(posts).tolist()
+        demanded = (self.available - self.hours["idle"] + self.unmet).tolist()
+        available, crisis_hours = self.available.tolist(), self.crisis_hours.tolist()
+        reflective_hours = reflective.tolist()
+        rules = StaffWeek.of(staff)
         left: list[int] = []
         for post, worker in enumerate(self.occupant):
             if worker is None:
                 continue
             asked = WeekAsked(
-                available=float(self.available[post]),
-                demanded=float(demanded[post]),
-                crisis_contact=float(self.crisis_hours[post]),
-                reflective=float(reflective[post]),
+                available[post], demanded[post], crisis_hours[post], reflective_hours[post]
             )
-            draws = StaffDraws(
-                float(absence_chance[post]), int(absence_weeks[post]), float(leave_chance[post])
-            )
-            if worker.finish_week(week, asked, draws, staff) is Outcome.LEAVES:
+            draws = StaffDraws(absence_chance[post], absence_weeks[post], leave_chance[post])
+            if worker.finish_week(week, asked, draws, rules) is Outcome.LEAVES:
                 left.append(post)
         return left
 
