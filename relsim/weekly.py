@@ -38,16 +38,19 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     need_sum = float(row_sum(citizens.need[:n]).sum(where=present)) / citizens.domains
     trust_sum = float(np.sum(citizens.trust[:n], where=present, dtype=np.float64))
     stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
-    pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
-    spec_state = citizens.spec_state[:n]
-    # a few comparisons: far cheaper than bincount, which widens every int8 state first
-    waiting_specialist = np.count_nonzero(spec_state == SpecialistState.WAITING)
-    with_specialist = np.count_nonzero(spec_state == SpecialistState.EPISODE) + np.count_nonzero(
-        spec_state == SpecialistState.JOINT_WORK
-    )
+    # States are counted by comparison with the few reported: cheaper than a bincount, which
+    # widens every int8 state first.
+    pathway, spec_state = citizens.pathway[:n], citizens.spec_state[:n]
+
+    def in_pathway(*states: Pathway) -> float:
+        return float(sum(np.count_nonzero(pathway == state) for state in states))
+
+    def with_specialists(*states: SpecialistState) -> float:
+        return float(sum(np.count_nonzero(spec_state == state) for state in states))
+
     if week.measuring:
         citizens.measured_weeks[:n] += present
-        held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
+        held = (pathway == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
         citizens.measured_held_weeks[:n] += held
 
     in_post = workforce.in_post
@@ -97,16 +100,14 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "share_citizens_stable": per(stable_count, count),
         "presentations": float(week.presentations),
         "crises": float(week.crises_by_type.sum()),
-        "waiting_front_door": float(
-            pathway[Pathway.WAITING_FRONT_DOOR] + pathway[Pathway.WAITING_ALLOCATION]
-        ),
-        "waiting_caseworker": float(pathway[Pathway.WAITING_CASEWORKER]),
-        "in_short_episode": float(pathway[Pathway.SHORT_EPISODE]),
-        "held_by_caseworker": float(pathway[Pathway.HELD]),
+        "waiting_front_door": in_pathway(Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION),
+        "waiting_caseworker": in_pathway(Pathway.WAITING_CASEWORKER),
+        "in_short_episode": in_pathway(Pathway.SHORT_EPISODE),
+        "held_by_caseworker": in_pathway(Pathway.HELD),
         "held_not_seen": this("held_not_seen"),
-        "stepped_down": float(pathway[Pathway.STEPPED_DOWN]),
-        "waiting_specialist": float(waiting_specialist),
-        "with_specialist": float(with_specialist),
+        "stepped_down": in_pathway(Pathway.STEPPED_DOWN),
+        "waiting_specialist": with_specialists(SpecialistState.WAITING),
+        "with_specialist": with_specialists(SpecialistState.EPISODE, SpecialistState.JOINT_WORK),
         "workers_in_post": float(in_post.sum()),
         "agency_in_post": float((in_post & workforce.agency).sum()),
         "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
