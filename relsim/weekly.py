@@ -54,6 +54,10 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         citizens.measured_held_weeks[:n] += held
 
     in_post = workforce.in_post
+    filled = int(np.count_nonzero(in_post))
+    burnout_sum = float(workforce.burnout_this_week[in_post].sum())
+    caseload_sum = float(workforce.caseload[in_post].sum())
+    unmet = float(workforce.unmet.sum())
     staff = scenario.workforce
     permanent_hours, agency_hours = workforce.paid_hours()
     staff_cost = (
@@ -74,13 +78,13 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     tally.add("stable_sum", float(stable_count))
     tally.add("staff_cost_gbp", staff_cost)
     tally.add(f"cost_{staff.payer}", staff_cost)
-    tally.add("post_weeks_filled", float(in_post.sum()))
+    tally.add("post_weeks_filled", float(filled))
     tally.add("post_weeks", float(workforce.posts))
-    tally.add("burnout_sum", float(workforce.burnout_this_week[in_post].sum()))
-    tally.add("caseload_sum", float(workforce.caseload[in_post].sum()))
+    tally.add("burnout_sum", burnout_sum)
+    tally.add("caseload_sum", caseload_sum)
     tally.add("available_hours", available)
     tally.add("worked_hours", worked)
-    tally.add("unmet_hours", float(workforce.unmet.sum()))
+    tally.add("unmet_hours", unmet)
     tally.add("specialist_worked_hours", specialist_worked)
     tally.add("transactional_hours", transactional)
     for name in LEDGER:
@@ -108,15 +112,13 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "stepped_down": in_pathway(Pathway.STEPPED_DOWN),
         "waiting_specialist": with_specialists(SpecialistState.WAITING),
         "with_specialist": with_specialists(SpecialistState.EPISODE, SpecialistState.JOINT_WORK),
-        "workers_in_post": float(in_post.sum()),
+        "workers_in_post": float(filled),
         "agency_in_post": float((in_post & workforce.agency).sum()),
-        "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
+        "mean_caseload": per(caseload_sum, filled),
         "staff_utilisation": per(worked, available),
         "share_time_transactional": per(transactional, worked + specialist_worked),
-        "mean_burnout": float(workforce.burnout_this_week[in_post].mean())
-        if in_post.any()
-        else 0.0,
-        "unmet_hours": float(workforce.unmet.sum()),
+        "mean_burnout": per(burnout_sum, filled),
+        "unmet_hours": unmet,
         "failure_demand_contacts": this("repeat_presentations") + this("chasing_contacts"),
         "handoffs": this("handoffs"),
         "worker_changes": this("worker_changes"),
