@@ -151,8 +151,8 @@ class Journeys:
 
 def _per_call(value: np.ndarray | float, dtype: type, count: int) -> np.ndarray:
     """`value` as `log` keeps it: one value (a 0-d array) or a copy with one per event."""
-    array: np.ndarray = np.asarray(value, dtype=dtype)
-    if array.ndim == 0:
+    array: np.ndarray = np.array(value, dtype=dtype)  # a copy: the caller may reuse its array
+    if array.ndim == 0 or array.shape == (count,):
         return array
     return np.broadcast_to(array, (count,)).copy()
 
