@@ -219,13 +219,14 @@ class CareModel(mesa.Model):
         )
         week.crisis = happened.any
         # A crisis soon after a service failed the person is failure demand.
-        counts = happened.happened.sum(axis=1, dtype=np.int64)
-        rows = np.flatnonzero(counts)
-        after_failure = recently_failed(self.district, week, rows)
-        demand(self.district, "crises", int(counts.sum()), int(counts[rows[after_failure]].sum()))
+        in_crisis = np.flatnonzero(week.crisis)
+        by_type = happened.happened[in_crisis]  # the few rows with a crisis, by type
+        counts = by_type.sum(axis=1, dtype=np.int64)
+        after_failure = recently_failed(self.district, week, in_crisis)
+        demand(self.district, "crises", int(counts.sum()), int(counts[after_failure].sum()))
         journeys = self.journeys
         for k, (name, spec) in enumerate(zip(CRISIS_TYPES, self.crisis_model.specs, strict=True)):
-            rows = np.flatnonzero(happened.happened[:, k])
+            rows = in_crisis[by_type[:, k]]
             week.crises_by_type[k] = rows.size
             if rows.size == 0:
                 continue
@@ -393,7 +394,7 @@ class CareModel(mesa.Model):
         citizens.trust_base[rows] = entrants.trust
         citizens.arrival_week[rows] = self.week
         citizens.budget_year_start[rows] = self.week
-        self.citizen_agents.extend(Citizen(self, int(row)) for row in rows)
+        self.citizen_agents.extend(Citizen(self, row) for row in rows.tolist())
         self.journeys.log(self.week, rows, "arrived")
         self.tally.add("arrivals", count)
 
@@ -407,5 +408,5 @@ class CareModel(mesa.Model):
         citizens.spec_state[rows] = SpecialistState.NONE
         self.journeys.log(self.week, rows, kind)
         self.tally.add(f"departures_{kind}", rows.size)
-        for row in rows:
+        for row in rows.tolist():
             self.citizen_agents[row].remove()

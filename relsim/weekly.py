@@ -38,15 +38,26 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     need_sum = float(row_sum(citizens.need[:n]).sum(where=present)) / citizens.domains
     trust_sum = float(np.sum(citizens.trust[:n], where=present, dtype=np.float64))
     stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
-    pathway = np.bincount(citizens.pathway[:n], minlength=len(Pathway))
-    spec_state = citizens.spec_state[:n]
-    spec = np.bincount(spec_state.ravel(), minlength=len(SpecialistState)).tolist()
+    # States are counted by comparison with the few reported: cheaper than a bincount, which
+    # widens every int8 state first.
+    pathway, spec_state = citizens.pathway[:n], citizens.spec_state[:n]
+
+    def in_pathway(*states: Pathway) -> float:
+        return float(sum(np.count_nonzero(pathway == state) for state in states))
+
+    def with_specialists(*states: SpecialistState) -> float:
+        return float(sum(np.count_nonzero(spec_state == state) for state in states))
+
     if week.measuring:
         citizens.measured_weeks[:n] += present
-        held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
+        held = (pathway == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
         citizens.measured_held_weeks[:n] += held
 
     in_post = workforce.in_post
+    filled = int(np.count_nonzero(in_post))
+    burnout_sum = float(workforce.burnout_this_week[in_post].sum())
+    caseload_sum = float(workforce.caseload[in_post].sum())
+    unmet = float(workforce.unmet.sum())
     staff = scenario.workforce
     permanent_hours, agency_hours = workforce.paid_hours()
     staff_cost = (
@@ -67,13 +78,13 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     tally.add("stable_sum", float(stable_count))
     tally.add("staff_cost_gbp", staff_cost)
     tally.add(f"cost_{staff.payer}", staff_cost)
-    tally.add("post_weeks_filled", float(in_post.sum()))
+    tally.add("post_weeks_filled", float(filled))
     tally.add("post_weeks", float(workforce.posts))
-    tally.add("burnout_sum", float(workforce.burnout_this_week[in_post].sum()))
-    tally.add("caseload_sum", float(workforce.caseload[in_post].sum()))
+    tally.add("burnout_sum", burnout_sum)
+    tally.add("caseload_sum", caseload_sum)
     tally.add("available_hours", available)
     tally.add("worked_hours", worked)
-    tally.add("unmet_hours", float(workforce.unmet.sum()))
+    tally.add("unmet_hours", unmet)
     tally.add("specialist_worked_hours", specialist_worked)
     tally.add("transactional_hours", transactional)
     for name in LEDGER:
@@ -93,25 +104,21 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "share_citizens_stable": per(stable_count, count),
         "presentations": float(week.presentations),
         "crises": float(week.crises_by_type.sum()),
-        "waiting_front_door": float(
-            pathway[Pathway.WAITING_FRONT_DOOR] + pathway[Pathway.WAITING_ALLOCATION]
-        ),
-        "waiting_caseworker": float(pathway[Pathway.WAITING_CASEWORKER]),
-        "in_short_episode": float(pathway[Pathway.SHORT_EPISODE]),
-        "held_by_caseworker": float(pathway[Pathway.HELD]),
+        "waiting_front_door": in_pathway(Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION),
+        "waiting_caseworker": in_pathway(Pathway.WAITING_CASEWORKER),
+        "in_short_episode": in_pathway(Pathway.SHORT_EPISODE),
+        "held_by_caseworker": in_pathway(Pathway.HELD),
         "held_not_seen": this("held_not_seen"),
-        "stepped_down": float(pathway[Pathway.STEPPED_DOWN]),
-        "waiting_specialist": float(spec[SpecialistState.WAITING]),
-        "with_specialist": float(spec[SpecialistState.EPISODE] + spec[SpecialistState.JOINT_WORK]),
-        "workers_in_post": float(in_post.sum()),
+        "stepped_down": in_pathway(Pathway.STEPPED_DOWN),
+        "waiting_specialist": with_specialists(SpecialistState.WAITING),
+        "with_specialist": with_specialists(SpecialistState.EPISODE, SpecialistState.JOINT_WORK),
+        "workers_in_post": float(filled),
         "agency_in_post": float((in_post & workforce.agency).sum()),
-        "mean_caseload": float(workforce.caseload[in_post].mean()) if in_post.any() else 0.0,
+        "mean_caseload": per(caseload_sum, filled),
         "staff_utilisation": per(worked, available),
         "share_time_transactional": per(transactional, worked + specialist_worked),
-        "mean_burnout": float(workforce.burnout_this_week[in_post].mean())
-        if in_post.any()
-        else 0.0,
-        "unmet_hours": float(workforce.unmet.sum()),
+        "mean_burnout": per(burnout_sum, filled),
+        "unmet_hours": unmet,
         "failure_demand_contacts": this("repeat_presentations") + this("chasing_contacts"),
         "handoffs": this("handoffs"),
         "worker_changes": this("worker_changes"),

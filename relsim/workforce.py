@@ -12,11 +12,20 @@ from collections.abc import Callable
 
 import numpy as np
 
-from relsim.agents.worker import Outcome, StaffDraws, WeekAsked, Worker, effectiveness
+from relsim.agents.worker import (
+    Outcome,
+    StaffDraws,
+    StaffWeek,
+    WeekAsked,
+    Worker,
+    effectiveness,
+)
 from relsim.citizens import Route
 from relsim.config.schema import Scenario
 from relsim.counters import LEDGER
 
+#: the ledger's categories of hours spent (every one but idle)
+_BOOKED = tuple(name for name in LEDGER if name != "idle")
 #: makes the Worker for a post: (post, agency_until or None) -> Worker
 Hire = Callable[[int, int | None], Worker]
 
@@ -55,8 +64,9 @@ class Workforce:
     def person_of(self, posts: np.ndarray) -> np.ndarray:
         """Mesa ids of whoever fills `posts` (-1 for no post)."""
         posts = np.asarray(posts, dtype=np.int64)
-        padded = np.append(self.person, -1)  # index -1 reads the padding: no post, no person
-        return padded[np.where(posts >= 0, posts, -1)]
+        if self.posts == 0:  # no posts: nobody to read
+            return np.full(posts.shape, -1, dtype=np.int64)
+        return np.where(posts >= 0, self.person[posts], -1)  # post -1 reads a row, then dropped
 
     def fill(self, post: int, worker: Worker) -> None:
         self.occupant[post] = worker
@@ -95,8 +105,11 @@ class Workforce:
         return self.available > 0
 
     def free_hours(self) -> np.ndarray:
-        used = sum(self.hours[name] for name in LEDGER if name != "idle")
-        return np.maximum(self.available - used, 0.0)
+        used = np.zeros(self.posts)
+        for name in _BOOKED:  # in ledger order, into one array
+            used += self.hours[name]
+        np.subtract(self.available, used, out=used)
+        return np.maximum(used, 0.0, out=used)
 
     def book(self, category: str, posts: np.ndarray, hours: np.ndarray | float) -> None:
         """Charge hours to posts (indices may repeat)."""
@@ -105,7 +118,9 @@ class Workforce:
     def per_post(self, posts: np.ndarray, hours: np.ndarray | float) -> np.ndarray:
         """Hours summed by post (indices may repeat)."""
         posts = np.asarray(posts, dtype=np.int64)
-        weights = np.broadcast_to(np.asarray(hours, dtype=np.float64), posts.shape)
+        weights = np.asarray(hours, dtype=np.float64)
+        if weights.shape != posts.shape:  # one value for every post: repeated, as bincount needs
+            weights = np.repeat(weights, posts.size)
         return np.bincount(posts, weights=weights, minlength=self.posts)
 
     def book_within(self, category: str, wanted: np.ndarray) -> np.ndarray:
@@ -129,24 +144,22 @@ class Workforce:
         self.hours["idle"] = self.free_hours()
         staff = self.scenario.staff
         posts = self.posts
-        absence_chance = rng.random(posts)
-        absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts)
-        leave_chance = rng.random(posts)
-        demanded = self.available - self.hours["idle"] + self.unmet
+        absence_chance = rng.random(posts).tolist()
+        absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts).tolist()
+        leave_chance = rng.random(posts).tolist()
+        demanded = (self.available - self.hours["idle"] + self.unmet).tolist()
+        available, crisis_hours = self.available.tolist(), self.crisis_hours.tolist()
+        reflective_hours = reflective.tolist()
+        rules = StaffWeek.of(staff)
         left: list[int] = []
         for post, worker in enumerate(self.occupant):
             if worker is None:
                 continue
             asked = WeekAsked(
-                available=float(self.available[post]),
-                demanded=float(demanded[post]),
-                crisis_contact=float(self.crisis_hours[post]),
-                reflective=float(reflective[post]),
+                available[post], demanded[post], crisis_hours[post], reflective_hours[post]
             )
-            draws = StaffDraws(
-                float(absence_chance[post]), int(absence_weeks[post]), float(leave_chance[post])
-            )
-            if worker.finish_week(week, asked, draws, staff) is Outcome.LEAVES:
+            draws = StaffDraws(absence_chance[post], absence_weeks[post], leave_chance[post])
+            if worker.finish_week(week, asked, draws, rules) is Outcome.LEAVES:
                 left.append(post)
         return left
 

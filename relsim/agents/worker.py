@@ -39,6 +39,23 @@ class StaffDraws:
     leave_chance: float
 
 
+@dataclass(frozen=True, slots=True)
+class StaffWeek:
+    """The staff rules as this week's end applies them to every worker, with what follows from
+    them alone worked out once for all workers."""
+
+    rules: Staff
+    #: a permanent worker's chance of leaving in a week, before burnout raises it
+    weekly_leave: float
+    #: chance of falling ill in a week, before burnout raises it
+    weekly_absence: float
+
+    @classmethod
+    def of(cls, rules: Staff) -> StaffWeek:
+        weekly_leave = 1.0 - (1.0 - min(rules.turnover_per_year or 0.0, 0.999)) ** (1.0 / 52.0)
+        return cls(rules, weekly_leave, rules.absence_probability_per_week or 0.0)
+
+
 @dataclass(slots=True)
 class WeekAsked:
     """What the week asked of a worker, in hours."""
@@ -104,9 +121,12 @@ class Worker(mesa.Agent):
         """Share of the usual effect of their contact that this worker achieves now."""
         return float(effectiveness(self.burnout, rules))
 
-    def finish_week(self, week: int, asked: WeekAsked, draws: StaffDraws, rules: Staff) -> Outcome:
+    def finish_week(
+        self, week: int, asked: WeekAsked, draws: StaffDraws, staff: StaffWeek
+    ) -> Outcome:
         """Burnout moves with load above what is sustainable and with emotional labour, and falls
         with manageable load and reflective practice; then absence and leaving."""
+        rules = staff.rules
         load = asked.demanded / asked.available if asked.available > 0 else 0.0
         overload = max(load - rules.sustainable_utilisation, 0.0)
         change = (
@@ -116,19 +136,17 @@ class Worker(mesa.Agent):
         )
         if overload == 0.0:
             change -= rules.burnout_recovery_per_week
-        self.burnout = min(max(self.burnout + change, 0.0), 1.0)
+        burnout = min(max(self.burnout + change, 0.0), 1.0)
+        self.burnout = burnout
 
         if self.agency_until is not None:
             return Outcome.LEAVES if week >= self.agency_until else Outcome.STAYS
-        weekly_leave = 1.0 - (1.0 - min(rules.turnover_per_year or 0.0, 0.999)) ** (1.0 / 52.0)
-        if draws.leave_chance < weekly_leave * (
-            1.0 + rules.turnover_burnout_multiplier * self.burnout
+        if draws.leave_chance < staff.weekly_leave * (
+            1.0 + rules.turnover_burnout_multiplier * burnout
         ):
             return Outcome.LEAVES
-        p_absent = (rules.absence_probability_per_week or 0.0) * (
-            1.0 + rules.absence_burnout_multiplier * self.burnout
-        )
-        if self.at_work(week + 1) and draws.absence_chance < p_absent:
+        p_absent = staff.weekly_absence * (1.0 + rules.absence_burnout_multiplier * burnout)
+        if draws.absence_chance < p_absent and self.at_work(week + 1):
             self.absent_until = week + draws.absence_weeks
         return Outcome.STAYS
 
