@@ -31,7 +31,7 @@ from relsim.cases import (
     rank_within,
     release,
 )
-from relsim.citizens import Pathway, Route, SpecialistState
+from relsim.citizens import Pathway, Route, SpecialistState, nonzero_cells
 from relsim.rationing import RationingLevel
 
 REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral
@@ -99,8 +99,7 @@ class AssessDoRefer:
         active (else the referrer lets them go)."""
         citizens = district.citizens
         state = citizens.spec_state[: citizens.n]
-        flat = np.flatnonzero(state == SpecialistState.REREFERRAL_DUE)  # cheaper than 2-D
-        rows, domains = np.divmod(flat, state.shape[1])
+        rows, domains = nonzero_cells(state == SpecialistState.REREFERRAL_DUE)
         due = citizens.spec_since[rows, domains] <= week.number
         rows, domains = rows[due], domains[due]
         if rows.size == 0:
