@@ -12,10 +12,10 @@ random draws of the same shapes and dtypes from the same named streams:
    consequences for needs and trust);
 4. help-seeking: `draw_presentations`;
 5. care: the four per-row uniforms (attendance twice, drop-out twice), `attendance_probability`,
-   the queue masks and the scan of specialist states the model makes every week, and the fading
-   of relationships;
+   the queue masks, each service's scan of its column of specialist states and the search for
+   re-referrals due, and the fading of relationships;
 6. the record: the weekly sums and counts over every row (present citizens, need, trust, the
-   stable, pathways, specialist states) and the measured-weeks column.
+   stable, the reported pathways and specialist states) and the measured and held weeks.
 
 What it leaves out is what makes relsim a model of services rather than of need: routing,
 queues, allocation, sessions, referrals and specialist episodes (per-event work on the few rows
@@ -37,6 +37,7 @@ import numpy as np
 from relsim.citizens import (
     Citizens,
     Pathway,
+    Route,
     SpecialistState,
     nonzero_cells,
     row_count_above,
@@ -117,7 +118,10 @@ class Reference:
         waiting = (pathway == WAITING[0]) | (pathway == WAITING[1]) | (pathway == WAITING[2])
         np.flatnonzero(presenting & waiting)
         np.flatnonzero(presenting & (pathway == Pathway.NOT_IN_SERVICE))
-        nonzero_cells(citizens.spec_state[:n])
+        states = citizens.spec_state[:n]
+        for domain in range(states.shape[1]):  # each service finds its own rows
+            np.flatnonzero(states[:, domain] != SpecialistState.NONE)
+        nonzero_cells(states == SpecialistState.REREFERRAL_DUE)
         unseen = citizens.last_seen_week[:n] < self.week
         relationship = config.relationship
         citizens.depth[:n][unseen] *= np.float32(1.0 - relationship.decay_per_week)
@@ -128,10 +132,30 @@ class Reference:
         float(row_sum(citizens.need[:n]).sum(where=present))
         float(np.sum(citizens.trust[:n], where=present, dtype=np.float64))
         int(np.count_nonzero((active == 0) & present))
-        np.bincount(citizens.pathway[:n], minlength=len(Pathway))
-        np.bincount(citizens.spec_state[:n].ravel(), minlength=len(SpecialistState))
+        for state in REPORTED_PATHWAYS:
+            np.count_nonzero(pathway == state)
+        for state in REPORTED_SPECIALIST_STATES:
+            np.count_nonzero(states == state)
         citizens.measured_weeks[:n] += present
+        held = (pathway == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
+        citizens.measured_held_weeks[:n] += held
         self.citizen_weeks += count
+
+
+#: the states the weekly record counts, one comparison each (relsim.weekly)
+REPORTED_PATHWAYS = (
+    Pathway.WAITING_FRONT_DOOR,
+    Pathway.WAITING_ALLOCATION,
+    Pathway.WAITING_CASEWORKER,
+    Pathway.SHORT_EPISODE,
+    Pathway.HELD,
+    Pathway.STEPPED_DOWN,
+)
+REPORTED_SPECIALIST_STATES = (
+    SpecialistState.WAITING,
+    SpecialistState.EPISODE,
+    SpecialistState.JOINT_WORK,
+)
 
 
 def run(scenario: Scenario, seed: int = 1) -> Reference:
