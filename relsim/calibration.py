@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from relsim.blas import one_blas_thread
 from relsim.config import load_scenario
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.metrics import compute_metrics
@@ -43,8 +44,9 @@ def run_config(job: tuple[str, list[str], int, int]) -> dict:
     file, sets = CONFIGS[name]
     scenario = load_scenario(SCENARIOS / file, [*sets, *overrides])
     model = CareModel(scenario, replication=replication, seed=seed, record_journeys=False)
-    for _ in range(model.final_week):
-        model.step()
+    with one_blas_thread():
+        for _ in range(model.final_week):
+            model.step()
     metrics = compute_metrics(model)
     metrics["signposted_share"] = model.tally["closed_signposted"] / max(
         model.tally["assessments"], 1

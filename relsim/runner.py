@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from relsim.blas import one_blas_thread
 from relsim.config import Scenario, scenario_dict
 from relsim.heap import release_free_memory
 from relsim.metrics import compute_metrics
@@ -29,8 +30,9 @@ class RunResult:
 def simulate(scenario: Scenario, seed: int, replication: int, journeys: bool = True) -> CareModel:
     """Build and run a model to the end of its horizon."""
     model = CareModel(scenario, replication=replication, seed=seed, record_journeys=journeys)
-    for _ in range(model.final_week):
-        model.step()
+    with one_blas_thread():
+        for _ in range(model.final_week):
+            model.step()
     return model
 
 

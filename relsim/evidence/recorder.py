@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relsim.blas import one_blas_thread
 from relsim.citizens import Pathway, row_count_above
 from relsim.config.schema import CRISIS_TYPES
 from relsim.model import CareModel
@@ -131,7 +132,8 @@ class HistoryRecorder:
 def run_with_history(model: CareModel) -> History:
     """Run `model` to the end of its horizon, observing every week."""
     recorder = HistoryRecorder(model)
-    for _ in range(model.final_week):
-        model.step()
-        recorder.observe()
+    with one_blas_thread():
+        for _ in range(model.final_week):
+            model.step()
+            recorder.observe()
     return recorder.history()
