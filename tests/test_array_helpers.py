@@ -81,3 +81,31 @@ def test_need_update_does_not_depend_on_what_its_work_arrays_held() -> None:
     for column in ("need", "baseline", "support"):
         assert np.array_equal(getattr(updated[0], column), getattr(updated[1], column)), column
     assert not np.isnan(updated[1].need[: model.citizens.n]).any()
+
+
+def test_a_district_runs_with_one_blas_thread(monkeypatch) -> None:
+    """A second BLAS thread only spins on relsim's small products (and slowed parallel runs two
+    to three times): every week runs with one, and the limit is lifted afterwards."""
+    from threadpoolctl import threadpool_info
+
+    from relsim.runner import simulate
+
+    def blas_threads() -> list[int]:
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+    seen: list[list[int]] = []
+    step = CareModel.step
+
+    def observed_step(model: CareModel) -> None:
+        seen.append(blas_threads())
+        step(model)
+
+    monkeypatch.setattr(CareModel, "step", observed_step)
+    before = blas_threads()
+    scenario = load_scenario(
+        "scenarios/baseline.yaml",
+        ["population.citizens=300", "time.weeks=4", "time.warmup_weeks=0"],
+    )
+    simulate(scenario, seed=1, replication=0, journeys=False)
+    assert seen and all(threads == [1] * len(threads) for threads in seen)
+    assert blas_threads() == before
