@@ -31,9 +31,21 @@ def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
     return rows[np.argsort(since[rows], kind="stable")]
 
 
-def rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Each element's position (0, 1, ...) among the elements of its group, ordered by key."""
-    order = np.lexsort((keys, groups))
+def group_order(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
+    """Indices that sort the elements by group, then by key (without keys: as given), ties kept
+    in the order given. Group numbers that fit in 16 bits are sorted by radix, in linear time."""
+    order = np.arange(groups.size) if keys is None else np.argsort(keys, kind="stable")
+    ordered_groups = groups[order]
+    small = np.iinfo(np.int16)
+    if groups.size and small.min <= groups.min() and groups.max() <= small.max:
+        ordered_groups = ordered_groups.astype(np.int16)
+    return order[np.argsort(ordered_groups, kind="stable")]
+
+
+def rank_within(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
+    """Each element's position (0, 1, ...) among the elements of its group, ordered by key
+    (without keys: in the order given)."""
+    order = group_order(groups, keys)
     sorted_groups = groups[order]
     first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
     sizes = np.diff(np.r_[first, sorted_groups.size])
@@ -42,10 +54,12 @@ def rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return rank
 
 
-def cumulative_within(groups: np.ndarray, keys: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+def cumulative_within(
+    groups: np.ndarray, keys: np.ndarray | None, amounts: np.ndarray
+) -> np.ndarray:
     """For each element, the sum of `amounts` of the elements of its group up to and including
-    it, in key order (smallest key first)."""
-    order = np.lexsort((keys, groups))
+    it, in key order (smallest key first; without keys: in the order given)."""
+    order = group_order(groups, keys)
     sorted_groups = groups[order]
     running = np.cumsum(amounts[order])
     first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
@@ -71,7 +85,7 @@ def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
     wanting = np.flatnonzero(preferred >= 0)
     if wanting.size:
         posts = preferred[wanting]
-        keep = rank_within(posts, np.arange(posts.size)) < slots[posts]
+        keep = rank_within(posts) < slots[posts]
         chosen = wanting[keep]
         result[chosen] = preferred[chosen]
         np.subtract.at(slots, preferred[chosen], 1)
@@ -238,8 +252,9 @@ def fade_relationships(district: District, week: Week, rules_decay: tuple[float,
     n = citizens.n
     unseen = citizens.last_seen_week[:n] < week.number
     depth_decay, knowledge_decay = rules_decay
-    citizens.depth[:n][unseen] *= np.float32(1.0 - depth_decay)
-    citizens.knowledge[:n][unseen] *= np.float32(1.0 - knowledge_decay)
+    depth, knowledge = citizens.depth[:n], citizens.knowledge[:n]
+    np.multiply(depth, np.float32(1.0 - depth_decay), out=depth, where=unseen)
+    np.multiply(knowledge, np.float32(1.0 - knowledge_decay), out=knowledge, where=unseen)
 
 
 def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | float) -> None:

@@ -300,9 +300,7 @@ class Liberated:
             return
         # The decision takes the worker's time; with none left this week, it waits.
         hours = np.full(rows.size, rules.budget_decision_hours)
-        fits = cumulative_within(posts, np.arange(rows.size), hours) <= (
-            workforce.free_hours()[posts] + 1e-9
-        )
+        fits = cumulative_within(posts, None, hours) <= (workforce.free_hours()[posts] + 1e-9)
         workforce.unmet += workforce.per_post(posts[~fits], hours[~fits])
         rows, posts, own, active, spend = (
             rows[fits],
@@ -349,9 +347,7 @@ class Liberated:
         # Keep up the joint work already going: coordination for each specialist involved.
         joint_count = (citizens.spec_state[engaged] == SpecialistState.JOINT_WORK).sum(axis=1)
         wanted = joint_count * rules.caseworker_joint_hours_per_week
-        fits = cumulative_within(serving, np.arange(engaged.size), wanted) <= (
-            workforce.free_hours()[serving] + 1e-9
-        )
+        fits = cumulative_within(serving, None, wanted) <= (workforce.free_hours()[serving] + 1e-9)
         workforce.book("coordination", serving[fits], wanted[fits])
         workforce.unmet += workforce.per_post(serving[~fits], wanted[~fits])
         week.engaged[engaged[~fits & (joint_count > 0)]] = False  # no joint work this week
@@ -379,9 +375,7 @@ class Liberated:
             return
         posts = serving[new_i]
         hours = np.full(new_i.size, rules.brokerage_hours)
-        fits = cumulative_within(posts, np.arange(new_i.size), hours) <= (
-            workforce.free_hours()[posts] + 1e-9
-        )
+        fits = cumulative_within(posts, None, hours) <= (workforce.free_hours()[posts] + 1e-9)
         workforce.unmet += workforce.per_post(posts[~fits], hours[~fits])
         new_i, new_d, posts = new_i[fits], new_d[fits], posts[fits]
         workforce.book("brokerage", posts, rules.brokerage_hours)
