@@ -42,15 +42,25 @@ def group_order(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarra
     return order[np.argsort(ordered_groups, kind="stable")]
 
 
+def group_heads(sorted_groups: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """For elements sorted by group, the position of the first element of each one's group
+    (`position` is np.arange(sorted_groups.size), passed in to share it)."""
+    if sorted_groups.size == 0:
+        return position
+    starts = np.empty(sorted_groups.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=starts[1:])
+    heads = np.where(starts, position, 0)
+    return np.maximum.accumulate(heads, out=heads)
+
+
 def rank_within(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
     """Each element's position (0, 1, ...) among the elements of its group, ordered by key
     (without keys: in the order given)."""
     order = group_order(groups, keys)
-    sorted_groups = groups[order]
-    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
-    sizes = np.diff(np.r_[first, sorted_groups.size])
+    position = np.arange(groups.size)
     rank = np.empty(groups.size, dtype=np.int64)
-    rank[order] = np.arange(sorted_groups.size) - np.repeat(first, sizes)
+    rank[order] = position - group_heads(groups[order], position)
     return rank
 
 
@@ -59,14 +69,16 @@ def cumulative_within(
 ) -> np.ndarray:
     """For each element, the sum of `amounts` of the elements of its group up to and including
     it, in key order (smallest key first; without keys: in the order given)."""
-    order = group_order(groups, keys)
-    sorted_groups = groups[order]
-    running = np.cumsum(amounts[order])
-    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
-    sizes = np.diff(np.r_[first, sorted_groups.size])
-    before = np.repeat(np.r_[0.0, running][first], sizes)
     out = np.empty(groups.size)
-    out[order] = running - before
+    if groups.size == 0:
+        return out
+    order = group_order(groups, keys)
+    running = np.cumsum(amounts[order])
+    # The running total just before each group starts (0 before the first).
+    before = np.empty(running.size + 1, dtype=np.result_type(running, 0.0))
+    before[0] = 0.0
+    before[1:] = running
+    out[order] = running - before[group_heads(groups[order], np.arange(groups.size))]
     return out
 
 
