@@ -23,6 +23,8 @@ FAILED_CLOSURES = frozenset(
     {"signposted", "discharged_non_attendance", "disengaged", "abandoned_wait"}
 )
 
+_INT16 = np.iinfo(np.int16)
+
 
 def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
     """Rows ordered by the week they started waiting (ties by row: arrival order)."""
@@ -36,8 +38,7 @@ def group_order(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarra
     in the order given. Group numbers that fit in 16 bits are sorted by radix, in linear time."""
     order = np.arange(groups.size) if keys is None else np.argsort(keys, kind="stable")
     ordered_groups = groups[order]
-    small = np.iinfo(np.int16)
-    if groups.size and small.min <= groups.min() and groups.max() <= small.max:
+    if groups.size and _INT16.min <= groups.min() and groups.max() <= _INT16.max:
         ordered_groups = ordered_groups.astype(np.int16)
     return order[np.argsort(ordered_groups, kind="stable")]
 
@@ -103,11 +104,15 @@ def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
         np.subtract.at(slots, preferred[chosen], 1)
     rest = np.flatnonzero(result[:served] < 0)
     if rest.size:
-        posts = np.repeat(np.arange(slots.size), slots)
-        level = np.arange(posts.size) - np.repeat(np.cumsum(slots) - slots, slots)
-        spare = np.repeat(slots, slots)
-        pool = posts[np.lexsort((posts, -spare, level))]
-        result[rest] = pool[: rest.size]
+        # Round r of the rota gives one slot to each post with more than r free slots, the
+        # emptiest first: the first `more_than[r]` posts in order of free slots (ties by post).
+        emptiest = np.argsort(-slots, kind="stable")
+        rounds = np.arange(slots[emptiest[0]])
+        more_than = np.searchsorted(-slots[emptiest], -rounds, side="left")
+        round_ends = np.cumsum(more_than)
+        turn = np.arange(rest.size)
+        round_of_turn = np.searchsorted(round_ends, turn, side="right")
+        result[rest] = emptiest[turn - (round_ends - more_than)[round_of_turn]]
     return result
 
 
