@@ -162,8 +162,9 @@ class Liberated:
         journeys.log(week.number, rows[returning], "returned_to_same_worker", people[returning])
         journeys.log(week.number, rows[~returning], "held", people[~returning])
         # "Understand, not assess": a first conversation, shorter for someone returning.
-        stay = ~np.isin(rows, gone)
-        rows, posts, returning = rows[stay], posts[stay], returning[stay]
+        if gone.size:
+            stay = ~np.isin(rows, gone)
+            rows, posts, returning = rows[stay], posts[stay], returning[stay]
         talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
         wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
         done = workforce.book_within("direct", wanted)
@@ -290,7 +291,7 @@ class Liberated:
         new_year = rows[week.number - citizens.budget_year_start[rows] >= 52]
         citizens.budget_year_start[new_year] = week.number
         citizens.budget_spent_year[new_year] = 0.0
-        active = citizens.need[np.ix_(rows, practical)] > scenario.needs.active_threshold
+        active = citizens.need[rows[:, None], practical] > scenario.needs.active_threshold
         left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
         spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
         wanting = active.any(axis=1) & (spend > 0)
