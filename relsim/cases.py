@@ -23,6 +23,8 @@ FAILED_CLOSURES = frozenset(
     {"signposted", "discharged_non_attendance", "disengaged", "abandoned_wait"}
 )
 
+_INT16 = np.iinfo(np.int16)
+
 
 def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
     """Rows ordered by the week they started waiting (ties by row: arrival order)."""
@@ -31,28 +33,53 @@ def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
     return rows[np.argsort(since[rows], kind="stable")]
 
 
-def rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Each element's position (0, 1, ...) among the elements of its group, ordered by key."""
-    order = np.lexsort((keys, groups))
-    sorted_groups = groups[order]
-    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
-    sizes = np.diff(np.r_[first, sorted_groups.size])
+def group_order(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
+    """Indices that sort the elements by group, then by key (without keys: as given), ties kept
+    in the order given. Group numbers that fit in 16 bits are sorted by radix, in linear time."""
+    order = np.arange(groups.size) if keys is None else np.argsort(keys, kind="stable")
+    ordered_groups = groups[order]
+    if groups.size and _INT16.min <= groups.min() and groups.max() <= _INT16.max:
+        ordered_groups = ordered_groups.astype(np.int16)
+    return order[np.argsort(ordered_groups, kind="stable")]
+
+
+def group_heads(sorted_groups: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """For elements sorted by group, the position of the first element of each one's group
+    (`position` is np.arange(sorted_groups.size), passed in to share it)."""
+    if sorted_groups.size == 0:
+        return position
+    starts = np.empty(sorted_groups.size, dtype=bool)
+    starts[0] = True
+    np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=starts[1:])
+    heads = np.where(starts, position, 0)
+    return np.maximum.accumulate(heads, out=heads)
+
+
+def rank_within(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
+    """Each element's position (0, 1, ...) among the elements of its group, ordered by key
+    (without keys: in the order given)."""
+    order = group_order(groups, keys)
+    position = np.arange(groups.size)
     rank = np.empty(groups.size, dtype=np.int64)
-    rank[order] = np.arange(sorted_groups.size) - np.repeat(first, sizes)
+    rank[order] = position - group_heads(groups[order], position)
     return rank
 
 
-def cumulative_within(groups: np.ndarray, keys: np.ndarray, amounts: np.ndarray) -> np.ndarray:
+def cumulative_within(
+    groups: np.ndarray, keys: np.ndarray | None, amounts: np.ndarray
+) -> np.ndarray:
     """For each element, the sum of `amounts` of the elements of its group up to and including
-    it, in key order (smallest key first)."""
-    order = np.lexsort((keys, groups))
-    sorted_groups = groups[order]
-    running = np.cumsum(amounts[order])
-    first = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
-    sizes = np.diff(np.r_[first, sorted_groups.size])
-    before = np.repeat(np.r_[0.0, running][first], sizes)
+    it, in key order (smallest key first; without keys: in the order given)."""
     out = np.empty(groups.size)
-    out[order] = running - before
+    if groups.size == 0:
+        return out
+    order = group_order(groups, keys)
+    running = np.cumsum(amounts[order])
+    # The running total just before each group starts (0 before the first).
+    before = np.empty(running.size + 1, dtype=np.result_type(running, 0.0))
+    before[0] = 0.0
+    before[1:] = running
+    out[order] = running - before[group_heads(groups[order], np.arange(groups.size))]
     return out
 
 
@@ -71,17 +98,21 @@ def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
     wanting = np.flatnonzero(preferred >= 0)
     if wanting.size:
         posts = preferred[wanting]
-        keep = rank_within(posts, np.arange(posts.size)) < slots[posts]
+        keep = rank_within(posts) < slots[posts]
         chosen = wanting[keep]
         result[chosen] = preferred[chosen]
         np.subtract.at(slots, preferred[chosen], 1)
     rest = np.flatnonzero(result[:served] < 0)
     if rest.size:
-        posts = np.repeat(np.arange(slots.size), slots)
-        level = np.arange(posts.size) - np.repeat(np.cumsum(slots) - slots, slots)
-        spare = np.repeat(slots, slots)
-        pool = posts[np.lexsort((posts, -spare, level))]
-        result[rest] = pool[: rest.size]
+        # Round r of the rota gives one slot to each post with more than r free slots, the
+        # emptiest first: the first `more_than[r]` posts in order of free slots (ties by post).
+        emptiest = np.argsort(-slots, kind="stable")
+        rounds = np.arange(slots[emptiest[0]])
+        more_than = np.searchsorted(-slots[emptiest], -rounds, side="left")
+        round_ends = np.cumsum(more_than)
+        turn = np.arange(rest.size)
+        round_of_turn = np.searchsorted(round_ends, turn, side="right")
+        result[rest] = emptiest[turn - (round_ends - more_than)[round_of_turn]]
     return result
 
 
@@ -239,8 +270,9 @@ def fade_relationships(district: District, week: Week, rules_decay: tuple[float,
     n = citizens.n
     unseen = citizens.last_seen_week[:n] < week.number
     depth_decay, knowledge_decay = rules_decay
-    citizens.depth[:n][unseen] *= np.float32(1.0 - depth_decay)
-    citizens.knowledge[:n][unseen] *= np.float32(1.0 - knowledge_decay)
+    depth, knowledge = citizens.depth[:n], citizens.knowledge[:n]
+    np.multiply(depth, np.float32(1.0 - depth_decay), out=depth, where=unseen)
+    np.multiply(knowledge, np.float32(1.0 - knowledge_decay), out=knowledge, where=unseen)
 
 
 def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | float) -> None:

@@ -50,8 +50,12 @@ class PairCounts:
     def add(self, rows: np.ndarray, people: np.ndarray) -> None:
         if len(rows) == 0:
             return
-        self._pending.append(pair_keys(rows, people))
-        self._pending_size += len(rows)
+        self.add_keys(pair_keys(rows, people))
+
+    def add_keys(self, keys: np.ndarray) -> None:
+        """Add contacts already keyed by `pair_keys` (the array is kept, not copied)."""
+        self._pending.append(keys)
+        self._pending_size += len(keys)
         if self._pending_size >= self.MERGE_EVERY:
             self._merge()
 
@@ -112,8 +116,11 @@ class ContactLedger:
         self.professionals = PairCounts()
 
     def front_line_contacts(self, rows: np.ndarray, people: np.ndarray) -> None:
-        self.front_line.add(rows, people)
-        self.professionals.add(rows, people)
+        if len(rows) == 0:
+            return
+        keys = pair_keys(rows, people)
+        self.front_line.add_keys(keys)
+        self.professionals.add_keys(keys)
 
     def specialist_contacts(self, rows: np.ndarray, people: np.ndarray) -> None:
         self.professionals.add(rows, people)

@@ -162,8 +162,9 @@ class Liberated:
         journeys.log(week.number, rows[returning], "returned_to_same_worker", people[returning])
         journeys.log(week.number, rows[~returning], "held", people[~returning])
         # "Understand, not assess": a first conversation, shorter for someone returning.
-        stay = ~np.isin(rows, gone)
-        rows, posts, returning = rows[stay], posts[stay], returning[stay]
+        if gone.size:
+            stay = ~np.isin(rows, gone)
+            rows, posts, returning = rows[stay], posts[stay], returning[stay]
         talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
         wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
         done = workforce.book_within("direct", wanted)
@@ -199,7 +200,8 @@ class Liberated:
         by_own = on_duty[own_post]
         by_buddy = ~by_own & on_duty[buddy]
         serving = np.where(by_own, own_post, np.where(by_buddy, buddy, -1))
-        matters = (citizens.priority[rows] * np.where(active, need, 0.0)).sum(axis=1)
+        stake = citizens.priority[rows] * np.where(active, need, 0.0)
+        matters = stake.sum(axis=1)
         score = triage_score(
             rules,
             in_crisis,
@@ -215,7 +217,7 @@ class Liberated:
         unseen = ~seen & (serving >= 0)
         workforce.unmet += workforce.per_post(serving[unseen], (demand * overhead)[unseen])
         rows, posts, hours = rows[seen], serving[seen], demand[seen]
-        own, active, need = by_own[seen], active[seen], need[seen]
+        own, active, stake = by_own[seen], active[seen], stake[seen]
         tally.add("absence_cover_contacts", int((~own).sum()))
         workforce.book("direct", posts, hours)
         workforce.book("recording", posts, hours * rules.recording_share)
@@ -240,7 +242,7 @@ class Liberated:
         citizens.last_seen_week[rows[missed]] = week.number
 
         rows, posts, hours, own = rows[engaged], posts[engaged], hours[engaged], own[engaged]
-        active, need = active[engaged], need[engaged]
+        active, stake = active[engaged], stake[engaged]
         contacted(district, week, rows, workforce.person[posts], own)
         # What the serving worker knows: all of it for the named worker; a covering buddy has
         # the notes (what a handover keeps) and no relationship.
@@ -256,9 +258,8 @@ class Liberated:
             * (fit + (1.0 - fit) * knowledge)
             * workforce.effectiveness[posts]
         )
-        citizens.support[rows] += effect[:, None] * effort_weights(
-            citizens.priority[rows],
-            need,
+        citizens.support[rows] += effect[:, None] * effort_shares(
+            stake,
             active,
             citizens.driver[rows],
             rules.driver_focus_share * knowledge,
@@ -290,7 +291,7 @@ class Liberated:
         new_year = rows[week.number - citizens.budget_year_start[rows] >= 52]
         citizens.budget_year_start[new_year] = week.number
         citizens.budget_spent_year[new_year] = 0.0
-        active = citizens.need[np.ix_(rows, practical)] > scenario.needs.active_threshold
+        active = citizens.need[rows[:, None], practical] > scenario.needs.active_threshold
         left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
         spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
         wanting = active.any(axis=1) & (spend > 0)
@@ -300,9 +301,7 @@ class Liberated:
             return
         # The decision takes the worker's time; with none left this week, it waits.
         hours = np.full(rows.size, rules.budget_decision_hours)
-        fits = cumulative_within(posts, np.arange(rows.size), hours) <= (
-            workforce.free_hours()[posts] + 1e-9
-        )
+        fits = cumulative_within(posts, None, hours) <= (workforce.free_hours()[posts] + 1e-9)
         workforce.unmet += workforce.per_post(posts[~fits], hours[~fits])
         rows, posts, own, active, spend = (
             rows[fits],
@@ -347,19 +346,21 @@ class Liberated:
             return
 
         # Keep up the joint work already going: coordination for each specialist involved.
-        joint_count = (citizens.spec_state[engaged] == SpecialistState.JOINT_WORK).sum(axis=1)
-        wanted = joint_count * rules.caseworker_joint_hours_per_week
-        fits = cumulative_within(serving, np.arange(engaged.size), wanted) <= (
-            workforce.free_hours()[serving] + 1e-9
-        )
-        workforce.book("coordination", serving[fits], wanted[fits])
-        workforce.unmet += workforce.per_post(serving[~fits], wanted[~fits])
-        week.engaged[engaged[~fits & (joint_count > 0)]] = False  # no joint work this week
+        spec_state = citizens.spec_state[engaged]
+        joint_count = (spec_state == SpecialistState.JOINT_WORK).sum(axis=1)
+        joint = np.flatnonzero(joint_count)
+        if joint.size:
+            posts = serving[joint]
+            wanted = joint_count[joint] * rules.caseworker_joint_hours_per_week
+            fits = cumulative_within(posts, None, wanted) <= (workforce.free_hours()[posts] + 1e-9)
+            workforce.book("coordination", posts[fits], wanted[fits])
+            workforce.unmet += workforce.per_post(posts[~fits], wanted[~fits])
+            week.engaged[engaged[joint[~fits]]] = False  # no joint work this week
 
         open_service = np.array([s.open for s in district.services])
         need = citizens.need[engaged]
         want = (
-            (citizens.spec_state[engaged] == SpecialistState.NONE)
+            (spec_state == SpecialistState.NONE)
             & (need >= rules.specialist_draw_in_threshold)
             & open_service[None, :]
         )
@@ -379,9 +380,7 @@ class Liberated:
             return
         posts = serving[new_i]
         hours = np.full(new_i.size, rules.brokerage_hours)
-        fits = cumulative_within(posts, np.arange(new_i.size), hours) <= (
-            workforce.free_hours()[posts] + 1e-9
-        )
+        fits = cumulative_within(posts, None, hours) <= (workforce.free_hours()[posts] + 1e-9)
         workforce.unmet += workforce.per_post(posts[~fits], hours[~fits])
         new_i, new_d, posts = new_i[fits], new_d[fits], posts[fits]
         workforce.book("brokerage", posts, rules.brokerage_hours)
@@ -413,9 +412,16 @@ def effort_weights(
     need: `driver_share` of it on the need that drives the others (as far as the worker knows
     it, and while it is active), the rest on the active needs in proportion to what matters to
     the person."""
-    weights = priority * np.where(active, need, 0.0)
-    totals = weights.sum(axis=1, keepdims=True)
-    weights = np.where(totals > 0, weights / np.where(totals > 0, totals, 1.0), 0.0)
+    return effort_shares(priority * np.where(active, need, 0.0), active, driver, driver_share)
+
+
+def effort_shares(
+    stake: np.ndarray, active: np.ndarray, driver: np.ndarray, driver_share: np.ndarray
+) -> np.ndarray:
+    """`effort_weights` from what is at stake in each domain (priority times active need),
+    which triage has already worked out."""
+    totals = stake.sum(axis=1, keepdims=True)
+    weights = np.where(totals > 0, stake / np.where(totals > 0, totals, 1.0), 0.0)
     rows = np.arange(weights.shape[0])
     driving = (totals[:, 0] > 0) & active[rows, driver]  # an inactive driver pushes nothing
     share = np.where(driving, driver_share, 0.0)
