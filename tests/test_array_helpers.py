@@ -84,8 +84,8 @@ def test_need_update_does_not_depend_on_what_its_work_arrays_held() -> None:
 
 
 def test_a_district_runs_with_one_blas_thread(monkeypatch) -> None:
-    """A second BLAS thread only spins on relsim's small products (and slowed parallel runs two
-    to three times): every week runs with one, and the limit is lifted afterwards."""
+    """A second BLAS thread only spins on relsim's small products, using CPU for nothing: every
+    week runs with one, and the limit is lifted afterwards."""
     from threadpoolctl import threadpool_info
 
     from relsim.runner import simulate
