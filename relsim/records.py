@@ -99,7 +99,8 @@ class Journeys:
         )
         self._weeks.append(week)
         self._kinds.append(_KIND_CODE[kind])
-        self._citizens.append(np.asarray(citizens, dtype=np.int64))
+        # A copy: the caller may go on to reuse or change its array of rows.
+        self._citizens.append(np.array(citizens, dtype=np.int64))
         for name, value in zip(_PER_CALL, values, strict=True):
             self._values[name].append(value)
 

@@ -130,3 +130,14 @@ def test_run_journeys_file_is_the_concatenation_and_none_are_kept(
     written = (tmp_path / "out" / "journeys.parquet").read_bytes()
     assert written == (tmp_path / "expected.parquet").read_bytes()
     assert pd.read_parquet(tmp_path / "out" / "journeys.parquet")["service"].dtype == "category"
+
+
+def test_a_journey_keeps_what_was_logged_when_the_caller_changes_its_arrays() -> None:
+    journeys = Journeys()
+    rows, workers, detail = np.array([5, 6]), np.array([1, 2]), np.array([0.5, 1.5])
+    journeys.log(3, rows, "assessed", worker=workers, detail=detail)
+    rows[:], workers[:], detail[:] = 9, 9, 9.0  # the caller reuses its arrays
+    table = journeys.frame(("housing",))
+    assert table["citizen"].tolist() == [5, 6]
+    assert table["worker"].tolist() == [1, 2]
+    assert table["detail"].tolist() == [0.5, 1.5]
