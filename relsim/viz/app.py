@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import html
 import os
-import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import solara
 import solara.lab
 
@@ -272,7 +272,10 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                 | set(observe.followable_citizens(comparison.models[1]).tolist())
             )
         if rows:
-            followed.set(random.Random(len(rows) * 7919 + comparison.week).choice(rows))
+            # Its own generator, seeded by what is on screen: the same pick for the same view,
+            # and the model's streams are not touched.
+            pick = np.random.default_rng([len(rows), comparison.week]).integers(len(rows))
+            followed.set(rows[int(pick)])
 
     with comparison.lock:
         count = observe.citizen_count(comparison.models[0])
