@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relsim.care_models.liberated import effort_weights
+from relsim.care_models.liberated import effort_shares
 from relsim.care_models.triage import choose_whom_to_see
 from relsim.cases import cumulative_within, fill_slots, rank_within
 from relsim.citizens import COLUMNS, Citizens, column_table
@@ -94,7 +94,8 @@ def test_effort_goes_to_what_matters_and_to_the_driver_as_far_as_it_is_known() -
     need = np.array([[0.6, 0.6, 0.5], [0.6, 0.6, 0.5]])
     active = need > 0.4
     driver = np.array([2, 2])
-    weights = effort_weights(priority, need, active, driver, np.array([0.0, 0.5]))
+    stake = priority * np.where(active, need, 0.0)
+    weights = effort_shares(stake, active, driver, np.array([0.0, 0.5]))
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
     # knowing nothing, nothing goes to the driver that does not matter to the person
     assert weights[0, 2] == 0.0

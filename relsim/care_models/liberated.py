@@ -401,25 +401,13 @@ class Liberated:
         close_cases(district, week, done, "stepped_down", Pathway.STEPPED_DOWN)
 
 
-def effort_weights(
-    priority: np.ndarray,
-    need: np.ndarray,
-    active: np.ndarray,
-    driver: np.ndarray,
-    driver_share: np.ndarray,
+def effort_shares(
+    stake: np.ndarray, active: np.ndarray, driver: np.ndarray, driver_share: np.ndarray
 ) -> np.ndarray:
     """(rows, domains) shares of a caseworker's effort, summing to 1 for anyone with an active
     need: `driver_share` of it on the need that drives the others (as far as the worker knows
     it, and while it is active), the rest on the active needs in proportion to what matters to
-    the person."""
-    return effort_shares(priority * np.where(active, need, 0.0), active, driver, driver_share)
-
-
-def effort_shares(
-    stake: np.ndarray, active: np.ndarray, driver: np.ndarray, driver_share: np.ndarray
-) -> np.ndarray:
-    """`effort_weights` from what is at stake in each domain (priority times active need),
-    which triage has already worked out."""
+    the person. `stake` is priority times active need, which triage has already worked out."""
     totals = stake.sum(axis=1, keepdims=True)
     weights = np.where(totals > 0, stake / np.where(totals > 0, totals, 1.0), 0.0)
     rows = np.arange(weights.shape[0])
