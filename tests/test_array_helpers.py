@@ -71,7 +71,8 @@ def test_need_update_does_not_depend_on_what_its_work_arrays_held() -> None:
     """The work arrays kept between weeks are written before they are read."""
     model = _model()
     fresh, reused = NeedModel(model.config), NeedModel(model.config)
-    reused._work = np.full((3, 2 * model.citizens.n, model.citizens.domains), np.nan, np.float32)
+    for work in reused._work_arrays(model.citizens.n):  # left over from an earlier week
+        work.fill(np.nan)
     updated = []
     for need_model in (fresh, reused):
         citizens = copy.deepcopy(model.citizens)

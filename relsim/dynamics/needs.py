@@ -31,19 +31,19 @@ def coupling_matrix(scenario: Scenario) -> np.ndarray:
 
 
 class NeedModel:
-    """The need dynamics of one run: the coupling between domains, and three work arrays kept
+    """The need dynamics of one run: the coupling between domains, and four work arrays kept
     from week to week (a fresh array the size of the district each week costs more than the
     arithmetic done in it: the allocator maps and clears new pages)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.coupling = coupling_matrix(scenario)
-        self._work = np.empty((3, 0, len(scenario.needs.domains)), dtype=np.float32)
+        self._work = np.empty((4, 0, len(scenario.needs.domains)), dtype=np.float32)
 
-    def _work_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Three contiguous (n, domains) arrays, their contents undefined."""
+    def _work_arrays(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Four contiguous (n, domains) arrays, their contents undefined."""
         if self._work.shape[1] < n:
-            self._work = np.empty((3, 2 * n, self._work.shape[2]), dtype=np.float32)
-        return self._work[0, :n], self._work[1, :n], self._work[2, :n]
+            self._work = np.empty((4, 2 * n, self._work.shape[2]), dtype=np.float32)
+        return self._work[0, :n], self._work[1, :n], self._work[2, :n], self._work[3, :n]
 
     def update(
         self,
@@ -57,7 +57,7 @@ class NeedModel:
         n, domains = citizens.n, citizens.domains
         # Weekly fluctuation: uniform with the configured standard deviation (cheaper to draw
         # than a normal; summed over weeks it is indistinguishable).
-        active_need, change, noise = self._work_arrays(n)
+        active_need, spill, change, noise = self._work_arrays(n)
         noise_rng.random((n, domains), dtype=np.float32, out=noise)
         noise -= np.float32(0.5)
         noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
@@ -73,7 +73,7 @@ class NeedModel:
         # Rows of citizens who have left keep changing but nothing reads them (every consumer
         # masks by `present`), which is cheaper than masking here.
         np.multiply(need, need > threshold, out=active_need)
-        spill = active_need @ self.coupling  # (matmul into a given array skips BLAS: slower)
+        np.matmul(active_need, self.coupling, out=spill)
         spill *= np.float32(needs.coupling_strength_per_week or 0.0)
         driver_strength = np.float32(needs.driver_spill_per_week or 0.0)
         if driver_strength > 0:
@@ -96,7 +96,7 @@ class NeedModel:
 
         drift = np.subtract(citizens.set_point[:n], baseline, out=change)
         drift *= np.float32(needs.baseline_reversion_per_week)
-        drift -= np.multiply(np.float32(needs.support_durable_share), support, out=active_need)
+        drift -= np.multiply(np.float32(needs.support_durable_share), support, out=spill)
         baseline += drift
         if shock_rows.size:
             baseline[shock_rows, shock_cols] += np.float32(
