@@ -53,7 +53,7 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 
 def pcg_week(generator: np.random.Generator, rows: int) -> list[np.ndarray]:
     """Today's draws: one per row ever admitted."""
-    out = []
+    out: list[np.ndarray] = []
     for _, columns, dtype in WEEKLY_DRAWS:
         shape = (rows, columns) if columns > 1 else (rows,)
         if dtype is np.int64:
@@ -76,13 +76,15 @@ def mixed(keys: np.ndarray) -> np.ndarray:
 
 def keyed_week(citizen_ids: np.ndarray, week: int) -> list[np.ndarray]:
     """The same draws keyed by (stream, week, citizen, slot), for the present citizens only."""
-    out = []
+    out: list[np.ndarray] = []
     base = citizen_ids.astype(np.uint64) << np.uint64(24)
     for stream, (_, columns, dtype) in enumerate(WEEKLY_DRAWS):
         salt = np.uint64((week << 8) | stream) << np.uint64(40)
         # Two float32 draws from each 64 bits.
         hashes = (columns + 1) // 2 if dtype is np.float32 else columns
-        keys = base[:, None] + np.arange(hashes, dtype=np.uint64) if hashes > 1 else base
+        keys: np.ndarray = base
+        if hashes > 1:
+            keys = base[:, None] + np.arange(hashes, dtype=np.uint64)
         bits = mixed(keys ^ salt)
         if dtype is np.int64:
             out.append(((bits >> np.uint64(32)) * np.uint64(DOMAINS)) >> np.uint64(32))
