@@ -1,4 +1,4 @@
-"""Giving memory that a replication has freed back to the system.
+"""Freeing what a replication used: quickly, and back to the system.
 
 glibc's allocator keeps most of what a process frees for reuse, in pieces among memory still
 in use, and the process's resident size counts it. A replication frees hundreds of megabytes
@@ -9,8 +9,10 @@ this each replication would run beside part of the previous one's footprint.
 from __future__ import annotations
 
 import ctypes
+import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _trim: Callable[[int], int] | None = None
 _looked = False
@@ -29,3 +31,19 @@ def release_free_memory() -> None:
                 _trim = None
     if _trim is not None:
         _trim(0)
+
+
+@contextmanager
+def collector_skips_older_objects() -> Iterator[None]:
+    """Inside the block the cycle collector passes over every object that existed on entry.
+
+    A finished model and its agents refer to each other, so only the cycle collector frees them.
+    A full collection walks every tracked object, most of them the modules relsim and its
+    libraries loaded (about 35 ms a collection, against 2 ms for a 3,000-citizen model's own);
+    those outlive the block, so there is nothing to find among them. On exit they are handed
+    back to the collector (`gc.unfreeze`), so nothing is kept from it for good."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -12,7 +12,7 @@ import pandas as pd
 
 from relsim.blas import one_blas_thread
 from relsim.config import Scenario, scenario_dict
-from relsim.heap import release_free_memory
+from relsim.heap import collector_skips_older_objects, release_free_memory
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
 from relsim.pools import pool_for
@@ -39,6 +39,11 @@ def simulate(scenario: Scenario, seed: int, replication: int, journeys: bool = T
 def run_one(
     scenario: Scenario, seed: int, replication: int = 0, journeys: bool = False
 ) -> RunResult:
+    with collector_skips_older_objects():
+        return _run_and_free(scenario, seed, replication, journeys)
+
+
+def _run_and_free(scenario: Scenario, seed: int, replication: int, journeys: bool) -> RunResult:
     model = simulate(scenario, seed, replication, journeys)
     timeseries = pd.DataFrame(model.series.columns)
     timeseries["week"] = timeseries["week"].astype(int)

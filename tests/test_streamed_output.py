@@ -141,3 +141,20 @@ def test_a_journey_keeps_what_was_logged_when_the_caller_changes_its_arrays() ->
     assert table["citizen"].tolist() == [5, 6]
     assert table["worker"].tolist() == [1, 2]
     assert table["detail"].tolist() == [0.5, 1.5]
+
+
+def test_a_finished_model_is_freed_by_the_run_and_the_collector_is_left_as_found() -> None:
+    """run_one frees its model before it returns (a collection that skips older objects), and
+    hands every object back to the collector."""
+    from relsim.model import CareModel
+
+    scenario = load_scenario(resolve("scenarios", "baseline"), SMALL)
+    frozen_before = gc.get_freeze_count()
+    gc.disable()  # only run_one's own collection may free the model
+    try:
+        run_one(scenario, seed=3, replication=0, journeys=True)
+        alive = [o for o in gc.get_objects() if isinstance(o, CareModel)]
+    finally:
+        gc.enable()
+    assert alive == []
+    assert gc.get_freeze_count() == frozen_before
