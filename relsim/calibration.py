@@ -43,7 +43,9 @@ def run_config(job: tuple[str, list[str], int, int]) -> dict:
     name, overrides, seed, replication = job
     file, sets = CONFIGS[name]
     scenario = load_scenario(SCENARIOS / file, [*sets, *overrides])
-    model = CareModel(scenario, replication=replication, seed=seed, record_journeys=False)
+    model = CareModel(
+        scenario, replication=replication, seed=seed, record_journeys=False, record_series=False
+    )
     with one_blas_thread():
         for _ in range(model.final_week):
             model.step()

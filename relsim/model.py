@@ -27,7 +27,7 @@ from relsim.dynamics.engagement import attendance_probability, draw_presentation
 from relsim.dynamics.needs import NeedModel
 from relsim.records import Closures, Journeys, Tally
 from relsim.rng import RandomStreams, replication_seed_sequence
-from relsim.weekly import WeeklySeries, weekly_measures
+from relsim.weekly import WeeklySeries, count_week, weekly_measures
 from relsim.workforce import Workforce
 
 ABANDONABLE = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_CASEWORKER)
@@ -50,7 +50,10 @@ class CareModel(mesa.Model):
         replication: int = 0,
         seed: int | None = None,
         record_journeys: bool = True,
+        record_series: bool = True,
     ) -> None:
+        """`record_series=False` keeps only the measured-period counters (every metric comes
+        from them): no weekly time series, and `latest` stays empty."""
         scenario = resolve_knobs(scenario)  # a no-op for loaded scenarios, which are resolved
         self.run_seed = scenario.seed if seed is None else seed
         self.replication = replication
@@ -84,6 +87,7 @@ class CareModel(mesa.Model):
             )
         self._admit_citizens(scenario.population.citizens)
         self.series = WeeklySeries()
+        self.record_series = record_series
         self._before_shock: Scenario | None = None
 
     def _in_demand_shock(self) -> bool:
@@ -369,7 +373,9 @@ class CareModel(mesa.Model):
                     pathway.reassign(district, week, mine)
 
     def record(self, week: Week) -> None:
-        self.series.append(weekly_measures(self.district, week))
+        totals = count_week(self.district, week)
+        if self.record_series:
+            self.series.append(weekly_measures(self.district, week, totals))
 
     # -- helpers ---------------------------------------------------------------------------
     def _hire(self, post: int, agency_until: int | None) -> Worker:

@@ -23,13 +23,25 @@ class RunResult:
     replication: int
     seed: int
     metrics: dict[str, float]
-    timeseries: pd.DataFrame
+    timeseries: pd.DataFrame | None
     journeys: pd.DataFrame | None = field(default=None, repr=False)
 
 
-def simulate(scenario: Scenario, seed: int, replication: int, journeys: bool = True) -> CareModel:
+def simulate(
+    scenario: Scenario,
+    seed: int,
+    replication: int,
+    journeys: bool = True,
+    timeseries: bool = True,
+) -> CareModel:
     """Build and run a model to the end of its horizon."""
-    model = CareModel(scenario, replication=replication, seed=seed, record_journeys=journeys)
+    model = CareModel(
+        scenario,
+        replication=replication,
+        seed=seed,
+        record_journeys=journeys,
+        record_series=timeseries,
+    )
     with one_blas_thread():
         for _ in range(model.final_week):
             model.step()
@@ -37,18 +49,23 @@ def simulate(scenario: Scenario, seed: int, replication: int, journeys: bool = T
 
 
 def run_one(
-    scenario: Scenario, seed: int, replication: int = 0, journeys: bool = False
+    scenario: Scenario,
+    seed: int,
+    replication: int = 0,
+    journeys: bool = False,
+    timeseries: bool = True,
 ) -> RunResult:
+    """One replication. Without `timeseries` the weekly series is not built (a sweep that
+    keeps only each run's metrics saves that time) and the result's `timeseries` is None."""
     with collector_skips_older_objects():
-        return _run_and_free(scenario, seed, replication, journeys)
+        return _run_and_free(scenario, seed, replication, journeys, timeseries)
 
 
-def _run_and_free(scenario: Scenario, seed: int, replication: int, journeys: bool) -> RunResult:
-    model = simulate(scenario, seed, replication, journeys)
-    timeseries = pd.DataFrame(model.series.columns)
-    timeseries["week"] = timeseries["week"].astype(int)
-    timeseries.insert(1, "measured", timeseries["week"] > scenario.time.warmup_weeks)
-    timeseries.insert(0, "replication", replication)
+def _run_and_free(
+    scenario: Scenario, seed: int, replication: int, journeys: bool, timeseries: bool
+) -> RunResult:
+    model = simulate(scenario, seed, replication, journeys, timeseries)
+    series = _series_frame(model, scenario, replication) if timeseries else None
     metrics = compute_metrics(model)
     events = model.journeys if journeys else None
     # A finished model and its agents refer to each other, so only the cycle collector frees
@@ -63,7 +80,15 @@ def _run_and_free(scenario: Scenario, seed: int, replication: int, journeys: boo
         del events
         release_free_memory()  # the events, now in the table
         journey_frame.insert(0, "replication", replication)
-    return RunResult(replication, seed, metrics, timeseries, journey_frame)
+    return RunResult(replication, seed, metrics, series, journey_frame)
+
+
+def _series_frame(model: CareModel, scenario: Scenario, replication: int) -> pd.DataFrame:
+    frame = pd.DataFrame(model.series.columns)
+    frame["week"] = frame["week"].astype(int)
+    frame.insert(1, "measured", frame["week"] > scenario.time.warmup_weeks)
+    frame.insert(0, "replication", replication)
+    return frame
 
 
 def _run_task(task: tuple[dict[str, Any], int, int, bool]) -> RunResult:

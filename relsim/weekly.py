@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from relsim.citizens import Pathway, Route, SpecialistState, row_sum
@@ -28,8 +30,27 @@ class WeeklySeries:
         return len(self.columns.get("week", ()))
 
 
-def weekly_measures(district: District, week: Week) -> dict[str, float]:
-    """Measures of this week; also adds the week's totals to the measured-period counters."""
+@dataclass(frozen=True)
+class WeekTotals:
+    """This week's totals, as added to the measured-period counters."""
+
+    citizens: int
+    need_sum: float
+    trust_sum: float
+    stable_count: int
+    filled: int
+    burnout_sum: float
+    caseload_sum: float
+    unmet: float
+    staff_cost: float
+    available: float
+    worked: float
+    specialist_worked: float
+    transactional: float
+
+
+def count_week(district: District, week: Week) -> WeekTotals:
+    """Adds this week to the measured-period counters (which every metric comes from)."""
     citizens, workforce, scenario = district.citizens, district.workforce, district.config
     tally = district.records.tally
     n = citizens.n
@@ -38,19 +59,9 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     need_sum = float(row_sum(citizens.need[:n]).sum(where=present)) / citizens.domains
     trust_sum = float(np.sum(citizens.trust[:n], where=present, dtype=np.float64))
     stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
-    # States are counted by comparison with the few reported: cheaper than a bincount, which
-    # widens every int8 state first.
-    pathway, spec_state = citizens.pathway[:n], citizens.spec_state[:n]
-
-    def in_pathway(*states: Pathway) -> float:
-        return float(sum(np.count_nonzero(pathway == state) for state in states))
-
-    def with_specialists(*states: SpecialistState) -> float:
-        return float(sum(np.count_nonzero(spec_state == state) for state in states))
-
     if week.measuring:
         citizens.measured_weeks[:n] += present
-        held = (pathway == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
+        held = (citizens.pathway[:n] == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
         citizens.measured_held_weeks[:n] += held
 
     in_post = workforce.in_post
@@ -91,17 +102,51 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         tally.add(f"hours_{name}", hours[name])
     for name, value in specialist.items():
         tally.add(f"specialist_hours_{name}", value)
+    return WeekTotals(
+        count,
+        need_sum,
+        trust_sum,
+        stable_count,
+        filled,
+        burnout_sum,
+        caseload_sum,
+        unmet,
+        staff_cost,
+        available,
+        worked,
+        specialist_worked,
+        transactional,
+    )
+
+
+def weekly_measures(district: District, week: Week, totals: WeekTotals) -> dict[str, float]:
+    """This week's row of the time series (built only when a run keeps its series)."""
+    citizens, workforce, scenario = district.citizens, district.workforce, district.config
+    tally = district.records.tally
+    n = citizens.n
+    # States are counted by comparison with the few reported: cheaper than a bincount, which
+    # widens every int8 state first.
+    pathway, spec_state = citizens.pathway[:n], citizens.spec_state[:n]
+
+    def in_pathway(*states: Pathway) -> float:
+        return float(sum(np.count_nonzero(pathway == state) for state in states))
+
+    def with_specialists(*states: SpecialistState) -> float:
+        return float(sum(np.count_nonzero(spec_state == state) for state in states))
 
     def per(part: float, whole: float) -> float:
         return part / whole if whole else 0.0
 
     this = tally.this_week
+    count, filled, worked = totals.citizens, totals.filled, totals.worked
+    specialist_worked = totals.specialist_worked
+    in_post = workforce.in_post
     measures: dict[str, float] = {
         "week": float(week.number),
         "citizens": count,
-        "mean_need": per(need_sum, count),
-        "mean_trust": per(trust_sum, count),
-        "share_citizens_stable": per(stable_count, count),
+        "mean_need": per(totals.need_sum, count),
+        "mean_trust": per(totals.trust_sum, count),
+        "share_citizens_stable": per(totals.stable_count, count),
         "presentations": float(week.presentations),
         "crises": float(week.crises_by_type.sum()),
         "waiting_front_door": in_pathway(Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION),
@@ -114,11 +159,11 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
         "with_specialist": with_specialists(SpecialistState.EPISODE, SpecialistState.JOINT_WORK),
         "workers_in_post": float(filled),
         "agency_in_post": float((in_post & workforce.agency).sum()),
-        "mean_caseload": per(caseload_sum, filled),
-        "staff_utilisation": per(worked, available),
-        "share_time_transactional": per(transactional, worked + specialist_worked),
-        "mean_burnout": per(burnout_sum, filled),
-        "unmet_hours": unmet,
+        "mean_caseload": per(totals.caseload_sum, filled),
+        "staff_utilisation": per(worked, totals.available),
+        "share_time_transactional": per(totals.transactional, worked + specialist_worked),
+        "mean_burnout": per(totals.burnout_sum, filled),
+        "unmet_hours": totals.unmet,
         "failure_demand_contacts": this("repeat_presentations") + this("chasing_contacts"),
         "handoffs": this("handoffs"),
         "worker_changes": this("worker_changes"),
@@ -139,7 +184,7 @@ def weekly_measures(district: District, week: Week) -> dict[str, float]:
     unit_costs = np.array([getattr(scenario.crises, c).unit_cost_gbp for c in CRISIS_TYPES])
     costs = {
         "crisis_cost_gbp": float(week.crises_by_type @ unit_costs),
-        "staff_cost_gbp": staff_cost,
+        "staff_cost_gbp": totals.staff_cost,
         "specialist_cost_gbp": week.specialist_cost_gbp,
         "flexible_budget_gbp": week.budget_gbp,
     }

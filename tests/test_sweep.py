@@ -495,10 +495,10 @@ def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):
 def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsys):
     real = relsim.sweep.executors.run_one
 
-    def flaky(scenario, seed, replication=0, journeys=False):
+    def flaky(scenario, seed, replication=0, journeys=False, timeseries=True):
         if scenario.referral_friction == 0.5:
             raise RuntimeError("model blew up at 0.5")
-        return real(scenario, seed, replication, journeys)
+        return real(scenario, seed, replication, journeys, timeseries)
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", flaky)
     out = tmp_path / "flaky"
@@ -535,9 +535,9 @@ def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsy
     assert "--retry-failed needs --resume" in capsys.readouterr().err
     retried = []
 
-    def counting(scenario, seed, replication=0, journeys=False):
+    def counting(scenario, seed, replication=0, journeys=False, timeseries=True):
         retried.append((scenario.referral_friction, replication))
-        return real(scenario, seed, replication, journeys)
+        return real(scenario, seed, replication, journeys, timeseries)
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", counting)
     assert small(out, *GRID3, "--reps", "2", "--resume", "--retry-failed") == 0
@@ -567,9 +567,9 @@ def test_resume_runs_exactly_the_missing_runs(grid_sweep, small, tmp_path, monke
     real = relsim.sweep.executors.run_one
     calls: list[tuple[float, int]] = []
 
-    def spy(scenario, seed, replication=0, journeys=False):
+    def spy(scenario, seed, replication=0, journeys=False, timeseries=True):
         calls.append((scenario.referral_friction, replication))
-        return real(scenario, seed, replication, journeys)
+        return real(scenario, seed, replication, journeys, timeseries)
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", spy)
     assert small(out, *GRID3, "--reps", "2", "--resume") == 0

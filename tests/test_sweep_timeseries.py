@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from relsim.bundled import resolve
+from relsim.config import load_scenario
+from relsim.runner import run_one, simulate
 from tests.cli_helpers import relsim_main
 
 TINY = (
@@ -51,3 +54,26 @@ def test_without_the_option_no_series_are_kept(tmp_path: Path):
     out = tmp_path / "plain"
     assert relsim_main("sweep", "baseline", *TINY, "--out", out) == 0
     assert not (out / "timeseries.parquet").exists()
+    # The runs' metrics are those of a sweep that keeps its series.
+    kept = tmp_path / "kept"
+    assert relsim_main("sweep", "baseline", *TINY, "--timeseries", "--out", kept) == 0
+    key = ["point", "replication"]
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "runs.parquet").sort_values(key).reset_index(drop=True),
+        pd.read_parquet(kept / "runs.parquet").sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_a_run_that_keeps_no_series_builds_none_and_counts_the_same() -> None:
+    scenario = load_scenario(
+        resolve("scenarios", "baseline"),
+        ["population.citizens=300", "time.weeks=20", "time.warmup_weeks=4"],
+    )
+    model = simulate(scenario, seed=5, replication=1, timeseries=False)
+    assert len(model.series) == 0
+    assert model.latest == {}
+    plain = run_one(scenario, seed=5, replication=1, timeseries=False)
+    kept = run_one(scenario, seed=5, replication=1)
+    assert plain.timeseries is None
+    assert kept.timeseries is not None and len(kept.timeseries) == 24
+    assert pd.Series(plain.metrics).equals(pd.Series(kept.metrics))

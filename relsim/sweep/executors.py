@@ -49,9 +49,9 @@ def execute(task: Task) -> Outcome:
     series = None
     try:
         scenario = Scenario.model_validate(task.scenario)
-        result = run_one(scenario, task.seed, task.replication)
+        result = run_one(scenario, task.seed, task.replication, timeseries=task.timeseries)
         metrics = result.metrics
-        if task.timeseries:
+        if result.timeseries is not None:
             series = result.timeseries
             series.insert(0, "point", task.point)
     except Exception as exc:  # a failed run is recorded, the sweep goes on
