@@ -32,11 +32,19 @@ class Records:
 
 
 class PersonIds:
-    """Identifiers for professionals who are not agents: a specialist met in a new episode is
-    someone new each time."""
+    """Identifiers of people. Front-line workers, specialist services and citizens are numbered
+    from 1 in the order they come into the district (a worker's id is what journeys record of
+    them); specialists met in episodes, who are not agents, get negative ids, someone new each
+    episode."""
 
     def __init__(self) -> None:
         self._next = -10_000
+        self._joined = 0
+
+    def join(self, count: int = 1) -> int:
+        """Number `count` newcomers; returns the last one's id."""
+        self._joined += count
+        return self._joined
 
     def new_specialist(self) -> int:
         self._next -= 1

@@ -76,7 +76,7 @@ class CareModel(mesa.Model):
         self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         self.router = build_router(scenario)
-        self.citizen_agents: list[Citizen] = []
+        self._citizen_views: dict[int, Citizen] = {}
         workforce = self.district.workforce
         for post in range(workforce.posts):
             workforce.fill(post, self._hire(post, None))
@@ -85,6 +85,7 @@ class CareModel(mesa.Model):
                 SpecialistService(self, d, name, getattr(scenario.specialists, name))
                 for d, name in enumerate(scenario.needs.domains)
             )
+            self.district.people.join(len(self.district.services))
         self._admit_citizens(scenario.population.citizens)
         self.series = WeeklySeries()
         self.record_series = record_series
@@ -158,6 +159,23 @@ class CareModel(mesa.Model):
     @property
     def services(self) -> list[SpecialistService]:
         return self.district.services
+
+    def citizen(self, row: int) -> Citizen:
+        """The citizen of row `row` as a Mesa agent, made when first asked for: the weekly
+        phases work on the rows, so an agent per citizen would only cost time and memory
+        (about 4 % of a 20,000-citizen run) for the few that anyone looks at. `agents` holds
+        the present citizens asked for; someone who has left still has a view, outside it."""
+        view = self._citizen_views.get(row)
+        if view is not None:
+            return view
+        if not 0 <= row < self.citizens.n:
+            raise IndexError(f"no citizen in row {row} (rows 0 to {self.citizens.n - 1})")
+        view = Citizen(self, row)
+        if self.citizens.present[row]:
+            self._citizen_views[row] = view
+        else:
+            view.remove()
+        return view
 
     @property
     def latest(self) -> dict[str, float]:
@@ -400,7 +418,7 @@ class CareModel(mesa.Model):
         citizens.trust_base[rows] = entrants.trust
         citizens.arrival_week[rows] = self.week
         citizens.budget_year_start[rows] = self.week
-        self.citizen_agents.extend(Citizen(self, row) for row in rows.tolist())
+        self.district.people.join(count)
         self.journeys.log(self.week, rows, "arrived")
         self.tally.add("arrivals", count)
 
@@ -414,5 +432,8 @@ class CareModel(mesa.Model):
         citizens.spec_state[rows] = SpecialistState.NONE
         self.journeys.log(self.week, rows, kind)
         self.tally.add(f"departures_{kind}", rows.size)
-        for row in rows.tolist():
-            self.citizen_agents[row].remove()
+        if self._citizen_views:  # someone was looking: the agents of those who left go
+            for row in rows.tolist():
+                view = self._citizen_views.pop(row, None)
+                if view is not None:
+                    view.remove()

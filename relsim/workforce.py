@@ -62,7 +62,7 @@ class Workforce:
         return self.person >= 0
 
     def person_of(self, posts: np.ndarray) -> np.ndarray:
-        """Mesa ids of whoever fills `posts` (-1 for no post)."""
+        """Person ids of whoever fills `posts` (-1 for no post)."""
         posts = np.asarray(posts, dtype=np.int64)
         if self.posts == 0:  # no posts: nobody to read
             return np.full(posts.shape, -1, dtype=np.int64)
@@ -70,7 +70,7 @@ class Workforce:
 
     def fill(self, post: int, worker: Worker) -> None:
         self.occupant[post] = worker
-        self.person[post] = worker.unique_id
+        self.person[post] = worker.person
         self.agency[post] = worker.agency
 
     def _buddies(self) -> np.ndarray:

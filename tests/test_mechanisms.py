@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from relsim.agents import Citizen
 from relsim.cases import allocate, fade_relationships
 from relsim.citizens import Pathway
 from relsim.config import validate_data
@@ -193,11 +194,28 @@ def test_care_model_none_has_no_services_and_crises_still_happen() -> None:
     assert model.tally["presentations"] == 0
 
 
+def test_citizen_agents_of_people_who_leave_leave_the_model() -> None:
+    model, _ = run({"time": {"weeks": 10, "warmup_weeks": 0}})
+    citizens = model.citizens
+    watched = {row: model.citizen(row) for row in np.flatnonzero(citizens.present[: citizens.n])}
+    for _ in range(8):
+        model.step()
+    left = [row for row in watched if not citizens.present[row]]
+    assert left, "nobody left in eight weeks: the test needs departures"
+    present_views = set(model.agents_by_type[Citizen])
+    assert all(citizens.present[view.row] for view in present_views)
+    assert not any(watched[row] in present_views for row in left)
+    assert not model.citizen(left[0]).present  # still a view of them, outside `agents`
+    assert model.citizen(left[0]) not in present_views
+
+
 def test_citizen_agents_are_live_views_of_their_rows_and_workers_decide_their_week() -> None:
     model, _ = run({"time": {"weeks": 10, "warmup_weeks": 0}})
     citizens = model.citizens
     held = np.flatnonzero(citizens.pathway[: citizens.n] == Pathway.HELD)
-    person = model.citizen_agents[int(held[0])]
+    assert not model.agents_by_type.get(Citizen)  # made only when someone asks
+    person = model.citizen(int(held[0]))
+    assert model.citizen(int(held[0])) is person
     row = person.row
     assert person.pathway is Pathway.HELD
     assert person.worker == model.workforce.person[citizens.worker[row]]

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class Citizen(mesa.Agent):
     """One citizen. Their state is row `row` of the district's citizen arrays, so the weekly
     update stays vectorised while a view, a test or a journey can ask the person: every
-    attribute here is read live from that row."""
+    attribute here is read live from that row. Made on demand (`CareModel.citizen`)."""
 
     model: CareModel
 
@@ -62,7 +62,7 @@ class Citizen(mesa.Agent):
 
     @property
     def worker(self) -> int | None:
-        """Mesa id of the allocated worker, if any."""
+        """Person id of the allocated worker, if any."""
         post = int(self._value("worker"))
         return int(self.model.district.workforce.person[post]) if post >= 0 else None
 

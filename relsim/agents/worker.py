@@ -68,7 +68,7 @@ class WeekAsked:
 
 class Worker(mesa.Agent):
     """A person occupying post `post`. A leaver is removed; whoever fills the post next is a new
-    agent, so 'distinct workers met' counts people, not posts."""
+    agent with a new `person` id, so 'distinct workers met' counts people, not posts."""
 
     def __init__(
         self,
@@ -79,6 +79,8 @@ class Worker(mesa.Agent):
         agency_until: int | None = None,
     ) -> None:
         super().__init__(model)
+        #: the id records use for this worker (the district's numbering of people)
+        self.person = model.district.people.join()
         self.post = post
         self.role = role
         self.started_week = started_week

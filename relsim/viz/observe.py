@@ -345,7 +345,7 @@ def _flag(n: int, events: pd.DataFrame, kinds: typing.Callable[[str], bool]) -> 
 class JourneyEvent:
     week: int
     kind: str
-    worker: int  # the person (Mesa id) of the worker involved, or -1
+    worker: int  # the person id of the worker involved, or -1
     service: str  # the specialist domain involved, or ""
     detail: float
 
