@@ -1,0 +1,281 @@
+"""After a demand shock: how long each care model carries it, over the calibrated ensemble.
+
+A 30 % rise in arrivals and presentations for a year (weeks 208-259 of 416, at complexity
+0.7), against the same district without it. Each arm runs the same parameter sets drawn from
+the calibrated ensemble, one run each, with the shock and without; a run's after-effect in a
+26-week window is its measure with the shock minus the same set's (and seed's) without. Arms:
+
+- assess-do-refer with ten duty workers (a front door that keeps its queue near the wait it
+  tolerates in normal times; the bundled six ration near their ceiling all the time);
+- the Liberated Method as bundled (40 caseworkers at a cap of 10: hundreds wait in normal times);
+- the Liberated Method given room (90 caseworkers at a cap of 10: almost nobody waits).
+
+    python scripts/shock_recovery.py --workers 2     # about 3 minutes on two cores
+    python scripts/shock_recovery.py --sets 0 --workers 2 --out docs/results/shock_recovery_chance
+    python scripts/shock_recovery.py --quick --out /tmp/shock   # a tiny district, to check
+
+With --sets 0 each arm runs 8 replications at the scenarios' own values instead (chance only).
+Writes, under --out (default docs/results/shock_recovery): runs.csv (every run's window
+measures; `parameter_set` is the replication), after_effects.csv (per arm, measure and window:
+the level without the shock, the paired after-effect and the 95 % t-interval of its mean, and
+the after-effect as a share of the level), between_models.csv (each Liberated arm's
+after-effect minus assess-do-refer's, paired by parameter set and seed) and shock_recovery.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from relsim.config import Scenario
+from relsim.config.loading import load_raw, load_scenario
+from relsim.evidence.ensemble import make_draw
+from relsim.files import write_csv, write_figure
+from relsim.runner import run_replications
+from relsim.stats import mean_ci95
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+SEED = 20261203
+SHOCK_START, SHOCK_WEEKS, WINDOW = 208, 52, 26
+CHANCE_REPS = 8  # replications per arm with --sets 0
+COMMON = ("time.weeks=312", "time.warmup_weeks=104", "demand_complexity=0.7")
+SHOCK = (
+    f"demand_shock.start_week={SHOCK_START}",
+    f"demand_shock.weeks={SHOCK_WEEKS}",
+    "demand_shock.demand_multiplier=1.3",
+)
+QUICK = ("population.citizens=300", "time.weeks=130", "time.warmup_weeks=26")
+QUICK_SHOCK = ("demand_shock.start_week=52", "demand_shock.weeks=26")
+
+
+@dataclass(frozen=True)
+class Arm:
+    name: str
+    scenario: str
+    sets: tuple[str, ...]
+    queue: str  # the weekly series of the people waiting for this model's front line
+
+
+ARMS = (
+    Arm("assess-do-refer, 10 duty workers", "baseline.yaml", ("workforce.workers=10",),
+        "waiting_front_door"),
+    Arm("Liberated, 40 caseworkers", "liberated.yaml", (), "waiting_caseworker"),
+    Arm("Liberated, 90 caseworkers", "liberated.yaml", ("workforce.workers=90",),
+        "waiting_caseworker"),
+)  # fmt: skip
+MEASURES = {
+    "failure_demand_share": "failure-demand share of all demand events",
+    "crises_per_citizen_year": "crises per citizen-year",
+    "waiting": "people waiting for the front line",
+    "front_door_threshold": "front-door eligibility threshold",
+    "specialist_threshold": "specialist services' acceptance threshold (mean)",
+    "held_by_caseworker": "people held by a caseworker",
+}
+
+
+def windows(shock_start: int, shock_weeks: int, final_week: int) -> list[tuple[str, int, int]]:
+    """(label, first week, last week + 1): the 26 weeks before the shock, its last 26 weeks,
+    then successive 26-week windows after it ends, to the horizon."""
+    end = shock_start + shock_weeks
+    out = [
+        ("before", shock_start - WINDOW, shock_start),
+        ("shock's last 26 weeks", end - WINDOW, end),
+    ]
+    start = end
+    while start + WINDOW <= final_week + 1:
+        out.append((f"{start - end}-{start - end + WINDOW} weeks after", start, start + WINDOW))
+        start += WINDOW
+    return out
+
+
+def window_measures(series: pd.DataFrame, queue: str, first: int, stop: int) -> dict[str, float]:
+    """One run's measures over weeks first .. stop - 1 of its weekly series."""
+    weeks = series[(series["week"] >= first) & (series["week"] < stop)]
+    demand = float(weeks["demand_events"].sum())
+    citizen_weeks = float(weeks["citizens"].sum())
+    return {
+        "failure_demand_share": float(weeks["failure_demand_events"].sum()) / demand
+        if demand
+        else float("nan"),
+        "crises_per_citizen_year": 52.0 * float(weeks["crises"].sum()) / citizen_weeks
+        if citizen_weeks
+        else float("nan"),
+        "waiting": float(weeks[queue].mean()),
+        "front_door_threshold": float(weeks["front_door_threshold"].mean()),
+        "specialist_threshold": float(weeks["specialist_threshold"].mean()),
+        "held_by_caseworker": float(weeks["held_by_caseworker"].mean()),
+    }
+
+
+def run_arm(arm: Arm, shocked: bool, sets: int, workers: int, quick: bool) -> pd.DataFrame:
+    """Every parameter set's window measures for one arm, with or without the shock."""
+    extra = (*COMMON, *arm.sets, *(QUICK if quick else ()))
+    shock = (*SHOCK, *(QUICK_SHOCK if quick else ())) if shocked else ()
+    path = SCENARIOS / arm.scenario
+    settings = [*extra, *shock]
+    scenario = load_scenario(path, settings)
+    if sets == 0:  # chance only, at the scenario's own values
+        reps = 2 if quick else CHANCE_REPS
+        results = run_replications(scenario, reps, SEED, workers=workers)
+    else:
+        draw = make_draw(sets, 1, SEED, load_raw(path, settings))
+
+        def parameter_set(base: Scenario, replication: int) -> Scenario:
+            return draw.scenario(base, replication)
+
+        results = run_replications(scenario, sets, SEED, workers=workers, variant=parameter_set)
+    start = 52 if quick else SHOCK_START
+    length = 26 if quick else SHOCK_WEEKS
+    final = scenario.time.warmup_weeks + scenario.time.weeks
+    rows = []
+    for result in results:
+        assert result.timeseries is not None
+        for label, first, stop in windows(start, length, final):
+            rows.append(
+                {
+                    "arm": arm.name,
+                    "shock": shocked,
+                    "parameter_set": result.replication,
+                    "window": label,
+                    "first_week": first,
+                    **window_measures(result.timeseries, arm.queue, first, stop),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _interval(values: Sequence[float]) -> tuple[float, float, float]:
+    summary = mean_ci95(list(values))
+    mean = summary["mean"] if summary["mean"] is not None else float("nan")
+    low, high = summary["ci95"] if summary["ci95"] is not None else (float("nan"),) * 2
+    return mean, low, high
+
+
+def after_effects(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per arm, measure and window: the level without the shock, the paired after-effect
+    (with minus without, same parameter set and seed) and the after-effect relative to the
+    level."""
+    keys = ["arm", "window", "first_week", "parameter_set"]
+    calm = runs[~runs["shock"]].set_index(keys)
+    shocked = runs[runs["shock"]].set_index(keys).loc[calm.index]
+    rows = []
+    for (arm, window, first), group in calm.groupby(level=[0, 1, 2], sort=False):
+        for measure in MEASURES:
+            level = group[measure]
+            effect = shocked.loc[group.index, measure] - level
+            mean, low, high = _interval(effect)
+            relative = (effect / level).replace([np.inf, -np.inf], np.nan)
+            rows.append(
+                {
+                    "arm": arm,
+                    "window": window,
+                    "first_week": first,
+                    "measure": measure,
+                    "level_without_shock": float(level.mean()),
+                    "after_effect": mean,
+                    "after_effect_ci95_low": low,
+                    "after_effect_ci95_high": high,
+                    "relative_after_effect": _interval(relative.dropna())[0],
+                    "parameter_sets": int(effect.notna().sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def between_models(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each Liberated arm's after-effect minus assess-do-refer's, paired by parameter set (the
+    same set and seed: common random numbers hold between care models)."""
+    keys = ["window", "first_week", "parameter_set"]
+    effect = {}
+    for arm, group in runs.groupby("arm", sort=False):
+        calm = group[~group["shock"]].set_index(keys)
+        shocked = group[group["shock"]].set_index(keys).loc[calm.index]
+        effect[arm] = shocked[list(MEASURES)] - calm[list(MEASURES)]
+    reference = ARMS[0].name
+    rows = []
+    for arm in [a.name for a in ARMS[1:]]:
+        gap = effect[arm] - effect[reference]
+        for (window, first), group in gap.groupby(level=[0, 1], sort=False):
+            for measure in ("failure_demand_share", "crises_per_citizen_year"):
+                mean, low, high = _interval(group[measure])
+                rows.append(
+                    {
+                        "arm": arm,
+                        "minus": reference,
+                        "window": window,
+                        "first_week": first,
+                        "measure": measure,
+                        "difference": mean,
+                        "ci95_low": low,
+                        "ci95_high": high,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def plot(effects: pd.DataFrame, path: Path, shock_end: int) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = ("failure_demand_share", "crises_per_citizen_year")
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), dpi=110)
+    for ax, measure in zip(axes, shown, strict=True):
+        for number, arm in enumerate(a.name for a in ARMS):
+            rows = effects[(effects["arm"] == arm) & (effects["measure"] == measure)]
+            x = rows["first_week"] + WINDOW / 2 - shock_end
+            mean = rows["after_effect"]
+            yerr = [mean - rows["after_effect_ci95_low"], rows["after_effect_ci95_high"] - mean]
+            ax.errorbar(x + (number - 1) * 1.5, mean, yerr=yerr, marker="o", capsize=3,
+                        label=arm, color=f"C{number}")  # fmt: skip
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.axvspan(-52, 0, color="grey", alpha=0.12, label="the shock")
+        ax.set_xlabel("weeks from the end of the shock (middle of each 26-week window)")
+        ax.set_ylabel("with the shock minus without")
+        ax.set_title(MEASURES[measure], fontsize=9)
+        ax.legend(fontsize=7)
+    note = "bars: 95 % t-interval of the mean paired difference over the runs"
+    fig.text(0.01, 0.01, note, fontsize=7, color="dimgrey")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    write_figure(path, fig)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sets",
+        type=int,
+        default=16,
+        help="parameter sets from the calibrated ensemble (0: chance only, 8 replications at "
+        "the scenarios' own values)",
+    )
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="a tiny district, to check")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "results" / "shock_recovery")
+    args = parser.parse_args()
+    sets = min(args.sets, 2) if args.quick else args.sets
+    runs = pd.concat(
+        [run_arm(arm, shocked, sets, args.workers, args.quick) for arm in ARMS
+         for shocked in (False, True)],
+        ignore_index=True,
+    )  # fmt: skip
+    effects = after_effects(runs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_csv(args.out / "runs.csv", runs)
+    write_csv(args.out / "after_effects.csv", effects)
+    write_csv(args.out / "between_models.csv", between_models(runs))
+    shock_end = 78 if args.quick else SHOCK_START + SHOCK_WEEKS
+    plot(effects, args.out / "shock_recovery.png", shock_end)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
