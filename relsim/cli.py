@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 BAD_INPUT = 2
 DIFFERENCES = "differences.csv"
 RESOURCES = "resources.csv"
+MANIFEST = "manifest.json"
+COMPARE_KIND = "relsim compare"
 
 
 def _default_workers() -> int:
@@ -192,6 +194,99 @@ def _write(
     )
 
 
+def _comparison_payload(
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    draws: Sequence[EnsembleDraw | None],
+    blocks: list[dict[str, Any]],
+    seed: int,
+) -> dict[str, Any]:
+    """What `compare --json` prints: each scenario's block and the paired differences."""
+    return {
+        "scenarios": blocks,
+        "differences": _paired_differences(configs, runs, draws),
+        "reps": len(runs[0]),
+        "seed": seed,
+        "interval": _interval(draws[0]),
+    }
+
+
+def _paired_differences(
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    draws: Sequence[EnsembleDraw | None],
+) -> dict[str, Any]:
+    """Each scenario minus the first, replication by replication."""
+    from relsim.evidence.intervals import paired
+
+    base = [r.metrics for r in runs[0]]
+    sets_of = None if draws[0] is None else draws[0].sets()
+    return {
+        f"{c.name} - {configs[0].name}": paired(
+            base, [r.metrics for r in rs], METRIC_NAMES, sets_of
+        )
+        for c, rs in zip(configs[1:], runs[1:], strict=True)
+    }
+
+
+def _write_comparison(
+    out: Path,
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    draws: Sequence[EnsembleDraw | None],
+    payload: dict[str, Any],
+    options: dict[str, Any],
+    started: str,
+    rerun_of: str | None = None,
+) -> None:
+    """A comparison's files: each scenario's run result in its own directory, the paired
+    differences, the resources on each side, and the manifest that ties them together (what
+    `relsim rerun` re-creates the comparison from)."""
+    import pandas as pd
+
+    from relsim.environment import source_record
+    from relsim.files import write_json
+    from relsim.io import git_commit, sha256
+    from relsim.report.tables import resources_table
+
+    for config, results, block, draw in zip(
+        configs, runs, payload["scenarios"], draws, strict=True
+    ):
+        _write(out / config.name, config, results, block, draw)
+    interval = payload["interval"]
+    rows = [
+        {
+            "comparison": label,
+            "metric": m,
+            "mean": v["mean"],
+            "ci95_low": v["ci95"][0] if v["ci95"] else None,
+            "ci95_high": v["ci95"][1] if v["ci95"] else None,
+            "interval": interval["kind"],
+        }
+        for label, diffs in payload["differences"].items()
+        for m, v in diffs.items()
+    ]
+    write_csv(out / DIFFERENCES, pd.DataFrame(rows))
+    write_csv(out / RESOURCES, resources_table(clean_json(payload)))
+    written = (DIFFERENCES, RESOURCES)
+    manifest = {
+        "kind": COMPARE_KIND,
+        "scenarios": [c.name for c in configs],
+        "reps": payload["reps"],
+        "seed": payload["seed"],
+        "interval": interval,
+        "options": options,
+        "equal_spend": payload.get("equal_spend"),
+        **source_record(git_commit()),
+        "started": started,
+        "finished": now(),
+        **({} if rerun_of is None else {"rerun_of": rerun_of}),
+        "files": [*written, MANIFEST, *(c.name for c in configs)],
+        "sha256": {name: sha256(out / name) for name in written},
+    }
+    write_json(out / MANIFEST, clean_json(manifest))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="relsim")
 def cli() -> None:
@@ -272,7 +367,8 @@ def show_run(block: dict[str, Any], as_json: bool) -> None:
     "--out",
     type=click.Path(path_type=Path),
     default=None,
-    help="write each scenario's files in a subdirectory, plus differences.csv",
+    help="write each scenario's files in a subdirectory, plus differences.csv, resources.csv "
+    "and the comparison's manifest.json",
 )
 @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
 @click.option(
@@ -374,16 +470,14 @@ def compare(
     if out is not None:
         for name in names:
             check_entry_name(name, "--out")
-            if name.casefold() in (DIFFERENCES.casefold(), RESOURCES.casefold()):
+            if name.casefold() in (n.casefold() for n in (DIFFERENCES, RESOURCES, MANIFEST)):
                 raise OutputError(f"--out: a scenario may not be named {name}")
     for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
         if target_file is not None:
             check_file_target(target_file, option)
     warnings = _warn_proportions(configs)
-    import pandas as pd
 
     from relsim.commission.analysis import analyse
-    from relsim.evidence.intervals import paired
 
     seed = configs[0].seed if seed is None else seed
     processes = workers or _default_workers()
@@ -408,22 +502,7 @@ def compare(
             _scenario_block(c, r, seed, started, d)
             for c, r, d in zip(configs, runs, draws, strict=True)
         ]
-        base = [r.metrics for r in runs[0]]
-        sets_of = None if draws[0] is None else draws[0].sets()
-        differences = {
-            f"{c.name} - {configs[0].name}": paired(
-                base, [r.metrics for r in rs], METRIC_NAMES, sets_of
-            )
-            for c, rs in zip(configs[1:], runs[1:], strict=True)
-        }
-        interval = _interval(draws[0])
-        payload = {
-            "scenarios": blocks,
-            "differences": differences,
-            "reps": len(runs[0]),
-            "seed": seed,
-            "interval": interval,
-        }
+        payload = _comparison_payload(configs, runs, draws, blocks, seed)
         analysis = analyse(
             payload,
             configs,
@@ -437,24 +516,13 @@ def compare(
             warnings=warnings,
         )
         if target is not None:
-            for config, results, block, draw in zip(configs, runs, blocks, draws, strict=True):
-                _write(target.staged / config.name, config, results, block, draw)
-            rows = [
-                {
-                    "comparison": label,
-                    "metric": m,
-                    "mean": v["mean"],
-                    "ci95_low": v["ci95"][0] if v["ci95"] else None,
-                    "ci95_high": v["ci95"][1] if v["ci95"] else None,
-                    "interval": interval["kind"],
-                }
-                for label, diffs in differences.items()
-                for m, v in diffs.items()
-            ]
-            write_csv(target.staged / DIFFERENCES, pd.DataFrame(rows))
-            from relsim.report.tables import resources_table
-
-            write_csv(target.staged / RESOURCES, resources_table(clean_json(payload)))
+            options = {
+                "set": list(sets),
+                "ensemble": ensemble,
+                "equal_spend": equal_spend,
+                "equal_service_spend": equal_service_spend,
+            }
+            _write_comparison(target.staged, configs, runs, draws, payload, options, started)
             target.commit()
     if report is not None:
         from relsim.report.html import write_report

@@ -117,6 +117,96 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
     _report({"runs.parquet": compare_sweeps(manifest.parent, out)}, manifest)
 
 
+def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                   allow: bool, as_json: bool) -> None:  # fmt: skip
+    """Re-create a comparison: each scenario's runs from its own manifest (its resolved
+    scenario, already sized if the comparison sized it, and its recorded parameter sets), then
+    the differences and resources, and compare every file with the original's."""
+    from relsim.cli import (
+        _comparison_payload,
+        _default_workers,
+        _run,
+        _scenario_block,
+        _write_comparison,
+    )
+    from relsim.cli_options import emit_json
+    from relsim.config import scenario_hash
+    from relsim.io import now, portable_path
+    from relsim.metrics import UNITS
+    from relsim.output import print_comparison
+    from relsim.rerun import compare_files, mismatches, run_manifest
+    from relsim.targets import ResultTarget, check_entry_name
+
+    name = printable(str(manifest))
+    names = data.get("scenarios")
+    if not (isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) for n in names)):
+        raise ScenarioError(f"{name}: not a complete compare manifest (no scenarios)")
+    loaded = []
+    for scenario_name in names:
+        check_entry_name(scenario_name, name)
+        own = manifest.parent / scenario_name / "manifest.json"
+        own_data, scenario = run_manifest(own)
+        if (own_data["seed"], own_data["reps"]) != (data.get("seed"), data.get("reps")):
+            raise ScenarioError(f"{printable(str(own))}: its seed or reps differ from {name}'s")
+        loaded.append((own, own_data, scenario))
+    hashes = [(str(d.get("scenario_hash")), scenario_hash(s)) for _, d, s in loaded]
+    found = mismatches(data, hashes)
+    if found and not allow:
+        _refuse(manifest, found)
+    processes = workers or _default_workers()
+    seed = int(data["seed"])
+    with ResultTarget(out, force) as target:
+        started = now()
+        configs, runs, draws = [], [], []
+        for own, own_data, scenario in loaded:
+            draw = _recorded_draw(own, own_data.get("ensemble"))
+            journeys = "journeys.parquet" in own_data["files"]
+            directory = target.staged / scenario.name if journeys else None
+            runs.append(_run(scenario, own_data["reps"], seed, processes, directory, draw))
+            configs.append(scenario)
+            draws.append(draw)
+        blocks = []
+        for (own, _, _), scenario, results, draw in zip(loaded, configs, runs, draws, strict=True):
+            block = _scenario_block(scenario, results, seed, started, draw)
+            block["provenance"]["rerun_of"] = portable_path(own)
+            blocks.append(block)
+        payload = _comparison_payload(configs, runs, draws, blocks, seed)
+        payload["equal_spend"] = data.get("equal_spend")
+        recorded_options = data.get("options")
+        options = recorded_options if isinstance(recorded_options, dict) else {}
+        _write_comparison(
+            target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
+        )
+        target.commit()
+    if as_json:
+        emit_json(payload)
+    else:
+        print_comparison(payload, UNITS)
+    verdicts = _compare_top_files(data, manifest.parent, out)
+    for (own, own_data, _), scenario_name in zip(loaded, names, strict=True):
+        for file, verdict in compare_files(own_data, own.parent, out / scenario_name).items():
+            verdicts[f"{scenario_name}/{file}"] = verdict
+    _report(verdicts, manifest)
+
+
+def _compare_top_files(data: dict, original_dir: Path, new_dir: Path) -> dict[str, str]:
+    """The comparison's own files against the hashes its manifest recorded."""
+    from relsim.io import sha256
+
+    hashes = data.get("sha256")
+    recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
+    verdicts = {}
+    for file in ("differences.csv", "resources.csv"):
+        expected = recorded.get(file)
+        if expected is None and (original_dir / file).is_file():
+            expected = sha256(original_dir / file)
+        if expected is None:
+            verdicts[file] = "not compared"
+        else:
+            verdicts[file] = "identical" if sha256(new_dir / file) == expected else "differs"
+    return verdicts
+
+
 def add_tool_commands(group: click.Group) -> None:
     @group.command()
     @click.argument("manifest", type=click.Path(path_type=Path))
@@ -133,8 +223,9 @@ def add_tool_commands(group: click.Group) -> None:
         workers: int | None,
         as_json: bool,
     ) -> None:
-        """Re-create the run (or sweep) that MANIFEST describes in --out, and say whether its
-        files are identical to the original's (byte for byte; for a sweep, run for run)."""
+        """Re-create the run, comparison or sweep that MANIFEST describes in --out, and say
+        whether its files are identical to the original's (byte for byte; for a sweep, run for
+        run)."""
         from relsim.rerun import load_manifest
 
         if manifest.is_dir():
@@ -142,6 +233,8 @@ def add_tool_commands(group: click.Group) -> None:
         data = load_manifest(manifest)
         if data.get("kind") == "relsim sweep":
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
+        elif data.get("kind") == "relsim compare":
+            _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
         else:
             _rerun_run(manifest, data, out, force, workers, allow_mismatch, as_json)
 

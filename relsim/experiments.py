@@ -25,8 +25,9 @@ from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
 from relsim.config.safe_yaml import load_file
+from relsim.environment import source_record
 from relsim.files import write_csv, write_figure, write_json
-from relsim.io import git_commit, now, portable_path, versions
+from relsim.io import git_commit, now, portable_path
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
@@ -215,6 +216,7 @@ def run_experiment(
         resume=resume,
         kind=f"an earlier run of experiment {experiment.name}",
     )
+    started = now()
     try:
         remove_exactly(opened.replaced)
         summaries, all_runs = [], {}
@@ -252,9 +254,8 @@ def run_experiment(
             "interval": describe(kind, sets_run, per_set or 0),
             "series": [s["series"].iloc[0] for s in summaries],
             "figures": figures,
-            "relsim_version": versions()["relsim"],
-            "git_commit": git_commit(),
-            "versions": versions(),
+            **source_record(git_commit()),
+            "started": started,
             "finished": now(),
         }
         write_json(out / MANIFEST, manifest)

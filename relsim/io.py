@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.metadata
-import platform
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import relsim
 from relsim.config import Scenario, scenario_dict, scenario_hash
+from relsim.environment import git_commit, source_record, versions
 from relsim.files import write_csv, write_json
 from relsim.heap import release_free_memory
 from relsim.parquet_parts import ParquetParts
 from relsim.targets import OutputError
 
-__all__ = ["JourneysFile", "OutputError", "now", "provenance", "write_run_files"]
+__all__ = [
+    "JourneysFile",
+    "OutputError",
+    "git_commit",
+    "now",
+    "provenance",
+    "versions",
+    "write_run_files",
+]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,8 +36,6 @@ if TYPE_CHECKING:
     from relsim.runner import RunResult
 
 JOURNEYS = "journeys.parquet"
-
-KEY_LIBRARIES = ("mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "pyyaml")
 
 
 def now() -> str:
@@ -49,44 +52,18 @@ def portable_path(path: Path | str) -> str:
         return str(resolved)
 
 
-def git_commit() -> str | None:
-    root = Path(relsim.__file__).resolve().parent.parent
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
-
-
-def versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {
-        "relsim": relsim.__version__,
-        "python": platform.python_version(),
-    }
-    for name in KEY_LIBRARIES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = None
-    return found
-
-
 def provenance(scenario: Scenario, seed: int, reps: int, started: str) -> dict[str, Any]:
+    source = source_record(git_commit())
     return {
-        "relsim_version": relsim.__version__,
-        "git_commit": git_commit(),
+        "relsim_version": source["relsim_version"],
+        "git_commit": source["git_commit"],
+        "git_uncommitted_sha256": source["git_uncommitted_sha256"],
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),
         "seed": seed,
         "replication_seeds": {"entropy": seed, "spawn_key": "replication index 0..reps-1"},
         "reps": reps,
-        "versions": versions(),
+        "versions": source["versions"],
         "started": started,
     }
 

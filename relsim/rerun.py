@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-import relsim
 from relsim.config import Scenario, ScenarioError
-from relsim.config.errors import printable, shown
+from relsim.config.errors import printable
 from relsim.config.safe_yaml import read_text
+from relsim.environment import differences, source_record
 from relsim.io import git_commit, sha256
 from relsim.targets import MANIFEST_LIMIT
 
@@ -45,15 +45,10 @@ def _require(data: dict[str, Any], name: str, fields: dict[str, type]) -> None:
 
 
 def mismatches(data: dict[str, Any], hashes: list[tuple[str, str]]) -> list[str]:
-    """Why this relsim may not reproduce the result: (recorded, now) hash pairs differing, or
-    another version or commit."""
-    found = []
-    made_with = data.get("relsim_version")
-    if made_with != relsim.__version__:
-        found.append(f"it was made with relsim {shown(made_with)}, this is {relsim.__version__}")
-    commit, mine = data.get("git_commit"), git_commit()
-    if commit and mine and commit != mine:
-        found.append(f"it was made at commit {str(commit)[:12]}, this is {mine[:12]}")
+    """Why this relsim may not reproduce the result: (recorded, now) hash pairs differing,
+    another version, commit or uncommitted changes, or other versions of the libraries that
+    draw and schedule."""
+    found = [f"it was made with {what}" for what in differences(data, source_record(git_commit()))]
     if any(recorded != now for recorded, now in hashes):
         found.append("its scenario no longer resolves to the recorded hash (the schema changed)")
     return found

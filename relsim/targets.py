@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - not on POSIX
 MANIFEST = "manifest.json"
 DIFFERENCES = "differences.csv"
 #: files a `relsim compare` result may hold beside differences.csv and its scenarios' results
-COMPARE_FILES = ("resources.csv",)
+COMPARE_FILES = ("resources.csv", MANIFEST)
 MANIFEST_LIMIT = 64 << 20
 NAME_MAX = 255
 

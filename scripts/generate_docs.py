@@ -559,6 +559,10 @@ SUMMARY_COLUMNS = {
 MANIFEST_KEYS = {
     "relsim_version": "version of relsim that produced the result",
     "git_commit": "commit of the relsim source tree, null when not in a git checkout",
+    "git_uncommitted_sha256": "SHA-256 of the uncommitted changes to relsim's source "
+    "(`relsim/`, `calibration/`, `pyproject.toml`) when the result was made, null when there "
+    "were none (or no checkout); `relsim rerun` refuses a result made from other changes at "
+    "the same commit, as it refuses another version, commit or numpy or Mesa version",
     "scenario_name": "the scenario's `name`",
     "scenario_hash": "SHA-256 of the resolved scenario (JSON, sorted keys)",
     "seed": "root seed",
@@ -594,6 +598,22 @@ BLOCK_KEYS = {
         "present): citizens present, total, staff and crisis cost, crisis events; each a mean "
         "and 95 % interval"
     ),
+}
+
+COMPARE_MANIFEST_KEYS = {
+    "kind": "`relsim compare`",
+    "scenarios": "the scenarios compared, in order (each a subdirectory with its own manifest; "
+    "differences are each minus the first)",
+    "reps": "replications of each scenario (replication r uses the same seed in every one)",
+    "seed": "root seed",
+    "interval": "what the differences' 95 % intervals hold (chance only, or parameters and chance)",
+    "options": "the options that shaped the comparison: `--set`, `--ensemble`, `--equal-spend`, "
+    "`--equal-service-spend`",
+    "equal_spend": "how equal spend sized each workforce (null without it); each scenario's "
+    "manifest holds its resolved scenario as sized",
+    "files": "the files and subdirectories of the result",
+    "sha256": "SHA-256 of `differences.csv` and `resources.csv`; `relsim rerun DIR` re-creates "
+    "the comparison from this manifest and each scenario's, and compares every file",
 }
 
 #: top-level keys of `compare --json` besides scenarios, differences, reps and seed
@@ -720,6 +740,7 @@ class TinyRun:
     differences: pd.DataFrame
     summary_means: pd.DataFrame
     resources: pd.DataFrame
+    compare_manifest: dict[str, Any]
 
 
 def tiny_run() -> TinyRun:
@@ -751,6 +772,7 @@ def tiny_run() -> TinyRun:
             differences=pd.read_csv(compare_out / "differences.csv"),
             summary_means=pd.read_csv(run_out / "summary_means.csv"),
             resources=pd.read_csv(compare_out / "resources.csv"),
+            compare_manifest=json.loads((compare_out / "manifest.json").read_text()),
         )
 
 
@@ -785,6 +807,7 @@ VALUE_HINTS = {
     "scenario_name": "<scenario name>",
     "scenario_hash": "<SHA-256, hex>",
     "git_commit": "<commit> | null",
+    "git_uncommitted_sha256": "<SHA-256, hex> | null",
     "started": "<UTC time, ISO 8601>",
     "finished": "<UTC time, ISO 8601>",
 }
@@ -984,10 +1007,25 @@ def outputs_md() -> str:
         "## Files written by `relsim compare --out DIR`",
         "",
         "One subdirectory per scenario, named after the scenario's `name`, holding the same files "
-        "as `relsim run --out`, plus `differences.csv`:",
+        "as `relsim run --out`, plus `differences.csv`, `resources.csv` and the comparison's own "
+        "`manifest.json`:",
         "",
     ]
     out += [f"- `{name}`" for name in tiny.compare_files]
+    out += ["", "The comparison's `manifest.json` has the keys below, and the same "
+            "`relsim_version`, `git_commit`, `git_uncommitted_sha256`, `versions`, `started` and "
+            "`finished` as a run's:", ""]  # fmt: skip
+    shared = {"relsim_version", "git_commit", "git_uncommitted_sha256", "versions", "started"}
+    shared |= {"finished"}
+    out += table(
+        ["key", "description"],
+        [
+            [f"`{k}`", d]
+            for k, d in described(
+                [k for k in tiny.compare_manifest if k not in shared], COMPARE_MANIFEST_KEYS
+            )
+        ],
+    )
     out += ["", "`differences.csv` has one row per comparison and metric. Columns:", ""]
     out += table(
         ["column", "description"],

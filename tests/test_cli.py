@@ -277,6 +277,7 @@ def test_compare_out_has_each_scenarios_files_and_differences(compared):
         "baseline",
         "differences.csv",
         "liberated",
+        "manifest.json",
         "resources.csv",
     ]
     for name in ("baseline", "liberated"):

@@ -336,6 +336,7 @@ def test_force_replaces_a_comparison_with_its_resources(equal_spend, tmp_path) -
         "baseline",
         "differences.csv",
         "liberated",
+        "manifest.json",
         "resources.csv",
     ]
 
@@ -746,3 +747,21 @@ def test_payer_intervals_over_the_ensemble_are_the_spread_of_the_parameter_sets(
     ensemble = {"interval": {"kind": "parameters and chance", "reps_per_set": 2}}
     assert _parameter_sets(ensemble, [0, 1, 2, 3]) == {0: 0, 1: 0, 2: 1, 3: 1}
     assert _parameter_sets({"interval": {"kind": "chance"}}, [0, 1]) is None
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ("6,x", "--workforce 6,x: 'x' is not a whole number of posts"),
+        ("6,7.5", "--workforce 6,7.5: 7.5 is not a whole number of posts"),
+        ("0,5", "--workforce 0,5: every size needs at least one post"),
+        ("10:5:1", "--workforce 10:5:1: need STEP > 0 and STOP >= START"),
+        ("", "--workforce : expected N1,N2,... or START:STOP:STEP"),
+    ],
+)
+def test_bad_workforce_sizes_are_one_line_naming_the_option(sizes, message, tmp_path, capsys):
+    capsys.readouterr()
+    out = tmp_path / "frontier"
+    assert relsim_main("frontier", *SMALL_ARGS, "--workforce", sizes, "--out", out) == 2
+    assert capsys.readouterr().err.strip() == f"relsim: error: {message}"
+    assert not out.exists()

@@ -62,6 +62,75 @@ def test_rerun_refuses_when_this_relsim_differs(original, tmp_path, capsys):
     assert (tmp_path / "new" / "summary.csv").read_bytes() == (copy / "summary.csv").read_bytes()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("versions", {"numpy": "1.0.0"}, "numpy '1.0.0'"),
+        ("git_uncommitted_sha256", "f" * 64, "uncommitted changes to relsim ffffffffffff"),
+    ],
+    ids=["numpy", "uncommitted changes"],
+)
+def test_rerun_refuses_when_the_code_or_libraries_differ(
+    original, tmp_path, field, value, named, capsys
+):
+    """Another numpy, or other uncommitted changes at the same commit, can change the numbers."""
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    if field == "git_uncommitted_sha256" and not manifest["git_commit"]:
+        pytest.skip("not a git checkout: uncommitted changes are not recorded")
+    manifest[field] = {**manifest[field], **value} if isinstance(value, dict) else value
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert named in line and "--allow-mismatch" in line
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.fixture(scope="module")
+def comparison(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("comparison") / "compare"
+    args = ("--reps", "2", "--workers", "1", "--equal-spend", "--ensemble", "2")
+    assert relsim_main("compare", "baseline", "liberated", *TINY, *args, "--out", out) == 0
+    return out
+
+
+def test_a_comparison_has_a_manifest_and_reruns_byte_for_byte(comparison, tmp_path, capsys):
+    """A comparison's directory says what was compared (scenarios, seed, reps, options, the
+    sizing applied, code and libraries) and hashes its own files; `relsim rerun` re-creates
+    every file of it from that manifest and each scenario's own."""
+    manifest = json.loads((comparison / "manifest.json").read_text())
+    assert manifest["kind"] == "relsim compare"
+    assert manifest["scenarios"] == ["baseline", "liberated"]
+    assert manifest["options"]["equal_spend"] and manifest["options"]["ensemble"] == 2
+    assert manifest["equal_spend"]["scenarios"], "the sizing applied is recorded"
+    assert set(manifest["sha256"]) == {"differences.csv", "resources.csv"}
+    assert {"versions", "git_commit", "git_uncommitted_sha256", "started"} <= set(manifest)
+    capsys.readouterr()
+    new = tmp_path / "again"
+    assert relsim_main("rerun", comparison, "--out", new, "--workers", "1") == 0
+    err = capsys.readouterr().err
+    for name in ("differences.csv", "resources.csv", "liberated/journeys.parquet"):
+        assert f"{name} identical" in err
+    assert "differs" not in err
+    for path in comparison.rglob("*"):
+        if path.is_file() and path.name != "manifest.json":
+            assert (new / path.relative_to(comparison)).read_bytes() == path.read_bytes(), path
+    assert json.loads((new / "manifest.json").read_text())["rerun_of"].endswith("manifest.json")
+
+
+def test_a_rerun_comparison_that_differs_says_so(comparison, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(comparison, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["sha256"]["differences.csv"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--workers", "1") == 1
+    assert "differences.csv differs" in capsys.readouterr().err
+
+
 def test_rerun_says_when_the_result_differs(original, tmp_path, capsys):
     copy = tmp_path / "copy"
     shutil.copytree(original, copy)

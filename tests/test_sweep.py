@@ -483,6 +483,33 @@ def test_resume_refuses_a_different_sweep(
     assert (out / "manifest.json").read_text() == stored
 
 
+@pytest.mark.parametrize(
+    ("field", "recorded", "named"),
+    [
+        ("relsim_version", "0.0.1", "relsim '0.0.1'"),
+        ("versions", {"numpy": "1.0.0"}, "numpy '1.0.0'"),
+    ],
+    ids=["relsim", "numpy"],
+)
+def test_resume_refuses_a_sweep_made_by_other_code(
+    grid_sweep, baseline, cli_small_sets, tmp_path, field, recorded, named, capsys
+):
+    """Finished runs made by another relsim or another numpy would be mixed with new ones."""
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    stored = manifest(out)
+    stored[field] = {**stored[field], **recorded} if isinstance(recorded, dict) else recorded
+    (out / "manifest.json").write_text(json.dumps(stored))
+    before = runs_table(out)
+    capsys.readouterr()
+    args = (*cli_small_sets, *GRID3, "--reps", "2", "--seed", str(SEED), "--workers", "1")
+    status = relsim_main("sweep", baseline, *args, "--out", out, "--resume")
+    (line,) = error_lines(capsys.readouterr().err)
+    assert status == 2
+    assert named in line and "--force" in line
+    assert_same_runs(runs_table(out), before)
+
+
 def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):
     capsys.readouterr()
     assert small(tmp_path / "nothing", *GRID3, "--resume") == 2
@@ -828,6 +855,34 @@ def test_dask_matches_the_process_pool(
     # The runs really went through the cluster: its scheduler computed six `execute` tasks.
     prefix = dask_cluster.scheduler.task_prefixes["execute"]
     assert prefix.state_counts["memory"] == 6
+
+
+class FakeClient:
+    """Stands in for a Dask client whose workers report `environment` from `run`."""
+
+    def __init__(self, environment: dict) -> None:
+        self.environment = environment
+
+    def wait_for_workers(self, n: int, timeout: float) -> None:
+        return None
+
+    def run(self, function: Callable[[], dict]) -> dict[str, dict]:
+        return {"tcp://10.0.0.1:1234": self.environment}
+
+
+def test_dask_workers_must_run_the_same_code_and_libraries():
+    """A worker with another numpy (or relsim, commit or uncommitted changes) would make runs
+    that differ from the client's; the sweep refuses before anything is written."""
+    from relsim.sweep.dask_executor import DaskError, _check_workers, _environment
+
+    mine = _environment()
+    _check_workers(FakeClient(mine))  # the same: accepted
+    other = {**mine, "versions": {**mine["versions"], "numpy": "1.0.0"}}
+    with pytest.raises(DaskError, match=r"tcp://10.0.0.1:1234 runs numpy '1.0.0' \(here "):
+        _check_workers(FakeClient(other))
+    older = {**mine, "relsim_version": "0.0.1"}
+    with pytest.raises(DaskError, match=r"relsim '0\.0\.1'"):
+        _check_workers(FakeClient(older))
 
 
 # ------------------------------------------------------------------------------- summary

@@ -61,9 +61,7 @@ def plans(
 ) -> tuple[int, list[tuple[str, SweepPlan]]]:
     """One sweep of the workforce per scenario, all checked before anything runs. With
     `parameter_sets`, each runs them (the same in every series), `reps` shared among them."""
-    design = grid_design([f"{KEY}={workforce}"])
-    if (design[KEY] < 1).any():
-        raise ScenarioError(f"--workforce {workforce}: every size needs at least one post")
+    design = workforce_design(workforce)
     found = []
     loaded = []
     for path in paths:
@@ -87,6 +85,29 @@ def plans(
         plan = SweepPlan(portable_path(path), base, design, "grid", spec, runs, root, ensemble=draw)
         made.append((scenario.name, plan))
     return root, made
+
+
+def workforce_design(workforce: str) -> pd.DataFrame:
+    """The sizes of `--workforce` as a one-key grid design: whole numbers of posts, at least one
+    each; a mistake is named as the option the user typed."""
+    shown = f"--workforce {workforce}"
+    try:
+        design = grid_design([f"{KEY}={workforce}"])
+    except ScenarioError as exc:
+        detail = str(exc).split(": ", 1)[-1]
+        if "KEY=" in detail:
+            detail = "expected N1,N2,... or START:STOP:STEP"
+        raise ScenarioError(f"{shown}: {detail}") from None
+    sizes = []
+    for size in design[KEY]:
+        whole = isinstance(size, int | np.integer | float) and float(size).is_integer()
+        if isinstance(size, bool) or not whole:
+            raise ScenarioError(f"{shown}: {size!r} is not a whole number of posts")
+        if size < 1:
+            raise ScenarioError(f"{shown}: every size needs at least one post")
+        sizes.append(int(size))
+    design[KEY] = pd.Series(sizes, dtype="int64", index=design.index)
+    return design
 
 
 def interval_record(plans_: Sequence[tuple[str, SweepPlan]]) -> dict[str, Any]:

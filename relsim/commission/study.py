@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
+from relsim.environment import source_record
 from relsim.files import write_json
-from relsim.io import git_commit, now, versions
+from relsim.io import git_commit, now
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import load_sweep
@@ -77,9 +78,7 @@ def study_manifest(kind: str, **fields: Any) -> dict[str, Any]:
     return {
         "kind": kind,
         **fields,
-        "relsim_version": versions()["relsim"],
-        "git_commit": git_commit(),
-        "versions": versions(),
+        **source_record(git_commit()),
         "finished": now(),
     }
 

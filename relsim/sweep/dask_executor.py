@@ -108,27 +108,34 @@ def check_dask(address: str) -> None:
         _check_workers(client)
 
 
-def _relsim_version() -> str:
-    import relsim
+def _environment() -> dict[str, Any]:
+    from relsim.environment import git_commit, source_record
 
-    return relsim.__version__
+    return source_record(git_commit())
 
 
 def _check_workers(client: Any) -> None:
-    """Fail with a clear message instead of waiting forever on workers that cannot run relsim."""
+    """Fail with a clear message instead of waiting forever on workers that cannot run relsim,
+    or letting workers with other code or libraries make some of the runs."""
+    from relsim.environment import differences
+
     seconds = no_workers_seconds()
     try:
         client.wait_for_workers(1, timeout=seconds)
     except TimeoutError:
         raise DaskError(f"the Dask scheduler has no workers (waited {seconds:.0f} s)") from None
     try:
-        found = client.run(_relsim_version)
+        found = client.run(_environment)
     except Exception as exc:
         raise DaskError(f"Dask workers cannot import relsim ({exc})") from None
-    mine = _relsim_version()
-    other = {version for version in found.values() if version != mine}
-    if other:
-        raise DaskError(f"Dask workers run relsim {', '.join(sorted(other))}, this is {mine}")
+    mine = _environment()
+    for worker, theirs in sorted(found.items()):
+        changed = differences(theirs, mine)
+        if changed:
+            raise DaskError(
+                f"Dask worker {worker} runs {'; '.join(changed)}; every worker needs the same "
+                "relsim and libraries as this one"
+            )
 
 
 def _lost(address: str) -> DaskError:

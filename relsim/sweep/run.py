@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
-from relsim.io import git_commit, now, versions
+from relsim.environment import source_record
+from relsim.io import git_commit, now
 from relsim.progress import Progress
 from relsim.sweep.dask_executor import check_dask, run_dask
 from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
@@ -69,8 +70,7 @@ class SweepPlan:
     def manifest(self) -> dict[str, Any]:
         manifest = {
             "kind": "relsim sweep",
-            "relsim_version": versions()["relsim"],
-            "git_commit": git_commit(),
+            **source_record(git_commit()),
             "scenario_file": self.origin,
             "design": {
                 "kind": self.design_kind,
@@ -83,7 +83,6 @@ class SweepPlan:
             "seed": self.seed,
             "replication_seeds": "replication r at every point: SeedSequence(seed, spawn_key=(r,))",
             "point_scenario_hashes": self.hashes,
-            "versions": versions(),
             "started": now(),
             "status": "running",
             "runs_total": self.total,

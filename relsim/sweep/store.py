@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from relsim.config import ScenarioError
+from relsim.environment import differences
 from relsim.files import atomic_path, write_json
 from relsim.metrics import METRIC_NAMES
 from relsim.targets import (
@@ -171,6 +172,13 @@ class SweepStore:
                         "stored sweep; resume with the same scenario, design, --reps, --seed "
                         "and --ensemble"
                     )
+            changed = differences(stored, manifest)
+            if changed:
+                raise ScenarioError(
+                    f"--resume {directory}: the stored sweep was made with "
+                    f"{'; '.join(changed)}; its finished runs and new ones would not come from "
+                    "the same code (use --force to start again)"
+                )
             if bool(stored.get("timeseries")) != bool(manifest.get("timeseries")):
                 raise ScenarioError(
                     f"--resume {directory}: the stored sweep was run "
