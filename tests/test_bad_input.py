@@ -105,6 +105,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["compare", BASELINE, "evil.yaml"],
         ["--out", "'../escaped'", "directory name"],
     ),
+    "blank name": (
+        {"blank.yaml": b'name: "  "\n'},
+        ["run", "blank.yaml"],
+        ["blank.yaml", "line 1", "name", "not blank", "'  '"],
+    ),
     "compare needs distinct names": (
         {},
         ["compare", BASELINE, BASELINE],

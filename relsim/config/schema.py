@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from relsim.config.params import ASSUMPTION, Section, knob_param, param
 
@@ -1210,7 +1210,7 @@ class DemandShock(Section):
 class Scenario(Section):
     """A fully described scenario. Knob-derived parameters are None until resolved."""
 
-    name: str = param("unnamed", "text")
+    name: str = param("unnamed", "text", description="names the scenario's results and reports")
     description: str = param("", "text")
     care_model: CareModelName = param(
         "assess_do_refer",
@@ -1260,6 +1260,14 @@ class Scenario(Section):
     relationship: Relationship = Field(default_factory=Relationship)
     rationing: Rationing = Field(default_factory=Rationing)
     demand_shock: DemandShock = Field(default_factory=DemandShock)
+
+    @field_validator("name")
+    @classmethod
+    def _named(cls, name: str) -> str:
+        # A name heads a comparison's table and names its results directory.
+        if not name.strip():
+            raise ValueError("a scenario needs a name that is not blank")
+        return name
 
     @model_validator(mode="after")
     def _domains_unique(self) -> Scenario:
