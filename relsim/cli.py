@@ -238,7 +238,7 @@ def _write_comparison(
     options: dict[str, Any],
     started: str,
     rerun_of: str | None = None,
-) -> None:
+) -> dict[str, Any]:
     """A comparison's files: each scenario's run result in its own directory, the paired
     differences, the resources on each side, and the manifest that ties them together (what
     `relsim rerun` re-creates the comparison from)."""
@@ -285,6 +285,7 @@ def _write_comparison(
         "sha256": {name: sha256(out / name) for name in written},
     }
     write_json(out / MANIFEST, clean_json(manifest))
+    return manifest
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -90,23 +90,10 @@ def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
 
 def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                  allow: bool) -> None:  # fmt: skip
-    import pandas as pd
-
     from relsim.rerun import compare_sweeps, mismatches
-    from relsim.sweep.run import SweepPlan, run_sweep
+    from relsim.sweep.run import plan_from_manifest, run_sweep
 
-    name = printable(str(manifest))
-    try:
-        design_data = data["design"]
-        design = pd.DataFrame(design_data["points"], columns=design_data["keys"])
-        plan = SweepPlan(
-            str(data["scenario_file"]), data["base_scenario"], design, design_data["kind"],
-            design_data["spec"], int(data["reps"]), int(data["seed"]),
-            bool(data.get("timeseries", False)),
-            _recorded_draw(manifest, (design_data["spec"] or {}).get("ensemble")),
-        )  # fmt: skip
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None
+    plan = plan_from_manifest(data, printable(str(manifest)))
     recorded = data.get("point_scenario_hashes") or []
     found = mismatches(data, list(zip(recorded, plan.hashes, strict=False)))
     if len(recorded) != len(plan.hashes):
@@ -115,6 +102,54 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
         _refuse(manifest, found)
     run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
     _report({"runs.parquet": compare_sweeps(manifest.parent, out)}, manifest)
+
+
+def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                      allow: bool) -> None:  # fmt: skip
+    """Re-create an experiment from its own records: the experiment as it ran and each series'
+    sweep manifest (not the experiment file or scenarios as they are now)."""
+    from relsim.experiments import planned_again
+    from relsim.io import portable_path
+    from relsim.rerun import compare_sweeps, mismatches
+
+    run, changed = planned_again(data, manifest.parent)
+    found = mismatches(data, [])
+    if changed:
+        found.append(
+            f"the scenarios of series {', '.join(changed)} no longer resolve to the recorded "
+            "hashes (the schema changed)"
+        )
+    if found and not allow:
+        _refuse(manifest, found)
+    made = run.write(
+        out, force=force, workers=workers or max(1, os.cpu_count() or 1),
+        rerun_of=portable_path(manifest),
+    )  # fmt: skip
+    verdicts = _compare_recorded(data, made, manifest.parent, out)
+    for series, _ in run.plans:
+        verdicts[f"{series}/runs.parquet"] = compare_sweeps(manifest.parent / series, out / series)
+    _report(verdicts, manifest)
+
+
+def _compare_recorded(
+    original: dict, made: dict, original_dir: Path, new_dir: Path
+) -> dict[str, str]:
+    """Each file the new result hashed against the original's recorded hash, or its bytes
+    when it recorded none."""
+    from relsim.io import sha256
+
+    hashes = original.get("sha256")
+    recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
+    verdicts = {}
+    for name, digest in made["sha256"].items():
+        expected = recorded.get(name)
+        if expected is None and (original_dir / name).is_file():
+            expected = sha256(original_dir / name)
+        if expected is None:
+            verdicts[name] = "not compared"
+        else:
+            verdicts[name] = "identical" if digest == expected else "differs"
+    return verdicts
 
 
 def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
@@ -174,7 +209,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         payload["equal_spend"] = data.get("equal_spend")
         recorded_options = data.get("options")
         options = recorded_options if isinstance(recorded_options, dict) else {}
-        _write_comparison(
+        made = _write_comparison(
             target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
         )
         target.commit()
@@ -182,29 +217,11 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         emit_json(payload)
     else:
         print_comparison(payload, UNITS)
-    verdicts = _compare_top_files(data, manifest.parent, out)
+    verdicts = _compare_recorded(data, made, manifest.parent, out)
     for (own, own_data, _), scenario_name in zip(loaded, names, strict=True):
         for file, verdict in compare_files(own_data, own.parent, out / scenario_name).items():
             verdicts[f"{scenario_name}/{file}"] = verdict
     _report(verdicts, manifest)
-
-
-def _compare_top_files(data: dict, original_dir: Path, new_dir: Path) -> dict[str, str]:
-    """The comparison's own files against the hashes its manifest recorded."""
-    from relsim.io import sha256
-
-    hashes = data.get("sha256")
-    recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
-    verdicts = {}
-    for file in ("differences.csv", "resources.csv"):
-        expected = recorded.get(file)
-        if expected is None and (original_dir / file).is_file():
-            expected = sha256(original_dir / file)
-        if expected is None:
-            verdicts[file] = "not compared"
-        else:
-            verdicts[file] = "identical" if sha256(new_dir / file) == expected else "differs"
-    return verdicts
 
 
 def add_tool_commands(group: click.Group) -> None:
@@ -223,9 +240,9 @@ def add_tool_commands(group: click.Group) -> None:
         workers: int | None,
         as_json: bool,
     ) -> None:
-        """Re-create the run, comparison or sweep that MANIFEST describes in --out, and say
-        whether its files are identical to the original's (byte for byte; for a sweep, run for
-        run)."""
+        """Re-create the run, comparison, sweep or experiment that MANIFEST describes in --out,
+        and say whether its files are identical to the original's (byte for byte; for a sweep,
+        run for run)."""
         from relsim.rerun import load_manifest
 
         if manifest.is_dir():
@@ -233,6 +250,8 @@ def add_tool_commands(group: click.Group) -> None:
         data = load_manifest(manifest)
         if data.get("kind") == "relsim sweep":
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
+        elif "experiment" in data:
+            _rerun_experiment(manifest, data, out, force, workers, allow_mismatch)
         elif data.get("kind") == "relsim compare":
             _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
         else:

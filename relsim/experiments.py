@@ -14,6 +14,7 @@ under the same parameter sets and the same luck.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,11 +28,11 @@ from relsim.config.loading import load_raw
 from relsim.config.safe_yaml import load_file
 from relsim.environment import source_record
 from relsim.files import write_csv, write_figure, write_json
-from relsim.io import git_commit, now, portable_path
+from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
-from relsim.sweep.run import SweepPlan, run_sweep
+from relsim.sweep.run import SweepPlan, plan_from_manifest, run_sweep
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, load_sweep, summarise
 from relsim.targets import check_entry_name, open_directory, read_manifest, remove_exactly
@@ -201,67 +202,125 @@ def run_experiment(
     """Run every series, then draw the figures; returns the experiment manifest. `out` is
     checked and locked before anything runs; --force replaces only an earlier run of this
     experiment. `ensemble` overrides the file's parameter sets (0: chance only)."""
-    from relsim.evidence.intervals import describe
-
     experiment = load_experiment(path)
     reps, plans = _plans(path, experiment, quick, ensemble)
-    if dask_address:
-        check_dask(dask_address)
-    opened = open_directory(
-        out,
-        "--out",
-        force=force,
-        identify=lambda d: experiment_files(d, experiment),
-        not_empty_hint="use --resume to finish it, or --force to start again",
-        resume=resume,
-        kind=f"an earlier run of experiment {experiment.name}",
-    )
-    started = now()
+    run = ExperimentRun(experiment, plans, quick, reps, parameter_sets(experiment, ensemble, quick))
+    return run.write(out, resume=resume, force=force, workers=workers, dask_address=dask_address)
+
+
+@dataclass
+class ExperimentRun:
+    """An experiment's series, planned (from its file, or from a result's manifests to rerun
+    it), and how it was asked for."""
+
+    experiment: Experiment
+    plans: list[tuple[str, SweepPlan]]
+    quick: bool
+    reps: int
+    parameter_sets: int
+
+    def write(
+        self,
+        out: Path,
+        *,
+        resume: bool = False,
+        force: bool = False,
+        workers: int = 1,
+        dask_address: str | None = None,
+        rerun_of: str | None = None,
+    ) -> dict[str, Any]:
+        """Run every series into `out`, then write the tables, the figures and the manifest."""
+        from relsim.evidence.intervals import describe
+
+        experiment = self.experiment
+        if dask_address:
+            check_dask(dask_address)
+        opened = open_directory(
+            out,
+            "--out",
+            force=force,
+            identify=lambda d: experiment_files(d, experiment),
+            not_empty_hint="use --resume to finish it, or --force to start again",
+            resume=resume,
+            kind=f"an earlier run of experiment {experiment.name}",
+        )
+        started = now()
+        try:
+            remove_exactly(opened.replaced)
+            summaries, all_runs = [], {}
+            kind, per_set = interval_kind({})
+            for series, plan in self.plans:
+                store_dir = out / series
+                run_sweep(
+                    plan,
+                    store_dir,
+                    resume=resume and (store_dir / MANIFEST).is_file(),
+                    workers=workers,
+                    dask_address=dask_address,
+                    label=f"{experiment.name}: {series}",
+                )
+                runs, sweep_manifest = load_sweep(store_dir)
+                kind, per_set = interval_kind(sweep_manifest)
+                summary = summarise(runs, list(experiment.grid), reps_per_set=per_set)
+                summary.insert(0, "series", series)
+                summaries.append(summary)
+                all_runs[series] = runs
+            table = pd.concat(summaries, ignore_index=True)
+            write_csv(out / SUMMARY, table)
+            differences = paired_differences(all_runs, list(experiment.grid), per_set)
+            write_csv(out / DIFFERENCES, differences)
+            figures = []
+            for figure in experiment.figures:
+                stem = _figure_stem(experiment, figure)
+                png, data = out / f"{stem}.png", out / f"{stem}.csv"
+                _plot(table, differences, experiment, figure, png, data)
+                figures.append({"png": png.name, "data": data.name, **figure.model_dump()})
+            written = [n for n in _outputs(experiment) if n != MANIFEST]
+            manifest = {
+                "experiment": experiment.model_dump(),
+                "quick": self.quick,
+                "reps": self.reps,
+                "interval": describe(kind, self.parameter_sets, per_set or 0),
+                "series": [s["series"].iloc[0] for s in summaries],
+                "figures": figures,
+                **source_record(git_commit()),
+                "started": started,
+                "finished": now(),
+                **({} if rerun_of is None else {"rerun_of": rerun_of}),
+                "files": [*written, MANIFEST, *(series for series, _ in self.plans)],
+                "sha256": {name: sha256(out / name) for name in written},
+            }
+            write_json(out / MANIFEST, manifest)
+        finally:
+            opened.close()
+        return manifest
+
+
+def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun, list[str]]:
+    """The run an experiment result's manifest describes, planned from its own records (the
+    experiment as run, and each series' sweep manifest), and every point's recorded scenario
+    hash paired with the one it resolves to now, as 'recorded now' strings that differ."""
+    name = printable(str(directory / MANIFEST))
     try:
-        remove_exactly(opened.replaced)
-        summaries, all_runs = [], {}
-        kind, per_set = interval_kind({})
-        for series, plan in plans:
-            store_dir = out / series
-            run_sweep(
-                plan,
-                store_dir,
-                resume=resume and (store_dir / MANIFEST).is_file(),
-                workers=workers,
-                dask_address=dask_address,
-                label=f"{experiment.name}: {series}",
-            )
-            runs, sweep_manifest = load_sweep(store_dir)
-            kind, per_set = interval_kind(sweep_manifest)
-            summary = summarise(runs, list(experiment.grid), reps_per_set=per_set)
-            summary.insert(0, "series", series)
-            summaries.append(summary)
-            all_runs[series] = runs
-        table = pd.concat(summaries, ignore_index=True)
-        write_csv(out / SUMMARY, table)
-        differences = paired_differences(all_runs, list(experiment.grid), per_set)
-        write_csv(out / DIFFERENCES, differences)
-        figures = []
-        for figure in experiment.figures:
-            stem = _figure_stem(experiment, figure)
-            _plot(table, differences, experiment, figure, out / f"{stem}.png", out / f"{stem}.csv")
-            figures.append({"png": f"{stem}.png", "data": f"{stem}.csv", **figure.model_dump()})
-        sets_run = parameter_sets(experiment, ensemble, quick)
-        manifest = {
-            "experiment": experiment.model_dump(),
-            "quick": quick,
-            "reps": reps,
-            "interval": describe(kind, sets_run, per_set or 0),
-            "series": [s["series"].iloc[0] for s in summaries],
-            "figures": figures,
-            **source_record(git_commit()),
-            "started": started,
-            "finished": now(),
-        }
-        write_json(out / MANIFEST, manifest)
-    finally:
-        opened.close()
-    return manifest
+        experiment = Experiment.model_validate(data["experiment"])
+        series_names = [str(s) for s in data["series"]]
+        reps = int(data["reps"])
+        quick = bool(data["quick"])
+        sets = int(data["interval"].get("parameter_sets") or 0)
+    except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
+        raise ScenarioError(f"{name}: not a complete experiment manifest ({exc})") from None
+    plans, changed = [], []
+    for series in series_names:
+        check_entry_name(series, name)
+        stored = read_manifest(directory / series)
+        if stored is None:
+            raise ScenarioError(f"{name}: series {printable(series)} has no sweep manifest")
+        plan = plan_from_manifest(stored, printable(str(directory / series / MANIFEST)))
+        recorded = stored.get("point_scenario_hashes") or []
+        if list(recorded) != plan.hashes:
+            changed.append(series)
+        plans.append((series, plan))
+    return ExperimentRun(experiment, plans, quick, reps, sets), changed
 
 
 def paired_differences(

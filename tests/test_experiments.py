@@ -178,3 +178,37 @@ def test_experiment_over_the_ensemble_runs_the_same_parameter_sets_in_every_seri
 def test_one_parameter_set_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="2 or more parameter sets"):
         load_experiment(_tiny(tmp_path, "ensemble: 1\n"))
+
+
+def test_an_experiment_reruns_from_its_own_records(tmp_path: Path, capsys) -> None:
+    """The manifest records the experiment as run, its files' SHA-256 and each series' sweep;
+    `relsim rerun` re-creates every file from those records, byte for byte, even after the
+    experiment file has changed."""
+    import json
+
+    from tests.cli_helpers import relsim_main
+
+    path = _tiny(tmp_path, "ensemble: 2\n")
+    out = tmp_path / "out"
+    manifest = run_experiment(path, out, workers=1)
+    assert manifest["started"] <= manifest["finished"]
+    assert set(manifest["sha256"]) == {
+        "summary.csv",
+        "differences.csv",
+        manifest["figures"][0]["png"],
+        manifest["figures"][0]["data"],
+    }
+    path.write_text(SMALL_EXPERIMENT.replace("seed: 7", "seed: 8"))  # not what ran
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 0
+    err = capsys.readouterr().err
+    assert "differs" not in err and "liberated/runs.parquet identical" in err
+    for name in manifest["sha256"]:
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+    assert json.loads((again / "manifest.json").read_text())["rerun_of"].endswith("manifest.json")
+    recorded = json.loads((out / "manifest.json").read_text())
+    recorded["sha256"]["summary.csv"] = "0" * 64
+    (out / "manifest.json").write_text(json.dumps(recorded))
+    assert relsim_main("rerun", out, "--out", tmp_path / "third", "--workers", "1") == 1
+    assert "summary.csv differs" in capsys.readouterr().err

@@ -109,6 +109,25 @@ class SweepPlan:
                 )
 
 
+def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
+    """The plan a sweep's manifest describes (for `relsim rerun`): its base scenario, design,
+    replications, seed and recorded parameter sets. `name` says which manifest, in errors."""
+    from relsim.evidence.ensemble import draw_from_record
+
+    try:
+        design_data = data["design"]
+        design = pd.DataFrame(design_data["points"], columns=design_data["keys"])
+        record = (design_data["spec"] or {}).get("ensemble")
+        return SweepPlan(
+            str(data["scenario_file"]), data["base_scenario"], design, design_data["kind"],
+            design_data["spec"], int(data["reps"]), int(data["seed"]),
+            bool(data.get("timeseries", False)),
+            None if record is None else draw_from_record(record),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None
+
+
 def run_sweep(
     plan: SweepPlan,
     out: Path,
