@@ -258,8 +258,9 @@ def open_directory(
     kind: str = "an earlier relsim result",
 ) -> OpenedDirectory:
     """Check, create and lock a results directory before any work. A non-empty one is refused
-    unless `resume` (the caller checks what is there) or `force` and `identify` recognises it
-    as an earlier result of relsim's; nothing is removed here."""
+    unless `identify` recognises it as an earlier result of relsim's and `resume` (the caller
+    checks it is the same work) or `force` is given; with `resume`, an empty one is refused too.
+    Nothing is removed here."""
     opened = OpenedDirectory(out, option)
     _check_components(out, option)
     if out.is_symlink():
@@ -277,7 +278,17 @@ def open_directory(
             out.mkdir()
             opened.created.append(out)
         opened.fd = lock_directory(out, option)
-        if resume or not entries(out):
+        if resume:
+            # --resume finishes an earlier run of the same kind, and writes nowhere else.
+            if not entries(out):
+                raise opened.error(f"nothing to resume (no {kind} there)")
+            if identify(out) is None:
+                raise opened.error(
+                    f"not {kind} (it holds something relsim did not write); --resume only "
+                    f"finishes {kind}"
+                )
+            return opened
+        if not entries(out):
             return opened
         if not force:
             raise opened.error(f"directory is not empty ({not_empty_hint})")

@@ -765,3 +765,21 @@ def test_bad_workforce_sizes_are_one_line_naming_the_option(sizes, message, tmp_
     assert relsim_main("frontier", *SMALL_ARGS, "--workforce", sizes, "--out", out) == 2
     assert capsys.readouterr().err.strip() == f"relsim: error: {message}"
     assert not out.exists()
+
+
+def test_frontier_resume_finishes_only_an_earlier_frontier(tmp_path, capsys) -> None:
+    """--resume with nothing there is refused, and so is --resume or --force on a directory
+    that only holds files with the frontier's names: they may be a user's."""
+    args = ("frontier", *SMALL_ARGS, "--workforce", "2", "--reps", "1", "--workers", "1")
+    nothing = tmp_path / "nothing"
+    capsys.readouterr()
+    assert relsim_main(*args, "--out", nothing, "--resume") == 2
+    assert "nothing to resume" in capsys.readouterr().err
+    assert not nothing.exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "frontier.csv").write_text("my own\n")
+    for option in ("--resume", "--force"):
+        assert relsim_main(*args, "--out", mine, option) == 2
+        assert "not an earlier" in capsys.readouterr().err
+    assert (mine / "frontier.csv").read_text() == "my own\n"

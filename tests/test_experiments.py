@@ -212,3 +212,23 @@ def test_an_experiment_reruns_from_its_own_records(tmp_path: Path, capsys) -> No
     (out / "manifest.json").write_text(json.dumps(recorded))
     assert relsim_main("rerun", out, "--out", tmp_path / "third", "--workers", "1") == 1
     assert "summary.csv differs" in capsys.readouterr().err
+
+
+def test_resume_finishes_only_an_earlier_run_of_the_experiment(tmp_path: Path, capsys) -> None:
+    """--resume with nothing there is refused (as for a sweep), and so is a directory holding
+    anything else: the experiment's files never land among a user's."""
+    from tests.cli_helpers import relsim_main
+
+    path = _tiny(tmp_path)
+    nothing = tmp_path / "nothing"
+    capsys.readouterr()
+    assert relsim_main("experiment", "run", path, "--out", nothing, "--resume") == 2
+    assert "nothing to resume" in capsys.readouterr().err
+    assert not nothing.exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "summary.csv").write_text("my own\n")
+    assert relsim_main("experiment", "run", path, "--out", mine, "--resume") == 2
+    assert "not an earlier run of experiment tiny" in capsys.readouterr().err
+    assert [p.name for p in mine.iterdir()] == ["summary.csv"]
+    assert (mine / "summary.csv").read_text() == "my own\n"

@@ -102,20 +102,24 @@ def sweeps_with_files(directory: Path, own: set[str]) -> list[Path] | None:
     """What a directory of sweeps (one in each subdirectory) and of the files written beside
     them (`own`) consists of, innermost first, if that is all it holds; None if anything else
     is there. How studies made of several sweeps (experiments, the staffing frontier, the budget
-    search) know an earlier run of theirs before `--force` replaces it."""
+    search) know an earlier run of theirs before `--force` replaces it. Files with the study's
+    names alone are not enough: it must hold a sweep or a manifest (the callers check whose)."""
     removal: list[Path] = []
+    recognised = False
     for name, info in entries(directory).items():
         if is_dir(info):
             inner = sweep_files(directory / name)
             if inner is None:
                 return None
             removal += [*inner, directory / name]
+            recognised = True
             continue
         temporary = TEMPORARY.fullmatch(name)
         if not is_file(info) or (temporary["name"] if temporary else name) not in own:
             return None
         removal.append(directory / name)
-    return removal
+        recognised |= name == MANIFEST
+    return removal if recognised else None
 
 
 class SweepStore:
