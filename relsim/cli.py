@@ -43,6 +43,7 @@ try:
     from relsim.output import print_comparison, print_summary
     from relsim.pools import shared_pool
     from relsim.signals import describe, exit_status, stop_signals_interrupt
+    from relsim.sweep.names import MAX_RUNS
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -114,6 +115,11 @@ def _draw(
     from relsim.evidence.ensemble import make_draw
 
     runs = per_set if per_set is not None else reps_per_set(reps)
+    if ensemble * runs > MAX_RUNS:
+        raise ScenarioError(
+            f"--ensemble {ensemble} with {runs:,} run(s) of each set is {ensemble * runs:,} "
+            f"runs; a command may make at most {MAX_RUNS:,}"
+        )
     return make_draw(ensemble, runs, seed, load_raw(path, sets))
 
 

@@ -100,6 +100,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", BASELINE, "--reps", "0"],
         ["--reps", "0"],
     ),
+    "ensemble times reps over the limit": (
+        {},
+        ["run", BASELINE, "--ensemble", "10000", "--reps", "100000"],
+        ["--ensemble 10000", "1,000,000,000 runs", "at most 10,000,000"],
+    ),
     "compare name that is not a directory name": (
         {"evil.yaml": f"extends: {BASELINE}\nname: ../escaped\n".encode()},
         ["compare", BASELINE, "evil.yaml"],
