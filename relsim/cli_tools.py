@@ -183,6 +183,8 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         own_data, scenario = run_manifest(own)
         if (own_data["seed"], own_data["reps"]) != (data.get("seed"), data.get("reps")):
             raise ScenarioError(f"{printable(str(own))}: its seed or reps differ from {name}'s")
+        if scenario.name != scenario_name:
+            raise ScenarioError(f"{printable(str(own))}: its scenario is not {scenario_name!r}")
         loaded.append((own, own_data, scenario))
     hashes = [(str(d.get("scenario_hash")), scenario_hash(s)) for _, d, s in loaded]
     found = mismatches(data, hashes)
