@@ -29,8 +29,9 @@ COMPARED = ("summary.csv", "summary_means.csv", "timeseries.parquet", "journeys.
 
 def load_manifest(path: Path) -> dict[str, Any]:
     name = printable(str(path))
+    text = read_text(path, MANIFEST_LIMIT, "manifest.json")  # a missing file says so
     try:
-        data = json.loads(read_text(path, MANIFEST_LIMIT, "manifest.json"))
+        data = json.loads(text)
     except ValueError:
         raise ScenarioError(f"{name}: not a relsim manifest (not JSON)") from None
     if not isinstance(data, dict):

@@ -159,6 +159,10 @@ def test_bad_manifests_are_bad_input(tmp_path, capsys):
         assert relsim_main("rerun", tmp_path / name, "--out", tmp_path / "out") == 2
         assert fragment in capsys.readouterr().err
     assert relsim_main("rerun", "/dev/zero", "--out", tmp_path / "out") == 2
+    capsys.readouterr()
+    assert relsim_main("rerun", tmp_path / "missing", "--out", tmp_path / "out") == 2
+    assert "missing: no such file" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_init_copies_the_bundled_files(tmp_path, capsys):
