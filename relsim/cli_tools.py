@@ -18,6 +18,9 @@ from relsim.config.errors import RunError, printable
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
 
+#: studies made of several sweeps whose own tables rerun does not re-create
+STUDY_KINDS = ("relsim frontier", "relsim budget")
+
 allow_option = click.option(
     "--allow-mismatch",
     is_flag=True,
@@ -254,6 +257,14 @@ def add_tool_commands(group: click.Group) -> None:
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
         elif "experiment" in data:
             _rerun_experiment(manifest, data, out, force, workers, allow_mismatch)
+        elif data.get("kind") in STUDY_KINDS:
+            kind = str(data["kind"])
+            raise ScenarioError(
+                f"{printable(str(manifest))}: a {kind} result, which rerun does not re-create "
+                f"(it re-creates runs, comparisons, sweeps and experiments); run the same "
+                f"`{kind}` command again, with the settings its manifest records, or rerun one "
+                "of its series (each a sweep: DIR/SERIES)"
+            )
         elif data.get("kind") == "relsim compare":
             _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
         else:

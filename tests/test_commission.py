@@ -783,3 +783,18 @@ def test_frontier_resume_finishes_only_an_earlier_frontier(tmp_path, capsys) -> 
         assert relsim_main(*args, "--out", mine, option) == 2
         assert "not an earlier" in capsys.readouterr().err
     assert (mine / "frontier.csv").read_text() == "my own\n"
+
+
+def test_rerun_of_a_frontier_says_what_to_do_instead(tmp_path, capsys) -> None:
+    """rerun re-creates runs, comparisons, sweeps and experiments; for a frontier it says so in
+    one line (exit status 2) and names what does re-create it, and each series reruns."""
+    out = tmp_path / "frontier"
+    args = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+    assert relsim_main(*args, "--workers", "1", "--out", out) == 0
+    capsys.readouterr()
+    assert relsim_main("rerun", out, "--out", tmp_path / "again") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "a relsim frontier result" in line and "`relsim frontier`" in line
+    assert not (tmp_path / "again").exists()
+    assert relsim_main("rerun", out / "liberated", "--out", tmp_path / "series") == 0
+    assert "runs.parquet identical" in capsys.readouterr().err
