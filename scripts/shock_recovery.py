@@ -6,7 +6,8 @@ the calibrated ensemble, one run each, with the shock and without; a run's after
 26-week window is its measure with the shock minus the same set's (and seed's) without. Arms:
 
 - assess-do-refer with ten duty workers (a front door that keeps its queue near the wait it
-  tolerates in normal times; the bundled six ration near their ceiling all the time);
+  tolerates in normal times; the bundled six ration near their ceiling all the time), and with
+  twenty (nobody waits at the door);
 - the Liberated Method as bundled (40 caseworkers at a cap of 10: hundreds wait in normal times);
 - the Liberated Method given room (90 caseworkers at a cap of 10: almost nobody waits).
 
@@ -19,7 +20,8 @@ Writes, under --out (default docs/results/shock_recovery): runs.csv (every run's
 measures; `parameter_set` is the replication), after_effects.csv (per arm, measure and window:
 the level without the shock, the paired after-effect and the 95 % t-interval of its mean, and
 the after-effect as a share of the level), between_models.csv (each Liberated arm's
-after-effect minus assess-do-refer's, paired by parameter set and seed) and shock_recovery.png.
+after-effect minus each assess-do-refer arm's, paired by parameter set and seed) and
+shock_recovery.png.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ class Arm:
 
 ARMS = (
     Arm("assess-do-refer, 10 duty workers", "baseline.yaml", ("workforce.workers=10",),
+        "waiting_front_door"),
+    Arm("assess-do-refer, 20 duty workers", "baseline.yaml", ("workforce.workers=20",),
         "waiting_front_door"),
     Arm("Liberated, 40 caseworkers", "liberated.yaml", (), "waiting_caseworker"),
     Arm("Liberated, 90 caseworkers", "liberated.yaml", ("workforce.workers=90",),
@@ -189,17 +193,18 @@ def after_effects(runs: pd.DataFrame) -> pd.DataFrame:
 
 
 def between_models(runs: pd.DataFrame) -> pd.DataFrame:
-    """Each Liberated arm's after-effect minus assess-do-refer's, paired by parameter set (the
-    same set and seed: common random numbers hold between care models)."""
+    """Each Liberated arm's after-effect minus each assess-do-refer arm's, paired by parameter
+    set (the same set and seed: common random numbers hold between care models)."""
     keys = ["window", "first_week", "parameter_set"]
     effect = {}
     for arm, group in runs.groupby("arm", sort=False):
         calm = group[~group["shock"]].set_index(keys)
         shocked = group[group["shock"]].set_index(keys).loc[calm.index]
         effect[arm] = shocked[list(MEASURES)] - calm[list(MEASURES)]
-    reference = ARMS[0].name
+    relational = [a.name for a in ARMS if a.scenario == "liberated.yaml"]
+    transactional = [a.name for a in ARMS if a.scenario != "liberated.yaml"]
     rows = []
-    for arm in [a.name for a in ARMS[1:]]:
+    for arm, reference in ((a, r) for a in relational for r in transactional):
         gap = effect[arm] - effect[reference]
         for (window, first), group in gap.groupby(level=[0, 1], sort=False):
             for measure in ("failure_demand_share", "crises_per_citizen_year"):
@@ -233,7 +238,7 @@ def plot(effects: pd.DataFrame, path: Path, shock_end: int) -> None:
             x = rows["first_week"] + WINDOW / 2 - shock_end
             mean = rows["after_effect"]
             yerr = [mean - rows["after_effect_ci95_low"], rows["after_effect_ci95_high"] - mean]
-            ax.errorbar(x + (number - 1) * 1.5, mean, yerr=yerr, marker="o", capsize=3,
+            ax.errorbar(x + (number - 1.5) * 1.5, mean, yerr=yerr, marker="o", capsize=3,
                         label=arm, color=f"C{number}")  # fmt: skip
         ax.axhline(0, color="grey", linewidth=0.8)
         ax.axvspan(-52, 0, color="grey", alpha=0.12, label="the shock")
