@@ -66,6 +66,16 @@ def uncommitted_sha256(commit: str | None) -> str | None:
     return digest.hexdigest()
 
 
+def source_sha256(commit: str | None) -> str | None:
+    """SHA-256 of the git objects of relsim's source (SOURCE_PATHS) at `commit`: the same for
+    every commit that leaves the source alone, so a change to the documentation does not make
+    a result look as if other code had made it. None without a checkout."""
+    if commit is None:
+        return None
+    out = _git("rev-parse", *(f"{commit}:{path}" for path in SOURCE_PATHS))
+    return hashlib.sha256(out).hexdigest() if out else None
+
+
 def versions() -> dict[str, str | None]:
     found: dict[str, str | None] = {
         "relsim": relsim.__version__,
@@ -86,6 +96,7 @@ def source_record(commit: str | None) -> dict[str, Any]:
     return {
         "relsim_version": relsim.__version__,
         "git_commit": commit,
+        "git_source_sha256": source_sha256(commit),
         "git_uncommitted_sha256": uncommitted_sha256(commit),
         "versions": versions(),
     }
@@ -94,14 +105,21 @@ def source_record(commit: str | None) -> dict[str, Any]:
 def differences(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     """How `current` (a source record) differs from `recorded` (a manifest holding one) in what
     can change a result's numbers, one phrase each: '<what> <recorded> (here <current>)'. A
-    commit unknown on either side is not compared; a manifest older than the uncommitted-changes
-    field is compared as if it had recorded none."""
+    source is compared by its git objects where both sides recorded them (commits that leave it
+    alone do not count), else by commit; one unknown on either side is not compared. A manifest
+    older than the uncommitted-changes field is compared as if it had recorded none."""
     found = []
     made_with = recorded.get("relsim_version")
     if made_with != current.get("relsim_version"):
         found.append(f"relsim {shown(made_with)} (here {current.get('relsim_version')})")
     commit, mine = recorded.get("git_commit"), current.get("git_commit")
-    if commit and mine and commit != mine:
+    source, my_source = recorded.get("git_source_sha256"), current.get("git_source_sha256")
+    if source and my_source and source != my_source:
+        found.append(
+            f"relsim source {_digest(source)} at commit {_digest(commit)} (here "
+            f"{_digest(my_source)} at {_digest(mine)})"
+        )
+    elif not (source and my_source) and commit and mine and commit != mine:
         found.append(f"commit {str(commit)[:12]} (here {mine[:12]})")
     elif commit and mine:
         changes, my_changes = (

@@ -559,6 +559,10 @@ SUMMARY_COLUMNS = {
 MANIFEST_KEYS = {
     "relsim_version": "version of relsim that produced the result",
     "git_commit": "commit of the relsim source tree, null when not in a git checkout",
+    "git_source_sha256": "SHA-256 of the git objects of relsim's source (`relsim/`, "
+    "`calibration/`, `pyproject.toml`) at that commit, null when not in a git checkout: the "
+    "same for every commit that leaves the source alone, so `relsim rerun` and `--resume` "
+    "compare it rather than the commit where both results have it",
     "git_uncommitted_sha256": "SHA-256 of the uncommitted changes to relsim's source "
     "(`relsim/`, `calibration/`, `pyproject.toml`) when the result was made, null when there "
     "were none (or no checkout); `relsim rerun` refuses a result made from other changes at "
@@ -807,6 +811,7 @@ VALUE_HINTS = {
     "scenario_name": "<scenario name>",
     "scenario_hash": "<SHA-256, hex>",
     "git_commit": "<commit> | null",
+    "git_source_sha256": "<SHA-256, hex> | null",
     "git_uncommitted_sha256": "<SHA-256, hex> | null",
     "started": "<UTC time, ISO 8601>",
     "finished": "<UTC time, ISO 8601>",
@@ -1013,9 +1018,10 @@ def outputs_md() -> str:
     ]
     out += [f"- `{name}`" for name in tiny.compare_files]
     out += ["", "The comparison's `manifest.json` has the keys below, and the same "
-            "`relsim_version`, `git_commit`, `git_uncommitted_sha256`, `versions`, `started` and "
-            "`finished` as a run's:", ""]  # fmt: skip
-    shared = {"relsim_version", "git_commit", "git_uncommitted_sha256", "versions", "started"}
+            "`relsim_version`, `git_commit`, `git_source_sha256`, `git_uncommitted_sha256`, "
+            "`versions`, `started` and `finished` as a run's:", ""]  # fmt: skip
+    shared = {"relsim_version", "git_commit", "git_source_sha256", "git_uncommitted_sha256"}
+    shared |= {"versions", "started"}
     shared |= {"finished"}
     out += table(
         ["key", "description"],

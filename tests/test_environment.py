@@ -80,3 +80,46 @@ def test_differences_name_what_changed():
     ]
     older = {k: v for k, v in mine.items() if k != "git_uncommitted_sha256"}
     assert environment.differences(older, mine) == []  # manifests from before the field
+
+
+def test_the_source_hash_ignores_commits_that_leave_the_source_alone(checkout):
+    def commit_all(message: str) -> str:
+        subprocess.run(["git", "-C", str(checkout), "add", "."], check=True)
+        subprocess.run(
+            ["git", "-C", str(checkout), "-c", "user.name=t", "-c", "user.email=t@t",
+             "commit", "-q", "-m", message],
+            check=True,
+        )  # fmt: skip
+        commit = environment.git_commit()
+        assert commit is not None
+        return commit
+
+    (checkout / "calibration").mkdir()
+    (checkout / "calibration" / "ensemble.csv").write_text("a\n1\n")
+    (checkout / "pyproject.toml").write_text("[project]\n")
+    first = commit_all("source")
+    (checkout / "notes.txt").write_text("documentation only\n")
+    second = commit_all("docs")
+    assert second != first
+    assert environment.source_sha256(first) == environment.source_sha256(second) is not None
+    (checkout / "calibration" / "ensemble.csv").write_text("a\n2\n")
+    third = commit_all("recalibrated")
+    assert environment.source_sha256(third) != environment.source_sha256(second)
+
+
+def test_differences_compare_the_source_not_the_commit_where_both_recorded_it():
+    mine = {
+        "relsim_version": "1.0",
+        "git_commit": "a" * 40,
+        "git_source_sha256": "5" * 64,
+        "git_uncommitted_sha256": None,
+        "versions": {"numpy": "2.0"},
+    }
+    docs_only = {**mine, "git_commit": "c" * 40}
+    assert environment.differences(docs_only, mine) == []
+    other_code = {**docs_only, "git_source_sha256": "6" * 64}
+    assert environment.differences(other_code, mine) == [
+        "relsim source 666666666666 at commit cccccccccccc (here 555555555555 at aaaaaaaaaaaa)"
+    ]
+    older = {k: v for k, v in docs_only.items() if k != "git_source_sha256"}
+    assert environment.differences(older, mine) == ["commit cccccccccccc (here aaaaaaaaaaaa)"]

@@ -21,8 +21,9 @@ from typing import Any
 
 import pandas as pd
 
+from relsim.environment import source_record
 from relsim.evidence.configs import CONFIGS, evaluate
-from relsim.io import git_commit, now, versions
+from relsim.io import git_commit, now
 from relsim.progress import Progress
 from relsim.sweep.executors import Outcome, run_local
 from relsim.sweep.store import SweepStore
@@ -104,8 +105,7 @@ class EvidencePlan:
         manifest = {
             "kind": KIND,
             "purpose": self.purpose,
-            "relsim_version": versions()["relsim"],
-            "git_commit": git_commit(),
+            **source_record(git_commit()),
             "design": {
                 "kind": self.purpose,
                 "spec": self.spec,
@@ -118,7 +118,6 @@ class EvidencePlan:
             "reps": self.reps,
             "seed": self.seed,
             "point_scenario_hashes": [hashlib.sha256(identity.encode()).hexdigest()],
-            "versions": versions(),
             "started": now(),
             "status": "running",
             "runs_total": self.total,
