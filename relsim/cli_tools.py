@@ -18,9 +18,6 @@ from relsim.config.errors import RunError, printable
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
 
-#: studies made of several sweeps whose own tables rerun does not re-create
-STUDY_KINDS = ("relsim frontier", "relsim budget")
-
 allow_option = click.option(
     "--allow-mismatch",
     is_flag=True,
@@ -132,6 +129,129 @@ def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, worker
     for series, _ in run.plans:
         verdicts[f"{series}/runs.parquet"] = compare_sweeps(manifest.parent / series, out / series)
     _report(verdicts, manifest)
+
+
+def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
+    from relsim.rerun import mismatches
+
+    found = mismatches(data, [])
+    if changed:
+        found.append(
+            f"the scenarios of series {', '.join(changed)} no longer resolve to the recorded "
+            "hashes (the schema changed)"
+        )
+    if found and not allow:
+        _refuse(manifest, found)
+
+
+def _report_study(manifest: Path, data: dict, made: dict, out: Path, series: list[str]) -> None:
+    from relsim.rerun import compare_sweeps
+
+    verdicts = _compare_recorded(data, made, manifest.parent, out)
+    for one in series:
+        verdicts[f"{one}/runs.parquet"] = compare_sweeps(manifest.parent / one, out / one)
+    _report(verdicts, manifest)
+
+
+def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                    allow: bool) -> None:  # fmt: skip
+    """Re-create a staffing frontier from each series' sweep manifest, then its tables."""
+    from relsim.commission import frontier as study
+    from relsim.commission.study import finish_study, open_study, run_series
+    from relsim.io import now, portable_path
+    from relsim.sweep.run import stored_plans
+
+    name = printable(str(manifest))
+    series = data.get("series")
+    if not (isinstance(series, list) and series and all(isinstance(s, str) for s in series)):
+        raise ScenarioError(f"{name}: not a complete frontier manifest (no series)")
+    plans, changed = stored_plans(manifest.parent, series, name)
+    _study_checks(manifest, data, changed, allow)
+    opened = open_study(out, study.KIND, study.OWN, force=force, resume=False)
+    try:
+        started = now()
+        runs = run_series(
+            plans, out, resume=False, workers=workers or max(1, os.cpu_count() or 1),
+            dask_address=None, label="frontier",
+        )  # fmt: skip
+        _, found = study.write_results(out, plans, runs)
+        recorded = {k: data.get(k) for k in ("workforce", "reps", "seed", "sets")}
+        made = finish_study(
+            out, study.KIND, study.OWN, started, series=series, **recorded, **found,
+            rerun_of=portable_path(manifest),
+        )  # fmt: skip
+    finally:
+        opened.close()
+    _report_study(manifest, data, made, out, series)
+
+
+def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                  allow: bool) -> None:  # fmt: skip
+    """Re-create a budget search: the same search, each stage run from its own sweep manifest
+    (the search asks for the same stages and designs, or the rerun says it differs)."""
+    import pandas as pd
+
+    from relsim.commission import budget as study
+    from relsim.commission.study import finish_study, open_study, run_series
+    from relsim.config import validate_data
+    from relsim.io import now, portable_path
+    from relsim.sweep.run import stored_plans
+
+    name = printable(str(manifest))
+    try:
+        result = data["result"]
+        stages = [str(s) for s in result["stages"]]
+        metric, limit, posts = (
+            str(data["outcome"]),
+            float(data["limit_gbp_per_year"]),
+            int(data["posts"]),
+        )
+        reps, coarse_reps, seed = int(data["reps"]), int(data["coarse_reps"]), int(data["seed"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"{name}: not a complete budget manifest ({exc})") from None
+    plans, changed = stored_plans(manifest.parent, stages, name)
+    _study_checks(manifest, data, changed, allow)
+    stored = dict(plans)
+    first = stored["coarse"] if "coarse" in stored else plans[0][1]
+    draw = first.ensemble
+    processes = workers or max(1, os.cpu_count() or 1)
+
+    def run_stage(stage: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
+        plan = stored.get(stage)
+        same = (
+            plan is not None
+            and plan.reps == stage_reps
+            and design.reset_index(drop=True).equals(plan.design.reset_index(drop=True))
+        )
+        if not same:
+            raise RunError(
+                f"the rerun of {name} asked for stage {stage} with another design than the "
+                "one recorded; its results differ"
+            )
+        assert plan is not None
+        return run_series(
+            [(stage, plan)], out, resume=False, workers=processes, dask_address=None,
+            label="budget",
+        )[stage]  # fmt: skip
+
+    opened = open_study(out, study.KIND, study.OWN, force=force, resume=False)
+    try:
+        started = now()
+        runs_per_point = reps if draw is None else draw.runs
+        coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
+        config = validate_data(first.base, name)
+        made_result = study.write_results(
+            out, coarse, refined, metric, limit, posts, config, seed, draw
+        )
+        spec = {"limit_gbp_per_year": limit, "outcome": metric, "posts": posts}
+        made = finish_study(
+            out, study.KIND, study.OWN, started, scenario=data.get("scenario"), reps=reps,
+            coarse_reps=coarse_reps, seed=seed, sets=data.get("sets"), **spec,
+            result=made_result, rerun_of=portable_path(manifest),
+        )  # fmt: skip
+    finally:
+        opened.close()
+    _report_study(manifest, data, made, out, stages)
 
 
 def _compare_recorded(
@@ -257,14 +377,10 @@ def add_tool_commands(group: click.Group) -> None:
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
         elif "experiment" in data:
             _rerun_experiment(manifest, data, out, force, workers, allow_mismatch)
-        elif data.get("kind") in STUDY_KINDS:
-            kind = str(data["kind"])
-            raise ScenarioError(
-                f"{printable(str(manifest))}: a {kind} result, which rerun does not re-create "
-                f"(it re-creates runs, comparisons, sweeps and experiments); run the same "
-                f"`{kind}` command again, with the settings its manifest records, or rerun one "
-                "of its series (each a sweep: DIR/SERIES)"
-            )
+        elif data.get("kind") == "relsim frontier":
+            _rerun_frontier(manifest, data, out, force, workers, allow_mismatch)
+        elif data.get("kind") == "relsim budget":
+            _rerun_budget(manifest, data, out, force, workers, allow_mismatch)
         elif data.get("kind") == "relsim compare":
             _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
         else:

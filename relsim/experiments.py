@@ -32,7 +32,7 @@ from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
-from relsim.sweep.run import SweepPlan, plan_from_manifest, run_sweep
+from relsim.sweep.run import SweepPlan, run_sweep, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, load_sweep, summarise
 from relsim.targets import check_entry_name, open_directory, read_manifest, remove_exactly
@@ -309,17 +309,7 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
         sets = int(data["interval"].get("parameter_sets") or 0)
     except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
         raise ScenarioError(f"{name}: not a complete experiment manifest ({exc})") from None
-    plans, changed = [], []
-    for series in series_names:
-        check_entry_name(series, name)
-        stored = read_manifest(directory / series)
-        if stored is None:
-            raise ScenarioError(f"{name}: series {printable(series)} has no sweep manifest")
-        plan = plan_from_manifest(stored, printable(str(directory / series / MANIFEST)))
-        recorded = stored.get("point_scenario_hashes") or []
-        if list(recorded) != plan.hashes:
-            changed.append(series)
-        plans.append((series, plan))
+    plans, changed = stored_plans(directory, series_names, name)
     return ExperimentRun(experiment, plans, quick, reps, sets), changed
 
 

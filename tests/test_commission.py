@@ -785,16 +785,27 @@ def test_frontier_resume_finishes_only_an_earlier_frontier(tmp_path, capsys) -> 
     assert (mine / "frontier.csv").read_text() == "my own\n"
 
 
-def test_rerun_of_a_frontier_says_what_to_do_instead(tmp_path, capsys) -> None:
-    """rerun re-creates runs, comparisons, sweeps and experiments; for a frontier it says so in
-    one line (exit status 2) and names what does re-create it, and each series reruns."""
-    out = tmp_path / "frontier"
-    args = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
-    assert relsim_main(*args, "--workers", "1", "--out", out) == 0
-    capsys.readouterr()
-    assert relsim_main("rerun", out, "--out", tmp_path / "again") == 2
-    (line,) = capsys.readouterr().err.splitlines()
-    assert "a relsim frontier result" in line and "`relsim frontier`" in line
-    assert not (tmp_path / "again").exists()
-    assert relsim_main("rerun", out / "liberated", "--out", tmp_path / "series") == 0
-    assert "runs.parquet identical" in capsys.readouterr().err
+def test_a_frontier_and_a_budget_search_rerun_byte_for_byte(tmp_path, capsys) -> None:
+    """Each study's manifest records its files' SHA-256 and its series; `relsim rerun`
+    re-creates a frontier from its series' sweeps, and a budget search by running the same
+    search with each stage from its own sweep manifest."""
+    frontier = tmp_path / "frontier"
+    args = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2,3")
+    assert relsim_main(*args, "--reps", "2", "--workers", "1", "--out", frontier) == 0
+    limit = 5.5 * post_cost_gbp_per_year(small("hybrid"))
+    budget = tmp_path / "budget"
+    assert relsim_main(
+        "budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2",
+        "--workers", "1", "--out", budget,
+    ) == 0  # fmt: skip
+    for original, own in ((frontier, ("frontier.csv", "better_buy.csv", "frontier.png")),
+                          (budget, ("budget.csv", "budget.json", "budget.png"))):  # fmt: skip
+        manifest = json.loads((original / "manifest.json").read_text())
+        assert set(manifest["sha256"]) == set(own) and manifest["started"]
+        again = tmp_path / f"{original.name}_again"
+        capsys.readouterr()
+        assert relsim_main("rerun", original, "--out", again, "--workers", "1") == 0
+        err = capsys.readouterr().err
+        assert "differs" not in err and "runs.parquet identical" in err, err
+        for name in own:
+            assert (again / name).read_bytes() == (original / name).read_bytes(), name

@@ -396,6 +396,30 @@ def summary(
     }
 
 
+def write_results(
+    out: Path,
+    coarse: dict[Key, dict[str, Any]],
+    refined: dict[Key, dict[str, Any]],
+    metric: str,
+    limit: float,
+    posts: int,
+    scenario: Scenario,
+    seed: int,
+    draw: EnsembleDraw | None = None,
+) -> dict[str, Any]:
+    """The search's table, its summary and its figure, written into `out`; returns the
+    summary."""
+    from relsim.commission.figures import budget_figure
+    from relsim.files import write_csv, write_json
+
+    table = pd.concat([table_of(coarse, draw), uncertainty(refined, seed, draw)], ignore_index=True)
+    result = summary(table, metric, limit, posts, scenario, draw)
+    write_csv(out / TABLE, table)
+    write_json(out / SUMMARY, result)
+    budget_figure(table, result, out / FIGURE)
+    return result
+
+
 def sentence(
     optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int, ensemble: bool = False
 ) -> str:

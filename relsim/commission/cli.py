@@ -90,10 +90,8 @@ def add_commission_commands(group: click.Group) -> None:
         intervals (over the calibrated ensemble unless --ensemble 0), and where each model is
         the better buy. Writes frontier.csv, better_buy.csv and frontier.png in --out."""
         from relsim.commission import frontier as study
-        from relsim.commission.figures import frontier_figure
-        from relsim.commission.study import open_study, run_series, study_manifest
-        from relsim.commission.study import write_manifest as finish
-        from relsim.files import write_csv
+        from relsim.commission.study import finish_study, open_study, run_series
+        from relsim.io import now
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
@@ -101,6 +99,7 @@ def add_commission_commands(group: click.Group) -> None:
         paths = [bundled.resolve("scenarios", p) for p in names]
         root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
+        started = now()
         try:
             runs = run_series(
                 plans, out, resume=resume, workers=_processes(workers),
@@ -110,19 +109,10 @@ def add_commission_commands(group: click.Group) -> None:
             opened.close()
             raise _interrupted(exc, out) from None
         try:
-            table = study.frontier_table(plans, runs)
-            better = study.better_buy(plans, runs)
-            write_csv(out / study.TABLE, table)
-            write_csv(out / study.BETTER, better)
-            frontier_figure(table, better, out / study.FIGURE)
-            lines = study.sentences(better)
-            finish(
-                out,
-                study_manifest(
-                    study.KIND, series=[s for s, _ in plans], workforce=workforce, reps=reps,
-                    seed=root, sets=list(sets), better_buy=lines,
-                    interval=study.interval_record(plans),
-                ),
+            lines, found = study.write_results(out, plans, runs)
+            finish_study(
+                out, study.KIND, study.OWN, started, series=[s for s, _ in plans],
+                workforce=workforce, reps=reps, seed=root, sets=list(sets), **found,
             )  # fmt: skip
         finally:
             opened.close()
@@ -180,10 +170,8 @@ def add_commission_commands(group: click.Group) -> None:
         import pandas as pd
 
         from relsim.commission import budget as study
-        from relsim.commission.figures import budget_figure
-        from relsim.commission.study import open_study, run_series, study_manifest
-        from relsim.commission.study import write_manifest as finish
-        from relsim.files import write_csv, write_json
+        from relsim.commission.study import finish_study, open_study, run_series
+        from relsim.io import now
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
@@ -206,26 +194,19 @@ def add_commission_commands(group: click.Group) -> None:
             )[name]  # fmt: skip
 
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
+        started = now()
         try:
             coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
         except KeyboardInterrupt as exc:
             opened.close()
             raise _interrupted(exc, out) from None
         try:
-            table = pd.concat(
-                [study.table_of(coarse, draw), study.uncertainty(refined, root, draw)],
-                ignore_index=True,
+            result = study.write_results(
+                out, coarse, refined, metric, pounds, posts, config, root, draw
             )
-            result = study.summary(table, metric, pounds, posts, config, draw)
-            write_csv(out / study.TABLE, table)
-            write_json(out / study.SUMMARY, result)
-            budget_figure(table, result, out / study.FIGURE)
-            finish(
-                out,
-                study_manifest(
-                    study.KIND, scenario=str(path), reps=reps, coarse_reps=coarse_reps,
-                    seed=root, sets=list(sets), **spec, result=result,
-                ),
+            finish_study(
+                out, study.KIND, study.OWN, started, scenario=str(path), reps=reps,
+                coarse_reps=coarse_reps, seed=root, sets=list(sets), **spec, result=result,
             )  # fmt: skip
         finally:
             opened.close()

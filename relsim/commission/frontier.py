@@ -212,6 +212,23 @@ def _clearly_above(differences: pd.Series, ensemble: EnsembleDraw | None) -> boo
     return summary["ci95"] is not None and summary["ci95"][0] > 0
 
 
+def write_results(
+    out: Path, plans_: Sequence[tuple[str, SweepPlan]], runs: dict[str, pd.DataFrame]
+) -> tuple[list[str], dict[str, Any]]:
+    """The frontier's table, its better buys and its figure, written into `out` from the
+    series' runs; returns the sentences and what the manifest records of them."""
+    from relsim.commission.figures import frontier_figure
+    from relsim.files import write_csv
+
+    table = frontier_table(plans_, runs)
+    better = better_buy(plans_, runs)
+    write_csv(out / TABLE, table)
+    write_csv(out / BETTER, better)
+    frontier_figure(table, better, out / FIGURE)
+    lines = sentences(better)
+    return lines, {"better_buy": lines, "interval": interval_record(plans_)}
+
+
 def sentences(better: pd.DataFrame) -> list[str]:
     """Where each model is the better buy, in words."""
     lines = []

@@ -13,7 +13,7 @@ import pandas as pd
 
 from relsim.environment import source_record
 from relsim.files import write_json
-from relsim.io import git_commit, now
+from relsim.io import git_commit, now, sha256
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import load_sweep
@@ -83,8 +83,19 @@ def study_manifest(kind: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+def finish_study(
+    out: Path, kind: str, own: Sequence[str], started: str, **fields: Any
+) -> dict[str, Any]:
+    """Write a study's manifest, last: what it was asked, what it found, when, the code, and
+    the SHA-256 of its own files (what `relsim rerun` compares a re-creation with)."""
+    manifest = {
+        **study_manifest(kind, **fields),
+        "started": started,
+        "files": sorted([*(p.name for p in out.iterdir()), MANIFEST]),
+        "sha256": {name: sha256(out / name) for name in own},
+    }
     write_json(out / MANIFEST, manifest)
+    return manifest
 
 
 def paired(runs: pd.DataFrame, metric: str) -> pd.DataFrame:

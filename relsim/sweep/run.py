@@ -6,7 +6,7 @@ Replication r uses the same seed at every point (common random numbers across th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,6 +126,27 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None
+
+
+def stored_plans(
+    directory: Path, series: Sequence[str], name: str
+) -> tuple[list[tuple[str, SweepPlan]], list[str]]:
+    """The plans of a study's series, each from the sweep manifest in its subdirectory of
+    `directory` (for `relsim rerun`), and the series whose points no longer resolve to the
+    scenario hashes they recorded. `name` says which study, in errors."""
+    from relsim.targets import check_entry_name, read_manifest
+
+    plans, changed = [], []
+    for one in series:
+        check_entry_name(one, name)
+        stored = read_manifest(directory / one)
+        if stored is None:
+            raise ScenarioError(f"{name}: series {one} has no sweep manifest")
+        plan = plan_from_manifest(stored, f"{name}: series {one}")
+        if list(stored.get("point_scenario_hashes") or []) != plan.hashes:
+            changed.append(one)
+        plans.append((one, plan))
+    return plans, changed
 
 
 def run_sweep(
