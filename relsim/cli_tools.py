@@ -110,28 +110,19 @@ def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, worker
     sweep manifest (not the experiment file or scenarios as they are now)."""
     from relsim.experiments import planned_again
     from relsim.io import portable_path
-    from relsim.rerun import compare_sweeps, mismatches
 
     run, changed = planned_again(data, manifest.parent)
-    found = mismatches(data, [])
-    if changed:
-        found.append(
-            f"the scenarios of series {', '.join(changed)} no longer resolve to the recorded "
-            "hashes (the schema changed)"
-        )
-    if found and not allow:
-        _refuse(manifest, found)
+    _study_checks(manifest, data, changed, allow)
     made = run.write(
         out, force=force, workers=workers or max(1, os.cpu_count() or 1),
         rerun_of=portable_path(manifest),
     )  # fmt: skip
-    verdicts = _compare_recorded(data, made, manifest.parent, out)
-    for series, _ in run.plans:
-        verdicts[f"{series}/runs.parquet"] = compare_sweeps(manifest.parent / series, out / series)
-    _report(verdicts, manifest)
+    _report_study(manifest, data, made, out, [series for series, _ in run.plans])
 
 
 def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
+    """Refuse, unless allowed, a study made by other code or whose series' scenarios no longer
+    resolve as they did."""
     from relsim.rerun import mismatches
 
     found = mismatches(data, [])
@@ -145,6 +136,7 @@ def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -
 
 
 def _report_study(manifest: Path, data: dict, made: dict, out: Path, series: list[str]) -> None:
+    """Say whether each of a study's files, and each series' runs, are identical."""
     from relsim.rerun import compare_sweeps
 
     verdicts = _compare_recorded(data, made, manifest.parent, out)
