@@ -14,6 +14,7 @@ from relsim import bundled
 from relsim.cli_options import json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
+from relsim.targets import OutputError
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -365,6 +366,12 @@ def add_tool_commands(group: click.Group) -> None:
         if manifest.is_dir():
             manifest = manifest / "manifest.json"
         data = load_manifest(manifest)
+        original = manifest.parent.resolve()
+        if out.resolve() == original or out.resolve().is_relative_to(original):
+            raise OutputError(
+                f"--out {printable(str(out))}: is or is inside the result being re-created; "
+                "name a new directory, so that the two can be compared"
+            )
         if data.get("kind") == "relsim sweep":
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
         elif "experiment" in data:
