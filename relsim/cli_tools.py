@@ -366,11 +366,10 @@ def add_tool_commands(group: click.Group) -> None:
         if manifest.is_dir():
             manifest = manifest / "manifest.json"
         data = load_manifest(manifest)
-        original = manifest.parent.resolve()
-        if out.resolve() == original or out.resolve().is_relative_to(original):
+        if out.resolve() == manifest.parent.resolve():
             raise OutputError(
-                f"--out {printable(str(out))}: is or is inside the result being re-created; "
-                "name a new directory, so that the two can be compared"
+                f"--out {printable(str(out))}: is the result being re-created; name a new "
+                "directory, so that the two can be compared"
             )
         if data.get("kind") == "relsim sweep":
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)

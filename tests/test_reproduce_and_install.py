@@ -134,10 +134,9 @@ def test_a_rerun_comparison_that_differs_says_so(comparison, tmp_path, capsys):
 def test_rerun_into_the_original_is_refused(original, capsys):
     """Re-creating a result over itself (even with --force) would compare it with itself."""
     before = {p.name: p.read_bytes() for p in original.iterdir()}
-    for target in (original, original / "inner"):
-        capsys.readouterr()
-        assert relsim_main("rerun", original, "--out", target, "--force") == 2
-        assert "inside the result being re-created" in capsys.readouterr().err
+    capsys.readouterr()
+    assert relsim_main("rerun", original, "--out", original, "--force") == 2
+    assert "is the result being re-created" in capsys.readouterr().err
     assert {p.name: p.read_bytes() for p in original.iterdir()} == before
 
 
