@@ -205,7 +205,7 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
     plans, changed = stored_plans(manifest.parent, stages, name)
     _study_checks(manifest, data, changed, allow)
     stored = dict(plans)
-    first = stored["coarse"] if "coarse" in stored else plans[0][1]
+    first = plans[0][1]  # the coarse stage: the summary lists it first
     draw = first.ensemble
     processes = workers or max(1, os.cpu_count() or 1)
 

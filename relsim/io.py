@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relsim.config import Scenario, scenario_dict, scenario_hash
-from relsim.environment import git_commit, source_record, versions
+from relsim.environment import git_commit, source_record
 from relsim.files import write_csv, write_json
 from relsim.heap import release_free_memory
 from relsim.parquet_parts import ParquetParts
@@ -26,7 +26,6 @@ __all__ = [
     "git_commit",
     "now",
     "provenance",
-    "versions",
     "write_run_files",
 ]
 
@@ -57,6 +56,7 @@ def provenance(scenario: Scenario, seed: int, reps: int, started: str) -> dict[s
     return {
         "relsim_version": source["relsim_version"],
         "git_commit": source["git_commit"],
+        "git_source_sha256": source["git_source_sha256"],
         "git_uncommitted_sha256": source["git_uncommitted_sha256"],
         "scenario_name": scenario.name,
         "scenario_hash": scenario_hash(scenario),

@@ -131,6 +131,29 @@ def test_a_rerun_comparison_that_differs_says_so(comparison, tmp_path, capsys):
     assert "differences.csv differs" in capsys.readouterr().err
 
 
+def test_rerun_compares_the_source_not_the_commit(original, tmp_path, capsys):
+    """A run recorded at another commit with the same source (a documentation-only commit)
+    reruns; one recorded with other source is refused."""
+    manifest = json.loads((original / "manifest.json").read_text())
+    if not manifest["git_source_sha256"]:
+        pytest.skip("not a git checkout: the source is not recorded")
+    copy = tmp_path / "copy"
+    for name, changes in (
+        ("docs", {"git_commit": "0" * 40}),
+        ("code", {"git_commit": "0" * 40, "git_source_sha256": "6" * 64}),
+    ):
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(original, copy)
+        (copy / "manifest.json").write_text(json.dumps({**manifest, **changes}))
+        capsys.readouterr()
+        code = relsim_main("rerun", copy, "--out", tmp_path / name, "--workers", "1")
+        err = capsys.readouterr().err
+        if name == "docs":
+            assert code == 0 and "summary.csv identical" in err, err
+        else:
+            assert code == 2 and "relsim source 666666666666" in err, err
+
+
 def test_rerun_into_the_original_is_refused(original, capsys):
     """Re-creating a result over itself (even with --force) would compare it with itself."""
     before = {p.name: p.read_bytes() for p in original.iterdir()}

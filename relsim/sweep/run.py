@@ -134,6 +134,7 @@ def stored_plans(
     """The plans of a study's series, each from the sweep manifest in its subdirectory of
     `directory` (for `relsim rerun`), and the series whose points no longer resolve to the
     scenario hashes they recorded. `name` says which study, in errors."""
+    from relsim.config.errors import printable
     from relsim.targets import check_entry_name, read_manifest
 
     plans, changed = [], []
@@ -141,8 +142,8 @@ def stored_plans(
         check_entry_name(one, name)
         stored = read_manifest(directory / one)
         if stored is None:
-            raise ScenarioError(f"{name}: series {one} has no sweep manifest")
-        plan = plan_from_manifest(stored, f"{name}: series {one}")
+            raise ScenarioError(f"{name}: series {printable(one)} has no sweep manifest")
+        plan = plan_from_manifest(stored, f"{name}: series {printable(one)}")
         if list(stored.get("point_scenario_hashes") or []) != plan.hashes:
             changed.append(one)
         plans.append((one, plan))
