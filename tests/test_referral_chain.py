@@ -208,7 +208,10 @@ def test_the_liberated_method_given_room_recovers_faster_than_assess_do_refer() 
     replication (the same people and luck). More room at assess-do-refer's front door does not
     close the gap but widens it: the shock's load then passes on to the specialist services,
     whose thresholds rise. With the bundled 40 caseworkers and hundreds waiting, it does not
-    hold: the waiting list gives the shock back over years (docs/results.md).
+    hold: the waiting list gives the shock back over years (docs/results.md). The sides do not
+    have equal resources (front-line staff about £4,320 per citizen-year against £490 and
+    £970): each is paired with itself without the shock, so this compares recovery, not what
+    each buys.
     Threshold: paired upper 95 % bounds < 0. Measured when chosen (8 replications): -0.008
     (-0.014 to -0.003) against ten duty workers, -0.024 (-0.035 to -0.013) against twenty;
     assess-do-refer +0.013 and +0.028, the Liberated Method +0.005."""
