@@ -138,9 +138,9 @@ def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -
 
 def _report_study(manifest: Path, data: dict, made: dict, out: Path, series: list[str]) -> None:
     """Say whether each of a study's files, and each series' runs, are identical."""
-    from relsim.rerun import compare_sweeps
+    from relsim.rerun import compare_files, compare_sweeps
 
-    verdicts = _compare_recorded(data, made, manifest.parent, out)
+    verdicts = compare_files(data, manifest.parent, out, made["sha256"])
     for one in series:
         verdicts[f"{one}/runs.parquet"] = compare_sweeps(manifest.parent / one, out / one)
     _report(verdicts, manifest)
@@ -247,27 +247,6 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
     _report_study(manifest, data, made, out, stages)
 
 
-def _compare_recorded(
-    original: dict, made: dict, original_dir: Path, new_dir: Path
-) -> dict[str, str]:
-    """Each file the new result hashed against the original's recorded hash, or its bytes
-    when it recorded none."""
-    from relsim.io import sha256
-
-    hashes = original.get("sha256")
-    recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
-    verdicts = {}
-    for name, digest in made["sha256"].items():
-        expected = recorded.get(name)
-        if expected is None and (original_dir / name).is_file():
-            expected = sha256(original_dir / name)
-        if expected is None:
-            verdicts[name] = "not compared"
-        else:
-            verdicts[name] = "identical" if digest == expected else "differs"
-    return verdicts
-
-
 def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                    allow: bool, as_json: bool) -> None:  # fmt: skip
     """Re-create a comparison: each scenario's runs from its own manifest (its resolved
@@ -335,7 +314,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         emit_json(payload)
     else:
         print_comparison(payload, UNITS)
-    verdicts = _compare_recorded(data, made, manifest.parent, out)
+    verdicts = compare_files(data, manifest.parent, out, made["sha256"])
     for (own, own_data, _), scenario_name in zip(loaded, names, strict=True):
         for file, verdict in compare_files(own_data, own.parent, out / scenario_name).items():
             verdicts[f"{scenario_name}/{file}"] = verdict

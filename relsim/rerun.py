@@ -11,6 +11,7 @@ resolves to the same hash): its results may then differ.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +75,16 @@ def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
     return data, scenario
 
 
-def compare_files(original: dict[str, Any], original_dir: Path, new_dir: Path) -> dict[str, str]:
-    """For each result file: 'identical', 'differs', or 'not compared' (nothing to compare
-    with: no recorded hash and no original file beside the manifest)."""
+def compare_files(
+    original: dict[str, Any], original_dir: Path, new_dir: Path, names: Iterable[str] = COMPARED
+) -> dict[str, str]:
+    """For each of the result's files `names` that the new one has: 'identical', 'differs', or
+    'not compared' (nothing to compare with: no recorded hash and no original file beside the
+    manifest)."""
     hashes = original.get("sha256")
     recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
     verdicts = {}
-    for name in COMPARED:
+    for name in names:
         new = new_dir / name
         if not new.is_file():
             continue
