@@ -33,7 +33,7 @@ from relsim.workforce import Workforce
 ABANDONABLE = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_CASEWORKER)
 
 
-def _one_of(values: np.ndarray, wanted: tuple[int, ...]) -> np.ndarray:
+def _one_of(values: np.ndarray, wanted: tuple[Pathway, ...]) -> np.ndarray:
     """values == any of a few `wanted`: one comparison each, cheaper than np.isin's sort."""
     found = values == wanted[0]
     for value in wanted[1:]:
