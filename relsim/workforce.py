@@ -14,9 +14,7 @@ import numpy as np
 
 from relsim.agents.worker import (
     Outcome,
-    StaffDraws,
-    StaffWeek,
-    WeekAsked,
+    WeekEnd,
     Worker,
     effectiveness,
 )
@@ -147,21 +145,23 @@ class Workforce:
         absence_chance = rng.random(posts).tolist()
         absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts).tolist()
         leave_chance = rng.random(posts).tolist()
-        demanded = (self.available - self.hours["idle"] + self.unmet).tolist()
-        available, crisis_hours = self.available.tolist(), self.crisis_hours.tolist()
-        reflective_hours = reflective.tolist()
-        rules = StaffWeek.of(staff)
-        left: list[int] = []
-        for post, worker in enumerate(self.occupant):
-            if worker is None:
-                continue
-            asked = WeekAsked(
-                available[post], demanded[post], crisis_hours[post], reflective_hours[post]
-            )
-            draws = StaffDraws(absence_chance[post], absence_weeks[post], leave_chance[post])
-            if worker.finish_week(week, asked, draws, rules) is Outcome.LEAVES:
-                left.append(post)
-        return left
+        end = WeekEnd(
+            week,
+            staff,
+            *WeekEnd.chances(staff),
+            available=self.available.tolist(),
+            demanded=(self.available - self.hours["idle"] + self.unmet).tolist(),
+            crisis_contact=self.crisis_hours.tolist(),
+            reflective=reflective.tolist(),
+            absence_chance=absence_chance,
+            absence_weeks=absence_weeks,
+            leave_chance=leave_chance,
+        )
+        return [
+            worker.post
+            for worker in self.occupant
+            if worker is not None and worker.finish_week(end) is Outcome.LEAVES
+        ]
 
     def vacate(self, post: int, week: int, vacancy_weeks: float) -> Worker:
         """The occupant of `post` has gone; a permanent hire is due after the vacancy (an agency

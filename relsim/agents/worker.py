@@ -30,40 +30,32 @@ class Outcome(Enum):
     LEAVES = "leaves"
 
 
-@dataclass(slots=True)
-class StaffDraws:
-    """One post's random draws for the week (drawn for every post, so the stream stays aligned)."""
-
-    absence_chance: float
-    absence_weeks: int
-    leave_chance: float
-
-
 @dataclass(frozen=True, slots=True)
-class StaffWeek:
-    """The staff rules as this week's end applies them to every worker, with what follows from
-    them alone worked out once for all workers."""
+class WeekEnd:
+    """This week's end for every post: the staff rules, the chances that follow from them alone
+    (worked out once), what the week asked of each post in hours, and each post's draws (drawn
+    for every post, so the stream stays aligned). Lists indexed by post: a worker reads its own.
+    """
 
+    week: int
     rules: Staff
     #: a permanent worker's chance of leaving in a week, before burnout raises it
     weekly_leave: float
     #: chance of falling ill in a week, before burnout raises it
     weekly_absence: float
+    available: list[float]
+    demanded: list[float]
+    crisis_contact: list[float]
+    reflective: list[float]
+    absence_chance: list[float]
+    absence_weeks: list[int]
+    leave_chance: list[float]
 
-    @classmethod
-    def of(cls, rules: Staff) -> StaffWeek:
+    @staticmethod
+    def chances(rules: Staff) -> tuple[float, float]:
+        """(weekly leaving, weekly absence) before burnout raises them."""
         weekly_leave = 1.0 - (1.0 - min(rules.turnover_per_year or 0.0, 0.999)) ** (1.0 / 52.0)
-        return cls(rules, weekly_leave, rules.absence_probability_per_week or 0.0)
-
-
-@dataclass(slots=True)
-class WeekAsked:
-    """What the week asked of a worker, in hours."""
-
-    available: float
-    demanded: float
-    crisis_contact: float
-    reflective: float
+        return weekly_leave, rules.absence_probability_per_week or 0.0
 
 
 class Worker(mesa.Agent):
@@ -123,18 +115,17 @@ class Worker(mesa.Agent):
         """Share of the usual effect of their contact that this worker achieves now."""
         return float(effectiveness(self.burnout, rules))
 
-    def finish_week(
-        self, week: int, asked: WeekAsked, draws: StaffDraws, staff: StaffWeek
-    ) -> Outcome:
+    def finish_week(self, end: WeekEnd) -> Outcome:
         """Burnout moves with load above what is sustainable and with emotional labour, and falls
         with manageable load and reflective practice; then absence and leaving."""
-        rules = staff.rules
-        load = asked.demanded / asked.available if asked.available > 0 else 0.0
+        rules, post, week = end.rules, self.post, end.week
+        available = end.available[post]
+        load = end.demanded[post] / available if available > 0 else 0.0
         overload = max(load - rules.sustainable_utilisation, 0.0)
         change = (
             rules.burnout_gain_per_excess_load * overload
-            + rules.emotional_labour_per_crisis_hour * asked.crisis_contact
-            - rules.reflective_recovery_per_hour * asked.reflective
+            + rules.emotional_labour_per_crisis_hour * end.crisis_contact[post]
+            - rules.reflective_recovery_per_hour * end.reflective[post]
         )
         if overload == 0.0:
             change -= rules.burnout_recovery_per_week
@@ -143,13 +134,13 @@ class Worker(mesa.Agent):
 
         if self.agency_until is not None:
             return Outcome.LEAVES if week >= self.agency_until else Outcome.STAYS
-        if draws.leave_chance < staff.weekly_leave * (
+        if end.leave_chance[post] < end.weekly_leave * (
             1.0 + rules.turnover_burnout_multiplier * burnout
         ):
             return Outcome.LEAVES
-        p_absent = staff.weekly_absence * (1.0 + rules.absence_burnout_multiplier * burnout)
-        if draws.absence_chance < p_absent and self.at_work(week + 1):
-            self.absent_until = week + draws.absence_weeks
+        p_absent = end.weekly_absence * (1.0 + rules.absence_burnout_multiplier * burnout)
+        if end.absence_chance[post] < p_absent and self.at_work(week + 1):
+            self.absent_until = week + end.absence_weeks[post]
         return Outcome.STAYS
 
 
