@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 
 class Pathway(np.int8, Enum):
@@ -266,9 +267,11 @@ def row_max(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def row_sum(values: np.ndarray) -> np.ndarray:
-    """Sum across domains in float64, column by column."""
-    out = values[:, 0].astype(np.float64)
+def row_sum(values: np.ndarray, dtype: DTypeLike = np.float64) -> np.ndarray:
+    """Sum across domains in `dtype`, column by column. In the values' own dtype it is
+    `values.sum(axis=1)` number for number, at about a fifth of the cost: NumPy adds fewer than
+    eight numbers in order, and there are at most six domains."""
+    out = values[:, 0].astype(dtype)
     for d in range(1, values.shape[1]):
         out += values[:, d]
     return out
@@ -280,6 +283,34 @@ def row_count_above(values: np.ndarray, threshold: float) -> np.ndarray:
     for d in range(values.shape[1]):
         out += values[:, d] > threshold
     return out
+
+
+def row_count(mask: np.ndarray) -> np.ndarray:
+    """How many domains of each row are set (`mask.sum(axis=1)`, at a fifth of the cost)."""
+    out = np.zeros(mask.shape[0], dtype=np.int8)
+    for d in range(mask.shape[1]):
+        out += mask[:, d]
+    return out
+
+
+def row_any(mask: np.ndarray) -> np.ndarray:
+    """Whether any domain of each row is set (`mask.any(axis=1)`, at a fifth of the cost)."""
+    out = np.zeros(mask.shape[0], dtype=bool)
+    for d in range(mask.shape[1]):
+        out |= mask[:, d]
+    return out
+
+
+def row_argmax(values: np.ndarray) -> np.ndarray:
+    """The domain of each row's maximum, the first on a tie (`np.argmax(values, axis=1)` for
+    values without NaN, at a quarter of the cost)."""
+    best = values[:, 0].copy()
+    index = np.zeros(values.shape[0], dtype=np.int64)
+    for d in range(1, values.shape[1]):
+        column = values[:, d]
+        index[column > best] = d
+        np.maximum(best, column, out=best)
+    return index
 
 
 class EveryRow:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from relsim.citizens import EveryRow, nonzero_cells
+from relsim.citizens import EveryRow, nonzero_cells, row_any, row_argmax, row_count, row_sum
 from relsim.config import load_scenario
 from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
 from relsim.dynamics.needs import NeedModel
@@ -30,6 +30,36 @@ def test_nonzero_cells_are_numpys_nonzero(values: np.ndarray) -> None:
     expected_rows, expected_columns = np.nonzero(values)
     assert np.array_equal(rows, expected_rows)
     assert np.array_equal(columns, expected_columns)
+
+
+# up to seven columns: NumPy adds fewer than eight numbers in order (pairwise from eight on);
+# the model has at most six domains
+wide = st.tuples(st.integers(0, 12), st.integers(1, 7))
+needs_like = st.sampled_from([np.float32, np.float64]).flatmap(
+    lambda dtype: hnp.arrays(
+        dtype=dtype,
+        shape=wide,
+        # zeros, ties and magnitudes far apart: where the order of adding would show
+        elements=st.one_of(
+            st.just(0.0),
+            st.sampled_from([0.25, 0.5, 1.0]),
+            st.floats(0.0, 1.0, width=32),
+            st.floats(0.0, 1e4, width=32),
+        ),
+    )
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(needs_like)
+def test_row_reductions_are_numpys_axis_one_reductions(values: np.ndarray) -> None:
+    total = row_sum(values, values.dtype)
+    assert total.dtype == values.dtype
+    assert np.array_equal(total, values.sum(axis=1))
+    assert np.array_equal(row_argmax(values), np.argmax(values, axis=1))
+    mask = values > 0.3
+    assert np.array_equal(row_count(mask), mask.sum(axis=1))
+    assert np.array_equal(row_any(mask), mask.any(axis=1))
 
 
 def test_every_row_repeats_the_row_as_rows_are_added() -> None:

@@ -18,7 +18,7 @@ import mesa
 import numpy as np
 
 from relsim.cases import bounce, demand, end_wait, fail, fifo
-from relsim.citizens import Pathway, SpecialistState
+from relsim.citizens import Pathway, SpecialistState, row_any, row_count_above
 from relsim.config.schema import Specialist
 from relsim.rationing import RationingLevel
 
@@ -73,7 +73,7 @@ class SpecialistService(mesa.Agent):
         rule = self.exclusion_domains
         if rule.size == 0:
             return np.zeros(need.shape[0], dtype=bool)
-        return (need[:, rule] > threshold).any(axis=1) & (chance < strictness)
+        return row_any(need[:, rule] > threshold) & (chance < strictness)
 
     # -- the week -------------------------------------------------------------------------
     def week(
@@ -188,7 +188,7 @@ class SpecialistService(mesa.Agent):
         dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
         if rows.size == 0 or dropout <= 0:
             return np.ones(rows.size, dtype=bool)
-        n_active = (citizens.need[rows] > scenario.needs.active_threshold).sum(axis=1)
+        n_active = row_count_above(citizens.need[rows], scenario.needs.active_threshold)
         chaos = self.chaos_by_active_needs[n_active]
         probability = dropout * (1 - citizens.trust[rows])
         leaving = week.dropout_draw[rows] < probability * chaos

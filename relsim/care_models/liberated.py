@@ -31,7 +31,15 @@ from relsim.cases import (
     join_queue,
     release,
 )
-from relsim.citizens import Pathway, Route, SpecialistState, row_max
+from relsim.citizens import (
+    Pathway,
+    Route,
+    SpecialistState,
+    row_any,
+    row_count,
+    row_max,
+    row_sum,
+)
 from relsim.dynamics.engagement import severity
 
 if TYPE_CHECKING:
@@ -185,7 +193,7 @@ class Liberated:
         threshold = scenario.needs.active_threshold
         need = citizens.need[rows]
         active = need > threshold
-        n_active = active.sum(axis=1)
+        n_active = row_count(active)
         in_crisis = week.crisis[rows]
         demand = (
             rules.base_contact_hours_per_week
@@ -201,7 +209,7 @@ class Liberated:
         by_buddy = ~by_own & on_duty[buddy]
         serving = np.where(by_own, own_post, np.where(by_buddy, buddy, -1))
         stake = citizens.priority[rows] * np.where(active, need, 0.0)
-        matters = stake.sum(axis=1)
+        matters = row_sum(stake, stake.dtype)
         score = triage_score(
             rules,
             in_crisis,
@@ -294,7 +302,7 @@ class Liberated:
         active = citizens.need[rows[:, None], practical] > scenario.needs.active_threshold
         left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
         spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
-        wanting = active.any(axis=1) & (spend > 0)
+        wanting = row_any(active) & (spend > 0)
         rows, posts, own = rows[wanting], posts[wanting], own[wanting]
         active, spend = active[wanting], spend[wanting]
         if rows.size == 0:
@@ -322,7 +330,7 @@ class Liberated:
             * spend
             / 100.0
             * (floor + (1.0 - floor) * knowledge)
-            / active.sum(axis=1)
+            / row_count(active)
         )
         for k, domain in enumerate(practical):
             citizens.support[rows, domain] += per_need * active[:, k]
@@ -347,7 +355,7 @@ class Liberated:
 
         # Keep up the joint work already going: coordination for each specialist involved.
         spec_state = citizens.spec_state[engaged]
-        joint_count = (spec_state == SpecialistState.JOINT_WORK).sum(axis=1)
+        joint_count = row_count(spec_state == SpecialistState.JOINT_WORK)
         joint = np.flatnonzero(joint_count)
         if joint.size:
             posts = serving[joint]
@@ -408,7 +416,7 @@ def effort_shares(
     need: `driver_share` of it on the need that drives the others (as far as the worker knows
     it, and while it is active), the rest on the active needs in proportion to what matters to
     the person. `stake` is priority times active need, which triage has already worked out."""
-    totals = stake.sum(axis=1, keepdims=True)
+    totals = row_sum(stake, stake.dtype)[:, None]
     weights = np.where(totals > 0, stake / np.where(totals > 0, totals, 1.0), 0.0)
     rows = np.arange(weights.shape[0])
     driving = (totals[:, 0] > 0) & active[rows, driver]  # an inactive driver pushes nothing

@@ -13,7 +13,7 @@ import numpy as np
 from relsim.care_models.assess_do_refer import AssessDoRefer
 from relsim.care_models.base import CarePathway
 from relsim.care_models.liberated import Liberated
-from relsim.citizens import Route
+from relsim.citizens import Route, row_count_above
 from relsim.config.schema import Scenario
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class Router:
         need = district.citizens.need[rows]
         noise = district.streams["assessment"].normal(0.0, 1.0, need.shape)
         seen = need + noise * config.assess_do_refer.assessment_error_sd
-        n_active = (seen > config.needs.active_threshold).sum(axis=1)
+        n_active = row_count_above(seen, config.needs.active_threshold)
         complex_ = n_active >= self.complexity_threshold
         self.pathways[Route.LIBERATED].intake(district, week, rows[complex_])
         self.pathways[Route.ASSESS_DO_REFER].intake(district, week, rows[~complex_])
