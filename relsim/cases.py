@@ -270,9 +270,9 @@ def fade_relationships(district: District, week: Week, rules_decay: tuple[float,
     n = citizens.n
     unseen = citizens.last_seen_week[:n] < week.number
     depth_decay, knowledge_decay = rules_decay
-    depth, knowledge = citizens.depth[:n], citizens.knowledge[:n]
-    np.multiply(depth, np.float32(1.0 - depth_decay), out=depth, where=unseen)
-    np.multiply(knowledge, np.float32(1.0 - knowledge_decay), out=knowledge, where=unseen)
+    # A factor of 1 for those seen (x times 1 is x): half the cost of a masked multiply.
+    citizens.depth[:n] *= np.where(unseen, np.float32(1.0 - depth_decay), np.float32(1.0))
+    citizens.knowledge[:n] *= np.where(unseen, np.float32(1.0 - knowledge_decay), np.float32(1.0))
 
 
 def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | float) -> None:

@@ -301,18 +301,6 @@ def row_any(mask: np.ndarray) -> np.ndarray:
     return out
 
 
-def row_argmax(values: np.ndarray) -> np.ndarray:
-    """The domain of each row's maximum, the first on a tie (`np.argmax(values, axis=1)` for
-    values without NaN, at a quarter of the cost)."""
-    best = values[:, 0].copy()
-    index = np.zeros(values.shape[0], dtype=np.int64)
-    for d in range(1, values.shape[1]):
-        column = values[:, d]
-        index[column > best] = d
-        np.maximum(best, column, out=best)
-    return index
-
-
 class EveryRow:
     """A constant row (one value per column) repeated for the first `n` rows, flattened, and
     kept between weeks (grown as rows are added). NumPy multiplies two arrays of one shape many

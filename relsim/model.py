@@ -16,7 +16,15 @@ from relsim.cases import (
     recently_failed,
     release,
 )
-from relsim.citizens import Citizens, Pathway, Route, SpecialistState, row_count_above, row_sum
+from relsim.citizens import (
+    Citizens,
+    Pathway,
+    Route,
+    SpecialistState,
+    nonzero_cells,
+    row_count_above,
+    row_sum,
+)
 from relsim.config.knobs import resolve_knobs, retune_knob
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.continuity import ContactLedger
@@ -348,11 +356,14 @@ class CareModel(mesa.Model):
         if not self.services:
             return
         state = citizens.spec_state[: citizens.n]
-        standings = []  # each service's rows and their standing, all read before any week
+        # Each service's rows and their standing, all read before any week, in one pass over
+        # every standing (NONE is 0) rather than one pass over each service's column.
+        rows, domains = nonzero_cells(state)
+        standing = state[rows, domains]
+        standings = []
         for service in self.services:
-            column = state[:, service.domain]
-            rows = np.flatnonzero(column != SpecialistState.NONE)
-            standings.append((rows, column[rows]))
+            mine = domains == service.domain
+            standings.append((rows[mine], standing[mine]))
         for service, (rows, standing) in zip(self.services, standings, strict=True):
             service.week(
                 self.district,

@@ -31,7 +31,7 @@ from relsim.cases import (
     rank_within,
     release,
 )
-from relsim.citizens import Pathway, Route, SpecialistState, nonzero_cells, row_argmax
+from relsim.citizens import Pathway, Route, SpecialistState, nonzero_cells
 from relsim.rationing import RationingLevel
 
 REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral
@@ -261,7 +261,7 @@ class AssessDoRefer:
             * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
         )
         observed = need + noise
-        presenting = row_argmax(observed)
+        presenting = np.argmax(observed, axis=1)
         eligible = observed[np.arange(rows.size), presenting] >= self.eligibility_threshold
         screen = min(rules.screening_hours, rules.assessment_hours)
         hours = np.where(eligible, rules.assessment_hours, screen)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relsim.citizens import Citizens, EveryRow
+from relsim.citizens import Citizens, EveryRow, row_any
 from relsim.config.schema import CRISIS_TYPES, CrisisType, Scenario
 
 MAX_WEEKLY_HAZARD = 0.9
@@ -28,10 +28,7 @@ class CrisisWeek:
 
     @property
     def any(self) -> np.ndarray:
-        out = self.happened[:, 0].copy()
-        for k in range(1, self.happened.shape[1]):
-            out |= self.happened[:, k]
-        return out
+        return row_any(self.happened)
 
 
 def crisis_specs(scenario: Scenario) -> list[CrisisType]:
