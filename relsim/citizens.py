@@ -259,6 +259,16 @@ class Citizens(CitizenColumns):
         return getattr(self, name)[: self.n]
 
 
+def add_to_rows(column: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """`column[rows] += values` for a (rows, domains) citizen column, number for number, at about
+    a third of the cost. NumPy's fancy indexing of whole rows of a 2-D array is several times
+    slower than `take`, and than writing each row as one record of the row's bytes."""
+    current = column.take(rows, axis=0)
+    current += values
+    record = np.dtype((np.void, column.dtype.itemsize * column.shape[1]))
+    column.view(record)[:, 0][rows] = current.view(record)[:, 0]
+
+
 def row_max(values: np.ndarray) -> np.ndarray:
     """Maximum across domains, column by column (far faster than axis=1 on narrow arrays)."""
     out = values[:, 0].copy()

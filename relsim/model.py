@@ -250,7 +250,7 @@ class CareModel(mesa.Model):
         week.crisis = happened.any
         # A crisis soon after a service failed the person is failure demand.
         in_crisis = np.flatnonzero(week.crisis)
-        by_type = happened.happened[in_crisis]  # the few rows with a crisis, by type
+        by_type = happened.happened.take(in_crisis, axis=0)  # the few rows with a crisis, by type
         counts = by_type.sum(axis=1, dtype=np.int64)
         after_failure = recently_failed(self.district, week, in_crisis)
         demand(self.district, "crises", int(counts.sum()), int(counts[after_failure].sum()))
@@ -417,18 +417,19 @@ class CareModel(mesa.Model):
         entrants = draw_entrants(self.config, count, self.district.streams["arrivals"])
         citizens = self.citizens
         rows = citizens.add(count)
-        citizens.need[rows] = entrants.need
-        citizens.baseline[rows] = entrants.need
-        citizens.set_point[rows] = entrants.need
-        citizens.priority[rows] = entrants.priority
-        citizens.driver[rows] = entrants.driver
-        citizens.driver_hidden[rows] = entrants.driver_hidden
-        citizens.help_fit[rows] = entrants.help_fit
-        citizens.informal[rows] = entrants.informal
-        citizens.trust[rows] = entrants.trust
-        citizens.trust_base[rows] = entrants.trust
-        citizens.arrival_week[rows] = self.week
-        citizens.budget_year_start[rows] = self.week
+        new = slice(int(rows[0]), int(rows[-1]) + 1)  # the rows added are consecutive
+        citizens.need[new] = entrants.need
+        citizens.baseline[new] = entrants.need
+        citizens.set_point[new] = entrants.need
+        citizens.priority[new] = entrants.priority
+        citizens.driver[new] = entrants.driver
+        citizens.driver_hidden[new] = entrants.driver_hidden
+        citizens.help_fit[new] = entrants.help_fit
+        citizens.informal[new] = entrants.informal
+        citizens.trust[new] = entrants.trust
+        citizens.trust_base[new] = entrants.trust
+        citizens.arrival_week[new] = self.week
+        citizens.budget_year_start[new] = self.week
         self.district.people.join(count)
         self.journeys.log(self.week, rows, "arrived")
         self.tally.add("arrivals", count)

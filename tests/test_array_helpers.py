@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from relsim.citizens import EveryRow, nonzero_cells, row_any, row_count, row_sum
+from relsim.citizens import EveryRow, add_to_rows, nonzero_cells, row_any, row_count, row_sum
 from relsim.config import load_scenario
 from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
 from relsim.dynamics.needs import NeedModel
@@ -59,6 +59,26 @@ def test_row_reductions_are_numpys_axis_one_reductions(values: np.ndarray) -> No
     mask = values > 0.3
     assert np.array_equal(row_count(mask), mask.sum(axis=1))
     assert np.array_equal(row_any(mask), mask.any(axis=1))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.integers(1, 6),
+    st.lists(st.integers(0, 29), max_size=40),  # repeated rows too: the last write wins
+    st.sampled_from([np.float32, np.float64]),
+    st.integers(0, 2**32 - 1),
+)
+def test_add_to_rows_is_fancy_indexing_plus_equals(
+    domains: int, row_list: list[int], values_dtype: type, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    column = rng.random((30, domains), dtype=np.float32)
+    rows = np.array(row_list, dtype=np.int64)
+    values = rng.normal(0.0, 1.0, (rows.size, domains)).astype(values_dtype)
+    expected = column.copy()
+    expected[rows] += values
+    add_to_rows(column, rows, values)
+    assert np.array_equal(column, expected)
 
 
 def test_every_row_repeats_the_row_as_rows_are_added() -> None:

@@ -188,7 +188,9 @@ class SpecialistService(mesa.Agent):
         dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
         if rows.size == 0 or dropout <= 0:
             return np.ones(rows.size, dtype=bool)
-        n_active = row_count_above(citizens.need[rows], scenario.needs.active_threshold)
+        n_active = row_count_above(
+            citizens.need.take(rows, axis=0), scenario.needs.active_threshold
+        )
         chaos = self.chaos_by_active_needs[n_active]
         probability = dropout * (1 - citizens.trust[rows])
         leaving = week.dropout_draw[rows] < probability * chaos

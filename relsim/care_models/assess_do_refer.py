@@ -255,7 +255,7 @@ class AssessDoRefer:
         district.records.tally.add("assessments", rows.size)
         district.records.journeys.log(week.number, rows, "assessed", worker=people)
 
-        need = citizens.need[rows]
+        need = citizens.need.take(rows, axis=0)
         noise = (
             rng.normal(0.0, 1.0, need.shape)
             * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
@@ -298,14 +298,14 @@ class AssessDoRefer:
         citizens, scenario = district.citizens, district.config
         rules = scenario.assess_do_refer
         threshold = scenario.needs.active_threshold
-        need = citizens.need[rows]
+        need = citizens.need.take(rows, axis=0)
         identify = rules.other_need_identification_probability
         identify = identify + (1.0 - identify) * citizens.knowledge[rows]
         has_service = np.array([s.open for s in district.services])
         candidate = (
             (need > threshold)
             & (np.arange(need.shape[1])[None, :] != presenting[:, None])
-            & (citizens.spec_state[rows] == SpecialistState.NONE)
+            & (citizens.spec_state.take(rows, axis=0) == SpecialistState.NONE)
             & has_service[None, :]
             & eligible[:, None]
             & (rng.random(need.shape) < identify[:, None])
@@ -352,7 +352,7 @@ class AssessDoRefer:
         tally, journeys = district.records.tally, district.records.journeys
         tally.add("referrals", rows.size)
         acceptance = np.array([s.acceptance_threshold() for s in district.services])
-        need = citizens.need[rows]
+        need = citizens.need.take(rows, axis=0)
         excluded = excluded_referrals(
             district.services,
             need,

@@ -35,6 +35,7 @@ from relsim.citizens import (
     Pathway,
     Route,
     SpecialistState,
+    add_to_rows,
     row_any,
     row_count,
     row_max,
@@ -191,7 +192,7 @@ class Liberated:
         if rows.size == 0:
             return empty, empty, np.zeros(0, dtype=bool)
         threshold = scenario.needs.active_threshold
-        need = citizens.need[rows]
+        need = citizens.need.take(rows, axis=0)
         active = need > threshold
         n_active = row_count(active)
         in_crisis = week.crisis[rows]
@@ -208,7 +209,7 @@ class Liberated:
         by_own = on_duty[own_post]
         by_buddy = ~by_own & on_duty[buddy]
         serving = np.where(by_own, own_post, np.where(by_buddy, buddy, -1))
-        stake = citizens.priority[rows] * np.where(active, need, 0.0)
+        stake = citizens.priority.take(rows, axis=0) * np.where(active, need, 0.0)
         matters = row_sum(stake, stake.dtype)
         score = triage_score(
             rules,
@@ -225,7 +226,8 @@ class Liberated:
         unseen = ~seen & (serving >= 0)
         workforce.unmet += workforce.per_post(serving[unseen], (demand * overhead)[unseen])
         rows, posts, hours = rows[seen], serving[seen], demand[seen]
-        own, active, stake = by_own[seen], active[seen], stake[seen]
+        own = by_own[seen]
+        active, stake = active.compress(seen, axis=0), stake.compress(seen, axis=0)
         tally.add("absence_cover_contacts", int((~own).sum()))
         workforce.book("direct", posts, hours)
         workforce.book("recording", posts, hours * rules.recording_share)
@@ -250,7 +252,7 @@ class Liberated:
         citizens.last_seen_week[rows[missed]] = week.number
 
         rows, posts, hours, own = rows[engaged], posts[engaged], hours[engaged], own[engaged]
-        active, stake = active[engaged], stake[engaged]
+        active, stake = active.compress(engaged, axis=0), stake.compress(engaged, axis=0)
         contacted(district, week, rows, workforce.person[posts], own)
         # What the serving worker knows: all of it for the named worker; a covering buddy has
         # the notes (what a handover keeps) and no relationship.
@@ -266,12 +268,13 @@ class Liberated:
             * (fit + (1.0 - fit) * knowledge)
             * workforce.effectiveness[posts]
         )
-        citizens.support[rows] += effect[:, None] * effort_shares(
+        shares = effort_shares(
             stake,
             active,
             citizens.driver[rows],
             rules.driver_focus_share * knowledge,
         )
+        add_to_rows(citizens.support, rows, effect[:, None] * shares)
         grow_relationship(district, rows[own], hours[own])
         trust = citizens.trust[rows]
         citizens.trust[rows] = trust + rules.trust_growth_per_hour * hours * (1 - trust)
@@ -299,12 +302,15 @@ class Liberated:
         new_year = rows[week.number - citizens.budget_year_start[rows] >= 52]
         citizens.budget_year_start[new_year] = week.number
         citizens.budget_spent_year[new_year] = 0.0
-        active = citizens.need[rows[:, None], practical] > scenario.needs.active_threshold
+        active = (
+            citizens.need.take(rows, axis=0).take(practical, axis=1)
+            > scenario.needs.active_threshold
+        )
         left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
         spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
         wanting = row_any(active) & (spend > 0)
         rows, posts, own = rows[wanting], posts[wanting], own[wanting]
-        active, spend = active[wanting], spend[wanting]
+        active, spend = active.compress(wanting, axis=0), spend[wanting]
         if rows.size == 0:
             return
         # The decision takes the worker's time; with none left this week, it waits.
@@ -315,7 +321,7 @@ class Liberated:
             rows[fits],
             posts[fits],
             own[fits],
-            active[fits],
+            active.compress(fits, axis=0),
             spend[fits],
         )
         if rows.size == 0:
@@ -354,7 +360,7 @@ class Liberated:
             return
 
         # Keep up the joint work already going: coordination for each specialist involved.
-        spec_state = citizens.spec_state[engaged]
+        spec_state = citizens.spec_state.take(engaged, axis=0)
         joint_count = row_count(spec_state == SpecialistState.JOINT_WORK)
         joint = np.flatnonzero(joint_count)
         if joint.size:
@@ -366,7 +372,7 @@ class Liberated:
             week.engaged[engaged[joint[~fits]]] = False  # no joint work this week
 
         open_service = np.array([s.open for s in district.services])
-        need = citizens.need[engaged]
+        need = citizens.need.take(engaged, axis=0)
         want = (
             (spec_state == SpecialistState.NONE)
             & (need >= rules.specialist_draw_in_threshold)
@@ -402,7 +408,7 @@ class Liberated:
     def _step_down(self, district: District, week: Week, held: np.ndarray) -> None:
         citizens, scenario = district.citizens, district.config
         rows = held[citizens.pathway[held] == Pathway.HELD]
-        stable = row_max(citizens.need[rows]) < scenario.liberated.stable_need_below
+        stable = row_max(citizens.need.take(rows, axis=0)) < scenario.liberated.stable_need_below
         stable &= ~week.crisis[rows]
         citizens.stable_weeks[rows] = np.where(stable, citizens.stable_weeks[rows] + 1, 0)
         done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]

@@ -44,7 +44,7 @@ class Router:
         # Route on what a first conversation sees, not on true needs: a stranger's view, with
         # the front door's assessment error.
         config = district.config
-        need = district.citizens.need[rows]
+        need = district.citizens.need.take(rows, axis=0)
         noise = district.streams["assessment"].normal(0.0, 1.0, need.shape)
         seen = need + noise * config.assess_do_refer.assessment_error_sd
         n_active = row_count_above(seen, config.needs.active_threshold)
