@@ -26,21 +26,37 @@ FAILED_CLOSURES = frozenset(
 _INT16 = np.iinfo(np.int16)
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")`, found faster. A stable order is the one order that
+    sorts the keys with ties kept as given, so any way of finding it gives the same indices:
+    integers that fit in 16 bits are sorted by radix, in linear time; other keys by NumPy's
+    vectorised default sort, which is exact when no two keys are equal (the usual case for
+    scores with a random part), and by the stable sort when some are."""
+    if keys.size < 2:
+        return np.argsort(keys, kind="stable")
+    if keys.dtype.kind in "iu":
+        if _INT16.min <= keys.min() and keys.max() <= _INT16.max:
+            return np.argsort(keys.astype(np.int16), kind="stable")
+        return np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
+    ordered = keys[order]
+    if (ordered[1:] == ordered[:-1]).any() or np.isnan(ordered[-1]):
+        return np.argsort(keys, kind="stable")
+    return order
+
+
 def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
     """Rows ordered by the week they started waiting (ties by row: arrival order)."""
     if rows.size == 0:
         return rows
-    return rows[np.argsort(since[rows], kind="stable")]
+    return rows[stable_order(since[rows])]
 
 
 def group_order(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
     """Indices that sort the elements by group, then by key (without keys: as given), ties kept
-    in the order given. Group numbers that fit in 16 bits are sorted by radix, in linear time."""
-    order = np.arange(groups.size) if keys is None else np.argsort(keys, kind="stable")
-    ordered_groups = groups[order]
-    if groups.size and _INT16.min <= groups.min() and groups.max() <= _INT16.max:
-        ordered_groups = ordered_groups.astype(np.int16)
-    return order[np.argsort(ordered_groups, kind="stable")]
+    in the order given."""
+    order = np.arange(groups.size) if keys is None else stable_order(keys)
+    return order[stable_order(groups[order])]
 
 
 def group_heads(sorted_groups: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -106,7 +122,7 @@ def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
     if rest.size:
         # Round r of the rota gives one slot to each post with more than r free slots, the
         # emptiest first: the first `more_than[r]` posts in order of free slots (ties by post).
-        emptiest = np.argsort(-slots, kind="stable")
+        emptiest = stable_order(-slots)
         rounds = np.arange(slots[emptiest[0]])
         more_than = np.searchsorted(-slots[emptiest], -rounds, side="left")
         round_ends = np.cumsum(more_than)

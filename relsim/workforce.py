@@ -185,9 +185,7 @@ class Workforce:
         cover_chance = rng.random(self.posts)
         tenure = rng.geometric(1.0 / max(staff.agency_tenure_weeks or 1.0, 1.0), self.posts)
         filled: list[int] = []
-        for post in range(self.posts):
-            if self.occupant[post] is not None:
-                continue
+        for post in np.flatnonzero(~self.in_post).tolist():
             if self.vacant_until[post] <= week:
                 self.fill(post, hire(post, None))
             elif cover_chance[post] < staff.agency_cover_probability:

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from relsim.cases import stable_order
 from relsim.citizens import EveryRow, add_to_rows, nonzero_cells, row_any, row_count, row_sum
 from relsim.config import load_scenario
 from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
@@ -79,6 +80,28 @@ def test_add_to_rows_is_fancy_indexing_plus_equals(
     expected[rows] += values
     add_to_rows(column, rows, values)
     assert np.array_equal(column, expected)
+
+
+sort_keys = st.one_of(
+    hnp.arrays(np.int64, st.integers(0, 60), elements=st.integers(-5, 5)),
+    hnp.arrays(np.int64, st.integers(0, 60), elements=st.integers(-(10**6), 10**6)),
+    hnp.arrays(np.int32, st.integers(0, 60), elements=st.integers(-40000, 40000)),
+    hnp.arrays(
+        np.float64,
+        st.integers(0, 60),
+        elements=st.one_of(
+            st.sampled_from([0.0, -0.0, 1.0, 0.5, float("nan"), float("inf")]),
+            st.floats(-1e3, 1e3),
+        ),
+    ),
+    hnp.arrays(np.float32, st.integers(0, 60), elements=st.floats(0, 1, width=32)),
+)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(sort_keys)
+def test_stable_order_is_numpys_stable_argsort(keys: np.ndarray) -> None:
+    assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
 
 
 def test_every_row_repeats_the_row_as_rows_are_added() -> None:
