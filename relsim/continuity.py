@@ -29,11 +29,19 @@ def key_rows(keys: np.ndarray) -> np.ndarray:
 def merge_counts(
     keys: np.ndarray, counts: np.ndarray, new_keys: np.ndarray, new_counts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys with summed counts, from two (keys, counts) collections."""
-    all_keys = np.concatenate([keys, new_keys])
-    all_counts = np.concatenate([counts, new_counts])
-    unique, inverse = np.unique(all_keys, return_inverse=True)
-    return unique, np.bincount(inverse, weights=all_counts, minlength=unique.size).astype(np.int64)
+    """Sorted unique keys with summed counts, from two such collections (each sorted, keys
+    unique): each new key is looked for among the old by binary search; one found adds to its
+    count, the others are inserted in order. No sort of everything kept so far."""
+    at = np.searchsorted(keys, new_keys)
+    found = at < keys.size
+    found[found] = keys[at[found]] == new_keys[found]
+    counts = counts.copy()
+    counts[at[found]] += new_counts[found]  # the new keys are unique: no position repeats
+    fresh = ~found
+    return (
+        np.insert(keys, at[fresh], new_keys[fresh]),
+        np.insert(counts, at[fresh], new_counts[fresh]),
+    )
 
 
 class PairCounts:

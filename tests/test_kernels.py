@@ -117,6 +117,10 @@ def test_merged_pair_counts_equal_counting_everything_at_once() -> None:
     np.testing.assert_array_equal(n, expected_n)
     merged = merge_counts(keys[:10], n[:10], keys[5:20], n[5:20])
     assert merged[1].sum() == n[:10].sum() + n[5:20].sum()
+    np.testing.assert_array_equal(merged[0], keys[:20])  # sorted, each key once
+    np.testing.assert_array_equal(
+        merged[1], np.where(np.isin(np.arange(20), range(5, 10)), 2, 1) * n[:20]
+    )
 
 
 def test_continuity_indices_on_known_cases() -> None:

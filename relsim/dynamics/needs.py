@@ -72,7 +72,8 @@ class NeedModel:
         threshold = np.float32(needs.active_threshold)
         # Rows of citizens who have left keep changing but nothing reads them (every consumer
         # masks by `present`), which is cheaper than masking here.
-        np.multiply(need, need > threshold, out=active_need)
+        np.greater(need, threshold, out=active_need)  # 1 or 0: cheaper than a boolean factor
+        active_need *= need
         np.matmul(active_need, self.coupling, out=spill)
         spill *= np.float32(needs.coupling_strength_per_week or 0.0)
         driver_strength = np.float32(needs.driver_spill_per_week or 0.0)
