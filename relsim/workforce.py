@@ -149,6 +149,7 @@ class Workforce:
             week,
             staff,
             *WeekEnd.chances(staff),
+            burnout=self.burnout.tolist(),
             available=self.available.tolist(),
             demanded=(self.available - self.hours["idle"] + self.unmet).tolist(),
             crisis_contact=self.crisis_hours.tolist(),
@@ -157,11 +158,13 @@ class Workforce:
             absence_weeks=absence_weeks,
             leave_chance=leave_chance,
         )
-        return [
+        left = [
             worker.post
             for worker in self.occupant
             if worker is not None and worker.finish_week(end) is Outcome.LEAVES
         ]
+        self.burnout[:] = end.burnout
+        return left
 
     def vacate(self, post: int, week: int, vacancy_weeks: float) -> Worker:
         """The occupant of `post` has gone; a permanent hire is due after the vacancy (an agency

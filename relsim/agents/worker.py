@@ -43,6 +43,8 @@ class WeekEnd:
     weekly_leave: float
     #: chance of falling ill in a week, before burnout raises it
     weekly_absence: float
+    #: each post's burnout, which its worker's end of week moves (written back to the posts)
+    burnout: list[float]
     available: list[float]
     demanded: list[float]
     crisis_contact: list[float]
@@ -129,8 +131,8 @@ class Worker(mesa.Agent):
         )
         if overload == 0.0:
             change -= rules.burnout_recovery_per_week
-        burnout = min(max(self.burnout + change, 0.0), 1.0)
-        self.burnout = burnout
+        burnout = min(max(end.burnout[post] + change, 0.0), 1.0)
+        end.burnout[post] = burnout
 
         if self.agency_until is not None:
             return Outcome.LEAVES if week >= self.agency_until else Outcome.STAYS
