@@ -32,7 +32,7 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     integers that fit in 16 bits are sorted by radix, in linear time; other keys by NumPy's
     vectorised default sort, which is exact when no two keys are equal (the usual case for
     scores with a random part), and by the stable sort when some are."""
-    if keys.size < 2:
+    if keys.size < 64:  # too few for the checks to pay
         return np.argsort(keys, kind="stable")
     if keys.dtype.kind in "iu":
         if _INT16.min <= keys.min() and keys.max() <= _INT16.max:

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from relsim.cases import stable_order
-from relsim.citizens import EveryRow, add_to_rows, nonzero_cells, row_any, row_count, row_sum
+from relsim.citizens import (
+    EveryRow,
+    add_to_rows,
+    nonzero_cells,
+    row_any,
+    row_count,
+    row_count_above,
+    row_sum,
+)
 from relsim.config import load_scenario
 from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
 from relsim.dynamics.needs import NeedModel
@@ -54,12 +62,16 @@ needs_like = st.sampled_from([np.float32, np.float64]).flatmap(
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(needs_like)
 def test_row_reductions_are_numpys_axis_one_reductions(values: np.ndarray) -> None:
-    total = row_sum(values, values.dtype)
-    assert total.dtype == values.dtype
-    assert np.array_equal(total, values.sum(axis=1))
-    mask = values > 0.3
-    assert np.array_equal(row_count(mask), mask.sum(axis=1))
-    assert np.array_equal(row_any(mask), mask.any(axis=1))
+    # as drawn (few rows: NumPy's own reduction) and repeated to 300 rows (column by column)
+    for rows in (values, np.resize(values, (300, values.shape[1]))):
+        total = row_sum(rows, rows.dtype)
+        assert total.dtype == rows.dtype
+        assert np.array_equal(total, rows.sum(axis=1))
+        assert np.array_equal(row_sum(rows), rows.sum(axis=1, dtype=np.float64))
+        mask = rows > 0.3
+        assert np.array_equal(row_count(mask), mask.sum(axis=1))
+        assert np.array_equal(row_count_above(rows, 0.3), mask.sum(axis=1))
+        assert np.array_equal(row_any(mask), mask.any(axis=1))
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
@@ -85,23 +97,24 @@ def test_add_to_rows_is_fancy_indexing_plus_equals(
 sort_keys = st.one_of(
     hnp.arrays(np.int64, st.integers(0, 60), elements=st.integers(-5, 5)),
     hnp.arrays(np.int64, st.integers(0, 60), elements=st.integers(-(10**6), 10**6)),
-    hnp.arrays(np.int32, st.integers(0, 60), elements=st.integers(-40000, 40000)),
+    hnp.arrays(np.int32, st.integers(0, 150), elements=st.integers(-40000, 40000)),
     hnp.arrays(
         np.float64,
-        st.integers(0, 60),
+        st.integers(0, 150),
         elements=st.one_of(
             st.sampled_from([0.0, -0.0, 1.0, 0.5, float("nan"), float("inf")]),
             st.floats(-1e3, 1e3),
         ),
     ),
-    hnp.arrays(np.float32, st.integers(0, 60), elements=st.floats(0, 1, width=32)),
+    hnp.arrays(np.float32, st.integers(0, 150), elements=st.floats(0, 1, width=32)),
 )
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(sort_keys)
 def test_stable_order_is_numpys_stable_argsort(keys: np.ndarray) -> None:
-    assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+    for repeated in (keys, np.resize(keys, 200)):  # as drawn, and enough for the fast ways
+        assert np.array_equal(stable_order(repeated), np.argsort(repeated, kind="stable"))
 
 
 def test_every_row_repeats_the_row_as_rows_are_added() -> None:
