@@ -173,7 +173,7 @@ def measure_size(
         runs = [r[kind] for r in rounds]
         row = {
             **runs[0],
-            "seconds": statistics.median(r["seconds"] for r in runs),
+            "seconds": round(statistics.median(r["seconds"] for r in runs), 3),
             "units_per_second": round(statistics.median(r["units_per_second"] for r in runs)),
             "peak_mb": max(r["peak_mb"] for r in runs),
             "load": statistics.median(r["load"] for r in runs),
