@@ -121,13 +121,18 @@ class Reference:
         np.flatnonzero(presenting & waiting)
         np.flatnonzero(presenting & (pathway == Pathway.NOT_IN_SERVICE))
         states = citizens.spec_state[:n]
-        for domain in range(states.shape[1]):  # each service finds its own rows
-            np.flatnonzero(states[:, domain] != SpecialistState.NONE)
+        rows, domains = nonzero_cells(states)  # every standing, in one scan
+        states[rows, domains]
+        for domain in range(states.shape[1]):  # each service takes its own
+            rows[domains == domain]
         nonzero_cells(states == SpecialistState.REREFERRAL_DUE)
         unseen = citizens.last_seen_week[:n] < self.week
         relationship = config.relationship
-        citizens.depth[:n][unseen] *= np.float32(1.0 - relationship.decay_per_week)
-        citizens.knowledge[:n][unseen] *= np.float32(1.0 - relationship.knowledge_decay_per_week)
+        one = np.float32(1.0)
+        citizens.depth[:n] *= np.where(unseen, np.float32(1.0 - relationship.decay_per_week), one)
+        citizens.knowledge[:n] *= np.where(
+            unseen, np.float32(1.0 - relationship.knowledge_decay_per_week), one
+        )
         # 6. the record
         present = citizens.present[:n]
         count = int(present.sum())
