@@ -33,15 +33,15 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     vectorised default sort, which is exact when no two keys are equal (the usual case for
     scores with a random part), and by the stable sort when some are."""
     if keys.size < 64:  # too few for the checks to pay
-        return np.argsort(keys, kind="stable")
+        return keys.argsort(kind="stable")
     if keys.dtype.kind in "iu":
         if _INT16.min <= keys.min() and keys.max() <= _INT16.max:
-            return np.argsort(keys.astype(np.int16), kind="stable")
-        return np.argsort(keys, kind="stable")
-    order = np.argsort(keys)
+            return keys.astype(np.int16).argsort(kind="stable")
+        return keys.argsort(kind="stable")
+    order = keys.argsort()
     ordered = keys[order]
     if (ordered[1:] == ordered[:-1]).any() or np.isnan(ordered[-1]):
-        return np.argsort(keys, kind="stable")
+        return keys.argsort(kind="stable")
     return order
 
 
@@ -90,7 +90,7 @@ def cumulative_within(
     if groups.size == 0:
         return out
     order = group_order(groups, keys)
-    running = np.cumsum(amounts[order])
+    running = amounts[order].cumsum()
     # The running total just before each group starts (0 before the first).
     before = np.empty(running.size + 1, dtype=np.result_type(running, 0.0))
     before[0] = 0.0
@@ -111,21 +111,21 @@ def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
     if served == 0:
         return result
     preferred = preferred[:served]
-    wanting = np.flatnonzero(preferred >= 0)
+    wanting = (preferred >= 0).nonzero()[0]
     if wanting.size:
         posts = preferred[wanting]
         keep = rank_within(posts) < slots[posts]
         chosen = wanting[keep]
         result[chosen] = preferred[chosen]
         np.subtract.at(slots, preferred[chosen], 1)
-    rest = np.flatnonzero(result[:served] < 0)
+    rest = (result[:served] < 0).nonzero()[0]
     if rest.size:
         # Round r of the rota gives one slot to each post with more than r free slots, the
         # emptiest first: the first `more_than[r]` posts in order of free slots (ties by post).
         emptiest = stable_order(-slots)
         rounds = np.arange(slots[emptiest[0]])
         more_than = np.searchsorted(-slots[emptiest], -rounds, side="left")
-        round_ends = np.cumsum(more_than)
+        round_ends = more_than.cumsum()
         turn = np.arange(rest.size)
         round_of_turn = np.searchsorted(round_ends, turn, side="right")
         result[rest] = emptiest[turn - (round_ends - more_than)[round_of_turn]]
@@ -183,9 +183,9 @@ def allocate(
     escalation = 1.0 + staff.worker_change_escalation * citizens.worker_changes[moved]
     citizens.worker_changes[moved] += 1
     district.records.tally.add("worker_changes", moved.size)
-    citizens.trust[moved] = np.clip(
-        citizens.trust[moved] - staff.worker_change_trust_penalty * escalation, 0.0, 1.0
-    )
+    citizens.trust[moved] = (
+        citizens.trust[moved] - staff.worker_change_trust_penalty * escalation
+    ).clip(0.0, 1.0)
     district.records.journeys.log(
         week.number, moved, "worker_changed", worker=citizens.last_person[moved]
     )

@@ -345,6 +345,6 @@ def nonzero_cells(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rows, columns) of the non-zero cells of a 2-D array, in row-major order: what
     `np.nonzero` returns, found through the flat array (about ten times faster on tall, narrow
     arrays)."""
-    flat = np.flatnonzero(values.ravel() != 0)
+    flat = (values.ravel() != 0).nonzero()[0]
     rows, columns = np.divmod(flat, values.shape[1])
     return rows, columns

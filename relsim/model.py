@@ -226,10 +226,10 @@ class CareModel(mesa.Model):
         mean_need = row_sum(citizens.need[:n]) / citizens.domains
         death = population.death_probability_per_week_at_full_need * mean_need**2
         present = citizens.present[:n]
-        died = np.flatnonzero(present & (chance < death))
-        moved = np.flatnonzero(
+        died = (present & (chance < death)).nonzero()[0]
+        moved = (
             present & (chance >= death) & (chance < death + population.leave_probability_per_week)
-        )
+        ).nonzero()[0]
         self._depart(died, "died")
         self._depart(moved, "left")
 
@@ -244,19 +244,20 @@ class CareModel(mesa.Model):
 
     def crises(self, week: Week) -> CrisisWeek:
         citizens, tally = self.citizens, self.tally
-        happened = self.crisis_model.draw(
+        crises = self.crisis_model.draw(
             citizens, week.active_needs, self.district.streams["crises"], self.week
         )
-        week.crisis = happened.any
+        week.crisis = crises.any
         # A crisis soon after a service failed the person is failure demand.
-        in_crisis = np.flatnonzero(week.crisis)
-        by_type = happened.happened.take(in_crisis, axis=0)  # the few rows with a crisis, by type
-        counts = by_type.sum(axis=1, dtype=np.int64)
-        after_failure = recently_failed(self.district, week, in_crisis)
-        demand(self.district, "crises", int(counts.sum()), int(counts[after_failure].sum()))
+        failures = sum(
+            int(np.count_nonzero(recently_failed(self.district, week, rows)))
+            for rows in crises.rows_by_type
+        )
+        demand(self.district, "crises", sum(rows.size for rows in crises.rows_by_type), failures)
         journeys = self.journeys
-        for k, (name, spec) in enumerate(zip(CRISIS_TYPES, self.crisis_model.specs, strict=True)):
-            rows = in_crisis[by_type[:, k]]
+        for k, (name, spec, rows) in enumerate(
+            zip(CRISIS_TYPES, self.crisis_model.specs, crises.rows_by_type, strict=True)
+        ):
             week.crises_by_type[k] = rows.size
             if rows.size == 0:
                 continue
@@ -268,7 +269,7 @@ class CareModel(mesa.Model):
             tally.add(f"crisis_cost_{name}", cost)
             tally.add(f"cost_{spec.payer}", cost)
             journeys.log(self.week, rows, f"crisis_{name}", detail=spec.unit_cost_gbp)
-        return happened
+        return crises
 
     def help_seeking(self, crises: CrisisWeek) -> np.ndarray:
         presenting, returning = draw_presentations(
@@ -303,15 +304,15 @@ class CareModel(mesa.Model):
             | (pathway == Pathway.WAITING_ALLOCATION)
             | (pathway == Pathway.WAITING_CASEWORKER)
         )
-        chasing = np.flatnonzero(presenting & waiting)
+        chasing = (presenting & waiting).nonzero()[0]
         if self.router.serves:
             tally.add("chasing_contacts", chasing.size)
             demand(self.district, "chasing", chasing.size, chasing.size)
         self._abandon_waits(week, waiting & ~presenting, abandon_draw)
         pathway = citizens.pathway[:n]
-        new = np.flatnonzero(
+        new = (
             presenting & ((pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN))
-        )
+        ).nonzero()[0]
         if not self.router.serves:
             tally.add("unserved_presentations", new.size + chasing.size)
             return
@@ -341,7 +342,7 @@ class CareModel(mesa.Model):
         queue = (
             waiting & _one_of(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
         )
-        rows = np.flatnonzero(queue)
+        rows = queue.nonzero()[0]
         if rows.size == 0:
             return
         p = self.config.help_seeking.wait_abandon_per_week * (1.0 - citizens.trust[rows])
@@ -387,7 +388,7 @@ class CareModel(mesa.Model):
         self.tally.add("agency_starts", sum(1 for p in filled if workforce.agency[p]))
         n = citizens.n
         for post in left:
-            rows = np.flatnonzero(citizens.worker[:n] == post)
+            rows = (citizens.worker[:n] == post).nonzero()[0]
             if rows.size == 0:
                 continue
             if post in filled:  # someone new takes the caseload over in the same post

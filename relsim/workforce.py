@@ -77,7 +77,7 @@ class Workforce:
         if self.posts == 0:
             return buddy
         for role in np.unique(self.role):
-            mine = np.flatnonzero(self.role == role)
+            mine = (self.role == role).nonzero()[0]
             buddy[mine] = np.roll(mine, -1)
         return buddy
 
@@ -118,7 +118,7 @@ class Workforce:
         posts = np.asarray(posts, dtype=np.int64)
         weights = np.asarray(hours, dtype=np.float64)
         if weights.shape != posts.shape:  # one value for every post: repeated, as bincount needs
-            weights = np.repeat(weights, posts.size)
+            weights = weights.repeat(posts.size)
         return np.bincount(posts, weights=weights, minlength=self.posts)
 
     def book_within(self, category: str, wanted: np.ndarray) -> np.ndarray:
@@ -188,7 +188,7 @@ class Workforce:
         cover_chance = rng.random(self.posts)
         tenure = rng.geometric(1.0 / max(staff.agency_tenure_weeks or 1.0, 1.0), self.posts)
         filled: list[int] = []
-        for post in np.flatnonzero(~self.in_post).tolist():
+        for post in (~self.in_post).nonzero()[0].tolist():
             if self.vacant_until[post] <= week:
                 self.fill(post, hire(post, None))
             elif cover_chance[post] < staff.agency_cover_probability:

@@ -137,9 +137,9 @@ class SpecialistService(mesa.Agent):
         finished = rows[(sessions_left <= 0) & ~discharging]
         journeys = district.records.journeys
         if discharged.size:
-            citizens.trust[discharged] = np.clip(
-                citizens.trust[discharged] + adr.discharge_trust_change, 0, 1
-            )
+            citizens.trust[discharged] = (
+                citizens.trust[discharged] + adr.discharge_trust_change
+            ).clip(0, 1)
             fail(district, week, discharged)
             citizens.spec_state[discharged, d] = SpecialistState.NONE
             district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
@@ -198,7 +198,7 @@ class SpecialistService(mesa.Agent):
             return ~leaving
         dropped = rows[leaving]
         citizens.spec_state[dropped, d] = SpecialistState.NONE
-        citizens.trust[dropped] = np.clip(citizens.trust[dropped] - 0.03, 0, 1)
+        citizens.trust[dropped] = (citizens.trust[dropped] - 0.03).clip(0, 1)
         bounce(district, week, dropped, np.full(dropped.size, d))
         district.records.tally.add("dropouts", dropped.size)
         district.records.journeys.log(week.number, dropped, "dropped_out", service=d)
@@ -232,8 +232,8 @@ class SpecialistService(mesa.Agent):
         refused = admitted[refusing]
         if refused.size:
             citizens.spec_state[refused, d] = SpecialistState.NONE
-            citizens.trust[refused] = np.clip(
-                citizens.trust[refused] + adr.rejection_trust_change, 0, 1
+            citizens.trust[refused] = (citizens.trust[refused] + adr.rejection_trust_change).clip(
+                0, 1
             )
             bounce(district, week, refused, np.full(refused.size, d))
             district.records.tally.add("rejected_at_reassessment", refused.size)
@@ -279,7 +279,7 @@ def excluded_referrals(
     for service in services:
         if service.exclusion_domains.size == 0:
             continue
-        mine = np.flatnonzero(domains == service.domain)
+        mine = (domains == service.domain).nonzero()[0]
         if mine.size:
             excluded[mine] = service.excluded(
                 need[mine], chance[mine, service.domain], strictness, threshold

@@ -77,7 +77,7 @@ class AssessDoRefer:
 
     def _mine(self, district: District, pathway: Pathway) -> np.ndarray:
         citizens = district.citizens
-        rows = np.flatnonzero(citizens.pathway[: citizens.n] == pathway)
+        rows = (citizens.pathway[: citizens.n] == pathway).nonzero()[0]
         return rows[citizens.route[rows] == self.route]
 
     def _ration(self, district: District) -> None:
@@ -146,7 +146,7 @@ class AssessDoRefer:
             spare = np.where(workforce.role == self.post_role, np.minimum(fits, rows.size), 0)
             np.subtract.at(spare, posts[delivered], 1)
             cover = fill_slots(np.full(int(absent.sum()), -1), spare)
-            covered = np.flatnonzero(absent)[cover >= 0]
+            covered = absent.nonzero()[0][cover >= 0]
             posts[covered] = cover[cover >= 0]
             delivered[covered] = True
             district.records.tally.add("absence_cover_sessions", covered.size)
@@ -173,9 +173,9 @@ class AssessDoRefer:
         citizens.sessions_left[rows] -= 1
 
         discharged = missed[citizens.missed[missed] > rules.max_missed_sessions]
-        citizens.trust[discharged] = np.clip(
-            citizens.trust[discharged] + rules.discharge_trust_change, 0.0, 1.0
-        )
+        citizens.trust[discharged] = (
+            citizens.trust[discharged] + rules.discharge_trust_change
+        ).clip(0.0, 1.0)
         close_cases(district, week, discharged, "discharged_non_attendance", Pathway.NOT_IN_SERVICE)
         finished = rows[
             (citizens.sessions_left[rows] <= 0) & (citizens.pathway[rows] == Pathway.SHORT_EPISODE)
@@ -270,9 +270,9 @@ class AssessDoRefer:
         grow_relationship(district, rows, hours)
 
         signposted = rows[~eligible]
-        citizens.trust[signposted] = np.clip(
-            citizens.trust[signposted] + rules.signpost_trust_change, 0, 1
-        )
+        citizens.trust[signposted] = (
+            citizens.trust[signposted] + rules.signpost_trust_change
+        ).clip(0, 1)
         self.assessed_per_week += 0.2 * rows.size  # decayed once a week in _ration
         close_cases(district, week, signposted, "signposted", Pathway.NOT_IN_SERVICE)
         kept = rows[eligible]
@@ -364,7 +364,7 @@ class AssessDoRefer:
         rejected = (observed < acceptance[domains]) | excluded
         rej_r, rej_d = rows[rejected], domains[rejected]
         np.add.at(citizens.trust, rej_r, rules.rejection_trust_change)  # per refusal
-        citizens.trust[rej_r] = np.clip(citizens.trust[rej_r], 0, 1)
+        citizens.trust[rej_r] = citizens.trust[rej_r].clip(0, 1)
         bounce(district, week, rej_r, rej_d)
         tally.add("referrals_rejected", rej_r.size)
         journeys.log(week.number, rej_r, "referral_rejected", people[rejected], rej_d)

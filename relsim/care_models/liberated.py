@@ -66,9 +66,9 @@ class Liberated:
         self._allocate(district, week)
         citizens = district.citizens
         n = citizens.n
-        held = np.flatnonzero(
+        held = (
             (citizens.route[:n] == self.route) & (citizens.pathway[:n] == Pathway.HELD)
-        )
+        ).nonzero()[0]
         reachable = held[citizens.interrupted_until[held] < week.number]
         engaged, serving, own = self._contact(district, week, reachable)
         self._budget(district, week, engaged, serving, own)
@@ -102,7 +102,7 @@ class Liberated:
     def _reflect(self, district: District, week: Week) -> None:
         workforce = district.workforce
         hours = district.config.liberated.reflective_practice_hours_per_week
-        posts = np.flatnonzero(self._posts(district) & workforce.on_duty())
+        posts = (self._posts(district) & workforce.on_duty()).nonzero()[0]
         booked = np.minimum(workforce.free_hours()[posts], hours)
         workforce.book("reflective", posts, booked)
         week.reflective[posts] += booked
@@ -111,10 +111,10 @@ class Liberated:
         citizens, workforce = district.citizens, district.workforce
         rules = district.config.liberated
         n = citizens.n
-        queue = np.flatnonzero(
+        queue = (
             (citizens.route[:n] == self.route)
             & (citizens.pathway[:n] == Pathway.WAITING_CASEWORKER)
-        )
+        ).nonzero()[0]
         if queue.size == 0:
             return
         queue = fifo(queue, citizens.since_week)
@@ -129,7 +129,7 @@ class Liberated:
         # wait a while for that worker rather than start again with a stranger.
         room = workforce.room(self.route)
         posts = np.full(queue.size, -1, dtype=np.int64)
-        returners = np.flatnonzero(same)
+        returners = same.nonzero()[0]
         if returners.size:
             # The door stays open: a worker takes their own people back a little over the cap
             # (never more than that over it).
@@ -143,7 +143,7 @@ class Liberated:
             room = np.maximum(room, 0)
         waited = week.number - citizens.since_week[queue]
         patient = same & (posts < 0) & (waited < rules.wait_for_own_worker_weeks)
-        others = np.flatnonzero((posts < 0) & ~patient)
+        others = ((posts < 0) & ~patient).nonzero()[0]
         if others.size:
             posts[others] = fill_slots(np.full(others.size, -1), room)
         overflow = (posts < 0) & ~patient
@@ -278,7 +278,7 @@ class Liberated:
         grow_relationship(district, rows[own], hours[own])
         trust = citizens.trust[rows]
         citizens.trust[rows] = trust + rules.trust_growth_per_hour * hours * (1 - trust)
-        np.clip(citizens.trust, 0, 1, out=citizens.trust)
+        citizens.trust.clip(0, 1, out=citizens.trust)
         week.engaged[rows] = True
         return rows, posts, own
 
@@ -307,7 +307,7 @@ class Liberated:
             > scenario.needs.active_threshold
         )
         left = rules.flexible_budget_per_citizen_year_gbp - citizens.budget_spent_year[rows]
-        spend = np.clip(left, 0.0, rules.weekly_spend_gbp)
+        spend = left.clip(0.0, rules.weekly_spend_gbp)
         wanting = row_any(active) & (spend > 0)
         rows, posts, own = rows[wanting], posts[wanting], own[wanting]
         active, spend = active.compress(wanting, axis=0), spend[wanting]
@@ -362,7 +362,7 @@ class Liberated:
         # Keep up the joint work already going: coordination for each specialist involved.
         spec_state = citizens.spec_state.take(engaged, axis=0)
         joint_count = row_count(spec_state == SpecialistState.JOINT_WORK)
-        joint = np.flatnonzero(joint_count)
+        joint = joint_count.nonzero()[0]
         if joint.size:
             posts = serving[joint]
             wanted = joint_count[joint] * rules.caseworker_joint_hours_per_week

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relsim.citizens import Citizens, EveryRow, row_any
+from relsim.citizens import Citizens, EveryRow
 from relsim.config.schema import CRISIS_TYPES, CrisisType, Scenario
 
 MAX_WEEKLY_HAZARD = 0.9
@@ -21,14 +21,12 @@ MAX_WEEKLY_HAZARD = 0.9
 
 @dataclass(frozen=True)
 class CrisisWeek:
-    """This week's crises: (n, types) occurrence, and who was sent to the front door."""
+    """This week's crises: the rows that had each type (ascending), whether each row had any,
+    and who was sent to the front door."""
 
-    happened: np.ndarray
+    rows_by_type: list[np.ndarray]
+    any: np.ndarray
     sent_to_front_door: np.ndarray
-
-    @property
-    def any(self) -> np.ndarray:
-        return row_any(self.happened)
 
 
 def crisis_specs(scenario: Scenario) -> list[CrisisType]:
@@ -93,13 +91,20 @@ class CrisisModel:
         happened = chance < self.hazards(citizens.need[:n], n_active)
         # Only people still in the district have crises (a column repeated as an array of
         # happened's own shape: much faster than broadcasting it).
+        types = len(self.specs)
         flat = happened.reshape(-1)
-        flat &= np.repeat(citizens.present[:n], len(self.specs))
+        flat &= citizens.present[:n].repeat(types)
+        # Every crisis in one scan, in row order: each type's rows come out ascending.
+        hit_rows, hit_types = np.divmod(flat.nonzero()[0], types)
+        any_crisis = np.zeros(n, dtype=bool)
+        any_crisis[hit_rows] = True
         need = citizens.need[:n]
         trust = citizens.trust[:n]
         present_prob = np.zeros(n, dtype=np.float32)
+        rows_by_type = []
         for k, spec in enumerate(self.specs):
-            rows = np.flatnonzero(happened[:, k])
+            rows = hit_rows[hit_types == k]
+            rows_by_type.append(rows)
             if rows.size == 0:
                 continue
             for domain, amount in self.increase[k]:
@@ -110,6 +115,11 @@ class CrisisModel:
                 until = citizens.interrupted_until
                 # Blocks this week's care and the following weeks: w weeks in all.
                 until[rows] = np.maximum(until[rows], week + spec.interrupts_support_weeks - 1)
-        np.clip(need, 0.0, 1.0, out=need)
-        np.clip(trust, 0.0, 1.0, out=trust)
-        return CrisisWeek(happened=happened, sent_to_front_door=referral_chance < present_prob)
+        # Needs come in within [0, 1] (the need update ends by clipping them), so only the rows
+        # a crisis raised can have left it.
+        hit = any_crisis.nonzero()[0]
+        need[hit] = need.take(hit, axis=0).clip(0.0, 1.0)
+        trust.clip(0.0, 1.0, out=trust)
+        return CrisisWeek(
+            rows_by_type, any_crisis, sent_to_front_door=referral_chance < present_prob
+        )

@@ -17,7 +17,7 @@ from relsim.config.schema import Scenario
 def severity(need: np.ndarray, threshold: float) -> np.ndarray:
     """0 when no need is active, 1 when the worst need is at its maximum."""
     worst = row_max(need)
-    return np.clip((worst - threshold) / (1.0 - threshold), 0.0, 1.0)
+    return ((worst - threshold) / (1.0 - threshold)).clip(0.0, 1.0)
 
 
 def draw_presentations(
@@ -60,7 +60,7 @@ def attendance_probability(
         + seeking.attendance_per_depth * citizens.depth[:n]
         - seeking.attendance_drop_per_extra_need * np.maximum(n_active - 1, 0)
     )
-    return np.clip(probability, 0.05, 0.98)
+    return probability.clip(0.05, 0.98)
 
 
 def revert_trust(citizens: Citizens, scenario: Scenario) -> None:

@@ -63,7 +63,7 @@ class NeedModel:
         noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
         shock_hit = shock_rng.random(n) < (needs.shock_probability_per_week or 0.0)
         shock_domain = shock_rng.integers(0, domains, n)
-        shock_rows = np.flatnonzero(shock_hit)
+        shock_rows = shock_hit.nonzero()[0]
         shock_cols = shock_domain[shock_rows]
 
         need = citizens.need[:n]
@@ -93,7 +93,7 @@ class NeedModel:
         if shock_rows.size:
             change[shock_rows, shock_cols] += np.float32(needs.shock_size)
         need += change
-        np.clip(need, 0.0, 1.0, out=need)
+        need.clip(0.0, 1.0, out=need)
 
         drift = np.subtract(citizens.set_point[:n], baseline, out=change)
         drift *= np.float32(needs.baseline_reversion_per_week)
@@ -103,5 +103,5 @@ class NeedModel:
             baseline[shock_rows, shock_cols] += np.float32(
                 needs.shock_durable_share * needs.shock_size
             )
-        np.clip(baseline, 0.0, 1.0, out=baseline)
+        baseline.clip(0.0, 1.0, out=baseline)
         support[:] = 0.0
