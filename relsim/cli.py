@@ -42,7 +42,7 @@ try:
     from relsim.metrics import METRIC_NAMES, UNITS
     from relsim.output import print_comparison, print_summary
     from relsim.pools import shared_pool
-    from relsim.signals import describe, exit_status, stop_signals_interrupt
+    from relsim.signals import describe, exit_status, stop_received, stop_signals_interrupt
     from relsim.sweep.names import MAX_RUNS
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
@@ -585,10 +585,18 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
 
 
 def _fail(problems: Sequence[str], status: int) -> NoReturn:
-    """One line on stderr per problem, with nothing a terminal would interpret."""
+    """One line on stderr per problem, with nothing a terminal would interpret; or, if a stop
+    signal turned into some other error on its way out, the stop's line and status."""
+    if stop_received() is not None:
+        _stopped(None)
     for problem in problems:
         click.echo(f"relsim: error: {printable(problem)}", err=True)
     sys.exit(status)
+
+
+def _stopped(interrupt: BaseException | None) -> NoReturn:
+    click.echo(f"relsim: {describe(interrupt)}; no results written", err=True)
+    sys.exit(exit_status(interrupt))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -605,8 +613,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.UsageError as exc:
         _fail([exc.format_message()], BAD_INPUT)
     except (KeyboardInterrupt, click.Abort) as exc:
-        click.echo(f"relsim: {describe(exc)}; no results written", err=True)
-        sys.exit(exit_status(exc))
+        _stopped(exc)
     except click.ClickException as exc:
         _fail([exc.format_message()], exc.exit_code)
     except RunError as exc:

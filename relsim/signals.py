@@ -20,6 +20,9 @@ STOP_SIGNALS = tuple(
 )
 WATCH_SECONDS = 0.5
 
+#: the stop signal received in the current `stop_signals_interrupt` block, if any
+_received: int | None = None
+
 
 class Terminated(KeyboardInterrupt):
     """Stopped by a signal other than Ctrl-C; handled wherever Ctrl-C is."""
@@ -27,6 +30,12 @@ class Terminated(KeyboardInterrupt):
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
+
+
+def stop_received() -> int | None:
+    """The stop signal received in the current block, whatever the error it became: a C
+    extension being imported when it arrives reports an ImportError with no trace of it."""
+    return _received
 
 
 def _signum(interrupt: BaseException | None) -> int | None:
@@ -38,21 +47,23 @@ def _signum(interrupt: BaseException | None) -> int | None:
             return interrupt.signum
         interrupt = interrupt.__cause__ or interrupt.__context__
         seen += 1
-    return None
+    return _received
 
 
-def exit_status(interrupt: BaseException) -> int:
+def exit_status(interrupt: BaseException | None) -> int:
     """128 + the signal's number, as a shell reports a process stopped by it."""
     return 128 + (_signum(interrupt) or signal.SIGINT)
 
 
-def describe(interrupt: BaseException) -> str:
+def describe(interrupt: BaseException | None) -> str:
     """'interrupted' for Ctrl-C, 'terminated (SIGTERM)' and the like for other signals."""
     signum = _signum(interrupt)
     return "interrupted" if signum is None else f"terminated ({signal.Signals(signum).name})"
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
+    global _received
+    _received = signum
     raise Terminated(signum)
 
 
@@ -63,6 +74,8 @@ def stop_signals_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _received
+    _received = None
     previous = {}
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) == signal.SIG_IGN:

@@ -148,6 +148,36 @@ def test_ctrl_c_while_the_pool_starts_is_one_line(delay, tmp_path):
     assert len(lines) == 1 and "interrupted" in lines[0], stderr
 
 
+def test_a_stop_that_a_library_reports_as_another_error_still_ends_as_a_stop(
+    tmp_path, monkeypatch, capsys
+):
+    """A signal that arrives while a C extension is being imported comes out as that module's
+    ImportError, with no trace of the signal: the stop's status and line must still win."""
+    import relsim.cli
+
+    def stopped_while_importing(*args: object, **kwargs: object) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass
+        raise ImportError("pd_parser.c could not import module pandas")
+
+    monkeypatch.setattr(relsim.cli, "load_scenario", stopped_while_importing)
+    with pytest.raises(SystemExit) as stopped:
+        main(["validate", str(BASELINE)])
+    assert stopped.value.code == 128 + signal.SIGTERM
+    assert capsys.readouterr().err.splitlines() == [
+        "relsim: terminated (SIGTERM); no results written"
+    ]
+    capsys.readouterr()
+    # The next command in the same process starts afresh.
+    monkeypatch.undo()
+    with pytest.raises(SystemExit) as failed:
+        main(["validate", str(tmp_path / "missing.yaml")])
+    assert failed.value.code == 2
+
+
 # -- Dask ----------------------------------------------------------------------------------------
 
 
