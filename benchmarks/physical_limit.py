@@ -94,13 +94,14 @@ class Reference:
         self._admit(int(streams["arrivals"].poisson(population.arrivals_per_week or 0.0)))
         n = citizens.n
         chance = streams["departures"].random(n)
+        at_full_need = population.death_probability_per_week_at_full_need
+        leave = population.leave_probability_per_week
+        candidates = (citizens.present[:n] & (chance < at_full_need + leave)).nonzero()[0]
         death = (
-            population.death_probability_per_week_at_full_need
-            * (row_sum(citizens.need[:n]) / citizens.domains) ** 2
+            at_full_need * (row_sum(citizens.need.take(candidates, axis=0)) / citizens.domains) ** 2
         )
-        present = citizens.present[:n]
-        gone = present & (chance < death + population.leave_probability_per_week)
-        citizens.present[:n][gone] = False
+        gone = candidates[chance[candidates] < death + leave]
+        citizens.present[gone] = False
         # 2. needs
         self.need_model.update(citizens, config, streams["needs"], streams["shocks"])
         revert_trust(citizens, config)
@@ -118,8 +119,8 @@ class Reference:
         attendance_probability(citizens, config, active)
         pathway = citizens.pathway[:n]
         waiting = (pathway == WAITING[0]) | (pathway == WAITING[1]) | (pathway == WAITING[2])
-        np.flatnonzero(presenting & waiting)
-        np.flatnonzero(presenting & (pathway == Pathway.NOT_IN_SERVICE))
+        (presenting & waiting).nonzero()[0]
+        (presenting & (pathway == Pathway.NOT_IN_SERVICE)).nonzero()[0]
         states = citizens.spec_state[:n]
         rows, domains = nonzero_cells(states)  # every standing, in one scan
         states[rows, domains]

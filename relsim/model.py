@@ -223,13 +223,16 @@ class CareModel(mesa.Model):
         citizens, rng = self.citizens, self.district.streams["departures"]
         n = citizens.n
         chance = rng.random(n)
-        mean_need = row_sum(citizens.need[:n]) / citizens.domains
-        death = population.death_probability_per_week_at_full_need * mean_need**2
-        present = citizens.present[:n]
-        died = (present & (chance < death)).nonzero()[0]
-        moved = (
-            present & (chance >= death) & (chance < death + population.leave_probability_per_week)
-        ).nonzero()[0]
+        # Death's chance is at most its value at full need, so only those whose draw falls
+        # under that plus the chance of moving away can go: their mean need is all we need.
+        at_full_need = population.death_probability_per_week_at_full_need
+        leave = population.leave_probability_per_week
+        candidates = (citizens.present[:n] & (chance < at_full_need + leave)).nonzero()[0]
+        mean_need = row_sum(citizens.need.take(candidates, axis=0)) / citizens.domains
+        death = at_full_need * mean_need**2
+        draw = chance[candidates]
+        died = candidates[draw < death]
+        moved = candidates[(draw >= death) & (draw < death + leave)]
         self._depart(died, "died")
         self._depart(moved, "left")
 

@@ -60,15 +60,18 @@ def draw_entrants(scenario: Scenario, count: int, rng: np.random.Generator) -> E
     hidden_chance = rng.random(count)
     pick = rng.random(count)
     fit_draw = rng.random(count)
-    presenting = np.argmax(need, axis=1)
+    presenting = need.argmax(axis=1)
     hidden = (hidden_chance < (needs.hidden_driver_probability or 0.0)) & (n_affected >= 2)
-    # A hidden driver is one of the other raised needs, chosen uniformly by `pick`.
-    others = affected.copy()
-    others[np.arange(count), presenting] = False
-    n_others = others.sum(axis=1)
-    target = np.floor(pick * np.maximum(n_others, 1)).astype(np.int64) + 1
-    hidden_driver = np.argmax(np.cumsum(others, axis=1) >= target[:, None], axis=1)
-    driver = np.where(hidden, hidden_driver, presenting).astype(np.int8)
-    fit = needs.hidden_help_fit_mean + FIT_SPREAD * (fit_draw - 0.5)
-    help_fit = np.where(hidden, np.clip(fit, 0.05, 1.0), 1.0).astype(np.float32)
+    driver = presenting.astype(np.int8)
+    help_fit = np.ones(count, dtype=np.float32)
+    secret = hidden.nonzero()[0]
+    if secret.size:
+        # A hidden driver is one of the other raised needs, chosen uniformly by `pick`.
+        others = affected[secret]
+        others[np.arange(secret.size), presenting[secret]] = False
+        n_others = others.sum(axis=1)
+        target = np.floor(pick[secret] * np.maximum(n_others, 1)).astype(np.int64) + 1
+        driver[secret] = np.argmax(others.cumsum(axis=1) >= target[:, None], axis=1)
+        fit = needs.hidden_help_fit_mean + FIT_SPREAD * (fit_draw[secret] - 0.5)
+        help_fit[secret] = np.clip(fit, 0.05, 1.0)
     return Entrants(need, priority, driver, hidden, help_fit, informal, trust)
