@@ -296,22 +296,29 @@ def row_sum(values: np.ndarray, dtype: DTypeLike = np.float64) -> np.ndarray:
 
 def row_count_above(values: np.ndarray, threshold: float) -> np.ndarray:
     """How many domains of each row exceed `threshold`."""
-    if values.shape[0] < _FEW_ROWS:
-        return (values > threshold).sum(axis=1, dtype=np.int8)
-    out = np.zeros(values.shape[0], dtype=np.int8)
-    for d in range(values.shape[1]):
-        out += values[:, d] > threshold
-    return out
+    return row_count(values > threshold)
 
 
 def row_count(mask: np.ndarray) -> np.ndarray:
-    """How many domains of each row are set (`mask.sum(axis=1)`, at a fifth of the cost)."""
-    if mask.shape[0] < _FEW_ROWS:
+    """How many domains of each row are set (`mask.sum(axis=1)` as int8, at a third of the
+    cost). Two domains' flags (a byte each, 0 or 1) are read as one 16-bit number, so the sum of
+    a row's pairs holds its count of even domains in the low byte and of odd ones in the high
+    byte (there are at most six domains: no byte overflows)."""
+    rows, columns = mask.shape
+    if rows < _FEW_ROWS:
         return mask.sum(axis=1, dtype=np.int8)
-    out = np.zeros(mask.shape[0], dtype=np.int8)
-    for d in range(mask.shape[1]):
-        out += mask[:, d]
-    return out
+    if columns % 2 or columns > 2 * 255 or not mask.flags.c_contiguous:
+        out = np.zeros(rows, dtype=np.int8)
+        for d in range(columns):
+            out += mask[:, d]
+        return out
+    pairs = mask.view(np.uint16)
+    total = pairs[:, 0].copy()
+    for d in range(1, columns // 2):
+        total += pairs[:, d]
+    counts = total & 0xFF
+    counts += total >> 8
+    return counts.astype(np.int8)
 
 
 def row_any(mask: np.ndarray) -> np.ndarray:

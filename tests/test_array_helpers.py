@@ -70,6 +70,7 @@ def test_row_reductions_are_numpys_axis_one_reductions(values: np.ndarray) -> No
         assert np.array_equal(row_sum(rows), rows.sum(axis=1, dtype=np.float64))
         mask = rows > 0.3
         assert np.array_equal(row_count(mask), mask.sum(axis=1))
+        assert np.array_equal(row_count(mask[:, ::-1]), mask.sum(axis=1))  # not contiguous
         assert np.array_equal(row_count_above(rows, 0.3), mask.sum(axis=1))
         assert np.array_equal(row_any(mask), mask.any(axis=1))
 

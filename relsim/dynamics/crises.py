@@ -89,13 +89,11 @@ class CrisisModel:
         chance = rng.random((n, len(CRISIS_TYPES)), dtype=np.float32)
         referral_chance = rng.random(n, dtype=np.float32)
         happened = chance < self.hazards(citizens.need[:n], n_active)
-        # Only people still in the district have crises (a column repeated as an array of
-        # happened's own shape: much faster than broadcasting it).
-        types = len(self.specs)
-        flat = happened.reshape(-1)
-        flat &= citizens.present[:n].repeat(types)
-        # Every crisis in one scan, in row order: each type's rows come out ascending.
-        hit_rows, hit_types = np.divmod(flat.nonzero()[0], types)
+        # Every crisis in one scan, in row order: each type's rows come out ascending. Only
+        # people still in the district have crises (checked for the few hits, not every row).
+        hit_rows, hit_types = np.divmod(happened.reshape(-1).nonzero()[0], len(self.specs))
+        present = citizens.present[hit_rows]
+        hit_rows, hit_types = hit_rows[present], hit_types[present]
         any_crisis = np.zeros(n, dtype=bool)
         any_crisis[hit_rows] = True
         need = citizens.need[:n]
