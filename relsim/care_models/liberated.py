@@ -209,7 +209,7 @@ class Liberated:
         by_own = on_duty[own_post]
         by_buddy = ~by_own & on_duty[buddy]
         serving = np.where(by_own, own_post, np.where(by_buddy, buddy, -1))
-        stake = citizens.priority.take(rows, axis=0) * np.where(active, need, 0.0)
+        stake = citizens.priority.take(rows, axis=0) * (need * active)  # need is never negative
         matters = row_sum(stake, stake.dtype)
         score = triage_score(
             rules,
