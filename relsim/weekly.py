@@ -75,7 +75,7 @@ def count_week(district: District, week: Week) -> WeekTotals:
         permanent_hours + agency_hours * (1.0 + scenario.staff.agency_cost_premium)
     ) * staff.hourly_cost_gbp
     available = float(workforce.available.sum())
-    hours = {name: float(workforce.hours[name].sum()) for name in LEDGER}
+    hours = dict(zip(LEDGER, workforce.ledger.sum(axis=1).tolist(), strict=True))
     worked = available - hours["idle"]
     specialist = week.specialist_hours
     specialist_worked = sum(specialist.values())

@@ -22,8 +22,9 @@ from relsim.citizens import Route
 from relsim.config.schema import Scenario
 from relsim.counters import LEDGER
 
-#: the ledger's categories of hours spent (every one but idle)
-_BOOKED = tuple(name for name in LEDGER if name != "idle")
+#: the ledger's categories of hours spent: every one but idle, which comes last
+_BOOKED = LEDGER[:-1]
+assert LEDGER[-1] == "idle"
 #: makes the Worker for a post: (post, agency_until or None) -> Worker
 Hire = Callable[[int, int | None], Worker]
 
@@ -41,7 +42,9 @@ class Workforce:
         self.agency = np.zeros(posts, dtype=bool)
         self.vacant_until = np.zeros(posts, dtype=np.int64)
         self.caseload = np.zeros(posts, dtype=np.int64)
-        self.hours = {name: np.zeros(posts) for name in LEDGER}
+        #: (category, post) hours this week, in LEDGER's order; `hours` names its rows
+        self.ledger = np.zeros((len(LEDGER), posts))
+        self.hours = dict(zip(LEDGER, self.ledger, strict=True))
         self.available = np.zeros(posts)
         self.unmet = np.zeros(posts)
         self.crisis_hours = np.zeros(posts)
@@ -94,8 +97,7 @@ class Workforce:
         self.available = np.where(at_work, rules.hours_per_week * (1.0 - rules.non_case_share), 0.0)
         self.effectiveness = effectiveness(self.burnout, self.scenario.staff).astype(np.float32)
         self.burnout_this_week = np.where(self.in_post, self.burnout, 0.0)  # what the record shows
-        for ledger in self.hours.values():
-            ledger[:] = 0.0
+        self.ledger[:] = 0.0
         self.unmet[:] = 0.0
         self.crisis_hours[:] = 0.0
 
@@ -103,9 +105,8 @@ class Workforce:
         return self.available > 0
 
     def free_hours(self) -> np.ndarray:
-        used = np.zeros(self.posts)
-        for name in _BOOKED:  # in ledger order, into one array
-            used += self.hours[name]
+        # Summed down the categories in ledger order, one category after another.
+        used = self.ledger[: len(_BOOKED)].sum(axis=0)
         np.subtract(self.available, used, out=used)
         return np.maximum(used, 0.0, out=used)
 
@@ -139,7 +140,7 @@ class Workforce:
     def finish_week(self, week: int, reflective: np.ndarray, rng: np.random.Generator) -> list[int]:
         """Close the ledger; each worker's week ends (burnout, absence, leaving); vacated posts
         are covered or wait. Returns the posts whose occupant left."""
-        self.hours["idle"] = self.free_hours()
+        self.hours["idle"][:] = self.free_hours()
         staff = self.scenario.staff
         posts = self.posts
         absence_chance = rng.random(posts).tolist()

@@ -310,7 +310,7 @@ class AssessDoRefer:
             & eligible[:, None]
             & (rng.random(need.shape) < identify[:, None])
         )
-        made_r, made_d = np.nonzero(candidate)
+        made_r, made_d = nonzero_cells(candidate)
         if made_r.size == 0:
             return
         self._send(

@@ -36,6 +36,7 @@ from relsim.citizens import (
     Route,
     SpecialistState,
     add_to_rows,
+    nonzero_cells,
     row_any,
     row_count,
     row_max,
@@ -389,7 +390,7 @@ class Liberated:
             strictness,
             scenario.needs.active_threshold,
         )
-        new_i, new_d = np.nonzero(want)
+        new_i, new_d = nonzero_cells(want)
         if new_i.size == 0:
             return
         posts = serving[new_i]
