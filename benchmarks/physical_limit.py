@@ -48,6 +48,7 @@ from relsim.citizens import (
 from relsim.config import CRISIS_TYPES, Scenario
 from relsim.dynamics.arrivals import draw_entrants
 from relsim.dynamics.crises import CrisisModel
+from relsim.dynamics.departures import draw_departures
 from relsim.dynamics.engagement import attendance_probability, draw_presentations, revert_trust
 from relsim.dynamics.needs import NeedModel
 from relsim.rng import RandomStreams, replication_seed_sequence
@@ -93,14 +94,8 @@ class Reference:
         # 1. arrivals and departures
         self._admit(int(streams["arrivals"].poisson(population.arrivals_per_week or 0.0)))
         n = citizens.n
-        chance = streams["departures"].random(n)
-        at_full_need = population.death_probability_per_week_at_full_need
-        leave = population.leave_probability_per_week
-        candidates = (citizens.present[:n] & (chance < at_full_need + leave)).nonzero()[0]
-        death = (
-            at_full_need * (row_sum(citizens.need.take(candidates, axis=0)) / citizens.domains) ** 2
-        )
-        gone = candidates[chance[candidates] < death + leave]
+        died, moved = draw_departures(citizens, population, streams["departures"])
+        gone = np.concatenate([died, moved])
         citizens.present[gone] = False
         # 2. needs
         self.need_model.update(citizens, config, streams["needs"], streams["shocks"])

@@ -23,7 +23,6 @@ from relsim.citizens import (
     SpecialistState,
     nonzero_cells,
     row_count_above,
-    row_sum,
 )
 from relsim.config.knobs import resolve_knobs, retune_knob
 from relsim.config.schema import CRISIS_TYPES, Scenario
@@ -31,6 +30,7 @@ from relsim.continuity import ContactLedger
 from relsim.district import District, Records, Week
 from relsim.dynamics.arrivals import draw_entrants
 from relsim.dynamics.crises import CrisisModel, CrisisWeek
+from relsim.dynamics.departures import draw_departures
 from relsim.dynamics.engagement import attendance_probability, draw_presentations, revert_trust
 from relsim.dynamics.needs import NeedModel
 from relsim.records import Closures, Journeys, Tally
@@ -220,19 +220,9 @@ class CareModel(mesa.Model):
         mean = (population.arrivals_per_week or 0.0) * self._demand_multiplier()
         count = int(self.district.streams["arrivals"].poisson(mean))
         self._admit_citizens(count)
-        citizens, rng = self.citizens, self.district.streams["departures"]
-        n = citizens.n
-        chance = rng.random(n)
-        # Death's chance is at most its value at full need, so only those whose draw falls
-        # under that plus the chance of moving away can go: their mean need is all we need.
-        at_full_need = population.death_probability_per_week_at_full_need
-        leave = population.leave_probability_per_week
-        candidates = (citizens.present[:n] & (chance < at_full_need + leave)).nonzero()[0]
-        mean_need = row_sum(citizens.need.take(candidates, axis=0)) / citizens.domains
-        death = at_full_need * mean_need**2
-        draw = chance[candidates]
-        died = candidates[draw < death]
-        moved = candidates[(draw >= death) & (draw < death + leave)]
+        died, moved = draw_departures(
+            self.citizens, population, self.district.streams["departures"]
+        )
         self._depart(died, "died")
         self._depart(moved, "left")
 

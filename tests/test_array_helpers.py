@@ -22,6 +22,7 @@ from relsim.citizens import (
 )
 from relsim.config import load_scenario
 from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
+from relsim.dynamics.departures import draw_departures
 from relsim.dynamics.needs import NeedModel
 from relsim.model import CareModel
 
@@ -151,6 +152,91 @@ def test_crisis_hazards_are_the_documented_formula_bit_for_bit() -> None:
     expected *= 1.0 + crisis.extra[None, :] * extra_needs[:, None]
     np.minimum(expected, np.float32(MAX_WEEKLY_HAZARD), out=expected)
     assert np.array_equal(crisis.hazards(need, n_active), expected)
+
+
+def _plain_crisis_draw(crisis: CrisisModel, citizens, n_active, rng, week: int):
+    """The crisis draw as first written: every row masked, every type scanned, every need
+    clipped."""
+    n = citizens.n
+    chance = rng.random((n, len(crisis.specs)), dtype=np.float32)
+    referral_chance = rng.random(n, dtype=np.float32)
+    happened = (chance < crisis.hazards(citizens.need[:n], n_active)) & citizens.present[:n, None]
+    need, trust = citizens.need[:n], citizens.trust[:n]
+    present_prob = np.zeros(n, dtype=np.float32)
+    for k, spec in enumerate(crisis.specs):
+        rows = np.flatnonzero(happened[:, k])
+        for domain, amount in crisis.increase[k]:
+            need[rows, domain] += amount
+        trust[rows] += np.float32(spec.trust_change)
+        present_prob[rows] = np.maximum(present_prob[rows], spec.presentation_probability)
+        if spec.interrupts_support_weeks:
+            until = citizens.interrupted_until
+            until[rows] = np.maximum(until[rows], week + spec.interrupts_support_weeks - 1)
+    np.clip(need, 0.0, 1.0, out=need)
+    np.clip(trust, 0.0, 1.0, out=trust)
+    return happened, referral_chance < present_prob
+
+
+def test_the_crisis_draw_is_the_plain_version_bit_for_bit() -> None:
+    """One scan for every type's hits, presence checked for the hits only, and only the rows a
+    crisis raised clipped: the same crises and the same needs, trust and interruptions."""
+    scenario = load_scenario(
+        "scenarios/liberated.yaml",
+        [
+            "population.citizens=600",
+            "time.weeks=30",
+            "population.leave_probability_per_week=0.02",  # rows of people who have left
+        ],
+    )
+    model = CareModel(scenario, replication=0, seed=5, record_journeys=False)
+    for _ in range(20):
+        model.step()
+    assert not model.citizens.present[: model.citizens.n].all()
+    crisis = CrisisModel(model.config)
+    crisis.base *= 20  # many crises, several types for some people
+    fast, plain = copy.deepcopy(model.citizens), copy.deepcopy(model.citizens)
+    threshold = model.config.needs.active_threshold
+    hits = 0
+    for week in range(21, 31):
+        fast_week = crisis.draw(
+            fast, row_count_above(fast.need[: fast.n], threshold), np.random.default_rng(week), week
+        )
+        happened, sent = _plain_crisis_draw(
+            crisis, plain, row_count_above(plain.need[: plain.n], threshold),
+            np.random.default_rng(week), week,
+        )  # fmt: skip
+        for k, rows in enumerate(fast_week.rows_by_type):
+            assert np.array_equal(rows, np.flatnonzero(happened[:, k]))
+        assert np.array_equal(fast_week.any, happened.any(axis=1))
+        assert np.array_equal(fast_week.sent_to_front_door, sent)
+        for column in ("need", "trust", "interrupted_until"):
+            assert np.array_equal(getattr(fast, column), getattr(plain, column)), column
+        hits += int(happened.sum())
+    assert hits > 100
+
+
+def test_departures_read_only_those_who_could_go_and_find_everyone_who_does() -> None:
+    """Only people whose draw falls under death's chance at full need plus the chance of moving
+    are looked at: the same deaths and moves as working out everyone's chance."""
+    model = _model()
+    citizens = model.citizens
+    n = citizens.n
+    for at_full_need, leave in ((0.0011, 0.002), (0.3, 0.05), (0.0, 0.1), (1.0, 0.0)):
+        population = model.config.population.model_copy(
+            update={"death_probability_per_week_at_full_need": at_full_need,
+                    "leave_probability_per_week": leave}
+        )  # fmt: skip
+        for seed in range(5):
+            died, moved = draw_departures(citizens, population, np.random.default_rng(seed))
+            chance = np.random.default_rng(seed).random(n)
+            mean_need = citizens.need[:n].sum(axis=1, dtype=np.float64) / citizens.domains
+            death = at_full_need * mean_need**2
+            present = citizens.present[:n]
+            assert np.array_equal(died, np.flatnonzero(present & (chance < death)))
+            assert np.array_equal(
+                moved,
+                np.flatnonzero(present & (chance >= death) & (chance < death + leave)),
+            )
 
 
 def test_need_update_does_not_depend_on_what_its_work_arrays_held() -> None:
