@@ -46,13 +46,14 @@ GRID3 = ("--grid", "referral_friction=0.1,0.5,0.9")
 FRICTIONS = [0.1, 0.5, 0.9]
 SEED = 11
 
-# Runs of about a second each, so six of them outlast the store's two-second flush interval and
-# a sweep can be interrupted after its first part is written and before it finishes.
+# Runs of about a second each (1,500 citizens for 400 weeks, 2026-12-04), so six of them outlast
+# the store's two-second flush interval by several seconds and a sweep can be interrupted after
+# its first part is written and before it finishes. When runs get faster, lengthen them.
 LONG_SETS = (
     "--set",
     "population.citizens=1500",
     "--set",
-    "time.weeks=200",
+    "time.weeks=400",
     "--set",
     "time.warmup_weeks=4",
     "--set",
