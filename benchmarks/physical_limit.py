@@ -35,6 +35,7 @@ from dataclasses import fields
 
 import numpy as np
 
+from relsim.cases import fade_relationships
 from relsim.citizens import (
     CitizenColumns,
     Citizens,
@@ -122,12 +123,11 @@ class Reference:
         for domain in range(states.shape[1]):  # each service takes its own
             rows[domains == domain]
         nonzero_cells(states == SpecialistState.REREFERRAL_DUE)
-        unseen = citizens.last_seen_week[:n] < self.week
         relationship = config.relationship
-        one = np.float32(1.0)
-        citizens.depth[:n] *= np.where(unseen, np.float32(1.0 - relationship.decay_per_week), one)
-        citizens.knowledge[:n] *= np.where(
-            unseen, np.float32(1.0 - relationship.knowledge_decay_per_week), one
+        fade_relationships(
+            citizens,
+            self.week,
+            (relationship.decay_per_week, relationship.knowledge_decay_per_week),
         )
         # 6. the record
         present = citizens.present[:n]

@@ -326,7 +326,9 @@ class CareModel(mesa.Model):
                 np.mean([service.acceptance_threshold() for service in district.services])
             )
         rules = self.config.relationship
-        fade_relationships(district, week, (rules.decay_per_week, rules.knowledge_decay_per_week))
+        fade_relationships(
+            citizens, week.number, (rules.decay_per_week, rules.knowledge_decay_per_week)
+        )
 
     def _abandon_waits(self, week: Week, waiting: np.ndarray, draw: np.ndarray) -> None:
         """People in a front-door or caseworker queue who did not chase it may give up."""
