@@ -67,7 +67,7 @@ def group_heads(sorted_groups: np.ndarray, position: np.ndarray) -> np.ndarray:
     starts = np.empty(sorted_groups.size, dtype=bool)
     starts[0] = True
     np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=starts[1:])
-    heads = np.where(starts, position, 0)
+    heads = position * starts  # 0 where no group starts
     return np.maximum.accumulate(heads, out=heads)
 
 

@@ -411,7 +411,7 @@ class Liberated:
         rows = held[citizens.pathway[held] == Pathway.HELD]
         stable = row_max(citizens.need.take(rows, axis=0)) < scenario.liberated.stable_need_below
         stable &= ~week.crisis[rows]
-        citizens.stable_weeks[rows] = np.where(stable, citizens.stable_weeks[rows] + 1, 0)
+        citizens.stable_weeks[rows] = (citizens.stable_weeks[rows] + 1) * stable  # else back to 0
         done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]
         close_cases(district, week, done, "stepped_down", Pathway.STEPPED_DOWN)
 
@@ -427,7 +427,7 @@ def effort_shares(
     weights = np.where(totals > 0, stake / np.where(totals > 0, totals, 1.0), 0.0)
     rows = np.arange(weights.shape[0])
     driving = (totals[:, 0] > 0) & active[rows, driver]  # an inactive driver pushes nothing
-    share = np.where(driving, driver_share, 0.0)
+    share = driver_share * driving
     weights *= (1.0 - share)[:, None]
     weights[rows, driver] += share
     return weights
