@@ -256,3 +256,21 @@ def test_ledger_not_overbooked_when_sessions_exceed_free_hours() -> None:
         assert np.allclose(total, model.workforce.available, rtol=0.0, atol=LEDGER_TOLERANCE), (
             f"week {model.week}: ledger {total} h vs available {model.workforce.available} h"
         )
+
+
+@pytest.mark.parametrize("care_model", ["assess_do_refer", "hybrid"])
+def test_trust_stays_within_bounds_when_a_session_costs_trust(care_model: str) -> None:
+    """A scenario may set the trust change of an attended session negative: the change is
+    clipped where it is made, not left below zero until the next week's crises."""
+    data = {
+        "care_model": care_model,
+        "assess_do_refer": {"attended_session_trust_change": -1.0},
+        "population": {"citizens": 400},
+        "time": {"weeks": 20, "warmup_weeks": 0},
+    }
+    model = build(data, seed=3)
+    tally: dict[str, float] = {}
+    for _ in range(model.final_week):
+        model.step()
+        tally = check_week(model, tally)
+    assert model.tally["sessions_delivered"] > 0

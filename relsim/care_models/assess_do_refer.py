@@ -162,9 +162,9 @@ class AssessDoRefer:
             rules.session_effect * citizens.help_fit[seen] * workforce.effectiveness[seen_posts]
         )
         citizens.support[seen, citizens.presenting_domain[seen]] += effect
-        citizens.trust[seen] = np.minimum(
-            1.0, citizens.trust[seen] + rules.attended_session_trust_change
-        )
+        citizens.trust[seen] = (citizens.trust[seen] + rules.attended_session_trust_change).clip(
+            0.0, 1.0
+        )  # the change may be set negative
         own_seen = own[attended]
         grow_relationship(district, seen[own_seen], rules.session_hours)
         contacted(district, week, seen, workforce.person[seen_posts], own_seen)

@@ -424,7 +424,8 @@ def effort_shares(
     it, and while it is active), the rest on the active needs in proportion to what matters to
     the person. `stake` is priority times active need, which triage has already worked out."""
     totals = row_sum(stake, stake.dtype)[:, None]
-    weights = np.where(totals > 0, stake / np.where(totals > 0, totals, 1.0), 0.0)
+    # A row with nothing at stake is all zeros, and stays so divided by 1.
+    weights = stake / np.where(totals > 0, totals, 1.0)
     rows = np.arange(weights.shape[0])
     driving = (totals[:, 0] > 0) & active[rows, driver]  # an inactive driver pushes nothing
     share = driver_share * driving
