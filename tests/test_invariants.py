@@ -258,13 +258,20 @@ def test_ledger_not_overbooked_when_sessions_exceed_free_hours() -> None:
         )
 
 
-@pytest.mark.parametrize("care_model", ["assess_do_refer", "hybrid"])
-def test_trust_stays_within_bounds_when_a_session_costs_trust(care_model: str) -> None:
-    """A scenario may set the trust change of an attended session negative: the change is
-    clipped where it is made, not left below zero until the next week's crises."""
+COSTLY_CONTACT = {
+    "assess_do_refer": {"attended_session_trust_change": -1.0},
+    "liberated": {"missed_contact_trust_change": -1.0},
+}
+
+
+@pytest.mark.parametrize("care_model", ["assess_do_refer", "liberated", "hybrid"])
+def test_trust_stays_within_bounds_when_contact_costs_trust(care_model: str) -> None:
+    """A scenario may set the trust change of an attended session or a missed contact
+    negative: each change is clipped where it is made, not left below zero for others to read
+    until the next week's crises."""
     data = {
         "care_model": care_model,
-        "assess_do_refer": {"attended_session_trust_change": -1.0},
+        **COSTLY_CONTACT,
         "population": {"citizens": 400},
         "time": {"weeks": 20, "warmup_weeks": 0},
     }
@@ -273,4 +280,4 @@ def test_trust_stays_within_bounds_when_a_session_costs_trust(care_model: str) -
     for _ in range(model.final_week):
         model.step()
         tally = check_week(model, tally)
-    assert model.tally["sessions_delivered"] > 0
+    assert model.tally["sessions_delivered"] + model.tally["missed_contacts"] > 0

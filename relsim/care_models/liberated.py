@@ -227,6 +227,7 @@ class Liberated:
         unseen = ~seen & (serving >= 0)
         workforce.unmet += workforce.per_post(serving[unseen], (demand * overhead)[unseen])
         rows, posts, hours = rows[seen], serving[seen], demand[seen]
+        seen_rows = rows
         own = by_own[seen]
         active, stake = active.compress(seen, axis=0), stake.compress(seen, axis=0)
         tally.add("absence_cover_contacts", int((~own).sum()))
@@ -279,7 +280,8 @@ class Liberated:
         grow_relationship(district, rows[own], hours[own])
         trust = citizens.trust[rows]
         citizens.trust[rows] = trust + rules.trust_growth_per_hour * hours * (1 - trust)
-        citizens.trust.clip(0, 1, out=citizens.trust)
+        # Only the trust of those seen moved here (every other change is clipped where made).
+        citizens.trust[seen_rows] = citizens.trust[seen_rows].clip(0, 1)
         week.engaged[rows] = True
         return rows, posts, own
 
