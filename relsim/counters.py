@@ -6,6 +6,7 @@ from __future__ import annotations
 from relsim.config.schema import CRISIS_TYPES, PAYERS
 
 #: time-ledger categories of front-line workers; every available hour lands in exactly one
+#: (idle last: the hours used are the categories before it)
 LEDGER: tuple[str, ...] = (
     "direct",
     "assessment",

@@ -22,9 +22,8 @@ from relsim.citizens import Route
 from relsim.config.schema import Scenario
 from relsim.counters import LEDGER
 
-#: the ledger's categories of hours spent: every one but idle, which comes last
-_BOOKED = LEDGER[:-1]
-assert LEDGER[-1] == "idle"
+#: the ledger's rows of hours spent: every category before idle, which LEDGER puts last
+_BOOKED = slice(0, LEDGER.index("idle"))
 #: makes the Worker for a post: (post, agency_until or None) -> Worker
 Hire = Callable[[int, int | None], Worker]
 
@@ -106,7 +105,7 @@ class Workforce:
 
     def free_hours(self) -> np.ndarray:
         # Summed down the categories in ledger order, one category after another.
-        used = self.ledger[: len(_BOOKED)].sum(axis=0)
+        used = self.ledger[_BOOKED].sum(axis=0)
         np.subtract(self.available, used, out=used)
         return np.maximum(used, 0.0, out=used)
 

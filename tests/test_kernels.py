@@ -13,6 +13,7 @@ from relsim.care_models.liberated import effort_shares
 from relsim.care_models.triage import choose_whom_to_see
 from relsim.cases import cumulative_within, fill_slots, rank_within
 from relsim.citizens import COLUMNS, Citizens, column_table
+from relsim.config import load_scenario
 from relsim.continuity import (
     PairCounts,
     bice_boxerman,
@@ -21,7 +22,8 @@ from relsim.continuity import (
     per_citizen,
     usual_provider_of_care,
 )
-from relsim.counters import COUNTERS
+from relsim.counters import COUNTERS, LEDGER
+from relsim.model import CareModel
 from relsim.records import Tally
 from relsim.warmup import drift, mser5
 
@@ -186,3 +188,21 @@ def test_every_citizen_column_is_declared_with_unit_and_meaning() -> None:
     assert (citizens.worker[:10] == -1).all() and citizens.present[:10].all()
     with pytest.raises(KeyError, match="no citizen column"):
         citizens.view("needs")
+
+
+def test_free_hours_are_the_hours_available_less_every_category_but_idle() -> None:
+    """Idle is what is left, so it never counts as used; every other category does."""
+    model = CareModel(
+        load_scenario("scenarios/liberated.yaml", ["population.citizens=300", "time.weeks=2"]),
+        seed=1,
+        record_journeys=False,
+    )
+    model.step()
+    workforce = model.workforce
+    rng = np.random.default_rng(0)
+    for name in LEDGER:
+        workforce.hours[name][:] = rng.random(workforce.posts)
+    used = sum(workforce.hours[name] for name in LEDGER if name != "idle")
+    expected = np.maximum(workforce.available - used, 0.0)
+    assert np.allclose(workforce.free_hours(), expected, rtol=0, atol=1e-12)
+    assert LEDGER[-1] == "idle"
