@@ -2,11 +2,13 @@
 
 A district runs for ten years (no warm-up: week 1 is the first measured week). Every week's
 step is timed; the cost per present citizen-week of a year is its steps' time divided by the
-citizen-weeks present in it. The rows the arrays hold (present or departed: rows are not
-reused) are reported beside it, since every per-row pass covers them all.
+citizen-weeks present in it. The rows the arrays hold (present or departed) are reported
+beside it, since every per-row pass covers them all: with the scenario's `citizen_draws` at
+by_row (the default) rows are never dropped; at by_citizen those of people who have left are.
 
     python benchmarks/horizon_cost.py                          # bundled baseline, 3,000 citizens
     python benchmarks/horizon_cost.py --scenario liberated --citizens 20000 --repeats 3
+    python benchmarks/horizon_cost.py --citizen-draws by_citizen
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ WEEKS_PER_YEAR = 52
 YEARS = 10
 
 
-def measure(care_model: str, citizens: int) -> dict:
+def measure(care_model: str, citizens: int, citizen_draws: str = "by_row") -> dict:
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from throughput import scaled_scenario
 
@@ -30,6 +32,7 @@ def measure(care_model: str, citizens: int) -> dict:
     from relsim.model import CareModel
 
     scenario = scaled_scenario(care_model, citizens, WEEKS_PER_YEAR * YEARS)
+    scenario = scenario.model_copy(update={"citizen_draws": citizen_draws})
     model = CareModel(scenario, replication=0, seed=1, record_journeys=False)
     seconds, present, rows = [], [], []
     with one_blas_thread():
@@ -54,6 +57,7 @@ def measure(care_model: str, citizens: int) -> dict:
     return {
         "care_model": care_model,
         "citizens": citizens,
+        "citizen_draws": citizen_draws,
         "year_1": first,
         "year_10": last,
         "ratio": last["microseconds_per_present_citizen_week"]
@@ -68,8 +72,9 @@ def main() -> None:
     )
     parser.add_argument("--citizens", type=int, default=3000)
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--citizen-draws", choices=["by_row", "by_citizen"], default="by_row")
     args = parser.parse_args()
-    runs = [measure(args.scenario, args.citizens) for _ in range(args.repeats)]
+    runs = [measure(args.scenario, args.citizens, args.citizen_draws) for _ in range(args.repeats)]
     ratios = [run["ratio"] for run in runs]
     print(json.dumps({**runs[0], "ratio": statistics.median(ratios), "ratios": ratios}, indent=1))
 

@@ -31,13 +31,12 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import fields
 
 import numpy as np
 
 from relsim.cases import fade_relationships
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import (
-    CitizenColumns,
     Citizens,
     Pathway,
     Route,
@@ -63,6 +62,7 @@ class Reference:
     def __init__(self, scenario: Scenario, seed: int = 1) -> None:
         self.config = scenario
         self.streams = RandomStreams(replication_seed_sequence(seed, 0))
+        self.draws = CitizenDraws(self.streams, scenario.citizen_draws)
         arrivals = scenario.population.arrivals_per_week or 0.0
         weeks = scenario.time.warmup_weeks + scenario.time.weeks
         expected = scenario.population.citizens + int(arrivals * weeks * 1.2)
@@ -90,28 +90,30 @@ class Reference:
 
     def step(self) -> None:
         self.week += 1
-        config, citizens, streams = self.config, self.citizens, self.streams
+        config, citizens, streams, draws = self.config, self.citizens, self.streams, self.draws
         population = config.population
-        # 1. arrivals and departures
+        # 1. arrivals and departures (with draws keyed by citizen, departed rows dropped first)
+        if draws.by_citizen and citizens.worth_compacting():
+            citizens.compact()
         self._admit(int(streams["arrivals"].poisson(population.arrivals_per_week or 0.0)))
         n = citizens.n
-        died, moved = draw_departures(citizens, population, streams["departures"])
+        draws.start_week(self.week, citizens.id[:n])
+        died, moved = draw_departures(citizens, population, draws.uniform("departures", 0, n))
         gone = np.concatenate([died, moved])
         citizens.present[gone] = False
         # 2. needs
-        self.need_model.update(citizens, config, streams["needs"], streams["shocks"])
+        self.need_model.update(citizens, config, draws)
         revert_trust(citizens, config)
         active = row_count_above(citizens.need[:n], config.needs.active_threshold)
         # 3. crises
-        crises = self.crisis_model.draw(citizens, active, streams["crises"], self.week)
+        crises = self.crisis_model.draw(citizens, active, draws, self.week)
         # 4. help-seeking
         presenting, _ = draw_presentations(
-            citizens, config, streams["help_seeking"], crises.sent_to_front_door, self.week
+            citizens, config, draws, crises.sent_to_front_door, self.week
         )
         # 5. care: the per-row draws and passes the model makes whoever is in service
-        attendance, dropout = streams["attendance"], streams["dropout"]
-        for rng in (attendance, attendance, dropout, dropout):
-            rng.random(n, dtype=np.float32)
+        for stream, slot in (("attendance", 0), ("attendance", 1), ("dropout", 0), ("dropout", 1)):
+            draws.uniform(stream, slot, n, dtype=np.float32)
         attendance_probability(citizens, config, active)
         pathway = citizens.pathway[:n]
         waiting = (pathway == WAITING[0]) | (pathway == WAITING[1]) | (pathway == WAITING[2])
@@ -161,22 +163,10 @@ REPORTED_SPECIALIST_STATES = (
 )
 
 
-def compact(citizens: Citizens) -> None:
-    """Drop the rows of people who have left, keeping the others in order: what relsim would
-    gain by reusing departed rows (an estimate only: the draws then differ from relsim's)."""
-    keep = np.flatnonzero(citizens.present[: citizens.n])
-    for f in fields(CitizenColumns):
-        column = getattr(citizens, f.name)
-        column[: keep.size] = column[keep]
-    citizens.n = keep.size
-
-
-def run(scenario: Scenario, seed: int = 1, compact_every_weeks: int = 0) -> Reference:
+def run(scenario: Scenario, seed: int = 1) -> Reference:
     reference = Reference(scenario, seed)
-    for week in range(1, scenario.time.warmup_weeks + scenario.time.weeks + 1):
+    for _ in range(scenario.time.warmup_weeks + scenario.time.weeks):
         reference.step()
-        if compact_every_weeks and week % compact_every_weeks == 0:
-            compact(reference.citizens)
     return reference
 
 
@@ -191,15 +181,16 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=20000)
     parser.add_argument("--weeks", type=int, default=260)
     parser.add_argument(
-        "--compact-every-weeks",
-        type=int,
-        default=0,
-        help="drop departed rows this often (an estimate of what reusing them would save)",
+        "--citizen-draws",
+        choices=["by_row", "by_citizen"],
+        default="by_row",
+        help="the scenario's citizen_draws (by_citizen drops departed rows, as the model does)",
     )
     args = parser.parse_args()
     scenario = scaled_scenario("assess_do_refer", args.citizens, args.weeks)
+    scenario = scenario.model_copy(update={"citizen_draws": args.citizen_draws})
     start = time.perf_counter()
-    reference = run(scenario, compact_every_weeks=args.compact_every_weeks)
+    reference = run(scenario)
     seconds = time.perf_counter() - start
     rate = round(reference.citizen_weeks / seconds)
     print(json.dumps({"seconds": round(seconds, 2), "citizen_weeks_per_second": rate}))

@@ -43,8 +43,14 @@ def run_config(job: tuple[str, list[str], int, int]) -> dict:
     name, overrides, seed, replication = job
     file, sets = CONFIGS[name]
     scenario = load_scenario(SCENARIOS / file, [*sets, *overrides])
+    # Per-citizen columns are read at the end for everyone who came: no row is dropped.
     model = CareModel(
-        scenario, replication=replication, seed=seed, record_journeys=False, record_series=False
+        scenario,
+        replication=replication,
+        seed=seed,
+        record_journeys=False,
+        record_series=False,
+        compact_rows=False,
     )
     with one_blas_thread():
         for _ in range(model.final_week):

@@ -87,6 +87,7 @@ class CitizenColumns:
     """
 
     # who is here
+    id: np.ndarray = column(np.int64, "id", "the citizen's number: their order of arrival, from 0")
     present: np.ndarray = column(bool, "flag", "in the district this week")
     arrival_week: np.ndarray = column(np.int32, "week", "week the citizen came into view")
     # needs and what drives them
@@ -217,6 +218,8 @@ class Citizens(CitizenColumns):
         self.domains = domains
         self.crisis_types = crisis_types
         self.n = 0
+        self.admitted = 0  # citizens ever: the next one's id
+        self.rows_are_ids = True  # until the first compaction, row r is citizen r
         self._allocate(max(capacity, 16))
 
     def _shape(self, name: str, rows: int) -> tuple[int, ...]:
@@ -250,7 +253,43 @@ class Citizens(CitizenColumns):
         for name, fill in _FILLED:
             getattr(self, name)[new] = fill
         self.present[new] = True
+        self.id[new] = np.arange(self.admitted, self.admitted + count)
+        self.admitted += count
         return np.arange(new.start, new.stop)
+
+    def compact(self) -> np.ndarray:
+        """Drop the rows of people who have left, keeping the others in order (so ids stay
+        ascending and row order is still arrival order). Returns each old row's new row, -1 for
+        a row dropped. Only for draws keyed by citizen: a row is then no longer a citizen."""
+        n = self.n
+        kept = self.present[:n].nonzero()[0]
+        m = kept.size
+        for name in COLUMNS:
+            values = getattr(self, name)
+            values[:m] = values.take(kept, axis=0)
+            values[m:n] = 0  # rows added later start from zero, as allocated
+        self.n = m
+        self.rows_are_ids = self.rows_are_ids and m == n
+        new_row = np.full(n, -1, dtype=np.int64)
+        new_row[kept] = np.arange(m)
+        return new_row
+
+    def ids_of(self, rows: np.ndarray) -> np.ndarray:
+        """The ids of the citizens in `rows` (int64, a new array)."""
+        if self.rows_are_ids:
+            return np.array(rows, dtype=np.int64)
+        return self.id.take(rows)
+
+    def row_of(self, citizen_id: int) -> int | None:
+        """The row of a citizen, or None if they never came or their row was dropped."""
+        if self.rows_are_ids:
+            return citizen_id if 0 <= citizen_id < self.n else None
+        row = int(np.searchsorted(self.id[: self.n], citizen_id))
+        return row if row < self.n and self.id[row] == citizen_id else None
+
+    def worth_compacting(self) -> bool:
+        """Whether an eighth or more of the rows in use belong to people who have left."""
+        return 8 * (self.n - int(np.count_nonzero(self.present[: self.n]))) >= self.n > 0
 
     def view(self, name: str) -> np.ndarray:
         """The first `n` rows of a column."""

@@ -9,7 +9,12 @@ Continuity of Care index (how concentrated contacts are across workers).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from relsim.citizens import Citizens
 
 _PERSON_BITS = 32
 _PERSON_MASK = (1 << _PERSON_BITS) - 1
@@ -119,19 +124,28 @@ class ContactLedger:
     """Attended contacts in the measured period: with front-line workers (duty workers,
     caseworkers, their cover) and, separately, every professional involved (specialists too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, table: Citizens | None = None) -> None:
+        """`table`: the citizen arrays whose rows the contacts are given in (contacts are kept
+        by citizen id, which outlives a row); without it the numbers given are the ids."""
         self.front_line = PairCounts()
         self.professionals = PairCounts()
+        self._table = table
+
+    def _ids(self, rows: np.ndarray) -> np.ndarray:
+        table = self._table
+        return rows if table is None or table.rows_are_ids else table.id.take(rows)
 
     def front_line_contacts(self, rows: np.ndarray, people: np.ndarray) -> None:
         if len(rows) == 0:
             return
-        keys = pair_keys(rows, people)
+        keys = pair_keys(self._ids(rows), people)
         self.front_line.add_keys(keys)
         self.professionals.add_keys(keys)
 
     def specialist_contacts(self, rows: np.ndarray, people: np.ndarray) -> None:
-        self.professionals.add(rows, people)
+        if len(rows) == 0:
+            return
+        self.professionals.add(self._ids(rows), people)
 
     def measures(self) -> dict[str, float]:
         front = per_citizen(*self.front_line.pairs())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import Citizens
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.continuity import ContactLedger
@@ -66,6 +67,7 @@ class District:
     workforce: Workforce
     services: list[SpecialistService]
     streams: RandomStreams
+    draws: CitizenDraws
     records: Records
     people: PersonIds = field(default_factory=PersonIds)
 

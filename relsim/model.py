@@ -16,6 +16,7 @@ from relsim.cases import (
     recently_failed,
     release,
 )
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import (
     Citizens,
     Pathway,
@@ -59,9 +60,12 @@ class CareModel(mesa.Model):
         seed: int | None = None,
         record_journeys: bool = True,
         record_series: bool = True,
+        compact_rows: bool = True,
     ) -> None:
         """`record_series=False` keeps only the measured-period counters (every metric comes
-        from them): no weekly time series, and `latest` stays empty."""
+        from them): no weekly time series, and `latest` stays empty. With draws keyed by
+        citizen, the rows of people who have left are dropped from time to time unless
+        `compact_rows` is False (for readers that keep rows between weeks)."""
         scenario = resolve_knobs(scenario)  # a no-op for loaded scenarios, which are resolved
         self.run_seed = scenario.seed if seed is None else seed
         self.replication = replication
@@ -73,18 +77,23 @@ class CareModel(mesa.Model):
         arrivals = scenario.population.arrivals_per_week or 0.0
         expected = scenario.population.citizens + int(arrivals * self.final_week * 1.2)
         roles, caps = post_layout(scenario)
+        citizens = Citizens(len(scenario.needs.domains), len(CRISIS_TYPES), expected)
         self.district = District(
             config=scenario,
-            citizens=Citizens(len(scenario.needs.domains), len(CRISIS_TYPES), expected),
+            citizens=citizens,
             workforce=Workforce(roles, caps, scenario),
             services=[],
             streams=streams,
-            records=Records(Tally(), Journeys(record_journeys), Closures(), ContactLedger()),
+            draws=CitizenDraws(streams, scenario.citizen_draws),
+            records=Records(
+                Tally(), Journeys(record_journeys, citizens), Closures(), ContactLedger(citizens)
+            ),
         )
         self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         self.router = build_router(scenario)
-        self._citizen_views: dict[int, Citizen] = {}
+        self._citizen_views: dict[int, Citizen] = {}  # by citizen id
+        self.compact_rows = compact_rows and scenario.citizen_draws == "by_citizen"
         workforce = self.district.workforce
         for post in range(workforce.posts):
             workforce.fill(post, self._hire(post, None))
@@ -132,6 +141,7 @@ class CareModel(mesa.Model):
             "workforce.workers": (old.workforce.workers, scenario.workforce.workers),
             "population.citizens": (old.population.citizens, scenario.population.citizens),
             "needs.domains": (old.needs.domains, scenario.needs.domains),
+            "citizen_draws": (old.citizen_draws, scenario.citizen_draws),
         }
         changed = [key for key, (a, b) in fixed.items() if a != b]
         if changed:
@@ -168,19 +178,24 @@ class CareModel(mesa.Model):
     def services(self) -> list[SpecialistService]:
         return self.district.services
 
-    def citizen(self, row: int) -> Citizen:
-        """The citizen of row `row` as a Mesa agent, made when first asked for: the weekly
-        phases work on the rows, so an agent per citizen would only cost time and memory
-        (about 4 % of a 20,000-citizen run) for the few that anyone looks at. `agents` holds
-        the present citizens asked for; someone who has left still has a view, outside it."""
-        view = self._citizen_views.get(row)
+    def citizen(self, citizen_id: int) -> Citizen:
+        """Citizen `citizen_id` (their order of arrival, from 0) as a Mesa agent, made when
+        first asked for: the weekly phases work on the rows, so an agent per citizen would only
+        cost time and memory (about 4 % of a 20,000-citizen run) for the few that anyone looks
+        at. `agents` holds the present citizens asked for; someone who has left still has a
+        view, outside it, while their row is kept."""
+        view = self._citizen_views.get(citizen_id)
         if view is not None:
             return view
-        if not 0 <= row < self.citizens.n:
-            raise IndexError(f"no citizen in row {row} (rows 0 to {self.citizens.n - 1})")
-        view = Citizen(self, row)
-        if self.citizens.present[row]:
-            self._citizen_views[row] = view
+        citizens = self.citizens
+        if not 0 <= citizen_id < citizens.admitted:
+            raise IndexError(f"no citizen {citizen_id} (0 to {citizens.admitted - 1})")
+        row = citizens.row_of(citizen_id)
+        if row is None:
+            raise LookupError(f"citizen {citizen_id} has left and their row was dropped")
+        view = Citizen(self, citizen_id)
+        if citizens.present[row]:
+            self._citizen_views[citizen_id] = view
         else:
             view.remove()
         return view
@@ -216,20 +231,23 @@ class CareModel(mesa.Model):
         self.record(week)
 
     def arrivals_and_departures(self) -> None:
+        if self.compact_rows and self.citizens.worth_compacting():
+            self.citizens.compact()
         population = self.config.population
         mean = (population.arrivals_per_week or 0.0) * self._demand_multiplier()
         count = int(self.district.streams["arrivals"].poisson(mean))
         self._admit_citizens(count)
+        citizens, draws = self.citizens, self.district.draws
+        draws.start_week(self.week, citizens.id[: citizens.n])
         died, moved = draw_departures(
-            self.citizens, population, self.district.streams["departures"]
+            citizens, population, draws.uniform("departures", 0, citizens.n)
         )
         self._depart(died, "died")
         self._depart(moved, "left")
 
     def need_dynamics(self) -> np.ndarray:
         """Returns each citizen's number of active needs after this week's change."""
-        streams = self.district.streams
-        self.need_model.update(self.citizens, self.config, streams["needs"], streams["shocks"])
+        self.need_model.update(self.citizens, self.config, self.district.draws)
         revert_trust(self.citizens, self.config)
         return row_count_above(
             self.citizens.need[: self.citizens.n], self.config.needs.active_threshold
@@ -237,9 +255,7 @@ class CareModel(mesa.Model):
 
     def crises(self, week: Week) -> CrisisWeek:
         citizens, tally = self.citizens, self.tally
-        crises = self.crisis_model.draw(
-            citizens, week.active_needs, self.district.streams["crises"], self.week
-        )
+        crises = self.crisis_model.draw(citizens, week.active_needs, self.district.draws, self.week)
         week.crisis = crises.any
         # A crisis soon after a service failed the person is failure demand.
         failures = sum(
@@ -268,7 +284,7 @@ class CareModel(mesa.Model):
         presenting, returning = draw_presentations(
             self.citizens,
             self.config,
-            self.district.streams["help_seeking"],
+            self.district.draws,
             crises.sent_to_front_door,
             self.week,
             self._demand_multiplier(),
@@ -281,13 +297,13 @@ class CareModel(mesa.Model):
     def care(self, week: Week, presenting: np.ndarray) -> None:
         district, citizens, tally = self.district, self.citizens, self.tally
         n = citizens.n
-        attendance, dropout = district.streams["attendance"], district.streams["dropout"]
+        draws = district.draws
         # One draw a person a week for each kind of keeping-up: a chaotic week is chaotic for
         # every appointment in it.
-        week.attendance_draw = attendance.random(n, dtype=np.float32)
-        week.specialist_attendance_draw = attendance.random(n, dtype=np.float32)
-        week.dropout_draw = dropout.random(n, dtype=np.float32)
-        abandon_draw = dropout.random(n, dtype=np.float32)
+        week.attendance_draw = draws.uniform("attendance", 0, n, dtype=np.float32)
+        week.specialist_attendance_draw = draws.uniform("attendance", 1, n, dtype=np.float32)
+        week.dropout_draw = draws.uniform("dropout", 0, n, dtype=np.float32)
+        abandon_draw = draws.uniform("dropout", 1, n, dtype=np.float32)
         week.attendance_p = attendance_probability(citizens, self.config, week.active_needs)
         district.workforce.start_week(self.week)
 
@@ -441,7 +457,7 @@ class CareModel(mesa.Model):
         self.journeys.log(self.week, rows, kind)
         self.tally.add(f"departures_{kind}", rows.size)
         if self._citizen_views:  # someone was looking: the agents of those who left go
-            for row in rows.tolist():
-                view = self._citizen_views.pop(row, None)
+            for citizen_id in citizens.ids_of(rows).tolist():
+                view = self._citizen_views.pop(citizen_id, None)
                 if view is not None:
                     view.remove()

@@ -59,6 +59,8 @@ _PER_CALL = {name: COLUMN_TYPES[name] for name in ("worker", "service", "detail"
 if TYPE_CHECKING:
     import pandas as pd
 
+    from relsim.citizens import Citizens
+
 
 class Journeys:
     """Per-citizen events: week, citizen, kind, worker (person id), service (domain) and detail.
@@ -69,8 +71,11 @@ class Journeys:
     would; `frame` makes the rows.
     """
 
-    def __init__(self, enabled: bool = True) -> None:
+    def __init__(self, enabled: bool = True, table: Citizens | None = None) -> None:
+        """`table`: the citizen arrays whose rows `log` is given (their ids are recorded);
+        without it the numbers given are recorded as they are."""
         self.enabled = enabled
+        self._table = table
         self._forget()
 
     def _forget(self) -> None:
@@ -100,7 +105,9 @@ class Journeys:
         self._weeks.append(week)
         self._kinds.append(_KIND_CODE[kind])
         # A copy: the caller may go on to reuse or change its array of rows.
-        self._citizens.append(np.array(citizens, dtype=np.int64))
+        table = self._table
+        ids = np.array(citizens, dtype=np.int64) if table is None else table.ids_of(citizens)
+        self._citizens.append(ids)
         for name, value in zip(_PER_CALL, values, strict=True):
             self._values[name].append(value)
 

@@ -51,14 +51,16 @@ class RandomStreams:
         self.root = root
         self._streams: dict[str, np.random.Generator] = {}
 
+    def seed_sequence(self, name: str) -> np.random.SeedSequence:
+        """The seed of stream `name`: its generator's, or a counter-based draw's key."""
+        if name not in STREAMS:
+            raise KeyError(f"undeclared random stream {name!r} (declare it in relsim.rng)")
+        return np.random.SeedSequence(
+            entropy=self.root.entropy, spawn_key=(*self.root.spawn_key, _stream_key(name))
+        )
+
     def __getitem__(self, name: str) -> np.random.Generator:
         stream = self._streams.get(name)
         if stream is None:
-            if name not in STREAMS:
-                raise KeyError(f"undeclared random stream {name!r} (declare it in relsim.rng)")
-            child = np.random.SeedSequence(
-                entropy=self.root.entropy,
-                spawn_key=(*self.root.spawn_key, _stream_key(name)),
-            )
-            stream = self._streams[name] = np.random.default_rng(child)
+            stream = self._streams[name] = np.random.default_rng(self.seed_sequence(name))
         return stream

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from relsim.cases import stable_order
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import (
     EveryRow,
     add_to_rows,
@@ -25,6 +26,7 @@ from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
 from relsim.dynamics.departures import draw_departures
 from relsim.dynamics.needs import NeedModel
 from relsim.model import CareModel
+from relsim.rng import RandomStreams
 
 shapes = hnp.array_shapes(min_dims=2, max_dims=2, min_side=0, max_side=12)
 cells = st.one_of(
@@ -154,6 +156,10 @@ def test_crisis_hazards_are_the_documented_formula_bit_for_bit() -> None:
     assert np.array_equal(crisis.hazards(need, n_active), expected)
 
 
+def _draws(seed: int) -> CitizenDraws:
+    return CitizenDraws(RandomStreams(np.random.SeedSequence(seed)), "by_row")
+
+
 def _plain_crisis_draw(crisis: CrisisModel, citizens, n_active, rng, week: int):
     """The crisis draw as first written: every row masked, every type scanned, every need
     clipped."""
@@ -199,11 +205,11 @@ def test_the_crisis_draw_is_the_plain_version_bit_for_bit() -> None:
     hits = 0
     for week in range(21, 31):
         fast_week = crisis.draw(
-            fast, row_count_above(fast.need[: fast.n], threshold), np.random.default_rng(week), week
+            fast, row_count_above(fast.need[: fast.n], threshold), _draws(week), week
         )
         happened, sent = _plain_crisis_draw(
             crisis, plain, row_count_above(plain.need[: plain.n], threshold),
-            np.random.default_rng(week), week,
+            RandomStreams(np.random.SeedSequence(week))["crises"], week,
         )  # fmt: skip
         for k, rows in enumerate(fast_week.rows_by_type):
             assert np.array_equal(rows, np.flatnonzero(happened[:, k]))
@@ -227,8 +233,8 @@ def test_departures_read_only_those_who_could_go_and_find_everyone_who_does() ->
                     "leave_probability_per_week": leave}
         )  # fmt: skip
         for seed in range(5):
-            died, moved = draw_departures(citizens, population, np.random.default_rng(seed))
             chance = np.random.default_rng(seed).random(n)
+            died, moved = draw_departures(citizens, population, chance)
             mean_need = citizens.need[:n].sum(axis=1, dtype=np.float64) / citizens.domains
             death = at_full_need * mean_need**2
             present = citizens.present[:n]
@@ -248,8 +254,7 @@ def test_need_update_does_not_depend_on_what_its_work_arrays_held() -> None:
     updated = []
     for need_model in (fresh, reused):
         citizens = copy.deepcopy(model.citizens)
-        rngs = np.random.default_rng(11), np.random.default_rng(12)
-        need_model.update(citizens, model.config, *rngs)
+        need_model.update(citizens, model.config, _draws(11))
         updated.append(citizens)
     for column in ("need", "baseline", "support"):
         assert np.array_equal(getattr(updated[0], column), getattr(updated[1], column)), column

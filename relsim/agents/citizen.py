@@ -14,15 +14,23 @@ if TYPE_CHECKING:
 
 
 class Citizen(mesa.Agent):
-    """One citizen. Their state is row `row` of the district's citizen arrays, so the weekly
+    """One citizen. Their state is a row of the district's citizen arrays, so the weekly
     update stays vectorised while a view, a test or a journey can ask the person: every
     attribute here is read live from that row. Made on demand (`CareModel.citizen`)."""
 
     model: CareModel
 
-    def __init__(self, model: CareModel, row: int) -> None:
+    def __init__(self, model: CareModel, citizen_id: int) -> None:
         super().__init__(model)
-        self.row = row
+        self.citizen_id = citizen_id
+
+    @property
+    def row(self) -> int:
+        """The citizen's row this week (rows move when those of people who left are dropped)."""
+        row = self.model.district.citizens.row_of(self.citizen_id)
+        if row is None:
+            raise LookupError(f"citizen {self.citizen_id} has left and their row was dropped")
+        return row
 
     def _value(self, column: str) -> np.ndarray:
         return getattr(self.model.district.citizens, column)[self.row]

@@ -25,6 +25,7 @@ DOMAINS: tuple[str, ...] = (
 Payer = Literal["nhs", "police_justice", "council_housing"]
 PAYERS: tuple[str, ...] = ("nhs", "police_justice", "council_housing")
 CareModelName = Literal["assess_do_refer", "liberated", "hybrid", "none"]
+CitizenDrawKey = Literal["by_row", "by_citizen"]
 CRISIS_TYPES: tuple[str, ...] = ("ae", "mh_crisis", "police", "eviction")
 
 UNIT_COSTS = "GMCA/New Economy Unit Cost Database v1.4"
@@ -1244,6 +1245,11 @@ class Scenario(Section):
         ge=0,
         le=2**63 - 1,
         description="root seed; replication r of every scenario uses the same streams",
+    )
+    citizen_draws: CitizenDrawKey = param(
+        "by_row",
+        "key",
+        description="how a citizen's own luck is keyed: by_row, one draw for every row ever admitted (cost grows with everyone who has lived in the district); by_citizen, a counter-based draw keyed by citizen, so the rows of people who have left are dropped and a week costs the same in year 10 as in year 1 (different, equally valid luck: results change)",
     )
     population: Population = Field(default_factory=Population)
     time: Time = Field(default_factory=Time)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import Citizens, EveryRow
 from relsim.config.schema import CRISIS_TYPES, CrisisType, Scenario
 
@@ -81,13 +82,13 @@ class CrisisModel:
         self,
         citizens: Citizens,
         n_active: np.ndarray,
-        rng: np.random.Generator,
+        draws: CitizenDraws,
         week: int,
     ) -> CrisisWeek:
         """Who has which crisis this week, and the consequences for needs and trust."""
         n = citizens.n
-        chance = rng.random((n, len(CRISIS_TYPES)), dtype=np.float32)
-        referral_chance = rng.random(n, dtype=np.float32)
+        chance = draws.uniform("crises", 0, n, len(CRISIS_TYPES), np.float32)
+        referral_chance = draws.uniform("crises", 1, n, dtype=np.float32)
         happened = chance < self.hazards(citizens.need[:n], n_active)
         # Every crisis in one scan, in row order: each type's rows come out ascending. Only
         # people still in the district have crises (checked for the few hits, not every row).

@@ -1,6 +1,5 @@
 """Who leaves the district this week: death, more likely the higher a person's needs, and moving
-away, unrelated to need. One uniform draw a row decides both (the stream stays aligned whoever
-is present)."""
+away, unrelated to need. One uniform draw a row decides both."""
 
 from __future__ import annotations
 
@@ -11,13 +10,13 @@ from relsim.config.schema import Population
 
 
 def draw_departures(
-    citizens: Citizens, population: Population, rng: np.random.Generator
+    citizens: Citizens, population: Population, chance: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(died, moved away): rows of people present, ascending. Death's weekly chance is
     `death_probability_per_week_at_full_need` times mean need squared; a draw under it is a
-    death, a draw above it but under it plus `leave_probability_per_week` is a move."""
+    death, a draw above it but under it plus `leave_probability_per_week` is a move.
+    `chance`: one uniform for each of the `n` rows in use."""
     n = citizens.n
-    chance = rng.random(n)
     # Death's chance is at most its value at full need (needs are within [0, 1]), so only those
     # whose draw falls under that plus the chance of moving can go: only their needs are read.
     at_full_need = population.death_probability_per_week_at_full_need

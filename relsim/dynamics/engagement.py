@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import Citizens, row_max
 from relsim.config.schema import Scenario
 
@@ -23,7 +24,7 @@ def severity(need: np.ndarray, threshold: float) -> np.ndarray:
 def draw_presentations(
     citizens: Citizens,
     scenario: Scenario,
-    rng: np.random.Generator,
+    draws: CitizenDraws,
     sent_by_crisis: np.ndarray,
     week: int,
     demand_multiplier: float = 1.0,
@@ -33,8 +34,8 @@ def draw_presentations(
     whatever their trust, within the failure window. Both boolean (n,)."""
     seeking = scenario.help_seeking
     n = citizens.n
-    chance = rng.random(n)
-    return_chance = rng.random(n)
+    chance = draws.uniform("help_seeking", 0, n)
+    return_chance = draws.uniform("help_seeking", 1, n)
     trust = citizens.trust[:n]
     # Zero below the minimum trust (times a flag: np.where is slower on a mask with no pattern).
     willing = trust**seeking.trust_exponent * (trust >= seeking.min_trust_to_present)

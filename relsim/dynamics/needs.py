@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import Citizens
 from relsim.config.schema import Scenario
 
@@ -49,20 +50,19 @@ class NeedModel:
         self,
         citizens: Citizens,
         scenario: Scenario,
-        noise_rng: np.random.Generator,
-        shock_rng: np.random.Generator,
+        draws: CitizenDraws,
     ) -> None:
-        """One week of need change for every row (draws made for every row, present or not)."""
+        """One week of need change for every row in use."""
         needs = scenario.needs
         n, domains = citizens.n, citizens.domains
         # Weekly fluctuation: uniform with the configured standard deviation (cheaper to draw
         # than a normal; summed over weeks it is indistinguishable).
         active_need, spill, change, noise = self._work_arrays(n)
-        noise_rng.random((n, domains), dtype=np.float32, out=noise)
+        draws.uniform("needs", 0, n, domains, np.float32, out=noise)
         noise -= np.float32(0.5)
         noise *= np.float32((needs.volatility_sd_per_week or 0.0) * np.sqrt(12.0))
-        shock_hit = shock_rng.random(n) < (needs.shock_probability_per_week or 0.0)
-        shock_domain = shock_rng.integers(0, domains, n)
+        shock_hit = draws.uniform("shocks", 0, n) < (needs.shock_probability_per_week or 0.0)
+        shock_domain = draws.integers("shocks", 1, n, domains)
         shock_rows = shock_hit.nonzero()[0]
         shock_cols = shock_domain[shock_rows]
 

@@ -196,7 +196,14 @@ def evaluate(
     histories, models = [], []
     for file, sets in spec.runs:
         scenario = scenario_for(file, sets, values, extra)
-        model = CareModel(scenario, replication=replication, seed=seed, record_journeys=False)
+        # The history is kept by row, week after week: rows must not move.
+        model = CareModel(
+            scenario,
+            replication=replication,
+            seed=seed,
+            record_journeys=False,
+            compact_rows=False,
+        )
         histories.append(run_with_history(model))
         models.append(model)
     row: dict[str, Any] = {m: float("nan") for m in (*METRIC_NAMES, *QUANTITIES)}

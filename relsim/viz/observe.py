@@ -126,7 +126,8 @@ def preset_citizens() -> int:
 def new_model(scenario: Scenario, seed: int) -> CareModel:
     """A district at week 0. Two models built with the same seed meet the same citizens with the
     same luck (common random numbers), whatever their care model."""
-    return CareModel(scenario, replication=0, seed=seed, record_journeys=True)
+    # The views follow people by row, including people who have left: no row is dropped.
+    return CareModel(scenario, replication=0, seed=seed, record_journeys=True, compact_rows=False)
 
 
 def step(model: CareModel) -> None:
