@@ -2,7 +2,8 @@
 
 A stream's seed depends only on the run's seed and the stream's name, so adding a stream never
 shifts another. Citizen-side streams are drawn for every citizen every week whatever their state,
-so the same citizens meet the same luck under every care model: common random numbers. Asking
+so the same citizens meet the same luck under every care model: common random numbers (their
+draws keyed by row or by citizen: `relsim.citizen_draws`). Asking
 for a stream that is not declared here is an error, so a typo cannot silently create a new one.
 """
 
