@@ -45,10 +45,15 @@ def test_a_citizens_keyed_draw_depends_on_them_not_on_their_row_or_who_else_is_h
             assert np.array_equal(
                 some.uniform(stream, slot, kept.size, columns, dtype), all_rows[kept]
             )
-        assert np.array_equal(
-            some.integers("shocks", 1, kept.size, 6),
-            everyone.integers("shocks", 1, ids.size, 6)[kept],
-        )
+        everyone_shocks = everyone.integers("shocks", 1, ids.size, 6)
+        some_shocks = some.integers("shocks", 1, kept.size, 6)
+        assert np.array_equal(some_shocks[np.arange(kept.size)], everyone_shocks[kept])
+        # Drawn for the rows read, a draw is the one the whole array would give.
+        everyone_attendance = everyone.per_row("attendance", 0, ids.size, np.float32)
+        whole = everyone.uniform("attendance", 0, ids.size, dtype=np.float32)
+        assert np.array_equal(everyone_attendance[kept], whole[kept])
+        some_attendance = some.per_row("attendance", 0, kept.size, np.float32)
+        assert np.array_equal(some_attendance[np.arange(kept.size)], whole[kept])
 
 
 def test_keyed_draws_are_uniform_and_independent_across_calls_weeks_and_seeds() -> None:
@@ -76,7 +81,7 @@ def test_keyed_draws_are_uniform_and_independent_across_calls_weeks_and_seeds() 
     correlation = np.corrcoef(np.vstack(columns[1:]))
     off_diagonal = correlation[~np.eye(len(columns) - 1, dtype=bool)]
     assert np.abs(off_diagonal).max() < 0.01  # 4.5 standard errors at n = 200,000
-    shock = draws.integers("shocks", 1, n, 6)
+    shock = draws.integers("shocks", 1, n, 6)[np.arange(n)]
     assert set(np.unique(shock)) == set(range(6))
     assert np.abs(np.bincount(shock) / n - 1 / 6).max() < 0.005
 

@@ -88,7 +88,7 @@ class CrisisModel:
         """Who has which crisis this week, and the consequences for needs and trust."""
         n = citizens.n
         chance = draws.uniform("crises", 0, n, len(CRISIS_TYPES), np.float32)
-        referral_chance = draws.uniform("crises", 1, n, dtype=np.float32)
+        referral_chance = draws.per_row("crises", 1, n, np.float32)
         happened = chance < self.hazards(citizens.need[:n], n_active)
         # Every crisis in one scan, in row order: each type's rows come out ascending. Only
         # people still in the district have crises (checked for the few hits, not every row).
@@ -119,6 +119,7 @@ class CrisisModel:
         hit = any_crisis.nonzero()[0]
         need[hit] = need.take(hit, axis=0).clip(0.0, 1.0)
         trust.clip(0.0, 1.0, out=trust)
-        return CrisisWeek(
-            rows_by_type, any_crisis, sent_to_front_door=referral_chance < present_prob
-        )
+        # Only someone with a crisis can be sent (the chance is zero for the others).
+        sent = np.zeros(n, dtype=bool)
+        sent[hit] = referral_chance[hit] < present_prob[hit]
+        return CrisisWeek(rows_by_type, any_crisis, sent_to_front_door=sent)

@@ -35,7 +35,7 @@ def draw_presentations(
     seeking = scenario.help_seeking
     n = citizens.n
     chance = draws.uniform("help_seeking", 0, n)
-    return_chance = draws.uniform("help_seeking", 1, n)
+    return_chance = draws.per_row("help_seeking", 1, n)
     trust = citizens.trust[:n]
     # Zero below the minimum trust (times a flag: np.where is slower on a mask with no pattern).
     willing = trust**seeking.trust_exponent * (trust >= seeking.min_trust_to_present)
@@ -46,7 +46,11 @@ def draw_presentations(
     unprompted = chance < p * willing * demand_multiplier
     # Someone a service failed comes back while a need is still active, whatever their trust.
     recent = (week - citizens.last_failure_week[:n] <= seeking.failure_window_weeks) & (p > 0)
-    returning = recent & (return_chance < seeking.failure_return_per_week * demand_multiplier)
+    returning = np.zeros(n, dtype=bool)
+    candidates = recent.nonzero()[0]
+    returning[candidates] = (
+        return_chance[candidates] < seeking.failure_return_per_week * demand_multiplier
+    )
     return (unprompted | sent_by_crisis | returning) & present, returning & present
 
 
