@@ -62,7 +62,7 @@ class Reference:
     def __init__(self, scenario: Scenario, seed: int = 1) -> None:
         self.config = scenario
         self.streams = RandomStreams(replication_seed_sequence(seed, 0))
-        self.draws = CitizenDraws(self.streams, scenario.citizen_draws)
+        self.draws = CitizenDraws(self.streams, scenario.citizen_draws, len(scenario.needs.domains))
         arrivals = scenario.population.arrivals_per_week or 0.0
         weeks = scenario.time.warmup_weeks + scenario.time.weeks
         expected = scenario.population.citizens + int(arrivals * weeks * 1.2)

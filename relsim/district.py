@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.citizen_draws import CitizenDraws, RowDraws
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import Citizens
 from relsim.config.schema import CRISIS_TYPES, Scenario
 from relsim.continuity import ContactLedger
@@ -88,10 +88,9 @@ class Week:
     crises_by_type: np.ndarray = field(init=False)
     engaged: np.ndarray = field(init=False)  # (n,) engaged with their caseworker this week
     attendance_p: np.ndarray = field(init=False)
-    # one uniform a row, read by row index (`CitizenDraws.per_row`)
-    attendance_draw: RowDraws = field(init=False)  # for front-line contacts
-    specialist_attendance_draw: RowDraws = field(init=False)  # for specialist sessions
-    dropout_draw: RowDraws = field(init=False)  # for leaving a specialist waiting list
+    attendance_draw: np.ndarray = field(init=False)  # (n,) for front-line contacts
+    specialist_attendance_draw: np.ndarray = field(init=False)  # (n,) for specialist sessions
+    dropout_draw: np.ndarray = field(init=False)  # (n,) for leaving a specialist waiting list
     presentations: int = 0
     budget_gbp: float = 0.0
     specialist_cost_gbp: float = 0.0

@@ -16,7 +16,7 @@ from relsim.cases import (
     recently_failed,
     release,
 )
-from relsim.citizen_draws import CitizenDraws, RowDraws
+from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import (
     Citizens,
     Pathway,
@@ -84,7 +84,7 @@ class CareModel(mesa.Model):
             workforce=Workforce(roles, caps, scenario),
             services=[],
             streams=streams,
-            draws=CitizenDraws(streams, scenario.citizen_draws),
+            draws=CitizenDraws(streams, scenario.citizen_draws, len(scenario.needs.domains)),
             records=Records(
                 Tally(), Journeys(record_journeys, citizens), Closures(), ContactLedger(citizens)
             ),
@@ -300,10 +300,10 @@ class CareModel(mesa.Model):
         draws = district.draws
         # One draw a person a week for each kind of keeping-up: a chaotic week is chaotic for
         # every appointment in it.
-        week.attendance_draw = draws.per_row("attendance", 0, n, np.float32)
-        week.specialist_attendance_draw = draws.per_row("attendance", 1, n, np.float32)
-        week.dropout_draw = draws.per_row("dropout", 0, n, np.float32)
-        abandon_draw = draws.per_row("dropout", 1, n, np.float32)
+        week.attendance_draw = draws.uniform("attendance", 0, n, dtype=np.float32)
+        week.specialist_attendance_draw = draws.uniform("attendance", 1, n, dtype=np.float32)
+        week.dropout_draw = draws.uniform("dropout", 0, n, dtype=np.float32)
+        abandon_draw = draws.uniform("dropout", 1, n, dtype=np.float32)
         week.attendance_p = attendance_probability(citizens, self.config, week.active_needs)
         district.workforce.start_week(self.week)
 
@@ -346,7 +346,7 @@ class CareModel(mesa.Model):
             citizens, week.number, (rules.decay_per_week, rules.knowledge_decay_per_week)
         )
 
-    def _abandon_waits(self, week: Week, waiting: np.ndarray, draw: RowDraws) -> None:
+    def _abandon_waits(self, week: Week, waiting: np.ndarray, draw: np.ndarray) -> None:
         """People in a front-door or caseworker queue who did not chase it may give up."""
         citizens = self.citizens
         n = citizens.n

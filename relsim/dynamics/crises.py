@@ -88,7 +88,7 @@ class CrisisModel:
         """Who has which crisis this week, and the consequences for needs and trust."""
         n = citizens.n
         chance = draws.uniform("crises", 0, n, len(CRISIS_TYPES), np.float32)
-        referral_chance = draws.per_row("crises", 1, n, np.float32)
+        referral_chance = draws.uniform("crises", 1, n, dtype=np.float32)
         happened = chance < self.hazards(citizens.need[:n], n_active)
         # Every crisis in one scan, in row order: each type's rows come out ascending. Only
         # people still in the district have crises (checked for the few hits, not every row).

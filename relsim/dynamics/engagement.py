@@ -35,7 +35,7 @@ def draw_presentations(
     seeking = scenario.help_seeking
     n = citizens.n
     chance = draws.uniform("help_seeking", 0, n)
-    return_chance = draws.per_row("help_seeking", 1, n)
+    return_chance = draws.uniform("help_seeking", 1, n)
     trust = citizens.trust[:n]
     # Zero below the minimum trust (times a flag: np.where is slower on a mask with no pattern).
     willing = trust**seeking.trust_exponent * (trust >= seeking.min_trust_to_present)
