@@ -67,6 +67,7 @@ def test_keyed_draws_are_uniform_and_independent_across_calls_weeks_and_seeds() 
         draws.uniform("attendance", 1, n, 0, np.float32),
         draws.uniform("dropout", 1, n, 0, np.float32),
     ]
+    columns = [values.copy() for values in columns]  # views of the week's values, reused
     draws.start_week(4, np.arange(n))
     columns.append(draws.uniform("attendance", 0, n, 0, np.float32))
     other = _draws("by_citizen", seed=8)
