@@ -155,14 +155,14 @@ class CitizenDraws:
         gives two values (the top 24 bits of each half)."""
         steps, starts = [], []
         for stream, hashes in self._hashes:
-            start = self._week_key(stream)
+            key = self._week_key(stream)
             for j in range(hashes):
                 steps.append((hashes * _GOLDEN) & _MASK)
-                starts.append((start + j * _GOLDEN) & _MASK)
+                starts.append((key + j * _GOLDEN) & _MASK)
         n, width = self._ids.size, 2 * len(steps)
         if self._work.shape[1] < n:
             self._work = np.zeros((3, 2 * n, width), dtype=np.uint32)
-        step, start = np.array(steps, dtype=_U64), np.array(starts, dtype=_U64)
+        step, offset = np.array(steps, dtype=_U64), np.array(starts, dtype=_U64)
         # In blocks of rows small enough for a core's cache: the ten passes over each block
         # then cost about half what they do over the whole array.
         block_rows = max(1, _CACHE_HASHES // len(steps))
@@ -170,7 +170,7 @@ class CitizenDraws:
             rows = slice(first, min(first + block_rows, n))
             bits, scratch = (self._work[k, rows].view(_U64) for k in (0, 1))
             np.multiply.outer(self._ids[rows], step, out=bits)
-            bits += start
+            bits += offset
             halves = _mix_array(bits, scratch).view(_U32)
             halves >>= np.uint32(8)
             values = self._work[2, rows].view(np.float32)
