@@ -98,9 +98,15 @@ class CitizenDraws:
             self._hashes.append((stream, hashes))
             first += 2 * hashes
         self._values: np.ndarray | None = None
-        # Kept between weeks: a fresh array of a few megabytes a week costs more in page faults
-        # than the hashing itself.
-        self._work = np.zeros((3, 0, 2 * len(self._hashes)), dtype=np.uint32)
+        # each hash column's step between consecutive ids: h times the Weyl increment
+        self._steps = np.array(
+            [(h * _GOLDEN) & _MASK for _, h in self._hashes for _ in range(h)], dtype=_U64
+        )
+        # Kept between weeks (a fresh array of a few megabytes a week costs more in page faults
+        # than the hashing itself), one row per hash or value so that each call's values lie
+        # together, as arrays with one value a citizen do.
+        self._bits = np.zeros((2, self._steps.size, 0), dtype=_U64)  # and scratch
+        self._table = np.zeros((2 * self._steps.size, 0), dtype=np.float32)
 
     def start_week(self, week: int, citizen_ids: np.ndarray) -> None:
         """`citizen_ids`: the id of the citizen in each row in use, ascending."""
@@ -126,7 +132,7 @@ class CitizenDraws:
             shape = (rows, columns) if columns else (rows,)
             return self._streams[stream].random(shape, dtype=dtype, out=out)
         values = self._week_values(stream, slot, rows, max(columns, 1))
-        values = values if columns else values[:, 0]
+        values = values.T if columns else values[0]
         if out is not None:
             out[...] = values
             return out
@@ -136,7 +142,7 @@ class CitizenDraws:
         """Integers in [0, high), (rows,)."""
         if not self.by_citizen:
             return self._streams[stream].integers(0, high, rows)
-        values = self._week_values(stream, slot, rows, 1)[:, 0].astype(np.float64)
+        values = self._week_values(stream, slot, rows, 1)[0].astype(np.float64)
         return np.minimum((values * high).astype(np.int64), high - 1)
 
     def _week_values(self, stream: str, slot: int, rows: int, count: int) -> np.ndarray:
@@ -147,36 +153,38 @@ class CitizenDraws:
             raise KeyError(f"{stream} call {slot} with {count} values a row is not declared")
         if self._values is None:
             self._values = self._hash_week()
-        return self._values[:, first : first + count]
+        return self._values[first : first + count]
 
     def _hash_week(self) -> np.ndarray:
-        """(rows, values) float32: hash j of a stream with h hashes a row is SplitMix64 at
+        """(values, rows) float32: hash j of a stream with h hashes a row is SplitMix64 at
         position id * h + j, from a start keyed by the stream's seed and the week; each hash
-        gives two values (the top 24 bits of each half)."""
-        steps, starts = [], []
-        for stream, hashes in self._hashes:
-            key = self._week_key(stream)
-            for j in range(hashes):
-                steps.append((hashes * _GOLDEN) & _MASK)
-                starts.append((key + j * _GOLDEN) & _MASK)
-        n, width = self._ids.size, 2 * len(steps)
-        if self._work.shape[1] < n:
-            self._work = np.zeros((3, 2 * n, width), dtype=np.uint32)
-        step, offset = np.array(steps, dtype=_U64), np.array(starts, dtype=_U64)
+        gives two values (the top 24 bits of each half), the stream's values in turn."""
+        starts = [
+            (self._week_key(stream) + j * _GOLDEN) & _MASK
+            for stream, hashes in self._hashes
+            for j in range(hashes)
+        ]
+        offset = np.array(starts, dtype=_U64)[:, None]
+        hashes, n = offset.size, self._ids.size
+        if self._bits.shape[2] < n:
+            self._bits = np.zeros((2, hashes, 2 * n), dtype=_U64)
+            self._table = np.zeros((2 * hashes, 2 * n), dtype=np.float32)
+        steps, ids = self._steps[:, None], self._ids[None, :]
+        table = self._table.reshape(hashes, 2, -1)  # (hash, half, row)
         # In blocks of rows small enough for a core's cache: the ten passes over each block
         # then cost about half what they do over the whole array.
-        block_rows = max(1, _CACHE_HASHES // len(steps))
-        for first in range(0, n, block_rows):
-            rows = slice(first, min(first + block_rows, n))
-            bits, scratch = (self._work[k, rows].view(_U64) for k in (0, 1))
-            np.multiply.outer(self._ids[rows], step, out=bits)
+        block = max(1, _CACHE_HASHES // hashes)
+        for first in range(0, n, block):
+            rows = slice(first, min(first + block, n))
+            bits, scratch = self._bits[0, :, rows], self._bits[1, :, rows]
+            np.multiply(steps, ids[:, rows], out=bits)
             bits += offset
-            halves = _mix_array(bits, scratch).view(_U32)
+            halves = _mix_array(bits, scratch).view(_U32)  # (hash, 2 x rows), halves in turn
             halves >>= np.uint32(8)
-            values = self._work[2, rows].view(np.float32)
-            np.copyto(values, halves, casting="unsafe")
+            values = table[:, :, rows]
+            np.copyto(values, halves.reshape(hashes, -1, 2).transpose(0, 2, 1), casting="unsafe")
             values *= np.float32(2.0**-24)
-        return self._work[2, :n].view(np.float32)
+        return self._table[:, :n]
 
     def _week_key(self, stream: str) -> int:
         key = self._stream_keys.get(stream)
