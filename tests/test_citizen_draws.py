@@ -10,6 +10,7 @@ from relsim.citizen_draws import CitizenDraws
 from relsim.config import load_scenario
 from relsim.model import CareModel
 from relsim.rng import RandomStreams, replication_seed_sequence
+from relsim.runner import run_one
 
 
 def _draws(key: str, seed: int = 7) -> CitizenDraws:
@@ -170,3 +171,45 @@ def test_a_running_district_cannot_change_how_its_draws_are_keyed() -> None:
     model = CareModel(config, seed=1)
     with pytest.raises(ValueError, match="citizen_draws"):
         model.apply_policy(config.model_copy(update={"citizen_draws": "by_citizen"}))
+
+
+def _replications(key: str, care_model: str, reps: int) -> np.ndarray:
+    """Crisis events per citizen-year of `reps` replications of a small bundled district."""
+    config = load_scenario(
+        f"scenarios/{care_model}.yaml",
+        [
+            f"citizen_draws={key}",
+            "population.citizens=600",
+            "time.warmup_weeks=26",
+            "time.weeks=104",
+        ],
+    )
+    return np.array(
+        [
+            run_one(config, 11, r, timeseries=False).metrics["crisis_events_per_citizen_year"]
+            for r in range(reps)
+        ]
+    )
+
+
+def test_keying_by_citizen_changes_results_only_by_chance_and_keeps_the_pairing() -> None:
+    """Draws keyed by citizen are other luck from the same distributions: each care model's
+    crisis rate and the paired difference between the models agree with those keyed by row
+    within chance, and the pairing (common random numbers) narrows the difference as much."""
+    reps = 10
+    by_model = {
+        key: {model: _replications(key, model, reps) for model in ("baseline", "liberated")}
+        for key in ("by_row", "by_citizen")
+    }
+    for model in ("baseline", "liberated"):
+        row, citizen = by_model["by_row"][model], by_model["by_citizen"][model]
+        standard_error = np.sqrt(row.var(ddof=1) / reps + citizen.var(ddof=1) / reps)
+        assert abs(row.mean() - citizen.mean()) < 4 * standard_error, model
+    differences = {key: runs["liberated"] - runs["baseline"] for key, runs in by_model.items()}
+    row, citizen = differences["by_row"], differences["by_citizen"]
+    standard_error = np.sqrt(row.var(ddof=1) / reps + citizen.var(ddof=1) / reps)
+    assert abs(row.mean() - citizen.mean()) < 4 * standard_error
+    # Paired, the difference varies far less than the models' rates do on their own.
+    spread = by_model["by_citizen"]["baseline"].std(ddof=1)
+    assert citizen.std(ddof=1) < 0.6 * np.sqrt(2) * spread  # unpaired: about sqrt(2) x
+    assert citizen.std(ddof=1) < 2 * row.std(ddof=1)
