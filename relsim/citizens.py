@@ -259,10 +259,10 @@ class Citizens(CitizenColumns):
         self.admitted += count
         return np.arange(new.start, new.stop)
 
-    def compact(self) -> np.ndarray:
+    def compact(self) -> None:
         """Drop the rows of people who have left, keeping the others in order (so ids stay
-        ascending and row order is still arrival order). Returns each old row's new row, -1 for
-        a row dropped. Only for draws keyed by citizen: a row is then no longer a citizen."""
+        ascending and row order is still arrival order). Only for draws keyed by citizen: a
+        row is then no longer a citizen, and whatever held a row must hold an id instead."""
         n = self.n
         kept = self.present[:n].nonzero()[0]
         m = kept.size
@@ -272,9 +272,6 @@ class Citizens(CitizenColumns):
             values[m:n] = 0  # rows added later start from zero, as allocated
         self.n = m
         self.rows_are_ids = self.rows_are_ids and m == n
-        new_row = np.full(n, -1, dtype=np.int64)
-        new_row[kept] = np.arange(m)
-        return new_row
 
     def ids_of(self, rows: np.ndarray) -> np.ndarray:
         """The ids of the citizens in `rows` (int64, a new array)."""
