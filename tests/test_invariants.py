@@ -33,6 +33,7 @@ unit = st.floats(0.0, 1.0, allow_nan=False)
 scenario_data = st.fixed_dictionaries(
     {
         "care_model": st.sampled_from(CARE_MODELS),
+        "citizen_draws": st.sampled_from(["by_row", "by_citizen"]),
         "demand_complexity": unit,
         "continuity": unit,
         "referral_friction": unit,
@@ -44,6 +45,8 @@ scenario_data = st.fixed_dictionaries(
             {
                 "citizens": st.integers(50, 400),
                 "arrivals_per_week": st.floats(0.0, 8.0, allow_nan=False),
+                # up to 2 % a week: enough leave for departed rows to be dropped (by_citizen)
+                "leave_probability_per_week": st.floats(0.0, 0.02, allow_nan=False),
             }
         ),
         "time": st.fixed_dictionaries(
@@ -163,19 +166,22 @@ def check_conservation(model: CareModel) -> None:
     """Initial cohort + arrivals == present + departed, from the journeys and the arrays."""
     scenario = model.config
     events = model.journeys.frame(scenario.needs.domains)
-    n = model.citizens.n
-    present = model.citizens.present[:n]
+    citizens = model.citizens
+    n = citizens.n
+    present = citizens.present[:n]
     assert {"arrived", *DEPARTURES} <= set(EVENT_KINDS)
     arrived = events[events["kind"] == "arrived"]
     assert arrived["citizen"].is_unique, "a citizen arrived twice"
-    assert sorted(arrived["citizen"]) == list(range(n)), "rows and arrival events disagree"
+    assert sorted(arrived["citizen"]) == list(range(citizens.admitted)), "ids and arrivals disagree"
+    assert (np.diff(citizens.id[:n]) > 0).all(), "rows out of arrival order"
     initial = int((arrived["week"] == 0).sum())
     later = int((arrived["week"] > 0).sum())
     assert initial == scenario.population.citizens
     departed = events[events["kind"].isin(DEPARTURES)]
     assert departed["citizen"].is_unique, "a citizen departed twice"
     assert initial + later == int(present.sum()) + len(departed)
-    assert set(departed["citizen"]) == set(np.flatnonzero(~present).tolist())
+    here = set(citizens.id[:n][present].tolist())
+    assert set(departed["citizen"]) == set(range(citizens.admitted)) - here
 
     # nothing happens to anyone after they have gone
     last_event = events.groupby("citizen", observed=True).tail(1)
