@@ -503,7 +503,10 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
 JOURNEY_COLUMNS: dict[str, str] = {
     "replication": "replication number",
     "week": "week of the event (warm-up weeks included)",
-    "citizen": "citizen id: order of arrival from 0, stable across care models under the same seed (the row in the run unless `citizen_draws: by_citizen` drops departed rows)",
+    "citizen": (
+        "citizen id: order of arrival from 0, stable across care models under the same seed "
+        "(the row in the run unless `citizen_draws: by_citizen` drops departed rows)"
+    ),
     "kind": "what happened: one of the event kinds below",
     "worker": "person id of the front-line worker involved, −1 when none",
     "service": "need domain of the specialist service involved, empty when none",
