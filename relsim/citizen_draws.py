@@ -170,6 +170,7 @@ class CitizenDraws:
             self._bits = np.zeros((2, hashes, 2 * n), dtype=_U64)
             self._table = np.zeros((2 * hashes, 2 * n), dtype=np.float32)
         steps, ids = self._steps[:, None], self._ids[None, :]
+        self._table.flags.writeable = True
         table = self._table.reshape(hashes, 2, -1)  # (hash, half, row)
         # In blocks of rows small enough for a core's cache: the ten passes over each block
         # then cost about half what they do over the whole array.
@@ -184,6 +185,9 @@ class CitizenDraws:
             values = table[:, :, rows]
             np.copyto(values, halves.reshape(hashes, -1, 2).transpose(0, 2, 1), casting="unsafe")
             values *= np.float32(2.0**-24)
+        # Read-only: every call's values are views of it, so a draw changed in place would
+        # change another's.
+        self._table.flags.writeable = False
         return self._table[:, :n]
 
     def _week_key(self, stream: str) -> int:

@@ -94,6 +94,9 @@ def test_a_keyed_draw_refuses_the_wrong_number_of_rows() -> None:
         draws.uniform("crises", 0, 11, 4, np.float32)
     with pytest.raises(KeyError, match="not declared"):
         draws.uniform("crises", 2, 10)  # a call the week does not declare
+    # The week's values are shared: a draw cannot be changed in place.
+    with pytest.raises(ValueError, match="read-only"):
+        draws.uniform("crises", 1, 10)[0] = 0.5
 
 
 SHORT = [
