@@ -1,7 +1,8 @@
 """The physical limit: relsim's own per-citizen-week work and nothing else.
 
 A week here is the model's vectorised kernels, called in the model's weekly order on the same
-citizen arrays (relsim.citizens.Citizens, rows never reused, as in the model), with the same
+citizen arrays (relsim.citizens.Citizens; departed rows dropped only under `citizen_draws:
+by_citizen`, as in the model), with the same
 random draws of the same shapes and dtypes from the same named streams:
 
 1. arrivals: the Poisson count and every entrant's draws (`draw_entrants`); departures: one

@@ -221,7 +221,6 @@ class Citizens(CitizenColumns):
         self.crisis_types = crisis_types
         self.n = 0
         self.admitted = 0  # citizens ever: the next one's id
-        self.rows_are_ids = True  # until the first compaction, row r is citizen r
         self._allocate(max(capacity, 16))
 
     def _shape(self, name: str, rows: int) -> tuple[int, ...]:
@@ -271,13 +270,15 @@ class Citizens(CitizenColumns):
             values[:m] = values.take(kept, axis=0)
             values[m:n] = 0  # rows added later start from zero, as allocated
         self.n = m
-        self.rows_are_ids = self.rows_are_ids and m == n
+
+    @property
+    def rows_are_ids(self) -> bool:
+        """Whether row r still holds citizen r: no row has been dropped."""
+        return self.n == self.admitted
 
     def ids_of(self, rows: np.ndarray) -> np.ndarray:
-        """The ids of the citizens in `rows` (int64, a new array)."""
-        if self.rows_are_ids:
-            return np.array(rows, dtype=np.int64)
-        return self.id.take(rows)
+        """The ids of the citizens in `rows`: `rows` itself while no row has been dropped."""
+        return rows if self.rows_are_ids else self.id.take(rows)
 
     def row_of(self, citizen_id: int) -> int | None:
         """The row of a citizen, or None if they never came or their row was dropped."""

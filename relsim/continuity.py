@@ -132,8 +132,7 @@ class ContactLedger:
         self._table = table
 
     def _ids(self, rows: np.ndarray) -> np.ndarray:
-        table = self._table
-        return rows if table is None or table.rows_are_ids else table.id.take(rows)
+        return rows if self._table is None else self._table.ids_of(rows)
 
     def front_line_contacts(self, rows: np.ndarray, people: np.ndarray) -> None:
         if len(rows) == 0:

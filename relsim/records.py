@@ -105,9 +105,8 @@ class Journeys:
         self._weeks.append(week)
         self._kinds.append(_KIND_CODE[kind])
         # A copy: the caller may go on to reuse or change its array of rows.
-        table = self._table
-        ids = np.array(citizens, dtype=np.int64) if table is None else table.ids_of(citizens)
-        self._citizens.append(ids)
+        ids = citizens if self._table is None else self._table.ids_of(citizens)
+        self._citizens.append(np.array(ids, dtype=np.int64))
         for name, value in zip(_PER_CALL, values, strict=True):
             self._values[name].append(value)
 

@@ -119,7 +119,6 @@ class CrisisModel:
         hit = any_crisis.nonzero()[0]
         need[hit] = need.take(hit, axis=0).clip(0.0, 1.0)
         trust.clip(0.0, 1.0, out=trust)
-        # Only someone with a crisis can be sent (the chance is zero for the others).
-        sent = np.zeros(n, dtype=bool)
-        sent[hit] = referral_chance[hit] < present_prob[hit]
-        return CrisisWeek(rows_by_type, any_crisis, sent_to_front_door=sent)
+        return CrisisWeek(
+            rows_by_type, any_crisis, sent_to_front_door=referral_chance < present_prob
+        )

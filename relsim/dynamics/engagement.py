@@ -46,11 +46,7 @@ def draw_presentations(
     unprompted = chance < p * willing * demand_multiplier
     # Someone a service failed comes back while a need is still active, whatever their trust.
     recent = (week - citizens.last_failure_week[:n] <= seeking.failure_window_weeks) & (p > 0)
-    returning = np.zeros(n, dtype=bool)
-    candidates = recent.nonzero()[0]
-    returning[candidates] = (
-        return_chance[candidates] < seeking.failure_return_per_week * demand_multiplier
-    )
+    returning = recent & (return_chance < seeking.failure_return_per_week * demand_multiplier)
     return (unprompted | sent_by_crisis | returning) & present, returning & present
 
 
