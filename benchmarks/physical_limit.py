@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument(
         "--citizen-draws",
         choices=["by_row", "by_citizen"],
-        default="by_row",
+        default="by_citizen",
         help="the scenario's citizen_draws (by_citizen drops departed rows, as the model does)",
     )
     args = parser.parse_args()

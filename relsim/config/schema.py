@@ -1247,9 +1247,9 @@ class Scenario(Section):
         description="root seed; replication r of every scenario uses the same streams",
     )
     citizen_draws: CitizenDrawKey = param(
-        "by_row",
+        "by_citizen",
         "key",
-        description="how a citizen's own luck is keyed: by_row, one draw for every row ever admitted (cost grows with everyone who has lived in the district); by_citizen, a counter-based draw keyed by citizen, so the rows of people who have left are dropped and a week costs the same in year 10 as in year 1 (different, equally valid luck: results change)",
+        description="how a citizen's own luck is keyed: by_citizen, a counter-based draw keyed by citizen, so the rows of people who have left are dropped and a week costs the same in year 10 as in year 1; by_row, one draw from the named streams for every row ever admitted, as before 2026-12-04 (cost grows with everyone who has lived in the district; different, equally valid luck)",
     )
     population: Population = Field(default_factory=Population)
     time: Time = Field(default_factory=Time)
