@@ -133,7 +133,7 @@ def test_dropping_departed_rows_changes_no_result(scenario: str) -> None:
 
 
 def test_rows_are_dropped_only_when_draws_are_keyed_by_citizen() -> None:
-    config = load_scenario("scenarios/baseline.yaml", SHORT)
+    config = load_scenario("scenarios/baseline.yaml", ["citizen_draws=by_row", *SHORT])
     model = CareModel(config, seed=4)
     assert not model.compact_rows
     for _ in range(model.final_week):
@@ -171,9 +171,10 @@ def test_a_citizen_is_followed_by_id_across_dropped_rows() -> None:
 
 def test_a_running_district_cannot_change_how_its_draws_are_keyed() -> None:
     config = load_scenario("scenarios/baseline.yaml", SHORT)
+    assert config.citizen_draws == "by_citizen"
     model = CareModel(config, seed=1)
     with pytest.raises(ValueError, match="citizen_draws"):
-        model.apply_policy(config.model_copy(update={"citizen_draws": "by_citizen"}))
+        model.apply_policy(config.model_copy(update={"citizen_draws": "by_row"}))
 
 
 def _replications(key: str, care_model: str, reps: int) -> np.ndarray:

@@ -57,8 +57,8 @@ EXERCISES: tuple[Exercise, ...] = (
         ),
         "The districts start identical and the same people have the same luck every week, yet "
         "the crisis lines part within months and stay apart: in the measured year B has about "
-        "a seventh fewer crises, while its cost so far is higher. B's caseworkers are full and "
-        "about 200 people wait for one; A's front door rations and fewer wait there. In "
+        "a sixth fewer crises, while its cost so far is higher. B's caseworkers are full and "
+        "about 250 people wait for one; A's front door rations and fewer wait there. In "
         "Journeys, one person's path under A passes through assessments, referrals (about half "
         "of them refused) and several workers; under B, mostly one name, or a long wait for it.",
     ),
@@ -105,7 +105,7 @@ EXERCISES: tuple[Exercise, ...] = (
             "response bend?",
         ),
         "B's burnout stays near nothing at a cap of 10, jumps to about three quarters at 15 "
-        "and creeps up only a little more at 20 and 25: a knee, not a straight line. Hand-offs "
+        "and is only a little higher at 20 and 25: a knee, not a straight line. Hand-offs "
         "rise as burnt-out caseworkers go off sick and leave, and B's crises rise with the cap: "
         "each caseworker holds more people and sees each of them less. At 6 crises rise too: "
         "too few are held. What would you want to measure before choosing a cap?",
@@ -139,8 +139,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "more people away (the app does not draw the bar; you see what it does). A spends "
         "less of the council's money, but people queue at its front door, half as many are "
         "referred on, more come back and chase, more reach crisis, and the NHS and the police "
-        "pay what the council saved: the two totals end about level. A's specialist waiting lists "
-        "even look shorter, because fewer people get far enough to be referred.",
+        "pay a little more than the council saved: the two totals end about level. A's "
+        "specialist waiting lists even look shorter, because fewer people get far enough to be "
+        "referred.",
     ),
     Exercise(
         "7. The balance question",
@@ -162,8 +163,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "like for like: the same staff on both sides",
         {**DEFAULTS, "A.workers": 20, "B.workers": 20},
         ("Both districts get 20 workers, so staff cost is the same. Run three years.",),
-        "With the caseworkers' budget, nobody waits at A's front door and its staff use only "
-        "about a quarter of their case hours, yet A still has about a tenth more crises, many "
+        "With the caseworkers' budget, nobody waits at A's front door and its staff use "
+        "under a third of their case hours, yet A still has about an eighth more crises, many "
         "times B's hand-offs and a higher cost so far. What does the relational model buy "
         "that more transactional capacity does not?",
     ),
