@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = {"adr": SCENARIOS / "baseline.yaml", "lib": SCENARIOS / "liberated.yaml"}
 REPS = 6
+FIVE_YEAR_REPS = 12  # P3's five-year difference at complexity 1.0 is noisier (its docstring)
 SEED = 20261122
 WORKER_SCALE = 0.5
 DISTRICT = (
@@ -43,12 +44,12 @@ Runs = tuple[dict[str, float], ...]
 
 
 @functools.cache
-def runs(model: str, *sets: str) -> Runs:
-    """Metrics of replications 0..REPS-1 of one bundled scenario with overrides."""
+def runs(model: str, *sets: str, reps: int = REPS) -> Runs:
+    """Metrics of replications 0..reps-1 of one bundled scenario with overrides."""
     path = FILES[model]
     workers = round(load_scenario(path).workforce.workers * WORKER_SCALE)
     scenario = load_scenario(path, sets=[*DISTRICT, f"workforce.workers={workers}", *sets])
-    return tuple(run_one(scenario, SEED, r).metrics for r in range(REPS))
+    return tuple(run_one(scenario, SEED, r).metrics for r in range(reps))
 
 
 def values(results: Runs, metric: str) -> list[float]:
@@ -172,15 +173,21 @@ def test_p3_relational_model_costs_more_in_year_one_and_breaks_even_at_high_comp
 
     Thresholds: year-one difference (liberated - baseline) lower bound > 0 at 1.0; five-year
     difference at 1.0 upper bound < 0; at 0.6 the five-year difference is smaller than the
-    year-one one (paired, lower bound of year one - five years > 0). Measured: five-year
-    differences -212 [-323, -102] GBP at 1.0 and -12 [-111, 87] at 0.9."""
+    year-one one (paired, lower bound of year one - five years > 0). Measured when chosen
+    (draws keyed by row): five-year differences -212 [-323, -102] GBP at 1.0 and -12 [-111, 87]
+    at 0.9. The five-year difference at 1.0 varies from one replication to the next by about
+    £110 a citizen-year against a mean of about -£160, so six replications left the test to
+    chance: with draws keyed by citizen its first six gave -137 [-287, 13], twenty -173
+    [-224, -122] (keyed by row, twenty: -152 [-210, -94]). It runs on twelve: -155 [-241, -69]."""
     launch = ("time.warmup_weeks=0",)
     high = (*launch, "demand_complexity=1.0")
     year_one = paired(
         runs("adr", *high, "time.weeks=52"), runs("lib", *high, "time.weeks=52"), TOTAL_COST
     )
     five = paired(
-        runs("adr", *high, "time.weeks=260"), runs("lib", *high, "time.weeks=260"), TOTAL_COST
+        runs("adr", *high, "time.weeks=260", reps=FIVE_YEAR_REPS),
+        runs("lib", *high, "time.weeks=260", reps=FIVE_YEAR_REPS),
+        TOTAL_COST,
     )
     assert interval(year_one)[1] > 0, describe("year one at 1.0", year_one)
     assert interval(five)[2] < 0, describe("five years at 1.0", five)
