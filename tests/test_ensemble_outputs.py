@@ -53,13 +53,21 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
 
 
 def test_ensemble_intervals_are_wider_than_chance_alone(both) -> None:
+    """Each side's level moves with the parameters (how often crises happen, what they cost),
+    so its ensemble interval is far wider than chance's (about eight times here). The paired
+    difference is only wider: in this shrunken district two caseworkers hold 16 of 800 people,
+    so the parameters move both sides nearly alike, and the central 95 % of six sets' results
+    is, by chance alone, about 1.2 times the t-interval of their mean."""
     chance, ensemble, _ = both
     for metric in HEADLINE:
         narrow = _width(chance["differences"]["liberated - baseline"][metric])
         wide = _width(ensemble["differences"]["liberated - baseline"][metric])
-        assert wide > 1.5 * narrow, (metric, narrow, wide)
+        assert wide > narrow, (metric, narrow, wide)
         for block_c, block_e in zip(chance["scenarios"], ensemble["scenarios"], strict=True):
-            assert _width(block_e["metrics"][metric]) > _width(block_c["metrics"][metric])
+            level_chance, level_ensemble = (
+                _width(block["metrics"][metric]) for block in (block_c, block_e)
+            )
+            assert level_ensemble > 3 * level_chance, (metric, level_chance, level_ensemble)
 
 
 def test_every_output_says_which_interval_it_holds(both) -> None:
