@@ -176,12 +176,14 @@ def test_rationing_outlasts_a_demand_shock_under_assess_do_refer() -> None:
 
 def test_rationing_turns_the_after_shock_backlog_into_refusals() -> None:
     """Ablation of adaptive rationing: with thresholds held fixed, the front door comes out of
-    the shock with a backlog instead of a raised threshold. Rationing does not create the
-    after-effect in failure demand (fixed thresholds leave one of about the same size, carried
-    by the backlog: +0.009, -0.000 to 0.019, against +0.013); it moves it from waiting into
-    refusals. Thresholds: paired upper 95 % bound of (adaptive - fixed) rise in people waiting
-    < 0. Measured when chosen (8 replications): -91 people (-125 to -57); the threshold rose by
-    0.056 (adaptive) and 0 (fixed)."""
+    the shock with a backlog instead of a raised threshold: rationing moves the after-effect
+    from waiting into refusals. Whether it also makes the after-effect in failure demand is not
+    tested: it depends on the luck (draws keyed by row: fixed thresholds leave one about as
+    large, +0.009 against +0.013; keyed by citizen: none, -0.002 against +0.008;
+    docs/results.md). Thresholds: paired upper 95 % bound of (adaptive - fixed) rise in people
+    waiting < 0. Measured when chosen (8 replications, keyed by row): -91 people (-125 to -57),
+    and keyed by citizen -83 (-102 to -64); the threshold rose by 0.056 (adaptive) and 0
+    (fixed)."""
     adaptive = after_effect("adr", "waiting_front_door")
     fixed = after_effect("adr", "waiting_front_door", FIXED)
     backlog = [a - f for a, f in zip(adaptive, fixed, strict=True)]
