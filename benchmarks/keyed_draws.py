@@ -1,11 +1,12 @@
 """What a week's citizen-side random draws cost, keyed by row or by citizen.
 
-Keyed by row (the scenario's `citizen_draws: by_row`, the default before 2026-12-04), every citizen-side stream
-draws for every row ever admitted, present or not (relsim/rng.py): that keeps common random
-numbers between care models, because the same row is the same citizen under every model, but
-the draws grow with everyone who has ever lived in the district. Keyed by citizen
-(`by_citizen`, the default now), the week's values are hashes of (stream, week, citizen id) for the people present
-only (relsim/citizen_draws.py), so the model can drop departed rows. Both are measured with the
+Keyed by row (the scenario's `citizen_draws: by_row`, the default before 2026-12-04), every
+citizen-side stream draws for every row ever admitted, present or not (relsim/rng.py): that
+keeps common random numbers between care models, because the same row is the same citizen
+under every model, but the draws grow with everyone who has ever lived in the district. Keyed
+by citizen (`by_citizen`, the default now), the week's values are hashes of (stream, week,
+citizen id) for the people present only (relsim/citizen_draws.py), so the model can drop
+departed rows. Both are measured with the
 model's own `CitizenDraws`, its calls and shapes, for one week:
 
 - ``rows``: keyed by row, one draw per row ever admitted;
