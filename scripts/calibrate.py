@@ -21,6 +21,7 @@ import os
 import sys
 from pathlib import Path
 
+from relsim.environment import source_record
 from relsim.evidence import abc
 from relsim.evidence.ensemble import ENSEMBLE, MANIFEST
 from relsim.evidence.plan import read_store, run_plan
@@ -106,7 +107,8 @@ def main(argv: list[str] | None = None) -> None:
         **abc.summary(table, spec),
         "wall_minutes": wall_minutes(args.out),
         "workers": args.workers,
-        "git_commit": git_commit(),
+        # the commit alone would hide uncommitted changes to relsim's source
+        **source_record(git_commit()),
         "written": now(),
         "files": {"points": POINTS.name, "ensemble": ENSEMBLE.name},
         "ensemble_sha256": sha(target / ENSEMBLE.name),
