@@ -99,9 +99,9 @@ def test_draws_keyed_by_row_reproduce_the_results_made_before_the_default_change
     name: str,
 ) -> None:
     """`citizen_draws: by_row` is there to rerun results made before draws were keyed by
-    citizen (2026-12-04): the regression baseline as it stood then (its metrics stored unchanged) must come
-    back from it. A model change meant to alter results may regenerate the main baseline; this
-    one stays until by_row itself is meant to change."""
+    citizen (2026-12-04): the regression baseline as it stood then (its metrics stored
+    unchanged) must come back from it. A model change meant to alter results may regenerate the
+    main baseline; this one stays until by_row itself is meant to change."""
     stored = json.loads(BY_ROW_FILE.read_text(encoding="utf-8"))
     entry = stored["scenarios"][name]
     scenario = load_scenario(
