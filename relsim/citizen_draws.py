@@ -4,16 +4,17 @@
 Common random numbers need a citizen to meet the same luck under every care model. There are
 two ways to key it, chosen by the scenario's `citizen_draws`:
 
-- ``by_row``: each stream fills one array a week, one value for every row ever admitted,
-  present or not. Rows are never reused, so a row is a citizen; but every draw, and every
-  array pass that reads one, grows with everyone who has ever lived in the district.
-- ``by_citizen``: each value is half of a counter-based hash of (the stream's seed, the
-  week, the citizen's id): SplitMix64's output at a position set by the citizen, so it does
-  not depend on which row holds the citizen or on who else is present. The model can then
-  drop the rows of people who have left (`Citizens.compact`), and a week's work stays
-  proportional to the people present, however long the run. Every value of a week is worked
-  out in one pass (many small NumPy calls cost more than a few large ones), as float32 with
-  24 random bits, even where a row-keyed draw is float64.
+- ``by_row`` (the default before 2026-12-04): each stream fills one array a week, one value
+  for every row ever admitted, present or not. Rows are never reused, so a row is a citizen;
+  but every draw, and every array pass that reads one, grows with everyone who has ever lived
+  in the district.
+- ``by_citizen`` (the default): each value is half of a counter-based hash of (the stream's
+  seed, the week, the citizen's id): SplitMix64's output at a position set by the citizen,
+  so it does not depend on which row holds the citizen or on who else is present. The model
+  can then drop the rows of people who have left (`Citizens.compact`), and a week's work
+  stays proportional to the people present, however long the run. Every value of a week is
+  worked out in one pass (many small NumPy calls cost more than a few large ones), as float32
+  with 24 random bits, even where a row-keyed draw is float64.
 
 The two give different (equally valid) luck, so a scenario's results depend on the choice.
 """

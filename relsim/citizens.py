@@ -1,10 +1,10 @@
 """Citizens' state: every column declared once (name, dtype, unit, meaning), held in NumPy arrays
 owned by the district and updated a week at a time.
 
-A citizen who leaves keeps their row (marked not present), so the arrays' length, and with it
-every citizen-side random draw keyed by row, is the same under every care model. With draws keyed
-by citizen (`relsim.citizen_draws`) the model drops those rows from time to time (`compact`);
-each row's `id` says whose it is.
+A citizen who leaves is marked not present. With draws keyed by citizen (the default,
+`relsim.citizen_draws`) the model drops those rows from time to time (`compact`), and each row's
+`id` says whose it is. With draws keyed by row the row is kept, so the arrays' length, and with
+it every citizen-side random draw, is the same under every care model.
 
 The states (pathway, specialist standing, route) are enumerations whose members are int8, the
 dtype of the columns holding them. NumPy takes an IntEnum member for an int64 (only a plain int
