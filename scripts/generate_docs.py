@@ -505,7 +505,8 @@ JOURNEY_COLUMNS: dict[str, str] = {
     "week": "week of the event (warm-up weeks included)",
     "citizen": (
         "citizen id: order of arrival from 0, stable across care models under the same seed "
-        "(the row in the run unless `citizen_draws: by_citizen` drops departed rows)"
+        "(also the row in the run's arrays only under `citizen_draws: by_row`, which keeps the "
+        "rows of people who have left)"
     ),
     "kind": "what happened: one of the event kinds below",
     "worker": "person id of the front-line worker involved, −1 when none",
