@@ -1,6 +1,6 @@
 """Calibrate the uncertain parameters by rejection ABC and write the ensemble.
 
-    python scripts/calibrate.py --out results/calibration --workers 2  # run (about 40 minutes)
+    python scripts/calibrate.py --out results/calibration --workers 2  # run (about 10 minutes)
     python scripts/calibrate.py --out results/calibration --resume   # finish an interrupted run
     python scripts/calibrate.py --out results/calibration --score    # rescore a finished run
 
