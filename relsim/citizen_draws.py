@@ -160,11 +160,11 @@ class CitizenDraws:
         """(values, rows) float32: hash j of a stream with h hashes a row is SplitMix64 at
         position id * h + j, from a start keyed by the stream's seed and the week; each hash
         gives two values (the top 24 bits of each half), the stream's values in turn."""
-        starts = [
-            (self._week_key(stream) + j * _GOLDEN) & _MASK
-            for stream, hashes in self._hashes
-            for j in range(hashes)
-        ]
+        week = _mix(self._week)
+        starts: list[int] = []
+        for stream, hashes in self._hashes:
+            key = self._week_key(stream, week)
+            starts.extend((key + j * _GOLDEN) & _MASK for j in range(hashes))
         offset = np.array(starts, dtype=_U64)[:, None]
         hashes, n = offset.size, self._ids.size
         if self._bits.shape[2] < n:
@@ -191,9 +191,10 @@ class CitizenDraws:
         self._table.flags.writeable = False
         return self._table[:, :n]
 
-    def _week_key(self, stream: str) -> int:
+    def _week_key(self, stream: str, mixed_week: int) -> int:
+        """`mixed_week`: `_mix` of the week, worked out once for all streams."""
         key = self._stream_keys.get(stream)
         if key is None:
             state = self._streams.seed_sequence(stream).generate_state(1, np.uint64)
             key = self._stream_keys[stream] = int(state[0])
-        return _mix(key ^ _mix(self._week))
+        return _mix(key ^ mixed_week)
