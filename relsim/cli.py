@@ -14,13 +14,12 @@ try:
     import os
     from collections.abc import Sequence
     from pathlib import Path
-    from typing import TYPE_CHECKING, Any, NoReturn
+    from typing import Any, NoReturn
 
     import click
 
     from relsim import bundled
     from relsim.cli_options import (
-        clean_json,
         emit_json,
         json_option,
         reps_option,
@@ -30,268 +29,34 @@ try:
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
     from relsim.config.errors import RunError, printable
-    from relsim.config.loading import load_raw
     from relsim.evidence.options import (
         ensemble_option,
         report_reps_per_set,
-        reps_per_set,
         sets_for,
     )
-    from relsim.files import write_csv
-    from relsim.io import OutputError, now, provenance, write_run_files
-    from relsim.metrics import METRIC_NAMES, UNITS
+    from relsim.io import OutputError, now
+    from relsim.metrics import UNITS
     from relsim.output import print_comparison, print_summary
     from relsim.pools import shared_pool
+    from relsim.run_results import (
+        DIFFERENCES,
+        MANIFEST,
+        RESOURCES,
+        comparison_payload,
+        default_workers,
+        ensemble_draw,
+        run_scenario,
+        scenario_block,
+        write_comparison,
+        write_run,
+    )
     from relsim.signals import describe, exit_status, stop_received, stop_signals_interrupt
-    from relsim.sweep.names import MAX_RUNS
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
     raise SystemExit(130) from None
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from relsim.evidence.ensemble import EnsembleDraw
-    from relsim.runner import RunResult
-
 BAD_INPUT = 2
-DIFFERENCES = "differences.csv"
-RESOURCES = "resources.csv"
-MANIFEST = "manifest.json"
-COMPARE_KIND = "relsim compare"
-
-
-def _default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def _run(
-    scenario: Scenario,
-    reps: int,
-    seed: int,
-    workers: int,
-    journeys_to: Path | None,
-    draw: EnsembleDraw | None = None,
-    doing: str = "",
-) -> list[RunResult]:
-    """Replications of `scenario`; with `journeys_to`, their journeys are recorded and written
-    to journeys.parquet there as each replication finishes (not kept in the results)."""
-    from relsim.io import JourneysFile
-    from relsim.progress import Progress
-    from relsim.runner import run_replications
-
-    reps = draw.runs if draw is not None else reps
-    variant = draw.scenario if draw is not None else None
-    writer = JourneysFile(journeys_to) if journeys_to is not None else None
-    with Progress(reps, f"{doing}{scenario.name}") as bar:
-        results = run_replications(
-            scenario,
-            reps,
-            seed,
-            workers=workers,
-            journeys=writer is not None,
-            on_done=lambda: bar.update(),
-            on_result=writer,
-            variant=variant,
-        )
-    if writer is not None:
-        writer.close()
-    return results
-
-
-def _draw(
-    ensemble: int | None,
-    reps: int,
-    seed: int,
-    path: Path,
-    sets: Sequence[str],
-    per_set: int | None = None,
-) -> EnsembleDraw | None:
-    """The parameter sets of --ensemble N (the same for every scenario with this seed), each
-    run `per_set` times (default: as `reps_per_set` says)."""
-    if ensemble is None:
-        return None
-    from relsim.evidence.ensemble import make_draw
-
-    runs = per_set if per_set is not None else reps_per_set(reps)
-    if ensemble * runs > MAX_RUNS:
-        raise ScenarioError(
-            f"--ensemble {ensemble} with {runs:,} run(s) of each set is {ensemble * runs:,} "
-            f"runs; a command may make at most {MAX_RUNS:,}"
-        )
-    return make_draw(ensemble, runs, seed, load_raw(path, sets))
-
-
-def _summary_frame(results: Sequence[RunResult], draw: EnsembleDraw | None = None) -> pd.DataFrame:
-    import pandas as pd
-
-    rows = [{"replication": r.replication, "seed": r.seed, **r.metrics} for r in results]
-    frame = pd.DataFrame(rows)
-    if draw is not None:
-        sets = [draw.set_of(r.replication) for r in results]
-        frame.insert(2, "parameter_set", sets)
-        frame.insert(3, "ensemble_member", [draw.members[s] for s in sets])
-    return frame
-
-
-def _interval(draw: EnsembleDraw | None) -> dict[str, Any]:
-    from relsim.evidence.intervals import CHANCE, PARAMETERS, describe
-
-    if draw is None:
-        return describe(CHANCE)
-    return describe(PARAMETERS, len(draw.members), draw.reps)
-
-
-def _scenario_block(
-    scenario: Scenario,
-    results: Sequence[RunResult],
-    seed: int,
-    started: str,
-    draw: EnsembleDraw | None = None,
-) -> dict[str, Any]:
-    import pandas as pd
-
-    from relsim.commission.resources import resources
-    from relsim.evidence.intervals import summarise
-    from relsim.warmup import steady_state_report
-
-    sets = None if draw is None else [draw.set_of(r.replication) for r in results]
-    metrics = summarise([r.metrics for r in results], METRIC_NAMES, sets)
-    steady = steady_state_report(
-        pd.concat([r.timeseries for r in results], ignore_index=True),
-        scenario.time.warmup_weeks,
-    )
-    extra = {} if draw is None else {"ensemble": draw.describe()}
-    return {
-        "scenario": scenario.name,
-        "reps": len(results),
-        "seed": seed,
-        "interval": _interval(draw),
-        "metrics": metrics,
-        "resources": resources(scenario),
-        "provenance": {
-            **provenance(scenario, seed, len(results), started),
-            **extra,
-            "steady_state": steady,
-            "finished": now(),
-        },
-    }
-
-
-def _write(
-    out: Path,
-    scenario: Scenario,
-    results: Sequence[RunResult],
-    block: dict,
-    draw: EnsembleDraw | None = None,
-) -> None:
-    import pandas as pd
-
-    timeseries = pd.concat([r.timeseries for r in results], ignore_index=True)
-    journeys = [r.journeys for r in results if r.journeys is not None]
-    write_run_files(
-        out,
-        scenario,
-        _summary_frame(results, draw),
-        timeseries,
-        pd.concat(journeys, ignore_index=True) if journeys else None,
-        block["provenance"],
-    )
-
-
-def _comparison_payload(
-    configs: Sequence[Scenario],
-    runs: Sequence[Sequence[RunResult]],
-    draws: Sequence[EnsembleDraw | None],
-    blocks: list[dict[str, Any]],
-    seed: int,
-) -> dict[str, Any]:
-    """What `compare --json` prints: each scenario's block and the paired differences."""
-    return {
-        "scenarios": blocks,
-        "differences": _paired_differences(configs, runs, draws),
-        "reps": len(runs[0]),
-        "seed": seed,
-        "interval": _interval(draws[0]),
-    }
-
-
-def _paired_differences(
-    configs: Sequence[Scenario],
-    runs: Sequence[Sequence[RunResult]],
-    draws: Sequence[EnsembleDraw | None],
-) -> dict[str, Any]:
-    """Each scenario minus the first, replication by replication."""
-    from relsim.evidence.intervals import paired
-
-    base = [r.metrics for r in runs[0]]
-    sets_of = None if draws[0] is None else draws[0].sets()
-    return {
-        f"{c.name} - {configs[0].name}": paired(
-            base, [r.metrics for r in rs], METRIC_NAMES, sets_of
-        )
-        for c, rs in zip(configs[1:], runs[1:], strict=True)
-    }
-
-
-def _write_comparison(
-    out: Path,
-    configs: Sequence[Scenario],
-    runs: Sequence[Sequence[RunResult]],
-    draws: Sequence[EnsembleDraw | None],
-    payload: dict[str, Any],
-    options: dict[str, Any],
-    started: str,
-    rerun_of: str | None = None,
-) -> dict[str, Any]:
-    """A comparison's files: each scenario's run result in its own directory, the paired
-    differences, the resources on each side, and the manifest that ties them together (what
-    `relsim rerun` re-creates the comparison from)."""
-    import pandas as pd
-
-    from relsim.environment import source_record
-    from relsim.files import write_json
-    from relsim.io import git_commit, sha256
-    from relsim.report.tables import resources_table
-
-    for config, results, block, draw in zip(
-        configs, runs, payload["scenarios"], draws, strict=True
-    ):
-        _write(out / config.name, config, results, block, draw)
-    interval = payload["interval"]
-    rows = [
-        {
-            "comparison": label,
-            "metric": m,
-            "mean": v["mean"],
-            "ci95_low": v["ci95"][0] if v["ci95"] else None,
-            "ci95_high": v["ci95"][1] if v["ci95"] else None,
-            "interval": interval["kind"],
-        }
-        for label, diffs in payload["differences"].items()
-        for m, v in diffs.items()
-    ]
-    write_csv(out / DIFFERENCES, pd.DataFrame(rows))
-    write_csv(out / RESOURCES, resources_table(clean_json(payload)))
-    written = (DIFFERENCES, RESOURCES)
-    manifest = {
-        "kind": COMPARE_KIND,
-        "scenarios": [c.name for c in configs],
-        "reps": payload["reps"],
-        "seed": payload["seed"],
-        "interval": interval,
-        "options": options,
-        "equal_spend": payload.get("equal_spend"),
-        **source_record(git_commit()),
-        "started": started,
-        "finished": now(),
-        **({} if rerun_of is None else {"rerun_of": rerun_of}),
-        "files": [*written, MANIFEST, *(c.name for c in configs)],
-        "sha256": {name: sha256(out / name) for name in written},
-    }
-    write_json(out / MANIFEST, clean_json(manifest))
-    return manifest
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -333,15 +98,15 @@ def run(
     path = bundled.resolve("scenarios", scenario)
     config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed
-    draw = _draw(sets_for(ensemble), reps, seed, path, sets)
+    draw = ensemble_draw(sets_for(ensemble), reps, seed, path, sets)
     _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         journeys_to = target.staged if target is not None else None
-        results = _run(config, reps, seed, workers or _default_workers(), journeys_to, draw)
-        block = _scenario_block(config, results, seed, started, draw)
+        results = run_scenario(config, reps, seed, workers or default_workers(), journeys_to, draw)
+        block = scenario_block(config, results, seed, started, draw)
         if target is not None:
-            _write(target.staged, config, results, block, draw)
+            write_run(target.staged, config, results, block, draw)
             target.commit()
     show_run(block, as_json)
 
@@ -487,36 +252,38 @@ def compare(
     from relsim.commission.analysis import analyse
 
     seed = configs[0].seed if seed is None else seed
-    processes = workers or _default_workers()
+    processes = workers or default_workers()
     # commissioner-facing outputs carry parameter uncertainty unless told otherwise
     facing = report if report is not None else xlsx
     chosen = sets_for(ensemble, facing)
     per_set = report_reps_per_set(ensemble, reps, chosen)
-    draws = [_draw(chosen, reps, seed, path, sets, per_set) for path in paths]
+    draws = [ensemble_draw(chosen, reps, seed, path, sets, per_set) for path in paths]
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         if equal_service_spend:
             configs, sizing = size_service(
                 configs,
-                lambda c, n: _run(c, n, seed, processes, None, doing="sizing "),
+                lambda c, n: run_scenario(c, n, seed, processes, None, doing="sizing "),
                 reps,
             )
         runs = [
-            _run(c, reps, seed, processes, None if target is None else target.staged / c.name, d)
+            run_scenario(
+                c, reps, seed, processes, None if target is None else target.staged / c.name, d
+            )
             for c, d in zip(configs, draws, strict=True)
         ]
         blocks = [
-            _scenario_block(c, r, seed, started, d)
+            scenario_block(c, r, seed, started, d)
             for c, r, d in zip(configs, runs, draws, strict=True)
         ]
-        payload = _comparison_payload(configs, runs, draws, blocks, seed)
+        payload = comparison_payload(configs, runs, draws, blocks, seed)
         analysis = analyse(
             payload,
             configs,
             runs,
             sizing=sizing,
             transition_weeks=transition_weeks,
-            run_launched=lambda c, i: _run(
+            run_launched=lambda c, i: run_scenario(
                 c, reps, seed, processes, None, draws[i], doing="launching "
             ),
             sensitivity=sensitivity_dir,
@@ -529,7 +296,7 @@ def compare(
                 "equal_spend": equal_spend,
                 "equal_service_spend": equal_service_spend,
             }
-            _write_comparison(target.staged, configs, runs, draws, payload, options, started)
+            write_comparison(target.staged, configs, runs, draws, payload, options, started)
             target.commit()
     if report is not None:
         from relsim.report.html import write_report

@@ -46,10 +46,11 @@ def _report(verdicts: dict[str, str], manifest: Path) -> None:
 
 def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                allow: bool, as_json: bool) -> None:  # fmt: skip
-    from relsim.cli import _default_workers, _run, _scenario_block, _write, show_run
+    from relsim.cli import show_run
     from relsim.config import scenario_hash
     from relsim.io import now, portable_path
     from relsim.rerun import compare_files, mismatches, run_manifest
+    from relsim.run_results import default_workers, run_scenario, scenario_block, write_run
     from relsim.targets import ResultTarget
 
     data, scenario = run_manifest(manifest)
@@ -60,17 +61,17 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     draw = _recorded_draw(manifest, data.get("ensemble"))
     with ResultTarget(out, force) as target:
         started = now()
-        results = _run(
+        results = run_scenario(
             scenario,
             data["reps"],
             data["seed"],
-            workers or _default_workers(),
+            workers or default_workers(),
             target.staged if journeys else None,
             draw,
         )
-        block = _scenario_block(scenario, results, data["seed"], started, draw)
+        block = scenario_block(scenario, results, data["seed"], started, draw)
         block["provenance"]["rerun_of"] = portable_path(manifest)
-        _write(target.staged, scenario, results, block, draw)
+        write_run(target.staged, scenario, results, block, draw)
         target.commit()
     show_run(block, as_json)
     _report(compare_files(data, manifest.parent, out), manifest)
@@ -252,19 +253,19 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     """Re-create a comparison: each scenario's runs from its own manifest (its resolved
     scenario, already sized if the comparison sized it, and its recorded parameter sets), then
     the differences and resources, and compare every file with the original's."""
-    from relsim.cli import (
-        _comparison_payload,
-        _default_workers,
-        _run,
-        _scenario_block,
-        _write_comparison,
-    )
     from relsim.cli_options import emit_json
     from relsim.config import scenario_hash
     from relsim.io import now, portable_path
     from relsim.metrics import UNITS
     from relsim.output import print_comparison
     from relsim.rerun import compare_files, mismatches, run_manifest
+    from relsim.run_results import (
+        comparison_payload,
+        default_workers,
+        run_scenario,
+        scenario_block,
+        write_comparison,
+    )
     from relsim.targets import ResultTarget, check_entry_name
 
     name = printable(str(manifest))
@@ -285,7 +286,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     found = mismatches(data, hashes)
     if found and not allow:
         _refuse(manifest, found)
-    processes = workers or _default_workers()
+    processes = workers or default_workers()
     seed = int(data["seed"])
     with ResultTarget(out, force) as target:
         started = now()
@@ -294,19 +295,19 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             draw = _recorded_draw(own, own_data.get("ensemble"))
             journeys = "journeys.parquet" in own_data["files"]
             directory = target.staged / scenario.name if journeys else None
-            runs.append(_run(scenario, own_data["reps"], seed, processes, directory, draw))
+            runs.append(run_scenario(scenario, own_data["reps"], seed, processes, directory, draw))
             configs.append(scenario)
             draws.append(draw)
         blocks = []
         for (own, _, _), scenario, results, draw in zip(loaded, configs, runs, draws, strict=True):
-            block = _scenario_block(scenario, results, seed, started, draw)
+            block = scenario_block(scenario, results, seed, started, draw)
             block["provenance"]["rerun_of"] = portable_path(own)
             blocks.append(block)
-        payload = _comparison_payload(configs, runs, draws, blocks, seed)
+        payload = comparison_payload(configs, runs, draws, blocks, seed)
         payload["equal_spend"] = data.get("equal_spend")
         recorded_options = data.get("options")
         options = recorded_options if isinstance(recorded_options, dict) else {}
-        made = _write_comparison(
+        made = write_comparison(
             target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
         )
         target.commit()

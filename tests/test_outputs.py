@@ -18,6 +18,7 @@ import pytest
 
 import relsim
 import relsim.cli
+import relsim.run_results
 import relsim.runner
 from relsim.cli import main
 from relsim.config import load_scenario, scenario_dict, scenario_hash
@@ -236,7 +237,7 @@ def test_interrupt_while_writing_leaves_nothing(
     tmp_path, baseline, cli_small_sets, monkeypatch, capsys, cli_leftovers
 ):
     """Ctrl-C after the files are written but before they are moved into place."""
-    real = relsim.cli.write_run_files
+    real = relsim.run_results.write_run_files
     staged: list[Path] = []
 
     def write_then_interrupt(directory, *args, **kwargs):
@@ -244,7 +245,7 @@ def test_interrupt_while_writing_leaves_nothing(
         staged.append(directory)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(relsim.cli, "write_run_files", write_then_interrupt)
+    monkeypatch.setattr(relsim.run_results, "write_run_files", write_then_interrupt)
     out = tmp_path / "results"
 
     code = _main("run", baseline, "--reps", "1", *cli_small_sets, "--out", out)

@@ -13,10 +13,10 @@ import pytest
 
 from relsim import parquet_parts
 from relsim.bundled import resolve
-from relsim.cli import _run
 from relsim.config import load_scenario
 from relsim.parquet_parts import ParquetParts
 from relsim.records import EVENT_KINDS, NO_ID, Journeys
+from relsim.run_results import run_scenario
 from relsim.runner import run_one
 from tests.conftest import CLI_SMALL_SETS
 
@@ -121,7 +121,7 @@ def test_run_journeys_file_is_the_concatenation_and_none_are_kept(
     tmp_path: Path, workers: int
 ) -> None:
     scenario = load_scenario(resolve("scenarios", "baseline"), SMALL)
-    results = _run(scenario, 3, 7, workers, tmp_path / "out")
+    results = run_scenario(scenario, 3, 7, workers, tmp_path / "out")
     assert [r.journeys for r in results] == [None, None, None]
     expected = pd.concat(
         [run_one(scenario, 7, r, journeys=True).journeys for r in range(3)], ignore_index=True
