@@ -212,7 +212,7 @@ def compare(
     sizes every workforce to the first scenario's staff budget.
     """
     from relsim.commission.inputs import sensitivity_summary
-    from relsim.commission.resources import check_same_population
+    from relsim.commission.resources import check_same_horizon, check_same_population
     from relsim.commission.spend import (
         Sizing,
         equal_staff_spend,
@@ -232,6 +232,7 @@ def compare(
     if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(f"scenario names must differ to be compared (got {names})")
     check_same_population(configs)
+    check_same_horizon(configs)
     sizing: Sizing | None = None
     if equal_spend:
         configs, sizing = equal_staff_spend(configs)

@@ -354,6 +354,11 @@ def _nothing_written(tmp_path: Path) -> None:
             "different populations",
         ),
         (
+            {"short.yaml": "extends: liberated.yaml\nname: short\ntime:\n  weeks: 30\n"},
+            ["scenarios/baseline.yaml", "scenarios/short.yaml"],
+            "different horizons",
+        ),
+        (
             {"nobody.yaml": "extends: baseline.yaml\nname: nobody\ncare_model: none\n"},
             ["scenarios/nobody.yaml", "scenarios/liberated.yaml", "--equal-spend"],
             "no workforce",

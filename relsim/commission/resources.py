@@ -170,3 +170,18 @@ def check_same_population(configs: Sequence[Scenario]) -> None:
                 f"{describe(other)}; population.{differ[0]} differs): a paired comparison needs "
                 "the same district, so scale one to the other with `relsim scale`"
             )
+
+
+def check_same_horizon(configs: Sequence[Scenario]) -> None:
+    """Savings are added up week by week of the measured period, so the scenarios must measure
+    the same number of weeks. Refuse, in one line, scenarios that do not."""
+    first = configs[0]
+    for other in configs[1:]:
+        if other.time.weeks != first.time.weeks:
+            raise ScenarioError(
+                f"compare: the scenarios measure different horizons "
+                f"({printable(first.name, 60)}: {first.time.weeks} weeks; "
+                f"{printable(other.name, 60)}: {other.time.weeks} weeks): a paired comparison "
+                "needs the same weeks, so set time.weeks alike (--set time.weeks=N sets every "
+                "scenario's)"
+            )
