@@ -71,27 +71,31 @@ def provenance(scenario: Scenario, seed: int, reps: int, started: str) -> dict[s
 SUMMARY_MEANS = "summary_means.csv"
 
 
-def summary_means(summary: pd.DataFrame) -> pd.DataFrame:
-    """One row per metric: its unit, mean over replications and 95 % t-interval, as `--json`
-    reports them; beside summary.csv, which has one row per replication."""
+def summary_means(
+    summary: pd.DataFrame, metrics: dict[str, dict[str, Any]], interval_kind: str
+) -> pd.DataFrame:
+    """One row per metric: its unit, mean and 95 % interval as `--json` reports them
+    (`metrics`, of the kind `interval_kind`: a t-interval over replications, or with
+    --ensemble the central 95 % of the parameter sets' means), and how many replications they
+    come from; beside summary.csv, which has one row per replication."""
     import pandas as pd
 
     from relsim.metrics import METRIC_NAMES, UNITS
-    from relsim.stats import mean_ci95
 
     rows = []
     for metric in METRIC_NAMES:
-        values = summary[metric].tolist() if metric in summary.columns else []
-        found = mean_ci95(values)
-        low, high = found["ci95"] if found["ci95"] else (None, None)
+        found = metrics.get(metric) or {}
+        ci95 = found.get("ci95")
+        low, high = ci95 if ci95 else (None, None)
         rows.append(
             {
                 "metric": metric,
                 "unit": UNITS[metric],
-                "mean": found["mean"],
+                "mean": found.get("mean"),
                 "ci95_low": low,
                 "ci95_high": high,
-                "replications": len(values),
+                "interval": interval_kind,
+                "replications": len(summary) if metric in summary.columns else 0,
             }
         )
     return pd.DataFrame(rows)
@@ -131,13 +135,16 @@ def write_run_files(
     summary: pd.DataFrame,
     timeseries: pd.DataFrame,
     journeys: pd.DataFrame | None,
-    manifest: dict[str, Any],
+    block: dict[str, Any],
 ) -> None:
     """The run's files and its manifest (journeys.parquet may already be there, written by
-    JourneysFile)."""
+    JourneysFile). `block` is what `--json` prints: its metrics' summaries go into
+    summary_means.csv, its provenance into the manifest."""
     directory.mkdir(parents=True, exist_ok=True)
     write_csv(directory / "summary.csv", summary)
-    write_csv(directory / SUMMARY_MEANS, summary_means(summary))
+    means = summary_means(summary, block["metrics"], block["interval"]["kind"])
+    write_csv(directory / SUMMARY_MEANS, means)
+    manifest = block["provenance"]
     timeseries.to_parquet(directory / "timeseries.parquet", index=False)
     if journeys is not None:
         journeys.to_parquet(directory / JOURNEYS, index=False)

@@ -165,7 +165,7 @@ def write_run(
         summary_frame(results, draw),
         timeseries,
         pd.concat(journeys, ignore_index=True) if journeys else None,
-        block["provenance"],
+        block,
     )
 
 

@@ -592,9 +592,12 @@ MANIFEST_KEYS = {
 SUMMARY_MEANS_COLUMNS = {
     "metric": "metric name",
     "unit": "its unit",
-    "mean": "mean over replications (as `--json` reports it)",
-    "ci95_low": "lower end of the 95 % t-interval (empty with one replication)",
-    "ci95_high": "upper end of the 95 % t-interval",
+    "mean": "mean over replications (as `--json` reports it; with `--ensemble`, the mean of "
+    "the parameter sets' means)",
+    "ci95_low": "lower end of the 95 % interval `--json` reports (empty with one replication)",
+    "ci95_high": "upper end of the 95 % interval",
+    "interval": "which kind: `chance` (a t-interval over replications), or `parameters and "
+    'chance` with `--ensemble` (the central 95 % of the sets\' means; see "Which interval")',
     "replications": "replications it is computed from",
 }
 

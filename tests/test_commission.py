@@ -282,6 +282,7 @@ def test_summary_means_sit_beside_the_per_replication_file(equal_spend) -> None:
             if summary["ci95"]:
                 assert [row["ci95_low"], row["ci95_high"]] == pytest.approx(summary["ci95"])
             assert row["replications"] == 3
+            assert row["interval"] == "chance"
 
 
 def test_workbook_holds_the_same_numbers_as_the_json(equal_spend) -> None:

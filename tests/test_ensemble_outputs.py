@@ -92,6 +92,22 @@ def test_every_output_says_which_interval_it_holds(both) -> None:
     assert summaries[0]["parameter_set"].tolist() == list(range(RUNS))
 
 
+def test_summary_means_hold_the_ensemble_intervals_the_json_prints(both) -> None:
+    """summary_means.csv is "the numbers `--json` prints": with --ensemble, the central 95 % of
+    the sets' means, not a t-interval over the runs, and it says so."""
+    _, ensemble, where = both
+    for block in ensemble["scenarios"]:
+        means = pd.read_csv(where / "ens" / block["scenario"] / "summary_means.csv")
+        means = means.set_index("metric")
+        assert set(means["interval"]) == {PARAMETERS}
+        for metric in HEADLINE:
+            summary = block["metrics"][metric]
+            row = means.loc[metric]
+            assert row["mean"] == pytest.approx(summary["mean"], rel=1e-12)
+            assert [row["ci95_low"], row["ci95_high"]] == pytest.approx(summary["ci95"])
+            assert row["replications"] == RUNS
+
+
 def test_the_terminal_table_names_the_interval(capsys: pytest.CaptureFixture[str]) -> None:
     tiny = ("--set", "population.citizens=200", "--set", "time.weeks=8",
             "--set", "time.warmup_weeks=4", "--workers", "1")  # fmt: skip
