@@ -332,6 +332,22 @@ def test_yaml_design(small, tmp_path, wrapped):
     assert table.loc[0, "mean_caseload"] != table.loc[1, "mean_caseload"]
 
 
+def test_a_design_records_its_points_exactly_and_reruns(small, tmp_path, capsys):
+    """A point such as 1/26 (a budget search's caseworker share of 26 posts) is recorded as the
+    same number, so `relsim rerun` finds the same scenarios, not "the schema changed"."""
+    share = 1 / 26
+    design = tmp_path / "design.yaml"
+    design.write_text(yaml.safe_dump([{"referral_friction": share}, {"continuity": 2 / 3}]))
+    out = tmp_path / "exact"
+    assert small(out, "--design", design, "--reps", "1") == 0
+    points = manifest(out)["design"]["points"]
+    assert points[0]["referral_friction"] == share and points[1]["continuity"] == 2 / 3
+    capsys.readouterr()
+    assert relsim_main("rerun", out, "--out", tmp_path / "again", "--workers", "1") == 0
+    err = capsys.readouterr().err
+    assert "runs.parquet identical" in err, err
+
+
 def test_yaml_design_with_identical_points_gives_identical_runs(small, tmp_path):
     design = tmp_path / "twins.yml"
     design.write_text("- {referral_friction: 0.3}\n- {referral_friction: 0.3}\n")

@@ -6,6 +6,7 @@ Replication r uses the same seed at every point (common random numbers across th
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,7 @@ class SweepPlan:
                 "kind": self.design_kind,
                 "spec": self.design_spec,
                 "keys": [str(k) for k in self.design.columns],
-                "points": json.loads(self.design.to_json(orient="records", double_precision=15)),
+                "points": exact_points(self.design),
             },
             "base_scenario": self.base,
             "reps": self.reps,
@@ -107,6 +108,16 @@ class SweepPlan:
                     values=values,
                     timeseries=self.timeseries,
                 )
+
+
+def exact_points(design: pd.DataFrame) -> list[dict[str, Any]]:
+    """The design's points as JSON values that read back as the same numbers (a float's
+    shortest repr): pandas' `to_json` keeps 15 decimals, which turns 1/26 into another number,
+    and so another scenario, when `relsim rerun` reads the design back."""
+    return [
+        {str(k): None if isinstance(v, float) and math.isnan(v) else v for k, v in point.items()}
+        for point in design.to_dict(orient="records")
+    ]
 
 
 def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
