@@ -409,3 +409,16 @@ def test_no_number_falls_back_to_the_catch_all_bound() -> None:
             fallback.append(f"{key} ({meta.get('unit')})")
     assert not fallback
     assert all(low < high for low, high in UNIT_BOUNDS.values())
+
+
+def test_a_spend_that_cannot_be_matched_is_refused_under_the_option_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--equal-service-spend's refusals name --equal-service-spend, not --equal-spend."""
+    nobody = tmp_path / "nobody.yaml"
+    nobody.write_text(f"extends: {BASELINE}\nname: nobody\ncare_model: none\n", encoding="utf-8")
+    for option in ("--equal-spend", "--equal-service-spend"):
+        code = relsim_main("compare", nobody, "liberated", option, *TINY, "--reps", "2")
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(lines) == 1, lines
+        assert lines[0].startswith(f"relsim: error: {option}: nobody: "), lines

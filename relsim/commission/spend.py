@@ -85,20 +85,27 @@ class Sizing:
         )
 
 
-def _cannot(name: str, why: str) -> ScenarioError:
-    return ScenarioError(f"--equal-spend: {printable(name, 60)}: {why}")
+STAFF_OPTION, SERVICE_OPTION = "--equal-spend", "--equal-service-spend"
 
 
-def _check_sizable(first: Scenario, others: Sequence[Scenario]) -> None:
+def _cannot(name: str, why: str, option: str = STAFF_OPTION) -> ScenarioError:
+    """A refusal naming the option the user gave."""
+    return ScenarioError(f"{option}: {printable(name, 60)}: {why}")
+
+
+def _check_sizable(first: Scenario, others: Sequence[Scenario], option: str) -> None:
     if first.care_model == "none" or posts(first) == 0:
         raise _cannot(
             first.name,
             "the first scenario has no workforce, so there is no spend to match "
             "(put the scenario whose spend is the reference first)",
+            option,
         )
     for scenario in others:
         if scenario.care_model != "none" and post_cost_gbp_per_year(scenario) <= 0:
-            raise _cannot(scenario.name, "its posts cost nothing, so no size matches a spend")
+            raise _cannot(
+                scenario.name, "its posts cost nothing, so no size matches a spend", option
+            )
 
 
 def _bounded_posts(scenario: Scenario, wanted: float, target_text: str) -> int:
@@ -121,7 +128,7 @@ def equal_staff_spend(configs: Sequence[Scenario]) -> tuple[list[Scenario], Sizi
     """Every scenario after the first with as many posts as the first one's staff budget buys
     at its own cost per post (to the nearest post)."""
     first, others = configs[0], list(configs[1:])
-    _check_sizable(first, others)
+    _check_sizable(first, others, STAFF_OPTION)
     budget = staff_budget_gbp_per_year(first)
     citizens = first.population.citizens
     sizing = Sizing("staff", budget / citizens if citizens else math.nan, first.name)
@@ -167,11 +174,15 @@ def equal_service_spend(
     """Every scenario after the first sized so that its service spend, on the first
     `min(reps, PILOT_REPS)` replications, is nearest the first scenario's on the same ones."""
     first, others = configs[0], list(configs[1:])
-    _check_sizable(first, others)
+    _check_sizable(first, others, SERVICE_OPTION)
     pilot = min(reps, PILOT_REPS)
     target = service_spend(evaluate(first, pilot))
     if not math.isfinite(target):
-        raise _cannot(first.name, "its service spend could not be measured (no citizen-weeks)")
+        raise _cannot(
+            first.name,
+            "its service spend could not be measured (no citizen-weeks)",
+            SERVICE_OPTION,
+        )
     sizing = Sizing("service", target, first.name, pilot_reps=pilot)
     sizing.rows.append({**_row(first, first, 0.0), "spend_gbp_per_citizen_year": target})
     sized = [first]
@@ -229,5 +240,6 @@ def _search(
             scenario.name,
             f"its service spend cannot be brought to £{target:,.0f} per citizen-year: with "
             f"{best:,} posts it is £{seen[best]:,.0f}, and {side} at every size tried",
+            SERVICE_OPTION,
         )
     return best, seen[best]
