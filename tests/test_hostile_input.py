@@ -422,3 +422,13 @@ def test_a_spend_that_cannot_be_matched_is_refused_under_the_option_given(
         lines = capsys.readouterr().err.strip().splitlines()
         assert code == 2 and len(lines) == 1, lines
         assert lines[0].startswith(f"relsim: error: {option}: nobody: "), lines
+
+
+def test_a_budget_too_small_for_a_post_says_how_small(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under £100 the limit keeps its pence: "£0.50", not "£0", which reads as no limit."""
+    code = relsim_main("budget", "hybrid", "--limit", "0.5", "--out", tmp_path / "b", *TINY)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, lines
+    assert "--limit £0.50 a year does not pay for one post" in lines[0], lines

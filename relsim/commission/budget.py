@@ -92,7 +92,8 @@ def affordable_posts(scenario: Scenario, limit: float) -> int:
     posts = math.floor(limit / cost + 1e-9)
     if posts < 1:
         raise ScenarioError(
-            f"--limit £{limit:,.0f} a year does not pay for one post (£{cost:,.0f} a year at "
+            f"--limit £{limit:,.{0 if limit >= 100 else 2}f} a year does not pay for one post "
+            f"(£{cost:,.0f} a year at "
             f"{staff.hours_per_week:g} hours a week and £{staff.hourly_cost_gbp:g} an hour)"
         )
     if posts > 100_000:
