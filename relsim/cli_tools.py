@@ -92,9 +92,10 @@ def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
 
 def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                  allow: bool) -> None:  # fmt: skip
-    from relsim.rerun import compare_sweeps, mismatches
+    from relsim.rerun import compare_sweeps, mismatches, require_complete_sweep
     from relsim.sweep.run import plan_from_manifest, run_sweep
 
+    require_complete_sweep(manifest, data)
     plan = plan_from_manifest(data, printable(str(manifest)))
     recorded = data.get("point_scenario_hashes") or []
     found = mismatches(data, list(zip(recorded, plan.hashes, strict=False)))

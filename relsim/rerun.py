@@ -46,6 +46,21 @@ def _require(data: dict[str, Any], name: str, fields: dict[str, type]) -> None:
         raise ScenarioError(f"{name}: not a relsim manifest (no {', '.join(missing)})")
 
 
+def require_complete_sweep(path: Path, data: dict[str, Any]) -> None:
+    """Refuse to re-create an interrupted sweep: it holds only some of its design's runs, and a
+    rerun, which makes them all, could never match it."""
+    if data.get("status") == "complete":
+        return
+    design = data.get("design")
+    spec = design.get("spec") if isinstance(design, dict) else None
+    made_by_sensitivity = isinstance(spec, dict) and "method" in spec
+    command = "relsim sensitivity" if made_by_sensitivity else "relsim sweep"
+    raise ScenarioError(
+        f"{printable(str(path))}: the sweep is not complete; finish it with "
+        f"`{command} ... --resume` (the command that made it), then rerun it"
+    )
+
+
 def mismatches(data: dict[str, Any], hashes: list[tuple[str, str]]) -> list[str]:
     """Why this relsim may not reproduce the result: (recorded, now) hash pairs differing,
     another version, commit or uncommitted changes, or other versions of the libraries that

@@ -192,3 +192,37 @@ def test_validate_reports_every_bad_file_and_passes_good_ones(tmp_path, cli_run,
         f"ok: {baseline} (baseline, assess_do_refer)",
         "ok: good.yaml (good, liberated)",
     ]
+
+
+# Characters YAML does not allow in a document: NUL, other C0 controls, ESC, DEL, a non-character.
+NOT_YAML_CHARACTERS = ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\ufffe"]
+
+
+@pytest.mark.parametrize("character", NOT_YAML_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_character_yaml_does_not_allow_is_named_with_its_line(character):
+    from relsim.config import ScenarioError
+    from relsim.config.safe_yaml import SCENARIO_LIMITS, parse_yaml
+
+    with pytest.raises(ScenarioError) as raised:
+        parse_yaml(f"name: x\nseed: 3{character}\n", "odd.yaml", SCENARIO_LIMITS)
+    assert raised.value.problems == [
+        f"odd.yaml: line 2: character U+{ord(character):04X} is not allowed in YAML "
+        "(a control or non-text character)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [(["validate"], []), (["run"], ["--reps", "1"]), (["experiment", "run"], ["--out", "OUT"])],
+)
+def test_a_control_character_in_a_yaml_file_is_one_line_exit_2(command, options, tmp_path, cli_run):
+    (tmp_path / "odd.yaml").write_bytes(b"name: x\x1b[31m\n")
+    result = cli_run(*command, "odd.yaml", *options, cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == (
+        "relsim: error: odd.yaml: line 1: character U+001B is not allowed in YAML "
+        "(a control or non-text character)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.yaml"]

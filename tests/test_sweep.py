@@ -969,6 +969,117 @@ def test_sweep_summary_default_paths_and_bad_arguments(grid_sweep, tmp_path, cap
     assert "not a sweep directory" in capsys.readouterr().err
 
 
+# ----------------------------------------------------------------- damaged and unfinished sweeps
+
+
+def _write_manifest(out: Path, data: object) -> None:
+    (out / "manifest.json").write_text(json.dumps(data))
+
+
+def _another_table_as_a_part(out: Path) -> None:
+    weekly = pd.DataFrame({"replication": [0], "week": [1], "open_cases": [3.0]})
+    weekly.to_parquet(out / "runs.parquet" / "part-000001.parquet", index=False)
+
+
+def _rewrite_runs(out: Path, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    (part,) = parts(out)
+    change(pd.read_parquet(part)).to_parquet(part, index=False)
+
+
+DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "empty manifest": (
+        lambda out: (out / "manifest.json").write_text(""),
+        "manifest.json is empty or not JSON",
+    ),
+    "manifest without a design": (
+        lambda out: _write_manifest(out, {}),
+        "manifest.json does not record a design",
+    ),
+    "manifest not an object": (
+        lambda out: _write_manifest(out, [1]),
+        "manifest.json does not record a design",
+    ),
+    "part not parquet": (
+        lambda out: (out / "runs.parquet" / "part-000000.parquet").write_text("x"),
+        "runs.parquet/part-000000.parquet cannot be read as Parquet",
+    ),
+    "another table as a part": (
+        _another_table_as_a_part,
+        "runs.parquet/part-000001.parquet lacks the runs table's columns point, status, "
+        "referral_friction",
+    ),
+    "points as text": (
+        lambda out: _rewrite_runs(out, lambda runs: runs.assign(point=runs["point"].astype(str))),
+        "runs.parquet column point is not whole numbers",
+    ),
+}
+
+
+@pytest.mark.parametrize(("damage", "problem"), DAMAGES.values(), ids=DAMAGES)
+@pytest.mark.parametrize(
+    "command", [("sweep-summary",), ("discover", "--where", "mean_burnout > 0")], ids=str
+)
+def test_a_damaged_sweep_directory_is_one_line_exit_2(
+    damage, problem, command, grid_sweep, tmp_path, capsys
+):
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    damage(out)
+    capsys.readouterr()
+    assert relsim_main(command[0], out, *command[1:]) == 2
+    expected = f"relsim: error: {out}: not a complete sweep directory ({problem})\n"
+    assert capsys.readouterr().err == expected
+
+
+def test_discover_on_a_metric_the_runs_table_lacks_is_one_line_exit_2(grid_sweep, tmp_path, capsys):
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    _rewrite_runs(out, lambda runs: runs.drop(columns=["mean_burnout"]))
+    capsys.readouterr()
+    assert relsim_main("discover", out, "--where", "mean_burnout > 0") == 2
+    assert capsys.readouterr().err == (
+        "relsim: error: --where mean_burnout > 0: the sweep's runs table has no mean_burnout "
+        "column\n"
+    )
+
+
+def test_an_unfinished_sweep_is_summarised_with_a_note_and_not_rerun(grid_sweep, tmp_path, capsys):
+    """An interrupted sweep's manifest stays "running" and it holds only some runs: summaries
+    say so and use them, a rerun (which would make them all) is refused before it starts."""
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    _write_manifest(out, {**manifest(out), "status": "running"})
+    (part,) = parts(out)
+    pq.write_table(pq.read_table(part).slice(0, 4), part)
+    note = (
+        f"relsim: note: {out} is not a complete sweep: 4 of 6 runs are done, and only they "
+        "are used; the command that made it, run again with --resume, finishes it"
+    )
+    capsys.readouterr()
+
+    assert relsim_main("sweep-summary", out) == 0
+    assert note in capsys.readouterr().err.splitlines()
+    assert pd.read_csv(out / "summary.csv")["runs_ok"].tolist() == [2, 1, 1]
+    assert relsim_main("discover", out, "--where", "mean_burnout > 0") == 0
+    assert note in capsys.readouterr().err.splitlines()
+
+    again = tmp_path / "again"
+    assert relsim_main("rerun", out / "manifest.json", "--out", again, "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: {out / 'manifest.json'}: the sweep is not complete; finish it with "
+        "`relsim sweep ... --resume` (the command that made it), then rerun it\n"
+    )
+    assert not again.exists()
+
+
+def test_a_complete_sweep_is_summarised_without_a_note(grid_sweep, tmp_path, capsys):
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", out) == 0
+    assert "note" not in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------- sensitivity
 
 SENSITIVITY_RANGES = (
@@ -1048,6 +1159,25 @@ def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
     assert relsim_main("sensitivity", baseline, *common, *uneven) == 2
     assert "multiple of 3" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_sensitivity_refuses_a_key_given_twice_before_any_run(
+    method, baseline, cli_small_sets, tmp_path, capsys
+):
+    out = tmp_path / "s"
+    twice = ("--range", "continuity=0:1", "--range", "continuity=0:1")
+    args = ("--method", method, "--n", "2", *twice, *cli_small_sets, "--reps", "1")
+    capsys.readouterr()
+    assert relsim_main("sensitivity", baseline, *args, "--workers", "1", "--out", out) == 2
+    assert capsys.readouterr().err == "relsim: error: --range: a key is given twice (continuity)\n"
+    assert not out.exists()
+
+
+def test_sensitivity_without_a_method_says_so_in_one_line(baseline, tmp_path, capsys):
+    capsys.readouterr()
+    assert relsim_main("sensitivity", baseline, "--out", tmp_path / "s") == 2
+    assert capsys.readouterr().err == "relsim: error: --method is required: morris or sobol\n"
 
 
 def test_design_errors_are_scenario_errors():

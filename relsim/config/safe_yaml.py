@@ -177,6 +177,16 @@ def _key_lines(root: Any, limit: int) -> dict[tuple[str, ...], int]:
     return lines
 
 
+def _reader_error(origin: str, text: str, exc: yaml.reader.ReaderError) -> ScenarioError:
+    """A character YAML does not allow (a control character such as NUL or ESC, DEL, U+FFFE),
+    named by its code point and line, never echoed."""
+    line = text.count("\n", 0, exc.position) + 1
+    return ScenarioError(
+        f"{origin}: line {line}: character U+{int(exc.character):04X} is not allowed in YAML "
+        "(a control or non-text character)"
+    )
+
+
 def _syntax_error(origin: str, exc: yaml.YAMLError) -> ScenarioError:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -196,7 +206,12 @@ def parse_yaml(text: str, origin: str, limits: Limits) -> Parsed:
     origin = printable(origin)
     if len(text.encode("utf-8", errors="replace")) > limits.bytes:
         raise ScenarioError(f"{origin}: longer than {limits.bytes:,} bytes")
-    loader = _Loader(text, limits.depth)
+    try:
+        loader = _Loader(text, limits.depth)
+    except yaml.reader.ReaderError as exc:  # the whole text is checked for characters at once
+        raise _reader_error(origin, text, exc) from None
+    except yaml.YAMLError as exc:
+        raise _syntax_error(origin, exc) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -206,6 +221,8 @@ def parse_yaml(text: str, origin: str, limits: Limits) -> Parsed:
             problem, node = too_big
             raise ScenarioError(f"{origin}: line {node.start_mark.line + 1}: {problem}")
         data = loader.construct_document(root)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(origin, text, exc) from None
     except yaml.YAMLError as exc:
         raise _syntax_error(origin, exc) from None
     finally:

@@ -102,6 +102,11 @@ def _note_sobol_size(method: str | None, n: int) -> None:
         click.echo("relsim: note: Sobol' points balance best when --n is a power of 2", err=True)
 
 
+def _note_unfinished(note: str | None) -> None:
+    if note is not None:
+        click.echo(f"relsim: note: {note}", err=True)
+
+
 def _ensemble_draw(
     sets: int | None, reps: int, seed: int, base: dict, swept: list[str]
 ) -> EnsembleDraw | None:
@@ -255,7 +260,13 @@ def add_sweep_commands(group: click.Group) -> None:
         """Per design point: mean and 95 % interval of every metric; optionally a plot."""
         import pandas as pd
 
-        from relsim.sweep.summary import interval_kind, load_sweep, plot_metric, summarise
+        from relsim.sweep.summary import (
+            interval_kind,
+            load_sweep,
+            plot_metric,
+            summarise,
+            unfinished_note,
+        )
 
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
@@ -274,6 +285,7 @@ def add_sweep_commands(group: click.Group) -> None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
             check_file_target(target, "--plot")
         kind, reps_per_set = interval_kind(manifest)
+        _note_unfinished(unfinished_note(directory, runs, manifest))
         summary = summarise(runs, keys, reps_per_set=reps_per_set)
         make_parents(table_path)
         write_csv(table_path, summary)
@@ -291,7 +303,12 @@ def add_sweep_commands(group: click.Group) -> None:
 
     @group.command()
     @click.argument("scenario", type=click.Path(path_type=Path))
-    @click.option("--method", type=click.Choice(METHODS), required=True)
+    @click.option(
+        "--method",
+        type=click.Choice(METHODS),
+        default=None,
+        help=f"the analysis: {' or '.join(METHODS)} (required)",
+    )
     @range_option
     @click.option(
         "--n",
@@ -319,7 +336,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @dask_option
     def sensitivity(
         scenario: Path,
-        method: str,
+        method: str | None,
         ranges: tuple[str, ...],
         n_base: int,
         metrics: tuple[str, ...],
@@ -347,6 +364,9 @@ def add_sweep_commands(group: click.Group) -> None:
         from relsim.sweep.sensitivity import analyse, plot_indices, sensitivity_design
         from relsim.sweep.summary import load_sweep
 
+        if method is None:
+            # click's own message lists the choices over several lines
+            raise click.UsageError(f"--method is required: {' or '.join(METHODS)}")
         if len(ranges) < 2:
             raise click.UsageError("sensitivity needs at least two --range keys")
         parsed = [parse_range(r) for r in ranges]
@@ -422,7 +442,7 @@ def add_discover_command(group: click.Group) -> None:
         of the swept keys) where a condition on a metric holds, found by PRIM, with their
         coverage and density, as a table and a plot."""
         from relsim.sweep import discover as discovery
-        from relsim.sweep.summary import load_sweep
+        from relsim.sweep.summary import load_sweep, unfinished_note
 
         parsed = discovery.parse_condition(condition, metric)
         discovery._require_prim()
@@ -431,6 +451,7 @@ def add_discover_command(group: click.Group) -> None:
         csv_path, plot_path = csv_path or default_csv, plot_path or default_png
         check_file_target(csv_path, "--csv")
         check_file_target(plot_path, "--plot")
+        _note_unfinished(unfinished_note(directory, runs, manifest))
         found = discovery.discover(
             runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
         )

@@ -141,6 +141,10 @@ def discover(
 ) -> Discovery:
     """Find up to `max_boxes` boxes where `condition` holds for the points' means."""
     prim = _require_prim()
+    if condition.metric not in runs.columns:
+        raise ScenarioError(
+            f"--where {condition}: the sweep's runs table has no {condition.metric} column"
+        )
     summary = summarise(runs, keys, [condition.metric])
     summary = summary[summary[f"{condition.metric}_mean"].notna()].reset_index(drop=True)
     means = summary[f"{condition.metric}_mean"]

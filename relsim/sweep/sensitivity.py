@@ -67,7 +67,18 @@ def check_integer_ranges(method: str, ranges: Sequence[Range]) -> None:
             )
 
 
+def check_distinct_keys(ranges: Sequence[Range]) -> None:
+    """Refuse a key given two ranges: SALib would sample it as two factors, the design would
+    hold one column for both, and the analysis would fail only after every run."""
+    seen: set[str] = set()
+    for r in ranges:
+        if r.key in seen:
+            raise ScenarioError(f"--range: a key is given twice ({r.key})")
+        seen.add(r.key)
+
+
 def sensitivity_design(method: str, ranges: Sequence[Range], n: int, seed: int) -> pd.DataFrame:
+    check_distinct_keys(ranges)
     check_integer_ranges(method, ranges)
     per_base = len(ranges) + (1 if method == "morris" else 2)
     check_design_size(n * per_base, f"--method {method} --n {n} with {len(ranges)} keys")

@@ -9,22 +9,98 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from relsim.config import ScenarioError
+from relsim.config.errors import printable
+from relsim.config.safe_yaml import read_text
 from relsim.files import write_figure
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.store import MANIFEST, RUNS
+from relsim.targets import MANIFEST_LIMIT
+
+# What summarising a sweep needs of every part of its runs table, besides the swept keys.
+SUMMARY_COLUMNS = ("point", "replication", "status")
 
 
 def load_sweep(directory: Path) -> tuple[pd.DataFrame, dict]:
+    """A sweep's runs table and manifest, checked for what a summary needs: the directory may
+    be damaged, or not a sweep at all, and that is said in one line naming it."""
+    name = printable(str(directory))
     runs_dir = directory / RUNS
     manifest_path = directory / MANIFEST
-    if not manifest_path.is_file() or not runs_dir.exists():
-        raise ScenarioError(f"{directory}: not a sweep directory (no {MANIFEST} and {RUNS})")
-    manifest = json.loads(manifest_path.read_text())
-    if not any(runs_dir.glob("part-*.parquet")):
-        raise ScenarioError(f"{directory}: the sweep has no finished runs yet")
-    return pd.read_parquet(runs_dir), manifest
+    if not manifest_path.is_file() or not runs_dir.is_dir():
+        raise ScenarioError(f"{name}: not a sweep directory (no {MANIFEST} and {RUNS})")
+    manifest = _read_sweep_manifest(manifest_path, name)
+    parts = sorted(runs_dir.glob("part-*.parquet"))
+    if not parts:
+        raise ScenarioError(f"{name}: the sweep has no finished runs yet")
+    return _read_runs(runs_dir, parts, manifest["design"]["keys"], name), manifest
+
+
+def _not_complete(name: str, why: str) -> ScenarioError:
+    return ScenarioError(f"{name}: not a complete sweep directory ({why})")
+
+
+def _read_sweep_manifest(path: Path, name: str) -> dict[str, Any]:
+    """The manifest, if it holds the design a summary is made by."""
+    try:
+        data = json.loads(read_text(path, MANIFEST_LIMIT, "manifest"))
+    except ValueError:
+        raise _not_complete(name, f"{MANIFEST} is empty or not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("design"), dict):
+        raise _not_complete(name, f"{MANIFEST} does not record a design")
+    keys = data["design"].get("keys")
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise _not_complete(name, f"{MANIFEST} does not record the design's keys")
+    spec = data["design"].get("spec") or {}
+    ensemble = spec.get("ensemble") if isinstance(spec, dict) else None
+    reps_per_set = ensemble.get("reps_per_set") if isinstance(ensemble, dict) else 1
+    if not isinstance(spec, dict) or not isinstance(reps_per_set, int) or reps_per_set < 1:
+        raise _not_complete(name, f"{MANIFEST} records the design's options wrongly")
+    if not isinstance(data.get("base_scenario") or {}, dict):
+        raise _not_complete(name, f"{MANIFEST} records the base scenario wrongly")
+    return data
+
+
+def _read_runs(runs_dir: Path, parts: list[Path], keys: list[str], name: str) -> pd.DataFrame:
+    """The runs table, each part checked first so that a damaged one is named."""
+    needed = [*SUMMARY_COLUMNS, *keys]
+    for part in parts:
+        where = f"{RUNS}/{part.name}"
+        try:
+            columns = set(pq.read_schema(part).names)
+        except (OSError, ValueError, pa.ArrowException):
+            raise _not_complete(name, f"{where} cannot be read as Parquet") from None
+        missing = [c for c in needed if c not in columns]
+        if missing:
+            shown_missing = printable(", ".join(missing), 200)
+            raise _not_complete(name, f"{where} lacks the runs table's columns {shown_missing}")
+    try:
+        runs = pd.read_parquet(runs_dir)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        reason = printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 160)
+        raise _not_complete(name, f"{RUNS} cannot be read as one table: {reason}") from None
+    for column in ("point", "replication"):
+        if not pd.api.types.is_integer_dtype(runs[column]):
+            raise _not_complete(name, f"{RUNS} column {column} is not whole numbers")
+    return runs
+
+
+def unfinished_note(directory: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> str | None:
+    """What to tell the reader of an interrupted sweep (not marked complete, or short of runs),
+    whose summary covers only the runs done; None for a complete sweep."""
+    total = manifest.get("runs_total")
+    total = total if isinstance(total, int) and not isinstance(total, bool) else None
+    done = len(runs[["point", "replication"]].drop_duplicates())
+    if manifest.get("status") == "complete" and (total is None or done >= total):
+        return None
+    counted = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+    return (
+        f"{printable(str(directory))} is not a complete sweep: {counted} runs are done, and "
+        "only they are used; the command that made it, run again with --resume, finishes it"
+    )
 
 
 def interval_kind(manifest: dict[str, Any]) -> tuple[str, int | None]:
