@@ -14,7 +14,11 @@ under the same parameter sets and the same luck.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +26,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from relsim import bundled
-from relsim.config import ScenarioError
-from relsim.config.errors import printable
+from relsim.config import Scenario, ScenarioError
+from relsim.config.errors import FileError, printable
 from relsim.config.loading import load_raw
 from relsim.config.safe_yaml import load_file
 from relsim.environment import source_record
@@ -35,7 +39,13 @@ from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, run_sweep, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, load_sweep, summarise
-from relsim.targets import check_entry_name, open_directory, read_manifest, remove_exactly
+from relsim.targets import (
+    OutputError,
+    check_entry_name,
+    open_directory,
+    read_manifest,
+    remove_exactly,
+)
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -81,7 +91,8 @@ class Experiment(BaseModel):
 
 def load_experiment(path: Path) -> Experiment:
     name = printable(str(path))
-    data = load_file(path, "experiment file").data
+    data = load_file(path, "YAML experiment file").data
+    _check_not_a_scenario(data, name)
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
@@ -99,7 +110,31 @@ def load_experiment(path: Path) -> Experiment:
             problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
     if problems:
         raise ScenarioError(*problems)
+    check_experiment_name(experiment, name)
     return experiment
+
+
+def _check_not_a_scenario(data: Any, name: str) -> None:
+    """A scenario file given where an experiment file belongs is named as such in one line,
+    not as a dozen missing and unknown keys."""
+    if not isinstance(data, dict):
+        return
+    own = set(Experiment.model_fields) - set(Scenario.model_fields)
+    scenario_keys = {*Scenario.model_fields, "extends"} - set(Experiment.model_fields)
+    if not own.intersection(data) and scenario_keys.intersection(data):
+        raise FileError(
+            f"{name}: not an experiment file (it looks like a scenario: run it with "
+            "relsim run or relsim compare)"
+        )
+
+
+def check_experiment_name(experiment: Experiment, where: str) -> None:
+    """The name becomes the default results directory and the start of every figure's file
+    name, so it must be a plain name that stays inside the results directory."""
+    try:
+        check_entry_name(experiment.name, f"{where}: name")
+    except OutputError as exc:
+        raise ScenarioError(str(exc)) from None
 
 
 def scenario_path(experiment_file: Path, scenario: str) -> Path:
@@ -229,9 +264,9 @@ class ExperimentRun:
         dask_address: str | None = None,
         rerun_of: str | None = None,
     ) -> dict[str, Any]:
-        """Run every series into `out`, then write the tables, the figures and the manifest."""
-        from relsim.evidence.intervals import describe
-
+        """Run every series into `out`, then write the tables, the figures and the manifest.
+        Those are written in a staging directory beside `out` and moved in, manifest last, only
+        when all are complete: an interruption leaves only the series' resumable sweeps."""
         experiment = self.experiment
         if dask_address:
             check_dask(dask_address)
@@ -246,54 +281,103 @@ class ExperimentRun:
         )
         started = now()
         try:
+            staging = _staging_directory(out, opened.error)
+        except BaseException:
+            opened.close(keep_created=False)
+            raise
+        try:
             remove_exactly(opened.replaced)
-            summaries, all_runs = [], {}
-            kind, per_set = interval_kind({})
-            for series, plan in self.plans:
-                store_dir = out / series
-                run_sweep(
-                    plan,
-                    store_dir,
-                    resume=resume and (store_dir / MANIFEST).is_file(),
-                    workers=workers,
-                    dask_address=dask_address,
-                    label=f"{experiment.name}: {series}",
-                )
-                runs, sweep_manifest = load_sweep(store_dir)
-                kind, per_set = interval_kind(sweep_manifest)
-                summary = summarise(runs, list(experiment.grid), reps_per_set=per_set)
-                summary.insert(0, "series", series)
-                summaries.append(summary)
-                all_runs[series] = runs
-            table = pd.concat(summaries, ignore_index=True)
-            write_csv(out / SUMMARY, table)
-            differences = paired_differences(all_runs, list(experiment.grid), per_set)
-            write_csv(out / DIFFERENCES, differences)
-            figures = []
-            for figure in experiment.figures:
-                stem = _figure_stem(experiment, figure)
-                png, data = out / f"{stem}.png", out / f"{stem}.csv"
-                _plot(table, differences, experiment, figure, png, data)
-                figures.append({"png": png.name, "data": data.name, **figure.model_dump()})
-            written = [n for n in _outputs(experiment) if n != MANIFEST]
-            manifest = {
-                "experiment": experiment.model_dump(),
-                "quick": self.quick,
-                "reps": self.reps,
-                "interval": describe(kind, self.parameter_sets, per_set or 0),
-                "series": [s["series"].iloc[0] for s in summaries],
-                "figures": figures,
-                **source_record(git_commit()),
-                "started": started,
-                "finished": now(),
-                **({} if rerun_of is None else {"rerun_of": rerun_of}),
-                "files": [*written, MANIFEST, *(series for series, _ in self.plans)],
-                "sha256": {name: sha256(out / name) for name in written},
-            }
-            write_json(out / MANIFEST, manifest)
+            series = self._run_series(out, resume, workers, dask_address)
+            manifest = self._write_results(staging, series, started, rerun_of)
+            for name in manifest["sha256"]:
+                os.replace(staging / name, out / name)
+            os.replace(staging / MANIFEST, out / MANIFEST)
         finally:
+            shutil.rmtree(staging, ignore_errors=True)
             opened.close()
         return manifest
+
+    def _run_series(
+        self, out: Path, resume: bool, workers: int, dask_address: str | None
+    ) -> SeriesResults:
+        """Run (or finish) each series' sweep in its own subdirectory of `out`."""
+        found = SeriesResults()
+        for series, plan in self.plans:
+            store_dir = out / series
+            run_sweep(
+                plan,
+                store_dir,
+                resume=resume and (store_dir / MANIFEST).is_file(),
+                workers=workers,
+                dask_address=dask_address,
+                label=f"{self.experiment.name}: {series}",
+            )
+            runs, sweep_manifest = load_sweep(store_dir)
+            found.kind, found.per_set = interval_kind(sweep_manifest)
+            summary = summarise(runs, list(self.experiment.grid), reps_per_set=found.per_set)
+            summary.insert(0, "series", series)
+            found.summaries.append(summary)
+            found.runs[series] = runs
+        return found
+
+    def _write_results(
+        self, directory: Path, series: SeriesResults, started: str, rerun_of: str | None
+    ) -> dict[str, Any]:
+        """The tables, the figures and the manifest, written into `directory`."""
+        from relsim.evidence.intervals import describe
+
+        experiment = self.experiment
+        table = pd.concat(series.summaries, ignore_index=True)
+        write_csv(directory / SUMMARY, table)
+        differences = paired_differences(series.runs, list(experiment.grid), series.per_set)
+        write_csv(directory / DIFFERENCES, differences)
+        figures = []
+        for figure in experiment.figures:
+            stem = _figure_stem(experiment, figure)
+            png, data = directory / f"{stem}.png", directory / f"{stem}.csv"
+            _plot(table, differences, experiment, figure, png, data)
+            figures.append({"png": png.name, "data": data.name, **figure.model_dump()})
+        written = [n for n in _outputs(experiment) if n != MANIFEST]
+        interval = describe(series.kind, self.parameter_sets, series.per_set or 0)
+        manifest = {
+            "experiment": experiment.model_dump(),
+            "quick": self.quick,
+            "reps": self.reps,
+            "interval": interval,
+            "series": [s["series"].iloc[0] for s in series.summaries],
+            "figures": figures,
+            **source_record(git_commit()),
+            "started": started,
+            "finished": now(),
+            **({} if rerun_of is None else {"rerun_of": rerun_of}),
+            "files": [*written, MANIFEST, *(name for name, _ in self.plans)],
+            "sha256": {name: sha256(directory / name) for name in written},
+        }
+        write_json(directory / MANIFEST, manifest)
+        return manifest
+
+
+@dataclass
+class SeriesResults:
+    """Each series' runs and per-point summary, and the interval they carry."""
+
+    summaries: list[pd.DataFrame] = field(default_factory=list)
+    runs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    kind: str = ""
+    per_set: int | None = None
+
+
+def _staging_directory(out: Path, error: Callable[[str], OutputError]) -> Path:
+    """A new hidden directory beside `out` for the experiment's own files until they are
+    complete (beside, not in, so that `out` only ever holds what --resume recognises); made
+    before any run, so that a place it cannot be made is found at once."""
+    parent = out.resolve().parent
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise error(
+            f"cannot stage results beside it in {printable(str(parent))} ({exc.strerror})"
+        ) from None
 
 
 def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun, list[str]]:
@@ -309,6 +393,7 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
         sets = int(data["interval"].get("parameter_sets") or 0)
     except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
         raise ScenarioError(f"{name}: not a complete experiment manifest ({exc})") from None
+    check_experiment_name(experiment, name)
     plans, changed = stored_plans(directory, series_names, name)
     return ExperimentRun(experiment, plans, quick, reps, sets), changed
 

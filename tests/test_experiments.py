@@ -232,3 +232,64 @@ def test_resume_finishes_only_an_earlier_run_of_the_experiment(tmp_path: Path, c
     assert "not an earlier run of experiment tiny" in capsys.readouterr().err
     assert [p.name for p in mine.iterdir()] == ["summary.csv"]
     assert (mine / "summary.csv").read_text() == "my own\n"
+
+
+@pytest.mark.parametrize("name", ["../../evil", "a/b", "", ".hidden"])
+def test_an_experiment_name_must_be_a_plain_name(name: str, tmp_path: Path, capsys) -> None:
+    """The name starts every figure's file name and is the default results directory, so one
+    that would write elsewhere is refused in one line before anything is written."""
+    from tests.cli_helpers import relsim_main
+
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    path = _tiny(work)
+    path.write_text(SMALL_EXPERIMENT.replace("name: tiny", f"name: {name!r}"))
+    with pytest.raises(ScenarioError, match=r"name: .* is not a plain directory name"):
+        load_experiment(path)
+    capsys.readouterr()
+    out = work / "out"
+    assert relsim_main("experiment", "run", path, "--quick", "--out", out) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is not a plain directory name" in err, err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b", "tiny.yaml"]
+
+
+def test_a_scenario_file_is_named_as_not_an_experiment(tmp_path: Path, capsys) -> None:
+    """A scenario given to `experiment run` is one line saying what it is and what runs it."""
+    from tests.cli_helpers import relsim_main
+
+    capsys.readouterr()
+    out = tmp_path / "out"
+    scenario = ROOT / "scenarios" / "baseline.yaml"
+    assert relsim_main("experiment", "run", scenario, "--quick", "--out", out) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "not an experiment file (it looks like a scenario: run it with relsim run" in err
+    assert not out.exists()
+    assert relsim_main("experiment", "run", tmp_path, "--quick", "--out", out) == 2
+    assert "expected a YAML experiment file" in capsys.readouterr().err
+
+
+def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary, differences, figures and manifest appear only when all are complete: an
+    interruption while they are written leaves the series' sweeps, which --resume finishes."""
+    import relsim.experiments
+
+    path = _tiny(tmp_path)
+    out = tmp_path / "out"
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(relsim.experiments, "_plot", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            run_experiment(path, out, workers=1)
+    assert sorted(p.name for p in out.iterdir()) == ["baseline", "liberated"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]
+    manifest = run_experiment(path, out, workers=1, resume=True)
+    for name in [*manifest["sha256"], "manifest.json"]:
+        assert (out / name).is_file(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]
