@@ -815,3 +815,29 @@ def test_a_frontier_and_a_budget_search_rerun_byte_for_byte(tmp_path, capsys) ->
         assert "differs" not in err and "runs.parquet identical" in err, err
         for name in own:
             assert (again / name).read_bytes() == (original / name).read_bytes(), name
+
+
+def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
+    """--resume finishes the frontier stored there and nothing else: other scenarios, sizes,
+    replications, seed or --set values are refused in one line, leaving it as it was."""
+    out = tmp_path / "frontier"
+    args = ("frontier", *SMALL_ARGS, "--reps", "1", "--workers", "1", "--ensemble", "0")
+    assert relsim_main(*args, "baseline", "liberated", "--workforce", "2", "--out", out) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    for other in (
+        ("baseline",),
+        ("baseline", "liberated", "hybrid"),
+        ("baseline", "liberated", "--workforce", "2,3"),
+        ("baseline", "liberated", "--reps", "2"),
+        ("baseline", "liberated", "--seed", "5"),
+        ("baseline", "liberated", "--set", "time.weeks=19"),
+    ):
+        capsys.readouterr()
+        with_sizes = other if "--workforce" in other else (*other, "--workforce", "2")
+        assert relsim_main(*args, *with_sizes, "--out", out, "--resume") == 2, other
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "only finishes the same work" in err, (other, err)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["baseline", "liberated"]
+    again = ("baseline", "liberated", "--workforce", "2", "--out", out, "--resume")
+    assert relsim_main(*args, *again) == 0

@@ -98,9 +98,12 @@ def add_commission_commands(group: click.Group) -> None:
         names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
         paths = [bundled.resolve("scenarios", p) for p in names]
         root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
+        recorded = {"workforce": workforce, "reps": reps, "seed": root, "sets": list(sets)}
         opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()
         try:
+            if resume:
+                study.check_resumed(out, plans, recorded)
             runs = run_series(
                 plans, out, resume=resume, workers=_processes(workers),
                 dask_address=dask_address, label="frontier",
@@ -108,11 +111,14 @@ def add_commission_commands(group: click.Group) -> None:
         except KeyboardInterrupt as exc:
             opened.close()
             raise _interrupted(exc, out) from None
+        except BaseException:
+            opened.close()
+            raise
         try:
             lines, found = study.write_results(out, plans, runs)
             finish_study(
                 out, study.KIND, study.OWN, started, series=[s for s, _ in plans],
-                workforce=workforce, reps=reps, seed=root, sets=list(sets), **found,
+                **recorded, **found,
             )  # fmt: skip
         finally:
             opened.close()

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from relsim.commission.resources import check_same_population, resources
-from relsim.commission.study import paired
+from relsim.commission.study import check_same_work, paired
 from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
 from relsim.evidence.ensemble import draw_for, sets_of
@@ -85,6 +85,28 @@ def plans(
         plan = SweepPlan(portable_path(path), base, design, "grid", spec, runs, root, ensemble=draw)
         made.append((scenario.name, plan))
     return root, made
+
+
+def check_resumed(
+    out: Path,
+    plans_: Sequence[tuple[str, SweepPlan]],
+    recorded: dict[str, Any],
+) -> None:
+    """--resume finishes only the frontier stored in `out`: the same scenarios, sizes,
+    replications, seed, --set values and parameter sets as its manifest records."""
+    series = [name for name, _ in plans_]
+    check_same_work(
+        out,
+        series,
+        {
+            "series": ("the scenarios", series),
+            "workforce": ("--workforce", recorded["workforce"]),
+            "reps": ("--reps", recorded["reps"]),
+            "seed": ("--seed", recorded["seed"]),
+            "sets": ("--set", recorded["sets"]),
+            "interval": ("--ensemble", interval_record(plans_)),
+        },
+    )
 
 
 def workforce_design(workforce: str) -> pd.DataFrame:

@@ -5,19 +5,26 @@ same kind of study."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from relsim.config.errors import printable
 from relsim.environment import source_record
 from relsim.files import write_json
 from relsim.io import git_commit, now, sha256
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import load_sweep
-from relsim.targets import OpenedDirectory, open_directory, read_manifest, remove_exactly
+from relsim.targets import (
+    OpenedDirectory,
+    OutputError,
+    open_directory,
+    read_manifest,
+    remove_exactly,
+)
 
 
 def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | None:
@@ -47,6 +54,29 @@ def open_study(
         opened.close()
         raise
     return opened
+
+
+def check_same_work(out: Path, series: Sequence[str], asked: Mapping[str, tuple[str, Any]]) -> None:
+    """--resume only finishes the same work: every sweep already in `out` must be one of
+    `series`, and an earlier manifest must record the same values. `asked` maps a manifest key
+    to the option that sets it and the value given now."""
+    stray = sorted(e.name for e in out.iterdir() if e.is_dir() and e.name not in series)
+    if stray:
+        raise OutputError(
+            f"--resume {printable(str(out))}: it holds series this run does not have "
+            f"({printable(', '.join(stray), 120)}); --resume only finishes the same work, so "
+            "give the same scenarios (or use --force to start again)"
+        )
+    stored = read_manifest(out)
+    if stored is None:
+        return
+    differing = [option for key, (option, value) in asked.items() if stored.get(key) != value]
+    if differing:
+        raise OutputError(
+            f"--resume {printable(str(out))}: the earlier run there differs in "
+            f"{', '.join(differing)}; --resume only finishes the same work, so give the same "
+            "(or use --force to start again)"
+        )
 
 
 def run_series(
