@@ -432,3 +432,14 @@ def test_a_budget_too_small_for_a_post_says_how_small(
     lines = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(lines) == 1, lines
     assert "--limit £0.50 a year does not pay for one post" in lines[0], lines
+
+
+def test_an_experiment_given_as_a_scenario_is_named_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    experiment = ROOT / "experiments" / "friction_sweep.yaml"
+    for command in (("run", experiment), ("compare", "baseline", experiment)):
+        code = relsim_main(*command, *TINY)
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(lines) == 1, lines
+        assert "not a scenario file (it looks like an experiment" in lines[0], lines

@@ -85,6 +85,11 @@ class Layered:
     origins: Origins = field(default_factory=Origins)
 
 
+#: keys only an experiment file has: a scenario file holding them is an experiment given to
+#: `run` or `compare`, said in one line rather than as a list of unknown keys
+EXPERIMENT_MARKS = frozenset({"scenarios", "grid", "figures"})
+
+
 def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """`override` layered on `base`: mappings merge key by key, anything else replaces."""
     merged = copy.deepcopy(base)
@@ -112,6 +117,11 @@ def _read_scenario_file(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...
     if not isinstance(parsed.data, dict):
         raise FileError(f"{name}: expected a mapping of scenario keys at the top level")
     known = {*Scenario.model_fields, "extends"}
+    if parsed.data.keys() >= EXPERIMENT_MARKS:
+        raise FileError(
+            f"{name}: not a scenario file (it looks like an experiment: run it with "
+            "relsim experiment run)"
+        )
     if parsed.data and not known.intersection(parsed.data):
         # Not a scenario at all (say, a system file reached by `extends:`): its keys are not
         # echoed, only a suggestion for a key that is a near miss.
