@@ -443,3 +443,14 @@ def test_an_experiment_given_as_a_scenario_is_named_in_one_line(
         lines = capsys.readouterr().err.strip().splitlines()
         assert code == 2 and len(lines) == 1, lines
         assert "not a scenario file (it looks like an experiment" in lines[0], lines
+
+
+def test_a_date_where_text_belongs_is_shown_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML reads `2024-01-01` as a date; the message shows it as the file has it."""
+    dated = tmp_path / "dated.yaml"
+    dated.write_text("name: 2024-01-01\n", encoding="utf-8")
+    assert relsim_main("validate", dated) == 2
+    err = capsys.readouterr().err
+    assert "(got 2024-01-01)" in err and "datetime" not in err, err

@@ -8,6 +8,7 @@ every line that reaches the terminal through `printable`.
 
 from __future__ import annotations
 
+import datetime as dt
 import reprlib
 import unicodedata
 from typing import Any
@@ -42,7 +43,10 @@ class RunError(RuntimeError):
 
 
 def shown(value: Any) -> str:
-    """A short, single-line representation of a value taken from input."""
+    """A short, single-line representation of a value taken from input: a date YAML read from
+    the file (`2024-01-01`) as it was written there, not as Python writes it."""
+    if isinstance(value, dt.date):
+        return printable(value.isoformat(), ECHO_CHARS + 20)
     return printable(_repr.repr(value), ECHO_CHARS + 20)
 
 
