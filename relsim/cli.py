@@ -111,6 +111,16 @@ def run(
     show_run(block, as_json)
 
 
+def _check_beside(target: Path, option: str, out: Path | None, other: Path | None) -> None:
+    """A report or workbook may not be written inside the comparison's own --out (it would
+    replace or join the result's files) or to the same file as the other one."""
+    where = Path(os.path.abspath(target))
+    if out is not None and where.is_relative_to(os.path.abspath(out)):
+        raise OutputError(f"{option} {printable(str(target))}: is inside --out; write it elsewhere")
+    if other is not None and where == Path(os.path.abspath(other)):
+        raise OutputError(f"{option} and --xlsx: the same file {printable(str(target))}")
+
+
 def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
     """Say on stderr where a scenario's population and flows are out of proportion."""
     from relsim.commission.scale import proportion_warnings
@@ -248,6 +258,7 @@ def compare(
     for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
         if target_file is not None:
             check_file_target(target_file, option)
+            _check_beside(target_file, option, out, xlsx if option == "--report" else None)
     warnings = _warn_proportions(configs)
 
     from relsim.commission.analysis import analyse

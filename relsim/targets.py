@@ -88,6 +88,16 @@ def _probe(directory: Path, option: str, target: Path) -> None:
         ) from None
 
 
+def _part_of_a_result(path: Path) -> bool:
+    """Whether `path` is the manifest of a relsim result, or a file its manifest lists: a file
+    target there would silently break the result (its files' hashes, or its manifest)."""
+    manifest = read_manifest(path.parent)
+    if manifest is None or ("kind" not in manifest and "scenario_hash" not in manifest):
+        return False
+    listed = manifest.get("files")
+    return path.name == MANIFEST or (isinstance(listed, list) and path.name in listed)
+
+
 def check_file_target(path: Path, option: str) -> None:
     """A file relsim will write (a report, a plot, a table): usable, not a directory, and its
     directory exists or can be created and written in."""
@@ -95,6 +105,13 @@ def check_file_target(path: Path, option: str) -> None:
     _check_components(path, option)
     if path.is_dir():
         raise OutputError(f"{option} {name}: is a directory, expected a file path")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{option} {name}: is not a regular file (a pipe, device or socket)")
+    if _part_of_a_result(path):
+        raise OutputError(
+            f"{option} {name}: is a file of the relsim result in {printable(str(path.parent))}; "
+            "writing it would change that result (choose another path)"
+        )
     existing = _nearest_existing(path.parent)
     if not existing.is_dir():
         raise OutputError(f"{option} {name}: {printable(str(existing))} is not a directory")

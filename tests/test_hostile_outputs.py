@@ -327,3 +327,46 @@ def test_names_in_the_progress_lines_are_plain_text(tmp_path):
     assert progress, result.stderr
     assert all(line.startswith("relsim: evil\\x1b[2J\\nname: ") for line in progress)
     assert "\x1b" not in result.stderr
+
+
+# -- file targets that are not plain new files ------------------------------------------------
+
+
+def test_a_pipe_as_a_file_target_is_refused_and_kept(tmp_path, capsys, no_runs):
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    code = relsim_main("compare", "baseline", "liberated", *TINY, "--report", pipe)
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1 and "is not a regular file" in lines[0], lines
+    assert pipe.exists() and not pipe.is_file()
+
+
+def test_a_file_target_may_not_overwrite_part_of_a_result(tmp_path, capsys):
+    """A sweep's manifest, given as --csv, would leave the sweep unreadable; the file is kept."""
+    sweep = tmp_path / "s"
+    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    assert relsim_main(*args, "--out", sweep) == 0
+    before = (sweep / "manifest.json").read_bytes()
+    capsys.readouterr()
+    code = relsim_main("sweep-summary", sweep, "--csv", sweep / "manifest.json")
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1 and "is a file of the relsim result" in lines[0], lines
+    assert (sweep / "manifest.json").read_bytes() == before
+    assert relsim_main("sweep-summary", sweep) == 0  # the default outputs beside it still work
+
+
+@pytest.mark.parametrize(
+    ("targets", "says"),
+    [
+        (("--out", "c", "--report", "c/differences.csv"), "is inside --out"),
+        (("--report", "same", "--xlsx", "same"), "the same file"),
+    ],
+)
+def test_a_report_may_not_land_in_the_result_or_on_the_workbook(
+    targets, says, tmp_path, capsys, no_runs, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code = relsim_main("compare", "baseline", "liberated", *TINY, *targets)
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1 and says in lines[0], lines
+    assert list(tmp_path.iterdir()) == []
