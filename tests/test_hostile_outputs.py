@@ -370,3 +370,19 @@ def test_a_report_may_not_land_in_the_result_or_on_the_workbook(
     lines = errors(capsys)
     assert code == 2 and len(lines) == 1 and says in lines[0], lines
     assert list(tmp_path.iterdir()) == []
+
+
+def test_scale_will_not_write_over_the_scenario_it_extends(tmp_path, capsys):
+    """The scaled scenario extends its original: written over it (or over a file it extends)
+    it would extend itself, and the original would be lost."""
+    assert relsim_main("init", tmp_path / "i") == 0
+    scenarios = tmp_path / "i" / "scenarios"
+    for target in ("hybrid.yaml", "baseline.yaml"):  # hybrid.yaml extends baseline.yaml
+        before = (scenarios / target).read_bytes()
+        capsys.readouterr()
+        code = relsim_main(
+            "scale", scenarios / "hybrid.yaml", "--citizens", "500", "--out", scenarios / target
+        )
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1 and "write it to a new file" in lines[0], lines
+        assert (scenarios / target).read_bytes() == before

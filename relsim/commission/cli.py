@@ -252,15 +252,20 @@ def add_commission_commands(group: click.Group) -> None:
             scaled_values,
         )
         from relsim.config import load_scenario, validate_data
-        from relsim.config.loading import deep_merge, load_raw
+        from relsim.config.loading import deep_merge, layered, load_raw
         from relsim.files import write_text
-        from relsim.targets import check_file_target, make_parents
+        from relsim.targets import OutputError, check_file_target, make_parents
 
         path = bundled.resolve("scenarios", scenario)
         raw = load_raw(path)
         config = load_scenario(path)
         if out is not None:
             check_file_target(out, "--out")
+            if out.resolve() in layered(path).files:
+                raise OutputError(
+                    f"--out {printable(str(out))}: is the scenario being scaled or one it "
+                    "extends; the scaled scenario extends it, so write it to a new file"
+                )
         values = scaled_values(config, raw, citizens)
         scaled = validate_data(deep_merge(raw, values), f"{printable(str(path))} scaled")
         reference = extends_reference(path, str(scenario), out)

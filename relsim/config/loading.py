@@ -83,6 +83,8 @@ class Layered:
     data: dict[str, Any]
     origin: str
     origins: Origins = field(default_factory=Origins)
+    #: every file of the chain, resolved, the file itself first
+    files: tuple[Path, ...] = ()
 
 
 #: keys only an experiment file has: a scenario file holding them is an experiment given to
@@ -181,7 +183,7 @@ def layered(path: Path) -> Layered:
         for key, line in sorted(lines.items(), key=lambda item: len(item[0])):
             replaces = not isinstance(_value_at(data, key), dict)
             origins.record(key, f"{printable(str(file))}: line {line}", replaces)
-    return Layered(merged, str(path), origins)
+    return Layered(merged, str(path), origins, tuple(seen))
 
 
 def _value_at(data: Any, key: tuple[str, ...]) -> Any:
