@@ -347,10 +347,12 @@ def add_tool_commands(group: click.Group) -> None:
         if manifest.is_dir():
             manifest = manifest / "manifest.json"
         data = load_manifest(manifest)
-        if out.resolve() == manifest.parent.resolve():
+        result = manifest.parent.resolve()
+        inside = manifest.name == "manifest.json" and out.resolve().is_relative_to(result)
+        if inside or out.resolve() == result:
             raise OutputError(
-                f"--out {printable(str(out))}: is the result being re-created; name a new "
-                "directory, so that the two can be compared"
+                f"--out {printable(str(out))}: is or is inside the result being re-created; "
+                "name a new directory outside it, so that the two can be compared"
             )
         if data.get("kind") == "relsim sweep":
             _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)

@@ -155,12 +155,14 @@ def test_rerun_compares_the_source_not_the_commit(original, tmp_path, capsys):
 
 
 def test_rerun_into_the_original_is_refused(original, capsys):
-    """Re-creating a result over itself (even with --force) would compare it with itself."""
+    """Re-creating a result over itself (even with --force) would compare it with itself, and
+    inside it would add to it what its manifest does not list."""
     before = {p.name: p.read_bytes() for p in original.iterdir()}
-    capsys.readouterr()
-    assert relsim_main("rerun", original, "--out", original, "--force") == 2
-    assert "is the result being re-created" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in original.iterdir()} == before
+    for out in (original, original / "again"):
+        capsys.readouterr()
+        assert relsim_main("rerun", original, "--out", out, "--force") == 2
+        assert "is or is inside the result being re-created" in capsys.readouterr().err
+        assert {p.name: p.read_bytes() for p in original.iterdir()} == before
 
 
 def test_rerun_says_when_the_result_differs(original, tmp_path, capsys):
