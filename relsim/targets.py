@@ -233,10 +233,16 @@ def remove_exactly(paths: Sequence[Path]) -> None:
     """Remove these files and (empty) directories, in order; never recursively, never through
     a link."""
     for path in paths:
-        if is_dir(path.lstat()):
-            path.rmdir()
-        else:
-            path.unlink()
+        try:
+            if is_dir(path.lstat()):
+                path.rmdir()
+            else:
+                path.unlink()
+        except OSError as exc:  # an earlier result --force may not remove (permissions, flags)
+            raise OutputError(
+                f"--force: cannot remove {printable(str(path))} of the earlier result "
+                f"({exc.strerror or exc})"
+            ) from None
 
 
 # -- results directories --------------------------------------------------------------------------

@@ -386,3 +386,21 @@ def test_scale_will_not_write_over_the_scenario_it_extends(tmp_path, capsys):
         lines = errors(capsys)
         assert code == 2 and len(lines) == 1 and "write it to a new file" in lines[0], lines
         assert (scenarios / target).read_bytes() == before
+
+
+def test_force_over_a_result_it_cannot_remove_is_one_line(tmp_path, capsys, monkeypatch):
+    """--force removes the earlier result's files; one that cannot be removed (permissions,
+    an immutable flag) is said in one line, exit 2, not as a PermissionError."""
+    sweep = tmp_path / "s"
+    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    assert relsim_main(*args, "--out", sweep) == 0
+    capsys.readouterr()
+
+    def refuse(self, *a, **k):
+        raise PermissionError(1, "Operation not permitted", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    code = relsim_main(*args, "--out", sweep, "--force")
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1, lines
+    assert "--force: cannot remove" in lines[0] and "Operation not permitted" in lines[0], lines
