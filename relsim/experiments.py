@@ -91,7 +91,7 @@ class Experiment(BaseModel):
 
 def load_experiment(path: Path) -> Experiment:
     name = printable(str(path))
-    data = load_file(path, "YAML experiment file").data
+    data = load_file(path, "experiment file").data
     _check_not_a_scenario(data, name)
     try:
         experiment = Experiment.model_validate(data)

@@ -267,7 +267,7 @@ def test_a_scenario_file_is_named_as_not_an_experiment(tmp_path: Path, capsys) -
     assert "not an experiment file (it looks like a scenario: run it with relsim run" in err
     assert not out.exists()
     assert relsim_main("experiment", "run", tmp_path, "--quick", "--out", out) == 2
-    assert "expected a YAML experiment file" in capsys.readouterr().err
+    assert "expected an experiment file" in capsys.readouterr().err
 
 
 def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(

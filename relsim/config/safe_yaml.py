@@ -47,6 +47,11 @@ class Parsed:
     lines: dict[tuple[str, ...], int]
 
 
+def _a(noun: str) -> str:
+    """`noun` with its indefinite article: "a scenario file", "an experiment file"."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def read_text(path: Path, limit: int, what: str) -> str:
     """The text of a regular file of at most `limit` bytes, or ScenarioError naming the file."""
     name = printable(str(path))
@@ -61,10 +66,10 @@ def read_text(path: Path, limit: int, what: str) -> str:
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise FileError(f"{name}: is a directory, expected a {what}")
+            raise FileError(f"{name}: is a directory, expected {_a(what)}")
         if not stat.S_ISREG(mode):
             raise FileError(
-                f"{name}: not a regular file (a device, pipe or socket); expected a {what}"
+                f"{name}: not a regular file (a device, pipe or socket); expected {_a(what)}"
             )
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(limit + 1)
@@ -73,12 +78,12 @@ def read_text(path: Path, limit: int, what: str) -> str:
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise FileError(f"{name}: larger than {limit:,} bytes; expected a {what}")
+        raise FileError(f"{name}: larger than {limit:,} bytes; expected {_a(what)}")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileError(
-            f"{name}: not valid utf-8 text (byte {exc.start + 1}); expected a {what}"
+            f"{name}: not valid utf-8 text (byte {exc.start + 1}); expected {_a(what)}"
         ) from None
 
 
