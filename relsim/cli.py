@@ -111,14 +111,12 @@ def run(
     show_run(block, as_json)
 
 
-def _check_beside(target: Path, option: str, out: Path | None, other: Path | None) -> None:
-    """A report or workbook may not be written inside the comparison's own --out (it would
-    replace or join the result's files) or to the same file as the other one."""
-    where = Path(os.path.abspath(target))
-    if out is not None and where.is_relative_to(os.path.abspath(out)):
-        raise OutputError(f"{option} {printable(str(target))}: is inside --out; write it elsewhere")
-    if other is not None and where == Path(os.path.abspath(other)):
-        raise OutputError(f"{option} and --xlsx: the same file {printable(str(target))}")
+def _check_distinct(report: Path | None, xlsx: Path | None) -> None:
+    """The report and the workbook may not be one file: the second would replace the first."""
+    if report is None or xlsx is None:
+        return
+    if report.parent.resolve() / report.name == xlsx.parent.resolve() / xlsx.name:
+        raise OutputError(f"--report and --xlsx: the same file {printable(str(report))}")
 
 
 def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
@@ -257,8 +255,8 @@ def compare(
                 raise OutputError(f"--out: a scenario may not be named {name}")
     for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
         if target_file is not None:
-            check_file_target(target_file, option)
-            _check_beside(target_file, option, out, xlsx if option == "--report" else None)
+            check_file_target(target_file, option, out)
+    _check_distinct(report, xlsx)
     warnings = _warn_proportions(configs)
 
     from relsim.commission.analysis import analyse

@@ -2,8 +2,9 @@
 wrote them.
 
 - Every target (a results directory, a report or plot file) is checked before the first run:
-  its name is usable, it is not a symbolic link to somewhere else, and something can really be
-  created where it goes (found by creating and removing a probe). Missing parent directories are
+  its name is usable, it is not a symbolic link to somewhere else, a file target is not a pipe
+  or a device nor part of a relsim result, and something can really be created where it goes
+  (found by creating and removing a probe). Missing parent directories are
   created, and removed again if the command fails.
 - A results directory is locked (an advisory `flock` on the directory itself) for as long as a
   command writes to it, so two relsim processes never write to the same results.
@@ -88,29 +89,67 @@ def _probe(directory: Path, option: str, target: Path) -> None:
         ) from None
 
 
-def _part_of_a_result(path: Path) -> bool:
-    """Whether `path` is the manifest of a relsim result, or a file its manifest lists: a file
-    target there would silently break the result (its files' hashes, or its manifest)."""
-    manifest = read_manifest(path.parent)
-    if manifest is None or ("kind" not in manifest and "scenario_hash" not in manifest):
-        return False
-    listed = manifest.get("files")
-    return path.name == MANIFEST or (isinstance(listed, list) and path.name in listed)
+def _result_manifest(directory: Path) -> dict[str, Any] | None:
+    """The manifest of the relsim result in `directory`, if it holds one (every relsim manifest
+    records the relsim version; a run's its scenario hash, a study's its relsim kind)."""
+    manifest = read_manifest(directory)
+    if manifest is None:
+        return None
+    kind = manifest.get("kind")
+    own = isinstance(kind, str) and kind.startswith("relsim ")
+    if own or "relsim_version" in manifest or "scenario_hash" in manifest:
+        return manifest
+    return None
 
 
-def check_file_target(path: Path, option: str) -> None:
-    """A file relsim will write (a report, a plot, a table): usable, not a directory, and its
-    directory exists or can be created and written in."""
+def _resolved(directory: Path) -> Path:
+    """A directory's real location, links followed as far as they lead."""
+    try:
+        return directory.resolve()
+    except (OSError, RuntimeError):  # a loop of links: using it fails later, and says so
+        return Path(os.path.abspath(directory))
+
+
+def _real_location(path: Path) -> Path:
+    """Where a file `path` would be written: its directory's real location, and its own name
+    (a link there is replaced, not written through)."""
+    return _resolved(path.parent) / path.name
+
+
+def _part_of_a_result(path: Path) -> str | None:
+    """How writing `path` would break a relsim result, if it would: it is the result's manifest
+    or a file the manifest lists (their hashes, or the manifest itself, would change), or it is
+    inside one of the result's subdirectories (its runs, or its series). A new file beside a
+    result's own files (a sweep's summary) is not part of it."""
+    where = _real_location(path)
+    manifest = _result_manifest(where.parent)
+    if manifest is not None:
+        listed = manifest.get("files")
+        if where.name == MANIFEST or (isinstance(listed, list) and where.name in listed):
+            return f"is a file of the relsim result in {printable(str(path.parent))}"
+        return None
+    for directory in where.parent.parents:
+        if _result_manifest(directory) is not None:
+            return f"is inside the relsim result in {printable(str(directory))}"
+    return None
+
+
+def check_file_target(path: Path, option: str, out: Path | None = None) -> None:
+    """A file relsim will write (a report, a plot, a table): usable, not a directory, a pipe or
+    a device, not part of a relsim result nor inside the command's own results directory `out`,
+    and its directory exists or can be created and written in."""
     name = printable(str(path))
     _check_components(path, option)
     if path.is_dir():
         raise OutputError(f"{option} {name}: is a directory, expected a file path")
     if path.exists() and not path.is_file():
         raise OutputError(f"{option} {name}: is not a regular file (a pipe, device or socket)")
-    if _part_of_a_result(path):
+    if out is not None and _real_location(path).is_relative_to(_resolved(out)):
+        raise OutputError(f"{option} {name}: is inside --out; write it elsewhere")
+    problem = _part_of_a_result(path)
+    if problem is not None:
         raise OutputError(
-            f"{option} {name}: is a file of the relsim result in {printable(str(path.parent))}; "
-            "writing it would change that result (choose another path)"
+            f"{option} {name}: {problem}; writing it would change that result (choose another path)"
         )
     existing = _nearest_existing(path.parent)
     if not existing.is_dir():

@@ -372,6 +372,43 @@ def test_a_report_may_not_land_in_the_result_or_on_the_workbook(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_file_target_may_not_overwrite_an_experiment_or_its_runs(tmp_path, capsys):
+    """An experiment's manifest and its listed files, and the runs of the sweeps inside it, are
+    part of the result; a summary written beside a series' sweep is not."""
+    out = tmp_path / "e"
+    run = ("experiment", "run", "friction_sweep", "--quick", "--workers", "1", "--out", out)
+    assert relsim_main(*run) == 0
+    part = out / "baseline" / "runs.parquet" / "part-000000.parquet"
+    for target, says in (
+        (out / "manifest.json", "is a file of the relsim result"),
+        (out / "summary.csv", "is a file of the relsim result"),
+        (part, "is inside the relsim result"),
+    ):
+        before = target.read_bytes()
+        capsys.readouterr()
+        code = relsim_main("sweep-summary", out / "baseline", "--csv", target)
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1 and says in lines[0], lines
+        assert target.read_bytes() == before
+    assert relsim_main("sweep-summary", out / "baseline") == 0
+
+
+def test_a_report_may_not_reach_the_result_or_the_workbook_through_a_link(
+    tmp_path, capsys, no_runs, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    Path("c").mkdir()
+    Path("link").symlink_to("c")
+    for targets, says in (
+        (("--out", "c", "--report", "link/report.html"), "is inside --out"),
+        (("--report", "c/same", "--xlsx", "link/same"), "the same file"),
+    ):
+        code = relsim_main("compare", "baseline", "liberated", *TINY, *targets)
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1 and says in lines[0], lines
+        assert list(Path("c").iterdir()) == []
+
+
 def test_scale_will_not_write_over_the_scenario_it_extends(tmp_path, capsys):
     """The scaled scenario extends its original: written over it (or over a file it extends)
     it would extend itself, and the original would be lost."""
