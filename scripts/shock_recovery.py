@@ -5,9 +5,9 @@ A 30 % rise in arrivals and presentations for a year (weeks 208-259 of 416, at c
 the calibrated ensemble, one run each, with the shock and without; a run's after-effect in a
 26-week window is its measure with the shock minus the same set's (and seed's) without. Arms:
 
-- assess-do-refer with ten duty workers (a front door that keeps its queue near the wait it
-  tolerates in normal times; the bundled six ration near their ceiling all the time), and with
-  twenty (nobody waits at the door);
+- assess-do-refer with ten duty workers (a front door that barely rations in normal times; the
+  bundled six ration near their ceiling all the time), and with twenty (nobody waits at the
+  door);
 - the Liberated Method as bundled (40 caseworkers at a cap of 10: hundreds wait in normal times);
 - the Liberated Method given room (90 caseworkers at a cap of 10: almost nobody waits).
 
@@ -20,7 +20,9 @@ Writes, under --out (default docs/results/shock_recovery): runs.csv (every run's
 measures; `parameter_set` is the replication), after_effects.csv (per arm, measure and window:
 the level without the shock, the paired after-effect and the 95 % t-interval of its mean, and
 the after-effect as a share of the level), between_models.csv (each Liberated arm's
-after-effect minus each assess-do-refer arm's, paired by parameter set and seed) and
+after-effect minus each assess-do-refer arm's, paired by parameter set and seed), arms.csv (what
+each arm has and does without the shock, over the measured weeks: its staff and total cost, its
+waits and the people at its front line, the mean and 95 % t-interval over the runs) and
 shock_recovery.png.
 """
 
@@ -81,6 +83,13 @@ MEASURES = {
     "specialist_threshold": "specialist services' acceptance threshold (mean)",
     "held_by_caseworker": "people held by a caseworker",
 }
+RESOURCES = {
+    "staff_cost_per_citizen_year": "front-line staff cost per citizen-year (GBP)",
+    "total_cost_per_citizen_year": "total cost per citizen-year (GBP)",
+    "mean_wait_weeks": "mean completed wait, every queue (weeks)",
+    "waiting": "people waiting for the front line (weekly mean)",
+    "front_door_threshold": "front-door eligibility threshold (weekly mean)",
+}
 
 
 def windows(shock_start: int, shock_weeks: int, final_week: int) -> list[tuple[str, int, int]]:
@@ -117,8 +126,11 @@ def window_measures(series: pd.DataFrame, queue: str, first: int, stop: int) -> 
     }
 
 
-def run_arm(arm: Arm, shocked: bool, sets: int, workers: int, quick: bool) -> pd.DataFrame:
-    """Every parameter set's window measures for one arm, with or without the shock."""
+def run_arm(
+    arm: Arm, shocked: bool, sets: int, workers: int, quick: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every parameter set's window measures for one arm, with or without the shock, and each
+    run's resources over the measured weeks."""
     extra = (*COMMON, *arm.sets, *(QUICK if quick else ()))
     shock = (*SHOCK, *(QUICK_SHOCK if quick else ())) if shocked else ()
     path = SCENARIOS / arm.scenario
@@ -137,9 +149,20 @@ def run_arm(arm: Arm, shocked: bool, sets: int, workers: int, quick: bool) -> pd
     start = 52 if quick else SHOCK_START
     length = 26 if quick else SHOCK_WEEKS
     final = scenario.time.warmup_weeks + scenario.time.weeks
-    rows = []
+    rows, resources = [], []
     for result in results:
         assert result.timeseries is not None
+        measured = result.timeseries[result.timeseries["measured"]]
+        resources.append(
+            {
+                "arm": arm.name,
+                "shock": shocked,
+                "parameter_set": result.replication,
+                **{key: result.metrics[key] for key in RESOURCES if key in result.metrics},
+                "waiting": float(measured[arm.queue].mean()),
+                "front_door_threshold": float(measured["front_door_threshold"].mean()),
+            }
+        )
         for label, first, stop in windows(start, length, final):
             rows.append(
                 {
@@ -151,7 +174,7 @@ def run_arm(arm: Arm, shocked: bool, sets: int, workers: int, quick: bool) -> pd
                     **window_measures(result.timeseries, arm.queue, first, stop),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), pd.DataFrame(resources)
 
 
 def _interval(values: Sequence[float]) -> tuple[float, float, float]:
@@ -187,6 +210,29 @@ def after_effects(runs: pd.DataFrame) -> pd.DataFrame:
                     "after_effect_ci95_high": high,
                     "relative_after_effect": _interval(relative.dropna())[0],
                     "parameter_sets": int(effect.notna().sum()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def arm_resources(resources: pd.DataFrame) -> pd.DataFrame:
+    """Per arm, without the shock: what it spends and how its queues stand, so that the arms'
+    unequal resources are stated from the runs rather than from the text."""
+    rows = []
+    for arm, group in resources[~resources["shock"]].groupby("arm", sort=False):
+        for measure, label in RESOURCES.items():
+            if not group[measure].notna().any():  # an arm without a front door has no threshold
+                continue
+            mean, low, high = _interval(group[measure])
+            rows.append(
+                {
+                    "arm": arm,
+                    "measure": measure,
+                    "label": label,
+                    "mean": mean,
+                    "ci95_low": low,
+                    "ci95_high": high,
+                    "runs": int(group[measure].notna().sum()),
                 }
             )
     return pd.DataFrame(rows)
@@ -267,16 +313,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "results" / "shock_recovery")
     args = parser.parse_args()
     sets = min(args.sets, 2) if args.quick else args.sets
-    runs = pd.concat(
-        [run_arm(arm, shocked, sets, args.workers, args.quick) for arm in ARMS
-         for shocked in (False, True)],
-        ignore_index=True,
-    )  # fmt: skip
+    arms = [run_arm(arm, shocked, sets, args.workers, args.quick) for arm in ARMS
+            for shocked in (False, True)]  # fmt: skip
+    runs = pd.concat([windows for windows, _ in arms], ignore_index=True)
+    resources = pd.concat([per_run for _, per_run in arms], ignore_index=True)
     effects = after_effects(runs)
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(args.out / "runs.csv", runs)
     write_csv(args.out / "after_effects.csv", effects)
     write_csv(args.out / "between_models.csv", between_models(runs))
+    write_csv(args.out / "arms.csv", arm_resources(resources))
     shock_end = 78 if args.quick else SHOCK_START + SHOCK_WEEKS
     plot(effects, args.out / "shock_recovery.png", shock_end)
     print(f"wrote {args.out}")
