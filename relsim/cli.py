@@ -20,8 +20,10 @@ try:
 
     from relsim import bundled
     from relsim.cli_options import (
+        check_host,
         emit_json,
         json_option,
+        refuse_empty_paths,
         reps_option,
         seed_option,
         set_option,
@@ -353,6 +355,7 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
     from relsim.viz.observe import bundled_scenario
     from relsim.viz.server import ServerError, serve
 
+    check_host(host, "--host")
     path = bundled_scenario("baseline" if scenario is None else str(scenario))
     load_scenario(path)
     try:
@@ -367,8 +370,13 @@ def _fail(problems: Sequence[str], status: int) -> NoReturn:
     if stop_received() is not None:
         _stopped(None)
     for problem in problems:
-        click.echo(f"relsim: error: {printable(problem)}", err=True)
+        click.echo(f"relsim: error: {printable(_joined(problem))}", err=True)
     sys.exit(status)
+
+
+def _joined(problem: str) -> str:
+    """A message laid out over several lines (click lists choices one per line) as one line."""
+    return " ".join(part.strip() for part in problem.split("\n") if part.strip())
 
 
 def _stopped(interrupt: BaseException | None) -> NoReturn:
@@ -414,6 +422,7 @@ add_discover_command(cli)
 add_experiment_commands(cli)
 add_tool_commands(cli)
 add_commission_commands(cli)
+refuse_empty_paths(cli)
 
 if __name__ == "__main__":
     main()

@@ -1,12 +1,18 @@
-"""Options and JSON output shared by the command-line commands."""
+"""Options, checks and JSON output shared by the command-line commands."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
+import re
 from typing import Any
 
 import click
+
+from relsim.config.errors import ScenarioError, shown
+
+HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
 reps_option = click.option(
     "--reps",
@@ -50,3 +56,79 @@ def clean_json(value: Any) -> Any:
 
 def emit_json(payload: dict) -> None:
     click.echo(json.dumps(clean_json(payload), indent=2, allow_nan=False))
+
+
+def option_label(param: click.Parameter) -> str:
+    """How a message names a parameter: `--out` for an option, `DIRECTORY` for an argument."""
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+class NonEmptyPath(click.ParamType):
+    """A click.Path that refuses empty text: pathlib reads "" as ".", so `--out ''` would
+    quietly name the current directory."""
+
+    envvar_list_splitter = click.Path.envvar_list_splitter
+
+    def __init__(self, path: click.Path) -> None:
+        self.path = path
+        self.name = path.name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str | bytes) and not value:
+            label = option_label(param) if param is not None else "path"
+            raise ScenarioError(f"{label}: is empty; give a path")
+        return self.path.convert(value, param, ctx)
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.path.get_metavar(param, ctx)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[Any]:
+        return self.path.shell_complete(ctx, param, incomplete)
+
+    def to_info_dict(self) -> Any:
+        return self.path.to_info_dict()
+
+
+def refuse_empty_paths(command: click.Command) -> None:
+    """Make every path parameter of `command` and its subcommands refuse empty text."""
+    for param in command.params:
+        if isinstance(param.type, click.Path):
+            param.type = NonEmptyPath(param.type)
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            refuse_empty_paths(subcommand)
+
+
+def host_problem(host: str) -> str | None:
+    """What makes `host` neither a host name nor an IP address (None if nothing), judged from
+    the text alone: a wrong address should fail at once, not after a lookup or a timeout."""
+    if not host:
+        return "is empty"
+    if ":" in host:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            bracketed = host.startswith("[") and host.endswith("]")
+            return "is not an IPv6 address" + (" (write it without brackets)" if bracketed else "")
+        return None
+    labels = host.removesuffix(".").split(".")
+    if re.fullmatch(r"[0-9]+", labels[-1]):  # no top-level domain is all digits
+        try:
+            ipaddress.IPv4Address(host.removesuffix("."))
+        except ValueError:
+            return "is not an IP address (four numbers from 0 to 255, such as 127.0.0.1)"
+        return None
+    if len(host) > 253 or not all(HOST_LABEL.fullmatch(label) for label in labels):
+        return "is not a host name or IP address"
+    return None
+
+
+def check_host(host: str, option: str) -> None:
+    """Refuse, as bad input, a host that cannot be one (see host_problem)."""
+    problem = host_problem(host)
+    if problem is not None:
+        raise ScenarioError(f"{option} {shown(host)}: {problem}")

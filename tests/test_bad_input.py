@@ -226,3 +226,63 @@ def test_a_control_character_in_a_yaml_file_is_one_line_exit_2(command, options,
         "(a control or non-text character)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["odd.yaml"]
+
+
+TINY_RUN = ("--set", "population.citizens=30", "--set", "time.weeks=2",
+            "--set", "time.warmup_weeks=0", "--reps", "1", "--workers", "1")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"# a scenario, one day\n\n"], ids=["zero bytes", "comments only"]
+)
+def test_an_empty_scenario_file_is_refused_not_run_with_defaults(
+    content, tmp_path, cli_run, cli_leftovers
+):
+    (tmp_path / "empty.yaml").write_bytes(content)
+    result = cli_run("run", "empty.yaml", *TINY_RUN, "--out", "OUT", cwd=tmp_path)
+
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == (
+        "relsim: error: empty.yaml: is empty; a scenario needs at least a name (see relsim init)\n"
+    )
+    assert cli_leftovers(tmp_path, "OUT") == []
+
+
+def test_bundled_scenarios_and_their_copies_by_init_still_load(tmp_path, capsys):
+    from tests.cli_helpers import relsim_main
+
+    assert relsim_main("init", tmp_path / "copy") == 0
+    copies = sorted((tmp_path / "copy" / "scenarios").glob("*.yaml"))
+    assert len(copies) == 3
+    assert relsim_main("validate", "baseline", "liberated", "hybrid", *copies) == 0
+    assert capsys.readouterr().err == ""
+
+
+EMPTY_PATHS = {
+    "init DIRECTORY": (["init", ""], "DIRECTORY"),
+    "run SCENARIO": (["run", "", *TINY_RUN], "SCENARIO"),
+    "run --out": (["run", BASELINE, *TINY_RUN, "--out", ""], "--out"),
+    "compare --out": (["compare", BASELINE, "liberated", *TINY_RUN, "--out", ""], "--out"),
+    "compare --report": (["compare", BASELINE, "liberated", *TINY_RUN, "--report", ""], "--report"),
+    "sweep --out": (
+        ["sweep", BASELINE, "--grid", "continuity=0.1", *TINY_RUN, "--out", ""],
+        "--out",
+    ),
+}
+
+
+@pytest.mark.parametrize(("args", "label"), EMPTY_PATHS.values(), ids=EMPTY_PATHS)
+def test_an_empty_path_is_refused_not_read_as_the_current_directory(
+    args, label, tmp_path, monkeypatch, capsys
+):
+    """pathlib reads "" as ".": an empty path would write into, or read, the current directory."""
+    from tests.cli_helpers import relsim_main
+
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert relsim_main(*args) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"relsim: error: {label}: is empty; give a path\n"
+    assert captured.out == ""
+    assert list(tmp_path.iterdir()) == []

@@ -454,3 +454,153 @@ def test_a_date_where_text_belongs_is_shown_as_written(
     assert relsim_main("validate", dated) == 2
     err = capsys.readouterr().err
     assert "(got 2024-01-01)" in err and "datetime" not in err, err
+
+
+# -- option text: hosts, addresses, design options, click's own messages ------------------------
+
+
+def _one_error_line(code: int, err: str) -> str:
+    lines = err.splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].startswith("relsim: error: "), lines[0]
+    return lines[0].removeprefix("relsim: error: ")
+
+
+@pytest.mark.parametrize(
+    ("host", "problem"),
+    [
+        ("999.999.1.1", "is not an IP address (four numbers from 0 to 255"),
+        ("", "is empty"),
+        ("two words", "is not a host name or IP address"),
+        ("[::1]", "is not an IPv6 address (write it without brackets)"),
+    ],
+)
+def test_a_viz_host_that_cannot_be_one_is_refused_before_listening(
+    host: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    code = relsim_main("viz", "--host", host, "--port", "0")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line.startswith(f"--host '{host}': {problem}"), line
+
+
+@pytest.mark.parametrize(
+    ("address", "problem"),
+    [
+        ("tcp://256.1.1.1:8786", "256.1.1.1 is not an IP address"),
+        ("tcp://[zz::1]:8786", "zz::1 is not an IPv6 address"),
+        ("tcp://bad host:8786", "bad host is not a host name or IP address"),
+        ("tcp://10.0.0.5:70000", "expected a scheduler address such as tcp://HOST:8786"),
+        ("", "expected a scheduler address such as tcp://HOST:8786"),
+    ],
+)
+def test_a_dask_address_that_cannot_be_one_is_refused_before_connecting(
+    address: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found from the text alone, at once, rather than after a 30 s connection timeout."""
+    pytest.importorskip("distributed")
+    out = tmp_path / "OUT"
+    grid = ("--grid", "continuity=0.1", "--reps", "1", "--workers", "1")
+    capsys.readouterr()
+    started = time.monotonic()
+    code = relsim_main("sweep", BASELINE, *TINY, *grid, "--dask", address, "--out", out)
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line.startswith(f"--dask '{address}': {problem}"), line
+    assert time.monotonic() - started < 10
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "design",
+    [["--grid", "continuity=0.1,0.2"], ["--design", "points.csv"]],
+    ids=["grid", "design file"],
+)
+def test_sweep_refuses_n_without_sample(
+    design: list[str], tmp_path: Path, monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--n sizes a --sample; with a grid or a design file it would be ignored in silence."""
+    write(tmp_path, {"points.csv": "continuity\n0.1\n"})
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    code = relsim_main("sweep", BASELINE, *TINY, *design, "--n", "5", "--out", "OUT")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line == f"--n goes with --sample ({design[0]} sets its own points)"
+    assert not (tmp_path / "OUT").exists()
+
+
+@pytest.mark.parametrize(
+    ("design", "option"),
+    [
+        (
+            ["--sample", "lhs", "--range", "continuity=0:1", "--range", "continuity=0:0.5"],
+            "--range",
+        ),
+        (["--grid", "continuity=0.1", "--grid", "continuity=0.2"], "--grid"),
+    ],
+    ids=["range", "grid"],
+)
+def test_sweep_names_the_key_given_twice(
+    design: list[str], option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    code = relsim_main("sweep", BASELINE, *TINY, *design, "--out", tmp_path / "OUT")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line == f"{option}: a key is given twice (continuity)"
+
+
+def test_a_click_message_over_several_lines_is_one_line(
+    monkeypatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """click lists a required choice's values one per line; relsim says it in one."""
+    import click
+
+    from relsim.cli import cli
+
+    @click.command()
+    @click.option("--colour", type=click.Choice(["red", "blue"]), required=True)
+    def paint(colour: str) -> None:
+        """A command with a required choice."""
+
+    monkeypatch.setitem(cli.commands, "paint", paint)
+    capsys.readouterr()
+    line = _one_error_line(relsim_main("paint"), capsys.readouterr().err)
+    assert line == "Missing option '--colour'. Choose from: red, blue", line
+
+
+def test_a_metric_the_same_everywhere_is_a_note_not_salib_warnings(tmp_path: Path) -> None:
+    """A degenerate Sobol' design: relsim says what it means, with no SALib file paths."""
+    pytest.importorskip("SALib")
+    outcome = relsim(
+        "sensitivity", BASELINE, "--method", "sobol", "--n", "4", "--reps", "1",
+        "--range", "continuity=0:1", "--range", "referral_friction=0:1",
+        "--metric", "crisis_events_per_citizen_year", *TINY, "--workers", "1",
+        "--out", "OUT", cwd=tmp_path,
+    )  # fmt: skip
+    assert outcome.returncode == 0, outcome.stderr
+    assert "Warning" not in outcome.stderr and "site-packages" not in outcome.stderr
+    assert (
+        "relsim: note: crisis_events_per_citizen_year: the same at every design point, so no "
+        "key moves it within these ranges; its indices are 0"
+    ) in outcome.lines, outcome.stderr
+
+
+def test_identical_values_over_part_of_a_design_are_a_note() -> None:
+    """Sobol' rows come in blocks (A, AB per key, B); A and B alike throughout leaves SALib
+    nothing to resample, which it warns of."""
+    pytest.importorskip("SALib")
+    import pandas as pd
+
+    from relsim.sweep.design import Range
+    from relsim.sweep.sensitivity import analyse
+
+    ranges = [Range("continuity", 0, 1, False), Range("referral_friction", 0, 1, False)]
+    values = [0.0, 1.0, 0.0, 0.0] * 4
+    runs = pd.DataFrame(
+        {"point": range(16), "status": "ok", "crisis_events_per_citizen_year": values}
+    )
+    notes: list[str] = []
+    analyse("sobol", ranges, 4, 1, runs, ["crisis_events_per_citizen_year"], notes)
+    assert notes == [
+        "crisis_events_per_citizen_year: identical values over part of the design, so its "
+        "intervals are unreliable; a larger --n or wider ranges give more to go on"
+    ]

@@ -7,11 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from relsim import bundled
-from relsim.cli_options import emit_json, reps_option, seed_option, set_option, workers_option
+from relsim.cli_options import (
+    emit_json,
+    host_problem,
+    reps_option,
+    seed_option,
+    set_option,
+    workers_option,
+)
 from relsim.config import ScenarioError
-from relsim.config.errors import printable
+from relsim.config.errors import printable, shown
 from relsim.config.loading import load_raw
 from relsim.evidence.options import ensemble_option, reps_per_set, sets_for, sets_option
 from relsim.files import write_csv
@@ -43,11 +51,40 @@ retry_failed_option = click.option(
 force_option = click.option(
     "--force", is_flag=True, help="discard a non-empty --out and start again"
 )
+
+
+def check_dask_address(address: str) -> None:
+    """Refuse, as bad input, an address that cannot be a scheduler's (malformed, a port out of
+    range, a host that is not a host name or IP address): found from the text alone, before
+    anything starts, rather than after a connection timeout."""
+    from relsim.sweep.dask_executor import check_address
+
+    check_address(address)  # first: it says when the 'distributed' package is missing
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    scheme, location = parse_address(address)
+    if scheme == "inproc":
+        return
+    host = str(parse_host_port(location)[0])
+    problem = host_problem(host)
+    if problem is not None:
+        raise ScenarioError(f"--dask {shown(address)}: {printable(host, 80)} {problem}")
+
+
+def _checked_dask_address(
+    _ctx: click.Context, _param: click.Parameter, address: str | None
+) -> str | None:
+    if address is not None:
+        check_dask_address(address)
+    return address
+
+
 dask_option = click.option(
     "--dask",
     "dask_address",
     metavar="ADDRESS",
     default=None,
+    callback=_checked_dask_address,
     help="run on an existing Dask scheduler, e.g. tcp://10.0.0.5:8786",
 )
 range_option = click.option(
@@ -72,10 +109,6 @@ def _execute(
 
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
-    if dask_address:
-        from relsim.sweep.dask_executor import check_address
-
-        check_address(dask_address)
     if retry_failed and not resume:
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     try:
@@ -97,14 +130,24 @@ def _execute(
         raise SystemExit(exit_status(exc)) from None
 
 
+def _given(parameter: str) -> bool:
+    """Whether the command line set `parameter`, rather than leaving it at its default."""
+    source = click.get_current_context().get_parameter_source(parameter)
+    return source not in (None, ParameterSource.DEFAULT)
+
+
 def _note_sobol_size(method: str | None, n: int) -> None:
     if method == "sobol" and n & (n - 1):
-        click.echo("relsim: note: Sobol' points balance best when --n is a power of 2", err=True)
+        _note("Sobol' points balance best when --n is a power of 2")
+
+
+def _note(note: str) -> None:
+    click.echo(f"relsim: note: {printable(note)}", err=True)
 
 
 def _note_unfinished(note: str | None) -> None:
     if note is not None:
-        click.echo(f"relsim: note: {note}", err=True)
+        _note(note)
 
 
 def _ensemble_draw(
@@ -207,6 +250,9 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("give exactly one design: --grid, --sample or --design")
         if ranges and sample is None:
             raise click.UsageError("--range goes with --sample (or with `relsim sensitivity`)")
+        if sample is None and _given("n_points"):
+            design_option = "--grid" if grids else "--design"
+            raise click.UsageError(f"--n goes with --sample ({design_option} sets its own points)")
         scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
@@ -380,11 +426,15 @@ def add_sweep_commands(group: click.Group) -> None:
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         with locked_directory(out):
             runs, _ = load_sweep(out)
-            table = analyse(method, parsed, n_base, root_seed, runs, metrics or HEADLINE_METRICS)
+            notes: list[str] = []
+            chosen = metrics or HEADLINE_METRICS
+            table = analyse(method, parsed, n_base, root_seed, runs, chosen, notes)
             write_csv(out / "sensitivity.csv", table)
             plot_indices(method, table, out / "sensitivity.png")
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+        for note in notes:
+            _note(note)
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
 
 
@@ -510,10 +560,6 @@ def add_experiment_commands(group: click.Group) -> None:
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
-        if dask_address:
-            from relsim.sweep.dask_executor import check_address
-
-            check_address(dask_address)
         path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
         target = out or Path("results") / "experiments" / experiment.name

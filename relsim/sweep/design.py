@@ -90,6 +90,16 @@ def check_design_size(points: int, what: str) -> None:
         )
 
 
+def check_distinct_keys(keys: Sequence[str], option: str) -> None:
+    """Refuse a key given twice: the design would hold one column for both (and SALib would
+    sample it as two factors, failing only after every run)."""
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise ScenarioError(f"{option}: a key is given twice ({printable(key, 80)})")
+        seen.add(key)
+
+
 def parse_grid(spec: str) -> tuple[str, list[Any]]:
     """`key=a,b,c` or `key=start:stop:step` (stop included)."""
     key, sep, values = spec.partition("=")
@@ -136,8 +146,7 @@ def parse_range(spec: str) -> Range:
 def grid_design(specs: Sequence[str]) -> pd.DataFrame:
     axes = [parse_grid(spec) for spec in specs]
     keys = [key for key, _ in axes]
-    if len(set(keys)) != len(keys):
-        raise ScenarioError("--grid: a key is given twice")
+    check_distinct_keys(keys, "--grid")
     check_design_size(math.prod(len(values) for _, values in axes), "--grid")
     rows = list(itertools.product(*(values for _, values in axes)))
     return pd.DataFrame(rows, columns=keys)
@@ -169,8 +178,7 @@ def sample_design(method: str, n: int, range_specs: Sequence[str], seed: int) ->
         raise ScenarioError("--n must be at least 1")
     check_design_size(n, f"--sample {method} --n")
     ranges = [parse_range(spec) for spec in range_specs]
-    if len({r.key for r in ranges}) != len(ranges):
-        raise ScenarioError("--range: a key is given twice")
+    check_distinct_keys([r.key for r in ranges], "--range")
     return scale(unit_sample(method, n, len(ranges), seed), ranges)
 
 

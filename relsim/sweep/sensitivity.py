@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from relsim.config import ScenarioError
+from relsim.config.errors import printable
 from relsim.files import write_figure
-from relsim.sweep.design import Range, check_design_size, scale
+from relsim.sweep.design import Range, check_design_size, check_distinct_keys, scale
 from relsim.sweep.names import HEADLINE_METRICS, METHODS
 
 MORRIS_LEVELS = 4
@@ -67,18 +68,8 @@ def check_integer_ranges(method: str, ranges: Sequence[Range]) -> None:
             )
 
 
-def check_distinct_keys(ranges: Sequence[Range]) -> None:
-    """Refuse a key given two ranges: SALib would sample it as two factors, the design would
-    hold one column for both, and the analysis would fail only after every run."""
-    seen: set[str] = set()
-    for r in ranges:
-        if r.key in seen:
-            raise ScenarioError(f"--range: a key is given twice ({r.key})")
-        seen.add(r.key)
-
-
 def sensitivity_design(method: str, ranges: Sequence[Range], n: int, seed: int) -> pd.DataFrame:
-    check_distinct_keys(ranges)
+    check_distinct_keys([r.key for r in ranges], "--range")
     check_integer_ranges(method, ranges)
     per_base = len(ranges) + (1 if method == "morris" else 2)
     check_design_size(n * per_base, f"--method {method} --n {n} with {len(ranges)} keys")
@@ -94,11 +85,12 @@ def analyse(
     seed: int,
     runs: pd.DataFrame,
     metrics: Sequence[str] = HEADLINE_METRICS,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Indices with 95 % confidence intervals, one row per (metric, parameter)."""
-    from SALib.analyze import morris as morris_analyze
-    from SALib.analyze import sobol as sobol_analyze
+    """Indices with 95 % confidence intervals, one row per (metric, parameter).
 
+    What SALib warns of (a metric the same at every point, say) is added to `notes` in plain
+    words, rather than reaching the terminal as warnings with SALib's file paths."""
     spec = problem(ranges)
     sample = raw_sample(method, ranges, n, seed)
     ok = runs[runs["status"] == "ok"]
@@ -112,10 +104,12 @@ def analyse(
     rows = []
     for metric in metrics:
         y = means[metric].to_numpy()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = _indices(method, spec, sample, y, seed)
+        if notes is not None:
+            notes.extend(note for note in _notes(method, metric, y, caught) if note not in notes)
         if method == "morris":
-            result = morris_analyze.analyze(
-                spec, sample, y, num_levels=MORRIS_LEVELS, conf_level=0.95, seed=seed
-            )
             for j, name in enumerate(spec["names"]):
                 rows.append(
                     {
@@ -128,9 +122,6 @@ def analyse(
                     }
                 )
         else:
-            result = sobol_analyze.analyze(
-                spec, y, calc_second_order=False, conf_level=0.95, seed=seed
-            )
             for j, name in enumerate(spec["names"]):
                 rows.append(
                     {
@@ -143,6 +134,42 @@ def analyse(
                     }
                 )
     return pd.DataFrame(rows)
+
+
+def _indices(method: str, spec: dict, sample: np.ndarray, y: np.ndarray, seed: int) -> Any:
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+
+    if method == "morris":
+        return morris_analyze.analyze(
+            spec, sample, y, num_levels=MORRIS_LEVELS, conf_level=0.95, seed=seed
+        )
+    return sobol_analyze.analyze(spec, y, calc_second_order=False, conf_level=0.95, seed=seed)
+
+
+def _notes(
+    method: str, metric: str, y: np.ndarray, caught: Sequence[warnings.WarningMessage]
+) -> list[str]:
+    """What SALib's warnings on one metric mean, one plain line each."""
+    if not caught:
+        return []
+    if np.ptp(y) == 0:
+        return [
+            f"{metric}: the same at every design point, so no key moves it within these "
+            "ranges; its indices are 0"
+        ]
+    found = []
+    for warning in caught:
+        text = " ".join(str(warning.message).split())
+        if text.startswith("Constant values encountered"):
+            found.append(
+                f"{metric}: identical values over part of the design, so its intervals are "
+                "unreliable; a larger --n or wider ranges give more to go on"
+            )
+        else:
+            label = "Morris" if method == "morris" else "Sobol'"
+            found.append(f"{metric}: the {label} analysis warned: {printable(text, 200)}")
+    return list(dict.fromkeys(found))
 
 
 def plot_indices(method: str, table: pd.DataFrame, path: Path) -> None:
