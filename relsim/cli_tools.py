@@ -152,7 +152,7 @@ def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers:
                     allow: bool) -> None:  # fmt: skip
     """Re-create a staffing frontier from each series' sweep manifest, then its tables."""
     from relsim.commission import frontier as study
-    from relsim.commission.study import finish_study, open_study, run_series
+    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
     from relsim.io import now, portable_path
     from relsim.sweep.run import stored_plans
 
@@ -162,21 +162,19 @@ def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers:
         raise ScenarioError(f"{name}: not a complete frontier manifest (no series)")
     plans, changed = stored_plans(manifest.parent, series, name)
     _study_checks(manifest, data, changed, allow)
-    opened = open_study(out, study.KIND, study.OWN, force=force, resume=False)
-    try:
-        started = now()
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
+    started = now()
+    with staged_results(opened) as staged:
         runs = run_series(
             plans, out, resume=False, workers=workers or max(1, os.cpu_count() or 1),
             dask_address=None, label="frontier",
         )  # fmt: skip
-        _, found = study.write_results(out, plans, runs)
+        _, found = study.write_results(staged, plans, runs)
         recorded = {k: data.get(k) for k in ("workforce", "reps", "seed", "sets")}
-        made = finish_study(
-            out, study.KIND, study.OWN, started, series=series, **recorded, **found,
+        made = publish_study(
+            out, staged, study.KIND, study.OWN, started, series=series, **recorded, **found,
             rerun_of=portable_path(manifest),
         )  # fmt: skip
-    finally:
-        opened.close()
     _report_study(manifest, data, made, out, series)
 
 
@@ -187,9 +185,10 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
     import pandas as pd
 
     from relsim.commission import budget as study
-    from relsim.commission.study import finish_study, open_study, run_series
+    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
     from relsim.config import validate_data
     from relsim.io import now, portable_path
+    from relsim.rerun import whole_number
     from relsim.sweep.run import stored_plans
 
     name = printable(str(manifest))
@@ -201,9 +200,9 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
             float(data["limit_gbp_per_year"]),
             int(data["posts"]),
         )
-        reps, coarse_reps, seed = int(data["reps"]), int(data["coarse_reps"]), int(data["seed"])
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"{name}: not a complete budget manifest ({exc})") from None
+    reps, coarse_reps, seed = (whole_number(data, k, name) for k in ("reps", "coarse_reps", "seed"))
     plans, changed = stored_plans(manifest.parent, stages, name)
     _study_checks(manifest, data, changed, allow)
     stored = dict(plans)
@@ -229,23 +228,21 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
             label="budget",
         )[stage]  # fmt: skip
 
-    opened = open_study(out, study.KIND, study.OWN, force=force, resume=False)
-    try:
-        started = now()
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
+    started = now()
+    with staged_results(opened) as staged:
         runs_per_point = reps if draw is None else draw.runs
         coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
         config = validate_data(first.base, name)
         made_result = study.write_results(
-            out, coarse, refined, metric, limit, posts, config, seed, draw
+            staged, coarse, refined, metric, limit, posts, config, seed, draw
         )
         spec = {"limit_gbp_per_year": limit, "outcome": metric, "posts": posts}
-        made = finish_study(
-            out, study.KIND, study.OWN, started, scenario=data.get("scenario"), reps=reps,
+        made = publish_study(
+            out, staged, study.KIND, study.OWN, started, scenario=data.get("scenario"), reps=reps,
             coarse_reps=coarse_reps, seed=seed, sets=data.get("sets"), **spec,
             result=made_result, rerun_of=portable_path(manifest),
         )  # fmt: skip
-    finally:
-        opened.close()
     _report_study(manifest, data, made, out, stages)
 
 

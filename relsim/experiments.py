@@ -14,10 +14,6 @@ under the same parameter sets and the same luck.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +22,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from relsim import bundled
+from relsim.commission.study import move_in, run_series_with_manifests, staged_results
 from relsim.config import Scenario, ScenarioError
 from relsim.config.errors import FileError, printable
 from relsim.config.loading import load_raw
@@ -36,15 +33,14 @@ from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
-from relsim.sweep.run import SweepPlan, run_sweep, stored_plans
+from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
-from relsim.sweep.summary import interval_kind, load_sweep, summarise
+from relsim.sweep.summary import interval_kind, summarise
 from relsim.targets import (
     OutputError,
     check_entry_name,
     open_directory,
     read_manifest,
-    remove_exactly,
 )
 
 if TYPE_CHECKING:
@@ -280,39 +276,23 @@ class ExperimentRun:
             kind=f"an earlier run of experiment {experiment.name}",
         )
         started = now()
-        try:
-            staging = _staging_directory(out, opened.error)
-        except BaseException:
-            opened.close(keep_created=False)
-            raise
-        try:
-            remove_exactly(opened.replaced)
+        with staged_results(opened) as staging:
             series = self._run_series(out, resume, workers, dask_address)
             manifest = self._write_results(staging, series, started, rerun_of)
-            for name in manifest["sha256"]:
-                os.replace(staging / name, out / name)
-            os.replace(staging / MANIFEST, out / MANIFEST)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            opened.close()
+            move_in(staging, out, manifest["sha256"])
         return manifest
 
     def _run_series(
         self, out: Path, resume: bool, workers: int, dask_address: str | None
     ) -> SeriesResults:
-        """Run (or finish) each series' sweep in its own subdirectory of `out`."""
+        """Run (or finish) each series' sweep in its own subdirectory of `out`, and summarise
+        each with the interval its sweep's manifest records."""
         found = SeriesResults()
-        for series, plan in self.plans:
-            store_dir = out / series
-            run_sweep(
-                plan,
-                store_dir,
-                resume=resume and (store_dir / MANIFEST).is_file(),
-                workers=workers,
-                dask_address=dask_address,
-                label=f"{self.experiment.name}: {series}",
-            )
-            runs, sweep_manifest = load_sweep(store_dir)
+        stored = run_series_with_manifests(
+            self.plans, out, resume=resume, workers=workers, dask_address=dask_address,
+            label=self.experiment.name,
+        )  # fmt: skip
+        for series, (runs, sweep_manifest) in stored.items():
             found.kind, found.per_set = interval_kind(sweep_manifest)
             summary = summarise(runs, list(self.experiment.grid), reps_per_set=found.per_set)
             summary.insert(0, "series", series)
@@ -367,28 +347,17 @@ class SeriesResults:
     per_set: int | None = None
 
 
-def _staging_directory(out: Path, error: Callable[[str], OutputError]) -> Path:
-    """A new hidden directory beside `out` for the experiment's own files until they are
-    complete (beside, not in, so that `out` only ever holds what --resume recognises); made
-    before any run, so that a place it cannot be made is found at once."""
-    parent = out.resolve().parent
-    try:
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
-    except OSError as exc:
-        raise error(
-            f"cannot stage results beside it in {printable(str(parent))} ({exc.strerror})"
-        ) from None
-
-
 def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun, list[str]]:
     """The run an experiment result's manifest describes, planned from its own records (the
     experiment as run, and each series' sweep manifest), and every point's recorded scenario
     hash paired with the one it resolves to now, as 'recorded now' strings that differ."""
+    from relsim.rerun import whole_number
+
     name = printable(str(directory / MANIFEST))
+    reps = whole_number(data, "reps", name)
     try:
         experiment = Experiment.model_validate(data["experiment"])
         series_names = [str(s) for s in data["series"]]
-        reps = int(data["reps"])
         quick = bool(data["quick"])
         sets = int(data["interval"].get("parameter_sets") or 0)
     except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:

@@ -46,19 +46,53 @@ def _require(data: dict[str, Any], name: str, fields: dict[str, type]) -> None:
         raise ScenarioError(f"{name}: not a relsim manifest (no {', '.join(missing)})")
 
 
+def whole_number(data: dict[str, Any], key: str, name: str) -> int:
+    """A count or seed a manifest records, as a whole number: one that is something else is
+    named as such, not as missing."""
+    if key not in data:
+        raise ScenarioError(f"{name}: not a relsim manifest (no {key})")
+    value = data[key]
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole:
+        shown = printable(json.dumps(value, default=str), 40)
+        raise ScenarioError(f"{name}: {key}: {shown} is not a whole number")
+    return int(value)
+
+
 def require_complete_sweep(path: Path, data: dict[str, Any]) -> None:
     """Refuse to re-create an interrupted sweep: it holds only some of its design's runs, and a
     rerun, which makes them all, could never match it."""
+    problem = incomplete_sweep(data)
+    if problem is not None:
+        raise ScenarioError(f"{printable(str(path))}: {problem}")
+
+
+def incomplete_sweep(data: dict[str, Any]) -> str | None:
+    """Why a sweep, by its manifest, cannot be re-created yet, naming the command that finishes
+    it (the one that made it); None when it is complete."""
     if data.get("status") == "complete":
-        return
+        return None
+    return (
+        f"the sweep is not complete; finish it with `{_made_by(data)} ... --resume` (the "
+        "command that made it), then rerun it"
+    )
+
+
+def _made_by(data: dict[str, Any]) -> str:
+    """The command that made a sweep, as its design's spec records it."""
     design = data.get("design")
     spec = design.get("spec") if isinstance(design, dict) else None
-    made_by_sensitivity = isinstance(spec, dict) and "method" in spec
-    command = "relsim sensitivity" if made_by_sensitivity else "relsim sweep"
-    raise ScenarioError(
-        f"{printable(str(path))}: the sweep is not complete; finish it with "
-        f"`{command} ... --resume` (the command that made it), then rerun it"
-    )
+    if not isinstance(spec, dict):
+        return "relsim sweep"
+    if "method" in spec:
+        return "relsim sensitivity"
+    if "experiment" in spec:
+        return "relsim experiment run"
+    if spec.get("study") == "frontier":
+        return "relsim frontier"
+    if "stage" in spec:
+        return "relsim budget"
+    return "relsim sweep"
 
 
 def mismatches(data: dict[str, Any], hashes: list[tuple[str, str]]) -> list[str]:
@@ -75,7 +109,8 @@ def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
     """A run's manifest and its scenario, checked."""
     data = load_manifest(path)
     name = printable(str(path))
-    _require(data, name, {"scenario": dict, "seed": int, "reps": int, "files": list})
+    _require(data, name, {"scenario": dict, "files": list})
+    data["reps"], data["seed"] = (whole_number(data, key, name) for key in ("reps", "seed"))
     if not 1 <= data["reps"] <= 100_000 or not 0 <= data["seed"] < 2**63:
         raise ScenarioError(f"{name}: reps or seed out of range")
     try:

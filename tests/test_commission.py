@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -815,6 +816,35 @@ def test_a_frontier_and_a_budget_search_rerun_byte_for_byte(tmp_path, capsys) ->
         assert "differs" not in err and "runs.parquet identical" in err, err
         for name in own:
             assert (again / name).read_bytes() == (original / name).read_bytes(), name
+    bad = tmp_path / "budget_bad"
+    shutil.copytree(budget, bad)
+    manifest = json.loads((bad / "manifest.json").read_text())
+    (bad / "manifest.json").write_text(json.dumps({**manifest, "coarse_reps": "x"}))
+    capsys.readouterr()
+    assert relsim_main("rerun", bad, "--out", tmp_path / "never", "--workers", "1") == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and 'coarse_reps: "x" is not a whole number' in err, err
+    assert not (tmp_path / "never").exists()
+
+
+def test_an_interrupted_rerun_of_a_study_leaves_no_tables(tmp_path, capsys, monkeypatch) -> None:
+    """`relsim rerun` of a study writes its tables beside --out and moves them in with the
+    manifest last: interrupted, it leaves only the series' sweeps, nothing that looks finished."""
+    import relsim.commission.figures
+
+    frontier = tmp_path / "frontier"
+    args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", frontier) == 0
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    again = tmp_path / "again"
+    with monkeypatch.context() as patch:
+        patch.setattr(relsim.commission.figures, "frontier_figure", interrupted)
+        assert relsim_main("rerun", frontier, "--out", again, "--workers", "1") == 130
+    assert again.is_dir() and all(p.is_dir() for p in again.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "frontier"]
 
 
 def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
@@ -841,3 +871,64 @@ def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["baseline", "liberated"]
     again = ("baseline", "liberated", "--workforce", "2", "--out", out, "--resume")
     assert relsim_main(*args, *again) == 0
+
+
+@pytest.mark.parametrize("command", ["frontier", "budget"])
+def test_an_interrupted_study_leaves_only_its_resumable_sweeps(
+    command: str, tmp_path, capsys, monkeypatch
+) -> None:
+    """A study's tables, figure and manifest appear only when all are complete: an interruption
+    while they are written leaves the series' sweeps (and nothing beside --out), which --resume
+    finishes."""
+    import relsim.commission.figures
+
+    if command == "frontier":
+        args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+        figure, own = "frontier_figure", ("frontier.csv", "better_buy.csv", "frontier.png")
+    else:
+        limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))
+        args = ("budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2")
+        figure, own = "budget_figure", ("budget.csv", "budget.json", "budget.png")
+    args = (*args, "--workers", "1", "--ensemble", "0")
+    out = tmp_path / "study"
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(relsim.commission.figures, figure, interrupted)
+        assert relsim_main(*args, "--out", out) == 130
+    assert out.is_dir() and all(p.is_dir() for p in out.iterdir())
+    assert "rerun with --resume to finish" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["study"]
+    assert relsim_main(*args, "--out", out, "--resume") == 0
+    for name in (*own, "manifest.json"):
+        assert (out / name).is_file(), name
+    assert [p.name for p in tmp_path.iterdir()] == ["study"]
+
+
+@pytest.mark.parametrize("command", ["frontier", "budget"])
+def test_a_study_with_an_unfinished_series_is_not_rerun(command: str, tmp_path, capsys) -> None:
+    """A rerun makes every run of every series, so it could never match a series whose sweep
+    was interrupted: refused in one line naming it, before anything runs."""
+    if command == "frontier":
+        args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+        series, made_by = "baseline", "relsim frontier"
+    else:
+        limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))
+        args = ("budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2")
+        series, made_by = "coarse", "relsim budget"
+    original = tmp_path / "study"
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", original) == 0
+    sweep = original / series / "manifest.json"
+    recorded = json.loads(sweep.read_text())
+    sweep.write_text(json.dumps({**recorded, "status": "running"}))
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert relsim_main("rerun", original, "--out", again, "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: {original / 'manifest.json'}: series {series}: the sweep is not "
+        f"complete; finish it with `{made_by} ... --resume` (the command that made it), then "
+        "rerun it\n"
+    )
+    assert not again.exists()

@@ -293,3 +293,58 @@ def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(
     for name in [*manifest["sha256"], "manifest.json"]:
         assert (out / name).is_file(), name
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]
+
+
+@pytest.fixture(scope="module")
+def tiny_result(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished tiny experiment, copied by the tests that alter it."""
+    where = tmp_path_factory.mktemp("tiny")
+    run_experiment(_tiny(where), where / "out", workers=1)
+    return where / "out"
+
+
+def test_an_experiment_with_an_unfinished_series_is_not_rerun(
+    tiny_result: Path, tmp_path: Path, capsys
+) -> None:
+    """A rerun makes every run of every series, so it could never match a series whose sweep
+    was interrupted: refused in one line naming it, before anything runs."""
+    import json
+    import shutil
+
+    from tests.cli_helpers import relsim_main
+
+    out = Path(shutil.copytree(tiny_result, tmp_path / "out"))
+    sweep = out / "liberated" / "manifest.json"
+    sweep.write_text(json.dumps({**json.loads(sweep.read_text()), "status": "running"}))
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: {out / 'manifest.json'}: series liberated: the sweep is not complete; "
+        "finish it with `relsim experiment run ... --resume` (the command that made it), then "
+        "rerun it\n"
+    )
+    assert not again.exists()
+
+
+@pytest.mark.parametrize(("value", "shown"), [("2", '"2"'), (2.5, "2.5")])
+def test_an_experiment_manifest_whose_reps_are_not_a_whole_number_says_so(
+    value: object, shown: str, tiny_result: Path, tmp_path: Path, capsys
+) -> None:
+    """Replications recorded as text or a fraction are named as such in one line, not read as
+    a number (2.5 was taken for 2)."""
+    import json
+    import shutil
+
+    from tests.cli_helpers import relsim_main
+
+    out = Path(shutil.copytree(tiny_result, tmp_path / "out"))
+    manifest = out / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "reps": value}))
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: {manifest}: reps: {shown} is not a whole number\n"
+    )
+    assert not again.exists()

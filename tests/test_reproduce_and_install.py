@@ -294,3 +294,20 @@ def test_an_installed_wheel_runs_the_bundled_scenarios_by_name(tmp_path):
     result = run(relsim, "compare", "baseline", "liberated", "--ensemble", "2", "--workers", "1",
                  *TINY, "--json", cwd=empty)  # fmt: skip
     assert json.loads(result.stdout)["interval"]["parameter_sets"] == 2
+
+
+@pytest.mark.parametrize(("value", "shown"), [("x", '"x"'), (2.5, "2.5"), (True, "true")])
+def test_a_manifest_whose_reps_are_not_a_whole_number_says_so(
+    original, value, shown, tmp_path, capsys
+):
+    """Replications recorded as something other than a whole number are named as such, not as
+    missing, in one line, before anything runs."""
+    copy = tmp_path / "copy.json"
+    recorded = json.loads((original / "manifest.json").read_text())
+    copy.write_text(json.dumps({**recorded, "reps": value}))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new") == 2
+    assert (
+        capsys.readouterr().err == f"relsim: error: {copy}: reps: {shown} is not a whole number\n"
+    )
+    assert not (tmp_path / "new").exists()

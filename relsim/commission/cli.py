@@ -90,7 +90,12 @@ def add_commission_commands(group: click.Group) -> None:
         intervals (over the calibrated ensemble unless --ensemble 0), and where each model is
         the better buy. Writes frontier.csv, better_buy.csv and frontier.png in --out."""
         from relsim.commission import frontier as study
-        from relsim.commission.study import finish_study, open_study, run_series
+        from relsim.commission.study import (
+            publish_study,
+            run_series,
+            staged_results,
+            study_directory,
+        )
         from relsim.io import now
 
         if resume and force:
@@ -99,29 +104,23 @@ def add_commission_commands(group: click.Group) -> None:
         paths = [bundled.resolve("scenarios", p) for p in names]
         root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
         recorded = {"workforce": workforce, "reps": reps, "seed": root, "sets": list(sets)}
-        opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
+        opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()
-        try:
-            if resume:
-                study.check_resumed(out, plans, recorded)
-            runs = run_series(
-                plans, out, resume=resume, workers=_processes(workers),
-                dask_address=dask_address, label="frontier",
-            )  # fmt: skip
-        except KeyboardInterrupt as exc:
-            opened.close()
-            raise _interrupted(exc, out) from None
-        except BaseException:
-            opened.close()
-            raise
-        try:
-            lines, found = study.write_results(out, plans, runs)
-            finish_study(
-                out, study.KIND, study.OWN, started, series=[s for s, _ in plans],
-                **recorded, **found,
-            )  # fmt: skip
-        finally:
-            opened.close()
+        with staged_results(opened) as staged:
+            try:
+                if resume:
+                    study.check_resumed(out, plans, recorded)
+                runs = run_series(
+                    plans, out, resume=resume, workers=_processes(workers),
+                    dask_address=dask_address, label="frontier",
+                )  # fmt: skip
+                lines, found = study.write_results(staged, plans, runs)
+                publish_study(
+                    out, staged, study.KIND, study.OWN, started, series=[s for s, _ in plans],
+                    **recorded, **found,
+                )  # fmt: skip
+            except KeyboardInterrupt as exc:
+                raise _interrupted(exc, out) from None
         click.echo("\n".join(lines))
         click.echo(
             f"wrote {out / study.TABLE}, {out / study.BETTER} and {out / study.FIGURE}", err=True
@@ -176,7 +175,12 @@ def add_commission_commands(group: click.Group) -> None:
         import pandas as pd
 
         from relsim.commission import budget as study
-        from relsim.commission.study import finish_study, open_study, run_series
+        from relsim.commission.study import (
+            publish_study,
+            run_series,
+            staged_results,
+            study_directory,
+        )
         from relsim.io import now
 
         if resume and force:
@@ -199,23 +203,22 @@ def add_commission_commands(group: click.Group) -> None:
                 dask_address=dask_address, label="budget",
             )[name]  # fmt: skip
 
-        opened = open_study(out, study.KIND, study.OWN, force=force, resume=resume)
+        opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()
-        try:
-            coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
-        except KeyboardInterrupt as exc:
-            opened.close()
-            raise _interrupted(exc, out) from None
-        try:
-            result = study.write_results(
-                out, coarse, refined, metric, pounds, posts, config, root, draw
-            )
-            finish_study(
-                out, study.KIND, study.OWN, started, scenario=str(path), reps=reps,
-                coarse_reps=coarse_reps, seed=root, sets=list(sets), **spec, result=result,
-            )  # fmt: skip
-        finally:
-            opened.close()
+        with staged_results(opened) as staged:
+            try:
+                coarse, refined = study.search(
+                    posts, metric, runs_per_point, coarse_reps, run_stage
+                )
+                result = study.write_results(
+                    staged, coarse, refined, metric, pounds, posts, config, root, draw
+                )
+                publish_study(
+                    out, staged, study.KIND, study.OWN, started, scenario=str(path), reps=reps,
+                    coarse_reps=coarse_reps, seed=root, sets=list(sets), **spec, result=result,
+                )  # fmt: skip
+            except KeyboardInterrupt as exc:
+                raise _interrupted(exc, out) from None
         if as_json:
             emit_json(result)
         else:

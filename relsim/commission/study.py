@@ -1,13 +1,17 @@
-"""A study made of several sweeps in one directory (the staffing frontier, the budget search):
-each sweep in its own subdirectory (resumable, Dask-capable, as `relsim sweep`), and the study's
-own tables, figures and manifest beside them. `--force` replaces only an earlier run of the
-same kind of study."""
+"""A study made of several sweeps in one directory (the staffing frontier, the budget search,
+an experiment): each sweep in its own subdirectory (resumable, Dask-capable, as `relsim sweep`),
+and the study's own tables, figures and manifest beside them, moved in only when all are
+complete. `--force` replaces only an earlier run of the same kind of study."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -36,10 +40,11 @@ def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | 
     return sweeps_with_files(directory, {*own, MANIFEST})
 
 
-def open_study(
+def study_directory(
     out: Path, kind: str, own: Sequence[str], *, force: bool, resume: bool
 ) -> OpenedDirectory:
-    opened = open_directory(
+    """`out` checked and locked for a study of `kind`; nothing removed yet."""
+    return open_directory(
         out,
         "--out",
         force=force,
@@ -48,12 +53,6 @@ def open_study(
         resume=resume,
         kind=f"an earlier {kind}",
     )
-    try:
-        remove_exactly(opened.replaced)
-    except BaseException:
-        opened.close()
-        raise
-    return opened
 
 
 def check_same_work(out: Path, series: Sequence[str], asked: Mapping[str, tuple[str, Any]]) -> None:
@@ -79,7 +78,54 @@ def check_same_work(out: Path, series: Sequence[str], asked: Mapping[str, tuple[
         )
 
 
-def run_series(
+@contextmanager
+def staged_results(opened: OpenedDirectory) -> Iterator[Path]:
+    """A staging directory beside the opened results directory for a study's own files until
+    they are complete (see `move_in`); an earlier result there, with --force, is removed once
+    the staging directory exists. On leaving, the staging directory is removed and the results
+    directory unlocked: an interruption leaves only the series' resumable sweeps."""
+    try:
+        staging = _staging_directory(opened)
+    except BaseException:
+        opened.close(keep_created=False)
+        raise
+    try:
+        remove_exactly(opened.replaced)
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        opened.close()
+
+
+def _staging_directory(opened: OpenedDirectory) -> Path:
+    """A new hidden directory beside the results directory (beside, not in, so that it only
+    ever holds what --resume recognises); made before any run, so that a place it cannot be
+    made is found at once."""
+    parent = opened.path.resolve().parent
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{opened.path.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise opened.error(
+            f"cannot stage results beside it in {printable(str(parent))} ({exc.strerror})"
+        ) from None
+
+
+def move_in(staging: Path, out: Path, names: Iterable[str]) -> None:
+    """Move a study's complete files from `staging` into `out`, its manifest last: until the
+    manifest is there, what `out` holds does not look like a finished result."""
+    for name in names:
+        os.replace(staging / name, out / name)
+    os.replace(staging / MANIFEST, out / MANIFEST)
+
+
+class SeriesRun(NamedTuple):
+    """One series' runs and its sweep's manifest (which records the interval they carry)."""
+
+    runs: pd.DataFrame
+    manifest: dict[str, Any]
+
+
+def run_series_with_manifests(
     plans: Sequence[tuple[str, SweepPlan]],
     out: Path,
     *,
@@ -87,9 +133,10 @@ def run_series(
     workers: int,
     dask_address: str | None,
     label: str,
-) -> dict[str, pd.DataFrame]:
-    """Run (or finish) each series' sweep in its subdirectory; their runs, by series."""
-    runs = {}
+) -> dict[str, SeriesRun]:
+    """Run (or finish) each series' sweep in its subdirectory; its runs and manifest, by
+    series."""
+    found = {}
     for series, plan in plans:
         store = out / series
         run_sweep(
@@ -100,8 +147,24 @@ def run_series(
             dask_address=dask_address,
             label=f"{label}: {series}",
         )
-        runs[series], _ = load_sweep(store)
-    return runs
+        found[series] = SeriesRun(*load_sweep(store))
+    return found
+
+
+def run_series(
+    plans: Sequence[tuple[str, SweepPlan]],
+    out: Path,
+    *,
+    resume: bool,
+    workers: int,
+    dask_address: str | None,
+    label: str,
+) -> dict[str, pd.DataFrame]:
+    """Run (or finish) each series' sweep in its subdirectory; their runs, by series."""
+    found = run_series_with_manifests(
+        plans, out, resume=resume, workers=workers, dask_address=dask_address, label=label
+    )
+    return {series: one.runs for series, one in found.items()}
 
 
 def study_manifest(kind: str, **fields: Any) -> dict[str, Any]:
@@ -113,18 +176,34 @@ def study_manifest(kind: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def finish_study(
-    out: Path, kind: str, own: Sequence[str], started: str, **fields: Any
+def publish_study(
+    out: Path, staged: Path, kind: str, own: Sequence[str], started: str, **fields: Any
 ) -> dict[str, Any]:
-    """Write a study's manifest, last: what it was asked, what it found, when, the code, and
-    the SHA-256 of its own files (what `relsim rerun` compares a re-creation with)."""
+    """Write a study's manifest beside its own files in `staged`, then move them all into
+    `out`, the manifest last."""
+    manifest = _write_manifest(out, staged, kind, own, started, fields)
+    move_in(staged, out, own)
+    return manifest
+
+
+def _write_manifest(
+    out: Path,
+    directory: Path,
+    kind: str,
+    own: Sequence[str],
+    started: str,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    """A study's manifest, written into `directory` (where its own files are): what it was
+    asked, what it found, when, the code, everything `out` will hold, and the SHA-256 of its
+    own files (what `relsim rerun` compares a re-creation with)."""
     manifest = {
         **study_manifest(kind, **fields),
         "started": started,
-        "files": sorted([*(p.name for p in out.iterdir()), MANIFEST]),
-        "sha256": {name: sha256(out / name) for name in own},
+        "files": sorted({*(p.name for p in out.iterdir()), *own, MANIFEST}),
+        "sha256": {name: sha256(directory / name) for name in own},
     }
-    write_json(out / MANIFEST, manifest)
+    write_json(directory / MANIFEST, manifest)
     return manifest
 
 

@@ -124,14 +124,16 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
     """The plan a sweep's manifest describes (for `relsim rerun`): its base scenario, design,
     replications, seed and recorded parameter sets. `name` says which manifest, in errors."""
     from relsim.evidence.ensemble import draw_from_record
+    from relsim.rerun import whole_number
 
+    reps, seed = (whole_number(data, key, name) for key in ("reps", "seed"))
     try:
         design_data = data["design"]
         design = pd.DataFrame(design_data["points"], columns=design_data["keys"])
         record = (design_data["spec"] or {}).get("ensemble")
         return SweepPlan(
             str(data["scenario_file"]), data["base_scenario"], design, design_data["kind"],
-            design_data["spec"], int(data["reps"]), int(data["seed"]),
+            design_data["spec"], reps, seed,
             bool(data.get("timeseries", False)),
             None if record is None else draw_from_record(record),
         )  # fmt: skip
@@ -144,8 +146,10 @@ def stored_plans(
 ) -> tuple[list[tuple[str, SweepPlan]], list[str]]:
     """The plans of a study's series, each from the sweep manifest in its subdirectory of
     `directory` (for `relsim rerun`), and the series whose points no longer resolve to the
-    scenario hashes they recorded. `name` says which study, in errors."""
+    scenario hashes they recorded. `name` says which study, in errors. A series whose sweep
+    was interrupted is refused before anything runs: a rerun could never match it."""
     from relsim.config.errors import printable
+    from relsim.rerun import incomplete_sweep
     from relsim.targets import check_entry_name, read_manifest
 
     plans, changed = [], []
@@ -154,6 +158,9 @@ def stored_plans(
         stored = read_manifest(directory / one)
         if stored is None:
             raise ScenarioError(f"{name}: series {printable(one)} has no sweep manifest")
+        problem = incomplete_sweep(stored)
+        if problem is not None:
+            raise ScenarioError(f"{name}: series {printable(one)}: {problem}")
         plan = plan_from_manifest(stored, f"{name}: series {printable(one)}")
         if list(stored.get("point_scenario_hashes") or []) != plan.hashes:
             changed.append(one)
