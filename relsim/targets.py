@@ -6,6 +6,10 @@ wrote them.
   or a device nor part of a relsim result, and something can really be created where it goes
   (found by creating and removing a probe). Missing parent directories are
   created, and removed again if the command fails.
+- A results directory is not created inside an earlier relsim result (resolved, so a link
+  does not get past it): that result's files would no longer be exactly its own, and
+  `--force` could not replace it. Directories relsim makes inside the results it is writing
+  (a study's series) are its own.
 - A results directory is locked (an advisory `flock` on the directory itself) for as long as a
   command writes to it, so two relsim processes never write to the same results.
 - `--force` removes only what relsim itself wrote, identified exactly: a run's files are those
@@ -40,6 +44,9 @@ DIFFERENCES = "differences.csv"
 COMPARE_FILES = ("resources.csv", MANIFEST)
 MANIFEST_LIMIT = 64 << 20
 NAME_MAX = 255
+#: the results directories this process has open (resolved): what relsim creates inside them,
+#: such as a study's series, is part of the result it is writing
+_WRITING: set[Path] = set()
 
 
 class OutputError(ValueError):
@@ -131,6 +138,18 @@ def _part_of_a_result(path: Path) -> str | None:
     for directory in where.parent.parents:
         if _result_manifest(directory) is not None:
             return f"is inside the relsim result in {printable(str(directory))}"
+    return None
+
+
+def _result_above(directory: Path) -> Path | None:
+    """The earlier relsim result that a results directory would be inside, if any. Inside a
+    directory this process is writing (a study's series) there is none: that directory was
+    checked when it was opened, and what relsim makes in it is part of the result it writes."""
+    for above in _resolved(directory).parents:
+        if above in _WRITING:
+            return None
+        if _result_manifest(above) is not None:
+            return above
     return None
 
 
@@ -297,11 +316,21 @@ class OpenedDirectory:
         self.created: list[Path] = []
         self.fd: int | None = None
         self.replaced: list[Path] = []
+        self.writing: Path | None = None
 
     def error(self, problem: str) -> OutputError:
         return OutputError(f"{self.option} {printable(str(self.path))}: {problem}")
 
+    def lock(self) -> None:
+        """Lock the (existing) directory and record that this process is writing it."""
+        self.fd = lock_directory(self.path, self.option)
+        self.writing = _resolved(self.path)
+        _WRITING.add(self.writing)
+
     def close(self, keep_created: bool = True) -> None:
+        if self.writing is not None:
+            _WRITING.discard(self.writing)
+            self.writing = None
         unlock(self.fd)
         self.fd = None
         if not keep_created:
@@ -334,12 +363,18 @@ def open_directory(
     existing = _nearest_existing(out)
     if not existing.is_dir():
         raise opened.error(f"{printable(str(existing))} is not a directory")
+    result = _result_above(out)
+    if result is not None:
+        raise opened.error(
+            f"is inside the relsim result in {printable(str(result))}; writing there would "
+            "change that result (choose a directory outside it)"
+        )
     try:
         opened.created = make_parents(out)
         if not out.exists():
             out.mkdir()
             opened.created.append(out)
-        opened.fd = lock_directory(out, option)
+        opened.lock()
         if resume:
             # --resume finishes an earlier run of the same kind, and writes nowhere else.
             if not entries(out):

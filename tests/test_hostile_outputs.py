@@ -441,3 +441,93 @@ def test_force_over_a_result_it_cannot_remove_is_one_line(tmp_path, capsys, monk
     lines = errors(capsys)
     assert code == 2 and len(lines) == 1, lines
     assert "--force: cannot remove" in lines[0] and "Operation not permitted" in lines[0], lines
+
+
+# -- results directories are not made inside an earlier result ------------------------------
+
+
+MORRIS_RANGES = ("--range", "workforce.workers=1:4", "--range", "continuity=0.1:0.9", "--n", "2")
+
+
+@pytest.fixture(scope="module")
+def earlier_result(tmp_path_factory) -> Path:
+    """A finished `relsim run` result."""
+    result = tmp_path_factory.mktemp("earlier") / "R"
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", result) == 0
+    return result
+
+
+def copy_result(result: Path, to: Path) -> Path:
+    """A copy of a run result (its files are all regular files), itself a result."""
+    to.mkdir()
+    for file in result.iterdir():
+        (to / file.name).write_bytes(file.read_bytes())
+    return to
+
+
+def test_out_inside_an_earlier_result_is_refused_and_force_still_replaces_it(
+    earlier_result, tmp_path, capsys
+):
+    """A directory made in an earlier result would leave it no longer exactly a result, so
+    --force could not replace it; a link to the result does not get past the check."""
+    result = copy_result(earlier_result, tmp_path / "R")
+    (tmp_path / "link").symlink_to(result)
+    capsys.readouterr()
+    for out in (result / "sub", result / "a" / "b", tmp_path / "link" / "sub"):
+        code = relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out)
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1, lines
+        assert "is inside the relsim result in" in lines[0], lines
+    assert sorted(p.name for p in result.iterdir()) == sorted(
+        p.name for p in earlier_result.iterdir()
+    )
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", result, "--force") == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("compare", "baseline", "liberated", *TINY),
+        ("sweep", "baseline", *TINY, "--grid", "workforce.workers=1,2"),
+        ("sensitivity", "baseline", *TINY, "--method", "morris", *MORRIS_RANGES),
+        ("experiment", "run", "friction_sweep", "--quick", "--workers", "1"),
+        ("frontier", "baseline", *TINY, "--workforce", "2", "--reps", "1"),
+        ("budget", "hybrid", *TINY, "--limit", "1m", "--reps", "2"),
+        ("rerun", "SOURCE"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_every_results_directory_is_refused_inside_an_earlier_result(
+    command, earlier_result, tmp_path, capsys, no_runs
+):
+    source = copy_result(earlier_result, tmp_path / "source")
+    command = tuple(source / "manifest.json" if part == "SOURCE" else part for part in command)
+    out = earlier_result / "inner" / "out"
+    capsys.readouterr()
+    code = relsim_main(*command, "--out", out)
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1 and "is inside the relsim result" in lines[0], lines
+    assert not (earlier_result / "inner").exists()
+
+
+def test_a_sweep_that_cannot_write_its_out_is_one_line(tmp_path, capsys, monkeypatch):
+    """After --force removed the earlier sweep, a directory that cannot be written (permissions,
+    a read-only file system) is said in one line, exit 2, and nothing is left behind."""
+    sweep = tmp_path / "s"
+    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    assert relsim_main(*args, "--out", sweep) == 0
+    capsys.readouterr()
+    real_mkdir = Path.mkdir
+
+    def read_only(self, *a, **k):
+        if self.name == "runs.parquet":
+            raise OSError(30, "Read-only file system", str(self))
+        return real_mkdir(self, *a, **k)
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    code = relsim_main(*args, "--out", sweep, "--force")
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1, lines
+    assert lines[0].startswith(f"relsim: error: --out {sweep}: cannot be written"), lines
+    assert "Read-only file system" in lines[0], lines
+    assert list(sweep.iterdir()) == []

@@ -8,6 +8,7 @@ a reader would find it. Resuming reads which (point, replication) pairs exist an
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from pathlib import Path
@@ -146,17 +147,33 @@ class SweepStore:
             not_empty_hint="use --resume to finish it, or --force to start again",
             kind="an earlier sweep",
         )
+        store = cls(directory, opened)
         try:
             remove_exactly(opened.replaced)
-            store = cls(directory, opened)
-            store.runs_dir.mkdir()
-            if manifest.get("timeseries"):
-                store.series_dir.mkdir()
-            store._write_manifest(manifest)
+            store._start(manifest)
+        except OSError as exc:  # its directory cannot be written (permissions, read-only)
+            opened.close(keep_created=False)
+            raise opened.error(f"cannot be written ({exc.strerror or exc})") from None
         except BaseException:
             opened.close()
             raise
         return store
+
+    def _start(self, manifest: dict[str, Any]) -> None:
+        """The empty store and its manifest; the directories made are removed again if the
+        rest cannot be written, so nothing is left that --force would not recognise."""
+        wanted = [self.runs_dir, self.series_dir] if manifest.get("timeseries") else [self.runs_dir]
+        made: list[Path] = []
+        try:
+            for directory in wanted:
+                directory.mkdir()
+                made.append(directory)
+            self._write_manifest(manifest)
+        except OSError:
+            for directory in reversed(made):
+                with contextlib.suppress(OSError):
+                    directory.rmdir()
+            raise
 
     @classmethod
     def reopen(cls, directory: Path, manifest: dict[str, Any]) -> SweepStore:
