@@ -847,6 +847,32 @@ def test_an_interrupted_rerun_of_a_study_leaves_no_tables(tmp_path, capsys, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "frontier"]
 
 
+@pytest.mark.parametrize("command", ["frontier", "budget"])
+def test_a_series_whose_every_run_failed_is_one_line(
+    command: str, tmp_path, capsys, monkeypatch
+) -> None:
+    """A failed run is recorded and the sweep goes on; a study with a series none of whose runs
+    succeeded says so in one line with the first error, not with an error from its tables."""
+    import relsim.sweep.executors
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the model broke")
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", broken)
+    if command == "frontier":
+        args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+    else:
+        limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))
+        args = ("budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2")
+    capsys.readouterr()
+    out = tmp_path / "study"
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", out) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "failed (the first error: RuntimeError: the model broke" in err, err
+    assert not (out / "manifest.json").exists()
+
+
 def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
     """--resume finishes the frontier stored there and nothing else: other scenarios, sizes,
     replications, seed or --set values are refused in one line, leaving it as it was."""

@@ -546,7 +546,10 @@ def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsy
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", flaky)
     out = tmp_path / "flaky"
+    capsys.readouterr()
     assert small(out, *GRID3, "--reps", "2") == 0
+    note = "relsim: note: 2 of its 6 runs failed (the first error: RuntimeError: model blew up"
+    assert note in capsys.readouterr().err
     table = runs_table(out)
     assert len(table) == 6
     failed = table[table["point"] == 1]

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from relsim.config.errors import printable
+from relsim.config.errors import RunError, printable
 from relsim.environment import source_record
 from relsim.files import write_json
 from relsim.io import git_commit, now, sha256
@@ -139,7 +139,7 @@ def run_series_with_manifests(
     found = {}
     for series, plan in plans:
         store = out / series
-        run_sweep(
+        failures = run_sweep(
             plan,
             store,
             resume=resume and (store / MANIFEST).is_file(),
@@ -147,6 +147,11 @@ def run_series_with_manifests(
             dask_address=dask_address,
             label=f"{label}: {series}",
         )
+        if failures.runs and failures.failed == failures.runs:
+            raise RunError(
+                f"{label}: series {printable(series)}: {failures.describe()}; nothing can be "
+                f"made of it (its runs are in {printable(str(store))})"
+            )
         found[series] = SeriesRun(*load_sweep(store))
     return found
 

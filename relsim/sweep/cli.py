@@ -105,6 +105,7 @@ def _execute(
     dask_address: str | None,
     retry_failed: bool = False,
 ) -> None:
+    """Run the sweep; a failed run is recorded and the sweep goes on, so say how many failed."""
     from relsim.sweep.run import run_sweep
 
     if resume and force:
@@ -112,7 +113,7 @@ def _execute(
     if retry_failed and not resume:
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     try:
-        run_sweep(
+        failures = run_sweep(
             plan,
             out,
             resume=resume,
@@ -128,6 +129,11 @@ def _execute(
             err=True,
         )
         raise SystemExit(exit_status(exc)) from None
+    if failures.failed:
+        _note(
+            f"{failures.describe()}; `relsim sweep-summary` counts them by point, and "
+            "--resume --retry-failed runs them again"
+        )
 
 
 def _given(parameter: str) -> bool:

@@ -168,6 +168,30 @@ def stored_plans(
     return plans, changed
 
 
+@dataclass(frozen=True)
+class Failures:
+    """A finished sweep's failed runs: how many of how many, and the first one's error (a run
+    that fails is recorded and the sweep goes on, so the command must say it happened)."""
+
+    failed: int
+    runs: int
+    first_error: str
+
+    @classmethod
+    def of(cls, runs: pd.DataFrame) -> Failures:
+        failed = runs[runs["status"] == "failed"]
+        first = str(failed["error"].iloc[0]) if len(failed) else ""
+        return cls(len(failed), len(runs), first)
+
+    def describe(self) -> str:
+        """One line: how many failed and the first error."""
+        if self.failed < self.runs:
+            count = f"{self.failed} of its {self.runs} runs"
+        else:
+            count = "its one run" if self.runs == 1 else f"all {self.runs} of its runs"
+        return f"{count} failed (the first error: {self.first_error})"
+
+
 def run_sweep(
     plan: SweepPlan,
     out: Path,
@@ -178,9 +202,10 @@ def run_sweep(
     dask_address: str | None = None,
     retry_failed: bool = False,
     label: str | None = None,
-) -> None:
+) -> Failures:
     """Run the plan's missing runs into `out`; with `retry_failed` (and `resume`) the runs
-    stored as failed count as missing. `out` is locked while the sweep runs."""
+    stored as failed count as missing. `out` is locked while the sweep runs. Returns how many
+    of its runs failed, for the command to say so."""
     if dask_address:
         check_dask(dask_address)
     manifest = plan.manifest()
@@ -199,7 +224,8 @@ def run_sweep(
                     bar.update()
             finally:
                 store.flush()
-        failed = int((store.read(columns=["status"])["status"] == "failed").sum())
-        store.update_manifest(status="complete", finished=now(), runs_failed=failed)
+        outcome = Failures.of(store.read(columns=["status", "error"]))
+        store.update_manifest(status="complete", finished=now(), runs_failed=outcome.failed)
     finally:
         store.close()
+    return outcome
