@@ -531,3 +531,22 @@ def test_a_sweep_that_cannot_write_its_out_is_one_line(tmp_path, capsys, monkeyp
     assert lines[0].startswith(f"relsim: error: --out {sweep}: cannot be written"), lines
     assert "Read-only file system" in lines[0], lines
     assert list(sweep.iterdir()) == []
+
+
+def test_a_sweep_resumed_where_nothing_can_be_written_is_one_line(tmp_path, capsys, monkeypatch):
+    """--resume first tidies what an interruption left; a directory where that cannot be done
+    (permissions, a read-only file system) is said in one line, exit 2."""
+    sweep = tmp_path / "s"
+    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    assert relsim_main(*args, "--out", sweep) == 0
+    capsys.readouterr()
+
+    def read_only(self, *a, **k):
+        raise OSError(30, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    code = relsim_main(*args, "--out", sweep, "--resume")
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1, lines
+    assert lines[0].startswith(f"relsim: error: --resume {sweep}: cannot be written"), lines
+    assert "Read-only file system" in lines[0], lines

@@ -208,6 +208,9 @@ class SweepStore:
                 )
             store = cls(directory, opened)
             store._tidy(bool(manifest.get("timeseries")))
+        except OSError as exc:  # its leftovers cannot be tidied (permissions, read-only)
+            opened.close()
+            raise opened.error(f"cannot be written ({exc.strerror or exc})") from None
         except BaseException:
             opened.close()
             raise
