@@ -873,6 +873,31 @@ def test_a_series_whose_every_run_failed_is_one_line(
     assert not (out / "manifest.json").exists()
 
 
+def test_a_series_with_some_failed_runs_is_noted(tmp_path, capsys, monkeypatch) -> None:
+    """A study goes on past failed runs, as a sweep does, and says how many failed."""
+    import relsim.sweep.executors
+
+    real = relsim.sweep.executors.run_one
+
+    def broken_at_three(scenario, *args, **kwargs):
+        if scenario.workforce.workers == 3 and scenario.care_model == "liberated":
+            raise RuntimeError("the model broke")
+        return real(scenario, *args, **kwargs)
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", broken_at_three)
+    args = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2,3", "--reps", "2")
+    capsys.readouterr()
+    out = tmp_path / "f"
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", out) == 0
+    captured = capsys.readouterr()
+    note = "relsim: note: frontier: series liberated: 2 of its 4 runs failed (the first error: "
+    assert note + "RuntimeError: the model broke" in captured.err
+    better = pd.read_csv(out / "better_buy.csv").set_index("posts")
+    assert better.loc[2, "crisis_events_per_citizen_year_best"] in ("baseline", "liberated")
+    assert pd.isna(better.loc[3, "crisis_events_per_citizen_year_best"])
+    assert "3 posts" in captured.out and "no comparison" in captured.out
+
+
 def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
     """--resume finishes the frontier stored there and nothing else: other scenarios, sizes,
     replications, seed or --set values are refused in one line, leaving it as it was."""

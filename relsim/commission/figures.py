@@ -64,6 +64,8 @@ def frontier_figure(table: pd.DataFrame, better: pd.DataFrame, path: Path) -> No
         for i, row in enumerate(better.itertuples(index=False)):
             best = getattr(row, f"{metric}_best")
             clearly = getattr(row, f"{metric}_clearly")
+            if not best:  # a model has no successful run at this size: nothing to shade
+                continue
             k = series.index(best)
             hatch = HATCHES[k % len(HATCHES)] if clearly else None
             ax.axvspan(

@@ -208,9 +208,12 @@ def better_buy(
             "equal_staff_budget": equal,
         }
         for metric in MEASURES:
-            values = {s: paired(runs[s], metric).loc[point] for s, _ in plans_}
+            values = {s: _at(paired(runs[s], metric), point) for s, _ in plans_}
             means = {s: float(v.mean()) for s, v in values.items()}
-            best = min(means, key=lambda s: means[s] if np.isfinite(means[s]) else np.inf)
+            if not all(np.isfinite(mean) for mean in means.values()):  # a series has no run
+                row[f"{metric}_best"], row[f"{metric}_clearly"] = "", False
+                continue
+            best = min(means, key=means.__getitem__)
             clear = all(
                 _clearly_above(values[other] - values[best], ensemble)
                 for other in values
@@ -225,6 +228,11 @@ def better_buy(
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _at(table: pd.DataFrame, point: int) -> pd.Series:
+    """A point's values by replication; none if every run there failed."""
+    return table.loc[point] if point in table.index else pd.Series(dtype=float)
 
 
 def _clearly_above(differences: pd.Series, ensemble: EnsembleDraw | None) -> bool:
@@ -262,6 +270,8 @@ def sentences(better: pd.DataFrame) -> list[str]:
         cost = row.total_cost_per_citizen_year_best
         if not row.equal_staff_budget:
             lines.append(f"{posts}: staff budgets differ between the models; compare on the plot")
+        elif not (crisis and cost):
+            lines.append(f"{posts}: no comparison: a model has no successful run at this size")
         elif row.better_buy:
             how = "clearly" if row.better_buy_clearly else "not clearly (intervals overlap)"
             lines.append(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -152,6 +153,9 @@ def run_series_with_manifests(
                 f"{label}: series {printable(series)}: {failures.describe()}; nothing can be "
                 f"made of it (its runs are in {printable(str(store))})"
             )
+        if failures.failed:  # said, as a sweep says it: its tables leave those runs out
+            note = f"{label}: series {series}: {failures.describe()}; the tables leave them out"
+            print(f"relsim: note: {printable(note)}", file=sys.stderr)
         found[series] = SeriesRun(*load_sweep(store))
     return found
 
