@@ -1149,6 +1149,31 @@ def test_sensitivity_end_to_end(
     assert "demand_complexity" in captured.out
 
 
+def test_sensitivity_whose_runs_failed_says_how_to_run_them_again(
+    baseline, cli_small_sets, tmp_path, capsys, monkeypatch
+):
+    """Failed runs are stored, so --resume alone counts them as done: the message names
+    --retry-failed, and once the cause is gone that finishes the analysis."""
+    real = relsim.sweep.executors.run_one
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("the model broke")
+
+    out = tmp_path / "s"
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    args = ("sensitivity", baseline, "--method", "morris", "--n", "2", *ranges, "--reps", "1",
+            *cli_small_sets, "--workers", "1", "--out", out)  # fmt: skip
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", broken)
+    capsys.readouterr()
+    assert relsim_main(*args) == 1
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error.startswith("relsim: error: sensitivity: 6 design points have no successful run")
+    assert "--resume --retry-failed" in error
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", real)
+    assert relsim_main(*args, "--resume", "--retry-failed") == 0
+    assert (out / "sensitivity.csv").is_file()
+
+
 def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
     out = tmp_path / "s"
     common = ("--method", "morris", *cli_small_sets, "--workers", "1", "--out", out)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from relsim.config import ScenarioError
-from relsim.config.errors import printable
+from relsim.config.errors import RunError, printable
 from relsim.files import write_figure
 from relsim.sweep.design import Range, check_design_size, check_distinct_keys, scale
 from relsim.sweep.names import HEADLINE_METRICS, METHODS
@@ -96,6 +96,13 @@ def analyse(
     ok = runs[runs["status"] == "ok"]
     means = ok.groupby("point")[list(metrics)].mean().reindex(range(len(sample)))
     missing = means.index[means.isna().any(axis=1)].tolist()
+    failed = sorted(set(missing) & set(runs.loc[runs["status"] == "failed", "point"]))
+    if failed:  # the runs are there and failed: --resume alone counts them as done
+        raise RunError(
+            f"sensitivity: {len(failed)} design points have no successful run, their runs "
+            f"failed (e.g. point {failed[0]}); once the cause is fixed, --resume "
+            "--retry-failed runs them again"
+        )
     if missing:
         raise ScenarioError(
             f"sensitivity: {len(missing)} design points have no successful run "
