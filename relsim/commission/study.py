@@ -151,7 +151,8 @@ def run_series_with_manifests(
         if failures.runs and failures.failed == failures.runs:
             raise RunError(
                 f"{label}: series {printable(series)}: {failures.describe()}; nothing can be "
-                f"made of it (its runs are in {printable(str(store))})"
+                f"made of it (its runs are in {printable(str(store))}; once the cause is "
+                "fixed, --force starts again)"
             )
         if failures.failed:  # said, as a sweep says it: its tables leave those runs out
             note = f"{label}: series {series}: {failures.describe()}; the tables leave them out"
