@@ -20,6 +20,7 @@ wrote them.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -27,11 +28,11 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from relsim.config.errors import RunError, printable
 from relsim.config.safe_yaml import read_text
-from relsim.files import _umask
+from relsim.files import _umask, atomic_path
 
 try:
     import fcntl
@@ -405,6 +406,55 @@ def open_directory(
         raise
 
 
+def staging_directory(out: Path) -> Path:
+    """A new hidden directory for results to be written in before they are moved into `out`:
+    beside `out`, where a rename moves them whole; when nothing can be created there (a mounted
+    results directory under a read-only parent), in the system's temporary directory. Its name
+    starts with (at most the first 100 bytes of) the name of `out`, so that any name `out` may
+    have leaves room for the rest."""
+    prefix = f".{_shortened(out.name, 100)}.partial-"
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=_resolved(out).parent))
+    except OSError as beside:
+        try:
+            return Path(tempfile.mkdtemp(prefix=prefix))
+        except OSError:
+            raise beside from None
+
+
+def _shortened(name: str, limit: int) -> str:
+    """`name`, cut short (by whole characters) to at most `limit` bytes."""
+    while len(os.fsencode(name)) > limit:
+        name = name[:-1]
+    return name
+
+
+def move_into(source: Path, target: Path) -> None:
+    """Move a finished file or directory to `target`: renamed on the same file system; else
+    copied (a file under a hidden temporary name, so that it appears whole) and then removed."""
+    try:
+        os.replace(source, target)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    if source.is_dir():
+        shutil.copytree(source, target)
+        shutil.rmtree(source)
+        return
+    with atomic_path(target) as temporary:
+        shutil.copyfile(source, temporary)
+    source.unlink()
+
+
+def move_contents(source: Path, target: Path) -> None:
+    """Move everything in `source` into the directory `target`, its manifest last: until the
+    manifest is there, what `target` holds does not look like a finished result."""
+    names = sorted(entries(source), key=lambda name: name == MANIFEST)
+    for name in names:
+        move_into(source / name, target / name)
+
+
 class ResultTarget:
     """The `--out` directory of `relsim run` or `compare`, from the check before any work to the
     moment the finished results replace it.
@@ -437,8 +487,7 @@ class ResultTarget:
             self.out, self.option, force=self.force, identify=self.identify
         )
         try:
-            parent = self.out.resolve().parent
-            self.staging = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.partial-", dir=parent))
+            self.staging = staging_directory(self.out)
             os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as exc:
             self._cleanup()
@@ -451,19 +500,32 @@ class ResultTarget:
         replaced = self.opened.replaced
         if replaced and self.identify(self.out) == replaced:
             remove_exactly(replaced)
+        target = self.out.resolve()
         try:
-            os.rename(self.staging, self.out.resolve())
+            os.rename(self.staging, target)
         except OSError:
-            aside = self.out.resolve().with_name(f"{self.out.name}.results-{os.getpid()}")
-            os.rename(self.staging, aside)
-            self.staging = None
-            raise RunError(
-                f"{self.option} {printable(str(self.out))}: other files appeared in it while "
-                f"relsim ran, and relsim does not delete them; the results are in "
-                f"{printable(str(aside))}"
-            ) from None
+            if entries(self.out):
+                self._set_aside()
+            move_contents(self.staging, target)  # onto a mount point, or across file systems
+            self.staging.rmdir()
         self.staging = None
         self.opened.created = []
+
+    def _set_aside(self) -> NoReturn:
+        """Leave the results beside `out`, which now holds files relsim did not write, and say
+        where they are (where they were written, if nothing can be made beside `out`)."""
+        assert self.staging is not None
+        aside = self.out.resolve().with_name(f"{self.out.name}.results-{os.getpid()}")
+        try:
+            os.rename(self.staging, aside)
+        except OSError:
+            aside = self.staging
+        self.staging = None
+        raise RunError(
+            f"{self.option} {printable(str(self.out))}: other files appeared in it while "
+            f"relsim ran, and relsim does not delete them; the results are in "
+            f"{printable(str(aside))}"
+        )
 
     def _cleanup(self) -> None:
         if self.staging is not None:

@@ -8,11 +8,13 @@ relsim` in a subprocess.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -550,3 +552,79 @@ def test_a_sweep_resumed_where_nothing_can_be_written_is_one_line(tmp_path, caps
     assert code == 2 and len(lines) == 1, lines
     assert lines[0].startswith(f"relsim: error: --resume {sweep}: cannot be written"), lines
     assert "Read-only file system" in lines[0], lines
+
+
+def _mounted_out(monkeypatch, out: Path, elsewhere: Path) -> None:
+    """Make `out` behave as a mounted file system under a read-only parent: nothing can be
+    created beside it, and a rename into it from another directory crosses file systems."""
+    real_mkdtemp, real_replace, real_rename = tempfile.mkdtemp, os.replace, os.rename
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+
+    def read_only_parent(*args, **kwargs):
+        if kwargs.get("dir") is not None and Path(kwargs["dir"]) == out.resolve().parent:
+            raise OSError(errno.EROFS, "Read-only file system", str(kwargs["dir"]))
+        return real_mkdtemp(*args, **kwargs)
+
+    def crossing(real):
+        def move(source, target, *args, **kwargs):
+            source, target = Path(source).resolve(), Path(target).resolve()
+            if target == out.resolve() or (
+                target.is_relative_to(out.resolve()) and not source.is_relative_to(out.resolve())
+            ):
+                raise OSError(errno.EXDEV, "Invalid cross-device link", str(source))
+            return real(source, target, *args, **kwargs)
+
+        return move
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only_parent)
+    monkeypatch.setattr(os, "replace", crossing(real_replace))
+    monkeypatch.setattr(os, "rename", crossing(real_rename))
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", BASELINE, *TINY, "--reps", "1"),
+        ("compare", "baseline", "liberated", *TINY, "--reps", "1"),
+        ("frontier", "baseline", *TINY, "--workforce", "2", "--reps", "1", "--ensemble", "0"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_results_reach_a_mounted_out_under_a_read_only_parent(
+    command, tmp_path, capsys, monkeypatch
+):
+    """A results directory that is a mount point (a volume, another disk) under a read-only
+    parent is written as any other: staged elsewhere and copied in, manifest last. Before, a
+    study was refused (no staging beside it) or, across file systems, ended in OSError, exit 1,
+    and a run said that other files had appeared in it."""
+    out, elsewhere = tmp_path / "volume", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    _mounted_out(monkeypatch, out, elsewhere)
+    code = relsim_main(*command, "--out", out)
+    lines = errors(capsys)
+    assert code == 0, lines
+    assert (out / "manifest.json").is_file()
+    assert not any(name.startswith(".") for name in os.listdir(out))
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["elsewhere", "volume"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", BASELINE, *TINY, "--reps", "1"),
+        ("frontier", "baseline", *TINY, "--workforce", "2", "--reps", "1", "--ensemble", "0"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_results_directory_with_the_longest_name_is_written(command, tmp_path, capsys):
+    """A results directory may have any name a directory can have: the staging directory
+    beside it shortens the name it starts with. Before, a name of more than about 235 bytes
+    was refused ('File name too long') although the directory itself could be made."""
+    out = tmp_path / ("é" * 127)
+    code = relsim_main(*command, "--out", out)
+    lines = errors(capsys)
+    assert code == 0, lines
+    assert (out / "manifest.json").is_file()
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]

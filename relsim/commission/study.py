@@ -5,10 +5,8 @@ complete. `--force` replaces only an earlier run of the same kind of study."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,9 +24,11 @@ from relsim.sweep.summary import load_sweep
 from relsim.targets import (
     OpenedDirectory,
     OutputError,
+    move_into,
     open_directory,
     read_manifest,
     remove_exactly,
+    staging_directory,
 )
 
 
@@ -100,11 +100,12 @@ def staged_results(opened: OpenedDirectory) -> Iterator[Path]:
 
 def _staging_directory(opened: OpenedDirectory) -> Path:
     """A new hidden directory beside the results directory (beside, not in, so that it only
-    ever holds what --resume recognises); made before any run, so that a place it cannot be
-    made is found at once."""
+    ever holds what --resume recognises; in the system's temporary directory when nothing can
+    be created beside it); made before any run, so that a place it cannot be made is found at
+    once."""
     parent = opened.path.resolve().parent
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{opened.path.name}.partial-", dir=parent))
+        return staging_directory(opened.path)
     except OSError as exc:
         raise opened.error(
             f"cannot stage results beside it in {printable(str(parent))} ({exc.strerror})"
@@ -113,10 +114,11 @@ def _staging_directory(opened: OpenedDirectory) -> Path:
 
 def move_in(staging: Path, out: Path, names: Iterable[str]) -> None:
     """Move a study's complete files from `staging` into `out`, its manifest last: until the
-    manifest is there, what `out` holds does not look like a finished result."""
+    manifest is there, what `out` holds does not look like a finished result. `out` may be on
+    another file system than `staging` (a mounted results directory): they are copied then."""
     for name in names:
-        os.replace(staging / name, out / name)
-    os.replace(staging / MANIFEST, out / MANIFEST)
+        move_into(staging / name, out / name)
+    move_into(staging / MANIFEST, out / MANIFEST)
 
 
 class SeriesRun(NamedTuple):
