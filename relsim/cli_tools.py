@@ -188,7 +188,7 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
     from relsim.commission.study import publish_study, run_series, staged_results, study_directory
     from relsim.config import validate_data
     from relsim.io import now, portable_path
-    from relsim.rerun import whole_number
+    from relsim.rerun import REPS, SEED, whole_number
     from relsim.sweep.run import stored_plans
 
     name = printable(str(manifest))
@@ -202,7 +202,8 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"{name}: not a complete budget manifest ({exc})") from None
-    reps, coarse_reps, seed = (whole_number(data, k, name) for k in ("reps", "coarse_reps", "seed"))
+    reps, coarse_reps = (whole_number(data, k, name, REPS) for k in ("reps", "coarse_reps"))
+    seed = whole_number(data, "seed", name, SEED)
     plans, changed = stored_plans(manifest.parent, stages, name)
     _study_checks(manifest, data, changed, allow)
     stored = dict(plans)

@@ -46,17 +46,29 @@ def _require(data: dict[str, Any], name: str, fields: dict[str, type]) -> None:
         raise ScenarioError(f"{name}: not a relsim manifest (no {', '.join(missing)})")
 
 
-def whole_number(data: dict[str, Any], key: str, name: str) -> int:
-    """A count or seed a manifest records, as a whole number: one that is something else is
-    named as such, not as missing."""
+#: the replications and seeds a command accepts, so those a manifest may record
+REPS = (1, 100_000)
+SEED = (0, 2**63 - 1)
+
+
+def whole_number(
+    data: dict[str, Any], key: str, name: str, within: tuple[int, int] | None = None
+) -> int:
+    """A count or seed a manifest records, as a whole number (from `within`, when given, the
+    range the command that made it accepts): one that is something else is named as such,
+    not as missing, nor left to fail in the middle of the rerun."""
     if key not in data:
         raise ScenarioError(f"{name}: not a relsim manifest (no {key})")
     value = data[key]
     whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    shown = printable(json.dumps(value, default=str), 40)
     if isinstance(value, bool) or not whole:
-        shown = printable(json.dumps(value, default=str), 40)
         raise ScenarioError(f"{name}: {key}: {shown} is not a whole number")
-    return int(value)
+    number = int(value)
+    if within is not None and not within[0] <= number <= within[1]:
+        low, high = within
+        raise ScenarioError(f"{name}: {key}: {shown} is out of range ({low:,} to {high:,})")
+    return number
 
 
 def require_complete_sweep(path: Path, data: dict[str, Any]) -> None:
@@ -110,9 +122,8 @@ def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
     data = load_manifest(path)
     name = printable(str(path))
     _require(data, name, {"scenario": dict, "files": list})
-    data["reps"], data["seed"] = (whole_number(data, key, name) for key in ("reps", "seed"))
-    if not 1 <= data["reps"] <= 100_000 or not 0 <= data["seed"] < 2**63:
-        raise ScenarioError(f"{name}: reps or seed out of range")
+    data["reps"] = whole_number(data, "reps", name, REPS)
+    data["seed"] = whole_number(data, "seed", name, SEED)
     try:
         scenario = Scenario.model_validate(data["scenario"])
     except ValidationError as exc:

@@ -7,7 +7,9 @@ directory, and measures the child's peak memory.
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -604,3 +606,41 @@ def test_identical_values_over_part_of_a_design_are_a_note() -> None:
         "crisis_events_per_citizen_year: identical values over part of the design, so its "
         "intervals are unreliable; a larger --n or wider ranges give more to go on"
     ]
+
+
+@pytest.fixture(scope="module")
+def finished_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sweep") / "s"
+    grid = ("--grid", "continuity=0.1", "--reps", "1", "--workers", "1")
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out) == 0
+    return out
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("seed", 1e300, "seed: 1e+300 is out of range (0 to 9,223,372,036,854,775,807)"),
+        ("seed", -1, "seed: -1 is out of range (0 to 9,223,372,036,854,775,807)"),
+        ("reps", 0, "reps: 0 is out of range (1 to 10,000,000)"),
+        ("reps", -3, "reps: -3 is out of range (1 to 10,000,000)"),
+    ],
+)
+def test_a_sweep_manifest_whose_reps_or_seed_no_command_accepts_is_refused(
+    key: str,
+    value: float,
+    problem: str,
+    finished_sweep: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, a seed too large ended in OverflowError and reps of 0 or fewer in KeyError
+    (exit 1), and a negative seed ran a sweep no command could have made."""
+    source = shutil.copytree(finished_sweep, tmp_path / "s")
+    manifest = source / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), key: value}))
+    out = tmp_path / "again"
+    capsys.readouterr()
+    code = relsim_main("rerun", manifest, "--out", out, "--allow-mismatch")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line == f"{manifest}: {problem}", line
+    assert not out.exists()

@@ -124,9 +124,12 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
     """The plan a sweep's manifest describes (for `relsim rerun`): its base scenario, design,
     replications, seed and recorded parameter sets. `name` says which manifest, in errors."""
     from relsim.evidence.ensemble import draw_from_record
-    from relsim.rerun import whole_number
+    from relsim.rerun import SEED, whole_number
 
-    reps, seed = (whole_number(data, key, name) for key in ("reps", "seed"))
+    # replications: as many as a sweep may make (an experiment's ensemble may need more than
+    # the --reps of a command)
+    reps = whole_number(data, "reps", name, (1, MAX_RUNS))
+    seed = whole_number(data, "seed", name, SEED)
     try:
         design_data = data["design"]
         design = pd.DataFrame(design_data["points"], columns=design_data["keys"])
