@@ -176,7 +176,7 @@ def measure_size(
             "seconds": round(statistics.median(r["seconds"] for r in runs), 3),
             "units_per_second": round(statistics.median(r["units_per_second"] for r in runs)),
             "peak_mb": max(r["peak_mb"] for r in runs),
-            "load": statistics.median(r["load"] for r in runs),
+            "load": round(statistics.median(r["load"] for r in runs), 2),
             "repeats": len(runs),
         }
         for reference in references:
