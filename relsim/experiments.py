@@ -364,6 +364,12 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
         raise ScenarioError(f"{name}: not a complete experiment manifest ({exc})") from None
     check_experiment_name(experiment, name)
     plans, changed = stored_plans(directory, series_names, name)
+    # Every series ran `reps` runs a point; a manifest that says otherwise was altered, and a
+    # rerun would copy the wrong count into its own.
+    ran = sorted({plan.reps for _, plan in plans})
+    if ran and ran != [reps]:
+        counts = " and ".join(f"{count:,}" for count in ran)
+        raise ScenarioError(f"{name}: reps: {reps:,} does not match its series' sweeps ({counts})")
     return ExperimentRun(experiment, plans, quick, reps, sets), changed
 
 

@@ -348,3 +348,29 @@ def test_an_experiment_manifest_whose_reps_are_not_a_whole_number_says_so(
         f"relsim: error: {manifest}: reps: {shown} is not a whole number\n"
     )
     assert not again.exists()
+
+
+@pytest.mark.parametrize("value", [0, -3, 1_000_000_000])
+def test_an_experiment_manifest_whose_reps_differ_from_its_series_is_refused(
+    value: int, tiny_result: Path, tmp_path: Path, capsys
+) -> None:
+    """The runs come from the series' own sweep manifests, so a count of replications that
+    disagrees with them was altered: it is refused in one line rather than copied into the
+    rerun's manifest beside results that were called identical."""
+    import json
+    import shutil
+
+    from tests.cli_helpers import relsim_main
+
+    out = Path(shutil.copytree(tiny_result, tmp_path / "out"))
+    manifest = out / "manifest.json"
+    data = json.loads(manifest.read_text())
+    ran = data["reps"]
+    manifest.write_text(json.dumps({**data, "reps": value}))
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: {manifest}: reps: {value:,} does not match its series' sweeps ({ran:,})\n"
+    )
+    assert not again.exists()
