@@ -11,7 +11,11 @@ the calibrated ensemble, one run each, with the shock and without; a run's after
 - the Liberated Method as bundled (40 caseworkers at a cap of 10: hundreds wait in normal times);
 - the Liberated Method given room (90 caseworkers at a cap of 10: almost nobody waits).
 
-    python scripts/shock_recovery.py --workers 2     # about 3 minutes on two cores
+Two ablation arms switch adaptive rationing off (`rationing.mode=fixed`: the front door's and
+the specialist services' thresholds and episode lengths held at their bases) in the two
+assess-do-refer arms, to show what the rationing loop does to the after-effect.
+
+    python scripts/shock_recovery.py --workers 2     # about 2 minutes on two quiet cores
     python scripts/shock_recovery.py --sets 0 --workers 2 --out docs/results/shock_recovery_chance
     python scripts/shock_recovery.py --quick --out /tmp/shock   # a tiny district, to check
 
@@ -20,7 +24,8 @@ Writes, under --out (default docs/results/shock_recovery): runs.csv (every run's
 measures; `parameter_set` is the replication), after_effects.csv (per arm, measure and window:
 the level without the shock, the paired after-effect and the 95 % t-interval of its mean, and
 the after-effect as a share of the level), between_models.csv (each Liberated arm's
-after-effect minus each assess-do-refer arm's, paired by parameter set and seed), arms.csv (what
+after-effect minus each assess-do-refer arm's, paired by parameter set and seed), ablation.csv
+(each ablation arm's after-effect minus its arm's with rationing, paired), arms.csv (what
 each arm has and does without the shock, over the measured weeks: its staff and total cost, its
 waits, the people at its front line and its front door's threshold, the mean and 95 % t-interval
 over the runs; also for the bundled six duty workers, run without the shock only) and
@@ -76,6 +81,12 @@ ARMS = (
     Arm("Liberated, 90 caseworkers", "liberated.yaml", ("workforce.workers=90",),
         "waiting_caseworker"),
 )  # fmt: skip
+# Adaptive rationing switched off in the assess-do-refer arms: (ablation arm, its arm with it).
+ABLATIONS = tuple(
+    (Arm(f"{arm.name}, thresholds fixed", arm.scenario, (*arm.sets, "rationing.mode=fixed"),
+         arm.queue), arm.name)
+    for arm in ARMS if arm.scenario == "baseline.yaml"
+)  # fmt: skip
 # Not an arm of the study, run without the shock only: the front door as bundled, for arms.csv,
 # to show why the study staffs it with ten (six ration near their ceiling in normal times).
 BUNDLED_DOOR = Arm("assess-do-refer, 6 duty workers (as bundled)", "baseline.yaml", (),
@@ -87,6 +98,8 @@ MEASURES = {
     "front_door_threshold": "front-door eligibility threshold",
     "specialist_threshold": "specialist services' acceptance threshold (mean)",
     "held_by_caseworker": "people held by a caseworker",
+    "waiting_specialist": "referrals waiting for a specialist service",
+    "citizens": "people in the district",
 }
 RESOURCES = {
     "staff_cost_per_citizen_year": "front-line staff cost per citizen-year (GBP)",
@@ -128,6 +141,8 @@ def window_measures(series: pd.DataFrame, queue: str, first: int, stop: int) -> 
         "front_door_threshold": float(weeks["front_door_threshold"].mean()),
         "specialist_threshold": float(weeks["specialist_threshold"].mean()),
         "held_by_caseworker": float(weeks["held_by_caseworker"].mean()),
+        "waiting_specialist": float(weeks["waiting_specialist"].mean()),
+        "citizens": float(weeks["citizens"].mean()),
     }
 
 
@@ -243,22 +258,45 @@ def arm_resources(resources: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def between_models(runs: pd.DataFrame) -> pd.DataFrame:
-    """Each Liberated arm's after-effect minus each assess-do-refer arm's, paired by parameter
-    set (the same set and seed: common random numbers hold between care models)."""
+def paired_after_effects(runs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Each arm's run-by-run after-effects (with the shock minus without), indexed by window
+    and parameter set."""
     keys = ["window", "first_week", "parameter_set"]
     effect = {}
     for arm, group in runs.groupby("arm", sort=False):
         calm = group[~group["shock"]].set_index(keys)
         shocked = group[group["shock"]].set_index(keys).loc[calm.index]
         effect[arm] = shocked[list(MEASURES)] - calm[list(MEASURES)]
+    return effect
+
+
+def between_models(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each Liberated arm's after-effect minus each assess-do-refer arm's, paired by parameter
+    set (the same set and seed: common random numbers hold between care models)."""
     relational = [a.name for a in ARMS if a.scenario == "liberated.yaml"]
     transactional = [a.name for a in ARMS if a.scenario != "liberated.yaml"]
+    pairs = [(a, r) for a in relational for r in transactional]
+    return paired_gaps(runs, pairs, ("failure_demand_share", "crises_per_citizen_year"))
+
+
+def ablation(runs: pd.DataFrame) -> pd.DataFrame:
+    """Each ablation arm's after-effect minus that of its arm with adaptive rationing, paired
+    by parameter set (the same set, seed and shock)."""
+    pairs = [(fixed.name, reference) for fixed, reference in ABLATIONS]
+    return paired_gaps(runs, pairs, tuple(MEASURES))
+
+
+def paired_gaps(
+    runs: pd.DataFrame, pairs: Sequence[tuple[str, str]], measures: Sequence[str]
+) -> pd.DataFrame:
+    """For each (arm, reference): the arm's after-effect minus the reference's, per window and
+    measure, paired by parameter set, with the 95 % t-interval of its mean."""
+    effect = paired_after_effects(runs)
     rows = []
-    for arm, reference in ((a, r) for a in relational for r in transactional):
+    for arm, reference in pairs:
         gap = effect[arm] - effect[reference]
         for (window, first), group in gap.groupby(level=[0, 1], sort=False):
-            for measure in ("failure_demand_share", "crises_per_citizen_year"):
+            for measure in measures:
                 mean, low, high = _interval(group[measure])
                 rows.append(
                     {
@@ -318,7 +356,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "results" / "shock_recovery")
     args = parser.parse_args()
     sets = min(args.sets, 2) if args.quick else args.sets
-    arms = [run_arm(arm, shocked, sets, args.workers, args.quick) for arm in ARMS
+    studied = [*ARMS, *(fixed for fixed, _ in ABLATIONS)]
+    arms = [run_arm(arm, shocked, sets, args.workers, args.quick) for arm in studied
             for shocked in (False, True)]  # fmt: skip
     runs = pd.concat([windows for windows, _ in arms], ignore_index=True)
     _, bundled_door = run_arm(BUNDLED_DOOR, False, sets, args.workers, args.quick)
@@ -328,6 +367,7 @@ def main() -> None:
     write_csv(args.out / "runs.csv", runs)
     write_csv(args.out / "after_effects.csv", effects)
     write_csv(args.out / "between_models.csv", between_models(runs))
+    write_csv(args.out / "ablation.csv", ablation(runs))
     write_csv(args.out / "arms.csv", arm_resources(resources))
     shock_end = 78 if args.quick else SHOCK_START + SHOCK_WEEKS
     plot(effects, args.out / "shock_recovery.png", shock_end)

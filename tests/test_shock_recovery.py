@@ -42,7 +42,8 @@ def test_quick_run_writes_every_arm_window_and_measure(tmp_path: Path) -> None:
     script = load_script()
     effects = pd.read_csv(out / "after_effects.csv")
     arms = [arm.name for arm in script.ARMS]
-    assert sorted(effects["arm"].unique()) == sorted(arms)
+    fixed = [arm.name for arm, _ in script.ABLATIONS]
+    assert sorted(effects["arm"].unique()) == sorted(arms + fixed)
     assert set(effects["measure"]) == set(script.MEASURES)
     before = effects[(effects["window"] == "before") & effects["level_without_shock"].notna()]
     assert not before.empty
@@ -55,4 +56,15 @@ def test_quick_run_writes_every_arm_window_and_measure(tmp_path: Path) -> None:
     assert set(zip(between["arm"], between["minus"], strict=True)) == {
         (a, r) for a in relational for r in transactional
     }
+    # The ablation arms hold the front door's threshold where it was, shock or not, and each
+    # is paired with its assess-do-refer arm.
+    thresholds = effects[
+        effects["arm"].isin(fixed) & (effects["measure"] == "front_door_threshold")
+    ]
+    assert not thresholds.empty and (thresholds["after_effect"] == 0).all()
+    ablation = pd.read_csv(out / "ablation.csv")
+    assert set(zip(ablation["arm"], ablation["minus"], strict=True)) == {
+        (arm.name, reference) for arm, reference in script.ABLATIONS
+    }
+    assert {reference for _, reference in script.ABLATIONS} == transactional
     assert (out / "shock_recovery.png").stat().st_size > 0
