@@ -353,13 +353,15 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
     """Open the teaching app in a browser: SCENARIO (default: baseline) beside a contrasting
     care model, on the same citizens, with live charts, journeys and exercises."""
     from relsim.viz.observe import bundled_scenario
-    from relsim.viz.server import ServerError, serve
+    from relsim.viz.server import AddressError, ServerError, serve
 
     check_host(host, "--host")
     path = bundled_scenario("baseline" if scenario is None else str(scenario))
     load_scenario(path)
     try:
         serve(path, host, port, lambda url: click.echo(f"relsim viz: open {url} (Ctrl-C stops)"))
+    except AddressError as exc:
+        raise ScenarioError(str(exc)) from None
     except ServerError as exc:
         raise click.ClickException(str(exc)) from None
 

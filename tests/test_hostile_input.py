@@ -486,6 +486,27 @@ def test_a_viz_host_that_cannot_be_one_is_refused_before_listening(
     assert line.startswith(f"--host '{host}': {problem}"), line
 
 
+def test_a_viz_address_that_cannot_be_listened_on_is_bad_input(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A host name that does not resolve, or a port another program holds, is the user's to
+    change, as a wrong path is: one line and exit status 2 (it was 1, as if relsim had
+    failed)."""
+    import socket
+
+    capsys.readouterr()
+    code = relsim_main("viz", "--host", "no-such-host.invalid", "--port", "0")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line.startswith("--host no-such-host.invalid: cannot resolve"), line
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        code = relsim_main("viz", "--host", "127.0.0.1", "--port", str(port))
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line.startswith(f"cannot listen on 127.0.0.1:{port}"), line
+
+
 @pytest.mark.parametrize(
     ("address", "problem"),
     [

@@ -12,7 +12,12 @@ APP = "relsim.viz.app:Page"
 
 
 class ServerError(RuntimeError):
-    """The app cannot be started (missing extra, address in use)."""
+    """The app cannot be started (the viz extra is not installed)."""
+
+
+class AddressError(ServerError):
+    """The address asked for cannot be listened on (a host that does not resolve or is not
+    this machine's, a port in use or not allowed): bad input, as a wrong path would be."""
 
 
 def check_installed() -> None:
@@ -30,7 +35,7 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise ServerError(f"--host {host}: cannot resolve ({exc.strerror})") from None
+        raise AddressError(f"--host {host}: cannot resolve ({exc.strerror})") from None
     family, _, _, _, address = infos[0]
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -38,7 +43,7 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind(address)
     except OSError as exc:
         sock.close()
-        raise ServerError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
+        raise AddressError(f"cannot listen on {host}:{port} ({exc.strerror})") from None
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
