@@ -127,7 +127,10 @@ def build(
     spec: UncertainSpec, trajectories: int, rows: pd.DataFrame, print_: str, abc_points: Path
 ) -> tuple[str, pd.DataFrame, pd.DataFrame]:
     diff = sens.differences(rows)
-    table = sens.indices(spec, trajectories, diff)
+    notes: list[str] = []
+    table = sens.indices(spec, trajectories, diff, notes)
+    for note in notes:  # SALib's warnings, in plain words
+        print(f"note: {note}", file=sys.stderr)
     by_level = {m: sens.reversal_by_level(spec, trajectories, diff, m) for m in sens.DIFFERENCES}
     points = pd.read_csv(abc_points)
     prior: dict[str, float] = {}

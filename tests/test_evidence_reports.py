@@ -68,3 +68,22 @@ def test_the_validation_script_runs_end_to_end_on_a_tiny_district(tmp_path: Path
     rows = [line for line in report.read_text().splitlines() if line.startswith("| ")]
     judged = [r for r in rows if any(r.rstrip().endswith(f"**{v}** |") for v in VERDICTS)]
     assert len(judged) == len(VALIDATION)
+
+
+def test_the_sensitivity_report_passes_on_what_salib_warns_of(monkeypatch) -> None:
+    """The report's Morris analysis hands SALib's warnings back as notes, as `relsim
+    sensitivity` does, instead of dropping them."""
+    from relsim.evidence import sensitivity as sens
+
+    def warning_analysis(*args, **kwargs) -> pd.DataFrame:
+        notes = args[6] if len(args) > 6 else kwargs.get("notes")
+        assert notes is not None, "indices() gave analyse() nowhere to put notes"
+        notes.append("a difference is the same at every point")
+        return pd.DataFrame()
+
+    monkeypatch.setattr(sens, "analyse", warning_analysis)
+    spec = load_spec()
+    diff = pd.DataFrame({metric: [0.0, 0.0] for metric in sens.DIFFERENCES}, index=[-1, 0])
+    notes: list[str] = []
+    sens.indices(spec, 1, diff, notes)
+    assert notes == ["a difference is the same at every point"]

@@ -72,12 +72,15 @@ def differences(rows: pd.DataFrame) -> pd.DataFrame:
     return diff
 
 
-def indices(spec: UncertainSpec, trajectories: int, diff: pd.DataFrame) -> pd.DataFrame:
-    """Morris indices of every difference over every parameter (SALib, via relsim.sweep)."""
+def indices(
+    spec: UncertainSpec, trajectories: int, diff: pd.DataFrame, notes: list[str] | None = None
+) -> pd.DataFrame:
+    """Morris indices of every difference over every parameter (SALib, via relsim.sweep);
+    what SALib warns of is added to `notes`."""
     runs = diff.drop(index=DEFAULTS_POINT, errors="ignore").copy()
     runs["point"] = runs.index
     runs["status"] = "ok"
-    return analyse("morris", unit_ranges(spec), trajectories, SEED, runs, DIFFERENCES)
+    return analyse("morris", unit_ranges(spec), trajectories, SEED, runs, DIFFERENCES, notes)
 
 
 def reversal_by_level(
