@@ -478,6 +478,27 @@ def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
         assert row.crisis_events_per_citizen_year_best == (
             means["crisis_events_per_citizen_year_mean"].idxmin()
         )
+    # Under how many parameter sets each model is lowest, counted from the runs themselves
+    # (one run a set here, replication r running set r): what a sentence such as "fewer
+    # crises under 3 of the 10 sets" rests on.
+    for size in (2, 4):
+        by_set = {
+            series: pd.read_parquet(out / series / "runs.parquet")
+            .query(f"`workforce.workers` == {size}")
+            .set_index("replication")["crisis_events_per_citizen_year"]
+            for series in ("baseline", "liberated")
+        }
+        first, second = by_set["baseline"], by_set["liberated"]
+        below = int((second < first).sum())
+        row = better[better["posts"] == size].iloc[0]
+        sets = len(first)
+        assert row["crisis_events_per_citizen_year_below_first_in"] == (
+            f"liberated {below} of {sets}"
+        )
+        lowest = int((first <= second).sum()), int((second <= first).sum())  # a tie: both
+        assert row["crisis_events_per_citizen_year_lowest_in"] == (
+            f"baseline {lowest[0]}, liberated {lowest[1]} of {sets}"
+        )
     # The efficient set: no point on it is beaten on both measures by another point.
     frontier = table[table["on_frontier"]]
     for point in frontier.itertuples():

@@ -190,7 +190,9 @@ def better_buy(
     plans_: Sequence[tuple[str, SweepPlan]], runs: dict[str, pd.DataFrame]
 ) -> pd.DataFrame:
     """At each workforce size where every series has the same staff budget: per measure, the
-    series with the lowest mean and whether it is clearly lowest (paired intervals)."""
+    series with the lowest mean, whether it is clearly lowest (paired intervals), and under how
+    many parameter sets (or replications, chance only) each series is the lowest and each later
+    one is below the first."""
     sizes = plans_[0][1].design[KEY].tolist()
     ensemble = plans_[0][1].ensemble  # the same parameter sets in every series
     rows = []
@@ -221,6 +223,9 @@ def better_buy(
             )
             row[f"{metric}_best"] = best
             row[f"{metric}_clearly"] = bool(clear and equal)
+            by_set = {s: _by_set(v, ensemble) for s, v in values.items()}
+            row[f"{metric}_lowest_in"] = _counted(_lowest_counts(by_set), by_set)
+            row[f"{metric}_below_first_in"] = _counted(_below_first_counts(by_set), by_set)
         crisis, cost = (row[f"{m}_best"] for m in MEASURES)
         row["better_buy"] = crisis if crisis == cost else ""
         row["better_buy_clearly"] = bool(
@@ -228,6 +233,35 @@ def better_buy(
         )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _by_set(values: pd.Series, ensemble: EnsembleDraw | None) -> pd.Series:
+    """Replications' values as each parameter set's mean (as they are, chance only)."""
+    found = values.dropna()
+    if ensemble is None:
+        return found
+    return found.groupby([ensemble.set_of(int(r)) for r in found.index]).mean()
+
+
+def _lowest_counts(by_set: dict[str, pd.Series]) -> dict[str, int]:
+    """Under how many sets each series has the lowest value (of those every series ran; a
+    tie counts for each series in it)."""
+    table = pd.DataFrame(by_set).dropna()
+    lowest = table.eq(table.min(axis=1), axis=0)
+    return {series: int(lowest[series].sum()) for series in by_set}
+
+
+def _below_first_counts(by_set: dict[str, pd.Series]) -> dict[str, int]:
+    """Under how many sets each later series is below the first (where both ran)."""
+    table = pd.DataFrame(by_set).dropna()
+    first = table.columns[0]
+    return {series: int((table[series] < table[first]).sum()) for series in table.columns[1:]}
+
+
+def _counted(counts: dict[str, int], by_set: dict[str, pd.Series]) -> str:
+    """'baseline 9, liberated 1 of 10': counts of the sets (or replications) every series ran."""
+    total = len(pd.DataFrame(by_set).dropna())
+    return ", ".join(f"{series} {count}" for series, count in counts.items()) + f" of {total}"
 
 
 def _at(table: pd.DataFrame, point: int) -> pd.Series:
