@@ -340,11 +340,15 @@ def add_tool_commands(group: click.Group) -> None:
         """Re-create the run, comparison, sweep or experiment that MANIFEST describes in --out,
         and say whether its files are identical to the original's (byte for byte; for a sweep,
         run for run)."""
-        from relsim.rerun import load_manifest
+        from relsim.environment import git_commit
+        from relsim.rerun import load_manifest, unchecked_source
 
         if manifest.is_dir():
             manifest = manifest / "manifest.json"
         data = load_manifest(manifest)
+        unchecked = unchecked_source(data, git_commit())
+        if unchecked is not None:
+            click.echo(f"relsim: note: {unchecked}", err=True)
         result = manifest.parent.resolve()
         inside = manifest.name == "manifest.json" and out.resolve().is_relative_to(result)
         if inside or out.resolve() == result:

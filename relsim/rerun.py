@@ -117,6 +117,26 @@ def mismatches(data: dict[str, Any], hashes: list[tuple[str, str]]) -> list[str]
     return found
 
 
+def unchecked_source(data: dict[str, Any], commit: str | None) -> str | None:
+    """What a rerun cannot check when only one side knows its commit (`commit`: this relsim's,
+    None outside a git checkout, as from an unpacked archive or a wheel): identical files then
+    do not show that the same code made them. None when both or neither know it."""
+    recorded = data.get("git_commit")
+    if recorded and not commit:
+        return (
+            f"this relsim is not a git checkout, so whether its code is the code that made the "
+            f"result (commit {printable(str(recorded))[:12]}) is not checked; only the relsim "
+            "version and the libraries are"
+        )
+    if commit and not recorded and "relsim_version" in data:
+        return (
+            "the result records no commit (it was made outside a git checkout), so whether this "
+            "code is the code that made it is not checked; only the relsim version and the "
+            "libraries are"
+        )
+    return None
+
+
 def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
     """A run's manifest and its scenario, checked."""
     data = load_manifest(path)

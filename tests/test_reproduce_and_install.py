@@ -45,6 +45,31 @@ def test_rerun_reproduces_a_run_byte_for_byte(original, tmp_path, capsys):
     assert manifest["rerun_of"].endswith("manifest.json")
 
 
+def test_rerun_outside_a_checkout_says_what_it_cannot_check(
+    original, tmp_path, capsys, monkeypatch
+):
+    """From an unpacked archive or a wheel there is no commit to compare, and identical files
+    do not show that the same code made them (a result made by older code said "identical"
+    with nothing more): the rerun says so in a note, and still reruns."""
+    import relsim.environment
+
+    monkeypatch.setattr(relsim.environment, "git_commit", lambda: None)
+    capsys.readouterr()
+    assert relsim_main("rerun", original, "--out", tmp_path / "again", "--workers", "1") == 0
+    err = capsys.readouterr().err
+    assert "relsim: note: this relsim is not a git checkout" in err, err
+    assert "summary.csv identical" in err
+    # A result made outside a checkout, rerun in one: the same note from the other side.
+    monkeypatch.undo()
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest.update(git_commit=None, git_source_sha256=None, git_uncommitted_sha256=None)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    assert relsim_main("rerun", copy, "--out", tmp_path / "again2", "--workers", "1") == 0
+    assert "relsim: note: the result records no commit" in capsys.readouterr().err
+
+
 def test_rerun_refuses_when_this_relsim_differs(original, tmp_path, capsys):
     copy = tmp_path / "copy"
     shutil.copytree(original, copy)
