@@ -1,0 +1,156 @@
+"""The measurements docs/odd.md quotes from runs of the bundled scenarios, regenerated.
+
+The ODD description states, beside its mechanisms, what they do in the bundled districts:
+the specialist services' cost and utilisation, the failure-demand shares by source, how hard
+the bundled front door rations, and how far the caseload cap is exceeded by returns. This
+script reruns those runs (the bundled scenarios as shipped, the seeds and replications the text
+names) and writes every quantity to one file, so the text can be checked against it.
+
+    python scripts/odd_measures.py --workers 2      # about ten seconds on two cores
+    python scripts/odd_measures.py --quick --out /tmp/odd   # a tiny district, to check
+
+Writes --out (default docs/odd/measures.csv): one row per measure, scenario and replication
+(`replication` -1: the mean over them), with the section of docs/odd.md that quotes it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from relsim.citizens import Route
+from relsim.config import Scenario
+from relsim.config.loading import load_scenario
+from relsim.files import write_csv
+from relsim.model import CareModel
+from relsim.runner import run_replications
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+SEED = 20261122  # the seed the text names for the bundled comparisons
+CAP_SEED = 1  # the seed of its caseload-cap check
+QUICK = ("population.citizens=300", "workforce.workers=4", "time.weeks=26", "time.warmup_weeks=13")
+MODELS = ("baseline", "liberated", "hybrid")
+#: (section of docs/odd.md, metric) measured in the bundled districts, 2 replications each
+BUNDLED_METRICS = (
+    ("7.11 Specialist services", "specialist_cost_per_citizen_year"),
+    ("7.11 Specialist services", "specialist_utilisation"),
+    ("7.13 Record and outputs", "failure_demand_share"),
+    ("7.13 Record and outputs", "front_door_failure_demand_share"),
+    ("7.13 Record and outputs", "failure_demand_presentations_share"),
+    ("7.13 Record and outputs", "failure_demand_chasing_share"),
+    ("7.13 Record and outputs", "failure_demand_referrals_share"),
+    ("7.13 Record and outputs", "failure_demand_reassessments_share"),
+    ("7.13 Record and outputs", "failure_demand_crises_share"),
+)
+
+
+def scenario(name: str, sets: Sequence[str], quick: bool) -> Scenario:
+    return load_scenario(SCENARIOS / f"{name}.yaml", [*sets, *(QUICK if quick else ())])
+
+
+def rows_for(section: str, model: str, measure: str, values: Sequence[float]) -> list[dict]:
+    """One row per replication and one for their mean (replication -1)."""
+    rows = [
+        {"section": section, "scenario": model, "measure": measure, "replication": r, "value": v}
+        for r, v in enumerate(values)
+    ]
+    rows.append(
+        {
+            "section": section,
+            "scenario": model,
+            "measure": measure,
+            "replication": -1,
+            "value": float(np.mean(values)),
+        }
+    )
+    return rows
+
+
+def bundled(workers: int, quick: bool) -> list[dict]:
+    """Each bundled model, 2 replications: services, failure demand, and the front door's
+    eligibility threshold over the measured weeks (its weekly mean, lowest and highest)."""
+    rows: list[dict] = []
+    for model in MODELS:
+        results = run_replications(scenario(model, (), quick), 2, SEED, workers=workers)
+        for section, metric in BUNDLED_METRICS:
+            rows += rows_for(section, model, metric, [r.metrics[metric] for r in results])
+        if model == "liberated":
+            continue  # no front door
+        for how in ("mean", "min", "max"):
+            values = []
+            for result in results:
+                assert result.timeseries is not None
+                measured = result.timeseries[result.timeseries["measured"]]
+                values.append(float(measured["front_door_threshold"].agg(how)))
+            rows += rows_for(
+                "7.9 Assess-do-refer pathway", model, f"front_door_threshold_{how}", values
+            )
+    # The front door at complexity 0.7 (the shock study's setting), 4 replications.
+    results = run_replications(
+        scenario("baseline", ("demand_complexity=0.7",), quick), 4, SEED, workers=workers
+    )
+    values = []
+    for result in results:
+        assert result.timeseries is not None
+        measured = result.timeseries[result.timeseries["measured"]]
+        values.append(float(measured["front_door_threshold"].mean()))
+    rows += rows_for(
+        "7.9 Assess-do-refer pathway",
+        "baseline, complexity 0.7",
+        "front_door_threshold_mean",
+        values,
+    )
+    return rows
+
+
+def caseload_cap(quick: bool) -> list[dict]:
+    """The bundled Liberated district (seed 1, replication 0), every measured week: caseloads
+    against the cap, which returns may exceed by `liberated.return_places_over_cap`."""
+    config = scenario("liberated", (), quick)
+    model = CareModel(config, 0, seed=CAP_SEED, record_journeys=False, record_series=False)
+    caseworkers = model.workforce.role == Route.LIBERATED
+    over, largest, held, post_weeks = 0, 0, 0, 0
+    for _ in range(model.final_week):
+        model.step()
+        if model.week <= config.time.warmup_weeks:
+            continue
+        workforce = model.workforce
+        posts = caseworkers & workforce.in_post
+        caseload = workforce.caseload[posts]
+        cap = workforce.cap[posts]
+        over += int(np.count_nonzero(caseload > cap + config.liberated.return_places_over_cap))
+        largest = max(largest, int(caseload.max(initial=0)))
+        held += int(caseload.sum())
+        post_weeks += caseload.size
+    section = "Differences from the design brief, item 7"
+    return [
+        {"section": section, "scenario": "liberated", "measure": measure, "replication": 0,
+         "value": value}
+        for measure, value in (
+            ("post_weeks_above_cap_plus_return_places", over),
+            ("largest_caseload", largest),
+            ("caseload_cap", int(config.workforce.caseload_cap)),
+            ("mean_caseload", held / max(post_weeks, 1)),
+        )
+    ]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="a tiny district, to check")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "odd" / "measures.csv")
+    args = parser.parse_args()
+    table = pd.DataFrame([*bundled(args.workers, args.quick), *caseload_cap(args.quick)])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(args.out, table)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
