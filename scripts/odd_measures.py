@@ -2,7 +2,8 @@
 
 The ODD description states, beside its mechanisms, what they do in the bundled districts:
 the specialist services' cost and utilisation, the failure-demand shares by source, how hard
-the bundled front door rations, and how far the caseload cap is exceeded by returns. This
+the bundled front door rations, how far the caseload cap is exceeded by returns, and where
+need settles in a district with no services. This
 script reruns those runs (the bundled scenarios as shipped, the seeds and replications the text
 names) and writes every quantity to one file, so the text can be checked against it.
 
@@ -105,6 +106,17 @@ def bundled(workers: int, quick: bool) -> list[dict]:
         "front_door_threshold_mean",
         values,
     )
+    # A district with no services at complexity 1: where need settles with nothing to stop it.
+    results = run_replications(
+        scenario("baseline", ("care_model=none", "demand_complexity=1.0"), quick),
+        2,
+        SEED,
+        workers=workers,
+    )
+    rows += rows_for(
+        "7.3 Need dynamics", "no services, complexity 1.0", "mean_need",
+        [r.metrics["mean_need"] for r in results],
+    )  # fmt: skip
     return rows
 
 
