@@ -2,8 +2,9 @@
 
 The ODD description states, beside its mechanisms, what they do in the bundled districts:
 the specialist services' cost and utilisation, the failure-demand shares by source, how hard
-the bundled front door rations, how far the caseload cap is exceeded by returns, and where
-need settles in a district with no services. This
+the bundled front door rations, how far the caseload cap is exceeded by returns, where need
+settles in a district with no services, and which part of continuity the relational advantage
+depends on. This
 script reruns those runs (the bundled scenarios as shipped, the seeds and replications the text
 names) and writes every quantity to one file, so the text can be checked against it.
 
@@ -120,6 +121,60 @@ def bundled(workers: int, quick: bool) -> list[dict]:
     return rows
 
 
+CONTINUITY_SEED = 20261202  # the seed of its continuity breakdown
+CONTINUITY_DISTRICT = ("time.weeks=156",)
+#: what the `continuity` knob moves, in the groups the text separates
+CONTINUITY_PARTS = {
+    "handover retentions": ("handover_retention", "relationship_retention"),
+    "absence": ("absence_probability_per_week",),
+    "turnover, vacancy length and locum tenure": (
+        "turnover_per_year",
+        "vacancy_weeks",
+        "agency_tenure_weeks",
+    ),
+}
+
+
+def continuity_parts(workers: int, quick: bool) -> list[dict]:
+    """The Liberated Method's crisis advantage over assess-do-refer (paired by replication, 2
+    replications) at continuity 0.1 and 0.9, at 0.1 with one group of what the knob moves set
+    to its values at 0.9, and with step-down switched off: which part of continuity the
+    advantage depends on."""
+    high = scenario("liberated", (*CONTINUITY_DISTRICT, "continuity=0.9"), quick).staff
+    configs: dict[str, tuple[str, ...]] = {
+        "continuity 0.1": ("continuity=0.1",),
+        "continuity 0.9": ("continuity=0.9",),
+    }
+    for part, keys in CONTINUITY_PARTS.items():
+        at_high = tuple(f"staff.{key}={getattr(high, key)}" for key in keys)
+        configs[f"continuity 0.1, {part} as at 0.9"] = ("continuity=0.1", *at_high)
+    for value in ("0.1", "0.9"):
+        configs[f"continuity {value}, no step-down"] = (
+            f"continuity={value}",
+            "liberated.step_down_stable_weeks=520",
+        )
+    rows: list[dict] = []
+    for label, sets in configs.items():
+        crises = {
+            model: [
+                r.metrics["crisis_events_per_citizen_year"]
+                for r in run_replications(
+                    scenario(model, (*CONTINUITY_DISTRICT, *sets), quick),
+                    2,
+                    CONTINUITY_SEED,
+                    workers=workers,
+                )
+            ]
+            for model in ("baseline", "liberated")
+        }
+        advantage = [a - b for a, b in zip(crises["baseline"], crises["liberated"], strict=True)]
+        rows += rows_for(
+            "Where the dependence on continuity comes from", label,
+            "crisis_advantage_per_citizen_year", advantage,
+        )  # fmt: skip
+    return rows
+
+
 def caseload_cap(quick: bool) -> list[dict]:
     """The bundled Liberated district (seed 1, replication 0), every measured week: caseloads
     against the cap, which returns may exceed by `liberated.return_places_over_cap`."""
@@ -158,7 +213,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a tiny district, to check")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "odd" / "measures.csv")
     args = parser.parse_args()
-    table = pd.DataFrame([*bundled(args.workers, args.quick), *caseload_cap(args.quick)])
+    table = pd.DataFrame(
+        [
+            *bundled(args.workers, args.quick),
+            *continuity_parts(args.workers, args.quick),
+            *caseload_cap(args.quick),
+        ]
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     write_csv(args.out, table)
     print(f"wrote {args.out}")

@@ -40,3 +40,11 @@ def test_the_text_quotes_the_committed_file() -> None:
     assert "averages 0.85 to 0.87" in text
     assert round(low["baseline", "front_door_threshold_mean"], 2) == 0.85
     assert round(high["baseline", "front_door_threshold_mean"], 2) == 0.87
+    advantage = table[
+        table["section"].str.startswith("Where the dependence") & (table["replication"] == -1)
+    ].set_index("scenario")["value"]
+    assert "(0.22 against 0.74 crises per citizen-year" in text
+    assert (round(advantage["continuity 0.1"], 2), round(advantage["continuity 0.9"], 2)) == (
+        0.22,
+        0.74,
+    )
