@@ -121,6 +121,27 @@ def bundled(workers: int, quick: bool) -> list[dict]:
     return rows
 
 
+FRICTION_SEED = 20261203  # the seed of its friction runs
+
+
+def friction(workers: int, quick: bool) -> list[dict]:
+    """P5 with the default adaptive rationing: failure-demand share and crises at referral
+    friction 0 and 1, complexity 0.7, 2 replications, under each care model."""
+    rows: list[dict] = []
+    for model in ("baseline", "liberated"):
+        for value in ("0", "1"):
+            sets = ("demand_complexity=0.7", f"referral_friction={value}")
+            results = run_replications(
+                scenario(model, sets, quick), 2, FRICTION_SEED, workers=workers
+            )
+            for metric in ("failure_demand_share", "crisis_events_per_citizen_year"):
+                rows += rows_for(
+                    "P5 (patterns table)", f"{model}, complexity 0.7, friction {value}", metric,
+                    [r.metrics[metric] for r in results],
+                )  # fmt: skip
+    return rows
+
+
 CONTINUITY_SEED = 20261202  # the seed of its continuity breakdown
 CONTINUITY_DISTRICT = ("time.weeks=156",)
 #: what the `continuity` knob moves, in the groups the text separates
@@ -216,6 +237,7 @@ def main() -> None:
     table = pd.DataFrame(
         [
             *bundled(args.workers, args.quick),
+            *friction(args.workers, args.quick),
             *continuity_parts(args.workers, args.quick),
             *caseload_cap(args.quick),
         ]
