@@ -141,6 +141,19 @@ def test_charts_hold_a_point_a_week_and_mark_policy_changes(comparison: Comparis
     assert any(h.values[0] != h.values[1] for h in scores)
 
 
+def test_following_someone_at_random_again_moves_on() -> None:
+    """The same view gives the same pick (a class can compare notes), and pressing the button
+    again follows someone else, as docs/teaching.md asks the class to do; it used to pick the
+    same person however often it was pressed in a week."""
+    rows = list(range(100, 400, 3))
+    first = observe.followable_pick(rows, 156, None)
+    assert first == observe.followable_pick(rows, 156, None)
+    picks = [first]
+    for _ in range(5):
+        picks.append(observe.followable_pick(rows, 156, picks[-1]))
+    assert len(set(picks)) >= 4 and all(pick in rows for pick in picks)
+
+
 def test_journeys_are_told_in_words(comparison: Comparison) -> None:
     comparison.advance(25)
     model = comparison.models[0]

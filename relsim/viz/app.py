@@ -17,7 +17,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import solara
 import solara.lab
 
@@ -272,10 +271,7 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                 | set(observe.followable_citizens(comparison.models[1]).tolist())
             )
         if rows:
-            # Its own generator, seeded by what is on screen: the same pick for the same view,
-            # and the model's streams are not touched.
-            pick = np.random.default_rng([len(rows), comparison.week]).integers(len(rows))
-            followed.set(rows[int(pick)])
+            followed.set(observe.followable_pick(rows, comparison.week, followed.value))
 
     with comparison.lock:
         count = observe.citizen_count(comparison.models[0])

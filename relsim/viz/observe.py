@@ -434,6 +434,15 @@ def _workers_met(model: CareModel, row: int) -> int:
     return int(np.unique(workers[workers >= 0]).size)
 
 
+def followable_pick(rows: list[int], week: int, followed: int | None) -> int:
+    """Whom "Follow someone at random" picks from `rows`: its own generator, seeded by what is
+    on screen (the candidates, the week and who is followed now), so a view always gives the
+    same pick, pressing again moves on to someone else, and the model's streams are not
+    touched."""
+    seed = [len(rows), week, 0 if followed is None else followed + 1]
+    return rows[int(np.random.default_rng(seed).integers(len(rows)))]
+
+
 def followable_citizens(model: CareModel, min_active_needs: int = 2) -> np.ndarray:
     """Rows of people in the district now, with at least `min_active_needs` active needs, who
     have asked for help at least once: people with a story to follow."""
