@@ -304,8 +304,8 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                     f"active needs {now.active_needs if now else 0}, trust "
                     f"{(now.trust if now else 0):.2f}, relationship {(now.depth if now else 0):.2f}"
                     f"\n\nworkers met **{summary.workers_met}** · assessments "
-                    f"**{summary.assessments}** · referrals **{summary.referrals}** "
-                    f"({summary.rejected} rejected) · specialist episodes "
+                    f"**{summary.assessments}** · referrals accepted **{summary.referrals}**, "
+                    f"refused **{summary.rejected}** · specialist episodes "
                     f"**{summary.specialist_episodes}** · crises **{summary.crises}** · came back "
                     f"**{summary.re_presentations}** · budget **£{summary.budget_gbp:,.0f}**"
                 )

@@ -94,6 +94,10 @@ def describe(event: JourneyEvent) -> str:
 
 @dataclass(frozen=True)
 class JourneySummary:
+    """One person's path in counts. `referrals` are those a service accepted onto its list and
+    `rejected` those refused, at its door or at re-assessment: two outcomes, not a part of a
+    whole."""
+
     workers_met: int
     assessments: int
     referrals: int
