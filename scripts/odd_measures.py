@@ -3,8 +3,8 @@
 The ODD description states, beside its mechanisms, what they do in the bundled districts:
 the specialist services' cost and utilisation, the failure-demand shares by source, how hard
 the bundled front door rations, how far the caseload cap is exceeded by returns, where need
-settles in a district with no services, and which part of continuity the relational advantage
-depends on. This
+settles in a district with no services, which part of continuity the relational advantage
+depends on, and where the weekly crisis series settles (MSER-5). This
 script reruns those runs (the bundled scenarios as shipped, the seeds and replications the text
 names) and writes every quantity to one file, so the text can be checked against it.
 
@@ -30,6 +30,7 @@ from relsim.config.loading import load_scenario
 from relsim.files import write_csv
 from relsim.model import CareModel
 from relsim.runner import run_replications
+from relsim.warmup import mser5, steady_state_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -142,6 +143,49 @@ def friction(workers: int, quick: bool) -> list[dict]:
     return rows
 
 
+WARMUP_SEED = 20261202  # the seed of its choice of warm-up
+#: the bundled districts, and `none`: the baseline with no services
+DISTRICTS = {
+    "none": ("baseline", ("care_model=none",)),
+    "baseline": ("baseline", ()),
+    "liberated": ("liberated", ()),
+    "hybrid": ("hybrid", ()),
+}
+
+
+def steady_state(workers: int, quick: bool) -> list[dict]:
+    """MSER-5 on each bundled district's weekly crises: from launch with no warm-up (3
+    replications, the computation that chose the default warm-up), and as each run's manifest
+    computes it (2 replications as bundled), with the drift between the measured halves."""
+    section = "5 Initialisation"
+    rows: list[dict] = []
+    for label, (name, sets) in DISTRICTS.items():
+        launch = scenario(name, (*sets, "time.warmup_weeks=0", "time.weeks=260"), quick)
+        results = run_replications(launch, 3, WARMUP_SEED, workers=workers)
+        series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
+        weekly = series.groupby("week")["crises"].mean().sort_index()
+        rows.append(
+            {"section": section, "scenario": label, "measure": "mser5_weeks_from_launch",
+             "replication": -1, "value": mser5(weekly.to_numpy())}
+        )  # fmt: skip
+        bundled_run = scenario(name, sets, quick)
+        results = run_replications(bundled_run, 2, SEED, workers=workers)
+        series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
+        report = steady_state_report(series, bundled_run.time.warmup_weeks)
+        drifts = report["drift_second_half_vs_first"]
+        assert isinstance(drifts, dict)
+        for measure, value in (
+            ("mser5_weeks_as_bundled", report["mser5_truncation_weeks"]),
+            ("drift_crises", drifts["crises"]),
+            ("drift_mean_need", drifts["mean_need"]),
+        ):
+            rows.append(
+                {"section": section, "scenario": label, "measure": measure, "replication": -1,
+                 "value": value}
+            )  # fmt: skip
+    return rows
+
+
 CONTINUITY_SEED = 20261202  # the seed of its continuity breakdown
 CONTINUITY_DISTRICT = ("time.weeks=156",)
 #: what the `continuity` knob moves, in the groups the text separates
@@ -237,6 +281,7 @@ def main() -> None:
     table = pd.DataFrame(
         [
             *bundled(args.workers, args.quick),
+            *steady_state(args.workers, args.quick),
             *friction(args.workers, args.quick),
             *continuity_parts(args.workers, args.quick),
             *caseload_cap(args.quick),
