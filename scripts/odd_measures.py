@@ -8,7 +8,7 @@ depends on, and where the weekly crisis series settles (MSER-5). This
 script reruns those runs (the bundled scenarios as shipped, the seeds and replications the text
 names) and writes every quantity to one file, so the text can be checked against it.
 
-    python scripts/odd_measures.py --workers 2      # about ten seconds on two cores
+    python scripts/odd_measures.py --workers 2      # about half a minute on two cores
     python scripts/odd_measures.py --quick --out /tmp/odd   # a tiny district, to check
 
 Writes --out (default docs/odd/measures.csv): one row per measure, scenario and replication
