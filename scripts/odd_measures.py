@@ -240,6 +240,52 @@ def continuity_parts(workers: int, quick: bool) -> list[dict]:
     return rows
 
 
+PAIRING_SEED = 1  # the seed of its pairing check
+PAIRING_SHOCK_WEEK = 30
+PAIRING_CITIZENS = 1000
+
+
+def pairing(quick: bool) -> list[dict]:
+    """How long a district with a demand shock stays paired with the same district without it:
+    the share of the first citizens, of those present in both, whose needs are identical at the
+    end of weeks from just before the shock's start (a shock changes the arrival rate, and the
+    services then diverge)."""
+    shock = (
+        f"demand_shock.start_week={PAIRING_SHOCK_WEEK}",
+        "demand_shock.weeks=52",
+        "demand_shock.demand_multiplier=1.3",
+    )
+    pair = [
+        CareModel(scenario("baseline", sets, quick), 0, seed=PAIRING_SEED,
+                  record_journeys=False, record_series=False)
+        for sets in ((), shock)
+    ]  # fmt: skip
+    rows: list[dict] = []
+    start = PAIRING_SHOCK_WEEK
+    looked_at = {start - 1, start, start + 1, start + 4, start + 12, start + 26, start + 52}
+    for week in range(1, max(looked_at) + 1):
+        for model in pair:
+            model.step()
+        if week not in looked_at:
+            continue
+        # The first citizens present in both districts, matched by id (rows differ once the
+        # districts drop the rows of those who left at different times).
+        found = []
+        for model in pair:
+            citizens = model.citizens
+            ids = citizens.id[: citizens.n]
+            rows_ = np.flatnonzero((ids < PAIRING_CITIZENS) & citizens.present[: citizens.n])
+            found.append((ids[rows_], citizens.need[rows_]))
+        _, first, second = np.intersect1d(found[0][0], found[1][0], return_indices=True)
+        same = np.all(found[0][1][first] == found[1][1][second], axis=1)
+        rows.append(
+            {"section": "4 Design concepts: stochasticity", "scenario": "baseline, seed 1",
+             "measure": f"share_of_first_citizens_paired_at_end_of_week_{week}",
+             "replication": 0, "value": float(same.mean())}
+        )  # fmt: skip
+    return rows
+
+
 def caseload_cap(quick: bool) -> list[dict]:
     """The bundled Liberated district (seed 1, replication 0), every measured week: caseloads
     against the cap, which returns may exceed by `liberated.return_places_over_cap`."""
@@ -284,6 +330,7 @@ def main() -> None:
             *steady_state(args.workers, args.quick),
             *friction(args.workers, args.quick),
             *continuity_parts(args.workers, args.quick),
+            *pairing(args.quick),
             *caseload_cap(args.quick),
         ]
     )
