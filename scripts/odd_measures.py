@@ -56,21 +56,16 @@ def scenario(name: str, sets: Sequence[str], quick: bool) -> Scenario:
     return load_scenario(SCENARIOS / f"{name}.yaml", [*sets, *(QUICK if quick else ())])
 
 
+def row(section: str, scenario: str, measure: str, replication: int, value: object) -> dict:
+    """One measurement; `replication` -1 is the mean over the replications."""
+    return {"section": section, "scenario": scenario, "measure": measure,
+            "replication": replication, "value": value}  # fmt: skip
+
+
 def rows_for(section: str, model: str, measure: str, values: Sequence[float]) -> list[dict]:
     """One row per replication and one for their mean (replication -1)."""
-    rows = [
-        {"section": section, "scenario": model, "measure": measure, "replication": r, "value": v}
-        for r, v in enumerate(values)
-    ]
-    rows.append(
-        {
-            "section": section,
-            "scenario": model,
-            "measure": measure,
-            "replication": -1,
-            "value": float(np.mean(values)),
-        }
-    )
+    rows = [row(section, model, measure, r, v) for r, v in enumerate(values)]
+    rows.append(row(section, model, measure, -1, float(np.mean(values))))
     return rows
 
 
@@ -164,10 +159,7 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
         results = run_replications(launch, 3, WARMUP_SEED, workers=workers)
         series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
         weekly = series.groupby("week")["crises"].mean().sort_index()
-        rows.append(
-            {"section": section, "scenario": label, "measure": "mser5_weeks_from_launch",
-             "replication": -1, "value": mser5(weekly.to_numpy())}
-        )  # fmt: skip
+        rows.append(row(section, label, "mser5_weeks_from_launch", -1, mser5(weekly.to_numpy())))
         bundled_run = scenario(name, sets, quick)
         results = run_replications(bundled_run, 2, SEED, workers=workers)
         series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
@@ -179,10 +171,7 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
             ("drift_crises", drifts["crises"]),
             ("drift_mean_need", drifts["mean_need"]),
         ):
-            rows.append(
-                {"section": section, "scenario": label, "measure": measure, "replication": -1,
-                 "value": value}
-            )  # fmt: skip
+            rows.append(row(section, label, measure, -1, value))
     return rows
 
 
@@ -274,15 +263,20 @@ def pairing(quick: bool) -> list[dict]:
         for model in pair:
             citizens = model.citizens
             ids = citizens.id[: citizens.n]
-            rows_ = np.flatnonzero((ids < PAIRING_CITIZENS) & citizens.present[: citizens.n])
-            found.append((ids[rows_], citizens.need[rows_]))
+            first_rows = np.flatnonzero((ids < PAIRING_CITIZENS) & citizens.present[: citizens.n])
+            found.append((ids[first_rows], citizens.need[first_rows]))
         _, first, second = np.intersect1d(found[0][0], found[1][0], return_indices=True)
         same = np.all(found[0][1][first] == found[1][1][second], axis=1)
+        measure = f"share_of_first_citizens_paired_at_end_of_week_{week}"
         rows.append(
-            {"section": "4 Design concepts: stochasticity", "scenario": "baseline, seed 1",
-             "measure": f"share_of_first_citizens_paired_at_end_of_week_{week}",
-             "replication": 0, "value": float(same.mean())}
-        )  # fmt: skip
+            row(
+                "4 Design concepts: stochasticity",
+                "baseline, seed 1",
+                measure,
+                0,
+                float(same.mean()),
+            )
+        )
     return rows
 
 
@@ -307,15 +301,14 @@ def caseload_cap(quick: bool) -> list[dict]:
         post_weeks += caseload.size
     section = "Differences from the design brief, item 7"
     return [
-        {"section": section, "scenario": "liberated", "measure": measure, "replication": 0,
-         "value": value}
+        row(section, "liberated", measure, 0, value)
         for measure, value in (
             ("post_weeks_above_cap_plus_return_places", over),
             ("largest_caseload", largest),
             ("caseload_cap", int(config.workforce.caseload_cap)),
             ("mean_caseload", held / max(post_weeks, 1)),
         )
-    ]  # fmt: skip
+    ]
 
 
 def main() -> None:
