@@ -223,9 +223,10 @@ def better_buy(
             )
             row[f"{metric}_best"] = best
             row[f"{metric}_clearly"] = bool(clear and equal)
-            by_set = {s: _by_set(v, ensemble) for s, v in values.items()}
-            row[f"{metric}_lowest_in"] = _counted(_lowest_counts(by_set), by_set)
-            row[f"{metric}_below_first_in"] = _counted(_below_first_counts(by_set), by_set)
+            # the sets (or replications) every series ran, one column a series
+            by_set = pd.DataFrame({s: _by_set(v, ensemble) for s, v in values.items()}).dropna()
+            row[f"{metric}_lowest_in"] = _counted(_lowest_counts(by_set), len(by_set))
+            row[f"{metric}_below_first_in"] = _counted(_below_first_counts(by_set), len(by_set))
         crisis, cost = (row[f"{m}_best"] for m in MEASURES)
         row["better_buy"] = crisis if crisis == cost else ""
         row["better_buy_clearly"] = bool(
@@ -243,24 +244,23 @@ def _by_set(values: pd.Series, ensemble: EnsembleDraw | None) -> pd.Series:
     return found.groupby([ensemble.set_of(int(r)) for r in found.index]).mean()
 
 
-def _lowest_counts(by_set: dict[str, pd.Series]) -> dict[str, int]:
-    """Under how many sets each series has the lowest value (of those every series ran; a
-    tie counts for each series in it)."""
-    table = pd.DataFrame(by_set).dropna()
-    lowest = table.eq(table.min(axis=1), axis=0)
-    return {series: int(lowest[series].sum()) for series in by_set}
+def _lowest_counts(by_set: pd.DataFrame) -> dict[str, int]:
+    """Under how many sets each series has the lowest value (a tie counts for each series in
+    it)."""
+    lowest = by_set.eq(by_set.min(axis=1), axis=0)
+    return {str(series): int(lowest[series].sum()) for series in by_set.columns}
 
 
-def _below_first_counts(by_set: dict[str, pd.Series]) -> dict[str, int]:
-    """Under how many sets each later series is below the first (where both ran)."""
-    table = pd.DataFrame(by_set).dropna()
-    first = table.columns[0]
-    return {series: int((table[series] < table[first]).sum()) for series in table.columns[1:]}
+def _below_first_counts(by_set: pd.DataFrame) -> dict[str, int]:
+    """Under how many sets each later series is below the first."""
+    first = by_set.columns[0]
+    return {
+        str(series): int((by_set[series] < by_set[first]).sum()) for series in by_set.columns[1:]
+    }
 
 
-def _counted(counts: dict[str, int], by_set: dict[str, pd.Series]) -> str:
-    """'baseline 9, liberated 1 of 10': counts of the sets (or replications) every series ran."""
-    total = len(pd.DataFrame(by_set).dropna())
+def _counted(counts: dict[str, int], total: int) -> str:
+    """'baseline 9, liberated 1 of 10'."""
     return ", ".join(f"{series} {count}" for series, count in counts.items()) + f" of {total}"
 
 
