@@ -327,12 +327,10 @@ def test_an_experiment_with_an_unfinished_series_is_not_rerun(
     assert not again.exists()
 
 
-@pytest.mark.parametrize(("value", "shown"), [("2", '"2"'), (2.5, "2.5")])
-def test_an_experiment_manifest_whose_reps_are_not_a_whole_number_says_so(
-    value: object, shown: str, tiny_result: Path, tmp_path: Path, capsys
-) -> None:
-    """Replications recorded as text or a fraction are named as such in one line, not read as
-    a number (2.5 was taken for 2)."""
+def _rerun_with_reps(value: object, tiny_result: Path, tmp_path: Path, capsys) -> tuple:
+    """Rerun a copy of the tiny experiment whose manifest records `value` replications: the
+    exit status, stderr, the manifest's path and the replications it really ran; nothing may
+    be written."""
     import json
     import shutil
 
@@ -340,14 +338,24 @@ def test_an_experiment_manifest_whose_reps_are_not_a_whole_number_says_so(
 
     out = Path(shutil.copytree(tiny_result, tmp_path / "out"))
     manifest = out / "manifest.json"
-    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "reps": value}))
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "reps": value}))
     capsys.readouterr()
     again = tmp_path / "again"
-    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
-    assert capsys.readouterr().err == (
-        f"relsim: error: {manifest}: reps: {shown} is not a whole number\n"
-    )
+    code = relsim_main("rerun", out, "--out", again, "--workers", "1")
     assert not again.exists()
+    return code, capsys.readouterr().err, manifest, data["reps"]
+
+
+@pytest.mark.parametrize(("value", "shown"), [("2", '"2"'), (2.5, "2.5")])
+def test_an_experiment_manifest_whose_reps_are_not_a_whole_number_says_so(
+    value: object, shown: str, tiny_result: Path, tmp_path: Path, capsys
+) -> None:
+    """Replications recorded as text or a fraction are named as such in one line, not read as
+    a number (2.5 was taken for 2)."""
+    code, err, manifest, _ = _rerun_with_reps(value, tiny_result, tmp_path, capsys)
+    assert code == 2
+    assert err == f"relsim: error: {manifest}: reps: {shown} is not a whole number\n"
 
 
 @pytest.mark.parametrize("value", [0, -3, 1_000_000_000])
@@ -357,20 +365,8 @@ def test_an_experiment_manifest_whose_reps_differ_from_its_series_is_refused(
     """The runs come from the series' own sweep manifests, so a count of replications that
     disagrees with them was altered: it is refused in one line rather than copied into the
     rerun's manifest beside results that were called identical."""
-    import json
-    import shutil
-
-    from tests.cli_helpers import relsim_main
-
-    out = Path(shutil.copytree(tiny_result, tmp_path / "out"))
-    manifest = out / "manifest.json"
-    data = json.loads(manifest.read_text())
-    ran = data["reps"]
-    manifest.write_text(json.dumps({**data, "reps": value}))
-    capsys.readouterr()
-    again = tmp_path / "again"
-    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
-    assert capsys.readouterr().err == (
+    code, err, manifest, ran = _rerun_with_reps(value, tiny_result, tmp_path, capsys)
+    assert code == 2
+    assert err == (
         f"relsim: error: {manifest}: reps: {value:,} does not match its series' sweeps ({ran:,})\n"
     )
-    assert not again.exists()

@@ -4,28 +4,20 @@ the shock and the one without are the same people with the same luck)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from tests.script_helpers import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "shock_recovery.py"
 
 
-def load_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("shock_recovery", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_windows_run_from_the_shock_to_the_horizon() -> None:
-    windows = load_script().windows(208, 52, 416)
+    windows = load_script("shock_recovery").windows(208, 52, 416)
     assert windows[0] == ("before", 182, 208)
     assert windows[1] == ("shock's last 26 weeks", 234, 260)
     after = windows[2:]
@@ -39,7 +31,7 @@ def test_quick_run_writes_every_arm_window_and_measure(tmp_path: Path) -> None:
     subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--out", str(out)], check=True, cwd=ROOT
     )
-    script = load_script()
+    script = load_script("shock_recovery")
     effects = pd.read_csv(out / "after_effects.csv")
     arms = [arm.name for arm in script.ARMS]
     fixed = [arm.name for arm, _ in script.ABLATIONS]

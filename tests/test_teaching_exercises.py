@@ -5,28 +5,18 @@ to one side nothing on the other)."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pandas as pd
 import pytest
 
 from relsim.viz import charts, exercises
+from tests.script_helpers import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "teaching_exercises.py"
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("teaching_exercises", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +39,7 @@ def runs_of(table: pd.DataFrame, number: int) -> dict[str, pd.DataFrame]:
 
 
 def test_every_exercise_run_and_quantity_is_written(table: pd.DataFrame) -> None:
-    script = load_script()
+    script = load_script("teaching_exercises")
     assert list(table.columns) == ["exercise", "run", "district", "week", "quantity", "value"]
     assert table["value"].notna().all()
     assert set(table["exercise"]) == {e.title for e in exercises.EXERCISES}
