@@ -74,7 +74,7 @@ class Time(Section):
     warmup_weeks: int = param(
         104,
         "weeks",
-        "MSER-5 truncation point of the weekly crisis series of the bundled scenarios, rounded up to whole years (docs/odd.md, section 7)",
+        "MSER-5 truncation point of the weekly crisis series of the bundled scenarios, rounded up to whole years (docs/odd.md, section 5)",
         ge=0,
         le=1040,
         description="excluded from results: the district settles into its steady state",
