@@ -7,7 +7,9 @@ districts from the bundled baseline as the app opens it, the exercise's **Load**
 change from the next week on) and **Reset** (`Comparison.rebuild` with the controls' values).
 What is recorded is what the app shows: the scoreboard (`charts.headlines`), the level of each
 line chart (`charts.LINE_CHARTS`), the bars of *Cost so far by payer* (`charts.payer_chart`),
-the queues and posts of *The system* (`observe.worker_states`, `observe.citizen_snapshot`) and,
+the queues and posts of *The system* (`observe.worker_states`, `observe.citizen_snapshot`, and
+the counts its boxes are titled with, `system.layout`: people, where the line charts count
+referrals) and,
 for exercise 1, the journeys of the people *Follow someone at random* picks from.
 
 Measures are taken at the end of every year, and in the week, the quarter and the half-year
@@ -35,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from relsim.files import write_csv
-from relsim.viz import charts, exercises, journey, observe
+from relsim.viz import charts, exercises, journey, observe, system
 from relsim.viz.observe import WeekMeasures
 from relsim.viz.session import SIDES, Comparison, Setup
 
@@ -197,6 +199,12 @@ def screen_now(session: Session) -> list[Row]:
         workers = observe.worker_states(model)
         snapshot = observe.citizen_snapshot(model)
         held = snapshot.place == observe.PLACE_WORKER
+        *_, counts = system.layout(snapshot, workers)
+        rows += [
+            (side, f"the system: {title} now", float(count))
+            for title, count in counts.items()
+            if not title.startswith("grid_")
+        ]
         rows += [
             (side, "posts vacant now", float(sum(not w.in_post for w in workers))),
             (side, "workers away now", float(sum(w.absent for w in workers))),

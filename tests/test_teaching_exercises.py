@@ -50,6 +50,7 @@ def test_every_exercise_run_and_quantity_is_written(table: pd.DataFrame) -> None
     on_screen |= {f"cost so far: {payer} (£m)" for payer in charts.PAYER_LABELS.values()}
     on_screen |= {"crises in the year to this week", "crises a week in the year to this week"}
     on_screen |= {"cost (£m) in the year to this week", "waiting for a specialist now"}
+    on_screen |= {"the system: waiting for a specialist now", "the system: held by a worker now"}
     for run in script.RUNS:
         title = exercises.EXERCISES[run.exercise].title
         rows = table[(table["exercise"] == title) & (table["run"] == run.name)]
@@ -97,3 +98,18 @@ def test_reset_gives_the_same_district_from_either_exercise(table: pd.DataFrame)
     balance = runs_of(table, 7)["complexity 0.9"].xs("B", level="district")
     pd.testing.assert_series_equal(tame_or_complex, balance)
     assert tame_or_complex.index.get_level_values("week").max() == 3 * 13
+
+
+def test_the_system_counts_people_where_the_charts_count_referrals(table: pd.DataFrame) -> None:
+    """*The system* puts each person in one place (a person held by a worker is in their box
+    even while waiting for a specialist), so it shows at most as many waiting for a specialist
+    as there are referrals waiting, and fewer wherever someone waits for two services or is
+    held while waiting: the page must quote the one the class can see."""
+    wide = table.pivot_table(
+        index=["exercise", "run", "district", "week"], columns="quantity", values="value"
+    )
+    people = wide["the system: waiting for a specialist now"]
+    referrals = wide["waiting for a specialist now"]
+    assert (people <= referrals).all()
+    assert (people < referrals).any()
+    assert (wide["the system: front door queue now"] <= wide["waiting at the front door now"]).all()

@@ -107,7 +107,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "B's burnout stays near nothing at a cap of 10, jumps to about three quarters at 15 "
         "and is only a little higher at 20 and 25: a knee, not a straight line. Hand-offs "
         "rise as burnt-out caseworkers go off sick and leave, and B's crises rise with the cap: "
-        "each caseworker holds more people and sees each of them less. At 6 crises rise too: "
+        "each caseworker holds more people and sees each of them less. B's waiting list for a "
+        "caseworker empties at first, then fills again as caseworkers leave. At 6 crises rise too: "
         "too few are held. What would you want to measure before choosing a cap?",
     ),
     Exercise(
@@ -139,9 +140,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "more people away (the app does not draw the bar; you see what it does). A spends "
         "less of the council's money, but people queue at its front door, half as many are "
         "referred on, more come back and chase, more reach crisis, and the NHS and the police "
-        "pay a little more than the council saved: the two totals end about level. A's "
-        "specialist waiting lists even look shorter, because fewer people get far enough to be "
-        "referred.",
+        "pay a little more than the council saved: the two totals end about level. In The "
+        "system fewer of A's people even wait for a specialist, because fewer get far enough "
+        "to be referred.",
     ),
     Exercise(
         "7. The balance question",
