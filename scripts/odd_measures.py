@@ -1,7 +1,8 @@
 """The measurements docs/odd.md quotes from runs of the bundled scenarios, regenerated.
 
 The ODD description states, beside its mechanisms, what they do in the bundled districts:
-the specialist services' cost and utilisation, the failure-demand shares by source, how hard
+the specialist services' cost and utilisation, the failure-demand shares by source, what
+failure returns add to repeat demand and duty caseloads, how hard
 the bundled front door rations, how far the caseload cap is exceeded by returns, where need
 settles in a district with no services, which part of continuity the relational advantage
 depends on, and where the weekly crisis series settles (MSER-5). This
@@ -56,16 +57,20 @@ def scenario(name: str, sets: Sequence[str], quick: bool) -> Scenario:
     return load_scenario(SCENARIOS / f"{name}.yaml", [*sets, *(QUICK if quick else ())])
 
 
-def row(section: str, scenario: str, measure: str, replication: int, value: object) -> dict:
+def row(
+    section: str, scenario: str, measure: str, seed: int, replication: int, value: object
+) -> dict:
     """One measurement; `replication` -1 is the mean over the replications."""
-    return {"section": section, "scenario": scenario, "measure": measure,
+    return {"section": section, "scenario": scenario, "measure": measure, "seed": seed,
             "replication": replication, "value": value}  # fmt: skip
 
 
-def rows_for(section: str, model: str, measure: str, values: Sequence[float]) -> list[dict]:
+def rows_for(
+    section: str, model: str, measure: str, seed: int, values: Sequence[float]
+) -> list[dict]:
     """One row per replication and one for their mean (replication -1)."""
-    rows = [row(section, model, measure, r, v) for r, v in enumerate(values)]
-    rows.append(row(section, model, measure, -1, float(np.mean(values))))
+    rows = [row(section, model, measure, seed, r, v) for r, v in enumerate(values)]
+    rows.append(row(section, model, measure, seed, -1, float(np.mean(values))))
     return rows
 
 
@@ -76,7 +81,7 @@ def bundled(workers: int, quick: bool) -> list[dict]:
     for model in MODELS:
         results = run_replications(scenario(model, (), quick), 2, SEED, workers=workers)
         for section, metric in BUNDLED_METRICS:
-            rows += rows_for(section, model, metric, [r.metrics[metric] for r in results])
+            rows += rows_for(section, model, metric, SEED, [r.metrics[metric] for r in results])
         if model == "liberated":
             continue  # no front door
         for how in ("mean", "min", "max"):
@@ -86,7 +91,7 @@ def bundled(workers: int, quick: bool) -> list[dict]:
                 measured = result.timeseries[result.timeseries["measured"]]
                 values.append(float(measured["front_door_threshold"].agg(how)))
             rows += rows_for(
-                "7.9 Assess-do-refer pathway", model, f"front_door_threshold_{how}", values
+                "7.9 Assess-do-refer pathway", model, f"front_door_threshold_{how}", SEED, values
             )
     # The front door at complexity 0.7 (the shock study's setting), 4 replications.
     results = run_replications(
@@ -101,6 +106,7 @@ def bundled(workers: int, quick: bool) -> list[dict]:
         "7.9 Assess-do-refer pathway",
         "baseline, complexity 0.7",
         "front_door_threshold_mean",
+        SEED,
         values,
     )
     # A district with no services at complexity 1: where need settles with nothing to stop it.
@@ -111,9 +117,29 @@ def bundled(workers: int, quick: bool) -> list[dict]:
         workers=workers,
     )
     rows += rows_for(
-        "7.3 Need dynamics", "no services, complexity 1.0", "mean_need",
+        "7.3 Need dynamics", "no services, complexity 1.0", "mean_need", SEED,
         [r.metrics["mean_need"] for r in results],
     )  # fmt: skip
+    return rows
+
+
+#: what failure returns change in the bundled baseline (section 7.5; differences, item 5)
+RETURN_METRICS = ("repeat_within_year_share", "front_door_failure_demand_share", "mean_caseload")
+
+
+def failure_returns(workers: int, quick: bool) -> list[dict]:
+    """The bundled baseline with failure returns as bundled and switched off, 2 replications:
+    how much of its repeat demand, front-door failure demand and duty caseload they make."""
+    rows: list[dict] = []
+    for label, sets in (
+        ("baseline", ()),
+        ("baseline, no failure returns", ("help_seeking.failure_return_per_week=0",)),
+    ):
+        results = run_replications(scenario("baseline", sets, quick), 2, SEED, workers=workers)
+        for metric in RETURN_METRICS:
+            rows += rows_for(
+                "7.5 Help-seeking", label, metric, SEED, [r.metrics[metric] for r in results]
+            )
     return rows
 
 
@@ -133,7 +159,7 @@ def friction(workers: int, quick: bool) -> list[dict]:
             for metric in ("failure_demand_share", "crisis_events_per_citizen_year"):
                 rows += rows_for(
                     "P5 (patterns table)", f"{model}, complexity 0.7, friction {value}", metric,
-                    [r.metrics[metric] for r in results],
+                    FRICTION_SEED, [r.metrics[metric] for r in results],
                 )  # fmt: skip
     return rows
 
@@ -159,7 +185,10 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
         results = run_replications(launch, 3, WARMUP_SEED, workers=workers)
         series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
         weekly = series.groupby("week")["crises"].mean().sort_index()
-        rows.append(row(section, label, "mser5_weeks_from_launch", -1, mser5(weekly.to_numpy())))
+        rows.append(
+            row(section, label, "mser5_weeks_from_launch", WARMUP_SEED, -1,
+                mser5(weekly.to_numpy()))
+        )  # fmt: skip
         bundled_run = scenario(name, sets, quick)
         results = run_replications(bundled_run, 2, SEED, workers=workers)
         series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
@@ -171,7 +200,7 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
             ("drift_crises", drifts["crises"]),
             ("drift_mean_need", drifts["mean_need"]),
         ):
-            rows.append(row(section, label, measure, -1, value))
+            rows.append(row(section, label, measure, SEED, -1, value))
     return rows
 
 
@@ -224,7 +253,7 @@ def continuity_parts(workers: int, quick: bool) -> list[dict]:
         advantage = [a - b for a, b in zip(crises["baseline"], crises["liberated"], strict=True)]
         rows += rows_for(
             "Where the dependence on continuity comes from", label,
-            "crisis_advantage_per_citizen_year", advantage,
+            "crisis_advantage_per_citizen_year", CONTINUITY_SEED, advantage,
         )  # fmt: skip
     return rows
 
@@ -273,6 +302,7 @@ def pairing(quick: bool) -> list[dict]:
                 "4 Design concepts: stochasticity",
                 "baseline, seed 1",
                 measure,
+                PAIRING_SEED,
                 0,
                 float(same.mean()),
             )
@@ -301,7 +331,7 @@ def caseload_cap(quick: bool) -> list[dict]:
         post_weeks += caseload.size
     section = "Differences from the design brief, item 7"
     return [
-        row(section, "liberated", measure, 0, value)
+        row(section, "liberated", measure, CAP_SEED, 0, value)
         for measure, value in (
             ("post_weeks_above_cap_plus_return_places", over),
             ("largest_caseload", largest),
@@ -320,6 +350,7 @@ def main() -> None:
     table = pd.DataFrame(
         [
             *bundled(args.workers, args.quick),
+            *failure_returns(args.workers, args.quick),
             *steady_state(args.workers, args.quick),
             *friction(args.workers, args.quick),
             *continuity_parts(args.workers, args.quick),

@@ -48,3 +48,25 @@ def test_the_text_quotes_the_committed_file() -> None:
         0.22,
         0.74,
     )
+
+
+def test_failure_returns_figures_are_todays_and_name_their_seed() -> None:
+    """Section 7.5 and item 5 of the differences quote what switching failure returns off does
+    in today's model; each row of the file names the seed its runs used, as the text does."""
+    table = pd.read_csv(ROOT / "docs" / "odd" / "measures.csv")
+    assert table["seed"].notna().all()
+    returns = table[table["section"] == "7.5 Help-seeking"]
+    assert set(returns["seed"]) == {20261122}
+    means = returns[returns["replication"] == -1].set_index(["scenario", "measure"])["value"]
+    on, off = "baseline", "baseline, no failure returns"
+    quoted = {
+        "repeat_within_year_share": ("{:.0%}", "from {} to {}"),
+        "front_door_failure_demand_share": ("{:.2f}", "from {} to {}"),
+        "mean_caseload": ("{:.1f}", "from {} to {}"),
+    }
+    text = (ROOT / "docs" / "odd.md").read_text()
+    section = text.split("### 7.5 ", 1)[1].split("\n### ", 1)[0]
+    for measure, (number, phrase) in quoted.items():
+        before, after = (number.format(means[which, measure]) for which in (on, off))
+        expected = phrase.format(before, after).replace("%", " %")
+        assert expected in " ".join(section.split()), (measure, expected)
