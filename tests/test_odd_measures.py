@@ -70,3 +70,17 @@ def test_failure_returns_figures_are_todays_and_name_their_seed() -> None:
         before, after = (number.format(means[which, measure]) for which in (on, off))
         expected = phrase.format(before, after).replace("%", " %")
         assert expected in " ".join(section.split()), (measure, expected)
+
+
+def test_the_committed_file_is_what_todays_model_gives(tmp_path: Path) -> None:
+    """docs/odd/measures.csv, which the ODD text is checked against, is what its runs give with
+    today's model: a change that moves them must come with the file regenerated and the text's
+    numbers checked again."""
+    out = tmp_path / "measures.csv"
+    subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], check=True, timeout=600)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out),
+        pd.read_csv(ROOT / "docs" / "odd" / "measures.csv"),
+        rtol=1e-9,
+        obj="rerun scripts/odd_measures.py and check docs/odd.md; measures.csv",
+    )

@@ -113,3 +113,16 @@ def test_the_system_counts_people_where_the_charts_count_referrals(table: pd.Dat
     assert (people <= referrals).all()
     assert (people < referrals).any()
     assert (wide["the system: front door queue now"] <= wide["waiting at the front door now"]).all()
+
+
+def test_the_committed_numbers_are_what_the_app_shows_today(tmp_path: Path) -> None:
+    """docs/teaching/exercises.csv, which docs/teaching.md's numbers are checked against, is
+    what the exercises give with today's model and app: a change that moves them must come
+    with the file regenerated and the page's numbers checked again."""
+    subprocess.run([sys.executable, str(SCRIPT), "--out", str(tmp_path)], check=True, timeout=300)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "exercises.csv"),
+        pd.read_csv(ROOT / "docs" / "teaching" / "exercises.csv"),
+        rtol=1e-9,
+        obj="rerun scripts/teaching_exercises.py and check docs/teaching.md; exercises.csv",
+    )
