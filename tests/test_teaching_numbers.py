@@ -6,13 +6,13 @@ itself checked against today's model), to the precision the page gives it: a pag
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.quoted_numbers import Quote, check, precision
 
 ROOT = Path(__file__).resolve().parent.parent
 Value = Callable[["Screen"], float]
@@ -52,16 +52,6 @@ def both(run: str, week: int, quantity: str, first: str = "A") -> tuple[Value, V
 
 def mean_of_year(title: str) -> str:
     return f"chart: {title}, mean of the year to this week"
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A passage of one exercise's "Look for", with the numbers it quotes in braces, and what
-    each of them reads, in order."""
-
-    exercise: int
-    text: str
-    values: tuple[Value, ...]
 
 
 CHANGE, WITHOUT = "with the change", "without"
@@ -316,31 +306,16 @@ QUOTES = (
     ),
 )
 
-NUMBER = re.compile(r"\{([^}]*)\}")
-
-
-def precision(text: str) -> float:
-    """Half the unit of the last digit given: "4,850" is to the nearest 10, "0.26" to 0.01."""
-    digits = text.replace(",", "").lstrip("−-")
-    if "." in digits:
-        return 0.5 * 10.0 ** -len(digits.split(".")[1])
-    trailing = len(digits) - len(digits.rstrip("0"))
-    return 0.5 * 10.0 ** min(trailing, len(digits) - 1)
-
-
-def quoted(text: str) -> float:
-    return float(text.replace(",", "").replace("−", "-"))
-
 
 @pytest.fixture(scope="module")
 def page() -> dict[int, str]:
-    """Each exercise's section of docs/teaching.md, its white space made single spaces."""
+    """Each exercise's section of docs/teaching.md."""
     text = (ROOT / "docs" / "teaching.md").read_text()
     sections = {}
     for part in text.split("\n### ")[1:]:
         number = part.split(".", 1)[0]
         if number.isdigit():
-            sections[int(number)] = " ".join(part.split())
+            sections[int(number)] = part
     return sections
 
 
@@ -351,16 +326,11 @@ def screens() -> dict[int, Screen]:
     return {int(n): Screen(rows) for n, rows in table.groupby(number)}
 
 
-@pytest.mark.parametrize("quote", QUOTES, ids=lambda q: f"{q.exercise}: {q.text[:40]}")
+@pytest.mark.parametrize("quote", QUOTES, ids=lambda q: f"{q.where}: {q.text[:40]}")
 def test_the_page_quotes_what_the_app_shows(
     quote: Quote, page: dict[int, str], screens: dict[int, Screen]
 ) -> None:
-    assert NUMBER.sub(r"\1", quote.text) in page[quote.exercise], "not on the page as written"
-    numbers = NUMBER.findall(quote.text)
-    assert len(numbers) == len(quote.values)
-    for text, value in zip(numbers, quote.values, strict=True):
-        shown = value(screens[quote.exercise])
-        assert abs(shown - quoted(text)) <= precision(text) + 1e-9, (text, round(shown, 4))
+    check(quote, page[quote.where], screens[quote.where])
 
 
 def test_precision_follows_the_digits_given() -> None:
