@@ -25,7 +25,7 @@ class Quote:
 
 def precision(text: str) -> float:
     """Half the unit of the last digit given."""
-    digits = text.replace(",", "").lstrip("−-")
+    digits = text.replace(",", "").replace("£", "").lstrip("−-")
     if "." in digits:
         return 0.5 * 10.0 ** -len(digits.split(".")[1])
     trailing = len(digits) - len(digits.rstrip("0"))
@@ -33,7 +33,7 @@ def precision(text: str) -> float:
 
 
 def as_number(text: str) -> float:
-    return float(text.replace(",", "").replace("−", "-"))
+    return float(text.replace(",", "").replace("£", "").replace("−", "-"))
 
 
 def check(quote: Quote, section: str, source: Any) -> None:

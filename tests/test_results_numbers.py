@@ -1,0 +1,457 @@
+"""Every number docs/results.md quotes from the bundled experiments' published files
+(docs/results/NAME: `summary.csv`, `differences.csv` and the runs in `SERIES/runs.parquet`) is
+checked against them, to the precision the page gives it. The published files are checked
+against the experiments' definitions by tests/test_experiments.py; the shock study's section,
+whose numbers come from a script's CSV files, is not covered here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.quoted_numbers import Quote, check
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "docs" / "results"
+CRISES = "crisis_events_per_citizen_year"
+COST = "total_cost_per_citizen_year"
+LIBERATED, BASELINE = "liberated", "baseline"
+
+
+class Published:
+    """The published files of the bundled experiments, each point found by its swept value."""
+
+    @staticmethod
+    @cache
+    def table(name: str, kind: str) -> pd.DataFrame:
+        return pd.read_csv(RESULTS / name / f"{kind}.csv")
+
+    @staticmethod
+    @cache
+    def runs(name: str, series: str) -> pd.DataFrame:
+        return pd.read_parquet(RESULTS / name / series / "runs.parquet")
+
+    def summary(self, name: str, series: str, at: float, column: str) -> float:
+        table = self.table(name, "summary")
+        swept = table.columns[2]
+        row = table[(table["series"] == series) & (table[swept] == at)]
+        assert len(row) == 1, (name, series, at)
+        return float(row[column].iloc[0])
+
+    def difference(self, name: str, at: float, column: str) -> float:
+        """Liberated Method minus assess-do-refer, as `differences.csv` pairs them."""
+        table = self.table(name, "differences")
+        swept = table.columns[3]
+        row = table[table[swept] == at]
+        assert len(row) == 1, (name, at)
+        return float(row[column].iloc[0])
+
+    def per_set(self, name: str, series: str, metric: str) -> pd.DataFrame:
+        """(parameter set, swept value) -> the metric, one run each."""
+        runs = self.runs(name, series)
+        swept = self.table(name, "summary").columns[2]
+        return runs.pivot(index="parameter_set", columns=swept, values=metric)
+
+    def paired(self, name: str, at: float, metric: str) -> pd.Series:
+        """Each parameter set's Liberated Method minus assess-do-refer."""
+        return self.per_set(name, LIBERATED, metric)[at] - self.per_set(name, BASELINE, metric)[at]
+
+
+Value = Callable[[Published], float]
+STATS = {"mean": "_mean", "low": "_ci95_low", "high": "_ci95_high"}
+
+
+def level(name: str, series: str, at: float, metric: str, stat: str = "mean", scale: float = 1):
+    return lambda p: p.summary(name, series, at, metric + STATS[stat]) * scale
+
+
+def gap(name: str, at: float, metric: str, stat: str = "mean", scale: float = 1) -> Value:
+    """Liberated Method minus assess-do-refer (negative `scale` for an advantage)."""
+    return lambda p: p.difference(name, at, metric + STATS[stat]) * scale
+
+
+def advantage(name: str, at: float, stat: str = "mean") -> Value:
+    """Crises avoided: assess-do-refer minus the Liberated Method (its interval's ends swap)."""
+    flipped = {"mean": "mean", "low": "high", "high": "low"}[stat]
+    return gap(name, at, CRISES, flipped, -1)
+
+
+def sets_where(name: str, at: float, metric: str, test: Callable[[pd.Series], pd.Series]) -> Value:
+    """How many parameter sets' paired difference passes `test`."""
+    return lambda p: float(test(p.paired(name, at, metric)).sum())
+
+
+def cheaper_in(name: str, at: float) -> Value:
+    return sets_where(name, at, COST, lambda d: d < 0)
+
+
+def best_in(name: str, series: str, metric: str, best: float) -> Value:
+    """How many parameter sets have their lowest `metric` at swept value `best`."""
+    return lambda p: float((p.per_set(name, series, metric).idxmin(axis=1) == best).sum())
+
+
+def extreme_over_sets(name: str, series: str, at: float, metric: str, how: str) -> Value:
+    return lambda p: float(p.per_set(name, series, metric)[at].agg(how))
+
+
+CROSS, ERODE, FRICTION = "complexity_crossover", "continuity_erosion", "friction_sweep"
+OVERLOAD, TRAJECTORY = "overload_tipping_point", "cost_trajectory"
+BREAK_EVEN, HYBRID = "break_even_complexity", "hybrid_balance"
+CONTACT, GROWTH = "thin_evidence_relational_effect", "thin_evidence_relationship"
+CHANCE = f"{BREAK_EVEN}_chance"
+
+QUOTES = (
+    # Complexity crossover (P1)
+    Quote(
+        "P1",
+        "(complexity 0.1) the two models have almost the same crisis demand ({0.75} against "
+        "{0.70} crises per citizen-year; paired difference {−0.06}, 95 % interval {−0.12} to "
+        "{−0.03}) and assess-do-refer costs little more than half as much (£{2,000} against "
+        "£{3,540} per citizen-year)",
+        (
+            level(CROSS, BASELINE, 0.1, CRISES),
+            level(CROSS, LIBERATED, 0.1, CRISES),
+            gap(CROSS, 0.1, CRISES),
+            gap(CROSS, 0.1, CRISES, "low"),
+            gap(CROSS, 0.1, CRISES, "high"),
+            level(CROSS, BASELINE, 0.1, COST),
+            level(CROSS, LIBERATED, 0.1, COST),
+        ),
+    ),
+    Quote(
+        "P1",
+        "grows ({−0.37} at 0.5, {−0.60} at 0.7, {−0.88} at 0.9; intervals {−0.17} to {−0.81}, "
+        "{−0.20} to {−1.49} and {−0.23} to {−2.27}), in every one of the {16} parameter sets",
+        (
+            *(gap(CROSS, x, CRISES) for x in (0.5, 0.7, 0.9)),
+            *(
+                g
+                for x in (0.5, 0.7, 0.9)
+                for g in (gap(CROSS, x, CRISES, "high"), gap(CROSS, x, CRISES, "low"))
+            ),
+            lambda p: float(min((p.paired(CROSS, x, CRISES) < 0).sum() for x in (0.5, 0.7, 0.9))),
+        ),
+    ),
+    Quote(
+        "P1",
+        "£{1,540} more per citizen-year at 0.1, £{1,070} at 0.5 (£{370} to £{1,410}), £{710} at "
+        "0.7 ({−£660} to £{1,390}) and £{290} at 0.9 ({−£1,790} to £{1,340})",
+        (
+            gap(CROSS, 0.1, COST),
+            gap(CROSS, 0.5, COST),
+            gap(CROSS, 0.5, COST, "low"),
+            gap(CROSS, 0.5, COST, "high"),
+            gap(CROSS, 0.7, COST),
+            gap(CROSS, 0.7, COST, "low"),
+            gap(CROSS, 0.7, COST, "high"),
+            gap(CROSS, 0.9, COST),
+            gap(CROSS, 0.9, COST, "low"),
+            gap(CROSS, 0.9, COST, "high"),
+        ),
+    ),
+    Quote(
+        "P1",
+        "at 0.7 it is cheaper under {2} of the 16 and at 0.9 under {5}",
+        (cheaper_in(CROSS, 0.7), cheaper_in(CROSS, 0.9)),
+    ),
+    Quote(
+        "P1",
+        "({21} % of held person-weeks go unseen for lack of time at 0.9, against {5} % at 0.5) "
+        "and people wait longer for a place ({37} weeks on average at 0.9, against {12} at 0.5)",
+        (
+            level(CROSS, LIBERATED, 0.9, "held_not_seen_share", scale=100),
+            level(CROSS, LIBERATED, 0.5, "held_not_seen_share", scale=100),
+            level(CROSS, LIBERATED, 0.9, "mean_wait_weeks"),
+            level(CROSS, LIBERATED, 0.5, "mean_wait_weeks"),
+        ),
+    ),
+    # Continuity erosion (P4)
+    Quote(
+        "P4",
+        "falls from {0.55} crises per citizen-year at continuity 1 ({0.26} to {1.22}) to {0.15} "
+        "at 0 ({−0.07} to {0.56}: under {2} of the 16 parameter sets it is gone or reversed), "
+        "while assess-do-refer, a rota, does not move ({3.1})",
+        (
+            advantage(ERODE, 1.0),
+            advantage(ERODE, 1.0, "low"),
+            advantage(ERODE, 1.0, "high"),
+            advantage(ERODE, 0.0),
+            advantage(ERODE, 0.0, "low"),
+            advantage(ERODE, 0.0, "high"),
+            sets_where(ERODE, 0.0, CRISES, lambda d: d >= 0),
+            level(ERODE, BASELINE, 0.5, CRISES),
+        ),
+    ),
+    Quote(
+        "P4",
+        "under the Liberated Method from {1.3} to {3.8}, about as many as assess-do-refer's {3.6} "
+        "at continuity 0",
+        (
+            level(ERODE, LIBERATED, 1.0, "distinct_workers_per_citizen"),
+            level(ERODE, LIBERATED, 0.0, "distinct_workers_per_citizen"),
+            level(ERODE, BASELINE, 0.0, "distinct_workers_per_citizen"),
+        ),
+    ),
+    # Referral friction (P5)
+    Quote(
+        "P5",
+        "from {15} % of all demand events at friction 0 to {49} % at 1 (intervals {12}–{19} % and "
+        "{44}–{52} %), as the times a service fails someone quadruple ({0.6} to {2.5} a "
+        "citizen-year)",
+        (
+            level(FRICTION, BASELINE, 0.0, "failure_demand_share", scale=100),
+            level(FRICTION, BASELINE, 1.0, "failure_demand_share", scale=100),
+            level(FRICTION, BASELINE, 0.0, "failure_demand_share", "low", 100),
+            level(FRICTION, BASELINE, 0.0, "failure_demand_share", "high", 100),
+            level(FRICTION, BASELINE, 1.0, "failure_demand_share", "low", 100),
+            level(FRICTION, BASELINE, 1.0, "failure_demand_share", "high", 100),
+            level(FRICTION, BASELINE, 0.0, "failures_per_citizen_year"),
+            level(FRICTION, BASELINE, 1.0, "failures_per_citizen_year"),
+        ),
+    ),
+    Quote(
+        "P5",
+        "({3.01}, {3.04}, {3.10}, {3.17}, {3.23} crises per citizen-year at 0, 0.25, 0.5, 0.75, "
+        "1: {0.09} over the first half of the range, {0.14} over the second)",
+        (
+            *(level(FRICTION, BASELINE, x, CRISES) for x in (0.0, 0.25, 0.5, 0.75, 1.0)),
+            lambda p: (
+                p.summary(FRICTION, BASELINE, 0.5, f"{CRISES}_mean")
+                - p.summary(FRICTION, BASELINE, 0.0, f"{CRISES}_mean")
+            ),
+            lambda p: (
+                p.summary(FRICTION, BASELINE, 1.0, f"{CRISES}_mean")
+                - p.summary(FRICTION, BASELINE, 0.5, f"{CRISES}_mean")
+            ),
+        ),
+    ),
+    Quote(
+        "P5",
+        "({61} % used at 0, {13} % at 1) while specialist waits lengthen ({0.0} to {4.2} weeks)",
+        (
+            level(FRICTION, BASELINE, 0.0, "specialist_utilisation", scale=100),
+            level(FRICTION, BASELINE, 1.0, "specialist_utilisation", scale=100),
+            level(FRICTION, BASELINE, 0.0, "mean_specialist_wait_weeks"),
+            level(FRICTION, BASELINE, 1.0, "mean_specialist_wait_weeks"),
+        ),
+    ),
+    Quote(
+        "P5",
+        "does not move ({2.63} to {2.65} crises; failure demand about {11} %), so the paired "
+        "crisis advantage grows from {0.37} ({0.07} to {0.96}) to {0.58} ({0.28} to {1.25})",
+        (
+            level(FRICTION, LIBERATED, 0.0, CRISES),
+            level(FRICTION, LIBERATED, 1.0, CRISES),
+            level(FRICTION, LIBERATED, 0.5, "failure_demand_share", scale=100),
+            advantage(FRICTION, 0.0),
+            advantage(FRICTION, 0.0, "low"),
+            advantage(FRICTION, 0.0, "high"),
+            advantage(FRICTION, 1.0),
+            advantage(FRICTION, 1.0, "low"),
+            advantage(FRICTION, 1.0, "high"),
+        ),
+    ),
+    Quote(
+        "P5",
+        "moves much less ({41} % to {46} %)",
+        (
+            level(FRICTION, BASELINE, 0.0, "front_door_failure_demand_share", scale=100),
+            level(FRICTION, BASELINE, 1.0, "front_door_failure_demand_share", scale=100),
+        ),
+    ),
+    # Overload tipping point (P6)
+    Quote(
+        "P6",
+        "near zero at a cap of 6, {0.15} at 10, then steep ({0.59} at 14, {0.75} at 18) and a "
+        "plateau near {0.84}; turnover follows ({18} % to {32} % a year)",
+        (
+            level(OVERLOAD, LIBERATED, 10, "mean_burnout"),
+            level(OVERLOAD, LIBERATED, 14, "mean_burnout"),
+            level(OVERLOAD, LIBERATED, 18, "mean_burnout"),
+            level(OVERLOAD, LIBERATED, 30, "mean_burnout"),
+            level(OVERLOAD, LIBERATED, 6, "staff_turnover_per_fte_year", scale=100),
+            level(OVERLOAD, LIBERATED, 30, "staff_turnover_per_fte_year", scale=100),
+        ),
+    ),
+    Quote(
+        "P6",
+        "at a cap of 14 the sets' burnout runs from {0.02} to {0.88}, and under {4} of the 16 it "
+        "is already above 0.3 at 10",
+        (
+            extreme_over_sets(OVERLOAD, LIBERATED, 14, "mean_burnout", "min"),
+            extreme_over_sets(OVERLOAD, LIBERATED, 14, "mean_burnout", "max"),
+            lambda p: float((p.per_set(OVERLOAD, LIBERATED, "mean_burnout")[10] > 0.3).sum()),
+        ),
+    ),
+    Quote(
+        "P6",
+        "lowest at a cap of 10 ({2.65} per citizen-year) and rises on both sides: at 6 too few "
+        "people are held ({2.86}, with {22} weeks' wait for a place), and past 10 the "
+        "caseworkers triage ({32} % of held person-weeks unseen at 14, {73} % at 30)",
+        (
+            level(OVERLOAD, LIBERATED, 10, CRISES),
+            level(OVERLOAD, LIBERATED, 6, CRISES),
+            level(OVERLOAD, LIBERATED, 6, "mean_wait_weeks"),
+            level(OVERLOAD, LIBERATED, 14, "held_not_seen_share", scale=100),
+            level(OVERLOAD, LIBERATED, 30, "held_not_seen_share", scale=100),
+        ),
+    ),
+    Quote(
+        "P6",
+        "contact ({2.83} at 30). A cap of 10 gives the fewest crises under {11} of the 16 "
+        "parameter sets, 14 under {4}, a larger cap (22) under the other one",
+        (
+            level(OVERLOAD, LIBERATED, 30, CRISES),
+            best_in(OVERLOAD, LIBERATED, CRISES, 10),
+            best_in(OVERLOAD, LIBERATED, CRISES, 14),
+        ),
+    ),
+    # Cost trajectory and break-even (P3)
+    Quote(
+        "P3 trajectory",
+        "(£{110} per citizen-year less over the first half-year, £{650} less over five years, "
+        "£{250} to £{1,420})",
+        (
+            gap(TRAJECTORY, 26, "crisis_cost_per_citizen_year", scale=-1),
+            gap(TRAJECTORY, 260, "crisis_cost_per_citizen_year", scale=-1),
+            gap(TRAJECTORY, 260, "crisis_cost_per_citizen_year", "high", -1),
+            gap(TRAJECTORY, 260, "crisis_cost_per_citizen_year", "low", -1),
+        ),
+    ),
+    Quote(
+        "P3 trajectory",
+        "(£{1,600} more over the first half-year, £{1,060} more over five years, £{280} to "
+        "£{1,480}), under every one of the {16} parameter sets",
+        (
+            gap(TRAJECTORY, 26, COST),
+            gap(TRAJECTORY, 260, COST),
+            gap(TRAJECTORY, 260, COST, "low"),
+            gap(TRAJECTORY, 260, COST, "high"),
+            lambda p: float(
+                min((p.paired(TRAJECTORY, w, COST) > 0).sum() for w in (26, 52, 104, 156, 208, 260))
+            ),
+        ),
+    ),
+    # Five-year cost from launch, by complexity (P3)
+    Quote(
+        "P3 complexity",
+        "citizen-year is £{750} above assess-do-refer's at 0.6 (£{720} to £{790}), £{230} above "
+        "at 0.8, about level at 0.9 (+£{20}, {−£40} to £{80}) and £{150} below at 1.0 (£{90} to "
+        "£{210})",
+        (
+            gap(CHANCE, 0.6, COST),
+            gap(CHANCE, 0.6, COST, "low"),
+            gap(CHANCE, 0.6, COST, "high"),
+            gap(CHANCE, 0.8, COST),
+            gap(CHANCE, 0.9, COST),
+            gap(CHANCE, 0.9, COST, "low"),
+            gap(CHANCE, 0.9, COST, "high"),
+            gap(CHANCE, 1.0, COST, scale=-1),
+            gap(CHANCE, 1.0, COST, "high", -1),
+            gap(CHANCE, 1.0, COST, "low", -1),
+        ),
+    ),
+    Quote(
+        "P3 complexity",
+        "(+£{1,060} at 0.6, +£{580} at 0.9, +£{380} at 1.0), though the central 95 % of the 16 "
+        "sets spans zero from 0.8 up ({−£1,590} to £{1,430} at 1.0), and it is cheaper under {0} "
+        "of the 16 sets at 0.6, {2} at 0.8, {4} at 0.9 and {6} at 1.0",
+        (
+            gap(BREAK_EVEN, 0.6, COST),
+            gap(BREAK_EVEN, 0.9, COST),
+            gap(BREAK_EVEN, 1.0, COST),
+            gap(BREAK_EVEN, 1.0, COST, "low"),
+            gap(BREAK_EVEN, 1.0, COST, "high"),
+            *(cheaper_in(BREAK_EVEN, x) for x in (0.6, 0.8, 0.9, 1.0)),
+        ),
+    ),
+    Quote(
+        "P3 complexity",
+        "by more the higher the complexity ({0.38} to {0.83} crises per citizen-year over the "
+        "ensemble)",
+        (advantage(BREAK_EVEN, 0.6), advantage(BREAK_EVEN, 1.0)),
+    ),
+    # Balance of the hybrid router
+    Quote(
+        "hybrid",
+        "caseworkers ({2.79} crises and £{6,370} per citizen-year); a threshold of 5 is best "
+        "under {14} of the 16 parameter sets and 4 under the other {2}",
+        (
+            level(HYBRID, "hybrid", 5, CRISES),
+            level(HYBRID, "hybrid", 5, COST),
+            best_in(HYBRID, "hybrid", CRISES, 5),
+            best_in(HYBRID, "hybrid", CRISES, 4),
+        ),
+    ),
+    Quote(
+        "hybrid",
+        "({3.10} crises at a threshold of 1); a threshold of 6 sends almost nobody and leaves "
+        "the caseworkers idle ({2.98})",
+        (level(HYBRID, "hybrid", 1, CRISES), level(HYBRID, "hybrid", 6, CRISES)),
+    ),
+    # Sensitivity to thin evidence
+    Quote(
+        "contact effect",
+        "advantage moves from {0.28} to {0.57} crises per citizen-year (intervals {0.11} to "
+        "{0.66} and {0.33} to {1.13}; the baseline has {3.13})",
+        (
+            advantage(CONTACT, 0.04),
+            advantage(CONTACT, 0.16),
+            advantage(CONTACT, 0.04, "low"),
+            advantage(CONTACT, 0.04, "high"),
+            advantage(CONTACT, 0.16, "low"),
+            advantage(CONTACT, 0.16, "high"),
+            level(CONTACT, BASELINE, 0.1, CRISES),
+        ),
+    ),
+    Quote(
+        "contact effect",
+        "Its extra total cost falls from £{1,250} to £{740} per citizen-year; only at the top "
+        "two values of the range is it cheaper under any parameter set ({1} of 16 at 0.13, {2} "
+        "at 0.16)",
+        (
+            gap(CONTACT, 0.04, COST),
+            gap(CONTACT, 0.16, COST),
+            cheaper_in(CONTACT, 0.13),
+            cheaper_in(CONTACT, 0.16),
+        ),
+    ),
+    Quote(
+        "relationship growth",
+        "moves the crisis advantage from {0.30} to {0.76} and the extra cost from £{1,180} to "
+        "£{390} ({−£550} to £{800}; the Liberated Method is cheaper under {4} of 16 parameter "
+        "sets at the fastest growth)",
+        (
+            advantage(GROWTH, 0.005),
+            advantage(GROWTH, 0.08),
+            gap(GROWTH, 0.005, COST),
+            gap(GROWTH, 0.08, COST),
+            gap(GROWTH, 0.08, COST, "low"),
+            gap(GROWTH, 0.08, COST, "high"),
+            cheaper_in(GROWTH, 0.08),
+        ),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return (ROOT / "docs" / "results.md").read_text()
+
+
+@pytest.mark.parametrize("quote", QUOTES, ids=lambda q: f"{q.where}: {q.text[:40]}")
+def test_the_results_page_quotes_the_published_files(quote: Quote, page: str) -> None:
+    check(quote, page, Published())
+
+
+def test_the_counts_it_gives_in_words() -> None:
+    """What the page says in words of the parameter sets: "up to 0.5 the Liberated Method costs
+    more under every parameter set"; a cap of 22 gives the fewest crises under "the other one"."""
+    published = Published()
+    for complexity in (0.1, 0.3, 0.5):
+        assert cheaper_in(CROSS, complexity)(published) == 0
+    assert best_in(OVERLOAD, LIBERATED, CRISES, 22)(published) == 1
