@@ -1,12 +1,13 @@
 """Every number docs/results.md quotes from the bundled experiments' published files
 (docs/results/NAME: `summary.csv`, `differences.csv` and the runs in `SERIES/runs.parquet`) is
-checked against them, to the precision the page gives it. The published files are checked
-against the experiments' definitions by tests/test_experiments.py; the shock study's section,
-whose numbers come from a script's CSV files, is not covered here."""
+checked against them, to the precision the page gives it, and so is every number of its section
+on a demand shock, from the CSV files of scripts/shock_recovery.py (docs/results/shock_recovery,
+over the ensemble, and shock_recovery_chance, at the scenarios' values). The experiments'
+published files are checked against their definitions by tests/test_experiments.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -455,3 +456,362 @@ def test_the_counts_it_gives_in_words() -> None:
     for complexity in (0.1, 0.3, 0.5):
         assert cheaper_in(CROSS, complexity)(published) == 0
     assert best_in(OVERLOAD, LIBERATED, CRISES, 22)(published) == 1
+
+
+# -- After a demand shock -------------------------------------------------------------------
+ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
+ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
+LIB40, LIB90 = "Liberated, 40 caseworkers", "Liberated, 90 caseworkers"
+FIXED10, FIXED20 = f"{ADR10}, thresholds fixed", f"{ADR20}, thresholds fixed"
+AS_BUNDLED = "assess-do-refer, 6 duty workers (as bundled)"
+FDS, SHOCK_CRISES = "failure_demand_share", "crises_per_citizen_year"
+AFTER = "0-26 weeks after"
+NEXT, THIRD = "26-52 weeks after", "52-78 weeks after"
+LATE = ("104-130 weeks after", "130-156 weeks after")
+FROM_A_YEAR = ("52-78 weeks after", "78-104 weeks after", *LATE)
+ENDS = {"mean": "", "low": "_ci95_low", "high": "_ci95_high"}
+
+
+@cache
+def shock_table(study: str, kind: str) -> pd.DataFrame:
+    return pd.read_csv(RESULTS / study / f"{kind}.csv")
+
+
+def _row(table: pd.DataFrame, **where: str) -> pd.Series:
+    mask = pd.Series(True, index=table.index)
+    for column, value in where.items():
+        mask &= table[column] == value
+    assert mask.sum() == 1, where
+    return table[mask].iloc[0]
+
+
+def after(study: str, arm: str, window: str, measure: str, end: str = "mean", scale=1.0):
+    """The arm's after-effect (with the shock minus without) in a window."""
+    column = "after_effect" + ENDS[end]
+    table = shock_table(study, "after_effects")
+    return lambda _: float(_row(table, arm=arm, window=window, measure=measure)[column]) * scale
+
+
+def relative(study: str, arm: str, window: str, measure: str) -> Value:
+    table = shock_table(study, "after_effects")
+    row = lambda: _row(table, arm=arm, window=window, measure=measure)  # noqa: E731
+    return lambda _: float(row()["relative_after_effect"]) * 100
+
+
+def without_shock(study: str, arm: str, window: str, measure: str) -> Value:
+    table = shock_table(study, "after_effects")
+    return lambda _: float(
+        _row(table, arm=arm, window=window, measure=measure)["level_without_shock"]
+    )
+
+
+def paired(study: str, kind: str, arm: str, minus: str, window: str, measure: str, end="mean"):
+    """`between_models` or `ablation`: arm minus `minus`, paired (a negative end swaps)."""
+    column = {"mean": "difference", "low": "ci95_low", "high": "ci95_high"}[end.lstrip("-")]
+    sign = -1.0 if end.startswith("-") else 1.0
+    table = shock_table(study, kind)
+    row = lambda: _row(table, arm=arm, minus=minus, window=window, measure=measure)  # noqa: E731
+    return lambda _: float(row()[column]) * sign
+
+
+def smaller(study: str, arm: str, minus: str, window: str) -> tuple[Value, Value, Value]:
+    """How much smaller the arm's failure-demand after-effect is, with its interval."""
+    return tuple(
+        paired(study, "between_models", arm, minus, window, FDS, end)
+        for end in ("-mean", "-high", "-low")
+    )  # type: ignore[return-value]
+
+
+def arm_level(study: str, arm: str, measure: str) -> Value:
+    table = shock_table(study, "arms")
+    return lambda _: float(_row(table, arm=arm, measure=measure)["mean"])
+
+
+def over(values: Sequence[Value], how: Callable[[list[float]], float]) -> Value:
+    return lambda p: how([v(p) for v in values])
+
+
+def three_of_four(values: Sequence[Value], how: Callable[[list[float]], float]) -> Value:
+    """Of four half-years, the three largest."""
+    return lambda p: how(sorted(v(p) for v in values)[1:])
+
+
+def interval(study: str, arm: str, window: str, measure: str) -> tuple[Value, ...]:
+    return tuple(after(study, arm, window, measure, end) for end in ("mean", "low", "high"))
+
+
+SHOCK_QUOTES = (
+    Quote(
+        "shock",
+        "about {76} people wait for it in a normal week and its eligibility threshold averages "
+        "{0.758} against the {0.750} it holds with twenty",
+        (
+            arm_level(AT_VALUES, ADR10, "waiting"),
+            arm_level(AT_VALUES, ADR10, "front_door_threshold"),
+            arm_level(AT_VALUES, ADR20, "front_door_threshold"),
+        ),
+    ),
+    Quote(
+        "shock",
+        "with a threshold averaging {0.948} against a ceiling of 1, and have almost no room to "
+        "tighten; over the calibrated ensemble they ration less, {0.81} on average",
+        (
+            arm_level(AT_VALUES, AS_BUNDLED, "front_door_threshold"),
+            arm_level(ENSEMBLE, AS_BUNDLED, "front_door_threshold"),
+        ),
+    ),
+    Quote(
+        "shock",
+        "about £{490}, £{970}, £{1,930} and £{4,310} per citizen-year (10 and 20 duty workers, "
+        "40 and 90 caseworkers), with the same specialist services, and their total costs "
+        "£{9,190}, £{9,460}, £{9,450} and £{9,680}",
+        (
+            *(
+                arm_level(AT_VALUES, a, "staff_cost_per_citizen_year")
+                for a in (ADR10, ADR20, LIB40, LIB90)
+            ),
+            *(
+                arm_level(AT_VALUES, a, "total_cost_per_citizen_year")
+                for a in (ADR10, ADR20, LIB40, LIB90)
+            ),
+        ),
+    ),
+    Quote(
+        "shock: ensemble",
+        "failure-demand share is {0.017} higher in the 26 weeks after the shock ends (95 % "
+        "interval {0.011} to {0.024}); in the 26 after that it is {0.004} higher, an interval "
+        "that includes zero ({−0.001} to {0.010})",
+        (*interval(ENSEMBLE, ADR10, AFTER, FDS), *interval(ENSEMBLE, ADR10, NEXT, FDS)),
+    ),
+    Quote(
+        "shock: ensemble",
+        "{0.019} higher in the 26 weeks after ({0.013} to {0.025}) and {0.007} in the next 26 "
+        "({0.001} to {0.013})",
+        (*interval(ENSEMBLE, ADR20, AFTER, FDS), *interval(ENSEMBLE, ADR20, NEXT, FDS)),
+    ),
+    Quote(
+        "shock: ensemble",
+        "its failure-demand share is {0.004} higher in the 26 weeks after ({0.002} to {0.006}), "
+        "{0.003} higher in the next 26 ({0.001} to {0.004}) and {0.002} in the 26 after that (an "
+        "interval from just above zero to {0.003})",
+        (
+            *interval(ENSEMBLE, LIB90, AFTER, FDS),
+            *interval(ENSEMBLE, LIB90, NEXT, FDS),
+            after(ENSEMBLE, LIB90, THIRD, FDS),
+            after(ENSEMBLE, LIB90, THIRD, FDS, "high"),
+        ),
+    ),
+    Quote(
+        "shock: ensemble",
+        "its after-effect is {0.013} smaller in the first 26 weeks after ({0.006} to {0.020}) and "
+        "not clearly different later. Relative to its own share (about {0.05} against {0.38}) its "
+        "rise is the larger ({8} % against {5} %). Against assess-do-refer with twenty duty "
+        "workers its after-effect is {0.015} smaller in the first 26 weeks ({0.008} to {0.022})",
+        (
+            *smaller(ENSEMBLE, LIB90, ADR10, AFTER),
+            without_shock(ENSEMBLE, LIB90, AFTER, FDS),
+            without_shock(ENSEMBLE, ADR10, AFTER, FDS),
+            relative(ENSEMBLE, LIB90, AFTER, FDS),
+            relative(ENSEMBLE, ADR10, AFTER, FDS),
+            *smaller(ENSEMBLE, LIB90, ADR20, AFTER),
+        ),
+    ),
+    Quote(
+        "shock: ensemble",
+        "{40} more people held in the 26 weeks after, still {13}–{16} more one to three years on",
+        (
+            after(ENSEMBLE, LIB90, AFTER, "held_by_caseworker"),
+            over([after(ENSEMBLE, LIB90, w, "held_by_caseworker") for w in FROM_A_YEAR], min),
+            over([after(ENSEMBLE, LIB90, w, "held_by_caseworker") for w in FROM_A_YEAR], max),
+        ),
+    ),
+    Quote(
+        "shock: ensemble",
+        "its failure-demand share is {0.013} higher in the 26 weeks after ({0.011} to {0.016}) "
+        "and still {0.005} higher a year to eighteen months after ({0.002} to {0.007}), when "
+        "assess-do-refer's is gone (and {0.005} higher again two and a half to three years on, "
+        "{0.001} to {0.010}); its waiting list, which has no rationing valve, is {54} people "
+        "longer in the 26 weeks after and still {11}–{16} longer two to three years on",
+        (
+            *interval(ENSEMBLE, LIB40, AFTER, FDS),
+            *interval(ENSEMBLE, LIB40, THIRD, FDS),
+            *interval(ENSEMBLE, LIB40, LATE[1], FDS),
+            after(ENSEMBLE, LIB40, AFTER, "waiting"),
+            over([after(ENSEMBLE, LIB40, w, "waiting") for w in LATE], min),
+            over([after(ENSEMBLE, LIB40, w, "waiting") for w in LATE], max),
+        ),
+    ),
+    Quote(
+        "shock: ensemble",
+        "its rise is smaller in the shock's last 26 weeks (by {0.005} against ten duty workers, "
+        "{0.001} to {0.008}, and {0.006} against twenty, {0.002} to {0.010}), and its "
+        "after-effect is not clearly different in any window after the shock except a year to "
+        "eighteen months on, when it is {0.005} larger than with ten duty workers (an interval "
+        "from just above zero to {0.009})",
+        (
+            *smaller(ENSEMBLE, LIB40, ADR10, "shock's last 26 weeks"),
+            *smaller(ENSEMBLE, LIB40, ADR20, "shock's last 26 weeks"),
+            paired(ENSEMBLE, "between_models", LIB40, ADR10, THIRD, FDS),
+            paired(ENSEMBLE, "between_models", LIB40, ADR10, THIRD, FDS, "high"),
+        ),
+    ),
+    Quote(
+        "shock: ensemble",
+        "(by {0.02} crises per citizen-year with ten duty workers, {0.03} with twenty) and the "
+        "Liberated Method given room ({0.04}); under the Liberated Method as bundled it is "
+        "{0.04}–{0.05} higher in three of the four half-years from one to three years after, and "
+        "under assess-do-refer with ten duty workers {0.03} higher two and a half to three years "
+        "on",
+        (
+            after(ENSEMBLE, ADR10, AFTER, SHOCK_CRISES, scale=-1),
+            after(ENSEMBLE, ADR20, AFTER, SHOCK_CRISES, scale=-1),
+            after(ENSEMBLE, LIB90, AFTER, SHOCK_CRISES, scale=-1),
+            three_of_four([after(ENSEMBLE, LIB40, w, SHOCK_CRISES) for w in FROM_A_YEAR], min),
+            three_of_four([after(ENSEMBLE, LIB40, w, SHOCK_CRISES) for w in FROM_A_YEAR], max),
+            after(ENSEMBLE, ADR10, LATE[1], SHOCK_CRISES),
+        ),
+    ),
+    Quote(
+        "shock: at the scenarios' values",
+        "its eligibility threshold is {0.057} higher in the 26 weeks after the shock ({0.043} to "
+        "{0.072}) and {0.025} higher in the next 26 ({0.012} to {0.038}), and its failure-demand "
+        "share {0.008} higher in the 26 weeks after ({0.004} to {0.013})",
+        (
+            *interval(AT_VALUES, ADR10, AFTER, "front_door_threshold"),
+            *interval(AT_VALUES, ADR10, NEXT, "front_door_threshold"),
+            *interval(AT_VALUES, ADR10, AFTER, FDS),
+        ),
+    ),
+    Quote(
+        "shock: at the scenarios' values",
+        "does not rise in those 26 weeks ({0.000}, {−0.003} to {0.004}; paired difference "
+        "{−0.008}, {−0.012} to {−0.004}), though it is {0.003} higher a year to eighteen months "
+        "after ({0.002} to {0.005}), and as bundled it rises by {0.010} ({0.007} to {0.013}), no "
+        "longer clearly higher in the next 26 weeks ({0.003}, {−0.001} to {0.008}), with its "
+        "waiting list {67} people longer",
+        (
+            *interval(AT_VALUES, LIB90, AFTER, FDS),
+            *(
+                paired(AT_VALUES, "between_models", LIB90, ADR10, AFTER, FDS, end)
+                for end in ("mean", "low", "high")
+            ),
+            *interval(AT_VALUES, LIB90, THIRD, FDS),
+            *interval(AT_VALUES, LIB40, AFTER, FDS),
+            *interval(AT_VALUES, LIB40, NEXT, FDS),
+            after(AT_VALUES, LIB40, AFTER, "waiting"),
+        ),
+    ),
+    Quote(
+        "shock: at the scenarios' values",
+        "by {0.06}–{0.08} crises per citizen-year under assess-do-refer and {0.14} under the "
+        "Liberated Method as bundled ({1}–{2} % and {3}–{4} % of their levels)",
+        (
+            over([after(AT_VALUES, a, w, SHOCK_CRISES) for a in (ADR10, ADR20) for w in LATE], min),
+            over([after(AT_VALUES, a, w, SHOCK_CRISES) for a in (ADR10, ADR20) for w in LATE], max),
+            over([after(AT_VALUES, LIB40, w, SHOCK_CRISES) for w in LATE], max),
+            over(
+                [relative(AT_VALUES, a, w, SHOCK_CRISES) for a in (ADR10, ADR20) for w in LATE], min
+            ),
+            over(
+                [relative(AT_VALUES, a, w, SHOCK_CRISES) for a in (ADR10, ADR20) for w in LATE], max
+            ),
+            over([relative(AT_VALUES, LIB40, w, SHOCK_CRISES) for w in LATE], min),
+            over([relative(AT_VALUES, LIB40, w, SHOCK_CRISES) for w in LATE], max),
+        ),
+    ),
+    Quote(
+        "shock: ablation",
+        "({83} more people waiting in the 26 weeks after than with rationing, {64} to {102}), "
+        "and its failure-demand share is then no higher than without the shock ({−0.002}, "
+        "{−0.011} to {0.007}), against {0.008} with rationing (difference {0.010}, {0.002} to "
+        "{0.019})",
+        (
+            *(
+                paired(AT_VALUES, "ablation", FIXED10, ADR10, AFTER, "waiting", end)
+                for end in ("mean", "low", "high")
+            ),
+            *interval(AT_VALUES, FIXED10, AFTER, FDS),
+            after(AT_VALUES, ADR10, AFTER, FDS),
+            *(
+                paired(AT_VALUES, "ablation", FIXED10, ADR10, AFTER, FDS, end)
+                for end in ("-mean", "-high", "-low")
+            ),
+        ),
+    ),
+    Quote(
+        "shock: ablation",
+        "in the 26 weeks after, {−0.001} in failure-demand share with ten duty workers and with "
+        "twenty",
+        (paired(ENSEMBLE, "ablation", FIXED10, ADR10, AFTER, FDS),),
+    ),
+    Quote(
+        "shock: ablation",
+        "{−0.001} in failure-demand share with ten duty workers and with twenty",
+        (paired(ENSEMBLE, "ablation", FIXED20, ADR20, AFTER, FDS),),
+    ),
+    Quote(
+        "shock: room at the door",
+        "its failure-demand share is {0.034} higher in the 26 weeks after the shock ({0.017} to "
+        "{0.050}), against {0.008} with ten, because the shock's load then passes on to the "
+        "specialist services, whose thresholds rise (by {0.023}, {0.011} to {0.036}) or, held "
+        "fixed, whose lists grow (by {79} people, {56} to {102})",
+        (
+            *interval(AT_VALUES, ADR20, AFTER, FDS),
+            after(AT_VALUES, ADR10, AFTER, FDS),
+            *interval(AT_VALUES, ADR20, AFTER, "specialist_threshold"),
+            *interval(AT_VALUES, FIXED20, AFTER, "waiting_specialist"),
+        ),
+    ),
+    Quote(
+        "shock: room at the door",
+        "Liberated Method given room carries {0.033} less ({0.018} to {0.048}) than "
+        "assess-do-refer with twenty, paired",
+        smaller(AT_VALUES, LIB90, ADR20, AFTER),
+    ),
+    Quote(
+        "shock: room at the door",
+        "about {86} more people in the district in the 26 weeks after the shock than without it "
+        "({86} to {87}, each with an interval within {66} to {107}",
+        (
+            after(AT_VALUES, ADR10, AFTER, "citizens"),
+            over(
+                [after(AT_VALUES, a, AFTER, "citizens") for a in (ADR10, ADR20, LIB40, LIB90)], min
+            ),
+            over(
+                [after(AT_VALUES, a, AFTER, "citizens") for a in (ADR10, ADR20, LIB40, LIB90)], max
+            ),
+            over(
+                [
+                    after(AT_VALUES, a, AFTER, "citizens", "low")
+                    for a in (ADR10, ADR20, LIB40, LIB90)
+                ],
+                min,
+            ),
+            over(
+                [
+                    after(AT_VALUES, a, AFTER, "citizens", "high")
+                    for a in (ADR10, ADR20, LIB40, LIB90)
+                ],
+                max,
+            ),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("quote", SHOCK_QUOTES, ids=lambda q: f"{q.where}: {q.text[:40]}")
+def test_the_shock_section_quotes_the_study_files(quote: Quote, page: str) -> None:
+    check(quote, page, None)
+
+
+def test_the_shock_bounds_it_gives_in_words() -> None:
+    """Over the ensemble crises move "by under 2 % in every window", and switching rationing
+    off leaves intervals "within −0.005 to 0.003" and "under one person more waiting"."""
+    table = shock_table(ENSEMBLE, "after_effects")
+    crises = table[(table["measure"] == SHOCK_CRISES) & (table["window"] != "before")]
+    assert crises["relative_after_effect"].abs().max() < 0.02
+    ablation = shock_table(ENSEMBLE, "ablation")
+    first = ablation[ablation["window"] == AFTER]
+    share = first[first["measure"] == FDS]
+    assert share["ci95_low"].min() >= -0.005 and share["ci95_high"].max() <= 0.003
+    assert first.loc[first["measure"] == "waiting", "difference"].abs().max() < 1
