@@ -16,6 +16,7 @@ import relsim.rng
 import relsim.runner
 from relsim.config import load_scenario
 from relsim.config.schema import Scenario
+from relsim.dynamics.arrivals import draw_entrants
 from relsim.model import CareModel
 from relsim.rng import CITIZEN_STREAMS, RandomStreams, replication_seed_sequence
 from relsim.runner import RunResult, run_one, run_replications
@@ -264,3 +265,34 @@ def test_arrivals_draw_the_same_numbers_whatever_the_complexity() -> None:
     np.testing.assert_array_equal(low.informal[: low.n], high.informal[: high.n])
     np.testing.assert_array_equal(low.arrival_week[: low.n], high.arrival_week[: high.n])
     assert not np.array_equal(low.set_point[: low.n], high.set_point[: high.n])
+
+
+@pytest.mark.parametrize(
+    ("key", "values"),
+    [
+        ("arrivals.mean_needs_at_entry", (1.2, 4.5)),
+        ("arrivals.trust_mean", (0.2, 0.8)),
+        ("arrivals.trust_drop_per_extra_need", (0.0, 0.1)),
+        ("needs.hidden_driver_probability", (0.0, 0.9)),
+        ("demand_complexity", (0.1, 0.9)),
+    ],
+)
+def test_what_entrants_bring_does_not_shift_the_arrivals_stream(
+    key: str, values: tuple[float, float]
+) -> None:
+    """Every entrant takes the same draws whatever these parameters are (docs/odd.md, section
+    4): after the same entrants are drawn under either value the `arrivals` stream is at the
+    same place, and what the parameter does not set is the same for every entrant."""
+    drawn, following = [], []
+    for value in values:
+        rng = RandomStreams(replication_seed_sequence(11, 0))["arrivals"]
+        drawn.append(draw_entrants(small("assess_do_refer", f"{key}={value}"), 500, rng))
+        following.append(rng.random(8))
+    np.testing.assert_array_equal(following[0], following[1])
+    np.testing.assert_array_equal(drawn[0].priority, drawn[1].priority)
+    np.testing.assert_array_equal(drawn[0].informal, drawn[1].informal)
+    changed = [
+        not np.array_equal(getattr(drawn[0], name), getattr(drawn[1], name))
+        for name in ("need", "trust", "driver_hidden", "help_fit")
+    ]
+    assert any(changed), key
