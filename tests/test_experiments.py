@@ -3,6 +3,7 @@ behind them and a manifest; bad definitions fail with one line."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -370,3 +371,44 @@ def test_an_experiment_manifest_whose_reps_differ_from_its_series_is_refused(
     assert err == (
         f"relsim: error: {manifest}: reps: {value:,} does not match its series' sweeps ({ran:,})\n"
     )
+
+
+def _published_series() -> list[tuple[str, str]]:
+    found = []
+    for directory in sorted((ROOT / "docs" / "results").iterdir()):
+        for series in sorted(p.name for p in directory.iterdir() if (p / "runs.parquet").exists()):
+            found.append((directory.name, series))
+    return found
+
+
+@pytest.mark.parametrize(("study", "series"), _published_series())
+def test_a_published_run_is_what_todays_model_gives(study: str, series: str) -> None:
+    """One run of each published series (its last point's first replication, with the
+    parameter set it drew) rerun from the series' own manifest gives the metrics published in
+    its runs.parquet (to 1e-9, as the regression baseline is compared): a change that moves the
+    model's results fails here until the experiments are run again and docs/results.md is
+    checked against them."""
+    from relsim.sweep.executors import execute
+    from relsim.sweep.run import plan_from_manifest
+    from relsim.targets import read_manifest
+
+    directory = ROOT / "docs" / "results" / study / series
+    stored = read_manifest(directory)
+    assert stored is not None
+    plan = plan_from_manifest(stored, f"{study}/{series}")
+    published = pd.read_parquet(directory / "runs.parquet").set_index(["point", "replication"])
+    point = len(plan.design) - 1
+    task = next(t for t in plan.tasks(set()) if (t.point, t.replication) == (point, 0))
+    row, _ = execute(task)
+    expected = published.loc[(point, 0)]
+    differing = [
+        name
+        for name, value in row.items()
+        if name in expected.index
+        and isinstance(value, float)
+        and not (
+            math.isclose(value, expected[name], rel_tol=1e-9, abs_tol=0.0)
+            or (math.isnan(value) and math.isnan(expected[name]))
+        )
+    ]
+    assert not differing, f"rerun `relsim experiment run` for {study}: {differing[:5]}"
