@@ -4,12 +4,17 @@ the shock and the one without are the same people with the same luck)."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from relsim.config.loading import load_raw, load_scenario
+from relsim.evidence.ensemble import make_draw
+from relsim.runner import run_one
 from tests.script_helpers import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,3 +65,42 @@ def test_quick_run_writes_every_arm_window_and_measure(tmp_path: Path) -> None:
     }
     assert {reference for _, reference in script.ABLATIONS} == transactional
     assert (out / "shock_recovery.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    ("study", "arm_index", "shocked"),
+    [("shock_recovery_chance", 2, True), ("shock_recovery", 0, True)],
+)
+def test_a_published_run_is_what_todays_model_gives(
+    study: str, arm_index: int, shocked: bool
+) -> None:
+    """One run of the published study (its first replication, or parameter set, of one arm),
+    rerun as the script runs it, gives the window measures in its runs.csv: a change that moves
+    the model's results fails here until the study is run again and docs/results.md is checked
+    against it."""
+    script = load_script("shock_recovery")
+    arm = script.ARMS[arm_index]
+    path = script.SCENARIOS / arm.scenario
+    settings = [*script.COMMON, *arm.sets, *(script.SHOCK if shocked else ())]
+    scenario = load_scenario(path, settings)
+    if study.endswith("_chance"):
+        run = scenario
+    else:
+        published_sets = pd.read_csv(ROOT / "docs" / "results" / study / "runs.csv")
+        sets = int(published_sets["parameter_set"].max()) + 1
+        run = make_draw(sets, 1, script.SEED, load_raw(path, settings)).scenario(scenario, 0)
+    result = run_one(run, script.SEED, 0)
+    assert result.timeseries is not None
+    published = pd.read_csv(ROOT / "docs" / "results" / study / "runs.csv")
+    mine = published[
+        (published["arm"] == arm.name)
+        & (published["shock"] == shocked)
+        & (published["parameter_set"] == 0)
+    ].set_index("window")
+    final = scenario.time.warmup_weeks + scenario.time.weeks
+    for label, first, stop in script.windows(script.SHOCK_START, script.SHOCK_WEEKS, final):
+        found = script.window_measures(result.timeseries, arm.queue, first, stop)
+        for measure, value in found.items():
+            expected = mine.loc[label, measure]
+            both_missing = math.isnan(value) and math.isnan(expected)
+            assert both_missing or math.isclose(value, expected, rel_tol=1e-9), (label, measure)
