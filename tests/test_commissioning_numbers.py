@@ -183,3 +183,27 @@ def test_what_it_says_in_words() -> None:
     assert "hybrid" not in set(table["better_buy"].dropna())
     for column in (f"{CRISES}_lowest_in", f"{COST}_lowest_in"):
         assert max(counted(p, column, "hybrid")(None) for p in POSTS) <= 1
+
+
+def test_a_published_frontier_point_is_what_todays_model_gives() -> None:
+    """The frontier's smallest assess-do-refer point, rerun as `relsim frontier` runs it (the
+    bundled scenarios, the default sizes, --reps 5 shared among 10 parameter sets), gives the
+    means frontier.csv holds: a change that moves the model's results fails here until the
+    worked example is run again and this page is checked against it."""
+    from relsim import bundled
+    from relsim.commission import frontier as study
+    from relsim.evidence.intervals import interval
+    from relsim.evidence.options import REPORT_SETS
+    from relsim.sweep.executors import execute
+
+    paths = [bundled.resolve("scenarios", Path(name)) for name in study.DEFAULT_SCENARIOS]
+    _, plans = study.plans(paths, "6,12,19,26,33,40", (), 5, None, REPORT_SETS)
+    name, plan = plans[0]
+    tasks = [task for task in plan.tasks(set()) if task.point == 0]
+    rows = [execute(task)[0] for task in tasks]
+    published = frontier()
+    expected = published[(published["series"] == name) & (published["posts"] == 6)].iloc[0]
+    sets = [plan.ensemble.set_of(row["replication"]) for row in rows] if plan.ensemble else None
+    for metric in (CRISES, COST):
+        found = interval([row[metric] for row in rows], sets)["mean"]
+        assert found == pytest.approx(expected[f"{metric}_mean"], rel=1e-9), metric
