@@ -207,3 +207,29 @@ def test_a_published_frontier_point_is_what_todays_model_gives() -> None:
     for metric in (CRISES, COST):
         found = interval([row[metric] for row in rows], sets)["mean"]
         assert found == pytest.approx(expected[f"{metric}_mean"], rel=1e-9), metric
+
+
+def test_the_published_budget_optimum_is_what_todays_model_gives() -> None:
+    """The staff-budget search's optimum (the bundled hybrid, £3.71m: 26 posts, 22 of them
+    caseworkers, threshold 4), rerun as `relsim budget` runs a point (--reps 4 shared among 10
+    parameter sets), gives the outcome budget.json reports."""
+    from relsim import bundled
+    from relsim.commission import budget as study
+    from relsim.evidence.intervals import interval
+    from relsim.evidence.options import REPORT_SETS
+    from relsim.sweep.executors import execute
+
+    reported = budget()
+    found = reported["optimum"]
+    path = bundled.resolve("scenarios", Path("hybrid"))
+    base, config = study.base_scenario(path, [])
+    posts = study.affordable_posts(config, reported["limit_gbp_per_year"])
+    assert posts == reported["posts"]
+    drawn = study.draw(base, config.seed, 4, REPORT_SETS)
+    assert drawn is not None
+    design = study.design_of(posts, [(found["caseworker_posts"], found["threshold_active_needs"])])
+    plan = study.plan(path, base, design, "check", drawn.runs, config.seed, {}, drawn)
+    rows = [execute(task)[0] for task in plan.tasks(set())]
+    sets = [drawn.set_of(row["replication"]) for row in rows]
+    mean = interval([row[reported["outcome"]] for row in rows], sets)["mean"]
+    assert mean == pytest.approx(found["mean"], rel=1e-9)
