@@ -3,6 +3,7 @@ its pipeline on a tiny district, and the committed file against the text."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests import test_results_numbers as shock
 from tests.quoted_numbers import Quote, check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -337,3 +339,125 @@ def test_the_committed_file_is_what_todays_model_gives(tmp_path: Path) -> None:
         rtol=1e-9,
         obj="rerun scripts/odd_measures.py and check docs/odd.md; measures.csv",
     )
+
+
+# -- numbers the ODD quotes from other generated files ----------------------------------------
+def table_cell_text(document: str, row_label: str, column: int) -> str:
+    """A cell of a generated Markdown table (docs/calibration.md, docs/validation.md): the
+    first row that starts with `row_label` (the results table comes before the one describing
+    its estimands), its `column`-th cell."""
+    text = (ROOT / "docs" / document).read_text()
+    rows = [line for line in text.splitlines() if line.startswith(f"| {row_label} |")]
+    assert rows, (document, row_label)
+    return rows[0].strip("|").split("|")[column]
+
+
+def table_cell(document: str, row_label: str, column: int) -> Value:
+    """The first number in that cell."""
+
+    def value(_: object) -> float:
+        cell = table_cell_text(document, row_label, column)
+        found = re.search(r"[-−]?\d+(?:\.\d+)?", cell)
+        assert found, (document, row_label, cell)
+        return float(found.group(0).replace("−", "-"))
+
+    return value
+
+
+A_AND_E_Q4 = "A&E attendances, quarter 4 of support against the quarter before"
+A_AND_E_Q8 = "A&E attendances, quarter 8 of support against the quarter before"
+ARRESTS_Q4 = "Arrests, quarter 4 of support against the quarter before"
+REREFERRALS = "Referrals that are re-referrals within 12 months"
+
+OTHER_QUOTES = (
+    Quote(
+        "7.9",
+        "(with ten duty workers at complexity 0.7, 8 replications: threshold +{0.057}, {0.043} to "
+        "{0.072}, failure-demand share +{0.008}, {0.004} to {0.013}, in the 26 weeks after",
+        (
+            *shock.interval(shock.AT_VALUES, shock.ADR10, shock.AFTER, "front_door_threshold"),
+            *shock.interval(shock.AT_VALUES, shock.ADR10, shock.AFTER, shock.FDS),
+        ),
+    ),
+    Quote(
+        "7.10",
+        "finds the reductions after a year within their windows (A&E {−60} %, arrests {−49} %) "
+        "and A&E after two years reduced more than published ({−75} % against {−37} %)",
+        (
+            table_cell("validation.md", A_AND_E_Q4, 3),
+            table_cell("validation.md", ARRESTS_Q4, 3),
+            table_cell("validation.md", A_AND_E_Q8, 3),
+            lambda _: float(
+                re.findall(r"-\d+", table_cell_text("validation.md", A_AND_E_Q8, 1))[-1]
+            ),
+        ),
+    ),
+    Quote(
+        "Differences, item 5",
+        "Repeat demand is too high: {59} % of the bundled district's new presentations at the "
+        "front door come from people who presented in the year before, against the calibration "
+        "window of {15} to {30} %",
+        (
+            table_cell("calibration.md", REREFERRALS, 6),
+            table_cell("calibration.md", REREFERRALS, 3),
+            lambda _: float(
+                re.findall(r"\d+", table_cell_text("calibration.md", REREFERRALS, 3))[1]
+            ),
+        ),
+    ),
+    Quote(
+        "Differences, item 5",
+        "duty caseloads are too low: {14.97} open cases per duty worker against a window of {16} "
+        "to {30}",
+        (
+            table_cell("calibration.md", "Open cases per duty worker", 6),
+            table_cell("calibration.md", "Open cases per duty worker", 3),
+            lambda _: float(
+                re.findall(
+                    r"\d+\.\d+", table_cell_text("calibration.md", "Open cases per duty worker", 3)
+                )[1]
+            ),
+        ),
+    ),
+    Quote(
+        "Differences, item 7",
+        "The calibration report's relational caseload ({10.36} at the defaults",
+        (table_cell("calibration.md", "People per caseworker", 6),),
+    ),
+    Quote(
+        "Differences, item 8",
+        "its failure-demand share is {0.004} higher than without the shock over the 26 weeks "
+        "after it ({0.002} to {0.006}), against assess-do-refer's {0.017} (ten duty workers, "
+        "{0.011} to {0.024})",
+        (
+            *shock.interval(shock.ENSEMBLE, shock.LIB90, shock.AFTER, shock.FDS),
+            *shock.interval(shock.ENSEMBLE, shock.ADR10, shock.AFTER, shock.FDS),
+        ),
+    ),
+    Quote(
+        "Differences, item 8",
+        "while the relational model's stays {0.002} to {0.003} higher until eighteen months "
+        "after; with the bundled 40, whose waiting list has no rationing valve, it is {0.013} "
+        "higher and still {0.005} higher a year to eighteen months after, with {11} to {16} more "
+        "people waiting",
+        (
+            shock.after(shock.ENSEMBLE, shock.LIB90, shock.THIRD, shock.FDS),
+            shock.after(shock.ENSEMBLE, shock.LIB90, shock.NEXT, shock.FDS),
+            shock.after(shock.ENSEMBLE, shock.LIB40, shock.AFTER, shock.FDS),
+            shock.after(shock.ENSEMBLE, shock.LIB40, shock.THIRD, shock.FDS),
+            shock.over(
+                [shock.after(shock.ENSEMBLE, shock.LIB40, w, "waiting") for w in shock.LATE], min
+            ),
+            shock.over(
+                [shock.after(shock.ENSEMBLE, shock.LIB40, w, "waiting") for w in shock.LATE], max
+            ),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("quote", OTHER_QUOTES, ids=lambda q: f"{q.where}: {q.text[:40]}")
+def test_the_text_quotes_the_other_files_it_names(quote: Quote) -> None:
+    """Numbers docs/odd.md takes from docs/calibration.md, docs/validation.md and the shock
+    study's files are what those hold, to the precision the text gives."""
+    check(quote, (ROOT / "docs" / "odd.md").read_text(), None)
