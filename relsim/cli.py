@@ -240,7 +240,10 @@ def compare(
     configs = [load_scenario(path, sets) for path in paths]
     names = [c.name for c in configs]
     if len({n.casefold() for n in names}) != len(names):
-        raise click.UsageError(f"scenario names must differ to be compared (got {names})")
+        raise click.UsageError(
+            f"scenario names must differ to be compared (got {names}): give each file its own "
+            "`name:` (a file that extends another keeps the parent's name unless it sets one)"
+        )
     check_same_population(configs)
     check_same_horizon(configs)
     sizing: Sizing | None = None

@@ -118,7 +118,7 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
     "compare needs distinct names": (
         {},
         ["compare", BASELINE, BASELINE],
-        ["names must differ"],
+        ["names must differ", "give each file its own `name:`"],
     ),
 }
 
