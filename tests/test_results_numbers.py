@@ -66,7 +66,9 @@ Value = Callable[[Published], float]
 STATS = {"mean": "_mean", "low": "_ci95_low", "high": "_ci95_high"}
 
 
-def level(name: str, series: str, at: float, metric: str, stat: str = "mean", scale: float = 1):
+def level(
+    name: str, series: str, at: float, metric: str, stat: str = "mean", scale: float = 1
+) -> Value:
     return lambda p: p.summary(name, series, at, metric + STATS[stat]) * scale
 
 
@@ -485,41 +487,52 @@ def _row(table: pd.DataFrame, **where: str) -> pd.Series:
     return table[mask].iloc[0]
 
 
-def after(study: str, arm: str, window: str, measure: str, end: str = "mean", scale=1.0):
+def effect_column(study: str, arm: str, window: str, measure: str, column: str) -> float:
+    """A column of the arm's row of after_effects.csv in a window."""
+    table = shock_table(study, "after_effects")
+    return float(_row(table, arm=arm, window=window, measure=measure)[column])
+
+
+def after(
+    study: str, arm: str, window: str, measure: str, end: str = "mean", scale: float = 1.0
+) -> Value:
     """The arm's after-effect (with the shock minus without) in a window."""
     column = "after_effect" + ENDS[end]
-    table = shock_table(study, "after_effects")
-    return lambda _: float(_row(table, arm=arm, window=window, measure=measure)[column]) * scale
+    return lambda _: effect_column(study, arm, window, measure, column) * scale
 
 
 def relative(study: str, arm: str, window: str, measure: str) -> Value:
-    table = shock_table(study, "after_effects")
-    row = lambda: _row(table, arm=arm, window=window, measure=measure)  # noqa: E731
-    return lambda _: float(row()["relative_after_effect"]) * 100
+    """The after-effect as a percentage of the level without the shock."""
+    return lambda _: effect_column(study, arm, window, measure, "relative_after_effect") * 100
 
 
 def without_shock(study: str, arm: str, window: str, measure: str) -> Value:
-    table = shock_table(study, "after_effects")
-    return lambda _: float(
-        _row(table, arm=arm, window=window, measure=measure)["level_without_shock"]
-    )
+    return lambda _: effect_column(study, arm, window, measure, "level_without_shock")
 
 
-def paired(study: str, kind: str, arm: str, minus: str, window: str, measure: str, end="mean"):
-    """`between_models` or `ablation`: arm minus `minus`, paired (a negative end swaps)."""
+def paired(
+    study: str, kind: str, arm: str, minus: str, window: str, measure: str, end: str = "mean"
+) -> Value:
+    """`between_models` or `ablation`: arm minus `minus`, paired; an end written "-mean",
+    "-low" or "-high" gives minus that column (for "smaller by", with its ends swapped)."""
     column = {"mean": "difference", "low": "ci95_low", "high": "ci95_high"}[end.lstrip("-")]
     sign = -1.0 if end.startswith("-") else 1.0
     table = shock_table(study, kind)
-    row = lambda: _row(table, arm=arm, minus=minus, window=window, measure=measure)  # noqa: E731
-    return lambda _: float(row()[column]) * sign
+
+    def value(_: object) -> float:
+        row = _row(table, arm=arm, minus=minus, window=window, measure=measure)
+        return float(row[column]) * sign
+
+    return value
 
 
 def smaller(study: str, arm: str, minus: str, window: str) -> tuple[Value, Value, Value]:
     """How much smaller the arm's failure-demand after-effect is, with its interval."""
-    return tuple(
-        paired(study, "between_models", arm, minus, window, FDS, end)
-        for end in ("-mean", "-high", "-low")
-    )  # type: ignore[return-value]
+    return (
+        paired(study, "between_models", arm, minus, window, FDS, "-mean"),
+        paired(study, "between_models", arm, minus, window, FDS, "-high"),
+        paired(study, "between_models", arm, minus, window, FDS, "-low"),
+    )
 
 
 def arm_level(study: str, arm: str, measure: str) -> Value:
