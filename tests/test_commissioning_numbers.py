@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from relsim.sweep.run import SweepPlan
 from tests.quoted_numbers import Quote, check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,6 +186,18 @@ def test_what_it_says_in_words() -> None:
         assert max(counted(p, column, "hybrid")(None) for p in POSTS) <= 1
 
 
+def rerun_means(plan: SweepPlan, point: int, metrics: Sequence[str]) -> dict[str, float]:
+    """Every run of one point of a study's sweep, made again as the study makes it, and each
+    metric's mean as the study reports it (over parameter sets when it draws them)."""
+    from relsim.evidence.ensemble import sets_of
+    from relsim.evidence.intervals import interval
+    from relsim.sweep.executors import execute
+
+    rows = [execute(task)[0] for task in plan.tasks(set()) if task.point == point]
+    sets = sets_of(plan.ensemble, [row["replication"] for row in rows])
+    return {metric: interval([row[metric] for row in rows], sets)["mean"] for metric in metrics}
+
+
 def test_a_published_frontier_point_is_what_todays_model_gives() -> None:
     """The frontier's smallest assess-do-refer point, rerun as `relsim frontier` runs it (the
     bundled scenarios, the default sizes, --reps 5 shared among 10 parameter sets), gives the
@@ -192,20 +205,14 @@ def test_a_published_frontier_point_is_what_todays_model_gives() -> None:
     worked example is run again and this page is checked against it."""
     from relsim import bundled
     from relsim.commission import frontier as study
-    from relsim.evidence.intervals import interval
     from relsim.evidence.options import REPORT_SETS
-    from relsim.sweep.executors import execute
 
     paths = [bundled.resolve("scenarios", Path(name)) for name in study.DEFAULT_SCENARIOS]
     _, plans = study.plans(paths, "6,12,19,26,33,40", (), 5, None, REPORT_SETS)
     name, plan = plans[0]
-    tasks = [task for task in plan.tasks(set()) if task.point == 0]
-    rows = [execute(task)[0] for task in tasks]
     published = frontier()
     expected = published[(published["series"] == name) & (published["posts"] == 6)].iloc[0]
-    sets = [plan.ensemble.set_of(row["replication"]) for row in rows] if plan.ensemble else None
-    for metric in (CRISES, COST):
-        found = interval([row[metric] for row in rows], sets)["mean"]
+    for metric, found in rerun_means(plan, 0, (CRISES, COST)).items():
         assert found == pytest.approx(expected[f"{metric}_mean"], rel=1e-9), metric
 
 
@@ -215,9 +222,7 @@ def test_the_published_budget_optimum_is_what_todays_model_gives() -> None:
     parameter sets), gives the outcome budget.json reports."""
     from relsim import bundled
     from relsim.commission import budget as study
-    from relsim.evidence.intervals import interval
     from relsim.evidence.options import REPORT_SETS
-    from relsim.sweep.executors import execute
 
     reported = budget()
     found = reported["optimum"]
@@ -229,7 +234,5 @@ def test_the_published_budget_optimum_is_what_todays_model_gives() -> None:
     assert drawn is not None
     design = study.design_of(posts, [(found["caseworker_posts"], found["threshold_active_needs"])])
     plan = study.plan(path, base, design, "check", drawn.runs, config.seed, {}, drawn)
-    rows = [execute(task)[0] for task in plan.tasks(set())]
-    sets = [drawn.set_of(row["replication"]) for row in rows]
-    mean = interval([row[reported["outcome"]] for row in rows], sets)["mean"]
-    assert mean == pytest.approx(found["mean"], rel=1e-9)
+    outcome = reported["outcome"]
+    assert rerun_means(plan, 0, (outcome,))[outcome] == pytest.approx(found["mean"], rel=1e-9)

@@ -3,7 +3,6 @@ behind them and a manifest; bad definitions fail with one line."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 from relsim.config import ScenarioError
 from relsim.evidence.intervals import CHANCE, PARAMETERS
 from relsim.experiments import load_experiment, run_experiment
+from tests.reproduced import reproduces
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.yaml"))
@@ -406,9 +406,6 @@ def test_a_published_run_is_what_todays_model_gives(study: str, series: str) -> 
         for name, value in row.items()
         if name in expected.index
         and isinstance(value, float)
-        and not (
-            math.isclose(value, expected[name], rel_tol=1e-9, abs_tol=0.0)
-            or (math.isnan(value) and math.isnan(expected[name]))
-        )
+        and not reproduces(float(expected[name]), value)
     ]
     assert not differing, f"rerun `relsim experiment run` for {study}: {differing[:5]}"

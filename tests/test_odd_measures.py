@@ -41,15 +41,19 @@ class Measures:
     def __init__(self, table: pd.DataFrame) -> None:
         self.table = table
 
-    def runs(self, scenario: str, measure: str) -> pd.Series:
-        """Each replication's value (or the one value a measure over the mean has)."""
+    def _rows(self, scenario: str, measure: str) -> pd.DataFrame:
         rows = self.table[(self.table["scenario"] == scenario) & (self.table["measure"] == measure)]
         assert not rows.empty, (scenario, measure)
+        return rows
+
+    def runs(self, scenario: str, measure: str) -> pd.Series:
+        """Each replication's value (or the one value a measure over the mean has)."""
+        rows = self._rows(scenario, measure)
         each = rows[rows["replication"] >= 0]
         return (each if not each.empty else rows)["value"].astype(float)
 
     def mean(self, scenario: str, measure: str) -> float:
-        rows = self.table[(self.table["scenario"] == scenario) & (self.table["measure"] == measure)]
+        rows = self._rows(scenario, measure)
         return float(rows.loc[rows["replication"] == -1, "value"].iloc[0])
 
 
@@ -67,6 +71,11 @@ def low(*scenarios: str, measure: str) -> Value:
 
 def high(*scenarios: str, measure: str) -> Value:
     return lambda m: max(m.runs(s, measure).max() for s in scenarios)
+
+
+def span(*scenarios: str, measure: str) -> tuple[Value, Value]:
+    """The lowest and highest replication: a range the text gives as "a to b"."""
+    return low(*scenarios, measure=measure), high(*scenarios, measure=measure)
 
 
 def only(scenario: str, measure: str, scale: float = 1.0) -> Value:
@@ -195,12 +204,10 @@ QUOTES = (
         "0.7 (4 replications), against a ceiling of 1; the hybrid's front door, which sees only "
         "the less complex, does not ration ({0.75} throughout)",
         (
-            low("baseline", measure=f"{THRESHOLD}_mean"),
-            high("baseline", measure=f"{THRESHOLD}_mean"),
+            *span("baseline", measure=f"{THRESHOLD}_mean"),
             low("baseline", measure=f"{THRESHOLD}_min"),
             high("baseline", measure=f"{THRESHOLD}_max"),
-            low("baseline, complexity 0.7", measure=f"{THRESHOLD}_mean"),
-            high("baseline, complexity 0.7", measure=f"{THRESHOLD}_mean"),
+            *span("baseline, complexity 0.7", measure=f"{THRESHOLD}_mean"),
             high("hybrid", measure=f"{THRESHOLD}_max"),
         ),
     ),
@@ -215,12 +222,9 @@ QUOTES = (
         "hybrid alike, while the services' utilisation was {0.51} to {0.52} under "
         "assess-do-refer, {0.14} to {0.15} under the Liberated Method and {0.12} in the hybrid",
         (
-            low(*BUNDLED, measure="specialist_cost_per_citizen_year"),
-            high(*BUNDLED, measure="specialist_cost_per_citizen_year"),
-            low("baseline", measure="specialist_utilisation"),
-            high("baseline", measure="specialist_utilisation"),
-            low("liberated", measure="specialist_utilisation"),
-            high("liberated", measure="specialist_utilisation"),
+            *span(*BUNDLED, measure="specialist_cost_per_citizen_year"),
+            *span("baseline", measure="specialist_utilisation"),
+            *span("liberated", measure="specialist_utilisation"),
             mean("hybrid", "specialist_utilisation"),
         ),
     ),
@@ -233,23 +237,16 @@ QUOTES = (
         "referrals) and {0.22} to {0.23} in the hybrid",
         (
             mean("baseline", "failure_demand_share"),
-            low("baseline", measure="failure_demand_presentations_share"),
-            high("baseline", measure="failure_demand_presentations_share"),
+            *span("baseline", measure="failure_demand_presentations_share"),
             mean("baseline", "failure_demand_chasing_share"),
             mean("baseline", "failure_demand_referrals_share"),
             mean("baseline", "failure_demand_reassessments_share"),
-            low("baseline", measure="failure_demand_crises_share"),
-            high("baseline", measure="failure_demand_crises_share"),
-            low("baseline", measure="front_door_failure_demand_share"),
-            high("baseline", measure="front_door_failure_demand_share"),
-            low("liberated", measure="failure_demand_share"),
-            high("liberated", measure="failure_demand_share"),
-            low("liberated", measure="failure_demand_presentations_share"),
-            high("liberated", measure="failure_demand_presentations_share"),
-            low("liberated", measure="failure_demand_crises_share"),
-            high("liberated", measure="failure_demand_crises_share"),
-            low("hybrid", measure="failure_demand_share"),
-            high("hybrid", measure="failure_demand_share"),
+            *span("baseline", measure="failure_demand_crises_share"),
+            *span("baseline", measure="front_door_failure_demand_share"),
+            *span("liberated", measure="failure_demand_share"),
+            *span("liberated", measure="failure_demand_presentations_share"),
+            *span("liberated", measure="failure_demand_crises_share"),
+            *span("hybrid", measure="failure_demand_share"),
         ),
     ),
     Quote(

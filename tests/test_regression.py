@@ -8,7 +8,6 @@ change to the model's results is intended, regenerate the baseline deliberately 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +17,10 @@ import yaml
 from relsim.config import load_scenario
 from relsim.metrics import METRIC_NAMES
 from relsim.runner import run_one
+from tests.reproduced import reproduces
 
 REPO = Path(__file__).resolve().parent.parent
 BASELINE_FILE = REPO / "tests" / "data" / "regression_baseline.json"
-RELATIVE_TOLERANCE = 1e-9
 REGENERATE = (
     "If this change is intended, regenerate the baseline deliberately with "
     "`python scripts/regenerate_regression.py` and commit tests/data/regression_baseline.json "
@@ -42,11 +41,7 @@ CASES = [
 
 
 def same(expected: float | None, actual: float) -> bool:
-    if expected is None:
-        return math.isnan(actual)
-    if math.isnan(actual):
-        return False
-    return math.isclose(actual, expected, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.0)
+    return reproduces(expected, actual)
 
 
 def test_baseline_file_is_complete() -> None:
