@@ -7,6 +7,7 @@ import mesa
 import numpy as np
 
 from relsim.agents import Citizen, SpecialistService, Worker
+from relsim.agents.specialist_week import specialists_week
 from relsim.care_models.router import build_router, post_layout
 from relsim.cases import (
     allocate,
@@ -22,7 +23,6 @@ from relsim.citizens import (
     Pathway,
     Route,
     SpecialistState,
-    nonzero_cells,
     row_count_above,
 )
 from relsim.config.knobs import resolve_knobs, retune_knob
@@ -335,7 +335,7 @@ class CareModel(mesa.Model):
         self.journeys.log(self.week, new, "presented", detail=repeat.astype(float))
         self.router.route(district, week, new)
         self.router.work(district, week)
-        self._specialists(week)
+        specialists_week(self.services, self.district, week)
         week.specialist_cost_gbp = sum(service.pay(district) for service in district.services)
         if district.services:
             week.specialist_threshold = float(
@@ -362,28 +362,6 @@ class CareModel(mesa.Model):
             return
         # A wait given up is not a completed wait: it is counted as a closure, not in waits.
         close_cases(self.district, week, gone, "abandoned_wait", Pathway.NOT_IN_SERVICE)
-
-    def _specialists(self, week: Week) -> None:
-        citizens = self.citizens
-        if not self.services:
-            return
-        state = citizens.spec_state[: citizens.n]
-        # Each service's rows and their standing, all read before any week, in one pass over
-        # every standing (NONE is 0) rather than one pass over each service's column.
-        rows, domains = nonzero_cells(state)
-        standing = state[rows, domains]
-        standings = []
-        for service in self.services:
-            mine = domains == service.domain
-            standings.append((rows[mine], standing[mine]))
-        for service, (rows, standing) in zip(self.services, standings, strict=True):
-            service.week(
-                self.district,
-                week,
-                waiting=rows[standing == SpecialistState.WAITING],
-                episodes=rows[standing == SpecialistState.EPISODE],
-                joint=rows[standing == SpecialistState.JOINT_WORK],
-            )
 
     def staff(self, week: Week) -> None:
         district, workforce, citizens = self.district, self.workforce, self.citizens

@@ -7,7 +7,8 @@ waiting list, and last whom it admits with the places and hours left. Each admis
 re-assessed ("tell your story again"): the service sees the person through what reached it of
 the referrer's knowledge, and may refuse them at its own door. Its waiting list and episodes
 are columns of the citizen arrays (`spec_state[:, domain]`). Its capacity is block-funded (paid
-whether used or not) unless the scenario pays per use.
+whether used or not) unless the scenario pays per use. The array work of every service's week
+is done in one pass (`relsim.agents.specialist_week`); the decisions are each service's.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import mesa
 import numpy as np
 
 from relsim.cases import bounce, demand, end_wait, fail, fifo
-from relsim.citizens import Pathway, SpecialistState, row_any, row_count_above
+from relsim.citizens import Pathway, SpecialistState, row_any
 from relsim.config.schema import Specialist
 from relsim.rationing import RationingLevel
 
@@ -45,8 +46,6 @@ class SpecialistService(mesa.Agent):
         self.rationing = RationingLevel()
         self.episode_sessions = rules.episode_sessions
         domains = model.config.needs.domains
-        # A waiting list is harder to stay on the more needs are active: +25 % per extra one.
-        self.chaos_by_active_needs = 1.0 + 0.25 * np.maximum(np.arange(len(domains) + 1) - 1, 0)
         self.exclusion_domains = np.array(
             [domains.index(e) for e in rules.excludes_if_active if e in domains], dtype=np.intp
         )
@@ -54,6 +53,9 @@ class SpecialistService(mesa.Agent):
     @property
     def open(self) -> bool:
         return self.slots > 0
+
+    def places(self, open_episodes: int) -> int:
+        return self.slots - open_episodes
 
     @property
     def hours_free(self) -> float:
@@ -75,28 +77,15 @@ class SpecialistService(mesa.Agent):
             return np.zeros(need.shape[0], dtype=bool)
         return row_any(need[:, rule] > threshold) & (chance < strictness)
 
-    # -- the week -------------------------------------------------------------------------
-    def week(
-        self,
-        district: District,
-        week: Week,
-        waiting: np.ndarray,
-        episodes: np.ndarray,
-        joint: np.ndarray,
-    ) -> None:
+    # -- the week (see `specialists_week`, which calls these in this order) ------------------
+    def start_week(self, district: District, arrived_on_list: int) -> None:
+        """How hard it rations this week, from the waiting list it can admit from (the
+        referrals that have reached it), not the post."""
         self.hours_used = 0.0
         rules = district.config.rationing
         intake = self.slots / max(self.rules.episode_sessions, 1)  # places freed a week
-        delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
-        since = district.citizens.spec_since[waiting, self.domain]
-        ready = week.number - since >= delay  # the referral has reached the service
-        queue = int(np.count_nonzero(ready))
-        self.rationing.update(queue, intake, rules)  # the list it can admit from, not the post
+        self.rationing.update(arrived_on_list, intake, rules)
         self.episode_sessions = self.rationing.sessions(self.rules.episode_sessions, rules)
-        closed = self._episodes(district, week, episodes)
-        self._joint_work(district, week, joint)
-        staying = self._drop_out(district, week, waiting)
-        self._admit(district, week, waiting[staying & ready], episodes.size - closed)
 
     def _book(self, district: District, week: Week, category: str, hours: float) -> None:
         self.hours_used += hours
@@ -113,33 +102,25 @@ class SpecialistService(mesa.Agent):
         tally.add("specialist_capacity_hours", self.capacity_hours)
         return cost
 
-    def _episodes(self, district: District, week: Week, rows: np.ndarray) -> int:
-        """This week's booked sessions; returns how many episodes ended."""
-        citizens, d, rules = district.citizens, self.domain, self.rules
-        adr = district.config.assess_do_refer
-        rows = rows[citizens.interrupted_until[rows] < week.number]
-        if rows.size == 0:
-            return 0
-        self._book(district, week, "direct", rows.size * rules.session_hours)
-        self._book(district, week, "recording", rows.size * rules.session_hours * RECORDING_SHARE)
-        attended = week.specialist_attendance_draw[rows] < week.attendance_p[rows]
-        seen = rows[attended]
-        # Protocol help: it works as well as standard help fits the person.
-        citizens.support[seen, d] += rules.session_effect * citizens.help_fit[seen]
-        district.records.contacts.specialist_contacts(seen, citizens.spec_person[seen, d])
-        missed = ~attended
-        citizens.spec_missed[rows[missed], d] += 1
-        sessions_left = citizens.spec_sessions_left[rows, d] - 1
-        citizens.spec_sessions_left[rows, d] = sessions_left
-        # Rows are in ascending order (they come from np.flatnonzero), and so are both lists.
-        discharging = missed & (citizens.spec_missed[rows, d] > adr.max_missed_sessions)
-        discharged = rows[discharging]
-        finished = rows[(sessions_left <= 0) & ~discharging]
+    def hold_sessions(self, district: District, week: Week, sessions: int) -> None:
+        """Book this week's episode sessions (those not interrupted): each is in the diary
+        whether or not the person comes."""
+        if sessions == 0:
+            return
+        hours = self.rules.session_hours
+        self._book(district, week, "direct", sessions * hours)
+        self._book(district, week, "recording", sessions * hours * RECORDING_SHARE)
+
+    def end_episodes(
+        self, district: District, week: Week, discharged: np.ndarray, finished: np.ndarray
+    ) -> None:
+        """Close the episodes of those discharged for missing sessions (a failure, and it costs
+        trust) and of those whose sessions are done; rows ascending."""
+        citizens, d = district.citizens, self.domain
         journeys = district.records.journeys
         if discharged.size:
-            citizens.trust[discharged] = (
-                citizens.trust[discharged] + adr.discharge_trust_change
-            ).clip(0, 1)
+            change = district.config.assess_do_refer.discharge_trust_change
+            citizens.trust[discharged] = (citizens.trust[discharged] + change).clip(0, 1)
             fail(district, week, discharged)
             citizens.spec_state[discharged, d] = SpecialistState.NONE
             district.records.tally.add("specialist_discharges_non_attendance", discharged.size)
@@ -147,9 +128,8 @@ class SpecialistService(mesa.Agent):
         if finished.size:
             citizens.spec_state[finished, d] = SpecialistState.NONE
             journeys.log(week.number, finished, "specialist_closed", service=d)
-        return discharged.size + finished.size
 
-    def _joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
+    def joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
         """Work alongside a caseworker: only in a week the person engaged with their caseworker,
         shaped by what the caseworker knows of what helps them. It ends when the caseworker no
         longer holds the person or the need is no longer active."""
@@ -182,42 +162,32 @@ class SpecialistService(mesa.Agent):
         district.records.contacts.specialist_contacts(served, citizens.spec_person[served, d])
         tally.add("joint_work_sessions", served.size)
 
-    def _drop_out(self, district: District, week: Week, rows: np.ndarray) -> np.ndarray:
-        """Returns, for each of `rows`, whether they are still waiting."""
-        citizens, scenario, d = district.citizens, district.config, self.domain
-        dropout = scenario.assess_do_refer.waiting_dropout_per_week or 0.0
-        if rows.size == 0 or dropout <= 0:
-            return np.ones(rows.size, dtype=bool)
-        n_active = row_count_above(
-            citizens.need.take(rows, axis=0), scenario.needs.active_threshold
-        )
-        chaos = self.chaos_by_active_needs[n_active]
-        probability = dropout * (1 - citizens.trust[rows])
-        leaving = week.dropout_draw[rows] < probability * chaos
-        if not leaving.any():
-            return ~leaving
-        dropped = rows[leaving]
+    def drop_out(self, district: District, week: Week, dropped: np.ndarray) -> None:
+        """Those who gave up waiting this week leave the list (it costs a little trust); the
+        referrer may send them again."""
+        citizens, d = district.citizens, self.domain
         citizens.spec_state[dropped, d] = SpecialistState.NONE
         citizens.trust[dropped] = (citizens.trust[dropped] - 0.03).clip(0, 1)
         bounce(district, week, dropped, np.full(dropped.size, d))
         district.records.tally.add("dropouts", dropped.size)
         district.records.journeys.log(week.number, dropped, "dropped_out", service=d)
-        return ~leaving
 
-    def _admit(self, district: District, week: Week, rows: np.ndarray, open_episodes: int) -> None:
-        """Admit from `rows` (waiting, and their referral has arrived) while places and hours
-        last."""
+    def admit(
+        self, district: District, week: Week, queue: np.ndarray, open_episodes: int
+    ) -> np.ndarray:
+        """Admit from `queue` (waiting, their referral has arrived, first come first) while
+        places and hours last. Returns the rows refused at re-assessment."""
         citizens, d = district.citizens, self.domain
         adr = district.config.assess_do_refer
         reassessment = adr.reassessment_hours or 0.0
-        places = self.slots - open_episodes
-        if places <= 0 or rows.size == 0:
-            return
+        places = self.places(open_episodes)
+        if places <= 0 or queue.size == 0:
+            return queue[:0]
         per_admission = reassessment + self.hours_per_slot
         affordable = int(self.hours_free // per_admission) if per_admission > 0 else places
-        admitted = fifo(rows, citizens.spec_since[:, d])[: max(0, min(places, affordable))]
+        admitted = queue[: max(0, min(places, affordable))]
         if admitted.size == 0:
-            return
+            return admitted
         self._book(district, week, "reassessment", admitted.size * reassessment)
         # The service's own assessment is as accurate as the referral's information allows: a
         # stranger's error scaled by the share lost in the hand-off (none lost: it sees the
@@ -246,6 +216,7 @@ class SpecialistService(mesa.Agent):
         citizens.spec_person[admitted, d] = district.people.new_specialists(admitted.size)
         district.records.tally.add("specialist_admissions", admitted.size)
         district.records.journeys.log(week.number, admitted, "specialist_started", service=d)
+        return refused
 
 
 def excluded_by_rules(
