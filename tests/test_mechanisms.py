@@ -97,6 +97,32 @@ def test_drawing_a_specialist_in_takes_the_caseworkers_time() -> None:
     assert control.tally["hours_brokerage"] > 0
 
 
+def test_a_specialist_drawn_in_works_only_the_hours_it_has() -> None:
+    """Joint work is served in order of asking while the service's hours last: with few
+    places and long joint sessions some of it goes unserved, and no service books more hours
+    in a week than it has; with the hours ample nothing goes unserved."""
+    scarce = {
+        "demand_complexity": 0.9,
+        "liberated": {"joint_work_hours_per_week": 6.0},
+        "specialists": {
+            "mental_health": {"capacity_slots_per_1000_citizens": 2.0},
+            "housing": {"capacity_slots_per_1000_citizens": 3.0},
+        },
+    }
+    scenario = validate_data(merge(DISTRICT, scarce), "<test>")
+    model = CareModel(scenario, replication=0, seed=4, record_journeys=False)
+    most_used = 0.0
+    for _ in range(model.final_week):
+        model.step()
+        most_used = max(most_used, *(s.hours_used - s.capacity_hours for s in model.services))
+    assert model.tally["joint_work_sessions"] > 0
+    assert model.tally["joint_work_unserved"] > 0
+    assert most_used <= 1e-9
+    ample, _ = run()
+    assert ample.tally["joint_work_sessions"] > 0
+    assert ample.tally["joint_work_unserved"] == 0
+
+
 def test_an_overloaded_caseworker_leaves_people_unseen_rather_than_seeing_everyone_less() -> None:
     _, ample = run({"workforce": {"workers": 12, "caseload_cap": 6}})
     _, overloaded = run({"workforce": {"workers": 2, "caseload_cap": 200}})

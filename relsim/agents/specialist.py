@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from relsim.cases import bounce, demand, end_wait, fail, fifo
-from relsim.citizens import Pathway, SpecialistState, row_any
+from relsim.cases import bounce, demand, end_wait, fail
+from relsim.citizens import SpecialistState, row_any
 from relsim.config.schema import Specialist
 from relsim.rationing import RationingLevel
 
@@ -87,7 +87,7 @@ class SpecialistService(mesa.Agent):
         self.rationing.update(arrived_on_list, intake, rules)
         self.episode_sessions = self.rationing.sessions(self.rules.episode_sessions, rules)
 
-    def _book(self, district: District, week: Week, category: str, hours: float) -> None:
+    def book(self, district: District, week: Week, category: str, hours: float) -> None:
         self.hours_used += hours
         week.specialist_hours[category] += hours
 
@@ -108,8 +108,8 @@ class SpecialistService(mesa.Agent):
         if sessions == 0:
             return
         hours = self.rules.session_hours
-        self._book(district, week, "direct", sessions * hours)
-        self._book(district, week, "recording", sessions * hours * RECORDING_SHARE)
+        self.book(district, week, "direct", sessions * hours)
+        self.book(district, week, "recording", sessions * hours * RECORDING_SHARE)
 
     def end_episodes(
         self, district: District, week: Week, discharged: np.ndarray, finished: np.ndarray
@@ -128,39 +128,6 @@ class SpecialistService(mesa.Agent):
         if finished.size:
             citizens.spec_state[finished, d] = SpecialistState.NONE
             journeys.log(week.number, finished, "specialist_closed", service=d)
-
-    def joint_work(self, district: District, week: Week, rows: np.ndarray) -> None:
-        """Work alongside a caseworker: only in a week the person engaged with their caseworker,
-        shaped by what the caseworker knows of what helps them. It ends when the caseworker no
-        longer holds the person or the need is no longer active."""
-        if rows.size == 0:
-            return
-        citizens, d = district.citizens, self.domain
-        rules = district.config.liberated
-        over = (citizens.pathway[rows] != Pathway.HELD) | (
-            citizens.need[rows, d] <= district.config.needs.active_threshold
-        )
-        citizens.spec_state[rows[over], d] = SpecialistState.NONE
-        rows = rows[~over]
-        delay = district.config.assess_do_refer.referral_delay_weeks or 0.0
-        delay *= 1.0 - rules.friction_bypass
-        rows = rows[week.engaged[rows] & (week.number - citizens.spec_since[rows, d] >= delay)]
-        if rows.size == 0 or rules.joint_work_hours_per_week <= 0:
-            return
-        rows = fifo(rows, citizens.spec_since[:, d])
-        affordable = int(self.hours_free // rules.joint_work_hours_per_week)
-        served = rows[:affordable]
-        tally = district.records.tally
-        tally.add("joint_work_unserved", rows.size - served.size)
-        if served.size == 0:
-            return
-        self._book(district, week, "joint", served.size * rules.joint_work_hours_per_week)
-        fit = citizens.help_fit[served]
-        tailored = fit + (1.0 - fit) * citizens.knowledge[served]
-        dose = rules.joint_work_hours_per_week / max(self.rules.session_hours, 1e-9)
-        citizens.support[served, d] += self.rules.session_effect * dose * tailored
-        district.records.contacts.specialist_contacts(served, citizens.spec_person[served, d])
-        tally.add("joint_work_sessions", served.size)
 
     def drop_out(self, district: District, week: Week, dropped: np.ndarray) -> None:
         """Those who gave up waiting this week leave the list (it costs a little trust); the
@@ -188,7 +155,7 @@ class SpecialistService(mesa.Agent):
         admitted = queue[: max(0, min(places, affordable))]
         if admitted.size == 0:
             return admitted
-        self._book(district, week, "reassessment", admitted.size * reassessment)
+        self.book(district, week, "reassessment", admitted.size * reassessment)
         # The service's own assessment is as accurate as the referral's information allows: a
         # stranger's error scaled by the share lost in the hand-off (none lost: it sees the
         # need as it is). Telling the story again is failure demand as far as it repeats what

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.cases import group_order, stable_order
-from relsim.citizens import SpecialistState, nonzero_cells, row_count_above
+from relsim.citizens import Pathway, SpecialistState, nonzero_cells, row_count_above
 
 if TYPE_CHECKING:
     from relsim.agents.specialist import SpecialistService
@@ -45,6 +45,8 @@ class _Cells:
 
 def _bounds(domains: np.ndarray, count: int) -> list[int]:
     """Where each domain's run starts in `domains` (grouped by domain), and the end."""
+    if domains.size == 0:
+        return [0] * (count + 1)
     ends = np.bincount(domains, minlength=count).cumsum()
     return [0, *ends.tolist()]
 
@@ -68,7 +70,7 @@ def specialists_week(services: list[SpecialistService], district: District, week
 
     episodes = _EpisodeWeek(services, district, week, cells(SpecialistState.EPISODE))
     lists = _ListWeek(district, week, cells(SpecialistState.WAITING), count)
-    joint = cells(SpecialistState.JOINT_WORK)
+    joint = _JointWeek(services, district, week, cells(SpecialistState.JOINT_WORK))
     trust = _TrustChanges(citizens.n)
     for d, service in enumerate(services):
         service.start_week(district, lists.arrived[d])
@@ -76,7 +78,7 @@ def specialists_week(services: list[SpecialistService], district: District, week
         discharged, finished = episodes.ending(d)
         service.end_episodes(district, week, discharged, finished)
         trust.changed(discharged)
-        service.joint_work(district, week, joint.rows[joint.of(d)])
+        joint.book(service, district, week)
         leaving = lists.leaving(d, trust)
         if leaving is not None:
             dropped = lists.cells.rows[lists.cells.of(d)][leaving]
@@ -86,6 +88,7 @@ def specialists_week(services: list[SpecialistService], district: District, week
         if service.places(open_episodes) > 0:
             refused = service.admit(district, week, lists.queue(d, leaving), open_episodes)
             trust.changed(refused)
+    joint.work(district)
 
 
 class _TrustChanges:
@@ -119,6 +122,10 @@ class _EpisodeWeek:
         citizens, count = district.citizens, len(services)
         self.open = np.diff(cells.bounds).tolist()
         rows, domains = cells.rows, cells.domains
+        if rows.size == 0:
+            self.sessions = self.ended = self.open
+            self._discharged = self._finished = cells
+            return
         live = citizens.interrupted_until[rows] < week.number
         rows, domains = rows[live], domains[live]
         self.sessions = np.bincount(domains, minlength=count).tolist()
@@ -154,6 +161,72 @@ class _EpisodeWeek:
             self._discharged.rows[self._discharged.of(domain)],
             self._finished.rows[self._finished.of(domain)],
         )
+
+
+class _JointWeek:
+    """Every service's joint work asked for this week. It ends for those no longer held by
+    their caseworker or whose need is no longer active; of the others, those who engaged with
+    their caseworker this week and whose request has arrived are served in order of asking
+    while each service's hours last, at a dose of the joint hours in its own sessions, shaped
+    by what the caseworker knows of what helps them."""
+
+    def __init__(
+        self, services: list[SpecialistService], district: District, week: Week, cells: _Cells
+    ) -> None:
+        citizens, config = district.citizens, district.config
+        rules, count = config.liberated, len(services)
+        self.hours_each = rules.joint_work_hours_per_week
+        self.served = [0] * count
+        rows, domains = cells.rows, cells.domains
+        if rows.size:
+            over = (citizens.pathway[rows] != Pathway.HELD) | (
+                citizens.need[rows, domains] <= config.needs.active_threshold
+            )
+            citizens.spec_state[rows[over], domains[over]] = SpecialistState.NONE
+            rows, domains = rows[~over], domains[~over]
+            delay = config.assess_do_refer.referral_delay_weeks or 0.0
+            delay *= 1.0 - rules.friction_bypass
+            since = citizens.spec_since[rows, domains]
+            ready = week.engaged[rows] & (week.number - since >= delay)
+            rows, domains = rows[ready], domains[ready]
+            order = group_order(domains, since[ready])
+            rows, domains = rows[order], domains[order]
+        self.cells = _Cells(rows, domains, count)
+        dose = [self.hours_each / max(s.rules.session_hours, 1e-9) for s in services]
+        self._effect = np.array(
+            [s.rules.session_effect * dose[d] for d, s in enumerate(services)], dtype=np.float32
+        )
+
+    def book(self, service: SpecialistService, district: District, week: Week) -> None:
+        """The service's hours for this week's joint work (after its booked sessions)."""
+        d = service.domain
+        asking = self.cells.bounds[d + 1] - self.cells.bounds[d]
+        if asking == 0 or self.hours_each <= 0:
+            return
+        served = min(asking, int(service.hours_free // self.hours_each))
+        self.served[d] = served
+        if served:
+            service.book(district, week, "joint", served * self.hours_each)
+
+    def work(self, district: District) -> None:
+        """The joint sessions the services booked."""
+        rows, domains = self.cells.rows, self.cells.domains
+        if rows.size == 0 or self.hours_each <= 0:
+            return
+        tally = district.records.tally
+        served = sum(self.served)
+        tally.add("joint_work_unserved", rows.size - served)
+        if served == 0:
+            return
+        first = np.asarray(self.cells.bounds[:-1])[domains]
+        taken = np.arange(rows.size) - first < np.asarray(self.served)[domains]
+        rows, domains = rows[taken], domains[taken]
+        citizens = district.citizens
+        fit = citizens.help_fit[rows]
+        tailored = fit + (1.0 - fit) * citizens.knowledge[rows]
+        citizens.support[rows, domains] += self._effect[domains] * tailored
+        district.records.contacts.specialist_contacts(rows, citizens.spec_person[rows, domains])
+        tally.add("joint_work_sessions", served)
 
 
 class _ListWeek:

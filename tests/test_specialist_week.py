@@ -1,0 +1,84 @@
+"""The specialist services' week is worked out for all services at once, but must be what each
+service would do in turn, in domain order: these set up one week by hand and check the cases
+where that order matters or where two ends of an episode could meet."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from relsim.agents.specialist_week import specialists_week
+from relsim.citizens import SpecialistState
+from relsim.config import validate_data
+from relsim.district import Week
+from relsim.model import CareModel
+
+DISTRICT = {
+    "care_model": "assess_do_refer",
+    "population": {"citizens": 300},
+    "time": {"weeks": 4, "warmup_weeks": 0},
+    "assess_do_refer": {"waiting_dropout_per_week": 0.2, "discharge_trust_change": -0.2},
+}
+
+
+def quiet_week(model: CareModel) -> Week:
+    """A week after one step, with every service's standings cleared and nobody coming to a
+    session, leaving a list or anything else by chance (the draws are set by each test)."""
+    model.step()
+    citizens = model.citizens
+    n = citizens.n
+    citizens.spec_state[:n] = SpecialistState.NONE
+    week = Week(model.week + 1, True, n)
+    week.attendance_p = np.zeros(n, dtype=np.float32)
+    week.specialist_attendance_draw = np.full(n, 0.5, dtype=np.float32)
+    week.dropout_draw = np.ones(n, dtype=np.float32)
+    return week
+
+
+def kinds_of(model: CareModel, row: int) -> list[str]:
+    journeys = model.journeys.frame(model.config.needs.domains)
+    citizen = int(model.citizens.ids_of(np.array([row]))[0])
+    return [str(kind) for kind in journeys.loc[journeys["citizen"] == citizen, "kind"]]
+
+
+def test_a_last_session_missed_past_the_limit_is_a_discharge_not_also_a_completed_episode() -> None:
+    model = CareModel(validate_data(DISTRICT, "<test>"), seed=3)
+    week = quiet_week(model)
+    citizens = model.citizens
+    limit = model.config.assess_do_refer.max_missed_sessions
+    rows = np.array([5, 9])
+    for row, domain in zip(rows, (0, 3), strict=True):
+        citizens.spec_state[row, domain] = SpecialistState.EPISODE
+        citizens.spec_sessions_left[row, domain] = 1  # this week's is the last
+        citizens.spec_missed[row, domain] = limit  # and missing it passes the limit
+    before = model.tally.this_week("specialist_discharges_non_attendance")
+    specialists_week(model.services, model.district, week)
+    assert model.tally.this_week("specialist_discharges_non_attendance") - before == 2
+    for row in rows:
+        ends = [k for k in kinds_of(model, int(row)) if k.startswith(("discharged", "specialist"))]
+        assert ends == ["discharged_non_attendance"], ends
+        assert not citizens.spec_state[row].any()
+
+
+def test_a_discharge_by_one_service_moves_the_chance_of_leaving_a_later_ones_list() -> None:
+    """Trust falls at a discharge, and a waiting list is left with a chance that grows as
+    trust falls: someone discharged by the first service this week is more likely to leave the
+    fourth one's list the same week than they were when the week began."""
+    model = CareModel(validate_data(DISTRICT, "<test>"), seed=3)
+    week = quiet_week(model)
+    citizens = model.citizens
+    row, limit = 7, model.config.assess_do_refer.max_missed_sessions
+    citizens.trust[row] = 0.5
+    citizens.need[row] = 0.0  # one active need: no extra chaos
+    citizens.need[row, 3] = 0.9
+    citizens.spec_state[row, 0] = SpecialistState.EPISODE
+    citizens.spec_sessions_left[row, 0] = 4
+    citizens.spec_missed[row, 0] = limit
+    citizens.spec_state[row, 3] = SpecialistState.WAITING
+    citizens.spec_since[row, 3] = week.number
+    dropout = model.config.assess_do_refer.waiting_dropout_per_week
+    # between the chance at the week's first trust (0.5) and at the trust after the discharge
+    week.dropout_draw[row] = dropout * (1 - 0.5) + 0.01
+    specialists_week(model.services, model.district, week)
+    assert citizens.trust[row] < 0.5 - 0.01 / dropout
+    assert "dropped_out" in kinds_of(model, row)
+    assert citizens.spec_state[row, 3] != SpecialistState.WAITING
