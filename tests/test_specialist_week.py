@@ -82,3 +82,22 @@ def test_a_discharge_by_one_service_moves_the_chance_of_leaving_a_later_ones_lis
     assert citizens.trust[row] < 0.5 - 0.01 / dropout
     assert "dropped_out" in kinds_of(model, row)
     assert citizens.spec_state[row, 3] != SpecialistState.WAITING
+
+
+def test_a_wait_ended_by_a_refusal_is_counted_from_the_referral() -> None:
+    """Someone re-assessed and refused has waited from their referral to that re-assessment,
+    whether or not the referral is then sent again (which dates it to when it will be)."""
+    district = {**DISTRICT, "assess_do_refer": {"rereferral_probability": 1.0}}
+    model = CareModel(validate_data(district, "<test>"), seed=3)
+    week = quiet_week(model)
+    citizens, row = model.citizens, 11
+    citizens.need[row, 2] = 0.0  # below any acceptance threshold: refused at re-assessment
+    citizens.spec_state[row, 2] = SpecialistState.WAITING
+    citizens.spec_since[row, 2] = week.number - 5
+    tally = model.tally
+    before = tally.this_week("wait_weeks_specialist"), tally.this_week("waits_specialist")
+    specialists_week(model.services, model.district, week)
+    assert tally.this_week("rejected_at_reassessment") == 1
+    assert citizens.spec_state[row, 2] == SpecialistState.REREFERRAL_DUE
+    assert tally.this_week("waits_specialist") - before[1] == 1
+    assert tally.this_week("wait_weeks_specialist") - before[0] == 5
