@@ -234,7 +234,7 @@ QUOTES = (
     ),
     Quote(
         "P5",
-        "({61} % used at 0, {13} % at 1) while specialist waits lengthen ({0.0} to {4.2} weeks)",
+        "({61} % used at 0, {13} % at 1) while specialist waits lengthen ({0.0} to {6.0} weeks)",
         (
             level(FRICTION, BASELINE, 0.0, "specialist_utilisation", scale=100),
             level(FRICTION, BASELINE, 1.0, "specialist_utilisation", scale=100),
