@@ -13,8 +13,8 @@ random draws of the same shapes and dtypes from the same named streams:
    consequences for needs and trust);
 4. help-seeking: `draw_presentations`;
 5. care: the four per-row uniforms (attendance twice, drop-out twice), `attendance_probability`,
-   the queue masks, each service's scan of its column of specialist states and the search for
-   re-referrals due, and the fading of relationships;
+   the queue masks, the one scan of every specialist standing (grouped by service) and the
+   search for re-referrals due, and the fading of relationships;
 6. the record: the weekly sums and counts over every row (present citizens, need, trust, the
    stable, the reported pathways and specialist states) and the measured and held weeks.
 
@@ -35,7 +35,7 @@ import time
 
 import numpy as np
 
-from relsim.cases import fade_relationships
+from relsim.cases import fade_relationships, stable_order
 from relsim.citizen_draws import CitizenDraws
 from relsim.citizens import (
     Citizens,
@@ -122,9 +122,8 @@ class Reference:
         (presenting & (pathway == Pathway.NOT_IN_SERVICE)).nonzero()[0]
         states = citizens.spec_state[:n]
         rows, domains = nonzero_cells(states)  # every standing, in one scan
-        states[rows, domains]
-        for domain in range(states.shape[1]):  # each service takes its own
-            rows[domains == domain]
+        order = stable_order(domains)  # grouped by service
+        states[rows[order], domains[order]]
         nonzero_cells(states == SpecialistState.REREFERRAL_DUE)
         relationship = config.relationship
         fade_relationships(
