@@ -1,7 +1,7 @@
 """Write docs/sensitivity.md: what drives the headline differences, and which assumptions could
 reverse them, by a Morris screening over every uncertain parameter.
 
-    python scripts/sensitivity_report.py --workers 2            # run (about 15 minutes) and write
+    python scripts/sensitivity_report.py --workers 2            # run (about 3 minutes) and write
     python scripts/sensitivity_report.py --workers 2 --resume   # finish an interrupted run
     python scripts/sensitivity_report.py --check                # is the report current?
 

@@ -1,7 +1,7 @@
 """Write docs/validation.md: each held-out validation target, measured on the model the way its
 study measured it, with its verdict.
 
-    python scripts/validation_report.py            # run the model (a few minutes) and rewrite
+    python scripts/validation_report.py            # run the model (about a minute) and rewrite
     python scripts/validation_report.py --check    # is the report from the current model?
 
 Runs go to a resumable store (--out, default results/validation; --resume finishes an
