@@ -132,6 +132,8 @@ class _EpisodeWeek:
         attended = week.specialist_attendance_draw[rows] < week.attendance_p[rows]
         seen, seen_domains = rows[attended], domains[attended]
         # Protocol help: it works as well as standard help fits the person.
+        # Read each week, not kept: a policy change mid-run (`CareModel.apply_policy`) replaces
+        # the services' rules.
         effect = np.array([s.rules.session_effect for s in services], dtype=np.float32)
         citizens.support[seen, seen_domains] += effect[seen_domains] * citizens.help_fit[seen]
         district.records.contacts.specialist_contacts(
@@ -192,6 +194,7 @@ class _JointWeek:
             order = group_order(domains, since[ready])
             rows, domains = rows[order], domains[order]
         self.cells = _Cells(rows, domains, count)
+        # Each week, as the rules may have changed (see _EpisodeWeek).
         dose = [self.hours_each / max(s.rules.session_hours, 1e-9) for s in services]
         self._effect = np.array(
             [s.rules.session_effect * dose[d] for d, s in enumerate(services)], dtype=np.float32
