@@ -218,7 +218,7 @@ def bounce(district: District, week: Week, rows: np.ndarray, domains: np.ndarray
     rows, domains = rows[again], domains[again]
     citizens = district.citizens
     citizens.spec_state[rows, domains] = SpecialistState.REREFERRAL_DUE
-    citizens.spec_since[rows, domains] = week.number + rules.rereferral_delay_weeks
+    citizens.spec_resend_week[rows, domains] = week.number + rules.rereferral_delay_weeks
 
 
 def recently_failed(district: District, week: Week, rows: np.ndarray) -> np.ndarray:

@@ -160,6 +160,12 @@ class CitizenColumns:
     spec_since: np.ndarray = column(
         np.int32, "week", "referral, admission or draw-in week", per_domain=True
     )
+    spec_resend_week: np.ndarray = column(
+        np.int32,
+        "week",
+        "when a refused or dropped referral is due to be sent again",
+        per_domain=True,
+    )
     spec_sessions_left: np.ndarray = column(
         np.int32, "sessions", "left in a specialist episode", per_domain=True
     )

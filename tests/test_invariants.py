@@ -149,8 +149,10 @@ def check_week(model: CareModel, previous_tally: dict[str, float]) -> dict[str, 
 
     # -- waits: nobody has been waiting since the future -----------------------------------
     assert (citizens.since_week[:n] <= week).all()
-    waiting_specialist = citizens.spec_state[:n] == SpecialistState.WAITING
-    assert (citizens.spec_since[:n][waiting_specialist] <= week).all()
+    # Every standing with a service is dated by its referral, admission or draw-in, a re-referral
+    # due included (when it will be sent again is a column of its own).
+    standing = citizens.spec_state[:n] != SpecialistState.NONE
+    assert (citizens.spec_since[:n][standing] <= week).all()
 
     # -- counters (waits, costs, hours, events) only accumulate and are never negative ----
     counts = model.tally.totals()

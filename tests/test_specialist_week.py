@@ -86,7 +86,7 @@ def test_a_discharge_by_one_service_moves_the_chance_of_leaving_a_later_ones_lis
 
 def test_a_wait_ended_by_a_refusal_is_counted_from_the_referral() -> None:
     """Someone re-assessed and refused has waited from their referral to that re-assessment,
-    whether or not the referral is then sent again (which dates it to when it will be)."""
+    whether or not the referral is then sent again (which is dated in a column of its own)."""
     district = {**DISTRICT, "assess_do_refer": {"rereferral_probability": 1.0}}
     model = CareModel(validate_data(district, "<test>"), seed=3)
     week = quiet_week(model)
@@ -101,3 +101,6 @@ def test_a_wait_ended_by_a_refusal_is_counted_from_the_referral() -> None:
     assert citizens.spec_state[row, 2] == SpecialistState.REREFERRAL_DUE
     assert tally.this_week("waits_specialist") - before[1] == 1
     assert tally.this_week("wait_weeks_specialist") - before[0] == 5
+    assert citizens.spec_since[row, 2] == week.number - 5  # still the referral's week
+    delay = model.config.assess_do_refer.rereferral_delay_weeks
+    assert citizens.spec_resend_week[row, 2] == week.number + delay

@@ -166,9 +166,6 @@ class SpecialistService(mesa.Agent):
         noise = district.streams["referrals"].normal(0.0, 1.0, admitted.size)
         observed = citizens.need[admitted, d] + noise * adr.assessment_error_sd * loss
         refusing = observed < self.acceptance_threshold()
-        # The wait, from the referral to this re-assessment, ends for everyone taken (read now:
-        # a refused referral sent again is dated to when it will be).
-        waited_since = citizens.spec_since[admitted, d]
         refused = admitted[refusing]
         if refused.size:
             citizens.spec_state[refused, d] = SpecialistState.NONE
@@ -178,7 +175,8 @@ class SpecialistService(mesa.Agent):
             bounce(district, week, refused, np.full(refused.size, d))
             district.records.tally.add("rejected_at_reassessment", refused.size)
             district.records.journeys.log(week.number, refused, "referral_rejected", service=d)
-        end_wait(district, week, admitted, waited_since, "specialist")
+        # The wait, from the referral to this re-assessment, ends for everyone taken.
+        end_wait(district, week, admitted, citizens.spec_since[admitted, d], "specialist")
         admitted = np.sort(admitted[~refusing])  # ascending, as the rows are unique
         citizens.spec_state[admitted, d] = SpecialistState.EPISODE
         citizens.spec_sessions_left[admitted, d] = self.episode_sessions

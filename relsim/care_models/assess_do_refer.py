@@ -100,7 +100,7 @@ class AssessDoRefer:
         citizens = district.citizens
         state = citizens.spec_state[: citizens.n]
         rows, domains = nonzero_cells(state == SpecialistState.REREFERRAL_DUE)
-        due = citizens.spec_since[rows, domains] <= week.number
+        due = citizens.spec_resend_week[rows, domains] <= week.number
         rows, domains = rows[due], domains[due]
         if rows.size == 0:
             return
