@@ -13,7 +13,9 @@
 
 Each measurement runs in its own process (peak memory is that process's maximum resident set
 size). The machine may be shared, so the configurations are run in turn, `--repeats` times,
-and each ratio is the median of the ratios within a round; the load average is reported.
+and each ratio is the median of the ratios within a round; the load average is reported. Rates
+are per second of the process's CPU time (`--clock cpu`, the default since 2026-12-05: time
+spent waiting for a core is left out); `--clock wall` gives wall time, as measured before.
 
     python benchmarks/throughput.py                      # 2,000, 20,000 and 100,000 citizens
     python benchmarks/throughput.py --sizes 20000 --weeks 52 --repeats 5
@@ -37,7 +39,21 @@ if TYPE_CHECKING:
 
 BASE_CITIZENS = 3000
 REFERENCES = ("mesa", "limit")
+CLOCK = os.environ.get("RELSIM_BENCHMARK_CLOCK", "cpu")  # set by --clock for the children
 ALL_REFERENCES = ("mesa", "mesa_numpy", "limit")
+
+
+class _Clocks:
+    """Wall and CPU seconds of a block. CPU time leaves out the time the process waited for a
+    core, which on a shared machine is most of what moves a measurement from round to round."""
+
+    def __enter__(self) -> _Clocks:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
 
 
 def _peak_mb() -> float:
@@ -69,10 +85,9 @@ def measure_relsim(care_model: str, citizens: int, weeks: int) -> dict:
     from relsim.runner import simulate
 
     scenario = scaled_scenario(care_model, citizens, weeks)
-    start = time.perf_counter()
-    model = simulate(scenario, seed=1, replication=0, journeys=False)
-    seconds = time.perf_counter() - start
-    return _result(f"relsim {care_model}", citizens, weeks, seconds, model.tally["citizen_weeks"])
+    with _Clocks() as clocks:
+        model = simulate(scenario, seed=1, replication=0, journeys=False)
+    return _result(f"relsim {care_model}", citizens, weeks, clocks, model.tally["citizen_weeks"])
 
 
 def measure_limit(citizens: int, weeks: int) -> dict:
@@ -80,10 +95,9 @@ def measure_limit(citizens: int, weeks: int) -> dict:
     from physical_limit import run
 
     scenario = scaled_scenario("assess_do_refer", citizens, weeks)
-    start = time.perf_counter()
-    reference = run(scenario)
-    seconds = time.perf_counter() - start
-    return _result("physical limit", citizens, weeks, seconds, reference.citizen_weeks)
+    with _Clocks() as clocks:
+        reference = run(scenario)
+    return _result("physical limit", citizens, weeks, clocks, reference.citizen_weeks)
 
 
 def measure_mesa_loop(agents: int, steps: int, numpy_draws: bool = False) -> dict:
@@ -106,21 +120,23 @@ def measure_mesa_loop(agents: int, steps: int, numpy_draws: bool = False) -> dic
         def step(self) -> None:
             self.agents.shuffle_do("step")
 
-    start = time.perf_counter()
-    model = Loop()
-    for _ in range(steps):
-        model.step()
-    seconds = time.perf_counter() - start
+    with _Clocks() as clocks:
+        model = Loop()
+        for _ in range(steps):
+            model.step()
     what = "mesa numpy loop" if numpy_draws else "mesa loop"
-    return _result(what, agents, steps, seconds, agents * steps)
+    return _result(what, agents, steps, clocks, agents * steps)
 
 
-def _result(what: str, citizens: int, weeks: int, seconds: float, units: float) -> dict:
+def _result(what: str, citizens: int, weeks: int, clocks: _Clocks, units: float) -> dict:
+    seconds = clocks.cpu if CLOCK == "cpu" else clocks.wall
     return {
         "what": what,
         "citizens": citizens,
         "weeks": weeks,
         "seconds": round(seconds, 3),
+        "wall_seconds": round(clocks.wall, 3),
+        "cpu_seconds": round(clocks.cpu, 3),
         "units_per_second": round(units / seconds),
         "peak_mb": round(_peak_mb()),
     }
@@ -139,7 +155,12 @@ def _child(args: argparse.Namespace) -> None:
 
 
 def _run_child(kind: str, citizens: int, weeks: int) -> dict:
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "RELSIM_BENCHMARK_CLOCK": CLOCK,
+    }
     load_before = os.getloadavg()[0]
     command = [sys.executable, __file__, "--child", kind]
     out = subprocess.run(
@@ -199,7 +220,16 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--citizens", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print results as JSON lines")
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="rates from process (CPU) time, the default since 2026-12-05, or wall time",
+    )
     args = parser.parse_args()
+    global CLOCK
+    if not args.child:
+        CLOCK = args.clock
     if args.child:
         _child(args)
         return
@@ -212,6 +242,7 @@ def main() -> None:
         for row in rows:
             print(json.dumps(row))
         return
+    print(f"rates per second of {'CPU' if CLOCK == 'cpu' else 'wall'} time")
     labels = {"mesa": "÷ mesa loop", "mesa_numpy": "÷ mesa numpy loop", "limit": "÷ limit"}
     references = args.references
     print(
