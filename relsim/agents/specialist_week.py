@@ -148,14 +148,8 @@ class _EpisodeWeek:
         finishing = (sessions_left <= 0) & ~discharging
         self._discharged = _Cells(rows[discharging], domains[discharging], count)
         self._finished = _Cells(rows[finishing], domains[finishing], count)
-        self.ended = [
-            a + b
-            for a, b in zip(
-                np.diff(self._discharged.bounds).tolist(),
-                np.diff(self._finished.bounds).tolist(),
-                strict=True,
-            )
-        ]
+        ends = np.diff(self._discharged.bounds) + np.diff(self._finished.bounds)
+        self.ended = ends.tolist()
 
     def ending(self, domain: int) -> tuple[np.ndarray, np.ndarray]:
         """The rows discharged for missing sessions, and those whose sessions are done."""
