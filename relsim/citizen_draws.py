@@ -82,7 +82,6 @@ class CitizenDraws:
     def __init__(self, streams: RandomStreams, key: DrawKey, domains: int = 6) -> None:
         self._streams = streams
         self.by_citizen = key == "by_citizen"
-        self._stream_keys: dict[str, int] = {}
         self._week = 0
         self._ids = np.zeros(0, dtype=_U64)
         # (stream, slot) -> its first column in the week's values and how many it takes;
@@ -99,6 +98,15 @@ class CitizenDraws:
             self._hashes.append((stream, hashes))
             first += 2 * hashes
         self._values: np.ndarray | None = None
+        # each hash column's stream (its position in `_hashes`) and its offset from that
+        # stream's start of the week: j Weyl increments for the stream's hash j
+        self._stream_of_hash = np.array(
+            [s for s, (_, h) in enumerate(self._hashes) for _ in range(h)], dtype=np.intp
+        )
+        self._hash_offsets = np.array(
+            [(j * _GOLDEN) & _MASK for _, h in self._hashes for j in range(h)], dtype=_U64
+        )
+        self._keys: np.ndarray | None = None  # each stream's key, from its seed, when first used
         # each hash column's step between consecutive ids: h times the Weyl increment
         self._steps = np.array(
             [(h * _GOLDEN) & _MASK for _, h in self._hashes for _ in range(h)], dtype=_U64
@@ -160,12 +168,9 @@ class CitizenDraws:
         """(values, rows) float32: hash j of a stream with h hashes a row is SplitMix64 at
         position id * h + j, from a start keyed by the stream's seed and the week; each hash
         gives two values (the top 24 bits of each half), the stream's values in turn."""
-        week = _mix(self._week)
-        starts: list[int] = []
-        for stream, hashes in self._hashes:
-            key = self._week_key(stream, week)
-            starts.extend((key + j * _GOLDEN) & _MASK for j in range(hashes))
-        offset = np.array(starts, dtype=_U64)[:, None]
+        offset = self._week_starts()[self._stream_of_hash]
+        offset += self._hash_offsets  # modulo 2**64, as unsigned 64-bit arithmetic is
+        offset = offset[:, None]
         hashes, n = offset.size, self._ids.size
         if self._bits.shape[2] < n:
             self._bits = np.zeros((2, hashes, 2 * n), dtype=_U64)
@@ -191,10 +196,15 @@ class CitizenDraws:
         self._table.flags.writeable = False
         return self._table[:, :n]
 
-    def _week_key(self, stream: str, mixed_week: int) -> int:
-        """`mixed_week`: `_mix` of the week, worked out once for all streams."""
-        key = self._stream_keys.get(stream)
-        if key is None:
-            state = self._streams.seed_sequence(stream).generate_state(1, np.uint64)
-            key = self._stream_keys[stream] = int(state[0])
-        return _mix(key ^ mixed_week)
+    def _week_starts(self) -> np.ndarray:
+        """Each stream's start this week: SplitMix64's finaliser on its key xor the week's."""
+        if self._keys is None:
+            self._keys = np.array(
+                [
+                    self._streams.seed_sequence(stream).generate_state(1, np.uint64)[0]
+                    for stream, _ in self._hashes
+                ],
+                dtype=_U64,
+            )
+        starts = self._keys ^ np.uint64(_mix(self._week))
+        return _mix_array(starts, np.empty_like(starts))

@@ -204,6 +204,15 @@ def excluded_by_rules(
     return excluded
 
 
+def exclusion_rules(services: list[SpecialistService], domains: int) -> np.ndarray:
+    """(domains, domains): whether the service of domain d refuses while need e is active."""
+    rules = np.zeros((domains, domains), dtype=bool)
+    for service in services:
+        if service.exclusion_domains.size:
+            rules[service.domain, service.exclusion_domains] = True
+    return rules
+
+
 def excluded_referrals(
     services: list[SpecialistService],
     need: np.ndarray,
@@ -213,14 +222,9 @@ def excluded_referrals(
     threshold: float,
 ) -> np.ndarray:
     """(rows,): each referral (row i to service `domains[i]`) refused under its receiving
-    service's exclusion rule; only the services that have a rule look at their referrals."""
-    excluded = np.zeros(domains.size, dtype=bool)
-    for service in services:
-        if service.exclusion_domains.size == 0:
-            continue
-        mine = (domains == service.domain).nonzero()[0]
-        if mine.size:
-            excluded[mine] = service.excluded(
-                need[mine], chance[mine, service.domain], strictness, threshold
-            )
-    return excluded
+    service's exclusion rule, which applies with probability `strictness`."""
+    rules = exclusion_rules(services, need.shape[1])[domains]
+    if not rules.any():
+        return np.zeros(domains.size, dtype=bool)
+    strict = chance[np.arange(domains.size), domains] < strictness
+    return row_any((need > threshold) & rules) & strict
