@@ -104,3 +104,35 @@ def test_a_wait_ended_by_a_refusal_is_counted_from_the_referral() -> None:
     assert citizens.spec_since[row, 2] == week.number - 5  # still the referral's week
     delay = model.config.assess_do_refer.rereferral_delay_weeks
     assert citizens.spec_resend_week[row, 2] == week.number + delay
+
+
+def test_a_policy_change_to_a_services_rules_moves_its_places_hours_and_exclusions() -> None:
+    before = validate_data(DISTRICT, "<test>")
+    after = validate_data(
+        {
+            **DISTRICT,
+            "specialists": {
+                "mental_health": {
+                    "capacity_slots_per_1000_citizens": 40.0,
+                    "session_hours": 2.0,
+                    "excludes_if_active": [],
+                },
+                "housing": {"excludes_if_active": ["safety", "money"]},
+            },
+        },
+        "<test>",
+    )
+    running = CareModel(before, seed=3)
+    running.step()
+    running.apply_policy(after)
+    fresh = CareModel(after, seed=3)
+    for changed, built in zip(running.district.services, fresh.district.services, strict=True):
+        assert changed.rules == built.rules
+        assert (changed.slots, changed.hours_per_slot, changed.capacity_hours) == (
+            built.slots,
+            built.hours_per_slot,
+            built.capacity_hours,
+        )
+        assert changed.exclusion_domains.tolist() == built.exclusion_domains.tolist()
+    mental_health = running.district.services[before.needs.domains.index("mental_health")]
+    assert mental_health.slots == 12 and mental_health.exclusion_domains.size == 0

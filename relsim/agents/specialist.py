@@ -38,14 +38,25 @@ class SpecialistService(mesa.Agent):
         self.domain = domain
         self.name = name
         self.rules = rules
-        citizens = model.config.population.citizens
-        self.slots = max(0, round(rules.capacity_slots_per_1000_citizens * citizens / 1000))
-        self.hours_per_slot = rules.session_hours * (1.0 + RECORDING_SHARE)
-        self.capacity_hours = self.slots * self.hours_per_slot
         self.hours_used = 0.0
         self.rationing = RationingLevel()
         self.episode_sessions = rules.episode_sessions
-        domains = model.config.needs.domains
+
+    @property
+    def rules(self) -> Specialist:
+        return self._rules
+
+    @rules.setter
+    def rules(self, rules: Specialist) -> None:
+        """New rules (at the start, or a policy change mid-run) and what follows from them: the
+        places, their hours and the exclusion rule."""
+        self._rules = rules
+        config = self.model.config
+        citizens = config.population.citizens
+        self.slots = max(0, round(rules.capacity_slots_per_1000_citizens * citizens / 1000))
+        self.hours_per_slot = rules.session_hours * (1.0 + RECORDING_SHARE)
+        self.capacity_hours = self.slots * self.hours_per_slot
+        domains = config.needs.domains
         self.exclusion_domains = np.array(
             [domains.index(e) for e in rules.excludes_if_active if e in domains], dtype=np.intp
         )
