@@ -392,6 +392,8 @@ class CareModel(mesa.Model):
                     pathway.reassign(district, week, mine)
 
     def record(self, week: Week) -> None:
+        if not (week.measuring or self.record_series):
+            return  # a warm-up week counts only in the series, and none is kept
         totals = count_week(self.district, week)
         if self.record_series:
             self.series.append(weekly_measures(self.district, week, totals))
