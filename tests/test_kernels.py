@@ -1,14 +1,19 @@
 """The small kernels the weekly phases are built from, tested on their own: slot filling, ranking
-and running sums within groups, triage, merging contact counts, the continuity indices, MSER-5,
-effort weights, and the declarations that reject unknown names."""
+and running sums within groups, triage, the services' exclusion rules, merging contact counts,
+the continuity indices, MSER-5, effort weights, and the declarations that reject unknown
+names."""
 
 from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from relsim.agents.specialist import excluded_by_rules, excluded_referrals
 from relsim.care_models.liberated import effort_shares
 from relsim.care_models.triage import choose_whom_to_see
 from relsim.cases import cumulative_within, fill_slots, rank_within
@@ -206,3 +211,28 @@ def test_free_hours_are_the_hours_available_less_every_category_but_idle() -> No
     expected = np.maximum(workforce.available - used, 0.0)
     assert np.allclose(workforce.free_hours(), expected, rtol=0, atol=1e-12)
     assert LEDGER[-1] == "idle"
+
+
+def test_exclusion_rules_refuse_while_a_closing_need_is_active_with_the_strictness_chance() -> None:
+    # Service 0 refuses while need 1 is active; service 2 while need 0 or need 1 is; 1 never.
+    rules = [(0, [1]), (1, []), (2, [0, 1])]
+    services: Any = [
+        SimpleNamespace(domain=d, exclusion_domains=np.array(e, dtype=np.intp)) for d, e in rules
+    ]
+    need = np.array([[0.9, 0.9, 0.1], [0.1, 0.1, 0.9], [0.9, 0.1, 0.9]], dtype=np.float32)
+    always = np.zeros(need.shape)
+    assert excluded_by_rules(services, need, always, 1.0, 0.5).tolist() == [
+        [True, False, True],
+        [False, False, False],
+        [False, False, True],
+    ]
+    chance = always.copy()
+    chance[2, 2] = 0.9  # above the strictness: this rule is not applied this time
+    assert not excluded_by_rules(services, need, chance, 0.5, 0.5)[2, 2]
+    # Referrals: row i to service domains[i], each checked against its receiving service only.
+    rows, domains = np.array([0, 1, 2, 0, 2]), np.array([0, 2, 2, 1, 2])
+    refused = excluded_referrals(services, need[rows], chance[rows], domains, 0.5, 0.5)
+    assert refused.tolist() == [True, False, False, False, False]
+    refused = excluded_referrals(services, need[rows], always[rows], domains, 1.0, 0.5)
+    assert refused.tolist() == [True, False, True, False, True]
+    assert not excluded_referrals(services[1:2], need[rows], always[rows], domains, 1.0, 0.5).any()

@@ -78,16 +78,6 @@ class SpecialistService(mesa.Agent):
         base = config.assess_do_refer.specialist_threshold or 0.0
         return self.rationing.threshold(base, config.rationing)
 
-    def excluded(
-        self, need: np.ndarray, chance: np.ndarray, strictness: float, threshold: float
-    ) -> np.ndarray:
-        """(rows,): refused under this service's exclusion rule (e.g. no mental-health work
-        while substance use is active), the rule applied with probability `strictness`."""
-        rule = self.exclusion_domains
-        if rule.size == 0:
-            return np.zeros(need.shape[0], dtype=bool)
-        return row_any(need[:, rule] > threshold) & (chance < strictness)
-
     # -- the week (see `specialists_week`, which calls these in this order) ------------------
     def start_week(self, district: District, arrived_on_list: int) -> None:
         """How hard it rations this week, from the waiting list it can admit from (the
@@ -205,14 +195,14 @@ def excluded_by_rules(
     strictness: float,
     threshold: float,
 ) -> np.ndarray:
-    """(rows, domains): refused under each service's exclusion rule."""
-    excluded = np.zeros(need.shape, dtype=bool)
-    for service in services:
-        if service.exclusion_domains.size:
-            excluded[:, service.domain] = service.excluded(
-                need, chance[:, service.domain], strictness, threshold
-            )
-    return excluded
+    """(rows, domains): refused under each service's exclusion rule, which applies with
+    probability `strictness`."""
+    rules = exclusion_rules(services, need.shape[1])
+    if not rules.any():
+        return np.zeros(need.shape, dtype=bool)
+    # how many of the needs that close each service are active (a count of at most `domains`)
+    blocking = (need > threshold).view(np.uint8) @ rules.T.view(np.uint8)
+    return (blocking > 0) & (chance < strictness)
 
 
 def exclusion_rules(services: list[SpecialistService], domains: int) -> np.ndarray:
