@@ -307,6 +307,12 @@ DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
         ["at most 10,000,000"],
     ),
     "a non-finite grid range": ({}, ["--grid", "continuity=0:inf:1"], ["not a finite number"]),
+    # the same point twice would be run twice and counted as two points of the design
+    "a grid value given twice": (
+        {},
+        ["--grid", "workforce.caseload_cap=10,12,10.0"],
+        ["--grid workforce.caseload_cap: 10.0 is given twice"],
+    ),
     # 16. a ragged CSV is refused with its line number
     "csv row with a cell missing": (
         {"d.csv": "continuity,referral_friction\n0.1,0.2\n0.3\n0.5,0.6\n"},

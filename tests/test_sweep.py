@@ -59,8 +59,6 @@ LONG_SETS = (
     "--set",
     "workforce.workers=6",
 )
-# Runs of about half a second: a pool of two takes a couple of seconds over six of them.
-MEDIUM_SETS = (*LONG_SETS[:2], "--set", "time.weeks=120", *LONG_SETS[4:])
 
 # ------------------------------------------------------------------------------------ helpers
 
@@ -787,13 +785,16 @@ def test_a_killed_pool_worker_fails_cleanly_and_resume_completes(
     cli_popen, cli_run, baseline, tmp_path
 ):
     def args(out: Path, workers: int) -> tuple:
-        return _long_args(baseline, out, workers, MEDIUM_SETS)
+        return _long_args(baseline, out, workers)
 
     out = tmp_path / "worker"
     proc = cli_popen(*args(out, 2))
-    workers = _pool_workers(proc)
-    time.sleep(0.7)  # a run or two finishes first
-    os.kill(workers[0], signal.SIGKILL)
+    _pool_workers(proc)
+    # Into the workers' first runs, well before the six are done (about three seconds of runs
+    # on two workers; with half-second runs the sweep could end before the kill). The worker
+    # is looked up again just before it is killed.
+    time.sleep(0.3)
+    os.kill(_pool_workers(proc)[0], signal.SIGKILL)
     _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 1, stderr
     assert "Traceback" not in stderr

@@ -126,7 +126,22 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         return key, [round(p, 12) for p in points]
     items = values.split(",")
     check_design_size(len(items), f"--grid {key}")
-    return key, [parse_value(v.strip(), f"--grid {key}") for v in items]
+    points = [parse_value(v.strip(), f"--grid {key}") for v in items]
+    seen: set[str] = set()
+    for item, point in zip(items, points, strict=True):
+        # 1 and 1.0 are one point; a list or a string is compared as written out
+        same = repr(float(point)) if _is_number(point) else repr(point)
+        if same in seen:
+            raise ScenarioError(
+                f"--grid {key}: {item.strip()} is given twice (a value is one point of the "
+                "grid; --reps repeats points)"
+            )
+        seen.add(same)
+    return key, points
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def parse_range(spec: str) -> Range:
