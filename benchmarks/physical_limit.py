@@ -139,8 +139,8 @@ class Reference:
         int(np.count_nonzero((active == 0) & present))
         for state in REPORTED_PATHWAYS:
             np.count_nonzero(pathway == state)
-        for state in REPORTED_SPECIALIST_STATES:
-            np.count_nonzero(states == state)
+        for standing in REPORTED_SPECIALIST_STATES:
+            np.count_nonzero(states == standing)
         citizens.measured_weeks[:n] += present
         held = (pathway == Pathway.HELD) & (citizens.route[:n] == Route.LIBERATED)
         citizens.measured_held_weeks[:n] += held

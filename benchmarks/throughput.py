@@ -73,7 +73,7 @@ def scaled_scenario(care_model: str, citizens: int, weeks: int) -> Scenario:
         os.path.join(root, scenario_file),
         [
             f"population.citizens={citizens}",
-            f"population.arrivals_per_week={base.population.arrivals_per_week * scale}",
+            f"population.arrivals_per_week={(base.population.arrivals_per_week or 0.0) * scale}",
             f"workforce.workers={max(1, round(base.workforce.workers * scale))}",
             f"time.weeks={weeks}",
             "time.warmup_weeks=0",
