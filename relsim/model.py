@@ -133,7 +133,8 @@ class CareModel(mesa.Model):
     def apply_policy(self, scenario: Scenario) -> None:
         """Change the district's policy from next week on (a policy change mid-run): thresholds,
         waits, knobs, caps, rules of services. What a running district cannot change (the care
-        model, the number of posts, the population, the seed) needs a new model."""
+        model, the number of posts and the hybrid's split of them, the population, the seed) needs
+        a new model."""
         scenario = resolve_knobs(scenario)
         old = self.config
         fixed = {
@@ -144,6 +145,10 @@ class CareModel(mesa.Model):
             "citizen_draws": (old.citizen_draws, scenario.citizen_draws),
         }
         changed = [key for key, (a, b) in fixed.items() if a != b]
+        roles, caps = post_layout(scenario)
+        if not changed and not np.array_equal(roles, self.district.workforce.role):
+            # the hybrid's split of the posts: its caseloads would have to move between roles
+            changed.append("hybrid.caseworker_share_of_workforce")
         if changed:
             raise ValueError(f"cannot change {', '.join(changed)} in a running model")
         self.config = self.district.config = self.district.workforce.scenario = scenario
@@ -154,7 +159,6 @@ class CareModel(mesa.Model):
             self.router.complexity_threshold = scenario.hybrid.complexity_threshold_active_needs
         for service in self.district.services:
             service.rules = getattr(scenario.specialists, service.name)
-        _, caps = post_layout(scenario)
         self.district.workforce.cap[:] = caps
 
     # -- conveniences for tests, views and the runner -------------------------------------

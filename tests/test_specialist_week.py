@@ -1,13 +1,15 @@
 """The specialist services' week is worked out for all services at once, but must be what each
 service would do in turn, in domain order: these set up one week by hand and check the cases
-where that order matters or where two ends of an episode could meet."""
+where that order matters or where two ends of an episode could meet. Last, what a policy change
+mid-run does to the services and the posts."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from relsim.agents.specialist_week import specialists_week
-from relsim.citizens import SpecialistState
+from relsim.citizens import Route, SpecialistState
 from relsim.config import validate_data
 from relsim.district import Week
 from relsim.model import CareModel
@@ -136,3 +138,22 @@ def test_a_policy_change_to_a_services_rules_moves_its_places_hours_and_exclusio
         assert changed.exclusion_domains.tolist() == built.exclusion_domains.tolist()
     mental_health = running.district.services[before.needs.domains.index("mental_health")]
     assert mental_health.slots == 12 and mental_health.exclusion_domains.size == 0
+
+
+def test_a_running_hybrid_keeps_its_split_of_posts_and_takes_new_caps_by_role() -> None:
+    hybrid = {**DISTRICT, "care_model": "hybrid", "workforce": {"workers": 10}}
+    model = CareModel(validate_data(hybrid, "<test>"), seed=3)
+    model.step()
+    roles = model.workforce.role.copy()
+    moved = {**hybrid, "hybrid": {"caseworker_share_of_workforce": 0.8}}
+    with pytest.raises(ValueError, match="caseworker_share_of_workforce"):
+        model.apply_policy(validate_data(moved, "<test>"))
+    capped = {
+        **hybrid,
+        "hybrid": {"caseworker_caseload_cap": 7},
+        "workforce": {"workers": 10, "caseload_cap": 21},
+    }
+    model.apply_policy(validate_data(capped, "<test>"))
+    assert (model.workforce.role == roles).all()
+    expected = np.where(roles == Route.LIBERATED, 7, 21)
+    assert model.workforce.cap.tolist() == expected.tolist()
