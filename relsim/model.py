@@ -133,8 +133,8 @@ class CareModel(mesa.Model):
     def apply_policy(self, scenario: Scenario) -> None:
         """Change the district's policy from next week on (a policy change mid-run): thresholds,
         waits, knobs, caps, rules of services. What a running district cannot change (the care
-        model, the number of posts and the hybrid's split of them, the population, the seed) needs
-        a new model."""
+        model, the number of posts and the hybrid's split of them, the population, the seed, the
+        horizon and the warm-up) needs a new model."""
         scenario = resolve_knobs(scenario)
         old = self.config
         fixed = {
@@ -143,6 +143,10 @@ class CareModel(mesa.Model):
             "population.citizens": (old.population.citizens, scenario.population.citizens),
             "needs.domains": (old.needs.domains, scenario.needs.domains),
             "citizen_draws": (old.citizen_draws, scenario.citizen_draws),
+            # the run's streams, its horizon and its measured period are set when it starts
+            "seed": (old.seed, scenario.seed),
+            "time.weeks": (old.time.weeks, scenario.time.weeks),
+            "time.warmup_weeks": (old.time.warmup_weeks, scenario.time.warmup_weeks),
         }
         changed = [key for key, (a, b) in fixed.items() if a != b]
         roles, caps = post_layout(scenario)

@@ -157,3 +157,22 @@ def test_a_running_hybrid_keeps_its_split_of_posts_and_takes_new_caps_by_role() 
     assert (model.workforce.role == roles).all()
     expected = np.where(roles == Route.LIBERATED, 7, 21)
     assert model.workforce.cap.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"seed": 99}, "seed"),
+        ({"time": {"weeks": 10, "warmup_weeks": 2}}, "time.weeks"),
+        ({"time": {"weeks": 8, "warmup_weeks": 4}}, "time.warmup_weeks"),
+    ],
+)
+def test_a_running_district_refuses_a_new_seed_horizon_or_warm_up(change, named) -> None:
+    """The streams are seeded, and the measured period and the last week set, when the run
+    starts: a change would not apply, or would measure weeks the horizon does not cover."""
+    data = {**DISTRICT, "time": {"weeks": 8, "warmup_weeks": 2}}
+    model = CareModel(validate_data(data, "<test>"), seed=3)
+    model.step()
+    with pytest.raises(ValueError, match=named.replace(".", r"\.")):
+        model.apply_policy(validate_data({**data, **change}, "<test>"))
+    assert model.config.time.weeks == 8 and model.config.time.warmup_weeks == 2

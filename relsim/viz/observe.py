@@ -11,8 +11,8 @@ knob-derived parameters (thresholds, waits, drop-out, turnover, handover retenti
 strength, complexity of new arrivals) take effect from the next week, and what the model derived
 from its scenario (coupling, crisis model, router, services' rules, caseload caps) is rebuilt.
 What cannot change under a running district (the care model, the number of posts and the
-hybrid's split of them, the population and the seed) needs a new model: `apply_policy` refuses
-it.
+hybrid's split of them, the population, the seed, the horizon and the warm-up) needs a new
+model: `apply_policy` refuses it.
 """
 
 from __future__ import annotations
