@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: the hidden name `atomic_path` gives a file until it is complete, `.{name}.{random}.tmp`: what
+#: a process killed while writing leaves (relsim's own, so `--force` and `--resume` may take it)
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 _UMASK: int | None = None
 
 

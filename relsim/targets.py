@@ -13,8 +13,10 @@ wrote them.
 - A results directory is locked (an advisory `flock` on the directory itself) for as long as a
   command writes to it, so two relsim processes never write to the same results.
 - `--force` removes only what relsim itself wrote, identified exactly: a run's files are those
-  its manifest lists; a directory holding anything else, or a symbolic link, is refused, and
-  nothing is ever followed through a link or removed recursively.
+  its manifest lists, and what a copy into a mounted results directory left when it was
+  stopped, those the list written before it names (`COPYING`); a directory holding anything
+  else, or a symbolic link, is refused, and nothing is ever followed through a link or removed
+  recursively.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any, NoReturn
 
 from relsim.config.errors import RunError, printable
 from relsim.config.safe_yaml import read_text
-from relsim.files import _umask, atomic_path
+from relsim.files import TEMPORARY, _umask, atomic_path, write_json
 
 try:
     import fcntl
@@ -44,6 +46,10 @@ DIFFERENCES = "differences.csv"
 #: files a `relsim compare` result may hold beside differences.csv and its scenarios' results
 COMPARE_FILES = ("resources.csv", MANIFEST)
 MANIFEST_LIMIT = 64 << 20
+#: written first into a results directory that results are copied into (across file systems)
+#: and removed last: it lists every path being copied, so that what a copy stopped midway (the
+#: process killed) left there is known to be relsim's own and `--force` may replace it
+COPYING = ".relsim-copying.json"
 NAME_MAX = 255
 #: the results directories this process has open (resolved): what relsim creates inside them,
 #: such as a study's series, is part of the result it is writing
@@ -288,6 +294,79 @@ def compare_result_files(directory: Path) -> list[Path] | None:
     return removal
 
 
+def interrupted_copy_files(directory: Path) -> list[Path] | None:
+    """What a copy of results into `directory` left when it was stopped (see `COPYING`), if
+    that is all it holds: paths the list names, their hidden temporaries, and the list itself.
+    Innermost first, the list last."""
+    listing = directory / COPYING
+    found = entries(directory)
+    if COPYING not in found:
+        # stopped while the list itself was being written: only its temporary is there
+        if found and all(
+            is_file(info) and (m := TEMPORARY.fullmatch(name)) and m["name"] == COPYING
+            for name, info in found.items()
+        ):
+            return [directory / name for name in sorted(found)]
+        return None
+    try:
+        if not is_file(found[COPYING]):
+            return None
+        data = json.loads(read_text(listing, MANIFEST_LIMIT, "list"))
+    except (OSError, ValueError):
+        return None
+    listed = data.get("paths") if isinstance(data, dict) else None
+    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
+        return None
+    removal = _listed_tree(directory, "", set(listed))
+    return None if removal is None else [*removal, listing]
+
+
+def _listed_tree(root: Path, relative: str, listed: set[str]) -> list[Path] | None:
+    """The files and directories under `root / relative`, innermost first, if every one is in
+    `listed` (relative to `root`) or is the temporary of a file that is; the copy's list at
+    the top is left out."""
+    removal: list[Path] = []
+    for name, info in sorted(entries(root / relative).items()):
+        path = f"{relative}/{name}" if relative else name
+        if path == COPYING:
+            continue
+        temporary = TEMPORARY.fullmatch(name)
+        if temporary and is_file(info):
+            named = f"{relative}/{temporary['name']}" if relative else temporary["name"]
+            if named not in listed:
+                return None
+        elif path not in listed:
+            return None
+        elif is_dir(info):
+            inner = _listed_tree(root, path, listed)
+            if inner is None:
+                return None
+            removal += inner
+        elif not is_file(info):
+            return None  # a link, or anything else relsim does not write
+        removal.append(root / path)
+    return removal
+
+
+def _undo_copy(directory: Path) -> None:
+    """Remove what a copy stopped by an error or Ctrl-C put in `directory` (a killed process
+    cannot: `--force` can later)."""
+    copied = interrupted_copy_files(directory)
+    if copied:
+        with contextlib.suppress(OutputError):
+            remove_exactly(copied)
+
+
+def _tree(directory: Path) -> list[str]:
+    """Every file and directory under `directory`, relative to it (links are not followed)."""
+    paths = []
+    for name, info in sorted(entries(directory).items()):
+        paths.append(name)
+        if is_dir(info):
+            paths += [f"{name}/{inner}" for inner in _tree(directory / name)]
+    return paths
+
+
 def remove_exactly(paths: Sequence[Path]) -> None:
     """Remove these files and (empty) directories, in order; never recursively, never through
     a link."""
@@ -474,7 +553,11 @@ class ResultTarget:
 
     @staticmethod
     def identify(directory: Path) -> list[Path] | None:
-        return run_result_files(directory) or compare_result_files(directory)
+        return (
+            run_result_files(directory)
+            or compare_result_files(directory)
+            or interrupted_copy_files(directory)
+        )
 
     @property
     def staged(self) -> Path:
@@ -506,7 +589,18 @@ class ResultTarget:
         except OSError:
             if entries(self.out):
                 self._set_aside()
-            move_contents(self.staging, target)  # onto a mount point, or across file systems
+            # onto a mount point, or across file systems: copied in, with the list of what is
+            # being copied there first and removed last (see `COPYING`)
+            write_json(
+                target / COPYING,
+                {"relsim": "results being copied in", "paths": _tree(self.staging)},
+            )
+            try:
+                move_contents(self.staging, target)
+            except BaseException:
+                _undo_copy(target)
+                raise
+            (target / COPYING).unlink()
             self.staging.rmdir()
         self.staging = None
         self.opened.created = []

@@ -923,7 +923,11 @@ def outputs_md() -> str:
         "",
         "`DIR` must not exist or be empty (`--force` replaces it). Files are written into a "
         "hidden sibling directory and moved into place only when complete, so an interrupted "
-        "run never leaves something that looks like a result. Files:",
+        "run never leaves something that looks like a result. Where `DIR` is on another file "
+        "system (a mounted volume), they are copied in, the manifest last, beside a list of what "
+        "is being copied (`.relsim-copying.json`, removed at the end): Ctrl-C during the copy "
+        "removes what was copied, and what a killed process left there is relsim's own for "
+        "`--force` to replace. Files:",
         "",
     ]
     out += [f"- `{name}`" for name in tiny.run_files]

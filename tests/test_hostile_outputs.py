@@ -23,6 +23,7 @@ import pytest
 
 import relsim.runner
 import relsim.sweep.executors
+import relsim.targets
 from tests.cli_helpers import relsim_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -628,3 +629,80 @@ def test_results_directory_with_the_longest_name_is_written(command, tmp_path, c
     assert code == 0, lines
     assert (out / "manifest.json").is_file()
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def _stopped_copy(
+    monkeypatch, out: Path, elsewhere: Path, killed: bool = True, command: tuple = ("run", BASELINE)
+) -> list[str]:
+    """A run into a mounted `out` stopped (Ctrl-C) after its first file was copied in, or, if
+    `killed`, left as a killed process leaves it (nothing cleaned up); the names then in it."""
+    _mounted_out(monkeypatch, out, elsewhere)
+    real_move = relsim.targets.move_into
+    moved = []
+
+    def stop_after_one(source: Path, target: Path) -> None:
+        if moved:
+            raise KeyboardInterrupt
+        real_move(source, target)
+        moved.append(target.name)
+
+    monkeypatch.setattr(relsim.targets, "move_into", stop_after_one)
+    if killed:
+        monkeypatch.setattr(relsim.targets, "_undo_copy", lambda directory: None)
+    assert relsim_main(*command, *TINY, "--reps", "1", "--out", out) != 0
+    monkeypatch.undo()
+    assert moved, "nothing was copied before the stop"
+    return sorted(os.listdir(out))
+
+
+@pytest.mark.parametrize(
+    "command", [("run", BASELINE), ("compare", "baseline", "liberated")], ids=lambda c: c[0]
+)
+def test_a_copy_into_a_mounted_out_stopped_by_ctrl_c_leaves_nothing(
+    command, tmp_path, capsys, monkeypatch
+):
+    """Ctrl-C while results are copied into a mounted results directory: it says no results
+    were written, and none are there (the files, or a scenario's directory, copied so far
+    stayed before)."""
+    out, elsewhere = tmp_path / "volume", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    assert _stopped_copy(monkeypatch, out, elsewhere, killed=False, command=command) == []
+    assert "no results written" in capsys.readouterr().err
+
+
+def test_force_replaces_what_a_stopped_copy_into_a_mounted_out_left(tmp_path, capsys, monkeypatch):
+    """Results copied into a mounted results directory arrive file by file, the manifest last;
+    a copy stopped midway (the process killed) left files no manifest lists and a temporary
+    file, which --force refused as 'not an earlier relsim result', so only deleting them by
+    hand let the directory be used again. The list of what is being copied, written first and
+    removed last, makes them relsim's own."""
+    out, elsewhere = tmp_path / "volume", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    left = _stopped_copy(monkeypatch, out, elsewhere)
+    assert ".relsim-copying.json" in left and "manifest.json" not in left, left
+    copied = next(name for name in left if not name.startswith("."))
+    (out / f".{copied}.k1Lled_x.tmp").write_text("half", encoding="utf-8")  # killed mid-copy
+    capsys.readouterr()
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out) == 2
+    assert "directory is not empty (use --force to replace it)" in errors(capsys)[0]
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 0
+    assert (out / "manifest.json").is_file()
+    assert not any(name.startswith(".") for name in os.listdir(out))
+
+
+def test_force_keeps_a_users_file_beside_what_a_stopped_copy_left(tmp_path, capsys, monkeypatch):
+    """The list names what relsim was copying, and nothing else is taken: a file of the user's
+    among them makes --force refuse, and everything stays."""
+    out, elsewhere = tmp_path / "volume", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    _stopped_copy(monkeypatch, out, elsewhere)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / ".notes.txt.abcdefgh.tmp").write_text("mine too", encoding="utf-8")
+    before = sorted(os.listdir(out))
+    capsys.readouterr()
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 2
+    assert "not an earlier relsim result" in errors(capsys)[0]
+    assert sorted(os.listdir(out)) == before

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from relsim.config import ScenarioError
 from relsim.environment import differences
-from relsim.files import atomic_path, write_json
+from relsim.files import TEMPORARY, atomic_path, write_json
 from relsim.metrics import METRIC_NAMES
 from relsim.targets import (
     OpenedDirectory,
@@ -44,7 +44,6 @@ PART = re.compile(r"part-\d{6}\.parquet")
 # What relsim writes into a sweep's directory besides the store itself: summaries, plots and
 # analyses. `{metric}` is any metric name, `{key}` any swept key of this sweep.
 WRITTEN_BESIDE = ("summary.csv", "sensitivity.csv", "sensitivity.png")
-TEMPORARY = re.compile(r"\.(?P<name>.+)\.[A-Za-z0-9_]+\.tmp")
 
 
 def _written_beside(name: str, keys: list[str]) -> bool:
