@@ -1,0 +1,77 @@
+"""The benchmarks still run against today's model: each script at a tiny size, in its own
+process as a user runs it. They time nothing here (speed targets live in benchmarks/README.md);
+they check that a change of the model's interfaces, phases or streams has been carried into
+the benchmarks, which the type checker alone does not catch (a phase renamed, a draw added)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relsim.model import CareModel
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_benchmark(script: str, *args: str) -> list[dict]:
+    """The JSON objects the script prints (one a line, or one indented object)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = done.stdout.strip()
+    if text.startswith("{\n"):
+        return [json.loads(text)]
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def test_the_physical_limit_reference_does_the_weeks_work():
+    (result,) = run_benchmark("physical_limit.py", "--citizens", "300", "--weeks", "5")
+    assert result["citizen_weeks_per_second"] > 0
+
+
+def test_throughput_measures_relsim_and_every_reference():
+    rows = run_benchmark(
+        "throughput.py", "--sizes", "300", "--weeks", "5", "--repeats", "1", "--json"
+    )
+    measured = {row["what"]: row for row in rows}
+    assert set(measured) == {
+        "mesa loop",
+        "physical limit",
+        "relsim assess_do_refer",
+        "relsim liberated",
+    }
+    assert all(row["units_per_second"] > 0 and row["citizens"] == 300 for row in rows)
+
+
+def test_phase_costs_times_the_models_own_phases():
+    results = run_benchmark("phase_costs.py", "--sizes", "300", "600", "--weeks", "5")
+    assert {r["care_model"] for r in results} == {"assess_do_refer", "liberated"}
+    for result in results:
+        phases = set(result["fixed_ms_per_week"])
+        assert phases >= {"need_dynamics", "crises", "care", "record"}, phases
+        assert all(callable(getattr(CareModel, phase, None)) for phase in phases), phases
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "key"),
+    [
+        ("stacking_bound.py", ("--sizes", "300", "600", "--weeks", "5"), "bound_over_mesa"),
+        ("horizon_cost.py", ("--citizens", "300", "--repeats", "1"), "ratio"),
+        ("keyed_draws.py", ("--present", "300", "--weeks", "5"), "keyed_ms"),
+        ("draw_keys.py", ("--runs", "300x5", "--repeats", "1"), "ratio"),
+        ("memory_reps.py", ("--citizens", "300", "--weeks", "5", "--reps", "1", "2"), "peak_mb"),
+    ],
+    ids=["stacking_bound", "horizon_cost", "keyed_draws", "draw_keys", "memory_reps"],
+)
+def test_each_benchmark_runs_at_a_tiny_size(script, args, key):
+    results = run_benchmark(script, *args)
+    assert results and all(result[key] > 0 for result in results), results
