@@ -4,9 +4,10 @@ The same grid (8 points over referral friction and continuity, the bundled basel
 at full size) is run with `--reps` r1 and r2 on N workers; the wall time is a fixed part (the
 worker pool starting, the store) plus a part per run, so a straight line through the two
 measurements, evaluated at 1,000 runs, is the estimate. Each size is measured `--repeats` times
-in turn and the medians are used; the load average is reported with them.
+in turn and the medians are used; the load average is reported with them. `--set` changes the
+district (the tests run it tiny).
 
-    python benchmarks/sweep_estimate.py [--workers 2] [--reps 2 6]
+    python benchmarks/sweep_estimate.py [--workers 2] [--reps 2 6] [--set KEY=VALUE ...]
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ POINTS = 8
 TARGET_RUNS = 1000
 
 
-def timed(workers: int, reps: int) -> float:
-    base = load_raw(SCENARIO, [])
+def timed(workers: int, reps: int, sets: list[str]) -> float:
+    base = load_raw(SCENARIO, sets)
     plan = SweepPlan(str(SCENARIO), base, grid_design(GRID), "grid", {"grid": GRID}, reps, 1)
     with tempfile.TemporaryDirectory() as directory:
         start = time.perf_counter()
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reps", type=int, nargs=2, default=[2, 6])
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     small, large = args.reps
     seconds: dict[int, list[float]] = {small: [], large: []}
@@ -50,7 +52,7 @@ def main() -> None:
     for _ in range(args.repeats):
         for reps in (small, large):
             loads.append(os.getloadavg()[0])
-            seconds[reps].append(timed(args.workers, reps))
+            seconds[reps].append(timed(args.workers, reps, args.set))
     t_small, t_large = (statistics.median(seconds[r]) for r in (small, large))
     per_run = (t_large - t_small) / (POINTS * (large - small))
     fixed = t_small - per_run * POINTS * small

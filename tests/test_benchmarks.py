@@ -75,3 +75,22 @@ def test_phase_costs_times_the_models_own_phases():
 def test_each_benchmark_runs_at_a_tiny_size(script, args, key):
     results = run_benchmark(script, *args)
     assert results and all(result[key] > 0 for result in results), results
+
+
+TINY_DISTRICT = ("--set", "population.citizens=200", "--set", "time.weeks=5")
+TINY_DISTRICT += ("--set", "time.warmup_weeks=1", "--set", "workforce.workers=2")
+
+
+def test_the_sweep_estimate_fits_its_line():
+    (result,) = run_benchmark(
+        "sweep_estimate.py", "--reps", "1", "2", "--repeats", "1", *TINY_DISTRICT
+    )
+    assert set(result["runs"]) == {"8", "16"}
+    assert all(t > 0 for times in result["all_seconds"].values() for t in times)
+    assert "estimate_1000_runs_minutes" in result  # a tiny sweep's line may slope either way
+
+
+def test_the_sweep_efficiency_compares_one_worker_with_two():
+    (result,) = run_benchmark("sweep_efficiency.py", "--reps", "1", *TINY_DISTRICT)
+    assert result["runs"] == 8 and result["seconds_1_worker"] > 0
+    assert result["seconds_2_workers"] > 0
