@@ -671,7 +671,12 @@ def test_a_copy_into_a_mounted_out_stopped_by_ctrl_c_leaves_nothing(
     assert "no results written" in capsys.readouterr().err
 
 
-def test_force_replaces_what_a_stopped_copy_into_a_mounted_out_left(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(
+    "command", [("run", BASELINE), ("compare", "baseline", "liberated")], ids=lambda c: c[0]
+)
+def test_force_replaces_what_a_stopped_copy_into_a_mounted_out_left(
+    command, tmp_path, capsys, monkeypatch
+):
     """Results copied into a mounted results directory arrive file by file, the manifest last;
     a copy stopped midway (the process killed) left files no manifest lists and a temporary
     file, which --force refused as 'not an earlier relsim result', so only deleting them by
@@ -680,14 +685,17 @@ def test_force_replaces_what_a_stopped_copy_into_a_mounted_out_left(tmp_path, ca
     out, elsewhere = tmp_path / "volume", tmp_path / "elsewhere"
     out.mkdir()
     elsewhere.mkdir()
-    left = _stopped_copy(monkeypatch, out, elsewhere)
+    left = _stopped_copy(monkeypatch, out, elsewhere, command=command)
     assert ".relsim-copying.json" in left and "manifest.json" not in left, left
-    copied = next(name for name in left if not name.startswith("."))
-    (out / f".{copied}.k1Lled_x.tmp").write_text("half", encoding="utf-8")  # killed mid-copy
+    copied = out / next(name for name in left if not name.startswith("."))
+    if copied.is_dir():  # a scenario's results, copied as a tree: killed partway through it
+        sorted(copied.iterdir())[0].unlink()
+    else:  # killed while the next file was being copied
+        (out / f".{copied.name}.k1Lled_x.tmp").write_text("half", encoding="utf-8")
     capsys.readouterr()
-    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out) == 2
+    assert relsim_main(*command, *TINY, "--reps", "1", "--out", out) == 2
     assert "directory is not empty (use --force to replace it)" in errors(capsys)[0]
-    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 0
+    assert relsim_main(*command, *TINY, "--reps", "1", "--out", out, "--force") == 0
     assert (out / "manifest.json").is_file()
     assert not any(name.startswith(".") for name in os.listdir(out))
 
