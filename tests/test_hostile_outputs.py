@@ -714,3 +714,15 @@ def test_force_keeps_a_users_file_beside_what_a_stopped_copy_left(tmp_path, caps
     assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 2
     assert "not an earlier relsim result" in errors(capsys)[0]
     assert sorted(os.listdir(out)) == before
+
+
+def test_a_copy_killed_while_writing_its_list_leaves_only_what_force_may_take(tmp_path):
+    """Killed while the list itself was written: only the list's temporary file is there, and
+    it is relsim's own; beside a file of the user's it is not taken."""
+    out = tmp_path / "volume"
+    out.mkdir()
+    temporary = out / f".{relsim.targets.COPYING}.x7Yz_012.tmp"  # as `atomic_path` names it
+    temporary.write_text("{", encoding="utf-8")
+    assert relsim.targets.ResultTarget.identify(out) == [temporary]
+    (out / "mine.txt").write_text("mine", encoding="utf-8")
+    assert relsim.targets.ResultTarget.identify(out) is None
