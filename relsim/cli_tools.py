@@ -14,7 +14,7 @@ from relsim import bundled
 from relsim.cli_options import json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
-from relsim.targets import OutputError
+from relsim.result_files import OutputError
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw

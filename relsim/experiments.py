@@ -31,17 +31,13 @@ from relsim.environment import source_record
 from relsim.files import write_csv, write_figure, write_json
 from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
+from relsim.result_files import OutputError, read_manifest
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, summarise
-from relsim.targets import (
-    OutputError,
-    check_entry_name,
-    open_directory,
-    read_manifest,
-)
+from relsim.targets import check_entry_name, open_directory
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw

@@ -76,6 +76,14 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json.dumps(data, indent=2, default=str) + "\n")
 
 
+def resolved(directory: Path) -> Path:
+    """A directory's real location, links followed as far as they lead."""
+    try:
+        return directory.resolve()
+    except (OSError, RuntimeError):  # a loop of links: using it fails later, and says so
+        return Path(os.path.abspath(directory))
+
+
 def guard_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy in which text that a spreadsheet would run as a formula starts with an
     apostrophe. Numbers (negative ones too) are left alone."""

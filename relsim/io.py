@@ -18,7 +18,7 @@ from relsim.environment import git_commit, source_record
 from relsim.files import write_csv, write_json
 from relsim.heap import release_free_memory
 from relsim.parquet_parts import ParquetParts
-from relsim.targets import OutputError
+from relsim.result_files import OutputError
 
 __all__ = [
     "JourneysFile",

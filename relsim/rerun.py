@@ -23,7 +23,7 @@ from relsim.config.errors import printable
 from relsim.config.safe_yaml import read_text
 from relsim.environment import differences, source_record
 from relsim.io import git_commit, sha256
-from relsim.targets import MANIFEST_LIMIT
+from relsim.result_files import MANIFEST_LIMIT
 
 COMPARED = ("summary.csv", "summary_means.csv", "timeseries.parquet", "journeys.parquet")
 

@@ -12,52 +12,45 @@ wrote them.
   (a study's series) are its own.
 - A results directory is locked (an advisory `flock` on the directory itself) for as long as a
   command writes to it, so two relsim processes never write to the same results.
-- `--force` removes only what relsim itself wrote, identified exactly: a run's files are those
-  its manifest lists, and what a copy into a mounted results directory left when it was
-  stopped, those the list written before it names (`COPYING`); a directory holding anything
-  else, or a symbolic link, is refused, and nothing is ever followed through a link or removed
-  recursively.
+- `--force` removes only what relsim itself wrote, identified exactly (`relsim.result_files`);
+  a directory holding anything else, or a symbolic link, is refused.
+- Results are written in a hidden staging directory and moved into place whole
+  (`relsim.moving`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import json
 import os
 import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from relsim.config.errors import RunError, printable
-from relsim.config.safe_yaml import read_text
-from relsim.files import TEMPORARY, _umask, atomic_path, write_json
+from relsim.files import _umask, resolved
+from relsim.moving import copy_in, staging_directory
+from relsim.result_files import (
+    MANIFEST,
+    OutputError,
+    compare_result_files,
+    entries,
+    interrupted_copy_files,
+    read_manifest,
+    remove_exactly,
+    run_result_files,
+)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
-MANIFEST = "manifest.json"
-DIFFERENCES = "differences.csv"
-#: files a `relsim compare` result may hold beside differences.csv and its scenarios' results
-COMPARE_FILES = ("resources.csv", MANIFEST)
-MANIFEST_LIMIT = 64 << 20
-#: written first into a results directory that results are copied into (across file systems)
-#: and removed last: it lists every path being copied, so that what a copy stopped midway (the
-#: process killed) left there is known to be relsim's own and `--force` may replace it
-COPYING = ".relsim-copying.json"
 NAME_MAX = 255
 #: the results directories this process has open (resolved): what relsim creates inside them,
 #: such as a study's series, is part of the result it is writing
 _WRITING: set[Path] = set()
-
-
-class OutputError(ValueError):
-    """An output target cannot be used (bad input: exit status 2)."""
 
 
 # -- names and probes ----------------------------------------------------------------------------
@@ -116,18 +109,10 @@ def _result_manifest(directory: Path) -> dict[str, Any] | None:
     return None
 
 
-def _resolved(directory: Path) -> Path:
-    """A directory's real location, links followed as far as they lead."""
-    try:
-        return directory.resolve()
-    except (OSError, RuntimeError):  # a loop of links: using it fails later, and says so
-        return Path(os.path.abspath(directory))
-
-
 def _real_location(path: Path) -> Path:
     """Where a file `path` would be written: its directory's real location, and its own name
     (a link there is replaced, not written through)."""
-    return _resolved(path.parent) / path.name
+    return resolved(path.parent) / path.name
 
 
 def _part_of_a_result(path: Path) -> str | None:
@@ -152,7 +137,7 @@ def _result_above(directory: Path) -> Path | None:
     """The earlier relsim result that a results directory would be inside, if any. Inside a
     directory this process is writing (a study's series) there is none: that directory was
     checked when it was opened, and what relsim makes in it is part of the result it writes."""
-    for above in _resolved(directory).parents:
+    for above in resolved(directory).parents:
         if above in _WRITING:
             return None
         if _result_manifest(above) is not None:
@@ -170,7 +155,7 @@ def check_file_target(path: Path, option: str, out: Path | None = None) -> None:
         raise OutputError(f"{option} {name}: is a directory, expected a file path")
     if path.exists() and not path.is_file():
         raise OutputError(f"{option} {name}: is not a regular file (a pipe, device or socket)")
-    if out is not None and _real_location(path).is_relative_to(_resolved(out)):
+    if out is not None and _real_location(path).is_relative_to(resolved(out)):
         raise OutputError(f"{option} {name}: is inside --out; write it elsewhere")
     problem = _part_of_a_result(path)
     if problem is not None:
@@ -230,159 +215,6 @@ def unlock(fd: int | None) -> None:
             os.close(fd)
 
 
-# -- what relsim wrote ---------------------------------------------------------------------------
-
-
-def entries(directory: Path) -> dict[str, os.stat_result]:
-    """A directory's entries with their own status (links are not followed)."""
-    with os.scandir(directory) as scan:
-        return {e.name: e.stat(follow_symlinks=False) for e in scan}
-
-
-def is_file(info: os.stat_result) -> bool:
-    return stat.S_ISREG(info.st_mode)
-
-
-def is_dir(info: os.stat_result) -> bool:
-    return stat.S_ISDIR(info.st_mode)
-
-
-def read_manifest(directory: Path) -> dict[str, Any] | None:
-    """A directory's manifest.json if it is a regular file holding a JSON object."""
-    path = directory / MANIFEST
-    try:
-        if not is_file(path.lstat()):
-            return None
-        data = json.loads(read_text(path, MANIFEST_LIMIT, "manifest"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def run_result_files(directory: Path) -> list[Path] | None:
-    """The files of a `relsim run` result, if `directory` is exactly one: a manifest that says
-    what was run, and the regular files it lists, nothing else."""
-    manifest = read_manifest(directory)
-    if manifest is None or "scenario_hash" not in manifest:
-        return None
-    listed = manifest.get("files")
-    if not isinstance(listed, list) or not all(isinstance(f, str) for f in listed):
-        return None
-    found = entries(directory)
-    if set(found) != set(listed) or not all(is_file(info) for info in found.values()):
-        return None
-    return [directory / name for name in sorted(found)]
-
-
-def compare_result_files(directory: Path) -> list[Path] | None:
-    """The files and directories of a `relsim compare` result, if `directory` is exactly one:
-    differences.csv and one run result per scenario, nothing else. Innermost first."""
-    found = entries(directory)
-    if DIFFERENCES not in found or not is_file(found[DIFFERENCES]) or len(found) < 2:
-        return None
-    removal = [directory / DIFFERENCES]
-    for name, info in found.items():
-        if name == DIFFERENCES:
-            continue
-        if name in COMPARE_FILES and is_file(info):
-            removal.append(directory / name)
-            continue
-        inner = run_result_files(directory / name) if is_dir(info) else None
-        if inner is None:
-            return None
-        removal += [*inner, directory / name]
-    return removal
-
-
-def interrupted_copy_files(directory: Path) -> list[Path] | None:
-    """What a copy of results into `directory` left when it was stopped (see `COPYING`), if
-    that is all it holds: paths the list names, their hidden temporaries, and the list itself.
-    Innermost first, the list last."""
-    listing = directory / COPYING
-    found = entries(directory)
-    if COPYING not in found:
-        # stopped while the list itself was being written: only its temporary is there
-        if found and all(
-            is_file(info) and (m := TEMPORARY.fullmatch(name)) and m["name"] == COPYING
-            for name, info in found.items()
-        ):
-            return [directory / name for name in sorted(found)]
-        return None
-    try:
-        if not is_file(found[COPYING]):
-            return None
-        data = json.loads(read_text(listing, MANIFEST_LIMIT, "list"))
-    except (OSError, ValueError):
-        return None
-    listed = data.get("paths") if isinstance(data, dict) else None
-    if not isinstance(listed, list) or not all(isinstance(p, str) for p in listed):
-        return None
-    removal = _listed_tree(directory, "", set(listed))
-    return None if removal is None else [*removal, listing]
-
-
-def _listed_tree(root: Path, relative: str, listed: set[str]) -> list[Path] | None:
-    """The files and directories under `root / relative`, innermost first, if every one is in
-    `listed` (relative to `root`) or is the temporary of a file that is; the copy's list at
-    the top is left out."""
-    removal: list[Path] = []
-    for name, info in sorted(entries(root / relative).items()):
-        path = f"{relative}/{name}" if relative else name
-        if path == COPYING:
-            continue
-        temporary = TEMPORARY.fullmatch(name)
-        if temporary and is_file(info):
-            named = f"{relative}/{temporary['name']}" if relative else temporary["name"]
-            if named not in listed:
-                return None
-        elif path not in listed:
-            return None
-        elif is_dir(info):
-            inner = _listed_tree(root, path, listed)
-            if inner is None:
-                return None
-            removal += inner
-        elif not is_file(info):
-            return None  # a link, or anything else relsim does not write
-        removal.append(root / path)
-    return removal
-
-
-def _undo_copy(directory: Path) -> None:
-    """Remove what a copy stopped by an error or Ctrl-C put in `directory` (a killed process
-    cannot: `--force` can later)."""
-    copied = interrupted_copy_files(directory)
-    if copied:
-        with contextlib.suppress(OutputError):
-            remove_exactly(copied)
-
-
-def _tree(directory: Path) -> list[str]:
-    """Every file and directory under `directory`, relative to it (links are not followed)."""
-    paths = []
-    for name, info in sorted(entries(directory).items()):
-        paths.append(name)
-        if is_dir(info):
-            paths += [f"{name}/{inner}" for inner in _tree(directory / name)]
-    return paths
-
-
-def remove_exactly(paths: Sequence[Path]) -> None:
-    """Remove these files and (empty) directories, in order; never recursively, never through
-    a link."""
-    for path in paths:
-        try:
-            if is_dir(path.lstat()):
-                path.rmdir()
-            else:
-                path.unlink()
-        except OSError as exc:  # an earlier result --force may not remove (permissions, flags)
-            raise OutputError(
-                f"--force: cannot remove {printable(str(path))} of the earlier result "
-                f"({exc.strerror or exc})"
-            ) from None
-
-
 # -- results directories --------------------------------------------------------------------------
 
 
@@ -404,7 +236,7 @@ class OpenedDirectory:
     def lock(self) -> None:
         """Lock the (existing) directory and record that this process is writing it."""
         self.fd = lock_directory(self.path, self.option)
-        self.writing = _resolved(self.path)
+        self.writing = resolved(self.path)
         _WRITING.add(self.writing)
 
     def close(self, keep_created: bool = True) -> None:
@@ -485,55 +317,6 @@ def open_directory(
         raise
 
 
-def staging_directory(out: Path) -> Path:
-    """A new hidden directory for results to be written in before they are moved into `out`:
-    beside `out`, where a rename moves them whole; when nothing can be created there (a mounted
-    results directory under a read-only parent), in the system's temporary directory. Its name
-    starts with (at most the first 100 bytes of) the name of `out`, so that any name `out` may
-    have leaves room for the rest."""
-    prefix = f".{_shortened(out.name, 100)}.partial-"
-    try:
-        return Path(tempfile.mkdtemp(prefix=prefix, dir=_resolved(out).parent))
-    except OSError as beside:
-        try:
-            return Path(tempfile.mkdtemp(prefix=prefix))
-        except OSError:
-            raise beside from None
-
-
-def _shortened(name: str, limit: int) -> str:
-    """`name`, cut short (by whole characters) to at most `limit` bytes."""
-    while len(os.fsencode(name)) > limit:
-        name = name[:-1]
-    return name
-
-
-def move_into(source: Path, target: Path) -> None:
-    """Move a finished file or directory to `target`: renamed on the same file system; else
-    copied (a file under a hidden temporary name, so that it appears whole) and then removed."""
-    try:
-        os.replace(source, target)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    if source.is_dir():
-        shutil.copytree(source, target)
-        shutil.rmtree(source)
-        return
-    with atomic_path(target) as temporary:
-        shutil.copyfile(source, temporary)
-    source.unlink()
-
-
-def move_contents(source: Path, target: Path) -> None:
-    """Move everything in `source` into the directory `target`, its manifest last: until the
-    manifest is there, what `target` holds does not look like a finished result."""
-    names = sorted(entries(source), key=lambda name: name == MANIFEST)
-    for name in names:
-        move_into(source / name, target / name)
-
-
 class ResultTarget:
     """The `--out` directory of `relsim run` or `compare`, from the check before any work to the
     moment the finished results replace it.
@@ -589,19 +372,7 @@ class ResultTarget:
         except OSError:
             if entries(self.out):
                 self._set_aside()
-            # onto a mount point, or across file systems: copied in, with the list of what is
-            # being copied there first and removed last (see `COPYING`)
-            write_json(
-                target / COPYING,
-                {"relsim": "results being copied in", "paths": _tree(self.staging)},
-            )
-            try:
-                move_contents(self.staging, target)
-            except BaseException:
-                _undo_copy(target)
-                raise
-            (target / COPYING).unlink()
-            self.staging.rmdir()
+            copy_in(self.staging, target)  # onto a mount point, or across file systems
         self.staging = None
         self.opened.created = []
 

@@ -388,9 +388,9 @@ def test_a_published_run_is_what_todays_model_gives(study: str, series: str) -> 
     its runs.parquet (to 1e-9, as the regression baseline is compared): a change that moves the
     model's results fails here until the experiments are run again and docs/results.md is
     checked against them."""
+    from relsim.result_files import read_manifest
     from relsim.sweep.executors import execute
     from relsim.sweep.run import plan_from_manifest
-    from relsim.targets import read_manifest
 
     directory = ROOT / "docs" / "results" / study / series
     stored = read_manifest(directory)

@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import relsim.moving
+import relsim.result_files
 import relsim.runner
 import relsim.sweep.executors
 import relsim.targets
@@ -637,7 +639,7 @@ def _stopped_copy(
     """A run into a mounted `out` stopped (Ctrl-C) after its first file was copied in, or, if
     `killed`, left as a killed process leaves it (nothing cleaned up); the names then in it."""
     _mounted_out(monkeypatch, out, elsewhere)
-    real_move = relsim.targets.move_into
+    real_move = relsim.moving.move_into
     moved = []
 
     def stop_after_one(source: Path, target: Path) -> None:
@@ -646,9 +648,9 @@ def _stopped_copy(
         real_move(source, target)
         moved.append(target.name)
 
-    monkeypatch.setattr(relsim.targets, "move_into", stop_after_one)
+    monkeypatch.setattr(relsim.moving, "move_into", stop_after_one)
     if killed:
-        monkeypatch.setattr(relsim.targets, "_undo_copy", lambda directory: None)
+        monkeypatch.setattr(relsim.moving, "_undo_copy", lambda directory: None)
     assert relsim_main(*command, *TINY, "--reps", "1", "--out", out) != 0
     monkeypatch.undo()
     assert moved, "nothing was copied before the stop"
@@ -721,7 +723,7 @@ def test_a_copy_killed_while_writing_its_list_leaves_only_what_force_may_take(tm
     it is relsim's own; beside a file of the user's it is not taken."""
     out = tmp_path / "volume"
     out.mkdir()
-    temporary = out / f".{relsim.targets.COPYING}.x7Yz_012.tmp"  # as `atomic_path` names it
+    temporary = out / f".{relsim.result_files.COPYING}.x7Yz_012.tmp"  # as `atomic_path` names it
     temporary.write_text("{", encoding="utf-8")
     assert relsim.targets.ResultTarget.identify(out) == [temporary]
     (out / "mine.txt").write_text("mine", encoding="utf-8")

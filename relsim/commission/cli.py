@@ -257,7 +257,8 @@ def add_commission_commands(group: click.Group) -> None:
         from relsim.config import load_scenario, validate_data
         from relsim.config.loading import deep_merge, layered, load_raw
         from relsim.files import write_text
-        from relsim.targets import OutputError, check_file_target, make_parents
+        from relsim.result_files import OutputError
+        from relsim.targets import check_file_target, make_parents
 
         path = bundled.resolve("scenarios", scenario)
         raw = load_raw(path)

@@ -153,7 +153,8 @@ def stored_plans(
     was interrupted is refused before anything runs: a rerun could never match it."""
     from relsim.config.errors import printable
     from relsim.rerun import incomplete_sweep
-    from relsim.targets import check_entry_name, read_manifest
+    from relsim.result_files import read_manifest
+    from relsim.targets import check_entry_name
 
     plans, changed = [], []
     for one in series:

@@ -22,15 +22,8 @@ from relsim.config import ScenarioError
 from relsim.environment import differences
 from relsim.files import TEMPORARY, atomic_path, write_json
 from relsim.metrics import METRIC_NAMES
-from relsim.targets import (
-    OpenedDirectory,
-    entries,
-    is_dir,
-    is_file,
-    open_directory,
-    read_manifest,
-    remove_exactly,
-)
+from relsim.result_files import entries, is_dir, is_file, read_manifest, remove_exactly
+from relsim.targets import OpenedDirectory, open_directory
 
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"

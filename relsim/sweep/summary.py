@@ -17,8 +17,8 @@ from relsim.config.errors import printable
 from relsim.config.safe_yaml import read_text
 from relsim.files import write_figure
 from relsim.metrics import METRIC_NAMES
+from relsim.result_files import MANIFEST_LIMIT
 from relsim.sweep.store import MANIFEST, RUNS
-from relsim.targets import MANIFEST_LIMIT
 
 # What summarising a sweep needs of every part of its runs table, besides the swept keys.
 SUMMARY_COLUMNS = ("point", "replication", "status")
