@@ -417,7 +417,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 try:  # as at the top: Ctrl-C while loading is a quiet exit
     from relsim.cli_tools import add_tool_commands
     from relsim.commission.cli import add_commission_commands
-    from relsim.sweep.cli import add_discover_command, add_experiment_commands, add_sweep_commands
+    from relsim.sweep.cli import add_sweep_commands
+    from relsim.sweep.study_commands import add_discover_command, add_experiment_commands
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
     raise SystemExit(130) from None

@@ -21,7 +21,7 @@ from relsim.cli_options import (
 from relsim.config import ScenarioError
 from relsim.config.errors import printable, shown
 from relsim.config.loading import load_raw
-from relsim.evidence.options import ensemble_option, reps_per_set, sets_for, sets_option
+from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
@@ -151,7 +151,7 @@ def _note(note: str) -> None:
     click.echo(f"relsim: note: {printable(note)}", err=True)
 
 
-def _note_unfinished(note: str | None) -> None:
+def note_unfinished(note: str | None) -> None:
     if note is not None:
         _note(note)
 
@@ -337,7 +337,7 @@ def add_sweep_commands(group: click.Group) -> None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
             check_file_target(target, "--plot")
         kind, reps_per_set = interval_kind(manifest)
-        _note_unfinished(unfinished_note(directory, runs, manifest))
+        note_unfinished(unfinished_note(directory, runs, manifest))
         summary = summarise(runs, keys, reps_per_set=reps_per_set)
         make_parents(table_path)
         write_csv(table_path, summary)
@@ -442,146 +442,3 @@ def add_sweep_commands(group: click.Group) -> None:
         for note in notes:
             _note(note)
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
-
-
-def add_discover_command(group: click.Group) -> None:
-    @group.command()
-    @click.argument("directory", type=click.Path(path_type=Path))
-    @click.option("--metric", default=None, help="the metric the condition is on")
-    @click.option(
-        "--where",
-        "condition",
-        required=True,
-        metavar='"METRIC > X"',
-        help="the outcome to find: a metric compared with a number (>, >=, <, <=)",
-    )
-    @click.option(
-        "--min-density",
-        type=click.FloatRange(0, 1),
-        default=0.8,
-        show_default=True,
-        help="the least share of a box's points where the condition holds",
-    )
-    @click.option(
-        "--boxes",
-        type=click.IntRange(1, 5),
-        default=1,
-        show_default=True,
-        help="how many boxes to find, each among the points the earlier ones left",
-    )
-    @click.option(
-        "--csv",
-        "csv_path",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="write the boxes here [default: DIR/discover_METRIC.csv]",
-    )
-    @click.option(
-        "--plot",
-        "plot_path",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="write the plot here [default: DIR/discover_METRIC.png]",
-    )
-    @click.option("--json", "as_json", is_flag=True, help="print the boxes as one JSON object")
-    def discover(
-        directory: Path,
-        metric: str | None,
-        condition: str,
-        min_density: float,
-        boxes: int,
-        csv_path: Path | None,
-        plot_path: Path | None,
-        as_json: bool,
-    ) -> None:
-        """Scenario discovery on a sweep in DIRECTORY: the boxes of parameter space (ranges
-        of the swept keys) where a condition on a metric holds, found by PRIM, with their
-        coverage and density, as a table and a plot."""
-        from relsim.sweep import discover as discovery
-        from relsim.sweep.summary import load_sweep, unfinished_note
-
-        parsed = discovery.parse_condition(condition, metric)
-        discovery._require_prim()
-        runs, manifest = load_sweep(directory)
-        default_csv, default_png = discovery.default_paths(directory, parsed.metric)
-        csv_path, plot_path = csv_path or default_csv, plot_path or default_png
-        check_file_target(csv_path, "--csv")
-        check_file_target(plot_path, "--plot")
-        _note_unfinished(unfinished_note(directory, runs, manifest))
-        found = discovery.discover(
-            runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
-        )
-        for target in (csv_path, plot_path):
-            make_parents(target)
-        discovery.write(found, csv_path, plot_path)
-        if as_json:
-            emit_json({"sweep": str(directory), **discovery.as_json(found)})
-        else:
-            click.echo("\n".join(discovery.report_lines(found)))
-        click.echo(f"wrote {csv_path} and {plot_path}", err=True)
-
-
-def add_experiment_commands(group: click.Group) -> None:
-    @group.group()
-    def experiment() -> None:
-        """Declarative experiments (experiments/*.yaml) that regenerate tables and figures."""
-
-    @experiment.command("run")
-    @click.argument("path", type=click.Path(path_type=Path))
-    @click.option(
-        "--out",
-        type=click.Path(path_type=Path),
-        default=None,
-        help="results directory [default: results/experiments/NAME]",
-    )
-    @click.option(
-        "--quick",
-        is_flag=True,
-        help="two replications on a tiny district: checks the pipeline, not findings",
-    )
-    @resume_option
-    @force_option
-    @workers_option
-    @dask_option
-    @sets_option(
-        "run every point over N parameter sets from the calibrated ensemble (the same sets "
-        "in every series), the file's reps_per_set times each [default: the file's ensemble "
-        "key]; 0: chance only, the file's reps per point"
-    )
-    def run(
-        path: Path,
-        out: Path | None,
-        quick: bool,
-        resume: bool,
-        force: bool,
-        workers: int | None,
-        dask_address: str | None,
-        ensemble: int | None,
-    ) -> None:
-        """Run the experiment in PATH (a .yaml file, or the name of a bundled experiment such
-        as complexity_crossover). Its figures show each series and, with two or more, the
-        paired differences from the first; intervals carry chance only, or parameter
-        uncertainty too when the experiment runs over the calibrated ensemble."""
-        from relsim.experiments import load_experiment, run_experiment
-
-        if resume and force:
-            raise click.UsageError("--resume and --force cannot be used together")
-        path = bundled.resolve("experiments", path)
-        experiment = load_experiment(path)
-        target = out or Path("results") / "experiments" / experiment.name
-        try:
-            manifest = run_experiment(
-                path,
-                target,
-                quick=quick,
-                resume=resume,
-                force=force,
-                workers=workers or max(1, os.cpu_count() or 1),
-                dask_address=dask_address,
-                ensemble=ensemble,
-            )
-        except KeyboardInterrupt as exc:
-            click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {target}", err=True)
-            raise SystemExit(exit_status(exc)) from None
-        for figure in manifest["figures"]:
-            click.echo(f"{target / figure['png']}  (data: {figure['data']})")
