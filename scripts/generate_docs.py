@@ -227,7 +227,7 @@ def parameters_md() -> str:
         GENERATED,
         "",
         "Every parameter a scenario file can set, one table per section of the schema "
-        "(`relsim/config/schema.py`). A scenario file holds only what differs from these defaults; "
+        "(`relsim/config/schema/`). A scenario file holds only what differs from these defaults; "
         "see [scenarios.md](scenarios.md) for how to write one and [knobs.md](knobs.md) for the "
         "three headline knobs.",
         "",

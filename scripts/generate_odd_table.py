@@ -148,7 +148,7 @@ def counter_lines() -> list[str]:
 
 #: block name -> (module it is generated from, the lines between the markers)
 BLOCKS: dict[str, tuple[str, Callable[[], list[str]]]] = {
-    "parameter-table": ("relsim/config/schema.py", parameter_lines),
+    "parameter-table": ("relsim/config/schema/", parameter_lines),
     "citizen-table": ("relsim/citizens.py", citizen_lines),
     "stream-table": ("relsim/rng.py", stream_lines),
     "counter-table": ("relsim/counters.py", counter_lines),
