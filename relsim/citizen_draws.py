@@ -168,10 +168,20 @@ class CitizenDraws:
         """(values, rows) float32: hash j of a stream with h hashes a row is SplitMix64 at
         position id * h + j, from a start keyed by the stream's seed and the week; each hash
         gives two values (the top 24 bits of each half), the stream's values in turn."""
+        return self.hash_rows(self.hash_starts()[:, None])
+
+    def hash_starts(self) -> np.ndarray:
+        """Each hash column's start this week, for id 0."""
         offset = self._week_starts()[self._stream_of_hash]
         offset += self._hash_offsets  # modulo 2**64, as unsigned 64-bit arithmetic is
-        offset = offset[:, None]
-        hashes, n = offset.size, self._ids.size
+        return offset
+
+    def hash_rows(self, offset: np.ndarray) -> np.ndarray:
+        """The week's values for the ids of this week's rows from `offset`, the hash columns'
+        starts: (hashes, 1), the same for every row, or (hashes, rows), a start for each row
+        (as when the rows of several replications are drawn together)."""
+        hashes, n = offset.shape[0], self._ids.size
+        per_row = offset.shape[1] > 1
         if self._bits.shape[2] < n:
             self._bits = np.zeros((2, hashes, 2 * n), dtype=_U64)
             self._table = np.zeros((2 * hashes, 2 * n), dtype=np.float32)
@@ -185,7 +195,7 @@ class CitizenDraws:
             rows = slice(first, min(first + block, n))
             bits, scratch = self._bits[0, :, rows], self._bits[1, :, rows]
             np.multiply(steps, ids[:, rows], out=bits)
-            bits += offset
+            bits += offset[:, rows] if per_row else offset
             halves = _mix_array(bits, scratch).view(_U32)  # (hash, 2 x rows), halves in turn
             halves >>= np.uint32(8)
             values = table[:, :, rows]

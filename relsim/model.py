@@ -225,12 +225,9 @@ class CareModel(mesa.Model):
         6. staff: burnout, absence, leaving, vacancies and agency cover, leavers' cases handed on;
         7. record: weekly measures into the series and the counters.
         """
-        self.week += 1
-        self.tally.start_week(measuring=self.week > self.config.time.warmup_weeks)
-        self._demand_shock()
+        self.start_week()
         self.arrivals_and_departures()
-        week = Week(self.week, self.tally.measuring, self.citizens.n)
-        week.reflective = np.zeros(self.workforce.posts)
+        week = self.new_week()
         week.active_needs = self.need_dynamics()
         crises = self.crises(week)
         presenting = self.help_seeking(crises)
@@ -238,18 +235,34 @@ class CareModel(mesa.Model):
         self.staff(week)
         self.record(week)
 
+    def start_week(self) -> None:
+        self.week += 1
+        self.tally.start_week(measuring=self.week > self.config.time.warmup_weeks)
+        self._demand_shock()
+
+    def new_week(self) -> Week:
+        """This week's record, once the district's rows for the week are settled."""
+        week = Week(self.week, self.tally.measuring, self.citizens.n)
+        week.reflective = np.zeros(self.workforce.posts)
+        return week
+
     def arrivals_and_departures(self) -> None:
-        if self.compact_rows and self.citizens.worth_compacting():
-            self.citizens.compact()
-        population = self.config.population
-        mean = (population.arrivals_per_week or 0.0) * self._demand_multiplier()
-        count = int(self.district.streams["arrivals"].poisson(mean))
-        self._admit_citizens(count)
+        self.arrivals()
         citizens, draws = self.citizens, self.district.draws
         draws.start_week(self.week, citizens.id[: citizens.n])
         died, moved = draw_departures(
-            citizens, population, draws.uniform("departures", 0, citizens.n)
+            citizens, self.config.population, draws.uniform("departures", 0, citizens.n)
         )
+        self.departures(died, moved)
+
+    def arrivals(self) -> None:
+        if self.compact_rows and self.citizens.worth_compacting():
+            self.citizens.compact()
+        mean = (self.config.population.arrivals_per_week or 0.0) * self._demand_multiplier()
+        count = int(self.district.streams["arrivals"].poisson(mean))
+        self._admit_citizens(count)
+
+    def departures(self, died: np.ndarray, moved: np.ndarray) -> None:
         self._depart(died, "died")
         self._depart(moved, "left")
 
@@ -262,8 +275,15 @@ class CareModel(mesa.Model):
         )
 
     def crises(self, week: Week) -> CrisisWeek:
+        crises = self.crisis_model.draw(
+            self.citizens, week.active_needs, self.district.draws, self.week
+        )
+        self.count_crises(week, crises)
+        return crises
+
+    def count_crises(self, week: Week, crises: CrisisWeek) -> None:
+        """This week's crises into the week, the counters and the journeys."""
         citizens, tally = self.citizens, self.tally
-        crises = self.crisis_model.draw(citizens, week.active_needs, self.district.draws, self.week)
         week.crisis = crises.any
         # A crisis soon after a service failed the person is failure demand.
         failures = sum(
@@ -286,7 +306,6 @@ class CareModel(mesa.Model):
             tally.add(f"crisis_cost_{name}", cost)
             tally.add(f"cost_{spec.payer}", cost)
             journeys.log(self.week, rows, f"crisis_{name}", detail=spec.unit_cost_gbp)
-        return crises
 
     def help_seeking(self, crises: CrisisWeek) -> np.ndarray:
         presenting, returning = draw_presentations(
@@ -297,10 +316,14 @@ class CareModel(mesa.Model):
             self.week,
             self._demand_multiplier(),
         )
+        self.count_returns(returning)
+        return presenting
+
+    def count_returns(self, returning: np.ndarray) -> None:
+        """Those coming back after a failure who are out of service: failure demand."""
         pathway = self.citizens.pathway[: self.citizens.n]
         out_of_service = (pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN)
         self.tally.add("failure_returns", int(np.count_nonzero(returning & out_of_service)))
-        return presenting
 
     def care(self, week: Week, presenting: np.ndarray) -> None:
         district, citizens, tally = self.district, self.citizens, self.tally

@@ -94,3 +94,15 @@ def test_the_sweep_efficiency_compares_one_worker_with_two():
     (result,) = run_benchmark("sweep_efficiency.py", "--reps", "1", *TINY_DISTRICT)
     assert result["runs"] == 8 and result["seconds_1_worker"] > 0
     assert result["seconds_2_workers"] > 0
+
+
+@pytest.mark.parametrize("scenario", ["baseline", "liberated"])
+def test_the_stacked_citizen_side_gives_each_replication_its_own_results(scenario):
+    """The prototype's timing means something only if stacking changes nothing: each of three
+    replications stacked has exactly the metrics it has run alone, arrivals, compaction and a
+    warm-up included."""
+    sets = ("--set", "population.citizens=300", "--set", "time.weeks=40")
+    (result,) = run_benchmark(
+        "stacking_citizen_side.py", "--scenario", scenario, "--reps", "3", "--repeats", "1", *sets
+    )
+    assert result["identical"] is True and result["replications"] == 3
