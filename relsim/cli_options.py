@@ -58,6 +58,16 @@ def emit_json(payload: dict) -> None:
     click.echo(json.dumps(clean_json(payload), indent=2, allow_nan=False))
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A click.FloatRange that refuses NaN (which every comparison with a bound lets through)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{shown(str(value))} is not a finite number", param, ctx)
+        return number
+
+
 def option_label(param: click.Parameter) -> str:
     """How a message names a parameter: `--out` for an option, `DIRECTORY` for an argument."""
     if isinstance(param, click.Option):

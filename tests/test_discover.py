@@ -124,3 +124,19 @@ def test_sampled_designs_plot_as_a_scatter_and_morris_as_mu_star_sigma(lhs, tmp_
         summary._scatter_with_trend = real
     assert drawn, "a Latin hypercube is drawn as a scatter with a trend"
     plt.close("all")
+
+
+def test_a_box_as_dense_as_can_be_is_found_and_density_one_or_nan_is_bad_input(lhs, capsys):
+    """PRIM peels while a box is no denser than --min-density, so at 1 it would peel every
+    point of interest away (and divide by zero): the option is below 1, and NaN is refused."""
+    median = float(pd.read_parquet(lhs / "runs.parquet")[CRISES].median())
+    where = ("--where", f"{CRISES} > {median}", "--csv", lhs / "dense.csv")
+    where += ("--plot", lhs / "dense.png", "--json")
+    capsys.readouterr()
+    assert relsim_main("discover", lhs, *where, "--min-density", "0.999") == 0
+    (box,) = json.loads(capsys.readouterr().out)["boxes"]
+    assert box["density"] == 1.0
+    for density in ("1", "nan"):
+        capsys.readouterr()
+        assert relsim_main("discover", lhs, *where, "--min-density", density) == 2
+        assert "--min-density" in capsys.readouterr().err

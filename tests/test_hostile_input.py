@@ -307,6 +307,14 @@ DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
         ["at most 10,000,000"],
     ),
     "a non-finite grid range": ({}, ["--grid", "continuity=0:inf:1"], ["not a finite number"]),
+    # a stray comma would add a point at the scenario's own value; NaN is no value to run at
+    "an empty grid value": ({}, ["--grid", "continuity=0.2,"], ["an empty value in '0.2,'"]),
+    "an empty grid value between two": (
+        {},
+        ["--grid", "continuity=0.2,,0.3"],
+        ["--grid continuity: an empty value"],
+    ),
+    "a nan grid value": ({}, ["--grid", "continuity=.nan"], ["'.nan' is not a finite number"]),
     # the same point twice would be run twice and counted as two points of the design
     "a grid value given twice": (
         {},

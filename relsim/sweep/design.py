@@ -126,7 +126,13 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         return key, [round(p, 12) for p in points]
     items = values.split(",")
     check_design_size(len(items), f"--grid {key}")
+    if any(not item.strip() for item in items):
+        # a stray comma would otherwise add a point at the scenario's own value
+        raise ScenarioError(f"--grid {key}: an empty value in {shown(values)}")
     points = [parse_value(v.strip(), f"--grid {key}") for v in items]
+    for item, point in zip(items, points, strict=True):
+        if isinstance(point, float) and not math.isfinite(point):
+            raise ScenarioError(f"--grid {key}: {shown(item.strip())} is not a finite number")
     seen: set[str] = set()
     for item, point in zip(items, points, strict=True):
         # 1 and 1.0 are one point; a list or a string is compared as written out

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from relsim import bundled
-from relsim.cli_options import emit_json, workers_option
+from relsim.cli_options import FiniteFloatRange, emit_json, workers_option
 from relsim.evidence.options import sets_option
 from relsim.signals import describe, exit_status
 from relsim.sweep.cli import dask_option, force_option, note_unfinished, resume_option
@@ -30,10 +30,11 @@ def add_discover_command(group: click.Group) -> None:
     )
     @click.option(
         "--min-density",
-        type=click.FloatRange(0, 1),
+        type=FiniteFloatRange(0, 1, max_open=True),
         default=0.8,
         show_default=True,
-        help="the least share of a box's points where the condition holds",
+        help="the least share of a box's points where the condition holds (below 1: PRIM "
+        "peels until a box is denser than this)",
     )
     @click.option(
         "--boxes",
