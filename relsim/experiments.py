@@ -66,7 +66,7 @@ class Experiment(BaseModel):
     set: list[str] = Field(default_factory=list)
     grid: dict[str, list[Any]] = Field(min_length=1)
     reps: int = Field(ge=1)
-    seed: int = Field(ge=0)
+    seed: int = Field(ge=0, le=2**63 - 1)
     figures: list[Figure] = Field(min_length=1)
     quick_set: list[str] = Field(default_factory=list)
     #: Parameter sets drawn from the calibrated ensemble (0: chance only, `reps` runs a point).

@@ -60,6 +60,10 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text("name: x\ntitle: x\nscenarios: []\ngrid: {}\nreps: 0\nseed: 1\nfigures: []\n")
     with pytest.raises(ScenarioError, match=r"bad\.yaml: "):
         load_experiment(bad)
+    # a seed the streams cannot take is refused before anything runs, as --seed is
+    bad.write_text(SMALL_EXPERIMENT.replace("seed: 7", "seed: 99999999999999999999999"))
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: seed: .*less than or equal to"):
+        load_experiment(bad)
 
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
