@@ -1175,6 +1175,24 @@ def test_sensitivity_whose_runs_failed_says_how_to_run_them_again(
     assert (out / "sensitivity.csv").is_file()
 
 
+@pytest.mark.parametrize("method", ["morris", "sobol"])
+def test_sensitivity_analyses_a_metric_named_twice_once(
+    method, baseline, cli_small_sets, tmp_path, capsys
+):
+    """A --metric given twice is one metric: the analysis ran every point and then failed on
+    the duplicate."""
+    out = tmp_path / method
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    metric = ("--metric", "mean_burnout")
+    args = ("sensitivity", baseline, "--method", method, "--n", "2", *ranges, "--reps", "1",
+            *metric, *metric, *cli_small_sets, "--workers", "1", "--out", out)  # fmt: skip
+    capsys.readouterr()
+    assert relsim_main(*args) == 0, capsys.readouterr().err
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert list(table["metric"]) == ["mean_burnout", "mean_burnout"]
+    assert list(table["parameter"]) == ["continuity", "referral_friction"]
+
+
 def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
     out = tmp_path / "s"
     common = ("--method", "morris", *cli_small_sets, "--workers", "1", "--out", out)

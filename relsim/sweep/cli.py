@@ -433,7 +433,7 @@ def add_sweep_commands(group: click.Group) -> None:
         with locked_directory(out):
             runs, _ = load_sweep(out)
             notes: list[str] = []
-            chosen = metrics or HEADLINE_METRICS
+            chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
             table = analyse(method, parsed, n_base, root_seed, runs, chosen, notes)
             write_csv(out / "sensitivity.csv", table)
             plot_indices(method, table, out / "sensitivity.png")
