@@ -168,6 +168,26 @@ def check_file_target(path: Path, option: str, out: Path | None = None) -> None:
     _probe(existing, option, path)
 
 
+def check_summary_targets(directory: Path, targets: dict[str, Path]) -> None:
+    """The files a summary of the result in `directory` writes (option -> path): each a usable
+    file target, no two the same file, and none beside the files of another relsim result,
+    where it would read as that result's own (a summary beside its own result's files is)."""
+    seen: dict[Path, str] = {}
+    own = resolved(directory)
+    for option, path in targets.items():
+        check_file_target(path, option)
+        where = _real_location(path)
+        if where in seen:
+            raise OutputError(f"{seen[where]} and {option} name the same file")
+        seen[where] = option
+        if where.parent != own and _result_manifest(where.parent) is not None:
+            raise OutputError(
+                f"{option} {printable(str(path))}: is beside the files of another relsim "
+                f"result ({printable(str(path.parent))}), where it would read as that result's "
+                "own; write it elsewhere"
+            )
+
+
 def make_parents(path: Path) -> list[Path]:
     """Create the missing directories above `path`; the ones created, outermost first."""
     missing = []

@@ -973,6 +973,34 @@ def test_sweep_summary_default_paths_and_bad_arguments(grid_sweep, tmp_path, cap
     assert "not a sweep directory" in capsys.readouterr().err
 
 
+def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(
+    grid_sweep, tmp_path, capsys
+):
+    """--csv and --plot naming one file would leave only the plot; a summary written beside
+    another sweep's files would read as that sweep's own. Both are refused, before anything is
+    written, by sweep-summary and by discover; a summary beside its own sweep is not."""
+    other = tmp_path / "other"
+    shutil.copytree(grid_sweep, other)
+    mine = tmp_path / "mine"
+    shutil.copytree(grid_sweep, mine)
+    plot = ("--metric", "mean_burnout", "--param", "referral_friction")
+    where = ("--where", "mean_burnout > 0")
+    same = tmp_path / "same.out"
+    cases = [
+        (("sweep-summary", mine, *plot, "--csv", same, "--plot", same), "name the same file"),
+        (("discover", mine, *where, "--csv", same, "--plot", same), "name the same file"),
+        (("sweep-summary", mine, "--csv", other / "summary.csv"), "another relsim result"),
+        (("discover", mine, *where, "--plot", other / "d.png"), "another relsim result"),
+    ]
+    for args, fragment in cases:
+        capsys.readouterr()
+        assert relsim_main(*args) == 2
+        assert fragment in capsys.readouterr().err
+    assert not same.exists()
+    assert sorted(p.name for p in other.iterdir()) == sorted(p.name for p in grid_sweep.iterdir())
+    assert relsim_main("sweep-summary", mine, "--csv", mine / "mine.csv") == 0
+
+
 # ----------------------------------------------------------------- damaged and unfinished sweeps
 
 

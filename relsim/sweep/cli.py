@@ -26,7 +26,7 @@ from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
-from relsim.targets import check_file_target, locked_directory, make_parents
+from relsim.targets import check_summary_targets, locked_directory, make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -331,11 +331,12 @@ def add_sweep_commands(group: click.Group) -> None:
                 f"--param {printable(parameter, 80)}: not a swept key (swept: {', '.join(keys)})"
             )
         table_path = csv_path or directory / "summary.csv"
-        check_file_target(table_path, "--csv")
         target = None
         if metric is not None and parameter is not None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
-            check_file_target(target, "--plot")
+        check_summary_targets(
+            directory, {"--csv": table_path, **({"--plot": target} if target else {})}
+        )
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))
         summary = summarise(runs, keys, reps_per_set=reps_per_set)
