@@ -317,6 +317,17 @@ METRICS: tuple[Metric, ...] = (
         lambda m: _ratio(m.tally["wait_weeks_specialist"], m.tally["waits_specialist"]),
     ),
     Metric(
+        "joint_work_unserved_share",
+        "share",
+        "weeks of joint work a caseworker had drawn a specialist into (the person engaged, the "
+        "request arrived) that the specialist service had no hours left for; none is asked for "
+        "under assess-do-refer",
+        lambda m: _ratio(
+            m.tally["joint_work_unserved"],
+            m.tally["joint_work_sessions"] + m.tally["joint_work_unserved"],
+        ),
+    ),
+    Metric(
         "unmet_hours_share",
         "share",
         "demanded worker hours not delivered",
