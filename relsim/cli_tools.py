@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from relsim import bundled
-from relsim.cli_options import json_option, workers_option
+from relsim.cli_options import emit_json, json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
 from relsim.result_files import OutputError
@@ -33,10 +33,23 @@ def _refuse(manifest: Path, found: list[str]) -> None:
     )
 
 
-def _report(verdicts: dict[str, str], manifest: Path) -> None:
+def _report(
+    verdicts: dict[str, str], manifest: Path, as_json: bool = False, out: Path | None = None
+) -> None:
+    """Say whether each file is identical (one JSON object with `as_json`, for the studies,
+    whose reruns print nothing else); exit status 1 if any differs."""
     listing = ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items())
     click.echo(f"rerun of {printable(str(manifest))}: {listing}", err=True)
     differing = [name for name, verdict in verdicts.items() if verdict == "differs"]
+    if as_json:
+        emit_json(
+            {
+                "rerun_of": str(manifest),
+                "out": str(out),
+                "files": verdicts,
+                "identical": not differing,
+            }
+        )
     if differing:
         raise RunError(
             f"the rerun is not identical to the original ({', '.join(differing)} differs); "
@@ -91,7 +104,7 @@ def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
 
 
 def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
-                 allow: bool) -> None:  # fmt: skip
+                 allow: bool) -> dict[str, str]:  # fmt: skip
     from relsim.rerun import compare_sweeps, mismatches, require_complete_sweep
     from relsim.sweep.run import plan_from_manifest, run_sweep
 
@@ -104,11 +117,11 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
     if found and not allow:
         _refuse(manifest, found)
     run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
-    _report({"runs.parquet": compare_sweeps(manifest.parent, out)}, manifest)
+    return compare_sweeps(manifest.parent, out)
 
 
 def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
-                      allow: bool) -> None:  # fmt: skip
+                      allow: bool) -> dict[str, str]:  # fmt: skip
     """Re-create an experiment from its own records: the experiment as it ran and each series'
     sweep manifest (not the experiment file or scenarios as they are now)."""
     from relsim.experiments import planned_again
@@ -120,7 +133,7 @@ def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, worker
         out, force=force, workers=workers or max(1, os.cpu_count() or 1),
         rerun_of=portable_path(manifest),
     )  # fmt: skip
-    _report_study(manifest, data, made, out, [series for series, _ in run.plans])
+    return _study_verdicts(data, manifest, made, out, [series for series, _ in run.plans])
 
 
 def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
@@ -138,18 +151,21 @@ def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -
         _refuse(manifest, found)
 
 
-def _report_study(manifest: Path, data: dict, made: dict, out: Path, series: list[str]) -> None:
-    """Say whether each of a study's files, and each series' runs, are identical."""
+def _study_verdicts(
+    data: dict, manifest: Path, made: dict, out: Path, series: list[str]
+) -> dict[str, str]:
+    """Whether each of a study's files, and each series' tables, are identical."""
     from relsim.rerun import compare_files, compare_sweeps
 
     verdicts = compare_files(data, manifest.parent, out, made["sha256"])
     for one in series:
-        verdicts[f"{one}/runs.parquet"] = compare_sweeps(manifest.parent / one, out / one)
-    _report(verdicts, manifest)
+        for name, verdict in compare_sweeps(manifest.parent / one, out / one).items():
+            verdicts[f"{one}/{name}"] = verdict
+    return verdicts
 
 
 def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
-                    allow: bool) -> None:  # fmt: skip
+                    allow: bool) -> dict[str, str]:  # fmt: skip
     """Re-create a staffing frontier from each series' sweep manifest, then its tables."""
     from relsim.commission import frontier as study
     from relsim.commission.study import publish_study, run_series, staged_results, study_directory
@@ -175,11 +191,11 @@ def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers:
             out, staged, study.KIND, study.OWN, started, series=series, **recorded, **found,
             rerun_of=portable_path(manifest),
         )  # fmt: skip
-    _report_study(manifest, data, made, out, series)
+    return _study_verdicts(data, manifest, made, out, series)
 
 
 def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
-                  allow: bool) -> None:  # fmt: skip
+                  allow: bool) -> dict[str, str]:  # fmt: skip
     """Re-create a budget search: the same search, each stage run from its own sweep manifest
     (the search asks for the same stages and designs, or the rerun says it differs)."""
     import pandas as pd
@@ -244,7 +260,7 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
             coarse_reps=coarse_reps, seed=seed, sets=data.get("sets"), **spec,
             result=made_result, rerun_of=portable_path(manifest),
         )  # fmt: skip
-    _report_study(manifest, data, made, out, stages)
+    return _study_verdicts(data, manifest, made, out, stages)
 
 
 def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
@@ -252,7 +268,6 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     """Re-create a comparison: each scenario's runs from its own manifest (its resolved
     scenario, already sized if the comparison sized it, and its recorded parameter sets), then
     the differences and resources, and compare every file with the original's."""
-    from relsim.cli_options import emit_json
     from relsim.config import scenario_hash
     from relsim.io import now, portable_path
     from relsim.metrics import UNITS
@@ -356,18 +371,22 @@ def add_tool_commands(group: click.Group) -> None:
                 f"--out {printable(str(out))}: is or is inside the result being re-created; "
                 "name a new directory outside it, so that the two can be compared"
             )
-        if data.get("kind") == "relsim sweep":
-            _rerun_sweep(manifest, data, out, force, workers, allow_mismatch)
-        elif "experiment" in data:
-            _rerun_experiment(manifest, data, out, force, workers, allow_mismatch)
-        elif data.get("kind") == "relsim frontier":
-            _rerun_frontier(manifest, data, out, force, workers, allow_mismatch)
-        elif data.get("kind") == "relsim budget":
-            _rerun_budget(manifest, data, out, force, workers, allow_mismatch)
-        elif data.get("kind") == "relsim compare":
+        if data.get("kind") == "relsim compare":
             _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
+            return
+        if data.get("kind") == "relsim sweep":
+            study = _rerun_sweep
+        elif "experiment" in data:
+            study = _rerun_experiment
+        elif data.get("kind") == "relsim frontier":
+            study = _rerun_frontier
+        elif data.get("kind") == "relsim budget":
+            study = _rerun_budget
         else:
             _rerun_run(manifest, data, out, force, workers, allow_mismatch, as_json)
+            return
+        verdicts = study(manifest, data, out, force, workers, allow_mismatch)
+        _report(verdicts, manifest, as_json, out)
 
     @group.command()
     @click.argument("directory", type=click.Path(path_type=Path))

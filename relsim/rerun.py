@@ -180,18 +180,30 @@ def compare_files(
     return verdicts
 
 
-def compare_sweeps(original_dir: Path, new_dir: Path) -> str:
-    """Whether two sweeps' results tables hold the same runs (their row order may differ)."""
-    runs = original_dir / "runs.parquet"
-    if not runs.is_dir():
-        return "not compared"
+def compare_sweeps(original_dir: Path, new_dir: Path) -> dict[str, str]:
+    """Whether two sweeps' tables hold the same rows (their order may differ): the runs, and
+    the weekly series when the original kept them."""
+    if not (original_dir / "runs.parquet").is_dir():
+        return {"runs.parquet": "not compared"}
+    verdicts = {}
+    for name, keys in (
+        ("runs.parquet", ["point", "replication"]),
+        ("timeseries.parquet", ["point", "replication", "week"]),
+    ):
+        if not (original_dir / name).is_dir():
+            continue
+        if not (new_dir / name).is_dir():
+            verdicts[name] = "differs"
+            continue
 
-    def table(directory: Path) -> pd.DataFrame:
-        frame = pd.read_parquet(directory / "runs.parquet")
-        return frame.sort_values(["point", "replication"]).reset_index(drop=True)
+        def table(directory: Path, name: str = name, keys: list[str] = keys) -> pd.DataFrame:
+            frame = pd.read_parquet(directory / name)
+            return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
-    try:
-        pd.testing.assert_frame_equal(table(original_dir), table(new_dir), check_exact=True)
-    except AssertionError:
-        return "differs"
-    return "identical"
+        try:
+            pd.testing.assert_frame_equal(table(original_dir), table(new_dir), check_exact=True)
+        except AssertionError:
+            verdicts[name] = "differs"
+        else:
+            verdicts[name] = "identical"
+    return verdicts

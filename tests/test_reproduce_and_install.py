@@ -45,6 +45,33 @@ def test_rerun_reproduces_a_run_byte_for_byte(original, tmp_path, capsys):
     assert manifest["rerun_of"].endswith("manifest.json")
 
 
+def test_rerun_of_a_sweep_compares_its_weekly_series_and_answers_in_json(tmp_path, capsys):
+    """A sweep kept with --timeseries is re-created and both its tables compared, row for row;
+    --json prints one object with each verdict (it printed nothing for a sweep). A weekly
+    series changed after the run is found (only the runs table was compared)."""
+    original = tmp_path / "sweep"
+    grid = ("--grid", "continuity=0.2,0.8", "--reps", "2", "--timeseries", "--workers", "1")
+    assert relsim_main("sweep", "baseline", *TINY, *grid, "--out", original) == 0
+    capsys.readouterr()
+    again = ("--out", tmp_path / "again", "--workers", "1", "--json")
+    assert relsim_main("rerun", original / "manifest.json", *again) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["identical"] is True
+    assert answer["files"] == {"runs.parquet": "identical", "timeseries.parquet": "identical"}
+
+    import pandas as pd
+
+    part = sorted((original / "timeseries.parquet").glob("*.parquet"))[0]
+    weekly = pd.read_parquet(part)
+    weekly["mean_need"] += 0.001
+    weekly.to_parquet(part, index=False)
+    capsys.readouterr()
+    again = ("--out", tmp_path / "third", "--workers", "1", "--json")
+    assert relsim_main("rerun", original / "manifest.json", *again) == 1
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["files"]["timeseries.parquet"] == "differs" and not answer["identical"]
+
+
 def test_rerun_outside_a_checkout_says_what_it_cannot_check(
     original, tmp_path, capsys, monkeypatch
 ):
