@@ -623,6 +623,30 @@ def test_resume_runs_exactly_the_missing_runs(grid_sweep, small, tmp_path, monke
     assert manifest(out)["status"] == "complete"
 
 
+def test_resume_removes_the_summaries_of_the_unfinished_sweep(grid_sweep, small, tmp_path, capsys):
+    """A summary, plot or discovery made while the sweep was unfinished describes part of it,
+    and nothing in it says so: resuming removes them (and says so); once the sweep is complete
+    a resume leaves a new summary alone."""
+    out = tmp_path / "partial"
+    shutil.copytree(grid_sweep, out)
+    full = runs_table(out)
+    for part in parts(out):
+        part.unlink()
+    first = full[full["replication"] == 0]
+    first.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+    plot = ("--metric", "mean_burnout", "--param", "referral_friction")
+    assert relsim_main("sweep-summary", out, *plot) == 0
+    made = {"summary.csv", "mean_burnout_by_referral_friction.png"}
+    assert made <= {p.name for p in out.iterdir()}
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert "removed mean_burnout_by_referral_friction.png, summary.csv" in capsys.readouterr().err
+    assert not made & {p.name for p in out.iterdir()}
+    assert relsim_main("sweep-summary", out) == 0
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0  # complete: nothing to remove
+    assert (out / "summary.csv").is_file()
+
+
 class _Killed(BaseException):
     """Stands for the process dying: not an Exception, so nothing on the way catches it."""
 

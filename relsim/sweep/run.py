@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,6 +219,15 @@ def run_sweep(
         if retry_failed:
             store.forget_failed()
         done = store.done()
+        if len(done) < plan.total:
+            removed = store.remove_summaries()
+            if removed:
+                shown = ", ".join(removed)
+                print(
+                    f"relsim: note: removed {shown}, made from the sweep's unfinished runs; "
+                    "make them again once it is complete",
+                    file=sys.stderr,
+                )
         tasks = plan.tasks(done)
         rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)
         name = label or f"sweep of {plan.base.get('name', plan.origin)}"

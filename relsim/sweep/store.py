@@ -126,6 +126,19 @@ class SweepStore:
         self._last_flush = time.monotonic()
         self._part = 0
 
+    def remove_summaries(self) -> list[str]:
+        """Remove what relsim wrote beside the store (summaries, plots, analyses) from the runs
+        so far: a resumed sweep is about to change, and they would describe part of it."""
+        manifest = read_manifest(self.directory) or {}
+        design = manifest.get("design")
+        keys = design.get("keys", []) if isinstance(design, dict) else []
+        removed = []
+        for name, info in entries(self.directory).items():
+            if is_file(info) and name != MANIFEST and _written_beside(name, keys):
+                (self.directory / name).unlink()
+                removed.append(name)
+        return sorted(removed)
+
     # -- creating and reopening -----------------------------------------------------------
     @classmethod
     def create(cls, directory: Path, manifest: dict[str, Any], force: bool) -> SweepStore:
