@@ -1068,7 +1068,27 @@ DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
         lambda out: _rewrite_runs(out, lambda runs: runs.assign(point=runs["point"].astype(str))),
         "runs.parquet column point is not whole numbers",
     ),
+    "a part copied in twice": (
+        lambda out: shutil.copyfile(parts(out)[0], out / "runs.parquet" / "part-000009.parquet"),
+        "runs.parquet holds the run of point 0, replication 0 twice and 5 more: a part was "
+        "copied in by hand",
+    ),
 }
+
+
+@pytest.mark.parametrize("damage", ["part not parquet", "a part copied in twice"])
+def test_resume_of_a_damaged_store_is_one_line_exit_2(damage, grid_sweep, small, tmp_path, capsys):
+    """A part that cannot be read, or one copied in twice, stops --resume with one line naming
+    the problem (a library's error, or runs counted twice), and the store is left as it was."""
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    DAMAGES[damage][0](out)
+    before = sorted(p.name for p in (out / "runs.parquet").iterdir())
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 2
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith(f"relsim: error: {out}: runs.parquet")
+    assert sorted(p.name for p in (out / "runs.parquet").iterdir()) == before
 
 
 @pytest.mark.parametrize(("damage", "problem"), DAMAGES.values(), ids=DAMAGES)

@@ -115,6 +115,22 @@ def sweeps_with_files(directory: Path, own: set[str]) -> list[Path] | None:
     return removal if recognised else None
 
 
+def runs_twice(runs: pd.DataFrame) -> str | None:
+    """What is wrong with a runs table that holds a run twice (a part copied or restored by
+    hand), which would count as two replications in every summary; None if none is."""
+    if not {"point", "replication"} <= set(runs.columns):
+        return None
+    twice = runs.duplicated(["point", "replication"])
+    if not twice.any():
+        return None
+    first = runs[twice].iloc[0]
+    more = f" and {int(twice.sum()) - 1} more" if twice.sum() > 1 else ""
+    return (
+        f"{RUNS} holds the run of point {first['point']}, replication {first['replication']} "
+        f"twice{more}: a part was copied in by hand"
+    )
+
+
 class SweepStore:
     def __init__(self, directory: Path, opened: OpenedDirectory | None = None) -> None:
         self.directory = directory
@@ -286,7 +302,20 @@ class SweepStore:
         parts = sorted(self.runs_dir.glob("part-*.parquet"))
         if not parts:
             return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
-        return pd.read_parquet(self.runs_dir, columns=columns)
+        name = str(self.directory)
+        for part in parts:
+            try:
+                pq.read_schema(part)
+            except (OSError, ValueError, pa.ArrowException):
+                raise ScenarioError(
+                    f"{name}: {RUNS}/{part.name} cannot be read as Parquet (remove it, and "
+                    "--resume runs its runs again)"
+                ) from None
+        frame = pd.read_parquet(self.runs_dir, columns=columns)
+        problem = runs_twice(frame)
+        if problem is not None:
+            raise ScenarioError(f"{name}: {problem}")
+        return frame
 
     def add(
         self,

@@ -18,7 +18,7 @@ from relsim.config.safe_yaml import read_text
 from relsim.files import write_figure
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import MANIFEST_LIMIT
-from relsim.sweep.store import MANIFEST, RUNS
+from relsim.sweep.store import MANIFEST, RUNS, runs_twice
 
 # What summarising a sweep needs of every part of its runs table, besides the swept keys.
 SUMMARY_COLUMNS = ("point", "replication", "status")
@@ -85,6 +85,9 @@ def _read_runs(runs_dir: Path, parts: list[Path], keys: list[str], name: str) ->
     for column in ("point", "replication"):
         if not pd.api.types.is_integer_dtype(runs[column]):
             raise _not_complete(name, f"{RUNS} column {column} is not whole numbers")
+    problem = runs_twice(runs)
+    if problem is not None:
+        raise _not_complete(name, problem)
     return runs
 
 
