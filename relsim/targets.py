@@ -176,6 +176,13 @@ def check_summary_targets(directory: Path, targets: dict[str, Path]) -> None:
     own = resolved(directory)
     for option, path in targets.items():
         check_file_target(path, option)
+        expected = {"--plot": ".png"}.get(option)
+        if expected is not None and path.suffix.lower() != expected:
+            # a plot is PNG whatever its name: p.pdf would hold PNG data
+            raise OutputError(
+                f"{option} {printable(str(path))}: writes {expected[1:].upper()}; give the file "
+                f"a {expected} name"
+            )
         where = _real_location(path)
         if where in seen:
             raise OutputError(f"{seen[where]} and {option} name the same file")

@@ -1001,20 +1001,24 @@ def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(
     grid_sweep, tmp_path, capsys
 ):
     """--csv and --plot naming one file would leave only the plot; a summary written beside
-    another sweep's files would read as that sweep's own. Both are refused, before anything is
-    written, by sweep-summary and by discover; a summary beside its own sweep is not."""
+    another sweep's files would read as that sweep's own; a plot named other than .png would
+    hold PNG data all the same. All are refused, before anything is written, by sweep-summary
+    and by discover; a summary beside its own sweep is not."""
     other = tmp_path / "other"
     shutil.copytree(grid_sweep, other)
     mine = tmp_path / "mine"
     shutil.copytree(grid_sweep, mine)
     plot = ("--metric", "mean_burnout", "--param", "referral_friction")
     where = ("--where", "mean_burnout > 0")
-    same = tmp_path / "same.out"
+    same = tmp_path / "same.png"
     cases = [
         (("sweep-summary", mine, *plot, "--csv", same, "--plot", same), "name the same file"),
         (("discover", mine, *where, "--csv", same, "--plot", same), "name the same file"),
         (("sweep-summary", mine, "--csv", other / "summary.csv"), "another relsim result"),
         (("discover", mine, *where, "--plot", other / "d.png"), "another relsim result"),
+        # a plot is PNG data whatever its name, so a .pdf name would hold PNG
+        (("sweep-summary", mine, *plot, "--plot", tmp_path / "p.pdf"), "writes PNG"),
+        (("discover", mine, *where, "--plot", tmp_path / "p"), "give the file a .png name"),
     ]
     for args, fragment in cases:
         capsys.readouterr()
