@@ -15,6 +15,7 @@ from relsim.cli_options import emit_json, json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
 from relsim.result_files import OutputError
+from relsim.signals import describe, exit_status
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -116,7 +117,16 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
         found.append("its design does not match its recorded hashes")
     if found and not allow:
         _refuse(manifest, found)
-    run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
+    try:
+        run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
+    except KeyboardInterrupt as exc:
+        # rerun has no --resume: what it finished is kept, but it is no result
+        click.echo(
+            f"relsim: {describe(exc)}; {printable(str(out))} holds the rerun's finished runs, "
+            "not a complete result: the same command with --force starts it again",
+            err=True,
+        )
+        raise SystemExit(exit_status(exc)) from None
     return compare_sweeps(manifest.parent, out)
 
 

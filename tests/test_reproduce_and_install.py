@@ -72,6 +72,37 @@ def test_rerun_of_a_sweep_compares_its_weekly_series_and_answers_in_json(tmp_pat
     assert answer["files"]["timeseries.parquet"] == "differs" and not answer["identical"]
 
 
+def test_an_interrupted_rerun_of_a_sweep_says_what_it_left(tmp_path, capsys, monkeypatch):
+    """rerun has no --resume: interrupted, it says its --out holds unfinished runs and that
+    --force starts again (it said "no results written", with a manifest and runs in --out),
+    and --force then re-creates the sweep."""
+    import relsim.sweep.store
+
+    original = tmp_path / "sweep"
+    grid = ("--grid", "continuity=0.2,0.8", "--reps", "2", "--workers", "1")
+    assert relsim_main("sweep", "baseline", *TINY, *grid, "--out", original) == 0
+    real_add = relsim.sweep.store.SweepStore.add
+    added = []
+
+    def interrupted(self, *args, **kwargs):
+        if added:
+            raise KeyboardInterrupt
+        added.append(1)
+        return real_add(self, *args, **kwargs)
+
+    again = tmp_path / "again"
+    capsys.readouterr()
+    with monkeypatch.context() as patch:
+        patch.setattr(relsim.sweep.store.SweepStore, "add", interrupted)
+        assert relsim_main("rerun", original, "--out", again, "--workers", "1") == 130
+    error = capsys.readouterr().err
+    assert "no results written" not in error
+    assert f"{again} holds the rerun's finished runs, not a complete result" in error
+    assert "--force starts it again" in error
+    assert relsim_main("rerun", original, "--out", again, "--workers", "1", "--force") == 0
+    assert "runs.parquet identical" in capsys.readouterr().err
+
+
 def test_rerun_outside_a_checkout_says_what_it_cannot_check(
     original, tmp_path, capsys, monkeypatch
 ):

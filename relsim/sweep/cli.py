@@ -298,7 +298,7 @@ def add_sweep_commands(group: click.Group) -> None:
         "plot_path",
         type=click.Path(path_type=Path),
         default=None,
-        help="write the plot here [default: DIR/METRIC_by_PARAM.png]",
+        help="write the plot here, a .png file [default: DIR/METRIC_by_PARAM.png]",
     )
     @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON records")
     def sweep_summary(

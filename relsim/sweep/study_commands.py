@@ -55,7 +55,7 @@ def add_discover_command(group: click.Group) -> None:
         "plot_path",
         type=click.Path(path_type=Path),
         default=None,
-        help="write the plot here [default: DIR/discover_METRIC.png]",
+        help="write the plot here, a .png file [default: DIR/discover_METRIC.png]",
     )
     @click.option("--json", "as_json", is_flag=True, help="print the boxes as one JSON object")
     def discover(
