@@ -166,9 +166,10 @@ def experiment_files(directory: Path, experiment: Experiment) -> list[Path] | No
 
 def parameter_sets(experiment: Experiment, ensemble: int | None, quick: bool) -> int:
     """Parameter sets each point runs: --ensemble if given, else the file's; 0 is chance only.
-    --quick checks the pipeline with two."""
-    sets = experiment.ensemble if ensemble is None else ensemble
-    return min(sets, 2) if quick and sets else sets
+    --quick checks the pipeline with two of the file's, but runs as many as --ensemble says."""
+    if ensemble is not None:
+        return ensemble
+    return min(experiment.ensemble, 2) if quick else experiment.ensemble
 
 
 def _plans(

@@ -413,3 +413,17 @@ def test_a_published_run_is_what_todays_model_gives(study: str, series: str) -> 
         and not reproduces(float(expected[name]), value)
     ]
     assert not differing, f"rerun `relsim experiment run` for {study}: {differing[:5]}"
+
+
+def test_quick_runs_two_of_the_files_parameter_sets_but_as_many_as_ensemble_says(
+    tmp_path: Path,
+) -> None:
+    """--quick checks the pipeline with two of the file's parameter sets; an --ensemble given
+    with it is the user's number, not capped at two without a word."""
+    from relsim.experiments import parameter_sets
+
+    experiment = load_experiment(_tiny(tmp_path, "ensemble: 3\n"))
+    assert parameter_sets(experiment, None, quick=True) == 2
+    assert parameter_sets(experiment, None, quick=False) == 3
+    assert parameter_sets(experiment, 5, quick=True) == 5
+    assert parameter_sets(experiment, 0, quick=True) == 0
