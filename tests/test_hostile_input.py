@@ -315,6 +315,16 @@ DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
         ["--grid continuity: an empty value"],
     ),
     "a nan grid value": ({}, ["--grid", "continuity=.nan"], ["'.nan' is not a finite number"]),
+    "a grid step so small its count has 300 digits": (
+        {},
+        ["--grid", "continuity=0:1:1e-300"],
+        ["--grid continuity: about 1.0e+300 points"],
+    ),
+    "a grid step so small its count overflows": (
+        {},
+        ["--grid", "continuity=0:1:5e-324"],
+        ["--grid continuity: STEP '5e-324' is too small"],
+    ),
     # the same point twice would be run twice and counted as two points of the design
     "a grid value given twice": (
         {},

@@ -84,8 +84,10 @@ def numeric(key: str, text: str, option: str) -> float:
 def check_design_size(points: int, what: str) -> None:
     """Refuse, before building it, a design with more points than MAX_DESIGN_POINTS."""
     if points > MAX_DESIGN_POINTS:
+        # a range with a tiny step has a count hundreds of digits long
+        count = f"{points:,}" if points < 10**15 else f"about {points:.1e}"
         raise ScenarioError(
-            f"{what}: {points:,} points; a design may have at most {MAX_DESIGN_POINTS:,} "
+            f"{what}: {count} points; a design may have at most {MAX_DESIGN_POINTS:,} "
             "(split it into several sweeps)"
         )
 
@@ -114,6 +116,11 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
         start, stop, step = (numeric(key, p, "--grid") for p in parts)
         if step <= 0 or stop < start:
             raise ScenarioError(f"--grid {spec}: need STEP > 0 and STOP >= START")
+        if not math.isfinite((stop - start) / step):  # a step of 1e-320 overflows the count
+            raise ScenarioError(
+                f"--grid {key}: STEP {shown(parts[2])} is too small: a design may have at most "
+                f"{MAX_DESIGN_POINTS:,} points"
+            )
         check_design_size(math.floor((stop - start) / step + 1e-9) + 1, f"--grid {key}")
         if _is_integer(key) and not all(float(v).is_integer() for v in (start, stop, step)):
             raise ScenarioError(
