@@ -127,7 +127,44 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
             err=True,
         )
         raise SystemExit(exit_status(exc)) from None
-    return compare_sweeps(manifest.parent, out)
+    verdicts = compare_sweeps(manifest.parent, out)
+    if plan.design_kind in ("morris", "sobol") and (manifest.parent / "sensitivity.csv").is_file():
+        verdicts.update(_sensitivity_again(manifest.parent, out, plan.design_spec))
+    return verdicts
+
+
+def _sensitivity_again(original: Path, out: Path, spec: dict) -> dict[str, str]:
+    """The indices of a sensitivity analysis, worked out again from the rerun's runs for the
+    metrics the original analysed, and compared with the original's table and plot."""
+    import pandas as pd
+
+    from relsim.files import write_csv
+    from relsim.io import sha256
+    from relsim.metrics import METRIC_NAMES
+    from relsim.sweep.design import parse_range
+    from relsim.sweep.sensitivity import analyse, plot_indices
+    from relsim.sweep.summary import load_sweep
+    from relsim.targets import locked_directory
+
+    table = original / "sensitivity.csv"
+    try:
+        metrics = list(dict.fromkeys(pd.read_csv(table)["metric"].astype(str)))
+    except (OSError, ValueError, KeyError):
+        metrics = []
+    if not metrics or not set(metrics) <= set(METRIC_NAMES):
+        return {"sensitivity.csv": "not compared", "sensitivity.png": "not compared"}
+    ranges = [parse_range(r) for r in spec["ranges"]]
+    with locked_directory(out):
+        runs, _ = load_sweep(out)
+        again = analyse(spec["method"], ranges, spec["n"], spec["sample_seed"], runs, metrics, [])
+        write_csv(out / "sensitivity.csv", again)
+        plot_indices(spec["method"], again, out / "sensitivity.png")
+    verdicts = {}
+    for name in ("sensitivity.csv", "sensitivity.png"):
+        if (original / name).is_file():
+            same = sha256(out / name) == sha256(original / name)
+            verdicts[name] = "identical" if same else "differs"
+    return verdicts
 
 
 def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,

@@ -1269,6 +1269,31 @@ def test_sensitivity_analyses_a_metric_named_twice_once(
     assert list(table["parameter"]) == ["continuity", "referral_friction"]
 
 
+def test_rerun_of_a_sensitivity_analysis_works_out_its_indices_again(
+    baseline, cli_small_sets, tmp_path, capsys
+):
+    """rerun re-created only the runs of a sensitivity analysis: it now works the indices out
+    again, for the metrics the original analysed, and compares its table and plot; an index
+    changed by hand is found."""
+    out = tmp_path / "s"
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    args = ("sensitivity", baseline, "--method", "morris", "--n", "2", *ranges, "--reps", "1",
+            "--metric", "mean_burnout", *cli_small_sets, "--workers", "1")  # fmt: skip
+    assert relsim_main(*args, "--out", out) == 0
+    capsys.readouterr()
+    assert relsim_main("rerun", out, "--out", tmp_path / "again", "--workers", "1", "--json") == 0
+    files = json.loads(capsys.readouterr().out)["files"]
+    assert files == dict.fromkeys(
+        ("runs.parquet", "sensitivity.csv", "sensitivity.png"), "identical"
+    )
+    table = pd.read_csv(out / "sensitivity.csv")
+    table.loc[0, "mu_star"] += 1.0
+    table.to_csv(out / "sensitivity.csv", index=False)
+    capsys.readouterr()
+    assert relsim_main("rerun", out, "--out", tmp_path / "third", "--workers", "1", "--json") == 1
+    assert json.loads(capsys.readouterr().out)["files"]["sensitivity.csv"] == "differs"
+
+
 def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):
     out = tmp_path / "s"
     common = ("--method", "morris", *cli_small_sets, "--workers", "1", "--out", out)
