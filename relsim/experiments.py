@@ -33,7 +33,7 @@ from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import OutputError, read_manifest
 from relsim.sweep.dask_executor import check_dask
-from relsim.sweep.design import grid_design
+from relsim.sweep.design import grid_design, leaf_annotation
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, summarise
@@ -94,7 +94,12 @@ def load_experiment(path: Path) -> Experiment:
                 for e in exc.errors()
             )
         ) from None
-    problems = []
+    problems: list[str] = []
+    for key in experiment.grid:
+        try:
+            leaf_annotation(key)
+        except ScenarioError as exc:  # named as the grid's, before the figures that use it
+            problems.extend(f"{name}: grid: {problem}" for problem in exc.problems)
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
             problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")

@@ -60,6 +60,15 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text("name: x\ntitle: x\nscenarios: []\ngrid: {}\nreps: 0\nseed: 1\nfigures: []\n")
     with pytest.raises(ScenarioError, match=r"bad\.yaml: "):
         load_experiment(bad)
+    # a misspelt grid key is named as the grid's unknown key (it was reported only as the
+    # figure's x not being a grid key)
+    bad.write_text(
+        SMALL_EXPERIMENT.replace("  liberated.contact_effect", "  liberated.contact_efect")
+    )
+    with pytest.raises(ScenarioError) as raised:
+        load_experiment(bad)
+    first = raised.value.problems[0]
+    assert "bad.yaml: grid: liberated.contact_efect_per_hour: unknown key" in first
     # a seed the streams cannot take is refused before anything runs, as --seed is
     bad.write_text(SMALL_EXPERIMENT.replace("seed: 7", "seed: 99999999999999999999999"))
     with pytest.raises(ScenarioError, match=r"bad\.yaml: seed: .*less than or equal to"):
