@@ -471,8 +471,9 @@ def test_force_replaces_an_earlier_sweep(small, tmp_path):
         ("reps", ["--reps", "3"]),
         ("seed", ["--seed", str(SEED + 1)]),
         ("sets", ["--set", "population.citizens=301"]),
+        ("ensemble", ["--ensemble", "2"]),
     ],
-    ids=["design", "reps", "seed", "base scenario"],
+    ids=["design", "reps", "seed", "base scenario", "ensemble"],
 )
 def test_resume_refuses_a_different_sweep(
     grid_sweep, baseline, cli_small_sets, tmp_path, part, replacement, capsys
@@ -494,6 +495,8 @@ def test_resume_refuses_a_different_sweep(
     stderr = capsys.readouterr().err
     assert status == 2, stderr
     assert "differs from the stored sweep" in stderr
+    if part == "ensemble":  # named as itself, not as "the design"
+        assert "--ensemble differs" in stderr
     assert_same_runs(runs_table(out), before)
     assert (out / "manifest.json").read_text() == stored
 

@@ -131,6 +131,13 @@ def runs_twice(runs: pd.DataFrame) -> str | None:
     )
 
 
+def _ensemble_of(manifest: dict[str, Any]) -> Any:
+    """The parameter sets a sweep's manifest records it drew (None: chance only)."""
+    design = manifest.get("design")
+    spec = design.get("spec") if isinstance(design, dict) else None
+    return spec.get("ensemble") if isinstance(spec, dict) else None
+
+
 class SweepStore:
     def __init__(self, directory: Path, opened: OpenedDirectory | None = None) -> None:
         self.directory = directory
@@ -207,6 +214,11 @@ class SweepStore:
         )
         try:
             stored = read_manifest(directory) or {}
+            if _ensemble_of(stored) != _ensemble_of(manifest):
+                raise ScenarioError(
+                    f"--resume {directory}: --ensemble differs from the stored sweep's; resume "
+                    "with the same --ensemble"
+                )
             for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
                 if stored.get(key) != manifest.get(key):
                     raise ScenarioError(
