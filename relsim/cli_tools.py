@@ -138,13 +138,10 @@ def _sensitivity_again(original: Path, out: Path, spec: dict) -> dict[str, str]:
     metrics the original analysed, and compared with the original's table and plot."""
     import pandas as pd
 
-    from relsim.files import write_csv
     from relsim.io import sha256
     from relsim.metrics import METRIC_NAMES
     from relsim.sweep.design import parse_range
-    from relsim.sweep.sensitivity import analyse, plot_indices
-    from relsim.sweep.summary import load_sweep
-    from relsim.targets import locked_directory
+    from relsim.sweep.sensitivity import write_sensitivity
 
     table = original / "sensitivity.csv"
     try:
@@ -154,11 +151,7 @@ def _sensitivity_again(original: Path, out: Path, spec: dict) -> dict[str, str]:
     if not metrics or not set(metrics) <= set(METRIC_NAMES):
         return {"sensitivity.csv": "not compared", "sensitivity.png": "not compared"}
     ranges = [parse_range(r) for r in spec["ranges"]]
-    with locked_directory(out):
-        runs, _ = load_sweep(out)
-        again = analyse(spec["method"], ranges, spec["n"], spec["sample_seed"], runs, metrics, [])
-        write_csv(out / "sensitivity.csv", again)
-        plot_indices(spec["method"], again, out / "sensitivity.png")
+    write_sensitivity(out, spec["method"], ranges, spec["n"], spec["sample_seed"], metrics)
     verdicts = {}
     for name in ("sensitivity.csv", "sensitivity.png"):
         if (original / name).is_file():

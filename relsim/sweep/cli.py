@@ -26,7 +26,7 @@ from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
-from relsim.targets import check_summary_targets, locked_directory, make_parents
+from relsim.targets import check_summary_targets, make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -414,8 +414,7 @@ def add_sweep_commands(group: click.Group) -> None:
         from relsim.io import portable_path
         from relsim.sweep.design import parse_range
         from relsim.sweep.run import SweepPlan
-        from relsim.sweep.sensitivity import analyse, plot_indices, sensitivity_design
-        from relsim.sweep.summary import load_sweep
+        from relsim.sweep.sensitivity import sensitivity_design, write_sensitivity
 
         if method is None:
             # click's own message lists the choices over several lines
@@ -431,13 +430,9 @@ def add_sweep_commands(group: click.Group) -> None:
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
-        with locked_directory(out):
-            runs, _ = load_sweep(out)
-            notes: list[str] = []
-            chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
-            table = analyse(method, parsed, n_base, root_seed, runs, chosen, notes)
-            write_csv(out / "sensitivity.csv", table)
-            plot_indices(method, table, out / "sensitivity.png")
+        notes: list[str] = []
+        chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
+        table = write_sensitivity(out, method, parsed, n_base, root_seed, chosen, notes)
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for note in notes:

@@ -179,6 +179,29 @@ def _notes(
     return list(dict.fromkeys(found))
 
 
+def write_sensitivity(
+    out: Path,
+    method: str,
+    ranges: Sequence[Range],
+    n: int,
+    seed: int,
+    metrics: Sequence[str],
+    notes: list[str] | None = None,
+) -> pd.DataFrame:
+    """The indices of the sensitivity sweep in `out`, written beside its runs as
+    sensitivity.csv and sensitivity.png, the directory locked while they are; returns them."""
+    from relsim.files import write_csv
+    from relsim.sweep.summary import load_sweep
+    from relsim.targets import locked_directory
+
+    with locked_directory(out):
+        runs, _ = load_sweep(out)
+        table = analyse(method, ranges, n, seed, runs, metrics, notes)
+        write_csv(out / "sensitivity.csv", table)
+        plot_indices(method, table, out / "sensitivity.png")
+    return table
+
+
 def plot_indices(method: str, table: pd.DataFrame, path: Path) -> None:
     """Morris: the standard μ*–σ plot per metric (SALib's), each key labelled, with the lines
     σ/μ* = 1, 0.5 and 0.1 that separate linear, monotonic and interacting effects. Sobol': the
