@@ -3,7 +3,9 @@
 In a checkout they are the repository's `scenarios/`, `experiments/` and `calibration/`
 directories; an installed wheel carries copies of them as package data under `relsim/_bundled/`
 (the build puts them there, see setup.py). `relsim run baseline` and `relsim experiment run
-complexity_crossover` find them either way; a path that exists always wins over a name.
+complexity_crossover` find them either way. A file that exists wins over a name (a directory
+does not: it cannot be a scenario); `bundled:baseline` names the bundled file whatever is
+beside it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import relsim
 
 KINDS = ("scenarios", "experiments")
 SUFFIXES = (".yaml", ".yml")
+#: names the bundled file explicitly, so that no local file of the same name can stand in for it
+PREFIX = "bundled:"
 
 
 def _checkout_root() -> Path | None:
@@ -70,10 +74,35 @@ def find(kind: str, name: str) -> Path | None:
     return None
 
 
+def explicit(text: str) -> str | None:
+    """The name in `bundled:NAME`, or None if `text` does not name a bundled file explicitly."""
+    return text[len(PREFIX) :] if text.startswith(PREFIX) else None
+
+
+def require(kind: str, name: str) -> Path:
+    """The bundled file `name`, named explicitly: a clear error if there is none."""
+    from relsim.config.errors import FileError, printable
+
+    found = find(kind, name)
+    if found is None:
+        known = ", ".join(names(kind)) or "none in this installation"
+        raise FileError(
+            f"{PREFIX}{printable(name, 60)}: no bundled {kind[:-1]} of that name ({known})"
+        )
+    return found
+
+
 def resolve(kind: str, argument: str | Path) -> Path:
-    """A path given on the command line: the file itself if it exists, else the bundled file of
-    that name, else the path unchanged (reading it then says it does not exist)."""
+    """A path given on the command line: `bundled:NAME` is the bundled file; otherwise the file
+    itself if it exists, else the bundled file of that name (also when a directory of that name
+    is in the way), else the path unchanged (reading it then says it does not exist)."""
+    text = str(argument)
+    name = explicit(text)
+    if name is not None:
+        return require(kind, name)
     path = Path(argument)
+    if path.is_dir():
+        return find(kind, text) or path
     if path.exists() or path.is_symlink():
         return path
-    return find(kind, str(argument)) or path
+    return find(kind, text) or path

@@ -104,7 +104,11 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
 
 
 def _parent_path(child: Path, extends: str) -> Path:
-    """The file `extends:` names: relative to the file it is in, else a bundled scenario."""
+    """The file `extends:` names: `bundled:NAME` is the bundled scenario; otherwise relative to
+    the file it is in, else a bundled scenario of that name."""
+    name = bundled.explicit(extends)
+    if name is not None:
+        return bundled.require("scenarios", name)
     candidate = child.parent / extends
     if candidate.exists() or candidate.is_symlink():
         return candidate
@@ -172,7 +176,10 @@ def layered(path: Path) -> Layered:
             raise ScenarioError(f"{where}: extends: expected the path of another scenario file")
         if len(chain) >= MAX_EXTENDS:
             raise ScenarioError(f"{where}: extends: a chain of more than {MAX_EXTENDS} files")
-        following = _parent_path(current, parent)
+        try:
+            following = _parent_path(current, parent)
+        except FileError as exc:
+            raise ScenarioError(*(f"{where}: extends: {p}" for p in exc.problems)) from None
         if following.resolve() in seen:
             cycle = " -> ".join([*(p.name for p, _, _ in chain), following.name])
             raise ScenarioError(f"{where}: extends: cycle ({cycle})")
