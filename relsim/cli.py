@@ -113,14 +113,6 @@ def run(
     show_run(block, as_json)
 
 
-def _check_distinct(report: Path | None, xlsx: Path | None) -> None:
-    """The report and the workbook may not be one file: the second would replace the first."""
-    if report is None or xlsx is None:
-        return
-    if report.parent.resolve() / report.name == xlsx.parent.resolve() / xlsx.name:
-        raise OutputError(f"--report and --xlsx: the same file {printable(str(report))}")
-
-
 def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
     """Say on stderr where a scenario's population and flows are out of proportion."""
     from relsim.commission.scale import proportion_warnings
@@ -258,10 +250,12 @@ def compare(
             check_entry_name(name, "--out")
             if name.casefold() in (n.casefold() for n in (DIFFERENCES, RESOURCES, MANIFEST)):
                 raise OutputError(f"--out: a scenario may not be named {name}")
-    for target_file, option in ((report, "--report"), (xlsx, "--xlsx")):
+    from relsim.report.html import REPORT
+    from relsim.report.workbook import WORKBOOK
+
+    for target_file, option, kind in ((report, "--report", REPORT), (xlsx, "--xlsx", WORKBOOK)):
         if target_file is not None:
-            check_file_target(target_file, option, out)
-    _check_distinct(report, xlsx)
+            check_file_target(target_file, option, out, kind=kind)
     warnings = _warn_proportions(configs)
 
     from relsim.commission.analysis import analyse

@@ -21,6 +21,7 @@ wrote them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -145,16 +146,27 @@ def _result_above(directory: Path) -> Path | None:
     return None
 
 
-def check_file_target(path: Path, option: str, out: Path | None = None) -> None:
+def check_file_target(
+    path: Path,
+    option: str,
+    out: Path | None = None,
+    *,
+    kind: FileKind | None = None,
+) -> None:
     """A file relsim will write (a report, a plot, a table): usable, not a directory, a pipe or
     a device, not part of a relsim result nor inside the command's own results directory `out`,
-    and its directory exists or can be created and written in."""
+    and its directory exists or can be created and written in. With a `kind`, the name must
+    have the kind's suffix, an existing file is replaced only if relsim wrote it as that kind,
+    and the file may not go beside another result's files (it would read as that result's own,
+    and stop `--force` from replacing that result)."""
     name = printable(str(path))
     _check_components(path, option)
     if path.is_dir():
         raise OutputError(f"{option} {name}: is a directory, expected a file path")
     if path.exists() and not path.is_file():
         raise OutputError(f"{option} {name}: is not a regular file (a pipe, device or socket)")
+    if kind is not None:
+        _check_kind(path, option, kind)
     if out is not None and _real_location(path).is_relative_to(resolved(out)):
         raise OutputError(f"{option} {name}: is inside --out; write it elsewhere")
     problem = _part_of_a_result(path)
@@ -162,10 +174,58 @@ def check_file_target(path: Path, option: str, out: Path | None = None) -> None:
         raise OutputError(
             f"{option} {name}: {problem}; writing it would change that result (choose another path)"
         )
+    if kind is not None:
+        _check_not_beside_a_result(path, option, own=None)
     existing = _nearest_existing(path.parent)
     if not existing.is_dir():
         raise OutputError(f"{option} {name}: {printable(str(existing))} is not a directory")
     _probe(existing, option, path)
+
+
+@dataclasses.dataclass(frozen=True)
+class FileKind:
+    """A kind of file relsim writes on its own (a report, a workbook, a scenario): the suffixes
+    its name may have, and how to tell a file relsim wrote as that kind, which alone it may
+    replace (anything else there is the user's)."""
+
+    what: str
+    suffixes: tuple[str, ...]
+    written_by_relsim: Callable[[Path], bool]
+
+
+def _check_kind(path: Path, option: str, kind: FileKind) -> None:
+    name = printable(str(path))
+    if path.suffix.lower() not in kind.suffixes:
+        raise OutputError(
+            f"{option} {name}: writes {kind.what}; give the file a {' or '.join(kind.suffixes)} "
+            "name"
+        )
+    if path.is_file() and path.stat().st_size > 0 and not _wrote(kind, path):
+        raise OutputError(
+            f"{option} {name}: exists and is not {kind.what} relsim wrote; relsim does not "
+            "write over it (remove it, or choose another path)"
+        )
+
+
+def _wrote(kind: FileKind, path: Path) -> bool:
+    try:
+        return kind.written_by_relsim(path)
+    except Exception:  # unreadable, or not the format at all: not one relsim wrote
+        return False
+
+
+def _check_not_beside_a_result(path: Path, option: str, own: Path | None) -> None:
+    """A file beside the files of a relsim result other than `own` would read as that result's
+    own (and be in the way of `--force`)."""
+    where = _real_location(path)
+    if own is not None and where.parent == resolved(own):
+        return
+    if _result_manifest(where.parent) is not None:
+        raise OutputError(
+            f"{option} {printable(str(path))}: is beside the files of another relsim "
+            f"result ({printable(str(path.parent))}), where it would read as that result's "
+            "own; write it elsewhere"
+        )
 
 
 def check_summary_targets(directory: Path, targets: dict[str, Path]) -> None:
@@ -173,7 +233,6 @@ def check_summary_targets(directory: Path, targets: dict[str, Path]) -> None:
     file target, no two the same file, and none beside the files of another relsim result,
     where it would read as that result's own (a summary beside its own result's files is)."""
     seen: dict[Path, str] = {}
-    own = resolved(directory)
     for option, path in targets.items():
         check_file_target(path, option)
         expected = {"--plot": ".png"}.get(option)
@@ -187,12 +246,7 @@ def check_summary_targets(directory: Path, targets: dict[str, Path]) -> None:
         if where in seen:
             raise OutputError(f"{seen[where]} and {option} name the same file")
         seen[where] = option
-        if where.parent != own and _result_manifest(where.parent) is not None:
-            raise OutputError(
-                f"{option} {printable(str(path))}: is beside the files of another relsim "
-                f"result ({printable(str(path.parent))}), where it would read as that result's "
-                "own; write it elsewhere"
-            )
+        _check_not_beside_a_result(path, option, own=directory)
 
 
 def make_parents(path: Path) -> list[Path]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import relsim.config
 import relsim.moving
 import relsim.result_files
 import relsim.runner
@@ -275,10 +276,12 @@ def test_report_never_writes_through_a_planted_link(tmp_path):
     victim.write_text("precious\n", encoding="utf-8")
     (tmp_path / ".report.html.partial").symlink_to(victim)  # where the report used to be staged
     (tmp_path / "report.html").symlink_to(victim)
-    code = relsim_main(
-        "compare", BASELINE, "liberated", *TINY, "--reps", "2", "--report", tmp_path / "report.html"
-    )
-    assert code == 0
+    args = ("compare", BASELINE, "liberated", *TINY, "--reps", "2")
+    # a link to a file that is not a report relsim wrote: refused, as the file itself would be
+    assert relsim_main(*args, "--report", tmp_path / "report.html") == 2
+    assert (tmp_path / "report.html").is_symlink()
+    (tmp_path / "report.html").unlink()
+    assert relsim_main(*args, "--report", tmp_path / "report.html") == 0
     assert victim.read_text(encoding="utf-8") == "precious\n"
     report = tmp_path / "report.html"
     assert not report.is_symlink() and "<html" in report.read_text(encoding="utf-8")
@@ -363,8 +366,9 @@ def test_a_file_target_may_not_overwrite_part_of_a_result(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("targets", "says"),
     [
-        (("--out", "c", "--report", "c/differences.csv"), "is inside --out"),
-        (("--report", "same", "--xlsx", "same"), "the same file"),
+        (("--out", "c", "--report", "c/differences.html"), "is inside --out"),
+        (("--report", "same.xlsx", "--xlsx", "same.xlsx"), "give the file a .html or .htm name"),
+        (("--report", "r.html", "--xlsx", "r.html"), "give the file a .xlsx name"),
     ],
 )
 def test_a_report_may_not_land_in_the_result_or_on_the_workbook(
@@ -375,6 +379,51 @@ def test_a_report_may_not_land_in_the_result_or_on_the_workbook(
     lines = errors(capsys)
     assert code == 2 and len(lines) == 1 and says in lines[0], lines
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_or_workbook_replaces_only_what_relsim_wrote(tmp_path, capsys, monkeypatch):
+    """A user's file of the right name is kept, not replaced; relsim's own report and workbook
+    are replaced by the next comparison; neither goes beside another result's files."""
+    monkeypatch.chdir(tmp_path)
+    args = ("compare", "baseline", "liberated", *TINY, "--reps", "2")
+    Path("mine.html").write_text("<p>my notes</p>\n", encoding="utf-8")
+    Path("mine.xlsx").write_bytes(b"PK not really a workbook")
+    for option, target in (("--report", "mine.html"), ("--xlsx", "mine.xlsx")):
+        before = Path(target).read_bytes()
+        capsys.readouterr()
+        code = relsim_main(*args, option, target)
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1 and "relsim wrote" in lines[0], lines
+        assert Path(target).read_bytes() == before
+    for _ in range(2):  # the second replaces the first
+        assert relsim_main(*args, "--report", "r.html", "--xlsx", "w.xlsx") == 0
+    assert relsim_main(*args, "--out", "result") == 0
+    capsys.readouterr()
+    code = relsim_main(*args, "--report", "result/r.html")
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1 and "beside the files of another relsim" in lines[0]
+    assert not Path("result/r.html").exists()
+
+
+def test_bundled_names_are_explicit_and_a_directory_does_not_hide_them(
+    tmp_path, capsys, monkeypatch
+):
+    """`bundled:NAME` names the bundled scenario on the command line and in `extends:`; a
+    directory called `baseline` (say an earlier --out) does not stand in for the scenario."""
+    monkeypatch.chdir(tmp_path)
+    Path("baseline").mkdir()
+    Path("liberated.yaml").write_text("extends: bundled:hybrid\nname: mine\n", encoding="utf-8")
+    Path("child.yaml").write_text("extends: bundled:liberated\nname: c\n", encoding="utf-8")
+    assert relsim_main("validate", "baseline", "bundled:liberated", "child.yaml") == 0
+    out = capsys.readouterr().out
+    assert "ok: baseline (baseline, assess_do_refer)" in out
+    assert "ok: bundled:liberated (liberated, liberated)" in out
+    assert "ok: child.yaml (c, liberated)" in out
+    Path("bad.yaml").write_text("extends: bundled:nope\nname: b\n", encoding="utf-8")
+    assert relsim_main("validate", "bad.yaml", "bundled:nope") == 2
+    lines = errors(capsys)
+    assert len(lines) == 2 and all("no bundled scenario of that name" in x for x in lines)
+    assert lines[0].startswith("relsim: error: bad.yaml: line 1: extends:"), lines
 
 
 def test_a_file_target_may_not_overwrite_an_experiment_or_its_runs(tmp_path, capsys):
@@ -406,12 +455,49 @@ def test_a_report_may_not_reach_the_result_or_the_workbook_through_a_link(
     Path("link").symlink_to("c")
     for targets, says in (
         (("--out", "c", "--report", "link/report.html"), "is inside --out"),
-        (("--report", "c/same", "--xlsx", "link/same"), "the same file"),
+        (("--report", "c/same.html", "--xlsx", "link/same.html"), "give the file a .xlsx"),
     ):
         code = relsim_main("compare", "baseline", "liberated", *TINY, *targets)
         lines = errors(capsys)
         assert code == 2 and len(lines) == 1 and says in lines[0], lines
         assert list(Path("c").iterdir()) == []
+
+
+def test_scale_never_leaves_a_broken_file_nor_writes_over_a_users(tmp_path, capsys, monkeypatch):
+    """Given a bundled name, the scaled scenario names the bundled file explicitly, so it can be
+    written beside (or over) a copy of it without extending itself; a file relsim did not write
+    as a scaled scenario is never replaced, one it did is; a name in the first line's comment
+    cannot become YAML; nothing is left behind by a refusal."""
+    monkeypatch.chdir(tmp_path)
+    assert relsim_main("init", "proj") == 0
+    copy = Path("proj/scenarios/baseline.yaml")
+    before = copy.read_bytes()
+    capsys.readouterr()
+    code = relsim_main("scale", "baseline", "--citizens", "100", "--out", copy)
+    lines = errors(capsys)
+    assert code == 2 and len(lines) == 1 and "is not a scenario relsim wrote" in lines[0], lines
+    assert copy.read_bytes() == before
+    Path("hybrid.yaml").write_text("extends: liberated.yaml\nname: mine\n", encoding="utf-8")
+    for citizens in ("100", "200"):  # the second replaces the first, which relsim wrote
+        assert relsim_main("scale", "hybrid", "--citizens", citizens, "--out", "h.yaml") == 0
+    scaled = relsim.config.load_scenario(Path("h.yaml"))
+    assert scaled.care_model == "hybrid" and scaled.population.citizens == 200
+    assert "extends: bundled:hybrid" in Path("h.yaml").read_text(encoding="utf-8")
+    for target, says in (
+        ("thesis.docx", "give the file a .yaml or .yml name"),
+        ("hybrid.yaml", "is not a scenario relsim wrote"),
+        ("new/dir/x.txt", "give the file a .yaml"),
+    ):
+        existing = Path(target).read_bytes() if Path(target).exists() else None
+        capsys.readouterr()
+        code = relsim_main("scale", "hybrid", "--citizens", "100", "--out", target)
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1 and says in lines[0], lines
+        assert (Path(target).read_bytes() if Path(target).exists() else None) == existing
+    assert not Path("new").exists()
+    evil = named(tmp_path, "district\ncare_model: none\n#", "evil.yaml")
+    assert relsim_main("scale", evil, "--citizens", "100", "--out", "evil-100.yaml") == 0
+    assert relsim.config.load_scenario(Path("evil-100.yaml")).care_model == "assess_do_refer"
 
 
 def test_scale_will_not_write_over_the_scenario_it_extends(tmp_path, capsys):

@@ -249,6 +249,7 @@ def add_commission_commands(group: click.Group) -> None:
         workforce and specialist capacity in proportion. Writes a scenario that extends the
         original, so everything else stays as it is."""
         from relsim.commission.scale import (
+            SCALED,
             extends_reference,
             proportion_warnings,
             scaled_document,
@@ -256,30 +257,37 @@ def add_commission_commands(group: click.Group) -> None:
         )
         from relsim.config import load_scenario, validate_data
         from relsim.config.loading import deep_merge, layered, load_raw
-        from relsim.files import write_text
+        from relsim.files import atomic_path
         from relsim.result_files import OutputError
-        from relsim.targets import check_file_target, make_parents
+        from relsim.targets import check_file_target, make_parents, remove_if_empty
 
         path = bundled.resolve("scenarios", scenario)
         raw = load_raw(path)
         config = load_scenario(path)
         if out is not None:
-            check_file_target(out, "--out")
             if out.resolve() in layered(path).files:
                 raise OutputError(
                     f"--out {printable(str(out))}: is the scenario being scaled or one it "
                     "extends; the scaled scenario extends it, so write it to a new file"
                 )
+            check_file_target(out, "--out", kind=SCALED)
         values = scaled_values(config, raw, citizens)
         scaled = validate_data(deep_merge(raw, values), f"{printable(str(path))} scaled")
-        reference = extends_reference(path, str(scenario), out)
+        reference = extends_reference(path, out)
         text = scaled_document(config, raw, citizens, reference, name)
         if out is None:
             click.echo(text, nl=False)
         else:
-            make_parents(out)
-            write_text(out, text)
-            scaled = load_scenario(out)
+            created = make_parents(out)
+            try:
+                # read back from beside its final place (its `extends:` is relative to it)
+                # before it replaces anything
+                with atomic_path(out) as written:
+                    written.write_text(text, encoding="utf-8")
+                    scaled = load_scenario(written)
+            except BaseException:
+                remove_if_empty(created)
+                raise
             click.echo(
                 f"wrote {printable(str(out))}: {scaled.population.citizens:,} citizens, "
                 f"{scaled.population.arrivals_per_week or 0:g} arrivals a week, "

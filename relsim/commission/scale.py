@@ -23,7 +23,8 @@ import yaml
 
 from relsim import bundled
 from relsim.config import Scenario, ScenarioError
-from relsim.config.errors import printable
+from relsim.config.errors import RunError, printable
+from relsim.targets import FileKind
 
 #: the district settles within this factor of its initial size before a warning is given
 PROPORTION_TOLERANCE = 1.5
@@ -79,13 +80,28 @@ def scaled_values(scenario: Scenario, raw: dict[str, Any], citizens: int) -> dic
     return values
 
 
-def extends_reference(source: Path, argument: str, out: Path | None) -> str:
-    """How the scaled file names the original: a bundled scenario by its name, a file by its
+def extends_reference(source: Path, out: Path | None) -> str:
+    """How the scaled file names the original: a bundled scenario explicitly (`bundled:NAME`,
+    so that a file of that name beside the scaled one cannot stand in for it), a file by its
     path relative to where the scaled file goes."""
-    if not Path(argument).exists() and bundled.find("scenarios", argument) is not None:
-        return source.name
+    home = bundled.directory("scenarios")
+    if home is not None and source.resolve().parent == home.resolve():
+        return f"{bundled.PREFIX}{source.stem}"
     base = (out.parent if out is not None else Path.cwd()).resolve()
     return Path(os.path.relpath(source.resolve(), base)).as_posix()
+
+
+#: the first line of every scaled scenario says it was made by this command
+SCALED_BY = "by `relsim scale`."
+
+
+def _is_scaled(path: Path) -> bool:
+    with path.open("rb") as handle:
+        first = handle.readline(1000).decode("utf-8", "replace")
+    return first.startswith("# ") and first.rstrip().endswith(SCALED_BY)
+
+
+SCALED = FileKind("a scenario", (".yaml", ".yml"), _is_scaled)
 
 
 def scaled_document(
@@ -100,8 +116,8 @@ def scaled_document(
     }
     posts = values.get("workforce", {}).get("workers")
     lines = [
-        f"# {scenario.name} scaled from {scenario.population.citizens:,} to {citizens:,} "
-        f"citizens (x{factor:.4g}) by `relsim scale`.",
+        f"# {printable(scenario.name, 80)} scaled from {scenario.population.citizens:,} to "
+        f"{citizens:,} citizens (x{factor:.4g}) {SCALED_BY}",
         "# In proportion: arrivals (left out: they follow the population"
         + (", or scaled as written" if "arrivals_per_week" in values["population"] else "")
         + "),",
@@ -113,4 +129,7 @@ def scaled_document(
         ),
     ]
     body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
-    return "\n".join(lines) + "\n" + body
+    text = "\n".join(lines) + "\n" + body
+    if yaml.safe_load(text) != document:  # the comments hold nothing a YAML reader would read
+        raise RunError("scale: the scaled scenario did not read back as written")
+    return text

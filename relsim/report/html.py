@@ -28,6 +28,7 @@ from relsim.report.sections import (
     summary_section,
     transition_section,
 )
+from relsim.targets import FileKind
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis
@@ -85,6 +86,19 @@ def document(analysis: Analysis) -> str:
         f", {payload['reps']} paired replications, seed {payload['seed']}, {esc(finished)}."
         f"</p></header><nav><ol>{toc}</ol></nav><main>{body}</main></body></html>\n"
     )
+
+
+#: every report relsim writes starts with this, within its first few hundred bytes
+_REPORT_TITLE = b"<title>relsim: "
+
+
+def _is_report(path: Path) -> bool:
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    return start.lower().startswith(b"<!doctype html>") and _REPORT_TITLE in start
+
+
+REPORT = FileKind("an HTML report", (".html", ".htm"), _is_report)
 
 
 def write_report(path: Path, analysis: Analysis) -> None:

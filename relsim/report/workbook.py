@@ -14,6 +14,7 @@ import pandas as pd
 from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.files import guard_formulas, write_bytes
 from relsim.report import tables
+from relsim.targets import FileKind
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis
@@ -83,6 +84,18 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
     }
 
 
+def _is_workbook(path: Path) -> bool:
+    """A workbook with the sheets relsim's have (read from the file's index, not opened)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        index = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    return all(f'name="{sheet}"' in index for sheet in ("About", "Summary", "Provenance"))
+
+
+WORKBOOK = FileKind("a workbook", (".xlsx",), _is_workbook)
+
+
 def _width(series: pd.Series, name: Any) -> int:
     longest = max([len(str(name)), *(len(str(v)) for v in series.head(200))])
     return min(60, max(8, longest + 2))
@@ -95,16 +108,17 @@ def write_workbook(path: Path, analysis: Analysis) -> None:
 
     cleaned = dataclasses.replace(analysis, payload=clean_json(analysis.payload))
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in workbook_tables(cleaned).items():
-            guarded = guard_formulas(frame)
-            guarded.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            for column, letter in zip(
-                guarded.columns, _letters(len(guarded.columns)), strict=False
-            ):
-                sheet.column_dimensions[letter].width = _width(guarded[column], column)
+    # Closed only when every sheet is in: closing on the way out of an error (as a `with` block
+    # would) saves a workbook without sheets, and that error hides the first (Ctrl-C included).
+    writer = pd.ExcelWriter(buffer, engine="openpyxl")
+    for name, frame in workbook_tables(cleaned).items():
+        guarded = guard_formulas(frame)
+        guarded.to_excel(writer, sheet_name=name, index=False)
+        sheet = writer.sheets[name]
+        sheet.freeze_panes = "A2"
+        for column, letter in zip(guarded.columns, _letters(len(guarded.columns)), strict=False):
+            sheet.column_dimensions[letter].width = _width(guarded[column], column)
+    writer.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, buffer.getvalue())
 
