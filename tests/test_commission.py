@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -584,6 +585,47 @@ def test_budget_refuses_what_it_cannot_search(args, says, tmp_path, capsys) -> N
     assert relsim_main("budget", "hybrid", *args, "--out", tmp_path / "b") == 2
     assert says in capsys.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def _strict_json(path: Path) -> dict:
+    """A JSON file read as the standard has it: a bare NaN or Infinity is an error."""
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{path.name} holds {constant}, which is not JSON")
+
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+def test_a_budget_for_one_post_says_flatness_cannot_be_judged(tmp_path, capsys) -> None:
+    limit = 1.5 * post_cost_gbp_per_year(small("hybrid"))  # pays for 1 post
+    code = relsim_main(
+        "budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2",
+        "--workers", "1", "--ensemble", "0", "--out", tmp_path / "b",
+    )  # fmt: skip
+    assert code == 0
+    result = _strict_json(tmp_path / "b" / "budget.json")
+    assert result["posts"] == 1 and result["flatness"]["neighbours"] == 0
+    assert result["flatness"]["largest_change_one_step_percent"] is None
+    assert "cannot be judged from this one size" in result["sentence"]
+    assert "nan" not in result["sentence"]
+    assert "cannot be judged" in capsys.readouterr().out
+
+
+def test_a_budget_on_an_outcome_of_zero_warns_of_nothing(tmp_path, capsys) -> None:
+    limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))  # pays for 2 posts
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        code = relsim_main(
+            "budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2",
+            "--workers", "1", "--ensemble", "0", "--out", tmp_path / "b",
+            "--minimise", "joint_work_unserved_share",
+        )  # fmt: skip
+    assert code == 0
+    assert "Warning" not in capsys.readouterr().err
+    result = _strict_json(tmp_path / "b" / "budget.json")
+    assert result["optimum"]["mean"] == 0
+    assert "cannot be put as a percentage" in result["sentence"]
+    assert "nan" not in result["sentence"]
 
 
 # -- the documented commands ----------------------------------------------------------------------

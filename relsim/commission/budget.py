@@ -328,6 +328,16 @@ def uncertainty(
     return table
 
 
+def percent_changes(differences: pd.Series, optimum: float) -> np.ndarray:
+    """The size of each difference as a percentage of the optimum, only where that is a number:
+    an optimum of zero (or no value) or a difference with no value gives no percentage, and is
+    left out rather than passed to numpy (whose NaN reductions warn)."""
+    if not math.isfinite(optimum) or optimum == 0:
+        return np.empty(0)
+    changes = np.abs(differences.to_numpy(float) / abs(optimum) * 100)
+    return changes[np.isfinite(changes)]
+
+
 def flatness(table: pd.DataFrame) -> dict[str, Any]:
     """How much the outcome changes one step away from the optimum: the next split tried
     either side at its threshold, and one threshold either side at its split (with every post
@@ -346,11 +356,11 @@ def flatness(table: pd.DataFrame) -> dict[str, Any]:
     if neighbours.empty:  # every post a caseworker: the next split down, at any threshold
         fewer = table[table["caseworker_posts"] < c]
         neighbours = fewer[fewer["caseworker_posts"] == fewer["caseworker_posts"].max()]
-    changes = (neighbours["difference_from_optimum"] / abs(optimum["mean"]) * 100).to_numpy(float)
-    largest = float(np.nanmax(np.abs(changes))) if changes.size else float("nan")
-    smallest = float(np.nanmin(np.abs(changes))) if changes.size else float("nan")
+    changes = percent_changes(neighbours["difference_from_optimum"], float(optimum["mean"]))
+    largest = float(changes.max()) if changes.size else math.nan
+    smallest = float(changes.min()) if changes.size else math.nan
     return {
-        "neighbours": int(changes.size),
+        "neighbours": len(neighbours),
         "largest_change_one_step_percent": largest,
         "smallest_change_one_step_percent": smallest,
         "flat": bool(math.isfinite(largest) and largest <= FLAT_PERCENT),
@@ -410,13 +420,14 @@ def write_results(
 ) -> dict[str, Any]:
     """The search's table, its summary and its figure, written into `out`; returns the
     summary."""
+    from relsim.cli_options import clean_json
     from relsim.commission.figures import budget_figure
     from relsim.files import write_csv, write_json
 
     table = pd.concat([table_of(coarse, draw), uncertainty(refined, seed, draw)], ignore_index=True)
     result = summary(table, metric, limit, posts, scenario, draw)
     write_csv(out / TABLE, table)
-    write_json(out / SUMMARY, result)
+    write_json(out / SUMMARY, clean_json(result))  # JSON has no NaN: null, as on stdout
     budget_figure(table, result, out / FIGURE)
     return result
 
@@ -441,8 +452,27 @@ def sentence(
         f"the total cost £{optimum['total_cost_per_citizen_year_mean']:,.0f} per citizen-year "
         f"and the mean wait {optimum['mean_wait_weeks_mean']:.3g} weeks. "
     )
+    return text + flatness_sentence(flat, posts)
+
+
+def flatness_sentence(flat: dict[str, Any], posts: int) -> str:
+    """How flat the surface is next to the optimum, or why that cannot be said: with one post
+    there is no other split to try, and an outcome of zero (or none) at the optimum, or none
+    next to it, gives no percentage change."""
+    if flat["neighbours"] == 0:
+        return (
+            f"With {posts} post{'s' if posts != 1 else ''} there is no other split to try, so "
+            "how flat the surface is cannot be judged from this one size."
+        )
+    if not math.isfinite(flat["largest_change_one_step_percent"]):
+        return (
+            "How flat the surface is cannot be judged: the outcome is zero or has no value at "
+            "the optimum or next to it, so the change one step away cannot be put as a "
+            f"percentage; {flat['indistinguishable_points']} of the {flat['points_refined']} "
+            "points of the pattern search cannot be told apart from it."
+        )
     shape = f"flat (within {FLAT_PERCENT:g} %)" if flat["flat"] else "not flat"
-    text += (
+    return (
         "At the nearest points tried (the next split either side, one threshold either side) "
         f"the outcome is {flat['smallest_change_one_step_percent']:.1f} to "
         f"{flat['largest_change_one_step_percent']:.1f} % away from it, so the surface is "
@@ -450,4 +480,3 @@ def sentence(
         "points of the pattern search cannot be told apart from it (their paired 95 % "
         "intervals include zero)."
     )
-    return text
