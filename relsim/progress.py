@@ -2,11 +2,13 @@
 line every so often, so that a long command is never silent. Either way it says what it is for.
 
 Off a terminal a line is printed every RELSIM_PROGRESS_SECONDS seconds (default 30), from the
-first interval on: a command that finishes sooner prints nothing.
+first interval on: a command that finishes sooner prints nothing, and `inf` (or any interval
+longer than a timer can wait) prints none at all.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -20,11 +22,16 @@ DEFAULT_SECONDS = 30.0
 
 
 def interval() -> float:
+    """Seconds between progress lines: the default for text that is not a positive number, and
+    infinity (never) for more than a timer can wait, such as `inf`: asking for an interval
+    longer than any command is asking for no lines, not a mistake worth stopping a run for."""
     try:
         seconds = float(os.environ.get(ENVIRONMENT, DEFAULT_SECONDS))
     except ValueError:
         return DEFAULT_SECONDS
-    return seconds if seconds > 0 else DEFAULT_SECONDS
+    if not seconds > 0:  # zero, negative or NaN
+        return DEFAULT_SECONDS
+    return seconds if seconds <= threading.TIMEOUT_MAX else math.inf
 
 
 def _duration(seconds: float) -> str:
@@ -63,8 +70,8 @@ class Progress:
                 unit=self.unit.rstrip("s"),
                 file=sys.stderr,
             )
-        else:
-            self._thread = threading.Thread(target=self._report, daemon=True)
+        elif math.isfinite(seconds := interval()):
+            self._thread = threading.Thread(target=self._report, args=(seconds,), daemon=True)
             self._thread.start()
         return self
 
@@ -86,8 +93,7 @@ class Progress:
             text += f", about {_duration(left)} left"
         return text
 
-    def _report(self) -> None:
-        seconds = interval()
+    def _report(self, seconds: float) -> None:
         while not self._stop.wait(seconds):
             sys.stderr.write(self.line() + "\n")
             sys.stderr.flush()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import signal
 import subprocess
@@ -23,6 +24,7 @@ import pytest
 
 import relsim.config
 import relsim.moving
+import relsim.progress
 import relsim.result_files
 import relsim.runner
 import relsim.sweep.executors
@@ -335,6 +337,29 @@ def test_names_in_the_progress_lines_are_plain_text(tmp_path):
     assert progress, result.stderr
     assert all(line.startswith("relsim: evil\\x1b[2J\\nname: ") for line in progress)
     assert "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("inf", math.inf), ("1e300", math.inf), ("nan", 30.0), ("-5", 30.0), ("soon", 30.0),
+     ("0.5", 0.5)],
+)  # fmt: skip
+def test_a_progress_interval_too_long_to_wait_means_no_progress_lines(
+    text, seconds, monkeypatch
+) -> None:
+    monkeypatch.setenv("RELSIM_PROGRESS_SECONDS", text)
+    assert relsim.progress.interval() == seconds
+
+
+def test_an_infinite_progress_interval_runs_quietly(tmp_path):
+    env = {**os.environ, "RELSIM_PROGRESS_SECONDS": "inf"}
+    result = subprocess.run(
+        [sys.executable, "-m", "relsim", "run", "baseline", *TINY, "--reps", "1",
+         "--out", tmp_path / "out"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "runs done" not in result.stderr
 
 
 # -- file targets that are not plain new files ------------------------------------------------
