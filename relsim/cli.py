@@ -117,7 +117,11 @@ def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
     """Say on stderr where a scenario's population and flows are out of proportion."""
     from relsim.commission.scale import proportion_warnings
 
-    warnings = [w for c in configs for w in proportion_warnings(c)]
+    return _warn([w for c in configs for w in proportion_warnings(c)])
+
+
+def _warn(warnings: list[str]) -> list[str]:
+    """Say each warning on stderr, one line each; the same list, for the JSON and reports."""
     for warning in warnings:
         click.echo(f"relsim: warning: {printable(warning)}", err=True)
     return warnings
@@ -256,7 +260,7 @@ def compare(
     for target_file, option, kind in ((report, "--report", REPORT), (xlsx, "--xlsx", WORKBOOK)):
         if target_file is not None:
             check_file_target(target_file, option, out, kind=kind)
-    warnings = _warn_proportions(configs)
+    warnings = _warn_proportions(configs) + _warn([] if sizing is None else sizing.warnings())
 
     from relsim.commission.analysis import analyse
 
@@ -275,6 +279,7 @@ def compare(
                 lambda c, n: run_scenario(c, n, seed, processes, None, doing="sizing "),
                 reps,
             )
+            warnings += _warn(sizing.warnings())
         runs = [
             run_scenario(
                 c, reps, seed, processes, None if target is None else target.staged / c.name, d

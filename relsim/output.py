@@ -100,7 +100,9 @@ def print_resources(payload: dict[str, Any]) -> None:
     spend = payload.get("equal_spend")
     if spend:
         sized = ", ".join(
-            f"{row['scenario']} {row['workers_before']} -> {row['workers']} posts"
+            f"{row['scenario']} ({row['note']})"
+            if row["note"]
+            else f"{row['scenario']} {row['workers_before']} -> {row['workers']} posts"
             for row in spend["scenarios"][1:]
         )
         console.print(

@@ -401,6 +401,27 @@ def test_unfair_or_impossible_comparisons_exit_2_and_write_nothing(
 # -- scaling to a district ----------------------------------------------------------------------
 
 
+def _no_services(tmp_path: Path) -> Path:
+    """A scenario with no services (care_model: none), written beside the test."""
+    path = tmp_path / "nobody.yaml"
+    path.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: nobody\ncare_model: none\n")
+    return path
+
+
+def test_equal_spend_says_a_scenario_without_services_was_not_sized(tmp_path, capsys) -> None:
+    args = ("compare", "baseline", _no_services(tmp_path), *SMALL_ARGS, "--reps", "1",
+            "--workers", "1", "--ensemble", "0", "--equal-spend")  # fmt: skip
+    code, payload, err = _compare_json(*args, "--json")
+    assert code == 0 and payload is not None
+    [warning] = payload["warnings"]
+    assert "nobody has no services" in warning and "not at equal spend" in warning
+    assert f"relsim: warning: {warning}" in err.splitlines()
+    assert payload["equal_spend"]["scenarios"][1]["note"] == "no services: nothing to size"
+    assert relsim_main(*args) == 0
+    shown = capsys.readouterr().out
+    assert "nobody (no services: nothing to size)" in shown and "-> 2 posts" not in shown
+
+
 def test_scale_keeps_arrivals_workforce_and_specialists_in_proportion(tmp_path) -> None:
     for name in ("baseline", "hybrid"):
         target = tmp_path / f"{name}_30k.yaml"

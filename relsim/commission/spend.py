@@ -45,6 +45,7 @@ SERVICE_METRICS = (
 MAX_POSTS = 100_000
 PILOT_REPS = 4
 MAX_EVALUATIONS = 10
+NOTHING_TO_SIZE = "no services: nothing to size"
 
 
 @dataclass
@@ -76,13 +77,24 @@ class Sizing:
         sized = "; ".join(
             f"{r['scenario']} {r['workers_before']} -> {r['workers']} posts"
             for r in self.rows
-            if r["workers"] != r["workers_before"]
+            if r["workers"] != r["workers_before"] and not r["note"]
         )
         return (
             f"Equal spend: each scenario's workforce was sized so that its {what} matches "
             f"{self.reference}'s, £{self.target_gbp_per_citizen_year:,.0f} per citizen-year"
             + (f" ({sized})." if sized else " (no scenario needed resizing).")
         )
+
+    def warnings(self) -> list[str]:
+        """One line for each scenario left as written because it has nothing to size: the
+        comparison is then not at equal spend, and whoever reads it must be told."""
+        option = STAFF_OPTION if self.basis == "staff" else SERVICE_OPTION
+        return [
+            f"{option}: {printable(r['scenario'], 60)} has no services (care_model: none), so "
+            "it has no posts to size and is compared as written, not at equal spend"
+            for r in self.rows
+            if r["note"] == NOTHING_TO_SIZE
+        ]
 
 
 STAFF_OPTION, SERVICE_OPTION = "--equal-spend", "--equal-service-spend"
@@ -137,7 +149,7 @@ def equal_staff_spend(configs: Sequence[Scenario]) -> tuple[list[Scenario], Sizi
     for scenario in others:
         if scenario.care_model == "none":
             sized.append(scenario)
-            sizing.rows.append(_row(scenario, scenario, 0.0, note="no services: nothing to size"))
+            sizing.rows.append(_row(scenario, scenario, 0.0, note=NOTHING_TO_SIZE))
             continue
         text = f"staff budget of {first.name} (£{budget:,.0f} a year)"
         size = _bounded_posts(scenario, budget / post_cost_gbp_per_year(scenario), text)
@@ -189,7 +201,7 @@ def equal_service_spend(
     for scenario in others:
         if scenario.care_model == "none":
             sized.append(scenario)
-            sizing.rows.append(_row(scenario, scenario, 0.0, note="no services: nothing to size"))
+            sizing.rows.append(_row(scenario, scenario, 0.0, note=NOTHING_TO_SIZE))
             continue
         size, spend = _search(scenario, target, lambda s: service_spend(evaluate(s, pilot)))
         resized = with_workers(scenario, size, "sized to equal service spend")
