@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from relsim.commission.frontier import sentences as frontier_sentences
 from relsim.commission.payers import PAYER_VIEW, break_even, payer_columns, spending
 from relsim.commission.resources import (
     post_cost_gbp_per_year,
@@ -552,6 +553,51 @@ def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
     chance = pd.read_csv(out / "frontier.csv")
     assert len(chance) == 2 and set(chance["interval"]) == {CHANCE}
     assert (chance["runs_ok"] == 1).all()
+
+
+def _frontier(tmp_path: Path, *args: object) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """A small frontier over chance only: its table, its better buys and what it printed."""
+    import contextlib
+    import io
+
+    out, shown = tmp_path / "frontier", io.StringIO()
+    with contextlib.redirect_stdout(shown):
+        code = relsim_main(
+            "frontier", *args, *SMALL_ARGS, "--workforce", "2,4", "--workers", "1",
+            "--ensemble", "0", "--out", out,
+        )  # fmt: skip
+    assert code == 0
+    return pd.read_csv(out / "frontier.csv"), pd.read_csv(out / "better_buy.csv"), shown.getvalue()
+
+
+def test_a_frontier_shows_a_scenario_without_services_once(tmp_path) -> None:
+    nobody = _no_services(tmp_path)
+    table, better, _ = _frontier(tmp_path, "baseline", nobody, "liberated", "--reps", "2")
+    reference = table[table["series"] == "nobody"]
+    assert len(reference) == 1 and reference["posts"].tolist() == [0]
+    assert len(table) == 5
+    # It has no staff budget to match: the models with services are compared without it.
+    assert better["equal_staff_budget"].all()
+    for column in better.columns[better.columns.str.endswith(("_best", "_in"))]:
+        assert not better[column].astype(str).str.contains("nobody").any(), column
+
+
+def test_a_frontier_of_one_model_names_no_better_buy(tmp_path) -> None:
+    _, better, shown = _frontier(tmp_path, "baseline", "--reps", "2")
+    assert "nothing to compare" in shown and "better buy," not in shown
+    assert better["better_buy_clearly"].isna().all()
+
+
+def test_a_frontier_with_one_replication_does_not_judge_the_differences(tmp_path) -> None:
+    _, better, shown = _frontier(tmp_path, "baseline", "liberated", "--reps", "1")
+    for metric in ("crisis_events_per_citizen_year", "total_cost_per_citizen_year"):
+        assert better[f"{metric}_clearly"].isna().all()
+    assert "intervals overlap" not in shown and "clearly" not in shown
+    row = {**better.iloc[0].to_dict(), "better_buy": "baseline", "better_buy_clearly": None}
+    row |= {f"{m}_best": "baseline" for m in ("crisis_events_per_citizen_year",
+                                              "total_cost_per_citizen_year")}  # fmt: skip
+    [line] = frontier_sentences(pd.DataFrame([row]), ["baseline", "liberated"])
+    assert "cannot be judged" in line and "one replication" in line
 
 
 def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path) -> None:

@@ -7,8 +7,10 @@ and in every series (common random numbers), so at each size the models are comp
 replication by replication. At a size where the staff budgets are equal, a model is the better
 buy on a measure when its mean is lowest and every other model's paired difference from it is
 clearly above zero (its 95 % interval excludes zero); otherwise the lowest is named but "not
-clearly". The cost-effectiveness frontier is the set of points that no other point beats on
-both crisis demand and total cost.
+clearly", or, where a difference has no interval (one replication) or there is only one model,
+"cannot be judged". The cost-effectiveness frontier is the set of points that no other point
+beats on both crisis demand and total cost; a series with no services (`care_model: none`) is on
+the plane once, as the reference, and is not one of the buys compared.
 
 Over the calibrated ensemble (the default), every series and size runs the same parameter sets,
 and every interval, the paired ones included, is the central 95 % of the sets' results
@@ -149,6 +151,8 @@ def frontier_table(
         table = runs[series]
         for point in range(len(plan.design)):
             scenario = plan.scenario(point)
+            if point > 0 and not serves(plan):
+                break  # no posts: every size is the same point, shown once
             found = resources(scenario)
             group = table[(table["point"] == point) & (table["status"] == "ok")]
             kinds = sets_of(plan.ensemble, group["replication"])
@@ -173,6 +177,18 @@ def frontier_table(
     return frame
 
 
+def serves(plan: SweepPlan) -> bool:
+    """Whether a series has services (posts to size): one with `care_model: none` has none, so
+    its workforce size changes nothing and it has no staff budget to compare at equal spend."""
+    return bool(plan.scenario(0).care_model != "none")
+
+
+def compared(plans_: Sequence[tuple[str, SweepPlan]]) -> list[tuple[str, SweepPlan]]:
+    """The series compared at equal staff budgets: those with services. A series without is
+    the reference point on the frontier, not a buy."""
+    return [(series, plan) for series, plan in plans_ if serves(plan)]
+
+
 def on_frontier(frame: pd.DataFrame) -> np.ndarray:
     """Points no other point beats on both crisis demand and total cost (the efficient set)."""
     crisis = frame["crisis_events_per_citizen_year_mean"].to_numpy(float)
@@ -192,7 +208,10 @@ def better_buy(
     """At each workforce size where every series has the same staff budget: per measure, the
     series with the lowest mean, whether it is clearly lowest (paired intervals), and under how
     many parameter sets (or replications, chance only) each series is the lowest and each later
-    one is below the first."""
+    one is below the first. Whether clearly is left empty where it cannot be judged: with one
+    series (nothing to compare), or where a paired difference has no interval (one replication,
+    or one parameter set). Series with no services are left out (see `compared`)."""
+    plans_ = compared(plans_) or list(plans_)
     sizes = plans_[0][1].design[KEY].tolist()
     ensemble = plans_[0][1].ensemble  # the same parameter sets in every series
     rows = []
@@ -216,21 +235,17 @@ def better_buy(
                 row[f"{metric}_best"], row[f"{metric}_clearly"] = "", False
                 continue
             best = min(means, key=means.__getitem__)
-            clear = all(
-                _clearly_above(values[other] - values[best], ensemble)
-                for other in values
-                if other != best
-            )
             row[f"{metric}_best"] = best
-            row[f"{metric}_clearly"] = bool(clear and equal)
+            row[f"{metric}_clearly"] = _clearly_best(values, best, ensemble, equal)
             # the sets (or replications) every series ran, one column a series
             by_set = pd.DataFrame({s: _by_set(v, ensemble) for s, v in values.items()}).dropna()
             row[f"{metric}_lowest_in"] = _counted(_lowest_counts(by_set), len(by_set))
             row[f"{metric}_below_first_in"] = _counted(_below_first_counts(by_set), len(by_set))
         crisis, cost = (row[f"{m}_best"] for m in MEASURES)
         row["better_buy"] = crisis if crisis == cost else ""
-        row["better_buy_clearly"] = bool(
-            crisis == cost and all(row[f"{m}_clearly"] for m in MEASURES)
+        judged = [row[f"{m}_clearly"] for m in MEASURES]
+        row["better_buy_clearly"] = (
+            None if None in judged and crisis == cost else bool(crisis == cost and all(judged))
         )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -269,11 +284,28 @@ def _at(table: pd.DataFrame, point: int) -> pd.Series:
     return table.loc[point] if point in table.index else pd.Series(dtype=float)
 
 
-def _clearly_above(differences: pd.Series, ensemble: EnsembleDraw | None) -> bool:
-    """Paired differences by replication: is their 95 % interval above zero?"""
+def _clearly_best(
+    values: dict[str, pd.Series], best: str, ensemble: EnsembleDraw | None, equal: bool
+) -> bool | None:
+    """Whether `best` is clearly lowest (every other series' paired difference from it above
+    zero, at equal staff budgets); None when that cannot be judged: no other series, or a
+    difference without an interval."""
+    above = [
+        _clearly_above(values[other] - values[best], ensemble) for other in values if other != best
+    ]
+    if not above or None in above:
+        return None
+    return bool(all(above) and equal)
+
+
+def _clearly_above(differences: pd.Series, ensemble: EnsembleDraw | None) -> bool | None:
+    """Paired differences by replication: is their 95 % interval above zero? None when they
+    have no interval (fewer than two replications, or parameter sets)."""
     found = differences.dropna()
     summary = interval(found.tolist(), sets_of(ensemble, found.index))
-    return summary["ci95"] is not None and summary["ci95"][0] > 0
+    if summary["ci95"] is None or not np.isfinite(summary["ci95"]).all():
+        return None
+    return bool(summary["ci95"][0] > 0)
 
 
 def write_results(
@@ -289,12 +321,19 @@ def write_results(
     write_csv(out / TABLE, table)
     write_csv(out / BETTER, better)
     frontier_figure(table, better, out / FIGURE)
-    lines = sentences(better)
+    lines = sentences(better, [series for series, _ in compared(plans_)])
     return lines, {"better_buy": lines, "interval": interval_record(plans_)}
 
 
-def sentences(better: pd.DataFrame) -> list[str]:
-    """Where each model is the better buy, in words."""
+def sentences(better: pd.DataFrame, models: Sequence[str] = ()) -> list[str]:
+    """Where each model is the better buy, in words; with fewer than two `models` (the series
+    with services), that there is nothing to compare."""
+    if len(models) < 2:
+        only = f"only {models[0]} has" if models else "no scenario has"
+        return [
+            f"No better buy to name: {only} services to staff, so there is nothing to compare "
+            "it with; frontier.csv and the plot show how its outcomes change with posts"
+        ]
     lines = []
     for row in better.itertuples(index=False):
         posts = (
@@ -306,6 +345,12 @@ def sentences(better: pd.DataFrame) -> list[str]:
             lines.append(f"{posts}: staff budgets differ between the models; compare on the plot")
         elif not (crisis and cost):
             lines.append(f"{posts}: no comparison: a model has no successful run at this size")
+        elif row.better_buy and pd.isna(row.better_buy_clearly):
+            lines.append(
+                f"{posts}: {row.better_buy} has the fewest crises and the lowest total cost, "
+                "but whether the difference is clear cannot be judged: with one replication "
+                "(or parameter set) there is no interval"
+            )
         elif row.better_buy:
             how = "clearly" if row.better_buy_clearly else "not clearly (intervals overlap)"
             lines.append(
