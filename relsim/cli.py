@@ -52,7 +52,14 @@ try:
         write_comparison,
         write_run,
     )
-    from relsim.signals import describe, exit_status, stop_received, stop_signals_interrupt
+    from relsim.signals import (
+        describe,
+        exit_status,
+        finished_writing,
+        left_behind,
+        stop_received,
+        stop_signals_interrupt,
+    )
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -316,10 +323,12 @@ def compare(
         from relsim.report.html import write_report
 
         write_report(report, analysis)
+        finished_writing(f"--report {report}")
     if xlsx is not None:
         from relsim.report.workbook import write_workbook
 
         write_workbook(xlsx, analysis)
+        finished_writing(f"--xlsx {xlsx}")
     if as_json:
         emit_json(payload)
     else:
@@ -384,7 +393,7 @@ def _joined(problem: str) -> str:
 
 
 def _stopped(interrupt: BaseException | None) -> NoReturn:
-    click.echo(f"relsim: {describe(interrupt)}; no results written", err=True)
+    click.echo(f"relsim: {describe(interrupt)}; {printable(left_behind())}", err=True)
     sys.exit(exit_status(interrupt))
 
 

@@ -22,6 +22,8 @@ WATCH_SECONDS = 0.5
 
 #: the stop signal received in the current `stop_signals_interrupt` block, if any
 _received: int | None = None
+#: what the command has finished writing in the current block, for the line a stop prints
+_written: list[str] = []
 
 
 class Terminated(KeyboardInterrupt):
@@ -36,6 +38,19 @@ def stop_received() -> int | None:
     """The stop signal received in the current block, whatever the error it became: a C
     extension being imported when it arrives reports an ImportError with no trace of it."""
     return _received
+
+
+def finished_writing(what: str) -> None:
+    """Record that `what` (a results directory, a report) is complete: a stop after this must
+    not say that nothing was written."""
+    _written.append(what)
+
+
+def left_behind() -> str:
+    """What a stop leaves, in words: nothing, or the outputs already complete."""
+    if not _written:
+        return "no results written"
+    return f"{', '.join(_written)} complete; nothing else written"
 
 
 def _signum(interrupt: BaseException | None) -> int | None:
@@ -76,6 +91,7 @@ def stop_signals_interrupt() -> Iterator[None]:
         return
     global _received
     _received = None
+    _written.clear()
     previous = {}
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) == signal.SIG_IGN:

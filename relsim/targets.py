@@ -42,6 +42,7 @@ from relsim.result_files import (
     remove_exactly,
     run_result_files,
 )
+from relsim.signals import finished_writing
 
 try:
     import fcntl
@@ -456,6 +457,7 @@ class ResultTarget:
             copy_in(self.staging, target)  # onto a mount point, or across file systems
         self.staging = None
         self.opened.created = []
+        finished_writing(f"{self.option} {self.out}")
 
     def _set_aside(self) -> NoReturn:
         """Leave the results beside `out`, which now holds files relsim did not write, and say

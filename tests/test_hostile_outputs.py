@@ -839,3 +839,41 @@ def test_a_copy_killed_while_writing_its_list_leaves_only_what_force_may_take(tm
     assert relsim.targets.ResultTarget.identify(out) == [temporary]
     (out / "mine.txt").write_text("mine", encoding="utf-8")
     assert relsim.targets.ResultTarget.identify(out) is None
+
+
+def test_a_stop_after_the_results_says_what_is_complete(tmp_path, capsys, monkeypatch):
+    """Ctrl-C while the report or the workbook is written, after --out is in place: the line
+    names what is complete instead of 'no results written', the exit status is 130, and the
+    workbook's own error on the way out (openpyxl's 'At least one sheet must be visible') does
+    not hide the interrupt."""
+    import relsim.report.html
+    import relsim.report.workbook
+
+    monkeypatch.chdir(tmp_path)
+    args = ("compare", "baseline", "liberated", *TINY, "--reps", "2")
+
+    def interrupt(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relsim.report.html, "document", interrupt)
+    code = relsim_main(*args, "--out", "c", "--report", "r.html", "--xlsx", "w.xlsx")
+    lines = errors(capsys)
+    assert code == 130 and lines == ["relsim: interrupted; --out c complete; nothing else written"]
+    assert (tmp_path / "c" / "manifest.json").is_file() and sorted(os.listdir()) == ["c"]
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    calls = []
+
+    def second_sheet_interrupts(frame):
+        calls.append(frame)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return frame
+
+    monkeypatch.setattr(relsim.report.workbook, "guard_formulas", second_sheet_interrupts)
+    code = relsim_main(*args, "--report", "r.html", "--xlsx", "w.xlsx")
+    lines = errors(capsys)
+    assert code == 130 and lines == [
+        "relsim: interrupted; --report r.html complete; nothing else written"
+    ]
+    assert sorted(os.listdir()) == ["c", "r.html"]
