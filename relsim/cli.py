@@ -35,6 +35,7 @@ try:
         ensemble_option,
         report_reps_per_set,
         sets_for,
+        shared_reps_note,
     )
     from relsim.io import OutputError, now
     from relsim.metrics import UNITS
@@ -275,8 +276,11 @@ def compare(
     processes = workers or default_workers()
     # commissioner-facing outputs carry parameter uncertainty unless told otherwise
     facing = report if report is not None else xlsx
-    chosen = sets_for(ensemble, facing)
+    chosen = sets_for(ensemble, facing, reps)
     per_set = report_reps_per_set(ensemble, reps, chosen)
+    shared = shared_reps_note(ensemble, reps, chosen)
+    if shared is not None:
+        click.echo(f"relsim: note: {shared}", err=True)
     draws = [ensemble_draw(chosen, reps, seed, path, sets, per_set) for path in paths]
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
@@ -316,6 +320,7 @@ def compare(
                 "ensemble": ensemble,
                 "equal_spend": equal_spend,
                 "equal_service_spend": equal_service_spend,
+                "transition_weeks": transition_weeks,
             }
             write_comparison(target.staged, configs, runs, draws, payload, options, started)
             target.commit()

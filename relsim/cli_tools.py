@@ -312,7 +312,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     from relsim.io import now, portable_path
     from relsim.metrics import UNITS
     from relsim.output import print_comparison
-    from relsim.rerun import compare_files, mismatches, run_manifest
+    from relsim.rerun import compare_files, mismatches, run_manifest, whole_number
     from relsim.run_results import (
         comparison_payload,
         default_workers,
@@ -340,6 +340,11 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     found = mismatches(data, hashes)
     if found and not allow:
         _refuse(manifest, found)
+    recorded_options = data.get("options")
+    options = recorded_options if isinstance(recorded_options, dict) else {}
+    weeks = None
+    if options.get("transition_weeks") is not None:
+        weeks = whole_number(options, "transition_weeks", f"{name}: options", (0, 5200))
     processes = workers or default_workers()
     seed = int(data["seed"])
     with ResultTarget(out, force) as target:
@@ -359,8 +364,19 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             blocks.append(block)
         payload = comparison_payload(configs, runs, draws, blocks, seed)
         payload["equal_spend"] = data.get("equal_spend")
-        recorded_options = data.get("options")
-        options = recorded_options if isinstance(recorded_options, dict) else {}
+        if weeks is not None:
+            from relsim.commission.analysis import add_transition
+
+            reps = int(data["reps"])
+            add_transition(
+                payload,
+                configs,
+                runs,
+                weeks,
+                lambda c, i: run_scenario(
+                    c, reps, seed, processes, None, draws[i], doing="launching "
+                ),
+            )
         made = write_comparison(
             target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
         )

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 DIFFERENCES = "differences.csv"
 RESOURCES = "resources.csv"
+#: the payers' spend over the first weeks after launch (with --transition-weeks)
+TRANSITION = "transition.csv"
 MANIFEST = "manifest.json"
 COMPARE_KIND = "relsim compare"
 
@@ -222,7 +224,7 @@ def write_comparison(
     from relsim.environment import source_record
     from relsim.files import write_json
     from relsim.io import git_commit, sha256
-    from relsim.report.tables import resources_table
+    from relsim.report.tables import payers_table, resources_table
 
     for config, results, block, draw in zip(
         configs, runs, payload["scenarios"], draws, strict=True
@@ -243,7 +245,10 @@ def write_comparison(
     ]
     write_csv(out / DIFFERENCES, pd.DataFrame(rows))
     write_csv(out / RESOURCES, resources_table(clean_json(payload)))
-    written = (DIFFERENCES, RESOURCES)
+    written: tuple[str, ...] = (DIFFERENCES, RESOURCES)
+    if payload.get("transition"):
+        write_csv(out / TRANSITION, payers_table(clean_json(payload), "transition"))
+        written += (TRANSITION,)
     manifest = {
         "kind": COMPARE_KIND,
         "scenarios": [c.name for c in configs],

@@ -619,11 +619,12 @@ COMPARE_MANIFEST_KEYS = {
     "seed": "root seed",
     "interval": "what the differences' 95 % intervals hold (chance only, or parameters and chance)",
     "options": "the options that shaped the comparison: `--set`, `--ensemble`, `--equal-spend`, "
-    "`--equal-service-spend`",
+    "`--equal-service-spend`, `--transition-weeks`",
     "equal_spend": "how equal spend sized each workforce (null without it); each scenario's "
     "manifest holds its resolved scenario as sized",
     "files": "the files and subdirectories of the result",
-    "sha256": "SHA-256 of `differences.csv` and `resources.csv`; `relsim rerun DIR` re-creates "
+    "sha256": "SHA-256 of `differences.csv`, `resources.csv` and `transition.csv` (when "
+    "written); `relsim rerun DIR` re-creates "
     "the comparison from this manifest and each scenario's, and compares every file",
 }
 
@@ -1023,8 +1024,9 @@ def outputs_md() -> str:
         "## Files written by `relsim compare --out DIR`",
         "",
         "One subdirectory per scenario, named after the scenario's `name`, holding the same files "
-        "as `relsim run --out`, plus `differences.csv`, `resources.csv` and the comparison's own "
-        "`manifest.json`:",
+        "as `relsim run --out`, plus `differences.csv`, `resources.csv`, with `--transition-weeks` "
+        "`transition.csv` (the payers' spend after launch: the columns of the workbook's "
+        "Transition sheet), and the comparison's own `manifest.json`:",
         "",
     ]
     out += [f"- `{name}`" for name in tiny.compare_files]

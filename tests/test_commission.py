@@ -1113,3 +1113,43 @@ def test_a_study_with_an_unfinished_series_is_not_rerun(command: str, tmp_path, 
         "rerun it\n"
     )
     assert not again.exists()
+
+
+def test_a_report_never_runs_more_than_reps(tmp_path, capsys) -> None:
+    """A report's default ensemble shares --reps among its parameter sets: below ten runs it
+    draws one set per run, and a --reps that does not divide is said, with what it runs."""
+    for reps, sets, per_set, note in ((3, 3, 1, False), (25, REPORT_SETS, 2, True)):
+        capsys.readouterr()
+        code = relsim_main(
+            "compare", "baseline", "liberated", *SMALL_ARGS, "--reps", str(reps),
+            "--workers", "1", "--report", tmp_path / f"r{reps}.html", "--json",
+        )  # fmt: skip
+        captured = capsys.readouterr()
+        assert code == 0
+        interval = json.loads(captured.out)["interval"]
+        assert (interval["parameter_sets"], interval["reps_per_set"]) == (sets, per_set)
+        assert (
+            "relsim: note: --reps 25 shared among 10 parameter sets is 2 runs of each, 20 in all"
+            in captured.err
+        ) == note
+
+
+def test_the_transition_is_kept_in_out_and_rerun(tmp_path, capsys) -> None:
+    """--transition-weeks is recorded in the manifest, its table is written to --out, and a
+    rerun works it out again (a changed table would be reported)."""
+    out, again = tmp_path / "c", tmp_path / "again"
+    code = relsim_main(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--reps", "2", "--workers", "1",
+        "--transition-weeks", "4", "--out", out,
+    )  # fmt: skip
+    assert code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["options"]["transition_weeks"] == 4
+    assert "transition.csv" in manifest["files"] and "transition.csv" in manifest["sha256"]
+    table = pd.read_csv(out / "transition.csv")
+    assert set(table["comparison"]) == {"liberated - baseline"} and len(table) >= 4
+    capsys.readouterr()
+    assert relsim_main("rerun", out / "manifest.json", "--out", again, "--workers", "1") == 0
+    captured = capsys.readouterr()
+    assert "transition.csv identical" in captured.out + captured.err
+    assert (again / "transition.csv").read_bytes() == (out / "transition.csv").read_bytes()

@@ -168,6 +168,24 @@ def _payer_json(comparison: PayerComparison) -> dict[str, Any]:
     }
 
 
+def add_transition(
+    payload: dict[str, Any],
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    weeks: int,
+    run_launched: Callable[[Scenario, int], list[RunResult]],
+) -> list[PayerComparison]:
+    """The payers' spend over the first `weeks` after each scenario is launched, into the
+    payload (`transition`); also what a rerun of the comparison works out again."""
+    set_of = _parameter_sets(payload, [r.replication for r in runs[0]])
+    comparisons, info = transition(list(configs), weeks, run_launched, set_of)
+    payload["transition"] = {
+        **info,
+        "comparisons": {c.label: _payer_json(c) for c in comparisons},
+    }
+    return comparisons
+
+
 def analyse(
     payload: dict[str, Any],
     configs: Sequence[Scenario],
@@ -204,11 +222,7 @@ def analyse(
     payload["payers"] = {c.label: _payer_json(c) for c in analysis.payers}
     payload["transition"] = None
     if transition_weeks is not None and run_launched is not None:
-        analysis.transition, info = transition(configs, transition_weeks, run_launched, set_of)
-        payload["transition"] = {
-            **info,
-            "comparisons": {c.label: _payer_json(c) for c in analysis.transition},
-        }
+        analysis.transition = add_transition(payload, configs, runs, transition_weeks, run_launched)
     payload["inputs"] = {c.name: differing_inputs(c) for c in configs}
     payload["assumptions"] = assumption_count()
     payload["sensitivity"] = (

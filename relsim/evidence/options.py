@@ -45,11 +45,25 @@ ensemble_option = sets_option(
 )
 
 
-def sets_for(ensemble: int | None, report: object | None = None) -> int | None:
-    """The parameter sets to draw: as given; for a report, REPORT_SETS unless given; 0 is none."""
+def sets_for(
+    ensemble: int | None, report: object | None = None, reps: int = REPORT_SETS
+) -> int | None:
+    """The parameter sets to draw: as given; for a report, REPORT_SETS unless given (no more
+    than the --reps they share, so a report never runs more than asked); 0 is none."""
     if ensemble is None and report is not None:
-        ensemble = REPORT_SETS
+        ensemble = min(REPORT_SETS, reps)
     return ensemble or None
+
+
+def shared_reps_note(ensemble: int | None, reps: int, sets: int | None) -> str | None:
+    """What a report's default ensemble does with --reps, when that is not all of them."""
+    per_set = report_reps_per_set(ensemble, reps, sets)
+    if per_set is None or sets is None or per_set * sets == reps:
+        return None
+    return (
+        f"--reps {reps} shared among {sets} parameter sets is {per_set} runs of each, "
+        f"{per_set * sets} in all; give --reps a multiple of {sets}, or --ensemble"
+    )
 
 
 def report_reps_per_set(ensemble: int | None, reps: int, sets: int | None) -> int | None:
