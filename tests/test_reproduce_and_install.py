@@ -317,6 +317,8 @@ def test_schema_accepts_the_bundled_scenarios_and_rejects_mistakes(capsys):
         {"care_model": "relational"},
         {"crises": {"ae": {"drivers": {"housing": 500}}}},
         {"crises": {"ae": {"drivers": {"garden": 1}}}},
+        {"name": ""},
+        {"name": " \t"},
     ):
         assert list(validator.iter_errors(bad)), bad
 

@@ -105,11 +105,13 @@ def param(
     le: float | None = None,
     gt: float | None = None,
     description: str = "",
+    schema: dict[str, Any] | None = None,
 ) -> Any:
     """A parameter with a fixed default. Numbers get an upper bound from their unit unless
-    `le` is given; text and lists of names are bounded by their type."""
+    `le` is given; text and lists of names are bounded by their type. `schema` adds to the JSON
+    Schema what a validator checks in its own words (so an editor refuses it too)."""
     numeric = isinstance(default, int | float) and not isinstance(default, bool)
-    extra: dict[str, Any] = {"unit": unit, "source": source}
+    extra: dict[str, Any] = {"unit": unit, "source": source, **(schema or {})}
     if isinstance(default, dict):
         extra["value_range"] = list(UNIT_BOUNDS.get(unit, (-FALLBACK_BOUND, FALLBACK_BOUND)))
     return Field(

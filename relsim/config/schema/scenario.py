@@ -53,7 +53,12 @@ class DemandShock(Section):
 class Scenario(Section):
     """A fully described scenario. Knob-derived parameters are None until resolved."""
 
-    name: str = param("unnamed", "text", description="names the scenario's results and reports")
+    name: str = param(
+        "unnamed",
+        "text",
+        description="names the scenario's results and reports",
+        schema={"pattern": "\\S"},  # not blank, as `_named` checks
+    )
     description: str = param("", "text")
     care_model: CareModelName = param(
         "assess_do_refer",
