@@ -115,6 +115,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", "blank.yaml"],
         ["blank.yaml", "line 1", "name", "not blank", "'  '"],
     ),
+    "null key": (
+        {"nulls.yaml": b"name: x\nworkforce:\n  workers: 3\n  null: 3\n"},
+        ["run", "nulls.yaml"],
+        ["nulls.yaml", "line 4", "workforce.None", "Keys should be strings"],
+    ),
     "compare needs distinct names": (
         {},
         ["compare", BASELINE, BASELINE],

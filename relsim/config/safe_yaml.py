@@ -166,6 +166,17 @@ def _check_size(root: Any, limits: Limits) -> tuple[str, Any] | None:
     return None
 
 
+def _key_text(node: yaml.ScalarNode) -> str:
+    """A key as the loaded data spells it (`null:` and `~:` are None, `yes:` is True), so that a
+    problem with that key finds its line."""
+    if node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    try:
+        return str(yaml.safe_load(node.value))
+    except yaml.YAMLError:
+        return str(node.value)
+
+
 def _key_lines(root: Any, limit: int) -> dict[tuple[str, ...], int]:
     """The line of each mapping key, by key path (scalar keys only)."""
     lines: dict[tuple[str, ...], int] = {}
@@ -176,7 +187,7 @@ def _key_lines(root: Any, limit: int) -> dict[tuple[str, ...], int]:
             continue
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
-                child = (*path, str(key_node.value))
+                child = (*path, _key_text(key_node))
                 lines.setdefault(child, key_node.start_mark.line + 1)
                 stack.append((value_node, child))
     return lines
