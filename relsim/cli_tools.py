@@ -38,23 +38,32 @@ def _report(
     verdicts: dict[str, str], manifest: Path, as_json: bool = False, out: Path | None = None
 ) -> None:
     """Say whether each file is identical (one JSON object with `as_json`, for the studies,
-    whose reruns print nothing else); exit status 1 if any differs."""
+    whose reruns print nothing else); exit status 1 if any differs or an original was changed
+    after it was written, and also when nothing could be compared (no recorded hashes and no
+    original beside the manifest): a rerun that shows nothing is no success, and by then it
+    has run, so it is not refused as bad input (exit status 2, which runs nothing)."""
+    from relsim.rerun import CHANGED, nothing_compared, verdict_problems
+
     listing = ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items())
-    click.echo(f"rerun of {printable(str(manifest))}: {listing}", err=True)
-    differing = [name for name, verdict in verdicts.items() if verdict == "differs"]
+    click.echo(f"rerun of {printable(str(manifest))}: {listing or 'no files'}", err=True)
+    problems = verdict_problems(verdicts)
+    empty = nothing_compared(verdicts)
     if as_json:
         emit_json(
             {
                 "rerun_of": str(manifest),
                 "out": str(out),
                 "files": verdicts,
-                "identical": not differing,
+                "original_changed": [n for n, v in verdicts.items() if v in CHANGED],
+                "identical": not problems and not empty,
             }
         )
-    if differing:
+    if problems:
+        raise RunError("; ".join(problems) + "; both are kept")
+    if empty:
         raise RunError(
-            f"the rerun is not identical to the original ({', '.join(differing)} differs); "
-            "both are kept"
+            f"nothing could be compared: {printable(str(manifest))} records no SHA-256 for its "
+            "files and none of the original files is beside it; the rerun is kept"
         )
 
 

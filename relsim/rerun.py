@@ -156,28 +156,67 @@ def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
     return data, scenario
 
 
+#: what a rerun says of each file: the new file against the recorded hash (or the original),
+#: and, apart from that, whether the original on disk still matches the hash recorded for it
+IDENTICAL, DIFFERS, NOT_COMPARED = "identical", "differs", "not compared"
+ORIGINAL_CHANGED = "original changed"
+BOTH = "differs and original changed"
+CHANGED = (ORIGINAL_CHANGED, BOTH)
+
+
 def compare_files(
     original: dict[str, Any], original_dir: Path, new_dir: Path, names: Iterable[str] = COMPARED
 ) -> dict[str, str]:
-    """For each of the result's files `names` that the new one has: 'identical', 'differs', or
-    'not compared' (nothing to compare with: no recorded hash and no original file beside the
-    manifest)."""
+    """For each of the result's files `names` that the new one has, a verdict: whether the new
+    file reproduces the recorded hash (the original file when none was recorded), and whether
+    the original beside the manifest was changed after it was written, so that an edited
+    original is never called identical."""
     hashes = original.get("sha256")
     recorded: dict[str, str] = hashes if isinstance(hashes, dict) else {}
     verdicts = {}
     for name in names:
         new = new_dir / name
-        if not new.is_file():
-            continue
-        if name in recorded:
-            expected = recorded[name]
-        elif (original_dir / name).is_file():
-            expected = sha256(original_dir / name)
-        else:
-            verdicts[name] = "not compared"
-            continue
-        verdicts[name] = "identical" if sha256(new) == expected else "differs"
+        if new.is_file():
+            verdicts[name] = _verdict(new, original_dir / name, recorded.get(name))
     return verdicts
+
+
+def _verdict(new: Path, original: Path, expected: str | None) -> str:
+    """One file's verdict. The recorded hash is what was written, so the new file is checked
+    against it; the original on disk is checked against it too, as its own problem."""
+    present = original.is_file()
+    if expected is None:
+        if not present:
+            return NOT_COMPARED
+        return IDENTICAL if sha256(new) == sha256(original) else DIFFERS
+    reproduced = sha256(new) == expected
+    if present and sha256(original) != expected:
+        return ORIGINAL_CHANGED if reproduced else BOTH
+    return IDENTICAL if reproduced else DIFFERS
+
+
+def verdict_problems(verdicts: dict[str, str]) -> list[str]:
+    """Why a rerun's verdicts are not a success, each problem said apart: new files that differ,
+    originals changed since they were written, or nothing compared at all."""
+    differing = [name for name, verdict in verdicts.items() if verdict in (DIFFERS, BOTH)]
+    changed = [name for name, verdict in verdicts.items() if verdict in CHANGED]
+    problems = []
+    if differing:
+        problems.append(
+            f"the rerun is not identical to the original ({', '.join(differing)} differs)"
+        )
+    for name in changed:
+        problems.append(
+            f"the original {name} was changed after it was written (it no longer matches the "
+            "manifest's hash)"
+        )
+    return problems
+
+
+def nothing_compared(verdicts: dict[str, str]) -> bool:
+    """Whether no file could be compared: no recorded hashes and no originals beside the
+    manifest, so the rerun shows nothing about reproduction."""
+    return all(verdict == NOT_COMPARED for verdict in verdicts.values())
 
 
 def compare_sweeps(original_dir: Path, new_dir: Path) -> dict[str, str]:

@@ -586,7 +586,9 @@ MANIFEST_KEYS = {
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",
     "files": "the files of the result directory",
     "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
-    "re-creation against it (a rerun's manifest also has `rerun_of`, the manifest it re-created)",
+    "re-creation against it, and checks the original files beside the manifest against it too, "
+    "so that one edited after it was written is reported (`original changed`), not called "
+    "identical (a rerun's manifest also has `rerun_of`, the manifest it re-created)",
 }
 
 SUMMARY_MEANS_COLUMNS = {
@@ -624,8 +626,9 @@ COMPARE_MANIFEST_KEYS = {
     "manifest holds its resolved scenario as sized",
     "files": "the files and subdirectories of the result",
     "sha256": "SHA-256 of `differences.csv`, `resources.csv` and `transition.csv` (when "
-    "written); `relsim rerun DIR` re-creates "
-    "the comparison from this manifest and each scenario's, and compares every file",
+    "written); `relsim rerun DIR` re-creates the comparison from this manifest and each "
+    "scenario's, and compares every file (an original edited since it was written is reported "
+    "as `original changed`)",
 }
 
 #: top-level keys of `compare --json` besides scenarios, differences, reps and seed

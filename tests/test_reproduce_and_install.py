@@ -259,6 +259,68 @@ def test_rerun_says_when_the_result_differs(original, tmp_path, capsys):
     assert "summary.csv differs" in capsys.readouterr().err
 
 
+def test_rerun_says_when_the_original_was_changed_after_it_was_written(original, tmp_path, capsys):
+    """The new files are checked against the recorded hashes, and the originals beside the
+    manifest too: an original edited since it was written is never called identical, even
+    when the rerun reproduces what was recorded."""
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    with (copy / "summary.csv").open("a", encoding="utf-8") as table:
+        table.write("edited,by,hand\n")
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "summary.csv original changed" in err and "timeseries.parquet identical" in err
+    assert "summary.csv was changed after it was written" in err
+    assert "no longer matches the manifest's hash" in err
+    assert "not identical to the original" not in err, "the rerun itself reproduced the hash"
+
+
+def test_a_rerun_comparison_says_when_its_original_was_edited(comparison, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(comparison, copy)
+    table = copy / "differences.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "differences.csv original changed" in err and "resources.csv identical" in err
+    assert "the original differences.csv was changed after it was written" in err
+
+
+@pytest.mark.parametrize("recorded", [None, {}])
+def test_a_manifest_with_nothing_to_compare_is_not_a_success(original, tmp_path, capsys, recorded):
+    """With no recorded hashes and no original files beside it, a rerun can show nothing: it
+    says so and exits 1, as a rerun not shown identical, not 0 with nothing compared."""
+    manifest = json.loads((original / "manifest.json").read_text())
+    if recorded is None:
+        del manifest["sha256"]
+    else:
+        manifest["sha256"] = recorded
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert relsim_main("rerun", alone, "--out", tmp_path / "new", "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "summary.csv not compared" in err and "identical" not in err
+    assert "records no SHA-256 for its files" in err and "nothing could be compared" in err
+
+
+def test_the_json_verdict_names_changed_originals(tmp_path, capsys):
+    """A study's rerun answers in one JSON object: an original changed after it was written is
+    listed apart from the files that differ, and the result is not identical."""
+    from relsim.cli_tools import _report
+    from relsim.config.errors import RunError
+
+    verdicts = {"frontier.csv": "original changed", "sweep/runs.parquet": "identical"}
+    with pytest.raises(RunError, match=r"frontier\.csv was changed after it was written"):
+        _report(verdicts, tmp_path / "manifest.json", True, tmp_path / "out")
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["files"] == verdicts and answer["original_changed"] == ["frontier.csv"]
+    assert answer["identical"] is False
+
+
 def test_rerun_of_a_sweep_gives_the_same_runs(tmp_path, capsys):
     first, second = tmp_path / "first", tmp_path / "second"
     grid = ("--grid", "continuity=0.2,0.8", "--reps", "2", "--workers", "1")
