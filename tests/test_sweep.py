@@ -1362,3 +1362,19 @@ def test_a_point_may_leave_a_key_out(tmp_path, baseline):
     assert first.staff.turnover_per_year == 0.05
     knob_default = validate_data({"continuity": 0.8}, "x").staff.turnover_per_year
     assert second.staff.turnover_per_year == pytest.approx(knob_default)
+
+
+def test_resume_takes_the_same_design_written_another_way(grid_sweep, small, tmp_path, monkeypatch):
+    """The design is compared by its points, not as written: 0.50 is 0.5."""
+    out = tmp_path / "partial"
+    shutil.copytree(grid_sweep, out)
+    full = runs_table(out)
+    keep = full[full["replication"] == 0]
+    for part in parts(out):
+        part.unlink()
+    keep.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+    key, values = GRID3[1].split("=")
+    rewritten = ",".join(f"{float(v):.2f}" for v in values.split(","))
+    assert rewritten != values
+    assert small(out, "--grid", f"{key}={rewritten}", "--reps", "2", "--resume") == 0
+    assert_same_runs(runs_table(out), full)

@@ -138,6 +138,15 @@ def _ensemble_of(manifest: dict[str, Any]) -> Any:
     return spec.get("ensemble") if isinstance(spec, dict) else None
 
 
+def _as_run(manifest: dict[str, Any], key: str) -> Any:
+    """What a manifest's entry means for the runs: a design by its points, not as it was
+    written (`0.8` and `0.80`, or one design file under two paths, are the same design)."""
+    value = manifest.get(key)
+    if key == "design" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "spec"}
+    return value
+
+
 class SweepStore:
     def __init__(self, directory: Path, opened: OpenedDirectory | None = None) -> None:
         self.directory = directory
@@ -220,7 +229,7 @@ class SweepStore:
                     "with the same --ensemble"
                 )
             for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
-                if stored.get(key) != manifest.get(key):
+                if _as_run(stored, key) != _as_run(manifest, key):
                     raise ScenarioError(
                         f"--resume {directory}: the {key.replace('_', ' ')} differs from the "
                         "stored sweep; resume with the same scenario, design, --reps, --seed "
