@@ -14,6 +14,7 @@ under the same parameter sets and the same luck.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from relsim import bundled
 from relsim.commission.study import move_in, run_series_with_manifests, staged_results
 from relsim.config import Scenario, ScenarioError
 from relsim.config.errors import FileError, printable
-from relsim.config.loading import load_raw
+from relsim.config.loading import load_raw, parse_set
 from relsim.config.safe_yaml import load_file
 from relsim.environment import source_record
 from relsim.files import write_csv, write_figure, write_json
@@ -100,6 +101,13 @@ def load_experiment(path: Path) -> Experiment:
             leaf_annotation(key)
         except ScenarioError as exc:  # named as the grid's, before the figures that use it
             problems.extend(f"{name}: grid: {problem}" for problem in exc.problems)
+    if not problems:
+        try:
+            grid_design(_grid_specs(experiment.grid))
+        except ScenarioError as exc:
+            problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
+    for listed in ("set", "quick_set"):
+        problems.extend(_set_problems(getattr(experiment, listed), f"{name}: {listed}"))
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
             problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
@@ -109,6 +117,42 @@ def load_experiment(path: Path) -> Experiment:
         raise ScenarioError(*problems)
     check_experiment_name(experiment, name)
     return experiment
+
+
+def _set_problems(assignments: list[str], where: str) -> list[str]:
+    """An experiment's `set:` (or `quick_set:`) list: each a KEY=VALUE, no key twice (in a file
+    a repeated key is more likely a slip than an override; `quick_set` may override `set`)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for assignment in assignments:
+        try:
+            parts, _ = parse_set(assignment)
+        except ScenarioError as exc:
+            problems.extend(f"{where}: {problem}" for problem in exc.problems)
+            continue
+        key = ".".join(parts)
+        if key in seen:
+            problems.append(f"{where}: {key} is set twice; keep one")
+        seen.add(key)
+    return problems
+
+
+def _named_sets(
+    problems: Sequence[str], experiment: Experiment, quick: bool, path: Path
+) -> list[str]:
+    """Problems with the file's `set:` values, which the scenario's validation names `--set
+    KEY`, named as the experiment file's (`quick_set` wins where both set a key)."""
+    fields = {".".join(parse_set(a)[0]): "set" for a in experiment.set}
+    if quick:
+        fields.update({".".join(parse_set(a)[0]): "quick_set" for a in experiment.quick_set})
+    named = []
+    for problem in problems:
+        if problem.startswith("--set "):
+            key = problem.removeprefix("--set ").partition(":")[0]
+            field = fields.get(key, "set")
+            problem = f"{printable(str(path))}: {field}: {problem.removeprefix('--set ')}"
+        named.append(problem)
+    return named
 
 
 def _check_not_a_scenario(data: Any, name: str) -> None:
@@ -190,7 +234,10 @@ def _plans(
     plans = []
     for scenario_file in experiment.scenarios:
         scenario_file_path = scenario_path(path, scenario_file)
-        base = load_raw(scenario_file_path, sets)
+        try:
+            base = load_raw(scenario_file_path, sets)
+        except ScenarioError as exc:
+            raise ScenarioError(*_named_sets(exc.problems, experiment, quick, path)) from None
         series = str(base.get("name", scenario_file_path.stem))
         check_entry_name(series, f"{printable(str(path))}: scenario name")
         spec: dict[str, Any] = {"grid": _grid_specs(experiment.grid), "experiment": experiment.name}

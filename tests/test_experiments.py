@@ -73,6 +73,18 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text(SMALL_EXPERIMENT.replace("seed: 7", "seed: 99999999999999999999999"))
     with pytest.raises(ScenarioError, match=r"bad\.yaml: seed: .*less than or equal to"):
         load_experiment(bad)
+    # a key set twice in the file, a grid value that is empty, and a set value the scenario
+    # refuses are each named as the file's, not as --set or --grid
+    bad.write_text(SMALL_EXPERIMENT.replace("time.weeks=26,", "time.weeks=26, time.weeks=30,"))
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: set: time\.weeks is set twice"):
+        load_experiment(bad)
+    bad.write_text(SMALL_EXPERIMENT.replace("[0.05, 0.15]", "[0.05, '']"))
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: grid: liberated\..*: an empty value"):
+        load_experiment(bad)
+    bad.write_text(SMALL_EXPERIMENT + "quick_set: [workforce.workerz=1]\n")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: quick_set: workforce\.workerz: unknown"):
+        run_experiment(bad, tmp_path / "out", quick=True, workers=1)
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
