@@ -346,7 +346,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             raise ScenarioError(f"{printable(str(own))}: its scenario is not {scenario_name!r}")
         loaded.append((own, own_data, scenario))
     hashes = [(str(d.get("scenario_hash")), scenario_hash(s)) for _, d, s in loaded]
-    found = mismatches(data, hashes)
+    found = mismatches(data, hashes, [str(own) for own, _, _ in loaded])
     if found and not allow:
         _refuse(manifest, found)
     recorded_options = data.get("options")

@@ -107,13 +107,22 @@ def _made_by(data: dict[str, Any]) -> str:
     return "relsim sweep"
 
 
-def mismatches(data: dict[str, Any], hashes: list[tuple[str, str]]) -> list[str]:
-    """Why this relsim may not reproduce the result: (recorded, now) hash pairs differing,
-    another version, commit or uncommitted changes, or other versions of the libraries that
-    draw and schedule."""
+def mismatches(
+    data: dict[str, Any], hashes: list[tuple[str, str]], where: list[str] | None = None
+) -> list[str]:
+    """Why this relsim may not reproduce the result: (recorded, now) hash pairs differing (in
+    the manifests `where`, when they are others than the one read), another version, commit or
+    uncommitted changes, or other versions of the libraries that draw and schedule."""
     found = [f"it was made with {what}" for what in differences(data, source_record(git_commit()))]
-    if any(recorded != now for recorded, now in hashes):
-        found.append("its scenario no longer resolves to the recorded hash (the schema changed)")
+    differing = [i for i, (recorded, now) in enumerate(hashes) if recorded != now]
+    if differing:
+        scenario = "its scenario"
+        if where is not None:
+            scenario = f"the scenario in {', '.join(printable(where[i]) for i in differing)}"
+        found.append(
+            f"{scenario} no longer resolves to the recorded hash (the manifest was edited, or "
+            "the schema changed)"
+        )
     return found
 
 

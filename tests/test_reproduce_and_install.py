@@ -214,6 +214,21 @@ def test_a_rerun_comparison_that_differs_says_so(comparison, tmp_path, capsys):
     assert "differences.csv differs" in capsys.readouterr().err
 
 
+def test_an_edited_series_manifest_is_named_not_blamed_on_the_schema(comparison, tmp_path, capsys):
+    copy = tmp_path / "copy"
+    shutil.copytree(comparison, copy)
+    own = copy / "liberated" / "manifest.json"
+    data = json.loads(own.read_text())
+    data["scenario"]["workforce"]["caseload_cap"] += 1
+    own.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--workers", "1") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert f"the scenario in {own} no longer resolves to the recorded hash" in line
+    assert "the manifest was edited, or the schema changed" in line
+    assert not (tmp_path / "new").exists()
+
+
 def test_rerun_compares_the_source_not_the_commit(original, tmp_path, capsys):
     """A run recorded at another commit with the same source (a documentation-only commit)
     reruns; one recorded with other source is refused."""
