@@ -933,6 +933,23 @@ def test_dask_workers_must_run_the_same_code_and_libraries():
         _check_workers(FakeClient(older))
 
 
+def test_waiting_for_dask_workers_forever_is_no_timeout(monkeypatch):
+    """RELSIM_DASK_NO_WORKERS_SECONDS=inf waits as long as it takes: the scheduler is given no
+    timeout, not an infinite number its timers cannot take."""
+    from relsim.sweep.dask_executor import _check_workers, _environment
+
+    waited: list[float | None] = []
+
+    class Waiting(FakeClient):
+        def wait_for_workers(self, n: int, timeout: float | None = None) -> None:
+            waited.append(timeout)
+
+    for value, timeout in (("inf", None), ("7", 7.0), ("nan", 60.0), ("-1", 60.0)):
+        monkeypatch.setenv("RELSIM_DASK_NO_WORKERS_SECONDS", value)
+        _check_workers(Waiting(_environment()))
+        assert waited[-1] == timeout, value
+
+
 # ------------------------------------------------------------------------------- summary
 
 

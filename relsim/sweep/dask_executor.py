@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,12 @@ def no_workers_seconds() -> float:
     except ValueError:
         return 60.0
     return seconds if seconds > 0 else 60.0
+
+
+def wait_timeout(seconds: float) -> float | None:
+    """The timeout to wait for a worker: none at all for `inf` (wait as long as it takes),
+    which the scheduler's own timers cannot take as a number."""
+    return None if math.isinf(seconds) else seconds
 
 
 def _distributed() -> Any:
@@ -121,7 +128,7 @@ def _check_workers(client: Any) -> None:
 
     seconds = no_workers_seconds()
     try:
-        client.wait_for_workers(1, timeout=seconds)
+        client.wait_for_workers(1, timeout=wait_timeout(seconds))
     except TimeoutError:
         raise DaskError(f"the Dask scheduler has no workers (waited {seconds:.0f} s)") from None
     try:
