@@ -441,11 +441,17 @@ def sentence(
         if threshold == 0
         else f"routing people with {threshold} or more active needs to caseworkers"
     )
+    caseworkers, duty = int(optimum["caseworker_posts"]), int(optimum["duty_worker_posts"])
+    interval = (
+        "no interval with one replication"
+        if not (math.isfinite(optimum["ci95_low"]) and math.isfinite(optimum["ci95_high"]))
+        else f"95 % interval {optimum['ci95_low']:.4g} to {optimum['ci95_high']:.4g}"
+    )
     text = (
-        f"With {posts} posts, {metric} is lowest with {int(optimum['caseworker_posts'])} "
-        f"caseworkers and {int(optimum['duty_worker_posts'])} duty workers, {routing}: "
-        f"{optimum['mean']:.4g} (95 % interval {optimum['ci95_low']:.4g} to "
-        f"{optimum['ci95_high']:.4g}, {'parameters and chance' if ensemble else 'chance only'}"
+        f"With {_count(posts, 'post')}, {metric} is lowest with "
+        f"{_count(caseworkers, 'caseworker')} and {_count(duty, 'duty worker')}, {routing}: "
+        f"{optimum['mean']:.4g} ({interval}, "
+        f"{'parameters and chance' if ensemble else 'chance only'}"
         f"); it came out best in {100 * optimum['probability_best']:.0f} % of resampled "
         f"{'parameter sets' if ensemble else 'replications'}. There, crisis "
         f"events are {optimum['crisis_events_per_citizen_year_mean']:.3g} per citizen-year, "
@@ -455,13 +461,17 @@ def sentence(
     return text + flatness_sentence(flat, posts)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def flatness_sentence(flat: dict[str, Any], posts: int) -> str:
     """How flat the surface is next to the optimum, or why that cannot be said: with one post
     there is no other split to try, and an outcome of zero (or none) at the optimum, or none
     next to it, gives no percentage change."""
     if flat["neighbours"] == 0:
         return (
-            f"With {posts} post{'s' if posts != 1 else ''} there is no other split to try, so "
+            f"With {_count(posts, 'post')} there is no other split to try, so "
             "how flat the surface is cannot be judged from this one size."
         )
     if not math.isfinite(flat["largest_change_one_step_percent"]):
