@@ -25,6 +25,7 @@ from relsim.commission.resources import (
     post_cost_gbp_per_year,
     resources,
     staff_budget_gbp_per_year,
+    staffing_warnings,
 )
 from relsim.commission.scale import proportion_warnings
 from relsim.commission.spend import equal_service_spend, equal_staff_spend
@@ -1157,3 +1158,24 @@ def test_the_transition_is_kept_in_out_and_rerun(tmp_path, capsys) -> None:
     captured = capsys.readouterr()
     assert "transition.csv identical" in captured.out + captured.err
     assert (again / "transition.csv").read_bytes() == (out / "transition.csv").read_bytes()
+
+
+def test_a_hybrid_with_nobody_on_one_side_is_warned_about(tmp_path, capsys) -> None:
+    """A hybrid whose posts round to no duty workers (or no caseworkers) says so on stderr and
+    in the comparison's warnings, rather than running that way silently."""
+    one = small("hybrid", "workforce.workers=1")
+    (warning,) = staffing_warnings(one)
+    assert "1 caseworker and 0 duty workers" in warning and "front door" in warning
+    share = small("hybrid", "workforce.workers=3", "hybrid.caseworker_share_of_workforce=0.1")
+    assert "0 caseworkers and 3 duty workers" in staffing_warnings(share)[0]
+    assert staffing_warnings(small("hybrid")) == []
+    assert staffing_warnings(small("baseline", "workforce.workers=1")) == []
+    capsys.readouterr()
+    code = relsim_main(
+        "compare", "baseline", "hybrid", *SMALL_ARGS, "--set", "workforce.workers=1",
+        "--reps", "1", "--workers", "1", "--json",
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "relsim: warning: hybrid: the hybrid's 1 post split into" in captured.err
+    assert any("1 caseworker and 0 duty" in w for w in json.loads(captured.out)["warnings"])

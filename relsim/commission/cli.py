@@ -248,6 +248,7 @@ def add_commission_commands(group: click.Group) -> None:
         """Scale SCENARIO (a file or a bundled name) to a district of --citizens: arrivals,
         workforce and specialist capacity in proportion. Writes a scenario that extends the
         original, so everything else stays as it is."""
+        from relsim.commission.resources import staffing_warnings
         from relsim.commission.scale import (
             SCALED,
             extends_reference,
@@ -272,7 +273,8 @@ def add_commission_commands(group: click.Group) -> None:
                 )
             check_file_target(out, "--out", kind=SCALED)
         values = scaled_values(config, raw, citizens)
-        scaled = validate_data(deep_merge(raw, values), f"{printable(str(path))} scaled")
+        named = {**values, "name": name or f"{config.name}-{citizens}"}
+        scaled = validate_data(deep_merge(raw, named), f"{printable(str(path))} scaled")
         reference = extends_reference(path, out)
         text = scaled_document(config, raw, citizens, reference, name)
         if out is None:
@@ -294,5 +296,5 @@ def add_commission_commands(group: click.Group) -> None:
                 f"{scaled.workforce.workers} posts",
                 err=True,
             )
-        for warning in proportion_warnings(scaled):
+        for warning in (*proportion_warnings(scaled), *staffing_warnings(scaled)):
             click.echo(f"relsim: warning: {printable(warning)}", err=True)

@@ -66,6 +66,32 @@ def post_split(scenario: Scenario) -> tuple[int, int]:
     return caseworkers, workers - caseworkers
 
 
+def staffing_warnings(scenario: Scenario) -> list[str]:
+    """A hybrid whose posts round to no one on one side: the people routed there find nobody
+    (a small hybrid, or one scaled down, says so rather than running that way silently)."""
+    if scenario.care_model != "hybrid" or scenario.workforce.workers == 0:
+        return []
+    caseworkers, duty = post_split(scenario)
+    if caseworkers and duty:
+        return []
+    line = scenario.hybrid.complexity_threshold_active_needs
+    routed = (
+        f"people with fewer than {line} active needs present to a front door with no duty workers"
+        if not duty
+        else f"people with {line} or more active needs are routed to caseworkers and there are none"
+    )
+    return [
+        f"{printable(scenario.name, 60)}: the hybrid's {_posts(scenario.workforce.workers)} "
+        f"split into {caseworkers} caseworker{'' if caseworkers == 1 else 's'} and {duty} duty "
+        f"worker{'' if duty == 1 else 's'} (hybrid.caseworker_share_of_workforce "
+        f"{scenario.hybrid.caseworker_share_of_workforce:g}, rounded), so {routed}"
+    ]
+
+
+def _posts(count: int) -> str:
+    return f"{count:,} post{'' if count == 1 else 's'}"
+
+
 def posts(scenario: Scenario) -> int:
     """Front-line posts the scenario pays for (none under care model none)."""
     return sum(post_split(scenario))
