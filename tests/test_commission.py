@@ -581,6 +581,10 @@ def test_a_frontier_shows_a_scenario_without_services_once(tmp_path) -> None:
     assert better["equal_staff_budget"].all()
     for column in better.columns[better.columns.str.endswith(("_best", "_in"))]:
         assert not better[column].astype(str).str.contains("nobody").any(), column
+    # and it is run once, not once per size
+    runs = pd.read_parquet(tmp_path / "frontier" / "nobody" / "runs.parquet")
+    assert len(runs) == 2
+    assert relsim_main("rerun", tmp_path / "frontier", "--out", tmp_path / "again") == 0
 
 
 def test_a_frontier_of_one_model_names_no_better_buy(tmp_path) -> None:

@@ -77,14 +77,18 @@ def plans(
         raise ScenarioError(f"frontier: the scenarios need distinct names (got {names})")
     made = []
     for (path, base), scenario in zip(found, loaded, strict=True):
-        spec: dict[str, Any] = {"grid": [f"{KEY}={workforce}"], "study": "frontier"}
+        sizes, grid = design, workforce
+        if scenario.care_model == "none":  # no posts to size: one point is the reference
+            sizes = design.iloc[:1].reset_index(drop=True)
+            grid = str(sizes[KEY].iloc[0])
+        spec: dict[str, Any] = {"grid": [f"{KEY}={grid}"], "study": "frontier"}
         draw = None
         if parameter_sets:
             per_set = shared_reps_per_set(reps, parameter_sets)
             draw = draw_for(parameter_sets, per_set, root, base, [KEY])
             spec["ensemble"] = draw.describe()
         runs = reps if draw is None else draw.runs
-        plan = SweepPlan(portable_path(path), base, design, "grid", spec, runs, root, ensemble=draw)
+        plan = SweepPlan(portable_path(path), base, sizes, "grid", spec, runs, root, ensemble=draw)
         made.append((scenario.name, plan))
     return root, made
 
