@@ -357,6 +357,10 @@ def open_directory(
     existing = _nearest_existing(out)
     if not existing.is_dir():
         raise opened.error(f"{printable(str(existing))} is not a directory")
+    if out.is_dir():
+        # an existing directory that cannot be written in (read-only, or a read-only mount)
+        # is said now, not as a raw error once the runs are done
+        _probe(out, option, out)
     result = _result_above(out)
     if result is not None:
         raise opened.error(

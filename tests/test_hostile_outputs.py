@@ -877,3 +877,28 @@ def test_a_stop_after_the_results_says_what_is_complete(tmp_path, capsys, monkey
         "relsim: interrupted; --report r.html complete; nothing else written"
     ]
     assert sorted(os.listdir()) == ["c", "r.html"]
+
+
+def test_an_out_directory_that_cannot_be_written_in_is_refused_first(
+    tmp_path, capsys, no_runs, monkeypatch
+):
+    """An existing, empty --out where nothing can be created (read-only; as root, permissions
+    do not stop it, so the file system's refusal is simulated) is one line before any run."""
+    import tempfile
+
+    out = tmp_path / "ro"
+    out.mkdir()
+    real = tempfile.mkdtemp
+
+    def read_only(*args, **kwargs):
+        if Path(kwargs.get("dir", "")) == out:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", read_only)
+    for command in (("run", "baseline"), ("compare", "baseline", "liberated")):
+        code = relsim_main(*command, *TINY, "--out", out)
+        lines = errors(capsys)
+        assert code == 2 and len(lines) == 1, lines
+        assert "cannot write in" in lines[0] and "Read-only file system" in lines[0], lines
+    assert list(out.iterdir()) == []
