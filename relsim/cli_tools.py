@@ -67,12 +67,18 @@ def _report(
         )
 
 
+_NOTHING_TO_COMPARE = (
+    "{}: records no SHA-256 for its files and none of the original files is beside it, so a "
+    "rerun would have nothing to compare with; put the manifest back beside its files"
+)
+
+
 def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                allow: bool, as_json: bool) -> None:  # fmt: skip
     from relsim.cli import show_run
     from relsim.config import scenario_hash
     from relsim.io import now, portable_path
-    from relsim.rerun import compare_files, mismatches, run_manifest
+    from relsim.rerun import COMPARED, can_compare, compare_files, mismatches, run_manifest
     from relsim.run_results import default_workers, run_scenario, scenario_block, write_run
     from relsim.targets import ResultTarget
 
@@ -80,6 +86,8 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     found = mismatches(data, [(str(data.get("scenario_hash")), scenario_hash(scenario))])
     if found and not allow:
         _refuse(manifest, found)
+    if not can_compare(data, manifest.parent, COMPARED):
+        raise ScenarioError(_NOTHING_TO_COMPARE.format(printable(str(manifest))))
     journeys = "journeys.parquet" in data["files"]
     draw = _recorded_draw(manifest, data.get("ensemble"))
     with ResultTarget(out, force) as target:
@@ -321,7 +329,14 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     from relsim.io import now, portable_path
     from relsim.metrics import UNITS
     from relsim.output import print_comparison
-    from relsim.rerun import compare_files, mismatches, run_manifest, whole_number
+    from relsim.rerun import (
+        COMPARED,
+        can_compare,
+        compare_files,
+        mismatches,
+        run_manifest,
+        whole_number,
+    )
     from relsim.run_results import (
         comparison_payload,
         default_workers,
@@ -349,6 +364,11 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     found = mismatches(data, hashes, [str(own) for own, _, _ in loaded])
     if found and not allow:
         _refuse(manifest, found)
+    own_files = [n for n in data.get("files") or [] if isinstance(n, str) and n not in names]
+    if not can_compare(data, manifest.parent, own_files) and not any(
+        can_compare(d, own.parent, COMPARED) for own, d, _ in loaded
+    ):
+        raise ScenarioError(_NOTHING_TO_COMPARE.format(printable(str(manifest))))
     recorded_options = data.get("options")
     options = recorded_options if isinstance(recorded_options, dict) else {}
     weeks = None

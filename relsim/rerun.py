@@ -190,6 +190,15 @@ def compare_files(
     return verdicts
 
 
+def can_compare(original: dict[str, Any], original_dir: Path, names: Iterable[str]) -> bool:
+    """Whether a rerun will have anything to compare with: a recorded hash, or an original
+    file beside the manifest. Known before anything runs."""
+    hashes = original.get("sha256")
+    if isinstance(hashes, dict) and any(isinstance(hashes.get(n), str) for n in names):
+        return True
+    return any((original_dir / name).is_file() for name in names)
+
+
 def _verdict(new: Path, original: Path, expected: str | None) -> str:
     """One file's verdict. The recorded hash is what was written, so the new file is checked
     against it; the original on disk is checked against it too, as its own problem."""

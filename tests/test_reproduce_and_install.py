@@ -306,7 +306,7 @@ def test_a_rerun_comparison_says_when_its_original_was_edited(comparison, tmp_pa
 @pytest.mark.parametrize("recorded", [None, {}])
 def test_a_manifest_with_nothing_to_compare_is_not_a_success(original, tmp_path, capsys, recorded):
     """With no recorded hashes and no original files beside it, a rerun can show nothing: it
-    says so and exits 1, as a rerun not shown identical, not 0 with nothing compared."""
+    is refused before anything runs (exit 2, nothing written), not 0 with nothing compared."""
     manifest = json.loads((original / "manifest.json").read_text())
     if recorded is None:
         del manifest["sha256"]
@@ -316,10 +316,10 @@ def test_a_manifest_with_nothing_to_compare_is_not_a_success(original, tmp_path,
     alone.mkdir()
     (alone / "manifest.json").write_text(json.dumps(manifest))
     capsys.readouterr()
-    assert relsim_main("rerun", alone, "--out", tmp_path / "new", "--workers", "1") == 1
-    err = capsys.readouterr().err
-    assert "summary.csv not compared" in err and "identical" not in err
-    assert "records no SHA-256 for its files" in err and "nothing could be compared" in err
+    assert relsim_main("rerun", alone, "--out", tmp_path / "new", "--workers", "1") == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "records no SHA-256 for its files" in line and "nothing to compare with" in line
+    assert not (tmp_path / "new").exists()
 
 
 def test_the_json_verdict_names_changed_originals(tmp_path, capsys):
