@@ -45,6 +45,7 @@ try:
         DIFFERENCES,
         MANIFEST,
         RESOURCES,
+        TRANSITION,
         comparison_payload,
         default_workers,
         ensemble_draw,
@@ -247,7 +248,8 @@ def compare(
     names = [c.name for c in configs]
     if len({n.casefold() for n in names}) != len(names):
         raise click.UsageError(
-            f"scenario names must differ to be compared (got {names}): give each file its own "
+            f"scenario names must differ, ignoring case, to be compared (got {names}): give each "
+            "file its own "
             "`name:` (a file that extends another keeps the parent's name unless it sets one)"
         )
     check_same_population(configs)
@@ -261,8 +263,10 @@ def compare(
         sensitivity_summary(sensitivity_dir, configs)  # a bad directory fails before any run
     if out is not None:
         for name in names:
-            check_entry_name(name, "--out")
-            if name.casefold() in (n.casefold() for n in (DIFFERENCES, RESOURCES, MANIFEST)):
+            # each scenario's results go in a directory of --out named after it
+            check_entry_name(name, "--out: scenario name")
+            reserved = (DIFFERENCES, RESOURCES, TRANSITION, MANIFEST)
+            if name.casefold() in (n.casefold() for n in reserved):
                 raise OutputError(f"--out: a scenario may not be named {name}")
     from relsim.report.html import REPORT
     from relsim.report.workbook import WORKBOOK

@@ -671,7 +671,9 @@ COMPARE_KEYS = {
         "`available: false` with a note, or, with `--sensitivity DIR`, the parameters each "
         "analysed metric is most sensitive to (Morris μ* or Sobol' ST), from that analysis"
     ),
-    "warnings": "scenarios whose population and flows are out of proportion (also on stderr)",
+    "warnings": "scenarios whose population and flows are out of proportion, a hybrid whose "
+    "posts round to nobody on one side, a scenario with no services that equal spend could not "
+    "size (also on stderr)",
 }
 
 DIFFERENCES_COLUMNS = {
@@ -1021,6 +1023,13 @@ def outputs_md() -> str:
     )
     versions = ", ".join(f"`{k}`" for k in tiny.manifest["versions"])
     out += ["", f"`versions` has the keys {versions}."]
+    out += [
+        "",
+        "With `--ensemble`, the manifest also has `ensemble`: the ensemble file, its members and "
+        "SHA-256, the parameter sets drawn (`members_drawn`) and the runs of each "
+        "(`reps_per_set`), which set replication r uses, and any uncertain parameter the "
+        "scenario wrote out and so kept (`left_as_written`).",
+    ]
 
     out += [
         "",

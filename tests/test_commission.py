@@ -591,6 +591,9 @@ def test_a_frontier_of_one_model_names_no_better_buy(tmp_path) -> None:
     _, better, shown = _frontier(tmp_path, "baseline", "--reps", "2")
     assert "nothing to compare" in shown and "better buy," not in shown
     assert better["better_buy_clearly"].isna().all()
+    assert better["better_buy"].isna().all()  # written empty: nothing to be better than
+    for metric in ("crisis_events_per_citizen_year", "total_cost_per_citizen_year"):
+        assert better[f"{metric}_below_first_in"].isna().all()
 
 
 def test_a_frontier_with_one_replication_does_not_judge_the_differences(tmp_path) -> None:

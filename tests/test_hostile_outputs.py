@@ -439,7 +439,9 @@ def test_bundled_names_are_explicit_and_a_directory_does_not_hide_them(
     Path("baseline").mkdir()
     Path("liberated.yaml").write_text("extends: bundled:hybrid\nname: mine\n", encoding="utf-8")
     Path("child.yaml").write_text("extends: bundled:liberated\nname: c\n", encoding="utf-8")
+    Path("orphan.yaml").write_text("extends: baseline\nname: o\n", encoding="utf-8")
     assert relsim_main("validate", "baseline", "bundled:liberated", "child.yaml") == 0
+    assert relsim_main("validate", "orphan.yaml") == 0  # extends: too skips the directory
     out = capsys.readouterr().out
     assert "ok: baseline (baseline, assess_do_refer)" in out
     assert "ok: bundled:liberated (liberated, liberated)" in out

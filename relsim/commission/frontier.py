@@ -246,7 +246,8 @@ def better_buy(
             row[f"{metric}_lowest_in"] = _counted(_lowest_counts(by_set), len(by_set))
             row[f"{metric}_below_first_in"] = _counted(_below_first_counts(by_set), len(by_set))
         crisis, cost = (row[f"{m}_best"] for m in MEASURES)
-        row["better_buy"] = crisis if crisis == cost else ""
+        # with one series there is nothing to be better than
+        row["better_buy"] = crisis if crisis == cost and len(plans_) > 1 else ""
         judged = [row[f"{m}_clearly"] for m in MEASURES]
         row["better_buy_clearly"] = (
             None if None in judged and crisis == cost else bool(crisis == cost and all(judged))
@@ -279,7 +280,10 @@ def _below_first_counts(by_set: pd.DataFrame) -> dict[str, int]:
 
 
 def _counted(counts: dict[str, int], total: int) -> str:
-    """'baseline 9, liberated 1 of 10'."""
+    """'baseline 9, liberated 1 of 10'; empty when there is nothing to count (one series has
+    no later one to be below the first)."""
+    if not counts:
+        return ""
     return ", ".join(f"{series} {count}" for series, count in counts.items()) + f" of {total}"
 
 

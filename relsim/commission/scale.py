@@ -56,8 +56,7 @@ def proportion_warnings(scenario: Scenario) -> list[str]:
         f"{printable(scenario.name, 60)}: population.arrivals_per_week is {arrivals:g} for "
         f"{citizens:,} citizens, so the district drifts towards about {steady:,.0f} citizens "
         f"(arrivals replace leavers at {population.arrival_rate_per_citizen_week:g} per "
-        "citizen-week); leave arrivals_per_week out to keep it in proportion, or scale the "
-        "scenario with `relsim scale`"
+        "citizen-week); leave arrivals_per_week out to keep it in proportion"
     ]
 
 

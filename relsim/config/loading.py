@@ -110,6 +110,8 @@ def _parent_path(child: Path, extends: str) -> Path:
     if name is not None:
         return bundled.require("scenarios", name)
     candidate = child.parent / extends
+    if candidate.is_dir():  # a directory is never a scenario: it does not hide a bundled one
+        return bundled.find("scenarios", extends) or candidate
     if candidate.exists() or candidate.is_symlink():
         return candidate
     return bundled.find("scenarios", extends) or candidate
