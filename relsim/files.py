@@ -103,7 +103,24 @@ def write_csv(path: Path, frame: pd.DataFrame) -> None:
     write_text(path, guard_formulas(frame).to_csv(index=False))
 
 
+#: every PNG relsim writes says so in its metadata (a tEXt chunk ahead of the image data)
+PNG_SOFTWARE = "relsim"
+
+
 def write_figure(path: Path, figure: Any) -> None:
-    """Save a matplotlib figure as PNG."""
+    """Save a matplotlib figure as PNG, marked as relsim's (so that it, and only it, may be
+    replaced by the next one)."""
     with atomic_file(path) as handle:
-        figure.savefig(handle, format="png")
+        figure.savefig(handle, format="png", metadata={"Software": PNG_SOFTWARE})
+
+
+def csv_starts_with(path: Path, columns: str) -> bool:
+    """Whether a CSV file's header begins with `columns` (as relsim writes that table)."""
+    with path.open("rb") as handle:
+        return handle.readline(4096).decode("utf-8", "replace").startswith(columns)
+
+
+def is_relsim_png(path: Path) -> bool:
+    with path.open("rb") as handle:
+        start = handle.read(8192)
+    return start.startswith(b"\x89PNG") and b"tEXtSoftware\x00" + PNG_SOFTWARE.encode() in start

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from relsim.config.errors import RunError, printable
-from relsim.files import _umask, resolved
+from relsim.files import _umask, csv_starts_with, is_relsim_png, resolved
 from relsim.moving import copy_in, staging_directory
 from relsim.result_files import (
     MANIFEST,
@@ -194,6 +194,15 @@ class FileKind:
     written_by_relsim: Callable[[Path], bool]
 
 
+#: a plot relsim writes (its PNG metadata names relsim)
+PLOT = FileKind("a plot (PNG)", (".png",), is_relsim_png)
+
+
+def table_kind(what: str, columns: str) -> FileKind:
+    """A CSV table relsim writes, recognised by the columns its header starts with."""
+    return FileKind(what, (".csv",), lambda path: csv_starts_with(path, columns))
+
+
 def _check_kind(path: Path, option: str, kind: FileKind) -> None:
     name = printable(str(path))
     if path.suffix.lower() not in kind.suffixes:
@@ -229,25 +238,29 @@ def _check_not_beside_a_result(path: Path, option: str, own: Path | None) -> Non
         )
 
 
-def check_summary_targets(directory: Path, targets: dict[str, Path]) -> None:
-    """The files a summary of the result in `directory` writes (option -> path): each a usable
-    file target, no two the same file, and none beside the files of another relsim result,
-    where it would read as that result's own (a summary beside its own result's files is)."""
+def check_summary_targets(
+    directory: Path, targets: dict[str, Path], kinds: dict[str, FileKind]
+) -> None:
+    """The files a summary of the result in `directory` writes (option -> path, and the kind
+    of file each is): each a usable file target, no two the same file, none beside the files
+    of another relsim result, where it would read as that result's own (a summary beside its
+    own result's files is), each with its kind's suffix, and none replacing a file relsim did
+    not write as that kind, except beside its own result (relsim's own directory, where an
+    earlier summary may predate the marks that recognise it)."""
     seen: dict[Path, str] = {}
     for option, path in targets.items():
         check_file_target(path, option)
-        expected = {"--plot": ".png"}.get(option)
-        if expected is not None and path.suffix.lower() != expected:
-            # a plot is PNG whatever its name: p.pdf would hold PNG data
-            raise OutputError(
-                f"{option} {printable(str(path))}: writes {expected[1:].upper()}; give the file "
-                f"a {expected} name"
-            )
         where = _real_location(path)
         if where in seen:
             raise OutputError(f"{seen[where]} and {option} name the same file")
         seen[where] = option
         _check_not_beside_a_result(path, option, own=directory)
+    own = resolved(directory)
+    for option, path in targets.items():
+        kind = kinds[option]
+        if _real_location(path).parent == own:
+            kind = dataclasses.replace(kind, written_by_relsim=lambda _: True)
+        _check_kind(path, option, kind)
 
 
 def make_parents(path: Path) -> list[Path]:

@@ -1037,7 +1037,7 @@ def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(
         (("sweep-summary", mine, "--csv", other / "summary.csv"), "another relsim result"),
         (("discover", mine, *where, "--plot", other / "d.png"), "another relsim result"),
         # a plot is PNG data whatever its name, so a .pdf name would hold PNG
-        (("sweep-summary", mine, *plot, "--plot", tmp_path / "p.pdf"), "writes PNG"),
+        (("sweep-summary", mine, *plot, "--plot", tmp_path / "p.pdf"), "give the file a .png"),
         (("discover", mine, *where, "--plot", tmp_path / "p"), "give the file a .png name"),
     ]
     for args, fragment in cases:
@@ -1047,6 +1047,26 @@ def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(
     assert not same.exists()
     assert sorted(p.name for p in other.iterdir()) == sorted(p.name for p in grid_sweep.iterdir())
     assert relsim_main("sweep-summary", mine, "--csv", mine / "mine.csv") == 0
+    # a file of the user's is never replaced; one relsim wrote as that kind is
+    notes, picture = tmp_path / "notes.csv", tmp_path / "picture.png"
+    notes.write_text("my notes\n")
+    picture.write_bytes(b"\x89PNG not relsim's")
+    for args in (
+        ("sweep-summary", mine, "--csv", notes),
+        ("sweep-summary", mine, *plot, "--plot", picture),
+        ("discover", mine, *where, "--csv", notes, "--plot", tmp_path / "d.png"),
+        ("discover", mine, *where, "--plot", picture),
+    ):
+        capsys.readouterr()
+        assert relsim_main(*args) == 2
+        assert "relsim wrote" in capsys.readouterr().err
+    assert notes.read_text() == "my notes\n" and picture.read_bytes() == b"\x89PNG not relsim's"
+    assert not (tmp_path / "d.png").exists()
+    for _ in range(2):  # the second replaces what the first wrote
+        args = ("--csv", tmp_path / "s.csv", "--plot", tmp_path / "s.png")
+        assert relsim_main("sweep-summary", mine, *plot, *args) == 0
+        args = ("--csv", tmp_path / "d.csv", "--plot", tmp_path / "d.png")
+        assert relsim_main("discover", mine, *where, *args) == 0
 
 
 # ----------------------------------------------------------------- damaged and unfinished sweeps

@@ -26,7 +26,7 @@ from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import describe, exit_status
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
-from relsim.targets import check_summary_targets, make_parents
+from relsim.targets import PLOT, check_summary_targets, make_parents, table_kind
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -171,6 +171,10 @@ def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = ["point", *keys, "runs_ok", "runs_failed"]
     columns += [f"{m}_mean" for m in HEADLINE_METRICS if f"{m}_mean" in summary.columns]
     return summary[columns]
+
+
+#: a sweep's summary table, as `sweep-summary` writes it
+SUMMARY_TABLE = table_kind("a sweep summary", "point,")
 
 
 def add_sweep_commands(group: click.Group) -> None:
@@ -335,7 +339,9 @@ def add_sweep_commands(group: click.Group) -> None:
         if metric is not None and parameter is not None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
         check_summary_targets(
-            directory, {"--csv": table_path, **({"--plot": target} if target else {})}
+            directory,
+            {"--csv": table_path, **({"--plot": target} if target else {})},
+            {"--csv": SUMMARY_TABLE, "--plot": PLOT},
         )
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))

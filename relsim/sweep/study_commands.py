@@ -14,7 +14,7 @@ from relsim.cli_options import FiniteFloatRange, emit_json, workers_option
 from relsim.evidence.options import sets_option
 from relsim.signals import describe, exit_status
 from relsim.sweep.cli import dask_option, force_option, note_unfinished, resume_option
-from relsim.targets import check_summary_targets, make_parents
+from relsim.targets import PLOT, check_summary_targets, make_parents, table_kind
 
 
 def add_discover_command(group: click.Group) -> None:
@@ -79,7 +79,11 @@ def add_discover_command(group: click.Group) -> None:
         runs, manifest = load_sweep(directory)
         default_csv, default_png = discovery.default_paths(directory, parsed.metric)
         csv_path, plot_path = csv_path or default_csv, plot_path or default_png
-        check_summary_targets(directory, {"--csv": csv_path, "--plot": plot_path})
+        check_summary_targets(
+            directory,
+            {"--csv": csv_path, "--plot": plot_path},
+            {"--csv": table_kind("a table of boxes", "box,key,"), "--plot": PLOT},
+        )
         note_unfinished(unfinished_note(directory, runs, manifest))
         found = discovery.discover(
             runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
