@@ -210,8 +210,10 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
     interval = payload.get("interval") or {}
     if interval.get("kind") == "parameters and chance":
         text = (
-            f"Intervals carry parameter uncertainty as well as chance: {reps} paired runs over "
-            f"{interval.get('parameter_sets')} parameter sets drawn from the calibrated ensemble, "
+            f"Intervals carry parameter uncertainty as well as chance: {reps} paired "
+            f"run{'' if reps == 1 else 's'} over {interval.get('parameter_sets')} parameter "
+            f"set{'' if interval.get('parameter_sets') == 1 else 's'} drawn from the calibrated "
+            "ensemble, "
             "each scenario meeting the same citizens with the same luck and the same parameters; "
             "each interval is the central 95 % of the parameter sets' results. They still leave "
             "out what the calibration did not vary"
