@@ -361,6 +361,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
                 click.echo(f"relsim: error: {problem}", err=True)
             continue
         click.echo(printable(f"ok: {path} ({config.name}, {config.care_model})"))
+        _warn_proportions([config])
     if failed:
         sys.exit(BAD_INPUT)
 

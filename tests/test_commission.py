@@ -1186,3 +1186,5 @@ def test_a_hybrid_with_nobody_on_one_side_is_warned_about(tmp_path, capsys) -> N
     assert code == 0
     assert "relsim: warning: hybrid: the hybrid's 1 post split into" in captured.err
     assert any("1 caseworker and 0 duty" in w for w in json.loads(captured.out)["warnings"])
+    assert relsim_main("validate", "hybrid", "--set", "workforce.workers=1") == 0
+    assert "1 caseworker and 0 duty workers" in capsys.readouterr().err
