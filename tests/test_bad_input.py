@@ -120,6 +120,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", "nulls.yaml"],
         ["nulls.yaml", "line 4", "workforce.None", "Keys should be strings"],
     ),
+    "boolean key": (
+        {"yes.yaml": b"name: x\nyes: 3\n"},
+        ["run", "yes.yaml"],
+        ["yes.yaml", "line 2", "True", "Keys should be strings"],
+    ),
     "compare needs distinct names": (
         {},
         ["compare", BASELINE, BASELINE],

@@ -285,6 +285,8 @@ def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
 
 
 def _problem(error: Mapping[str, Any], origins: Origins, fallback: str) -> str:
+    if error["type"] == "invalid_key":  # the key itself, as its line was recorded (True, not 1)
+        error = {**error, "loc": (*error["loc"][:-1], error["input"])}
     loc = tuple(str(p) for p in error["loc"])
     source = _source(loc, origins, fallback)
     described = _describe(error)
