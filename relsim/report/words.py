@@ -74,7 +74,7 @@ def staff_words(resources: dict[str, Any]) -> str:
             f"{resources['duty_worker_caseload_cap']} open cases each"
         )
     budget = resources["staff_budget_gbp_per_year"]
-    return f"{posts} posts ({' and '.join(parts)}), a staff budget of {money(budget)} a year"
+    return f"{posts} posts ({' and '.join(parts)}), a staff budget of {money(budget, 3)} a year"
 
 
 def _ratio_words(first: float, other: float) -> str:
