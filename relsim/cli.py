@@ -284,7 +284,7 @@ def compare(
     facing = report if report is not None else xlsx
     chosen = sets_for(ensemble, facing, reps)
     per_set = report_reps_per_set(ensemble, reps, chosen)
-    shared = shared_reps_note(ensemble, reps, chosen)
+    shared = None if facing is None else shared_reps_note(ensemble, reps, chosen)
     if shared is not None:
         click.echo(f"relsim: note: {shared}", err=True)
     draws = [ensemble_draw(chosen, reps, seed, path, sets, per_set) for path in paths]

@@ -1130,6 +1130,14 @@ def test_a_study_with_an_unfinished_series_is_not_rerun(command: str, tmp_path, 
 def test_a_report_never_runs_more_than_reps(tmp_path, capsys) -> None:
     """A report's default ensemble shares --reps among its parameter sets: below ten runs it
     draws one set per run, and a --reps that does not divide is said, with what it runs."""
+    capsys.readouterr()
+    code = relsim_main(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--reps", "1", "--workers", "1",
+        "--report", tmp_path / "r1.html", "--json",
+    )  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0 and json.loads(captured.out)["interval"]["kind"] == CHANCE
+    assert "--reps 1: one run gives no interval, and draws no parameter sets" in captured.err
     for reps, sets, per_set, note in ((3, 3, 1, False), (25, REPORT_SETS, 2, True)):
         capsys.readouterr()
         code = relsim_main(

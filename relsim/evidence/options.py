@@ -49,14 +49,21 @@ def sets_for(
     ensemble: int | None, report: object | None = None, reps: int = REPORT_SETS
 ) -> int | None:
     """The parameter sets to draw: as given; for a report, REPORT_SETS unless given (no more
-    than the --reps they share, so a report never runs more than asked); 0 is none."""
+    than the --reps they share, so a report never runs more than asked, and none from one run:
+    a single drawn set would stand in for the scenario's own values); 0 is none."""
     if ensemble is None and report is not None:
-        ensemble = min(REPORT_SETS, reps)
+        shared = min(REPORT_SETS, reps)
+        ensemble = shared if shared >= 2 else 0
     return ensemble or None
 
 
 def shared_reps_note(ensemble: int | None, reps: int, sets: int | None) -> str | None:
     """What a report's default ensemble does with --reps, when that is not all of them."""
+    if ensemble is None and sets is None:
+        return (
+            f"--reps {reps}: one run gives no interval, and draws no parameter sets (the "
+            "scenarios' own values are used); give --reps 2 or more"
+        )
     per_set = report_reps_per_set(ensemble, reps, sets)
     if per_set is None or sets is None or per_set * sets == reps:
         return None
