@@ -120,6 +120,16 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", "nulls.yaml"],
         ["nulls.yaml", "line 4", "workforce.None", "Keys should be strings"],
     ),
+    "quoted number": (
+        {"quoted.yaml": b'name: x\nworkforce:\n  workers: "3"\n'},
+        ["run", "quoted.yaml"],
+        ["quoted.yaml", "line 3", "workforce.workers", "expected a number, got text", "'3'"],
+    ),
+    "quoted number in --set": (
+        {},
+        ["run", BASELINE, "--set", "continuity='0.5'"],
+        ["--set continuity", "expected a number, got text", "'0.5'", "without quotes"],
+    ),
     "boolean key": (
         {"yes.yaml": b"name: x\nyes: 3\n"},
         ["run", "yes.yaml"],
@@ -296,3 +306,14 @@ def test_an_empty_path_is_refused_not_read_as_the_current_directory(
     assert captured.err == f"relsim: error: {label}: is empty; give a path\n"
     assert captured.out == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_number_with_an_exponent_and_no_point_is_a_number(tmp_path):
+    """YAML 1.1 reads `1e3` as text; relsim reads it as YAML 1.2 does, a number, so that it is
+    neither refused as text nor silently turned into one."""
+    from relsim.config import load_scenario
+
+    path = tmp_path / "exp.yaml"
+    path.write_text("name: e\npopulation:\n  citizens: 2e3\ncontinuity: 5e-1\n", encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.population.citizens == 2000 and scenario.continuity == 0.5

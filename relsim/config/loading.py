@@ -10,8 +10,11 @@ import copy
 import difflib
 import hashlib
 import json
+import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -284,6 +287,15 @@ def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
     return options[-1] if options else origins.nearest(loc) or fallback
 
 
+def _located(loc: tuple[str, ...], origins: Origins, fallback: str, message: str) -> str:
+    """`message` about the value at `loc`, after where that value came from."""
+    source = _source(loc, origins, fallback)
+    dotted = _dotted(loc)
+    return (
+        f"{source}: {message}" if source == f"--set {dotted}" else f"{source}: {dotted}: {message}"
+    )
+
+
 def _problem(error: Mapping[str, Any], origins: Origins, fallback: str) -> str:
     if error["type"] == "invalid_key":  # the key itself, as its line was recorded (True, not 1)
         error = {**error, "loc": (*error["loc"][:-1], error["input"])}
@@ -309,12 +321,71 @@ def validate_data(
         for assignment in set_keys:
             parts = tuple(assignment.partition("=")[0].strip().split("."))
             origins.record(parts, f"--set {'.'.join(parts)}", replaces=True)
+    quoted = [
+        _located(
+            loc,
+            origins,
+            origin,
+            f"expected a number, got text ({shown(value)}); write it without quotes",
+        )
+        for loc, value in numbers_as_text(data, Scenario)
+    ]
+    if quoted:
+        raise ScenarioError(*quoted)
     merged = deep_merge(Scenario().model_dump(), data)
     try:
         return resolve_knobs(Scenario.model_validate(merged))
     except ValidationError as exc:
         problems = [_problem(e, origins, origin) for e in exc.errors()]
         raise ScenarioError(*dict.fromkeys(problems)) from None
+
+
+def numbers_as_text(
+    data: Any, model: type[BaseModel], path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Where `data` gives a number as text (`workers: "3"`): the schema would read it as the
+    number, but quotes around a number are more likely a slip (or a value meant for another
+    key) than a choice, so they are refused as every other wrong type is."""
+    if not isinstance(data, dict):
+        return
+    for key, value in data.items():
+        field = model.model_fields.get(key) if isinstance(key, str) else None
+        if field is not None:
+            yield from _text_where_number(value, field.annotation, (*path, key))
+
+
+def _text_where_number(
+    value: Any, annotation: Any, path: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], str]]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from _text_where_number(value, typing.get_args(annotation)[0], path)
+        return
+    members = (
+        [a for a in typing.get_args(annotation) if a is not type(None)]
+        if origin in (typing.Union, types.UnionType)
+        else [annotation]
+    )
+    for member in members:
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            yield from numbers_as_text(value, member, path)
+            return
+        if typing.get_origin(member) is dict and isinstance(value, dict):
+            inner = typing.get_args(member)[1]
+            for key, item in value.items():
+                yield from _text_where_number(item, inner, (*path, str(key)))
+            return
+    numeric = bool(members) and all(m in (int, float) for m in members)
+    # other text than a number is left to the schema's own message
+    if numeric and isinstance(value, str) and _reads_as_number(value):
+        yield path, value
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
 
 
 def _layered_with_sets(path: Path, sets: Sequence[str]) -> Layered:

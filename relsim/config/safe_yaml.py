@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,7 +89,14 @@ def read_text(path: Path, limit: int, what: str) -> str:
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader, with a nesting limit while composing and duplicate keys recorded."""
+    """The safe loader, with a nesting limit while composing and duplicate keys recorded, and
+    numbers written with an exponent but no point (`1e3`, `2.5e-3` already was) read as numbers,
+    as YAML 1.2 reads them, not as text."""
+
+    yaml_implicit_resolvers: typing.ClassVar[dict[Any, list[Any]]] = {
+        first: list(resolvers)
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
     def __init__(self, text: str, max_depth: int) -> None:
         super().__init__(text)
@@ -164,6 +172,13 @@ def _check_size(root: Any, limits: Limits) -> tuple[str, Any] | None:
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node) if id(c) not in measured)
     return None
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
 
 
 def _key_text(node: yaml.ScalarNode) -> str:
