@@ -58,6 +58,7 @@ try:
         describe,
         exit_status,
         finished_writing,
+        ignore_stop_signals,
         left_behind,
         stop_received,
         stop_signals_interrupt,
@@ -432,6 +433,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         if os.environ.get("RELSIM_DEBUG"):
             raise
         _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1)
+    else:
+        if argv is None:  # the program itself, not a caller in the same process
+            # Everything is written and said: a stop signal now (while the interpreter shuts
+            # down) would only turn a complete result into a silent exit status of 130.
+            ignore_stop_signals()
 
 
 try:  # as at the top: Ctrl-C while loading is a quiet exit

@@ -104,6 +104,14 @@ def stop_signals_interrupt() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+def ignore_stop_signals() -> None:
+    """From now on this process ignores Ctrl-C and the stop signals (its work is done)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGINT, *STOP_SIGNALS):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 @contextlib.contextmanager
 def sigint_ignored() -> Iterator[None]:
     """Ignore Ctrl-C in this process for the block. A process started meanwhile inherits the

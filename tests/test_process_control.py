@@ -256,3 +256,22 @@ def test_a_cluster_that_loses_its_workers_or_scheduler_ends_the_sweep_in_one_lin
             if process.poll() is None:
                 process.kill()
             process.wait()
+
+
+def test_a_stop_after_a_finished_command_does_not_fail_it(monkeypatch, capsys):
+    """Once the program has written and said everything, Ctrl-C or a stop signal (while the
+    interpreter shuts down) is ignored: a complete result does not end with a silent 130. A
+    caller in the same process (argv given) keeps its own handlers."""
+    from relsim.cli import main
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    try:
+        main(["validate", "baseline"])
+        assert signal.getsignal(signal.SIGINT) == handlers[signal.SIGINT]
+        monkeypatch.setattr(sys, "argv", ["relsim", "validate", "baseline"])
+        main()
+        assert all(signal.getsignal(s) == signal.SIG_IGN for s in handlers)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert "ok: baseline" in capsys.readouterr().out
