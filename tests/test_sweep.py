@@ -1415,3 +1415,29 @@ def test_resume_takes_the_same_design_written_another_way(grid_sweep, small, tmp
     assert rewritten != values
     assert small(out, "--grid", f"{key}={rewritten}", "--reps", "2", "--resume") == 0
     assert_same_runs(runs_table(out), full)
+
+
+def test_a_stop_while_the_indices_are_written_says_the_runs_are_saved(
+    baseline, cli_small_sets, tmp_path, capsys, monkeypatch
+):
+    """Ctrl-C after every run, while the indices are worked out and written: the runs are
+    there, so the line says so and how to finish (not 'no results written'); --resume does."""
+    import relsim.sweep.sensitivity
+
+    out = tmp_path / "s"
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    args = ("sensitivity", baseline, "--method", "morris", "--n", "2", *ranges, "--reps", "1",
+            *cli_small_sets, "--workers", "1", "--out", out)  # fmt: skip
+    real = relsim.sweep.sensitivity.write_sensitivity
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relsim.sweep.sensitivity, "write_sensitivity", interrupted)
+    capsys.readouterr()
+    assert relsim_main(*args) == 130
+    (line,) = capsys.readouterr().err.strip().splitlines()[-1:]
+    assert "every run is saved in" in line and "--resume" in line, line
+    monkeypatch.setattr(relsim.sweep.sensitivity, "write_sensitivity", real)
+    assert relsim_main(*args, "--resume") == 0
+    assert (out / "sensitivity.csv").is_file() and (out / "sensitivity.png").is_file()

@@ -438,7 +438,15 @@ def add_sweep_commands(group: click.Group) -> None:
         _execute(plan, out, resume, force, workers, dask_address, retry_failed)
         notes: list[str] = []
         chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
-        table = write_sensitivity(out, method, parsed, n_base, root_seed, chosen, notes)
+        try:
+            table = write_sensitivity(out, method, parsed, n_base, root_seed, chosen, notes)
+        except KeyboardInterrupt as exc:
+            click.echo(
+                f"relsim: {describe(exc)}; every run is saved in {out}, the indices may not "
+                "be (sensitivity.csv and .png); run the same command with --resume to write them",
+                err=True,
+            )
+            raise SystemExit(exit_status(exc)) from None
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for note in notes:
