@@ -9,7 +9,9 @@ configuration (relsim/evidence/configs.py) once, on the sweep machinery: runs ar
 OUT/runs.parquet as they finish, and an interrupted calibration finishes with --resume. Then
 every point tried, its target values, distance and weight go to calibration/abc_points.csv, the
 accepted points (the ensemble) to calibration/ensemble.csv and how they were chosen to
-calibration/ensemble.json (relsim/evidence/abc.py states the rule).
+calibration/ensemble.json (relsim/evidence/abc.py states the rule). A calibration other than
+the shipped one (--points, --set, another --spec) must be written elsewhere (--write-to), and
+runs that failed are never scored into an ensemble.
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ import hashlib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
+from relsim.config import ScenarioError
+from relsim.config.errors import RunError
 from relsim.environment import source_record
 from relsim.evidence import abc
 from relsim.evidence.ensemble import ENSEMBLE, MANIFEST
-from relsim.evidence.plan import read_store, run_plan
+from relsim.evidence.plan import EvidencePlan, read_store, run_plan
 from relsim.evidence.targets import FITTING
 from relsim.evidence.uncertain import SPEC, load_spec
 from relsim.io import git_commit, now, portable_path
@@ -50,11 +57,62 @@ def wall_minutes(store: Path) -> float | None:
     return round((finished - started).total_seconds() / 60, 1)
 
 
+def at_least(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `low`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is below {low}")
+        return value
+
+    return parse
+
+
+def check_configurations(plan: EvidencePlan, sets: list[str]) -> None:
+    """Every fitting configuration loads with --set (a key misspelt in --set would fail every
+    run, and the ensemble would be made of nothing)."""
+    from relsim.evidence.configs import CONFIGS, scenario_for
+
+    for config in plan.configs:
+        for file, config_sets in CONFIGS[config].runs:
+            scenario_for(file, config_sets, {}, sets)
+
+
+def failed_runs(rows: pd.DataFrame) -> str | None:
+    """Why no ensemble can be scored from these runs, if any failed: a point scored on some of
+    its configurations would be judged on others' targets."""
+    failed = rows[rows["status"] == "failed"]
+    if failed.empty:
+        return None
+    return (
+        f"{len(failed)} of {len(rows)} runs failed (first: {failed['error'].iloc[0]}); no "
+        "ensemble written"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
+    try:
+        calibrate(argv)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(f"calibrate: error: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except (OSError, RunError) as exc:
+        print(f"calibrate: error: {exc}", file=sys.stderr)
+        raise SystemExit(1 if isinstance(exc, RunError) else 2) from None
+
+
+def calibrate(argv: list[str] | None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("results/calibration"))
     parser.add_argument("--spec", type=Path, default=SPEC)
-    parser.add_argument("--points", type=int, help="override the spec's number of points")
+    parser.add_argument(
+        "--points", type=at_least(2), help="override the spec's number of points (at least 2)"
+    )
     parser.add_argument(
         "--set",
         dest="sets",
@@ -65,7 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--force", action="store_true")
     parser.add_argument("--score", action="store_true", help="only rescore a finished run")
-    parser.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
+    parser.add_argument("--workers", type=at_least(1), default=max(1, os.cpu_count() or 1))
     parser.add_argument(
         "--write-to",
         type=Path,
@@ -73,11 +131,21 @@ def main(argv: list[str] | None = None) -> None:
         help="where abc_points.csv, ensemble.csv and ensemble.json go",
     )
     args = parser.parse_args(argv)  # fmt: skip
+    shipped = args.write_to.resolve() == (ROOT / "calibration").resolve()
+    if shipped and (args.points is not None or args.sets or args.spec.resolve() != SPEC.resolve()):
+        # the shipped ensemble is what the full calibration of the shipped spec accepted
+        raise ScenarioError(
+            "--points, --set or another --spec make a calibration other than the shipped one: "
+            "give --write-to a directory of its own, so that calibration/ is not replaced"
+        )
     spec = load_spec(args.spec.resolve())
     plan = abc.plan(spec, args.points, args.sets)
     if args.score:
+        if not (args.out / "runs.parquet").exists():
+            raise ScenarioError(f"--score: no calibration runs in {args.out} (run without --score)")
         rows = read_store(args.out)
     else:
+        check_configurations(plan, args.sets)
         try:
             with stop_signals_interrupt():  # SIGTERM and SIGHUP stop it as Ctrl-C does
                 rows = run_plan(
@@ -88,6 +156,11 @@ def main(argv: list[str] | None = None) -> None:
             print(f"interrupted; finished runs are kept in {args.out}; rerun with --resume",
                   file=sys.stderr)  # fmt: skip
             raise SystemExit(130) from None
+    problem = failed_runs(rows)
+    if problem is not None:
+        raise RunError(
+            f"{problem}; see {args.out}, and once the cause is fixed run again with --force"
+        )
     table = abc.score(rows, spec)
     target = args.write_to
     target.mkdir(parents=True, exist_ok=True)

@@ -234,3 +234,37 @@ def test_a_scale_never_pushes_a_key_past_the_range_the_schema_allows() -> None:
     assert scaled.staff.turnover_per_year == 1.0
     halved = apply_values(scenario, {"turnover_scale": 0.6})
     assert halved.staff.turnover_per_year == pytest.approx(scenario.staff.turnover_per_year * 0.6)
+
+
+def test_the_calibration_script_refuses_what_would_make_an_empty_or_wrong_ensemble(
+    tmp_path, capsys
+):
+    """Bad arguments are one line and exit 2, before any run; a calibration other than the
+    shipped one never writes into calibration/; runs that failed are never scored into an
+    ensemble."""
+    import pandas as pd
+
+    from tests.script_helpers import load_script
+
+    calibrate = load_script("calibrate")
+    before = {p.name: p.read_bytes() for p in (ROOT / "calibration").iterdir() if p.is_file()}
+    out, elsewhere = tmp_path / "o", tmp_path / "w"
+    for args, says in (
+        (["--points", "0"], "below 2"),
+        (["--workers", "0"], "below 1"),
+        (["--points", "2"], "give --write-to a directory of its own"),
+        (["--points", "2", "--set", "bogus=1", "--write-to", elsewhere], "--set bogus"),
+        (["--spec", tmp_path / "nosuch.yaml", "--write-to", elsewhere], "No such file"),
+        (["--score", "--write-to", elsewhere], "no calibration runs"),
+    ):
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stopped:
+            calibrate.main([*map(str, args), "--out", str(out)])
+        assert stopped.value.code == 2, args
+        assert says in capsys.readouterr().err, args
+        assert not out.exists() and not elsewhere.exists()
+    rows = pd.DataFrame({"status": ["ok", "failed"], "error": ["", "ValueError: no"]})
+    assert "1 of 2 runs failed (first: ValueError: no)" in calibrate.failed_runs(rows)
+    assert calibrate.failed_runs(rows.iloc[:1]) is None
+    after = {p.name: p.read_bytes() for p in (ROOT / "calibration").iterdir() if p.is_file()}
+    assert after == before
