@@ -34,7 +34,7 @@ from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import OutputError, read_manifest
 from relsim.sweep.dask_executor import check_dask
-from relsim.sweep.design import grid_design, leaf_annotation
+from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, summarise
@@ -107,7 +107,13 @@ def load_experiment(path: Path) -> Experiment:
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
     for listed in ("set", "quick_set"):
-        problems.extend(_set_problems(getattr(experiment, listed), f"{name}: {listed}"))
+        found = _set_problems(getattr(experiment, listed), f"{name}: {listed}")
+        try:
+            if not found:  # each a KEY=VALUE: is one of them a key the grid varies?
+                check_not_also_set(experiment.grid, getattr(experiment, listed), "the grid")
+        except ScenarioError as exc:
+            found = [f"{name}: {listed}: {p.removeprefix('--set ')}" for p in exc.problems]
+        problems.extend(found)
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
             problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
@@ -235,6 +241,8 @@ def _plans(
     for scenario_file in experiment.scenarios:
         scenario_file_path = scenario_path(path, scenario_file)
         try:
+            if quick:  # the full run's settings are checked too: --quick checks the pipeline
+                load_raw(scenario_file_path, experiment.set)
             base = load_raw(scenario_file_path, sets)
         except ScenarioError as exc:
             raise ScenarioError(*_named_sets(exc.problems, experiment, quick, path)) from None

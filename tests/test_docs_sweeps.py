@@ -100,6 +100,20 @@ def accepts(command: str, option: str) -> bool:
     return any(option in p.opts for p in params)
 
 
+def _tiny_for(args: list[str]) -> list[str]:
+    """TINY without a key the command varies (a --set of a varied key is refused); a design
+    file may vary the workforce, so it keeps its own."""
+    pairs = [TINY[i : i + 2] for i in range(0, len(TINY), 2)]
+    varied = " ".join(args)
+    kept = [
+        pair
+        for pair in pairs
+        if pair[1].split("=")[0] not in varied
+        and not ("--design" in args and pair[1].startswith("workforce."))
+    ]
+    return [arg for pair in kept for arg in pair]
+
+
 def shrink(argv: list[str]) -> list[str]:
     args = list(argv)
     for option, cap in (("--reps", MAX_REPS), ("--n", MAX_N)):
@@ -107,7 +121,7 @@ def shrink(argv: list[str]) -> list[str]:
             at = args.index(option) + 1
             args[at] = str(min(int(args[at]), cap))
     if accepts(args[0], "--set"):
-        args += TINY
+        args += _tiny_for(args)
     if accepts(args[0], "--workers"):
         if "--workers" in args:
             args[args.index("--workers") + 1] = "1"

@@ -81,6 +81,18 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text(SMALL_EXPERIMENT.replace("[0.05, 0.15]", "[0.05, '']"))
     with pytest.raises(ScenarioError, match=r"bad\.yaml: grid: liberated\..*: an empty value"):
         load_experiment(bad)
+    # a key the grid varies, given in set: too, would be silently replaced by the grid's values
+    bad.write_text(
+        SMALL_EXPERIMENT.replace("time.weeks=26,", "liberated.contact_effect_per_hour=0.1,")
+    )
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: set: liberated\..*the grid varies"):
+        load_experiment(bad)
+    # --quick checks the full run's settings as well as its own
+    bad.write_text(SMALL_EXPERIMENT.replace("workforce.workers=2,", "workforce.workers=-3,")
+                   + "quick_set: [workforce.workers=2]\n")  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: .*workforce\.workers"):
+        run_experiment(bad, tmp_path / "out", quick=True, workers=1)
+    assert not (tmp_path / "out").exists()
     bad.write_text(SMALL_EXPERIMENT + "quick_set: [workforce.workerz=1]\n")
     with pytest.raises(ScenarioError, match=r"bad\.yaml: quick_set: workforce\.workerz: unknown"):
         run_experiment(bad, tmp_path / "out", quick=True, workers=1)

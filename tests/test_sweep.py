@@ -1441,3 +1441,38 @@ def test_a_stop_while_the_indices_are_written_says_the_runs_are_saved(
     monkeypatch.setattr(relsim.sweep.sensitivity, "write_sensitivity", real)
     assert relsim_main(*args, "--resume") == 0
     assert (out / "sensitivity.csv").is_file() and (out / "sensitivity.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "design", "says"),
+    [
+        ("sweep", ("--grid", "continuity=0.1,0.9"), "the design varies this key"),
+        (
+            "sensitivity",
+            (
+                "--method",
+                "morris",
+                "--n",
+                "2",
+                "--range",
+                "continuity=0:1",
+                "--range",
+                "referral_friction=0:1",
+            ),
+            "a --range varies this key",
+        ),
+    ],
+    ids=["sweep", "sensitivity"],
+)
+def test_a_key_both_set_and_varied_is_refused(command, design, says, baseline, tmp_path, capsys):
+    """--set continuity=0.5 beside a design over continuity would be silently replaced by the
+    design's values."""
+    out = tmp_path / "s"
+    capsys.readouterr()
+    args = (command, baseline, *design, "--set", "continuity=0.5", "--out", out)
+    assert relsim_main(*args) == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: --set continuity: {says}, and its values would replace the --set; "
+        "give it in one place\n"
+    )
+    assert not out.exists()

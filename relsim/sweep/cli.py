@@ -252,7 +252,12 @@ def add_sweep_commands(group: click.Group) -> None:
         finish with the same command plus --resume.
         """
         from relsim.io import portable_path
-        from relsim.sweep.design import file_design, grid_design, sample_design
+        from relsim.sweep.design import (
+            check_not_also_set,
+            file_design,
+            grid_design,
+            sample_design,
+        )
         from relsim.sweep.run import SweepPlan
 
         chosen = [bool(grids), sample is not None, design_file is not None]
@@ -276,6 +281,7 @@ def add_sweep_commands(group: click.Group) -> None:
         else:
             assert design_file is not None  # exactly one design was given
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
+        check_not_also_set(design.columns, sets, "the design")
         draw = _ensemble_draw(sets_for(ensemble), reps, root_seed, base, list(design.columns))
         if draw is not None:
             spec["ensemble"] = draw.describe()
@@ -418,7 +424,7 @@ def add_sweep_commands(group: click.Group) -> None:
         import pandas as pd
 
         from relsim.io import portable_path
-        from relsim.sweep.design import parse_range
+        from relsim.sweep.design import check_not_also_set, parse_range
         from relsim.sweep.run import SweepPlan
         from relsim.sweep.sensitivity import sensitivity_design, write_sensitivity
 
@@ -428,6 +434,7 @@ def add_sweep_commands(group: click.Group) -> None:
         if len(ranges) < 2:
             raise click.UsageError("sensitivity needs at least two --range keys")
         parsed = [parse_range(r) for r in ranges]
+        check_not_also_set([r.key for r in parsed], sets, "a --range")
         _note_sobol_size(method, n_base)
         scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)

@@ -13,7 +13,7 @@ import io
 import itertools
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from scipy.stats import qmc
 
 from relsim.config import Scenario, ScenarioError, validate_data
 from relsim.config.errors import printable, shown
+from relsim.config.loading import parse_set
 from relsim.config.safe_yaml import DESIGN_LIMITS, parse_value, parse_yaml, read_text
 from relsim.sweep.names import MAX_DESIGN_POINTS, SAMPLERS
 
@@ -329,3 +330,15 @@ def point_scenario(base: dict[str, Any], design: pd.DataFrame, point: int) -> Sc
 def validate_design(base: dict[str, Any], design: pd.DataFrame) -> list[Scenario]:
     """Resolve every point against the schema; raises ScenarioError naming point and key."""
     return list(point_scenarios(base, design))
+
+
+def check_not_also_set(keys: Iterable[str], sets: Sequence[str], design: str) -> None:
+    """A key the design varies that --set also gives: the design's values win, so the --set
+    would be silently ignored; say so instead."""
+    given = {".".join(parse_set(assignment)[0]) for assignment in sets}
+    both = [key for key in keys if key in given]
+    if both:
+        raise ScenarioError(
+            f"--set {printable(both[0], 80)}: {design} varies this key, and its values would "
+            "replace the --set; give it in one place"
+        )
