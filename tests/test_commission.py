@@ -45,6 +45,8 @@ SMALL = (
     "workforce.workers=2",
 )
 SMALL_ARGS = tuple(arg for s in SMALL for arg in ("--set", s))
+#: a frontier varies the workforce itself (a --set of it is refused)
+FRONTIER_ARGS = tuple(a for s in SMALL if not s.startswith("workforce.") for a in ("--set", s))
 
 
 def small(name: str, *extra: str):
@@ -478,7 +480,7 @@ def test_flows_out_of_proportion_are_warned_about(capsys) -> None:
 def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
     out = tmp_path / "frontier"
     code = relsim_main(
-        "frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2,4", "--reps", "2",
+        "frontier", "baseline", "liberated", *FRONTIER_ARGS, "--workforce", "2,4", "--reps", "2",
         "--workers", "1", "--out", out,
     )  # fmt: skip
     assert code == 0
@@ -547,7 +549,7 @@ def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
     }
     assert members["baseline"] == members["liberated"] == list(range(REPORT_SETS))
     # An earlier frontier is replaced with --force, and only then.
-    again = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2", "--reps",
+    again = ("frontier", "baseline", "liberated", *FRONTIER_ARGS, "--workforce", "2", "--reps",
              "1", "--workers", "1", "--out", out)  # fmt: skip
     assert relsim_main(*again) == 2
     assert relsim_main(*again, "--force", "--ensemble", "0") == 0
@@ -564,7 +566,7 @@ def _frontier(tmp_path: Path, *args: object) -> tuple[pd.DataFrame, pd.DataFrame
     out, shown = tmp_path / "frontier", io.StringIO()
     with contextlib.redirect_stdout(shown):
         code = relsim_main(
-            "frontier", *args, *SMALL_ARGS, "--workforce", "2,4", "--workers", "1",
+            "frontier", *args, *FRONTIER_ARGS, "--workforce", "2,4", "--workers", "1",
             "--ensemble", "0", "--out", out,
         )  # fmt: skip
     assert code == 0
@@ -741,7 +743,7 @@ def test_documented_commands_run(command: list[str], tmp_path, monkeypatch) -> N
     monkeypatch.chdir(tmp_path)
     args = list(command)
     if args[0] in ("compare", "frontier", "budget"):
-        args += [*SMALL_ARGS, "--workers", "1"]
+        args += [*(FRONTIER_ARGS if args[0] == "frontier" else SMALL_ARGS), "--workers", "1"]
     if args[0] == "compare":
         args += ["--reps", "2"]
         if "--transition-weeks" in args:  # within the small district's horizon
@@ -911,7 +913,7 @@ def test_payer_intervals_over_the_ensemble_are_the_spread_of_the_parameter_sets(
 def test_bad_workforce_sizes_are_one_line_naming_the_option(sizes, message, tmp_path, capsys):
     capsys.readouterr()
     out = tmp_path / "frontier"
-    assert relsim_main("frontier", *SMALL_ARGS, "--workforce", sizes, "--out", out) == 2
+    assert relsim_main("frontier", *FRONTIER_ARGS, "--workforce", sizes, "--out", out) == 2
     assert capsys.readouterr().err.strip() == f"relsim: error: {message}"
     assert not out.exists()
 
@@ -919,7 +921,7 @@ def test_bad_workforce_sizes_are_one_line_naming_the_option(sizes, message, tmp_
 def test_frontier_resume_finishes_only_an_earlier_frontier(tmp_path, capsys) -> None:
     """--resume with nothing there is refused, and so is --resume or --force on a directory
     that only holds files with the frontier's names: they may be a user's."""
-    args = ("frontier", *SMALL_ARGS, "--workforce", "2", "--reps", "1", "--workers", "1")
+    args = ("frontier", *FRONTIER_ARGS, "--workforce", "2", "--reps", "1", "--workers", "1")
     nothing = tmp_path / "nothing"
     capsys.readouterr()
     assert relsim_main(*args, "--out", nothing, "--resume") == 2
@@ -939,7 +941,7 @@ def test_a_frontier_and_a_budget_search_rerun_byte_for_byte(tmp_path, capsys) ->
     re-creates a frontier from its series' sweeps, and a budget search by running the same
     search with each stage from its own sweep manifest."""
     frontier = tmp_path / "frontier"
-    args = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2,3")
+    args = ("frontier", "baseline", "liberated", *FRONTIER_ARGS, "--workforce", "2,3")
     assert relsim_main(*args, "--reps", "2", "--workers", "1", "--out", frontier) == 0
     limit = 5.5 * post_cost_gbp_per_year(small("hybrid"))
     budget = tmp_path / "budget"
@@ -975,7 +977,7 @@ def test_an_interrupted_rerun_of_a_study_leaves_no_tables(tmp_path, capsys, monk
     import relsim.commission.figures
 
     frontier = tmp_path / "frontier"
-    args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+    args = ("frontier", "baseline", *FRONTIER_ARGS, "--workforce", "2", "--reps", "1")
     assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", frontier) == 0
 
     def interrupted(*_: object) -> None:
@@ -1002,7 +1004,7 @@ def test_a_series_whose_every_run_failed_is_one_line(
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", broken)
     if command == "frontier":
-        args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+        args = ("frontier", "baseline", *FRONTIER_ARGS, "--workforce", "2", "--reps", "1")
     else:
         limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))
         args = ("budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2")
@@ -1027,7 +1029,16 @@ def test_a_series_with_some_failed_runs_is_noted(tmp_path, capsys, monkeypatch) 
         return real(scenario, *args, **kwargs)
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", broken_at_three)
-    args = ("frontier", "baseline", "liberated", *SMALL_ARGS, "--workforce", "2,3", "--reps", "2")
+    args = (
+        "frontier",
+        "baseline",
+        "liberated",
+        *FRONTIER_ARGS,
+        "--workforce",
+        "2,3",
+        "--reps",
+        "2",
+    )
     capsys.readouterr()
     out = tmp_path / "f"
     assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", out) == 0
@@ -1044,7 +1055,7 @@ def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
     """--resume finishes the frontier stored there and nothing else: other scenarios, sizes,
     replications, seed or --set values are refused in one line, leaving it as it was."""
     out = tmp_path / "frontier"
-    args = ("frontier", *SMALL_ARGS, "--reps", "1", "--workers", "1", "--ensemble", "0")
+    args = ("frontier", *FRONTIER_ARGS, "--reps", "1", "--workers", "1", "--ensemble", "0")
     assert relsim_main(*args, "baseline", "liberated", "--workforce", "2", "--out", out) == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     for other in (
@@ -1076,7 +1087,7 @@ def test_an_interrupted_study_leaves_only_its_resumable_sweeps(
     import relsim.commission.figures
 
     if command == "frontier":
-        args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+        args = ("frontier", "baseline", *FRONTIER_ARGS, "--workforce", "2", "--reps", "1")
         figure, own = "frontier_figure", ("frontier.csv", "better_buy.csv", "frontier.png")
     else:
         limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))
@@ -1105,7 +1116,7 @@ def test_a_study_with_an_unfinished_series_is_not_rerun(command: str, tmp_path, 
     """A rerun makes every run of every series, so it could never match a series whose sweep
     was interrupted: refused in one line naming it, before anything runs."""
     if command == "frontier":
-        args = ("frontier", "baseline", *SMALL_ARGS, "--workforce", "2", "--reps", "1")
+        args = ("frontier", "baseline", *FRONTIER_ARGS, "--workforce", "2", "--reps", "1")
         series, made_by = "baseline", "relsim frontier"
     else:
         limit = 2.5 * post_cost_gbp_per_year(small("hybrid"))

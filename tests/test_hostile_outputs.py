@@ -37,6 +37,11 @@ TINY = (
     "--set", "population.citizens=200", "--set", "time.weeks=10",
     "--set", "time.warmup_weeks=2", "--set", "workforce.workers=2", "--workers", "1",
 )  # fmt: skip
+#: for a frontier or a sweep that varies the workforce itself (a --set of it is refused)
+TINY_FRONTIER = tuple(
+    a for pair in zip(TINY[::2], TINY[1::2], strict=True)
+    if not pair[1].startswith("workforce.") for a in pair
+)  # fmt: skip
 LINUX = Path("/proc/self/stat").exists()
 
 
@@ -377,7 +382,7 @@ def test_a_pipe_as_a_file_target_is_refused_and_kept(tmp_path, capsys, no_runs):
 def test_a_file_target_may_not_overwrite_part_of_a_result(tmp_path, capsys):
     """A sweep's manifest, given as --csv, would leave the sweep unreadable; the file is kept."""
     sweep = tmp_path / "s"
-    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    args = ("sweep", "baseline", *TINY_FRONTIER, "--reps", "1", "--grid", "workforce.workers=1,2")
     assert relsim_main(*args, "--out", sweep) == 0
     before = (sweep / "manifest.json").read_bytes()
     capsys.readouterr()
@@ -547,7 +552,7 @@ def test_force_over_a_result_it_cannot_remove_is_one_line(tmp_path, capsys, monk
     """--force removes the earlier result's files; one that cannot be removed (permissions,
     an immutable flag) is said in one line, exit 2, not as a PermissionError."""
     sweep = tmp_path / "s"
-    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    args = ("sweep", "baseline", *TINY_FRONTIER, "--reps", "1", "--grid", "workforce.workers=1,2")
     assert relsim_main(*args, "--out", sweep) == 0
     capsys.readouterr()
 
@@ -606,10 +611,10 @@ def test_out_inside_an_earlier_result_is_refused_and_force_still_replaces_it(
     "command",
     [
         ("compare", "baseline", "liberated", *TINY),
-        ("sweep", "baseline", *TINY, "--grid", "workforce.workers=1,2"),
-        ("sensitivity", "baseline", *TINY, "--method", "morris", *MORRIS_RANGES),
+        ("sweep", "baseline", *TINY_FRONTIER, "--grid", "workforce.workers=1,2"),
+        ("sensitivity", "baseline", *TINY_FRONTIER, "--method", "morris", *MORRIS_RANGES),
         ("experiment", "run", "friction_sweep", "--quick", "--workers", "1"),
-        ("frontier", "baseline", *TINY, "--workforce", "2", "--reps", "1"),
+        ("frontier", "baseline", *TINY_FRONTIER, "--workforce", "2", "--reps", "1"),
         ("budget", "hybrid", *TINY, "--limit", "1m", "--reps", "2"),
         ("rerun", "SOURCE"),
     ],
@@ -632,7 +637,7 @@ def test_a_sweep_that_cannot_write_its_out_is_one_line(tmp_path, capsys, monkeyp
     """After --force removed the earlier sweep, a directory that cannot be written (permissions,
     a read-only file system) is said in one line, exit 2, and nothing is left behind."""
     sweep = tmp_path / "s"
-    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    args = ("sweep", "baseline", *TINY_FRONTIER, "--reps", "1", "--grid", "workforce.workers=1,2")
     assert relsim_main(*args, "--out", sweep) == 0
     capsys.readouterr()
     real_mkdir = Path.mkdir
@@ -655,7 +660,7 @@ def test_a_sweep_resumed_where_nothing_can_be_written_is_one_line(tmp_path, caps
     """--resume first tidies what an interruption left; a directory where that cannot be done
     (permissions, a read-only file system) is said in one line, exit 2."""
     sweep = tmp_path / "s"
-    args = ("sweep", "baseline", *TINY, "--reps", "1", "--grid", "workforce.workers=1,2")
+    args = ("sweep", "baseline", *TINY_FRONTIER, "--reps", "1", "--grid", "workforce.workers=1,2")
     assert relsim_main(*args, "--out", sweep) == 0
     capsys.readouterr()
 
@@ -702,7 +707,17 @@ def _mounted_out(monkeypatch, out: Path, elsewhere: Path) -> None:
     [
         ("run", BASELINE, *TINY, "--reps", "1"),
         ("compare", "baseline", "liberated", *TINY, "--reps", "1"),
-        ("frontier", "baseline", *TINY, "--workforce", "2", "--reps", "1", "--ensemble", "0"),
+        (
+            "frontier",
+            "baseline",
+            *TINY_FRONTIER,
+            "--workforce",
+            "2",
+            "--reps",
+            "1",
+            "--ensemble",
+            "0",
+        ),
     ],
     ids=lambda command: command[0],
 )
@@ -730,7 +745,17 @@ def test_results_reach_a_mounted_out_under_a_read_only_parent(
     "command",
     [
         ("run", BASELINE, *TINY, "--reps", "1"),
-        ("frontier", "baseline", *TINY, "--workforce", "2", "--reps", "1", "--ensemble", "0"),
+        (
+            "frontier",
+            "baseline",
+            *TINY_FRONTIER,
+            "--workforce",
+            "2",
+            "--reps",
+            "1",
+            "--ensemble",
+            "0",
+        ),
     ],
     ids=lambda command: command[0],
 )

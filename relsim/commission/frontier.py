@@ -34,7 +34,7 @@ from relsim.evidence.ensemble import draw_for, sets_of
 from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, interval
 from relsim.evidence.options import shared_reps_per_set
 from relsim.io import portable_path
-from relsim.sweep.design import grid_design, point_scenario
+from relsim.sweep.design import check_not_also_set, grid_design, point_scenario
 from relsim.sweep.run import SweepPlan
 
 if TYPE_CHECKING:
@@ -64,6 +64,7 @@ def plans(
     """One sweep of the workforce per scenario, all checked before anything runs. With
     `parameter_sets`, each runs them (the same in every series), `reps` shared among them."""
     design = workforce_design(workforce)
+    check_not_also_set([KEY], sets, "--workforce")
     found = []
     loaded = []
     for path in paths:
