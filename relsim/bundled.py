@@ -105,4 +105,12 @@ def resolve(kind: str, argument: str | Path) -> Path:
         return find(kind, text) or path
     if path.exists() or path.is_symlink():
         return path
-    return find(kind, text) or path
+    found = find(kind, text)
+    if found is None and is_bare_name(text) and names(kind):
+        from relsim.config.errors import FileError, printable
+
+        raise FileError(
+            f"{printable(text, 120)}: no such file, nor a bundled {kind[:-1]} of that name "
+            f"({', '.join(names(kind))})"
+        )
+    return found or path

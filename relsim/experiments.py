@@ -106,6 +106,7 @@ def load_experiment(path: Path) -> Experiment:
             grid_design(_grid_specs(experiment.grid))
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
+    grid_fine = not problems  # a figure's x is checked against a grid that is itself right
     for listed in ("set", "quick_set"):
         found = _set_problems(getattr(experiment, listed), f"{name}: {listed}")
         try:
@@ -117,7 +118,7 @@ def load_experiment(path: Path) -> Experiment:
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
             problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
-        if figure.x not in experiment.grid:
+        if grid_fine and figure.x not in experiment.grid:
             problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
     if problems:
         raise ScenarioError(*problems)
@@ -259,12 +260,21 @@ def _plans(
             ensemble=draw,
         )  # fmt: skip
         plans.append((series, plan))
-    names = [series.casefold() for series, _ in plans]
-    reserved = {n.casefold() for n in _outputs(experiment)}
-    if len(set(names)) != len(names) or reserved.intersection(names):
+    names = [series for series, _ in plans]
+    folded = [series.casefold() for series in names]
+    twice = next((n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1), None)
+    if twice is not None:
         raise ScenarioError(
-            f"{printable(str(path))}: scenarios: each needs its own name, other than "
-            f"{', '.join(sorted(reserved))}"
+            f"{printable(str(path))}: scenarios: two series are named {printable(twice, 80)} "
+            "(each series is a directory named after its scenario's name: give each scenario "
+            "its own name)"
+        )
+    reserved = {n.casefold(): n for n in _outputs(experiment)}
+    clash = next((n for n in names if n.casefold() in reserved), None)
+    if clash is not None:
+        raise ScenarioError(
+            f"{printable(str(path))}: scenarios: a series named {printable(clash, 80)} would be "
+            f"the experiment's own file {reserved[clash.casefold()]}; rename the scenario"
         )
     return reps, plans
 

@@ -398,9 +398,14 @@ def open_directory(
             return opened
         if not entries(out):
             return opened
-        if not force:
-            raise opened.error(f"directory is not empty ({not_empty_hint})")
         found = identify(out)
+        if not force:
+            if found is None:  # --force would refuse it too: do not suggest it
+                raise opened.error(
+                    f"directory is not empty, and not {kind} (it holds something relsim did "
+                    "not write); choose another directory"
+                )
+            raise opened.error(f"directory is not empty ({not_empty_hint})")
         if found is None:
             raise opened.error(
                 f"not {kind} (it holds something relsim did not write); --force only "

@@ -317,3 +317,17 @@ def test_a_number_with_an_exponent_and_no_point_is_a_number(tmp_path):
     path.write_text("name: e\npopulation:\n  citizens: 2e3\ncontinuity: 5e-1\n", encoding="utf-8")
     scenario = load_scenario(path)
     assert scenario.population.citizens == 2000 and scenario.continuity == 0.5
+
+
+def test_a_name_that_is_neither_a_file_nor_bundled_lists_the_bundled_ones(capsys):
+    from tests.cli_helpers import relsim_main
+
+    for command, kind in (
+        (("run", "nosuch"), "scenario"),
+        (("experiment", "run", "nosuch"), "experiment"),
+    ):
+        capsys.readouterr()
+        assert relsim_main(*command) == 2
+        line = capsys.readouterr().err
+        assert f"nosuch: no such file, nor a bundled {kind} of that name (" in line
+        assert ("baseline" if kind == "scenario" else "complexity_crossover") in line

@@ -69,6 +69,7 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
         load_experiment(bad)
     first = raised.value.problems[0]
     assert "bad.yaml: grid: liberated.contact_efect_per_hour: unknown key" in first
+    assert len(raised.value.problems) == 1  # not also every figure whose x it is
     # a seed the streams cannot take is refused before anything runs, as --seed is
     bad.write_text(SMALL_EXPERIMENT.replace("seed: 7", "seed: 99999999999999999999999"))
     with pytest.raises(ScenarioError, match=r"bad\.yaml: seed: .*less than or equal to"):
@@ -93,6 +94,10 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match=r"bad\.yaml: .*workforce\.workers"):
         run_experiment(bad, tmp_path / "out", quick=True, workers=1)
     assert not (tmp_path / "out").exists()
+    # one scenario twice: the two series would share a name, and it is said so
+    bad.write_text(SMALL_EXPERIMENT.replace("[baseline, liberated]", "[baseline, baseline]"))
+    with pytest.raises(ScenarioError, match=r"two series are named baseline"):
+        run_experiment(bad, tmp_path / "out", quick=True, workers=1)
     bad.write_text(SMALL_EXPERIMENT + "quick_set: [workforce.workerz=1]\n")
     with pytest.raises(ScenarioError, match=r"bad\.yaml: quick_set: workforce\.workerz: unknown"):
         run_experiment(bad, tmp_path / "out", quick=True, workers=1)

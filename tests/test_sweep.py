@@ -443,7 +443,9 @@ def test_non_empty_out_needs_resume_or_force(small, tmp_path, capsys):
     (out / "notes.txt").write_text("mine")
     capsys.readouterr()
     assert small(out, *GRID3, "--reps", "1") == 2
-    assert "not empty" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # a directory of the user's: --force would refuse it too, so it is not suggested
+    assert "not empty" in err and "choose another directory" in err and "--force" not in err
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
     assert small(out, *GRID3, "--reps", "1", "--resume", "--force") == 2
