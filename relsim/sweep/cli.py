@@ -92,7 +92,7 @@ range_option = click.option(
     "ranges",
     multiple=True,
     metavar="KEY=LOW:HIGH",
-    help="a swept key and its range",
+    help="a swept key and its range (repeat it; sensitivity needs two or more)",
 )
 
 
@@ -431,9 +431,9 @@ def add_sweep_commands(group: click.Group) -> None:
         if method is None:
             # click's own message lists the choices over several lines
             raise click.UsageError(f"--method is required: {' or '.join(METHODS)}")
+        parsed = [parse_range(r) for r in ranges]  # each is checked before they are counted
         if len(ranges) < 2:
             raise click.UsageError("sensitivity needs at least two --range keys")
-        parsed = [parse_range(r) for r in ranges]
         check_not_also_set([r.key for r in parsed], sets, "a --range")
         _note_sobol_size(method, n_base)
         scenario = bundled.resolve("scenarios", scenario)
