@@ -219,3 +219,17 @@ def test_a_side_switched_to_the_hybrid_runs_the_bundled_hybrid(comparison: Compa
     wanted = comparison.setup.side(1, care_model="hybrid")
     assert comparison.scenario(wanted, 1).hybrid == bundled
     assert comparison.scenario(wanted, 0).care_model != "hybrid"
+
+
+def test_the_announced_address_is_one_that_can_be_opened():
+    """Listening on every address (0.0.0.0), the app names the machine, not 0.0.0.0."""
+    import socket
+
+    from relsim.viz.server import url_of
+
+    for host, expected in (("127.0.0.1", "http://127.0.0.1:"), ("0.0.0.0", "http://")):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((host, 0))
+            url = url_of(sock)
+        assert url.startswith(expected) and "0.0.0.0" not in url, url
+    assert socket.gethostname() in url and "every address" in url

@@ -3,8 +3,10 @@ installed packages (solara-assets), so it works with no internet connection."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,7 +52,11 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def url_of(sock: socket.socket) -> str:
+    """The address to open: on every address of the machine (0.0.0.0, ::), the machine's name,
+    which others can open, rather than an address that is not one."""
     host, port = sock.getsockname()[:2]
+    if ipaddress.ip_address(host.split("%")[0]).is_unspecified:
+        return f"http://{socket.gethostname()}:{port}/ (on every address of this machine)"
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}/"
@@ -68,6 +74,9 @@ def serve(scenario: Path, host: str, port: int, announce: Callable[[str], None])
     import uvicorn
     from solara.server import settings
 
+    # Served over plain http, Solara warns on every page that an embedding cookie cannot be
+    # set (it falls back to one that works here): nothing a teacher can act on.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     settings.telemetry.mixpanel_enable = False
     settings.main.mode = "production"
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
