@@ -15,7 +15,7 @@ from relsim.cli_options import emit_json, json_option, workers_option
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
 from relsim.result_files import OutputError
-from relsim.signals import describe, exit_status
+from relsim.signals import stopped_exit
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -138,12 +138,11 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
         run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
     except KeyboardInterrupt as exc:
         # rerun has no --resume: what it finished is kept, but it is no result
-        click.echo(
-            f"relsim: {describe(exc)}; {printable(str(out))} holds the rerun's finished runs, "
-            "not a complete result: the same command with --force starts it again",
-            err=True,
+        left = (
+            f"{printable(str(out))} holds the rerun's finished runs, not a complete result: "
+            "the same command with --force starts it again"
         )
-        raise SystemExit(exit_status(exc)) from None
+        raise stopped_exit(exc, left) from None
     verdicts = compare_sweeps(manifest.parent, out)
     if plan.design_kind in ("morris", "sobol") and (manifest.parent / "sensitivity.csv").is_file():
         verdicts.update(_sensitivity_again(manifest.parent, out, plan.design_spec))

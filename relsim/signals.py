@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -38,6 +39,14 @@ def stop_received() -> int | None:
     """The stop signal received in the current block, whatever the error it became: a C
     extension being imported when it arrives reports an ImportError with no trace of it."""
     return _received
+
+
+def stopped_exit(interrupt: BaseException, left: str) -> SystemExit:
+    """Say on stderr how the command was stopped and what it `left` (what is kept, how to
+    finish); the exit to raise, with the stop's status."""
+    sys.stderr.write(f"relsim: {describe(interrupt)}; {left}\n")
+    sys.stderr.flush()
+    return SystemExit(exit_status(interrupt))
 
 
 def finished_writing(what: str) -> None:

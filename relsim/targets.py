@@ -203,14 +203,14 @@ def table_kind(what: str, columns: str) -> FileKind:
     return FileKind(what, (".csv",), lambda path: csv_starts_with(path, columns))
 
 
-def _check_kind(path: Path, option: str, kind: FileKind) -> None:
+def _check_kind(path: Path, option: str, kind: FileKind, replace_any: bool = False) -> None:
     name = printable(str(path))
     if path.suffix.lower() not in kind.suffixes:
         raise OutputError(
             f"{option} {name}: writes {kind.what}; give the file a {' or '.join(kind.suffixes)} "
             "name"
         )
-    if path.is_file() and path.stat().st_size > 0 and not _wrote(kind, path):
+    if not replace_any and path.is_file() and path.stat().st_size > 0 and not _wrote(kind, path):
         raise OutputError(
             f"{option} {name}: exists and is not {kind.what} relsim wrote; relsim does not "
             "write over it (remove it, or choose another path)"
@@ -257,10 +257,7 @@ def check_summary_targets(
         _check_not_beside_a_result(path, option, own=directory)
     own = resolved(directory)
     for option, path in targets.items():
-        kind = kinds[option]
-        if _real_location(path).parent == own:
-            kind = dataclasses.replace(kind, written_by_relsim=lambda _: True)
-        _check_kind(path, option, kind)
+        _check_kind(path, option, kinds[option], replace_any=_real_location(path).parent == own)
 
 
 def make_parents(path: Path) -> list[Path]:

@@ -42,6 +42,9 @@ TINY_FRONTIER = tuple(
     a for pair in zip(TINY[::2], TINY[1::2], strict=True)
     if not pair[1].startswith("workforce.") for a in pair
 )  # fmt: skip
+TINY_FRONTIER_COMMAND = (
+    "frontier", "baseline", *TINY_FRONTIER, "--workforce", "2", "--reps", "1", "--ensemble", "0"
+)  # fmt: skip
 LINUX = Path("/proc/self/stat").exists()
 
 
@@ -707,17 +710,7 @@ def _mounted_out(monkeypatch, out: Path, elsewhere: Path) -> None:
     [
         ("run", BASELINE, *TINY, "--reps", "1"),
         ("compare", "baseline", "liberated", *TINY, "--reps", "1"),
-        (
-            "frontier",
-            "baseline",
-            *TINY_FRONTIER,
-            "--workforce",
-            "2",
-            "--reps",
-            "1",
-            "--ensemble",
-            "0",
-        ),
+        TINY_FRONTIER_COMMAND,
     ],
     ids=lambda command: command[0],
 )
@@ -745,17 +738,7 @@ def test_results_reach_a_mounted_out_under_a_read_only_parent(
     "command",
     [
         ("run", BASELINE, *TINY, "--reps", "1"),
-        (
-            "frontier",
-            "baseline",
-            *TINY_FRONTIER,
-            "--workforce",
-            "2",
-            "--reps",
-            "1",
-            "--ensemble",
-            "0",
-        ),
+        TINY_FRONTIER_COMMAND,
     ],
     ids=lambda command: command[0],
 )

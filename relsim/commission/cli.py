@@ -15,7 +15,7 @@ from relsim.cli_options import emit_json, seed_option, set_option, workers_optio
 from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.metrics import METRIC_NAMES
-from relsim.signals import describe, exit_status
+from relsim.signals import stopped_exit
 from relsim.sweep.cli import dask_option, force_option, resume_option
 
 out_option = click.option(
@@ -50,8 +50,7 @@ def _processes(workers: int | None) -> int:
 
 
 def _interrupted(exc: BaseException, out: Path) -> SystemExit:
-    click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {out}", err=True)
-    return SystemExit(exit_status(exc))
+    return stopped_exit(exc, f"rerun with --resume to finish {out}")
 
 
 def add_commission_commands(group: click.Group) -> None:

@@ -24,7 +24,7 @@ from relsim.config.loading import load_raw
 from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
-from relsim.signals import describe, exit_status
+from relsim.signals import stopped_exit
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
 from relsim.targets import PLOT, check_summary_targets, make_parents, table_kind
 
@@ -123,12 +123,8 @@ def _execute(
             retry_failed=retry_failed,
         )
     except KeyboardInterrupt as exc:
-        click.echo(
-            f"relsim: {describe(exc)}; finished runs are saved in {out}; "
-            "run the same command with --resume to finish",
-            err=True,
-        )
-        raise SystemExit(exit_status(exc)) from None
+        left = f"finished runs are saved in {out}; run the same command with --resume to finish"
+        raise stopped_exit(exc, left) from None
     if failures.failed:
         _note(
             f"{failures.describe()}; `relsim sweep-summary` counts them by point, and "
@@ -448,12 +444,11 @@ def add_sweep_commands(group: click.Group) -> None:
         try:
             table = write_sensitivity(out, method, parsed, n_base, root_seed, chosen, notes)
         except KeyboardInterrupt as exc:
-            click.echo(
-                f"relsim: {describe(exc)}; every run is saved in {out}, the indices may not "
-                "be (sensitivity.csv and .png); run the same command with --resume to write them",
-                err=True,
+            left = (
+                f"every run is saved in {out}, the indices may not be (sensitivity.csv and "
+                ".png); run the same command with --resume to write them"
             )
-            raise SystemExit(exit_status(exc)) from None
+            raise stopped_exit(exc, left) from None
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for note in notes:

@@ -12,7 +12,7 @@ import click
 from relsim import bundled
 from relsim.cli_options import FiniteFloatRange, emit_json, workers_option
 from relsim.evidence.options import sets_option
-from relsim.signals import describe, exit_status
+from relsim.signals import stopped_exit
 from relsim.sweep.cli import dask_option, force_option, note_unfinished, resume_option
 from relsim.targets import PLOT, check_summary_targets, make_parents, table_kind
 
@@ -158,7 +158,6 @@ def add_experiment_commands(group: click.Group) -> None:
                 ensemble=ensemble,
             )
         except KeyboardInterrupt as exc:
-            click.echo(f"relsim: {describe(exc)}; rerun with --resume to finish {target}", err=True)
-            raise SystemExit(exit_status(exc)) from None
+            raise stopped_exit(exc, f"rerun with --resume to finish {target}") from None
         for figure in manifest["figures"]:
             click.echo(f"{target / figure['png']}  (data: {figure['data']})")
