@@ -95,7 +95,8 @@ def require(kind: str, name: str) -> Path:
 def resolve(kind: str, argument: str | Path) -> Path:
     """A path given on the command line: `bundled:NAME` is the bundled file; otherwise the file
     itself if it exists, else the bundled file of that name (also when a directory of that name
-    is in the way), else the path unchanged (reading it then says it does not exist)."""
+    is in the way); a bare name that is neither is refused, listing the bundled files; any other
+    path is returned unchanged (reading it then says it does not exist)."""
     text = str(argument)
     name = explicit(text)
     if name is not None:
