@@ -252,14 +252,14 @@ def _known_keys(loc: Sequence[Any]) -> list[str]:
     return list(model.model_fields)
 
 
-def _unknown_key(loc: Sequence[Any], dotted: str) -> str:
+def _unknown_key(loc: Sequence[Any]) -> str:
     known = _known_keys(loc)
     close = difflib.get_close_matches(str(loc[-1])[:100], known, n=1)
     if close:
-        return f"{dotted}: unknown key; did you mean {close[0]}?"
+        return f"unknown key; did you mean {close[0]}?"
     if known:
-        return f"{dotted}: unknown key; expected one of {', '.join(known)}"
-    return f"{dotted}: unknown key"
+        return f"unknown key; expected one of {', '.join(known)}"
+    return "unknown key"
 
 
 def _dotted(loc: Sequence[Any]) -> str:
@@ -267,16 +267,16 @@ def _dotted(loc: Sequence[Any]) -> str:
     return ".".join(parts)
 
 
-def _describe(error: Mapping[str, Any]) -> str:
-    loc = _dotted(error["loc"]) or "(top level)"
+def _message(error: Mapping[str, Any]) -> str:
+    """Pydantic's error, in the words a scenario's author needs (without where it is)."""
     kind = error["type"]
     if kind == "extra_forbidden":
-        return _unknown_key(error["loc"], loc)
+        return _unknown_key(error["loc"])
     message = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
-    if kind in ("missing",) or isinstance(value, dict):
-        return f"{loc}: {message}"
-    return f"{loc}: {message} (got {shown(value)})"
+    if kind == "missing" or isinstance(value, dict):
+        return message
+    return f"{message} (got {shown(value)})"
 
 
 def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
@@ -287,25 +287,20 @@ def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
     return options[-1] if options else origins.nearest(loc) or fallback
 
 
-def _located(loc: tuple[str, ...], origins: Origins, fallback: str, message: str) -> str:
-    """`message` about the value at `loc`, after where that value came from."""
-    source = _source(loc, origins, fallback)
-    dotted = _dotted(loc)
-    return (
-        f"{source}: {message}" if source == f"--set {dotted}" else f"{source}: {dotted}: {message}"
-    )
+def _located(loc: Sequence[Any], origins: Origins, fallback: str, message: str) -> str:
+    """`message` about the value at `loc`, after where that value came from and its key (the
+    key only once: a `--set KEY` names it already)."""
+    source = _source(tuple(str(p) for p in loc), origins, fallback)
+    dotted = _dotted(loc) or "(top level)"
+    if source == f"--set {dotted}":
+        return f"{source}: {message}"
+    return f"{source}: {dotted}: {message}"
 
 
 def _problem(error: Mapping[str, Any], origins: Origins, fallback: str) -> str:
     if error["type"] == "invalid_key":  # the key itself, as its line was recorded (True, not 1)
         error = {**error, "loc": (*error["loc"][:-1], error["input"])}
-    loc = tuple(str(p) for p in error["loc"])
-    source = _source(loc, origins, fallback)
-    described = _describe(error)
-    dotted = _dotted(loc)
-    if source == f"--set {dotted}":
-        described = described.removeprefix(f"{dotted}: ")
-    return f"{source}: {described}"
+    return _located(error["loc"], origins, fallback, _message(error))
 
 
 def validate_data(
