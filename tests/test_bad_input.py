@@ -135,6 +135,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", "yes.yaml"],
         ["yes.yaml", "line 2", "True", "Keys should be strings"],
     ),
+    "number key with an exponent": (
+        {"exponent.yaml": b"name: x\nworkforce:\n  workers: 3\n  1e3: 3\n"},
+        ["run", "exponent.yaml"],
+        ["exponent.yaml", "line 4", "Keys should be strings", "1000.0"],
+    ),
     "compare needs distinct names": (
         {},
         ["compare", BASELINE, BASELINE],

@@ -186,8 +186,8 @@ def _key_text(node: yaml.ScalarNode) -> str:
     problem with that key finds its line."""
     if node.tag == "tag:yaml.org,2002:str":
         return str(node.value)
-    try:
-        return str(yaml.safe_load(node.value))
+    try:  # the tag this loader resolved (`1e3:` is a number here, text to PyYAML's own)
+        return str(_Loader("", 1).construct_object(node))
     except yaml.YAMLError:
         return str(node.value)
 
