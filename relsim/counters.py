@@ -78,7 +78,9 @@ _FIXED: dict[str, str] = {
     "referred_on_at_episode_end": "front-door episodes ended with the need active, referred on",
     "rejected_at_reassessment": "people refused by a specialist service at its own assessment",
     "failures": "times a service failed someone (turned away, refused, dropped, discharged)",
-    "failure_returns": "people sent back or coming back after a failure, whatever their trust",
+    "failure_returns": (
+        "people out of service sent back or coming back after a failure, whatever their trust"
+    ),
     "specialist_capacity_hours": "specialist hours available (capacity)",
     "budget_cost_gbp": "flexible budget spent",
     "budget_decisions": "weeks in which a caseworker decided a flexible-budget spend",
