@@ -85,7 +85,7 @@ _FIXED: dict[str, str] = {
     "budget_cost_gbp": "flexible budget spent",
     "budget_decisions": "weeks in which a caseworker decided a flexible-budget spend",
     "worker_changes": "changes of allocated worker",
-    "leavers": "workers leaving their post",
+    "leavers": "permanent workers leaving their post (not agency locums)",
     "agency_starts": "agency locums starting in a vacant post",
     "staff_cost_gbp": "paid hours of front-line posts (agency premium included)",
     "post_weeks_filled": "post-weeks with someone in post",

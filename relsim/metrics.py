@@ -103,7 +103,8 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "specialist_cost_per_citizen_year",
         "GBP/citizen-year",
-        "specialist hours used",
+        "specialist services as paid: their whole capacity when block-funded (the default), the "
+        "hours used when paid per use",
         _sum_per_citizen_year(SPECIALIST_COST_KEYS),
     ),
     Metric(
@@ -149,7 +150,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "staff_turnover_per_fte_year",
         "leavers/FTE-year",
-        "workers leaving",
+        "permanent workers leaving (not agency locums) per filled post-year",
         lambda m: _ratio(m.tally["leavers"], m.tally["post_weeks_filled"] / WEEKS_PER_YEAR),
     ),
     Metric(

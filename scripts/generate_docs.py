@@ -475,7 +475,10 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
     ),
     "handoffs": ("hand-offs/week", "referrals accepted onward and cases moved after a leaver"),
     "worker_changes": ("changes/week", "people whose allocated worker changed this week"),
-    "leavers": ("FTE/week", "front-door workers or caseworkers who left this week"),
+    "leavers": (
+        "FTE/week",
+        "permanent front-door workers or caseworkers who left this week (not agency locums)",
+    ),
     "waits_ended": ("people/week", "waits (front door, allocation, caseworker, specialist) ended"),
     "mean_wait_weeks_ended": ("weeks", "mean length of the waits that ended this week (0 if none)"),
     "crisis_cost_gbp": ("GBP/week", "cost of this week's crises, all payers"),
@@ -483,7 +486,11 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
         "GBP/week",
         "paid hours of front-door workers or caseworkers in post (agency premium included)",
     ),
-    "specialist_cost_gbp": ("GBP/week", "specialist hours used this week"),
+    "specialist_cost_gbp": (
+        "GBP/week",
+        "specialist services as paid this week: their whole capacity when block-funded (the "
+        "default), the hours used when paid per use",
+    ),
     "flexible_budget_gbp": ("GBP/week", "flexible budget spent this week"),
     "total_cost_gbp": ("GBP/week", "crisis + staff + specialist + flexible budget this week"),
     **{
