@@ -19,7 +19,7 @@ CITIZEN_STREAMS: dict[str, str] = {
     "needs": "weekly fluctuation of each need",
     "shocks": "life shocks: whether and where",
     "crises": "whether each crisis type happens, and whether it sends the person to services",
-    "help_seeking": "whether a person comes to services unprompted",
+    "help_seeking": "whether a person comes to services unprompted, or back after a failure",
     "attendance": "whether a person keeps an appointment or engages with a contact",
     "dropout": "leaving a specialist waiting list, giving up a queue",
     "departures": "deaths and moving away",
