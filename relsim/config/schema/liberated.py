@@ -206,7 +206,11 @@ class Liberated(Section):
 
 class Hybrid(Section):
     complexity_threshold_active_needs: int = param(
-        3, "active needs", ge=0, le=6, description="at or above: routed to a caseworker"
+        3,
+        "active needs",
+        ge=0,
+        le=6,
+        description="at or above: routed to a caseworker (active needs as a first conversation sees them, with a stranger's assessment error)",
     )
     caseworker_share_of_workforce: float = param(
         0.5,
