@@ -179,7 +179,8 @@ class CitizenColumns:
     last_failure_week: np.ndarray = column(
         np.int32,
         "week",
-        "last time a service failed the person (turned away, refused, dropped, discharged)",
+        "last time a service failed the person (turned away, refused, dropped, discharged, "
+        "disengaged, gave up waiting)",
         fill=NEVER,
     )
     spec_referred_week: np.ndarray = column(

@@ -77,7 +77,10 @@ _FIXED: dict[str, str] = {
     "held_not_seen": "of those, weeks not seen because the worker had no time (triaged out)",
     "referred_on_at_episode_end": "front-door episodes ended with the need active, referred on",
     "rejected_at_reassessment": "people refused by a specialist service at its own assessment",
-    "failures": "times a service failed someone (turned away, refused, dropped, discharged)",
+    "failures": (
+        "times a service failed someone (turned away, refused, dropped, discharged, disengaged, "
+        "gave up waiting)"
+    ),
     "failure_returns": (
         "people out of service sent back or coming back after a failure, whatever their trust"
     ),
