@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -497,11 +496,7 @@ def add_tool_commands(group: click.Group) -> None:
             )
         for _, target in copies:
             check_file_target(target, "init")
-        for source, target in copies:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_symlink():
-                target.unlink()
-            shutil.copyfile(source, target)
+        _copy_each(copies, directory)
         counts = {k: sum(1 for _, t in copies if t.parent.name == k) for k in bundled.KINDS}
         click.echo(
             f"copied {counts['scenarios']} scenarios and {counts['experiments']} experiments "
@@ -515,3 +510,23 @@ def add_tool_commands(group: click.Group) -> None:
         from relsim.config.json_schema import scenario_json_schema
 
         click.echo(json.dumps(scenario_json_schema(), indent=2))
+
+
+def _copy_each(copies: list[tuple[Path, Path]], directory: Path) -> None:
+    """Copy each file whole (never a truncated scenario); a stop part-way says how many were
+    copied and how to finish, since the files already there make a plain `init` refuse."""
+    from relsim.files import write_bytes
+
+    for done, (source, target) in enumerate(copies):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(target, source.read_bytes())
+        except KeyboardInterrupt as exc:
+            if done == 0:
+                raise
+            name = printable(str(directory))
+            raise stopped_exit(
+                exc,
+                f"{done} of {len(copies)} bundled files copied to {name}; "
+                f"relsim init --force {name} copies them all",
+            ) from None

@@ -377,6 +377,31 @@ def test_init_copies_the_bundled_files(tmp_path, capsys):
     assert edited.read_text(encoding="utf-8") == "name: edited\n"
 
 
+def test_init_stopped_part_way_leaves_whole_files_and_says_so(tmp_path, capsys, monkeypatch):
+    """A stop while copying leaves no truncated scenario, and the stop's line says what was
+    copied and how to finish, not that nothing was written."""
+    import relsim.files
+
+    target = tmp_path / "mine"
+    real = relsim.files.write_bytes
+    calls = []
+
+    def stops_on_the_third(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        real(path, data)
+
+    monkeypatch.setattr(relsim.files, "write_bytes", stops_on_the_third)
+    capsys.readouterr()
+    assert relsim_main("init", target) == 130
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and "2 of " in lines[0] and "init --force" in lines[0], lines
+    for path in calls[:2]:
+        assert path.read_bytes() == (ROOT / path.parent.name / path.name).read_bytes()
+    assert not calls[2].exists()
+
+
 def test_schema_accepts_the_bundled_scenarios_and_rejects_mistakes(capsys):
     jsonschema = pytest.importorskip("jsonschema")
     capsys.readouterr()
