@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -501,7 +502,7 @@ def add_tool_commands(group: click.Group) -> None:
         click.echo(
             f"copied {counts['scenarios']} scenarios and {counts['experiments']} experiments "
             f"to {printable(str(directory))}; try: relsim run "
-            f"{printable(str(directory / 'scenarios' / 'baseline.yaml'))}"
+            f"{_shell_word(directory / 'scenarios' / 'baseline.yaml')}"
         )
 
     @group.command()
@@ -528,5 +529,12 @@ def _copy_each(copies: list[tuple[Path, Path]], directory: Path) -> None:
             raise stopped_exit(
                 exc,
                 f"{done} of {len(copies)} bundled files copied to {name}; "
-                f"relsim init --force {name} copies them all",
+                f"relsim init --force {_shell_word(directory)} copies them all",
             ) from None
+
+
+def _shell_word(path: Path) -> str:
+    """`path` as one word a shell reads back unchanged (spaces, quotes, `$(...)`, a leading
+    dash), so that a command suggested with it can be pasted as it is."""
+    text = printable(str(path))
+    return shlex.quote(f"./{text}" if text.startswith("-") else text)

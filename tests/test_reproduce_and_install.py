@@ -7,6 +7,7 @@ describes the scenario format in JSON Schema.
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -375,6 +376,20 @@ def test_init_copies_the_bundled_files(tmp_path, capsys):
     assert relsim_main("init", target) == 2  # nothing overwritten without --force
     assert "--force" in capsys.readouterr().err
     assert edited.read_text(encoding="utf-8") == "name: edited\n"
+
+
+@pytest.mark.parametrize("name", ["my dir", "it's", "$(touch pwned)", "-x"])
+def test_init_suggests_a_command_that_can_be_pasted(tmp_path, capsys, monkeypatch, name):
+    """The `relsim run` that init suggests names its copy as one shell word, whatever the
+    directory is called, and runs nothing else when pasted."""
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert relsim_main("init", "--", name) == 0
+    suggested = capsys.readouterr().out.split("try: ")[1].strip()
+    words = shlex.split(suggested)
+    assert words[:2] == ["relsim", "run"] and len(words) == 3, words
+    assert not words[2].startswith("-"), words  # it would be read as an option
+    assert Path(words[2]).resolve() == (tmp_path / name / "scenarios" / "baseline.yaml")
 
 
 def test_init_stopped_part_way_leaves_whole_files_and_says_so(tmp_path, capsys, monkeypatch):
