@@ -12,7 +12,8 @@ find_python() {
     local candidates=(python3.13 python3.12 python3)
     local root=""
     if command -v pyenv >/dev/null 2>&1; then root="$(pyenv root 2>/dev/null || true)"; fi
-    [ -z "$root" ] && [ -d "$HOME/.pyenv" ] && root="$HOME/.pyenv"
+    # HOME may be unset (env -i, some service managers): not a reason to stop looking.
+    [ -z "$root" ] && [ -n "${HOME:-}" ] && [ -d "$HOME/.pyenv" ] && root="$HOME/.pyenv"
     if [ -n "$root" ]; then
         for p in "$root"/versions/3.13*/bin/python3 "$root"/versions/3.12*/bin/python3; do
             [ -x "$p" ] && candidates+=("$p")

@@ -360,6 +360,29 @@ def test_bad_manifests_are_bad_input(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def _dev_function(name: str) -> str:
+    """The text of one shell function of dev.sh, to run on its own."""
+    text = (ROOT / "dev.sh").read_text(encoding="utf-8")
+    start = text.index(f"{name}() {{")
+    return text[start : text.index("\n}\n", start) + 3]
+
+
+def _found_python(path: Path, home: Path | None) -> subprocess.CompletedProcess[str]:
+    """dev.sh's find_python with only `path` on PATH and `home` as HOME (None: unset)."""
+    env = {"PATH": str(path)} | ({"HOME": str(home)} if home is not None else {})
+    script = f"set -euo pipefail\n{_dev_function('find_python')}\nfind_python\n"
+    bash = shutil.which("bash") or "/bin/bash"
+    return subprocess.run([bash, "-c", script], env=env, capture_output=True, text=True)
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="needs this Python to be >= 3.12")
+def test_dev_sh_finds_a_python_on_path_with_home_unset(tmp_path):
+    """Run with HOME unset (env -i, a service), dev.sh still finds the Python on PATH."""
+    (tmp_path / "python3").symlink_to(sys.executable)
+    found = _found_python(tmp_path, None)
+    assert found.returncode == 0 and found.stdout.strip() == str(tmp_path / "python3"), found
+
+
 def test_init_copies_the_bundled_files(tmp_path, capsys):
     target = tmp_path / "mine"
     assert relsim_main("init", target) == 0
