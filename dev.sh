@@ -9,17 +9,18 @@ ROOT="$(pwd)"
 VENV="$ROOT/.venv"
 
 find_python() {
-    local candidates=(python3.13 python3.12 python3)
+    # Every 3.x found is a candidate (3.14 and later too); the version check below picks.
+    local candidates=(python3.14 python3.13 python3.12 python3)
     local root=""
     if command -v pyenv >/dev/null 2>&1; then root="$(pyenv root 2>/dev/null || true)"; fi
     # HOME may be unset (env -i, some service managers): not a reason to stop looking.
     [ -z "$root" ] && [ -n "${HOME:-}" ] && [ -d "$HOME/.pyenv" ] && root="$HOME/.pyenv"
     if [ -n "$root" ]; then
-        for p in "$root"/versions/3.13*/bin/python3 "$root"/versions/3.12*/bin/python3; do
+        for p in "$root"/versions/3.*/bin/python3; do
             [ -x "$p" ] && candidates+=("$p")
         done
     fi
-    for p in /usr/local/bin/python3.13 /usr/local/bin/python3.12 /usr/bin/python3.13 /usr/bin/python3.12; do
+    for p in /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do
         [ -x "$p" ] && candidates+=("$p")
     done
     for c in "${candidates[@]}"; do

@@ -383,6 +383,17 @@ def test_dev_sh_finds_a_python_on_path_with_home_unset(tmp_path):
     assert found.returncode == 0 and found.stdout.strip() == str(tmp_path / "python3"), found
 
 
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="needs this Python to be >= 3.12")
+def test_dev_sh_finds_a_pyenv_python_newer_than_313(tmp_path):
+    """A Python 3.14 (or later) under pyenv is used, as the README's '3.12 or newer' says."""
+    newer = tmp_path / "home" / ".pyenv" / "versions" / "3.14.0" / "bin" / "python3"
+    newer.parent.mkdir(parents=True)
+    newer.symlink_to(sys.executable)
+    (tmp_path / "bin").mkdir()
+    found = _found_python(tmp_path / "bin", tmp_path / "home")
+    assert found.returncode == 0 and found.stdout.strip() == str(newer), found
+
+
 def test_init_copies_the_bundled_files(tmp_path, capsys):
     target = tmp_path / "mine"
     assert relsim_main("init", target) == 0
