@@ -40,6 +40,13 @@ ensure_env() {
     if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
+    # A .venv made by a Python older than 3.12, or whose setup was interrupted before pip was
+    # in it, can never be installed into: make it again rather than fail the same way each time.
+    if [ -e "$VENV" ] && ! "$VENV/bin/python" -c \
+        'import sys, pip; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then
+        echo "relsim: .venv is not usable (a Python older than 3.12, or unfinished); making it again" >&2
+        rm -rf "$VENV"
+    fi
     if [ ! -x "$VENV/bin/python" ]; then
         local py
         if ! py="$(find_python)"; then

@@ -394,6 +394,38 @@ def test_dev_sh_finds_a_pyenv_python_newer_than_313(tmp_path):
     assert found.returncode == 0 and found.stdout.strip() == str(newer), found
 
 
+@pytest.mark.skipif(
+    [p for d in ("/usr/bin", "/usr/local/bin") for p in Path(d).glob("python3.1[2-9]")],
+    reason="dev.sh would find a Python >= 3.12 there and start a real install",
+)
+@pytest.mark.parametrize("broken", ["without pip", "an older Python"])
+def test_dev_sh_makes_an_unusable_venv_again(tmp_path, broken):
+    """A .venv that pip cannot install into (setup interrupted before pip was in it, or made by
+    a Python older than 3.12) is made again, not failed on at every start."""
+    old = "/usr/bin/python3.11" if broken == "an older Python" else sys.executable
+    if not Path(old).exists():
+        pytest.skip(f"no {old} here")
+    shutil.copy(ROOT / "dev.sh", tmp_path / "dev.sh")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    subprocess.run([old, "-m", "venv", "--without-pip", tmp_path / ".venv"], check=True)
+    if broken == "an older Python":
+        # pip is there (an empty stand-in): only the version makes it unusable
+        site = next((tmp_path / ".venv" / "lib").glob("python3.*/site-packages"))
+        (site / "pip.py").write_text("", encoding="utf-8")
+    tools = tmp_path / "tools"  # coreutils only: no Python, so nothing is installed
+    tools.mkdir()
+    for tool in ("dirname", "cat", "sha256sum", "cut", "rm"):
+        (tools / tool).symlink_to(shutil.which(tool) or f"/usr/bin/{tool}")
+    bash = shutil.which("bash") or "/bin/bash"
+    env = {"PATH": str(tools), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [bash, tmp_path / "dev.sh", "relsim"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2, done
+    assert ".venv is not usable" in done.stderr and "no Python >= 3.12" in done.stderr, done
+    assert not (tmp_path / ".venv").exists()
+
+
 def test_init_copies_the_bundled_files(tmp_path, capsys):
     target = tmp_path / "mine"
     assert relsim_main("init", target) == 0
