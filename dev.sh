@@ -9,7 +9,8 @@ ROOT="$(pwd)"
 VENV="$ROOT/.venv"
 
 find_python() {
-    # Every 3.x found is a candidate (3.14 and later too); the version check below picks.
+    # Every Python 3 found is a candidate (3.14 and later too); the newest that is 3.12 or
+    # later is used, the first found among equals (PATH before pyenv before /usr).
     local candidates=(python3.14 python3.13 python3.12 python3)
     local root=""
     if command -v pyenv >/dev/null 2>&1; then root="$(pyenv root 2>/dev/null || true)"; fi
@@ -23,14 +24,17 @@ find_python() {
     for p in /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do
         [ -x "$p" ] && candidates+=("$p")
     done
+    local best="" best_minor=0 minor c
     for c in "${candidates[@]}"; do
-        if command -v "$c" >/dev/null 2>&1 &&
-            "$c" -c 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
-            command -v "$c"
-            return 0
+        command -v "$c" >/dev/null 2>&1 || continue
+        minor="$("$c" -c 'import sys, venv; print(sys.version_info[1] if sys.version_info >= (3, 12) else 0)' 2>/dev/null)" || continue
+        if [[ "$minor" =~ ^[0-9]+$ ]] && [ "$minor" -gt "$best_minor" ]; then
+            best="$(command -v "$c")"
+            best_minor="$minor"
         fi
     done
-    return 1
+    [ -n "$best" ] || return 1
+    echo "$best"
 }
 
 ensure_env() {

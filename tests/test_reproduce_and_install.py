@@ -394,6 +394,27 @@ def test_dev_sh_finds_a_pyenv_python_newer_than_313(tmp_path):
     assert found.returncode == 0 and found.stdout.strip() == str(newer), found
 
 
+def test_dev_sh_prefers_the_newest_python(tmp_path):
+    """Among the Pythons found (stand-ins that answer the version check), the newest 3.12 or
+    later is used, wherever it was found, and older ones never."""
+    home, path = tmp_path / "home", tmp_path / "bin"
+    path.mkdir()
+
+    def stand_in(where: Path, minor: int) -> Path:
+        where.parent.mkdir(parents=True, exist_ok=True)
+        where.write_text(f"#!/bin/sh\necho {minor}\n", encoding="utf-8")
+        where.chmod(0o755)
+        return where
+
+    stand_in(path / "python3", 12)
+    versions = home / ".pyenv" / "versions"
+    stand_in(versions / "3.9.18" / "bin" / "python3", 0)  # older than 3.12: the check says 0
+    newest = stand_in(versions / "3.13.2" / "bin" / "python3", 13)
+    stand_in(versions / "3.12.8" / "bin" / "python3", 12)
+    found = _found_python(path, home)
+    assert found.returncode == 0 and found.stdout.strip() == str(newest), found
+
+
 @pytest.mark.skipif(
     [p for d in ("/usr/bin", "/usr/local/bin") for p in Path(d).glob("python3.1[2-9]")],
     reason="dev.sh would find a Python >= 3.12 there and start a real install",
