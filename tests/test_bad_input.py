@@ -66,9 +66,9 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["adir.yaml", "directory", "scenario file"],
     ),
     "invalid utf-8": (
-        {"bad.yaml": b"name: caf\xe9\nseed: 3\n"},
+        {"bad.yaml": b"seed: 3\nname: caf\xe9\n"},
         ["run", "bad.yaml"],
-        ["bad.yaml", "utf-8"],
+        ["bad.yaml", "line 2", "utf-8", "byte 18"],
     ),
     "extends cycle": (
         {"a.yaml": b"extends: b.yaml\nname: a\n", "b.yaml": b"extends: a.yaml\nname: b\n"},

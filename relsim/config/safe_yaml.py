@@ -84,7 +84,8 @@ def read_text(path: Path, limit: int, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FileError(
-            f"{name}: not valid utf-8 text (byte {exc.start + 1}); expected {_a(what)}"
+            f"{name}: line {data.count(b'\n', 0, exc.start) + 1}: not valid utf-8 text "
+            f"(byte {exc.start + 1} of the file); expected {_a(what)}"
         ) from None
 
 
