@@ -84,8 +84,12 @@ relsim)
     ensure_env
     exec "$VENV/bin/relsim" "$@"
     ;;
+-h | --help | help)
+    echo "usage: ./dev.sh [demo|test|relsim ARGS...]   (set up what is missing, then run it)"
+    ;;
 *)
-    echo "usage: ./dev.sh [demo|test|relsim ARGS...]" >&2
+    printf -v shown '%q' "$cmd" # escaped: never a control character on the terminal
+    echo "relsim: dev.sh has no command $shown; usage: ./dev.sh [demo|test|relsim ARGS...]" >&2
     exit 2
     ;;
 esac

@@ -394,6 +394,20 @@ def test_dev_sh_finds_a_pyenv_python_newer_than_313(tmp_path):
     assert found.returncode == 0 and found.stdout.strip() == str(newer), found
 
 
+def test_dev_sh_names_an_unknown_command_and_helps_on_request():
+    """An unknown command is one `relsim:` line naming it (escaped), exit 2, before anything is
+    set up; --help is not an error."""
+    bash = shutil.which("bash") or "/bin/bash"
+    wrong = subprocess.run(
+        [bash, ROOT / "dev.sh", "tset\x1b[2J"], capture_output=True, text=True, timeout=60
+    )
+    assert wrong.returncode == 2 and wrong.stdout == "", wrong
+    assert wrong.stderr.startswith("relsim: dev.sh has no command ") and "tset" in wrong.stderr
+    assert "\x1b" not in wrong.stderr and wrong.stderr.count("\n") == 1, wrong
+    helped = subprocess.run([bash, ROOT / "dev.sh", "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "usage: ./dev.sh" in helped.stdout, helped
+
+
 def test_dev_sh_prefers_the_newest_python(tmp_path):
     """Among the Pythons found (stand-ins that answer the version check), the newest 3.12 or
     later is used, wherever it was found, and older ones never."""
