@@ -40,9 +40,17 @@ find_python() {
 ensure_env() {
     local stamp="$VENV/.relsim-installed"
     local want
-    want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
+    # what was installed, and where: a moved checkout's .venv still names the old place (in
+    # its scripts' first lines, and the editable install), so it is made again
+    want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"$'\n'"$VENV"
     if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
+    fi
+    local made_in=""
+    [ -f "$stamp" ] && made_in="$(sed -n 2p "$stamp")"
+    if [ -n "$made_in" ] && [ "$made_in" != "$VENV" ]; then
+        echo "relsim: .venv was made in another place (the checkout has moved); making it again" >&2
+        rm -rf "$VENV"
     fi
     # A .venv made by a Python older than 3.12, or whose setup was interrupted before pip was
     # in it, can never be installed into: make it again rather than fail the same way each time.

@@ -6,6 +6,7 @@ describes the scenario format in JSON Schema.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shlex
 import shutil
@@ -433,23 +434,28 @@ def test_dev_sh_prefers_the_newest_python(tmp_path):
     [p for d in ("/usr/bin", "/usr/local/bin") for p in Path(d).glob("python3.1[2-9]")],
     reason="dev.sh would find a Python >= 3.12 there and start a real install",
 )
-@pytest.mark.parametrize("broken", ["without pip", "an older Python"])
+@pytest.mark.parametrize("broken", ["without pip", "an older Python", "moved"])
 def test_dev_sh_makes_an_unusable_venv_again(tmp_path, broken):
     """A .venv that pip cannot install into (setup interrupted before pip was in it, or made by
-    a Python older than 3.12) is made again, not failed on at every start."""
+    a Python older than 3.12), or made where the checkout was before it moved, is made again,
+    not failed on (or run from the old place) at every start."""
     old = "/usr/bin/python3.11" if broken == "an older Python" else sys.executable
     if not Path(old).exists():
         pytest.skip(f"no {old} here")
     shutil.copy(ROOT / "dev.sh", tmp_path / "dev.sh")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     subprocess.run([old, "-m", "venv", "--without-pip", tmp_path / ".venv"], check=True)
-    if broken == "an older Python":
-        # pip is there (an empty stand-in): only the version makes it unusable
+    if broken != "without pip":
+        # pip is there (an empty stand-in): only the version or the place makes it unusable
         site = next((tmp_path / ".venv" / "lib").glob("python3.*/site-packages"))
         (site / "pip.py").write_text("", encoding="utf-8")
+    if broken == "moved":
+        installed = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+        stamp = f"{installed}\n/somewhere/else/.venv\n"
+        (tmp_path / ".venv" / ".relsim-installed").write_text(stamp, encoding="utf-8")
     tools = tmp_path / "tools"  # coreutils only: no Python, so nothing is installed
     tools.mkdir()
-    for tool in ("dirname", "cat", "sha256sum", "cut", "rm"):
+    for tool in ("dirname", "cat", "sha256sum", "cut", "rm", "sed"):
         (tools / tool).symlink_to(shutil.which(tool) or f"/usr/bin/{tool}")
     bash = shutil.which("bash") or "/bin/bash"
     env = {"PATH": str(tools), "HOME": str(tmp_path)}
@@ -457,7 +463,8 @@ def test_dev_sh_makes_an_unusable_venv_again(tmp_path, broken):
         [bash, tmp_path / "dev.sh", "relsim"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 2, done
-    assert ".venv is not usable" in done.stderr and "no Python >= 3.12" in done.stderr, done
+    said = "made in another place" if broken == "moved" else ".venv is not usable"
+    assert said in done.stderr and "no Python >= 3.12" in done.stderr, done
     assert not (tmp_path / ".venv").exists()
 
 
