@@ -40,9 +40,10 @@ find_python() {
 ensure_env() {
     local stamp="$VENV/.relsim-installed"
     local want
-    # what was installed, and where: a moved checkout's .venv still names the old place (in
-    # its scripts' first lines, and the editable install), so it is made again
-    want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"$'\n'"$VENV"
+    # what was installed (cksum is on every POSIX system), and where: a moved checkout's .venv
+    # still names the old place (its scripts' first lines, the editable install), so it is made
+    # again
+    want="$(cat pyproject.toml setup.py | cksum)"$'\n'"$VENV"
     if [ -x "$VENV/bin/python" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
         return 0
     fi
