@@ -63,6 +63,7 @@ try:
         stop_received,
         stop_signals_interrupt,
     )
+    from relsim.stdout import StdoutError, guarded_stdout
     from relsim.targets import ResultTarget, check_entry_name, check_file_target
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -415,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     status."""
     try:
         # one process pool for all of a command's replications and sweeps, started if needed
-        with stop_signals_interrupt(), shared_pool():
+        with stop_signals_interrupt(), shared_pool(), guarded_stdout():
             cli.main(args=argv, prog_name="relsim", standalone_mode=False)
     except ScenarioError as exc:
         _fail(exc.problems, BAD_INPUT)
@@ -429,6 +430,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail([exc.format_message()], exc.exit_code)
     except RunError as exc:
         _fail([str(exc)], 1)
+    except StdoutError as exc:
+        _fail([f"standard output: cannot be written ({exc.strerror})"], BAD_INPUT)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise

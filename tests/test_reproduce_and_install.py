@@ -7,6 +7,7 @@ describes the scenario format in JSON Schema.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -522,6 +523,27 @@ def test_init_stopped_part_way_leaves_whole_files_and_says_so(tmp_path, capsys, 
     for path in calls[:2]:
         assert path.read_bytes() == (ROOT / path.parent.name / path.name).read_bytes()
     assert not calls[2].exists()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [("schema",), ("validate", "baseline"), ("--help",), ("run", "baseline", *TINY, "--reps", "1")],
+)
+def test_a_full_standard_output_is_one_line_and_exit_2(args):
+    """Output sent to a full disk is said in one line naming standard output, not as an
+    unexplained OSError with exit status 1."""
+    env = {k: v for k, v in os.environ.items() if k != "RELSIM_DEBUG"}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "relsim", *args],
+            cwd=ROOT, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
+        )  # fmt: skip
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2, done.stderr
+    assert lines == [
+        "relsim: error: standard output: cannot be written (No space left on device)"
+    ], done.stderr
 
 
 def test_schema_accepts_the_bundled_scenarios_and_rejects_mistakes(capsys):
