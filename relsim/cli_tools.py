@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shlex
@@ -420,6 +421,50 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     _report(verdicts, manifest)
 
 
+def _copy_all(directory: Path, copies: list[tuple[Path, Path]]) -> None:
+    """Copy each (source, target), creating the directories they go in; on any failure nothing
+    new is left (no directory, no file), and a directory that cannot be made is named with the
+    reason, rather than as a missing file in its parent."""
+    from relsim.files import write_bytes
+    from relsim.targets import check_file_target, make_parents, remove_if_empty
+
+    made: list[Path] = []
+    written: list[Path] = []
+    try:
+        for folder in sorted({target.parent for _, target in copies}):
+            try:
+                made += make_parents(folder / "-")
+            except OSError as exc:
+                raise OutputError(_cannot_create(directory, exc)) from None
+        for _, target in copies:
+            check_file_target(target, "init")
+        for source, target in copies:
+            new = not (target.exists() or target.is_symlink())
+            try:
+                write_bytes(target, source.read_bytes())  # replaces a link, never follows it
+            except OSError as exc:
+                raise OutputError(
+                    f"init {printable(str(target))}: cannot be written ({exc.strerror})"
+                ) from None
+            if new:
+                written.append(target)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        remove_if_empty(made)
+        raise
+
+
+def _cannot_create(directory: Path, exc: OSError) -> str:
+    """Why `directory` cannot be made, in one line. Where its parent exists, the system's "no
+    such file" (/proc, /sys) means that the parent takes no new directories."""
+    failed = Path(exc.filename) if exc.filename else directory
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOENT and failed.parent.is_dir():
+        reason = f"{failed.parent} does not allow new directories"
+    return f"init: cannot create {printable(str(directory))}: {printable(reason)}"
+
+
 def add_tool_commands(group: click.Group) -> None:
     @group.command()
     @click.argument("manifest", type=click.Path(path_type=Path))
@@ -477,8 +522,6 @@ def add_tool_commands(group: click.Group) -> None:
     @click.option("--force", is_flag=True, help="overwrite bundled files already copied there")
     def init(directory: Path, force: bool) -> None:
         """Copy the bundled scenarios and experiments into DIRECTORY, to edit and run."""
-        from relsim.targets import check_file_target
-
         copies = []
         for kind in bundled.KINDS:
             source = bundled.directory(kind)
@@ -495,9 +538,7 @@ def add_tool_commands(group: click.Group) -> None:
                 + (f" and {len(existing) - 1} more" if len(existing) > 1 else "")
                 + " (use --force to overwrite the bundled files there)"
             )
-        for _, target in copies:
-            check_file_target(target, "init")
-        _copy_each(copies, directory)
+        _copy_all(directory, copies)
         counts = {k: sum(1 for _, t in copies if t.parent.name == k) for k in bundled.KINDS}
         click.echo(
             f"copied {counts['scenarios']} scenarios and {counts['experiments']} experiments "
@@ -511,26 +552,6 @@ def add_tool_commands(group: click.Group) -> None:
         from relsim.config.json_schema import scenario_json_schema
 
         click.echo(json.dumps(scenario_json_schema(), indent=2))
-
-
-def _copy_each(copies: list[tuple[Path, Path]], directory: Path) -> None:
-    """Copy each file whole (never a truncated scenario); a stop part-way says how many were
-    copied and how to finish, since the files already there make a plain `init` refuse."""
-    from relsim.files import write_bytes
-
-    for done, (source, target) in enumerate(copies):
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(target, source.read_bytes())
-        except KeyboardInterrupt as exc:
-            if done == 0:
-                raise
-            name = printable(str(directory))
-            raise stopped_exit(
-                exc,
-                f"{done} of {len(copies)} bundled files copied to {name}; "
-                f"relsim init --force {_shell_word(directory)} copies them all",
-            ) from None
 
 
 def _shell_word(path: Path) -> str:

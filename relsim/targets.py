@@ -261,15 +261,22 @@ def check_summary_targets(
 
 
 def make_parents(path: Path) -> list[Path]:
-    """Create the missing directories above `path`; the ones created, outermost first."""
+    """Create the missing directories above `path`; the ones created, outermost first (on a
+    failure, those already created are removed)."""
     missing = []
     current = path.parent
     while not (current.exists() or current.is_symlink()):
         missing.append(current)
         current = current.parent
-    for directory in reversed(missing):
-        directory.mkdir(exist_ok=True)
-    return list(reversed(missing))
+    made: list[Path] = []
+    try:
+        for directory in reversed(missing):
+            directory.mkdir(exist_ok=True)
+            made.append(directory)
+    except BaseException:  # none of them is left half-made
+        remove_if_empty(made)
+        raise
+    return made
 
 
 def remove_if_empty(directories: Sequence[Path]) -> None:

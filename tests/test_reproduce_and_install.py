@@ -500,9 +500,9 @@ def test_init_suggests_a_command_that_can_be_pasted(tmp_path, capsys, monkeypatc
     assert Path(words[2]).resolve() == (tmp_path / name / "scenarios" / "baseline.yaml")
 
 
-def test_init_stopped_part_way_leaves_whole_files_and_says_so(tmp_path, capsys, monkeypatch):
-    """A stop while copying leaves no truncated scenario, and the stop's line says what was
-    copied and how to finish, not that nothing was written."""
+def test_init_stopped_part_way_leaves_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    """A stop while copying takes back what was copied (no truncated scenario, no partial
+    set that a plain init would then refuse), and the stop's line says nothing was written."""
     import relsim.files
 
     target = tmp_path / "mine"
@@ -518,11 +518,44 @@ def test_init_stopped_part_way_leaves_whole_files_and_says_so(tmp_path, capsys, 
     monkeypatch.setattr(relsim.files, "write_bytes", stops_on_the_third)
     capsys.readouterr()
     assert relsim_main("init", target) == 130
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 1 and "2 of " in lines[0] and "init --force" in lines[0], lines
-    for path in calls[:2]:
-        assert path.read_bytes() == (ROOT / path.parent.name / path.name).read_bytes()
-    assert not calls[2].exists()
+    lines = [line for line in capsys.readouterr().err.splitlines() if line]  # after ^C's line
+    assert len(lines) == 1 and "no results written" in lines[0], lines
+    assert len(calls) == 3 and list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(relsim.files, "write_bytes", real)
+    assert relsim_main("init", target) == 0  # and a plain init then works
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs /proc")
+def test_init_where_no_directory_can_be_made_says_so_in_one_line(capsys):
+    """/proc takes no new directories; the system calls that "no such file", which named /proc
+    as if it were missing."""
+    capsys.readouterr()
+    assert relsim_main("init", "/proc/nope/deeper") == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [
+        "relsim: error: init: cannot create /proc/nope/deeper: /proc does not allow new directories"
+    ]
+
+
+def test_init_that_fails_midway_leaves_nothing(tmp_path, capsys, monkeypatch):
+    """A copy that fails (a full disk) takes back the directories and files already made."""
+    import relsim.files
+
+    real = relsim.files.write_bytes
+    done: list[Path] = []
+
+    def fill_up(path: Path, data: bytes) -> None:
+        if len(done) == 4:
+            raise OSError(28, "No space left on device")
+        real(path, data)
+        done.append(path)
+
+    monkeypatch.setattr(relsim.files, "write_bytes", fill_up)
+    capsys.readouterr()
+    assert relsim_main("init", tmp_path / "new" / "copies") == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "cannot be written (No space left on device)" in lines[0], lines
+    assert len(done) == 4 and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
