@@ -377,12 +377,25 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
 def viz(scenario: Path | None, host: str, port: int) -> None:
     """Open the teaching app in a browser: SCENARIO (default: baseline) beside a contrasting
     care model, on the same citizens, with live charts, journeys and exercises."""
-    from relsim.viz.observe import bundled_scenario
+    from relsim.viz.observe import bundled_scenario, resolve, scenario_data
     from relsim.viz.server import AddressError, ServerError, serve
+    from relsim.viz.session import default_workers_note, initial_setup, outside_sliders
 
     check_host(host, "--host")
     path = bundled_scenario("baseline" if scenario is None else str(scenario))
     load_scenario(path)
+    base = scenario_data(path)
+    setup = initial_setup(resolve(base, str(path)))
+    outside = outside_sliders(setup)
+    if outside:
+        raise ScenarioError(
+            f"{path}: the app's sliders cannot show {', '.join(outside)}; a slider's first move "
+            "would replace the value, so give values in range (relsim scale --citizens sizes a "
+            "district; relsim run takes any)"
+        )
+    note = default_workers_note(base, setup)
+    if note is not None:
+        click.echo(f"relsim viz: note: {printable(note)}", err=True)
     try:
         serve(path, host, port, lambda url: click.echo(f"relsim viz: open {url} (Ctrl-C stops)"))
     except AddressError as exc:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from relsim.records import EVENT_KINDS
-from relsim.viz import charts, exercises, journey, observe, system
+from relsim.viz import charts, exercises, journey, observe, session, system
 from relsim.viz.session import Comparison, Setup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,3 +233,44 @@ def test_the_announced_address_is_one_that_can_be_opened():
             url = url_of(sock)
         assert url.startswith(expected) and "0.0.0.0" not in url, url
     assert socket.gethostname() in url and "every address" in url
+
+
+def test_viz_refuses_values_its_sliders_cannot_show(tmp_path: Path, cli_run) -> None:
+    """A slider cannot show a value beyond its range, and its first move would replace it: such
+    a scenario is refused in one line naming each value and its slider's range."""
+    (tmp_path / "odd.yaml").write_text(
+        "name: odd\ncare_model: liberated\npopulation:\n  citizens: 50000\n"
+        "workforce:\n  workers: 0\n"
+    )
+    result = cli_run("viz", "odd.yaml", "--port", "0", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("relsim: error: odd.yaml:"), result.stderr
+    assert "population.citizens 50,000 (slider 200 to 5,000)" in lines[0]
+    assert "A's workforce.workers 0 (slider 1 to 150)" in lines[0]
+
+
+def test_every_bundled_scenario_fits_the_sliders() -> None:
+    for name in ("baseline", "liberated", "hybrid"):
+        path = observe.bundled_scenario(name)
+        setup = session.initial_setup(observe.resolve(observe.scenario_data(path), name))
+        assert session.outside_sliders(setup) == [], name
+
+
+def test_a_scenario_without_workers_is_told_why_the_sides_differ(tmp_path: Path) -> None:
+    """Side A runs the schema's default workforce, as `relsim run` does, while B's bundled
+    workforce is scaled to the district: the terminal says so rather than leave it unexplained."""
+    data = {"name": "x", "care_model": "liberated", "population": {"citizens": 5000}}
+    setup = session.initial_setup(observe.resolve(data, "x.yaml"))
+    default = observe.resolve({}, "default").workforce.workers
+    bundled = observe.workforce_presets()["assess_do_refer"][0]
+    assert setup.sides[0].workers == default
+    assert setup.sides[1].workers == session.scaled_workers(bundled, 5000)
+    note = session.default_workers_note(data, setup)
+    assert note is not None and f"A (liberated) runs the default {default}," in note
+    assert f"scaled to them: {setup.sides[1].workers}" in note
+    given = {**data, "workforce": {"workers": 30}}
+    assert (
+        session.default_workers_note(given, session.initial_setup(observe.resolve(given, "x")))
+        is None
+    )

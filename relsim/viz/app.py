@@ -21,7 +21,15 @@ import solara
 import solara.lab
 
 from relsim.viz import charts, exercises, journey, observe, system
-from relsim.viz.session import SIDES, Comparison, Setup, preset_side
+from relsim.viz.session import (
+    CAP_RANGE,
+    CITIZENS_RANGE,
+    SIDES,
+    WORKERS_RANGE,
+    Comparison,
+    Setup,
+    preset_side,
+)
 
 SCENARIO_ENV = "RELSIM_VIZ_SCENARIO"
 YEAR = 52
@@ -119,8 +127,8 @@ def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick,
             solara.SliderInt(
                 f"{SIDES[index]}: caseload cap {setup.sides[index].caseload_cap}",
                 value=setup.sides[index].caseload_cap,
-                min=1,
-                max=60,
+                min=CAP_RANGE[0],
+                max=CAP_RANGE[1],
                 on_value=functools.partial(_set_side, change, wanted, index, "caseload_cap"),
             )
 
@@ -150,8 +158,8 @@ def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tic
         solara.SliderInt(
             f"Citizens: {setup.citizens:,}",
             value=setup.citizens,
-            min=200,
-            max=5000,
+            min=CITIZENS_RANGE[0],
+            max=CITIZENS_RANGE[1],
             step=100,
             on_value=citizens,
         )
@@ -168,8 +176,8 @@ def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tic
             solara.SliderInt(
                 f"{SIDES[index]}: workers {setup.sides[index].workers}",
                 value=setup.sides[index].workers,
-                min=1,
-                max=150,
+                min=WORKERS_RANGE[0],
+                max=WORKERS_RANGE[1],
                 on_value=functools.partial(_set_side, change, wanted, index, "workers"),
             )
         if pending.value:

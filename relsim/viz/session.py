@@ -18,6 +18,10 @@ from relsim.config.loading import deep_merge
 from relsim.viz import observe
 
 SIDES = ("A", "B")
+#: what the district sliders can show and set, (least, most)
+CITIZENS_RANGE = (200, 5000)
+WORKERS_RANGE = (1, 150)
+CAP_RANGE = (1, 60)
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,38 @@ def initial_setup(scenario: Scenario) -> Setup:
         citizens=citizens,
         seed=scenario.seed,
         sides=(side_a, preset_side(contrast(scenario.care_model), citizens)),
+    )
+
+
+def outside_sliders(setup: Setup) -> list[str]:
+    """Each starting value that its slider cannot show, with the slider's range. The app runs
+    such a value as given, but its slider sits at an end, and the first move replaces it (the
+    workers with the citizens): the app cannot represent it."""
+    values = [("population.citizens", setup.citizens, CITIZENS_RANGE)]
+    for label, side in zip(SIDES, setup.sides, strict=True):
+        values += [
+            (f"{label}'s workforce.workers", side.workers, WORKERS_RANGE),
+            (f"{label}'s workforce.caseload_cap", side.caseload_cap, CAP_RANGE),
+        ]
+    return [
+        f"{name} {value:,} (slider {low:,} to {high:,})"
+        for name, value, (low, high) in values
+        if not low <= value <= high
+    ]
+
+
+def default_workers_note(base: dict[str, Any], setup: Setup) -> str | None:
+    """Where the scenario sets no workers, why the two sides' workforces are sized differently:
+    A runs the schema's default, as `relsim run` would, whatever the district's size, while B
+    gets its model's bundled workforce scaled to the district."""
+    workforce = base.get("workforce")
+    if isinstance(workforce, dict) and "workers" in workforce:
+        return None
+    a, b = setup.sides
+    return (
+        f"the scenario sets no workforce.workers: A ({a.care_model}) runs the default "
+        f"{a.workers}, as relsim run would, not scaled to {setup.citizens:,} citizens; "
+        f"B ({b.care_model}) gets its bundled workforce scaled to them: {b.workers}"
     )
 
 
