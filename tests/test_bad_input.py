@@ -324,6 +324,31 @@ def test_a_number_with_an_exponent_and_no_point_is_a_number(tmp_path):
     assert scenario.population.citizens == 2000 and scenario.continuity == 0.5
 
 
+def test_numbers_are_read_as_yaml_1_2_reads_them(tmp_path, capsys):
+    """YAML 1.1 reads `010` as eight (octal) and `1:20` as eighty (base 60) without a word;
+    relsim reads numbers as YAML 1.2 does: `010` is ten, `1:20` is text, refused with its line,
+    and `3.0e3`, `0o17`, `0x10` and `1_000` are numbers (on the command line too)."""
+    from relsim.config import load_scenario
+    from tests.cli_helpers import relsim_main
+
+    path = tmp_path / "numbers.yaml"
+    path.write_text(
+        "name: n\nseed: 010\npopulation:\n  citizens: 3.0e3\nworkforce:\n  workers: 0o17\n"
+        "  caseload_cap: 0x10\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(path, ["time.weeks=1_000"])
+    assert scenario.seed == 10 and scenario.population.citizens == 3000
+    assert (scenario.workforce.workers, scenario.workforce.caseload_cap) == (15, 16)
+    assert scenario.time.weeks == 1000
+    sexagesimal = tmp_path / "sixty.yaml"
+    sexagesimal.write_text("name: s\nseed: 1:20\n", encoding="utf-8")
+    capsys.readouterr()
+    assert relsim_main("validate", sexagesimal) == 2
+    line = capsys.readouterr().err
+    assert "sixty.yaml: line 2: seed:" in line and "'1:20'" in line, line
+
+
 def test_a_name_that_is_neither_a_file_nor_bundled_lists_the_bundled_ones(capsys):
     from tests.cli_helpers import relsim_main
 

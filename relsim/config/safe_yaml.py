@@ -89,15 +89,38 @@ def read_text(path: Path, limit: int, what: str) -> str:
         ) from None
 
 
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+# Numbers as YAML 1.2 writes them, not 1.1: a leading zero is decimal (`010` is ten, not eight),
+# `0o` and `0x` mark octal and hexadecimal, and there is no base 60 (`1:20` is text, not
+# eighty) or `0b`. Underscores between digits are read, as 1.1 and Python read them.
+_INT = re.compile(r"^(?:[-+]?[0-9][0-9_]*|[-+]?0o[0-7_]+|[-+]?0x[0-9a-fA-F_]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"  # 1.5, 1., 1.5e3, 1.5e+3
+    r"|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"  # .5, -.5e-3
+    r"|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+"  # 1e3, as 1.2 reads it (1.1: text)
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
 class _Loader(yaml.SafeLoader):
     """The safe loader, with a nesting limit while composing and duplicate keys recorded, and
-    numbers written with an exponent but no point (`1e3`, `2.5e-3` already was) read as numbers,
-    as YAML 1.2 reads them, not as text."""
+    numbers read as YAML 1.2 reads them (`_INT`, `_FLOAT`); booleans and nulls as 1.1 reads
+    them (`yes:` is True), which a schema of numbers and text never mistakes silently."""
 
     yaml_implicit_resolvers: typing.ClassVar[dict[Any, list[Any]]] = {
-        first: list(resolvers)
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in (INT_TAG, FLOAT_TAG)]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_yaml_int(self, node: Any) -> int:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        for prefix, base in (("0x", 16), ("0o", 8)):
+            if digits.startswith(prefix):
+                return sign * int(digits[len(prefix) :], base)
+        return sign * int(digits, 10)
 
     def __init__(self, text: str, max_depth: int) -> None:
         super().__init__(text)
@@ -175,11 +198,9 @@ def _check_size(root: Any, limits: Limits) -> tuple[str, Any] | None:
     return None
 
 
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+_Loader.add_implicit_resolver(INT_TAG, _INT, list("-+0123456789"))
+_Loader.add_implicit_resolver(FLOAT_TAG, _FLOAT, list("-+0123456789."))
+_Loader.add_constructor(INT_TAG, _Loader.construct_yaml_int)
 
 
 def _key_text(node: yaml.ScalarNode) -> str:
