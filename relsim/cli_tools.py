@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shlex
@@ -426,7 +425,7 @@ def _copy_all(directory: Path, copies: list[tuple[Path, Path]]) -> None:
     new is left (no directory, no file), and a directory that cannot be made is named with the
     reason, rather than as a missing file in its parent."""
     from relsim.files import write_bytes
-    from relsim.targets import check_file_target, make_parents, remove_if_empty
+    from relsim.targets import check_file_target, make_parents, remove_if_empty, why_not
 
     made: list[Path] = []
     written: list[Path] = []
@@ -435,7 +434,9 @@ def _copy_all(directory: Path, copies: list[tuple[Path, Path]]) -> None:
             try:
                 made += make_parents(folder / "-")
             except OSError as exc:
-                raise OutputError(_cannot_create(directory, exc)) from None
+                raise OutputError(
+                    f"init: cannot create {printable(str(directory))}: {why_not(exc)}"
+                ) from None
         for _, target in copies:
             check_file_target(target, "init")
         for source, target in copies:
@@ -444,7 +445,7 @@ def _copy_all(directory: Path, copies: list[tuple[Path, Path]]) -> None:
                 write_bytes(target, source.read_bytes())  # replaces a link, never follows it
             except OSError as exc:
                 raise OutputError(
-                    f"init {printable(str(target))}: cannot be written ({exc.strerror})"
+                    f"init {printable(str(target))}: cannot be written ({why_not(exc)})"
                 ) from None
             if new:
                 written.append(target)
@@ -453,16 +454,6 @@ def _copy_all(directory: Path, copies: list[tuple[Path, Path]]) -> None:
             path.unlink(missing_ok=True)
         remove_if_empty(made)
         raise
-
-
-def _cannot_create(directory: Path, exc: OSError) -> str:
-    """Why `directory` cannot be made, in one line. Where its parent exists, the system's "no
-    such file" (/proc, /sys) means that the parent takes no new directories."""
-    failed = Path(exc.filename) if exc.filename else directory
-    reason = exc.strerror or str(exc)
-    if exc.errno == errno.ENOENT and failed.parent.is_dir():
-        reason = f"{failed.parent} does not allow new directories"
-    return f"init: cannot create {printable(str(directory))}: {printable(reason)}"
 
 
 def add_tool_commands(group: click.Group) -> None:

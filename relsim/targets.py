@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import os
 import shutil
 import tempfile
@@ -76,6 +77,17 @@ def _check_components(path: Path, option: str) -> None:
             )
 
 
+def why_not(exc: OSError) -> str:
+    """The system's reason a file or directory could not be made, in words that fit: "no such
+    file" for a name in a directory that exists (/proc, /sys) means that directory takes
+    nothing new, not that something is missing."""
+    if exc.errno == errno.ENOENT and exc.filename:
+        parent = Path(os.fsdecode(exc.filename)).parent
+        if parent.is_dir():
+            return f"{printable(str(parent))} does not allow new files or directories"
+    return exc.strerror or str(exc)
+
+
 def _nearest_existing(path: Path) -> Path:
     current = path
     while not (current.exists() or current.is_symlink()):
@@ -94,7 +106,7 @@ def _probe(directory: Path, option: str, target: Path) -> None:
     except OSError as exc:
         raise OutputError(
             f"{option} {printable(str(target))}: cannot write in {printable(str(directory))} "
-            f"({exc.strerror})"
+            f"({why_not(exc)})"
         ) from None
 
 
@@ -419,7 +431,7 @@ def open_directory(
         return opened
     except OSError as exc:
         opened.close(keep_created=False)
-        raise opened.error(f"cannot be written ({exc.strerror})") from None
+        raise opened.error(f"cannot be written ({why_not(exc)})") from None
     except BaseException:
         opened.close(keep_created=False)
         raise
@@ -465,7 +477,7 @@ class ResultTarget:
             os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as exc:
             self._cleanup()
-            raise self.opened.error(f"cannot be written ({exc.strerror})") from None
+            raise self.opened.error(f"cannot be written ({why_not(exc)})") from None
         return self
 
     def commit(self) -> None:

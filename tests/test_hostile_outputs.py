@@ -912,3 +912,21 @@ def test_an_out_directory_that_cannot_be_written_in_is_refused_first(
         assert code == 2 and len(lines) == 1, lines
         assert "cannot write in" in lines[0] and "Read-only file system" in lines[0], lines
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not LINUX, reason="needs /proc")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("run", "baseline", *TINY, "--out", "/proc/nope/results"),
+        ("compare", "baseline", "liberated", *TINY, "--report", "/proc/nope/r.html"),
+    ],
+)
+def test_a_target_where_nothing_can_be_made_names_the_reason(command, capsys, no_runs):
+    """/proc takes no new files; the system calls that "no such file or directory", which read
+    as if /proc were missing."""
+    capsys.readouterr()
+    assert relsim_main(*command) == 2
+    lines = errors(capsys)
+    assert len(lines) == 1 and "/proc does not allow new files or directories" in lines[0], lines
+    assert "No such file" not in lines[0]

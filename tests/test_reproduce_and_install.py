@@ -533,7 +533,8 @@ def test_init_where_no_directory_can_be_made_says_so_in_one_line(capsys):
     assert relsim_main("init", "/proc/nope/deeper") == 2
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [
-        "relsim: error: init: cannot create /proc/nope/deeper: /proc does not allow new directories"
+        "relsim: error: init: cannot create /proc/nope/deeper: "
+        "/proc does not allow new files or directories"
     ]
 
 
