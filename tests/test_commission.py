@@ -1165,6 +1165,21 @@ def test_a_report_never_runs_more_than_reps(tmp_path, capsys) -> None:
         ) == note
 
 
+def test_the_report_names_the_options_whose_json_holds_its_numbers(tmp_path) -> None:
+    """A report draws parameter sets by default and a bare --json does not: the command its
+    provenance names must print the report's numbers."""
+    import re
+
+    args = ("compare", "baseline", "liberated", *SMALL_ARGS, "--workers", "1", "--seed", "7")
+    code, shown, _ = _compare_json(*args, "--reps", "2", "--report", tmp_path / "r.html", "--json")
+    assert code == 0 and shown is not None and shown["interval"]["kind"] == PARAMETERS
+    named = re.search(r"`relsim compare \.\.\. (.*?) ?--json`", (tmp_path / "r.html").read_text())
+    assert named is not None
+    code, again, _ = _compare_json(*args, *named.group(1).split(), "--json")
+    assert code == 0 and again is not None
+    assert again["differences"] == shown["differences"]
+
+
 def test_the_transition_is_kept_in_out_and_rerun(tmp_path, capsys) -> None:
     """--transition-weeks is recorded in the manifest, its table is written to --out, and a
     rerun works it out again (a changed table would be reported)."""

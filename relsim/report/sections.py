@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from relsim.commission.payers import PAYER_LABELS, break_even_text
 from relsim.commission.resources import RESOURCE_FIELDS
+from relsim.evidence.intervals import PARAMETERS
 from relsim.report import figures, words
 from relsim.report.formatting import number
 from relsim.report.markup import (
@@ -363,6 +364,16 @@ def provenance_section(payload: dict[str, Any]) -> str:
         f'<th class="name">software</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
         '<p class="note">Replication r of every scenario uses the same random streams '
         "(common random numbers), so differences are paired. The same seeds give the same "
-        "numbers: `relsim compare ... --json` with these seeds prints them.</p>"
+        f"numbers: `relsim compare ... {esc(rerun_options(payload))} --json` with these seeds "
+        "prints them.</p>"
     )
     return section("provenance", body)
+
+
+def rerun_options(payload: dict[str, Any]) -> str:
+    """The --ensemble and --reps that give these numbers again: a report draws parameter sets
+    by default and a bare --json does not, and with --ensemble, --reps counts runs of each set."""
+    interval = payload.get("interval") or {}
+    if interval.get("kind") == PARAMETERS:
+        return f"--ensemble {interval['parameter_sets']} --reps {interval['reps_per_set']}"
+    return f"--ensemble 0 --reps {payload['reps']}"
