@@ -306,6 +306,11 @@ def test_workbook_holds_the_same_numbers_as_the_json(equal_spend) -> None:
                 assert row["mean"] == pytest.approx(found["mean"], rel=1e-12)
             if found["ci95"]:
                 assert row["ci95_low"] == pytest.approx(found["ci95"][0], rel=1e-12)
+    # what the intervals carry is said, as in differences.csv and the report
+    for sheet in ("Summary", "Differences"):
+        assert set(book[sheet]["interval"]) == {payload["interval"]["kind"]}
+    about = dict(zip(book["About"]["sheet"], book["About"]["holds"], strict=True))
+    assert about["intervals"] == payload["interval"]["description"]
     differences = book["Differences"].set_index(["comparison", "metric"])
     for label, diffs in payload["differences"].items():
         for metric, found in diffs.items():

@@ -99,10 +99,16 @@ def _long(key: str, summaries: dict[str, dict[str, Any]], metrics: list[str]) ->
     return rows
 
 
+def interval_kind(payload: dict[str, Any]) -> str:
+    """What the intervals carry ('chance', or 'parameters and chance'), as the CSV files say."""
+    return str((payload.get("interval") or {}).get("kind", ""))
+
+
 def summary_table(payload: dict[str, Any], metrics: list[str] | None = None) -> pd.DataFrame:
     """Every scenario's mean and 95 % interval of each metric (long: a row per pair)."""
     blocks = {b["scenario"]: b["metrics"] for b in payload["scenarios"]}
-    return pd.DataFrame(_long("scenario", blocks, metrics or ordered_metrics(payload)))
+    frame = pd.DataFrame(_long("scenario", blocks, metrics or ordered_metrics(payload)))
+    return frame.assign(interval=interval_kind(payload))
 
 
 def differences_table(payload: dict[str, Any], metrics: list[str] | None = None) -> pd.DataFrame:
@@ -113,7 +119,7 @@ def differences_table(payload: dict[str, Any], metrics: list[str] | None = None)
         for label, diffs in payload["differences"].items()
         for row in _long("comparison", {label: diffs}, metrics)
     ]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(interval=interval_kind(payload))
 
 
 def resources_table(payload: dict[str, Any]) -> pd.DataFrame:

@@ -46,6 +46,10 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         + [
             {"sheet": "", "holds": ""},
             {
+                "sheet": "intervals",
+                "holds": (payload.get("interval") or {}).get("description", ""),
+            },
+            {
                 "sheet": "assumptions",
                 "holds": (
                     f"{counts.get('assumptions')} of {counts.get('parameters')} behavioural "
