@@ -819,6 +819,26 @@ def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None
     assert "not one of the scenarios compared" in inputs_section({**payload, "sensitivity": other})
 
 
+def test_a_difference_between_shares_is_in_percentage_points() -> None:
+    """4.1 % against 7.8 % is 3.7 points more, not 3.7 % more (which would be a relative rise)."""
+    from relsim.report.markup import metric_table
+
+    def share(mean: float) -> dict:
+        return {"mean": mean, "ci95": [mean - 0.01, mean + 0.01]}
+
+    metric = "share_citizens_stable"
+    payload = {
+        "scenarios": [
+            {"scenario": "a", "metrics": {metric: share(0.041)}},
+            {"scenario": "b", "metrics": {metric: share(0.078)}},
+        ],
+        "differences": {"b - a": {metric: share(0.037)}},
+    }
+    text = metric_table(payload, [metric], "headline", "Headline")
+    assert "4.10 %" in text and "7.80 %" in text
+    assert "3.70 pp" in text and "3.70 %" not in text and "percentage points (pp)" in text
+
+
 def test_a_sensitivity_directory_that_is_not_one_is_refused_before_any_run(tmp_path) -> None:
     (tmp_path / "empty").mkdir()
     code = relsim_main(

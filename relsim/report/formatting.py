@@ -32,6 +32,10 @@ def money(value: float | None, digits: int = 2) -> str:
     return f"{sign}£{sig(size, digits)}"
 
 
+#: the unit of a difference between two shares: 4 % against 8 % is 4 points, not 4 %
+POINTS = "percentage points"
+
+
 def is_share(unit: str) -> bool:
     return unit in ("share",)
 
@@ -46,6 +50,8 @@ def number(value: Any, unit: str = "") -> str:
         return money(value, 3)
     if is_share(unit):
         return f"{sig(100 * value, 3)} %"
+    if unit == POINTS:
+        return f"{sig(100 * value, 3)} pp"
     if isinstance(value, int):
         return f"{value:,}"
     return sig(value, 3)

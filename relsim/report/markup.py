@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from relsim.metrics import METRICS, UNITS
-from relsim.report.formatting import number
+from relsim.report.formatting import POINTS, is_share, number
 from relsim.report.tables import LABELS
 
 SECTIONS: tuple[tuple[str, str], ...] = (
@@ -96,10 +96,13 @@ def metric_table(
         for block in blocks:
             ids = {"table": table, "metric": metric, "scenario": block["scenario"]}
             cells.append(summary_cell(block["metrics"][metric], unit, **ids))
+        shown = POINTS if is_share(unit) else unit
         for comparison, diffs in payload["differences"].items():
             ids = {"table": table, "metric": metric, "comparison": comparison}
-            cells.append(summary_cell(diffs[metric], unit, **ids))
+            cells.append(summary_cell(diffs[metric], shown, **ids))
         rows.append(f"<tr>{''.join(cells)}</tr>")
+    if any(is_share(UNITS.get(m, "")) for m in metrics if m in blocks[0]["metrics"]):
+        caption += "; differences between shares in percentage points (pp)"
     return (
         f'<table data-table="{esc(table)}"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
