@@ -819,6 +819,28 @@ def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None
     assert "not one of the scenarios compared" in inputs_section({**payload, "sensitivity": other})
 
 
+def test_who_saves_says_the_service_is_apart_from_the_body_that_pays_for_it(capsys) -> None:
+    """Council and housing saving £87 while its cost measure rises by £1,620 is not a
+    contradiction when the staff it pays for are counted as the service: the table says so."""
+    from relsim.output import print_payers
+
+    entry = {
+        "saving_gbp_per_citizen_year": {"mean": 87.0, "ci95": [30.0, 210.0]},
+        "break_even_week": 1,
+        "break_even_week_earliest": 1,
+        "break_even_week_latest": 1,
+    }
+    payload = {
+        "scenarios": [{"scenario": "a"}, {"scenario": "b"}],
+        "payers": {"b - a": {"weeks": 10, "payers": {"council_housing": entry}}},
+    }
+    capsys.readouterr()
+    print_payers(payload)
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "that body's row leaves it out" in shown
+    assert "its cost_<payer>_per_citizen_year measure includes it." in shown
+
+
 def test_a_difference_between_shares_is_in_percentage_points() -> None:
     """4.1 % against 7.8 % is 3.7 points more, not 3.7 % more (which would be a relative rise)."""
     from relsim.report.markup import metric_table

@@ -33,6 +33,12 @@ PAYER_LABELS = {
     "system": "whole system",
 }
 WEEKS_PER_YEAR = 52.0
+#: why a body's saving here differs from its cost_<payer>_per_citizen_year measure
+SERVICE_APART = (
+    "The service is counted on its own, even where a public body pays for it "
+    "(workforce.payer): that body's row leaves it out, its cost_<payer>_per_citizen_year "
+    "measure includes it."
+)
 
 
 def payer_columns(timeseries: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relsim.commission.payers import PAYER_LABELS, break_even_text
+from relsim.commission.payers import PAYER_LABELS, SERVICE_APART, break_even_text
 from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.evidence.intervals import PARAMETERS
 from relsim.report import figures, words
@@ -166,8 +166,9 @@ def payers_section(analysis: Analysis) -> str:
         "<p>The service itself is what the commissioner buys: front-line staff and the "
         "flexible budget. The NHS, police and justice, and council and housing pay for the "
         "crises and specialist services that follow from what happens to people. The four add "
-        "up to the total cost. Savings are cumulated from the start of the measured period (the "
-        "steady state, after the warm-up); the cost of getting there is the next section.</p>"
+        f"up to the total cost. {esc(SERVICE_APART)} Savings are cumulated from the start of "
+        "the measured period (the steady state, after the warm-up); the cost of getting there "
+        "is the next section.</p>"
     ]
     for label, data in (payload.get("payers") or {}).items():
         parts.append(payer_table(data, label, "payers", payload))
