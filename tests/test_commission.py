@@ -1269,3 +1269,21 @@ def test_a_hybrid_with_nobody_on_one_side_is_warned_about(tmp_path, capsys) -> N
     assert any("1 caseworker and 0 duty" in w for w in json.loads(captured.out)["warnings"])
     assert relsim_main("validate", "hybrid", "--set", "workforce.workers=1") == 0
     assert "1 caseworker and 0 duty workers" in capsys.readouterr().err
+
+
+def test_the_report_and_the_json_give_every_input_the_same_source():
+    """A knob or choice without a source of its own is the scenario's choice (not 'assumption',
+    nor hidden), and one with a source (the caseload cap) shows it in the report as in the
+    JSON and workbook."""
+    from relsim.commission.inputs import CHOSEN, differing_inputs
+    from relsim.report.markup import esc
+    from relsim.report.sections import inputs_table
+
+    scenario = load_scenario(ROOT / "scenarios" / "liberated.yaml", ["continuity=0.3"])
+    found = differing_inputs(scenario)
+    assert found["continuity"]["source"] == CHOSEN and not found["continuity"]["assumption"]
+    cap = found["workforce.caseload_cap"]
+    assert cap["kind"] == "choice" and "Housing First" in cap["source"]
+    html = inputs_table({"inputs": {"liberated": found}})
+    for entry in found.values():
+        assert f'<td class="name">{esc(entry["source"])}</td>' in html

@@ -20,6 +20,7 @@ from relsim.config.params import ASSUMPTION, KNOBS, field_meta
 NOT_PARAMETERS = ("name", "description", "seed")
 #: what a commissioner or modeller chooses (policy levers, the district, the horizon), as
 #: against parameters that describe how people and services behave
+CHOSEN = "the scenario's choice"
 CHOICES = ("care_model", "workforce.", "hybrid.", "time.", "population.citizens")
 
 
@@ -89,13 +90,17 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
         if value == default:
             continue
         info = _meta_of(key, meta)
+        kind = kind_of(key)
+        assumed = rests_on_assumption(info)
         found[key] = {
             "value": value,
             "default": default,
             "unit": info.get("unit", ""),
-            "kind": kind_of(key),
-            "source": info.get("source", ASSUMPTION),
-            "assumption": kind_of(key) == "parameter" and rests_on_assumption(info),
+            "kind": kind,
+            # a knob or a policy choice with no source of its own is the scenario's to make,
+            # not an assumption of the model's
+            "source": CHOSEN if kind != "parameter" and assumed else info.get("source", ASSUMPTION),
+            "assumption": kind == "parameter" and assumed,
         }
     return found
 

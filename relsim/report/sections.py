@@ -304,7 +304,7 @@ def inputs_table(payload: dict[str, Any]) -> str:
             else '<td class="same">as default</td>'
             for n in names
         )
-        source = entry["source"] if entry["kind"] == "parameter" else "-"
+        source = entry["source"]
         rows.append(
             f'<tr><td class="name">{esc(key)}</td><td>{esc(words_value(entry["default"]))}</td>'
             f'{values}<td class="name">{esc(entry["unit"])}</td>'
@@ -312,8 +312,8 @@ def inputs_table(payload: dict[str, Any]) -> str:
         )
     return (
         '<table data-table="inputs"><caption>Inputs that differ from the defaults (knobs and '
-        "policy choices are the user's; a parameter's source says whether it rests on "
-        "assumption)</caption>"
+        "policy choices are the scenario's to make, with the source of the default where it "
+        "has one; a parameter's source says whether it rests on assumption)</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
