@@ -1287,3 +1287,20 @@ def test_the_report_and_the_json_give_every_input_the_same_source():
     html = inputs_table({"inputs": {"liberated": found}})
     for entry in found.values():
         assert f'<td class="name">{esc(entry["source"])}</td>' in html
+
+
+def test_the_summary_in_words_says_how_waits_change():
+    """The longest waits are a harm a commissioner must see first: the summary says how the
+    mean completed wait changes, with its interval, not only the tables."""
+    from relsim.report.words import comparison_paragraph
+
+    payload = {
+        "scenarios": [{"scenario": "a"}, {"scenario": "b"}],
+        "differences": {"b - a": {"mean_wait_weeks": {"mean": 16.9, "ci95": [2.36, 27.2]}}},
+    }
+    bullets = comparison_paragraph(payload, "b - a")
+    waiting = [b for b in bullets if b.startswith("Waiting")]
+    assert waiting == [
+        "Waiting (front door, allocation, caseworker, specialist): about 17 more weeks in the "
+        "mean completed wait (95 % interval 2.4 to 27)."
+    ]

@@ -187,6 +187,9 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
             "weeks), break-even for the whole system: "
             f"{break_even_text(system, transition['weeks'])}."
         )
+    noun = "weeks in the mean completed wait"
+    wait = change(diffs.get("mean_wait_weeks"), noun, "the mean completed wait", 1, sig)
+    bullets.append(f"Waiting (front door, allocation, caseworker, specialist): {wait}.")
     caseload = diffs.get("mean_caseload", {}).get("mean")
     burnout = diffs.get("mean_burnout", {}).get("mean")
     if caseload is not None and burnout is not None:
