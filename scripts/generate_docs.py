@@ -670,6 +670,11 @@ COMPARE_KEYS = {
         "(`knob`, `choice` for policy levers, the district and the horizon, `parameter`), "
         "source, and whether it rests on assumption"
     ),
+    "prices": (
+        "per scenario, every price (a unit in GBP), who pays it (`payer`), the specialists' "
+        "funding and the measured period (`time.weeks`, `time.warmup_weeks`), whether or not "
+        "they differ from the defaults: value, default, unit and source"
+    ),
     "assumptions": (
         "how many of the model's behavioural parameters (knobs and choices aside) have no "
         "direct source"

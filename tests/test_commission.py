@@ -30,7 +30,7 @@ from relsim.commission.resources import (
 from relsim.commission.scale import proportion_warnings
 from relsim.commission.spend import equal_service_spend, equal_staff_spend
 from relsim.commission.transition import transition
-from relsim.config import ScenarioError, load_scenario
+from relsim.config import Scenario, ScenarioError, load_scenario
 from relsim.evidence.intervals import CHANCE, PARAMETERS
 from relsim.evidence.options import REPORT_SETS
 from relsim.runner import run_replications
@@ -328,6 +328,11 @@ def test_workbook_holds_the_same_numbers_as_the_json(equal_spend) -> None:
     resources = book["Resources"].set_index("scenario")
     for block in payload["scenarios"]:
         assert resources.loc[block["scenario"], "posts"] == block["resources"]["posts"]
+    prices = book["Prices"].set_index(["scenario", "price"])
+    for scenario, entries in payload["prices"].items():
+        for key, entry in entries.items():
+            value = prices.loc[(scenario, key), "value"]
+            assert value == entry["value"] or str(value) == str(entry["value"]), (key, value)
     provenance = book["Provenance"].set_index("scenario")
     for block in payload["scenarios"]:
         assert (
@@ -1304,3 +1309,28 @@ def test_the_summary_in_words_says_how_waits_change():
         "Waiting (front door, allocation, caseworker, specialist): about 17 more weeks in the "
         "mean completed wait (95 % interval 2.4 to 27)."
     ]
+
+
+def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
+    """The pounds in a report are built from prices a commissioner must be able to read, at
+    their defaults too: every unit cost, who pays it, the specialists' funding and the measured
+    period, on each side, with the source."""
+    from relsim.commission.inputs import prices
+    from relsim.report.markup import esc
+    from relsim.report.sections import prices_table
+
+    scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml", ["crises.ae.unit_cost_gbp=400"])
+    found = prices(scenario)
+    assert found["crises.ae.unit_cost_gbp"]["value"] == 400
+    assert (
+        found["crises.police.unit_cost_gbp"]["value"]
+        == found["crises.police.unit_cost_gbp"]["default"]
+    )  # at its default, and still shown
+    for key in ("workforce.hourly_cost_gbp", "crises.ae.payer", "specialists.funding",
+                "specialists.money.hourly_cost_gbp", "liberated.budget_payer", "time.weeks",
+                "time.warmup_weeks"):  # fmt: skip
+        assert key in found, key
+    assert "NHS National Cost Collection" in found["crises.ae.unit_cost_gbp"]["source"]
+    html = prices_table({"prices": {"a": found, "b": prices(Scenario())}})
+    assert html.count("<tr>") == len(found) + 1
+    assert f'<td class="name">{esc(found["crises.ae.unit_cost_gbp"]["source"])}</td>' in html

@@ -20,6 +20,7 @@ from relsim.commission.inputs import (
     assumption_count,
     differing_inputs,
     no_sensitivity,
+    prices,
     sensitivity_summary,
 )
 from relsim.commission.payers import (
@@ -224,6 +225,7 @@ def analyse(
     if transition_weeks is not None and run_launched is not None:
         analysis.transition = add_transition(payload, configs, runs, transition_weeks, run_launched)
     payload["inputs"] = {c.name: differing_inputs(c) for c in configs}
+    payload["prices"] = {c.name: prices(c) for c in configs}
     payload["assumptions"] = assumption_count()
     payload["sensitivity"] = (
         no_sensitivity() if sensitivity is None else sensitivity_summary(sensitivity, configs)

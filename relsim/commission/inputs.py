@@ -105,6 +105,33 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
     return found
 
 
+#: besides every price (a unit in GBP) and who pays (`payer`): what decides how the prices add up
+PRICED_BY = ("specialists.funding", "time.weeks", "time.warmup_weeks")
+
+
+def is_price(key: str, meta: dict[str, Any]) -> bool:
+    """A price the costs are built from, who pays it, or what decides how they add up."""
+    unit = str(meta.get("unit", ""))
+    return unit.startswith("GBP") or unit == "payer" or key in PRICED_BY
+
+
+def prices(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """Every price, payer and the measured period of `scenario`, whether or not it differs from
+    the default: every pound in the answer rests on them, so a commissioner sees them all."""
+    values = _flatten(scenario_dict(scenario))
+    plain = _flatten(scenario_dict(Scenario()))
+    return {
+        key: {
+            "value": values[key],
+            "default": plain.get(key),
+            "unit": info.get("unit", ""),
+            "source": info.get("source", ASSUMPTION),
+        }
+        for key, info in parameter_meta().items()
+        if is_price(key, info) and key in values
+    }
+
+
 def _meta_of(key: str, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The metadata of a key, or of the mapping-valued parameter it is inside."""
     parts = key.split(".")

@@ -253,6 +253,7 @@ def inputs_section(payload: dict[str, Any]) -> str:
             "source).</p>"
         )
     parts.append(inputs_table(payload))
+    parts.append(prices_table(payload))
     sensitivity = payload.get("sensitivity") or {}
     parts.append("<h3>What the result is most sensitive to</h3>")
     if not sensitivity.get("available"):
@@ -315,6 +316,39 @@ def inputs_table(payload: dict[str, Any]) -> str:
         "policy choices are the scenario's to make, with the source of the default where it "
         "has one; a parameter's source says whether it rests on assumption)</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def prices_table(payload: dict[str, Any]) -> str:
+    """Every price, payer and the measured period on each side, at its default or not: the
+    pounds of every other table are built from them."""
+    found = payload.get("prices") or {}
+    if not found:
+        return ""
+    names = list(found)
+    keys = list(dict.fromkeys(key for entries in found.values() for key in entries))
+    head = '<th class="name">price or payer</th><th class="name">unit</th>' + "".join(
+        f"<th>{esc(n)}</th>" for n in names
+    )
+    rows = []
+    for key in keys:
+        entry = next(entries[key] for entries in found.values() if key in entries)
+        values = "".join(
+            f"<td>{esc(words_value(found[n][key]['value']))}</td>"
+            if key in found[n]
+            else "<td>-</td>"
+            for n in names
+        )
+        rows.append(
+            f'<tr><td class="name">{esc(key)}</td><td class="name">{esc(entry["unit"])}</td>'
+            f'{values}<td class="name">{esc(entry["source"])}</td></tr>'
+        )
+    return (
+        '<table data-table="prices"><caption>Prices, who pays them and the measured period, '
+        "on each side, whether or not they differ from the defaults (the costs in every other "
+        "table are built from them)</caption>"
+        f'<thead><tr>{head}<th class="name">source</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 

@@ -316,3 +316,25 @@ def cumulative_table(analysis: Analysis, transition: bool = False) -> pd.DataFra
                 )
             )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def prices_table(payload: dict[str, Any]) -> pd.DataFrame:
+    """Every price, payer and the measured period of each scenario, one row each."""
+    rows = [
+        {
+            "scenario": scenario,
+            "price": key,
+            "value": _number_or_text(entry["value"]),
+            "default": _number_or_text(entry["default"]),
+            "unit": entry["unit"],
+            "source": entry["source"],
+        }
+        for scenario, entries in (payload.get("prices") or {}).items()
+        for key, entry in entries.items()
+    ]
+    return pd.DataFrame(rows, columns=["scenario", "price", "value", "default", "unit", "source"])
+
+
+def _number_or_text(value: Any) -> Any:
+    """A number stays a number in the workbook; anything else is text."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else _text(value)

@@ -32,6 +32,7 @@ SHEETS: dict[str, str] = {
     "Transition": "as By payer, from launch with both teams paid for the overlap (if asked for)",
     "Time series": "weekly means with 95 % intervals over replications",
     "Inputs": "inputs that differ from the defaults, with their source",
+    "Prices": "every price, who pays it and the measured period, with their source",
     "Sensitivity": "the parameters the result is most sensitive to (if an analysis was given)",
     "Provenance": "relsim version, scenario hashes, seeds, replications, dates, software",
 }
@@ -83,6 +84,7 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "Transition": tables.payers_table(payload, "transition"),
         "Time series": tables.timeseries_table(analysis),
         "Inputs": tables.inputs_table(payload),
+        "Prices": tables.prices_table(payload),
         "Sensitivity": tables.sensitivity_table(payload),
         "Provenance": tables.provenance_table(payload),
     }
