@@ -212,3 +212,19 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     paused = page.evaluate(WEEK)
     page.get_by_role("button", name="Step").click()
     page.wait_for_function(f"({WEEK})() > {paused}")
+
+
+def test_reset_applies_what_the_district_controls_waited_for(page) -> None:
+    """After Reset the new districts have the changed workforce: no warning is left asking
+    for a Reset that has been done."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Week 1 of").wait_for()
+    slider = page.locator(".v-input").filter(has_text="A: workers").get_by_role("slider")
+    slider.focus()
+    slider.press("ArrowRight")
+    warning = page.get_by_text("Press Reset to apply")
+    warning.wait_for()
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Week 0 of").wait_for()
+    warning.wait_for(state="detached")

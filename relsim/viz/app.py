@@ -46,7 +46,9 @@ def side_label(setup: Setup, index: int) -> str:
 
 # -- controls -------------------------------------------------------------------------------
 @solara.component
-def RunControls(comparison: Comparison, playing: solara.Reactive[bool], speed, tick, wanted, frame):
+def RunControls(
+    comparison: Comparison, playing: solara.Reactive[bool], speed, tick, wanted, pending, frame
+):
     model = comparison.models[0]
     week, warmup, horizon = (
         observe.current_week(model),
@@ -61,6 +63,7 @@ def RunControls(comparison: Comparison, playing: solara.Reactive[bool], speed, t
     def reset() -> None:
         playing.set(False)
         comparison.rebuild(wanted.value)
+        pending.set([])  # the new districts have what was waiting for Reset
         tick.set(tick.value + 1)
 
     stage = "warm-up: the district settling" if week <= warmup else "measured period"
@@ -428,7 +431,7 @@ def Page():
     with solara.AppBar():
         solara.AppBarTitle("relsim · the same citizens under two ways of organising care")
     with solara.Sidebar(), solara.Column(gap="8px"):
-        RunControls(comparison, playing, speed, tick, wanted, frame)
+        RunControls(comparison, playing, speed, tick, wanted, pending, frame)
         PolicyControls(comparison, wanted, tick, pending)
         DistrictControls(comparison, wanted, tick, pending)
     with solara.lab.Tabs(value=tab, lazy=True):
