@@ -228,3 +228,10 @@ def test_reset_applies_what_the_district_controls_waited_for(page) -> None:
     page.get_by_role("button", name="Reset").click()
     page.get_by_text("Week 0 of").wait_for()
     warning.wait_for(state="detached")
+
+
+def test_nothing_is_laid_over_the_page_on_a_projector(page) -> None:
+    """At 1280x720 the bottom right holds charts and journeys: no banner may cover them."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_test_id("chart-payer").locator("canvas").first.wait_for()
+    assert page.get_by_text("runs on Solara").count() == 0

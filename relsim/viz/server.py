@@ -79,6 +79,9 @@ def serve(scenario: Path, host: str, port: int, announce: Callable[[str], None])
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     settings.telemetry.mixpanel_enable = False
     settings.main.mode = "production"
+    # Solara's "runs on Solara" line is fixed over the bottom right of the page, where on a
+    # 1280x720 projector it covers chart labels and the events of a journey.
+    settings.theme.show_banner = False
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
     announce(url_of(sock))
     uvicorn.Server(config).run(sockets=[sock])
