@@ -141,6 +141,17 @@ def test_charts_hold_a_point_a_week_and_mark_policy_changes(comparison: Comparis
     assert any(h.values[0] != h.values[1] for h in scores)
 
 
+# A chart is a third of the main pane on a 1280x720 projector, about 290 pixels: room for some
+# 50 characters of its subtitle; beyond that the subtitle is cut off mid-word.
+CHART_SUBTITLE_CHARACTERS = 49
+
+
+def test_every_chart_subtitle_fits_a_projector_chart() -> None:
+    units = [spec.unit for spec in charts.LINE_CHARTS]
+    units.append(charts.payer_chart(([], []), ["A", "B"])["title"]["subtext"])
+    assert [u for u in units if len(u) > CHART_SUBTITLE_CHARACTERS] == []
+
+
 def test_following_someone_at_random_again_moves_on() -> None:
     """The same view gives the same pick (a class can compare notes), and pressing the button
     again follows someone else, as docs/teaching.md asks the class to do; it used to pick the

@@ -74,7 +74,7 @@ LINE_CHARTS = (
     ChartSpec(
         "transactional",
         "Time spent on transactions",
-        "% of staff time: assessing, referring, re-assessing, recording",
+        "% of staff time: assess, refer, re-assess, record",
         _column("transactional"),
         True,
     ),
