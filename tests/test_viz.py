@@ -152,6 +152,15 @@ def test_every_chart_subtitle_fits_a_projector_chart() -> None:
     assert [u for u in units if len(u) > CHART_SUBTITLE_CHARACTERS] == []
 
 
+def test_every_payer_is_named_under_its_bars() -> None:
+    """Three names in a third of a 1280-pixel screen: each shown, broken over lines to fit."""
+    axis = charts.payer_chart(([], []), ["A", "B"])["xAxis"]
+    assert axis["data"] == list(charts.PAYER_LABELS.values())
+    assert axis["axisLabel"]["interval"] == 0
+    assert axis["axisLabel"]["overflow"] == "break"
+    assert axis["axisLabel"]["lineHeight"] >= 12
+
+
 def test_following_someone_at_random_again_moves_on() -> None:
     """The same view gives the same pick (a class can compare notes), and pressing the button
     again follows someone else, as docs/teaching.md asks the class to do; it used to pick the

@@ -18,6 +18,7 @@ PAYER_LABELS = {
     "council_housing": "council & housing",
 }
 SMOOTH_WEEKS = 4
+PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,18 @@ def payer_chart(histories: Sequence[Sequence[WeekMeasures]], labels: Sequence[st
     option = _base("Cost so far by payer", "£ million")
     payers = list(PAYER_LABELS)
     option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
-    option["xAxis"] = {"type": "category", "data": [PAYER_LABELS[p] for p in payers]}
+    # every payer named, broken over lines: on one line each, ECharts drops the middle name
+    # (police & justice) when the chart is a third of a 1280-pixel screen
+    option["xAxis"] = {
+        "type": "category",
+        "data": [PAYER_LABELS[p] for p in payers],
+        "axisLabel": {
+            "interval": 0,
+            "width": PAYER_LABEL_WIDTH,
+            "overflow": "break",
+            "lineHeight": 14,  # ECharts' default sets broken lines over each other
+        },
+    }
     option["yAxis"] = {"type": "value"}
     option["series"] = [
         {
