@@ -141,6 +141,17 @@ def test_charts_hold_a_point_a_week_and_mark_policy_changes(comparison: Comparis
     assert any(h.values[0] != h.values[1] for h in scores)
 
 
+def test_the_picture_keeps_its_legend_clear_of_its_title(comparison: Comparison) -> None:
+    """In half of a 1280-pixel screen the title's counts and the legend do not fit on one line:
+    the legend is under them, and the boxes under the legend."""
+    model = comparison.models[0]
+    option = system.system_chart(
+        observe.citizen_snapshot(model), observe.worker_states(model), "A: assess-do-refer"
+    )
+    assert option["legend"]["top"] >= 36
+    assert option["grid"]["top"] >= option["legend"]["top"] + 20
+
+
 # A chart is a third of the main pane on a 1280x720 projector, about 290 pixels: room for some
 # 50 characters of its subtitle; beyond that the subtitle is cut off mid-word.
 CHART_SUBTITLE_CHARACTERS = 49

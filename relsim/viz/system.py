@@ -24,6 +24,7 @@ QUEUE_ROWS_SHOWN = 14
 TITLE_ROWS = 1.2
 # Room to the right of the queues, in dot widths, for titles longer than a queue is wide.
 TITLE_OVERHANG = 12
+LEGEND_TOP = 40  # pixels: under the title (14 px) and its line of counts (12 px)
 NEED_PIECES = [
     {"min": 0, "max": 0, "label": "no active need", "color": "#4daf4a"},
     {"min": 1, "max": 1, "label": "1 active need", "color": "#b8d335"},
@@ -208,14 +209,16 @@ def system_chart(
             "left": 8,
             "textStyle": {"fontSize": 14},
         },
+        # the legend goes under the title and its counts: beside them, in half of a
+        # 1280-pixel screen, it was drawn over the counts
         "legend": {
             "data": ["crisis this week", "handed on this week"],
-            "top": 4,
-            "right": 8,
+            "top": LEGEND_TOP,
+            "left": 4,
             "textStyle": {"fontSize": 11},
         },
         "tooltip": {"trigger": "item"},
-        "grid": {"left": 8, "right": 8, "top": 56, "bottom": 44},
+        "grid": {"left": 8, "right": 8, "top": LEGEND_TOP + 24, "bottom": 44},
         "xAxis": {"type": "value", "show": False, "min": 0, "max": counts["grid_width"]},
         "yAxis": {
             "type": "value",
