@@ -172,6 +172,14 @@ def test_every_payer_is_named_under_its_bars() -> None:
     assert axis["axisLabel"]["lineHeight"] >= 12
 
 
+def test_a_timeline_names_its_weeks_inside_the_chart() -> None:
+    """'week' under the axis, where the chart has room for it; at the axis's end, 16 pixels
+    from the chart's edge, it was cut off."""
+    axis = journey.timeline_chart([], "Timeline under A", 364)["xAxis"]
+    assert axis["name"] == "week"
+    assert axis["nameLocation"] == "middle"
+
+
 def test_following_someone_at_random_again_moves_on() -> None:
     """The same view gives the same pick (a class can compare notes), and pressing the button
     again follows someone else, as docs/teaching.md asks the class to do; it used to pick the

@@ -143,8 +143,16 @@ def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> 
         "animation": False,
         "title": {"text": title, "left": 8, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item", "formatter": "{b}"},
-        "grid": {"left": 140, "right": 16, "top": 36, "bottom": 28},
-        "xAxis": {"type": "value", "min": 0, "max": max(horizon, last), "name": "week"},
+        "grid": {"left": 140, "right": 16, "top": 36, "bottom": 40},
+        # named under the axis, as on the Compare charts: at its end it fell outside the chart
+        "xAxis": {
+            "type": "value",
+            "min": 0,
+            "max": max(horizon, last),
+            "name": "week",
+            "nameLocation": "middle",
+            "nameGap": 24,
+        },
         "yAxis": {"type": "category", "data": list(LANES), "inverse": True},
         "series": series,
     }
