@@ -235,3 +235,27 @@ def test_nothing_is_laid_over_the_page_on_a_projector(page) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_test_id("chart-payer").locator("canvas").first.wait_for()
     assert page.get_by_text("runs on Solara").count() == 0
+
+
+def test_a_slider_dragged_while_running_is_one_policy_change(page) -> None:
+    """Dragged across weeks of a running district, the slider applies where it is let go:
+    one dashed line, not one for each week of the drag."""
+    page.get_by_test_id("chart-crises").locator("canvas").first.wait_for()
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"({WEEK})() >= 2")
+    control = page.locator(".v-input").filter(has_text="Continuity of staff")
+    thumb = control.locator(".v-slider__thumb").bounding_box()
+    track = control.locator(".v-slider").bounding_box()
+    assert thumb is not None and track is not None
+    y = thumb["y"] + thumb["height"] / 2
+    page.mouse.move(thumb["x"] + thumb["width"] / 2, y)
+    page.mouse.down()
+    for step in range(1, 11):  # to the left end over a second or so: several weeks pass
+        page.mouse.move(thumb["x"] - (thumb["x"] - track["x"]) * step / 10, y)
+        page.wait_for_timeout(100)
+    page.mouse.up()
+    page.get_by_text("Continuity of staff: 0.00").wait_for()
+    page.get_by_role("button", name="Pause").click()
+    page.get_by_role("button", name="Play").wait_for()
+    page.wait_for_function(f"({CHART_DATA})('chart-crises').marks.length > 0")
+    assert page.evaluate(CHART_DATA, "chart-crises")["marks"] == ["continuity 0.8→0"]

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
@@ -45,6 +46,49 @@ def side_label(setup: Setup, index: int) -> str:
 
 
 # -- controls -------------------------------------------------------------------------------
+@solara.component
+def PolicySlider(
+    label: str,
+    value: float,
+    low: float,
+    high: float,
+    step: float,
+    on_value: Callable[[float], None],
+):
+    """A slider that reports the value it is let go at (or moved to by a key), not each value
+    it passes: dragged while the districts run, every week of the drag became a policy change
+    of its own, a ramp of dashed lines whose labels lay over each other."""
+    first = solara.use_memo(lambda: value, [])
+    thumb = solara.use_reactive(first)  # where the browser has moved the slider to
+    reported = solara.use_ref(value)
+
+    def follow() -> None:
+        # a value set elsewhere (Load) moves the thumb; the one the slider reported does not,
+        # or its late echo would pull back a thumb that keys have moved on since
+        if abs(value - reported.current) >= step / 2:
+            thumb.value = value
+        reported.current = value
+
+    solara.use_memo(follow, [value])
+    slider = rv.Slider(
+        v_model=thumb.value,
+        on_v_model=thumb.set,
+        label=label,
+        min=low,
+        max=high,
+        step=step,
+        thumb_label=True,
+        hide_details=True,
+    )
+
+    def released(*widget_event_value: Any) -> None:
+        reported.current = widget_event_value[-1]
+        on_value(widget_event_value[-1])
+
+    rv.use_event(slider, "change", released)
+    return slider
+
+
 @solara.component
 def RunControls(
     comparison: Comparison, playing: solara.Reactive[bool], speed, tick, wanted, pending, frame
@@ -98,9 +142,9 @@ def _set_side(
     wanted: solara.Reactive[Setup],
     index: int,
     setting: str,
-    value: int,
+    value: float,
 ) -> None:
-    change(wanted.value.side(index, **{setting: value}))
+    change(wanted.value.side(index, **{setting: int(value)}))
 
 
 @solara.component
@@ -118,21 +162,22 @@ def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick,
             ("continuity", "Continuity of staff"),
             ("referral_friction", "Referral friction"),
         ):
-            solara.SliderFloat(
+            PolicySlider(
                 f"{label}: {getattr(setup, knob):.2f}",
-                value=getattr(setup, knob),
-                min=0.0,
-                max=1.0,
-                step=0.05,
-                on_value=functools.partial(_set_knob, change, wanted, knob),
+                getattr(setup, knob),
+                0.0,
+                1.0,
+                0.05,
+                functools.partial(_set_knob, change, wanted, knob),
             )
         for index in range(2):
-            solara.SliderInt(
+            PolicySlider(
                 f"{SIDES[index]}: caseload cap {setup.sides[index].caseload_cap}",
-                value=setup.sides[index].caseload_cap,
-                min=CAP_RANGE[0],
-                max=CAP_RANGE[1],
-                on_value=functools.partial(_set_side, change, wanted, index, "caseload_cap"),
+                setup.sides[index].caseload_cap,
+                CAP_RANGE[0],
+                CAP_RANGE[1],
+                1,
+                functools.partial(_set_side, change, wanted, index, "caseload_cap"),
             )
 
 
