@@ -313,3 +313,15 @@ def test_a_scenario_without_workers_is_told_why_the_sides_differ(tmp_path: Path)
         session.default_workers_note(given, session.initial_setup(observe.resolve(given, "x")))
         is None
     )
+
+
+def test_the_districts_stop_at_the_horizon(comparison: Comparison) -> None:
+    """Step and +1 year went on past the last week ('Week 416 of 364'); the run ends there."""
+    horizon = observe.horizon_week(comparison.models[0])
+    comparison.advance(horizon - 2)
+    assert not comparison.finished
+    comparison.advance(52)
+    assert comparison.week == horizon and comparison.finished
+    assert all(len(h) == horizon for h in comparison.history)
+    comparison.advance(1)
+    assert comparison.week == horizon

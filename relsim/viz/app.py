@@ -124,8 +124,9 @@ def RunControls(
                 color="primary",
                 on_click=lambda: playing.set(not playing.value),
             )
-            solara.Button("Step", on_click=lambda: advance(1), disabled=playing.value)
-            solara.Button("+1 year", on_click=lambda: advance(YEAR), disabled=playing.value)
+            done = playing.value or comparison.finished
+            solara.Button("Step", on_click=lambda: advance(1), disabled=done)
+            solara.Button("+1 year", on_click=lambda: advance(YEAR), disabled=done)
             solara.Button("Reset", on_click=reset)
         solara.SliderInt(f"Speed: {speed.value} weeks a second", value=speed, min=1, max=26)
 
@@ -458,7 +459,7 @@ def Page():
             weeks = max(1, round(speed.value / frames_per_second))
             comparison.advance(weeks)
             tick.set(tick.value + 1)
-            if comparison.week >= observe.horizon_week(comparison.models[0]):
+            if comparison.finished:
                 playing.set(False)
                 break
             time.sleep(max(0.0, weeks / speed.value - (time.monotonic() - started)))

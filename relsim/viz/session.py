@@ -181,9 +181,17 @@ class Comparison:
     def week(self) -> int:
         return observe.current_week(self.models[0])
 
+    @property
+    def finished(self) -> bool:
+        """At the horizon: the measures on screen are those of the whole run, so the districts
+        go no further (Play stops there; Step and +1 year are switched off)."""
+        return self.week >= observe.horizon_week(self.models[0])
+
     def advance(self, weeks: int = 1) -> None:
+        """Up to `weeks` weeks, never past the horizon."""
         with self.lock:
-            for _ in range(weeks):
+            left = observe.horizon_week(self.models[0]) - self.week
+            for _ in range(max(0, min(weeks, left))):
                 for model, history in zip(self.models, self.history, strict=True):
                     observe.step(model)
                     history.append(observe.week_measures(model))
