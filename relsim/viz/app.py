@@ -305,9 +305,10 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
 
     solara.Markdown(
         "Each box is a worker and the dots in it the people on their caseload; the queues are "
-        "on the right. **Colour**: active needs. **Size**: how deep the relationship with the "
-        "current worker is. **Box shade**: the worker's burnout. Click a person to follow them "
-        "in *Journeys*."
+        "on the right. **Label**: caseload / cap (a caseworker takes back someone they held "
+        "before a little over the cap, so 11/10 can happen). **Colour**: active needs. "
+        "**Size**: how deep the relationship with the current worker is. **Box shade**: the "
+        "worker's burnout. Click a person to follow them in *Journeys*."
     )
     with solara.ColumnsResponsive(default=12, large=6):
         for i, option in enumerate(options):
