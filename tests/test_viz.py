@@ -325,3 +325,11 @@ def test_the_districts_stop_at_the_horizon(comparison: Comparison) -> None:
     assert all(len(h) == horizon for h in comparison.history)
     comparison.advance(1)
     assert comparison.week == horizon
+
+
+def test_care_models_are_named_in_words_and_chosen_by_them() -> None:
+    """The class reads 'Liberated Method', not the file's `liberated`; every care model the
+    schema accepts has a name, each its own."""
+    words = [observe.care_model_words(m) for m in observe.care_models()]
+    assert len(set(words)) == len(words) and all("_" not in w for w in words)
+    assert observe.care_model_words("liberated") == "Liberated Method"

@@ -259,3 +259,16 @@ def test_a_slider_dragged_while_running_is_one_policy_change(page) -> None:
     page.get_by_role("button", name="Play").wait_for()
     page.wait_for_function(f"({CHART_DATA})('chart-crises').marks.length > 0")
     assert page.evaluate(CHART_DATA, "chart-crises")["marks"] == ["continuity 0.8→0"]
+
+
+def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
+    """The district's care-model menus name the models as a class reads them, and choosing
+    one at week 0 rebuilds that side under it."""
+    menu = page.locator(".v-input").filter(has_text="B: care model")
+    menu.click()
+    options = page.locator(".menuable__content__active .v-list-item")
+    options.first.wait_for()
+    assert "Liberated Method" in options.all_inner_texts()
+    assert not any("_" in text for text in options.all_inner_texts())
+    options.filter(has_text="hybrid").click()
+    page.get_by_text("B: hybrid").first.wait_for()

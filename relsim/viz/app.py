@@ -42,7 +42,7 @@ def _scenario_path() -> Path:
 
 
 def side_label(setup: Setup, index: int) -> str:
-    return f"{SIDES[index]}: {setup.sides[index].care_model.replace('_', '-')}"
+    return f"{SIDES[index]}: {observe.care_model_words(setup.sides[index].care_model)}"
 
 
 # -- controls -------------------------------------------------------------------------------
@@ -191,7 +191,8 @@ def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tic
         pending.set(comparison.change(new))
         tick.set(tick.value + 1)
 
-    def care_model(index: int, name: str) -> None:
+    def care_model(index: int, words: str) -> None:
+        name = next(m for m in observe.care_models() if observe.care_model_words(m) == words)
         side = preset_side(name, wanted.value.citizens)
         change(wanted.value.side(index, care_model=name, workers=side.workers))
 
@@ -218,8 +219,8 @@ def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tic
         for index in range(2):
             solara.Select(
                 f"{SIDES[index]}: care model",
-                values=list(observe.care_models()),
-                value=setup.sides[index].care_model,
+                values=[observe.care_model_words(m) for m in observe.care_models()],
+                value=observe.care_model_words(setup.sides[index].care_model),
                 on_value=functools.partial(care_model, index),
             )
             solara.SliderInt(

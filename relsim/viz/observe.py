@@ -85,6 +85,19 @@ def care_models() -> tuple[str, ...]:
     return typing.get_args(Scenario.model_fields["care_model"].annotation)
 
 
+#: each care model as a class reads it (the schema's names are for files)
+CARE_MODEL_WORDS = {
+    "assess_do_refer": "assess-do-refer",
+    "liberated": "Liberated Method",
+    "hybrid": "hybrid",
+    "none": "no services",
+}
+
+
+def care_model_words(name: str) -> str:
+    return CARE_MODEL_WORDS.get(name, name.replace("_", "-"))
+
+
 @cache
 def workforce_presets() -> dict[str, tuple[int, int]]:
     """(workers, caseload cap) of the bundled scenario for each care model, for a district of
