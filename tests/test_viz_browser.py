@@ -272,3 +272,15 @@ def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
     assert not any("_" in text for text in options.all_inner_texts())
     options.filter(has_text="hybrid").click()
     page.get_by_text("B: hybrid").first.wait_for()
+
+
+def test_loading_an_exercise_opens_compare(page) -> None:
+    """Load sets an exercise's values and shows the districts, where every exercise starts."""
+    _open_tab(page, "Things to try")
+    page.get_by_role("button", name="Load").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('[role=tab][aria-selected=true]').textContent"
+        ".trim().toLowerCase() === 'compare'"
+    )
+    page.wait_for_function(SETTLED)
+    page.get_by_test_id("week").wait_for()

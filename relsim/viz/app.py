@@ -392,7 +392,7 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
 
 
 @solara.component
-def ExercisesView(comparison: Comparison, wanted, tick, pending, playing):
+def ExercisesView(comparison: Comparison, wanted, tick, pending, playing, tab):
     def load(exercise: exercises.Exercise) -> None:
         playing.set(False)
         setup = exercise.setup(wanted.value)
@@ -400,11 +400,12 @@ def ExercisesView(comparison: Comparison, wanted, tick, pending, playing):
         comparison.rebuild(setup)
         pending.set([])
         tick.set(tick.value + 1)
+        tab.set(0)  # every exercise starts on Compare
 
     solara.Markdown(
-        "Each exercise loads its settings into both districts at week 0 (*Load*); then follow "
-        "the steps. The full guide, with what each one shows and questions for the room, is "
-        "`docs/teaching.md`."
+        "Each exercise loads its settings into both districts at week 0 and opens *Compare* "
+        "(*Load*); then follow the steps. The full guide, with what each one shows and "
+        "questions for the room, is `docs/teaching.md`."
     )
     for exercise in exercises.EXERCISES:
         with solara.Card(exercise.title, subtitle=exercise.idea, margin=0):
@@ -490,6 +491,6 @@ def Page():
         with solara.lab.Tab("Journeys"):
             JourneyView(comparison, followed, frame)
         with solara.lab.Tab("Things to try"):
-            ExercisesView(comparison, wanted, tick, pending, playing)
+            ExercisesView(comparison, wanted, tick, pending, playing, tab)
         with solara.lab.Tab("About"):
             solara.Markdown(ABOUT)
