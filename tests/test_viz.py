@@ -333,3 +333,16 @@ def test_care_models_are_named_in_words_and_chosen_by_them() -> None:
     words = [observe.care_model_words(m) for m in observe.care_models()]
     assert len(set(words)) == len(words) and all("_" not in w for w in words)
     assert observe.care_model_words("liberated") == "Liberated Method"
+
+
+def test_the_scoreboard_gives_the_last_year_as_the_guide_quotes_it(comparison: Comparison) -> None:
+    """The guide compares years (the third year's crises); the scoreboard gives the last 52
+    weeks' crises and cost beside the totals, so nobody subtracts two readings."""
+    comparison.advance(60)
+    found = {h.label: h.values for h in charts.headlines(comparison.history)}
+    for side, history in enumerate(comparison.history):
+        crises = [m.crises for m in history]
+        assert found["crises in the last 52 weeks"][side] == sum(crises[-52:])
+        assert found["crises so far"][side] == sum(crises)
+        cost = sum(m.total_cost for m in history[-52:]) / 1e6
+        assert found["cost in the last 52 weeks (£m)"][side] == pytest.approx(cost)

@@ -11,6 +11,8 @@ import numpy as np
 from relsim.viz.observe import WeekMeasures
 from relsim.viz.session import PolicyChange
 
+YEAR = 52  # weeks
+
 COLOURS = ("#d95f02", "#1b9e77")  # side A, side B (colour-blind safe)
 PAYER_LABELS = {
     "nhs": "NHS",
@@ -192,12 +194,18 @@ def headlines(histories: Sequence[Sequence[WeekMeasures]]) -> list[Headline]:
     def last(name: str) -> Callable[[Sequence[WeekMeasures]], float]:
         return lambda h: float(getattr(h[-1], name)) if h else 0.0
 
-    def total(name: str, scale: float = 1.0) -> Callable[[Sequence[WeekMeasures]], float]:
-        return lambda h: sum(getattr(m, name) for m in h) / scale
+    def total(
+        name: str, scale: float = 1.0, weeks: int | None = None
+    ) -> Callable[[Sequence[WeekMeasures]], float]:
+        """The sum over every week so far, or over the last `weeks` of them."""
+        return lambda h: sum(getattr(m, name) for m in h[-weeks if weeks else 0 :]) / scale
 
     return [
         Headline("crises so far", both(total("crises")), 0),
+        # a year's worth, as the guide quotes them: at week 156 the third year, and so on
+        Headline("crises in the last 52 weeks", both(total("crises", weeks=YEAR)), 0),
         Headline("cost so far (£m)", both(total("total_cost", 1e6)), 2),
+        Headline("cost in the last 52 weeks (£m)", both(total("total_cost", 1e6, YEAR)), 2),
         Headline("crisis cost so far (£m)", both(total("crisis_cost", 1e6)), 2),
         Headline("failure-demand contacts so far", both(total("failure_demand")), 0),
         Headline("hand-offs so far", both(total("handoffs")), 0),
