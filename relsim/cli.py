@@ -389,9 +389,9 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
     outside = outside_sliders(setup)
     if outside:
         raise ScenarioError(
-            f"{path}: the app's sliders cannot show {', '.join(outside)}; a slider's first move "
-            "would replace the value, so give values in range (relsim scale --citizens sizes a "
-            "district; relsim run takes any)"
+            f"{printable(str(path))}: the app's sliders cannot show {', '.join(outside)}; a "
+            "slider's first move would replace the value, so give values in range (relsim "
+            "scale --citizens sizes a district; relsim run takes any)"
         )
     note = default_workers_note(base, setup)
     if note is not None:
