@@ -122,10 +122,15 @@ def page(app_url):
                 route.abort()
 
         page.route("**/*", only_local)
+        # what the server could not serve from this machine (it fetches a missing front-end
+        # file from a CDN, where there is a network)
+        missing: list[str] = []
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
         page.goto(app_url)
         yield page
         browser.close()
     assert outside == [], f"the app asked for files from outside this machine: {outside}"
+    assert missing == [], f"the app asked for files this machine does not have: {missing}"
 
 
 def _open_tab(page, name: str) -> None:

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import markdown
 import reacton.ipyvuetify as rv
 import solara
 import solara.lab
@@ -43,6 +44,17 @@ def _scenario_path() -> Path:
 
 def side_label(setup: Setup, index: int) -> str:
     return f"{SIDES[index]}: {observe.care_model_words(setup.sides[index].care_model)}"
+
+
+@solara.component
+def Prose(text: str) -> None:
+    """Markdown made HTML here, not by `solara.Markdown`, whose page loads KaTeX (for maths this
+    app never writes) from a CDN through the server: nothing is fetched from elsewhere."""
+    solara.HTML(
+        "div",
+        unsafe_innerHTML=markdown.markdown(text),
+        classes=["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"],  # its look
+    )
 
 
 # -- controls -------------------------------------------------------------------------------
@@ -304,7 +316,7 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
         if event.get("seriesName") == "people" and isinstance(value, list) and len(value) >= 5:
             followed.set(int(value[4]))
 
-    solara.Markdown(
+    Prose(
         "Each box is a worker and the dots in it the people on their caseload; the queues are "
         "on the right. **Label**: caseload / cap (a caseworker takes back someone they held "
         "before a little over the cap, so 11/10 can happen). **Colour**: active needs. "
@@ -358,7 +370,7 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
         for i, events, now, summary in stories:
             with solara.Column():
                 where = journey.PLACES.get(now.where, now.where) if now else "not yet arrived"
-                solara.Markdown(
+                Prose(
                     f"**{side_label(comparison.setup, i)}** — citizen {row}, now {where}; "
                     f"active needs {now.active_needs if now else 0}, trust "
                     f"{(now.trust if now else 0):.2f}, relationship {(now.depth if now else 0):.2f}"
@@ -402,7 +414,7 @@ def ExercisesView(comparison: Comparison, wanted, tick, pending, playing, tab):
         tick.set(tick.value + 1)
         tab.set(0)  # every exercise starts on Compare
 
-    solara.Markdown(
+    Prose(
         "Each exercise loads its settings into both districts at week 0 and opens *Compare* "
         "(*Load*); then follow the steps. The full guide, with what each one shows and "
         "questions for the room, is `docs/teaching.md`."
@@ -411,7 +423,7 @@ def ExercisesView(comparison: Comparison, wanted, tick, pending, playing, tab):
         with solara.Card(exercise.title, subtitle=exercise.idea, margin=0):
             steps = "".join(f"<li>{html.escape(s)}</li>" for s in exercise.steps)
             solara.HTML("ol", steps)
-            solara.Markdown(f"**Look for:** {exercise.look_for}")
+            Prose(f"**Look for:** {exercise.look_for}")
             solara.Button("Load", on_click=lambda e=exercise: load(e), outlined=True)
 
 
@@ -493,4 +505,4 @@ def Page():
         with solara.lab.Tab("Things to try"):
             ExercisesView(comparison, wanted, tick, pending, playing, tab)
         with solara.lab.Tab("About"):
-            solara.Markdown(ABOUT)
+            Prose(ABOUT)
