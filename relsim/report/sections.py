@@ -285,32 +285,25 @@ def inputs_section(payload: dict[str, Any]) -> str:
     return section("inputs", "".join(parts))
 
 
+AS_DEFAULT = '<td class="same">as default</td>'
+
+
 def inputs_table(payload: dict[str, Any]) -> str:
     """One row per input that differs from its default in any scenario."""
     inputs = payload.get("inputs") or {}
-    names = list(inputs)
-    keys = list(dict.fromkeys(key for found in inputs.values() for key in found))
-    if not keys:
+    if not any(inputs.values()):
         return "<p>Every input of every scenario is at its default.</p>"
     head = '<th class="name">input</th><th>default</th>' + "".join(
-        f"<th>{esc(n)}</th>" for n in names
+        f"<th>{esc(n)}</th>" for n in inputs
     )
     head += '<th class="name">unit</th><th class="name">kind</th><th class="name">source</th>'
-    rows = []
-    for key in keys:
-        entry = next(found[key] for found in inputs.values() if key in found)
-        values = "".join(
-            f"<td>{esc(words_value(inputs[n][key]['value']))}</td>"
-            if key in inputs[n]
-            else '<td class="same">as default</td>'
-            for n in names
-        )
-        source = entry["source"]
-        rows.append(
-            f'<tr><td class="name">{esc(key)}</td><td>{esc(words_value(entry["default"]))}</td>'
-            f'{values}<td class="name">{esc(entry["unit"])}</td>'
-            f'<td class="name">{esc(entry["kind"])}</td><td class="name">{esc(source)}</td></tr>'
-        )
+    rows = [
+        f'<tr><td class="name">{esc(key)}</td><td>{esc(words_value(entry["default"]))}</td>'
+        f"{_value_cells(inputs, key, missing=AS_DEFAULT)}"
+        f'<td class="name">{esc(entry["unit"])}</td><td class="name">{esc(entry["kind"])}</td>'
+        f'<td class="name">{esc(entry["source"])}</td></tr>'
+        for key, entry in _by_key(inputs)
+    ]
     return (
         '<table data-table="inputs"><caption>Inputs that differ from the defaults (knobs and '
         "policy choices are the scenario's to make, with the source of the default where it "
@@ -325,30 +318,38 @@ def prices_table(payload: dict[str, Any]) -> str:
     found = payload.get("prices") or {}
     if not found:
         return ""
-    names = list(found)
-    keys = list(dict.fromkeys(key for entries in found.values() for key in entries))
     head = '<th class="name">price or payer</th><th class="name">unit</th>' + "".join(
-        f"<th>{esc(n)}</th>" for n in names
+        f"<th>{esc(n)}</th>" for n in found
     )
-    rows = []
-    for key in keys:
-        entry = next(entries[key] for entries in found.values() if key in entries)
-        values = "".join(
-            f"<td>{esc(words_value(found[n][key]['value']))}</td>"
-            if key in found[n]
-            else "<td>-</td>"
-            for n in names
-        )
-        rows.append(
-            f'<tr><td class="name">{esc(key)}</td><td class="name">{esc(entry["unit"])}</td>'
-            f'{values}<td class="name">{esc(entry["source"])}</td></tr>'
-        )
+    rows = [
+        f'<tr><td class="name">{esc(key)}</td><td class="name">{esc(entry["unit"])}</td>'
+        f"{_value_cells(found, key, missing='<td>-</td>')}"
+        f'<td class="name">{esc(entry["source"])}</td></tr>'
+        for key, entry in _by_key(found)
+    ]
     return (
         '<table data-table="prices"><caption>Prices, who pays them and the measured period, '
         "on each side, whether or not they differ from the defaults (the costs in every other "
         "table are built from them)</caption>"
         f'<thead><tr>{head}<th class="name">source</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _by_key(per_scenario: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, Any]]:
+    """Each key any scenario has (in the order first seen), with its first scenario's entry."""
+    first: dict[str, Any] = {}
+    for entries in per_scenario.values():
+        for key, entry in entries.items():
+            first.setdefault(key, entry)
+    return list(first.items())
+
+
+def _value_cells(per_scenario: dict[str, dict[str, dict[str, Any]]], key: str, missing: str) -> str:
+    """A cell per scenario with its value of `key`, or `missing`."""
+    return "".join(
+        f"<td>{esc(words_value(entries[key]['value']))}</td>" if key in entries else missing
+        for entries in per_scenario.values()
     )
 
 
