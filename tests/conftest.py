@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -11,6 +12,12 @@ from pathlib import Path
 import pytest
 
 CLI_REPO = Path(__file__).resolve().parent.parent
+
+# A user's Ctrl-C reaches relsim. Tests started in the background of a non-interactive shell
+# (`cmd &`) have SIGINT ignored, which every child would inherit: the tests that press Ctrl-C
+# would then see it ignored. Children of a handled SIGINT start with the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # A scenario small enough that a command-line call takes about a second.
 CLI_SMALL_SETS = (
