@@ -34,7 +34,7 @@ from relsim.viz.session import (
 )
 
 SCENARIO_ENV = "RELSIM_VIZ_SCENARIO"
-YEAR = 52
+YEAR = charts.YEAR
 CHART_STYLE = {"style": "height: 250px; width: 100%;"}
 
 
