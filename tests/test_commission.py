@@ -1311,6 +1311,68 @@ def test_the_summary_in_words_says_how_waits_change():
     ]
 
 
+def _cost_payload(per_person: dict, cumulative: dict, present: tuple[float, float]) -> dict:
+    """A comparison b - a over 260 weeks whose whole-system cost per person and cumulative
+    district saving are as given (the numbers of `relsim compare baseline liberated
+    --transition-weeks 26 --reps 4 --report`)."""
+    never = {"break_even_week": None, "break_even_week_earliest": None}
+    system = {**never, "break_even_week_latest": None, "cumulative_saving_gbp": cumulative}
+    system["saving_gbp_per_citizen_year"] = {"mean": None, "ci95": None}
+    blocks = [
+        {"scenario": name, "district": {"citizens_present": {"mean": people, "ci95": None}}}
+        for name, people in zip(("a", "b"), present, strict=True)
+    ]
+    return {
+        "scenarios": blocks,
+        "differences": {"b - a": {"total_cost_per_citizen_year": per_person}},
+        "payers": {"b - a": {"weeks": 260, "payers": {"system": system}}},
+        "transition": {
+            "overlap_weeks": 26,
+            "comparisons": {"b - a": {"weeks": 260, "payers": {"system": system}}},
+        },
+    }
+
+
+def test_the_summary_says_cost_per_person_and_break_even_on_the_same_footing():
+    """'No clear difference in total cost per person a year' beside 'break-even: not within 260
+    weeks' read as a contradiction: each side's cost per person is over its own people present
+    (about 3,005 and 3,009), while the break-even week is read from the district's pounds,
+    whose interval (£58,000 to £19m more) stays above zero where the per person one (£16 less
+    to £1,200 more) does not. The summary gives the mean per person, the district's pounds
+    beside the break-even week, and says why the two can disagree where they do."""
+    from relsim.report.words import comparison_paragraph
+
+    per_person = {"mean": 868.9, "ci95": [-15.8, 1244.7]}
+    cumulative = {"mean": -13_173_174.0, "ci95": [-18_712_673.0, -58_090.0]}
+    payload = _cost_payload(per_person, cumulative, (3004.96, 3009.27))
+    bullets = comparison_paragraph(payload, "b - a")
+    cost = next(b for b in bullets if b.startswith("Total cost"))
+    assert cost == (
+        "Total cost to the public purse: no clear difference in total cost per person a year "
+        "(on average about £870 more; 95 % interval from £16 less to £1,200 more), each side's "
+        "spending divided by its own people present."
+    )
+    steady, launched = (b for b in bullets if "break-even for the whole system" in b.lower())
+    assert steady == (
+        "Break-even for the whole system, from the start of the measured period in the steady "
+        "state: not within 260 weeks. The whole district's spending over the 260 measured "
+        "weeks, b against a: about £13m more in all (95 % interval £58,000 to £19m). Per "
+        "person a year the difference is not clear; for the whole district it is clear (b "
+        "spends more). The two are counted differently: per person divides each side's "
+        "spending by its own people present (about 3,005 under a and 3,009 under b); the "
+        "district's pounds are all that is spent, however many people there are."
+    )
+    assert launched.endswith(
+        "not within 260 weeks. The whole district's spending over the 260 weeks from launch, "
+        "double running included, b against a: about £13m more in all (95 % interval £58,000 "
+        "to £19m)."
+    )
+
+    clear = {"mean": 1168.0, "ci95": [1097.0, 1239.0]}
+    agreed = comparison_paragraph(_cost_payload(clear, cumulative, (3004.96, 3009.27)), "b - a")
+    assert not any("counted differently" in b for b in agreed)  # said only where they disagree
+
+
 def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
     """The pounds in a report are built from prices a commissioner must be able to read, at
     their defaults too: every unit cost, who pays it, the specialists' funding and the measured

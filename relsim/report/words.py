@@ -29,8 +29,11 @@ def sides(payload: dict[str, Any], label: str) -> tuple[str, str]:
 
 
 def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float = 1.0,
-           amount: Any = sig, fewer: str = "fewer", more: str = "more") -> str:  # fmt: skip
-    """'about 40 fewer crisis events per 100 people a year (95 % interval 31 to 49)'."""
+           amount: Any = sig, fewer: str = "fewer", more: str = "more",
+           average: bool = False) -> str:  # fmt: skip
+    """'about 40 fewer crisis events per 100 people a year (95 % interval 31 to 49)'. With
+    `average`, a difference that is not clear still gives its mean ('on average about 870
+    more'), as the break-even week of the mean curve is read beside it."""
     if not summary or summary.get("mean") is None:
         return f"{topic}: not measured"
     mean = summary["mean"] * scale
@@ -46,8 +49,11 @@ def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float =
         )
     if low > 0:
         return f"about {amount(mean)} {more} {noun} (95 % interval {amount(low)} to {amount(high)})"
+    mean_words = ""
+    if average and mean != 0:
+        mean_words = f"on average about {amount(abs(mean))} {fewer if mean < 0 else more}; "
     return (
-        f"no clear difference in {topic} (95 % interval from {amount(-low)} {fewer} "
+        f"no clear difference in {topic} ({mean_words}95 % interval from {amount(-low)} {fewer} "
         f"to {amount(high)} {more})"
     )
 
@@ -156,18 +162,21 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
     ae = change(diffs.get("crisis_ae_per_citizen_year"), noun, noun, 100)
     noun = f"arrests or custody episodes {per100}"
     police = change(diffs.get("crisis_police_per_citizen_year"), noun, noun, 100)
+    per_person = diffs.get("total_cost_per_citizen_year")
     cost = change(
-        diffs.get("total_cost_per_citizen_year"),
+        per_person,
         "per person a year",
         "total cost per person a year",
         1,
         money,
         fewer="less",
+        average=True,
     )
     bullets = [
         f"Crisis demand: {crises}.",
         f"A&E: {ae}; police: {police}.",
-        f"Total cost to the public purse: {cost}.",
+        f"Total cost to the public purse: {cost}, each side's spending divided by its own "
+        "people present.",
     ]
     payers = (payload.get("payers") or {}).get(label)
     if payers:
@@ -176,7 +185,9 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
         if system:
             bullets.append(
                 "Break-even for the whole system, from the start of the measured period in the "
-                f"steady state: {break_even_text(system, payers['weeks'])}."
+                f"steady state: {break_even_text(system, payers['weeks'])}. "
+                + district_spending(system, f"the {payers['weeks']} measured weeks", other, first)
+                + counted_apart(payload, per_person, system, other, first)
             )
     transition = (payload.get("transition") or {}).get("comparisons", {}).get(label)
     if transition:
@@ -185,7 +196,13 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
         bullets.append(
             f"Counting the change itself (both launched on day one, both teams paid for {weeks} "
             "weeks), break-even for the whole system: "
-            f"{break_even_text(system, transition['weeks'])}."
+            f"{break_even_text(system, transition['weeks'])}. "
+            + district_spending(
+                system,
+                f"the {transition['weeks']} weeks from launch, double running included",
+                other,
+                first,
+            )
         )
     noun = "weeks in the mean completed wait"
     wait = change(diffs.get("mean_wait_weeks"), noun, "the mean completed wait", 1, sig)
@@ -198,6 +215,76 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
             f"{_signed(burnout)} on a 0-1 scale ({other} against {first})."
         )
     return bullets
+
+
+def _verdict(summary: dict[str, Any] | None) -> str | None:
+    """'more', 'less' or 'unclear' as an interval says; None without one."""
+    ci = (summary or {}).get("ci95")
+    if summary is None or summary.get("mean") is None or ci is None:
+        return None
+    if ci[0] > 0:
+        return "more"
+    if ci[1] < 0:
+        return "less"
+    return "unclear"
+
+
+def _district_extra(system: dict[str, Any]) -> dict[str, Any]:
+    """The whole system's cumulative saving turned round: what `other` spends beyond `first`
+    over the weeks, in the district's pounds."""
+    saving = system.get("cumulative_saving_gbp") or {}
+    mean, ci = saving.get("mean"), saving.get("ci95")
+    return {
+        "mean": None if mean is None else -mean,
+        "ci95": None if ci is None else [-ci[1], -ci[0]],
+    }
+
+
+def district_spending(system: dict[str, Any], period: str, other: str, first: str) -> str:
+    """The pounds a break-even week is read from, in the words of the cost per person: 'The
+    whole district's spending over the 260 measured weeks, liberated against baseline: about
+    £13m more in all (95 % interval £58,000 to £19m).'"""
+    extra = _district_extra(system)
+    if extra["mean"] is None:
+        return ""
+    found = change(extra, "in all", "the district's spending", 1, money, fewer="less")
+    return f"The whole district's spending over {period}, {other} against {first}: {found}."
+
+
+def counted_apart(
+    payload: dict[str, Any],
+    per_person: dict[str, Any] | None,
+    system: dict[str, Any],
+    other: str,
+    first: str,
+) -> str:
+    """Why the cost per person and the district's pounds can disagree, said where they do:
+    one divides each side's spending by its own people present, the other does not."""
+    person, district = _verdict(per_person), _verdict(_district_extra(system))
+    if person is None or district is None or person == district:
+        return ""
+    said = {
+        "unclear": "not clear",
+        "more": f"clear ({other} spends more)",
+        "less": f"clear ({other} spends less)",
+    }
+    present: dict[str, float] = {}
+    for block in payload["scenarios"]:
+        mean = ((block.get("district") or {}).get("citizens_present") or {}).get("mean")
+        if mean is not None:
+            present[block["scenario"]] = float(mean)
+    people = ""
+    if first in present and other in present:
+        people = (
+            f" (about {round(present[first]):,} under {first} and "
+            f"{round(present[other]):,} under {other})"
+        )
+    return (
+        f" Per person a year the difference is {said[person]}; for the whole district it is "
+        f"{said[district]}. The two are counted differently: per person divides each side's "
+        f"spending by its own people present{people}; the district's pounds are all that is "
+        "spent, however many people there are."
+    )
 
 
 def _signed(value: float) -> str:
