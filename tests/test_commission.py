@@ -1373,6 +1373,29 @@ def test_the_summary_says_cost_per_person_and_break_even_on_the_same_footing():
     assert not any("counted differently" in b for b in agreed)  # said only where they disagree
 
 
+def test_the_payer_table_says_what_each_column_is_counted_over():
+    """The payer table puts a saving per citizen-year beside a cumulative saving and a
+    break-even week: its caption says the first is over each side's own people present and the
+    others are the district's pounds, so a saving per citizen-year near zero beside a break-even
+    never reached is read as what it is."""
+    from relsim.report.sections import payer_table
+
+    per_person = {"mean": 868.9, "ci95": [-15.8, 1244.7]}
+    cumulative = {"mean": -13_173_174.0, "ci95": [-18_712_673.0, -58_090.0]}
+    payload = _cost_payload(per_person, cumulative, (3004.96, 3009.27))
+    data = payload["payers"]["b - a"]
+    system = data["payers"]["system"]
+    for side in ("first", "other"):
+        system[f"{side}_gbp_per_citizen_year"] = {"mean": 6000.0, "ci95": None}
+    html = payer_table(data, "b - a", "payers", payload)
+    caption = html[html.index("<caption>") + 9 : html.index("</caption>")]
+    assert caption == (
+        "b - a: GBP per citizen-year, each side's spending over its own people present; a "
+        "saving is a's cost minus b's; the cumulative saving and the break-even week "
+        "are in the district's pounds, however many people each side had"
+    )
+
+
 def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
     """The pounds in a report are built from prices a commissioner must be able to read, at
     their defaults too: every unit cost, who pays it, the specialists' funding and the measured
