@@ -346,3 +346,26 @@ def test_the_scoreboard_gives_the_last_year_as_the_guide_quotes_it(comparison: C
         assert found["crises so far"][side] == sum(crises)
         cost = sum(m.total_cost for m in history[-52:]) / 1e6
         assert found["cost in the last 52 weeks (£m)"][side] == pytest.approx(cost)
+
+
+def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison) -> None:
+    """Exercise 5 compares the depth of relationships (the dots' sizes in The system): the
+    scoreboard gives its mean over the people on a caseload, as the guide quotes it, for both
+    sides and B − A."""
+    from relsim.viz import app
+
+    comparison.advance(20)
+    found = {h.label: h for h in charts.headlines(comparison.history)}
+    depth = found[charts.DEPTH_LABEL]
+    for side, model in enumerate(comparison.models):
+        snapshot = observe.citizen_snapshot(model)
+        held = snapshot.place == observe.PLACE_WORKER
+        assert held.any()
+        assert depth.values[side] == snapshot.depth[held].mean()
+    a, b = depth.values
+    assert b > a > 0  # caseworkers know their people better than duty workers do
+    row = re.search(
+        rf"<tr><th>{re.escape(charts.DEPTH_LABEL)}</th>(.*?)</tr>", app._scoreboard_html(comparison)
+    )
+    assert row is not None, "the scoreboard has no row for the mean relationship depth"
+    assert re.findall(r">([^<]*)</td>", row.group(1)) == [f"{a:.2f}", f"{b:.2f}", f"{b - a:+.2f}"]

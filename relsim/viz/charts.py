@@ -20,6 +20,7 @@ PAYER_LABELS = {
     "council_housing": "council & housing",
 }
 SMOOTH_WEEKS = 4
+DEPTH_LABEL = "mean relationship depth now (0–1)"
 PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
 
@@ -211,5 +212,7 @@ def headlines(histories: Sequence[Sequence[WeekMeasures]]) -> list[Headline]:
         Headline("hand-offs so far", both(total("handoffs")), 0),
         Headline("people waiting now", both(lambda h: float(_waiting(h[-1:]).sum())), 0),
         Headline("mean caseload now", both(last("mean_caseload")), 1),
+        # the dots' mean size in The system: the depth the guide's exercise 5 compares
+        Headline(DEPTH_LABEL, both(last("relationship_depth")), 2),
         Headline("burnout now (%)", both(lambda h: last("burnout")(h) * 100), 0),
     ]

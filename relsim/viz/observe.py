@@ -208,6 +208,7 @@ class WeekMeasures:
     waiting_specialist: float
     handoffs: float
     leavers: float
+    relationship_depth: float  # mean over the people on a caseload, with their worker, 0 to 1
 
 
 def week_measures(model: CareModel) -> WeekMeasures:
@@ -230,7 +231,19 @@ def week_measures(model: CareModel) -> WeekMeasures:
         waiting_specialist=float(latest["waiting_specialist"]),
         handoffs=float(latest["handoffs"]),
         leavers=float(latest["leavers"]),
+        relationship_depth=held_depth(model),
     )
+
+
+def held_depth(model: CareModel) -> float:
+    """The mean depth (0 to 1) of the relationship between each person on a worker's caseload
+    and that worker, as the dots' sizes in the picture of the system show it; 0 if nobody is
+    held."""
+    citizens = model.citizens
+    n = citizens.n
+    held = citizens.present[:n] & (citizens.worker[:n] >= 0)
+    depth = np.clip(citizens.depth[:n][held], 0.0, 1.0)
+    return float(depth.mean()) if depth.size else 0.0
 
 
 def payers() -> tuple[str, ...]:
