@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from relsim.viz import charts
 from tests.quoted_numbers import Quote, check, precision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,7 @@ Value = Callable[["Screen"], float]
 YEAR_IN = "crises in the year to this week"
 A_WEEK_IN = "crises a week in the year to this week"
 COST = "cost so far (£m)"
+DEPTH_LABEL = charts.DEPTH_LABEL
 
 
 class Screen:
@@ -187,11 +189,8 @@ QUOTES = (
     ),
     Quote(
         5,
-        "(a mean depth of {0.26} against {0.41} at week 208)",
-        (
-            at(CHANGE, "B", 208, "relationship depth of people held now"),
-            at(WITHOUT, "B", 208, "relationship depth of people held now"),
-        ),
+        "(the scoreboard's *mean relationship depth now*: {0.26} against {0.41} at week 208)",
+        (at(CHANGE, "B", 208, DEPTH_LABEL), at(WITHOUT, "B", 208, DEPTH_LABEL)),
     ),
     Quote(
         5,

@@ -320,7 +320,8 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
         "Each box is a worker and the dots in it the people on their caseload; the queues are "
         "on the right. **Label**: caseload / cap (a caseworker takes back someone they held "
         "before a little over the cap, so 11/10 can happen). **Colour**: active needs. "
-        "**Size**: how deep the relationship with the current worker is. **Box shade**: the "
+        "**Size**: how deep the relationship with the current worker is (its mean is on the "
+        "Compare scoreboard). **Box shade**: the "
         "worker's burnout. Click a person to follow them in *Journeys*."
     )
     with solara.ColumnsResponsive(default=12, large=6):

@@ -123,9 +123,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "Continuity is workforce stability. After the drop caseworkers leave more often and "
         "short-stay agency locums cover their posts: B's hand-offs climb from about a hundred "
         "a year to several hundred, the dots in The system shrink as relationships stay "
-        "shallow, and B's crises rise by a tenth or more, its cost with them, while A hardly "
-        "changes. A named worker helps only while they stay, so the gap between the districts "
-        "narrows.",
+        "shallow (the scoreboard's mean relationship depth falls), and B's crises rise by a "
+        "tenth or more, its cost with them, while A hardly changes. A named worker helps only "
+        "while they stay, so the gap between the districts narrows.",
     ),
     Exercise(
         "6. Rationing at the front door",
