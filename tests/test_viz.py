@@ -152,6 +152,20 @@ def test_the_picture_keeps_its_legend_clear_of_its_title(comparison: Comparison)
     assert option["grid"]["top"] >= option["legend"]["top"] + 20
 
 
+def test_the_needs_key_is_above_the_boxes(comparison: Comparison) -> None:
+    """The colour key of active needs is a line of its own between the legend and the boxes; at
+    the foot of the picture it was below the fold of a 1280x720 screen."""
+    model = comparison.models[0]
+    option = system.system_chart(
+        observe.citizen_snapshot(model), observe.worker_states(model), "A: assess-do-refer"
+    )
+    key = next(v for v in option["visualMap"] if v["type"] == "piecewise")
+    assert "bottom" not in key
+    assert key["top"] >= option["legend"]["top"] + 20
+    assert option["grid"]["top"] >= key["top"] + 20
+    assert option["grid"]["bottom"] < 20  # no room is kept for a key at the foot
+
+
 # A chart is a third of the main pane on a 1280x720 projector, about 290 pixels: room for some
 # 50 characters of its subtitle; beyond that the subtitle is cut off mid-word.
 CHART_SUBTITLE_CHARACTERS = 49

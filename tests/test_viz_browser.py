@@ -219,6 +219,36 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     page.wait_for_function(f"({WEEK})() > {paused}")
 
 
+def _has_square(png: bytes, colour: str, side: int) -> bool:
+    """Somewhere in the image, a solid square of `colour` at least `side` pixels wide."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    solid = (np.abs(pixels - rgb).sum(axis=2) < 30).astype(int)
+    sums = np.pad(solid.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    windows = sums[side:, side:] - sums[:-side, side:] - sums[side:, :-side] + sums[:-side, :-side]
+    return bool((windows == side * side).any())
+
+
+def test_the_needs_key_is_in_view_on_a_projector(page) -> None:
+    """At 1280x720 The system shows its colour key of active needs without scrolling: each
+    colour's square (12 pixels; a person's dot is at most 10 across) is on the screen."""
+    from relsim.viz.system import NEED_PIECES
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Week 1 of").wait_for()
+    _open_tab(page, "The system")
+    page.get_by_test_id("system-1").locator("canvas").first.wait_for()
+    time.sleep(1)  # the canvas is drawn after it is attached
+    screen = page.screenshot()
+    (ARTEFACTS / "system-1280x720.png").write_bytes(screen)
+    for piece in NEED_PIECES:
+        assert _has_square(screen, str(piece["color"]), 9), piece["label"]
+
+
 def test_reset_applies_what_the_district_controls_waited_for(page) -> None:
     """After Reset the new districts have the changed workforce: no warning is left asking
     for a Reset that has been done."""

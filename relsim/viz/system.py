@@ -25,9 +25,14 @@ TITLE_ROWS = 1.2
 # Room to the right of the queues, in dot widths, for titles longer than a queue is wide.
 TITLE_OVERHANG = 12
 LEGEND_TOP = 40  # pixels: under the title (14 px) and its line of counts (12 px)
+# The colour key of active needs is a line of its own under the legend, above the boxes: at the
+# foot of the picture it was below the fold of a 1280x720 screen
+NEEDS_KEY_TOP = LEGEND_TOP + 22
+BOXES_TOP = NEEDS_KEY_TOP + 22
+NEEDS_KEY_TITLE = "dot colour, active needs:"
 NEED_PIECES = [
-    {"min": 0, "max": 0, "label": "no active need", "color": "#4daf4a"},
-    {"min": 1, "max": 1, "label": "1 active need", "color": "#b8d335"},
+    {"min": 0, "max": 0, "label": "none", "color": "#4daf4a"},
+    {"min": 1, "max": 1, "label": "1", "color": "#b8d335"},
     {"min": 2, "max": 2, "label": "2", "color": "#fdae61"},
     {"min": 3, "max": 3, "label": "3", "color": "#f46d43"},
     {"min": 4, "max": 99, "label": "4 or more", "color": "#a50026"},
@@ -218,7 +223,7 @@ def system_chart(
             "textStyle": {"fontSize": 11},
         },
         "tooltip": {"trigger": "item"},
-        "grid": {"left": 8, "right": 8, "top": LEGEND_TOP + 24, "bottom": 44},
+        "grid": {"left": 8, "right": 8, "top": BOXES_TOP, "bottom": 8},
         "xAxis": {"type": "value", "show": False, "min": 0, "max": counts["grid_width"]},
         "yAxis": {
             "type": "value",
@@ -234,10 +239,14 @@ def system_chart(
                 "seriesIndex": 0,
                 "pieces": NEED_PIECES,
                 "orient": "horizontal",
-                "left": 8,
-                "bottom": 4,
+                "left": 4,  # under the legend's first mark
+                "top": NEEDS_KEY_TOP,
+                "text": ["", NEEDS_KEY_TITLE],  # at the low end, before the pieces
+                "showLabel": True,
                 "itemWidth": 12,
-                "textStyle": {"fontSize": 10},
+                "itemHeight": 12,
+                "itemGap": 8,
+                "textStyle": {"fontSize": 11},
             },
             {
                 "type": "continuous",
