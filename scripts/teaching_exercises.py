@@ -53,7 +53,7 @@ SettingChange = Callable[[Setup], Setup]
 # -- what the teacher does ------------------------------------------------------------------
 @dataclass(frozen=True)
 class RunTo:
-    """Run (with +1 year or Play) until week `years` x a year."""
+    """Press +1 year until week `years` x a year (Play cannot be stopped at a given week)."""
 
     years: float
 

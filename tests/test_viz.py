@@ -383,3 +383,24 @@ def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison
     )
     assert row is not None, "the scoreboard has no row for the mean relationship depth"
     assert re.findall(r">([^<]*)</td>", row.group(1)) == [f"{a:.2f}", f"{b:.2f}", f"{b - a:+.2f}"]
+
+
+# "Run to week 104", "run three years", "run two more years": said so, Play could be used, and
+# at its top speed (26 weeks a second, 4 frames a second) it moves 6 weeks a frame, 102 to 108,
+# so it cannot be stopped at week 104, where the exercises make their change mid-run
+RUN_BY_HAND = re.compile(r"\brun (to week \d+|\w+ (more )?years?\b)", re.IGNORECASE)
+
+
+def test_every_exercise_runs_with_the_year_button() -> None:
+    """Each exercise's steps, in the app and in the guide, say how many times to press +1 year,
+    which from week 0 stops at the end of each year, where the changes are made and the
+    guide's numbers read."""
+    for exercise in exercises.EXERCISES:
+        for step in exercise.steps:
+            assert not RUN_BY_HAND.search(step), (exercise.title, step)
+    guide = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
+    tried = guide.split("## Things to try:", 1)[1].split("\n## ", 1)[0]
+    for section in tried.split("\n### ")[1:]:
+        steps = " ".join(section.split("**Look for:**", 1)[0].split())
+        assert not RUN_BY_HAND.search(steps), section.splitlines()[0]
+        assert "+1 year" in steps, section.splitlines()[0]

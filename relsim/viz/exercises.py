@@ -67,8 +67,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "tame versus complex problems",
         {**DEFAULTS, "demand_complexity": 0.1},
         (
-            "Run three years at demand complexity 0.1 and note crises and cost so far.",
-            "Set demand complexity to 0.9, press Reset, and run three years again.",
+            "Press +1 year three times at demand complexity 0.1; note crises and cost so far.",
+            "Set demand complexity to 0.9, press Reset, and press +1 year three times again.",
         ),
         "With one need at a time the two districts have about the same crises and A costs "
         "little more than half as much. With many interacting needs B has about an eighth "
@@ -80,9 +80,11 @@ EXERCISES: tuple[Exercise, ...] = (
         "feedback loops, and testing a claim against a model",
         {**DEFAULTS, "referral_friction": 0.2},
         (
-            "Run to week 104.",
-            "Move referral friction to 0.9 while the model runs, then run two more years.",
-            "Press Load again and run to week 208 without moving the slider: compare A's and "
+            "Press +1 year twice, to week 104.",
+            "Move referral friction to 0.9 there (a change mid-run: no Reset), then press +1 "
+            "year twice more.",
+            "Press Load again and press +1 year four times, to week 208, without moving the "
+            "slider: compare A's and "
             "B's crises so far with the first run.",
         ),
         "The claim is that each refused or abandoned referral comes back, so failure demand "
@@ -99,9 +101,9 @@ EXERCISES: tuple[Exercise, ...] = (
         "tipping points: burnout and turnover",
         DEFAULTS,
         (
-            "Run to week 104.",
-            "Raise B's caseload cap from 10 to 15 while the model runs; run two more years.",
-            "Press Load again, run to week 104 and try 20, then 25 (and 6): where does the "
+            "Press +1 year twice, to week 104.",
+            "Raise B's caseload cap from 10 to 15 there (no Reset); press +1 year twice more.",
+            "Press Load again, +1 year twice, and try 20, then 25 (and 6): where does the "
             "response bend?",
         ),
         "B's burnout stays near nothing at a cap of 10, jumps to about three quarters at 15 "
@@ -116,9 +118,10 @@ EXERCISES: tuple[Exercise, ...] = (
         "the relationship is the mechanism",
         {**DEFAULTS, "continuity": 0.9},
         (
-            "Run to week 104 with continuity 0.9.",
-            "Drop continuity to 0.1 while the model runs; run two more years.",
-            "Press Load again and run to week 208 without the drop to compare.",
+            "Press +1 year twice, to week 104, with continuity 0.9.",
+            "Drop continuity to 0.1 there (no Reset); press +1 year twice more.",
+            "Press Load again and press +1 year four times, to week 208, without the drop, to "
+            "compare.",
         ),
         "Continuity is workforce stability. After the drop caseworkers leave more often and "
         "short-stay agency locums cover their posts: B's hand-offs climb from about a hundred "
@@ -132,7 +135,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "unintended consequences: costs move, they do not vanish",
         {**DEFAULTS, "B.care_model": "assess_do_refer", "A.workers": 2, "B.workers": 6},
         (
-            "Both districts are assess-do-refer: A has 2 duty workers, B has 6. Run three years.",
+            "Both districts are assess-do-refer: A has 2 duty workers, B has 6. Press +1 year "
+            "three times.",
             "Compare 'Cost so far by payer', 'Crises per week', 'Failure demand at the door' "
             "and the hand-offs on the scoreboard; then look at the queues in The system.",
         ),
@@ -150,8 +154,8 @@ EXERCISES: tuple[Exercise, ...] = (
         {**DEFAULTS, "A.care_model": "hybrid", "demand_complexity": 0.3},
         (
             "A sends people with three or more active needs to its 8 caseworkers and the rest "
-            "to its 5 duty workers; B gives everyone a caseworker. Run three years.",
-            "Set demand complexity to 0.9, press Reset, and run three years again.",
+            "to its 5 duty workers; B gives everyone a caseworker. Press +1 year three times.",
+            "Set demand complexity to 0.9, press Reset, and press +1 year three times again.",
         ),
         "At low complexity the hybrid has a few more crises than B for clearly less money. At "
         "high complexity almost everyone goes to the hybrid's few caseworkers: hundreds wait "
@@ -163,7 +167,7 @@ EXERCISES: tuple[Exercise, ...] = (
         "8. Is it the model or the money?",
         "like for like: the same staff on both sides",
         {**DEFAULTS, "A.workers": 20, "B.workers": 20},
-        ("Both districts get 20 workers, so staff cost is the same. Run three years.",),
+        ("Both districts get 20 workers, so staff cost is the same. Press +1 year three times.",),
         "With the caseworkers' budget, nobody waits at A's front door and its staff use "
         "under a third of their case hours, yet A still has about an eighth more crises, many "
         "times B's hand-offs and a higher cost so far. What does the relational model buy "
