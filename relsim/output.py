@@ -115,7 +115,12 @@ def print_resources(payload: dict[str, Any]) -> None:
 
 def print_payers(payload: dict[str, Any]) -> None:
     """Per comparison: the saving by payer (first scenario's cost minus the other's)."""
-    from relsim.commission.payers import PAYER_LABELS, SERVICE_APART, break_even_text
+    from relsim.commission.payers import (
+        FOOTINGS,
+        PAYER_LABELS,
+        SERVICE_APART,
+        break_even_text,
+    )
     from relsim.report.words import sides
 
     for key, title in (("payers", "steady state"), ("transition", "from launch")):
@@ -141,6 +146,7 @@ def print_payers(payload: dict[str, Any]) -> None:
             console = Console(width=160, markup=False, emoji=False)
             console.print(table)
             console.print(_plain(SERVICE_APART))
+            console.print(_plain(FOOTINGS))
 
 
 def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:

@@ -844,6 +844,15 @@ def test_who_saves_says_the_service_is_apart_from_the_body_that_pays_for_it(caps
     shown = " ".join(capsys.readouterr().out.split())
     assert "that body's row leaves it out" in shown
     assert "its cost_<payer>_per_citizen_year measure includes it." in shown
+    # a saving per citizen-year beside a break-even week: on which footing each is counted
+    assert "divides each side's spending by its own people present" in shown
+    assert "break-even week are the district's pounds" in shown
+
+
+def test_the_workbook_says_the_break_even_week_is_in_the_districts_pounds() -> None:
+    from relsim.report.workbook import SHEETS
+
+    assert "break-even week are the district's pounds" in SHEETS["By payer"]
 
 
 def test_a_difference_between_shares_is_in_percentage_points() -> None:

@@ -40,6 +40,12 @@ SERVICE_APART = (
     "measure includes it."
 )
 
+FOOTINGS = (
+    "A saving per citizen-year divides each side's spending by its own people present; the "
+    "cumulative saving and the break-even week are the district's pounds, however many people "
+    "each side had, so the two can differ in sign."
+)
+
 
 def payer_columns(timeseries: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """Weekly spending by payer (GBP/week for the district): the service's staff and budget,

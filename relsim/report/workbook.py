@@ -27,7 +27,10 @@ SHEETS: dict[str, str] = {
     "Resources": "the resources on each side, and how equal spend sized them",
     "Resource units": "what each column of Resources means, and its unit",
     "District": "district totals a year (per citizen-year measures x citizens present)",
-    "By payer": "spend per citizen-year by payer, savings, cumulative saving and break-even week",
+    "By payer": (
+        "spend per citizen-year by payer, savings, cumulative saving and break-even week; "
+        "the cumulative saving and break-even week are the district's pounds"
+    ),
     "Cumulative": "cumulative saving for the district by payer, week by week",
     "Transition": "as By payer, from launch with both teams paid for the overlap (if asked for)",
     "Time series": "weekly means with 95 % intervals over replications",
