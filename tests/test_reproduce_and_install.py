@@ -559,6 +559,133 @@ def test_init_that_fails_midway_leaves_nothing(tmp_path, capsys, monkeypatch):
     assert len(done) == 4 and list(tmp_path.iterdir()) == []
 
 
+def _tree(directory: Path) -> dict[str, str]:
+    """Every file and link under `directory`, hidden ones too: its content, or where it links."""
+    return {
+        str(path.relative_to(directory)): (
+            f"-> {os.readlink(path)}" if path.is_symlink() else path.read_text(encoding="utf-8")
+        )
+        for path in sorted(directory.rglob("*"))
+        if path.is_symlink() or path.is_file()
+    }
+
+
+@pytest.mark.parametrize("stop", ["full disk", "Ctrl-C"])
+@pytest.mark.parametrize("links", [True, False], ids=["links", "no links"])
+def test_init_force_that_fails_midway_puts_back_what_it_replaced(
+    tmp_path, capsys, monkeypatch, stop, links
+):
+    """`init --force` is all or nothing: a failure or stop after some files were replaced puts
+    back the files it replaced, as they were (a link as a link), and removes the ones it
+    made, also where the file system has no hard links to keep the old files by."""
+    import relsim.files
+
+    target = tmp_path / "mine"
+    assert relsim_main("init", target) == 0
+    scenarios, experiments = target / "scenarios", target / "experiments"
+    (scenarios / "baseline.yaml").write_text("name: my edited baseline\n", encoding="utf-8")
+    (scenarios / "hybrid.yaml").unlink()  # made anew by the init that fails
+    (scenarios / "liberated.yaml").unlink()
+    (scenarios / "liberated.yaml").symlink_to("baseline.yaml")
+    for path in experiments.iterdir():
+        path.write_text(f"# my notes on {path.name}\n", encoding="utf-8")
+    (scenarios / "mine.yaml").write_text("name: mine\n", encoding="utf-8")
+    before = _tree(target)
+    if not links:
+
+        def no_links(*args, **kwargs):
+            raise OSError(1, "Operation not permitted")
+
+        monkeypatch.setattr(os, "link", no_links)
+    real = relsim.files.write_bytes
+    done: list[Path] = []
+
+    def fails_on_the_sixth(path: Path, data: bytes) -> None:
+        if len(done) == 5:
+            if stop == "Ctrl-C":
+                raise KeyboardInterrupt
+            raise OSError(28, "No space left on device")
+        real(path, data)
+        done.append(path)
+
+    monkeypatch.setattr(relsim.files, "write_bytes", fails_on_the_sixth)
+    capsys.readouterr()
+    status = relsim_main("init", "--force", target)
+    lines = [line for line in capsys.readouterr().err.splitlines() if line]
+    assert len(done) == 5 and {p.parent for p in done} == {scenarios, experiments}, done
+    assert _tree(target) == before
+    if stop == "Ctrl-C":
+        assert status == 130 and len(lines) == 1 and "no results written" in lines[0], lines
+    else:
+        assert status == 2 and len(lines) == 1, lines
+        assert "cannot be written (No space left on device)" in lines[0], lines
+    monkeypatch.setattr(relsim.files, "write_bytes", real)
+    assert relsim_main("init", "--force", target) == 0  # and when it succeeds, all replaced
+    bundled_baseline = (ROOT / "scenarios" / "baseline.yaml").read_bytes()
+    assert (scenarios / "baseline.yaml").read_bytes() == bundled_baseline
+    assert not (scenarios / "liberated.yaml").is_symlink()
+    assert sorted(p.name for p in scenarios.iterdir()) == [
+        "baseline.yaml", "hybrid.yaml", "liberated.yaml", "mine.yaml"
+    ]  # fmt: skip
+    assert not [p for p in target.rglob(".*")]
+
+
+def test_init_force_stopped_just_as_a_file_is_set_aside_puts_it_back(tmp_path, monkeypatch):
+    """A stop the moment a file to replace has been moved aside (where there are no hard
+    links) still puts it back: it is known to be aside before it is moved."""
+    target = tmp_path / "mine"
+    assert relsim_main("init", target) == 0
+    (target / "scenarios" / "baseline.yaml").write_text("name: mine\n", encoding="utf-8")
+    before = _tree(target)
+    real_rename = os.rename
+
+    def no_links(*args, **kwargs):
+        raise OSError(1, "Operation not permitted")
+
+    def stopped_after(source, destination):
+        real_rename(source, destination)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(os, "rename", stopped_after)
+    assert relsim_main("init", "--force", target) == 130
+    assert _tree(target) == before
+
+
+def test_init_force_that_cannot_put_a_file_back_says_where_it_is(tmp_path, capsys, monkeypatch):
+    """A file replaced that cannot be put back after a failure is not lost: the one line says
+    where it is kept."""
+    import relsim.files
+
+    target = tmp_path / "mine"
+    assert relsim_main("init", target) == 0
+    edited = target / "scenarios" / "baseline.yaml"
+    edited.write_text("name: my edited baseline\n", encoding="utf-8")
+    real_write, real_replace = relsim.files.write_bytes, os.replace
+    failed: list[bool] = []
+
+    def fails_on_the_second(path: Path, data: bytes) -> None:
+        if path.name != "baseline.yaml":
+            failed.append(True)
+            raise OSError(28, "No space left on device")
+        real_write(path, data)
+
+    def replace(source, destination):
+        if failed:
+            raise OSError(30, "Read-only file system")
+        real_replace(source, destination)
+
+    monkeypatch.setattr(relsim.files, "write_bytes", fails_on_the_second)
+    monkeypatch.setattr(os, "replace", replace)
+    capsys.readouterr()
+    assert relsim_main("init", "--force", target) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "baseline.yaml: stopped part-way" in lines[0], lines
+    kept = Path(lines[0].split("it is kept as ")[1])
+    assert kept.parent == edited.parent and kept.name.startswith(".baseline.yaml.")
+    assert kept.read_text(encoding="utf-8") == "name: my edited baseline\n"
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 @pytest.mark.parametrize(
     "args",
