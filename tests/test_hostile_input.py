@@ -482,6 +482,63 @@ def test_a_date_where_text_belongs_is_shown_as_written(
     assert "(got 2024-01-01)" in err and "datetime" not in err, err
 
 
+SHARED = "name: shared\nworkforce: &staffing\n  workers: 4\n  caseload_cap: 20\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (  # a key merged where it does not belong: the merge is at fault, not the key
+            SHARED + "population:\n  <<: *staffing\n  citizens: 500\n",
+            [
+                "line 6 (merged from line 3): population.workers: unknown key",
+                "line 6 (merged from line 4): population.caseload_cap: unknown key",
+            ],
+        ),
+        (  # likewise a mapping given by an alias
+            SHARED + "population: *staffing\n",
+            [
+                "line 5 (aliased from line 3): population.workers: unknown key",
+                "line 5 (aliased from line 4): population.caseload_cap: unknown key",
+            ],
+        ),
+        (  # a bad value merged is named where it is merged and where it is written; a value
+            # given again beside the merge is the one read, at its own line
+            "name: shared\ncrises:\n  ae: &common\n    steepness: 4.0\n"
+            "    extra_need_multiplier: -0.2\n  police:\n    <<: *common\n    steepness: -1\n",
+            [
+                "line 5: crises.ae.extra_need_multiplier: Input should be greater",
+                "line 7 (merged from line 5): crises.police.extra_need_multiplier: Input should",
+                "line 8: crises.police.steepness: Input should be greater",
+            ],
+        ),
+        (  # a merge into a merge: the line is the merge's in the mapping read
+            "name: shared\n.base: &base\n  workforce:\n    workers: -3\n.top: &top\n"
+            "  <<: *base\n<<: *top\n",
+            [
+                "line 2: <key>: unknown key",
+                "line 5: <key>: unknown key",
+                "line 7 (merged from line 4): workforce.workers: Input should be greater",
+            ],
+        ),
+    ],
+)
+def test_a_problem_merged_with_a_merge_key_is_at_the_merge(
+    content: str, expected: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A key that `<<:` merges into a mapping (or an alias brings) is at the line of the `<<:`
+    (or the alias) in the mapping read, with the line it is written on; the anchor's line
+    alone did not say which mapping was read, nor why a key valid there was unknown."""
+    merged = tmp_path / "merged.yaml"
+    merged.write_text(content, encoding="utf-8")
+    assert relsim_main("validate", merged) == 2
+    lines = capsys.readouterr().err.splitlines()
+    said = [line.removeprefix(f"relsim: error: {merged}: ") for line in lines]
+    assert len(said) == len(expected), lines
+    for start in expected:
+        assert any(line.startswith(start) for line in said), (start, lines)
+
+
 # -- option text: hosts, addresses, design options, click's own messages ------------------------
 
 

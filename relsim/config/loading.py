@@ -120,7 +120,9 @@ def _parent_path(child: Path, extends: str) -> Path:
     return bundled.find("scenarios", extends) or candidate
 
 
-def _read_scenario_file(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
+def _read_scenario_file(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """The file's data and, by key path, where in it each key is ("line 6", or "line 6 (merged
+    from line 3)" for a key merged with `<<:`)."""
     parsed = load_file(path, "scenario file")
     name = printable(str(path))
     if parsed.data is None:
@@ -149,7 +151,11 @@ def _read_scenario_file(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...
             + (f"; {hints[0]}" if hints else "")
             + ")"
         )
-    return parsed.data, parsed.lines
+    places = {
+        key: f"line {line}" + (f" ({parsed.notes[key]})" if key in parsed.notes else "")
+        for key, line in parsed.lines.items()
+    }
+    return parsed.data, places
 
 
 def is_key_name(text: str) -> bool:
@@ -160,7 +166,7 @@ def is_key_name(text: str) -> bool:
 
 def layered(path: Path) -> Layered:
     """A scenario file with its `extends:` chain applied, base first."""
-    chain: list[tuple[Path, dict[str, Any], dict[tuple[str, ...], int]]] = []
+    chain: list[tuple[Path, dict[str, Any], dict[tuple[str, ...], str]]] = []
     seen: list[Path] = []
     current, where = path, ""
     while True:
@@ -176,7 +182,7 @@ def layered(path: Path) -> Layered:
         parent = data.get("extends")
         if parent is None:
             break
-        where = f"{printable(str(current))}: line {lines.get(('extends',), 1)}"
+        where = f"{printable(str(current))}: {lines.get(('extends',), 'line 1')}"
         if not isinstance(parent, str) or not parent.strip():
             raise ScenarioError(f"{where}: extends: expected the path of another scenario file")
         if len(chain) >= MAX_EXTENDS:
@@ -193,9 +199,9 @@ def layered(path: Path) -> Layered:
     origins = Origins()
     for file, data, lines in reversed(chain):
         merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
-        for key, line in sorted(lines.items(), key=lambda item: len(item[0])):
+        for key, place in sorted(lines.items(), key=lambda item: len(item[0])):
             replaces = not isinstance(_value_at(data, key), dict)
-            origins.record(key, f"{printable(str(file))}: line {line}", replaces)
+            origins.record(key, f"{printable(str(file))}: {place}", replaces)
     return Layered(merged, str(path), origins, tuple(seen))
 
 

@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +42,13 @@ DESIGN_LIMITS = Limits(bytes=8 << 20, nodes=1_000_000, depth=32)
 
 @dataclass
 class Parsed:
-    """A parsed YAML document and the line of each mapping key, by key path."""
+    """A parsed YAML document and the line of each mapping key, by key path: in the mapping read
+    (a key merged into it with `<<:`, or reached through an alias, at the line of the `<<:` or
+    the alias), with a note of the line the key is written on where that is another."""
 
     data: Any
     lines: dict[tuple[str, ...], int]
+    notes: dict[tuple[str, ...], str] = field(default_factory=dict)
 
 
 def _a(noun: str) -> str:
@@ -127,6 +130,9 @@ class _Loader(yaml.SafeLoader):
         self.max_depth = max_depth
         self.depth = 0
         self.duplicates: list[tuple[Any, int, int]] = []
+        #: by mapping node (id), the keys (ids of their nodes) merged into it, each with the line
+        #: of the `<<:` that merged it
+        self.merged: dict[int, dict[int, int]] = {}
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.depth += 1
@@ -141,6 +147,18 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def flatten_mapping(self, node: Any) -> None:
+        merges = [(key, value) for key, value in node.value if key.tag == MERGE_TAG]
+        super().flatten_mapping(node)
+        for key_node, value_node in merges:
+            line = key_node.start_mark.line + 1
+            sources = [value_node]
+            if isinstance(value_node, yaml.SequenceNode):
+                sources = value_node.value
+            for source in sources:  # flattened by now
+                for merged_key, _ in source.value:
+                    self.merged.setdefault(id(node), {}).setdefault(id(merged_key), line)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         first: dict[Any, int] = {}
@@ -214,20 +232,42 @@ def _key_text(node: yaml.ScalarNode) -> str:
         return str(node.value)
 
 
-def _key_lines(root: Any, limit: int) -> dict[tuple[str, ...], int]:
-    """The line of each mapping key, by key path (scalar keys only)."""
+def _key_lines(
+    root: Any, limit: int, merged: dict[int, dict[int, int]]
+) -> tuple[dict[tuple[str, ...], int], dict[tuple[str, ...], str]]:
+    """The line of each mapping key, by key path (scalar keys only), in the mapping read, and a
+    note of the line the key is written on where that is another: a key merged into a mapping
+    with `<<:` (and everything below it) is at the `<<:`'s line, and one reached through an
+    alias at the alias's. Of a key given both by a merge and in the mapping, the mapping's own,
+    which is the value read."""
     lines: dict[tuple[str, ...], int] = {}
-    stack: list[tuple[Any, tuple[str, ...]]] = [(root, ())]
+    notes: dict[tuple[str, ...], str] = {}
+    # (node, key path, the line in the mapping read and how the node came there, if elsewhere)
+    stack: list[tuple[Any, tuple[str, ...], tuple[int, str] | None]] = [(root, (), None)]
     while stack and len(lines) < limit:
-        node, path = stack.pop()
+        node, path, via = stack.pop()
         if not isinstance(node, yaml.MappingNode):
             continue
+        keys: dict[str, tuple[Any, Any]] = {}  # the pair read for each key: the last given
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != MERGE_TAG:
-                child = (*path, _key_text(key_node))
-                lines.setdefault(child, key_node.start_mark.line + 1)
-                stack.append((value_node, child))
-    return lines
+                keys[_key_text(key_node)] = (key_node, value_node)
+        for text, (key_node, value_node) in keys.items():
+            child = (*path, text)
+            line = key_node.start_mark.line + 1
+            merge = merged.get(id(node), {}).get(id(key_node))
+            below = via
+            if via is None and merge is not None:
+                below = (merge, "merged")
+            if below is not None:
+                lines.setdefault(child, below[0])
+                notes.setdefault(child, f"{below[1]} from line {line}")
+            else:
+                lines.setdefault(child, line)
+                if value_node.start_mark.index < key_node.start_mark.index:  # an alias
+                    below = (line, "aliased")
+            stack.append((value_node, child, below))
+    return lines, notes
 
 
 def _reader_error(origin: str, text: str, exc: yaml.reader.ReaderError) -> ScenarioError:
@@ -287,7 +327,7 @@ def parse_yaml(text: str, origin: str, limits: Limits) -> Parsed:
                 for key, first, line in loader.duplicates
             )
         )
-    return Parsed(data, _key_lines(root, limits.nodes))
+    return Parsed(data, *_key_lines(root, limits.nodes, loader.merged))
 
 
 def load_file(path: Path, what: str, limits: Limits = SCENARIO_LIMITS) -> Parsed:
