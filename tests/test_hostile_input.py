@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from relsim.config.loading import load_scenario
 from relsim.config.params import FALLBACK_BOUND, UNIT_BOUNDS, field_meta
 from relsim.config.schema import Scenario
 from tests.cli_helpers import relsim_main
@@ -537,6 +538,47 @@ def test_a_problem_merged_with_a_merge_key_is_at_the_merge(
     assert len(said) == len(expected), lines
     for start in expected:
         assert any(line.startswith(start) for line in said), (start, lines)
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!!binary aGVsbG8=", "!!binary"),  # read as the text "hello"
+        ("!<tag:yaml.org,2002:binary> aGVsbG8=", "!!binary"),
+        ("!!set {a, b}", "!!set"),
+        ("!!omap [{a: 1}]", "!!omap"),
+        ("!!pairs [{a: 1}]", "!!pairs"),
+        ("!!timestamp 2024-01-01", "!!timestamp"),
+    ],
+)
+def test_a_yaml_tag_the_formats_do_not_use_is_refused_at_its_line(
+    value: str, tag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text(f"name: tagged\ndescription: {value}\n", encoding="utf-8")
+    assert relsim_main("validate", tagged) == 2
+    assert _one_error_line(2, capsys.readouterr().err) == (
+        f"{tagged}: line 2: the YAML tag {tag} is not allowed; "
+        "expected plain mappings, lists, numbers and strings"
+    )
+    assert relsim_main("validate", BASELINE, "--set", f"description={value}") == 2
+    assert _one_error_line(2, capsys.readouterr().err) == (
+        f"--set description: line 1: the YAML tag {tag} is not allowed; "
+        "expected plain mappings, lists, numbers and strings"
+    )
+
+
+def test_the_tags_of_plain_values_are_read(tmp_path: Path) -> None:
+    """`!!str`, `!!int`, `!!float` and the rest of the plain values' tags are read as ever."""
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text(
+        "name: !!str 2024\ndescription: ! plain\nseed: !!int '7'\ncontinuity: !!float 1\n"
+        "workforce: !!map {workers: !!int 3}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(tagged)
+    assert (scenario.name, scenario.description, scenario.seed) == ("2024", "plain", 7)
+    assert scenario.continuity == 1.0 and scenario.workforce.workers == 3
 
 
 # -- option text: hosts, addresses, design options, click's own messages ------------------------

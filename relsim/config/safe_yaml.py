@@ -3,8 +3,9 @@
 Only regular files are read (never a device such as /dev/zero, a pipe or a socket), and only up to
 a size limit. YAML is parsed with the safe loader and checked before anything is built from it:
 nesting deeper than a limit, more nodes than a limit once aliases are expanded (an "alias bomb"
-of a few hundred bytes can stand for gigabytes), recursive aliases and duplicate keys are refused
-with the line they are on. Nothing from a file is echoed unless it was parsed as YAML, and then
+of a few hundred bytes can stand for gigabytes), recursive aliases, duplicate keys and tags
+other than those of plain values (`!!binary`, `!!set`, a Python object's) are refused with the
+line they are on. Nothing from a file is echoed unless it was parsed as YAML, and then
 only in short form.
 """
 
@@ -106,6 +107,29 @@ _FLOAT = re.compile(
 )
 
 
+_YAML_TAG = "tag:yaml.org,2002:"
+#: the tags a file may give explicitly (`!!str 3`): those of the plain values the formats use.
+#: Any other is refused, also those the safe loader would read (`!!binary` as text, `!!set`,
+#: `!!omap`, `!!pairs`, `!!timestamp`), which the formats have no use for.
+PLAIN_TAGS = frozenset(
+    _YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+#: tags from the YAML type repository, named in the message refusing them (others never are)
+_NAMED_TAGS = frozenset(
+    _YAML_TAG + name
+    for name in ("binary", "set", "omap", "pairs", "timestamp", "merge", "value", "yaml")
+)
+
+
+class TagError(yaml.YAMLError):
+    """An explicit tag that the formats do not use, at its mark."""
+
+    def __init__(self, tag: str, mark: Any) -> None:
+        super().__init__(tag)
+        self.tag = tag
+        self.problem_mark = mark
+
+
 class _Loader(yaml.SafeLoader):
     """The safe loader, with a nesting limit while composing and duplicate keys recorded, and
     numbers read as YAML 1.2 reads them (`_INT`, `_FLOAT`); booleans and nulls as 1.1 reads
@@ -137,13 +161,17 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Any, index: Any) -> Any:
         self.depth += 1
         try:
+            event = self.peek_event()
             if self.depth > self.max_depth:
                 raise yaml.composer.ComposerError(
                     None,
                     None,
                     f"nested more than {self.max_depth} levels deep",
-                    self.peek_event().start_mark,
+                    event.start_mark,
                 )
+            tag = getattr(event, "tag", None)
+            if tag not in (None, "!") and tag not in PLAIN_TAGS:
+                raise TagError(tag, event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -283,7 +311,14 @@ def _reader_error(origin: str, text: str, exc: yaml.reader.ReaderError) -> Scena
 def _syntax_error(origin: str, exc: yaml.YAMLError) -> ScenarioError:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}: " if mark is not None else ""
-    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(exc.problem):
+    if isinstance(exc, TagError) and exc.tag in _NAMED_TAGS:
+        return ScenarioError(
+            f"{origin}: {where}the YAML tag !!{exc.tag.removeprefix(_YAML_TAG)} is not allowed; "
+            "expected plain mappings, lists, numbers and strings"
+        )
+    if isinstance(exc, TagError) or (
+        isinstance(exc, yaml.constructor.ConstructorError) and "tag" in str(exc.problem)
+    ):
         return ScenarioError(
             f"{origin}: {where}YAML tags that build objects are not allowed; "
             "expected plain mappings, lists, numbers and strings"
