@@ -29,6 +29,7 @@ from relsim.cases import (
     fill_slots,
     grow_relationship,
     join_queue,
+    rank_within,
     release,
 )
 from relsim.citizens import (
@@ -137,8 +138,10 @@ class Liberated:
             working = workforce.on_duty() & workforce.in_post & (workforce.role == self.route)
             limit = workforce.cap + rules.return_places_over_cap - workforce.caseload
             open_door = np.where(working, np.maximum(limit, 0), 0)
-            own = fill_slots(last[returners].astype(np.int64), open_door)
-            back = returners[own == last[returners]]
+            # In queue order, each returner takes a place at their own worker's post while it
+            # has one; a full post does not use up a place meant for someone further back.
+            own = last[returners].astype(np.int64)
+            back = returners[rank_within(own) < open_door[own]]
             posts[back] = last[back]
             np.subtract.at(room, posts[back], 1)
             room = np.maximum(room, 0)
