@@ -245,7 +245,7 @@ QUOTES = (
     Quote(
         "P5",
         "does not move ({2.63} to {2.65} crises; failure demand about {11} %), so the paired "
-        "crisis advantage grows from {0.37} ({0.07} to {0.96}) to {0.58} ({0.28} to {1.25})",
+        "crisis advantage grows from {0.37} ({0.06} to {0.96}) to {0.58} ({0.28} to {1.25})",
         (
             level(FRICTION, LIBERATED, 0.0, CRISES),
             level(FRICTION, LIBERATED, 1.0, CRISES),
@@ -399,7 +399,7 @@ QUOTES = (
     # Sensitivity to thin evidence
     Quote(
         "contact effect",
-        "advantage moves from {0.28} to {0.57} crises per citizen-year (intervals {0.11} to "
+        "advantage moves from {0.28} to {0.57} crises per citizen-year (intervals {0.12} to "
         "{0.66} and {0.33} to {1.13}; the baseline has {3.13})",
         (
             advantage(CONTACT, 0.04),
@@ -640,7 +640,7 @@ SHOCK_QUOTES = (
     ),
     Quote(
         "shock: ensemble",
-        "its failure-demand share is {0.013} higher in the 26 weeks after ({0.011} to {0.016}) "
+        "its failure-demand share is {0.014} higher in the 26 weeks after ({0.011} to {0.016}) "
         "and still {0.005} higher a year to eighteen months after ({0.002} to {0.007}), when "
         "assess-do-refer's is gone (and {0.005} higher again two and a half to three years on, "
         "{0.001} to {0.010}); its waiting list, which has no rationing valve, is {54} people "
@@ -699,7 +699,7 @@ SHOCK_QUOTES = (
         "shock: at the scenarios' values",
         "does not rise in those 26 weeks ({0.000}, {−0.003} to {0.004}; paired difference "
         "{−0.008}, {−0.012} to {−0.004}), though it is {0.003} higher a year to eighteen months "
-        "after ({0.002} to {0.005}), and as bundled it rises by {0.010} ({0.007} to {0.013}), no "
+        "after ({0.002} to {0.005}), and as bundled it rises by {0.010} ({0.007} to {0.014}), no "
         "longer clearly higher in the next 26 weeks ({0.003}, {−0.001} to {0.008}), with its "
         "waiting list {67} people longer",
         (
