@@ -162,7 +162,7 @@ QUOTES = (
     ),
     Quote(
         4,
-        "({19,000} so far at 10, {19,260} at 15, {19,570} at 20, {19,680} at 25; {97} a week in "
+        "({19,000} so far at 10, {19,260} at 15, {19,570} at 20, {19,670} at 25; {97} a week in "
         "the last year at 10, {104} at 25)",
         (
             *(at(CAPS[cap], "B", 208, "crises so far") for cap in (10, 15, 20, 25)),
@@ -177,7 +177,7 @@ QUOTES = (
     ),
     Quote(
         4,
-        "({209} at 10; {293}, {272} and {222} at 15, 20 and 25)",
+        "({209} at 10; {293}, {276} and {228} at 15, 20 and 25)",
         tuple(at(CAPS[cap], "B", 208, CASEWORKER_QUEUE) for cap in (10, 15, 20, 25)),
     ),
     Quote(4, "crises rise too ({19,290})", (at(CAPS[6], "B", 208, "crises so far"),)),
