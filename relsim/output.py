@@ -12,10 +12,11 @@ from relsim.config.errors import printable
 from relsim.metrics import CONTRACT_METRICS
 
 
-def _plain(text: str) -> Text:
+def _plain(text: str, limit: int = 200) -> Text:
     """Text from input (a scenario name) shown as it is: never read as markup, and with control
-    characters and escape sequences written out rather than sent to the terminal."""
-    return Text(printable(str(text), 200))
+    characters and escape sequences written out rather than sent to the terminal; cut at
+    `limit` characters."""
+    return Text(printable(str(text), limit))
 
 
 def _number(value: float | None) -> str:
@@ -145,8 +146,9 @@ def print_payers(payload: dict[str, Any]) -> None:
                 )
             console = Console(width=160, markup=False, emoji=False)
             console.print(table)
-            console.print(_plain(SERVICE_APART))
-            console.print(_plain(FOOTINGS))
+            # relsim's own sentences, whole (_plain shortens what came from input)
+            console.print(Text(SERVICE_APART))
+            console.print(Text(FOOTINGS))
 
 
 def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
@@ -154,8 +156,14 @@ def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
         print_resources(payload)
     _print_metrics(payload, units)
     print_payers(payload)
+    print_warnings(payload)
+
+
+def print_warnings(payload: dict[str, Any]) -> None:
+    """Each warning whole: they are relsim's sentences, with any name in them already shortened
+    where it was put in (a long name makes the line run past what `_plain` keeps of a name)."""
     for warning in payload.get("warnings", []):
-        Console(width=160, markup=False, emoji=False).print(_plain(f"warning: {warning}"))
+        Console(width=160, markup=False, emoji=False).print(_plain(f"warning: {warning}", 2000))
 
 
 def _print_metrics(payload: dict[str, Any], units: dict[str, str]) -> None:

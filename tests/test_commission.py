@@ -847,6 +847,7 @@ def test_who_saves_says_the_service_is_apart_from_the_body_that_pays_for_it(caps
     # a saving per citizen-year beside a break-even week: on which footing each is counted
     assert "divides each side's spending by its own people present" in shown
     assert "break-even week are the district's pounds" in shown
+    assert "so the two can differ in sign." in shown  # whole, not cut at 200 characters
 
 
 def test_the_workbook_says_the_break_even_week_is_in_the_districts_pounds() -> None:
@@ -1283,6 +1284,26 @@ def test_a_hybrid_with_nobody_on_one_side_is_warned_about(tmp_path, capsys) -> N
     assert any("1 caseworker and 0 duty" in w for w in json.loads(captured.out)["warnings"])
     assert relsim_main("validate", "hybrid", "--set", "workforce.workers=1") == 0
     assert "1 caseworker and 0 duty workers" in capsys.readouterr().err
+
+
+def test_a_long_warning_is_printed_whole(capsys) -> None:
+    """A warning about a scenario with a long name runs past 200 characters; the warning line
+    gives all of it (names in it are already shortened where they are put in)."""
+    from relsim.output import print_warnings
+
+    warning = (
+        "x" * 60
+        + ": the hybrid's 3 posts split into 0 caseworkers and 3 duty workers "
+        + (
+            "(hybrid.caseworker_share_of_workforce 0.1, rounded), so people with 3 or more active "
+            "needs are routed to caseworkers and there are none"
+        )
+    )
+    assert len(warning) > 200
+    capsys.readouterr()
+    print_warnings({"warnings": [warning]})
+    shown = "".join(capsys.readouterr().out.split())
+    assert "".join(warning.split()) in shown
 
 
 def test_the_report_and_the_json_give_every_input_the_same_source():
