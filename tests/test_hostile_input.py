@@ -513,6 +513,10 @@ SHARED = "name: shared\nworkforce: &staffing\n  workers: 4\n  caseload_cap: 20\n
                 "line 8: crises.police.steepness: Input should be greater",
             ],
         ),
+        (  # a mapping merged on the line it is written on: that line, with no note
+            SHARED + "population: {<<: {citizenz: 500}}\n",
+            ["line 5: population.citizenz: unknown key"],
+        ),
         (  # a merge into a merge: the line is the merge's in the mapping read
             "name: shared\n.base: &base\n  workforce:\n    workers: -3\n.top: &top\n"
             "  <<: *base\n<<: *top\n",

@@ -289,7 +289,8 @@ def _key_lines(
                 below = (merge, "merged")
             if below is not None:
                 lines.setdefault(child, below[0])
-                notes.setdefault(child, f"{below[1]} from line {line}")
+                if line != below[0]:  # merged or aliased on the line it is written on: no note
+                    notes.setdefault(child, f"{below[1]} from line {line}")
             else:
                 lines.setdefault(child, line)
                 if value_node.start_mark.index < key_node.start_mark.index:  # an alias
