@@ -63,6 +63,7 @@ CAPS = {
     **{cap: f"B cap 10 to {cap} at week 104" for cap in (15, 20, 25, 6)},
 }
 CASEWORKER_QUEUE = "the system: waiting for a caseworker now"
+PEOPLE_WAITING = "chart: People waiting"
 HEALTH_AND_POLICE = ("cost so far: NHS (£m)", "cost so far: police & justice (£m)")
 
 QUOTES = (
@@ -172,8 +173,9 @@ QUOTES = (
     ),
     Quote(
         4,
-        "(from {211} to {23} a week after the cap goes to 20, to none at 25)",
-        (at(CAPS[20], "B", 104, CASEWORKER_QUEUE), at(CAPS[20], "B", 105, CASEWORKER_QUEUE)),
+        "*People waiting* falls from {211} at week 104 to {23} the week after the cap goes to 20, "
+        "to none at 25)",
+        (at(CAPS[20], "B", 104, PEOPLE_WAITING), at(CAPS[20], "B", 105, PEOPLE_WAITING)),
     ),
     Quote(
         4,
@@ -339,3 +341,26 @@ def test_precision_follows_the_digits_given() -> None:
     assert precision("−2,630") == 5
     assert precision("5") == 0.5
     assert precision("100") == 50
+
+
+def test_each_number_on_the_screen_is_read_where_the_year_button_stops() -> None:
+    """The exercises run with +1 year, which from week 0 stops at the end of each year: a number
+    the scoreboard or The system shows is read at one of those weeks. Only a chart's line can be
+    read at any week, by pointing at it."""
+    for quote in QUOTES:
+        for week, quantity in _read(quote):
+            if not quantity.startswith("chart: "):
+                assert week % charts.YEAR == 0, (quote.text, week, quantity)
+
+
+def _read(quote: Quote) -> list[tuple[int, str]]:
+    """The (week, quantity) of each number a quote reads."""
+    read: list[tuple[int, str]] = []
+
+    def screen(run: str, side: str, week: int, quantity: str) -> float:
+        read.append((week, quantity))
+        return 0.0
+
+    for value in quote.values:
+        value(screen)
+    return read

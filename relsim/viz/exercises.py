@@ -103,8 +103,8 @@ EXERCISES: tuple[Exercise, ...] = (
         (
             "Press +1 year twice, to week 104.",
             "Raise B's caseload cap from 10 to 15 there (no Reset); press +1 year twice more.",
-            "Press Load again, +1 year twice, and try 20, then 25 (and 6): where does the "
-            "response bend?",
+            "Press Load again, +1 year twice, set the cap to 20 and press +1 year twice more; "
+            "then likewise 25 (and 6): where does the response bend?",
         ),
         "B's burnout stays near nothing at a cap of 10, jumps to about three quarters at 15 "
         "and is only a little higher at 20 and 25: a knee, not a straight line. Hand-offs "
