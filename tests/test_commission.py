@@ -854,6 +854,7 @@ def test_the_workbook_says_the_break_even_week_is_in_the_districts_pounds() -> N
     from relsim.report.workbook import SHEETS
 
     assert "break-even week are the district's pounds" in SHEETS["By payer"]
+    assert "each side's over its own people present" in SHEETS["By payer"]
 
 
 def test_a_difference_between_shares_is_in_percentage_points() -> None:

@@ -28,8 +28,9 @@ SHEETS: dict[str, str] = {
     "Resource units": "what each column of Resources means, and its unit",
     "District": "district totals a year (per citizen-year measures x citizens present)",
     "By payer": (
-        "spend per citizen-year by payer, savings, cumulative saving and break-even week; "
-        "the cumulative saving and break-even week are the district's pounds"
+        "spend per citizen-year by payer (each side's over its own people present), savings, "
+        "cumulative saving and break-even week; the cumulative saving and break-even week are "
+        "the district's pounds"
     ),
     "Cumulative": "cumulative saving for the district by payer, week by week",
     "Transition": "as By payer, from launch with both teams paid for the overlap (if asked for)",
