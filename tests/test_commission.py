@@ -1403,6 +1403,15 @@ def test_the_summary_says_cost_per_person_and_break_even_on_the_same_footing():
     agreed = comparison_paragraph(_cost_payload(clear, cumulative, (3004.96, 3009.27)), "b - a")
     assert not any("counted differently" in b for b in agreed)  # said only where they disagree
 
+    # the district's pounds not clear either way: the mean is given, as the break-even week
+    # beside it is the mean curve's
+    unclear = {"mean": 1_200_000.0, "ci95": [-300_000.0, 2_500_000.0]}
+    mixed = comparison_paragraph(_cost_payload(clear, unclear, (3004.96, 3009.27)), "b - a")
+    steady = next(b for b in mixed if "steady state" in b)
+    assert "no clear difference in the district's spending (on average about £1.2m less; 95 % " in (
+        steady
+    ), steady
+
 
 def test_the_payer_table_says_what_each_column_is_counted_over():
     """The payer table puts a saving per citizen-year beside a cumulative saving and a

@@ -243,11 +243,12 @@ def _district_extra(system: dict[str, Any]) -> dict[str, Any]:
 def district_spending(system: dict[str, Any], period: str, other: str, first: str) -> str:
     """The pounds a break-even week is read from, in the words of the cost per person: 'The
     whole district's spending over the 260 measured weeks, liberated against baseline: about
-    £13m more in all (95 % interval £58,000 to £19m).'"""
+    £13m more in all (95 % interval £58,000 to £19m).' Where that is not clear it still gives
+    the mean, as the break-even week beside it is the mean curve's."""
     extra = _district_extra(system)
     if extra["mean"] is None:
         return ""
-    found = change(extra, "in all", "the district's spending", 1, money, fewer="less")
+    found = change(extra, "in all", "the district's spending", 1, money, fewer="less", average=True)
     return f"The whole district's spending over {period}, {other} against {first}: {found}."
 
 
