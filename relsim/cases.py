@@ -99,36 +99,24 @@ def cumulative_within(
     return out
 
 
-def fill_slots(preferred: np.ndarray, slots: np.ndarray) -> np.ndarray:
-    """Give each row (already in priority order) a post, or -1 when none has a free slot.
-
-    A row keeps its preferred post (>= 0) while that post has a slot; the others take free
-    slots spread round-robin across posts, the emptiest first, as a duty rota would.
-    """
+def fill_slots(count: int, slots: np.ndarray) -> np.ndarray:
+    """A post for each of the first `count` people in a queue (already in priority order), or
+    -1 once the free slots run out: the slots are taken round-robin across posts, the emptiest
+    first, as a duty rota would."""
     slots = np.maximum(slots.astype(np.int64), 0)
-    result = np.full(preferred.size, -1, dtype=np.int64)
-    served = min(preferred.size, int(slots.sum()))
+    result = np.full(count, -1, dtype=np.int64)
+    served = min(count, int(slots.sum()))
     if served == 0:
         return result
-    preferred = preferred[:served]
-    wanting = (preferred >= 0).nonzero()[0]
-    if wanting.size:
-        posts = preferred[wanting]
-        keep = rank_within(posts) < slots[posts]
-        chosen = wanting[keep]
-        result[chosen] = preferred[chosen]
-        np.subtract.at(slots, preferred[chosen], 1)
-    rest = (result[:served] < 0).nonzero()[0]
-    if rest.size:
-        # Round r of the rota gives one slot to each post with more than r free slots, the
-        # emptiest first: the first `more_than[r]` posts in order of free slots (ties by post).
-        emptiest = stable_order(-slots)
-        rounds = np.arange(slots[emptiest[0]])
-        more_than = np.searchsorted(-slots[emptiest], -rounds, side="left")
-        round_ends = more_than.cumsum()
-        turn = np.arange(rest.size)
-        round_of_turn = np.searchsorted(round_ends, turn, side="right")
-        result[rest] = emptiest[turn - (round_ends - more_than)[round_of_turn]]
+    # Round r of the rota gives one slot to each post with more than r free slots, the emptiest
+    # first: the first `more_than[r]` posts in order of free slots (ties by post).
+    emptiest = stable_order(-slots)
+    rounds = np.arange(slots[emptiest[0]])
+    more_than = np.searchsorted(-slots[emptiest], -rounds, side="left")
+    round_ends = more_than.cumsum()
+    turn = np.arange(served)
+    round_of_turn = np.searchsorted(round_ends, turn, side="right")
+    result[:served] = emptiest[turn - (round_ends - more_than)[round_of_turn]]
     return result
 
 

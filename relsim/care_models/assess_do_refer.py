@@ -145,7 +145,7 @@ class AssessDoRefer:
         if absent.any():
             spare = np.where(workforce.role == self.post_role, np.minimum(fits, rows.size), 0)
             np.subtract.at(spare, posts[delivered], 1)
-            cover = fill_slots(np.full(int(absent.sum()), -1), spare)
+            cover = fill_slots(int(absent.sum()), spare)
             covered = absent.nonzero()[0][cover >= 0]
             posts[covered] = cover[cover >= 0]
             delivered[covered] = True
@@ -230,7 +230,7 @@ class AssessDoRefer:
                 slots = np.full(free.size, queue.size)
             if not (slots > 0).any():
                 return  # nobody on the rota has the time for another assessment
-            posts = fill_slots(np.full(queue.size, -1), slots)
+            posts = fill_slots(queue.size, slots)
             taken = posts >= 0
             if not taken.any():
                 return
@@ -382,7 +382,7 @@ class AssessDoRefer:
         if queue.size == 0:
             return
         queue = fifo(queue, citizens.since_week)
-        posts = fill_slots(np.full(queue.size, -1), workforce.room(self.post_role))
+        posts = fill_slots(queue.size, workforce.room(self.post_role))
         rows, posts = queue[posts >= 0], posts[posts >= 0]
         if rows.size == 0:
             return

@@ -84,7 +84,7 @@ class Liberated:
         release(district, rows)
         citizens.handoffs[rows] += 1
         district.records.tally.add("handoffs", rows.size)
-        posts = fill_slots(np.full(rows.size, -1), workforce.room(self.route))
+        posts = fill_slots(rows.size, workforce.room(self.route))
         taken = posts >= 0
         moved = rows[taken]
         if moved.size:
@@ -149,7 +149,7 @@ class Liberated:
         patient = same & (posts < 0) & (waited < rules.wait_for_own_worker_weeks)
         others = ((posts < 0) & ~patient).nonzero()[0]
         if others.size:
-            posts[others] = fill_slots(np.full(others.size, -1), room)
+            posts[others] = fill_slots(others.size, room)
         overflow = (posts < 0) & ~patient
         if self.fallback_intake is not None and overflow.any():
             district.records.tally.add("fallback_intakes", int(overflow.sum()))
