@@ -74,7 +74,10 @@ _FIXED: dict[str, str] = {
     "contacts_named": "of those, with the person's own allocated worker",
     "missed_contacts": "caseworker contacts the person did not engage with",
     "held_weeks": "person-weeks held by a caseworker and reachable (not in custody)",
-    "held_not_seen": "of those, weeks not seen because the worker had no time (triaged out)",
+    "held_not_seen": (
+        "of those, weeks not seen: the worker had no time (triaged out), or they and their "
+        "buddy were both away"
+    ),
     "referred_on_at_episode_end": "front-door episodes ended with the need active, referred on",
     "rejected_at_reassessment": "people refused by a specialist service at its own assessment",
     "failures": (

@@ -229,8 +229,8 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "held_not_seen_share",
         "share",
-        "weeks held by a caseworker and reachable in which the worker had no time to see them "
-        "(triaged out)",
+        "weeks held by a caseworker and reachable in which nobody saw them: the worker had no "
+        "time (triaged out), or they and their buddy were both away",
         lambda m: _ratio(m.tally["held_not_seen"], m.tally["held_weeks"]),
     ),
     Metric(

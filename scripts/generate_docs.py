@@ -429,7 +429,8 @@ TIMESERIES_COLUMNS: dict[str, tuple[str, str]] = {
     "held_by_caseworker": ("people", "held by a named caseworker"),
     "held_not_seen": (
         "people",
-        "held and reachable but not seen this week: their worker had no time (triaged out)",
+        "held and reachable but not seen this week: their worker had no time (triaged out), "
+        "or they and their buddy were both away",
     ),
     "stepped_down": ("people", "stepped down by a caseworker after a stable spell"),
     "waiting_specialist": ("referrals", "on specialist waiting lists (one per domain referred)"),
