@@ -170,14 +170,14 @@ class Liberated:
                 allocate(district, week, rows[~handed_over], posts[~handed_over]),
             ]
         )
+        if gone.size:  # stopped engaging at the handover: out of service, not held
+            stay = ~np.isin(rows, gone)
+            rows, posts, returning = rows[stay], posts[stay], returning[stay]
         people = workforce.person[posts]
         journeys = district.records.journeys
         journeys.log(week.number, rows[returning], "returned_to_same_worker", people[returning])
         journeys.log(week.number, rows[~returning], "held", people[~returning])
         # "Understand, not assess": a first conversation, shorter for someone returning.
-        if gone.size:
-            stay = ~np.isin(rows, gone)
-            rows, posts, returning = rows[stay], posts[stay], returning[stay]
         talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
         wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
         done = workforce.book_within("direct", wanted)
