@@ -25,8 +25,10 @@ def settled_with_a_queue() -> CareModel:
     return model
 
 
-def test_a_returner_takes_the_place_at_their_own_post_behind_one_whose_post_is_full() -> None:
-    model = settled_with_a_queue()
+def two_returners(model: CareModel, places_at_second_post: int) -> tuple[int, int, int]:
+    """Only two people wait: the first used to be with a worker who has no place left, even
+    over the cap; the second with a worker who has `places_at_second_post`. Then this week's
+    allocation. Returns the second person's row and the two posts."""
     district, citizens, workforce = model.district, model.citizens, model.workforce
     n = citizens.n
     queue = np.flatnonzero(
@@ -38,8 +40,6 @@ def test_a_returner_takes_the_place_at_their_own_post_behind_one_whose_post_is_f
     assert posts.size >= 2
     full, with_room = posts[:2]
     first, second = queue[:2]
-    # Only these two wait: the first used to be with a worker who has no place left, even over
-    # the cap; the second with a worker who has exactly one.
     citizens.pathway[queue[2:]] = Pathway.NOT_IN_SERVICE
     citizens.since_week[[first, second]] = model.week - 1
     for row, post in ((first, full), (second, with_room)):
@@ -48,11 +48,22 @@ def test_a_returner_takes_the_place_at_their_own_post_behind_one_whose_post_is_f
     over = model.config.liberated.return_places_over_cap
     workforce.available[:] = 1.0  # everyone on duty
     workforce.caseload[:] = workforce.cap + over
-    workforce.caseload[with_room] -= 1
-    week = model.new_week()
-
-    model.router.pathways[Route.LIBERATED]._allocate(district, week)
-
-    assert citizens.worker[second] == with_room
-    assert citizens.pathway[second] == Pathway.HELD
+    workforce.caseload[with_room] -= places_at_second_post
+    model.router.pathways[Route.LIBERATED]._allocate(district, model.new_week())
     assert citizens.pathway[first] == Pathway.WAITING_CASEWORKER
+    return int(second), int(full), int(with_room)
+
+
+def test_a_returner_takes_the_place_at_their_own_post_behind_one_whose_post_is_full() -> None:
+    model = settled_with_a_queue()
+    second, _, with_room = two_returners(model, places_at_second_post=1)
+    assert model.citizens.worker[second] == with_room
+    assert model.citizens.pathway[second] == Pathway.HELD
+
+
+def test_without_a_place_kept_at_their_own_post_the_returner_waits() -> None:
+    """The same queue with no place left at the second person's post either: nobody is taken
+    back, so what brought them back above is the place kept for them."""
+    model = settled_with_a_queue()
+    second, _, _ = two_returners(model, places_at_second_post=0)
+    assert model.citizens.pathway[second] == Pathway.WAITING_CASEWORKER
