@@ -42,12 +42,13 @@ def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float =
         direction = fewer if mean < 0 else more
         return f"about {amount(abs(mean))} {direction} {noun} (one replication: no interval)"
     low, high = ci[0] * scale, ci[1] * scale
-    if high < 0:
+    verdict = _verdict(summary)
+    if verdict == "less":
         return (
             f"about {amount(-mean)} {fewer} {noun} "
             f"(95 % interval {amount(-high)} to {amount(-low)})"
         )
-    if low > 0:
+    if verdict == "more":
         return f"about {amount(mean)} {more} {noun} (95 % interval {amount(low)} to {amount(high)})"
     mean_words = ""
     if average and mean != 0:
