@@ -125,6 +125,18 @@ def test_sourced_parameters_show_their_source() -> None:
             assert source in rows[key], f"source of {key} not shown in its row"
 
 
+def test_the_flexible_budget_is_an_assumption_not_a_sourced_figure() -> None:
+    """£1,000 a person a year: You First (2016) gave its clients personal budgets, but no source
+    the project cites gives their size, so the default is marked an assumption, in the schema
+    and in the ODD's account of the budget (section 7.10), not credited to You First."""
+    meta = {key: m for key, _, m in schema_fields()}
+    source = meta["liberated.flexible_budget_per_citizen_year_gbp"]["source"]
+    assert source.startswith(ASSUMPTION), source
+    odd = " ".join(read("odd.md").split())
+    assert "the order of magnitude of the You First" not in odd
+    assert "the yearly limit of £1,000 is an assumption" in odd
+
+
 def test_knob_parameters_show_their_knob() -> None:
     rows = parameter_rows()
     for key, nested, meta in schema_fields():

@@ -96,7 +96,7 @@ class Liberated(Section):
     flexible_budget_per_citizen_year_gbp: float = param(
         1000.0,
         "GBP/year",
-        "You First personal budgets (2016), order of magnitude",
+        "assumption: You First (2016) gave personal budgets, but no source here gives their size",
         ge=0,
         description="the most a caseworker can spend on one person in a year",
     )
