@@ -248,7 +248,9 @@ def parameters_md() -> str:
         + "; **payer** is one of "
         + ", ".join(f"`{p}`" for p in PAYERS)
         + ".",
-        "- **source** is where the default comes from (details in the project's evidence notes); "
+        "- **source** is where the default comes from, named in the cell itself: the study, and "
+        "for a unit cost its price year and uprating; a default said to be calibrated, or set in "
+        "an earlier calibration, has its target and window in [calibration.md](calibration.md). "
         "`assumption` means a modelling choice without a direct source, to be calibrated or "
         "varied in sensitivity analysis.",
         "",

@@ -137,6 +137,20 @@ def test_the_flexible_budget_is_an_assumption_not_a_sourced_figure() -> None:
     assert "the yearly limit of £1,000 is an assumption" in odd
 
 
+def test_the_source_column_is_explained_by_files_in_the_repository() -> None:
+    """The legend of the source column points to where a reader finds more, and that is a file
+    in the repository: the evidence the defaults come from is given in full in each source, with
+    calibrated values explained in docs/calibration.md, not in notes outside the project."""
+    legend = next(
+        line for line in read("parameters.md").splitlines() if line.startswith("- **source**")
+    )
+    assert "evidence notes" not in legend
+    links = re.findall(r"\]\(([^)#]+)\)", legend)
+    assert links, legend
+    for link in links:
+        assert (DOCS / link).is_file(), link
+
+
 def test_knob_parameters_show_their_knob() -> None:
     rows = parameter_rows()
     for key, nested, meta in schema_fields():
