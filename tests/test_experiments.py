@@ -124,6 +124,40 @@ def test_published_results_come_from_the_current_definition(path: Path) -> None:
         assert f"results/{experiment.name}/{figure['png']}" in results_page
 
 
+def test_every_published_study_has_the_command_that_writes_it() -> None:
+    """Each directory of docs/results is written by a command docs/results.md gives: an
+    experiment's own directory by the page's general command, any other by a command naming it
+    (with `--out`, or a script's default named in its comment); one published with chance-only
+    intervals from an experiment file that runs over the ensemble names `--ensemble 0`."""
+    import json
+    import re
+
+    page = (ROOT / "docs" / "results.md").read_text()
+    commands = [
+        line
+        for block in re.findall(r"```sh\n(.*?)```", page, flags=re.S)
+        for line in block.splitlines()
+        if line.strip()
+    ]
+    assert any("--out docs/results/NAME" in line for line in commands)
+    experiments = {load_experiment(path).name: path for path in EXPERIMENTS}
+    for directory in sorted(p for p in (ROOT / "docs" / "results").iterdir() if p.is_dir()):
+        if directory.name in experiments:
+            continue
+        named = [
+            line
+            for line in commands
+            if re.search(rf"(--out |# .*)docs/results/{directory.name}(\s|$)", line)
+        ]
+        assert named, f"docs/results.md gives no command that writes {directory.name}"
+        manifest = directory / "manifest.json"
+        if not manifest.exists():
+            continue
+        recorded = json.loads(manifest.read_text())
+        if recorded["interval"]["kind"] == CHANCE and recorded["experiment"]["ensemble"]:
+            assert any("--ensemble 0" in line for line in named), named
+
+
 def test_published_manifests_do_not_record_the_machine_they_were_made_on() -> None:
     """Scenario paths in the published sweep manifests are relative to the repository, so a
     reader's clone and the published results name the same files."""
