@@ -160,7 +160,7 @@ def build(points: pd.DataFrame, defaults: pd.DataFrame, print_: str) -> str:
         "This report is about **fitting**: which parameters were set from which published",
         "figures, how, and how tightly. Agreement with a fitting target is not evidence that the",
         "model works, because parameters were chosen to produce it. The held-out test is",
-        "[validation.md](validation.md): published figures no parameter was chosen to meet,",
+        "[validation.md](validation.md): published figures the calibration did not fit,",
         f"measured the way their studies measured them ({len(VALIDATION)} targets, disjoint from",
         "these; `tests/test_evidence.py` checks that).",
         "",
