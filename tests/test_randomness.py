@@ -25,6 +25,7 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = SCENARIOS / "baseline.yaml"
 LIBERATED = SCENARIOS / "liberated.yaml"
 CARE_MODELS = ("assess_do_refer", "liberated", "hybrid", "none")
+ROOT = Path(__file__).resolve().parent.parent
 SMALL = (
     "population.citizens=500",
     "workforce.workers=4",
@@ -169,6 +170,24 @@ def test_adding_a_stream_does_not_shift_the_others(monkeypatch: pytest.MonkeyPat
     np.testing.assert_array_equal(
         RandomStreams(root)["needs"].random(10), RandomStreams(root)["needs"].random(10)
     )
+
+
+def test_mesa_generators_are_drawn_from_only_when_mesa_seeds_itself() -> None:
+    """docs/odd.md, section 3: the model never draws from Mesa's generators; Mesa takes one
+    number from the `mesa` stream when the model is built, to seed its stdlib `random`, and after
+    that neither moves, whatever the weeks do."""
+    expected = RandomStreams(replication_seed_sequence(5, 0))["mesa"]
+    expected.integers(np.iinfo(np.int32).max)  # Mesa's one draw, seeding its stdlib random
+    model = CareModel(small("hybrid"), replication=0, seed=5)
+    assert model.rng.bit_generator.state == expected.bit_generator.state
+    stdlib = model.random.getstate()
+    for _ in range(20):
+        model.step()
+    assert model.rng.bit_generator.state == expected.bit_generator.state
+    assert model.random.getstate() == stdlib
+    odd = " ".join((ROOT / "docs" / "odd.md").read_text().split())
+    assert "Mesa's own generator is never drawn from" not in odd
+    assert "Mesa itself takes one number from the `mesa` stream when the model is built" in odd
 
 
 def test_an_undeclared_stream_is_an_error() -> None:
