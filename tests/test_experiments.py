@@ -158,6 +158,18 @@ def test_every_published_study_has_the_command_that_writes_it() -> None:
             assert any("--ensemble 0" in line for line in named), named
 
 
+def test_the_chance_only_replications_the_results_page_gives_are_the_files() -> None:
+    """docs/results.md says how many replications a point `--ensemble 0` runs: each experiment
+    file's `reps`, which is not the same in every file."""
+    import re
+
+    page = " ".join((ROOT / "docs" / "results.md").read_text().split())
+    said = re.search(r"`--ensemble 0` reruns a study (.*?)\. ", page)
+    assert said, "the page does not say what --ensemble 0 runs"
+    given = {int(n) for n in re.findall(r"\d+", said.group(1))}
+    assert {load_experiment(path).reps for path in EXPERIMENTS} == given
+
+
 def test_published_manifests_do_not_record_the_machine_they_were_made_on() -> None:
     """Scenario paths in the published sweep manifests are relative to the repository, so a
     reader's clone and the published results name the same files."""
