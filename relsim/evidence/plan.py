@@ -160,6 +160,7 @@ def run_plan(
                     bar.update()
             finally:
                 store.flush()
+        store.compact()
         table = store.read()
         failed = int((table["status"] == "failed").sum())
         store.update_manifest(status="complete", finished=now(), runs_failed=failed)

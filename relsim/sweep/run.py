@@ -238,6 +238,7 @@ def run_sweep(
                     bar.update()
             finally:
                 store.flush()
+        store.compact()
         outcome = Failures.of(store.read(columns=["status", "error"]))
         store.update_manifest(status="complete", finished=now(), runs_failed=outcome.failed)
     finally:

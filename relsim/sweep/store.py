@@ -4,6 +4,12 @@ table by `pandas.read_parquet(DIR / "runs.parquet")`, plus `DIR/manifest.json`.
 Parts are written as runs finish, each to a temporary name and renamed when complete, so a
 killed sweep loses at most the runs not yet flushed and never leaves a half-written part where
 a reader would find it. Resuming reads which (point, replication) pairs exist and runs the rest.
+
+When every run is in, the parts are compacted into one, sorted by point and replication (the
+weekly series by week as well): how many parts a sweep was written in depends on timing and on
+which worker finished first, so without this two runs of the same sweep would hold the same
+rows in different files. Compacted, the same sweep gives the same bytes, serially, in parallel
+or on a cluster, and one file is far smaller than dozens of parts each with its own schema.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ STORE_KINDS = ("relsim sweep", "relsim evidence")
 
 
 PART = re.compile(r"part-\d{6}\.parquet")
+# The compacted table, complete but not yet in place: hidden from Parquet readers by its dot.
+COMPACTED = ".compacted.parquet"
+SORT_KEYS = {RUNS: ["point", "replication"], TIMESERIES: ["point", "replication", "week"]}
 # What relsim writes into a sweep's directory besides the store itself: summaries, plots and
 # analyses. `{metric}` is any metric name, `{key}` any swept key of this sweep.
 WRITTEN_BESIDE = ("summary.csv", "sensitivity.csv", "sensitivity.png")
@@ -56,9 +65,8 @@ def _parts_dir(directory: Path) -> list[Path] | None:
     found = []
     for name, info in entries(directory).items():
         temporary = TEMPORARY.fullmatch(name)
-        if not is_file(info) or not (
-            PART.fullmatch(name) or (temporary and PART.fullmatch(temporary["name"]))
-        ):
+        plain = temporary["name"] if temporary else name
+        if not is_file(info) or not (PART.fullmatch(plain) or plain == COMPACTED):
             return None
         found.append(directory / name)
     return [*found, directory]
@@ -270,6 +278,11 @@ class SweepStore:
             for leftover in directory.iterdir():
                 if TEMPORARY.fullmatch(leftover.name) and leftover.is_file():
                     leftover.unlink()
+        if (self.runs_dir / COMPACTED).is_file():
+            self._put_compacted()
+        else:  # stopped before the runs were staged: the parts are all there
+            with contextlib.suppress(FileNotFoundError):
+                (self.series_dir / COMPACTED).unlink()
         stored = {p.name for p in self.runs_dir.glob("part-*.parquet")}
         if self.series_dir.is_dir():
             for orphan in self.series_dir.glob("part-*.parquet"):
@@ -353,6 +366,37 @@ class SweepStore:
         due = time.monotonic() - self._last_flush >= every_seconds
         if len(self._buffer) >= every_rows or due:
             self.flush()
+
+    def compact(self) -> None:
+        """Replace the parts with one table sorted by run (why: the module's docstring). Each
+        table is written whole under a hidden name first, the weekly series before the runs, so
+        a stop at any moment leaves the parts as they were or a compaction that reopening
+        finishes: no run lost, none recorded twice."""
+        self.flush()
+        if self.series_dir.is_dir() and any(self.series_dir.glob("part-*.parquet")):
+            self._stage(self.series_dir, pd.read_parquet(self.series_dir), TIMESERIES)
+        if not any(self.runs_dir.glob("part-*.parquet")):
+            return
+        self._stage(self.runs_dir, self.read(), RUNS)
+        self._put_compacted()
+
+    @staticmethod
+    def _stage(directory: Path, frame: pd.DataFrame, name: str) -> None:
+        frame = frame.sort_values(SORT_KEYS[name], kind="stable", ignore_index=True)
+        with atomic_path(directory / COMPACTED) as temporary:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), temporary)
+
+    def _put_compacted(self) -> None:
+        """Put the staged tables in place of the parts: the series first, then the runs, whose
+        staged table, there until the last step, is what says a compaction is under way."""
+        for directory in (self.series_dir, self.runs_dir):
+            staged = directory / COMPACTED
+            if not staged.is_file():  # no series kept, or already in place
+                continue
+            for part in directory.glob("part-*.parquet"):
+                part.unlink()
+            staged.replace(directory / "part-000000.parquet")
+        self._part = 1
 
     def flush(self) -> None:
         if not self._buffer:

@@ -1,0 +1,153 @@
+"""A finished sweep's store is compacted: one part of runs and one of weekly series, sorted by
+run, so the same sweep gives the same bytes however its runs were batched and whichever worker
+finished first; and a stop part-way through the compaction loses and duplicates nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import relsim.sweep.executors
+from relsim.cli import main
+from relsim.sweep.store import COMPACTED, SweepStore
+
+SEED = 5
+GRID = ("--grid", "referral_friction=0.2,0.8", "--reps", "3", "--timeseries")
+
+
+def relsim_main(*args: object) -> int:
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return 0 if exc.code is None else int(exc.code)
+    return 0
+
+
+@pytest.fixture
+def sweep(cli_scenarios: Path, cli_small_sets: tuple[str, ...]) -> Callable[..., int]:
+    """`sweep(out, *args)`: a tiny two-point sweep keeping its weekly series."""
+
+    def run(out: Path, *args: object) -> int:
+        baseline = cli_scenarios / "baseline.yaml"
+        return relsim_main(
+            "sweep", baseline, *cli_small_sets, *GRID, "--seed", SEED, "--out", out, *args
+        )
+
+    return run
+
+
+@pytest.fixture
+def part_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Write a part after every run, as a slow sweep (one run every few seconds) does."""
+    add = SweepStore.add
+
+    def each(self: SweepStore, row: dict[str, Any], series: Any = None, **_: Any) -> None:
+        add(self, row, every_rows=1, series=series)
+
+    monkeypatch.setattr(SweepStore, "add", each)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every file of the store, by its path inside the sweep."""
+    found = {}
+    for name in ("runs.parquet", "timeseries.parquet"):
+        for path in sorted((out / name).iterdir()):
+            found[f"{name}/{path.name}"] = path.read_bytes()
+    return found
+
+
+PARTS = ["runs.parquet/part-000000.parquet", "timeseries.parquet/part-000000.parquet"]
+
+
+@pytest.fixture
+def reference(sweep, tmp_path) -> dict[str, bytes]:
+    """The store of the sweep run on two workers, with the store's usual batching."""
+    assert sweep(tmp_path / "reference", "--workers", "2") == 0
+    return files(tmp_path / "reference")
+
+
+def test_the_same_sweep_gives_the_same_bytes_however_its_parts_were_written(
+    sweep, reference, part_per_run, tmp_path
+):
+    """Serially with a part after every run (six parts before compaction) and on two workers
+    in completion order: one part each, byte for byte the same, sorted by run."""
+    out = tmp_path / "serial"
+    assert sweep(out, "--workers", "1") == 0
+    assert sorted(files(out)) == PARTS
+    assert files(out) == reference
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert list(zip(runs["point"], runs["replication"], strict=True)) == [
+        (p, r) for p in range(2) for r in range(3)
+    ]
+    series = pd.read_parquet(out / "timeseries.parquet")
+    keys = ["point", "replication", "week"]
+    assert series[keys].equals(series[keys].sort_values(keys, ignore_index=True))
+
+
+def _stop_after_staging_series(monkeypatch: pytest.MonkeyPatch) -> None:
+    stage = SweepStore._stage
+
+    def staged(directory: Path, frame: pd.DataFrame, name: str) -> None:
+        if name == "runs.parquet":
+            raise KeyboardInterrupt
+        stage(directory, frame, name)
+
+    monkeypatch.setattr(SweepStore, "_stage", staticmethod(staged))
+
+
+def _stop_before_putting_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    def stopped(self: SweepStore) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SweepStore, "_put_compacted", stopped)
+
+
+def _stop_with_the_old_runs_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The series in place, the runs' parts deleted, their compacted table not yet renamed."""
+    replace = Path.replace
+
+    def stopped(self: Path, target: Any) -> Path:
+        if self.name == COMPACTED and self.parent.name == "runs.parquet":
+            raise KeyboardInterrupt
+        return replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", stopped)
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [_stop_after_staging_series, _stop_before_putting_in_place, _stop_with_the_old_runs_removed],
+)
+def test_a_stop_during_compaction_is_finished_by_resume(
+    stop, sweep, reference, part_per_run, tmp_path, monkeypatch
+):
+    """Whenever the stop comes, every run is kept: resuming runs none again and leaves the
+    store as the uninterrupted sweep's."""
+    out = tmp_path / "stopped"
+    with monkeypatch.context() as patched:
+        stop(patched)
+        assert sweep(out, "--workers", "1") == 130
+    assert files(out) != reference  # stopped part-way: not yet compacted
+
+    def no_run(*_: Any, **__: Any) -> None:
+        raise AssertionError("every run was already stored")
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", no_run)  # a rerun would fail
+    assert sweep(out, "--workers", "1", "--resume") == 0
+    assert files(out) == reference
+
+
+def test_force_replaces_a_sweep_stopped_while_compacting(
+    sweep, reference, part_per_run, tmp_path, monkeypatch
+):
+    out = tmp_path / "stopped"
+    with monkeypatch.context() as patched:
+        _stop_before_putting_in_place(patched)
+        assert sweep(out, "--workers", "1") == 130
+    assert (out / "runs.parquet" / COMPACTED).is_file()
+    assert sweep(out, "--workers", "1", "--force") == 0
+    assert files(out) == reference
