@@ -151,3 +151,15 @@ def test_force_replaces_a_sweep_stopped_while_compacting(
     assert (out / "runs.parquet" / COMPACTED).is_file()
     assert sweep(out, "--workers", "1", "--force") == 0
     assert files(out) == reference
+
+
+def test_the_published_stores_are_compacted() -> None:
+    """Every sweep store published under docs/ is as a finished sweep leaves it: one part,
+    sorted by run (so that regenerating a study rewrites only what changed)."""
+    root = Path(__file__).resolve().parent.parent / "docs"
+    stores = sorted(root.rglob("runs.parquet"))
+    assert stores
+    for runs in stores:
+        assert [p.name for p in runs.iterdir()] == ["part-000000.parquet"], runs
+        keys = pd.read_parquet(runs, columns=["point", "replication"])
+        assert keys.equals(keys.sort_values(["point", "replication"], ignore_index=True)), runs
