@@ -35,17 +35,10 @@ import time
 
 import numpy as np
 
-from relsim.cases import fade_relationships, stable_order
+from relsim.arrays import nonzero_cells, row_count_above, row_sum, stable_order
+from relsim.cases import fade_relationships
 from relsim.citizen_draws import CitizenDraws
-from relsim.citizens import (
-    Citizens,
-    Pathway,
-    Route,
-    SpecialistState,
-    nonzero_cells,
-    row_count_above,
-    row_sum,
-)
+from relsim.citizens import Citizens, Pathway, Route, SpecialistState
 from relsim.config import CRISIS_TYPES, Scenario
 from relsim.dynamics.arrivals import draw_entrants
 from relsim.dynamics.crises import CrisisModel

@@ -29,9 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
+from relsim.arrays import row_count_above
 from relsim.blas import one_blas_thread
 from relsim.citizen_draws import CitizenDraws
-from relsim.citizens import COLUMNS, Citizens, row_count_above
+from relsim.citizens import COLUMNS, Citizens
 from relsim.config.loading import load_raw
 from relsim.config.schema import Scenario
 from relsim.dynamics.crises import CrisisModel, CrisisWeek

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from relsim.arrays import stable_order
 from relsim.citizens import NO_WORKER, Citizens, Pathway, Route, SpecialistState
 
 if TYPE_CHECKING:
@@ -23,80 +24,12 @@ FAILED_CLOSURES = frozenset(
     {"signposted", "discharged_non_attendance", "disengaged", "abandoned_wait"}
 )
 
-_INT16 = np.iinfo(np.int16)
-
-
-def stable_order(keys: np.ndarray) -> np.ndarray:
-    """`np.argsort(keys, kind="stable")`, found faster. A stable order is the one order that
-    sorts the keys with ties kept as given, so any way of finding it gives the same indices:
-    integers that fit in 16 bits are sorted by radix, in linear time; other keys by NumPy's
-    vectorised default sort, which is exact when no two keys are equal (the usual case for
-    scores with a random part), and by the stable sort when some are."""
-    if keys.size < 64:  # too few for the checks to pay
-        return keys.argsort(kind="stable")
-    if keys.dtype.kind in "iu":
-        if _INT16.min <= keys.min() and keys.max() <= _INT16.max:
-            return keys.astype(np.int16).argsort(kind="stable")
-        return keys.argsort(kind="stable")
-    order = keys.argsort()
-    ordered = keys[order]
-    if (ordered[1:] == ordered[:-1]).any() or np.isnan(ordered[-1]):
-        return keys.argsort(kind="stable")
-    return order
-
 
 def fifo(rows: np.ndarray, since: np.ndarray) -> np.ndarray:
     """Rows ordered by the week they started waiting (ties by row: arrival order)."""
     if rows.size == 0:
         return rows
     return rows[stable_order(since[rows])]
-
-
-def group_order(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
-    """Indices that sort the elements by group, then by key (without keys: as given), ties kept
-    in the order given."""
-    order = np.arange(groups.size) if keys is None else stable_order(keys)
-    return order[stable_order(groups[order])]
-
-
-def group_heads(sorted_groups: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """For elements sorted by group, the position of the first element of each one's group
-    (`position` is np.arange(sorted_groups.size), passed in to share it)."""
-    if sorted_groups.size == 0:
-        return position
-    starts = np.empty(sorted_groups.size, dtype=bool)
-    starts[0] = True
-    np.not_equal(sorted_groups[1:], sorted_groups[:-1], out=starts[1:])
-    heads = position * starts  # 0 where no group starts
-    return np.maximum.accumulate(heads, out=heads)
-
-
-def rank_within(groups: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
-    """Each element's position (0, 1, ...) among the elements of its group, ordered by key
-    (without keys: in the order given)."""
-    order = group_order(groups, keys)
-    position = np.arange(groups.size)
-    rank = np.empty(groups.size, dtype=np.int64)
-    rank[order] = position - group_heads(groups[order], position)
-    return rank
-
-
-def cumulative_within(
-    groups: np.ndarray, keys: np.ndarray | None, amounts: np.ndarray
-) -> np.ndarray:
-    """For each element, the sum of `amounts` of the elements of its group up to and including
-    it, in key order (smallest key first; without keys: in the order given)."""
-    out = np.empty(groups.size)
-    if groups.size == 0:
-        return out
-    order = group_order(groups, keys)
-    running = amounts[order].cumsum()
-    # The running total just before each group starts (0 before the first).
-    before = np.empty(running.size + 1, dtype=np.result_type(running, 0.0))
-    before[0] = 0.0
-    before[1:] = running
-    out[order] = running - before[group_heads(groups[order], np.arange(groups.size))]
-    return out
 
 
 def fill_slots(count: int, slots: np.ndarray) -> np.ndarray:

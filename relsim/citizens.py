@@ -20,7 +20,6 @@ from enum import Enum
 from typing import Any
 
 import numpy as np
-from numpy.typing import DTypeLike
 
 
 class Pathway(np.int8, Enum):
@@ -303,101 +302,3 @@ class Citizens(CitizenColumns):
         if name not in COLUMNS:
             raise KeyError(f"no citizen column {name!r}")
         return getattr(self, name)[: self.n]
-
-
-def add_to_rows(column: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
-    """`column[rows] += values` for a (rows, domains) citizen column, number for number, at about
-    a third of the cost. NumPy's fancy indexing of whole rows of a 2-D array is several times
-    slower than `take`, and than writing each row as one record of the row's bytes."""
-    current = column.take(rows, axis=0)
-    current += values
-    record = np.dtype((np.void, column.dtype.itemsize * column.shape[1]))
-    column.view(record)[:, 0][rows] = current.view(record)[:, 0]
-
-
-#: below this many rows NumPy's own reduction across the domains costs less than one call per
-#: domain; both give the same numbers
-_FEW_ROWS = 256
-
-
-def row_max(values: np.ndarray) -> np.ndarray:
-    """Maximum across domains, column by column (far faster than axis=1 on narrow arrays)."""
-    out = values[:, 0].copy()
-    for d in range(1, values.shape[1]):
-        np.maximum(out, values[:, d], out=out)
-    return out
-
-
-def row_sum(values: np.ndarray, dtype: DTypeLike = np.float64) -> np.ndarray:
-    """Sum across domains in `dtype`, column by column. In the values' own dtype it is
-    `values.sum(axis=1)` number for number, at about a fifth of the cost: NumPy adds fewer than
-    eight numbers in order, and there are at most six domains."""
-    if values.shape[0] < _FEW_ROWS:
-        return values.sum(axis=1, dtype=dtype)
-    out = values[:, 0].astype(dtype)
-    for d in range(1, values.shape[1]):
-        out += values[:, d]
-    return out
-
-
-def row_count_above(values: np.ndarray, threshold: float) -> np.ndarray:
-    """How many domains of each row exceed `threshold`."""
-    return row_count(values > threshold)
-
-
-def row_count(mask: np.ndarray) -> np.ndarray:
-    """How many domains of each row are set (`mask.sum(axis=1)` as int8, at a third of the
-    cost). Two domains' flags (a byte each, 0 or 1) are read as one 16-bit number, so the sum of
-    a row's pairs holds its count of even domains in the low byte and of odd ones in the high
-    byte (there are at most six domains: no byte overflows)."""
-    rows, columns = mask.shape
-    if rows < _FEW_ROWS:
-        return mask.sum(axis=1, dtype=np.int8)
-    if columns % 2 or columns > 2 * 255 or not mask.flags.c_contiguous:
-        out = np.zeros(rows, dtype=np.int8)
-        for d in range(columns):
-            out += mask[:, d]
-        return out
-    pairs = mask.view(np.uint16)
-    total = pairs[:, 0].copy()
-    for d in range(1, columns // 2):
-        total += pairs[:, d]
-    counts = total & 0xFF
-    counts += total >> 8
-    return counts.astype(np.int8)
-
-
-def row_any(mask: np.ndarray) -> np.ndarray:
-    """Whether any domain of each row is set (`mask.any(axis=1)`, at a fifth of the cost)."""
-    if mask.shape[0] < _FEW_ROWS:
-        return mask.any(axis=1)
-    out = np.zeros(mask.shape[0], dtype=bool)
-    for d in range(mask.shape[1]):
-        out |= mask[:, d]
-    return out
-
-
-class EveryRow:
-    """A constant row (one value per column) repeated for the first `n` rows, flattened, and
-    kept between weeks (grown as rows are added). NumPy multiplies two arrays of one shape many
-    times faster than it broadcasts a short row over a tall, narrow array, and the result is the
-    same number for number."""
-
-    def __init__(self, row: np.ndarray) -> None:
-        self.row = np.ascontiguousarray(row)
-        self._repeated = np.tile(self.row, 0)
-
-    def __call__(self, n: int) -> np.ndarray:
-        size = n * self.row.size
-        if self._repeated.size < size:
-            self._repeated = np.tile(self.row, max(2 * n, 1024))
-        return self._repeated[:size]
-
-
-def nonzero_cells(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of the non-zero cells of a 2-D array, in row-major order: what
-    `np.nonzero` returns, found through the flat array (about ten times faster on tall, narrow
-    arrays)."""
-    flat = (values.ravel() != 0).nonzero()[0]
-    rows, columns = np.divmod(flat, values.shape[1])
-    return rows, columns

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from relsim.citizens import Pathway, Route, SpecialistState, row_sum
+from relsim.arrays import row_sum
+from relsim.citizens import Pathway, Route, SpecialistState
 from relsim.config.schema import CRISIS_TYPES, PAYERS
 from relsim.counters import DEMAND_SOURCES, LEDGER, TRANSACTIONAL
 from relsim.district import District, Week

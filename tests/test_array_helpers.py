@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from relsim.cases import stable_order
-from relsim.citizen_draws import CitizenDraws
-from relsim.citizens import (
+from relsim.arrays import (
     EveryRow,
     add_to_rows,
     nonzero_cells,
@@ -20,7 +18,9 @@ from relsim.citizens import (
     row_count,
     row_count_above,
     row_sum,
+    stable_order,
 )
+from relsim.citizen_draws import CitizenDraws
 from relsim.config import load_scenario
 from relsim.dynamics.crises import MAX_WEEKLY_HAZARD, CrisisModel
 from relsim.dynamics.departures import draw_departures

@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from relsim.agents.specialist import excluded_by_rules, excluded_referrals
+from relsim.arrays import cumulative_within, rank_within
 from relsim.care_models.liberated import effort_shares
 from relsim.care_models.triage import choose_whom_to_see
-from relsim.cases import cumulative_within, fill_slots, rank_within
+from relsim.cases import fill_slots
 from relsim.citizens import COLUMNS, Citizens, column_table
 from relsim.config import load_scenario
 from relsim.continuity import (

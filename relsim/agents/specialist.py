@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from relsim.arrays import row_any
 from relsim.cases import bounce, demand, end_wait, fail
-from relsim.citizens import SpecialistState, row_any
+from relsim.citizens import SpecialistState
 from relsim.config.schema import Specialist
 from relsim.rationing import RationingLevel
 

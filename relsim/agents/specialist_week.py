@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.cases import group_order, stable_order
-from relsim.citizens import Pathway, SpecialistState, nonzero_cells, row_count_above
+from relsim.arrays import group_order, nonzero_cells, row_count_above, stable_order
+from relsim.citizens import Pathway, SpecialistState
 
 if TYPE_CHECKING:
     from relsim.agents.specialist import SpecialistService

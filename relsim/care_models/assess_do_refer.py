@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.agents.specialist import excluded_referrals
+from relsim.arrays import nonzero_cells, rank_within
 from relsim.cases import (
     allocate,
     bounce,
@@ -28,10 +29,9 @@ from relsim.cases import (
     fill_slots,
     grow_relationship,
     join_queue,
-    rank_within,
     release,
 )
-from relsim.citizens import Pathway, Route, SpecialistState, nonzero_cells
+from relsim.citizens import Pathway, Route, SpecialistState
 from relsim.rationing import RationingLevel
 
 REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral

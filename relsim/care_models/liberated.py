@@ -18,31 +18,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.agents.specialist import excluded_by_rules
-from relsim.care_models.triage import choose_whom_to_see, triage_score
-from relsim.cases import (
-    allocate,
-    close_cases,
-    contacted,
-    cumulative_within,
-    end_wait,
-    fifo,
-    fill_slots,
-    grow_relationship,
-    join_queue,
-    rank_within,
-    release,
-)
-from relsim.citizens import (
-    Pathway,
-    Route,
-    SpecialistState,
+from relsim.arrays import (
     add_to_rows,
+    cumulative_within,
     nonzero_cells,
+    rank_within,
     row_any,
     row_count,
     row_max,
     row_sum,
 )
+from relsim.care_models.triage import choose_whom_to_see, triage_score
+from relsim.cases import (
+    allocate,
+    close_cases,
+    contacted,
+    end_wait,
+    fifo,
+    fill_slots,
+    grow_relationship,
+    join_queue,
+    release,
+)
+from relsim.citizens import Pathway, Route, SpecialistState
 from relsim.dynamics.engagement import severity
 
 if TYPE_CHECKING:

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from relsim.arrays import row_count_above
 from relsim.care_models.assess_do_refer import AssessDoRefer
 from relsim.care_models.base import CarePathway
 from relsim.care_models.liberated import Liberated
-from relsim.citizens import Route, row_count_above
+from relsim.citizens import Route
 from relsim.config.schema import Scenario
 
 if TYPE_CHECKING:

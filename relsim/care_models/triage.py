@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from relsim.cases import cumulative_within
+from relsim.arrays import cumulative_within
 from relsim.config.schema import Liberated
 
 GAP_FULL_WEEKS = 4.0

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relsim.arrays import EveryRow
 from relsim.citizen_draws import CitizenDraws
-from relsim.citizens import Citizens, EveryRow
+from relsim.citizens import Citizens
 from relsim.config.schema import CRISIS_TYPES, CrisisType, Scenario
 
 MAX_WEEKLY_HAZARD = 0.9

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from relsim.citizens import Citizens, row_sum
+from relsim.arrays import row_sum
+from relsim.citizens import Citizens
 from relsim.config.schema import Population
 
 

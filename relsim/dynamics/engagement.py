@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from relsim.arrays import row_max
 from relsim.citizen_draws import CitizenDraws
-from relsim.citizens import Citizens, row_max
+from relsim.citizens import Citizens
 from relsim.config.schema import Scenario
 
 

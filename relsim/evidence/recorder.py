@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from relsim.arrays import row_count_above
 from relsim.blas import one_blas_thread
-from relsim.citizens import Pathway, row_count_above
+from relsim.citizens import Pathway
 from relsim.config.schema import CRISIS_TYPES
 from relsim.model import CareModel
 
