@@ -122,7 +122,8 @@ class Reference:
         fade_relationships(
             citizens,
             self.week,
-            (relationship.decay_per_week, relationship.knowledge_decay_per_week),
+            relationship.decay_per_week,
+            relationship.knowledge_decay_per_week,
         )
         # 6. the record
         present = citizens.present[:n]

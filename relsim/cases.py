@@ -53,7 +53,9 @@ def fill_slots(count: int, slots: np.ndarray) -> np.ndarray:
     return result
 
 
-def join_queue(district: District, week: Week, rows: np.ndarray, route: Route, queue: Pathway):
+def join_queue(
+    district: District, week: Week, rows: np.ndarray, route: Route, queue: Pathway
+) -> None:
     """Citizens routed to a pathway start waiting in its queue from this week."""
     citizens = district.citizens
     citizens.route[rows] = route
@@ -201,15 +203,18 @@ def contacted(
         tally.add("contacts_named", int(np.count_nonzero(named)))
 
 
-def fade_relationships(citizens: Citizens, week: int, rules_decay: tuple[float, float]) -> None:
+def fade_relationships(
+    citizens: Citizens, week: int, depth_decay_per_week: float, knowledge_decay_per_week: float
+) -> None:
     """Relationship depth and knowledge fade in weeks without contact."""
     n = citizens.n
     unseen = (citizens.last_seen_week[:n] < week).view(np.uint8)
-    depth_decay, knowledge_decay = rules_decay
     # A factor of 1 for those seen (x times 1 is x), looked up in a table of two: half the cost
     # of a masked multiply, and of np.where, which stumbles over a mask with no pattern.
-    citizens.depth[:n] *= np.array([1.0, 1.0 - depth_decay], dtype=np.float32).take(unseen)
-    citizens.knowledge[:n] *= np.array([1.0, 1.0 - knowledge_decay], dtype=np.float32).take(unseen)
+    citizens.depth[:n] *= np.array([1.0, 1.0 - depth_decay_per_week], dtype=np.float32).take(unseen)
+    citizens.knowledge[:n] *= np.array(
+        [1.0, 1.0 - knowledge_decay_per_week], dtype=np.float32
+    ).take(unseen)
 
 
 def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | float) -> None:

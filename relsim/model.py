@@ -361,7 +361,7 @@ class CareModel(mesa.Model):
             )
         rules = self.config.relationship
         fade_relationships(
-            citizens, week.number, (rules.decay_per_week, rules.knowledge_decay_per_week)
+            citizens, week.number, rules.decay_per_week, rules.knowledge_decay_per_week
         )
 
     def _abandon_waits(self, week: Week, waiting: np.ndarray, draw: np.ndarray) -> None:

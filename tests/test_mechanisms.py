@@ -198,7 +198,7 @@ def test_relationships_fade_without_contact_and_not_with_it() -> None:
     citizens.knowledge[:n] = 0.8
     citizens.last_seen_week[:n] = -1
     citizens.last_seen_week[0] = model.week + 1
-    fade_relationships(citizens, model.week + 1, (0.1, 0.05))
+    fade_relationships(citizens, model.week + 1, 0.1, 0.05)
     assert citizens.depth[0] == pytest.approx(0.8)
     assert citizens.depth[1] == pytest.approx(0.72)
     assert citizens.knowledge[1] == pytest.approx(0.76)

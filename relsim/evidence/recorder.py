@@ -52,7 +52,9 @@ class History:
     def flag(self, bit: int) -> np.ndarray:
         return (self.flags & bit) > 0
 
-    def window(self, values: np.ndarray, rows: np.ndarray, starts: np.ndarray, lo: int, hi: int):
+    def window(
+        self, values: np.ndarray, rows: np.ndarray, starts: np.ndarray, lo: int, hi: int
+    ) -> np.ndarray:
         """Sum of values[row, week] over weeks start+lo .. start+hi-1 (weeks counted from 1)."""
         offsets = np.arange(lo, hi)
         columns = starts[:, None] + offsets[None, :] - 1
