@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from relsim.model import CareModel
 
 RECORDING_SHARE = 0.5
+#: trust lost by someone who gives up waiting for a specialist service (a constant, ODD 7.15)
+DROPOUT_TRUST_COST = 0.03
 
 
 class SpecialistService(mesa.Agent):
@@ -136,7 +138,7 @@ class SpecialistService(mesa.Agent):
         referrer may send them again."""
         citizens, d = district.citizens, self.domain
         citizens.spec_state[dropped, d] = SpecialistState.NONE
-        citizens.trust[dropped] = (citizens.trust[dropped] - 0.03).clip(0, 1)
+        citizens.trust[dropped] = (citizens.trust[dropped] - DROPOUT_TRUST_COST).clip(0, 1)
         bounce(district, week, dropped, np.full(dropped.size, d))
         district.records.tally.add("dropouts", dropped.size)
         district.records.journeys.log(week.number, dropped, "dropped_out", service=d)

@@ -35,6 +35,12 @@ from relsim.citizens import Pathway, Route, SpecialistState
 from relsim.rationing import RationingLevel
 
 REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral
+#: weight of this week's assessments in the front door's moving average of its throughput, which
+#: its queue is measured against (constants, ODD 7.15)
+THROUGHPUT_WEIGHT = 0.2
+THROUGHPUT_KEPT = 0.8  # 1 - THROUGHPUT_WEIGHT
+#: the first week's throughput: what its posts' case hours could assess in full, divided by this
+FIRST_THROUGHPUT_DIVISOR = 4
 
 if TYPE_CHECKING:
     from relsim.district import District, Week
@@ -88,9 +94,12 @@ class AssessDoRefer:
         if self.assessed_per_week == 0.0:  # first week: what its hours could assess
             cost = config.assessment_hours + config.recording_hours_per_contact
             hours = district.workforce.available[district.workforce.role == self.post_role]
-            self.assessed_per_week = max(float(hours.sum()) / max(cost, 1e-9) / 4, 1.0)
+            self.assessed_per_week = max(
+                float(hours.sum()) / max(cost, 1e-9) / FIRST_THROUGHPUT_DIVISOR, 1.0
+            )
         self.rationing.update(queue, self.assessed_per_week, rules)
-        self.assessed_per_week *= 0.8  # this week's assessments add 0.2 each: a moving average
+        # a moving average: this week's assessments are added in _assess
+        self.assessed_per_week *= THROUGHPUT_KEPT
         self.eligibility_threshold = self.rationing.threshold(config.eligibility_threshold, rules)
         self.episode_sessions = self.rationing.sessions(config.episode_sessions, rules)
 
@@ -273,7 +282,7 @@ class AssessDoRefer:
         citizens.trust[signposted] = (
             citizens.trust[signposted] + rules.signpost_trust_change
         ).clip(0, 1)
-        self.assessed_per_week += 0.2 * rows.size  # decayed once a week in _ration
+        self.assessed_per_week += THROUGHPUT_WEIGHT * rows.size  # decayed once a week in _ration
         close_cases(district, week, signposted, "signposted", Pathway.NOT_IN_SERVICE)
         kept = rows[eligible]
         citizens.presenting_domain[kept] = presenting[eligible]

@@ -46,6 +46,10 @@ from relsim.dynamics.engagement import severity
 if TYPE_CHECKING:
     from relsim.district import District, Week
 
+#: a returning person's first conversation, as a share of `liberated.understand_hours`: their
+#: caseworker already knows them (a constant, ODD 7.15)
+RETURNING_UNDERSTAND_SHARE = 0.5
+
 Intake = Callable[["District", "Week", np.ndarray], None]
 
 
@@ -176,7 +180,7 @@ class Liberated:
         journeys.log(week.number, rows[returning], "returned_to_same_worker", people[returning])
         journeys.log(week.number, rows[~returning], "held", people[~returning])
         # "Understand, not assess": a first conversation, shorter for someone returning.
-        talk = rules.understand_hours * np.where(returning, 0.5, 1.0)
+        talk = rules.understand_hours * np.where(returning, RETURNING_UNDERSTAND_SHARE, 1.0)
         wanted = np.bincount(posts, weights=talk, minlength=workforce.posts)
         done = workforce.book_within("direct", wanted)
         with np.errstate(divide="ignore", invalid="ignore"):
