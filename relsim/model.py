@@ -58,7 +58,6 @@ class CareModel(mesa.Model):
         self.replication = replication
         streams = RandomStreams(replication_seed_sequence(self.run_seed, replication))
         super().__init__(rng=streams["mesa"])
-        self.config = scenario
         self.week = 0
         self.final_week = scenario.time.warmup_weeks + scenario.time.weeks
         arrivals = scenario.population.arrivals_per_week or 0.0
@@ -142,7 +141,7 @@ class CareModel(mesa.Model):
             changed.append("hybrid.caseworker_share_of_workforce")
         if changed:
             raise ValueError(f"cannot change {', '.join(changed)} in a running model")
-        self.config = self.district.config = self.district.workforce.scenario = scenario
+        self.district.config = self.district.workforce.scenario = scenario
         self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         # The pathways keep their state (a front door's rationing); only the hybrid's line moves.
@@ -153,6 +152,11 @@ class CareModel(mesa.Model):
         self.district.workforce.cap[:] = caps
 
     # -- conveniences for tests, views and the runner -------------------------------------
+    @property
+    def config(self) -> Scenario:
+        """The scenario in force: the district's, which a policy change replaces."""
+        return self.district.config
+
     @property
     def citizens(self) -> Citizens:
         return self.district.citizens
