@@ -66,7 +66,7 @@ def PolicySlider(
     high: float,
     step: float,
     on_value: Callable[[float], None],
-):
+) -> solara.Element:
     """A slider that reports the value it is let go at (or moved to by a key), not each value
     it passes: dragged while the districts run, every week of the drag became a policy change
     of its own, a ramp of dashed lines whose labels lay over each other."""
@@ -103,8 +103,14 @@ def PolicySlider(
 
 @solara.component
 def RunControls(
-    comparison: Comparison, playing: solara.Reactive[bool], speed, tick, wanted, pending, frame
-):
+    comparison: Comparison,
+    playing: solara.Reactive[bool],
+    speed: solara.Reactive[int],
+    tick: solara.Reactive[int],
+    wanted: solara.Reactive[Setup],
+    pending: solara.Reactive[list[str]],
+    frame: int,
+) -> None:
     model = comparison.models[0]
     week, warmup, horizon = (
         observe.current_week(model),
@@ -161,7 +167,12 @@ def _set_side(
 
 
 @solara.component
-def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick, pending):
+def PolicyControls(
+    comparison: Comparison,
+    wanted: solara.Reactive[Setup],
+    tick: solara.Reactive[int],
+    pending: solara.Reactive[list[str]],
+) -> None:
     setup = wanted.value
 
     def change(new: Setup) -> None:
@@ -195,7 +206,12 @@ def PolicyControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick,
 
 
 @solara.component
-def DistrictControls(comparison: Comparison, wanted: solara.Reactive[Setup], tick, pending):
+def DistrictControls(
+    comparison: Comparison,
+    wanted: solara.Reactive[Setup],
+    tick: solara.Reactive[int],
+    pending: solara.Reactive[list[str]],
+) -> None:
     setup = wanted.value
 
     def change(new: Setup) -> None:
@@ -272,7 +288,7 @@ def _scoreboard_html(comparison: Comparison) -> str:
 
 
 @solara.component
-def CompareView(comparison: Comparison, frame: int):
+def CompareView(comparison: Comparison, frame: int) -> None:
     with comparison.lock:
         labels = [side_label(comparison.setup, i) for i in range(2)]
         model = comparison.models[0]
@@ -299,7 +315,7 @@ def CompareView(comparison: Comparison, frame: int):
 
 
 @solara.component
-def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int):
+def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int) -> None:
     with comparison.lock:
         options = [
             system.system_chart(
@@ -335,7 +351,7 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
 
 
 @solara.component
-def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int):
+def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int) -> None:
     def follow_random() -> None:
         with comparison.lock:
             rows = sorted(
@@ -405,7 +421,14 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
 
 
 @solara.component
-def ExercisesView(comparison: Comparison, wanted, tick, pending, playing, tab):
+def ExercisesView(
+    comparison: Comparison,
+    wanted: solara.Reactive[Setup],
+    tick: solara.Reactive[int],
+    pending: solara.Reactive[list[str]],
+    playing: solara.Reactive[bool],
+    tab: solara.Reactive[int],
+) -> None:
     def load(exercise: exercises.Exercise) -> None:
         playing.set(False)
         setup = exercise.setup(wanted.value)
@@ -455,14 +478,14 @@ refusals and re-referrals further down the referral chain are not charted.
 
 # -- the page -------------------------------------------------------------------------------
 @solara.component
-def Page():
+def Page() -> None:
     comparison = solara.use_memo(lambda: Comparison.from_file(_scenario_path()), [])
     wanted = solara.use_reactive(comparison.setup)
     tick = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(8)
-    pending: Any = solara.use_reactive([])
-    followed = solara.use_reactive(None)
+    pending: solara.Reactive[list[str]] = solara.use_reactive([])
+    followed: solara.Reactive[int | None] = solara.use_reactive(None)
     tab = solara.use_reactive(0)
     player = solara.use_ref(0)
 
