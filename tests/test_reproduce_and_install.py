@@ -327,7 +327,7 @@ def test_a_manifest_with_nothing_to_compare_is_not_a_success(original, tmp_path,
 def test_the_json_verdict_names_changed_originals(tmp_path, capsys):
     """A study's rerun answers in one JSON object: an original changed after it was written is
     listed apart from the files that differ, and the result is not identical."""
-    from relsim.cli_tools import _report
+    from relsim.cli_rerun import _report
     from relsim.config.errors import RunError
 
     verdicts = {"frontier.csv": "original changed", "sweep/runs.parquet": "identical"}

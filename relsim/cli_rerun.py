@@ -1,0 +1,440 @@
+"""What `relsim rerun` does for each kind of result (a run, a comparison, a sweep, an
+experiment, a frontier or budget study): run it again in a new directory, then say file by file
+whether it is identical to the original."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from relsim.cli_options import emit_json
+from relsim.config import ScenarioError
+from relsim.config.errors import RunError, printable
+from relsim.signals import stopped_exit
+
+if TYPE_CHECKING:
+    from relsim.evidence.ensemble import EnsembleDraw
+
+
+def _refuse(manifest: Path, found: list[str]) -> None:
+    raise ScenarioError(
+        f"{printable(str(manifest))}: {'; '.join(found)}; its results may not be reproduced "
+        "(use --allow-mismatch to rerun anyway)"
+    )
+
+
+def _report(
+    verdicts: dict[str, str], manifest: Path, as_json: bool = False, out: Path | None = None
+) -> None:
+    """Say whether each file is identical (one JSON object with `as_json`, for the studies,
+    whose reruns print nothing else); exit status 1 if any differs or an original was changed
+    after it was written, and also when nothing could be compared (no recorded hashes and no
+    original beside the manifest): a rerun that shows nothing is no success, and by then it
+    has run, so it is not refused as bad input (exit status 2, which runs nothing)."""
+    from relsim.rerun import CHANGED, nothing_compared, verdict_problems
+
+    listing = ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items())
+    click.echo(f"rerun of {printable(str(manifest))}: {listing or 'no files'}", err=True)
+    problems = verdict_problems(verdicts)
+    empty = nothing_compared(verdicts)
+    if as_json:
+        emit_json(
+            {
+                "rerun_of": str(manifest),
+                "out": str(out),
+                "files": verdicts,
+                "original_changed": [n for n, v in verdicts.items() if v in CHANGED],
+                "identical": not problems and not empty,
+            }
+        )
+    if problems:
+        raise RunError("; ".join(problems) + "; both are kept")
+    if empty:
+        raise RunError(
+            f"nothing could be compared: {printable(str(manifest))} records no SHA-256 for its "
+            "files and none of the original files is beside it; the rerun is kept"
+        )
+
+
+_NOTHING_TO_COMPARE = (
+    "{}: records no SHA-256 for its files and none of the original files is beside it, so a "
+    "rerun would have nothing to compare with; put the manifest back beside its files"
+)
+
+
+def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+               allow: bool, as_json: bool) -> None:  # fmt: skip
+    from relsim.cli import show_run
+    from relsim.config import scenario_hash
+    from relsim.io import now, portable_path
+    from relsim.rerun import COMPARED, can_compare, compare_files, mismatches, run_manifest
+    from relsim.run_results import default_workers, run_scenario, scenario_block, write_run
+    from relsim.targets import ResultTarget
+
+    data, scenario = run_manifest(manifest)
+    found = mismatches(data, [(str(data.get("scenario_hash")), scenario_hash(scenario))])
+    if found and not allow:
+        _refuse(manifest, found)
+    if not can_compare(data, manifest.parent, COMPARED):
+        raise ScenarioError(_NOTHING_TO_COMPARE.format(printable(str(manifest))))
+    journeys = "journeys.parquet" in data["files"]
+    draw = _recorded_draw(manifest, data.get("ensemble"))
+    with ResultTarget(out, force) as target:
+        started = now()
+        results = run_scenario(
+            scenario,
+            data["reps"],
+            data["seed"],
+            workers or default_workers(),
+            target.staged if journeys else None,
+            draw,
+        )
+        block = scenario_block(scenario, results, data["seed"], started, draw)
+        block["provenance"]["rerun_of"] = portable_path(manifest)
+        write_run(target.staged, scenario, results, block, draw)
+        target.commit()
+    show_run(block, as_json)
+    _report(compare_files(data, manifest.parent, out), manifest)
+
+
+def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
+    """The parameter sets a result drew with --ensemble, as its manifest recorded them."""
+    if record is None:
+        return None
+    from relsim.evidence.ensemble import draw_from_record
+
+    try:
+        return draw_from_record(record)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        name = printable(str(manifest))
+        raise ScenarioError(f"{name}: its ensemble record is incomplete ({exc})") from None
+
+
+def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                 allow: bool) -> dict[str, str]:  # fmt: skip
+    from relsim.rerun import compare_sweeps, mismatches, require_complete_sweep
+    from relsim.sweep.run import plan_from_manifest, run_sweep
+
+    require_complete_sweep(manifest, data)
+    plan = plan_from_manifest(data, printable(str(manifest)))
+    recorded = data.get("point_scenario_hashes") or []
+    found = mismatches(data, list(zip(recorded, plan.hashes, strict=False)))
+    if len(recorded) != len(plan.hashes):
+        found.append("its design does not match its recorded hashes")
+    if found and not allow:
+        _refuse(manifest, found)
+    try:
+        run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
+    except KeyboardInterrupt as exc:
+        # rerun has no --resume: what it finished is kept, but it is no result
+        left = (
+            f"{printable(str(out))} holds the rerun's finished runs, not a complete result: "
+            "the same command with --force starts it again"
+        )
+        raise stopped_exit(exc, left) from None
+    verdicts = compare_sweeps(manifest.parent, out)
+    if plan.design_kind in ("morris", "sobol") and (manifest.parent / "sensitivity.csv").is_file():
+        verdicts.update(_sensitivity_again(manifest.parent, out, plan.design_spec))
+    return verdicts
+
+
+def _sensitivity_again(original: Path, out: Path, spec: dict) -> dict[str, str]:
+    """The indices of a sensitivity analysis, worked out again from the rerun's runs for the
+    metrics the original analysed, and compared with the original's table and plot."""
+    import pandas as pd
+
+    from relsim.io import sha256
+    from relsim.metrics import METRIC_NAMES
+    from relsim.sweep.design import parse_range
+    from relsim.sweep.sensitivity import write_sensitivity
+
+    table = original / "sensitivity.csv"
+    try:
+        metrics = list(dict.fromkeys(pd.read_csv(table)["metric"].astype(str)))
+    except (OSError, ValueError, KeyError):
+        metrics = []
+    if not metrics or not set(metrics) <= set(METRIC_NAMES):
+        return {"sensitivity.csv": "not compared", "sensitivity.png": "not compared"}
+    ranges = [parse_range(r) for r in spec["ranges"]]
+    write_sensitivity(out, spec["method"], ranges, spec["n"], spec["sample_seed"], metrics)
+    verdicts = {}
+    for name in ("sensitivity.csv", "sensitivity.png"):
+        if (original / name).is_file():
+            same = sha256(out / name) == sha256(original / name)
+            verdicts[name] = "identical" if same else "differs"
+    return verdicts
+
+
+def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                      allow: bool) -> dict[str, str]:  # fmt: skip
+    """Re-create an experiment from its own records: the experiment as it ran and each series'
+    sweep manifest (not the experiment file or scenarios as they are now)."""
+    from relsim.experiments import planned_again
+    from relsim.io import portable_path
+
+    run, changed = planned_again(data, manifest.parent)
+    _study_checks(manifest, data, changed, allow)
+    made = run.write(
+        out, force=force, workers=workers or max(1, os.cpu_count() or 1),
+        rerun_of=portable_path(manifest),
+    )  # fmt: skip
+    return _study_verdicts(data, manifest, made, out, [series for series, _ in run.plans])
+
+
+def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
+    """Refuse, unless allowed, a study made by other code or whose series' scenarios no longer
+    resolve as they did."""
+    from relsim.rerun import mismatches
+
+    found = mismatches(data, [])
+    if changed:
+        found.append(
+            f"the scenarios of series {', '.join(changed)} no longer resolve to the recorded "
+            "hashes (the schema changed)"
+        )
+    if found and not allow:
+        _refuse(manifest, found)
+
+
+def _study_verdicts(
+    data: dict, manifest: Path, made: dict, out: Path, series: list[str]
+) -> dict[str, str]:
+    """Whether each of a study's files, and each series' tables, are identical."""
+    from relsim.rerun import compare_files, compare_sweeps
+
+    verdicts = compare_files(data, manifest.parent, out, made["sha256"])
+    for one in series:
+        for name, verdict in compare_sweeps(manifest.parent / one, out / one).items():
+            verdicts[f"{one}/{name}"] = verdict
+    return verdicts
+
+
+def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                    allow: bool) -> dict[str, str]:  # fmt: skip
+    """Re-create a staffing frontier from each series' sweep manifest, then its tables."""
+    from relsim.commission import frontier as study
+    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
+    from relsim.io import now, portable_path
+    from relsim.sweep.run import stored_plans
+
+    name = printable(str(manifest))
+    series = data.get("series")
+    if not (isinstance(series, list) and series and all(isinstance(s, str) for s in series)):
+        raise ScenarioError(f"{name}: not a complete frontier manifest (no series)")
+    plans, changed = stored_plans(manifest.parent, series, name)
+    _study_checks(manifest, data, changed, allow)
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
+    started = now()
+    with staged_results(opened) as staged:
+        runs = run_series(
+            plans, out, resume=False, workers=workers or max(1, os.cpu_count() or 1),
+            dask_address=None, label="frontier",
+        )  # fmt: skip
+        _, found = study.write_results(staged, plans, runs)
+        recorded = {k: data.get(k) for k in ("workforce", "reps", "seed", "sets")}
+        made = publish_study(
+            out, staged, study.KIND, study.OWN, started, series=series, **recorded, **found,
+            rerun_of=portable_path(manifest),
+        )  # fmt: skip
+    return _study_verdicts(data, manifest, made, out, series)
+
+
+def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                  allow: bool) -> dict[str, str]:  # fmt: skip
+    """Re-create a budget search: the same search, each stage run from its own sweep manifest
+    (the search asks for the same stages and designs, or the rerun says it differs)."""
+    import pandas as pd
+
+    from relsim.commission import budget as study
+    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
+    from relsim.config import validate_data
+    from relsim.io import now, portable_path
+    from relsim.rerun import REPS, SEED, whole_number
+    from relsim.sweep.run import stored_plans
+
+    name = printable(str(manifest))
+    try:
+        result = data["result"]
+        stages = [str(s) for s in result["stages"]]
+        metric, limit, posts = (
+            str(data["outcome"]),
+            float(data["limit_gbp_per_year"]),
+            int(data["posts"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ScenarioError(f"{name}: not a complete budget manifest ({exc})") from None
+    reps, coarse_reps = (whole_number(data, k, name, REPS) for k in ("reps", "coarse_reps"))
+    seed = whole_number(data, "seed", name, SEED)
+    plans, changed = stored_plans(manifest.parent, stages, name)
+    _study_checks(manifest, data, changed, allow)
+    stored = dict(plans)
+    first = plans[0][1]  # the coarse stage: the summary lists it first
+    draw = first.ensemble
+    processes = workers or max(1, os.cpu_count() or 1)
+
+    def run_stage(stage: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
+        plan = stored.get(stage)
+        same = (
+            plan is not None
+            and plan.reps == stage_reps
+            and design.reset_index(drop=True).equals(plan.design.reset_index(drop=True))
+        )
+        if not same:
+            raise RunError(
+                f"the rerun of {name} asked for stage {stage} with another design than the "
+                "one recorded; its results differ"
+            )
+        assert plan is not None
+        return run_series(
+            [(stage, plan)], out, resume=False, workers=processes, dask_address=None,
+            label="budget",
+        )[stage]  # fmt: skip
+
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
+    started = now()
+    with staged_results(opened) as staged:
+        runs_per_point = reps if draw is None else draw.runs
+        coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
+        config = validate_data(first.base, name)
+        made_result = study.write_results(
+            staged, coarse, refined, metric, limit, posts, config, seed, draw
+        )
+        spec = {"limit_gbp_per_year": limit, "outcome": metric, "posts": posts}
+        made = publish_study(
+            out, staged, study.KIND, study.OWN, started, scenario=data.get("scenario"), reps=reps,
+            coarse_reps=coarse_reps, seed=seed, sets=data.get("sets"), **spec,
+            result=made_result, rerun_of=portable_path(manifest),
+        )  # fmt: skip
+    return _study_verdicts(data, manifest, made, out, stages)
+
+
+def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
+                   allow: bool, as_json: bool) -> None:  # fmt: skip
+    """Re-create a comparison: each scenario's runs from its own manifest (its resolved
+    scenario, already sized if the comparison sized it, and its recorded parameter sets), then
+    the differences and resources, and compare every file with the original's."""
+    from relsim.config import scenario_hash
+    from relsim.io import now, portable_path
+    from relsim.metrics import UNITS
+    from relsim.output import print_comparison
+    from relsim.rerun import (
+        COMPARED,
+        can_compare,
+        compare_files,
+        mismatches,
+        run_manifest,
+        whole_number,
+    )
+    from relsim.run_results import (
+        comparison_payload,
+        default_workers,
+        run_scenario,
+        scenario_block,
+        write_comparison,
+    )
+    from relsim.targets import ResultTarget, check_entry_name
+
+    name = printable(str(manifest))
+    names = data.get("scenarios")
+    if not (isinstance(names, list) and len(names) >= 2 and all(isinstance(n, str) for n in names)):
+        raise ScenarioError(f"{name}: not a complete compare manifest (no scenarios)")
+    loaded = []
+    for scenario_name in names:
+        check_entry_name(scenario_name, name)
+        own = manifest.parent / scenario_name / "manifest.json"
+        own_data, scenario = run_manifest(own)
+        if (own_data["seed"], own_data["reps"]) != (data.get("seed"), data.get("reps")):
+            raise ScenarioError(f"{printable(str(own))}: its seed or reps differ from {name}'s")
+        if scenario.name != scenario_name:
+            raise ScenarioError(f"{printable(str(own))}: its scenario is not {scenario_name!r}")
+        loaded.append((own, own_data, scenario))
+    hashes = [(str(d.get("scenario_hash")), scenario_hash(s)) for _, d, s in loaded]
+    found = mismatches(data, hashes, [str(own) for own, _, _ in loaded])
+    if found and not allow:
+        _refuse(manifest, found)
+    own_files = [n for n in data.get("files") or [] if isinstance(n, str) and n not in names]
+    if not can_compare(data, manifest.parent, own_files) and not any(
+        can_compare(d, own.parent, COMPARED) for own, d, _ in loaded
+    ):
+        raise ScenarioError(_NOTHING_TO_COMPARE.format(printable(str(manifest))))
+    recorded_options = data.get("options")
+    options = recorded_options if isinstance(recorded_options, dict) else {}
+    weeks = None
+    if options.get("transition_weeks") is not None:
+        weeks = whole_number(options, "transition_weeks", f"{name}: options", (0, 5200))
+    processes = workers or default_workers()
+    seed = int(data["seed"])
+    with ResultTarget(out, force) as target:
+        started = now()
+        configs, runs, draws = [], [], []
+        for own, own_data, scenario in loaded:
+            draw = _recorded_draw(own, own_data.get("ensemble"))
+            journeys = "journeys.parquet" in own_data["files"]
+            directory = target.staged / scenario.name if journeys else None
+            runs.append(run_scenario(scenario, own_data["reps"], seed, processes, directory, draw))
+            configs.append(scenario)
+            draws.append(draw)
+        blocks = []
+        for (own, _, _), scenario, results, draw in zip(loaded, configs, runs, draws, strict=True):
+            block = scenario_block(scenario, results, seed, started, draw)
+            block["provenance"]["rerun_of"] = portable_path(own)
+            blocks.append(block)
+        payload = comparison_payload(configs, runs, draws, blocks, seed)
+        payload["equal_spend"] = data.get("equal_spend")
+        if weeks is not None:
+            from relsim.commission.analysis import add_transition
+
+            reps = int(data["reps"])
+            add_transition(
+                payload,
+                configs,
+                runs,
+                weeks,
+                lambda c, i: run_scenario(
+                    c, reps, seed, processes, None, draws[i], doing="launching "
+                ),
+            )
+        made = write_comparison(
+            target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
+        )
+        target.commit()
+    if as_json:
+        emit_json(payload)
+    else:
+        print_comparison(payload, UNITS)
+    verdicts = compare_files(data, manifest.parent, out, made["sha256"])
+    for (own, own_data, _), scenario_name in zip(loaded, names, strict=True):
+        for file, verdict in compare_files(own_data, own.parent, out / scenario_name).items():
+            verdicts[f"{scenario_name}/{file}"] = verdict
+    _report(verdicts, manifest)
+
+
+def rerun_result(
+    manifest: Path,
+    data: dict,
+    out: Path,
+    force: bool,
+    workers: int | None,
+    allow_mismatch: bool,
+    as_json: bool,
+) -> None:
+    """Re-create the result `data` (read from `manifest`) describes in `out`, by its kind."""
+    if data.get("kind") == "relsim compare":
+        _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
+        return
+    if data.get("kind") == "relsim sweep":
+        study = _rerun_sweep
+    elif "experiment" in data:
+        study = _rerun_experiment
+    elif data.get("kind") == "relsim frontier":
+        study = _rerun_frontier
+    elif data.get("kind") == "relsim budget":
+        study = _rerun_budget
+    else:
+        _rerun_run(manifest, data, out, force, workers, allow_mismatch, as_json)
+        return
+    verdicts = study(manifest, data, out, force, workers, allow_mismatch)
+    _report(verdicts, manifest, as_json, out)
