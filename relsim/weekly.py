@@ -42,12 +42,12 @@ class WeekTotals:
     filled: int
     burnout_sum: float
     caseload_sum: float
-    unmet: float
-    staff_cost: float
-    available: float
-    worked: float
-    specialist_worked: float
-    transactional: float
+    unmet_hours: float
+    staff_cost_gbp: float
+    available_hours: float
+    worked_hours: float
+    specialist_worked_hours: float
+    transactional_hours: float
 
 
 def count_week(district: District, week: Week) -> WeekTotals:
@@ -139,8 +139,8 @@ def weekly_measures(district: District, week: Week, totals: WeekTotals) -> dict[
         return part / whole if whole else 0.0
 
     this = tally.this_week
-    count, filled, worked = totals.citizens, totals.filled, totals.worked
-    specialist_worked = totals.specialist_worked
+    count, filled, worked = totals.citizens, totals.filled, totals.worked_hours
+    specialist_worked = totals.specialist_worked_hours
     in_post = workforce.in_post
     measures: dict[str, float] = {
         "week": float(week.number),
@@ -161,10 +161,10 @@ def weekly_measures(district: District, week: Week, totals: WeekTotals) -> dict[
         "workers_in_post": float(filled),
         "agency_in_post": float((in_post & workforce.agency).sum()),
         "mean_caseload": per(totals.caseload_sum, filled),
-        "staff_utilisation": per(worked, totals.available),
-        "share_time_transactional": per(totals.transactional, worked + specialist_worked),
+        "staff_utilisation": per(worked, totals.available_hours),
+        "share_time_transactional": per(totals.transactional_hours, worked + specialist_worked),
         "mean_burnout": per(totals.burnout_sum, filled),
-        "unmet_hours": totals.unmet,
+        "unmet_hours": totals.unmet_hours,
         "failure_demand_contacts": this("repeat_presentations") + this("chasing_contacts"),
         "handoffs": this("handoffs"),
         "worker_changes": this("worker_changes"),
@@ -185,7 +185,7 @@ def weekly_measures(district: District, week: Week, totals: WeekTotals) -> dict[
     unit_costs = np.array([getattr(scenario.crises, c).unit_cost_gbp for c in CRISIS_TYPES])
     costs = {
         "crisis_cost_gbp": float(week.crises_by_type @ unit_costs),
-        "staff_cost_gbp": totals.staff_cost,
+        "staff_cost_gbp": totals.staff_cost_gbp,
         "specialist_cost_gbp": week.specialist_cost_gbp,
         "flexible_budget_gbp": week.budget_gbp,
     }
