@@ -45,10 +45,10 @@ class WeekEnd:
     weekly_absence: float
     #: each post's burnout, which its worker's end of week moves (written back to the posts)
     burnout: list[float]
-    available: list[float]
-    demanded: list[float]
-    crisis_contact: list[float]
-    reflective: list[float]
+    available_hours: list[float]
+    demanded_hours: list[float]
+    crisis_contact_hours: list[float]
+    reflective_hours: list[float]
     absence_chance: list[float]
     absence_weeks: list[int]
     leave_chance: list[float]
@@ -121,13 +121,13 @@ class Worker(mesa.Agent):
         """Burnout moves with load above what is sustainable and with emotional labour, and falls
         with manageable load and reflective practice; then absence and leaving."""
         rules, post, week = end.rules, self.post, end.week
-        available = end.available[post]
-        load = end.demanded[post] / available if available > 0 else 0.0
+        available = end.available_hours[post]
+        load = end.demanded_hours[post] / available if available > 0 else 0.0
         overload = max(load - rules.sustainable_utilisation, 0.0)
         change = (
             rules.burnout_gain_per_excess_load * overload
-            + rules.emotional_labour_per_crisis_hour * end.crisis_contact[post]
-            - rules.reflective_recovery_per_hour * end.reflective[post]
+            + rules.emotional_labour_per_crisis_hour * end.crisis_contact_hours[post]
+            - rules.reflective_recovery_per_hour * end.reflective_hours[post]
         )
         if overload == 0.0:
             change -= rules.burnout_recovery_per_week
