@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from relsim import bundled
 from relsim.commission.frontier import sentences as frontier_sentences
 from relsim.commission.payers import PAYER_VIEW, break_even, payer_columns, spending
 from relsim.commission.resources import (
@@ -33,6 +34,7 @@ from relsim.commission.transition import transition
 from relsim.config import Scenario, ScenarioError, load_scenario
 from relsim.evidence.intervals import CHANCE, PARAMETERS
 from relsim.evidence.options import REPORT_SETS
+from relsim.io import portable_path
 from relsim.runner import run_replications
 from tests.cli_helpers import relsim_main
 
@@ -1016,6 +1018,9 @@ def test_a_frontier_and_a_budget_search_rerun_byte_for_byte(tmp_path, capsys) ->
                           (budget, ("budget.csv", "budget.json", "budget.png"))):  # fmt: skip
         manifest = json.loads((original / "manifest.json").read_text())
         assert set(manifest["sha256"]) == set(own) and manifest["started"]
+        if original == budget:  # named as the sweeps name theirs: not by this machine's path
+            hybrid = bundled.resolve("scenarios", Path("hybrid"))
+            assert manifest["scenario"] == portable_path(hybrid) != str(hybrid.resolve())
         again = tmp_path / f"{original.name}_again"
         capsys.readouterr()
         assert relsim_main("rerun", original, "--out", again, "--workers", "1") == 0

@@ -180,7 +180,7 @@ def add_commission_commands(group: click.Group) -> None:
             staged_results,
             study_directory,
         )
-        from relsim.io import now
+        from relsim.io import now, portable_path
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
@@ -213,8 +213,9 @@ def add_commission_commands(group: click.Group) -> None:
                     staged, coarse, refined, metric, pounds, posts, config, root, draw
                 )
                 publish_study(
-                    out, staged, study.KIND, study.OWN, started, scenario=str(path), reps=reps,
-                    coarse_reps=coarse_reps, seed=root, sets=list(sets), **spec, result=result,
+                    out, staged, study.KIND, study.OWN, started, scenario=portable_path(path),
+                    reps=reps, coarse_reps=coarse_reps, seed=root, sets=list(sets), **spec,
+                    result=result,
                 )  # fmt: skip
             except KeyboardInterrupt as exc:
                 raise _interrupted(exc, out) from None
