@@ -10,6 +10,7 @@ in a subprocess so that a real signal reaches a real sweep.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -328,6 +329,30 @@ def test_yaml_design(small, tmp_path, wrapped):
     assert table["care_model"].tolist() == ["liberated", "assess_do_refer"]
     assert table["continuity"].tolist() == [0.9, 0.2]
     assert table.loc[0, "mean_caseload"] != table.loc[1, "mean_caseload"]
+
+
+def test_a_part_of_points_that_leave_a_key_out_reads_with_the_others(
+    small, tmp_path, monkeypatch, capsys
+):
+    """A part holds whichever runs finished within a couple of seconds: with slow runs, only
+    points that leave a text or list key out. Its columns must still have the keys' types, or
+    the parts no longer read as one table (the summary and pandas both fail)."""
+    one_run_per_part = functools.partialmethod(SweepStore.add, every_rows=1)
+    monkeypatch.setattr(SweepStore, "add", one_run_per_part)
+    design = tmp_path / "design.yaml"
+    excludes = "specialists.mental_health.excludes_if_active"
+    points = [{"continuity": 0.5}, {"care_model": "liberated", excludes: ["safety"]}]
+    design.write_text(yaml.safe_dump(points))
+    out = tmp_path / "left_out"
+    assert small(out, "--design", design, "--reps", "1") == 0
+    assert len(parts(out)) == 2
+    table = runs_table(out)
+    assert table["care_model"].isna().tolist() == [True, False]
+    assert table.loc[1, "care_model"] == "liberated"
+    assert table.loc[0, excludes] is None and list(table.loc[1, excludes]) == ["safety"]
+    assert relsim_main("sweep-summary", out) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["runs_ok"].tolist() == [1, 1]
 
 
 def test_a_design_records_its_points_exactly_and_reruns(small, tmp_path, capsys):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.environment import source_record
@@ -64,6 +65,10 @@ class SweepPlan:
         if self.ensemble is None:
             return scenario
         return self.ensemble.scenario(scenario, replication)
+
+    def value_types(self) -> pa.Schema:
+        """The column type of each swept key, as the whole design has it (for the store)."""
+        return pa.Schema.from_pandas(self.design, preserve_index=False)
 
     @property
     def total(self) -> int:
@@ -214,7 +219,12 @@ def run_sweep(
     if dask_address:
         check_dask(dask_address)
     manifest = plan.manifest()
-    store = SweepStore.reopen(out, manifest) if resume else SweepStore.create(out, manifest, force)
+    types = plan.value_types()
+    store = (
+        SweepStore.reopen(out, manifest, types)
+        if resume
+        else SweepStore.create(out, manifest, force, types)
+    )
     try:
         if retry_failed:
             store.forget_failed()

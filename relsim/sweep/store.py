@@ -156,11 +156,19 @@ def _as_run(manifest: dict[str, Any], key: str) -> Any:
 
 
 class SweepStore:
-    def __init__(self, directory: Path, opened: OpenedDirectory | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        opened: OpenedDirectory | None = None,
+        value_types: pa.Schema | None = None,
+    ) -> None:
         self.directory = directory
         self.runs_dir = directory / RUNS
         self.series_dir = directory / TIMESERIES
         self.opened = opened
+        # The swept keys' column types, from the whole design: one part's rows alone may not
+        # show them (see `_typed`).
+        self.value_types = value_types
         self._buffer: list[dict[str, Any]] = []
         self._series: list[pd.DataFrame] = []
         self._last_flush = time.monotonic()
@@ -181,9 +189,16 @@ class SweepStore:
 
     # -- creating and reopening -----------------------------------------------------------
     @classmethod
-    def create(cls, directory: Path, manifest: dict[str, Any], force: bool) -> SweepStore:
+    def create(
+        cls,
+        directory: Path,
+        manifest: dict[str, Any],
+        force: bool,
+        value_types: pa.Schema | None = None,
+    ) -> SweepStore:
         """A new store in `directory`, which must be new, empty, or (with `force`) hold exactly
-        an earlier sweep, which is removed. The directory stays locked until `close`."""
+        an earlier sweep, which is removed. The directory stays locked until `close`.
+        `value_types` are the swept keys' column types."""
         opened = open_directory(
             directory,
             "--out",
@@ -192,7 +207,7 @@ class SweepStore:
             not_empty_hint="use --resume to finish it, or --force to start again",
             kind="an earlier sweep",
         )
-        store = cls(directory, opened)
+        store = cls(directory, opened, value_types)
         try:
             remove_exactly(opened.replaced)
             store._start(manifest)
@@ -221,7 +236,9 @@ class SweepStore:
             raise
 
     @classmethod
-    def reopen(cls, directory: Path, manifest: dict[str, Any]) -> SweepStore:
+    def reopen(
+        cls, directory: Path, manifest: dict[str, Any], value_types: pa.Schema | None = None
+    ) -> SweepStore:
         """Reopen for --resume; the design and base scenario must be the ones stored."""
         stored = read_manifest(directory) if directory.is_dir() else None
         if stored is None:
@@ -256,7 +273,7 @@ class SweepStore:
                     f"{'with' if stored.get('timeseries') else 'without'} --timeseries; "
                     "resume it the same way"
                 )
-            store = cls(directory, opened)
+            store = cls(directory, opened, value_types)
             store._tidy(bool(manifest.get("timeseries")))
         except OSError as exc:  # its leftovers cannot be tidied (permissions, read-only)
             opened.close()
@@ -322,7 +339,7 @@ class SweepStore:
             if failed.all():
                 part.unlink()
                 continue
-            kept = pa.Table.from_pandas(table[~failed], preserve_index=False)
+            kept = self._typed(pa.Table.from_pandas(table[~failed], preserve_index=False))
             with atomic_path(part) as temporary:
                 pq.write_table(kept, temporary)
         return removed
@@ -401,7 +418,7 @@ class SweepStore:
     def flush(self) -> None:
         if not self._buffer:
             return
-        table = pa.Table.from_pandas(pd.DataFrame(self._buffer), preserve_index=False)
+        table = self._typed(pa.Table.from_pandas(pd.DataFrame(self._buffer), preserve_index=False))
         name = f"part-{self._part:06d}.parquet"
         if self._series:
             # The series first, under the same part number: a part of rows is what marks runs
@@ -419,3 +436,17 @@ class SweepStore:
             self._buffer.clear()
             self._part += 1
         self._last_flush = time.monotonic()
+
+    def _typed(self, table: pa.Table) -> pa.Table:
+        """The part with every swept key's column of the design's type. Left alone, a part's
+        types come from its own rows: one holding only points that leave a text key out has an
+        empty numeric column there, and the parts no longer read as one table."""
+        for field in self.value_types or []:
+            index = table.schema.get_field_index(field.name)
+            if index < 0 or table.schema.field(index).type.equals(field.type):
+                continue
+            column = table.column(index)
+            if column.null_count == len(column):  # every point here leaves the key out
+                column = pa.nulls(len(column), field.type)
+            table = table.set_column(index, field, column.cast(field.type))
+        return table
