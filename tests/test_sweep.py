@@ -625,6 +625,43 @@ def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsy
     assert_same_runs(unchanged, table[table["point"] != 1].reset_index(drop=True))
 
 
+def test_a_retry_of_failed_runs_that_is_interrupted_leaves_an_unfinished_sweep(
+    small, tmp_path, monkeypatch, capsys
+):
+    """--retry-failed takes the failed runs out of a complete sweep before running them again:
+    stopped in between, the manifest must say the sweep is unfinished, or `relsim rerun` takes
+    it for a result (and finds it "differs") and its recorded failures no longer exist."""
+    real = relsim.sweep.executors.run_one
+
+    def flaky(scenario, seed, replication=0, journeys=False, timeseries=True):
+        if scenario.referral_friction == 0.5:
+            raise RuntimeError("model blew up at 0.5")
+        return real(scenario, seed, replication, journeys, timeseries)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    out = tmp_path / "retried"
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", flaky)
+    assert small(out, *GRID3, "--reps", "2") == 0
+    assert manifest(out)["status"] == "complete" and manifest(out)["runs_failed"] == 2
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", interrupted)
+    assert small(out, *GRID3, "--reps", "2", "--resume", "--retry-failed") == 130
+    assert len(runs_table(out)) == 4
+    stopped = manifest(out)
+    assert stopped["status"] == "running"
+    assert "runs_failed" not in stopped and "finished" not in stopped
+    capsys.readouterr()
+    assert relsim_main("rerun", out / "manifest.json", "--out", tmp_path / "again") == 2
+    assert "the sweep is not complete" in capsys.readouterr().err
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", real)
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    finished = manifest(out)
+    assert finished["status"] == "complete" and finished["runs_failed"] == 0
+    assert len(runs_table(out)) == 6
+
+
 # ------------------------------------------------------------------------------ resuming
 
 

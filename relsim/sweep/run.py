@@ -226,7 +226,8 @@ def run_sweep(
         else SweepStore.create(out, manifest, force, types)
     )
     try:
-        if retry_failed:
+        if retry_failed and Failures.of(store.read(columns=["status", "error"])).failed:
+            store.mark_unfinished()
             store.forget_failed()
         done = store.done()
         if len(done) < plan.total:

@@ -322,6 +322,16 @@ class SweepStore:
         manifest.update(fields)
         self._write_manifest(manifest)
 
+    def mark_unfinished(self) -> None:
+        """Say in the manifest that the sweep is not complete (again): --retry-failed is about
+        to take its failed runs out, and until they are stored once more an interrupted sweep
+        must not read as a complete one (to `relsim rerun`, or to a reader of `status`)."""
+        manifest = read_manifest(self.directory) or {}
+        for stale in ("finished", "runs_failed"):
+            manifest.pop(stale, None)
+        manifest["status"] = "running"
+        self._write_manifest(manifest)
+
     # -- runs -----------------------------------------------------------------------------
     def forget_failed(self) -> int:
         """Remove the runs stored as failed, so that resuming runs them again; returns how many.
