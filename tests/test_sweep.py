@@ -1465,6 +1465,62 @@ def test_a_point_may_leave_a_key_out(tmp_path, baseline):
     assert second.staff.turnover_per_year == pytest.approx(knob_default)
 
 
+EXCLUDES = "specialists.mental_health.excludes_if_active"
+
+
+@pytest.fixture(scope="module")
+def partial_keys_sweep(tmp_path_factory, baseline, cli_small_sets) -> Path:
+    """A design file whose first two points leave the care model and a list key out (the
+    scenario's values apply), and whose last two set them."""
+    work = tmp_path_factory.mktemp("partial_keys")
+    design = work / "design.yaml"
+    design.write_text(
+        yaml.safe_dump(
+            [
+                {"continuity": 0.2},
+                {"continuity": 0.8},
+                {"continuity": 0.5, "care_model": "liberated", EXCLUDES: ["safety"]},
+                {"continuity": 0.9, "care_model": "liberated", EXCLUDES: ["safety"]},
+            ]
+        )
+    )
+    out = work / "sweep"
+    args = ("--design", design, "--reps", "2", "--seed", SEED, "--workers", "1", "--out", out)
+    assert relsim_main("sweep", baseline, *cli_small_sets, *args) == 0
+    return out
+
+
+def test_a_plot_keeps_the_points_that_leave_a_key_out(partial_keys_sweep, monkeypatch):
+    """The points that leave the other swept keys out are a line of their own, labelled as
+    the scenario's, not silently dropped from the plot."""
+    import matplotlib.axes
+
+    drawn: dict[str, list[float]] = {}
+    real = matplotlib.axes.Axes.errorbar
+
+    def errorbar(self, x, y, *args, **kwargs):
+        drawn[kwargs["label"]] = list(x)
+        return real(self, x, y, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "errorbar", errorbar)
+    plot = ("--metric", "mean_burnout", "--param", "continuity")
+    assert relsim_main("sweep-summary", partial_keys_sweep, *plot) == 0
+    assert sorted(x for xs in drawn.values() for x in xs) == [0.2, 0.5, 0.8, 0.9]
+    unset = next(label for label, xs in drawn.items() if xs == [0.2, 0.8])
+    assert "care_model from the scenario" in unset
+
+
+def test_a_summary_of_a_swept_list_key_is_json(partial_keys_sweep, capsys):
+    """A list key's values (an ndarray when read back) are JSON lists, and plain lists in
+    summary.csv."""
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", partial_keys_sweep, "--json") == 0
+    points = json.loads(capsys.readouterr().out)["points"]
+    assert [p[EXCLUDES] for p in points] == [None, None, ["safety"], ["safety"]]
+    table = pd.read_csv(partial_keys_sweep / "summary.csv")
+    assert table[EXCLUDES].tolist()[2:] == ["['safety']", "['safety']"]
+
+
 def test_resume_takes_the_same_design_written_another_way(grid_sweep, small, tmp_path, monkeypatch):
     """The design is compared by its points, not as written: 0.50 is 0.5."""
     out = tmp_path / "partial"

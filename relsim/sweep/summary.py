@@ -4,6 +4,7 @@ interval of every metric over its replications; and a plot of one metric against
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +132,7 @@ def summarise(
     rows = []
     for point, group in runs.groupby("point", sort=True):
         ok = group[group["status"] == "ok"]
-        row = {"point": int(point), **{k: group[k].iloc[0] for k in keys}}
+        row = {"point": int(point), **{k: _plain(group[k].iloc[0]) for k in keys}}
         row["runs_ok"] = len(ok)
         row["runs_failed"] = int((group["status"] == "failed").sum())
         row["interval"] = CHANCE if reps_per_set is None else PARAMETERS
@@ -143,6 +144,25 @@ def summarise(
             row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _plain(value: Any) -> Any:
+    """A swept value as written: a list key's value is read back from Parquet as an ndarray,
+    which JSON cannot hold and a CSV shows in numpy's notation."""
+    return value.tolist() if isinstance(value, np.ndarray) else value
+
+
+def _groupable(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The summary with a list key's values as tuples, which grouping can hash."""
+    frame = summary.copy()
+    for key in keys:
+        frame[key] = [tuple(v) if isinstance(v, list) else v for v in frame[key]]
+    return frame
+
+
+def _unset(value: Any) -> bool:
+    """Whether a point left the key out (the scenario's value applies there)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 SAMPLED_DESIGNS = ("lhs", "sobol", "morris")
@@ -173,7 +193,9 @@ def plot_metric(
     manifest = manifest or {}
     kind = manifest.get("design", {}).get("kind")
     others = [k for k in keys if k != parameter]
-    lines = summary.groupby(others, sort=True).ngroups if others else 1
+    # A point of a design file may leave a key out: it is a group of its own, not dropped.
+    summary = _groupable(summary, keys)
+    lines = summary.groupby(others, sort=True, dropna=False).ngroups if others else 1
     numeric = pd.api.types.is_numeric_dtype(summary[parameter])
     fig, ax = plt.subplots(figsize=(6.5, 4.2), dpi=110)
     if numeric and (kind in SAMPLED_DESIGNS or lines > MAX_LINES):
@@ -196,7 +218,7 @@ def _lines(
     parameter: str,
     care_model: str | None,
 ) -> None:
-    groups = summary.groupby(others, sort=True) if others else [((), summary)]
+    groups = summary.groupby(others, sort=True, dropna=False) if others else [((), summary)]
     for label, group in groups:
         group = group.sort_values(parameter)
         mean = group[f"{metric}_mean"]
@@ -204,12 +226,20 @@ def _lines(
         high = (group[f"{metric}_ci95_high"] - mean).fillna(0)
         if not isinstance(label, tuple):
             label = (label,)
-        name = ", ".join(f"{k}={v}" for k, v in zip(others, label, strict=True))
+        name = ", ".join(
+            f"{k} from the scenario" if _unset(v) else f"{k}={_shown(v)}"
+            for k, v in zip(others, label, strict=True)
+        )
         if not name:
             name = care_model or "all points"
         ax.errorbar(group[parameter], mean, yerr=[low, high], marker="o", capsize=3, label=name)
     ax.set_title(f"{metric} by {parameter} (mean, 95% interval)", fontsize=9)
     ax.legend(fontsize=7)
+
+
+def _shown(value: Any) -> str:
+    """A swept value in a legend: a list key's value as the list it was written as."""
+    return str(list(value)) if isinstance(value, tuple) else str(value)
 
 
 def _scatter_with_trend(
@@ -220,11 +250,16 @@ def _scatter_with_trend(
     categories = [
         k for k in keys if k != parameter and not pd.api.types.is_numeric_dtype(summary[k])
     ]
-    groups = summary.groupby(categories[0], sort=True) if categories else [("points", summary)]
+    groups = (
+        summary.groupby(categories[0], sort=True, dropna=False)
+        if categories
+        else [("points", summary)]
+    )
     for label, group in groups:
         data = group[[parameter, f"{metric}_mean"]].dropna()
         x, y = data[parameter].to_numpy(float), data[f"{metric}_mean"].to_numpy(float)
-        (marks,) = ax.plot(x, y, "o", alpha=0.6, markersize=4, label=str(label))
+        shown = "from the scenario" if _unset(label) else _shown(label)
+        (marks,) = ax.plot(x, y, "o", alpha=0.6, markersize=4, label=shown)
         degree = min(2, len(np.unique(x)) - 1)
         if degree >= 1:
             trend = np.polynomial.Polynomial.fit(x, y, degree)
