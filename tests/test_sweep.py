@@ -528,6 +528,20 @@ def test_resume_refuses_a_different_sweep(
     assert (out / "manifest.json").read_text() == stored
 
 
+def test_resume_of_an_ensemble_sweep_names_a_changed_reps(small, tmp_path, capsys):
+    """With --ensemble, --reps is the runs per parameter set and is recorded with the draw:
+    a resume with another --reps is told that --reps differs, not that --ensemble does."""
+    out = tmp_path / "ensemble"
+    assert small(out, "--grid", "continuity=0.2,0.8", "--ensemble", "2") == 0
+    capsys.readouterr()
+    changed = ("--grid", "continuity=0.2,0.8", "--ensemble", "2", "--reps", "2", "--resume")
+    assert small(out, *changed) == 2
+    (line,) = error_lines(capsys.readouterr().err)
+    assert "--reps differs from the stored sweep's" in line
+    assert small(out, "--grid", "continuity=0.2,0.8", "--ensemble", "3", "--resume") == 2
+    assert "--ensemble differs from the stored sweep's" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     ("field", "recorded", "named"),
     [

@@ -146,6 +146,17 @@ def _ensemble_of(manifest: dict[str, Any]) -> Any:
     return spec.get("ensemble") if isinstance(spec, dict) else None
 
 
+def _ensemble_option(stored: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """Which option changed the parameter sets a sweep draws: with --ensemble, --reps is the
+    runs per set and is recorded with the draw, so a changed --reps alone is named as itself."""
+    before, after = _ensemble_of(stored), _ensemble_of(manifest)
+    if isinstance(before, dict) and isinstance(after, dict):
+        runs = "reps_per_set"
+        if before.get(runs) != after.get(runs) and {**before, runs: None} == {**after, runs: None}:
+            return "--reps"
+    return "--ensemble"
+
+
 def _as_run(manifest: dict[str, Any], key: str) -> Any:
     """What a manifest's entry means for the runs: a design by its points, not as it was
     written (`0.8` and `0.80`, or one design file under two paths, are the same design)."""
@@ -250,8 +261,8 @@ class SweepStore:
             stored = read_manifest(directory) or {}
             if _ensemble_of(stored) != _ensemble_of(manifest):
                 raise ScenarioError(
-                    f"--resume {directory}: --ensemble differs from the stored sweep's; resume "
-                    "with the same --ensemble"
+                    f"--resume {directory}: {_ensemble_option(stored, manifest)} differs from "
+                    "the stored sweep's; resume with the same --ensemble and --reps"
                 )
             for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
                 if _as_run(stored, key) != _as_run(manifest, key):
