@@ -320,6 +320,28 @@ def lock_directory(path: Path, option: str) -> int | None:
     return fd
 
 
+def being_written(path: Path) -> bool:
+    """Whether another relsim process holds the directory's lock now (a sweep still running),
+    found without waiting; False where there are no advisory locks."""
+    if fcntl is None:  # pragma: no cover - no advisory locks here
+        return False
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:  # a file system without locks
+        return False
+    finally:
+        os.close(fd)
+    return False
+
+
 def unlock(fd: int | None) -> None:
     if fd is not None:
         with contextlib.suppress(OSError):

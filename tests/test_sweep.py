@@ -704,6 +704,29 @@ def test_resume_runs_exactly_the_missing_runs(grid_sweep, small, tmp_path, monke
     assert manifest(out)["status"] == "complete"
 
 
+def test_a_summary_of_a_running_sweep_says_it_is_running(grid_sweep, tmp_path, capsys):
+    """While a sweep still runs (its directory locked), a summary covers the runs done so far
+    and says so; telling the reader to --resume it would only be refused ("another relsim
+    process is writing there"). Once nothing holds the lock, it reads as interrupted."""
+    from relsim.targets import locked_directory
+
+    out = tmp_path / "running"
+    shutil.copytree(grid_sweep, out)
+    full = runs_table(out)
+    for part in parts(out):
+        part.unlink()
+    first = full[full["replication"] == 0]
+    first.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+    capsys.readouterr()
+    with locked_directory(out):
+        assert relsim_main("sweep-summary", out) == 0
+    err = capsys.readouterr().err
+    assert "is a sweep still running: 3 of 6 runs are done so far" in err
+    assert "--resume" not in err
+    assert relsim_main("sweep-summary", out) == 0
+    assert "run again with --resume, finishes it" in capsys.readouterr().err
+
+
 def test_resume_removes_the_summaries_of_the_unfinished_sweep(grid_sweep, small, tmp_path, capsys):
     """A summary, plot or discovery made while the sweep was unfinished describes part of it,
     and nothing in it says so: resuming removes them (and says so); once the sweep is complete

@@ -20,6 +20,7 @@ from relsim.files import write_figure
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import MANIFEST_LIMIT
 from relsim.sweep.store import MANIFEST, RUNS, runs_twice
+from relsim.targets import being_written
 
 # What summarising a sweep needs of every part of its runs table, besides the swept keys.
 SUMMARY_COLUMNS = ("point", "replication", "status")
@@ -93,14 +94,19 @@ def _read_runs(runs_dir: Path, parts: list[Path], keys: list[str], name: str) ->
 
 
 def unfinished_note(directory: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> str | None:
-    """What to tell the reader of an interrupted sweep (not marked complete, or short of runs),
-    whose summary covers only the runs done; None for a complete sweep."""
+    """What to tell the reader of an interrupted or still running sweep (not marked complete,
+    or short of runs), whose summary covers only the runs done; None for a complete sweep."""
     total = manifest.get("runs_total")
     total = total if isinstance(total, int) and not isinstance(total, bool) else None
     done = len(runs[["point", "replication"]].drop_duplicates())
     if manifest.get("status") == "complete" and (total is None or done >= total):
         return None
     counted = f"{done:,} of {total:,}" if total is not None else f"{done:,}"
+    if being_written(directory):
+        return (
+            f"{printable(str(directory))} is a sweep still running: {counted} runs are done so "
+            "far, and only they are used; summarise it again once it has finished"
+        )
     return (
         f"{printable(str(directory))} is not a complete sweep: {counted} runs are done, and "
         "only they are used; the command that made it, run again with --resume, finishes it"
