@@ -751,6 +751,37 @@ def test_resume_removes_the_summaries_of_the_unfinished_sweep(grid_sweep, small,
     assert (out / "summary.csv").is_file()
 
 
+def test_a_summary_made_while_the_sweep_ran_is_removed_when_it_completes(
+    small, tmp_path, monkeypatch, capsys
+):
+    """`sweep-summary` may run beside a running sweep; what it writes into the directory then
+    describes the runs done so far and nothing in it says so. When the sweep completes it
+    removes such files (and says so), as a resume does with those of an interrupted sweep."""
+    real = relsim.sweep.executors.run_one
+    out = tmp_path / "summarised_early"
+
+    def summarised_meanwhile(scenario, seed, replication=0, journeys=False, timeseries=True):
+        if not (out / "summary.csv").exists():  # the partial summary a reader made meanwhile
+            (out / "summary.csv").write_text("point,runs_ok\n0,1\n")
+            (out / "mean_burnout_by_referral_friction.png").write_bytes(b"partial")
+        return real(scenario, seed, replication, journeys, timeseries)
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", summarised_meanwhile)
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2") == 0
+    err = capsys.readouterr().err
+    assert "removed mean_burnout_by_referral_friction.png, summary.csv" in err
+    assert "now that it is complete" in err
+    assert not (out / "summary.csv").exists()
+    assert not (out / "mean_burnout_by_referral_friction.png").exists()
+    assert manifest(out)["status"] == "complete"
+
+    # A resume of the complete sweep runs nothing and leaves a summary made since alone.
+    assert relsim_main("sweep-summary", out) == 0
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert (out / "summary.csv").is_file()
+
+
 class _Killed(BaseException):
     """Stands for the process dying: not an Exception, so nothing on the way catches it."""
 

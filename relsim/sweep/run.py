@@ -202,6 +202,15 @@ class Failures:
         return f"{count} failed (the first error: {self.first_error})"
 
 
+def _say_removed(removed: list[str], then: str) -> None:
+    if removed:
+        print(
+            f"relsim: note: removed {', '.join(removed)}, made from the sweep's unfinished "
+            f"runs; {then}",
+            file=sys.stderr,
+        )
+
+
 def run_sweep(
     plan: SweepPlan,
     out: Path,
@@ -231,14 +240,7 @@ def run_sweep(
             store.forget_failed()
         done = store.done()
         if len(done) < plan.total:
-            removed = store.remove_summaries()
-            if removed:
-                shown = ", ".join(removed)
-                print(
-                    f"relsim: note: removed {shown}, made from the sweep's unfinished runs; "
-                    "make them again once it is complete",
-                    file=sys.stderr,
-                )
+            _say_removed(store.remove_summaries(), "make them again once it is complete")
         tasks = plan.tasks(done)
         rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)
         name = label or f"sweep of {plan.base.get('name', plan.origin)}"
@@ -250,6 +252,10 @@ def run_sweep(
             finally:
                 store.flush()
         store.compact()
+        if len(done) < plan.total:
+            # made by `sweep-summary` (or `discover`) while the runs went on: the sweep is
+            # complete now, and they describe part of it
+            _say_removed(store.remove_summaries(), "make them again now that it is complete")
         outcome = Failures.of(store.read(columns=["status", "error"]))
         store.update_manifest(status="complete", finished=now(), runs_failed=outcome.failed)
     finally:
