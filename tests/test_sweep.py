@@ -1065,6 +1065,31 @@ def test_dask_workers_must_run_the_same_code_and_libraries():
         _check_workers(FakeClient(older))
 
 
+def test_a_stop_while_waiting_for_dask_workers_says_nothing_is_written(
+    small, tmp_path, monkeypatch, capsys
+):
+    """Ctrl-C while relsim waits for the cluster's workers (up to a minute), before the store
+    exists: the line must not send the user to a --resume that finds nothing to resume."""
+    import relsim.sweep.run
+
+    def waiting(address):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relsim.sweep.run, "check_dask", waiting)
+    out = tmp_path / "never"
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "1", "--dask", "tcp://127.0.0.1:8786") == 130
+    (line,) = error_lines(capsys.readouterr().err)
+    assert line == f"relsim: interrupted; nothing written to {out}; run the same command again"
+    assert not out.exists()
+
+    # Resuming, the runs stored earlier are there for the next --resume to finish.
+    assert small(out, *GRID3, "--reps", "1") == 0
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "1", "--dask", "tcp://127.0.0.1:8786", "--resume") == 130
+    assert "finished runs are saved in" in capsys.readouterr().err
+
+
 def test_waiting_for_dask_workers_forever_is_no_timeout(monkeypatch):
     """RELSIM_DASK_NO_WORKERS_SECONDS=inf waits as long as it takes: the scheduler is given no
     timeout, not an infinite number its timers cannot take."""

@@ -106,7 +106,7 @@ def _execute(
     retry_failed: bool = False,
 ) -> None:
     """Run the sweep; a failed run is recorded and the sweep goes on, so say how many failed."""
-    from relsim.sweep.run import run_sweep
+    from relsim.sweep.run import StoppedBeforeWriting, run_sweep
 
     if resume and force:
         raise click.UsageError("--resume and --force cannot be used together")
@@ -123,7 +123,10 @@ def _execute(
             retry_failed=retry_failed,
         )
     except KeyboardInterrupt as exc:
-        left = f"finished runs are saved in {out}; run the same command with --resume to finish"
+        if isinstance(exc, StoppedBeforeWriting) and not resume:
+            left = f"nothing written to {out}; run the same command again"
+        else:
+            left = f"finished runs are saved in {out}; run the same command with --resume to finish"
         raise stopped_exit(exc, left) from None
     if failures.failed:
         _note(

@@ -202,6 +202,11 @@ class Failures:
         return f"{count} failed (the first error: {self.first_error})"
 
 
+class StoppedBeforeWriting(KeyboardInterrupt):
+    """A stop (Ctrl-C, SIGTERM) before the sweep's store was opened: nothing of this sweep
+    was written, so there is nothing for --resume to finish."""
+
+
 def _say_removed(removed: list[str], then: str) -> None:
     if removed:
         print(
@@ -225,10 +230,13 @@ def run_sweep(
     """Run the plan's missing runs into `out`; with `retry_failed` (and `resume`) the runs
     stored as failed count as missing. `out` is locked while the sweep runs. Returns how many
     of its runs failed, for the command to say so."""
-    if dask_address:
-        check_dask(dask_address)
-    manifest = plan.manifest()
-    types = plan.value_types()
+    try:
+        if dask_address:  # may wait a minute for workers
+            check_dask(dask_address)
+        manifest = plan.manifest()
+        types = plan.value_types()
+    except KeyboardInterrupt as exc:
+        raise StoppedBeforeWriting(*exc.args) from exc
     store = (
         SweepStore.reopen(out, manifest, types)
         if resume
