@@ -575,6 +575,19 @@ def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):
     assert "nothing to resume" in capsys.readouterr().err
 
 
+def test_resume_with_a_damaged_manifest_says_so(grid_sweep, small, tmp_path, capsys):
+    """A manifest cut short (or edited into something that is not JSON) is there: saying
+    there is none would send the user looking for the wrong problem."""
+    out = tmp_path / "damaged"
+    shutil.copytree(grid_sweep, out)
+    (out / "manifest.json").write_text('{"kind": "relsim sw')
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 2
+    (line,) = error_lines(capsys.readouterr().err)
+    assert "manifest.json cannot be read (empty, cut short or not a JSON object)" in line
+    assert "no manifest.json" not in line
+
+
 # --------------------------------------------------------------------------- failed runs
 
 

@@ -252,6 +252,11 @@ class SweepStore:
     ) -> SweepStore:
         """Reopen for --resume; the design and base scenario must be the ones stored."""
         stored = read_manifest(directory) if directory.is_dir() else None
+        if stored is None and (directory / MANIFEST).exists():
+            raise ScenarioError(
+                f"--resume {directory}: its {MANIFEST} cannot be read (empty, cut short or not "
+                "a JSON object), so what the stored runs are is unknown; nothing was resumed"
+            )
         if stored is None:
             raise ScenarioError(f"--resume {directory}: no {MANIFEST}; nothing to resume")
         opened = open_directory(
