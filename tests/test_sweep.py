@@ -795,6 +795,36 @@ def test_a_summary_made_while_the_sweep_ran_is_removed_when_it_completes(
     assert (out / "summary.csv").is_file()
 
 
+def test_a_full_disk_stops_the_sweep_in_one_line_and_resume_finishes(
+    grid_sweep, small, tmp_path, monkeypatch, capsys
+):
+    """A part that cannot be written (no space left, a quota) stops the sweep with exit status
+    1 and one line naming the directory and the cause, saying what is kept and how to finish,
+    rather than Arrow's "Error writing bytes to file"."""
+    import errno
+
+    real = relsim.sweep.store.pq.write_table
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] ...")
+
+    monkeypatch.setattr(relsim.sweep.store.pq, "write_table", disk_full)
+    out = tmp_path / "full_disk"
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2") == 1
+    (line,) = error_lines(capsys.readouterr().err)
+    assert line == (
+        f"relsim: error: {out}: cannot write the finished runs (No space left on device); the "
+        "runs stored so far are kept: make room, then run the same command with --resume"
+    )
+    assert manifest(out)["status"] == "running"
+    assert not any((out / "runs.parquet").iterdir())  # no temporary part left behind
+
+    monkeypatch.setattr(relsim.sweep.store.pq, "write_table", real)
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert_same_runs(runs_table(out), runs_table(grid_sweep))
+
+
 class _Killed(BaseException):
     """Stands for the process dying: not an Exception, so nothing on the way catches it."""
 

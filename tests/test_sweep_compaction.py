@@ -91,12 +91,12 @@ def test_the_same_sweep_gives_the_same_bytes_however_its_parts_were_written(
 def _stop_after_staging_series(monkeypatch: pytest.MonkeyPatch) -> None:
     stage = SweepStore._stage
 
-    def staged(directory: Path, frame: pd.DataFrame, name: str) -> None:
+    def staged(self: SweepStore, directory: Path, frame: pd.DataFrame, name: str) -> None:
         if name == "runs.parquet":
             raise KeyboardInterrupt
-        stage(directory, frame, name)
+        stage(self, directory, frame, name)
 
-    monkeypatch.setattr(SweepStore, "_stage", staticmethod(staged))
+    monkeypatch.setattr(SweepStore, "_stage", staged)
 
 
 def _stop_before_putting_in_place(monkeypatch: pytest.MonkeyPatch) -> None:

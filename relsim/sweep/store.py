@@ -15,8 +15,10 @@ or on a cluster, and one file is far smaller than dozens of parts each with its 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from relsim.config import ScenarioError
+from relsim.config.errors import RunError, printable
 from relsim.environment import differences
 from relsim.files import TEMPORARY, atomic_path, write_json
 from relsim.metrics import METRIC_NAMES
@@ -336,7 +339,8 @@ class SweepStore:
     def update_manifest(self, **fields: Any) -> None:
         manifest = read_manifest(self.directory) or {}
         manifest.update(fields)
-        self._write_manifest(manifest)
+        with self._writing():
+            self._write_manifest(manifest)
 
     def mark_unfinished(self) -> None:
         """Say in the manifest that the sweep is not complete (again): --retry-failed is about
@@ -416,18 +420,19 @@ class SweepStore:
         a stop at any moment leaves the parts as they were or a compaction that reopening
         finishes: no run lost, none recorded twice."""
         self.flush()
-        if self.series_dir.is_dir() and any(self.series_dir.glob("part-*.parquet")):
-            self._stage(self.series_dir, pd.read_parquet(self.series_dir), TIMESERIES)
-        if not any(self.runs_dir.glob("part-*.parquet")):
-            return
-        self._stage(self.runs_dir, self.read(), RUNS)
-        self._put_compacted()
+        with self._writing():
+            if self.series_dir.is_dir() and any(self.series_dir.glob("part-*.parquet")):
+                self._stage(self.series_dir, pd.read_parquet(self.series_dir), TIMESERIES)
+            if not any(self.runs_dir.glob("part-*.parquet")):
+                return
+            self._stage(self.runs_dir, self.read(), RUNS)
+            self._put_compacted()
 
-    @staticmethod
-    def _stage(directory: Path, frame: pd.DataFrame, name: str) -> None:
+    def _stage(self, directory: Path, frame: pd.DataFrame, name: str) -> None:
         frame = frame.sort_values(SORT_KEYS[name], kind="stable", ignore_index=True)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
         with atomic_path(directory / COMPACTED) as temporary:
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), temporary)
+            pq.write_table(self._typed(table) if name == RUNS else table, temporary)
 
     def _put_compacted(self) -> None:
         """Put the staged tables in place of the parts: the series first, then the runs, whose
@@ -441,9 +446,27 @@ class SweepStore:
             staged.replace(directory / "part-000000.parquet")
         self._part = 1
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A store that cannot be written (a full disk, a quota) stops the sweep in one line
+        saying that the runs stored so far are kept and how to finish, not in Arrow's words."""
+        try:
+            yield
+        except OSError as exc:
+            reason = os.strerror(exc.errno) if exc.errno else str(exc)
+            raise RunError(
+                f"{printable(str(self.directory))}: cannot write the finished runs ({reason}); "
+                "the runs stored so far are kept: make room, then run the same command with "
+                "--resume"
+            ) from None
+
     def flush(self) -> None:
         if not self._buffer:
             return
+        with self._writing():
+            self._write_part()
+
+    def _write_part(self) -> None:
         table = self._typed(pa.Table.from_pandas(pd.DataFrame(self._buffer), preserve_index=False))
         name = f"part-{self._part:06d}.parquet"
         if self._series:
