@@ -62,6 +62,22 @@ def test_discover_says_plainly_when_there_is_nothing_to_find(lhs, capsys):
     assert "0 of 32 design points" in out and "no box found" in out
 
 
+def test_discover_on_too_few_points_says_so(tmp_path, capsys):
+    """Three points, the condition holding at some and the key varying: the reason there is
+    no box is that there are too few points, and the line says that, not the other reasons."""
+    out = tmp_path / "three"
+    grid = ("--grid", "demand_complexity=0.1,0.5,0.9")
+    assert relsim_main("sweep", "baseline", *grid, *TINY, "--out", out) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    threshold = float(runs[CRISES].median())
+    capsys.readouterr()
+    assert relsim_main("discover", out, "--where", f"{CRISES} >= {threshold}") == 0
+    text = capsys.readouterr().out
+    assert "2 of 3 design points" in text
+    assert "no box found: PRIM needs at least 4 design points with results, and this sweep " in text
+    assert "a key that varies" not in text
+
+
 @pytest.mark.parametrize(
     ("where", "fragment"),
     [

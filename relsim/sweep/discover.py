@@ -87,6 +87,10 @@ class Discovery:
     means: pd.Series = field(repr=False)
 
 
+#: fewer design points than this give PRIM nothing to peel
+MIN_POINTS = 4
+
+
 def _require_prim() -> Any:
     try:
         import prim
@@ -152,7 +156,7 @@ def discover(
     inputs = _inputs(summary, keys)
     result = Discovery(condition, len(summary), int(interest.sum()), [], inputs, interest, means)
     varying = [c for c in inputs.columns if inputs[c].nunique() > 1]
-    if not varying or result.of_interest in (0, result.points) or result.points < 4:
+    if not varying or result.of_interest in (0, result.points) or result.points < MIN_POINTS:
         return result
     inputs = inputs[varying]
     finder = prim.Prim(inputs, interest, threshold=min_density, threshold_type=">")
@@ -197,7 +201,12 @@ def describe_limit(key: str, limit: dict[str, Any]) -> str:
 
 def report_lines(found: Discovery) -> list[str]:
     lines = [f"{found.of_interest} of {found.points} design points have {found.condition}"]
-    if not found.boxes:
+    if not found.boxes and found.points < MIN_POINTS:
+        lines.append(
+            f"no box found: PRIM needs at least {MIN_POINTS} design points with results, and "
+            f"this sweep has {found.points}"
+        )
+    elif not found.boxes:
         lines.append(
             "no box found: PRIM needs points both where the condition holds and where it does "
             "not, and a key that varies"
