@@ -78,6 +78,28 @@ def test_discover_on_too_few_points_says_so(tmp_path, capsys):
     assert "a key that varies" not in text
 
 
+def test_discover_takes_a_left_out_key_as_the_value_it_ran_with(tmp_path, capsys):
+    """A design file may leave a swept number out at a point (the scenario's value applies):
+    PRIM gets the value the point ran with, not a missing number, which stopped it with a bare
+    AssertionError; a left-out name is the scenario's too."""
+    design = tmp_path / "design.yaml"
+    design.write_text(
+        "- {demand_complexity: 0.1}\n- {demand_complexity: 0.3}\n- {demand_complexity: 0.9}\n"
+        "- {care_model: liberated}\n- {care_model: liberated, demand_complexity: 0.95}\n"
+        "- {demand_complexity: 0.85}\n"
+    )
+    out = tmp_path / "left_out"
+    assert relsim_main("sweep", "baseline", "--design", design, *TINY, "--out", out) == 0
+    capsys.readouterr()
+    where = f"{CRISES} > 3.5"
+    assert relsim_main("discover", out, "--where", where, "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["points"] == 6 and found["points_of_interest"] == 3, found
+    (box,) = found["boxes"]
+    assert box["limits"]["demand_complexity"]["min"] > 0.6  # above the baseline's, point 3's
+    assert box["density"] == 1.0 and box["coverage"] == 1.0
+
+
 @pytest.mark.parametrize(
     ("where", "fragment"),
     [

@@ -15,6 +15,7 @@ name, so a box can say "care_model is liberated".
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -99,6 +100,29 @@ def _require_prim() -> Any:
             "scenario discovery needs the prim package: pip install 'relsim[discovery]'"
         ) from None
     return prim
+
+
+def with_values_run(runs: pd.DataFrame, manifest: dict[str, Any], name: str) -> pd.DataFrame:
+    """The runs with each swept key a point left out filled in with the value it ran with (the
+    scenario's, or its knob's): PRIM needs every key's value at every point, and a missing
+    number stops it. `name` says which sweep, in errors."""
+    from relsim.sweep.run import plan_from_manifest
+
+    keys = [k for k in manifest["design"]["keys"] if k in runs.columns]
+    left_out = runs[keys].isna()
+    if not left_out.to_numpy().any():
+        return runs
+    plan = plan_from_manifest(manifest, name)
+    runs = runs.copy()
+    for point in sorted(runs.loc[left_out.any(axis=1), "point"].unique()):
+        scenario = plan.scenario(int(point))
+        for key in keys:
+            rows = (runs["point"] == point) & left_out[key]
+            value = functools.reduce(getattr, key.split("."), scenario)
+            # a list key is named by its values (`_inputs`): one left out is none of them
+            if rows.any() and not isinstance(value, (list, tuple)):
+                runs.loc[rows, key] = getattr(value, "value", value)  # an enum: its name
+    return runs
 
 
 def _inputs(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import click
 
 from relsim import bundled
 from relsim.cli_options import FiniteFloatRange, emit_json, workers_option
+from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
 from relsim.signals import stopped_exit
 from relsim.sweep.cli import dask_option, force_option, note_unfinished, resume_option
@@ -85,6 +86,7 @@ def add_discover_command(group: click.Group) -> None:
             {"--csv": table_kind("a table of boxes", "box,key,"), "--plot": PLOT},
         )
         note_unfinished(unfinished_note(directory, runs, manifest))
+        runs = discovery.with_values_run(runs, manifest, printable(str(directory)))
         found = discovery.discover(
             runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
         )
