@@ -344,9 +344,19 @@ def test_a_part_of_points_that_leave_a_key_out_reads_with_the_others(
     points = [{"continuity": 0.5}, {"care_model": "liberated", excludes: ["safety"]}]
     design.write_text(yaml.safe_dump(points))
     out = tmp_path / "left_out"
+    compact = SweepStore.compact
+    as_written = []
+
+    def read_first(store: SweepStore) -> None:  # the parts, before they are compacted
+        as_written.append((len(parts(out)), runs_table(out)))
+        compact(store)
+
+    monkeypatch.setattr(SweepStore, "compact", read_first)
     assert small(out, "--design", design, "--reps", "1") == 0
-    assert len(parts(out)) == 2
+    ((written, before),) = as_written
+    assert written == 2
     table = runs_table(out)
+    pd.testing.assert_frame_equal(table, before)
     assert table["care_model"].isna().tolist() == [True, False]
     assert table.loc[1, "care_model"] == "liberated"
     assert table.loc[0, excludes] is None and list(table.loc[1, excludes]) == ["safety"]
