@@ -1,5 +1,6 @@
 """Every number docs/commissioning.md quotes from its worked examples is checked against the
-files the commands wrote (docs/commissioning: `frontier.csv`, `better_buy.csv`, `budget.json`),
+files the commands wrote (docs/commissioning/frontier: `frontier.csv`, `better_buy.csv`;
+docs/commissioning/budget: `budget.json`),
 to the precision the page gives it."""
 
 from __future__ import annotations
@@ -24,17 +25,17 @@ Value = Callable[[object], float]
 
 @cache
 def frontier() -> pd.DataFrame:
-    return pd.read_csv(FILES / "frontier.csv")
+    return pd.read_csv(FILES / "frontier" / "frontier.csv")
 
 
 @cache
 def better_buy() -> pd.DataFrame:
-    return pd.read_csv(FILES / "better_buy.csv").set_index("posts")
+    return pd.read_csv(FILES / "frontier" / "better_buy.csv").set_index("posts")
 
 
 @cache
 def budget() -> dict:
-    return json.loads((FILES / "budget.json").read_text())
+    return json.loads((FILES / "budget" / "budget.json").read_text())
 
 
 def mean(series: str, posts: int, metric: str) -> Value:
@@ -241,3 +242,21 @@ def test_the_published_budget_optimum_is_what_todays_model_gives() -> None:
     plan = study.plan(path, base, design, "check", drawn.runs, config.seed, {}, drawn)
     outcome = reported["outcome"]
     assert rerun_means(plan, 0, (outcome,))[outcome] == pytest.approx(found["mean"], rel=1e-9)
+
+
+def test_the_worked_examples_are_whole_results_of_the_commands_the_page_gives(page: str) -> None:
+    """docs/commissioning/frontier and budget are what `relsim frontier` and `relsim budget
+    hybrid --limit 3.71m` wrote, manifest and sweeps included, so `relsim rerun` can check
+    them; and the page says so."""
+    frontier_made = json.loads((FILES / "frontier" / "manifest.json").read_text())
+    assert frontier_made["kind"] == "relsim frontier" and frontier_made["sets"] == []
+    assert frontier_made["series"] == ["baseline", "liberated", "hybrid"]
+    assert (frontier_made["workforce"], frontier_made["reps"]) == ("6,12,19,26,33,40", 5)
+    budget_made = json.loads((FILES / "budget" / "manifest.json").read_text())
+    assert budget_made["kind"] == "relsim budget" and budget_made["sets"] == []
+    assert budget_made["scenario"] == "scenarios/hybrid.yaml"
+    assert (budget_made["limit_gbp_per_year"], budget_made["reps"]) == (3_710_000, 4)
+    for made, directory in ((frontier_made, "frontier"), (budget_made, "budget")):
+        for name in made["files"]:
+            assert (FILES / directory / name).exists(), (directory, name)
+        assert f"--out docs/commissioning/{directory}`" in " ".join(page.split())
