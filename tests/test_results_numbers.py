@@ -108,6 +108,15 @@ CONTACT, GROWTH = "thin_evidence_relational_effect", "thin_evidence_relationship
 CHANCE = f"{BREAK_EVEN}_chance"
 
 QUOTES = (
+    # The first caution: the ensemble's centre, read from the friction study
+    Quote(
+        "caution",
+        "(the friction study at 0.5, the point nearest the bundled 0.6: {3.1} and {2.6})",
+        (
+            level(FRICTION, BASELINE, 0.5, CRISES),
+            level(FRICTION, LIBERATED, 0.5, CRISES),
+        ),
+    ),
     # Complexity crossover (P1)
     Quote(
         "P1",
