@@ -727,6 +727,17 @@ def test_resume_runs_exactly_the_missing_runs(grid_sweep, small, tmp_path, monke
     assert manifest(out)["status"] == "complete"
 
 
+def _first_replication_only(finished: Path, out: Path) -> None:
+    """A copy of the `finished` sweep in `out` holding only replication 0 of each point, as an
+    unfinished sweep does."""
+    shutil.copytree(finished, out)
+    full = runs_table(out)
+    for part in parts(out):
+        part.unlink()
+    first = full[full["replication"] == 0]
+    first.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+
+
 def test_a_summary_of_a_running_sweep_says_it_is_running(grid_sweep, tmp_path, capsys):
     """While a sweep still runs (its directory locked), a summary covers the runs done so far
     and says so; telling the reader to --resume it would only be refused ("another relsim
@@ -734,12 +745,7 @@ def test_a_summary_of_a_running_sweep_says_it_is_running(grid_sweep, tmp_path, c
     from relsim.targets import locked_directory
 
     out = tmp_path / "running"
-    shutil.copytree(grid_sweep, out)
-    full = runs_table(out)
-    for part in parts(out):
-        part.unlink()
-    first = full[full["replication"] == 0]
-    first.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+    _first_replication_only(grid_sweep, out)
     capsys.readouterr()
     with locked_directory(out):
         assert relsim_main("sweep-summary", out) == 0
@@ -755,12 +761,7 @@ def test_resume_removes_the_summaries_of_the_unfinished_sweep(grid_sweep, small,
     and nothing in it says so: resuming removes them (and says so); once the sweep is complete
     a resume leaves a new summary alone."""
     out = tmp_path / "partial"
-    shutil.copytree(grid_sweep, out)
-    full = runs_table(out)
-    for part in parts(out):
-        part.unlink()
-    first = full[full["replication"] == 0]
-    first.to_parquet(out / "runs.parquet" / "part-000000.parquet", index=False)
+    _first_replication_only(grid_sweep, out)
     plot = ("--metric", "mean_burnout", "--param", "referral_friction")
     assert relsim_main("sweep-summary", out, *plot) == 0
     made = {"summary.csv", "mean_burnout_by_referral_friction.png"}
