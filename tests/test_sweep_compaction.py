@@ -163,3 +163,18 @@ def test_the_published_stores_are_compacted() -> None:
         assert [p.name for p in runs.iterdir()] == ["part-000000.parquet"], runs
         keys = pd.read_parquet(runs, columns=["point", "replication"])
         assert keys.equals(keys.sort_values(["point", "replication"], ignore_index=True)), runs
+
+
+def test_weekly_series_removed_by_hand_are_made_again_by_resume(sweep, reference, tmp_path, capsys):
+    """Resuming a sweep kept with --timeseries finishes it, series included: runs whose weekly
+    series are gone are run again (and the note says how many), and the store ends as the
+    uninterrupted sweep's."""
+    import shutil
+
+    out = tmp_path / "lost"
+    assert sweep(out, "--workers", "1") == 0
+    shutil.rmtree(out / "timeseries.parquet")
+    capsys.readouterr()
+    assert sweep(out, "--workers", "1", "--resume") == 0
+    assert "6 finished runs have no weekly series" in capsys.readouterr().err
+    assert files(out) == reference

@@ -24,7 +24,7 @@ from relsim.sweep.dask_executor import check_dask, run_dask
 from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
 from relsim.sweep.executors import Task, run_local
 from relsim.sweep.names import MAX_RUNS
-from relsim.sweep.store import SweepStore
+from relsim.sweep.store import TIMESERIES, SweepStore
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -243,6 +243,12 @@ def run_sweep(
         else SweepStore.create(out, manifest, force, types)
     )
     try:
+        if store.runs_without_series:
+            print(
+                f"relsim: note: {store.runs_without_series} finished runs have no weekly series "
+                f"in {TIMESERIES} (removed since they ran) and are run again",
+                file=sys.stderr,
+            )
         if retry_failed and Failures.of(store.read(columns=["status", "error"])).failed:
             store.mark_unfinished()
             store.forget_failed()

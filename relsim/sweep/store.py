@@ -187,6 +187,8 @@ class SweepStore:
         self._series: list[pd.DataFrame] = []
         self._last_flush = time.monotonic()
         self._part = 0
+        #: finished runs found without their weekly series when reopened, to be run again
+        self.runs_without_series = 0
 
     def remove_summaries(self) -> list[str]:
         """Remove what relsim wrote beside the store (summaries, plots, analyses) from the runs
@@ -320,12 +322,33 @@ class SweepStore:
             with contextlib.suppress(FileNotFoundError):
                 (self.series_dir / COMPACTED).unlink()
         stored = {p.name for p in self.runs_dir.glob("part-*.parquet")}
+        if timeseries:
+            stored -= self._drop_runs_without_series(stored)
         if self.series_dir.is_dir():
             for orphan in self.series_dir.glob("part-*.parquet"):
                 if orphan.name not in stored:
                     orphan.unlink()
         existing = [int(name[5:11]) for name in stored]
         self._part = max(existing, default=-1) + 1
+
+    def _drop_runs_without_series(self, stored: set[str]) -> set[str]:
+        """The parts of runs whose weekly series are gone (removed by hand), removed so that
+        resuming runs them again, and counted in `runs_without_series`. A part of failed runs
+        alone has no series, and stays; one that cannot be read is left for `read` to name."""
+        kept = {p.name for p in self.series_dir.glob("part-*.parquet")}
+        dropped = set()
+        for name in sorted(stored - kept):
+            part = self.runs_dir / name
+            try:
+                status = pd.read_parquet(part, columns=["status"])["status"]
+            except (OSError, ValueError, KeyError, pa.ArrowException):
+                continue
+            ok = int((status == "ok").sum())
+            if ok:
+                part.unlink()
+                dropped.add(name)
+                self.runs_without_series += ok
+        return dropped
 
     def close(self) -> None:
         """Release the directory's lock."""
