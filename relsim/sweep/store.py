@@ -305,8 +305,10 @@ class SweepStore:
         return store
 
     def _tidy(self, timeseries: bool) -> None:
-        """After an interruption: remove unfinished temporary parts, and weekly series written
-        for runs whose rows were not (they will be run again)."""
+        """After an interruption: remove unfinished temporary parts; finish a compaction whose
+        runs were staged, or drop one stopped before that; remove weekly series written for runs
+        whose rows were not, and (with `timeseries`) the rows of runs whose series are gone:
+        either way, those runs are run again."""
         self.runs_dir.mkdir(exist_ok=True)
         if timeseries:
             self.series_dir.mkdir(exist_ok=True)
