@@ -699,6 +699,35 @@ def test_a_retry_of_failed_runs_that_is_interrupted_leaves_an_unfinished_sweep(
     assert len(runs_table(out)) == 6
 
 
+def test_a_retry_of_failed_runs_on_a_full_disk_stops_in_one_line(
+    small, tmp_path, monkeypatch, capsys
+):
+    """Marking the manifest unfinished before a retry is a write like any other: a full disk
+    there gives relsim's one line, not Python's OSError, and the sweep is left as it was."""
+    import errno
+
+    real = relsim.sweep.executors.run_one
+
+    def flaky(scenario, seed, replication=0, journeys=False, timeseries=True):
+        if scenario.referral_friction == 0.5:
+            raise RuntimeError("model blew up at 0.5")
+        return real(scenario, seed, replication, journeys, timeseries)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "retried"
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", flaky)
+    assert small(out, *GRID3, "--reps", "2") == 0
+    before = manifest(out)
+    monkeypatch.setattr(relsim.sweep.store, "write_json", disk_full)
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2", "--resume", "--retry-failed") == 1
+    (line,) = error_lines(capsys.readouterr().err)
+    assert line.startswith(f"relsim: error: {out}: cannot write the finished runs (No space")
+    assert manifest(out) == before and len(runs_table(out)) == 6
+
+
 # ------------------------------------------------------------------------------ resuming
 
 

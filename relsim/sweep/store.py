@@ -375,7 +375,8 @@ class SweepStore:
         for stale in ("finished", "runs_failed"):
             manifest.pop(stale, None)
         manifest["status"] = "running"
-        self._write_manifest(manifest)
+        with self._writing():
+            self._write_manifest(manifest)
 
     # -- runs -----------------------------------------------------------------------------
     def forget_failed(self) -> int:
