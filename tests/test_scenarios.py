@@ -1,11 +1,14 @@
-"""Every bundled scenario loads, runs (shortened) and yields finite contract metrics."""
+"""Every bundled scenario loads, runs (shortened) and yields finite contract metrics, and says
+where each value it sets comes from."""
 
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from relsim.config import load_scenario
 from relsim.metrics import CONTRACT_METRICS, METRIC_NAMES, compute_metrics
@@ -14,6 +17,14 @@ from relsim.runner import simulate
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 SHORTEN = ("time.weeks=40", "time.warmup_weeks=10")
+ROOT = SCENARIOS.parent
+#: top-level keys that name or describe a scenario rather than set a value of the district
+UNVALUED = {"name", "description", "extends"}
+#: what a provenance comment must say: that the value is an assumption, a policy input or
+#: arbitrary, or where its source is given (a document in the repository)
+PROVENANCE = re.compile(
+    r"\bassumption\b|\bpolicy input\b|\barbitrary\b|\bdocs/[\w/.-]+\.md\b", re.I
+)
 
 
 def test_scenarios_are_bundled() -> None:
@@ -65,3 +76,45 @@ def test_liberated_with_assess_do_refer_fallback_runs() -> None:
     assert model.tally["assessments"] > 0, "nobody overflowed to the fallback front door"
     assert model.tally["sessions_delivered"] > 0
     assert math.isfinite(compute_metrics(model)["crisis_events_per_citizen_year"])
+
+
+def _set_values(node: yaml.Node, path: str = "") -> list[tuple[str, int]]:
+    """(dotted key, line index) of every value a scenario file sets: the leaves of its mappings."""
+    found = []
+    assert isinstance(node, yaml.MappingNode)
+    for key, value in node.value:
+        dotted = f"{path}.{key.value}" if path else str(key.value)
+        if isinstance(value, yaml.MappingNode):
+            found += _set_values(value, dotted)
+        elif dotted not in UNVALUED:
+            found.append((dotted, key.start_mark.line))
+    return found
+
+
+def _provenance(lines: list[str], index: int) -> str:
+    """The comment on a key's line and the run of comment lines directly above it."""
+    comments = [lines[index].partition("#")[2]]
+    above = index - 1
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        comments.append(lines[above].lstrip()[1:])
+        above -= 1
+    return " ".join(comments)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_every_value_a_bundled_scenario_sets_says_where_it_comes_from(path: Path) -> None:
+    """A reader meets each value's provenance where the value is set: a comment on its line, or
+    just above it, says it is an assumption, a policy input (what a commissioner chooses) or
+    arbitrary (the seed), or names the document in the repository that gives its source."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    unmarked, missing = [], []
+    for key, index in _set_values(yaml.compose(text, Loader=yaml.SafeLoader)):
+        comment = _provenance(lines, index)
+        if not PROVENANCE.search(comment):
+            unmarked.append(f"{key} (line {index + 1})")
+        missing += [
+            doc for doc in re.findall(r"docs/[\w/.-]+\.md", comment) if not (ROOT / doc).is_file()
+        ]
+    assert not unmarked, f"{path.name}: values with no provenance comment: {unmarked}"
+    assert not missing, f"{path.name}: provenance names documents that do not exist: {missing}"
