@@ -81,7 +81,9 @@ def first_paragraph_after_title(doc: str | None) -> str:
 SECTION_NOTES = {
     "": (
         "Name, care model, the three headline knobs and the root seed: the scenario's own "
-        "choices, so they have no source."
+        "choices, so they have no source; the knobs' defaults below are assumptions. The "
+        "bundled scenarios (`scenarios/*.yaml`) say beside every value they set whether it is "
+        "an assumption, a policy input or sourced, and where."
     ),
     "population": "The initial cohort, arrivals and departures (weekly phase 1).",
     "time": "The horizon. Warm-up weeks are simulated but excluded from every metric.",
@@ -405,6 +407,12 @@ def knobs_md() -> str:
             ]
         )
     out += table(["scenario", "care_model", *KNOBS], rows)
+    out += [
+        "",
+        "No source gives these settings: each is an assumption, and each scenario file says so "
+        "beside it, with what bears on it (the continuity knob's turnover, for one, was set so "
+        "that at 0.8 leavers fall in the published 16-30 % a year).",
+    ]
     return "\n".join(out) + "\n"
 
 
