@@ -180,8 +180,11 @@ def sections(
         source = meta.get("source", ASSUMPTION)
         description = info.description or ""
         if model is Scenario:
-            # The top-level keys are the scenario's own choices, not calibrated values.
-            source = "—" if source == ASSUMPTION else source
+            # The top-level keys are the scenario's own choices, not calibrated values; the
+            # knobs' defaults are assumptions all the same (a scenario that leaves a knob out
+            # runs with them).
+            if source == ASSUMPTION and name not in KNOBS:
+                source = "—"
             if name in KNOBS and not description:
                 description = "headline knob, see [knobs.md](knobs.md)"
         own.rows.append(

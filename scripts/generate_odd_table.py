@@ -41,7 +41,7 @@ if str(ROOT) not in sys.path:
 from schema_text import cell, flow, is_section, number, range_text  # noqa: E402
 
 from relsim.citizens import column_table  # noqa: E402
-from relsim.config.params import ASSUMPTION, field_meta  # noqa: E402
+from relsim.config.params import ASSUMPTION, KNOBS, field_meta  # noqa: E402
 from relsim.config.schema import DOMAINS, Scenario  # noqa: E402
 from relsim.counters import COUNTERS  # noqa: E402
 from relsim.rng import CITIZEN_STREAMS, SERVICE_STREAMS  # noqa: E402
@@ -50,6 +50,7 @@ ODD = ROOT / "docs" / "odd.md"
 START = "<!-- parameter-table:start -->"
 END = "<!-- parameter-table:end -->"
 TOP_LEVEL_SOURCE = "— (scenario choice)"
+KNOB_SOURCE = "assumption (scenario choice)"
 MATRIX_KEY = "needs.coupling"
 
 
@@ -82,7 +83,9 @@ def default_text(key: str, value: Any, meta: dict[str, Any]) -> str:
 def source_text(key: str, meta: dict[str, Any]) -> str:
     source = meta.get("source", ASSUMPTION)
     if "." not in key and source == ASSUMPTION:
-        return TOP_LEVEL_SOURCE  # name, care model, knobs, seed: chosen by the scenario
+        # name, care model, seed: chosen by the scenario; a knob's default is what a scenario
+        # that leaves it out runs with, so an assumption
+        return KNOB_SOURCE if key in KNOBS else TOP_LEVEL_SOURCE
     return source
 
 
