@@ -67,7 +67,7 @@ class CareModel(mesa.Model):
         self.district = District(
             config=scenario,
             citizens=citizens,
-            workforce=Workforce(roles, caps, scenario),
+            workforce=Workforce(roles, caps),
             services=[],
             streams=streams,
             draws=CitizenDraws(streams, scenario.citizen_draws, len(scenario.needs.domains)),
@@ -141,7 +141,7 @@ class CareModel(mesa.Model):
             changed.append("hybrid.caseworker_share_of_workforce")
         if changed:
             raise ValueError(f"cannot change {', '.join(changed)} in a running model")
-        self.district.config = self.district.workforce.scenario = scenario
+        self.district.config = scenario
         self.need_model = NeedModel(scenario)
         self.crisis_model = CrisisModel(scenario)
         # The pathways keep their state (a front door's rationing); only the hybrid's line moves.
@@ -327,7 +327,7 @@ class CareModel(mesa.Model):
         week.dropout_draw = draws.uniform("dropout", 0, n, dtype=np.float32)
         abandon_draw = draws.uniform("dropout", 1, n, dtype=np.float32)
         week.attendance_p = attendance_probability(citizens, self.config, week.active_needs)
-        district.workforce.start_week(self.week)
+        district.workforce.start_week(self.week, self.config.workforce, self.config.staff)
 
         pathway = citizens.pathway[:n]
         waiting = (
@@ -388,14 +388,14 @@ class CareModel(mesa.Model):
     def staff(self, week: Week) -> None:
         district, workforce, citizens = self.district, self.workforce, self.citizens
         rng = district.streams["staff"]
-        left = workforce.finish_week(self.week, week.reflective, rng)
+        left = workforce.finish_week(self.week, week.reflective, rng, self.config.staff)
         vacancy = rng.exponential(
             max(self.config.staff.vacancy_weeks or 0.0, 1e-9), workforce.posts
         )
         self.tally.add("leavers", sum(1 for p in left if not workforce.agency[p]))
         for post in left:
             workforce.vacate(post, self.week, float(vacancy[post])).remove()
-        filled = set(workforce.fill_posts(self.week, self._hire, rng))
+        filled = set(workforce.fill_posts(self.week, self._hire, rng, self.config.staff))
         self.tally.add("agency_starts", sum(1 for p in filled if workforce.agency[p]))
         n = citizens.n
         for post in left:

@@ -71,7 +71,7 @@ def count_week(district: District, week: Week) -> WeekTotals:
     caseload_sum = float(workforce.caseload[in_post].sum())
     unmet = float(workforce.unmet.sum())
     staff = scenario.workforce
-    permanent_hours, agency_hours = workforce.paid_hours()
+    permanent_hours, agency_hours = workforce.paid_hours(staff.hours_per_week)
     staff_cost = (
         permanent_hours + agency_hours * (1.0 + scenario.staff.agency_cost_premium)
     ) * staff.hourly_cost_gbp

@@ -19,7 +19,8 @@ from relsim.agents.worker import (
     effectiveness,
 )
 from relsim.citizens import Route
-from relsim.config.schema import Scenario
+from relsim.config.schema.staff import Staff
+from relsim.config.schema.staff import Workforce as WorkforceRules
 from relsim.counters import LEDGER
 
 #: the ledger's rows of hours spent: every category before idle, which LEDGER puts last
@@ -29,11 +30,13 @@ Hire = Callable[[int, int | None], Worker]
 
 
 class Workforce:
-    """Arrays over posts. `person[p]` is the Mesa unique id of the current occupant, or -1."""
+    """Arrays over posts. `person[p]` is the Mesa unique id of the current occupant, or -1.
 
-    def __init__(self, roles: np.ndarray, caps: np.ndarray, scenario: Scenario) -> None:
+    It keeps no copy of the scenario: each week's rules are passed in from the district's, so a
+    policy change mid-run (`CareModel.apply_policy`) has one place to change."""
+
+    def __init__(self, roles: np.ndarray, caps: np.ndarray) -> None:
         posts = len(roles)
-        self.scenario = scenario
         self.role = roles.astype(np.int8)
         self.cap = caps.astype(np.int64)
         self.occupant: list[Worker | None] = [None] * posts
@@ -88,13 +91,12 @@ class Workforce:
         return self._buddy
 
     # -- the week -------------------------------------------------------------------------
-    def start_week(self, week: int) -> None:
+    def start_week(self, week: int, rules: WorkforceRules, staff: Staff) -> None:
         """Open this week's ledger: every worker in post and not away brings their case hours
         (as each decided at the end of last week)."""
-        rules = self.scenario.workforce
         at_work = self.in_post & (self.absent_until < week)
         self.available = np.where(at_work, rules.hours_per_week * (1.0 - rules.non_case_share), 0.0)
-        self.effectiveness = effectiveness(self.burnout, self.scenario.staff).astype(np.float32)
+        self.effectiveness = effectiveness(self.burnout, staff).astype(np.float32)
         self.burnout_this_week = np.where(self.in_post, self.burnout, 0.0)  # what the record shows
         self.ledger[:] = 0.0
         self.unmet[:] = 0.0
@@ -136,11 +138,12 @@ class Workforce:
         room = np.where(open_posts, self.cap - self.caseload, 0)
         return np.maximum(room, 0)
 
-    def finish_week(self, week: int, reflective: np.ndarray, rng: np.random.Generator) -> list[int]:
+    def finish_week(
+        self, week: int, reflective: np.ndarray, rng: np.random.Generator, staff: Staff
+    ) -> list[int]:
         """Close the ledger; each worker's week ends (burnout, absence, leaving); vacated posts
         are covered or wait. Returns the posts whose occupant left."""
         self.hours["idle"][:] = self.free_hours()
-        staff = self.scenario.staff
         posts = self.posts
         absence_chance = rng.random(posts).tolist()
         absence_weeks = rng.geometric(1.0 / staff.absence_weeks, posts).tolist()
@@ -180,11 +183,12 @@ class Workforce:
         self.absent_until[post] = -1
         return worker
 
-    def fill_posts(self, week: int, hire: Hire, rng: np.random.Generator) -> list[int]:
+    def fill_posts(
+        self, week: int, hire: Hire, rng: np.random.Generator, staff: Staff
+    ) -> list[int]:
         """Posts with no one in them: a permanent hire once the vacancy has run its course, else
         (with some probability) an agency locum until then; a locum gives way to the permanent
         hire when it arrives. Returns the posts that have a new occupant."""
-        staff = self.scenario.staff
         cover_chance = rng.random(self.posts)
         tenure = rng.geometric(1.0 / max(staff.agency_tenure_weeks or 1.0, 1.0), self.posts)
         filled: list[int] = []
@@ -199,9 +203,9 @@ class Workforce:
             filled.append(post)
         return filled
 
-    def paid_hours(self) -> tuple[float, float]:
-        """(permanent, agency) paid hours this week of posts with someone in them."""
-        hours = self.scenario.workforce.hours_per_week
+    def paid_hours(self, hours: float) -> tuple[float, float]:
+        """(permanent, agency) paid hours this week of posts with someone in them, each paid
+        `hours` a week."""
         in_post = self.in_post
         agency = float((in_post & self.agency).sum()) * hours
         return float(in_post.sum()) * hours - agency, agency
