@@ -404,3 +404,20 @@ def test_every_exercise_runs_with_the_year_button() -> None:
         steps = " ".join(section.split("**Look for:**", 1)[0].split())
         assert not RUN_BY_HAND.search(steps), section.splitlines()[0]
         assert "+1 year" in steps, section.splitlines()[0]
+
+
+def test_the_seed_box_takes_every_seed_a_scenario_takes_and_no_other(
+    comparison: Comparison,
+) -> None:
+    """The seed box refuses, in words, a number the scenario would refuse: taken, it failed
+    the next control moved."""
+    from relsim.viz import app
+
+    low, high = session.SEED_RANGE
+    for seed in (low, high):
+        assert app.seed_refusal(seed, 1) is None
+        comparison.change(replace(comparison.setup, seed=seed))
+        assert observe.scenario_of(comparison.models[0]).seed == seed
+    for seed in (low - 1, high + 1, None):
+        why = app.seed_refusal(seed, 1)
+        assert why is not None and why.startswith(f"Seed {seed} not taken") and "Still 1" in why

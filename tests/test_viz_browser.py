@@ -319,3 +319,23 @@ def test_loading_an_exercise_opens_compare(page) -> None:
     )
     page.wait_for_function(SETTLED)
     page.get_by_test_id("week").wait_for()
+
+
+def test_a_seed_the_model_cannot_take_is_refused_in_words(page) -> None:
+    """A negative seed is refused beside the box, which goes back to the seed in use; the
+    districts and every other control go on working (taken, the next move of a slider replaced
+    the page with an error)."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    seed = page.get_by_label("Seed")
+    kept = seed.input_value()
+    seed.fill("-1")
+    seed.press("Enter")
+    page.get_by_text("Seed -1 not taken").wait_for()
+    assert page.get_by_label("Seed").input_value() == kept
+    slider = page.locator(".v-input").filter(has_text="Referral friction").get_by_role("slider")
+    slider.focus()
+    slider.press("ArrowRight")
+    page.get_by_text("Referral friction: 0.65").wait_for()
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Week 1 of").wait_for()
+    assert page.get_by_text("Traceback").count() == 0

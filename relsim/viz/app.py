@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import markdown
 import reacton.ipyvuetify as rv
@@ -26,6 +26,7 @@ from relsim.viz import charts, exercises, journey, observe, system
 from relsim.viz.session import (
     CAP_RANGE,
     CITIZENS_RANGE,
+    SEED_RANGE,
     SIDES,
     WORKERS_RANGE,
     Comparison,
@@ -205,6 +206,36 @@ def PolicyControls(
             )
 
 
+def seed_refusal(seed: int | None, kept: int) -> str | None:
+    """Why the seed box does not take `seed` (None: it does). A scenario refuses a seed outside
+    `SEED_RANGE`: taken, it left the districts on their old seed while the box showed the new
+    one, and the next move of any control replaced the page with an error."""
+    low, high = SEED_RANGE
+    if seed is not None and low <= seed <= high:
+        return None
+    return f"Seed {seed} not taken: a seed is a whole number from {low} to {high:,}. Still {kept}."
+
+
+@solara.component
+def SeedInput(seed: int, on_seed: Callable[[int], None]) -> None:
+    refused = solara.use_reactive(cast("tuple[str, int] | None", None))  # (why, seed kept)
+    attempts = solara.use_reactive(0)
+
+    def typed(value: int | None) -> None:
+        why = seed_refusal(value, seed)
+        if why is None and value is not None:
+            refused.set(None)
+            on_seed(value)
+        else:
+            refused.set((why or "", seed))
+            attempts.set(attempts.value + 1)  # a new box, showing the seed still in use
+
+    # a new box each time a number is refused: its text goes back to the seed in use
+    solara.InputInt("Seed", value=seed, on_value=typed).key(f"seed-{attempts.value}")
+    if refused.value is not None and refused.value[1] == seed:  # until the seed changes
+        solara.Warning(refused.value[0], dense=True, icon=True)
+
+
 @solara.component
 def DistrictControls(
     comparison: Comparison,
@@ -241,9 +272,7 @@ def DistrictControls(
             step=100,
             on_value=citizens,
         )
-        solara.InputInt(
-            "Seed", value=setup.seed, on_value=lambda v: change(replace(wanted.value, seed=v))
-        )
+        SeedInput(setup.seed, lambda v: change(replace(wanted.value, seed=v)))
         for index in range(2):
             solara.Select(
                 f"{SIDES[index]}: care model",

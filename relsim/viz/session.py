@@ -24,6 +24,18 @@ WORKERS_RANGE = (1, 150)
 CAP_RANGE = (1, 60)
 
 
+def _schema_range(name: str) -> tuple[int, int]:
+    """The least and most a scenario's `name` may be, as its schema bounds it."""
+    metadata = Scenario.model_fields[name].metadata
+    low = next(m.ge for m in metadata if hasattr(m, "ge"))
+    high = next(m.le for m in metadata if hasattr(m, "le"))
+    return int(low), int(high)
+
+
+#: the seeds a scenario takes; the seed box refuses any other number
+SEED_RANGE = _schema_range("seed")
+
+
 @dataclass(frozen=True)
 class SideSetup:
     """What differs between the two districts: how care is organised and staffed."""
