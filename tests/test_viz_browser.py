@@ -339,3 +339,20 @@ def test_a_seed_the_model_cannot_take_is_refused_in_words(page) -> None:
     page.get_by_role("button", name="Step").click()
     page.get_by_text("Week 1 of").wait_for()
     assert page.get_by_text("Traceback").count() == 0
+
+
+def test_load_brings_back_the_seed_the_guide_was_seen_with(page) -> None:
+    """Another seed tried, Load runs the exercise on the seed the app opened with, as the
+    guide's numbers were seen; the seed tried was carried into every exercise loaded after."""
+    seed = page.get_by_label("Seed")
+    opened = seed.input_value()
+    seed.fill("7")
+    seed.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"week\"]') && "
+        "[...document.querySelectorAll('input')].some((i) => i.value === '7')"
+    )
+    _open_tab(page, "Things to try")
+    page.get_by_role("button", name="Load").first.click()
+    page.get_by_text("Citizens: 1,500").wait_for()
+    assert page.get_by_label("Seed").input_value() == opened

@@ -457,10 +457,13 @@ def ExercisesView(
     pending: solara.Reactive[list[str]],
     playing: solara.Reactive[bool],
     tab: solara.Reactive[int],
+    opening: Setup,
 ) -> None:
     def load(exercise: exercises.Exercise) -> None:
         playing.set(False)
-        setup = exercise.setup(wanted.value)
+        # from the district the app opened with, so its seed too: the guide's numbers were
+        # seen with it, and a seed tried since is not carried into the next exercise
+        setup = exercise.setup(opening)
         wanted.set(setup)
         comparison.rebuild(setup)
         pending.set([])
@@ -468,9 +471,9 @@ def ExercisesView(
         tab.set(0)  # every exercise starts on Compare
 
     Prose(
-        "Each exercise loads its settings into both districts at week 0 and opens *Compare* "
-        "(*Load*); then follow the steps. The full guide, with what each one shows and "
-        "questions for the room, is `docs/teaching.md`."
+        "Each exercise loads its settings into both districts at week 0, with the seed the app "
+        "opened with, and opens *Compare* (*Load*); then follow the steps. The full guide, "
+        "with what each one shows and questions for the room, is `docs/teaching.md`."
     )
     for exercise in exercises.EXERCISES:
         with solara.Card(exercise.title, subtitle=exercise.idea, margin=0):
@@ -509,6 +512,7 @@ refusals and re-referrals further down the referral chain are not charted.
 @solara.component
 def Page() -> None:
     comparison = solara.use_memo(lambda: Comparison.from_file(_scenario_path()), [])
+    opening = solara.use_memo(lambda: comparison.setup, [])
     wanted = solara.use_reactive(comparison.setup)
     tick = solara.use_reactive(0)
     playing = solara.use_reactive(False)
@@ -556,6 +560,6 @@ def Page() -> None:
         with solara.lab.Tab("Journeys"):
             JourneyView(comparison, followed, frame)
         with solara.lab.Tab("Things to try"):
-            ExercisesView(comparison, wanted, tick, pending, playing, tab)
+            ExercisesView(comparison, wanted, tick, pending, playing, tab, opening)
         with solara.lab.Tab("About"):
             Prose(ABOUT)
