@@ -356,3 +356,18 @@ def test_load_brings_back_the_seed_the_guide_was_seen_with(page) -> None:
     page.get_by_role("button", name="Load").first.click()
     page.get_by_text("Citizens: 1,500").wait_for()
     assert page.get_by_label("Seed").input_value() == opened
+
+
+def test_citizen_0_can_be_typed_and_a_number_past_the_last_is_told(page) -> None:
+    """The Citizen number box is empty until someone is followed: showing 0, it could not be
+    typed to follow citizen 0. A number past the district's last says so."""
+    page.get_by_role("button", name="Step").click()
+    page.get_by_text("Week 1 of").wait_for()
+    _open_tab(page, "Journeys")
+    box = page.get_by_label("Citizen number")
+    box.fill("0")
+    box.press("Enter")
+    page.get_by_text("citizen 0, now").first.wait_for()
+    box.fill("99999")
+    box.press("Enter")
+    page.get_by_text("There is no citizen 99999").wait_for()

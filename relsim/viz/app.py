@@ -403,14 +403,24 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.InputInt(
             "Citizen number",
-            value=row if row is not None else 0,
+            # empty until someone is followed: a 0 shown then could not be typed to follow
+            # citizen 0, the box's value being 0 already
+            value=row,
+            optional=True,
             on_value=lambda v: followed.set(v),
             style={"max-width": "12em"},
         )
         solara.Button("Follow someone at random", on_click=follow_random, color="primary")
         solara.Text(f"(0 to {max(count - 1, 0)}; or click a person in The system)")
-    if not stories:
+    if row is not None and not 0 <= row < count:
+        solara.Warning(
+            f"There is no citizen {row}: these districts number theirs 0 to {max(count - 1, 0)}.",
+            dense=True,
+            icon=True,
+        )
+    elif not stories:
         solara.Info("Pick a citizen, or press 'Follow someone at random'.")
+    if not stories:
         return
     with solara.ColumnsResponsive(default=12, large=6):
         for i, events, now, summary in stories:
