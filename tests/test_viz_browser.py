@@ -371,3 +371,16 @@ def test_citizen_0_can_be_typed_and_a_number_past_the_last_is_told(page) -> None
     box.fill("99999")
     box.press("Enter")
     page.get_by_text("There is no citizen 99999").wait_for()
+
+
+def test_follow_someone_at_random_with_no_one_to_follow_says_so(page) -> None:
+    """At week 0 nobody has asked for help: the button says why it follows no one, where it
+    did nothing at all."""
+    _open_tab(page, "Journeys")
+    page.get_by_role("button", name="Follow someone at random").click()
+    page.get_by_text("Nobody has yet asked for help").wait_for()
+    page.get_by_role("button", name="+1 year").click()
+    page.get_by_text("Week 52 of").wait_for()
+    assert page.get_by_text("Nobody has yet asked for help").count() == 0
+    page.get_by_role("button", name="Follow someone at random").click()
+    page.get_by_text("workers met").first.wait_for()

@@ -381,12 +381,16 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
 
 @solara.component
 def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], frame: int) -> None:
+    # the week at which 'Follow someone at random' found no one to follow (-1: it has not)
+    nobody = solara.use_reactive(-1)
+
     def follow_random() -> None:
         with comparison.lock:
             rows = sorted(
                 set(observe.followable_citizens(comparison.models[0]).tolist())
                 | set(observe.followable_citizens(comparison.models[1]).tolist())
             )
+        nobody.set(-1 if rows else comparison.week)
         if rows:
             followed.set(observe.followable_pick(rows, comparison.week, followed.value))
 
@@ -412,7 +416,14 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
         )
         solara.Button("Follow someone at random", on_click=follow_random, color="primary")
         solara.Text(f"(0 to {max(count - 1, 0)}; or click a person in The system)")
-    if row is not None and not 0 <= row < count:
+    if nobody.value == comparison.week:
+        solara.Warning(
+            "Nobody has yet asked for help with two or more active needs, so there is no one "
+            "to follow at random: press Step or +1 year, then try again.",
+            dense=True,
+            icon=True,
+        )
+    elif row is not None and not 0 <= row < count:
         solara.Warning(
             f"There is no citizen {row}: these districts number theirs 0 to {max(count - 1, 0)}.",
             dense=True,
