@@ -309,6 +309,17 @@ def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
     page.get_by_text("B: hybrid").first.wait_for()
 
 
+def test_a_care_model_chosen_comes_with_its_own_cap(page) -> None:
+    """B switched to assess-do-refer gets the duty workers' cap (25), as Load gives it, not
+    the caseworkers' 10 it had."""
+    page.get_by_text("B: caseload cap 10").wait_for()
+    page.locator(".v-input").filter(has_text="B: care model").click()
+    options = page.locator(".menuable__content__active .v-list-item")
+    options.filter(has_text="assess-do-refer").click()
+    page.get_by_text("B: assess-do-refer").first.wait_for()
+    page.get_by_text("B: caseload cap 25").wait_for()
+
+
 def test_loading_an_exercise_opens_compare(page) -> None:
     """Load sets an exercise's values and shows the districts, where every exercise starts."""
     _open_tab(page, "Things to try")

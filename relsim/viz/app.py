@@ -252,8 +252,14 @@ def DistrictControls(
 
     def care_model(index: int, words: str) -> None:
         name = next(m for m in observe.care_models() if observe.care_model_words(m) == words)
+        # staffed and capped as its bundled scenario is, as Load does: with the other model's
+        # cap kept, B switched to assess-do-refer had duty workers capped at 10, not 25
         side = preset_side(name, wanted.value.citizens)
-        change(wanted.value.side(index, care_model=name, workers=side.workers))
+        change(
+            wanted.value.side(
+                index, care_model=name, workers=side.workers, caseload_cap=side.caseload_cap
+            )
+        )
 
     def citizens(value: int) -> None:
         old = wanted.value
