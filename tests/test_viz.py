@@ -421,3 +421,17 @@ def test_the_seed_box_takes_every_seed_a_scenario_takes_and_no_other(
     for seed in (low - 1, high + 1, None):
         why = app.seed_refusal(seed, 1)
         assert why is not None and why.startswith(f"Seed {seed} not taken") and "Still 1" in why
+
+
+def test_a_hybrid_side_names_the_cap_its_slider_sets(comparison: Comparison) -> None:
+    """The cap slider sets workforce.caseload_cap, which under the hybrid caps its duty workers
+    alone: so labelled, not 'caseload cap' as if it capped the caseworkers too."""
+    from relsim.viz import app
+
+    setup = comparison.setup.side(0, care_model="hybrid", caseload_cap=25)
+    assert app.cap_label(setup, 0) == "A: duty workers' caseload cap 25"
+    assert app.cap_label(setup, 1) == f"B: caseload cap {setup.sides[1].caseload_cap}"
+    comparison.rebuild(setup)
+    scenario = observe.scenario_of(comparison.models[0])
+    assert scenario.workforce.caseload_cap == 25
+    assert scenario.hybrid.caseworker_caseload_cap != 25  # the caseworkers' own cap

@@ -307,6 +307,8 @@ def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
     assert not any("_" in text for text in options.all_inner_texts())
     options.filter(has_text="hybrid").click()
     page.get_by_text("B: hybrid").first.wait_for()
+    # the hybrid's cap slider sets its duty workers' cap; its caseworkers keep their own
+    page.get_by_text("B: duty workers' caseload cap 25").wait_for()
 
 
 def test_a_care_model_chosen_comes_with_its_own_cap(page) -> None:

@@ -47,6 +47,14 @@ def side_label(setup: Setup, index: int) -> str:
     return f"{SIDES[index]}: {observe.care_model_words(setup.sides[index].care_model)}"
 
 
+def cap_label(setup: Setup, index: int) -> str:
+    """The caseload-cap slider's label. A hybrid side's slider sets its duty workers' cap only
+    (its caseworkers keep `hybrid.caseworker_caseload_cap`), and says so."""
+    side = setup.sides[index]
+    whose = "duty workers' caseload cap" if side.care_model == "hybrid" else "caseload cap"
+    return f"{SIDES[index]}: {whose} {side.caseload_cap}"
+
+
 @solara.component
 def Prose(text: str) -> None:
     """Markdown made HTML here, not by `solara.Markdown`, whose page loads KaTeX (for maths this
@@ -197,7 +205,7 @@ def PolicyControls(
             )
         for index in range(2):
             PolicySlider(
-                f"{SIDES[index]}: caseload cap {setup.sides[index].caseload_cap}",
+                cap_label(setup, index),
                 setup.sides[index].caseload_cap,
                 CAP_RANGE[0],
                 CAP_RANGE[1],
