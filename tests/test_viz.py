@@ -435,3 +435,23 @@ def test_a_hybrid_side_names_the_cap_its_slider_sets(comparison: Comparison) -> 
     scenario = observe.scenario_of(comparison.models[0])
     assert scenario.workforce.caseload_cap == 25
     assert scenario.hybrid.caseworker_caseload_cap != 25  # the caseworkers' own cap
+
+
+def test_every_chart_names_its_districts_on_the_lines_and_bars(comparison: Comparison) -> None:
+    """The charts have no legend and the scoreboard's coloured heading is off screen once they
+    are in view: each line ends, and each bar is topped, with its district's letter in its
+    colour, the letters of two lines ending together set apart."""
+    comparison.advance(12)
+    labels = ["A: one", "B: other"]
+    for spec in charts.LINE_CHARTS:
+        option = charts.line_chart(spec, comparison.history, labels, 4, 30, [])
+        marks = [s["endLabel"] for s in option["series"]]
+        assert [m["show"] for m in marks] == [True, True], spec.key
+        assert [m["formatter"] for m in marks] == list(session.SIDES)
+        assert [m["color"] for m in marks] == list(charts.COLOURS)
+        assert marks[0]["offset"][1] != marks[1]["offset"][1], spec.key
+    bars = charts.payer_chart(comparison.history, labels)["series"]
+    assert [(b["label"]["show"], b["label"]["formatter"]) for b in bars] == [
+        (True, "A"),
+        (True, "B"),
+    ]

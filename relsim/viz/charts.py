@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from relsim.viz.observe import WeekMeasures
-from relsim.viz.session import PolicyChange
+from relsim.viz.session import SIDES, PolicyChange
 
 YEAR = 52  # weeks
 
@@ -21,6 +22,7 @@ PAYER_LABELS = {
 }
 SMOOTH_WEEKS = 4
 DEPTH_LABEL = "mean relationship depth now (0–1)"
+END_LABEL_SHIFT = 7  # pixels: half a line of the letters that end the lines
 PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
 
@@ -85,11 +87,24 @@ LINE_CHARTS = (
 )
 
 
+def _side_mark(index: int) -> dict:
+    """A line's end, or a bar's top, names its district (A or B) in its colour: the charts
+    have no legend, and the scoreboard whose heading gives the colours is scrolled out of view
+    by the time the charts are on screen."""
+    return {
+        "show": True,
+        "formatter": SIDES[index],
+        "color": COLOURS[index],
+        "fontWeight": "bold",
+        "fontSize": 12,
+    }
+
+
 def _base(title: str, unit: str) -> dict:
     return {
         "animation": False,
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
-        "grid": {"left": 52, "right": 20, "top": 58, "bottom": 40},
+        "grid": {"left": 52, "right": 28, "top": 58, "bottom": 40},  # right: room for "A"
         "tooltip": {"trigger": "axis"},
     }
 
@@ -104,12 +119,14 @@ def line_chart(
 ) -> dict:
     """One measure, one line per district, over the weeks so far."""
     option = _base(spec.title, spec.unit)
-    series = []
-    for index, (history, label) in enumerate(zip(histories, labels, strict=True)):
-        values = spec.value(history)
-        if spec.share:
-            values = values * 100
+    columns = [spec.value(history) * (100 if spec.share else 1) for history in histories]
+    ends = [float(values[-1]) if values.size else 0.0 for values in columns]
+    series: list[dict[str, Any]] = []
+    for index, (history, label, values) in enumerate(zip(histories, labels, columns, strict=True)):
         weeks = [m.week for m in history]
+        # the higher line's letter a little up and the lower's down: where the lines end
+        # together, as caseloads and utilisation often do, A and B were drawn over each other
+        higher = ends[index] > ends[1 - index] or (ends[0] == ends[1] and index == 0)
         series.append(
             {
                 "name": label,
@@ -117,6 +134,10 @@ def line_chart(
                 "showSymbol": False,
                 "lineStyle": {"width": 2},
                 "color": COLOURS[index],
+                "endLabel": {
+                    **_side_mark(index),
+                    "offset": [0, -END_LABEL_SHIFT if higher else END_LABEL_SHIFT],
+                },
                 "data": [[w, round(float(v), 3)] for w, v in zip(weeks, values, strict=True)],
             }
         )
@@ -170,6 +191,7 @@ def payer_chart(histories: Sequence[Sequence[WeekMeasures]], labels: Sequence[st
             "name": label,
             "type": "bar",
             "color": COLOURS[index],
+            "label": {**_side_mark(index), "position": "top"},
             "data": [
                 round(sum(m.cost_by_payer.get(p, 0.0) for m in history) / 1e6, 3) for p in payers
             ],
