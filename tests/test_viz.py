@@ -88,7 +88,10 @@ def test_what_needs_new_districts_waits_for_reset(comparison: Comparison) -> Non
     comparison.advance(3)
     wanted = replace(comparison.setup, citizens=500, continuity=0.9).side(0, workers=9)
     pending = comparison.change(wanted)
-    assert pending == ["population.citizens", "workforce.workers"]
+    # named as the controls are, and the side whose control it is: not "workforce.workers"
+    assert pending == ["A's workers", "citizens"]
+    care = comparison.change(wanted.side(1, care_model="hybrid"))
+    assert care == ["A's workers", "B's care model", "citizens"]
     assert comparison.setup.citizens == 400  # still the running district
     assert observe.scenario_of(comparison.models[0]).continuity == 0.9  # applied now
     with pytest.raises(ValueError, match=r"workforce\.workers"):

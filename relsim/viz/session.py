@@ -154,6 +154,22 @@ def side_data(base: dict[str, Any], setup: Setup, index: int) -> dict[str, Any]:
     return deep_merge(base, overrides)
 
 
+#: a setting that needs new districts, as the District controls name it
+CONTROL_WORDS = {
+    "care_model": "care model",
+    "workforce.workers": "workers",
+    "population.citizens": "citizens",
+    "seed": "seed",
+}
+SHARED_SETTINGS = ("population.citizens", "seed")  # one control for both districts
+
+
+def reset_words(setting: str, index: int) -> str:
+    """A setting waiting for Reset, named as its control is: "A's workers", "citizens"."""
+    words = CONTROL_WORDS.get(setting, setting)
+    return words if setting in SHARED_SETTINGS else f"{SIDES[index]}'s {words}"
+
+
 @dataclass
 class Comparison:
     """The pair of districts. Callers hold `lock` while stepping or reading."""
@@ -219,8 +235,8 @@ class Comparison:
         running = [observe.scenario_of(m) for m in self.models]
         pending = sorted(
             {
-                d
-                for old, new in zip(running, scenarios, strict=True)
+                reset_words(d, index)
+                for index, (old, new) in enumerate(zip(running, scenarios, strict=True))
                 for d in observe.structural_differences(old, new)
             }
         )
