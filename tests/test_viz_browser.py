@@ -311,6 +311,20 @@ def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
     page.get_by_text("B: duty workers' caseload cap 25").wait_for()
 
 
+def test_no_services_has_no_workers_or_cap_to_set(page) -> None:
+    """With no services a side has no posts: its workers and cap sliders say so and are off
+    (they showed 12 workers capped at 25, and moving them asked for a Reset, or drew a policy
+    change, that changed nothing)."""
+    page.locator(".v-input").filter(has_text="B: care model").click()
+    options = page.locator(".menuable__content__active .v-list-item")
+    options.filter(has_text="no services").click()
+    page.get_by_text("B: no services").first.wait_for()
+    for label in ("B: no workers (no services)", "B: no caseloads (no services)"):
+        control = page.locator(".v-input").filter(has_text=label)
+        control.wait_for()
+        assert "v-input--is-disabled" in (control.get_attribute("class") or ""), label
+
+
 def test_a_care_model_chosen_comes_with_its_own_cap(page) -> None:
     """B switched to assess-do-refer gets the duty workers' cap (25), as Load gives it, not
     the caseworkers' 10 it had."""

@@ -47,12 +47,25 @@ def side_label(setup: Setup, index: int) -> str:
     return f"{SIDES[index]}: {observe.care_model_words(setup.sides[index].care_model)}"
 
 
+NO_SERVICES = "none"  # the care model with no workers: its workers and cap sliders are off
+
+
 def cap_label(setup: Setup, index: int) -> str:
     """The caseload-cap slider's label. A hybrid side's slider sets its duty workers' cap only
     (its caseworkers keep `hybrid.caseworker_caseload_cap`), and says so."""
     side = setup.sides[index]
+    if side.care_model == NO_SERVICES:
+        return f"{SIDES[index]}: no caseloads (no services)"
     whose = "duty workers' caseload cap" if side.care_model == "hybrid" else "caseload cap"
     return f"{SIDES[index]}: {whose} {side.caseload_cap}"
+
+
+def workers_label(setup: Setup, index: int) -> str:
+    """The workers slider's label; with no services there are none, whatever the slider held."""
+    side = setup.sides[index]
+    if side.care_model == NO_SERVICES:
+        return f"{SIDES[index]}: no workers (no services)"
+    return f"{SIDES[index]}: workers {side.workers}"
 
 
 @solara.component
@@ -75,6 +88,7 @@ def PolicySlider(
     high: float,
     step: float,
     on_value: Callable[[float], None],
+    disabled: bool = False,
 ) -> solara.Element:
     """A slider that reports the value it is let go at (or moved to by a key), not each value
     it passes: dragged while the districts run, every week of the drag became a policy change
@@ -100,6 +114,7 @@ def PolicySlider(
         step=step,
         thumb_label=True,
         hide_details=True,
+        disabled=disabled,
     )
 
     def released(*widget_event_value: Any) -> None:
@@ -211,6 +226,8 @@ def PolicyControls(
                 CAP_RANGE[1],
                 1,
                 functools.partial(_set_side, change, wanted, index, "caseload_cap"),
+                # no services, no caseloads: moved, it drew a policy change that changed nothing
+                disabled=setup.sides[index].care_model == NO_SERVICES,
             )
 
 
@@ -295,11 +312,13 @@ def DistrictControls(
                 on_value=functools.partial(care_model, index),
             )
             solara.SliderInt(
-                f"{SIDES[index]}: workers {setup.sides[index].workers}",
+                workers_label(setup, index),
                 value=setup.sides[index].workers,
                 min=WORKERS_RANGE[0],
                 max=WORKERS_RANGE[1],
                 on_value=functools.partial(_set_side, change, wanted, index, "workers"),
+                # no services has no posts: moved, it asked for a Reset that changed nothing
+                disabled=setup.sides[index].care_model == NO_SERVICES,
             )
         if pending.value:
             solara.Warning(
