@@ -411,3 +411,23 @@ def test_follow_someone_at_random_with_no_one_to_follow_says_so(page) -> None:
     assert page.get_by_text("Nobody has yet asked for help").count() == 0
     page.get_by_role("button", name="Follow someone at random").click()
     page.get_by_text("workers met").first.wait_for()
+
+
+def test_the_end_of_the_run_says_what_runs_the_districts_again(page) -> None:
+    """At the horizon Play, Step and +1 year are off, and the week line says why and what to
+    press; Play stayed on and did nothing, the other two were greyed without a word."""
+    slider = page.locator(".v-input").filter(has_text="Citizens").get_by_role("slider")
+    slider.focus()
+    slider.press("Home")  # the smallest district runs to the end in a few seconds
+    page.get_by_text("Citizens: 200").wait_for()
+    horizon = int(page.get_by_test_id("week").inner_text().split(" of ")[1].split()[0])
+    for _ in range(-(-horizon // 52)):
+        week = page.evaluate(WEEK)
+        page.get_by_role("button", name="+1 year").click()
+        page.wait_for_function(f"({WEEK})() > {week}")
+    page.get_by_text("the end of the run: Reset, or Load an exercise").wait_for()
+    for name in ("Play", "Step", "+1 year"):
+        assert page.get_by_role("button", name=name).is_disabled(), name
+    page.get_by_role("button", name="Reset").click()
+    page.get_by_text("Week 0 of").wait_for()
+    assert page.get_by_role("button", name="Play").is_enabled()

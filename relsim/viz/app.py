@@ -153,6 +153,9 @@ def RunControls(
         tick.set(tick.value + 1)
 
     stage = "warm-up: the district settling" if week <= warmup else "measured period"
+    if comparison.finished:
+        # Play, Step and +1 year are off here: say why, and what runs the districts again
+        stage = "the end of the run: Reset, or Load an exercise, to run again"
     with solara.Card("Run", margin=0):
         solara.HTML(
             "div",
@@ -165,6 +168,7 @@ def RunControls(
                 icon_name="mdi-pause" if playing.value else "mdi-play",
                 color="primary",
                 on_click=lambda: playing.set(not playing.value),
+                disabled=comparison.finished and not playing.value,
             )
             done = playing.value or comparison.finished
             solara.Button("Step", on_click=lambda: advance(1), disabled=done)
