@@ -458,3 +458,25 @@ def test_every_chart_names_its_districts_on_the_lines_and_bars(comparison: Compa
         (True, "A"),
         (True, "B"),
     ]
+
+
+# characters of a queue's title line that fit right of the worker boxes in half of a 1280-pixel
+# screen, with the bundled district's 40 caseworkers (and the 57 of 5,000 citizens)
+QUEUE_TITLE_CHARACTERS = 30
+
+
+def test_a_long_queue_says_how_many_are_drawn_on_a_line_of_its_own() -> None:
+    """B's queue for a caseworker outgrows its box within a year: how many of its people are
+    drawn is a second title line, and its dots start under both; on one line the title ran
+    past the picture's edge ("waiting for a caseworker: 335 (168 sh")."""
+    comparison = Comparison.from_file(observe.bundled_scenario("baseline"))
+    comparison.advance(52)
+    model = comparison.models[1]
+    x, y, _, boxes, _ = system.layout(observe.citizen_snapshot(model), observe.worker_states(model))
+    queue = next(b for b in boxes if b.title.startswith("waiting for a caseworker"))
+    lines = queue.title.split("\n")
+    assert len(lines) == 2 and lines[1].endswith("shown)"), queue.title
+    assert max(len(line) for line in lines) <= QUEUE_TITLE_CHARACTERS, queue.title
+    inside = (x >= queue.x) & (x <= queue.x + queue.width) & (y >= queue.y)
+    inside &= y <= queue.y + queue.height
+    assert y[inside].min() > queue.y + system.TITLE_ROWS + system.MORE_ROWS

@@ -22,6 +22,8 @@ QUEUE_WIDTH = 12
 QUEUE_ROWS_SHOWN = 14
 # Every box keeps its top row for its title, so no dot sits under the text.
 TITLE_ROWS = 1.2
+# A queue's second title line, saying how many of its people are drawn, in dot rows.
+MORE_ROWS = 1.2
 # Room to the right of the queues, in dot widths, for titles longer than a queue is wide.
 TITLE_OVERHANG = 12
 LEGEND_TOP = 40  # pixels: under the title (14 px) and its line of counts (12 px)
@@ -103,23 +105,26 @@ def layout(
         rows = np.flatnonzero(members & present)
         shown = rows[: QUEUE_WIDTH * QUEUE_ROWS_SHOWN]
         height = max(1, math.ceil(shown.size / QUEUE_WIDTH))
-        more = f" ({shown.size} shown)" if rows.size > shown.size else ""
+        # how many are drawn goes on a line of its own: after the count, on one line, it ran
+        # past the picture's right edge ("waiting for a caseworker: 335 (168 sh")
+        more = f"\n({shown.size} shown)" if rows.size > shown.size else ""
+        title_rows = TITLE_ROWS + (MORE_ROWS if more else 0.0)
         boxes.append(
             Box(
                 f"{title}: {rows.size}{more}",
                 qx,
                 qy + 1,
                 QUEUE_WIDTH,
-                height + TITLE_ROWS,
+                height + title_rows,
                 "rgba(0,0,0,0.03)",
                 "#999",
             )
         )
-        x, y = _grid(shown.size, QUEUE_WIDTH, qx, qy + 1 + TITLE_ROWS)
+        x, y = _grid(shown.size, QUEUE_WIDTH, qx, qy + 1 + title_rows)
         xs.append(x)
         ys.append(y)
         chosen.append(shown)
-        qy += height + TITLE_ROWS + 2.2
+        qy += height + title_rows + 2.2
     counts = {title: int((members & present).sum()) for title, members in queues}
     counts["held by a worker"] = int(held.sum())
     counts["not in any service"] = int((snapshot.place == observe.PLACE_OUT).sum())
@@ -155,7 +160,13 @@ def system_chart(
             "data": points,
             "markArea": {
                 "silent": True,
-                "label": {"position": "insideTopLeft", "fontSize": 9, "color": "#333"},
+                # lineHeight: ECharts' default sets a title's two lines over each other
+                "label": {
+                    "position": "insideTopLeft",
+                    "fontSize": 9,
+                    "lineHeight": 11,
+                    "color": "#333",
+                },
                 "data": [
                     [
                         {
