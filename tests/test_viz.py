@@ -480,3 +480,21 @@ def test_a_long_queue_says_how_many_are_drawn_on_a_line_of_its_own() -> None:
     inside = (x >= queue.x) & (x <= queue.x + queue.width) & (y >= queue.y)
     inside &= y <= queue.y + queue.height
     assert y[inside].min() > queue.y + system.TITLE_ROWS + system.MORE_ROWS
+
+
+def test_a_dot_tells_who_it_is_and_its_marks_let_clicks_through(
+    comparison: Comparison,
+) -> None:
+    """Hovered, a dot names the citizen, their active needs and relationship (it said 'people'
+    and a coordinate); the crisis and hand-off marks over a dot leave clicks to it."""
+    comparison.advance(10)
+    model = comparison.models[1]
+    option = system.system_chart(
+        observe.citizen_snapshot(model), observe.worker_states(model), "B", followed=0
+    )
+    series = {s["name"]: s for s in option["series"]}
+    people = series["people"]
+    named = [people["dimensions"][i] for i in people["encode"]["tooltip"]]
+    assert named == ["citizen", "active needs", "relationship (0–1)"]
+    for name in ("crisis this week", "handed on this week", "followed"):
+        assert series[name]["silent"] is True, name

@@ -431,3 +431,34 @@ def test_the_end_of_the_run_says_what_runs_the_districts_again(page) -> None:
     page.get_by_role("button", name="Reset").click()
     page.get_by_text("Week 0 of").wait_for()
     assert page.get_by_role("button", name="Play").is_enabled()
+
+
+# Where, on the page, the first person marked with a crisis this week is drawn, and who it is.
+CRISIS_PERSON = """(testid) => {
+    const defined = window.requirejs.s.contexts._.defined;
+    const key = Object.keys(defined).find((k) => k.includes('echarts'));
+    const el = document.querySelector(`[data-testid="${testid}"]`);
+    const chart = defined[key].getInstanceByDom(el);
+    const series = chart.getOption().series;
+    const people = series.find((s) => s.name === 'people').data;
+    const ring = series.findIndex((s) => s.name === 'crisis this week');
+    const at = series[ring].data[0];
+    const row = people.find((p) => p[0] === at[0] && p[1] === at[1])[4];
+    const point = chart.convertToPixel({seriesIndex: ring}, at);
+    const box = el.getBoundingClientRect();
+    return {x: box.left + point[0], y: box.top + point[1], row: row};
+}"""
+
+
+def test_a_person_in_crisis_can_be_clicked_to_follow(page) -> None:
+    """A click on a person ringed for a crisis this week follows them; the ring took the click
+    and nothing happened, for the very people a class most wants to follow."""
+    page.get_by_role("button", name="+1 year").click()
+    page.get_by_text("Week 52 of").wait_for()
+    _open_tab(page, "The system")
+    page.get_by_test_id("system-1").locator("canvas").first.wait_for()
+    page.wait_for_timeout(500)  # the picture drawn
+    person = page.evaluate(CRISIS_PERSON, "system-1")
+    page.mouse.click(person["x"], person["y"])
+    _open_tab(page, "Journeys")
+    page.get_by_text(f"citizen {person['row']}, now").first.wait_for()

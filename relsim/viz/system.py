@@ -41,6 +41,10 @@ NEED_PIECES = [
 ]
 
 
+# A dot's value, [x, y, active needs, relationship depth, citizen row], named for its tooltip.
+PERSON_DIMENSIONS = ["x", "y", "active needs", "relationship (0–1)", "citizen"]
+
+
 @dataclass(frozen=True)
 class Box:
     title: str
@@ -158,6 +162,9 @@ def system_chart(
             "name": "people",
             "type": "scatter",
             "data": points,
+            # who a dot is, in words: the default named the series and gave a coordinate
+            "dimensions": PERSON_DIMENSIONS,
+            "encode": {"x": 0, "y": 1, "tooltip": [4, 2, 3]},
             "markArea": {
                 "silent": True,
                 # lineHeight: ECharts' default sets a title's two lines over each other
@@ -192,6 +199,8 @@ def system_chart(
             "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#d7191c", "borderWidth": 2},
             "data": overlay(snapshot.crisis),
             "z": 3,
+            # the mark lets a click through to the person under it, who can then be followed
+            "silent": True,
         },
         {
             "name": "handed on this week",
@@ -201,6 +210,7 @@ def system_chart(
             "itemStyle": {"color": "rgba(0,0,0,0)", "borderColor": "#222", "borderWidth": 1.5},
             "data": overlay(snapshot.handoff),
             "z": 3,
+            "silent": True,
         },
     ]
     if followed is not None:
@@ -214,6 +224,7 @@ def system_chart(
                 "itemStyle": {"color": "#5e3c99"},
                 "data": [[float(a), float(b)] for a, b in zip(x[here], y[here], strict=True)],
                 "z": 4,
+                "silent": True,
             }
         )
     out = counts["not in any service"]
