@@ -462,3 +462,38 @@ def test_a_person_in_crisis_can_be_clicked_to_follow(page) -> None:
     page.mouse.click(person["x"], person["y"])
     _open_tab(page, "Journeys")
     page.get_by_text(f"citizen {person['row']}, now").first.wait_for()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_tab_left_while_playing_stops_its_districts(cli_popen) -> None:
+    """Left (closed, reloaded or navigated away from) while playing, a tab's districts stop:
+    they ran on unseen to the end of the run, taking a core from the tabs still open."""
+    process = cli_popen("viz", "--port", "0")
+    try:
+        url = _read_address(process)
+        with playwright_api.sync_playwright() as playwright:
+            browser = launch(playwright)
+            page = browser.new_page()
+            page.set_default_timeout(30_000)
+            page.goto(url)
+            speed = page.locator(".v-input").filter(has_text="Speed").get_by_role("slider")
+            speed.focus()
+            speed.press("End")  # 26 weeks a second: to the end of the run in some 14 seconds
+            page.get_by_role("button", name="Play").click()
+            page.wait_for_function(f"({WEEK})() >= 12")
+            page.goto("about:blank")  # the tab leaves the app, as on a close or a reload
+            time.sleep(3)  # the page's close reaches the server, and a frame ends
+            before = _cpu_seconds(process.pid)
+            time.sleep(3)
+            busy = _cpu_seconds(process.pid) - before
+            browser.close()
+        assert busy < 0.6, f"the server used {busy:.1f} s of CPU in 3 s with no tab open"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -567,6 +568,17 @@ refusals and re-referrals further down the referral chain are not charted.
 
 
 # -- the page -------------------------------------------------------------------------------
+def _page_closed() -> threading.Event:
+    """Set when the browser tab this page runs for is closed (its Solara kernel is); never set
+    where the page is rendered without a server."""
+    try:
+        from solara.server import kernel_context
+
+        return kernel_context.get_current_context().closed_event
+    except Exception:  # no server, or no kernel for this page
+        return threading.Event()
+
+
 @solara.component
 def Page() -> None:
     comparison = solara.use_memo(lambda: Comparison.from_file(_scenario_path()), [])
@@ -580,11 +592,15 @@ def Page() -> None:
     tab = solara.use_reactive(0)
     player = solara.use_ref(0)
 
+    closed = _page_closed()
+
     def play() -> None:
         frames_per_second = 4
         player.current += 1  # a newer loop (pause, then play again) stops this one
         mine = player.current
-        while playing.value and player.current == mine:
+        # a closed tab stops its districts: they ran on to the end of the run unseen, taking a
+        # core from every other tab, for each tab closed or reloaded while playing
+        while playing.value and player.current == mine and not closed.is_set():
             started = time.monotonic()
             weeks = max(1, round(speed.value / frames_per_second))
             comparison.advance(weeks)
