@@ -498,3 +498,21 @@ def test_a_dot_tells_who_it_is_and_its_marks_let_clicks_through(
     assert named == ["citizen", "active needs", "relationship (0–1)"]
     for name in ("crisis this week", "handed on this week", "followed"):
         assert series[name]["silent"] is True, name
+
+
+def test_a_care_model_chosen_mid_run_brings_its_cap_at_reset(comparison: Comparison) -> None:
+    """Chosen while the districts run, a care model and the cap that comes with it wait for
+    Reset together; the cap was applied at once to the model still running, a policy change
+    ('B: cap 10→25') nobody made."""
+    comparison.advance(3)
+    running_cap = comparison.setup.sides[1].caseload_cap
+    side = session.preset_side("assess_do_refer", comparison.setup.citizens)
+    wanted = comparison.setup.side(
+        1, care_model=side.care_model, workers=side.workers, caseload_cap=side.caseload_cap
+    )
+    assert side.caseload_cap != running_cap
+    assert comparison.change(wanted) == ["B's care model", "B's workers"]
+    assert comparison.changes == []
+    assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == running_cap
+    comparison.rebuild(wanted)
+    assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == side.caseload_cap

@@ -265,8 +265,16 @@ class Comparison:
 
 
 def _keep_structure(wanted: Setup, running: Setup) -> Setup:
+    """What of `wanted` a running pair can take now. A side waiting for another care model
+    keeps its running cap too: the cap chosen with that model (its bundled one) waits with it,
+    or the model still running would be given it, as a policy change."""
     first, second = (
-        replace(w, care_model=r.care_model, workers=r.workers)
+        replace(
+            w,
+            care_model=r.care_model,
+            workers=r.workers,
+            caseload_cap=r.caseload_cap if w.care_model != r.care_model else w.caseload_cap,
+        )
         for w, r in zip(wanted.sides, running.sides, strict=True)
     )
     sides = (first, second)
