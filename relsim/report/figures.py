@@ -97,8 +97,11 @@ def differences_figure(payload: dict[str, Any]) -> bytes:
     return png(fig)
 
 
-def bands_figure(analysis: Analysis, keys: Sequence[str], title: str) -> bytes:
-    """Weekly means over replications with 95 % bands, one panel per series."""
+def bands_figure(
+    analysis: Analysis, keys: Sequence[str], title: str, band: str = "95 % band"
+) -> bytes:
+    """Weekly means with 95 % bands, one panel per series; `band` says what line and band are
+    (over replications, or over parameter sets)."""
     from relsim.commission.analysis import SERIES
 
     columns = 2 if len(keys) > 2 else len(keys)
@@ -122,7 +125,7 @@ def bands_figure(analysis: Analysis, keys: Sequence[str], title: str) -> bytes:
     for ax in list(axes.flat)[len(keys) :]:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7)
-    fig.suptitle(f"{title} (mean over replications, 95 % band)", fontsize=9)
+    fig.suptitle(f"{title} ({band})", fontsize=9)
     fig.tight_layout()
     return png(fig)
 

@@ -119,13 +119,13 @@ def district_section(payload: dict[str, Any]) -> str:
 def over_time_section(analysis: Analysis) -> str:
     keys = ("crises_per_1000_citizens", "total_cost_per_citizen_year", "people_waiting",
             "specialist_waiting")  # fmt: skip
+    short, sentence = words.band_words(analysis.payload)
     return section(
         "over-time",
         image(
-            figures.bands_figure(analysis, keys, "Week by week"),
+            figures.bands_figure(analysis, keys, "Week by week", short),
             "weekly crises, cost and waiting over the measured period, with bands",
-            "Weekly values over the measured period: the line is the mean over replications, "
-            "the shaded band its 95 % interval.",
+            f"Weekly values over the measured period: {sentence}.",
             "timeseries",
         ),
     )
@@ -232,12 +232,12 @@ def transition_section(analysis: Analysis) -> str:
 def staff_section(analysis: Analysis) -> str:
     payload = analysis.payload
     body = metric_table(payload, STAFF_LOAD, "staff", "Staff load over the measured period")
+    short, sentence = words.band_words(payload)
     body += image(
         figures.bands_figure(analysis, ("mean_caseload", "staff_utilisation", "mean_burnout"),
-                             "Staff load"),
+                             "Staff load", short),
         "caseload, utilisation and burnout week by week, with bands",
-        "Front-line staff week by week: the line is the mean over replications, the band its "
-        "95 % interval.",
+        f"Front-line staff week by week: {sentence}.",
         "staff",
     )  # fmt: skip
     return section("staff", body)

@@ -295,7 +295,9 @@ def timeseries_table(analysis: Analysis) -> pd.DataFrame:
                     }
                 )
             )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).assign(interval=interval_kind(analysis.payload))
 
 
 def cumulative_table(analysis: Analysis, transition: bool = False) -> pd.DataFrame:

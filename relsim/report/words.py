@@ -295,6 +295,25 @@ def _signed(value: float) -> str:
     return f"{'+' if value >= 0 else '-'}{sig(abs(value), 2)}"
 
 
+def band_words(payload: dict[str, Any]) -> tuple[str, str]:
+    """What a weekly line and its band are, in the comparison's kind of interval: a short form
+    for a figure's title and a sentence for its caption."""
+    interval = payload.get("interval") or {}
+    if interval.get("kind") == "parameters and chance":
+        sets = interval.get("parameter_sets")
+        return (
+            f"mean over {sets} parameter sets, central 95 % of them",
+            f"the line is the mean over the {sets} parameter sets drawn from the calibrated "
+            "ensemble, the band the central 95 % of the sets' weekly means (parameters and "
+            "chance)",
+        )
+    reps = payload.get("reps")
+    return (
+        f"mean over {reps} replications, 95 % interval",
+        f"the line is the mean over {reps} replications, the band its 95 % interval (chance only)",
+    )
+
+
 def certainty_paragraph(payload: dict[str, Any]) -> str:
     reps = payload["reps"]
     counts = payload.get("assumptions") or {}

@@ -34,7 +34,10 @@ SHEETS: dict[str, str] = {
     ),
     "Cumulative": "cumulative saving for the district by payer, week by week",
     "Transition": "as By payer, from launch with both teams paid for the overlap (if asked for)",
-    "Time series": "weekly means with 95 % intervals over replications",
+    "Time series": (
+        "weekly means with 95 % intervals of the kind `interval` names: over replications "
+        "(chance), or the central 95 % of the parameter sets' means (parameters and chance)"
+    ),
     "Inputs": "inputs that differ from the defaults, with their source",
     "Prices": "every price, who pays it and the measured period, with their source",
     "Sensitivity": "the parameters the result is most sensitive to (if an analysis was given)",
