@@ -687,7 +687,9 @@ COMPARE_KEYS = {
     "prices": (
         "per scenario, every price (a unit in GBP), who pays it (`payer`), the specialists' "
         "funding and the measured period (`time.weeks`, `time.warmup_weeks`), whether or not "
-        "they differ from the defaults: value, default, unit and source"
+        "they differ from the defaults: value, default, unit and source (a source gives the "
+        "default: a value the scenario sets reads `set by the scenario (the default, D, rests "
+        "on: ...)`)"
     ),
     "assumptions": (
         "how many of the model's behavioural parameters (knobs and choices aside) have no "

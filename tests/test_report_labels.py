@@ -74,3 +74,42 @@ def test_weekly_bands_by_chance_say_chance_only(by_chance) -> None:
     for caption in captions:
         assert "2 replications" in caption and "chance only" in caption, caption
     assert set(sheets["Time series"]["interval"]) == {"chance"}
+
+
+def test_a_price_the_scenario_sets_is_not_credited_to_the_defaults_source() -> None:
+    """£65 an hour written by a district is its own figure: the source that gives the default's
+    £73 (£57 in 2013/14 x1.28) is named as the default's, in the JSON and workbook entry and in
+    the report's table, which shows the default beside each side's value."""
+    from relsim.commission.inputs import CHOSEN, differing_inputs, prices
+    from relsim.config import Scenario, load_scenario
+    from relsim.report.markup import esc
+    from relsim.report.sections import prices_table
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    changed = ["workforce.hourly_cost_gbp=65", "workforce.payer=nhs"]
+    own = load_scenario(root / "baseline.yaml", changed)
+    found = prices(own)
+    cost = found["workforce.hourly_cost_gbp"]
+    default_source = prices(Scenario())["workforce.hourly_cost_gbp"]["source"]
+    assert "GMCA" in default_source  # the default's source, as a source
+    assert cost["source"] != default_source
+    assert cost["source"].startswith("set by the scenario (the default, 73, rests on: ")
+    assert cost["source"].endswith(f"{default_source})")
+    assert found["workforce.payer"]["source"].startswith(
+        "set by the scenario (the default, council_housing"
+    )
+    # a price at its default keeps its own source
+    assert (
+        found["crises.ae.unit_cost_gbp"]["source"]
+        == (prices(Scenario())["crises.ae.unit_cost_gbp"]["source"])
+    )
+    # the report: the default's column, and the scenario's own value named as such, whichever
+    # side sets it
+    for sides in ({"a": found, "b": prices(Scenario())}, {"b": prices(Scenario()), "a": found}):
+        html = prices_table({"prices": sides})
+        assert "<th>default</th>" in html
+        row = next(r for r in html.split("<tr>") if "workforce.hourly_cost_gbp" in r)
+        assert f'<td class="name">{esc(cost["source"])}</td>' in row
+    # inputs: a policy choice whose default has a source is the scenario's choice
+    inputs = differing_inputs(own)["workforce.hourly_cost_gbp"]
+    assert inputs["source"].startswith(f"{CHOSEN} (the default, 73, rests on: ")

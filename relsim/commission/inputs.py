@@ -92,14 +92,20 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
         info = _meta_of(key, meta)
         kind = kind_of(key)
         assumed = rests_on_assumption(info)
+        # a knob or a policy choice is the scenario's to make, not an assumption of the
+        # model's; where its default has a source, that source gives the default, not this
+        if kind == "parameter":
+            source = info.get("source", ASSUMPTION)
+        elif assumed:
+            source = CHOSEN
+        else:
+            source = set_by_scenario(default, info.get("source", ASSUMPTION), CHOSEN)
         found[key] = {
             "value": value,
             "default": default,
             "unit": info.get("unit", ""),
             "kind": kind,
-            # a knob or a policy choice with no source of its own is the scenario's to make,
-            # not an assumption of the model's
-            "source": CHOSEN if kind != "parameter" and assumed else info.get("source", ASSUMPTION),
+            "source": source,
             "assumption": kind == "parameter" and assumed,
         }
     return found
@@ -115,21 +121,46 @@ def is_price(key: str, meta: dict[str, Any]) -> bool:
     return unit.startswith("GBP") or unit == "payer" or key in PRICED_BY
 
 
+def shown(value: Any) -> str:
+    """A default as a reader would write it: 73, 3,000, council_housing, housing, money."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int | float):
+        return f"{value:,g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+#: how a value the scenario sets itself is attributed (a price or parameter)
+SET_BY_SCENARIO = "set by the scenario"
+
+
+def set_by_scenario(default: Any, source: str, who: str = SET_BY_SCENARIO) -> str:
+    """The source of a value the scenario sets: its own, with the default's source named as the
+    default's (a source gives its default, never the value written in its place)."""
+    return f"{who} (the default, {shown(default)}, rests on: {source})"
+
+
 def prices(scenario: Scenario) -> dict[str, dict[str, Any]]:
     """Every price, payer and the measured period of `scenario`, whether or not it differs from
-    the default: every pound in the answer rests on them, so a commissioner sees them all."""
+    the default: every pound in the answer rests on them, so a commissioner sees them all. A
+    value the scenario sets is its own: the source named is the default's."""
     values = _flatten(scenario_dict(scenario))
     plain = _flatten(scenario_dict(Scenario()))
-    return {
-        key: {
+    found = {}
+    for key, info in parameter_meta().items():
+        if not is_price(key, info) or key not in values:
+            continue
+        source = info.get("source", ASSUMPTION)
+        default = plain.get(key)
+        found[key] = {
             "value": values[key],
-            "default": plain.get(key),
+            "default": default,
             "unit": info.get("unit", ""),
-            "source": info.get("source", ASSUMPTION),
+            "source": source if values[key] == default else set_by_scenario(default, source),
         }
-        for key, info in parameter_meta().items()
-        if is_price(key, info) and key in values
-    }
+    return found
 
 
 def _meta_of(key: str, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -320,22 +320,33 @@ def prices_table(payload: dict[str, Any]) -> str:
     found = payload.get("prices") or {}
     if not found:
         return ""
-    head = '<th class="name">price or payer</th><th class="name">unit</th>' + "".join(
-        f"<th>{esc(n)}</th>" for n in found
+    head = (
+        '<th class="name">price or payer</th><th class="name">unit</th><th>default</th>'
+        + "".join(f"<th>{esc(n)}</th>" for n in found)
     )
     rows = [
         f'<tr><td class="name">{esc(key)}</td><td class="name">{esc(entry["unit"])}</td>'
+        f"<td>{esc(words_value(entry['default']))}</td>"
         f"{_value_cells(found, key, missing='<td>-</td>')}"
-        f'<td class="name">{esc(entry["source"])}</td></tr>'
+        f'<td class="name">{esc(_price_source(found, key))}</td></tr>'
         for key, entry in _by_key(found)
     ]
     return (
         '<table data-table="prices"><caption>Prices, who pays them and the measured period, '
         "on each side, whether or not they differ from the defaults (the costs in every other "
-        "table are built from them)</caption>"
+        "table are built from them); a source gives the default, and a value a scenario sets "
+        "in its place is the scenario's own</caption>"
         f'<thead><tr>{head}<th class="name">source</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _price_source(found: dict[str, dict[str, dict[str, Any]]], key: str) -> str:
+    """The source of a price: the default's, or, where any scenario sets its own value, that
+    the value is the scenario's (with the default's source named as the default's)."""
+    entries = [entries[key] for entries in found.values() if key in entries]
+    own = [e for e in entries if e["value"] != e["default"]]
+    return str((own or entries)[0]["source"])
 
 
 def _by_key(per_scenario: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[str, Any]]:
