@@ -125,12 +125,20 @@ def run(
 
 
 def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
-    """Say on stderr where a scenario's population and flows are out of proportion, or its
-    posts leave one side of a hybrid with nobody."""
+    """Say on stderr where a scenario's population and flows are out of proportion, its posts
+    leave one side of a hybrid with nobody, or its knobs lie outside those the model was
+    calibrated at."""
+    from relsim.commission.domain import calibration_warnings
     from relsim.commission.resources import staffing_warnings
     from relsim.commission.scale import proportion_warnings
 
-    return _warn([w for c in configs for w in (*proportion_warnings(c), *staffing_warnings(c))])
+    return _warn(
+        [
+            w
+            for c in configs
+            for w in (*proportion_warnings(c), *staffing_warnings(c), *calibration_warnings(c))
+        ]
+    )
 
 
 def _warn(warnings: list[str]) -> list[str]:

@@ -701,7 +701,7 @@ COMPARE_KEYS = {
     ),
     "warnings": "scenarios whose population and flows are out of proportion, a hybrid whose "
     "posts round to nobody on one side, a scenario with no services that equal spend could not "
-    "size (also on stderr)",
+    "size, scenarios whose knobs lie outside those the model was calibrated at (also on stderr)",
 }
 
 DIFFERENCES_COLUMNS = {

@@ -1,0 +1,59 @@
+"""A district outside the conditions the model was calibrated in is told so: `validate`, `run`
+and `compare` warn on stderr, and the comparison's JSON and report carry the warning."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from relsim.commission.domain import FITTED, calibrated_knobs, calibration_warnings
+from relsim.config import load_scenario
+from relsim.config.params import KNOBS
+from tests.cli_helpers import relsim_main
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = ("population.citizens=300", "time.weeks=12", "time.warmup_weeks=4", "workforce.workers=2")
+SMALL_ARGS = tuple(arg for s in SMALL for arg in ("--set", s))
+
+
+def test_the_fitted_conditions_are_the_calibrations_fitting_configurations() -> None:
+    from relsim.evidence.configs import CONFIGS, FIT_CONFIGS
+
+    runs = [
+        (scenario, tuple(s for s in sets if s.split("=")[0] in KNOBS))
+        for name in FIT_CONFIGS
+        for scenario, sets in CONFIGS[name].runs
+    ]
+    assert sorted(runs) == sorted(FITTED)
+
+
+def test_bundled_districts_are_inside_and_other_knobs_are_not(capsys) -> None:
+    for name in ("baseline", "liberated", "hybrid"):
+        assert calibration_warnings(load_scenario(ROOT / "scenarios" / f"{name}.yaml")) == []
+    low, high = calibrated_knobs()["demand_complexity"]
+    inside = load_scenario(ROOT / "scenarios" / "baseline.yaml", [f"demand_complexity={high}"])
+    assert calibration_warnings(inside) == []
+    outside = load_scenario(
+        ROOT / "scenarios" / "baseline.yaml", ["continuity=0.6", "referral_friction=0.7"]
+    )
+    [warning] = calibration_warnings(outside)
+    assert warning.startswith("baseline: continuity 0.6 and referral_friction 0.7 are outside")
+    assert "continuity 0.8" in warning and f"demand_complexity {low:g} to {high:g}" in warning
+    capsys.readouterr()
+    assert relsim_main("validate", "baseline", "--set", "continuity=0.6") == 0
+    err = capsys.readouterr().err
+    assert "relsim: warning: baseline: continuity 0.6 is outside the conditions" in err
+
+
+def test_a_comparison_outside_them_carries_the_warning(tmp_path, capsys) -> None:
+    report = tmp_path / "report.html"
+    args = ("compare", "baseline", "liberated", *SMALL_ARGS, "--set", "continuity=0.6",
+            "--reps", "1", "--workers", "1", "--ensemble", "0")  # fmt: skip
+    capsys.readouterr()
+    assert relsim_main(*args, "--json") == 0
+    captured = capsys.readouterr()
+    warnings = json.loads(captured.out)["warnings"]
+    assert [w.split(":")[0] for w in warnings] == ["baseline", "liberated"]
+    assert all("outside the conditions the model was calibrated in" in w for w in warnings)
+    assert relsim_main(*args, "--report", report) == 0
+    assert "outside the conditions the model was calibrated in" in report.read_text("utf-8")
