@@ -113,3 +113,27 @@ def test_a_price_the_scenario_sets_is_not_credited_to_the_defaults_source() -> N
     # inputs: a policy choice whose default has a source is the scenario's choice
     inputs = differing_inputs(own)["workforce.hourly_cost_gbp"]
     assert inputs["source"].startswith(f"{CHOSEN} (the default, 73, rests on: ")
+
+
+def test_the_workbooks_inputs_are_numbers_a_spreadsheet_can_add() -> None:
+    """An input's value and default are numbers in the workbook, as the prices are (text would
+    leave a finance lead's formulas blank); lists and names stay text."""
+    from relsim.commission.inputs import differing_inputs
+    from relsim.config import load_scenario
+    from relsim.report.tables import inputs_table
+
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    scenario = load_scenario(
+        root / "liberated.yaml",
+        ["workforce.hourly_cost_gbp=65", "population.citizens=10000", "continuity=0.6",
+         "workforce.payer=nhs", "liberated.budget_domains=[housing]"],
+    )  # fmt: skip
+    table = inputs_table({"inputs": {"district": differing_inputs(scenario)}}).set_index("input")
+    assert table.loc["workforce.hourly_cost_gbp", "value"] == 65
+    assert table.loc["workforce.hourly_cost_gbp", "default"] == 73
+    assert table.loc["population.citizens", "value"] == 10000
+    assert table.loc["continuity", "value"] == 0.6
+    for key in ("workforce.hourly_cost_gbp", "population.citizens", "continuity"):
+        assert not isinstance(table.loc[key, "value"], str), key
+    assert table.loc["workforce.payer", "value"] == "nhs"
+    assert table.loc["liberated.budget_domains", "value"] == "housing"

@@ -216,8 +216,8 @@ def inputs_table(payload: dict[str, Any]) -> pd.DataFrame:
                 {
                     "scenario": scenario,
                     "input": key,
-                    "value": _text(entry["value"]),
-                    "default": _text(entry["default"]),
+                    "value": _number_or_text(entry["value"]),
+                    "default": _number_or_text(entry["default"]),
                     "unit": entry["unit"],
                     "kind": entry["kind"],
                     "rests_on_assumption": bool(entry["assumption"]),
