@@ -137,3 +137,19 @@ def test_the_workbooks_inputs_are_numbers_a_spreadsheet_can_add() -> None:
         assert not isinstance(table.loc[key, "value"], str), key
     assert table.loc["workforce.payer", "value"] == "nhs"
     assert table.loc["liberated.budget_domains", "value"] == "housing"
+
+
+def test_an_interval_over_a_few_parameter_sets_is_called_what_it_is() -> None:
+    """The central 95 % of three results is nearly their range: the summary says so, instead of
+    letting it read as a measured 95 % interval; with enough sets it says nothing of the kind."""
+    from relsim.report.words import certainty_paragraph
+
+    def paragraph(sets: int) -> str:
+        interval = {"kind": "parameters and chance", "parameter_sets": sets, "reps_per_set": 1}
+        return certainty_paragraph({"reps": sets, "interval": interval, "assumptions": {}})
+
+    few = paragraph(3)
+    assert "close to the lowest and highest of their 3 results" in few
+    assert "rather than a measured 95 %" in few
+    assert "They still leave out what the calibration did not vary" in few
+    assert "close to the lowest and highest" not in paragraph(40)

@@ -295,6 +295,11 @@ def _signed(value: float) -> str:
     return f"{'+' if value >= 0 else '-'}{sig(abs(value), 2)}"
 
 
+#: below this many parameter sets, the central 95 % of their results is close to their range
+#: (the 2.5th and 97.5th percentiles lie between the two lowest and the two highest results)
+FEW_SETS = 40
+
+
 def band_words(payload: dict[str, Any]) -> tuple[str, str]:
     """What a weekly line and its band are, in the comparison's kind of interval: a short form
     for a figure's title and a sentence for its caption."""
@@ -326,9 +331,16 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
             f"set{'' if interval.get('parameter_sets') == 1 else 's'} drawn from the calibrated "
             "ensemble, "
             "each scenario meeting the same citizens with the same luck and the same parameters; "
-            "each interval is the central 95 % of the parameter sets' results. They still leave "
-            "out what the calibration did not vary"
+            "each interval is the central 95 % of the parameter sets' results"
         )
+        sets = interval.get("parameter_sets") or 0
+        if 1 < sets < FEW_SETS:
+            text += (
+                f"; with only {sets} sets, that is close to the lowest and highest of their "
+                f"{sets} results: the spread of the sets tried rather than a measured 95 %, and "
+                "more sets (--ensemble N) make it steadier"
+            )
+        text += ". They still leave out what the calibration did not vary"
     else:
         text = (
             f"Intervals show chance only: {reps} paired replications, each scenario meeting the "
