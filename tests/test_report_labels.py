@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -153,3 +154,45 @@ def test_an_interval_over_a_few_parameter_sets_is_called_what_it_is() -> None:
     assert "rather than a measured 95 %" in few
     assert "They still leave out what the calibration did not vary" in few
     assert "close to the lowest and highest" not in paragraph(40)
+
+
+def test_overlapping_intervals_with_a_clear_paired_difference_are_said_to_be_so() -> None:
+    """Crisis demand of 4.18 (3.53 to 4.86) against 4.49 (3.83 to 5.30) overlaps, yet the paired
+    difference, 0.315 (0.200 to 0.446), is clear: the report says which measures are so, and
+    why, and says nothing where the sides do not overlap or the difference is not clear."""
+    from relsim.report.sections import differences_section
+    from relsim.report.words import overlap_note
+
+    def summary(mean: float, low: float, high: float) -> dict:
+        return {"mean": mean, "ci95": [low, high]}
+
+    crises, ae, cost = (
+        "crisis_events_per_citizen_year",
+        "crisis_ae_per_citizen_year",
+        "total_cost_per_citizen_year",
+    )
+    differences = {
+        crises: summary(0.315, 0.200, 0.446), ae: summary(1.0, 0.9, 1.1),
+        cost: summary(100, -50, 250),
+    }  # fmt: skip
+    payload: dict[str, Any] = {
+        "reps": 3,
+        "scenarios": [
+            {"scenario": "adr", "metrics": {
+                crises: summary(4.18, 3.53, 4.86), ae: summary(1.0, 0.9, 1.1),
+                cost: summary(8000, 6000, 11000)}},
+            {"scenario": "lib", "metrics": {
+                crises: summary(4.49, 3.83, 5.30), ae: summary(2.0, 1.9, 2.1),
+                cost: summary(8100, 6100, 11100)}},
+        ],
+        "differences": {"lib - adr": differences},
+    }  # fmt: skip
+    note = overlap_note(payload, [crises, ae, cost], {crises: "crisis events"})
+    assert note.startswith(
+        "lib against adr: the two sides' intervals overlap, yet the paired difference is clear, "
+        "for crisis events. Each side's interval"
+    )
+    assert "crisis_ae" not in note and "total_cost" not in note
+    assert 'data-note="overlap"' in differences_section(payload)
+    differences[crises] = summary(0.315, -0.1, 0.7)
+    assert overlap_note(payload, [crises, ae, cost], {}) == ""

@@ -18,7 +18,7 @@ from relsim.report.markup import (
     section,
     summary_cell,
 )
-from relsim.report.tables import DISTRICT, HEADLINE, STAFF_LOAD, ordered_metrics
+from relsim.report.tables import DISTRICT, HEADLINE, LABELS, STAFF_LOAD, ordered_metrics
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis
@@ -82,6 +82,9 @@ def differences_section(payload: dict[str, Any]) -> str:
         "headline",
         f"Headline measures: means, paired differences, {kind}",
     )
+    overlap = words.overlap_note(payload, HEADLINE, LABELS)
+    if overlap:
+        body += f'<p class="note" data-note="overlap">{esc(overlap)}</p>'
     body += image(
         figures.differences_figure(payload),
         "paired differences as a percentage of the first scenario's value",

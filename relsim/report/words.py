@@ -4,6 +4,7 @@ and how sure we are. Every number here is a rounded copy of one in the JSON payl
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from relsim.commission.payers import PAYER_LABELS, break_even_text
@@ -293,6 +294,36 @@ def _signed(value: float) -> str:
     if not math.isfinite(value):
         return "-"
     return f"{'+' if value >= 0 else '-'}{sig(abs(value), 2)}"
+
+
+def overlap_note(payload: dict[str, Any], metrics: Sequence[str], labels: Mapping[str, str]) -> str:
+    """Where the two sides' intervals overlap but the paired difference is clear: said, so that
+    overlapping intervals are not read as 'no difference'. Empty when there is no such case."""
+    blocks = {b["scenario"]: b["metrics"] for b in payload["scenarios"]}
+    found = []
+    for label, differences in (payload.get("differences") or {}).items():
+        other, first = sides(payload, label)
+        names = []
+        for metric in metrics:
+            ci = (differences.get(metric) or {}).get("ci95")
+            a = (blocks.get(first, {}).get(metric) or {}).get("ci95")
+            b = (blocks.get(other, {}).get(metric) or {}).get("ci95")
+            if not (ci and a and b) or ci[0] <= 0 <= ci[1]:
+                continue
+            if a[0] <= b[1] and b[0] <= a[1]:
+                names.append(labels.get(metric, metric))
+        if names:
+            found.append(
+                f"{other} against {first}: the two sides' intervals overlap, yet the paired "
+                f"difference is clear, for {'; '.join(names)}."
+            )
+    if not found:
+        return ""
+    return (
+        f"{' '.join(found)} Each side's interval holds the spread both sides share (the same "
+        "citizens, luck and parameter sets); pairing takes it away, so whether a difference is "
+        "clear is read from the difference's own interval, not from whether the sides' overlap."
+    )
 
 
 #: below this many parameter sets, the central 95 % of their results is close to their range
