@@ -64,6 +64,14 @@ SIDE_METRICS = (
     "mean_wait_weeks",
     "share_citizens_stable",
 )
+#: measures where more is better: minimising one would search for the worst split
+MORE_IS_BETTER = (
+    "share_citizens_stable",
+    "mean_trust",
+    "usual_provider_of_care",
+    "continuity_of_care_index",
+    "named_worker_contact_share",
+)
 OWN = (TABLE, SUMMARY, FIGURE)
 SWEPT = (WORKERS, SHARE, THRESHOLD)
 BOOTSTRAP = 2000

@@ -184,6 +184,13 @@ def add_commission_commands(group: click.Group) -> None:
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")
+        if metric in study.MORE_IS_BETTER:
+            raise click.BadParameter(
+                f"more {metric} is better, so minimising it would find the worst split; give "
+                "a measure where less is better (crisis_events_per_citizen_year, "
+                "total_cost_per_citizen_year, mean_wait_weeks, ...)",
+                param_hint="'--minimise'",
+            )
         path = bundled.resolve("scenarios", scenario)
         pounds = study.parse_money(limit)
         base, config = study.base_scenario(path, list(sets))
