@@ -196,3 +196,24 @@ def test_overlapping_intervals_with_a_clear_paired_difference_are_said_to_be_so(
     assert 'data-note="overlap"' in differences_section(payload)
     differences[crises] = summary(0.315, -0.1, 0.7)
     assert overlap_note(payload, [crises, ae, cost], {}) == ""
+
+
+def test_equal_budgets_read_as_plain_english() -> None:
+    """'the same staff budget as adr', not 'the same staff budget of adr'."""
+    from relsim.report.words import resources_paragraph
+
+    def block(name: str, model: str, budget: float) -> dict[str, Any]:
+        resources = {
+            "care_model": model, "posts": 20, "caseworker_posts": 20 if model == "liberated" else 0,
+            "duty_worker_posts": 0 if model == "liberated" else 20,
+            "caseworker_caseload_cap": 8, "duty_worker_caseload_cap": 25,
+            "staff_budget_gbp_per_year": budget,
+        }  # fmt: skip
+        return {"scenario": name, "resources": resources}
+
+    payload = {"scenarios": [block("adr", "assess_do_refer", 2.535e6),
+                             block("lib", "liberated", 2.535e6),
+                             block("dear", "liberated", 5.07e6)]}  # fmt: skip
+    lines = resources_paragraph(payload)
+    assert lines[1].endswith("; the same staff budget as adr.")
+    assert lines[2].endswith("; 2 times the staff budget of adr.")

@@ -107,7 +107,8 @@ def resources_paragraph(payload: dict[str, Any]) -> list[str]:
         line += staff_words(found)
         ratio = _ratio_words(reference, found["staff_budget_gbp_per_year"])
         if block is not first and ratio:
-            line += f"; {ratio} of {first['scenario']}"
+            joined = "as" if ratio == "the same staff budget" else "of"
+            line += f"; {ratio} {joined} {first['scenario']}"
         lines.append(line + ".")
     spend = payload.get("equal_spend")
     if spend:
