@@ -57,3 +57,19 @@ def test_a_comparison_outside_them_carries_the_warning(tmp_path, capsys) -> None
     assert all("outside the conditions the model was calibrated in" in w for w in warnings)
     assert relsim_main(*args, "--report", report) == 0
     assert "outside the conditions the model was calibrated in" in report.read_text("utf-8")
+
+
+def test_the_frontier_and_the_budget_search_warn_too(tmp_path, capsys) -> None:
+    tiny = ("--set", "population.citizens=300", "--set", "time.weeks=4", "--set",
+            "time.warmup_weeks=0", "--set", "continuity=0.6", "--ensemble", "0",
+            "--workers", "1")  # fmt: skip
+    expected = "relsim: warning: hybrid: continuity 0.6 is outside the conditions"
+    capsys.readouterr()
+    assert (
+        relsim_main("budget", "--limit", "0.5m", "--reps", "2", "--out", tmp_path / "b", *tiny) == 0
+    )
+    assert expected in capsys.readouterr().err
+    assert relsim_main("frontier", "baseline", "hybrid", "--workforce", "4", "--reps", "2",
+                       "--out", tmp_path / "f", *tiny) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert expected in err and "relsim: warning: baseline: continuity 0.6" in err

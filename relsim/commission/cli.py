@@ -12,6 +12,7 @@ import click
 
 from relsim import bundled
 from relsim.cli_options import emit_json, seed_option, set_option, workers_option
+from relsim.config import load_scenario
 from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.metrics import METRIC_NAMES
@@ -43,6 +44,16 @@ def study_options[F: Callable[..., Any]](command: F) -> F:
     ):  # fmt: skip
         command = option(command)
     return command
+
+
+def _warn_domain(configs: list[Any]) -> None:
+    """Say on stderr, as `run` and `compare` do, where a scenario's knobs lie outside the
+    conditions the model was calibrated in."""
+    from relsim.commission.domain import calibration_warnings
+
+    for config in configs:
+        for warning in calibration_warnings(config):
+            click.echo(f"relsim: warning: {printable(warning)}", err=True)
 
 
 def _processes(workers: int | None) -> int:
@@ -102,6 +113,7 @@ def add_commission_commands(group: click.Group) -> None:
         names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
         paths = [bundled.resolve("scenarios", p) for p in names]
         root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
+        _warn_domain([load_scenario(p, list(sets)) for p in paths])
         recorded = {"workforce": workforce, "reps": reps, "seed": root, "sets": list(sets)}
         opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()
@@ -194,6 +206,7 @@ def add_commission_commands(group: click.Group) -> None:
         path = bundled.resolve("scenarios", scenario)
         pounds = study.parse_money(limit)
         base, config = study.base_scenario(path, list(sets))
+        _warn_domain([config])
         posts = study.affordable_posts(config, pounds)
         root = config.seed if seed is None else seed
         spec = {"limit_gbp_per_year": pounds, "outcome": metric, "posts": posts}
