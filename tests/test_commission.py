@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from relsim import bundled
+from relsim.commission.budget import sentence as budget_sentence
 from relsim.commission.frontier import sentences as frontier_sentences
 from relsim.commission.payers import PAYER_VIEW, break_even, payer_columns, spending
 from relsim.commission.resources import (
@@ -32,7 +33,7 @@ from relsim.commission.scale import proportion_warnings
 from relsim.commission.spend import equal_service_spend, equal_staff_spend
 from relsim.commission.transition import transition
 from relsim.config import Scenario, ScenarioError, load_scenario
-from relsim.evidence.intervals import CHANCE, PARAMETERS
+from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, few_sets
 from relsim.evidence.options import REPORT_SETS
 from relsim.io import portable_path
 from relsim.runner import run_replications
@@ -620,6 +621,43 @@ def test_a_frontier_with_one_replication_does_not_judge_the_differences(tmp_path
                                               "total_cost_per_citizen_year")}  # fmt: skip
     [line] = frontier_sentences(pd.DataFrame([row]), ["baseline", "liberated"])
     assert "cannot be judged" in line and "one replication" in line
+
+
+def test_a_frontier_over_few_parameter_sets_says_what_clearly_rests_on(tmp_path) -> None:
+    """Over two parameter sets, "clearly" means both sets agree: the sentences say so rather
+    than let it read as a measured 95 % interval; over forty they say nothing of the kind."""
+    _, better, _ = _frontier(tmp_path, "baseline", "liberated", "--reps", "2")
+    row = {**better.iloc[0].to_dict(), "better_buy": "baseline", "better_buy_clearly": True}
+    row |= {f"{m}_best": "baseline" for m in ("crisis_events_per_citizen_year",
+                                              "total_cost_per_citizen_year")}  # fmt: skip
+    table = pd.DataFrame([row])
+    few = frontier_sentences(table, ["baseline", "liberated"], few_sets(describe(PARAMETERS, 2, 1)))
+    assert "better buy, clearly" in few[0]
+    assert "Over only 2 parameter sets" in few[-1] and "not that a 95 % interval" in few[-1]
+    many = frontier_sentences(
+        table, ["baseline", "liberated"], few_sets(describe(PARAMETERS, 40, 1))
+    )
+    assert len(many) == 1
+    unclear = table.assign(better_buy_clearly=False)
+    assert len(frontier_sentences(unclear, ["baseline", "liberated"], 2)) == 1
+
+
+def test_a_budget_over_few_parameter_sets_says_what_its_share_rests_on() -> None:
+    """The share of resamples in which the optimum came out best, over three parameter sets,
+    is how often those sets agree: the sentence says so; over forty, or over replications, it
+    does not."""
+    optimum = pd.Series(
+        {"threshold_active_needs": 3, "caseworker_posts": 4, "duty_worker_posts": 2,
+         "mean": 2.5, "ci95_low": 2.1, "ci95_high": 3.0, "probability_best": 1.0,
+         "crisis_events_per_citizen_year_mean": 2.5, "total_cost_per_citizen_year_mean": 6000.0,
+         "mean_wait_weeks_mean": 2.0}
+    )  # fmt: skip
+    flat = {"neighbours": 0}
+    few = budget_sentence(optimum, flat, "crisis_events_per_citizen_year", 6, 3)
+    assert "100 % of resampled parameter sets (with only 3 sets" in few
+    assert "how often the sets tried agree" in few
+    for sets in (40, 0):
+        assert "with only" not in budget_sentence(optimum, flat, "crisis_events", 6, sets)
 
 
 def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path) -> None:

@@ -43,7 +43,7 @@ from relsim.config import Scenario, ScenarioError, validate_data
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
 from relsim.evidence.ensemble import sets_of
-from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, interval
+from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, few_sets, interval
 from relsim.io import portable_path
 from relsim.sweep.run import SweepPlan
 
@@ -411,7 +411,9 @@ def summary(
             0 if draw is None else draw.reps,
         ),
         "stages": sorted(set(table["stage"]), key=lambda s: (s != "coarse", s)),
-        "sentence": sentence(optimum, flat, metric, posts, draw is not None),
+        "sentence": sentence(
+            optimum, flat, metric, posts, 0 if draw is None else len(draw.members)
+        ),
     }
 
 
@@ -441,8 +443,11 @@ def write_results(
 
 
 def sentence(
-    optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int, ensemble: bool = False
+    optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int, sets: int = 0
 ) -> str:
+    """The optimum in words; `sets` is the number of parameter sets behind its interval (0:
+    chance only, over replications)."""
+    ensemble = sets > 0
     threshold = int(optimum["threshold_active_needs"])
     routing = (
         "routing everyone who presents to caseworkers"
@@ -461,12 +466,23 @@ def sentence(
         f"{optimum['mean']:.4g} ({interval}, "
         f"{'parameters and chance' if ensemble else 'chance only'}"
         f"); it came out best in {100 * optimum['probability_best']:.0f} % of resampled "
-        f"{'parameter sets' if ensemble else 'replications'}. There, crisis "
+        f"{'parameter sets' if ensemble else 'replications'}{few_note(sets)}. There, crisis "
         f"events are {optimum['crisis_events_per_citizen_year_mean']:.3g} per citizen-year, "
         f"the total cost £{optimum['total_cost_per_citizen_year_mean']:,.0f} per citizen-year "
         f"and the mean wait {optimum['mean_wait_weeks_mean']:.3g} weeks. "
     )
     return text + flatness_sentence(flat, posts)
+
+
+def few_note(sets: int) -> str:
+    """What an interval and a share of resamples over so few parameter sets rest on."""
+    if not few_sets(describe(PARAMETERS, sets, 1)):
+        return ""
+    return (
+        f" (with only {sets} sets, the interval is close to the lowest and highest of their "
+        f"{sets} results, and the share says how often the sets tried agree; more sets, "
+        "--ensemble N, make both steadier)"
+    )
 
 
 def _count(number: int, noun: str) -> str:

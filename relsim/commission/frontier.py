@@ -31,7 +31,7 @@ from relsim.commission.study import check_same_work, paired
 from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
 from relsim.evidence.ensemble import draw_for, sets_of
-from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, interval
+from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, few_sets, interval
 from relsim.evidence.options import shared_reps_per_set
 from relsim.io import portable_path
 from relsim.sweep.design import check_not_also_set, grid_design, point_scenario
@@ -330,13 +330,17 @@ def write_results(
     write_csv(out / TABLE, table)
     write_csv(out / BETTER, better)
     frontier_figure(table, better, out / FIGURE)
-    lines = sentences(better, [series for series, _ in compared(plans_)])
-    return lines, {"better_buy": lines, "interval": interval_record(plans_)}
+    record = interval_record(plans_)
+    lines = sentences(better, [series for series, _ in compared(plans_)], few_sets(record))
+    return lines, {"better_buy": lines, "interval": record}
 
 
-def sentences(better: pd.DataFrame, models: Sequence[str] = ()) -> list[str]:
+def sentences(
+    better: pd.DataFrame, models: Sequence[str] = (), few: int | None = None
+) -> list[str]:
     """Where each model is the better buy, in words; with fewer than two `models` (the series
-    with services), that there is nothing to compare."""
+    with services), that there is nothing to compare. With `few` parameter sets behind the
+    intervals, what "clearly" then rests on."""
     if len(models) < 2:
         only = f"only {models[0]} has" if models else "no scenario has"
         return [
@@ -371,4 +375,10 @@ def sentences(better: pd.DataFrame, models: Sequence[str] = ()) -> list[str]:
                 f"{posts}: a trade-off: {crisis} has the fewest crises, {cost} the lowest "
                 "total cost"
             )
+    if few and any(better["better_buy_clearly"].fillna(False)):
+        lines.append(
+            f"Over only {few} parameter sets, each interval is close to the lowest and highest "
+            f"of their {few} results: 'clearly' says the sets tried agree, not that a 95 % "
+            "interval was measured; more sets (--ensemble N) make it steadier"
+        )
     return lines

@@ -21,6 +21,16 @@ from relsim.stats import mean_ci95
 
 CHANCE = "chance"
 PARAMETERS = "parameters and chance"
+#: below this many parameter sets, the central 95 % of their results is close to their range
+#: (the 2.5th and 97.5th percentiles lie between the two lowest and the two highest results)
+FEW_SETS = 40
+
+
+def few_sets(record: dict[str, Any]) -> int | None:
+    """The number of parameter sets an interval record (`describe`) is over, when there are so
+    few that its central 95 % is close to their range; else None."""
+    sets = record.get("parameter_sets") or 0
+    return sets if record.get("kind") == PARAMETERS and 1 < sets < FEW_SETS else None
 
 
 def describe(kind: str, sets: int = 0, reps: int = 0) -> dict[str, Any]:

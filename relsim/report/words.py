@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from relsim.commission.payers import PAYER_LABELS, break_even_text
+from relsim.evidence.intervals import few_sets
 from relsim.report.formatting import money, sig
 
 MODEL_WORDS = {
@@ -327,11 +328,6 @@ def overlap_note(payload: dict[str, Any], metrics: Sequence[str], labels: Mappin
     )
 
 
-#: below this many parameter sets, the central 95 % of their results is close to their range
-#: (the 2.5th and 97.5th percentiles lie between the two lowest and the two highest results)
-FEW_SETS = 40
-
-
 def band_words(payload: dict[str, Any]) -> tuple[str, str]:
     """What a weekly line and its band are, in the comparison's kind of interval: a short form
     for a figure's title and a sentence for its caption."""
@@ -365,8 +361,8 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
             "each scenario meeting the same citizens with the same luck and the same parameters; "
             "each interval is the central 95 % of the parameter sets' results"
         )
-        sets = interval.get("parameter_sets") or 0
-        if 1 < sets < FEW_SETS:
+        sets = few_sets(interval)
+        if sets:
             text += (
                 f"; with only {sets} sets, that is close to the lowest and highest of their "
                 f"{sets} results: the spread of the sets tried rather than a measured 95 %, and "
