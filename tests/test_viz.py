@@ -388,6 +388,17 @@ def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison
     assert re.findall(r">([^<]*)</td>", row.group(1)) == [f"{a:.2f}", f"{b:.2f}", f"{b - a:+.2f}"]
 
 
+def test_the_scoreboards_differences_are_signed_as_its_heading_and_in_points_for_shares() -> None:
+    """B − A uses the heading's minus sign, and the burnout row, in per cent, gives its
+    difference in percentage points: 12 % against 30 % is 18 points apart, not 18 %."""
+    fewer = charts.Headline("crises so far", (120.0, 100.0), 0)
+    assert fewer.difference() == "\u221220"
+    assert charts.Headline("crises so far", (100.0, 120.0), 0).difference() == "+20"
+    burnout = {h.label: h for h in charts.headlines([[], []])}["burnout now (%)"]
+    assert burnout.difference_unit == "pp"
+    assert charts.Headline("burnout now (%)", (30.0, 12.0), 0, "pp").difference() == "\u221218 pp"
+
+
 # "Run to week 104", "run three years", "run two more years": said so, Play could be used, and
 # at its top speed (26 weeks a second, 4 frames a second) it moves 6 weeks a frame, 102 to 108,
 # so it cannot be stopped at week 104, where the exercises make their change mid-run

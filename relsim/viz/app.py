@@ -342,7 +342,7 @@ def _scoreboard_html(comparison: Comparison) -> str:
         )
         rows.append(
             f"<tr><th>{html.escape(headline.label)}</th>{cells}"
-            f"<td>{b - a:+,.{headline.digits}f}</td></tr>"
+            f"<td>{headline.difference()}</td></tr>"
         )
     head = "".join(
         f'<th style="color:{c}">{html.escape(side_label(comparison.setup, i))}</th>'

@@ -206,6 +206,14 @@ class Headline:
     label: str
     values: tuple[float, float]
     digits: int
+    #: the unit of B − A where it is not the row's own (a difference of percentages is in points)
+    difference_unit: str = ""
+
+    def difference(self) -> str:
+        """B − A, signed with a true minus as the heading is, in the difference's unit."""
+        a, b = self.values
+        text = f"{b - a:+,.{self.digits}f}".replace("-", "\u2212")
+        return f"{text} {self.difference_unit}" if self.difference_unit else text
 
 
 def headlines(histories: Sequence[Sequence[WeekMeasures]]) -> list[Headline]:
@@ -236,5 +244,5 @@ def headlines(histories: Sequence[Sequence[WeekMeasures]]) -> list[Headline]:
         Headline("mean caseload now", both(last("mean_caseload")), 1),
         # the dots' mean size in The system: the depth the guide's exercise 5 compares
         Headline(DEPTH_LABEL, both(last("relationship_depth")), 2),
-        Headline("burnout now (%)", both(lambda h: last("burnout")(h) * 100), 0),
+        Headline("burnout now (%)", both(lambda h: last("burnout")(h) * 100), 0, "pp"),
     ]
