@@ -274,10 +274,14 @@ def test_validate_reports_every_problem_of_every_file(tmp_path: Path) -> None:
     )
     outcome = relsim("validate", "a.yaml", "good.yaml", "b.yaml", cwd=tmp_path)
     assert outcome.returncode == 2
-    assert len(outcome.lines) == 3, outcome.stderr
-    assert "a.yaml: line 1: continuity" in outcome.lines[0]
-    assert "a.yaml: line 2: referral_friction" in outcome.lines[1]
-    assert "b.yaml: line 2: duplicate key 'name'" in outcome.lines[2]
+    errors = [line for line in outcome.lines if line.startswith("relsim: error: ")]
+    assert len(errors) == 3, outcome.stderr
+    assert "a.yaml: line 1: continuity" in errors[0]
+    assert "a.yaml: line 2: referral_friction" in errors[1]
+    assert "b.yaml: line 2: duplicate key 'name'" in errors[2]
+    # the good file is still read in full: its knobs, the defaults, lie outside the calibrated
+    [warning] = [line for line in outcome.lines if line.startswith("relsim: warning: ")]
+    assert warning.startswith("relsim: warning: good: continuity 0.5 and referral_friction 0.5")
     assert outcome.stdout == "ok: good.yaml (good, assess_do_refer)\n"
 
 
