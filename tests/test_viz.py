@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from relsim.config.schema import Scenario
 from relsim.records import EVENT_KINDS
 from relsim.viz import charts, exercises, journey, observe, session, system
 from relsim.viz.session import Comparison, Setup
@@ -386,6 +387,16 @@ def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison
     )
     assert row is not None, "the scoreboard has no row for the mean relationship depth"
     assert re.findall(r">([^<]*)</td>", row.group(1)) == [f"{a:.2f}", f"{b:.2f}", f"{b - a:+.2f}"]
+
+
+def test_a_knobs_ends_are_read_from_the_schema() -> None:
+    """The words under each policy slider are the scenario schema's own, from 0 to 1."""
+    from relsim.viz import app
+
+    for knob in ("demand_complexity", "continuity", "referral_friction"):
+        ends = app.knob_ends(knob)
+        assert ends.startswith("0 ") and "; 1 " in ends, knob
+        assert ends in (Scenario.model_fields[knob].description or ""), knob
 
 
 def test_the_scoreboards_differences_are_signed_as_its_heading_and_in_points_for_shares() -> None:

@@ -311,6 +311,18 @@ def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
     page.get_by_text("B: duty workers' caseload cap 25").wait_for()
 
 
+def test_each_knob_says_on_screen_what_its_ends_mean(page) -> None:
+    """A class reads what 0 and 1 of each policy slider mean beside it, not only in the guide;
+    a followed person's trust and relationship say what their scale is."""
+    ends = page.locator(".relsim-knob-ends")
+    ends.first.wait_for()
+    texts = ends.all_inner_texts()
+    assert len(texts) == 3
+    assert texts[0].startswith("0 one need at a time") and "; 1 many coupled" in texts[0]
+    assert texts[1].startswith("0 high turnover") and "; 1 stable staff" in texts[1]
+    assert texts[2].startswith("0 referrals accepted at once") and "; 1 strict" in texts[2]
+
+
 def test_no_services_has_no_workers_or_cap_to_set(page) -> None:
     """With no services a side has no posts: its workers and cap sliders say so and are off
     (they showed 12 workers capped at 25, and moving them asked for a Reset, or drew a policy

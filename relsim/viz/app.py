@@ -23,6 +23,7 @@ import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
+from relsim.config.schema import Scenario
 from relsim.viz import charts, exercises, journey, observe, system
 from relsim.viz.session import (
     CAP_RANGE,
@@ -223,6 +224,7 @@ def PolicyControls(
                 0.05,
                 functools.partial(_set_knob, change, wanted, knob),
             )
+            solara.Text(knob_ends(knob), classes=["relsim-knob-ends"], style=KNOB_ENDS_STYLE)
         for index in range(2):
             PolicySlider(
                 cap_label(setup, index),
@@ -234,6 +236,16 @@ def PolicyControls(
                 # no services, no caseloads: moved, it drew a policy change that changed nothing
                 disabled=setup.sides[index].care_model == NO_SERVICES,
             )
+
+
+KNOB_ENDS_STYLE = {"font-size": "0.8em", "color": "#555", "display": "block"}
+
+
+def knob_ends(knob: str) -> str:
+    """What 0 and 1 of a knob mean, from the scenario schema's own description (the words
+    `docs/knobs.md` gives), so that a class reads the ends of a slider on screen."""
+    description = Scenario.model_fields[knob].description or ""
+    return description.split(": ", 1)[-1]
 
 
 def seed_refusal(seed: int | None, kept: int) -> str | None:
@@ -478,7 +490,8 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                 Prose(
                     f"**{side_label(comparison.setup, i)}** — citizen {row}, now {where}; "
                     f"active needs {now.active_needs if now else 0}, trust "
-                    f"{(now.trust if now else 0):.2f}, relationship {(now.depth if now else 0):.2f}"
+                    f"{(now.trust if now else 0):.2f} (0 none, 1 full), relationship "
+                    f"{(now.depth if now else 0):.2f} (0 a stranger, 1 known well)"
                     f"\n\nworkers met **{summary.workers_met}** · assessments "
                     f"**{summary.assessments}** · referrals accepted **{summary.referrals}**, "
                     f"refused **{summary.rejected}** · specialist episodes "
