@@ -230,6 +230,26 @@ def test_journeys_are_told_in_words(comparison: Comparison) -> None:
     assert observe.citizen_now(model, 10**9) is None
 
 
+def test_a_journey_numbers_its_workers_in_the_order_the_person_met_them() -> None:
+    """The model's worker ids (in the thousands) match nothing on screen; numbered in the
+    order the person met them, the list shows whether it is the same worker again."""
+    events = [
+        observe.JourneyEvent(1, "assessed", 2088, "", 0.0),
+        observe.JourneyEvent(2, "allocated", 2105, "", 0.0),
+        observe.JourneyEvent(5, "episode_closed", 2105, "", 0.0),
+        observe.JourneyEvent(9, "assessed", 2088, "", 0.0),
+    ]
+    numbers = journey.worker_numbers(events)
+    assert numbers == {2088: 1, 2105: 2}
+    said = [journey.describe(e, numbers) for e in events]
+    assert said[0] == "assessed at the front door (their worker 1)"
+    assert said[2] == "episode ended, case closed (their worker 2)"
+    assert said[3].endswith("(their worker 1)")
+    assert not any("2088" in text or "2105" in text for text in said)
+    tips = [d["name"] for s in journey.timeline_chart(events, "A", 10)["series"] for d in s["data"]]
+    assert "week 2: allocated a short episode (their worker 2)" in tips
+
+
 @pytest.mark.parametrize("exercise", exercises.EXERCISES, ids=lambda e: e.title)
 def test_every_exercise_loads_and_runs(exercise: exercises.Exercise, small: Path) -> None:
     comparison = Comparison.from_file(small)

@@ -506,8 +506,9 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                     },
                     responsive=True,
                 )
+                numbers = journey.worker_numbers(events)
                 items = "".join(
-                    f"<li><b>week {e.week}</b> {html.escape(journey.describe(e))}</li>"
+                    f"<li><b>week {e.week}</b> {html.escape(journey.describe(e, numbers))}</li>"
                     for e in reversed(events[-60:])
                 )
                 solara.HTML(

@@ -61,10 +61,23 @@ def lane(kind: str) -> str:
     return _LANE_OF.get(kind, "in and out")
 
 
-def describe(event: JourneyEvent) -> str:
-    """An event in words, e.g. `referred to mental health (by worker 12)`."""
+def worker_numbers(events: Sequence[JourneyEvent]) -> dict[int, int]:
+    """Each worker in one person's journey numbered 1, 2, ... in the order the person met them:
+    whether it is the same worker again is what a class reads, and the model's own ids of
+    workers (in the thousands, and in no box of The system) say nothing of that."""
+    numbers: dict[int, int] = {}
+    for event in events:
+        if event.worker >= 0 and event.worker not in numbers:
+            numbers[event.worker] = len(numbers) + 1
+    return numbers
+
+
+def describe(event: JourneyEvent, numbers: dict[int, int] | None = None) -> str:
+    """An event in words, e.g. `referred to mental health (their worker 2)`, the worker
+    numbered as `worker_numbers` gives (without `numbers`, as the first they met)."""
     kind, service = event.kind, event.service.replace("_", " ")
-    by = f" (worker {event.worker})" if event.worker >= 0 else ""
+    number = (numbers or {}).get(event.worker, 1)
+    by = f" (their worker {number})" if event.worker >= 0 else ""
     if kind in CRISES:
         return f"{CRISES[kind]}, £{event.detail:,.0f}"
     texts = {
@@ -125,6 +138,7 @@ def summarise(events: Sequence[JourneyEvent], now: CitizenNow | None) -> Journey
 def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> dict:
     """Events as dots on lanes over the weeks; hovering shows the words."""
     series = []
+    numbers = worker_numbers(events)
     for name in LANES:
         mine = [e for e in events if lane(e.kind) == name]
         series.append(
@@ -134,7 +148,8 @@ def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> 
                 "symbolSize": 9,
                 "color": LANE_COLOURS[name],
                 "data": [
-                    {"value": [e.week, name], "name": f"week {e.week}: {describe(e)}"} for e in mine
+                    {"value": [e.week, name], "name": f"week {e.week}: {describe(e, numbers)}"}
+                    for e in mine
                 ],
             }
         )
