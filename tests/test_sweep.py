@@ -601,13 +601,20 @@ def test_resume_with_a_damaged_manifest_says_so(grid_sweep, small, tmp_path, cap
 # --------------------------------------------------------------------------- failed runs
 
 
-def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsys):
-    real = relsim.sweep.executors.run_one
+def _failing_at_friction_half(real):
+    """`run_one` that raises for the points at referral friction 0.5 and runs the others."""
 
     def flaky(scenario, seed, replication=0, journeys=False, timeseries=True):
         if scenario.referral_friction == 0.5:
             raise RuntimeError("model blew up at 0.5")
         return real(scenario, seed, replication, journeys, timeseries)
+
+    return flaky
+
+
+def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsys):
+    real = relsim.sweep.executors.run_one
+    flaky = _failing_at_friction_half(real)
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", flaky)
     out = tmp_path / "flaky"
@@ -669,11 +676,7 @@ def test_a_retry_of_failed_runs_that_is_interrupted_leaves_an_unfinished_sweep(
     stopped in between, the manifest must say the sweep is unfinished, or `relsim rerun` takes
     it for a result (and finds it "differs") and its recorded failures no longer exist."""
     real = relsim.sweep.executors.run_one
-
-    def flaky(scenario, seed, replication=0, journeys=False, timeseries=True):
-        if scenario.referral_friction == 0.5:
-            raise RuntimeError("model blew up at 0.5")
-        return real(scenario, seed, replication, journeys, timeseries)
+    flaky = _failing_at_friction_half(real)
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -707,11 +710,7 @@ def test_a_retry_of_failed_runs_on_a_full_disk_stops_in_one_line(
     import errno
 
     real = relsim.sweep.executors.run_one
-
-    def flaky(scenario, seed, replication=0, journeys=False, timeseries=True):
-        if scenario.referral_friction == 0.5:
-            raise RuntimeError("model blew up at 0.5")
-        return real(scenario, seed, replication, journeys, timeseries)
+    flaky = _failing_at_friction_half(real)
 
     def disk_full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
