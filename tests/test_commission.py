@@ -439,6 +439,20 @@ def test_equal_spend_says_a_scenario_without_services_was_not_sized(tmp_path, ca
     assert "nobody (no services: nothing to size)" in shown and "-> 2 posts" not in shown
 
 
+def test_the_specialist_places_stated_are_those_the_services_run() -> None:
+    """At 2,500 citizens each service's 15 places per 1,000 is 37.5, which a service runs as 38
+    whole places: the resources state the places the model runs (228), as a whole number, not
+    the capacity before rounding (225.0)."""
+    from relsim.model import CareModel
+
+    config = load_scenario(SCENARIOS / "baseline.yaml", ["population.citizens=2500"])
+    model = CareModel(config)
+    running = sum(service.slots for service in model.services)
+    stated = resources(config)["specialist_episodes"]
+    assert stated == running == 228
+    assert isinstance(stated, int)
+
+
 def test_scale_keeps_arrivals_workforce_and_specialists_in_proportion(tmp_path) -> None:
     for name in ("baseline", "hybrid"):
         target = tmp_path / f"{name}_30k.yaml"

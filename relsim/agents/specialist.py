@@ -56,7 +56,7 @@ class SpecialistService(mesa.Agent):
         self._rules = rules
         config = self.model.config
         citizens = config.population.citizens
-        self.slots = max(0, round(rules.capacity_slots_per_1000_citizens * citizens / 1000))
+        self.slots = rules.places(citizens)
         self.hours_per_slot = rules.session_hours * (1.0 + RECORDING_SHARE)
         self.capacity_hours = self.slots * self.hours_per_slot
         domains = config.needs.domains

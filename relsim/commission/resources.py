@@ -43,7 +43,8 @@ RESOURCE_FIELDS: dict[str, tuple[str, str]] = {
     ),
     "specialist_episodes": (
         "concurrent episodes",
-        "specialist places, all services together (capacity per 1,000 citizens x citizens)",
+        "specialist places, all services together (each service's capacity per 1,000 citizens "
+        "x citizens, rounded to whole places as the service runs them)",
     ),
     "hybrid_threshold_active_needs": (
         "active needs",
@@ -123,9 +124,8 @@ def resources(scenario: Scenario) -> dict[str, Any]:
     )
     citizens = scenario.population.citizens
     budget = staff_budget_gbp_per_year(scenario)
-    specialist_per_1000 = sum(
-        getattr(scenario.specialists, domain).capacity_slots_per_1000_citizens
-        for domain in scenario.needs.domains
+    specialist_places = sum(
+        getattr(scenario.specialists, domain).places(citizens) for domain in scenario.needs.domains
     )
     return {
         "care_model": model,
@@ -146,7 +146,7 @@ def resources(scenario: Scenario) -> dict[str, Any]:
         "flexible_budget_cap_gbp_per_person_year": (
             scenario.liberated.flexible_budget_per_citizen_year_gbp if caseworkers else None
         ),
-        "specialist_episodes": (0.0 if model == "none" else specialist_per_1000 * citizens / 1000),
+        "specialist_episodes": 0 if model == "none" else specialist_places,
         "hybrid_threshold_active_needs": (
             scenario.hybrid.complexity_threshold_active_needs if model == "hybrid" else None
         ),

@@ -51,6 +51,11 @@ class Specialist(Section):
         description="referrals refused while these needs are active (dual-diagnosis bounce)",
     )
 
+    def places(self, citizens: int) -> int:
+        """The whole concurrent episodes this capacity gives a district of `citizens`: what the
+        service runs, and what a comparison's resources state."""
+        return max(0, round(self.capacity_slots_per_1000_citizens * citizens / 1000))
+
 
 def _specialist(payer: str, excludes: tuple[str, ...] = ()) -> Specialist:
     return Specialist(payer=payer, excludes_if_active=excludes)  # type: ignore[arg-type]
