@@ -112,12 +112,13 @@ def run(
     config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed
     draw = ensemble_draw(sets_for(ensemble), reps, seed, path, sets)
-    _warn_proportions([config])
+    warnings = _warn_proportions([config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         journeys_to = target.staged if target is not None else None
         results = run_scenario(config, reps, seed, workers or default_workers(), journeys_to, draw)
-        block = scenario_block(config, results, seed, started, draw)
+        # what was said on stderr is kept with the result, as a comparison keeps it
+        block = {**scenario_block(config, results, seed, started, draw), "warnings": warnings}
         if target is not None:
             write_run(target.staged, config, results, block, draw)
             target.commit()

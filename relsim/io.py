@@ -149,8 +149,10 @@ def write_run_files(
     if journeys is not None:
         journeys.to_parquet(directory / JOURNEYS, index=False)
     written = sorted(p.name for p in directory.iterdir())
+    said = {"warnings": block["warnings"]} if "warnings" in block else {}  # run's, not compare's
     full = {
         **manifest,
+        **said,
         "scenario": scenario_dict(scenario),
         "files": [*written, "manifest.json"],
         "sha256": {name: sha256(directory / name) for name in written},

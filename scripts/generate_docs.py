@@ -604,6 +604,8 @@ MANIFEST_KEYS = {
     ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",
+    "warnings": "`run` only: what it said on stderr about the scenario (out of proportion, "
+    "outside the calibrated knobs, ...), empty when nothing",
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",
     "files": "the files of the result directory",
     "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
@@ -1122,6 +1124,11 @@ def outputs_md() -> str:
         "",
     ]
     out += json_block(tiny.run_json)
+    out += [
+        "",
+        "`warnings` holds what `run` said on stderr about the scenario (as `compare`'s does, "
+        "below), empty when nothing; the manifest of `run --out` records it too.",
+    ]
     out += ["", "`provenance` keys:", ""]
     out += table(
         ["key", "description"],

@@ -425,6 +425,23 @@ def _no_services(tmp_path: Path) -> Path:
     return path
 
 
+def test_run_keeps_its_warnings_in_its_json_and_manifest(tmp_path) -> None:
+    """`run` says on stderr that a scenario's knobs lie outside the calibrated ones; its JSON and
+    its manifest keep the same lines, as a comparison's do; a scenario inside them has none."""
+    scenario = tmp_path / "wide.yaml"
+    scenario.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\nname: wide\ncontinuity: 0.3\n")
+    args = ("run", scenario, *SMALL_ARGS, "--reps", "2", "--workers", "1", "--ensemble", "0")
+    code, payload, err = _compare_json(*args, "--out", tmp_path / "out", "--json")
+    assert code == 0 and payload is not None
+    [warning] = payload["warnings"]
+    assert warning.startswith("wide: continuity 0.3 is outside the conditions")
+    assert f"relsim: warning: {warning}" in err.splitlines()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["warnings"] == [warning]
+    code, inside, _ = _compare_json("run", "baseline", *args[2:], "--json")
+    assert code == 0 and inside is not None and inside["warnings"] == []
+
+
 def test_equal_spend_says_a_scenario_without_services_was_not_sized(tmp_path, capsys) -> None:
     args = ("compare", "baseline", _no_services(tmp_path), *SMALL_ARGS, "--reps", "1",
             "--workers", "1", "--ensemble", "0", "--equal-spend")  # fmt: skip
