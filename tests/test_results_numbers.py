@@ -469,6 +469,48 @@ def test_the_counts_it_gives_in_words() -> None:
     assert best_in(OVERLOAD, LIBERATED, CRISES, 22)(published) == 1
 
 
+def test_what_it_says_of_the_ensemble_is_what_the_calibration_gives() -> None:
+    """What the page says of the ensemble, "the tenth of a prior sample of 384 points ...;
+    none of the 384 met every target, and the ensemble's weighted median lies outside the window
+    of 5 of the 9", from calibration/abc_points.csv as calibration.md summarises it."""
+    import numpy as np
+
+    from relsim.evidence.targets import FITTING
+
+    def median(values: np.ndarray, weights: np.ndarray) -> float:
+        """The weighted median as scripts/calibration_report.py computes it."""
+        order = np.argsort(values)
+        v, w = values[order], weights[order]
+        return float(np.interp(0.5, (np.cumsum(w) - 0.5 * w) / w.sum(), v))
+
+    points = pd.read_csv(ROOT / "calibration" / "abc_points.csv")
+    accepted = points[points["accepted"]]
+    weights = accepted["weight"].to_numpy(dtype=float)
+    inside = np.ones(len(points), dtype=bool)
+    for target in FITTING:
+        inside &= np.array([target.met(v) for v in points[target.key].to_numpy(dtype=float)])
+    medians = [median(accepted[t.key].to_numpy(dtype=float), weights) for t in FITTING]
+    outside = sum(not t.met(m) for t, m in zip(FITTING, medians, strict=True))
+    check(
+        Quote(
+            "how to read",
+            "the tenth of a prior sample of {384} points that came nearest the fitting targets, "
+            "with their weights; none of the {384} met every target, and the ensemble's weighted "
+            "median lies outside the window of {5} of the {9}",
+            (
+                lambda _: float(len(points)),
+                lambda _: float(len(points)),
+                lambda _: float(outside),
+                lambda _: float(len(FITTING)),
+            ),
+        ),
+        (ROOT / "docs" / "results.md").read_text(),
+        None,
+    )
+    assert not inside.any()
+    assert abs(len(accepted) / len(points) - 0.1) < 0.01
+
+
 # -- After a demand shock -------------------------------------------------------------------
 ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
 ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
