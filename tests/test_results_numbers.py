@@ -511,6 +511,13 @@ def test_what_it_says_of_the_ensemble_is_what_the_calibration_gives() -> None:
     assert abs(len(accepted) / len(points) - 0.1) < 0.01
 
 
+def test_chance_alone_is_published_for_the_studies_it_names() -> None:
+    """The page: "of the studies below only the five-year cost by complexity is published
+    that way as well (and the shock study, with its own script)": the chance-only directories."""
+    chance = sorted(d.name for d in RESULTS.iterdir() if d.name.endswith("_chance"))
+    assert chance == [CHANCE, "shock_recovery_chance"]
+
+
 # -- After a demand shock -------------------------------------------------------------------
 ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
 ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
