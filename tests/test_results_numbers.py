@@ -111,7 +111,8 @@ QUOTES = (
     # The first caution: the ensemble's centre, read from the friction study
     Quote(
         "caution",
-        "(the friction study at 0.5, the point nearest the bundled 0.6: {3.1} and {2.6})",
+        "(the friction study at a referral friction of 0.5, the point nearest the bundled "
+        "friction of 0.6, at the bundled complexity: {3.1} and {2.6})",
         (
             level(FRICTION, BASELINE, 0.5, CRISES),
             level(FRICTION, LIBERATED, 0.5, CRISES),
