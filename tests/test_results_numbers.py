@@ -519,6 +519,30 @@ def test_chance_alone_is_published_for_the_studies_it_names() -> None:
     assert chance == [CHANCE, "shock_recovery_chance"]
 
 
+def test_the_horizons_it_gives_are_the_studies_own() -> None:
+    """The page: "every run measures five years after a two-year warm-up unless its section
+    says otherwise (the two studies of cost from launch have no warm-up; the shock study
+    measures six years)": the scenarios, the experiment files and the shock script's settings."""
+    import yaml
+
+    from relsim.config import load_scenario
+
+    for name in ("baseline", "liberated", "hybrid"):
+        time = load_scenario(ROOT / "scenarios" / f"{name}.yaml").time
+        assert (time.weeks, time.warmup_weeks) == (260, 104), name
+    launch = {TRAJECTORY, BREAK_EVEN}
+    for path in sorted((ROOT / "experiments").glob("*.yaml")):
+        study = yaml.safe_load(path.read_text())
+        settings = " ".join([*study.get("set", []), *study.get("grid", {})])
+        assert ("time.warmup_weeks=0" in settings) == (study["name"] in launch), path.name
+        if study["name"] not in launch:
+            assert "time." not in settings, path.name
+    script = (ROOT / "scripts" / "shock_recovery.py").read_text()
+    assert '"time.weeks=312", "time.warmup_weeks=104"' in script
+    page = " ".join((ROOT / "docs" / "results.md").read_text().split())
+    assert "the two studies of cost from launch have no warm-up; the shock study measures" in page
+
+
 # -- After a demand shock -------------------------------------------------------------------
 ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
 ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
