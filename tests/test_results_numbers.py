@@ -564,6 +564,29 @@ def test_the_horizons_it_gives_are_the_studies_own() -> None:
     assert "the two studies of cost from launch have no warm-up; the shock study measures" in page
 
 
+def test_the_settling_from_launch_it_gives_is_the_odd_measures() -> None:
+    """The launch caveat quotes the MSER-5 truncation points of the bundled districts run from
+    launch, from docs/odd/measures.csv (scripts/odd_measures.py)."""
+    measures = pd.read_csv(ROOT / "docs" / "odd" / "measures.csv")
+
+    def from_launch(scenario: str) -> Value:
+        row = measures[
+            (measures["scenario"] == scenario) & (measures["measure"] == "mser5_weeks_from_launch")
+        ]
+        return lambda _: float(row["value"].iloc[0])
+
+    check(
+        Quote(
+            "P3 trajectory",
+            "which MSER-5 puts at {50} weeks under assess-do-refer and {75} under the Liberated "
+            "Method run from launch",
+            (from_launch(BASELINE), from_launch(LIBERATED)),
+        ),
+        (ROOT / "docs" / "results.md").read_text(),
+        None,
+    )
+
+
 # -- After a demand shock -------------------------------------------------------------------
 ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
 ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
