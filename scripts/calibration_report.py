@@ -145,10 +145,11 @@ def build(points: pd.DataFrame, defaults: pd.DataFrame, print_: str) -> str:
     fit_defaults = abc.target_values(defaults, FITTING)
     context_defaults = abc.target_values(defaults, CONTEXT)
     minutes = manifest.get("wall_minutes")
+    runs = manifest["points"] * len(manifest["configurations"])
     took = (
-        f" ({minutes:.0f} minutes of wall time with {manifest.get('workers', 2)} workers on two "
-        "cores shared with other work, a deliberate interruption and resumption included; 1.2 to "
-        "1.5 s a run on a free core, so about 20 minutes on two free cores)"
+        f" ({runs:,} runs in {minutes:.0f} minutes of wall time with "
+        f"{manifest.get('workers', 2)} workers on two cores shared with other work, a deliberate "
+        "interruption and resumption included)"
         if minutes
         else ""
     )
