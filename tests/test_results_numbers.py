@@ -587,6 +587,22 @@ def test_the_settling_from_launch_it_gives_is_the_odd_measures() -> None:
     )
 
 
+def test_the_sensitivity_ranking_it_gives_is_the_morris_one() -> None:
+    """The page: sensitivity.md "ranks it [relationship growth] second of the 33 uncertain
+    parameters for both crises and total cost, after how fast needs return to their baseline",
+    by mu* in docs/sensitivity/morris.csv."""
+    morris = pd.read_csv(ROOT / "docs" / "sensitivity" / "morris.csv")
+    for metric in (CRISES, COST):
+        ranked = morris[morris["metric"] == metric].sort_values("mu_star", ascending=False)
+        assert len(ranked) == 33, metric
+        assert list(ranked["parameter"].iloc[:2]) == [
+            "needs.reversion_per_week",
+            "relationship.growth_per_hour",
+        ], metric
+    page = " ".join((ROOT / "docs" / "results.md").read_text().split())
+    assert "ranks it second of the 33 uncertain parameters for both crises and total cost" in page
+
+
 # -- After a demand shock -------------------------------------------------------------------
 ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
 ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
