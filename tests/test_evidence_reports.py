@@ -70,8 +70,9 @@ def test_a_default_set_toward_a_held_out_figure_is_named_where_it_is_reported() 
 
 def test_a_fitting_window_worked_from_a_held_out_change_is_named() -> None:
     """A fitting target whose published figure quotes a change (a signed percentage) that a
-    held-out target tests shares data with that row: the validation report names the fitting
-    target and the change, rather than calling the two sets disjoint and leaving it there."""
+    held-out target tests shares data with that row: the validation report and the ODD's
+    pattern P2 name the fitting target and the change, rather than calling the two sets
+    disjoint and leaving it there."""
     import re
 
     from relsim.evidence.targets import FITTING
@@ -86,10 +87,17 @@ def test_a_fitting_window_worked_from_a_held_out_change_is_named() -> None:
     assert shared
     validation = " ".join((ROOT / "docs" / "validation.md").read_text().split())
     assert "not as published figures" in validation
+    pattern = next(
+        line
+        for line in (ROOT / "docs" / "odd.md").read_text().splitlines()
+        if line.startswith("| P2 |")
+    )
+    assert "No fitting target concerns it" not in pattern
     for key, found in shared.items():
-        assert f"`{key}`" in validation, key
+        assert f"`{key}`" in validation and f"`{key}`" in pattern, key
         for figure in found:
             assert figure in validation, (key, figure)
+            assert figure.replace("-", "−") in pattern, (key, figure)
 
 
 def test_sensitivity_report_shows_every_uncertain_parameter() -> None:
