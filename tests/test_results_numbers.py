@@ -603,6 +603,34 @@ def test_the_sensitivity_ranking_it_gives_is_the_morris_one() -> None:
     assert "ranks it second of the 33 uncertain parameters for both crises and total cost" in page
 
 
+def test_what_it_says_of_validation_is_the_report_s_count() -> None:
+    """The page's summary of docs/validation.md, from the verdict counts that report gives."""
+    import re
+
+    report = " ".join((ROOT / "docs" / "validation.md").read_text().split())
+    found = re.search(
+        r"Of (\d+) targets: (\d+) agree, (\d+) are within uncertainty, (\d+) disagree", report
+    )
+    assert found
+    total, agree, within, disagree = (float(n) for n in found.groups())
+    check(
+        Quote(
+            "cautions",
+            "where the ensemble's median meets {2} of the {9} held-out targets and misses the "
+            "other {7} ({2} of them within its central 90 %, {5} outside it)",
+            (
+                lambda _: agree,
+                lambda _: total,
+                lambda _: within + disagree,
+                lambda _: within,
+                lambda _: disagree,
+            ),
+        ),
+        (ROOT / "docs" / "results.md").read_text(),
+        None,
+    )
+
+
 # -- After a demand shock -------------------------------------------------------------------
 ENSEMBLE, AT_VALUES = "shock_recovery", "shock_recovery_chance"
 ADR10, ADR20 = "assess-do-refer, 10 duty workers", "assess-do-refer, 20 duty workers"
