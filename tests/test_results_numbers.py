@@ -126,6 +126,16 @@ QUOTES = (
             level(FRICTION, LIBERATED, 0.5, CRISES),
         ),
     ),
+    Quote(
+        "caution",
+        "about {6.6} times the staff cost (over the ensemble, the friction study at 0.5)",
+        (
+            lambda p: (
+                p.summary(FRICTION, LIBERATED, 0.5, "staff_cost_per_citizen_year_mean")
+                / p.summary(FRICTION, BASELINE, 0.5, "staff_cost_per_citizen_year_mean")
+            ),
+        ),
+    ),
     # Complexity crossover (P1)
     Quote(
         "P1",
