@@ -1028,6 +1028,26 @@ def test_the_shock_section_quotes_the_study_files(quote: Quote, page: str) -> No
     check(quote, page, None)
 
 
+def test_the_number_of_intervals_it_warns_of() -> None:
+    """The page: "over 6 arms, 7 windows from the shock's last half-year on and 8 measures", as
+    after_effects.csv holds them (the window before the shock is zero by construction)."""
+    table = shock_table(ENSEMBLE, "after_effects")
+    read = table[table["window"] != "before"]
+    check(
+        Quote(
+            "shock",
+            "over {6} arms, {7} windows from the shock's last half-year on and {8} measures",
+            (
+                lambda _: float(read["arm"].nunique()),
+                lambda _: float(read["window"].nunique()),
+                lambda _: float(read["measure"].nunique()),
+            ),
+        ),
+        (ROOT / "docs" / "results.md").read_text(),
+        None,
+    )
+
+
 def test_the_shock_bounds_it_gives_in_words() -> None:
     """Over the ensemble crises move "by under 2 % in every window", and switching rationing
     off leaves intervals "within −0.005 to 0.003" and "under one person more waiting"."""
