@@ -328,6 +328,19 @@ QUOTES = (
     ),
     Quote(
         "P6",
+        "burnout rises past 0.3 by a cap of 22 under {15} of the 16 sets, but under the other it "
+        "never passes {0.07}, even at 30",
+        (
+            lambda p: float((p.per_set(OVERLOAD, LIBERATED, "mean_burnout")[22] > 0.3).sum()),
+            lambda p: float(
+                p.per_set(OVERLOAD, LIBERATED, "mean_burnout")
+                .pipe(lambda b: b[b[22] <= 0.3])
+                .max(axis=None)
+            ),
+        ),
+    ),
+    Quote(
+        "P6",
         "lowest at a cap of 10 ({2.65} per citizen-year) and rises on both sides: at 6 too few "
         "people are held ({2.86}, with {22} weeks' wait for a place), and past 10 the "
         "caseworkers triage ({32} % of held person-weeks unseen at 14, {73} % at 30)",
