@@ -27,6 +27,7 @@ try:
         reps_option,
         seed_option,
         set_option,
+        warn,
         workers_option,
     )
     from relsim.config import Scenario, ScenarioError, load_scenario
@@ -133,20 +134,13 @@ def _warn_proportions(configs: Sequence[Scenario]) -> list[str]:
     from relsim.commission.resources import staffing_warnings
     from relsim.commission.scale import proportion_warnings
 
-    return _warn(
+    return warn(
         [
             w
             for c in configs
             for w in (*proportion_warnings(c), *staffing_warnings(c), *calibration_warnings(c))
         ]
     )
-
-
-def _warn(warnings: list[str]) -> list[str]:
-    """Say each warning on stderr, one line each; the same list, for the JSON and reports."""
-    for warning in warnings:
-        click.echo(f"relsim: warning: {printable(warning)}", err=True)
-    return warnings
 
 
 def show_run(block: dict[str, Any], as_json: bool) -> None:
@@ -285,7 +279,7 @@ def compare(
     for target_file, option, kind in ((report, "--report", REPORT), (xlsx, "--xlsx", WORKBOOK)):
         if target_file is not None:
             check_file_target(target_file, option, out, kind=kind)
-    warnings = _warn_proportions(configs) + _warn([] if sizing is None else sizing.warnings())
+    warnings = _warn_proportions(configs) + warn([] if sizing is None else sizing.warnings())
 
     from relsim.commission.analysis import analyse
 
@@ -307,7 +301,7 @@ def compare(
                 lambda c, n: run_scenario(c, n, seed, processes, None, doing="sizing "),
                 reps,
             )
-            warnings += _warn(sizing.warnings())
+            warnings += warn(sizing.warnings())
         runs = [
             run_scenario(
                 c, reps, seed, processes, None if target is None else target.staged / c.name, d

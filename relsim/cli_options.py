@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from relsim.config.errors import ScenarioError, shown
+from relsim.config.errors import ScenarioError, printable, shown
 
 HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
@@ -52,6 +52,13 @@ def clean_json(value: Any) -> Any:
     if isinstance(value, list):
         return [clean_json(v) for v in value]
     return value
+
+
+def warn(warnings: list[str]) -> list[str]:
+    """Say each warning on stderr, one line each; the same list, for the JSON and reports."""
+    for warning in warnings:
+        click.echo(f"relsim: warning: {printable(warning)}", err=True)
+    return warnings
 
 
 def emit_json(payload: dict) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from relsim import bundled
-from relsim.cli_options import emit_json, seed_option, set_option, workers_option
+from relsim.cli_options import emit_json, seed_option, set_option, warn, workers_option
 from relsim.config import load_scenario
 from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
@@ -51,9 +51,7 @@ def _warn_domain(configs: list[Any]) -> None:
     conditions the model was calibrated in."""
     from relsim.commission.domain import calibration_warnings
 
-    for config in configs:
-        for warning in calibration_warnings(config):
-            click.echo(f"relsim: warning: {printable(warning)}", err=True)
+    warn([w for config in configs for w in calibration_warnings(config)])
 
 
 def _processes(workers: int | None) -> int:
