@@ -196,6 +196,23 @@ def _set_side(
     change(wanted.value.side(index, **{setting: int(value)}))
 
 
+def _changer(
+    comparison: Comparison,
+    wanted: solara.Reactive[Setup],
+    tick: solara.Reactive[int],
+    pending: solara.Reactive[list[str]],
+) -> Callable[[Setup], None]:
+    """What a control calls with the setup it wants: the districts take what applies at once,
+    and what waits for Reset is listed."""
+
+    def change(new: Setup) -> None:
+        wanted.set(new)
+        pending.set(comparison.change(new))
+        tick.set(tick.value + 1)
+
+    return change
+
+
 @solara.component
 def PolicyControls(
     comparison: Comparison,
@@ -204,11 +221,7 @@ def PolicyControls(
     pending: solara.Reactive[list[str]],
 ) -> None:
     setup = wanted.value
-
-    def change(new: Setup) -> None:
-        wanted.set(new)
-        pending.set(comparison.change(new))
-        tick.set(tick.value + 1)
+    change = _changer(comparison, wanted, tick, pending)
 
     with solara.Card("Policy", subtitle="applies at once, even while running", margin=0):
         for knob, label in (
@@ -286,11 +299,7 @@ def DistrictControls(
     pending: solara.Reactive[list[str]],
 ) -> None:
     setup = wanted.value
-
-    def change(new: Setup) -> None:
-        wanted.set(new)
-        pending.set(comparison.change(new))
-        tick.set(tick.value + 1)
+    change = _changer(comparison, wanted, tick, pending)
 
     def care_model(index: int, words: str) -> None:
         name = next(m for m in observe.care_models() if observe.care_model_words(m) == words)
