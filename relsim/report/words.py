@@ -86,15 +86,16 @@ def staff_words(resources: dict[str, Any]) -> str:
     return f"{posts} posts ({' and '.join(parts)}), a staff budget of {money(budget, 3)} a year"
 
 
-def _ratio_words(first: float, other: float) -> str:
+def _ratio_words(first: float, other: float, name: str) -> str:
+    """The staff budget `other` against `first`'s, scenario `name`'s, in words."""
     if first <= 0 or other <= 0:
         return ""
     ratio = other / first
     if abs(ratio - 1) < 0.005:
-        return "the same staff budget"
+        return f"the same staff budget as {name}"
     if ratio > 1:
-        return f"{sig(ratio, 2)} times the staff budget"
-    return f"{sig(100 * ratio, 2)} % of the staff budget"
+        return f"{sig(ratio, 2)} times the staff budget of {name}"
+    return f"{sig(100 * ratio, 2)} % of the staff budget of {name}"
 
 
 def resources_paragraph(payload: dict[str, Any]) -> list[str]:
@@ -106,10 +107,9 @@ def resources_paragraph(payload: dict[str, Any]) -> list[str]:
         found = block["resources"]
         line = f"{block['scenario']} ({MODEL_WORDS.get(found['care_model'], '?')}): "
         line += staff_words(found)
-        ratio = _ratio_words(reference, found["staff_budget_gbp_per_year"])
+        ratio = _ratio_words(reference, found["staff_budget_gbp_per_year"], first["scenario"])
         if block is not first and ratio:
-            joined = "as" if ratio == "the same staff budget" else "of"
-            line += f"; {ratio} {joined} {first['scenario']}"
+            line += f"; {ratio}"
         lines.append(line + ".")
     spend = payload.get("equal_spend")
     if spend:
