@@ -190,7 +190,9 @@ def test_a_second_writer_is_refused_while_a_sweep_runs(tmp_path, cli_popen, caps
 
 def test_a_run_locks_its_out_and_removes_it_when_stopped(tmp_path, cli_popen, capsys):
     out = tmp_path / "a" / "b" / "results"
-    proc = cli_popen("run", BASELINE, "--reps", "3", "--workers", "1", "--out", out)
+    # long enough (about half a minute of runs) that SIGTERM always finds it still running; with
+    # three replications a quick machine could finish before the signal was sent
+    proc = cli_popen("run", BASELINE, "--reps", "40", "--workers", "1", "--out", out)
     try:
         deadline = time.monotonic() + 120
         while not out.exists():
