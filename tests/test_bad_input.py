@@ -279,8 +279,8 @@ def test_bundled_scenarios_and_their_copies_by_init_still_load(tmp_path, capsys)
 
     assert relsim_main("init", tmp_path / "copy") == 0
     copies = sorted((tmp_path / "copy" / "scenarios").glob("*.yaml"))
-    assert len(copies) == 3
-    assert relsim_main("validate", "baseline", "liberated", "hybrid", *copies) == 0
+    assert len(copies) == 4
+    assert relsim_main("validate", "baseline", "liberated", "hybrid", "none", *copies) == 0
     assert capsys.readouterr().err == ""
 
 

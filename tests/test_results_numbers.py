@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "results"
 CRISES = "crisis_events_per_citizen_year"
 COST = "total_cost_per_citizen_year"
-LIBERATED, BASELINE = "liberated", "baseline"
+LIBERATED, BASELINE, NONE = "liberated", "baseline", "none"
 
 
 class Published:
@@ -43,11 +43,12 @@ class Published:
         assert len(row) == 1, (name, series, at)
         return float(row[column].iloc[0])
 
-    def difference(self, name: str, at: float, column: str) -> float:
-        """Liberated Method minus assess-do-refer, as `differences.csv` pairs them."""
+    def difference(self, name: str, at: float, column: str, series: str = LIBERATED) -> float:
+        """`series` (by default the Liberated Method) minus assess-do-refer, as
+        `differences.csv` pairs them."""
         table = self.table(name, "differences")
         swept = table.columns[3]
-        row = table[table[swept] == at]
+        row = table[(table[swept] == at) & (table["series"] == series)]
         assert len(row) == 1, (name, at)
         return float(row[column].iloc[0])
 
@@ -108,6 +109,32 @@ CONTACT, GROWTH = "thin_evidence_relational_effect", "thin_evidence_relationship
 CHANCE = f"{BREAK_EVEN}_chance"
 
 
+def without_services(series: str, at: float, metric: str) -> Callable[[Published], pd.Series]:
+    """Each parameter set's `series` minus the district with no services (complexity crossover)."""
+    return lambda p: p.per_set(CROSS, series, metric)[at] - p.per_set(CROSS, NONE, metric)[at]
+
+
+def avoided_share(series: str, at: float) -> Value:
+    """The share of no services' crises (mean over the sets) that `series` avoids."""
+    return lambda p: (
+        -without_services(series, at, CRISES)(p).mean() / level(CROSS, NONE, at, CRISES)(p)
+    )
+
+
+def extreme_share(series: str, how: Callable[[list[float]], float]) -> Value:
+    """The smallest or largest share, in per cent, over the complexities studied."""
+    complexities = (0.1, 0.3, 0.5, 0.7, 0.9)
+    return lambda p: 100 * how([avoided_share(series, x)(p) for x in complexities])
+
+
+def per_crisis_avoided(series: str, at: float) -> Value:
+    """Net cost of a crisis avoided: the mean extra total cost over the mean crises avoided."""
+    return lambda p: (
+        without_services(series, at, COST)(p).mean()
+        / -without_services(series, at, CRISES)(p).mean()
+    )
+
+
 def faster_in_second_half(p: Published) -> float:
     """Under how many parameter sets assess-do-refer's crises rise more from friction 0.5 to 1
     than from 0 to 0.5."""
@@ -165,6 +192,69 @@ QUOTES = (
                 for g in (gap(CROSS, x, CRISES, "high"), gap(CROSS, x, CRISES, "low"))
             ),
             lambda p: float(min((p.paired(CROSS, x, CRISES) < 0).sum() for x in (0.5, 0.7, 0.9))),
+        ),
+    ),
+    # Complexity crossover: against no services
+    Quote(
+        "P1",
+        "It has {0.79} crises per citizen-year at complexity 0.1 and {7.42} at 0.9. Both care "
+        "models avoid crises at every complexity under every one of the {16} parameter sets: "
+        "assess-do-refer between {5} % and {7} % of them ({0.04} per citizen-year at 0.1, 95 % "
+        "interval {0.02} to {0.06}; {0.38} at 0.9, {0.18} to {0.81}), the Liberated Method "
+        "between {12} % and {22} % ({0.09} at 0.1, {1.26} at 0.9,",
+        (
+            level(CROSS, NONE, 0.1, CRISES),
+            level(CROSS, NONE, 0.9, CRISES),
+            lambda p: float(
+                min(
+                    (without_services(s, x, CRISES)(p) < 0).sum()
+                    for s in (BASELINE, LIBERATED)
+                    for x in (0.1, 0.3, 0.5, 0.7, 0.9)
+                )
+            ),
+            *(extreme_share(BASELINE, how) for how in (min, max)),
+            *(
+                lambda p, x=x, c=c: p.difference(CROSS, x, CRISES + STATS[c], NONE)
+                for x in (0.1, 0.9)
+                for c in ("mean", "low", "high")
+            ),
+            *(extreme_share(LIBERATED, how) for how in (min, max)),
+            *(lambda p, x=x: -without_services(LIBERATED, x, CRISES)(p).mean() for x in (0.1, 0.9)),
+        ),
+    ),
+    Quote(
+        "P1",
+        "on average no services has the lowest total cost at every complexity (£{1,280} per "
+        "citizen-year at 0.1, £{12,250} at 0.9), assess-do-refer costing £{720} more at 0.1 "
+        "(£{690} to £{740}) and £{210} more at 0.9 ({−£440} to £{490}), the Liberated Method "
+        "£{2,250} and £{500} more. Only from 0.7 is either cheaper than no services, and then "
+        "only under some parameter sets (assess-do-refer under {2} and {3} of the 16 at 0.7 and "
+        "0.9, the Liberated Method under {2} and {5})",
+        (
+            level(CROSS, NONE, 0.1, COST),
+            level(CROSS, NONE, 0.9, COST),
+            *(
+                lambda p, x=x, c=c: -p.difference(CROSS, x, COST + STATS[c], NONE)
+                for x, ends in ((0.1, ("mean", "high", "low")), (0.9, ("mean", "high", "low")))
+                for c in ends
+            ),
+            *(lambda p, x=x: without_services(LIBERATED, x, COST)(p).mean() for x in (0.1, 0.9)),
+            *(
+                lambda p, s=s, x=x: float((without_services(s, x, COST)(p) < 0).sum())
+                for s in (BASELINE, LIBERATED)
+                for x in (0.7, 0.9)
+            ),
+        ),
+    ),
+    Quote(
+        "P1",
+        "about £{2,500} a crisis avoided for assess-do-refer and £{2,800} for the Liberated "
+        "Method at 0.5, about £{560} and £{400} at 0.9",
+        (
+            per_crisis_avoided(BASELINE, 0.5),
+            per_crisis_avoided(LIBERATED, 0.5),
+            per_crisis_avoided(BASELINE, 0.9),
+            per_crisis_avoided(LIBERATED, 0.9),
         ),
     ),
     Quote(

@@ -1,5 +1,6 @@
-"""Every bundled scenario loads, runs (shortened) and yields finite contract metrics, and says
-where each value it sets comes from."""
+"""Every bundled scenario loads, runs (shortened) and yields finite contract metrics (the district
+with no services none of staff, which it has not), and says where each value it sets comes
+from."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 SHORTEN = ("time.weeks=40", "time.warmup_weeks=10")
 ROOT = SCENARIOS.parent
+#: measures of a workforce: undefined (NaN) in a district that employs no one
+STAFF_MEASURES = {
+    "mean_caseload",
+    "staff_utilisation",
+    "share_time_transactional",
+    "mean_burnout",
+    "staff_turnover_per_fte_year",
+    "mean_wait_weeks",
+}
 #: top-level keys that name or describe a scenario rather than set a value of the district
 UNVALUED = {"name", "description", "extends"}
 #: what a provenance comment must say: that the value is an assumption, a policy input or
@@ -50,6 +60,13 @@ def test_bundled_scenario_runs_with_finite_contract_metrics(path: Path) -> None:
     assert model.week == 50
     metrics = compute_metrics(model)
     assert set(metrics) == set(METRIC_NAMES)
+    if scenario.care_model == "none":
+        undefined = {name for name in CONTRACT_METRICS if not math.isfinite(metrics[name])}
+        assert undefined == STAFF_MEASURES, f"{path.name}: not finite: {undefined}"
+        assert metrics["crisis_events_per_citizen_year"] > 0
+        assert metrics["staff_cost_per_citizen_year"] == 0
+        assert metrics["specialist_cost_per_citizen_year"] == 0
+        return
     not_finite = []
     for name in CONTRACT_METRICS:
         value = metrics[name]
