@@ -646,11 +646,126 @@ def test_what_it_says_of_the_ensemble_is_what_the_calibration_gives() -> None:
     assert abs(len(accepted) / len(points) - 0.1) < 0.01
 
 
-def test_chance_alone_is_published_for_the_studies_it_names() -> None:
-    """The page: "of the studies below only the five-year cost by complexity is published
-    that way as well (and the shock study, with its own script)": the chance-only directories."""
+def test_chance_alone_is_published_for_every_study() -> None:
+    """The page: "every study below is published that way as well (the shock study with its own
+    script)": a chance-only directory for each experiment and the shock study, each holding
+    chance-only intervals."""
+    import json
+
     chance = sorted(d.name for d in RESULTS.iterdir() if d.name.endswith("_chance"))
-    assert chance == [CHANCE, "shock_recovery_chance"]
+    studies = [path.stem for path in (ROOT / "experiments").glob("*.yaml")]
+    assert chance == sorted([f"{name}_chance" for name in studies] + ["shock_recovery_chance"])
+    for name in studies:
+        manifest = json.loads((RESULTS / f"{name}_chance" / "manifest.json").read_text())
+        assert manifest["interval"]["kind"] == "chance", name
+
+
+def the_two(
+    study: str, at: float, metric: str, series: str = LIBERATED, kind: str = "differences"
+) -> tuple[Value, ...]:
+    """Mean, low and high over the ensemble, then the same by chance alone (`NAME_chance`):
+    `series` minus assess-do-refer, or `series`'s level when `kind` is "summary"."""
+
+    def one(name: str, stat: str) -> Value:
+        column = metric + STATS[stat]
+        if kind == "summary":
+            return lambda p: p.summary(name, series, at, column)
+        return lambda p: p.difference(name, at, column, series)
+
+    return tuple(one(name, stat) for name in (study, f"{study}_chance") for stat in STATS)
+
+
+CHANCE_TABLE = (
+    (
+        "crises, complexity 0.9 | {−0.88} ({−2.27} to {−0.23}) | {−1.19} ({−1.25} to {−1.13})",
+        the_two(CROSS, 0.9, CRISES),
+    ),
+    (
+        "total cost, complexity 0.9 | £{290} ({−£1,790} to £{1,340}) | "
+        "{−£290} ({−£380} to {−£200})",
+        the_two(CROSS, 0.9, COST),
+    ),
+    (
+        "crises, complexity 0.9 | {0.38} ({0.18} to {0.81}) | {0.44} ({0.43} to {0.44})",
+        the_two(CROSS, 0.9, CRISES, NONE),
+    ),
+    (
+        "total cost, complexity 0.9 | {−£210} ({−£490} to £{440}) | {−£110} ({−£120} to {−£90})",
+        the_two(CROSS, 0.9, COST, NONE),
+    ),
+    (
+        "crises, continuity 0 | {−0.15} ({−0.56} to {0.07}) | {−0.10} ({−0.11} to {−0.09})",
+        the_two(ERODE, 0.0, CRISES),
+    ),
+    (
+        "crises, continuity 1 | {−0.55} ({−1.22} to {−0.26}) | {−0.80} ({−0.83} to {−0.77})",
+        the_two(ERODE, 1.0, CRISES),
+    ),
+    (
+        "crises, friction 1 | {−0.58} ({−1.25} to {−0.28}) | {−0.85} ({−0.88} to {−0.82})",
+        the_two(FRICTION, 1.0, CRISES),
+    ),
+    (
+        "burnout, cap 14 | {0.59} ({0.02} to {0.88}) | {0.69} ({0.66} to {0.72})",
+        the_two(OVERLOAD, 14, "mean_burnout", kind="summary"),
+    ),
+    (
+        "five years from launch | £{1,060} (£{280} to £{1,480}) | £{760} (£{700} to £{820})",
+        the_two(TRAJECTORY, 260, COST),
+    ),
+    (
+        "total cost, complexity 0.9 | £{580} ({−£1,090} to £{1,480}) | £{20} ({−£40} to £{80})",
+        the_two(BREAK_EVEN, 0.9, COST),
+    ),
+    (
+        "crises at a threshold of 5 | {2.79} ({2.18} to {3.50}) | {3.17} ({3.13} to {3.20})",
+        the_two(HYBRID, 5, CRISES, "hybrid", kind="summary"),
+    ),
+    (
+        "crises, effect 0.04 | {−0.28} ({−0.66} to {−0.12}) | {−0.40} ({−0.42} to {−0.37})",
+        the_two(CONTACT, 0.04, CRISES),
+    ),
+    (
+        "total cost, effect 0.16 | £{740} ({−£90} to £{1,120}) | £{280} (£{230} to £{340})",
+        the_two(CONTACT, 0.16, COST),
+    ),
+    (
+        "total cost, growth 0.08 | £{390} ({−£550} to £{800}) | £{10} ({−£40} to £{60})",
+        the_two(GROWTH, 0.08, COST),
+    ),
+)
+
+
+@pytest.mark.parametrize("row", CHANCE_TABLE, ids=lambda row: row[0][:40])
+def test_the_chance_alone_table_quotes_both_publications(
+    row: tuple[str, tuple[Value, ...]], page: str
+) -> None:
+    check(Quote("chance alone", *row), page, Published())
+
+
+def test_what_it_says_of_chance_alone_against_the_ensemble(page: str) -> None:
+    """The passage under the table: how much narrower chance alone is over the table's rows,
+    and the levels at complexity 0.9 that make the Liberated Method the cheapest of three."""
+    published = Published()
+    ratios = []
+    for _, values in CHANCE_TABLE:
+        _, low, high, _, chance_low, chance_high = (value(published) for value in values)
+        ratios.append((high - low) / (chance_high - chance_low))
+    chance = f"{CROSS}_chance"
+    quote = Quote(
+        "chance alone",
+        "the chance-only intervals are about {10} to {35} times narrower than the ensemble's, "
+        "so nearly every difference is clear by chance alone",
+        (lambda p: min(ratios), lambda p: max(ratios)),
+    )
+    check(quote, page, published)
+    levels = Quote(
+        "chance alone",
+        "the cheapest of the three (£{15,860} per citizen-year, against £{16,040} with no "
+        "services and £{16,150} under assess-do-refer)",
+        tuple(level(chance, s, 0.9, COST) for s in (LIBERATED, NONE, BASELINE)),
+    )
+    check(levels, page, published)
 
 
 def test_the_horizons_it_gives_are_the_studies_own() -> None:
