@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import relsim.sweep.executors
+import relsim.sweep.series_chunks
 import relsim.sweep.store
 from relsim.cli import main
 from relsim.sweep.store import COMPACTED, SweepStore
@@ -224,7 +225,7 @@ def _stored_out_of_order(directory: Path) -> SweepStore:
 def test_the_series_compacted_a_chunk_at_a_time_are_the_whole_table_sorted(tmp_path, monkeypatch):
     """Compacted three runs at a time, the weekly series are what one read of every part,
     sorted by run and week, gives: the same rows in the same order, of the same types."""
-    monkeypatch.setattr(relsim.sweep.store, "SERIES_CHUNK_RUNS", 3)
+    monkeypatch.setattr(relsim.sweep.series_chunks, "SERIES_CHUNK_RUNS", 3)
     store = _stored_out_of_order(tmp_path)
     keys = ["point", "replication", "week"]
     whole = pd.read_parquet(store.series_dir).sort_values(keys, kind="stable", ignore_index=True)
@@ -244,7 +245,7 @@ def test_compacting_the_series_never_reads_more_than_a_chunk_of_runs(tmp_path, m
     """Two runs at a time, no read of the weekly series returns the rows of a third run, and
     the reads together return each row once: memory is bounded by the chunk, whatever the
     number of runs."""
-    monkeypatch.setattr(relsim.sweep.store, "SERIES_CHUNK_RUNS", 2)
+    monkeypatch.setattr(relsim.sweep.series_chunks, "SERIES_CHUNK_RUNS", 2)
     store = _stored_out_of_order(tmp_path)
     read = pd.read_parquet
     runs_read: list[int] = []
