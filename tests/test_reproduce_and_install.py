@@ -625,7 +625,7 @@ def test_init_force_that_fails_midway_puts_back_what_it_replaced(
     assert (scenarios / "baseline.yaml").read_bytes() == bundled_baseline
     assert not (scenarios / "liberated.yaml").is_symlink()
     assert sorted(p.name for p in scenarios.iterdir()) == [
-        "baseline.yaml", "hybrid.yaml", "liberated.yaml", "mine.yaml"
+        "baseline.yaml", "hybrid.yaml", "liberated.yaml", "mine.yaml", "none.yaml"
     ]  # fmt: skip
     assert not [p for p in target.rglob(".*")]
 
