@@ -414,6 +414,7 @@ class CareModel(mesa.Model):
                     pathway.reassign(district, week, mine)
 
     def record(self, week: Week) -> None:
+        self.tally.end_week()
         if not (week.measuring or self.record_series):
             return  # a warm-up week counts only in the series, and none is kept
         totals = count_week(self.district, week)

@@ -16,6 +16,7 @@ from relsim.heap import collector_skips_older_objects, release_free_memory
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
 from relsim.pools import pool_for
+from relsim.warmup import run_check
 
 
 @dataclass
@@ -25,6 +26,8 @@ class RunResult:
     metrics: dict[str, float]
     timeseries: pd.DataFrame | None
     journeys: pd.DataFrame | None = field(default=None, repr=False)
+    #: the run's own steady-state check (relsim.warmup.run_check)
+    steady: dict[str, float] = field(default_factory=dict)
 
 
 def simulate(
@@ -67,6 +70,7 @@ def _run_and_free(
     model = simulate(scenario, seed, replication, journeys, timeseries)
     series = _series_frame(model, scenario, replication) if timeseries else None
     metrics = compute_metrics(model)
+    steady = run_check(model.tally.crises_by_week, scenario.time.warmup_weeks)
     events = model.journeys if journeys else None
     # A finished model and its agents refer to each other, so only the cycle collector frees
     # them: free them now, before its journeys become a table, or the table is built beside
@@ -80,7 +84,7 @@ def _run_and_free(
         del events
         release_free_memory()  # the events, now in the table
         journey_frame.insert(0, "replication", replication)
-    return RunResult(replication, seed, metrics, series, journey_frame)
+    return RunResult(replication, seed, metrics, series, journey_frame, steady)
 
 
 def _series_frame(model: CareModel, scenario: Scenario, replication: int) -> pd.DataFrame:

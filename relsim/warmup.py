@@ -61,3 +61,26 @@ def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str
         "warmup_weeks": warmup_weeks,
         "warmup_covers_mser5": truncation <= warmup_weeks,
     }
+
+
+
+#: what every run reports of its own steady state (columns of a sweep's runs table)
+RUN_CHECK = ("settling_weeks", "crisis_drift")
+
+
+def run_check(crises_by_week: Sequence[float], warmup_weeks: int) -> dict[str, float]:
+    """One run's steady-state check from its weekly crisis counts (warm-up included): the
+    MSER-5 truncation point, and the relative change in weekly crises from the first to the
+    second half of the measured period. A sweep records both for every run, so that a point
+    whose result rests on a transient shows it. On one run both are noisy (the truncation of a
+    steady district's run falls anywhere in its first two or three years): read them over a
+    point's runs, as the sweep's summary does."""
+    values = np.asarray(crises_by_week, dtype=float)
+    measured = values[warmup_weeks:]
+    half = measured.size // 2
+    first = float(measured[:half].mean()) if half else 0.0
+    second = float(measured[half:].mean()) if half else 0.0
+    return {
+        "settling_weeks": float(mser5(values)),
+        "crisis_drift": second / first - 1.0 if first else float("nan"),
+    }

@@ -41,6 +41,7 @@ from relsim.runner import run_one
 from relsim.sweep.design import parse_grid, sample_design
 from relsim.sweep.sensitivity import HEADLINE_METRICS
 from relsim.sweep.store import SweepStore
+from relsim.warmup import RUN_CHECK
 
 KEY_COLUMNS = ["point", "replication", "seed", "status", "error"]
 GRID3 = ("--grid", "referral_friction=0.1,0.5,0.9")
@@ -143,7 +144,7 @@ def test_grid_writes_one_row_per_run_with_the_contract_columns(
     assert list(zip(table["point"], table["replication"], strict=True)) == [
         (p, r) for p in range(3) for r in range(2)
     ]
-    assert list(table.columns) == [*KEY_COLUMNS, "referral_friction", *METRIC_NAMES]
+    assert list(table.columns) == [*KEY_COLUMNS, "referral_friction", *METRIC_NAMES, *RUN_CHECK]
     assert set(cli_contract_metrics) <= set(table.columns)
     assert (table["status"] == "ok").all() and (table["error"] == "").all()
     assert table["referral_friction"].tolist() == [f for f in FRICTIONS for _ in range(2)]
@@ -301,6 +302,7 @@ def test_csv_design(small, tmp_path, baseline, cli_small_sets):
         "referral_friction",
         "workforce.caseload_cap",
         *METRIC_NAMES,
+        *RUN_CHECK,
     ]
     firsts = table[table["replication"] == 0]
     assert firsts["referral_friction"].tolist() == [0.2, 0.8, 0.2]

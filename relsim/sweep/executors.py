@@ -17,6 +17,7 @@ from relsim.config import Scenario
 from relsim.metrics import METRIC_NAMES
 from relsim.pools import pool_for
 from relsim.runner import run_one
+from relsim.warmup import RUN_CHECK
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +32,9 @@ class Task:
     values: dict[str, Any]
     timeseries: bool = False
 
+
+#: a failed run's steady-state check: nothing to check
+UNCHECKED = dict.fromkeys(RUN_CHECK, math.nan)
 
 # A run's row of the results table, and its weekly time series when the sweep keeps them.
 Outcome = tuple[dict[str, Any], "pd.DataFrame | None"]
@@ -50,7 +54,7 @@ def execute(task: Task) -> Outcome:
     try:
         scenario = Scenario.model_validate(task.scenario)
         result = run_one(scenario, task.seed, task.replication, timeseries=task.timeseries)
-        metrics = result.metrics
+        metrics, steady = result.metrics, result.steady
         if result.timeseries is not None:
             series = result.timeseries
             series.insert(0, "point", task.point)
@@ -58,10 +62,11 @@ def execute(task: Task) -> Outcome:
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
         row.update(status="failed", error=f"{type(exc).__name__}: {exc}{where}")
-        metrics = {}
+        metrics, steady = {}, UNCHECKED
     for name in METRIC_NAMES:
         value = metrics.get(name, math.nan)
         row[name] = float(value) if value is not None else math.nan
+    row.update(steady)
     return row, series
 
 
