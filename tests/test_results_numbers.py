@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -123,8 +124,59 @@ def avoided_share(series: str, at: float) -> Value:
 
 def extreme_share(series: str, how: Callable[[list[float]], float]) -> Value:
     """The smallest or largest share, in per cent, over the complexities studied."""
-    complexities = (0.1, 0.3, 0.5, 0.7, 0.9)
-    return lambda p: 100 * how([avoided_share(series, x)(p) for x in complexities])
+    return lambda p: 100 * how([avoided_share(series, x)(p) for x in COMPLEXITIES])
+
+
+COMPLEXITIES = (0.1, 0.3, 0.5, 0.7, 0.9)
+DEATHS = "deaths_per_1000_citizen_years"
+#: what a district spends on its services (no services spends none of it)
+SERVICE = (
+    "staff_cost_per_citizen_year",
+    "specialist_cost_per_citizen_year",
+    "flexible_budget_cost_per_citizen_year",
+)
+
+
+def spend(series: str, parts: Sequence[str], how: Callable[[list[float]], float]) -> Value:
+    """The smallest or largest, over the complexities, of the mean spend on `parts`."""
+    return lambda p: how(
+        [sum(p.summary(CROSS, series, x, f"{part}_mean") for part in parts) for x in COMPLEXITIES]
+    )
+
+
+def against_none(series: str, at: float, metric: str, stat: str, scale: float = 1) -> Value:
+    """`series` minus no services over the parameter sets, as the study's own intervals are
+    taken (the mean, and the central 95 % of the sets' paired differences)."""
+    from relsim.evidence.intervals import interval
+
+    def value(p: Published) -> float:
+        paired = without_services(series, at, metric)(p)
+        summary = interval(paired.tolist(), paired.index.tolist())
+        return scale * (summary["mean"] if stat == "mean" else summary["ci95"][stat == "high"])
+
+    return value
+
+
+def cheaper_than_none(series: str, at: float) -> Value:
+    return lambda p: float((without_services(series, at, COST)(p) < 0).sum())
+
+
+def most_avoided_at(series: str) -> Value:
+    """The complexity at which `series` avoids the largest share of no services' crises."""
+    return lambda p: max(COMPLEXITIES, key=lambda x: avoided_share(series, x)(p))
+
+
+def lower_price_for_liberated(how: Callable[[list[float]], float]) -> Value:
+    """Over the complexities, the fewest or most parameter sets under which the Liberated
+    Method's net cost per crisis avoided (against no services) is the lower of the two."""
+
+    def price(p: Published, series: str, x: float) -> pd.Series:
+        cost = without_services(series, x, COST)(p)
+        return cost / -without_services(series, x, CRISES)(p)
+
+    return lambda p: how(
+        [float((price(p, LIBERATED, x) < price(p, BASELINE, x)).sum()) for x in COMPLEXITIES]
+    )
 
 
 def per_crisis_avoided(series: str, at: float) -> Value:
@@ -197,65 +249,93 @@ QUOTES = (
     # Complexity crossover: against no services
     Quote(
         "P1",
-        "It has {0.79} crises per citizen-year at complexity 0.1 and {7.42} at 0.9. Both care "
-        "models avoid crises at every complexity under every one of the {16} parameter sets: "
-        "assess-do-refer between {5} % and {7} % of them ({0.04} per citizen-year at 0.1, 95 % "
-        "interval {0.02} to {0.06}; {0.38} at 0.9, {0.18} to {0.81}), the Liberated Method "
-        "between {12} % and {22} % ({0.09} at 0.1, {1.26} at 0.9,",
+        "No services spends nothing on staff or specialists; assess-do-refer spends about "
+        "£{780} to £{820} per citizen-year (its 6 duty workers about £{280} to £{300}, the "
+        "specialist places about £{500} to £{520}), so set against no services it is mostly "
+        "specialist capacity against none; the Liberated Method spends about £{2,420} to "
+        "£{2,560} (40 caseworkers,",
         (
-            level(CROSS, NONE, 0.1, CRISES),
-            level(CROSS, NONE, 0.9, CRISES),
+            *(spend(BASELINE, SERVICE, how) for how in (min, max)),
+            *(spend(BASELINE, ("staff_cost_per_citizen_year",), how) for how in (min, max)),
+            *(spend(BASELINE, ("specialist_cost_per_citizen_year",), how) for how in (min, max)),
+            *(spend(LIBERATED, SERVICE, how) for how in (min, max)),
+        ),
+    ),
+    Quote(
+        "P1",
+        "No services has {0.79} crises per citizen-year at complexity 0.1 ({0.61} to {1.13} over "
+        "the sets) and {7.42} at 0.9 ({5.80} to {10.37}). Both care models avoid crises at every "
+        "complexity under every one of the {16} parameter sets: assess-do-refer between {5} % "
+        "and {7} % of them, most at {0.5} ({0.04} per citizen-year at 0.1, 95 % interval {0.02} "
+        "to {0.06}; {0.38} at 0.9, {0.18} to {0.81}), the Liberated Method between {12} % and "
+        "{22} %, most at {0.5} and {17} % at 0.9, though the number it avoids keeps rising "
+        "({0.09} at 0.1, {0.06} to {0.16}; {1.26} at 0.9, {0.58} to {2.82})",
+        (
+            *(level(CROSS, NONE, x, CRISES, stat) for x in (0.1, 0.9) for stat in STATS),
             lambda p: float(
                 min(
                     (without_services(s, x, CRISES)(p) < 0).sum()
                     for s in (BASELINE, LIBERATED)
-                    for x in (0.1, 0.3, 0.5, 0.7, 0.9)
+                    for x in COMPLEXITIES
                 )
             ),
             *(extreme_share(BASELINE, how) for how in (min, max)),
+            most_avoided_at(BASELINE),
             *(
                 lambda p, x=x, c=c: p.difference(CROSS, x, CRISES + STATS[c], NONE)
                 for x in (0.1, 0.9)
                 for c in ("mean", "low", "high")
             ),
             *(extreme_share(LIBERATED, how) for how in (min, max)),
-            *(lambda p, x=x: -without_services(LIBERATED, x, CRISES)(p).mean() for x in (0.1, 0.9)),
+            most_avoided_at(LIBERATED),
+            lambda p: 100 * avoided_share(LIBERATED, 0.9)(p),
+            *(
+                against_none(LIBERATED, x, CRISES, stat, -1)
+                for x in (0.1, 0.9)
+                for stat in ("mean", "high", "low")
+            ),
         ),
     ),
     Quote(
         "P1",
-        "on average no services has the lowest total cost at every complexity (£{1,280} per "
-        "citizen-year at 0.1, £{12,250} at 0.9), assess-do-refer costing £{720} more at 0.1 "
-        "(£{690} to £{740}) and £{210} more at 0.9 ({−£440} to £{490}), the Liberated Method "
-        "£{2,250} and £{500} more. Only from 0.7 is either cheaper than no services, and then "
-        "only under some parameter sets (assess-do-refer under {2} and {3} of the 16 at 0.7 and "
-        "0.9, the Liberated Method under {2} and {5})",
+        "on average no services costs less (£{1,280} per citizen-year at 0.1, £{12,250} at 0.9), "
+        "and assess-do-refer £{720} more at 0.1 (£{690} to £{740}) and £{210} more at 0.9 "
+        "({−£440} to £{490}); it is cheaper than no services only under {2} of the 16 sets at 0.7 "
+        "and {3} at 0.9. Nor does the Liberated Method up to 0.7 (£{2,250} more at 0.1, £{2,120} "
+        "to £{2,320}). At 0.9 it is open: £{500} more on average ({−£1,580} to £{1,620}), cheaper "
+        "than no services under {5} of the 16 sets",
         (
             level(CROSS, NONE, 0.1, COST),
             level(CROSS, NONE, 0.9, COST),
             *(
-                lambda p, x=x, c=c: -p.difference(CROSS, x, COST + STATS[c], NONE)
-                for x, ends in ((0.1, ("mean", "high", "low")), (0.9, ("mean", "high", "low")))
-                for c in ends
+                against_none(BASELINE, x, COST, stat)
+                for x in (0.1, 0.9)
+                for stat in ("mean", "low", "high")
             ),
-            *(lambda p, x=x: without_services(LIBERATED, x, COST)(p).mean() for x in (0.1, 0.9)),
-            *(
-                lambda p, s=s, x=x: float((without_services(s, x, COST)(p) < 0).sum())
-                for s in (BASELINE, LIBERATED)
-                for x in (0.7, 0.9)
-            ),
+            *(cheaper_than_none(BASELINE, x) for x in (0.7, 0.9)),
+            *(against_none(LIBERATED, 0.1, COST, stat) for stat in ("mean", "low", "high")),
+            *(against_none(LIBERATED, 0.9, COST, stat) for stat in ("mean", "low", "high")),
+            cheaper_than_none(LIBERATED, 0.9),
         ),
     ),
     Quote(
         "P1",
         "about £{2,500} a crisis avoided for assess-do-refer and £{2,800} for the Liberated "
-        "Method at 0.5, about £{560} and £{400} at 0.9",
+        "Method at 0.5, about £{560} and £{400} at 0.9. Which of the two is lower varies from set "
+        "to set at every complexity (the Liberated Method's under {5} to {9} of the 16)",
         (
             per_crisis_avoided(BASELINE, 0.5),
             per_crisis_avoided(LIBERATED, 0.5),
             per_crisis_avoided(BASELINE, 0.9),
             per_crisis_avoided(LIBERATED, 0.9),
+            *(lower_price_for_liberated(how) for how in (min, max)),
         ),
+    ),
+    Quote(
+        "P1",
+        "prevent deaths (at 0.9, {15.5} per 1,000 citizen-years with no services, {15.2} under "
+        "assess-do-refer and {13.7} under the Liberated Method)",
+        tuple(level(CROSS, s, 0.9, DEATHS) for s in (NONE, BASELINE, LIBERATED)),
     ),
     Quote(
         "P1",
@@ -678,94 +758,164 @@ def the_two(
 CHANCE_TABLE = (
     (
         "crises, complexity 0.9 | {−0.88} ({−2.27} to {−0.23}) | {−1.19} ({−1.25} to {−1.13})",
-        the_two(CROSS, 0.9, CRISES),
+        (CROSS, 0.9, CRISES),
     ),
     (
         "total cost, complexity 0.9 | £{290} ({−£1,790} to £{1,340}) | "
         "{−£290} ({−£380} to {−£200})",
-        the_two(CROSS, 0.9, COST),
+        (CROSS, 0.9, COST),
     ),
     (
-        "crises, complexity 0.9 | {0.38} ({0.18} to {0.81}) | {0.44} ({0.43} to {0.44})",
-        the_two(CROSS, 0.9, CRISES, NONE),
+        "crises, complexity 0.9 | {0.38} ({0.18} to {0.81}) | {0.436} ({0.427} to {0.445})",
+        (CROSS, 0.9, CRISES, NONE),
     ),
     (
         "total cost, complexity 0.9 | {−£210} ({−£490} to £{440}) | {−£110} ({−£120} to {−£90})",
-        the_two(CROSS, 0.9, COST, NONE),
+        (CROSS, 0.9, COST, NONE),
     ),
     (
         "crises, continuity 0 | {−0.15} ({−0.56} to {0.07}) | {−0.10} ({−0.11} to {−0.09})",
-        the_two(ERODE, 0.0, CRISES),
+        (ERODE, 0.0, CRISES),
     ),
     (
         "crises, continuity 1 | {−0.55} ({−1.22} to {−0.26}) | {−0.80} ({−0.83} to {−0.77})",
-        the_two(ERODE, 1.0, CRISES),
+        (ERODE, 1.0, CRISES),
     ),
     (
         "crises, friction 1 | {−0.58} ({−1.25} to {−0.28}) | {−0.85} ({−0.88} to {−0.82})",
-        the_two(FRICTION, 1.0, CRISES),
+        (FRICTION, 1.0, CRISES),
     ),
     (
         "burnout, cap 14 | {0.59} ({0.02} to {0.88}) | {0.69} ({0.66} to {0.72})",
-        the_two(OVERLOAD, 14, "mean_burnout", kind="summary"),
+        (OVERLOAD, 14, "mean_burnout", LIBERATED, "summary"),
     ),
     (
         "five years from launch | £{1,060} (£{280} to £{1,480}) | £{760} (£{700} to £{820})",
-        the_two(TRAJECTORY, 260, COST),
+        (TRAJECTORY, 260, COST),
     ),
     (
         "total cost, complexity 0.9 | £{580} ({−£1,090} to £{1,480}) | £{20} ({−£40} to £{80})",
-        the_two(BREAK_EVEN, 0.9, COST),
+        (BREAK_EVEN, 0.9, COST),
     ),
     (
         "crises at a threshold of 5 | {2.79} ({2.18} to {3.50}) | {3.17} ({3.13} to {3.20})",
-        the_two(HYBRID, 5, CRISES, "hybrid", kind="summary"),
+        (HYBRID, 5, CRISES, "hybrid", "summary"),
     ),
     (
         "crises, effect 0.04 | {−0.28} ({−0.66} to {−0.12}) | {−0.40} ({−0.42} to {−0.37})",
-        the_two(CONTACT, 0.04, CRISES),
+        (CONTACT, 0.04, CRISES),
     ),
     (
         "total cost, effect 0.16 | £{740} ({−£90} to £{1,120}) | £{280} (£{230} to £{340})",
-        the_two(CONTACT, 0.16, COST),
+        (CONTACT, 0.16, COST),
     ),
     (
         "total cost, growth 0.08 | £{390} ({−£550} to £{800}) | £{10} ({−£40} to £{60})",
-        the_two(GROWTH, 0.08, COST),
+        (GROWTH, 0.08, COST),
     ),
 )
 
 
 @pytest.mark.parametrize("row", CHANCE_TABLE, ids=lambda row: row[0][:40])
 def test_the_chance_alone_table_quotes_both_publications(
-    row: tuple[str, tuple[Value, ...]], page: str
+    row: tuple[str, tuple[Any, ...]], page: str
 ) -> None:
-    check(Quote("chance alone", *row), page, Published())
+    text, spec = row
+    check(Quote("chance alone", text, the_two(*spec)), page, Published())
+
+
+def single_runs(study: str, at: float, metric: str, series: str, kind: str) -> pd.Series:
+    """A table row's quantity run by run (paired with assess-do-refer for a difference)."""
+    published = Published()
+    swept = published.table(study, "summary").columns[2]
+
+    def of(name: str) -> pd.Series:
+        runs = published.runs(study, name)
+        return runs[runs[swept] == at].set_index("replication")[metric]
+
+    return of(series) if kind == "summary" else of(series) - of(BASELINE)
+
+
+def spread_ratios() -> list[float]:
+    """For each row of the table: how many times more a single run varies from one parameter
+    set to another than from one replication to another at the scenarios' values."""
+    ratios = []
+    for _, (study, at, metric, *rest) in CHANCE_TABLE:
+        series = rest[0] if rest else LIBERATED
+        kind = rest[1] if len(rest) > 1 else "differences"
+        over_sets = single_runs(study, at, metric, series, kind).std()
+        by_chance = single_runs(f"{study}_chance", at, metric, series, kind).std()
+        ratios.append(over_sets / by_chance)
+    return ratios
 
 
 def test_what_it_says_of_chance_alone_against_the_ensemble(page: str) -> None:
-    """The passage under the table: how much narrower chance alone is over the table's rows,
-    and the levels at complexity 0.9 that make the Liberated Method the cheapest of three."""
+    """The passage under the table: how much more runs vary over the parameter sets than by
+    chance, the levels at complexity 0.9 that make the Liberated Method the cheapest of three,
+    and the counts and differences it gives in words."""
     published = Published()
-    ratios = []
-    for _, values in CHANCE_TABLE:
-        _, low, high, _, chance_low, chance_high = (value(published) for value in values)
-        ratios.append((high - low) / (chance_high - chance_low))
+    ratios = spread_ratios()
     chance = f"{CROSS}_chance"
-    quote = Quote(
-        "chance alone",
-        "the chance-only intervals are about {10} to {35} times narrower than the ensemble's, "
-        "so nearly every difference is clear by chance alone",
-        (lambda p: min(ratios), lambda p: max(ratios)),
+    quotes = (
+        Quote(
+            "chance alone",
+            "a single run varies about {6} to {19} times more from one parameter set to another "
+            "than from one replication to another at the scenarios' values",
+            (lambda p: min(ratios), lambda p: max(ratios)),
+        ),
+        Quote(
+            "chance alone",
+            "larger crisis advantages to the Liberated Method, except at continuity 0 ({0.10} "
+            "against {0.15})",
+            (
+                lambda p: -p.difference(f"{ERODE}_chance", 0.0, f"{CRISES}_mean"),
+                lambda p: -p.difference(ERODE, 0.0, f"{CRISES}_mean"),
+            ),
+        ),
+        Quote(
+            "chance alone",
+            "the cheapest of the three (£{15,860} per citizen-year, against £{16,040} with no "
+            "services and £{16,150} under assess-do-refer), but over the ensemble its extra cost "
+            "averages £{290} and cannot be told from zero with 16 sets (it is cheaper under {5} "
+            "of them)",
+            (
+                *(level(chance, s, 0.9, COST) for s in (LIBERATED, NONE, BASELINE)),
+                gap(CROSS, 0.9, COST),
+                cheaper_in(CROSS, 0.9),
+            ),
+        ),
+        Quote(
+            "chance alone",
+            "(over the ensemble, best under {11} and {14} of the 16 sets)",
+            (
+                best_in(OVERLOAD, LIBERATED, CRISES, 10),
+                lambda p: float((p.per_set(HYBRID, "hybrid", CRISES).idxmin(axis=1) == 5).sum()),
+            ),
+        ),
     )
-    check(quote, page, published)
-    levels = Quote(
-        "chance alone",
-        "the cheapest of the three (£{15,860} per citizen-year, against £{16,040} with no "
-        "services and £{16,150} under assess-do-refer)",
-        tuple(level(chance, s, 0.9, COST) for s in (LIBERATED, NONE, BASELINE)),
-    )
-    check(levels, page, published)
+    for quote in quotes:
+        check(quote, page, published)
+    # "in this table, larger crisis advantages ... except at continuity 0"; "no average crisis
+    # difference changes sign between the columns, though at continuity 0 and 0.25 the
+    # ensemble's interval includes no advantage"
+    for text, (study, at, metric, *rest) in CHANCE_TABLE:
+        if metric != CRISES or rest:
+            continue
+        ensemble, chance_only = (
+            published.difference(name, at, f"{CRISES}_mean") for name in (study, f"{study}_chance")
+        )
+        assert (ensemble < 0) == (chance_only < 0), text
+        assert (chance_only < ensemble) == ((study, at) != (ERODE, 0.0)), text
+    for at in (0.0, 0.25):
+        assert published.difference(ERODE, at, f"{CRISES}_ci95_high") > 0
+    assert published.difference(ERODE, 0.5, f"{CRISES}_ci95_high") < 0
+    # "the best cap (10) and the best hybrid threshold (5) are the same under both"
+    for study, series, best in ((OVERLOAD, LIBERATED, 10), (HYBRID, "hybrid", 5)):
+        for name in (study, f"{study}_chance"):
+            table = published.table(name, "summary")
+            swept = table.columns[2]
+            mine = table[table["series"] == series]
+            assert mine.loc[mine[f"{CRISES}_mean"].idxmin(), swept] == best, name
 
 
 def test_the_horizons_it_gives_are_the_studies_own() -> None:
