@@ -1450,3 +1450,71 @@ def test_the_defaults_crises_it_quotes_are_what_compare_gives() -> None:
         (ROOT / "docs" / "results.md").read_text(),
         None,
     )
+
+
+#: the studies measured after the two-year warm-up, and the two measured from launch
+SETTLED = (CROSS, ERODE, FRICTION, OVERLOAD, HYBRID, CONTACT, GROWTH)
+FROM_LAUNCH = (TRAJECTORY, BREAK_EVEN)
+
+
+def checks(studies: Sequence[str], chance: bool) -> pd.DataFrame:
+    """Each series' and point's steady-state check, as the studies' summaries give it."""
+    suffix = "_chance" if chance else ""
+    return pd.concat(
+        [Published.table(f"{name}{suffix}", "summary") for name in studies], ignore_index=True
+    )
+
+
+def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) -> None:
+    """The page's opening: the median truncation points, the drifts, the intervals that exclude
+    zero (where, and which way) and the launch studies' rise, from the published summaries."""
+    ensemble, chance = checks(SETTLED, False), checks(SETTLED, True)
+    excluding = chance[
+        (chance["crisis_drift_ci95_low"] > 0) | (chance["crisis_drift_ci95_high"] < 0)
+    ]
+    launch = {kind: checks(FROM_LAUNCH, kind) for kind in (False, True)}
+    quote = Quote(
+        "steady state",
+        "Over the seven studies with the two-year warm-up ({68} series and points each), the "
+        "median MSER-5 truncation point is at most {102.5} weeks over the ensemble and {90} by "
+        "chance alone, within the 104-week warm-up, and weekly crises change between the two "
+        "halves of the measured five years by {−2.0} % to {+1.5} % on average over the ensemble "
+        "(no interval excluding zero) and by {−2.3} % to {+1.1} % by chance alone. There {5} of "
+        "the 68 intervals exclude zero",
+        (
+            lambda p: float(len(ensemble)),
+            lambda p: ensemble["settling_weeks_median"].max(),
+            lambda p: chance["settling_weeks_median"].max(),
+            lambda p: 100 * ensemble["crisis_drift_mean"].min(),
+            lambda p: 100 * ensemble["crisis_drift_mean"].max(),
+            lambda p: 100 * chance["crisis_drift_mean"].min(),
+            lambda p: 100 * chance["crisis_drift_mean"].max(),
+            lambda p: float(len(excluding)),
+        ),
+    )
+    check(quote, page, Published())
+    assert len(chance) == len(ensemble)
+    assert not (
+        (ensemble["crisis_drift_ci95_low"] > 0) | (ensemble["crisis_drift_ci95_high"] < 0)
+    ).any()
+    # "all in the complexity crossover at high complexity (assess-do-refer at 0.7 and 0.9, no
+    # services from 0.5) and all downward, by at most 2.3 %"
+    cross = checks([CROSS], True)
+    cross = cross[(cross["crisis_drift_ci95_high"] < 0) | (cross["crisis_drift_ci95_low"] > 0)]
+    assert sorted(zip(cross["series"], cross["demand_complexity"], strict=True)) == [
+        (BASELINE, 0.7), (BASELINE, 0.9), (NONE, 0.5), (NONE, 0.7), (NONE, 0.9)
+    ]  # fmt: skip
+    assert len(cross) == len(excluding) and (excluding["crisis_drift_ci95_high"] < 0).all()
+    assert round(-100 * excluding["crisis_drift_mean"].min(), 1) == 2.3
+    rise = Quote(
+        "steady state",
+        "by up to {18} % over the ensemble and {24} % by chance alone, over the shortest horizon",
+        tuple(
+            lambda p, kind=kind: 100 * launch[kind]["crisis_drift_mean"].max()
+            for kind in (False, True)
+        ),
+    )
+    check(rise, page, Published())
+    for kind in (False, True):
+        table = launch[kind]
+        assert table.loc[table["crisis_drift_mean"].idxmax(), "time.weeks"] == 26
