@@ -63,7 +63,6 @@ def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str
     }
 
 
-
 #: what every run reports of its own steady state (columns of a sweep's runs table)
 RUN_CHECK = ("settling_weeks", "crisis_drift")
 
