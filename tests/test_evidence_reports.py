@@ -41,6 +41,21 @@ def test_validation_report_gives_every_held_out_target_a_verdict() -> None:
     assert "regression to the mean" in text
 
 
+def test_validation_report_gives_every_held_out_target_its_cohort_size() -> None:
+    """How many people each estimand's cohort holds (median a run) is given for every
+    held-out target, so a reader can weigh a share or a change by what it rests on."""
+    from relsim.evidence.validation import COHORTS
+
+    assert {target.column for target in VALIDATION} <= set(COHORTS)
+    text = (ROOT / "docs" / "validation.md").read_text()
+    measured = text.split("## How each is measured", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in measured.splitlines() if line.startswith("| ")]
+    for target in VALIDATION:
+        row = next(r for r in rows if r.startswith(f"| {target.quantity} |"))
+        cohort = row.split(" | ")[2]
+        assert int(cohort.replace(",", "")) > 100, row
+
+
 def _sources(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
     """Each schema parameter's source, by dotted key."""
     found: dict[str, str] = {}

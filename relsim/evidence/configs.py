@@ -108,13 +108,16 @@ def _validation_pair(histories: list[History], models: list[CareModel]) -> dict[
             history, longest, None, (-Y, 0), (0, Y), costs=costs
         )
     out["housing_first_3y"] = est.sustained_without(lib, "eviction", 3 * Y)
+    out["housing_first_cohort"] = float(est.housed_cohort(lib, 3 * Y).size)
     out["four_plus_needs"] = est.share_with_needs(lib, 4)
+    out["four_plus_cohort"] = float(np.count_nonzero(est.joined(lib)))
     return out
 
 
 def _validation_adr(histories: list[History], models: list[CareModel]) -> dict[str, float]:
     return {
         "rereferral_5y_share": est.rereferral_within(histories[0], 5 * Y),
+        "rereferral_5y_cohort": float(est.first_presenters(histories[0]).size),
         "rereferral_12m_share": est.repeat_referral_share(histories[0]),
     }
 
@@ -151,6 +154,7 @@ QUANTITIES = (
     "meam_q8_cohort", "meam_q4_cohort", "voices_cohort", "voices_up", "voices_down",
     "voices_up_adr", "voices_down_adr", "you_first_cohort", "you_first_cost",
     "you_first_cost_adr", "housing_first_3y", "four_plus_needs", "rereferral_5y_share",
+    "housing_first_cohort", "four_plus_cohort", "rereferral_5y_cohort",
 )  # fmt: skip
 
 #: The estimand each quantity is computed with (counts of a cohort's size have none); each

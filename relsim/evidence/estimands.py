@@ -160,6 +160,14 @@ def direction_shares(
     return float(np.mean(a > b)), float(np.mean(a < b))
 
 
+def first_presenters(history: History, cohort_weeks: int = YEAR) -> np.ndarray:
+    """The rows of the people with a new presentation in the first `cohort_weeks` of the
+    recorded period: the cohort `rereferral_within` follows."""
+    presented = history.flag(PRESENTED)
+    start = history.measured_from - 1
+    return np.flatnonzero(presented[:, start : start + cohort_weeks].any(axis=1))
+
+
 @designed(COHORT)
 def rereferral_within(history: History, follow: int, cohort_weeks: int = YEAR) -> float:
     """Cohort follow-up of referrals: of the people with a new presentation in the first
@@ -169,7 +177,7 @@ def rereferral_within(history: History, follow: int, cohort_weeks: int = YEAR) -
     presented = history.flag(PRESENTED)
     start = history.measured_from - 1
     first_window = presented[:, start : start + cohort_weeks]
-    rows = np.flatnonzero(first_window.any(axis=1))
+    rows = first_presenters(history, cohort_weeks)
     if rows.size == 0:
         return float("nan")
     first = start + np.argmax(first_window[rows], axis=1)  # column of the first presentation
@@ -196,27 +204,40 @@ def repeat_referral_share(history: History, lookback: int = YEAR) -> float:
     return float(np.mean(earlier > 0)) if rows.size else float("nan")
 
 
+def housed_cohort(history: History, follow: int, housing_at_start: bool = True) -> Cohort:
+    """The people first held (with an active housing need, by default) and present `follow`
+    weeks later: the cohort `sustained_without` follows."""
+    cohort = supported(history, 0, follow)
+    if housing_at_start and cohort.size:
+        keep = history.housing_at_first_held[cohort.rows]
+        cohort = Cohort(cohort.rows[keep], cohort.starts[keep])
+    return cohort
+
+
 @designed(COHORT)
 def sustained_without(
     history: History, crisis: str, follow: int, housing_at_start: bool = True
 ) -> float:
     """Cohort follow-up: of the people first held with an active housing need, present
     `follow` weeks later, the share with no crisis of this type in those weeks."""
-    cohort = supported(history, 0, follow)
-    if housing_at_start and cohort.size:
-        keep = history.housing_at_first_held[cohort.rows]
-        cohort = Cohort(cohort.rows[keep], cohort.starts[keep])
+    cohort = housed_cohort(history, follow, housing_at_start)
     if cohort.size == 0:
         return float("nan")
     counts = window_sum(history.crises(crisis), cohort, (0, follow), history.weeks)
     return float(np.mean(counts == 0))
 
 
+def joined(history: History) -> np.ndarray:
+    """Whether each row was first held in the recorded period: the participants
+    `share_with_needs` counts."""
+    return history.first_held >= history.measured_from
+
+
 @designed(CROSS_SECTION)
 def share_with_needs(history: History, at_least: int) -> float:
     """Cross-section of participants on joining: the share of people first held in the recorded
     period with at least `at_least` active needs that week."""
-    joined = history.first_held >= history.measured_from
-    if not joined.any():
+    joined_now = joined(history)
+    if not joined_now.any():
         return float("nan")
-    return float(np.mean(history.active_at_first_held[joined] >= at_least))
+    return float(np.mean(history.active_at_first_held[joined_now] >= at_least))

@@ -66,6 +66,9 @@ COHORTS = {
     "voices_up": "voices_cohort",
     "voices_down": "voices_cohort",
     "you_first_cost": "you_first_cohort",
+    "housing_first_3y": "housing_first_cohort",
+    "four_plus_needs": "four_plus_cohort",
+    "rereferral_5y_share": "rereferral_5y_cohort",
 }
 
 
