@@ -10,31 +10,40 @@ parameter sets drawn from the calibrated ensemble, `reps_per_set` times each, in
 intervals then carry parameter uncertainty as well as chance, and the paired differences
 between series (`differences.csv`, the right-hand panel of each figure) compare the care models
 under the same parameter sets and the same luck.
+
+The experiment file's schema and its checks are in `relsim.experiment_files`, the figures in
+`relsim.experiment_figures`; this module runs an experiment and writes its results.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
-from relsim import bundled
 from relsim.commission.study import move_in, run_series_with_manifests, staged_results
-from relsim.config import Scenario, ScenarioError
-from relsim.config.errors import FileError, printable
-from relsim.config.loading import load_raw, parse_set
-from relsim.config.safe_yaml import load_file
+from relsim.config import ScenarioError
+from relsim.config.errors import printable
+from relsim.config.loading import load_raw
 from relsim.environment import source_record
-from relsim.files import write_csv, write_figure, write_json
+from relsim.experiment_files import (
+    Experiment,
+    Figure,
+    check_experiment_name,
+    grid_specs,
+    load_experiment,
+    named_sets,
+    scenario_path,
+)
+from relsim.files import write_csv, write_json
 from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
-from relsim.result_files import OutputError, read_manifest
+from relsim.result_files import read_manifest
 from relsim.sweep.dask_executor import check_dask
-from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
+from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, summarise
@@ -45,157 +54,6 @@ if TYPE_CHECKING:
 
 SUMMARY = "summary.csv"
 DIFFERENCES = "differences.csv"
-
-
-class Figure(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    metric: str
-    x: str
-    title: str = ""
-
-
-class Experiment(BaseModel):
-    """An experiment file, validated like a scenario: unknown keys are rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    title: str
-    question: str = ""
-    scenarios: list[str] = Field(min_length=1)
-    set: list[str] = Field(default_factory=list)
-    grid: dict[str, list[Any]] = Field(min_length=1)
-    reps: int = Field(ge=1)
-    seed: int = Field(ge=0, le=2**63 - 1)
-    figures: list[Figure] = Field(min_length=1)
-    quick_set: list[str] = Field(default_factory=list)
-    #: Parameter sets drawn from the calibrated ensemble (0: chance only, `reps` runs a point).
-    ensemble: int = Field(default=0, ge=0, le=10_000)
-    reps_per_set: int = Field(default=1, ge=1)
-
-    @field_validator("ensemble")
-    @classmethod
-    def _two_or_more(cls, value: int) -> int:
-        if value == 1:
-            raise ValueError("needs 2 or more parameter sets (0: chance only)")
-        return value
-
-
-def load_experiment(path: Path) -> Experiment:
-    name = printable(str(path))
-    data = load_file(path, "experiment file").data
-    _check_not_a_scenario(data, name)
-    try:
-        experiment = Experiment.model_validate(data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            *(
-                f"{name}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-                for e in exc.errors()
-            )
-        ) from None
-    problems: list[str] = []
-    for key in experiment.grid:
-        try:
-            leaf_annotation(key)
-        except ScenarioError as exc:  # named as the grid's, before the figures that use it
-            problems.extend(f"{name}: grid: {problem}" for problem in exc.problems)
-    if not problems:
-        try:
-            grid_design(_grid_specs(experiment.grid))
-        except ScenarioError as exc:
-            problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
-    grid_fine = not problems  # a figure's x is checked against a grid that is itself right
-    for listed in ("set", "quick_set"):
-        found = _set_problems(getattr(experiment, listed), f"{name}: {listed}")
-        try:
-            if not found:  # each a KEY=VALUE: is one of them a key the grid varies?
-                check_not_also_set(experiment.grid, getattr(experiment, listed), "the grid")
-        except ScenarioError as exc:
-            found = [f"{name}: {listed}: {p.removeprefix('--set ')}" for p in exc.problems]
-        problems.extend(found)
-    for figure in experiment.figures:
-        if figure.metric not in METRIC_NAMES:
-            problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
-        if grid_fine and figure.x not in experiment.grid:
-            problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
-    if problems:
-        raise ScenarioError(*problems)
-    check_experiment_name(experiment, name)
-    return experiment
-
-
-def _set_problems(assignments: list[str], where: str) -> list[str]:
-    """An experiment's `set:` (or `quick_set:`) list: each a KEY=VALUE, no key twice (in a file
-    a repeated key is more likely a slip than an override; `quick_set` may override `set`)."""
-    problems: list[str] = []
-    seen: set[str] = set()
-    for assignment in assignments:
-        try:
-            parts, _ = parse_set(assignment)
-        except ScenarioError as exc:
-            problems.extend(f"{where}: {problem}" for problem in exc.problems)
-            continue
-        key = ".".join(parts)
-        if key in seen:
-            problems.append(f"{where}: {key} is set twice; keep one")
-        seen.add(key)
-    return problems
-
-
-def _named_sets(
-    problems: Sequence[str], experiment: Experiment, quick: bool, path: Path
-) -> list[str]:
-    """Problems with the file's `set:` values, which the scenario's validation names `--set
-    KEY`, named as the experiment file's (`quick_set` wins where both set a key)."""
-    fields = {".".join(parse_set(a)[0]): "set" for a in experiment.set}
-    if quick:
-        fields.update({".".join(parse_set(a)[0]): "quick_set" for a in experiment.quick_set})
-    named = []
-    for problem in problems:
-        if problem.startswith("--set "):
-            key = problem.removeprefix("--set ").partition(":")[0]
-            field = fields.get(key, "set")
-            problem = f"{printable(str(path))}: {field}: {problem.removeprefix('--set ')}"
-        named.append(problem)
-    return named
-
-
-def _check_not_a_scenario(data: Any, name: str) -> None:
-    """A scenario file given where an experiment file belongs is named as such in one line,
-    not as a dozen missing and unknown keys."""
-    if not isinstance(data, dict):
-        return
-    own = set(Experiment.model_fields) - set(Scenario.model_fields)
-    scenario_keys = {*Scenario.model_fields, "extends"} - set(Experiment.model_fields)
-    if not own.intersection(data) and scenario_keys.intersection(data):
-        raise FileError(
-            f"{name}: not an experiment file (it looks like a scenario: run it with "
-            "relsim run or relsim compare)"
-        )
-
-
-def check_experiment_name(experiment: Experiment, where: str) -> None:
-    """The name becomes the default results directory and the start of every figure's file
-    name, so it must be a plain name that stays inside the results directory."""
-    try:
-        check_entry_name(experiment.name, f"{where}: name")
-    except OutputError as exc:
-        raise ScenarioError(str(exc)) from None
-
-
-def scenario_path(experiment_file: Path, scenario: str) -> Path:
-    """A scenario an experiment names: relative to the experiment file, else a bundled one."""
-    candidate = experiment_file.parent / scenario
-    if candidate.exists():
-        return candidate.resolve()
-    found = bundled.find("scenarios", scenario)
-    return found.resolve() if found is not None else candidate
-
-
-def _grid_specs(grid: dict[str, list[Any]]) -> list[str]:
-    return [f"{key}={','.join(str(v) for v in values)}" for key, values in grid.items()]
 
 
 def _outputs(experiment: Experiment) -> list[str]:
@@ -235,7 +93,7 @@ def _plans(
     that can be a directory beside the experiment's own files. Returns the runs per point."""
     reps = min(experiment.reps, 2) if quick else experiment.reps
     sets = [*experiment.set, *(experiment.quick_set if quick else [])]
-    design = grid_design(_grid_specs(experiment.grid))
+    design = grid_design(grid_specs(experiment.grid))
     parameter_set_count = parameter_sets(experiment, ensemble, quick)
     per_set = 1 if quick else experiment.reps_per_set
     plans = []
@@ -246,10 +104,10 @@ def _plans(
                 load_raw(scenario_file_path, experiment.set)
             base = load_raw(scenario_file_path, sets)
         except ScenarioError as exc:
-            raise ScenarioError(*_named_sets(exc.problems, experiment, quick, path)) from None
+            raise ScenarioError(*named_sets(exc.problems, experiment, quick, path)) from None
         series = str(base.get("name", scenario_file_path.stem))
         check_entry_name(series, f"{printable(str(path))}: scenario name")
-        spec: dict[str, Any] = {"grid": _grid_specs(experiment.grid), "experiment": experiment.name}
+        spec: dict[str, Any] = {"grid": grid_specs(experiment.grid), "experiment": experiment.name}
         draw = None
         if parameter_set_count:
             draw = _draw(parameter_set_count, per_set, experiment, base)
@@ -372,6 +230,7 @@ class ExperimentRun:
     ) -> dict[str, Any]:
         """The tables, the figures and the manifest, written into `directory`."""
         from relsim.evidence.intervals import describe
+        from relsim.experiment_figures import experiment_figure
 
         experiment = self.experiment
         table = pd.concat(series.summaries, ignore_index=True)
@@ -382,7 +241,7 @@ class ExperimentRun:
         for figure in experiment.figures:
             stem = _figure_stem(experiment, figure)
             png, data = directory / f"{stem}.png", directory / f"{stem}.csv"
-            _plot(table, differences, experiment, figure, png, data)
+            experiment_figure(table, differences, experiment, figure, png, data)
             figures.append({"png": png.name, "data": data.name, **figure.model_dump()})
         written = [n for n in _outputs(experiment) if n != MANIFEST]
         interval = describe(series.kind, self.parameter_sets, series.per_set or 0)
@@ -467,70 +326,3 @@ def paired_differences(
         summary.insert(0, "series", name)
         tables.append(summary)
     return pd.concat(tables, ignore_index=True)
-
-
-def _plot(
-    table: pd.DataFrame,
-    differences: pd.DataFrame,
-    experiment: Experiment,
-    figure: Figure,
-    png: Path,
-    csv: Path,
-) -> None:
-    """Metric against x, one line per series and per combination of the other grid keys; with
-    two or more series, a second panel of the paired differences from the first."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    others = [k for k in experiment.grid if k != figure.x]
-    columns = ["series", *others, figure.x]
-    stats = [f"{figure.metric}_{s}" for s in ("mean", "ci95_low", "ci95_high")]
-    data = table[[*columns, "runs_ok", "interval", *stats]].sort_values(columns)
-    write_csv(csv, data)
-    paired = not differences.empty
-    fig, axes = plt.subplots(1, 2 if paired else 1, figsize=(11 if paired else 6.5, 4.2), dpi=110)
-    level_ax = axes[0] if paired else axes
-    _lines(level_ax, data, ["series", *others], figure, stats)
-    level_ax.set_ylabel(figure.metric)
-    level_ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
-    if paired:
-        diff_ax = axes[1]
-        gaps = differences.sort_values(["series", *others, figure.x])
-        minus = str(gaps["minus"].iloc[0])
-        _lines(diff_ax, gaps, ["series", *others], figure, stats, minus=minus, first_colour=1)
-        diff_ax.axhline(0, color="grey", linewidth=0.8)
-        diff_ax.set_ylabel(f"difference in {figure.metric}")
-        diff_ax.set_title("paired difference", fontsize=9)
-    interval = str(data["interval"].iloc[0])
-    fig.text(0.01, 0.01, f"bars: 95% interval ({interval})", fontsize=7, color="dimgrey")
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    write_figure(png, fig)
-    plt.close(fig)
-
-
-def _lines(
-    ax: Any,
-    data: pd.DataFrame,
-    groups: list[str],
-    figure: Figure,
-    stats: list[str],
-    minus: str | None = None,
-    first_colour: int = 0,
-) -> None:
-    """One line with interval bars per group (differences start at the second colour, so that
-    with one grid key each keeps its series' colour)."""
-    others = groups[1:]
-    for number, (label, group) in enumerate(data.groupby(groups, sort=True), first_colour):
-        parts = label if isinstance(label, tuple) else (label,)
-        head = str(parts[0]) if minus is None else f"{parts[0]} − {minus}"
-        name = ", ".join([head, *(f"{k}={v}" for k, v in zip(others, parts[1:], strict=True))])
-        mean = group[stats[0]]
-        yerr = [(mean - group[stats[1]]).fillna(0), (group[stats[2]] - mean).fillna(0)]
-        ax.errorbar(
-            group[figure.x], mean, yerr=yerr, marker="o", capsize=3, label=name,
-            color=f"C{number % 10}",
-        )  # fmt: skip
-    ax.set_xlabel(figure.x)
-    ax.legend(fontsize=7)

@@ -10,7 +10,8 @@ import pytest
 
 from relsim.config import ScenarioError
 from relsim.evidence.intervals import CHANCE, PARAMETERS
-from relsim.experiments import load_experiment, run_experiment
+from relsim.experiment_files import load_experiment
+from relsim.experiments import run_experiment
 from tests.reproduced import reproduces
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,7 +365,7 @@ def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(
 ) -> None:
     """The summary, differences, figures and manifest appear only when all are complete: an
     interruption while they are written leaves the series' sweeps, which --resume finishes."""
-    import relsim.experiments
+    import relsim.experiment_figures
 
     path = _tiny(tmp_path)
     out = tmp_path / "out"
@@ -373,7 +374,7 @@ def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(relsim.experiments, "_plot", interrupted)
+        patch.setattr(relsim.experiment_figures, "experiment_figure", interrupted)
         with pytest.raises(KeyboardInterrupt):
             run_experiment(path, out, workers=1)
     assert sorted(p.name for p in out.iterdir()) == ["baseline", "liberated"]

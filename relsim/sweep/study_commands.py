@@ -141,7 +141,8 @@ def add_experiment_commands(group: click.Group) -> None:
         as complexity_crossover). Its figures show each series and, with two or more, the
         paired differences from the first; intervals carry chance only, or parameter
         uncertainty too when the experiment runs over the calibrated ensemble."""
-        from relsim.experiments import load_experiment, run_experiment
+        from relsim.experiment_files import load_experiment
+        from relsim.experiments import run_experiment
 
         if resume and force:
             raise click.UsageError("--resume and --force cannot be used together")

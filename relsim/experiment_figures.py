@@ -1,0 +1,83 @@
+"""An experiment's figures: for each figure the file asks for, the metric against one grid key
+per series, with the paired differences beside it, as a PNG and the CSV behind it. Imported
+only where the figures are drawn; matplotlib is imported only when one is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from relsim.files import write_csv, write_figure
+
+if TYPE_CHECKING:
+    from relsim.experiment_files import Experiment, Figure
+
+
+def experiment_figure(
+    table: pd.DataFrame,
+    differences: pd.DataFrame,
+    experiment: Experiment,
+    figure: Figure,
+    png: Path,
+    csv: Path,
+) -> None:
+    """Metric against x, one line per series and per combination of the other grid keys; with
+    two or more series, a second panel of the paired differences from the first."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    others = [k for k in experiment.grid if k != figure.x]
+    columns = ["series", *others, figure.x]
+    stats = [f"{figure.metric}_{s}" for s in ("mean", "ci95_low", "ci95_high")]
+    data = table[[*columns, "runs_ok", "interval", *stats]].sort_values(columns)
+    write_csv(csv, data)
+    paired = not differences.empty
+    fig, axes = plt.subplots(1, 2 if paired else 1, figsize=(11 if paired else 6.5, 4.2), dpi=110)
+    level_ax = axes[0] if paired else axes
+    _lines(level_ax, data, ["series", *others], figure, stats)
+    level_ax.set_ylabel(figure.metric)
+    level_ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
+    if paired:
+        diff_ax = axes[1]
+        gaps = differences.sort_values(["series", *others, figure.x])
+        minus = str(gaps["minus"].iloc[0])
+        _lines(diff_ax, gaps, ["series", *others], figure, stats, minus=minus, first_colour=1)
+        diff_ax.axhline(0, color="grey", linewidth=0.8)
+        diff_ax.set_ylabel(f"difference in {figure.metric}")
+        diff_ax.set_title("paired difference", fontsize=9)
+    interval = str(data["interval"].iloc[0])
+    fig.text(0.01, 0.01, f"bars: 95% interval ({interval})", fontsize=7, color="dimgrey")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    write_figure(png, fig)
+    plt.close(fig)
+
+
+def _lines(
+    ax: Any,
+    data: pd.DataFrame,
+    groups: list[str],
+    figure: Figure,
+    stats: list[str],
+    minus: str | None = None,
+    first_colour: int = 0,
+) -> None:
+    """One line with interval bars per group (differences start at the second colour, so that
+    with one grid key each keeps its series' colour)."""
+    others = groups[1:]
+    for number, (label, group) in enumerate(data.groupby(groups, sort=True), first_colour):
+        parts = label if isinstance(label, tuple) else (label,)
+        head = str(parts[0]) if minus is None else f"{parts[0]} − {minus}"
+        name = ", ".join([head, *(f"{k}={v}" for k, v in zip(others, parts[1:], strict=True))])
+        mean = group[stats[0]]
+        yerr = [(mean - group[stats[1]]).fillna(0), (group[stats[2]] - mean).fillna(0)]
+        ax.errorbar(
+            group[figure.x], mean, yerr=yerr, marker="o", capsize=3, label=name,
+            color=f"C{number % 10}",
+        )  # fmt: skip
+    ax.set_xlabel(figure.x)
+    ax.legend(fontsize=7)

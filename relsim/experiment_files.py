@@ -1,0 +1,176 @@
+"""An experiment file: its schema, and loading it with every problem named as the file's.
+
+What an experiment file may say (`Experiment`, `Figure`), checked before anything runs: the
+grid's keys and values, the `set:` and `quick_set:` lists, the figures' metrics and axes, and a
+name that can be a directory; and where the scenarios it names are found. Running an experiment
+is `relsim.experiments`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from relsim import bundled
+from relsim.config import Scenario, ScenarioError
+from relsim.config.errors import FileError, printable
+from relsim.config.loading import parse_set
+from relsim.config.safe_yaml import load_file
+from relsim.metrics import METRIC_NAMES
+from relsim.result_files import OutputError
+from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
+from relsim.targets import check_entry_name
+
+
+class Figure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    metric: str
+    x: str
+    title: str = ""
+
+
+class Experiment(BaseModel):
+    """An experiment file, validated like a scenario: unknown keys are rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    title: str
+    question: str = ""
+    scenarios: list[str] = Field(min_length=1)
+    set: list[str] = Field(default_factory=list)
+    grid: dict[str, list[Any]] = Field(min_length=1)
+    reps: int = Field(ge=1)
+    seed: int = Field(ge=0, le=2**63 - 1)
+    figures: list[Figure] = Field(min_length=1)
+    quick_set: list[str] = Field(default_factory=list)
+    #: Parameter sets drawn from the calibrated ensemble (0: chance only, `reps` runs a point).
+    ensemble: int = Field(default=0, ge=0, le=10_000)
+    reps_per_set: int = Field(default=1, ge=1)
+
+    @field_validator("ensemble")
+    @classmethod
+    def _two_or_more(cls, value: int) -> int:
+        if value == 1:
+            raise ValueError("needs 2 or more parameter sets (0: chance only)")
+        return value
+
+
+def load_experiment(path: Path) -> Experiment:
+    name = printable(str(path))
+    data = load_file(path, "experiment file").data
+    _check_not_a_scenario(data, name)
+    try:
+        experiment = Experiment.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            *(
+                f"{name}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+                for e in exc.errors()
+            )
+        ) from None
+    problems: list[str] = []
+    for key in experiment.grid:
+        try:
+            leaf_annotation(key)
+        except ScenarioError as exc:  # named as the grid's, before the figures that use it
+            problems.extend(f"{name}: grid: {problem}" for problem in exc.problems)
+    if not problems:
+        try:
+            grid_design(grid_specs(experiment.grid))
+        except ScenarioError as exc:
+            problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
+    grid_fine = not problems  # a figure's x is checked against a grid that is itself right
+    for listed in ("set", "quick_set"):
+        found = _set_problems(getattr(experiment, listed), f"{name}: {listed}")
+        try:
+            if not found:  # each a KEY=VALUE: is one of them a key the grid varies?
+                check_not_also_set(experiment.grid, getattr(experiment, listed), "the grid")
+        except ScenarioError as exc:
+            found = [f"{name}: {listed}: {p.removeprefix('--set ')}" for p in exc.problems]
+        problems.extend(found)
+    for figure in experiment.figures:
+        if figure.metric not in METRIC_NAMES:
+            problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
+        if grid_fine and figure.x not in experiment.grid:
+            problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
+    if problems:
+        raise ScenarioError(*problems)
+    check_experiment_name(experiment, name)
+    return experiment
+
+
+def _set_problems(assignments: list[str], where: str) -> list[str]:
+    """An experiment's `set:` (or `quick_set:`) list: each a KEY=VALUE, no key twice (in a file
+    a repeated key is more likely a slip than an override; `quick_set` may override `set`)."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for assignment in assignments:
+        try:
+            parts, _ = parse_set(assignment)
+        except ScenarioError as exc:
+            problems.extend(f"{where}: {problem}" for problem in exc.problems)
+            continue
+        key = ".".join(parts)
+        if key in seen:
+            problems.append(f"{where}: {key} is set twice; keep one")
+        seen.add(key)
+    return problems
+
+
+def named_sets(
+    problems: Sequence[str], experiment: Experiment, quick: bool, path: Path
+) -> list[str]:
+    """Problems with the file's `set:` values, which the scenario's validation names `--set
+    KEY`, named as the experiment file's (`quick_set` wins where both set a key)."""
+    fields = {".".join(parse_set(a)[0]): "set" for a in experiment.set}
+    if quick:
+        fields.update({".".join(parse_set(a)[0]): "quick_set" for a in experiment.quick_set})
+    named = []
+    for problem in problems:
+        if problem.startswith("--set "):
+            key = problem.removeprefix("--set ").partition(":")[0]
+            field = fields.get(key, "set")
+            problem = f"{printable(str(path))}: {field}: {problem.removeprefix('--set ')}"
+        named.append(problem)
+    return named
+
+
+def _check_not_a_scenario(data: Any, name: str) -> None:
+    """A scenario file given where an experiment file belongs is named as such in one line,
+    not as a dozen missing and unknown keys."""
+    if not isinstance(data, dict):
+        return
+    own = set(Experiment.model_fields) - set(Scenario.model_fields)
+    scenario_keys = {*Scenario.model_fields, "extends"} - set(Experiment.model_fields)
+    if not own.intersection(data) and scenario_keys.intersection(data):
+        raise FileError(
+            f"{name}: not an experiment file (it looks like a scenario: run it with "
+            "relsim run or relsim compare)"
+        )
+
+
+def check_experiment_name(experiment: Experiment, where: str) -> None:
+    """The name becomes the default results directory and the start of every figure's file
+    name, so it must be a plain name that stays inside the results directory."""
+    try:
+        check_entry_name(experiment.name, f"{where}: name")
+    except OutputError as exc:
+        raise ScenarioError(str(exc)) from None
+
+
+def scenario_path(experiment_file: Path, scenario: str) -> Path:
+    """A scenario an experiment names: relative to the experiment file, else a bundled one."""
+    candidate = experiment_file.parent / scenario
+    if candidate.exists():
+        return candidate.resolve()
+    found = bundled.find("scenarios", scenario)
+    return found.resolve() if found is not None else candidate
+
+
+def grid_specs(grid: dict[str, list[Any]]) -> list[str]:
+    return [f"{key}={','.join(str(v) for v in values)}" for key, values in grid.items()]
