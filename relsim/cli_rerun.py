@@ -249,6 +249,7 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
     import pandas as pd
 
     from relsim.commission import budget as study
+    from relsim.commission.budget_results import write_results
     from relsim.commission.study import publish_study, run_series, staged_results, study_directory
     from relsim.config import validate_data
     from relsim.io import now, portable_path
@@ -299,7 +300,7 @@ def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: i
         runs_per_point = reps if draw is None else draw.runs
         coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
         config = validate_data(first.base, name)
-        made_result = study.write_results(
+        made_result = write_results(
             staged, coarse, refined, metric, limit, posts, config, seed, draw
         )
         spec = {"limit_gbp_per_year": limit, "outcome": metric, "posts": posts}

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from relsim import bundled
-from relsim.commission.budget import sentence as budget_sentence
+from relsim.commission.budget_results import sentence as budget_sentence
 from relsim.commission.frontier import sentences as frontier_sentences
 from relsim.commission.payers import PAYER_VIEW, break_even, payer_columns, spending
 from relsim.commission.resources import (

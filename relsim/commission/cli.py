@@ -184,6 +184,7 @@ def add_commission_commands(group: click.Group) -> None:
         import pandas as pd
 
         from relsim.commission import budget as study
+        from relsim.commission.budget_results import write_results
         from relsim.commission.study import (
             publish_study,
             run_series,
@@ -227,7 +228,7 @@ def add_commission_commands(group: click.Group) -> None:
                 coarse, refined = study.search(
                     posts, metric, runs_per_point, coarse_reps, run_stage
                 )
-                result = study.write_results(
+                result = write_results(
                     staged, coarse, refined, metric, pounds, posts, config, root, draw
                 )
                 publish_study(
