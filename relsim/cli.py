@@ -38,6 +38,7 @@ try:
         sets_for,
         shared_reps_note,
     )
+    from relsim.file_targets import check_file_target
     from relsim.io import OutputError, now
     from relsim.metrics import UNITS
     from relsim.output import print_comparison, print_summary
@@ -65,7 +66,8 @@ try:
         stop_signals_interrupt,
     )
     from relsim.stdout import StdoutError, guarded_stdout
-    from relsim.targets import ResultTarget, check_entry_name, check_file_target
+    from relsim.target_checks import check_entry_name
+    from relsim.targets import ResultTarget
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
     raise SystemExit(130) from None

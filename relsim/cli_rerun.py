@@ -336,7 +336,8 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         scenario_block,
         write_comparison,
     )
-    from relsim.targets import ResultTarget, check_entry_name
+    from relsim.target_checks import check_entry_name
+    from relsim.targets import ResultTarget
 
     name = printable(str(manifest))
     names = data.get("scenarios")

@@ -45,8 +45,9 @@ def copy_all(directory: Path, copies: list[tuple[Path, Path]]) -> None:
     failure or stop nothing new is left (no directory, no file) and every file replaced is put
     back as it was, and a directory that cannot be made is named with the reason, rather than
     as a missing file in its parent."""
+    from relsim.file_targets import check_file_target
     from relsim.files import write_bytes
-    from relsim.targets import check_file_target, make_parents, remove_if_empty, why_not
+    from relsim.target_checks import make_parents, remove_if_empty, why_not
 
     made: list[Path] = []
     written: list[Path] = []

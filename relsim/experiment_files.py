@@ -22,7 +22,7 @@ from relsim.config.safe_yaml import load_file
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import OutputError
 from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
-from relsim.targets import check_entry_name
+from relsim.target_checks import check_entry_name
 
 
 class Figure(BaseModel):

@@ -47,7 +47,8 @@ from relsim.sweep.design import grid_design
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, summarise
-from relsim.targets import check_entry_name, open_directory
+from relsim.target_checks import check_entry_name
+from relsim.targets import open_directory
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw

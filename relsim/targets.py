@@ -1,11 +1,10 @@
-"""Output targets: checked before any work, locked while written, replaced only when relsim
-wrote them.
+"""Results directories: checked before any work, locked while written, replaced only when relsim
+wrote them. (The checks every target shares are in `relsim.target_checks`; single-file targets
+in `relsim.file_targets`.)
 
-- Every target (a results directory, a report or plot file) is checked before the first run:
-  its name is usable, it is not a symbolic link to somewhere else, a file target is not a pipe
-  or a device nor part of a relsim result, and something can really be created where it goes
-  (found by creating and removing a probe). Missing parent directories are
-  created, and removed again if the command fails.
+- A results directory is checked before the first run: its name is usable, it is not a
+  symbolic link, and something can really be created where it goes. Missing parent
+  directories are created, and removed again if the command fails.
 - A results directory is not created inside an earlier relsim result (resolved, so a link
   does not get past it): that result's files would no longer be exactly its own, and
   `--force` could not replace it. Directories relsim makes inside the results it is writing
@@ -21,281 +20,42 @@ wrote them.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import errno
 import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from relsim.config.errors import RunError, printable
-from relsim.files import _umask, csv_starts_with, is_relsim_png, resolved
+from relsim.files import _umask, resolved
 from relsim.moving import copy_in, staging_directory
 from relsim.result_files import (
-    MANIFEST,
     OutputError,
     compare_result_files,
     entries,
     interrupted_copy_files,
-    read_manifest,
     remove_exactly,
     run_result_files,
 )
 from relsim.signals import finished_writing
+from relsim.target_checks import (
+    check_components,
+    make_parents,
+    nearest_existing,
+    probe,
+    remove_if_empty,
+    result_manifest,
+    why_not,
+)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
     fcntl = None  # type: ignore[assignment]
 
-NAME_MAX = 255
 #: the results directories this process has open (resolved): what relsim creates inside them,
 #: such as a study's series, is part of the result it is writing
 _WRITING: set[Path] = set()
-
-
-# -- names and probes ----------------------------------------------------------------------------
-
-
-def check_entry_name(name: str, what: str) -> None:
-    """A name relsim will create inside a results directory (a scenario's subdirectory)."""
-    shown = printable(repr(name), 100)
-    if name in ("", ".", "..") or any(c in name for c in "/\\\0") or name.startswith("."):
-        raise OutputError(f"{what}: {shown} is not a plain directory name")
-    if len(os.fsencode(name)) > NAME_MAX:
-        raise OutputError(f"{what}: {shown} is longer than {NAME_MAX} bytes")
-
-
-def _check_components(path: Path, option: str) -> None:
-    for part in path.parts:
-        if len(os.fsencode(part)) > NAME_MAX:
-            raise OutputError(
-                f"{option} {printable(str(path), 120)}: a name in it is longer than "
-                f"{NAME_MAX} bytes"
-            )
-
-
-def why_not(exc: OSError) -> str:
-    """The system's reason a file or directory could not be made, in words that fit: "no such
-    file" for a name in a directory that exists (/proc, /sys) means that directory takes
-    nothing new, not that something is missing."""
-    if exc.errno == errno.ENOENT and exc.filename:
-        parent = Path(os.fsdecode(exc.filename)).parent
-        if parent.is_dir():
-            return f"{printable(str(parent))} does not allow new files or directories"
-    return exc.strerror or str(exc)
-
-
-def _nearest_existing(path: Path) -> Path:
-    current = path
-    while not (current.exists() or current.is_symlink()):
-        if current.parent == current:
-            break
-        current = current.parent
-    return current
-
-
-def _probe(directory: Path, option: str, target: Path) -> None:
-    """Create and remove something in `directory`, which must exist: the only sure test that
-    the target can be written (permissions, read-only or special file systems)."""
-    try:
-        made = tempfile.mkdtemp(prefix=".relsim-probe-", dir=directory)
-        os.rmdir(made)
-    except OSError as exc:
-        raise OutputError(
-            f"{option} {printable(str(target))}: cannot write in {printable(str(directory))} "
-            f"({why_not(exc)})"
-        ) from None
-
-
-def _result_manifest(directory: Path) -> dict[str, Any] | None:
-    """The manifest of the relsim result in `directory`, if it holds one (every relsim manifest
-    records the relsim version; a run's its scenario hash, a study's its relsim kind)."""
-    manifest = read_manifest(directory)
-    if manifest is None:
-        return None
-    kind = manifest.get("kind")
-    own = isinstance(kind, str) and kind.startswith("relsim ")
-    if own or "relsim_version" in manifest or "scenario_hash" in manifest:
-        return manifest
-    return None
-
-
-def _real_location(path: Path) -> Path:
-    """Where a file `path` would be written: its directory's real location, and its own name
-    (a link there is replaced, not written through)."""
-    return resolved(path.parent) / path.name
-
-
-def _part_of_a_result(path: Path) -> str | None:
-    """How writing `path` would break a relsim result, if it would: it is the result's manifest
-    or a file the manifest lists (their hashes, or the manifest itself, would change), or it is
-    inside one of the result's subdirectories (its runs, or its series). A new file beside a
-    result's own files (a sweep's summary) is not part of it."""
-    where = _real_location(path)
-    manifest = _result_manifest(where.parent)
-    if manifest is not None:
-        listed = manifest.get("files")
-        if where.name == MANIFEST or (isinstance(listed, list) and where.name in listed):
-            return f"is a file of the relsim result in {printable(str(path.parent))}"
-        return None
-    for directory in where.parent.parents:
-        if _result_manifest(directory) is not None:
-            return f"is inside the relsim result in {printable(str(directory))}"
-    return None
-
-
-def _result_above(directory: Path) -> Path | None:
-    """The earlier relsim result that a results directory would be inside, if any. Inside a
-    directory this process is writing (a study's series) there is none: that directory was
-    checked when it was opened, and what relsim makes in it is part of the result it writes."""
-    for above in resolved(directory).parents:
-        if above in _WRITING:
-            return None
-        if _result_manifest(above) is not None:
-            return above
-    return None
-
-
-def check_file_target(
-    path: Path,
-    option: str,
-    out: Path | None = None,
-    *,
-    kind: FileKind | None = None,
-) -> None:
-    """A file relsim will write (a report, a plot, a table): usable, not a directory, a pipe or
-    a device, not part of a relsim result nor inside the command's own results directory `out`,
-    and its directory exists or can be created and written in. With a `kind`, the name must
-    have the kind's suffix, an existing file is replaced only if relsim wrote it as that kind,
-    and the file may not go beside another result's files (it would read as that result's own,
-    and stop `--force` from replacing that result)."""
-    name = printable(str(path))
-    _check_components(path, option)
-    if path.is_dir():
-        raise OutputError(f"{option} {name}: is a directory, expected a file path")
-    if path.exists() and not path.is_file():
-        raise OutputError(f"{option} {name}: is not a regular file (a pipe, device or socket)")
-    if kind is not None:
-        _check_kind(path, option, kind)
-    if out is not None and _real_location(path).is_relative_to(resolved(out)):
-        raise OutputError(f"{option} {name}: is inside --out; write it elsewhere")
-    problem = _part_of_a_result(path)
-    if problem is not None:
-        raise OutputError(
-            f"{option} {name}: {problem}; writing it would change that result (choose another path)"
-        )
-    if kind is not None:
-        _check_not_beside_a_result(path, option, own=None)
-    existing = _nearest_existing(path.parent)
-    if not existing.is_dir():
-        raise OutputError(f"{option} {name}: {printable(str(existing))} is not a directory")
-    _probe(existing, option, path)
-
-
-@dataclasses.dataclass(frozen=True)
-class FileKind:
-    """A kind of file relsim writes on its own (a report, a workbook, a scenario): the suffixes
-    its name may have, and how to tell a file relsim wrote as that kind, which alone it may
-    replace (anything else there is the user's)."""
-
-    what: str
-    suffixes: tuple[str, ...]
-    written_by_relsim: Callable[[Path], bool]
-
-
-#: a plot relsim writes (its PNG metadata names relsim)
-PLOT = FileKind("a plot (PNG)", (".png",), is_relsim_png)
-
-
-def table_kind(what: str, columns: str) -> FileKind:
-    """A CSV table relsim writes, recognised by the columns its header starts with."""
-    return FileKind(what, (".csv",), lambda path: csv_starts_with(path, columns))
-
-
-def _check_kind(path: Path, option: str, kind: FileKind, replace_any: bool = False) -> None:
-    name = printable(str(path))
-    if path.suffix.lower() not in kind.suffixes:
-        raise OutputError(
-            f"{option} {name}: writes {kind.what}; give the file a {' or '.join(kind.suffixes)} "
-            "name"
-        )
-    if not replace_any and path.is_file() and path.stat().st_size > 0 and not _wrote(kind, path):
-        raise OutputError(
-            f"{option} {name}: exists and is not {kind.what} relsim wrote; relsim does not "
-            "write over it (remove it, or choose another path)"
-        )
-
-
-def _wrote(kind: FileKind, path: Path) -> bool:
-    try:
-        return kind.written_by_relsim(path)
-    except Exception:  # unreadable, or not the format at all: not one relsim wrote
-        return False
-
-
-def _check_not_beside_a_result(path: Path, option: str, own: Path | None) -> None:
-    """A file beside the files of a relsim result other than `own` would read as that result's
-    own (and be in the way of `--force`)."""
-    where = _real_location(path)
-    if own is not None and where.parent == resolved(own):
-        return
-    if _result_manifest(where.parent) is not None:
-        raise OutputError(
-            f"{option} {printable(str(path))}: is beside the files of another relsim "
-            f"result ({printable(str(path.parent))}), where it would read as that result's "
-            "own; write it elsewhere"
-        )
-
-
-def check_summary_targets(
-    directory: Path, targets: dict[str, Path], kinds: dict[str, FileKind]
-) -> None:
-    """The files a summary of the result in `directory` writes (option -> path, and the kind
-    of file each is): each a usable file target, no two the same file, none beside the files
-    of another relsim result, where it would read as that result's own (a summary beside its
-    own result's files is), each with its kind's suffix, and none replacing a file relsim did
-    not write as that kind, except beside its own result (relsim's own directory, where an
-    earlier summary may predate the marks that recognise it)."""
-    seen: dict[Path, str] = {}
-    for option, path in targets.items():
-        check_file_target(path, option)
-        where = _real_location(path)
-        if where in seen:
-            raise OutputError(f"{seen[where]} and {option} name the same file")
-        seen[where] = option
-        _check_not_beside_a_result(path, option, own=directory)
-    own = resolved(directory)
-    for option, path in targets.items():
-        _check_kind(path, option, kinds[option], replace_any=_real_location(path).parent == own)
-
-
-def make_parents(path: Path) -> list[Path]:
-    """Create the missing directories above `path`; the ones created, outermost first (on a
-    failure, those already created are removed)."""
-    missing = []
-    current = path.parent
-    while not (current.exists() or current.is_symlink()):
-        missing.append(current)
-        current = current.parent
-    made: list[Path] = []
-    try:
-        for directory in reversed(missing):
-            directory.mkdir(exist_ok=True)
-            made.append(directory)
-    except BaseException:  # none of them is left half-made
-        remove_if_empty(made)
-        raise
-    return made
-
-
-def remove_if_empty(directories: Sequence[Path]) -> None:
-    """Remove directories this command created, innermost first, if they are still empty."""
-    for directory in reversed(directories):
-        with contextlib.suppress(OSError):
-            directory.rmdir()
 
 
 # -- locking -------------------------------------------------------------------------------------
@@ -351,6 +111,18 @@ def unlock(fd: int | None) -> None:
 # -- results directories --------------------------------------------------------------------------
 
 
+def _result_above(directory: Path) -> Path | None:
+    """The earlier relsim result that a results directory would be inside, if any. Inside a
+    directory this process is writing (a study's series) there is none: that directory was
+    checked when it was opened, and what relsim makes in it is part of the result it writes."""
+    for above in resolved(directory).parents:
+        if above in _WRITING:
+            return None
+        if result_manifest(above) is not None:
+            return above
+    return None
+
+
 class OpenedDirectory:
     """A results directory checked, created if need be, and locked. `replaced` lists what an
     earlier relsim result there consists of, when --force is to replace it."""
@@ -398,20 +170,20 @@ def open_directory(
     checks it is the same work) or `force` is given; with `resume`, an empty one is refused too.
     Nothing is removed here."""
     opened = OpenedDirectory(out, option)
-    _check_components(out, option)
+    check_components(out, option)
     if out.is_symlink():
         raise opened.error("is a symbolic link; give the directory itself")
     if out.exists() and not out.is_dir():
         raise opened.error("exists and is not a directory")
     if Path.cwd().resolve().is_relative_to(out.resolve()):
         raise opened.error("is or contains the current directory; name a new one")
-    existing = _nearest_existing(out)
+    existing = nearest_existing(out)
     if not existing.is_dir():
         raise opened.error(f"{printable(str(existing))} is not a directory")
     if out.is_dir():
         # an existing directory that cannot be written in (read-only, or a read-only mount)
         # is said now, not as a raw error once the runs are done
-        _probe(out, option, out)
+        probe(out, option, out)
     result = _result_above(out)
     if result is not None:
         raise opened.error(

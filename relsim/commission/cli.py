@@ -277,9 +277,10 @@ def add_commission_commands(group: click.Group) -> None:
         )
         from relsim.config import load_scenario, validate_data
         from relsim.config.loading import deep_merge, layered, load_raw
+        from relsim.file_targets import check_file_target
         from relsim.files import atomic_path
         from relsim.result_files import OutputError
-        from relsim.targets import check_file_target, make_parents, remove_if_empty
+        from relsim.target_checks import make_parents, remove_if_empty
 
         path = bundled.resolve("scenarios", scenario)
         raw = load_raw(path)

@@ -24,7 +24,7 @@ import yaml
 from relsim import bundled
 from relsim.config import Scenario, ScenarioError
 from relsim.config.errors import RunError, printable
-from relsim.targets import FileKind
+from relsim.file_targets import FileKind
 
 #: the district settles within this factor of its initial size before a warning is given
 PROPORTION_TOLERANCE = 1.5

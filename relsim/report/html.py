@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from relsim.file_targets import FileKind
 from relsim.files import write_text
 from relsim.report.markup import SECTIONS, esc
 from relsim.report.sections import (
@@ -28,7 +29,6 @@ from relsim.report.sections import (
     summary_section,
     transition_section,
 )
-from relsim.targets import FileKind
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis

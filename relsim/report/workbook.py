@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from relsim.commission.resources import RESOURCE_FIELDS
+from relsim.file_targets import FileKind
 from relsim.files import guard_formulas, write_bytes
 from relsim.report import tables
-from relsim.targets import FileKind
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis

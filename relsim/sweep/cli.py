@@ -22,11 +22,12 @@ from relsim.config import ScenarioError
 from relsim.config.errors import printable, shown
 from relsim.config.loading import load_raw
 from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
+from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import stopped_exit
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
-from relsim.targets import PLOT, check_summary_targets, make_parents, table_kind
+from relsim.target_checks import make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd

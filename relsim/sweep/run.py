@@ -160,7 +160,7 @@ def stored_plans(
     from relsim.config.errors import printable
     from relsim.rerun import incomplete_sweep
     from relsim.result_files import read_manifest
-    from relsim.targets import check_entry_name
+    from relsim.target_checks import check_entry_name
 
     plans, changed = [], []
     for one in series:

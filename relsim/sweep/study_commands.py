@@ -13,9 +13,10 @@ from relsim import bundled
 from relsim.cli_options import FiniteFloatRange, emit_json, workers_option
 from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
+from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.signals import stopped_exit
 from relsim.sweep.cli import dask_option, force_option, note_unfinished, resume_option
-from relsim.targets import PLOT, check_summary_targets, make_parents, table_kind
+from relsim.target_checks import make_parents
 
 
 def add_discover_command(group: click.Group) -> None:
