@@ -44,8 +44,8 @@ from relsim.metrics import METRIC_NAMES
 from relsim.result_files import read_manifest
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
+from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.run import SweepPlan, stored_plans
-from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import interval_kind, summarise
 from relsim.target_checks import check_entry_name
 from relsim.targets import open_directory

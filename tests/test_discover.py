@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from relsim.sweep.store import sweep_files
+from relsim.sweep.directory import sweep_files
 from tests.cli_helpers import relsim_main
 
 pytest.importorskip("prim")

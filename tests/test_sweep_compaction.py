@@ -16,7 +16,8 @@ import relsim.sweep.executors
 import relsim.sweep.series_chunks
 import relsim.sweep.store
 from relsim.cli import main
-from relsim.sweep.store import COMPACTED, SweepStore
+from relsim.sweep.directory import COMPACTED
+from relsim.sweep.store import SweepStore
 
 SEED = 5
 GRID = ("--grid", "referral_friction=0.2,0.8", "--reps", "3", "--timeseries")

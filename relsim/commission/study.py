@@ -20,8 +20,8 @@ from relsim.files import write_json
 from relsim.io import git_commit, now, sha256
 from relsim.moving import move_into, staging_directory
 from relsim.result_files import OutputError, read_manifest, remove_exactly
+from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.run import SweepPlan, run_sweep
-from relsim.sweep.store import MANIFEST, sweeps_with_files
 from relsim.sweep.summary import load_sweep
 from relsim.targets import OpenedDirectory, open_directory
 

@@ -22,9 +22,10 @@ from relsim.io import git_commit, now
 from relsim.progress import Progress
 from relsim.sweep.dask_executor import check_dask, run_dask
 from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
+from relsim.sweep.directory import TIMESERIES, remove_summaries
 from relsim.sweep.executors import Task, run_local
 from relsim.sweep.names import MAX_RUNS
-from relsim.sweep.store import TIMESERIES, SweepStore
+from relsim.sweep.store import SweepStore
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -254,7 +255,7 @@ def run_sweep(
             store.forget_failed()
         done = store.done()
         if len(done) < plan.total:
-            _say_removed(store.remove_summaries(), "make them again once it is complete")
+            _say_removed(remove_summaries(store.directory), "make them again once it is complete")
         tasks = plan.tasks(done)
         rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)
         name = label or f"sweep of {plan.base.get('name', plan.origin)}"
@@ -269,7 +270,9 @@ def run_sweep(
         if len(done) < plan.total:
             # made by `sweep-summary` (or `discover`) while the runs went on: the sweep is
             # complete now, and they describe part of it
-            _say_removed(store.remove_summaries(), "make them again now that it is complete")
+            _say_removed(
+                remove_summaries(store.directory), "make them again now that it is complete"
+            )
         outcome = Failures.of(store.read(columns=["status", "error"]))
         store.update_manifest(status="complete", finished=now(), runs_failed=outcome.failed)
     finally:

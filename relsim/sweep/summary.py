@@ -19,7 +19,8 @@ from relsim.config.safe_yaml import read_text
 from relsim.files import write_figure
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import MANIFEST_LIMIT
-from relsim.sweep.store import MANIFEST, RUNS, runs_twice
+from relsim.sweep.directory import MANIFEST, RUNS
+from relsim.sweep.store import runs_twice
 from relsim.targets import being_written
 
 # What summarising a sweep needs of every part of its runs table, besides the swept keys.

@@ -1,0 +1,117 @@
+"""What may sit in a sweep's directory: the names of its manifest and results store, the
+summaries and plots relsim writes beside them, and recognising such a directory (for `--force`
+to replace it) or removing those summaries when the runs change. The store itself, buffering
+runs, writing parts and compacting them, is `relsim.sweep.store`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from relsim.files import TEMPORARY
+from relsim.metrics import METRIC_NAMES
+from relsim.result_files import entries, is_dir, is_file, read_manifest
+
+RUNS = "runs.parquet"
+TIMESERIES = "timeseries.parquet"
+MANIFEST = "manifest.json"
+# Sweeps, and the evidence runs (calibration, validation, sensitivity) kept the same way.
+STORE_KINDS = ("relsim sweep", "relsim evidence")
+
+
+PART = re.compile(r"part-\d{6}\.parquet")
+# The compacted table, complete but not yet in place: hidden from Parquet readers by its dot.
+COMPACTED = ".compacted.parquet"
+# What relsim writes into a sweep's directory besides the store itself: summaries, plots and
+# analyses. `{metric}` is any metric name, `{key}` any swept key of this sweep.
+WRITTEN_BESIDE = ("summary.csv", "sensitivity.csv", "sensitivity.png")
+
+
+def _written_beside(name: str, keys: list[str]) -> bool:
+    if name in WRITTEN_BESIDE:
+        return True
+    for metric in METRIC_NAMES:
+        if name in (f"discover_{metric}.csv", f"discover_{metric}.png"):
+            return True
+        if name.startswith(f"{metric}_by_") and name.endswith(".png"):
+            return name[len(metric) + 4 : -4] in keys
+    return False
+
+
+def _parts_dir(directory: Path) -> list[Path] | None:
+    """The files of a parts directory (runs.parquet, timeseries.parquet) if that is all it
+    holds: parts and relsim's own temporary files, no links or subdirectories."""
+    found = []
+    for name, info in entries(directory).items():
+        temporary = TEMPORARY.fullmatch(name)
+        plain = temporary["name"] if temporary else name
+        if not is_file(info) or not (PART.fullmatch(plain) or plain == COMPACTED):
+            return None
+        found.append(directory / name)
+    return [*found, directory]
+
+
+def sweep_files(directory: Path) -> list[Path] | None:
+    """What an earlier sweep in `directory` consists of, if that is all the directory holds:
+    its manifest, its results store and the summaries and plots relsim writes beside them.
+    None if anything else is there (a user's file, a link, another kind of result)."""
+    manifest = read_manifest(directory)
+    if manifest is None or manifest.get("kind") not in STORE_KINDS:
+        return None
+    design = manifest.get("design")
+    keys = design.get("keys", []) if isinstance(design, dict) else []
+    if not isinstance(keys, list):
+        return None
+    removal: list[Path] = []
+    for name, info in entries(directory).items():
+        if name in (RUNS, TIMESERIES) and is_dir(info):
+            inner = _parts_dir(directory / name)
+            if inner is None:
+                return None
+            removal += inner
+            continue
+        temporary = TEMPORARY.fullmatch(name)
+        plain = temporary["name"] if temporary else name
+        if not is_file(info) or not (plain == MANIFEST or _written_beside(plain, keys)):
+            return None
+        removal.append(directory / name)
+    return removal
+
+
+def sweeps_with_files(directory: Path, own: set[str]) -> list[Path] | None:
+    """What a directory of sweeps (one in each subdirectory) and of the files written beside
+    them (`own`) consists of, innermost first, if that is all it holds; None if anything else
+    is there. How studies made of several sweeps (experiments, the staffing frontier, the budget
+    search) know an earlier run of theirs before `--force` replaces it. Files with the study's
+    names alone are not enough: it must hold a sweep or a manifest (the callers check whose)."""
+    removal: list[Path] = []
+    recognised = False
+    for name, info in entries(directory).items():
+        if is_dir(info):
+            inner = sweep_files(directory / name)
+            if inner is None:
+                return None
+            removal += [*inner, directory / name]
+            recognised = True
+            continue
+        temporary = TEMPORARY.fullmatch(name)
+        if not is_file(info) or (temporary["name"] if temporary else name) not in own:
+            return None
+        removal.append(directory / name)
+        recognised |= name == MANIFEST
+    return removal if recognised else None
+
+
+def remove_summaries(directory: Path) -> list[str]:
+    """Remove what relsim wrote beside the store (summaries, plots, analyses) from the runs
+    so far: a resumed sweep is about to change, and they would describe part of it."""
+    manifest = read_manifest(directory) or {}
+    design = manifest.get("design")
+    keys = design.get("keys", []) if isinstance(design, dict) else []
+    removed = []
+    for name, info in entries(directory).items():
+        if is_file(info) and name != MANIFEST and _written_beside(name, keys):
+            (directory / name).unlink()
+            removed.append(name)
+    return sorted(removed)
