@@ -414,7 +414,8 @@ class CareModel(mesa.Model):
                     pathway.reassign(district, week, mine)
 
     def record(self, week: Week) -> None:
-        self.tally.end_week()
+        citizens = self.district.citizens
+        self.tally.end_week(int(np.count_nonzero(citizens.present[: citizens.n])))
         if not (week.measuring or self.record_series):
             return  # a warm-up week counts only in the series, and none is kept
         totals = count_week(self.district, week)

@@ -185,16 +185,18 @@ class Tally:
         self._counts: list[float] = [0.0] * len(COUNTERS)
         self._week: list[float] = [0.0] * len(COUNTERS)
         self.measuring = False
-        #: crises each week of the run, warm-up included, kept whatever else is kept: every
-        #: run's steady-state check (relsim.warmup) reads them
+        #: crises and citizens present each week of the run, warm-up included, kept whatever
+        #: else is kept: every run's steady-state check (relsim.warmup) reads them
         self.crises_by_week: list[float] = []
+        self.citizens_by_week: list[float] = []
 
     def start_week(self, measuring: bool) -> None:
         self.measuring = measuring
         self._week = [0.0] * len(COUNTERS)
 
-    def end_week(self) -> None:
+    def end_week(self, citizens_present: int) -> None:
         self.crises_by_week.append(self._week[COUNTER_INDEX["demand_crises"]])
+        self.citizens_by_week.append(float(citizens_present))
 
     @staticmethod
     def _index(key: str) -> int:

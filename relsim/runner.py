@@ -70,7 +70,8 @@ def _run_and_free(
     model = simulate(scenario, seed, replication, journeys, timeseries)
     series = _series_frame(model, scenario, replication) if timeseries else None
     metrics = compute_metrics(model)
-    steady = run_check(model.tally.crises_by_week, scenario.time.warmup_weeks)
+    tally = model.tally
+    steady = run_check(tally.crises_by_week, tally.citizens_by_week, scenario.time.warmup_weeks)
     events = model.journeys if journeys else None
     # A finished model and its agents refer to each other, so only the cycle collector frees
     # them: free them now, before its journeys become a table, or the table is built beside

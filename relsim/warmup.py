@@ -11,6 +11,7 @@ minimises it, in weeks 5 d.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -64,22 +65,39 @@ def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str
 
 
 #: what every run reports of its own steady state (columns of a sweep's runs table)
-RUN_CHECK = ("settling_weeks", "crisis_drift")
+RUN_CHECK = ("settling_weeks", "crisis_rate_drift", "population_drift")
 
 
-def run_check(crises_by_week: Sequence[float], warmup_weeks: int) -> dict[str, float]:
-    """One run's steady-state check from its weekly crisis counts (warm-up included): the
-    MSER-5 truncation point, and the relative change in weekly crises from the first to the
-    second half of the measured period. A sweep records both for every run, so that a point
-    whose result rests on a transient shows it. On one run both are noisy (the truncation of a
+def run_check(
+    crises_by_week: Sequence[float], citizens_by_week: Sequence[float], warmup_weeks: int
+) -> dict[str, float]:
+    """One run's steady-state check from its weekly crises and citizens present (warm-up
+    included). The metrics are rates per citizen-year, so the check reads the weekly crisis
+    rate per citizen: its MSER-5 truncation point, and its relative change from the first to
+    the second half of the measured period (crises over citizen-weeks in each half). The
+    population's own change between the halves is reported beside it, because a district
+    still growing or shrinking towards its size changes the counts and the costs even when
+    the rate has settled. A sweep records all three for every run, so that a point whose
+    result rests on a transient shows it. On one run they are noisy (the truncation of a
     steady district's run falls anywhere in its first two or three years): read them over a
     point's runs, as the sweep's summary does."""
-    values = np.asarray(crises_by_week, dtype=float)
-    measured = values[warmup_weeks:]
-    half = measured.size // 2
-    first = float(measured[:half].mean()) if half else 0.0
-    second = float(measured[half:].mean()) if half else 0.0
-    return {
-        "settling_weeks": float(mser5(values)),
-        "crisis_drift": second / first - 1.0 if first else float("nan"),
+    crises = np.asarray(crises_by_week, dtype=float)
+    citizens = np.asarray(citizens_by_week, dtype=float)
+    rate = np.divide(crises, citizens, out=np.zeros_like(crises), where=citizens > 0)
+    check = {"settling_weeks": float(mser5(rate))}
+    half = (crises.size - warmup_weeks) // 2
+    if half <= 0:
+        return check | {"crisis_rate_drift": math.nan, "population_drift": math.nan}
+    first, second = slice(warmup_weeks, warmup_weeks + half), slice(warmup_weeks + half, None)
+    return check | {
+        "crisis_rate_drift": _change(
+            crises[first].sum() / citizens[first].sum(),
+            crises[second].sum() / citizens[second].sum(),
+        ),
+        "population_drift": _change(citizens[first].mean(), citizens[second].mean()),
     }
+
+
+def _change(first: float, second: float) -> float:
+    """The relative change from `first` to `second` (0.02: 2 % more)."""
+    return float(second / first - 1.0) if first else math.nan

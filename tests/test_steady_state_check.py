@@ -19,26 +19,34 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 SMALL = ["population.citizens=1000", "workforce.workers=2"]
 
 
-def test_a_runs_check_is_read_from_its_own_weekly_crises() -> None:
-    """The check a run reports is its weekly series' crises: the MSER-5 truncation point of all
-    of them, and the change from the first to the second half of the measured weeks."""
+def test_a_runs_check_is_read_from_its_own_weekly_crisis_rate_and_population() -> None:
+    """The check a run reports is read from its weekly series: the MSER-5 truncation point of
+    the crisis rate per citizen, all weeks; the change in that rate (crises over citizen-weeks)
+    and in the citizens present from the first to the second half of the measured weeks."""
     scenario = load_scenario(BASELINE, sets=[*SMALL, "time.weeks=60", "time.warmup_weeks=20"])
     result = run_one(scenario, scenario.seed, 1, timeseries=True)
     assert result.timeseries is not None
     crises = result.timeseries.sort_values("week")
     assert len(crises) == 80
-    assert result.steady["settling_weeks"] == mser5(crises["crises"].to_numpy())
-    measured = crises.loc[crises["measured"], "crises"].to_numpy()
+    rate = (crises["crises"] / crises["citizens"]).to_numpy()
+    assert result.steady["settling_weeks"] == mser5(rate)
+    measured = crises[crises["measured"]]
     assert len(measured) == 60
-    expected = measured[30:].mean() / measured[:30].mean() - 1
-    assert np.isclose(result.steady["crisis_drift"], expected, rtol=1e-12)
+    first, second = measured.iloc[:30], measured.iloc[30:]
+    rate_change = (second["crises"].sum() / second["citizens"].sum()) / (
+        first["crises"].sum() / first["citizens"].sum()
+    ) - 1
+    assert np.isclose(result.steady["crisis_rate_drift"], rate_change, rtol=1e-12)
+    population_change = second["citizens"].mean() / first["citizens"].mean() - 1
+    assert np.isclose(result.steady["population_drift"], population_change, rtol=1e-12)
+    assert population_change != 0  # the two are different things here
 
 
 def test_a_sweep_shows_a_point_measured_from_a_cold_start_as_unsettled(tmp_path: Path) -> None:
-    """Measured from week 1 (no warm-up) the district is still filling: weekly crises rise
-    between the halves of the measured period, clearly over six runs, and the runs' median
-    truncation point lies beyond the warm-up. With the usual two-year warm-up the drift is
-    smaller."""
+    """Measured from week 1 (no warm-up) the district is still filling: the weekly crisis rate
+    per citizen rises between the halves of the measured period, clearly over six runs, and
+    the runs' median truncation point lies beyond the warm-up. With the usual two-year warm-up
+    the drift is smaller."""
     sets = [arg for value in SMALL for arg in ("--set", value)]
     out = tmp_path / "sweep"
     assert relsim_main(
@@ -46,10 +54,11 @@ def test_a_sweep_shows_a_point_measured_from_a_cold_start_as_unsettled(tmp_path:
         "--workers", "1", "--out", out,
     ) == 0  # fmt: skip
     runs = pd.read_parquet(out / "runs.parquet")
-    assert runs["settling_weeks"].notna().all() and runs["crisis_drift"].notna().all()
+    assert runs["settling_weeks"].notna().all() and runs["crisis_rate_drift"].notna().all()
     assert relsim_main("sweep-summary", out) == 0
     summary = pd.read_csv(out / "summary.csv").set_index("time.warmup_weeks")
     cold, warmed = summary.loc[0], summary.loc[104]
-    assert cold["crisis_drift_ci95_low"] > 0
+    assert runs["population_drift"].notna().all()
+    assert cold["crisis_rate_drift_ci95_low"] > 0
     assert cold["settling_weeks_median"] > 0
-    assert abs(warmed["crisis_drift_mean"]) < cold["crisis_drift_mean"] / 2
+    assert abs(warmed["crisis_rate_drift_mean"]) < cold["crisis_rate_drift_mean"] / 2

@@ -156,22 +156,21 @@ def summarise(
 
 def _steady_state(ok: pd.DataFrame, sets: list[int] | None) -> dict[str, float]:
     """A point's steady-state check, from its runs' own (relsim.warmup.run_check): the drift
-    of weekly crises between the halves of the measured period, with the same interval as the
-    metrics (near zero, and its interval spanning zero, when the point is settled), and the
-    median MSER-5 truncation point, to set against the warm-up. Runs stored before runs
-    recorded the check have none."""
+    of the weekly crisis rate per citizen between the halves of the measured period, and the
+    population's, each with the same interval as the metrics (near zero, and its interval
+    spanning zero, when the point is settled), and the median MSER-5 truncation point, to set
+    against the warm-up. Runs stored before runs recorded this check have none."""
     from relsim.evidence.intervals import interval
 
-    if "crisis_drift" not in ok.columns:
+    if "crisis_rate_drift" not in ok.columns:
         return {}
-    drift = interval(ok["crisis_drift"].tolist(), sets)
-    low, high = drift["ci95"] or [np.nan, np.nan]
-    return {
-        "crisis_drift_mean": np.nan if drift["mean"] is None else drift["mean"],
-        "crisis_drift_ci95_low": low,
-        "crisis_drift_ci95_high": high,
-        "settling_weeks_median": float(ok["settling_weeks"].median()) if len(ok) else np.nan,
-    }
+    out: dict[str, float] = {}
+    for name in ("crisis_rate_drift", "population_drift"):
+        drift = interval(ok[name].tolist(), sets)
+        out[f"{name}_mean"] = np.nan if drift["mean"] is None else drift["mean"]
+        out[f"{name}_ci95_low"], out[f"{name}_ci95_high"] = drift["ci95"] or [np.nan, np.nan]
+    out["settling_weeks_median"] = float(ok["settling_weeks"].median()) if len(ok) else np.nan
+    return out
 
 
 def _plain(value: Any) -> Any:
