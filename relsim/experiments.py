@@ -55,11 +55,12 @@ if TYPE_CHECKING:
 
 SUMMARY = "summary.csv"
 DIFFERENCES = "differences.csv"
+COST_EFFECTIVENESS = "cost_effectiveness.csv"
 
 
 def _outputs(experiment: Experiment) -> list[str]:
     """The files an experiment writes at its top level, besides its series' directories."""
-    names = [MANIFEST, SUMMARY, DIFFERENCES]
+    names = [MANIFEST, SUMMARY, DIFFERENCES, COST_EFFECTIVENESS]
     for figure in experiment.figures:
         stem = _figure_stem(experiment, figure)
         names += [f"{stem}.png", f"{stem}.csv"]
@@ -230,14 +231,19 @@ class ExperimentRun:
         self, directory: Path, series: SeriesResults, started: str, rerun_of: str | None
     ) -> dict[str, Any]:
         """The tables, the figures and the manifest, written into `directory`."""
+        from relsim.evidence.cost_effectiveness import cost_effectiveness
         from relsim.evidence.intervals import describe
         from relsim.experiment_figures import experiment_figure
 
         experiment = self.experiment
         table = pd.concat(series.summaries, ignore_index=True)
         write_csv(directory / SUMMARY, table)
-        differences = paired_differences(series.runs, list(experiment.grid), series.per_set)
+        keys = list(experiment.grid)
+        differences = paired_differences(series.runs, keys, series.per_set)
         write_csv(directory / DIFFERENCES, differences)
+        care_models = {name: str(plan.base.get("care_model", "")) for name, plan in self.plans}
+        priced = cost_effectiveness(series.runs, care_models, keys, series.per_set)
+        write_csv(directory / COST_EFFECTIVENESS, priced)
         figures = []
         for figure in experiment.figures:
             stem = _figure_stem(experiment, figure)

@@ -39,6 +39,7 @@ from relsim.config.knobs import knob_mapping, knob_value
 from relsim.config.loading import load_scenario
 from relsim.config.params import ASSUMPTION, KNOBS, field_meta
 from relsim.config.schema import CRISIS_TYPES, DOMAINS, PAYERS, Scenario
+from relsim.evidence import cost_effectiveness
 from relsim.metrics import CONTRACT_METRICS, METRIC_NAMES, METRICS
 from relsim.records import EVENT_KINDS
 from relsim.report.tables import RESOURCE_EXTRA
@@ -1110,6 +1111,25 @@ def outputs_md() -> str:
         unit, meaning = resource_columns.get(column, ("", UNDOCUMENTED))
         rows.append([f"`{column}`", unit, meaning])
     out += table(["column", "unit", "description"], rows)
+
+    # -- experiments ------------------------------------------------------------------------
+    prices = ", ".join(f"{p:,}" for p in cost_effectiveness.PRICES_GBP)
+    out += [
+        "",
+        "## `cost_effectiveness.csv` of `relsim experiment run --out DIR`",
+        "",
+        "Beside its `summary.csv` and `differences.csv` (one row per series or pair and point, "
+        "a column per metric's mean and interval, as [sweeps.md](sweeps.md) describes), an "
+        "experiment prices what each care model's crises avoided cost over another's: every "
+        "pair of series, the earlier listed the reference, except that a district with no "
+        "services is always the reference. One row per pair and point, from the same paired "
+        f"runs as the differences. P is each of {prices} (GBP on a crisis avoided); KEY each "
+        "grid key. Columns:",
+        "",
+    ]
+    out += table(
+        ["column", "description"], [[f"`{c}`", d] for c, d in cost_effectiveness.COLUMNS.items()]
+    )
 
     # -- JSON -------------------------------------------------------------------------------
     out += [

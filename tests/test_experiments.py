@@ -227,6 +227,15 @@ def test_paired_differences_are_run_by_run(tmp_path: Path) -> None:
     assert differences.loc[0, f"{metric}_mean"] == pytest.approx(
         (first[metric] - first[f"{metric}_b"]).mean()
     )
+    priced = pd.read_csv(tmp_path / "out" / "cost_effectiveness.csv")
+    assert list(priced["series"]) == ["liberated"] * 2 and set(priced["reference"]) == {"baseline"}
+    cost = "total_cost_per_citizen_year"
+    extra = (first[cost] - first[f"{cost}_b"]).mean()
+    avoided = (first[f"{metric}_b"] - first[metric]).mean()
+    assert priced.loc[0, "extra_cost_per_citizen_year_mean"] == pytest.approx(extra)
+    if avoided > 0:
+        assert priced.loc[0, "net_cost_per_crisis_avoided_mean"] == pytest.approx(extra / avoided)
+    assert priced.loc[0, "net_benefit_at_1000_gbp_mean"] == pytest.approx(1000 * avoided - extra)
 
 
 def test_experiment_over_the_ensemble_runs_the_same_parameter_sets_in_every_series(
@@ -255,7 +264,12 @@ def test_experiment_over_the_ensemble_runs_the_same_parameter_sets_in_every_seri
     manifest = run_experiment(path, tmp_path / "out", workers=1)
     assert manifest["interval"]["kind"] == PARAMETERS
     assert manifest["interval"]["parameter_sets"] == 3
-    for name in ("summary.csv", "differences.csv", manifest["figures"][0]["data"]):
+    for name in (
+        "summary.csv",
+        "differences.csv",
+        "cost_effectiveness.csv",
+        manifest["figures"][0]["data"],
+    ):
         assert set(pd.read_csv(tmp_path / "out" / name)["interval"]) == {PARAMETERS}, name
     runs = pd.read_parquet(tmp_path / "out" / "liberated" / "runs.parquet")
     assert sorted(set(runs["parameter_set"])) == [0, 1, 2]
@@ -285,6 +299,7 @@ def test_an_experiment_reruns_from_its_own_records(tmp_path: Path, capsys) -> No
     assert set(manifest["sha256"]) == {
         "summary.csv",
         "differences.csv",
+        "cost_effectiveness.csv",
         manifest["figures"][0]["png"],
         manifest["figures"][0]["data"],
     }
