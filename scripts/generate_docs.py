@@ -649,14 +649,18 @@ COMPARE_MANIFEST_KEYS = {
     "equal_spend": "how equal spend sized each workforce (null without it); each scenario's "
     "manifest holds its resolved scenario as sized",
     "files": "the files and subdirectories of the result",
-    "sha256": "SHA-256 of `differences.csv`, `resources.csv` and `transition.csv` (when "
-    "written); `relsim rerun DIR` re-creates the comparison from this manifest and each "
-    "scenario's, and compares every file (an original edited since it was written is reported "
-    "as `original changed`)",
+    "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv` and "
+    "`transition.csv` (when written); `relsim rerun DIR` re-creates the comparison from this "
+    "manifest and each scenario's, and compares every file (an original edited since it was "
+    "written is reported as `original changed`)",
 }
 
 #: top-level keys of `compare --json` besides scenarios, differences, reps and seed
 COMPARE_KEYS = {
+    "cost_effectiveness": (
+        "what each scenario's crises avoided cost over another's, one record per pair with the "
+        "columns of `cost_effectiveness.csv` (above; no `point`), null where a value is missing"
+    ),
     "interval": (
         "which kind of interval the differences hold (`kind`: `chance` or `parameters and "
         'chance`, a `label` and a `description`; see "Which interval")'
@@ -1067,7 +1071,8 @@ def outputs_md() -> str:
         "## Files written by `relsim compare --out DIR`",
         "",
         "One subdirectory per scenario, named after the scenario's `name`, holding the same files "
-        "as `relsim run --out`, plus `differences.csv`, `resources.csv`, with `--transition-weeks` "
+        "as `relsim run --out`, plus `differences.csv`, `resources.csv`, `cost_effectiveness.csv` "
+        "([below](#cost_effectivenesscsv)), with `--transition-weeks` "
         "`transition.csv` (the payers' spend after launch: the columns of the workbook's "
         "Transition sheet), and the comparison's own `manifest.json`:",
         "",
@@ -1112,19 +1117,18 @@ def outputs_md() -> str:
         rows.append([f"`{column}`", unit, meaning])
     out += table(["column", "unit", "description"], rows)
 
-    # -- experiments ------------------------------------------------------------------------
+    # -- cost-effectiveness -----------------------------------------------------------------
     prices = ", ".join(f"{p:,}" for p in cost_effectiveness.PRICES_GBP)
     out += [
         "",
-        "## `cost_effectiveness.csv` of `relsim experiment run --out DIR`",
+        "## `cost_effectiveness.csv`",
         "",
-        "Beside its `summary.csv` and `differences.csv` (one row per series or pair and point, "
-        "a column per metric's mean and interval, as [sweeps.md](sweeps.md) describes), an "
-        "experiment prices what each care model's crises avoided cost over another's: every "
-        "pair of series, the earlier listed the reference, except that a district with no "
-        "services is always the reference. One row per pair and point, from the same paired "
-        f"runs as the differences. P is each of {prices} (GBP on a crisis avoided); KEY each "
-        "grid key. Columns:",
+        "`relsim compare --out DIR` and `relsim experiment run --out DIR` price what each care "
+        "model's crises avoided cost over another's, from the same paired runs as the "
+        "differences: every pair of scenarios (or series), the earlier listed the reference, "
+        "except that a district with no services is always the reference. A comparison has one "
+        "row per pair (no `point` or grid keys); an experiment one per pair and point. P is each "
+        f"of {prices} (GBP on a crisis avoided); KEY each grid key. Columns:",
         "",
     ]
     out += table(

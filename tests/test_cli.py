@@ -275,6 +275,7 @@ def test_compare_out_has_each_scenarios_files_and_differences(compared):
     results = where / "results"
     assert sorted(p.name for p in results.iterdir()) == [
         "baseline",
+        "cost_effectiveness.csv",
         "differences.csv",
         "liberated",
         "manifest.json",
@@ -302,6 +303,36 @@ def test_compare_differences_csv_matches_json(compared):
     for row in table.itertuples():
         expected = diffs[row.metric]["mean"]
         assert math.isnan(row.mean) if expected is None else row.mean == pytest.approx(expected)
+
+
+def test_compare_prices_the_crises_avoided_from_the_same_pairs(compared):
+    """cost_effectiveness.csv is the JSON's record, and reads the same paired replications as
+    the differences: crises avoided and extra cost are the paired differences' means, and the
+    net benefit at a price is that price times the one less the other."""
+    payload, base, lib, where = compared
+    (record,) = payload["cost_effectiveness"]
+    assert (record["series"], record["reference"]) == ("liberated", "baseline")
+    assert record["pairs"] == COMPARE_REPS and record["interval"] == "chance"
+    diffs = payload["differences"]["liberated - baseline"]
+    avoided = -diffs["crisis_events_per_citizen_year"]["mean"]
+    extra = diffs["total_cost_per_citizen_year"]["mean"]
+    assert record["crises_avoided_per_citizen_year_mean"] == pytest.approx(avoided)
+    assert record["extra_cost_per_citizen_year_mean"] == pytest.approx(extra)
+    assert record["net_benefit_at_2000_gbp_mean"] == pytest.approx(2000 * avoided - extra)
+    cost = "total_cost_per_citizen_year"
+    paired = 5000 * (base["crisis_events_per_citizen_year"] - lib["crisis_events_per_citizen_year"])
+    paired = (paired - (lib[cost] - base[cost])).to_numpy(float)
+    half = stats.t.ppf(0.975, len(paired) - 1) * paired.std(ddof=1) / math.sqrt(len(paired))
+    low, high = (
+        record["net_benefit_at_5000_gbp_ci95_low"],
+        record["net_benefit_at_5000_gbp_ci95_high"],
+    )
+    assert (low, high) == pytest.approx((paired.mean() - half, paired.mean() + half))
+    table = pd.read_csv(where / "results" / "cost_effectiveness.csv")
+    assert len(table) == 1 and "point" not in table.columns
+    for key, value in record.items():
+        written = table.loc[0, key]
+        assert pd.isna(written) if value is None else written == pytest.approx(value), key
 
 
 def test_common_random_numbers_narrow_the_difference_interval(compared):

@@ -319,6 +319,17 @@ def test_workbook_holds_the_same_numbers_as_the_json(equal_spend) -> None:
         for metric, found in diffs.items():
             if found["mean"] is not None:
                 assert differences.loc[(label, metric), "mean"] == pytest.approx(found["mean"])
+    priced = book["Cost-effectiveness"].set_index(["series", "reference"])
+    assert list(priced.index) == [
+        ("liberated", "baseline"),
+        ("hybrid", "baseline"),
+        ("hybrid", "liberated"),
+    ]
+    for record in payload["cost_effectiveness"]:
+        row = priced.loc[(record["series"], record["reference"])]
+        for key, value in record.items():
+            if key not in ("series", "reference"):
+                assert pd.isna(row[key]) if value is None else row[key] == pytest.approx(value), key
     payers = book["By payer"].set_index(["comparison", "payer"])
     for label, data in payload["payers"].items():
         for payer, entry in data["payers"].items():
@@ -354,6 +365,7 @@ def test_force_replaces_a_comparison_with_its_resources(equal_spend, tmp_path) -
     assert code == 0
     assert sorted(p.name for p in (where / "out").iterdir()) == [
         "baseline",
+        "cost_effectiveness.csv",
         "differences.csv",
         "liberated",
         "manifest.json",

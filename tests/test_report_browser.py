@@ -38,7 +38,7 @@ pytestmark = pytest.mark.skipif(
 CELLS = """() => [...document.querySelectorAll('td[data-value]')].map((td) => ({
     table: td.dataset.table || '', metric: td.dataset.metric || '',
     scenario: td.dataset.scenario || '', comparison: td.dataset.comparison || '',
-    payer: td.dataset.payer || '', side: td.dataset.side || '',
+    payer: td.dataset.payer || '', side: td.dataset.side || '', price: td.dataset.price || '',
     value: td.dataset.value, low: td.dataset.low || null, high: td.dataset.high || null,
 }))"""
 
@@ -142,6 +142,27 @@ def test_headline_numbers_are_those_of_compare_json(page, report) -> None:
     columns = [*blocks, *payload["differences"]]
     assert headline == {(m, c) for m in HEADLINE for c in columns}
     assert checked >= len(columns) * (len(HEADLINE) + len(STAFF_LOAD))
+
+
+def test_what_a_crisis_avoided_costs_matches_the_json(page, report) -> None:
+    """The section pricing each pair shows the JSON's net cost per crisis avoided and net
+    benefit at each price, with their intervals, for every pair."""
+    from relsim.evidence.cost_effectiveness import PRICES_GBP
+
+    tab, *_ = page
+    _, payload = report
+    cells = [c for c in tab.evaluate(CELLS) if c["table"] == "cost-effectiveness"]
+    records = {f"{r['series']} over {r['reference']}": r for r in payload["cost_effectiveness"]}
+    assert len(records) == 3
+    priced = [c for c in cells if c["price"]]
+    assert len(priced) == len(records) * len(PRICES_GBP)
+    for cell in priced:
+        record = records[cell["comparison"]]
+        name = f"net_benefit_at_{cell['price']}_gbp"
+        assert float(cell["value"]) == record[f"{name}_mean"]
+        assert float(cell["low"]) == record[f"{name}_ci95_low"]
+        assert float(cell["high"]) == record[f"{name}_ci95_high"]
+    assert tab.locator('table[data-table="cost-effectiveness-shares"] tr').count() == 1 + 3
 
 
 def test_resources_payers_and_break_even_match_the_json(page, report) -> None:

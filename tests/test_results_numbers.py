@@ -187,6 +187,32 @@ def per_crisis_avoided(series: str, at: float) -> Value:
     )
 
 
+def priced(series: str, reference: str, at: float, column: str, study: str = CROSS) -> Value:
+    """A column of `cost_effectiveness.csv`: `series` priced against `reference` at `at`."""
+
+    def read(p: Published) -> float:
+        table = p.table(study, "cost_effectiveness")
+        row = table[
+            (table["series"] == series)
+            & (table["reference"] == reference)
+            & (table["demand_complexity"] == at)
+        ]
+        assert len(row) == 1, (study, series, reference, at)
+        return float(row[column].iloc[0])
+
+    return read
+
+
+def price(series: str, reference: str, at: float, stat: str = "mean", study: str = CROSS) -> Value:
+    return priced(series, reference, at, "net_cost_per_crisis_avoided" + STATS[stat], study)
+
+
+def sets_positive(series: str, reference: str, at: float, price_gbp: int) -> Value:
+    """Under how many of the 16 parameter sets the net benefit at `price_gbp` is positive."""
+    column = f"net_benefit_at_{price_gbp}_gbp_share_positive"
+    return lambda p: 16 * priced(series, reference, at, column)(p)
+
+
 def faster_in_second_half(p: Published) -> float:
     """Under how many parameter sets assess-do-refer's crises rise more from friction 0.5 to 1
     than from 0 to 0.5."""
@@ -329,6 +355,50 @@ QUOTES = (
             per_crisis_avoided(BASELINE, 0.9),
             per_crisis_avoided(LIBERATED, 0.9),
             *(lower_price_for_liberated(how) for how in (min, max)),
+        ),
+    ),
+    Quote(
+        "P1",
+        "a crisis avoided costs £{27,300} net at complexity 0.1 (£{12,700} to £{55,600}), £{7,550} "
+        "at 0.3, £{2,920} at 0.5 (£{470} to £{8,250}), £{1,190} at 0.7 ({−£440} to £{7,070}) and "
+        "£{330} at 0.9 ({−£770} to £{6,700}). It pays for itself in money alone under none of the "
+        "16 sets up to 0.5, under {2} at 0.7 and {5} at 0.9. With £5,000 placed on a crisis "
+        "avoided its net benefit is positive under {3} of the 16 sets at 0.3, {11} at 0.5, {13} "
+        "at 0.7 and {15} at 0.9",
+        (
+            *(price(LIBERATED, BASELINE, 0.1, stat) for stat in ("mean", "low", "high")),
+            price(LIBERATED, BASELINE, 0.3),
+            *(
+                price(LIBERATED, BASELINE, x, stat)
+                for x in (0.5, 0.7, 0.9)
+                for stat in ("mean", "low", "high")
+            ),
+            *(sets_positive(LIBERATED, BASELINE, x, 0) for x in (0.7, 0.9)),
+            *(sets_positive(LIBERATED, BASELINE, x, 5000) for x in (0.3, 0.5, 0.7, 0.9)),
+        ),
+    ),
+    Quote(
+        "P1",
+        "At the scenarios' own values (chance alone) the price is lower and far narrower: "
+        "£{1,700} at 0.5 (£{1,610} to £{1,780}), and at 0.9 a saving of £{240} for each crisis "
+        "avoided ({−£300} to {−£170})",
+        (
+            *(price(LIBERATED, BASELINE, 0.5, stat, f"{CROSS}_chance") for stat in STATS),
+            lambda p: -price(LIBERATED, BASELINE, 0.9, "mean", f"{CROSS}_chance")(p),
+            price(LIBERATED, BASELINE, 0.9, "low", f"{CROSS}_chance"),
+            price(LIBERATED, BASELINE, 0.9, "high", f"{CROSS}_chance"),
+        ),
+    ),
+    Quote(
+        "P1",
+        "(at 0.5 assess-do-refer £{2,530}, £{930} to £{4,950}, and the Liberated Method £{2,790}, "
+        "£{820} to £{6,020}; at 0.9 £{560}, {−£590} to £{2,680}, and £{400}, {−£550} to "
+        "£{2,810})",
+        tuple(
+            price(series, NONE, x, stat)
+            for x in (0.5, 0.9)
+            for series in (BASELINE, LIBERATED)
+            for stat in ("mean", "low", "high")
         ),
     ),
     Quote(
@@ -682,6 +752,31 @@ def test_the_counts_it_gives_in_words() -> None:
         assert gap(CROSS, complexity, COST)(published) > 0
     assert cheaper_in(CROSS, 0.7)(published) > 0
     assert best_in(OVERLOAD, LIBERATED, CRISES, 22)(published) == 1
+    # "It pays for itself in money alone under none of the 16 sets up to 0.5"; "with £10,000,
+    # under every set from 0.5"; "with £5,000 on a crisis avoided each is worth its cost under
+    # every set from 0.7"; "Against no services the two services' prices overlap at every
+    # complexity"; the chance-only price "far narrower"
+    for complexity in (0.1, 0.3, 0.5):
+        assert sets_positive(LIBERATED, BASELINE, complexity, 0)(published) == 0
+    for complexity in (0.5, 0.7, 0.9):
+        assert sets_positive(LIBERATED, BASELINE, complexity, 10000)(published) == 16
+    for complexity in (0.7, 0.9):
+        for series in (BASELINE, LIBERATED):
+            assert sets_positive(series, NONE, complexity, 5000)(published) == 16
+    for complexity in COMPLEXITIES:
+        ends = [
+            price(s, NONE, complexity, e)(published)
+            for s in (BASELINE, LIBERATED)
+            for e in ("low", "high")
+        ]
+        assert ends[0] < ends[3] and ends[2] < ends[1]
+    for complexity in (0.5, 0.9):
+        chance = [
+            price(LIBERATED, BASELINE, complexity, e, f"{CROSS}_chance")(published)
+            for e in ("low", "high")
+        ]
+        ensemble = [price(LIBERATED, BASELINE, complexity, e)(published) for e in ("low", "high")]
+        assert chance[1] - chance[0] < (ensemble[1] - ensemble[0]) / 10
 
 
 def test_what_it_says_of_the_ensemble_is_what_the_calibration_gives() -> None:

@@ -17,6 +17,7 @@ from relsim.file_targets import FileKind
 from relsim.files import write_text
 from relsim.report.markup import SECTIONS, esc
 from relsim.report.sections import (
+    cost_effectiveness_section,
     differences_section,
     district_section,
     inputs_section,
@@ -66,6 +67,7 @@ def document(analysis: Analysis) -> str:
             summary_section(payload),
             resources_section(payload),
             differences_section(payload),
+            cost_effectiveness_section(payload),
             district_section(payload),
             over_time_section(analysis),
             payers_section(analysis),

@@ -17,6 +17,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "In brief"),
     ("resources", "Resources on each side"),
     ("differences", "What changes"),
+    ("cost-effectiveness", "What a crisis avoided costs"),
     ("district", "District totals a year"),
     ("over-time", "Over time"),
     ("payers", "Who pays and who saves"),

@@ -24,6 +24,10 @@ SHEETS: dict[str, str] = {
     "About": "what each sheet holds",
     "Summary": "every scenario's mean and 95 % interval of every measure",
     "Differences": "paired differences (each scenario minus the first) with 95 % intervals",
+    "Cost-effectiveness": (
+        "what each scenario's crises avoided cost over another's: net cost per crisis avoided "
+        "and net benefit at prices on a crisis avoided (the columns of cost_effectiveness.csv)"
+    ),
     "Resources": "the resources on each side, and how equal spend sized them",
     "Resource units": "what each column of Resources means, and its unit",
     "District": "district totals a year (per citizen-year measures x citizens present)",
@@ -83,6 +87,7 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "About": about,
         "Summary": tables.summary_table(payload),
         "Differences": tables.differences_table(payload),
+        "Cost-effectiveness": pd.DataFrame(payload.get("cost_effectiveness") or []),
         "Resources": resources,
         "Resource units": units,
         "District": tables.district_table(payload),
