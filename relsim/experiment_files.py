@@ -33,6 +33,17 @@ class Figure(BaseModel):
     title: str = ""
 
 
+class Series(BaseModel):
+    """A series that is a scenario file with changes of its own: an ablation (the same care
+    model without one of its parts) is a series of the scenario it ablates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str
+    name: str
+    set: list[str] = Field(min_length=1)
+
+
 class Experiment(BaseModel):
     """An experiment file, validated like a scenario: unknown keys are rejected."""
 
@@ -41,7 +52,8 @@ class Experiment(BaseModel):
     name: str
     title: str
     question: str = ""
-    scenarios: list[str] = Field(min_length=1)
+    #: a scenario file (the series is named by its `name`), or a file with changes of its own
+    scenarios: list[str | Series] = Field(min_length=1)
     set: list[str] = Field(default_factory=list)
     grid: dict[str, list[Any]] = Field(min_length=1)
     reps: int = Field(ge=1)
@@ -85,6 +97,17 @@ def load_experiment(path: Path) -> Experiment:
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
     grid_fine = not problems  # a figure's x is checked against a grid that is itself right
+    for i, series in enumerate(experiment.scenarios):
+        if isinstance(series, Series):
+            where = f"{name}: scenarios.{i}.set"
+            found = _set_problems(series.set, where)
+            shared = {".".join(parse_set(a)[0]) for a in experiment.set}
+            for assignment in [] if found else series.set:
+                key = ".".join(parse_set(assignment)[0])
+                if key in experiment.grid or key in shared:
+                    what = "a grid key" if key in experiment.grid else "set for every series"
+                    found.append(f"{where}: {key} is {what}; a series may not change it")
+            problems.extend(found)
     for listed in ("set", "quick_set"):
         found = _set_problems(getattr(experiment, listed), f"{name}: {listed}")
         try:
@@ -123,11 +146,15 @@ def _set_problems(assignments: list[str], where: str) -> list[str]:
 
 
 def named_sets(
-    problems: Sequence[str], experiment: Experiment, quick: bool, path: Path
+    problems: Sequence[str], experiment: Experiment, quick: bool, path: Path, own: str = ""
 ) -> list[str]:
     """Problems with the file's `set:` values, which the scenario's validation names `--set
-    KEY`, named as the experiment file's (`quick_set` wins where both set a key)."""
+    KEY`, named as the experiment file's (`quick_set` wins where both set a key; `own` names
+    the series whose own `set:` was applied, e.g. `scenarios.2.set`)."""
     fields = {".".join(parse_set(a)[0]): "set" for a in experiment.set}
+    for i, series in enumerate(experiment.scenarios):
+        if isinstance(series, Series) and own == f"scenarios.{i}.set":
+            fields.update({".".join(parse_set(a)[0]): own for a in series.set})
     if quick:
         fields.update({".".join(parse_set(a)[0]): "quick_set" for a in experiment.quick_set})
     named = []

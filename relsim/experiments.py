@@ -99,14 +99,19 @@ def _plans(
     parameter_set_count = parameter_sets(experiment, ensemble, quick)
     per_set = 1 if quick else experiment.reps_per_set
     plans = []
-    for scenario_file in experiment.scenarios:
+    for i, entry in enumerate(experiment.scenarios):
+        scenario_file = entry if isinstance(entry, str) else entry.scenario
+        own = [] if isinstance(entry, str) else entry.set
         scenario_file_path = scenario_path(path, scenario_file)
         try:
             if quick:  # the full run's settings are checked too: --quick checks the pipeline
-                load_raw(scenario_file_path, experiment.set)
-            base = load_raw(scenario_file_path, sets)
+                load_raw(scenario_file_path, [*own, *experiment.set])
+            base = load_raw(scenario_file_path, [*own, *sets])
         except ScenarioError as exc:
-            raise ScenarioError(*named_sets(exc.problems, experiment, quick, path)) from None
+            where = "" if isinstance(entry, str) else f"scenarios.{i}.set"
+            raise ScenarioError(*named_sets(exc.problems, experiment, quick, path, where)) from None
+        if not isinstance(entry, str):
+            base["name"] = entry.name
         series = str(base.get("name", scenario_file_path.stem))
         check_entry_name(series, f"{printable(str(path))}: scenario name")
         spec: dict[str, Any] = {"grid": grid_specs(experiment.grid), "experiment": experiment.name}

@@ -3,6 +3,7 @@ behind them and a manifest; bad definitions fail with one line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +28,7 @@ def test_there_is_an_experiment_per_study() -> None:
         "overload_tipping_point",
         "cost_trajectory",
         "hybrid_balance",
+        "specialists_ablation",
     } <= names
 
 
@@ -527,3 +529,67 @@ def test_quick_runs_two_of_the_files_parameter_sets_but_as_many_as_ensemble_says
     assert parameter_sets(experiment, None, quick=False) == 3
     assert parameter_sets(experiment, 5, quick=True) == 5
     assert parameter_sets(experiment, 0, quick=True) == 0
+
+
+ABLATED = SMALL_EXPERIMENT.replace(
+    "scenarios: [baseline, liberated]",
+    "scenarios:\n  - baseline\n  - {scenario: baseline, name: baseline_alone, set: [SET]}",
+)
+NO_HOUSING = "specialists.housing.capacity_slots_per_1000_citizens=0"
+
+
+def test_a_series_may_be_a_scenario_with_changes_of_its_own(tmp_path: Path) -> None:
+    """An ablation: the same scenario under its own name with its own `set:`, applied to that
+    series only; the other series keeps the value; a rerun re-creates it from the manifest."""
+    from tests.cli_helpers import relsim_main
+
+    path = tmp_path / "ablation.yaml"
+    path.write_text(ABLATED.replace("SET", NO_HOUSING))
+    manifest = run_experiment(path, tmp_path / "out", workers=1)
+    assert manifest["series"] == ["baseline", "baseline_alone"]
+    ablated = json.loads((tmp_path / "out" / "baseline_alone" / "manifest.json").read_text())
+    kept = json.loads((tmp_path / "out" / "baseline" / "manifest.json").read_text())
+    housing = "capacity_slots_per_1000_citizens"
+    assert ablated["base_scenario"]["specialists"]["housing"][housing] == 0
+    assert "specialists" not in kept["base_scenario"]  # the scenario's own capacity
+    assert ablated["base_scenario"]["name"] == "baseline_alone"
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv")
+    alone = summary[summary["series"] == "baseline_alone"]
+    assert (alone["specialist_cost_per_citizen_year_mean"] < kept_cost(summary)).all()
+    assert (
+        relsim_main("rerun", tmp_path / "out", "--out", tmp_path / "again", "--workers", "1") == 0
+    )
+    for name in manifest["sha256"]:
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "out" / name).read_bytes()
+
+
+def kept_cost(summary: pd.DataFrame) -> float:
+    return float(
+        summary.loc[summary["series"] == "baseline", "specialist_cost_per_citizen_year_mean"].min()
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            "liberated.contact_effect_per_hour=0.1",
+            r"scenarios\.1\.set: liberated\.contact.*a grid key",
+        ),
+        ("time.weeks=30", r"scenarios\.1\.set: time\.weeks is set for every series"),
+        (
+            "specialists.housing.capacity_slotz=0",
+            r"scenarios\.1\.set: specialists\.housing\.capacity_slotz",
+        ),
+        (f"{NO_HOUSING}, {NO_HOUSING}", r"scenarios\.1\.set: .* is set twice"),
+    ],
+    ids=["grid key", "shared key", "unknown key", "twice"],
+)
+def test_a_series_own_changes_are_checked_and_named_as_its_own(
+    change: str, message: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(ABLATED.replace("SET", change))
+    with pytest.raises(ScenarioError, match=message):
+        run_experiment(path, tmp_path / "out", quick=True, workers=1)
+    assert not (tmp_path / "out").exists()
