@@ -213,6 +213,29 @@ def sets_positive(series: str, reference: str, at: float, price_gbp: int) -> Val
     return lambda p: 16 * priced(series, reference, at, column)(p)
 
 
+ABLATION = "specialists_ablation"
+WITHOUT = {BASELINE: "baseline_no_specialists", LIBERATED: "liberated_no_specialists"}
+FREE_JOINT_WORK = "liberated_free_joint_work"
+
+
+def ablated(series: str, other: str, at: float, stat: str, study: str = ABLATION) -> Value:
+    """`series` minus `other` in crises, parameter set by parameter set (the ablation study):
+    their mean ("mean"), or the ends of their central 95 % ("low", "high")."""
+
+    def read(p: Published) -> float:
+        gaps = p.per_set(study, series, CRISES)[at] - p.per_set(study, other, CRISES)[at]
+        if stat == "mean":
+            return float(gaps.mean())
+        return float(gaps.quantile(0.025 if stat == "low" else 0.975))
+
+    return read
+
+
+def ablation_avoided(series: str, at: float) -> Value:
+    """Crises `series` avoids against no services (the ablation's differences are against it)."""
+    return lambda p: -p.difference(ABLATION, at, CRISES + "_mean", series=series)
+
+
 def faster_in_second_half(p: Published) -> float:
     """Under how many parameter sets assess-do-refer's crises rise more from friction 0.5 to 1
     than from 0 to 0.5."""
@@ -399,6 +422,136 @@ QUOTES = (
             for x in (0.5, 0.9)
             for series in (BASELINE, LIBERATED)
             for stat in ("mean", "low", "high")
+        ),
+    ),
+    Quote(
+        "ablation",
+        "The specialists cost either model about £{500} to £{520} per citizen-year",
+        tuple(
+            lambda p, how=how: float(
+                p.table(ABLATION, "summary")
+                .query("specialist_cost_per_citizen_year_mean > 0")[
+                    "specialist_cost_per_citizen_year_mean"
+                ]
+                .agg(how)
+            )
+            for how in ("min", "max")
+        ),
+    ),
+    Quote(
+        "ablation",
+        "Without them the front door alone still avoids {0.125} of the {0.187} crises per "
+        "citizen-year that assess-do-refer avoids against no services at 0.5, and {0.158} of "
+        "{0.377} at 0.9; the specialists avoid {0.063} at 0.5 ({0.013} to {0.162}) and {0.219} "
+        "at 0.9 ({0.083} to {0.526}), a third and three-fifths of its effect, under every set. "
+        "Their places are {31} % used at 0.5 and {69} % at 0.9.",
+        (
+            *(
+                ablation_avoided(series, x)
+                for x in (0.5, 0.9)
+                for series in (WITHOUT[BASELINE], BASELINE)
+            ),
+            *(
+                ablated(WITHOUT[BASELINE], BASELINE, x, stat)
+                for x in (0.5, 0.9)
+                for stat in ("mean", "low", "high")
+            ),
+            *(
+                level(ABLATION, BASELINE, x, "specialist_utilisation", scale=100)
+                for x in (0.5, 0.9)
+            ),
+        ),
+    ),
+    Quote(
+        "ablation",
+        "caseworkers draw specialists into {15} % of the places' capacity at 0.5 and {6} % at "
+        "0.9. Without them it avoids {0.517} of its {0.556} crises at 0.5 (the specialists' part: "
+        "{0.039}, {0.006} to {0.075}) and at 0.9 more than with them: {1.366} against {1.257}, so "
+        "the specialists add {−0.109} ({−0.295} to {0.069}; fewer crises without them under {13} "
+        "of the 16 sets; by chance alone, at the scenarios' own values, {0.286} fewer). Without "
+        "specialists it is also £{440} (0.5) and £{716} (0.9) a citizen-year cheaper. So the "
+        "Liberated Method's crisis advantage does not come from the specialists: with none on "
+        "either side it avoids {0.392} more crises than assess-do-refer at 0.5 and {1.208} at 0.9 "
+        "({0.368} and {0.880} with them).",
+        (
+            *(
+                level(ABLATION, LIBERATED, x, "specialist_utilisation", scale=100)
+                for x in (0.5, 0.9)
+            ),
+            ablation_avoided(WITHOUT[LIBERATED], 0.5),
+            ablation_avoided(LIBERATED, 0.5),
+            *(
+                ablated(WITHOUT[LIBERATED], LIBERATED, 0.5, stat)
+                for stat in ("mean", "low", "high")
+            ),
+            ablation_avoided(WITHOUT[LIBERATED], 0.9),
+            ablation_avoided(LIBERATED, 0.9),
+            *(
+                ablated(WITHOUT[LIBERATED], LIBERATED, 0.9, stat)
+                for stat in ("mean", "low", "high")
+            ),
+            lambda p: float(
+                (
+                    p.per_set(ABLATION, WITHOUT[LIBERATED], CRISES)[0.9]
+                    < p.per_set(ABLATION, LIBERATED, CRISES)[0.9]
+                ).sum()
+            ),
+            priced(
+                WITHOUT[LIBERATED],
+                LIBERATED,
+                0.9,
+                "crises_avoided_per_citizen_year_mean",
+                f"{ABLATION}_chance",
+            ),
+            *(
+                lambda p, x=x: (
+                    -priced(
+                        WITHOUT[LIBERATED],
+                        LIBERATED,
+                        x,
+                        "extra_cost_per_citizen_year_mean",
+                        ABLATION,
+                    )(p)
+                )
+                for x in (0.5, 0.9)
+            ),
+            *(ablated(WITHOUT[BASELINE], WITHOUT[LIBERATED], x, "mean") for x in (0.5, 0.9)),
+            *(ablated(BASELINE, LIBERATED, x, "mean") for x in (0.5, 0.9)),
+        ),
+    ),
+    Quote(
+        "ablation",
+        "At 0.9 that unmet demand is {40} % of the hours asked of caseworkers with specialists and "
+        "{15} % without, and it drives burnout (mean {0.50} against {0.11}), which raises absence "
+        "and turnover and so breaks relationships. Assess-do-refer's front door carries the same "
+        "kind of load for its referrals (burnout {0.60} against {0.21} at 0.9, unmet demand {23} % "
+        "against {0.4} %).",
+        (
+            *(
+                level(ABLATION, s, 0.9, "unmet_hours_share", scale=100)
+                for s in (LIBERATED, WITHOUT[LIBERATED])
+            ),
+            *(level(ABLATION, s, 0.9, "mean_burnout") for s in (LIBERATED, WITHOUT[LIBERATED])),
+            *(level(ABLATION, s, 0.9, "mean_burnout") for s in (BASELINE, WITHOUT[BASELINE])),
+            *(
+                level(ABLATION, s, 0.9, "unmet_hours_share", scale=100)
+                for s in (BASELINE, WITHOUT[BASELINE])
+            ),
+        ),
+    ),
+    Quote(
+        "ablation",
+        "At 0.9 it uses {48} % of the specialists' capacity, its caseworkers' burnout is {0.03}, "
+        "and it has {0.545} fewer crises per citizen-year than as bundled ({0.139} to {0.880}) and "
+        "{0.435} fewer than without specialists ({0.174} to {0.803}), under every set.",
+        (
+            level(ABLATION, FREE_JOINT_WORK, 0.9, "specialist_utilisation", scale=100),
+            level(ABLATION, FREE_JOINT_WORK, 0.9, "mean_burnout"),
+            *(
+                ablated(other, FREE_JOINT_WORK, 0.9, stat)
+                for other in (LIBERATED, WITHOUT[LIBERATED])
+                for stat in ("mean", "low", "high")
+            ),
         ),
     ),
     Quote(
@@ -752,6 +905,24 @@ def test_the_counts_it_gives_in_words() -> None:
         assert gap(CROSS, complexity, COST)(published) > 0
     assert cheaper_in(CROSS, 0.7)(published) > 0
     assert best_in(OVERLOAD, LIBERATED, CRISES, 22)(published) == 1
+    # "a third and three-fifths of its effect, under every set": the specialists' share of what
+    # assess-do-refer avoids against no services, and every set avoids crises with them
+    share = [
+        1
+        - ablation_avoided(WITHOUT[BASELINE], x)(published)
+        / ablation_avoided(BASELINE, x)(published)
+        for x in (0.5, 0.9)
+    ]
+    assert round(share[0], 1) == 0.3 and round(share[1], 1) == 0.6
+    for x in (0.5, 0.9):
+        gaps = (
+            published.per_set(ABLATION, WITHOUT[BASELINE], CRISES)[x]
+            - published.per_set(ABLATION, BASELINE, CRISES)[x]
+        )
+        assert (gaps > 0).all()
+    free = published.per_set(ABLATION, FREE_JOINT_WORK, CRISES)[0.9]
+    for other in (LIBERATED, WITHOUT[LIBERATED]):
+        assert (free < published.per_set(ABLATION, other, CRISES)[0.9]).all()
     # "It pays for itself in money alone under none of the 16 sets up to 0.5"; "with £10,000,
     # under every set from 0.5"; "with £5,000 on a crisis avoided each is worth its cost under
     # every set from 0.7"; "Against no services the two services' prices overlap at every
@@ -1548,68 +1719,84 @@ def test_the_defaults_crises_it_quotes_are_what_compare_gives() -> None:
 
 
 #: the studies measured after the two-year warm-up, and the two measured from launch
-SETTLED = (CROSS, ERODE, FRICTION, OVERLOAD, HYBRID, CONTACT, GROWTH)
+SETTLED = (ABLATION, CROSS, ERODE, FRICTION, OVERLOAD, HYBRID, CONTACT, GROWTH)
 FROM_LAUNCH = (TRAJECTORY, BREAK_EVEN)
+RATE, POPULATION = "crisis_rate_drift", "population_drift"
 
 
 def checks(studies: Sequence[str], chance: bool) -> pd.DataFrame:
     """Each series' and point's steady-state check, as the studies' summaries give it."""
     suffix = "_chance" if chance else ""
-    return pd.concat(
-        [Published.table(f"{name}{suffix}", "summary") for name in studies], ignore_index=True
+    tables = {name: Published.table(f"{name}{suffix}", "summary") for name in studies}
+    return (
+        pd.concat(tables, names=["study", None]).reset_index(level="study").reset_index(drop=True)
     )
 
 
+def excluding_zero(table: pd.DataFrame, drift: str) -> pd.DataFrame:
+    return table[(table[f"{drift}_ci95_low"] > 0) | (table[f"{drift}_ci95_high"] < 0)]
+
+
 def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) -> None:
-    """The page's opening: the median truncation points, the drifts, the intervals that exclude
-    zero (where, and which way) and the launch studies' rise, from the published summaries."""
+    """The page's opening: the median truncation points, the drifts of the crisis rate and of
+    the population, the intervals that exclude zero (where, and which way) and the launch
+    studies' rise, from the published summaries."""
     ensemble, chance = checks(SETTLED, False), checks(SETTLED, True)
-    excluding = chance[
-        (chance["crisis_drift_ci95_low"] > 0) | (chance["crisis_drift_ci95_high"] < 0)
-    ]
     launch = {kind: checks(FROM_LAUNCH, kind) for kind in (False, True)}
     quote = Quote(
         "steady state",
-        "Over the seven studies with the two-year warm-up ({68} series and points each), the "
-        "median MSER-5 truncation point is at most {102.5} weeks over the ensemble and {90} by "
-        "chance alone, within the 104-week warm-up, and weekly crises change between the two "
-        "halves of the measured five years by {−2.0} % to {+1.5} % on average over the ensemble "
-        "(no interval excluding zero) and by {−2.3} % to {+1.1} % by chance alone. There {5} of "
-        "the 68 intervals exclude zero",
+        "Over the eight studies with the two-year warm-up ({86} series and points each), the "
+        "median MSER-5 truncation point is at most {97.5} weeks over the ensemble and {105} by "
+        "chance alone (one point, the Liberated Method with free joint work at 0.9, one week "
+        "beyond the 104-week warm-up). The crisis rate changes between the two halves of the "
+        "measured five years by {−2.5} % to {+0.5} % on average over the ensemble (no interval "
+        "excluding zero) and by {−2.2} % to {+1.0} % by chance alone, where {21} of the 86 "
+        "intervals exclude zero, all downward",
         (
             lambda p: float(len(ensemble)),
             lambda p: ensemble["settling_weeks_median"].max(),
             lambda p: chance["settling_weeks_median"].max(),
-            lambda p: 100 * ensemble["crisis_drift_mean"].min(),
-            lambda p: 100 * ensemble["crisis_drift_mean"].max(),
-            lambda p: 100 * chance["crisis_drift_mean"].min(),
-            lambda p: 100 * chance["crisis_drift_mean"].max(),
-            lambda p: float(len(excluding)),
+            lambda p: 100 * ensemble[f"{RATE}_mean"].min(),
+            lambda p: 100 * ensemble[f"{RATE}_mean"].max(),
+            lambda p: 100 * chance[f"{RATE}_mean"].min(),
+            lambda p: 100 * chance[f"{RATE}_mean"].max(),
+            lambda p: float(len(excluding_zero(chance, RATE))),
         ),
     )
     check(quote, page, Published())
     assert len(chance) == len(ensemble)
-    assert not (
-        (ensemble["crisis_drift_ci95_low"] > 0) | (ensemble["crisis_drift_ci95_high"] < 0)
-    ).any()
-    # "all in the complexity crossover at high complexity (assess-do-refer at 0.7 and 0.9, no
-    # services from 0.5) and all downward, by at most 2.3 %"
-    cross = checks([CROSS], True)
-    cross = cross[(cross["crisis_drift_ci95_high"] < 0) | (cross["crisis_drift_ci95_low"] > 0)]
-    assert sorted(zip(cross["series"], cross["demand_complexity"], strict=True)) == [
-        (BASELINE, 0.7), (BASELINE, 0.9), (NONE, 0.5), (NONE, 0.7), (NONE, 0.9)
-    ]  # fmt: skip
-    assert len(cross) == len(excluding) and (excluding["crisis_drift_ci95_high"] < 0).all()
-    assert round(-100 * excluding["crisis_drift_mean"].min(), 1) == 2.3
+    assert excluding_zero(ensemble, RATE).empty and excluding_zero(ensemble, POPULATION).empty
+    assert (excluding_zero(chance, RATE)[f"{RATE}_ci95_high"] < 0).all()  # "all downward"
+    late = chance[chance["settling_weeks_median"] > 104]
+    assert list(zip(late["study"], late["series"], late["demand_complexity"], strict=True)) == [
+        (ABLATION, FREE_JOINT_WORK, 0.9)
+    ]
+    population = Quote(
+        "steady state",
+        "The population changes by {−1.4} % to {+1.0} % by chance alone ({19} intervals excluding "
+        "zero, all in the two studies over complexity",
+        (
+            lambda p: 100 * chance[f"{POPULATION}_mean"].min(),
+            lambda p: 100 * chance[f"{POPULATION}_mean"].max(),
+            lambda p: float(len(excluding_zero(chance, POPULATION))),
+        ),
+    )
+    check(population, page, Published())
+    # "growing at 0.1 ... (and under the Liberated Method at 0.3), and shrinking at 0.9"
+    moving = excluding_zero(chance, POPULATION)
+    assert set(moving["study"]) == {ABLATION, CROSS}
+    growing = moving[moving[f"{POPULATION}_mean"] > 0]
+    assert set(growing["demand_complexity"]) == {0.1, 0.3}
+    assert set(growing.loc[growing["demand_complexity"] == 0.3, "series"]) == {LIBERATED}
+    assert set(moving.loc[moving[f"{POPULATION}_mean"] < 0, "demand_complexity"]) == {0.9}
     rise = Quote(
         "steady state",
         "by up to {18} % over the ensemble and {24} % by chance alone, over the shortest horizon",
         tuple(
-            lambda p, kind=kind: 100 * launch[kind]["crisis_drift_mean"].max()
-            for kind in (False, True)
+            lambda p, kind=kind: 100 * launch[kind][f"{RATE}_mean"].max() for kind in (False, True)
         ),
     )
     check(rise, page, Published())
     for kind in (False, True):
         table = launch[kind]
-        assert table.loc[table["crisis_drift_mean"].idxmax(), "time.weeks"] == 26
+        assert table.loc[table[f"{RATE}_mean"].idxmax(), "time.weeks"] == 26
