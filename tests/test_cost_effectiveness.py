@@ -54,7 +54,7 @@ def test_with_chance_only_the_interval_is_where_the_net_benefits_interval_reache
 def test_the_price_is_unbounded_when_the_crises_avoided_may_be_none() -> None:
     avoided, extra = _paired(2, 12, avoided=0.02, extra=300.0)  # avoided's interval spans zero
     assert interval(avoided.tolist(), None)["ci95"][0] < 0
-    assert break_even(avoided, extra, None)["ci95"] is None
+    assert break_even(avoided, extra, None) == {"mean": None, "ci95": None}
     more_crises = break_even(-np.abs(avoided), extra, None)
     assert more_crises == {"mean": None, "ci95": None}
 
@@ -70,7 +70,7 @@ def test_over_parameter_sets_the_interval_is_the_sets_own_break_even_prices() ->
     assert found["ci95"] == pytest.approx([prices.quantile(0.025), prices.quantile(0.975)])
     assert found["mean"] == pytest.approx(extra.mean() / avoided.mean())
     avoided[:2] = -1.0  # the first set has more crises
-    assert break_even(avoided, extra, sets)["ci95"] is None
+    assert break_even(avoided, extra, sets) == {"mean": None, "ci95": None}
 
 
 def test_net_benefit_at_a_price_and_the_share_of_sets_it_is_positive_under() -> None:

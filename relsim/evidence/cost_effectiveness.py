@@ -7,21 +7,26 @@ parameter set):
 
 - the **net cost per crisis avoided**: the extra total cost (staff, specialists, budget and
   crises, so crises avoided already pay back their own cost) over the crises avoided, as the
-  ratio of their means. Negative when the service saves more than it spends. Its interval is
-  over the same source as the metrics': with chance only, Fieller's interval (the prices at
-  which the t-interval of the net benefit below contains zero); over parameter sets, the
-  central 95 % of the sets' own break-even prices. Neither exists when the crises avoided may
-  be none or fewer (some set, or the interval, reaches zero): the price is then unbounded, and
-  left empty;
+  ratio of their means (the price at which the expected net benefit below is zero; sets that
+  avoid many crises weigh most in it, so it can sit low among the sets' own prices). Negative
+  when the service saves more than it spends. Its interval is over the same source as the
+  metrics': with chance only, Fieller's interval (the prices at which the t-interval of the net
+  benefit below contains zero); over parameter sets, the central 95 % of the sets' own
+  break-even prices (with few sets, close to their range). Neither the price nor its interval
+  is given when the crises avoided may be none or fewer (some set avoids none, or their
+  t-interval reaches zero): the price is then unbounded;
 - the **net benefit** at a price P placed on a crisis avoided, beyond its own cost (the harm
   to the person, the value a commissioner puts on it): P times the crises avoided less the
   extra cost, per citizen-year, with its interval and, over parameter sets, the share of sets
   under which it is positive (the cost-effectiveness acceptability curve). At P = 0 that
-  share is how often the service pays for itself in money alone.
+  share is how often the series costs less in total; it pays for itself only where it also
+  avoids crises.
 
 Which series is priced against which: every pair, the earlier-listed series the reference,
 except that a series with no services (`care_model: none`) is always the reference, so each
-service is priced against having none, and one service against another.
+service is priced against having none, and one service against another. List the cheaper
+option first (an ablation's reduced series before the full one) to price what the addition
+buys.
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ COLUMNS = {
     "extra_cost_per_citizen_year_mean": "the series' total cost less the reference's, GBP per "
     "citizen-year (crisis costs included, so crises avoided pay back their own cost)",
     "net_cost_per_crisis_avoided_mean": "extra cost over crises avoided (ratio of the means), "
-    "GBP; negative when the series saves more than it spends; empty when it avoids none",
+    "GBP; negative when the series saves more than it spends; empty when the crises avoided "
+    "may be none (the price is unbounded)",
     "net_cost_per_crisis_avoided_ci95_low": "lower end of its 95 % interval: chance only, "
     "Fieller's; over parameter sets, the 2.5th percentile of the sets' own prices; empty when "
     "unbounded (the crises avoided may be none)",
@@ -65,8 +71,8 @@ COLUMNS = {
     "net_benefit_at_P_gbp_ci95_low": "lower end of its 95 % interval (the metrics' kind)",
     "net_benefit_at_P_gbp_ci95_high": "upper end of the same interval",
     "net_benefit_at_P_gbp_share_positive": "share of parameter sets under which it is positive "
-    "(the acceptability curve; at P = 0, how often the series pays for itself); empty with "
-    "chance only",
+    "(the acceptability curve; at P = 0, how often the series costs less in total, which is "
+    "paying for itself only where it also avoids crises); empty with chance only",
 }
 
 
@@ -97,14 +103,17 @@ def break_even(
     mean_avoided = float(avoided.mean())
     if not mean_avoided > 0:
         return {"mean": None, "ci95": None}
-    mean = float(extra.mean()) / mean_avoided
     if sets is not None:
         a, c = _units(avoided, sets), _units(extra, sets)
         if a.size < 2 or not (a > 0).all():
-            return {"mean": mean, "ci95": None}
-        prices = c / a
-        return {"mean": mean, "ci95": [float(np.percentile(prices, q)) for q in (2.5, 97.5)]}
-    return {"mean": mean, "ci95": _fieller(avoided, extra)}
+            return {"mean": None, "ci95": None}  # some set avoids none: the price is unbounded
+        ci = [float(np.percentile(c / a, q)) for q in (2.5, 97.5)]
+    else:
+        fieller = _fieller(avoided, extra)
+        if fieller is None:
+            return {"mean": None, "ci95": None}  # the crises avoided may be none
+        ci = fieller
+    return {"mean": float(extra.mean()) / mean_avoided, "ci95": ci}
 
 
 def _fieller(avoided: np.ndarray, extra: np.ndarray) -> list[float] | None:
@@ -158,6 +167,8 @@ def cost_effectiveness(
         replications = common.get_level_values("replication").to_numpy()
         for point in np.unique(points):
             at = (points == point) & np.isfinite(avoided_all) & np.isfinite(extra_all)
+            if not at.any():
+                continue  # no pair of runs both finished at this point
             avoided, extra = avoided_all[at], extra_all[at]
             sets = None if reps_per_set is None else (replications[at] // reps_per_set).tolist()
             row: dict[str, Any] = {"series": series, "reference": reference, "point": int(point)}

@@ -148,17 +148,17 @@ def cost_effectiveness_section(payload: dict[str, Any]) -> str:
         )
         body += (
             '<table data-table="cost-effectiveness-shares"><caption>Share of parameter sets '
-            "under which the net benefit is positive (at £0: the service pays for itself)"
+            "under which the net benefit is positive (at £0: it costs less in total)"
             f"</caption><thead><tr>{share_head}</tr></thead><tbody>{''.join(shares)}</tbody>"
             "</table>"
         )
     body += (
         '<p class="note">Net cost per crisis avoided: the extra total cost (crisis costs '
         "included, so the crises avoided pay back their own cost) over the crises avoided; "
-        "negative when the service saves more than it spends, blank when it avoids none or its "
-        "interval is unbounded. Net benefit: a price placed on a crisis avoided beyond its own "
-        "cost, times the crises avoided, less the extra cost. The price is the commissioner's "
-        "to choose; a district with no services is always the reference.</p>"
+        "negative when the service saves more than it spends, blank when the crises avoided "
+        "may be none (the price is unbounded). Net benefit: a price placed on a crisis avoided "
+        "beyond its own cost, times the crises avoided, less the extra cost. The price is the "
+        "commissioner's to choose; a district with no services is always the reference.</p>"
     )
     return section("cost-effectiveness", body)
 
