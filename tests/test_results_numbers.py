@@ -243,6 +243,15 @@ def ablated(series: str, other: str, at: float, stat: str, study: str = ABLATION
     return read
 
 
+def with_and_without(series: str, metric: str, scale: float = 1) -> tuple[Value, Value]:
+    """`metric` at complexity 0.9 in the ablation, for `series` with its specialists and then
+    without them."""
+    return (
+        level(ABLATION, series, 0.9, metric, scale=scale),
+        level(ABLATION, WITHOUT[series], 0.9, metric, scale=scale),
+    )
+
+
 def ablation_avoided(series: str, at: float) -> Value:
     """Crises `series` avoids against no services (the ablation's differences are against it)."""
     return lambda p: -p.difference(ABLATION, at, CRISES + "_mean", series=series)
@@ -560,11 +569,8 @@ QUOTES = (
         "At 0.9 that unmet demand is {40} % of the hours asked of caseworkers with specialists and "
         "{15} % without, and their burnout is {0.50} against {0.11}.",
         (
-            *(
-                level(ABLATION, s, 0.9, "unmet_hours_share", scale=100)
-                for s in (LIBERATED, WITHOUT[LIBERATED])
-            ),
-            *(level(ABLATION, s, 0.9, "mean_burnout") for s in (LIBERATED, WITHOUT[LIBERATED])),
+            *with_and_without(LIBERATED, "unmet_hours_share", 100),
+            *with_and_without(LIBERATED, "mean_burnout"),
         ),
     ),
     Quote(
@@ -572,11 +578,8 @@ QUOTES = (
         "(burnout {0.60} against {0.21} at 0.9, unmet demand {23} % against {0.4} %), yet its "
         "specialists, {69} % used, avoid crises under every set.",
         (
-            *(level(ABLATION, s, 0.9, "mean_burnout") for s in (BASELINE, WITHOUT[BASELINE])),
-            *(
-                level(ABLATION, s, 0.9, "unmet_hours_share", scale=100)
-                for s in (BASELINE, WITHOUT[BASELINE])
-            ),
+            *with_and_without(BASELINE, "mean_burnout"),
+            *with_and_without(BASELINE, "unmet_hours_share", 100),
             level(ABLATION, BASELINE, 0.9, "specialist_utilisation", scale=100),
         ),
     ),
