@@ -37,16 +37,18 @@ def experiment_figure(
     data = table[[*columns, "runs_ok", "interval", *stats]].sort_values(columns)
     write_csv(csv, data)
     paired = not differences.empty
+    groups = ["series", *others]
+    styles = _styles(data, groups, list(dict.fromkeys(table["series"])))
     fig, axes = plt.subplots(1, 2 if paired else 1, figsize=(11 if paired else 6.5, 4.2), dpi=110)
     level_ax = axes[0] if paired else axes
-    _lines(level_ax, data, ["series", *others], figure, stats)
+    _lines(level_ax, data, groups, figure, stats, styles)
     level_ax.set_ylabel(figure.metric)
     level_ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
     if paired:
         diff_ax = axes[1]
         gaps = differences.sort_values(["series", *others, figure.x])
         minus = str(gaps["minus"].iloc[0])
-        _lines(diff_ax, gaps, ["series", *others], figure, stats, minus=minus, first_colour=1)
+        _lines(diff_ax, gaps, groups, figure, stats, styles, minus=minus)
         diff_ax.axhline(0, color="grey", linewidth=0.8)
         diff_ax.set_ylabel(f"difference in {figure.metric}")
         diff_ax.set_title("paired difference", fontsize=9)
@@ -57,27 +59,54 @@ def experiment_figure(
     plt.close(fig)
 
 
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
+LINESTYLES = ("-", "--", "-.", ":")
+
+
+def _styles(
+    data: pd.DataFrame, groups: list[str], order: list[str]
+) -> dict[tuple[Any, ...], dict[str, str]]:
+    """Each line's colour, marker and line style, fixed by its series' place in the experiment
+    (`order`; then its other grid values): a series looks the same in both panels, and each
+    line can be told from the others without colour."""
+    keys = sorted(
+        {tuple(row) for row in data[groups].itertuples(index=False)},
+        key=lambda key: (order.index(key[0]), key[1:]),
+    )
+    return {
+        key: {
+            "color": f"C{i % 10}",
+            "marker": MARKERS[i % len(MARKERS)],
+            "linestyle": LINESTYLES[i % len(LINESTYLES)],
+        }
+        for i, key in enumerate(keys)
+    }
+
+
 def _lines(
     ax: Any,
     data: pd.DataFrame,
     groups: list[str],
     figure: Figure,
     stats: list[str],
+    styles: dict[tuple[Any, ...], dict[str, str]],
     minus: str | None = None,
-    first_colour: int = 0,
 ) -> None:
-    """One line with interval bars per group (differences start at the second colour, so that
-    with one grid key each keeps its series' colour)."""
+    """One line with interval bars per group, in the experiment's order of series, each in its
+    series' style (a difference in the style of the series it is the difference of)."""
     others = groups[1:]
-    for number, (label, group) in enumerate(data.groupby(groups, sort=True), first_colour):
-        parts = label if isinstance(label, tuple) else (label,)
+    found = dict(
+        (label if isinstance(label, tuple) else (label,), group)
+        for label, group in data.groupby(groups, sort=True)
+    )
+    for parts in (key for key in styles if key in found):
+        group = found[parts]
         head = str(parts[0]) if minus is None else f"{parts[0]} − {minus}"
         name = ", ".join([head, *(f"{k}={v}" for k, v in zip(others, parts[1:], strict=True))])
         mean = group[stats[0]]
         yerr = [(mean - group[stats[1]]).fillna(0), (group[stats[2]] - mean).fillna(0)]
         ax.errorbar(
-            group[figure.x], mean, yerr=yerr, marker="o", capsize=3, label=name,
-            color=f"C{number % 10}",
+            group[figure.x], mean, yerr=yerr, capsize=3, label=name, **styles[parts]
         )  # fmt: skip
     ax.set_xlabel(figure.x)
     ax.legend(fontsize=7)

@@ -593,3 +593,18 @@ def test_a_series_own_changes_are_checked_and_named_as_its_own(
     with pytest.raises(ScenarioError, match=message):
         run_experiment(path, tmp_path / "out", quick=True, workers=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_series_keeps_its_style_in_both_panels_and_lines_differ_without_colour() -> None:
+    """Styles follow the experiment's order of series (the first here sorts last by name), so
+    `b - z` is drawn as `b` is; no two lines share marker and line style."""
+    from relsim.experiment_figures import _styles
+
+    data = pd.DataFrame(
+        {"series": ["b", "b", "z", "z", "a", "a"], "k": [1, 2, 1, 2, 1, 2], "x": [0] * 6}
+    )
+    styles = _styles(data, ["series", "k"], ["z", "a", "b"])
+    assert list(styles) == [("z", 1), ("z", 2), ("a", 1), ("a", 2), ("b", 1), ("b", 2)]
+    assert styles[("z", 1)]["color"] == "C0" and styles[("b", 2)]["color"] == "C5"
+    shapes = {(s["marker"], s["linestyle"]) for s in styles.values()}
+    assert len(shapes) == len(styles)
