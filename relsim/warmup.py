@@ -39,14 +39,20 @@ def mser5(series: Sequence[float] | np.ndarray) -> int:
 
 def drift(timeseries: pd.DataFrame, measures: Sequence[str] = DRIFT_MEASURES) -> dict[str, float]:
     """Relative change of each measure's weekly mean from the first to the second half of the
-    measured period, averaged over replications first."""
+    measured period, averaged over replications first; with citizens present in the series,
+    also of the crisis rate per citizen (crises over citizen-weeks in each half), which is
+    what the metrics, being rates, move with."""
     measured = timeseries[timeseries["measured"]]
-    weekly = measured.groupby("week")[list(measures)].mean().sort_index()
+    columns = [*measures, *(["citizens"] if "citizens" in measured.columns else [])]
+    weekly = measured.groupby("week")[columns].mean().sort_index()
     half = len(weekly) // 2
-    out: dict[str, float] = {}
-    for name in measures:
-        first, second = weekly[name].iloc[:half].mean(), weekly[name].iloc[half:].mean()
-        out[name] = float(second / first - 1.0) if first else float("nan")
+    first, second = weekly.iloc[:half], weekly.iloc[half:]
+    out = {name: _change(first[name].mean(), second[name].mean()) for name in measures}
+    if "citizens" in columns and "crises" in columns:
+        out["crisis_rate"] = _change(
+            first["crises"].sum() / first["citizens"].sum(),
+            second["crises"].sum() / second["citizens"].sum(),
+        )
     return out
 
 

@@ -600,8 +600,9 @@ MANIFEST_KEYS = {
     "reps": "number of replications",
     "versions": "Python and key library versions",
     "steady_state": (
-        "drift of weekly crises and mean need from the first to the second half of the measured "
-        "period, and the MSER-5 truncation point of the weekly crisis series against the warm-up"
+        "drift of weekly crises, mean need and the crisis rate per citizen from the first to the "
+        "second half of the measured period, and the MSER-5 truncation point of the weekly "
+        "crisis series against the warm-up"
     ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",

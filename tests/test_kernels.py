@@ -163,6 +163,14 @@ def test_drift_compares_the_halves_of_the_measured_period() -> None:
     # measured weeks 5..20: first half 5..12 (10 each), second half 13..20 (12 each)
     assert result["crises"] == pytest.approx(0.2)
     assert result["mean_need"] == pytest.approx(0.0)
+    assert "crisis_rate" not in result  # no citizens in the series
+    # a district that grew by a fifth with its crises: the rate per citizen has not moved
+    frame["citizens"] = np.r_[
+        np.where(weeks > 12, 120.0, 100.0), np.where(weeks > 12, 120.0, 100.0)
+    ]
+    result = drift(frame)
+    assert result["crises"] == pytest.approx(0.2)
+    assert result["crisis_rate"] == pytest.approx(0.0)
 
 
 def test_the_tally_rejects_an_undeclared_counter() -> None:

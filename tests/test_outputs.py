@@ -133,7 +133,7 @@ def test_manifest_ties_the_results_to_their_inputs(written, baseline, cli_small_
     # The steady state is reported: drift between the halves of the measured period, and
     # whether the warm-up covers the MSER-5 truncation point of the weekly crisis series.
     steady = manifest["steady_state"]
-    assert set(steady["drift_second_half_vs_first"]) == {"crises", "mean_need"}
+    assert set(steady["drift_second_half_vs_first"]) == {"crises", "mean_need", "crisis_rate"}
     assert steady["warmup_weeks"] == scenario.time.warmup_weeks
     assert steady["warmup_covers_mser5"] == (
         steady["mser5_truncation_weeks"] <= scenario.time.warmup_weeks
