@@ -97,11 +97,11 @@ def load_experiment(path: Path) -> Experiment:
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
     grid_fine = not problems  # a figure's x is checked against a grid that is itself right
+    shared = {".".join(parse_set(a)[0]) for a in experiment.set}  # checked with set: below
     for i, series in enumerate(experiment.scenarios):
         if isinstance(series, Series):
             where = f"{name}: scenarios.{i}.set"
             found = _set_problems(series.set, where)
-            shared = {".".join(parse_set(a)[0]) for a in experiment.set}
             for assignment in [] if found else series.set:
                 key = ".".join(parse_set(assignment)[0])
                 if key in experiment.grid or key in shared:
@@ -146,15 +146,19 @@ def _set_problems(assignments: list[str], where: str) -> list[str]:
 
 
 def named_sets(
-    problems: Sequence[str], experiment: Experiment, quick: bool, path: Path, own: str = ""
+    problems: Sequence[str],
+    experiment: Experiment,
+    quick: bool,
+    path: Path,
+    own: tuple[str, list[str]] | None = None,
 ) -> list[str]:
     """Problems with the file's `set:` values, which the scenario's validation names `--set
-    KEY`, named as the experiment file's (`quick_set` wins where both set a key; `own` names
-    the series whose own `set:` was applied, e.g. `scenarios.2.set`)."""
+    KEY`, named as the experiment file's (`quick_set` wins where both set a key; `own` is a
+    series' own `set:`, with the field that names it, e.g. `scenarios.2.set`)."""
     fields = {".".join(parse_set(a)[0]): "set" for a in experiment.set}
-    for i, series in enumerate(experiment.scenarios):
-        if isinstance(series, Series) and own == f"scenarios.{i}.set":
-            fields.update({".".join(parse_set(a)[0]): own for a in series.set})
+    if own is not None:
+        field, assignments = own
+        fields.update({".".join(parse_set(a)[0]): field for a in assignments})
     if quick:
         fields.update({".".join(parse_set(a)[0]): "quick_set" for a in experiment.quick_set})
     named = []

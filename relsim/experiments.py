@@ -108,8 +108,8 @@ def _plans(
                 load_raw(scenario_file_path, [*own, *experiment.set])
             base = load_raw(scenario_file_path, [*own, *sets])
         except ScenarioError as exc:
-            where = "" if isinstance(entry, str) else f"scenarios.{i}.set"
-            raise ScenarioError(*named_sets(exc.problems, experiment, quick, path, where)) from None
+            field = None if isinstance(entry, str) else (f"scenarios.{i}.set", own)
+            raise ScenarioError(*named_sets(exc.problems, experiment, quick, path, field)) from None
         if not isinstance(entry, str):
             base["name"] = entry.name
         series = str(base.get("name", scenario_file_path.stem))

@@ -415,10 +415,11 @@ class CareModel(mesa.Model):
 
     def record(self, week: Week) -> None:
         citizens = self.district.citizens
-        self.tally.end_week(int(np.count_nonzero(citizens.present[: citizens.n])))
+        present = int(np.count_nonzero(citizens.present[: citizens.n]))
+        self.tally.end_week(present)
         if not (week.measuring or self.record_series):
             return  # a warm-up week counts only in the series, and none is kept
-        totals = count_week(self.district, week)
+        totals = count_week(self.district, week, present)
         if self.record_series:
             self.series.append(weekly_measures(self.district, week, totals))
 

@@ -50,13 +50,13 @@ class WeekTotals:
     transactional_hours: float
 
 
-def count_week(district: District, week: Week) -> WeekTotals:
-    """Adds this week to the measured-period counters (which every metric comes from)."""
+def count_week(district: District, week: Week, count: int) -> WeekTotals:
+    """Adds this week to the measured-period counters (which every metric comes from);
+    `count` is the citizens present, which the model has counted already this week."""
     citizens, workforce, scenario = district.citizens, district.workforce, district.config
     tally = district.records.tally
     n = citizens.n
     present = citizens.present[:n]
-    count = int(present.sum())
     need_sum = float(row_sum(citizens.need[:n]).sum(where=present)) / citizens.domains
     trust_sum = float(np.sum(citizens.trust[:n], where=present, dtype=np.float64))
     stable_count = int(np.count_nonzero((week.active_needs == 0) & present))
