@@ -56,11 +56,12 @@ if TYPE_CHECKING:
 SUMMARY = "summary.csv"
 DIFFERENCES = "differences.csv"
 COST_EFFECTIVENESS = "cost_effectiveness.csv"
+INCREMENTAL = "incremental.csv"
 
 
 def _outputs(experiment: Experiment) -> list[str]:
     """The files an experiment writes at its top level, besides its series' directories."""
-    names = [MANIFEST, SUMMARY, DIFFERENCES, COST_EFFECTIVENESS]
+    names = [MANIFEST, SUMMARY, DIFFERENCES, COST_EFFECTIVENESS, INCREMENTAL]
     for figure in experiment.figures:
         stem = _figure_stem(experiment, figure)
         names += [f"{stem}.png", f"{stem}.csv"]
@@ -237,6 +238,7 @@ class ExperimentRun:
     ) -> dict[str, Any]:
         """The tables, the figures and the manifest, written into `directory`."""
         from relsim.evidence.cost_effectiveness import cost_effectiveness
+        from relsim.evidence.incremental import incremental
         from relsim.evidence.intervals import describe
         from relsim.experiment_figures import experiment_figure
 
@@ -249,6 +251,7 @@ class ExperimentRun:
         care_models = {name: str(plan.base.get("care_model", "")) for name, plan in self.plans}
         priced = cost_effectiveness(series.runs, care_models, keys, series.per_set)
         write_csv(directory / COST_EFFECTIVENESS, priced)
+        write_csv(directory / INCREMENTAL, incremental(series.runs, keys, series.per_set))
         figures = []
         for figure in experiment.figures:
             stem = _figure_stem(experiment, figure)

@@ -23,7 +23,13 @@ from relsim.files import TEMPORARY
 MANIFEST = "manifest.json"
 DIFFERENCES = "differences.csv"
 #: files a `relsim compare` result may hold beside differences.csv and its scenarios' results
-COMPARE_FILES = ("resources.csv", "cost_effectiveness.csv", "transition.csv", MANIFEST)
+COMPARE_FILES = (
+    "resources.csv",
+    "cost_effectiveness.csv",
+    "incremental.csv",
+    "transition.csv",
+    MANIFEST,
+)
 MANIFEST_LIMIT = 64 << 20
 #: written first into a results directory that results are copied into (across file systems)
 #: and removed last: it lists every path being copied, so that what a copy stopped midway (the

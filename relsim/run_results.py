@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 DIFFERENCES = "differences.csv"
 RESOURCES = "resources.csv"
 COST_EFFECTIVENESS = "cost_effectiveness.csv"
+INCREMENTAL = "incremental.csv"
 #: the payers' spend over the first weeks after launch (with --transition-weeks)
 TRANSITION = "transition.csv"
 MANIFEST = "manifest.json"
@@ -184,6 +185,7 @@ def comparison_payload(
         "scenarios": blocks,
         "differences": paired_differences(configs, runs, draws),
         "cost_effectiveness": priced_pairs(configs, runs, draws),
+        "incremental": choices(configs, runs, draws),
         "reps": len(runs[0]),
         "seed": seed,
         "interval": interval_of(draws[0]),
@@ -215,20 +217,39 @@ def priced_pairs(
 ) -> list[dict[str, Any]]:
     """What each scenario's crises avoided cost over another's (relsim.evidence.cost_effectiveness),
     one record per pair, from the same paired replications as the differences."""
-    import pandas as pd
-
     from relsim.evidence.cost_effectiveness import cost_effectiveness
 
-    frames = {
+    frames = _run_frames(configs, runs)
+    care_models = {c.name: c.care_model for c in configs}
+    per_set = None if draws[0] is None else draws[0].reps
+    table = cost_effectiveness(frames, care_models, [], per_set).drop(columns="point")
+    return clean_json(table.to_dict(orient="records"))
+
+
+def choices(
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    draws: Sequence[EnsembleDraw | None],
+) -> list[dict[str, Any]]:
+    """Which scenario to choose at each price on a crisis avoided (relsim.evidence.incremental),
+    one record per scenario, from the same replications."""
+    from relsim.evidence.incremental import incremental
+
+    per_set = None if draws[0] is None else draws[0].reps
+    table = incremental(_run_frames(configs, runs), [], per_set).drop(columns="point")
+    return clean_json(table.to_dict(orient="records"))
+
+
+def _run_frames(configs: Sequence[Scenario], runs: Sequence[Sequence[RunResult]]) -> dict[str, Any]:
+    """Each scenario's runs as a sweep's table of one point."""
+    import pandas as pd
+
+    return {
         c.name: pd.DataFrame(
             [{"point": 0, "replication": r.replication, "status": "ok", **r.metrics} for r in rs]
         )
         for c, rs in zip(configs, runs, strict=True)
     }
-    care_models = {c.name: c.care_model for c in configs}
-    per_set = None if draws[0] is None else draws[0].reps
-    table = cost_effectiveness(frames, care_models, [], per_set).drop(columns="point")
-    return clean_json(table.to_dict(orient="records"))
 
 
 def write_comparison(
@@ -271,7 +292,8 @@ def write_comparison(
     write_csv(out / DIFFERENCES, pd.DataFrame(rows))
     write_csv(out / RESOURCES, resources_table(clean_json(payload)))
     write_csv(out / COST_EFFECTIVENESS, pd.DataFrame(payload["cost_effectiveness"]))
-    written: tuple[str, ...] = (DIFFERENCES, RESOURCES, COST_EFFECTIVENESS)
+    write_csv(out / INCREMENTAL, pd.DataFrame(payload["incremental"]))
+    written: tuple[str, ...] = (DIFFERENCES, RESOURCES, COST_EFFECTIVENESS, INCREMENTAL)
     if payload.get("transition"):
         write_csv(out / TRANSITION, payers_table(clean_json(payload), "transition"))
         written += (TRANSITION,)

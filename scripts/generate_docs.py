@@ -39,7 +39,7 @@ from relsim.config.knobs import knob_mapping, knob_value
 from relsim.config.loading import load_scenario
 from relsim.config.params import ASSUMPTION, KNOBS, field_meta
 from relsim.config.schema import CRISIS_TYPES, DOMAINS, PAYERS, Scenario
-from relsim.evidence import cost_effectiveness
+from relsim.evidence import cost_effectiveness, incremental
 from relsim.metrics import CONTRACT_METRICS, METRIC_NAMES, METRICS
 from relsim.records import EVENT_KINDS
 from relsim.report.tables import RESOURCE_EXTRA
@@ -650,8 +650,8 @@ COMPARE_MANIFEST_KEYS = {
     "equal_spend": "how equal spend sized each workforce (null without it); each scenario's "
     "manifest holds its resolved scenario as sized",
     "files": "the files and subdirectories of the result",
-    "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv` and "
-    "`transition.csv` (when written); `relsim rerun DIR` re-creates the comparison from this "
+    "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv`, "
+    "`incremental.csv` and `transition.csv` (when written); `relsim rerun DIR` re-creates the comparison from this "
     "manifest and each scenario's, and compares every file (an original edited since it was "
     "written is reported as `original changed`)",
 }
@@ -661,6 +661,10 @@ COMPARE_KEYS = {
     "cost_effectiveness": (
         "what each scenario's crises avoided cost over another's, one record per pair with the "
         "columns of `cost_effectiveness.csv` (above; no `point`), null where a value is missing"
+    ),
+    "incremental": (
+        "which scenario to choose at each price on a crisis avoided, one record per scenario "
+        "with the columns of `incremental.csv` (above; no `point`), null where a value is missing"
     ),
     "interval": (
         "which kind of interval the differences hold (`kind`: `chance` or `parameters and "
@@ -1073,7 +1077,8 @@ def outputs_md() -> str:
         "",
         "One subdirectory per scenario, named after the scenario's `name`, holding the same files "
         "as `relsim run --out`, plus `differences.csv`, `resources.csv`, `cost_effectiveness.csv` "
-        "([below](#cost_effectivenesscsv)), with `--transition-weeks` "
+        "([below](#cost_effectivenesscsv)), `incremental.csv` ([below](#incrementalcsv)), with "
+        "`--transition-weeks` "
         "`transition.csv` (the payers' spend after launch: the columns of the workbook's "
         "Transition sheet), and the comparison's own `manifest.json`:",
         "",
@@ -1135,6 +1140,27 @@ def outputs_md() -> str:
     out += table(
         ["column", "description"], [[f"`{c}`", d] for c, d in cost_effectiveness.COLUMNS.items()]
     )
+    out += [
+        "",
+        "## `incremental.csv`",
+        "",
+        "With three or more options, pricing pairs is not enough to choose: an option worth its "
+        "price over having no services can still be beaten by another that avoids as many "
+        "crises for less, or by a mix of the options either side of it. `relsim compare --out "
+        "DIR` and `relsim experiment run --out DIR` also write the standard incremental "
+        "analysis, from the runs finished in every scenario (or series): the options in order "
+        "of mean total cost; those dominated (another costs no more and has no more crises) or "
+        "extendedly dominated (its net cost per crisis avoided over the cheaper option before "
+        "it is above the next option's over it) set aside; each option left, the frontier, "
+        "priced over the one before it. The option to choose at a price P on a crisis avoided "
+        "(beyond its own cost) is the one with the highest mean net benefit, minus total cost "
+        "and P times crises; over parameter sets, the share of sets under which each option is "
+        "that one is given too. A comparison has one row per scenario (no `point` or grid "
+        f"keys); an experiment one per series and point. P is each of {prices}; KEY each grid "
+        "key. Columns:",
+        "",
+    ]
+    out += table(["column", "description"], [[f"`{c}`", d] for c, d in incremental.COLUMNS.items()])
 
     # -- JSON -------------------------------------------------------------------------------
     out += [

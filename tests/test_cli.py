@@ -277,6 +277,7 @@ def test_compare_out_has_each_scenarios_files_and_differences(compared):
         "baseline",
         "cost_effectiveness.csv",
         "differences.csv",
+        "incremental.csv",
         "liberated",
         "manifest.json",
         "resources.csv",
@@ -333,6 +334,28 @@ def test_compare_prices_the_crises_avoided_from_the_same_pairs(compared):
     for key, value in record.items():
         written = table.loc[0, key]
         assert pd.isna(written) if value is None else written == pytest.approx(value), key
+
+
+def test_compare_says_which_scenario_to_choose_from_the_same_runs(compared):
+    """incremental.csv is the JSON's records: each scenario's means over its replications,
+    the dearer one priced over the cheaper when it avoids crises, and the one to choose at
+    each price the one with the highest mean net benefit there."""
+    payload, base, lib, where = compared
+    records = {r["series"]: r for r in payload["incremental"]}
+    assert set(records) == {"baseline", "liberated"}
+    crises, cost = "crisis_events_per_citizen_year", "total_cost_per_citizen_year"
+    for name, runs in (("baseline", base), ("liberated", lib)):
+        assert records[name]["runs"] == COMPARE_REPS
+        assert records[name]["crises_per_citizen_year_mean"] == pytest.approx(runs[crises].mean())
+        assert records[name]["total_cost_per_citizen_year_mean"] == pytest.approx(runs[cost].mean())
+    for price in (0, 1000, 2000, 5000, 10000):
+        benefit = {n: -(r[cost].mean() + price * r[crises].mean()) for n, r in
+                   (("baseline", base), ("liberated", lib))}  # fmt: skip
+        best = max(benefit, key=lambda n: benefit[n])
+        assert [n for n, r in records.items() if r[f"best_at_{price}_gbp"]] == [best]
+    table = pd.read_csv(where / "results" / "incremental.csv", keep_default_na=False)
+    assert list(table["series"]) == [r["series"] for r in payload["incremental"]]
+    assert list(table["status"]) == [r["status"] for r in payload["incremental"]]
 
 
 def test_common_random_numbers_narrow_the_difference_interval(compared):

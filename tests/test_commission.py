@@ -330,6 +330,19 @@ def test_workbook_holds_the_same_numbers_as_the_json(equal_spend) -> None:
         for key, value in record.items():
             if key not in ("series", "reference"):
                 assert pd.isna(row[key]) if value is None else row[key] == pytest.approx(value), key
+    chosen = book["Choice"].set_index("series")
+    assert list(chosen.index) == [b["scenario"] for b in payload["scenarios"]]
+    for record in payload["incremental"]:
+        row = chosen.loc[record["series"]]
+        for key, value in record.items():
+            if key == "series":
+                continue
+            if value is None or value == "":
+                assert pd.isna(row[key]) or row[key] == "", key
+            elif isinstance(value, str | bool):
+                assert row[key] == value, key
+            else:
+                assert row[key] == pytest.approx(value), key
     payers = book["By payer"].set_index(["comparison", "payer"])
     for label, data in payload["payers"].items():
         for payer, entry in data["payers"].items():
@@ -367,6 +380,7 @@ def test_force_replaces_a_comparison_with_its_resources(equal_spend, tmp_path) -
         "baseline",
         "cost_effectiveness.csv",
         "differences.csv",
+        "incremental.csv",
         "liberated",
         "manifest.json",
         "resources.csv",

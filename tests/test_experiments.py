@@ -238,6 +238,14 @@ def test_paired_differences_are_run_by_run(tmp_path: Path) -> None:
     if avoided > 0:
         assert priced.loc[0, "net_cost_per_crisis_avoided_mean"] == pytest.approx(extra / avoided)
     assert priced.loc[0, "net_benefit_at_1000_gbp_mean"] == pytest.approx(1000 * avoided - extra)
+    chosen = pd.read_csv(tmp_path / "out" / "incremental.csv").set_index(["series", "point"])
+    assert set(chosen.index) == {(s, p) for s in ("baseline", "liberated") for p in (0, 1)}
+    assert chosen.loc[("liberated", 0), "crises_per_citizen_year_mean"] == pytest.approx(
+        first[metric].mean()
+    )
+    assert chosen.loc[("baseline", 0), "total_cost_per_citizen_year_mean"] == pytest.approx(
+        first[f"{cost}_b"].mean()
+    )
 
 
 def test_experiment_over_the_ensemble_runs_the_same_parameter_sets_in_every_series(
@@ -270,6 +278,7 @@ def test_experiment_over_the_ensemble_runs_the_same_parameter_sets_in_every_seri
         "summary.csv",
         "differences.csv",
         "cost_effectiveness.csv",
+        "incremental.csv",
         manifest["figures"][0]["data"],
     ):
         assert set(pd.read_csv(tmp_path / "out" / name)["interval"]) == {PARAMETERS}, name
@@ -302,6 +311,7 @@ def test_an_experiment_reruns_from_its_own_records(tmp_path: Path, capsys) -> No
         "summary.csv",
         "differences.csv",
         "cost_effectiveness.csv",
+        "incremental.csv",
         manifest["figures"][0]["png"],
         manifest["figures"][0]["data"],
     }

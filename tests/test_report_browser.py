@@ -163,6 +163,15 @@ def test_what_a_crisis_avoided_costs_matches_the_json(page, report) -> None:
         assert float(cell["low"]) == record[f"{name}_ci95_low"]
         assert float(cell["high"]) == record[f"{name}_ci95_high"]
     assert tab.locator('table[data-table="cost-effectiveness-shares"] tr').count() == 1 + 3
+    chosen = tab.locator('td[data-table="choice"][data-chosen="true"]')
+    by_price = {
+        chosen.nth(i).get_attribute("data-price"): chosen.nth(i).get_attribute("data-scenario")
+        for i in range(chosen.count())
+    }
+    assert chosen.count() == len(PRICES_GBP)  # one scenario to choose at each price
+    for record in payload["incremental"]:
+        for price in PRICES_GBP:
+            assert (by_price[str(price)] == record["series"]) == record[f"best_at_{price}_gbp"]
 
 
 def test_resources_payers_and_break_even_match_the_json(page, report) -> None:

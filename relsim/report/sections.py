@@ -9,6 +9,7 @@ from relsim.commission.payers import PAYER_LABELS, SERVICE_APART, break_even_tex
 from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.evidence.intervals import PARAMETERS
 from relsim.report import figures, words
+from relsim.report.choice import choice_table
 from relsim.report.formatting import number
 from relsim.report.markup import (
     cell,
@@ -160,7 +161,7 @@ def cost_effectiveness_section(payload: dict[str, Any]) -> str:
         "beyond its own cost, times the crises avoided, less the extra cost. The price is the "
         "commissioner's to choose; a district with no services is always the reference.</p>"
     )
-    return section("cost-effectiveness", body)
+    return section("cost-effectiveness", body + choice_table(payload))
 
 
 def district_section(payload: dict[str, Any]) -> str:

@@ -28,6 +28,10 @@ SHEETS: dict[str, str] = {
         "what each scenario's crises avoided cost over another's: net cost per crisis avoided "
         "and net benefit at prices on a crisis avoided (the columns of cost_effectiveness.csv)"
     ),
+    "Choice": (
+        "which scenario to choose at each price on a crisis avoided: dominance, the frontier "
+        "and each step's price along it (the columns of incremental.csv)"
+    ),
     "Resources": "the resources on each side, and how equal spend sized them",
     "Resource units": "what each column of Resources means, and its unit",
     "District": "district totals a year (per citizen-year measures x citizens present)",
@@ -88,6 +92,7 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "Summary": tables.summary_table(payload),
         "Differences": tables.differences_table(payload),
         "Cost-effectiveness": pd.DataFrame(payload.get("cost_effectiveness") or []),
+        "Choice": pd.DataFrame(payload.get("incremental") or []),
         "Resources": resources,
         "Resource units": units,
         "District": tables.district_table(payload),

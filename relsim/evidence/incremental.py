@@ -1,0 +1,201 @@
+"""Which of several care models a commissioner should choose, at each price on a crisis avoided.
+
+Pricing pairs (relsim.evidence.cost_effectiveness) answers "is B worth its price over A?".
+With three or more options that is not enough: an option can be worth its price over doing
+nothing and still not be worth choosing, because another buys the same crises avoided for
+less (it is *dominated*), or because a mix of the options either side of it would
+(*extendedly dominated*: its price per crisis avoided over the next cheaper option is higher
+than the next dearer option's over it). The standard incremental analysis, on the same runs
+for every option at a point (same replications, citizens, luck and parameter sets):
+
+1. order the options by mean total cost (crisis costs included) per citizen-year;
+2. set aside every option that costs at least as much as another and has at least as many
+   crises (dominated);
+3. of the rest, set aside any whose net cost per crisis avoided over the cheaper option
+   before it is higher than the next option's over it, until those prices rise along the
+   list (extendedly dominated);
+4. what is left is the frontier: each option on it is priced over the one before it.
+
+An option is then the one to choose at a price P on a crisis avoided (beyond its own cost)
+when it has the highest expected net benefit, minus (total cost + P times crises); on the
+means that is the frontier option whose price over the one before it is at most P and the
+next's above P. Over parameter sets the share of sets under which each option has the highest
+net benefit at P is given too (the acceptability curve of several options); with chance only
+there is no such share, and the intervals of each step's price are the pair's in
+cost_effectiveness.csv.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from relsim.evidence.cost_effectiveness import COST, CRISES, PRICES_GBP
+from relsim.evidence.intervals import CHANCE, PARAMETERS
+
+FRONTIER = "frontier"
+DOMINATED = "dominated"
+EXTENDEDLY_DOMINATED = "extendedly dominated"
+
+#: the columns of the table, with P for each of PRICES_GBP and KEY for each grid key
+COLUMNS = {
+    "series": "the option",
+    "point": "design point, from 0",
+    "KEY": "the point's value of each grid key",
+    "runs": "runs (point and replication) finished in every series, which the means are over",
+    "interval": 'which kind: `chance`, or `parameters and chance` (see "Which interval")',
+    "crises_per_citizen_year_mean": "crises per citizen-year (mean over those runs)",
+    "total_cost_per_citizen_year_mean": "total cost, crises included, GBP per citizen-year "
+    "(mean over the same runs)",
+    "status": "`frontier`; `dominated` (another option costs no more and has no more crises); "
+    "or `extendedly dominated` (its net cost per crisis avoided over the cheaper option "
+    "before it is higher than the next option's over it)",
+    "compared_with": "on the frontier, the cheaper frontier option before it; empty for the "
+    "cheapest and off the frontier",
+    "incremental_cost_per_citizen_year": "its total cost less that option's, GBP",
+    "incremental_crises_avoided_per_citizen_year": "that option's crises less its own",
+    "incremental_net_cost_per_crisis_avoided": "the two above divided: the price on a crisis "
+    "avoided above which it is worth choosing over that option (its interval is that pair's "
+    "in `cost_effectiveness.csv`)",
+    "best_at_P_gbp": "whether it has the highest mean net benefit (minus total cost and P "
+    "times crises) of the options at price P on a crisis avoided",
+    "best_at_P_gbp_share": "share of parameter sets under which it has the highest net "
+    "benefit at P; empty with chance only",
+}
+
+
+def frontier(costs: Mapping[str, float], crises: Mapping[str, float]) -> dict[str, str]:
+    """Each option's status (FRONTIER, DOMINATED, EXTENDEDLY_DOMINATED) from its mean cost
+    and crises; ties in cost are broken by crises, then by the order given."""
+    names = list(costs)
+    order = sorted(names, key=lambda n: (costs[n], crises[n], names.index(n)))
+    status = {}
+    for place, name in enumerate(order):
+        # one that costs no more with no more crises, and is better in either or listed first
+        dominated = any(
+            costs[other] <= costs[name]
+            and crises[other] <= crises[name]
+            and (costs[other] < costs[name] or crises[other] < crises[name] or before < place)
+            for before, other in enumerate(order)
+            if other != name
+        )
+        status[name] = DOMINATED if dominated else FRONTIER
+    kept = [n for n in order if status[n] == FRONTIER]
+    while True:
+        prices = [_price(costs, crises, kept[i - 1], kept[i]) for i in range(1, len(kept))]
+        falls = [i for i in range(1, len(prices)) if prices[i - 1] > prices[i]]
+        if not falls:
+            break
+        status[kept[falls[0]]] = EXTENDEDLY_DOMINATED
+        del kept[falls[0]]
+    return {name: status[name] for name in names}
+
+
+def _price(
+    costs: Mapping[str, float], crises: Mapping[str, float], cheaper: str, dearer: str
+) -> float:
+    """The dearer option's net cost per crisis avoided over the cheaper one (both on the
+    frontier after step 2, so the dearer one avoids more)."""
+    return (costs[dearer] - costs[cheaper]) / (crises[cheaper] - crises[dearer])
+
+
+def best_option(costs: np.ndarray, crises: np.ndarray, price_gbp: float) -> np.ndarray:
+    """Index of the option with the highest net benefit (minus cost and price x crises) along
+    the last axis; the first listed on a tie."""
+    return np.argmax(-(costs + price_gbp * crises), axis=-1)
+
+
+def incremental(
+    runs: Mapping[str, pd.DataFrame], keys: list[str], reps_per_set: int | None
+) -> pd.DataFrame:
+    """One row per series and point: its means over the runs finished in every series, its
+    status, its step along the frontier and whether it is the one to choose at each of
+    PRICES_GBP (module docstring). Empty with fewer than two series."""
+    names = list(runs)
+    if len(names) < 2:
+        return pd.DataFrame(columns=["series", "point", *keys])
+    index = ["point", "replication"]
+    ok = {
+        name: frame[frame["status"] == "ok"].set_index(index)[[*keys, CRISES, COST]]
+        for name, frame in runs.items()
+    }
+    finite = {
+        name: frame[np.isfinite(frame[[CRISES, COST]]).all(axis=1)] for name, frame in ok.items()
+    }
+    common = finite[names[0]].index
+    for name in names[1:]:
+        common = common.intersection(finite[name].index)
+    common = common.sort_values()
+    cost = np.column_stack([finite[n].loc[common, COST].to_numpy(float) for n in names])
+    crisis = np.column_stack([finite[n].loc[common, CRISES].to_numpy(float) for n in names])
+    points = common.get_level_values("point").to_numpy()
+    replications = common.get_level_values("replication").to_numpy()
+    first = finite[names[0]]
+    rows = []
+    for point in np.unique(points):
+        at = points == point
+        where = {"point": int(point)}
+        where |= {key: first.loc[(point, replications[at][0]), key] for key in keys}
+        found = _rows_at(names, cost[at], crisis[at], replications[at], reps_per_set)
+        rows += [{"series": row.pop("series"), **where, **row} for row in found]
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["series", "point", *keys])
+
+
+def _rows_at(
+    names: list[str],
+    cost: np.ndarray,
+    crisis: np.ndarray,
+    replications: np.ndarray,
+    reps_per_set: int | None,
+) -> list[dict[str, Any]]:
+    """The rows of one point: `cost` and `crisis` are runs x options."""
+    mean_cost = dict(zip(names, cost.mean(axis=0).tolist(), strict=True))
+    mean_crises = dict(zip(names, crisis.mean(axis=0).tolist(), strict=True))
+    status = frontier(mean_cost, mean_crises)
+    on_frontier = sorted(
+        (n for n in names if status[n] == FRONTIER), key=lambda n: (mean_cost[n], mean_crises[n])
+    )
+    by_set = None
+    if reps_per_set is not None:
+        sets = replications // reps_per_set
+        groups = pd.DataFrame({"set": sets})
+        by_set = (
+            pd.DataFrame(cost).groupby(groups["set"]).mean().to_numpy(),
+            pd.DataFrame(crisis).groupby(groups["set"]).mean().to_numpy(),
+        )
+    means = np.array([mean_cost[n] for n in names]), np.array([mean_crises[n] for n in names])
+    rows = []
+    for i, name in enumerate(names):
+        row: dict[str, Any] = {
+            "series": name,
+            "runs": int(cost.shape[0]),
+            "interval": CHANCE if by_set is None else PARAMETERS,
+            "crises_per_citizen_year_mean": mean_crises[name],
+            "total_cost_per_citizen_year_mean": mean_cost[name],
+            "status": status[name],
+            "compared_with": "",
+            "incremental_cost_per_citizen_year": math.nan,
+            "incremental_crises_avoided_per_citizen_year": math.nan,
+            "incremental_net_cost_per_crisis_avoided": math.nan,
+        }
+        step = on_frontier.index(name) if name in on_frontier else 0
+        if step > 0:
+            before = on_frontier[step - 1]
+            row["compared_with"] = before
+            row["incremental_cost_per_citizen_year"] = mean_cost[name] - mean_cost[before]
+            avoided = mean_crises[before] - mean_crises[name]
+            row["incremental_crises_avoided_per_citizen_year"] = avoided
+            row["incremental_net_cost_per_crisis_avoided"] = _price(
+                mean_cost, mean_crises, before, name
+            )
+        for price in PRICES_GBP:
+            row[f"best_at_{price}_gbp"] = bool(best_option(*means, price) == i)
+            row[f"best_at_{price}_gbp_share"] = (
+                math.nan if by_set is None else float((best_option(*by_set, price) == i).mean())
+            )
+        rows.append(row)
+    return rows
