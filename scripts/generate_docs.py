@@ -651,9 +651,9 @@ COMPARE_MANIFEST_KEYS = {
     "manifest holds its resolved scenario as sized",
     "files": "the files and subdirectories of the result",
     "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv`, "
-    "`incremental.csv` and `transition.csv` (when written); `relsim rerun DIR` re-creates the comparison from this "
-    "manifest and each scenario's, and compares every file (an original edited since it was "
-    "written is reported as `original changed`)",
+    "`incremental.csv` and `transition.csv` (when written); `relsim rerun DIR` re-creates the "
+    "comparison from this manifest and each scenario's, and compares every file (an original "
+    "edited since it was written is reported as `original changed`)",
 }
 
 #: top-level keys of `compare --json` besides scenarios, differences, reps and seed
