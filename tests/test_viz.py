@@ -390,7 +390,7 @@ def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison
     """Exercise 5 compares the depth of relationships (the dots' sizes in The system): the
     scoreboard gives its mean over the people on a caseload, as the guide quotes it, for both
     sides and B − A."""
-    from relsim.viz import app
+    from relsim.viz import views
 
     comparison.advance(20)
     found = {h.label: h for h in charts.headlines(comparison.history)}
@@ -403,7 +403,8 @@ def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison
     a, b = depth.values
     assert b > a > 0  # caseworkers know their people better than duty workers do
     row = re.search(
-        rf"<tr><th>{re.escape(charts.DEPTH_LABEL)}</th>(.*?)</tr>", app._scoreboard_html(comparison)
+        rf"<tr><th>{re.escape(charts.DEPTH_LABEL)}</th>(.*?)</tr>",
+        views._scoreboard_html(comparison),
     )
     assert row is not None, "the scoreboard has no row for the mean relationship depth"
     assert re.findall(r">([^<]*)</td>", row.group(1)) == [f"{a:.2f}", f"{b:.2f}", f"{b - a:+.2f}"]
@@ -411,10 +412,10 @@ def test_the_scoreboard_gives_the_mean_relationship_depth(comparison: Comparison
 
 def test_a_knobs_ends_are_read_from_the_schema() -> None:
     """The words under each policy slider are the scenario schema's own, from 0 to 1."""
-    from relsim.viz import app
+    from relsim.viz import controls
 
     for knob in ("demand_complexity", "continuity", "referral_friction"):
-        ends = app.knob_ends(knob)
+        ends = controls.knob_ends(knob)
         assert ends.startswith("0 ") and "; 1 " in ends, knob
         assert ends in (Scenario.model_fields[knob].description or ""), knob
 
@@ -456,26 +457,26 @@ def test_the_seed_box_takes_every_seed_a_scenario_takes_and_no_other(
 ) -> None:
     """The seed box refuses, in words, a number the scenario would refuse: taken, it failed
     the next control moved."""
-    from relsim.viz import app
+    from relsim.viz import controls
 
     low, high = session.SEED_RANGE
     for seed in (low, high):
-        assert app.seed_refusal(seed, 1) is None
+        assert controls.seed_refusal(seed, 1) is None
         comparison.change(replace(comparison.setup, seed=seed))
         assert observe.scenario_of(comparison.models[0]).seed == seed
     for seed in (low - 1, high + 1, None):
-        why = app.seed_refusal(seed, 1)
+        why = controls.seed_refusal(seed, 1)
         assert why is not None and why.startswith(f"Seed {seed} not taken") and "Still 1" in why
 
 
 def test_a_hybrid_side_names_the_cap_its_slider_sets(comparison: Comparison) -> None:
     """The cap slider sets workforce.caseload_cap, which under the hybrid caps its duty workers
     alone: so labelled, not 'caseload cap' as if it capped the caseworkers too."""
-    from relsim.viz import app
+    from relsim.viz import controls
 
     setup = comparison.setup.side(0, care_model="hybrid", caseload_cap=25)
-    assert app.cap_label(setup, 0) == "A: duty workers' caseload cap 25"
-    assert app.cap_label(setup, 1) == f"B: caseload cap {setup.sides[1].caseload_cap}"
+    assert controls.cap_label(setup, 0) == "A: duty workers' caseload cap 25"
+    assert controls.cap_label(setup, 1) == f"B: caseload cap {setup.sides[1].caseload_cap}"
     comparison.rebuild(setup)
     scenario = observe.scenario_of(comparison.models[0])
     assert scenario.workforce.caseload_cap == 25
