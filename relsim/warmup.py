@@ -56,12 +56,24 @@ def drift(timeseries: pd.DataFrame, measures: Sequence[str] = DRIFT_MEASURES) ->
     return out
 
 
+def weekly_crisis_rate(timeseries: pd.DataFrame) -> pd.Series:
+    """Crises per citizen present each week, pooled over replications (their crises over
+    their citizens), by week, warm-up included: what the metrics, being rates, move with.
+    A series without citizens present (written before they were kept) gives the mean of
+    the weekly crises instead."""
+    by_week = timeseries.groupby("week")
+    if "citizens" not in timeseries.columns:
+        return by_week["crises"].mean().sort_index()
+    totals = by_week[["crises", "citizens"]].sum().sort_index()
+    return totals["crises"] / totals["citizens"].where(totals["citizens"] > 0)
+
+
 def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str, object]:
     """What a manifest says about the steady state: the drift between the halves of the
-    measured period, and the MSER-5 truncation point of the weekly crisis series (mean over
-    replications, warm-up included) against the warm-up used."""
-    weekly = timeseries.groupby("week")["crises"].mean().sort_index()
-    truncation = mser5(weekly.to_numpy())
+    measured period, and the MSER-5 truncation point of the weekly crisis rate per citizen
+    (pooled over replications, warm-up included; relsim.warmup.run_check reads the same rate
+    for one run) against the warm-up used."""
+    truncation = mser5(weekly_crisis_rate(timeseries).fillna(0.0).to_numpy())
     return {
         "drift_second_half_vs_first": drift(timeseries),
         "mser5_truncation_weeks": truncation,

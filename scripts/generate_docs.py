@@ -602,7 +602,8 @@ MANIFEST_KEYS = {
     "steady_state": (
         "drift of weekly crises, mean need and the crisis rate per citizen from the first to the "
         "second half of the measured period, and the MSER-5 truncation point of the weekly "
-        "crisis series against the warm-up"
+        "crisis rate per citizen (pooled over replications, warm-up included) against the "
+        "warm-up"
     ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",

@@ -31,7 +31,7 @@ from relsim.config.loading import load_scenario
 from relsim.files import write_csv
 from relsim.model import CareModel
 from relsim.runner import run_replications
-from relsim.warmup import mser5, steady_state_report
+from relsim.warmup import mser5, steady_state_report, weekly_crisis_rate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -165,6 +165,7 @@ def friction(workers: int, quick: bool) -> list[dict]:
 
 
 WARMUP_SEED = 20261202  # the seed of its choice of warm-up
+RATE_SEEDS = (WARMUP_SEED, 1, 2)  # the Liberated Method's settling on the rate, three seeds
 #: the bundled districts, and `none`: the baseline with no services
 DISTRICTS = {
     "none": ("baseline", ("care_model=none",)),
@@ -176,8 +177,10 @@ DISTRICTS = {
 
 def steady_state(workers: int, quick: bool) -> list[dict]:
     """MSER-5 on each bundled district's weekly crises: from launch with no warm-up (3
-    replications, the computation that chose the default warm-up), and as each run's manifest
-    computes it (2 replications as bundled), with the drift between the measured halves."""
+    replications; on the mean weekly crises, the computation that chose the default warm-up,
+    and on the crisis rate per citizen, which every check now reads), and as each run's
+    manifest computes it (on the rate, 2 replications as bundled), with the drift between the
+    measured halves."""
     section = "5 Initialisation"
     rows: list[dict] = []
     for label, (name, sets) in DISTRICTS.items():
@@ -185,9 +188,14 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
         results = run_replications(launch, 3, WARMUP_SEED, workers=workers)
         series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
         weekly = series.groupby("week")["crises"].mean().sort_index()
+        rate = weekly_crisis_rate(series)
         rows.append(
             row(section, label, "mser5_weeks_from_launch", WARMUP_SEED, -1,
                 mser5(weekly.to_numpy()))
+        )  # fmt: skip
+        rows.append(
+            row(section, label, "mser5_rate_weeks_from_launch", WARMUP_SEED, -1,
+                mser5(rate.to_numpy()))
         )  # fmt: skip
         bundled_run = scenario(name, sets, quick)
         results = run_replications(bundled_run, 2, SEED, workers=workers)
@@ -199,8 +207,25 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
             ("mser5_weeks_as_bundled", report["mser5_truncation_weeks"]),
             ("drift_crises", drifts["crises"]),
             ("drift_mean_need", drifts["mean_need"]),
+            ("drift_crisis_rate", drifts["crisis_rate"]),
         ):
             rows.append(row(section, label, measure, SEED, -1, value))
+    rows += settling_under_the_liberated_method(workers, quick)
+    return rows
+
+
+def settling_under_the_liberated_method(workers: int, quick: bool) -> list[dict]:
+    """The Liberated Method's district from launch, on the crisis rate per citizen, over ten
+    replications with each of three seeds: whether its settling past the warm-up is one
+    seed's chance."""
+    launch = scenario("liberated", ("time.warmup_weeks=0", "time.weeks=260"), quick)
+    rows = []
+    for seed in RATE_SEEDS:
+        results = run_replications(launch, 10, seed, workers=workers)
+        series = pd.concat([r.timeseries for r in results if r.timeseries is not None])
+        weeks = mser5(weekly_crisis_rate(series).to_numpy())
+        rows.append(row("5 Initialisation", "liberated", "mser5_rate_weeks_from_launch_10_reps",
+                        seed, -1, weeks))  # fmt: skip
     return rows
 
 

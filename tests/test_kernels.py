@@ -147,6 +147,33 @@ def test_mser5_finds_a_transient_and_not_a_steady_series() -> None:
     assert 50 <= mser5(transient) <= 150
 
 
+def test_a_manifests_settling_point_reads_the_crisis_rate_not_the_crises() -> None:
+    """A district growing for its first 150 weeks at a steady crisis rate: the weekly crises
+    rise with it and MSER-5 on them sees a transient; the manifest's check reads the rate
+    (pooled over replications), which has none."""
+    import pandas as pd
+
+    from relsim.warmup import steady_state_report, weekly_crisis_rate
+
+    rng = np.random.default_rng(2)
+    weeks = np.arange(1, 401)
+    citizens = np.minimum(1000 + 20 * weeks, 4000).astype(float)
+    frames = []
+    for replication in range(2):
+        crises = (0.01 + rng.normal(0, 0.0005, weeks.size)) * citizens
+        frames.append(pd.DataFrame({"replication": replication, "week": weeks,
+                                    "measured": weeks > 104, "crises": crises,
+                                    "mean_need": 0.3, "citizens": citizens}))  # fmt: skip
+    series = pd.concat(frames)
+    pooled = series.groupby("week")[["crises", "citizens"]].sum()
+    rate = weekly_crisis_rate(series)
+    assert rate.to_numpy() == pytest.approx((pooled["crises"] / pooled["citizens"]).to_numpy())
+    assert mser5(series.groupby("week")["crises"].mean().to_numpy()) >= 100
+    report = steady_state_report(series, 104)
+    assert report["mser5_truncation_weeks"] == mser5(rate.to_numpy()) <= 40
+    assert report["warmup_covers_mser5"]
+
+
 def test_drift_compares_the_halves_of_the_measured_period() -> None:
     import pandas as pd
 

@@ -150,22 +150,33 @@ QUOTES = (
     ),
     Quote(
         "5",
-        "the MSER-5 truncation points are {80}, {65}, {40} and {80} weeks for baseline, "
-        "liberated, hybrid and `none`",
+        "On the rate, the same computation from launch gives {50}, {50}, {120} and {40} weeks",
+        tuple(only(d, "mser5_rate_weeks_from_launch") for d in MSER_ORDER),
+    ),
+    Quote(
+        "5",
+        "(20261202, 1 and 2) the point is {115} to {125} weeks",
+        span("liberated", measure="mser5_rate_weeks_from_launch_10_reps"),
+    ),
+    Quote(
+        "5",
+        "MSER-5 truncation points are {80}, {65}, {80} and {80} weeks for baseline, liberated, "
+        "hybrid and `none`",
         tuple(only(d, "mser5_weeks_as_bundled") for d in AS_BUNDLED_ORDER),
     ),
     Quote(
         "5",
-        "{−0.8} %, {−2.1} %, {−1.6} % and {−1.3} % in weekly crises and {0.0} %, {−0.3} %, "
-        "{−0.2} % and {−0.2} % in mean need",
+        "{−0.8} %, {−2.1} %, {−1.6} % and {−1.3} % in weekly crises, {−1.1} %, {−2.7} %, {−2.0} % "
+        "and {−1.5} % in the crisis rate and {0.0} %, {−0.3} %, {−0.2} % and {−0.2} % in mean need",
         (
             *(only(d, "drift_crises", 100) for d in AS_BUNDLED_ORDER),
+            *(only(d, "drift_crisis_rate", 100) for d in AS_BUNDLED_ORDER),
             *(only(d, "drift_mean_need", 100) for d in AS_BUNDLED_ORDER),
         ),
     ),
     Quote(
         "5",
-        "for the Liberated Method {75} weeks from launch and {65} as bundled",
+        "for the Liberated Method {75} weeks from launch on the weekly crises and {65} as bundled",
         (
             only("liberated", "mser5_weeks_from_launch"),
             only("liberated", "mser5_weeks_as_bundled"),
