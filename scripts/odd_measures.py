@@ -197,6 +197,11 @@ def steady_state(workers: int, quick: bool) -> list[dict]:
             row(section, label, "mser5_rate_weeks_from_launch", WARMUP_SEED, -1,
                 mser5(rate.to_numpy()))
         )  # fmt: skip
+        # what still builds up when the warm-up ends: people stepped down from a caseload
+        stepped = series.groupby("week")["stepped_down"].mean()
+        for first, last in ((79, 104), (235, 260)):
+            rows.append(row(section, label, f"stepped_down_weeks_{first}_{last}", WARMUP_SEED, -1,
+                            float(stepped.loc[first:last].mean())))  # fmt: skip
         bundled_run = scenario(name, sets, quick)
         results = run_replications(bundled_run, 2, SEED, workers=workers)
         series = pd.concat([r.timeseries for r in results if r.timeseries is not None])

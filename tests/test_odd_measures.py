@@ -155,6 +155,17 @@ QUOTES = (
     ),
     Quote(
         "5",
+        "stepped down from a caseload (closed once stable for long enough): about {510} over the "
+        "last half-year of the warm-up and {890} over the fifth year (the three replications "
+        "from launch); under the hybrid, {150} and {240}.",
+        tuple(
+            only(d, f"stepped_down_weeks_{weeks}")
+            for d in ("liberated", "hybrid")
+            for weeks in ("79_104", "235_260")
+        ),
+    ),
+    Quote(
+        "5",
         "(20261202, 1 and 2) the point is {115} to {125} weeks",
         span("liberated", measure="mser5_rate_weeks_from_launch_10_reps"),
     ),
