@@ -1869,3 +1869,42 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     for kind in (False, True):
         table = launch[kind]
         assert table.loc[table[f"{RATE}_mean"].idxmax(), "time.weeks"] == 26
+
+
+def _incremental(study: str) -> pd.DataFrame:
+    return Published.table(study, "incremental").set_index(["series", "demand_complexity"])
+
+
+def test_which_option_to_choose_is_the_incremental_analysis() -> None:
+    """ "In the crossover, on the ensemble's means, no services is the one to choose at every
+    price up to £10,000 ... at 0.1, and up to £5,000 at 0.3; the Liberated Method ... from
+    £5,000 at 0.5, from £2,000 at 0.7 and from £1,000 at 0.9. Assess-do-refer is not the one to
+    choose at any ..., though it is under some sets (at most 6 of the 16). By chance alone ...
+    assess-do-refer is set aside from 0.7 (extendedly dominated at 0.7, dominated at 0.9), and
+    at 0.9 the Liberated Method dominates both others", from incremental.csv."""
+    from relsim.evidence.cost_effectiveness import PRICES_GBP
+
+    page = " ".join((ROOT / "docs" / "results.md").read_text().split())
+    assert "Assess-do-refer is not the one to choose at any of these prices" in page
+    table = _incremental(CROSS)
+
+    def chosen(at: float, price: int) -> str:
+        rows = table.xs(at, level="demand_complexity")
+        (name,) = rows.index[rows[f"best_at_{price}_gbp"]]
+        return str(name)
+
+    first_price = {0.1: None, 0.3: 10_000, 0.5: 5_000, 0.7: 2_000, 0.9: 1_000}
+    for at, first in first_price.items():
+        for price in PRICES_GBP:
+            liberated_from_here = first is not None and price >= first
+            assert chosen(at, price) == (LIBERATED if liberated_from_here else NONE), (at, price)
+    shares = [table.loc[(BASELINE, at), f"best_at_{p}_gbp_share"] for at in COMPLEXITIES
+              for p in PRICES_GBP]  # fmt: skip
+    assert round(16 * max(shares)) == 6
+    chance = _incremental(f"{CROSS}_chance")
+    assert chance.loc[(BASELINE, 0.5), "status"] == "frontier"
+    assert chance.loc[(BASELINE, 0.7), "status"] == "extendedly dominated"
+    assert chance.loc[(BASELINE, 0.9), "status"] == "dominated"
+    assert chance.loc[(NONE, 0.9), "status"] == "dominated"
+    cost = "total_cost_per_citizen_year_mean"
+    assert chance.loc[(LIBERATED, 0.9), cost] < chance.loc[(NONE, 0.9), cost]
