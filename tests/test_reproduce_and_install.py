@@ -190,7 +190,12 @@ def test_a_comparison_has_a_manifest_and_reruns_byte_for_byte(comparison, tmp_pa
     assert manifest["scenarios"] == ["baseline", "liberated"]
     assert manifest["options"]["equal_spend"] and manifest["options"]["ensemble"] == 2
     assert manifest["equal_spend"]["scenarios"], "the sizing applied is recorded"
-    assert set(manifest["sha256"]) == {"differences.csv", "resources.csv", "cost_effectiveness.csv"}
+    assert set(manifest["sha256"]) == {
+        "differences.csv",
+        "resources.csv",
+        "cost_effectiveness.csv",
+        "incremental.csv",
+    }
     assert {"versions", "git_commit", "git_uncommitted_sha256", "started"} <= set(manifest)
     capsys.readouterr()
     new = tmp_path / "again"
