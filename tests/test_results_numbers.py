@@ -1809,6 +1809,14 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     assert len(shared) == 9
     for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
         assert (mine.loc[shared, column] == theirs.loc[shared, column]).all()
+    # so are the warm-up study's series with the two-year warm-up
+    for only_chance in (False, True):
+        again = checks((WARMUP,), only_chance).set_index(["series", "demand_complexity"])
+        cross = checks((CROSS,), only_chance).set_index(["series", "demand_complexity"])
+        same = again.index.intersection(cross.index)
+        assert len(same) == 6
+        for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
+            assert (again.loc[same, column] == cross.loc[same, column]).all()
     quote = Quote(
         "steady state",
         "Over the eight studies with the two-year warm-up ({86} series and points in all under "
@@ -1908,3 +1916,105 @@ def test_which_option_to_choose_is_the_incremental_analysis() -> None:
     assert chance.loc[(NONE, 0.9), "status"] == "dominated"
     cost = "total_cost_per_citizen_year_mean"
     assert chance.loc[(LIBERATED, 0.9), cost] < chance.loc[(NONE, 0.9), cost]
+
+
+WARMUP = "warmup_length"
+LONGER = {BASELINE: "baseline_warmup_3y", LIBERATED: "liberated_warmup_3y"}
+
+
+def _by_run(study: str, series: str, metric: str) -> pd.DataFrame:
+    """(replication, complexity) -> the metric: one run each, paired across series."""
+    runs = Published.runs(study, series)
+    return runs.pivot(index="replication", columns="demand_complexity", values=metric)
+
+
+def _advantage(study: str, longer: bool, metric: str = CRISES) -> pd.DataFrame:
+    """Each run's assess-do-refer minus its Liberated Method (crises avoided, or minus the
+    extra cost), with the two-year or the three-year warm-up."""
+    adr, lib = (LONGER[s] if longer else s for s in (BASELINE, LIBERATED))
+    return _by_run(study, adr, metric) - _by_run(study, lib, metric)
+
+
+def advantage_change(at: float, study: str = WARMUP) -> Value:
+    """How much the crises avoided grow with three years left out, % of the two-year ones."""
+    return lambda _: float(
+        100 * (_advantage(study, True)[at].mean() / _advantage(study, False)[at].mean() - 1)
+    )
+
+
+def extra_cost_change(at: float) -> Value:
+    return lambda _: float(
+        -(_advantage(WARMUP, True, COST) - _advantage(WARMUP, False, COST))[at].mean()
+    )
+
+
+def level_change(series: str, at: float) -> Value:
+    def read(_: Published) -> float:
+        before = _by_run(WARMUP, series, CRISES)[at].mean()
+        return float(100 * (_by_run(WARMUP, LONGER[series], CRISES)[at].mean() / before - 1))
+
+    return read
+
+
+def rate_drift(series: str, at: float, study: str = WARMUP) -> Value:
+    return level(study, series, at, "crisis_rate_drift", scale=100)
+
+
+WARMUP_QUOTES = [
+    Quote(
+        "warm-up",
+        "each care model's crises change by less than 0.5 % (the Liberated Method's fall by "
+        "{0.4} % at 0.5 and by {0.4} % at 0.9)",
+        (
+            lambda p: -level_change(LIBERATED, 0.5)(p),
+            lambda p: -level_change(LIBERATED, 0.9)(p),
+        ),
+    ),
+    Quote(
+        "warm-up",
+        "Its advantage over assess-do-refer in crises grows by {1.4} %, {1.5} % and {0.9} % at "
+        "0.1, 0.5 and 0.9, and its extra cost changes by {−£7}, {−£14} and {−£4} a citizen-year",
+        (
+            *(advantage_change(at) for at in (0.1, 0.5, 0.9)),
+            *(extra_cost_change(at) for at in (0.1, 0.5, 0.9)),
+        ),
+    ),
+    Quote(
+        "warm-up",
+        "By chance alone at the scenarios' own values the advantage changes by +{1.7} % at 0.5 "
+        "and {−1.1} % at 0.9",
+        (advantage_change(0.5, f"{WARMUP}_chance"), advantage_change(0.9, f"{WARMUP}_chance")),
+    ),
+    Quote(
+        "warm-up",
+        "(at 0.5, by {0.8} % instead of {1.3} % over the ensemble, and by {0.9} % instead of "
+        "{1.9} % by chance alone)",
+        (
+            lambda p: -rate_drift(LONGER[LIBERATED], 0.5)(p),
+            lambda p: -rate_drift(LIBERATED, 0.5)(p),
+            lambda p: -rate_drift(LONGER[LIBERATED], 0.5, f"{WARMUP}_chance")(p),
+            lambda p: -rate_drift(LIBERATED, 0.5, f"{WARMUP}_chance")(p),
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("quote", WARMUP_QUOTES, ids=lambda q: q.text[:40])
+def test_what_it_says_of_the_warm_up_is_the_warmup_length_study(quote: Quote) -> None:
+    check(quote, (ROOT / "docs" / "results.md").read_text(), Published())
+
+
+def test_the_warm_up_s_claims_in_words_hold() -> None:
+    """ "each care model's crises change by less than 0.5 %"; "the change in the advantage is of
+    either sign among the 16 sets at every complexity"; "the differences between the care
+    models move by under 2 %" (crises and cost, both kinds of interval)."""
+    for series in (BASELINE, LIBERATED):
+        for at in (0.1, 0.5, 0.9):
+            assert abs(level_change(series, at)(Published())) < 0.5
+    for at in (0.1, 0.5, 0.9):
+        change = _advantage(WARMUP, True)[at] - _advantage(WARMUP, False)[at]
+        assert change.min() < 0 < change.max(), at
+        for study in (WARMUP, f"{WARMUP}_chance"):
+            assert abs(advantage_change(at, study)(Published())) < 2
+            cost = [_advantage(study, longer, COST)[at].mean() for longer in (False, True)]
+            assert abs(cost[1] / cost[0] - 1) < 0.02 or abs(cost[1] - cost[0]) < 20, (study, at)
