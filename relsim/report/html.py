@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from relsim.file_targets import FileKind
 from relsim.files import write_text
+from relsim.report.cost_effectiveness import cost_effectiveness_section
 from relsim.report.markup import SECTIONS, esc
 from relsim.report.sections import (
-    cost_effectiveness_section,
     differences_section,
     district_section,
     inputs_section,

@@ -9,7 +9,6 @@ from relsim.commission.payers import PAYER_LABELS, SERVICE_APART, break_even_tex
 from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.evidence.intervals import PARAMETERS
 from relsim.report import figures, words
-from relsim.report.choice import choice_table
 from relsim.report.formatting import number
 from relsim.report.markup import (
     cell,
@@ -94,74 +93,6 @@ def differences_section(payload: dict[str, Any]) -> str:
         "differences",
     )
     return section("differences", body)
-
-
-def cost_effectiveness_section(payload: dict[str, Any]) -> str:
-    """What each scenario's crises avoided cost over another's (cost_effectiveness.csv)."""
-    from relsim.evidence.cost_effectiveness import PRICES_GBP
-
-    records = payload.get("cost_effectiveness") or []
-    if not records:
-        return section(
-            "cost-effectiveness",
-            '<p class="note">No pair of scenarios to price (one scenario, or a comparison '
-            "made before relsim priced them).</p>",
-        )
-
-    def summary(record: dict[str, Any], name: str) -> dict[str, Any]:
-        low, high = record.get(f"{name}_ci95_low"), record.get(f"{name}_ci95_high")
-        ci = None if low is None or high is None else [low, high]
-        return {"mean": record.get(f"{name}_mean"), "ci95": ci}
-
-    head = (
-        '<th class="name">scenario, over</th><th>crises avoided a citizen-year</th>'
-        "<th>extra cost a citizen-year</th><th>net cost per crisis avoided</th>"
-        + "".join(
-            f"<th>net benefit at {number(p, 'GBP')} a crisis avoided</th>" for p in PRICES_GBP
-        )
-    )
-    rows, shares = [], []
-    for record in records:
-        pair = f"{record['series']} over {record['reference']}"
-        ids = {"table": "cost-effectiveness", "comparison": pair}
-        cells = [
-            f'<td class="name">{esc(pair)}</td>',
-            cell(record.get("crises_avoided_per_citizen_year_mean"), "", **ids),
-            cell(record.get("extra_cost_per_citizen_year_mean"), "GBP", **ids),
-            summary_cell(summary(record, "net_cost_per_crisis_avoided"), "GBP", **ids),
-        ]
-        share_cells = [f'<td class="name">{esc(pair)}</td>']
-        for price in PRICES_GBP:
-            name = f"net_benefit_at_{price}_gbp"
-            cells.append(summary_cell(summary(record, name), "GBP", price=price, **ids))
-            share_cells.append(cell(record.get(f"{name}_share_positive"), "share", price=price))
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-        shares.append(f"<tr>{''.join(share_cells)}</tr>")
-    body = (
-        '<table data-table="cost-effectiveness"><thead><tr>' + head + "</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-    if any(
-        r.get(f"net_benefit_at_{PRICES_GBP[0]}_gbp_share_positive") is not None for r in records
-    ):
-        share_head = '<th class="name">scenario, over</th>' + "".join(
-            f"<th>at {number(p, 'GBP')}</th>" for p in PRICES_GBP
-        )
-        body += (
-            '<table data-table="cost-effectiveness-shares"><caption>Share of parameter sets '
-            "under which the net benefit is positive (at £0: it costs less in total)"
-            f"</caption><thead><tr>{share_head}</tr></thead><tbody>{''.join(shares)}</tbody>"
-            "</table>"
-        )
-    body += (
-        '<p class="note">Net cost per crisis avoided: the extra total cost (crisis costs '
-        "included, so the crises avoided pay back their own cost) over the crises avoided; "
-        "negative when the service saves more than it spends, blank when the crises avoided "
-        "may be none (the price is unbounded). Net benefit: a price placed on a crisis avoided "
-        "beyond its own cost, times the crises avoided, less the extra cost. The price is the "
-        "commissioner's to choose; a district with no services is always the reference.</p>"
-    )
-    return section("cost-effectiveness", body + choice_table(payload))
 
 
 def district_section(payload: dict[str, Any]) -> str:
