@@ -555,7 +555,8 @@ def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
     )  # fmt: skip
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "baseline", "better_buy.csv", "frontier.csv", "frontier.png", "liberated", "manifest.json",
+        "baseline", "better_buy.csv", "frontier.csv", "frontier.png", "incremental.csv",
+        "liberated", "manifest.json",
     ]  # fmt: skip
     table = pd.read_csv(out / "frontier.csv")
     assert len(table) == 4 and set(table["posts"]) == {2, 4}
@@ -606,6 +607,22 @@ def test_frontier_compares_the_models_at_equal_staff_budgets(tmp_path) -> None:
             & (table["total_cost_per_citizen_year_mean"] < point.total_cost_per_citizen_year_mean)
         ]
         assert beaten.empty
+    # Which model at which size to choose: every series at every size is an option, with the
+    # frontier table's means, and the options still standing are the efficient set's (strong
+    # dominance) less any a mix of its neighbours beats.
+    choice = pd.read_csv(out / "incremental.csv", keep_default_na=False, na_values=[""])
+    assert list(choice["option"]) == [
+        f"{series} at {size} posts" for series in ("baseline", "liberated") for size in (2, 4)
+    ]
+    merged = choice.merge(table, left_on=["scenario", "posts"], right_on=["series", "posts"])
+    assert merged["crises_per_citizen_year_mean"].to_numpy() == pytest.approx(
+        merged["crisis_events_per_citizen_year_mean"].to_numpy()
+    )
+    standing = merged[merged["status"] == "frontier"]
+    assert set(standing["option"]) <= set(merged.loc[merged["on_frontier"], "option"])
+    assert (merged.loc[merged["on_frontier"], "status"] != "dominated").all()
+    for price in (0, 1000, 2000, 5000, 10000):
+        assert choice[f"best_at_{price}_gbp"].sum() == 1
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["kind"] == "relsim frontier"
     # By default a commissioner's frontier runs over ten parameter sets of the calibrated
@@ -1109,7 +1126,8 @@ def test_a_frontier_and_a_budget_search_rerun_byte_for_byte(tmp_path, capsys) ->
         "budget", "hybrid", *SMALL_ARGS, "--limit", f"{limit:.0f}", "--reps", "2",
         "--workers", "1", "--out", budget,
     ) == 0  # fmt: skip
-    for original, own in ((frontier, ("frontier.csv", "better_buy.csv", "frontier.png")),
+    frontier_files = ("frontier.csv", "better_buy.csv", "incremental.csv", "frontier.png")
+    for original, own in ((frontier, frontier_files),
                           (budget, ("budget.csv", "budget.json", "budget.png"))):  # fmt: skip
         manifest = json.loads((original / "manifest.json").read_text())
         assert set(manifest["sha256"]) == set(own) and manifest["started"]

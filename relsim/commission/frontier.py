@@ -50,7 +50,8 @@ MEASURES = {
 }
 EXTRA = ("staff_cost_per_citizen_year", "crisis_cost_per_citizen_year", "mean_burnout")
 TABLE, BETTER, FIGURE = "frontier.csv", "better_buy.csv", "frontier.png"
-OWN = (TABLE, BETTER, FIGURE)
+CHOICE = "incremental.csv"
+OWN = (TABLE, BETTER, CHOICE, FIGURE)
 
 
 def plans(
@@ -180,6 +181,32 @@ def frontier_table(
     frame = pd.DataFrame(rows)
     frame["on_frontier"] = on_frontier(frame)
     return frame
+
+
+def choice_table(
+    plans_: Sequence[tuple[str, SweepPlan]], runs: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """Which model at which size to choose at each price on a crisis avoided: every series at
+    every workforce size is one option (a series with no services once), and the options go
+    through the incremental analysis of relsim.evidence.incremental, over the runs every
+    option finished (the same seeds and parameter sets in all of them)."""
+    from relsim.evidence.incremental import incremental
+
+    options: dict[str, pd.DataFrame] = {}
+    sizes: dict[str, tuple[str, int]] = {}
+    for series, plan in plans_:
+        table = runs[series]
+        for point, size in enumerate(plan.design[KEY].tolist()):
+            if point > 0 and not serves(plan):
+                break  # no posts: every size is the same option
+            name = f"{series} at {size} posts" if serves(plan) else series
+            options[name] = table[table["point"] == point].assign(point=0)
+            sizes[name] = (series, int(size) if serves(plan) else 0)
+    draw = plans_[0][1].ensemble
+    found = incremental(options, [], None if draw is None else draw.reps).drop(columns="point")
+    found.insert(1, "scenario", [sizes[name][0] for name in found["series"]])
+    found.insert(2, "posts", [sizes[name][1] for name in found["series"]])
+    return found.rename(columns={"series": "option"})
 
 
 def serves(plan: SweepPlan) -> bool:
@@ -329,6 +356,7 @@ def write_results(
     better = better_buy(plans_, runs)
     write_csv(out / TABLE, table)
     write_csv(out / BETTER, better)
+    write_csv(out / CHOICE, choice_table(plans_, runs))
     frontier_figure(table, better, out / FIGURE)
     record = interval_record(plans_)
     lines = sentences(better, [series for series, _ in compared(plans_)], few_sets(record))
