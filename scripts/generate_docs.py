@@ -1157,8 +1157,9 @@ def outputs_md() -> str:
         "(beyond its own cost) is the one with the highest mean net benefit, minus total cost "
         "and P times crises; over parameter sets, the share of sets under which each option is "
         "that one is given too. A comparison has one row per scenario (no `point` or grid "
-        f"keys); an experiment one per series and point. P is each of {prices}; KEY each grid "
-        "key. Columns:",
+        "keys); an experiment one per series and point; `relsim frontier` one per scenario and "
+        "workforce size, each an option (column `option`, with `scenario` and `posts`; see "
+        f"commissioning.md). P is each of {prices}; KEY each grid key. Columns:",
         "",
     ]
     out += table(["column", "description"], [[f"`{c}`", d] for c, d in incremental.COLUMNS.items()])

@@ -1,7 +1,7 @@
 """Every number docs/commissioning.md quotes from its worked examples is checked against the
-files the commands wrote (docs/commissioning/frontier: `frontier.csv`, `better_buy.csv`;
-docs/commissioning/budget: `budget.json`),
-to the precision the page gives it."""
+files the commands wrote (docs/commissioning/frontier: `frontier.csv`, `better_buy.csv`,
+`incremental.csv`; docs/commissioning/budget: `budget.json`), to the precision the page gives
+it."""
 
 from __future__ import annotations
 
@@ -31,6 +31,16 @@ def frontier() -> pd.DataFrame:
 @cache
 def better_buy() -> pd.DataFrame:
     return pd.read_csv(FILES / "frontier" / "better_buy.csv").set_index("posts")
+
+
+@cache
+def choice() -> pd.DataFrame:
+    return pd.read_csv(FILES / "frontier" / "incremental.csv").set_index("option")
+
+
+def chosen_under(option: str, price: int) -> Value:
+    """Under how many of the 10 parameter sets `option` is the one to choose at `price`."""
+    return lambda _: 10 * float(choice().loc[option, f"best_at_{price}_gbp_share"])
 
 
 @cache
@@ -163,7 +173,45 @@ QUOTES = (
         "the optimum came out best in {49} % of resampled parameter sets",
         (optimum("probability_best", scale=100),),
     ),
+    Quote(
+        "choice",
+        "and the Liberated Method at 40, which avoids crises over it at £{2,350} each",
+        (
+            lambda _: float(
+                choice().loc["liberated at 40 posts", "incremental_net_cost_per_crisis_avoided"]
+            ),
+        ),
+    ),
+    Quote(
+        "choice",
+        "assess-do-refer at 6 posts is the one to choose (under {7} to {9} of the 10 sets); from "
+        "£5,000, the Liberated Method at 40 (under {6} of the 10 at £5,000 and {9} at £10,000)",
+        (
+            lambda _: min(chosen_under("baseline at 6 posts", p)(None) for p in (0, 1000, 2000)),
+            lambda _: max(chosen_under("baseline at 6 posts", p)(None) for p in (0, 1000, 2000)),
+            chosen_under("liberated at 40 posts", 5000),
+            chosen_under("liberated at 40 posts", 10000),
+        ),
+    ),
 )
+
+
+def test_the_choice_among_all_options_in_words() -> None:
+    """ "only two stand ...; every other option is dominated, or extendedly dominated (each
+    Liberated Method size from 19 to 33 posts among them ...)"; up to £2,000 assess-do-refer at
+    6 posts is the one to choose, from £5,000 the Liberated Method at 40."""
+    table = choice()
+    assert len(table) == 18
+    assert set(table.index[table["status"] == "frontier"]) == {
+        "baseline at 6 posts",
+        "liberated at 40 posts",
+    }
+    for posts in (19, 26, 33):
+        assert table.loc[f"liberated at {posts} posts", "status"] == "extendedly dominated"
+    for price, option in ((0, 6), (1000, 6), (2000, 6)):
+        assert table.loc[f"baseline at {option} posts", f"best_at_{price}_gbp"]
+    for price in (5000, 10000):
+        assert table.loc["liberated at 40 posts", f"best_at_{price}_gbp"]
 
 
 @pytest.fixture(scope="module")

@@ -131,8 +131,9 @@ def add_commission_commands(group: click.Group) -> None:
             except KeyboardInterrupt as exc:
                 raise _interrupted(exc, out) from None
         click.echo("\n".join(lines))
+        written = (study.TABLE, study.BETTER, study.CHOICE)
         click.echo(
-            f"wrote {out / study.TABLE}, {out / study.BETTER} and {out / study.FIGURE}", err=True
+            f"wrote {', '.join(str(out / n) for n in written)} and {out / study.FIGURE}", err=True
         )
 
     @group.command()
