@@ -151,10 +151,50 @@ def print_payers(payload: dict[str, Any]) -> None:
             console.print(Text(FOOTINGS))
 
 
+def print_choice(payload: dict[str, Any]) -> None:
+    """Which scenario to choose at each price on a crisis avoided (incremental.csv): its
+    standing, its price over the cheaper frontier scenario before it, and at each price
+    whether it is the one with the highest mean net benefit (and under how many sets)."""
+    from relsim.evidence.cost_effectiveness import PRICES_GBP
+
+    records = payload.get("incremental") or []
+    if len(records) < 2:
+        return
+    caption = (
+        "Dominated: another costs no more and has no more crises; extendedly dominated: a mix "
+        "of its neighbours on cost avoids more crises for the money."
+    )
+    if records[0].get(f"best_at_{PRICES_GBP[0]}_gbp_share") is not None:
+        caption = "In brackets, the share of parameter sets under which it is. " + caption
+    table = Table(
+        title=_plain(
+            "Which to choose, with a price placed on a crisis avoided (beyond its own cost): "
+            "the highest mean net benefit"
+        ),
+        caption=Text(caption),  # relsim's own sentences, whole
+    )
+    for column in ("scenario", "standing", "GBP per crisis avoided over"):
+        table.add_column(column, justify="left")
+    for price in PRICES_GBP:
+        table.add_column(f"at £{price:,}", justify="left")
+    for record in records:
+        price_over = record.get("incremental_net_cost_per_crisis_avoided")
+        over = "-" if price_over is None else f"{_number(price_over)} ({record['compared_with']})"
+        cells = []
+        for price in PRICES_GBP:
+            share = record.get(f"best_at_{price}_gbp_share")
+            chosen = "yes" if record.get(f"best_at_{price}_gbp") else "no"
+            cells.append(chosen if share is None else f"{chosen} ({share:.0%})")
+        table.add_row(_plain(str(record["series"])), record["status"], _plain(over), *cells)
+    console = Console(width=160, markup=False, emoji=False)
+    console.print(table)
+
+
 def print_comparison(payload: dict[str, Any], units: dict[str, str]) -> None:
     if "resources" in payload["scenarios"][0]:
         print_resources(payload)
     _print_metrics(payload, units)
+    print_choice(payload)
     print_payers(payload)
     print_warnings(payload)
 

@@ -964,6 +964,37 @@ def test_who_saves_says_the_service_is_apart_from_the_body_that_pays_for_it(caps
     assert "so the two can differ in sign." in shown  # whole, not cut at 200 characters
 
 
+def test_the_terminal_says_which_scenario_to_choose_at_each_price(capsys) -> None:
+    """compare's terminal output has the choice table: each scenario's standing, its price over
+    the one before it on the frontier, and at each price whether it is the one to choose."""
+    from relsim.output import print_choice
+
+    def record(name: str, status: str, best: set[int], **more: object) -> dict:
+        prices = (0, 1000, 2000, 5000, 10000)
+        found = {f"best_at_{p}_gbp": p in best for p in prices}
+        shares = {f"best_at_{p}_gbp_share": 0.25 if p in best else 0.75 for p in prices}
+        empty = {"compared_with": "", "incremental_net_cost_per_crisis_avoided": None}
+        return {"series": name, "status": status, **empty, **found, **shares, **more}
+
+    over = {"compared_with": "none", "incremental_net_cost_per_crisis_avoided": 1234.5}
+    payload = {
+        "incremental": [
+            record("none", "frontier", {0, 1000}),
+            record("liberated", "frontier", {2000, 5000, 10000}, **over),
+        ]
+    }
+    capsys.readouterr()
+    print_choice(payload)
+    shown = capsys.readouterr().out
+    lines = {line.split("│")[1].strip(): line for line in shown.splitlines() if "│" in line}
+    assert "Which to choose" in " ".join(shown.split())
+    assert "1,234 (none)" in lines["liberated"] or "1,235 (none)" in lines["liberated"]
+    assert lines["liberated"].count("yes (25%)") == 3
+    assert lines["none"].count("yes (25%)") == 2 and lines["none"].count("no (75%)") == 3
+    print_choice({"incremental": payload["incremental"][:1]})  # one scenario: nothing to choose
+    assert capsys.readouterr().out == ""
+
+
 def test_the_workbook_says_the_break_even_week_is_in_the_districts_pounds() -> None:
     from relsim.report.workbook import SHEETS
 
