@@ -1788,7 +1788,10 @@ def checks(studies: Sequence[str], chance: bool) -> pd.DataFrame:
     suffix = "_chance" if chance else ""
     tables = {name: Published.table(f"{name}{suffix}", "summary") for name in studies}
     return (
-        pd.concat(tables, names=["study", None]).reset_index(level="study").reset_index(drop=True)
+        pd.concat(tables, names=["study", None])
+        .copy()  # one block: inserting the study column into a fragmented frame warns
+        .reset_index(level="study")
+        .reset_index(drop=True)
     )
 
 
