@@ -165,7 +165,8 @@ def print_choice(payload: dict[str, Any]) -> None:
         "of its neighbours on cost avoids more crises for the money."
     )
     if records[0].get(f"best_at_{PRICES_GBP[0]}_gbp_share") is not None:
-        caption = "In brackets, the share of parameter sets under which it is. " + caption
+        shares = "In brackets: under what share of parameter sets it is the one to choose. "
+        caption = shares + caption
     table = Table(
         title=_plain(
             "Which to choose, with a price placed on a crisis avoided (beyond its own cost): "
