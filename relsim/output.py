@@ -162,15 +162,15 @@ def print_choice(payload: dict[str, Any]) -> None:
         return
     caption = (
         "Dominated: another costs no more and has no more crises; extendedly dominated: a mix "
-        "of its neighbours on cost avoids more crises for the money."
+        "of the frontier scenarios either side of it avoids more crises for the money."
     )
     if records[0].get(f"best_at_{PRICES_GBP[0]}_gbp_share") is not None:
         shares = "In brackets: under what share of parameter sets it is the one to choose. "
         caption = shares + caption
     table = Table(
         title=_plain(
-            "Which to choose, with a price placed on a crisis avoided (beyond its own cost): "
-            "the highest mean net benefit"
+            "Which to choose, with a price placed on a crisis avoided (beyond the crisis's own "
+            "cost, already in total cost): the highest mean net benefit"
         ),
         caption=Text(caption),  # relsim's own sentences, whole
     )

@@ -5,6 +5,7 @@ it."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -184,8 +185,9 @@ QUOTES = (
     ),
     Quote(
         "choice",
-        "assess-do-refer at 6 posts is the one to choose (under {7} to {9} of the 10 sets); from "
-        "£5,000, the Liberated Method at 40 (under {6} of the 10 at £5,000 and {9} at £10,000)",
+        "assess-do-refer at 6 posts is the one to choose (under {7} to {9} of the 10 sets), and at "
+        "£5,000, the next price given, the Liberated Method at 40 (under {6} of the 10, and {9} at "
+        "£10,000;",
         (
             lambda _: min(chosen_under("baseline at 6 posts", p)(None) for p in (0, 1000, 2000)),
             lambda _: max(chosen_under("baseline at 6 posts", p)(None) for p in (0, 1000, 2000)),
@@ -208,6 +210,18 @@ def test_the_choice_among_all_options_in_words() -> None:
     }
     for posts in (19, 26, 33):
         assert table.loc[f"liberated at {posts} posts", "status"] == "extendedly dominated"
+    # "whose price over assess-do-refer at 6 posts is higher than the 40-post one's", and it
+    # "has fallen with every size added up to 40"
+    cheapest = table.loc["baseline at 6 posts"]
+    prices = []
+    for posts in (12, 19, 26, 33, 40):
+        option = table.loc[f"liberated at {posts} posts"]
+        extra = (
+            option["total_cost_per_citizen_year_mean"] - cheapest.total_cost_per_citizen_year_mean
+        )
+        avoided = cheapest.crises_per_citizen_year_mean - option["crises_per_citizen_year_mean"]
+        prices.append(extra / avoided if avoided > 0 else float("inf"))
+    assert all(a > b for a, b in itertools.pairwise(prices))
     for price, option in ((0, 6), (1000, 6), (2000, 6)):
         assert table.loc[f"baseline at {option} posts", f"best_at_{price}_gbp"]
     for price in (5000, 10000):

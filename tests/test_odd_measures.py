@@ -155,8 +155,8 @@ QUOTES = (
     ),
     Quote(
         "5",
-        "stepped down from a caseload (closed once stable for long enough): about {510} over the "
-        "last half-year of the warm-up and {890} over the fifth year (the three replications "
+        "stepped down from a caseload (closed once stable for long enough): on average about "
+        "{510} at a time over weeks 79–104 and {890} over weeks 235–260 (the three replications "
         "from launch); under the hybrid, {150} and {240}.",
         tuple(
             only(d, f"stepped_down_weeks_{weeks}")

@@ -16,13 +16,16 @@ for every option at a point (same replications, citizens, luck and parameter set
    list (extendedly dominated);
 4. what is left is the frontier: each option on it is priced over the one before it.
 
-An option is then the one to choose at a price P on a crisis avoided (beyond its own cost)
-when it has the highest expected net benefit, minus (total cost + P times crises); on the
-means that is the frontier option whose price over the one before it is at most P and the
-next's above P. Over parameter sets the share of sets under which each option has the highest
-net benefit at P is given too (the acceptability curve of several options); with chance only
-there is no such share, and the intervals of each step's price are the pair's in
-cost_effectiveness.csv.
+An option is then the one to choose at a price P on a crisis avoided (beyond the crisis's own
+cost, which total cost already holds) when it has the highest expected net benefit, minus
+(total cost + P times crises); on the means that is the frontier option whose price over the
+one before it is below P and the next's at least P (at exactly a step's price the two tie, and
+the option listed first is named). Options whose steps cost the same per crisis avoided all
+stay on the frontier. Over parameter sets the share of sets under which each option has the
+highest net benefit at P is given too (the acceptability curve of several options; each set's
+mean over its runs, so with one run a set chance is in it too); with chance only there is no
+such share. Each step's price has no interval here: experiments and comparisons give every
+pair's in cost_effectiveness.csv; the staffing frontier writes no pairwise prices.
 """
 
 from __future__ import annotations
@@ -53,18 +56,21 @@ COLUMNS = {
     "(mean over the same runs)",
     "status": "`frontier`; `dominated` (another option costs no more and has no more crises); "
     "or `extendedly dominated` (its net cost per crisis avoided over the cheaper option "
-    "before it is higher than the next option's over it)",
+    "before it is higher than the next option's over it: a mix of the frontier options either "
+    "side of it avoids more crises for the money)",
     "compared_with": "on the frontier, the cheaper frontier option before it; empty for the "
     "cheapest and off the frontier",
     "incremental_cost_per_citizen_year": "its total cost less that option's, GBP",
     "incremental_crises_avoided_per_citizen_year": "that option's crises less its own",
     "incremental_net_cost_per_crisis_avoided": "the two above divided: the price on a crisis "
-    "avoided above which it is worth choosing over that option (its interval is that pair's "
-    "in `cost_effectiveness.csv`)",
+    "avoided above which it is worth choosing over that option (in experiments and "
+    "comparisons its interval is that pair's in `cost_effectiveness.csv`)",
     "best_at_P_gbp": "whether it has the highest mean net benefit (minus total cost and P "
-    "times crises) of the options at price P on a crisis avoided",
+    "times crises) of the options at price P on a crisis avoided; on a tie, the option listed "
+    "first",
     "best_at_P_gbp_share": "share of parameter sets under which it has the highest net "
-    "benefit at P; empty with chance only",
+    "benefit at P (each set's mean over its runs: with one run a set, chance is in it too); "
+    "empty with chance only",
 }
 
 

@@ -49,9 +49,10 @@ def choice_table(payload: dict[str, Any]) -> str:
         "mean net benefit at each price, with the share of parameter sets that agree"
         f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         '<p class="note">Dominated: another scenario costs no more and has no more crises. '
-        "Extendedly dominated: a mix of the scenarios either side of it on cost would avoid "
+        "Extendedly dominated: a mix of the frontier scenarios either side of it would avoid "
         "more crises for the money (its price over the cheaper one is above the next one's "
-        "over it).</p>"
+        "over it). The share of sets counts each set's mean over its runs, so with one run a "
+        "set chance is in it too.</p>"
     )
 
 
