@@ -88,7 +88,7 @@ def pairs(care_models: Mapping[str, str]) -> list[tuple[str, str]]:
     return out
 
 
-def _units(values: np.ndarray, sets: Sequence[int] | None) -> np.ndarray:
+def units(values: np.ndarray, sets: Sequence[int] | None) -> np.ndarray:
     """What an interval is over: the runs (chance), or each parameter set's mean."""
     if sets is None:
         return values
@@ -104,7 +104,7 @@ def break_even(
     if not mean_avoided > 0:
         return {"mean": None, "ci95": None}
     if sets is not None:
-        a, c = _units(avoided, sets), _units(extra, sets)
+        a, c = units(avoided, sets), units(extra, sets)
         if a.size < 2 or not (a > 0).all():
             return {"mean": None, "ci95": None}  # some set avoids none: the price is unbounded
         ci = [float(np.percentile(c / a, q)) for q in (2.5, 97.5)]
@@ -142,7 +142,7 @@ def net_benefit(
     the share of sets under which it is positive (None with chance only)."""
     values = price_gbp * avoided - extra
     summary = interval(values.tolist(), sets)
-    share = None if sets is None else float((_units(values, sets) > 0).mean())
+    share = None if sets is None else float((units(values, sets) > 0).mean())
     return {"mean": summary["mean"], "ci95": summary["ci95"], "share_positive": share}
 
 

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relsim.evidence.cost_effectiveness import COST, CRISES, PRICES_GBP
+from relsim.evidence.cost_effectiveness import COST, CRISES, PRICES_GBP, units
 from relsim.evidence.intervals import CHANCE, PARAMETERS
 
 FRONTIER = "frontier"
@@ -165,21 +165,24 @@ def _rows_at(
     on_frontier = sorted(
         (n for n in names if status[n] == FRONTIER), key=lambda n: (mean_cost[n], mean_crises[n])
     )
-    by_set = None
-    if reps_per_set is not None:
-        sets = replications // reps_per_set
-        groups = pd.DataFrame({"set": sets})
-        by_set = (
-            pd.DataFrame(cost).groupby(groups["set"]).mean().to_numpy(),
-            pd.DataFrame(crisis).groupby(groups["set"]).mean().to_numpy(),
-        )
     means = np.array([mean_cost[n] for n in names]), np.array([mean_crises[n] for n in names])
+    best = {price: int(best_option(*means, price)) for price in PRICES_GBP}
+    best_by_set: dict[int, np.ndarray] = {}
+    if reps_per_set is not None:  # each option's mean under each parameter set, sets x options
+        sets = (replications // reps_per_set).tolist()
+        cost_by_set, crises_by_set = (
+            np.column_stack([units(column, sets) for column in values.T])
+            for values in (cost, crisis)
+        )
+        best_by_set = {
+            price: best_option(cost_by_set, crises_by_set, price) for price in PRICES_GBP
+        }
     rows = []
     for i, name in enumerate(names):
         row: dict[str, Any] = {
             "series": name,
             "runs": int(cost.shape[0]),
-            "interval": CHANCE if by_set is None else PARAMETERS,
+            "interval": PARAMETERS if best_by_set else CHANCE,
             "crises_per_citizen_year_mean": mean_crises[name],
             "total_cost_per_citizen_year_mean": mean_cost[name],
             "status": status[name],
@@ -199,9 +202,9 @@ def _rows_at(
                 mean_cost, mean_crises, before, name
             )
         for price in PRICES_GBP:
-            row[f"best_at_{price}_gbp"] = bool(best_option(*means, price) == i)
+            row[f"best_at_{price}_gbp"] = best[price] == i
             row[f"best_at_{price}_gbp_share"] = (
-                math.nan if by_set is None else float((best_option(*by_set, price) == i).mean())
+                float((best_by_set[price] == i).mean()) if best_by_set else math.nan
             )
         rows.append(row)
     return rows
