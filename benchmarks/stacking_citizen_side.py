@@ -41,6 +41,7 @@ from relsim.dynamics.engagement import draw_presentations, revert_trust
 from relsim.dynamics.needs import NeedModel
 from relsim.metrics import compute_metrics
 from relsim.model import CareModel
+from relsim.presentations import count_returns
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -142,7 +143,7 @@ class Stack:
         )
         for r, (model, week) in enumerate(zip(self.models, weeks, strict=True)):
             rows = slice(self.bases[r], self.bases[r] + model.citizens.n)
-            model.count_returns(returning[rows])
+            count_returns(model.district, returning[rows])
             model.care(week, presenting[rows])
             model.staff(week)
             model.record(week)

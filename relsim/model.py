@@ -8,11 +8,9 @@ import numpy as np
 
 from relsim.agents import Citizen, SpecialistService, Worker
 from relsim.agents.specialist_week import specialists_week
-from relsim.arrays import equals_any, row_count_above
+from relsim.arrays import row_count_above
 from relsim.care_models.router import build_router, post_layout
 from relsim.cases import (
-    allocate,
-    close_cases,
     demand,
     fade_relationships,
     recently_failed,
@@ -29,12 +27,12 @@ from relsim.dynamics.crises import CrisisModel, CrisisWeek
 from relsim.dynamics.departures import draw_departures
 from relsim.dynamics.engagement import attendance_probability, draw_presentations, revert_trust
 from relsim.dynamics.needs import NeedModel
+from relsim.presentations import count_returns, new_to_services
 from relsim.records import Closures, Journeys, Tally
 from relsim.rng import RandomStreams, replication_seed_sequence
+from relsim.staffing import staff_week
 from relsim.weekly import WeeklySeries, count_week, weekly_measures
 from relsim.workforce import Workforce
-
-ABANDONABLE = (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_CASEWORKER)
 
 
 class CareModel(mesa.Model):
@@ -307,17 +305,11 @@ class CareModel(mesa.Model):
             self.week,
             self._demand_multiplier(),
         )
-        self.count_returns(returning)
+        count_returns(self.district, returning)
         return presenting
 
-    def count_returns(self, returning: np.ndarray) -> None:
-        """Those coming back after a failure who are out of service: failure demand."""
-        pathway = self.citizens.pathway[: self.citizens.n]
-        out_of_service = (pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN)
-        self.tally.add("failure_returns", int(np.count_nonzero(returning & out_of_service)))
-
     def care(self, week: Week, presenting: np.ndarray) -> None:
-        district, citizens, tally = self.district, self.citizens, self.tally
+        district, citizens = self.district, self.citizens
         n = citizens.n
         draws = district.draws
         # One draw a person a week for each kind of keeping-up: a chaotic week is chaotic for
@@ -329,32 +321,9 @@ class CareModel(mesa.Model):
         week.attendance_p = attendance_probability(citizens, self.config, week.active_needs)
         district.workforce.start_week(self.week, self.config.workforce, self.config.staff)
 
-        pathway = citizens.pathway[:n]
-        waiting = (
-            (pathway == Pathway.WAITING_FRONT_DOOR)
-            | (pathway == Pathway.WAITING_ALLOCATION)
-            | (pathway == Pathway.WAITING_CASEWORKER)
-        )
-        chasing = (presenting & waiting).nonzero()[0]
-        if self.router.serves:
-            tally.add("chasing_contacts", chasing.size)
-            demand(self.district, "chasing", chasing.size, chasing.size)
-        self._abandon_waits(week, waiting & ~presenting, abandon_draw)
-        pathway = citizens.pathway[:n]
-        new = (
-            presenting & ((pathway == Pathway.NOT_IN_SERVICE) | (pathway == Pathway.STEPPED_DOWN))
-        ).nonzero()[0]
+        new = new_to_services(district, week, presenting, abandon_draw, self.router.serves)
         if not self.router.serves:
-            tally.add("unserved_presentations", new.size + chasing.size)
             return
-        repeat = district.records.closures.mark_returns(citizens.last_closure_id[new], self.week)
-        tally.add("presentations", new.size)
-        tally.add("repeat_presentations", int(repeat.sum()))
-        failure = repeat | recently_failed(district, week, new)
-        demand(district, "presentations", new.size, int(failure.sum()))
-        week.presentations = new.size + chasing.size
-        citizens.presentations[new] += 1
-        self.journeys.log(self.week, new, "presented", detail=repeat.astype(float))
         self.router.route(district, week, new)
         self.router.work(district, week)
         specialists_week(self.services, self.district, week)
@@ -368,50 +337,8 @@ class CareModel(mesa.Model):
             citizens, week.number, rules.decay_per_week, rules.knowledge_decay_per_week
         )
 
-    def _abandon_waits(self, week: Week, waiting: np.ndarray, draw: np.ndarray) -> None:
-        """People in a front-door or caseworker queue who did not chase it may give up."""
-        citizens = self.citizens
-        n = citizens.n
-        queue = (
-            waiting & equals_any(citizens.pathway[:n], ABANDONABLE) & (citizens.since_week[:n] >= 0)
-        )
-        rows = queue.nonzero()[0]
-        if rows.size == 0:
-            return
-        p = self.config.help_seeking.wait_abandon_per_week * (1.0 - citizens.trust[rows])
-        gone = rows[draw[rows] < p]
-        if gone.size == 0:
-            return
-        # A wait given up is not a completed wait: it is counted as a closure, not in waits.
-        close_cases(self.district, week, gone, "abandoned_wait", Pathway.NOT_IN_SERVICE)
-
     def staff(self, week: Week) -> None:
-        district, workforce, citizens = self.district, self.workforce, self.citizens
-        rng = district.streams["staff"]
-        left = workforce.finish_week(self.week, week.reflective, rng, self.config.staff)
-        vacancy = rng.exponential(
-            max(self.config.staff.vacancy_weeks or 0.0, 1e-9), workforce.posts
-        )
-        self.tally.add("leavers", sum(1 for p in left if not workforce.agency[p]))
-        for post in left:
-            workforce.vacate(post, self.week, float(vacancy[post])).remove()
-        filled = set(workforce.fill_posts(self.week, self._hire, rng, self.config.staff))
-        self.tally.add("agency_starts", sum(1 for p in filled if workforce.agency[p]))
-        n = citizens.n
-        for post in left:
-            rows = (citizens.worker[:n] == post).nonzero()[0]
-            if rows.size == 0:
-                continue
-            if post in filled:  # someone new takes the caseload over in the same post
-                release(district, rows)
-                citizens.handoffs[rows] += 1
-                self.tally.add("handoffs", rows.size)
-                allocate(district, week, rows, np.full(rows.size, post), handover=True)
-                continue
-            for route, pathway in self.router.pathways.items():
-                mine = rows[citizens.route[rows] == route]
-                if mine.size:
-                    pathway.reassign(district, week, mine)
+        staff_week(self.district, week, self.router.pathways, self._hire)
 
     def record(self, week: Week) -> None:
         citizens = self.district.citizens
