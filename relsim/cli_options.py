@@ -6,11 +6,15 @@ import ipaddress
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from relsim.config.errors import ScenarioError, printable, shown
+
+if TYPE_CHECKING:
+    from relsim.config import Scenario
 
 HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
@@ -59,6 +63,23 @@ def warn(warnings: list[str]) -> list[str]:
     for warning in warnings:
         click.echo(f"relsim: warning: {printable(warning)}", err=True)
     return warnings
+
+
+def warn_proportions(configs: Sequence[Scenario]) -> list[str]:
+    """Say on stderr where a scenario's population and flows are out of proportion, its posts
+    leave one side of a hybrid with nobody, or its knobs lie outside those the model was
+    calibrated at."""
+    from relsim.commission.domain import calibration_warnings
+    from relsim.commission.resources import staffing_warnings
+    from relsim.commission.scale import proportion_warnings
+
+    return warn(
+        [
+            w
+            for c in configs
+            for w in (*proportion_warnings(c), *staffing_warnings(c), *calibration_warnings(c))
+        ]
+    )
 
 
 def emit_json(payload: dict) -> None:
