@@ -154,7 +154,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
 def viz(scenario: Path | None, host: str, port: int) -> None:
     """Open the teaching app in a browser: SCENARIO (default: baseline) beside a contrasting
     care model, on the same citizens, with live charts, journeys and exercises."""
-    from relsim.viz.observe import bundled_scenario, resolve, scenario_data
+    from relsim.viz.scenarios import bundled_scenario, resolve, scenario_data
     from relsim.viz.server import AddressError, ServerError, serve
     from relsim.viz.session import default_workers_note, initial_setup, outside_sliders
 

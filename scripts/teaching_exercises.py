@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from relsim.files import write_csv
-from relsim.viz import charts, exercises, journey, observe, system
+from relsim.viz import charts, exercises, journey, observe, scenarios, system
 from relsim.viz.observe import WeekMeasures
 from relsim.viz.session import SIDES, Comparison, Setup
 
@@ -134,7 +134,7 @@ class Session:
     wanted: Setup = field(init=False)
 
     def __post_init__(self) -> None:
-        self.comparison = Comparison.from_file(observe.bundled_scenario("baseline"))
+        self.comparison = Comparison.from_file(scenarios.bundled_scenario("baseline"))
         self.wanted = self.comparison.setup
 
     @property

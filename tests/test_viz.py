@@ -13,7 +13,7 @@ import pytest
 
 from relsim.config.schema import Scenario
 from relsim.records import EVENT_KINDS
-from relsim.viz import charts, exercises, journey, observe, session, system
+from relsim.viz import charts, exercises, journey, observe, scenarios, session, system
 from relsim.viz.session import Comparison, Setup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,8 +289,8 @@ def test_viz_with_a_bad_scenario_is_one_line_and_exit_2(tmp_path: Path, cli_run)
 
 def test_a_side_switched_to_the_hybrid_runs_the_bundled_hybrid(comparison: Comparison) -> None:
     """The app's hybrid is the hybrid scenario's split, caps and threshold, not the schema's."""
-    bundled = observe.resolve(
-        observe.scenario_data(observe.bundled_scenario("hybrid")), "hybrid.yaml"
+    bundled = scenarios.resolve(
+        scenarios.scenario_data(scenarios.bundled_scenario("hybrid")), "hybrid.yaml"
     ).hybrid
     assert bundled != type(bundled)()  # the bundled file sets its own hybrid
     wanted = comparison.setup.side(1, care_model="hybrid")
@@ -329,8 +329,8 @@ def test_viz_refuses_values_its_sliders_cannot_show(tmp_path: Path, cli_run) -> 
 
 def test_every_bundled_scenario_fits_the_sliders() -> None:
     for name in ("baseline", "liberated", "hybrid"):
-        path = observe.bundled_scenario(name)
-        setup = session.initial_setup(observe.resolve(observe.scenario_data(path), name))
+        path = scenarios.bundled_scenario(name)
+        setup = session.initial_setup(scenarios.resolve(scenarios.scenario_data(path), name))
         assert session.outside_sliders(setup) == [], name
 
 
@@ -338,9 +338,9 @@ def test_a_scenario_without_workers_is_told_why_the_sides_differ(tmp_path: Path)
     """Side A runs the schema's default workforce, as `relsim run` does, while B's bundled
     workforce is scaled to the district: the terminal says so rather than leave it unexplained."""
     data = {"name": "x", "care_model": "liberated", "population": {"citizens": 5000}}
-    setup = session.initial_setup(observe.resolve(data, "x.yaml"))
-    default = observe.resolve({}, "default").workforce.workers
-    bundled = observe.workforce_presets()["assess_do_refer"][0]
+    setup = session.initial_setup(scenarios.resolve(data, "x.yaml"))
+    default = scenarios.resolve({}, "default").workforce.workers
+    bundled = scenarios.workforce_presets()["assess_do_refer"][0]
     assert setup.sides[0].workers == default
     assert setup.sides[1].workers == session.scaled_workers(bundled, 5000)
     note = session.default_workers_note(data, setup)
@@ -348,7 +348,7 @@ def test_a_scenario_without_workers_is_told_why_the_sides_differ(tmp_path: Path)
     assert f"scaled to them: {setup.sides[1].workers}" in note
     given = {**data, "workforce": {"workers": 30}}
     assert (
-        session.default_workers_note(given, session.initial_setup(observe.resolve(given, "x")))
+        session.default_workers_note(given, session.initial_setup(scenarios.resolve(given, "x")))
         is None
     )
 
@@ -368,9 +368,9 @@ def test_the_districts_stop_at_the_horizon(comparison: Comparison) -> None:
 def test_care_models_are_named_in_words_and_chosen_by_them() -> None:
     """The class reads 'Liberated Method', not the file's `liberated`; every care model the
     schema accepts has a name, each its own."""
-    words = [observe.care_model_words(m) for m in observe.care_models()]
+    words = [scenarios.care_model_words(m) for m in scenarios.care_models()]
     assert len(set(words)) == len(words) and all("_" not in w for w in words)
-    assert observe.care_model_words("liberated") == "Liberated Method"
+    assert scenarios.care_model_words("liberated") == "Liberated Method"
 
 
 def test_the_scoreboard_gives_the_last_year_as_the_guide_quotes_it(comparison: Comparison) -> None:
@@ -512,7 +512,7 @@ def test_a_long_queue_says_how_many_are_drawn_on_a_line_of_its_own() -> None:
     """B's queue for a caseworker outgrows its box within a year: how many of its people are
     drawn is a second title line, and its dots start under both; on one line the title ran
     past the picture's edge ("waiting for a caseworker: 335 (168 sh")."""
-    comparison = Comparison.from_file(observe.bundled_scenario("baseline"))
+    comparison = Comparison.from_file(scenarios.bundled_scenario("baseline"))
     comparison.advance(52)
     model = comparison.models[1]
     x, y, _, boxes, _ = system.layout(observe.citizen_snapshot(model), observe.worker_states(model))

@@ -16,7 +16,7 @@ from pathlib import Path
 import solara
 import solara.lab
 
-from relsim.viz import observe
+from relsim.viz import scenarios
 from relsim.viz.controls import DistrictControls, PolicyControls, Prose, RunControls
 from relsim.viz.session import (
     Comparison,
@@ -27,7 +27,7 @@ SCENARIO_ENV = "RELSIM_VIZ_SCENARIO"
 
 
 def _scenario_path() -> Path:
-    return Path(os.environ.get(SCENARIO_ENV) or observe.bundled_scenario("baseline"))
+    return Path(os.environ.get(SCENARIO_ENV) or scenarios.bundled_scenario("baseline"))
 
 
 ABOUT = """

@@ -15,7 +15,7 @@ import solara
 import solara.lab
 
 from relsim.config.schema import Scenario
-from relsim.viz import charts, observe
+from relsim.viz import charts, observe, scenarios
 from relsim.viz.session import (
     CAP_RANGE,
     CITIZENS_RANGE,
@@ -31,7 +31,7 @@ YEAR = charts.YEAR
 
 
 def side_label(setup: Setup, index: int) -> str:
-    return f"{SIDES[index]}: {observe.care_model_words(setup.sides[index].care_model)}"
+    return f"{SIDES[index]}: {scenarios.care_model_words(setup.sides[index].care_model)}"
 
 
 NO_SERVICES = "none"  # the care model with no workers: its workers and cap sliders are off
@@ -287,7 +287,7 @@ def DistrictControls(
     change = _changer(comparison, wanted, tick, pending)
 
     def care_model(index: int, words: str) -> None:
-        name = next(m for m in observe.care_models() if observe.care_model_words(m) == words)
+        name = next(m for m in scenarios.care_models() if scenarios.care_model_words(m) == words)
         # staffed and capped as its bundled scenario is, as Load does: with the other model's
         # cap kept, B switched to assess-do-refer had duty workers capped at 10, not 25
         side = preset_side(name, wanted.value.citizens)
@@ -318,8 +318,8 @@ def DistrictControls(
         for index in range(2):
             solara.Select(
                 f"{SIDES[index]}: care model",
-                values=[observe.care_model_words(m) for m in observe.care_models()],
-                value=observe.care_model_words(setup.sides[index].care_model),
+                values=[scenarios.care_model_words(m) for m in scenarios.care_models()],
+                value=scenarios.care_model_words(setup.sides[index].care_model),
                 on_value=functools.partial(care_model, index),
             )
             solara.SliderInt(

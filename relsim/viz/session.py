@@ -15,7 +15,7 @@ from typing import Any
 
 from relsim.config import Scenario
 from relsim.config.loading import deep_merge
-from relsim.viz import observe
+from relsim.viz import observe, scenarios
 
 SIDES = ("A", "B")
 #: what the district sliders can show and set, (least, most)
@@ -77,11 +77,11 @@ def contrast(care_model: str) -> str:
 
 def scaled_workers(workers: int, citizens: int) -> int:
     """A bundled workforce scaled to a district of `citizens` people (at least one post)."""
-    return max(1, round(workers * citizens / observe.preset_citizens()))
+    return max(1, round(workers * citizens / scenarios.preset_citizens()))
 
 
 def preset_side(care_model: str, citizens: int) -> SideSetup:
-    workers, cap = observe.workforce_presets()[care_model]
+    workers, cap = scenarios.workforce_presets()[care_model]
     return SideSetup(care_model, scaled_workers(workers, citizens), cap)
 
 
@@ -139,7 +139,7 @@ def side_data(base: dict[str, Any], setup: Setup, index: int) -> dict[str, Any]:
     side = setup.sides[index]
     # a side switched to another care model runs it as that model's bundled scenario does
     own_model = base.get("care_model") == side.care_model
-    sections = {} if own_model else observe.care_model_sections().get(side.care_model, {})
+    sections = {} if own_model else scenarios.care_model_sections().get(side.care_model, {})
     overrides = {
         **sections,
         "name": f"{side.care_model} ({SIDES[index]})",
@@ -187,21 +187,21 @@ class Comparison:
 
     @classmethod
     def from_file(cls, path: Path) -> Comparison:
-        base = observe.scenario_data(path)
-        scenario = observe.resolve(base, str(path))
+        base = scenarios.scenario_data(path)
+        scenario = scenarios.resolve(base, str(path))
         comparison = cls(base, str(path), initial_setup(scenario))
         comparison.rebuild(comparison.setup)
         return comparison
 
     def scenario(self, setup: Setup, index: int) -> Scenario:
-        return observe.resolve(side_data(self.base, setup, index), self.origin)
+        return scenarios.resolve(side_data(self.base, setup, index), self.origin)
 
     def rebuild(self, setup: Setup) -> None:
         """New districts at week 0 from `setup`."""
-        scenarios = [self.scenario(setup, i) for i in range(2)]
+        configs = [self.scenario(setup, i) for i in range(2)]
         with self.lock:
             self.setup = setup
-            self.models = [observe.new_model(s, setup.seed) for s in scenarios]
+            self.models = [observe.new_model(s, setup.seed) for s in configs]
             self.history = ([], [])
             self.changes = []
 
@@ -231,19 +231,19 @@ class Comparison:
         if self.week == 0:
             self.rebuild(setup)
             return []
-        scenarios = [self.scenario(setup, i) for i in range(2)]
+        configs = [self.scenario(setup, i) for i in range(2)]
         running = [observe.scenario_of(m) for m in self.models]
         pending = sorted(
             {
                 reset_words(d, index)
-                for index, (old, new) in enumerate(zip(running, scenarios, strict=True))
+                for index, (old, new) in enumerate(zip(running, configs, strict=True))
                 for d in observe.structural_differences(old, new)
             }
         )
         if pending:
             # keep the structural settings of the running districts, apply the rest now
             live = _keep_structure(setup, self.setup)
-            scenarios = [self.scenario(live, i) for i in range(2)]
+            configs = [self.scenario(live, i) for i in range(2)]
         else:
             live = setup
         # several moves in one week (a slider being dragged) make one change, from the setup
@@ -253,7 +253,7 @@ class Comparison:
         text = describe_change(before, live)
         with self.lock:
             if describe_change(self.setup, live):
-                for model, scenario in zip(self.models, scenarios, strict=True):
+                for model, scenario in zip(self.models, configs, strict=True):
                     observe.apply_policy(model, scenario)
             if same_week:
                 self.changes.pop()
@@ -285,7 +285,7 @@ def describe_change(old: Setup, new: Setup) -> str:
     """A short label for a policy change, e.g. `referral friction 0.6→0.9`."""
     parts = [
         f"{knob.replace('_', ' ')} {getattr(old, knob):g}→{getattr(new, knob):g}"
-        for knob in observe.KNOBS
+        for knob in scenarios.KNOBS
         if getattr(old, knob) != getattr(new, knob)
     ]
     for label, a, b in zip(SIDES, old.sides, new.sides, strict=True):
