@@ -91,6 +91,34 @@ def from_budget(*keys: str) -> Value:
 POSTS = (6, 12, 19, 26, 33, 40)
 BELOW = {m: f"{m}_below_first_in" for m in (CRISES, COST)}
 
+
+def stage_points(stage: str, sets: int) -> Value:
+    """How many points of budget.csv's stages named `stage`..., each run on `sets` sets."""
+
+    def value(_: object) -> float:
+        table = pd.read_csv(FILES / "budget" / "budget.csv")
+        mine = table[table["stage"].str.startswith(stage)]
+        assert set(mine["replications"]) == {sets}
+        return float(len(mine))
+
+    return value
+
+
+def hybrid_study_at_bundled_threshold(_: object) -> float:
+    """The bundled hybrid's crises in results.md's hybrid study (16 parameter sets), at the
+    threshold the bundled scenario sets."""
+    from relsim import bundled
+    from relsim.config import load_scenario
+
+    threshold = load_scenario(
+        bundled.resolve("scenarios", Path("hybrid"))
+    ).hybrid.complexity_threshold_active_needs
+    summary = pd.read_csv(ROOT / "docs" / "results" / "hybrid_balance" / "summary.csv")
+    row = summary[summary["hybrid.complexity_threshold_active_needs"] == threshold]
+    assert len(row) == 1 and set(row["interval"]) == {"parameters and chance"}
+    return float(row[f"{CRISES}_mean"].iloc[0])
+
+
 QUOTES = (
     Quote(
         "frontier",
@@ -161,12 +189,25 @@ QUOTES = (
         ),
     ),
     Quote(
+        "ensemble",
+        "the bundled hybrid has {2.80} crises per citizen-year over the frontier's ten sets "
+        "below and {2.98} over the sixteen of the hybrid study",
+        (mean("hybrid", 26, CRISES), hybrid_study_at_bundled_threshold),
+    ),
+    Quote(
         "budget",
-        "The optimum is not sharp: {16} of the {21} points of the pattern search cannot be told "
-        "apart from it",
+        "it was chosen as the lowest of the {21} points refined on these same ten sets (after "
+        "{31} coarse points on five of them)",
+        (stage_points("refine", 10), stage_points("coarse", 5)),
+    ),
+    Quote(
+        "budget",
+        "The optimum is not sharp: {15} of the other {20} points of the pattern search cannot be "
+        "told apart from it",
         (
-            from_budget("flatness", "indistinguishable_points"),
-            from_budget("flatness", "points_refined"),
+            # the published count includes the optimum itself
+            lambda p: from_budget("flatness", "indistinguishable_points")(p) - 1,
+            lambda p: from_budget("flatness", "points_refined")(p) - 1,
         ),
     ),
     Quote(

@@ -263,15 +263,22 @@ def flatness_sentence(flat: dict[str, Any], posts: int) -> str:
         return (
             "How flat the surface is cannot be judged: the outcome is zero or has no value at "
             "the optimum or next to it, so the change one step away cannot be put as a "
-            f"percentage; {flat['indistinguishable_points']} of the {flat['points_refined']} "
-            "points of the pattern search cannot be told apart from it."
+            f"percentage; {_others_alike(flat)} cannot be told apart from it."
         )
     shape = f"flat (within {FLAT_PERCENT:g} %)" if flat["flat"] else "not flat"
     return (
         "At the nearest points tried (the next split either side, one threshold either side) "
         f"the outcome is {flat['smallest_change_one_step_percent']:.1f} to "
         f"{flat['largest_change_one_step_percent']:.1f} % away from it, so the surface is "
-        f"{shape} there; {flat['indistinguishable_points']} of the {flat['points_refined']} "
-        "points of the pattern search cannot be told apart from it (their paired 95 % "
-        "intervals include zero)."
+        f"{shape} there; {_others_alike(flat)} cannot be told apart from it (their paired "
+        "95 % intervals include zero)."
+    )
+
+
+def _others_alike(flat: dict[str, Any]) -> str:
+    """How many of the other points searched cannot be told from the optimum (the count in
+    `flatness` includes the optimum itself)."""
+    return (
+        f"{flat['indistinguishable_points'] - 1} of the other {flat['points_refined'] - 1} "
+        "points of the pattern search"
     )
