@@ -17,7 +17,7 @@ from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import stopped_exit
-from relsim.sweep.cli import dask_option, force_option, resume_option
+from relsim.sweep.cli_options import dask_option, force_option, resume_option
 
 out_option = click.option(
     "--out",

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from click.core import ParameterSource
 
 from relsim import bundled
 from relsim.cli_options import (
     emit_json,
-    host_problem,
     reps_option,
     seed_option,
     set_option,
     workers_option,
 )
 from relsim.config import ScenarioError
-from relsim.config.errors import printable, shown
+from relsim.config.errors import printable
 from relsim.config.loading import load_raw
 from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import stopped_exit
+from relsim.sweep.cli_options import (
+    dask_option,
+    execute_plan,
+    force_option,
+    given,
+    note_sobol_size,
+    note_unfinished,
+    out_option,
+    range_option,
+    resume_option,
+    retry_failed_option,
+    say_note,
+)
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
 from relsim.target_checks import make_parents
 
@@ -33,127 +43,6 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     import pandas as pd
 
     from relsim.evidence.ensemble import EnsembleDraw
-    from relsim.sweep.run import SweepPlan
-
-out_option = click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="results directory: runs.parquet (written as runs finish) and manifest.json",
-)
-resume_option = click.option(
-    "--resume", is_flag=True, help="finish an interrupted sweep in --out (same arguments)"
-)
-retry_failed_option = click.option(
-    "--retry-failed",
-    is_flag=True,
-    help="with --resume: run again the runs stored as failed",
-)
-force_option = click.option(
-    "--force", is_flag=True, help="discard a non-empty --out and start again"
-)
-
-
-def check_dask_address(address: str) -> None:
-    """Refuse, as bad input, an address that cannot be a scheduler's (malformed, a port out of
-    range, a host that is not a host name or IP address): found from the text alone, before
-    anything starts, rather than after a connection timeout."""
-    from relsim.sweep.dask_executor import check_address
-
-    check_address(address)  # first: it says when the 'distributed' package is missing
-    from distributed.comm.addressing import parse_address, parse_host_port
-
-    scheme, location = parse_address(address)
-    if scheme == "inproc":
-        return
-    host = str(parse_host_port(location)[0])
-    problem = host_problem(host)
-    if problem is not None:
-        raise ScenarioError(f"--dask {shown(address)}: {printable(host, 80)} {problem}")
-
-
-def _checked_dask_address(
-    _ctx: click.Context, _param: click.Parameter, address: str | None
-) -> str | None:
-    if address is not None:
-        check_dask_address(address)
-    return address
-
-
-dask_option = click.option(
-    "--dask",
-    "dask_address",
-    metavar="ADDRESS",
-    default=None,
-    callback=_checked_dask_address,
-    help="run on an existing Dask scheduler, e.g. tcp://10.0.0.5:8786",
-)
-range_option = click.option(
-    "--range",
-    "ranges",
-    multiple=True,
-    metavar="KEY=LOW:HIGH",
-    help="a swept key and its range (repeat it; sensitivity needs two or more)",
-)
-
-
-def _execute(
-    plan: SweepPlan,
-    out: Path,
-    resume: bool,
-    force: bool,
-    workers: int | None,
-    dask_address: str | None,
-    retry_failed: bool = False,
-) -> None:
-    """Run the sweep; a failed run is recorded and the sweep goes on, so say how many failed."""
-    from relsim.sweep.run import StoppedBeforeWriting, run_sweep
-
-    if resume and force:
-        raise click.UsageError("--resume and --force cannot be used together")
-    if retry_failed and not resume:
-        raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
-    try:
-        failures = run_sweep(
-            plan,
-            out,
-            resume=resume,
-            force=force,
-            workers=workers or max(1, os.cpu_count() or 1),
-            dask_address=dask_address,
-            retry_failed=retry_failed,
-        )
-    except KeyboardInterrupt as exc:
-        if isinstance(exc, StoppedBeforeWriting) and not resume:
-            left = f"nothing written to {out}; run the same command again"
-        else:
-            left = f"finished runs are saved in {out}; run the same command with --resume to finish"
-        raise stopped_exit(exc, left) from None
-    if failures.failed:
-        _note(
-            f"{failures.describe()}; `relsim sweep-summary` counts them by point, and "
-            "--resume --retry-failed runs them again"
-        )
-
-
-def _given(parameter: str) -> bool:
-    """Whether the command line set `parameter`, rather than leaving it at its default."""
-    source = click.get_current_context().get_parameter_source(parameter)
-    return source not in (None, ParameterSource.DEFAULT)
-
-
-def _note_sobol_size(method: str | None, n: int) -> None:
-    if method == "sobol" and n & (n - 1):
-        _note("Sobol' points balance best when --n is a power of 2")
-
-
-def _note(note: str) -> None:
-    click.echo(f"relsim: note: {printable(note)}", err=True)
-
-
-def note_unfinished(note: str | None) -> None:
-    if note is not None:
-        _note(note)
 
 
 def _ensemble_draw(
@@ -265,13 +154,13 @@ def add_sweep_commands(group: click.Group) -> None:
             raise click.UsageError("give exactly one design: --grid, --sample or --design")
         if ranges and sample is None:
             raise click.UsageError("--range goes with --sample (or with `relsim sensitivity`)")
-        if sample is None and _given("n_points"):
+        if sample is None and given("n_points"):
             design_option = "--grid" if grids else "--design"
             raise click.UsageError(f"--n goes with --sample ({design_option} sets its own points)")
         scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
-        _note_sobol_size(sample, n_points)
+        note_sobol_size(sample, n_points)
         spec: dict[str, object]
         if grids:
             design, kind, spec = grid_design(grids), "grid", {"grid": list(grids)}
@@ -289,7 +178,7 @@ def add_sweep_commands(group: click.Group) -> None:
             portable_path(scenario), base, design, kind, spec,
             reps if draw is None else draw.runs, root_seed, timeseries, draw,
         )  # fmt: skip
-        _execute(plan, out, resume, force, workers, dask_address, retry_failed)
+        execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
     @group.command("sweep-summary")
@@ -435,14 +324,14 @@ def add_sweep_commands(group: click.Group) -> None:
         if len(ranges) < 2:
             raise click.UsageError("sensitivity needs at least two --range keys")
         check_not_also_set([r.key for r in parsed], sets, "a --range")
-        _note_sobol_size(method, n_base)
+        note_sobol_size(method, n_base)
         scenario = bundled.resolve("scenarios", scenario)
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
-        _execute(plan, out, resume, force, workers, dask_address, retry_failed)
+        execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         notes: list[str] = []
         chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
         try:
@@ -456,5 +345,5 @@ def add_sweep_commands(group: click.Group) -> None:
         with pd.option_context("display.width", 160, "display.max_columns", 20):
             click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
         for note in notes:
-            _note(note)
+            say_note(note)
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)

@@ -15,7 +15,7 @@ from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.signals import stopped_exit
-from relsim.sweep.cli import dask_option, force_option, note_unfinished, resume_option
+from relsim.sweep.cli_options import dask_option, force_option, note_unfinished, resume_option
 from relsim.target_checks import make_parents
 
 
