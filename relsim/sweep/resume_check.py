@@ -1,0 +1,67 @@
+"""Whether a sweep can be resumed: finished runs and new ones must come from the same design,
+base scenario, replications, seed, parameter sets and code, or the summary would mix them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from relsim.config import ScenarioError
+from relsim.environment import differences
+
+
+def _ensemble_of(manifest: dict[str, Any]) -> Any:
+    """The parameter sets a sweep's manifest records it drew (None: chance only)."""
+    design = manifest.get("design")
+    spec = design.get("spec") if isinstance(design, dict) else None
+    return spec.get("ensemble") if isinstance(spec, dict) else None
+
+
+def _ensemble_option(stored: dict[str, Any], manifest: dict[str, Any]) -> str:
+    """Which option changed the parameter sets a sweep draws: with --ensemble, --reps is the
+    runs per set and is recorded with the draw, so a changed --reps alone is named as itself."""
+    before, after = _ensemble_of(stored), _ensemble_of(manifest)
+    if isinstance(before, dict) and isinstance(after, dict):
+        runs = "reps_per_set"
+        if before.get(runs) != after.get(runs) and {**before, runs: None} == {**after, runs: None}:
+            return "--reps"
+    return "--ensemble"
+
+
+def _as_run(manifest: dict[str, Any], key: str) -> Any:
+    """What a manifest's entry means for the runs: a design by its points, not as it was
+    written (`0.8` and `0.80`, or one design file under two paths, are the same design)."""
+    value = manifest.get(key)
+    if key == "design" and isinstance(value, dict):
+        return {k: v for k, v in value.items() if k != "spec"}
+    return value
+
+
+def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str, Any]) -> None:
+    """Refuse, as bad input, a --resume whose sweep is not the one stored in `directory`
+    (`stored`: its manifest; `manifest`: the one the command would write)."""
+    if _ensemble_of(stored) != _ensemble_of(manifest):
+        raise ScenarioError(
+            f"--resume {directory}: {_ensemble_option(stored, manifest)} differs from "
+            "the stored sweep's; resume with the same --ensemble and --reps"
+        )
+    for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
+        if _as_run(stored, key) != _as_run(manifest, key):
+            raise ScenarioError(
+                f"--resume {directory}: the {key.replace('_', ' ')} differs from the "
+                "stored sweep; resume with the same scenario, design, --reps, --seed "
+                "and --ensemble"
+            )
+    changed = differences(stored, manifest)
+    if changed:
+        raise ScenarioError(
+            f"--resume {directory}: the stored sweep was made with "
+            f"{'; '.join(changed)}; its finished runs and new ones would not come from "
+            "the same code (use --force to start again)"
+        )
+    if bool(stored.get("timeseries")) != bool(manifest.get("timeseries")):
+        raise ScenarioError(
+            f"--resume {directory}: the stored sweep was run "
+            f"{'with' if stored.get('timeseries') else 'without'} --timeseries; "
+            "resume it the same way"
+        )
