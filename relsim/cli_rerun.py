@@ -176,15 +176,15 @@ def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, worker
     from relsim.io import portable_path
 
     run, changed = planned_again(data, manifest.parent)
-    _study_checks(manifest, data, changed, allow)
+    study_checks(manifest, data, changed, allow)
     made = run.write(
         out, force=force, workers=workers or max(1, os.cpu_count() or 1),
         rerun_of=portable_path(manifest),
     )  # fmt: skip
-    return _study_verdicts(data, manifest, made, out, [series for series, _ in run.plans])
+    return study_verdicts(data, manifest, made, out, [series for series, _ in run.plans])
 
 
-def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
+def study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
     """Refuse, unless allowed, a study made by other code or whose series' scenarios no longer
     resolve as they did."""
     from relsim.rerun import mismatches
@@ -199,7 +199,7 @@ def _study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -
         _refuse(manifest, found)
 
 
-def _study_verdicts(
+def study_verdicts(
     data: dict, manifest: Path, made: dict, out: Path, series: list[str]
 ) -> dict[str, str]:
     """Whether each of a study's files, and each series' tables, are identical."""
@@ -210,106 +210,6 @@ def _study_verdicts(
         for name, verdict in compare_sweeps(manifest.parent / one, out / one).items():
             verdicts[f"{one}/{name}"] = verdict
     return verdicts
-
-
-def _rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
-                    allow: bool) -> dict[str, str]:  # fmt: skip
-    """Re-create a staffing frontier from each series' sweep manifest, then its tables."""
-    from relsim.commission import frontier as study
-    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
-    from relsim.io import now, portable_path
-    from relsim.sweep.run import stored_plans
-
-    name = printable(str(manifest))
-    series = data.get("series")
-    if not (isinstance(series, list) and series and all(isinstance(s, str) for s in series)):
-        raise ScenarioError(f"{name}: not a complete frontier manifest (no series)")
-    plans, changed = stored_plans(manifest.parent, series, name)
-    _study_checks(manifest, data, changed, allow)
-    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
-    started = now()
-    with staged_results(opened) as staged:
-        runs = run_series(
-            plans, out, resume=False, workers=workers or max(1, os.cpu_count() or 1),
-            dask_address=None, label="frontier",
-        )  # fmt: skip
-        _, found = study.write_results(staged, plans, runs)
-        recorded = {k: data.get(k) for k in ("workforce", "reps", "seed", "sets")}
-        made = publish_study(
-            out, staged, study.KIND, study.OWN, started, series=series, **recorded, **found,
-            rerun_of=portable_path(manifest),
-        )  # fmt: skip
-    return _study_verdicts(data, manifest, made, out, series)
-
-
-def _rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
-                  allow: bool) -> dict[str, str]:  # fmt: skip
-    """Re-create a budget search: the same search, each stage run from its own sweep manifest
-    (the search asks for the same stages and designs, or the rerun says it differs)."""
-    import pandas as pd
-
-    from relsim.commission import budget as study
-    from relsim.commission.budget_results import write_results
-    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
-    from relsim.config import validate_data
-    from relsim.io import now, portable_path
-    from relsim.rerun import REPS, SEED, whole_number
-    from relsim.sweep.run import stored_plans
-
-    name = printable(str(manifest))
-    try:
-        result = data["result"]
-        stages = [str(s) for s in result["stages"]]
-        metric, limit, posts = (
-            str(data["outcome"]),
-            float(data["limit_gbp_per_year"]),
-            int(data["posts"]),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ScenarioError(f"{name}: not a complete budget manifest ({exc})") from None
-    reps, coarse_reps = (whole_number(data, k, name, REPS) for k in ("reps", "coarse_reps"))
-    seed = whole_number(data, "seed", name, SEED)
-    plans, changed = stored_plans(manifest.parent, stages, name)
-    _study_checks(manifest, data, changed, allow)
-    stored = dict(plans)
-    first = plans[0][1]  # the coarse stage: the summary lists it first
-    draw = first.ensemble
-    processes = workers or max(1, os.cpu_count() or 1)
-
-    def run_stage(stage: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
-        plan = stored.get(stage)
-        same = (
-            plan is not None
-            and plan.reps == stage_reps
-            and design.reset_index(drop=True).equals(plan.design.reset_index(drop=True))
-        )
-        if not same:
-            raise RunError(
-                f"the rerun of {name} asked for stage {stage} with another design than the "
-                "one recorded; its results differ"
-            )
-        assert plan is not None
-        return run_series(
-            [(stage, plan)], out, resume=False, workers=processes, dask_address=None,
-            label="budget",
-        )[stage]  # fmt: skip
-
-    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
-    started = now()
-    with staged_results(opened) as staged:
-        runs_per_point = reps if draw is None else draw.runs
-        coarse, refined = study.search(posts, metric, runs_per_point, coarse_reps, run_stage)
-        config = validate_data(first.base, name)
-        made_result = write_results(
-            staged, coarse, refined, metric, limit, posts, config, seed, draw
-        )
-        spec = {"limit_gbp_per_year": limit, "outcome": metric, "posts": posts}
-        made = publish_study(
-            out, staged, study.KIND, study.OWN, started, scenario=data.get("scenario"), reps=reps,
-            coarse_reps=coarse_reps, seed=seed, sets=data.get("sets"), **spec,
-            result=made_result, rerun_of=portable_path(manifest),
-        )  # fmt: skip
-    return _study_verdicts(data, manifest, made, out, stages)
 
 
 def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
@@ -432,9 +332,9 @@ def rerun_result(
     elif "experiment" in data:
         study = _rerun_experiment
     elif data.get("kind") == "relsim frontier":
-        study = _rerun_frontier
+        from relsim.cli_rerun_commission import rerun_frontier as study
     elif data.get("kind") == "relsim budget":
-        study = _rerun_budget
+        from relsim.cli_rerun_commission import rerun_budget as study
     else:
         _rerun_run(manifest, data, out, force, workers, allow_mismatch, as_json)
         return
