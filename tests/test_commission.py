@@ -919,7 +919,7 @@ def _sensitivity_dir(where: Path, scenario: str = "baseline") -> Path:
 
 def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None:
     from relsim.commission.inputs import sensitivity_summary
-    from relsim.report.sections import inputs_section
+    from relsim.report.inputs import inputs_section
     from relsim.report.words import certainty_paragraph
 
     found = sensitivity_summary(_sensitivity_dir(tmp_path / "s"), [small("baseline")])
@@ -1464,8 +1464,8 @@ def test_the_report_and_the_json_give_every_input_the_same_source():
     nor hidden), and one with a source (the caseload cap) shows it in the report as in the
     JSON and workbook."""
     from relsim.commission.inputs import CHOSEN, differing_inputs
+    from relsim.report.inputs import inputs_table
     from relsim.report.markup import esc
-    from relsim.report.sections import inputs_table
 
     scenario = load_scenario(ROOT / "scenarios" / "liberated.yaml", ["continuity=0.3"])
     found = differing_inputs(scenario)
@@ -1593,8 +1593,8 @@ def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
     their defaults too: every unit cost, who pays it, the specialists' funding and the measured
     period, on each side, with the source."""
     from relsim.commission.inputs import prices
+    from relsim.report.inputs import prices_table
     from relsim.report.markup import esc
-    from relsim.report.sections import prices_table
 
     scenario = load_scenario(ROOT / "scenarios" / "baseline.yaml", ["crises.ae.unit_cost_gbp=400"])
     found = prices(scenario)

@@ -83,8 +83,8 @@ def test_a_price_the_scenario_sets_is_not_credited_to_the_defaults_source() -> N
     the report's table, which shows the default beside each side's value."""
     from relsim.commission.inputs import CHOSEN, differing_inputs, prices
     from relsim.config import Scenario, load_scenario
+    from relsim.report.inputs import prices_table
     from relsim.report.markup import esc
-    from relsim.report.sections import prices_table
 
     root = Path(__file__).resolve().parent.parent / "scenarios"
     changed = ["workforce.hourly_cost_gbp=65", "workforce.payer=nhs"]

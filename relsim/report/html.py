@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING
 from relsim.file_targets import FileKind
 from relsim.files import write_text
 from relsim.report.cost_effectiveness import cost_effectiveness_section
+from relsim.report.inputs import inputs_section, measures_section, provenance_section
 from relsim.report.markup import SECTIONS, esc
 from relsim.report.sections import (
     differences_section,
     district_section,
-    inputs_section,
-    measures_section,
     over_time_section,
     payers_section,
-    provenance_section,
     resources_section,
     staff_section,
     summary_section,
