@@ -55,7 +55,7 @@ try:
         stop_received,
         stop_signals_interrupt,
     )
-    from relsim.stdout import StdoutError, guarded_stdout
+    from relsim.stdout import StdoutError, guarded_stdout, silence_stdout
     from relsim.targets import ResultTarget
 except KeyboardInterrupt:
     sys.stderr.write("relsim: interrupted; no results written\n")
@@ -221,7 +221,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except RunError as exc:
         _fail([str(exc)], 1)
     except StdoutError as exc:
-        _fail([f"standard output: cannot be written ({exc.strerror})"], BAD_INPUT)
+        # not bad input: the command did its work, and any --out is complete (and said so)
+        if argv is None:
+            silence_stdout()
+        _fail([f"standard output: cannot be written ({exc.strerror}); {left_behind()}"], 1)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise

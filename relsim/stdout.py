@@ -2,19 +2,41 @@
 
 Output sent to a full disk or a closed pipe fails with an OSError that looks like any other;
 marked as `StdoutError`, the command line can name standard output as what failed, in one
-line, rather than report an unexplained error.
+line (and what was already written, such as a complete --out), rather than report an
+unexplained error or, for a closed pipe, exit with no word at all.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 
-class StdoutError(OSError):
-    """Standard output refused what was written to it."""
+class StdoutError(Exception):
+    """Standard output refused what was written to it. Not an OSError: click takes any OSError
+    for a closed pipe (EPIPE) and exits with status 1 and no word, before relsim can say what
+    happened."""
+
+    def __init__(self, errno: int | None, strerror: str | None) -> None:
+        super().__init__(errno, strerror)
+        self.errno = errno
+        self.strerror = strerror
+
+
+def silence_stdout() -> None:
+    """Send what is still waiting for standard output, and anything written to it later, to
+    the null device, so that the interpreter's own flush at exit fails with no second message
+    (for the program itself: a caller in the same process keeps its standard output)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor to redirect: nothing to flush there
+        pass
+    finally:
+        os.close(devnull)
 
 
 class _Guarded:

@@ -701,9 +701,9 @@ def test_init_force_that_cannot_put_a_file_back_says_where_it_is(tmp_path, capsy
     "args",
     [("schema",), ("validate", "baseline"), ("--help",), ("run", "baseline", *TINY, "--reps", "1")],
 )
-def test_a_full_standard_output_is_one_line_and_exit_2(args):
+def test_a_full_standard_output_is_one_line_and_exit_1(args):
     """Output sent to a full disk is said in one line naming standard output, not as an
-    unexplained OSError with exit status 1."""
+    unexplained OSError; not bad input (status 2 says nothing was written), so status 1."""
     env = {k: v for k, v in os.environ.items() if k != "RELSIM_DEBUG"}
     with open("/dev/full", "w") as full:
         done = subprocess.run(
@@ -711,10 +711,47 @@ def test_a_full_standard_output_is_one_line_and_exit_2(args):
             cwd=ROOT, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
         )  # fmt: skip
     lines = done.stderr.strip().splitlines()
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == 1, done.stderr
     assert lines == [
-        "relsim: error: standard output: cannot be written (No space left on device)"
+        "relsim: error: standard output: cannot be written (No space left on device); "
+        "no results written"
     ], done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_after_a_result_says_the_result_is_complete(tmp_path):
+    """The run's --out is written before its table is printed: the line says it is complete."""
+    out = tmp_path / "done"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "relsim", "run", "baseline", *TINY, "--reps", "1",
+             "--out", str(out)],
+            cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "relsim: error: standard output: cannot be written (No space left on device); "
+        f"--out {out} complete; nothing else written"
+    ]
+    assert (out / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("args", [("schema",), ("run", "baseline", *TINY, "--reps", "1", "--json")])
+def test_a_closed_pipe_is_one_line_and_exit_1(args):
+    """Standard output closed by its reader (`relsim schema | true`) gets the same one line,
+    not a silent exit: the output was cut short. Nothing else follows it on stderr (no second
+    message from the interpreter's own flush at exit)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "relsim", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the command has written anything
+    stderr = process.stderr.read()
+    assert process.wait(timeout=300) == 1, stderr
+    assert stderr.strip().splitlines() == [
+        "relsim: error: standard output: cannot be written (Broken pipe); no results written"
+    ]
 
 
 def test_schema_accepts_the_bundled_scenarios_and_rejects_mistakes(capsys):
