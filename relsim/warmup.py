@@ -46,12 +46,15 @@ def drift(timeseries: pd.DataFrame, measures: Sequence[str] = DRIFT_MEASURES) ->
     columns = [*measures, *(["citizens"] if "citizens" in measured.columns else [])]
     weekly = measured.groupby("week")[columns].mean().sort_index()
     half = len(weekly) // 2
+    rate = "citizens" in columns and "crises" in columns
+    if half == 0:  # a measured period of one week or none has no halves to compare
+        return {name: math.nan for name in [*measures, *(["crisis_rate"] if rate else [])]}
     first, second = weekly.iloc[:half], weekly.iloc[half:]
     out = {name: _change(first[name].mean(), second[name].mean()) for name in measures}
-    if "citizens" in columns and "crises" in columns:
+    if rate:
         out["crisis_rate"] = _change(
-            first["crises"].sum() / first["citizens"].sum(),
-            second["crises"].sum() / second["citizens"].sum(),
+            _ratio(first["crises"].sum(), first["citizens"].sum()),
+            _ratio(second["crises"].sum(), second["citizens"].sum()),
         )
     return out
 
@@ -109,11 +112,16 @@ def run_check(
     first, second = slice(warmup_weeks, warmup_weeks + half), slice(warmup_weeks + half, None)
     return check | {
         "crisis_rate_drift": _change(
-            crises[first].sum() / citizens[first].sum(),
-            crises[second].sum() / citizens[second].sum(),
+            _ratio(crises[first].sum(), citizens[first].sum()),
+            _ratio(crises[second].sum(), citizens[second].sum()),
         ),
         "population_drift": _change(citizens[first].mean(), citizens[second].mean()),
     }
+
+
+def _ratio(part: float, whole: float) -> float:
+    """`part` over `whole`; not a number when there is no whole (a district with nobody in it)."""
+    return float(part / whole) if whole else math.nan
 
 
 def _change(first: float, second: float) -> float:

@@ -62,3 +62,24 @@ def test_a_sweep_shows_a_point_measured_from_a_cold_start_as_unsettled(tmp_path:
     assert cold["crisis_rate_drift_ci95_low"] > 0
     assert cold["settling_weeks_median"] > 0
     assert abs(warmed["crisis_rate_drift_mean"]) < cold["crisis_rate_drift_mean"] / 2
+
+
+def test_an_empty_district_or_a_one_week_horizon_has_no_drift_and_no_warning() -> None:
+    """With nobody present, or a measured period too short to halve, the drifts are not a number,
+    and no division by zero warns on stderr (a valid scenario prints one line per problem)."""
+    import math
+    import warnings
+
+    from relsim.warmup import drift, run_check
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        empty = run_check([0.0] * 30, [0.0] * 30, warmup_weeks=10)
+        assert math.isnan(empty["crisis_rate_drift"]) and math.isnan(empty["population_drift"])
+        one_week = pd.DataFrame(
+            {"week": [1], "measured": [True], "crises": [3.0], "mean_need": [0.2],
+             "citizens": [100.0]}
+        )  # fmt: skip
+        drifts = drift(one_week, ("crises", "mean_need"))
+        assert set(drifts) == {"crises", "mean_need", "crisis_rate"}
+        assert all(math.isnan(v) for v in drifts.values())
