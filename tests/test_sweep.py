@@ -786,6 +786,20 @@ def test_a_summary_of_a_running_sweep_says_it_is_running(grid_sweep, tmp_path, c
     assert "run again with --resume, finishes it" in capsys.readouterr().err
 
 
+def test_a_plot_without_its_metric_and_key_is_refused(grid_sweep, tmp_path, capsys):
+    """`--plot FILE` alone would draw nothing: refused as --metric without --param is, and no
+    file is written."""
+    out = tmp_path / "plotless"
+    _first_replication_only(grid_sweep, out)
+    capsys.readouterr()
+    target = tmp_path / "nothing.png"
+    assert relsim_main("sweep-summary", out, "--plot", target) == 2
+    assert "--plot needs --metric and --param" in capsys.readouterr().err
+    assert not target.exists()
+    assert relsim_main("sweep-summary", out, "--metric", "mean_burnout") == 2
+    assert "--metric and --param go together" in capsys.readouterr().err
+
+
 def test_resume_removes_the_summaries_of_the_unfinished_sweep(grid_sweep, small, tmp_path, capsys):
     """A summary, plot or discovery made while the sweep was unfinished describes part of it,
     and nothing in it says so: resuming removes them (and says so); once the sweep is complete

@@ -219,6 +219,8 @@ def add_sweep_commands(group: click.Group) -> None:
             unfinished_note,
         )
 
+        if plot_path is not None and metric is None and parameter is None:
+            raise click.UsageError("--plot needs --metric and --param (the plot's y and x)")
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
         if metric is not None and metric not in METRIC_NAMES:
