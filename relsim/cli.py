@@ -100,6 +100,8 @@ def run(
     """Run SCENARIO (a file, or the name of a bundled scenario such as `baseline`) for --reps
     replications and report every metric with 95 % intervals (chance only, or with --ensemble
     parameter uncertainty and chance)."""
+    if force and out is None:
+        raise click.UsageError("--force needs --out (it replaces an earlier result there)")
     path = bundled.resolve("scenarios", scenario)
     config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed

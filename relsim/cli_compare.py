@@ -144,6 +144,8 @@ def add_compare_command(group: click.Group) -> None:
 
         if len(scenarios) < 2:
             raise click.UsageError("compare needs at least two scenarios")
+        if force and out is None:
+            raise click.UsageError("--force needs --out (it replaces an earlier result there)")
         if equal_spend and equal_service_spend:
             raise click.UsageError("--equal-spend and --equal-service-spend: choose one")
         paths = [bundled.resolve("scenarios", path) for path in scenarios]

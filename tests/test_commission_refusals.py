@@ -28,3 +28,26 @@ def test_the_budget_search_will_not_minimise_a_measure_where_more_is_better(
     assert line.startswith("relsim: error: Invalid value for '--minimise': ")
     assert f"more {metric} is better" in line
     assert not out.exists()
+
+
+def test_a_frontier_with_no_services_anywhere_is_refused(tmp_path, capsys) -> None:
+    """A district with no services has no posts to size: a frontier of it alone would sweep a
+    workforce that does nothing and report how outcomes "change with posts"."""
+    out = tmp_path / "frontier"
+    tiny = ("--set", "population.citizens=300", "--set", "time.weeks=4", "--set",
+            "time.warmup_weeks=0", "--reps", "1", "--ensemble", "0", "--workers", "1")  # fmt: skip
+    code = relsim_main(
+        "frontier",
+        "baseline",
+        "--set",
+        "care_model=none",
+        "--workforce",
+        "3,6",
+        "--out",
+        out,
+        *tiny,
+    )
+    assert code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("relsim: error: frontier: no scenario has services")
+    assert not out.exists()

@@ -192,6 +192,19 @@ def test_force_replaces_an_earlier_result(tmp_path, baseline, cli_small_sets, cl
     assert cli_leftovers(tmp_path, "results") == ["results"]
 
 
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_force_without_out_is_refused(command, tmp_path, baseline, cli_small_sets, capsys):
+    """--force replaces an earlier result in --out; given alone it would do nothing, and say
+    nothing of it."""
+    scenarios = [baseline] if command == "run" else [baseline, "liberated"]
+    code = _main(command, *scenarios, "--reps", "1", *cli_small_sets, "--force")
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.splitlines() == [
+        "relsim: error: --force needs --out (it replaces an earlier result there)"
+    ]
+
+
 def test_empty_existing_out_dir_is_used(tmp_path, baseline, cli_small_sets):
     out = tmp_path / "results"
     out.mkdir()

@@ -12,7 +12,7 @@ import click
 
 from relsim import bundled
 from relsim.cli_options import emit_json, seed_option, set_option, warn, workers_option
-from relsim.config import load_scenario
+from relsim.config import ScenarioError, load_scenario
 from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.metrics import METRIC_NAMES
@@ -111,6 +111,11 @@ def add_commission_commands(group: click.Group) -> None:
         names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
         paths = [bundled.resolve("scenarios", p) for p in names]
         root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
+        if not study.compared(plans):
+            raise ScenarioError(
+                "frontier: no scenario has services (care_model: none has no posts to size); "
+                "name one with services, beside a district with none as the reference"
+            )
         _warn_domain([load_scenario(p, list(sets)) for p in paths])
         recorded = {"workforce": workforce, "reps": reps, "seed": root, "sets": list(sets)}
         opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
