@@ -75,6 +75,16 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", "a.yaml"],
         ["a.yaml", "b.yaml", "extends", "cycle"],
     ),
+    "no domains, in a file": (
+        {"bad.yaml": b"name: x\nneeds:\n  domains: []\n"},
+        ["run", "bad.yaml"],
+        ["bad.yaml: line 3: needs.domains:", "non-empty list of distinct domains"],
+    ),
+    "a domain twice, by --set": (
+        {},
+        ["run", BASELINE, "--set", "needs.domains=[housing,housing]"],
+        ["--set needs.domains:", "non-empty list of distinct domains"],
+    ),
     "set unknown key": (
         {},
         ["run", BASELINE, "--set", "workforce.casload_cap=12"],

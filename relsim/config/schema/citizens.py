@@ -3,7 +3,7 @@ change, who arrives, and when they ask for help."""
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from relsim.config.params import Section, knob_param, param
 from relsim.config.schema.vocabulary import (
@@ -147,6 +147,15 @@ class Needs(Section):
         le=1,
         description="mean effectiveness of standard, protocol help for a person whose driver is hidden (1 for everyone else); a worker who knows the person tailors help toward full effect",
     )
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_distinct(cls, domains: tuple[str, ...]) -> tuple[str, ...]:
+        # checked here, not on the whole scenario, so that the error names needs.domains and
+        # where it was set
+        if not domains or len(set(domains)) != len(domains):
+            raise ValueError("must be a non-empty list of distinct domains")
+        return domains
 
 
 class Arrivals(Section):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from relsim.config.params import Section, param
 from relsim.config.schema.citizens import Arrivals, HelpSeeking, Needs, Population
@@ -121,9 +121,3 @@ class Scenario(Section):
         if not name.strip():
             raise ValueError("a scenario needs a name that is not blank")
         return name
-
-    @model_validator(mode="after")
-    def _domains_unique(self) -> Scenario:
-        if len(set(self.needs.domains)) != len(self.needs.domains) or not self.needs.domains:
-            raise ValueError("needs.domains must be a non-empty list of distinct domains")
-        return self
