@@ -34,6 +34,7 @@ from relsim.result_files import (
     compare_result_files,
     entries,
     interrupted_copy_files,
+    read_manifest,
     remove_exactly,
     run_result_files,
 )
@@ -201,10 +202,7 @@ def open_directory(
             if not entries(out):
                 raise opened.error(f"nothing to resume (no {kind} there)")
             if identify(out) is None:
-                raise opened.error(
-                    f"not {kind} (it holds something relsim did not write); --resume only "
-                    f"finishes {kind}"
-                )
+                raise opened.error(f"not {kind} ({_holds(out)}); --resume only finishes {kind}")
             return opened
         if not entries(out):
             return opened
@@ -212,14 +210,14 @@ def open_directory(
         if not force:
             if found is None:  # --force would refuse it too: do not suggest it
                 raise opened.error(
-                    f"directory is not empty, and not {kind} (it holds something relsim did "
-                    "not write); choose another directory"
+                    f"directory is not empty, and not {kind} ({_holds(out)}); choose another "
+                    "directory"
                 )
             raise opened.error(f"directory is not empty ({not_empty_hint})")
         if found is None:
             raise opened.error(
-                f"not {kind} (it holds something relsim did not write); --force only "
-                f"replaces {kind}, so it will not delete anything there"
+                f"not {kind} ({_holds(out)}); --force only replaces {kind}, so it will not "
+                "delete anything there"
             )
         opened.replaced = found
         return opened
@@ -229,6 +227,22 @@ def open_directory(
     except BaseException:
         opened.close(keep_created=False)
         raise
+
+
+def _holds(out: Path) -> str:
+    """What a directory that is not the result asked for holds, in words: another kind of
+    relsim result (its manifest says relsim wrote it), or something relsim did not write."""
+    manifest = read_manifest(out)
+    if manifest is None or "relsim_version" not in manifest:
+        return "it holds something relsim did not write"
+    kind = manifest.get("kind")
+    if "experiment" in manifest:
+        return "it holds a relsim experiment"
+    if isinstance(kind, str) and kind.startswith("relsim "):
+        return f"it holds the result of `{printable(kind, 40)}`"
+    if run_result_files(out) is not None:
+        return "it holds the result of `relsim run`"
+    return "it holds another kind of relsim result"
 
 
 class ResultTarget:

@@ -587,6 +587,22 @@ def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):
     assert "nothing to resume" in capsys.readouterr().err
 
 
+def test_resume_or_force_on_another_kind_of_result_says_what_is_there(
+    small, baseline, cli_small_sets, tmp_path, capsys
+):
+    """A `relsim run` result given to `sweep --resume` or `--force` is refused, and the line
+    says it holds a run's result rather than "something relsim did not write"."""
+    out = tmp_path / "a_run"
+    assert relsim_main("run", baseline, *cli_small_sets, "--reps", "1", "--out", out) == 0
+    before = sorted(p.name for p in out.iterdir())
+    capsys.readouterr()
+    for option in ("--resume", "--force"):
+        assert small(out, *GRID3, option) == 2
+        (line,) = error_lines(capsys.readouterr().err)
+        assert "not an earlier sweep (it holds the result of `relsim run`)" in line, line
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
 def test_resume_with_a_damaged_manifest_says_so(grid_sweep, small, tmp_path, capsys):
     """A manifest cut short (or edited into something that is not JSON) is there: saying
     there is none would send the user looking for the wrong problem."""

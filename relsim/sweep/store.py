@@ -137,7 +137,12 @@ class SweepStore:
         if stored is None:
             raise ScenarioError(f"--resume {directory}: no {MANIFEST}; nothing to resume")
         opened = open_directory(
-            directory, "--resume", force=False, identify=sweep_files, resume=True
+            directory,
+            "--resume",
+            force=False,
+            identify=sweep_files,
+            resume=True,
+            kind="an earlier sweep",
         )
         try:
             stored = read_manifest(directory) or {}
