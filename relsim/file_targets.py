@@ -60,7 +60,8 @@ def check_file_target(
     if kind is not None:
         _check_kind(path, option, kind)
     if out is not None and _real_location(path).is_relative_to(resolved(out)):
-        raise OutputError(f"{option} {name}: is inside --out; write it elsewhere")
+        where = "is --out itself" if _real_location(path) == resolved(out) else "is inside --out"
+        raise OutputError(f"{option} {name}: {where}; write it elsewhere")
     problem = _part_of_a_result(path)
     if problem is not None:
         raise OutputError(

@@ -402,6 +402,7 @@ def test_a_file_target_may_not_overwrite_part_of_a_result(tmp_path, capsys):
     ("targets", "says"),
     [
         (("--out", "c", "--report", "c/differences.html"), "is inside --out"),
+        (("--out", "same.html", "--report", "same.html"), "is --out itself"),
         (("--report", "same.xlsx", "--xlsx", "same.xlsx"), "give the file a .html or .htm name"),
         (("--report", "r.html", "--xlsx", "r.html"), "give the file a .xlsx name"),
     ],
