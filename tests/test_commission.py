@@ -518,6 +518,18 @@ def test_scale_keeps_arrivals_workforce_and_specialists_in_proportion(tmp_path) 
         assert proportion_warnings(scaled) == []
 
 
+def test_scale_leaves_the_posts_of_a_district_with_no_services_alone(tmp_path) -> None:
+    """A district with no services has no posts to scale: the copy sets none and its comment
+    names none; a district scaled down to one post says "1 post"."""
+    target = tmp_path / "none_100.yaml"
+    assert relsim_main("scale", "none", "--citizens", "100", "--out", target) == 0
+    text = target.read_text(encoding="utf-8")
+    assert "workforce" not in text and "posts" not in text
+    small = tmp_path / "baseline_100.yaml"
+    assert relsim_main("scale", "baseline", "--citizens", "100", "--out", small) == 0
+    assert "(6 -> 1 post)." in small.read_text(encoding="utf-8")
+
+
 def test_scale_scales_arrivals_written_out(tmp_path) -> None:
     fixed = tmp_path / "fixed.yaml"
     fixed.write_text(

@@ -74,7 +74,7 @@ def scaled_values(scenario: Scenario, raw: dict[str, Any], citizens: int) -> dic
     if written is not None:
         values["population"]["arrivals_per_week"] = round(float(written) * factor, 6)
     workers = scenario.workforce.workers
-    if workers:
+    if workers and scenario.care_model != "none":  # a district with no services has no posts
         values["workforce"] = {"workers": max(1, round(workers * factor))}
     return values
 
@@ -122,7 +122,8 @@ def scaled_document(
         + "),",
         "# specialist capacity (per 1,000 citizens), the flexible budget (per person)"
         + (
-            f", and the workforce ({scenario.workforce.workers} -> {posts} posts)."
+            f", and the workforce ({scenario.workforce.workers} -> {posts} "
+            f"post{'' if posts == 1 else 's'})."
             if posts
             else "."
         ),
