@@ -8,11 +8,20 @@ is `relsim.experiments`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+)
 
 from relsim import bundled
 from relsim.config import Scenario, ScenarioError
@@ -44,6 +53,16 @@ class Series(BaseModel):
     set: list[str] = Field(min_length=1)
 
 
+#: an entry of `scenarios:`: a file's name, or a mapping with its own changes. Told apart by
+#: its form, so a mapping with a mistake gets the mapping's problems only, not also "should be
+#: a valid string" (the tags are left out of the messages).
+SeriesEntry = Annotated[
+    Annotated[str, Tag("file")] | Annotated[Series, Tag("series")],
+    Discriminator(lambda v: "file" if isinstance(v, str) else "series"),
+]
+TAGS = ("file", "series")
+
+
 class Experiment(BaseModel):
     """An experiment file, validated like a scenario: unknown keys are rejected."""
 
@@ -53,7 +72,7 @@ class Experiment(BaseModel):
     title: str
     question: str = ""
     #: a scenario file (the series is named by its `name`), or a file with changes of its own
-    scenarios: list[str | Series] = Field(min_length=1)
+    scenarios: list[SeriesEntry] = Field(min_length=1)
     set: list[str] = Field(default_factory=list)
     grid: dict[str, list[Any]] = Field(min_length=1)
     reps: int = Field(ge=1)
@@ -63,6 +82,14 @@ class Experiment(BaseModel):
     #: Parameter sets drawn from the calibrated ensemble (0: chance only, `reps` runs a point).
     ensemble: int = Field(default=0, ge=0, le=10_000)
     reps_per_set: int = Field(default=1, ge=1)
+
+    @field_validator("grid")
+    @classmethod
+    def _values_given(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        empty = [key for key, values in grid.items() if not values]
+        if empty:
+            raise ValueError(f"{', '.join(empty)}: a grid key needs one or more values")
+        return grid
 
     @field_validator("ensemble")
     @classmethod
@@ -74,17 +101,13 @@ class Experiment(BaseModel):
 
 def load_experiment(path: Path) -> Experiment:
     name = printable(str(path))
-    data = load_file(path, "experiment file").data
+    parsed = load_file(path, "experiment file")
+    data = parsed.data
     _check_not_a_scenario(data, name)
     try:
         experiment = Experiment.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(
-            *(
-                f"{name}: {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-                for e in exc.errors()
-            )
-        ) from None
+        raise ScenarioError(*(_problem(e, name, parsed.lines) for e in exc.errors())) from None
     problems: list[str] = []
     for key in experiment.grid:
         try:
@@ -125,6 +148,38 @@ def load_experiment(path: Path) -> Experiment:
         raise ScenarioError(*problems)
     check_experiment_name(experiment, name)
     return experiment
+
+
+def _problem(error: Any, name: str, lines: dict[tuple[str, ...], int]) -> str:
+    """A schema error as a scenario's are said: the file and the line of the nearest key
+    written (list items have none of their own), the key path, and what was expected."""
+    loc = [str(part) for part in error["loc"] if part not in TAGS]
+    line = next(
+        (lines[tuple(loc[:n])] for n in range(len(loc), 0, -1) if tuple(loc[:n]) in lines), None
+    )
+    where = f"{name}: line {line}" if line is not None else name
+    if error["type"] == "extra_forbidden":
+        known = _known_keys(loc)
+        close = difflib.get_close_matches(loc[-1][:100], known, n=1)
+        message = (
+            f"unknown key; did you mean {close[0]}?"
+            if close
+            else f"unknown key; expected one of {', '.join(known)}"
+        )
+    elif error["type"] == "missing":
+        message = "required, and not given"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {'.'.join(loc) or '(top level)'}: {message}"
+
+
+def _known_keys(loc: Sequence[str]) -> list[str]:
+    """The keys the part of an experiment file holding `loc` allows."""
+    model: type[BaseModel] = Experiment
+    inner: dict[str, type[BaseModel]] = {"scenarios": Series, "figures": Figure}
+    if len(loc) > 1 and loc[0] in inner:
+        model = inner[loc[0]]
+    return list(model.model_fields)
 
 
 def _set_problems(assignments: list[str], where: str) -> list[str]:

@@ -121,10 +121,15 @@ def _plans(
             draw = _draw(parameter_set_count, per_set, experiment, base)
             spec["ensemble"] = draw.describe()
             reps = draw.runs
-        plan = SweepPlan(
-            portable_path(scenario_file_path), base, design, "grid", spec, reps, experiment.seed,
-            ensemble=draw,
-        )  # fmt: skip
+        try:
+            plan = SweepPlan(
+                portable_path(scenario_file_path), base, design, "grid", spec, reps,
+                experiment.seed, ensemble=draw,
+            )  # fmt: skip
+        except ScenarioError as exc:  # a grid value the schema refuses, named as the file's
+            raise ScenarioError(
+                *(f"{printable(str(path))}: grid: {problem}" for problem in exc.problems)
+            ) from None
         plans.append((series, plan))
     names = [series for series, _ in plans]
     folded = [series.casefold() for series in names]

@@ -52,6 +52,42 @@ def test_experiment_runs_quick_and_writes_figures(path: Path, tmp_path: Path) ->
     assert (summary["runs_ok"] == manifest["reps"]).all()
 
 
+def test_an_experiment_files_problems_are_said_as_a_scenarios_are(tmp_path: Path) -> None:
+    """With the line of the nearest key written, an unknown key with the near miss or the keys
+    allowed, a series mapping's own problems only (not also "should be a valid string", nor
+    the schema's internal names), an empty grid list in the file's terms, and a grid value the
+    schema refuses named as the file's."""
+    bad = tmp_path / "bad.yaml"
+    head = "name: x\ntitle: x\n"
+    tail = "reps: 1\nseed: 1\nfigures: [{metric: mean_burnout, x: continuity}]\n"
+    cases = {
+        "bogus: 1\nscenarios: [hybrid]\ngrid: {continuity: [0.5]}\n": [
+            "bad.yaml: line 3: bogus: unknown key; expected one of name, title, question, "
+        ],
+        "scenarios:\n  - hybrid\n  - scenario: hybrid\n    nme: y\n    set: [seed=2]\n"
+        "grid: {continuity: [0.5]}\n": [
+            "bad.yaml: line 3: scenarios.1.name: required, and not given",
+            "bad.yaml: line 3: scenarios.1.nme: unknown key; did you mean name?",
+        ],
+        "scenarios: [hybrid]\ngrid:\n  continuity: []\n": [
+            "bad.yaml: line 4: grid: continuity: a grid key needs one or more values"
+        ],
+    }
+    for body, expected in cases.items():
+        bad.write_text(head + body + tail)
+        with pytest.raises(ScenarioError) as raised:
+            load_experiment(bad)
+        problems = [p.removeprefix(f"{tmp_path}/") for p in raised.value.problems]
+        assert len(problems) == len(expected), problems
+        for problem, start in zip(problems, expected, strict=True):
+            assert problem.startswith(start), problems
+        assert not any("Series" in p or "str" in p.split(": ")[2] for p in problems), problems
+    bad.write_text(head + "scenarios: [hybrid]\ngrid: {continuity: [5]}\n" + tail)
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: grid: design point 0 .*continuity"):
+        run_experiment(bad, tmp_path / "out", quick=True, workers=1)
+    assert not (tmp_path / "out").exists()
+
+
 def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
@@ -75,7 +111,7 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     assert len(raised.value.problems) == 1  # not also every figure whose x it is
     # a seed the streams cannot take is refused before anything runs, as --seed is
     bad.write_text(SMALL_EXPERIMENT.replace("seed: 7", "seed: 99999999999999999999999"))
-    with pytest.raises(ScenarioError, match=r"bad\.yaml: seed: .*less than or equal to"):
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: line \d+: seed: .*less than or equal to"):
         load_experiment(bad)
     # a key set twice in the file, a grid value that is empty, and a set value the scenario
     # refuses are each named as the file's, not as --set or --grid
