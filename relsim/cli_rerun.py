@@ -80,7 +80,15 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
         _refuse(manifest, found)
     if not can_compare(data, manifest.parent, COMPARED):
         raise ScenarioError(_NOTHING_TO_COMPARE.format(printable(str(manifest))))
-    journeys = "journeys.parquet" in data["files"]
+    # journeys are rerun if the original has them, whatever its list of files says
+    hashes = data.get("sha256")
+    journeys = any(
+        (
+            "journeys.parquet" in data["files"],
+            isinstance(hashes, dict) and "journeys.parquet" in hashes,
+            (manifest.parent / "journeys.parquet").is_file(),
+        )
+    )
     draw = _recorded_draw(manifest, data.get("ensemble"))
     with ResultTarget(out, force) as target:
         started = now()

@@ -171,6 +171,8 @@ IDENTICAL, DIFFERS, NOT_COMPARED = "identical", "differs", "not compared"
 ORIGINAL_CHANGED = "original changed"
 BOTH = "differs and original changed"
 CHANGED = (ORIGINAL_CHANGED, BOTH)
+#: the original has the file (or records its hash) and the rerun did not make it
+NOT_MADE = "not made by the rerun"
 
 
 def compare_files(
@@ -187,6 +189,8 @@ def compare_files(
         new = new_dir / name
         if new.is_file():
             verdicts[name] = _verdict(new, original_dir / name, recorded.get(name))
+        elif isinstance(recorded.get(name), str) or (original_dir / name).is_file():
+            verdicts[name] = NOT_MADE  # a manifest whose list of files was edited, say
     return verdicts
 
 
@@ -217,11 +221,17 @@ def verdict_problems(verdicts: dict[str, str]) -> list[str]:
     """Why a rerun's verdicts are not a success, each problem said apart: new files that differ,
     originals changed since they were written, or nothing compared at all."""
     differing = [name for name, verdict in verdicts.items() if verdict in (DIFFERS, BOTH)]
+    missing = [name for name, verdict in verdicts.items() if verdict == NOT_MADE]
     changed = [name for name, verdict in verdicts.items() if verdict in CHANGED]
     problems = []
     if differing:
         problems.append(
             f"the rerun is not identical to the original ({', '.join(differing)} differs)"
+        )
+    if missing:
+        problems.append(
+            f"the rerun did not make {', '.join(missing)}, which the original has (was its "
+            "manifest edited?)"
         )
     for name in changed:
         problems.append(

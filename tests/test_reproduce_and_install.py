@@ -47,6 +47,32 @@ def test_rerun_reproduces_a_run_byte_for_byte(original, tmp_path, capsys):
     assert manifest["rerun_of"].endswith("manifest.json")
 
 
+def test_rerun_of_a_manifest_whose_list_of_files_was_edited_still_checks_every_file(
+    original, tmp_path, capsys
+):
+    """A manifest whose `files` no longer lists journeys.parquet (edited, or a bogus entry put
+    in) does not make the rerun skip the journeys: the original has them and their hash, so
+    they are run and compared; and a file the original has that a rerun does not make is said,
+    not passed over."""
+    import shutil
+
+    from relsim.rerun import NOT_MADE, compare_files, verdict_problems
+
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    data = json.loads((copy / "manifest.json").read_text())
+    data["files"] = [f for f in data["files"] if f != "journeys.parquet"] + ["../../etc/passwd"]
+    (copy / "manifest.json").write_text(json.dumps(data))
+    capsys.readouterr()
+    new = tmp_path / "again"
+    assert relsim_main("rerun", copy / "manifest.json", "--out", new, "--workers", "1") == 0
+    assert "journeys.parquet identical" in capsys.readouterr().err
+    (new / "journeys.parquet").unlink()
+    verdicts = compare_files(data, copy, new)
+    assert verdicts["journeys.parquet"] == NOT_MADE
+    assert any("did not make journeys.parquet" in p for p in verdict_problems(verdicts))
+
+
 def test_rerun_of_a_sweep_compares_its_weekly_series_and_answers_in_json(tmp_path, capsys):
     """A sweep kept with --timeseries is re-created and both its tables compared, row for row;
     --json prints one object with each verdict (it printed nothing for a sweep). A weekly
