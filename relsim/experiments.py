@@ -116,6 +116,8 @@ def _plans(
         series = str(base.get("name", scenario_file_path.stem))
         check_entry_name(series, f"{printable(str(path))}: scenario name")
         spec: dict[str, Any] = {"grid": grid_specs(experiment.grid), "experiment": experiment.name}
+        if quick:  # said apart when resumed without it (its sets and runs differ too)
+            spec["quick"] = True
         draw = None
         if parameter_set_count:
             draw = _draw(parameter_set_count, per_set, experiment, base)

@@ -387,6 +387,22 @@ def test_resume_finishes_only_an_earlier_run_of_the_experiment(tmp_path: Path, c
     assert (mine / "summary.csv").read_text() == "my own\n"
 
 
+def test_resume_without_quick_of_a_quick_run_names_quick(tmp_path: Path, capsys) -> None:
+    """A --quick result resumed without --quick (or the other way round) is refused naming
+    --quick, not as an --ensemble the user never gave."""
+    from tests.cli_helpers import relsim_main
+
+    path = _tiny(tmp_path, "ensemble: 2\n")
+    out = tmp_path / "quick"
+    assert relsim_main("experiment", "run", path, "--out", out, "--quick", "--workers", "1") == 0
+    (out / "manifest.json").unlink()  # as a run stopped before its last step leaves it
+    capsys.readouterr()
+    assert relsim_main("experiment", "run", path, "--out", out, "--resume", "--workers", "1") == 2
+    err = capsys.readouterr().err
+    assert "was run with --quick; resume it the same way" in err, err
+    assert "--ensemble" not in err
+
+
 @pytest.mark.parametrize("name", ["../../evil", "a/b", "", ".hidden"])
 def test_an_experiment_name_must_be_a_plain_name(name: str, tmp_path: Path, capsys) -> None:
     """The name starts every figure's file name and is the default results directory, so one

@@ -10,11 +10,16 @@ from relsim.config import ScenarioError
 from relsim.environment import differences
 
 
-def _ensemble_of(manifest: dict[str, Any]) -> Any:
-    """The parameter sets a sweep's manifest records it drew (None: chance only)."""
+def _spec(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What a sweep's manifest records of how its design was asked for."""
     design = manifest.get("design")
     spec = design.get("spec") if isinstance(design, dict) else None
-    return spec.get("ensemble") if isinstance(spec, dict) else None
+    return spec if isinstance(spec, dict) else {}
+
+
+def _ensemble_of(manifest: dict[str, Any]) -> Any:
+    """The parameter sets a sweep's manifest records it drew (None: chance only)."""
+    return _spec(manifest).get("ensemble")
 
 
 def _ensemble_option(stored: dict[str, Any], manifest: dict[str, Any]) -> str:
@@ -40,6 +45,12 @@ def _as_run(manifest: dict[str, Any], key: str) -> Any:
 def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str, Any]) -> None:
     """Refuse, as bad input, a --resume whose sweep is not the one stored in `directory`
     (`stored`: its manifest; `manifest`: the one the command would write)."""
+    if _spec(stored).get("quick") != _spec(manifest).get("quick"):
+        ran = "with" if _spec(stored).get("quick") else "without"
+        raise ScenarioError(
+            f"--resume {directory}: the stored experiment was run {ran} --quick; resume it "
+            "the same way"
+        )
     if _ensemble_of(stored) != _ensemble_of(manifest):
         raise ScenarioError(
             f"--resume {directory}: {_ensemble_option(stored, manifest)} differs from "
