@@ -50,6 +50,7 @@ try:
     from relsim.signals import (
         describe,
         exit_status,
+        exit_stopped,
         ignore_stop_signals,
         left_behind,
         stop_received,
@@ -183,11 +184,11 @@ def viz(scenario: Path | None, host: str, port: int) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-def _fail(problems: Sequence[str], status: int) -> NoReturn:
+def _fail(problems: Sequence[str], status: int, program: bool = False) -> NoReturn:
     """One line on stderr per problem, with nothing a terminal would interpret; or, if a stop
     signal turned into some other error on its way out, the stop's line and status."""
     if stop_received() is not None:
-        _stopped(None)
+        _stopped(None, program)
     for problem in problems:
         click.echo(f"relsim: error: {printable(_joined(problem))}", err=True)
     sys.exit(status)
@@ -198,41 +199,46 @@ def _joined(problem: str) -> str:
     return " ".join(part.strip() for part in problem.split("\n") if part.strip())
 
 
-def _stopped(interrupt: BaseException | None) -> NoReturn:
+def _stopped(interrupt: BaseException | None, program: bool = False) -> NoReturn:
     click.echo(f"relsim: {describe(interrupt)}; {printable(left_behind())}", err=True)
-    sys.exit(exit_status(interrupt))
+    exit_stopped(exit_status(interrupt), program)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: turns every failure into one line per problem and the contract's exit
     status."""
+    program = argv is None  # the program itself, not a caller in the same process
     try:
         # one process pool for all of a command's replications and sweeps, started if needed
         with stop_signals_interrupt(), shared_pool(), guarded_stdout():
             cli.main(args=argv, prog_name="relsim", standalone_mode=False)
     except ScenarioError as exc:
-        _fail(exc.problems, BAD_INPUT)
+        _fail(exc.problems, BAD_INPUT, program)
     except OutputError as exc:
-        _fail(str(exc).splitlines() or ["bad output target"], BAD_INPUT)
+        _fail(str(exc).splitlines() or ["bad output target"], BAD_INPUT, program)
     except click.UsageError as exc:
-        _fail([exc.format_message()], BAD_INPUT)
+        _fail([exc.format_message()], BAD_INPUT, program)
     except (KeyboardInterrupt, click.Abort) as exc:
-        _stopped(exc)
+        _stopped(exc, program)
     except click.ClickException as exc:
-        _fail([exc.format_message()], exc.exit_code)
+        _fail([exc.format_message()], exc.exit_code, program)
     except RunError as exc:
-        _fail([str(exc)], 1)
+        _fail([str(exc)], 1, program)
     except StdoutError as exc:
         # not bad input: the command did its work, and any --out is complete (and said so)
-        if argv is None:
+        if program:
             silence_stdout()
-        _fail([f"standard output: cannot be written ({exc.strerror}); {left_behind()}"], 1)
+        _fail([f"standard output: cannot be written ({exc.strerror}); {left_behind()}"], 1, program)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise
-        _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1)
+        _fail([f"{type(exc).__name__}: {exc} (set RELSIM_DEBUG=1 for details)"], 1, program)
     else:
-        if argv is None:  # the program itself, not a caller in the same process
+        if stop_received() is not None:
+            # stopped, but a library swallowed the interrupt and the command ran to its end:
+            # still a stopped command, with what it finished writing said
+            _stopped(None, program)
+        if program:
             # Everything is written and said: a stop signal now (while the interpreter shuts
             # down) would only turn a complete result into a silent exit status of 130.
             ignore_stop_signals()

@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from typing import NoReturn
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -82,13 +83,25 @@ def exit_status(interrupt: BaseException | None) -> int:
 def describe(interrupt: BaseException | None) -> str:
     """'interrupted' for Ctrl-C, 'terminated (SIGTERM)' and the like for other signals."""
     signum = _signum(interrupt)
-    return "interrupted" if signum is None else f"terminated ({signal.Signals(signum).name})"
+    if signum is None or signum == signal.SIGINT:
+        return "interrupted"
+    return f"terminated ({signal.Signals(signum).name})"
 
 
 def _raise_terminated(signum: int, frame: object) -> None:
     global _received
     _received = signum
     raise Terminated(signum)
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C as Python's own handler takes it, but noted: a library that turns the
+    KeyboardInterrupt into something else (a C extension being imported reports an ImportError,
+    which an optional import then passes over) would otherwise lose it, and the command would
+    run on to the end as if never stopped."""
+    global _received
+    _received = signum
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
@@ -106,11 +119,27 @@ def stop_signals_interrupt() -> Iterator[None]:
         if signal.getsignal(signum) == signal.SIG_IGN:
             continue  # started with the signal ignored (nohup): keep it so
         previous[signum] = signal.signal(signum, _raise_terminated)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored, not a caller's
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _raise_interrupted)
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def exit_stopped(status: int, program: bool) -> NoReturn:
+    """End a stopped command with `status`. The program itself ends at once, its output
+    flushed: a Ctrl-C that arrived while a C extension ran Python code of its own (as some do
+    while imported) leaves the interpreter marked as stopped by an unhandled Ctrl-C however it
+    was handled, and the interpreter's normal exit would then kill the process with SIGINT
+    instead of returning `status`. Everything the command opened is closed by then."""
+    if not program:
+        sys.exit(status)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
 
 
 def ignore_stop_signals() -> None:

@@ -275,3 +275,31 @@ def test_a_stop_after_a_finished_command_does_not_fail_it(monkeypatch, capsys):
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     assert "ok: baseline" in capsys.readouterr().out
+
+
+def test_a_stop_swallowed_by_a_library_still_stops_the_command(monkeypatch, capsys):
+    """A library can turn Ctrl-C or SIGTERM into another error and pass over it (a C extension
+    being imported reports an ImportError, which an optional import ignores): the command then
+    runs to its end. It still ends as stopped, with the stop's line and status, not 0."""
+    import relsim.cli as cli_module
+    from relsim.cli import main
+
+    original = cli_module.load_scenario
+
+    for signum, status, words in ((signal.SIGINT, 130, "interrupted"),
+                                  (signal.SIGTERM, 143, "terminated (SIGTERM)")):  # fmt: skip
+
+        def swallowing(*args, signum=signum, **kwargs):
+            try:
+                os.kill(os.getpid(), signum)
+                time.sleep(1)  # the handler runs here
+            except KeyboardInterrupt:
+                pass  # as an optional import would
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(cli_module, "load_scenario", swallowing)
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stopped:
+            main(["validate", "baseline"])
+        assert stopped.value.code == status
+        assert capsys.readouterr().err.splitlines() == [f"relsim: {words}; no results written"]
