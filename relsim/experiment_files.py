@@ -8,7 +8,6 @@ is `relsim.experiments`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,6 +27,7 @@ from relsim.config import Scenario, ScenarioError
 from relsim.config.errors import FileError, printable
 from relsim.config.loading import parse_set
 from relsim.config.safe_yaml import load_file
+from relsim.config.validation import unknown_key
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import OutputError
 from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
@@ -159,13 +159,7 @@ def _problem(error: Any, name: str, lines: dict[tuple[str, ...], int]) -> str:
     )
     where = f"{name}: line {line}" if line is not None else name
     if error["type"] == "extra_forbidden":
-        known = _known_keys(loc)
-        close = difflib.get_close_matches(loc[-1][:100], known, n=1)
-        message = (
-            f"unknown key; did you mean {close[0]}?"
-            if close
-            else f"unknown key; expected one of {', '.join(known)}"
-        )
+        message = unknown_key(loc[-1], _known_keys(loc))
     elif error["type"] == "missing":
         message = "required, and not given"
     else:

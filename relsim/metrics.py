@@ -14,6 +14,7 @@ import numpy as np
 from relsim.config.schema import CRISIS_TYPES, PAYERS
 from relsim.counters import DEMAND_SOURCES, SPECIALIST_LEDGER
 from relsim.records import Closures, Tally
+from relsim.stats import ratio
 
 if TYPE_CHECKING:
     from relsim.model import CareModel
@@ -45,18 +46,12 @@ class Metric:
     compute: Callable[[Measured], float]
 
 
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator / denominator) if denominator else float("nan")
-
-
 def _per_citizen_year(key: str) -> Callable[[Measured], float]:
-    return lambda m: _ratio(m.tally[key], m.tally["citizen_weeks"] / WEEKS_PER_YEAR)
+    return lambda m: ratio(m.tally[key], m.tally["citizen_weeks"] / WEEKS_PER_YEAR)
 
 
 def _sum_per_citizen_year(keys: list[str]) -> Callable[[Measured], float]:
-    return lambda m: _ratio(
-        sum(m.tally[k] for k in keys), m.tally["citizen_weeks"] / WEEKS_PER_YEAR
-    )
+    return lambda m: ratio(sum(m.tally[k] for k in keys), m.tally["citizen_weeks"] / WEEKS_PER_YEAR)
 
 
 CRISIS_COUNT_KEYS = [f"crises_{c}" for c in CRISIS_TYPES]
@@ -66,19 +61,19 @@ TOTAL_COST_KEYS = [*CRISIS_COST_KEYS, *SPECIALIST_COST_KEYS, "staff_cost_gbp", "
 
 
 def _share_of(part: str, whole: str) -> Callable[[Measured], float]:
-    return lambda m: _ratio(m.tally[part], m.tally[whole])
+    return lambda m: ratio(m.tally[part], m.tally[whole])
 
 
 def _front_door_failure_demand(model: Measured) -> float:
     t = model.tally
     failure = t["repeat_presentations"] + t["chasing_contacts"]
-    return _ratio(failure, t["presentations"] + t["chasing_contacts"])
+    return ratio(failure, t["presentations"] + t["chasing_contacts"])
 
 
 def _failure_demand(model: Measured) -> float:
     t = model.tally
     failure = sum(t[f"failure_{k}"] for k in DEMAND_SOURCES)
-    return _ratio(failure, sum(t[f"demand_{k}"] for k in DEMAND_SOURCES))
+    return ratio(failure, sum(t[f"demand_{k}"] for k in DEMAND_SOURCES))
 
 
 METRICS: tuple[Metric, ...] = (
@@ -123,20 +118,20 @@ METRICS: tuple[Metric, ...] = (
         "mean_caseload",
         "citizens/worker",
         "open cases per worker in post",
-        lambda m: _ratio(m.tally["caseload_sum"], m.tally["post_weeks_filled"]),
+        lambda m: ratio(m.tally["caseload_sum"], m.tally["post_weeks_filled"]),
     ),
     Metric(
         "staff_utilisation",
         "share",
         "worked hours / case hours available",
-        lambda m: _ratio(m.tally["worked_hours"], m.tally["available_hours"]),
+        lambda m: ratio(m.tally["worked_hours"], m.tally["available_hours"]),
     ),
     Metric(
         "share_time_transactional",
         "share",
         "assessment, referral, re-assessment and recording / worked hours of front-door "
         "workers, caseworkers and specialists",
-        lambda m: _ratio(
+        lambda m: ratio(
             m.tally["transactional_hours"],
             m.tally["worked_hours"] + m.tally["specialist_worked_hours"],
         ),
@@ -145,13 +140,13 @@ METRICS: tuple[Metric, ...] = (
         "mean_burnout",
         "0-1",
         "mean burnout of workers in post",
-        lambda m: _ratio(m.tally["burnout_sum"], m.tally["post_weeks_filled"]),
+        lambda m: ratio(m.tally["burnout_sum"], m.tally["post_weeks_filled"]),
     ),
     Metric(
         "staff_turnover_per_fte_year",
         "leavers/FTE-year",
         "permanent workers leaving (not agency locums) per filled post-year",
-        lambda m: _ratio(m.tally["leavers"], m.tally["post_weeks_filled"] / WEEKS_PER_YEAR),
+        lambda m: ratio(m.tally["leavers"], m.tally["post_weeks_filled"] / WEEKS_PER_YEAR),
     ),
     Metric(
         "failure_demand_share",
@@ -224,14 +219,14 @@ METRICS: tuple[Metric, ...] = (
         "share",
         "front-line contacts made by the person's own allocated worker (not cover, not a duty "
         "assessment)",
-        lambda m: _ratio(m.tally["contacts_named"], m.tally["contacts_front_line"]),
+        lambda m: ratio(m.tally["contacts_named"], m.tally["contacts_front_line"]),
     ),
     Metric(
         "held_not_seen_share",
         "share",
         "weeks held by a caseworker and reachable in which nobody saw them: the worker had no "
         "time (triaged out), or they and their buddy were both away",
-        lambda m: _ratio(m.tally["held_not_seen"], m.tally["held_weeks"]),
+        lambda m: ratio(m.tally["held_not_seen"], m.tally["held_weeks"]),
     ),
     Metric(
         "worker_changes_per_citizen_year",
@@ -243,25 +238,25 @@ METRICS: tuple[Metric, ...] = (
         "mean_wait_weeks",
         "weeks",
         "mean completed wait (front door, allocation, caseworker, specialist)",
-        lambda m: _ratio(m.tally["wait_weeks"], m.tally["waits"]),
+        lambda m: ratio(m.tally["wait_weeks"], m.tally["waits"]),
     ),
     Metric(
         "share_citizens_stable",
         "share",
         "citizen-weeks with no active need",
-        lambda m: _ratio(m.tally["stable_sum"], m.tally["citizen_weeks"]),
+        lambda m: ratio(m.tally["stable_sum"], m.tally["citizen_weeks"]),
     ),
     Metric(
         "mean_need",
         "0-1",
         "mean need over domains and citizen-weeks",
-        lambda m: _ratio(m.tally["need_sum"], m.tally["citizen_weeks"]),
+        lambda m: ratio(m.tally["need_sum"], m.tally["citizen_weeks"]),
     ),
     Metric(
         "mean_trust",
         "0-1",
         "mean trust over citizen-weeks",
-        lambda m: _ratio(m.tally["trust_sum"], m.tally["citizen_weeks"]),
+        lambda m: ratio(m.tally["trust_sum"], m.tally["citizen_weeks"]),
     ),
     Metric(
         "presentations_per_citizen_year",
@@ -285,7 +280,7 @@ METRICS: tuple[Metric, ...] = (
         "referral_rejection_share",
         "share",
         "referrals refused by the receiving service",
-        lambda m: _ratio(m.tally["referrals_rejected"], m.tally["referrals"]),
+        lambda m: ratio(m.tally["referrals_rejected"], m.tally["referrals"]),
     ),
     Metric(
         "waiting_dropout_per_citizen_year",
@@ -297,7 +292,7 @@ METRICS: tuple[Metric, ...] = (
         "specialist_utilisation",
         "share",
         "specialist hours used / specialist capacity (paid in full when block-funded)",
-        lambda m: _ratio(
+        lambda m: ratio(
             sum(m.tally[f"specialist_hours_{c}"] for c in SPECIALIST_LEDGER),
             m.tally["specialist_capacity_hours"],
         ),
@@ -306,7 +301,7 @@ METRICS: tuple[Metric, ...] = (
         "rejected_at_reassessment_share",
         "share",
         "specialist admissions refused at the service's own assessment",
-        lambda m: _ratio(
+        lambda m: ratio(
             m.tally["rejected_at_reassessment"],
             m.tally["specialist_admissions"] + m.tally["rejected_at_reassessment"],
         ),
@@ -315,7 +310,7 @@ METRICS: tuple[Metric, ...] = (
         "mean_specialist_wait_weeks",
         "weeks",
         "referral to admission",
-        lambda m: _ratio(m.tally["wait_weeks_specialist"], m.tally["waits_specialist"]),
+        lambda m: ratio(m.tally["wait_weeks_specialist"], m.tally["waits_specialist"]),
     ),
     Metric(
         "joint_work_unserved_share",
@@ -323,7 +318,7 @@ METRICS: tuple[Metric, ...] = (
         "weeks of joint work a caseworker had drawn a specialist into (the person engaged, the "
         "request arrived) that the specialist service had no hours left for; none is asked for "
         "under assess-do-refer",
-        lambda m: _ratio(
+        lambda m: ratio(
             m.tally["joint_work_unserved"],
             m.tally["joint_work_sessions"] + m.tally["joint_work_unserved"],
         ),
@@ -332,13 +327,13 @@ METRICS: tuple[Metric, ...] = (
         "unmet_hours_share",
         "share",
         "demanded worker hours not delivered",
-        lambda m: _ratio(m.tally["unmet_hours"], m.tally["worked_hours"] + m.tally["unmet_hours"]),
+        lambda m: ratio(m.tally["unmet_hours"], m.tally["worked_hours"] + m.tally["unmet_hours"]),
     ),
     Metric(
         "vacancy_rate",
         "share",
         "post-weeks vacant",
-        lambda m: 1.0 - _ratio(m.tally["post_weeks_filled"], m.tally["post_weeks"]),
+        lambda m: 1.0 - ratio(m.tally["post_weeks_filled"], m.tally["post_weeks"]),
     ),
     Metric(
         "deaths_per_1000_citizen_years",

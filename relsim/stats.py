@@ -85,3 +85,9 @@ def paired_differences(
         name: mean_ci95([o[name] - b[name] for b, o in zip(base, other, strict=True)])
         for name in names
     }
+
+
+def ratio(part: float, whole: float) -> float:
+    """`part` over `whole`; not a number when there is no whole (nobody present, nothing
+    counted)."""
+    return float(part / whole) if whole else math.nan

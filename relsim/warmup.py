@@ -17,6 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from relsim.stats import ratio
+
 BATCH = 5
 DRIFT_MEASURES = ("crises", "mean_need")
 
@@ -53,8 +55,8 @@ def drift(timeseries: pd.DataFrame, measures: Sequence[str] = DRIFT_MEASURES) ->
     out = {name: _change(first[name].mean(), second[name].mean()) for name in measures}
     if rate:
         out["crisis_rate"] = _change(
-            _ratio(first["crises"].sum(), first["citizens"].sum()),
-            _ratio(second["crises"].sum(), second["citizens"].sum()),
+            ratio(first["crises"].sum(), first["citizens"].sum()),
+            ratio(second["crises"].sum(), second["citizens"].sum()),
         )
     return out
 
@@ -112,16 +114,11 @@ def run_check(
     first, second = slice(warmup_weeks, warmup_weeks + half), slice(warmup_weeks + half, None)
     return check | {
         "crisis_rate_drift": _change(
-            _ratio(crises[first].sum(), citizens[first].sum()),
-            _ratio(crises[second].sum(), citizens[second].sum()),
+            ratio(crises[first].sum(), citizens[first].sum()),
+            ratio(crises[second].sum(), citizens[second].sum()),
         ),
         "population_drift": _change(citizens[first].mean(), citizens[second].mean()),
     }
-
-
-def _ratio(part: float, whole: float) -> float:
-    """`part` over `whole`; not a number when there is no whole (a district with nobody in it)."""
-    return float(part / whole) if whole else math.nan
 
 
 def _change(first: float, second: float) -> float:

@@ -31,8 +31,12 @@ def _known_keys(loc: Sequence[Any]) -> list[str]:
 
 
 def _unknown_key(loc: Sequence[Any]) -> str:
-    known = _known_keys(loc)
-    close = difflib.get_close_matches(str(loc[-1])[:100], known, n=1)
+    return unknown_key(str(loc[-1]), _known_keys(loc))
+
+
+def unknown_key(key: str, known: Sequence[str]) -> str:
+    """What is said of a key the schema does not have: the near miss, else the keys allowed."""
+    close = difflib.get_close_matches(key[:100], known, n=1)
     if close:
         return f"unknown key; did you mean {close[0]}?"
     if known:
