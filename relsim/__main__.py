@@ -1,5 +1,5 @@
 """`python -m relsim` runs the command line."""
 
-from relsim.cli import main
+from relsim.launch import main
 
 main()

@@ -5,62 +5,60 @@ Bad input gets one line on stderr and exit status 2; anything else that fails ge
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
 
-# Loading click, pandas, Mesa and SciPy takes seconds: Ctrl-C meanwhile gets the same quiet exit
-# as Ctrl-C during a run, not a traceback from inside an import.
-try:
-    import contextlib
-    import os
-    from collections.abc import Sequence
-    from pathlib import Path
-    from typing import Any, NoReturn
+import click
 
-    import click
-
-    from relsim import bundled
-    from relsim.cli_options import (
-        check_host,
-        emit_json,
-        json_option,
-        refuse_empty_paths,
-        reps_option,
-        seed_option,
-        set_option,
-        warn_proportions,
-        workers_option,
-    )
-    from relsim.config import ScenarioError, load_scenario
-    from relsim.config.errors import RunError, printable
-    from relsim.evidence.options import (
-        ensemble_option,
-        sets_for,
-    )
-    from relsim.io import OutputError, now
-    from relsim.metrics import UNITS
-    from relsim.output import print_summary
-    from relsim.pools import shared_pool
-    from relsim.run_results import (
-        default_workers,
-        ensemble_draw,
-        run_scenario,
-        scenario_block,
-        write_run,
-    )
-    from relsim.signals import (
-        describe,
-        exit_status,
-        exit_stopped,
-        ignore_stop_signals,
-        left_behind,
-        stop_received,
-        stop_signals_interrupt,
-    )
-    from relsim.stdout import StdoutError, guarded_stdout, silence_stdout
-    from relsim.targets import ResultTarget
-except KeyboardInterrupt:
-    sys.stderr.write("relsim: interrupted; no results written\n")
-    raise SystemExit(130) from None
+from relsim import bundled
+from relsim.cli_compare import add_compare_command
+from relsim.cli_options import (
+    check_host,
+    emit_json,
+    json_option,
+    refuse_empty_paths,
+    reps_option,
+    seed_option,
+    set_option,
+    warn_proportions,
+    workers_option,
+)
+from relsim.cli_tools import add_tool_commands
+from relsim.commission.cli import add_commission_commands
+from relsim.config import ScenarioError, load_scenario
+from relsim.config.errors import RunError, printable
+from relsim.evidence.options import (
+    ensemble_option,
+    sets_for,
+)
+from relsim.io import OutputError, now
+from relsim.metrics import UNITS
+from relsim.output import print_summary
+from relsim.pools import shared_pool
+from relsim.run_results import (
+    default_workers,
+    ensemble_draw,
+    run_scenario,
+    scenario_block,
+    write_run,
+)
+from relsim.signals import (
+    describe,
+    exit_status,
+    exit_stopped,
+    ignore_stop_signals,
+    left_behind,
+    stop_received,
+    stop_signals_interrupt,
+)
+from relsim.stdout import StdoutError, guarded_stdout, silence_stdout
+from relsim.sweep.cli import add_sweep_commands
+from relsim.sweep.study_commands import add_discover_command, add_experiment_commands
+from relsim.targets import ResultTarget
 
 BAD_INPUT = 2
 
@@ -220,6 +218,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail([exc.format_message()], BAD_INPUT, program)
     except (KeyboardInterrupt, click.Abort) as exc:
         _stopped(exc, program)
+    except SystemExit as exc:
+        if stop_received() is None or not isinstance(exc.code, int):
+            raise
+        # a study's own stop (`stopped_exit`), already said: it ends as every stop does
+        exit_stopped(exc.code, program)
     except click.ClickException as exc:
         _fail([exc.format_message()], exc.exit_code, program)
     except RunError as exc:
@@ -243,16 +246,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             # down) would only turn a complete result into a silent exit status of 130.
             ignore_stop_signals()
 
-
-try:  # as at the top: Ctrl-C while loading is a quiet exit
-    from relsim.cli_compare import add_compare_command
-    from relsim.cli_tools import add_tool_commands
-    from relsim.commission.cli import add_commission_commands
-    from relsim.sweep.cli import add_sweep_commands
-    from relsim.sweep.study_commands import add_discover_command, add_experiment_commands
-except KeyboardInterrupt:
-    sys.stderr.write("relsim: interrupted; no results written\n")
-    raise SystemExit(130) from None
 
 add_compare_command(cli)
 add_sweep_commands(cli)

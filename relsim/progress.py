@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from relsim.config.errors import printable
+from relsim.signals import stops_held_back
 
 ENVIRONMENT = "RELSIM_PROGRESS_SECONDS"
 DEFAULT_SECONDS = 30.0
@@ -60,6 +61,14 @@ class Progress:
         self._started = time.monotonic()
 
     def __enter__(self) -> Progress:
+        # tqdm's monitor and the line reporter are threads: started with stops held back,
+        # they never take one, which then always reaches the main thread (see
+        # relsim.signals.sigint_ignored)
+        with stops_held_back():
+            self._start()
+        return self
+
+    def _start(self) -> None:
         if sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -73,7 +82,6 @@ class Progress:
         elif math.isfinite(seconds := interval()):
             self._thread = threading.Thread(target=self._report, args=(seconds,), daemon=True)
             self._thread.start()
-        return self
 
     def update(self, count: int = 1) -> None:
         self.done += count

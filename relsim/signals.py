@@ -9,23 +9,28 @@ within a second and exit, and the pool's fork server follows its last worker.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
 WATCH_SECONDS = 0.5
+#: whether signals can be held back (blocked) in a thread
+_CAN_HOLD = hasattr(signal, "pthread_sigmask")
 
 #: the stop signal received in the current `stop_signals_interrupt` block, if any
 _received: int | None = None
 #: what the command has finished writing in the current block, for the line a stop prints
 _written: list[str] = []
+#: whether the program has noted stops since it started (`note_stops`)
+_noted_from_start = False
 
 
 class Terminated(KeyboardInterrupt):
@@ -104,6 +109,31 @@ def _raise_interrupted(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def note_stops() -> None:
+    """From now on, in the main thread, stops raise as in `stop_signals_interrupt` and are
+    noted: the program calls this before it loads its libraries, where Python's own handler
+    would lose a stop that an import swallowed. A `stop_signals_interrupt` block entered
+    afterwards keeps a stop noted before it."""
+    global _noted_from_start
+    if threading.current_thread() is not threading.main_thread():
+        return
+    _install()
+    _noted_from_start = True
+
+
+def _install() -> dict[int, Any]:
+    """Raise and note stops; the handlers replaced."""
+    previous = {}
+    for signum in STOP_SIGNALS:
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            continue  # started with the signal ignored (nohup): keep it so
+        previous[signum] = signal.signal(signum, _raise_terminated)
+    # neither ignored nor a caller's own
+    if signal.getsignal(signal.SIGINT) in (signal.default_int_handler, _raise_interrupted):
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _raise_interrupted)
+    return previous
+
+
 @contextlib.contextmanager
 def stop_signals_interrupt() -> Iterator[None]:
     """Within the block, SIGTERM and SIGHUP raise Terminated in the main thread, as Ctrl-C
@@ -111,16 +141,12 @@ def stop_signals_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    global _received
-    _received = None
+    global _received, _noted_from_start
+    if not _noted_from_start:
+        _received = None
+    _noted_from_start = False  # once: a later block is a caller's, and starts afresh
     _written.clear()
-    previous = {}
-    for signum in STOP_SIGNALS:
-        if signal.getsignal(signum) == signal.SIG_IGN:
-            continue  # started with the signal ignored (nohup): keep it so
-        previous[signum] = signal.signal(signum, _raise_terminated)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not ignored, not a caller's
-        previous[signal.SIGINT] = signal.signal(signal.SIGINT, _raise_interrupted)
+    previous = _install()
     try:
         yield
     finally:
@@ -133,9 +159,13 @@ def exit_stopped(status: int, program: bool) -> NoReturn:
     flushed: a Ctrl-C that arrived while a C extension ran Python code of its own (as some do
     while imported) leaves the interpreter marked as stopped by an unhandled Ctrl-C however it
     was handled, and the interpreter's normal exit would then kill the process with SIGINT
-    instead of returning `status`. Everything the command opened is closed by then."""
+    instead of returning `status`. Everything the command opened is closed by then, and the
+    exit handlers still run (multiprocessing's release the pool's semaphores, which its resource
+    tracker would otherwise report as leaked)."""
     if not program:
         sys.exit(status)
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()  # the one way to run them before os._exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
@@ -151,17 +181,41 @@ def ignore_stop_signals() -> None:
 
 
 @contextlib.contextmanager
+def stops_held_back() -> Iterator[None]:
+    """Ctrl-C and the stop signals wait in this thread until the block ends (where the system
+    can hold signals back), and are taken then. The program loads its libraries so: a stop
+    cannot be swallowed by an import or end in a traceback from inside one, and the threads
+    that libraries start while loading hold stops back for good, so that stops come to this
+    one."""
+    if threading.current_thread() is not threading.main_thread() or not _CAN_HOLD:
+        yield
+        return
+    held = {signal.SIGINT, *STOP_SIGNALS}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+@contextlib.contextmanager
 def sigint_ignored() -> Iterator[None]:
     """Ignore Ctrl-C in this process for the block. A process started meanwhile inherits the
-    ignored disposition, and Python then never turns Ctrl-C into a traceback there."""
+    ignored disposition, and Python then never turns Ctrl-C into a traceback there. This
+    thread also holds Ctrl-C back for the block, so that one sent meanwhile waits and is taken
+    as the block ends rather than lost, if no other thread can take it (`stops_held_back`)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    if _CAN_HOLD:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        if _CAN_HOLD:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def worker_start(owner: int) -> None:

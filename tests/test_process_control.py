@@ -277,6 +277,44 @@ def test_a_stop_after_a_finished_command_does_not_fail_it(monkeypatch, capsys):
     assert "ok: baseline" in capsys.readouterr().out
 
 
+def test_a_study_stopped_by_its_own_handler_ends_the_program_at_once(monkeypatch, capsys):
+    """A sweep or an experiment says its own stop (`stopped_exit`) and raises SystemExit. The
+    program then ends at once with that status, as it does for any other stop, and not through
+    the interpreter's normal exit, which a Ctrl-C taken by an extension's own Python code would
+    turn into a death by SIGINT."""
+    import relsim.cli as cli_module
+    import relsim.signals as signals_module
+    from relsim.cli import main
+
+    class EndedError(Exception):
+        pass
+
+    def fake_exit(status):
+        raise EndedError(status)
+
+    def stopped_study(*args, **kwargs):
+        signals_module._received = signal.SIGTERM
+        raise signals_module.stopped_exit(signals_module.Terminated(signal.SIGTERM), "kept")
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    monkeypatch.setattr(signals_module.os, "_exit", fake_exit)
+    monkeypatch.setattr(cli_module, "load_scenario", stopped_study)
+    monkeypatch.setattr(sys, "argv", ["relsim", "validate", "baseline"])
+    try:
+        with pytest.raises(EndedError) as ended:
+            main()
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    assert ended.value.args == (143,)
+    assert capsys.readouterr().err.splitlines() == ["relsim: terminated (SIGTERM); kept"]
+
+    # a caller in the same process gets the SystemExit, as before
+    with pytest.raises(SystemExit) as stopped:
+        main(["validate", "baseline"])
+    assert stopped.value.code == 143
+
+
 def test_a_stop_swallowed_by_a_library_still_stops_the_command(monkeypatch, capsys):
     """A library can turn Ctrl-C or SIGTERM into another error and pass over it (a C extension
     being imported reports an ImportError, which an optional import ignores): the command then
@@ -303,3 +341,73 @@ def test_a_stop_swallowed_by_a_library_still_stops_the_command(monkeypatch, caps
             main(["validate", "baseline"])
         assert stopped.value.code == status
         assert capsys.readouterr().err.splitlines() == [f"relsim: {words}; no results written"]
+
+
+# The program as `relsim` starts it, with a stop sent while the command line is imported.
+LOADING = """
+import builtins, os, signal, sys, time
+from relsim import launch
+
+real_import = builtins.__import__
+
+def importing(name, *args, **kwargs):
+    if name == "relsim.cli":
+        builtins.__import__ = real_import
+        os.kill(os.getpid(), signal.{signal})
+        time.sleep(0.5)  # where a handler would raise
+        print("the import went on", file=sys.stderr)
+    return real_import(name, *args, **kwargs)
+
+builtins.__import__ = importing
+sys.argv = ["relsim", "validate", "baseline"]
+launch.main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("signame", "status", "words"),
+    [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated (SIGTERM)")],
+)
+def test_a_stop_while_the_program_loads_waits_for_the_end_of_loading(signame, status, words):
+    """A stop while relsim loads its libraries is held back until loading ends (an import
+    cannot swallow it or end in a traceback), then taken with the stop's line and status; the
+    command never runs."""
+    code = LOADING.format(signal=signame)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == status, done.stderr
+    assert done.stderr.splitlines() == [
+        "the import went on",
+        f"relsim: {words}; no results written",
+    ]
+    assert done.stdout == ""
+
+
+POOL_START = """
+import os, signal, time
+from relsim import signals
+
+signals.note_stops()
+with signals.stops_held_back():
+    import relsim.cli  # threads started here (numerical libraries') hold Ctrl-C back for good
+try:
+    with signals.sigint_ignored():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.3)
+    print("lost")
+except KeyboardInterrupt:
+    print("taken")
+print(len(os.listdir("/proc/self/task")))
+"""
+
+
+def test_ctrl_c_while_the_pool_server_starts_is_taken_after_it_not_lost():
+    """The pool's server starts with Ctrl-C ignored, which it inherits; a Ctrl-C sent to the
+    relsim process meanwhile is taken as soon as the server has started, not lost."""
+    done = subprocess.run(
+        [sys.executable, "-c", POOL_START], env=ENV, capture_output=True, text=True, timeout=120
+    )
+    taken, threads = done.stdout.split()
+    assert taken == "taken", done.stderr
+    assert int(threads) > 1  # the case that matters: other threads could have taken it
