@@ -197,6 +197,27 @@ def test_a_malformed_dask_address_is_bad_input(tmp_path, capsys):
         assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sweep", str(BASELINE), "--grid", "continuity=0.1"],
+        ["frontier", "--workforce", "0.8,1.2"],
+        ["experiment", "run", "continuity"],
+    ],
+    ids=["sweep", "frontier", "experiment"],
+)
+def test_workers_with_dask_is_bad_input(command, tmp_path, capsys):
+    """A Dask cluster runs on its own workers: --workers beside --dask is a contradiction,
+    refused before anything runs, not silently ignored."""
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as refused:
+        main([*command, "--workers", "2", "--dask", "tcp://127.0.0.1:8786", "--out", str(out)])
+    lines = capsys.readouterr().err.splitlines()
+    assert refused.value.code == 2, lines
+    assert len(lines) == 1 and "--workers and --dask cannot be used together" in lines[0]
+    assert not out.exists()
+
+
 def _dask(*args: str, cwd: Path) -> subprocess.Popen:
     dask = Path(sys.executable).parent / "dask"
     return subprocess.Popen(

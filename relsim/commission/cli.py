@@ -17,7 +17,7 @@ from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.metrics import METRIC_NAMES
 from relsim.signals import stopped_exit
-from relsim.sweep.cli_options import dask_option, force_option, resume_option
+from relsim.sweep.cli_options import check_together, dask_option, force_option, resume_option
 
 out_option = click.option(
     "--out",
@@ -106,8 +106,7 @@ def add_commission_commands(group: click.Group) -> None:
         )
         from relsim.io import now
 
-        if resume and force:
-            raise click.UsageError("--resume and --force cannot be used together")
+        check_together(resume, force, workers, dask_address)
         names = scenarios or tuple(Path(n) for n in study.DEFAULT_SCENARIOS)
         paths = [bundled.resolve("scenarios", p) for p in names]
         root, plans = study.plans(paths, workforce, sets, reps, seed, sets_for(ensemble))
@@ -199,8 +198,7 @@ def add_commission_commands(group: click.Group) -> None:
         )
         from relsim.io import now, portable_path
 
-        if resume and force:
-            raise click.UsageError("--resume and --force cannot be used together")
+        check_together(resume, force, workers, dask_address)
         if metric in study.MORE_IS_BETTER:
             raise click.BadParameter(
                 f"more {metric} is better, so minimising it would find the worst split; give "

@@ -81,6 +81,19 @@ range_option = click.option(
 )
 
 
+def check_together(
+    resume: bool, force: bool, workers: int | None, dask_address: str | None
+) -> None:
+    """Refuse options that contradict each other, before anything runs."""
+    if resume and force:
+        raise click.UsageError("--resume and --force cannot be used together")
+    if workers is not None and dask_address is not None:
+        raise click.UsageError(
+            "--workers and --dask cannot be used together (a Dask cluster runs on its own "
+            "workers; relsim keeps about two runs per worker core in flight)"
+        )
+
+
 def execute_plan(
     plan: SweepPlan,
     out: Path,
@@ -93,8 +106,7 @@ def execute_plan(
     """Run the sweep; a failed run is recorded and the sweep goes on, so say how many failed."""
     from relsim.sweep.run import StoppedBeforeWriting, run_sweep
 
-    if resume and force:
-        raise click.UsageError("--resume and --force cannot be used together")
+    check_together(resume, force, workers, dask_address)
     if retry_failed and not resume:
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     try:

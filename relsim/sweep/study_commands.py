@@ -15,7 +15,13 @@ from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.signals import stopped_exit
-from relsim.sweep.cli_options import dask_option, force_option, note_unfinished, resume_option
+from relsim.sweep.cli_options import (
+    check_together,
+    dask_option,
+    force_option,
+    note_unfinished,
+    resume_option,
+)
 from relsim.target_checks import make_parents
 
 
@@ -145,8 +151,7 @@ def add_experiment_commands(group: click.Group) -> None:
         from relsim.experiment_files import load_experiment
         from relsim.experiments import run_experiment
 
-        if resume and force:
-            raise click.UsageError("--resume and --force cannot be used together")
+        check_together(resume, force, workers, dask_address)
         path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
         target = out or Path("results") / "experiments" / experiment.name
