@@ -931,8 +931,8 @@ def _sensitivity_dir(where: Path, scenario: str = "baseline") -> Path:
 
 def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None:
     from relsim.commission.inputs import sensitivity_summary
+    from relsim.report.certainty import certainty_paragraph
     from relsim.report.inputs import inputs_section
-    from relsim.report.words import certainty_paragraph
 
     found = sensitivity_summary(_sensitivity_dir(tmp_path / "s"), [small("baseline")])
     assert found["available"] and found["matches"] and found["method"] == "morris"

@@ -143,7 +143,7 @@ def test_the_workbooks_inputs_are_numbers_a_spreadsheet_can_add() -> None:
 def test_an_interval_over_a_few_parameter_sets_is_called_what_it_is() -> None:
     """The central 95 % of three results is nearly their range: the summary says so, instead of
     letting it read as a measured 95 % interval; with enough sets it says nothing of the kind."""
-    from relsim.report.words import certainty_paragraph
+    from relsim.report.certainty import certainty_paragraph
 
     def paragraph(sets: int) -> str:
         interval = {"kind": "parameters and chance", "parameter_sets": sets, "reps_per_set": 1}
@@ -160,8 +160,8 @@ def test_overlapping_intervals_with_a_clear_paired_difference_are_said_to_be_so(
     """Crisis demand of 4.18 (3.53 to 4.86) against 4.49 (3.83 to 5.30) overlaps, yet the paired
     difference, 0.315 (0.200 to 0.446), is clear: the report says which measures are so, and
     why, and says nothing where the sides do not overlap or the difference is not clear."""
+    from relsim.report.certainty import overlap_note
     from relsim.report.sections import differences_section
-    from relsim.report.words import overlap_note
 
     def summary(mean: float, low: float, high: float) -> dict:
         return {"mean": mean, "ci95": [low, high]}

@@ -26,6 +26,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from relsim.commission.lowest import (
+    at_point,
+    below_first_counts,
+    clearly_best,
+    counted,
+    lowest_counts,
+    set_means,
+)
 from relsim.commission.resources import check_same_population, resources
 from relsim.commission.study import check_same_work, paired
 from relsim.config import ScenarioError, validate_data
@@ -38,7 +46,7 @@ from relsim.sweep.design import check_not_also_set, grid_design, point_scenario
 from relsim.sweep.run import SweepPlan
 
 if TYPE_CHECKING:
-    from relsim.evidence.ensemble import EnsembleDraw
+    pass
 
 KIND = "relsim frontier"
 KEY = "workforce.workers"
@@ -261,18 +269,18 @@ def better_buy(
             "equal_staff_budget": equal,
         }
         for metric in MEASURES:
-            values = {s: _at(paired(runs[s], metric), point) for s, _ in plans_}
+            values = {s: at_point(paired(runs[s], metric), point) for s, _ in plans_}
             means = {s: float(v.mean()) for s, v in values.items()}
             if not all(np.isfinite(mean) for mean in means.values()):  # a series has no run
                 row[f"{metric}_best"], row[f"{metric}_clearly"] = "", False
                 continue
             best = min(means, key=means.__getitem__)
             row[f"{metric}_best"] = best
-            row[f"{metric}_clearly"] = _clearly_best(values, best, ensemble, equal)
+            row[f"{metric}_clearly"] = clearly_best(values, best, ensemble, equal)
             # the sets (or replications) every series ran, one column a series
-            by_set = pd.DataFrame({s: _by_set(v, ensemble) for s, v in values.items()}).dropna()
-            row[f"{metric}_lowest_in"] = _counted(_lowest_counts(by_set), len(by_set))
-            row[f"{metric}_below_first_in"] = _counted(_below_first_counts(by_set), len(by_set))
+            by_set = pd.DataFrame({s: set_means(v, ensemble) for s, v in values.items()}).dropna()
+            row[f"{metric}_lowest_in"] = counted(lowest_counts(by_set), len(by_set))
+            row[f"{metric}_below_first_in"] = counted(below_first_counts(by_set), len(by_set))
         crisis, cost = (row[f"{m}_best"] for m in MEASURES)
         # with one series there is nothing to be better than
         row["better_buy"] = crisis if crisis == cost and len(plans_) > 1 else ""
@@ -282,66 +290,6 @@ def better_buy(
         )
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _by_set(values: pd.Series, ensemble: EnsembleDraw | None) -> pd.Series:
-    """Replications' values as each parameter set's mean (as they are, chance only)."""
-    found = values.dropna()
-    if ensemble is None:
-        return found
-    return found.groupby([ensemble.set_of(int(r)) for r in found.index]).mean()
-
-
-def _lowest_counts(by_set: pd.DataFrame) -> dict[str, int]:
-    """Under how many sets each series has the lowest value (a tie counts for each series in
-    it)."""
-    lowest = by_set.eq(by_set.min(axis=1), axis=0)
-    return {str(series): int(lowest[series].sum()) for series in by_set.columns}
-
-
-def _below_first_counts(by_set: pd.DataFrame) -> dict[str, int]:
-    """Under how many sets each later series is below the first."""
-    first = by_set.columns[0]
-    return {
-        str(series): int((by_set[series] < by_set[first]).sum()) for series in by_set.columns[1:]
-    }
-
-
-def _counted(counts: dict[str, int], total: int) -> str:
-    """'baseline 9, liberated 1 of 10'; empty when there is nothing to count (one series has
-    no later one to be below the first)."""
-    if not counts:
-        return ""
-    return ", ".join(f"{series} {count}" for series, count in counts.items()) + f" of {total}"
-
-
-def _at(table: pd.DataFrame, point: int) -> pd.Series:
-    """A point's values by replication; none if every run there failed."""
-    return table.loc[point] if point in table.index else pd.Series(dtype=float)
-
-
-def _clearly_best(
-    values: dict[str, pd.Series], best: str, ensemble: EnsembleDraw | None, equal: bool
-) -> bool | None:
-    """Whether `best` is clearly lowest (every other series' paired difference from it above
-    zero, at equal staff budgets); None when that cannot be judged: no other series, or a
-    difference without an interval."""
-    above = [
-        _clearly_above(values[other] - values[best], ensemble) for other in values if other != best
-    ]
-    if not above or None in above:
-        return None
-    return bool(all(above) and equal)
-
-
-def _clearly_above(differences: pd.Series, ensemble: EnsembleDraw | None) -> bool | None:
-    """Paired differences by replication: is their 95 % interval above zero? None when they
-    have no interval (fewer than two replications, or parameter sets)."""
-    found = differences.dropna()
-    summary = interval(found.tolist(), sets_of(ensemble, found.index))
-    if summary["ci95"] is None or not np.isfinite(summary["ci95"]).all():
-        return None
-    return bool(summary["ci95"][0] > 0)
 
 
 def write_results(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from relsim.commission.payers import PAYER_LABELS, SERVICE_APART, break_even_text
 from relsim.commission.resources import RESOURCE_FIELDS
-from relsim.report import figures, words
+from relsim.report import certainty, figures, words
 from relsim.report.formatting import number
 from relsim.report.markup import (
     cell,
@@ -34,7 +34,7 @@ def summary_section(payload: dict[str, Any]) -> str:
         bullets = words.comparison_paragraph(payload, label)
         parts.append(f"<h3>{esc(other)} compared with {esc(first)}</h3>")
         parts.append("<ul>" + "".join(f"<li>{esc(b)}</li>" for b in bullets) + "</ul>")
-    parts.append(f'<p class="note">{esc(words.certainty_paragraph(payload))}</p>')
+    parts.append(f'<p class="note">{esc(certainty.certainty_paragraph(payload))}</p>')
     for warning in payload.get("warnings", []):
         parts.append(f'<p class="warning">Warning: {esc(warning)}</p>')
     return section("summary", "".join(parts))
@@ -81,7 +81,7 @@ def differences_section(payload: dict[str, Any]) -> str:
         "headline",
         f"Headline measures: means, paired differences, {kind}",
     )
-    overlap = words.overlap_note(payload, HEADLINE, LABELS)
+    overlap = certainty.overlap_note(payload, HEADLINE, LABELS)
     if overlap:
         body += f'<p class="note" data-note="overlap">{esc(overlap)}</p>'
     body += image(
@@ -121,7 +121,7 @@ def district_section(payload: dict[str, Any]) -> str:
 def over_time_section(analysis: Analysis) -> str:
     keys = ("crises_per_1000_citizens", "total_cost_per_citizen_year", "people_waiting",
             "specialist_waiting")  # fmt: skip
-    short, sentence = words.band_words(analysis.payload)
+    short, sentence = certainty.band_words(analysis.payload)
     return section(
         "over-time",
         image(
@@ -234,7 +234,7 @@ def transition_section(analysis: Analysis) -> str:
 def staff_section(analysis: Analysis) -> str:
     payload = analysis.payload
     body = metric_table(payload, STAFF_LOAD, "staff", "Staff load over the measured period")
-    short, sentence = words.band_words(payload)
+    short, sentence = certainty.band_words(payload)
     body += image(
         figures.bands_figure(analysis, ("mean_caseload", "staff_utilisation", "mean_burnout"),
                              "Staff load", short),

@@ -1,14 +1,13 @@
-"""The comparison in plain words: what changes, for whom, at what cost, who pays and who saves,
-and how sure we are. Every number here is a rounded copy of one in the JSON payload."""
+"""The comparison in plain words: what changes, for whom, at what cost, who pays and who saves
+(how sure we are is `relsim.report.certainty`). Every number here is a rounded copy of one in
+the JSON payload."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from relsim.commission.payers import PAYER_LABELS, break_even_text
-from relsim.evidence.intervals import few_sets
 from relsim.report.formatting import money, sig
 
 MODEL_WORDS = {
@@ -296,101 +295,6 @@ def _signed(value: float) -> str:
     if not math.isfinite(value):
         return "-"
     return f"{'+' if value >= 0 else '-'}{sig(abs(value), 2)}"
-
-
-def overlap_note(payload: dict[str, Any], metrics: Sequence[str], labels: Mapping[str, str]) -> str:
-    """Where the two sides' intervals overlap but the paired difference is clear: said, so that
-    overlapping intervals are not read as 'no difference'. Empty when there is no such case."""
-    blocks = {b["scenario"]: b["metrics"] for b in payload["scenarios"]}
-    found = []
-    for label, differences in (payload.get("differences") or {}).items():
-        other, first = sides(payload, label)
-        names = []
-        for metric in metrics:
-            ci = (differences.get(metric) or {}).get("ci95")
-            a = (blocks.get(first, {}).get(metric) or {}).get("ci95")
-            b = (blocks.get(other, {}).get(metric) or {}).get("ci95")
-            if not (ci and a and b) or ci[0] <= 0 <= ci[1]:
-                continue
-            if a[0] <= b[1] and b[0] <= a[1]:
-                names.append(labels.get(metric, metric))
-        if names:
-            found.append(
-                f"{other} against {first}: the two sides' intervals overlap, yet the paired "
-                f"difference is clear, for {'; '.join(names)}."
-            )
-    if not found:
-        return ""
-    return (
-        f"{' '.join(found)} Each side's interval holds the spread both sides share (the same "
-        "citizens, luck and parameter sets); pairing takes it away, so whether a difference is "
-        "clear is read from the difference's own interval, not from whether the sides' overlap."
-    )
-
-
-def band_words(payload: dict[str, Any]) -> tuple[str, str]:
-    """What a weekly line and its band are, in the comparison's kind of interval: a short form
-    for a figure's title and a sentence for its caption."""
-    interval = payload.get("interval") or {}
-    if interval.get("kind") == "parameters and chance":
-        sets = interval.get("parameter_sets")
-        return (
-            f"mean over {sets} parameter sets, central 95 % of them",
-            f"the line is the mean over the {sets} parameter sets drawn from the calibrated "
-            "ensemble, the band the central 95 % of the sets' weekly means (parameters and "
-            "chance)",
-        )
-    reps = payload.get("reps")
-    return (
-        f"mean over {reps} replications, 95 % interval",
-        f"the line is the mean over {reps} replications, the band its 95 % interval (chance only)",
-    )
-
-
-def certainty_paragraph(payload: dict[str, Any]) -> str:
-    reps = payload["reps"]
-    counts = payload.get("assumptions") or {}
-    share = counts.get("share")
-    interval = payload.get("interval") or {}
-    if interval.get("kind") == "parameters and chance":
-        text = (
-            f"Intervals carry parameter uncertainty as well as chance: {reps} paired "
-            f"run{'' if reps == 1 else 's'} over {interval.get('parameter_sets')} parameter "
-            f"set{'' if interval.get('parameter_sets') == 1 else 's'} drawn from the calibrated "
-            "ensemble, "
-            "each scenario meeting the same citizens with the same luck and the same parameters; "
-            "each interval is the central 95 % of the parameter sets' results"
-        )
-        sets = few_sets(interval)
-        if sets:
-            text += (
-                f"; with only {sets} sets, that is close to the lowest and highest of their "
-                f"{sets} results: the spread of the sets tried rather than a measured 95 %, and "
-                "more sets (--ensemble N) make it steadier"
-            )
-        text += ". They still leave out what the calibration did not vary"
-    else:
-        text = (
-            f"Intervals show chance only: {reps} paired replications, each scenario meeting the "
-            "same citizens with the same luck. They leave out uncertainty in the model's "
-            "parameters"
-        )
-    if share is not None:
-        text += (
-            f": {counts['assumptions']} of its {counts['parameters']} behavioural parameters "
-            f"({sig(100 * share, 2)} %) rest on assumption rather than a direct source"
-        )
-    sensitivity = payload.get("sensitivity") or {}
-    if sensitivity.get("available"):
-        ranked: dict[str, list[dict[str, Any]]] = sensitivity.get("top", {})
-        top = ranked.get("crisis_events_per_citizen_year") or next(iter(ranked.values()), [])
-        names = ", ".join(entry["parameter"] for entry in top[:3])
-        text += f". A sensitivity analysis of {sensitivity['scenario']} ranks first {names}"
-    else:
-        text += (
-            ". No sensitivity analysis was supplied, so which of them matter most is not known here"
-        )
-    return text + "."
 
 
 def district_sentence(payload: dict[str, Any]) -> str:
