@@ -1,9 +1,9 @@
 """An experiment file: its schema, and loading it with every problem named as the file's.
 
 What an experiment file may say (`Experiment`, `Figure`), checked before anything runs: the
-grid's keys and values, the `set:` and `quick_set:` lists, the figures' metrics and axes, and a
-name that can be a directory; and where the scenarios it names are found. Running an experiment
-is `relsim.experiments`.
+grid's keys and values, the `set:` and `quick_set:` lists, the figures' metrics and axes, the
+lever (a grid key with values to choose among), and a name that can be a directory; and where
+the scenarios it names are found. Running an experiment is `relsim.experiments`.
 """
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ class Experiment(BaseModel):
     #: Parameter sets drawn from the calibrated ensemble (0: chance only, `reps` runs a point).
     ensemble: int = Field(default=0, ge=0, le=10_000)
     reps_per_set: int = Field(default=1, ge=1)
+    #: a grid key that is a choice a commissioner makes (a threshold, a cap): incremental.csv
+    #: then takes each of its values, in each series, as an option
+    lever: str | None = None
 
     @field_validator("grid")
     @classmethod
@@ -139,6 +142,12 @@ def load_experiment(path: Path) -> Experiment:
         except ScenarioError as exc:
             found = [f"{name}: {listed}: {p.removeprefix('--set ')}" for p in exc.problems]
         problems.extend(found)
+    if grid_fine and experiment.lever is not None:
+        lever = printable(experiment.lever, 80)
+        if experiment.lever not in experiment.grid:
+            problems.append(f"{name}: lever: {lever} is not a grid key")
+        elif len(set(experiment.grid[experiment.lever])) < 2:
+            problems.append(f"{name}: lever: {lever} needs two or more values to choose among")
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
             problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")

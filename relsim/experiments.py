@@ -245,7 +245,7 @@ class ExperimentRun:
     ) -> dict[str, Any]:
         """The tables, the figures and the manifest, written into `directory`."""
         from relsim.evidence.cost_effectiveness import cost_effectiveness
-        from relsim.evidence.incremental import incremental
+        from relsim.evidence.incremental import incremental, lever_choice
         from relsim.evidence.intervals import describe
         from relsim.experiment_figures import experiment_figure
 
@@ -258,7 +258,11 @@ class ExperimentRun:
         care_models = {name: str(plan.base.get("care_model", "")) for name, plan in self.plans}
         priced = cost_effectiveness(series.runs, care_models, keys, series.per_set)
         write_csv(directory / COST_EFFECTIVENESS, priced)
-        write_csv(directory / INCREMENTAL, incremental(series.runs, keys, series.per_set))
+        if experiment.lever is None:
+            choice = incremental(series.runs, keys, series.per_set)
+        else:
+            choice = lever_choice(series.runs, keys, experiment.lever, series.per_set)
+        write_csv(directory / INCREMENTAL, choice)
         figures = []
         for figure in experiment.figures:
             stem = _figure_stem(experiment, figure)
@@ -268,7 +272,7 @@ class ExperimentRun:
         written = [n for n in _outputs(experiment) if n != MANIFEST]
         interval = describe(series.kind, self.parameter_sets, series.per_set or 0)
         manifest = {
-            "experiment": experiment.model_dump(),
+            "experiment": experiment.model_dump(exclude_none=True),  # without a lever, as before
             "quick": self.quick,
             "reps": self.reps,
             "interval": interval,

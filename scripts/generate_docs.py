@@ -1157,7 +1157,12 @@ def outputs_md() -> str:
         "(beyond its own cost) is the one with the highest mean net benefit, minus total cost "
         "and P times crises; over parameter sets, the share of sets under which each option is "
         "that one is given too. A comparison has one row per scenario (no `point` or grid "
-        "keys); an experiment one per series and point; `relsim frontier` one per scenario and "
+        "keys); an experiment one per series and point, or, when its file names a `lever` (a "
+        "grid key that is a choice, such as the hybrid's threshold), one per option and point "
+        "of the other grid keys, every series at every value of the lever being an option "
+        "(column `option`, such as `hybrid at hybrid.complexity_threshold_active_needs=5`, then "
+        "`series` and the lever's value; `point` numbers the points of the other keys); "
+        "`relsim frontier` one per scenario and "
         "workforce size, each an option (column `option`, with `scenario` and `posts`; see "
         f"commissioning.md). P is each of {prices}; KEY each grid key. Columns:",
         "",

@@ -670,3 +670,46 @@ def test_a_series_keeps_its_style_in_both_panels_and_lines_differ_without_colour
     assert styles[("z", 1)]["color"] == "C0" and styles[("b", 2)]["color"] == "C5"
     shapes = {(s["marker"], s["linestyle"]) for s in styles.values()}
     assert len(shapes) == len(styles)
+
+
+def test_a_lever_is_a_grid_key_with_values_to_choose_among(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    for extra, problem in [
+        ("lever: continuity\n", r"bad\.yaml: lever: continuity is not a grid key"),
+        ("lever: [1]\n", r"bad\.yaml: line \d+: lever: .*valid string"),
+    ]:
+        bad.write_text(SMALL_EXPERIMENT + extra)
+        with pytest.raises(ScenarioError, match=problem):
+            load_experiment(bad)
+    bad.write_text(SMALL_EXPERIMENT.replace("[0.05, 0.15]", "[0.05]") + LEVER)
+    with pytest.raises(ScenarioError, match=r"lever: liberated\..* needs two or more values"):
+        load_experiment(bad)
+
+
+LEVER = "lever: liberated.contact_effect_per_hour\n"
+
+
+def test_an_experiment_with_a_lever_prices_each_of_its_values_as_an_option(
+    tmp_path: Path,
+) -> None:
+    """incremental.csv then compares every series at every value of the lever, over the same
+    runs as the series' own tables; its manifest records the lever (and one without a lever
+    records none, as before there were levers)."""
+    run_experiment(_tiny(tmp_path, LEVER), tmp_path / "out", workers=1)
+    chosen = pd.read_csv(tmp_path / "out" / "incremental.csv").set_index("option")
+    key = "liberated.contact_effect_per_hour"
+    assert sorted(chosen.index) == sorted(
+        f"{s} at {key}={v}" for s in ("baseline", "liberated") for v in (0.05, 0.15)
+    )
+    assert set(chosen["point"]) == {0} and chosen["runs"].eq(2).all()
+    liberated = pd.read_parquet(tmp_path / "out" / "liberated" / "runs.parquet")
+    at = liberated[liberated[key] == 0.15]
+    assert chosen.loc[f"liberated at {key}=0.15", "crises_per_citizen_year_mean"] == (
+        pytest.approx(at["crisis_events_per_citizen_year"].mean())
+    )
+    assert chosen["status"].eq("frontier").any()
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["experiment"]["lever"] == key
+    run_experiment(_tiny(tmp_path), tmp_path / "plain", workers=1)
+    plain = json.loads((tmp_path / "plain" / "manifest.json").read_text())
+    assert "lever" not in plain["experiment"]

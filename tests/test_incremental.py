@@ -18,6 +18,7 @@ from relsim.evidence.incremental import (
     FRONTIER,
     frontier,
     incremental,
+    lever_choice,
 )
 
 
@@ -141,3 +142,55 @@ def test_every_column_is_documented_in_order() -> None:
         expected += [c.replace("_P_", f"_{price}_") for c in COLUMNS if "_P_" in c]
     assert list(table.columns) == expected
     assert list(table["point"]) == [0, 0, 1, 1]
+
+
+def _lever_runs(seed: int) -> dict[str, pd.DataFrame]:
+    """Two series over a grid of `cap` (the lever, 3 values) x `x` (2 values), 3 replications
+    a point, the design's points numbered cap-major as a grid is."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for point, (cap, x) in enumerate(itertools.product([6, 10, 14], [0.1, 0.9])):
+        for replication in range(3):
+            rows.append(
+                {"point": point, "replication": replication, "status": "ok", "cap": cap, "x": x}
+            )
+    frame = pd.DataFrame(rows)
+    return {
+        name: frame.assign(
+            crisis_events_per_citizen_year=rng.uniform(1, 5, len(frame)),
+            total_cost_per_citizen_year=rng.uniform(1_000, 9_000, len(frame)),
+        )
+        for name in ("a", "b")
+    }
+
+
+def test_a_lever_makes_each_of_its_values_in_each_series_an_option() -> None:
+    """With a lever, every series at every value of it is an option, compared at each point of
+    the other grid keys: the same rows as the incremental analysis of those options split by
+    hand."""
+    runs = _lever_runs(5)
+    found = lever_choice(runs, ["cap", "x"], "cap", reps_per_set=None)
+    assert len(found) == 2 * 3 * 2  # options x points of x
+    assert list(found.columns[:5]) == ["option", "series", "cap", "point", "x"]
+    assert set(found["option"]) == {f"{s} at cap={c}" for s in "ab" for c in (6, 10, 14)}
+    for point, x in enumerate([0.1, 0.9]):
+        by_hand = {
+            f"{s} at cap={c}": frame[(frame["cap"] == c) & (frame["x"] == x)].assign(point=0)
+            for s, frame in runs.items()
+            for c in (6, 10, 14)
+        }
+        expected = incremental(by_hand, [], None).set_index("series").rename_axis("option")
+        at = found[found["point"] == point].set_index("option")
+        assert (at["x"] == x).all()
+        columns = ["crises_per_citizen_year_mean", "total_cost_per_citizen_year_mean", "status"]
+        pd.testing.assert_frame_equal(at.loc[expected.index, columns], expected[columns])
+        assert (at.loc[expected.index, "series"] == [o.split(" ")[0] for o in expected.index]).all()
+
+
+def test_a_lever_alone_in_the_grid_gives_one_point_and_a_single_series_options() -> None:
+    runs = {"a": _lever_runs(6)["a"].query("x == 0.1").drop(columns="x")}
+    found = lever_choice(runs, ["cap"], "cap", reps_per_set=1)
+    assert found["point"].tolist() == [0, 0, 0]
+    assert found["cap"].tolist() == [6, 10, 14]
+    assert found["interval"].eq("parameters and chance").all()
+    assert (found.filter(like="_share").sum() == 1.0).all()  # one option best under each set

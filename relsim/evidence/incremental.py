@@ -151,6 +151,54 @@ def incremental(
     return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["series", "point", *keys])
 
 
+def lever_choice(
+    runs: Mapping[str, pd.DataFrame], keys: list[str], lever: str, reps_per_set: int | None
+) -> pd.DataFrame:
+    """Which value of `lever`, a grid key that is a choice a commissioner makes (a threshold, a
+    caseload cap), to choose at each price, and in which series: every series at every value
+    of `lever` is one option, and the options are compared at each point of the other grid
+    keys, over the runs finished in all of them. Replication r has the same seeds at every
+    point, so the options meet the same citizens, luck and parameter sets. Rows as
+    `incremental`'s, with `option` (the series and the value), `series` and `lever`'s value
+    first; `point` numbers the points of the other keys."""
+    others = [key for key in keys if key != lever]
+    # the other keys' points, numbered in the order the design first reaches them
+    ordered = pd.concat(list(runs.values())).sort_values(["point", "replication"], kind="stable")
+    places = {
+        combination: place
+        for place, combination in enumerate(dict.fromkeys(_combinations(ordered, others)))
+    }
+    options: dict[str, pd.DataFrame] = {}
+    chosen: dict[str, tuple[str, Any]] = {}
+    for series, frame in runs.items():
+        frame = frame.sort_values(["point", "replication"], kind="stable")
+        point = [places[c] for c in _combinations(frame, others)]
+        renumbered = frame.assign(point=point)
+        for value in dict.fromkeys(frame[lever].tolist()):
+            name = f"{series} at {lever}={_shown(value)}"
+            options[name] = renumbered[frame[lever] == value]
+            chosen[name] = (series, value)
+    found = incremental(options, others, reps_per_set)
+    found.insert(1, "option_series", [chosen[name][0] for name in found["series"]])
+    found.insert(2, lever, [chosen[name][1] for name in found["series"]])
+    return found.rename(columns={"series": "option", "option_series": "series"})
+
+
+def _combinations(frame: pd.DataFrame, keys: list[str]) -> list[tuple[Any, ...]]:
+    return (
+        list(zip(*(frame[key].tolist() for key in keys), strict=True))
+        if keys
+        else [()] * len(frame)
+    )
+
+
+def _shown(value: Any) -> str:
+    """A grid value as the file would give it: 3, not 3.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _rows_at(
     names: list[str],
     cost: np.ndarray,
