@@ -2022,6 +2022,44 @@ def test_which_option_to_choose_is_the_incremental_analysis() -> None:
     assert chance.loc[(LIBERATED, 0.9), cost] < chance.loc[(NONE, 0.9), cost]
 
 
+def test_a_lever_s_best_value_is_the_one_to_choose_at_every_price() -> None:
+    """The hybrid's threshold: "5 has both the fewest crises and the lowest cost, so every
+    other threshold is dominated and 5 is the one to choose at every price ... from £0 to
+    £10,000: on the means, and under the same 14 of the 16 sets (4 under the other 2); by
+    chance alone ... too (3.17 crises, £7,050)". The caseload cap: "10 also costs the least
+    (£6,850 ..., against £6,920 at 14 and £7,180 at 6), so every other cap is dominated and 10
+    is the one to choose at every price ...; at every price it is so under 11 of the 16 sets, 14
+    under 4, and a larger cap under the other one (18 below £2,000, 22 from £2,000)"."""
+    from relsim.evidence.cost_effectiveness import PRICES_GBP
+
+    cost, crises = "total_cost_per_citizen_year_mean", "crises_per_citizen_year_mean"
+    for study, key, best, shares in [
+        ("hybrid_balance", "hybrid.complexity_threshold_active_needs", 5, {5: 14, 4: 2}),
+        ("overload_tipping_point", "workforce.caseload_cap", 10, {10: 11, 14: 4}),
+    ]:
+        for published in (study, f"{study}_chance"):
+            table = Published.table(published, "incremental").set_index(key)
+            assert table["status"].to_dict() == {
+                value: "frontier" if value == best else "dominated" for value in table.index
+            }
+            for price in PRICES_GBP:
+                assert table.index[table[f"best_at_{price}_gbp"]].tolist() == [best]
+                if published == study:
+                    counted = (16 * table[f"best_at_{price}_gbp_share"]).round().astype(int)
+                    assert counted[counted > 0].to_dict() == {
+                        **shares,
+                        **({} if best == 5 else {18 if price < 2000 else 22: 1}),
+                    }, (study, price)
+    chance = Published.table("hybrid_balance_chance", "incremental").set_index(
+        "hybrid.complexity_threshold_active_needs"
+    )
+    assert round(chance.loc[5, crises], 2) == 3.17 and round(chance.loc[5, cost], -1) == 7050
+    caps = Published.table("overload_tipping_point", "incremental").set_index(
+        "workforce.caseload_cap"
+    )[cost]
+    assert [round(caps[c], -1) for c in (10, 14, 6)] == [6850, 6920, 7180]
+
+
 WARMUP = "warmup_length"
 LONGER = {BASELINE: "baseline_warmup_3y", LIBERATED: "liberated_warmup_3y"}
 
