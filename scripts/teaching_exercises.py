@@ -112,7 +112,12 @@ RUNS: tuple[Run, ...] = (
     Run(3, "B cap left at 10", (RunTo(4),), unchanged_at=2),
     *(
         Run(3, f"B cap 10 to {cap} at week 104", (RunTo(2), Move(caseload_cap("B", cap)), RunTo(4)))
-        for cap in (15, 20, 25, 6)
+        for cap in (15, 20, 25, 12, 13, 6)
+    ),
+    Run(
+        3,
+        "B cap 10 to 15 at week 104, back to 10 at week 156",
+        (RunTo(2), Move(caseload_cap("B", 15)), RunTo(3), Move(caseload_cap("B", 10)), RunTo(7)),
     ),
     *_with_and_without(4, knob("continuity", 0.1)),
     Run(5, "as loaded", (RunTo(3),)),

@@ -60,8 +60,9 @@ CHANGE, WITHOUT = "with the change", "without"
 LOADED = "as loaded"
 CAPS = {
     10: "B cap left at 10",
-    **{cap: f"B cap 10 to {cap} at week 104" for cap in (15, 20, 25, 6)},
+    **{cap: f"B cap 10 to {cap} at week 104" for cap in (15, 20, 25, 12, 13, 6)},
 }
+BACK = "B cap 10 to 15 at week 104, back to 10 at week 156"
 CASEWORKER_QUEUE = "the system: waiting for a caseworker now"
 PEOPLE_WAITING = "chart: People waiting"
 HEALTH_AND_POLICE = ("cost so far: NHS (£m)", "cost so far: police & justice (£m)")
@@ -114,7 +115,7 @@ QUOTES = (
     ),
     Quote(
         3,
-        "({105} against {82} without the change over the second year; in our run A's burnout also "
+        "({88} against {65} without the change over the second year; in our run A's burnout also "
         "rose, {35} % against {14} % over that year)",
         (
             at(CHANGE, "A", 208, mean_of_year("People waiting")),
@@ -152,9 +153,15 @@ QUOTES = (
     # 4. A tipping point in caseloads
     Quote(
         4,
-        "B's burnout at week 208 is {5} % if the cap is left at 10, {74} % at 15, {86} % at 20 "
-        "and {83} % at 25",
-        tuple(at(CAPS[cap], "B", 208, "burnout now (%)") for cap in (10, 15, 20, 25)),
+        "B's burnout at week 208 is {5} % if the cap is left at 10, {41} % at 12, {54} % at 13, "
+        "{74} % at 15, {86} % at 20 and {83} % at 25",
+        tuple(at(CAPS[cap], "B", 208, "burnout now (%)") for cap in (10, 12, 13, 15, 20, 25)),
+    ),
+    Quote(
+        4,
+        "after a year at 15 ({66} % at week 156) and the cap back at 10, B's burnout is {47} % a "
+        "year later, {14} % at week 260 and {3} % at week 364",
+        tuple(at(BACK, "B", week, "burnout now (%)") for week in (156, 208, 260, 364)),
     ),
     Quote(
         4,

@@ -56,10 +56,7 @@ def _cumulative_cost_m(history: Sequence[WeekMeasures]) -> np.ndarray:
 
 
 def _waiting(history: Sequence[WeekMeasures]) -> np.ndarray:
-    return np.array(
-        [m.waiting_front_door + m.waiting_caseworker + m.waiting_specialist for m in history],
-        dtype=float,
-    )
+    return np.array([m.people_waiting for m in history], dtype=float)
 
 
 LINE_CHARTS = (
@@ -71,7 +68,9 @@ LINE_CHARTS = (
         _smoothed("failure_demand"),
     ),
     ChartSpec("cost", "Cost so far", "£ million, everything every payer spent", _cumulative_cost_m),
-    ChartSpec("waiting", "People waiting", "front door, caseworker or specialist", _waiting),
+    ChartSpec(
+        "waiting", "People waiting", "front door, caseworker or specialist; each once", _waiting
+    ),
     ChartSpec("caseload", "Mean caseload", "people per worker", _column("mean_caseload")),
     ChartSpec(
         "utilisation", "Staff utilisation", "% of case hours used", _column("utilisation"), True

@@ -161,7 +161,12 @@ def RunControls(
             solara.Button("Step", on_click=lambda: advance(1), disabled=done)
             solara.Button("+1 year", on_click=lambda: advance(YEAR), disabled=done)
             solara.Button("Reset", on_click=reset)
-        solara.SliderInt(f"Speed: {speed.value} weeks a second", value=speed, min=1, max=26)
+        solara.SliderInt(
+            f"Speed: {speed.value} week{'' if speed.value == 1 else 's'} a second",
+            value=speed,
+            min=1,
+            max=26,
+        )
 
 
 def _set_knob(

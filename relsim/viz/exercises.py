@@ -97,21 +97,28 @@ EXERCISES: tuple[Exercise, ...] = (
         "take months to build?",
     ),
     Exercise(
-        "4. A tipping point in caseloads",
-        "tipping points: burnout and turnover",
+        "4. A threshold in caseloads",
+        "thresholds and tipping points: burnout and turnover",
         DEFAULTS,
         (
             "Press +1 year twice, to week 104.",
             "Raise B's caseload cap from 10 to 15 there (no Reset); press +1 year twice more.",
             "Press Load again, +1 year twice, set the cap to 20 and press +1 year twice more; "
-            "then likewise 25 (and 6): where does the response bend?",
+            "then likewise 25, 12 and 13 (and 6): where does the response bend?",
+            "Press Load, +1 year twice, set the cap to 15, +1 year once, put it back to 10 and "
+            "press +1 year four times: does burnout come back down?",
         ),
-        "B's burnout stays near nothing at a cap of 10, jumps to about three quarters at 15 "
-        "and is only a little higher at 20 and 25: a knee, not a straight line. Hand-offs "
-        "rise as burnt-out caseworkers go off sick and leave, and B's crises rise with the cap: "
-        "each caseworker holds more people and sees each of them less. B's waiting list for a "
-        "caseworker empties at first, then fills again as caseworkers leave. At 6 crises rise too: "
-        "too few are held. What would you want to measure before choosing a cap?",
+        "B's burnout stays near nothing at a cap of 10, climbs steeply from 12 to 15 (about "
+        "two fifths at 12, half at 13, three quarters at 15) and is only a little higher at 20 "
+        "and 25: a knee, not a straight line. Each cap settles at a level of its own, and "
+        "putting the cap back undoes it: burnout falls back to almost nothing within two "
+        "years. That is a threshold, not a tipping point in the strict sense, which would leave "
+        "the system stuck in its other state after the push is taken away. Hand-offs rise as "
+        "burnt-out caseworkers go off sick and leave, and B's crises rise with the cap: each "
+        "caseworker holds more people and sees each of them less. B's waiting list for a "
+        "caseworker empties at first, then fills again as caseworkers leave. At 6 crises rise "
+        "too: too few are held. What would you want to measure before choosing a cap, and what "
+        "in a real service might not recover when caseloads fall?",
     ),
     Exercise(
         "5. Continuity",

@@ -125,7 +125,8 @@ class WeekMeasures:
     transactional: float
     waiting_front_door: float
     waiting_caseworker: float
-    waiting_specialist: float
+    waiting_specialist: float  # referrals on specialist lists: one per domain referred
+    people_waiting: float  # at the front door, for a caseworker or on any specialist list, once
     handoffs: float
     leavers: float
     relationship_depth: float  # mean over the people on a caseload, with their worker, 0 to 1
@@ -149,10 +150,26 @@ def week_measures(model: CareModel) -> WeekMeasures:
         waiting_front_door=float(latest["waiting_front_door"]),
         waiting_caseworker=float(latest["waiting_caseworker"]),
         waiting_specialist=float(latest["waiting_specialist"]),
+        people_waiting=people_waiting(model),
         handoffs=float(latest["handoffs"]),
         leavers=float(latest["leavers"]),
         relationship_depth=held_depth(model),
     )
+
+
+def people_waiting(model: CareModel) -> float:
+    """People waiting for anything: at the front door, for a caseworker, or on one or more
+    specialist waiting lists (each person once, where the weekly series counts a referral per
+    list)."""
+    citizens = model.citizens
+    n = citizens.n
+    pathway = citizens.pathway[:n]
+    queued = np.isin(
+        pathway,
+        (Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION, Pathway.WAITING_CASEWORKER),
+    )
+    listed = (citizens.spec_state[:n] == SpecialistState.WAITING).any(axis=1)
+    return float(np.count_nonzero(citizens.present[:n] & (queued | listed)))
 
 
 def held_depth(model: CareModel) -> float:
