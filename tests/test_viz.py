@@ -559,3 +559,26 @@ def test_a_care_model_chosen_mid_run_brings_its_cap_at_reset(comparison: Compari
     assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == running_cap
     comparison.rebuild(wanted)
     assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == side.caseload_cap
+
+
+def test_people_waiting_counts_each_person_once(comparison: Comparison) -> None:
+    """*People waiting* (chart and scoreboard) counts people: someone on two specialist lists
+    is one person, where the weekly series counts a referral per list."""
+    from relsim.citizens import Pathway, SpecialistState
+
+    comparison.advance(30)
+    a = comparison.models[0]
+    citizens, n = a.citizens, a.citizens.n
+    lists = (citizens.spec_state[:n] == SpecialistState.WAITING).sum(axis=1)
+    assert (citizens.present[:n] & (lists >= 2)).any()  # the case that tells the two apart
+    waiting = {Pathway.WAITING_FRONT_DOOR, Pathway.WAITING_ALLOCATION, Pathway.WAITING_CASEWORKER}
+    people = sum(
+        1
+        for row in range(n)
+        if citizens.present[row] and (citizens.pathway[row] in waiting or lists[row] > 0)
+    )
+    latest = comparison.history[0][-1]
+    assert latest.people_waiting == people
+    summed = latest.waiting_front_door + latest.waiting_caseworker + latest.waiting_specialist
+    assert latest.people_waiting < summed
+    assert charts._waiting(comparison.history[0][-1:])[0] == people
