@@ -582,3 +582,12 @@ def test_people_waiting_counts_each_person_once(comparison: Comparison) -> None:
     summed = latest.waiting_front_door + latest.waiting_caseworker + latest.waiting_specialist
     assert latest.people_waiting < summed
     assert charts._waiting(comparison.history[0][-1:])[0] == people
+
+
+def test_the_scoreboards_difference_agrees_with_the_values_it_shows() -> None:
+    """B − A is the difference of the two values as shown: 0.4 % and 3.6 % show as 0 and 4, so
+    4 points apart (not 3), and values that show the same have no difference (not −0.00)."""
+    assert charts.Headline("burnout now (%)", (0.4, 3.6), 0, "pp").difference() == "+4 pp"
+    assert charts.Headline("depth", (0.0249, 0.0151), 2).difference() == "0.00"
+    assert charts.Headline("depth", (0.021, 0.019), 2).difference() == "0.00"
+    assert charts.Headline("cost", (1.004, 1.016), 2).difference() == "+0.02"  # 1.00, 1.02

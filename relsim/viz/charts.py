@@ -209,9 +209,14 @@ class Headline:
     difference_unit: str = ""
 
     def difference(self) -> str:
-        """B − A, signed with a true minus as the heading is, in the difference's unit."""
-        a, b = self.values
-        text = f"{b - a:+,.{self.digits}f}".replace("-", "\u2212")
+        """B − A, signed with a true minus as the heading is, in the difference's unit: the
+        difference of the two values as the row shows them, so that the three agree (0 and 4
+        are 4 apart, never 3), and no difference is 0, not −0."""
+        a, b = (round(v, self.digits) for v in self.values)
+        gap = round(b - a, self.digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+        text = f"{gap:+,.{self.digits}f}".replace("-", "\u2212")
+        if gap == 0:
+            text = text.lstrip("+")
         return f"{text} {self.difference_unit}" if self.difference_unit else text
 
 
