@@ -461,12 +461,20 @@ def test_the_seed_box_takes_every_seed_a_scenario_takes_and_no_other(
 
     low, high = session.SEED_RANGE
     for seed in (low, high):
-        assert controls.seed_refusal(seed, 1) is None
+        assert controls.seed_refusal(f" {seed} ", 1) is None
+        assert controls.parse_seed(f"{seed:,}") == seed
         comparison.change(replace(comparison.setup, seed=seed))
         assert observe.scenario_of(comparison.models[0]).seed == seed
-    for seed in (low - 1, high + 1, None):
-        why = controls.seed_refusal(seed, 1)
-        assert why is not None and why.startswith(f"Seed {seed} not taken") and "Still 1" in why
+    # one message for anything it cannot take, in words a class can follow
+    for typed, rule in [
+        (str(low - 1), "a seed is a whole number, 0 or more"),
+        ("1.5", "a seed is a whole number, 0 or more"),
+        (str(high + 1), f"a seed is a whole number no larger than {high:,}"),
+    ]:
+        assert controls.seed_refusal(typed, 1) == f"Seed {typed} not taken: {rule}. Still 1."
+    assert controls.seed_refusal(" ", 1) == (
+        "An empty seed not taken: a seed is a whole number, 0 or more. Still 1."
+    )
 
 
 def test_a_hybrid_side_names_the_cap_its_slider_sets(comparison: Comparison) -> None:

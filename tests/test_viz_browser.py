@@ -371,6 +371,12 @@ def test_a_seed_the_model_cannot_take_is_refused_in_words(page) -> None:
     seed.press("Enter")
     page.get_by_text("Seed -1 not taken").wait_for()
     assert page.get_by_label("Seed").input_value() == kept
+    # what is not a whole number gets the same one message, in place of the last
+    page.get_by_label("Seed").fill("1.5")
+    page.get_by_label("Seed").press("Enter")
+    page.get_by_text("Seed 1.5 not taken").wait_for()
+    assert page.get_by_text("Seed -1 not taken").count() == 0
+    assert page.get_by_text("must be an integer").count() == 0
     slider = page.locator(".v-input").filter(has_text="Referral friction").get_by_role("slider")
     slider.focus()
     slider.press("ArrowRight")

@@ -5,6 +5,7 @@ district, by starting again at week 0), and the labels that say what each slider
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, cast
@@ -14,6 +15,7 @@ import reacton.ipyvuetify as rv
 import solara
 import solara.lab
 
+from relsim.config.errors import printable
 from relsim.config.schema import Scenario
 from relsim.viz import charts, observe, scenarios
 from relsim.viz.session import (
@@ -251,32 +253,47 @@ def knob_ends(knob: str) -> str:
     return description.split(": ", 1)[-1]
 
 
-def seed_refusal(seed: int | None, kept: int) -> str | None:
-    """Why the seed box does not take `seed` (None: it does). A scenario refuses a seed outside
-    `SEED_RANGE`: taken, it left the districts on their old seed while the box showed the new
-    one, and the next move of any control replaced the page with an error."""
+def seed_refusal(typed: str, kept: int) -> str | None:
+    """Why the seed box does not take what was `typed` (None: it does), in words a class can
+    follow. A scenario refuses a seed outside `SEED_RANGE`: taken, it left the districts on
+    their old seed while the box showed the new one, and the next move of any control replaced
+    the page with an error."""
     low, high = SEED_RANGE
+    seed = parse_seed(typed)
     if seed is not None and low <= seed <= high:
         return None
-    return f"Seed {seed} not taken: a seed is a whole number from {low} to {high:,}. Still {kept}."
+    if seed is not None and seed > high:
+        rule = f"a seed is a whole number no larger than {high:,}"
+    else:
+        rule = f"a seed is a whole number, {low} or more"
+    shown = printable(typed.strip(), 40)
+    return f"{f'Seed {shown}' if shown else 'An empty seed'} not taken: {rule}. Still {kept}."
+
+
+def parse_seed(typed: str) -> int | None:
+    """The whole number typed (signs and digits only), or None."""
+    text = typed.strip().replace(",", "").replace("_", "")
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
 
 
 @solara.component
 def SeedInput(seed: int, on_seed: Callable[[int], None]) -> None:
+    """The seed box. It reads what was typed itself, so that anything it cannot take gets one
+    message of its own, replacing any earlier one."""
     refused = solara.use_reactive(cast("tuple[str, int] | None", None))  # (why, seed kept)
     attempts = solara.use_reactive(0)
 
-    def typed(value: int | None) -> None:
-        why = seed_refusal(value, seed)
-        if why is None and value is not None:
+    def typed(text: str) -> None:
+        why = seed_refusal(text, seed)
+        if why is None:
             refused.set(None)
-            on_seed(value)
+            on_seed(parse_seed(text) or 0)
         else:
-            refused.set((why or "", seed))
+            refused.set((why, seed))
             attempts.set(attempts.value + 1)  # a new box, showing the seed still in use
 
     # a new box each time a number is refused: its text goes back to the seed in use
-    solara.InputInt("Seed", value=seed, on_value=typed).key(f"seed-{attempts.value}")
+    solara.InputText("Seed", value=str(seed), on_value=typed).key(f"seed-{attempts.value}")
     if refused.value is not None and refused.value[1] == seed:  # until the seed changes
         solara.Warning(refused.value[0], dense=True, icon=True)
 
