@@ -4,6 +4,7 @@ handling of bad input."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -599,3 +600,26 @@ def test_the_scoreboards_difference_agrees_with_the_values_it_shows() -> None:
     assert charts.Headline("depth", (0.0249, 0.0151), 2).difference() == "0.00"
     assert charts.Headline("depth", (0.021, 0.019), 2).difference() == "0.00"
     assert charts.Headline("cost", (1.004, 1.016), 2).difference() == "+0.02"  # 1.00, 1.02
+
+
+def test_the_needs_colours_darken_step_by_step_and_the_roles_are_named(
+    comparison: Comparison,
+) -> None:
+    """The dots' colours for 0 to 4+ active needs get darker at every step, by enough to tell
+    apart without hue (red-green colour blindness keeps lightness); each role's box edge is
+    named in the legend."""
+
+    def lightness(colour: str) -> float:  # CIE L* of an sRGB colour
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+        return 116 * (y ** (1 / 3) if y > 0.008856 else 7.787 * y + 16 / 116) - 16
+
+    steps = [lightness(piece["color"]) for piece in system.NEED_PIECES]
+    assert all(darker < lighter - 10 for lighter, darker in itertools.pairwise(steps)), steps
+    comparison.advance(5)
+    a, b = comparison.models
+    for model, role in ((a, "duty worker"), (b, "caseworker")):
+        snapshot, workers = observe.citizen_snapshot(model), observe.worker_states(model)
+        option = system.system_chart(snapshot, workers, "A")
+        assert role in option["legend"]["data"]

@@ -191,7 +191,7 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
     for index in (0, 1):
         page.get_by_test_id(f"system-{index}").locator("canvas").first.wait_for()
         picture = page.get_by_test_id(f"system-{index}").screenshot()
-        assert _coloured_pixels(picture, (0xA5, 0x00, 0x26), 30) > 20  # people with 4+ needs
+        assert _coloured_pixels(picture, (0x41, 0x44, 0x87), 30) > 20  # people with 4+ needs
     _shoot(page, "system")
 
     _open_tab(page, "Journeys")

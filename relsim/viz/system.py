@@ -4,7 +4,8 @@ and triage can be seen, not only counted.
 
 A dot is a person: its colour is how many active needs they have, its size how deep their
 relationship with their current worker is. A red ring marks a crisis this week, a black diamond a
-hand-off (referred, allocated or reallocated), and a box's shade its worker's burnout.
+hand-off (referred, allocated or reallocated), a box's shade its worker's burnout and its edge
+the worker's role (named in the legend).
 """
 
 from __future__ import annotations
@@ -32,12 +33,19 @@ LEGEND_TOP = 40  # pixels: under the title (14 px) and its line of counts (12 px
 NEEDS_KEY_TOP = LEGEND_TOP + 22
 BOXES_TOP = NEEDS_KEY_TOP + 22
 NEEDS_KEY_TITLE = "dot colour, active needs:"
+#: a box's edge by its worker's role (False: a duty worker), in the app's colours for the front
+#: door and the caseworkers, and named in the legend
+ROLE_BORDERS = {False: "#d95f02", True: "#1b9e77"}
+ROLE_NAMES = {False: "duty worker", True: "caseworker"}
+# Light to dark as needs rise, each step clearly darker than the last (viridis, reversed), so
+# the order reads without telling red from green; the crisis ring's red differs from every step
+# in hue or lightness.
 NEED_PIECES = [
-    {"min": 0, "max": 0, "label": "none", "color": "#4daf4a"},
-    {"min": 1, "max": 1, "label": "1", "color": "#b8d335"},
-    {"min": 2, "max": 2, "label": "2", "color": "#fdae61"},
-    {"min": 3, "max": 3, "label": "3", "color": "#f46d43"},
-    {"min": 4, "max": 99, "label": "4 or more", "color": "#a50026"},
+    {"min": 0, "max": 0, "label": "none", "color": "#fde725"},
+    {"min": 1, "max": 1, "label": "1", "color": "#7ad151"},
+    {"min": 2, "max": 2, "label": "2", "color": "#22a884"},
+    {"min": 3, "max": 3, "label": "3", "color": "#2a788e"},
+    {"min": 4, "max": 99, "label": "4 or more", "color": "#414487"},
 ]
 
 
@@ -89,7 +97,7 @@ def layout(
             # a box is narrow: an absent worker's box says so instead of its caseload
             label = "away" if worker.absent else f"{worker.caseload}/{worker.cap}"
             fill = "rgba(160,160,160,0.35)" if worker.absent else _burnout_fill(worker.burnout)
-            border = "#1b9e77" if worker.caseworker else "#d95f02"
+            border = ROLE_BORDERS[worker.caseworker]
         boxes.append(Box(label, x0, y0, side, side + TITLE_ROWS, fill, border))
         mine = np.flatnonzero(held & (snapshot.post == worker.post))
         x, y = _grid(mine.size, side, x0, y0 + TITLE_ROWS)
@@ -213,6 +221,21 @@ def system_chart(
             "silent": True,
         },
     ]
+    roles = sorted({w.caseworker for w in workers if w.in_post})
+    series += [
+        {
+            "name": ROLE_NAMES[role],
+            "type": "scatter",
+            "symbol": "rect",
+            "itemStyle": {
+                "color": "rgba(0,0,0,0)",
+                "borderColor": ROLE_BORDERS[role],
+                "borderWidth": 2,
+            },
+            "data": [],
+        }
+        for role in roles
+    ]
     if followed is not None:
         here = rows == followed
         series.append(
@@ -239,7 +262,7 @@ def system_chart(
         # the legend goes under the title and its counts: beside them, in half of a
         # 1280-pixel screen, it was drawn over the counts
         "legend": {
-            "data": ["crisis this week", "handed on this week"],
+            "data": ["crisis this week", "handed on this week", *(ROLE_NAMES[r] for r in roles)],
             "top": LEGEND_TOP,
             "left": 4,
             "textStyle": {"fontSize": 11},
