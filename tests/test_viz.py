@@ -623,3 +623,16 @@ def test_the_needs_colours_darken_step_by_step_and_the_roles_are_named(
         snapshot, workers = observe.citizen_snapshot(model), observe.worker_states(model)
         option = system.system_chart(snapshot, workers, "A")
         assert role in option["legend"]["data"]
+
+
+def test_a_change_at_the_end_of_the_run_waits_for_reset(comparison: Comparison) -> None:
+    """At the horizon no week is left for a change to apply to: it is not marked on the charts
+    as a change, and waits for Reset, said so."""
+    comparison.advance(1000)
+    assert comparison.finished
+    marks = list(comparison.changes)
+    running = observe.scenario_of(comparison.models[0]).demand_complexity
+    pending = comparison.change(replace(comparison.setup, demand_complexity=0.9))
+    assert pending == [f"demand complexity {running:g}→0.9 (the run has ended)"]
+    assert comparison.changes == marks
+    assert observe.scenario_of(comparison.models[0]).demand_complexity == running

@@ -446,6 +446,12 @@ def test_the_end_of_the_run_says_what_runs_the_districts_again(page) -> None:
     page.get_by_text("the end of the run: Reset, or Load an exercise").wait_for()
     for name in ("Play", "Step", "+1 year"):
         assert page.get_by_role("button", name=name).is_disabled(), name
+    # a knob moved now has no week left to apply to: it waits for Reset, said where it moved
+    page.get_by_text("the run has ended: a change waits for Reset").wait_for()
+    knob = page.locator(".v-input").filter(has_text="Referral friction").get_by_role("slider")
+    knob.focus()
+    knob.press("ArrowRight")
+    page.get_by_text("(the run has ended)").first.wait_for()
     page.get_by_role("button", name="Reset").click()
     page.get_by_text("Week 0 of").wait_for()
     assert page.get_by_role("button", name="Play").is_enabled()

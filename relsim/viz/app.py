@@ -112,7 +112,7 @@ def Page() -> None:
         solara.AppBarTitle("relsim · the same citizens under two ways of organising care")
     with solara.Sidebar(), solara.Column(gap="8px"):
         RunControls(comparison, playing, speed, tick, wanted, pending, frame)
-        PolicyControls(comparison, wanted, tick, pending)
+        PolicyControls(comparison, wanted, tick, pending, comparison.finished)
         DistrictControls(comparison, wanted, tick, pending)
     with solara.lab.Tabs(value=tab, lazy=True):
         with solara.lab.Tab("Compare"):

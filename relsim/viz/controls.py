@@ -211,11 +211,17 @@ def PolicyControls(
     wanted: solara.Reactive[Setup],
     tick: solara.Reactive[int],
     pending: solara.Reactive[list[str]],
+    finished: bool = False,  # at the horizon (a prop, so that the card redraws when it is)
 ) -> None:
     setup = wanted.value
     change = _changer(comparison, wanted, tick, pending)
 
-    with solara.Card("Policy", subtitle="applies at once, even while running", margin=0):
+    subtitle = (
+        "the run has ended: a change waits for Reset"
+        if finished
+        else "applies at once, even while running"
+    )
+    with solara.Card("Policy", subtitle=subtitle, margin=0):
         for knob, label in (
             ("demand_complexity", "Demand complexity"),
             ("continuity", "Continuity of staff"),
@@ -230,6 +236,10 @@ def PolicyControls(
                 functools.partial(_set_knob, change, wanted, knob),
             )
             solara.Text(knob_ends(knob), classes=["relsim-knob-ends"], style=KNOB_ENDS_STYLE)
+        if finished and pending.value:  # said here too, where the slider moved
+            solara.Warning(
+                f"Press Reset to apply: {', '.join(pending.value)}", dense=True, icon=True
+            )
         for index in range(2):
             PolicySlider(
                 cap_label(setup, index),

@@ -227,7 +227,8 @@ class Comparison:
     def change(self, setup: Setup) -> list[str]:
         """Apply new control values. At week 0 the districts are rebuilt with them; later the
         knobs and caps change from next week on (recorded as a policy change), and whatever
-        needs new districts is returned, to be applied by `rebuild`."""
+        needs new districts is returned, to be applied by `rebuild`; at the horizon everything
+        is returned, as nothing can apply any more."""
         if self.week == 0:
             self.rebuild(setup)
             return []
@@ -240,6 +241,11 @@ class Comparison:
                 for d in observe.structural_differences(old, new)
             }
         )
+        if self.finished:
+            # nothing more will run, so a change now could never apply: it waits for Reset as a
+            # new district does, and no change is marked at the last week
+            policy = describe_change(self.setup, _keep_structure(setup, self.setup))
+            return [*pending, *([f"{policy} (the run has ended)"] if policy else [])]
         if pending:
             # keep the structural settings of the running districts, apply the rest now
             live = _keep_structure(setup, self.setup)
