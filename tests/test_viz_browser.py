@@ -171,7 +171,8 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
         page.wait_for_function(f"({CHART_DATA})('chart-{key}').points[0] === 105")
         data = page.evaluate(CHART_DATA, f"chart-{key}")
         assert data["points"] == [105, 105], key
-        assert any("referral friction 0.6→0.9" in m for m in data["marks"]), data["marks"]
+        assert data["marks"] == ["1"], data["marks"]  # numbered, and said above the charts
+    assert "1 · week 53: referral friction 0.6→0.9" in page.get_by_test_id("changes").inner_text()
     assert page.get_by_test_id("chart-crises").evaluate("(el) => el.dataset.kept") == "yes"
     crisis_chart = page.get_by_test_id("chart-crises").screenshot()
     for colour in SIDE_COLOURS:  # both lines are drawn, not just axes
@@ -293,7 +294,9 @@ def test_a_slider_dragged_while_running_is_one_policy_change(page) -> None:
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for()
     page.wait_for_function(f"({CHART_DATA})('chart-crises').marks.length > 0")
-    assert page.evaluate(CHART_DATA, "chart-crises")["marks"] == ["continuity 0.8→0"]
+    assert page.evaluate(CHART_DATA, "chart-crises")["marks"] == ["1"]
+    assert page.get_by_test_id("changes").inner_text().count(" · week ") == 1
+    assert "continuity 0.8→0" in page.get_by_test_id("changes").inner_text()
 
 
 def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:

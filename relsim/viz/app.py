@@ -46,9 +46,10 @@ leaving follow from load. Nothing in the charts is scripted: crisis demand, fail
 burnout emerge from these rules.
 
 **Things to notice.** The warm-up (grey; two years in the bundled district) is the district
-settling from an empty start; watch the measured period. A dashed line marks each policy change.
-*Failure demand* in the charts is what comes back to the door (people returning and chasing);
-refusals and re-referrals further down the referral chain are not charted.
+settling from an empty start; watch the measured period. A dashed line marks each policy
+change, numbered as in the list above the charts. *Failure demand* in the charts is what comes
+back to the door (people returning and chasing); refusals and re-referrals further down the
+referral chain are not charted.
 
 **Extending the model.** The model is `relsim/`; this app only reads it through
 `relsim/viz/observe.py`. See `docs/teaching.md` and `docs/odd.md`.

@@ -151,8 +151,11 @@ def line_chart(
             "silent": True,
             "symbol": "none",
             "lineStyle": {"color": "#555", "type": "dashed"},
-            "label": {"formatter": "{b}", "fontSize": 10, "color": "#333"},
-            "data": [{"name": c.text, "xAxis": c.week} for c in changes],
+            # each line is numbered, and the numbers are said in words above the charts
+            # (`change_notes`): the words on the chart printed two changes a year apart over
+            # each other, and a change of three knobs ran off both edges
+            "label": {"formatter": "{b}", "fontSize": 11, "color": "#333"},
+            "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(changes, 1)],
         }
     option["xAxis"] = {
         "type": "value",
@@ -165,6 +168,11 @@ def line_chart(
     option["yAxis"] = {"type": "value", "max": 100} if spec.share else {"type": "value"}
     option["series"] = series
     return option
+
+
+def change_notes(changes: Sequence[PolicyChange]) -> list[str]:
+    """What each numbered dashed line on the charts is: '1 · week 104: B: cap 10→15'."""
+    return [f"{i} · week {c.week}: {c.text}" for i, c in enumerate(changes, 1)]
 
 
 def payer_chart(histories: Sequence[Sequence[WeekMeasures]], labels: Sequence[str]) -> dict:

@@ -53,7 +53,17 @@ def CompareView(comparison: Comparison, frame: int) -> None:
         ]
         payer = charts.payer_chart(comparison.history, labels)
         scores = _scoreboard_html(comparison)
+        notes = charts.change_notes(comparison.changes)
     solara.HTML("div", scores, attributes={"data-testid": "scoreboard"})
+    # always there, empty until a change: a new element before the charts made every chart
+    # be drawn afresh
+    solara.HTML(
+        "div",
+        ("Policy changes (the numbered dashed lines): " + "; ".join(map(html.escape, notes)))
+        if notes
+        else "",
+        attributes={"data-testid": "changes", "style": "font-size: 14px; margin: 4px 0"},
+    )
     with solara.ColumnsResponsive(default=12, medium=6, large=4):
         for spec, option in zip(charts.LINE_CHARTS, options, strict=True):
             solara.FigureEcharts(
