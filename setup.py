@@ -1,4 +1,5 @@
-"""Build step: ship the bundled scenarios, experiments and calibrated ensemble inside the package.
+"""Build step: ship the bundled scenarios, experiments, calibrated ensemble and teaching guide
+inside the package.
 
 The repository keeps them at its root (`scenarios/`, `experiments/`, `calibration/`), where the
 documentation and tests use them; a wheel carries copies under `relsim/_bundled/`, where
@@ -32,6 +33,12 @@ class BuildWithBundled(build_py):
         target.mkdir(parents=True, exist_ok=True)
         for name in CALIBRATION:
             shutil.copyfile(root / "calibration" / name, target / name)
+        # the teaching guide, which the app shows in its Guide tab, with its pictures
+        bundled = Path(self.build_lib) / "relsim" / "_bundled"
+        shutil.copyfile(root / "docs" / "teaching.md", bundled / "teaching.md")
+        (bundled / "teaching").mkdir(exist_ok=True)
+        for picture in sorted((root / "docs" / "teaching").glob("*.png")):
+            shutil.copyfile(picture, bundled / "teaching" / picture.name)
 
 
 setup(cmdclass={"build_py": BuildWithBundled})

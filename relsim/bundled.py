@@ -1,4 +1,5 @@
-"""The bundled scenarios and experiments, found by name, and the calibrated ensemble's files.
+"""The bundled scenarios and experiments, found by name, the calibrated ensemble's files and
+the teaching guide.
 
 In a checkout they are the repository's `scenarios/`, `experiments/` and `calibration/`
 directories; an installed wheel carries copies of them as package data under `relsim/_bundled/`
@@ -44,6 +45,15 @@ def calibration_file(name: str) -> Path:
     if root is not None:
         return root / "calibration" / name
     return Path(relsim.__file__).resolve().parent / "_bundled" / "calibration" / name
+
+
+def teaching_guide() -> Path | None:
+    """The teaching guide (docs/teaching.md, its pictures in teaching/ beside it): the
+    checkout's, or the copy an installed wheel carries; None if neither is there."""
+    root = _checkout_root()
+    candidates = [root / "docs" / "teaching.md"] if root is not None else []
+    candidates.append(Path(relsim.__file__).resolve().parent / "_bundled" / "teaching.md")
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def names(kind: str) -> list[str]:

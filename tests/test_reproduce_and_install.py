@@ -817,8 +817,9 @@ def test_an_installed_wheel_runs_the_bundled_scenarios_by_name(tmp_path):
     source.mkdir()
     for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE"):
         shutil.copy(ROOT / name, source / name)
-    for name in ("relsim", "scenarios", "experiments", "calibration"):
+    for name in ("relsim", "scenarios", "experiments", "calibration", "docs/teaching"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
+    shutil.copy(ROOT / "docs" / "teaching.md", source / "docs" / "teaching.md")
 
     def run(*args: object, cwd: Path = tmp_path) -> subprocess.CompletedProcess:
         result = subprocess.run(
@@ -859,6 +860,13 @@ def test_an_installed_wheel_runs_the_bundled_scenarios_by_name(tmp_path):
     result = run(relsim, "compare", "baseline", "liberated", "--ensemble", "2", "--workers", "1",
                  *TINY, "--json", cwd=empty)  # fmt: skip
     assert json.loads(result.stdout)["interval"]["parameter_sets"] == 2
+    # The teaching guide comes with it too, pictures and all, for the app's Guide tab.
+    probe = (
+        "from relsim.viz.guide import guide_html; h = guide_html(); "
+        "print(h.count('data:image/png;base64'), 'Things to try' in h)"
+    )
+    shown = run(python, "-c", probe, cwd=empty)
+    assert shown.stdout.split() == ["4", "True"], shown.stdout
 
 
 @pytest.mark.parametrize(("value", "shown"), [("x", '"x"'), (2.5, "2.5"), (True, "true")])

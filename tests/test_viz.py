@@ -4,6 +4,7 @@ handling of bad input."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from dataclasses import replace
@@ -636,3 +637,18 @@ def test_a_change_at_the_end_of_the_run_waits_for_reset(comparison: Comparison) 
     assert pending == [f"demand complexity {running:g}→0.9 (the run has ended)"]
     assert comparison.changes == marks
     assert observe.scenario_of(comparison.models[0]).demand_complexity == running
+
+
+def test_the_guide_tab_is_the_teaching_guide_with_its_pictures_and_nothing_fetched() -> None:
+    """The Guide tab shows docs/teaching.md: every exercise, every picture in the page itself,
+    and its links to documents only a checkout has left as their words."""
+    from relsim.viz import guide
+
+    page = guide.guide_html()
+    text = (ROOT / "docs" / "teaching.md").read_text()
+    pictures = re.findall(r"!\[[^\]]*\]\((teaching/[^)]+\.png)\)", text)
+    assert len(pictures) >= 4
+    assert page.count('src="data:image/png;base64,') == len(pictures)
+    assert "<a href=" not in page and "odd.md" in text
+    for exercise in exercises.EXERCISES:
+        assert html.escape(exercise.title.split(". ", 1)[1]) in page, exercise.title

@@ -524,3 +524,13 @@ def test_a_tab_left_while_playing_stops_its_districts(cli_popen) -> None:
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_the_guide_is_a_tab_of_the_app(page) -> None:
+    """A teacher who installed relsim has the guide beside the model, pictures included,
+    with nothing fetched from elsewhere (the fixture checks every request)."""
+    _open_tab(page, "Guide")
+    guide = page.get_by_test_id("guide")
+    guide.get_by_text("Teaching with relsim in the browser").wait_for()
+    assert guide.locator('img[src^="data:image/png"]').count() >= 4
+    assert guide.get_by_text("4. A threshold in caseloads").count() >= 1

@@ -21,7 +21,7 @@ from relsim.viz.controls import DistrictControls, PolicyControls, Prose, RunCont
 from relsim.viz.session import (
     Comparison,
 )
-from relsim.viz.views import CompareView, ExercisesView, JourneyView, SystemView
+from relsim.viz.views import CompareView, ExercisesView, GuideView, JourneyView, SystemView
 
 SCENARIO_ENV = "RELSIM_VIZ_SCENARIO"
 
@@ -52,7 +52,8 @@ back to the door (people returning and chasing); refusals and re-referrals furth
 referral chain are not charted.
 
 **Extending the model.** The model is `relsim/`; this app only reads it through
-`relsim/viz/observe.py`. See `docs/teaching.md` and `docs/odd.md`.
+`relsim/viz/observe.py`. The *Guide* tab is the teaching guide (`docs/teaching.md`); the
+model is described in `docs/odd.md`.
 """
 
 
@@ -126,3 +127,5 @@ def Page() -> None:
             ExercisesView(comparison, wanted, tick, pending, playing, tab, opening)
         with solara.lab.Tab("About"):
             Prose(ABOUT)
+        with solara.lab.Tab("Guide"):
+            GuideView()

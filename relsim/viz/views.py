@@ -8,7 +8,7 @@ import html
 import solara
 import solara.lab
 
-from relsim.viz import charts, exercises, journey, observe, system
+from relsim.viz import charts, exercises, guide, journey, observe, system
 from relsim.viz.controls import Prose, side_label
 from relsim.viz.session import (
     SIDES,
@@ -231,7 +231,7 @@ def ExercisesView(
     Prose(
         "Each exercise loads its settings into both districts at week 0, with the seed the app "
         "opened with, and opens *Compare* (*Load*); then follow the steps. The full guide, "
-        "with what each one shows and questions for the room, is `docs/teaching.md`."
+        "with what each one shows and questions for the room, is the *Guide* tab."
     )
     for exercise in exercises.EXERCISES:
         with solara.Card(exercise.title, subtitle=exercise.idea, margin=0):
@@ -239,3 +239,13 @@ def ExercisesView(
             solara.HTML("ol", steps)
             Prose(f"**Look for:** {exercise.look_for}")
             solara.Button("Load", on_click=lambda e=exercise: load(e), outlined=True)
+
+
+@solara.component
+def GuideView() -> None:
+    solara.HTML(
+        "div",
+        unsafe_innerHTML=guide.guide_html(),
+        classes=["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"],
+        attributes={"data-testid": "guide"},
+    )
