@@ -652,3 +652,20 @@ def test_the_guide_tab_is_the_teaching_guide_with_its_pictures_and_nothing_fetch
     assert "<a href=" not in page and "odd.md" in text
     for exercise in exercises.EXERCISES:
         assert html.escape(exercise.title.split(". ", 1)[1]) in page, exercise.title
+
+
+def test_boxes_too_small_for_a_label_have_none(comparison: Comparison) -> None:
+    """With many workers a box is too small for its caseload label, which then ran over the
+    boxes beside it: the boxes go unlabelled, and the picture says why."""
+    comparison.advance(3)
+    model = comparison.models[1]
+    snapshot, workers = observe.citizen_snapshot(model), observe.worker_states(model)
+    _, _, _, boxes, counts = system.layout(snapshot, workers)
+    assert counts["boxes_labelled"] == 1 and all(b.title for b in boxes[: len(workers)])
+    many = [replace(workers[0], post=i) for i in range(150)]
+    _, _, _, boxes, counts = system.layout(snapshot, many)
+    assert counts["boxes_labelled"] == 0
+    assert [b.title for b in boxes[:150]] == [""] * 150
+    assert all(b.title for b in boxes[150:])  # the queues keep theirs
+    option = system.system_chart(snapshot, many, "B")
+    assert "too many workers to label their boxes" in option["title"]["subtext"]

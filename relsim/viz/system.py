@@ -20,6 +20,9 @@ from relsim.viz import observe
 from relsim.viz.observe import CitizenSnapshot, WorkerState
 
 QUEUE_WIDTH = 12
+#: boxes in a row beyond which a worker's box is too small for its label at half of a
+#: 1280-pixel screen (150 workers put 14 in a row and their labels over each other)
+LABELLED_COLUMNS = 10
 QUEUE_ROWS_SHOWN = 14
 # Every box keeps its top row for its title, so no dot sits under the text.
 TITLE_ROWS = 1.2
@@ -98,6 +101,8 @@ def layout(
             label = "away" if worker.absent else f"{worker.caseload}/{worker.cap}"
             fill = "rgba(160,160,160,0.35)" if worker.absent else _burnout_fill(worker.burnout)
             border = ROLE_BORDERS[worker.caseworker]
+        if columns > LABELLED_COLUMNS:
+            label = ""  # too small to hold a label: each ran over the boxes beside it
         boxes.append(Box(label, x0, y0, side, side + TITLE_ROWS, fill, border))
         mine = np.flatnonzero(held & (snapshot.post == worker.post))
         x, y = _grid(mine.size, side, x0, y0 + TITLE_ROWS)
@@ -142,6 +147,7 @@ def layout(
     counts["not in any service"] = int((snapshot.place == observe.PLACE_OUT).sum())
     counts["grid_height"] = math.ceil(max(grid_rows * row_pitch, qy))
     counts["grid_width"] = int(qx + QUEUE_WIDTH + TITLE_OVERHANG)
+    counts["boxes_labelled"] = int(columns <= LABELLED_COLUMNS)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(chosen), boxes, counts
 
 
@@ -255,7 +261,8 @@ def system_chart(
         "animation": False,
         "title": {
             "text": title,
-            "subtext": f"{counts['held by a worker']} held by a worker · {out} not in any service",
+            "subtext": f"{counts['held by a worker']} held by a worker · {out} not in any service"
+            + ("" if counts["boxes_labelled"] else " · too many workers to label their boxes"),
             "left": 8,
             "textStyle": {"fontSize": 14},
         },
