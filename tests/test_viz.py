@@ -669,3 +669,11 @@ def test_boxes_too_small_for_a_label_have_none(comparison: Comparison) -> None:
     assert all(b.title for b in boxes[150:])  # the queues keep theirs
     option = system.system_chart(snapshot, many, "B")
     assert "too many workers to label their boxes" in option["title"]["subtext"]
+
+
+def test_asking_for_help_is_not_drawn_at_a_front_door() -> None:
+    """Under the Liberated Method there is no front door: asking for help has a lane of its
+    own, and only what the duty workers do is drawn in the front door's."""
+    assert journey.lane("presented") == "asking for help"
+    assert {journey.lane(k) for k in ("assessed", "signposted", "allocated")} == {"front door"}
+    assert set(journey.LANES) == set(journey.LANE_COLOURS)

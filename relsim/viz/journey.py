@@ -10,9 +10,19 @@ from relsim.viz import observe
 from relsim.viz.observe import CitizenNow, JourneyEvent
 
 # Lanes of the timeline, top to bottom, and the kinds of event drawn in each.
-LANES = ("crisis", "front door", "referral and waiting", "specialist", "caseworker", "in and out")
+# Asking for help has a lane of its own: under the Liberated Method there is no front door, and
+# "asked for help" drawn in a front-door lane said there was.
+LANES = (
+    "crisis",
+    "asking for help",
+    "front door",
+    "referral and waiting",
+    "specialist",
+    "caseworker",
+    "in and out",
+)
 _LANE_OF = {
-    "presented": "front door",
+    "presented": "asking for help",
     "assessed": "front door",
     "signposted": "front door",
     "allocated": "front door",
@@ -32,6 +42,7 @@ _LANE_OF = {
 }
 LANE_COLOURS = {
     "crisis": "#d7191c",
+    "asking for help": "#1f78b4",
     "front door": "#d95f02",
     "referral and waiting": "#7570b3",
     "specialist": "#e7298a",
