@@ -318,7 +318,10 @@ def test_a_study_stopped_by_its_own_handler_ends_the_program_at_once(monkeypatch
         raise signals_module.stopped_exit(signals_module.Terminated(signal.SIGTERM), "kept")
 
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    exit_handlers: list[bool] = []
     monkeypatch.setattr(signals_module.os, "_exit", fake_exit)
+    # recorded, not run: run, they would stop this test process's own pool server
+    monkeypatch.setattr(signals_module.atexit, "_run_exitfuncs", lambda: exit_handlers.append(True))
     monkeypatch.setattr(cli_module, "load_scenario", stopped_study)
     monkeypatch.setattr(sys, "argv", ["relsim", "validate", "baseline"])
     try:
@@ -328,6 +331,7 @@ def test_a_study_stopped_by_its_own_handler_ends_the_program_at_once(monkeypatch
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
     assert ended.value.args == (143,)
+    assert exit_handlers == [True]
     assert capsys.readouterr().err.splitlines() == ["relsim: terminated (SIGTERM); kept"]
 
     # a caller in the same process gets the SystemExit, as before

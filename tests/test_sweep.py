@@ -108,17 +108,10 @@ def small(baseline, cli_small_sets) -> Callable[..., int]:
     status."""
 
     def sweep(out: Path, *args: object) -> int:
+        # serial, unless on a Dask cluster, which has workers of its own (--workers is refused)
+        serial = () if "--dask" in args else ("--workers", "1")
         return relsim_main(
-            "sweep",
-            baseline,
-            *cli_small_sets,
-            "--seed",
-            SEED,
-            "--workers",
-            "1",
-            "--out",
-            out,
-            *args,
+            "sweep", baseline, *cli_small_sets, "--seed", SEED, *serial, "--out", out, *args
         )
 
     return sweep

@@ -661,10 +661,10 @@ def test_boxes_too_small_for_a_label_have_none(comparison: Comparison) -> None:
     model = comparison.models[1]
     snapshot, workers = observe.citizen_snapshot(model), observe.worker_states(model)
     _, _, _, boxes, counts = system.layout(snapshot, workers)
-    assert counts["boxes_labelled"] == 1 and all(b.title for b in boxes[: len(workers)])
+    assert counts["grid_labelled"] == 1 and all(b.title for b in boxes[: len(workers)])
     many = [replace(workers[0], post=i) for i in range(150)]
     _, _, _, boxes, counts = system.layout(snapshot, many)
-    assert counts["boxes_labelled"] == 0
+    assert counts["grid_labelled"] == 0
     assert [b.title for b in boxes[:150]] == [""] * 150
     assert all(b.title for b in boxes[150:])  # the queues keep theirs
     option = system.system_chart(snapshot, many, "B")

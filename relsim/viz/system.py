@@ -147,7 +147,7 @@ def layout(
     counts["not in any service"] = int((snapshot.place == observe.PLACE_OUT).sum())
     counts["grid_height"] = math.ceil(max(grid_rows * row_pitch, qy))
     counts["grid_width"] = int(qx + QUEUE_WIDTH + TITLE_OVERHANG)
-    counts["boxes_labelled"] = int(columns <= LABELLED_COLUMNS)
+    counts["grid_labelled"] = int(columns <= LABELLED_COLUMNS)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(chosen), boxes, counts
 
 
@@ -262,7 +262,7 @@ def system_chart(
         "title": {
             "text": title,
             "subtext": f"{counts['held by a worker']} held by a worker · {out} not in any service"
-            + ("" if counts["boxes_labelled"] else " · too many workers to label their boxes"),
+            + ("" if counts["grid_labelled"] else " · too many workers to label their boxes"),
             "left": 8,
             "textStyle": {"fontSize": 14},
         },

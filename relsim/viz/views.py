@@ -54,9 +54,9 @@ def CompareView(comparison: Comparison, frame: int) -> None:
         payer = charts.payer_chart(comparison.history, labels)
         scores = _scoreboard_html(comparison)
         notes = charts.change_notes(comparison.changes)
-    solara.HTML("div", scores, attributes={"data-testid": "scoreboard"})
-    # always there, empty until a change: a new element before the charts made every chart
-    # be drawn afresh
+    # The charts first, the scoreboard under them: below a scoreboard a 1280x720 projector
+    # showed no chart at all while the districts played. The list of changes is always there,
+    # empty until a change: a new element before the charts made every chart be drawn afresh.
     solara.HTML(
         "div",
         ("Policy changes (the numbered dashed lines): " + "; ".join(map(html.escape, notes)))
@@ -76,6 +76,7 @@ def CompareView(comparison: Comparison, frame: int) -> None:
             attributes={**CHART_STYLE, "data-testid": "chart-payer"},
             responsive=True,
         )
+    solara.HTML("div", scores, attributes={"data-testid": "scoreboard"})
 
 
 @solara.component
