@@ -677,3 +677,24 @@ def test_asking_for_help_is_not_drawn_at_a_front_door() -> None:
     assert journey.lane("presented") == "asking for help"
     assert {journey.lane(k) for k in ("assessed", "signposted", "allocated")} == {"front door"}
     assert set(journey.LANES) == set(journey.LANE_COLOURS)
+
+
+def test_a_disconnected_tab_is_kept_minutes_not_a_day(monkeypatch) -> None:
+    """Solara keeps a disconnected tab's districts a day by default; the app keeps them ten
+    minutes, for a tab to come back to."""
+    import solara.util
+    from solara.server import settings
+
+    from relsim.viz import server
+
+    touched = [
+        (settings.kernel, "cull_timeout"),
+        (settings.main, "mode"),
+        (settings.theme, "show_banner"),
+        (settings.telemetry, "mixpanel_enable"),
+    ]
+    for part, name in touched:
+        monkeypatch.setattr(part, name, getattr(part, name))  # put back after the test
+    assert solara.util.parse_timedelta(settings.kernel.cull_timeout) >= 24 * 3600
+    server.configure(settings)
+    assert solara.util.parse_timedelta(settings.kernel.cull_timeout) == 10 * 60
