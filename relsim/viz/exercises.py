@@ -108,17 +108,18 @@ EXERCISES: tuple[Exercise, ...] = (
             "Press Load, +1 year twice, set the cap to 15, +1 year once, put it back to 10 and "
             "press +1 year four times: does burnout come back down?",
         ),
-        "B's burnout stays near nothing at a cap of 10, climbs steeply from 12 to 15 (about "
+        "B's burnout stays near nothing at a cap of 10, climbs steeply from there to 15 (about "
         "two fifths at 12, half at 13, three quarters at 15) and is only a little higher at 20 "
         "and 25: a knee, not a straight line. Each cap settles at a level of its own, and "
-        "putting the cap back undoes it: burnout falls back to almost nothing within two "
-        "years. That is a threshold, not a tipping point in the strict sense, which would leave "
-        "the system stuck in its other state after the push is taken away. Hand-offs rise as "
-        "burnt-out caseworkers go off sick and leave, and B's crises rise with the cap: each "
-        "caseworker holds more people and sees each of them less. B's waiting list for a "
-        "caseworker empties at first, then fills again as caseworkers leave. At 6 crises rise "
-        "too: too few are held. What would you want to measure before choosing a cap, and what "
-        "in a real service might not recover when caseloads fall?",
+        "putting the cap back undoes it: burnout falls most of the way back within two years "
+        "and to almost nothing by the end of the run. That is a threshold, not a tipping "
+        "point in the strict sense, which would leave the system stuck in its other state "
+        "after the push is taken away. Hand-offs rise as burnt-out caseworkers go off sick and "
+        "leave, and B's crises rise with the cap: each caseworker holds more people and sees "
+        "each of them less. B's waiting list for a caseworker empties at first, then fills "
+        "again as caseworkers leave. At 6 crises rise too: too few are held. What would you "
+        "want to measure before choosing a cap, and what in a real service might not recover "
+        "when caseloads fall?",
     ),
     Exercise(
         "5. Continuity",
