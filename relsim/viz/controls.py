@@ -57,6 +57,17 @@ def workers_label(setup: Setup, index: int) -> str:
     return f"{SIDES[index]}: workers {side.workers}"
 
 
+#: solara.Markdown's look, for HTML made here
+PROSE_CLASSES = ["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"]
+
+
+@solara.component
+def ResetNotice(pending: list[str]) -> None:
+    """What waits for Reset, if anything."""
+    if pending:
+        solara.Warning(f"Press Reset to apply: {', '.join(pending)}", dense=True, icon=True)
+
+
 @solara.component
 def Prose(text: str) -> None:
     """Markdown made HTML here, not by `solara.Markdown`, whose page loads KaTeX (for maths this
@@ -64,7 +75,7 @@ def Prose(text: str) -> None:
     solara.HTML(
         "div",
         unsafe_innerHTML=markdown.markdown(text),
-        classes=["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"],  # its look
+        classes=PROSE_CLASSES,
     )
 
 
@@ -236,10 +247,8 @@ def PolicyControls(
                 functools.partial(_set_knob, change, wanted, knob),
             )
             solara.Text(knob_ends(knob), classes=["relsim-knob-ends"], style=KNOB_ENDS_STYLE)
-        if finished and pending.value:  # said here too, where the slider moved
-            solara.Warning(
-                f"Press Reset to apply: {', '.join(pending.value)}", dense=True, icon=True
-            )
+        if finished:  # said here too, where the slider moved
+            ResetNotice(pending.value)
         for index in range(2):
             PolicySlider(
                 cap_label(setup, index),
@@ -363,7 +372,4 @@ def DistrictControls(
                 # no services has no posts: moved, it asked for a Reset that changed nothing
                 disabled=setup.sides[index].care_model == NO_SERVICES,
             )
-        if pending.value:
-            solara.Warning(
-                f"Press Reset to apply: {', '.join(pending.value)}", dense=True, icon=True
-            )
+        ResetNotice(pending.value)

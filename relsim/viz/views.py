@@ -9,7 +9,7 @@ import solara
 import solara.lab
 
 from relsim.viz import charts, exercises, guide, journey, observe, system
-from relsim.viz.controls import Prose, side_label
+from relsim.viz.controls import PROSE_CLASSES, Prose, side_label
 from relsim.viz.session import (
     SIDES,
     Comparison,
@@ -247,6 +247,6 @@ def GuideView() -> None:
     solara.HTML(
         "div",
         unsafe_innerHTML=guide.guide_html(),
-        classes=["solara-markdown", "rendered_html", "jp-RenderedHTMLCommon"],
+        classes=PROSE_CLASSES,
         attributes={"data-testid": "guide"},
     )
