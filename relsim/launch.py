@@ -12,11 +12,12 @@ from __future__ import annotations
 import sys
 from typing import NoReturn
 
-from relsim import signals
+from relsim import blas, signals
 
 
 def main() -> None:
     """Entry point of `relsim` and `python -m relsim`."""
+    blas.no_blas_threads()
     signals.note_stops()
     try:
         with signals.stops_held_back():

@@ -411,11 +411,13 @@ def test_a_stop_while_the_program_loads_waits_for_the_end_of_loading(signame, st
 
 POOL_START = """
 import os, signal, time
-from relsim import signals
+from relsim import blas, signals
 
+{prepare}
 signals.note_stops()
 with signals.stops_held_back():
     import relsim.cli  # threads started here (numerical libraries') hold Ctrl-C back for good
+import relsim.runner, relsim.sweep.run  # what a command loads later (SciPy's OpenBLAS)
 try:
     with signals.sigint_ignored():
         os.kill(os.getpid(), signal.SIGINT)
@@ -427,12 +429,45 @@ print(len(os.listdir("/proc/self/task")))
 """
 
 
-def test_ctrl_c_while_the_pool_server_starts_is_taken_after_it_not_lost():
+ONE_CPU = (os.cpu_count() or 1) < 2  # OpenBLAS starts no thread of its own: nothing to lose
+
+
+@pytest.mark.parametrize(
+    ("prepare", "expected"),
+    [
+        ("blas.no_blas_threads()", "taken"),
+        pytest.param("", "lost", marks=pytest.mark.skipif(ONE_CPU, reason="one CPU")),
+    ],
+)
+def test_ctrl_c_while_the_pool_server_starts_is_taken_after_it_not_lost(prepare, expected):
     """The pool's server starts with Ctrl-C ignored, which it inherits; a Ctrl-C sent to the
-    relsim process meanwhile is taken as soon as the server has started, not lost."""
+    relsim process meanwhile is taken as soon as the server has started, not lost. Without the
+    program's first step (no OpenBLAS threads), the thread SciPy's OpenBLAS starts when a
+    command loads the model takes it and drops it."""
+    code = POOL_START.format(prepare=prepare)
+    env = {k: v for k, v in ENV.items() if k != "OPENBLAS_NUM_THREADS"}
     done = subprocess.run(
-        [sys.executable, "-c", POOL_START], env=ENV, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     taken, threads = done.stdout.split()
-    assert taken == "taken", done.stderr
+    assert taken == expected, done.stderr
     assert int(threads) > 1  # the case that matters: other threads could have taken it
+
+
+def test_the_program_starts_no_openblas_threads():
+    """The program's first step, before any numerical library loads."""
+    code = (
+        "import os, sys\n"
+        "from relsim import launch\n"
+        "sys.argv = ['relsim', '--help']\n"
+        "try:\n"
+        "    launch.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], file=sys.stderr)\n"
+    )
+    env = {**ENV, "OPENBLAS_NUM_THREADS": "4"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.stderr.strip() == "1"
