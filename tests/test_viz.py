@@ -195,9 +195,24 @@ def test_every_payer_is_named_under_its_bars() -> None:
 def test_a_timeline_names_its_weeks_inside_the_chart() -> None:
     """'week' under the axis, where the chart has room for it; at the axis's end, 16 pixels
     from the chart's edge, it was cut off."""
-    axis = journey.timeline_chart([], "Timeline under A", 364)["xAxis"]
+    axis = journey.timeline_chart([], "Timeline under A", (0, 364))["xAxis"]
     assert axis["name"] == "week"
     assert axis["nameLocation"] == "middle"
+
+
+def test_a_timeline_spans_the_persons_time_in_the_district_so_far() -> None:
+    """From their arrival to this week, the same on both sides: up to the end of the run, a
+    person followed at week 110 had their events in the first third of the axis."""
+    a = [observe.JourneyEvent(week, "presented", -1, "", 0.0) for week in (40, 60, 100)]
+    b = [observe.JourneyEvent(week, "presented", -1, "", 0.0) for week in (40, 90, 112)]
+    weeks = journey.timeline_weeks([a, b], 110)
+    assert weeks == (40, 112)
+    for events in (a, b):
+        axis = journey.timeline_chart(events, "A", weeks)["xAxis"]
+        assert (axis["min"], axis["max"]) == (40, 112)
+    # a newcomer's first events are not spread over the whole chart
+    assert journey.timeline_weeks([a[:1], []], 41) == (40, 40 + journey.SHORTEST_TIMELINE_WEEKS)
+    assert journey.timeline_weeks([[], []], 5) == (0, journey.SHORTEST_TIMELINE_WEEKS)
 
 
 def test_following_someone_at_random_again_moves_on() -> None:
@@ -223,7 +238,7 @@ def test_journeys_are_told_in_words(comparison: Comparison) -> None:
     assert any(e.kind == "presented" for e in events)
     summary = journey.summarise(events, observe.citizen_now(model, int(rows[0])))
     assert summary.crises == sum(e.kind.startswith("crisis_") for e in events)
-    option = journey.timeline_chart(events, "A", 40)
+    option = journey.timeline_chart(events, "A", (0, 40))
     assert sum(len(s["data"]) for s in option["series"]) == len(events)
     for kind in EVENT_KINDS:
         text = journey.describe(observe.JourneyEvent(3, kind, 12, "housing", 1.0))
@@ -248,7 +263,9 @@ def test_a_journey_numbers_its_workers_in_the_order_the_person_met_them() -> Non
     assert said[2] == "episode ended, case closed (their worker 2)"
     assert said[3].endswith("(their worker 1)")
     assert not any("2088" in text or "2105" in text for text in said)
-    tips = [d["name"] for s in journey.timeline_chart(events, "A", 10)["series"] for d in s["data"]]
+    tips = [
+        d["name"] for s in journey.timeline_chart(events, "A", (0, 10))["series"] for d in s["data"]
+    ]
     assert "week 2: allocated a short episode (their worker 2)" in tips
 
 

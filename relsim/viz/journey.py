@@ -146,8 +146,22 @@ def summarise(events: Sequence[JourneyEvent], now: CitizenNow | None) -> Journey
     )
 
 
-def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> dict:
-    """Events as dots on lanes over the weeks; hovering shows the words."""
+#: the shortest stretch of weeks a timeline shows: a newcomer's first events are not spread
+#: over the whole chart
+SHORTEST_TIMELINE_WEEKS = 26
+
+
+def timeline_weeks(histories: Sequence[Sequence[JourneyEvent]], week_now: int) -> tuple[int, int]:
+    """The weeks the timelines of one person show, the same on both sides: from their first
+    event (arrival) to this week. Up to the end of the run, early in a run one person's events
+    were bunched into the first part of the axis."""
+    start = min((h[0].week for h in histories if h), default=0)
+    end = max([week_now, *(e.week for h in histories for e in h)])
+    return start, max(end, start + SHORTEST_TIMELINE_WEEKS)
+
+
+def timeline_chart(events: Sequence[JourneyEvent], title: str, weeks: tuple[int, int]) -> dict:
+    """Events as dots on lanes over `weeks` (first, last); hovering shows the words."""
     series = []
     numbers = worker_numbers(events)
     for name in LANES:
@@ -164,7 +178,7 @@ def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> 
                 ],
             }
         )
-    last = max((e.week for e in events), default=0)
+    first, last = weeks
     return {
         "animation": False,
         "title": {"text": title, "left": 8, "textStyle": {"fontSize": 14}},
@@ -173,8 +187,8 @@ def timeline_chart(events: Sequence[JourneyEvent], title: str, horizon: int) -> 
         # named under the axis, as on the Compare charts: at its end it fell outside the chart
         "xAxis": {
             "type": "value",
-            "min": 0,
-            "max": max(horizon, last),
+            "min": first,
+            "max": last,
             "name": "week",
             "nameLocation": "middle",
             "nameGap": 24,

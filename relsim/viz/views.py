@@ -132,7 +132,6 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
 
     with comparison.lock:
         count = observe.citizen_count(comparison.models[0])
-        horizon = observe.horizon_week(comparison.models[0])
         row = followed.value
         stories = []
         if row is not None and 0 <= row < count:
@@ -169,6 +168,7 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
         solara.Info("Pick a citizen, or press 'Follow someone at random'.")
     if not stories:
         return
+    weeks = journey.timeline_weeks([events for _, events, _, _ in stories], comparison.week)
     with solara.ColumnsResponsive(default=12, large=6):
         for i, events, now, summary in stories:
             with solara.Column():
@@ -185,7 +185,7 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                     f"**{summary.re_presentations}** · budget **£{summary.budget_gbp:,.0f}**"
                 )
                 solara.FigureEcharts(
-                    option=journey.timeline_chart(events, f"Timeline under {SIDES[i]}", horizon),
+                    option=journey.timeline_chart(events, f"Timeline under {SIDES[i]}", weeks),
                     attributes={
                         "style": "height: 260px; width: 100%;",
                         "data-testid": f"timeline-{i}",
