@@ -371,3 +371,16 @@ def _read(quote: Quote) -> list[tuple[int, str]]:
     for value in quote.values:
         value(screen)
     return read
+
+
+def test_the_words_on_the_screen_give_the_models_own_settings() -> None:
+    """The glossary's burnout threshold and warm-up are the bundled district's."""
+    from relsim.config.loading import load_scenario
+    from relsim.config.schema.staff import Staff
+
+    words = " ".join((ROOT / "docs" / "teaching.md").read_text().split())
+    threshold = round(Staff().sustainable_utilisation * 100)
+    assert f"asks for more than {threshold} % of their hours" in words
+    warmup = load_scenario(ROOT / "scenarios" / "baseline.yaml").time.warmup_weeks
+    years = {52: "first year", 104: "first two years", 156: "first three years"}[warmup]
+    assert f"**Warm-up**: the {years} in the bundled district" in words

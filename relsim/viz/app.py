@@ -52,8 +52,8 @@ back to the door (people returning and chasing); refusals and re-referrals furth
 referral chain are not charted.
 
 **Extending the model.** The model is `relsim/`; this app only reads it through
-`relsim/viz/observe.py`. The *Guide* tab is the teaching guide (`docs/teaching.md`); the
-model is described in `docs/odd.md`.
+`relsim/viz/observe.py`. The *Guide* tab is the teaching guide (`docs/teaching.md`; its
+*Words on the screen* says what each measure means); the model is described in `docs/odd.md`.
 """
 
 
