@@ -93,6 +93,8 @@ class Run:
     actions: tuple[Action, ...]
     journeys: bool = False  # exercise 1 opens Journeys at the end
     unchanged_at: float | None = None  # a run without a change: record as if made at this year
+    #: record each year the crises of the people who arrived in these years (first, last)
+    intake: tuple[int, int] | None = None
 
 
 def _with_and_without(exercise: int, change: SettingChange) -> tuple[Run, Run]:
@@ -124,6 +126,41 @@ RUNS: tuple[Run, ...] = (
     Run(6, "complexity 0.3", (RunTo(3),)),
     Run(6, "complexity 0.9", (RunTo(3), Move(knob("demand_complexity", 0.9)), Reset(), RunTo(3))),
     Run(7, "as loaded", (RunTo(3),)),
+    Run(
+        8,
+        "complexity 1.0 from week 104, back to 0.6 at week 156",
+        (
+            RunTo(2),
+            Move(knob("demand_complexity", 1.0)),
+            RunTo(3),
+            Move(knob("demand_complexity", 0.6)),
+            RunTo(7),
+        ),
+        intake=(3, 3),
+    ),
+    Run(8, "without", (RunTo(7),), unchanged_at=2, intake=(3, 3)),
+    Run(
+        8,
+        "complexity 0.8 from week 104, back to 0.6 at week 156",
+        (
+            RunTo(2),
+            Move(knob("demand_complexity", 0.8)),
+            RunTo(3),
+            Move(knob("demand_complexity", 0.6)),
+            RunTo(7),
+        ),
+    ),
+    Run(
+        8,
+        "complexity 1.0 from week 104, back to 0.6 at week 208",
+        (
+            RunTo(2),
+            Move(knob("demand_complexity", 1.0)),
+            RunTo(4),
+            Move(knob("demand_complexity", 0.6)),
+            RunTo(7),
+        ),
+    ),
 )
 
 
@@ -303,6 +340,21 @@ def journeys_now(session: Session) -> list[Row]:
     return out
 
 
+def intake_crises(session: Session, years: tuple[int, int], year: int) -> list[Row]:
+    """Crises in the year to this week of the people who arrived in `years` (exercise 9: the
+    intake of the complex year)."""
+    first, last = years
+    arrived = ((first - 1) * year + 1, last * year)
+    weeks = (session.week - year + 1, session.week)
+    found = [observe.intake(m, arrived, weeks) for m in session.comparison.models]
+    who = f"people who arrived in year {first}"
+    return [
+        *_both([i.crises for i in found], f"crises in the year to this week: {who}"),
+        *_both([i.arrived for i in found], who),
+        *_both([i.still_here for i in found], f"{who}: still here"),
+    ]
+
+
 def _mean_of(values: Iterable[float]) -> float:
     return float(np.mean(list(values)))
 
@@ -327,6 +379,8 @@ def run_exercise(run: Run, year: int, citizens: int | None) -> pd.DataFrame:
             found += window(session.comparison.history, weeks, label)
         if run.journeys and session.week == final_week:
             found += journeys_now(session)
+        if run.intake is not None and label == "year":
+            found += intake_crises(session, run.intake, year)
         records.extend(
             {"district": d, "week": session.week, "quantity": q, "value": v} for d, q, v in found
         )

@@ -181,4 +181,22 @@ EXERCISES: tuple[Exercise, ...] = (
         "times B's hand-offs and a higher cost so far. What does the relational model buy "
         "that more transactional capacity does not?",
     ),
+    Exercise(
+        "9. The district remembers",
+        "path dependence: a push that is taken away but not undone",
+        DEFAULTS,
+        (
+            "Press +1 year twice, to week 104.",
+            "Set demand complexity to 1.0 there (no Reset); press +1 year once, to week 156.",
+            "Put demand complexity back to 0.6 and press +1 year four times, to the end of the "
+            "run.",
+            "Press Load again and press +1 year seven times, without the push, to compare.",
+        ),
+        "Crises climb in both districts during the complex year and fall back after it, but "
+        "not all the way: to the end of the run both have more crises a week than without the "
+        "push. Nothing is stuck, and no feedback holds the district in another state: the "
+        "people who arrived during that year came with more complex needs, and they keep them "
+        "for as long as they live in the district. The system's memory is in its people. Where "
+        "else might a service's past live on?",
+    ),
 )

@@ -364,6 +364,33 @@ def journey(model: CareModel, row: int) -> list[JourneyEvent]:
     ]
 
 
+@dataclass(frozen=True)
+class Intake:
+    """The people who arrived in some weeks, as their journeys record them."""
+
+    arrived: int
+    still_here: int
+    crises: int  # in the weeks asked about
+
+
+def intake(model: CareModel, arrived: tuple[int, int], weeks: tuple[int, int]) -> Intake:
+    """The people who arrived in weeks `arrived` (first, last, both included): how many are
+    still here, and their crises in weeks `weeks`: how much of a district's crisis demand one
+    intake makes, years on."""
+    frame = _journey_frame(model)
+    week, kind = frame["week"].to_numpy(), frame["kind"]
+    citizen = frame["citizen"].to_numpy()
+    arrivals = (kind == "arrived").to_numpy() & (week >= arrived[0]) & (week <= arrived[1])
+    cohort = np.unique(citizen[arrivals])
+    gone = np.isin(cohort, citizen[kind.isin(("left", "died")).to_numpy()])
+    crises = kind.str.startswith("crisis_").to_numpy() & (week >= weeks[0]) & (week <= weeks[1])
+    return Intake(
+        arrived=int(cohort.size),
+        still_here=int(cohort.size - gone.sum()),
+        crises=int(np.isin(citizen[crises], cohort).sum()),
+    )
+
+
 def citizen_count(model: CareModel) -> int:
     """Rows so far: everyone who has lived in the district."""
     return int(model.citizens.n)
