@@ -105,6 +105,24 @@ def _with_and_without(exercise: int, change: SettingChange) -> tuple[Run, Run]:
     )
 
 
+def _complexity_push(value: float, years: int, intake: tuple[int, int] | None = None) -> Run:
+    """Exercise 4's other push: demand complexity at `value` from week 104 for `years`, then
+    back to 0.6, to the end of the run."""
+    back = 2 + years
+    return Run(
+        3,
+        f"complexity {value} from week 104, back to 0.6 at week {back * YEAR}",
+        (
+            RunTo(2),
+            Move(knob("demand_complexity", value)),
+            RunTo(back),
+            Move(knob("demand_complexity", 0.6)),
+            RunTo(7),
+        ),
+        intake=intake,
+    )
+
+
 RUNS: tuple[Run, ...] = (
     Run(0, "as loaded", (RunTo(3),), journeys=True),
     Run(1, "complexity 0.1", (RunTo(3),)),
@@ -121,46 +139,15 @@ RUNS: tuple[Run, ...] = (
         "B cap 10 to 15 at week 104, back to 10 at week 156",
         (RunTo(2), Move(caseload_cap("B", 15)), RunTo(3), Move(caseload_cap("B", 10)), RunTo(7)),
     ),
+    _complexity_push(1.0, years=1, intake=(3, 3)),
+    Run(3, "complexity left at 0.6", (RunTo(7),), unchanged_at=2, intake=(3, 3)),
+    _complexity_push(0.8, years=1),
+    _complexity_push(1.0, years=2),
     *_with_and_without(4, knob("continuity", 0.1)),
     Run(5, "as loaded", (RunTo(3),)),
     Run(6, "complexity 0.3", (RunTo(3),)),
     Run(6, "complexity 0.9", (RunTo(3), Move(knob("demand_complexity", 0.9)), Reset(), RunTo(3))),
     Run(7, "as loaded", (RunTo(3),)),
-    Run(
-        8,
-        "complexity 1.0 from week 104, back to 0.6 at week 156",
-        (
-            RunTo(2),
-            Move(knob("demand_complexity", 1.0)),
-            RunTo(3),
-            Move(knob("demand_complexity", 0.6)),
-            RunTo(7),
-        ),
-        intake=(3, 3),
-    ),
-    Run(8, "without", (RunTo(7),), unchanged_at=2, intake=(3, 3)),
-    Run(
-        8,
-        "complexity 0.8 from week 104, back to 0.6 at week 156",
-        (
-            RunTo(2),
-            Move(knob("demand_complexity", 0.8)),
-            RunTo(3),
-            Move(knob("demand_complexity", 0.6)),
-            RunTo(7),
-        ),
-    ),
-    Run(
-        8,
-        "complexity 1.0 from week 104, back to 0.6 at week 208",
-        (
-            RunTo(2),
-            Move(knob("demand_complexity", 1.0)),
-            RunTo(4),
-            Move(knob("demand_complexity", 0.6)),
-            RunTo(7),
-        ),
-    ),
 )
 
 
@@ -341,7 +328,7 @@ def journeys_now(session: Session) -> list[Row]:
 
 
 def intake_crises(session: Session, years: tuple[int, int], year: int) -> list[Row]:
-    """Crises in the year to this week of the people who arrived in `years` (exercise 9: the
+    """Crises in the year to this week of the people who arrived in `years` (exercise 4: the
     intake of the complex year)."""
     first, last = years
     arrived = ((first - 1) * year + 1, last * year)

@@ -53,8 +53,8 @@ def both(run: str, week: int, quantity: str, first: str = "A") -> tuple[Value, V
 
 
 def pushed_or_not(side: str, week: int, quantity: str) -> tuple[Value, Value]:
-    """Exercise 9: one district's reading with the push, then without it."""
-    return at(PUSHED, side, week, quantity), at(WITHOUT, side, week, quantity)
+    """Exercise 4's complexity push: one district's reading with it, then without it."""
+    return at(PUSHED, side, week, quantity), at(NOT_PUSHED, side, week, quantity)
 
 
 def mean_of_year(title: str) -> str:
@@ -71,6 +71,7 @@ BACK = "B cap 10 to 15 at week 104, back to 10 at week 156"
 PUSHED = "complexity 1.0 from week 104, back to 0.6 at week 156"
 SMALLER_PUSH = "complexity 0.8 from week 104, back to 0.6 at week 156"
 LONGER_PUSH = "complexity 1.0 from week 104, back to 0.6 at week 208"
+NOT_PUSHED = "complexity left at 0.6"
 INTAKE = "people who arrived in year 3"
 INTAKE_CRISES = f"crises in the year to this week: {INTAKE}"
 CASEWORKER_QUEUE = "the system: waiting for a caseworker now"
@@ -322,9 +323,9 @@ QUOTES = (
             *both(LOADED, 156, COST),
         ),
     ),
-    # 9. The district remembers
+    # 4. Thresholds and legacies: the other push
     Quote(
-        9,
+        4,
         "(A {8,570} against {5,785}, B {7,121} against {4,845}: about {165} a week against {111}, "
         "and {137} against {93})",
         (
@@ -335,7 +336,7 @@ QUOTES = (
         ),
     ),
     Quote(
-        9,
+        4,
         "A still has {6,343} against {5,918} ({122} a week against {114}) and B {5,237} against "
         "{4,864} ({101} against {94}), and each costs more that year (£{11.7}m against £{10.9}m, "
         "£{12.3}m against £{11.7}m)",
@@ -349,12 +350,12 @@ QUOTES = (
         ),
     ),
     Quote(
-        9,
+        4,
         "more than half of them ({103} of the {189} in A)",
         (at(PUSHED, "A", 364, f"{INTAKE}: still here"), at(PUSHED, "A", 364, INTAKE)),
     ),
     Quote(
-        9,
+        4,
         "In the last year they had {871} crises in A, where the people who arrived in that year "
         "of the run without the push had {441}, and {679} against {336} in B",
         (
@@ -437,18 +438,17 @@ def test_the_words_on_the_screen_give_the_models_own_settings() -> None:
 
 
 def test_a_bigger_push_leaves_a_bigger_legacy(screens: dict[int, Screen]) -> None:
-    """Exercise 9: 'A smaller push (0.8) leaves a smaller legacy, and a push of two years a
+    """Exercise 4: 'A smaller push (0.8) leaves a smaller legacy, and a push of two years a
     larger one': crises in the last year of the run, in both districts, in that order."""
-    screen = screens[9]
+    screen = screens[4]
     for side in ("A", "B"):
         last_year = [
-            screen(run, side, 364, YEAR_IN) for run in (WITHOUT, SMALLER_PUSH, PUSHED, LONGER_PUSH)
+            screen(run, side, 364, YEAR_IN)
+            for run in (NOT_PUSHED, SMALLER_PUSH, PUSHED, LONGER_PUSH)
         ]
         assert last_year == sorted(last_year) and len(set(last_year)) == 4, (side, last_year)
     # 'all of A's extra crises and about nine tenths of B's'
     for side, low, high in (("A", 0.95, 1.1), ("B", 0.8, 1.0)):
-        extra = screen(PUSHED, side, 364, YEAR_IN) - screen(WITHOUT, side, 364, YEAR_IN)
-        theirs = screen(PUSHED, side, 364, INTAKE_CRISES) - screen(
-            WITHOUT, side, 364, INTAKE_CRISES
-        )
+        extra = minus(*pushed_or_not(side, 364, YEAR_IN))(screen)
+        theirs = minus(*pushed_or_not(side, 364, INTAKE_CRISES))(screen)
         assert low <= theirs / extra <= high, (side, theirs, extra)

@@ -97,8 +97,8 @@ EXERCISES: tuple[Exercise, ...] = (
         "take months to build?",
     ),
     Exercise(
-        "4. A threshold in caseloads",
-        "thresholds and tipping points: burnout and turnover",
+        "4. Thresholds and legacies",
+        "thresholds, tipping points and path dependence: burnout, turnover and who arrives",
         DEFAULTS,
         (
             "Press +1 year twice, to week 104.",
@@ -107,6 +107,9 @@ EXERCISES: tuple[Exercise, ...] = (
             "then likewise 25, 12 and 13 (and 6): where does the response bend?",
             "Press Load, +1 year twice, set the cap to 15, +1 year once, put it back to 10 and "
             "press +1 year four times: does burnout come back down?",
+            "Press Load, +1 year twice, set demand complexity to 1.0, +1 year once, put it back "
+            "to 0.6 and press +1 year four times; then Load and +1 year seven times without "
+            "the push: do crises come back down?",
         ),
         "B's burnout stays near nothing at a cap of 10, climbs steeply from there to 15 (about "
         "two fifths at 12, half at 13, three quarters at 15) and is only a little higher at 20 "
@@ -117,9 +120,12 @@ EXERCISES: tuple[Exercise, ...] = (
         "after the push is taken away. Hand-offs rise as burnt-out caseworkers go off sick and "
         "leave, and B's crises rise with the cap: each caseworker holds more people and sees "
         "each of them less. B's waiting list for a caseworker empties at first, then fills "
-        "again as caseworkers leave. At 6 crises rise too: too few are held. What would you "
-        "want to measure before choosing a cap, and what in a real service might not recover "
-        "when caseloads fall?",
+        "again as caseworkers leave. At 6 crises rise too: too few are held. A year of "
+        "complex demand is different: crises fall back after it but not all the way, to the "
+        "end of the run. Nothing is stuck: the people who arrived that year came with more "
+        "complex needs and keep them while they live in the district. Its memory is in its "
+        "people. What would you want to measure before choosing a cap, and what in a real "
+        "service might not recover when caseloads fall?",
     ),
     Exercise(
         "5. Continuity",
@@ -180,23 +186,5 @@ EXERCISES: tuple[Exercise, ...] = (
         "under a third of their case hours, yet A still has about an eighth more crises, many "
         "times B's hand-offs and a higher cost so far. What does the relational model buy "
         "that more transactional capacity does not?",
-    ),
-    Exercise(
-        "9. The district remembers",
-        "path dependence: a push that is taken away but not undone",
-        DEFAULTS,
-        (
-            "Press +1 year twice, to week 104.",
-            "Set demand complexity to 1.0 there (no Reset); press +1 year once, to week 156.",
-            "Put demand complexity back to 0.6 and press +1 year four times, to the end of the "
-            "run.",
-            "Press Load again and press +1 year seven times, without the push, to compare.",
-        ),
-        "Crises climb in both districts during the complex year and fall back after it, but "
-        "not all the way: to the end of the run both have more crises a week than without the "
-        "push. Nothing is stuck, and no feedback holds the district in another state: the "
-        "people who arrived during that year came with more complex needs, and they keep them "
-        "for as long as they live in the district. The system's memory is in its people. Where "
-        "else might a service's past live on?",
     ),
 )
