@@ -533,4 +533,4 @@ def test_the_guide_is_a_tab_of_the_app(page) -> None:
     guide = page.get_by_test_id("guide")
     guide.get_by_text("Teaching with relsim in the browser").wait_for()
     assert guide.locator('img[src^="data:image/png"]').count() >= 4
-    assert guide.get_by_text("4. A threshold in caseloads").count() >= 1
+    assert guide.get_by_text("4. Thresholds and legacies").count() >= 1
