@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -715,3 +716,73 @@ def test_a_disconnected_tab_is_kept_minutes_not_a_day(monkeypatch) -> None:
     assert solara.util.parse_timedelta(settings.kernel.cull_timeout) >= 24 * 3600
     server.configure(settings)
     assert solara.util.parse_timedelta(settings.kernel.cull_timeout) == 10 * 60
+
+
+def test_a_closed_tabs_districts_are_freed(small: Path, monkeypatch) -> None:
+    """A tab's kernel closed (the tab closed, or its kernel culled), its districts leave the
+    server's memory, with Python's own cycle collector off: nothing keeps them, and what
+    `relsim viz` runs beside the server collects them. Solara's use_task kept each tab's first
+    `play`, and with it the districts, for good; and only a full collection frees the districts
+    and their agents, which refer to each other."""
+    import gc
+    import threading
+    import weakref
+
+    pytest.importorskip("solara")
+    import solara
+    import solara.server.app  # Solara's patches for kernels in a server
+    from solara.server import kernel, kernel_context
+
+    from relsim.viz import app, server
+
+    monkeypatch.setenv(app.SCENARIO_ENV, str(small))
+    monkeypatch.setattr(kernel_context, "contexts", {})
+    stop = threading.Event()
+    sweeper = threading.Thread(
+        target=server.free_closed_tabs, args=(kernel_context.contexts, 0.05, stop)
+    )
+    districts: list[weakref.ref] = []
+    gc.collect()
+    gc.disable()
+    try:
+        sweeper.start()
+        for tab in range(2):
+            context = kernel_context.VirtualKernelContext(
+                id=f"tab-{tab}", kernel=kernel.Kernel(), session_id="class"
+            )
+            kernel_context.contexts[context.id] = context
+            with context:
+                _, rendered = solara.render(app.Page(), handle_error=False)
+                context.app_object = rendered
+            districts += [
+                weakref.ref(o)
+                for o in gc.get_objects()
+                if type(o) is Comparison and all(d() is not o for d in districts)
+            ]
+            del rendered
+            context.close()
+            del context
+        deadline = time.monotonic() + 10
+        while any(d() is not None for d in districts) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = sum(d() is not None for d in districts)
+    finally:
+        gc.enable()
+        stop.set()
+        sweeper.join()
+    assert len(districts) == 2
+    assert left == 0, f"{left} closed tab(s) still hold their districts"
+
+
+def test_a_models_table_of_events_goes_with_the_model(comparison: Comparison) -> None:
+    """The journeys' table of events is kept for a model as long as the model is."""
+    import gc
+
+    comparison.advance(3)
+    for model in comparison.models:
+        observe.journey(model, 0)
+    assert len(observe._frames) >= 2
+    del model
+    comparison.models = []
+    gc.collect()
+    assert len(observe._frames) == 0

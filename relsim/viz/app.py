@@ -100,7 +100,13 @@ def Page() -> None:
                 break
             time.sleep(max(0.0, weeks / speed.value - (time.monotonic() - started)))
 
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    def start() -> None:
+        if playing.value:
+            threading.Thread(target=play, daemon=True).start()
+
+    # a thread of its own, not solara.lab.use_task: Solara keeps a task's first function for
+    # good, and with it this tab's districts, after the tab is closed
+    solara.use_effect(start, [playing.value])
     frame = tick.value  # every view redraws when a frame is done
 
     solara.Title("relsim: two ways of organising care")

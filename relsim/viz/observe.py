@@ -18,6 +18,7 @@ model: `apply_policy` refuses it.
 from __future__ import annotations
 
 import typing
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -331,19 +332,19 @@ class CitizenNow:
     arrived_week: int
 
 
-_frames: dict[int, tuple[int, int, pd.DataFrame]] = {}
+#: each model's table of events, kept as long as the model is (a closed tab's go with it)
+_frames: weakref.WeakKeyDictionary[CareModel, tuple[int, int, pd.DataFrame]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _journey_frame(model: CareModel) -> pd.DataFrame:
     """All events so far, rebuilt at most once per model and week."""
-    key = id(model)
-    cached = _frames.get(key)
+    cached = _frames.get(model)
     if cached is not None and cached[0] == model.week and cached[1] == id(model.journeys):
         return cached[2]
-    if len(_frames) > 16:
-        _frames.clear()
     frame = model.journeys.frame(model.config.needs.domains)
-    _frames[key] = (model.week, id(model.journeys), frame)
+    _frames[model] = (model.week, id(model.journeys), frame)
     return frame
 
 

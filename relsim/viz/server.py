@@ -3,13 +3,17 @@ installed packages (solara-assets), so it works with no internet connection."""
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import os
 import socket
+import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+from relsim.heap import release_free_memory
 
 APP = "relsim.viz.app:Page"
 
@@ -78,6 +82,22 @@ def configure(settings: Any) -> None:
     settings.kernel.cull_timeout = SESSION_KEPT
 
 
+def free_closed_tabs(contexts: Mapping[str, Any], every: float, stop: threading.Event) -> None:
+    """Until `stop`, free what closed tabs held: a tab's districts and their agents refer to
+    each other, so only a full collection frees them, which Python runs seldom in a server, and
+    glibc keeps what is freed unless told to give it back. A tab is collected one round after
+    its kernel left `contexts` (Solara's), so that the threads that closed it have let go."""
+    known: set[str] = set()
+    due = False
+    while not stop.wait(every):
+        if due:
+            gc.collect()
+            release_free_memory()
+        now = set(dict(contexts))  # a copy made at once: the server adds and removes tabs
+        due = bool(known - now)
+        known = now
+
+
 def serve(scenario: Path, host: str, port: int, announce: Callable[[str], None]) -> None:
     """Serve the app for `scenario` until interrupted; `announce` gets the address once the
     socket is listening."""
@@ -94,6 +114,14 @@ def serve(scenario: Path, host: str, port: int, announce: Callable[[str], None])
     # set (it falls back to one that works here): nothing a teacher can act on.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     configure(settings)
+    from solara.server import kernel_context
+
+    # started here, outside every tab's kernel: a thread started in one keeps it alive
+    threading.Thread(
+        target=free_closed_tabs,
+        args=(kernel_context.contexts, 2.0, threading.Event()),
+        daemon=True,
+    ).start()
     config = uvicorn.Config("solara.server.starlette:app", log_level="warning")
     announce(url_of(sock))
     uvicorn.Server(config).run(sockets=[sock])
