@@ -718,6 +718,7 @@ def test_a_disconnected_tab_is_kept_minutes_not_a_day(monkeypatch) -> None:
     assert solara.util.parse_timedelta(settings.kernel.cull_timeout) == 10 * 60
 
 
+@pytest.mark.filterwarnings("ignore:There is no current event loop:DeprecationWarning")
 def test_a_closed_tabs_districts_are_freed(small: Path, monkeypatch) -> None:
     """A tab's kernel closed (the tab closed, or its kernel culled), its districts leave the
     server's memory, with Python's own cycle collector off: nothing keeps them, and what
@@ -786,3 +787,30 @@ def test_a_models_table_of_events_goes_with_the_model(comparison: Comparison) ->
     comparison.models = []
     gc.collect()
     assert len(observe._frames) == 0
+
+
+def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Comparison) -> None:
+    """The exercises compare a run with a change against the same run without it (Load again):
+    the run before the last Reset or Load stays on the charts, faint, on the same axes; moving
+    a control at week 0 is no run and keeps it."""
+    spec = next(s for s in charts.LINE_CHARTS if s.key == "crises")
+    comparison.advance(20)
+    with_change = [[m.crises for m in h] for h in comparison.history]
+    assert comparison.previous is None and charts.previous_note(comparison.previous) == ""
+    comparison.rebuild(comparison.setup)
+    comparison.change(replace(comparison.setup, referral_friction=0.3))  # at week 0: rebuilt
+    comparison.advance(5)
+    option = charts.line_chart(
+        spec, comparison.history, ["A", "B"], 10, 40, comparison.changes, comparison.previous
+    )
+    faint = [s for s in option["series"] if s["name"].endswith("previous run")]
+    assert [s["name"] for s in faint] == ["A, previous run", "B, previous run"]
+    for side, series in enumerate(faint):
+        assert len(series["data"]) == 20
+        assert series["data"][-1][0] == 20 and series["silent"]
+        smoothed = spec.value(comparison.previous[side])
+        assert series["data"][-1][1] == round(float(smoothed[-1]), 3)
+        assert [m.crises for m in comparison.previous[side]] == with_change[side]
+    current = [s for s in option["series"] if not s["name"].endswith("previous run")]
+    assert all(len(s["data"]) == 5 for s in current)
+    assert "to week 20" in charts.previous_note(comparison.previous)

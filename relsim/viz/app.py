@@ -47,7 +47,8 @@ burnout emerge from these rules.
 
 **Things to notice.** The warm-up (grey; two years in the bundled district) is the district
 settling from an empty start; watch the measured period. A dashed line marks each policy
-change, numbered as in the list above the charts. *Failure demand* in the charts is what comes
+change, numbered as in the list above the charts; faint lines are the run before the last
+Reset or Load. *Failure demand* in the charts is what comes
 back to the door (people returning and chasing); refusals and re-referrals further down the
 referral chain are not charted.
 

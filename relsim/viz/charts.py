@@ -23,6 +23,7 @@ PAYER_LABELS = {
 SMOOTH_WEEKS = 4
 DEPTH_LABEL = "mean relationship depth now (0–1)"
 END_LABEL_SHIFT = 7  # pixels: half a line of the letters that end the lines
+PREVIOUS_OPACITY = 0.35  # the previous run's lines: there to compare with, not to read first
 PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
 
@@ -115,8 +116,10 @@ def line_chart(
     warmup: int,
     horizon: int,
     changes: Sequence[PolicyChange],
+    previous: Sequence[Sequence[WeekMeasures]] | None = None,
 ) -> dict:
-    """One measure, one line per district, over the weeks so far."""
+    """One measure, one line per district, over the weeks so far; and, faint, the `previous`
+    run's (before the last Reset or Load), on the same axes."""
     option = _base(spec.title, spec.unit)
     columns = [spec.value(history) * (100 if spec.share else 1) for history in histories]
     ends = [float(values[-1]) if values.size else 0.0 for values in columns]
@@ -140,6 +143,22 @@ def line_chart(
                 "data": [[w, round(float(v), 3)] for w, v in zip(weeks, values, strict=True)],
             }
         )
+    for index, history in enumerate(previous or ()):
+        values = spec.value(history) * (100 if spec.share else 1)
+        series.append(
+            {
+                "name": f"{SIDES[index]}, previous run",
+                "type": "line",
+                "showSymbol": False,
+                "silent": True,
+                "z": 1,  # under this run's lines
+                "lineStyle": {"width": 1.5, "opacity": PREVIOUS_OPACITY},
+                "color": COLOURS[index],
+                "data": [
+                    [m.week, round(float(v), 3)] for m, v in zip(history, values, strict=True)
+                ],
+            }
+        )
     series[0]["markArea"] = {
         "silent": True,
         "itemStyle": {"color": "rgba(120,120,120,0.12)"},
@@ -160,7 +179,9 @@ def line_chart(
     option["xAxis"] = {
         "type": "value",
         "min": 0,
-        "max": max(horizon, max((m.week for h in histories for m in h), default=0)),
+        "max": max(
+            horizon, max((m.week for h in (*histories, *(previous or ())) for m in h), default=0)
+        ),
         "name": "week",
         "nameLocation": "middle",
         "nameGap": 24,
@@ -168,6 +189,13 @@ def line_chart(
     option["yAxis"] = {"type": "value", "max": 100} if spec.share else {"type": "value"}
     option["series"] = series
     return option
+
+
+def previous_note(previous: Sequence[Sequence[WeekMeasures]] | None) -> str:
+    """What the faint lines are, or nothing when there are none."""
+    if not previous or not previous[0]:
+        return ""
+    return f"Faint lines: the run before the last Reset or Load, to week {previous[0][-1].week}."
 
 
 def change_notes(changes: Sequence[PolicyChange]) -> list[str]:

@@ -182,6 +182,9 @@ class Comparison:
         default_factory=lambda: ([], [])
     )
     changes: list[PolicyChange] = field(default_factory=list)
+    #: the weekly measures of the run before the last Reset or Load, which the charts draw
+    #: faintly beside this one (a run with a change and the same run without it, on one axis)
+    previous: tuple[list[observe.WeekMeasures], list[observe.WeekMeasures]] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     _week_start: Setup | None = None
 
@@ -200,6 +203,8 @@ class Comparison:
         """New districts at week 0 from `setup`."""
         configs = [self.scenario(setup, i) for i in range(2)]
         with self.lock:
+            if self.history[0]:  # a run at week 0 (controls moved before a step) is no run
+                self.previous = self.history
             self.setup = setup
             self.models = [observe.new_model(s, setup.seed) for s in configs]
             self.history = ([], [])

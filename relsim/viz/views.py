@@ -48,20 +48,32 @@ def CompareView(comparison: Comparison, frame: int) -> None:
         model = comparison.models[0]
         warmup, horizon = observe.warmup_weeks(model), observe.horizon_week(model)
         options = [
-            charts.line_chart(spec, comparison.history, labels, warmup, horizon, comparison.changes)
+            charts.line_chart(
+                spec,
+                comparison.history,
+                labels,
+                warmup,
+                horizon,
+                comparison.changes,
+                comparison.previous,
+            )
             for spec in charts.LINE_CHARTS
         ]
         payer = charts.payer_chart(comparison.history, labels)
         scores = _scoreboard_html(comparison)
         notes = charts.change_notes(comparison.changes)
+        faint = charts.previous_note(comparison.previous)
     # The charts first, the scoreboard under them: below a scoreboard a 1280x720 projector
     # showed no chart at all while the districts played. The list of changes is always there,
     # empty until a change: a new element before the charts made every chart be drawn afresh.
-    solara.HTML(
-        "div",
+    changed = (
         ("Policy changes (the numbered dashed lines): " + "; ".join(map(html.escape, notes)))
         if notes
-        else "",
+        else ""
+    )
+    solara.HTML(
+        "div",
+        " ".join(part for part in (changed, faint) if part),
         attributes={"data-testid": "changes", "style": "font-size: 14px; margin: 4px 0"},
     )
     with solara.ColumnsResponsive(default=12, medium=6, large=4):
