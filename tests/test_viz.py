@@ -248,6 +248,17 @@ def test_journeys_are_told_in_words(comparison: Comparison) -> None:
     assert observe.citizen_now(model, 10**9) is None
 
 
+def test_an_arrival_is_said_as_moving_in_or_being_there_at_the_start() -> None:
+    """'moved into view with needs' puzzled a reader: week 0's arrivals are the people living
+    in the district when it starts."""
+    assert journey.describe(observe.JourneyEvent(0, "arrived", -1, "", 0.0)) == (
+        "living in the district at the start"
+    )
+    assert journey.describe(observe.JourneyEvent(30, "arrived", -1, "", 0.0)) == (
+        "moved into the district"
+    )
+
+
 def test_a_journey_numbers_its_workers_in_the_order_the_person_met_them() -> None:
     """The model's worker ids (in the thousands) match nothing on screen; numbered in the
     order the person met them, the list shows whether it is the same worker again."""
@@ -791,26 +802,35 @@ def test_a_models_table_of_events_goes_with_the_model(comparison: Comparison) ->
 
 def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Comparison) -> None:
     """The exercises compare a run with a change against the same run without it (Load again):
-    the run before the last Reset or Load stays on the charts, faint, on the same axes; moving
-    a control at week 0 is no run and keeps it."""
+    the run before the last Reset or Load stays on the charts, faint, on the same axes, and the
+    words above the charts say how it started and what changed in it (its dashed lines are not
+    drawn); moving a control at week 0 is no run and keeps it."""
     spec = next(s for s in charts.LINE_CHARTS if s.key == "crises")
-    comparison.advance(20)
+    comparison.advance(10)
+    comparison.change(comparison.setup.side(1, caseload_cap=12))
+    comparison.advance(10)
     with_change = [[m.crises for m in h] for h in comparison.history]
-    assert comparison.previous is None and charts.previous_note(comparison.previous) == ""
-    comparison.rebuild(comparison.setup)
+    assert comparison.previous is None
+    assert charts.previous_note(comparison.previous, comparison.started) == ""
+    comparison.rebuild(replace(comparison.started, citizens=300))
     comparison.change(replace(comparison.setup, referral_friction=0.3))  # at week 0: rebuilt
     comparison.advance(5)
+    previous = comparison.previous
+    assert previous is not None
     option = charts.line_chart(
-        spec, comparison.history, ["A", "B"], 10, 40, comparison.changes, comparison.previous
+        spec, comparison.history, ["A", "B"], 10, 40, comparison.changes, previous
     )
     faint = [s for s in option["series"] if s["name"].endswith("previous run")]
     assert [s["name"] for s in faint] == ["A, previous run", "B, previous run"]
     for side, series in enumerate(faint):
         assert len(series["data"]) == 20
         assert series["data"][-1][0] == 20 and series["silent"]
-        smoothed = spec.value(comparison.previous[side])
+        smoothed = spec.value(previous.history[side])
         assert series["data"][-1][1] == round(float(smoothed[-1]), 3)
-        assert [m.crises for m in comparison.previous[side]] == with_change[side]
+        assert [m.crises for m in previous.history[side]] == with_change[side]
     current = [s for s in option["series"] if not s["name"].endswith("previous run")]
     assert all(len(s["data"]) == 5 for s in current)
-    assert "to week 20" in charts.previous_note(comparison.previous)
+    note = charts.previous_note(previous, comparison.started)
+    assert note.startswith("Faint lines: the run before the last Reset or Load, to week 20;")
+    assert "it started with referral friction 0.6, citizens 400;" in note
+    assert note.endswith("its policy changes: week 10 B: cap 10→12.")

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from relsim.viz.observe import WeekMeasures
-from relsim.viz.session import SIDES, PolicyChange
+from relsim.viz.session import SIDES, PolicyChange, PreviousRun, Setup, start_differences
 
 YEAR = 52  # weeks
 
@@ -116,7 +116,7 @@ def line_chart(
     warmup: int,
     horizon: int,
     changes: Sequence[PolicyChange],
-    previous: Sequence[Sequence[WeekMeasures]] | None = None,
+    previous: PreviousRun | None = None,
 ) -> dict:
     """One measure, one line per district, over the weeks so far; and, faint, the `previous`
     run's (before the last Reset or Load), on the same axes."""
@@ -143,7 +143,8 @@ def line_chart(
                 "data": [[w, round(float(v), 3)] for w, v in zip(weeks, values, strict=True)],
             }
         )
-    for index, history in enumerate(previous or ()):
+    earlier = previous.history if previous is not None else ()
+    for index, history in enumerate(earlier):
         values = spec.value(history) * (100 if spec.share else 1)
         series.append(
             {
@@ -179,9 +180,7 @@ def line_chart(
     option["xAxis"] = {
         "type": "value",
         "min": 0,
-        "max": max(
-            horizon, max((m.week for h in (*histories, *(previous or ())) for m in h), default=0)
-        ),
+        "max": max(horizon, max((m.week for h in (*histories, *earlier) for m in h), default=0)),
         "name": "week",
         "nameLocation": "middle",
         "nameGap": 24,
@@ -191,11 +190,20 @@ def line_chart(
     return option
 
 
-def previous_note(previous: Sequence[Sequence[WeekMeasures]] | None) -> str:
-    """What the faint lines are, or nothing when there are none."""
-    if not previous or not previous[0]:
+def previous_note(previous: PreviousRun | None, started: Setup | None) -> str:
+    """What the faint lines are (nothing when there are none): the run before the last Reset or
+    Load, how it started where this run started otherwise, and its policy changes, whose
+    dashed lines are not drawn."""
+    if previous is None or not previous.history[0]:
         return ""
-    return f"Faint lines: the run before the last Reset or Load, to week {previous[0][-1].week}."
+    words = f"Faint lines: the run before the last Reset or Load, to week {previous.last_week}"
+    differences = start_differences(previous.started, started) if started else []
+    if differences:
+        words += f"; it started with {', '.join(differences)}"
+    if previous.changes:
+        changes = ", ".join(f"week {c.week} {c.text}" for c in previous.changes)
+        words += f"; its policy changes: {changes}"
+    return words + "."
 
 
 def change_notes(changes: Sequence[PolicyChange]) -> list[str]:

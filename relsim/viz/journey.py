@@ -92,7 +92,10 @@ def describe(event: JourneyEvent, numbers: dict[int, int] | None = None) -> str:
     if kind in CRISES:
         return f"{CRISES[kind]}, £{event.detail:,.0f}"
     texts = {
-        "arrived": "moved into view with needs",
+        # everyone living in the district at the start arrives in week 0
+        "arrived": "living in the district at the start"
+        if event.week == 0
+        else "moved into the district",
         "left": "moved away",
         "died": "died",
         "presented": "came back and asked for help again" if event.detail > 0 else "asked for help",

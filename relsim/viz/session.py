@@ -170,6 +170,43 @@ def reset_words(setting: str, index: int) -> str:
     return words if setting in SHARED_SETTINGS else f"{SIDES[index]}'s {words}"
 
 
+@dataclass(frozen=True)
+class PreviousRun:
+    """The run before the last Reset or Load, which the charts draw faintly beside this one (a
+    run with a change and the same run without it, on the same axes): its weekly measures, the
+    settings it started with and its policy changes, so that the faint lines can be told."""
+
+    history: tuple[list[observe.WeekMeasures], list[observe.WeekMeasures]]
+    started: Setup
+    changes: tuple[PolicyChange, ...]
+
+    @property
+    def last_week(self) -> int:
+        return self.history[0][-1].week if self.history[0] else 0
+
+
+def start_differences(old: Setup, new: Setup) -> list[str]:
+    """The settings `old` started with, where `new` started otherwise: 'citizens 1,500',
+    'B: Liberated Method'."""
+    parts = [
+        f"{knob.replace('_', ' ')} {getattr(old, knob):g}"
+        for knob in scenarios.KNOBS
+        if getattr(old, knob) != getattr(new, knob)
+    ]
+    if old.citizens != new.citizens:
+        parts.append(f"citizens {old.citizens:,}")
+    if old.seed != new.seed:
+        parts.append(f"seed {old.seed}")
+    for label, a, b in zip(SIDES, old.sides, new.sides, strict=True):
+        if a.care_model != b.care_model:
+            parts.append(f"{label}: {scenarios.care_model_words(a.care_model)}")
+        if a.workers != b.workers:
+            parts.append(f"{label}: {a.workers} workers")
+        if a.caseload_cap != b.caseload_cap:
+            parts.append(f"{label}: cap {a.caseload_cap}")
+    return parts
+
+
 @dataclass
 class Comparison:
     """The pair of districts. Callers hold `lock` while stepping or reading."""
@@ -182,9 +219,9 @@ class Comparison:
         default_factory=lambda: ([], [])
     )
     changes: list[PolicyChange] = field(default_factory=list)
-    #: the weekly measures of the run before the last Reset or Load, which the charts draw
-    #: faintly beside this one (a run with a change and the same run without it, on one axis)
-    previous: tuple[list[observe.WeekMeasures], list[observe.WeekMeasures]] | None = None
+    previous: PreviousRun | None = None
+    #: the settings this run started with (`setup` follows the policy changes)
+    started: Setup | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     _week_start: Setup | None = None
 
@@ -203,9 +240,9 @@ class Comparison:
         """New districts at week 0 from `setup`."""
         configs = [self.scenario(setup, i) for i in range(2)]
         with self.lock:
-            if self.history[0]:  # a run at week 0 (controls moved before a step) is no run
-                self.previous = self.history
-            self.setup = setup
+            if self.history[0] and self.started is not None:  # week 0 is no run to keep
+                self.previous = PreviousRun(self.history, self.started, tuple(self.changes))
+            self.setup = self.started = setup
             self.models = [observe.new_model(s, setup.seed) for s in configs]
             self.history = ([], [])
             self.changes = []

@@ -62,18 +62,18 @@ def CompareView(comparison: Comparison, frame: int) -> None:
         payer = charts.payer_chart(comparison.history, labels)
         scores = _scoreboard_html(comparison)
         notes = charts.change_notes(comparison.changes)
-        faint = charts.previous_note(comparison.previous)
+        faint = charts.previous_note(comparison.previous, comparison.started)
     # The charts first, the scoreboard under them: below a scoreboard a 1280x720 projector
     # showed no chart at all while the districts played. The list of changes is always there,
     # empty until a change: a new element before the charts made every chart be drawn afresh.
     changed = (
-        ("Policy changes (the numbered dashed lines): " + "; ".join(map(html.escape, notes)))
+        ("Policy changes (the numbered dashed lines): " + "; ".join(map(html.escape, notes)) + ".")
         if notes
         else ""
     )
     solara.HTML(
         "div",
-        " ".join(part for part in (changed, faint) if part),
+        "<br>".join(part for part in (changed, html.escape(faint)) if part),
         attributes={"data-testid": "changes", "style": "font-size: 14px; margin: 4px 0"},
     )
     with solara.ColumnsResponsive(default=12, medium=6, large=4):
