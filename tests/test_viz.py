@@ -834,3 +834,9 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
     assert note.startswith("Faint lines: the run before the last Reset or Load, to week 20;")
     assert "it started with referral friction 0.6, citizens 400;" in note
     assert note.endswith("its policy changes: week 10 B: cap 10→12.")
+
+
+def test_every_charts_subtitle_fits_on_a_projector() -> None:
+    """At 1280x720 a chart is a third of the page: three subtitles ran off its edge."""
+    for spec in charts.LINE_CHARTS:
+        assert len(spec.unit) <= charts.SUBTITLE_CHARACTERS, spec.unit

@@ -60,18 +60,19 @@ def _waiting(history: Sequence[WeekMeasures]) -> np.ndarray:
     return np.array([m.people_waiting for m in history], dtype=float)
 
 
+#: a chart's subtitle fits in a third of the page at 1280x720 (about 40 characters)
+SUBTITLE_CHARACTERS = 40
+
 LINE_CHARTS = (
     ChartSpec("crises", "Crises per week", "crises (4-week average)", _smoothed("crises")),
     ChartSpec(
         "failure_demand",
         "Failure demand at the door",
-        "coming back and chasing (4-week average)",
+        "returns and chasing (4-week average)",
         _smoothed("failure_demand"),
     ),
     ChartSpec("cost", "Cost so far", "£ million, everything every payer spent", _cumulative_cost_m),
-    ChartSpec(
-        "waiting", "People waiting", "front door, caseworker or specialist; each once", _waiting
-    ),
+    ChartSpec("waiting", "People waiting", "at any door or on any list, once each", _waiting),
     ChartSpec("caseload", "Mean caseload", "people per worker", _column("mean_caseload")),
     ChartSpec(
         "utilisation", "Staff utilisation", "% of case hours used", _column("utilisation"), True
@@ -80,7 +81,7 @@ LINE_CHARTS = (
     ChartSpec(
         "transactional",
         "Time spent on transactions",
-        "% of staff time: assess, refer, re-assess, record",
+        "% of staff time: assess, refer, record",
         _column("transactional"),
         True,
     ),
