@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from relsim.viz.observe import WeekMeasures
-from relsim.viz.session import SIDES, PolicyChange, PreviousRun, Setup, start_differences
+from relsim.viz.session import SIDES, PolicyChange, PreviousRun, Setup, describe_change
 
 YEAR = 52  # weeks
 
@@ -195,12 +195,12 @@ def previous_note(previous: PreviousRun | None, started: Setup | None) -> str:
     """What the faint lines are (nothing when there are none): the run before the last Reset or
     Load, how it started where this run started otherwise, and its policy changes, whose
     dashed lines are not drawn."""
-    if previous is None or not previous.history[0]:
+    if previous is None:
         return ""
     words = f"Faint lines: the run before the last Reset or Load, to week {previous.last_week}"
-    differences = start_differences(previous.started, started) if started else []
+    differences = describe_change(previous.started, started) if started else ""
     if differences:
-        words += f"; it started with {', '.join(differences)}"
+        words += f"; its settings at the start, then→now: {differences}"
     if previous.changes:
         changes = ", ".join(f"week {c.week} {c.text}" for c in previous.changes)
         words += f"; its policy changes: {changes}"

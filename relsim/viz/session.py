@@ -182,29 +182,7 @@ class PreviousRun:
 
     @property
     def last_week(self) -> int:
-        return self.history[0][-1].week if self.history[0] else 0
-
-
-def start_differences(old: Setup, new: Setup) -> list[str]:
-    """The settings `old` started with, where `new` started otherwise: 'citizens 1,500',
-    'B: Liberated Method'."""
-    parts = [
-        f"{knob.replace('_', ' ')} {getattr(old, knob):g}"
-        for knob in scenarios.KNOBS
-        if getattr(old, knob) != getattr(new, knob)
-    ]
-    if old.citizens != new.citizens:
-        parts.append(f"citizens {old.citizens:,}")
-    if old.seed != new.seed:
-        parts.append(f"seed {old.seed}")
-    for label, a, b in zip(SIDES, old.sides, new.sides, strict=True):
-        if a.care_model != b.care_model:
-            parts.append(f"{label}: {scenarios.care_model_words(a.care_model)}")
-        if a.workers != b.workers:
-            parts.append(f"{label}: {a.workers} workers")
-        if a.caseload_cap != b.caseload_cap:
-            parts.append(f"{label}: cap {a.caseload_cap}")
-    return parts
+        return self.history[0][-1].week
 
 
 @dataclass
@@ -330,13 +308,23 @@ def _keep_structure(wanted: Setup, running: Setup) -> Setup:
 
 
 def describe_change(old: Setup, new: Setup) -> str:
-    """A short label for a policy change, e.g. `referral friction 0.6→0.9`."""
+    """A short label for what differs, e.g. `referral friction 0.6→0.9`: a policy change (knobs
+    and caps), or between two runs' settings (citizens, seed, care models and workers too)."""
     parts = [
         f"{knob.replace('_', ' ')} {getattr(old, knob):g}→{getattr(new, knob):g}"
         for knob in scenarios.KNOBS
         if getattr(old, knob) != getattr(new, knob)
     ]
+    if old.citizens != new.citizens:
+        parts.append(f"citizens {old.citizens:,}→{new.citizens:,}")
+    if old.seed != new.seed:
+        parts.append(f"seed {old.seed}→{new.seed}")
     for label, a, b in zip(SIDES, old.sides, new.sides, strict=True):
+        if a.care_model != b.care_model:
+            words = (scenarios.care_model_words(m) for m in (a.care_model, b.care_model))
+            parts.append(f"{label}: {'→'.join(words)}")
+        if a.workers != b.workers:
+            parts.append(f"{label}: workers {a.workers}→{b.workers}")
         if a.caseload_cap != b.caseload_cap:
             parts.append(f"{label}: cap {a.caseload_cap}→{b.caseload_cap}")
     return ", ".join(parts)
