@@ -93,8 +93,8 @@ class Run:
     actions: tuple[Action, ...]
     journeys: bool = False  # exercise 1 opens Journeys at the end
     unchanged_at: float | None = None  # a run without a change: record as if made at this year
-    #: record each year the crises of the people who arrived in these years (first, last)
-    intake: tuple[int, int] | None = None
+    #: record each year the crises of the people who arrived in this year of the run
+    intake: int | None = None
 
 
 def _with_and_without(exercise: int, change: SettingChange) -> tuple[Run, Run]:
@@ -105,7 +105,7 @@ def _with_and_without(exercise: int, change: SettingChange) -> tuple[Run, Run]:
     )
 
 
-def _complexity_push(value: float, years: int, intake: tuple[int, int] | None = None) -> Run:
+def _complexity_push(value: float, years: int, intake: int | None = None) -> Run:
     """Exercise 4's other push: demand complexity at `value` from week 104 for `years`, then
     back to 0.6, to the end of the run."""
     back = 2 + years
@@ -139,8 +139,8 @@ RUNS: tuple[Run, ...] = (
         "B cap 10 to 15 at week 104, back to 10 at week 156",
         (RunTo(2), Move(caseload_cap("B", 15)), RunTo(3), Move(caseload_cap("B", 10)), RunTo(7)),
     ),
-    _complexity_push(1.0, years=1, intake=(3, 3)),
-    Run(3, "complexity left at 0.6", (RunTo(7),), unchanged_at=2, intake=(3, 3)),
+    _complexity_push(1.0, years=1, intake=3),
+    Run(3, "complexity left at 0.6", (RunTo(7),), unchanged_at=2, intake=3),
     _complexity_push(0.8, years=1),
     _complexity_push(1.0, years=2),
     *_with_and_without(4, knob("continuity", 0.1)),
@@ -327,14 +327,14 @@ def journeys_now(session: Session) -> list[Row]:
     return out
 
 
-def intake_crises(session: Session, years: tuple[int, int], year: int) -> list[Row]:
-    """Crises in the year to this week of the people who arrived in `years` (exercise 4: the
-    intake of the complex year)."""
-    first, last = years
-    arrived = ((first - 1) * year + 1, last * year)
+def intake_crises(session: Session, arrival_year: int, year: int) -> list[Row]:
+    """The people who arrived in `arrival_year` of the run (exercise 4: the intake of the
+    complex year): how many, how many are still here, and their crises in the year to this
+    week."""
+    arrived = ((arrival_year - 1) * year + 1, arrival_year * year)
     weeks = (session.week - year + 1, session.week)
     found = [observe.intake(m, arrived, weeks) for m in session.comparison.models]
-    who = f"people who arrived in year {first}"
+    who = f"people who arrived in year {arrival_year}"
     return [
         *_both([i.crises for i in found], f"crises in the year to this week: {who}"),
         *_both([i.arrived for i in found], who),
