@@ -250,6 +250,23 @@ def test_the_needs_key_is_in_view_on_a_projector(page) -> None:
         assert _has_square(screen, str(piece["color"]), 9), piece["label"]
 
 
+def test_every_tab_is_in_view_at_a_projectors_zoom(page) -> None:
+    """At 1280x720 zoomed to 125 % (1024x576 of page) all six tabs sit in the bar beside the
+    controls: none hidden behind a scroll arrow, where a room would not find About or Guide."""
+    page.set_viewport_size({"width": 1024, "height": 576})
+    page.get_by_role("tab", name="Guide").wait_for()
+    time.sleep(1)  # Vuetify measures the tabs again after the resize
+    bar = page.locator(".v-tabs").bounding_box()
+    assert bar is not None
+    for tab in page.get_by_role("tab").all():
+        box = tab.bounding_box()
+        assert box is not None
+        assert bar["x"] <= box["x"] and box["x"] + box["width"] <= bar["x"] + bar["width"], (
+            tab.text_content()
+        )
+    assert page.locator(".v-slide-group--is-overflowing").count() == 0
+
+
 def test_reset_applies_what_the_district_controls_waited_for(page) -> None:
     """After Reset the new districts have the changed workforce: no warning is left asking
     for a Reset that has been done."""

@@ -116,6 +116,9 @@ def Page() -> None:
         ".relsim-scores tbody th { text-align: left; font-weight: normal; }"
         # tabs switch at once: no slide while a room watches (and screenshots are not blurred)
         ".v-window__container, .v-window-item, [class*=v-window-x] { transition: none !important; }"
+        # six tabs in the room beside the controls at a projector's 125 % zoom (1024 px of
+        # page), where Vuetify's widths put About and Guide behind a scroll arrow
+        ".v-tabs .v-tab { min-width: 0; padding: 0 12px; letter-spacing: 0.02em; }"
     )
     with solara.AppBar():
         solara.AppBarTitle("relsim · the same citizens under two ways of organising care")
