@@ -175,15 +175,6 @@ def test_the_needs_key_is_above_the_boxes(comparison: Comparison) -> None:
 
 # A chart is a third of the main pane on a 1280x720 projector, about 290 pixels: room for some
 # 50 characters of its subtitle; beyond that the subtitle is cut off mid-word.
-CHART_SUBTITLE_CHARACTERS = 49
-
-
-def test_every_chart_subtitle_fits_a_projector_chart() -> None:
-    units = [spec.unit for spec in charts.LINE_CHARTS]
-    units.append(charts.payer_chart(([], []), ["A", "B"])["title"]["subtext"])
-    assert [u for u in units if len(u) > CHART_SUBTITLE_CHARACTERS] == []
-
-
 def test_every_payer_is_named_under_its_bars() -> None:
     """Three names in a third of a 1280-pixel screen: each shown, broken over lines to fit."""
     axis = charts.payer_chart(([], []), ["A", "B"])["xAxis"]
@@ -214,6 +205,26 @@ def test_a_timeline_spans_the_persons_time_in_the_district_so_far() -> None:
     # a newcomer's first events are not spread over the whole chart
     assert journey.timeline_weeks([a[:1], []], 41) == (40, 40 + journey.SHORTEST_TIMELINE_WEEKS)
     assert journey.timeline_weeks([[], []], 5) == (0, journey.SHORTEST_TIMELINE_WEEKS)
+
+
+def test_a_timeline_names_round_weeks_and_its_ends_only_where_they_are_clear() -> None:
+    """A person who arrived at week 37, followed at week 63, had '37 40' and '60 63' printed
+    nearly over each other: the round weeks are named, and an end only clear of them."""
+
+    def named(first: int, last: int) -> tuple[int, bool, bool]:
+        axis = journey.week_axis_labels(first, last)
+        assert axis["minInterval"] == axis["maxInterval"]  # ECharts keeps to this step
+        shown = axis["axisLabel"]
+        return axis["minInterval"], shown["showMinLabel"], shown["showMaxLabel"]
+
+    assert named(37, 63) == (10, False, False)  # 40 50 60
+    assert named(13, 39) == (10, True, True)  # 13 20 30 39
+    assert named(180, 364) == (50, False, False)  # 200 250 300 350
+    assert named(0, 364) == (100, True, True)  # 0 100 200 300 364
+    for first in range(0, 300, 7):
+        for span in (26, 60, 150, 364):
+            step, _, _ = named(first, first + span)
+            assert span / step <= journey.TIMELINE_STEPS or step == journey.TICK_WEEKS[-1]
 
 
 def test_following_someone_at_random_again_moves_on() -> None:
@@ -840,5 +851,22 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
 
 def test_every_charts_subtitle_fits_on_a_projector() -> None:
     """At 1280x720 a chart is a third of the page: three subtitles ran off its edge."""
-    for spec in charts.LINE_CHARTS:
-        assert len(spec.unit) <= charts.SUBTITLE_CHARACTERS, spec.unit
+    units = [spec.unit for spec in charts.LINE_CHARTS]
+    units.append(charts.payer_chart(([], []), ["A", "B"])["title"]["subtext"])
+    assert [u for u in units if len(u) > charts.SUBTITLE_CHARACTERS] == []
+
+
+def test_the_warm_up_is_named_above_the_plot_clear_of_lines_and_letters(
+    comparison: Comparison,
+) -> None:
+    """Inside the plot the word sat where the lines of a district filling up climb and where
+    the higher line's letter is lifted; above it, nothing is drawn."""
+    spec = charts.LINE_CHARTS[0]
+    option = charts.line_chart(spec, comparison.history, ["A", "B"], 10, 40, [])
+    label = option["series"][0]["markArea"]["label"]
+    assert label["position"] == "insideTop"
+    inside_distance = 5  # ECharts' default for a label inside its area
+    bottom = inside_distance + label["offset"][1] + label["fontSize"] * 1.2
+    assert bottom <= -charts.END_LABEL_SHIFT  # above the highest letter's middle
+    top = inside_distance + label["offset"][1]
+    assert top >= -option["grid"]["top"] + 30  # below the title and subtitle

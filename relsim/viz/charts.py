@@ -23,6 +23,9 @@ PAYER_LABELS = {
 SMOOTH_WEEKS = 4
 DEPTH_LABEL = "mean relationship depth now (0–1)"
 END_LABEL_SHIFT = 7  # pixels: half a line of the letters that end the lines
+# pixels: "warm-up" lifted from the top of its shaded weeks to the gap under the subtitle, where
+# no line climbs and no letter is lifted over it
+WARMUP_LABEL_RISE = 29
 PREVIOUS_OPACITY = 0.35  # the previous run's lines: there to compare with, not to read first
 PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
@@ -105,7 +108,8 @@ def _base(title: str, unit: str) -> dict:
     return {
         "animation": False,
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
-        "grid": {"left": 52, "right": 28, "top": 58, "bottom": 40},  # right: room for "A"
+        # right: room for "A"; top: room for "warm-up" between the subtitle and the plot
+        "grid": {"left": 52, "right": 28, "top": 62, "bottom": 40},
         "tooltip": {"trigger": "axis"},
     }
 
@@ -164,7 +168,12 @@ def line_chart(
     series[0]["markArea"] = {
         "silent": True,
         "itemStyle": {"color": "rgba(120,120,120,0.12)"},
-        "label": {"position": "insideTop", "color": "#777", "fontSize": 10},
+        "label": {
+            "position": "insideTop",
+            "offset": [0, -WARMUP_LABEL_RISE],
+            "color": "#777",
+            "fontSize": 10,
+        },
         "data": [[{"name": "warm-up", "xAxis": 0}, {"xAxis": warmup}]],
     }
     if changes:

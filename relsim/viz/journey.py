@@ -163,6 +163,30 @@ def timeline_weeks(histories: Sequence[Sequence[JourneyEvent]], week_now: int) -
     return start, max(end, start + SHORTEST_TIMELINE_WEEKS)
 
 
+#: steps between the labelled weeks of a timeline, the first that gives at most TIMELINE_STEPS
+TICK_WEEKS = (5, 10, 20, 25, 50, 100)
+TIMELINE_STEPS = 5  # half a 1280-pixel page is room for six numbers of three digits
+#: an end of the axis off the step is labelled only this share of a step from the next label:
+#: "13 15" and "360 364" were printed nearly on top of each other
+END_LABEL_ROOM = 0.55
+
+
+def week_axis_labels(first: int, last: int) -> dict:
+    """Which weeks the axis from `first` to `last` names: round steps, and each end when it is
+    clear of the round week beside it. The ends stay where they are (arrival, this week)."""
+    step = next((w for w in TICK_WEEKS if (last - first) / w <= TIMELINE_STEPS), TICK_WEEKS[-1])
+
+    def clear(gap: int) -> bool:
+        return gap == 0 or gap >= END_LABEL_ROOM * step
+
+    return {
+        # bounds on ECharts' own choice, not its `interval`, which counts from the axis's start
+        "minInterval": step,
+        "maxInterval": step,
+        "axisLabel": {"showMinLabel": clear(-first % step), "showMaxLabel": clear(last % step)},
+    }
+
+
 def timeline_chart(events: Sequence[JourneyEvent], title: str, weeks: tuple[int, int]) -> dict:
     """Events as dots on lanes over `weeks` (first, last); hovering shows the words."""
     series = []
@@ -192,6 +216,7 @@ def timeline_chart(events: Sequence[JourneyEvent], title: str, weeks: tuple[int,
             "type": "value",
             "min": first,
             "max": last,
+            **week_axis_labels(first, last),
             "name": "week",
             "nameLocation": "middle",
             "nameGap": 24,
