@@ -102,6 +102,10 @@ def per_citizen(keys: np.ndarray, counts: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def _mean_or_nan(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else float("nan")
+
+
 def usual_provider_of_care(stats: dict[str, np.ndarray]) -> float:
     """Mean UPC over citizens with two or more contacts: n_max / N."""
     many = stats["contacts"] >= 2
@@ -149,9 +153,11 @@ class ContactLedger:
     def measures(self) -> dict[str, float]:
         front = per_citizen(*self.front_line.pairs())
         everyone = per_citizen(*self.professionals.pairs())
+        # means over the citizens who met anyone: with no one, not a number (as UPC and COC),
+        # not a 0 that would read as "met no one" and enter paired differences
         return {
-            "distinct_workers": float(front["people"].mean()) if front["people"].size else 0.0,
-            "professionals": float(everyone["people"].mean()) if everyone["people"].size else 0.0,
+            "distinct_workers": _mean_or_nan(front["people"]),
+            "professionals": _mean_or_nan(everyone["people"]),
             "upc": usual_provider_of_care(front),
             "coc": bice_boxerman(front),
         }

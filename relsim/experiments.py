@@ -331,10 +331,13 @@ def paired_differences(
     """Each later series minus the first, run by run (the same point and replication: the same
     citizens, luck and parameter set), summarised per point like `summary.csv`."""
     names = list(runs)
-    if len(names) < 2:
-        return pd.DataFrame(columns=["series", "minus", "point", *keys])
     first = runs[names[0]]
     metrics = [m for m in METRIC_NAMES if m in first.columns]
+    if len(names) < 2:  # nothing to pair, but the file has its columns
+        measured = [f"{m}_{part}" for m in metrics for part in ("mean", "ci95_low", "ci95_high")]
+        return pd.DataFrame(
+            columns=["series", "minus", "point", *keys, "pairs", "interval", *measured]
+        )
     index = ["point", "replication"]
     reference = first[first["status"] == "ok"].set_index(index)
     tables = []

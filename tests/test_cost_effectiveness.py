@@ -155,3 +155,15 @@ def test_every_column_is_documented_in_order() -> None:
     for price in PRICES_GBP:
         expected += [c.replace("_P_", f"_{price}_") for c in COLUMNS if "_P_" in c]
     assert list(table.columns) == expected
+
+
+def test_with_one_series_the_empty_table_has_every_column() -> None:
+    """An experiment of one series has no pair to price: its file is the header the two-series
+    table has, not the first four columns of it."""
+    none = _runs([2.0, 6.0, 2.2, 6.4], [1000.0, 8000.0, 1100.0, 8300.0])
+    service = _runs([1.8, 5.0, 2.0, 5.2], [1900.0, 7600.0, 2000.0, 8000.0])
+    care = {"none": "none", "service": "liberated"}
+    both = cost_effectiveness({"none": none, "service": service}, care, ["x"], None)
+    alone = cost_effectiveness({"service": service}, care, ["x"], None)
+    assert alone.empty
+    assert list(alone.columns) == list(both.columns)

@@ -713,3 +713,21 @@ def test_an_experiment_with_a_lever_prices_each_of_its_values_as_an_option(
     run_experiment(_tiny(tmp_path), tmp_path / "plain", workers=1)
     plain = json.loads((tmp_path / "plain" / "manifest.json").read_text())
     assert "lever" not in plain["experiment"]
+
+
+def test_with_one_series_the_differences_file_has_its_columns() -> None:
+    """Nothing to pair, and the empty table has the columns a two-series one has: its file
+    was a header of four."""
+    from relsim.experiments import paired_differences
+
+    rows = [
+        {"point": p, "replication": r, "status": "ok", "x": 0.1 * p}
+        | {"crisis_events_per_citizen_year": 1.0 + p + r, "total_cost_per_citizen_year": 9.0 * r}
+        for p in range(2)
+        for r in range(3)
+    ]
+    frame = pd.DataFrame(rows)
+    both = paired_differences({"a": frame, "b": frame.copy()}, ["x"], None)
+    alone = paired_differences({"a": frame}, ["x"], None)
+    assert alone.empty and not both.empty
+    assert list(alone.columns) == list(both.columns)

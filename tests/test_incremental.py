@@ -127,7 +127,10 @@ def test_the_means_are_over_the_runs_finished_in_every_series() -> None:
     assert table.loc["service", "incremental_net_cost_per_crisis_avoided"] == pytest.approx(
         450.0 / 1.5
     )
-    assert incremental({"none": none}, ["x"], None).empty
+    alone = incremental({"none": none}, ["x"], None)
+    assert alone.empty
+    both = incremental({"none": none, "service": service}, ["x"], None)
+    assert list(alone.columns) == list(both.columns)  # the file has its header all the same
 
 
 def test_every_column_is_documented_in_order() -> None:

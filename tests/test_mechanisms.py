@@ -217,6 +217,15 @@ def test_care_model_none_has_no_services_and_crises_still_happen() -> None:
         assert metrics[name] == 0.0, name
     assert model.tally["unserved_presentations"] > 0
     assert model.tally["presentations"] == 0
+    # no one met anyone: the means over those who did are not a number, as UPC and COC are,
+    # and not a 0 a paired difference would take as "met no one"
+    for name in (
+        "distinct_workers_per_citizen",
+        "professionals_involved_per_citizen",
+        "usual_provider_of_care",
+        "continuity_of_care_index",
+    ):
+        assert np.isnan(metrics[name]), name
 
 
 def test_citizen_agents_of_people_who_leave_leave_the_model() -> None:

@@ -186,11 +186,20 @@ def cost_effectiveness(
                     math.nan if share is None else share
                 )
             rows.append(row)
-    return (
-        pd.DataFrame(rows)
-        if rows
-        else pd.DataFrame(columns=["series", "reference", "point", *keys])
-    )
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=documented_columns(COLUMNS, keys))
+
+
+def documented_columns(columns: Mapping[str, str], keys: list[str]) -> list[str]:
+    """A table's columns as written, from its documented ones: KEY as each grid key, and the
+    columns named with a price P, in the order of the documented ones, once for each price.
+    A table with no rows (one series: nothing to pair) has them too: its file was a header
+    of the first few."""
+    names = [
+        c for name in columns if "_P_" not in name for c in (keys if name == "KEY" else [name])
+    ]
+    for price in PRICES_GBP:
+        names += [name.replace("_P_", f"_{price}_") for name in columns if "_P_" in name]
+    return names
 
 
 def _columns(name: str, summary: Mapping[str, Any]) -> dict[str, float]:

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from relsim.evidence.cost_effectiveness import COST, CRISES, PRICES_GBP, units
+from relsim.evidence.cost_effectiveness import COST, CRISES, PRICES_GBP, documented_columns, units
 from relsim.evidence.intervals import CHANCE, PARAMETERS
 
 FRONTIER = "frontier"
@@ -123,7 +123,7 @@ def incremental(
     PRICES_GBP (module docstring). Empty with fewer than two series."""
     names = list(runs)
     if len(names) < 2:
-        return pd.DataFrame(columns=["series", "point", *keys])
+        return pd.DataFrame(columns=documented_columns(COLUMNS, keys))
     index = ["point", "replication"]
     ok = {
         name: frame[frame["status"] == "ok"].set_index(index)[[*keys, CRISES, COST]]
@@ -148,7 +148,7 @@ def incremental(
         where |= {key: first.loc[(point, replications[at][0]), key] for key in keys}
         found = _rows_at(names, cost[at], crisis[at], replications[at], reps_per_set)
         rows += [{"series": row.pop("series"), **where, **row} for row in found]
-    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["series", "point", *keys])
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=documented_columns(COLUMNS, keys))
 
 
 def lever_choice(
