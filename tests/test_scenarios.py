@@ -135,3 +135,17 @@ def test_every_value_a_bundled_scenario_sets_says_where_it_comes_from(path: Path
         ]
     assert not unmarked, f"{path.name}: values with no provenance comment: {unmarked}"
     assert not missing, f"{path.name}: provenance names documents that do not exist: {missing}"
+
+
+def test_a_section_given_whole_to_set_merges_as_extends_does() -> None:
+    """`--set 'workforce={caseload_cap: 3}'` changes the cap and keeps the file's posts (and
+    an earlier --set's): it used to put the schema's defaults back for the whole section."""
+    liberated = load_scenario(ROOT / "scenarios" / "liberated.yaml")
+    capped = load_scenario(
+        ROOT / "scenarios" / "liberated.yaml",
+        sets=["workforce.workers=7", "workforce={caseload_cap: 3}"],
+    )
+    assert capped.workforce.caseload_cap == 3
+    assert capped.workforce.workers == 7
+    same = load_scenario(ROOT / "scenarios" / "liberated.yaml", sets=["workforce={}"])
+    assert same.workforce == liberated.workforce

@@ -172,9 +172,12 @@ def apply_sets(
             if not isinstance(child, dict):
                 raise ScenarioError(f"--set {printable(assignment, 80)}: {part} is not a section")
             node = child
-        node[parts[-1]] = value
+        # a section given whole merges key by key, as `extends:` layers it: replacing it would
+        # silently put the schema's defaults back for every key the file or an earlier --set gave
+        merges = isinstance(value, dict) and isinstance(node.get(parts[-1]), dict)
+        node[parts[-1]] = deep_merge(node[parts[-1]], value) if merges else value
         if origins is not None:
-            origins.record(tuple(parts), f"--set {'.'.join(parts)}", replaces=True)
+            origins.record(tuple(parts), f"--set {'.'.join(parts)}", replaces=not merges)
     return result
 
 
