@@ -796,3 +796,52 @@ def test_a_sweep_manifest_whose_reps_or_seed_no_command_accepts_is_refused(
     line = _one_error_line(code, capsys.readouterr().err)
     assert line == f"{manifest}: {problem}", line
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("points", "problem"),
+    [
+        ([], "not a complete sweep manifest (its design has no points)"),
+        (
+            [{"bogus.key": 1}],
+            "not a complete sweep manifest (design point 0 gives ['bogus.key'], not the "
+            "design's keys ['continuity'])",
+        ),
+        ("x", "not a complete sweep manifest (its design has no points)"),
+    ],
+)
+def test_a_sweep_manifest_whose_design_no_sweep_makes_is_refused(
+    points: object,
+    problem: str,
+    finished_sweep: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """With no points, a rerun ended in KeyError (exit 1) and left a manifest saying
+    `complete` over no runs; a point with other keys ran the base scenario in its place."""
+    source = shutil.copytree(finished_sweep, tmp_path / "s")
+    manifest = source / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["design"]["points"] = points
+    manifest.write_text(json.dumps(data))
+    out = tmp_path / "again"
+    capsys.readouterr()
+    code = relsim_main("rerun", manifest, "--out", out, "--allow-mismatch")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line == f"{manifest}: {problem}", line
+    assert not out.exists()
+
+
+def test_a_sweep_manifest_with_a_key_the_schema_lacks_is_refused(
+    finished_sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = shutil.copytree(finished_sweep, tmp_path / "s")
+    manifest = source / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["design"]["keys"] = ["bogus.key"]
+    data["design"]["points"] = [{"bogus.key": 0.1}]
+    manifest.write_text(json.dumps(data))
+    capsys.readouterr()
+    code = relsim_main("rerun", manifest, "--out", tmp_path / "again", "--allow-mismatch")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line == f"{manifest}: design: bogus.key: unknown key (no 'bogus' in the top level)"

@@ -137,9 +137,11 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
     # the --reps of a command)
     reps = whole_number(data, "reps", name, (1, MAX_RUNS))
     seed = whole_number(data, "seed", name, SEED)
+    design_data = data.get("design")
+    if not isinstance(design_data, dict):
+        raise ScenarioError(f"{name}: not a complete sweep manifest (no design)")
+    design = _recorded_design(design_data.get("points"), design_data.get("keys"), name)
     try:
-        design_data = data["design"]
-        design = pd.DataFrame(design_data["points"], columns=design_data["keys"])
         record = (design_data["spec"] or {}).get("ensemble")
         return SweepPlan(
             str(data["scenario_file"]), data["base_scenario"], design, design_data["kind"],
@@ -149,6 +151,32 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
         raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None
+
+
+def _recorded_design(points: Any, keys: Any, name: str) -> pd.DataFrame:
+    """A manifest's design, refused unless it is one a sweep could have made: points, each
+    giving exactly the design's keys, and keys the schema has. A point with other keys was
+    read as leaving the design's keys unset, and ran the base scenario."""
+    from relsim.config.errors import printable
+    from relsim.sweep.design import leaf_annotation
+
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise ScenarioError(f"{name}: not a complete sweep manifest (its design's keys)")
+    if not isinstance(points, list) or not points:
+        raise ScenarioError(f"{name}: not a complete sweep manifest (its design has no points)")
+    for key in keys:
+        try:
+            leaf_annotation(key)
+        except ScenarioError as exc:
+            raise ScenarioError(*(f"{name}: design: {p}" for p in exc.problems)) from None
+    for number, point in enumerate(points):
+        if not isinstance(point, dict) or sorted(point) != sorted(keys):
+            given = sorted(point) if isinstance(point, dict) else type(point).__name__
+            raise ScenarioError(
+                f"{name}: not a complete sweep manifest (design point {number} gives "
+                f"{printable(str(given), 120)}, not the design's keys {keys})"
+            )
+    return pd.DataFrame(points, columns=keys)
 
 
 def stored_plans(
