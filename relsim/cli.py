@@ -192,6 +192,11 @@ def _fail(problems: Sequence[str], status: int, program: bool = False) -> NoRetu
     sys.exit(status)
 
 
+def _no_command(exc: click.UsageError) -> bool:
+    """A group called with nothing after it (Click 8.2 and later raise this as an error)."""
+    return type(exc).__name__ == "NoArgsIsHelpError"
+
+
 def _joined(problem: str) -> str:
     """A message laid out over several lines (click lists choices one per line) as one line."""
     return " ".join(part.strip() for part in problem.split("\n") if part.strip())
@@ -215,6 +220,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except OutputError as exc:
         _fail(str(exc).splitlines() or ["bad output target"], BAD_INPUT, program)
     except click.UsageError as exc:
+        if _no_command(exc):
+            # `relsim` or `relsim experiment` alone asks what there is: its help, whole, as
+            # --help gives it (squeezed into one error line, it was cut off after `init`)
+            click.echo(exc.ctx.get_help() if exc.ctx else "")
+            return
         _fail([exc.format_message()], BAD_INPUT, program)
     except (KeyboardInterrupt, click.Abort) as exc:
         _stopped(exc, program)

@@ -103,6 +103,20 @@ def option_label(param: click.Parameter) -> str:
     return param.human_readable_name
 
 
+class MetricName(click.ParamType):
+    """A metric's name: refused with the nearest names, where click.Choice would list all
+    fifty-odd and the line would be cut before most of them."""
+
+    name = "metric"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from relsim.metrics import METRIC_NAMES, not_a_metric
+
+        if value not in METRIC_NAMES:
+            self.fail(not_a_metric(str(value)), param, ctx)
+        return value
+
+
 class NonEmptyPath(click.ParamType):
     """A click.Path that refuses empty text: pathlib reads "" as ".", so `--out ''` would
     quietly name the current directory."""

@@ -28,7 +28,7 @@ from relsim.config.errors import FileError, printable
 from relsim.config.loading import parse_set
 from relsim.config.safe_yaml import load_file
 from relsim.config.validation import unknown_key
-from relsim.metrics import METRIC_NAMES
+from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.result_files import OutputError
 from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
 from relsim.target_checks import check_entry_name
@@ -150,7 +150,7 @@ def load_experiment(path: Path) -> Experiment:
             problems.append(f"{name}: lever: {lever} needs two or more values to choose among")
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
-            problems.append(f"{name}: figures: unknown metric {printable(figure.metric, 80)}")
+            problems.append(f"{name}: figures: {not_a_metric(figure.metric)}")
         if grid_fine and figure.x not in experiment.grid:
             problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
     if problems:

@@ -389,6 +389,20 @@ CONTRACT_METRICS = (
     "mean_trust",
 )
 METRIC_NAMES = tuple(m.name for m in METRICS)
+
+
+def not_a_metric(name: str) -> str:
+    """Why `name` is refused where a metric is asked for: the nearest names, and where every
+    one is listed (a list of all of them is too long for one line)."""
+    import difflib
+
+    from relsim.config.errors import printable
+
+    near = difflib.get_close_matches(name, METRIC_NAMES, n=2, cutoff=0.6)
+    guess = f"; did you mean {' or '.join(near)}?" if near else ""
+    return f"{printable(name, 80)} is not a metric{guess} (every metric: docs/outputs.md)"
+
+
 UNITS = {m.name: m.unit for m in METRICS}
 
 

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import pytest
 from pydantic import BaseModel
 
@@ -845,3 +846,44 @@ def test_a_sweep_manifest_with_a_key_the_schema_lacks_is_refused(
     code = relsim_main("rerun", manifest, "--out", tmp_path / "again", "--allow-mismatch")
     line = _one_error_line(code, capsys.readouterr().err)
     assert line == f"{manifest}: design: bogus.key: unknown key (no 'bogus' in the top level)"
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("budget", "hybrid", "--limit", "3m", "--out", "OUT", "--minimise"), "--minimise"),
+        (("sensitivity", "baseline", "--method", "morris", "--range", "continuity=0:1",
+          "--range", "demand_complexity=0:1", "--out", "OUT", "--metric"), "--metric"),
+    ],
+)  # fmt: skip
+def test_a_metric_misnamed_is_told_the_nearest_names_in_one_whole_line(
+    args: tuple[str, ...], option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The list of all fifty-odd metrics was cut off a third of the way through, in the
+    middle of a name; the line now ends whole, with the nearest names."""
+    given = [str(tmp_path / a) if a == "OUT" else a for a in args]
+    capsys.readouterr()
+    code = relsim_main(*given, "total_cost_per_citizen")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert line == (
+        f"Invalid value for '{option}': total_cost_per_citizen is not a metric; did you mean "
+        "total_cost_per_citizen_year or staff_cost_per_citizen_year? (every metric: "
+        "docs/outputs.md)"
+    )
+
+
+@pytest.mark.parametrize("group", [(), ("experiment",)])
+def test_a_command_group_alone_prints_its_whole_help(
+    group: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`relsim` alone gave its help squeezed into one error line, cut off after `init`."""
+    from relsim.cli import cli
+
+    capsys.readouterr()
+    assert relsim_main(*group) == 0
+    out = capsys.readouterr().out
+    command = cli.commands[group[0]] if group else cli
+    assert isinstance(command, click.Group)
+    assert out.startswith("Usage: relsim")
+    for name in command.commands:
+        assert f"\n  {name} " in out, name

@@ -11,11 +11,17 @@ from typing import Any
 import click
 
 from relsim import bundled
-from relsim.cli_options import emit_json, seed_option, set_option, warn, workers_option
+from relsim.cli_options import (
+    MetricName,
+    emit_json,
+    seed_option,
+    set_option,
+    warn,
+    workers_option,
+)
 from relsim.config import ScenarioError, load_scenario
 from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
-from relsim.metrics import METRIC_NAMES
 from relsim.signals import stopped_exit
 from relsim.sweep.cli_options import check_together, dask_option, force_option, resume_option
 
@@ -151,7 +157,7 @@ def add_commission_commands(group: click.Group) -> None:
     @click.option(
         "--minimise",
         "metric",
-        type=click.Choice(METRIC_NAMES),
+        type=MetricName(),
         default="crisis_events_per_citizen_year",
         show_default=True,
         help="the outcome to minimise, e.g. total_cost_per_citizen_year or "

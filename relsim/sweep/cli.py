@@ -9,6 +9,7 @@ import click
 
 from relsim import bundled
 from relsim.cli_options import (
+    MetricName,
     emit_json,
     reps_option,
     seed_option,
@@ -21,7 +22,7 @@ from relsim.config.loading import load_raw
 from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.files import write_csv
-from relsim.metrics import METRIC_NAMES
+from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.signals import stopped_exit
 from relsim.sweep.cli_options import (
     dask_option,
@@ -224,7 +225,7 @@ def add_sweep_commands(group: click.Group) -> None:
         runs, manifest = load_sweep(directory)
         keys = manifest["design"]["keys"]
         if metric is not None and metric not in METRIC_NAMES:
-            raise ScenarioError(f"--metric {printable(metric, 80)}: unknown metric")
+            raise ScenarioError(f"--metric: {not_a_metric(metric)}")
         if (metric is None) != (parameter is None):
             raise click.UsageError("--metric and --param go together")
         if parameter is not None and parameter not in keys:
@@ -278,7 +279,7 @@ def add_sweep_commands(group: click.Group) -> None:
         "--metric",
         "metrics",
         multiple=True,
-        type=click.Choice(METRIC_NAMES),
+        type=MetricName(),
         help="metrics to analyse [default: the headline metrics]",
     )
     @reps_option

@@ -28,7 +28,7 @@ import pandas as pd
 from relsim.config import ScenarioError
 from relsim.config.errors import printable, shown
 from relsim.files import write_csv, write_figure
-from relsim.metrics import METRIC_NAMES
+from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.sweep.design import numeric
 from relsim.sweep.summary import summarise
 
@@ -56,7 +56,7 @@ def parse_condition(text: str, metric: str | None) -> Condition:
         raise ScenarioError(f"--where {shown(text)}: expected METRIC > NUMBER (or >=, <, <=)")
     name, op, number = match.groups()
     if name not in METRIC_NAMES:
-        raise ScenarioError(f"--where {shown(text)}: {name} is not a metric")
+        raise ScenarioError(f"--where {shown(text)}: {not_a_metric(name)}")
     if metric is not None and name != metric:
         raise ScenarioError(f"--where {shown(text)}: the condition is on {name}, not {metric}")
     return Condition(name, op, numeric(name, number, "--where"))

@@ -17,7 +17,7 @@ from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.safe_yaml import read_text
 from relsim.files import write_figure
-from relsim.metrics import METRIC_NAMES
+from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.result_files import MANIFEST_LIMIT
 from relsim.sweep.directory import MANIFEST, RUNS
 from relsim.sweep.store import runs_twice
@@ -216,7 +216,7 @@ def plot_metric(
     if parameter not in keys:
         raise ScenarioError(f"--param {parameter}: not a swept key (swept: {', '.join(keys)})")
     if f"{metric}_mean" not in summary.columns:
-        raise ScenarioError(f"--metric {metric}: unknown metric")
+        raise ScenarioError(f"--metric: {not_a_metric(metric)}")
     manifest = manifest or {}
     kind = manifest.get("design", {}).get("kind")
     others = [k for k in keys if k != parameter]
