@@ -178,3 +178,31 @@ def test_a_box_as_dense_as_can_be_is_found_and_density_one_or_nan_is_bad_input(l
         capsys.readouterr()
         assert relsim_main("discover", lhs, *where, "--min-density", density) == 2
         assert "--min-density" in capsys.readouterr().err
+
+
+def test_a_stop_while_plotting_says_the_table_it_left(lhs, tmp_path, monkeypatch, capsys):
+    """Stopped while the plot was drawn, sweep-summary and discover said "no results written"
+    over the CSV file they had finished."""
+    import relsim.sweep.discover
+    import relsim.sweep.summary
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relsim.sweep.summary, "plot_metric", interrupt)
+    monkeypatch.setattr(relsim.sweep.discover, "plot", interrupt)
+    table, found = tmp_path / "summary.csv", tmp_path / "found.csv"
+    plot = ("--metric", CRISES, "--param", "demand_complexity", "--plot", tmp_path / "s.png")
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", lhs, "--csv", table, *plot) == 130
+    said = capsys.readouterr().err.strip().splitlines()
+    assert said[-1] == f"relsim: interrupted; {table} complete; nothing else written"
+    assert table.is_file() and not (tmp_path / "s.png").exists()
+    where = f"{CRISES} > 0"
+    code = relsim_main(
+        "discover", lhs, "--where", where, "--csv", found, "--plot", tmp_path / "d.png"
+    )
+    assert code == 130
+    said = capsys.readouterr().err.strip().splitlines()
+    assert said[-1] == f"relsim: interrupted; {found} complete; nothing else written"
+    assert found.is_file() and not (tmp_path / "d.png").exists()

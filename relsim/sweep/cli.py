@@ -23,7 +23,7 @@ from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES, not_a_metric
-from relsim.signals import stopped_exit
+from relsim.signals import finished_writing, stopped_exit
 from relsim.sweep.cli_options import (
     dask_option,
     execute_plan,
@@ -246,6 +246,8 @@ def add_sweep_commands(group: click.Group) -> None:
         summary = summarise(runs, keys, reps_per_set=reps_per_set)
         make_parents(table_path)
         write_csv(table_path, summary)
+        # a stop while the plot is drawn leaves the table: said so, not "no results written"
+        finished_writing(printable(str(table_path)))
         if target is not None and metric is not None and parameter is not None:
             make_parents(target)
             plot_metric(summary, keys, metric, parameter, target, manifest)

@@ -29,6 +29,7 @@ from relsim.config import ScenarioError
 from relsim.config.errors import printable, shown
 from relsim.files import write_csv, write_figure
 from relsim.metrics import METRIC_NAMES, not_a_metric
+from relsim.signals import finished_writing
 from relsim.sweep.design import numeric
 from relsim.sweep.summary import summarise
 
@@ -347,6 +348,8 @@ def default_paths(directory: Path, metric: str) -> tuple[Path, Path]:
 
 def write(found: Discovery, csv: Path, png: Path) -> None:
     write_csv(csv, table(found))
+    # a stop while the plot is drawn leaves the table: said so, not "no results written"
+    finished_writing(shown_path(csv))
     plot(found, png)
 
 
