@@ -200,7 +200,9 @@ def open_directory(
         if resume:
             # --resume finishes an earlier run of the same kind, and writes nowhere else.
             if not entries(out):
-                raise opened.error(f"nothing to resume (no {kind} there)")
+                raise opened.error(
+                    f"nothing to resume: nothing is there (--resume finishes {kind})"
+                )
             if identify(out) is None:
                 raise opened.error(f"not {kind} ({_holds(out)}); --resume only finishes {kind}")
             return opened

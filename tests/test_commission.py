@@ -1148,7 +1148,10 @@ def test_frontier_resume_finishes_only_an_earlier_frontier(tmp_path, capsys) -> 
     nothing = tmp_path / "nothing"
     capsys.readouterr()
     assert relsim_main(*args, "--out", nothing, "--resume") == 2
-    assert "nothing to resume" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip() == (
+        f"relsim: error: --out {nothing}: nothing to resume: nothing is there (--resume "
+        "finishes an earlier relsim frontier)"
+    )
     assert not nothing.exists()
     mine = tmp_path / "mine"
     mine.mkdir()

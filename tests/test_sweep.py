@@ -1277,8 +1277,16 @@ def test_sweep_summary_default_paths_and_bad_arguments(grid_sweep, tmp_path, cap
         relsim_main("sweep-summary", out, "--metric", "nope", "--param", "referral_friction") == 2
     )
     assert relsim_main("sweep-summary", out, "--metric", "mean_burnout") == 2
+    capsys.readouterr()
     assert relsim_main("sweep-summary", tmp_path / "nowhere") == 2
-    assert "not a sweep directory" in capsys.readouterr().err
+    assert capsys.readouterr().err.strip().endswith("nowhere: no such directory")
+    # a result made of sweeps (here an experiment's series) names the sweeps inside it
+    study = tmp_path / "study"
+    shutil.copytree(out, study / "baseline")
+    assert relsim_main("discover", study, "--where", "mean_burnout > 0") == 2
+    assert capsys.readouterr().err.strip().endswith(
+        "study: not a sweep; the sweeps in it are its subdirectories baseline"
+    )
 
 
 def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(

@@ -34,12 +34,32 @@ def load_sweep(directory: Path) -> tuple[pd.DataFrame, dict]:
     runs_dir = directory / RUNS
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file() or not runs_dir.is_dir():
-        raise ScenarioError(f"{name}: not a sweep directory (no {MANIFEST} and {RUNS})")
+        raise ScenarioError(f"{name}: {_not_a_sweep(directory)}")
     manifest = _read_sweep_manifest(manifest_path, name)
     parts = sorted(runs_dir.glob("part-*.parquet"))
     if not parts:
         raise ScenarioError(f"{name}: the sweep has no finished runs yet")
     return _read_runs(runs_dir, parts, manifest["design"]["keys"], name), manifest
+
+
+def _not_a_sweep(directory: Path) -> str:
+    """What is there instead of a sweep: nothing, a file, or a result whose sweeps (an
+    experiment's series, a frontier's scenarios, a budget search's rounds) are inside it."""
+    if not directory.exists():
+        return "no such directory"
+    if not directory.is_dir():
+        return "not a directory (a sweep is a directory)"
+    inside = sorted(
+        child.name
+        for child in directory.iterdir()
+        if (child / MANIFEST).is_file() and (child / RUNS).is_dir()
+    )
+    if inside:
+        shown = ", ".join(printable(n, 40) for n in inside[:6]) + (
+            ", ..." if len(inside) > 6 else ""
+        )
+        return f"not a sweep; the sweeps in it are its subdirectories {shown}"
+    return f"not a sweep directory (a sweep's holds {MANIFEST} and {RUNS}/)"
 
 
 def _not_complete(name: str, why: str) -> ScenarioError:
