@@ -1284,8 +1284,10 @@ def test_sweep_summary_default_paths_and_bad_arguments(grid_sweep, tmp_path, cap
     study = tmp_path / "study"
     shutil.copytree(out, study / "baseline")
     assert relsim_main("discover", study, "--where", "mean_burnout > 0") == 2
-    assert capsys.readouterr().err.strip().endswith(
-        "study: not a sweep; the sweeps in it are its subdirectories baseline"
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .endswith("study: not a sweep; the sweeps in it are its subdirectories baseline")
     )
 
 
