@@ -126,7 +126,11 @@ def differences(recorded: Mapping[str, Any], current: Mapping[str, Any]) -> list
             recorded.get("git_uncommitted_sha256"),
             current.get("git_uncommitted_sha256"),
         )
-        if changes != my_changes:
+        if changes != my_changes and not changes:
+            found.append(
+                f"relsim's committed source (here with uncommitted changes {_digest(my_changes)})"
+            )
+        elif changes != my_changes:
             found.append(
                 f"uncommitted changes to relsim {_digest(changes)} (here {_digest(my_changes)})"
             )

@@ -80,6 +80,11 @@ def test_differences_name_what_changed():
     ]
     older = {k: v for k, v in mine.items() if k != "git_uncommitted_sha256"}
     assert environment.differences(older, mine) == []  # manifests from before the field
+    # made from the commit itself, rerun from a modified checkout: it read "changes to relsim
+    # none (here ...)"
+    assert environment.differences(mine, {**mine, "git_uncommitted_sha256": "d" * 64}) == [
+        "relsim's committed source (here with uncommitted changes dddddddddddd)"
+    ]
 
 
 def test_the_source_hash_ignores_commits_that_leave_the_source_alone(checkout):
