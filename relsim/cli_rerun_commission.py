@@ -53,7 +53,7 @@ def rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: in
     from relsim.commission.study import publish_study, run_series, staged_results, study_directory
     from relsim.config import validate_data
     from relsim.io import now, portable_path
-    from relsim.rerun import REPS, SEED, whole_number
+    from relsim.rerun import REPS, SEED, what_is_wrong, whole_number
     from relsim.sweep.run import stored_plans
 
     name = printable(str(manifest))
@@ -66,7 +66,9 @@ def rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: in
             int(data["posts"]),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise ScenarioError(f"{name}: not a complete budget manifest ({exc})") from None
+        raise ScenarioError(
+            f"{name}: not a complete budget manifest ({what_is_wrong(exc)})"
+        ) from None
     reps, coarse_reps = (whole_number(data, k, name, REPS) for k in ("reps", "coarse_reps"))
     seed = whole_number(data, "seed", name, SEED)
     plans, changed = stored_plans(manifest.parent, stages, name)

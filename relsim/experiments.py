@@ -303,7 +303,7 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
     """The run an experiment result's manifest describes, planned from its own records (the
     experiment as run, and each series' sweep manifest), and every point's recorded scenario
     hash paired with the one it resolves to now, as 'recorded now' strings that differ."""
-    from relsim.rerun import whole_number
+    from relsim.rerun import what_is_wrong, whole_number
 
     name = printable(str(directory / MANIFEST))
     reps = whole_number(data, "reps", name)
@@ -313,7 +313,9 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
         quick = bool(data["quick"])
         sets = int(data["interval"].get("parameter_sets") or 0)
     except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
-        raise ScenarioError(f"{name}: not a complete experiment manifest ({exc})") from None
+        raise ScenarioError(
+            f"{name}: not a complete experiment manifest ({what_is_wrong(exc)})"
+        ) from None
     check_experiment_name(experiment, name)
     plans, changed = stored_plans(directory, series_names, name)
     # Every series ran `reps` runs a point; a manifest that says otherwise was altered, and a

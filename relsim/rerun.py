@@ -51,6 +51,19 @@ REPS = (1, 100_000)
 SEED = (0, 2**63 - 1)
 
 
+def what_is_wrong(exc: Exception) -> str:
+    """What a manifest's failure to read says, in words: the missing field, or the first
+    invalid value and why (pydantic's whole report runs over lines and ends with a web address;
+    a KeyError's text is only the key)."""
+    if isinstance(exc, KeyError):
+        return f"no field {printable(repr(exc.args[0]) if exc.args else '', 60)}"
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        return f"{printable(where, 60)}: {printable(first['msg'], 120)}"
+    return printable(str(exc), 160)
+
+
 def whole_number(
     data: dict[str, Any], key: str, name: str, within: tuple[int, int] | None = None
 ) -> int:

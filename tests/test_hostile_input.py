@@ -887,3 +887,32 @@ def test_a_command_group_alone_prints_its_whole_help(
     assert out.startswith("Usage: relsim")
     for name in command.commands:
         assert f"\n  {name} " in out, name
+
+
+def test_a_tampered_manifest_is_said_in_words_not_the_librarys_report(
+    finished_sweep: Path, tmp_path: Path
+) -> None:
+    """A manifest that cannot be read said pydantic's report (over several lines, ending in a
+    web address) or a KeyError's bare key."""
+    import yaml
+
+    from relsim.config import ScenarioError
+    from relsim.experiments import planned_again
+    from relsim.sweep.run import plan_from_manifest
+
+    sweep = json.loads((finished_sweep / "manifest.json").read_text())
+    del sweep["scenario_file"]
+    with pytest.raises(ScenarioError) as refused:
+        plan_from_manifest(sweep, "m.json")
+    assert refused.value.problems == [
+        "m.json: not a complete sweep manifest (no field 'scenario_file')"
+    ]
+    study = yaml.safe_load((ROOT / "experiments" / "warmup_length.yaml").read_text())
+    data = {"experiment": {**study, "reps": 0}, "series": [], "quick": True, "interval": {}}
+    with pytest.raises(ScenarioError) as refused:
+        planned_again({**data, "reps": 2}, tmp_path)
+    (problem,) = refused.value.problems
+    assert problem == (
+        f"{tmp_path / 'manifest.json'}: not a complete experiment manifest (reps: Input should "
+        "be greater than or equal to 1)"
+    )

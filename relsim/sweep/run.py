@@ -131,7 +131,7 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
     """The plan a sweep's manifest describes (for `relsim rerun`): its base scenario, design,
     replications, seed and recorded parameter sets. `name` says which manifest, in errors."""
     from relsim.evidence.ensemble import draw_from_record
-    from relsim.rerun import SEED, whole_number
+    from relsim.rerun import SEED, what_is_wrong, whole_number
 
     # replications: as many as a sweep may make (an experiment's ensemble may need more than
     # the --reps of a command)
@@ -150,7 +150,9 @@ def plan_from_manifest(data: dict[str, Any], name: str) -> SweepPlan:
             None if record is None else draw_from_record(record),
         )  # fmt: skip
     except (KeyError, TypeError, ValueError) as exc:
-        raise ScenarioError(f"{name}: not a complete sweep manifest ({exc})") from None
+        raise ScenarioError(
+            f"{name}: not a complete sweep manifest ({what_is_wrong(exc)})"
+        ) from None
 
 
 def _recorded_design(points: Any, keys: Any, name: str) -> pd.DataFrame:
