@@ -558,7 +558,8 @@ EVENT_DESCRIPTIONS: dict[str, str] = {
         "discharged after too many missed sessions; from a short episode (worker set) or a "
         "specialist episode (service set)"
     ),
-    "referred": "referral accepted onto a specialist waiting list; worker = referrer",
+    "referred": "referral accepted onto a specialist waiting list; worker = referrer, or -1 "
+    "for a refused or abandoned referral sent again after its wait (no worker is recorded)",
     "referral_rejected": "referral refused by the specialist service (threshold or exclusion)",
     "dropped_out": "left a specialist waiting list before admission",
     "specialist_started": "admitted to a specialist episode",

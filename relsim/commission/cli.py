@@ -102,7 +102,8 @@ def add_commission_commands(group: click.Group) -> None:
         """The staffing frontier: each SCENARIO (default: baseline, liberated, hybrid) run at
         every --workforce size; crisis demand and total cost against staff spend, with 95 %
         intervals (over the calibrated ensemble unless --ensemble 0), and where each model is
-        the better buy. Writes frontier.csv, better_buy.csv and frontier.png in --out."""
+        the better buy. Writes frontier.csv, better_buy.csv, incremental.csv and frontier.png in
+        --out."""
         from relsim.commission import frontier as study
         from relsim.commission.study import (
             publish_study,

@@ -147,7 +147,9 @@ RESOURCE_EXTRA = {
     "posts_as_written": ("FTE", "posts in the scenario as written, before equal-spend sizing"),
     "equal_spend_gbp_per_citizen_year": (
         "GBP/citizen-year",
-        "the spend matched (staff budget, or service spend on the sizing runs)",
+        "the spend this scenario reached once sized (staff budget, or service spend on the "
+        "sizing runs); the spend it was sized to match, the reference scenario's, is in the "
+        "JSON's `equal_spend`, and a scenario with no services stays at 0",
     ),
 }
 
