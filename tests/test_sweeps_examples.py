@@ -1,8 +1,8 @@
 """The worked examples of docs/sweeps.md print what the page shows. Each command is run as the
 page gives it, with the small district the page names, and the page's output is compared with
 the program's; the pandas snippets are run as written. (The Sobol' example, 1,600 runs, is
-left out for its cost.) The model's changes had left every number on the page, and two of its
-readings, out of date."""
+left out for its cost.) The page said its outputs came from that small district, and none of
+them could be reproduced so: the first sweep's had been made at the full district."""
 
 from __future__ import annotations
 
