@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import ValidationError
 
+from relsim import bundled
 from relsim.commission.study import move_in, run_series_with_manifests, staged_results
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
@@ -104,6 +105,12 @@ def _plans(
         scenario_file = entry if isinstance(entry, str) else entry.scenario
         own = [] if isinstance(entry, str) else entry.set
         scenario_file_path = scenario_path(path, scenario_file)
+        if not scenario_file_path.exists():
+            raise ScenarioError(
+                f"{printable(str(path))}: scenarios.{i}: {printable(scenario_file, 80)}: no such "
+                "file beside the experiment, nor a bundled scenario of that name "
+                f"({', '.join(bundled.names('scenarios'))})"
+            )
         try:
             if quick:  # the full run's settings are checked too: --quick checks the pipeline
                 load_raw(scenario_file_path, [*own, *experiment.set])

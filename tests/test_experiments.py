@@ -731,3 +731,21 @@ def test_with_one_series_the_differences_file_has_its_columns() -> None:
     alone = paired_differences({"a": frame}, ["x"], None)
     assert alone.empty and not both.empty
     assert list(alone.columns) == list(both.columns)
+
+
+def test_a_scenario_the_experiment_cannot_find_is_named_with_where_it_was_looked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said only 'DIR/bogus: no such file', naming neither the experiment nor the bundled
+    scenarios an experiment can also name."""
+    from tests.cli_helpers import relsim_main
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(SMALL_EXPERIMENT.replace("[baseline, liberated]", "[baseline, bogus]"))
+    capsys.readouterr()
+    assert relsim_main("experiment", "run", path, "--quick", "--out", tmp_path / "o") == 2
+    assert capsys.readouterr().err.strip() == (
+        f"relsim: error: {path}: scenarios.1: bogus: no such file beside the experiment, nor a "
+        "bundled scenario of that name (baseline, hybrid, liberated, none)"
+    )
+    assert not (tmp_path / "o").exists()
