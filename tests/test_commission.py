@@ -1129,6 +1129,7 @@ def test_payer_intervals_over_the_ensemble_are_the_spread_of_the_parameter_sets(
         ("6,x", "--workforce 6,x: 'x' is not a whole number of posts"),
         ("6,7.5", "--workforce 6,7.5: 7.5 is not a whole number of posts"),
         ("0,5", "--workforce 0,5: every size needs at least one post"),
+        ("6,1000000", "--workforce 6,1000000: 1,000,000 posts; a district has at most 100,000"),
         ("10:5:1", "--workforce 10:5:1: need STEP > 0 and STOP >= START"),
         ("", "--workforce : expected N1,N2,... or START:STOP:STEP"),
     ],

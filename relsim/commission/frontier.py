@@ -35,6 +35,7 @@ from relsim.commission.lowest import (
     set_means,
 )
 from relsim.commission.resources import check_same_population, resources
+from relsim.commission.spend import MAX_POSTS
 from relsim.commission.study import check_same_work, paired
 from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
@@ -143,6 +144,10 @@ def workforce_design(workforce: str) -> pd.DataFrame:
             raise ScenarioError(f"{shown}: {size!r} is not a whole number of posts")
         if size < 1:
             raise ScenarioError(f"{shown}: every size needs at least one post")
+        if size > MAX_POSTS:  # said as the option typed, not as the sweep's "design point 0"
+            raise ScenarioError(
+                f"{shown}: {int(size):,} posts; a district has at most {MAX_POSTS:,}"
+            )
         sizes.append(int(size))
     design[KEY] = pd.Series(sizes, dtype="int64", index=design.index)
     return design
