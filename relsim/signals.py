@@ -121,8 +121,20 @@ def note_stops() -> None:
     _noted_from_start = True
 
 
+def _quiet_noted_stops(unraisable: Any) -> None:
+    """A stop raised where Python cannot raise it (a weak reference's callback, a `__del__`)
+    is lost there, and printed as "Exception ignored in" with a traceback. It was noted, and
+    the command ends as stopped once it finishes what it is doing, so the traceback is only
+    noise on the one line a stop leaves; anything else goes to Python's own report."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _received is not None:
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _install() -> dict[int, Any]:
     """Raise and note stops; the handlers replaced."""
+    if sys.unraisablehook is sys.__unraisablehook__:
+        sys.unraisablehook = _quiet_noted_stops
     previous = {}
     for signum in STOP_SIGNALS:
         if signal.getsignal(signum) == signal.SIG_IGN:

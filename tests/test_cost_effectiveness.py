@@ -162,8 +162,9 @@ def test_with_one_series_the_empty_table_has_every_column() -> None:
     table has, not the first four columns of it."""
     none = _runs([2.0, 6.0, 2.2, 6.4], [1000.0, 8000.0, 1100.0, 8300.0])
     service = _runs([1.8, 5.0, 2.0, 5.2], [1900.0, 7600.0, 2000.0, 8000.0])
-    care = {"none": "none", "service": "liberated"}
-    both = cost_effectiveness({"none": none, "service": service}, care, ["x"], None)
-    alone = cost_effectiveness({"service": service}, care, ["x"], None)
+    both = cost_effectiveness(
+        {"none": none, "service": service}, {"none": "none", "service": "liberated"}, ["x"], None
+    )
+    alone = cost_effectiveness({"service": service}, {"service": "liberated"}, ["x"], None)
     assert alone.empty
     assert list(alone.columns) == list(both.columns)

@@ -368,6 +368,43 @@ def test_a_stop_swallowed_by_a_library_still_stops_the_command(monkeypatch, caps
         assert capsys.readouterr().err.splitlines() == [f"relsim: {words}; no results written"]
 
 
+def test_a_stop_raised_where_python_cannot_raise_it_leaves_no_traceback(monkeypatch, capsys):
+    """A stop that arrives while a weak reference's callback runs (as they do inside
+    importlib) is lost there, and Python printed "Exception ignored in" and a traceback before
+    the stop's line; the command ends as stopped, with that line alone."""
+    import weakref
+
+    import relsim.cli as cli_module
+    from relsim.cli import main
+
+    original = cli_module.load_scenario
+
+    def stopped_in_a_callback(*args, **kwargs):
+        class Thing:
+            pass
+
+        def callback(_reference):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler raises here, inside the callback
+
+        thing = Thing()
+        reference = weakref.ref(thing, callback)
+        del thing
+        assert reference() is None
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(cli_module, "load_scenario", stopped_in_a_callback)
+    # Python's own report of what it cannot raise, as the program has it (pytest sets its own)
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stopped:
+        main(["validate", "baseline"])
+    assert stopped.value.code == 143
+    assert capsys.readouterr().err.splitlines() == [
+        "relsim: terminated (SIGTERM); no results written"
+    ]
+
+
 # The program as `relsim` starts it, with a stop sent while the command line is imported.
 LOADING = """
 import builtins, os, signal, sys, time

@@ -19,7 +19,8 @@ SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
 SHORTEN = ("time.weeks=40", "time.warmup_weeks=10")
 ROOT = SCENARIOS.parent
-#: measures of a workforce: undefined (NaN) in a district that employs no one
+#: measures of a workforce, and of the people its citizens met: undefined (NaN) in a district
+#: that employs no one
 STAFF_MEASURES = {
     "mean_caseload",
     "staff_utilisation",
@@ -27,6 +28,7 @@ STAFF_MEASURES = {
     "mean_burnout",
     "staff_turnover_per_fte_year",
     "mean_wait_weeks",
+    "distinct_workers_per_citizen",
 }
 #: top-level keys that name or describe a scenario rather than set a value of the district
 UNVALUED = {"name", "description", "extends"}
