@@ -17,6 +17,7 @@ import click
 from relsim import bundled
 from relsim.cli_compare import add_compare_command
 from relsim.cli_options import (
+    WholeNumber,
     check_host,
     emit_json,
     json_option,
@@ -150,7 +151,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
 @click.argument("scenario", required=False, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="0: any free"
+    "--port", type=WholeNumber(0, 65535), default=8765, show_default=True, help="0: any free"
 )
 def viz(scenario: Path | None, host: str, port: int) -> None:
     """Open the teaching app in a browser: SCENARIO (default: baseline) beside a contrasting

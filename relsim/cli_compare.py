@@ -11,6 +11,7 @@ import click
 
 from relsim import bundled
 from relsim.cli_options import (
+    WholeNumber,
     emit_json,
     json_option,
     reps_option,
@@ -89,7 +90,7 @@ def add_compare_command(group: click.Group) -> None:
     )
     @click.option(
         "--transition-weeks",
-        type=click.IntRange(0, 5200),
+        type=WholeNumber(0, 5200),
         default=None,
         metavar="WEEKS",
         help="also cost the change from the first scenario's model to each other's: both launched "

@@ -18,16 +18,27 @@ if TYPE_CHECKING:
 
 HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
 
+
+class WholeNumber(click.IntRange):
+    """A whole-number option: click names its type "integer range" in the message for a value
+    that is not a number ("'1.5' is not a valid integer range")."""
+
+    name = "whole number"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return "INTEGER"
+
+
 reps_option = click.option(
     "--reps",
-    type=click.IntRange(1, 100_000),
+    type=WholeNumber(1, 100_000),
     default=10,
     show_default=True,
     help="replications (each uses the same seeds in every scenario)",
 )
 seed_option = click.option(
     "--seed",
-    type=click.IntRange(0, 2**63 - 1),
+    type=WholeNumber(0, 2**63 - 1),
     default=None,
     help="root seed [default: the scenario's seed]",
 )
@@ -40,7 +51,7 @@ set_option = click.option(
 )
 workers_option = click.option(
     "--workers",
-    type=click.IntRange(1, 512),
+    type=WholeNumber(1, 512),
     default=None,
     help="processes for replications [default: all cores]",
 )

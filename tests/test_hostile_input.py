@@ -916,3 +916,14 @@ def test_a_tampered_manifest_is_said_in_words_not_the_librarys_report(
         f"{tmp_path / 'manifest.json'}: not a complete experiment manifest (reps: Input should "
         "be greater than or equal to 1)"
     )
+
+
+@pytest.mark.parametrize(("option", "value"), [("--seed", "1.5"), ("--reps", "x")])
+def test_a_whole_number_option_given_something_else_says_so(
+    option: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Click's word for these options' type was 'integer range': "'1.5' is not a valid
+    integer range"."""
+    capsys.readouterr()
+    line = _one_error_line(relsim_main("run", "baseline", option, value), capsys.readouterr().err)
+    assert line == f"Invalid value for '{option}': '{value}' is not a valid whole number."

@@ -13,6 +13,7 @@ import click
 from relsim import bundled
 from relsim.cli_options import (
     MetricName,
+    WholeNumber,
     emit_json,
     seed_option,
     set_option,
@@ -80,7 +81,7 @@ def add_commission_commands(group: click.Group) -> None:
     )
     @click.option(
         "--reps",
-        type=click.IntRange(1, 100_000),
+        type=WholeNumber(1, 100_000),
         default=5,
         show_default=True,
         help="replications at each size (the same seeds in every scenario and at every size)",
@@ -166,7 +167,7 @@ def add_commission_commands(group: click.Group) -> None:
     )
     @click.option(
         "--reps",
-        type=click.IntRange(2, 100_000),
+        type=WholeNumber(2, 100_000),
         default=4,
         show_default=True,
         help="replications of each refined point (half as many, at least 2, in the coarse stage)",
@@ -261,7 +262,7 @@ def add_commission_commands(group: click.Group) -> None:
     @click.argument("scenario", type=click.Path(path_type=Path))
     @click.option(
         "--citizens",
-        type=click.IntRange(1, 2_000_000),
+        type=WholeNumber(1, 2_000_000),
         required=True,
         help="the population of your district",
     )

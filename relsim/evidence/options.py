@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
+from relsim.cli_options import WholeNumber
+
 #: Parameter sets a commissioner's report (compare --report) draws when --ensemble is not given;
 #: --reps is shared among them (at least one run each), so the report costs what the comparison
 #: would.
@@ -29,7 +31,7 @@ def sets_option(help_text: str, default: int | None = None) -> Callable[[F], F]:
     return click.option(
         "--ensemble",
         "ensemble",
-        type=click.IntRange(0, 10_000),
+        type=WholeNumber(0, 10_000),
         default=default,
         show_default=default is not None,
         metavar="N",

@@ -10,6 +10,7 @@ import click
 from relsim import bundled
 from relsim.cli_options import (
     MetricName,
+    WholeNumber,
     emit_json,
     reps_option,
     seed_option,
@@ -86,7 +87,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @click.option(
         "--n",
         "n_points",
-        type=click.IntRange(1, MAX_DESIGN_POINTS),
+        type=WholeNumber(1, MAX_DESIGN_POINTS),
         default=64,
         show_default=True,
         help="points for --sample",
@@ -272,7 +273,7 @@ def add_sweep_commands(group: click.Group) -> None:
     @click.option(
         "--n",
         "n_base",
-        type=click.IntRange(2, 1_000_000),
+        type=WholeNumber(2, 1_000_000),
         default=16,
         show_default=True,
         help="Morris trajectories, or Sobol' base samples (a power of 2)",

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from relsim import bundled
-from relsim.cli_options import FiniteFloatRange, emit_json, workers_option
+from relsim.cli_options import FiniteFloatRange, WholeNumber, emit_json, workers_option
 from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
@@ -46,7 +46,7 @@ def add_discover_command(group: click.Group) -> None:
     )
     @click.option(
         "--boxes",
-        type=click.IntRange(1, 5),
+        type=WholeNumber(1, 5),
         default=1,
         show_default=True,
         help="how many boxes to find, each among the points the earlier ones left",
