@@ -363,6 +363,12 @@ DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
         ["--design", "d.yaml"],
         ["point 0: continuity", "not a finite number"],
     ),
+    # a key the schema lacks is named with the file it is in
+    "csv unknown column": (
+        {"d.csv": "bogus.key\n1\n"},
+        ["--design", "d.csv"],
+        ["--design d.csv: bogus.key: unknown key (no 'bogus' in the top level)"],
+    ),
 }
 
 

@@ -284,7 +284,10 @@ def file_design(path: Path) -> pd.DataFrame:
     if design.empty:
         raise ScenarioError(f"--design {name}: no points")
     for key in design.columns:
-        leaf_annotation(str(key))
+        try:
+            leaf_annotation(str(key))
+        except ScenarioError as exc:  # named with the file it is in, as the file's other faults
+            raise ScenarioError(*(f"--design {name}: {p}" for p in exc.problems)) from None
     return design
 
 
