@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -775,6 +776,27 @@ def finished_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _rerun_refused(
+    finished_sweep: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: Callable[[dict], object],
+) -> tuple[Path, str]:
+    """A copy of the finished sweep with `change` made to its manifest, rerun: the manifest
+    and the one error line, once it is checked that nothing was left at --out."""
+    source = shutil.copytree(finished_sweep, tmp_path / "s")
+    manifest = source / "manifest.json"
+    data = json.loads(manifest.read_text())
+    change(data)
+    manifest.write_text(json.dumps(data))
+    out = tmp_path / "again"
+    capsys.readouterr()
+    code = relsim_main("rerun", manifest, "--out", out, "--allow-mismatch")
+    line = _one_error_line(code, capsys.readouterr().err)
+    assert not out.exists()
+    return manifest, line
+
+
 @pytest.mark.parametrize(
     ("key", "value", "problem"),
     [
@@ -794,15 +816,10 @@ def test_a_sweep_manifest_whose_reps_or_seed_no_command_accepts_is_refused(
 ) -> None:
     """Before, a seed too large ended in OverflowError and reps of 0 or fewer in KeyError
     (exit 1), and a negative seed ran a sweep no command could have made."""
-    source = shutil.copytree(finished_sweep, tmp_path / "s")
-    manifest = source / "manifest.json"
-    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), key: value}))
-    out = tmp_path / "again"
-    capsys.readouterr()
-    code = relsim_main("rerun", manifest, "--out", out, "--allow-mismatch")
-    line = _one_error_line(code, capsys.readouterr().err)
+    manifest, line = _rerun_refused(
+        finished_sweep, tmp_path, capsys, lambda d: d.update({key: value})
+    )
     assert line == f"{manifest}: {problem}", line
-    assert not out.exists()
 
 
 @pytest.mark.parametrize(
@@ -826,31 +843,19 @@ def test_a_sweep_manifest_whose_design_no_sweep_makes_is_refused(
 ) -> None:
     """With no points, a rerun ended in KeyError (exit 1) and left a manifest saying
     `complete` over no runs; a point with other keys ran the base scenario in its place."""
-    source = shutil.copytree(finished_sweep, tmp_path / "s")
-    manifest = source / "manifest.json"
-    data = json.loads(manifest.read_text())
-    data["design"]["points"] = points
-    manifest.write_text(json.dumps(data))
-    out = tmp_path / "again"
-    capsys.readouterr()
-    code = relsim_main("rerun", manifest, "--out", out, "--allow-mismatch")
-    line = _one_error_line(code, capsys.readouterr().err)
+    manifest, line = _rerun_refused(
+        finished_sweep, tmp_path, capsys, lambda d: d["design"].update(points=points)
+    )
     assert line == f"{manifest}: {problem}", line
-    assert not out.exists()
 
 
 def test_a_sweep_manifest_with_a_key_the_schema_lacks_is_refused(
     finished_sweep: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = shutil.copytree(finished_sweep, tmp_path / "s")
-    manifest = source / "manifest.json"
-    data = json.loads(manifest.read_text())
-    data["design"]["keys"] = ["bogus.key"]
-    data["design"]["points"] = [{"bogus.key": 0.1}]
-    manifest.write_text(json.dumps(data))
-    capsys.readouterr()
-    code = relsim_main("rerun", manifest, "--out", tmp_path / "again", "--allow-mismatch")
-    line = _one_error_line(code, capsys.readouterr().err)
+    def unknown_key(data: dict) -> None:
+        data["design"].update(keys=["bogus.key"], points=[{"bogus.key": 0.1}])
+
+    manifest, line = _rerun_refused(finished_sweep, tmp_path, capsys, unknown_key)
     assert line == f"{manifest}: design: bogus.key: unknown key (no 'bogus' in the top level)"
 
 
