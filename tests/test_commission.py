@@ -1627,3 +1627,22 @@ def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
     html = prices_table({"prices": {"a": found, "b": prices(Scenario())}})
     assert html.count("<tr>") == len(found) + 1
     assert f'<td class="name">{esc(found["crises.ae.unit_cost_gbp"]["source"])}</td>' in html
+
+
+def test_a_budget_resumed_with_another_limit_names_the_options_not_its_stage(
+    tmp_path, capsys
+) -> None:
+    """Its coarse stage's design changes with --limit: the refusal named that internal stage's
+    directory and told the user to keep a 'design' they never gave."""
+    post = post_cost_gbp_per_year(small("hybrid"))
+    args = ("budget", "hybrid", *SMALL_ARGS, "--reps", "2", "--workers", "1", "--ensemble", "0")
+    out = tmp_path / "b"
+    assert relsim_main(*args, "--limit", f"{1.5 * post:.0f}", "--out", out) == 0
+    capsys.readouterr()
+    assert relsim_main(*args, "--limit", f"{2.5 * post:.0f}", "--out", out, "--resume") == 2
+    assert capsys.readouterr().err.strip() == (
+        f"relsim: error: --resume {out}: the budget search there was run with other options "
+        "(its coarse stage: the design differs from the stored sweep); resume with the same "
+        "scenario, --limit, --minimise, --set, --reps, --seed and --ensemble, or start again "
+        "with --force"
+    )

@@ -61,6 +61,22 @@ def _warn_domain(configs: list[Any]) -> None:
     warn([w for config in configs for w in calibration_warnings(config)])
 
 
+def _as_budget(problem: str, out: Path, stage: str) -> str:
+    """A stage's refused --resume, said of the budget search the user resumed: the stage's
+    sweep is the search's own working, and its advice names a design the user never gave
+    (a changed --limit or --minimise changes the stages' designs)."""
+    head = f"--resume {printable(str(out / stage))}: "
+    advice = "; resume with the same scenario, design, --reps, --seed and --ensemble"
+    if not (problem.startswith(head) and problem.endswith(advice)):
+        return problem
+    why = problem[len(head) : -len(advice)]
+    return (
+        f"--resume {printable(str(out))}: the budget search there was run with other options "
+        f"(its {stage} stage: {why}); resume with the same scenario, --limit, --minimise, "
+        "--set, --reps, --seed and --ensemble, or start again with --force"
+    )
+
+
 def _processes(workers: int | None) -> int:
     return workers or max(1, os.cpu_count() or 1)
 
@@ -228,10 +244,13 @@ def add_commission_commands(group: click.Group) -> None:
 
         def run_stage(name: str, design: pd.DataFrame, stage_reps: int) -> pd.DataFrame:
             stage = study.plan(path, base, design, name, stage_reps, root, spec, draw)
-            return run_series(
-                [(name, stage)], out, resume=resume, workers=processes,
-                dask_address=dask_address, label="budget",
-            )[name]  # fmt: skip
+            try:
+                return run_series(
+                    [(name, stage)], out, resume=resume, workers=processes,
+                    dask_address=dask_address, label="budget",
+                )[name]  # fmt: skip
+            except ScenarioError as exc:
+                raise ScenarioError(*(_as_budget(p, out, name) for p in exc.problems)) from None
 
         opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()
