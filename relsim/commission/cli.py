@@ -25,6 +25,7 @@ from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
 from relsim.signals import stopped_exit
 from relsim.sweep.cli_options import check_together, dask_option, force_option, resume_option
+from relsim.sweep.resume_check import SAME_OPTIONS, ResumeMismatchError
 
 out_option = click.option(
     "--out",
@@ -61,19 +62,19 @@ def _warn_domain(configs: list[Any]) -> None:
     warn([w for config in configs for w in calibration_warnings(config)])
 
 
-def _as_budget(problem: str, out: Path, stage: str) -> str:
+def _as_budget(exc: ResumeMismatchError, out: Path, stage: str) -> ScenarioError:
     """A stage's refused --resume, said of the budget search the user resumed: the stage's
     sweep is the search's own working, and its advice names a design the user never gave
     (a changed --limit or --minimise changes the stages' designs)."""
-    head = f"--resume {printable(str(out / stage))}: "
-    advice = "; resume with the same scenario, design, --reps, --seed and --ensemble"
-    if not (problem.startswith(head) and problem.endswith(advice)):
-        return problem
-    why = problem[len(head) : -len(advice)]
-    return (
+    advice = exc.advice
+    if advice == SAME_OPTIONS:
+        advice = (
+            "resume with the same scenario, --limit, --minimise, --set, --reps, --seed and "
+            "--ensemble, or start again with --force"
+        )
+    return ScenarioError(
         f"--resume {printable(str(out))}: the budget search there was run with other options "
-        f"(its {stage} stage: {why}); resume with the same scenario, --limit, --minimise, "
-        "--set, --reps, --seed and --ensemble, or start again with --force"
+        f"(its {stage} stage: {exc.why}); {advice}"
     )
 
 
@@ -249,8 +250,8 @@ def add_commission_commands(group: click.Group) -> None:
                     [(name, stage)], out, resume=resume, workers=processes,
                     dask_address=dask_address, label="budget",
                 )[name]  # fmt: skip
-            except ScenarioError as exc:
-                raise ScenarioError(*(_as_budget(p, out, name) for p in exc.problems)) from None
+            except ResumeMismatchError as exc:
+                raise _as_budget(exc, out, name) from None
 
         opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()

@@ -9,6 +9,19 @@ from typing import Any
 from relsim.config import ScenarioError
 from relsim.environment import differences
 
+#: what to do about a sweep asked for otherwise than the stored one
+SAME_OPTIONS = "resume with the same scenario, design, --reps, --seed and --ensemble"
+
+
+class ResumeMismatchError(ScenarioError):
+    """A --resume refused because the stored sweep was made otherwise: `why`, and what to do
+    (`advice`), kept apart so that a command whose sweeps are its own working (a budget
+    search's stages) can say them of the options its user gave."""
+
+    def __init__(self, directory: Path, why: str, advice: str) -> None:
+        super().__init__(f"--resume {directory}: {why}; {advice}")
+        self.why, self.advice = why, advice
+
 
 def _spec(manifest: dict[str, Any]) -> dict[str, Any]:
     """What a sweep's manifest records of how its design was asked for."""
@@ -47,32 +60,34 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
     (`stored`: its manifest; `manifest`: the one the command would write)."""
     if _spec(stored).get("quick") != _spec(manifest).get("quick"):
         ran = "with" if _spec(stored).get("quick") else "without"
-        raise ScenarioError(
-            f"--resume {directory}: the stored experiment was run {ran} --quick; resume it "
-            "the same way"
+        raise ResumeMismatchError(
+            directory, f"the stored experiment was run {ran} --quick", "resume it the same way"
         )
     if _ensemble_of(stored) != _ensemble_of(manifest):
-        raise ScenarioError(
-            f"--resume {directory}: {_ensemble_option(stored, manifest)} differs from "
-            "the stored sweep's; resume with the same --ensemble and --reps"
+        raise ResumeMismatchError(
+            directory,
+            f"{_ensemble_option(stored, manifest)} differs from the stored sweep's",
+            "resume with the same --ensemble and --reps",
         )
     for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
         if _as_run(stored, key) != _as_run(manifest, key):
-            raise ScenarioError(
-                f"--resume {directory}: the {key.replace('_', ' ')} differs from the "
-                "stored sweep; resume with the same scenario, design, --reps, --seed "
-                "and --ensemble"
+            raise ResumeMismatchError(
+                directory,
+                f"the {key.replace('_', ' ')} differs from the stored sweep",
+                SAME_OPTIONS,
             )
     changed = differences(stored, manifest)
     if changed:
-        raise ScenarioError(
-            f"--resume {directory}: the stored sweep was made with "
-            f"{'; '.join(changed)}; its finished runs and new ones would not come from "
-            "the same code (use --force to start again)"
+        raise ResumeMismatchError(
+            directory,
+            f"the stored sweep was made with {'; '.join(changed)}",
+            "its finished runs and new ones would not come from the same code (use --force to "
+            "start again)",
         )
     if bool(stored.get("timeseries")) != bool(manifest.get("timeseries")):
-        raise ScenarioError(
-            f"--resume {directory}: the stored sweep was run "
-            f"{'with' if stored.get('timeseries') else 'without'} --timeseries; "
-            "resume it the same way"
+        raise ResumeMismatchError(
+            directory,
+            f"the stored sweep was run {'with' if stored.get('timeseries') else 'without'} "
+            "--timeseries",
+            "resume it the same way",
         )
