@@ -194,8 +194,8 @@ def _fail(problems: Sequence[str], status: int, program: bool = False) -> NoRetu
 
 
 def _no_command(exc: click.UsageError) -> bool:
-    """A group called with nothing after it (Click 8.2 and later raise this as an error)."""
-    return isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ()))
+    """A group called with nothing after it (Click raises this as an error)."""
+    return isinstance(exc, click.exceptions.NoArgsIsHelpError)
 
 
 def _joined(problem: str) -> str:
