@@ -265,3 +265,30 @@ def test_citizen_agents_are_live_views_of_their_rows_and_workers_decide_their_we
     assert worker.case_hours(model.week + 1, rules.hours_per_week, rules.non_case_share) == 0.0
     model.step()
     assert model.workforce.available[0] == 0.0
+
+
+def test_professionals_met_in_the_warm_up_are_not_counted() -> None:
+    """One measured week after a long warm-up: each specialist place holds one episode with a
+    session a week, so at most that many specialist pairs can come from the measured week (with
+    the warm-up's counted, several times as many)."""
+    model, _ = run({"care_model": "assess_do_refer", "time": {"weeks": 1, "warmup_weeks": 40}})
+    contacts = model.district.records.contacts
+    front_line = contacts.front_line.pairs()[0].size
+    specialist_pairs = contacts.professionals.pairs()[0].size - front_line
+    places = sum(service.slots for service in model.services)
+    assert 0 < specialist_pairs <= places
+
+
+def test_nobody_is_referred_to_a_service_with_no_places() -> None:
+    """Not at assessment, not at the end of a short episode, not sent again: a list that never
+    moves would hold people who then give up, lose trust and are sent back to it."""
+    closed = {"specialists": {"housing": {"capacity_slots_per_1000_citizens": 0}}}
+    scenario = validate_data(merge(DISTRICT, {"care_model": "assess_do_refer", **closed}), "<t>")
+    model = simulate(scenario, seed=4, replication=0, journeys=True)
+    housing = model.config.needs.domains.index("housing")
+    assert not model.services[housing].open
+    citizens = model.citizens
+    assert not citizens.spec_state[: citizens.n, housing].any()
+    journeys = model.journeys.frame(model.config.needs.domains)
+    assert (journeys["kind"] == "referred").any()
+    assert not ((journeys["kind"] == "referred") & (journeys["service"] == "housing")).any()

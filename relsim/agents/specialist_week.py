@@ -88,7 +88,15 @@ def specialists_week(services: list[SpecialistService], district: District, week
         if service.places(open_episodes) > 0:
             refused = service.admit(district, week, lists.queue(d, leaving), open_episodes)
             trust.changed(refused)
-    joint.work(district)
+    joint.work(district, week)
+
+
+def _met_specialists(district: District, week: Week, rows: np.ndarray, domains: np.ndarray) -> None:
+    """Attended specialist contacts, counted (as front-line ones are) in the measured period
+    only: the professionals a person met in the warm-up are not part of the result."""
+    if week.measuring:
+        people = district.citizens.spec_person[rows, domains]
+        district.records.contacts.specialist_contacts(rows, people)
 
 
 class _TrustChanges:
@@ -136,9 +144,7 @@ class _EpisodeWeek:
         # the services' rules.
         effect = np.array([s.rules.session_effect for s in services], dtype=np.float32)
         citizens.support[seen, seen_domains] += effect[seen_domains] * citizens.help_fit[seen]
-        district.records.contacts.specialist_contacts(
-            seen, citizens.spec_person[seen, seen_domains]
-        )
+        _met_specialists(district, week, seen, seen_domains)
         missed = ~attended
         citizens.spec_missed[rows[missed], domains[missed]] += 1
         sessions_left = citizens.spec_sessions_left[rows, domains] - 1
@@ -205,7 +211,7 @@ class _JointWeek:
         if served:
             service.book(district, week, "joint", served * self.hours_each)
 
-    def work(self, district: District) -> None:
+    def work(self, district: District, week: Week) -> None:
         """The joint sessions the services booked."""
         rows, domains = self.cells.rows, self.cells.domains
         if rows.size == 0 or self.hours_each <= 0:
@@ -222,7 +228,7 @@ class _JointWeek:
         fit = citizens.help_fit[rows]
         tailored = fit + (1.0 - fit) * citizens.knowledge[rows]
         citizens.support[rows, domains] += self._effect[domains] * tailored
-        district.records.contacts.specialist_contacts(rows, citizens.spec_person[rows, domains])
+        _met_specialists(district, week, rows, domains)
         tally.add("joint_work_sessions", served)
 
 

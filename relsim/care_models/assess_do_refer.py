@@ -105,7 +105,7 @@ class AssessDoRefer:
 
     def _rerefer(self, district: District, week: Week) -> None:
         """Refused or abandoned referrals that are due are sent again, if the need is still
-        active (else the referrer lets them go)."""
+        active and the service has places (else the referrer lets them go)."""
         citizens = district.citizens
         state = citizens.spec_state[: citizens.n]
         rows, domains = nonzero_cells(state == SpecialistState.REREFERRAL_DUE)
@@ -115,7 +115,8 @@ class AssessDoRefer:
             return
         citizens.spec_state[rows, domains] = SpecialistState.NONE
         active = citizens.need[rows, domains] > district.config.needs.active_threshold
-        rows, domains = rows[active], domains[active]
+        sent = active & _open_services(district)[domains]
+        rows, domains = rows[sent], domains[sent]
         if rows.size == 0:
             return
         nobody = np.full(rows.size, -1)  # no post and no person: the referrer sends it again
@@ -201,7 +202,10 @@ class AssessDoRefer:
         domain = citizens.presenting_domain[rows].astype(np.int64)
         still = citizens.need[rows, domain] > district.config.needs.active_threshold
         rows, domain, posts = rows[still], domain[still], citizens.worker[rows[still]]
-        free = citizens.spec_state[rows, domain] == SpecialistState.NONE
+        # not to a service with no places: it accepts no referral, and its list never moves
+        free = (citizens.spec_state[rows, domain] == SpecialistState.NONE) & _open_services(
+            district
+        )[domain]
         rows, domain, posts = rows[free], domain[free], posts[free].astype(np.int64)
         if rows.size == 0:
             return
@@ -310,7 +314,7 @@ class AssessDoRefer:
         need = citizens.need.take(rows, axis=0)
         identify = rules.other_need_identification_probability
         identify = identify + (1.0 - identify) * citizens.knowledge[rows]
-        has_service = np.array([s.open for s in district.services])
+        has_service = _open_services(district)
         candidate = (
             (need > threshold)
             & (np.arange(need.shape[1])[None, :] != presenting[:, None])
@@ -403,3 +407,8 @@ class AssessDoRefer:
         district.records.journeys.log(
             week.number, rows, "allocated", worker=workforce.person[posts]
         )
+
+
+def _open_services(district: District) -> np.ndarray:
+    """(domains,): whether each domain's service has places; the referrer writes to no other."""
+    return np.array([service.open for service in district.services], dtype=bool)
