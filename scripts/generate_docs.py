@@ -309,7 +309,9 @@ KNOB_WORDING = {
         "low turnover and absence, quick cover, handovers that keep most of what was known",
     ),
     "referral_friction": (
-        "referrals are accepted, quick, nobody drops out, no re-assessment",
+        "the lowest bar for a referral (a need of 0.3, which rationing can still raise), no "
+        "exclusions, no delay, nobody drops out; a quarter-hour's paperwork, and the service's "
+        "check of need at admission takes no time and loses nothing",
         "strict thresholds and exclusions, long waits, high drop-out, full re-assessment at "
         "every door",
     ),
