@@ -95,10 +95,20 @@ def summary_means(
                 "ci95_low": low,
                 "ci95_high": high,
                 "interval": interval_kind,
-                "replications": len(summary) if metric in summary.columns else 0,
+                "replications": _finite_count(summary, metric),
             }
         )
     return pd.DataFrame(rows)
+
+
+def _finite_count(summary: pd.DataFrame, metric: str) -> int:
+    """The replications in which the metric is a number (it is not where its denominator is
+    zero)."""
+    if metric not in summary.columns:
+        return 0
+    import numpy as np
+
+    return int(np.isfinite(summary[metric].to_numpy(dtype=float)).sum())
 
 
 def sha256(path: Path) -> str:

@@ -629,7 +629,8 @@ SUMMARY_MEANS_COLUMNS = {
     "ci95_high": "upper end of the 95 % interval",
     "interval": "which kind: `chance` (a t-interval over replications), or `parameters and "
     'chance` with `--ensemble` (the central 95 % of the sets\' means; see "Which interval")',
-    "replications": "replications it is computed from",
+    "replications": "replications it is computed from: those in which the metric is a number "
+    "(0 when it is not a number in any)",
 }
 
 #: keys of each scenario's block in `--json` besides scenario, reps, seed, metrics, provenance

@@ -22,7 +22,14 @@ import pytest
 from relsim import bundled
 from relsim.commission.budget_results import sentence as budget_sentence
 from relsim.commission.frontier import sentences as frontier_sentences
-from relsim.commission.payers import PAYER_VIEW, break_even, payer_columns, spending
+from relsim.commission.payers import (
+    PAYER_VIEW,
+    Spending,
+    break_even,
+    compare_payers,
+    payer_columns,
+    spending,
+)
 from relsim.commission.resources import (
     post_cost_gbp_per_year,
     resources,
@@ -36,6 +43,7 @@ from relsim.config import Scenario, ScenarioError, load_scenario
 from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, few_sets
 from relsim.evidence.options import REPORT_SETS
 from relsim.io import portable_path
+from relsim.report.tables import resources_table
 from relsim.runner import run_replications
 from tests.cli_helpers import relsim_main
 
@@ -176,10 +184,28 @@ def test_spending_per_citizen_year_equals_the_metrics(liberated_runs) -> None:
         ([-1.0, 1.0, -0.5, 1.0, 2.0], 4),
         ([-1.0, -2.0, -3.0], None),
         ([1.0, 2.0, -0.1], None),
+        ([0.0, 0.0, 0.0], None),  # spending alike saves nothing: it never breaks even
+        ([-1.0, 0.0, 1.0], 3),
     ],
 )
 def test_break_even_is_the_first_week_from_which_the_saving_stays_positive(saving, week) -> None:
     assert break_even(np.array(saving)) == week
+
+
+@pytest.mark.parametrize(("reps", "interval"), [(3, [0.0, 0.0]), (1, None)])
+def test_a_cumulative_saving_of_nothing_has_an_interval_of_nothing(reps, interval) -> None:
+    """Two scenarios that spend alike: the interval is [0, 0], not missing (which says "one
+    replication"); with one replication there is none."""
+    weeks = np.arange(1, 5)
+    spent = Spending(
+        {payer: np.full((reps, weeks.size), 100.0) for payer in PAYER_VIEW},
+        np.full((reps, weeks.size), 50.0),
+        weeks,
+    )
+    rows = compare_payers(spent, spent, ("same", "first")).rows
+    for row in rows:
+        assert row["cumulative_saving_gbp"] == {"mean": 0.0, "ci95": interval}
+        assert row["break_even_week"] is None
 
 
 def test_transition_adds_the_old_teams_pay_for_the_overlap() -> None:
@@ -284,13 +310,15 @@ def test_summary_means_sit_beside_the_per_replication_file(equal_spend) -> None:
         assert len(per_rep) == 3
         for metric, summary in block["metrics"].items():
             row = means.loc[metric]
+            # the replications in which it is a number
+            assert row["replications"] == per_rep[metric].notna().sum()
             if summary["mean"] is None:
                 assert math.isnan(row["mean"])
+                assert row["replications"] == 0
                 continue
             assert row["mean"] == pytest.approx(summary["mean"], rel=1e-12)
             if summary["ci95"]:
                 assert [row["ci95_low"], row["ci95_high"]] == pytest.approx(summary["ci95"])
-            assert row["replications"] == 3
             assert row["interval"] == "chance"
 
 
@@ -476,7 +504,13 @@ def test_equal_spend_says_a_scenario_without_services_was_not_sized(tmp_path, ca
     [warning] = payload["warnings"]
     assert "nobody has no services" in warning and "not at equal spend" in warning
     assert f"relsim: warning: {warning}" in err.splitlines()
-    assert payload["equal_spend"]["scenarios"][1]["note"] == "no services: nothing to size"
+    unsized = payload["equal_spend"]["scenarios"][1]
+    assert unsized["note"] == "no services: nothing to size"
+    # the posts it runs, as its resources say, not the workforce its file inherits
+    assert unsized["workers_before"] == unsized["workers"] == 0
+    assert payload["scenarios"][1]["resources"]["posts"] == 0
+    [_, row] = resources_table(payload).to_dict("records")
+    assert row["posts_as_written"] == 0 and pd.isna(row["equal_spend_basis"])
     assert relsim_main(*args) == 0
     shown = capsys.readouterr().out
     assert "nobody (no services: nothing to size)" in shown and "-> 2 posts" not in shown

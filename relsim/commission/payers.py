@@ -148,9 +148,10 @@ def _ensemble_band(
 
 
 def break_even(saving: np.ndarray) -> int | None:
-    """The first week from which a cumulative saving stays at or above zero to the end (1 when
-    it never falls below); None when it ends below zero."""
-    below = np.flatnonzero(~(saving >= 0))
+    """The first week from which a cumulative saving stays above zero to the end (1 when it
+    always is); None when it ends at or below zero: a saving of exactly nothing (two scenarios
+    that spend alike) has not broken even, it has saved nothing."""
+    below = np.flatnonzero(~(saving > 0))
     if below.size == 0:
         return 1
     last = int(below[-1])
@@ -197,6 +198,8 @@ def compare_payers(
         weekly_saving = a - b
         running = np.cumsum(weekly_saving, axis=1)
         mean, low, high = band(running, sets)
+        # an interval needs two replications (or parameter sets); one of zero width is one
+        single = running.shape[0] < 2 if sets is None else len(set(sets)) < 2
         cumulative[payer] = (mean, low, high)
         per_a, per_b = first.per_citizen_year(a), other.per_citizen_year(b)
         rows.append(
@@ -207,7 +210,7 @@ def compare_payers(
                 "saving_gbp_per_citizen_year": summary(per_a - per_b, sets),
                 "cumulative_saving_gbp": {
                     "mean": _finite(mean[-1]),
-                    "ci95": None if low[-1] == high[-1] else [_finite(low[-1]), _finite(high[-1])],
+                    "ci95": None if single else [_finite(low[-1]), _finite(high[-1])],
                 },
                 "break_even_week": break_even(mean),
                 "break_even_week_earliest": break_even(high),

@@ -163,8 +163,9 @@ def _row(before: Scenario, after: Scenario, spend_per_year: float, note: str = "
     citizens = after.population.citizens
     return {
         "scenario": after.name,
-        "workers_before": before.workforce.workers,
-        "workers": after.workforce.workers,
+        # the posts each runs (a district with no services has none, whatever it says)
+        "workers_before": posts(before),
+        "workers": posts(after),
         "spend_gbp_per_citizen_year": spend_per_year / citizens if citizens else None,
         "note": note,
     }

@@ -133,7 +133,8 @@ def resources_table(payload: dict[str, Any]) -> pd.DataFrame:
         row: dict[str, Any] = {"scenario": block["scenario"]}
         row.update({key: block["resources"].get(key) for key in RESOURCE_FIELDS})
         entry = sized.get(block["scenario"])
-        row["equal_spend_basis"] = spend["basis"] if spend else None
+        # not for a scenario left as written because it had nothing to size
+        row["equal_spend_basis"] = spend["basis"] if spend and entry and not entry["note"] else None
         row["posts_as_written"] = entry["workers_before"] if entry else None
         row["equal_spend_gbp_per_citizen_year"] = (
             entry["spend_gbp_per_citizen_year"] if entry else None
