@@ -164,7 +164,8 @@ class Arrivals(Section):
         1.0,
         4.0,
         "domains",
-        "high end: Changing Futures evaluation (2025), 83% of participants had four or more needs",
+        "high end: set from the Changing Futures evaluation (2025), 83% of participants with four "
+        "or more needs; a mean of 4 gives 68% of entrants four or more",
         ge=1,
         le=6,
         description="mean number of domains with a raised need when a citizen enters",

@@ -42,7 +42,8 @@ class Specialist(Section):
         "GBP/hour",
         f"social worker £57/h 2013/14 ({UNIT_COSTS}) x1.28, used for all specialists",
         ge=0,
-        description="cost of a specialist hour used",
+        description="cost of a specialist hour: every hour of capacity under block funding, the "
+        "hours used under per_use",
     )
     payer: Payer = param("nhs", "payer", description="who pays the specialist service")
     excludes_if_active: tuple[Domain, ...] = param(
@@ -152,7 +153,7 @@ class AssessDoRefer(Section):
         "set in an earlier calibration against duty caseloads of 16-30 open cases, which the current model misses (docs/calibration.md)",
         ge=0,
         le=100,
-        description="discharge for non-attendance after this many",
+        description="discharge for non-attendance when more sessions than this have been missed",
     )
     referral_paperwork_hours: float | None = knob_param(
         "referral_friction", 0.25, 3.0, "hours", ge=0, description="referrer's time per referral"
@@ -163,7 +164,8 @@ class AssessDoRefer(Section):
         6.0,
         "weeks",
         ge=0,
-        description="processing time before a referral joins the specialist's waiting list",
+        description="processing time before the service can admit a referral; the person is on "
+        "its waiting list meanwhile, and may give up",
     )
     specialist_threshold: float | None = knob_param(
         "referral_friction",
@@ -172,7 +174,9 @@ class AssessDoRefer(Section):
         "need",
         ge=0,
         le=1,
-        description="a receiving service refuses referrals whose assessed need in its domain is below this",
+        description="a receiving service refuses referrals whose need in its domain is below this: "
+        "as assessed for a referral made at assessment, the true need for one made at an "
+        "episode's end or sent again",
     )
     exclusion_strictness: float | None = knob_param(
         "referral_friction",
