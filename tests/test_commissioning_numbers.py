@@ -363,3 +363,32 @@ def test_the_worked_examples_are_whole_results_of_the_commands_the_page_gives(pa
         for name in made["files"]:
             assert (FILES / directory / name).exists(), (directory, name)
         assert f"--out docs/commissioning/{directory}`" in " ".join(page.split())
+
+
+def test_the_budget_files_are_described_column_by_column_and_key_by_key() -> None:
+    """The tables under "What budget.csv and budget.json hold" name every column the published
+    budget.csv has, and every key (nested keys as `flatness.KEY`; the optimum's inside its
+    row) of budget.json, and nothing else."""
+    heading = "### What `budget.csv` and `budget.json` hold"
+    page = (ROOT / "docs" / "commissioning.md").read_text(encoding="utf-8")
+    csv_part, json_part = page.split(heading, 1)[1].split("`budget.json` holds:", 1)
+    columns = [
+        name
+        for line in csv_part.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([^`]+)`", line.split(" | ")[0])
+    ]
+    assert columns == list(pd.read_csv(FILES / "budget" / "budget.csv").columns)
+    documented = set()
+    for line in json_part.split("\n## ", 1)[0].splitlines():
+        if line.startswith("| `"):
+            key_cell, meaning = line.split(" | ", 2)[:2]
+            documented |= set(re.findall(r"`([^`]+)`", key_cell))
+            if key_cell == "| `optimum`":
+                optimum_keys = {k for k in re.findall(r"`([^`]+)`", meaning) if "." not in k}
+    found = budget()
+    expected = {k for k, v in found.items() if k not in ("flatness",)}
+    expected |= {f"flatness.{k}" for k in found["flatness"]}
+    assert documented == expected
+    side = {k for k in found["optimum"] if k.endswith("_mean")}
+    assert optimum_keys | side == set(found["optimum"])
