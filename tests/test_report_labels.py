@@ -217,3 +217,39 @@ def test_equal_budgets_read_as_plain_english() -> None:
     lines = resources_paragraph(payload)
     assert lines[1].endswith("; the same staff budget as adr.")
     assert lines[2].endswith("; 2 times the staff budget of adr.")
+
+
+def test_equal_spend_in_words_says_which_district_was_left_as_written() -> None:
+    """A district with no services is not sized: the report says so instead of "every workforce
+    was sized ... (nothing to size)"."""
+    from relsim.report.words import resources_paragraph
+
+    def block(name: str, model: str, posts: int) -> dict[str, Any]:
+        resources = {
+            "care_model": model, "posts": posts, "caseworker_posts": 0,
+            "duty_worker_posts": posts, "caseworker_caseload_cap": None,
+            "duty_worker_caseload_cap": 25, "staff_budget_gbp_per_year": 142350.0 * posts,
+        }  # fmt: skip
+        return {"scenario": name, "resources": resources}
+
+    def row(name: str, before: int, after: int, note: str = "") -> dict[str, Any]:
+        return {"scenario": name, "workers_before": before, "workers": after,
+                "spend_gbp_per_citizen_year": 284.7, "note": note}  # fmt: skip
+
+    unsized = row("nobody", 0, 0, "no services: nothing to size")
+    spend = {"basis": "staff", "reference": "adr", "target_gbp_per_citizen_year": 284.7}
+    alone = {
+        "scenarios": [block("adr", "assess_do_refer", 6), block("nobody", "none", 0)],
+        "equal_spend": {**spend, "scenarios": [row("adr", 6, 6), unsized]},
+    }
+    last = resources_paragraph(alone)[-1]
+    assert last == (
+        "Equal spend: nothing was sized. nobody has no services to size and is compared as "
+        "written, not at equal spend."
+    )
+    both = {
+        "scenarios": [*alone["scenarios"], block("lib", "liberated", 6)],
+        "equal_spend": {**spend, "scenarios": [row("adr", 6, 6), unsized, row("lib", 4, 6)]},
+    }
+    last = resources_paragraph(both)[-1]
+    assert "(lib 4 -> 6 posts). nobody has no services to size" in last

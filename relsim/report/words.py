@@ -127,10 +127,20 @@ def resources_paragraph(payload: dict[str, Any]) -> list[str]:
             for row in spend["scenarios"][1:]
             if not row["note"]
         )
+        unsized = [row["scenario"] for row in spend["scenarios"][1:] if row["note"]]
+        as_written = (
+            f"{', '.join(unsized)} {'has' if len(unsized) == 1 else 'have'} no services to size "
+            "and " + ("is" if len(unsized) == 1 else "are") + " compared as written, not at "
+            "equal spend."
+        )
+        if not sized:
+            lines.append(f"Equal spend: nothing was sized. {as_written}")
+            return lines
         lines.append(
             f"Equal spend: every workforce was sized so that its {basis} matches "
             f"{spend['reference']}'s, {money(spend['target_gbp_per_citizen_year'], 3)} per "
-            f"citizen-year, to the nearest whole post ({sized or 'nothing to size'})."
+            f"citizen-year, to the nearest whole post ({sized})."
+            + (f" {as_written}" if unsized else "")
         )
     return lines
 
