@@ -1140,7 +1140,7 @@ def test_dask_matches_the_process_pool(
     assert_same_runs(runs_table(out), pool_sweep)
     assert manifest(out)["status"] == "complete"
     # The runs really went through the cluster: its scheduler computed six `execute` tasks.
-    prefix = dask_cluster.scheduler.task_prefixes["execute"]
+    prefix = dask_cluster.scheduler.task_prefixes["execute_checked"]
     assert prefix.state_counts["memory"] == 6
 
 
@@ -1806,3 +1806,50 @@ def test_a_key_both_set_and_varied_is_refused(command, design, says, baseline, t
         "give it in one place\n"
     )
     assert not out.exists()
+
+
+def test_an_address_where_nothing_answers_as_a_scheduler_fails_in_time(monkeypatch):
+    """Something that accepts the connection and never answers (a scheduler's dashboard port,
+    any other server) made Dask's client wait without end; relsim asks first, with a deadline,
+    and stops in one line."""
+    import socket
+
+    from relsim.sweep import dask_executor
+    from relsim.sweep.dask_executor import DaskError, check_dask
+
+    monkeypatch.setattr(dask_executor, "CONNECT_SECONDS", 1.0)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        started = time.monotonic()
+        with pytest.raises(DaskError, match=r"nothing answered as one within 1 s"):
+            check_dask(address)
+    assert time.monotonic() - started < 10
+
+
+def test_a_worker_that_joins_with_other_code_is_refused_by_its_first_run(monkeypatch):
+    """The check at the start sees only the workers there then; each run checks its own
+    worker, and the client stops the sweep in one line that keeps the finished runs."""
+    import distributed
+
+    from relsim.sweep import dask_executor
+    from relsim.sweep.dask_executor import DaskError, WorkerMismatchError, _result
+
+    class Worker:
+        address = "tcp://10.0.0.2:4321"
+
+    monkeypatch.setattr(distributed, "get_worker", lambda: Worker())
+    mine = dask_executor._environment()
+    monkeypatch.setattr(
+        dask_executor, "_worker_environment", lambda: {**mine, "relsim_version": "0.0.1"}
+    )
+    with pytest.raises(WorkerMismatchError) as raised:
+        dask_executor.execute_checked(None, mine)  # type: ignore[arg-type]
+
+    class Failed:
+        def result(self):
+            raise raised.value
+
+    with pytest.raises(DaskError, match=r"tcp://10.0.0.2:4321 runs relsim '0\.0\.1'.*--resume"):
+        _result(Failed(), "tcp://127.0.0.1:8786")

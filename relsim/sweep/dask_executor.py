@@ -4,7 +4,9 @@ Each run is a pure function of (resolved configuration, seed, replication), so t
 the same rows as the local pool. Whatever goes wrong is one line, never Dask's own logging:
 
 - a malformed `--dask` address is bad input (exit status 2), found before anything is written;
-- an unreachable scheduler, a cluster without workers that can import this relsim, a scheduler
+- an unreachable scheduler (or an address where something else answers, or nothing does), a
+  cluster without workers that can import this relsim, a worker with other code or libraries
+  (checked at the start, and again by every run, for workers that join later), a scheduler
   that goes away mid-sweep, or a cluster whose every worker has gone (for longer than
   RELSIM_DASK_NO_WORKERS_SECONDS, default 60) stop the sweep with exit status 1. Finished runs
   are kept, so the same command with --resume finishes the sweep, on the cluster or locally.
@@ -12,7 +14,9 @@ the same rows as the local pool. Whatever goes wrong is one line, never Dask's o
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -24,7 +28,7 @@ from relsim.config import ScenarioError
 from relsim.config.errors import RunError, shown
 from relsim.sweep.executors import Outcome, Task, execute, take
 
-CONNECT_TIMEOUT = "30s"
+CONNECT_SECONDS = 30.0
 NO_WORKERS_ENVIRONMENT = "RELSIM_DASK_NO_WORKERS_SECONDS"
 POLL_SECONDS = 2.0
 QUIET_LOGGERS = ("distributed", "tornado", "asyncio", "bokeh")
@@ -32,6 +36,10 @@ QUIET_LOGGERS = ("distributed", "tornado", "asyncio", "bokeh")
 
 class DaskError(RunError):
     """The cluster failed the sweep (exit status 1); the message says what to do."""
+
+
+class WorkerMismatchError(Exception):
+    """Raised by a run on a worker whose code or libraries differ from the client's."""
 
 
 def no_workers_seconds() -> float:
@@ -91,12 +99,46 @@ def quiet_logs() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
+async def _identity(address: str) -> dict[str, Any]:
+    """What answers at `address`, asked as Dask's own comms ask."""
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=CONNECT_SECONDS)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        reply = await comm.read()
+    finally:
+        comm.abort()
+    return reply if isinstance(reply, dict) else {}
+
+
+def _check_scheduler(address: str) -> None:
+    """A Dask scheduler answers at `address` within the time allowed. Dask's client waits
+    without limit for an answer from something that accepts the connection but is not a
+    scheduler (its dashboard's port, say), so it is asked here first, with a deadline."""
+    try:
+        found = asyncio.run(asyncio.wait_for(_identity(address), CONNECT_SECONDS))
+    except TimeoutError:
+        raise DaskError(
+            f"cannot reach the Dask scheduler at {address} (nothing answered as one within "
+            f"{CONNECT_SECONDS:.0f} s; a scheduler listens on port 8786 unless told otherwise, "
+            "its dashboard on 8787)"
+        ) from None
+    except Exception as exc:
+        raise DaskError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
+    if found.get("type") != "Scheduler":
+        raise DaskError(
+            f"cannot reach the Dask scheduler at {address} (what answers there is not one)"
+        )
+
+
 @contextlib.contextmanager
 def connected(address: str) -> Iterator[Any]:
     distributed = _distributed()
     quiet_logs()
+    _check_scheduler(address)
     try:
-        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
+        client = distributed.Client(address, timeout=f"{CONNECT_SECONDS:.0f}s")
     except (OSError, TimeoutError) as exc:
         raise DaskError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
     quiet_logs()  # loggers the client created
@@ -121,11 +163,38 @@ def _environment() -> dict[str, Any]:
     return source_record(git_commit())
 
 
+@functools.cache
+def _worker_environment() -> dict[str, Any]:
+    return _environment()
+
+
+def _mismatch(worker: str, theirs: dict[str, Any], mine: dict[str, Any]) -> str | None:
+    from relsim.environment import differences
+
+    changed = differences(theirs, mine)
+    if not changed:
+        return None
+    return (
+        f"Dask worker {worker} runs {'; '.join(changed)}; every worker needs the same relsim "
+        "and libraries as this one"
+    )
+
+
+def execute_checked(task: Task, client_environment: dict[str, Any]) -> Outcome:
+    """A run on a worker, which first makes sure it runs the client's code and libraries: a
+    worker that joined after the check at the start (or was restarted from another checkout)
+    would otherwise make some of the runs with other code."""
+    from distributed import get_worker
+
+    problem = _mismatch(get_worker().address, _worker_environment(), client_environment)
+    if problem:
+        raise WorkerMismatchError(problem)
+    return execute(task)
+
+
 def _check_workers(client: Any) -> None:
     """Fail with a clear message instead of waiting forever on workers that cannot run relsim,
     or letting workers with other code or libraries make some of the runs."""
-    from relsim.environment import differences
-
     seconds = no_workers_seconds()
     try:
         client.wait_for_workers(1, timeout=wait_timeout(seconds))
@@ -137,12 +206,9 @@ def _check_workers(client: Any) -> None:
         raise DaskError(f"Dask workers cannot import relsim ({exc})") from None
     mine = _environment()
     for worker, theirs in sorted(found.items()):
-        changed = differences(theirs, mine)
-        if changed:
-            raise DaskError(
-                f"Dask worker {worker} runs {'; '.join(changed)}; every worker needs the same "
-                "relsim and libraries as this one"
-            )
+        problem = _mismatch(worker, theirs, mine)
+        if problem:
+            raise DaskError(problem)
 
 
 def _lost(address: str) -> DaskError:
@@ -165,6 +231,11 @@ def _workers(client: Any, address: str) -> int:
 def _result(future: Any, address: str) -> Outcome:
     try:
         return future.result()
+    except WorkerMismatchError as exc:
+        raise DaskError(
+            f"{exc}; finished runs are saved; run the same command with --resume once it has "
+            "gone or runs this code"
+        ) from None
     except Exception as exc:  # runs record their own errors: this is the cluster failing
         if future.cancelled() or type(exc).__name__ in ("CancelledError", "FutureCancelledError"):
             raise _lost(address) from None
@@ -177,9 +248,14 @@ def run_dask(tasks: Iterable[Task], address: str) -> Iterator[Outcome]:
     distributed = _distributed()
     with connected(address) as client:
         _check_workers(client)
+        mine = _environment()
+
+        def submit(task: Task) -> Any:
+            return client.submit(execute_checked, task, mine, pure=False)
+
         tasks = iter(tasks)
         slots = 2 * max(1, sum(client.ncores().values()))
-        pending = {client.submit(execute, task, pure=False) for task in take(tasks, slots)}
+        pending = {submit(task) for task in take(tasks, slots)}
         alone_since: float | None = None
         patience = no_workers_seconds()
         while pending:
@@ -193,7 +269,7 @@ def run_dask(tasks: Iterable[Task], address: str) -> Iterator[Outcome]:
                 raise _lost(address) from None
             for future in done:
                 yield _result(future, address)
-                pending |= {client.submit(execute, task, pure=False) for task in take(tasks, 1)}
+                pending |= {submit(task) for task in take(tasks, 1)}
             if done:
                 alone_since = None
                 continue
