@@ -21,6 +21,8 @@ from typing import Any, NoReturn
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
 )
+#: a closed terminal's signal, where the system has one
+_HANGUP = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
 WATCH_SECONDS = 0.5
 #: whether signals can be held back (blocked) in a thread
 _CAN_HOLD = hasattr(signal, "pthread_sigmask")
@@ -211,19 +213,24 @@ def stops_held_back() -> Iterator[None]:
 
 @contextlib.contextmanager
 def sigint_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C in this process for the block. A process started meanwhile inherits the
-    ignored disposition, and Python then never turns Ctrl-C into a traceback there. This
-    thread also holds Ctrl-C back for the block, so that one sent meanwhile waits and is taken
-    as the block ends rather than lost, if no other thread can take it (`stops_held_back`)."""
+    """Ignore Ctrl-C, and a closed terminal's SIGHUP, in this process for the block. A process
+    started meanwhile (the pool's fork server, and multiprocessing's resource tracker, which
+    ignores Ctrl-C and SIGTERM itself but dies of SIGHUP and then reports the pool's semaphores
+    as leaked) inherits the ignored dispositions, and Python then never turns either into a
+    traceback there. This thread also holds them back for the block, so that one sent
+    meanwhile waits and is taken as the block ends rather than lost, if no other thread can
+    take it (`stops_held_back`)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if _CAN_HOLD else None
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held = {signal.SIGINT, *_HANGUP}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held) if _CAN_HOLD else None
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in held}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         if before is not None:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
 

@@ -125,6 +125,35 @@ def test_no_relsim_process_outlives_a_stopped_sweep(stop, tmp_path):
         assert proc.returncode == -signal.SIGKILL
 
 
+def test_a_closed_terminal_stops_a_sweep_in_one_line(tmp_path):
+    """SIGHUP reaches every process of the terminal's session: the pool's resource tracker,
+    which ignores Ctrl-C and SIGTERM but not SIGHUP, died of it and, relaunched, printed a
+    warning and tracebacks about the pool's semaphores after relsim's own line."""
+    out = tmp_path / "sweep"
+    log = (tmp_path / "stderr.txt").open("w")
+    proc = start("sweep", BASELINE, *LONG, *GRID, "--workers", "2", "--out", out, cwd=tmp_path,
+                 start_new_session=True, stdout=subprocess.DEVNULL, stderr=log)  # fmt: skip
+    try:
+        wait_for(lambda: len(parts(out)) >= 1 or len(descendants(proc.pid)) >= 4, 120, proc)
+        time.sleep(0.5)
+        family = descendants(proc.pid)
+        os.killpg(proc.pid, signal.SIGHUP)
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 5  # what the tracker printed came after relsim ended
+        while alive(family) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        log.close()
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    stderr = (tmp_path / "stderr.txt").read_text()
+    assert proc.returncode == 128 + signal.SIGHUP, stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "terminated (SIGHUP)" in lines[0], stderr
+
+
 @pytest.mark.parametrize("delay", [0.05, 0.3])
 def test_ctrl_c_while_the_pool_starts_is_one_line(delay, tmp_path):
     """Ctrl-C reaches every process of the terminal's foreground group, pool included."""
