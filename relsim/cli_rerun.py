@@ -123,10 +123,16 @@ def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
 
 def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: int | None,
                  allow: bool) -> dict[str, str]:  # fmt: skip
-    from relsim.rerun import compare_sweeps, mismatches, require_complete_sweep
+    from relsim.rerun import (
+        compare_sweeps,
+        mismatches,
+        require_complete_sweep,
+        require_readable_tables,
+    )
     from relsim.sweep.run import plan_from_manifest, run_sweep
 
     require_complete_sweep(manifest, data)
+    require_readable_tables(manifest, [manifest.parent])
     plan = plan_from_manifest(data, printable(str(manifest)))
     recorded = data.get("point_scenario_hashes") or []
     found = mismatches(data, list(zip(recorded, plan.hashes, strict=False)))
@@ -184,7 +190,7 @@ def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, worker
     from relsim.io import portable_path
 
     run, changed = planned_again(data, manifest.parent)
-    study_checks(manifest, data, changed, allow)
+    study_checks(manifest, data, changed, allow, [series for series, _ in run.plans])
     made = run.write(
         out, force=force, workers=workers or max(1, os.cpu_count() or 1),
         rerun_of=portable_path(manifest),
@@ -192,10 +198,15 @@ def _rerun_experiment(manifest: Path, data: dict, out: Path, force: bool, worker
     return study_verdicts(data, manifest, made, out, [series for series, _ in run.plans])
 
 
-def study_checks(manifest: Path, data: dict, changed: list[str], allow: bool) -> None:
+def study_checks(
+    manifest: Path, data: dict, changed: list[str], allow: bool, series: list[str]
+) -> None:
     """Refuse, unless allowed, a study made by other code or whose series' scenarios no longer
-    resolve as they did."""
-    from relsim.rerun import mismatches
+    resolve as they did; and refuse one whose series' tables (`series`: their directories)
+    cannot be read, before anything runs."""
+    from relsim.rerun import mismatches, require_readable_tables
+
+    require_readable_tables(manifest, [manifest.parent / one for one in series])
 
     found = mismatches(data, [])
     if changed:

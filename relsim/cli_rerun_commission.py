@@ -25,7 +25,7 @@ def rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers: 
     if not (isinstance(series, list) and series and all(isinstance(s, str) for s in series)):
         raise ScenarioError(f"{name}: not a complete frontier manifest (no series)")
     plans, changed = stored_plans(manifest.parent, series, name)
-    study_checks(manifest, data, changed, allow)
+    study_checks(manifest, data, changed, allow, series)
     opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
     started = now()
     with staged_results(opened) as staged:
@@ -72,7 +72,7 @@ def rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: in
     reps, coarse_reps = (whole_number(data, k, name, REPS) for k in ("reps", "coarse_reps"))
     seed = whole_number(data, "seed", name, SEED)
     plans, changed = stored_plans(manifest.parent, stages, name)
-    study_checks(manifest, data, changed, allow)
+    study_checks(manifest, data, changed, allow, stages)
     stored = dict(plans)
     first = plans[0][1]  # the coarse stage: the summary lists it first
     draw = first.ensemble

@@ -260,15 +260,36 @@ def nothing_compared(verdicts: dict[str, str]) -> bool:
     return all(verdict == NOT_COMPARED for verdict in verdicts.values())
 
 
+SWEEP_TABLES = ("runs.parquet", "timeseries.parquet")
+
+
+def require_readable_tables(manifest: Path, directories: Iterable[Path]) -> None:
+    """ScenarioError, before anything runs, if a part of an original sweep's tables cannot be
+    read: the rerun could not be compared with it, and would have run for nothing."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for directory in directories:
+        for name in SWEEP_TABLES:
+            for part in sorted((directory / name).glob("part-*.parquet")):
+                try:
+                    pq.read_schema(part)
+                except (OSError, ValueError, pa.ArrowException):
+                    where = printable(str(part.relative_to(manifest.parent)))
+                    raise ScenarioError(
+                        f"{printable(str(manifest))}: {where} cannot be read as Parquet, so "
+                        "nothing could be compared with it; nothing was run"
+                    ) from None
+
+
 def compare_sweeps(original_dir: Path, new_dir: Path) -> dict[str, str]:
     """Whether two sweeps' tables hold the same rows (their order may differ): the runs, and
     the weekly series when the original kept them."""
     if not (original_dir / "runs.parquet").is_dir():
         return {"runs.parquet": "not compared"}
     verdicts = {}
-    for name, keys in (
-        ("runs.parquet", ["point", "replication"]),
-        ("timeseries.parquet", ["point", "replication", "week"]),
+    for name, keys in zip(
+        SWEEP_TABLES, (["point", "replication"], ["point", "replication", "week"]), strict=True
     ):
         if not (original_dir / name).is_dir():
             continue

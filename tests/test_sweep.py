@@ -1466,6 +1466,23 @@ def test_an_unfinished_sweep_is_summarised_with_a_note_and_not_rerun(grid_sweep,
     assert not again.exists()
 
 
+def test_a_rerun_refuses_an_original_it_cannot_read_before_running(grid_sweep, tmp_path, capsys):
+    """A damaged part of the original's runs table: every run was made again and the command
+    then ended in pyarrow's own text (exit 1); it is now refused first, in one line."""
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    (part,) = parts(out)
+    part.write_bytes(b"not parquet")
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: {out / 'manifest.json'}: runs.parquet/{part.name} cannot be read as "
+        "Parquet, so nothing could be compared with it; nothing was run\n"
+    )
+    assert not again.exists()
+
+
 def test_a_complete_sweep_is_summarised_without_a_note(grid_sweep, tmp_path, capsys):
     out = tmp_path / "copy"
     shutil.copytree(grid_sweep, out)
