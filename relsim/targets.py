@@ -165,11 +165,13 @@ def open_directory(
     not_empty_hint: str = "use --force to replace it",
     resume: bool = False,
     kind: str = "an earlier relsim result",
+    strangers: Callable[[Path], list[str]] | None = None,
 ) -> OpenedDirectory:
     """Check, create and lock a results directory before any work. A non-empty one is refused
     unless `identify` recognises it as an earlier result of relsim's and `resume` (the caller
     checks it is the same work) or `force` is given; with `resume`, an empty one is refused too.
-    Nothing is removed here."""
+    `strangers` names what relsim did not write in an earlier result of this kind, for the
+    refusal to say. Nothing is removed here."""
     opened = OpenedDirectory(out, option)
     check_components(out, option)
     if out.is_symlink():
@@ -204,11 +206,24 @@ def open_directory(
                     f"nothing to resume: nothing is there (--resume finishes {kind})"
                 )
             if identify(out) is None:
+                foreign = _named(strangers(out) if strangers else [])
+                if foreign:
+                    raise opened.error(
+                        f"holds {kind} and also {foreign}, which relsim did not write; "
+                        "--resume writes only into a directory of relsim's own (move that out)"
+                    )
                 raise opened.error(f"not {kind} ({_holds(out)}); --resume only finishes {kind}")
             return opened
         if not entries(out):
             return opened
         found = identify(out)
+        foreign = _named(strangers(out) if strangers and found is None else [])
+        if foreign:
+            raise opened.error(
+                f"holds {kind} and also {foreign}, which relsim did not write; --resume and "
+                "--force touch only a directory of relsim's own (move that out, or choose "
+                "another directory)"
+            )
         if not force:
             if found is None:  # --force would refuse it too: do not suggest it
                 raise opened.error(
@@ -229,6 +244,14 @@ def open_directory(
     except BaseException:
         opened.close(keep_created=False)
         raise
+
+
+def _named(names: list[str]) -> str:
+    """Up to three names, and how many more."""
+    if not names:
+        return ""
+    shown_names = ", ".join(printable(name, 80) for name in names[:3])
+    return shown_names + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def _holds(out: Path) -> str:

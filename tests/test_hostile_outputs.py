@@ -143,6 +143,14 @@ def test_sweep_force_keeps_a_users_file_beside_an_earlier_sweep(tmp_path, capsys
     (out / "runs.parquet" / "notes.txt").write_text("mine\n", encoding="utf-8")
     capsys.readouterr()
     assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out, "--force") == 2
+    # it names what is not relsim's, rather than saying a sweep is not a sweep
+    assert errors(capsys) == [
+        f"relsim: error: --out {out}: holds an earlier sweep and also runs.parquet/notes.txt, "
+        "which relsim did not write; --resume and --force touch only a directory of relsim's "
+        "own (move that out, or choose another directory)"
+    ]
+    assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out, "--resume") == 2
+    assert "also runs.parquet/notes.txt, which relsim did not write" in errors(capsys)[0]
     assert (out / "runs.parquet" / "notes.txt").is_file()
     (out / "runs.parquet" / "notes.txt").unlink()
     assert relsim_main("sweep", BASELINE, *TINY, *grid, "--out", out, "--force") == 0

@@ -39,23 +39,41 @@ def _written_beside(name: str, keys: list[str]) -> bool:
     return False
 
 
-def _parts_dir(directory: Path) -> list[Path] | None:
-    """The files of a parts directory (runs.parquet, timeseries.parquet) if that is all it
-    holds: parts and relsim's own temporary files, no links or subdirectories."""
-    found = []
+def _parts_dir_contents(directory: Path) -> tuple[list[Path], list[str]]:
+    """The files of a parts directory (runs.parquet, timeseries.parquet) that relsim wrote
+    (parts and its own temporary files) with the directory itself, and the names of anything
+    else there (another file, a link, a subdirectory)."""
+    found, strangers = [], []
     for name, info in entries(directory).items():
         temporary = TEMPORARY.fullmatch(name)
         plain = temporary["name"] if temporary else name
         if not is_file(info) or not (PART.fullmatch(plain) or plain == COMPACTED):
-            return None
+            strangers.append(name)
+            continue
         found.append(directory / name)
-    return [*found, directory]
+    return [*found, directory], strangers
 
 
 def sweep_files(directory: Path) -> list[Path] | None:
     """What an earlier sweep in `directory` consists of, if that is all the directory holds:
     its manifest, its results store and the summaries and plots relsim writes beside them.
     None if anything else is there (a user's file, a link, another kind of result)."""
+    found = _sweep_contents(directory)
+    if found is None or found[1]:
+        return None
+    return found[0]
+
+
+def sweep_strangers(directory: Path) -> list[str]:
+    """What in an earlier sweep's directory relsim did not write (paths within it), so that a
+    refusal can name it; nothing when it is not a sweep's directory at all."""
+    found = _sweep_contents(directory)
+    return [] if found is None else found[1]
+
+
+def _sweep_contents(directory: Path) -> tuple[list[Path], list[str]] | None:
+    """A sweep's own files, and the names of what else is there; None if its manifest is not
+    a sweep's."""
     manifest = read_manifest(directory)
     if manifest is None or manifest.get("kind") not in STORE_KINDS:
         return None
@@ -64,19 +82,20 @@ def sweep_files(directory: Path) -> list[Path] | None:
     if not isinstance(keys, list):
         return None
     removal: list[Path] = []
+    strangers: list[str] = []
     for name, info in entries(directory).items():
         if name in (RUNS, TIMESERIES) and is_dir(info):
-            inner = _parts_dir(directory / name)
-            if inner is None:
-                return None
+            inner, foreign = _parts_dir_contents(directory / name)
             removal += inner
+            strangers += [f"{name}/{other}" for other in foreign]
             continue
         temporary = TEMPORARY.fullmatch(name)
         plain = temporary["name"] if temporary else name
         if not is_file(info) or not (plain == MANIFEST or _written_beside(plain, keys)):
-            return None
+            strangers.append(name)
+            continue
         removal.append(directory / name)
-    return removal
+    return removal, sorted(strangers)
 
 
 def sweeps_with_files(directory: Path, own: set[str]) -> list[Path] | None:

@@ -29,7 +29,14 @@ from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
 from relsim.files import TEMPORARY, atomic_path, write_json
 from relsim.result_files import read_manifest, remove_exactly
-from relsim.sweep.directory import COMPACTED, MANIFEST, RUNS, TIMESERIES, sweep_files
+from relsim.sweep.directory import (
+    COMPACTED,
+    MANIFEST,
+    RUNS,
+    TIMESERIES,
+    sweep_files,
+    sweep_strangers,
+)
 from relsim.sweep.resume_check import check_resumable
 from relsim.sweep.series_chunks import sorted_series
 from relsim.targets import OpenedDirectory, open_directory
@@ -92,6 +99,7 @@ class SweepStore:
             "--out",
             force=force,
             identify=sweep_files,
+            strangers=sweep_strangers,
             not_empty_hint="use --resume to finish it, or --force to start again",
             kind="an earlier sweep",
         )
@@ -141,6 +149,7 @@ class SweepStore:
             "--resume",
             force=False,
             identify=sweep_files,
+            strangers=sweep_strangers,
             resume=True,
             kind="an earlier sweep",
         )
