@@ -130,6 +130,7 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
         require_readable_tables,
     )
     from relsim.sweep.run import plan_from_manifest, run_sweep
+    from relsim.targets import FORCE_ONLY
 
     require_complete_sweep(manifest, data)
     require_readable_tables(manifest, [manifest.parent])
@@ -141,7 +142,10 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
     if found and not allow:
         _refuse(manifest, found)
     try:
-        run_sweep(plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1))
+        run_sweep(
+            plan, out, force=force, workers=workers or max(1, os.cpu_count() or 1),
+            not_empty_hint=FORCE_ONLY,
+        )  # fmt: skip
     except KeyboardInterrupt as exc:
         # rerun has no --resume: what it finished is kept, but it is no result
         left = (

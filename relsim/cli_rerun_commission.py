@@ -26,7 +26,7 @@ def rerun_frontier(manifest: Path, data: dict, out: Path, force: bool, workers: 
         raise ScenarioError(f"{name}: not a complete frontier manifest (no series)")
     plans, changed = stored_plans(manifest.parent, series, name)
     study_checks(manifest, data, changed, allow, series)
-    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False, rerun=True)
     started = now()
     with staged_results(opened) as staged:
         runs = run_series(
@@ -96,7 +96,7 @@ def rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: in
             label="budget",
         )[stage]  # fmt: skip
 
-    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False)
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False, rerun=True)
     started = now()
     with staged_results(opened) as staged:
         runs_per_point = reps if draw is None else draw.runs

@@ -49,7 +49,7 @@ from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.summary import interval_kind, summarise
 from relsim.target_checks import check_entry_name
-from relsim.targets import open_directory
+from relsim.targets import FORCE_ONLY, RESUME_OR_FORCE, open_directory
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -218,7 +218,7 @@ class ExperimentRun:
             "--out",
             force=force,
             identify=lambda d: experiment_files(d, experiment),
-            not_empty_hint="use --resume to finish it, or --force to start again",
+            not_empty_hint=RESUME_OR_FORCE if rerun_of is None else FORCE_ONLY,
             resume=resume,
             kind=f"an earlier run of experiment {experiment.name}",
         )

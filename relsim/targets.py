@@ -156,6 +156,12 @@ class OpenedDirectory:
         self.created = []
 
 
+#: what to do about a non-empty directory holding an earlier result of the same work
+RESUME_OR_FORCE = "use --resume to finish it, or --force to start again"
+#: the same, for a command that cannot resume (rerun)
+FORCE_ONLY = "use --force to start again"
+
+
 def open_directory(
     out: Path,
     option: str,

@@ -1676,7 +1676,7 @@ def test_a_budget_resumed_with_another_limit_names_the_options_not_its_stage(
     assert relsim_main(*args, "--limit", f"{2.5 * post:.0f}", "--out", out, "--resume") == 2
     assert capsys.readouterr().err.strip() == (
         f"relsim: error: --resume {out}: the budget search there was run with other options "
-        "(its coarse stage: the design differs from the stored sweep); resume with the same "
+        "(its coarse stage: the design differs from the stored sweep's); resume with the same "
         "scenario, --limit, --minimise, --set, --reps, --seed and --ensemble, or start again "
         "with --force"
     )

@@ -352,7 +352,25 @@ DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
     "csv duplicate column": (
         {"d.csv": "continuity,continuity\n0.1,0.2\n"},
         ["--design", "d.csv"],
-        ["line 1: column names must be distinct"],
+        ["line 1: column 'continuity' appears twice"],
+    ),
+    "csv column without a name": (
+        {"d.csv": "continuity,\n0.1,0.2\n"},
+        ["--design", "d.csv"],
+        ["line 1: column 2 has no name"],
+    ),
+    # Python reads 1_0 as 10, and the text passed the check for quoted numbers, whose advice
+    # ("write it without quotes") was wrong for a cell with none
+    "csv number written with an underscore": (
+        {"d.csv": "workforce.caseload_cap\n1_0\n"},
+        ["--design", "d.csv"],
+        ["expected a number, got text ('1_0'); write it as a plain number, without '_'"],
+    ),
+    # pandas reads True as a yes/no; continuity takes no text either
+    "csv yes/no for a number": (
+        {"d.csv": "continuity\nTrue\n"},
+        ["--design", "d.csv"],
+        ["continuity: expected a number, not true/false"],
     ),
     "csv nan cell": (
         {"d.csv": "continuity\n0.1\nnan\n"},

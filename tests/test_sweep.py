@@ -374,6 +374,12 @@ def test_a_design_records_its_points_exactly_and_reruns(small, tmp_path, capsys)
     assert relsim_main("rerun", out, "--out", tmp_path / "again", "--workers", "1") == 0
     err = capsys.readouterr().err
     assert "runs.parquet identical" in err, err
+    # rerun has no --resume, so a second one into the same directory is not told to use it
+    assert relsim_main("rerun", out, "--out", tmp_path / "again", "--workers", "1") == 2
+    assert capsys.readouterr().err == (
+        f"relsim: error: --out {tmp_path / 'again'}: directory is not empty (use --force to "
+        "start again)\n"
+    )
 
 
 def test_yaml_design_with_identical_points_gives_identical_runs(small, tmp_path):
@@ -526,9 +532,10 @@ def test_resume_refuses_a_different_sweep(
     status = relsim_main("sweep", baseline, *command, "--workers", "1", "--out", out, "--resume")
     stderr = capsys.readouterr().err
     assert status == 2, stderr
-    assert "differs from the stored sweep" in stderr
-    if part == "ensemble":  # named as itself, not as "the design"
-        assert "--ensemble differs" in stderr
+    said = {"design": "the design differs", "reps": "--reps differs", "seed": "--seed differs",
+            "sets": "the base scenario differs", "ensemble": "--ensemble differs"}  # fmt: skip
+    # named as the option given (the ensemble as itself, not as "the design"), in English
+    assert f"{said[part]} from the stored sweep's; resume with the same " in stderr
     assert_same_runs(runs_table(out), before)
     assert (out / "manifest.json").read_text() == stored
 
@@ -1623,6 +1630,24 @@ def test_rerun_of_a_sensitivity_analysis_works_out_its_indices_again(
     capsys.readouterr()
     assert relsim_main("rerun", out, "--out", tmp_path / "third", "--workers", "1", "--json") == 1
     assert json.loads(capsys.readouterr().out)["files"]["sensitivity.csv"] == "differs"
+
+
+def test_a_sensitivity_resumed_otherwise_is_told_its_own_options(
+    baseline, cli_small_sets, tmp_path, capsys
+):
+    """A sensitivity analysis has no --ensemble and its design is its --method, --n and
+    --range: a refused resume names those."""
+    out = tmp_path / "s"
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    args = ("sensitivity", baseline, "--method", "morris", *ranges, "--reps", "1", "--metric",
+            "mean_burnout", *cli_small_sets, "--workers", "1", "--out", out)  # fmt: skip
+    assert relsim_main(*args, "--n", "2") == 0
+    capsys.readouterr()
+    assert relsim_main(*args, "--n", "3", "--resume") == 2
+    assert capsys.readouterr().err.endswith(
+        "the design differs from the stored sweep's; resume with the same scenario, --method, "
+        "--n, --range, --reps and --seed\n"
+    )
 
 
 def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):

@@ -23,7 +23,7 @@ from relsim.result_files import OutputError, read_manifest, remove_exactly
 from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.summary import load_sweep
-from relsim.targets import OpenedDirectory, open_directory
+from relsim.targets import FORCE_ONLY, RESUME_OR_FORCE, OpenedDirectory, open_directory
 
 
 def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | None:
@@ -36,15 +36,16 @@ def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | 
 
 
 def study_directory(
-    out: Path, kind: str, own: Sequence[str], *, force: bool, resume: bool
+    out: Path, kind: str, own: Sequence[str], *, force: bool, resume: bool, rerun: bool = False
 ) -> OpenedDirectory:
-    """`out` checked and locked for a study of `kind`; nothing removed yet."""
+    """`out` checked and locked for a study of `kind` (`rerun`: a rerun's, which cannot be
+    resumed); nothing removed yet."""
     return open_directory(
         out,
         "--out",
         force=force,
         identify=lambda d: study_files(d, kind, own),
-        not_empty_hint="use --resume to finish it, or --force to start again",
+        not_empty_hint=FORCE_ONLY if rerun else RESUME_OR_FORCE,
         resume=resume,
         kind=f"an earlier {kind}",
     )

@@ -10,6 +10,7 @@ to their unit's range too.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -57,10 +58,15 @@ class Section(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_booleans(cls, value: Any) -> Any:
+    def _no_booleans(cls, value: Any, info: ValidationInfo) -> Any:
         """No parameter is a yes/no switch, so `true` or `yes` is a mistake, not the number 1."""
         if isinstance(value, bool):
-            raise ValueError("expected a number or text, not true/false")
+            field = cls.model_fields.get(info.field_name or "")
+            kinds = set(typing.get_args(field.annotation) or [field.annotation]) if field else set()
+            numeric = bool(kinds) and kinds - {type(None)} <= {int, float}
+            raise ValueError(
+                f"expected {'a number' if numeric else 'a number or text'}, not true/false"
+            )
         return value
 
     @field_validator("*", mode="after")

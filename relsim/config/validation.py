@@ -103,7 +103,7 @@ def validate_data(
             loc,
             origins,
             origin,
-            f"expected a number, got text ({shown(value)}); write it without quotes",
+            f"expected a number, got text ({shown(value)}); " + _as_a_number(value),
         )
         for loc, value in numbers_as_text(data, Scenario)
     ]
@@ -156,6 +156,14 @@ def _text_where_number(
     # other text than a number is left to the schema's own message
     if numeric and isinstance(value, str) and _reads_as_number(value):
         yield path, value
+
+
+def _as_a_number(text: str) -> str:
+    """How to write it: quotes made a number text; `1_0` (which Python reads as 10) is not
+    how a number is written in a scenario, a design or on the command line."""
+    if "_" in text:
+        return "write it as a plain number, without '_'"
+    return "write it without quotes"
 
 
 def _reads_as_number(text: str) -> bool:

@@ -219,8 +219,15 @@ def _csv_design(text: str, name: str) -> pd.DataFrame:
         if not header:
             raise ScenarioError(f"--design {name}: no points")
         width = len(header)
-        if len(set(header)) != width or not all(h.strip() for h in header):
-            raise ScenarioError(f"--design {name}: line 1: column names must be distinct keys")
+        unnamed = [i + 1 for i, h in enumerate(header) if not h.strip()]
+        if unnamed:
+            raise ScenarioError(
+                f"--design {name}: line 1: column {unnamed[0]} has no name (each column is a "
+                "scenario key)"
+            )
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise ScenarioError(f"--design {name}: line 1: column {shown(twice[0])} appears twice")
         rows = 0
         for row in reader:
             if not row:

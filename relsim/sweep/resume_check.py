@@ -11,6 +11,16 @@ from relsim.environment import differences
 
 #: what to do about a sweep asked for otherwise than the stored one
 SAME_OPTIONS = "resume with the same scenario, design, --reps, --seed and --ensemble"
+#: the same for a sensitivity analysis, whose design is its options
+SAME_ANALYSIS = "resume with the same scenario, --method, --n, --range, --reps and --seed"
+#: what differs, in words, for each manifest entry compared
+_DIFFERING = {
+    "design": "the design differs",
+    "base_scenario": "the base scenario differs",
+    "reps": "--reps differs",
+    "seed": "--seed differs",
+    "point_scenario_hashes": "the design points' scenarios differ",
+}
 
 
 class ResumeMismatchError(ScenarioError):
@@ -69,12 +79,14 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
             f"{_ensemble_option(stored, manifest)} differs from the stored sweep's",
             "resume with the same --ensemble and --reps",
         )
-    for key in ("design", "base_scenario", "reps", "seed", "point_scenario_hashes"):
+    design = stored.get("design")
+    analysis = isinstance(design, dict) and design.get("kind") in ("morris", "sobol")
+    for key, differing in _DIFFERING.items():
         if _as_run(stored, key) != _as_run(manifest, key):
             raise ResumeMismatchError(
                 directory,
-                f"the {key.replace('_', ' ')} differs from the stored sweep",
-                SAME_OPTIONS,
+                f"{differing} from the stored sweep's",
+                SAME_ANALYSIS if analysis else SAME_OPTIONS,
             )
     changed = differences(stored, manifest)
     if changed:

@@ -26,6 +26,7 @@ from relsim.sweep.directory import TIMESERIES, remove_summaries
 from relsim.sweep.executors import Task, run_local
 from relsim.sweep.names import MAX_RUNS
 from relsim.sweep.store import SweepStore
+from relsim.targets import RESUME_OR_FORCE
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -257,6 +258,7 @@ def run_sweep(
     dask_address: str | None = None,
     retry_failed: bool = False,
     label: str | None = None,
+    not_empty_hint: str = RESUME_OR_FORCE,
 ) -> Failures:
     """Run the plan's missing runs into `out`; with `retry_failed` (and `resume`) the runs
     stored as failed count as missing. `out` is locked while the sweep runs. Returns how many
@@ -271,7 +273,7 @@ def run_sweep(
     store = (
         SweepStore.reopen(out, manifest, types)
         if resume
-        else SweepStore.create(out, manifest, force, types)
+        else SweepStore.create(out, manifest, force, types, not_empty_hint)
     )
     try:
         if store.runs_without_series:

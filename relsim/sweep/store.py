@@ -39,7 +39,7 @@ from relsim.sweep.directory import (
 )
 from relsim.sweep.resume_check import check_resumable
 from relsim.sweep.series_chunks import sorted_series
-from relsim.targets import OpenedDirectory, open_directory
+from relsim.targets import RESUME_OR_FORCE, OpenedDirectory, open_directory
 
 KEY_COLUMNS = ("point", "replication", "seed", "status", "error")
 SORT_KEYS = {RUNS: ["point", "replication"], TIMESERIES: ["point", "replication", "week"]}
@@ -90,6 +90,7 @@ class SweepStore:
         manifest: dict[str, Any],
         force: bool,
         value_types: pa.Schema | None = None,
+        not_empty_hint: str = RESUME_OR_FORCE,
     ) -> SweepStore:
         """A new store in `directory`, which must be new, empty, or (with `force`) hold exactly
         an earlier sweep, which is removed. The directory stays locked until `close`.
@@ -100,7 +101,7 @@ class SweepStore:
             force=force,
             identify=sweep_files,
             strangers=sweep_strangers,
-            not_empty_hint="use --resume to finish it, or --force to start again",
+            not_empty_hint=not_empty_hint,
             kind="an earlier sweep",
         )
         store = cls(directory, opened, value_types)
