@@ -372,12 +372,7 @@ def test_the_budget_files_are_described_column_by_column_and_key_by_key() -> Non
     heading = "### What `budget.csv` and `budget.json` hold"
     page = (ROOT / "docs" / "commissioning.md").read_text(encoding="utf-8")
     csv_part, json_part = page.split(heading, 1)[1].split("`budget.json` holds:", 1)
-    columns = [
-        name
-        for line in csv_part.splitlines()
-        if line.startswith("| `")
-        for name in re.findall(r"`([^`]+)`", line.split(" | ")[0])
-    ]
+    columns = _documented_names(csv_part)
     assert columns == list(pd.read_csv(FILES / "budget" / "budget.csv").columns)
     documented = set()
     for line in json_part.split("\n## ", 1)[0].splitlines():
@@ -392,3 +387,32 @@ def test_the_budget_files_are_described_column_by_column_and_key_by_key() -> Non
     assert documented == expected
     side = {k for k in found["optimum"] if k.endswith("_mean")}
     assert optimum_keys | side == set(found["optimum"])
+
+
+def _documented_names(part: str) -> list[str]:
+    """The names in the first column of each row of the tables in `part` of the page."""
+    return [
+        name
+        for line in part.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([^`]+)`", line.split(" | ")[0])
+    ]
+
+
+def test_the_frontier_files_are_described_column_by_column() -> None:
+    """The tables under "What frontier.csv and better_buy.csv hold" name every column of the
+    published files, in order (`METRIC` standing for each of the two measures), and nothing
+    else."""
+    page = (ROOT / "docs" / "commissioning.md").read_text(encoding="utf-8")
+    part = page.split("### What `frontier.csv` and `better_buy.csv` hold", 1)[1]
+    frontier_part, better_part = part.split("`better_buy.csv` has one row", 1)
+    better_part = better_part.split("\n## ", 1)[0]
+    assert _documented_names(frontier_part) == list(frontier().columns)
+    metrics = ("crisis_events_per_citizen_year", "total_cost_per_citizen_year")
+    documented = _documented_names(better_part)
+    names = [n for n in documented if not n.startswith("METRIC_")]
+    # a row for each METRIC column; the file has them measure by measure
+    suffixes = [n[len("METRIC") :] for n in documented if n.startswith("METRIC_")]
+    per_metric = [f"{m}{suffix}" for m in metrics for suffix in suffixes]
+    columns = list(better_buy().reset_index().columns)
+    assert columns == [*names[:3], *per_metric, *names[3:]]
