@@ -1895,3 +1895,21 @@ def test_a_worker_that_joins_with_other_code_is_refused_by_its_first_run(monkeyp
 
     with pytest.raises(DaskError, match=r"tcp://10.0.0.2:4321 runs relsim '0\.0\.1'.*--resume"):
         _result(Failed(), "tcp://127.0.0.1:8786")
+
+
+def test_the_scheduler_is_not_probed_from_within_a_running_event_loop(monkeypatch):
+    """A notebook runs an event loop, where asyncio.run cannot: the probe steps aside there
+    (the client connects as Dask's own) rather than call a reachable scheduler unreachable."""
+    import asyncio
+
+    from relsim.sweep import dask_executor
+
+    def never(address):  # pragma: no cover - called only if the probe ran
+        raise AssertionError("probed")
+
+    monkeypatch.setattr(dask_executor, "_identity", never)
+
+    async def inside() -> None:
+        dask_executor._check_scheduler("tcp://127.0.0.1:1")
+
+    asyncio.run(inside())

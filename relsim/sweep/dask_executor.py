@@ -115,7 +115,11 @@ async def _identity(address: str) -> dict[str, Any]:
 def _check_scheduler(address: str) -> None:
     """A Dask scheduler answers at `address` within the time allowed. Dask's client waits
     without limit for an answer from something that accepts the connection but is not a
-    scheduler (its dashboard's port, say), so it is asked here first, with a deadline."""
+    scheduler (its dashboard's port, say), so it is asked here first, with a deadline. Not
+    from within a running event loop (a notebook's), where the client is left to connect."""
+    with contextlib.suppress(RuntimeError):
+        asyncio.get_running_loop()
+        return
     try:
         found = asyncio.run(asyncio.wait_for(_identity(address), CONNECT_SECONDS))
     except TimeoutError:
