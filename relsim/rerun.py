@@ -266,20 +266,17 @@ SWEEP_TABLES = ("runs.parquet", "timeseries.parquet")
 def require_readable_tables(manifest: Path, directories: Iterable[Path]) -> None:
     """ScenarioError, before anything runs, if a part of an original sweep's tables cannot be
     read: the rerun could not be compared with it, and would have run for nothing."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from relsim.sweep.store import unreadable_part
 
     for directory in directories:
         for name in SWEEP_TABLES:
-            for part in sorted((directory / name).glob("part-*.parquet")):
-                try:
-                    pq.read_schema(part)
-                except (OSError, ValueError, pa.ArrowException):
-                    where = printable(str(part.relative_to(manifest.parent)))
-                    raise ScenarioError(
-                        f"{printable(str(manifest))}: {where} cannot be read as Parquet, so "
-                        "nothing could be compared with it; nothing was run"
-                    ) from None
+            part = unreadable_part(directory / name)
+            if part is not None:
+                where = printable(str(part.relative_to(manifest.parent)))
+                raise ScenarioError(
+                    f"{printable(str(manifest))}: {where} cannot be read as Parquet, so "
+                    "nothing could be compared with it; nothing was run"
+                )
 
 
 def compare_sweeps(original_dir: Path, new_dir: Path) -> dict[str, str]:

@@ -61,6 +61,17 @@ def runs_twice(runs: pd.DataFrame) -> str | None:
     )
 
 
+def unreadable_part(parts_dir: Path) -> Path | None:
+    """The first part of a table in parts (runs.parquet, timeseries.parquet) that cannot be read
+    as Parquet, if any: named before the table is read, rather than in pyarrow's words."""
+    for part in sorted(parts_dir.glob("part-*.parquet")):
+        try:
+            pq.read_schema(part)
+        except (OSError, ValueError, pa.ArrowException):
+            return part
+    return None
+
+
 class SweepStore:
     def __init__(
         self,
@@ -273,14 +284,12 @@ class SweepStore:
         if not parts:
             return pd.DataFrame(columns=columns or list(KEY_COLUMNS))
         name = str(self.directory)
-        for part in parts:
-            try:
-                pq.read_schema(part)
-            except (OSError, ValueError, pa.ArrowException):
-                raise ScenarioError(
-                    f"{name}: {RUNS}/{part.name} cannot be read as Parquet (remove it, and "
-                    "--resume runs its runs again)"
-                ) from None
+        damaged = unreadable_part(self.runs_dir)
+        if damaged is not None:
+            raise ScenarioError(
+                f"{name}: {RUNS}/{damaged.name} cannot be read as Parquet (remove it, and "
+                "--resume runs its runs again)"
+            )
         frame = pd.read_parquet(self.runs_dir, columns=columns)
         problem = runs_twice(frame)
         if problem is not None:
