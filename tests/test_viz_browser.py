@@ -38,6 +38,10 @@ LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed (it comes with the dev extra)"
 )
+# What the page shows arrives as several messages: a check of it waits until it holds (or fails
+# after the page's timeout) instead of reading the page once, between two of them.
+expect = playwright_api.expect
+expect.set_options(timeout=30_000)  # as the page's own, for a slow machine
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason=f"no Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does)",
@@ -172,7 +176,7 @@ def test_the_app_draws_live_charts_journeys_and_the_system(page) -> None:
         data = page.evaluate(CHART_DATA, f"chart-{key}")
         assert data["points"] == [105, 105], key
         assert data["marks"] == ["1"], data["marks"]  # numbered, and said above the charts
-    assert "1 · week 53: referral friction 0.6→0.9" in page.get_by_test_id("changes").inner_text()
+    expect(page.get_by_test_id("changes")).to_contain_text("1 · week 53: referral friction 0.6→0.9")
     assert page.get_by_test_id("chart-crises").evaluate("(el) => el.dataset.kept") == "yes"
     crisis_chart = page.get_by_test_id("chart-crises").screenshot()
     for colour in SIDE_COLOURS:  # both lines are drawn, not just axes
@@ -313,7 +317,7 @@ def test_a_slider_dragged_while_running_is_one_policy_change(page) -> None:
     page.wait_for_function(f"({CHART_DATA})('chart-crises').marks.length > 0")
     assert page.evaluate(CHART_DATA, "chart-crises")["marks"] == ["1"]
     assert page.get_by_test_id("changes").inner_text().count(" · week ") == 1
-    assert "continuity 0.8→0" in page.get_by_test_id("changes").inner_text()
+    expect(page.get_by_test_id("changes")).to_contain_text("continuity 0.8→0")
 
 
 def test_a_care_model_is_chosen_by_its_name_in_words(page) -> None:
@@ -390,7 +394,7 @@ def test_a_seed_the_model_cannot_take_is_refused_in_words(page) -> None:
     seed.fill("-1")
     seed.press("Enter")
     page.get_by_text("Seed -1 not taken").wait_for()
-    assert page.get_by_label("Seed").input_value() == kept
+    expect(page.get_by_label("Seed")).to_have_value(kept)
     # what is not a whole number gets the same one message, in place of the last
     page.get_by_label("Seed").fill("1.5")
     page.get_by_label("Seed").press("Enter")
@@ -420,7 +424,7 @@ def test_load_brings_back_the_seed_the_guide_was_seen_with(page) -> None:
     _open_tab(page, "Things to try")
     page.get_by_role("button", name="Load").first.click()
     page.get_by_text("Citizens: 1,500").wait_for()
-    assert page.get_by_label("Seed").input_value() == opened
+    expect(page.get_by_label("Seed")).to_have_value(opened)
 
 
 def test_citizen_0_can_be_typed_and_a_number_past_the_last_is_told(page) -> None:
@@ -465,7 +469,7 @@ def test_the_end_of_the_run_says_what_runs_the_districts_again(page) -> None:
         page.wait_for_function(f"({WEEK})() > {week}")
     page.get_by_text("the end of the run: Reset, or Load an exercise").wait_for()
     for name in ("Play", "Step", "+1 year"):
-        assert page.get_by_role("button", name=name).is_disabled(), name
+        expect(page.get_by_role("button", name=name)).to_be_disabled()
     # a knob moved now has no week left to apply to: it waits for Reset, said where it moved
     page.get_by_text("the run has ended: a change waits for Reset").wait_for()
     knob = page.locator(".v-input").filter(has_text="Referral friction").get_by_role("slider")
