@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import select
 import shutil
 import time
@@ -357,8 +358,7 @@ def test_no_services_has_no_workers_or_cap_to_set(page) -> None:
     page.get_by_text("B: no services").first.wait_for()
     for label in ("B: no workers (no services)", "B: no caseloads (no services)"):
         control = page.locator(".v-input").filter(has_text=label)
-        control.wait_for()
-        assert "v-input--is-disabled" in (control.get_attribute("class") or ""), label
+        expect(control).to_have_class(re.compile(r"\bv-input--is-disabled\b"))
 
 
 def test_a_care_model_chosen_comes_with_its_own_cap(page) -> None:
