@@ -3,9 +3,10 @@ presenting need, the other needs are referred onward at once and the presenting 
 is still active when the episode ends: specialist services carry the treatment. The case closes.
 
 Order within a week: the front door sets its rationing (eligibility threshold and episode
-length, from the pressure of its queue), then booked sessions of open episodes (they are in
-diaries), then the front-door queue is assessed in arrival order with the hours left, then
-assessed cases are allocated to a worker with room under the cap. It is a rota: nobody is kept
+length, from the pressure of its queue), then refused or abandoned referrals that are due are
+sent again, then booked sessions of open episodes (they are in diaries), then the front-door
+queue is assessed in arrival order with the hours left, then assessed cases are allocated to a
+worker with room under the cap. The referrals themselves are `referrals`. It is a rota: nobody is kept
 for a person. Its help is protocol help: aimed at the need the person presents with, and as
 effective as standard help fits them.
 """
@@ -16,14 +17,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.agents.specialist import excluded_referrals
-from relsim.arrays import nonzero_cells, rank_within
+from relsim.arrays import rank_within
+from relsim.care_models.referrals import (
+    refer_noticed_needs,
+    refer_on_at_episode_end,
+    send_again_when_due,
+)
 from relsim.cases import (
     allocate,
-    bounce,
     close_cases,
     contacted,
-    demand,
     end_wait,
     fifo,
     fill_slots,
@@ -31,10 +34,9 @@ from relsim.cases import (
     join_queue,
     release,
 )
-from relsim.citizens import Pathway, Route, SpecialistState
+from relsim.citizens import Pathway, Route
 from relsim.rationing import RationingLevel
 
-REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral
 #: weight of this week's assessments in the front door's moving average of its throughput, which
 #: its queue is measured against (constants, ODD 7.15)
 THROUGHPUT_WEIGHT = 0.2
@@ -67,7 +69,7 @@ class AssessDoRefer:
             return  # nobody to see anyone: people wait, and the waiting is counted
         self._ration(district)
         week.front_door_threshold = self.eligibility_threshold
-        self._rerefer(district, week)
+        send_again_when_due(district, week)
         self._sessions(district, week)
         self._assessments(district, week)
         self._allocate(district, week)
@@ -102,34 +104,6 @@ class AssessDoRefer:
         self.assessed_per_week *= THROUGHPUT_KEPT
         self.eligibility_threshold = self.rationing.threshold(config.eligibility_threshold, rules)
         self.episode_sessions = self.rationing.sessions(config.episode_sessions, rules)
-
-    def _rerefer(self, district: District, week: Week) -> None:
-        """Refused or abandoned referrals that are due are sent again, if the need is still
-        active and the service has places (else the referrer lets them go)."""
-        citizens = district.citizens
-        state = citizens.spec_state[: citizens.n]
-        rows, domains = nonzero_cells(state == SpecialistState.REREFERRAL_DUE)
-        due = citizens.spec_resend_week[rows, domains] <= week.number
-        rows, domains = rows[due], domains[due]
-        if rows.size == 0:
-            return
-        citizens.spec_state[rows, domains] = SpecialistState.NONE
-        active = citizens.need[rows, domains] > district.config.needs.active_threshold
-        sent = active & _open_services(district)[domains]
-        rows, domains = rows[sent], domains[sent]
-        if rows.size == 0:
-            return
-        nobody = np.full(rows.size, -1)  # no post and no person: the referrer sends it again
-        self._send(
-            district,
-            week,
-            rows,
-            domains,
-            nobody,
-            nobody,
-            citizens.need[rows, domains].astype(np.float64),
-            district.streams["referrals"],
-        )
 
     # -- short episodes -------------------------------------------------------------------
     def _sessions(self, district: District, week: Week) -> None:
@@ -190,36 +164,8 @@ class AssessDoRefer:
         finished = rows[
             (citizens.sessions_left[rows] <= 0) & (citizens.pathway[rows] == Pathway.SHORT_EPISODE)
         ]
-        self._refer_on(district, week, finished)
+        refer_on_at_episode_end(district, week, finished)
         close_cases(district, week, finished, "episode_closed", Pathway.NOT_IN_SERVICE)
-
-    def _refer_on(self, district: District, week: Week, rows: np.ndarray) -> None:
-        """At the end of a short episode a presenting need that is still active is referred to
-        its specialist service for treatment (a hand-off with all its friction)."""
-        citizens = district.citizens
-        if rows.size == 0:
-            return
-        domain = citizens.presenting_domain[rows].astype(np.int64)
-        still = citizens.need[rows, domain] > district.config.needs.active_threshold
-        rows, domain, posts = rows[still], domain[still], citizens.worker[rows[still]]
-        # not to a service with no places: it accepts no referral, and its list never moves
-        free = (citizens.spec_state[rows, domain] == SpecialistState.NONE) & _open_services(
-            district
-        )[domain]
-        rows, domain, posts = rows[free], domain[free], posts[free].astype(np.int64)
-        if rows.size == 0:
-            return
-        district.records.tally.add("referred_on_at_episode_end", rows.size)
-        self._send(
-            district,
-            week,
-            rows,
-            domain,
-            posts,
-            district.workforce.person[posts],
-            citizens.need[rows, domain].astype(np.float64),
-            district.streams["referrals"],
-        )
 
     # -- the front door -------------------------------------------------------------------
     def _assessments(self, district: District, week: Week) -> None:
@@ -292,102 +238,9 @@ class AssessDoRefer:
         citizens.presenting_domain[kept] = presenting[eligible]
         citizens.pathway[kept] = Pathway.WAITING_ALLOCATION
         citizens.since_week[kept] = week.number
-        self._refer(district, week, rows, posts, people, observed, presenting, eligible, rng)
-
-    def _refer(
-        self,
-        district: District,
-        week: Week,
-        rows: np.ndarray,
-        posts: np.ndarray,
-        people: np.ndarray,
-        observed: np.ndarray,
-        presenting: np.ndarray,
-        eligible: np.ndarray,
-        rng: np.random.Generator,
-    ) -> None:
-        """Refer the other needs the assessment noticed; the receiving services apply their
-        thresholds and exclusions."""
-        citizens, scenario = district.citizens, district.config
-        rules = scenario.assess_do_refer
-        threshold = scenario.needs.active_threshold
-        need = citizens.need.take(rows, axis=0)
-        identify = rules.other_need_identification_probability
-        identify = identify + (1.0 - identify) * citizens.knowledge[rows]
-        has_service = _open_services(district)
-        candidate = (
-            (need > threshold)
-            & (np.arange(need.shape[1])[None, :] != presenting[:, None])
-            & (citizens.spec_state.take(rows, axis=0) == SpecialistState.NONE)
-            & has_service[None, :]
-            & eligible[:, None]
-            & (rng.random(need.shape) < identify[:, None])
+        refer_noticed_needs(
+            district, week, rows, posts, people, observed, presenting, eligible, rng
         )
-        made_r, made_d = nonzero_cells(candidate)
-        if made_r.size == 0:
-            return
-        self._send(
-            district,
-            week,
-            rows[made_r],
-            made_d,
-            posts[made_r],
-            people[made_r],
-            observed[made_r, made_d],
-            rng,
-        )
-
-    def _send(
-        self,
-        district: District,
-        week: Week,
-        rows: np.ndarray,
-        domains: np.ndarray,
-        posts: np.ndarray,
-        people: np.ndarray,
-        observed: np.ndarray,
-        rng: np.random.Generator,
-    ) -> None:
-        """Referrals, one per (row, domain): the referrer's paperwork, then the receiving
-        service's acceptance threshold (raised when it rations) and exclusion rules. A refusal
-        is a failure; a referral to a service the person was referred to within a year is a
-        re-referral (failure demand)."""
-        citizens, workforce, scenario = district.citizens, district.workforce, district.config
-        rules = scenario.assess_do_refer
-        threshold = scenario.needs.active_threshold
-        paperwork = rules.referral_paperwork_hours or 0.0
-        mine = posts >= 0  # re-referrals are sent by whoever referred before, not the duty team
-        if paperwork > 0 and mine.any():
-            workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
-        again = week.number - citizens.spec_referred_week[rows, domains] <= REFERRAL_MEMORY_WEEKS
-        citizens.spec_referred_week[rows, domains] = week.number
-        demand(district, "referrals", rows.size, int(again.sum()))
-        tally, journeys = district.records.tally, district.records.journeys
-        tally.add("referrals", rows.size)
-        acceptance = np.array([s.acceptance_threshold() for s in district.services])
-        need = citizens.need.take(rows, axis=0)
-        excluded = excluded_referrals(
-            district.services,
-            need,
-            rng.random(need.shape),
-            domains,
-            rules.exclusion_strictness or 0.0,
-            threshold,
-        )
-        rejected = (observed < acceptance[domains]) | excluded
-        rej_r, rej_d = rows[rejected], domains[rejected]
-        np.add.at(citizens.trust, rej_r, rules.rejection_trust_change)  # per refusal
-        citizens.trust[rej_r] = citizens.trust[rej_r].clip(0, 1)
-        bounce(district, week, rej_r, rej_d)
-        tally.add("referrals_rejected", rej_r.size)
-        journeys.log(week.number, rej_r, "referral_rejected", people[rejected], rej_d)
-
-        ok_r, ok_d = rows[~rejected], domains[~rejected]
-        citizens.spec_state[ok_r, ok_d] = SpecialistState.WAITING
-        citizens.spec_since[ok_r, ok_d] = week.number
-        np.add.at(citizens.handoffs, ok_r, 1)
-        tally.add("handoffs", ok_r.size)
-        journeys.log(week.number, ok_r, "referred", people[~rejected], ok_d)
 
     def _allocate(self, district: District, week: Week) -> None:
         citizens, workforce = district.citizens, district.workforce
@@ -407,8 +260,3 @@ class AssessDoRefer:
         district.records.journeys.log(
             week.number, rows, "allocated", worker=workforce.person[posts]
         )
-
-
-def _open_services(district: District) -> np.ndarray:
-    """(domains,): whether each domain's service has places; the referrer writes to no other."""
-    return np.array([service.open for service in district.services], dtype=bool)
