@@ -6,9 +6,9 @@ Order within a week: the front door sets its rationing (eligibility threshold an
 length, from the pressure of its queue), then refused or abandoned referrals that are due are
 sent again, then booked sessions of open episodes (they are in diaries), then the front-door
 queue is assessed in arrival order with the hours left, then assessed cases are allocated to a
-worker with room under the cap. The referrals themselves are `referrals`. It is a rota: nobody is kept
-for a person. Its help is protocol help: aimed at the need the person presents with, and as
-effective as standard help fits them.
+worker with room under the cap. The referrals themselves are `referrals`. It is a rota: nobody
+is kept for a person. Its help is protocol help: aimed at the need the person presents with, and
+as effective as standard help fits them.
 """
 
 from __future__ import annotations
