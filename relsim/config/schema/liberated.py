@@ -47,7 +47,7 @@ class Liberated(Section):
     contact_effect_per_hour: float = param(
         0.1,
         "need per hour",
-        "set by hand with the relationship parameters, aiming at the MEAM Approach reductions for people held a year or more (A&E -37 to -54 %, arrests about -41 %): docs/validation.md finds those after a year within their windows and A&E after two years reduced more than published; the evidence does not pin it down (thin-evidence experiment in docs/results.md)",
+        "set by hand with the relationship parameters, aiming at the MEAM Approach reductions for people held a year or more (A&E -37 to -54 %, arrests about -41 %): the defaults reach them after a year, which is the aim met, not a test (docs/validation.md tests the calibrated ensemble); the evidence does not pin it down (thin-evidence experiment in docs/results.md)",
         ge=0,
         le=1,
         description="need reduction per contact hour with full relationship depth, with help that fits the person and a worker free of burnout",
