@@ -93,7 +93,7 @@ QUOTES = (
     ),
     Quote(
         1,
-        "about {250} people wait for one, while A's front door rations and about {100} wait",
+        "about {250} people wait for one, while A's front door rations and {73} wait",
         (at(LOADED, "B", 156, CASEWORKER_QUEUE), at(LOADED, "A", 156, "chart: People waiting")),
     ),
     # 2. Tame or complex?

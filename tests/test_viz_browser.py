@@ -555,3 +555,17 @@ def test_the_guide_is_a_tab_of_the_app(page) -> None:
     guide.get_by_text("Teaching with relsim in the browser").wait_for()
     assert guide.locator('img[src^="data:image/png"]').count() >= 4
     assert guide.get_by_text("4. Thresholds and legacies").count() >= 1
+
+
+def test_on_a_phone_the_controls_leave_a_strip_of_the_page_to_close_them(page) -> None:
+    """At a phone's width the controls' panel, open over the page, leaves part of it in view; a
+    tap there closes the panel (it covered the whole screen, the ☰ button too, and only a swipe
+    nobody is told of closed it)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    drawer = page.locator(".v-navigation-drawer")
+    expect(drawer).to_have_class(re.compile(r"\bv-navigation-drawer--open\b"))
+    box = drawer.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390 * 0.85, box
+    page.mouse.click(380, 600)
+    expect(drawer).not_to_have_class(re.compile(r"\bv-navigation-drawer--open\b"))

@@ -119,6 +119,10 @@ def Page() -> None:
         # six tabs in the room beside the controls at a projector's 125 % zoom (1024 px of
         # page), where Vuetify's widths put About and Guide behind a scroll arrow
         ".v-tabs .v-tab { min-width: 0; padding: 0 12px; letter-spacing: 0.02em; }"
+        # on a phone the controls' panel, laid over the page, leaves a strip of it to tap,
+        # which closes the panel (it was wider than the screen, with nothing beside it)
+        "@media (max-width: 600px) {"
+        " .v-navigation-drawer { width: 80vw !important; min-width: 0 !important; } }"
     )
     with solara.AppBar():
         solara.AppBarTitle("relsim · the same citizens under two ways of organising care")

@@ -175,7 +175,8 @@ def RunControls(
             solara.Button("+1 year", on_click=lambda: advance(YEAR), disabled=done)
             solara.Button("Reset", on_click=reset)
         solara.SliderInt(
-            f"Speed: {speed.value} week{'' if speed.value == 1 else 's'} a second",
+            # what is asked: a large district, or a machine shared by a class, runs slower
+            f"Speed: up to {speed.value} week{'' if speed.value == 1 else 's'} a second",
             value=speed,
             min=1,
             max=26,

@@ -111,7 +111,11 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
 
     Prose(
         "Each box is a worker and the dots in it the people on their caseload; the queues are "
-        "on the right. **Label**: caseload / cap (a caseworker takes back someone they held "
+        "on the right, each person drawn once, in one place: someone seeing one specialist while "
+        "on another's list is drawn with the specialist, and someone held by a worker in the "
+        "worker's box, so the queues here can add to fewer than the *People waiting* chart, "
+        "which counts everyone on any list. **Label**: caseload / cap (a caseworker takes back "
+        "someone they held "
         "before a little over the cap, so 11/10 can happen). **Colour**: active needs. "
         "**Size**: how deep the relationship with the current worker is (its mean is on the "
         "Compare scoreboard). **Box shade**: the "
