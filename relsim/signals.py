@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, NoReturn
 
 STOP_SIGNALS = tuple(
@@ -68,6 +69,14 @@ def left_behind() -> str:
     if not _written:
         return "no results written"
     return f"{', '.join(_written)} complete; nothing else written"
+
+
+def left_to_resume(out: Path) -> str:
+    """What a stopped study leaves: its directory, to finish with --resume, once there is one
+    (stopped before it was made, the advice to resume it failed with "nothing to resume")."""
+    if out.is_dir():
+        return f"rerun with --resume to finish {out}"
+    return left_behind()
 
 
 def _signum(interrupt: BaseException | None) -> int | None:

@@ -749,3 +749,22 @@ def test_a_scenario_the_experiment_cannot_find_is_named_with_where_it_was_looked
         "bundled scenario of that name (baseline, hybrid, liberated, none)"
     )
     assert not (tmp_path / "o").exists()
+
+
+def test_an_experiment_stopped_before_its_directory_is_made_says_nothing_was_written(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """Stopped before --out exists, an experiment says nothing was written: it told the user to
+    finish with --resume a directory that was not there ("nothing to resume")."""
+    import relsim.experiments
+    from tests.cli_helpers import relsim_main
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    out = tmp_path / "study"
+    monkeypatch.setattr(relsim.experiments, "_plans", interrupted)
+    path = ROOT / "experiments" / "continuity_erosion.yaml"
+    assert relsim_main("experiment", "run", path, "--quick", "--out", out) == 130
+    assert capsys.readouterr().err.strip() == "relsim: interrupted; no results written"
+    assert not out.exists()

@@ -745,13 +745,23 @@ def test_a_full_standard_output_is_one_line_and_exit_1(args):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_a_full_standard_output_after_a_result_says_the_result_is_complete(tmp_path):
-    """The run's --out is written before its table is printed: the line says it is complete."""
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "baseline", *TINY, "--reps", "1"),
+        ("frontier", "baseline", *TINY[:6], "--workforce", "2,3", "--reps", "1", "--ensemble", "0"),
+        ("budget", "hybrid", *TINY[:6], "--limit", "500k", "--reps", "2", "--ensemble", "0"),
+        ("experiment", "run", "experiments/continuity_erosion.yaml", "--quick", "--ensemble", "0"),
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_full_standard_output_after_a_result_says_the_result_is_complete(args, tmp_path):
+    """A command's --out is written before its table is printed: the line says it is
+    complete (a study's said "no results written" over its complete directory)."""
     out = tmp_path / "done"
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "relsim", "run", "baseline", *TINY, "--reps", "1",
-             "--out", str(out)],
+            [sys.executable, "-m", "relsim", *args, "--out", str(out)],
             cwd=ROOT, stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
         )  # fmt: skip
     assert done.returncode == 1, done.stderr

@@ -23,7 +23,7 @@ from relsim.cli_options import (
 from relsim.config import ScenarioError, load_scenario
 from relsim.config.errors import printable
 from relsim.evidence.options import REPORT_SETS, sets_for, sets_option
-from relsim.signals import stopped_exit
+from relsim.signals import left_to_resume, stopped_exit
 from relsim.sweep.cli_options import check_together, dask_option, force_option, resume_option
 from relsim.sweep.resume_check import SAME_OPTIONS, ResumeMismatchError
 
@@ -83,7 +83,7 @@ def _processes(workers: int | None) -> int:
 
 
 def _interrupted(exc: BaseException, out: Path) -> SystemExit:
-    return stopped_exit(exc, f"rerun with --resume to finish {out}")
+    return stopped_exit(exc, left_to_resume(out))
 
 
 def add_commission_commands(group: click.Group) -> None:

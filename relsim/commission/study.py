@@ -20,6 +20,7 @@ from relsim.files import write_json
 from relsim.io import git_commit, now, sha256
 from relsim.moving import move_into, staging_directory
 from relsim.result_files import OutputError, read_manifest, remove_exactly
+from relsim.signals import finished_writing
 from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.run import SweepPlan, run_sweep
 from relsim.sweep.summary import load_sweep
@@ -114,6 +115,8 @@ def move_in(staging: Path, out: Path, names: Iterable[str]) -> None:
     for name in names:
         move_into(staging / name, out / name)
     move_into(staging / MANIFEST, out / MANIFEST)
+    # a stop or a full standard output from here on says so, not "no results written"
+    finished_writing(f"--out {printable(str(out))}")
 
 
 class SeriesRun(NamedTuple):

@@ -14,7 +14,7 @@ from relsim.cli_options import FiniteFloatRange, WholeNumber, emit_json, workers
 from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
-from relsim.signals import stopped_exit
+from relsim.signals import left_to_resume, stopped_exit
 from relsim.sweep.cli_options import (
     check_together,
     dask_option,
@@ -167,6 +167,6 @@ def add_experiment_commands(group: click.Group) -> None:
                 ensemble=ensemble,
             )
         except KeyboardInterrupt as exc:
-            raise stopped_exit(exc, f"rerun with --resume to finish {target}") from None
+            raise stopped_exit(exc, left_to_resume(target)) from None
         for figure in manifest["figures"]:
             click.echo(f"{target / figure['png']}  (data: {figure['data']})")
