@@ -38,12 +38,21 @@ def _umask() -> int:
     return _UMASK
 
 
+def shortened(name: str, limit: int) -> str:
+    """`name`, cut short (by whole characters) to at most `limit` bytes."""
+    while len(os.fsencode(name)) > limit:
+        name = name[:-1]
+    return name
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """A new, empty temporary file beside `path` (created exclusively, under a hidden name) for
     the block to write; it becomes `path` only when the block completes. On an error or Ctrl-C
     it is removed."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # at most the first 100 bytes of the name: any name `path` may have leaves room for the rest
+    prefix = f".{shortened(path.name, 100)}."
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     temporary = Path(name)
     try:
         os.fchmod(fd, 0o666 & ~_umask())

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from relsim.files import atomic_path, resolved, write_json
+from relsim.files import atomic_path, resolved, shortened, write_json
 from relsim.result_files import (
     COPYING,
     MANIFEST,
@@ -29,7 +29,7 @@ def staging_directory(out: Path) -> Path:
     results directory under a read-only parent), in the system's temporary directory. Its name
     starts with (at most the first 100 bytes of) the name of `out`, so that any name `out` may
     have leaves room for the rest."""
-    prefix = f".{_shortened(out.name, 100)}.partial-"
+    prefix = f".{shortened(out.name, 100)}.partial-"
     try:
         return Path(tempfile.mkdtemp(prefix=prefix, dir=resolved(out).parent))
     except OSError as beside:
@@ -37,13 +37,6 @@ def staging_directory(out: Path) -> Path:
             return Path(tempfile.mkdtemp(prefix=prefix))
         except OSError:
             raise beside from None
-
-
-def _shortened(name: str, limit: int) -> str:
-    """`name`, cut short (by whole characters) to at most `limit` bytes."""
-    while len(os.fsencode(name)) > limit:
-        name = name[:-1]
-    return name
 
 
 def move_into(source: Path, target: Path) -> None:

@@ -307,6 +307,17 @@ def test_report_never_writes_through_a_planted_link(tmp_path):
     assert not report.is_symlink() and "<html" in report.read_text(encoding="utf-8")
 
 
+def test_a_file_target_with_the_longest_name_allowed_is_written(tmp_path):
+    """A report named with the longest name a file may have (255 bytes) passes the check made
+    before the runs, and is written after them: its temporary name, longer still, failed
+    ("File name too long") once every run was done."""
+    report = tmp_path / f"{'z' * 250}.html"
+    args = ("compare", BASELINE, "liberated", *TINY, "--reps", "2", "--report", report)
+    assert relsim_main(*args) == 0
+    assert "<html" in report.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == [report.name]
+
+
 # -- 18. spreadsheet formulas ------------------------------------------------------------------
 
 
