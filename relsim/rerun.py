@@ -183,7 +183,12 @@ def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
 IDENTICAL, DIFFERS, NOT_COMPARED = "identical", "differs", "not compared"
 ORIGINAL_CHANGED = "original changed"
 BOTH = "differs and original changed"
-CHANGED = (ORIGINAL_CHANGED, BOTH)
+#: the manifest records the file as written, and it is no longer beside the manifest
+ORIGINAL_MISSING = "original missing"
+BOTH_MISSING = "differs and original missing"
+MISSING = (ORIGINAL_MISSING, BOTH_MISSING)
+#: the original is not as it was written
+CHANGED = (ORIGINAL_CHANGED, BOTH, *MISSING)
 #: the original has the file (or records its hash) and the rerun did not make it
 NOT_MADE = "not made by the rerun"
 
@@ -225,7 +230,9 @@ def _verdict(new: Path, original: Path, expected: str | None) -> str:
             return NOT_COMPARED
         return IDENTICAL if sha256(new) == sha256(original) else DIFFERS
     reproduced = sha256(new) == expected
-    if present and sha256(original) != expected:
+    if not present:  # deleted since: no more identical than an edited one
+        return ORIGINAL_MISSING if reproduced else BOTH_MISSING
+    if sha256(original) != expected:
         return ORIGINAL_CHANGED if reproduced else BOTH
     return IDENTICAL if reproduced else DIFFERS
 
@@ -233,9 +240,12 @@ def _verdict(new: Path, original: Path, expected: str | None) -> str:
 def verdict_problems(verdicts: dict[str, str]) -> list[str]:
     """Why a rerun's verdicts are not a success, each problem said apart: new files that differ,
     originals changed since they were written, or nothing compared at all."""
-    differing = [name for name, verdict in verdicts.items() if verdict in (DIFFERS, BOTH)]
+    differing = [
+        name for name, verdict in verdicts.items() if verdict in (DIFFERS, BOTH, BOTH_MISSING)
+    ]
     missing = [name for name, verdict in verdicts.items() if verdict == NOT_MADE]
-    changed = [name for name, verdict in verdicts.items() if verdict in CHANGED]
+    changed = [name for name, verdict in verdicts.items() if verdict in (ORIGINAL_CHANGED, BOTH)]
+    gone = [name for name, verdict in verdicts.items() if verdict in MISSING]
     problems = []
     if differing:
         problems.append(
@@ -251,6 +261,10 @@ def verdict_problems(verdicts: dict[str, str]) -> list[str]:
             f"the original {name} was changed after it was written (it no longer matches the "
             "manifest's hash)"
         )
+    for name in gone:
+        problems.append(
+            f"the original {name} is missing (the manifest records it as written, with its hash)"
+        )
     return problems
 
 
@@ -264,12 +278,21 @@ SWEEP_TABLES = ("runs.parquet", "timeseries.parquet")
 
 
 def require_readable_tables(manifest: Path, directories: Iterable[Path]) -> None:
-    """ScenarioError, before anything runs, if a part of an original sweep's tables cannot be
-    read: the rerun could not be compared with it, and would have run for nothing."""
+    """ScenarioError, before anything runs, if an original sweep's runs are missing, or a
+    table of it holds no parts or a part that cannot be read: the rerun could not be compared
+    with it, and would have run for nothing."""
     from relsim.sweep.store import unreadable_part
 
     for directory in directories:
         for name in SWEEP_TABLES:
+            table = directory / name
+            kept = table.is_dir() or name == SWEEP_TABLES[0]  # the weekly series are optional
+            if kept and not any(table.glob("part-*.parquet")):
+                where = printable(str(table.relative_to(manifest.parent)))
+                raise ScenarioError(
+                    f"{printable(str(manifest))}: {where} is missing or holds no rows, so "
+                    "nothing could be compared with it; nothing was run"
+                )
             part = unreadable_part(directory / name)
             if part is not None:
                 where = printable(str(part.relative_to(manifest.parent)))

@@ -329,6 +329,20 @@ def test_rerun_says_when_the_original_was_changed_after_it_was_written(original,
     assert "not identical to the original" not in err, "the rerun itself reproduced the hash"
 
 
+def test_rerun_says_when_an_original_is_missing(original, tmp_path, capsys):
+    """An original the manifest records, deleted since, is not called identical (it was, on
+    the strength of the recorded hash alone): it is said missing, and the rerun exits 1."""
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    (copy / "summary.csv").unlink()
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--workers", "1") == 1
+    err = capsys.readouterr().err
+    assert "summary.csv original missing" in err and "timeseries.parquet identical" in err
+    assert "the original summary.csv is missing (the manifest records it as written" in err
+    assert "not identical to the original" not in err, "the rerun itself reproduced the hash"
+
+
 def test_a_rerun_comparison_says_when_its_original_was_edited(comparison, tmp_path, capsys):
     copy = tmp_path / "copy"
     shutil.copytree(comparison, copy)

@@ -1473,19 +1473,31 @@ def test_an_unfinished_sweep_is_summarised_with_a_note_and_not_rerun(grid_sweep,
     assert not again.exists()
 
 
-def test_a_rerun_refuses_an_original_it_cannot_read_before_running(grid_sweep, tmp_path, capsys):
+@pytest.mark.parametrize("damage", ["unreadable part", "no parts", "no runs table"])
+def test_a_rerun_refuses_an_original_it_cannot_read_before_running(
+    damage, grid_sweep, tmp_path, capsys
+):
     """A damaged part of the original's runs table: every run was made again and the command
-    then ended in pyarrow's own text (exit 1); it is now refused first, in one line."""
+    then ended in pyarrow's own text (exit 1); with its parts gone it ended in a KeyError, and
+    with the whole table gone it said "not compared" and exit 0. Each is now refused first, in
+    one line."""
     out = tmp_path / "copy"
     shutil.copytree(grid_sweep, out)
     (part,) = parts(out)
-    part.write_bytes(b"not parquet")
+    if damage == "unreadable part":
+        part.write_bytes(b"not parquet")
+        why = f"runs.parquet/{part.name} cannot be read as Parquet"
+    else:
+        part.unlink()
+        if damage == "no runs table":
+            (out / "runs.parquet").rmdir()
+        why = "runs.parquet is missing or holds no rows"
     capsys.readouterr()
     again = tmp_path / "again"
     assert relsim_main("rerun", out, "--out", again, "--workers", "1") == 2
     assert capsys.readouterr().err == (
-        f"relsim: error: {out / 'manifest.json'}: runs.parquet/{part.name} cannot be read as "
-        "Parquet, so nothing could be compared with it; nothing was run\n"
+        f"relsim: error: {out / 'manifest.json'}: {why}, so nothing could be compared with it; "
+        "nothing was run\n"
     )
     assert not again.exists()
 
