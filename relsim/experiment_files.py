@@ -86,6 +86,20 @@ class Experiment(BaseModel):
     #: then takes each of its values, in each series, as an option
     lever: str | None = None
 
+    @field_validator("reps", "seed", "ensemble", "reps_per_set", mode="before")
+    @classmethod
+    def _a_number_as_written(cls, value: Any) -> Any:
+        """As in a scenario: `true` is not the number 1, and quotes make a number text (both
+        were taken: `reps: true` ran one replication)."""
+        if isinstance(value, bool):
+            raise ValueError("expected a number, not true/false")
+        if isinstance(value, str):
+            raise ValueError(
+                f"expected a number, got text ({printable(repr(value), 40)}); write it without "
+                "quotes"
+            )
+        return value
+
     @field_validator("grid")
     @classmethod
     def _values_given(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:

@@ -111,13 +111,18 @@ def _plans(
                 "file beside the experiment, nor a bundled scenario of that name "
                 f"({', '.join(bundled.names('scenarios'))})"
             )
+        checking_quick = quick
         try:
             if quick:  # the full run's settings are checked too: --quick checks the pipeline
                 load_raw(scenario_file_path, [*own, *experiment.set])
             base = load_raw(scenario_file_path, [*own, *sets])
+            if not quick and experiment.quick_set:  # and the other way round
+                checking_quick = True
+                load_raw(scenario_file_path, [*own, *experiment.set, *experiment.quick_set])
         except ScenarioError as exc:
             field = None if isinstance(entry, str) else (f"scenarios.{i}.set", own)
-            raise ScenarioError(*named_sets(exc.problems, experiment, quick, path, field)) from None
+            problems = named_sets(exc.problems, experiment, checking_quick, path, field)
+            raise ScenarioError(*problems) from None
         if not isinstance(entry, str):
             base["name"] = entry.name
         series = str(base.get("name", scenario_file_path.stem))

@@ -141,6 +141,24 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match=r"bad\.yaml: quick_set: workforce\.workerz: unknown"):
         run_experiment(bad, tmp_path / "out", quick=True, workers=1)
     assert not (tmp_path / "out").exists()
+    # and a full run checks the quick run's settings, which it does not use, before it runs
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: quick_set: workforce\.workerz: unknown"):
+        run_experiment(bad, tmp_path / "out", quick=False, workers=1)
+    assert not (tmp_path / "out").exists()
+    # numbers as a scenario takes them: `true` ran one replication, and quotes were dropped
+    for written, said in (
+        ("reps: true", "reps: expected a number, not true/false"),
+        ("seed: '7'", "seed: expected a number, got text ('7'); write it without quotes"),
+    ):
+        bad.write_text(
+            SMALL_EXPERIMENT.replace(
+                written.split(":")[0] + ": " + {"reps": "2", "seed": "7"}[written.split(":")[0]],
+                written,
+            )
+        )
+        with pytest.raises(ScenarioError) as raised:
+            load_experiment(bad)
+        assert [p.split(": ", 2)[2] for p in raised.value.problems] == [said], raised.value
 
 
 @pytest.mark.parametrize("path", EXPERIMENTS, ids=lambda p: p.stem)
