@@ -243,6 +243,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         if program:
             silence_stdout()
         _fail([f"standard output: cannot be written ({exc.strerror}); {left_behind()}"], 1, program)
+    except OSError as exc:
+        if os.environ.get("RELSIM_DEBUG"):
+            raise
+        # a full disk, a quota, a mount gone: what failed, and what is complete all the same
+        _fail([f"{_system_error(exc)}; {left_behind()}"], 1, program)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise
@@ -256,6 +261,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             # Everything is written and said: a stop signal now (while the interpreter shuts
             # down) would only turn a complete result into a silent exit status of 130.
             ignore_stop_signals()
+
+
+def _system_error(exc: OSError) -> str:
+    """The system's reason, and the file it concerned when it names one."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    return f"{printable(os.fsdecode(exc.filename))}: {reason}"
 
 
 add_compare_command(cli)

@@ -609,6 +609,28 @@ def test_init_that_fails_midway_leaves_nothing(tmp_path, capsys, monkeypatch):
     assert len(done) == 4 and list(tmp_path.iterdir()) == []
 
 
+def test_a_full_disk_after_a_result_says_what_failed_and_that_the_result_is_complete(
+    tmp_path, capsys, monkeypatch
+):
+    """The report cannot be written (a full disk) after --out is complete: one line with the
+    system's reason and what is complete, not "OSError: [Errno 28] ..." with neither."""
+    import relsim.report.html
+
+    def full(path: Path, analysis: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(relsim.report.html, "write_report", full)
+    monkeypatch.delenv("RELSIM_DEBUG", raising=False)
+    out, report = tmp_path / "done", tmp_path / "report.html"
+    args = ("compare", "baseline", "liberated", *TINY, "--reps", "2", "--workers", "1")
+    capsys.readouterr()
+    assert relsim_main(*args, "--out", out, "--report", report) == 1
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"relsim: error: No space left on device; --out {out} complete; nothing else written"
+    ]
+    assert (out / "manifest.json").is_file() and not report.exists()
+
+
 def _tree(directory: Path) -> dict[str, str]:
     """Every file and link under `directory`, hidden ones too: its content, or where it links."""
     return {
