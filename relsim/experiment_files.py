@@ -267,12 +267,17 @@ def check_experiment_name(experiment: Experiment, where: str) -> None:
 
 
 def scenario_path(experiment_file: Path, scenario: str) -> Path:
-    """A scenario an experiment names: relative to the experiment file, else a bundled one."""
+    """A scenario an experiment names: `bundled:NAME` the bundled one; otherwise the file
+    relative to the experiment file, else the bundled one (also when a directory of that name
+    is in the way), as on the command line. A path that does not exist when neither is found."""
+    name = bundled.explicit(scenario)
     candidate = experiment_file.parent / scenario
-    if candidate.exists():
+    if name is None and candidate.exists() and not candidate.is_dir():
         return candidate.resolve()
-    found = bundled.find("scenarios", scenario)
-    return found.resolve() if found is not None else candidate
+    found = bundled.find("scenarios", scenario if name is None else name)
+    if found is not None:
+        return found.resolve()
+    return candidate  # said missing by whoever reads it, with the bundled scenarios' names
 
 
 def grid_specs(grid: dict[str, list[Any]]) -> list[str]:

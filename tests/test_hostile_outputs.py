@@ -481,6 +481,15 @@ def test_bundled_names_are_explicit_and_a_directory_does_not_hide_them(
     lines = errors(capsys)
     assert len(lines) == 2 and all("no bundled scenario of that name" in x for x in lines)
     assert lines[0].startswith("relsim: error: bad.yaml: line 1: extends:"), lines
+    # and in an experiment's scenarios: (refused as no such file, and hidden by the directory)
+    from relsim.experiment_files import scenario_path
+
+    study = tmp_path / "study.yaml"
+    bundled_baseline = scenario_path(study, "bundled:baseline")
+    assert bundled_baseline.name == "baseline.yaml" and bundled_baseline.parent != tmp_path
+    assert scenario_path(study, "baseline") == bundled_baseline
+    assert scenario_path(study, "liberated.yaml") == (tmp_path / "liberated.yaml").resolve()
+    assert not scenario_path(study, "bundled:nope").exists()
 
 
 def test_a_file_target_may_not_overwrite_an_experiment_or_its_runs(tmp_path, capsys):
