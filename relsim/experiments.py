@@ -46,6 +46,7 @@ from relsim.result_files import read_manifest
 from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import grid_design
 from relsim.sweep.directory import MANIFEST, sweeps_with_files
+from relsim.sweep.resume_check import ResumeMismatchError
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.summary import interval_kind, summarise
 from relsim.target_checks import check_entry_name
@@ -164,6 +165,25 @@ def _plans(
     return reps, plans
 
 
+#: what a series' refused --resume says of options, in the terms of an experiment file
+_FILE_TERMS = {
+    "--reps differs": "its runs per point (reps, ensemble or reps_per_set) differ",
+    "--seed differs": "its seed differs",
+    "--ensemble differs": "its parameter sets (ensemble, or --ensemble) differ",
+}
+
+
+def _as_experiment(exc: ResumeMismatchError, out: Path) -> ScenarioError:
+    """A series' refused --resume, said of the experiment: its reps and seed come from the
+    file (or --ensemble), not from options `experiment run` does not have."""
+    why = exc.why.removesuffix(" from the stored sweep's")
+    return ScenarioError(
+        f"--resume {printable(str(out))}: the experiment there was run otherwise "
+        f"({_FILE_TERMS.get(why, exc.why)}); resume it with the experiment file, --quick and "
+        "--ensemble it was run with, or start again with --force"
+    )
+
+
 def _draw(sets: int, per_set: int, experiment: Experiment, base: dict[str, Any]) -> EnsembleDraw:
     """The same parameter sets for every series (they depend on the seed only)."""
     from relsim.evidence.ensemble import draw_for
@@ -240,10 +260,13 @@ class ExperimentRun:
         """Run (or finish) each series' sweep in its own subdirectory of `out`, and summarise
         each with the interval its sweep's manifest records."""
         found = SeriesResults()
-        stored = run_series_with_manifests(
-            self.plans, out, resume=resume, workers=workers, dask_address=dask_address,
-            label=self.experiment.name,
-        )  # fmt: skip
+        try:
+            stored = run_series_with_manifests(
+                self.plans, out, resume=resume, workers=workers, dask_address=dask_address,
+                label=self.experiment.name,
+            )  # fmt: skip
+        except ResumeMismatchError as exc:
+            raise _as_experiment(exc, out) from None
         for series, (runs, sweep_manifest) in stored.items():
             found.kind, found.per_set = interval_kind(sweep_manifest)
             summary = summarise(runs, list(self.experiment.grid), reps_per_set=found.per_set)

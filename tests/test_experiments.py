@@ -405,6 +405,25 @@ def test_resume_finishes_only_an_earlier_run_of_the_experiment(tmp_path: Path, c
     assert (mine / "summary.csv").read_text() == "my own\n"
 
 
+def test_resume_of_an_experiment_whose_file_changed_names_the_files_terms(
+    tmp_path: Path, capsys
+) -> None:
+    """A --resume refused because the file's reps or seed changed says so in the file's terms,
+    not as --reps or --seed, which `experiment run` does not have."""
+    from tests.cli_helpers import relsim_main
+
+    path, out = _tiny(tmp_path), tmp_path / "out"
+    assert relsim_main("experiment", "run", path, "--out", out, "--workers", "1") == 0
+    for was, now, said in (("reps: 2", "reps: 3", "runs per point"),
+                           ("seed: 7", "seed: 8", "its seed differs")):  # fmt: skip
+        path.write_text(SMALL_EXPERIMENT.replace(was, now))
+        capsys.readouterr()
+        assert relsim_main("experiment", "run", path, "--out", out, "--resume") == 2
+        err = capsys.readouterr().err
+        assert said in err and "--reps" not in err and "--seed" not in err, err
+        assert "the experiment there was run otherwise" in err
+
+
 def test_resume_without_quick_of_a_quick_run_names_quick(tmp_path: Path, capsys) -> None:
     """A --quick result resumed without --quick (or the other way round) is refused naming
     --quick, not as an --ensemble the user never gave."""
