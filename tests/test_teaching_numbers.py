@@ -181,6 +181,21 @@ QUOTES = (
     ),
     Quote(
         4,
+        "at 12 there are as many as at 10 ({18,960}), and the whole rise from 10 to 25 is {3.5} %",
+        (
+            at(CAPS[12], "B", 208, "crises so far"),
+            lambda p: (
+                100
+                * (
+                    at(CAPS[25], "B", 208, "crises so far")(p)
+                    / max(at(CAPS[10], "B", 208, "crises so far")(p), 1.0)
+                    - 1
+                )
+            ),
+        ),
+    ),
+    Quote(
+        4,
         "({19,000} so far at 10, {19,260} at 15, {19,570} at 20, {19,670} at 25; {97} a week in "
         "the last year at 10, {104} at 25)",
         (
