@@ -176,6 +176,8 @@ _FILE_TERMS = {
 def _as_experiment(exc: ResumeMismatchError, out: Path) -> ScenarioError:
     """A series' refused --resume, said of the experiment: its reps and seed come from the
     file (or --ensemble), not from options `experiment run` does not have."""
+    if "--quick" in exc.why:  # an option `experiment run` has: said as it is
+        return exc
     why = exc.why.removesuffix(" from the stored sweep's")
     return ScenarioError(
         f"--resume {printable(str(out))}: the experiment there was run otherwise "
