@@ -218,7 +218,9 @@ def open_directory(
                         f"holds {kind} and also {foreign}, which relsim did not write; "
                         "--resume writes only into a directory of relsim's own (move that out)"
                     )
-                raise opened.error(f"not {kind} ({_holds(out)}); --resume only finishes {kind}")
+                raise opened.error(
+                    f"not {kind} ({_holds(out, kind)}); --resume only finishes {kind}"
+                )
             return opened
         if not entries(out):
             return opened
@@ -233,13 +235,13 @@ def open_directory(
         if not force:
             if found is None:  # --force would refuse it too: do not suggest it
                 raise opened.error(
-                    f"directory is not empty, and not {kind} ({_holds(out)}); choose another "
+                    f"directory is not empty, and not {kind} ({_holds(out, kind)}); choose another "
                     "directory"
                 )
             raise opened.error(f"directory is not empty ({not_empty_hint})")
         if found is None:
             raise opened.error(
-                f"not {kind} ({_holds(out)}); --force only replaces {kind}, so it will not "
+                f"not {kind} ({_holds(out, kind)}); --force only replaces {kind}, so it will not "
                 "delete anything there"
             )
         opened.replaced = found
@@ -260,13 +262,20 @@ def _named(names: list[str]) -> str:
     return shown_names + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
-def _holds(out: Path) -> str:
-    """What a directory that is not the result asked for holds, in words: another kind of
-    relsim result (its manifest says relsim wrote it), or something relsim did not write."""
+def _holds(out: Path, asked: str) -> str:
+    """What a directory that is not the result `asked` for holds, in words: another kind of
+    relsim result (its manifest says relsim wrote it), the same kind with a part of it missing
+    or changed, or something relsim did not write."""
     manifest = read_manifest(out)
     if manifest is None or "relsim_version" not in manifest:
         return "it holds something relsim did not write"
     kind = manifest.get("kind")
+    if isinstance(kind, str) and asked.endswith(kind):
+        # its manifest says it is one; the rest is not as it wrote it
+        return (
+            f"its manifest is `{printable(kind, 40)}`'s, but not all else there is as it "
+            "wrote it (a series' sweep without its own manifest, say)"
+        )
     if "experiment" in manifest:
         return "it holds a relsim experiment"
     if isinstance(kind, str) and kind.startswith("relsim "):

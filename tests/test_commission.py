@@ -1342,6 +1342,22 @@ def test_frontier_resume_refuses_other_work(tmp_path, capsys) -> None:
     assert relsim_main(*args, *again) == 0
 
 
+def test_a_study_with_a_series_manifest_gone_is_not_said_to_be_another_kind(
+    tmp_path, capsys
+) -> None:
+    """A frontier whose series has lost its manifest is refused as not all relsim wrote, not
+    as "not an earlier relsim frontier (it holds the result of `relsim frontier`)"."""
+    out = tmp_path / "study"
+    args = ("frontier", "baseline", *FRONTIER_ARGS, "--workforce", "2", "--reps", "1")
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", out) == 0
+    (out / "baseline" / "manifest.json").unlink()
+    capsys.readouterr()
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--out", out, "--force") == 2
+    err = capsys.readouterr().err
+    assert "its manifest is `relsim frontier`'s, but not all else there is as it wrote it" in err
+    assert "it holds the result of" not in err
+
+
 @pytest.mark.parametrize("command", ["frontier", "budget"])
 def test_an_interrupted_study_leaves_only_its_resumable_sweeps(
     command: str, tmp_path, capsys, monkeypatch
