@@ -308,20 +308,21 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             block["provenance"]["rerun_of"] = portable_path(own)
             blocks.append(block)
         payload = comparison_payload(configs, runs, draws, blocks, seed)
-        payload["equal_spend"] = data.get("equal_spend")
-        if weeks is not None:
-            from relsim.commission.analysis import add_transition
+        # the commissioner's sections, as `compare` adds them (who saves, the district, the
+        # transition): without them the rerun printed no payer table and its JSON lacked them
+        from relsim.commission.analysis import analyse
 
-            reps = int(data["reps"])
-            add_transition(
-                payload,
-                configs,
-                runs,
-                weeks,
-                lambda c, i: run_scenario(
-                    c, reps, seed, processes, None, draws[i], doing="launching "
-                ),
-            )
+        reps = int(data["reps"])
+        analyse(
+            payload,
+            configs,
+            runs,
+            transition_weeks=weeks,
+            run_launched=lambda c, i: run_scenario(
+                c, reps, seed, processes, None, draws[i], doing="launching "
+            ),
+        )
+        payload["equal_spend"] = data.get("equal_spend")  # as recorded: nothing is sized again
         made = write_comparison(
             target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
         )

@@ -226,7 +226,10 @@ def test_a_comparison_has_a_manifest_and_reruns_byte_for_byte(comparison, tmp_pa
     capsys.readouterr()
     new = tmp_path / "again"
     assert relsim_main("rerun", comparison, "--out", new, "--workers", "1") == 0
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
+    # it prints what `compare` prints: who saves too (the commissioner's sections were missing)
+    assert "Who saves, steady state: baseline's cost minus liberated's" in captured.out
     for name in (
         "differences.csv",
         "resources.csv",
