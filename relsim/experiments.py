@@ -165,24 +165,23 @@ def _plans(
     return reps, plans
 
 
-#: what a series' refused --resume says of options, in the terms of an experiment file
+#: a series' refused --resume, for the option that differs, in the terms of an experiment file
 _FILE_TERMS = {
-    "--reps differs": "its runs per point (reps, ensemble or reps_per_set) differ",
-    "--seed differs": "its seed differs",
-    "--ensemble differs": "its parameter sets (ensemble, or --ensemble) differ",
+    "--reps": "its runs per point (reps, ensemble or reps_per_set) differ",
+    "--seed": "its seed differs",
+    "--ensemble": "its parameter sets (ensemble, or --ensemble) differ",
 }
 
 
 def _as_experiment(exc: ResumeMismatchError, out: Path) -> ScenarioError:
     """A series' refused --resume, said of the experiment: its reps and seed come from the
     file (or --ensemble), not from options `experiment run` does not have."""
-    if "--quick" in exc.why:  # an option `experiment run` has: said as it is
+    if exc.option == "--quick":  # an option `experiment run` has: said as it is
         return exc
-    why = exc.why.removesuffix(" from the stored sweep's")
     return ScenarioError(
         f"--resume {printable(str(out))}: the experiment there was run otherwise "
-        f"({_FILE_TERMS.get(why, exc.why)}); resume it with the experiment file, --quick and "
-        "--ensemble it was run with, or start again with --force"
+        f"({_FILE_TERMS.get(exc.option or '', exc.why)}); resume it with the experiment file, "
+        "--quick and --ensemble it was run with, or start again with --force"
     )
 
 

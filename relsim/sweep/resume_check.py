@@ -26,11 +26,12 @@ _DIFFERING = {
 class ResumeMismatchError(ScenarioError):
     """A --resume refused because the stored sweep was made otherwise: `why`, and what to do
     (`advice`), kept apart so that a command whose sweeps are its own working (a budget
-    search's stages) can say them of the options its user gave."""
+    search's stages) can say them of the options its user gave. `option` is the option whose
+    value differs, where one does (--quick, --ensemble, --reps, --seed)."""
 
-    def __init__(self, directory: Path, why: str, advice: str) -> None:
+    def __init__(self, directory: Path, why: str, advice: str, option: str | None = None) -> None:
         super().__init__(f"--resume {directory}: {why}; {advice}")
-        self.why, self.advice = why, advice
+        self.why, self.advice, self.option = why, advice, option
 
 
 def _spec(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -71,13 +72,18 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
     if _spec(stored).get("quick") != _spec(manifest).get("quick"):
         ran = "with" if _spec(stored).get("quick") else "without"
         raise ResumeMismatchError(
-            directory, f"the stored experiment was run {ran} --quick", "resume it the same way"
+            directory,
+            f"the stored experiment was run {ran} --quick",
+            "resume it the same way",
+            option="--quick",
         )
     if _ensemble_of(stored) != _ensemble_of(manifest):
+        option = _ensemble_option(stored, manifest)
         raise ResumeMismatchError(
             directory,
-            f"{_ensemble_option(stored, manifest)} differs from the stored sweep's",
+            f"{option} differs from the stored sweep's",
             "resume with the same --ensemble and --reps",
+            option=option,
         )
     design = stored.get("design")
     analysis = isinstance(design, dict) and design.get("kind") in ("morris", "sobol")
@@ -87,6 +93,7 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
                 directory,
                 f"{differing} from the stored sweep's",
                 SAME_ANALYSIS if analysis else SAME_OPTIONS,
+                option=f"--{key}" if key in ("reps", "seed") else None,
             )
     changed = differences(stored, manifest)
     if changed:
