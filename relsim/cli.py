@@ -59,6 +59,7 @@ from relsim.signals import (
 from relsim.stdout import StdoutError, guarded_stdout, silence_stdout
 from relsim.sweep.cli import add_sweep_commands
 from relsim.sweep.study_commands import add_discover_command, add_experiment_commands
+from relsim.target_checks import why_not
 from relsim.targets import ResultTarget
 
 BAD_INPUT = 2
@@ -265,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _system_error(exc: OSError) -> str:
     """The system's reason, and the file it concerned when it names one."""
-    reason = exc.strerror or str(exc)
+    reason = why_not(exc)
     if exc.filename is None:
         return reason
     return f"{printable(os.fsdecode(exc.filename))}: {reason}"
