@@ -616,7 +616,8 @@ MANIFEST_KEYS = {
     "files": "the files of the result directory",
     "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
     "re-creation against it, and checks the original files beside the manifest against it too, "
-    "so that one edited after it was written is reported (`original changed`), not called "
+    "so that one edited after it was written is reported (`original changed`), and one deleted "
+    "since (`original missing`), not called "
     "identical (a rerun's manifest also has `rerun_of`, the manifest it re-created)",
 }
 
@@ -658,7 +659,8 @@ COMPARE_MANIFEST_KEYS = {
     "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv`, "
     "`incremental.csv` and `transition.csv` (when written); `relsim rerun DIR` re-creates the "
     "comparison from this manifest and each scenario's, and compares every file (an original "
-    "edited since it was written is reported as `original changed`)",
+    "edited since it was written is reported as `original changed`, one deleted since as "
+    "`original missing`)",
 }
 
 #: top-level keys of `compare --json` besides scenarios, differences, reps and seed
