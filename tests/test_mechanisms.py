@@ -292,3 +292,32 @@ def test_nobody_is_referred_to_a_service_with_no_places() -> None:
     journeys = model.journeys.frame(model.config.needs.domains)
     assert (journeys["kind"] == "referred").any()
     assert not ((journeys["kind"] == "referred") & (journeys["service"] == "housing")).any()
+
+
+def test_a_return_after_step_down_carries_the_relationship_only_when_it_is_meant_to() -> None:
+    """The method takes people back to the worker who knows them; the `as_new` check keeps the
+    step-downs (and so the places they free) and carries nothing across the return."""
+
+    def stepped_down_and_back(mode: str) -> tuple[CareModel, int]:
+        extra = {"liberated": {"step_down_stable_weeks": 4, "return_after_step_down": mode}}
+        model = CareModel(validate_data(merge(DISTRICT, extra), "<test>"), seed=4)
+        for _ in range(60):
+            model.step()
+        events = model.journeys.frame(model.config.needs.domains)
+        ends = ["stepped_down", "disengaged", "abandoned_wait", "returned_to_same_worker"]
+        events = events[events.kind.isin(ends)].reset_index(drop=True)
+        before = events.groupby("citizen").kind.shift()
+        back = (events.kind == "returned_to_same_worker") & (before == "stepped_down")
+        return model, int(back.sum())
+
+    method, back_method = stepped_down_and_back("known_worker")
+    ablated, back_ablated = stepped_down_and_back("as_new")
+    assert back_method > 0 and back_ablated == 0, (back_method, back_ablated)
+    for model, carried in ((method, True), (ablated, False)):
+        citizens = model.citizens
+        away = np.flatnonzero(citizens.pathway[: citizens.n] == Pathway.STEPPED_DOWN)
+        assert away.size > 20, away.size
+        known = citizens.known_by[away] >= 0
+        assert known.mean() > 0.9 if carried else not known.any()
+        assert (citizens.depth[away] > 0).any() == carried
+        assert (citizens.last_worker[away] >= 0).all() == carried

@@ -37,7 +37,7 @@ from relsim.cases import (
     join_queue,
     release,
 )
-from relsim.citizens import Pathway, Route
+from relsim.citizens import NO_PERSON, NO_WORKER, Pathway, Route
 from relsim.dynamics.engagement import severity
 
 if TYPE_CHECKING:
@@ -295,6 +295,13 @@ class Liberated:
         citizens.stable_weeks[rows] = (citizens.stable_weeks[rows] + 1) * stable  # else back to 0
         done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]
         close_cases(district, week, done, "stepped_down", Pathway.STEPPED_DOWN)
+        if scenario.liberated.return_after_step_down == "as_new":
+            # Nothing is carried across the return: no claim on the old worker's door, no
+            # relationship or knowledge to come back to (capacity is as with the method).
+            citizens.last_worker[done] = NO_WORKER
+            citizens.known_by[done] = NO_PERSON
+            citizens.depth[done] = 0.0
+            citizens.knowledge[done] = 0.0
 
 
 def effort_shares(

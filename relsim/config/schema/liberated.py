@@ -196,6 +196,12 @@ class Liberated(Section):
         le=520,
         description="someone returning waits up to this long for the caseworker who knows them (if still in post) before taking whoever has room",
     )
+    return_after_step_down: Literal["known_worker", "as_new"] = param(
+        "known_worker",
+        "policy",
+        "the method: a person comes back to the worker who knows them (docs/odd.md, section 7.16); as_new is for ablation",
+        description="where someone stepped down goes when they come back: to the caseworker who knows them, the relationship as it was (known_worker), or, as a check on what that return carries, to whoever has room, starting again (as_new)",
+    )
     fallback: Literal["wait", "assess_do_refer"] = param(
         "wait", "policy", description="when every caseworker is at the cap"
     )
