@@ -1331,7 +1331,9 @@ def the_two(
     study: str, at: float, metric: str, series: str = LIBERATED, kind: str = "differences"
 ) -> tuple[Value, ...]:
     """Mean, low and high over the ensemble, then the same by chance alone (`NAME_chance`):
-    `series` minus assess-do-refer, or `series`'s level when `kind` is "summary"."""
+    `series` minus assess-do-refer (minus the Liberated Method as bundled when `kind` is
+    "ablation", as the ablations' `differences.csv` pair them), or `series`'s level when `kind`
+    is "summary"."""
 
     def one(name: str, stat: str) -> Value:
         column = metric + STATS[stat]
@@ -1400,6 +1402,14 @@ CHANCE_TABLE = (
         "total cost, growth 0.08 | £{390} ({−£550} to £{800}) | £{10} ({−£40} to £{60})",
         (GROWTH, 0.08, COST),
     ),
+    (
+        "crises, complexity 0.9 | {1.03} ({0.37} to {2.43}) | {1.38} ({1.33} to {1.43})",
+        (RELATIONAL, 0.9, CRISES, NO_CONTACT, "ablation"),
+    ),
+    (
+        "crises, continuity 0 | {−0.26} ({−0.55} to {−0.12}) | {−0.53} ({−0.57} to {−0.50})",
+        (CONTINUITY, 0.0, CRISES, STAY, "ablation"),
+    ),
 )
 
 
@@ -1412,7 +1422,8 @@ def test_the_chance_alone_table_quotes_both_publications(
 
 
 def single_runs(study: str, at: float, metric: str, series: str, kind: str) -> pd.Series:
-    """A table row's quantity run by run (paired with assess-do-refer for a difference)."""
+    """A table row's quantity run by run (paired with assess-do-refer for a difference, with
+    the Liberated Method as bundled for an ablation)."""
     published = Published()
     swept = published.table(study, "summary").columns[2]
 
@@ -1420,7 +1431,9 @@ def single_runs(study: str, at: float, metric: str, series: str, kind: str) -> p
         runs = published.runs(study, name)
         return runs[runs[swept] == at].set_index("replication")[metric]
 
-    return of(series) if kind == "summary" else of(series) - of(BASELINE)
+    if kind == "summary":
+        return of(series)
+    return of(series) - of(LIBERATED if kind == "ablation" else BASELINE)
 
 
 def spread_ratios() -> list[float]:
@@ -1446,7 +1459,7 @@ def test_what_it_says_of_chance_alone_against_the_ensemble(page: str) -> None:
     quotes = (
         Quote(
             "chance alone",
-            "a single run varies about {6} to {19} times more from one parameter set to another "
+            "a single run varies about {4} to {19} times more from one parameter set to another "
             "than from one replication to another at the scenarios' values",
             (lambda p: min(ratios), lambda p: max(ratios)),
         ),
