@@ -849,6 +849,23 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
     assert note.endswith("its policy changes: week 10 B: cap 10→12.")
 
 
+def test_a_change_made_just_before_reset_is_no_part_of_the_faint_run(
+    comparison: Comparison,
+) -> None:
+    """A slider moved in the last week before Reset changed nothing that ran: the words for
+    the faint lines do not list it, while a change that ran for weeks is listed."""
+    comparison.advance(5)
+    comparison.change(comparison.setup.side(1, caseload_cap=12))
+    comparison.advance(5)
+    comparison.change(comparison.setup.side(1, caseload_cap=14))  # at week 10, then Reset
+    assert [c.week for c in comparison.changes] == [5, 10]
+    comparison.rebuild(comparison.started)
+    previous = comparison.previous
+    assert previous is not None and [c.week for c in previous.changes] == [5]
+    note = charts.previous_note(previous, comparison.started)
+    assert note.endswith("its policy changes: week 5 B: cap 10→12."), note
+
+
 def test_every_charts_subtitle_fits_on_a_projector() -> None:
     """At 1280x720 a chart is a third of the page: three subtitles ran off its edge."""
     units = [spec.unit for spec in charts.LINE_CHARTS]

@@ -219,7 +219,10 @@ class Comparison:
         configs = [self.scenario(setup, i) for i in range(2)]
         with self.lock:
             if self.history[0] and self.started is not None:  # week 0 is no run to keep
-                self.previous = PreviousRun(self.history, self.started, tuple(self.changes))
+                # a change made in the run's last week never ran: it is no part of that run
+                last = self.history[0][-1].week
+                ran = tuple(c for c in self.changes if c.week < last)
+                self.previous = PreviousRun(self.history, self.started, ran)
             self.setup = self.started = setup
             self.models = [observe.new_model(s, setup.seed) for s in configs]
             self.history = ([], [])
