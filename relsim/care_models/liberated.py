@@ -296,8 +296,10 @@ class Liberated:
         done = rows[citizens.stable_weeks[rows] >= scenario.liberated.step_down_stable_weeks]
         close_cases(district, week, done, "stepped_down", Pathway.STEPPED_DOWN)
         if scenario.liberated.return_after_step_down == "as_new":
-            # Nothing is carried across the return: no claim on the old worker's door, no
-            # relationship or knowledge to come back to (capacity is as with the method).
+            # None of what a return to the worker who knows them brings: no claim on that
+            # worker or on the places kept over the cap for returners, no shorter first
+            # conversation, no relationship or knowledge; a different worker is a change of
+            # worker, with its cost in trust. The step-down rule itself is the method's.
             citizens.last_worker[done] = NO_WORKER
             citizens.known_by[done] = NO_PERSON
             citizens.depth[done] = 0.0

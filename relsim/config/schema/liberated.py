@@ -200,7 +200,7 @@ class Liberated(Section):
         "known_worker",
         "policy",
         "the method: a person comes back to the worker who knows them (docs/odd.md, section 7.16); as_new is for ablation",
-        description="where someone stepped down goes when they come back: to the caseworker who knows them, the relationship as it was (known_worker), or, as a check on what that return carries, to whoever has room, starting again (as_new)",
+        description="where someone stepped down goes when they come back: to the caseworker who knows them, the relationship as it was (known_worker), or, as a check on what that return carries, to whoever has room, starting again as with a new worker (as_new)",
     )
     fallback: Literal["wait", "assess_do_refer"] = param(
         "wait", "policy", description="when every caseworker is at the cap"
