@@ -987,6 +987,50 @@ def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None
     assert "not one of the scenarios compared" in inputs_section({**payload, "sensitivity": other})
 
 
+def test_a_parameter_set_by_hand_is_not_called_sourced(tmp_path) -> None:
+    """The contact effect was set by hand to meet the MEAM reductions (an aim, not a test):
+    the report's sensitivity table called it "sourced", as if a study had measured it."""
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.report.inputs import inputs_section
+
+    where = _sensitivity_dir(tmp_path / "s")
+    table = pd.read_csv(where / "sensitivity.csv")
+    table.loc[table["parameter"] == "needs.coupling_strength", "parameter"] = (
+        "liberated.contact_effect_per_hour"
+    )
+    table.to_csv(where / "sensitivity.csv", index=False)
+    found = sensitivity_summary(where, [small("baseline")])
+    kinds = {e["parameter"]: e for e in found["top"]["crisis_events_per_citizen_year"]}
+    assert kinds["liberated.contact_effect_per_hour"]["set_by_hand"]
+    assert not kinds["crises.ae.unit_cost_gbp"]["set_by_hand"]
+    payload = {"reps": 3, "sensitivity": found, "inputs": {}, "assumptions": {}}
+    text = inputs_section(payload)
+    row = text.split("liberated.contact_effect_per_hour")[1].split("</tr>")[0]
+    assert "set by hand" in row and "sourced" not in row
+
+
+def test_a_hand_made_sensitivity_directory_is_refused_in_words(tmp_path) -> None:
+    """A directory with the two files' names but not their contents said "cannot be read
+    ('design')", or stopped on a missing column; it is refused as not a sensitivity result,
+    saying what is missing."""
+    from relsim.commission.inputs import sensitivity_summary
+
+    configs = [small("baseline")]
+    made = _sensitivity_dir(tmp_path / "no_design")
+    (made / "manifest.json").write_text(json.dumps({"kind": "relsim sweep"}), encoding="utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        sensitivity_summary(made, configs)
+    assert str(raised.value).endswith(
+        "not a `relsim sensitivity` result (its manifest.json names no Morris or Sobol' design)"
+    )
+    thin = _sensitivity_dir(tmp_path / "no_interval")
+    table = pd.read_csv(thin / "sensitivity.csv").drop(columns="mu_star_ci95")
+    table.to_csv(thin / "sensitivity.csv", index=False)
+    with pytest.raises(ScenarioError) as raised:
+        sensitivity_summary(thin, configs)
+    assert str(raised.value).endswith("(sensitivity.csv has no column mu_star_ci95)")
+
+
 def test_who_saves_says_the_service_is_apart_from_the_body_that_pays_for_it(capsys) -> None:
     """Council and housing saving £87 while its cost measure rises by £1,620 is not a
     contradiction when the staff it pays for are counted as the service: the table says so."""
@@ -1558,6 +1602,44 @@ def test_the_summary_in_words_says_how_waits_change():
         "Waiting (front door, allocation, caseworker, specialist): about 17 more weeks in the "
         "mean completed wait (95 % interval 2.4 to 27)."
     ]
+
+
+def test_the_summary_gives_each_bodys_whole_bill_beside_its_other_costs():
+    """A council paying for a dearer service 'saves about £130' on its other costs while its
+    whole bill rises by £1,730: read as the council saving. The summary gives each body's whole
+    bill too, the service counted with whoever pays for it; bodies with no clear change are not
+    named in it."""
+    from relsim.report.words import comparison_paragraph
+
+    def saving(mean: float, low: float, high: float) -> dict:
+        return {"saving_gbp_per_citizen_year": {"mean": mean, "ci95": [low, high]}}
+
+    payload = {
+        "scenarios": [{"scenario": "a"}, {"scenario": "b"}],
+        "differences": {
+            "b - a": {
+                "cost_nhs_per_citizen_year": {"mean": -700.0, "ci95": [-900.0, -500.0]},
+                "cost_police_justice_per_citizen_year": {"mean": -20.0, "ci95": [-60.0, 10.0]},
+                "cost_council_housing_per_citizen_year": {"mean": 1732.0, "ci95": [1500.0, 1900.0]},
+            }
+        },
+        "payers": {
+            "b - a": {
+                "weeks": 260,
+                "payers": {
+                    "service": saving(-1900.0, -2100.0, -1700.0),
+                    "nhs": saving(700.0, 500.0, 900.0),
+                    "council_housing": saving(130.0, 60.0, 200.0),
+                },
+            }
+        },
+    }
+    bullets = comparison_paragraph(payload, "b - a")
+    assert "council and housing saves about £130" in bullets[3]
+    assert bullets[4] == (
+        "Each public body's whole bill, counting the service with the body that pays for it: "
+        "NHS saves about £700; council and housing spends about £1,700 more."
+    )
 
 
 def _cost_payload(per_person: dict, cumulative: dict, present: tuple[float, float]) -> dict:

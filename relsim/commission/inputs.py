@@ -51,6 +51,11 @@ def rests_on_assumption(meta: dict[str, Any]) -> bool:
     return str(meta.get("source", ASSUMPTION)).startswith(ASSUMPTION)
 
 
+def set_by_hand(meta: dict[str, Any]) -> bool:
+    """Set by hand to meet an aim (a published figure it was tuned towards, not a test)."""
+    return str(meta.get("source", "")).startswith("set by hand")
+
+
 def assumption_count() -> dict[str, Any]:
     """How many of the parameters that describe behaviour (not knobs or choices) have no direct
     source."""
@@ -107,6 +112,7 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
             "kind": kind,
             "source": source,
             "assumption": kind == "parameter" and assumed,
+            "set_by_hand": kind == "parameter" and set_by_hand(info),
         }
     return found
 
@@ -203,12 +209,21 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         table = pd.read_csv(table_path)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"--sensitivity {name}: cannot be read ({exc})") from None
+    not_ours = f"--sensitivity {name}: not a `relsim sensitivity` result"
+    try:
         method = str(manifest["design"]["kind"])
         column = INDEX_COLUMN[method]
         base = manifest.get("base_scenario", {})
         analysed = str(base.get("name", manifest.get("scenario_file", "?")))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ScenarioError(f"--sensitivity {name}: cannot be read ({exc})") from None
+    except (KeyError, TypeError, AttributeError):
+        raise ScenarioError(
+            f"{not_ours} (its manifest.json names no Morris or Sobol' design)"
+        ) from None
+    missing = sorted({"metric", "parameter", column, f"{column}_ci95"} - set(table.columns))
+    if missing:
+        raise ScenarioError(f"{not_ours} (sensitivity.csv has no column {', '.join(missing)})")
     meta = parameter_meta()
     top: dict[str, list[dict[str, Any]]] = {}
     for metric, part in table.groupby("metric", sort=False):
@@ -222,6 +237,8 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
                 "kind": kind_of(str(row["parameter"])),
                 "assumption": kind_of(str(row["parameter"])) == "parameter"
                 and rests_on_assumption(_meta_of(str(row["parameter"]), meta)),
+                "set_by_hand": kind_of(str(row["parameter"])) == "parameter"
+                and set_by_hand(_meta_of(str(row["parameter"]), meta)),
             }
             for _, row in ranked.iterrows()
         ]

@@ -137,11 +137,13 @@ def _value_cells(per_scenario: dict[str, dict[str, dict[str, Any]]], key: str, m
 
 def _source_word(entry: dict[str, Any]) -> str:
     """What a sensitivity analysis's parameter is: a knob, a policy choice, or a parameter
-    that rests on assumption or has a source."""
+    that rests on assumption, was set by hand towards a published figure, or has a source."""
     kind = entry.get("kind", "parameter")
     if kind != "parameter":
         return kind
-    return "assumption" if entry["assumption"] else "sourced"
+    if entry["assumption"]:
+        return "assumption"
+    return "set by hand" if entry.get("set_by_hand") else "sourced"
 
 
 def words_value(value: Any) -> str:

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from relsim.commission.payers import PAYER_LABELS, break_even_text
+from relsim.config import PAYERS
 from relsim.report.formatting import money, sig
 
 MODEL_WORDS = {
@@ -164,6 +165,28 @@ def _who_saves(data: dict[str, Any]) -> str:
     return f"Per person a year, {words}." if words else "No payer's spending clearly changes."
 
 
+def _each_body_in_all(diffs: dict[str, Any]) -> str | None:
+    """Each public body's whole bill, the service it pays for included (workforce.payer,
+    liberated.budget_payer): read beside the line above, a body paying for a dearer service
+    that 'saves' on its other costs was taken to save."""
+    changes = []
+    for payer in PAYERS:
+        summary = diffs.get(f"cost_{payer}_per_citizen_year") or {}
+        ci, mean = summary.get("ci95"), summary.get("mean")
+        if mean is None or ci is None:
+            continue
+        if ci[0] > 0:
+            changes.append(f"{PAYER_LABELS[payer]} spends about {money(mean)} more")
+        elif ci[1] < 0:
+            changes.append(f"{PAYER_LABELS[payer]} saves about {money(-mean)}")
+    if not changes:
+        return None
+    return (
+        "Each public body's whole bill, counting the service with the body that pays for it: "
+        f"{'; '.join(changes)}."
+    )
+
+
 def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
     """Bullet points for one comparison ('B - A')."""
     diffs = payload["differences"][label]
@@ -194,6 +217,9 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
     payers = (payload.get("payers") or {}).get(label)
     if payers:
         bullets.append(_who_saves(payers))
+        whole_bills = _each_body_in_all(diffs)
+        if whole_bills:
+            bullets.append(whole_bills)
         system = payers["payers"].get("system")
         if system:
             bullets.append(
