@@ -399,6 +399,9 @@ def not_a_metric(name: str) -> str:
     from relsim.config.errors import printable
 
     near = difflib.get_close_matches(name, METRIC_NAMES, n=2, cutoff=0.6)
+    # a metric's name without its unit ('total_cost') is too short for difflib to match
+    begun = [m for m in METRIC_NAMES if name and m.startswith(name)]
+    near = near or (begun if len(begun) <= 2 else [])
     guess = f"; did you mean {' or '.join(near)}?" if near else ""
     return f"{printable(name, 80)} is not a metric{guess} (every metric: docs/outputs.md)"
 

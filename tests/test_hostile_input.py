@@ -901,6 +901,18 @@ def test_a_metric_misnamed_is_told_the_nearest_names_in_one_whole_line(
     )
 
 
+def test_a_metric_named_without_its_unit_is_told_the_whole_name() -> None:
+    """'total_cost' is too short beside 'total_cost_per_citizen_year' for the nearest-name
+    match, and was told nothing; a metric's name it begins is suggested."""
+    from relsim.metrics import not_a_metric
+
+    assert not_a_metric("total_cost") == (
+        "total_cost is not a metric; did you mean total_cost_per_citizen_year? (every metric: "
+        "docs/outputs.md)"
+    )
+    assert not_a_metric("cost").endswith("cost is not a metric (every metric: docs/outputs.md)")
+
+
 @pytest.mark.parametrize("group", [(), ("experiment",)])
 def test_a_command_group_alone_prints_its_whole_help(
     group: tuple[str, ...], capsys: pytest.CaptureFixture[str]

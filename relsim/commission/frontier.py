@@ -341,15 +341,16 @@ def sentences(
             lines.append(f"{posts}: no comparison: a model has no successful run at this size")
         elif row.better_buy and pd.isna(row.better_buy_clearly):
             lines.append(
-                f"{posts}: {row.better_buy} has the fewest crises and the lowest total cost, "
-                "but whether the difference is clear cannot be judged: with one replication "
-                "(or parameter set) there is no interval"
+                f"{posts}: {row.better_buy} has the fewest crises and the lowest total cost of "
+                "the models at this size, but whether the difference is clear cannot be judged: "
+                "with one replication (or parameter set) there is no interval"
             )
         elif row.better_buy:
             how = "clearly" if row.better_buy_clearly else "not clearly (intervals overlap)"
             lines.append(
                 f"{posts}: {row.better_buy} is the better buy, {how}: fewest crises and "
-                "lowest total cost"
+                "lowest total cost of the models at this size (against every option, sizes "
+                "included: incremental.csv)"
             )
         else:
             lines.append(
