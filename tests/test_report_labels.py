@@ -219,6 +219,33 @@ def test_equal_budgets_read_as_plain_english() -> None:
     assert lines[2].endswith("; 2 times the staff budget of adr.")
 
 
+def test_a_service_at_its_limit_is_said_to_be_so_in_brief() -> None:
+    """A Liberated Method too small for its district waited 41 weeks on average and left half
+    the hours asked unmet, and the summary said it in one neutral sentence among the rest: the
+    line naming its posts now says it works at its limit; one within both limits says nothing."""
+    from relsim.report.words import resources_paragraph
+
+    def block(name: str, unmet: float, wait: float) -> dict[str, Any]:
+        resources = {
+            "care_model": "liberated", "posts": 67, "caseworker_posts": 67,
+            "duty_worker_posts": 0, "caseworker_caseload_cap": 10,
+            "duty_worker_caseload_cap": None, "staff_budget_gbp_per_year": 9.5e6,
+        }  # fmt: skip
+        metrics = {"unmet_hours_share": {"mean": unmet}, "mean_wait_weeks": {"mean": wait}}
+        return {"scenario": name, "resources": resources, "metrics": metrics}
+
+    payload = {"scenarios": [block("roomy", 0.14, 2.4), block("full", 0.48, 41.2),
+                             block("long_waits", 0.10, 16.6)]}  # fmt: skip
+    roomy, full, waits = resources_paragraph(payload)
+    assert "limit" not in roomy
+    assert full.endswith(
+        "; working at its limit: 48% of the hours asked of its workers were not found and "
+        "people waited 41 weeks on average, so its results are those of this number of posts "
+        "as much as of its way of working (relsim frontier compares sizes)."
+    )
+    assert "working at its limit: 10% of the hours" in waits
+
+
 def test_equal_spend_in_words_says_which_district_was_left_as_written() -> None:
     """A district with no services is not sized: the report says so instead of "every workforce
     was sized ... (nothing to size)"."""

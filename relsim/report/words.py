@@ -98,6 +98,29 @@ def _ratio_words(first: float, other: float, name: str) -> str:
     return f"{sig(100 * ratio, 2)} % of the staff budget of {name}"
 
 
+#: a service is said to work at its limit when its workers cannot find more than this share of
+#: the hours asked of them, or people wait longer than this on average: its results are then
+#: those of too few posts for the demand as much as of its way of working
+UNMET_HOURS_LIMIT = 0.25
+WAIT_LIMIT_WEEKS = 13.0
+
+
+def at_its_limit(block: dict[str, Any]) -> str | None:
+    """'working at its limit: ...' for a scenario whose service is full, else None."""
+    metrics = block.get("metrics") or {}
+    unmet = (metrics.get("unmet_hours_share") or {}).get("mean")
+    wait = (metrics.get("mean_wait_weeks") or {}).get("mean")
+    if unmet is None or wait is None:
+        return None
+    if unmet <= UNMET_HOURS_LIMIT and wait <= WAIT_LIMIT_WEEKS:
+        return None
+    return (
+        f"working at its limit: {unmet:.0%} of the hours asked of its workers were not found "
+        f"and people waited {wait:.0f} weeks on average, so its results are those of this "
+        "number of posts as much as of its way of working (relsim frontier compares sizes)"
+    )
+
+
 def resources_paragraph(payload: dict[str, Any]) -> list[str]:
     blocks = payload["scenarios"]
     first = blocks[0]
@@ -110,6 +133,9 @@ def resources_paragraph(payload: dict[str, Any]) -> list[str]:
         ratio = _ratio_words(reference, found["staff_budget_gbp_per_year"], first["scenario"])
         if block is not first and ratio:
             line += f"; {ratio}"
+        full = at_its_limit(block)
+        if full:
+            line += f"; {full}"
         lines.append(line + ".")
     spend = payload.get("equal_spend")
     if spend:
