@@ -156,6 +156,25 @@ def test_an_interval_over_a_few_parameter_sets_is_called_what_it_is() -> None:
     assert "close to the lowest and highest" not in paragraph(40)
 
 
+def test_the_summary_gives_the_validation_record_as_validation_md_has_it() -> None:
+    """A board reading the report saw intervals and never the held-out record, whose misses
+    lean towards the Liberated Method: the paragraph on certainty gives it, with the counts
+    docs/validation.md has (regenerating that report with other verdicts fails here)."""
+    from relsim.report.certainty import VALIDATION_RECORD, certainty_paragraph
+
+    page = " ".join(
+        (Path(__file__).resolve().parent.parent / "docs" / "validation.md").read_text().split()
+    )
+    record = VALIDATION_RECORD
+    assert (
+        f"Of {record['targets']} targets: {record['agree']} agree, "
+        f"{record['within_uncertainty']} are within uncertainty, {record['disagree']} disagree."
+    ) in page
+    text = certainty_paragraph({"reps": 3, "assumptions": {}})
+    assert "agrees with 2, is within uncertainty of 2 and disagrees with 5" in text
+    assert text.endswith("more likely overstated than understated.")
+
+
 def test_overlapping_intervals_with_a_clear_paired_difference_are_said_to_be_so() -> None:
     """Crisis demand of 4.18 (3.53 to 4.86) against 4.49 (3.83 to 5.30) overlaps, yet the paired
     difference, 0.315 (0.200 to 0.446), is clear: the report says which measures are so, and
