@@ -165,7 +165,7 @@ def print_choice(payload: dict[str, Any]) -> None:
         "of the frontier scenarios either side of it avoids more crises for the money."
     )
     if records[0].get(f"best_at_{PRICES_GBP[0]}_gbp_share") is not None:
-        shares = "In brackets: under what share of parameter sets it is the one to choose. "
+        shares = "After 'yes' or 'no': under what share of parameter sets it is the one to choose. "
         caption = shares + caption
     table = Table(
         title=_plain(
@@ -185,7 +185,7 @@ def print_choice(payload: dict[str, Any]) -> None:
         for price in PRICES_GBP:
             share = record.get(f"best_at_{price}_gbp_share")
             chosen = "yes" if record.get(f"best_at_{price}_gbp") else "no"
-            cells.append(chosen if share is None else f"{chosen} ({share:.0%})")
+            cells.append(chosen if share is None else f"{chosen}; {share:.0%} of sets")
         table.add_row(_plain(str(record["series"])), record["status"], _plain(over), *cells)
     console = Console(width=160, markup=False, emoji=False)
     console.print(table)

@@ -1082,8 +1082,10 @@ def test_the_terminal_says_which_scenario_to_choose_at_each_price(capsys) -> Non
     lines = {line.split("│")[1].strip(): line for line in shown.splitlines() if "│" in line}
     assert "Which to choose" in " ".join(shown.split())
     assert "1,234 (none)" in lines["liberated"] or "1,235 (none)" in lines["liberated"]
-    assert lines["liberated"].count("yes (25%)") == 3
-    assert lines["none"].count("yes (25%)") == 2 and lines["none"].count("no (75%)") == 3
+    # 'no (33%)' read as a 33 % chance of no: the share is said to be of the parameter sets
+    assert lines["liberated"].count("yes; 25% of sets") == 3
+    assert lines["none"].count("yes; 25% of sets") == 2
+    assert lines["none"].count("no; 75% of sets") == 3
     print_choice({"incremental": payload["incremental"][:1]})  # one scenario: nothing to choose
     assert capsys.readouterr().out == ""
 
@@ -1602,6 +1604,20 @@ def test_the_summary_in_words_says_how_waits_change():
         "Waiting (front door, allocation, caseworker, specialist): about 17 more weeks in the "
         "mean completed wait (95 % interval 2.4 to 27)."
     ]
+
+
+def test_a_break_even_only_at_the_favourable_end_says_so_in_words() -> None:
+    """'not within 260 weeks on average (possibly from week 1)' read as a guess; it is the
+    week the favourable end of the cumulative saving's interval turns positive."""
+    from relsim.commission.payers import break_even_text
+
+    row = {"break_even_week": None, "break_even_week_earliest": 1, "break_even_week_latest": None}
+    assert break_even_text(row, 260) == (
+        "not within 260 weeks on average; at the favourable end of the 95 % interval of the "
+        "cumulative saving, from week 1"
+    )
+    never = {**row, "break_even_week_earliest": None}
+    assert break_even_text(never, 260) == "not within 260 weeks"
 
 
 def test_the_summary_gives_each_bodys_whole_bill_beside_its_other_costs():

@@ -226,7 +226,8 @@ def _finite(value: float) -> float | None:
 
 
 def break_even_text(row: dict[str, Any], horizon: int) -> str:
-    """In words: 'from week 1', 'week 40 (interval 31 to 52)', 'not within 260 weeks'."""
+    """In words: 'saves from the first week', 'week 40 (95 % interval 31 to 52)', 'not within
+    260 weeks', or not on average but at the interval's favourable end from some week."""
     week, early, late = (
         row["break_even_week"],
         row["break_even_week_earliest"],
@@ -235,7 +236,10 @@ def break_even_text(row: dict[str, Any], horizon: int) -> str:
     if week is None:
         if early is None:
             return f"not within {horizon} weeks"
-        return f"not within {horizon} weeks on average (possibly from week {early})"
+        return (
+            f"not within {horizon} weeks on average; at the favourable end of the 95 % "
+            f"interval of the cumulative saving, from week {early}"
+        )
     if week == 1 and late == 1:
         return "saves from the first week"
     interval = f"{early if early is not None else '?'} to " + (
