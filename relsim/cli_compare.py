@@ -16,7 +16,6 @@ from relsim.cli_options import (
     json_option,
     reps_option,
     seed_option,
-    set_option,
     warn,
     warn_proportions,
     workers_option,
@@ -54,7 +53,14 @@ def add_compare_command(group: click.Group) -> None:
     @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
     @reps_option
     @seed_option
-    @set_option
+    @click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="override a key in every scenario compared, e.g. workforce.caseload_cap=12 (to "
+        "change one of them only, write a scenario that extends it: docs/scenarios.md)",
+    )
     @workers_option
     @click.option(
         "--out",

@@ -388,3 +388,12 @@ def test_compare_report_is_self_contained_html(compared):
     assert images, "no embedded charts"
     for image in images:
         assert base64.b64decode(image, validate=True).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_compare_says_its_set_changes_every_scenario(capsys) -> None:
+    """`compare --set workforce.workers=40` gave the current front door 40 posts too, and the
+    help said only 'override a scenario key'."""
+    main(["compare", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "override a key in every scenario compared" in shown
+    assert "write a scenario that extends it: docs/scenarios.md" in shown
