@@ -987,6 +987,28 @@ def test_a_sensitivity_analysis_names_what_the_result_rests_on(tmp_path) -> None
     assert "not one of the scenarios compared" in inputs_section({**payload, "sensitivity": other})
 
 
+def test_the_reports_sensitivity_says_what_it_ranks_and_when_the_order_is_unsettled(
+    tmp_path,
+) -> None:
+    """A six-run design ranked parameters with margins as large as their indices (16.3 ± 14.9)
+    and the report showed it as a ranking of what the result rests on: it now says the ranking
+    is of the one scenario's own results, and warns when an index is within its own margin."""
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.report.inputs import inputs_section
+
+    where = _sensitivity_dir(tmp_path / "s")
+    found = sensitivity_summary(where, [small("baseline")])
+    payload = {"reps": 3, "sensitivity": found, "inputs": {}, "assumptions": {}}
+    steady = " ".join(inputs_section(payload).split())
+    assert "It ranks what moves baseline's own results, not the difference" in steady
+    assert 'data-sensitivity="unsteady"' not in steady
+    table = pd.read_csv(where / "sensitivity.csv")
+    table.loc[table["parameter"] == "crises.ae.unit_cost_gbp", "mu_star_ci95"] = 0.05
+    table.to_csv(where / "sensitivity.csv", index=False)
+    shaky = sensitivity_summary(where, [small("baseline")])
+    assert 'data-sensitivity="unsteady"' in inputs_section({**payload, "sensitivity": shaky})
+
+
 def test_a_parameter_set_by_hand_is_not_called_sourced(tmp_path) -> None:
     """The contact effect was set by hand to meet the MEAM reductions (an aim, not a test):
     the report's sensitivity table called it "sourced", as if a study had measured it."""

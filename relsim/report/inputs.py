@@ -38,8 +38,17 @@ def inputs_section(payload: dict[str, Any]) -> str:
         parts.append(
             f"<p>From a {esc(sensitivity['method'])} sensitivity analysis of "
             f"{esc(sensitivity['scenario'])}{esc(match)} over "
-            f"{esc(', '.join(sensitivity['ranges']))}; the largest indices first.</p>"
+            f"{esc(', '.join(sensitivity['ranges']))}; the largest indices first. It ranks "
+            f"what moves {esc(sensitivity['scenario'])}'s own results, not the difference "
+            "between the scenarios compared (docs/sensitivity.md ranks what moves the "
+            "differences between the bundled care models).</p>"
         )
+        if unsteady(sensitivity):
+            parts.append(
+                '<p class="warning" data-sensitivity="unsteady">Warning: some of these indices '
+                "are no larger than their own 95 % intervals, so their order is not settled; a "
+                "larger design (--n) would rank them.</p>"
+            )
         for metric, entries in sensitivity["top"].items():
             rows = "".join(
                 f'<tr><td class="name">{esc(e["parameter"])}</td>'
@@ -54,6 +63,15 @@ def inputs_section(payload: dict[str, Any]) -> str:
                 f"<tbody>{rows}</tbody></table>"
             )
     return section("inputs", "".join(parts))
+
+
+def unsteady(sensitivity: dict[str, Any]) -> bool:
+    """Whether any index shown is no larger than the half-width of its own interval."""
+    return any(
+        entry["ci95_half_width"] >= entry["value"]
+        for entries in sensitivity.get("top", {}).values()
+        for entry in entries
+    )
 
 
 AS_DEFAULT = '<td class="same">as default</td>'
