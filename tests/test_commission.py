@@ -814,6 +814,8 @@ def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path)
     # the count includes the optimum; the sentence speaks of the others
     others = f"{flat['indistinguishable_points'] - 1} of the other {len(searched) - 1} points"
     assert others in result["sentence"]
+    # the district it was for: left out, the bundled hybrid ran without a word of it
+    assert result["sentence"].startswith(f"In hybrid ({hybrid.population.citizens:,} citizens): ")
     assert (out / "budget.png").stat().st_size > 1000
     # Over the ensemble by default: every refined point runs the same ten parameter sets, the
     # coarse grid the first five; the result says which interval it holds.

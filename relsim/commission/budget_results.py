@@ -172,9 +172,8 @@ def summary(
             0 if draw is None else draw.reps,
         ),
         "stages": sorted(set(table["stage"]), key=lambda s: (s != "coarse", s)),
-        "sentence": sentence(
-            optimum, flat, metric, posts, 0 if draw is None else len(draw.members)
-        ),
+        "sentence": f"In {scenario.name} ({scenario.population.citizens:,} citizens): "
+        + sentence(optimum, flat, metric, posts, 0 if draw is None else len(draw.members)),
     }
 
 
