@@ -119,25 +119,15 @@ def hybrid_study_at_bundled_threshold(_: object) -> float:
     return float(row[f"{CRISES}_mean"].iloc[0])
 
 
-def mean_run(series: str, posts: int, metric: str) -> Value:
-    """A metric frontier.csv does not hold: its mean over the point's runs."""
-
-    def read(_: object) -> float:
-        runs = pd.read_parquet(FILES / "frontier" / series / "runs.parquet")
-        return float(runs.loc[runs["workforce.workers"] == posts, metric].mean())
-
-    return read
-
-
 QUOTES = (
     Quote(
         "frontier",
         "people wait {18.6} weeks for one on average ({63} weeks at 6 posts), against {1.3} weeks "
         "for any wait under assess-do-refer",
         (
-            mean_run("liberated", 40, "mean_wait_weeks"),
-            mean_run("liberated", 6, "mean_wait_weeks"),
-            mean_run("baseline", 40, "mean_wait_weeks"),
+            mean("liberated", 40, "mean_wait_weeks"),
+            mean("liberated", 6, "mean_wait_weeks"),
+            mean("baseline", 40, "mean_wait_weeks"),
         ),
     ),
     Quote(

@@ -57,7 +57,15 @@ MEASURES = {
     "crisis_events_per_citizen_year": "crisis events per citizen-year",
     "total_cost_per_citizen_year": "total cost, GBP per citizen-year",
 }
-EXTRA = ("staff_cost_per_citizen_year", "crisis_cost_per_citizen_year", "mean_burnout")
+EXTRA = (
+    "staff_cost_per_citizen_year",
+    "crisis_cost_per_citizen_year",
+    "mean_burnout",
+    # whether the posts are enough for the demand: a better buy that leaves people waiting
+    # months for a caseworker is a result of too few posts as much as of its way of working
+    "mean_wait_weeks",
+    "unmet_hours_share",
+)
 TABLE, BETTER, FIGURE = "frontier.csv", "better_buy.csv", "frontier.png"
 CHOICE = "incremental.csv"
 OWN = (TABLE, BETTER, CHOICE, FIGURE)
