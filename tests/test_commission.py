@@ -861,7 +861,7 @@ def test_a_budget_for_one_post_says_flatness_cannot_be_judged(tmp_path, capsys) 
     assert "cannot be judged from this one size" in result["sentence"]
     assert "nan" not in result["sentence"]
     assert (
-        result["sentence"].startswith("With 1 post, ")
+        result["sentence"].startswith("In hybrid (300 citizens): With 1 post, ")
         and " 1 caseworker and " in result["sentence"]
     )
     assert "cannot be judged" in capsys.readouterr().out
