@@ -257,6 +257,8 @@ def test_a_service_at_its_limit_is_said_to_be_so_in_brief() -> None:
                              block("long_waits", 0.10, 16.6)]}  # fmt: skip
     roomy, full, waits = resources_paragraph(payload)
     assert "limit" not in roomy
+    # 'holding up to 10' beside a mean caseload of 10.2: the places kept for returners
+    assert "holding up to 10 people each (a little over, to take back people of theirs" in roomy
     assert full.endswith(
         "; working at its limit: 48% of the hours asked of its workers were not found and "
         "people waited 41 weeks on average, so its results are those of this number of posts "

@@ -74,7 +74,8 @@ def staff_words(resources: dict[str, Any]) -> str:
         count = resources["caseworker_posts"]
         parts.append(
             f"{count} caseworker{'s' if count != 1 else ''} holding up to "
-            f"{resources['caseworker_caseload_cap']} people each"
+            f"{resources['caseworker_caseload_cap']} people each (a little over, to take back "
+            "people of theirs who return)"
         )
     if resources["duty_worker_posts"]:
         count = resources["duty_worker_posts"]
