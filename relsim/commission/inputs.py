@@ -56,6 +56,15 @@ def set_by_hand(meta: dict[str, Any]) -> bool:
     return str(meta.get("source", "")).startswith("set by hand")
 
 
+def standing(kind: str, meta: dict[str, Any]) -> dict[str, bool]:
+    """What a parameter rests on (a knob or a policy choice is the scenario's, neither)."""
+    parameter = kind == "parameter"
+    return {
+        "assumption": parameter and rests_on_assumption(meta),
+        "set_by_hand": parameter and set_by_hand(meta),
+    }
+
+
 def assumption_count() -> dict[str, Any]:
     """How many of the parameters that describe behaviour (not knobs or choices) have no direct
     source."""
@@ -111,8 +120,7 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
             "unit": info.get("unit", ""),
             "kind": kind,
             "source": source,
-            "assumption": kind == "parameter" and assumed,
-            "set_by_hand": kind == "parameter" and set_by_hand(info),
+            **standing(kind, info),
         }
     return found
 
@@ -235,10 +243,7 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
                 "value": float(row[column]),
                 "ci95_half_width": float(row[f"{column}_ci95"]),
                 "kind": kind_of(str(row["parameter"])),
-                "assumption": kind_of(str(row["parameter"])) == "parameter"
-                and rests_on_assumption(_meta_of(str(row["parameter"]), meta)),
-                "set_by_hand": kind_of(str(row["parameter"])) == "parameter"
-                and set_by_hand(_meta_of(str(row["parameter"]), meta)),
+                **standing(kind_of(str(row["parameter"])), _meta_of(str(row["parameter"]), meta)),
             }
             for _, row in ranked.iterrows()
         ]

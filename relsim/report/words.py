@@ -173,8 +173,19 @@ def resources_paragraph(payload: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _saves_or_spends(payer: str, saving: float, ci: list[float]) -> str | None:
+    """'NHS saves about £700' or 'NHS spends about £1,700 more' where the saving's interval
+    is clear of zero; None where it is not."""
+    if ci[0] > 0:
+        return f"{PAYER_LABELS[payer]} saves about {money(saving)}"
+    if ci[1] < 0:
+        return f"{PAYER_LABELS[payer]} spends about {money(-saving)} more"
+    return None
+
+
 def _who_saves(data: dict[str, Any]) -> str:
-    saves, pays = [], []
+    saves: list[str] = []
+    pays: list[str] = []
     for payer, entry in data["payers"].items():
         if payer == "system":
             continue
@@ -183,11 +194,9 @@ def _who_saves(data: dict[str, Any]) -> str:
         mean = summary.get("mean")
         if mean is None or ci is None:
             continue
-        label = PAYER_LABELS[payer]
-        if ci[0] > 0:
-            saves.append(f"{label} saves about {money(mean)}")
-        elif ci[1] < 0:
-            pays.append(f"{label} spends about {money(-mean)} more")
+        said = _saves_or_spends(payer, mean, ci)
+        if said:
+            (saves if ci[0] > 0 else pays).append(said)
     words = "; ".join(pays + saves)
     return f"Per person a year, {words}." if words else "No payer's spending clearly changes."
 
@@ -202,10 +211,10 @@ def _each_body_in_all(diffs: dict[str, Any]) -> str | None:
         ci, mean = summary.get("ci95"), summary.get("mean")
         if mean is None or ci is None:
             continue
-        if ci[0] > 0:
-            changes.append(f"{PAYER_LABELS[payer]} spends about {money(mean)} more")
-        elif ci[1] < 0:
-            changes.append(f"{PAYER_LABELS[payer]} saves about {money(-mean)}")
+        # a cost difference (the other side's minus the first's) is a saving negated
+        said = _saves_or_spends(payer, -mean, [-ci[1], -ci[0]])
+        if said:
+            changes.append(said)
     if not changes:
         return None
     return (
