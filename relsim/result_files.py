@@ -27,6 +27,7 @@ COMPARE_FILES = (
     "resources.csv",
     "cost_effectiveness.csv",
     "incremental.csv",
+    "price_changes.csv",
     "transition.csv",
     MANIFEST,
 )

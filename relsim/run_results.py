@@ -28,6 +28,7 @@ DIFFERENCES = "differences.csv"
 RESOURCES = "resources.csv"
 COST_EFFECTIVENESS = "cost_effectiveness.csv"
 INCREMENTAL = "incremental.csv"
+PRICE_CHANGES = "price_changes.csv"
 #: the payers' spend over the first weeks after launch (with --transition-weeks)
 TRANSITION = "transition.csv"
 MANIFEST = "manifest.json"
@@ -186,6 +187,7 @@ def comparison_payload(
         "differences": paired_differences(configs, runs, draws),
         "cost_effectiveness": priced_pairs(configs, runs, draws),
         "incremental": choices(configs, runs, draws),
+        "price_changes": price_changes(configs, runs, draws),
         "reps": len(runs[0]),
         "seed": seed,
         "interval": interval_of(draws[0]),
@@ -240,6 +242,20 @@ def choices(
     return clean_json(table.to_dict(orient="records"))
 
 
+def price_changes(
+    configs: Sequence[Scenario],
+    runs: Sequence[Sequence[RunResult]],
+    draws: Sequence[EnsembleDraw | None],
+) -> list[dict[str, Any]]:
+    """How far each price would have to move to change which scenario costs less
+    (relsim.evidence.prices), one record per pair, priced item and bill, from the same runs."""
+    from relsim.evidence import prices
+
+    per_set = None if draws[0] is None else draws[0].reps
+    table = prices.price_changes(_run_frames(configs, runs), {c.name: c for c in configs}, per_set)
+    return clean_json(table.to_dict(orient="records"))
+
+
 def _run_frames(configs: Sequence[Scenario], runs: Sequence[Sequence[RunResult]]) -> dict[str, Any]:
     """Each scenario's runs as a sweep's table of one point."""
     import pandas as pd
@@ -268,6 +284,7 @@ def write_comparison(
     import pandas as pd
 
     from relsim.environment import source_record
+    from relsim.evidence.prices import documented_columns as price_columns
     from relsim.files import write_json
     from relsim.io import git_commit, sha256
     from relsim.report.tables import payers_table, resources_table
@@ -293,7 +310,14 @@ def write_comparison(
     write_csv(out / RESOURCES, resources_table(clean_json(payload)))
     write_csv(out / COST_EFFECTIVENESS, pd.DataFrame(payload["cost_effectiveness"]))
     write_csv(out / INCREMENTAL, pd.DataFrame(payload["incremental"]))
-    written: tuple[str, ...] = (DIFFERENCES, RESOURCES, COST_EFFECTIVENESS, INCREMENTAL)
+    write_csv(out / PRICE_CHANGES, pd.DataFrame(payload["price_changes"], columns=price_columns()))
+    written: tuple[str, ...] = (
+        DIFFERENCES,
+        RESOURCES,
+        COST_EFFECTIVENESS,
+        INCREMENTAL,
+        PRICE_CHANGES,
+    )
     if payload.get("transition"):
         write_csv(out / TRANSITION, payers_table(clean_json(payload), "transition"))
         written += (TRANSITION,)

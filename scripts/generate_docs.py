@@ -40,6 +40,7 @@ from relsim.config.loading import load_scenario
 from relsim.config.params import ASSUMPTION, KNOBS, field_meta
 from relsim.config.schema import CRISIS_TYPES, DOMAINS, PAYERS, Scenario
 from relsim.evidence import cost_effectiveness, incremental
+from relsim.evidence import prices as price_changes
 from relsim.metrics import CONTRACT_METRICS, METRIC_NAMES, METRICS
 from relsim.records import EVENT_KINDS
 from relsim.report.tables import RESOURCE_EXTRA
@@ -657,8 +658,9 @@ COMPARE_MANIFEST_KEYS = {
     "manifest holds its resolved scenario as sized",
     "files": "the files and subdirectories of the result",
     "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv`, "
-    "`incremental.csv` and `transition.csv` (when written); `relsim rerun DIR` re-creates the "
-    "comparison from this manifest and each scenario's, and compares every file (an original "
+    "`incremental.csv`, `price_changes.csv` and `transition.csv` (when written); `relsim rerun "
+    "DIR` re-creates the comparison from this manifest and each scenario's, and compares every "
+    "file (an original "
     "edited since it was written is reported as `original changed`, one deleted since as "
     "`original missing`)",
 }
@@ -672,6 +674,11 @@ COMPARE_KEYS = {
     "incremental": (
         "which scenario to choose at each price on a crisis avoided, one record per scenario "
         "with the columns of `incremental.csv` (above; no `point`), null where a value is missing"
+    ),
+    "price_changes": (
+        "how far each price would have to move to change which scenario costs less, one record "
+        "per pair of scenarios, priced item and bill, with the columns of `price_changes.csv` "
+        "(above), null where a value is missing"
     ),
     "interval": (
         "which kind of interval the differences hold (`kind`: `chance` or `parameters and "
@@ -880,6 +887,11 @@ VALUE_HINTS = {
 
 #: what a map of summaries is a map of, by its key (metrics unless named here)
 SUMMARY_NOUNS = {"district": "quantity"}
+#: what a list of records holds one of, by its key (scenarios unless named here)
+LIST_NOUNS = {
+    "cost_effectiveness": "pair of scenarios",
+    "price_changes": "pair of scenarios, priced item and bill",
+}
 
 
 def skeleton(
@@ -924,7 +936,7 @@ def skeleton(
                 pad + sub[0],
                 *sub[1:-1],
                 sub[-1] + ",",
-                f"{pad}... one per scenario",
+                f"{pad}... one per {LIST_NOUNS.get(parent, 'scenario')}",
                 "  " * indent + "]",
             ]
         return ["[" + ", ".join(placeholder(v) for v in value) + "]"]
@@ -1084,7 +1096,8 @@ def outputs_md() -> str:
         "",
         "One subdirectory per scenario, named after the scenario's `name`, holding the same files "
         "as `relsim run --out`, plus `differences.csv`, `resources.csv`, `cost_effectiveness.csv` "
-        "([below](#cost_effectivenesscsv)), `incremental.csv` ([below](#incrementalcsv)), with "
+        "([below](#cost_effectivenesscsv)), `incremental.csv` ([below](#incrementalcsv)), "
+        "`price_changes.csv` ([below](#price_changescsv)), with "
         "`--transition-weeks` "
         "`transition.csv` (the payers' spend after launch: the columns of the workbook's "
         "Transition sheet), and the comparison's own `manifest.json`:",
@@ -1174,6 +1187,26 @@ def outputs_md() -> str:
         "",
     ]
     out += table(["column", "description"], [[f"`{c}`", d] for c, d in incremental.COLUMNS.items()])
+    factors = " and ".join(f"{f:g}" for f in price_changes.FACTORS)
+    out += [
+        "",
+        "## `price_changes.csv`",
+        "",
+        "The model simulates crises and paid hours; their prices are inputs. `relsim compare "
+        "--out DIR` writes how far each price would have to move, the others as run, to change "
+        "which of two scenarios costs less: for every pair priced in `cost_effectiveness.csv`, "
+        "every priced item (each kind of crisis, `staff_hour` for front-line staff, "
+        "`specialist_hour` when every specialist service has one hourly price) and two bills "
+        "(the whole bill, `all`, and the bill of the body that pays for the item), one row. A "
+        "price enters a bill as price times quantity, so a price changed after the runs changes "
+        "the bill exactly: the break-even price and the bills' difference with the price moved "
+        f"(F is each of {factors}) need no new runs, and use the same paired runs and "
+        "intervals as the differences. Columns:",
+        "",
+    ]
+    out += table(
+        ["column", "description"], [[f"`{c}`", d] for c, d in price_changes.COLUMNS.items()]
+    )
 
     # -- JSON -------------------------------------------------------------------------------
     out += [

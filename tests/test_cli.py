@@ -280,6 +280,7 @@ def test_compare_out_has_each_scenarios_files_and_differences(compared):
         "incremental.csv",
         "liberated",
         "manifest.json",
+        "price_changes.csv",
         "resources.csv",
     ]
     for name in ("baseline", "liberated"):

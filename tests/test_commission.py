@@ -411,6 +411,7 @@ def test_force_replaces_a_comparison_with_its_resources(equal_spend, tmp_path) -
         "incremental.csv",
         "liberated",
         "manifest.json",
+        "price_changes.csv",
         "resources.csv",
     ]
 

@@ -221,6 +221,7 @@ def test_a_comparison_has_a_manifest_and_reruns_byte_for_byte(comparison, tmp_pa
         "resources.csv",
         "cost_effectiveness.csv",
         "incremental.csv",
+        "price_changes.csv",
     }
     assert {"versions", "git_commit", "git_uncommitted_sha256", "started"} <= set(manifest)
     capsys.readouterr()
@@ -234,6 +235,7 @@ def test_a_comparison_has_a_manifest_and_reruns_byte_for_byte(comparison, tmp_pa
         "differences.csv",
         "resources.csv",
         "cost_effectiveness.csv",
+        "price_changes.csv",
         "liberated/journeys.parquet",
     ):
         assert f"{name} identical" in err

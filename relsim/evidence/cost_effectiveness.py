@@ -177,10 +177,10 @@ def cost_effectiveness(
             row["interval"] = CHANCE if sets is None else PARAMETERS
             row["crises_avoided_per_citizen_year_mean"] = float(avoided.mean())
             row["extra_cost_per_citizen_year_mean"] = float(extra.mean())
-            row |= _columns("net_cost_per_crisis_avoided", break_even(avoided, extra, sets))
+            row |= interval_columns("net_cost_per_crisis_avoided", break_even(avoided, extra, sets))
             for price in PRICES_GBP:
                 found = net_benefit(avoided, extra, price, sets)
-                row |= _columns(f"net_benefit_at_{price}_gbp", found)
+                row |= interval_columns(f"net_benefit_at_{price}_gbp", found)
                 share = found["share_positive"]
                 row[f"net_benefit_at_{price}_gbp_share_positive"] = (
                     math.nan if share is None else share
@@ -202,7 +202,8 @@ def documented_columns(columns: Mapping[str, str], keys: list[str]) -> list[str]
     return names
 
 
-def _columns(name: str, summary: Mapping[str, Any]) -> dict[str, float]:
+def interval_columns(name: str, summary: Mapping[str, Any]) -> dict[str, float]:
+    """A summary (mean, ci95) as a table's three columns, NaN where missing."""
     low, high = summary["ci95"] or (math.nan, math.nan)
     mean = summary["mean"]
     return {

@@ -56,6 +56,13 @@ def choice_table(payload: dict[str, Any]) -> str:
     )
 
 
+def record_summary(record: dict[str, Any], name: str) -> dict[str, Any]:
+    """A table record's NAME_mean and NAME_ci95_low/high as a summary (mean, ci95)."""
+    low, high = record.get(f"{name}_ci95_low"), record.get(f"{name}_ci95_high")
+    ci = None if low is None or high is None else [low, high]
+    return {"mean": record.get(f"{name}_mean"), "ci95": ci}
+
+
 def cost_effectiveness_section(payload: dict[str, Any]) -> str:
     """What each scenario's crises avoided cost over another's (cost_effectiveness.csv)."""
     from relsim.evidence.cost_effectiveness import PRICES_GBP
@@ -67,11 +74,6 @@ def cost_effectiveness_section(payload: dict[str, Any]) -> str:
             '<p class="note">No pair of scenarios to price (one scenario, or a comparison '
             "made before relsim priced them).</p>",
         )
-
-    def summary(record: dict[str, Any], name: str) -> dict[str, Any]:
-        low, high = record.get(f"{name}_ci95_low"), record.get(f"{name}_ci95_high")
-        ci = None if low is None or high is None else [low, high]
-        return {"mean": record.get(f"{name}_mean"), "ci95": ci}
 
     head = (
         '<th class="name">scenario, over</th><th>crises avoided a citizen-year</th>'
@@ -88,12 +90,12 @@ def cost_effectiveness_section(payload: dict[str, Any]) -> str:
             f'<td class="name">{esc(pair)}</td>',
             cell(record.get("crises_avoided_per_citizen_year_mean"), "", **ids),
             cell(record.get("extra_cost_per_citizen_year_mean"), "GBP", **ids),
-            summary_cell(summary(record, "net_cost_per_crisis_avoided"), "GBP", **ids),
+            summary_cell(record_summary(record, "net_cost_per_crisis_avoided"), "GBP", **ids),
         ]
         share_cells = [f'<td class="name">{esc(pair)}</td>']
         for price in PRICES_GBP:
             name = f"net_benefit_at_{price}_gbp"
-            cells.append(summary_cell(summary(record, name), "GBP", price=price, **ids))
+            cells.append(summary_cell(record_summary(record, name), "GBP", price=price, **ids))
             share_cells.append(cell(record.get(f"{name}_share_positive"), "share", price=price))
         rows.append(f"<tr>{''.join(cells)}</tr>")
         shares.append(f"<tr>{''.join(share_cells)}</tr>")

@@ -1,6 +1,7 @@
 """A comparison as one self-contained HTML page a board can read: a summary in words, the
-resources on each side, paired differences with intervals, time series with bands, who pays and
-who saves and when, staff load, the inputs and assumptions, every measure, and provenance.
+resources on each side, paired differences with intervals, what other prices would change, time
+series with bands, who pays and who saves and when, staff load, the inputs and assumptions,
+every measure, and provenance.
 
 The figures are embedded (no network, no external files) and the page prints cleanly to PDF.
 Every number in a table carries its exact value in a `data-value` attribute, the value the JSON
@@ -18,6 +19,7 @@ from relsim.files import write_text
 from relsim.report.cost_effectiveness import cost_effectiveness_section
 from relsim.report.inputs import inputs_section, measures_section, provenance_section
 from relsim.report.markup import SECTIONS, esc
+from relsim.report.price_changes import price_changes_section
 from relsim.report.sections import (
     differences_section,
     district_section,
@@ -66,6 +68,7 @@ def document(analysis: Analysis) -> str:
             resources_section(payload),
             differences_section(payload),
             cost_effectiveness_section(payload),
+            price_changes_section(payload),
             district_section(payload),
             over_time_section(analysis),
             payers_section(analysis),

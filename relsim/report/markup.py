@@ -18,6 +18,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("resources", "Resources on each side"),
     ("differences", "What changes"),
     ("cost-effectiveness", "What a crisis avoided costs"),
+    ("price-changes", "If the prices were different"),
     ("district", "District totals a year"),
     ("over-time", "Over time"),
     ("payers", "Who pays and who saves"),

@@ -32,6 +32,11 @@ SHEETS: dict[str, str] = {
         "which scenario to choose at each price on a crisis avoided: dominance, the frontier "
         "and each step's price along it (the columns of incremental.csv)"
     ),
+    "Price changes": (
+        "each price moved alone: the break-even price at which two scenarios' bills are equal, "
+        "and the bills' difference with the price halved and doubled, on the whole bill and "
+        "the paying body's (the columns of price_changes.csv)"
+    ),
     "Resources": "the resources on each side, and how equal spend sized them",
     "Resource units": "what each column of Resources means, and its unit",
     "District": "district totals a year (per citizen-year measures x citizens present)",
@@ -93,6 +98,7 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "Differences": tables.differences_table(payload),
         "Cost-effectiveness": pd.DataFrame(payload.get("cost_effectiveness") or []),
         "Choice": pd.DataFrame(payload.get("incremental") or []),
+        "Price changes": pd.DataFrame(payload.get("price_changes") or []),
         "Resources": resources,
         "Resource units": units,
         "District": tables.district_table(payload),

@@ -1,0 +1,227 @@
+"""How far each price would have to move to change which scenario costs less
+(relsim.evidence.prices, `price_changes` in `compare --json`, price_changes.csv, the report's
+section): checked against runs made at the moved prices, not against its own arithmetic."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from html import unescape
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from relsim import bundled
+from relsim.config import load_scenario
+from relsim.evidence.prices import ANY_PRICE, NO_PRICE, price_changes
+from relsim.report.formatting import money
+from relsim.report.price_changes import ITEM_LABELS, price_changes_section
+
+REPS = 3
+WHOLE = "all"
+
+
+def _compare(cli_run, cli_scenarios, cli_small_sets, *sets: str, out=None, report=None) -> dict:
+    extra = [a for s in sets for a in ("--set", s)]
+    files = [*(["--out", out] if out else []), *(["--report", report] if report else [])]
+    result = cli_run(
+        "compare",
+        cli_scenarios / "baseline.yaml",
+        cli_scenarios / "liberated.yaml",
+        "--reps", str(REPS), "--seed", "11",
+        *cli_small_sets[:-2],  # the bundled posts on each side: staff hours differ
+        "--set", "time.weeks=40",
+        *extra, "--workers", "1", "--ensemble", "0", "--json", *files,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def as_run(tmp_path_factory, cli_run, cli_scenarios, cli_small_sets):
+    where = tmp_path_factory.mktemp("prices")
+    payload = _compare(
+        cli_run,
+        cli_scenarios,
+        cli_small_sets,
+        out=where / "out",
+        report=where / "report.html",
+    )
+    return payload, where
+
+
+def _row(payload: dict, item: str, bill: str = WHOLE) -> dict:
+    (row,) = [r for r in payload["price_changes"] if r["item"] == item and r["bill"] == bill]
+    return row
+
+
+def _total(payload: dict, metric: str = "total_cost_per_citizen_year") -> float:
+    return payload["differences"]["liberated - baseline"][metric]["mean"]
+
+
+def test_moved_prices_give_the_bills_that_runs_at_those_prices_give(
+    as_run, cli_run, cli_scenarios, cli_small_sets
+):
+    """The mental-health crisis price halved and the staff hour doubled, run again: the whole
+    bill's difference and the council's are what the table's items predict."""
+    payload, _ = as_run
+    mh, staff = _row(payload, "mh_crisis"), _row(payload, "staff_hour")
+    assert mh["price_gbp"] == 4360.0 and staff["price_gbp"] == 73.0
+    assert abs(mh["cost_difference_per_citizen_year_mean"]) > 1
+    assert abs(staff["cost_difference_per_citizen_year_mean"]) > 1
+    moved = _compare(
+        cli_run,
+        cli_scenarios,
+        cli_small_sets,
+        "crises.mh_crisis.unit_cost_gbp=2180",
+        "workforce.hourly_cost_gbp=146",
+    )
+    predicted = (
+        _total(payload)
+        - 0.5 * mh["cost_difference_per_citizen_year_mean"]
+        + 1.0 * staff["cost_difference_per_citizen_year_mean"]
+    )
+    assert _total(moved) == pytest.approx(predicted, rel=1e-9)
+    # each column of one price moved alone is the same arithmetic on the same pairs
+    assert mh["bill_difference_at_0.5_price_mean"] == pytest.approx(
+        _total(payload) - 0.5 * mh["cost_difference_per_citizen_year_mean"]
+    )
+    council = _row(payload, "staff_hour", "council_housing")
+    assert council["bill_difference_per_citizen_year_mean"] == pytest.approx(
+        _total(payload, "cost_council_housing_per_citizen_year")
+    )
+    assert _total(moved, "cost_council_housing_per_citizen_year") == pytest.approx(
+        council["bill_difference_at_2_price_mean"], rel=1e-9
+    )
+
+
+def test_at_the_break_even_price_the_bills_are_equal(
+    as_run, cli_run, cli_scenarios, cli_small_sets
+):
+    payload, _ = as_run
+    staff = _row(payload, "staff_hour")
+    price = staff["break_even_price_gbp_mean"]
+    assert price is not None and 0 < price < staff["price_gbp"]
+    assert staff["series_costs_less"] == "below"
+    low, high = staff["break_even_price_gbp_ci95_low"], staff["break_even_price_gbp_ci95_high"]
+    assert low <= price <= high
+    level = _compare(cli_run, cli_scenarios, cli_small_sets, f"workforce.hourly_cost_gbp={price!r}")
+    assert abs(_total(level)) < 1e-6 * abs(_total(payload))
+
+
+def test_the_file_and_the_workbook_hold_the_json_records(as_run):
+    payload, where = as_run
+    table = pd.read_csv(where / "out" / "price_changes.csv")
+    assert len(table) == len(payload["price_changes"]) > 0
+    for i, record in enumerate(payload["price_changes"]):
+        for key, value in record.items():
+            written = table.loc[i, key]
+            assert pd.isna(written) if value is None else written == pytest.approx(value), key
+    manifest = json.loads((where / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert "price_changes.csv" in manifest["sha256"]
+
+
+def test_the_report_says_what_each_price_would_have_to_be(as_run):
+    payload, where = as_run
+    page = (where / "report.html").read_text(encoding="utf-8")
+    start = page.index('<section id="price-changes">')
+    text = unescape(re.sub(r"<[^>]+>", " ", page[start : page.index("</section>", start)]))
+    text = re.sub(r"\s+", " ", text)
+    total = _total(payload)
+    verb = "costs more than" if total > 0 else "costs less than"
+    assert f"liberated {verb} baseline in total, by {money(abs(total))} a citizen-year" in text
+    named = text.split("would change that")[0]
+    for record in payload["price_changes"]:
+        if record["bill"] != WHOLE:
+            continue
+        label = ITEM_LABELS[record["item"]]
+        price, found = record["price_gbp"], record["break_even_price_gbp_mean"]
+        if found is not None and price / 10 <= found <= price * 10:
+            side = "over" if record["series_costs_less"] == "above" else "under"
+            assert f"{label} cost {side} {money(found)} (interval" in text
+        else:  # too far from the price as run to be worth a sentence of its own
+            assert label in named.split("No price of")[1]
+    rows = re.findall(r'data-table="price-changes"[^>]*data-item="(\w+)"', page)
+    assert set(rows) >= {"ae", "mh_crisis", "police", "eviction", "staff_hour"}
+
+
+def _frames(series_cost: list[float], reference_cost: list[float], item: list[float]):
+    """Two series whose total bills differ as given, with one crisis's cost within them."""
+
+    def frame(totals, ae):
+        return pd.DataFrame(
+            {
+                "replication": range(len(totals)),
+                "status": "ok",
+                "total_cost_per_citizen_year": totals,
+                "crisis_cost_ae_per_citizen_year": ae,
+                "cost_nhs_per_citizen_year": ae,
+                **{
+                    name: 0.0
+                    for name in (
+                        "crisis_cost_mh_crisis_per_citizen_year",
+                        "crisis_cost_police_per_citizen_year",
+                        "crisis_cost_eviction_per_citizen_year",
+                        "cost_police_justice_per_citizen_year",
+                        "cost_council_housing_per_citizen_year",
+                        "staff_cost_per_citizen_year",
+                        "specialist_cost_per_citizen_year",
+                    )
+                },
+            }
+        )
+
+    return {
+        "base": frame(reference_cost, [0.0] * len(item)),
+        "other": frame(series_cost, item),
+    }
+
+
+def _configs():
+    return {
+        "base": load_scenario(bundled.require("scenarios", "baseline")),
+        "other": load_scenario(bundled.require("scenarios", "liberated")),
+    }
+
+
+def test_break_even_of_a_dearer_item_with_chance_alone():
+    """The series pays 100 more in total, 40 of it on A&E: the bills would be level only with
+    A&E at 1 - 100 / 40 times its price, below zero, so no price of A&E will do it; turned
+    round, the series costs less at any price of A&E."""
+    runs = _frames([100.0, 110.0, 90.0], [0.0, 0.0, 0.0], [40.0, 44.0, 36.0])
+    table = price_changes(runs, _configs(), None).set_index(["item", "bill"])
+    row = table.loc[("ae", WHOLE)]
+    assert row["series_costs_less"] == NO_PRICE and math.isnan(row["break_even_price_gbp_mean"])
+    saving = _frames([-100.0, -110.0, -90.0], [0.0] * 3, [-40.0, -44.0, -36.0])
+    row = price_changes(saving, _configs(), None).set_index(["item", "bill"]).loc[("ae", WHOLE)]
+    assert row["series_costs_less"] == ANY_PRICE
+
+
+def test_break_even_price_and_its_interval_over_parameter_sets():
+    """The series saves 30 on A&E in one parameter set and 20 in the other, and pays 60 more in
+    all: the bills are level with A&E at 1 + 60 / 25 times its price (a ratio of means); over
+    parameter sets the interval is the central 95 % of the sets' own break-even prices."""
+    ae = [-30.0, -30.0, -20.0, -20.0]
+    totals = [60.0, 60.0, 60.0, 60.0]
+    runs = _frames(totals, [0.0] * 4, ae)
+    price = _configs()["base"].crises.ae.unit_cost_gbp
+    row = price_changes(runs, _configs(), 2).set_index(["item", "bill"]).loc[("ae", WHOLE)]
+    # (60 + 30) / 30 = 3 in the first set, (60 + 20) / 20 = 4 in the second
+    assert row["break_even_price_gbp_mean"] == pytest.approx(price * 3.4)
+    sets = np.array([3.0, 4.0]) * price
+    assert row["break_even_price_gbp_ci95_low"] == pytest.approx(np.percentile(sets, 2.5))
+    assert row["break_even_price_gbp_ci95_high"] == pytest.approx(np.percentile(sets, 97.5))
+    assert row["series_costs_less"] == "above"
+    assert row["interval"] == "parameters and chance"
+
+
+def test_no_break_even_when_the_items_difference_may_be_none():
+    runs = _frames([50.0, 60.0, 40.0], [0.0] * 3, [-5.0, 5.0, -1.0])
+    row = price_changes(runs, _configs(), None).set_index(["item", "bill"]).loc[("ae", WHOLE)]
+    assert math.isnan(row["break_even_price_gbp_mean"]) and row["series_costs_less"] is None
+
+
+def test_a_section_with_nothing_to_compare_says_so():
+    assert "No pair of scenarios to compare" in price_changes_section({"price_changes": []})
