@@ -78,6 +78,11 @@ def test_resources_state_posts_caps_and_the_staff_budget() -> None:
         found["staff_budget_gbp_per_year"] / 300
     )
     assert resources(small("baseline", "care_model=none"))["posts"] == 0
+    # the places kept over the cap for returners are a resource too, where there are caseworkers
+    assert found["caseworker_return_places_over_cap"] == hybrid.liberated.return_places_over_cap
+    roomier = small("liberated", "liberated.return_places_over_cap=5")
+    assert resources(roomier)["caseworker_return_places_over_cap"] == 5
+    assert resources(small("baseline"))["caseworker_return_places_over_cap"] is None
 
 
 def test_equal_staff_spend_matches_the_first_scenarios_budget_to_the_nearest_post() -> None:

@@ -249,6 +249,7 @@ def test_a_service_at_its_limit_is_said_to_be_so_in_brief() -> None:
             "care_model": "liberated", "posts": 67, "caseworker_posts": 67,
             "duty_worker_posts": 0, "caseworker_caseload_cap": 10,
             "duty_worker_caseload_cap": None, "staff_budget_gbp_per_year": 9.5e6,
+            "caseworker_return_places_over_cap": 2,
         }  # fmt: skip
         metrics = {"unmet_hours_share": {"mean": unmet}, "mean_wait_weeks": {"mean": wait}}
         return {"scenario": name, "resources": resources, "metrics": metrics}
@@ -258,7 +259,7 @@ def test_a_service_at_its_limit_is_said_to_be_so_in_brief() -> None:
     roomy, full, waits = resources_paragraph(payload)
     assert "limit" not in roomy
     # 'holding up to 10' beside a mean caseload of 10.2: the places kept for returners
-    assert "holding up to 10 people each (a little over, to take back people of theirs" in roomy
+    assert "holding up to 10 people each (up to 2 over, to take back people of theirs" in roomy
     assert full.endswith(
         "; working at its limit: 48% of the hours asked of its workers were not found and "
         "people waited 41 weeks on average, so its results are those of this number of posts "

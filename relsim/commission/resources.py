@@ -29,6 +29,11 @@ RESOURCE_FIELDS: dict[str, tuple[str, str]] = {
     "caseworker_caseload_cap": ("citizens/worker", "most people a caseworker may hold"),
     "duty_worker_caseload_cap": ("citizens/worker", "most open cases a duty worker may hold"),
     "case_places": ("citizens", "posts x caps: people the front line can hold at once"),
+    "caseworker_return_places_over_cap": (
+        "citizens/worker",
+        "beyond the cap, how many people they held before a caseworker takes back when they "
+        "return (none without caseworkers)",
+    ),
     "hours_per_week": ("hours/week", "contracted hours of each post"),
     "hourly_cost_gbp": ("GBP/hour", "cost of a paid hour, on-costs included"),
     "staff_budget_gbp_per_year": (
@@ -138,6 +143,9 @@ def resources(scenario: Scenario) -> dict[str, Any]:
         "caseworker_caseload_cap": caseworker_cap if caseworkers else None,
         "duty_worker_caseload_cap": scenario.workforce.caseload_cap if duty else None,
         "case_places": caseworkers * caseworker_cap + duty * scenario.workforce.caseload_cap,
+        "caseworker_return_places_over_cap": (
+            scenario.liberated.return_places_over_cap if caseworkers else None
+        ),
         "hours_per_week": scenario.workforce.hours_per_week,
         "hourly_cost_gbp": scenario.workforce.hourly_cost_gbp,
         "staff_budget_gbp_per_year": budget,

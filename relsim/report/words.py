@@ -72,10 +72,11 @@ def staff_words(resources: dict[str, Any]) -> str:
     parts = []
     if resources["caseworker_posts"]:
         count = resources["caseworker_posts"]
+        over = resources.get("caseworker_return_places_over_cap")
+        back = f" (up to {over} over, to take back people of theirs who return)" if over else ""
         parts.append(
             f"{count} caseworker{'s' if count != 1 else ''} holding up to "
-            f"{resources['caseworker_caseload_cap']} people each (a little over, to take back "
-            "people of theirs who return)"
+            f"{resources['caseworker_caseload_cap']} people each{back}"
         )
     if resources["duty_worker_posts"]:
         count = resources["duty_worker_posts"]
