@@ -556,6 +556,11 @@ def test_scale_keeps_arrivals_workforce_and_specialists_in_proportion(tmp_path) 
         )
         assert scaled.hybrid == original.hybrid and scaled.liberated == original.liberated
         assert proportion_warnings(scaled) == []
+        # the file says the posts per 1,000 are the original's, not sized to the district's needs
+        per_1000 = 1000 * original.workforce.workers / original.population.citizens
+        text = " ".join(target.read_text(encoding="utf-8").replace("# ", "").split())
+        assert f"The posts keep the original's {per_1000:.3g} per 1,000 citizens" in text
+        assert "`relsim frontier` compares sizes" in text
 
 
 def test_scale_leaves_the_posts_of_a_district_with_no_services_alone(tmp_path) -> None:

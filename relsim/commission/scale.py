@@ -128,6 +128,13 @@ def scaled_document(
             else "."
         ),
     ]
+    if posts:
+        per_1000 = 1000 * scenario.workforce.workers / scenario.population.citizens
+        lines += [
+            f"# The posts keep the original's {per_1000:.3g} per 1,000 citizens, whatever the",
+            "# needs of your district: if they are more or less complex than the original's",
+            "# (demand_complexity), the posts it needs differ; `relsim frontier` compares sizes.",
+        ]
     body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
     text = "\n".join(lines) + "\n" + body
     if yaml.safe_load(text) != document:  # the comments hold nothing a YAML reader would read
