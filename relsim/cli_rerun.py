@@ -359,6 +359,8 @@ def rerun_result(
         from relsim.cli_rerun_commission import rerun_frontier as study
     elif data.get("kind") == "relsim budget":
         from relsim.cli_rerun_commission import rerun_budget as study
+    elif data.get("kind") == "relsim sensitivity":
+        from relsim.cli_rerun_commission import rerun_sensitivity_difference as study
     else:
         _rerun_run(manifest, data, out, force, workers, allow_mismatch, as_json)
         return

@@ -1,6 +1,6 @@
-"""What `relsim rerun` does for a commissioner's studies: a staffing frontier and a budget
-search, each run again from its series' or stages' own sweep manifests, then compared file by
-file with the original (`relsim.cli_rerun` does the rest)."""
+"""What `relsim rerun` does for a commissioner's studies: a staffing frontier, a budget search
+and the sensitivity of a difference, each run again from its series' or stages' own sweep
+manifests, then compared file by file with the original (`relsim.cli_rerun` does the rest)."""
 
 from __future__ import annotations
 
@@ -112,3 +112,44 @@ def rerun_budget(manifest: Path, data: dict, out: Path, force: bool, workers: in
             result=made_result, rerun_of=portable_path(manifest),
         )  # fmt: skip
     return study_verdicts(data, manifest, made, out, stages)
+
+
+def rerun_sensitivity_difference(manifest: Path, data: dict, out: Path, force: bool,
+                                 workers: int | None, allow: bool) -> dict[str, str]:  # fmt: skip
+    """Re-create the sensitivity of a difference (`relsim sensitivity --against`) from each
+    series' sweep manifest, then its indices for the metrics the original analysed."""
+    from relsim.commission.study import publish_study, run_series, staged_results, study_directory
+    from relsim.io import now, portable_path
+    from relsim.metrics import METRIC_NAMES
+    from relsim.sweep import sensitivity_difference as study
+    from relsim.sweep.design import parse_range
+    from relsim.sweep.run import stored_plans
+
+    name = printable(str(manifest))
+    series: list[str] = data.get("series") or []
+    metrics: list[str] = data.get("metrics") or []
+    complete = (
+        isinstance(series, list) and len(series) == 2 and all(isinstance(s, str) for s in series)
+        and isinstance(metrics, list) and metrics
+        and all(isinstance(m, str) and m in METRIC_NAMES for m in metrics)
+    )  # fmt: skip
+    if not complete:
+        raise ScenarioError(f"{name}: not a complete sensitivity manifest (series, metrics)")
+    plans, changed = stored_plans(manifest.parent, series, name)
+    study_checks(manifest, data, changed, allow, series)
+    parsed = [parse_range(r) for r in plans[0][1].design_spec["ranges"]]
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=False, rerun=True)
+    started = now()
+    with staged_results(opened) as staged:
+        runs = run_series(
+            plans, out, resume=False, workers=workers or max(1, os.cpu_count() or 1),
+            dask_address=None, label="sensitivity",
+        )  # fmt: skip
+        study.write_results(staged, plans, runs, parsed, metrics, [])
+        recorded = {k: data.get(k) for k in ("method", "n", "ranges", "reps", "seed", "sets")}
+        made = publish_study(
+            out, staged, study.KIND, study.OWN, started, series=series, **recorded,
+            difference=study.difference_label(plans), metrics=metrics,
+            rerun_of=portable_path(manifest),
+        )  # fmt: skip
+    return study_verdicts(data, manifest, made, out, series)

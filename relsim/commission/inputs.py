@@ -191,6 +191,8 @@ def _meta_of(key: str, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 INDEX_COLUMN = {"morris": "mu_star", "sobol": "ST"}
 TOP = 5
+#: the manifest kind of `relsim sensitivity --against`: the analysis of a paired difference
+DIFFERENCE_KIND = "relsim sensitivity"
 
 
 def no_sensitivity() -> dict[str, Any]:
@@ -221,10 +223,18 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
         raise ScenarioError(f"--sensitivity {name}: cannot be read ({exc})") from None
     not_ours = f"--sensitivity {name}: not a `relsim sensitivity` result"
     try:
-        method = str(manifest["design"]["kind"])
+        if manifest.get("kind") == DIFFERENCE_KIND:  # `relsim sensitivity --against`
+            method = str(manifest["method"])
+            analysed = str(manifest["difference"])
+            series = [str(s) for s in manifest["series"]]
+            ranges = [str(r) for r in manifest["ranges"]]
+        else:
+            method = str(manifest["design"]["kind"])
+            base = manifest.get("base_scenario", {})
+            series = [str(base.get("name", manifest.get("scenario_file", "?")))]
+            analysed = series[0]
+            ranges = manifest["design"]["spec"].get("ranges", [])
         column = INDEX_COLUMN[method]
-        base = manifest.get("base_scenario", {})
-        analysed = str(base.get("name", manifest.get("scenario_file", "?")))
     except (KeyError, TypeError, AttributeError):
         raise ScenarioError(
             f"{not_ours} (its manifest.json names no Morris or Sobol' design)"
@@ -252,7 +262,8 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
         "directory": str(directory),
         "method": method,
         "scenario": analysed,
-        "matches": analysed in {c.name for c in configs},
-        "ranges": manifest["design"]["spec"].get("ranges", []),
+        "difference": len(series) == 2,
+        "matches": set(series) <= {c.name for c in configs},
+        "ranges": ranges,
         "top": top,
     }

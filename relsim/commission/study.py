@@ -134,9 +134,10 @@ def run_series_with_manifests(
     workers: int,
     dask_address: str | None,
     label: str,
+    retry_failed: bool = False,
 ) -> dict[str, SeriesRun]:
     """Run (or finish) each series' sweep in its subdirectory; its runs and manifest, by
-    series."""
+    series. With `retry_failed` (and `resume`), runs stored as failed are run again."""
     found = {}
     for series, plan in plans:
         store = out / series
@@ -146,6 +147,7 @@ def run_series_with_manifests(
             resume=resume and (store / MANIFEST).is_file(),
             workers=workers,
             dask_address=dask_address,
+            retry_failed=retry_failed and (store / MANIFEST).is_file(),
             label=f"{label}: {series}",
         )
         if failures.runs and failures.failed == failures.runs:
@@ -169,11 +171,13 @@ def run_series(
     workers: int,
     dask_address: str | None,
     label: str,
+    retry_failed: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Run (or finish) each series' sweep in its subdirectory; their runs, by series."""
     found = run_series_with_manifests(
-        plans, out, resume=resume, workers=workers, dask_address=dask_address, label=label
-    )
+        plans, out, resume=resume, workers=workers, dask_address=dask_address, label=label,
+        retry_failed=retry_failed,
+    )  # fmt: skip
     return {series: one.runs for series, one in found.items()}
 
 

@@ -116,7 +116,8 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
         ranked: dict[str, list[dict[str, Any]]] = sensitivity.get("top", {})
         top = ranked.get("crisis_events_per_citizen_year") or next(iter(ranked.values()), [])
         names = ", ".join(entry["parameter"] for entry in top[:3])
-        text += f". A sensitivity analysis of {sensitivity['scenario']} ranks first {names}"
+        of = "the difference " if sensitivity.get("difference") else ""
+        text += f". A sensitivity analysis of {of}{sensitivity['scenario']} ranks first {names}"
     else:
         text += (
             ". No sensitivity analysis was supplied, so which of them matter most is not known here"

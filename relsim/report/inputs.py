@@ -35,13 +35,22 @@ def inputs_section(payload: dict[str, Any]) -> str:
             if sensitivity["matches"]
             else " (not one of the scenarios compared here: read with care)"
         )
+        if sensitivity.get("difference"):
+            ranks = (
+                f"It ranks what moves the difference {esc(sensitivity['scenario'])}, paired run "
+                "by run on the same seeds (relsim sensitivity --against)."
+            )
+        else:
+            ranks = (
+                f"It ranks what moves {esc(sensitivity['scenario'])}'s own results, not the "
+                "difference between the scenarios compared (relsim sensitivity --against "
+                "analyses a difference; docs/sensitivity.md ranks what moves the differences "
+                "between the bundled care models)."
+            )
         parts.append(
             f"<p>From a {esc(sensitivity['method'])} sensitivity analysis of "
             f"{esc(sensitivity['scenario'])}{esc(match)} over "
-            f"{esc(', '.join(sensitivity['ranges']))}; the largest indices first. It ranks "
-            f"what moves {esc(sensitivity['scenario'])}'s own results, not the difference "
-            "between the scenarios compared (docs/sensitivity.md ranks what moves the "
-            "differences between the bundled care models).</p>"
+            f"{esc(', '.join(sensitivity['ranges']))}; the largest indices first. {ranks}</p>"
         )
         if unsteady(sensitivity):
             parts.append(

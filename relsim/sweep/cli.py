@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,9 @@ from relsim.evidence.options import ensemble_option, reps_per_set, sets_for
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
 from relsim.files import write_csv
 from relsim.metrics import METRIC_NAMES, not_a_metric
-from relsim.signals import finished_writing, stopped_exit
+from relsim.signals import finished_writing, left_to_resume, stopped_exit
 from relsim.sweep.cli_options import (
+    check_together,
     dask_option,
     execute_plan,
     force_option,
@@ -45,6 +47,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     import pandas as pd
 
     from relsim.evidence.ensemble import EnsembleDraw
+    from relsim.sweep.design import Range
 
 
 def _ensemble_draw(
@@ -285,6 +288,14 @@ def add_sweep_commands(group: click.Group) -> None:
         type=MetricName(),
         help="metrics to analyse [default: the headline metrics]",
     )
+    @click.option(
+        "--against",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="OTHER",
+        help="analyse SCENARIO's results less OTHER's (a file or a bundled name), run by run "
+        "on the same design and seeds, instead of SCENARIO's own",
+    )
     @reps_option
     @seed_option
     @set_option
@@ -297,6 +308,7 @@ def add_sweep_commands(group: click.Group) -> None:
     def sensitivity(
         scenario: Path,
         method: str | None,
+        against: Path | None,
         ranges: tuple[str, ...],
         n_base: int,
         metrics: tuple[str, ...],
@@ -314,7 +326,9 @@ def add_sweep_commands(group: click.Group) -> None:
 
         Runs the design with the sweep machinery (resumable, Dask-capable), then writes
         sensitivity.csv and sensitivity.png in --out. Each design point's value is the mean
-        over its replications.
+        over its replications. With --against OTHER, both scenarios run the design, each in its
+        own subdirectory of --out, and a point's value is the mean of SCENARIO's metric less
+        OTHER's, run by run; differences.csv holds every point's.
         """
         import pandas as pd
 
@@ -332,6 +346,12 @@ def add_sweep_commands(group: click.Group) -> None:
         check_not_also_set([r.key for r in parsed], sets, "a --range")
         note_sobol_size(method, n_base)
         scenario = bundled.resolve("scenarios", scenario)
+        chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
+        if against is not None:
+            against = bundled.resolve("scenarios", against)
+            _difference(scenario, against, method, ranges, parsed, n_base, chosen, reps, seed,
+                        sets, out, resume, retry_failed, force, workers, dask_address)  # fmt: skip
+            return
         base = load_raw(scenario, sets)
         root_seed = int(base.get("seed", 1)) if seed is None else seed
         design = sensitivity_design(method, parsed, n_base, root_seed)
@@ -339,7 +359,6 @@ def add_sweep_commands(group: click.Group) -> None:
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         notes: list[str] = []
-        chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
         try:
             table = write_sensitivity(out, method, parsed, n_base, root_seed, chosen, notes)
         except KeyboardInterrupt as exc:
@@ -353,3 +372,71 @@ def add_sweep_commands(group: click.Group) -> None:
         for note in notes:
             say_note(note)
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
+
+
+def _difference(
+    scenario: Path,
+    against: Path,
+    method: str,
+    ranges: tuple[str, ...],
+    parsed: list[Range],
+    n_base: int,
+    metrics: tuple[str, ...],
+    reps: int,
+    seed: int | None,
+    sets: tuple[str, ...],
+    out: Path,
+    resume: bool,
+    retry_failed: bool,
+    force: bool,
+    workers: int | None,
+    dask_address: str | None,
+) -> None:
+    """`relsim sensitivity SCENARIO --against OTHER` (relsim.sweep.sensitivity_difference): two
+    sweeps of one design in --out, then the indices of their paired difference."""
+    import pandas as pd
+
+    from relsim.commission.study import (
+        check_same_work,
+        publish_study,
+        run_series,
+        staged_results,
+        study_directory,
+    )
+    from relsim.io import now
+    from relsim.sweep import sensitivity_difference as study
+
+    check_together(resume, force, workers, dask_address)
+    if retry_failed and not resume:
+        raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
+    root, plans = study.plans(scenario, against, sets, method, ranges, parsed, n_base, reps, seed)
+    series = [name for name, _ in plans]
+    recorded = {
+        "series": series, "method": method, "n": n_base, "ranges": list(ranges),
+        "reps": reps, "seed": root, "sets": list(sets),
+    }  # fmt: skip
+    opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
+    started = now()
+    notes: list[str] = []
+    with staged_results(opened) as staged:
+        try:
+            if resume:
+                check_same_work(out, series, study.resumed_work(recorded))
+            runs = run_series(
+                plans, out, resume=resume, workers=workers or max(1, os.cpu_count() or 1),
+                dask_address=dask_address, label="sensitivity", retry_failed=retry_failed,
+            )  # fmt: skip
+            table, lines = study.write_results(staged, plans, runs, parsed, metrics, notes)
+            publish_study(
+                out, staged, study.KIND, study.OWN, started, **recorded,
+                difference=study.difference_label(plans), metrics=list(metrics),
+            )  # fmt: skip
+        except KeyboardInterrupt as exc:
+            raise stopped_exit(exc, left_to_resume(out)) from None
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+    click.echo("\n".join(lines))
+    for note in notes:
+        say_note(note)
+    written = ", ".join(str(out / name) for name in study.OWN)
+    click.echo(f"wrote {written}", err=True)

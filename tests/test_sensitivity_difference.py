@@ -1,0 +1,177 @@
+"""`relsim sensitivity SCENARIO --against OTHER`: the sensitivity of the paired difference
+between two scenarios (relsim.sweep.sensitivity_difference)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from relsim.cli import main
+from relsim.sweep.sensitivity import HEADLINE_METRICS
+
+SEED = 11
+# Demand complexity moves both care models; only the Liberated Method reads understand_hours.
+RANGES = (
+    "--range", "demand_complexity=0:1",
+    "--range", "liberated.understand_hours=1:5",
+)  # fmt: skip
+CRISES = "crisis_events_per_citizen_year"
+
+
+def relsim_main(*args: object) -> int:
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return 0 if exc.code is None else int(exc.code)
+    return 0
+
+
+def _args(scenario: Path, out: Path, sets: tuple[str, ...], *extra: object) -> tuple[object, ...]:
+    return (
+        "sensitivity", scenario, "--method", "morris", "--n", "3", *RANGES, "--reps", "2",
+        "--seed", SEED, *sets, "--workers", "1", "--out", out, *extra,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def studied(tmp_path_factory, cli_scenarios, cli_small_sets):
+    """The difference liberated - baseline, and liberated's own analysis on the same design."""
+    where = tmp_path_factory.mktemp("difference")
+    liberated, baseline = cli_scenarios / "liberated.yaml", cli_scenarios / "baseline.yaml"
+    out = where / "difference"
+    assert relsim_main(*_args(liberated, out, cli_small_sets, "--against", baseline)) == 0
+    alone = where / "alone"
+    assert relsim_main(*_args(liberated, alone, cli_small_sets)) == 0
+    return out, alone
+
+
+def test_each_point_is_the_mean_of_the_paired_differences(studied):
+    out, _ = studied
+    index = ["point", "replication"]
+    first = pd.read_parquet(out / "liberated" / "runs.parquet").set_index(index).sort_index()
+    second = pd.read_parquet(out / "baseline" / "runs.parquet").set_index(index).sort_index()
+    assert len(first) == len(second) == 3 * (2 + 1) * 2
+    expected = (first[CRISES] - second[CRISES]).groupby("point").mean()
+    points = pd.read_csv(out / "differences.csv").set_index("point")
+    assert points[f"{CRISES}_difference_mean"].to_numpy() == pytest.approx(expected.to_numpy())
+    assert (points["pairs"] == 2).all()
+    assert set(points.columns) >= {"demand_complexity", "liberated.understand_hours"}
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert set(table["difference"]) == {"liberated - baseline"}
+    assert list(dict.fromkeys(table["metric"])) == list(HEADLINE_METRICS)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "relsim sensitivity"
+    assert manifest["series"] == ["liberated", "baseline"] and manifest["seed"] == SEED
+
+
+def test_a_key_only_one_side_reads_moves_the_difference_as_it_moves_that_side(studied):
+    """The same design and seeds as liberated's own analysis: liberated's runs are the same
+    runs, and a key the baseline never reads has exactly liberated's elementary effects in the
+    difference, while one both read has others."""
+    out, alone = studied
+    index = ["point", "replication"]
+    mine = pd.read_parquet(out / "liberated" / "runs.parquet").set_index(index).sort_index()
+    own = pd.read_parquet(alone / "runs.parquet").set_index(index).sort_index()
+    pd.testing.assert_series_equal(mine[CRISES], own[CRISES])
+    difference = pd.read_csv(out / "sensitivity.csv").set_index(["metric", "parameter"])
+    single = pd.read_csv(alone / "sensitivity.csv").set_index(["metric", "parameter"])
+    key = (CRISES, "liberated.understand_hours")
+    assert difference.loc[key, "mu_star"] == pytest.approx(single.loc[key, "mu_star"], rel=1e-9)
+    assert difference.loc[key, "mu"] == pytest.approx(single.loc[key, "mu"], rel=1e-9)
+    both = (CRISES, "demand_complexity")
+    assert difference.loc[both, "mu_star"] != pytest.approx(single.loc[both, "mu_star"])
+
+
+def test_a_scenario_against_a_copy_of_itself_differs_by_nothing(
+    tmp_path, cli_scenarios, cli_small_sets
+):
+    """The same seeds on both sides: every paired difference, and every index, is zero."""
+    copy = yaml.safe_load((cli_scenarios / "baseline.yaml").read_text(encoding="utf-8"))
+    copy["name"] = "baseline_copy"
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(yaml.safe_dump(copy), encoding="utf-8")
+    out = tmp_path / "out"
+    args = _args(twin, out, cli_small_sets, "--against", cli_scenarios / "baseline.yaml")
+    assert relsim_main(*args) == 0
+    points = pd.read_csv(out / "differences.csv")
+    assert (points[[f"{m}_difference_mean" for m in HEADLINE_METRICS]] == 0).all(axis=None)
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert np.allclose(table["mu_star"], 0) and np.allclose(table["sigma"], 0)
+
+
+def test_resume_finishes_only_the_same_work_and_force_only_replaces_its_own(
+    studied, tmp_path, cli_scenarios, cli_small_sets, capsys
+):
+    out, alone = studied
+    liberated, baseline = cli_scenarios / "liberated.yaml", cli_scenarios / "baseline.yaml"
+    before = pd.read_parquet(out / "liberated" / "runs.parquet")
+    # the same command with --resume runs nothing, and analyses other metrics
+    again = _args(liberated, out, cli_small_sets, "--against", baseline, "--resume")
+    capsys.readouterr()
+    assert relsim_main(*again, "--metric", "mean_wait_weeks") == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "liberated" / "runs.parquet"), before)
+    assert set(pd.read_csv(out / "sensitivity.csv")["metric"]) == {"mean_wait_weeks"}
+    # another design is not the same work
+    other = [a if a != "3" else "4" for a in map(str, again)]
+    capsys.readouterr()
+    assert relsim_main(*other) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "differs in --n" in error and "--resume only finishes the same work" in error
+    # a one-scenario analysis is not an earlier result of this kind: --force leaves it alone
+    capsys.readouterr()
+    assert relsim_main(*_args(liberated, alone, cli_small_sets, "--against", baseline,
+                              "--force")) == 2  # fmt: skip
+    assert "relsim: error:" in capsys.readouterr().err
+    assert (alone / "runs.parquet").exists() and not (alone / "baseline").exists()
+
+
+def test_two_scenarios_of_one_name_are_refused(tmp_path, cli_scenarios, cli_small_sets, capsys):
+    baseline = cli_scenarios / "baseline.yaml"
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert relsim_main(*_args(baseline, out, cli_small_sets, "--against", baseline)) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("relsim: error: --against: both scenarios are named baseline")
+    assert not out.exists()
+
+
+def test_rerun_recreates_both_sweeps_and_the_indices(studied, tmp_path, capsys):
+    out, _ = studied
+    capsys.readouterr()
+    code = relsim_main("rerun", out, "--out", tmp_path / "again", "--workers", "1",
+                       "--allow-mismatch")  # fmt: skip
+    assert code == 0
+    err = capsys.readouterr().err
+    for name in ("sensitivity.csv", "differences.csv", "liberated/runs.parquet"):
+        assert f"{name} identical" in err
+    assert "differs" not in err
+
+
+def test_a_comparisons_report_reads_the_analysis_of_its_difference(studied, cli_scenarios):
+    """`compare --sensitivity DIR` with a difference's analysis: the report says it ranks what
+    moves the difference, of the two scenarios it compares."""
+    from relsim.commission.inputs import sensitivity_summary
+    from relsim.config import load_scenario
+    from relsim.report.certainty import certainty_paragraph
+    from relsim.report.inputs import inputs_section
+
+    out, _ = studied
+    configs = [load_scenario(cli_scenarios / f"{n}.yaml") for n in ("baseline", "liberated")]
+    found = sensitivity_summary(out, configs)
+    assert found["available"] and found["difference"] and found["matches"]
+    assert found["scenario"] == "liberated - baseline" and found["method"] == "morris"
+    assert len(found["ranges"]) == 2
+    payload = {"reps": 3, "sensitivity": found, "inputs": {}, "assumptions": {}}
+    text = " ".join(inputs_section(payload).split())
+    assert "It ranks what moves the difference liberated - baseline, paired run by run" in text
+    assert "not one of the scenarios compared" not in text
+    assert "sensitivity analysis of the difference liberated - baseline ranks first" in (
+        certainty_paragraph(payload)
+    )
+    elsewhere = sensitivity_summary(out, configs[:1])
+    assert not elsewhere["matches"]
