@@ -1829,3 +1829,26 @@ def test_a_budget_resumed_with_another_limit_names_the_options_not_its_stage(
         "scenario, --limit, --minimise, --set, --reps, --seed and --ensemble, or start again "
         "with --force"
     )
+
+
+def test_a_frontier_names_the_fewest_posts_for_a_wait(tmp_path) -> None:
+    """The fewest posts run whose mean wait is within --max-wait-weeks, read from frontier.csv
+    (a commissioner's question: how many posts for waits under N weeks?)."""
+    from relsim.commission.frontier import wait_sentences
+
+    table, _, shown = _frontier(
+        tmp_path, "baseline", "liberated", "--reps", "2", "--max-wait-weeks", "500"
+    )
+    assert "Posts for a mean wait within 500 weeks, of the sizes run:" in shown
+    assert "liberated: 2 posts (the smallest size run: fewer may do)" in shown
+    rows = table[table["series"] == "liberated"].sort_values("posts")
+    # a limit only the larger size meets names it; one neither meets gives the shortest wait
+    assert len(rows) == 2
+    frame = rows.assign(mean_wait_weeks_mean=[10.0, 4.0])
+    [line] = wait_sentences(frame, 5.0)
+    assert line.startswith("liberated: 4 posts (the fewest of the sizes run) keep the mean wait")
+    [line] = wait_sentences(frame, 3.0)
+    assert line == (
+        "liberated: no size run keeps the mean wait within 3 weeks; the shortest is 4.0 weeks, "
+        "at 4 posts"
+    )

@@ -12,6 +12,7 @@ import click
 
 from relsim import bundled
 from relsim.cli_options import (
+    FiniteFloatRange,
     MetricName,
     WholeNumber,
     emit_json,
@@ -103,11 +104,20 @@ def add_commission_commands(group: click.Group) -> None:
         show_default=True,
         help="replications at each size (the same seeds in every scenario and at every size)",
     )
+    @click.option(
+        "--max-wait-weeks",
+        "max_wait_weeks",
+        type=FiniteFloatRange(0, 520),
+        default=13.0,
+        show_default=True,
+        help="say, for each scenario, the fewest posts run whose mean wait is within this",
+    )
     @study_options
     def frontier(
         scenarios: tuple[Path, ...],
         workforce: str,
         reps: int,
+        max_wait_weeks: float,
         seed: int | None,
         sets: tuple[str, ...],
         out: Path,
@@ -122,6 +132,8 @@ def add_commission_commands(group: click.Group) -> None:
         intervals (over the calibrated ensemble unless --ensemble 0), and where each model is
         the better buy. Writes frontier.csv, better_buy.csv, incremental.csv and frontier.png in
         --out."""
+        import pandas as pd
+
         from relsim.commission import frontier as study
         from relsim.commission.study import (
             publish_study,
@@ -153,6 +165,11 @@ def add_commission_commands(group: click.Group) -> None:
                     dask_address=dask_address, label="frontier",
                 )  # fmt: skip
                 lines, found = study.write_results(staged, plans, runs)
+                table = pd.read_csv(staged / study.TABLE)
+                lines += [
+                    f"Posts for a mean wait within {max_wait_weeks:g} weeks, of the sizes run:",
+                    *study.wait_sentences(table, max_wait_weeks),
+                ]
                 publish_study(
                     out, staged, study.KIND, study.OWN, started, series=[s for s, _ in plans],
                     **recorded, **found,

@@ -324,6 +324,43 @@ def write_results(
     return lines, {"better_buy": lines, "interval": record}
 
 
+def wait_sentences(table: pd.DataFrame, limit_weeks: float) -> list[str]:
+    """For each series with services: the fewest posts, among the sizes run, at which the mean
+    completed wait is at most `limit_weeks`, with its interval (and whether the interval too is
+    within it); or that no size run is enough, with the shortest wait found and its size."""
+    lines = []
+    for series, rows in table.groupby("series", sort=False):
+        rows = rows[rows["posts"] > 0].sort_values("posts")
+        waits = rows["mean_wait_weeks_mean"]
+        if rows.empty or waits.isna().all():
+            continue
+        within = rows[waits <= limit_weeks]
+        if within.empty:
+            best = rows.loc[waits.idxmin()]
+            lines.append(
+                f"{series}: no size run keeps the mean wait within {limit_weeks:g} weeks; the "
+                f"shortest is {best['mean_wait_weeks_mean']:.1f} weeks, at {best['posts']} posts"
+            )
+            continue
+        row = within.iloc[0]
+        low, high = row["mean_wait_weeks_ci95_low"], row["mean_wait_weeks_ci95_high"]
+        shown = "" if pd.isna(low) else f" (95 % interval {low:.1f} to {high:.1f})"
+        if pd.isna(high):
+            sure = ""
+        elif high <= limit_weeks:
+            sure = ", its interval within it too"
+        else:
+            sure = ", though its interval reaches beyond it"
+        smaller = "the fewest of the sizes run" if row["posts"] > rows["posts"].min() else (
+            "the smallest size run: fewer may do"
+        )  # fmt: skip
+        lines.append(
+            f"{series}: {row['posts']} posts ({smaller}) keep the mean wait within "
+            f"{limit_weeks:g} weeks: {row['mean_wait_weeks_mean']:.1f} weeks{shown}{sure}"
+        )
+    return lines
+
+
 def sentences(
     better: pd.DataFrame, models: Sequence[str] = (), few: int | None = None
 ) -> list[str]:
