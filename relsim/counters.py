@@ -61,6 +61,8 @@ _FIXED: dict[str, str] = {
     "absence_cover_contacts": "contacts of an absent caseworker made by their buddy",
     "referrals": "referrals made to specialist services",
     "referrals_rejected": "referrals refused by the receiving service",
+    "referrals_deferred": "referrals put off a week because no duty worker had the hours for "
+    "their paperwork (assess_do_refer.referral_without_paperwork_hours: waits)",
     "handoffs": "referrals accepted onward and reallocations after a worker leaves",
     "dropouts": "people lost from specialist waiting lists",
     "specialist_admissions": "specialist episodes started",

@@ -321,3 +321,37 @@ def test_a_return_after_step_down_carries_the_relationship_only_when_it_is_meant
         assert known.mean() > 0.9 if carried else not known.any()
         assert (citizens.depth[away] > 0).any() == carried
         assert (citizens.last_worker[away] >= 0).all() == carried
+
+
+def test_a_referral_waits_for_its_paperwork_only_when_it_is_meant_to() -> None:
+    """Calibrated, a referral goes even when no duty worker has the hours for its paperwork
+    (and one sent again costs none); with `waits` every referral sent has its paperwork
+    written in that week's hours, and those that found none are put off."""
+    paperwork = 2.0
+    extra = {
+        "care_model": "assess_do_refer",
+        "workforce": {"workers": 2, "caseload_cap": 25},
+        "referral_friction": 0.8,
+        "assess_do_refer": {"referral_paperwork_hours": paperwork},
+        "time": {"weeks": 60, "warmup_weeks": 1},
+    }
+
+    def weeks(mode: str) -> tuple[list[float], list[float], float]:
+        data = merge(DISTRICT, merge(extra, {"assess_do_refer": {
+            "referral_without_paperwork_hours": mode}}))  # fmt: skip
+        model = CareModel(validate_data(data, "<test>"), seed=4)
+        written, sent = [], []
+        for _ in range(60):
+            before = model.tally["referrals"]
+            model.step()
+            written.append(float(model.workforce.hours["referral"].sum()))
+            sent.append(paperwork * (model.tally["referrals"] - before))
+        # the tally counts from the end of the one-week warm-up
+        return written[1:], sent[1:], model.tally["referrals_deferred"]
+
+    written, sent, deferred = weeks("waits")
+    assert sum(sent) > 0 and deferred > 0
+    assert written == pytest.approx(sent)
+    written, sent, deferred = weeks("sent")
+    assert deferred == 0
+    assert sum(written) < 0.9 * sum(sent), (sum(written), sum(sent))

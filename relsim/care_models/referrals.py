@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from relsim.agents.specialist import excluded_referrals
-from relsim.arrays import nonzero_cells
-from relsim.cases import bounce, demand
-from relsim.citizens import SpecialistState
+from relsim.arrays import cumulative_within, nonzero_cells
+from relsim.cases import bounce, demand, fill_slots
+from relsim.citizens import Route, SpecialistState
 
 REFERRAL_MEMORY_WEEKS = 52  # a referral to the same service within this is a re-referral
 
@@ -145,9 +145,17 @@ def send(
     rules = scenario.assess_do_refer
     threshold = scenario.needs.active_threshold
     paperwork = rules.referral_paperwork_hours or 0.0
-    mine = posts >= 0  # re-referrals are sent by whoever referred before, not the duty team
-    if paperwork > 0 and mine.any():
-        workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
+    if rules.referral_without_paperwork_hours == "waits" and paperwork > 0:
+        posts, people, sent = paperwork_found(district, posts, people, paperwork)
+        defer(district, week, rows[~sent], domains[~sent])
+        rows, domains, posts = rows[sent], domains[sent], posts[sent]
+        people, observed = people[sent], observed[sent]
+        if rows.size == 0:
+            return
+    else:
+        mine = posts >= 0  # re-referrals are sent by whoever referred before, not the duty team
+        if paperwork > 0 and mine.any():
+            workforce.book_within("referral", workforce.per_post(posts[mine], paperwork))
     again = week.number - citizens.spec_referred_week[rows, domains] <= REFERRAL_MEMORY_WEEKS
     citizens.spec_referred_week[rows, domains] = week.number
     demand(district, "referrals", rows.size, int(again.sum()))
@@ -177,3 +185,44 @@ def send(
     np.add.at(citizens.handoffs, ok_r, 1)
     tally.add("handoffs", ok_r.size)
     journeys.log(week.number, ok_r, "referred", people[~rejected], ok_d)
+
+
+def paperwork_found(
+    district: District, posts: np.ndarray, people: np.ndarray, paperwork: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """When a referral without paperwork hours waits: who writes each referral, and whether
+    they have the hours. The referrer writes their own, in the order given, while their hours
+    last; a referral sent again has no referrer of its own, so a duty worker with hours left
+    over from their own referrals writes it. Returns the posts and people, and which referrals
+    go this week; the hours asked of a referrer and not found count as unmet, as for any work."""
+    workforce = district.workforce
+    posts, people = posts.copy(), people.copy()
+    team = posts < 0
+    free = workforce.free_hours()
+    if team.any():
+        own_first = np.bincount(posts[~team], minlength=workforce.posts) * paperwork
+        left = np.maximum(free - own_first, 0.0)
+        duty = workforce.role == Route.ASSESS_DO_REFER
+        spare = np.where(duty, np.floor(left / paperwork + 1e-9), 0).astype(np.int64)
+        writer = fill_slots(int(team.sum()), spare)
+        posts[team] = writer
+        people[team] = np.where(writer >= 0, workforce.person[writer], -1)
+    sent = posts >= 0
+    asked = posts[sent]
+    fits = cumulative_within(asked, None, np.full(asked.size, paperwork)) <= free[asked] + 1e-9
+    sent[sent] = fits
+    workforce.book("referral", posts[sent], paperwork)
+    workforce.unmet += workforce.per_post(asked[~fits], paperwork)
+    return posts, people, sent
+
+
+def defer(district: District, week: Week, rows: np.ndarray, domains: np.ndarray) -> None:
+    """Referrals whose paperwork found no hours wait a week, then go as referrals sent again
+    (if the need is still active then): not yet failure demand, since nobody has turned them
+    away."""
+    if rows.size == 0:
+        return
+    citizens = district.citizens
+    citizens.spec_state[rows, domains] = SpecialistState.REREFERRAL_DUE
+    citizens.spec_resend_week[rows, domains] = week.number + 1
+    district.records.tally.add("referrals_deferred", rows.size)

@@ -158,6 +158,15 @@ class AssessDoRefer(Section):
     referral_paperwork_hours: float | None = knob_param(
         "referral_friction", 0.25, 3.0, "hours", ge=0, description="referrer's time per referral"
     )
+    referral_without_paperwork_hours: Literal["sent", "waits"] = param(
+        "sent",
+        "policy",
+        "assumption: sent is the calibrated model; waits is for checking what the hours it "
+        "does not find are worth",
+        description="a referral whose paperwork finds no hours this week: sent all the same, "
+        "the hours counted unmet (sent), or kept back a week, to be written by the referrer or, "
+        "sent again, by any duty worker with the hours (waits)",
+    )
     referral_delay_weeks: float | None = knob_param(
         "referral_friction",
         0.0,
