@@ -1238,6 +1238,123 @@ def test_the_results_page_quotes_the_published_files(quote: Quote, page: str) ->
     check(quote, page, Published())
 
 
+PAPERWORK, WAITS = "referral_paperwork", "baseline_paperwork_waits"
+
+
+def waits_minus_calibrated(at: float, metric: str = CRISES, stat: str = "mean") -> Value:
+    """Assess-do-refer with referrals waiting for their paperwork minus as calibrated."""
+    return switched_off(WAITS, at, metric, stat, study=PAPERWORK)
+
+
+def paperwork_advantage(series: str, at: float, study: str = PAPERWORK) -> Value:
+    """`series`'s crises (assess-do-refer either way) minus the Liberated Method's; the
+    differences are each series minus assess-do-refer as calibrated."""
+
+    def read(p: Published) -> float:
+        mine = 0.0 if series == BASELINE else p.difference(study, at, f"{CRISES}_mean", series)
+        return mine - p.difference(study, at, f"{CRISES}_mean", LIBERATED)
+
+    return read
+
+
+def paperwork_growth(at: float, study: str = PAPERWORK) -> Value:
+    """How much larger, in per cent, the Liberated Method's advantage is over assess-do-refer
+    with referrals waiting than over it as calibrated."""
+    return lambda p: (
+        100
+        * (
+            paperwork_advantage(WAITS, at, study)(p) / paperwork_advantage(BASELINE, at, study)(p)
+            - 1
+        )
+    )
+
+
+def paperwork_sets_above(at: float) -> Value:
+    return lambda p: float(
+        (p.per_set(PAPERWORK, WAITS, CRISES)[at] > p.per_set(PAPERWORK, BASELINE, CRISES)[at]).sum()
+    )
+
+
+PAPERWORK_QUOTES = (
+    Quote(
+        "referral paperwork",
+        "With referrals waiting for their hours it has {0.049} more crises per citizen-year at "
+        "friction 0.5 ({0.026} to {0.095}) and {0.089} more at 1 ({0.049} to {0.189}), under all "
+        "{16} sets at both (by chance alone {0.098} and {0.124}), and costs £{87} and £{153} a "
+        "citizen-year more. The Liberated Method's crisis advantage grows by the same: from "
+        "{0.451} to {0.499} at 0.5 and from {0.582} to {0.671} at 1, {11} % and {15} % larger "
+        "({15} % at both by chance alone). At friction 0, where a referral takes a quarter of "
+        "an hour, it changes nothing ({0.002} more crises, {−0.007} to {0.010}).",
+        (
+            *(waits_minus_calibrated(x, stat=e) for x in (0.5, 1.0) for e in STATS),
+            lambda p: min(paperwork_sets_above(x)(p) for x in (0.5, 1.0)),
+            *(switched_off(WAITS, x, study=f"{PAPERWORK}_chance") for x in (0.5, 1.0)),
+            *(waits_minus_calibrated(x, COST) for x in (0.5, 1.0)),
+            *(paperwork_advantage(series, x) for x in (0.5, 1.0) for series in (BASELINE, WAITS)),
+            *(paperwork_growth(x) for x in (0.5, 1.0)),
+            lambda p: paperwork_growth(0.5, f"{PAPERWORK}_chance")(p),
+            *(waits_minus_calibrated(0.0, stat=e) for e in STATS),
+        ),
+    ),
+    Quote(
+        "referral paperwork",
+        "At friction 1 the duty workers spend {88} % of their worked hours on assessment, "
+        "referral and recording instead of {60} %, make a third as many referrals ({0.75} a "
+        "citizen-year instead of {2.21}) and people wait longer ({5.5} weeks on average instead "
+        "of {1.6}); fewer referrals are refused and sent again, so a service fails people {1.1} "
+        "times a citizen-year instead of {2.5}, and failure demand is {33} % of all demand "
+        "instead of {49} % ({15} % at friction 0 either way).",
+        (
+            *(
+                level(PAPERWORK, series, 1.0, "share_time_transactional", scale=100)
+                for series in (WAITS, BASELINE)
+            ),
+            *(
+                level(PAPERWORK, series, 1.0, metric)
+                for metric in (
+                    "referrals_per_citizen_year",
+                    "mean_wait_weeks",
+                    "failures_per_citizen_year",
+                )
+                for series in (WAITS, BASELINE)
+            ),
+            *(
+                level(PAPERWORK, series, 1.0, "failure_demand_share", scale=100)
+                for series in (WAITS, BASELINE)
+            ),
+            level(PAPERWORK, WAITS, 0.0, "failure_demand_share", scale=100),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("quote", PAPERWORK_QUOTES, ids=lambda q: q.text[:40])
+def test_the_paperwork_check_quotes_its_published_files(quote: Quote, page: str) -> None:
+    check(quote, page, Published())
+
+
+def test_what_it_says_of_the_paperwork_check_in_words() -> None:
+    """ "a third as many referrals", "15 % at both by chance alone", "15 % at friction 0
+    either way", "the same 6 duty workers" and "the same runs" as the friction study."""
+    p = Published()
+    at_one = [
+        p.summary(PAPERWORK, series, 1.0, "referrals_per_citizen_year_mean")
+        for series in (WAITS, BASELINE)
+    ]
+    assert 0.3 < at_one[0] / at_one[1] < 0.37
+    chance = f"{PAPERWORK}_chance"
+    assert round(paperwork_growth(1.0, chance)(p)) == 15
+    assert round(100 * p.summary(PAPERWORK, BASELINE, 0.0, "failure_demand_share_mean")) == 15
+    theirs = Published.table(FRICTION, "summary").set_index(["series", "referral_friction"])
+    mine = Published.table(PAPERWORK, "summary").set_index(["series", "referral_friction"])
+    same = mine.index.intersection(theirs.index)
+    assert len(same) == 6
+    assert (mine.loc[same, f"{CRISES}_mean"] == theirs.loc[same, f"{CRISES}_mean"]).all()
+    from relsim.config import load_scenario
+
+    assert load_scenario(ROOT / "scenarios" / "baseline.yaml").workforce.workers == 6
+
+
 def test_what_it_says_of_the_continuity_ablation_in_words() -> None:
     """ "under every set less than as bundled" (workers staying), "as much by chance alone" (the
     return), "a fifth at most", and that each part held at its value at continuity 1 is the
@@ -2200,6 +2317,7 @@ SETTLED = (
     HYBRID,
     CONTACT,
     GROWTH,
+    PAPERWORK,
 )
 FROM_LAUNCH = (TRAJECTORY, BREAK_EVEN)
 RATE, POPULATION = "crisis_rate_drift", "population_drift"
@@ -2245,6 +2363,14 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
         assert (mine.loc[same, column] == erosion.loc[same, column]).all()
     shared += len(same)
+    # the paperwork check's assess-do-refer and Liberated Method are the friction study's runs
+    friction = ensemble[ensemble["study"] == FRICTION].set_index(["series", "referral_friction"])
+    mine = ensemble[ensemble["study"] == PAPERWORK].set_index(["series", "referral_friction"])
+    same = mine.index.intersection(friction.index)
+    assert len(same) == 6
+    for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
+        assert (mine.loc[same, column] == friction.loc[same, column]).all()
+    shared += len(same)
     # so are the warm-up study's series with the two-year warm-up
     for only_chance in (False, True):
         again = checks((WARMUP,), only_chance).set_index(["series", "demand_complexity"])
@@ -2255,15 +2381,16 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
             assert (again.loc[same, column] == cross.loc[same, column]).all()
     quote = Quote(
         "steady state",
-        "Over the ten studies with the two-year warm-up ({125} series and points in all under "
-        "each kind of interval, {21} of them the three ablations' runs of the crossover's or the "
-        "continuity erosion's series, which are the same runs), the "
+        "Over the eleven studies with the two-year warm-up ({134} series and points in all under "
+        "each kind of interval, {27} of them the three ablations' and the paperwork check's runs "
+        "of the crossover's, the continuity erosion's or the friction study's series, which are "
+        "the same runs), the "
         "median MSER-5 truncation point (where cutting the start of the series most narrows the "
         "standard error of the rest) is at most {97.5} weeks over the ensemble and {105} by "
         "chance alone (one point, the Liberated Method with free joint work at 0.9, one week "
         "beyond the 104-week warm-up). The crisis rate changes between the two halves of the "
         "measured five years by {−2.5} % to {+0.6} % on average over the ensemble (no interval "
-        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {33} of the 125 "
+        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {33} of the 134 "
         "intervals exclude zero, all downward but two (the Liberated Method without step-downs "
         "at continuity 0.5 and 1, where nobody leaves a caseload, up by {1.8} % and {1.4} %)",
         (
