@@ -302,3 +302,27 @@ def test_equal_spend_in_words_says_which_district_was_left_as_written() -> None:
     }
     last = resources_paragraph(both)[-1]
     assert "(lib 4 -> 6 posts). nobody has no services to size" in last
+
+
+def test_the_service_line_of_who_pays_has_no_break_even_to_wait_for() -> None:
+    """A dearer service is a running cost on its own line: 'not within 260 weeks' read as if it
+    might pay back later. The public bodies' lines keep their break-even."""
+    from relsim.report.sections import SERVICE_COSTS_MORE, payer_table
+
+    summary = {"mean": -100.0, "ci95": [-120.0, -80.0]}
+    entry = {
+        "first_gbp_per_citizen_year": summary,
+        "other_gbp_per_citizen_year": summary,
+        "saving_gbp_per_citizen_year": summary,
+        "cumulative_saving_gbp": summary,
+        "break_even_week": None,
+        "break_even_week_earliest": None,
+        "break_even_week_latest": None,
+    }
+    payload = {"scenarios": [{"scenario": "baseline"}, {"scenario": "liberated"}]}
+    data = {"weeks": 260, "payers": {"service": entry, "nhs": entry}}
+    text = " ".join(payer_table(data, "liberated - baseline", "payers", payload).split())
+    assert 'data-payer="service" data-side="cumulative"' in text
+    service, nhs = text.split('data-week="None">')[1:3]
+    assert service.startswith(SERVICE_COSTS_MORE)
+    assert nhs.startswith("not within 260 weeks")

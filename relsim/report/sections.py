@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relsim.commission.payers import PAYER_LABELS, SERVICE_APART, break_even_text
+from relsim.commission.payers import PAYER_LABELS, SERVICE, SERVICE_APART, break_even_text
 from relsim.commission.resources import RESOURCE_FIELDS
 from relsim.report import certainty, figures, words
 from relsim.report.formatting import number
@@ -152,7 +152,7 @@ def payer_table(data: dict[str, Any], label: str, table: str, payload: dict[str,
             + summary_cell(saving, unit, **ids, side="saving")
             + summary_cell(entry["cumulative_saving_gbp"], "GBP", **ids, side="cumulative")
             + f'<td class="name" data-week="{esc(entry["break_even_week"])}">'
-            f"{esc(break_even_text(entry, data['weeks']))}</td></tr>"
+            f"{esc(_break_even_words(payer, entry, data['weeks']))}</td></tr>"
         )
     return (
         f'<table data-table="{esc(table)}"><caption>{esc(label)}: GBP per citizen-year, each '
@@ -162,6 +162,18 @@ def payer_table(data: dict[str, Any], label: str, table: str, payload: dict[str,
         f"<thead><tr>{head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+#: the service's own line never breaks even when it costs more: what it buys is on the others
+SERVICE_COSTS_MORE = (
+    "none on this line: the dearer service is a running cost; what it buys is on the others"
+)
+
+
+def _break_even_words(payer: str, entry: dict[str, Any], horizon: int) -> str:
+    if payer == SERVICE and entry["break_even_week"] is None:
+        return SERVICE_COSTS_MORE
+    return break_even_text(entry, horizon)
 
 
 def payers_section(analysis: Analysis) -> str:
