@@ -161,7 +161,7 @@ class AssessDoRefer(Section):
     referral_without_paperwork_hours: Literal["sent", "waits"] = param(
         "sent",
         "policy",
-        "assumption: sent is the calibrated model; waits is for checking what the hours it "
+        "assumption: sent is the model as fitted; waits is for checking what the hours it "
         "does not find are worth",
         description="a referral whose paperwork finds no hours this week: sent all the same, "
         "the hours counted unmet (sent), or kept back a week, to be written by the referrer or, "
