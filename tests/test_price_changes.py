@@ -225,3 +225,25 @@ def test_no_break_even_when_the_items_difference_may_be_none():
 
 def test_a_section_with_nothing_to_compare_says_so():
     assert "No pair of scenarios to compare" in price_changes_section({"price_changes": []})
+
+
+def test_the_words_name_the_side_of_the_break_even_that_would_turn_the_bill() -> None:
+    """A series that saves on crises costs more above their break-even price when it costs more
+    now (so it would cost no more over it), and less now means it would cost more under it."""
+    from relsim.report.price_changes import _pair_words
+
+    def record(now: float, costs_less: str) -> dict:
+        return {
+            "series": "liberated", "reference": "baseline", "item": "mh_crisis", "bill": WHOLE,
+            "price_gbp": 4360.0, "bill_difference_per_citizen_year_mean": now,
+            "break_even_price_gbp_mean": 6000.0, "break_even_price_gbp_ci95_low": 5000.0,
+            "break_even_price_gbp_ci95_high": 7000.0, "series_costs_less": costs_less,
+            "bill_difference_at_0.5_price_mean": now, "bill_difference_at_2_price_mean": now,
+        }  # fmt: skip
+
+    dearer = _pair_words([record(100.0, "above")])
+    assert "would cost no more if a mental-health crisis cost over £6,000" in dearer
+    cheaper = _pair_words([record(-100.0, "above")])
+    assert "would cost more if a mental-health crisis cost under £6,000" in cheaper
+    staff = _pair_words([record(-100.0, "below")])
+    assert "would cost more if a mental-health crisis cost over £6,000" in staff

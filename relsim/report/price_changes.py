@@ -49,7 +49,11 @@ def _near(record: dict[str, Any]) -> bool:
 
 
 def _break_even_words(record: dict[str, Any]) -> str:
-    side = "over" if record["series_costs_less"] == ABOVE else "under"
+    """'ITEM cost over £X (...)': the side of the break-even price across which the bill that
+    `record` reads would turn, from the side it is on at the prices as run."""
+    less_above = record["series_costs_less"] == ABOVE
+    costs_less_now = record["bill_difference_per_citizen_year_mean"] < 0
+    side = "under" if less_above == costs_less_now else "over"
     low = record.get("break_even_price_gbp_ci95_low")
     high = record.get("break_even_price_gbp_ci95_high")
     return (
