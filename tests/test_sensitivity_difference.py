@@ -175,3 +175,22 @@ def test_a_comparisons_report_reads_the_analysis_of_its_difference(studied, cli_
     )
     elsewhere = sensitivity_summary(out, configs[:1])
     assert not elsewhere["matches"]
+
+
+def test_two_districts_of_different_populations_are_refused(tmp_path, cli_scenarios, capsys):
+    """Pairing run by run needs one district: the same citizens on both sides."""
+    other = tmp_path / "bigger.yaml"
+    other.write_text(
+        "extends: bundled:baseline\nname: bigger\npopulation:\n  citizens: 400\n",
+        encoding="utf-8",
+    )
+    sets = ("--set", "time.weeks=20", "--set", "time.warmup_weeks=4")  # citizens as written
+    out = tmp_path / "out"
+    liberated = cli_scenarios / "liberated.yaml"
+    capsys.readouterr()
+    assert relsim_main(*_args(liberated, out, sets, "--against", other)) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(
+        "relsim: error: sensitivity --against: the scenarios describe different populations"
+    )
+    assert not out.exists()

@@ -180,9 +180,9 @@ def with_workers(scenario: Scenario, workers: int, why: str = "resized") -> Scen
 POPULATION_KEYS = ("citizens", "arrivals_per_week", "leave_probability_per_week")
 
 
-def check_same_population(configs: Sequence[Scenario]) -> None:
+def check_same_population(configs: Sequence[Scenario], command: str = "compare") -> None:
     """A paired comparison needs one district: the same citizens arriving and leaving. Refuse
-    scenarios whose populations differ, in one line."""
+    scenarios whose populations differ, in one line that names `command`."""
     first = configs[0]
 
     def describe(s: Scenario) -> str:
@@ -200,7 +200,7 @@ def check_same_population(configs: Sequence[Scenario]) -> None:
         ]
         if differ:
             raise ScenarioError(
-                f"compare: the scenarios describe different populations ({describe(first)}; "
+                f"{command}: the scenarios describe different populations ({describe(first)}; "
                 f"{describe(other)}; population.{differ[0]} differs): a paired comparison needs "
                 "the same district, so scale one to the other with `relsim scale`"
             )

@@ -61,6 +61,9 @@ def plans(
     for path, base in zip((scenario, against), bases, strict=True):
         plan = SweepPlan(portable_path(path), base, design, method, spec, reps, root)
         made.append((plan.scenario(0).name, plan))
+    from relsim.commission.resources import check_same_population
+
+    check_same_population([plan.scenario(0) for _, plan in made], "sensitivity --against")
     if made[0][0] == made[1][0]:
         raise ScenarioError(
             f"--against: both scenarios are named {printable(made[0][0], 60)}; give one of "
