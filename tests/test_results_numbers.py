@@ -1712,6 +1712,14 @@ CHANCE_TABLE = (
         "crises, continuity 0 | {−0.26} ({−0.55} to {−0.12}) | {−0.53} ({−0.57} to {−0.50})",
         (CONTINUITY, 0.0, CRISES, STAY, "ablation"),
     ),
+    (
+        "crises, continuity 0 | {−0.25} ({−0.54} to {−0.11}) | {−0.52} ({−0.54} to {−0.50})",
+        (CHANNELS, 0.0, CRISES, TURNOVER_LOW, "ablation"),
+    ),
+    (
+        "crises, friction 1 | {0.089} ({0.049} to {0.189}) | {0.124} ({0.119} to {0.129})",
+        (PAPERWORK, 1.0, CRISES, WAITS),
+    ),
 )
 
 
