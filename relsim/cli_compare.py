@@ -75,7 +75,8 @@ def add_compare_command(group: click.Group) -> None:
         type=click.Path(path_type=Path),
         default=None,
         help="write a self-contained HTML report for a board: summary in words, resources, "
-        "differences, time series, payers, inputs and provenance",
+        "differences, what other prices would change, time series, payers, inputs and "
+        "provenance",
     )
     @click.option(
         "--xlsx",

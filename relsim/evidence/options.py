@@ -43,7 +43,8 @@ def sets_option(help_text: str, default: int | None = None) -> Callable[[F], F]:
 ensemble_option = sets_option(
     "draw N parameter sets from the calibrated ensemble (calibration/ensemble.csv), each "
     "run --reps times (default 1 with --ensemble): intervals then carry parameter uncertainty "
-    f"as well as chance. 0: chance only. compare --report uses {REPORT_SETS} unless told"
+    f"as well as chance. 0: chance only. compare --report or --xlsx without --ensemble draws "
+    f"{REPORT_SETS} (no more than --reps) and shares --reps among them"
 )
 
 
