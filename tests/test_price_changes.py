@@ -141,6 +141,11 @@ def test_the_report_says_what_each_price_would_have_to_be(as_run):
         if found is not None and price / 10 <= found <= price * 10:
             side = "over" if record["series_costs_less"] == "above" else "under"
             assert f"{label} cost {side} {money(found)} (interval" in text
+        elif (
+            record["series_costs_less"] is None and record["cost_difference_per_citizen_year_mean"]
+        ):
+            judged = text.split("Whether a price of")[1].split("cannot be judged")[0]
+            assert label in judged  # no interval: no price ruled in or out
         else:  # too far from the price as run to be worth a sentence of its own
             assert label in named.split("No price of")[1]
     rows = re.findall(r'data-table="price-changes"[^>]*data-item="(\w+)"', page)
@@ -247,3 +252,23 @@ def test_the_words_name_the_side_of_the_break_even_that_would_turn_the_bill() ->
     assert "would cost more if a mental-health crisis cost under £6,000" in cheaper
     staff = _pair_words([record(-100.0, "below")])
     assert "would cost more if a mental-health crisis cost over £6,000" in staff
+
+
+def test_a_break_even_that_cannot_be_judged_is_not_called_out_of_reach() -> None:
+    """With one run (or an item whose difference may be none) there is no break-even to name:
+    the words say it cannot be judged, not that no price would change the answer; an item that
+    costs both sides the same (block-funded specialists) is rightly one no price moves."""
+    from relsim.report.price_changes import _pair_words
+
+    def record(item: str, cost: float) -> dict:
+        return {
+            "series": "liberated", "reference": "baseline", "item": item, "bill": WHOLE,
+            "price_gbp": 100.0, "bill_difference_per_citizen_year_mean": 50.0,
+            "cost_difference_per_citizen_year_mean": cost, "break_even_price_gbp_mean": None,
+            "series_costs_less": None, "bill_difference_at_0.5_price_mean": 50.0,
+            "bill_difference_at_2_price_mean": 50.0,
+        }  # fmt: skip
+
+    words = unescape(_pair_words([record("ae", -20.0), record("specialist_hour", 0.0)]))
+    assert "Whether a price of an A&E attendance would change it cannot be judged" in words
+    assert "No price of a specialist hour within a tenth to ten times" in words

@@ -48,6 +48,14 @@ def _near(record: dict[str, Any]) -> bool:
     return found is not None and price > 0 and price / FAR_FACTOR <= found <= price * FAR_FACTOR
 
 
+def _undetermined(record: dict[str, Any]) -> bool:
+    """No side named although the item's cost differs: its break-even has no interval (the
+    difference may be none, or one run), so no price can be ruled in or out."""
+    return record.get("series_costs_less") is None and bool(
+        record.get("cost_difference_per_citizen_year_mean")
+    )
+
+
 def _break_even_words(record: dict[str, Any]) -> str:
     """'ITEM cost over £X (...)': the side of the break-even price across which the bill that
     `record` reads would turn, from the side it is on at the prices as run."""
@@ -98,11 +106,17 @@ def _pair_words(records: Sequence[dict[str, Any]]) -> str:
             f"It {would} if {', or if '.join(_break_even_words(r) for r in near)}, "
             "each price moved alone."
         )
-    others = [ITEM_LABELS[r["item"]] for r in whole if not _near(r)]
+    unknown = [ITEM_LABELS[r["item"]] for r in whole if _undetermined(r)]
+    others = [ITEM_LABELS[r["item"]] for r in whole if not (_near(r) or _undetermined(r))]
     if others:
         sentences.append(
             f"No price of {_any_of(others)} within a tenth to ten times its price as run "
             "would change that."
+        )
+    if unknown:
+        sentences.append(
+            f"Whether a price of {_any_of(unknown)} would change it cannot be judged: its "
+            "difference between the two may be none (or there is one run, and no interval)."
         )
     turned = [f"{ITEM_LABELS[r['item']]} {how}" for r in whole for how in _turned(r)]
     if turned:
