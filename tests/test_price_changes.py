@@ -272,3 +272,20 @@ def test_a_break_even_that_cannot_be_judged_is_not_called_out_of_reach() -> None
     words = unescape(_pair_words([record("ae", -20.0), record("specialist_hour", 0.0)]))
     assert "Whether a price of an A&E attendance would change it cannot be judged" in words
     assert "No price of a specialist hour within a tenth to ten times" in words
+
+
+def test_a_bodys_bill_that_cannot_be_judged_is_said_so() -> None:
+    from relsim.report.price_changes import _body_words
+
+    record = {
+        "series": "liberated", "reference": "baseline", "item": "eviction",
+        "bill": "council_housing", "price_gbp": 3380.0,
+        "bill_difference_per_citizen_year_mean": 1600.0,
+        "cost_difference_per_citizen_year_mean": -100.0, "break_even_price_gbp_mean": None,
+        "series_costs_less": None,
+    }  # fmt: skip
+    [line] = _body_words("liberated", "council_housing", [record])
+    assert line.endswith("would change that cannot be judged (no interval).")
+    far = {**record, "series_costs_less": "above", "break_even_price_gbp_mean": 1e6}
+    [line] = _body_words("liberated", "council_housing", [far])
+    assert line.endswith("within a tenth to ten times the price as run would change that.")

@@ -155,10 +155,16 @@ def _body_words(series: str, bill: str, records: Sequence[dict[str, Any]]) -> li
         )
     if not out:
         how = "less" if difference < 0 else "more"
+        unknown = any(_undetermined(r) for r in records)
+        rest = (
+            "and whether a price it pays would change that cannot be judged (no interval)"
+            if unknown
+            else "and no price it pays within a tenth to ten times the price as run would "
+            "change that"
+        )
         out.append(
             f"For {body}, {series} costs {how} (by {money(abs(difference))} a citizen-year), "
-            "and no price it pays within a tenth to ten times the price as run would change "
-            "that."
+            f"{rest}."
         )
     return out
 
