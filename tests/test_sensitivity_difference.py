@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from relsim.cli import main
 from relsim.sweep.sensitivity import HEADLINE_METRICS
+from tests.cli_helpers import relsim_main
 
 SEED = 11
 # Demand complexity moves both care models; only the Liberated Method reads understand_hours.
@@ -21,14 +21,6 @@ RANGES = (
     "--range", "liberated.understand_hours=1:5",
 )  # fmt: skip
 CRISES = "crisis_events_per_citizen_year"
-
-
-def relsim_main(*args: object) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return 0 if exc.code is None else int(exc.code)
-    return 0
 
 
 def _args(scenario: Path, out: Path, sets: tuple[str, ...], *extra: object) -> tuple[object, ...]:
