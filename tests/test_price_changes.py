@@ -15,9 +15,9 @@ import pytest
 
 from relsim import bundled
 from relsim.config import load_scenario
-from relsim.evidence.prices import ANY_PRICE, NO_PRICE, price_changes
+from relsim.evidence.prices import ANY_PRICE, LABELS, NO_PRICE, price_changes
 from relsim.report.formatting import money
-from relsim.report.price_changes import ITEM_LABELS, price_changes_section
+from relsim.report.price_changes import price_changes_section
 
 REPS = 3
 WHOLE = "all"
@@ -136,7 +136,7 @@ def test_the_report_says_what_each_price_would_have_to_be(as_run):
     for record in payload["price_changes"]:
         if record["bill"] != WHOLE:
             continue
-        label = ITEM_LABELS[record["item"]]
+        label = LABELS[record["item"]]
         price, found = record["price_gbp"], record["break_even_price_gbp_mean"]
         if found is not None and price / 10 <= found <= price * 10:
             side = "over" if record["series_costs_less"] == "above" else "under"

@@ -191,8 +191,6 @@ def _meta_of(key: str, meta: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 INDEX_COLUMN = {"morris": "mu_star", "sobol": "ST"}
 TOP = 5
-#: the manifest kind of `relsim sensitivity --against`: the analysis of a paired difference
-DIFFERENCE_KIND = "relsim sensitivity"
 
 
 def no_sensitivity() -> dict[str, Any]:
@@ -221,6 +219,8 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
         table = pd.read_csv(table_path)
     except (OSError, ValueError) as exc:
         raise ScenarioError(f"--sensitivity {name}: cannot be read ({exc})") from None
+    from relsim.sweep.sensitivity_difference import KIND as DIFFERENCE_KIND
+
     not_ours = f"--sensitivity {name}: not a `relsim sensitivity` result"
     try:
         if manifest.get("kind") == DIFFERENCE_KIND:  # `relsim sensitivity --against`

@@ -136,6 +136,8 @@ ITEMS: tuple[PricedItem, ...] = (
         _specialist_payer,
     ),
 )
+#: each item in words, by key ("a mental-health crisis")
+LABELS = {item.key: item.label for item in ITEMS}
 
 
 def price_changes(

@@ -12,8 +12,8 @@ from relsim.evidence.prices import (
     ABOVE,
     ANY_PRICE,
     BELOW,
-    CRISIS_ITEMS,
     FACTORS,
+    LABELS,
     NO_PRICE,
     WHOLE_BILL,
 )
@@ -30,11 +30,6 @@ BODIES = {
     "nhs": "the NHS",
     "police_justice": "police and justice",
     "council_housing": "the council and housing",
-}
-ITEM_LABELS = {
-    **CRISIS_ITEMS,
-    "staff_hour": "an hour of front-line staff",
-    "specialist_hour": "a specialist hour",
 }
 
 
@@ -65,7 +60,7 @@ def _break_even_words(record: dict[str, Any]) -> str:
     low = record.get("break_even_price_gbp_ci95_low")
     high = record.get("break_even_price_gbp_ci95_high")
     return (
-        f"{ITEM_LABELS[record['item']]} cost {side} "
+        f"{LABELS[record['item']]} cost {side} "
         f"{money(record['break_even_price_gbp_mean'])} (interval "
         f"{interval(low, high, 'GBP')}; {money(record['price_gbp'], 4)} as run)"
     )
@@ -106,8 +101,8 @@ def _pair_words(records: Sequence[dict[str, Any]]) -> str:
             f"It {would} if {', or if '.join(_break_even_words(r) for r in near)}, "
             "each price moved alone."
         )
-    unknown = [ITEM_LABELS[r["item"]] for r in whole if _undetermined(r)]
-    others = [ITEM_LABELS[r["item"]] for r in whole if not (_near(r) or _undetermined(r))]
+    unknown = [LABELS[r["item"]] for r in whole if _undetermined(r)]
+    others = [LABELS[r["item"]] for r in whole if not (_near(r) or _undetermined(r))]
     if others:
         sentences.append(
             f"No price of {_any_of(others)} within a tenth to ten times its price as run "
@@ -118,7 +113,7 @@ def _pair_words(records: Sequence[dict[str, Any]]) -> str:
             f"Whether a price of {_any_of(unknown)} would change it cannot be judged: its "
             "difference between the two may be none (or there is one run, and no interval)."
         )
-    turned = [f"{ITEM_LABELS[r['item']]} {how}" for r in whole for how in _turned(r)]
+    turned = [f"{LABELS[r['item']]} {how}" for r in whole for how in _turned(r)]
     if turned:
         sentences.append(
             f"Halving or doubling one price changes which costs less: the price of "
@@ -143,7 +138,7 @@ def _body_words(series: str, bill: str, records: Sequence[dict[str, Any]]) -> li
         return []
     out = []
     for side, how in ((ANY_PRICE, "less"), (NO_PRICE, "more")):
-        items = [ITEM_LABELS[r["item"]] for r in records if r["series_costs_less"] == side]
+        items = [LABELS[r["item"]] for r in records if r["series_costs_less"] == side]
         if items:
             out.append(f"For {body}, {series} costs {how} at any price of {_any_of(items)}.")
     near = [r for r in records if r["series_costs_less"] in (ABOVE, BELOW) and _near(r)]
@@ -201,7 +196,7 @@ def price_changes_section(payload: dict[str, Any]) -> str:
         shown_side = {ABOVE: "above it", BELOW: "below it"}.get(side or "", side or "-")
         cells = [
             f'<td class="name">{esc(pair)}</td>',
-            f'<td class="name">{esc(ITEM_LABELS[record["item"]])}</td>',
+            f'<td class="name">{esc(LABELS[record["item"]])}</td>',
             f'<td class="name">{esc(_bill(record))}</td>',
             cell(record["price_gbp"], "GBP", **ids),
             summary_cell(record_summary(record, "bill_difference_per_citizen_year"), "GBP", **ids),
