@@ -132,8 +132,6 @@ def add_commission_commands(group: click.Group) -> None:
         intervals (over the calibrated ensemble unless --ensemble 0), and where each model is
         the better buy. Writes frontier.csv, better_buy.csv, incremental.csv and frontier.png in
         --out."""
-        import pandas as pd
-
         from relsim.commission import frontier as study
         from relsim.commission.study import (
             publish_study,
@@ -164,12 +162,7 @@ def add_commission_commands(group: click.Group) -> None:
                     plans, out, resume=resume, workers=_processes(workers),
                     dask_address=dask_address, label="frontier",
                 )  # fmt: skip
-                lines, found = study.write_results(staged, plans, runs)
-                table = pd.read_csv(staged / study.TABLE)
-                lines += [
-                    f"Posts for a mean wait within {max_wait_weeks:g} weeks, of the sizes run:",
-                    *study.wait_sentences(table, max_wait_weeks),
-                ]
+                lines, found = study.write_results(staged, plans, runs, max_wait_weeks)
                 publish_study(
                     out, staged, study.KIND, study.OWN, started, series=[s for s, _ in plans],
                     **recorded, **found,

@@ -306,10 +306,14 @@ def better_buy(
 
 
 def write_results(
-    out: Path, plans_: Sequence[tuple[str, SweepPlan]], runs: dict[str, pd.DataFrame]
+    out: Path,
+    plans_: Sequence[tuple[str, SweepPlan]],
+    runs: dict[str, pd.DataFrame],
+    max_wait_weeks: float | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """The frontier's table, its better buys and its figure, written into `out` from the
-    series' runs; returns the sentences and what the manifest records of them."""
+    series' runs; returns the sentences to show (with `max_wait_weeks`, the posts each scenario
+    needs for a wait within it too) and what the manifest records of the better buys."""
     from relsim.commission.figures import frontier_figure
     from relsim.files import write_csv
 
@@ -321,7 +325,13 @@ def write_results(
     frontier_figure(table, better, out / FIGURE)
     record = interval_record(plans_)
     lines = sentences(better, [series for series, _ in compared(plans_)], few_sets(record))
-    return lines, {"better_buy": lines, "interval": record}
+    shown = list(lines)
+    if max_wait_weeks is not None:
+        shown += [
+            f"Posts for a mean wait within {max_wait_weeks:g} weeks, of the sizes run:",
+            *wait_sentences(table, max_wait_weeks),
+        ]
+    return shown, {"better_buy": lines, "interval": record}
 
 
 def wait_sentences(table: pd.DataFrame, limit_weeks: float) -> list[str]:
