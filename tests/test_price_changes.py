@@ -26,6 +26,7 @@ WHOLE = "all"
 def _compare(cli_run, cli_scenarios, cli_small_sets, *sets: str, out=None, report=None) -> dict:
     extra = [a for s in sets for a in ("--set", s)]
     files = [*(["--out", out] if out else []), *(["--report", report] if report else [])]
+    files += ["--xlsx", report.with_suffix(".xlsx")] if report else []
     result = cli_run(
         "compare",
         cli_scenarios / "baseline.yaml",
@@ -121,6 +122,12 @@ def test_the_file_and_the_workbook_hold_the_json_records(as_run):
             assert pd.isna(written) if value is None else written == pytest.approx(value), key
     manifest = json.loads((where / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert "price_changes.csv" in manifest["sha256"]
+    sheet = pd.read_excel(where / "report.xlsx", sheet_name="Price changes")
+    assert list(sheet["item"]) == [r["item"] for r in payload["price_changes"]]
+    assert list(sheet["bill"]) == [r["bill"] for r in payload["price_changes"]]
+    found = sheet["break_even_price_gbp_mean"].to_numpy(dtype=float)
+    expected = [r["break_even_price_gbp_mean"] for r in payload["price_changes"]]
+    assert found == pytest.approx([np.nan if v is None else v for v in expected], nan_ok=True)
 
 
 def test_the_report_says_what_each_price_would_have_to_be(as_run):
