@@ -1498,6 +1498,142 @@ def test_what_it_says_of_the_paperwork_check_in_words() -> None:
     assert load_scenario(ROOT / "scenarios" / "baseline.yaml").workforce.workers == 6
 
 
+BUDGET = "budget_effect"
+X5, X25 = "liberated_budget_effect_x5", "liberated_budget_effect_x25"
+X3_X5 = "liberated_budget_x3_effect_x5"
+SPENT = "flexible_budget_cost_per_citizen_year"
+
+
+def fewer(series: str, at: float, stat: str = "mean", study: str = BUDGET) -> Value:
+    """Crises avoided by `series` against the Liberated Method as bundled (its interval's ends
+    swap: the fewest avoided is minus the difference's high end)."""
+    return switched_off(
+        series, at, CRISES, {"mean": "-mean", "low": "-high", "high": "-low"}[stat], study
+    )
+
+
+def budget_sets(
+    series: str,
+    at: float,
+    test: Callable[[pd.Series], pd.Series],
+    other: str = LIBERATED,
+    metric: str = CRISES,
+) -> Value:
+    """Under how many parameter sets `series` minus `other` passes `test`."""
+    return lambda p: float(
+        test(p.per_set(BUDGET, series, metric)[at] - p.per_set(BUDGET, other, metric)[at]).sum()
+    )
+
+
+def against_no_budget(series: str, at: float) -> Value:
+    """What `series` saves a citizen-year against the same district with no budget (the mean
+    of the 16 sets' paired differences)."""
+    return lambda p: (
+        -float(
+            (p.per_set(BUDGET, series, COST)[at] - p.per_set(BUDGET, NO_BUDGET, COST)[at]).mean()
+        )
+    )
+
+
+def budget_weekly_spend(_: Published) -> float:
+    from relsim.config import load_scenario
+
+    return load_scenario(ROOT / "scenarios" / "liberated.yaml").liberated.weekly_spend_gbp
+
+
+BUDGET_QUOTES = (
+    Quote(
+        "budget",
+        "hours, the same £{60} a week at most, spent only in a week with an engaged contact",
+        (budget_weekly_spend,),
+    ),
+    Quote(
+        "budget",
+        "The Liberated Method then has {0.032} fewer crises per citizen-year at 0.5 ({0.002} to "
+        "{0.082}) and {0.101} fewer at 0.9 ({0.049} to {0.151}) than as bundled, fewer under {15} "
+        "and {16} of the 16 sets (by chance alone {0.031} and {0.166}). Its whole bill against the "
+        "same district with no budget is then about the same at 0.5 (£{1.5} a citizen-year less, "
+        "cheaper under {7} of the 16 sets) and £{126} less at 0.9 (cheaper under every set), where "
+        "the budget as bundled costs £{77} and £{66} more than none. With twenty-five times the "
+        "effect it avoids {0.081} and {0.344} crises a citizen-year (by chance alone {0.097} and "
+        "{0.600}), about two fifths of the Liberated Method's whole advantage over "
+        "assess-do-refer at 0.9 ({0.880}), and saves £{125} and £{581} against no budget, under "
+        "every set. At 0.1, where crises are few ({0.70} a citizen-year), it changes almost "
+        "nothing ({0.001} and {0.002} fewer with five and twenty-five times the effect).",
+        (
+            *(fewer(X5, x, stat) for x in (0.5, 0.9) for stat in STATS),
+            *(budget_sets(X5, x, lambda d: d < 0) for x in (0.5, 0.9)),
+            *(fewer(X5, x, study=f"{BUDGET}_chance") for x in (0.5, 0.9)),
+            against_no_budget(X5, 0.5),
+            budget_sets(X5, 0.5, lambda d: d < 0, NO_BUDGET, COST),
+            against_no_budget(X5, 0.9),
+            *(switched_off(NO_BUDGET, x, COST, "-mean", BUDGET) for x in (0.5, 0.9)),
+            *(fewer(X25, x) for x in (0.5, 0.9)),
+            *(fewer(X25, x, study=f"{BUDGET}_chance") for x in (0.5, 0.9)),
+            switched_off(BASELINE, 0.9, study=BUDGET),
+            *(against_no_budget(X25, x) for x in (0.5, 0.9)),
+            level(BUDGET, LIBERATED, 0.1, CRISES),
+            *(fewer(series, 0.1) for series in (X5, X25)),
+        ),
+    ),
+    Quote(
+        "budget",
+        "at which it is spent on: £{79} a citizen-year as bundled at 0.5, £{62} with five times "
+        "the effect and £{32} with twenty-five times. For the same reason a budget three times as "
+        "large changes nothing: at five times the effect it avoids {0.032} and {0.107} crises at "
+        "0.5 and 0.9, as with the bundled budget (no more than {0.04} apart under any set)",
+        (
+            *(level(BUDGET, series, 0.5, SPENT) for series in (LIBERATED, X5, X25)),
+            *(fewer(X3_X5, x) for x in (0.5, 0.9)),
+            lambda p: max(
+                (p.per_set(BUDGET, X3_X5, CRISES)[x] - p.per_set(BUDGET, X5, CRISES)[x]).abs().max()
+                for x in (0.5, 0.9)
+            ),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("quote", BUDGET_QUOTES, ids=lambda q: q.text[:40])
+def test_the_budget_what_if_quotes_its_published_files(quote: Quote, page: str) -> None:
+    check(quote, page, Published())
+
+
+def test_what_it_says_of_the_budget_what_if_in_words() -> None:
+    """ "cheaper under every set" (five times the effect at 0.9, twenty-five at 0.5 and 0.9, against
+    no budget), "under every set" fewer crises with twenty-five times at 0.5 and 0.9, the bundled
+    effect and the range it was fitted in, "30 %" without knowledge, "the same 40
+    caseworkers", and that the Liberated Method, its series without a budget and assess-do-refer
+    are the relational ablation's runs."""
+    import yaml
+
+    from relsim.config import load_scenario
+
+    p = Published()
+    for series, points in ((X5, (0.9,)), (X25, (0.5, 0.9))):
+        for x in points:
+            assert budget_sets(series, x, lambda d: d < 0, NO_BUDGET, COST)(p) == 16
+    for x in (0.5, 0.9):
+        assert budget_sets(X25, x, lambda d: d < 0)(p) == 16
+    scenario = load_scenario(ROOT / "scenarios" / "liberated.yaml")
+    assert scenario.liberated.budget_effect_per_100_gbp == 0.04
+    assert scenario.liberated.budget_effect_without_knowledge_share == 0.3
+    assert scenario.workforce.workers == 40
+    uncertain = yaml.safe_load((ROOT / "calibration" / "uncertain.yaml").read_text())
+    assert uncertain["parameters"]["liberated.budget_effect_per_100_gbp"]["range"] == [0.02, 0.08]
+    for kind in ("", "_chance"):
+        mine = Published.table(f"{BUDGET}{kind}", "summary").set_index(
+            ["series", "demand_complexity"]
+        )
+        theirs = Published.table(f"{RELATIONAL}{kind}", "summary").set_index(
+            ["series", "demand_complexity"]
+        )
+        same = mine.index.intersection(theirs.index)
+        assert len(same) == 9
+        for column in (f"{CRISES}_mean", f"{COST}_mean"):
+            assert (mine.loc[same, column] == theirs.loc[same, column]).all()
+
+
 def test_what_it_says_of_the_continuity_ablation_in_words() -> None:
     """ "under every set less than as bundled" (workers staying), "as much by chance alone" (the
     return), "a fifth at most", and that each part held at its value at continuity 1 is the
@@ -2470,6 +2606,7 @@ SETTLED = (
     GROWTH,
     PAPERWORK,
     CHANNELS,
+    BUDGET,
 )
 FROM_LAUNCH = (TRAJECTORY, BREAK_EVEN)
 RATE, POPULATION = "crisis_rate_drift", "population_drift"
@@ -2500,7 +2637,7 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     # the ablations' no services, assess-do-refer and Liberated Method are the crossover's runs
     theirs = ensemble[ensemble["study"] == CROSS].set_index(["series", "demand_complexity"])
     shared = 0
-    for study, count in ((ABLATION, 9), (RELATIONAL, 6)):
+    for study, count in ((ABLATION, 9), (RELATIONAL, 6), (BUDGET, 6)):
         mine = ensemble[ensemble["study"] == study].set_index(["series", "demand_complexity"])
         same = mine.index.intersection(theirs.index)
         assert len(same) == count
@@ -2524,6 +2661,16 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
         assert (mine.loc[same, column] == friction.loc[same, column]).all()
     shared += len(same)
+    # the budget what-if's Liberated Method without a budget is the relational ablation's
+    relational = ensemble[ensemble["study"] == RELATIONAL].set_index(
+        ["series", "demand_complexity"]
+    )
+    mine = ensemble[ensemble["study"] == BUDGET].set_index(["series", "demand_complexity"])
+    same = mine.index.intersection(relational.index).difference(theirs.index)
+    assert len(same) == 3
+    for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
+        assert (mine.loc[same, column] == relational.loc[same, column]).all()
+    shared += len(same)
     # so are the warm-up study's series with the two-year warm-up
     for only_chance in (False, True):
         again = checks((WARMUP,), only_chance).set_index(["series", "demand_complexity"])
@@ -2534,16 +2681,16 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
             assert (again.loc[same, column] == cross.loc[same, column]).all()
     quote = Quote(
         "steady state",
-        "Over the twelve studies with the two-year warm-up ({161} series and points in all under "
-        "each kind of interval, {33} of them the four ablations' and the paperwork check's runs "
-        "of the crossover's, the continuity erosion's or the friction study's series, which are "
-        "the same runs), the "
+        "Over the thirteen studies with the two-year warm-up ({179} series and points in all "
+        "under each kind of interval, {42} of them the same runs as another study's: the four "
+        "ablations', the paperwork check's and the budget what-if's runs of the crossover's, the "
+        "continuity erosion's, the friction study's or the relational ablation's series), the "
         "median MSER-5 truncation point (where cutting the start of the series most narrows the "
         "standard error of the rest) is at most {97.5} weeks over the ensemble and {105} by "
         "chance alone (one point, the Liberated Method with free joint work at 0.9, one week "
         "beyond the 104-week warm-up). The crisis rate changes between the two halves of the "
         "measured five years by {−2.5} % to {+0.6} % on average over the ensemble (no interval "
-        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {44} of the 161 "
+        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {47} of the 179 "
         "intervals exclude zero, all downward but two (the Liberated Method without step-downs "
         "at continuity 0.5 and 1, where nobody leaves a caseload, up by {1.8} % and {1.4} %)",
         (
@@ -2580,8 +2727,8 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     ]
     population = Quote(
         "steady state",
-        "The population changes by {−1.4} % to {+1.0} % by chance alone ({31} intervals excluding "
-        "zero, all in the three studies over complexity",
+        "The population changes by {−1.4} % to {+1.1} % by chance alone ({43} intervals excluding "
+        "zero, all in the four studies over complexity",
         (
             lambda p: 100 * chance[f"{POPULATION}_mean"].min(),
             lambda p: 100 * chance[f"{POPULATION}_mean"].max(),
@@ -2591,7 +2738,7 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     check(population, page, Published())
     # "growing at 0.1 ... (and under the Liberated Method at 0.3), and shrinking at 0.9"
     moving = excluding_zero(chance, POPULATION)
-    assert set(moving["study"]) == {ABLATION, RELATIONAL, CROSS}
+    assert set(moving["study"]) == {ABLATION, RELATIONAL, CROSS, BUDGET}
     growing = moving[moving[f"{POPULATION}_mean"] > 0]
     assert set(growing["demand_complexity"]) == {0.1, 0.3}
     assert set(growing.loc[growing["demand_complexity"] == 0.3, "series"]) == {LIBERATED}
