@@ -26,6 +26,7 @@ from relsim.cli_options import (
     seed_option,
     set_option,
     warn_proportions,
+    warn_unread,
     workers_option,
 )
 from relsim.cli_tools import add_tool_commands
@@ -107,7 +108,7 @@ def run(
     config = load_scenario(path, sets)
     seed = config.seed if seed is None else seed
     draw = ensemble_draw(sets_for(ensemble), reps, seed, path, sets)
-    warnings = warn_proportions([config])
+    warnings = warn_proportions([config]) + warn_unread(sets, [config])
     with ResultTarget(out, force) if out is not None else contextlib.nullcontext() as target:
         started = now()
         journeys_to = target.staged if target is not None else None
@@ -144,6 +145,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
             continue
         click.echo(printable(f"ok: {path} ({config.name}, {config.care_model})"))
         warn_proportions([config])
+        warn_unread(sets, [config])
     if failed:
         sys.exit(BAD_INPUT)
 

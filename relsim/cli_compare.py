@@ -18,6 +18,7 @@ from relsim.cli_options import (
     seed_option,
     warn,
     warn_proportions,
+    warn_unread,
     workers_option,
 )
 from relsim.config import load_scenario
@@ -44,7 +45,7 @@ from relsim.run_results import (
     write_comparison,
 )
 from relsim.signals import finished_writing
-from relsim.target_checks import check_entry_name
+from relsim.target_checks import check_entry_name, same_name_key
 from relsim.targets import ResultTarget
 
 
@@ -159,7 +160,7 @@ def add_compare_command(group: click.Group) -> None:
         paths = [bundled.resolve("scenarios", path) for path in scenarios]
         configs = [load_scenario(path, sets) for path in paths]
         names = [c.name for c in configs]
-        if len({n.casefold() for n in names}) != len(names):
+        if len({same_name_key(n) for n in names}) != len(names):
             raise click.UsageError(
                 f"scenario names must differ, ignoring case, to be compared (got {names}): give "
                 "each file its own `name:` (a file that extends another keeps the parent's name "
@@ -179,7 +180,7 @@ def add_compare_command(group: click.Group) -> None:
                 # each scenario's results go in a directory of --out named after it
                 check_entry_name(name, "--out: scenario name")
                 reserved = (DIFFERENCES, RESOURCES, TRANSITION, MANIFEST)
-                if name.casefold() in (n.casefold() for n in reserved):
+                if same_name_key(name) in (same_name_key(n) for n in reserved):
                     raise OutputError(f"--out: a scenario may not be named {name}")
         from relsim.report.html import REPORT
         from relsim.report.workbook import WORKBOOK
@@ -187,7 +188,11 @@ def add_compare_command(group: click.Group) -> None:
         for target_file, option, kind in ((report, "--report", REPORT), (xlsx, "--xlsx", WORKBOOK)):
             if target_file is not None:
                 check_file_target(target_file, option, out, kind=kind)
-        warnings = warn_proportions(configs) + warn([] if sizing is None else sizing.warnings())
+        warnings = (
+            warn_proportions(configs)
+            + warn_unread(sets, configs)
+            + warn([] if sizing is None else sizing.warnings())
+        )
 
         from relsim.commission.analysis import analyse
 

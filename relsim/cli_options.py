@@ -42,6 +42,8 @@ seed_option = click.option(
     default=None,
     help="root seed [default: the scenario's seed]",
 )
+
+
 set_option = click.option(
     "--set",
     "sets",
@@ -91,6 +93,13 @@ def warn_proportions(configs: Sequence[Scenario]) -> list[str]:
             for w in (*proportion_warnings(c), *staffing_warnings(c), *calibration_warnings(c))
         ]
     )
+
+
+def warn_unread(sets: Sequence[str], configs: Sequence[Scenario]) -> list[str]:
+    """Say on stderr which --set keys none of the scenarios' care models reads."""
+    from relsim.config.unread import unread_setting_warnings
+
+    return warn(unread_setting_warnings(sets, [c.care_model for c in configs]))
 
 
 def emit_json(payload: dict) -> None:

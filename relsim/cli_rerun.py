@@ -34,7 +34,7 @@ def _report(
     after it was written, and also when nothing could be compared (no recorded hashes and no
     original beside the manifest): a rerun that shows nothing is no success, and by then it
     has run, so it is not refused as bad input (exit status 2, which runs nothing)."""
-    from relsim.rerun import CHANGED, nothing_compared, verdict_problems
+    from relsim.rerun import CHANGED, MISSING, nothing_compared, verdict_problems
 
     listing = ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items())
     click.echo(f"rerun of {printable(str(manifest))}: {listing or 'no files'}", err=True)
@@ -51,7 +51,8 @@ def _report(
             }
         )
     if problems:
-        raise RunError("; ".join(problems) + "; both are kept")
+        gone = any(verdict in MISSING for verdict in verdicts.values())
+        raise RunError("; ".join(problems) + ("; the rerun is kept" if gone else "; both are kept"))
     if empty:
         raise RunError(
             f"nothing could be compared: {printable(str(manifest))} records no SHA-256 for its "
@@ -338,6 +339,16 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     _report(verdicts, manifest)
 
 
+#: the kinds a manifest may name (a run's and an experiment's name none)
+RECREATED_KINDS = (
+    "relsim compare",
+    "relsim sweep",
+    "relsim frontier",
+    "relsim budget",
+    "relsim sensitivity",
+)
+
+
 def rerun_result(
     manifest: Path,
     data: dict,
@@ -348,6 +359,13 @@ def rerun_result(
     as_json: bool,
 ) -> None:
     """Re-create the result `data` (read from `manifest`) describes in `out`, by its kind."""
+    kind = data.get("kind")
+    if kind is not None and kind not in RECREATED_KINDS:
+        raise ScenarioError(
+            f"{printable(str(manifest))}: its kind is {printable(repr(kind), 60)}, not a result "
+            "rerun can re-create (a run, a comparison, a sweep, an experiment, a staffing "
+            "frontier, a budget search or the sensitivity of a difference)"
+        )
     if data.get("kind") == "relsim compare":
         _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)
         return

@@ -29,6 +29,7 @@ from relsim.commission.study import move_in, run_series_with_manifests, staged_r
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
+from relsim.config.unread import check_read
 from relsim.environment import source_record
 from relsim.experiment_files import (
     Experiment,
@@ -44,12 +45,12 @@ from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import read_manifest
 from relsim.sweep.dask_executor import check_dask
-from relsim.sweep.design import grid_design
+from relsim.sweep.design import care_models_at_points, grid_design
 from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.resume_check import ResumeMismatchError
 from relsim.sweep.run import SweepPlan, stored_plans
 from relsim.sweep.summary import interval_kind, summarise
-from relsim.target_checks import check_entry_name
+from relsim.target_checks import check_entry_name, same_name_key
 from relsim.targets import FORCE_ONLY, RESUME_OR_FORCE, open_directory
 
 if TYPE_CHECKING:
@@ -124,6 +125,14 @@ def _plans(
             field = None if isinstance(entry, str) else (f"scenarios.{i}.set", own)
             problems = named_sets(exc.problems, experiment, checking_quick, path, field)
             raise ScenarioError(*problems) from None
+        # a series that sets what its care model never reads is its scenario again
+        check_read(
+            [assignment.split("=", 1)[0].strip() for assignment in own],
+            care_models_at_points(base, design),
+            f"{printable(str(path))}: scenarios.{i}.set:",
+            "this series would be its scenario as it is",
+            "set a key it reads",
+        )
         if not isinstance(entry, str):
             base["name"] = entry.name
         series = str(base.get("name", scenario_file_path.stem))
@@ -147,7 +156,7 @@ def _plans(
             ) from None
         plans.append((series, plan))
     names = [series for series, _ in plans]
-    folded = [series.casefold() for series in names]
+    folded = [same_name_key(series) for series in names]
     twice = next((n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1), None)
     if twice is not None:
         raise ScenarioError(
@@ -155,13 +164,20 @@ def _plans(
             "(each series is a directory named after its scenario's name: give each scenario "
             "its own name)"
         )
-    reserved = {n.casefold(): n for n in _outputs(experiment)}
-    clash = next((n for n in names if n.casefold() in reserved), None)
+    reserved = {same_name_key(n): n for n in _outputs(experiment)}
+    clash = next((n for n in names if same_name_key(n) in reserved), None)
     if clash is not None:
         raise ScenarioError(
             f"{printable(str(path))}: scenarios: a series named {printable(clash, 80)} would be "
-            f"the experiment's own file {reserved[clash.casefold()]}; rename the scenario"
+            f"the experiment's own file {reserved[same_name_key(clash)]}; rename the scenario"
         )
+    read_by = sorted({m for _, plan in plans for m in care_models_at_points(plan.base, design)})
+    check_read(
+        design.columns,
+        read_by,
+        f"{printable(str(path))}: grid:",
+        "every series would give the same results at every point",
+    )
     return reps, plans
 
 

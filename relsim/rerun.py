@@ -262,8 +262,10 @@ def verdict_problems(verdicts: dict[str, str]) -> list[str]:
             "manifest's hash)"
         )
     for name in gone:
+        made = "the rerun's has it" if verdicts[name] == ORIGINAL_MISSING else "the rerun's has not"
         problems.append(
-            f"the original {name} is missing (the manifest records it as written, with its hash)"
+            f"the original {name} is missing (the manifest records it as written, with its hash; "
+            f"{made})"
         )
     return problems
 

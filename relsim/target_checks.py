@@ -9,6 +9,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,21 @@ NAME_MAX = 255
 # -- names and probes ----------------------------------------------------------------------------
 
 
+def same_name_key(name: str) -> str:
+    """What two directory names are compared by: file systems that ignore case, or that store
+    names in one Unicode normal form (an é written as one character or as e and an accent),
+    would make them one directory."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def check_entry_name(name: str, what: str) -> None:
     """A name relsim will create inside a results directory (a scenario's subdirectory)."""
     shown = printable(repr(name), 100)
     if name in ("", ".", "..") or any(c in name for c in "/\\\0") or name.startswith("."):
         raise OutputError(f"{what}: {shown} is not a plain directory name")
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        # a newline or an escape sequence in a directory name breaks every listing of it
+        raise OutputError(f"{what}: {shown} holds a control character")
     if len(os.fsencode(name)) > NAME_MAX:
         raise OutputError(f"{what}: {shown} is longer than {NAME_MAX} bytes")
 

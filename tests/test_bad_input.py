@@ -12,6 +12,20 @@ import pytest
 
 BASELINE = str(Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml")
 
+EXPERIMENT = """name: e
+title: t
+question: q
+scenarios:
+  - baseline{series}
+grid:
+  {grid}
+reps: 1
+seed: 1
+figures:
+  - metric: crisis_events_per_citizen_year
+    x: {x}
+"""
+
 # id: (files to create, or None for a directory; arguments; fragments the error line must contain)
 CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
     "unknown top-level key": (
@@ -155,6 +169,94 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["compare", BASELINE, BASELINE],
         ["names must differ", "give each file its own `name:`"],
     ),
+    # a key no care model of the run reads would change nothing: refused where it is varied
+    "a swept key its care model never reads": (
+        {},
+        ["sweep", BASELINE, "--grid", "liberated.contact_effect_per_hour=0.1,0.9"],
+        [
+            "--grid liberated.contact_effect_per_hour",
+            "assess_do_refer care model never reads the liberated section",
+            "every point would give the same results",
+        ],
+    ),
+    "a sampled key its care model never reads": (
+        {},
+        [
+            "sweep",
+            BASELINE,
+            "--sample",
+            "lhs",
+            "--n",
+            "2",
+            "--range",
+            "hybrid.complexity_threshold_active_needs=1:3",
+        ],
+        ["--range hybrid.complexity_threshold_active_needs", "never reads the hybrid section"],
+    ),
+    "a design key its care model never reads": (
+        {"d.csv": b"liberated.contact_effect_per_hour\n0.1\n0.9\n"},
+        ["sweep", BASELINE, "--design", "d.csv"],
+        ["--design liberated.contact_effect_per_hour", "never reads the liberated section"],
+    ),
+    "a sensitivity range its care model never reads": (
+        {},
+        [
+            "sensitivity",
+            BASELINE,
+            "--method",
+            "morris",
+            "--range",
+            "continuity=0:1",
+            "--range",
+            "liberated.contact_effect_per_hour=0:1",
+        ],
+        ["--range liberated.contact_effect_per_hour", "its indices would all be zero"],
+    ),
+    "an experiment grid no series reads": (
+        {
+            "e.yaml": EXPERIMENT.format(
+                grid="liberated.contact_effect_per_hour: [0.1, 0.9]",
+                series="",
+                x="liberated.contact_effect_per_hour",
+            ).encode()
+        },
+        ["experiment", "run", "e.yaml"],
+        [
+            "e.yaml: grid: liberated.contact_effect_per_hour",
+            "every series would give the same results",
+        ],
+    ),
+    "an experiment series setting what its care model never reads": (
+        {
+            "e.yaml": EXPERIMENT.format(
+                grid="continuity: [0.1, 0.9]",
+                x="continuity",
+                series="\n  - {scenario: baseline, name: b2, "
+                "set: [hybrid.caseworker_share_of_workforce=0.5]}",
+            ).encode()
+        },
+        ["experiment", "run", "e.yaml"],
+        [
+            "e.yaml: scenarios.1.set: hybrid.caseworker_share_of_workforce",
+            "never reads the hybrid section",
+            "set a key it reads",
+        ],
+    ),
+    "a scaled scenario's empty name": (
+        {},
+        ["scale", BASELINE, "--citizens", "600", "--name", " "],
+        ["--name: empty"],
+    ),
+    "a scaled scenario's name that cannot be a directory": (
+        {},
+        ["scale", BASELINE, "--citizens", "600", "--name", "a/b"],
+        ["--name: 'a/b' is not a plain directory name"],
+    ),
+    "a whole-number key sampled between fractions": (
+        {},
+        ["sweep", BASELINE, "--sample", "lhs", "--n", "3", "--range", "workforce.workers=0.2:0.4"],
+        ["workforce.workers takes whole numbers"],
+    ),
 }
 
 
@@ -173,8 +275,8 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     _make(tmp_path, files)
     before = sorted(p.name for p in tmp_path.iterdir())
 
-    extra = ["--out", "OUT", "--workers", "1"]
-    if "--reps" not in args:
+    extra = ["--out", "OUT"] + (["--workers", "1"] if args[0] != "scale" else [])
+    if "--reps" not in args and args[0] not in ("experiment", "scale"):  # they have none
         extra += ["--reps", "1"]  # should the input be wrongly accepted, fail fast
     result = cli_run(*args, *extra, cwd=tmp_path)
 

@@ -593,6 +593,14 @@ def test_flows_out_of_proportion_are_warned_about(capsys) -> None:
     warnings = proportion_warnings(scenario)
     assert len(warnings) == 1 and "arrivals_per_week" in warnings[0]
     assert proportion_warnings(small("baseline")) == []  # arrivals left out: in proportion
+    empty = proportion_warnings(small("baseline", "population.citizens=0"))
+    assert empty == [
+        "baseline: population.citizens is 0 and nobody arrives, so the district is empty: every "
+        "per-citizen metric is empty and nothing is measured"
+    ]
+    # an empty district that people move into is a district filling up, not an empty one
+    filling = small("baseline", "population.citizens=0", "population.arrivals_per_week=6")
+    assert not any("is empty" in w for w in proportion_warnings(filling))
     code = relsim_main(
         "run", "baseline", *SMALL_ARGS, "--set", "population.arrivals_per_week=40",
         "--reps", "1", "--workers", "1", "--json",

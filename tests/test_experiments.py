@@ -630,9 +630,14 @@ def test_quick_runs_two_of_the_files_parameter_sets_but_as_many_as_ensemble_says
     assert parameter_sets(experiment, 0, quick=True) == 0
 
 
-ABLATED = SMALL_EXPERIMENT.replace(
-    "scenarios: [baseline, liberated]",
-    "scenarios:\n  - baseline\n  - {scenario: baseline, name: baseline_alone, set: [SET]}",
+ABLATED = (
+    SMALL_EXPERIMENT.replace(
+        "scenarios: [baseline, liberated]",
+        "scenarios:\n  - baseline\n  - {scenario: baseline, name: baseline_alone, set: [SET]}",
+    )
+    # a grid the two assess-do-refer series read (they never read the liberated section)
+    .replace("liberated.contact_effect_per_hour: [0.05, 0.15]", "referral_friction: [0.2, 0.8]")
+    .replace("x: liberated.contact_effect_per_hour", "x: referral_friction")
 )
 NO_HOUSING = "specialists.housing.capacity_slots_per_1000_citizens=0"
 
@@ -671,18 +676,20 @@ def kept_cost(summary: pd.DataFrame) -> float:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        ("referral_friction=0.5", r"scenarios\.1\.set: referral_friction.*a grid key"),
+        ("time.weeks=30", r"scenarios\.1\.set: time\.weeks is set for every series"),
         (
             "liberated.contact_effect_per_hour=0.1",
-            r"scenarios\.1\.set: liberated\.contact.*a grid key",
+            r"scenarios\.1\.set: liberated\.contact_effect_per_hour: the assess_do_refer care "
+            r"model never reads the liberated section, so this series would be its scenario",
         ),
-        ("time.weeks=30", r"scenarios\.1\.set: time\.weeks is set for every series"),
         (
             "specialists.housing.capacity_slotz=0",
             r"scenarios\.1\.set: specialists\.housing\.capacity_slotz",
         ),
         (f"{NO_HOUSING}, {NO_HOUSING}", r"scenarios\.1\.set: .* is set twice"),
     ],
-    ids=["grid key", "shared key", "unknown key", "twice"],
+    ids=["grid key", "shared key", "never read", "unknown key", "twice"],
 )
 def test_a_series_own_changes_are_checked_and_named_as_its_own(
     change: str, message: str, tmp_path: Path

@@ -344,8 +344,28 @@ def test_rerun_says_when_an_original_is_missing(original, tmp_path, capsys):
     assert relsim_main("rerun", copy, "--out", tmp_path / "new", "--workers", "1") == 1
     err = capsys.readouterr().err
     assert "summary.csv original missing" in err and "timeseries.parquet identical" in err
-    assert "the original summary.csv is missing (the manifest records it as written" in err
+    assert (
+        "the original summary.csv is missing (the manifest records it as written, with its "
+        "hash; the rerun's has it); the rerun is kept"
+    ) in err
+    assert "both are kept" not in err  # one of the two is not there to keep
     assert "not identical to the original" not in err, "the rerun itself reproduced the hash"
+
+
+def test_rerun_refuses_a_manifest_of_a_kind_it_cannot_recreate(original, tmp_path, capsys):
+    """A manifest naming a kind relsim does not write is refused, not rerun as if it were a
+    run's."""
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["kind"] = "relsim banana"
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert relsim_main("rerun", copy, "--out", tmp_path / "new") == 2
+    assert "its kind is 'relsim banana', not a result rerun can re-create" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "new").exists()
 
 
 def test_a_rerun_comparison_says_when_its_original_was_edited(comparison, tmp_path, capsys):

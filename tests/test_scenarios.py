@@ -151,3 +151,10 @@ def test_a_section_given_whole_to_set_merges_as_extends_does() -> None:
     assert capped.workforce.workers == 7
     same = load_scenario(ROOT / "scenarios" / "liberated.yaml", sets=["workforce={}"])
     assert same.workforce == liberated.workforce
+
+
+def test_a_set_key_given_twice_takes_the_last_value() -> None:
+    """As docs/scenarios.md says: a script can add an override to a shared list of --set."""
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+    assert load_scenario(path, ["continuity=0.5", "continuity=0.7"]).continuity == 0.7
+    assert load_scenario(path, ["continuity=0.7", "continuity=0.5"]).continuity == 0.5

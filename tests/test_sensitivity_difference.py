@@ -83,12 +83,11 @@ def test_a_scenario_against_a_copy_of_itself_differs_by_nothing(
     tmp_path, cli_scenarios, cli_small_sets
 ):
     """The same seeds on both sides: every paired difference, and every index, is zero."""
-    copy = yaml.safe_load((cli_scenarios / "baseline.yaml").read_text(encoding="utf-8"))
-    copy["name"] = "baseline_copy"
+    copy = {"extends": str(cli_scenarios / "liberated.yaml"), "name": "liberated_copy"}
     twin = tmp_path / "twin.yaml"
     twin.write_text(yaml.safe_dump(copy), encoding="utf-8")
     out = tmp_path / "out"
-    args = _args(twin, out, cli_small_sets, "--against", cli_scenarios / "baseline.yaml")
+    args = _args(twin, out, cli_small_sets, "--against", cli_scenarios / "liberated.yaml")
     assert relsim_main(*args) == 0
     points = pd.read_csv(out / "differences.csv")
     assert (points[[f"{m}_difference_mean" for m in HEADLINE_METRICS]] == 0).all(axis=None)
@@ -123,12 +122,30 @@ def test_resume_finishes_only_the_same_work_and_force_only_replaces_its_own(
 
 
 def test_two_scenarios_of_one_name_are_refused(tmp_path, cli_scenarios, cli_small_sets, capsys):
-    baseline = cli_scenarios / "baseline.yaml"
+    liberated = cli_scenarios / "liberated.yaml"
     out = tmp_path / "out"
     capsys.readouterr()
-    assert relsim_main(*_args(baseline, out, cli_small_sets, "--against", baseline)) == 2
+    assert relsim_main(*_args(liberated, out, cli_small_sets, "--against", liberated)) == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith("relsim: error: --against: both scenarios are named baseline")
+    assert error.startswith("relsim: error: --against: both scenarios are named liberated")
+    assert not out.exists()
+
+
+def test_a_key_neither_side_reads_is_refused(tmp_path, cli_scenarios, cli_small_sets, capsys):
+    """With --against, a key is refused only when neither scenario reads it."""
+    baseline = cli_scenarios / "baseline.yaml"
+    copy = yaml.safe_load(baseline.read_text(encoding="utf-8"))
+    copy["name"] = "baseline_copy"
+    twin = tmp_path / "twin.yaml"
+    twin.write_text(yaml.safe_dump(copy), encoding="utf-8")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert relsim_main(*_args(twin, out, cli_small_sets, "--against", baseline)) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error == (
+        "relsim: error: --range liberated.understand_hours: the assess_do_refer care model "
+        "never reads the liberated section, so its indices would all be zero; vary a key it reads"
+    )
     assert not out.exists()
 
 

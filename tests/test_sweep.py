@@ -180,12 +180,12 @@ def test_common_random_numbers_across_points(small, tmp_path):
     """Replication r uses the same seed at every point: points that differ only in keys the model
     ignores give identical results replication by replication, and replications differ."""
     out = tmp_path / "crn"
-    inert = ("--grid", "description=a,b", "--grid", "liberated.understand_hours=1,5")
+    inert = ("--grid", "description=a,b,c,d")  # read by no rule of the model
     assert small(out, *inert, "--reps", "3") == 0
     table = runs_table(out)
     assert len(table) == 12 and (table["status"] == "ok").all()
     assert (table["seed"] == SEED).all()
-    assert sorted(set(table["description"])) == ["a", "b"]
+    assert sorted(set(table["description"])) == ["a", "b", "c", "d"]
     metrics = list(METRIC_NAMES)
     for replication, group in table.groupby("replication"):
         assert group["point"].nunique() == 4
@@ -1517,9 +1517,8 @@ SENSITIVITY_RANGES = (
     "demand_complexity=0:1",
     "--range",
     "referral_friction=0:1",
-    # Only the liberated care model reads this key; the baseline ignores it.
     "--range",
-    "liberated.understand_hours=1:5",
+    "workforce.caseload_cap=10:28",
 )
 
 
@@ -1560,17 +1559,17 @@ def test_sensitivity_end_to_end(
     assert runs["demand_complexity"].between(0, 1).all()
 
     table = pd.read_csv(out / "sensitivity.csv")
-    parameters = ["demand_complexity", "referral_friction", "liberated.understand_hours"]
+    parameters = ["demand_complexity", "referral_friction", "workforce.caseload_cap"]
     assert list(table["metric"]) == [m for m in HEADLINE_METRICS for _ in parameters]
     assert list(table["parameter"]) == parameters * len(HEADLINE_METRICS)
     assert {"crisis_events_per_citizen_year", "total_cost_per_citizen_year"} <= set(table["metric"])
     assert np.isfinite(table[[index, interval]]).all(axis=None)
     assert (table[interval] >= 0).all()
     crisis = table[table["metric"] == "crisis_events_per_citizen_year"].set_index("parameter")
-    # Demand complexity drives crises; a key the model never reads has no effect at all (common
-    # random numbers make its elementary effects, and its Sobol' indices, exactly zero).
+    # Demand complexity drives crises (a key the model never reads is refused before any run:
+    # tests/test_bad_input.py; common random numbers would make its indices exactly zero)
     assert crisis.loc["demand_complexity", index] > 0
-    assert (table[table["parameter"] == "liberated.understand_hours"][index] == 0).all()
+    assert runs["workforce.caseload_cap"].between(10, 28).all()
     assert crisis.loc["demand_complexity", index] > crisis.loc["referral_friction", index]
     assert (out / "sensitivity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "demand_complexity" in captured.out

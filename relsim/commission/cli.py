@@ -322,8 +322,13 @@ def add_commission_commands(group: click.Group) -> None:
         from relsim.file_targets import check_file_target
         from relsim.files import atomic_path
         from relsim.result_files import OutputError
-        from relsim.target_checks import make_parents, remove_if_empty
+        from relsim.target_checks import check_entry_name, make_parents, remove_if_empty
 
+        if name is not None:
+            if not name.strip():
+                raise click.UsageError("--name: empty; leave it out for NAME-CITIZENS")
+            # compared, a scenario's results go in a directory named after it
+            check_entry_name(name, "--name")
         path = bundled.resolve("scenarios", scenario)
         raw = load_raw(path)
         config = load_scenario(path)

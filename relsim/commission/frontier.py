@@ -45,6 +45,7 @@ from relsim.evidence.options import shared_reps_per_set
 from relsim.io import portable_path
 from relsim.sweep.design import check_not_also_set, grid_design, point_scenario
 from relsim.sweep.run import SweepPlan
+from relsim.target_checks import same_name_key
 
 if TYPE_CHECKING:
     pass
@@ -92,7 +93,7 @@ def plans(
     check_same_population(loaded)
     root = loaded[0].seed if seed is None else seed
     names = [s.name for s in loaded]
-    if len({n.casefold() for n in names}) != len(names) or any(n in OWN for n in names):
+    if len({same_name_key(n) for n in names}) != len(names) or any(n in OWN for n in names):
         raise ScenarioError(f"frontier: the scenarios need distinct names (got {names})")
     made = []
     for (path, base), scenario in zip(found, loaded, strict=True):

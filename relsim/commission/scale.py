@@ -48,7 +48,10 @@ def proportion_warnings(scenario: Scenario) -> list[str]:
     citizens = population.citizens
     arrivals = population.arrivals_per_week or 0.0
     if citizens == 0 and arrivals == 0:
-        return []
+        return [
+            f"{printable(scenario.name, 60)}: population.citizens is 0 and nobody arrives, so "
+            "the district is empty: every per-citizen metric is empty and nothing is measured"
+        ]
     ratio = steady / citizens if citizens else float("inf")
     if 1 / PROPORTION_TOLERANCE <= ratio <= PROPORTION_TOLERANCE:
         return []

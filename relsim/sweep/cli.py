@@ -16,6 +16,7 @@ from relsim.cli_options import (
     reps_option,
     seed_option,
     set_option,
+    warn,
     workers_option,
 )
 from relsim.config import ScenarioError
@@ -145,8 +146,10 @@ def add_sweep_commands(group: click.Group) -> None:
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
         finish with the same command plus --resume.
         """
+        from relsim.config.unread import check_read, unread_setting_warnings
         from relsim.io import portable_path
         from relsim.sweep.design import (
+            care_models_at_points,
             check_not_also_set,
             file_design,
             grid_design,
@@ -176,6 +179,10 @@ def add_sweep_commands(group: click.Group) -> None:
             assert design_file is not None  # exactly one design was given
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
         check_not_also_set(design.columns, sets, "the design")
+        models = care_models_at_points(base, design)
+        option = "--grid" if grids else "--range" if sample is not None else "--design"
+        check_read(design.columns, models, option, "every point would give the same results")
+        warn(unread_setting_warnings(sets, models))
         draw = _ensemble_draw(sets_for(ensemble), reps, root_seed, base, list(design.columns))
         if draw is not None:
             spec["ensemble"] = draw.describe()
@@ -332,6 +339,7 @@ def add_sweep_commands(group: click.Group) -> None:
         """
         import pandas as pd
 
+        from relsim.config.unread import care_model_of, check_read, unread_setting_warnings
         from relsim.io import portable_path
         from relsim.sweep.design import check_not_also_set, parse_range
         from relsim.sweep.run import SweepPlan
@@ -346,6 +354,10 @@ def add_sweep_commands(group: click.Group) -> None:
         check_not_also_set([r.key for r in parsed], sets, "a --range")
         note_sobol_size(method, n_base)
         scenario = bundled.resolve("scenarios", scenario)
+        sides = [scenario] if against is None else [scenario, bundled.resolve("scenarios", against)]
+        models = [care_model_of(load_raw(side, sets)) for side in sides]
+        check_read([r.key for r in parsed], models, "--range", "its indices would all be zero")
+        warn(unread_setting_warnings(sets, models))
         chosen = tuple(dict.fromkeys(metrics)) or HEADLINE_METRICS  # each once
         if against is not None:
             against = bundled.resolve("scenarios", against)

@@ -27,6 +27,7 @@ from relsim.config import Scenario, ScenarioError, validate_data
 from relsim.config.errors import printable, shown
 from relsim.config.loading import parse_set
 from relsim.config.safe_yaml import DESIGN_LIMITS, parse_value, parse_yaml, read_text
+from relsim.config.unread import care_model_of
 from relsim.sweep.names import MAX_DESIGN_POINTS, SAMPLERS
 
 
@@ -169,7 +170,13 @@ def parse_range(spec: str) -> Range:
     low, high = (numeric(key, p, "--range") for p in parts)
     if not high > low:
         raise ScenarioError(f"--range {spec}: HIGH must be greater than LOW")
-    return Range(key, low, high, _is_integer(key))
+    integer = _is_integer(key)
+    if integer and not (low.is_integer() and high.is_integer()):
+        # its values are rounded to whole numbers, which could fall outside LOW:HIGH
+        raise ScenarioError(
+            f"--range {printable(spec, 80)}: {key} takes whole numbers; give a whole LOW and HIGH"
+        )
+    return Range(key, low, high, integer)
 
 
 def grid_design(specs: Sequence[str]) -> pd.DataFrame:
@@ -352,3 +359,11 @@ def check_not_also_set(keys: Iterable[str], sets: Sequence[str], design: str) ->
             f"--set {printable(both[0], 80)}: {design} varies this key, and its values would "
             "replace the --set; give it in one place"
         )
+
+
+def care_models_at_points(base: dict[str, Any], design: pd.DataFrame) -> list[str]:
+    """The care models the design's points run: the scenario's, and any the design sets."""
+    own = care_model_of(base)
+    if "care_model" not in design.columns:
+        return [own]
+    return sorted({own if pd.isna(value) else str(value) for value in design["care_model"]})
