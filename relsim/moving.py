@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,14 +23,19 @@ from relsim.result_files import (
     tree,
 )
 
+STAGING_LIMIT = 100  # bytes of the results directory's name kept in a staging directory's
 
-def staging_directory(out: Path) -> Path:
+
+def staging_directory(out: Path, locked: bool = False) -> Path:
     """A new hidden directory for results to be written in before they are moved into `out`:
     beside `out`, where a rename moves them whole; when nothing can be created there (a mounted
     results directory under a read-only parent), in the system's temporary directory. Its name
     starts with (at most the first 100 bytes of) the name of `out`, so that any name `out` may
-    have leaves room for the rest."""
-    prefix = f".{shortened(out.name, 100)}.partial-"
+    have leaves room for the rest. With `out` `locked` by this process, what a killed earlier
+    writer left beside it is removed first."""
+    prefix = f".{shortened(out.name, STAGING_LIMIT)}.partial-"
+    if locked:
+        remove_stale_staging(out)
     try:
         return Path(tempfile.mkdtemp(prefix=prefix, dir=resolved(out).parent))
     except OSError as beside:
@@ -37,6 +43,25 @@ def staging_directory(out: Path) -> Path:
             return Path(tempfile.mkdtemp(prefix=prefix))
         except OSError:
             raise beside from None
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging directories beside `out` that an earlier writer of `out` left when it
+    was killed (SIGKILL, a power cut: nothing it ran could remove them). Called only while this
+    process holds `out`'s lock, which a writer holds for as long as its staging directory
+    exists, so none of them is in use. A name cut short to its first 100 bytes could be another
+    results directory's: then nothing is removed."""
+    if len(os.fsencode(out.name)) > STAGING_LIMIT:
+        return []
+    parent = resolved(out).parent
+    pattern = re.compile(re.escape(f".{out.name}.partial-") + r"[A-Za-z0-9_]{8}")
+    removed = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(parent):
+            if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+    return removed
 
 
 def move_into(source: Path, target: Path) -> None:

@@ -103,6 +103,37 @@ def compare_result_files(directory: Path) -> list[Path] | None:
     return removal
 
 
+def _run_strangers(directory: Path) -> list[str] | None:
+    """What a `relsim run` result's directory holds beyond the files its manifest lists; None
+    if its manifest is not a run's."""
+    manifest = read_manifest(directory)
+    listed = None if manifest is None else manifest.get("files")
+    if manifest is None or "scenario_hash" not in manifest or not isinstance(listed, list):
+        return None
+    return sorted(name for name in entries(directory) if name not in listed)
+
+
+def result_strangers(directory: Path) -> list[str]:
+    """What in an earlier `relsim run` or `compare` result relsim did not write (paths within
+    it), so that a refusal can name it; nothing when it is neither."""
+    own = _run_strangers(directory)
+    if own is not None:
+        return own
+    found = entries(directory)
+    if DIFFERENCES not in found:
+        return []
+    strangers: list[str] = []
+    for name, info in found.items():
+        if name == DIFFERENCES or (name in COMPARE_FILES and is_file(info)):
+            continue
+        inner = _run_strangers(directory / name) if is_dir(info) else None
+        if inner is None:
+            strangers.append(name)
+        else:
+            strangers += [f"{name}/{other}" for other in inner]
+    return strangers
+
+
 def interrupted_copy_files(directory: Path) -> list[Path] | None:
     """What a copy of results into `directory` left when it was stopped (see `COPYING`), if
     that is all it holds: paths the list names, their hidden temporaries, and the list itself.

@@ -36,6 +36,7 @@ from relsim.result_files import (
     interrupted_copy_files,
     read_manifest,
     remove_exactly,
+    result_strangers,
     run_result_files,
 )
 from relsim.signals import finished_writing
@@ -63,8 +64,9 @@ _WRITING: set[Path] = set()
 
 
 def lock_directory(path: Path, option: str) -> int | None:
-    """An exclusive advisory lock on a directory, held until the returned descriptor is closed.
-    Another relsim process writing there makes this fail at once rather than wait."""
+    """An exclusive advisory lock on a directory, held until the returned descriptor is closed
+    (None: no lock is held, where the file system has none). Another relsim process writing
+    there makes this fail at once rather than wait."""
     if fcntl is None:  # pragma: no cover - no advisory locks here: go on unlocked
         return None
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
@@ -77,7 +79,8 @@ def lock_directory(path: Path, option: str) -> int | None:
             "for it to finish or choose another directory"
         ) from None
     except OSError:  # a file system without locks: go on unlocked
-        pass
+        os.close(fd)
+        return None
     return fd
 
 
@@ -145,6 +148,11 @@ class OpenedDirectory:
         self.writing = resolved(self.path)
         _WRITING.add(self.writing)
 
+    @property
+    def locked(self) -> bool:
+        """Whether this process holds the directory's lock (so no other relsim writes it)."""
+        return self.fd is not None
+
     def close(self, keep_created: bool = True) -> None:
         if self.writing is not None:
             _WRITING.discard(self.writing)
@@ -172,12 +180,14 @@ def open_directory(
     resume: bool = False,
     kind: str = "an earlier relsim result",
     strangers: Callable[[Path], list[str]] | None = None,
+    resumable: bool = True,
 ) -> OpenedDirectory:
     """Check, create and lock a results directory before any work. A non-empty one is refused
     unless `identify` recognises it as an earlier result of relsim's and `resume` (the caller
     checks it is the same work) or `force` is given; with `resume`, an empty one is refused too.
     `strangers` names what relsim did not write in an earlier result of this kind, for the
-    refusal to say. Nothing is removed here."""
+    refusal to say (`resumable`: whether the command has --resume to name). Nothing is
+    removed here."""
     opened = OpenedDirectory(out, option)
     check_components(out, option)
     if out.is_symlink():
@@ -227,10 +237,10 @@ def open_directory(
         found = identify(out)
         foreign = _named(strangers(out) if strangers and found is None else [])
         if foreign:
+            options = "--resume and --force touch" if resumable else "--force touches"
             raise opened.error(
-                f"holds {kind} and also {foreign}, which relsim did not write; --resume and "
-                "--force touch only a directory of relsim's own (move that out, or choose "
-                "another directory)"
+                f"holds {kind} and also {foreign}, which relsim did not write; {options} only "
+                "a directory of relsim's own (move that out, or choose another directory)"
             )
         if not force:
             if found is None:  # --force would refuse it too: do not suggest it
@@ -318,10 +328,15 @@ class ResultTarget:
 
     def __enter__(self) -> ResultTarget:
         self.opened = open_directory(
-            self.out, self.option, force=self.force, identify=self.identify
+            self.out,
+            self.option,
+            force=self.force,
+            identify=self.identify,
+            strangers=result_strangers,
+            resumable=False,
         )
         try:
-            self.staging = staging_directory(self.out)
+            self.staging = staging_directory(self.out, self.opened.locked)
             os.chmod(self.staging, 0o777 & ~_umask())
         except OSError as exc:
             self._cleanup()

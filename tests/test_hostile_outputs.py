@@ -123,6 +123,50 @@ def test_run_force_refuses_an_earlier_result_with_a_file_added(tmp_path, capsys)
     assert (out / "notes.txt").is_file() and (out / "summary.csv").is_file()
 
 
+def test_force_names_the_file_relsim_did_not_write_in_a_run_or_comparison(tmp_path, capsys):
+    """The refusal says what is not relsim's, rather than that a comparison is not a relsim
+    result (and names no --resume, which run and compare do not have)."""
+    out = tmp_path / "cmp"
+    scenarios = (BASELINE, "liberated")
+    assert relsim_main("compare", *scenarios, *TINY, "--reps", "1", "--out", out) == 0
+    (out / "baseline" / "notes.txt").write_text("mine\n", encoding="utf-8")
+    capsys.readouterr()
+    assert relsim_main("compare", *scenarios, *TINY, "--reps", "1", "--out", out, "--force") == 2
+    assert errors(capsys) == [
+        f"relsim: error: --out {out}: holds an earlier relsim result and also "
+        "baseline/notes.txt, which relsim did not write; --force touches only a directory of "
+        "relsim's own (move that out, or choose another directory)"
+    ]
+    (out / "baseline" / "notes.txt").unlink()
+    (out / "stray.txt").write_text("mine\n", encoding="utf-8")
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 2
+    assert "also stray.txt, which relsim did not write" in errors(capsys)[0]
+    assert (out / "stray.txt").is_file() and (out / "differences.csv").is_file()
+
+
+def test_what_a_killed_writer_left_beside_out_goes_with_the_next_result(tmp_path, capsys):
+    """A staging directory outlives a SIGKILL; the next command to write the same --out (which
+    holds its lock, as any writer of it does while staging) removes it, and nothing else."""
+    out = tmp_path / "res"
+    left = tmp_path / ".res.partial-ab12cd34"  # as tempfile names them
+    left.mkdir()
+    (left / "journeys.parquet").write_bytes(b"half")
+    others = [tmp_path / ".res2.partial-ab12cd34", tmp_path / ".res.partial-mine"]
+    for other in others:
+        other.mkdir()
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out) == 0
+    assert not left.exists()
+    assert all(other.is_dir() for other in others)  # another directory's, or not relsim's
+    assert (out / "summary.csv").is_file()
+    (tmp_path / ".study.partial-zz99yy88").mkdir()
+    experiment = ROOT / "experiments" / "warmup_length.yaml"
+    assert relsim_main("experiment", "run", experiment, "--quick", "--out", tmp_path / "study") == 0
+    assert not (tmp_path / ".study.partial-zz99yy88").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if ".partial-" in p.name) == sorted(
+        other.name for other in others
+    )
+
+
 def test_sweep_force_needs_exactly_an_earlier_sweep(tmp_path, capsys, no_runs):
     grid = ("--grid", "continuity=0.1")
     # A directory whose manifest merely mentions relsim is not a sweep.
@@ -263,14 +307,28 @@ def test_unusable_targets_are_refused_before_any_run(case, tmp_path, capsys, no_
 
 @pytest.mark.parametrize(
     ("name", "fragment"),
-    [("differences.csv", "differences.csv"), ("a\0b", "plain directory name"), ("n" * 300, "255")],
-    ids=["differences.csv", "NUL", "too long"],
+    [
+        ("differences.csv", "differences.csv"),
+        ("a\0b", "plain directory name"),
+        ("n" * 300, "255"),
+        ("line1\nline2", "control character"),
+        ("\x1b[31mred", "control character"),
+    ],
+    ids=["differences.csv", "NUL", "too long", "newline", "escape"],
 )
 def test_compare_names_that_cannot_be_directories(name, fragment, tmp_path, capsys, no_runs):
     other = named(tmp_path, name)
     assert relsim_main("compare", BASELINE, other, *TINY, "--out", tmp_path / "out") == 2
     assert fragment in errors(capsys)[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_names_that_differ_only_in_unicode_form_are_one_name(tmp_path, capsys, no_runs):
+    """ "café" written with one character and with e and a combining accent look the same and
+    are one directory where the file system normalises names: refused as the same name."""
+    first, second = named(tmp_path, "caf\u00e9", "a.yaml"), named(tmp_path, "cafe\u0301", "b.yaml")
+    assert relsim_main("compare", first, second, *TINY, "--out", tmp_path / "out") == 2
+    assert "names must differ" in errors(capsys)[0]
 
 
 @pytest.mark.skipif(not LINUX, reason="uses /proc as a place nothing can be written")

@@ -101,7 +101,7 @@ def _staging_directory(opened: OpenedDirectory) -> Path:
     once."""
     parent = opened.path.resolve().parent
     try:
-        return staging_directory(opened.path)
+        return staging_directory(opened.path, opened.locked)
     except OSError as exc:
         raise opened.error(
             f"cannot stage results beside it in {printable(str(parent))} ({exc.strerror})"
