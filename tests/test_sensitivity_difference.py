@@ -149,6 +149,30 @@ def test_a_key_neither_side_reads_is_refused(tmp_path, cli_scenarios, cli_small_
     assert not out.exists()
 
 
+def test_on_a_dask_cluster_it_makes_the_same_runs(studied, tmp_path, cli_scenarios, cli_small_sets):
+    """--dask sends each side's sweep to the cluster (36 runs there): the same runs as the
+    process pool's, and the indices of their difference."""
+    distributed = pytest.importorskip("distributed")
+    out, _ = studied
+    with distributed.LocalCluster(
+        host="127.0.0.1", dashboard_address=None, n_workers=2, threads_per_worker=1
+    ) as cluster:
+        on_cluster = tmp_path / "dask"
+        args = _args(cli_scenarios / "liberated.yaml", on_cluster, cli_small_sets)
+        at = args.index("--workers")  # a cluster has workers of its own: --workers is refused
+        args = (*args[:at], *args[at + 2 :])
+        against = ("--against", cli_scenarios / "baseline.yaml")
+        assert relsim_main(*args, *against, "--dask", cluster.scheduler_address) == 0
+        assert cluster.scheduler.task_prefixes["execute_checked"].state_counts["memory"] == 36
+    index = ["point", "replication"]
+    for side in ("liberated", "baseline"):
+        mine = pd.read_parquet(on_cluster / side / "runs.parquet").set_index(index).sort_index()
+        pooled = pd.read_parquet(out / side / "runs.parquet").set_index(index).sort_index()
+        pd.testing.assert_series_equal(mine[CRISES], pooled[CRISES])
+    table = pd.read_csv(on_cluster / "sensitivity.csv")
+    assert set(table["difference"]) == {"liberated - baseline"} and table["mu_star"].notna().all()
+
+
 def test_rerun_recreates_both_sweeps_and_the_indices(studied, tmp_path, capsys):
     out, _ = studied
     capsys.readouterr()
