@@ -1204,6 +1204,29 @@ def test_a_stop_while_waiting_for_dask_workers_says_nothing_is_written(
     assert "finished runs are saved in" in capsys.readouterr().err
 
 
+def test_a_stop_before_any_run_finished_does_not_say_runs_are_saved(
+    small, tmp_path, monkeypatch, capsys
+):
+    """Stopped at the first run, after the store was made: the line says no run had finished
+    (and --resume then runs the whole sweep)."""
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(relsim.sweep.executors, "run_one", interrupted)
+    out = tmp_path / "stopped"
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "1") == 130
+    (line,) = error_lines(capsys.readouterr().err)
+    assert line == (
+        f"relsim: interrupted; no run had finished; {out} holds the sweep's plan: run the same "
+        "command with --resume to run it"
+    )
+    monkeypatch.undo()
+    assert small(out, *GRID3, "--reps", "1", "--resume") == 0
+    assert len(runs_table(out)) == 3
+
+
 def test_waiting_for_dask_workers_forever_is_no_timeout(monkeypatch):
     """RELSIM_DASK_NO_WORKERS_SECONDS=inf waits as long as it takes: the scheduler is given no
     timeout, not an infinite number its timers cannot take."""

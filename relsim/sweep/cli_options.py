@@ -122,6 +122,11 @@ def execute_plan(
     except KeyboardInterrupt as exc:
         if isinstance(exc, StoppedBeforeWriting) and not resume:
             left = f"nothing written to {out}; run the same command again"
+        elif stored_runs(out) == 0:
+            left = (
+                f"no run had finished; {out} holds the sweep's plan: run the same command with "
+                "--resume to run it"
+            )
         else:
             left = f"finished runs are saved in {out}; run the same command with --resume to finish"
         raise stopped_exit(exc, left) from None
@@ -130,6 +135,18 @@ def execute_plan(
             f"{failures.describe()}; `relsim sweep-summary` counts them by point, and "
             "--resume --retry-failed runs them again"
         )
+
+
+def stored_runs(out: Path) -> int | None:
+    """How many runs a sweep's store holds (None when it cannot be read): what a stop says
+    is saved."""
+    import pyarrow.parquet as pq
+
+    try:
+        parts = sorted((out / "runs.parquet").glob("part-*.parquet"))
+        return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+    except (OSError, ValueError):
+        return None
 
 
 def given(parameter: str) -> bool:
