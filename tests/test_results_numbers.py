@@ -3046,3 +3046,27 @@ def test_the_warm_up_s_claims_in_words_hold() -> None:
         for study in (WARMUP, f"{WARMUP}_chance"):
             assert abs(advantage_change(at, study)(Published())) < 2
             assert abs(extra_cost_change(at, study)(Published())) < 20, (study, at)
+
+
+def test_the_sixteen_sets_are_thirteen_members_one_drawn_four_times(page: str) -> None:
+    """What "How to read the figures" says of the draw, from every published series' manifest
+    (each study draws the same sets), and that a repeated member runs on streams of its own."""
+    import json
+
+    draws = set()
+    for manifest in RESULTS.glob("*/*/manifest.json"):
+        ensemble = json.loads(manifest.read_text())["design"]["spec"].get("ensemble")
+        if ensemble is not None:
+            draws.add(tuple(ensemble["members_drawn"]))
+            assert ensemble["replication_r_uses"] == "parameter set r // reps_per_set"
+    (drawn,) = draws
+    assert len(drawn) == 16 and len(set(drawn)) == 13
+    repeated_member = max(set(drawn), key=drawn.count)
+    assert drawn.count(repeated_member) == 4
+    assert "they are 13 distinct members of the ensemble, one of them drawn four times" in (
+        " ".join(page.split())
+    )
+    runs = Published.runs(RELATIONAL, LIBERATED)
+    repeated = [i for i, member in enumerate(drawn) if member == repeated_member]
+    at = runs[runs["demand_complexity"] == 0.5].set_index("parameter_set")[CRISES]
+    assert at.loc[repeated].nunique() == 4  # its own citizens and luck each time
