@@ -1598,6 +1598,34 @@ def test_sensitivity_end_to_end(
     assert "demand_complexity" in captured.out
 
 
+def test_a_metric_with_no_value_is_left_out_not_blamed_on_missing_runs(
+    cli_small_sets, tmp_path, capsys
+):
+    """A district with no services has no staff, so no burnout: every run finished, and the
+    analysis leaves that metric out and says why, instead of sending the user to a --resume
+    that could never help; with no metric left it is refused, naming the metrics."""
+    out = tmp_path / "s"
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    args = ("sensitivity", "none", "--method", "morris", "--n", "2", *ranges, "--reps", "1",
+            *cli_small_sets, "--workers", "1")  # fmt: skip
+    capsys.readouterr()
+    assert relsim_main(*args, "--out", out) == 0
+    err = capsys.readouterr().err
+    assert (
+        "relsim: note: mean_burnout has no value at 6 of the 6 design points (nothing to "
+        "measure it by there): it is left out of the analysis"
+    ) in err
+    table = pd.read_csv(out / "sensitivity.csv")
+    assert "mean_burnout" not in set(table["metric"]) and len(set(table["metric"])) >= 3
+    only = ("--metric", "mean_burnout", "--out", tmp_path / "only")
+    assert relsim_main(*args, *only) == 2
+    error = capsys.readouterr().err.splitlines()[-1]
+    assert error == (
+        "relsim: error: sensitivity: none of the metrics (mean_burnout) has a value at every "
+        "design point; choose others with --metric"
+    )
+
+
 def test_sensitivity_whose_runs_failed_says_how_to_run_them_again(
     baseline, cli_small_sets, tmp_path, capsys, monkeypatch
 ):

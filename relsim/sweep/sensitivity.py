@@ -78,6 +78,26 @@ def sensitivity_design(method: str, ranges: Sequence[Range], n: int, seed: int) 
     return scale(unit, ranges)
 
 
+def _with_values(means: pd.DataFrame, metrics: Sequence[str], notes: list[str] | None) -> list[str]:
+    """The metrics with a value at every design point. One without (a share with nothing to
+    count at some points, as burnout where there are no staff) has no indices: it is left out
+    and said, and with none left the analysis is refused."""
+    kept = [m for m in metrics if means[m].notna().all()]
+    for metric in metrics:
+        empty = int(means[metric].isna().sum())
+        if empty and notes is not None:
+            notes.append(
+                f"{metric} has no value at {empty} of the {len(means)} design points (nothing "
+                "to measure it by there): it is left out of the analysis"
+            )
+    if not kept:
+        raise ScenarioError(
+            f"sensitivity: none of the metrics ({', '.join(metrics)}) has a value at every "
+            "design point; choose others with --metric"
+        )
+    return kept
+
+
 def analyse(
     method: str,
     ranges: Sequence[Range],
@@ -95,7 +115,8 @@ def analyse(
     sample = raw_sample(method, ranges, n, seed)
     ok = runs[runs["status"] == "ok"]
     means = ok.groupby("point")[list(metrics)].mean().reindex(range(len(sample)))
-    missing = means.index[means.isna().any(axis=1)].tolist()
+    ran = set(ok["point"])
+    missing = [point for point in range(len(sample)) if point not in ran]
     failed = sorted(set(missing) & set(runs.loc[runs["status"] == "failed", "point"]))
     if failed:  # the runs are there and failed: --resume alone counts them as done
         raise RunError(
@@ -108,6 +129,7 @@ def analyse(
             f"sensitivity: {len(missing)} design points have no successful run "
             f"(e.g. point {missing[0]}); finish the sweep with --resume"
         )
+    metrics = _with_values(means, metrics, notes)
     rows = []
     for metric in metrics:
         y = means[metric].to_numpy()
