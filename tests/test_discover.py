@@ -206,3 +206,23 @@ def test_a_stop_while_plotting_says_the_table_it_left(lhs, tmp_path, monkeypatch
     said = capsys.readouterr().err.strip().splitlines()
     assert said[-1] == f"relsim: interrupted; {found} complete; nothing else written"
     assert found.is_file() and not (tmp_path / "d.png").exists()
+
+
+def test_a_further_box_counts_only_the_points_earlier_boxes_left() -> None:
+    """PRIM finds a second box among the points the first did not take, and its coverage,
+    density and mass are of those: the counts beside them must be too (they counted points
+    the first box had taken, "8 of the 8 points" beside a mass of 4 in 24)."""
+    from relsim.sweep.discover import Condition, discover
+
+    rows = [
+        {"point": 2 * x + y, "replication": 0, "status": "ok", "x": float(x), "y": float(y),
+         "m": 1.0 if x >= 8 or (x <= 2 and y == 1) else 0.0}
+        for x in range(12)
+        for y in (0, 1)
+    ]  # fmt: skip
+    found = discover(pd.DataFrame(rows), ["x", "y"], Condition("m", ">", 0.5), max_boxes=3)
+    assert len(found.boxes) == 2
+    first, second = found.boxes
+    assert first.points_in_box == 12 and first.points_of_interest_in_box == 7
+    assert second.points_in_box == round(second.mass * 24) == 4
+    assert second.points_of_interest_in_box == round(second.coverage * 11) == 4

@@ -185,6 +185,9 @@ def discover(
         return result
     inputs = inputs[varying]
     finder = prim.Prim(inputs, interest, threshold=min_density, threshold_type=">")
+    # PRIM finds each further box among the points earlier boxes did not take, and so its
+    # counts are of those points only
+    taken = np.zeros(len(inputs), dtype=bool)
     for _ in range(max_boxes):
         box = finder.find_box()
         if box is None:
@@ -195,9 +198,10 @@ def discover(
         raw = box.limits
         if raw.empty:
             break
-        inside = np.ones(len(inputs), dtype=bool)
+        inside = ~taken
         for column, row in raw.iterrows():
             inside &= (inputs[column] >= row["min"]) & (inputs[column] <= row["max"])
+        taken |= inside
         result.boxes.append(
             Box(
                 limits=_limits(raw, inputs),
