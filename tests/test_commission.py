@@ -1663,6 +1663,28 @@ def test_a_break_even_only_at_the_favourable_end_says_so_in_words() -> None:
     assert break_even_text(never, 260) == "not within 260 weeks"
 
 
+def test_a_break_even_of_one_run_has_no_interval(capsys) -> None:
+    """With one run the cumulative saving has no interval, so neither has its break-even: it
+    said "week 10 (95 % interval 10 to 10)" beside a saving whose interval was "-"."""
+    from relsim.commission.payers import break_even_text
+
+    code = relsim_main(
+        "compare", "baseline", "liberated", *SMALL_ARGS, "--reps", "1", "--workers", "1", "--json"
+    )
+    assert code == 0
+    payload = json.loads(capsys.readouterr().out)
+    (data,) = payload["payers"].values()
+    for entry in data["payers"].values():
+        assert entry["break_even_week_earliest"] is None and entry["break_even_week_latest"] is None
+    assert break_even_text({"break_even_week": 10, "break_even_week_earliest": None,
+                            "break_even_week_latest": None}, 260) == "week 10"  # fmt: skip
+    first = {"break_even_week": 1, "break_even_week_earliest": None, "break_even_week_latest": None}
+    assert break_even_text(first, 260) == "saves from the first week"
+    # with an interval whose unfavourable end never breaks even, week 1 is not "from the first"
+    unsure = {**first, "break_even_week_earliest": 1}
+    assert break_even_text(unsure, 260) == "week 1 (95 % interval 1 to beyond 260)"
+
+
 def test_the_summary_gives_each_bodys_whole_bill_beside_its_other_costs():
     """A council paying for a dearer service 'saves about £130' on its other costs while its
     whole bill rises by £1,730: read as the council saving. The summary gives each body's whole

@@ -213,8 +213,9 @@ def compare_payers(
                     "ci95": None if single else [_finite(low[-1]), _finite(high[-1])],
                 },
                 "break_even_week": break_even(mean),
-                "break_even_week_earliest": break_even(high),
-                "break_even_week_latest": break_even(low),
+                # with one run, no interval: not one of zero width
+                "break_even_week_earliest": None if single else break_even(high),
+                "break_even_week_latest": None if single else break_even(low),
             }
         )
     label = f"{names[0]} - {names[1]}"
@@ -240,8 +241,10 @@ def break_even_text(row: dict[str, Any], horizon: int) -> str:
             f"not within {horizon} weeks on average; at the favourable end of the 95 % "
             f"interval of the cumulative saving, from week {early}"
         )
-    if week == 1 and late == 1:
+    if week == 1 and (late == 1 or (early is None and late is None)):
         return "saves from the first week"
+    if early is None and late is None:  # one run: no interval
+        return f"week {week}"
     interval = f"{early if early is not None else '?'} to " + (
         str(late) if late is not None else f"beyond {horizon}"
     )
