@@ -259,6 +259,9 @@ def test_the_words_name_the_side_of_the_break_even_that_would_turn_the_bill() ->
     assert "would cost more if a mental-health crisis cost under £6,000" in cheaper
     staff = _pair_words([record(-100.0, "below")])
     assert "would cost more if a mental-health crisis cost over £6,000" in staff
+    # the same bill (one scenario under two names) is no dearer by £0
+    same = _pair_words([record(0.0, "at any price")])
+    assert same == "<p>liberated costs the same as baseline in total, at any price.</p>"
 
 
 def test_a_break_even_that_cannot_be_judged_is_not_called_out_of_reach() -> None:

@@ -89,6 +89,8 @@ def _pair_words(records: Sequence[dict[str, Any]]) -> str:
     now = whole[0]["bill_difference_per_citizen_year_mean"]
     if now is None:
         return ""
+    if now == 0:  # the same bill (the same scenario under two names): no price tells them apart
+        return f"<p>{esc(f'{series} costs the same as {reference} in total, at any price.')}</p>"
     verb = "costs less than" if now < 0 else "costs more than"
     sentences = [
         f"At the prices as run, {series} {verb} {reference} in total, by "
