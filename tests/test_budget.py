@@ -50,3 +50,13 @@ def test_contact_without_a_relationship_has_the_new_worker_share_of_the_effect()
     none = metrics(flat, new_worker_effect_share=0.0)
     full = metrics(flat, new_worker_effect_share=1.0)
     assert full["mean_need"] < none["mean_need"] - 0.01
+
+
+def test_the_optimum_in_words_has_no_exponents() -> None:
+    """'9080 (95 % interval 1654 to 1.651e+04' read badly: pounds come with thousands
+    separators, small numbers with four significant figures."""
+    from relsim.commission.budget_results import _number
+
+    assert [_number(v) for v in (9080.4, 1654.0, 16510.2, 2.345678, 0.01234)] == [
+        "9,080", "1,654", "16,510", "2.346", "0.01234",
+    ]  # fmt: skip

@@ -202,6 +202,11 @@ def write_results(
     return result
 
 
+def _number(value: float) -> str:
+    """Four significant figures, without an exponent: pounds a citizen-year run to five."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def sentence(
     optimum: pd.Series, flat: dict[str, Any], metric: str, posts: int, sets: int = 0
 ) -> str:
@@ -216,14 +221,14 @@ def sentence(
     )
     caseworkers, duty = int(optimum["caseworker_posts"]), int(optimum["duty_worker_posts"])
     interval = (
-        "no interval with one replication"
+        "no interval: one replication, or too few with a value"
         if not (math.isfinite(optimum["ci95_low"]) and math.isfinite(optimum["ci95_high"]))
-        else f"95 % interval {optimum['ci95_low']:.4g} to {optimum['ci95_high']:.4g}"
+        else f"95 % interval {_number(optimum['ci95_low'])} to {_number(optimum['ci95_high'])}"
     )
     text = (
         f"With {_count(posts, 'post')}, {metric} is lowest with "
         f"{_count(caseworkers, 'caseworker')} and {_count(duty, 'duty worker')}, {routing}: "
-        f"{optimum['mean']:.4g} ({interval}, "
+        f"{_number(optimum['mean'])} ({interval}, "
         f"{'parameters and chance' if ensemble else 'chance only'}"
         f"); it came out best in {100 * optimum['probability_best']:.0f} % of resampled "
         f"{'parameter sets' if ensemble else 'replications'}{few_note(sets)}. There, crisis "
