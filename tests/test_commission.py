@@ -563,6 +563,15 @@ def test_scale_keeps_arrivals_workforce_and_specialists_in_proportion(tmp_path) 
         assert "`relsim frontier` compares sizes" in text
 
 
+def test_a_small_scaled_district_says_its_whole_posts_move_the_ratio(capsys) -> None:
+    """6 posts for 3,000 citizens are 2 per 1,000; scaled to 200 citizens they round to one
+    post, 5 per 1,000, and the file says so instead of that the ratio is kept."""
+    assert relsim_main("scale", "baseline", "--citizens", "200") == 0
+    text = " ".join(capsys.readouterr().out.replace("# ", "").split())
+    assert "The posts are 5 per 1,000 citizens (the original's 2, in whole posts)" in text
+    assert "keep the original's" not in text
+
+
 def test_scale_leaves_the_posts_of_a_district_with_no_services_alone(tmp_path) -> None:
     """A district with no services has no posts to scale: the copy sets none and its comment
     names none; a district scaled down to one post says "1 post"."""

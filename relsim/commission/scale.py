@@ -133,8 +133,16 @@ def scaled_document(
     ]
     if posts:
         per_1000 = 1000 * scenario.workforce.workers / scenario.population.citizens
+        scaled_per_1000 = 1000 * posts / citizens
+        kept = (
+            f"keep the original's {per_1000:.3g} per 1,000 citizens"
+            if f"{scaled_per_1000:.3g}" == f"{per_1000:.3g}"
+            # whole posts: a small district's rounding moves the ratio
+            else f"are {scaled_per_1000:.3g} per 1,000 citizens (the original's {per_1000:.3g}, "
+            "in whole posts)"
+        )
         lines += [
-            f"# The posts keep the original's {per_1000:.3g} per 1,000 citizens, whatever the",
+            f"# The posts {kept}, whatever the",
             "# needs of your district: if they are more or less complex than the original's",
             "# (demand_complexity), the posts it needs differ; `relsim frontier` compares sizes.",
         ]
