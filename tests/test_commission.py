@@ -1081,6 +1081,12 @@ def test_a_hand_made_sensitivity_directory_is_refused_in_words(tmp_path) -> None
     with pytest.raises(ScenarioError) as raised:
         sensitivity_summary(thin, configs)
     assert str(raised.value).endswith("(sensitivity.csv has no column mu_star_ci95)")
+    # its header alone: the report said "ranks first ." with an empty list
+    empty = _sensitivity_dir(tmp_path / "header_only")
+    pd.read_csv(empty / "sensitivity.csv").head(0).to_csv(empty / "sensitivity.csv", index=False)
+    with pytest.raises(ScenarioError) as raised:
+        sensitivity_summary(empty, configs)
+    assert str(raised.value).endswith("sensitivity.csv ranks no parameter")
 
 
 def test_who_saves_says_the_service_is_apart_from_the_body_that_pays_for_it(capsys) -> None:

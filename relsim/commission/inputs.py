@@ -242,6 +242,8 @@ def sensitivity_summary(directory: Path, configs: Sequence[Scenario]) -> dict[st
     missing = sorted({"metric", "parameter", column, f"{column}_ci95"} - set(table.columns))
     if missing:
         raise ScenarioError(f"{not_ours} (sensitivity.csv has no column {', '.join(missing)})")
+    if table[column].notna().sum() == 0:  # its header alone, or no index of any parameter
+        raise ScenarioError(f"--sensitivity {name}: sensitivity.csv ranks no parameter")
     meta = parameter_meta()
     top: dict[str, list[dict[str, Any]]] = {}
     for metric, part in table.groupby("metric", sort=False):
