@@ -1900,3 +1900,6 @@ def test_a_frontier_names_the_fewest_posts_for_a_wait(tmp_path) -> None:
         "liberated: no size run keeps the mean wait within 3 weeks; the shortest is 4.0 weeks, "
         "at 4 posts"
     )
+    # a wait just over a small limit is not rounded down to it ("0.0 weeks" beyond 0.001)
+    [line] = wait_sentences(rows.assign(mean_wait_weeks_mean=[0.02, 0.0066]), 0.001)
+    assert "within 0.001 weeks; the shortest is 0.01 weeks, at 4 posts" in line

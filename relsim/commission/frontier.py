@@ -335,6 +335,15 @@ def write_results(
     return shown, {"better_buy": lines, "interval": record}
 
 
+def _weeks(value: float, limit_weeks: float) -> str:
+    """A wait to one decimal, or to as many as it takes to stay above a smaller limit (0.0
+    weeks read as within a limit of 0.001)."""
+    digits = 1
+    while round(value, digits) <= limit_weeks and digits < 6:
+        digits += 1
+    return f"{value:.{digits}f}"
+
+
 def wait_sentences(table: pd.DataFrame, limit_weeks: float) -> list[str]:
     """For each series with services: the fewest posts, among the sizes run, at which the mean
     completed wait is at most `limit_weeks`, with its interval (and whether the interval too is
@@ -350,7 +359,8 @@ def wait_sentences(table: pd.DataFrame, limit_weeks: float) -> list[str]:
             best = rows.loc[waits.idxmin()]
             lines.append(
                 f"{series}: no size run keeps the mean wait within {limit_weeks:g} weeks; the "
-                f"shortest is {best['mean_wait_weeks_mean']:.1f} weeks, at {best['posts']} posts"
+                f"shortest is {_weeks(best['mean_wait_weeks_mean'], limit_weeks)} weeks, at "
+                f"{best['posts']} posts"
             )
             continue
         row = within.iloc[0]
