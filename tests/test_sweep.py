@@ -1975,3 +1975,19 @@ def test_the_scheduler_is_not_probed_from_within_a_running_event_loop(monkeypatc
         dask_executor._check_scheduler("tcp://127.0.0.1:1")
 
     asyncio.run(inside())
+
+
+def test_a_plot_of_a_metric_with_no_value_anywhere_says_it_is_empty(grid_sweep, tmp_path, capsys):
+    """Twenty weeks leave no year in which to come back, so the repeat share has no value at
+    any point: the empty plot is said, not left to be found."""
+    metric = "repeat_within_year_share"
+    assert runs_table(grid_sweep)[metric].isna().all()
+    capsys.readouterr()
+    plot = ("--metric", metric, "--param", "referral_friction", "--plot", tmp_path / "p.png")
+    assert relsim_main("sweep-summary", grid_sweep, "--csv", tmp_path / "s.csv", *plot) == 0
+    err = capsys.readouterr().err
+    assert f"relsim: note: {metric} has no value at any design point: the plot is empty" in err
+    other = ("--metric", "crisis_events_per_citizen_year", "--param", "referral_friction")
+    assert relsim_main("sweep-summary", grid_sweep, "--csv", tmp_path / "t.csv", *other,
+                       "--plot", tmp_path / "q.png") == 0  # fmt: skip
+    assert "the plot is empty" not in capsys.readouterr().err

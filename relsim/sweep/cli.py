@@ -263,6 +263,9 @@ def add_sweep_commands(group: click.Group) -> None:
             make_parents(target)
             plot_metric(summary, keys, metric, parameter, target, manifest)
             click.echo(f"plot: {target}", err=True)
+            if summary[f"{metric}_mean"].isna().all():
+                # a share with nothing to count anywhere (repeat presentations in a short run)
+                say_note(f"{metric} has no value at any design point: the plot is empty")
         if as_json:
             points = summary.to_dict(orient="records")
             emit_json({"sweep": str(directory), "interval": kind, "points": points})
