@@ -29,7 +29,7 @@ from relsim.commission.study import move_in, run_series_with_manifests, staged_r
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
 from relsim.config.loading import load_raw
-from relsim.config.unread import check_read
+from relsim.config.unread import check_read, setting_keys
 from relsim.environment import source_record
 from relsim.experiment_files import (
     Experiment,
@@ -127,7 +127,7 @@ def _plans(
             raise ScenarioError(*problems) from None
         # a series that sets what its care model never reads is its scenario again
         check_read(
-            [assignment.split("=", 1)[0].strip() for assignment in own],
+            setting_keys(own),
             care_models_at_points(base, design),
             f"{printable(str(path))}: scenarios.{i}.set:",
             "this series would be its scenario as it is",

@@ -45,23 +45,20 @@ def staging_directory(out: Path, locked: bool = False) -> Path:
             raise beside from None
 
 
-def remove_stale_staging(out: Path) -> list[Path]:
+def remove_stale_staging(out: Path) -> None:
     """Remove the staging directories beside `out` that an earlier writer of `out` left when it
     was killed (SIGKILL, a power cut: nothing it ran could remove them). Called only while this
     process holds `out`'s lock, which a writer holds for as long as its staging directory
     exists, so none of them is in use. A name cut short to its first 100 bytes could be another
     results directory's: then nothing is removed."""
     if len(os.fsencode(out.name)) > STAGING_LIMIT:
-        return []
+        return
     parent = resolved(out).parent
     pattern = re.compile(re.escape(f".{out.name}.partial-") + r"[A-Za-z0-9_]{8}")
-    removed = []
     with contextlib.suppress(OSError):
         for entry in os.scandir(parent):
             if pattern.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
-                removed.append(Path(entry.path))
-    return removed
 
 
 def move_into(source: Path, target: Path) -> None:

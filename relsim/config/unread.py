@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from relsim.config.errors import ScenarioError, printable
+from relsim.config.loading import parse_set
 from relsim.config.schema import Scenario
 
 #: the sections each care model never reads
@@ -60,9 +61,14 @@ def check_read(
         raise ScenarioError(f"{option} {_why(missed[0], care_models)}, so {outcome}; {instead}")
 
 
+def setting_keys(sets: Iterable[str]) -> list[str]:
+    """The dotted keys of KEY=VALUE settings, as `--set` reads them."""
+    return [".".join(parse_set(assignment)[0]) for assignment in sets]
+
+
 def unread_setting_warnings(sets: Sequence[str], care_models: Sequence[str]) -> list[str]:
     """A line for each --set KEY=VALUE whose key no care model of the run reads."""
-    keys = [assignment.split("=", 1)[0].strip() for assignment in sets]
+    keys = setting_keys(sets)
     return [
         f"--set {_why(key, care_models)}: the setting changes nothing"
         for key in unread(keys, care_models)

@@ -142,8 +142,10 @@ def stored_runs(out: Path) -> int | None:
     is saved."""
     import pyarrow.parquet as pq
 
+    from relsim.sweep.directory import PART, RUNS
+
     try:
-        parts = sorted((out / "runs.parquet").glob("part-*.parquet"))
+        parts = [part for part in (out / RUNS).iterdir() if PART.fullmatch(part.name)]
         return sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
     except (OSError, ValueError):
         return None
