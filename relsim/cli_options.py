@@ -29,6 +29,23 @@ class WholeNumber(click.IntRange):
         return "INTEGER"
 
 
+class SetCount(WholeNumber):
+    """A number of parameter sets: none (0, chance only) or two or more; one set would stand
+    for the scenario's own values and give no parameter interval."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__(0, most)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number == 1:
+            self.fail("needs 2 or more parameter sets (0: chance only)", param, ctx)
+        return number
+
+    def _describe_range(self) -> str:
+        return f"0 or 2<=x<={self.max}"
+
+
 reps_option = click.option(
     "--reps",
     type=WholeNumber(1, 100_000),

@@ -124,6 +124,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", BASELINE, "--reps", "0"],
         ["--reps", "0"],
     ),
+    "one parameter set": (
+        {},
+        ["run", BASELINE, "--ensemble", "1"],
+        ["--ensemble", "needs 2 or more parameter sets"],
+    ),
     "ensemble times reps over the limit": (
         {},
         ["run", BASELINE, "--ensemble", "10000", "--reps", "100000"],

@@ -398,3 +398,14 @@ def test_compare_says_its_set_changes_every_scenario(capsys) -> None:
     shown = " ".join(capsys.readouterr().out.split())
     assert "override a key in every scenario compared" in shown
     assert "write a scenario that extends it: docs/scenarios.md" in shown
+
+
+@pytest.mark.parametrize(
+    "command", [["run"], ["compare"], ["sweep"], ["frontier"], ["experiment", "run"]]
+)
+def test_the_ensemble_help_gives_the_counts_it_accepts(command: list[str], capsys) -> None:
+    """The help said [0<=x<=10000] although one parameter set is refused."""
+    main([*command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "0 or 2<=x<=10000]" in shown
+    assert "0<=x<=10000" not in shown.replace("0 or 2<=x<=10000", "")

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from relsim.cli_options import WholeNumber
+from relsim.cli_options import SetCount
 
 #: Parameter sets a commissioner's report (compare --report) draws when --ensemble is not given;
 #: --reps is shared among them (at least one run each), so the report costs what the comparison
@@ -20,22 +20,15 @@ REPORT_SETS = 10
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def check_sets(context: click.Context, parameter: click.Parameter, value: int | None) -> int | None:
-    if value == 1:
-        raise click.BadParameter("needs 2 or more parameter sets (0: chance only)")
-    return value
-
-
 def sets_option(help_text: str, default: int | None = None) -> Callable[[F], F]:
     """An --ensemble option: N parameter sets (2 or more), 0 for chance only."""
     return click.option(
         "--ensemble",
         "ensemble",
-        type=WholeNumber(0, 10_000),
+        type=SetCount(10_000),
         default=default,
         show_default=default is not None,
         metavar="N",
-        callback=check_sets,
         help=help_text,
     )
 
