@@ -859,6 +859,8 @@ def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path)
         (["--limit", "10k"], "does not pay for one post"),
         (["--limit", "lots"], "expected pounds a year"),
         (["--limit", "3m", "--set", "care_model=liberated"], "balances the hybrid"),
+        # it said "hybrid is none", of the scenario named hybrid
+        (["--limit", "3m", "--set", "care_model=none"], "hybrid runs the care model none;"),
     ],
 )
 def test_budget_refuses_what_it_cannot_search(args, says, tmp_path, capsys) -> None:

@@ -115,8 +115,9 @@ def base_scenario(path: Path, sets: list[str]) -> tuple[dict[str, Any], Scenario
     scenario = validate_data(base, str(path))
     if scenario.care_model != "hybrid":
         raise ScenarioError(
-            f"budget: {printable(scenario.name, 60)} is {scenario.care_model}; the search "
-            "balances the hybrid (give the bundled `hybrid`, or --set care_model=hybrid)"
+            f"budget: the scenario {printable(scenario.name, 60)} runs the care model "
+            f"{scenario.care_model}; the search balances the hybrid (give the bundled "
+            "`hybrid`, or --set care_model=hybrid)"
         )
     return base, scenario
 
