@@ -278,8 +278,14 @@ def _lines(
             for k, v in zip(others, label, strict=True)
         )
         if not name:
-            name = care_model or "all points"
-        ax.errorbar(group[parameter], mean, yerr=[low, high], marker="o", capsize=3, label=name)
+            # the base scenario's care model names the line unless the care model is swept
+            name = care_model if care_model and parameter != "care_model" else "all points"
+        # categories (the care model) have no order between them: marks, not a joining line
+        line = "-" if pd.api.types.is_numeric_dtype(group[parameter]) else "none"
+        ax.errorbar(
+            group[parameter], mean, yerr=[low, high], marker="o", capsize=3, label=name,
+            linestyle=line,
+        )  # fmt: skip
     ax.set_title(f"{metric} by {parameter} (mean, 95% interval)", fontsize=9)
     ax.legend(fontsize=7)
 
