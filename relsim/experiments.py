@@ -320,7 +320,10 @@ class ExperimentRun:
             stem = _figure_stem(experiment, figure)
             png, data = directory / f"{stem}.png", directory / f"{stem}.csv"
             experiment_figure(table, differences, experiment, figure, png, data)
-            figures.append({"png": png.name, "data": data.name, **figure.model_dump()})
+            entry = {"png": png.name, "data": data.name, **figure.model_dump()}
+            if table[f"{figure.metric}_mean"].isna().all():
+                entry["note"] = f"{figure.metric} has no value at any point: the figure is empty"
+            figures.append(entry)
         written = [n for n in _outputs(experiment) if n != MANIFEST]
         interval = describe(series.kind, self.parameter_sets, series.per_set or 0)
         manifest = {

@@ -812,3 +812,24 @@ def test_an_experiment_stopped_before_its_directory_is_made_says_nothing_was_wri
     assert relsim_main("experiment", "run", path, "--quick", "--out", out) == 130
     assert capsys.readouterr().err.strip() == "relsim: interrupted; no results written"
     assert not out.exists()
+
+
+def test_a_figure_of_a_metric_with_no_value_says_it_is_empty(tmp_path: Path, capsys) -> None:
+    """A district without services has no mean wait: its figure was drawn empty without a
+    word. The manifest and the command say so; a figure with values says nothing."""
+    from tests.cli_helpers import relsim_main
+
+    path = tmp_path / "empty.yaml"
+    text = SMALL_EXPERIMENT.replace("[baseline, liberated]", "[none]")
+    text = text.replace("liberated.contact_effect_per_hour", "demand_complexity")
+    text = text.replace("[0.05, 0.15]", "[0.2, 0.8]")
+    path.write_text(text + "  - metric: mean_wait_weeks\n    x: demand_complexity\n")
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert relsim_main("experiment", "run", path, "--out", out, "--workers", "1") == 0
+    err = capsys.readouterr().err
+    crises, waits = json.loads((out / "manifest.json").read_text())["figures"]
+    assert "note" not in crises
+    assert waits["note"] == "mean_wait_weeks has no value at any point: the figure is empty"
+    assert f"note: {waits['png']}: mean_wait_weeks has no value at any point" in err
+    assert crises["png"] not in err

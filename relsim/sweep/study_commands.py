@@ -21,6 +21,7 @@ from relsim.sweep.cli_options import (
     force_option,
     note_unfinished,
     resume_option,
+    say_note,
 )
 from relsim.target_checks import make_parents
 
@@ -170,3 +171,5 @@ def add_experiment_commands(group: click.Group) -> None:
             raise stopped_exit(exc, left_to_resume(target)) from None
         for figure in manifest["figures"]:
             click.echo(f"{target / figure['png']}  (data: {figure['data']})")
+            if "note" in figure:
+                say_note(f"{figure['png']}: {figure['note']}")
