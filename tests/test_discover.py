@@ -116,6 +116,30 @@ def test_bad_conditions_are_bad_input(where, fragment, lhs, capsys):
     assert fragment in capsys.readouterr().err
 
 
+def test_points_without_a_value_of_the_metric_are_counted_or_refused(tmp_path, capsys):
+    """A district without services has no mean wait: discover said "0 of 0 design points"
+    and wrote an empty table and plot; with some such points it left them out unsaid."""
+    out = tmp_path / "models"
+    grid = ("--grid", "care_model=assess_do_refer,none", "--grid", "demand_complexity=0.1,0.9")
+    assert relsim_main("sweep", "baseline", *grid, *TINY, "--out", out) == 0
+    capsys.readouterr()
+    assert relsim_main("discover", out, "--where", "mean_wait_weeks >= 0", "--json") == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["points"], found["points_without_value"]) == (2, 2)
+    assert relsim_main("discover", out, "--where", "mean_wait_weeks >= 0") == 0
+    assert "2 of 2 design points have mean_wait_weeks >= 0 (2 more have no value of " in (
+        capsys.readouterr().out
+    )
+    only_none = tmp_path / "none"
+    grid = ("--grid", "demand_complexity=0.1,0.5,0.9")
+    assert relsim_main("sweep", "none", *grid, *TINY, "--out", only_none) == 0
+    capsys.readouterr()
+    assert relsim_main("discover", only_none, "--where", "mean_wait_weeks > 1") == 2
+    err = capsys.readouterr().err
+    assert "mean_wait_weeks has no value at any of the sweep's 3 design points" in err
+    assert not list(only_none.glob("discover_*"))
+
+
 def test_discover_with_a_care_model_swept(tmp_path, capsys):
     """Names enter PRIM as yes/no columns: the box says which care model."""
     out = tmp_path / "models"

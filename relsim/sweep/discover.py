@@ -87,6 +87,8 @@ class Discovery:
     inputs: pd.DataFrame = field(repr=False)
     interest: np.ndarray = field(repr=False)
     means: pd.Series = field(repr=False)
+    #: design points left out because the metric has no value there
+    without_value: int = 0
 
 
 #: fewer design points than this give PRIM nothing to peel
@@ -175,11 +177,19 @@ def discover(
             f"--where {condition}: the sweep's runs table has no {condition.metric} column"
         )
     summary = summarise(runs, keys, [condition.metric])
-    summary = summary[summary[f"{condition.metric}_mean"].notna()].reset_index(drop=True)
+    valued = summary[f"{condition.metric}_mean"].notna()
+    if not valued.any():
+        raise ScenarioError(
+            f"--where {condition}: {condition.metric} has no value at any of the sweep's "
+            f"{len(summary):,} design points (a district without services has no wait or "
+            "caseload, for one); nothing to discover"
+        )
+    summary = summary[valued].reset_index(drop=True)
     means = summary[f"{condition.metric}_mean"]
     interest = condition.holds(means).to_numpy()
     inputs = _inputs(summary, keys)
     result = Discovery(condition, len(summary), int(interest.sum()), [], inputs, interest, means)
+    result.without_value = int((~valued).sum())
     varying = [c for c in inputs.columns if inputs[c].nunique() > 1]
     if not varying or result.of_interest in (0, result.points) or result.points < MIN_POINTS:
         return result
@@ -230,6 +240,12 @@ def describe_limit(key: str, limit: dict[str, Any]) -> str:
 
 def report_lines(found: Discovery) -> list[str]:
     lines = [f"{found.of_interest} of {found.points} design points have {found.condition}"]
+    if found.without_value:
+        lines[0] += (
+            f" ({found.without_value:,} more "
+            f"{'has' if found.without_value == 1 else 'have'} no value of "
+            f"{found.condition.metric}, left out)"
+        )
     if not found.boxes and found.points < MIN_POINTS:
         lines.append(
             f"no box found: PRIM needs at least {MIN_POINTS} design points with results, and "
@@ -280,6 +296,7 @@ def as_json(found: Discovery) -> dict[str, Any]:
         "condition": str(found.condition),
         "points": found.points,
         "points_of_interest": found.of_interest,
+        "points_without_value": found.without_value,
         "boxes": [
             {
                 "coverage": b.coverage,
