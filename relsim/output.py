@@ -46,7 +46,8 @@ def _runs_text(payload: dict[str, Any], paired: str = "") -> str:
     if interval.get("parameter_sets"):
         sets, reps = interval["parameter_sets"], interval["reps_per_set"]
         return f"{sets} parameter sets from the calibrated ensemble x {reps} {paired}replication(s)"
-    return f"{payload['reps']} {paired}replications"
+    reps = payload["reps"]
+    return f"{reps} {paired}replication{'' if reps == 1 else 's'}"
 
 
 def _interval_label(payload: dict[str, Any]) -> str:

@@ -1598,6 +1598,10 @@ def test_a_hybrid_with_nobody_on_one_side_is_warned_about(tmp_path, capsys) -> N
     assert "0 caseworkers and 3 duty workers" in staffing_warnings(share)[0]
     assert staffing_warnings(small("hybrid")) == []
     assert staffing_warnings(small("baseline", "workforce.workers=1")) == []
+    for model in ("baseline", "liberated", "hybrid"):
+        (nobody,) = staffing_warnings(small(model, "workforce.workers=0"))
+        assert "with no posts (workforce.workers 0): nobody runs it" in nobody
+    assert staffing_warnings(small("none", "workforce.workers=0")) == []
     capsys.readouterr()
     code = relsim_main(
         "compare", "baseline", "hybrid", *SMALL_ARGS, "--set", "workforce.workers=1",
@@ -1905,3 +1909,6 @@ def test_a_frontier_names_the_fewest_posts_for_a_wait(tmp_path) -> None:
     # a wait just over a small limit is not rounded down to it ("0.0 weeks" beyond 0.001)
     [line] = wait_sentences(rows.assign(mean_wait_weeks_mean=[0.02, 0.0066]), 0.001)
     assert "within 0.001 weeks; the shortest is 0.01 weeks, at 4 posts" in line
+    # one post is one post ("1 posts ... keep" before)
+    [line] = wait_sentences(rows.assign(posts=[1, 4], mean_wait_weeks_mean=[2.0, 1.0]), 5.0)
+    assert line.startswith("liberated: 1 post (the smallest size run: fewer may do) keeps the")

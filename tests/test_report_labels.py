@@ -326,3 +326,30 @@ def test_the_service_line_of_who_pays_has_no_break_even_to_wait_for() -> None:
     service, nhs = text.split('data-week="None">')[1:3]
     assert service.startswith(SERVICE_COSTS_MORE)
     assert nhs.startswith("not within 260 weeks")
+
+
+def test_one_replication_and_no_posts_are_said_in_words(tmp_path: Path, capsys) -> None:
+    """A report of one replication said "1 paired replications", and a care model with no
+    posts "0 posts (), a staff budget of £0"."""
+    html = tmp_path / "report.html"
+    capsys.readouterr()
+    code = relsim_main(
+        "compare", "baseline", "liberated", "--reps", "1", "--ensemble", "0", "--workers", "1",
+        *SMALL_ARGS, "--set", "workforce.workers=0", "--report", html, "--out", tmp_path / "out",
+    )  # fmt: skip
+    assert code == 0
+    captured = capsys.readouterr()
+    text = re.sub(r"\s+", " ", html.read_text(encoding="utf-8"))
+    for shown in (text, captured.out):
+        assert "1 paired replication," in shown and "1 paired replications" not in shown
+    assert "0 posts" not in text
+    assert "no front-line posts (the care model has nobody to run it), no staff budget" in text
+    assert "care model liberated with no posts (workforce.workers 0)" in captured.err
+
+
+def test_a_number_takes_the_article_it_is_said_with() -> None:
+    from relsim.report.words import article
+
+    said = {n: article(n) for n in (1, 8, 11, 12, 18, 52, 80, 104, 156, 800)}
+    assert said == {1: "a", 8: "an", 11: "an", 12: "a", 18: "an", 52: "a", 80: "an",
+                    104: "a", 156: "a", 800: "an"}  # fmt: skip

@@ -309,7 +309,7 @@ def add_commission_commands(group: click.Group) -> None:
         """Scale SCENARIO (a file or a bundled name) to a district of --citizens: arrivals,
         workforce and specialist capacity in proportion. Writes a scenario that extends the
         original, so everything else stays as it is."""
-        from relsim.commission.resources import staffing_warnings
+        from relsim.commission.resources import posts_words, staffing_warnings
         from relsim.commission.scale import (
             SCALED,
             extends_reference,
@@ -360,7 +360,7 @@ def add_commission_commands(group: click.Group) -> None:
             click.echo(
                 f"wrote {printable(str(out))}: {scaled.population.citizens:,} citizens, "
                 f"{scaled.population.arrivals_per_week or 0:g} arrivals a week, "
-                f"{scaled.workforce.workers} posts",
+                f"{posts_words(scaled.workforce.workers)}",
                 err=True,
             )
         for warning in (*proportion_warnings(scaled), *staffing_warnings(scaled)):

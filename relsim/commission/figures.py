@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from relsim.commission.frontier import MEASURES
+from relsim.commission.resources import posts_words
 
 
 def frontier_figure(table: pd.DataFrame, better: pd.DataFrame, path: Path) -> None:
@@ -179,7 +180,7 @@ def budget_figure(table: pd.DataFrame, result: dict[str, Any], path: Path) -> No
     ax.legend(fontsize=7)
     fig.suptitle(
         f"Best balance of the hybrid for a staff budget of "
-        f"£{result['staff_budget_gbp_per_year']:,.0f} a year ({result['posts']} posts); "
+        f"£{result['staff_budget_gbp_per_year']:,.0f} a year ({posts_words(result['posts'])}); "
         f"intervals: {_kind(table)}",
         fontsize=10,
     )

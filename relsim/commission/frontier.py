@@ -34,7 +34,7 @@ from relsim.commission.lowest import (
     lowest_counts,
     set_means,
 )
-from relsim.commission.resources import check_same_population, resources
+from relsim.commission.resources import check_same_population, posts_words, resources
 from relsim.commission.spend import MAX_POSTS
 from relsim.commission.study import check_same_work, paired
 from relsim.config import ScenarioError, validate_data
@@ -221,7 +221,7 @@ def choice_table(
         for point, size in enumerate(plan.design[KEY].tolist()):
             if point > 0 and not serves(plan):
                 break  # no posts: every size is the same option
-            name = f"{series} at {size} posts" if serves(plan) else series
+            name = f"{series} at {posts_words(int(size))}" if serves(plan) else series
             options[name] = table[table["point"] == point].assign(point=0)
             sizes[name] = (series, int(size) if serves(plan) else 0)
     draw = plans_[0][1].ensemble
@@ -360,7 +360,7 @@ def wait_sentences(table: pd.DataFrame, limit_weeks: float) -> list[str]:
             lines.append(
                 f"{series}: no size run keeps the mean wait within {limit_weeks:g} weeks; the "
                 f"shortest is {_weeks(best['mean_wait_weeks_mean'], limit_weeks)} weeks, at "
-                f"{best['posts']} posts"
+                f"{posts_words(int(best['posts']))}"
             )
             continue
         row = within.iloc[0]
@@ -376,7 +376,8 @@ def wait_sentences(table: pd.DataFrame, limit_weeks: float) -> list[str]:
             "the smallest size run: fewer may do"
         )  # fmt: skip
         lines.append(
-            f"{series}: {row['posts']} posts ({smaller}) keep the mean wait within "
+            f"{series}: {posts_words(int(row['posts']))} ({smaller}) "
+            f"keep{'s' if row['posts'] == 1 else ''} the mean wait within "
             f"{limit_weeks:g} weeks: {row['mean_wait_weeks_mean']:.1f} weeks{shown}{sure}"
         )
     return lines
@@ -397,7 +398,8 @@ def sentences(
     lines = []
     for row in better.itertuples(index=False):
         posts = (
-            f"{row.posts} posts (£{row.staff_budget_gbp_per_citizen_year:,.0f} per citizen-year)"
+            f"{posts_words(int(row.posts))} (£{row.staff_budget_gbp_per_citizen_year:,.0f} per "
+            "citizen-year)"
         )
         crisis = row.crisis_events_per_citizen_year_best
         cost = row.total_cost_per_citizen_year_best

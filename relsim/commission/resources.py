@@ -73,9 +73,16 @@ def post_split(scenario: Scenario) -> tuple[int, int]:
 
 
 def staffing_warnings(scenario: Scenario) -> list[str]:
-    """A hybrid whose posts round to no one on one side: the people routed there find nobody
-    (a small hybrid, or one scaled down, says so rather than running that way silently)."""
-    if scenario.care_model != "hybrid" or scenario.workforce.workers == 0:
+    """A care model with no posts, or a hybrid whose posts round to no one on one side: the
+    people routed there find nobody (a small hybrid, or one scaled down, says so rather than
+    running that way silently)."""
+    if scenario.care_model != "none" and scenario.workforce.workers == 0:
+        return [
+            f"{printable(scenario.name, 60)}: care model {scenario.care_model} with no posts "
+            "(workforce.workers 0): nobody runs it; people find nobody, as in a district "
+            "without services, and the specialists, reached by referral, stand idle"
+        ]
+    if scenario.care_model != "hybrid":
         return []
     caseworkers, duty = post_split(scenario)
     if caseworkers and duty:
@@ -87,14 +94,15 @@ def staffing_warnings(scenario: Scenario) -> list[str]:
         else f"people with {line} or more active needs are routed to caseworkers and there are none"
     )
     return [
-        f"{printable(scenario.name, 60)}: the hybrid's {_posts(scenario.workforce.workers)} "
+        f"{printable(scenario.name, 60)}: the hybrid's {posts_words(scenario.workforce.workers)} "
         f"split into {caseworkers} caseworker{'' if caseworkers == 1 else 's'} and {duty} duty "
         f"worker{'' if duty == 1 else 's'} (hybrid.caseworker_share_of_workforce "
         f"{scenario.hybrid.caseworker_share_of_workforce:g}, rounded), so {routed}"
     ]
 
 
-def _posts(count: int) -> str:
+def posts_words(count: int) -> str:
+    """'1 post', '12 posts'."""
     return f"{count:,} post{'' if count == 1 else 's'}"
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from relsim.commission.resources import (
     post_cost_gbp_per_year,
     posts,
+    posts_words,
     staff_budget_gbp_per_year,
     with_workers,
 )
@@ -252,7 +253,7 @@ def _search(
         raise _cannot(
             scenario.name,
             f"its service spend cannot be brought to £{target:,.0f} per citizen-year: with "
-            f"{best:,} posts it is £{seen[best]:,.0f}, and {side} at every size tried",
+            f"{posts_words(best)} it is £{seen[best]:,.0f}, and {side} at every size tried",
             SERVICE_OPTION,
         )
     return best, seen[best]

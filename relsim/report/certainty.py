@@ -102,7 +102,8 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
         text += ". They still leave out what the calibration did not vary"
     else:
         text = (
-            f"Intervals show chance only: {reps} paired replications, each scenario meeting the "
+            f"Intervals show chance only: {reps} paired replication{'' if reps == 1 else 's'}, "
+            "each scenario meeting the "
             "same citizens with the same luck. They leave out uncertainty in the model's "
             "parameters"
         )

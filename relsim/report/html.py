@@ -86,7 +86,8 @@ def document(analysis: Analysis) -> str:
         f"<title>relsim: {esc(names)}</title><style>{STYLE}</style></head><body>"
         f"<header><h1>{esc(names)}: a comparison</h1>"
         f'<p class="note">relsim {esc(payload["scenarios"][0]["provenance"].get("relsim_version"))}'
-        f", {payload['reps']} paired replications, seed {payload['seed']}, {esc(finished)}."
+        f", {payload['reps']} paired replication{'' if payload['reps'] == 1 else 's'}, seed "
+        f"{payload['seed']}, {esc(finished)}."
         f"</p></header><nav><ol>{toc}</ol></nav><main>{body}</main></body></html>\n"
     )
 

@@ -61,6 +61,11 @@ def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float =
     )
 
 
+def article(number: int) -> str:
+    """'an' before a number said with a vowel first (8, 11, 18, 80-89, 800-899), else 'a'."""
+    return "an" if str(number).startswith("8") or number in (11, 18) else "a"
+
+
 def _people(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else sig(value, 3)
 
@@ -69,6 +74,8 @@ def staff_words(resources: dict[str, Any]) -> str:
     posts = resources["posts"]
     if resources["care_model"] == "none":
         return "no front-line service"
+    if not posts:
+        return "no front-line posts (the care model has nobody to run it), no staff budget"
     parts = []
     if resources["caseworker_posts"]:
         count = resources["caseworker_posts"]
@@ -384,5 +391,5 @@ def district_sentence(payload: dict[str, Any]) -> str:
         + f", {sig(resources['arrivals_per_week'] or 0, 2)} arriving a week"
     )
     if warmup is not None:
-        text += f", measured after a {warmup}-week warm-up"
+        text += f", measured after {article(warmup)} {warmup}-week warm-up"
     return text + "."
