@@ -217,14 +217,18 @@ def _print_metrics(payload: dict[str, Any], units: dict[str, str]) -> None:
             f"differences are each scenario minus {base}"
         )
     )
-    table.add_column("metric")
+    names = _ordered(list(blocks[0]["metrics"]))
+    # a metric's name is never cut: with three or more scenarios, cut names ran together
+    # (failure_dem... twice); the numbers' columns wrap instead
+    table.add_column("metric", min_width=max(map(len, names), default=6), no_wrap=True)
     for block in blocks:
-        table.add_column(_plain(block["scenario"]), justify="right")
+        table.add_column(_plain(block["scenario"]), justify="right", overflow="fold")
     for label in payload["differences"]:
-        table.add_column(_plain(f"difference ({label.split(' - ')[0]})"), justify="right")
+        heading = _plain(f"difference ({label.split(' - ')[0]})")
+        table.add_column(heading, justify="right", overflow="fold")
         table.add_column(_interval_label(payload), justify="right")
-    table.add_column("unit")
-    for name in _ordered(list(blocks[0]["metrics"])):
+    table.add_column("unit", overflow="fold")
+    for name in names:
         row = [name] + [_number(b["metrics"][name]["mean"]) for b in blocks]
         for diffs in payload["differences"].values():
             row += [_number(diffs[name]["mean"]), _interval(diffs[name])]

@@ -409,3 +409,17 @@ def test_the_ensemble_help_gives_the_counts_it_accepts(command: list[str], capsy
     shown = " ".join(capsys.readouterr().out.split())
     assert "0 or 2<=x<=10000]" in shown
     assert "0<=x<=10000" not in shown.replace("0 or 2<=x<=10000", "")
+
+
+def test_a_comparison_of_four_scenarios_names_every_metric_whole(tmp_path, capsys) -> None:
+    """With three or more scenarios the table cut metric names, two of them to the same
+    'failure_dem…'; names are kept whole and the numbers' columns wrap instead."""
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=12",
+            "--set", "time.warmup_weeks=4", "--reps", "2", "--workers", "1")  # fmt: skip
+    main(["compare", "baseline", "liberated", "hybrid", "none", *tiny, "--json"])
+    names = list(json.loads(capsys.readouterr().out)["scenarios"][0]["metrics"])
+    main(["compare", "baseline", "liberated", "hybrid", "none", *tiny])
+    shown = capsys.readouterr().out
+    assert "…" not in shown
+    cells = {line.split("│")[1].strip() for line in shown.splitlines() if line.startswith("│")}
+    assert set(names) <= cells
