@@ -858,6 +858,8 @@ def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path)
     [
         (["--limit", "10k"], "does not pay for one post"),
         (["--limit", "lots"], "expected pounds a year"),
+        # 70,000 posts for a district of 3,000 ran for minutes
+        (["--limit", "10000m"], "posts, more than the district's 3,000 citizens"),
         (["--limit", "3m", "--set", "care_model=liberated"], "balances the hybrid"),
         # it said "hybrid is none", of the scenario named hybrid
         (["--limit", "3m", "--set", "care_model=none"], "hybrid runs the care model none;"),

@@ -107,6 +107,15 @@ def affordable_posts(scenario: Scenario, limit: float) -> int:
         raise ScenarioError(
             f"--limit £{limit:,.0f} a year pays for {posts:,} posts (at most 100,000)"
         )
+    citizens = scenario.population.citizens
+    if citizens and posts > citizens:
+        # every split would run for minutes to say that nobody waits (a district that starts
+        # empty, filled by arrivals, is not judged)
+        raise ScenarioError(
+            f"--limit £{limit:,.0f} a year pays for {posts:,} posts, more than the "
+            f"district's {citizens:,} citizens: give the limit for this district, or a "
+            "scenario of the district's size (relsim scale)"
+        )
     return posts
 
 
