@@ -858,6 +858,7 @@ def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path)
     [
         (["--limit", "10k"], "does not pay for one post"),
         (["--limit", "lots"], "expected pounds a year"),
+        (["--limit", "3m", "--minimise", "staff_cost_per_citizen_year"], "--limit fixes the"),
         # 70,000 posts for a district of 3,000 ran for minutes
         (["--limit", "10000m"], "posts, more than the district's 3,000 citizens"),
         (["--limit", "3m", "--set", "care_model=liberated"], "balances the hybrid"),

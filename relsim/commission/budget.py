@@ -73,6 +73,9 @@ MORE_IS_BETTER = (
     "continuity_of_care_index",
     "named_worker_contact_share",
 )
+#: measures the budget itself fixes: the posts are paid for whatever the split, and staff cost
+#: moves only with vacancies and agency cover, so its minimum is the split that loses most staff
+FIXED_BY_LIMIT = ("staff_cost_per_citizen_year",)
 OWN = (TABLE, SUMMARY, FIGURE)
 SWEPT = (WORKERS, SHARE, THRESHOLD)
 

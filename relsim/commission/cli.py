@@ -241,6 +241,14 @@ def add_commission_commands(group: click.Group) -> None:
                 "total_cost_per_citizen_year, mean_wait_weeks, ...)",
                 param_hint="'--minimise'",
             )
+        if metric in study.FIXED_BY_LIMIT:
+            raise click.BadParameter(
+                f"--limit fixes the posts, so {metric} changes only with vacancies and agency "
+                "cover: minimising it would find the split that loses most staff; give an "
+                "outcome (crisis_events_per_citizen_year, total_cost_per_citizen_year, "
+                "mean_wait_weeks, ...)",
+                param_hint="'--minimise'",
+            )
         path = bundled.resolve("scenarios", scenario)
         pounds = study.parse_money(limit)
         base, config = study.base_scenario(path, list(sets))
