@@ -859,6 +859,11 @@ def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path)
         (["--limit", "10k"], "does not pay for one post"),
         (["--limit", "lots"], "expected pounds a year"),
         (["--limit", "3m", "--minimise", "staff_cost_per_citizen_year"], "--limit fixes the"),
+        # no value at any point, found only after the coarse stage had run
+        (
+            ["--limit", "3m", "--minimise", "repeat_within_year_share", "--set", "time.weeks=52"],
+            "needs a measured horizon over 52 weeks",
+        ),
         # 70,000 posts for a district of 3,000 ran for minutes
         (["--limit", "10000m"], "posts, more than the district's 3,000 citizens"),
         (["--limit", "3m", "--set", "care_model=liberated"], "balances the hybrid"),

@@ -122,6 +122,22 @@ def affordable_posts(scenario: Scenario, limit: float) -> int:
     return posts
 
 
+#: measures with a value only when the measured horizon is longer than this many weeks
+NEEDS_WEEKS = {"repeat_within_year_share": 52}
+
+
+def check_measurable(metric: str, scenario: Scenario) -> None:
+    """A measure the horizon cannot give is refused before any run (every point would have
+    no value, found only after the coarse stage)."""
+    weeks = NEEDS_WEEKS.get(metric)
+    if weeks is not None and scenario.time.weeks <= weeks:
+        raise ScenarioError(
+            f"--minimise {metric}: needs a measured horizon over {weeks} weeks (a year of "
+            f"follow-up after a case closes); {printable(scenario.name, 60)} measures "
+            f"{scenario.time.weeks} (time.weeks)"
+        )
+
+
 def base_scenario(path: Path, sets: list[str]) -> tuple[dict[str, Any], Scenario]:
     base = load_raw(path, sets)
     scenario = validate_data(base, str(path))
@@ -236,7 +252,10 @@ def _mean(entry: dict[str, Any]) -> float:
 def best_key(points: dict[Key, dict[str, Any]]) -> Key:
     finite = {k: _mean(v) for k, v in points.items() if math.isfinite(_mean(v))}
     if not finite:
-        raise ScenarioError("budget: no design point gave a value of the outcome")
+        raise ScenarioError(
+            "budget: no design point gave a value of the outcome, so there is no split to "
+            "search from; the runs are kept in --out (start again there with --force)"
+        )
     return min(finite, key=lambda k: (finite[k], k))
 
 

@@ -252,6 +252,7 @@ def add_commission_commands(group: click.Group) -> None:
         path = bundled.resolve("scenarios", scenario)
         pounds = study.parse_money(limit)
         base, config = study.base_scenario(path, list(sets))
+        study.check_measurable(metric, config)
         _warn_domain([config])
         posts = study.affordable_posts(config, pounds)
         root = config.seed if seed is None else seed
