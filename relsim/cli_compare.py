@@ -41,6 +41,7 @@ from relsim.run_results import (
     default_workers,
     ensemble_draw,
     run_scenario,
+    same_results_warnings,
     scenario_block,
     write_comparison,
 )
@@ -221,6 +222,7 @@ def add_compare_command(group: click.Group) -> None:
                 )
                 for c, d in zip(configs, draws, strict=True)
             ]
+            warnings += warn(same_results_warnings(configs, runs))
             blocks = [
                 scenario_block(c, r, seed, started, d)
                 for c, r, d in zip(configs, runs, draws, strict=True)

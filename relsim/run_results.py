@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from relsim.cli_options import clean_json
 from relsim.config import Scenario, ScenarioError
+from relsim.config.errors import printable
 from relsim.config.loading import load_raw
 from relsim.evidence.options import reps_per_set
 from relsim.files import write_csv
@@ -172,6 +173,32 @@ def write_run(
         pd.concat(journeys, ignore_index=True) if journeys else None,
         block,
     )
+
+
+def same_results_warnings(
+    configs: Sequence[Scenario], runs: Sequence[Sequence[RunResult]]
+) -> list[str]:
+    """Scenarios whose every run gave the same metrics as an earlier one's (one district under
+    two names, or a difference nothing in the runs reads): the tables must still name one of a
+    tied pair, and they name the one listed first."""
+    import math
+
+    def same(a: float, b: float) -> bool:
+        return a == b or (math.isnan(a) and math.isnan(b))
+
+    found = []
+    for later in range(1, len(configs)):
+        for earlier in range(later):
+            pairs = zip(runs[earlier], runs[later], strict=True)
+            if all(same(x.metrics[m], y.metrics[m]) for x, y in pairs for m in x.metrics):
+                found.append(
+                    f"{printable(configs[later].name, 60)} gave the same result as "
+                    f"{printable(configs[earlier].name, 60)} in every run: where a table must "
+                    "choose between them (the frontier, the choice at a price) it names "
+                    f"{printable(configs[earlier].name, 60)}, listed first; neither is better"
+                )
+                break
+    return found
 
 
 def comparison_payload(

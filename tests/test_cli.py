@@ -423,3 +423,21 @@ def test_a_comparison_of_four_scenarios_names_every_metric_whole(tmp_path, capsy
     assert "…" not in shown
     cells = {line.split("│")[1].strip() for line in shown.splitlines() if line.startswith("│")}
     assert set(names) <= cells
+
+
+def test_a_scenario_with_the_same_results_as_another_is_said_to_be_tied(tmp_path, capsys):
+    """One district under two names was labelled dominated, and not chosen at any price,
+    without a word that the two are the same: a warning says so (stderr, JSON, report);
+    scenarios that differ get none."""
+    copy = tmp_path / "copy.yaml"
+    copy.write_text("extends: baseline\nname: copy\n")
+    tiny = ("--set", "population.citizens=200", "--set", "time.weeks=12",
+            "--set", "time.warmup_weeks=4", "--reps", "2", "--workers", "1",
+            "--ensemble", "0", "--json")  # fmt: skip
+    main(["compare", "baseline", str(copy), "liberated", *tiny])
+    captured = capsys.readouterr()
+    (warning,) = [w for w in json.loads(captured.out)["warnings"] if "same result" in w]
+    assert warning.startswith("copy gave the same result as baseline in every run")
+    assert "neither is better" in warning and warning in captured.err
+    main(["compare", "baseline", "liberated", *tiny])
+    assert not [w for w in json.loads(capsys.readouterr().out)["warnings"] if "same result" in w]
