@@ -59,6 +59,25 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["run", "bad.yaml"],
         ["bad.yaml", "care_model", "assess_do_refer", "liberated", "hybrid", "'relational'"],
     ),
+    "invalid care model swept first": (
+        {},
+        # the misspelt name sorted first, so the check of the keys each model reads met it
+        # before the schema did (KeyError, exit 1)
+        ["sweep", BASELINE, "--grid", "care_model=Liberated,hybrid"],
+        ["care_model", "assess_do_refer", "'Liberated'"],
+    ),
+    "invalid care model swept with a key it would not read": (
+        {},
+        [
+            "sweep",
+            BASELINE,
+            "--grid",
+            "care_model=relational",
+            "--grid",
+            "liberated.contact_effect_per_hour=0.1,0.2",
+        ],
+        ["care_model", "'relational'"],
+    ),
     "malformed yaml": (
         {"bad.yaml": b"name: x\nworkforce: [caseload_cap: 3\ntime:\n  weeks: 5\n"},
         ["run", "bad.yaml"],

@@ -30,12 +30,13 @@ def care_model_of(raw: dict) -> str:
 
 
 def unread(keys: Iterable[str], care_models: Iterable[str]) -> list[str]:
-    """The keys none of `care_models` reads, in the order given."""
+    """The keys none of `care_models` reads, in the order given. A name that is no care model
+    reads everything here: the schema check that follows names the mistake."""
     models = sorted(set(care_models))
     return [
         key
         for key in dict.fromkeys(keys)
-        if all(key.split(".", 1)[0] in UNREAD_SECTIONS[m] for m in models)
+        if all(key.split(".", 1)[0] in UNREAD_SECTIONS.get(m, frozenset()) for m in models)
     ]
 
 
