@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from relsim.cli_options import emit_json
+from relsim.cli_options import emit_json, warn, warn_proportions, warn_unread
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError, printable
 from relsim.signals import stopped_exit
@@ -103,6 +103,11 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
         )
         block = scenario_block(scenario, results, data["seed"], started, draw)
         block["provenance"]["rerun_of"] = portable_path(manifest)
+        recorded = data.get("warnings")
+        # what the run warned of, as it warned (the --set behind them is not kept)
+        block["warnings"] = warn(
+            [w for w in recorded if isinstance(w, str)] if isinstance(recorded, list) else []
+        )
         write_run(target.staged, scenario, results, block, draw)
         target.commit()
     show_run(block, as_json)
@@ -257,6 +262,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         comparison_payload,
         default_workers,
         run_scenario,
+        same_results_warnings,
         scenario_block,
         write_comparison,
     )
@@ -308,6 +314,16 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             block = scenario_block(scenario, results, seed, started, draw)
             block["provenance"]["rerun_of"] = portable_path(own)
             blocks.append(block)
+        recorded_sets = options.get("set")
+        sets = [s for s in recorded_sets if isinstance(s, str)] if isinstance(
+            recorded_sets, list
+        ) else []  # fmt: skip
+        # the warnings compare gave, but sizing's: nothing is sized again
+        warnings = (
+            warn_proportions(configs)
+            + warn_unread(sets, configs)
+            + warn(same_results_warnings(configs, runs))
+        )
         payload = comparison_payload(configs, runs, draws, blocks, seed)
         # the commissioner's sections, as `compare` adds them (who saves, the district, the
         # transition): without them the rerun printed no payer table and its JSON lacked them
@@ -322,6 +338,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             run_launched=lambda c, i: run_scenario(
                 c, reps, seed, processes, None, draws[i], doing="launching "
             ),
+            warnings=warnings,
         )
         payload["equal_spend"] = data.get("equal_spend")  # as recorded: nothing is sized again
         made = write_comparison(

@@ -955,3 +955,24 @@ def test_a_manifest_whose_reps_are_not_a_whole_number_says_so(
         capsys.readouterr().err == f"relsim: error: {copy}: reps: {shown} is not a whole number\n"
     )
     assert not (tmp_path / "new").exists()
+
+
+def test_a_rerun_gives_the_warnings_the_original_gave(tmp_path, capsys):
+    """A run or comparison made with a setting none of its care models reads warned of it;
+    rerun, the warning was gone from its JSON and manifest (a comparison's rerun had an empty
+    list)."""
+    unread = ("--set", "hybrid.complexity_threshold_active_needs=2")
+    said = "--set hybrid.complexity_threshold_active_needs: the "
+    tiny = (*TINY, *unread, "--reps", "2", "--workers", "1", "--ensemble", "0")
+    run, compared = tmp_path / "run", tmp_path / "compared"
+    assert relsim_main("run", "baseline", *tiny, "--out", run) == 0
+    assert relsim_main("compare", "baseline", "liberated", *tiny, "--out", compared) == 0
+    for original in (run, compared):
+        capsys.readouterr()
+        again = tmp_path / f"{original.name}-again"
+        assert relsim_main("rerun", original, "--out", again, "--json") == 0
+        captured = capsys.readouterr()
+        (warning,) = json.loads(captured.out)["warnings"]
+        assert warning.startswith(said) and said in captured.err
+    recorded = json.loads((tmp_path / "run-again" / "manifest.json").read_text())
+    assert [w.startswith(said) for w in recorded["warnings"]] == [True]
