@@ -68,8 +68,9 @@ def add_compare_command(group: click.Group) -> None:
         "--out",
         type=click.Path(path_type=Path),
         default=None,
-        help="write each scenario's files in a subdirectory, plus differences.csv, resources.csv "
-        "and the comparison's manifest.json",
+        help="write each scenario's files in a subdirectory, plus differences.csv, "
+        "resources.csv, cost_effectiveness.csv, incremental.csv, price_changes.csv (and "
+        "transition.csv with --transition-weeks) and the comparison's manifest.json",
     )
     @click.option("--force", is_flag=True, help="replace a non-empty --out directory")
     @click.option(
