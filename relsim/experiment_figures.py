@@ -26,10 +26,9 @@ def experiment_figure(
 ) -> None:
     """Metric against x, one line per series and per combination of the other grid keys; with
     two or more series, a second panel of the paired differences from the first."""
-    import matplotlib
+    from relsim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     others = [k for k in experiment.grid if k != figure.x]
     columns = ["series", *others, figure.x]

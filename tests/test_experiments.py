@@ -833,3 +833,31 @@ def test_a_figure_of_a_metric_with_no_value_says_it_is_empty(tmp_path: Path, cap
     assert waits["note"] == "mean_wait_weeks has no value at any point: the figure is empty"
     assert f"note: {waits['png']}: mean_wait_weeks has no value at any point" in err
     assert crises["png"] not in err
+
+
+def test_a_dollar_in_a_title_is_text_not_mathematics(tmp_path: Path) -> None:
+    """matplotlib read text between two `$` as mathematics: an unbalanced `$\\frac$` in a
+    figure's title stopped the experiment after every run, and 'in $ per $' lost its signs."""
+    import matplotlib.pyplot as plt
+
+    from relsim import experiment_figures
+
+    drawn: list[str] = []
+    path = tmp_path / "money.yaml"
+    text = SMALL_EXPERIMENT.replace("title: Tiny", "title: 'Cost in $ per $ spent'")
+    path.write_text(text + "    title: 'x $\\frac$ y'\n")
+    real = experiment_figures.write_figure
+
+    def caught(png: Path, fig) -> None:
+        drawn.extend(t.get_text() for t in fig.findobj(match=lambda a: hasattr(a, "get_text")))
+        drawn.append(str(fig.axes[0].get_title()))
+        real(png, fig)
+
+    experiment_figures.write_figure = caught
+    try:
+        manifest = run_experiment(path, tmp_path / "out", workers=1)
+    finally:
+        experiment_figures.write_figure = real
+        plt.close("all")
+    assert (tmp_path / "out" / manifest["figures"][0]["png"]).stat().st_size > 1000
+    assert "x $\\frac$ y" in drawn

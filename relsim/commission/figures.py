@@ -17,10 +17,9 @@ from relsim.commission.resources import posts_words
 def frontier_figure(table: pd.DataFrame, better: pd.DataFrame, path: Path) -> None:
     """Crisis demand and total cost against the staff budget, with intervals, and the
     cost-effectiveness plane with its frontier; the better buy marked at each size."""
-    import matplotlib
+    from relsim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from relsim.files import write_figure
     from relsim.report.figures import HATCHES, style
@@ -121,11 +120,10 @@ def _edges(centres: np.ndarray) -> np.ndarray:
 def budget_figure(table: pd.DataFrame, result: dict[str, Any], path: Path) -> None:
     """The coarse surface as a grid of numbers (readable without colour), the refined points
     beside it, the optimum marked."""
-    import matplotlib
+    from relsim.plotting import pyplot
 
-    matplotlib.use("Agg")
+    plt = pyplot()
     import matplotlib.patches
-    import matplotlib.pyplot as plt
 
     from relsim.files import write_figure
     from relsim.report.figures import style

@@ -8,13 +8,12 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 
 from relsim.commission.payers import PAYER_LABELS, PAYER_VIEW, PayerComparison, break_even
+from relsim.plotting import pyplot
+
+plt = pyplot()
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -315,10 +315,9 @@ def plot(found: Discovery, path: Path) -> None:
     """Left: the peeling trajectory (coverage against density) with the chosen box. Right: the
     points over the box's two main keys (or one key against the metric), coloured by whether
     the condition holds, with the box drawn."""
-    import matplotlib
+    from relsim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2), dpi=110)
     colours = np.where(found.interest, "#C44E52", "#8C8C8C")

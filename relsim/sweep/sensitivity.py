@@ -228,10 +228,9 @@ def plot_indices(method: str, table: pd.DataFrame, path: Path) -> None:
     """Morris: the standard μ*–σ plot per metric (SALib's), each key labelled, with the lines
     σ/μ* = 1, 0.5 and 0.1 that separate linear, monotonic and interacting effects. Sobol': the
     total-order index of each key with its 95 % interval."""
-    import matplotlib
+    from relsim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     metrics = list(dict.fromkeys(table["metric"]))
     width = 3.6 if method == "morris" else 3.2

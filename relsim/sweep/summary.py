@@ -228,10 +228,9 @@ def plot_metric(
     keys (the care model among them when it is swept), with 95 % intervals. On a sampled design
     (Latin hypercube, Sobol', Morris), where every point differs in every key: a scatter of the
     points with a fitted trend."""
-    import matplotlib
+    from relsim.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     if parameter not in keys:
         raise ScenarioError(f"--param {parameter}: not a swept key (swept: {', '.join(keys)})")
