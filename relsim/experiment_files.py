@@ -8,6 +8,7 @@ the scenarios it names are found. Running an experiment is `relsim.experiments`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,7 +32,7 @@ from relsim.config.validation import unknown_key
 from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.result_files import OutputError
 from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
-from relsim.target_checks import check_entry_name
+from relsim.target_checks import NAME_MAX, check_entry_name
 
 
 class Figure(BaseModel):
@@ -137,7 +138,7 @@ def load_experiment(path: Path) -> Experiment:
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
     grid_fine = not problems  # a figure's x is checked against a grid that is itself right
-    shared = {".".join(parse_set(a)[0]) for a in experiment.set}  # checked with set: below
+    shared = set(setting_keys_of(experiment.set))  # each checked with set: below
     for i, series in enumerate(experiment.scenarios):
         if isinstance(series, Series):
             where = f"{name}: scenarios.{i}.set"
@@ -162,15 +163,45 @@ def load_experiment(path: Path) -> Experiment:
             problems.append(f"{name}: lever: {lever} is not a grid key")
         elif len(set(experiment.grid[experiment.lever])) < 2:
             problems.append(f"{name}: lever: {lever} needs two or more values to choose among")
+    drawn: set[tuple[str, str]] = set()
     for figure in experiment.figures:
         if figure.metric not in METRIC_NAMES:
             problems.append(f"{name}: figures: {not_a_metric(figure.metric)}")
         if grid_fine and figure.x not in experiment.grid:
             problems.append(f"{name}: figures: x {printable(figure.x, 80)} is not a grid key")
+        if (figure.metric, figure.x) in drawn:
+            problems.append(
+                f"{name}: figures: {figure.metric} by {printable(figure.x, 80)} is asked for "
+                "twice, and the second would replace the first (one file each); keep one"
+            )
+        drawn.add((figure.metric, figure.x))
+        png = f"{figure_stem(experiment, figure)}.png"
+        if len(os.fsencode(png)) > NAME_MAX:
+            problems.append(
+                f"{name}: name: too long for its figures' files ({printable(png, 60)} is "
+                f"{len(os.fsencode(png))} bytes; a file name has at most {NAME_MAX})"
+            )
     if problems:
         raise ScenarioError(*problems)
     check_experiment_name(experiment, name)
     return experiment
+
+
+def figure_stem(experiment: Experiment, figure: Figure) -> str:
+    """A figure's file name without its suffix (.png for the figure, .csv for its data)."""
+    return f"{experiment.name}_{figure.metric}_by_{figure.x.replace('.', '_')}"
+
+
+def setting_keys_of(assignments: Sequence[str]) -> list[str]:
+    """The dotted keys of the well-formed KEY=VALUE entries (a malformed one is said where the
+    list is checked, with the file's name)."""
+    keys = []
+    for assignment in assignments:
+        try:
+            keys.append(".".join(parse_set(assignment)[0]))
+        except ScenarioError:
+            continue
+    return keys
 
 
 def _problem(error: Any, name: str, lines: dict[tuple[str, ...], int]) -> str:
@@ -208,7 +239,7 @@ def _set_problems(assignments: list[str], where: str) -> list[str]:
         try:
             parts, _ = parse_set(assignment)
         except ScenarioError as exc:
-            problems.extend(f"{where}: {problem}" for problem in exc.problems)
+            problems.extend(f"{where}: {p.removeprefix('--set ')}" for p in exc.problems)
             continue
         key = ".".join(parts)
         if key in seen:

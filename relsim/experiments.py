@@ -33,8 +33,8 @@ from relsim.config.unread import check_read, setting_keys
 from relsim.environment import source_record
 from relsim.experiment_files import (
     Experiment,
-    Figure,
     check_experiment_name,
+    figure_stem,
     grid_specs,
     load_experiment,
     named_sets,
@@ -66,13 +66,9 @@ def _outputs(experiment: Experiment) -> list[str]:
     """The files an experiment writes at its top level, besides its series' directories."""
     names = [MANIFEST, SUMMARY, DIFFERENCES, COST_EFFECTIVENESS, INCREMENTAL]
     for figure in experiment.figures:
-        stem = _figure_stem(experiment, figure)
+        stem = figure_stem(experiment, figure)
         names += [f"{stem}.png", f"{stem}.csv"]
     return names
-
-
-def _figure_stem(experiment: Experiment, figure: Figure) -> str:
-    return f"{experiment.name}_{figure.metric}_by_{figure.x.replace('.', '_')}"
 
 
 def experiment_files(directory: Path, experiment: Experiment) -> list[Path] | None:
@@ -317,7 +313,7 @@ class ExperimentRun:
         write_csv(directory / INCREMENTAL, choice)
         figures = []
         for figure in experiment.figures:
-            stem = _figure_stem(experiment, figure)
+            stem = figure_stem(experiment, figure)
             png, data = directory / f"{stem}.png", directory / f"{stem}.csv"
             experiment_figure(table, differences, experiment, figure, png, data)
             entry = {"png": png.name, "data": data.name, **figure.model_dump()}

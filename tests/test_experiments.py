@@ -127,6 +127,23 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match=r"bad\.yaml: set: liberated\..*the grid varies"):
         load_experiment(bad)
+    # a set: entry without '=' is the file's, not a --set option (it stopped the load with
+    # no file named)
+    bad.write_text(SMALL_EXPERIMENT.replace("time.weeks=26,", "time.weeks,"))
+    with pytest.raises(ScenarioError) as raised:
+        load_experiment(bad)
+    assert raised.value.problems[0].endswith(
+        "bad.yaml: set: time.weeks: expected KEY=VALUE with a dotted key"
+    )
+    # two figures of one metric by one key share a file: the second replaced the first
+    bad.write_text(SMALL_EXPERIMENT + "  - metric: crisis_events_per_citizen_year\n"
+                   "    x: liberated.contact_effect_per_hour\n    title: again\n")  # fmt: skip
+    with pytest.raises(ScenarioError, match=r"asked for twice, and the second would replace"):
+        load_experiment(bad)
+    # a name the figures' file names cannot hold failed after every run had finished
+    bad.write_text(SMALL_EXPERIMENT.replace("name: tiny", "name: " + "n" * 200))
+    with pytest.raises(ScenarioError, match=r"name: too long for its figures' files"):
+        load_experiment(bad)
     # --quick checks the full run's settings as well as its own
     bad.write_text(SMALL_EXPERIMENT.replace("workforce.workers=2,", "workforce.workers=-3,")
                    + "quick_set: [workforce.workers=2]\n")  # fmt: skip
