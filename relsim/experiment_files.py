@@ -31,7 +31,7 @@ from relsim.config.safe_yaml import load_file
 from relsim.config.validation import unknown_key
 from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.result_files import OutputError
-from relsim.sweep.design import check_not_also_set, grid_design, leaf_annotation
+from relsim.sweep.design import check_not_also_set, leaf_annotation, values_grid_design
 from relsim.target_checks import NAME_MAX, check_entry_name
 
 
@@ -134,7 +134,7 @@ def load_experiment(path: Path) -> Experiment:
             problems.extend(f"{name}: grid: {problem}" for problem in exc.problems)
     if not problems:
         try:
-            grid_design(grid_specs(experiment.grid))
+            values_grid_design(experiment.grid)
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
     grid_fine = not problems  # a figure's x is checked against a grid that is itself right

@@ -45,7 +45,7 @@ from relsim.io import git_commit, now, portable_path, sha256
 from relsim.metrics import METRIC_NAMES
 from relsim.result_files import read_manifest
 from relsim.sweep.dask_executor import check_dask
-from relsim.sweep.design import care_models_at_points, grid_design
+from relsim.sweep.design import care_models_at_points, values_grid_design
 from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.resume_check import ResumeMismatchError
 from relsim.sweep.run import SweepPlan, stored_plans
@@ -95,7 +95,7 @@ def _plans(
     that can be a directory beside the experiment's own files. Returns the runs per point."""
     reps = min(experiment.reps, 2) if quick else experiment.reps
     sets = [*experiment.set, *(experiment.quick_set if quick else [])]
-    design = grid_design(grid_specs(experiment.grid))
+    design = values_grid_design(experiment.grid)
     parameter_set_count = parameter_sets(experiment, ensemble, quick)
     per_set = 1 if quick else experiment.reps_per_set
     plans = []

@@ -878,3 +878,36 @@ def test_a_dollar_in_a_title_is_text_not_mathematics(tmp_path: Path) -> None:
         plt.close("all")
     assert (tmp_path / "out" / manifest["figures"][0]["png"]).stat().st_size > 1000
     assert "x $\\frac$ y" in drawn
+
+
+@pytest.mark.parametrize(
+    ("values", "points", "refused"),
+    [
+        # one quoted value was split at its comma into two points, and a quoted range into
+        # four; each is one value, which the schema then refuses
+        ('["assess_do_refer,liberated"]', None, "got 'assess_do_refer,liberated'"),
+        ('["0.2:0.8:0.2"]', None, "got '0.2:0.8:0.2'"),
+        ("[{a: 1}]", None, "{'a': 1} is not a value a key can take"),
+        ("[null, 0.5]", None, "an empty value (null)"),
+        ("[0.5, 0.50]", None, "0.5 is given twice"),
+        ("[0.2, 0.8]", [0.2, 0.8], None),
+    ],
+)
+def test_grid_values_are_taken_as_the_file_types_them(values, points, refused, tmp_path):
+    key = "care_model" if "assess" in values else "referral_friction"
+    path = tmp_path / "grid.yaml"
+    path.write_text(
+        SMALL_EXPERIMENT.replace("  liberated.contact_effect_per_hour: [0.05, 0.15]",
+                                 f"  {key}: {values}")
+        .replace("x: liberated.contact_effect_per_hour", f"x: {key}")
+        .replace("[baseline, liberated]", "[baseline]")
+    )  # fmt: skip
+    if refused is None:
+        run_experiment(path, tmp_path / "out", workers=1)
+        summary = pd.read_csv(tmp_path / "out" / "summary.csv")
+        assert summary[key].tolist() == points
+        return
+    with pytest.raises(ScenarioError) as raised:
+        run_experiment(path, tmp_path / "out", workers=1)
+    assert refused in " ".join(raised.value.problems)
+    assert not (tmp_path / "out").exists()

@@ -13,7 +13,7 @@ import io
 import itertools
 import math
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,39 @@ def parse_range(spec: str) -> Range:
             f"--range {printable(spec, 80)}: {key} takes whole numbers; give a whole LOW and HIGH"
         )
     return Range(key, low, high, integer)
+
+
+def values_grid_design(grid: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
+    """A full grid of values as a file types them (an experiment's `grid:`): each value taken
+    as it is, never split at ',' or ':' as `--grid` text is (one quoted value
+    "assess_do_refer,liberated" was two points, "0.2:0.8:0.2" four). Problems are said as
+    `--grid KEY: ...`, as the command line's are."""
+    axes = []
+    for key, values in grid.items():
+        leaf_annotation(key)
+        check_design_size(len(values), f"--grid {key}")
+        seen: set[str] = set()
+        for value in values:
+            written = "null" if value is None else printable(repr(value), 60)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise ScenarioError(f"--grid {key}: an empty value ({written}) among its values")
+            if isinstance(value, dict) or (
+                isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+            ):
+                raise ScenarioError(f"--grid {key}: {written} is not a value a key can take")
+            if isinstance(value, float) and not math.isfinite(value):
+                raise ScenarioError(f"--grid {key}: {written} is not a finite number")
+            same = repr(float(value)) if _is_number(value) else repr(value)
+            if same in seen:
+                raise ScenarioError(
+                    f"--grid {key}: {written} is given twice (a value is one point of the "
+                    "grid; reps repeat points)"
+                )
+            seen.add(same)
+        axes.append((key, list(values)))
+    check_design_size(math.prod(len(values) for _, values in axes), "--grid")
+    rows = list(itertools.product(*(values for _, values in axes)))
+    return pd.DataFrame(rows, columns=[key for key, _ in axes])
 
 
 def grid_design(specs: Sequence[str]) -> pd.DataFrame:
