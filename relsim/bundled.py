@@ -112,10 +112,17 @@ def resolve(kind: str, argument: str | Path) -> Path:
     if name is not None:
         return require(kind, name)
     path = Path(argument)
-    if path.is_dir():
-        return find(kind, text) or path
-    if path.exists() or path.is_symlink():
-        return path
+    try:
+        if path.is_dir():
+            return find(kind, text) or path
+        if path.exists() or path.is_symlink():
+            return path
+    except OSError as exc:  # a name longer than the system allows, say: the path is the fault
+        from relsim.config.errors import FileError, printable
+
+        raise FileError(
+            f"{printable(text, 120)}: cannot read file ({exc.strerror or 'not a valid path'})"
+        ) from None
     found = find(kind, text)
     if found is None and is_bare_name(text) and names(kind):
         from relsim.config.errors import FileError, printable

@@ -6,6 +6,7 @@ Bad input gets one line on stderr and exit status 2; anything else that fails ge
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -249,6 +250,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except OSError as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise
+        if exc.errno == errno.ENAMETOOLONG:
+            # relsim shortens the names it makes: a path too long is one the user gave
+            _fail([_system_error(exc)], BAD_INPUT, program)
         # a full disk, a quota, a mount gone: what failed, and what is complete all the same
         _fail([f"{_system_error(exc)}; {left_behind()}"], 1, program)
     except Exception as exc:

@@ -78,6 +78,16 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ],
         ["care_model", "'relational'"],
     ),
+    "a scenario path longer than the system allows": (
+        {},
+        ["run", "a" * 300 + ".yaml"],
+        ["aaaa", "File name too long"],
+    ),
+    "a compared path longer than the system allows": (
+        {},
+        ["compare", BASELINE, "a" * 300 + ".yaml"],
+        ["aaaa", "File name too long"],
+    ),
     "malformed yaml": (
         {"bad.yaml": b"name: x\nworkforce: [caseload_cap: 3\ntime:\n  weeks: 5\n"},
         ["run", "bad.yaml"],
@@ -497,3 +507,14 @@ def test_a_name_that_is_neither_a_file_nor_bundled_lists_the_bundled_ones(capsys
         line = capsys.readouterr().err
         assert f"nosuch: no such file, nor a bundled {kind} of that name (" in line
         assert ("baseline" if kind == "scenario" else "complexity_crossover") in line
+
+
+@pytest.mark.parametrize(
+    "args", [["rerun", "a" * 300, "--out", "again"], ["sweep-summary", "a" * 300]]
+)
+def test_a_result_path_longer_than_the_system_allows_is_bad_input(args, tmp_path, cli_run):
+    """It exited 1, as a full disk does, saying 'no results written'."""
+    result = cli_run(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "File name too long" in result.stderr
+    assert "no results written" not in result.stderr
