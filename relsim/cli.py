@@ -26,6 +26,7 @@ from relsim.cli_options import (
     reps_option,
     seed_option,
     set_option,
+    warn,
     warn_proportions,
     warn_unread,
     workers_option,
@@ -122,6 +123,19 @@ def run(
     show_run(block, as_json)
 
 
+def name_warnings(name: str) -> list[str]:
+    """A valid scenario whose name compare and experiments cannot use: they make a directory
+    of it (validate said 'ok' of `name: ../../evil`, which compare then refused)."""
+    from relsim.result_files import OutputError
+    from relsim.target_checks import check_entry_name
+
+    try:
+        check_entry_name(name, "name")
+    except OutputError as exc:
+        return [f"{exc}: compare and experiments, which name a directory after it, refuse it"]
+    return []
+
+
 def show_run(block: dict[str, Any], as_json: bool) -> None:
     """A run's results on stdout: one JSON object, or a table."""
     if as_json:
@@ -147,6 +161,7 @@ def validate(scenarios: tuple[Path, ...], sets: tuple[str, ...]) -> None:
         click.echo(printable(f"ok: {path} ({config.name}, {config.care_model})"))
         warn_proportions([config])
         warn_unread(sets, [config])
+        warn(name_warnings(config.name))
     if failed:
         sys.exit(BAD_INPUT)
 

@@ -518,3 +518,14 @@ def test_a_result_path_longer_than_the_system_allows_is_bad_input(args, tmp_path
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "File name too long" in result.stderr
     assert "no results written" not in result.stderr
+
+
+def test_validate_warns_of_a_name_compare_would_refuse(tmp_path, cli_run):
+    """validate said 'ok' of `name: ../../evil`, which compare and experiments then refuse."""
+    (tmp_path / "evil.yaml").write_text("name: ../../evil\n", encoding="utf-8")
+    (tmp_path / "fine.yaml").write_text("name: fine\n", encoding="utf-8")
+    result = cli_run("validate", "evil.yaml", "fine.yaml", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "ok: evil.yaml" in result.stdout and "ok: fine.yaml" in result.stdout
+    said = [line for line in result.stderr.splitlines() if "plain directory name" in line]
+    assert len(said) == 1 and "'../../evil'" in said[0] and "compare" in said[0]
