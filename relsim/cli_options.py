@@ -202,7 +202,14 @@ def host_problem(host: str) -> str | None:
             ipaddress.IPv6Address(host)
         except ValueError:
             bracketed = host.startswith("[") and host.endswith("]")
-            return "is not an IPv6 address" + (" (write it without brackets)" if bracketed else "")
+            if bracketed:
+                return "is not an IPv6 address (write it without brackets)"
+            if "://" in host:
+                return "is a web address; give the host alone (such as localhost)"
+            name, _, port = host.rpartition(":")
+            if port.isdigit() and host_problem(name) is None:
+                return f"give the host alone, without the port (--port {port})"
+            return "is not an IPv6 address"
         return None
     labels = host.removesuffix(".").split(".")
     if re.fullmatch(r"[0-9]+", labels[-1]):  # no top-level domain is all digits

@@ -632,6 +632,10 @@ def _one_error_line(code: int, err: str) -> str:
         ("", "is empty"),
         ("two words", "is not a host name or IP address"),
         ("[::1]", "is not an IPv6 address (write it without brackets)"),
+        # a port or a scheme given with the host was called "not an IPv6 address"
+        ("localhost:8080", "give the host alone, without the port (--port 8080)"),
+        ("http://localhost", "is a web address; give the host alone"),
+        ("fe80::zz", "is not an IPv6 address"),
     ],
 )
 def test_a_viz_host_that_cannot_be_one_is_refused_before_listening(
