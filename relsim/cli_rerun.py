@@ -114,6 +114,29 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     _report(compare_files(data, manifest.parent, out), manifest)
 
 
+SIZING_FIELDS = ("basis", "reference", "target_gbp_per_citizen_year", "scenarios")
+SIZED_ROW_FIELDS = ("scenario", "note", "workers_before", "workers")
+
+
+def recorded_sizing(data: dict, name: str) -> dict | None:
+    """A comparison's recorded equal-spend sizing, if it has the fields the tables read (an
+    edited `"equal_spend": "yes"` failed with "string indices must be integers")."""
+    sizing = data.get("equal_spend")
+    if not sizing:
+        return None
+    rows = sizing.get("scenarios") if isinstance(sizing, dict) else None
+    if (
+        not isinstance(sizing, dict)
+        or any(field not in sizing for field in SIZING_FIELDS)
+        or not isinstance(rows, list)
+        or not all(isinstance(r, dict) and all(f in r for f in SIZED_ROW_FIELDS) for r in rows)
+    ):
+        raise ScenarioError(
+            f"{name}: not a complete compare manifest (equal_spend: not a record of the sizing)"
+        )
+    return sizing
+
+
 def _recorded_draw(manifest: Path, record: object) -> EnsembleDraw | None:
     """The parameter sets a result drew with --ensemble, as its manifest recorded them."""
     if record is None:
@@ -142,6 +165,11 @@ def _rerun_sweep(manifest: Path, data: dict, out: Path, force: bool, workers: in
     require_readable_tables(manifest, [manifest.parent])
     plan = plan_from_manifest(data, printable(str(manifest)))
     recorded = data.get("point_scenario_hashes") or []
+    if not isinstance(recorded, list) or not all(isinstance(h, str) for h in recorded):
+        raise ScenarioError(
+            f"{printable(str(manifest))}: not a complete sweep manifest "
+            "(point_scenario_hashes: not a list of hashes)"
+        )
     found = mismatches(data, list(zip(recorded, plan.hashes, strict=False)))
     if len(recorded) != len(plan.hashes):
         found.append("its design does not match its recorded hashes")
@@ -294,6 +322,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
         raise ScenarioError(_NOTHING_TO_COMPARE.format(printable(str(manifest))))
     recorded_options = data.get("options")
     options = recorded_options if isinstance(recorded_options, dict) else {}
+    sizing = recorded_sizing(data, name)
     weeks = None
     if options.get("transition_weeks") is not None:
         weeks = whole_number(options, "transition_weeks", f"{name}: options", (0, 5200))
@@ -340,7 +369,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             ),
             warnings=warnings,
         )
-        payload["equal_spend"] = data.get("equal_spend")  # as recorded: nothing is sized again
+        payload["equal_spend"] = sizing  # as recorded: nothing is sized again
         made = write_comparison(
             target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
         )

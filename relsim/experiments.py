@@ -350,6 +350,21 @@ class SeriesResults:
     per_set: int | None = None
 
 
+def _record_problem(data: dict[str, Any], experiment: Experiment) -> str | None:
+    """What keeps an experiment manifest's own fields from being read (an edited one said
+    "'int' object is not iterable"), or None."""
+    series = data.get("series")
+    if not isinstance(series, list) or not all(isinstance(s, str) for s in series):
+        return "series: not a list of names"
+    if len(series) != len(experiment.scenarios):
+        return f"series: {len(series)} names for its {len(experiment.scenarios)} scenarios"
+    if "quick" not in data:
+        return "no field 'quick'"
+    if not isinstance(data.get("interval"), dict):
+        return "interval: not a record of the interval"
+    return None
+
+
 def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun, list[str]]:
     """The run an experiment result's manifest describes, planned from its own records (the
     experiment as run, and each series' sweep manifest), and every point's recorded scenario
@@ -360,13 +375,17 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
     reps = whole_number(data, "reps", name)
     try:
         experiment = Experiment.model_validate(data["experiment"])
-        series_names = [str(s) for s in data["series"]]
-        quick = bool(data["quick"])
-        sets = int(data["interval"].get("parameter_sets") or 0)
-    except (KeyError, TypeError, ValueError, AttributeError, ValidationError) as exc:
+    except (KeyError, TypeError, ValueError, ValidationError) as exc:
         raise ScenarioError(
             f"{name}: not a complete experiment manifest ({what_is_wrong(exc)})"
         ) from None
+    problem = _record_problem(data, experiment)
+    if problem is not None:
+        raise ScenarioError(f"{name}: not a complete experiment manifest ({problem})")
+    series_names = [str(s) for s in data["series"]]
+    quick = bool(data["quick"])
+    recorded_sets = {"parameter_sets": data["interval"].get("parameter_sets") or 0}
+    sets = whole_number(recorded_sets, "parameter_sets", f"{name}: interval", (0, 10_000))
     check_experiment_name(experiment, name)
     plans, changed = stored_plans(directory, series_names, name)
     # Every series ran `reps` runs a point; a manifest that says otherwise was altered, and a

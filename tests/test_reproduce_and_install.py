@@ -976,3 +976,45 @@ def test_a_rerun_gives_the_warnings_the_original_gave(tmp_path, capsys):
         assert warning.startswith(said) and said in captured.err
     recorded = json.loads((tmp_path / "run-again" / "manifest.json").read_text())
     assert [w.startswith(said) for w in recorded["warnings"]] == [True]
+
+
+def _edited(original: Path, where: Path, **fields: object) -> Path:
+    """A copy of a result whose manifest has `fields` replaced."""
+    copy = where / f"edited-{original.name}"
+    shutil.copytree(original, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest.update(fields)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    return copy
+
+
+def test_an_edited_manifest_is_named_not_left_to_fail_in_python(comparison, tmp_path, capsys):
+    """Fields of the wrong kind failed with Python's words and exit 1 ("'int' object is not
+    iterable", "string indices must be integers"), an experiment with no series after its
+    runs, leaving an empty directory; each is now one line, exit 2, before any run."""
+    sweep = tmp_path / "sweep"
+    grid = ("--grid", "continuity=0.2,0.8", "--reps", "1", "--workers", "1")
+    assert relsim_main("sweep", "baseline", *TINY, *grid, "--out", sweep) == 0
+    experiment = tmp_path / "experiment"
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        "name: tiny\ntitle: Tiny\nscenarios: [baseline]\nset: [population.citizens=200, "
+        "time.weeks=10, time.warmup_weeks=2]\ngrid: {continuity: [0.2, 0.8]}\nreps: 1\n"
+        "seed: 1\nfigures: [{metric: crisis_events_per_citizen_year, x: continuity}]\n"
+    )
+    assert relsim_main("experiment", "run", path, "--out", experiment, "--workers", "1") == 0
+    cases = [
+        (sweep, {"point_scenario_hashes": 5}, "point_scenario_hashes: not a list of hashes"),
+        (comparison, {"equal_spend": "yes"}, "equal_spend: not a record of the sizing"),
+        (experiment, {"series": []}, "series: 0 names for its 1 scenarios"),
+        (experiment, {"series": 5}, "series: not a list of names"),
+        (experiment, {"interval": 5}, "interval: not a record of the interval"),
+    ]
+    for number, (original, fields, said) in enumerate(cases):
+        edited = _edited(original, tmp_path / str(number), **fields)
+        capsys.readouterr()
+        out = tmp_path / f"again-{number}"
+        assert relsim_main("rerun", edited, "--out", out, "--workers", "1") == 2, fields
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1, err
+        assert not out.exists()
