@@ -26,6 +26,19 @@ def _refuse(manifest: Path, found: list[str]) -> None:
     )
 
 
+def verdict_record(verdicts: dict[str, str], manifest: Path, out: Path | None) -> dict[str, object]:
+    """What a rerun found, as JSON: each file's verdict and whether the rerun is identical."""
+    from relsim.rerun import CHANGED, nothing_compared, verdict_problems
+
+    return {
+        "rerun_of": str(manifest),
+        "out": str(out),
+        "files": verdicts,
+        "original_changed": [n for n, v in verdicts.items() if v in CHANGED],
+        "identical": not verdict_problems(verdicts) and not nothing_compared(verdicts),
+    }
+
+
 def _report(
     verdicts: dict[str, str], manifest: Path, as_json: bool = False, out: Path | None = None
 ) -> None:
@@ -34,22 +47,14 @@ def _report(
     after it was written, and also when nothing could be compared (no recorded hashes and no
     original beside the manifest): a rerun that shows nothing is no success, and by then it
     has run, so it is not refused as bad input (exit status 2, which runs nothing)."""
-    from relsim.rerun import CHANGED, MISSING, nothing_compared, verdict_problems
+    from relsim.rerun import MISSING, nothing_compared, verdict_problems
 
     listing = ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items())
     click.echo(f"rerun of {printable(str(manifest))}: {listing or 'no files'}", err=True)
     problems = verdict_problems(verdicts)
     empty = nothing_compared(verdicts)
     if as_json:
-        emit_json(
-            {
-                "rerun_of": str(manifest),
-                "out": str(out),
-                "files": verdicts,
-                "original_changed": [n for n, v in verdicts.items() if v in CHANGED],
-                "identical": not problems and not empty,
-            }
-        )
+        emit_json(verdict_record(verdicts, manifest, out))
     if problems:
         gone = any(verdict in MISSING for verdict in verdicts.values())
         raise RunError("; ".join(problems) + ("; the rerun is kept" if gone else "; both are kept"))
@@ -110,8 +115,12 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
         )
         write_run(target.staged, scenario, results, block, draw)
         target.commit()
-    show_run(block, as_json)
-    _report(compare_files(data, manifest.parent, out), manifest)
+    verdicts = compare_files(data, manifest.parent, out)
+    # with --json, the run's own JSON and what the rerun found (the verdicts went to stderr
+    # only, so a script could not tell which file differed)
+    show_run({**block, "rerun": verdict_record(verdicts, manifest, out)} if as_json else block,
+             as_json)  # fmt: skip
+    _report(verdicts, manifest)
 
 
 SIZING_FIELDS = ("basis", "reference", "target_gbp_per_citizen_year", "scenarios")
@@ -374,14 +383,14 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             target.staged, configs, runs, draws, payload, options, started, portable_path(manifest)
         )
         target.commit()
-    if as_json:
-        emit_json(payload)
-    else:
-        print_comparison(payload, UNITS)
     verdicts = compare_files(data, manifest.parent, out, made["sha256"])
     for (own, own_data, _), scenario_name in zip(loaded, names, strict=True):
         for file, verdict in compare_files(own_data, own.parent, out / scenario_name).items():
             verdicts[f"{scenario_name}/{file}"] = verdict
+    if as_json:
+        emit_json({**payload, "rerun": verdict_record(verdicts, manifest, out)})
+    else:
+        print_comparison(payload, UNITS)
     _report(verdicts, manifest)
 
 

@@ -1018,3 +1018,18 @@ def test_an_edited_manifest_is_named_not_left_to_fail_in_python(comparison, tmp_
         err = capsys.readouterr().err
         assert said in err and err.count("\n") == 1, err
         assert not out.exists()
+
+
+def test_a_rerun_in_json_says_what_it_found(original, comparison, tmp_path, capsys):
+    """For a run or a comparison, --json printed the result's JSON and no verdict: a script
+    could not tell which file differed. It now holds a `rerun` object, as a study's answer."""
+    for number, result in enumerate((original, comparison)):
+        capsys.readouterr()
+        out = tmp_path / f"again-{number}"
+        assert relsim_main("rerun", result, "--out", out, "--workers", "1", "--json") == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert answer["rerun"]["identical"] is True and answer["rerun"]["original_changed"] == []
+        assert answer["rerun"]["files"]["differences.csv" if number else "summary.csv"] == (
+            "identical"
+        )
+        assert "metrics" in answer or "scenarios" in answer  # the result's own JSON as well
