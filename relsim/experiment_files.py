@@ -276,9 +276,15 @@ def named_sets(
 
 def _check_not_a_scenario(data: Any, name: str) -> None:
     """A scenario file given where an experiment file belongs is named as such in one line,
-    not as a dozen missing and unknown keys."""
+    not as a dozen missing and unknown keys; an empty file, or one that is not a mapping of
+    keys, is said so (not as "a valid dictionary or instance of Experiment")."""
+    required = ", ".join(k for k, f in Experiment.model_fields.items() if f.is_required())
+    if data is None:
+        raise FileError(f"{name}: is empty; an experiment file needs {required}")
     if not isinstance(data, dict):
-        return
+        raise FileError(
+            f"{name}: not an experiment file (expected keys such as {required}, one per line)"
+        )
     own = set(Experiment.model_fields) - set(Scenario.model_fields)
     scenario_keys = {*Scenario.model_fields, "extends"} - set(Experiment.model_fields)
     if not own.intersection(data) and scenario_keys.intersection(data):

@@ -103,6 +103,14 @@ def _plans(
         scenario_file = entry if isinstance(entry, str) else entry.scenario
         own = [] if isinstance(entry, str) else entry.set
         scenario_file_path = scenario_path(path, scenario_file)
+        if not scenario_file.strip() or scenario_file_path.is_dir():
+            # "" and "." are the experiment's own directory: "e: is a directory" named neither
+            # the file nor the entry
+            raise ScenarioError(
+                f"{printable(str(path))}: scenarios.{i}: {printable(repr(scenario_file), 80)} "
+                "is not a scenario file (give a file beside the experiment, or a bundled "
+                "scenario's name)"
+            )
         if not scenario_file_path.exists():
             raise ScenarioError(
                 f"{printable(str(path))}: scenarios.{i}: {printable(scenario_file, 80)}: no such "

@@ -144,6 +144,18 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text(SMALL_EXPERIMENT.replace("name: tiny", "name: " + "n" * 200))
     with pytest.raises(ScenarioError, match=r"name: too long for its figures' files"):
         load_experiment(bad)
+    # an empty file, or a list, was "a valid dictionary or instance of Experiment"
+    bad.write_text("")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: is empty; an experiment file needs name"):
+        load_experiment(bad)
+    bad.write_text("- a\n")
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: not an experiment file \(expected keys"):
+        load_experiment(bad)
+    # an empty or '.' scenario is the experiment's directory: said of the entry and the file
+    for entry in ('""', "."):
+        bad.write_text(SMALL_EXPERIMENT.replace("[baseline, liberated]", f"[baseline, {entry}]"))
+        with pytest.raises(ScenarioError, match=r"bad\.yaml: scenarios\.1: .* is not a scenario"):
+            run_experiment(bad, tmp_path / "out", workers=1)
     # --quick checks the full run's settings as well as its own
     bad.write_text(SMALL_EXPERIMENT.replace("workforce.workers=2,", "workforce.workers=-3,")
                    + "quick_set: [workforce.workers=2]\n")  # fmt: skip
