@@ -415,7 +415,8 @@ def test_an_empty_scenario_file_is_refused_not_run_with_defaults(
     assert result.returncode == 2, result.stderr
     assert result.stdout == ""
     assert result.stderr == (
-        "relsim: error: empty.yaml: is empty; a scenario needs at least a name (see relsim init)\n"
+        "relsim: error: empty.yaml: is empty; write at least one key, such as a name (see "
+        "relsim init)\n"
     )
     assert cli_leftovers(tmp_path, "OUT") == []
 

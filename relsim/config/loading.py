@@ -65,7 +65,9 @@ def _read_scenario_file(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...
     name = printable(str(path))
     if parsed.data is None:
         # Not a scenario of defaults: an empty file is more likely a mistake than a choice.
-        raise FileError(f"{name}: is empty; a scenario needs at least a name (see relsim init)")
+        raise FileError(
+            f"{name}: is empty; write at least one key, such as a name (see relsim init)"
+        )
     if not isinstance(parsed.data, dict):
         raise FileError(f"{name}: expected a mapping of scenario keys at the top level")
     known = {*Scenario.model_fields, "extends"}
