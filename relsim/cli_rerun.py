@@ -5,6 +5,7 @@ whether it is identical to the original."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -394,6 +395,8 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     _report(verdicts, manifest)
 
 
+SHA256_TEXT = re.compile(r"[0-9a-f]{64}")
+
 #: the kinds a manifest may name (a run's and an experiment's name none)
 RECREATED_KINDS = (
     "relsim compare",
@@ -420,6 +423,16 @@ def rerun_result(
             f"{printable(str(manifest))}: its kind is {printable(repr(kind), 60)}, not a result "
             "rerun can re-create (a run, a comparison, a sweep, an experiment, a staffing "
             "frontier, a budget search or the sensitivity of a difference)"
+        )
+    hashes = data.get("sha256")
+    if hashes is not None and not (
+        isinstance(hashes, dict)
+        and all(isinstance(h, str) and SHA256_TEXT.fullmatch(h) for h in hashes.values())
+    ):
+        # a recorded hash that is no hash made a file that matched byte for byte "differ"
+        raise ScenarioError(
+            f"{printable(str(manifest))}: not a complete manifest (sha256: not a SHA-256 for "
+            "each file)"
         )
     if data.get("kind") == "relsim compare":
         _rerun_compare(manifest, data, out, force, workers, allow_mismatch, as_json)

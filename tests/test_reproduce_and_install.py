@@ -988,7 +988,9 @@ def _edited(original: Path, where: Path, **fields: object) -> Path:
     return copy
 
 
-def test_an_edited_manifest_is_named_not_left_to_fail_in_python(comparison, tmp_path, capsys):
+def test_an_edited_manifest_is_named_not_left_to_fail_in_python(
+    original, comparison, tmp_path, capsys
+):
     """Fields of the wrong kind failed with Python's words and exit 1 ("'int' object is not
     iterable", "string indices must be integers"), an experiment with no series after its
     runs, leaving an empty directory; each is now one line, exit 2, before any run."""
@@ -1009,6 +1011,8 @@ def test_an_edited_manifest_is_named_not_left_to_fail_in_python(comparison, tmp_
         (experiment, {"series": []}, "series: 0 names for its 1 scenarios"),
         (experiment, {"series": 5}, "series: not a list of names"),
         (experiment, {"interval": 5}, "interval: not a record of the interval"),
+        # a hash that is no hash made a file identical byte for byte "differ"
+        (original, {"sha256": {"summary.csv": 5}}, "sha256: not a SHA-256 for each file"),
     ]
     for number, (original, fields, said) in enumerate(cases):
         edited = _edited(original, tmp_path / str(number), **fields)
