@@ -44,9 +44,10 @@ def add_tool_commands(group: click.Group) -> None:
         and say whether its files are identical to the original's (byte for byte; for a sweep,
         run for run)."""
         from relsim.environment import git_commit
-        from relsim.rerun import load_manifest, unchecked_source
+        from relsim.rerun import check_has_manifest, load_manifest, unchecked_source
 
         if manifest.is_dir():
+            check_has_manifest(manifest)
             manifest = manifest / "manifest.json"
         data = load_manifest(manifest)
         unchecked = unchecked_source(data, git_commit())

@@ -103,6 +103,29 @@ def incomplete_sweep(data: dict[str, Any]) -> str | None:
     )
 
 
+def check_has_manifest(directory: Path) -> None:
+    """A directory without a manifest of its own whose subdirectories hold sweeps is a study
+    (an experiment, a frontier, a budget search) stopped before its tables were written: said
+    so, with the command that finishes it, not as "manifest.json: no such file"."""
+    if (directory / "manifest.json").exists():
+        return
+    for child in sorted(directory.iterdir()) if directory.is_dir() else []:
+        inner = child / "manifest.json"
+        if not inner.is_file():
+            continue
+        try:
+            data = load_manifest(inner)
+        except ScenarioError:
+            continue
+        if data.get("kind") == "relsim sweep":
+            raise ScenarioError(
+                f"{printable(str(directory))}: no manifest.json of its own, so no complete "
+                f"result: its series' or stages' sweeps are there ({printable(child.name, 60)}, "
+                f"...), from `{_made_by(data)}` stopped before it finished; finish it with "
+                "the same command and --resume, then rerun it"
+            )
+
+
 def _made_by(data: dict[str, Any]) -> str:
     """The command that made a sweep, as its design's spec records it."""
     design = data.get("design")

@@ -506,7 +506,7 @@ def test_a_scenario_file_is_named_as_not_an_experiment(tmp_path: Path, capsys) -
 
 
 def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The summary, differences, figures and manifest appear only when all are complete: an
     interruption while they are written leaves the series' sweeps, which --resume finishes."""
@@ -523,6 +523,15 @@ def test_an_interrupted_experiment_leaves_only_its_resumable_sweeps(
         with pytest.raises(KeyboardInterrupt):
             run_experiment(path, out, workers=1)
     assert sorted(p.name for p in out.iterdir()) == ["baseline", "liberated"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]
+    # rerun said only "out/manifest.json: no such file"
+    from tests.cli_helpers import relsim_main
+
+    capsys.readouterr()
+    assert relsim_main("rerun", out, "--out", tmp_path / "again") == 2
+    said = capsys.readouterr().err
+    assert "no manifest.json of its own" in said and "`relsim experiment run`" in said
+    assert "--resume" in said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "tiny.yaml"]
     manifest = run_experiment(path, out, workers=1, resume=True)
     for name in [*manifest["sha256"], "manifest.json"]:
