@@ -373,6 +373,35 @@ def _record_problem(data: dict[str, Any], experiment: Experiment) -> str | None:
     return None
 
 
+def _check_record(
+    experiment: Experiment,
+    plans: list[tuple[str, SweepPlan]],
+    quick: bool,
+    sets: int,
+    reps: int,
+    name: str,
+) -> None:
+    """Refuse an experiment record its series' sweeps contradict: a rerun runs the sweeps and
+    copies the record into its own manifest, which would then say what did not run (an edited
+    grid, name or replication count was reported identical)."""
+    for series, plan in plans:
+        spec = plan.design_spec
+        if spec.get("grid") != grid_specs(experiment.grid) or spec.get("experiment") != (
+            experiment.name
+        ):
+            raise ScenarioError(
+                f"{name}: experiment: its grid or name is not what series "
+                f"{printable(series, 60)} ran (the manifest was edited)"
+            )
+    per_set = 1 if quick else experiment.reps_per_set
+    expected = sets * per_set if sets else (min(experiment.reps, 2) if quick else experiment.reps)
+    if expected != reps:
+        raise ScenarioError(
+            f"{name}: experiment: its reps ({experiment.reps:,}) would not give the {reps:,} "
+            "runs a point its series ran (the manifest was edited)"
+        )
+
+
 def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun, list[str]]:
     """The run an experiment result's manifest describes, planned from its own records (the
     experiment as run, and each series' sweep manifest), and every point's recorded scenario
@@ -402,6 +431,7 @@ def planned_again(data: dict[str, Any], directory: Path) -> tuple[ExperimentRun,
     if ran and ran != [reps]:
         counts = " and ".join(f"{count:,}" for count in ran)
         raise ScenarioError(f"{name}: reps: {reps:,} does not match its series' sweeps ({counts})")
+    _check_record(experiment, plans, quick, sets, reps, name)
     return ExperimentRun(experiment, plans, quick, reps, sets), changed
 
 

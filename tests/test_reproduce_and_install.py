@@ -1014,6 +1014,13 @@ def test_an_edited_manifest_is_named_not_left_to_fail_in_python(
         # a hash that is no hash made a file identical byte for byte "differ"
         (original, {"sha256": {"summary.csv": 5}}, "sha256: not a SHA-256 for each file"),
     ]
+    record = json.loads((experiment / "manifest.json").read_text())["experiment"]
+    # an edited record ran the sweeps as they were and was copied into the rerun's manifest
+    cases += [
+        (experiment, {"experiment": {**record, "reps": 3}}, "its reps (3) would not give"),
+        (experiment, {"experiment": {**record, "grid": {"continuity": [0.2, 0.9]}}},
+         "its grid or name is not what series baseline ran"),
+    ]  # fmt: skip
     for number, (original, fields, said) in enumerate(cases):
         edited = _edited(original, tmp_path / str(number), **fields)
         capsys.readouterr()
