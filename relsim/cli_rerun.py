@@ -260,7 +260,7 @@ def study_checks(
     if changed:
         found.append(
             f"the scenarios of series {', '.join(changed)} no longer resolve to the recorded "
-            "hashes (the schema changed)"
+            "hashes (the manifests were edited, or the schema changed)"
         )
     if found and not allow:
         _refuse(manifest, found)

@@ -150,7 +150,13 @@ def mismatches(
     the manifests `where`, when they are others than the one read), another version, commit or
     uncommitted changes, or other versions of the libraries that draw and schedule."""
     found = [f"it was made with {what}" for what in differences(data, source_record(git_commit()))]
-    differing = [i for i, (recorded, now) in enumerate(hashes) if recorded != now]
+    unrecorded = [i for i, (recorded, _) in enumerate(hashes) if recorded in ("None", "")]
+    if unrecorded:
+        scenario = "it" if where is None else ", ".join(printable(where[i]) for i in unrecorded)
+        found.append(f"{scenario} records no scenario hash (the manifest was edited)")
+    differing = [
+        i for i, (recorded, now) in enumerate(hashes) if recorded != now and i not in unrecorded
+    ]
     if differing:
         scenario = "its scenario"
         if where is not None:
@@ -194,10 +200,15 @@ def run_manifest(path: Path) -> tuple[dict[str, Any], Scenario]:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"])
-        raise ScenarioError(
-            f"{name}: scenario.{where}: {error['msg']} (the scenario format has changed since "
-            "this result was made; rerun it with the relsim that made it)"
-        ) from None
+        from relsim import __version__
+
+        why = (
+            "the manifest was edited: this relsim is the version that made it"
+            if data.get("relsim_version") == __version__
+            else "the scenario format has changed since this result was made; rerun it with "
+            "the relsim that made it"
+        )
+        raise ScenarioError(f"{name}: scenario.{where}: {error['msg']} ({why})") from None
     return data, scenario
 
 

@@ -1013,7 +1013,12 @@ def test_an_edited_manifest_is_named_not_left_to_fail_in_python(
         (experiment, {"interval": 5}, "interval: not a record of the interval"),
         # a hash that is no hash made a file identical byte for byte "differ"
         (original, {"sha256": {"summary.csv": 5}}, "sha256: not a SHA-256 for each file"),
-    ]
+        # "no longer resolves to the recorded hash", of a hash that is not there
+        (original, {"scenario_hash": None}, "it records no scenario hash (the manifest was"),
+        # "the scenario format has changed since", of a manifest this very version made
+        (original, {"scenario": {"population": {"citizens": -5}}},
+         "(the manifest was edited: this relsim is the version that made it)"),
+    ]  # fmt: skip
     record = json.loads((experiment / "manifest.json").read_text())["experiment"]
     # an edited record ran the sweeps as they were and was copied into the rerun's manifest
     cases += [
