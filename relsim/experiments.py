@@ -198,6 +198,12 @@ def _as_experiment(exc: ResumeMismatchError, out: Path) -> ScenarioError:
     file (or --ensemble), not from options `experiment run` does not have."""
     if exc.option == "--quick":  # an option `experiment run` has: said as it is
         return exc
+    made = "the stored sweep was made with"
+    if exc.why.startswith(made):  # other code: no file or option would resume it
+        return ScenarioError(
+            f"--resume {printable(str(out))}: the experiment there was made with "
+            f"{exc.why.removeprefix(made).strip()}; {exc.advice}"
+        )
     return ScenarioError(
         f"--resume {printable(str(out))}: the experiment there was run otherwise "
         f"({_FILE_TERMS.get(exc.option or '', exc.why)}); resume it with the experiment file, "

@@ -453,6 +453,24 @@ def test_resume_of_an_experiment_whose_file_changed_names_the_files_terms(
         assert "the experiment there was run otherwise" in err
 
 
+def test_resume_of_an_experiment_made_by_other_code_says_so(tmp_path: Path, capsys) -> None:
+    """Made by other code, the experiment was said to be 'run otherwise' and to resume with
+    the file, --quick and --ensemble it was run with, which could never help."""
+    from tests.cli_helpers import relsim_main
+
+    path, out = _tiny(tmp_path), tmp_path / "out"
+    assert relsim_main("experiment", "run", path, "--out", out, "--workers", "1") == 0
+    (out / "manifest.json").unlink()  # as a run stopped before its last step leaves it
+    sweep = out / "baseline" / "manifest.json"
+    stored = json.loads(sweep.read_text())
+    sweep.write_text(json.dumps({**stored, "relsim_version": "0.0.1"}))
+    capsys.readouterr()
+    assert relsim_main("experiment", "run", path, "--out", out, "--resume") == 2
+    err = capsys.readouterr().err
+    assert "the experiment there was made with" in err and "0.0.1" in err, err
+    assert "not come from the same code" in err and "--quick" not in err
+
+
 def test_resume_without_quick_of_a_quick_run_names_quick(tmp_path: Path, capsys) -> None:
     """A --quick result resumed without --quick (or the other way round) is refused naming
     --quick, not as an --ensemble the user never gave."""
