@@ -570,6 +570,10 @@ def test_a_small_scaled_district_says_its_whole_posts_move_the_ratio(capsys) -> 
     text = " ".join(capsys.readouterr().out.replace("# ", "").split())
     assert "The posts are 5 per 1,000 citizens (the original's 2, in whole posts)" in text
     assert "keep the original's" not in text
+    # to one citizen: "1e+03 per 1,000 citizens"
+    assert relsim_main("scale", "baseline", "--citizens", "1") == 0
+    text = " ".join(capsys.readouterr().out.replace("# ", "").split())
+    assert "The posts are 1,000 per 1,000 citizens" in text and "e+" not in text
 
 
 def test_scale_leaves_the_posts_of_a_district_with_no_services_alone(tmp_path) -> None:

@@ -25,6 +25,7 @@ from relsim import bundled
 from relsim.config import Scenario, ScenarioError
 from relsim.config.errors import RunError, printable
 from relsim.file_targets import FileKind
+from relsim.report.formatting import sig
 
 #: the district settles within this factor of its initial size before a warning is given
 PROPORTION_TOLERANCE = 1.5
@@ -132,13 +133,13 @@ def scaled_document(
         ),
     ]
     if posts:
-        per_1000 = 1000 * scenario.workforce.workers / scenario.population.citizens
-        scaled_per_1000 = 1000 * posts / citizens
+        per_1000 = sig(1000 * scenario.workforce.workers / scenario.population.citizens, 3)
+        scaled_per_1000 = sig(1000 * posts / citizens, 3)
         kept = (
-            f"keep the original's {per_1000:.3g} per 1,000 citizens"
-            if f"{scaled_per_1000:.3g}" == f"{per_1000:.3g}"
+            f"keep the original's {per_1000} per 1,000 citizens"
+            if scaled_per_1000 == per_1000
             # whole posts: a small district's rounding moves the ratio
-            else f"are {scaled_per_1000:.3g} per 1,000 citizens (the original's {per_1000:.3g}, "
+            else f"are {scaled_per_1000} per 1,000 citizens (the original's {per_1000}, "
             "in whole posts)"
         )
         lines += [

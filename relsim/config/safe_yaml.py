@@ -230,9 +230,9 @@ def _check_size(root: Any, limits: Limits) -> tuple[str, Any] | None:
             depth = 1 + max((d for _, d in sizes), default=0)
             measured[key] = (size, depth)
             if size > limits.nodes:
-                return f"more than {limits.nodes:,} values once aliases are expanded", node
+                return f"more than {limits.nodes:,} values (aliases expanded)", node
             if depth > limits.depth:
-                return f"nested more than {limits.depth} levels once aliases are expanded", node
+                return f"nested more than {limits.depth} levels (aliases expanded)", node
             continue
         if key in measured:
             continue
