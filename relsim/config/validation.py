@@ -49,6 +49,10 @@ def _dotted(loc: Sequence[Any]) -> str:
     return ".".join(parts)
 
 
+#: values pydantic reports in Python's words, as a YAML file writes them
+YAML_WORDS = {"None": "null", "True": "true", "False": "false"}
+
+
 def _message(error: Mapping[str, Any]) -> str:
     """Pydantic's error, in the words a scenario's author needs (without where it is)."""
     kind = error["type"]
@@ -56,9 +60,13 @@ def _message(error: Mapping[str, Any]) -> str:
         return _unknown_key(error["loc"])
     message = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
+    if kind == "model_type":  # pydantic's "a valid dictionary or instance of Needs"
+        message = "is a section: give its keys, one per line (or SECTION.KEY=VALUE), not a value"
+    if kind == "invalid_key":
+        message = "Keys should be strings: a key must be a name, such as caseload_cap"
     if kind == "missing" or isinstance(value, dict):
         return message
-    return f"{message} (got {shown(value)})"
+    return f"{message} (got {YAML_WORDS.get(repr(value)) or shown(value)})"
 
 
 def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
@@ -69,11 +77,13 @@ def _source(loc: tuple[str, ...], origins: Origins, fallback: str) -> str:
     return options[-1] if options else origins.nearest(loc) or fallback
 
 
-def _located(loc: Sequence[Any], origins: Origins, fallback: str, message: str) -> str:
+def _located(
+    loc: Sequence[Any], origins: Origins, fallback: str, message: str, last: str | None = None
+) -> str:
     """`message` about the value at `loc`, after where that value came from and its key (the
-    key only once: a `--set KEY` names it already)."""
+    key only once: a `--set KEY` names it already); `last` shows the key's last part."""
     source = _source(tuple(str(p) for p in loc), origins, fallback)
-    dotted = _dotted(loc) or "(top level)"
+    dotted = _dotted(loc if last is None else [*loc[:-1], last]) or "(top level)"
     if source == f"--set {dotted}":
         return f"{source}: {message}"
     return f"{source}: {dotted}: {message}"
@@ -82,6 +92,9 @@ def _located(loc: Sequence[Any], origins: Origins, fallback: str, message: str) 
 def _problem(error: Mapping[str, Any], origins: Origins, fallback: str) -> str:
     if error["type"] == "invalid_key":  # the key itself, as its line was recorded (True, not 1)
         error = {**error, "loc": (*error["loc"][:-1], error["input"])}
+        # null, true and false as the file writes them, not as Python does
+        last = YAML_WORDS.get(repr(error["input"]))
+        return _located(error["loc"], origins, fallback, _message(error), last)
     return _located(error["loc"], origins, fallback, _message(error))
 
 
