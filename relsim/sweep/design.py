@@ -142,17 +142,24 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
     for item, point in zip(items, points, strict=True):
         if isinstance(point, float) and not math.isfinite(point):
             raise ScenarioError(f"--grid {key}: {shown(item.strip())} is not a finite number")
+    _refuse_repeats(key, [(item.strip(), point) for item, point in zip(items, points, strict=True)],
+                    "--reps repeats points")  # fmt: skip
+    return key, points
+
+
+def _refuse_repeats(key: str, points: Sequence[tuple[str, Any]], repeats: str) -> None:
+    """A value given twice (as written, and as read) is refused: a grid's value is one point,
+    and `repeats` says what repeats a point instead."""
     seen: set[str] = set()
-    for item, point in zip(items, points, strict=True):
+    for written, point in points:
         # 1 and 1.0 are one point; a list or a string is compared as written out
         same = repr(float(point)) if _is_number(point) else repr(point)
         if same in seen:
             raise ScenarioError(
-                f"--grid {key}: {item.strip()} is given twice (a value is one point of the "
-                "grid; --reps repeats points)"
+                f"--grid {key}: {written} is given twice (a value is one point of the grid; "
+                f"{repeats})"
             )
         seen.add(same)
-    return key, points
 
 
 def _is_number(value: Any) -> bool:
@@ -188,7 +195,6 @@ def values_grid_design(grid: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
     for key, values in grid.items():
         leaf_annotation(key)
         check_design_size(len(values), f"--grid {key}")
-        seen: set[str] = set()
         for value in values:
             written = "null" if value is None else printable(repr(value), 60)
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -199,13 +205,7 @@ def values_grid_design(grid: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
                 raise ScenarioError(f"--grid {key}: {written} is not a value a key can take")
             if isinstance(value, float) and not math.isfinite(value):
                 raise ScenarioError(f"--grid {key}: {written} is not a finite number")
-            same = repr(float(value)) if _is_number(value) else repr(value)
-            if same in seen:
-                raise ScenarioError(
-                    f"--grid {key}: {written} is given twice (a value is one point of the "
-                    "grid; reps repeat points)"
-                )
-            seen.add(same)
+        _refuse_repeats(key, [(printable(repr(v), 60), v) for v in values], "reps repeat points")
         axes.append((key, list(values)))
     check_design_size(math.prod(len(values) for _, values in axes), "--grid")
     rows = list(itertools.product(*(values for _, values in axes)))
