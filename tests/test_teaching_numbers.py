@@ -294,7 +294,7 @@ QUOTES = (
             minus(*both(LOADED, 156, "cost so far: council & housing (£m)", "B")),
         ),
     ),
-    Quote(6, "(£{30.5}m against £{30.2}m)", both(LOADED, 156, COST)),
+    Quote(6, "(£{30.5}m for A against £{30.2}m for B", both(LOADED, 156, COST)),
     Quote(
         6,
         "({16} against {25} at week 156) or are with one ({26} against {42})",
