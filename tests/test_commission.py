@@ -1844,7 +1844,7 @@ def test_the_payer_table_says_what_each_column_is_counted_over():
     html = payer_table(data, "b - a", "payers", payload)
     caption = html[html.index("<caption>") + 9 : html.index("</caption>")]
     assert caption == (
-        "b - a: GBP per citizen-year, each side's spending over its own people present; a "
+        "b against a: GBP per citizen-year, each side's spending over its own people present; a "
         "saving is a's cost minus b's; the cumulative saving and the break-even week "
         "are in the district's pounds, however many people each side had"
     )

@@ -299,3 +299,36 @@ def test_a_bodys_bill_that_cannot_be_judged_is_said_so() -> None:
     far = {**record, "series_costs_less": "above", "break_even_price_gbp_mean": 1e6}
     [line] = _body_words("liberated", "council_housing", [far])
     assert line.endswith("within a tenth to ten times the price as run would change that.")
+
+
+def test_a_break_even_whose_interval_comes_near_is_named_and_a_blurred_gap_said() -> None:
+    """A break-even of 17 times the A&E price whose interval began at 1.8 times was left in
+    'no price within a tenth to ten times would change that'; and 'halving or doubling any
+    one price does not change which costs less' held only on average: with a price doubled
+    the gap's interval included zero."""
+    from relsim.report.price_changes import _pair_words
+
+    def record(low: float, moved_low: float) -> dict:
+        return {
+            "series": "liberated", "reference": "baseline", "item": "ae", "bill": WHOLE,
+            "price_gbp": 337.0, "bill_difference_per_citizen_year_mean": 1010.0,
+            "bill_difference_per_citizen_year_ci95_low": 63.0,
+            "bill_difference_per_citizen_year_ci95_high": 1400.0,
+            "break_even_price_gbp_mean": 5886.0, "break_even_price_gbp_ci95_low": low,
+            "break_even_price_gbp_ci95_high": 20256.0, "series_costs_less": "above",
+            "bill_difference_at_0.5_price_mean": 1100.0,
+            "bill_difference_at_0.5_price_ci95_low": 147.0,
+            "bill_difference_at_0.5_price_ci95_high": 1500.0,
+            "bill_difference_at_2_price_mean": 900.0,
+            "bill_difference_at_2_price_ci95_low": moved_low,
+            "bill_difference_at_2_price_ci95_high": 1380.0,
+        }  # fmt: skip
+
+    near = unescape(_pair_words([record(598.0, -105.0)]))
+    assert "would cost no more if an A&E attendance cost over £5,900 (interval £598" in near
+    assert "No price of" not in near
+    assert "does not change which costs less on average, though with the price of an A&E " in near
+    assert "attendance doubled the interval of the difference would include zero" in near
+    far = unescape(_pair_words([record(5000.0, 10.0)]))
+    assert "No price of an A&E attendance within a tenth to ten times" in far
+    assert "does not change which costs less on average." in far

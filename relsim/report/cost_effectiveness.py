@@ -36,7 +36,7 @@ def choice_table(payload: dict[str, Any]) -> str:
             chosen = bool(record.get(f"best_at_{price}_gbp"))
             share = record.get(f"best_at_{price}_gbp_share")
             shown = ("yes" if chosen else "no") + (
-                "" if share is None else f", under {number(share, 'share')} of sets"
+                "" if share is None else f", in {number(share, 'share')} of sets"
             )
             cells.append(
                 f'<td data-table="choice" data-scenario="{esc(name)}" data-price="{price}" '
@@ -121,6 +121,7 @@ def cost_effectiveness_section(payload: dict[str, Any]) -> str:
         "negative when the service saves more than it spends, blank when the crises avoided "
         "may be none (the price is unbounded). Net benefit: a price placed on a crisis avoided "
         "beyond its own cost, times the crises avoided, less the extra cost. The price is the "
-        "commissioner's to choose; a district with no services is always the reference.</p>"
+        "commissioner's to choose. Each pair is priced against the scenario listed first, or "
+        "against a district with no services where one is compared.</p>"
     )
     return section("cost-effectiveness", body + choice_table(payload))

@@ -199,7 +199,11 @@ def cumulative_figure(
                 fontsize=7,
             )
         other = comparison.other
-        ax.set_title(f"{comparison.label}: cumulative saving (above zero: {other} costs less)")
+        # "liberated - baseline" read as the sign of a saving that is baseline minus liberated
+        ax.set_title(
+            f"{other} against {comparison.first}: cumulative saving (above zero: {other} costs "
+            "less)"
+        )
         ax.set_xlabel(weeks)
         ax.set_ylabel(f"saving for the district, {unit}")
         ax.grid(linestyle=":", linewidth=0.5)

@@ -39,8 +39,17 @@ def _bill(record: dict[str, Any]) -> str:
 
 
 def _near(record: dict[str, Any]) -> bool:
+    """Whether the break-even price, or its interval, comes within FAR_FACTOR of the price as
+    run (by the mean alone, a break-even whose interval began at twice the price was said to
+    be beyond ten times it)."""
     price, found = record["price_gbp"], record.get("break_even_price_gbp_mean")
-    return found is not None and price > 0 and price / FAR_FACTOR <= found <= price * FAR_FACTOR
+    if found is None or price <= 0:
+        return False
+    low = record.get("break_even_price_gbp_ci95_low")
+    high = record.get("break_even_price_gbp_ci95_high")
+    lowest = found if low is None else min(low, found)
+    highest = found if high is None else max(high, found)
+    return lowest <= price * FAR_FACTOR and highest >= price / FAR_FACTOR
 
 
 def _undetermined(record: dict[str, Any]) -> bool:
@@ -75,6 +84,29 @@ def _turned(record: dict[str, Any]) -> list[str]:
         if now is not None and moved is not None and (moved < 0) != (now < 0):
             out.append("halved" if factor < 1 else "doubled" if factor == 2 else f"x{factor:g}")
     return out
+
+
+def _blurred(records: Sequence[dict[str, Any]]) -> str:
+    """', though ...' naming each price halved or doubled under which the difference's
+    interval would include zero where at the prices as run it does not."""
+    now_low = records[0].get("bill_difference_per_citizen_year_ci95_low")
+    now_high = records[0].get("bill_difference_per_citizen_year_ci95_high")
+    if now_low is None or now_high is None or now_low <= 0 <= now_high:
+        return ""
+    blurred = []
+    for record in records:
+        for factor in FACTORS:
+            low = record.get(f"bill_difference_at_{factor:g}_price_ci95_low")
+            high = record.get(f"bill_difference_at_{factor:g}_price_ci95_high")
+            if low is not None and high is not None and low <= 0 <= high:
+                how = "halved" if factor < 1 else "doubled" if factor == 2 else f"x{factor:g}"
+                blurred.append(f"{LABELS[record['item']]} {how}")
+    if not blurred:
+        return ""
+    return (
+        f", though with the price of {_any_of(blurred)} the interval of the difference would "
+        "include zero"
+    )
 
 
 def _any_of(labels: Sequence[str]) -> str:
@@ -122,7 +154,11 @@ def _pair_words(records: Sequence[dict[str, Any]]) -> str:
             f"{_any_of(turned)}."
         )
     else:
-        sentences.append("Halving or doubling any one price does not change which costs less.")
+        sentences.append(
+            "Halving or doubling any one price does not change which costs less on average"
+            + _blurred(whole)
+            + "."
+        )
     bodies: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         if record["bill"] != WHOLE_BILL:

@@ -155,8 +155,8 @@ def payer_table(data: dict[str, Any], label: str, table: str, payload: dict[str,
             f"{esc(_break_even_words(payer, entry, data['weeks']))}</td></tr>"
         )
     return (
-        f'<table data-table="{esc(table)}"><caption>{esc(label)}: GBP per citizen-year, each '
-        "side's spending over its own people present; a saving is "
+        f'<table data-table="{esc(table)}"><caption>{esc(other)} against {esc(first)}: GBP per '
+        "citizen-year, each side's spending over its own people present; a saving is "
         f"{esc(first)}'s cost minus {esc(other)}'s; the cumulative saving and the break-even "
         "week are in the district's pounds, however many people each side had</caption>"
         f"<thead><tr>{head}</tr></thead>"
