@@ -150,10 +150,30 @@ def test_an_interval_over_a_few_parameter_sets_is_called_what_it_is() -> None:
         return certainty_paragraph({"reps": sets, "interval": interval, "assumptions": {}})
 
     few = paragraph(3)
-    assert "close to the lowest and highest of their 3 results" in few
+    # it said "close to the lowest and highest", but an end is interpolated between the two
+    # lowest: a set outside the interval, on the other side of zero, was called "clear"
+    assert "each end lies between the two lowest (or the two highest) of their 3 results" in few
+    assert "one set may fall outside an interval, even on the other side of zero" in few
     assert "rather than a measured 95 %" in few
     assert "They still leave out what the calibration did not vary" in few
-    assert "close to the lowest and highest" not in paragraph(40)
+    assert "two lowest" not in paragraph(40)
+    assert "distinct" not in few  # no draw recorded
+
+
+def test_a_parameter_set_drawn_more_than_once_is_said() -> None:
+    """Ten sets drawn with replacement were six distinct members, one of them four times, and
+    the report said "10 parameter sets" with every share "of sets" counting repeats."""
+    from relsim.report.certainty import certainty_paragraph
+
+    def paragraph(drawn: list[int]) -> str:
+        interval = {"kind": "parameters and chance", "parameter_sets": len(drawn)}
+        block = {"provenance": {"ensemble": {"members_drawn": drawn}}}
+        payload = {"reps": len(drawn), "interval": interval, "assumptions": {}}
+        return certainty_paragraph({**payload, "scenarios": [block]})
+
+    repeated = paragraph([17, 4, 9, 17, 2, 17, 17, 30, 5, 8])
+    assert "10 parameter sets drawn from the calibrated ensemble (7 of them distinct" in repeated
+    assert "distinct" not in paragraph(list(range(10)))
 
 
 def test_the_summary_gives_the_validation_record_as_validation_md_has_it() -> None:

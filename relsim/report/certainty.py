@@ -78,6 +78,20 @@ def validation_sentence() -> str:
     )
 
 
+def _distinct_words(payload: dict[str, Any]) -> str:
+    """' (6 of them distinct: ...)' when the draw, with replacement and by weight, took a
+    member more than once (every share "of sets" counts it each time)."""
+    blocks = payload.get("scenarios") or [{}]
+    drawn = ((blocks[0].get("provenance") or {}).get("ensemble") or {}).get("members_drawn")
+    if not isinstance(drawn, list) or len(set(drawn)) == len(drawn):
+        return ""
+    return (
+        f" ({len(set(drawn))} of them distinct: members are drawn with replacement, in "
+        "proportion to their weights, and each share of sets counts a member as often as it "
+        "was drawn)"
+    )
+
+
 def certainty_paragraph(payload: dict[str, Any]) -> str:
     reps = payload["reps"]
     counts = payload.get("assumptions") or {}
@@ -88,16 +102,17 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
             f"Intervals carry parameter uncertainty as well as chance: {reps} paired "
             f"run{'' if reps == 1 else 's'} over {interval.get('parameter_sets')} parameter "
             f"set{'' if interval.get('parameter_sets') == 1 else 's'} drawn from the calibrated "
-            "ensemble, "
+            f"ensemble{_distinct_words(payload)}, "
             "each scenario meeting the same citizens with the same luck and the same parameters; "
             "each interval is the central 95 % of the parameter sets' results"
         )
         sets = few_sets(interval)
         if sets:
             text += (
-                f"; with only {sets} sets, that is close to the lowest and highest of their "
-                f"{sets} results: the spread of the sets tried rather than a measured 95 %, and "
-                "more sets (--ensemble N) make it steadier"
+                f"; with only {sets} sets, each end lies between the two lowest (or the two "
+                f"highest) of their {sets} results, so one set may fall outside an interval, "
+                "even on the other side of zero: the spread of the sets tried rather than a "
+                "measured 95 %, and more sets (--ensemble N) make it steadier"
             )
         text += ". They still leave out what the calibration did not vary"
     else:
