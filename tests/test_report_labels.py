@@ -373,3 +373,20 @@ def test_a_number_takes_the_article_it_is_said_with() -> None:
     said = {n: article(n) for n in (1, 8, 11, 12, 18, 52, 80, 104, 156, 800)}
     assert said == {1: "a", 8: "an", 11: "an", 12: "a", 18: "an", 52: "a", 80: "an",
                     104: "a", 156: "a", 800: "an"}  # fmt: skip
+
+
+def test_the_bodies_savings_are_said_apart_from_the_service_they_pay_for() -> None:
+    """'council and housing saves about £87' beside a service the council pays £1,600 more
+    for read as the council's whole bill saving."""
+    from relsim.report.words import _who_saves
+
+    def saving(mean: float) -> dict:
+        return {"saving_gbp_per_citizen_year": {"mean": mean, "ci95": [mean - 50, mean + 50]}}
+
+    data = {"payers": {"service": saving(-1700.0), "nhs": saving(480.0),
+                       "council_housing": saving(87.0), "system": saving(-1000.0)}}  # fmt: skip
+    said = _who_saves(data)
+    assert said.startswith("Per person a year, the service itself")
+    assert "spends about £1,700 more; on their other costs (the service apart), NHS saves" in said
+    alone = _who_saves({"payers": {"nhs": saving(480.0)}})
+    assert alone == "Per person a year, NHS saves about £480."

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from relsim.commission.payers import PAYER_LABELS, break_even_text
+from relsim.commission.payers import PAYER_LABELS, SERVICE, break_even_text
 from relsim.config import PAYERS
 from relsim.report.formatting import money, sig
 
@@ -205,6 +205,15 @@ def _who_saves(data: dict[str, Any]) -> str:
         said = _saves_or_spends(payer, mean, ci)
         if said:
             (saves if ci[0] > 0 else pays).append(said)
+    service = [w for w in pays + saves if w.startswith(PAYER_LABELS[SERVICE])]
+    bodies = [w for w in pays + saves if w not in service]
+    if service and bodies:
+        # the bodies' lines leave out the service they pay for: "council saves" read as its
+        # whole bill saving, beside a service it pays for
+        return (
+            f"Per person a year, {service[0]}; on their other costs (the service apart), "
+            f"{'; '.join(bodies)}."
+        )
     words = "; ".join(pays + saves)
     return f"Per person a year, {words}." if words else "No payer's spending clearly changes."
 
