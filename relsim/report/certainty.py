@@ -73,8 +73,8 @@ def validation_sentence() -> str:
         f"(docs/validation.md), the model agrees with {record['agree']}, is within uncertainty "
         f"of {record['within_uncertainty']} and disagrees with {record['disagree']}; those it "
         "misses on what relational support achieves (A&E falls further, and for more people, "
-        "than the studies found) point towards the Liberated Method, so its advantage here is "
-        "more likely overstated than understated"
+        "than the studies found) point towards the Liberated Method, so where it comes out "
+        "ahead its advantage is more likely overstated than understated"
     )
 
 
@@ -123,8 +123,10 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
             "parameters"
         )
     if share is not None:
+        # a sentence of its own: after "what the calibration did not vary" the count read as
+        # the number of parameters it left out
         text += (
-            f": {counts['assumptions']} of its {counts['parameters']} behavioural parameters "
+            f". Of its {counts['parameters']} behavioural parameters, {counts['assumptions']} "
             f"({sig(100 * share, 2)} %) rest on assumption rather than a direct source"
         )
     sensitivity = payload.get("sensitivity") or {}
