@@ -45,7 +45,8 @@ def _runs_text(payload: dict[str, Any], paired: str = "") -> str:
     interval = payload.get("interval") or {}
     if interval.get("parameter_sets"):
         sets, reps = interval["parameter_sets"], interval["reps_per_set"]
-        return f"{sets} parameter sets from the calibrated ensemble x {reps} {paired}replication(s)"
+        runs = f"{reps} {paired}replication{'' if reps == 1 else 's'}"
+        return f"{sets} parameter sets from the calibrated ensemble x {runs}"
     reps = payload["reps"]
     return f"{reps} {paired}replication{'' if reps == 1 else 's'}"
 

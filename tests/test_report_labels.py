@@ -390,3 +390,18 @@ def test_the_bodies_savings_are_said_apart_from_the_service_they_pay_for() -> No
     assert "spends about £1,700 more; on their other costs (the service apart), NHS saves" in said
     alone = _who_saves({"payers": {"nhs": saving(480.0)}})
     assert alone == "Per person a year, NHS saves about £480."
+
+
+def test_money_just_under_a_million_is_said_in_millions() -> None:
+    """-£999,551 was shown as '-£1,000,000' beside '-£1.70m' in the same table."""
+    from relsim.report.formatting import money
+
+    assert money(-999_551) == "-£1m" and money(1_700_000, 3) == "£1.70m"
+    assert money(998_000, 3) == "£998,000" and money(1_234) == "£1,200"
+
+
+def test_the_terminal_says_one_replication_of_each_set_in_the_singular() -> None:
+    from relsim.output import _runs_text
+
+    payload = {"reps": 10, "interval": {"parameter_sets": 10, "reps_per_set": 1}}
+    assert _runs_text(payload, "paired ").endswith("x 1 paired replication")

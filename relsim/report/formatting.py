@@ -27,7 +27,8 @@ def money(value: float | None, digits: int = 2) -> str:
         return "-"
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if size >= 1e6:
+    # rounded first: £999,551 to two figures is a million, said as £1.0m, not £1,000,000
+    if size >= 1e6 or float(f"{size:.{digits}g}") >= 1e6:
         return f"{sign}£{sig(size / 1e6, digits)}m"
     return f"{sign}£{sig(size, digits)}"
 
