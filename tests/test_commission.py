@@ -1694,6 +1694,14 @@ def test_a_break_even_only_at_the_favourable_end_says_so_in_words() -> None:
     )
     never = {**row, "break_even_week_earliest": None}
     assert break_even_text(never, 260) == "not within 260 weeks"
+    # a payer spending more every year (its yearly saving's interval below zero) never breaks
+    # even: "not within 260 weeks" read as "later"
+    dearer = {**never, "saving_gbp_per_citizen_year": {"mean": -320.0, "ci95": [-400.0, -250.0]}}
+    assert break_even_text(dearer, 260) == (
+        "never: it spends more every year (not within 260 weeks)"
+    )
+    unclear = {**never, "saving_gbp_per_citizen_year": {"mean": -20.0, "ci95": [-400.0, 250.0]}}
+    assert break_even_text(unclear, 260) == "not within 260 weeks"
 
 
 def test_a_break_even_of_one_run_has_no_interval(capsys) -> None:

@@ -345,7 +345,7 @@ def test_the_service_line_of_who_pays_has_no_break_even_to_wait_for() -> None:
     assert 'data-payer="service" data-side="cumulative"' in text
     service, nhs = text.split('data-week="None">')[1:3]
     assert service.startswith(SERVICE_COSTS_MORE)
-    assert nhs.startswith("not within 260 weeks")
+    assert nhs.startswith("never: it spends more every year (not within 260 weeks)")
 
 
 def test_one_replication_and_no_posts_are_said_in_words(tmp_path: Path, capsys) -> None:

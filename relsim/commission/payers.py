@@ -235,6 +235,12 @@ def break_even_text(row: dict[str, Any], horizon: int) -> str:
         row["break_even_week_latest"],
     )
     if week is None:
+        saving = row.get("saving_gbp_per_citizen_year") or {}
+        ci = saving.get("ci95") if isinstance(saving, dict) else None
+        if early is None and ci is not None and ci[1] < 0:
+            # in the steady state the yearly gap holds: a payer that spends more every year
+            # does not break even later either ("not within 260 weeks" read as "later")
+            return f"never: it spends more every year (not within {horizon} weeks)"
         if early is None:
             return f"not within {horizon} weeks"
         return (
