@@ -405,3 +405,12 @@ def test_the_terminal_says_one_replication_of_each_set_in_the_singular() -> None
 
     payload = {"reps": 10, "interval": {"parameter_sets": 10, "reps_per_set": 1}}
     assert _runs_text(payload, "paired ").endswith("x 1 paired replication")
+
+
+def test_staff_changes_are_said_in_words_not_minus_signs() -> None:
+    """'caseloads -6.5 open cases per worker, burnout -0.30' read as a typo."""
+    from relsim.report.words import _more_or_fewer
+
+    assert _more_or_fewer(-6.5, "fewer") == "6.5 fewer"
+    assert _more_or_fewer(0.3, "lower") == "0.30 higher"
+    assert _more_or_fewer(0.0, "fewer") == "no change"

@@ -303,8 +303,8 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
     burnout = diffs.get("mean_burnout", {}).get("mean")
     if caseload is not None and burnout is not None:
         bullets.append(
-            f"Staff: caseloads {_signed(caseload)} open cases per worker, burnout "
-            f"{_signed(burnout)} on a 0-1 scale ({other} against {first})."
+            f"Staff ({other} against {first}): {_more_or_fewer(caseload, 'fewer')} open cases "
+            f"per worker, and burnout {_more_or_fewer(burnout, 'lower')} on a 0-1 scale."
         )
     return bullets
 
@@ -380,10 +380,15 @@ def counted_apart(
     )
 
 
-def _signed(value: float) -> str:
+def _more_or_fewer(value: float, less: str) -> str:
+    """'6.5 fewer', '0.30 lower', '2 more', 'no change' (words, where '-6.5' read as a
+    typo)."""
     if not math.isfinite(value):
         return "-"
-    return f"{'+' if value >= 0 else '-'}{sig(abs(value), 2)}"
+    if value == 0:
+        return "no change"
+    more = {"fewer": "more", "lower": "higher"}[less]
+    return f"{sig(abs(value), 2)} {less if value < 0 else more}"
 
 
 def district_sentence(payload: dict[str, Any]) -> str:
