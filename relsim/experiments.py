@@ -163,10 +163,15 @@ def _plans(
     folded = [same_name_key(series) for series in names]
     twice = next((n for n, f in zip(names, folded, strict=True) if folded.count(f) > 1), None)
     if twice is not None:
+        shared = "name" in setting_keys([*experiment.set, *experiment.quick_set])
         raise ScenarioError(
             f"{printable(str(path))}: scenarios: two series are named {printable(twice, 80)} "
-            "(each series is a directory named after its scenario's name: give each scenario "
-            "its own name)"
+            "(each series is a directory named after its scenario's name: "
+            + (
+                "the file's set: gives every series one name; set name in each series instead)"
+                if shared
+                else "give each scenario its own name)"
+            )
         )
     reserved = {same_name_key(n): n for n in _outputs(experiment)}
     clash = next((n for n in names if same_name_key(n) in reserved), None)

@@ -166,6 +166,10 @@ def test_bad_experiment_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text(SMALL_EXPERIMENT.replace("[baseline, liberated]", "[baseline, baseline]"))
     with pytest.raises(ScenarioError, match=r"two series are named baseline"):
         run_experiment(bad, tmp_path / "out", quick=True, workers=1)
+    # a name in the shared set: is the cause, and is named as it
+    bad.write_text(SMALL_EXPERIMENT.replace("set: [", "set: [name=same, "))
+    with pytest.raises(ScenarioError, match=r"named same .*the file's set: gives every series"):
+        run_experiment(bad, tmp_path / "out", quick=True, workers=1)
     bad.write_text(SMALL_EXPERIMENT + "quick_set: [workforce.workerz=1]\n")
     with pytest.raises(ScenarioError, match=r"bad\.yaml: quick_set: workforce\.workerz: unknown"):
         run_experiment(bad, tmp_path / "out", quick=True, workers=1)
