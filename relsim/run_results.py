@@ -4,6 +4,7 @@ run`, `relsim compare` and `relsim rerun` share them, so a rerun writes what the
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -181,7 +182,6 @@ def same_results_warnings(
     """Scenarios whose every run gave the same metrics as an earlier one's (one district under
     two names, or a difference nothing in the runs reads): the tables must still name one of a
     tied pair, and they name the one listed first."""
-    import math
 
     def same(a: float, b: float) -> bool:
         return a == b or (math.isnan(a) and math.isnan(b))

@@ -145,12 +145,16 @@ def test_the_report_says_what_each_price_would_have_to_be(as_run):
             continue
         label = LABELS[record["item"]]
         price, found = record["price_gbp"], record["break_even_price_gbp_mean"]
-        if found is not None and price / 10 <= found <= price * 10:
+        low = record.get("break_even_price_gbp_ci95_low")
+        high = record.get("break_even_price_gbp_ci95_high")
+        # the break-even, or its interval, within a tenth to ten times the price as run
+        reach = [v for v in (found, low, high) if v is not None]
+        cost = record["cost_difference_per_citizen_year_mean"]
+        gap = record["bill_difference_per_citizen_year_mean"]
+        if found is not None and min(reach) <= price * 10 and max(reach) >= price / 10:
             side = "over" if record["series_costs_less"] == "above" else "under"
             assert f"{label} cost {side} {money(found)} (interval" in text
-        elif (
-            record["series_costs_less"] is None and record["cost_difference_per_citizen_year_mean"]
-        ):
+        elif record["series_costs_less"] is None and cost and abs(cost) * 9 >= abs(gap):
             judged = text.split("Whether a price of")[1].split("cannot be judged")[0]
             assert label in judged  # no interval: no price ruled in or out
         else:  # too far from the price as run to be worth a sentence of its own
@@ -282,6 +286,12 @@ def test_a_break_even_that_cannot_be_judged_is_not_called_out_of_reach() -> None
     words = unescape(_pair_words([record("ae", -20.0), record("specialist_hour", 0.0)]))
     assert "Whether a price of an A&E attendance would change it cannot be judged" in words
     assert "No price of a specialist hour within a tenth to ten times" in words
+    # a difference so small that ten times the price moves the bills by less than their gap
+    # (a staff hour under equal spend) can be judged: no such price would change it
+    interval = {"bill_difference_per_citizen_year_ci95_low": 30.0}
+    words = unescape(_pair_words([{**record("staff_hour", 0.5), **interval}]))
+    assert "No price of an hour of front-line staff within a tenth to ten times" in words
+    assert "cannot be judged" not in words
 
 
 def test_a_bodys_bill_that_cannot_be_judged_is_said_so() -> None:

@@ -54,10 +54,16 @@ def _near(record: dict[str, Any]) -> bool:
 
 def _undetermined(record: dict[str, Any]) -> bool:
     """No side named although the item's cost differs: its break-even has no interval (the
-    difference may be none, or one run), so no price can be ruled in or out."""
-    return record.get("series_costs_less") is None and bool(
-        record.get("cost_difference_per_citizen_year_mean")
-    )
+    difference may be none, or one run), so no price can be ruled in or out; unless the
+    difference is so small that even ten times the price could not close the bills' gap (a
+    staff hour under equal spend was said to be one that 'cannot be judged')."""
+    cost = record.get("cost_difference_per_citizen_year_mean")
+    if record.get("series_costs_less") is not None or not cost:
+        return False
+    gap = record.get("bill_difference_per_citizen_year_mean")
+    if gap is None or record.get("bill_difference_per_citizen_year_ci95_low") is None:
+        return True  # one run: nothing is judged
+    return abs(cost) * (FAR_FACTOR - 1) >= abs(gap)
 
 
 def _break_even_words(record: dict[str, Any]) -> str:
