@@ -109,11 +109,8 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
         )
         block = scenario_block(scenario, results, data["seed"], started, draw)
         block["provenance"]["rerun_of"] = portable_path(manifest)
-        recorded = data.get("warnings")
         # what the run warned of, as it warned (the --set behind them is not kept)
-        block["warnings"] = warn(
-            [w for w in recorded if isinstance(w, str)] if isinstance(recorded, list) else []
-        )
+        block["warnings"] = warn(_texts(data.get("warnings")))
         write_run(target.staged, scenario, results, block, draw)
         target.commit()
     verdicts = compare_files(data, manifest.parent, out)
@@ -122,6 +119,11 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     show_run({**block, "rerun": verdict_record(verdicts, manifest, out)} if as_json else block,
              as_json)  # fmt: skip
     _report(verdicts, manifest)
+
+
+def _texts(recorded: object) -> list[str]:
+    """The texts of a manifest's list (of warnings, of --set values); none if it is no list."""
+    return [t for t in recorded if isinstance(t, str)] if isinstance(recorded, list) else []
 
 
 SIZING_FIELDS = ("basis", "reference", "target_gbp_per_citizen_year", "scenarios")
@@ -353,14 +355,10 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             block = scenario_block(scenario, results, seed, started, draw)
             block["provenance"]["rerun_of"] = portable_path(own)
             blocks.append(block)
-        recorded_sets = options.get("set")
-        sets = [s for s in recorded_sets if isinstance(s, str)] if isinstance(
-            recorded_sets, list
-        ) else []  # fmt: skip
         # the warnings compare gave, but sizing's: nothing is sized again
         warnings = (
             warn_proportions(configs)
-            + warn_unread(sets, configs)
+            + warn_unread(_texts(options.get("set")), configs)
             + warn(same_results_warnings(configs, runs))
         )
         payload = comparison_payload(configs, runs, draws, blocks, seed)

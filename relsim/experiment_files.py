@@ -28,6 +28,7 @@ from relsim.config import Scenario, ScenarioError
 from relsim.config.errors import FileError, printable
 from relsim.config.loading import parse_set
 from relsim.config.safe_yaml import load_file
+from relsim.config.unread import setting_keys
 from relsim.config.validation import unknown_key
 from relsim.metrics import METRIC_NAMES, not_a_metric
 from relsim.result_files import OutputError
@@ -138,17 +139,7 @@ def load_experiment(path: Path) -> Experiment:
         except ScenarioError as exc:
             problems.extend(f"{name}: grid: {p.removeprefix('--grid ')}" for p in exc.problems)
     grid_fine = not problems  # a figure's x is checked against a grid that is itself right
-    shared = set(setting_keys_of(experiment.set))  # each checked with set: below
-    for i, series in enumerate(experiment.scenarios):
-        if isinstance(series, Series):
-            where = f"{name}: scenarios.{i}.set"
-            found = _set_problems(series.set, where)
-            for assignment in [] if found else series.set:
-                key = ".".join(parse_set(assignment)[0])
-                if key in experiment.grid or key in shared:
-                    what = "a grid key" if key in experiment.grid else "set for every series"
-                    found.append(f"{where}: {key} is {what}; a series may not change it")
-            problems.extend(found)
+    checked: dict[str, list[str]] = {}
     for listed in ("set", "quick_set"):
         found = _set_problems(getattr(experiment, listed), f"{name}: {listed}")
         try:
@@ -156,7 +147,19 @@ def load_experiment(path: Path) -> Experiment:
                 check_not_also_set(experiment.grid, getattr(experiment, listed), "the grid")
         except ScenarioError as exc:
             found = [f"{name}: {listed}: {p.removeprefix('--set ')}" for p in exc.problems]
-        problems.extend(found)
+        checked[listed] = found
+    # the shared keys, once set: is well formed (a malformed one is said as set:'s)
+    shared = set() if checked["set"] else set(setting_keys(experiment.set))
+    for i, series in enumerate(experiment.scenarios):
+        if isinstance(series, Series):
+            where = f"{name}: scenarios.{i}.set"
+            found = _set_problems(series.set, where)
+            for key in [] if found else setting_keys(series.set):
+                if key in experiment.grid or key in shared:
+                    what = "a grid key" if key in experiment.grid else "set for every series"
+                    found.append(f"{where}: {key} is {what}; a series may not change it")
+            problems.extend(found)
+    problems.extend(checked["set"] + checked["quick_set"])
     if grid_fine and experiment.lever is not None:
         lever = printable(experiment.lever, 80)
         if experiment.lever not in experiment.grid:
@@ -190,18 +193,6 @@ def load_experiment(path: Path) -> Experiment:
 def figure_stem(experiment: Experiment, figure: Figure) -> str:
     """A figure's file name without its suffix (.png for the figure, .csv for its data)."""
     return f"{experiment.name}_{figure.metric}_by_{figure.x.replace('.', '_')}"
-
-
-def setting_keys_of(assignments: Sequence[str]) -> list[str]:
-    """The dotted keys of the well-formed KEY=VALUE entries (a malformed one is said where the
-    list is checked, with the file's name)."""
-    keys = []
-    for assignment in assignments:
-        try:
-            keys.append(".".join(parse_set(assignment)[0]))
-        except ScenarioError:
-            continue
-    return keys
 
 
 def _problem(error: Any, name: str, lines: dict[tuple[str, ...], int]) -> str:
@@ -258,12 +249,12 @@ def named_sets(
     """Problems with the file's `set:` values, which the scenario's validation names `--set
     KEY`, named as the experiment file's (`quick_set` wins where both set a key; `own` is a
     series' own `set:`, with the field that names it, e.g. `scenarios.2.set`)."""
-    fields = {".".join(parse_set(a)[0]): "set" for a in experiment.set}
+    fields = dict.fromkeys(setting_keys(experiment.set), "set")
     if own is not None:
         field, assignments = own
-        fields.update({".".join(parse_set(a)[0]): field for a in assignments})
+        fields.update(dict.fromkeys(setting_keys(assignments), field))
     if quick:
-        fields.update({".".join(parse_set(a)[0]): "quick_set" for a in experiment.quick_set})
+        fields.update(dict.fromkeys(setting_keys(experiment.quick_set), "quick_set"))
     named = []
     for problem in problems:
         if problem.startswith("--set "):
