@@ -194,6 +194,24 @@ CASES: dict[str, tuple[dict[str, str], list[str], list[str], int]] = {
         ],
         2,
     ),
+    "two spellings YAML reads as one key": (
+        {"spell.yaml": "name: a\nneeds:\n  1: 2\n  true: 3\n"},
+        ["spell.yaml"],
+        ["spell.yaml: line 4: duplicate key: YAML reads 'true' as the same key as '1' on line 3"],
+        1,
+    ),
+    "a second document": (
+        {"two.yaml": "name: a\n---\nname: b\n"},
+        ["two.yaml"],
+        ["two.yaml: line 2: a second YAML document (after ---); the file must be one document"],
+        1,
+    ),
+    "a list as a key": (
+        {"key.yaml": "name: a\n[1, 2]: 3\n"},
+        ["key.yaml"],
+        ["key.yaml: line 2: a key must be a name, not a list or a mapping"],
+        1,
+    ),
     # 13. a file that is not YAML is not echoed; the file at fault is named
     "extends a secret file": (
         {

@@ -153,7 +153,8 @@ class _Loader(yaml.SafeLoader):
         super().__init__(text)
         self.max_depth = max_depth
         self.depth = 0
-        self.duplicates: list[tuple[Any, int, int]] = []
+        #: (the key as written, (the line and spelling of its first giving), the line repeating it)
+        self.duplicates: list[tuple[str, tuple[int, str], int]] = []
         #: by mapping node (id), the keys (ids of their nodes) merged into it, each with the line
         #: of the `<<:` that merged it
         self.merged: dict[int, dict[int, int]] = {}
@@ -189,7 +190,7 @@ class _Loader(yaml.SafeLoader):
                     self.merged.setdefault(id(node), {}).setdefault(id(merged_key), line)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        first: dict[Any, int] = {}
+        first: dict[Any, tuple[int, str]] = {}
         for key_node, _ in node.value:
             if key_node.tag == MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
                 continue
@@ -197,9 +198,9 @@ class _Loader(yaml.SafeLoader):
             line = key_node.start_mark.line + 1
             try:
                 if key in first:
-                    self.duplicates.append((key, first[key], line))
+                    self.duplicates.append((key_node.value, first[key], line))
                 else:
-                    first[key] = line
+                    first[key] = (line, key_node.value)
             except TypeError:  # unhashable: the base constructor says so
                 continue
         return super().construct_mapping(node, deep=deep)
@@ -309,9 +310,31 @@ def _reader_error(origin: str, text: str, exc: yaml.reader.ReaderError) -> Scena
     )
 
 
+def _duplicate(origin: str, written: str, first: tuple[int, str], line: int) -> str:
+    """A key given twice in one mapping; YAML reads some different spellings as one key (`1` and
+    `true`, `null` and `~`), which is said, since the file shows two keys."""
+    first_line, first_written = first
+    if written == first_written:
+        return (
+            f"{origin}: line {line}: duplicate key {shown(written)} "
+            f"(first given on line {first_line})"
+        )
+    return (
+        f"{origin}: line {line}: duplicate key: YAML reads {shown(written)} as the same key as "
+        f"{shown(first_written)} on line {first_line}"
+    )
+
+
 def _syntax_error(origin: str, exc: yaml.YAMLError) -> ScenarioError:
     mark = getattr(exc, "problem_mark", None)
     where = f"line {mark.line + 1}: " if mark is not None else ""
+    problem_text = str(getattr(exc, "problem", None) or "")
+    if isinstance(exc, yaml.composer.ComposerError) and "another document" in problem_text:
+        return ScenarioError(
+            f"{origin}: {where}a second YAML document (after ---); the file must be one document"
+        )
+    if isinstance(exc, yaml.constructor.ConstructorError) and "unhashable key" in problem_text:
+        return ScenarioError(f"{origin}: {where}a key must be a name, not a list or a mapping")
     if isinstance(exc, TagError) and exc.tag in _NAMED_TAGS:
         return ScenarioError(
             f"{origin}: {where}the YAML tag !!{exc.tag.removeprefix(_YAML_TAG)} is not allowed; "
@@ -357,12 +380,7 @@ def parse_yaml(text: str, origin: str, limits: Limits) -> Parsed:
     finally:
         loader.dispose()
     if loader.duplicates:
-        raise ScenarioError(
-            *(
-                f"{origin}: line {line}: duplicate key {shown(key)} (first given on line {first})"
-                for key, first, line in loader.duplicates
-            )
-        )
+        raise ScenarioError(*(_duplicate(origin, *duplicate) for duplicate in loader.duplicates))
     return Parsed(data, *_key_lines(root, limits.nodes, loader.merged))
 
 
