@@ -28,6 +28,7 @@ import pandas as pd
 from relsim.citizens import Route
 from relsim.config import Scenario
 from relsim.config.loading import load_scenario
+from relsim.evidence.configs import evaluate
 from relsim.files import write_csv
 from relsim.model import CareModel
 from relsim.runner import run_replications
@@ -129,7 +130,10 @@ RETURN_METRICS = ("repeat_within_year_share", "front_door_failure_demand_share",
 
 def failure_returns(workers: int, quick: bool) -> list[dict]:
     """The bundled baseline with failure returns as bundled and switched off, 2 replications:
-    how much of its repeat demand, front-door failure demand and duty caseload they make."""
+    how much of its repeat demand, front-door failure demand and duty caseload they make; and
+    the calibration's own re-referral measure (`rereferral_12m_share`, the share of new
+    presentations from people who presented in the year before) on the fitting runs, which
+    a tiny district is too short for."""
     rows: list[dict] = []
     for label, sets in (
         ("baseline", ()),
@@ -140,6 +144,12 @@ def failure_returns(workers: int, quick: bool) -> list[dict]:
             rows += rows_for(
                 "7.5 Help-seeking", label, metric, SEED, [r.metrics[metric] for r in results]
             )
+        if not quick:
+            rereferral = [
+                evaluate("adr", {}, SEED, replication, extra=sets)["rereferral_12m_share"]
+                for replication in range(2)
+            ]
+            rows += rows_for("7.5 Help-seeking", label, "rereferral_12m_share", SEED, rereferral)
     return rows
 
 
