@@ -127,7 +127,7 @@ class AssessDoRefer(Section):
     episode_sessions: int = param(
         8,
         "sessions",
-        "assumption: brief interventions of four to eight sessions; treatment is the specialists' work",
+        "assumption: brief interventions of four to eight sessions; treatment is the specialists' work (an earlier model, before the referral chain, was fitted with 13 to 18: calibration/refine.yaml)",
         ge=1,
         le=520,
         description="sessions in a short front-door episode on the presenting need; a need still active at its end is referred on for treatment; with adaptive rationing episodes shorten under pressure",
@@ -150,7 +150,7 @@ class AssessDoRefer(Section):
     max_missed_sessions: int = param(
         3,
         "sessions",
-        "set in an earlier calibration against duty caseloads of 16-30 open cases, which the current model misses (docs/calibration.md)",
+        "set by hand beside the earlier search (calibration/search.yaml, which did not vary it), toward duty caseloads of 16-30 open cases, which the current model misses (docs/calibration.md)",
         ge=0,
         le=100,
         description="discharge for non-attendance when more sessions than this have been missed",
