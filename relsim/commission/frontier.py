@@ -36,7 +36,7 @@ from relsim.commission.lowest import (
 )
 from relsim.commission.resources import check_same_population, posts_words, resources
 from relsim.commission.spend import MAX_POSTS
-from relsim.commission.study import check_same_work, paired
+from relsim.commission.study import check_same_work, check_series_names, paired
 from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
 from relsim.evidence.ensemble import draw_for, sets_of
@@ -93,8 +93,9 @@ def plans(
     check_same_population(loaded)
     root = loaded[0].seed if seed is None else seed
     names = [s.name for s in loaded]
-    if len({same_name_key(n) for n in names}) != len(names) or any(n in OWN for n in names):
+    if len({same_name_key(n) for n in names}) != len(names):
         raise ScenarioError(f"frontier: the scenarios need distinct names (got {names})")
+    check_series_names(names, OWN, "frontier")
     made = []
     for (path, base), scenario in zip(found, loaded, strict=True):
         sizes, grid = design, workforce

@@ -36,6 +36,24 @@ def study_files(directory: Path, kind: str, own: Sequence[str]) -> list[Path] | 
     return sweeps_with_files(directory, {*own, MANIFEST})
 
 
+def check_series_names(names: Sequence[str], own: Sequence[str], what: str) -> None:
+    """Each series' sweep is a directory of --out named after it: the names must be plain
+    directory names (`../x` would write outside --out), distinct even to a file system that
+    ignores case, and not the name of a file the study writes beside them. Checked before
+    anything in --out is touched, --force included."""
+    from relsim.target_checks import check_entry_name, same_name_key
+
+    taken = {same_name_key(name): name for name in (*own, MANIFEST)}
+    for name in names:
+        check_entry_name(name, f"{what}: scenario name")
+        if same_name_key(name) in taken:
+            raise OutputError(
+                f"{what}: a scenario may not be named {printable(name, 60)}: its results would "
+                f"take the place of {taken[same_name_key(name)]}; give it another `name:`"
+            )
+        taken[same_name_key(name)] = name
+
+
 def study_directory(
     out: Path, kind: str, own: Sequence[str], *, force: bool, resume: bool, rerun: bool = False
 ) -> OpenedDirectory:

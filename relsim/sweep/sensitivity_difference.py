@@ -64,11 +64,15 @@ def plans(
     from relsim.commission.resources import check_same_population
 
     check_same_population([plan.scenario(0) for _, plan in made], "sensitivity --against")
-    if made[0][0] == made[1][0]:
+    from relsim.commission.study import check_series_names
+    from relsim.target_checks import same_name_key
+
+    if same_name_key(made[0][0]) == same_name_key(made[1][0]):
         raise ScenarioError(
             f"--against: both scenarios are named {printable(made[0][0], 60)}; give one of "
             "them another name (its `name:`), which names its results"
         )
+    check_series_names([name for name, _ in made], OWN, "sensitivity --against")
     return root, made
 
 
