@@ -467,7 +467,7 @@ def test_resume_of_an_experiment_made_by_other_code_says_so(tmp_path: Path, caps
     (out / "manifest.json").unlink()  # as a run stopped before its last step leaves it
     sweep = out / "baseline" / "manifest.json"
     stored = json.loads(sweep.read_text())
-    sweep.write_text(json.dumps({**stored, "relsim_version": "0.0.1"}))
+    sweep.write_text(json.dumps({**stored, "relsim_version": "0.0.1", "status": "running"}))
     capsys.readouterr()
     assert relsim_main("experiment", "run", path, "--out", out, "--resume") == 2
     err = capsys.readouterr().err

@@ -562,7 +562,7 @@ def test_resume_of_an_ensemble_sweep_names_a_changed_reps(small, tmp_path, capsy
     ],
     ids=["relsim", "numpy"],
 )
-def test_resume_refuses_a_sweep_made_by_other_code(
+def test_resume_refuses_to_finish_a_sweep_made_by_other_code(
     grid_sweep, baseline, cli_small_sets, tmp_path, field, recorded, named, capsys
 ):
     """Finished runs made by another relsim or another numpy would be mixed with new ones."""
@@ -570,6 +570,7 @@ def test_resume_refuses_a_sweep_made_by_other_code(
     shutil.copytree(grid_sweep, out)
     stored = manifest(out)
     stored[field] = {**stored[field], **recorded} if isinstance(recorded, dict) else recorded
+    stored["status"] = "running"  # as a sweep stopped part-way leaves it
     (out / "manifest.json").write_text(json.dumps(stored))
     before = runs_table(out)
     capsys.readouterr()
@@ -579,6 +580,27 @@ def test_resume_refuses_a_sweep_made_by_other_code(
     assert status == 2
     assert named in line and "--force" in line
     assert_same_runs(runs_table(out), before)
+
+
+def test_a_complete_sweep_made_by_other_code_is_read_again_without_running(
+    grid_sweep, baseline, cli_small_sets, tmp_path, capsys
+):
+    """docs/sweeps.md sends a user to --resume to read a complete sweep for other metrics; any
+    change to relsim's source refused it, though nothing would run and nothing be mixed. It is
+    read, the runs and manifest untouched, with a note of the code that made them; its failed
+    runs cannot be retried by this code."""
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    stored = {**manifest(out), "relsim_version": "0.0.1"}
+    (out / "manifest.json").write_text(json.dumps(stored))
+    before, written = runs_table(out), (out / "manifest.json").read_text()
+    capsys.readouterr()
+    args = (*cli_small_sets, *GRID3, "--reps", "2", "--seed", str(SEED), "--workers", "1")
+    assert relsim_main("sweep", baseline, *args, "--out", out, "--resume") == 0
+    err = capsys.readouterr().err
+    assert "its runs were made with relsim '0.0.1'" in err and "nothing was run" in err, err
+    assert_same_runs(runs_table(out), before)
+    assert (out / "manifest.json").read_text() == written
 
 
 def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):

@@ -34,6 +34,21 @@ class ResumeMismatchError(ScenarioError):
         self.why, self.advice, self.option = why, advice, option
 
 
+class OtherCodeError(ResumeMismatchError):
+    """The stored sweep matches in every option but was made by other code (`changed`, in
+    words): finishing it would mix runs, but a complete one can still be read (nothing is
+    run)."""
+
+    def __init__(self, directory: Path, changed: str) -> None:
+        super().__init__(
+            directory,
+            f"the stored sweep was made with {changed}",
+            "its finished runs and new ones would not come from the same code (use --force to "
+            "start again)",
+        )
+        self.changed = changed
+
+
 def _spec(manifest: dict[str, Any]) -> dict[str, Any]:
     """What a sweep's manifest records of how its design was asked for."""
     design = manifest.get("design")
@@ -95,14 +110,6 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
                 SAME_ANALYSIS if analysis else SAME_OPTIONS,
                 option=f"--{key}" if key in ("reps", "seed") else None,
             )
-    changed = differences(stored, manifest)
-    if changed:
-        raise ResumeMismatchError(
-            directory,
-            f"the stored sweep was made with {'; '.join(changed)}",
-            "its finished runs and new ones would not come from the same code (use --force to "
-            "start again)",
-        )
     if bool(stored.get("timeseries")) != bool(manifest.get("timeseries")):
         raise ResumeMismatchError(
             directory,
@@ -110,3 +117,6 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
             "--timeseries",
             "resume it the same way",
         )
+    changed = differences(stored, manifest)
+    if changed:
+        raise OtherCodeError(directory, "; ".join(changed))

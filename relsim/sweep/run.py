@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
+from relsim.config.errors import printable
 from relsim.environment import source_record
 from relsim.io import git_commit, now
 from relsim.progress import Progress
@@ -25,6 +26,7 @@ from relsim.sweep.design import point_overrides, point_scenario, point_scenarios
 from relsim.sweep.directory import TIMESERIES, remove_summaries
 from relsim.sweep.executors import Task, run_local
 from relsim.sweep.names import MAX_RUNS
+from relsim.sweep.resume_check import OtherCodeError
 from relsim.sweep.store import SweepStore
 from relsim.targets import RESUME_OR_FORCE
 
@@ -160,7 +162,6 @@ def _recorded_design(points: Any, keys: Any, name: str) -> pd.DataFrame:
     """A manifest's design, refused unless it is one a sweep could have made: points, each
     giving exactly the design's keys, and keys the schema has. A point with other keys was
     read as leaving the design's keys unset, and ran the base scenario."""
-    from relsim.config.errors import printable
     from relsim.sweep.design import leaf_annotation
 
     if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
@@ -248,6 +249,23 @@ def _say_removed(removed: list[str], then: str) -> None:
         )
 
 
+def _read_only(
+    store: SweepStore, other_code: OtherCodeError, plan: SweepPlan, retry_failed: bool
+) -> Failures:
+    """A complete sweep made by other code, resumed to be read again (another metric, its
+    tables made again): nothing is run, so no runs are mixed; but its failed runs cannot be
+    retried, nor can runs missing since be made, without mixing."""
+    outcome = Failures.of(store.read(columns=["status", "error"]))
+    if (retry_failed and outcome.failed) or len(store.done()) < plan.total:
+        raise other_code
+    print(
+        f"relsim: note: {printable(str(store.directory))}: its runs were made with "
+        f"{other_code.changed}; it is complete, so nothing was run and no runs were mixed",
+        file=sys.stderr,
+    )
+    return outcome
+
+
 def run_sweep(
     plan: SweepPlan,
     out: Path,
@@ -276,6 +294,8 @@ def run_sweep(
         else SweepStore.create(out, manifest, force, types, not_empty_hint)
     )
     try:
+        if store.made_by_other_code is not None:
+            return _read_only(store, store.made_by_other_code, plan, retry_failed)
         if store.runs_without_series:
             print(
                 f"relsim: note: {store.runs_without_series} finished runs have no weekly series "

@@ -37,7 +37,7 @@ from relsim.sweep.directory import (
     sweep_files,
     sweep_strangers,
 )
-from relsim.sweep.resume_check import check_resumable
+from relsim.sweep.resume_check import OtherCodeError, check_resumable
 from relsim.sweep.series_chunks import sorted_series
 from relsim.targets import RESUME_OR_FORCE, OpenedDirectory, open_directory
 
@@ -92,6 +92,8 @@ class SweepStore:
         self._part = 0
         #: finished runs found without their weekly series when reopened, to be run again
         self.runs_without_series = 0
+        #: why the stored runs are not this code's (a complete sweep reopened to be read only)
+        self.made_by_other_code: OtherCodeError | None = None
 
     # -- creating and reopening -----------------------------------------------------------
     @classmethod
@@ -167,8 +169,15 @@ class SweepStore:
         )
         try:
             stored = read_manifest(directory) or {}
-            check_resumable(directory, stored, manifest)
+            other_code = None
+            try:
+                check_resumable(directory, stored, manifest)
+            except OtherCodeError as exc:
+                if stored.get("status") != "complete":
+                    raise
+                other_code = exc  # nothing is left to run, so nothing would be mixed
             store = cls(directory, opened, value_types)
+            store.made_by_other_code = other_code
             store._tidy(bool(manifest.get("timeseries")))
         except OSError as exc:  # its leftovers cannot be tidied (permissions, read-only)
             opened.close()
