@@ -1846,6 +1846,32 @@ def test_a_plot_keeps_the_points_that_leave_a_key_out(partial_keys_sweep, monkey
     assert "care_model from the scenario" in unset
 
 
+def test_points_that_leave_the_plotted_key_out_are_drawn_at_the_scenarios_value(
+    partial_keys_sweep, monkeypatch, capsys
+):
+    """Plotted against the care model, the points that leave it out were dropped without a
+    word (their line named in the legend, with no marks); they are drawn at the model the
+    scenario gives them, and a note says so."""
+    import matplotlib.axes
+
+    drawn: list[object] = []
+    real = matplotlib.axes.Axes.errorbar
+
+    def errorbar(self, x, y, *args, **kwargs):
+        drawn.extend(x)
+        return real(self, x, y, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "errorbar", errorbar)
+    capsys.readouterr()
+    plot = ("--metric", "mean_burnout", "--param", "care_model")
+    assert relsim_main("sweep-summary", partial_keys_sweep, *plot) == 0
+    assert sorted(map(str, drawn)) == [
+        "assess_do_refer", "assess_do_refer", "liberated", "liberated"
+    ]  # fmt: skip
+    err = capsys.readouterr().err
+    assert "2 design points leave care_model out; plotted at the value the scenario gives" in err
+
+
 def test_a_summary_of_a_swept_list_key_is_json(partial_keys_sweep, capsys):
     """A list key's values (an ndarray when read back) are JSON lists, and plain lists in
     summary.csv."""

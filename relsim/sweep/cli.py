@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -261,7 +261,10 @@ def add_sweep_commands(group: click.Group) -> None:
         finished_writing(printable(str(table_path)))
         if target is not None and metric is not None and parameter is not None:
             make_parents(target)
-            plot_metric(summary, keys, metric, parameter, target, manifest)
+            plot_metric(
+                _ran_with(summary, parameter, manifest, directory), keys, metric, parameter,
+                target, manifest,
+            )  # fmt: skip
             click.echo(f"plot: {target}", err=True)
             if summary[f"{metric}_mean"].isna().all():
                 # a share with nothing to count anywhere (repeat presentations in a short run)
@@ -455,3 +458,21 @@ def _difference(
         say_note(note)
     written = ", ".join(str(out / name) for name in study.OWN)
     click.echo(f"wrote {written}", err=True)
+
+
+def _ran_with(
+    summary: pd.DataFrame, parameter: str, manifest: dict[str, Any], directory: Path
+) -> pd.DataFrame:
+    """The summary with the plotted key filled in where a design point left it out, at the
+    value that point ran with (the scenario's), and a note of how many: those points were
+    left off the plot, their lines named in the legend with no marks."""
+    from relsim.sweep.discover import with_values_run
+    from relsim.sweep.summary import unset
+
+    left_out = int(sum(unset(v) for v in summary[parameter]))
+    if not left_out:
+        return summary
+    filled = with_values_run(summary[["point", parameter]], manifest, printable(str(directory)))
+    points = f"{left_out} design points leave" if left_out != 1 else "1 design point leaves"
+    say_note(f"{points} {parameter} out; plotted at the value the scenario gives it")
+    return summary.assign(**{parameter: filled[parameter]})

@@ -207,7 +207,7 @@ def _groupable(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame
 
 
-def _unset(value: Any) -> bool:
+def unset(value: Any) -> bool:
     """Whether a point left the key out (the scenario's value applies there)."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -273,7 +273,7 @@ def _lines(
         if not isinstance(label, tuple):
             label = (label,)
         name = ", ".join(
-            f"{k} from the scenario" if _unset(v) else f"{k}={_shown(v)}"
+            f"{k} from the scenario" if unset(v) else f"{k}={_shown(v)}"
             for k, v in zip(others, label, strict=True)
         )
         if not name:
@@ -310,7 +310,7 @@ def _scatter_with_trend(
     for label, group in groups:
         data = group[[parameter, f"{metric}_mean"]].dropna()
         x, y = data[parameter].to_numpy(float), data[f"{metric}_mean"].to_numpy(float)
-        shown = "from the scenario" if _unset(label) else _shown(label)
+        shown = "from the scenario" if unset(label) else _shown(label)
         (marks,) = ax.plot(x, y, "o", alpha=0.6, markersize=4, label=shown)
         degree = min(2, len(np.unique(x)) - 1)
         if degree >= 1:
