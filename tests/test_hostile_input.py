@@ -360,7 +360,7 @@ DESIGN_CASES: dict[str, tuple[dict[str, str], list[str], list[str]]] = {
     "csv row with a cell missing": (
         {"d.csv": "continuity,referral_friction\n0.1,0.2\n0.3\n0.5,0.6\n"},
         ["--design", "d.csv"],
-        ["d.csv: line 3: 1 cells, expected 2"],
+        ["d.csv: line 3: 1 cell, expected 2"],
     ),
     "csv row with a cell too many": (
         {"d.csv": "continuity,referral_friction\n0.1,0.2,0.9\n0.5,0.6,0.9\n"},

@@ -699,7 +699,13 @@ def test_a_raising_run_is_recorded_as_failed(small, tmp_path, monkeypatch, capsy
         return real(scenario, seed, replication, journeys, timeseries)
 
     monkeypatch.setattr(relsim.sweep.executors, "run_one", counting)
+    assert relsim_main("sweep-summary", out) == 0  # of the complete sweep, failures and all
+    capsys.readouterr()
     assert small(out, *GRID3, "--reps", "2", "--resume", "--retry-failed") == 0
+    # not "made from the sweep's unfinished runs": it was complete
+    assert "removed summary.csv, which left out the failed runs now run again" in (
+        capsys.readouterr().err
+    )
     assert sorted(retried) == [(0.5, 0), (0.5, 1)]
     after = runs_table(out)
     assert len(after) == 6 and (after["status"] == "ok").all()
@@ -1732,6 +1738,28 @@ def test_a_sensitivity_resumed_otherwise_is_told_its_own_options(
         "the design differs from the stored sweep's; resume with the same scenario, --method, "
         "--n, --range, --reps and --seed\n"
     )
+
+
+def test_resuming_a_sweep_with_the_other_command_names_the_command(
+    small, grid_sweep, baseline, cli_small_sets, tmp_path, capsys
+):
+    """`sweep --resume` of a sensitivity analysis's sweep was told to resume "with the same
+    --method, --n, --range", options `sweep` does not have; `sensitivity --resume` of a plain
+    sweep was told that --ensemble differed. Each is told which command made it."""
+    analysis = tmp_path / "analysis"
+    ranges = ("--range", "continuity=0:1", "--range", "referral_friction=0:1")
+    made = ("--method", "morris", "--n", "2", *ranges, "--reps", "1", "--seed", SEED)
+    common = (*cli_small_sets, "--workers", "1")
+    assert relsim_main("sensitivity", baseline, *made, *common, "--out", analysis) == 0
+    capsys.readouterr()
+    assert small(analysis, *GRID3, "--reps", "1", "--resume") == 2
+    (line,) = error_lines(capsys.readouterr().err)
+    assert "is a sensitivity analysis's; resume it with `relsim sensitivity`" in line, line
+    copy = tmp_path / "plain"
+    shutil.copytree(grid_sweep, copy)
+    assert relsim_main("sensitivity", baseline, *made, *common, "--out", copy, "--resume") == 2
+    (line,) = error_lines(capsys.readouterr().err)
+    assert "is a plain sweep, not a sensitivity analysis's; resume it with `relsim sweep`" in line
 
 
 def test_sensitivity_bad_input(baseline, cli_small_sets, tmp_path, capsys):

@@ -274,7 +274,8 @@ def _csv_design(text: str, name: str) -> pd.DataFrame:
                 continue
             if len(row) != width:
                 raise ScenarioError(
-                    f"--design {name}: line {reader.line_num}: {len(row)} cells, expected "
+                    f"--design {name}: line {reader.line_num}: {len(row)} "
+                    f"cell{'' if len(row) == 1 else 's'}, expected "
                     f"{width} (one per column of line 1)"
                 )
             for key, cell in zip(header, row, strict=True):

@@ -84,6 +84,15 @@ def _as_run(manifest: dict[str, Any], key: str) -> Any:
 def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str, Any]) -> None:
     """Refuse, as bad input, a --resume whose sweep is not the one stored in `directory`
     (`stored`: its manifest; `manifest`: the one the command would write)."""
+    analysis = "method" in _spec(manifest)  # a sensitivity analysis's sweep, by its spec
+    if ("method" in _spec(stored)) != analysis:
+        raise ResumeMismatchError(
+            directory,
+            "the stored sweep is a plain sweep, not a sensitivity analysis's"
+            if analysis
+            else "the stored sweep is a sensitivity analysis's",
+            f"resume it with `relsim {'sweep' if analysis else 'sensitivity'}`",
+        )
     if _spec(stored).get("quick") != _spec(manifest).get("quick"):
         ran = "with" if _spec(stored).get("quick") else "without"
         raise ResumeMismatchError(
@@ -100,8 +109,6 @@ def check_resumable(directory: Path, stored: dict[str, Any], manifest: dict[str,
             "resume with the same --ensemble and --reps",
             option=option,
         )
-    design = stored.get("design")
-    analysis = isinstance(design, dict) and design.get("kind") in ("morris", "sobol")
     for key, differing in _DIFFERING.items():
         if _as_run(stored, key) != _as_run(manifest, key):
             raise ResumeMismatchError(

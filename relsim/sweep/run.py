@@ -240,13 +240,9 @@ class StoppedBeforeWriting(KeyboardInterrupt):
     was written, so there is nothing for --resume to finish."""
 
 
-def _say_removed(removed: list[str], then: str) -> None:
+def _say_removed(removed: list[str], why: str, then: str) -> None:
     if removed:
-        print(
-            f"relsim: note: removed {', '.join(removed)}, made from the sweep's unfinished "
-            f"runs; {then}",
-            file=sys.stderr,
-        )
+        print(f"relsim: note: removed {', '.join(removed)}, {why}; {then}", file=sys.stderr)
 
 
 def _read_only(
@@ -305,9 +301,18 @@ def run_sweep(
         if retry_failed and Failures.of(store.read(columns=["status", "error"])).failed:
             store.mark_unfinished()
             store.forget_failed()
+            _say_removed(
+                remove_summaries(store.directory),
+                "which left out the failed runs now run again",
+                "make them again once they have run",
+            )
         done = store.done()
         if len(done) < plan.total:
-            _say_removed(remove_summaries(store.directory), "make them again once it is complete")
+            _say_removed(
+                remove_summaries(store.directory),
+                "made from the sweep's unfinished runs",
+                "make them again once it is complete",
+            )
         tasks = plan.tasks(done)
         rows = run_dask(tasks, dask_address) if dask_address else run_local(tasks, workers)
         name = label or f"sweep of {plan.base.get('name', plan.origin)}"
@@ -323,7 +328,9 @@ def run_sweep(
             # made by `sweep-summary` (or `discover`) while the runs went on: the sweep is
             # complete now, and they describe part of it
             _say_removed(
-                remove_summaries(store.directory), "make them again now that it is complete"
+                remove_summaries(store.directory),
+                "made from the sweep's unfinished runs",
+                "make them again now that it is complete",
             )
         outcome = Failures.of(store.read(columns=["status", "error"]))
         store.update_manifest(status="complete", finished=now(), runs_failed=outcome.failed)
