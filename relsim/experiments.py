@@ -136,6 +136,7 @@ def _plans(
             f"{printable(str(path))}: scenarios.{i}.set:",
             "this series would be its scenario as it is",
             "set a key it reads",
+            labels_change_nothing=False,
         )
         if not isinstance(entry, str):
             base["name"] = entry.name

@@ -339,6 +339,11 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["frontier", "baseline", "esc.yaml", "--workforce", "4,6", "--ensemble", "0"],
         ["a scenario may not be named Manifest.JSON", "take the place of manifest.json"],
     ),
+    "a sweep that varies only the scenario's name": (
+        {},
+        ["sweep", BASELINE, "--grid", "name=a,b"],
+        ["--grid name: a label, which no care model reads, so every point would give the same"],
+    ),
     "a whole-number key sampled between fractions": (
         {},
         ["sweep", BASELINE, "--sample", "lhs", "--n", "3", "--range", "workforce.workers=0.2:0.4"],

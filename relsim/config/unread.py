@@ -21,6 +21,9 @@ UNREAD_SECTIONS: dict[str, frozenset[str]] = {
     "none": frozenset({"assess_do_refer", "liberated", "hybrid", "specialists"}),
 }
 
+#: top-level keys that label a scenario and change nothing it does
+LABELS = frozenset({"name", "description"})
+
 DEFAULT_CARE_MODEL = str(Scenario.model_fields["care_model"].default)
 
 
@@ -55,8 +58,17 @@ def check_read(
     option: str,
     outcome: str,
     instead: str = "vary a key it reads",
+    labels_change_nothing: bool = True,
 ) -> None:
-    """Refuse a key the design varies (or a series sets) that no care model of the run reads."""
+    """Refuse a key the design varies (or a series sets) that no care model of the run reads:
+    a section's, or a label (the scenario's name or description) unless it names something
+    (`labels_change_nothing` False: an experiment's series is named by its `name`)."""
+    keys = list(keys)
+    for key in keys:
+        if key in LABELS and labels_change_nothing:
+            raise ScenarioError(
+                f"{option} {key}: a label, which no care model reads, so {outcome}; {instead}"
+            )
     missed = unread(keys, care_models)
     if missed:
         raise ScenarioError(f"{option} {_why(missed[0], care_models)}, so {outcome}; {instead}")
