@@ -10,6 +10,7 @@ import errno
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -270,6 +271,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             _fail([_system_error(exc)], BAD_INPUT, program)
         # a full disk, a quota, a mount gone: what failed, and what is complete all the same
         _fail([f"{_system_error(exc)}; {left_behind()}"], 1, program)
+    except BrokenProcessPool:
+        from relsim.sweep.run import WORKER_LOST
+
+        _fail([f"{WORKER_LOST}; {left_behind()}"], 1, program)
     except Exception as exc:
         if os.environ.get("RELSIM_DEBUG"):
             raise

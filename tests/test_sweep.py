@@ -603,6 +603,34 @@ def test_a_complete_sweep_made_by_other_code_is_read_again_without_running(
     assert (out / "manifest.json").read_text() == written
 
 
+def test_a_worker_killed_from_outside_says_what_is_kept(small, tmp_path, monkeypatch, capsys):
+    """A pool worker killed (by hand, or by the system for want of memory) gave Python's
+    'BrokenProcessPool: A process in the process pool was terminated abruptly ...'; it says
+    what happened and that --resume finishes the sweep, whose finished runs are kept."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import relsim.sweep.run
+
+    real = relsim.sweep.run.run_local
+
+    def dying(tasks, workers):
+        rows = real(tasks, workers)
+        yield next(iter(rows))
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(relsim.sweep.run, "run_local", dying)
+    out = tmp_path / "killed"
+    capsys.readouterr()
+    assert small(out, *GRID3, "--reps", "2") == 1
+    (line,) = error_lines(capsys.readouterr().err)
+    assert "a worker process stopped abruptly (killed, or out of memory)" in line, line
+    assert "the same command with --resume finishes them" in line
+    monkeypatch.setattr(relsim.sweep.run, "run_local", real)
+    assert len(runs_table(out)) == 1
+    assert small(out, *GRID3, "--reps", "2", "--resume") == 0
+    assert len(runs_table(out)) == 6
+
+
 def test_resume_without_a_sweep_is_refused(small, tmp_path, capsys):
     capsys.readouterr()
     assert small(tmp_path / "nothing", *GRID3, "--resume") == 2

@@ -9,6 +9,7 @@ import json
 import math
 import sys
 from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
-from relsim.config.errors import printable
+from relsim.config.errors import RunError, printable
 from relsim.environment import source_record
 from relsim.io import git_commit, now
 from relsim.progress import Progress
@@ -190,7 +191,6 @@ def stored_plans(
     `directory` (for `relsim rerun`), and the series whose points no longer resolve to the
     scenario hashes they recorded. `name` says which study, in errors. A series whose sweep
     was interrupted is refused before anything runs: a rerun could never match it."""
-    from relsim.config.errors import printable
     from relsim.rerun import incomplete_sweep
     from relsim.result_files import read_manifest
     from relsim.target_checks import check_entry_name
@@ -238,6 +238,11 @@ class Failures:
 class StoppedBeforeWriting(KeyboardInterrupt):
     """A stop (Ctrl-C, SIGTERM) before the sweep's store was opened: nothing of this sweep
     was written, so there is nothing for --resume to finish."""
+
+
+#: what a pool worker killed from outside (by hand, or by the system for want of memory) means
+WORKER_LOST = "a worker process stopped abruptly (killed, or out of memory)"
+KEPT = "the runs finished before it are kept: the same command with --resume finishes them"
 
 
 def _say_removed(removed: list[str], why: str, then: str) -> None:
@@ -321,6 +326,8 @@ def run_sweep(
                 for row, series in rows:
                     store.add(row, series=series)
                     bar.update()
+            except BrokenProcessPool:
+                raise RunError(f"{WORKER_LOST}; {KEPT}") from None
             finally:
                 store.flush()
         store.compact()
