@@ -176,12 +176,19 @@ def test_each_row_is_the_run_of_its_point_and_replication(grid_sweep, baseline, 
     assert first.nunique() == 3
 
 
-def test_common_random_numbers_across_points(small, tmp_path):
+def test_common_random_numbers_across_points(baseline, cli_small_sets, tmp_path):
     """Replication r uses the same seed at every point: points that differ only in keys the model
-    ignores give identical results replication by replication, and replications differ."""
+    ignores give identical results replication by replication, and replications differ. (The
+    command refuses such a design, which can only repeat itself: the plan is run directly.)"""
+    from relsim.config.loading import load_raw
+    from relsim.sweep.design import grid_design
+    from relsim.sweep.run import SweepPlan, run_sweep
+
     out = tmp_path / "crn"
-    inert = ("--grid", "description=a,b,c,d")  # read by no rule of the model
-    assert small(out, *inert, "--reps", "3") == 0
+    base = load_raw(Path(baseline), [s for s in cli_small_sets if s != "--set"])
+    inert = grid_design(["description=a,b,c,d"])  # read by no rule of the model
+    plan = SweepPlan(str(baseline), base, inert, "grid", {"grid": []}, 3, int(SEED))
+    run_sweep(plan, out, workers=1)
     table = runs_table(out)
     assert len(table) == 12 and (table["status"] == "ok").all()
     assert (table["seed"] == SEED).all()
