@@ -604,11 +604,38 @@ def test_a_care_model_chosen_mid_run_brings_its_cap_at_reset(comparison: Compari
         1, care_model=side.care_model, workers=side.workers, caseload_cap=side.caseload_cap
     )
     assert side.caseload_cap != running_cap
-    assert comparison.change(wanted) == ["B's care model", "B's workers"]
+    # the cap slider shows the waiting model's cap, so the notice names it
+    assert comparison.change(wanted) == ["B's care model", "B's caseload cap", "B's workers"]
     assert comparison.changes == []
     assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == running_cap
-    comparison.rebuild(wanted)
-    assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == side.caseload_cap
+    # moved while the model waits, the cap waits with it: still no change to the running one
+    moved = wanted.side(1, caseload_cap=side.caseload_cap + 3)
+    assert "B's caseload cap" in comparison.change(moved)
+    assert comparison.changes == []
+    assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == running_cap
+    comparison.rebuild(moved)
+    assert observe.scenario_of(comparison.models[1]).workforce.caseload_cap == (
+        side.caseload_cap + 3
+    )
+
+
+def test_the_citizens_slider_brings_the_same_workforce_back() -> None:
+    """Each move scaled the last rounded count (floor 1), so 3,000 to 200 to 5,000 and back
+    left 15 and 45 workers where there had been 6 and 40. Scaled from the workforce last
+    chosen, the same district comes back; a count set by hand is the new choice."""
+    sides = [session.SideSetup("assess_do_refer", 6, 25), session.SideSetup("liberated", 40, 10)]
+    memory: list[session.Staffing | None] = [None, None]
+    citizens = 3000
+    for to in (200, 5000, 1700, 3000):
+        for i, side in enumerate(sides):
+            memory[i] = session.rescaled(side, citizens, to, memory[i])
+            sides[i] = replace(side, workers=memory[i].scaled_workers)
+        citizens = to
+        if to == 200:
+            assert [s.workers for s in sides] == [1, 3]
+    assert [s.workers for s in sides] == [6, 40]
+    by_hand = replace(sides[0], workers=12)  # chosen at 3,000: half of it at 1,500
+    assert session.rescaled(by_hand, 3000, 1500, memory[0]).scaled_workers == 6
 
 
 def test_people_waiting_counts_each_person_once(comparison: Comparison) -> None:

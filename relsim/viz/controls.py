@@ -26,7 +26,9 @@ from relsim.viz.session import (
     WORKERS_RANGE,
     Comparison,
     Setup,
+    Staffing,
     preset_side,
+    rescaled,
 )
 
 YEAR = charts.YEAR
@@ -339,12 +341,15 @@ def DistrictControls(
             )
         )
 
+    staffing = solara.use_ref(cast("list[Staffing | None]", [None, None]))
+
     def citizens(value: int) -> None:
         old = wanted.value
-        scale = value / max(old.citizens, 1)
         new = replace(old, citizens=value)
         for i in range(2):
-            new = new.side(i, workers=max(1, round(old.sides[i].workers * scale)))
+            scaled = rescaled(old.sides[i], old.citizens, value, staffing.current[i])
+            staffing.current[i] = scaled
+            new = new.side(i, workers=scaled.scaled_workers)
         change(new)
 
     with solara.Card("District", subtitle="applies at week 0 or on Reset", margin=0):

@@ -80,6 +80,30 @@ def scaled_workers(workers: int, citizens: int) -> int:
     return max(1, round(workers * citizens / scenarios.preset_citizens()))
 
 
+@dataclass(frozen=True)
+class Staffing:
+    """A side's workforce as last chosen (by hand, by Load or with a care model) and the
+    citizens it was chosen for, with what the citizens slider last scaled it to: scaling from
+    the choice, not from the last rounded count, brings the same workforce back when the
+    slider comes back (6 workers for 3,000 became 1 at 200 and 15 back at 3,000)."""
+
+    workers: int
+    citizens: int
+    scaled_workers: int
+    scaled_citizens: int
+
+
+def rescaled(side: SideSetup, citizens: int, to: int, last: Staffing | None) -> Staffing:
+    """The side's workforce for `to` citizens, from `citizens`: scaled from the last choice
+    while the side still has the workforce the slider gave it, else from what it has now."""
+    if last is not None and (last.scaled_workers, last.scaled_citizens) == (side.workers, citizens):
+        chosen = (last.workers, last.citizens)
+    else:
+        chosen = (side.workers, citizens)
+    workers = max(1, round(chosen[0] * to / max(chosen[1], 1)))
+    return Staffing(chosen[0], chosen[1], workers, to)
+
+
 def preset_side(care_model: str, citizens: int) -> SideSetup:
     workers, cap = scenarios.workforce_presets()[care_model]
     return SideSetup(care_model, scaled_workers(workers, citizens), cap)
@@ -160,6 +184,7 @@ CONTROL_WORDS = {
     "workforce.workers": "workers",
     "population.citizens": "citizens",
     "seed": "seed",
+    "workforce.caseload_cap": "caseload cap",
 }
 SHARED_SETTINGS = ("population.citizens", "seed")  # one control for both districts
 
@@ -263,6 +288,7 @@ class Comparison:
                 for index, (old, new) in enumerate(zip(running, configs, strict=True))
                 for d in observe.structural_differences(old, new)
             }
+            | set(_caps_waiting(setup, self.setup))
         )
         if self.finished:
             # nothing more will run, so a change now could never apply: it waits for Reset as a
@@ -291,6 +317,16 @@ class Comparison:
             self._week_start = before
             self.setup = live
         return pending
+
+
+def _caps_waiting(wanted: Setup, running: Setup) -> list[str]:
+    """The caps that wait for Reset with a care model waiting for it (`_keep_structure`): the
+    cap slider shows them, so the notice of what Reset applies must name them."""
+    return [
+        reset_words("workforce.caseload_cap", index)
+        for index, (w, r) in enumerate(zip(wanted.sides, running.sides, strict=True))
+        if w.care_model != r.care_model and w.caseload_cap != r.caseload_cap
+    ]
 
 
 def _keep_structure(wanted: Setup, running: Setup) -> Setup:
