@@ -746,6 +746,26 @@ def test_asking_for_help_is_not_drawn_at_a_front_door() -> None:
     assert set(journey.LANES) == set(journey.LANE_COLOURS)
 
 
+def test_every_event_has_a_lane_and_in_and_out_is_arriving_leaving_or_dying() -> None:
+    """A change of worker, dropping out at a handover and giving up a wait fell into the
+    'in and out' lane, which the guide says is arriving, moving away or dying: students read
+    a person who stayed as one who left and came back."""
+    from relsim.records import EVENT_KINDS
+
+    lanes = {kind: journey.lane(kind) for kind in EVENT_KINDS}
+    assert set(lanes.values()) <= set(journey.LANES)
+    assert {k for k, name in lanes.items() if name == "in and out"} == {"arrived", "left", "died"}
+    for kind in ("worker_changed", "disengaged", "abandoned_wait"):
+        assert lanes[kind] == "changed or gave up"
+
+
+def test_a_cut_list_of_events_says_so() -> None:
+    """The list showed the latest 60 events numbered 60 down to 1, so its '1.' read as the
+    person's first event."""
+    assert journey.listed_words(12) == "Events, newest first:"
+    assert journey.listed_words(75).startswith("The latest 60 of 75 events")
+
+
 def test_a_disconnected_tab_is_kept_minutes_not_a_day(monkeypatch) -> None:
     """Solara keeps a disconnected tab's districts a day by default; the app keeps them ten
     minutes, for a tab to come back to."""

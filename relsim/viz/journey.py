@@ -19,6 +19,7 @@ LANES = (
     "referral and waiting",
     "specialist",
     "caseworker",
+    "changed or gave up",
     "in and out",
 )
 _LANE_OF = {
@@ -39,6 +40,13 @@ _LANE_OF = {
     "reallocated": "caseworker",
     "budget_spent": "caseworker",
     "stepped_down": "caseworker",
+    # in either care model: drawn as what they are, not as leaving the district
+    "worker_changed": "changed or gave up",
+    "disengaged": "changed or gave up",
+    "abandoned_wait": "changed or gave up",
+    "arrived": "in and out",
+    "left": "in and out",
+    "died": "in and out",
 }
 LANE_COLOURS = {
     "crisis": "#d7191c",
@@ -47,6 +55,7 @@ LANE_COLOURS = {
     "referral and waiting": "#7570b3",
     "specialist": "#e7298a",
     "caseworker": "#1b9e77",
+    "changed or gave up": "#a6761d",
     "in and out": "#666666",
 }
 CRISES = {
@@ -66,10 +75,24 @@ PLACES = {
 }
 
 
+#: how many of a person's events the list shows, the newest
+LISTED_EVENTS = 60
+
+
+def listed_words(total: int) -> str:
+    """What the events list shows, said where it is cut: its "1." had read as the person's first
+    event when it was the sixtieth from the end."""
+    if total <= LISTED_EVENTS:
+        return "Events, newest first:"
+    return (
+        f"The latest {LISTED_EVENTS} of {total:,} events, newest first (numbered from the first):"
+    )
+
+
 def lane(kind: str) -> str:
     if kind.startswith("crisis_"):
         return "crisis"
-    return _LANE_OF.get(kind, "in and out")
+    return _LANE_OF[kind]  # every kind has its lane (tests/test_viz.py)
 
 
 def worker_numbers(events: Sequence[JourneyEvent]) -> dict[int, int]:

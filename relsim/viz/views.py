@@ -211,15 +211,20 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
                 numbers = journey.worker_numbers(events)
                 items = "".join(
                     f"<li><b>week {e.week}</b> {html.escape(journey.describe(e, numbers))}</li>"
-                    for e in reversed(events[-60:])
+                    for e in reversed(events[-journey.LISTED_EVENTS :])
                 )
+                Prose(journey.listed_words(len(events)))
                 solara.HTML(
                     "ol",
                     items,
                     attributes={
                         "data-testid": f"journey-events-{SIDES[i]}",
+                        # numbered as the person's events are, the first 1, newest at the top
                         "reversed": "",
-                        "style": "max-height: 260px; overflow-y: auto; font-size: 90%;",
+                        "start": str(len(events)),
+                        # room for a number of four digits ("201." was cut to "01.")
+                        "style": "max-height: 260px; overflow-y: auto; font-size: 90%; "
+                        "padding-left: 3.5em;",
                     },
                 )
 
