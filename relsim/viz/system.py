@@ -31,9 +31,12 @@ MORE_ROWS = 1.2
 # Room to the right of the queues, in dot widths, for titles longer than a queue is wide.
 TITLE_OVERHANG = 12
 LEGEND_TOP = 40  # pixels: under the title (14 px) and its line of counts (12 px)
+# The boxes' roles are a line of their own under the marks: the hybrid's two roles beside the
+# marks did not fit in half of a 1280-pixel screen, and "caseworker" wrapped over the boxes
+ROLES_TOP = LEGEND_TOP + 22
 # The colour key of active needs is a line of its own under the legend, above the boxes: at the
 # foot of the picture it was below the fold of a 1280x720 screen
-NEEDS_KEY_TOP = LEGEND_TOP + 22
+NEEDS_KEY_TOP = ROLES_TOP + 22
 BOXES_TOP = NEEDS_KEY_TOP + 22
 NEEDS_KEY_TITLE = "dot colour, active needs:"
 #: a box's edge by its worker's role (False: a duty worker), in the app's colours for the front
@@ -268,12 +271,18 @@ def system_chart(
         },
         # the legend goes under the title and its counts: beside them, in half of a
         # 1280-pixel screen, it was drawn over the counts
-        "legend": {
-            "data": ["crisis this week", "handed on this week", *(ROLE_NAMES[r] for r in roles)],
-            "top": LEGEND_TOP,
-            "left": 4,
-            "textStyle": {"fontSize": 11},
-        },
+        "legend": [
+            {
+                "data": data,
+                "top": top,
+                "left": 4,
+                "textStyle": {"fontSize": 11},
+            }
+            for data, top in (
+                (["crisis this week", "handed on this week"], LEGEND_TOP),
+                ([ROLE_NAMES[r] for r in roles], ROLES_TOP),
+            )
+        ],
         "tooltip": {"trigger": "item"},
         "grid": {"left": 8, "right": 8, "top": BOXES_TOP, "bottom": 8},
         "xAxis": {"type": "value", "show": False, "min": 0, "max": counts["grid_width"]},
