@@ -892,9 +892,8 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
     assert all(len(s["data"]) == 5 for s in current)
     note = charts.previous_note(previous, comparison.started)
     assert note.startswith("Faint lines: the run before the last Reset or Load, to week 20;")
-    assert "its settings at the start, then→now: referral friction 0.6→0.3, citizens 400→300;" in (
-        note
-    )
+    started = "it started with other settings (that run→this one): referral friction 0.6→0.3"
+    assert f"{started}, citizens 400→300;" in note
     assert note.endswith("its policy changes: week 10 B: cap 10→12.")
 
 

@@ -209,7 +209,7 @@ def previous_note(previous: PreviousRun | None, started: Setup | None) -> str:
     words = f"Faint lines: the run before the last Reset or Load, to week {previous.last_week}"
     differences = describe_change(previous.started, started) if started else ""
     if differences:
-        words += f"; its settings at the start, then→now: {differences}"
+        words += f"; it started with other settings (that run→this one): {differences}"
     if previous.changes:
         changes = ", ".join(f"week {c.week} {c.text}" for c in previous.changes)
         words += f"; its policy changes: {changes}"
