@@ -166,7 +166,11 @@ def JourneyView(comparison: Comparison, followed: solara.Reactive[int | None], f
             style={"max-width": "12em"},
         )
         solara.Button("Follow someone at random", on_click=follow_random, color="primary")
-        solara.Text(f"(0 to {max(count - 1, 0)}; or click a person in The system)")
+        # more than the citizens slider's count: people who moved in since have numbers too
+        solara.Text(
+            f"(0 to {max(count - 1, 0)}, everyone who has lived in the district, newcomers "
+            "included; or click a person in The system)"
+        )
     if nobody.value == comparison.week:
         solara.Warning(
             "Nobody has yet asked for help with two or more active needs, so there is no one "
