@@ -535,6 +535,22 @@ def test_a_hybrid_side_names_the_cap_its_slider_sets(comparison: Comparison) -> 
     assert scenario.hybrid.caseworker_caseload_cap != 25  # the caseworkers' own cap
 
 
+def test_a_line_on_the_floor_keeps_its_letter_off_the_axis(comparison: Comparison) -> None:
+    """A district with no services draws its caseload at 0: the lower line's letter was set
+    below its end, over the axis's week labels. It is above, and the other's further up."""
+    comparison.advance(6)
+    spec = charts.LINE_CHARTS[0]
+    a = comparison.history[0]
+    floor = replace(
+        spec, value=lambda history: np.full(len(history), 0.0 if history is a else 12.0)
+    )
+    marks = [
+        s["endLabel"]["offset"][1]
+        for s in charts.line_chart(floor, comparison.history, ["A", "B"], 4, 30, [])["series"]
+    ]
+    assert marks[0] < 0 and marks[1] < marks[0]
+
+
 def test_every_chart_names_its_districts_on_the_lines_and_bars(comparison: Comparison) -> None:
     """The charts have no legend and the scoreboard's coloured heading is off screen once they
     are in view: each line ends, and each bar is topped, with its district's letter in its
