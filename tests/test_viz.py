@@ -753,7 +753,7 @@ def test_boxes_too_small_for_a_label_have_none(comparison: Comparison) -> None:
     assert [b.title for b in boxes[:150]] == [""] * 150
     assert all(b.title for b in boxes[150:])  # the queues keep theirs
     option = system.system_chart(snapshot, many, "B")
-    assert "too many workers to label their boxes" in option["title"]["subtext"]
+    assert "boxes unlabelled (too many)" in option["title"]["subtext"]
 
 
 def test_asking_for_help_is_not_drawn_at_a_front_door() -> None:

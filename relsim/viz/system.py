@@ -265,7 +265,7 @@ def system_chart(
         "title": {
             "text": title,
             "subtext": f"{counts['held by a worker']} held by a worker · {out} not in any service"
-            + ("" if counts["grid_labelled"] else " · too many workers to label their boxes"),
+            + ("" if counts["grid_labelled"] else " · boxes unlabelled (too many)"),
             "left": 8,
             "textStyle": {"fontSize": 14},
         },
