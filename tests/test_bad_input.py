@@ -27,6 +27,12 @@ figures:
 """
 
 # id: (files to create, or None for a directory; arguments; fragments the error line must contain)
+#: a sensitivity analysis of liberated against esc.yaml, whose name each case sets
+AGAINST_ESC = [
+    "sensitivity", "liberated", "--against", "esc.yaml", "--method", "morris", "--n", "2",
+    "--range", "demand_complexity=0.2:0.9", "--range", "referral_friction=0:1",
+]  # fmt: skip
+
 CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
     "unknown top-level key": (
         {"bad.yaml": b"name: x\nbogus_key: 1\n"},
@@ -295,38 +301,12 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
     ),
     "sensitivity against a scenario whose name leaves --out": (
         {"esc.yaml": b"extends: baseline\nname: ../escape\n"},
-        [
-            "sensitivity",
-            "liberated",
-            "--against",
-            "esc.yaml",
-            "--method",
-            "morris",
-            "--n",
-            "2",
-            "--range",
-            "demand_complexity=0.2:0.9",
-            "--range",
-            "referral_friction=0:1",
-        ],
+        AGAINST_ESC,
         ["sensitivity --against: scenario name: '../escape' is not a plain directory name"],
     ),
     "sensitivity against a scenario named as one of its files": (
         {"esc.yaml": b"extends: baseline\nname: differences.csv\n"},
-        [
-            "sensitivity",
-            "liberated",
-            "--against",
-            "esc.yaml",
-            "--method",
-            "morris",
-            "--n",
-            "2",
-            "--range",
-            "demand_complexity=0.2:0.9",
-            "--range",
-            "referral_friction=0:1",
-        ],
+        AGAINST_ESC,
         ["a scenario may not be named differences.csv", "take the place of differences.csv"],
     ),
     "a frontier scenario whose name leaves --out": (
