@@ -128,17 +128,20 @@ def line_chart(
     option = _base(spec.title, spec.unit)
     columns = [spec.value(history) * (100 if spec.share else 1) for history in histories]
     ends = [float(values[-1]) if values.size else 0.0 for values in columns]
+    # the lower line on the floor (a district with no services has no caseload) keeps its
+    # letter above it, where below it sat on the axis's week labels, and the higher line's
+    # letter goes further up, clear of it
+    floor = min(ends) <= 0 < max(ends)
     series: list[dict[str, Any]] = []
     for index, (history, label, values) in enumerate(zip(histories, labels, columns, strict=True)):
         weeks = [m.week for m in history]
         # the higher line's letter a little up and the lower's down: where the lines end
         # together, as caseloads and utilisation often do, A and B were drawn over each other
         higher = ends[index] > ends[1 - index] or (ends[0] == ends[1] and index == 0)
-        # the lower line on the floor (a district with no services has no caseload) keeps its
-        # letter above it, where below it sat on the axis's week labels, and the higher
-        # line's letter goes further up, clear of it
-        floor = ends[1 - index if higher else index] <= 0 < ends[index if higher else 1 - index]
-        shift = (3 if floor else 1) * END_LABEL_SHIFT if higher else END_LABEL_SHIFT
+        if higher:
+            shift = -(3 if floor else 1) * END_LABEL_SHIFT
+        else:
+            shift = -END_LABEL_SHIFT if floor else END_LABEL_SHIFT
         series.append(
             {
                 "name": label,
@@ -148,7 +151,7 @@ def line_chart(
                 "color": COLOURS[index],
                 "endLabel": {
                     **_side_mark(index),
-                    "offset": [0, -shift if higher or floor else shift],
+                    "offset": [0, shift],
                 },
                 "data": [[w, round(float(v), 3)] for w, v in zip(weeks, values, strict=True)],
             }
