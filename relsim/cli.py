@@ -116,8 +116,12 @@ def run(
         started = now()
         journeys_to = target.staged if target is not None else None
         results = run_scenario(config, reps, seed, workers or default_workers(), journeys_to, draw)
+        from relsim.warmup import unsettled_warnings
+
+        block = scenario_block(config, results, seed, started, draw)
+        warnings += warn(unsettled_warnings([block]))
         # what was said on stderr is kept with the result, as a comparison keeps it
-        block = {**scenario_block(config, results, seed, started, draw), "warnings": warnings}
+        block = {**block, "warnings": warnings}
         if target is not None:
             write_run(target.staged, config, results, block, draw)
             target.commit()

@@ -228,6 +228,9 @@ def add_compare_command(group: click.Group) -> None:
                 scenario_block(c, r, seed, started, d)
                 for c, r, d in zip(configs, runs, draws, strict=True)
             ]
+            from relsim.warmup import unsettled_warnings
+
+            warnings += warn(unsettled_warnings(blocks))
             payload = comparison_payload(configs, runs, draws, blocks, seed)
             analysis = analyse(
                 payload,

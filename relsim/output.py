@@ -124,9 +124,10 @@ def print_payers(payload: dict[str, Any]) -> None:
         SERVICE_APART,
         break_even_text,
     )
-    from relsim.report.words import sides
+    from relsim.report.words import settled, sides
 
-    for key, title in (("payers", "steady state"), ("transition", "from launch")):
+    steady = "steady state" if settled(payload) else "after the warm-up (not all settled)"
+    for key, title in (("payers", steady), ("transition", "from launch")):
         section = payload.get(key) or {}
         comparisons = section.get("comparisons", section) if key == "transition" else section
         for label, data in comparisons.items():

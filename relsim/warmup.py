@@ -87,6 +87,33 @@ def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str
     }
 
 
+def unsettled_warnings(blocks: Sequence[dict]) -> list[str]:
+    """One warning for each scenario whose warm-up ends before its crisis rate settles (the
+    manifest's check of steady_state_report): its results, and anything said of the steady
+    state, then rest in part on the transient."""
+    warnings = []
+    for block in blocks:
+        steady = block["provenance"]["steady_state"]
+        if steady["warmup_covers_mser5"]:
+            continue
+        truncation, warmup = steady["mser5_truncation_weeks"], steady["warmup_weeks"]
+        rate = steady["drift_second_half_vs_first"].get("crisis_rate", math.nan)
+        moved = (
+            f"; the crisis rate is {abs(rate):.1%} {'lower' if rate < 0 else 'higher'} in the "
+            "second half of the measured period than in the first"
+            if math.isfinite(rate)
+            else ""
+        )
+        warnings.append(
+            f"{block['scenario']}: the district had not settled when its measured period began "
+            f"({f'after a {warmup}-week warm-up' if warmup else 'with no warm-up'}; MSER-5 on "
+            "its weekly crisis rate, over its runs, puts the end of the "
+            f"transient at week {truncation}{moved}), so its results include part of the "
+            f"transient; set time.warmup_weeks to {truncation} or more"
+        )
+    return warnings
+
+
 #: what every run reports of its own steady state (columns of a sweep's runs table)
 RUN_CHECK = ("settling_weeks", "crisis_rate_drift", "population_drift")
 

@@ -485,6 +485,11 @@ def _no_services(tmp_path: Path) -> Path:
     return path
 
 
+def but_settling(warnings: list[str]) -> list[str]:
+    """The warnings but those that a district this small and this short is still settling."""
+    return [w for w in warnings if "had not settled when its measured period began" not in w]
+
+
 def test_run_keeps_its_warnings_in_its_json_and_manifest(tmp_path) -> None:
     """`run` says on stderr that a scenario's knobs lie outside the calibrated ones; its JSON and
     its manifest keep the same lines, as a comparison's do; a scenario inside them has none."""
@@ -493,13 +498,13 @@ def test_run_keeps_its_warnings_in_its_json_and_manifest(tmp_path) -> None:
     args = ("run", scenario, *SMALL_ARGS, "--reps", "2", "--workers", "1", "--ensemble", "0")
     code, payload, err = _compare_json(*args, "--out", tmp_path / "out", "--json")
     assert code == 0 and payload is not None
-    [warning] = payload["warnings"]
+    [warning] = but_settling(payload["warnings"])
     assert warning.startswith("wide: continuity 0.3 is outside the conditions")
     assert f"relsim: warning: {warning}" in err.splitlines()
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["warnings"] == [warning]
+    assert but_settling(manifest["warnings"]) == [warning]
     code, inside, _ = _compare_json("run", "baseline", *args[2:], "--json")
-    assert code == 0 and inside is not None and inside["warnings"] == []
+    assert code == 0 and inside is not None and but_settling(inside["warnings"]) == []
 
 
 def test_equal_spend_says_a_scenario_without_services_was_not_sized(tmp_path, capsys) -> None:
@@ -507,7 +512,7 @@ def test_equal_spend_says_a_scenario_without_services_was_not_sized(tmp_path, ca
             "--workers", "1", "--ensemble", "0", "--equal-spend")  # fmt: skip
     code, payload, err = _compare_json(*args, "--json")
     assert code == 0 and payload is not None
-    [warning] = payload["warnings"]
+    [warning] = but_settling(payload["warnings"])
     assert "nobody has no services" in warning and "not at equal spend" in warning
     assert f"relsim: warning: {warning}" in err.splitlines()
     unsized = payload["equal_spend"]["scenarios"][1]

@@ -22,6 +22,7 @@ import relsim.run_results
 import relsim.runner
 from relsim.cli import main
 from relsim.config import load_scenario, scenario_dict, scenario_hash
+from tests.cli_helpers import relsim_main
 
 FILES = [
     "journeys.parquet",
@@ -369,3 +370,42 @@ def test_weekly_flow_columns_add_up_to_the_measured_totals(care_model: str) -> N
     waited = (measured["mean_wait_weeks_ended"] * measured["waits_ended"]).sum()
     assert waited == pytest.approx(tally["wait_weeks"])
     assert failure > 0 and tally["waits"] > 0 and tally["leavers"] > 0
+
+
+SETTLING = ("--set", "population.citizens=300", "--set", "time.weeks=60", "--reps", "2")
+
+
+def test_a_warm_up_shorter_than_the_transient_is_said_and_steady_state_is_not_claimed(
+    tmp_path, capsys
+) -> None:
+    """With no warm-up, the district is still settling while it is measured: compare says so
+    on stderr, in its JSON and in the report, and the report does not call the measured
+    period the steady state."""
+    report = tmp_path / "r.html"
+    args = ("compare", "baseline", "liberated", *SETTLING, "--workers", "1", "--ensemble", "0")
+    unsettled = (*args, "--set", "time.warmup_weeks=0", "--json", "--report", report)
+    assert relsim_main(*unsettled) == 0
+    out, err = capsys.readouterr()
+    warnings = json.loads(out)["warnings"]
+    said = [w for w in warnings if "had not settled when its measured period began" in w]
+    assert said and all("(with no warm-up; MSER-5" in w for w in said)
+    assert all(w in err for w in said)
+    page = report.read_text(encoding="utf-8")
+    assert "in the steady state" not in page and "(the steady state, after" not in page
+    assert "before every district had settled: see the warning" in page
+    # a warm-up as long as the measured period always covers MSER-5's truncation (at most
+    # half the series): nothing is said, and the report speaks of the steady state
+    # run says it too, and keeps it with its result
+    run = ("run", "liberated", *SETTLING, "--set", "time.warmup_weeks=0", "--workers", "1")
+    assert relsim_main(*run, "--ensemble", "0", "--json") == 0
+    out, err = capsys.readouterr()
+    [kept] = json.loads(out)["warnings"]
+    assert kept.startswith("liberated: the district had not settled") and kept in err
+    report = tmp_path / "settled.html"
+    settled = (*args, "--set", "time.warmup_weeks=60", "--json", "--report", report)
+    assert relsim_main(*settled) == 0
+    out, err = capsys.readouterr()
+    assert "had not settled" not in out + err
+    assert "from the start of the measured period in the steady state" in report.read_text(
+        encoding="utf-8"
+    )

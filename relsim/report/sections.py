@@ -183,8 +183,13 @@ def payers_section(analysis: Analysis) -> str:
         "flexible budget. The NHS, police and justice, and council and housing pay for the "
         "crises and specialist services that follow from what happens to people. The four add "
         f"up to the total cost. {esc(SERVICE_APART)} Savings are cumulated from the start of "
-        "the measured period (the steady state, after the warm-up); the cost of getting there "
-        "is the next section.</p>"
+        + (
+            "the measured period (the steady state, after the warm-up)"
+            if words.settled(payload)
+            else "the measured period (after the warm-up, though not every district had "
+            "settled by then: see the warning)"
+        )
+        + "; the cost of getting there is the next section.</p>"
     ]
     for label, data in (payload.get("payers") or {}).items():
         parts.append(payer_table(data, label, "payers", payload))

@@ -276,8 +276,8 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
         system = payers["payers"].get("system")
         if system:
             bullets.append(
-                "Break-even for the whole system, from the start of the measured period in the "
-                f"steady state: {break_even_text(system, payers['weeks'])}. "
+                f"Break-even for the whole system, from the start of the measured period "
+                f"{measured_period(payload)}: {break_even_text(system, payers['weeks'])}. "
                 + district_spending(system, f"the {payers['weeks']} measured weeks", other, first)
                 + counted_apart(payload, per_person, system, other, first)
             )
@@ -389,6 +389,22 @@ def _more_or_fewer(value: float, less: str) -> str:
         return "no change"
     more = {"fewer": "more", "lower": "higher"}[less]
     return f"{sig(abs(value), 2)} {less if value < 0 else more}"
+
+
+def settled(payload: dict[str, Any]) -> bool:
+    """Whether every scenario's warm-up covers its transient (the manifest's steady-state
+    check): what is said of 'the steady state' holds only then."""
+    return all(
+        block.get("provenance", {}).get("steady_state", {}).get("warmup_covers_mser5", True)
+        for block in payload["scenarios"]
+    )
+
+
+def measured_period(payload: dict[str, Any]) -> str:
+    """Where the measured period starts, said only as far as the steady-state check allows."""
+    if settled(payload):
+        return "in the steady state"
+    return "(after the warm-up, before every district had settled: see the warning)"
 
 
 def district_sentence(payload: dict[str, Any]) -> str:
