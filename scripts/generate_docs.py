@@ -612,7 +612,8 @@ MANIFEST_KEYS = {
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",
     "warnings": "`run` only: what it said on stderr about the scenario (out of proportion, "
-    "outside the calibrated knobs, ...), empty when nothing",
+    "outside the calibrated knobs, not settled when the measured period began, ...), empty "
+    "when nothing",
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",
     "files": "the files of the result directory",
     "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
@@ -727,7 +728,10 @@ COMPARE_KEYS = {
     ),
     "warnings": "scenarios whose population and flows are out of proportion, a hybrid whose "
     "posts round to nobody on one side, a scenario with no services that equal spend could not "
-    "size, scenarios whose knobs lie outside those the model was calibrated at (also on stderr)",
+    "size, scenarios whose knobs lie outside those the model was calibrated at, scenarios "
+    "whose district had not settled when the measured period began (the manifest's "
+    "`steady_state` check failed: the warm-up is shorter than MSER-5's truncation point; the "
+    "report then no longer calls the measured period the steady state) (also on stderr)",
 }
 
 DIFFERENCES_COLUMNS = {
