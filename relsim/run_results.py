@@ -129,11 +129,11 @@ def scenario_block(
     import pandas as pd
 
     from relsim.commission.resources import resources
-    from relsim.evidence.intervals import summarise
+    from relsim.evidence.intervals import METRIC_FLOOR, summarise
     from relsim.warmup import steady_state_report
 
     sets = None if draw is None else [draw.set_of(r.replication) for r in results]
-    metrics = summarise([r.metrics for r in results], METRIC_NAMES, sets)
+    metrics = summarise([r.metrics for r in results], METRIC_NAMES, sets, METRIC_FLOOR)
     steady = steady_state_report(
         pd.concat([r.timeseries for r in results], ignore_index=True),
         scenario.time.warmup_weeks,

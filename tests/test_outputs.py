@@ -409,3 +409,55 @@ def test_a_warm_up_shorter_than_the_transient_is_said_and_steady_state_is_not_cl
     assert "from the start of the measured period in the steady state" in report.read_text(
         encoding="utf-8"
     )
+
+
+def test_no_interval_of_a_measure_that_cannot_be_negative_goes_below_zero(tmp_path, capsys):
+    """Three runs of a rare event give a symmetric t-interval reaching below zero (a negative
+    wait, a negative burnout): the metrics' intervals, their summary file and the weekly bands
+    stop at zero; the differences, which can be negative, are not cut."""
+    from relsim.stats import mean_ci95
+
+    out, workbook = tmp_path / "out", tmp_path / "w.xlsx"
+    args = ("compare", "baseline", "liberated", *SETTLING[:-1], "3", "--workers", "1")
+    assert relsim_main(*args, "--ensemble", "0", "--out", out, "--xlsx", workbook, "--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    cut = 0
+    for block in payload["scenarios"]:
+        runs = pd.read_csv(out / block["scenario"] / "summary.csv")
+        means = pd.read_csv(out / block["scenario"] / "summary_means.csv").set_index("metric")
+        for metric, summary in block["metrics"].items():
+            if summary["ci95"] is None:
+                continue
+            raw = mean_ci95(runs[metric].tolist())["ci95"]
+            assert summary["ci95"][0] >= 0 and summary["ci95"][1] == raw[1], metric
+            assert means.loc[metric, "ci95_low"] == pytest.approx(summary["ci95"][0])
+            cut += raw[0] < 0
+    assert cut, "no interval reached below zero: the test needs rarer events"
+    assert any(
+        d["ci95"][0] < 0
+        for diffs in payload["differences"].values()
+        for d in diffs.values()
+        if d["ci95"]
+    )
+    bands = pd.read_excel(workbook, sheet_name="Time series")
+    assert (bands["ci95_low"].dropna() >= 0).all()
+    assert "cut at zero" in payload["scenarios"][0]["interval"]["description"]
+
+
+def test_a_sweeps_summary_cuts_the_metrics_intervals_at_zero_but_not_the_drifts() -> None:
+    from relsim.sweep.summary import summarise
+
+    runs = pd.DataFrame(
+        {
+            "point": [0, 0, 0],
+            "status": ["ok"] * 3,
+            "replication": [0, 1, 2],
+            "mean_wait_weeks": [0.0, 0.0, 0.3],
+            "crisis_rate_drift": [0.0, 0.0, 0.3],
+            "population_drift": [0.0, 0.0, 0.3],
+            "settling_weeks": [5.0, 5.0, 5.0],
+        }
+    )
+    [row] = summarise(runs, [], ["mean_wait_weeks"]).to_dict("records")
+    assert row["mean_wait_weeks_ci95_low"] == 0.0 and row["mean_wait_weeks_ci95_high"] > 0.3
+    assert row["crisis_rate_drift_ci95_low"] < 0

@@ -34,7 +34,7 @@ from relsim.commission.payers import (
 from relsim.commission.spend import Sizing
 from relsim.commission.transition import transition
 from relsim.config import Scenario
-from relsim.evidence.intervals import PARAMETERS
+from relsim.evidence.intervals import METRIC_FLOOR, PARAMETERS
 
 if TYPE_CHECKING:
     from relsim.runner import RunResult
@@ -116,6 +116,8 @@ def _bands(
         )
         sets = None if set_of is None else [set_of[r] for r in values.index]
         mean, low, high = band(values.to_numpy(float), sets)
+        # no weekly series drawn is negative: a t-band is cut at zero, as the metrics' are
+        low = np.maximum(low, METRIC_FLOOR)
         found[key] = Band(values.columns.to_numpy() - first_week + 1, mean, low, high)
     return found
 

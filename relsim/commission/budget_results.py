@@ -17,7 +17,14 @@ from relsim.commission.budget import FIGURE, SIDE_METRICS, SUMMARY, TABLE, Key, 
 from relsim.commission.resources import post_cost_gbp_per_year
 from relsim.config import Scenario
 from relsim.evidence.ensemble import sets_of
-from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, few_sets, interval
+from relsim.evidence.intervals import (
+    CHANCE,
+    METRIC_FLOOR,
+    PARAMETERS,
+    describe,
+    few_sets,
+    interval,
+)
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -30,7 +37,7 @@ def table_of(points: dict[Key, dict[str, Any]], draw: EnsembleDraw | None = None
     rows = []
     for (c, t), entry in sorted(points.items(), key=lambda item: (item[1]["stage"], item[0])):
         values = entry["values"].dropna()
-        summary = interval(values.tolist(), sets_of(draw, values.index))
+        summary = interval(values.tolist(), sets_of(draw, values.index), METRIC_FLOOR)
         ci = summary["ci95"] or [np.nan, np.nan]
         rows.append(
             {

@@ -40,7 +40,14 @@ from relsim.commission.study import check_same_work, check_series_names, paired
 from relsim.config import ScenarioError, validate_data
 from relsim.config.loading import load_raw
 from relsim.evidence.ensemble import draw_for, sets_of
-from relsim.evidence.intervals import CHANCE, PARAMETERS, describe, few_sets, interval
+from relsim.evidence.intervals import (
+    CHANCE,
+    METRIC_FLOOR,
+    PARAMETERS,
+    describe,
+    few_sets,
+    interval,
+)
 from relsim.evidence.options import shared_reps_per_set
 from relsim.io import portable_path
 from relsim.sweep.design import check_not_also_set, grid_design, point_scenario
@@ -196,7 +203,7 @@ def frontier_table(
                 "interval": CHANCE if kinds is None else PARAMETERS,
             }
             for metric in (*MEASURES, *EXTRA):
-                summary = interval(group[metric].tolist(), kinds)
+                summary = interval(group[metric].tolist(), kinds, METRIC_FLOOR)
                 ci = summary["ci95"] or [np.nan, np.nan]
                 row[f"{metric}_mean"] = np.nan if summary["mean"] is None else summary["mean"]
                 row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci

@@ -38,7 +38,8 @@ def describe(kind: str, sets: int = 0, reps: int = 0) -> dict[str, Any]:
         return {
             "kind": CHANCE,
             "label": "95% interval (chance only)",
-            "description": "95 % t-interval of the mean over replications: chance only, with the "
+            "description": "95 % t-interval of the mean over replications (cut at zero where a "
+            "measure that cannot be negative would go below it): chance only, with the "
             "parameters at the scenario's values (their uncertainty is not included; use "
             "--ensemble N for that)",
         }
@@ -79,19 +80,35 @@ def ensemble_summary(values: Sequence[float], sets: Sequence[int]) -> dict[str, 
     }
 
 
-def interval(values: Sequence[float], sets: Sequence[int] | None) -> dict[str, Any]:
+#: the least any metric can be: each is a count, a cost, a share or a score
+METRIC_FLOOR = 0.0
+
+
+def interval(
+    values: Sequence[float], sets: Sequence[int] | None, floor: float | None = None
+) -> dict[str, Any]:
     """Mean and 95 % interval of one measure's runs: over replications (chance), or over the
-    parameter sets that `sets` gives each run."""
-    if sets is None:
-        return dict(mean_ci95(list(values)))
-    return ensemble_summary(values, sets)
+    parameter sets that `sets` gives each run. A t-interval is symmetric, so with few runs of
+    a measure near its `floor` it reaches below what the measure can be (a negative wait); it
+    is cut there, which loses none of its coverage. The central 95 % of the sets' means never
+    leaves the measure's range."""
+    if sets is not None:
+        return ensemble_summary(values, sets)
+    found = mean_ci95(list(values))
+    ci = found["ci95"]
+    if floor is not None and ci is not None and ci[0] < floor:
+        ci = [floor, ci[1]]
+    return {"mean": found["mean"], "ci95": ci}
 
 
 def summarise(
-    rows: Sequence[dict[str, float]], names: Sequence[str], sets: Sequence[int] | None
+    rows: Sequence[dict[str, float]],
+    names: Sequence[str],
+    sets: Sequence[int] | None,
+    floor: float | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Every metric of `rows` (one per run); `sets` gives each run's parameter set, or None."""
-    return {name: interval([row[name] for row in rows], sets) for name in names}
+    """Every measure of `rows` (one per run); `sets` gives each run's parameter set, or None."""
+    return {name: interval([row[name] for row in rows], sets, floor) for name in names}
 
 
 def paired(

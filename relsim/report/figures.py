@@ -78,7 +78,10 @@ def differences_figure(payload: dict[str, Any]) -> bytes:
                 continue
             scale = 100 / abs(base)
             means.append(diff["mean"] * scale)
-            lows.append((ci[0] if ci else diff["mean"]) * scale)
+            # no measure here is negative, so none can fall by more than all of it (the
+            # mean itself can, a little, where some runs have no value: the bar keeps it)
+            low = (ci[0] if ci else diff["mean"]) * scale
+            lows.append(max(low, min(-100.0, means[-1])))
             highs.append((ci[1] if ci else diff["mean"]) * scale)
         m, lo, hi = np.array(means), np.array(lows), np.array(highs)
         s = style(k + 1)
