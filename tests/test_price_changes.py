@@ -305,7 +305,10 @@ def test_a_bodys_bill_that_cannot_be_judged_is_said_so() -> None:
         "series_costs_less": None,
     }  # fmt: skip
     [line] = _body_words("liberated", "council_housing", [record])
-    assert line.endswith("would change that cannot be judged (no interval).")
+    assert line.endswith(
+        "would change that cannot be judged (what it buys at that price may not differ "
+        "between the two, or there is one run)."
+    )
     far = {**record, "series_costs_less": "above", "break_even_price_gbp_mean": 1e6}
     [line] = _body_words("liberated", "council_housing", [far])
     assert line.endswith("within a tenth to ten times the price as run would change that.")
@@ -342,3 +345,36 @@ def test_a_break_even_whose_interval_comes_near_is_named_and_a_blurred_gap_said(
     far = unescape(_pair_words([record(5000.0, 10.0)]))
     assert "No price of an A&E attendance within a tenth to ten times" in far
     assert "does not change which costs less on average." in far
+
+
+def test_which_costs_less_is_said_on_average_where_the_interval_includes_no_difference() -> None:
+    """'liberated costs less than baseline in total, by £90' stood beside a difference whose
+    interval ran from £650 less to £130 more (and 'For the NHS, liberated costs less at any
+    price' beside one from £450 less to £61 more): the side is the mean's, and is said so."""
+    from relsim.report.price_changes import _body_words, _pair_words
+
+    def record(bill: str, low: float, high: float) -> dict:
+        return {
+            "series": "liberated", "reference": "baseline", "item": "ae", "bill": bill,
+            "price_gbp": 100.0, "bill_difference_per_citizen_year_mean": -90.0,
+            "bill_difference_per_citizen_year_ci95_low": low,
+            "bill_difference_per_citizen_year_ci95_high": high,
+            "cost_difference_per_citizen_year_mean": -20.0, "break_even_price_gbp_mean": None,
+            "series_costs_less": "at any price", "bill_difference_at_0.5_price_mean": -90.0,
+            "bill_difference_at_2_price_mean": -90.0,
+        }  # fmt: skip
+
+    unclear = unescape(_pair_words([record(WHOLE, -650.0, 130.0)]))
+    assert (
+        "liberated costs less than baseline in total on average, by £90 a citizen-year, though "
+        "the 95 % interval of the difference (-£650 to £130) includes none." in unclear
+    )
+    clear = unescape(_pair_words([record(WHOLE, -650.0, -30.0)]))
+    assert "liberated costs less than baseline in total, by £90 a citizen-year." in clear
+    [nhs] = _body_words("liberated", "nhs", [record("nhs", -450.0, 61.0)])
+    assert nhs == (
+        "For the NHS, liberated costs less on average at any price of an A&E attendance, though "
+        "the 95 % interval of the difference (-£450 to £61) includes none."
+    )
+    [nhs] = _body_words("liberated", "nhs", [record("nhs", -450.0, -61.0)])
+    assert nhs == "For the NHS, liberated costs less at any price of an A&E attendance."

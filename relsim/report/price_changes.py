@@ -115,6 +115,29 @@ def _blurred(records: Sequence[dict[str, Any]]) -> str:
     )
 
 
+def _clear(record: dict[str, Any]) -> bool:
+    """Whether the 95 % interval of the bills' difference, at the prices as run, leaves out
+    no difference (a side named from the mean alone was read as settled)."""
+    low = record.get("bill_difference_per_citizen_year_ci95_low")
+    high = record.get("bill_difference_per_citizen_year_ci95_high")
+    return low is not None and high is not None and (low > 0 or high < 0)
+
+
+def _hedge(record: dict[str, Any]) -> str:
+    return "" if _clear(record) else " on average"
+
+
+def _unclear(record: dict[str, Any]) -> str:
+    """', though ... includes no difference' where the interval does."""
+    low = record.get("bill_difference_per_citizen_year_ci95_low")
+    high = record.get("bill_difference_per_citizen_year_ci95_high")
+    if _clear(record) or low is None or high is None:
+        return ""
+    return (
+        f", though the 95 % interval of the difference ({interval(low, high, 'GBP')}) includes none"
+    )
+
+
 def _any_of(labels: Sequence[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
@@ -131,8 +154,8 @@ def _pair_words(records: Sequence[dict[str, Any]]) -> str:
         return f"<p>{esc(f'{series} costs the same as {reference} in total, at any price.')}</p>"
     verb = "costs less than" if now < 0 else "costs more than"
     sentences = [
-        f"At the prices as run, {series} {verb} {reference} in total, by "
-        f"{money(abs(now))} a citizen-year."
+        f"At the prices as run, {series} {verb} {reference} in total{_hedge(whole[0])}, by "
+        f"{money(abs(now))} a citizen-year{_unclear(whole[0])}."
     ]
     near = [r for r in whole if _near(r)]
     if near:
@@ -184,7 +207,10 @@ def _body_words(series: str, bill: str, records: Sequence[dict[str, Any]]) -> li
     for side, how in ((ANY_PRICE, "less"), (NO_PRICE, "more")):
         items = [LABELS[r["item"]] for r in records if r["series_costs_less"] == side]
         if items:
-            out.append(f"For {body}, {series} costs {how} at any price of {_any_of(items)}.")
+            out.append(
+                f"For {body}, {series} costs {how}{_hedge(records[0])} at any price of "
+                f"{_any_of(items)}{_unclear(records[0])}."
+            )
     near = [r for r in records if r["series_costs_less"] in (ABOVE, BELOW) and _near(r)]
     if near:
         would = "would cost more" if difference < 0 else "would cost no more"
@@ -196,14 +222,15 @@ def _body_words(series: str, bill: str, records: Sequence[dict[str, Any]]) -> li
         how = "less" if difference < 0 else "more"
         unknown = any(_undetermined(r) for r in records)
         rest = (
-            "and whether a price it pays would change that cannot be judged (no interval)"
+            "and whether a price it pays would change that cannot be judged (what it buys at "
+            "that price may not differ between the two, or there is one run)"
             if unknown
             else "and no price it pays within a tenth to ten times the price as run would "
             "change that"
         )
         out.append(
-            f"For {body}, {series} costs {how} (by {money(abs(difference))} a citizen-year), "
-            f"{rest}."
+            f"For {body}, {series} costs {how}{_hedge(records[0])} (by "
+            f"{money(abs(difference))} a citizen-year{_unclear(records[0])}), {rest}."
         )
     return out
 
