@@ -13,6 +13,7 @@ import json
 import math
 import shutil
 import warnings
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -1937,3 +1938,27 @@ def test_a_frontier_names_the_fewest_posts_for_a_wait(tmp_path) -> None:
     # one post is one post ("1 posts ... keep" before)
     [line] = wait_sentences(rows.assign(posts=[1, 4], mean_wait_weeks_mean=[2.0, 1.0]), 5.0)
     assert line.startswith("liberated: 1 post (the smallest size run: fewer may do) keeps the")
+
+
+def test_a_workforce_sized_by_equal_spend_is_not_called_the_scenarios_choice(tmp_path) -> None:
+    """Under --equal-spend the Inputs table showed liberated's 6 posts (40 in its file) as 'the
+    scenario's choice': its source names the option and what the file said, in the JSON, the
+    report and the workbook; a workforce left as written keeps its own source."""
+    report, book = tmp_path / "r.html", tmp_path / "b.xlsx"
+    args = ("compare", "baseline", "liberated", "--set", "population.citizens=300",
+            "--set", "time.weeks=8", "--set", "time.warmup_weeks=2", "--reps", "2",
+            "--workers", "1", "--ensemble", "0", "--equal-spend")  # fmt: skip
+    code, payload, _ = _compare_json(*args, "--json", "--report", report, "--xlsx", book)
+    assert code == 0 and payload is not None
+    [row] = [r for r in payload["equal_spend"]["scenarios"] if r["scenario"] == "liberated"]
+    written, sized = row["workers_before"], row["workers"]
+    assert written != sized
+    said = f"sized by --equal-spend ({written} as written)"
+    assert payload["inputs"]["liberated"]["workforce.workers"]["source"] == said
+    assert payload["inputs"]["baseline"]["workforce.workers"]["source"] != said
+    assert f"liberated: {said}" in unescape(report.read_text(encoding="utf-8"))
+    sheet = pd.read_excel(book, sheet_name="Inputs")
+    [source] = sheet[(sheet["scenario"] == "liberated") & (sheet["input"] == "workforce.workers")][
+        "source"
+    ]
+    assert source == said

@@ -101,6 +101,17 @@ class Analysis:
     transition: list[PayerComparison] = field(default_factory=list)
 
 
+def _say_sized(inputs: dict[str, dict[str, dict[str, Any]]], sizing: Sizing) -> None:
+    """A workforce that equal spend sized is not the scenario's choice: its source says what
+    set it and what the file said."""
+    for name, entries in inputs.items():
+        written = sizing.posts_as_written(name)
+        if written is not None and "workforce.workers" in entries:
+            entries["workforce.workers"]["source"] = (
+                f"sized by {sizing.option} ({written} as written)"
+            )
+
+
 def _timeseries(runs: Sequence[RunResult]) -> pd.DataFrame:
     return pd.concat([r.timeseries for r in runs], ignore_index=True)
 
@@ -227,6 +238,8 @@ def analyse(
     if transition_weeks is not None and run_launched is not None:
         analysis.transition = add_transition(payload, configs, runs, transition_weeks, run_launched)
     payload["inputs"] = {c.name: differing_inputs(c) for c in configs}
+    if sizing is not None:
+        _say_sized(payload["inputs"], sizing)
     payload["prices"] = {c.name: prices(c) for c in configs}
     payload["assumptions"] = assumption_count()
     payload["sensitivity"] = (

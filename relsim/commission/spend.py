@@ -86,10 +86,22 @@ class Sizing:
             + (f" ({sized})." if sized else " (no scenario needed resizing).")
         )
 
+    @property
+    def option(self) -> str:
+        return STAFF_OPTION if self.basis == "staff" else SERVICE_OPTION
+
+    def posts_as_written(self, scenario: str) -> int | None:
+        """The posts a scenario's file gave it, where sizing changed them; else None."""
+        for row in self.rows:
+            if row["scenario"] == scenario and not row["note"]:
+                changed = row["workers"] != row["workers_before"]
+                return int(row["workers_before"]) if changed else None
+        return None
+
     def warnings(self) -> list[str]:
         """One line for each scenario left as written because it has nothing to size: the
         comparison is then not at equal spend, and whoever reads it must be told."""
-        option = STAFF_OPTION if self.basis == "staff" else SERVICE_OPTION
+        option = self.option
         return [
             f"{option}: {printable(r['scenario'], 60)} has no services (care_model: none), so "
             "it has no posts to size and is compared as written, not at equal spend"

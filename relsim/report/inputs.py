@@ -99,7 +99,7 @@ def inputs_table(payload: dict[str, Any]) -> str:
         f'<tr><td class="name">{esc(key)}</td><td>{esc(words_value(entry["default"]))}</td>'
         f"{_value_cells(inputs, key, missing=AS_DEFAULT)}"
         f'<td class="name">{esc(entry["unit"])}</td><td class="name">{esc(entry["kind"])}</td>'
-        f'<td class="name">{esc(entry["source"])}</td></tr>'
+        f'<td class="name">{esc(_sources(inputs, key))}</td></tr>'
         for key, entry in _by_key(inputs)
     ]
     return (
@@ -152,6 +152,17 @@ def _by_key(per_scenario: dict[str, dict[str, dict[str, Any]]]) -> list[tuple[st
         for key, entry in entries.items():
             first.setdefault(key, entry)
     return list(first.items())
+
+
+def _sources(per_scenario: dict[str, dict[str, dict[str, Any]]], key: str) -> str:
+    """The source of `key`, or each scenario's where they differ (a workforce sized by equal
+    spend beside one a file chose)."""
+    found = {
+        name: entries[key]["source"] for name, entries in per_scenario.items() if key in entries
+    }
+    if len(set(found.values())) == 1:
+        return next(iter(found.values()))
+    return "; ".join(f"{name}: {source}" for name, source in found.items())
 
 
 def _value_cells(per_scenario: dict[str, dict[str, dict[str, Any]]], key: str, missing: str) -> str:
