@@ -779,6 +779,11 @@ def test_a_frontier_with_one_replication_does_not_judge_the_differences(tmp_path
                                               "total_cost_per_citizen_year")}  # fmt: skip
     [line] = frontier_sentences(pd.DataFrame([row]), ["baseline", "liberated"])
     assert "cannot be judged" in line and "one replication" in line
+    # 'not clearly' is the paired differences' test, not whether the two sides' intervals
+    # overlap (which the report tells readers is not the test)
+    [line] = frontier_sentences(pd.DataFrame([{**row, "better_buy_clearly": False}]), ["a", "b"])
+    assert "not clearly (a paired difference's 95 % interval includes none)" in line
+    assert "overlap" not in line
 
 
 def test_a_frontier_over_few_parameter_sets_says_what_clearly_rests_on(tmp_path) -> None:

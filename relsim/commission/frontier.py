@@ -422,7 +422,11 @@ def sentences(
                 "with one replication (or parameter set) there is no interval"
             )
         elif row.better_buy:
-            how = "clearly" if row.better_buy_clearly else "not clearly (intervals overlap)"
+            how = (
+                "clearly"
+                if row.better_buy_clearly
+                else "not clearly (a paired difference's 95 % interval includes none)"
+            )
             lines.append(
                 f"{posts}: {row.better_buy} is the better buy, {how}: fewest crises and "
                 "lowest total cost of the models at this size (against every option, sizes "
