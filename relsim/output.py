@@ -75,6 +75,11 @@ RESOURCE_ROWS = (
     ("case places (posts x caps)", "case_places", ""),
     ("staff budget, GBP/year", "staff_budget_gbp_per_year", ""),
     ("staff budget, GBP/citizen-year", "staff_budget_gbp_per_citizen_year", ""),
+    ("caseworker's caseload cap", "caseworker_caseload_cap", ""),
+    ("duty worker's caseload cap", "duty_worker_caseload_cap", ""),
+    ("flexible budget cap, GBP/person-year", "flexible_budget_cap_gbp_per_person_year", ""),
+    ("cost of a paid hour, GBP", "hourly_cost_gbp", ""),
+    ("front line paid by", "staff_payer", ""),
     ("specialist places", "specialist_episodes", ""),
     ("citizens", "citizens", ""),
 )

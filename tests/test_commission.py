@@ -1967,3 +1967,25 @@ def test_a_workforce_sized_by_equal_spend_is_not_called_the_scenarios_choice(tmp
         "source"
     ]
     assert source == said
+
+
+def test_the_resources_are_in_words_on_the_terminal_and_in_the_report(capsys) -> None:
+    """A board read `care_model`, `posts_per_1000_citizens` and `council_housing` in the
+    report's Resources table, and the terminal's left out the flexible budget and who pays."""
+    from relsim.commission.resources import RESOURCE_FIELDS, RESOURCE_LABELS, resources
+    from relsim.output import print_resources
+    from relsim.report.sections import resources_section
+
+    assert list(RESOURCE_LABELS) == list(RESOURCE_FIELDS)
+    scenario = load_scenario(bundled.require("scenarios", "liberated"))
+    payload = {"scenarios": [{"scenario": "liberated", "resources": resources(scenario)}]}
+    page = unescape(resources_section(payload))
+    for key, label in RESOURCE_LABELS.items():
+        assert f">{label}</td>" in page and f'title="{key}: ' in page, key
+    assert ">the Liberated Method</td>" in page and ">council and housing</td>" in page
+    assert ">posts_per_1000_citizens<" not in page and ">care_model<" not in page
+    capsys.readouterr()
+    print_resources(payload)
+    shown = capsys.readouterr().out
+    assert "flexible budget cap, GBP/person-year" in shown and "1,000" in shown
+    assert "front line paid by" in shown and "cost of a paid hour, GBP" in shown

@@ -58,6 +58,30 @@ RESOURCE_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 
+#: each resource as a board reads it (RESOURCE_FIELDS gives its unit and meaning)
+RESOURCE_LABELS: dict[str, str] = {
+    "care_model": "care model",
+    "citizens": "people in the district at the start",
+    "arrivals_per_week": "people arriving a week",
+    "posts": "front-line posts (FTE)",
+    "caseworker_posts": "of which caseworkers",
+    "duty_worker_posts": "of which duty workers",
+    "posts_per_1000_citizens": "posts per 1,000 people",
+    "caseworker_caseload_cap": "caseworker's caseload cap",
+    "duty_worker_caseload_cap": "duty worker's caseload cap",
+    "case_places": "case places (posts x caps)",
+    "caseworker_return_places_over_cap": "places over the cap a returning caseworker keeps",
+    "hours_per_week": "contracted hours a week",
+    "hourly_cost_gbp": "cost of a paid hour",
+    "staff_budget_gbp_per_year": "staff budget a year",
+    "staff_budget_gbp_per_citizen_year": "staff budget per person a year",
+    "staff_payer": "who pays the front line",
+    "flexible_budget_cap_gbp_per_person_year": "flexible budget cap per person a year",
+    "specialist_episodes": "specialist places",
+    "hybrid_threshold_active_needs": "hybrid: active needs that go to a caseworker",
+}
+
+
 def post_split(scenario: Scenario) -> tuple[int, int]:
     """(caseworker posts, duty worker posts), as the model lays them out."""
     workers = scenario.workforce.workers

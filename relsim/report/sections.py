@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from relsim.commission.payers import PAYER_LABELS, SERVICE, SERVICE_APART, break_even_text
-from relsim.commission.resources import RESOURCE_FIELDS
+from relsim.commission.resources import RESOURCE_FIELDS, RESOURCE_LABELS
 from relsim.report import certainty, figures, words
 from relsim.report.formatting import number
 from relsim.report.markup import (
@@ -40,6 +40,15 @@ def summary_section(payload: dict[str, Any]) -> str:
     return section("summary", "".join(parts))
 
 
+def _resource_words(key: str, value: Any) -> Any:
+    """A care model or a payer in words (the JSON and the workbook keep the names)."""
+    if key == "care_model":
+        return words.MODEL_WORDS.get(value, value)
+    if key == "staff_payer":
+        return PAYER_LABELS.get(value, value)
+    return value
+
+
 def resources_section(payload: dict[str, Any]) -> str:
     blocks = payload["scenarios"]
     head = '<th class="name">resource</th><th class="name">unit</th>' + "".join(
@@ -48,12 +57,14 @@ def resources_section(payload: dict[str, Any]) -> str:
     rows = []
     for key, (unit, meaning) in RESOURCE_FIELDS.items():
         cells = "".join(
-            cell(b["resources"].get(key), unit if unit.startswith("GBP") else "",
+            cell(_resource_words(key, b["resources"].get(key)),
+                 unit if unit.startswith("GBP") else "",
                  table="resources", resource=key, scenario=b["scenario"])
             for b in blocks
         )  # fmt: skip
         rows.append(
-            f'<tr><td class="name" title="{esc(meaning)}">{esc(key)}</td>'
+            f'<tr><td class="name" title="{esc(key)}: {esc(meaning)}">'
+            f"{esc(RESOURCE_LABELS[key])}</td>"
             f'<td class="name">{esc(unit)}</td>{cells}</tr>'
         )
     spend = payload.get("equal_spend")
