@@ -414,3 +414,18 @@ def test_staff_changes_are_said_in_words_not_minus_signs() -> None:
     assert _more_or_fewer(-6.5, "fewer") == "6.5 fewer"
     assert _more_or_fewer(0.3, "lower") == "0.30 higher"
     assert _more_or_fewer(0.0, "fewer") == "no change"
+
+
+def test_no_sheet_is_blank_and_every_interval_says_its_kind(by_chance) -> None:
+    """A Transition sheet with nothing in it (no --transition-weeks) read as a fault, and the
+    District, By payer and Cumulative sheets did not say which interval they hold."""
+    _, sheets = by_chance
+    for name, sheet in sheets.items():
+        assert not sheet.empty, name
+    assert sheets["Transition"].columns.tolist() == ["note"]
+    assert "--transition-weeks" in sheets["Transition"]["note"].iloc[0]
+    for name in ("District", "By payer", "Cumulative", "Time series", "Summary"):
+        assert set(sheets[name]["interval"]) == {"chance"}, name
+    about = dict(zip(sheets["About"]["sheet"], sheets["About"]["holds"], strict=True))
+    assert "week 1 is the first after the warm-up" in about["Time series"]
+    assert "break_even_week_latest at its unfavourable end" in about["By payer"]

@@ -188,6 +188,7 @@ def payers_table(payload: dict[str, Any], key: str = "payers") -> pd.DataFrame:
                     "break_even_week": entry["break_even_week"],
                     "break_even_week_earliest": entry["break_even_week_earliest"],
                     "break_even_week_latest": entry["break_even_week_latest"],
+                    "interval": interval_kind(payload),
                 }
             )
     return pd.DataFrame(rows)
@@ -206,6 +207,7 @@ def district_table(payload: dict[str, Any]) -> pd.DataFrame:
                     "mean": mean,
                     "ci95_low": low,
                     "ci95_high": high,
+                    "interval": interval_kind(payload),
                 }
             )
     return pd.DataFrame(rows)
@@ -320,7 +322,9 @@ def cumulative_table(analysis: Analysis, transition: bool = False) -> pd.DataFra
                     }
                 )
             )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).assign(interval=interval_kind(analysis.payload))
 
 
 def prices_table(payload: dict[str, Any]) -> pd.DataFrame:

@@ -43,13 +43,24 @@ SHEETS: dict[str, str] = {
     "By payer": (
         "spend per citizen-year by payer (each side's over its own people present), savings, "
         "cumulative saving and break-even week; the cumulative saving and break-even week are "
-        "the district's pounds"
+        "the district's pounds. A blank break-even week is one not reached within `weeks`: "
+        "break_even_week on average, break_even_week_earliest even at the favourable end of "
+        "the cumulative saving's 95 % interval, break_even_week_latest at its unfavourable end "
+        "(beyond `weeks`); the last two are blank with one replication, which has no interval"
     ),
-    "Cumulative": "cumulative saving for the district by payer, week by week",
-    "Transition": "as By payer, from launch with both teams paid for the overlap (if asked for)",
+    "Cumulative": (
+        "cumulative saving for the district by payer, week by week; `week` counts the measured "
+        "period (week 1 is the first after the warm-up)"
+    ),
+    "Transition": (
+        "as By payer, from launch with both teams paid for the overlap (with "
+        "--transition-weeks; otherwise a note); its `week` counts from launch"
+    ),
     "Time series": (
         "weekly means with 95 % intervals of the kind `interval` names: over replications "
-        "(chance), or the central 95 % of the parameter sets' means (parameters and chance)"
+        "(chance), or the central 95 % of the parameter sets' means (parameters and chance); "
+        "`week` counts the measured period (week 1 is the first after the warm-up, where "
+        "timeseries.parquet's week counts the warm-up too)"
     ),
     "Inputs": "inputs that differ from the defaults, with their source",
     "Prices": "every price, who pays it and the measured period, with their source",
@@ -92,7 +103,7 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         ]
     )
     resources = tables.resources_table(payload)
-    return {
+    found = {
         "About": about,
         "Summary": tables.summary_table(payload),
         "Differences": tables.differences_table(payload),
@@ -111,6 +122,25 @@ def workbook_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
         "Sensitivity": tables.sensitivity_table(payload),
         "Provenance": tables.provenance_table(payload),
     }
+    # a sheet with nothing in it says why, so that it does not read as a fault
+    return {
+        name: pd.DataFrame([{"note": EMPTY.get(name, "nothing to show")}]) if frame.empty else frame
+        for name, frame in found.items()
+    }
+
+
+#: why a sheet can have nothing in it
+EMPTY = {
+    "Cost-effectiveness": "one scenario: no pair of scenarios to compare",
+    "Choice": "one scenario: no pair of scenarios to compare",
+    "Price changes": "one scenario: no pair of scenarios to compare",
+    "By payer": "one scenario: no pair of scenarios to compare",
+    "Cumulative": "one scenario: no pair of scenarios to compare",
+    "Transition": "the comparison was run without --transition-weeks, which counts the cost of "
+    "the change itself from launch",
+    "Inputs": "every input of every scenario is at its default",
+    "Sensitivity": "no sensitivity analysis was given (--sensitivity DIR)",
+}
 
 
 def _is_workbook(path: Path) -> bool:
