@@ -1989,3 +1989,23 @@ def test_the_resources_are_in_words_on_the_terminal_and_in_the_report(capsys) ->
     shown = capsys.readouterr().out
     assert "flexible budget cap, GBP/person-year" in shown and "1,000" in shown
     assert "front line paid by" in shown and "cost of a paid hour, GBP" in shown
+
+
+def test_a_shorter_wait_is_said_in_weeks_not_fewer_weeks() -> None:
+    """'about 1 fewer weeks in the mean completed wait' read badly."""
+    from relsim.report.words import comparison_paragraph
+
+    payload = _cost_payload(
+        {"mean": 10.0, "ci95": [5.0, 15.0]}, {"mean": 1.0, "ci95": None}, (1, 1)
+    )
+    for mean, ci, said in (
+        (-1.0, [-1.4, -0.6], "about 1 week less in the mean completed wait (95 % interval 0.60 "
+         "weeks to 1.4 weeks)"),
+        (2.5, [2.0, 3.0], "about 2.5 weeks more in the mean completed wait (95 % interval 2 "
+         "weeks to 3 weeks)"),
+        (0.2, [-0.5, 0.9], "no clear difference in the mean completed wait (95 % interval from "
+         "0.50 weeks less to 0.90 weeks more)"),
+    ):  # fmt: skip
+        payload["differences"]["b - a"]["mean_wait_weeks"] = {"mean": mean, "ci95": ci}
+        [wait] = [b for b in comparison_paragraph(payload, "b - a") if b.startswith("Waiting")]
+        assert wait == f"Waiting (front door, allocation, caseworker, specialist): {said}."

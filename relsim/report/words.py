@@ -296,8 +296,11 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
                 first,
             )
         )
-    noun = "weeks in the mean completed wait"
-    wait = change(diffs.get("mean_wait_weeks"), noun, "the mean completed wait", 1, sig)
+    # 'about 1 week less in the mean completed wait', not 'about 1 fewer weeks'
+    wait = change(
+        diffs.get("mean_wait_weeks"), "in the mean completed wait", "the mean completed wait",
+        1, _weeks, fewer="less", more="more",
+    )  # fmt: skip
     bullets.append(f"Waiting (front door, allocation, caseworker, specialist): {wait}.")
     caseload = diffs.get("mean_caseload", {}).get("mean")
     burnout = diffs.get("mean_burnout", {}).get("mean")
@@ -307,6 +310,12 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
             f"per worker, and burnout {_more_or_fewer(burnout, 'lower')} on a 0-1 scale."
         )
     return bullets
+
+
+def _weeks(value: float) -> str:
+    """'1 week', '2.5 weeks', '0.8 weeks'."""
+    shown = sig(value)
+    return f"{shown} week" if shown == "1" else f"{shown} weeks"
 
 
 def _verdict(summary: dict[str, Any] | None) -> str | None:
