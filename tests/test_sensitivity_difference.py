@@ -227,3 +227,24 @@ def test_two_districts_of_different_populations_are_refused(tmp_path, cli_scenar
         "relsim: error: sensitivity --against: the scenarios describe different populations"
     )
     assert not out.exists()
+
+
+def test_the_morris_plot_labels_are_symbols_not_tex() -> None:
+    """relsim's figures show text as typed, so SALib's TeX labels read '$\\sigma / \\mu^{\\star}$'
+    on the published plot: its axes and legend are written in plain symbols."""
+    import pandas as pd
+
+    from relsim.plotting import pyplot
+    from relsim.sweep.sensitivity import _mu_star_sigma
+
+    part = pd.DataFrame(
+        {"parameter": ["a", "b"], "mu_star": [1.0, 2.0], "sigma": [0.5, 1.5],
+         "mu_star_ci95": [0.1, 0.2]}
+    )  # fmt: skip
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    _mu_star_sigma(ax, part)
+    shown = [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.get_legend().get_texts())]
+    plt.close(fig)
+    assert shown[:2] == ["μ*", "σ"]
+    assert shown[2:] == ["σ / μ* = 1.0", "σ / μ* = 0.5", "σ / μ* = 0.1"]

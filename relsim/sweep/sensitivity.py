@@ -263,7 +263,17 @@ def _mu_star_sigma(ax: Any, part: pd.DataFrame) -> None:
     covariance_plot(ax, indices, {"s": 14})
     for name, x, y in zip(indices["names"], indices["mu_star"], indices["sigma"], strict=True):
         ax.annotate(name, (x, y), fontsize=6, xytext=(3, 3), textcoords="offset points")
+    # SALib writes its labels in TeX, which relsim's figures show as typed (relsim.plotting, for
+    # users' names and values): they are given in plain symbols instead
     for text in ax.get_legend().get_texts():
+        text.set_text(_plain_symbols(text.get_text()))
         text.set_fontsize(6)
-    ax.xaxis.label.set_size(8)
-    ax.yaxis.label.set_size(8)
+    ax.set_xlabel("μ*", fontsize=8)
+    ax.set_ylabel("σ", fontsize=8)
+
+
+def _plain_symbols(label: str) -> str:
+    """SALib's TeX legend ('σ / μ* = 1.0' written with \\sigma, \\mu^{\\star} and $) in symbols."""
+    for tex, symbol in ((r"\mu^{\star}", "μ*"), (r"\sigma", "σ"), ("$", "")):
+        label = label.replace(tex, symbol)
+    return label
