@@ -15,12 +15,14 @@ Two ablation arms switch adaptive rationing off (`rationing.mode=fixed`: the fro
 the specialist services' thresholds and episode lengths held at their bases) in the two
 assess-do-refer arms, to show what the rationing loop does to the after-effect.
 
-    python scripts/shock_recovery.py --workers 2     # about 2 minutes on two quiet cores
-    python scripts/shock_recovery.py --sets 0 --workers 2 --out docs/results/shock_recovery_chance
+    python scripts/shock_recovery.py --workers 2 --force    # about 2 minutes on two quiet cores
+    python scripts/shock_recovery.py --sets 0 --workers 2 --force --out CHANCE    # see below
     python scripts/shock_recovery.py --quick --out /tmp/shock   # a tiny district, to check
 
-With --sets 0 each arm runs 8 replications at the scenarios' own values instead (chance only).
-Writes, under --out (default docs/results/shock_recovery): runs.csv (every run's window
+With --sets 0 each arm runs 8 replications at the scenarios' own values instead (chance only;
+published in docs/results/shock_recovery_chance, the CHANCE above).
+Writes, under --out (default docs/results/shock_recovery, the published study: a non-empty --out
+is refused without --force): runs.csv (every run's window
 measures; `parameter_set` is the replication), after_effects.csv (per arm, measure and window:
 the level without the shock, the paired after-effect and the 95 % t-interval of its mean, and
 the after-effect as a share of the level), between_models.csv (each Liberated arm's
@@ -28,13 +30,15 @@ after-effect minus each assess-do-refer arm's, paired by parameter set and seed)
 (each ablation arm's after-effect minus its arm's with rationing, paired), arms.csv (what
 each arm has and does without the shock, over the measured weeks: its staff and total cost, its
 waits, the people at its front line and its front door's threshold, the mean and 95 % t-interval
-over the runs; also for the bundled six duty workers, run without the shock only) and
-shock_recovery.png.
+over the runs; also for the bundled six duty workers, run without the shock only),
+shock_recovery.png and manifest.json (the command, seed, parameter sets and ensemble, the code
+and libraries that made it, and each file's SHA-256).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,12 +48,15 @@ import pandas as pd
 
 from relsim.config import Scenario
 from relsim.config.loading import load_raw, load_scenario
-from relsim.evidence.ensemble import make_draw
-from relsim.files import write_csv, write_figure
+from relsim.environment import git_commit, source_record
+from relsim.evidence.ensemble import load_ensemble, make_draw
+from relsim.files import write_csv, write_figure, write_json
+from relsim.io import now, sha256
 from relsim.runner import run_replications
 from relsim.stats import mean_ci95
 
 ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = "manifest.json"
 SCENARIOS = ROOT / "scenarios"
 SEED = 20261203
 SHOCK_START, SHOCK_WEEKS, WINDOW = 208, 52, 26
@@ -342,7 +349,7 @@ def plot(effects: pd.DataFrame, path: Path, shock_end: int) -> None:
     plt.close(fig)
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sets",
@@ -354,7 +361,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="a tiny district, to check")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "results" / "shock_recovery")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--force", action="store_true", help="replace what an earlier run wrote in --out"
+    )
+    args = parser.parse_args(argv)
+    if args.out.is_dir() and any(args.out.iterdir()) and not args.force:
+        # the default --out is the published study: a run meant as a check must not replace it
+        parser.exit(
+            2, f"{parser.prog}: error: --out {args.out} is not empty (--force replaces it)\n"
+        )
+    started = now()
     sets = min(args.sets, 2) if args.quick else args.sets
     studied = [*ARMS, *(fixed for fixed, _ in ABLATIONS)]
     arms = [run_arm(arm, shocked, sets, args.workers, args.quick) for arm in studied
@@ -371,7 +387,35 @@ def main() -> None:
     write_csv(args.out / "arms.csv", arm_resources(resources))
     shock_end = 78 if args.quick else SHOCK_START + SHOCK_WEEKS
     plot(effects, args.out / "shock_recovery.png", shock_end)
+    write_manifest(args.out, argv, sets, args.quick, started)
     print(f"wrote {args.out}")
+
+
+def write_manifest(
+    out: Path, argv: Sequence[str] | None, sets: int, quick: bool, started: str
+) -> None:
+    """What made the study, as relsim's own results record it: the command, the seed, the
+    parameter sets (and the ensemble they came from), the code and libraries, and each file's
+    SHA-256, so that a reader can tell which code a published table comes from."""
+    written = sorted(p.name for p in out.iterdir() if p.name != MANIFEST)
+    manifest = {
+        "kind": "shock_recovery",
+        "command": [
+            "python",
+            "scripts/shock_recovery.py",
+            *(sys.argv[1:] if argv is None else argv),
+        ],
+        "seed": SEED,
+        "quick": quick,
+        "parameter_sets": sets,
+        "replications_per_arm": (2 if quick else CHANCE_REPS) if sets == 0 else sets,
+        "ensemble": load_ensemble().describe() if sets else None,
+        "started": started,
+        "finished": now(),
+        **source_record(git_commit()),
+        "sha256": {name: sha256(out / name) for name in written},
+    }
+    write_json(out / MANIFEST, manifest)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ the shock and the one without are the same people with the same luck)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from relsim.config.loading import load_raw, load_scenario
 from relsim.evidence.ensemble import make_draw
+from relsim.io import sha256
 from relsim.runner import run_one
 from tests.reproduced import reproduces
 from tests.script_helpers import load_script
@@ -65,6 +67,20 @@ def test_quick_run_writes_every_arm_window_and_measure(tmp_path: Path) -> None:
     }
     assert {reference for _, reference in script.ABLATIONS} == transactional
     assert (out / "shock_recovery.png").stat().st_size > 0
+    # it records what made it, as relsim's results do, and a second run does not replace it
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["command"][2:] == ["--quick", "--out", str(out)]
+    assert manifest["git_commit"] and manifest["versions"]["relsim"]
+    assert manifest["parameter_sets"] == 2 and manifest["ensemble"]["members"] > 0
+    for name in ("runs.csv", "after_effects.csv", "arms.csv", "shock_recovery.png"):
+        assert manifest["sha256"][name] == sha256(out / name), name
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    again = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert again.returncode == 2 and "is not empty (--force replaces it)" in again.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 @pytest.mark.parametrize(
