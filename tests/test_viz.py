@@ -142,6 +142,11 @@ def test_charts_hold_a_point_a_week_and_mark_policy_changes(comparison: Comparis
         assert option["series"][0]["markLine"]["data"][0]["xAxis"] == 6
         values = np.array([v for _, v in option["series"][0]["data"]])
         assert np.isfinite(values).all()
+        # a hovered week is headed 'week 52', not the axis value '52.00'
+        assert option["xAxis"]["axisPointer"]["label"] == {
+            "precision": 0,
+            "formatter": "week {value}",
+        }
     payer = charts.payer_chart(comparison.history, labels)
     assert [len(s["data"]) for s in payer["series"]] == [3, 3]
     scores = charts.headlines(comparison.history)
@@ -754,6 +759,35 @@ def test_boxes_too_small_for_a_label_have_none(comparison: Comparison) -> None:
     assert all(b.title for b in boxes[150:])  # the queues keep theirs
     option = system.system_chart(snapshot, many, "B")
     assert "boxes unlabelled (too many)" in option["title"]["subtext"]
+
+
+@pytest.mark.parametrize("workers_drawn", [6, 40, 150])
+def test_each_queue_holds_its_title_above_its_dots_in_the_smallest_picture(
+    comparison: Comparison, workers_drawn: int
+) -> None:
+    """Beside 150 duty workers the queues were squeezed into a strip: their titles ran out of
+    their boxes (and past the picture's edge) and their dots were drawn over the titles. In the
+    smallest picture the layout is made for, each queue's box holds its longest title line, and
+    its first dots start below the title's text."""
+    comparison.advance(52)
+    model = comparison.models[0]
+    snapshot, workers = observe.citizen_snapshot(model), observe.worker_states(model)
+    many = [replace(workers[0], post=i) for i in range(workers_drawn)]
+    x, y, _, boxes, counts = system.layout(snapshot, many)
+    per_unit_x = system.PLOT_WIDTH_PX / counts["grid_width"]
+    per_unit_y = system.PLOT_HEIGHT_PX / counts["grid_height"]
+    queues = boxes[workers_drawn:]
+    assert len(queues) == 5
+    for queue in queues:
+        longest = max(len(line) for line in queue.title.split("\n"))
+        assert longest * system.TITLE_CHARACTER_PX <= queue.width * per_unit_x, queue.title
+        assert queue.x + queue.width <= counts["grid_width"], queue.title
+        inside = (x >= queue.x) & (x <= queue.x + queue.width) & (y >= queue.y)
+        inside &= y <= queue.y + queue.height
+        if inside.any():
+            top = (y[inside].min() - queue.y) * per_unit_y - system.DOT_RADIUS_PX
+            lines = len(queue.title.split("\n"))
+            assert top >= system.TITLE_LINE_PX + 11 * (lines - 1), queue.title
 
 
 def test_asking_for_help_is_not_drawn_at_a_front_door() -> None:

@@ -202,6 +202,8 @@ def line_chart(
         "name": "week",
         "nameLocation": "middle",
         "nameGap": 24,
+        # the tooltip's heading is this label: a week, not the axis value "52.00"
+        "axisPointer": {"label": {"precision": 0, "formatter": "week {value}"}},
     }
     option["yAxis"] = {"type": "value", "max": 100} if spec.share else {"type": "value"}
     option["series"] = series

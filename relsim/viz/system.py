@@ -19,17 +19,27 @@ import numpy as np
 from relsim.viz import observe
 from relsim.viz.observe import CitizenSnapshot, WorkerState
 
-QUEUE_WIDTH = 12
+#: dots in a queue's row: a queue's box is as wide as its title (a box 12 dots wide had its title
+#: run out of it, and past the picture's edge beside 150 workers)
+QUEUE_WIDTH = 24
 #: boxes in a row beyond which a worker's box is too small for its label at half of a
 #: 1280-pixel screen (150 workers put 14 in a row and their labels over each other)
 LABELLED_COLUMNS = 10
-QUEUE_ROWS_SHOWN = 14
+QUEUE_ROWS_SHOWN = 7
+#: the smallest picture the layout is made to fit, in pixels: half of a 1280-pixel screen at the
+#: 125 % zoom the guide suggests for a projector, and the chart's 560 pixels less its legends
+PLOT_WIDTH_PX = 480
+SYSTEM_HEIGHT_PX = 560
+#: the queues' titles: 9-pixel text, about this wide a character, and a line's foot this far
+#: below its box's top (ECharts sets the text 5 pixels inside, on 11-pixel lines)
+TITLE_CHARACTER_PX = 5.4
+TITLE_LINE_PX = 16
+#: the largest dot's radius, in pixels (relationship depth 1)
+DOT_RADIUS_PX = 5
 # Every box keeps its top row for its title, so no dot sits under the text.
 TITLE_ROWS = 1.2
 # A queue's second title line, saying how many of its people are drawn, in dot rows.
 MORE_ROWS = 1.2
-# Room to the right of the queues, in dot widths, for titles longer than a queue is wide.
-TITLE_OVERHANG = 12
 LEGEND_TOP = 40  # pixels: under the title (14 px) and its line of counts (12 px)
 # The boxes' roles are a line of their own under the marks: the hybrid's two roles beside the
 # marks did not fit in half of a 1280-pixel screen, and "caseworker" wrapped over the boxes
@@ -38,6 +48,7 @@ ROLES_TOP = LEGEND_TOP + 22
 # foot of the picture it was below the fold of a 1280x720 screen
 NEEDS_KEY_TOP = ROLES_TOP + 22
 BOXES_TOP = NEEDS_KEY_TOP + 22
+PLOT_HEIGHT_PX = SYSTEM_HEIGHT_PX - BOXES_TOP - 8
 NEEDS_KEY_TITLE = "dot colour, active needs:"
 #: a box's edge by its worker's role (False: a duty worker), in the app's colours for the front
 #: door and the caseworkers, and named in the legend
@@ -113,7 +124,7 @@ def layout(
         ys.append(y)
         chosen.append(mine)
     grid_rows = math.ceil(len(workers) / columns) if workers else 0
-    qx, qy = columns * pitch + 1, 0.0
+    grid_width, grid_height = columns * pitch, grid_rows * row_pitch
     queues = [
         ("front door queue", snapshot.place == observe.PLACE_FRONT_DOOR),
         ("waiting for a caseworker", snapshot.place == observe.PLACE_CASEWORKER_QUEUE),
@@ -121,6 +132,7 @@ def layout(
         ("with a specialist", snapshot.place == observe.PLACE_SPECIALIST),
         ("case closed this week", snapshot.closed & (snapshot.place == observe.PLACE_OUT)),
     ]
+    drawn = []
     for title, members in queues:
         rows = np.flatnonzero(members & present)
         shown = rows[: QUEUE_WIDTH * QUEUE_ROWS_SHOWN]
@@ -129,29 +141,56 @@ def layout(
         # past the picture's right edge ("waiting for a caseworker: 335 (168 sh")
         more = f"\n({shown.size} shown)" if rows.size > shown.size else ""
         title_rows = TITLE_ROWS + (MORE_ROWS if more else 0.0)
+        drawn.append((f"{title}: {rows.size}{more}", shown, height, title_rows))
+    scale = queue_scale(
+        grid_width,
+        grid_height,
+        sum(height + title_rows + 2.2 for _, _, height, title_rows in drawn),
+        max(len(line) for title, *_ in drawn for line in title.split("\n")),
+    )
+    qx, qy = grid_width + 1, 0.0
+    for title, shown, height, title_rows in drawn:
         boxes.append(
             Box(
-                f"{title}: {rows.size}{more}",
+                title,
                 qx,
-                qy + 1,
-                QUEUE_WIDTH,
-                height + title_rows,
+                qy + scale,
+                QUEUE_WIDTH * scale,
+                (height + title_rows) * scale,
                 "rgba(0,0,0,0.03)",
                 "#999",
             )
         )
-        x, y = _grid(shown.size, QUEUE_WIDTH, qx, qy + 1 + title_rows)
-        xs.append(x)
-        ys.append(y)
+        x, y = _grid(shown.size, QUEUE_WIDTH, 0.0, title_rows)
+        xs.append(qx + x * scale)
+        ys.append(qy + scale + y * scale)
         chosen.append(shown)
-        qy += height + title_rows + 2.2
+        qy += (height + title_rows + 2.2) * scale
     counts = {title: int((members & present).sum()) for title, members in queues}
     counts["held by a worker"] = int(held.sum())
     counts["not in any service"] = int((snapshot.place == observe.PLACE_OUT).sum())
-    counts["grid_height"] = math.ceil(max(grid_rows * row_pitch, qy))
-    counts["grid_width"] = int(qx + QUEUE_WIDTH + TITLE_OVERHANG)
+    counts["grid_height"] = math.ceil(max(grid_height, qy))
+    counts["grid_width"] = math.ceil(qx + QUEUE_WIDTH * scale + 0.5)
     counts["grid_labelled"] = int(columns <= LABELLED_COLUMNS)
     return np.concatenate(xs), np.concatenate(ys), np.concatenate(chosen), boxes, counts
+
+
+def queue_scale(grid_width: float, grid_height: float, queues_height: float, title: int) -> float:
+    """How much larger than a worker's dots the queues are drawn, so that in the smallest
+    picture (PLOT_WIDTH_PX by PLOT_HEIGHT_PX) a queue's box holds its longest title line of
+    `title` characters and its title rows hold the text above its dots. Beside many workers the
+    picture shrinks to fit them, and the queues' titles, whose text does not shrink, ran out of
+    their boxes and under their dots; the smallest scale that fits is taken (1: as the
+    workers')."""
+    for step in range(13):
+        scale = 1.0 + 0.25 * step
+        per_unit_x = PLOT_WIDTH_PX / (grid_width + 1 + QUEUE_WIDTH * scale + 0.5)
+        per_unit_y = PLOT_HEIGHT_PX / max(grid_height, queues_height * scale, 1.0)
+        wide = title * TITLE_CHARACTER_PX <= QUEUE_WIDTH * scale * per_unit_x
+        tall = TITLE_ROWS * scale * per_unit_y >= TITLE_LINE_PX
+        if wide and tall:
+            return scale
+    return scale
 
 
 def system_chart(

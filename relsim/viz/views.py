@@ -126,7 +126,10 @@ def SystemView(comparison: Comparison, followed: solara.Reactive[int | None], fr
             solara.FigureEcharts(
                 option=option,
                 on_click=clicked,
-                attributes={"style": "height: 560px; width: 100%;", "data-testid": f"system-{i}"},
+                attributes={
+                    "style": f"height: {system.SYSTEM_HEIGHT_PX}px; width: 100%;",
+                    "data-testid": f"system-{i}",
+                },
                 responsive=True,
             )
 
