@@ -5,6 +5,7 @@ says its unit."""
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +100,10 @@ def differences_figure(payload: dict[str, Any]) -> bytes:
     return png(fig)
 
 
+#: a panel's unit on the y axis fits its height (2.5 inches at 7 points) in lines this long
+UNIT_CHARACTERS = 34
+
+
 def bands_figure(
     analysis: Analysis, keys: Sequence[str], title: str, band: str = "95 % band"
 ) -> bytes:
@@ -121,7 +126,8 @@ def bands_figure(
             )  # fmt: skip
             ax.fill_between(found.weeks, found.low, found.high, color=s["color"], alpha=0.18)
         ax.set_title(name)
-        ax.set_ylabel(unit, fontsize=7)
+        # a long unit on one line ran up past its panel into the figure's title
+        ax.set_ylabel("\n".join(textwrap.wrap(unit, UNIT_CHARACTERS)), fontsize=7)
         ax.set_xlabel("week of the measured period")
         ax.grid(linestyle=":", linewidth=0.5)
     for ax in list(axes.flat)[len(keys) :]:
