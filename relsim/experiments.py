@@ -471,7 +471,7 @@ def paired_differences(
         for key in keys:
             frame[key] = reference.loc[common, key].to_numpy()
         frame["status"] = "ok"
-        summary = summarise(frame, keys, metrics, reps_per_set)
+        summary = summarise(frame, keys, metrics, reps_per_set, differences=True)
         summary = summary.drop(columns="runs_failed").rename(columns={"runs_ok": "pairs"})
         summary.insert(0, "minus", names[0])
         summary.insert(0, "series", name)

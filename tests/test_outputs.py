@@ -461,3 +461,7 @@ def test_a_sweeps_summary_cuts_the_metrics_intervals_at_zero_but_not_the_drifts(
     [row] = summarise(runs, [], ["mean_wait_weeks"]).to_dict("records")
     assert row["mean_wait_weeks_ci95_low"] == 0.0 and row["mean_wait_weeks_ci95_high"] > 0.3
     assert row["crisis_rate_drift_ci95_low"] < 0
+    # an experiment's paired differences of metrics are summarised the same way, uncut (cut,
+    # a difference's bar ended above its own mean and its figure could not be drawn)
+    [row] = summarise(runs, [], ["mean_wait_weeks"], differences=True).to_dict("records")
+    assert row["mean_wait_weeks_ci95_low"] < 0

@@ -149,11 +149,16 @@ def summarise(
     keys: list[str],
     metrics: list[str] | None = None,
     reps_per_set: int | None = None,
+    differences: bool = False,
 ) -> pd.DataFrame:
     """One row per design point: its swept values, run counts, and each metric's mean and CI:
     over replications (chance), or with `reps_per_set` (a sweep run with --ensemble) the
-    central 95 % of the parameter sets' means (parameters and chance)."""
+    central 95 % of the parameter sets' means (parameters and chance). A metric's interval
+    stops at zero; with `differences` (the runs are paired differences of metrics, which can
+    be negative) it does not."""
     from relsim.evidence.intervals import CHANCE, METRIC_FLOOR, PARAMETERS, interval
+
+    floor = None if differences else METRIC_FLOOR
 
     metrics = [m for m in (metrics or METRIC_NAMES) if m in runs.columns]
     rows = []
@@ -165,7 +170,7 @@ def summarise(
         row["interval"] = CHANCE if reps_per_set is None else PARAMETERS
         sets = None if reps_per_set is None else (ok["replication"] // reps_per_set).tolist()
         for metric in metrics:
-            summary = interval(ok[metric].tolist(), sets, METRIC_FLOOR)
+            summary = interval(ok[metric].tolist(), sets, floor)
             ci = summary["ci95"] or [np.nan, np.nan]
             row[f"{metric}_mean"] = np.nan if summary["mean"] is None else summary["mean"]
             row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
