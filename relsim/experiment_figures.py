@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from relsim.commission.inputs import parameter_meta
 from relsim.files import write_csv, write_figure
+from relsim.metrics import UNITS
 
 if TYPE_CHECKING:
     from relsim.experiment_files import Experiment, Figure
@@ -41,7 +43,8 @@ def experiment_figure(
     fig, axes = plt.subplots(1, 2 if paired else 1, figsize=(11 if paired else 6.5, 4.2), dpi=110)
     level_ax = axes[0] if paired else axes
     _lines(level_ax, data, groups, figure, stats, styles)
-    level_ax.set_ylabel(figure.metric)
+    unit = _unit_words(UNITS.get(figure.metric, ""))
+    level_ax.set_ylabel(f"{figure.metric}{unit}")
     level_ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
     if paired:
         diff_ax = axes[1]
@@ -49,13 +52,18 @@ def experiment_figure(
         minus = str(gaps["minus"].iloc[0])
         _lines(diff_ax, gaps, groups, figure, stats, styles, minus=minus)
         diff_ax.axhline(0, color="grey", linewidth=0.8)
-        diff_ax.set_ylabel(f"difference in {figure.metric}")
+        diff_ax.set_ylabel(f"difference in {figure.metric}{unit}")
         diff_ax.set_title("paired difference", fontsize=9)
     interval = str(data["interval"].iloc[0])
     fig.text(0.01, 0.01, f"bars: 95% interval ({interval})", fontsize=7, color="dimgrey")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     write_figure(png, fig)
     plt.close(fig)
+
+
+def _unit_words(unit: str) -> str:
+    """' (GBP/citizen-year)' after a name on an axis; nothing without a unit."""
+    return f" ({unit})" if unit else ""
 
 
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
@@ -107,5 +115,6 @@ def _lines(
         ax.errorbar(
             group[figure.x], mean, yerr=yerr, capsize=3, label=name, **styles[parts]
         )  # fmt: skip
-    ax.set_xlabel(figure.x)
+    meta = parameter_meta().get(figure.x, {})
+    ax.set_xlabel(f"{figure.x}{_unit_words(str(meta.get('unit') or ''))}")
     ax.legend(fontsize=7)

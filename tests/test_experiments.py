@@ -295,6 +295,27 @@ def _tiny(tmp_path: Path, extra: str = "") -> Path:
     return path
 
 
+def test_a_figures_axes_give_their_units(tmp_path: Path, monkeypatch) -> None:
+    """A figure's axes gave bare names (`total_cost_per_citizen_year`, `time.weeks`): each names
+    its unit from the metric's and the grid key's own, as the tables do."""
+    import relsim.experiment_figures
+
+    drawn: list = []
+    write = relsim.experiment_figures.write_figure
+
+    def kept(path: Path, fig) -> None:
+        drawn.append(fig)
+        write(path, fig)
+
+    monkeypatch.setattr(relsim.experiment_figures, "write_figure", kept)
+    run_experiment(_tiny(tmp_path), tmp_path / "out", workers=1)
+    [figure] = drawn
+    level, gap = figure.axes
+    assert level.get_ylabel() == "crisis_events_per_citizen_year (events/citizen-year)"
+    assert gap.get_ylabel() == "difference in crisis_events_per_citizen_year (events/citizen-year)"
+    assert level.get_xlabel() == "liberated.contact_effect_per_hour (need per hour)"
+
+
 def test_paired_differences_are_run_by_run(tmp_path: Path) -> None:
     """differences.csv holds liberated minus baseline over the same points and replications:
     its means equal the differences of the series' means and are the means of the run-by-run
