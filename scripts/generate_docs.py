@@ -713,7 +713,9 @@ COMPARE_KEYS = {
     ),
     "prices": (
         "per scenario, every price (a unit in GBP), who pays it (`payer`), the specialists' "
-        "funding and the measured period (`time.weeks`, `time.warmup_weeks`), whether or not "
+        "funding, places and session hours (a block-funded service costs its places x a "
+        "session's hours x 1.5 for recording x its hourly cost) and the measured period "
+        "(`time.weeks`, `time.warmup_weeks`), whether or not "
         "they differ from the defaults: value, default, unit and source (a source gives the "
         "default: a value the scenario sets reads `set by the scenario (the default, D, rests "
         "on: ...)`)"

@@ -1886,11 +1886,16 @@ def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
     )  # at its default, and still shown
     for key in ("workforce.hourly_cost_gbp", "crises.ae.payer", "specialists.funding",
                 "specialists.money.hourly_cost_gbp", "liberated.budget_payer", "time.weeks",
-                "time.warmup_weeks"):  # fmt: skip
+                "time.warmup_weeks",
+                # what a block-funded specialist service's cost is built from (about a tenth
+                # of the bundled district's total, from inputs the report did not show)
+                "specialists.money.capacity_slots_per_1000_citizens",
+                "specialists.money.session_hours"):  # fmt: skip
         assert key in found, key
     assert "NHS National Cost Collection" in found["crises.ae.unit_cost_gbp"]["source"]
     html = prices_table({"prices": {"a": found, "b": prices(Scenario())}})
     assert html.count("<tr>") == len(found) + 1
+    assert "costs its places x a session's hours x 1.5 for recording x its hourly cost" in html
     assert f'<td class="name">{esc(found["crises.ae.unit_cost_gbp"]["source"])}</td>' in html
 
 

@@ -127,12 +127,16 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
 
 #: besides every price (a unit in GBP) and who pays (`payer`): what decides how the prices add up
 PRICED_BY = ("specialists.funding", "time.weeks", "time.warmup_weeks")
+#: a specialist service's block-funded cost is its places x the hours of a session (and half as
+#: much again for recording, a constant: ODD 7.11) x its hourly cost, whether used or not
+PRICED_SPECIALIST = ("capacity_slots_per_1000_citizens", "session_hours")
 
 
 def is_price(key: str, meta: dict[str, Any]) -> bool:
     """A price the costs are built from, who pays it, or what decides how they add up."""
     unit = str(meta.get("unit", ""))
-    return unit.startswith("GBP") or unit == "payer" or key in PRICED_BY
+    specialist = key.startswith("specialists.") and key.rsplit(".", 1)[-1] in PRICED_SPECIALIST
+    return unit.startswith("GBP") or unit == "payer" or key in PRICED_BY or specialist
 
 
 def shown(value: Any) -> str:
