@@ -80,6 +80,7 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
     from relsim.rerun import COMPARED, can_compare, compare_files, mismatches, run_manifest
     from relsim.run_results import default_workers, run_scenario, scenario_block, write_run
     from relsim.targets import ResultTarget
+    from relsim.warmup import unsettled_warnings
 
     data, scenario = run_manifest(manifest)
     found = mismatches(data, [(str(data.get("scenario_hash")), scenario_hash(scenario))])
@@ -109,8 +110,13 @@ def _rerun_run(manifest: Path, data: dict, out: Path, force: bool, workers: int 
         )
         block = scenario_block(scenario, results, data["seed"], started, draw)
         block["provenance"]["rerun_of"] = portable_path(manifest)
-        # what the run warned of, as it warned (the --set behind them is not kept)
-        block["warnings"] = warn(_texts(data.get("warnings")))
+        # what the run warned of, as it warned (the --set behind them is not kept), and
+        # whether the district had settled, from this rerun (a run made before that warning
+        # existed recorded none)
+        recorded = _texts(data.get("warnings"))
+        block["warnings"] = warn(recorded) + warn(
+            [w for w in unsettled_warnings([block]) if w not in recorded]
+        )
         write_run(target.staged, scenario, results, block, draw)
         target.commit()
     verdicts = compare_files(data, manifest.parent, out)
@@ -308,6 +314,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
     )
     from relsim.target_checks import check_entry_name
     from relsim.targets import ResultTarget
+    from relsim.warmup import unsettled_warnings
 
     name = printable(str(manifest))
     names = data.get("scenarios")
@@ -360,6 +367,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             warn_proportions(configs)
             + warn_unread(_texts(options.get("set")), configs)
             + warn(same_results_warnings(configs, runs))
+            + warn(unsettled_warnings(blocks))
         )
         payload = comparison_payload(configs, runs, draws, blocks, seed)
         # the commissioner's sections, as `compare` adds them (who saves, the district, the

@@ -465,3 +465,24 @@ def test_a_sweeps_summary_cuts_the_metrics_intervals_at_zero_but_not_the_drifts(
     # a difference's bar ended above its own mean and its figure could not be drawn)
     [row] = summarise(runs, [], ["mean_wait_weeks"], differences=True).to_dict("records")
     assert row["mean_wait_weeks_ci95_low"] < 0
+
+
+def test_a_rerun_says_the_district_had_not_settled_as_the_original_did(tmp_path, capsys):
+    """rerun gave a comparison's result without the warning its original gave, and a run's
+    only as its manifest recorded it (none in one made before the warning existed)."""
+    unsettled = (*SETTLING, "--set", "time.warmup_weeks=0", "--workers", "1", "--ensemble", "0")
+    assert relsim_main("compare", "baseline", "liberated", *unsettled, "--out", tmp_path / "c") == 0
+    assert relsim_main("run", "liberated", *unsettled, "--out", tmp_path / "r") == 0
+    manifest = tmp_path / "r" / "manifest.json"
+    recorded = json.loads(manifest.read_text())
+    assert any("had not settled" in w for w in recorded["warnings"])
+    recorded["warnings"] = []  # as a run made before the warning existed
+    manifest.write_text(json.dumps(recorded))
+    capsys.readouterr()
+    for original, again in (("c", "c2"), ("r", "r2")):
+        args = ("rerun", tmp_path / original, "--out", tmp_path / again, "--json")
+        assert relsim_main(*args) in (0, 1)  # 1: the edited manifest's run reads as changed
+        out, err = capsys.readouterr()
+        warnings = json.loads(out)["warnings"]
+        assert any("had not settled when its measured period began" in w for w in warnings)
+        assert all(w in err for w in warnings)
