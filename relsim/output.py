@@ -131,7 +131,9 @@ def print_payers(payload: dict[str, Any]) -> None:
     )
     from relsim.report.words import settled, sides
 
-    steady = "steady state" if settled(payload) else "after the warm-up (not all settled)"
+    steady = (
+        "steady state" if settled(payload) else "after the warm-up (not all known to have settled)"
+    )
     for key, title in (("payers", steady), ("transition", "from launch")):
         section = payload.get(key) or {}
         comparisons = section.get("comparisons", section) if key == "transition" else section

@@ -20,6 +20,8 @@ import pandas as pd
 from relsim.stats import ratio
 
 BATCH = 5
+#: the shortest series (warm-up included) MSER-5 can judge: four batches
+MSER5_WEEKS = 4 * BATCH
 DRIFT_MEASURES = ("crises", "mean_need")
 
 
@@ -78,12 +80,15 @@ def steady_state_report(timeseries: pd.DataFrame, warmup_weeks: int) -> dict[str
     measured period, and the MSER-5 truncation point of the weekly crisis rate per citizen
     (pooled over replications, warm-up included; relsim.warmup.run_check reads the same rate
     for one run) against the warm-up used."""
-    truncation = mser5(weekly_crisis_rate(timeseries).fillna(0.0).to_numpy())
+    rate = weekly_crisis_rate(timeseries).fillna(0.0).to_numpy()
+    # MSER-5 needs four batches: a shorter run is not judged settled (it was, by default)
+    checked = rate.size >= MSER5_WEEKS
+    truncation = mser5(rate)
     return {
         "drift_second_half_vs_first": drift(timeseries),
-        "mser5_truncation_weeks": truncation,
+        "mser5_truncation_weeks": truncation if checked else None,
         "warmup_weeks": warmup_weeks,
-        "warmup_covers_mser5": truncation <= warmup_weeks,
+        "warmup_covers_mser5": truncation <= warmup_weeks if checked else None,
     }
 
 
@@ -97,6 +102,12 @@ def unsettled_warnings(blocks: Sequence[dict]) -> list[str]:
         if steady["warmup_covers_mser5"]:
             continue
         truncation, warmup = steady["mser5_truncation_weeks"], steady["warmup_weeks"]
+        if truncation is None:
+            warnings.append(
+                f"{block['scenario']}: too short to tell whether the district had settled when "
+                f"its measured period began (MSER-5 needs {MSER5_WEEKS} weeks, warm-up included)"
+            )
+            continue
         rate = steady["drift_second_half_vs_first"].get("crisis_rate", math.nan)
         moved = (
             f"; the crisis rate is {abs(rate):.1%} {'lower' if rate < 0 else 'higher'} in the "

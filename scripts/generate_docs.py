@@ -607,7 +607,9 @@ MANIFEST_KEYS = {
         "drift of weekly crises, mean need and the crisis rate per citizen from the first to the "
         "second half of the measured period, and the MSER-5 truncation point of the weekly "
         "crisis rate per citizen (pooled over replications, warm-up included) against the "
-        "warm-up"
+        "warm-up (both null when the run, warm-up included, is under 20 weeks: too short to "
+        "check; `run` and `compare` warn when the warm-up does not cover the truncation point "
+        "or the check cannot be made)"
     ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",
@@ -878,6 +880,9 @@ VALUE_HINTS = {
     "break_even_week_earliest": "<week> | null",
     "break_even_week_latest": "<week> | null",
     "pilot_replications": "<integer> | null",
+    # null: the run (warm-up included) is too short for MSER-5 (under 20 weeks)
+    "mser5_truncation_weeks": "<integer> | null",
+    "warmup_covers_mser5": "<true|false> | null",
     "caseworker_caseload_cap": "<integer> | null",
     "duty_worker_caseload_cap": "<integer> | null",
     "flexible_budget_cap_gbp_per_person_year": "<number> | null",

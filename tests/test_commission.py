@@ -1688,8 +1688,8 @@ def test_the_summary_in_words_says_how_waits_change():
     bullets = comparison_paragraph(payload, "b - a")
     waiting = [b for b in bullets if b.startswith("Waiting")]
     assert waiting == [
-        "Waiting (front door, allocation, caseworker, specialist): about 17 more weeks in the "
-        "mean completed wait (95 % interval 2.4 to 27)."
+        "Waiting (front door, allocation, caseworker, specialist): about 17 weeks more in the "
+        "mean completed wait (95 % interval 2.4 weeks to 27 weeks)."
     ]
 
 

@@ -486,3 +486,23 @@ def test_a_rerun_says_the_district_had_not_settled_as_the_original_did(tmp_path,
         warnings = json.loads(out)["warnings"]
         assert any("had not settled when its measured period began" in w for w in warnings)
         assert all(w in err for w in warnings)
+
+
+def test_a_run_too_short_to_check_is_not_called_settled(capsys) -> None:
+    """Under 20 weeks (warm-up included) MSER-5 has fewer than four batches and returned 0, so
+    a 19-week run with no warm-up was 'in the steady state' while its crisis rate rose by a
+    fifth between the halves: the check is recorded as not made, said, and not called settled."""
+    short = ("--set", "population.citizens=300", "--set", "time.weeks=19", "--reps", "2")
+    args = ("compare", "baseline", "liberated", *short, "--set", "time.warmup_weeks=0")
+    assert relsim_main(*args, "--workers", "1", "--ensemble", "0", "--json") == 0
+    out, err = capsys.readouterr()
+    payload = json.loads(out)
+    for block in payload["scenarios"]:
+        steady = block["provenance"]["steady_state"]
+        assert steady["warmup_covers_mser5"] is None and steady["mser5_truncation_weeks"] is None
+    said = [w for w in payload["warnings"] if "too short to tell whether the district had" in w]
+    assert len(said) == 2 and all(w in err for w in said)
+    from relsim.report.words import measured_period, settled
+
+    assert not settled(payload)
+    assert "too short to tell" in measured_period(payload)

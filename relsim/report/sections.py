@@ -197,8 +197,8 @@ def payers_section(analysis: Analysis) -> str:
         + (
             "the measured period (the steady state, after the warm-up)"
             if words.settled(payload)
-            else "the measured period (after the warm-up, though not every district had "
-            "settled by then: see the warning)"
+            else "the measured period (after the warm-up, though not every district is known "
+            "to have settled by then: see the warning)"
         )
         + "; the cost of getting there is the next section.</p>"
     ]

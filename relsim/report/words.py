@@ -400,20 +400,28 @@ def _more_or_fewer(value: float, less: str) -> str:
     return f"{sig(abs(value), 2)} {less if value < 0 else more}"
 
 
+def _checks(payload: dict[str, Any]) -> list[bool | None]:
+    """Each scenario's steady-state check: True (its warm-up covers its transient), False, or
+    None (its runs too short to tell)."""
+    return [
+        block.get("provenance", {}).get("steady_state", {}).get("warmup_covers_mser5", True)
+        for block in payload["scenarios"]
+    ]
+
+
 def settled(payload: dict[str, Any]) -> bool:
     """Whether every scenario's warm-up covers its transient (the manifest's steady-state
     check): what is said of 'the steady state' holds only then."""
-    return all(
-        block.get("provenance", {}).get("steady_state", {}).get("warmup_covers_mser5", True)
-        for block in payload["scenarios"]
-    )
+    return all(check is True for check in _checks(payload))
 
 
 def measured_period(payload: dict[str, Any]) -> str:
     """Where the measured period starts, said only as far as the steady-state check allows."""
     if settled(payload):
         return "in the steady state"
-    return "(after the warm-up, before every district had settled: see the warning)"
+    if False in _checks(payload):
+        return "(after the warm-up, before every district had settled: see the warning)"
+    return "(after the warm-up; too short to tell whether it had settled: see the warning)"
 
 
 def district_sentence(payload: dict[str, Any]) -> str:
