@@ -2014,3 +2014,49 @@ def test_a_shorter_wait_is_said_in_weeks_not_fewer_weeks() -> None:
         payload["differences"]["b - a"]["mean_wait_weeks"] = {"mean": mean, "ci95": ci}
         [wait] = [b for b in comparison_paragraph(payload, "b - a") if b.startswith("Waiting")]
         assert wait == f"Waiting (front door, allocation, caseworker, specialist): {said}."
+
+
+def test_staff_and_cost_words_follow_their_intervals() -> None:
+    """'burnout 0.036 higher' stood beside an interval from 0.009 lower to 0.080 higher, and
+    '£11,000 to £11,000' was an interval from £10,822 to £11,393 at two figures."""
+    from relsim.report.formatting import money
+    from relsim.report.words import change, comparison_paragraph
+
+    payload = _cost_payload(
+        {"mean": 10.0, "ci95": [5.0, 15.0]}, {"mean": 1.0, "ci95": None}, (1, 1)
+    )
+    payload["differences"]["b - a"] |= {
+        "mean_caseload": {"mean": -6.5, "ci95": [-8.0, -5.0]},
+        "mean_burnout": {"mean": 0.036, "ci95": [-0.00911, 0.0802]},
+    }
+    [staff] = [b for b in comparison_paragraph(payload, "b - a") if b.startswith("Staff")]
+    assert staff == (
+        "Staff (b against a): 6.5 fewer open cases per worker, and no clear difference in "
+        "burnout on a 0-1 scale."
+    )
+    payload["differences"]["b - a"]["mean_burnout"] = {"mean": 0.036, "ci95": [0.01, 0.06]}
+    [staff] = [b for b in comparison_paragraph(payload, "b - a") if b.startswith("Staff")]
+    assert staff.endswith("and burnout 0.036 higher on a 0-1 scale.")
+    said = change({"mean": 11_100.0, "ci95": [10_822.0, 11_393.0]}, "more", "cost", 1, money)
+    assert said == "about £11,000 more more (95 % interval £10,800 to £11,400)"
+
+
+def test_each_sides_spend_and_the_district_totals_stop_at_zero(capsys) -> None:
+    """With a dozen citizens an NHS spend read '£1,930 (-£1,890 to £5,750)' and the district's
+    crises a year '45.5 (-12.7 to 104)'; the savings, which can be negative, are not cut."""
+    tiny = ("--set", "population.citizens=12", "--set", "time.weeks=10", "--set",
+            "time.warmup_weeks=10", "--reps", "3", "--workers", "1", "--ensemble", "0")  # fmt: skip
+    assert relsim_main("compare", "baseline", "liberated", *tiny, "--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    lows = [
+        entry[side]["ci95"][0]
+        for comparison in payload["payers"].values()
+        for entry in comparison["payers"].values()
+        for side in ("first_gbp_per_citizen_year", "other_gbp_per_citizen_year")
+        if entry[side]["ci95"]
+    ]
+    lows += [
+        q["ci95"][0] for b in payload["scenarios"] for q in b["district"].values() if q["ci95"]
+    ]
+    assert lows and min(lows) >= 0
+    assert 0 in lows  # some were cut (else the district is too large to test this)

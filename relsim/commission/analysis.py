@@ -147,7 +147,8 @@ def _district(
     sets = None if set_of is None else [set_of[r] for r in reps]
 
     def interval(values: list[float]) -> dict:
-        return dict(summary(np.asarray(values, dtype=float), sets))
+        # every district total is a count or a spend: its interval stops at zero
+        return dict(summary(np.asarray(values, dtype=float), sets, METRIC_FLOOR))
 
     def yearly(metric: str) -> dict:
         return interval([by_rep[r][metric] * present[r] for r in reps])

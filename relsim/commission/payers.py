@@ -21,7 +21,8 @@ import pandas as pd
 from scipy import stats
 
 from relsim.config import PAYERS, Scenario
-from relsim.stats import Summary, mean_ci95
+from relsim.evidence.intervals import METRIC_FLOOR, interval
+from relsim.stats import Summary
 
 SERVICE = "service"
 PAYER_VIEW: tuple[str, ...] = (SERVICE, *PAYERS)
@@ -158,14 +159,12 @@ def break_even(saving: np.ndarray) -> int | None:
     return None if last == saving.size - 1 else last + 2
 
 
-def summary(values: np.ndarray, sets: Sequence[int] | None = None) -> Summary:
-    """Mean and 95 % interval: a t-interval, or with `sets` the central 95 % of the parameter
-    sets' means (see `band`)."""
-    if sets is None:
-        return mean_ci95([float(v) for v in values])
-    from relsim.evidence.intervals import ensemble_summary
-
-    found = ensemble_summary([float(v) for v in values], sets)
+def summary(
+    values: np.ndarray, sets: Sequence[int] | None = None, floor: float | None = None
+) -> Summary:
+    """Mean and 95 % interval: a t-interval (cut at `floor`, for what cannot be less: a spend),
+    or with `sets` the central 95 % of the parameter sets' means (see `band`)."""
+    found = interval([float(v) for v in values], sets, floor)
     return {"mean": found["mean"], "ci95": found["ci95"]}
 
 
@@ -205,8 +204,8 @@ def compare_payers(
         rows.append(
             {
                 "payer": payer,
-                "first_gbp_per_citizen_year": summary(per_a, sets),
-                "other_gbp_per_citizen_year": summary(per_b, sets),
+                "first_gbp_per_citizen_year": summary(per_a, sets, METRIC_FLOOR),
+                "other_gbp_per_citizen_year": summary(per_b, sets, METRIC_FLOOR),
                 "saving_gbp_per_citizen_year": summary(per_a - per_b, sets),
                 "cumulative_saving_gbp": {
                     "mean": _finite(mean[-1]),

@@ -45,13 +45,17 @@ def change(summary: dict[str, Any] | None, noun: str, topic: str, scale: float =
         return f"about {amount(abs(mean))} {direction} {noun} (one replication: no interval)"
     low, high = ci[0] * scale, ci[1] * scale
     verdict = _verdict(summary)
+    # the interval's ends to as many figures as tell them apart: at two, £10,822 to £11,393
+    # read '£11,000 to £11,000'
+    digits = next((d for d in (2, 3, 4) if amount(low, d) != amount(high, d)), 4)
+
+    def end(value: float) -> str:
+        return str(amount(value, digits))
+
     if verdict == "less":
-        return (
-            f"about {amount(-mean)} {fewer} {noun} "
-            f"(95 % interval {amount(-high)} to {amount(-low)})"
-        )
+        return f"about {amount(-mean)} {fewer} {noun} (95 % interval {end(-high)} to {end(-low)})"
     if verdict == "more":
-        return f"about {amount(mean)} {more} {noun} (95 % interval {amount(low)} to {amount(high)})"
+        return f"about {amount(mean)} {more} {noun} (95 % interval {end(low)} to {end(high)})"
     mean_words = ""
     if average and mean != 0:
         mean_words = f"on average about {amount(abs(mean))} {fewer if mean < 0 else more}; "
@@ -302,19 +306,19 @@ def comparison_paragraph(payload: dict[str, Any], label: str) -> list[str]:
         1, _weeks, fewer="less", more="more",
     )  # fmt: skip
     bullets.append(f"Waiting (front door, allocation, caseworker, specialist): {wait}.")
-    caseload = diffs.get("mean_caseload", {}).get("mean")
-    burnout = diffs.get("mean_burnout", {}).get("mean")
-    if caseload is not None and burnout is not None:
+    caseload, burnout = diffs.get("mean_caseload"), diffs.get("mean_burnout")
+    if (caseload or {}).get("mean") is not None and (burnout or {}).get("mean") is not None:
         bullets.append(
-            f"Staff ({other} against {first}): {_more_or_fewer(caseload, 'fewer')} open cases "
-            f"per worker, and burnout {_more_or_fewer(burnout, 'lower')} on a 0-1 scale."
+            f"Staff ({other} against {first}): {_staff_change(caseload, 'fewer', 'open cases')} "
+            f"per worker, and {_staff_change(burnout, 'lower', 'burnout', before=True)} on a "
+            "0-1 scale."
         )
     return bullets
 
 
-def _weeks(value: float) -> str:
+def _weeks(value: float, digits: int = 2) -> str:
     """'1 week', '2.5 weeks', '0.8 weeks'."""
-    shown = sig(value)
+    shown = sig(value, digits)
     return f"{shown} week" if shown == "1" else f"{shown} weeks"
 
 
@@ -387,6 +391,16 @@ def counted_apart(
         f"spending by its own people present{people}; the district's pounds are all that is "
         "spent, however many people there are."
     )
+
+
+def _staff_change(summary: dict[str, Any], less: str, noun: str, before: bool = False) -> str:
+    """'6.5 fewer open cases', 'burnout 0.30 lower', or, where the difference's interval
+    includes none, 'no clear difference in burnout' ('burnout 0.036 higher' stood beside an
+    interval from 0.009 lower to 0.080 higher)."""
+    if _verdict(summary) == "unclear":
+        return f"no clear difference in {noun}"
+    change = _more_or_fewer(summary["mean"], less)
+    return f"{noun} {change}" if before else f"{change} {noun}"
 
 
 def _more_or_fewer(value: float, less: str) -> str:
