@@ -1771,8 +1771,9 @@ def test_the_summary_gives_each_bodys_whole_bill_beside_its_other_costs():
     assert "council and housing saves about £130" in bullets[3]
     assert bullets[4] == (
         "Each public body's whole bill, counting the service with the body that pays for it: "
-        "NHS saves about £700; council and housing spends about £1,700 more."
-    )
+        "NHS saves about £700; police and justice: no clear change (-£10 to £60 saved); "
+        "council and housing spends about £1,700 more."
+    )  # a body with no clear change is named, not left out
 
 
 def _cost_payload(per_person: dict, cumulative: dict, present: tuple[float, float]) -> dict:

@@ -234,9 +234,12 @@ def _each_body_in_all(diffs: dict[str, Any]) -> str | None:
             continue
         # a cost difference (the other side's minus the first's) is a saving negated
         said = _saves_or_spends(payer, -mean, [-ci[1], -ci[0]])
-        if said:
-            changes.append(said)
-    if not changes:
+        # a body left out read as one not asked about, after the line above named it
+        changes.append(
+            said
+            or f"{PAYER_LABELS[payer]}: no clear change ({money(-ci[1])} to {money(-ci[0])} saved)"
+        )
+    if not any("no clear change" not in c for c in changes):
         return None
     return (
         "Each public body's whole bill, counting the service with the body that pays for it: "
