@@ -5,6 +5,7 @@ only where the figures are drawn; matplotlib is imported only when one is.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +45,7 @@ def experiment_figure(
     level_ax = axes[0] if paired else axes
     _lines(level_ax, data, groups, figure, stats, styles)
     unit = _unit_words(UNITS.get(figure.metric, ""))
-    level_ax.set_ylabel(f"{figure.metric}{unit}")
+    level_ax.set_ylabel(_wrapped(f"{figure.metric}{unit}"))
     level_ax.set_title(figure.title or f"{experiment.title}: {figure.metric}", fontsize=9)
     if paired:
         diff_ax = axes[1]
@@ -52,13 +53,23 @@ def experiment_figure(
         minus = str(gaps["minus"].iloc[0])
         _lines(diff_ax, gaps, groups, figure, stats, styles, minus=minus)
         diff_ax.axhline(0, color="grey", linewidth=0.8)
-        diff_ax.set_ylabel(f"difference in {figure.metric}{unit}")
+        diff_ax.set_ylabel(_wrapped(f"difference in {figure.metric}{unit}"))
         diff_ax.set_title("paired difference", fontsize=9)
     interval = str(data["interval"].iloc[0])
     fig.text(0.01, 0.01, f"bars: 95% interval ({interval})", fontsize=7, color="dimgrey")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     write_figure(png, fig)
     plt.close(fig)
+
+
+def _wrapped(label: str) -> str:
+    """An axis label over lines that fit the panel's height (on one line, a metric's name and
+    unit ran off the top of the figure)."""
+    return "\n".join(textwrap.wrap(label, AXIS_CHARACTERS, break_on_hyphens=False))
+
+
+#: characters of an axis label a 4.2-inch panel holds on a line
+AXIS_CHARACTERS = 40
 
 
 def _unit_words(unit: str) -> str:

@@ -441,6 +441,9 @@ def test_no_interval_of_a_measure_that_cannot_be_negative_goes_below_zero(tmp_pa
     )
     bands = pd.read_excel(workbook, sheet_name="Time series")
     assert (bands["ci95_low"].dropna() >= 0).all()
+    from relsim.report.certainty import certainty_paragraph
+
+    assert "stops at zero" in certainty_paragraph(payload)  # the report says so, as the JSON
     assert "cut at zero" in payload["scenarios"][0]["interval"]["description"]
 
 

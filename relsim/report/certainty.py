@@ -119,8 +119,10 @@ def certainty_paragraph(payload: dict[str, Any]) -> str:
         text = (
             f"Intervals show chance only: {reps} paired replication{'' if reps == 1 else 's'}, "
             "each scenario meeting the "
-            "same citizens with the same luck. They leave out uncertainty in the model's "
-            "parameters"
+            "same citizens with the same luck; an interval of a measure that cannot be "
+            "negative (a count, a cost, a share) stops at zero, where a t-interval over few "
+            "runs of something rare would reach below it. They leave out uncertainty in the "
+            "model's parameters"
         )
     if share is not None:
         # a sentence of its own: after "what the calibration did not vary" the count read as
