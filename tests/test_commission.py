@@ -1896,7 +1896,7 @@ def test_every_price_payer_and_the_period_are_shown_whatever_their_values():
     assert "NHS National Cost Collection" in found["crises.ae.unit_cost_gbp"]["source"]
     html = prices_table({"prices": {"a": found, "b": prices(Scenario())}})
     assert html.count("<tr>") == len(found) + 1
-    assert "costs its places x a session's hours x 1.5 for recording x its hourly cost" in html
+    assert "costs each week its places x a session's hours x 1.5 for recording x its" in html
     assert f'<td class="name">{esc(found["crises.ae.unit_cost_gbp"]["source"])}</td>' in html
 
 

@@ -131,9 +131,10 @@ def prices_table(payload: dict[str, Any]) -> str:
     return (
         '<table data-table="prices"><caption>Prices, who pays them and the measured period, '
         "on each side, whether or not they differ from the defaults (the costs in every other "
-        "table are built from them; a specialist service, block-funded, costs its places x "
-        f"a session's hours x {1 + RECORDING_SHARE:g} for recording x its hourly cost, used or "
-        "not); a source gives "
+        "table are built from them; a specialist service, block-funded, costs each week its "
+        f"places x a session's hours x {1 + RECORDING_SHARE:g} for recording x its hourly "
+        "cost, used or not, its places being its capacity per 1,000 citizens x the citizens, "
+        "rounded to whole places as Resources gives them); a source gives "
         "the default, and a value a scenario sets in its place is the scenario's own</caption>"
         f'<thead><tr>{head}<th class="name">source</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
