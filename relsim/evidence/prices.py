@@ -65,7 +65,9 @@ COLUMNS = {
     "are equal (ratio of means); empty when the item's difference may be none, when no price "
     "at or above zero would do it, or when the series costs less on either side of it",
     "break_even_price_gbp_ci95_low": "lower end of its 95 % interval (Fieller's with chance "
-    "only; over parameter sets the 2.5th percentile of the sets' own prices)",
+    "only; over parameter sets the 2.5th percentile of the sets' own prices), given as 0 where "
+    "it falls below zero: no price is below zero, and such an interval allows that no "
+    "positive price brings the bills level",
     "break_even_price_gbp_ci95_high": "upper end of the same interval",
     "series_costs_less": "where the series' bill is the lower: `above` or `below` the "
     "break-even price; `at any price` or `at no price` of the item when the rest of the bill "
