@@ -2061,3 +2061,25 @@ def test_each_sides_spend_and_the_district_totals_stop_at_zero(capsys) -> None:
     ]
     assert lows and min(lows) >= 0
     assert 0 in lows  # some were cut (else the district is too large to test this)
+
+
+def test_a_workforce_sized_to_the_default_is_still_said_to_be_sized(tmp_path) -> None:
+    """Sized by equal spend to the schema's default posts, a workforce no longer differed from
+    the default, and the Inputs table dropped it: what set it went unsaid."""
+    from relsim.config.schema import Scenario
+
+    default = Scenario().workforce.workers
+    first = tmp_path / "first.yaml"
+    first.write_text(
+        f"extends: {SCENARIOS / 'baseline.yaml'}\nname: first\nworkforce:\n  workers: {default}\n"
+    )
+    args = ("compare", first, "liberated", "--set", "population.citizens=300",
+            "--set", "time.weeks=8", "--set", "time.warmup_weeks=2", "--reps", "2",
+            "--workers", "1", "--ensemble", "0", "--equal-spend", "--json")  # fmt: skip
+    code, payload, _ = _compare_json(*args)
+    assert code == 0 and payload is not None
+    [row] = [r for r in payload["equal_spend"]["scenarios"] if r["scenario"] == "liberated"]
+    assert row["workers"] == default != row["workers_before"]
+    entry = payload["inputs"]["liberated"]["workforce.workers"]
+    assert entry["value"] == entry["default"] == default
+    assert entry["source"] == f"sized by --equal-spend ({row['workers_before']} as written)"

@@ -19,7 +19,9 @@ import pandas as pd
 from relsim.commission.inputs import (
     assumption_count,
     differing_inputs,
+    kind_of,
     no_sensitivity,
+    parameter_meta,
     prices,
     sensitivity_summary,
 )
@@ -101,15 +103,25 @@ class Analysis:
     transition: list[PayerComparison] = field(default_factory=list)
 
 
-def _say_sized(inputs: dict[str, dict[str, dict[str, Any]]], sizing: Sizing) -> None:
+def _say_sized(
+    inputs: dict[str, dict[str, dict[str, Any]]], configs: Sequence[Scenario], sizing: Sizing
+) -> None:
     """A workforce that equal spend sized is not the scenario's choice: its source says what
     set it and what the file said."""
-    for name, entries in inputs.items():
+    for (name, entries), config in zip(inputs.items(), configs, strict=True):
         written = sizing.posts_as_written(name)
-        if written is not None and "workforce.workers" in entries:
-            entries["workforce.workers"]["source"] = (
-                f"sized by {sizing.option} ({written} as written)"
-            )
+        if written is None:
+            continue
+        if "workforce.workers" not in entries:  # sized to the default: listed all the same
+            entries["workforce.workers"] = {
+                "value": config.workforce.workers,
+                "default": Scenario().workforce.workers,
+                "unit": parameter_meta()["workforce.workers"].get("unit", ""),
+                "kind": kind_of("workforce.workers"),
+                "assumption": False,
+                "set_by_hand": False,
+            }
+        entries["workforce.workers"]["source"] = f"sized by {sizing.option} ({written} as written)"
 
 
 def _timeseries(runs: Sequence[RunResult]) -> pd.DataFrame:
@@ -240,7 +252,7 @@ def analyse(
         analysis.transition = add_transition(payload, configs, runs, transition_weeks, run_launched)
     payload["inputs"] = {c.name: differing_inputs(c) for c in configs}
     if sizing is not None:
-        _say_sized(payload["inputs"], sizing)
+        _say_sized(payload["inputs"], configs, sizing)
     payload["prices"] = {c.name: prices(c) for c in configs}
     payload["assumptions"] = assumption_count()
     payload["sensitivity"] = (
