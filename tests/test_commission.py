@@ -782,7 +782,7 @@ def test_a_frontier_with_one_replication_does_not_judge_the_differences(tmp_path
     # 'not clearly' is the paired differences' test, not whether the two sides' intervals
     # overlap (which the report tells readers is not the test)
     [line] = frontier_sentences(pd.DataFrame([{**row, "better_buy_clearly": False}]), ["a", "b"])
-    assert "not clearly (a paired difference's 95 % interval includes none)" in line
+    assert "not clearly (a paired difference's 95 % interval includes zero)" in line
     assert "overlap" not in line
 
 

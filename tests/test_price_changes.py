@@ -367,14 +367,14 @@ def test_which_costs_less_is_said_on_average_where_the_interval_includes_no_diff
     unclear = unescape(_pair_words([record(WHOLE, -650.0, 130.0)]))
     assert (
         "liberated costs less than baseline in total on average, by £90 a citizen-year, though "
-        "the 95 % interval of the difference (-£650 to £130) includes none." in unclear
+        "the 95 % interval of the difference (-£650 to £130) includes zero." in unclear
     )
     clear = unescape(_pair_words([record(WHOLE, -650.0, -30.0)]))
     assert "liberated costs less than baseline in total, by £90 a citizen-year." in clear
     [nhs] = _body_words("liberated", "nhs", [record("nhs", -450.0, 61.0)])
     assert nhs == (
         "For the NHS, liberated costs less on average at any price of an A&E attendance, though "
-        "the 95 % interval of the difference (-£450 to £61) includes none."
+        "the 95 % interval of the difference (-£450 to £61) includes zero."
     )
     [nhs] = _body_words("liberated", "nhs", [record("nhs", -450.0, -61.0)])
     assert nhs == "For the NHS, liberated costs less at any price of an A&E attendance."

@@ -425,7 +425,7 @@ def sentences(
             how = (
                 "clearly"
                 if row.better_buy_clearly
-                else "not clearly (a paired difference's 95 % interval includes none)"
+                else "not clearly (a paired difference's 95 % interval includes zero)"
             )
             lines.append(
                 f"{posts}: {row.better_buy} is the better buy, {how}: fewest crises and "

@@ -134,7 +134,7 @@ def _unclear(record: dict[str, Any]) -> str:
     if _clear(record) or low is None or high is None:
         return ""
     return (
-        f", though the 95 % interval of the difference ({interval(low, high, 'GBP')}) includes none"
+        f", though the 95 % interval of the difference ({interval(low, high, 'GBP')}) includes zero"
     )
 
 
