@@ -608,8 +608,8 @@ MANIFEST_KEYS = {
         "second half of the measured period, and the MSER-5 truncation point of the weekly "
         "crisis rate per citizen (pooled over replications, warm-up included) against the "
         "warm-up (both null when the run, warm-up included, is under 20 weeks: too short to "
-        "check; `run` and `compare` warn when the warm-up does not cover the truncation point "
-        "or the check cannot be made)"
+        "check; `run`, `compare` and `rerun` warn when the warm-up does not cover the "
+        "truncation point or the check cannot be made)"
     ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",
@@ -762,8 +762,9 @@ INTERVALS_SECTION = [
     "  of what *this* parameter set does; it says nothing about whether the parameters are right.",
     "  No metric can be negative (each is a count, a cost, a share or a score), so where a",
     "  symmetric t-interval of a metric near zero would reach below zero (a few runs of a rare",
-    "  event), its lower end is zero; the same holds for the report's weekly bands. Differences",
-    "  are not cut: they can be negative.",
+    "  event), its lower end is zero; the same holds for the report's weekly bands, each side's",
+    "  spend by payer and the district's totals. Differences and savings are not cut: they can",
+    "  be negative.",
     "  With common random numbers the paired differences' intervals are very tight: do not read",
     "  them as the model's uncertainty.",
     "- **Parameters and chance** (`--ensemble N`): N parameter sets are drawn (with replacement,",
