@@ -83,3 +83,25 @@ def test_an_empty_district_or_a_one_week_horizon_has_no_drift_and_no_warning() -
         drifts = drift(one_week, ("crises", "mean_need"))
         assert set(drifts) == {"crises", "mean_need", "crisis_rate"}
         assert all(math.isnan(v) for v in drifts.values())
+
+
+def test_the_readme_says_what_the_demo_warns_of_its_steady_state(capsys) -> None:
+    """./dev.sh demo ends with a warning that the liberated district had not settled: the
+    README prepares a new user for it, with the demo's own numbers."""
+    import json
+    import re
+
+    status = relsim_main(
+        "compare", BASELINE, ROOT / "scenarios" / "liberated.yaml", "--ensemble", 10, "--json"
+    )
+    assert status == 0
+    warned = json.loads(capsys.readouterr().out)["warnings"]
+    unsettled = [w for w in warned if "had not settled" in w]
+    assert [w.split(":")[0] for w in unsettled] == ["liberated"]
+    week = re.search(r"end of the transient at week (\d+)", unsettled[0]).group(1)
+    change = re.search(r"crisis rate is (\d+\.\d)% lower", unsettled[0]).group(1)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    told = re.search(r"It ends with a warning that the liberated district had not settled.*?"
+                     r"by about ([\d.]+) %.*?at about week (\d+)", readme)  # fmt: skip
+    assert told is not None, "the README no longer says what the demo warns of"
+    assert told.groups() == (change, week)
