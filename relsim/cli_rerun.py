@@ -362,13 +362,16 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
             block = scenario_block(scenario, results, seed, started, draw)
             block["provenance"]["rerun_of"] = portable_path(own)
             blocks.append(block)
-        # the warnings compare gave, but sizing's: nothing is sized again
-        warnings = (
-            warn_proportions(configs)
-            + warn_unread(_texts(options.get("set")), configs)
-            + warn(same_results_warnings(configs, runs))
-            + warn(unsettled_warnings(blocks))
-        )
+        # the warnings compare gave, as it gave them (sizing's among them: nothing is sized
+        # again); a comparison made before its manifest kept them gets them made again, but
+        # sizing's
+        recorded = _texts(data.get("warnings"))
+        if "warnings" in data:
+            warnings = warn(recorded)
+        else:
+            warnings = warn_proportions(configs) + warn_unread(_texts(options.get("set")), configs)
+            warnings += warn(same_results_warnings(configs, runs))
+        warnings += warn([w for w in unsettled_warnings(blocks) if w not in recorded])
         payload = comparison_payload(configs, runs, draws, blocks, seed)
         # the commissioner's sections, as `compare` adds them (who saves, the district, the
         # transition): without them the rerun printed no payer table and its JSON lacked them

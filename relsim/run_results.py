@@ -356,6 +356,8 @@ def write_comparison(
         "interval": interval,
         "options": options,
         "equal_spend": payload.get("equal_spend"),
+        # what compare said on stderr, so that a reader of the files alone sees it too
+        "warnings": list(payload.get("warnings", [])),
         **source_record(git_commit()),
         "started": started,
         "finished": now(),

@@ -613,9 +613,9 @@ MANIFEST_KEYS = {
     ),
     "started": "UTC start time (ISO 8601)",
     "finished": "UTC end time (ISO 8601)",
-    "warnings": "`run` only: what it said on stderr about the scenario (out of proportion, "
-    "outside the calibrated knobs, not settled when the measured period began, ...), empty "
-    "when nothing",
+    "warnings": "`run` only (a comparison's manifest has its own): what it said on stderr "
+    "about the scenario (out of proportion, outside the calibrated knobs, not settled when the "
+    "measured period began, ...), empty when nothing",
     "scenario": "the fully resolved scenario (every parameter, knobs applied)",
     "files": "the files of the result directory",
     "sha256": "SHA-256 of each file written before the manifest; `relsim rerun` compares a "
@@ -659,6 +659,9 @@ COMPARE_MANIFEST_KEYS = {
     "`--equal-service-spend`, `--transition-weeks`",
     "equal_spend": "how equal spend sized each workforce (null without it); each scenario's "
     "manifest holds its resolved scenario as sized",
+    "warnings": "what `compare` said on stderr (the `warnings` of its `--json`), empty when "
+    "nothing; `relsim rerun` says them again, and adds any its own runs give that were not "
+    "said (a comparison written before this key existed has them made again, but sizing's)",
     "files": "the files and subdirectories of the result",
     "sha256": "SHA-256 of `differences.csv`, `resources.csv`, `cost_effectiveness.csv`, "
     "`incremental.csv`, `price_changes.csv` and `transition.csv` (when written); `relsim rerun "

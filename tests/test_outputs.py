@@ -481,6 +481,13 @@ def test_a_rerun_says_the_district_had_not_settled_as_the_original_did(tmp_path,
     assert any("had not settled" in w for w in recorded["warnings"])
     recorded["warnings"] = []  # as a run made before the warning existed
     manifest.write_text(json.dumps(recorded))
+    # a comparison's manifest keeps what compare said, as a run's does (it kept nothing), and
+    # its rerun says again what cannot be made again (sizing's warnings: nothing is re-sized)
+    compared = tmp_path / "c" / "manifest.json"
+    kept = json.loads(compared.read_text())
+    assert any("liberated: the district had not settled" in w for w in kept["warnings"])
+    kept["warnings"].append("sizing: as recorded, not made again")
+    compared.write_text(json.dumps(kept))
     capsys.readouterr()
     for original, again in (("c", "c2"), ("r", "r2")):
         args = ("rerun", tmp_path / original, "--out", tmp_path / again, "--json")
@@ -489,6 +496,10 @@ def test_a_rerun_says_the_district_had_not_settled_as_the_original_did(tmp_path,
         warnings = json.loads(out)["warnings"]
         assert any("had not settled when its measured period began" in w for w in warnings)
         assert all(w in err for w in warnings)
+        assert len(set(warnings)) == len(warnings), "a recorded warning is not said twice"
+    assert (
+        json.loads((tmp_path / "c2" / "manifest.json").read_text())["warnings"] == kept["warnings"]
+    )
 
 
 def test_a_run_too_short_to_check_is_not_called_settled(capsys) -> None:
