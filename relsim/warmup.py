@@ -141,11 +141,13 @@ def run_check(
     the rate has settled. A sweep records all three for every run, so that a point whose
     result rests on a transient shows it. On one run they are noisy (the truncation of a
     steady district's run falls anywhere in its first two or three years): read them over a
-    point's runs, as the sweep's summary does."""
+    point's runs, as the sweep's summary does. A run under 20 weeks, warm-up included, is too
+    short for MSER-5: its settling_weeks is not a number."""
     crises = np.asarray(crises_by_week, dtype=float)
     citizens = np.asarray(citizens_by_week, dtype=float)
     rate = np.divide(crises, citizens, out=np.zeros_like(crises), where=citizens > 0)
-    check = {"settling_weeks": float(mser5(rate))}
+    # under four batches MSER-5 cannot judge, and its 0 would read as settled from the start
+    check = {"settling_weeks": float(mser5(rate)) if rate.size >= MSER5_WEEKS else math.nan}
     half = (crises.size - warmup_weeks) // 2
     if half <= 0:
         return check | {"crisis_rate_drift": math.nan, "population_drift": math.nan}

@@ -4,6 +4,7 @@ start shows as unsettled."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -105,3 +106,24 @@ def test_the_readme_says_what_the_demo_warns_of_its_steady_state(capsys) -> None
                      r"by about ([\d.]+) %.*?at about week (\d+)", readme)  # fmt: skip
     assert told is not None, "the README no longer says what the demo warns of"
     assert told.groups() == (change, week)
+
+
+def test_a_sweep_run_too_short_to_check_has_no_settling_point(tmp_path: Path) -> None:
+    """Under 20 weeks MSER-5 has fewer than four batches and gave 0, so a short sweep's runs
+    read as settled from their first week: run and compare say the check was not made, and a
+    sweep's rows now do too."""
+    from relsim.warmup import run_check
+
+    assert math.isnan(run_check([1.0] * 19, [100.0] * 19, warmup_weeks=0)["settling_weeks"])
+    assert run_check([1.0] * 20, [100.0] * 20, warmup_weeks=0)["settling_weeks"] == 0.0
+    out = tmp_path / "short"
+    args = ("sweep", BASELINE, "--grid", "time.weeks=10,30", "--reps", 2, "--out", out)
+    sets = [arg for value in SMALL for arg in ("--set", value)]
+    assert relsim_main(*args, "--set", "time.warmup_weeks=5", *sets, "--workers", 1) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    short = runs[runs["time.weeks"] == 10]
+    assert short["settling_weeks"].isna().all() and runs["settling_weeks"].notna().sum() == 2
+    assert relsim_main("sweep-summary", out) == 0
+    summary = pd.read_csv(out / "summary.csv").set_index("time.weeks")
+    assert np.isnan(summary.loc[10, "settling_weeks_median"])
+    assert summary.loc[30, "settling_weeks_median"] >= 0
