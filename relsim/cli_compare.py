@@ -243,6 +243,7 @@ def add_compare_command(group: click.Group) -> None:
                 ),
                 sensitivity=sensitivity_dir,
                 warnings=warnings,
+                set_args=sets,
             )
             if target is not None:
                 options = {

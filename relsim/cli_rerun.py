@@ -387,6 +387,7 @@ def _rerun_compare(manifest: Path, data: dict, out: Path, force: bool, workers: 
                 c, reps, seed, processes, None, draws[i], doing="launching "
             ),
             warnings=warnings,
+            set_args=_texts(options.get("set")),
         )
         payload["equal_spend"] = sizing  # as recorded: nothing is sized again
         made = write_comparison(

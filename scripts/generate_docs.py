@@ -714,7 +714,8 @@ COMPARE_KEYS = {
     "inputs": (
         "per scenario, the inputs that differ from the defaults: value, default, unit, kind "
         "(`knob`, `choice` for policy levers, the district and the horizon, `parameter`), "
-        "source, and whether it rests on assumption"
+        "source (a value given with `--set` reads `set by --set KEY=VALUE`, with the "
+        "default's source named as the default's), and whether it rests on assumption"
     ),
     "prices": (
         "per scenario, every price (a unit in GBP), who pays it (`payer`), the specialists' "
@@ -723,7 +724,8 @@ COMPARE_KEYS = {
         "(`time.weeks`, `time.warmup_weeks`), whether or not "
         "they differ from the defaults: value, default, unit and source (a source gives the "
         "default: a value the scenario sets reads `set by the scenario (the default, D, rests "
-        "on: ...)`)"
+        "on: ...)`, one given with `--set` `set by --set KEY=VALUE (the default, D, rests on: "
+        "...)`)"
     ),
     "assumptions": (
         "how many of the model's behavioural parameters (knobs and choices aside) have no "

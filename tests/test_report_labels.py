@@ -429,3 +429,34 @@ def test_no_sheet_is_blank_and_every_interval_says_its_kind(by_chance) -> None:
     about = dict(zip(sheets["About"]["sheet"], sheets["About"]["holds"], strict=True))
     assert "week 1 is the first after the warm-up" in about["Time series"]
     assert "break_even_week_latest at its unfavourable end" in about["By payer"]
+
+
+def test_a_value_given_with_set_is_put_down_to_the_command_line_not_the_scenario(
+    tmp_path, capsys
+) -> None:
+    """`--set population.citizens=300` read as 'the scenario's choice' among the inputs, and a
+    price given with --set as 'set by the scenario': a reader of the report could not tell the
+    file's values from the command line's. A rerun attributes them the same way."""
+    import json
+
+    from tests.cli_helpers import relsim_main
+
+    given = ["population.citizens=300", "crises.ae.unit_cost_gbp=500", "time.weeks=20"]
+    sets = [arg for value in given for arg in ("--set", value)]
+    args = ("compare", "baseline", "liberated", *sets, "--set", "time.warmup_weeks=10")
+    out = tmp_path / "c"
+    assert relsim_main(*args, "--reps", 2, "--ensemble", 0, "--workers", 1, "--out", out) == 0
+    capsys.readouterr()
+    assert relsim_main("rerun", out, "--out", tmp_path / "again", "--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    for name in ("baseline", "liberated"):
+        inputs, prices = payload["inputs"][name], payload["prices"][name]
+        assert inputs["population.citizens"]["source"].startswith(
+            "set by --set population.citizens=300 (the default, 3,000, rests on: "
+        )
+        assert prices["crises.ae.unit_cost_gbp"]["source"].startswith(
+            "set by --set crises.ae.unit_cost_gbp=500 (the default, 337, rests on: "
+        )
+        assert prices["time.weeks"]["source"].startswith("set by --set time.weeks=20 ")
+    # what the file itself chose is still the scenario's
+    assert payload["inputs"]["liberated"]["care_model"]["source"] == "the scenario's choice"

@@ -19,6 +19,7 @@ import pandas as pd
 from relsim.commission.inputs import (
     assumption_count,
     differing_inputs,
+    given_on_command_line,
     kind_of,
     no_sensitivity,
     parameter_meta,
@@ -223,10 +224,12 @@ def analyse(
     run_launched: Callable[[Scenario, int], list[RunResult]] | None = None,
     sensitivity: Path | None = None,
     warnings: Sequence[str] = (),
+    set_args: Sequence[str] = (),
 ) -> Analysis:
     """Add the commissioner's sections to a compare payload (in place) and gather the figures'
     data. `run_launched` runs a scenario (for the transition: the scenario and its position),
-    with the comparison's seeds and parameter sets."""
+    with the comparison's seeds and parameter sets; `set_args` are the --set arguments applied to
+    every scenario, to attribute the values they gave."""
     configs = list(configs)
     analysis = Analysis(payload, configs)
     frames = [_timeseries(r) for r in runs]
@@ -250,10 +253,11 @@ def analyse(
     payload["transition"] = None
     if transition_weeks is not None and run_launched is not None:
         analysis.transition = add_transition(payload, configs, runs, transition_weeks, run_launched)
-    payload["inputs"] = {c.name: differing_inputs(c) for c in configs}
+    given = given_on_command_line(set_args)
+    payload["inputs"] = {c.name: differing_inputs(c, given) for c in configs}
     if sizing is not None:
         _say_sized(payload["inputs"], configs, sizing)
-    payload["prices"] = {c.name: prices(c) for c in configs}
+    payload["prices"] = {c.name: prices(c, given) for c in configs}
     payload["assumptions"] = assumption_count()
     payload["sensitivity"] = (
         no_sensitivity() if sensitivity is None else sensitivity_summary(sensitivity, configs)

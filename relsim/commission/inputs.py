@@ -82,10 +82,27 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: data}
 
 
-def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
+def given_on_command_line(sets: Sequence[str]) -> dict[str, str]:
+    """Each key a `--set KEY=VALUE` gave, with the argument as typed: a value given there is
+    not the scenario file's, and is attributed to what set it."""
+    return {arg.split("=", 1)[0].strip(): arg for arg in sets if "=" in arg}
+
+
+def _set_on_command_line(given: dict[str, str], key: str) -> str | None:
+    """Who set a value given with --set ('set by --set KEY=VALUE'; a section given whole sets
+    each key inside it), or None."""
+    found = [arg for k, arg in given.items() if key == k or key.startswith(f"{k}.")]
+    return f"set by --set {found[-1]}" if found else None
+
+
+def differing_inputs(
+    scenario: Scenario, given: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
     """Inputs that differ from the defaults: the knobs against their defaults, and everything
     else against the defaults those knobs imply (so a knob's detailed parameters are listed only
-    when written explicitly). Arrivals that follow the population are not listed."""
+    when written explicitly). Arrivals that follow the population are not listed. A value in
+    `given` (from given_on_command_line) is attributed to its --set, not to the scenario."""
+    given = given or {}
     knobs = {k: getattr(scenario, k) for k in KNOBS}
     population = {"citizens": scenario.population.citizens}
     reference = validate_data({**knobs, "population": population}, "defaults")
@@ -108,7 +125,10 @@ def differing_inputs(scenario: Scenario) -> dict[str, dict[str, Any]]:
         assumed = rests_on_assumption(info)
         # a knob or a policy choice is the scenario's to make, not an assumption of the
         # model's; where its default has a source, that source gives the default, not this
-        if kind == "parameter":
+        by_hand = _set_on_command_line(given, key)
+        if by_hand is not None:
+            source = set_by_scenario(default, info.get("source", ASSUMPTION), by_hand)
+        elif kind == "parameter":
             source = info.get("source", ASSUMPTION)
         elif assumed:
             source = CHOSEN
@@ -160,10 +180,12 @@ def set_by_scenario(default: Any, source: str, who: str = SET_BY_SCENARIO) -> st
     return f"{who} (the default, {shown(default)}, rests on: {source})"
 
 
-def prices(scenario: Scenario) -> dict[str, dict[str, Any]]:
+def prices(scenario: Scenario, given: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
     """Every price, payer and the measured period of `scenario`, whether or not it differs from
     the default: every pound in the answer rests on them, so a commissioner sees them all. A
-    value the scenario sets is its own: the source named is the default's."""
+    value the scenario sets is its own (or its --set's, when in `given`): the source named is
+    the default's."""
+    given = given or {}
     values = _flatten(scenario_dict(scenario))
     plain = _flatten(scenario_dict(Scenario()))
     found = {}
@@ -176,7 +198,11 @@ def prices(scenario: Scenario) -> dict[str, dict[str, Any]]:
             "value": values[key],
             "default": default,
             "unit": info.get("unit", ""),
-            "source": source if values[key] == default else set_by_scenario(default, source),
+            "source": source
+            if values[key] == default
+            else set_by_scenario(
+                default, source, _set_on_command_line(given, key) or SET_BY_SCENARIO
+            ),
         }
     return found
 

@@ -105,7 +105,8 @@ def inputs_table(payload: dict[str, Any]) -> str:
     ]
     return (
         '<table data-table="inputs"><caption>Inputs that differ from the defaults (knobs and '
-        "policy choices are the scenario's to make, with the source of the default where it "
+        "policy choices are the scenario's to make, or the command line's where --set gave "
+        "them, with the source of the default where it "
         "has one; a parameter's source says whether it rests on assumption)</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
