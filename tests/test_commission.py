@@ -2083,3 +2083,33 @@ def test_a_workforce_sized_to_the_default_is_still_said_to_be_sized(tmp_path) ->
     entry = payload["inputs"]["liberated"]["workforce.workers"]
     assert entry["value"] == entry["default"] == default
     assert entry["source"] == f"sized by --equal-spend ({row['workers_before']} as written)"
+
+
+def test_the_budget_figures_lowest_cell_is_drawn_not_left_white(tmp_path, monkeypatch) -> None:
+    """The coarse grid was drawn in greys from white, so its lowest cell (where crises are
+    fewest, often the optimum) looked like a cell with no value."""
+    import pandas as pd
+
+    import relsim.files
+    from relsim.commission.figures import budget_figure
+
+    drawn = []
+    monkeypatch.setattr(relsim.files, "write_figure", lambda path, fig: drawn.append(fig))
+    coarse = pd.DataFrame(
+        {"stage": "coarse", "caseworker_posts": [1, 1, 2, 2], "threshold_active_needs": [1, 2] * 2,
+         "mean": [2.0, 2.5, 3.0, 3.5]}
+    )  # fmt: skip
+    refined = pd.DataFrame(
+        {"stage": "refine-1", "caseworker_posts": [1, 2], "threshold_active_needs": [1, 1],
+         "mean": [2.0, 3.0], "difference_from_optimum": [0.0, 1.0],
+         "difference_ci95_low": [0.0, 0.5], "difference_ci95_high": [0.0, 1.5]}
+    )  # fmt: skip
+    result = {
+        "outcome": "crisis_events_per_citizen_year", "posts": 3,
+        "staff_budget_gbp_per_year": 400_000.0,
+        "optimum": {"caseworker_posts": 1, "threshold_active_needs": 1},
+    }  # fmt: skip
+    budget_figure(pd.concat([coarse, refined]), result, tmp_path / "budget.png")
+    [image] = drawn[0].axes[0].get_images()
+    lowest = image.to_rgba(2.0)
+    assert min(lowest[:3]) < 0.9, f"the lowest cell is drawn white: {lowest}"

@@ -133,8 +133,14 @@ def budget_figure(table: pd.DataFrame, result: dict[str, Any], path: Path) -> No
     coarse = table[table["stage"] == "coarse"]
     grid = coarse.pivot(index="threshold_active_needs", columns="caseworker_posts", values="mean")
     ax = axes[0]
-    image = ax.imshow(grid.to_numpy(float), cmap="Greys", aspect="auto", origin="lower", alpha=0.6)
-    for (i, j), value in np.ndenumerate(grid.to_numpy(float)):
+    import matplotlib.colors
+
+    values = grid.to_numpy(float)
+    # greys from light, not from white: white is left to a cell with no value, and the lowest
+    # value (often the optimum) is drawn as a cell
+    greys = matplotlib.colors.ListedColormap(plt.get_cmap("Greys")(np.linspace(0.25, 1.0, 256)))
+    image = ax.imshow(values, cmap=greys, aspect="auto", origin="lower", alpha=0.6)
+    for (i, j), value in np.ndenumerate(values):
         if np.isfinite(value):
             ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=7)
     ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns])
