@@ -110,7 +110,7 @@ QUOTES = (
     ),
     Quote(
         2,
-        "(£{24.1}m against £{24.6}m in the third year)",
+        "(£{24.15}m against £{24.65}m in the third year)",
         both("complexity 0.9", 156, "cost (£m) in the year to this week", "B"),
     ),
     Quote(2, "(£{68.0}m against £{66.7}m)", both("complexity 0.9", 156, COST, "B")),
