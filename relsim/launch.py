@@ -1,10 +1,11 @@
 """The program: stops are noted and said from the moment relsim's own code runs.
 
-Loading the command line (click, pandas, Mesa, SciPy) takes about a second. A stop meanwhile
-could be lost (a C extension being imported reports it as an ImportError, which an optional
-import passes over, so the command would run to its end) or end in a traceback from inside an
-import. Here it waits until loading ends (where the system can hold signals back), and is then
-taken with the stop's one line and status, as during a command.
+Loading the command line (click) and, once a command has checked its input, the libraries it
+runs on (pandas, Mesa, SciPy: relsim.run_results.run_scenario) takes about a second. A stop
+meanwhile could be lost (a C extension being imported reports it as an ImportError, which an
+optional import passes over, so the command would run to its end) or end in a traceback from
+inside an import. Here it waits until loading ends (where the system can hold signals back),
+and is then taken with the stop's one line and status, as during a command.
 """
 
 from __future__ import annotations

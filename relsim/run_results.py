@@ -53,9 +53,15 @@ def run_scenario(
 ) -> list[RunResult]:
     """Replications of `scenario`; with `journeys_to`, their journeys are recorded and written
     to journeys.parquet there as each replication finishes (not kept in the results)."""
-    from relsim.io import JourneysFile
-    from relsim.progress import Progress
-    from relsim.runner import run_replications
+    from relsim.signals import stops_held_back
+
+    # pandas, Mesa and SciPy load here, after --out is locked: a stop meanwhile waits for the
+    # end of loading and is taken then (as while the program loads, relsim.launch), instead
+    # of being swallowed inside an import while the whole run went on and was kept
+    with stops_held_back():
+        from relsim.io import JourneysFile
+        from relsim.progress import Progress
+        from relsim.runner import run_replications
 
     reps = draw.runs if draw is not None else reps
     variant = draw.scenario if draw is not None else None

@@ -537,3 +537,36 @@ def test_the_program_starts_no_openblas_threads():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert done.stderr.strip() == "1"
+
+
+def test_a_run_loads_its_libraries_with_stops_held_back(monkeypatch) -> None:
+    """pandas, Mesa and SciPy load when a run starts, after --out is locked. A SIGTERM that
+    landed inside one of those imports could be swallowed there, and the run went on to the
+    end and kept its result: they load with stops held back, so a stop is taken as loading
+    ends."""
+    import contextlib
+
+    import relsim.signals
+    from relsim.config import load_scenario
+    from relsim.run_results import run_scenario
+
+    loaded_inside = []
+
+    @contextlib.contextmanager
+    def held():
+        before = "relsim.runner" in sys.modules
+        yield
+        loaded_inside.append(not before and "relsim.runner" in sys.modules)
+
+    import relsim
+
+    for name in ("relsim.runner", "relsim.io", "relsim.progress"):
+        # loaded afresh here; afterwards the other tests find the modules they had, in
+        # sys.modules and as the package's attributes both
+        monkeypatch.delitem(sys.modules, name, raising=False)
+        attribute = name.split(".")[1]
+        monkeypatch.setattr(relsim, attribute, getattr(relsim, attribute, None), raising=False)
+    monkeypatch.setattr(relsim.signals, "stops_held_back", held)
+    small = load_scenario(BASELINE, ["population.citizens=100", "time.weeks=3"])
+    assert len(run_scenario(small, 1, 1, 1, None)) == 1
+    assert loaded_inside[:1] == [True]  # the first block held is the loading

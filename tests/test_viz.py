@@ -740,6 +740,9 @@ def test_the_guide_tab_is_the_teaching_guide_with_its_pictures_and_nothing_fetch
     assert len(pictures) >= 4
     assert page.count('src="data:image/png;base64,') == len(pictures)
     assert "<a href=" not in page and "odd.md" in text
+    # a fenced block is code, not a paragraph that begins with its language's name
+    assert '<pre><code class="language-bash">./dev.sh relsim viz' in page
+    assert "<p><code>bash" not in page and "```" not in page
     for exercise in exercises.EXERCISES:
         assert html.escape(exercise.title.split(". ", 1)[1]) in page, exercise.title
 

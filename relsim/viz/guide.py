@@ -24,7 +24,7 @@ def guide_html() -> str:
     path = bundled.teaching_guide()
     if path is None:
         return f"<p>{MISSING}</p>"
-    page = markdown.markdown(path.read_text(encoding="utf-8"), extensions=["tables"])
+    page = markdown.markdown(path.read_text(encoding="utf-8"), extensions=["tables", "fenced_code"])
     page = _PICTURE.sub(lambda m: _inline(m, path.parent), page)
     return _LINK.sub(r"\1", page)
 
