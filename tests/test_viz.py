@@ -147,7 +147,10 @@ def test_charts_hold_a_point_a_week_and_mark_policy_changes(comparison: Comparis
             "precision": 0,
             "formatter": "week {value}",
         }
+        # kept inside its chart: by the screen's left edge it opened off it, cut to "week 6"
+        assert option["tooltip"]["confine"] is True
     payer = charts.payer_chart(comparison.history, labels)
+    assert payer["tooltip"]["confine"] is True
     assert [len(s["data"]) for s in payer["series"]] == [3, 3]
     scores = charts.headlines(comparison.history)
     assert any(h.values[0] != h.values[1] for h in scores)

@@ -110,7 +110,9 @@ def _base(title: str, unit: str) -> dict:
         "title": {"text": title, "subtext": unit, "left": 8, "textStyle": {"fontSize": 14}},
         # right: room for "A"; top: room for "warm-up" between the subtitle and the plot
         "grid": {"left": 52, "right": 28, "top": 62, "bottom": 40},
-        "tooltip": {"trigger": "axis"},
+        # confined to the chart: beside the left edge of the screen it opened off it, and a
+        # hovered week read "6" for "156"
+        "tooltip": {"confine": True, "trigger": "axis"},
     }
 
 
@@ -235,7 +237,7 @@ def payer_chart(histories: Sequence[Sequence[WeekMeasures]], labels: Sequence[st
     """Cost so far by who pays, one bar per district."""
     option = _base("Cost so far by payer", "£ million")
     payers = list(PAYER_LABELS)
-    option["tooltip"] = {"trigger": "axis", "axisPointer": {"type": "shadow"}}
+    option["tooltip"] = {"confine": True, "trigger": "axis", "axisPointer": {"type": "shadow"}}
     # every payer named, broken over lines: on one line each, ECharts drops the middle name
     # (police & justice) when the chart is a third of a 1280-pixel screen
     option["xAxis"] = {

@@ -232,7 +232,7 @@ def timeline_chart(events: Sequence[JourneyEvent], title: str, weeks: tuple[int,
     return {
         "animation": False,
         "title": {"text": title, "left": 8, "textStyle": {"fontSize": 14}},
-        "tooltip": {"trigger": "item", "formatter": "{b}"},
+        "tooltip": {"confine": True, "trigger": "item", "formatter": "{b}"},
         "grid": {"left": 140, "right": 16, "top": 36, "bottom": 40},
         # named under the axis, as on the Compare charts: at its end it fell outside the chart
         "xAxis": {

@@ -322,7 +322,7 @@ def system_chart(
                 ([ROLE_NAMES[r] for r in roles], ROLES_TOP),
             )
         ],
-        "tooltip": {"trigger": "item"},
+        "tooltip": {"confine": True, "trigger": "item"},
         "grid": {"left": 8, "right": 8, "top": BOXES_TOP, "bottom": 8},
         "xAxis": {"type": "value", "show": False, "min": 0, "max": counts["grid_width"]},
         "yAxis": {
