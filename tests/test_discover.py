@@ -45,7 +45,7 @@ def test_discover_finds_where_crises_are_high(lhs, capsys):
     # Crisis demand rises with demand complexity: the box is its upper part.
     limits = box["limits"]["demand_complexity"]
     assert 0.3 < limits["min"] < 0.8 and limits["max"] > 0.8
-    assert box["density"] >= 0.8 and box["coverage"] >= 0.5
+    assert box["density"] >= 0.8 and box["coverage"] >= 0.5 and box["dense_enough"]
     assert box["points_of_interest_in_box"] <= box["points_in_box"]
     assert box["coverage"] == pytest.approx(box["points_of_interest_in_box"] / 16)
     table = pd.read_csv(lhs / f"discover_{CRISES}.csv")
@@ -250,3 +250,25 @@ def test_a_further_box_counts_only_the_points_earlier_boxes_left() -> None:
     assert first.points_in_box == 12 and first.points_of_interest_in_box == 7
     assert second.points_in_box == round(second.mass * 24) == 4
     assert second.points_of_interest_in_box == round(second.coverage * 11) == 4
+
+
+def test_a_box_below_min_density_is_said_to_be_so() -> None:
+    """When no box along the peeling reaches --min-density, the densest is reported: it was
+    labelled as any box (density 0.50 beside a minimum of 0.8, no word), so a weak box read as
+    a finding."""
+    from relsim.sweep.discover import Condition, as_json, discover, report_lines, table
+
+    rows = [
+        {"point": x, "replication": 0, "status": "ok", "x": float(x),
+         "m": float(x >= 12 and x % 2 == 0)}
+        for x in range(24)
+    ]  # fmt: skip  # every other point of the upper half: no box much purer than half
+    found = discover(pd.DataFrame(rows), ["x"], Condition("m", ">", 0.5))
+    (box,) = found.boxes
+    assert box.density < 0.8 and not box.dense_enough
+    assert "below --min-density 0.8: no box reached it" in report_lines(found)[1]
+    assert as_json(found)["boxes"][0]["dense_enough"] is False
+    assert as_json(found)["min_density"] == 0.8
+    assert not table(found)["dense_enough"].any()
+    lenient = discover(pd.DataFrame(rows), ["x"], Condition("m", ">", 0.5), min_density=0.4)
+    assert lenient.boxes[0].dense_enough and "below" not in " ".join(report_lines(lenient))

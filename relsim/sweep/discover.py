@@ -76,6 +76,9 @@ class Box:
     points_of_interest_in_box: int
     trajectory: pd.DataFrame = field(repr=False)
     chosen: int = 0
+    #: whether it reached --min-density; when no box on the peeling trajectory did, the
+    #: densest is reported, and said to be below it
+    dense_enough: bool = True
 
 
 @dataclass
@@ -89,6 +92,7 @@ class Discovery:
     means: pd.Series = field(repr=False)
     #: design points left out because the metric has no value there
     without_value: int = 0
+    min_density: float = 0.8
 
 
 #: fewer design points than this give PRIM nothing to peel
@@ -190,6 +194,7 @@ def discover(
     inputs = _inputs(summary, keys)
     result = Discovery(condition, len(summary), int(interest.sum()), [], inputs, interest, means)
     result.without_value = int((~valued).sum())
+    result.min_density = min_density
     varying = [c for c in inputs.columns if inputs[c].nunique() > 1]
     if not varying or result.of_interest in (0, result.points) or result.points < MIN_POINTS:
         return result
@@ -222,6 +227,7 @@ def discover(
                 points_of_interest_in_box=int((inside & interest).sum()),
                 trajectory=trajectory,
                 chosen=chosen,
+                dense_enough=bool(float(box.density) >= min_density),
             )
         )
     return result
@@ -262,6 +268,11 @@ def report_lines(found: Discovery) -> list[str]:
             f"{box.mass:.2f} ({box.points_of_interest_in_box} of the {box.points_in_box} points "
             f"in it have {found.condition})"
         )
+        if not box.dense_enough:
+            lines[-1] += (
+                f"; below --min-density {found.min_density:g}: no box reached it, so this is "
+                "the densest found, not a box where the condition mostly holds"
+            )
         lines += [f"  {describe_limit(k, v)}" for k, v in box.limits.items()]
     return lines
 
@@ -283,11 +294,13 @@ def table(found: Discovery) -> pd.DataFrame:
                     "mass": box.mass,
                     "points_in_box": box.points_in_box,
                     "points_of_interest_in_box": box.points_of_interest_in_box,
+                    "dense_enough": box.dense_enough,
                     "condition": str(found.condition),
                 }
             )
     columns = ["box", "key", "min", "max", "is", "is_not", "coverage", "density", "mass",
-               "points_in_box", "points_of_interest_in_box", "condition"]  # fmt: skip
+               "points_in_box", "points_of_interest_in_box", "dense_enough",
+               "condition"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -297,6 +310,7 @@ def as_json(found: Discovery) -> dict[str, Any]:
         "points": found.points,
         "points_of_interest": found.of_interest,
         "points_without_value": found.without_value,
+        "min_density": found.min_density,
         "boxes": [
             {
                 "coverage": b.coverage,
@@ -304,6 +318,7 @@ def as_json(found: Discovery) -> dict[str, Any]:
                 "mass": b.mass,
                 "points_in_box": b.points_in_box,
                 "points_of_interest_in_box": b.points_of_interest_in_box,
+                "dense_enough": b.dense_enough,
                 "limits": b.limits,
             }
             for b in found.boxes
