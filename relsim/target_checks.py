@@ -71,6 +71,15 @@ def nearest_existing(path: Path) -> Path:
     return current
 
 
+def cannot_write_in(directory: Path) -> str | None:
+    """Why nothing can be made in `directory` (read-only, permissions), or None if it can."""
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".relsim-probe-", dir=directory))
+    except OSError as exc:
+        return why_not(exc)
+    return None
+
+
 def probe(directory: Path, option: str, target: Path) -> None:
     """Create and remove something in `directory`, which must exist: the only sure test that
     the target can be written (permissions, read-only or special file systems)."""

@@ -272,3 +272,33 @@ def test_a_box_below_min_density_is_said_to_be_so() -> None:
     assert not table(found)["dense_enough"].any()
     lenient = discover(pd.DataFrame(rows), ["x"], Condition("m", ">", 0.5), min_density=0.4)
     assert lenient.boxes[0].dense_enough and "below" not in " ".join(report_lines(lenient))
+
+
+def test_a_sweep_that_cannot_be_written_in_is_still_summarised_and_searched(
+    lhs, monkeypatch, capsys
+):
+    """sweep-summary and discover only read the store, but refused a sweep on a read-only
+    disk because their default files go beside it: those are left out, with a note, and
+    what is asked for elsewhere is written."""
+    import relsim.sweep.cli
+    import relsim.sweep.study_commands
+    from relsim.target_checks import cannot_write_in
+
+    assert cannot_write_in(lhs) is None and cannot_write_in(Path("/proc")) is not None
+    for module in (relsim.sweep.cli, relsim.sweep.study_commands):
+        monkeypatch.setattr(module, "cannot_write_in", lambda _: "Read-only file system")
+    before = sorted(p.name for p in lhs.iterdir())
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", lhs, "--json") == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)["points"]) == 32
+    assert "summary.csv (--csv FILE) not written" in err
+    median = float(pd.read_parquet(lhs / "runs.parquet")[CRISES].median())
+    where = ("--where", f"{CRISES} > {median}")
+    assert relsim_main("discover", lhs, *where, "--json") == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["boxes"] and "(--plot FILE) not written" in err
+    assert sorted(p.name for p in lhs.iterdir()) == before
+    elsewhere = lhs.parent / "boxes.csv"
+    assert relsim_main("discover", lhs, *where, "--csv", elsewhere) == 0
+    assert elsewhere.is_file() and sorted(p.name for p in lhs.iterdir()) == before

@@ -42,7 +42,7 @@ from relsim.sweep.cli_options import (
     say_note,
 )
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
-from relsim.target_checks import make_parents
+from relsim.target_checks import cannot_write_in, make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -243,22 +243,41 @@ def add_sweep_commands(group: click.Group) -> None:
             raise ScenarioError(
                 f"--param {printable(parameter, 80)}: not a swept key (swept: {', '.join(keys)})"
             )
-        table_path = csv_path or directory / "summary.csv"
+        table_path: Path | None = csv_path or directory / "summary.csv"
         target = None
         if metric is not None and parameter is not None:
             target = plot_path or directory / f"{metric}_by_{parameter}.png"
+        # a sweep on a read-only disk is still read: only what was asked for elsewhere is
+        # written, and what would have gone beside it is said to be left out
+        if csv_path is None or (target is not None and plot_path is None):
+            reason = cannot_write_in(directory)
+            if reason is not None:
+                left_out = [
+                    *(["summary.csv (--csv FILE)"] if csv_path is None else []),
+                    *(["the plot (--plot FILE)"] if target and plot_path is None else []),
+                ]
+                say_note(
+                    f"cannot write in {directory} ({reason}): {' and '.join(left_out)} not "
+                    "written; the option after each writes it elsewhere"
+                )
+                table_path = csv_path
+                target = plot_path if target is not None else None
         check_summary_targets(
             directory,
-            {"--csv": table_path, **({"--plot": target} if target else {})},
+            {
+                **({"--csv": table_path} if table_path else {}),
+                **({"--plot": target} if target else {}),
+            },
             {"--csv": SUMMARY_TABLE, "--plot": PLOT},
         )
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))
         summary = summarise(runs, keys, reps_per_set=reps_per_set)
-        make_parents(table_path)
-        write_csv(table_path, summary)
-        # a stop while the plot is drawn leaves the table: said so, not "no results written"
-        finished_writing(printable(str(table_path)))
+        if table_path is not None:
+            make_parents(table_path)
+            write_csv(table_path, summary)
+            # a stop while the plot is drawn leaves the table: said so, not "no results written"
+            finished_writing(printable(str(table_path)))
         if target is not None and metric is not None and parameter is not None:
             make_parents(target)
             plot_metric(

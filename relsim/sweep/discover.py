@@ -381,11 +381,14 @@ def default_paths(directory: Path, metric: str) -> tuple[Path, Path]:
     return directory / f"discover_{metric}.csv", directory / f"discover_{metric}.png"
 
 
-def write(found: Discovery, csv: Path, png: Path) -> None:
-    write_csv(csv, table(found))
-    # a stop while the plot is drawn leaves the table: said so, not "no results written"
-    finished_writing(shown_path(csv))
-    plot(found, png)
+def write(found: Discovery, csv: Path | None, png: Path | None) -> None:
+    """The table and the plot, each where given (None: not written)."""
+    if csv is not None:
+        write_csv(csv, table(found))
+        # a stop while the plot is drawn leaves the table: said so, not "no results written"
+        finished_writing(shown_path(csv))
+    if png is not None:
+        plot(found, png)
 
 
 def shown_path(path: Path) -> str:

@@ -23,7 +23,7 @@ from relsim.sweep.cli_options import (
     resume_option,
     say_note,
 )
-from relsim.target_checks import make_parents
+from relsim.target_checks import cannot_write_in, make_parents
 
 
 def add_discover_command(group: click.Group) -> None:
@@ -87,10 +87,24 @@ def add_discover_command(group: click.Group) -> None:
         discovery._require_prim()
         runs, manifest = load_sweep(directory)
         default_csv, default_png = discovery.default_paths(directory, parsed.metric)
-        csv_path, plot_path = csv_path or default_csv, plot_path or default_png
+        # a sweep on a read-only disk is still searched: what would have gone beside it is
+        # said to be left out, and what was asked for elsewhere is written
+        reason = None if csv_path and plot_path else cannot_write_in(directory)
+        if reason is not None:
+            left_out = [
+                *([f"{default_csv.name} (--csv FILE)"] if csv_path is None else []),
+                *([f"{default_png.name} (--plot FILE)"] if plot_path is None else []),
+            ]
+            say_note(
+                f"cannot write in {directory} ({reason}): {' and '.join(left_out)} not written; "
+                "the option after each writes it elsewhere"
+            )
+        else:
+            csv_path, plot_path = csv_path or default_csv, plot_path or default_png
+        targets = {"--csv": csv_path, "--plot": plot_path}
         check_summary_targets(
             directory,
-            {"--csv": csv_path, "--plot": plot_path},
+            {option: path for option, path in targets.items() if path is not None},
             {"--csv": table_kind("a table of boxes", "box,key,"), "--plot": PLOT},
         )
         note_unfinished(unfinished_note(directory, runs, manifest))
@@ -99,13 +113,16 @@ def add_discover_command(group: click.Group) -> None:
             runs, manifest["design"]["keys"], parsed, min_density=min_density, max_boxes=boxes
         )
         for target in (csv_path, plot_path):
-            make_parents(target)
+            if target is not None:
+                make_parents(target)
         discovery.write(found, csv_path, plot_path)
         if as_json:
             emit_json({"sweep": str(directory), **discovery.as_json(found)})
         else:
             click.echo("\n".join(discovery.report_lines(found)))
-        click.echo(f"wrote {csv_path} and {plot_path}", err=True)
+        written = [str(t) for t in (csv_path, plot_path) if t is not None]
+        if written:
+            click.echo(f"wrote {' and '.join(written)}", err=True)
 
 
 def add_experiment_commands(group: click.Group) -> None:
