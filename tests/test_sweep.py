@@ -994,7 +994,8 @@ def test_a_part_cut_off_mid_write_is_invisible_to_readers(
     assert len(seen) == 2
     capsys.readouterr()
     assert relsim_main("sweep-summary", out, "--json") == 0
-    assert len(json.loads(capsys.readouterr().out)["points"]) == 2
+    summarised = json.loads(capsys.readouterr().out)["points"]
+    assert [p["runs_ok"] for p in summarised] == [1, 1, 0]  # the third not yet begun
 
     assert small(out, *GRID3, "--reps", "2", "--resume") == 0
     assert_same_runs(runs_table(out), runs_table(grid_sweep))
@@ -1547,7 +1548,16 @@ def test_an_unfinished_sweep_is_summarised_with_a_note_and_not_rerun(grid_sweep,
 
     assert relsim_main("sweep-summary", out) == 0
     assert note in capsys.readouterr().err.splitlines()
-    assert pd.read_csv(out / "summary.csv")["runs_ok"].tolist() == [2, 2]  # point 2 not run
+    # point 2 not begun: listed all the same, with no runs and no values (it was left out,
+    # though runs_ok is what shows how far each point has got)
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary["runs_ok"].tolist() == [2, 2, 0] and summary["point"].tolist() == [0, 1, 2]
+    assert summary.loc[2, "runs_failed"] == 0
+    assert (
+        summary.loc[2, "referral_friction"]
+        == manifest(out)["design"]["points"][2]["referral_friction"]
+    )
+    assert pd.isna(summary.loc[2, "crisis_events_per_citizen_year_mean"])
     assert relsim_main("discover", out, "--where", "mean_burnout > 0") == 0
     assert note in capsys.readouterr().err.splitlines()
 

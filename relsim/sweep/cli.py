@@ -272,7 +272,13 @@ def add_sweep_commands(group: click.Group) -> None:
         )
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))
-        summary = summarise(runs, keys, reps_per_set=reps_per_set)
+        points = manifest["design"].get("points")
+        summary = summarise(
+            runs,
+            keys,
+            reps_per_set=reps_per_set,
+            design_points=points if isinstance(points, list) else None,
+        )
         if table_path is not None:
             make_parents(table_path)
             write_csv(table_path, summary)

@@ -150,12 +150,15 @@ def summarise(
     metrics: list[str] | None = None,
     reps_per_set: int | None = None,
     differences: bool = False,
+    design_points: list[dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
     """One row per design point: its swept values, run counts, and each metric's mean and CI:
     over replications (chance), or with `reps_per_set` (a sweep run with --ensemble) the
     central 95 % of the parameter sets' means (parameters and chance). A metric's interval
     stops at zero; with `differences` (the runs are paired differences of metrics, which can
-    be negative) it does not."""
+    be negative) it does not. With `design_points` (the manifest's), a point with no run yet
+    has its row too, with no runs and no values: an unfinished sweep shows how far each point
+    has got, those not begun included."""
     from relsim.evidence.intervals import CHANCE, METRIC_FLOOR, PARAMETERS, interval
 
     floor = None if differences else METRIC_FLOOR
@@ -176,7 +179,15 @@ def summarise(
             row[f"{metric}_ci95_low"], row[f"{metric}_ci95_high"] = ci
         row.update(_steady_state(ok, sets))
         rows.append(row)
-    return pd.DataFrame(rows)
+    begun = {row["point"] for row in rows}
+    kind = CHANCE if reps_per_set is None else PARAMETERS
+    for point, values in enumerate(design_points or []):
+        if point not in begun:
+            swept = {k: values.get(k) for k in keys}
+            rows.append({"point": point, **swept, "runs_ok": 0, "runs_failed": 0, "interval": kind})
+    if not rows:
+        return pd.DataFrame(rows)
+    return pd.DataFrame(rows).sort_values("point", kind="stable").reset_index(drop=True)
 
 
 def _steady_state(ok: pd.DataFrame, sets: list[int] | None) -> dict[str, float]:
