@@ -295,6 +295,10 @@ def _holds(out: Path, asked: str) -> str:
     return "it holds another kind of relsim result"
 
 
+#: what a run's or comparison's --out may replace with --force
+REPLACES = "an earlier result of `relsim run` or `relsim compare`"
+
+
 class ResultTarget:
     """The `--out` directory of `relsim run` or `compare`, from the check before any work to the
     moment the finished results replace it.
@@ -334,6 +338,9 @@ class ResultTarget:
             identify=self.identify,
             strangers=result_strangers,
             resumable=False,
+            # what it replaces, named: "not an earlier relsim result (it holds the result of
+            # `relsim sweep`)" said of a sweep was a contradiction
+            kind=REPLACES,
         )
         try:
             self.staging = staging_directory(self.out, self.opened.locked)

@@ -135,7 +135,8 @@ def test_force_names_the_file_relsim_did_not_write_in_a_run_or_comparison(tmp_pa
     capsys.readouterr()
     assert relsim_main("compare", *scenarios, *TINY, "--reps", "1", "--out", out, "--force") == 2
     assert errors(capsys) == [
-        f"relsim: error: --out {out}: holds an earlier relsim result and also "
+        f"relsim: error: --out {out}: holds an earlier result of `relsim run` or `relsim "
+        "compare` and also "
         "baseline/notes.txt, which relsim did not write; --force touches only a directory of "
         "relsim's own (move that out, or choose another directory)"
     ]
@@ -933,8 +934,26 @@ def test_force_keeps_a_users_file_beside_what_a_stopped_copy_left(tmp_path, caps
     before = sorted(os.listdir(out))
     capsys.readouterr()
     assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 2
-    assert "not an earlier relsim result" in errors(capsys)[0]
+    assert "not an earlier result of `relsim run` or `relsim compare`" in errors(capsys)[0]
     assert sorted(os.listdir(out)) == before
+
+
+def test_force_on_another_kind_of_result_names_what_it_would_replace(tmp_path, capsys):
+    """run --force on a sweep's directory said it was 'not an earlier relsim result (it holds
+    the result of `relsim sweep`)': a sweep is a relsim result; what --force replaces is a
+    run's or a comparison's."""
+    out = tmp_path / "sweep"
+    out.mkdir()
+    manifest = {"kind": "relsim sweep", "relsim_version": "0.1.0"}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    capsys.readouterr()
+    assert relsim_main("run", BASELINE, *TINY, "--reps", "1", "--out", out, "--force") == 2
+    assert errors(capsys) == [
+        f"relsim: error: --out {out}: not an earlier result of `relsim run` or `relsim compare` "
+        "(it holds the result of `relsim sweep`); --force only replaces an earlier result of "
+        "`relsim run` or `relsim compare`, so it will not delete anything there"
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
 
 
 def test_a_copy_killed_while_writing_its_list_leaves_only_what_force_may_take(tmp_path):
