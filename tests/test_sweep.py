@@ -1873,6 +1873,12 @@ def test_a_point_may_leave_a_key_out(tmp_path, baseline):
     assert first.staff.turnover_per_year == 0.05
     knob_default = validate_data({"continuity": 0.8}, "x").staff.turnover_per_year
     assert second.staff.turnover_per_year == pytest.approx(knob_default)
+    # an error at such a point names what it sets, not 'nan' for what it leaves out
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("continuity,care_model\n0.2,liberated\n,relational\n")
+    with pytest.raises(ScenarioError) as refused:
+        validate_design(base, file_design(wrong))
+    assert "design point 1 {'care_model': 'relational'}: care_model" in str(refused.value)
 
 
 EXCLUDES = "specialists.mental_health.excludes_if_active"

@@ -352,8 +352,8 @@ def set_dotted(data: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
     resolved (so sweeping a knob moves the parameters it stands for)."""
     result = copy.deepcopy(data)
     for key, value in overrides.items():
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            continue  # left out at this point (an empty CSV cell, a missing or null YAML key)
+        if _left_out(value):
+            continue
         node = result
         *sections, leaf = key.split(".")
         for part in sections:
@@ -372,10 +372,18 @@ def point_scenarios(base: dict[str, Any], design: pd.DataFrame) -> Iterator[Scen
         yield point_scenario(base, design, point)
 
 
+def _left_out(value: Any) -> bool:
+    """A design point's value that leaves the key as the scenario has it (an empty CSV cell, a
+    missing or null YAML key)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def point_scenario(base: dict[str, Any], design: pd.DataFrame, point: int) -> Scenario:
     overrides = point_overrides(design, point)
-    # The base was validated when loaded, so an error here comes from the point's values.
-    return validate_data(set_dotted(base, overrides), f"design point {point} {shown(overrides)}")
+    # The base was validated when loaded, so an error here comes from the point's values; the
+    # point is named by what it sets (a key it leaves out read 'nan', which nobody wrote)
+    written = {k: v for k, v in overrides.items() if not _left_out(v)}
+    return validate_data(set_dotted(base, overrides), f"design point {point} {shown(written)}")
 
 
 def validate_design(base: dict[str, Any], design: pd.DataFrame) -> list[Scenario]:
