@@ -2119,3 +2119,31 @@ def test_a_plot_of_a_metric_with_no_value_anywhere_says_it_is_empty(grid_sweep, 
     assert relsim_main("sweep-summary", grid_sweep, "--csv", tmp_path / "t.csv", *other,
                        "--plot", tmp_path / "q.png") == 0  # fmt: skip
     assert "the plot is empty" not in capsys.readouterr().err
+
+
+def test_a_large_design_shows_its_progress_while_its_points_are_checked(
+    small, tmp_path, monkeypatch, capsys
+):
+    """Checking 65,536 points took two minutes with nothing on the screen, which read as a
+    hang: a large design is checked under a progress line, as its runs are."""
+    import time
+
+    import relsim.sweep.run
+
+    real_hash = relsim.sweep.run.scenario_hash
+
+    def slow_hash(scenario):
+        time.sleep(0.05)  # a large design's worth of checking, in three points
+        return real_hash(scenario)
+
+    monkeypatch.setattr(relsim.sweep.run, "LARGE_DESIGN", 3)
+    monkeypatch.setattr(relsim.sweep.run, "scenario_hash", slow_hash)
+    monkeypatch.setenv("RELSIM_PROGRESS_SECONDS", "0.02")
+    capsys.readouterr()
+    small(tmp_path / "large", *GRID3, "--reps", "1")
+    lines = capsys.readouterr().err.splitlines()
+    checking = [line for line in lines if line.startswith("relsim: checking the design: ")]
+    assert checking and "points done" in checking[0]
+    monkeypatch.setattr(relsim.sweep.run, "LARGE_DESIGN", 4)  # smaller designs: no such line
+    small(tmp_path / "small", *GRID3, "--reps", "1")
+    assert "checking the design" not in capsys.readouterr().err

@@ -5,6 +5,7 @@ Replication r uses the same seed at every point (common random numbers across th
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
@@ -30,6 +31,9 @@ from relsim.sweep.names import MAX_RUNS
 from relsim.sweep.resume_check import OtherCodeError
 from relsim.sweep.store import SweepStore
 from relsim.targets import RESUME_OR_FORCE
+
+#: a design of at least this many points shows its progress while each point is checked
+LARGE_DESIGN = 1_000
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -59,7 +63,17 @@ class SweepPlan:
             )
         # Every point is checked now, but only its hash is kept: a large design's resolved
         # scenarios would fill the memory, and resolving one again for its runs is cheap.
-        self.hashes = [scenario_hash(s) for s in point_scenarios(self.base, self.design)]
+        # Checking tens of thousands of points takes minutes: shown, as the runs are.
+        with (
+            Progress(len(self.design), "checking the design", unit="points")
+            if len(self.design) >= LARGE_DESIGN
+            else contextlib.nullcontext()
+        ) as checking:
+            self.hashes = []
+            for scenario in point_scenarios(self.base, self.design):
+                self.hashes.append(scenario_hash(scenario))
+                if checking is not None:
+                    checking.update()
 
     def scenario(self, point: int) -> Scenario:
         return point_scenario(self.base, self.design, point)
