@@ -2147,3 +2147,19 @@ def test_a_large_design_shows_its_progress_while_its_points_are_checked(
     monkeypatch.setattr(relsim.sweep.run, "LARGE_DESIGN", 4)  # smaller designs: no such line
     small(tmp_path / "small", *GRID3, "--reps", "1")
     assert "checking the design" not in capsys.readouterr().err
+
+
+def test_a_design_point_with_an_empty_district_is_warned_of(baseline, tmp_path, capsys):
+    """`run` warns of an empty district; a design point with one ran 'ok' with every metric
+    empty, and not a word."""
+    design = tmp_path / "d.csv"
+    design.write_text("population.citizens\n0\n200\n")
+    short = ("--set", "time.weeks=20", "--set", "time.warmup_weeks=4", "--reps", "1")
+    capsys.readouterr()
+    args = ("sweep", baseline, "--design", design, *short, "--workers", "1")
+    assert relsim_main(*args, "--out", tmp_path / "s") == 0
+    warned = [w for w in capsys.readouterr().err.splitlines() if "district is empty" in w]
+    assert warned == [
+        "relsim: warning: design point 0: population.citizens is 0 and nobody arrives, so the "
+        "district is empty there: every per-citizen metric is empty and nothing is measured"
+    ]

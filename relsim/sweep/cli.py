@@ -62,6 +62,20 @@ def _ensemble_draw(
     return draw_for(sets, reps_per_set(reps), seed, base, swept)
 
 
+def empty_point_warnings(points: list[int]) -> list[str]:
+    """One line for the design points whose district is empty, as `run` warns of one."""
+    if not points:
+        return []
+    named = ", ".join(str(p) for p in points[:5]) + (
+        f" and {len(points) - 5:,} more" if len(points) > 5 else ""
+    )
+    return [
+        f"design point{'s' if len(points) > 1 else ''} {named}: population.citizens is 0 and "
+        "nobody arrives, so the district is empty there: every per-citizen metric is empty "
+        "and nothing is measured"
+    ]
+
+
 def _headline(summary: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     columns = ["point", *keys, "runs_ok", "runs_failed"]
     columns += [f"{m}_mean" for m in HEADLINE_METRICS if f"{m}_mean" in summary.columns]
@@ -190,6 +204,7 @@ def add_sweep_commands(group: click.Group) -> None:
             portable_path(scenario), base, design, kind, spec,
             reps if draw is None else draw.runs, root_seed, timeseries, draw,
         )  # fmt: skip
+        warn(empty_point_warnings(plan.empty_points))
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 

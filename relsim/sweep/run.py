@@ -70,8 +70,14 @@ class SweepPlan:
             else contextlib.nullcontext()
         ) as checking:
             self.hashes = []
-            for scenario in point_scenarios(self.base, self.design):
+            #: points whose district is empty (no citizens, nobody arriving): every
+            #: per-citizen metric is empty there, which `run` warns of and a sweep now too
+            self.empty_points: list[int] = []
+            for point, scenario in enumerate(point_scenarios(self.base, self.design)):
                 self.hashes.append(scenario_hash(scenario))
+                population = scenario.population
+                if population.citizens == 0 and not population.arrivals_per_week:
+                    self.empty_points.append(point)
                 if checking is not None:
                     checking.update()
 
