@@ -2163,3 +2163,15 @@ def test_a_design_point_with_an_empty_district_is_warned_of(baseline, tmp_path, 
         "relsim: warning: design point 0: population.citizens is 0 and nobody arrives, so the "
         "district is empty there: every per-citizen metric is empty and nothing is measured"
     ]
+
+
+def test_a_sample_that_repeats_points_says_so(small, tmp_path, capsys):
+    """A Latin hypercube of 4 points over workforce.caseload_cap=5:6 has two distinct values:
+    --grid refuses a repeated value, --sample now says how many points repeat another."""
+    capsys.readouterr()
+    args = ("--sample", "lhs", "--n", "4", "--range", "workforce.caseload_cap=5:6", "--reps", "1")
+    assert small(tmp_path / "lhs", *args) == 0
+    assert "2 of the 4 sampled points repeat another" in capsys.readouterr().err
+    args = ("--sample", "lhs", "--n", "4", "--range", "continuity=0.1:0.9", "--reps", "1")
+    assert small(tmp_path / "fine", *args) == 0
+    assert "repeat another" not in capsys.readouterr().err

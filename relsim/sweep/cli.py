@@ -189,6 +189,13 @@ def add_sweep_commands(group: click.Group) -> None:
         elif sample is not None:
             design = sample_design(sample, n_points, ranges, root_seed)
             kind, spec = sample, {"n": n_points, "ranges": list(ranges), "sample_seed": root_seed}
+            repeated = len(design) - len(design.drop_duplicates())
+            if repeated:  # whole-number keys over a narrow range: --grid refuses a repeat
+                say_note(
+                    f"{repeated:,} of the {len(design):,} sampled points repeat another (whole "
+                    "numbers over a range narrower than --n): each is run as a point of its "
+                    "own, so summaries and analyses count those values more than once"
+                )
         else:
             assert design_file is not None  # exactly one design was given
             design, kind, spec = file_design(design_file), "file", {"file": str(design_file)}
