@@ -136,7 +136,7 @@ def prices_table(payload: dict[str, Any]) -> str:
         f"places x a session's hours x {1 + RECORDING_SHARE:g} for recording x its hourly "
         "cost, used or not, its places being its capacity per 1,000 citizens x the citizens, "
         "rounded to whole places as Resources gives them); a source gives "
-        "the default, and a value a scenario sets in its place is the scenario's own</caption>"
+        "the default, and a value a scenario (or --set) gives in its place is its own</caption>"
         f'<thead><tr>{head}<th class="name">source</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
