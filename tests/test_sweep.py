@@ -2175,3 +2175,28 @@ def test_a_sample_that_repeats_points_says_so(small, tmp_path, capsys):
     args = ("--sample", "lhs", "--n", "4", "--range", "continuity=0.1:0.9", "--reps", "1")
     assert small(tmp_path / "fine", *args) == 0
     assert "repeat another" not in capsys.readouterr().err
+
+
+def test_a_summary_says_when_the_store_has_runs_its_design_cannot_have(
+    grid_sweep, tmp_path, capsys
+):
+    """A part added by hand, with a point 999 and a replication 99, was summarised without a
+    word (51 points from a 3-point design): the summary now says the store was changed."""
+    out = tmp_path / "copy"
+    shutil.copytree(grid_sweep, out)
+    (part,) = parts(out)
+    import pyarrow as pa
+
+    stored = pq.read_table(part)
+    row = stored.slice(0, 1).to_pandas()
+    row["point"], row["replication"] = 999, 99
+    added = pa.Table.from_pandas(row, schema=stored.schema, preserve_index=False)
+    pq.write_table(added, part.with_name("part-000099.parquet"))
+    capsys.readouterr()
+    assert relsim_main("sweep-summary", out) == 0
+    assert (
+        "1 of the store's runs are of a point or replication its design does not have (3 points "
+        "x 2 replications)" in capsys.readouterr().err
+    )
+    assert relsim_main("sweep-summary", grid_sweep, "--csv", tmp_path / "s.csv") == 0
+    assert "its design does not have" not in capsys.readouterr().err

@@ -62,6 +62,25 @@ def _ensemble_draw(
     return draw_for(sets, reps_per_set(reps), seed, base, swept)
 
 
+def foreign_runs_note(runs: pd.DataFrame, points: object, reps: object) -> str | None:
+    """What to say of runs the sweep's design cannot have made (a point or a replication
+    beyond it): the store was changed after the sweep wrote it, and the summary counts them."""
+    import pandas as pd
+
+    if not isinstance(points, list) or not isinstance(reps, int) or isinstance(reps, bool):
+        return None
+    numbers = pd.to_numeric(runs["point"], errors="coerce")
+    replications = pd.to_numeric(runs["replication"], errors="coerce")
+    outside = ~numbers.between(0, len(points) - 1) | ~replications.between(0, reps - 1)
+    if not outside.any():
+        return None
+    return (
+        f"{int(outside.sum()):,} of the store's runs are of a point or replication its design "
+        f"does not have ({len(points):,} points x {reps:,} replications): it was changed after "
+        "the sweep wrote it, and the summary counts them; `relsim rerun` checks the store"
+    )
+
+
 def empty_point_warnings(points: list[int]) -> list[str]:
     """One line for the design points whose district is empty, as `run` warns of one."""
     if not points:
@@ -295,6 +314,7 @@ def add_sweep_commands(group: click.Group) -> None:
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))
         points = manifest["design"].get("points")
+        note_unfinished(foreign_runs_note(runs, points, manifest.get("reps")))
         summary = summarise(
             runs,
             keys,
