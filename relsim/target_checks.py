@@ -83,14 +83,12 @@ def cannot_write_in(directory: Path) -> str | None:
 def probe(directory: Path, option: str, target: Path) -> None:
     """Create and remove something in `directory`, which must exist: the only sure test that
     the target can be written (permissions, read-only or special file systems)."""
-    try:
-        made = tempfile.mkdtemp(prefix=".relsim-probe-", dir=directory)
-        os.rmdir(made)
-    except OSError as exc:
+    reason = cannot_write_in(directory)
+    if reason is not None:
         raise OutputError(
             f"{option} {printable(str(target))}: cannot write in {printable(str(directory))} "
-            f"({why_not(exc)})"
-        ) from None
+            f"({reason})"
+        )
 
 
 def result_manifest(directory: Path) -> dict[str, Any] | None:

@@ -280,13 +280,15 @@ def test_a_sweep_that_cannot_be_written_in_is_still_summarised_and_searched(
     """sweep-summary and discover only read the store, but refused a sweep on a read-only
     disk because their default files go beside it: those are left out, with a note, and
     what is asked for elsewhere is written."""
-    import relsim.sweep.cli
-    import relsim.sweep.study_commands
+    import relsim.target_checks
     from relsim.target_checks import cannot_write_in
 
     assert cannot_write_in(lhs) is None and cannot_write_in(Path("/proc")) is not None
-    for module in (relsim.sweep.cli, relsim.sweep.study_commands):
-        monkeypatch.setattr(module, "cannot_write_in", lambda _: "Read-only file system")
+
+    def read_only_sweep(directory: Path) -> str | None:  # the sweep's disk alone
+        return "Read-only file system" if Path(directory) == lhs else None
+
+    monkeypatch.setattr(relsim.target_checks, "cannot_write_in", read_only_sweep)
     before = sorted(p.name for p in lhs.iterdir())
     capsys.readouterr()
     assert relsim_main("sweep-summary", lhs, "--json") == 0

@@ -40,6 +40,11 @@ def steady_size(scenario: Scenario) -> float | None:
     return (population.arrivals_per_week or 0.0) / rate
 
 
+def empty_district(scenario: Scenario) -> bool:
+    """No citizens and nobody arriving: every per-citizen metric is empty."""
+    return scenario.population.citizens == 0 and not scenario.population.arrivals_per_week
+
+
 def proportion_warnings(scenario: Scenario) -> list[str]:
     """One line for each way the scenario's flows are out of proportion with its population."""
     population = scenario.population
@@ -48,7 +53,7 @@ def proportion_warnings(scenario: Scenario) -> list[str]:
         return []
     citizens = population.citizens
     arrivals = population.arrivals_per_week or 0.0
-    if citizens == 0 and arrivals == 0:
+    if empty_district(scenario):
         return [
             f"{printable(scenario.name, 60)}: population.citizens is 0 and nobody arrives, so "
             "the district is empty: every per-citizen metric is empty and nothing is measured"

@@ -40,9 +40,10 @@ from relsim.sweep.cli_options import (
     resume_option,
     retry_failed_option,
     say_note,
+    where_to_write,
 )
 from relsim.sweep.names import HEADLINE_METRICS, MAX_DESIGN_POINTS, METHODS, SAMPLERS
-from relsim.target_checks import cannot_write_in, make_parents
+from relsim.target_checks import make_parents
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     import pandas as pd
@@ -284,25 +285,18 @@ def add_sweep_commands(group: click.Group) -> None:
             raise ScenarioError(
                 f"--param {printable(parameter, 80)}: not a swept key (swept: {', '.join(keys)})"
             )
-        table_path: Path | None = csv_path or directory / "summary.csv"
-        target = None
-        if metric is not None and parameter is not None:
-            target = plot_path or directory / f"{metric}_by_{parameter}.png"
-        # a sweep on a read-only disk is still read: only what was asked for elsewhere is
-        # written, and what would have gone beside it is said to be left out
-        if csv_path is None or (target is not None and plot_path is None):
-            reason = cannot_write_in(directory)
-            if reason is not None:
-                left_out = [
-                    *(["summary.csv (--csv FILE)"] if csv_path is None else []),
-                    *(["the plot (--plot FILE)"] if target and plot_path is None else []),
-                ]
-                say_note(
-                    f"cannot write in {directory} ({reason}): {' and '.join(left_out)} not "
-                    "written; the option after each writes it elsewhere"
-                )
-                table_path = csv_path
-                target = plot_path if target is not None else None
+        plotted = metric is not None and parameter is not None
+        chosen = where_to_write(
+            directory,
+            {
+                "--csv": (csv_path, directory / "summary.csv"),
+                "--plot": (
+                    plot_path if plotted else None,
+                    directory / f"{metric}_by_{parameter}.png" if plotted else None,
+                ),
+            },
+        )
+        table_path, target = chosen["--csv"], chosen["--plot"]
         check_summary_targets(
             directory,
             {

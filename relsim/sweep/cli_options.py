@@ -166,6 +166,26 @@ def say_note(text: str) -> None:
     click.echo(f"relsim: note: {printable(text)}", err=True)
 
 
+def where_to_write(
+    directory: Path, wanted: dict[str, tuple[Path | None, Path | None]]
+) -> dict[str, Path | None]:
+    """Where each file goes: `wanted` maps an option to (the path given, the default beside the
+    sweep or None when not asked for). A sweep on a read-only disk is still read: what would
+    have gone beside it is said to be left out (None), and what was given is written."""
+    from relsim.target_checks import cannot_write_in
+
+    defaulted = {o: d for o, (given, d) in wanted.items() if given is None and d is not None}
+    reason = cannot_write_in(directory) if defaulted else None
+    if reason is None:
+        return {option: given or default for option, (given, default) in wanted.items()}
+    left_out = " and ".join(f"{default.name} ({o} FILE)" for o, default in defaulted.items())
+    say_note(
+        f"cannot write in {directory} ({reason}): {left_out} not written; the option after "
+        "each writes it elsewhere"
+    )
+    return {option: given for option, (given, _) in wanted.items()}
+
+
 def note_unfinished(note: str | None) -> None:
     if note is not None:
         say_note(note)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from relsim.commission.scale import empty_district
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.config.errors import RunError, printable
 from relsim.environment import source_record
@@ -75,8 +76,7 @@ class SweepPlan:
             self.empty_points: list[int] = []
             for point, scenario in enumerate(point_scenarios(self.base, self.design)):
                 self.hashes.append(scenario_hash(scenario))
-                population = scenario.population
-                if population.citizens == 0 and not population.arrivals_per_week:
+                if empty_district(scenario):
                     self.empty_points.append(point)
                 if checking is not None:
                     checking.update()

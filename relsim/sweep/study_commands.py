@@ -22,8 +22,9 @@ from relsim.sweep.cli_options import (
     note_unfinished,
     resume_option,
     say_note,
+    where_to_write,
 )
-from relsim.target_checks import cannot_write_in, make_parents
+from relsim.target_checks import make_parents
 
 
 def add_discover_command(group: click.Group) -> None:
@@ -87,21 +88,10 @@ def add_discover_command(group: click.Group) -> None:
         discovery._require_prim()
         runs, manifest = load_sweep(directory)
         default_csv, default_png = discovery.default_paths(directory, parsed.metric)
-        # a sweep on a read-only disk is still searched: what would have gone beside it is
-        # said to be left out, and what was asked for elsewhere is written
-        reason = None if csv_path and plot_path else cannot_write_in(directory)
-        if reason is not None:
-            left_out = [
-                *([f"{default_csv.name} (--csv FILE)"] if csv_path is None else []),
-                *([f"{default_png.name} (--plot FILE)"] if plot_path is None else []),
-            ]
-            say_note(
-                f"cannot write in {directory} ({reason}): {' and '.join(left_out)} not written; "
-                "the option after each writes it elsewhere"
-            )
-        else:
-            csv_path, plot_path = csv_path or default_csv, plot_path or default_png
-        targets = {"--csv": csv_path, "--plot": plot_path}
+        targets = where_to_write(
+            directory, {"--csv": (csv_path, default_csv), "--plot": (plot_path, default_png)}
+        )
+        csv_path, plot_path = targets["--csv"], targets["--plot"]
         check_summary_targets(
             directory,
             {option: path for option, path in targets.items() if path is not None},

@@ -164,13 +164,14 @@ def summarise(
     floor = None if differences else METRIC_FLOOR
 
     metrics = [m for m in (metrics or METRIC_NAMES) if m in runs.columns]
+    kind = CHANCE if reps_per_set is None else PARAMETERS
     rows = []
     for point, group in runs.groupby("point", sort=True):
         ok = group[group["status"] == "ok"]
         row = {"point": int(point), **{k: _plain(group[k].iloc[0]) for k in keys}}
         row["runs_ok"] = len(ok)
         row["runs_failed"] = int((group["status"] == "failed").sum())
-        row["interval"] = CHANCE if reps_per_set is None else PARAMETERS
+        row["interval"] = kind
         sets = None if reps_per_set is None else (ok["replication"] // reps_per_set).tolist()
         for metric in metrics:
             summary = interval(ok[metric].tolist(), sets, floor)
@@ -180,7 +181,6 @@ def summarise(
         row.update(_steady_state(ok, sets))
         rows.append(row)
     begun = {row["point"] for row in rows}
-    kind = CHANCE if reps_per_set is None else PARAMETERS
     for point, values in enumerate(design_points or []):
         if point not in begun:
             swept = {k: values.get(k) for k in keys}
