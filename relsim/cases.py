@@ -227,9 +227,11 @@ def grow_relationship(district: District, rows: np.ndarray, hours: np.ndarray | 
     depth = citizens.depth[rows]
     depth = depth + np.minimum(rules.growth_per_hour * hours, 1.0) * (1 - depth)
     citizens.depth[rows] = depth
-    disclosure = (
-        rules.disclosure_without_relationship
-        + (1.0 - rules.disclosure_without_relationship) * depth
+    # Flat (an ablation): people tell a worker they know well no more than a stranger.
+    disclosure = rules.disclosure_without_relationship + (
+        (1.0 - rules.disclosure_without_relationship) * depth
+        if rules.disclosure_with_depth == "rises"
+        else 0.0
     )
     knowledge = citizens.knowledge[rows]
     citizens.knowledge[rows] = knowledge + np.minimum(

@@ -355,3 +355,55 @@ def test_a_referral_waits_for_its_paperwork_only_when_it_is_meant_to() -> None:
     written, sent, deferred = weeks("sent")
     assert deferred == 0
     assert sum(written) < 0.9 * sum(sent), (sum(written), sum(sent))
+
+
+def a_week_at_depth(depth: float, liberated: str, relationship: str) -> CareModel:
+    """A district run 30 weeks as bundled, then one more week with every relationship set to
+    `depth` and the two depth switches as given. Attendance does not depend on depth here, so
+    each week's contacts are the same whatever the depth."""
+    extra = {"help_seeking": {"attendance_per_depth": 0.0}}
+    model = CareModel(validate_data(merge(DISTRICT, extra), "<test>"), seed=4)
+    for _ in range(30):
+        model.step()
+    config = model.config
+    model.apply_policy(
+        config.model_copy(
+            update={
+                "liberated": config.liberated.model_copy(
+                    update={"contact_effect_with_depth": liberated}
+                ),
+                "relationship": config.relationship.model_copy(
+                    update={"disclosure_with_depth": relationship}
+                ),
+            }
+        )
+    )
+    model.citizens.depth[: model.citizens.n] = depth
+    model.step()
+    return model
+
+
+def test_a_flat_contact_effect_takes_depth_out_of_what_contact_achieves() -> None:
+    """With the contact effect flat, a week's contacts do exactly as much for people known well
+    as for strangers; as fitted, they do far more. What people tell their worker is kept off
+    depth (disclosure flat), so with both flat depth has no way left to matter."""
+    deep, strangers = (a_week_at_depth(d, "flat", "flat").citizens for d in (1.0, 0.0))
+    n = strangers.n
+    assert deep.n == n
+    np.testing.assert_array_equal(deep.support[:n], strangers.support[:n])
+    np.testing.assert_array_equal(deep.knowledge[:n], strangers.knowledge[:n])
+    deep, strangers = (a_week_at_depth(d, "rises", "flat").citizens for d in (1.0, 0.0))
+    assert deep.support[:n].sum() > 2 * strangers.support[:n].sum()
+    np.testing.assert_array_equal(deep.knowledge[:n], strangers.knowledge[:n])
+
+
+def test_flat_disclosure_takes_depth_out_of_what_a_worker_learns() -> None:
+    """With disclosure flat, a worker learns exactly as much of a person known well as of a
+    stranger; as fitted, they learn more of the one known well. The contact effect is kept off
+    depth (flat) in both."""
+    deep, strangers = (a_week_at_depth(d, "flat", "flat").citizens for d in (1.0, 0.0))
+    n = strangers.n
+    np.testing.assert_array_equal(deep.knowledge[:n], strangers.knowledge[:n])
+    deep, strangers = (a_week_at_depth(d, "flat", "rises").citizens for d in (1.0, 0.0))
+    gained = deep.knowledge[:n] - strangers.knowledge[:n]
+    assert (gained >= 0).all() and (gained > 0).sum() > 20, (gained > 0).sum()

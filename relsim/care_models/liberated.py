@@ -262,7 +262,9 @@ class Liberated:
         # the notes (what a handover keeps) and no relationship.
         retention = scenario.staff.handover_retention or 0.0
         knowledge = np.where(own, citizens.knowledge[rows], citizens.knowledge[rows] * retention)
-        depth = np.where(own, citizens.depth[rows], 0.0)
+        # Flat (an ablation): every contact achieves the stranger's share, however deep.
+        deepens = own if rules.contact_effect_with_depth == "rises" else np.zeros_like(own)
+        depth = np.where(deepens, citizens.depth[rows], 0.0)
         new_share = rules.new_worker_effect_share
         fit = citizens.help_fit[rows]
         effect = (

@@ -59,6 +59,12 @@ class Liberated(Section):
         le=1,
         description="share of contact_effect_per_hour achieved with no relationship (a new or covering worker), rising linearly to 1 at full depth",
     )
+    contact_effect_with_depth: Literal["rises", "flat"] = param(
+        "rises",
+        "policy",
+        "assumption: rises is the model as fitted; flat is for ablation (docs/results.md, what the Liberated Method's mechanisms add)",
+        description="what the relationship adds to a contact's effect: new_worker_effect_share of it with no relationship, rising to all of it at full depth (rises), or the stranger's share however deep the relationship (flat; depth still counts in what people disclose and in attendance)",
+    )
     driver_focus_share: float = param(
         0.5,
         "share of effort",

@@ -3,6 +3,8 @@ between a person and the worker they see."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from relsim.config.params import Section, knob_param, param
 from relsim.config.schema.vocabulary import (
     UNIT_COSTS,
@@ -217,6 +219,12 @@ class Relationship(Section):
         ge=0,
         le=1,
         description="share of knowledge_growth_per_hour a worker gains with no relationship; it rises linearly to 1 at full depth (people disclose what matters as they come to trust a worker)",
+    )
+    disclosure_with_depth: Literal["rises", "flat"] = param(
+        "rises",
+        "policy",
+        "assumption: rises is the model as fitted; flat is for ablation (docs/results.md, what the Liberated Method's mechanisms add)",
+        description="what the relationship adds to what a person tells their worker: disclosure_without_relationship with no relationship, rising to all of it at full depth (rises), or that share however deep the relationship (flat; depth still counts in a contact's effect and in attendance)",
     )
     knowledge_decay_per_week: float = param(
         0.01,
