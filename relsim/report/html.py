@@ -47,7 +47,7 @@ th{background:#eee}td.name,th.name{text-align:left;overflow-wrap:anywhere}td.sam
 caption{caption-side:top;text-align:left;font-weight:bold;padding:.2em 0}
 figure{margin:1em 0}figure img{max-width:100%;height:auto;border:1px solid #ccc}
 figcaption{font-size:.85em;color:#333}
-.ci{font-size:.85em;color:#444;white-space:nowrap}
+.ci{font-size:.85em;color:#444;white-space:nowrap}code.id{font-size:.8em;color:#555}
 .note{font-size:.9em;color:#333}.warning{border-left:4px solid #000;padding-left:.6em}
 nav ol{columns:2;font-size:.9em}
 @page{size:A4;margin:14mm}

@@ -200,8 +200,9 @@ def words_value(value: Any) -> str:
 def measures_section(payload: dict[str, Any]) -> str:
     return section(
         "measures",
-        metric_table(payload, ordered_metrics(payload), "measures", "Every measure", labelled=False)
-        + '<p class="note">Hover over a measure for its meaning; docs/outputs.md defines each.</p>',
+        metric_table(payload, ordered_metrics(payload), "measures", "Every measure", with_ids=True)
+        + '<p class="note">Under each measure, its name in the JSON, CSV and workbook. Hover '
+        "over a measure for its meaning; docs/outputs.md defines each.</p>",
     )
 
 

@@ -77,9 +77,10 @@ def image(data: bytes, alt: str, caption: str, name: str) -> str:
 
 
 def metric_table(
-    payload: dict[str, Any], metrics: Any, table: str, caption: str, labelled: bool = True
+    payload: dict[str, Any], metrics: Any, table: str, caption: str, with_ids: bool = False
 ) -> str:
-    """Rows: a measure, each scenario's mean and interval, each paired difference's."""
+    """Rows: a measure, each scenario's mean and interval, each paired difference's.
+    `with_ids` puts each measure's name in the files under its words, for finding it there."""
     blocks = payload["scenarios"]
     head = '<th class="name">measure</th><th class="name">unit</th>'
     head += "".join(f"<th>{esc(b['scenario'])}</th>" for b in blocks)
@@ -89,10 +90,12 @@ def metric_table(
         if metric not in blocks[0]["metrics"]:
             continue
         unit = UNITS.get(metric, "")
-        label = LABELS.get(metric, metric) if labelled else metric
+        label = esc(LABELS.get(metric, metric))
+        if with_ids:
+            label += f'<br><code class="id">{esc(metric)}</code>'
         cells = [
             f'<td class="name" title="{esc(metric)}: {esc(DESCRIPTIONS.get(metric, ""))}">'
-            f"{esc(label)}</td>",
+            f"{label}</td>",
             f'<td class="name">{esc(unit)}</td>',
         ]
         for block in blocks:
