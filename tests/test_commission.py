@@ -821,6 +821,11 @@ def test_a_budget_over_few_parameter_sets_says_what_its_share_rests_on() -> None
     assert "how often the sets tried agree" in few
     for sets in (40, 0):
         assert "with only" not in budget_sentence(optimum, flat, "crisis_events", 6, sets)
+    # the measure searched in words, with the name the files give it
+    assert few.startswith(
+        "With 6 posts, the measure searched (crisis events, crisis_events_per_citizen_year) is "
+        "lowest with 4 caseworkers and 2 duty workers"
+    ), few
 
 
 def test_budget_search_reports_an_optimum_its_uncertainty_and_flatness(tmp_path) -> None:

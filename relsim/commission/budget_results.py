@@ -25,6 +25,7 @@ from relsim.evidence.intervals import (
     few_sets,
     interval,
 )
+from relsim.metrics import IN_WORDS
 
 if TYPE_CHECKING:
     from relsim.evidence.ensemble import EnsembleDraw
@@ -233,7 +234,8 @@ def sentence(
         else f"95 % interval {_number(optimum['ci95_low'])} to {_number(optimum['ci95_high'])}"
     )
     text = (
-        f"With {_count(posts, 'post')}, {metric} is lowest with "
+        f"With {_count(posts, 'post')}, the measure searched "
+        f"({IN_WORDS.get(metric, metric)}, {metric}) is lowest with "
         f"{_count(caseworkers, 'caseworker')} and {_count(duty, 'duty worker')}, {routing}: "
         f"{_number(optimum['mean'])} ({interval}, "
         f"{'parameters and chance' if ensemble else 'chance only'}"

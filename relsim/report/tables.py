@@ -9,7 +9,7 @@ import pandas as pd
 
 from relsim.commission.payers import PAYER_LABELS
 from relsim.commission.resources import RESOURCE_FIELDS
-from relsim.metrics import CONTRACT_METRICS, UNITS
+from relsim.metrics import CONTRACT_METRICS, IN_WORDS, UNITS
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis
@@ -29,62 +29,7 @@ HEADLINE: tuple[str, ...] = (
     "failure_demand_share",
 )
 #: the measures in words, for readers who do not know the metric names
-LABELS: dict[str, str] = {
-    "crisis_events_per_citizen_year": "crisis events",
-    "crisis_ae_per_citizen_year": "A&E attendances",
-    "crisis_mh_crisis_per_citizen_year": "mental-health crises",
-    "crisis_police_per_citizen_year": "arrests and custody",
-    "crisis_eviction_per_citizen_year": "evictions, homelessness",
-    "total_cost_per_citizen_year": "total cost, all payers",
-    "staff_cost_per_citizen_year": "front-line staff, as run",
-    "crisis_cost_per_citizen_year": "cost of crises",
-    "share_citizens_stable": "people with no active need",
-    "mean_wait_weeks": "mean completed wait",
-    "failure_demand_share": "failure demand",
-    "mean_caseload": "caseload",
-    "staff_utilisation": "utilisation",
-    "share_time_transactional": "time on assessment, referral, recording",
-    "unmet_hours_share": "hours asked for but not given",
-    "mean_burnout": "burnout",
-    "staff_turnover_per_fte_year": "staff leaving",
-    "vacancy_rate": "posts vacant",
-    "specialist_cost_per_citizen_year": "specialist services",
-    "flexible_budget_cost_per_citizen_year": "flexible budget spent",
-    "front_door_failure_demand_share": "failure demand at the front door",
-    "failure_demand_presentations_share": "failure demand among presentations",
-    "failure_demand_chasing_share": "failure demand among chasing",
-    "failure_demand_referrals_share": "failure demand among referrals",
-    "failure_demand_reassessments_share": "failure demand among re-assessments",
-    "failure_demand_crises_share": "failure demand among crises",
-    "failures_per_citizen_year": "times a service failed someone",
-    "handoffs_per_citizen_year": "hand-offs to another service or worker",
-    "distinct_workers_per_citizen": "front-line workers met",
-    "usual_provider_of_care": "contacts with the worker seen most",
-    "continuity_of_care_index": "continuity of care (Bice-Boxerman)",
-    "professionals_involved_per_citizen": "professionals met",
-    "named_worker_contact_share": "contacts with the person's own worker",
-    "held_not_seen_share": "weeks held but not seen",
-    "worker_changes_per_citizen_year": "changes of worker",
-    "mean_need": "need",
-    "mean_trust": "trust",
-    "presentations_per_citizen_year": "presentations and chasing",
-    "repeat_within_year_share": "closed cases back within a year",
-    "referrals_per_citizen_year": "referrals made",
-    "referral_rejection_share": "referrals refused",
-    "waiting_dropout_per_citizen_year": "lost from waiting lists",
-    "specialist_utilisation": "specialist capacity used",
-    "rejected_at_reassessment_share": "refused at a specialist's own assessment",
-    "mean_specialist_wait_weeks": "wait for a specialist",
-    "joint_work_unserved_share": "joint work a specialist could not give",
-    "deaths_per_1000_citizen_years": "deaths",
-    "crisis_cost_ae_per_citizen_year": "cost of A&E attendances",
-    "crisis_cost_mh_crisis_per_citizen_year": "cost of mental-health crises",
-    "crisis_cost_police_per_citizen_year": "cost of arrests and custody",
-    "crisis_cost_eviction_per_citizen_year": "cost of evictions, homelessness",
-    "cost_nhs_per_citizen_year": "paid by the NHS",
-    "cost_police_justice_per_citizen_year": "paid by police and justice",
-    "cost_council_housing_per_citizen_year": "paid by council and housing",
-}
+LABELS = IN_WORDS
 STAFF_LOAD: tuple[str, ...] = (
     "mean_caseload",
     "staff_utilisation",
