@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from relsim.config import Scenario
 from tests.quoted_numbers import Quote, check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +122,7 @@ CROSS, ERODE, FRICTION = "complexity_crossover", "continuity_erosion", "friction
 OVERLOAD, TRAJECTORY = "overload_tipping_point", "cost_trajectory"
 BREAK_EVEN, HYBRID = "break_even_complexity", "hybrid_balance"
 CONTACT, GROWTH = "thin_evidence_relational_effect", "thin_evidence_relationship"
+STRANGER = "thin_evidence_stranger_share"
 CHANCE = f"{BREAK_EVEN}_chance"
 
 
@@ -1071,6 +1073,28 @@ QUOTES = (
             cheaper_in(GROWTH, 0.08),
         ),
     ),
+    Quote(
+        "contact without a relationship",
+        "under every parameter set, and its advantage grows with the share: {0.46} at 0.01 "
+        "({0.17} to {1.11}), {0.48} at the default ({0.19} to {1.13}) and {0.79} at 1 ({0.51} to "
+        "{1.33}), larger at 1 than at the default under all {16} sets. Its extra cost falls "
+        "from £{930} to £{350} ({−£550} to £{810}; it is cheaper under {4} of the 16 sets at 0.6 "
+        "and at 1, and {2} below). By chance alone the advantage grows from {0.67} to {1.04}, "
+        "and at 1 the Liberated Method is cheaper ({−£90}, {−£150} to {−£40}).",
+        (
+            *(advantage(STRANGER, x, e) for x in (0.01, 0.05, 1.0) for e in STATS),
+            lambda p: float(
+                (p.paired(STRANGER, 1.0, CRISES) < p.paired(STRANGER, 0.05, CRISES)).sum()
+            ),
+            gap(STRANGER, 0.01, COST),
+            *(gap(STRANGER, 1.0, COST, e) for e in STATS),
+            cheaper_in(STRANGER, 0.6),
+            lambda p: max(cheaper_in(STRANGER, x)(p) for x in (0.01, 0.05, 0.15, 0.3)),
+            advantage(f"{STRANGER}_chance", 0.01),
+            advantage(f"{STRANGER}_chance", 1.0),
+            *(gap(f"{STRANGER}_chance", 1.0, COST, e) for e in STATS),
+        ),
+    ),
     # What the Liberated Method's mechanisms add
     Quote(
         "relational ablation",
@@ -1969,6 +1993,10 @@ CHANCE_TABLE = (
         (GROWTH, 0.08, COST),
     ),
     (
+        "total cost, share 1 | £{350} ({−£550} to £{810}) | {−£90} ({−£150} to {−£40})",
+        (STRANGER, 1.0, COST),
+    ),
+    (
         "crises, complexity 0.9 | {1.03} ({0.37} to {2.43}) | {1.38} ({1.33} to {1.43})",
         (RELATIONAL, 0.9, CRISES, NO_CONTACT, "ablation"),
     ),
@@ -2732,6 +2760,7 @@ SETTLED = (
     HYBRID,
     CONTACT,
     GROWTH,
+    STRANGER,
     PAPERWORK,
     CHANNELS,
     BUDGET,
@@ -2809,7 +2838,7 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
             assert (again.loc[same, column] == cross.loc[same, column]).all()
     quote = Quote(
         "steady state",
-        "Over the thirteen studies with the two-year warm-up ({188} series and points in all "
+        "Over the fourteen studies with the two-year warm-up ({200} series and points in all "
         "under each kind of interval, {42} of them the same runs as another study's: the four "
         "ablations', the paperwork check's and the budget what-if's runs of the crossover's, the "
         "continuity erosion's, the friction study's or the relational ablation's series), the "
@@ -2818,7 +2847,7 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
         "chance alone (one point, the Liberated Method with free joint work at 0.9, one week "
         "beyond the 104-week warm-up). The crisis rate changes between the two halves of the "
         "measured five years by {−2.5} % to {+0.6} % on average over the ensemble (no interval "
-        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {47} of the 188 "
+        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {49} of the 200 "
         "intervals exclude zero, all downward but two (the Liberated Method without step-downs "
         "at continuity 0.5 and 1, where nobody leaves a caseload, up by {1.8} % and {1.4} %)",
         (
@@ -3135,3 +3164,39 @@ def test_each_place_the_relationship_counts_costs_crises_under_every_set_it_says
                 switched_off(series, at, study=study)(p) for series in DEPTH_PLACES
             )
             assert effect > attendance > disclosure, (effect, attendance, disclosure)
+
+
+def test_what_contact_achieves_without_a_relationship_in_words() -> None:
+    """ "fewer crises than assess-do-refer under every parameter set" at every share studied;
+    "cheaper under 4 of the 16 sets at 0.6 and at 1, and 2 below": the same 4 at 1 as at 0.6,
+    and 2 at each share below."""
+    p = Published()
+    shares = (0.01, 0.05, 0.15, 0.3, 0.6, 1.0)
+    for share in shares:
+        assert (p.paired(STRANGER, share, CRISES) < 0).all(), share
+    assert [cheaper_in(STRANGER, x)(p) for x in shares] == [2, 2, 2, 2, 4, 4]
+
+
+def test_the_readme_quotes_the_mechanisms_ablation_and_the_stranger_share() -> None:
+    """The README's account of what the relationship does reads the published studies."""
+    readme = (ROOT / "README.md").read_text()
+    quote = Quote(
+        "README",
+        "takes away all or nearly all of the Liberated Method's advantage in crises (at "
+        "complexity 0.5, {0.383} and {0.362} crises a citizen-year of its {0.368}). The "
+        "relationship does most of that through one assumption with no source, that a contact "
+        "with a stranger achieves {5} % of what it achieves with someone known well; were it as "
+        "good, the advantage would be larger ({0.79} crises a citizen-year against {0.48} at "
+        "the bundled complexity)",
+        (
+            switched_off(NO_CONTACT, 0.5),
+            switched_off(NO_DEPTH, 0.5),
+            switched_off(BASELINE, 0.5),
+            lambda p: 100 * Scenario().liberated.new_worker_effect_share,
+            advantage(STRANGER, 1.0),
+            advantage(STRANGER, 0.05),
+        ),
+    )
+    check(quote, readme, Published())
+    # "most of that": the contact effect's place carries more than half at 0.5
+    assert share_of_no_relationship(FLAT_EFFECT, 0.5)(Published()) > 50
