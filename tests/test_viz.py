@@ -919,8 +919,8 @@ def test_a_models_table_of_events_goes_with_the_model(comparison: Comparison) ->
 def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Comparison) -> None:
     """The exercises compare a run with a change against the same run without it (Load again):
     the run before the last Reset or Load stays on the charts, faint, on the same axes, and the
-    words above the charts say how it started and what changed in it (its dashed lines are not
-    drawn); moving a control at week 0 is no run and keeps it."""
+    words above the charts say how it started and what changed in it, numbered as its faint
+    dashed lines are; moving a control at week 0 is no run and keeps it."""
     spec = next(s for s in charts.LINE_CHARTS if s.key == "crises")
     comparison.advance(10)
     comparison.change(comparison.setup.side(1, caseload_cap=12))
@@ -950,7 +950,13 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
     assert note.startswith("Faint lines: the run before the last Reset or Load, to week 20;")
     started = "it started with other settings (that run→this one): referral friction 0.6→0.3"
     assert f"{started}, citizens 400→300;" in note
-    assert note.endswith("its policy changes: week 10 B: cap 10→12.")
+    assert note.endswith("its policy changes, the faint dashed lines: (1) week 10 B: cap 10→12.")
+    # where the faint run's change was made, faint and numbered as the words number it
+    marks = faint[0]["markLine"]
+    assert marks["data"] == [{"name": "1", "xAxis": 10}]
+    assert marks["label"]["formatter"] == "({b})"
+    assert marks["lineStyle"]["opacity"] == charts.PREVIOUS_OPACITY
+    assert "markLine" not in faint[1]
 
 
 def test_a_change_made_just_before_reset_is_no_part_of_the_faint_run(
@@ -967,7 +973,7 @@ def test_a_change_made_just_before_reset_is_no_part_of_the_faint_run(
     previous = comparison.previous
     assert previous is not None and [c.week for c in previous.changes] == [5]
     note = charts.previous_note(previous, comparison.started)
-    assert note.endswith("its policy changes: week 5 B: cap 10→12."), note
+    assert note.endswith("its policy changes, the faint dashed lines: (1) week 5 B: cap 10→12.")
 
 
 def test_every_charts_subtitle_fits_on_a_projector() -> None:

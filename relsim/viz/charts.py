@@ -197,6 +197,23 @@ def line_chart(
             "label": {"formatter": "{b}", "fontSize": 11, "color": "#333"},
             "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(changes, 1)],
         }
+    earlier_changes = previous.changes if previous is not None else ()
+    if earlier and earlier_changes:
+        # the faint run's changes, faint too and numbered in brackets, at the foot of the plot
+        # where this run's numbers (at its top) cannot sit on them: without them the run a
+        # change is compared against showed no mark of where its change was made
+        series[len(histories)]["markLine"] = {
+            "silent": True,
+            "symbol": "none",
+            "lineStyle": {"color": "#555", "type": "dashed", "opacity": PREVIOUS_OPACITY},
+            "label": {
+                "formatter": "({b})",
+                "position": "insideStartTop",
+                "fontSize": 10,
+                "color": "#888",
+            },
+            "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(earlier_changes, 1)],
+        }
     option["xAxis"] = {
         "type": "value",
         "min": 0,
@@ -214,8 +231,8 @@ def line_chart(
 
 def previous_note(previous: PreviousRun | None, started: Setup | None) -> str:
     """What the faint lines are (nothing when there are none): the run before the last Reset or
-    Load, how it started where this run started otherwise, and its policy changes, whose
-    dashed lines are not drawn."""
+    Load, how it started where this run started otherwise, and its policy changes, numbered as
+    their faint dashed lines are."""
     if previous is None:
         return ""
     words = f"Faint lines: the run before the last Reset or Load, to week {previous.last_week}"
@@ -223,8 +240,10 @@ def previous_note(previous: PreviousRun | None, started: Setup | None) -> str:
     if differences:
         words += f"; it started with other settings (that run→this one): {differences}"
     if previous.changes:
-        changes = ", ".join(f"week {c.week} {c.text}" for c in previous.changes)
-        words += f"; its policy changes: {changes}"
+        changes = ", ".join(
+            f"({i}) week {c.week} {c.text}" for i, c in enumerate(previous.changes, 1)
+        )
+        words += f"; its policy changes, the faint dashed lines: {changes}"
     return words + "."
 
 
