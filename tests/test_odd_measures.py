@@ -504,7 +504,7 @@ OTHER_QUOTES = (
 def _drift(series: str, stat: str, chance: bool = True, sign: float = -100) -> Value:
     """The continuity ablation's crisis-rate drift at continuity 1, in % (a fall positive)."""
     study = f"{shock.CONTINUITY}{'_chance' if chance else ''}"
-    column = f"{shock.RATE}_{ {'mean': 'mean', 'low': 'ci95_low', 'high': 'ci95_high'}[stat] }"
+    column = shock.RATE + shock.STATS[stat]
     return lambda _: sign * shock.Published().summary(study, series, 1.0, column)
 
 
