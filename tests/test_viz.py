@@ -557,6 +557,26 @@ def test_a_line_on_the_floor_keeps_its_letter_off_the_axis(comparison: Compariso
         for s in charts.line_chart(floor, comparison.history, ["A", "B"], 4, 30, [])["series"]
     ]
     assert marks[0] < 0 and marks[1] < marks[0]
+    # just above the floor of an axis to 100 % (burnout at 5 % and 9 %): set below its end,
+    # the lower letter sat on the axis
+    burnout = next(s for s in charts.LINE_CHARTS if s.key == "burnout")
+    low = replace(
+        burnout, value=lambda history: np.full(len(history), 0.05 if history is a else 0.09)
+    )
+    marks = [
+        s["endLabel"]["offset"][1]
+        for s in charts.line_chart(low, comparison.history, ["A", "B"], 4, 30, [])["series"]
+    ]
+    assert marks[0] < 0 and marks[1] < marks[0]
+    # well clear of it (40 % and 60 %), the lower letter goes below its end as before
+    mid = replace(
+        burnout, value=lambda history: np.full(len(history), 0.4 if history is a else 0.6)
+    )
+    marks = [
+        s["endLabel"]["offset"][1]
+        for s in charts.line_chart(mid, comparison.history, ["A", "B"], 4, 30, [])["series"]
+    ]
+    assert marks[0] > 0 > marks[1]
 
 
 def test_every_chart_names_its_districts_on_the_lines_and_bars(comparison: Comparison) -> None:
@@ -950,12 +970,12 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
     assert note.startswith("Faint lines: the run before the last Reset or Load, to week 20;")
     started = "it started with other settings (that run→this one): referral friction 0.6→0.3"
     assert f"{started}, citizens 400→300;" in note
-    assert note.endswith("its policy changes, the faint dashed lines: (1) week 10 B: cap 10→12.")
+    assert note.endswith("its policy changes, the faint dashed lines: (1) week 10: B: cap 10→12.")
     # where the faint run's change was made, faint and numbered as the words number it
     marks = faint[0]["markLine"]
     assert marks["data"] == [{"name": "1", "xAxis": 10}]
     assert marks["label"]["formatter"] == "({b})"
-    assert marks["lineStyle"]["opacity"] == charts.PREVIOUS_OPACITY
+    assert marks["lineStyle"]["opacity"] == charts.PREVIOUS_MARK_OPACITY
     assert "markLine" not in faint[1]
 
 
@@ -973,7 +993,7 @@ def test_a_change_made_just_before_reset_is_no_part_of_the_faint_run(
     previous = comparison.previous
     assert previous is not None and [c.week for c in previous.changes] == [5]
     note = charts.previous_note(previous, comparison.started)
-    assert note.endswith("its policy changes, the faint dashed lines: (1) week 5 B: cap 10→12.")
+    assert note.endswith("its policy changes, the faint dashed lines: (1) week 5: B: cap 10→12.")
 
 
 def test_every_charts_subtitle_fits_on_a_projector() -> None:

@@ -27,6 +27,9 @@ END_LABEL_SHIFT = 7  # pixels: half a line of the letters that end the lines
 # no line climbs and no letter is lifted over it
 WARMUP_LABEL_RISE = 29
 PREVIOUS_OPACITY = 0.35  # the previous run's lines: there to compare with, not to read first
+#: a line ending below this share of its axis's top has its letter set above its end
+NEAR_FLOOR_SHARE = 0.08
+PREVIOUS_MARK_OPACITY = 0.6  # its policy changes' dashed lines: fainter than this run's
 PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
 
@@ -130,10 +133,12 @@ def line_chart(
     option = _base(spec.title, spec.unit)
     columns = [spec.value(history) * (100 if spec.share else 1) for history in histories]
     ends = [float(values[-1]) if values.size else 0.0 for values in columns]
-    # the lower line on the floor (a district with no services has no caseload) keeps its
-    # letter above it, where below it sat on the axis's week labels, and the higher line's
-    # letter goes further up, clear of it
-    floor = min(ends) <= 0 < max(ends)
+    # the lower line on the floor (a district with no services has no caseload), or close
+    # enough above it that a letter set below its end reached the axis (burnout at 5 % of an
+    # axis to 100 %), keeps its letter above it, where below it sat on the axis and its week
+    # labels, and the higher line's letter goes further up, clear of it
+    top = 100.0 if spec.share else max((float(v.max()) for v in columns if v.size), default=0.0)
+    floor = min(ends) <= NEAR_FLOOR_SHARE * top and max(ends) > 0
     series: list[dict[str, Any]] = []
     for index, (history, label, values) in enumerate(zip(histories, labels, columns, strict=True)):
         weeks = [m.week for m in history]
@@ -199,19 +204,15 @@ def line_chart(
         }
     earlier_changes = previous.changes if previous is not None else ()
     if earlier and earlier_changes:
-        # the faint run's changes, faint too and numbered in brackets, at the foot of the plot
-        # where this run's numbers (at its top) cannot sit on them: without them the run a
-        # change is compared against showed no mark of where its change was made
+        # the faint run's changes, paler and numbered in brackets (at the top, upright: along
+        # the line at its foot the number was turned on its side, and this run's lines ran
+        # over it): without them the run a change is compared against showed no mark of where
+        # its change was made
         series[len(histories)]["markLine"] = {
             "silent": True,
             "symbol": "none",
-            "lineStyle": {"color": "#555", "type": "dashed", "opacity": PREVIOUS_OPACITY},
-            "label": {
-                "formatter": "({b})",
-                "position": "insideStartTop",
-                "fontSize": 10,
-                "color": "#888",
-            },
+            "lineStyle": {"color": "#555", "type": "dashed", "opacity": PREVIOUS_MARK_OPACITY},
+            "label": {"formatter": "({b})", "fontSize": 11, "color": "#777"},
             "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(earlier_changes, 1)],
         }
     option["xAxis"] = {
@@ -241,7 +242,7 @@ def previous_note(previous: PreviousRun | None, started: Setup | None) -> str:
         words += f"; it started with other settings (that run→this one): {differences}"
     if previous.changes:
         changes = ", ".join(
-            f"({i}) week {c.week} {c.text}" for i, c in enumerate(previous.changes, 1)
+            f"({i}) week {c.week}: {c.text}" for i, c in enumerate(previous.changes, 1)
         )
         words += f"; its policy changes, the faint dashed lines: {changes}"
     return words + "."
