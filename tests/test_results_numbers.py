@@ -1203,6 +1203,18 @@ QUOTES = (
     # Where continuity's effect comes from
     Quote(
         "continuity ablation",
+        "The Liberated Method has {0.054} more crises than assess-do-refer at continuity 0 and "
+        "{0.089} fewer at 1, so its advantage grows by {0.143} ({0.066} to {0.270}), less than "
+        "as bundled under every set: {64} % of the dependence goes (as much by chance alone).",
+        (
+            lambda p: -continuity_advantage(FLAT_EFFECT, 0.0)(p),
+            continuity_advantage(FLAT_EFFECT, 1.0),
+            *(dependence(FLAT_EFFECT, e) for e in STATS),
+            dependence_removed(FLAT_EFFECT),
+        ),
+    ),
+    Quote(
+        "continuity ablation",
         "only with workers staying are the posts almost never vacant ({0.03} % of post-weeks at "
         "continuity 0, against {3.5} % as bundled, covered by agency locums in part)",
         (
@@ -1257,7 +1269,12 @@ QUOTES = (
     Quote(
         "continuity ablation",
         "what a hand-over keeps, held at its value at 1 on its own, takes only {6} % of the "
-        "dependence away. What a return to the worker who knows them brings is a smaller part. "
+        "dependence away.",
+        (dependence_removed(HANDOVERS),),
+    ),
+    Quote(
+        "continuity ablation",
+        "What a return to the worker who knows them brings is a smaller part. "
         "Without it the advantage at continuity 1 is {0.070} crises per citizen-year smaller "
         "({0.015} to {0.114}), and the dependence shrinks by {18} % (as much by chance alone). "
         "That is roughly what the return brings, not a bound on it: losing the places kept over "
@@ -1265,7 +1282,6 @@ QUOTES = (
         "1), which costs, and burn out less ({0.11} against {0.16}), which helps. Absence as "
         "rare as at 1 takes {13} % of the dependence away.",
         (
-            dependence_removed(HANDOVERS),
             *(switched_off(AS_NEW, 1.0, study=CONTINUITY, stat=e) for e in STATS),
             dependence_removed(AS_NEW),
             level(CONTINUITY, AS_NEW, 1.0, "mean_caseload"),
@@ -2838,7 +2854,7 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
             assert (again.loc[same, column] == cross.loc[same, column]).all()
     quote = Quote(
         "steady state",
-        "Over the fourteen studies with the two-year warm-up ({200} series and points in all "
+        "Over the fourteen studies with the two-year warm-up ({203} series and points in all "
         "under each kind of interval, {42} of them the same runs as another study's: the four "
         "ablations', the paperwork check's and the budget what-if's runs of the crossover's, the "
         "continuity erosion's, the friction study's or the relational ablation's series), the "
@@ -2847,7 +2863,7 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
         "chance alone (one point, the Liberated Method with free joint work at 0.9, one week "
         "beyond the 104-week warm-up). The crisis rate changes between the two halves of the "
         "measured five years by {−2.5} % to {+0.6} % on average over the ensemble (no interval "
-        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {49} of the 200 "
+        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {49} of the 203 "
         "intervals exclude zero, all downward but two (the Liberated Method without step-downs "
         "at continuity 0.5 and 1, where nobody leaves a caseload, up by {1.8} % and {1.4} %)",
         (
@@ -3198,5 +3214,20 @@ def test_the_readme_quotes_the_mechanisms_ablation_and_the_stranger_share() -> N
         ),
     )
     check(quote, readme, Published())
+    continuity = Quote(
+        "README",
+        "with depth adding nothing to what contact achieves, {64} % of that dependence goes",
+        (dependence_removed(FLAT_EFFECT),),
+    )
+    check(continuity, readme, Published())
     # "most of that": the contact effect's place carries more than half at 0.5
     assert share_of_no_relationship(FLAT_EFFECT, 0.5)(Published()) > 50
+
+
+def test_continuity_matters_less_with_depth_out_of_contact_as_it_says() -> None:
+    """ "less than as bundled under every set" and "as much by chance alone" (within five
+    points of the ensemble's share)."""
+    assert (continuity_dependence(FLAT_EFFECT) < continuity_dependence(LIBERATED)).all()
+    ensemble = dependence_removed(FLAT_EFFECT)(Published())
+    chance = dependence_removed(FLAT_EFFECT, f"{CONTINUITY}_chance")(Published())
+    assert abs(chance - ensemble) < 5, (ensemble, chance)
