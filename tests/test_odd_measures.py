@@ -529,6 +529,15 @@ STOCK_QUOTE = Quote(
 )
 
 
+def test_what_it_says_depth_carries_of_continuity_is_the_continuity_ablation_s() -> None:
+    quote = Quote(
+        "Where the dependence on continuity comes from",
+        "flat`, a sixth series of the continuity ablation), {64} % of the dependence goes",
+        (shock.dependence_removed(shock.FLAT_EFFECT),),
+    )
+    check(quote, (ROOT / "docs" / "odd.md").read_text(), None)
+
+
 def test_what_it_says_of_the_stepped_down_stock_is_the_continuity_ablation_s() -> None:
     """The partial test of whether the stock of people stepped down lowers the rate reads the
     continuity ablation's runs; "over the ensemble none of these intervals excludes zero"."""
