@@ -547,35 +547,25 @@ def test_a_line_on_the_floor_keeps_its_letter_off_the_axis(comparison: Compariso
     """A district with no services draws its caseload at 0: the lower line's letter was set
     below its end, over the axis's week labels. It is above, and the other's further up."""
     comparison.advance(6)
-    spec = charts.LINE_CHARTS[0]
     a = comparison.history[0]
-    floor = replace(
-        spec, value=lambda history: np.full(len(history), 0.0 if history is a else 12.0)
-    )
-    marks = [
-        s["endLabel"]["offset"][1]
-        for s in charts.line_chart(floor, comparison.history, ["A", "B"], 4, 30, [])["series"]
-    ]
+
+    def letters(key: str, at_a: float, at_b: float) -> list[float]:
+        """Where the letters go when A ends at `at_a` and B at `at_b` (up is negative)."""
+        spec = next(s for s in charts.LINE_CHARTS if s.key == key)
+        ends = replace(
+            spec, value=lambda history: np.full(len(history), at_a if history is a else at_b)
+        )
+        option = charts.line_chart(ends, comparison.history, ["A", "B"], 4, 30, [])
+        return [s["endLabel"]["offset"][1] for s in option["series"]]
+
+    marks = letters("crises", 0.0, 12.0)
     assert marks[0] < 0 and marks[1] < marks[0]
     # just above the floor of an axis to 100 % (burnout at 5 % and 9 %): set below its end,
     # the lower letter sat on the axis
-    burnout = next(s for s in charts.LINE_CHARTS if s.key == "burnout")
-    low = replace(
-        burnout, value=lambda history: np.full(len(history), 0.05 if history is a else 0.09)
-    )
-    marks = [
-        s["endLabel"]["offset"][1]
-        for s in charts.line_chart(low, comparison.history, ["A", "B"], 4, 30, [])["series"]
-    ]
+    marks = letters("burnout", 0.05, 0.09)
     assert marks[0] < 0 and marks[1] < marks[0]
     # well clear of it (40 % and 60 %), the lower letter goes below its end as before
-    mid = replace(
-        burnout, value=lambda history: np.full(len(history), 0.4 if history is a else 0.6)
-    )
-    marks = [
-        s["endLabel"]["offset"][1]
-        for s in charts.line_chart(mid, comparison.history, ["A", "B"], 4, 30, [])["series"]
-    ]
+    marks = letters("burnout", 0.4, 0.6)
     assert marks[0] > 0 > marks[1]
 
 
