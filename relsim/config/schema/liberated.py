@@ -55,6 +55,7 @@ class Liberated(Section):
     new_worker_effect_share: float = param(
         0.05,
         "share",
+        "assumption, with no source; most of what the relationship does in the model runs through it, and the larger it is the larger the Liberated Method's advantage and the less of it relational (docs/results.md: the mechanisms ablation, and thin evidence)",
         ge=0,
         le=1,
         description="share of contact_effect_per_hour achieved with no relationship (a new or covering worker), rising linearly to 1 at full depth",
