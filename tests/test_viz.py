@@ -969,6 +969,30 @@ def test_the_charts_keep_the_previous_run_faintly_to_compare_with(comparison: Co
     assert "markLine" not in faint[1]
 
 
+def test_two_runs_changed_in_one_week_have_their_numbers_side_by_side(
+    comparison: Comparison,
+) -> None:
+    """Both runs changed policy at week 8: the faint run's "(1)" was drawn over this run's "1".
+    It is set beside it; its change at week 12, which this run did not make, stays on its
+    line."""
+    comparison.advance(16)
+    history = (list(comparison.history[0]), list(comparison.history[1]))
+    previous = session.PreviousRun(
+        history,
+        comparison.started,
+        (session.PolicyChange(8, "B: cap 10→12"), session.PolicyChange(12, "B: cap 12→14")),
+    )
+    spec = charts.LINE_CHARTS[0]
+    option = charts.line_chart(
+        spec, comparison.history, ["A", "B"], 4, 30, [session.PolicyChange(8, "A: x")], previous
+    )
+    faint = next(s for s in option["series"] if s["name"] == "A, previous run")
+    shared, alone = faint["markLine"]["data"]
+    assert shared["xAxis"] == 8 and shared["label"]["offset"] == [charts.SHARED_WEEK_SHIFT, 0]
+    assert alone["xAxis"] == 12 and "label" not in alone
+    assert option["series"][0]["markLine"]["data"] == [{"name": "1", "xAxis": 8}]
+
+
 def test_a_change_made_just_before_reset_is_no_part_of_the_faint_run(
     comparison: Comparison,
 ) -> None:

@@ -29,6 +29,8 @@ WARMUP_LABEL_RISE = 29
 PREVIOUS_OPACITY = 0.35  # the previous run's lines: there to compare with, not to read first
 #: a line ending below this share of its axis's top has its letter set above its end
 NEAR_FLOOR_SHARE = 0.08
+#: pixels: the faint run's number set beside this run's when both changed policy in one week
+SHARED_WEEK_SHIFT = 16
 PREVIOUS_MARK_OPACITY = 0.6  # its policy changes' dashed lines: fainter than this run's
 PAYER_LABEL_WIDTH = 70  # pixels: a third of the payer chart's axis on a 1280x720 screen
 
@@ -203,6 +205,7 @@ def line_chart(
             "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(changes, 1)],
         }
     earlier_changes = previous.changes if previous is not None else ()
+    changed = {c.week for c in changes}
     if earlier and earlier_changes:
         # the faint run's changes, paler and numbered in brackets (at the top, upright: along
         # the line at its foot the number was turned on its side, and this run's lines ran
@@ -213,7 +216,15 @@ def line_chart(
             "symbol": "none",
             "lineStyle": {"color": "#555", "type": "dashed", "opacity": PREVIOUS_MARK_OPACITY},
             "label": {"formatter": "({b})", "fontSize": 11, "color": "#777"},
-            "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(earlier_changes, 1)],
+            "data": [
+                {
+                    "name": str(i),
+                    "xAxis": c.week,
+                    # a change this run made in the same week has its number there already
+                    **({"label": {"offset": [SHARED_WEEK_SHIFT, 0]}} if c.week in changed else {}),
+                }
+                for i, c in enumerate(earlier_changes, 1)
+            ],
         }
     option["xAxis"] = {
         "type": "value",
