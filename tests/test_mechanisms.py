@@ -12,7 +12,7 @@ import pytest
 
 from relsim.agents import Citizen
 from relsim.cases import allocate, fade_relationships
-from relsim.citizens import Pathway
+from relsim.citizens import Pathway, Route
 from relsim.config import validate_data
 from relsim.district import Week
 from relsim.metrics import compute_metrics
@@ -407,3 +407,36 @@ def test_flat_disclosure_takes_depth_out_of_what_a_worker_learns() -> None:
     deep, strangers = (a_week_at_depth(d, "flat", "rises").citizens for d in (1.0, 0.0))
     gained = deep.knowledge[:n] - strangers.knowledge[:n]
     assert (gained >= 0).all() and (gained > 0).sum() > 20, (gained > 0).sum()
+
+
+def test_the_hybrid_routes_at_the_front_door_only_in_its_hours() -> None:
+    """As fitted, the hybrid's routing conversation costs nobody's time: even when the front
+    door has no hours for anyone, people reach its caseworkers. Routed at the front door, they
+    reach them only through its screening: with no hours for it nobody does, and with hours
+    the screening is booked, more people pass the front door, and caseworkers still hold
+    people."""
+    hybrid = {
+        "care_model": "hybrid",
+        "workforce": {"workers": 8, "caseload_cap": 25},
+        "hybrid": {"complexity_threshold_active_needs": 2},
+    }
+    no_hours = {"assess_do_refer": {"assessment_hours": 40.0, "screening_hours": 40.0}}
+
+    def held_by_caseworkers(model: CareModel) -> int:
+        citizens = model.citizens
+        n = citizens.n
+        return int(
+            ((citizens.route[:n] == Route.LIBERATED) & (citizens.pathway[:n] == Pathway.HELD)).sum()
+        )
+
+    free, _ = run(merge(hybrid, no_hours))
+    costed, _ = run(merge(merge(hybrid, no_hours), {"hybrid": {"routing": "at_the_front_door"}}))
+    assert held_by_caseworkers(free) > 10
+    assert held_by_caseworkers(costed) == 0
+    assert costed.tally["assessments"] == 0
+
+    as_fitted, _ = run(hybrid)
+    at_the_door, _ = run(merge(hybrid, {"hybrid": {"routing": "at_the_front_door"}}))
+    assert held_by_caseworkers(at_the_door) > 10
+    assert at_the_door.tally["assessments"] > as_fitted.tally["assessments"]
+    assert at_the_door.tally["hours_assessment"] > as_fitted.tally["hours_assessment"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.arrays import rank_within
+from relsim.arrays import rank_within, row_count_above
 from relsim.care_models.referrals import (
     refer_noticed_needs,
     refer_on_at_episode_end,
@@ -45,17 +45,26 @@ THROUGHPUT_KEPT = 0.8  # 1 - THROUGHPUT_WEIGHT
 FIRST_THROUGHPUT_DIVISOR = 4
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from relsim.district import District, Week
 
 
 class AssessDoRefer:
     """`post_role` is the role of the posts whose hours it uses: its own duty workers, or the
-    caseworkers' spare hours when it is the Liberated Method's fallback."""
+    caseworkers' spare hours when it is the Liberated Method's fallback. `complex_to` is the
+    hybrid's caseworkers' intake, where its screening sends those it sees as complex when the
+    hybrid routes at the front door."""
 
     route = Route.ASSESS_DO_REFER
 
-    def __init__(self, post_role: Route = Route.ASSESS_DO_REFER) -> None:
+    def __init__(
+        self,
+        post_role: Route = Route.ASSESS_DO_REFER,
+        complex_to: Callable[[District, Week, np.ndarray], None] | None = None,
+    ) -> None:
         self.post_role = post_role
+        self.complex_to = complex_to
         self.rationing = RationingLevel()
         self.assessed_per_week = 0.0  # recent throughput, what the queue is measured against
         self.eligibility_threshold = 0.0
@@ -220,6 +229,23 @@ class AssessDoRefer:
             * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
         )
         observed = need + noise
+        if self.complex_to is not None and district.config.hybrid.routing == "at_the_front_door":
+            # the hybrid's first conversation is this screening: those it sees as complex go
+            # on to the caseworkers, having cost a screening's time; the rest are assessed
+            config = district.config
+            complex_ = (
+                row_count_above(observed, config.needs.active_threshold)
+                >= config.hybrid.complexity_threshold_active_needs
+            )
+            routed = rows[complex_]
+            screen = min(rules.screening_hours, rules.assessment_hours)
+            workforce.book("assessment", posts[complex_], screen)
+            workforce.book("recording", posts[complex_], rules.recording_hours_per_contact)
+            grow_relationship(district, routed, screen)
+            self.assessed_per_week += THROUGHPUT_WEIGHT * routed.size
+            self.complex_to(district, week, routed)
+            rows, posts, people = rows[~complex_], posts[~complex_], people[~complex_]
+            observed = observed[~complex_]
         presenting = np.argmax(observed, axis=1)
         eligible = observed[np.arange(rows.size), presenting] >= self.eligibility_threshold
         screen = min(rules.screening_hours, rules.assessment_hours)

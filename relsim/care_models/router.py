@@ -42,6 +42,10 @@ class Router:
         if self.complexity_threshold is None:
             self.pathways[self.entry].intake(district, week, rows)
             return
+        if district.config.hybrid.routing == "at_the_front_door":
+            # the front door's screening routes them, in its duty workers' hours
+            self.pathways[Route.ASSESS_DO_REFER].intake(district, week, rows)
+            return
         # Route on what a first conversation sees, not on true needs: a stranger's view, with
         # the front door's assessment error.
         config = district.config
@@ -74,8 +78,12 @@ def build_router(scenario: Scenario) -> Router:
                 Route.LIBERATED,
             )
         return Router({Route.LIBERATED: Liberated()}, Route.LIBERATED)
+    caseworkers = Liberated()
     return Router(
-        {Route.LIBERATED: Liberated(), Route.ASSESS_DO_REFER: AssessDoRefer()},
+        {
+            Route.LIBERATED: caseworkers,
+            Route.ASSESS_DO_REFER: AssessDoRefer(complex_to=caseworkers.intake),
+        },
         Route.LIBERATED,
         complexity_threshold=scenario.hybrid.complexity_threshold_active_needs,
     )

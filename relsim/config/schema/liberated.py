@@ -225,6 +225,12 @@ class Hybrid(Section):
         le=6,
         description="at or above: routed to a caseworker (active needs as a first conversation sees them, with a stranger's assessment error)",
     )
+    routing: Literal["on_presentation", "at_the_front_door"] = param(
+        "on_presentation",
+        "policy",
+        "assumption: on_presentation is the model as fitted, where the first conversation that routes a person costs nobody's time; at_the_front_door is for checking what that conversation is worth",
+        description="where the hybrid decides who goes to its caseworkers: as a person presents, in no one's hours (on_presentation), or at the front door's screening, after its wait and in its duty workers' hours, those it sees with complexity_threshold_active_needs or more active needs going on to the caseworkers' queue and the rest through assess-do-refer as usual (at_the_front_door)",
+    )
     caseworker_share_of_workforce: float = param(
         0.5,
         "share of FTE",
