@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.arrays import rank_within, row_count_above
+from relsim.arrays import rank_within
+from relsim.care_models.base import seen_as_complex
 from relsim.care_models.referrals import (
     refer_noticed_needs,
     refer_on_at_episode_end,
@@ -229,36 +230,31 @@ class AssessDoRefer:
             * (rules.assessment_error_sd * (1.0 - knowledge))[:, None]
         )
         observed = need + noise
-        if self.complex_to is not None and district.config.hybrid.routing == "at_the_front_door":
-            # the hybrid's first conversation is this screening: those it sees as complex go
-            # on to the caseworkers, having cost a screening's time; the rest are assessed
-            config = district.config
-            complex_ = (
-                row_count_above(observed, config.needs.active_threshold)
-                >= config.hybrid.complexity_threshold_active_needs
-            )
-            routed = rows[complex_]
-            screen = min(rules.screening_hours, rules.assessment_hours)
-            workforce.book("assessment", posts[complex_], screen)
-            workforce.book("recording", posts[complex_], rules.recording_hours_per_contact)
-            grow_relationship(district, routed, screen)
-            self.assessed_per_week += THROUGHPUT_WEIGHT * routed.size
-            self.complex_to(district, week, routed)
-            rows, posts, people = rows[~complex_], posts[~complex_], people[~complex_]
-            observed = observed[~complex_]
         presenting = np.argmax(observed, axis=1)
         eligible = observed[np.arange(rows.size), presenting] >= self.eligibility_threshold
+        # The hybrid routed at the front door: this screening is its first conversation, and
+        # those it sees as complex go on to the caseworkers, having cost a screening's time.
+        at_the_door = district.config.hybrid.routing == "at_the_front_door"
+        to_caseworkers = self.complex_to if at_the_door else None
+        if to_caseworkers is not None:
+            routed = seen_as_complex(district.config, observed)
+            eligible &= ~routed
         screen = min(rules.screening_hours, rules.assessment_hours)
         hours = np.where(eligible, rules.assessment_hours, screen)
         workforce.book("assessment", posts, hours)
         workforce.book("recording", posts, rules.recording_hours_per_contact)
         grow_relationship(district, rows, hours)
+        self.assessed_per_week += THROUGHPUT_WEIGHT * rows.size  # decayed once a week in _ration
+        if to_caseworkers is not None:
+            to_caseworkers(district, week, rows[routed])
+            rest = ~routed
+            rows, posts, people = rows[rest], posts[rest], people[rest]
+            observed, presenting, eligible = observed[rest], presenting[rest], eligible[rest]
 
         signposted = rows[~eligible]
         citizens.trust[signposted] = (
             citizens.trust[signposted] + rules.signpost_trust_change
         ).clip(0, 1)
-        self.assessed_per_week += THROUGHPUT_WEIGHT * rows.size  # decayed once a week in _ration
         close_cases(district, week, signposted, "signposted", Pathway.NOT_IN_SERVICE)
         kept = rows[eligible]
         citizens.presenting_domain[kept] = presenting[eligible]

@@ -6,10 +6,19 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from relsim.arrays import row_count_above
 from relsim.citizens import Route
 
 if TYPE_CHECKING:
+    from relsim.config.schema import Scenario
     from relsim.district import District, Week
+
+
+def seen_as_complex(config: Scenario, seen: np.ndarray) -> np.ndarray:
+    """The hybrid's rule: enough active needs, as a first conversation sees them (`seen`, one
+    row per person), to go to a caseworker."""
+    active = row_count_above(seen, config.needs.active_threshold)
+    return active >= config.hybrid.complexity_threshold_active_needs
 
 
 class CarePathway(Protocol):

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from relsim.arrays import row_count_above
 from relsim.care_models.assess_do_refer import AssessDoRefer
-from relsim.care_models.base import CarePathway
+from relsim.care_models.base import CarePathway, seen_as_complex
 from relsim.care_models.liberated import Liberated
 from relsim.citizens import Route
 from relsim.config.schema import Scenario
@@ -52,8 +51,7 @@ class Router:
         need = district.citizens.need.take(rows, axis=0)
         noise = district.streams["assessment"].normal(0.0, 1.0, need.shape)
         seen = need + noise * config.assess_do_refer.assessment_error_sd
-        n_active = row_count_above(seen, config.needs.active_threshold)
-        complex_ = n_active >= self.complexity_threshold
+        complex_ = seen_as_complex(config, seen)
         self.pathways[Route.LIBERATED].intake(district, week, rows[complex_])
         self.pathways[Route.ASSESS_DO_REFER].intake(district, week, rows[~complex_])
 
