@@ -466,14 +466,13 @@ def test_a_value_given_with_set_is_put_down_to_the_command_line_not_the_scenario
 def test_every_measure_is_named_in_words_with_its_name_in_the_files_beneath(by_chance) -> None:
     """A reader of "All measures" need not know the metric names: each row gives the measure
     in words, with the name the JSON, CSV and workbook use under it."""
-    from relsim.metrics import METRICS
-    from relsim.report.tables import LABELS
+    from relsim.metrics import IN_WORDS, METRICS
 
     html, _ = by_chance
     table = html.split('<table data-table="measures">')[1].split("</table>")[0]
     rows = re.findall(r'<td class="name" title="([^":]+):[^"]*">(.*?)</td>', table)
     assert {name for name, _ in rows} == {m.name for m in METRICS}
     for name, cell in rows:
-        words = LABELS[name]
+        words = IN_WORDS[name]
         assert words != name and "_" not in words
         assert unescape(cell) == f'{words}<br><code class="id">{name}</code>', cell

@@ -9,9 +9,8 @@ import html
 import math
 from typing import Any
 
-from relsim.metrics import METRICS, UNITS
+from relsim.metrics import IN_WORDS, METRICS, UNITS
 from relsim.report.formatting import POINTS, is_share, number
-from relsim.report.tables import LABELS
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("summary", "In brief"),
@@ -90,7 +89,7 @@ def metric_table(
         if metric not in blocks[0]["metrics"]:
             continue
         unit = UNITS.get(metric, "")
-        label = esc(LABELS.get(metric, metric))
+        label = esc(IN_WORDS.get(metric, metric))
         if with_ids:
             label += f'<br><code class="id">{esc(metric)}</code>'
         cells = [

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from relsim.commission.payers import PAYER_LABELS, SERVICE, SERVICE_APART, break_even_text
 from relsim.commission.resources import RESOURCE_FIELDS, RESOURCE_LABELS
+from relsim.metrics import IN_WORDS
 from relsim.report import certainty, figures, words
 from relsim.report.formatting import number
 from relsim.report.markup import (
@@ -17,7 +18,7 @@ from relsim.report.markup import (
     section,
     summary_cell,
 )
-from relsim.report.tables import DISTRICT, HEADLINE, LABELS, STAFF_LOAD
+from relsim.report.tables import DISTRICT, HEADLINE, STAFF_LOAD
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis
@@ -92,7 +93,7 @@ def differences_section(payload: dict[str, Any]) -> str:
         "headline",
         f"Headline measures: means, paired differences, {kind}",
     )
-    overlap = certainty.overlap_note(payload, HEADLINE, LABELS)
+    overlap = certainty.overlap_note(payload, HEADLINE, IN_WORDS)
     if overlap:
         body += f'<p class="note" data-note="overlap">{esc(overlap)}</p>'
     body += image(

@@ -9,7 +9,7 @@ import pandas as pd
 
 from relsim.commission.payers import PAYER_LABELS
 from relsim.commission.resources import RESOURCE_FIELDS
-from relsim.metrics import CONTRACT_METRICS, IN_WORDS, UNITS
+from relsim.metrics import CONTRACT_METRICS, UNITS
 
 if TYPE_CHECKING:
     from relsim.commission.analysis import Analysis
@@ -28,8 +28,6 @@ HEADLINE: tuple[str, ...] = (
     "mean_wait_weeks",
     "failure_demand_share",
 )
-#: the measures in words, for readers who do not know the metric names
-LABELS = IN_WORDS
 STAFF_LOAD: tuple[str, ...] = (
     "mean_caseload",
     "staff_utilisation",

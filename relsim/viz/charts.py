@@ -204,9 +204,8 @@ def line_chart(
             "label": {"formatter": "{b}", "fontSize": 11, "color": "#333"},
             "data": [{"name": str(i), "xAxis": c.week} for i, c in enumerate(changes, 1)],
         }
-    earlier_changes = previous.changes if previous is not None else ()
-    changed = {c.week for c in changes}
-    if earlier and earlier_changes:
+    if previous is not None and previous.changes:
+        changed = {c.week for c in changes}
         # the faint run's changes, paler and numbered in brackets (at the top, upright: along
         # the line at its foot the number was turned on its side, and this run's lines ran
         # over it): without them the run a change is compared against showed no mark of where
@@ -223,7 +222,7 @@ def line_chart(
                     # a change this run made in the same week has its number there already
                     **({"label": {"offset": [SHARED_WEEK_SHIFT, 0]}} if c.week in changed else {}),
                 }
-                for i, c in enumerate(earlier_changes, 1)
+                for i, c in enumerate(previous.changes, 1)
             ],
         }
     option["xAxis"] = {
