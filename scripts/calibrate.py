@@ -21,17 +21,20 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-
-import pandas as pd
 
 from relsim.config import ScenarioError
 from relsim.config.errors import RunError
 from relsim.environment import source_record
 from relsim.evidence import abc
 from relsim.evidence.ensemble import ENSEMBLE, MANIFEST
-from relsim.evidence.plan import EvidencePlan, read_store, run_plan
+from relsim.evidence.plan import read_store, run_plan
+from relsim.evidence.script_cli import (
+    at_least,
+    check_configurations,
+    failed_runs,
+    one_line_errors,
+)
 from relsim.evidence.targets import FITTING
 from relsim.evidence.uncertain import SPEC, load_spec
 from relsim.io import git_commit, now, portable_path
@@ -57,53 +60,9 @@ def wall_minutes(store: Path) -> float | None:
     return round((finished - started).total_seconds() / 60, 1)
 
 
-def at_least(low: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least `low`."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{value} is below {low}")
-        return value
-
-    return parse
-
-
-def check_configurations(plan: EvidencePlan, sets: list[str]) -> None:
-    """Every fitting configuration loads with --set (a key misspelt in --set would fail every
-    run, and the ensemble would be made of nothing)."""
-    from relsim.evidence.configs import CONFIGS, scenario_for
-
-    for config in plan.configs:
-        for file, config_sets in CONFIGS[config].runs:
-            scenario_for(file, config_sets, {}, sets)
-
-
-def failed_runs(rows: pd.DataFrame) -> str | None:
-    """Why no ensemble can be scored from these runs, if any failed: a point scored on some of
-    its configurations would be judged on others' targets."""
-    failed = rows[rows["status"] == "failed"]
-    if failed.empty:
-        return None
-    return (
-        f"{len(failed)} of {len(rows)} runs failed (first: {failed['error'].iloc[0]}); no "
-        "ensemble written"
-    )
-
-
 def main(argv: list[str] | None = None) -> None:
-    try:
+    with one_line_errors("calibrate"):
         calibrate(argv)
-    except ScenarioError as exc:
-        for problem in exc.problems:
-            print(f"calibrate: error: {problem}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except (OSError, RunError) as exc:
-        print(f"calibrate: error: {exc}", file=sys.stderr)
-        raise SystemExit(1 if isinstance(exc, RunError) else 2) from None
 
 
 def calibrate(argv: list[str] | None) -> None:
@@ -150,13 +109,13 @@ def calibrate(argv: list[str] | None) -> None:
             with stop_signals_interrupt():  # SIGTERM and SIGHUP stop it as Ctrl-C does
                 rows = run_plan(
                     plan, args.out, resume=args.resume, force=args.force, workers=args.workers,
-                    label="calibration",
+                    label="calibration", start_again="run again with --force",
                 )  # fmt: skip
         except KeyboardInterrupt:
             print(f"interrupted; finished runs are kept in {args.out}; rerun with --resume",
                   file=sys.stderr)  # fmt: skip
             raise SystemExit(130) from None
-    problem = failed_runs(rows)
+    problem = failed_runs(rows, "ensemble")
     if problem is not None:
         raise RunError(
             f"{problem}; see {args.out}, and once the cause is fixed run again with --force"

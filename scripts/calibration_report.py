@@ -22,12 +22,14 @@ import numpy as np
 import pandas as pd
 from generate_odd_table import default_text, leaves
 
+from relsim.config.errors import RunError
 from relsim.config.schema import Scenario
 from relsim.evidence import abc
 from relsim.evidence.configs import CONFIGS, FIT_CONFIGS
 from relsim.evidence.ensemble import ENSEMBLE, MANIFEST
 from relsim.evidence.plan import EvidencePlan, run_plan
 from relsim.evidence.report import EVIDENCE_CODE, check, fingerprint, stamp
+from relsim.evidence.script_cli import at_least, failed_runs, one_line_errors
 from relsim.evidence.targets import CONTEXT, FITTING, VALIDATION, Target
 from relsim.evidence.uncertain import SPEC, UncertainSpec, load_spec
 
@@ -315,13 +317,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the report is stale")
     parser.add_argument("--out", type=Path, default=Path("results/calibration-defaults"))
-    parser.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
+    parser.add_argument("--workers", type=at_least(1), default=max(1, os.cpu_count() or 1))
     args = parser.parse_args(argv)
+    with one_line_errors("calibration_report"):
+        report(args)
+
+
+def report(args: argparse.Namespace) -> None:
     print_ = current_fingerprint()
     if args.check:
         check(REPORT, print_, f"python {SCRIPT}")
         return
     defaults = run_plan(defaults_plan(), args.out, force=True, workers=args.workers)
+    problem = failed_runs(defaults, "report")
+    if problem is not None:
+        raise RunError(f"{problem}; see {args.out}")
     REPORT.write_text(build(pd.read_csv(POINTS), defaults, print_))
     print(f"wrote {REPORT}")
 

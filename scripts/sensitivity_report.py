@@ -21,10 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from relsim.config.errors import RunError
 from relsim.evidence import sensitivity as sens
 from relsim.evidence.abc import HEADLINE
 from relsim.evidence.plan import run_plan
 from relsim.evidence.report import EVIDENCE_CODE, check, fingerprint, stamp
+from relsim.evidence.script_cli import at_least, check_configurations, failed_runs, one_line_errors
 from relsim.evidence.uncertain import SPEC, UncertainSpec, load_spec
 from relsim.signals import stop_signals_interrupt
 from relsim.sweep.sensitivity import plot_indices
@@ -272,7 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 if the report is stale")
     parser.add_argument("--out", type=Path, default=Path("results/sensitivity"))
     parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--trajectories", type=int, default=TRAJECTORIES)
+    parser.add_argument("--trajectories", type=at_least(2), default=TRAJECTORIES)
     parser.add_argument(
         "--set",
         dest="sets",
@@ -283,14 +285,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report", type=Path, default=REPORT)
     parser.add_argument("--files", type=Path, default=FILES)
     parser.add_argument("--abc-points", type=Path, default=POINTS)
-    parser.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
+    parser.add_argument("--workers", type=at_least(1), default=max(1, os.cpu_count() or 1))
     args = parser.parse_args(argv)  # fmt: skip
+    with one_line_errors("sensitivity_report"):
+        report(args)
+
+
+def report(args: argparse.Namespace) -> None:
     print_ = current_fingerprint(args.abc_points)
     if args.check:
         check(args.report, print_, f"python {SCRIPT}")
         return
     spec = load_spec()
     plan = sens.plan(spec, args.trajectories, args.sets)
+    check_configurations(plan, args.sets)
     try:
         with stop_signals_interrupt():
             rows = run_plan(plan, args.out, resume=args.resume, force=not args.resume,
@@ -298,6 +306,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print(f"interrupted; rerun with --resume to finish {args.out}", file=sys.stderr)
         raise SystemExit(130) from None
+    problem = failed_runs(rows, "report")
+    if problem is not None:
+        raise RunError(f"{problem}; see {args.out}")
     text, table, diff = build(spec, args.trajectories, rows, print_, args.abc_points)
     args.files.mkdir(parents=True, exist_ok=True)
     table.to_csv(args.files / "morris.csv", index=False, float_format="%.6g")

@@ -16,11 +16,13 @@ import os
 import sys
 from pathlib import Path
 
+from relsim.config.errors import RunError
 from relsim.evidence import validation as val
 from relsim.evidence.configs import CONFIGS
 from relsim.evidence.ensemble import ENSEMBLE, MANIFEST, load_ensemble
 from relsim.evidence.plan import run_plan
 from relsim.evidence.report import EVIDENCE_CODE, check, fingerprint, stamp
+from relsim.evidence.script_cli import at_least, check_configurations, failed_runs, one_line_errors
 from relsim.evidence.targets import FITTING, VALIDATION
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,8 +160,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 if the report is stale")
     parser.add_argument("--out", type=Path, default=Path("results/validation"))
     parser.add_argument("--resume", action="store_true")
-    parser.add_argument("--sets", type=int, default=val.ENSEMBLE_SETS)
-    parser.add_argument("--default-reps", type=int, default=val.DEFAULT_REPS)
+    parser.add_argument("--sets", type=at_least(1), default=val.ENSEMBLE_SETS)
+    parser.add_argument("--default-reps", type=at_least(1), default=val.DEFAULT_REPS)
     parser.add_argument(
         "--set",
         dest="sets_",
@@ -168,19 +170,28 @@ def main(argv: list[str] | None = None) -> None:
         help="KEY=VALUE added to every run (tests: a tiny district)",
     )
     parser.add_argument("--report", type=Path, default=REPORT)
-    parser.add_argument("--workers", type=int, default=max(1, os.cpu_count() or 1))
+    parser.add_argument("--workers", type=at_least(1), default=max(1, os.cpu_count() or 1))
     args = parser.parse_args(argv)  # fmt: skip
+    with one_line_errors("validation_report"):
+        report(args)
+
+
+def report(args: argparse.Namespace) -> None:
     print_ = current_fingerprint()
     if args.check:
         check(args.report, print_, f"python {SCRIPT}")
         return
     plan = val.plan(args.sets, args.default_reps, args.sets_)
+    check_configurations(plan, args.sets_)
     try:
         rows = run_plan(plan, args.out, resume=args.resume, force=not args.resume,
                         workers=args.workers, label="validation")  # fmt: skip
     except KeyboardInterrupt:
         print(f"interrupted; rerun with --resume to finish {args.out}", file=sys.stderr)
         raise SystemExit(130) from None
+    problem = failed_runs(rows, "report")
+    if problem is not None:
+        raise RunError(f"{problem}; see {args.out}")
     verdicts = val.judge(rows, args.default_reps)
     args.report.write_text(build(verdicts, args.sets, args.default_reps, print_))
     print(f"wrote {args.report}")

@@ -264,7 +264,7 @@ def test_the_calibration_script_refuses_what_would_make_an_empty_or_wrong_ensemb
         assert says in capsys.readouterr().err, args
         assert not out.exists() and not elsewhere.exists()
     rows = pd.DataFrame({"status": ["ok", "failed"], "error": ["", "ValueError: no"]})
-    assert "1 of 2 runs failed (first: ValueError: no)" in calibrate.failed_runs(rows)
-    assert calibrate.failed_runs(rows.iloc[:1]) is None
+    assert "1 of 2 runs failed (first: ValueError: no)" in calibrate.failed_runs(rows, "ensemble")
+    assert calibrate.failed_runs(rows.iloc[:1], "ensemble") is None
     after = {p.name: p.read_bytes() for p in (ROOT / "calibration").iterdir() if p.is_file()}
     assert after == before

@@ -3,6 +3,7 @@ current model; they show every held-out target with a verdict and every uncertai
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -132,8 +133,9 @@ def test_a_stale_report_is_caught(tmp_path: Path) -> None:
 
 
 def test_the_validation_script_runs_end_to_end_on_a_tiny_district(tmp_path: Path) -> None:
-    """The documented command, shrunk: two parameter sets and one run at the defaults."""
-    tiny = ["--set", "population.citizens=60", "--set", "time.warmup_weeks=13",
+    """The documented command, shrunk: two parameter sets and one run at the defaults (with a
+    year of history before the measured period, which the look-back of 12 months needs)."""
+    tiny = ["--set", "population.citizens=60", "--set", "time.warmup_weeks=52",
             "--set", "workforce.workers=2"]  # fmt: skip
     report = tmp_path / "validation.md"
     result = _script(
@@ -144,6 +146,46 @@ def test_the_validation_script_runs_end_to_end_on_a_tiny_district(tmp_path: Path
     rows = [line for line in report.read_text().splitlines() if line.startswith("| ")]
     judged = [r for r in rows if any(r.rstrip().endswith(f"**{v}** |") for v in VERDICTS)]
     assert len(judged) == len(VALIDATION)
+
+    # runs made by other code are not reported as this code's, even when they are complete
+    manifest = tmp_path / "runs" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "relsim_version": "0.0.1"}))
+    written = report.read_text()
+    again = _script(
+        "validation_report.py", "--sets", "2", "--default-reps", "1", "--workers", "1",
+        "--out", str(tmp_path / "runs"), "--report", str(report), "--resume", *tiny,
+    )  # fmt: skip
+    assert again.returncode == 2 and len(again.stderr.splitlines()) == 1, again.stderr
+    assert "relsim '0.0.1'" in again.stderr and "without --resume" in again.stderr
+    assert report.read_text() == written
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "says"),
+    [
+        ("validation_report.py", ["--resume"], "no manifest.json; nothing to resume"),
+        ("validation_report.py", ["--set", "bogus=1"], "bogus"),
+        ("validation_report.py", ["--sets", "0"], "0 is below 1"),
+        ("sensitivity_report.py", ["--resume"], "no manifest.json; nothing to resume"),
+        ("sensitivity_report.py", ["--set", "bogus=1"], "bogus"),
+        ("sensitivity_report.py", ["--trajectories", "1"], "1 is below 2"),
+        ("calibration_report.py", ["--workers", "0"], "0 is below 1"),
+    ],
+)
+def test_an_evidence_script_says_what_is_wrong_in_one_line_before_any_run(
+    tmp_path: Path, script: str, args: list[str], says: str
+) -> None:
+    """These scripts gave a traceback for a --resume with nothing to resume or a misspelt
+    --set key (which failed every run, after all of them had been made)."""
+    out, report = tmp_path / "runs", tmp_path / "report.md"
+    options = ["--out", str(out)] if script != "calibration_report.py" else []
+    if script != "calibration_report.py":
+        options += ["--report", str(report)]
+    result = _script(script, *args, *options)
+    assert result.returncode == 2, result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert says in line and "Traceback" not in result.stderr, result.stderr
+    assert not out.exists() and not report.exists()
 
 
 def test_the_sensitivity_report_passes_on_what_salib_warns_of(monkeypatch) -> None:

@@ -26,6 +26,7 @@ from relsim.evidence.configs import CONFIGS, evaluate
 from relsim.io import git_commit, now
 from relsim.progress import Progress
 from relsim.sweep.executors import Outcome, run_local
+from relsim.sweep.resume_check import ResumeMismatchError
 from relsim.sweep.store import SweepStore
 
 KIND = "relsim evidence"
@@ -146,11 +147,22 @@ def run_plan(
     force: bool = False,
     workers: int = 1,
     label: str | None = None,
+    start_again: str = "run again without --resume",
 ) -> pd.DataFrame:
-    """Run what is missing of `plan` into the store at `out`; returns every stored row."""
+    """Run what is missing of `plan` into the store at `out`; returns every stored row.
+
+    A store made by other code is refused even when complete: what is made from these rows
+    (an ensemble, a report) records this code as its maker. `start_again` says how the
+    script's user makes the runs again."""
     manifest = plan.manifest()
     store = SweepStore.reopen(out, manifest) if resume else SweepStore.create(out, manifest, force)
     try:
+        if store.made_by_other_code is not None:
+            raise ResumeMismatchError(
+                out,
+                store.made_by_other_code.why,
+                f"what is made from them would be said to come from this code ({start_again})",
+            )
         done = store.done()
         rows = run_local(plan.tasks(done), workers, run_task)
         with Progress(plan.total, label or plan.purpose, initial=len(done)) as bar:
