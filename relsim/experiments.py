@@ -25,6 +25,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from relsim import bundled
+from relsim.commission.domain import design_calibration_warnings
 from relsim.commission.study import move_in, run_series_with_manifests, staged_results
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
@@ -238,10 +239,18 @@ def run_experiment(
     """Run every series, then draw the figures; returns the experiment manifest. `out` is
     checked and locked before anything runs; --force replaces only an earlier run of this
     experiment. `ensemble` overrides the file's parameter sets (0: chance only)."""
+    run = plan_experiment(path, quick=quick, ensemble=ensemble)
+    return run.write(out, resume=resume, force=force, workers=workers, dask_address=dask_address)
+
+
+def plan_experiment(
+    path: Path, *, quick: bool = False, ensemble: int | None = None
+) -> ExperimentRun:
+    """The experiment in `path`, every series planned and checked, nothing run."""
     experiment = load_experiment(path)
     reps, plans = _plans(path, experiment, quick, ensemble)
-    run = ExperimentRun(experiment, plans, quick, reps, parameter_sets(experiment, ensemble, quick))
-    return run.write(out, resume=resume, force=force, workers=workers, dask_address=dask_address)
+    sets = parameter_sets(experiment, ensemble, quick)
+    return ExperimentRun(experiment, plans, quick, reps, sets)
 
 
 @dataclass
@@ -254,6 +263,13 @@ class ExperimentRun:
     quick: bool
     reps: int
     parameter_sets: int
+
+    def calibration_warnings(self) -> list[str]:
+        """One line if any series' points lie outside the conditions the model was
+        calibrated in."""
+        outside = [found for _, plan in self.plans for found in plan.outside_calibration]
+        points = sum(len(plan.design) for _, plan in self.plans)
+        return design_calibration_warnings(f"experiment {self.experiment.name}", outside, points)
 
     def write(
         self,

@@ -74,3 +74,38 @@ def test_the_frontier_and_the_budget_search_warn_too(tmp_path, capsys) -> None:
                        "--out", tmp_path / "f", *tiny) == 0  # fmt: skip
     err = capsys.readouterr().err
     assert expected in err and "relsim: warning: baseline: continuity 0.6" in err
+
+
+def test_a_sweep_says_how_many_of_its_points_lie_outside_them(tmp_path, capsys) -> None:
+    """`run` and `compare` warned of a district outside the calibrated conditions, but a sweep,
+    a sensitivity analysis or an experiment over such districts said nothing."""
+    tiny = (*SMALL_ARGS, "--reps", "1", "--workers", "1")
+    capsys.readouterr()
+    grid = ("--grid", "continuity=0.8,1", "--grid", "demand_complexity=0.6,0.9")
+    assert relsim_main("sweep", "baseline", *grid, *tiny, "--out", tmp_path / "s") == 0
+    [line] = [line for line in capsys.readouterr().err.splitlines() if "calibrated in" in line]
+    assert line.startswith("relsim: warning: the sweep: 2 of its 4 points lie outside the ")
+    assert "(continuity 1; it was calibrated at demand_complexity 0.6 to 0.9" in line
+    inside = ("--grid", "demand_complexity=0.6,0.9")
+    assert relsim_main("sweep", "baseline", *inside, *tiny, "--out", tmp_path / "in") == 0
+    assert "calibrated in" not in capsys.readouterr().err
+    ranges = ("--range", "continuity=0.5:1", "--range", "demand_complexity=0.6:0.9")
+    morris = ("--method", "morris", "--n", "2", *ranges, *tiny)
+    assert relsim_main("sensitivity", "baseline", *morris, "--out", tmp_path / "m") == 0
+    assert "relsim: warning: the design: " in capsys.readouterr().err
+
+
+def test_an_experiment_says_how_many_of_its_points_lie_outside_them(tmp_path, capsys) -> None:
+    experiment = tmp_path / "e.yaml"
+    experiment.write_text(
+        "name: e\ntitle: E\nquestion: Q\nscenarios: [baseline, liberated]\n"
+        "grid:\n  referral_friction: [0.6, 0.9]\nreps: 1\nseed: 1\n"
+        f"set: [{', '.join(SMALL)}]\n"
+        "figures:\n  - metric: crisis_events_per_citizen_year\n    x: referral_friction\n"
+    )
+    capsys.readouterr()
+    args = ("experiment", "run", experiment, "--workers", "1", "--out", tmp_path / "o")
+    assert relsim_main(*args) == 0
+    err = capsys.readouterr().err
+    assert "relsim: warning: experiment e: 2 of its 4 points lie outside the conditions" in err
+    assert "(referral_friction 0.9; it was calibrated at" in err

@@ -9,6 +9,7 @@ ensemble's intervals, are extrapolated from there. This says so, one line per sc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from relsim import bundled
@@ -42,21 +43,58 @@ def _span(low: float, high: float) -> str:
     return f"{low:g}" if low == high else f"{low:g} to {high:g}"
 
 
+def outside_calibration(scenario: Scenario) -> dict[str, float]:
+    """The scenario's knobs that lie outside those the calibration was fitted at, with their
+    values."""
+    return {
+        knob: float(getattr(scenario, knob))
+        for knob, (low, high) in calibrated_knobs().items()
+        if not low <= getattr(scenario, knob) <= high
+    }
+
+
+def _fitted() -> str:
+    return ", ".join(f"{knob} {_span(*span)}" for knob, span in calibrated_knobs().items())
+
+
+#: what lying outside the calibrated conditions means for a result, said the same everywhere
+EXTRAPOLATED = (
+    "so {their} results, and the intervals --ensemble gives them, are extrapolated beyond what "
+    "the fitting targets constrain"
+)
+
+
 def calibration_warnings(scenario: Scenario) -> list[str]:
     """One line when the scenario's knobs lie outside those the calibration was fitted at."""
-    calibrated = calibrated_knobs()
-    outside = [
-        f"{knob} {getattr(scenario, knob):g}"
-        for knob, (low, high) in calibrated.items()
-        if not low <= getattr(scenario, knob) <= high
-    ]
+    outside = [f"{knob} {value:g}" for knob, value in outside_calibration(scenario).items()]
     if not outside:
         return []
-    fitted = ", ".join(f"{knob} {_span(*span)}" for knob, span in calibrated.items())
     return [
         f"{printable(scenario.name, 60)}: {' and '.join(outside)} "
         f"{'is' if len(outside) == 1 else 'are'} outside the conditions "
-        f"the model was calibrated in ({fitted}; docs/calibration.md), so its results, and "
-        "the intervals --ensemble gives them, are extrapolated beyond what the fitting "
-        "targets constrain"
+        f"the model was calibrated in ({_fitted()}; docs/calibration.md), "
+        + EXTRAPOLATED.format(their="its")
+    ]
+
+
+def design_calibration_warnings(
+    what: str, outside: Sequence[dict[str, float]], points: int
+) -> list[str]:
+    """One line for a design (a sweep's, or an experiment's over its series) with `points`
+    points, `outside` holding the knobs outside the calibrated conditions at each point that
+    has any: how many points, and which values."""
+    if not outside:
+        return []
+    values: dict[str, set[float]] = {}
+    for found in outside:
+        for knob, value in found.items():
+            values.setdefault(knob, set()).add(value)
+    listed = "; ".join(
+        f"{knob} {', '.join(f'{v:g}' for v in sorted(found))}" for knob, found in values.items()
+    )
+    return [
+        f"{what}: {len(outside):,} of its {points:,} points "
+        f"{'lies' if len(outside) == 1 else 'lie'} outside the conditions the model "
+        f"was calibrated in ({listed}; it was calibrated at {_fitted()}; docs/calibration.md), "
+        + EXTRAPOLATED.format(their="their")
     ]

@@ -180,6 +180,7 @@ def add_sweep_commands(group: click.Group) -> None:
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
         finish with the same command plus --resume.
         """
+        from relsim.commission.domain import design_calibration_warnings
         from relsim.config.unread import check_read, unread_setting_warnings
         from relsim.io import portable_path
         from relsim.sweep.design import (
@@ -232,6 +233,7 @@ def add_sweep_commands(group: click.Group) -> None:
             reps if draw is None else draw.runs, root_seed, timeseries, draw,
         )  # fmt: skip
         warn(empty_point_warnings(plan.empty_points))
+        warn(design_calibration_warnings("the sweep", plan.outside_calibration, len(design)))
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
 
@@ -406,6 +408,7 @@ def add_sweep_commands(group: click.Group) -> None:
         """
         import pandas as pd
 
+        from relsim.commission.domain import design_calibration_warnings
         from relsim.config.unread import care_model_of, check_read, unread_setting_warnings
         from relsim.io import portable_path
         from relsim.sweep.design import check_not_also_set, parse_range
@@ -436,6 +439,7 @@ def add_sweep_commands(group: click.Group) -> None:
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
+        warn(design_calibration_warnings("the design", plan.outside_calibration, len(design)))
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         notes: list[str] = []
         try:
@@ -475,6 +479,7 @@ def _difference(
     sweeps of one design in --out, then the indices of their paired difference."""
     import pandas as pd
 
+    from relsim.commission.domain import design_calibration_warnings
     from relsim.commission.study import (
         check_same_work,
         publish_study,
@@ -490,6 +495,9 @@ def _difference(
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     root, plans = study.plans(scenario, against, sets, method, ranges, parsed, n_base, reps, seed)
     series = [name for name, _ in plans]
+    outside = [found for _, plan in plans for found in plan.outside_calibration]
+    points = sum(len(plan.design) for _, plan in plans)
+    warn(design_calibration_warnings("the design, over both scenarios", outside, points))
     recorded = {
         "series": series, "method": method, "n": n_base, "ranges": list(ranges),
         "reps": reps, "seed": root, "sets": list(sets),

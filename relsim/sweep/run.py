@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
+from relsim.commission.domain import outside_calibration
 from relsim.commission.scale import empty_district
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.config.errors import RunError, printable
@@ -74,10 +75,15 @@ class SweepPlan:
             #: points whose district is empty (no citizens, nobody arriving): every
             #: per-citizen metric is empty there, which `run` warns of and a sweep now too
             self.empty_points: list[int] = []
+            #: the knobs outside the calibrated conditions at each point that has any
+            self.outside_calibration: list[dict[str, float]] = []
             for point, scenario in enumerate(point_scenarios(self.base, self.design)):
                 self.hashes.append(scenario_hash(scenario))
                 if empty_district(scenario):
                     self.empty_points.append(point)
+                outside = outside_calibration(scenario)
+                if outside:
+                    self.outside_calibration.append(outside)
                 if checking is not None:
                     checking.update()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from relsim import bundled
-from relsim.cli_options import FiniteFloatRange, WholeNumber, emit_json, workers_option
+from relsim.cli_options import FiniteFloatRange, WholeNumber, emit_json, warn, workers_option
 from relsim.config.errors import printable
 from relsim.evidence.options import sets_option
 from relsim.file_targets import PLOT, check_summary_targets, table_kind
@@ -157,22 +157,21 @@ def add_experiment_commands(group: click.Group) -> None:
         paired differences from the first; intervals carry chance only, or parameter
         uncertainty too when the experiment runs over the calibrated ensemble."""
         from relsim.experiment_files import load_experiment
-        from relsim.experiments import run_experiment
+        from relsim.experiments import plan_experiment
 
         check_together(resume, force, workers, dask_address)
         path = bundled.resolve("experiments", path)
         experiment = load_experiment(path)
         target = out or Path("results") / "experiments" / experiment.name
         try:
-            manifest = run_experiment(
-                path,
+            run = plan_experiment(path, quick=quick, ensemble=ensemble)
+            warn(run.calibration_warnings())
+            manifest = run.write(
                 target,
-                quick=quick,
                 resume=resume,
                 force=force,
                 workers=workers or max(1, os.cpu_count() or 1),
                 dask_address=dask_address,
-                ensemble=ensemble,
             )
         except KeyboardInterrupt as exc:
             raise stopped_exit(exc, left_to_resume(target)) from None
