@@ -109,3 +109,42 @@ def test_an_experiment_says_how_many_of_its_points_lie_outside_them(tmp_path, ca
     err = capsys.readouterr().err
     assert "relsim: warning: experiment e: 2 of its 4 points lie outside the conditions" in err
     assert "(referral_friction 0.9; it was calibrated at" in err
+
+
+def test_results_md_names_the_studies_that_reach_beyond_them() -> None:
+    """docs/results.md says which studies lie wholly, partly or not at all outside the
+    calibrated conditions: it must say what the study files give."""
+    from relsim.experiments import plan_experiment
+
+    words = {
+        "continuity_erosion": "continuity erosion",
+        "continuity_ablation": "continuity ablation",
+        "continuity_channels": "continuity channels",
+        "friction_sweep": "friction sweep",
+        "referral_paperwork": "referral paperwork",
+        "complexity_crossover": "complexity crossover",
+        "specialists_ablation": "specialists",
+        "relational_ablation": "relational",
+        "budget_effect": "budget ablations",
+        "warmup_length": "warm-up study",
+        "break_even_complexity": "break-even study",
+        "cost_trajectory": "cost trajectory",
+        "hybrid_balance": "hybrid balance",
+        "overload_tipping_point": "overload tipping point",
+        "thin_evidence_relational_effect": "three thin-evidence studies",
+        "thin_evidence_relationship": "three thin-evidence studies",
+        "thin_evidence_stranger_share": "three thin-evidence studies",
+    }
+    text = " ".join((ROOT / "docs" / "results.md").read_text().split())
+    start = text.index("Third, most studies reach beyond")
+    every = text[start : text.index("Some points lie outside", start)]
+    some = text[text.index("Some points lie outside", start) : text.index("Only the", start)]
+    inside = text[text.index("Only the", start) : text.index("Outside, no fitting", start)]
+    studies = sorted(p.stem for p in (ROOT / "experiments").glob("*.yaml"))
+    assert sorted(words) == studies
+    for study in studies:
+        run = plan_experiment(ROOT / "experiments" / f"{study}.yaml")
+        outside = sum(len(plan.outside_calibration) for _, plan in run.plans)
+        points = sum(len(plan.design) for _, plan in run.plans)
+        said = every if outside == points else some if outside else inside
+        assert words[study] in said, (study, outside, points)
