@@ -328,11 +328,19 @@ def dependence_removed(series: str, study: str = CONTINUITY) -> Value:
     )
 
 
-def continuity_advantage(series: str, at: float) -> Value:
-    """Assess-do-refer's crises minus `series`'s (the continuity ablation, mean over sets)."""
+def continuity_advantage(series: str, at: float, study: str = CONTINUITY) -> Value:
+    """Assess-do-refer's crises minus `series`'s (the continuity ablation, mean over sets;
+    its differences are from the Liberated Method as bundled)."""
     return lambda p: (
-        p.difference(CONTINUITY, at, f"{CRISES}_mean", BASELINE)
-        - p.difference(CONTINUITY, at, f"{CRISES}_mean", series)
+        p.difference(study, at, f"{CRISES}_mean", BASELINE)
+        - (0.0 if series == LIBERATED else p.difference(study, at, f"{CRISES}_mean", series))
+    )
+
+
+def proportional_dependence(series: str, study: str = CONTINUITY) -> Value:
+    """The dependence on continuity as a share of the advantage at continuity 1."""
+    return lambda p: (
+        continuity_dependence(series, study).mean() / continuity_advantage(series, 1.0, study)(p)
     )
 
 
@@ -1211,6 +1219,30 @@ QUOTES = (
             continuity_advantage(FLAT_EFFECT, 1.0),
             *(dependence(FLAT_EFFECT, e) for e in STATS),
             dependence_removed(FLAT_EFFECT),
+        ),
+    ),
+    Quote(
+        "continuity ablation",
+        "But the advantage itself goes with it: {84} % of it at continuity 1 ({0.548} as bundled, "
+        "{0.089} here). In proportion to the advantage at continuity 1, the dependence grows: "
+        "from {0.72} as bundled to {1.61} here ({0.87} to {9.9} by chance alone, where the "
+        "advantage is {0.025} at continuity 1)",
+        (
+            lambda p: (
+                100
+                * (
+                    1
+                    - continuity_advantage(FLAT_EFFECT, 1.0)(p)
+                    / continuity_advantage(LIBERATED, 1.0)(p)
+                )
+            ),
+            continuity_advantage(LIBERATED, 1.0),
+            continuity_advantage(FLAT_EFFECT, 1.0),
+            proportional_dependence(LIBERATED),
+            proportional_dependence(FLAT_EFFECT),
+            proportional_dependence(LIBERATED, f"{CONTINUITY}_chance"),
+            proportional_dependence(FLAT_EFFECT, f"{CONTINUITY}_chance"),
+            continuity_advantage(FLAT_EFFECT, 1.0, f"{CONTINUITY}_chance"),
         ),
     ),
     Quote(
@@ -3216,8 +3248,19 @@ def test_the_readme_quotes_the_mechanisms_ablation_and_the_stranger_share() -> N
     check(quote, readme, Published())
     continuity = Quote(
         "README",
-        "with depth adding nothing to what contact achieves, {64} % of that dependence goes",
-        (dependence_removed(FLAT_EFFECT),),
+        "With depth adding nothing to what contact achieves, {64} % of that dependence goes, but "
+        "so does {84} % of the advantage itself",
+        (
+            dependence_removed(FLAT_EFFECT),
+            lambda p: (
+                100
+                * (
+                    1
+                    - continuity_advantage(FLAT_EFFECT, 1.0)(p)
+                    / continuity_advantage(LIBERATED, 1.0)(p)
+                )
+            ),
+        ),
     )
     check(continuity, readme, Published())
     # "most of that": the contact effect's place carries more than half at 0.5
