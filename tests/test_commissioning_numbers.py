@@ -290,6 +290,46 @@ def test_the_page_quotes_the_files_its_commands_wrote(quote: Quote, page: str) -
     check(quote, page, None)
 
 
+def staff_budget(series: str, posts: int) -> float:
+    table = frontier()
+    row = table[(table["series"] == series) & (table["posts"] == posts)]
+    return float(row["staff_budget_gbp_per_citizen_year"].iloc[0])
+
+
+def test_the_readme_gives_the_resources_and_the_comparison_at_equal_posts() -> None:
+    """The README's headline compares districts of unequal staff; it says so, and what the
+    frontier finds with the same posts on each side."""
+    quote = Quote(
+        "README",
+        "the Liberated Method's 40 caseworkers (400 case places) cost about {6.7} times "
+        "assess-do-refer's 6 duty workers (150 places) in staff budget",
+        (lambda _: staff_budget("liberated", 40) / staff_budget("baseline", 6),),
+    )
+    readme = (ROOT / "README.md").read_text()
+    check(quote, readme, None)
+    equal = Quote(
+        "README",
+        "assess-do-refer has fewer crises at its own 6 posts ({2.92} a citizen-year against "
+        "{3.10}) and the lower total cost; the two are about level in crises at 19 posts; and "
+        "from 26 posts on the Liberated Method has fewer ({2.49} against {2.89} at 40, at a lower "
+        "total cost, £{6,570} against £{7,140})",
+        (
+            mean("baseline", 6, CRISES),
+            mean("liberated", 6, CRISES),
+            mean("liberated", 40, CRISES),
+            mean("baseline", 40, CRISES),
+            mean("liberated", 40, COST),
+            mean("baseline", 40, COST),
+        ),
+    )
+    check(equal, readme, None)
+    assert mean("baseline", 6, COST)(None) < mean("liberated", 6, COST)(None)
+    level = mean("liberated", 19, CRISES)(None) - mean("baseline", 19, CRISES)(None)
+    assert abs(level) < 0.05, level
+    for posts in (26, 33, 40):
+        assert mean("liberated", posts, CRISES)(None) < mean("baseline", posts, CRISES)(None)
+
+
 def test_what_it_says_in_words() -> None:
     """Assess-do-refer's crises "stop falling after 12 posts" (they move by under 0.01 from 12
     to 40); the better buy is clearly assess-do-refer at 6 posts and the Liberated
