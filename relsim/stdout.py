@@ -9,6 +9,7 @@ unexplained error or, for a closed pipe, exit with no word at all.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from collections.abc import Iterator
@@ -33,7 +34,8 @@ def silence_stdout() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # no file descriptor to redirect: nothing to flush there
+    except (OSError, ValueError, AttributeError):  # no file descriptor (or none at all) to
+        # redirect: nothing to flush there
         pass
     finally:
         os.close(devnull)
@@ -42,16 +44,20 @@ def silence_stdout() -> None:
 class _Guarded:
     """A text stream that raises `StdoutError` where the stream it wraps raises OSError."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
+        if self._stream is None:  # the process started with its standard output closed
+            raise StdoutError(errno.EBADF, os.strerror(errno.EBADF))
         try:
             return self._stream.write(text)
         except OSError as exc:
             raise StdoutError(exc.errno, exc.strerror) from exc
 
     def flush(self) -> None:
+        if self._stream is None:  # nothing was written, so nothing waits
+            return
         try:
             self._stream.flush()
         except OSError as exc:

@@ -835,6 +835,28 @@ def test_a_full_standard_output_after_a_result_says_the_result_is_complete(args,
     assert (out / "manifest.json").is_file()
 
 
+@pytest.mark.parametrize(
+    "args", [("validate", "baseline"), ("run", "baseline", *TINY, "--reps", "1")]
+)
+def test_a_standard_output_closed_from_the_start_is_said_as_a_full_one_is(args, tmp_path):
+    """Started with standard output closed (`relsim validate baseline >&-`), Python has no
+    sys.stdout at all: the command said "AttributeError: 'NoneType' object has no attribute
+    'write'", and of a run not that its --out was complete."""
+    out = tmp_path / "done"
+    extra = ("--out", str(out)) if args[0] == "run" else ()
+    env = {k: v for k, v in os.environ.items() if k != "RELSIM_DEBUG"}
+    done = subprocess.run(
+        ["bash", "-c", 'exec "$0" -m relsim "$@" >&-', sys.executable, *args, *extra],
+        cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    written = f"--out {out} complete; nothing else written" if extra else "no results written"
+    [line] = [line for line in done.stderr.splitlines() if "error" in line]
+    assert line == (
+        f"relsim: error: standard output: cannot be written (Bad file descriptor); {written}"
+    ), done.stderr
+
+
 @pytest.mark.parametrize("args", [("schema",), ("run", "baseline", *TINY, "--reps", "1", "--json")])
 def test_a_closed_pipe_is_one_line_and_exit_1(args):
     """Standard output closed by its reader (`relsim schema | true`) gets the same one line,
