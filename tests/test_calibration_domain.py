@@ -130,6 +130,7 @@ def test_results_md_names_the_studies_that_reach_beyond_them() -> None:
         "break_even_complexity": "break-even study",
         "cost_trajectory": "cost trajectory",
         "hybrid_balance": "hybrid balance",
+        "hybrid_routing": "routing studies",
         "overload_tipping_point": "overload tipping point",
         "thin_evidence_relational_effect": "three thin-evidence studies",
         "thin_evidence_relationship": "three thin-evidence studies",

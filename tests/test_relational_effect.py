@@ -90,9 +90,9 @@ def test_the_same_places_held_thinly_do_worse_than_held_deeply() -> None:
     """640 places either way: 80 caseworkers holding 8 each, or 16 holding 40 each (places held
     equal, not staff: the deep version has five times the hours; the overload study compares
     caps under the same 40 caseworkers). The thin version sees fewer people, builds shallower
-    relationships and burns its workers out. Threshold: paired differences (thin - deep) in crises and in burnout have lower 95 %
-    bounds above 0. Measured when chosen: crises 4.58 against 2.93; burnout 0.84 against
-    0.006."""
+    relationships and burns its workers out. Threshold: paired differences (thin - deep) in
+    crises and in burnout have lower 95 % bounds above 0. Measured when chosen: crises 4.58
+    against 2.93; burnout 0.84 against 0.006."""
     deep = runs("lib", "workforce.workers=80", "workforce.caseload_cap=8")
     thin = runs("lib", "workforce.workers=16", "workforce.caseload_cap=40")
     crises = paired(deep, thin, CRISES)

@@ -123,6 +123,8 @@ OVERLOAD, TRAJECTORY = "overload_tipping_point", "cost_trajectory"
 BREAK_EVEN, HYBRID = "break_even_complexity", "hybrid_balance"
 CONTACT, GROWTH = "thin_evidence_relational_effect", "thin_evidence_relationship"
 STRANGER = "thin_evidence_stranger_share"
+ROUTING, AT_THE_DOOR = "hybrid_routing", "hybrid_routed_at_the_front_door"
+THRESHOLD = "hybrid.complexity_threshold_active_needs"
 CHANCE = f"{BREAK_EVEN}_chance"
 
 
@@ -2029,6 +2031,11 @@ CHANCE_TABLE = (
         (HYBRID, 5, CRISES, "hybrid", "summary"),
     ),
     (
+        "crises, routed at the front door minus free, at a threshold of 3 | {0.022} ({0.004} to "
+        "{0.046}) | {0.040} ({0.024} to {0.055})",
+        (ROUTING, 3, CRISES, AT_THE_DOOR, "hybrid"),
+    ),
+    (
         "crises, effect 0.04 | {−0.28} ({−0.66} to {−0.12}) | {−0.40} ({−0.42} to {−0.37})",
         (CONTACT, 0.04, CRISES),
     ),
@@ -2073,7 +2080,8 @@ def test_the_chance_alone_table_quotes_both_publications(
 
 def single_runs(study: str, at: float, metric: str, series: str, kind: str) -> pd.Series:
     """A table row's quantity run by run (paired with assess-do-refer for a difference, with
-    the Liberated Method as bundled for an ablation)."""
+    the Liberated Method as bundled for an ablation, with the hybrid as bundled for its
+    routing)."""
     published = Published()
     swept = published.table(study, "summary").columns[2]
 
@@ -2083,7 +2091,7 @@ def single_runs(study: str, at: float, metric: str, series: str, kind: str) -> p
 
     if kind == "summary":
         return of(series)
-    return of(series) - of(LIBERATED if kind == "ablation" else BASELINE)
+    return of(series) - of({"ablation": LIBERATED, "hybrid": "hybrid"}.get(kind, BASELINE))
 
 
 def spread_ratios() -> list[float]:
@@ -2105,13 +2113,21 @@ def test_what_it_says_of_chance_alone_against_the_ensemble(page: str) -> None:
     and the counts and differences it gives in words."""
     published = Published()
     ratios = spread_ratios()
+    studies = [study for _, (study, *_) in CHANCE_TABLE]
+    [routing] = [r for r, study in zip(ratios, studies, strict=True) if study == ROUTING]
+    others = [r for r, study in zip(ratios, studies, strict=True) if study != ROUTING]
     chance = f"{CROSS}_chance"
     quotes = (
         Quote(
             "chance alone",
             "a single run varies about {4} to {19} times more from one parameter set to another "
             "than from one replication to another at the scenarios' values",
-            (lambda p: min(ratios), lambda p: max(ratios)),
+            (lambda p: min(others), lambda p: max(others)),
+        ),
+        Quote(
+            "chance alone",
+            "which varies about as much by chance as over the sets ({0.7} times as much)",
+            (lambda p: routing,),
         ),
         Quote(
             "chance alone",
@@ -2835,6 +2851,7 @@ SETTLED = (
     PAPERWORK,
     CHANNELS,
     BUDGET,
+    ROUTING,
 )
 FROM_LAUNCH = (TRAJECTORY, BREAK_EVEN)
 RATE, POPULATION = "crisis_rate_drift", "population_drift"
@@ -2899,6 +2916,14 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
     for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
         assert (mine.loc[same, column] == relational.loc[same, column]).all()
     shared += len(same)
+    # the routing study's hybrid as bundled is the threshold study's
+    thresholds = ensemble[ensemble["study"] == HYBRID].set_index(["series", THRESHOLD])
+    mine = ensemble[ensemble["study"] == ROUTING].set_index(["series", THRESHOLD])
+    same = mine.index.intersection(thresholds.index)
+    assert len(same) == 6
+    for column in (f"{CRISES}_mean", f"{COST}_mean", f"{RATE}_mean"):
+        assert (mine.loc[same, column] == thresholds.loc[same, column]).all()
+    shared += len(same)
     # so are the warm-up study's series with the two-year warm-up
     for only_chance in (False, True):
         again = checks((WARMUP,), only_chance).set_index(["series", "demand_complexity"])
@@ -2909,18 +2934,20 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
             assert (again.loc[same, column] == cross.loc[same, column]).all()
     quote = Quote(
         "steady state",
-        "Over the fourteen studies with the two-year warm-up ({203} series and points in all "
-        "under each kind of interval, {42} of them the same runs as another study's: the four "
-        "ablations', the paperwork check's and the budget what-if's runs of the crossover's, the "
-        "continuity erosion's, the friction study's or the relational ablation's series), the "
+        "Over the fifteen studies with the two-year warm-up ({215} series and points in all "
+        "under each kind of interval, {48} of them the same runs as another study's: the four "
+        "ablations', the paperwork check's, the budget what-if's and the routing study's runs of "
+        "the crossover's, the continuity erosion's, the friction study's, the relational "
+        "ablation's or the threshold study's series), the "
         "median MSER-5 truncation point (where cutting the start of the series most narrows the "
         "standard error of the rest) is at most {97.5} weeks over the ensemble and {105} by "
         "chance alone (one point, the Liberated Method with free joint work at 0.9, one week "
         "beyond the 104-week warm-up). The crisis rate changes between the two halves of the "
         "measured five years by {−2.5} % to {+0.6} % on average over the ensemble (no interval "
-        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {49} of the 203 "
-        "intervals exclude zero, all downward but two (the Liberated Method without step-downs "
-        "at continuity 0.5 and 1, where nobody leaves a caseload, up by {1.8} % and {1.4} %)",
+        "excluding zero) and by {−2.2} % to {+1.8} % by chance alone, where {50} of the 215 "
+        "intervals exclude zero, all downward but three (the Liberated Method without step-downs "
+        "at continuity 0.5 and 1, where nobody leaves a caseload, up by {1.8} % and {1.4} %, and "
+        "the hybrid routed at the front door at a threshold of 5, up by {1.1} %)",
         (
             lambda p: float(len(ensemble)),
             lambda p: float(shared),
@@ -2937,16 +2964,19 @@ def test_what_it_says_of_the_steady_state_is_the_studies_own_check(page: str) ->
                 )
                 for x in (0.5, 1.0)
             ),
+            lambda p: 100 * p.summary(f"{ROUTING}_chance", AT_THE_DOOR, 5, f"{RATE}_mean"),
         ),
     )
     check(quote, page, Published())
     assert len(chance) == len(ensemble)
     assert excluding_zero(ensemble, RATE).empty and excluding_zero(ensemble, POPULATION).empty
     rising = excluding_zero(chance, RATE)
-    rising = rising[rising[f"{RATE}_ci95_high"] >= 0]  # "all downward but two"
-    assert list(zip(rising["study"], rising["series"], rising["continuity"], strict=True)) == [
+    rising = rising[rising[f"{RATE}_ci95_high"] >= 0]  # "all downward but three"
+    at = rising["continuity"].fillna(rising[THRESHOLD])
+    assert list(zip(rising["study"], rising["series"], at, strict=True)) == [
         (CONTINUITY, NO_STEP_DOWN, 0.5),
         (CONTINUITY, NO_STEP_DOWN, 1.0),
+        (ROUTING, AT_THE_DOOR, 5),
     ]
     assert (rising[f"{RATE}_ci95_low"] > 0).all()
     late = chance[chance["settling_weeks_median"] > 104]
@@ -3297,3 +3327,81 @@ def test_continuity_matters_less_with_depth_out_of_contact_as_it_says() -> None:
     ensemble = dependence_removed(FLAT_EFFECT)(Published())
     chance = dependence_removed(FLAT_EFFECT, f"{CONTINUITY}_chance")(Published())
     assert abs(chance - ensemble) < 5, (ensemble, chance)
+
+
+def routing_cost(at: int, stat: str = "mean", metric: str = CRISES, chance: bool = False) -> Value:
+    """The hybrid routed at the front door minus the hybrid as bundled, at threshold `at`."""
+    study = f"{ROUTING}_chance" if chance else ROUTING
+    return lambda p: p.difference(study, at, metric + STATS[stat], AT_THE_DOOR)
+
+
+def routed_more_in(p: Published, at: int) -> int:
+    """Under how many parameter sets routing at the front door has more crises."""
+    door = p.per_set(ROUTING, AT_THE_DOOR, CRISES)[at]
+    return int((door > p.per_set(ROUTING, "hybrid", CRISES)[at]).sum())
+
+
+ROUTING_QUOTES = (
+    Quote(
+        "hybrid routing",
+        "At the bundled threshold of 3, routing at the front door has {0.022} more crises per "
+        "citizen-year ({0.004} to {0.046}), more under all {16} sets, and costs £{40} more "
+        "(−£{5} to £{97}); by chance alone at the scenario's values, {0.040} more ({0.024} to "
+        "{0.055}) and £{69} more. At thresholds of 1 and 2 it too has more crises under all 16 "
+        "sets ({0.020} and {0.025}); at 4 to 6, where fewer people are routed to caseworkers, the "
+        "difference is within what the sets leave open ({0.017}, {0.001} and {0.006}). The mean "
+        "completed wait, a mean over every wait with the front door's own included, is shorter "
+        "when routed at the front door ({4.2} weeks against {7.2} at 3; {7.5} against {36.4} at "
+        "1). So the free conversation is worth at most {0.025} crises per citizen-year over the "
+        "ensemble, under a tenth of the {0.31} between thresholds of 1 and 5",
+        (
+            routing_cost(3),
+            routing_cost(3, "low"),
+            routing_cost(3, "high"),
+            lambda p: float(routed_more_in(p, 3)),
+            routing_cost(3, metric=COST),
+            lambda p: -routing_cost(3, "low", COST)(p),
+            routing_cost(3, "high", COST),
+            routing_cost(3, chance=True),
+            routing_cost(3, "low", chance=True),
+            routing_cost(3, "high", chance=True),
+            routing_cost(3, metric=COST, chance=True),
+            routing_cost(1),
+            routing_cost(2),
+            routing_cost(4),
+            routing_cost(5),
+            routing_cost(6),
+            level(ROUTING, AT_THE_DOOR, 3, "mean_wait_weeks"),
+            level(ROUTING, "hybrid", 3, "mean_wait_weeks"),
+            level(ROUTING, AT_THE_DOOR, 1, "mean_wait_weeks"),
+            level(ROUTING, "hybrid", 1, "mean_wait_weeks"),
+            lambda p: max(routing_cost(at)(p) for at in range(1, 7)),
+            lambda p: (
+                level(ROUTING, "hybrid", 1, CRISES)(p) - level(ROUTING, "hybrid", 5, CRISES)(p)
+            ),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize("quote", ROUTING_QUOTES, ids=lambda q: q.text[:40])
+def test_the_routing_study_quotes_its_published_files(quote: Quote, page: str) -> None:
+    check(quote, page, Published())
+
+
+def test_what_it_says_of_the_routing_study_in_words() -> None:
+    """ "more under all 16 sets" at 1 to 3; "within what the sets leave open" at 4 to 6 (the
+    interval includes zero); "5 still has the fewest crises (2.79, as with free routing)"; "the
+    first series is the threshold study's runs again"."""
+    p = Published()
+    for at in (1, 2, 3):
+        assert routed_more_in(p, at) == 16, at
+        assert routing_cost(at, "low")(p) > 0, at
+    for at in (4, 5, 6):
+        assert routing_cost(at, "low")(p) < 0 < routing_cost(at, "high")(p), at
+    door = {at: level(ROUTING, AT_THE_DOOR, at, CRISES)(p) for at in range(1, 7)}
+    assert min(door, key=door.__getitem__) == 5
+    assert round(door[5], 2) == round(level(HYBRID, "hybrid", 5, CRISES)(p), 2) == 2.79
+    again = p.runs(ROUTING, "hybrid").sort_values(["point", "replication"])[CRISES].to_numpy()
+    first = p.runs(HYBRID, "hybrid").sort_values(["point", "replication"])[CRISES].to_numpy()
+    assert (again == first).all()
