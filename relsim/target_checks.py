@@ -35,6 +35,9 @@ def check_entry_name(name: str, what: str) -> None:
     shown = printable(repr(name), 100)
     if name in ("", ".", "..") or any(c in name for c in "/\\\0") or name.startswith("."):
         raise OutputError(f"{what}: {shown} is not a plain directory name")
+    if name != name.strip():
+        # "baseline " beside "baseline": two directories, and two sides, a listing shows alike
+        raise OutputError(f"{what}: {shown} begins or ends with white space")
     if any(unicodedata.category(c) == "Cc" for c in name):
         # a newline or an escape sequence in a directory name breaks every listing of it
         raise OutputError(f"{what}: {shown} holds a control character")

@@ -314,6 +314,12 @@ CASES: dict[str, tuple[dict[str, bytes | None], list[str], list[str]]] = {
         ["frontier", "baseline", "esc.yaml", "--workforce", "4,6", "--ensemble", "0"],
         ["frontier: scenario name: '../escape' is not a plain directory name"],
     ),
+    "a compared scenario whose name ends in a space": (
+        # "baseline " beside baseline made two subdirectories and two sides shown alike
+        {"tb.yaml": b'extends: liberated\nname: "baseline "\n'},
+        ["compare", "baseline", "tb.yaml", "--out", "ctb", "--ensemble", "0"],
+        ["--out: scenario name: 'baseline ' begins or ends with white space"],
+    ),
     "a frontier scenario named as its manifest, in other case": (
         {"esc.yaml": b"extends: liberated\nname: Manifest.JSON\n"},
         ["frontier", "baseline", "esc.yaml", "--workforce", "4,6", "--ensemble", "0"],
