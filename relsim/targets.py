@@ -194,7 +194,16 @@ def open_directory(
         raise opened.error("is a symbolic link; give the directory itself")
     if out.exists() and not out.is_dir():
         raise opened.error("exists and is not a directory")
-    if Path.cwd().resolve().is_relative_to(out.resolve()):
+    try:
+        here: Path | None = Path.cwd()
+    except FileNotFoundError:  # the directory the command was started in has been removed
+        if not out.is_absolute():
+            raise opened.error(
+                "is relative, but the current directory no longer exists (it was removed); "
+                "give an absolute path, or change to a directory that exists"
+            ) from None
+        here = None
+    if here is not None and here.resolve().is_relative_to(out.resolve()):
         raise opened.error("is or contains the current directory; name a new one")
     existing = nearest_existing(out)
     if not existing.is_dir():

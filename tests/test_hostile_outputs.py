@@ -1047,3 +1047,33 @@ def test_a_target_where_nothing_can_be_made_names_the_reason(command, capsys, no
     lines = errors(capsys)
     assert len(lines) == 1 and "/proc does not allow new files or directories" in lines[0], lines
     assert "No such file" not in lines[0]
+
+
+def test_a_run_from_a_removed_directory_writes_an_absolute_out_and_names_a_relative_one(
+    tmp_path,
+):
+    """Started in a directory since removed, `run --out /absolute/path` failed with "No such
+    file or directory; no results written", naming nothing: the check that --out does not hold
+    the current directory asked for a directory that no longer exists."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def from_removed(out: str) -> subprocess.CompletedProcess[str]:
+        gone = tmp_path / "gone"
+        gone.mkdir(exist_ok=True)
+        script = 'cd "$1" && rmdir "$1" && shift && exec "$@"'
+        command = [sys.executable, "-m", "relsim", "run", str(BASELINE), *TINY, "--out", out]
+        return subprocess.run(
+            ["bash", "-c", script, "bash", str(gone), *command],
+            env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+
+    absolute = tmp_path / "absolute"
+    done = from_removed(str(absolute))
+    assert done.returncode == 0, done.stderr
+    assert (absolute / "manifest.json").is_file()
+    relative = from_removed("relative")
+    assert relative.returncode == 2
+    assert relative.stderr.strip() == (
+        "relsim: error: --out relative: is relative, but the current directory no longer exists "
+        "(it was removed); give an absolute path, or change to a directory that exists"
+    )
