@@ -14,6 +14,7 @@ from relsim.cli_options import (
     WholeNumber,
     emit_json,
     json_option,
+    note_one_seed,
     reps_option,
     seed_option,
     warn,
@@ -198,6 +199,7 @@ def add_compare_command(group: click.Group) -> None:
 
         from relsim.commission.analysis import analyse
 
+        note_one_seed(configs, seed)
         seed = configs[0].seed if seed is None else seed
         processes = workers or default_workers()
         # commissioner-facing outputs carry parameter uncertainty unless told otherwise

@@ -57,7 +57,7 @@ seed_option = click.option(
     "--seed",
     type=WholeNumber(0, 2**63 - 1),
     default=None,
-    help="root seed [default: the scenario's seed]",
+    help="root seed [default: the scenario's seed; with several, the first one's]",
 )
 
 
@@ -93,6 +93,26 @@ def warn(warnings: list[str]) -> list[str]:
     for warning in warnings:
         click.echo(f"relsim: warning: {printable(warning)}", err=True)
     return warnings
+
+
+def note_one_seed(configs: Sequence[Scenario], given: int | None) -> None:
+    """Say on stderr when scenarios run together with the first one's seed set seeds of
+    their own, which are not used: with each its own seed they would not meet the same
+    citizens with the same luck, and the results would hang on the order they were named in."""
+    if given is not None or not configs:
+        return
+    first = configs[0]
+    others = [c for c in configs[1:] if c.seed != first.seed]
+    if not others:
+        return
+    named = ", ".join(f"{printable(c.name, 60)} ({c.seed})" for c in others)
+    click.echo(
+        f"relsim: note: every scenario runs with the seed of the first, "
+        f"{printable(first.name, 60)} ({first.seed}), so that all meet the same citizens with "
+        f"the same luck; the seed{'s' if len(others) > 1 else ''} of {named} "
+        f"{'are' if len(others) > 1 else 'is'} not used (--seed sets the one seed)",
+        err=True,
+    )
 
 
 def warn_proportions(configs: Sequence[Scenario]) -> list[str]:

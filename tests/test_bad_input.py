@@ -574,3 +574,30 @@ def test_validate_warns_of_a_name_compare_would_refuse(tmp_path, cli_run):
     assert "ok: evil.yaml" in result.stdout and "ok: fine.yaml" in result.stdout
     said = [line for line in result.stderr.splitlines() if "plain directory name" in line]
     assert len(said) == 1 and "'../../evil'" in said[0] and "compare" in said[0]
+
+
+def test_a_later_scenarios_own_seed_is_said_to_be_unused(tmp_path, capsys) -> None:
+    """compare and frontier run every scenario with the first one's seed (common random
+    numbers); a later scenario's own `seed:` was dropped without a word, so the same scenario
+    gave other numbers when named first."""
+    from tests.cli_helpers import relsim_main
+
+    own = tmp_path / "ls.yaml"
+    own.write_text("extends: bundled:liberated\nname: ls\nseed: 42\n", encoding="utf-8")
+    tiny = ("--set", "population.citizens=100", "--set", "time.weeks=8",
+            "--set", "time.warmup_weeks=2", "--workers", "1", "--ensemble", "0")  # fmt: skip
+    note = (
+        "relsim: note: every scenario runs with the seed of the first, baseline (20261122), so "
+        "that all meet the same citizens with the same luck; the seed of ls (42) is not used "
+        "(--seed sets the one seed)"
+    )
+    capsys.readouterr()
+    assert relsim_main("compare", "baseline", own, *tiny, "--reps", "2", "--json") == 0
+    assert note in capsys.readouterr().err
+    assert relsim_main("compare", "baseline", own, *tiny, "--reps", "2", "--seed", "7") == 0
+    assert "is not used" not in capsys.readouterr().err
+    assert relsim_main("compare", "baseline", "liberated", *tiny, "--reps", "2") == 0
+    assert "is not used" not in capsys.readouterr().err
+    frontier = ("frontier", "baseline", own, "--workforce", "2", "--reps", "1")
+    assert relsim_main(*frontier, *tiny, "--out", tmp_path / "f") == 0
+    assert note in capsys.readouterr().err

@@ -16,6 +16,7 @@ from relsim.cli_options import (
     MetricName,
     WholeNumber,
     emit_json,
+    note_one_seed,
     seed_option,
     set_option,
     warn,
@@ -150,7 +151,9 @@ def add_commission_commands(group: click.Group) -> None:
                 "frontier: no scenario has services (care_model: none has no posts to size); "
                 "name one with services, beside a district with none as the reference"
             )
-        _warn_domain([load_scenario(p, list(sets)) for p in paths])
+        configs = [load_scenario(p, list(sets)) for p in paths]
+        _warn_domain(configs)
+        note_one_seed(configs, seed)
         recorded = {"workforce": workforce, "reps": reps, "seed": root, "sets": list(sets)}
         opened = study_directory(out, study.KIND, study.OWN, force=force, resume=resume)
         started = now()
