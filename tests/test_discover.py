@@ -188,12 +188,14 @@ def test_sampled_designs_plot_as_a_scatter_and_morris_as_mu_star_sigma(lhs, tmp_
     plt.close("all")
 
 
-def test_a_box_as_dense_as_can_be_is_found_and_density_one_or_nan_is_bad_input(lhs, capsys):
+def test_a_box_as_dense_as_can_be_is_found_and_density_one_or_nan_is_bad_input(
+    lhs, tmp_path, capsys
+):
     """PRIM peels while a box is no denser than --min-density, so at 1 it would peel every
     point of interest away (and divide by zero): the option is below 1, and NaN is refused."""
     median = float(pd.read_parquet(lhs / "runs.parquet")[CRISES].median())
-    where = ("--where", f"{CRISES} > {median}", "--csv", lhs / "dense.csv")
-    where += ("--plot", lhs / "dense.png", "--json")
+    where = ("--where", f"{CRISES} > {median}", "--csv", tmp_path / "dense.csv")
+    where += ("--plot", tmp_path / "dense.png", "--json")
     capsys.readouterr()
     assert relsim_main("discover", lhs, *where, "--min-density", "0.999") == 0
     (box,) = json.loads(capsys.readouterr().out)["boxes"]
@@ -304,3 +306,26 @@ def test_a_sweep_that_cannot_be_written_in_is_still_summarised_and_searched(
     elsewhere = lhs.parent / "boxes.csv"
     assert relsim_main("discover", lhs, *where, "--csv", elsewhere) == 0
     assert elsewhere.is_file() and sorted(p.name for p in lhs.iterdir()) == before
+
+
+def test_a_table_or_plot_named_otherwise_inside_the_sweep_is_refused(lhs, tmp_path, capsys):
+    """`sweep-summary --csv SWEEP/partial.csv` (or a plot, or discover's table) was written,
+    then made the sweep a directory relsim had not wholly written: --resume and --force
+    refused it, and a summary of unfinished runs outlasted them. Only relsim's own names are
+    taken inside it; any name elsewhere."""
+    before = sorted(p.name for p in lhs.iterdir())
+    where = f"{CRISES} > 1"
+    plot = ("--metric", CRISES, "--param", "demand_complexity")
+    for command in (
+        ("sweep-summary", lhs, "--csv", lhs / "partial.csv"),
+        ("sweep-summary", lhs, *plot, "--plot", lhs / "mine.png"),
+        ("discover", lhs, "--where", where, "--csv", lhs / "d.csv"),
+    ):
+        capsys.readouterr()
+        assert relsim_main(*command) == 2, command
+        [line] = capsys.readouterr().err.strip().splitlines()
+        assert "inside the sweep's own directory only relsim's own names" in line, line
+    assert sorted(p.name for p in lhs.iterdir()) == before
+    assert relsim_main("sweep-summary", lhs, "--csv", tmp_path / "partial.csv") == 0
+    assert relsim_main("discover", lhs, "--where", where, "--csv", tmp_path / "d.csv") == 0
+    assert sweep_files(lhs) is not None  # still wholly relsim's: --force and --resume take it

@@ -307,6 +307,15 @@ def add_sweep_commands(group: click.Group) -> None:
             },
             {"--csv": SUMMARY_TABLE, "--plot": PLOT},
         )
+        from relsim.sweep.directory import check_kept_beside
+
+        check_kept_beside(
+            directory,
+            {
+                **({"--csv": table_path} if table_path else {}),
+                **({"--plot": target} if target else {}),
+            },
+        )
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))
         points = manifest["design"].get("points")

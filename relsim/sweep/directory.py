@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from relsim.files import TEMPORARY
+from relsim.config.errors import printable
+from relsim.files import TEMPORARY, resolved
 from relsim.metrics import METRIC_NAMES
-from relsim.result_files import entries, is_dir, is_file, read_manifest
+from relsim.result_files import OutputError, entries, is_dir, is_file, read_manifest
 
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
@@ -37,6 +38,29 @@ def _written_beside(name: str, keys: list[str]) -> bool:
         if name.startswith(f"{metric}_by_") and name.endswith(".png"):
             return name[len(metric) + 4 : -4] in keys
     return False
+
+
+def check_kept_beside(directory: Path, targets: dict[str, Path]) -> None:
+    """A summary, plot or table written into a sweep's own directory must take a name relsim
+    knows as its own there: one of another name would make the sweep a directory relsim did
+    not wholly write, refused by --resume and --force, and would outlast the runs it was made
+    from. Elsewhere (outside the directory) any name will do."""
+    manifest = read_manifest(directory)
+    if manifest is None or manifest.get("kind") not in STORE_KINDS:
+        return
+    design = manifest.get("design")
+    keys = design.get("keys", []) if isinstance(design, dict) else []
+    home = resolved(directory)
+    for option, path in targets.items():  # deeper inside, a target is refused as in any result
+        if resolved(path.parent) != home or _written_beside(path.name, list(keys)):
+            continue
+        raise OutputError(
+            f"{option} {printable(str(path))}: inside the sweep's own directory only relsim's "
+            "own names are kept with it (summary.csv, METRIC_by_KEY.png, discover_METRIC.csv "
+            "and .png), since a file of another name would stop --resume and --force there "
+            "and outlast the runs it was made from; give that name, or write it outside "
+            f"{printable(str(directory))}"
+        )
 
 
 def _parts_dir_contents(directory: Path) -> tuple[list[Path], list[str]]:

@@ -97,6 +97,11 @@ def add_discover_command(group: click.Group) -> None:
             {option: path for option, path in targets.items() if path is not None},
             {"--csv": table_kind("a table of boxes", "box,key,"), "--plot": PLOT},
         )
+        from relsim.sweep.directory import check_kept_beside
+
+        check_kept_beside(
+            directory, {option: path for option, path in targets.items() if path is not None}
+        )
         note_unfinished(unfinished_note(directory, runs, manifest))
         runs = discovery.with_values_run(runs, manifest, printable(str(directory)))
         found = discovery.discover(
