@@ -1392,7 +1392,7 @@ def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(
     """--csv and --plot naming one file would leave only the plot; a summary written beside
     another sweep's files would read as that sweep's own; a plot named other than .png would
     hold PNG data all the same. All are refused, before anything is written, by sweep-summary
-    and by discover; a summary beside its own sweep is not."""
+    and by discover; a summary beside its own sweep, under relsim's own name there, is not."""
     other = tmp_path / "other"
     shutil.copytree(grid_sweep, other)
     mine = tmp_path / "mine"
@@ -1415,7 +1415,10 @@ def test_a_summary_neither_overwrites_itself_nor_lands_beside_another_result(
         assert fragment in capsys.readouterr().err
     assert not same.exists()
     assert sorted(p.name for p in other.iterdir()) == sorted(p.name for p in grid_sweep.iterdir())
-    assert relsim_main("sweep-summary", mine, "--csv", mine / "mine.csv") == 0
+    # beside its own sweep, a summary takes relsim's own name there, not another
+    assert relsim_main("sweep-summary", mine, "--csv", mine / "mine.csv") == 2
+    assert "only relsim's own names are kept with it" in capsys.readouterr().err
+    assert relsim_main("sweep-summary", mine, "--csv", mine / "summary.csv") == 0
     # a file of the user's is never replaced; one relsim wrote as that kind is
     notes, picture = tmp_path / "notes.csv", tmp_path / "picture.png"
     notes.write_text("my notes\n")

@@ -233,9 +233,10 @@ def add_sweep_commands(group: click.Group) -> None:
             reps if draw is None else draw.runs, root_seed, timeseries, draw,
         )  # fmt: skip
         warn(empty_point_warnings(plan.empty_points))
-        warn(design_calibration_warnings("the sweep", plan.outside_calibration, len(design)))
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
+        # said of the finished results, as `run` says whether its district had settled
+        warn(design_calibration_warnings("the sweep", plan.outside_calibration, len(design)))
 
     @group.command("sweep-summary")
     @click.argument("directory", type=click.Path(path_type=Path))
@@ -448,7 +449,6 @@ def add_sweep_commands(group: click.Group) -> None:
         design = sensitivity_design(method, parsed, n_base, root_seed)
         spec = {"method": method, "n": n_base, "ranges": list(ranges), "sample_seed": root_seed}
         plan = SweepPlan(portable_path(scenario), base, design, method, spec, reps, root_seed)
-        warn(design_calibration_warnings("the design", plan.outside_calibration, len(design)))
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         notes: list[str] = []
         try:
@@ -464,6 +464,7 @@ def add_sweep_commands(group: click.Group) -> None:
         for note in notes:
             say_note(note)
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
+        warn(design_calibration_warnings("the design", plan.outside_calibration, len(design)))
 
 
 def _difference(
@@ -504,9 +505,6 @@ def _difference(
         raise click.UsageError("--retry-failed needs --resume (it reruns failed runs in --out)")
     root, plans = study.plans(scenario, against, sets, method, ranges, parsed, n_base, reps, seed)
     series = [name for name, _ in plans]
-    outside = [found for _, plan in plans for found in plan.outside_calibration]
-    points = sum(len(plan.design) for _, plan in plans)
-    warn(design_calibration_warnings("the design, over both scenarios", outside, points))
     recorded = {
         "series": series, "method": method, "n": n_base, "ranges": list(ranges),
         "reps": reps, "seed": root, "sets": list(sets),
@@ -536,6 +534,9 @@ def _difference(
         say_note(note)
     written = ", ".join(str(out / name) for name in study.OWN)
     click.echo(f"wrote {written}", err=True)
+    outside = [found for _, plan in plans for found in plan.outside_calibration]
+    points = sum(len(plan.design) for _, plan in plans)
+    warn(design_calibration_warnings("the design, over both scenarios", outside, points))
 
 
 def _ran_with(

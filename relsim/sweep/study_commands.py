@@ -170,7 +170,6 @@ def add_experiment_commands(group: click.Group) -> None:
         target = out or Path("results") / "experiments" / experiment.name
         try:
             run = plan_experiment(path, quick=quick, ensemble=ensemble)
-            warn(run.calibration_warnings())
             manifest = run.write(
                 target,
                 resume=resume,
@@ -184,3 +183,4 @@ def add_experiment_commands(group: click.Group) -> None:
             click.echo(f"{target / figure['png']}  (data: {figure['data']})")
             if "note" in figure:
                 say_note(f"{figure['png']}: {figure['note']}")
+        warn(run.calibration_warnings())  # of the finished results
