@@ -1622,6 +1622,11 @@ def test_a_hybrid_with_nobody_on_one_side_is_warned_about(tmp_path, capsys) -> N
     one = small("hybrid", "workforce.workers=1")
     (warning,) = staffing_warnings(one)
     assert "1 caseworker and 0 duty workers" in warning and "front door" in warning
+    # routed at the front door, with nobody there to screen, nobody reaches a caseworker
+    door = small("hybrid", "workforce.workers=1", "hybrid.routing=at_the_front_door")
+    (screening,) = staffing_warnings(door)
+    assert "everyone presents to a front door with no duty workers" in screening
+    assert "nobody reaches the caseworkers either" in screening
     share = small("hybrid", "workforce.workers=3", "hybrid.caseworker_share_of_workforce=0.1")
     assert "0 caseworkers and 3 duty workers" in staffing_warnings(share)[0]
     assert staffing_warnings(small("hybrid")) == []

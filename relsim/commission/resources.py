@@ -117,6 +117,12 @@ def staffing_warnings(scenario: Scenario) -> list[str]:
         if not duty
         else f"people with {line} or more active needs are routed to caseworkers and there are none"
     )
+    if not duty and scenario.hybrid.routing == "at_the_front_door":
+        # the front door's screening does the routing, and nobody is there to screen
+        routed = (
+            "everyone presents to a front door with no duty workers, whose screening routes "
+            "them (hybrid.routing at_the_front_door): nobody reaches the caseworkers either"
+        )
     return [
         f"{printable(scenario.name, 60)}: the hybrid's {posts_words(scenario.workforce.workers)} "
         f"split into {caseworkers} caseworker{'' if caseworkers == 1 else 's'} and {duty} duty "
