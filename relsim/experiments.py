@@ -25,7 +25,6 @@ import pandas as pd
 from pydantic import ValidationError
 
 from relsim import bundled
-from relsim.commission.domain import design_calibration_warnings
 from relsim.commission.study import move_in, run_series_with_manifests, staged_results
 from relsim.config import ScenarioError
 from relsim.config.errors import printable
@@ -49,7 +48,7 @@ from relsim.sweep.dask_executor import check_dask
 from relsim.sweep.design import care_models_at_points, values_grid_design
 from relsim.sweep.directory import MANIFEST, sweeps_with_files
 from relsim.sweep.resume_check import ResumeMismatchError
-from relsim.sweep.run import SweepPlan, stored_plans
+from relsim.sweep.run import SweepPlan, plans_calibration_warnings, stored_plans
 from relsim.sweep.summary import interval_kind, summarise
 from relsim.target_checks import check_entry_name, same_name_key
 from relsim.targets import FORCE_ONLY, RESUME_OR_FORCE, open_directory
@@ -267,9 +266,8 @@ class ExperimentRun:
     def calibration_warnings(self) -> list[str]:
         """One line if any series' points lie outside the conditions the model was
         calibrated in."""
-        outside = [found for _, plan in self.plans for found in plan.outside_calibration]
-        points = sum(len(plan.design) for _, plan in self.plans)
-        return design_calibration_warnings(f"experiment {self.experiment.name}", outside, points)
+        plans = [plan for _, plan in self.plans]
+        return plans_calibration_warnings(f"experiment {self.experiment.name}", plans)
 
     def write(
         self,

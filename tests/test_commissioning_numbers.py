@@ -49,13 +49,15 @@ def budget() -> dict:
     return json.loads((FILES / "budget" / "budget.json").read_text())
 
 
-def mean(series: str, posts: int, metric: str) -> Value:
-    def value(_: object) -> float:
-        table = frontier()
-        row = table[(table["series"] == series) & (table["posts"] == posts)]
-        return float(row[f"{metric}_mean"].iloc[0])
+def at_size(series: str, posts: int, column: str) -> float:
+    """frontier.csv's `column` for `series` at `posts`."""
+    table = frontier()
+    row = table[(table["series"] == series) & (table["posts"] == posts)]
+    return float(row[column].iloc[0])
 
-    return value
+
+def mean(series: str, posts: int, metric: str) -> Value:
+    return lambda _: at_size(series, posts, f"{metric}_mean")
 
 
 def counted(posts: int, column: str, model: str) -> Value:
@@ -290,12 +292,6 @@ def test_the_page_quotes_the_files_its_commands_wrote(quote: Quote, page: str) -
     check(quote, page, None)
 
 
-def staff_budget(series: str, posts: int) -> float:
-    table = frontier()
-    row = table[(table["series"] == series) & (table["posts"] == posts)]
-    return float(row["staff_budget_gbp_per_citizen_year"].iloc[0])
-
-
 def test_the_readme_gives_the_resources_and_the_comparison_at_equal_posts() -> None:
     """The README's headline compares districts of unequal staff; it says so, and what the
     frontier finds with the same posts on each side."""
@@ -303,7 +299,12 @@ def test_the_readme_gives_the_resources_and_the_comparison_at_equal_posts() -> N
         "README",
         "the Liberated Method's 40 caseworkers (400 case places) cost about {6.7} times "
         "assess-do-refer's 6 duty workers (150 places) in staff budget",
-        (lambda _: staff_budget("liberated", 40) / staff_budget("baseline", 6),),
+        (
+            lambda _: (
+                at_size("liberated", 40, "staff_budget_gbp_per_citizen_year")
+                / at_size("baseline", 6, "staff_budget_gbp_per_citizen_year")
+            ),
+        ),
     )
     readme = (ROOT / "README.md").read_text()
     check(quote, readme, None)

@@ -180,7 +180,6 @@ def add_sweep_commands(group: click.Group) -> None:
         or --design FILE. Replication r uses the same seed at every point. Interrupted sweeps
         finish with the same command plus --resume.
         """
-        from relsim.commission.domain import design_calibration_warnings
         from relsim.config.unread import check_read, unread_setting_warnings
         from relsim.io import portable_path
         from relsim.sweep.design import (
@@ -190,7 +189,7 @@ def add_sweep_commands(group: click.Group) -> None:
             grid_design,
             sample_design,
         )
-        from relsim.sweep.run import SweepPlan
+        from relsim.sweep.run import SweepPlan, plans_calibration_warnings
 
         chosen = [bool(grids), sample is not None, design_file is not None]
         if sum(chosen) != 1:
@@ -236,7 +235,7 @@ def add_sweep_commands(group: click.Group) -> None:
         execute_plan(plan, out, resume, force, workers, dask_address, retry_failed)
         click.echo(f"sweep complete: {plan.total} runs in {out / 'runs.parquet'}", err=True)
         # said of the finished results, as `run` says whether its district had settled
-        warn(design_calibration_warnings("the sweep", plan.outside_calibration, len(design)))
+        warn(plans_calibration_warnings("the sweep", [plan]))
 
     @group.command("sweep-summary")
     @click.argument("directory", type=click.Path(path_type=Path))
@@ -268,6 +267,7 @@ def add_sweep_commands(group: click.Group) -> None:
         """Per design point: mean and 95 % interval of every metric; optionally a plot."""
         import pandas as pd
 
+        from relsim.sweep.directory import check_kept_beside
         from relsim.sweep.summary import (
             interval_kind,
             load_sweep,
@@ -300,23 +300,9 @@ def add_sweep_commands(group: click.Group) -> None:
             },
         )
         table_path, target = chosen["--csv"], chosen["--plot"]
-        check_summary_targets(
-            directory,
-            {
-                **({"--csv": table_path} if table_path else {}),
-                **({"--plot": target} if target else {}),
-            },
-            {"--csv": SUMMARY_TABLE, "--plot": PLOT},
-        )
-        from relsim.sweep.directory import check_kept_beside
-
-        check_kept_beside(
-            directory,
-            {
-                **({"--csv": table_path} if table_path else {}),
-                **({"--plot": target} if target else {}),
-            },
-        )
+        writing = {option: path for option, path in chosen.items() if path is not None}
+        check_summary_targets(directory, writing, {"--csv": SUMMARY_TABLE, "--plot": PLOT})
+        check_kept_beside(directory, writing)
         kind, reps_per_set = interval_kind(manifest)
         note_unfinished(unfinished_note(directory, runs, manifest))
         points = manifest["design"].get("points")
@@ -418,11 +404,10 @@ def add_sweep_commands(group: click.Group) -> None:
         """
         import pandas as pd
 
-        from relsim.commission.domain import design_calibration_warnings
         from relsim.config.unread import care_model_of, check_read, unread_setting_warnings
         from relsim.io import portable_path
         from relsim.sweep.design import check_not_also_set, parse_range
-        from relsim.sweep.run import SweepPlan
+        from relsim.sweep.run import SweepPlan, plans_calibration_warnings
         from relsim.sweep.sensitivity import sensitivity_design, write_sensitivity
 
         if method is None:
@@ -464,7 +449,7 @@ def add_sweep_commands(group: click.Group) -> None:
         for note in notes:
             say_note(note)
         click.echo(f"wrote {out / 'sensitivity.csv'} and {out / 'sensitivity.png'}", err=True)
-        warn(design_calibration_warnings("the design", plan.outside_calibration, len(design)))
+        warn(plans_calibration_warnings("the design", [plan]))
 
 
 def _difference(
@@ -489,7 +474,6 @@ def _difference(
     sweeps of one design in --out, then the indices of their paired difference."""
     import pandas as pd
 
-    from relsim.commission.domain import design_calibration_warnings
     from relsim.commission.study import (
         check_same_work,
         publish_study,
@@ -499,6 +483,7 @@ def _difference(
     )
     from relsim.io import now
     from relsim.sweep import sensitivity_difference as study
+    from relsim.sweep.run import plans_calibration_warnings
 
     check_together(resume, force, workers, dask_address)
     if retry_failed and not resume:
@@ -534,9 +519,7 @@ def _difference(
         say_note(note)
     written = ", ".join(str(out / name) for name in study.OWN)
     click.echo(f"wrote {written}", err=True)
-    outside = [found for _, plan in plans for found in plan.outside_calibration]
-    points = sum(len(plan.design) for _, plan in plans)
-    warn(design_calibration_warnings("the design, over both scenarios", outside, points))
+    warn(plans_calibration_warnings("the design, over both scenarios", [p for _, p in plans]))
 
 
 def _ran_with(

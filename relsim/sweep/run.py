@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import pyarrow as pa
 
-from relsim.commission.domain import outside_calibration
+from relsim.commission.domain import design_calibration_warnings, outside_calibration
 from relsim.commission.scale import empty_district
 from relsim.config import Scenario, ScenarioError, scenario_dict, scenario_hash
 from relsim.config.errors import RunError, printable
@@ -145,6 +145,14 @@ class SweepPlan:
                     values=values,
                     timeseries=self.timeseries,
                 )
+
+
+def plans_calibration_warnings(what: str, plans: Sequence[SweepPlan]) -> list[str]:
+    """One line for the points of `plans` (one sweep's, or a study's series) that lie outside
+    the conditions the model was calibrated in, if any do."""
+    outside = [found for plan in plans for found in plan.outside_calibration]
+    points = sum(len(plan.design) for plan in plans)
+    return design_calibration_warnings(what, outside, points)
 
 
 def exact_points(design: pd.DataFrame) -> list[dict[str, Any]]:

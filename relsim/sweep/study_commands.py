@@ -82,6 +82,7 @@ def add_discover_command(group: click.Group) -> None:
         of the swept keys) where a condition on a metric holds, found by PRIM, with their
         coverage and density, as a table and a plot."""
         from relsim.sweep import discover as discovery
+        from relsim.sweep.directory import check_kept_beside
         from relsim.sweep.summary import load_sweep, unfinished_note
 
         parsed = discovery.parse_condition(condition, metric)
@@ -92,16 +93,13 @@ def add_discover_command(group: click.Group) -> None:
             directory, {"--csv": (csv_path, default_csv), "--plot": (plot_path, default_png)}
         )
         csv_path, plot_path = targets["--csv"], targets["--plot"]
+        writing = {option: path for option, path in targets.items() if path is not None}
         check_summary_targets(
             directory,
-            {option: path for option, path in targets.items() if path is not None},
+            writing,
             {"--csv": table_kind("a table of boxes", "box,key,"), "--plot": PLOT},
         )
-        from relsim.sweep.directory import check_kept_beside
-
-        check_kept_beside(
-            directory, {option: path for option, path in targets.items() if path is not None}
-        )
+        check_kept_beside(directory, writing)
         note_unfinished(unfinished_note(directory, runs, manifest))
         runs = discovery.with_values_run(runs, manifest, printable(str(directory)))
         found = discovery.discover(
